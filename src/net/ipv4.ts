@@ -1,0 +1,125 @@
+// IPv4 addresses, prefixes and ranges as plain numbers (0 .. 2^32-1), parsed strictly and
+// formatted back for people. Everything here is pure and allocation-light.
+
+/** An inclusive range of IPv4 addresses; `lo <= hi`, both unsigned 32-bit integers. */
+export interface Ipv4Range {
+  readonly lo: number;
+  readonly hi: number;
+}
+
+export const IPV4_MAX = 0xffffffff;
+export const IPV4_ALL: Ipv4Range = { lo: 0, hi: IPV4_MAX };
+
+const OCTET = /^(0|[1-9][0-9]{0,2})$/;
+
+/** Parses a dotted-quad address; returns undefined for anything else (no leading zeros). */
+export function parseIpv4(text: string): number | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0;
+  for (const part of parts) {
+    if (!OCTET.test(part)) return undefined;
+    const octet = Number(part);
+    if (octet > 255) return undefined;
+    value = value * 256 + octet;
+  }
+  return value;
+}
+
+export function formatIpv4(value: number): string {
+  return `${(value >>> 24) & 255}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
+}
+
+export interface Ipv4Prefix extends Ipv4Range {
+  readonly length: number;
+}
+
+/** Size of a prefix of the given length, as a float (2^32 does not fit in 32 bits). */
+function blockSize(length: number): number {
+  return 2 ** (32 - length);
+}
+
+/**
+ * Parses `a.b.c.d/len`. Host bits must be zero (a common typo that hides a wrong mask);
+ * the error says which network was probably meant.
+ */
+export function parseCidr(text: string): Ipv4Prefix | { error: string } {
+  const slash = text.indexOf('/');
+  if (slash < 0) return { error: `"${text}" is not a CIDR prefix (expected a.b.c.d/len)` };
+  const address = parseIpv4(text.slice(0, slash));
+  const lengthText = text.slice(slash + 1);
+  if (address === undefined) return { error: `"${text}" has an invalid IPv4 address` };
+  if (!/^(0|[1-9][0-9]?)$/.test(lengthText) || Number(lengthText) > 32) {
+    return { error: `"${text}" has an invalid prefix length (0 to 32)` };
+  }
+  const length = Number(lengthText);
+  const size = blockSize(length);
+  const lo = Math.floor(address / size) * size;
+  if (lo !== address) {
+    return { error: `"${text}" has host bits set; did you mean ${formatIpv4(lo)}/${length}?` };
+  }
+  return { lo, hi: lo + size - 1, length };
+}
+
+/**
+ * Parses an address set written as a single address, a CIDR prefix or a range `a-b`.
+ * Returns an error message for anything else.
+ */
+export function parseAddressSpec(text: string): Ipv4Range | { error: string } {
+  const trimmed = text.trim();
+  if (trimmed.includes('/')) return parseCidr(trimmed);
+  const dash = trimmed.indexOf('-');
+  if (dash >= 0) {
+    const lo = parseIpv4(trimmed.slice(0, dash).trim());
+    const hi = parseIpv4(trimmed.slice(dash + 1).trim());
+    if (lo === undefined || hi === undefined) return { error: `"${text}" is not an address range a.b.c.d-e.f.g.h` };
+    if (lo > hi) return { error: `"${text}" is a reversed range (start after end)` };
+    return { lo, hi };
+  }
+  const single = parseIpv4(trimmed);
+  if (single === undefined) return { error: `"${text}" is not an IPv4 address, prefix or range` };
+  return { lo: single, hi: single };
+}
+
+/** True when the text looks like an address literal rather than an object id. */
+export function looksLikeAddress(text: string): boolean {
+  return /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+($|\/|\s*-)/.test(text.trim());
+}
+
+/** Splits a range into the fewest CIDR prefixes that cover it exactly. */
+export function rangeToCidrs(range: Ipv4Range): string[] {
+  const out: string[] = [];
+  let lo = range.lo;
+  while (lo <= range.hi) {
+    let length = 32;
+    // Grow the block while it stays aligned at `lo` and inside the range.
+    while (length > 0) {
+      const size = blockSize(length - 1);
+      if (lo % size !== 0 || lo + size - 1 > range.hi) break;
+      length -= 1;
+    }
+    out.push(length === 32 ? formatIpv4(lo) : `${formatIpv4(lo)}/${length}`);
+    lo += blockSize(length);
+  }
+  return out;
+}
+
+/** Human form of a range: a single address, one prefix, or `a-b` when that is shorter. */
+export function formatRange(range: Ipv4Range): string {
+  if (range.lo === 0 && range.hi === IPV4_MAX) return 'any';
+  const cidrs = rangeToCidrs(range);
+  if (cidrs.length <= 2) return cidrs.join(', ');
+  return `${formatIpv4(range.lo)}-${formatIpv4(range.hi)}`;
+}
+
+export function rangeSize(range: Ipv4Range): number {
+  return range.hi - range.lo + 1;
+}
+
+export function rangesOverlap(a: Ipv4Range, b: Ipv4Range): boolean {
+  return a.lo <= b.hi && b.lo <= a.hi;
+}
+
+export function rangeContains(outer: Ipv4Range, inner: Ipv4Range): boolean {
+  return outer.lo <= inner.lo && inner.hi <= outer.hi;
+}

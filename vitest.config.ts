@@ -1,0 +1,9 @@
+// vitest configuration: tests live in tests/ and mirror src/.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    testTimeout: 30_000,
+  },
+});
