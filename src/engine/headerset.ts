@@ -2,7 +2,7 @@
 // protocol, destination port). Simple and exact: the reference engine's packet-set algebra.
 
 import { IPV4_MAX, type Ipv4Range } from '../net/ipv4.ts';
-import { PORT_MAX, type ServiceTerm } from '../net/services.ts';
+import { PORT_MAX, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
 
 /** One box: the product of four inclusive integer ranges. */
 export interface HeaderBox {
@@ -18,8 +18,6 @@ export interface HeaderBox {
 
 /** A header set: disjoint boxes. The empty array is the empty set. */
 export type HeaderSet = readonly HeaderBox[];
-
-export const PROTO_MAX = 255;
 
 export const ALL_HEADERS: HeaderBox = {
   srcLo: 0, srcHi: IPV4_MAX, dstLo: 0, dstHi: IPV4_MAX, protoLo: 0, protoHi: PROTO_MAX, portLo: 0, portHi: PORT_MAX,
@@ -39,12 +37,17 @@ export function boxesOfMatch(match: HeaderMatch): HeaderBox[] {
       for (const t of match.services) {
         out.push({
           srcLo: s.lo, srcHi: s.hi, dstLo: d.lo, dstHi: d.hi,
-          protoLo: t.protocol, protoHi: t.protocol, portLo: t.portLo, portHi: t.portHi,
+          protoLo: t.protoLo, protoHi: t.protoHi, portLo: t.portLo, portHi: t.portHi,
         });
       }
     }
   }
   return normalize(out);
+}
+
+/** Every header of the given services, any source and destination. */
+export function serviceSet(services: readonly ServiceTerm[]): HeaderBox[] {
+  return normalize(services.map((t) => ({ ...ALL_HEADERS, protoLo: t.protoLo, protoHi: t.protoHi, portLo: t.portLo, portHi: t.portHi })));
 }
 
 export function intersectBox(a: HeaderBox, b: HeaderBox): HeaderBox | undefined {

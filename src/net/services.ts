@@ -19,14 +19,20 @@ export function protocolName(number: number): string {
   return `proto-${number}`;
 }
 
-/** One protocol with an inclusive destination-port range (0-65535 when ports do not apply). */
+/**
+ * A protocol range with an inclusive destination-port range (0-65535 when ports do not
+ * apply). Written services are single protocols; only `any` spans every protocol.
+ */
 export interface ServiceTerm {
-  readonly protocol: number;
+  readonly protoLo: number;
+  readonly protoHi: number;
   readonly portLo: number;
   readonly portHi: number;
 }
 
 export const PORT_MAX = 65535;
+export const PROTO_MAX = 255;
+export const ANY_SERVICE: ServiceTerm = { protoLo: 0, protoHi: PROTO_MAX, portLo: 0, portHi: PORT_MAX };
 
 /**
  * Well-known services by name (IANA "Service Name and Transport Protocol Port Number
@@ -75,7 +81,7 @@ export function parseServiceTerm(text: string): ServiceTerm | { error: string } 
   if (protocol === undefined) {
     return { error: `"${text}": unknown protocol "${protoText}" (use ${Object.keys(PROTOCOLS).join(', ')} or a number 0-255)` };
   }
-  if (portText === undefined) return { protocol, portLo: 0, portHi: PORT_MAX };
+  if (portText === undefined) return { protoLo: protocol, protoHi: protocol, portLo: 0, portHi: PORT_MAX };
   if (!PORT_PROTOCOLS.has(protocol)) return { error: `"${text}": protocol ${protoText} has no ports` };
   const match = /^([0-9]{1,5})(?:-([0-9]{1,5}))?$/.exec(portText);
   if (!match) return { error: `"${text}": ports must be a number or a range like 1000-2000` };
@@ -83,11 +89,13 @@ export function parseServiceTerm(text: string): ServiceTerm | { error: string } 
   const portHi = match[2] === undefined ? portLo : Number(match[2]);
   if (portLo > PORT_MAX || portHi > PORT_MAX) return { error: `"${text}": ports run from 0 to ${PORT_MAX}` };
   if (portLo > portHi) return { error: `"${text}": reversed port range` };
-  return { protocol, portLo, portHi };
+  return { protoLo: protocol, protoHi: protocol, portLo, portHi };
 }
 
 export function formatServiceTerm(term: ServiceTerm): string {
-  const proto = protocolName(term.protocol);
-  if (!PORT_PROTOCOLS.has(term.protocol) || (term.portLo === 0 && term.portHi === PORT_MAX)) return proto;
+  if (term.protoLo === 0 && term.protoHi === PROTO_MAX) return term.portLo === 0 && term.portHi === PORT_MAX ? 'any' : `any/${term.portLo}-${term.portHi}`;
+  if (term.protoLo !== term.protoHi) return `proto-${term.protoLo}-${term.protoHi}`;
+  const proto = protocolName(term.protoLo);
+  if (!PORT_PROTOCOLS.has(term.protoLo) || (term.portLo === 0 && term.portHi === PORT_MAX)) return proto;
   return term.portLo === term.portHi ? `${proto}/${term.portLo}` : `${proto}/${term.portLo}-${term.portHi}`;
 }

@@ -1,0 +1,184 @@
+// The command line: parse arguments -> call the library -> render. Errors are caught only
+// here and mapped to exit codes: 0 clean, 1 findings, 2 bad input, 3 internal error.
+
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { type Diagnostic, formatDiagnostic, InputError } from '../model/errors.ts';
+import { loadTopology } from '../model/load.ts';
+import type { Network } from '../model/network.ts';
+import { resolveAddress, resolveService } from '../model/refs.ts';
+import { topologyJsonSchema } from '../model/schema.ts';
+import { DEFAULT_LIMITS } from '../model/source.ts';
+import { createReferenceEngine } from '../engine/reference.ts';
+import { traceFlow } from '../engine/trace.ts';
+import type { EngineFactory } from '../policy/analysis.ts';
+import { runCheck } from '../policy/check.ts';
+import { loadPack, type Pack } from '../policy/pack.ts';
+import { checkReportJson, outcomesJson } from '../report/json.ts';
+import { checkReportText, traceText } from '../report/text.ts';
+import type { Lang } from '../report/describe.ts';
+
+export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const;
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DEFAULT_POLICY = resolve(ROOT, 'policies', 'seed.yaml');
+
+const ENGINES: Record<string, EngineFactory> = {
+  reference: (network, failures) => createReferenceEngine(network, failures ? { failures } : {}),
+};
+
+interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+function usage(message: string): InputError {
+  return new InputError([{ code: 'BNK_ERR_USAGE', message, loc: { file: '<command line>', line: 1, column: 1 } }]);
+}
+
+function readText(path: string): string {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read "${path}": no such file`, loc: { file: path, line: 1, column: 1 } }]);
+  }
+  if (size > DEFAULT_LIMITS.maxBytes) {
+    throw new InputError([{ code: 'BNK_ERR_FILE_TOO_LARGE', message: `file is ${size} bytes; the limit is ${DEFAULT_LIMITS.maxBytes}`, loc: { file: path, line: 1, column: 1 } }]);
+  }
+  return readFileSync(path, 'utf8');
+}
+
+function readPack(path: string | undefined): Pack {
+  const file = path ?? DEFAULT_POLICY;
+  return loadPack(readText(file), path ?? 'policies/seed.yaml');
+}
+
+function readNetwork(path: string, pack: Pack): Network {
+  return loadTopology(readText(path), path, { domains: new Set(Object.keys(pack.domains)) });
+}
+
+function engineFactory(name: string): EngineFactory {
+  const factory = ENGINES[name];
+  if (!factory) throw usage(`unknown engine "${name}" (available: ${Object.keys(ENGINES).join(', ')})`);
+  return factory;
+}
+
+function today(option: string | undefined): string {
+  if (option === undefined) return new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(option)) throw usage(`--today must be a date YYYY-MM-DD, not "${option}"`);
+  return option;
+}
+
+function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('bunkatsu')
+    .description('Network segmentation simulator and flow validator for Japanese local-government networks')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
+    .showHelpAfterError();
+
+  const format = new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
+  const lang = new Option('--lang <lang>', 'message language').choices(['ja', 'en']).default('en');
+  const policy = new Option('--policy <pack>', 'policy pack YAML (default: the seed pack, policies/seed.yaml)');
+  const engine = new Option('--engine <engine>', 'reachability engine').choices(Object.keys(ENGINES)).default('reference');
+
+  program
+    .command('check')
+    .description('check a topology against the policy; exit 0 clean, 1 findings, 2 bad input')
+    .argument('<topology>', 'topology file (YAML or JSON)')
+    .addOption(policy)
+    .addOption(format)
+    .addOption(lang)
+    .addOption(engine)
+    .option('--today <date>', 'date for exception expiry, YYYY-MM-DD (default: today)')
+    .option('-q, --quiet', 'no progress output on stderr')
+    .action((file: string, opts: { policy?: string; format: string; lang: Lang; engine: string; today?: string; quiet?: boolean }) => {
+      const pack = readPack(opts.policy);
+      const network = readNetwork(file, pack);
+      const progress = !opts.quiet && process.stderr.isTTY;
+      const report = runCheck(network, pack, {
+        engineFactory: engineFactory(opts.engine),
+        today: today(opts.today),
+        ...(progress ? { onRule: (id: string, i: number, n: number) => io.err(`[${i + 1}/${n}] ${id}`) } : {}),
+      });
+      io.out(opts.format === 'json' ? checkReportJson(network, report, opts.lang) : checkReportText(network, report, opts.lang));
+      setExit(report.findings.length > 0 ? EXIT.findings : EXIT.clean);
+    });
+
+  program
+    .command('trace')
+    .description('show the dispositions and paths of one flow')
+    .argument('<topology>', 'topology file (YAML or JSON)')
+    .argument('<src>', 'source: host, zone or device id, or an IPv4 address/prefix/range')
+    .argument('<dst>', 'destination: host, zone or device id, or an IPv4 address/prefix/range')
+    .argument('<service>', 'service: a name (https, smtp, ...), protocol/port (tcp/443) or any')
+    .addOption(policy)
+    .addOption(format)
+    .addOption(lang)
+    .addOption(engine)
+    .action((file: string, src: string, dst: string, service: string, opts: { policy?: string; format: string; lang: Lang; engine: string }) => {
+      const pack = readPack(opts.policy);
+      const network = readNetwork(file, pack);
+      const problems: Diagnostic[] = [];
+      const at = { file: '<command line>', line: 1, column: 1 };
+      const from = resolveAddress(network, src);
+      const to = resolveAddress(network, dst);
+      const svc = resolveService(network, service);
+      for (const r of [from, to, svc]) if (!r.ok) problems.push({ code: 'BNK_ERR_USAGE', message: r.error, loc: at });
+      if (!from.ok || !to.ok || !svc.ok) throw new InputError(problems);
+      const outcomes = traceFlow(network, engineFactory(opts.engine)(network), from.value, to.value, svc.value);
+      if (opts.format === 'json') {
+        io.out(JSON.stringify({ flow: { src, dst, service }, outcomes: outcomesJson(network, outcomes, opts.lang) }, null, 2));
+      } else {
+        io.out(traceText(network, `trace ${src} → ${dst} ${service}  (${network.name})`, outcomes, opts.lang));
+      }
+      setExit(EXIT.clean);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the topology format (for editors and validators)')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action((opts: { output?: string }) => {
+      const text = `${JSON.stringify(topologyJsonSchema(), null, 2)}\n`;
+      if (opts.output) writeFileSync(opts.output, text);
+      else io.out(text.trimEnd());
+      setExit(EXIT.clean);
+    });
+
+  return program;
+}
+
+/** Runs the CLI with the given arguments; returns the exit code. Never throws. */
+export async function main(argv: readonly string[], io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) }): Promise<number> {
+  let code: number = EXIT.clean;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.clean : EXIT.badInput;
+    }
+    if (error instanceof InputError) {
+      for (const d of error.diagnostics) io.err(formatDiagnostic(d));
+      io.err(`${error.diagnostics.length} error(s); nothing was checked.`);
+      return EXIT.badInput;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`internal error: ${message}`);
+    if (process.env.BUNKATSU_DEBUG && error instanceof Error) io.err(error.stack ?? '');
+    else io.err('This is a bug in bunkatsu; set BUNKATSU_DEBUG=1 for details and report it.');
+    return EXIT.internal;
+  }
+}
+
+// Run when executed directly (npm start / tsx src/cli/main.ts), not when imported by tests.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,170 @@
+// The reference engine: explicit loop-free paths, one header set carried along each, split
+// at every firewall by first-match rules. Simple and exact; the oracle for faster engines.
+
+import type { Device, Network } from '../model/network.ts';
+import { isGateway } from '../model/network.ts';
+import { InputError } from '../model/errors.ts';
+import { buildGraph, deviceKey, zoneKey, type TopologyGraph } from '../model/graph.ts';
+import type { Ipv4Range } from '../net/ipv4.ts';
+import {
+  ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, intersect, restrictDst, restrictSrc, serviceSet, subtract,
+} from './headerset.ts';
+import { type DecidingRule, type Failures, type Hop, NO_FAILURES, type Outcome, type ReachabilityEngine } from './types.ts';
+
+export interface ReferenceOptions {
+  readonly failures?: Failures;
+  /** Most path steps per exploration before giving up (the reference engine is exponential). */
+  readonly maxSteps?: number;
+}
+
+interface CompiledDevice {
+  readonly device: Device;
+  /** Per rule: its header boxes (computed once). */
+  readonly ruleBoxes: readonly (readonly HeaderBox[])[];
+  /** With static routes: destination ranges forwarded by each interface, and those with no route. */
+  readonly routed: ReadonlyMap<string, readonly Ipv4Range[]> | undefined;
+  readonly unrouted: readonly Ipv4Range[];
+}
+
+export function createReferenceEngine(network: Network, options: ReferenceOptions = {}): ReachabilityEngine {
+  const failures = options.failures ?? NO_FAILURES;
+  const maxSteps = options.maxSteps ?? 5_000_000;
+  const graph: TopologyGraph = buildGraph(network);
+  const compiled = network.devices.map((device) => compileDevice(network, device));
+
+  function explore(sourceZone: number, headers: HeaderSet): Outcome[] {
+    const outcomes: Outcome[] = [];
+    let steps = 0;
+    const visited = new Set<string>();
+
+    const visitZone = (zone: number, set: HeaderSet, hops: Hop[]): void => {
+      const z = network.zones[zone]!;
+      const key = zoneKey(z.id);
+      visited.add(key);
+      const path: Hop[] = [...hops, { kind: 'zone', zone }];
+      const here = restrictDst(set, z.owned);
+      if (here.length > 0) deliver(zone, here, path);
+      const rest = subtract(set, here);
+      if (rest.length > 0) {
+        graph.forEachEdge(key, (edge, attributes, source, target) => {
+          const other = source === key ? target : source;
+          if (visited.has(other) || failures.edges.has(edge)) return;
+          const device = graph.getNodeAttributes(other).index;
+          if (failures.devices.has(device)) return;
+          visitDevice(device, attributes.interfaces[other]!, rest, path);
+        });
+      }
+      visited.delete(key);
+    };
+
+    /** Splits what arrived at a zone: gateway addresses terminate or refuse, the rest is delivered. */
+    const deliver = (zone: number, set: HeaderSet, path: Hop[]): void => {
+      let rest: HeaderSet = set;
+      for (const d of network.devices) {
+        if (!isGateway(d)) continue;
+        for (const f of d.interfaces) {
+          if (f.zone !== zone || f.address === undefined) continue;
+          const atGateway = restrictDst(rest, [{ lo: f.address, hi: f.address }]);
+          if (atGateway.length === 0) continue;
+          rest = subtract(rest, atGateway);
+          const accepted = intersect(atGateway, serviceSet(d.relays.filter((r) => r.in === f.name).flatMap((r) => r.services)));
+          const hop: Hop = { kind: 'device', device: d.index, in: f.name, out: undefined, rule: undefined };
+          if (accepted.length > 0) outcomes.push({ headers: accepted, hops: [...path, hop], disposition: { kind: 'terminated', device: d.index, interface: f.name } });
+          const refused = subtract(atGateway, accepted);
+          if (refused.length > 0) outcomes.push({ headers: refused, hops: [...path, hop], disposition: { kind: 'refused', device: d.index, interface: f.name } });
+        }
+      }
+      if (rest.length > 0) outcomes.push({ headers: rest, hops: path, disposition: { kind: 'delivered', zone } });
+    };
+
+    const visitDevice = (device: number, inIface: string, set: HeaderSet, hops: Hop[]): void => {
+      if (++steps > maxSteps) {
+        throw new InputError([{ code: 'BNK_ERR_LIMIT_EXCEEDED', message: `the reference engine explored more than ${maxSteps} path steps; use the fast engine for a topology this meshed`, loc: network.devices[device]!.loc }]);
+      }
+      const c = compiled[device]!;
+      const d = c.device;
+      const key = deviceKey(d.id);
+      if (isGateway(d)) {
+        outcomes.push({ headers: set, hops: [...hops, { kind: 'device', device, in: inIface, out: undefined, rule: undefined }], disposition: { kind: 'not-forwarded', device } });
+        return;
+      }
+      visited.add(key);
+      if (c.routed && c.unrouted.length > 0) {
+        const lost = restrictDst(set, c.unrouted);
+        if (lost.length > 0) outcomes.push({ headers: lost, hops: [...hops, { kind: 'device', device, in: inIface, out: undefined, rule: undefined }], disposition: { kind: 'no-route', device } });
+      }
+      graph.forEachEdge(key, (edge, attributes, source, target) => {
+        const outIface = attributes.interfaces[key]!;
+        const other = source === key ? target : source;
+        if (outIface === inIface || visited.has(other) || failures.edges.has(edge)) return;
+        const next = graph.getNodeAttributes(other);
+        if (next.kind === 'device' && failures.devices.has(next.index)) return;
+        let forward: HeaderSet = set;
+        if (c.routed) forward = restrictDst(forward, c.routed.get(outIface) ?? []);
+        if (forward.length === 0) return;
+        const onward = (part: HeaderSet, rule: DecidingRule | undefined): void => {
+          const hop: Hop = { kind: 'device', device, in: inIface, out: outIface, rule };
+          if (next.kind === 'zone') visitZone(next.index, part, [...hops, hop]);
+          else visitDevice(next.index, graph.getEdgeAttributes(edge).interfaces[other]!, part, [...hops, hop]);
+        };
+        if (d.kind !== 'firewall') {
+          onward(forward, undefined);
+          return;
+        }
+        // First match wins: each rule takes what is left; permits go on, denies end here.
+        let rest: HeaderSet = forward;
+        d.rules.forEach((rule, k) => {
+          if (rest.length === 0) return;
+          if (rule.inInterfaces && !rule.inInterfaces.has(inIface)) return;
+          if (rule.outInterfaces && !rule.outInterfaces.has(outIface)) return;
+          const matched = intersect(rest, c.ruleBoxes[k]!);
+          if (matched.length === 0) return;
+          rest = subtract(rest, matched);
+          const deciding: DecidingRule = { id: rule.id, position: rule.position, action: rule.action, loc: rule.loc };
+          if (rule.action === 'permit') onward(matched, deciding);
+          else outcomes.push({ headers: matched, hops: [...hops, { kind: 'device', device, in: inIface, out: outIface, rule: deciding }], disposition: { kind: 'denied', device, rule: deciding } });
+        });
+        if (rest.length > 0) {
+          outcomes.push({ headers: rest, hops: [...hops, { kind: 'device', device, in: inIface, out: outIface, rule: undefined }], disposition: { kind: 'denied', device, rule: undefined } });
+        }
+      });
+      visited.delete(key);
+    };
+
+    const start = restrictSrc(headers, network.zones[sourceZone]!.owned);
+    if (start.length > 0) visitZone(sourceZone, start, []);
+    return outcomes;
+  }
+
+  return { name: 'reference', explore };
+}
+
+function compileDevice(network: Network, device: Device): CompiledDevice {
+  const ruleBoxes = device.rules.map((r) => boxesOfMatch({ src: r.src, dst: r.dst, services: r.services }));
+  if (!device.routes) return { device, ruleBoxes, routed: undefined, unrouted: [] };
+  // Connected routes: each interface's zone subnets (the default zone's owned space).
+  const routes: Array<{ lo: number; hi: number; length: number; iface: string }> = [];
+  for (const f of device.interfaces) {
+    if (f.zone === undefined) continue;
+    const z = network.zones[f.zone]!;
+    if (z.isDefault) continue;
+    for (const s of z.subnets) routes.push({ lo: s.lo, hi: s.hi, length: s.length, iface: f.name });
+  }
+  for (const r of device.routes) routes.push({ lo: r.prefix.lo, hi: r.prefix.hi, length: r.prefix.length, iface: r.interface });
+  // Longest prefix first; a prefix claims what no longer prefix took (equal ones share: ECMP).
+  const dstSet = (ranges: readonly Ipv4Range[]): HeaderBox[] => ranges.map((r) => ({ ...ALL_HEADERS, dstLo: r.lo, dstHi: r.hi }));
+  let remaining: HeaderSet = [ALL_HEADERS];
+  const routed = new Map<string, Ipv4Range[]>();
+  for (let length = 32; length >= 0; length--) {
+    const group = routes.filter((r) => r.length === length);
+    if (group.length === 0) continue;
+    for (const r of group) {
+      const part = restrictDst(remaining, [r]);
+      const list = routed.get(r.iface) ?? [];
+      for (const b of part) list.push({ lo: b.dstLo, hi: b.dstHi });
+      routed.set(r.iface, list);
+    }
+    remaining = subtract(remaining, dstSet(group));
+  }
+  return { device, ruleBoxes, routed, unrouted: remaining.map((b) => ({ lo: b.dstLo, hi: b.dstHi })) };
+}

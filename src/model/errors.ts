@@ -1,0 +1,59 @@
+// The registry of input errors: each has a stable code, an HTTP status and a documented
+// meaning. Bad input is reported as a list of diagnostics, each with its location.
+
+export const ERROR_CODES = {
+  BNK_ERR_USAGE: { status: 400, meaning: 'The command or request was called wrongly (missing or unknown argument).' },
+  BNK_ERR_FILE_NOT_FOUND: { status: 404, meaning: 'The named file does not exist or cannot be read.' },
+  BNK_ERR_FILE_TOO_LARGE: { status: 413, meaning: 'The input is larger than the size limit.' },
+  BNK_ERR_SYNTAX: { status: 400, meaning: 'The file is not well-formed YAML or JSON.' },
+  BNK_ERR_ALIAS_LIMIT: { status: 400, meaning: 'The YAML expands too many aliases (an alias bomb).' },
+  BNK_ERR_TOO_DEEP: { status: 400, meaning: 'The document nests deeper than the limit.' },
+  BNK_ERR_FORBIDDEN_KEY: { status: 400, meaning: 'A key such as __proto__ that could alter objects is not allowed.' },
+  BNK_ERR_SCHEMA: { status: 422, meaning: 'A field is missing, unknown, of the wrong type or out of range.' },
+  BNK_ERR_DUPLICATE_ID: { status: 422, meaning: 'Two objects share an id (ids are one namespace), or a device repeats an interface or rule id.' },
+  BNK_ERR_UNKNOWN_REF: { status: 422, meaning: 'A reference names a zone, host, device, interface, gateway or service that is not declared.' },
+  BNK_ERR_INVALID_ADDRESS: { status: 422, meaning: 'An IPv4 address, prefix or range is malformed.' },
+  BNK_ERR_INVALID_SERVICE: { status: 422, meaning: 'A service, protocol or port range is malformed.' },
+  BNK_ERR_ADDRESS_OUTSIDE_ZONE: { status: 422, meaning: 'A host or interface address lies outside the subnets of its zone.' },
+  BNK_ERR_SUBNET_OVERLAP: { status: 422, meaning: 'Subnets of zones in different domains overlap, or two zones declare the same subnet.' },
+  BNK_ERR_UNKNOWN_DOMAIN: { status: 422, meaning: 'A zone names a domain the policy pack does not declare.' },
+  BNK_ERR_LIMIT_EXCEEDED: { status: 422, meaning: 'A count (rules, hosts, paths) exceeds a safety limit.' },
+  BNK_ERR_POLICY: { status: 422, meaning: 'The policy pack is invalid (unknown rule, bad parameter).' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** A position in an input file; line and column are 1-based. */
+export interface Loc {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface Diagnostic {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly loc: Loc;
+}
+
+/** Thrown for bad input: carries every diagnostic found, never a partial result. */
+export class InputError extends Error {
+  readonly diagnostics: readonly Diagnostic[];
+
+  constructor(diagnostics: readonly Diagnostic[]) {
+    const first = diagnostics[0];
+    super(first ? `${formatDiagnostic(first)}${diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : ''}` : 'invalid input');
+    this.name = 'InputError';
+    this.diagnostics = diagnostics;
+  }
+
+  /** The HTTP status of the first diagnostic (all diagnostics of one load share a class). */
+  get status(): number {
+    const first = this.diagnostics[0];
+    return first ? ERROR_CODES[first.code].status : 400;
+  }
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.loc.file}:${d.loc.line}:${d.loc.column} ${d.code} ${d.message}`;
+}

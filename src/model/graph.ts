@@ -1,0 +1,59 @@
+// The topology as a graphology graph: one node per zone segment and per device, one edge per
+// interface attachment (device -> zone) and per link (device <-> device).
+
+import { MultiUndirectedGraph } from 'graphology';
+import { bfsFromNode } from 'graphology-traversal';
+import type { Network } from './network.ts';
+
+export interface NodeAttributes {
+  readonly kind: 'zone' | 'device';
+  readonly index: number;
+}
+
+export interface EdgeAttributes {
+  /** `attach` edges join a device interface to its zone; `link` edges join two interfaces. */
+  readonly kind: 'attach' | 'link';
+  /** Interface name on each device end, keyed by node key. */
+  readonly interfaces: Readonly<Record<string, string>>;
+}
+
+export type TopologyGraph = MultiUndirectedGraph<NodeAttributes, EdgeAttributes>;
+
+export const zoneKey = (id: string): string => `zone:${id}`;
+export const deviceKey = (id: string): string => `device:${id}`;
+/** Failure-domain id of an attachment edge: "device:interface". */
+export const attachId = (deviceId: string, iface: string): string => `${deviceId}:${iface}`;
+
+export function buildGraph(network: Network): TopologyGraph {
+  const graph: TopologyGraph = new MultiUndirectedGraph<NodeAttributes, EdgeAttributes>();
+  for (const z of network.zones) graph.addNode(zoneKey(z.id), { kind: 'zone', index: z.index });
+  for (const d of network.devices) graph.addNode(deviceKey(d.id), { kind: 'device', index: d.index });
+  for (const d of network.devices) {
+    for (const f of d.interfaces) {
+      if (f.zone === undefined) continue;
+      const dk = deviceKey(d.id);
+      graph.addEdgeWithKey(attachId(d.id, f.name), dk, zoneKey(network.zones[f.zone]!.id), {
+        kind: 'attach',
+        interfaces: { [dk]: f.name },
+      });
+    }
+  }
+  for (const link of network.links) {
+    const a = network.devices[link.a.device]!;
+    const b = network.devices[link.b.device]!;
+    graph.addEdgeWithKey(link.id, deviceKey(a.id), deviceKey(b.id), {
+      kind: 'link',
+      interfaces: { [deviceKey(a.id)]: link.a.interface, [deviceKey(b.id)]: link.b.interface },
+    });
+  }
+  return graph;
+}
+
+/** Zones connected to the given zone by any cables at all (ignoring rules and routes). */
+export function connectedZones(graph: TopologyGraph, zoneId: string): Set<number> {
+  const out = new Set<number>();
+  bfsFromNode(graph, zoneKey(zoneId), (_key, attributes) => {
+    if (attributes.kind === 'zone') out.add(attributes.index);
+  });
+  return out;
+}

@@ -1,0 +1,540 @@
+// Loads a topology: parse (YAML/JSON) -> schema -> semantic validation -> resolved Network.
+// Every error is collected and reported at once with its location; nothing here does I/O.
+
+import type { z } from 'zod';
+import { type Diagnostic, type ErrorCode, InputError, type Loc } from './errors.ts';
+import { DEFAULT_LIMITS, readSource, type SourceDocument, type SourceLimits } from './source.ts';
+import { topologySchema, type TopologyFile } from './schema.ts';
+import type {
+  DeclaredFlow, Device, Exception, Host, Intent, Interface, Link, Network, OwnedRange, Relay, Route, Rule, Zone,
+} from './network.ts';
+import {
+  formatIpv4, IPV4_ALL, IPV4_MAX, type Ipv4Prefix, type Ipv4Range, looksLikeAddress, parseAddressSpec, parseCidr, parseIpv4,
+} from '../net/ipv4.ts';
+import { ANY_SERVICE, parseServiceTerm, type ServiceTerm, WELL_KNOWN_SERVICES } from '../net/services.ts';
+
+export interface LoadOptions {
+  /** Domains the policy pack declares; zones naming others are errors. Unchecked when absent. */
+  readonly domains?: ReadonlySet<string>;
+  readonly limits?: Partial<SourceLimits>;
+  /** Most firewall rules in one topology. */
+  readonly maxRules?: number;
+}
+
+type Path = readonly PropertyKey[];
+
+/** Parses and validates a topology given as text; throws InputError listing every problem. */
+export function loadTopology(text: string, file: string, options: LoadOptions = {}): Network {
+  const read = readSource(text, file, { ...DEFAULT_LIMITS, ...options.limits });
+  if (!read.ok) throw new InputError(read.diagnostics);
+  return loadDocument(read.doc, options);
+}
+
+export function loadDocument(doc: SourceDocument, options: LoadOptions = {}): Network {
+  const parsed = topologySchema.safeParse(doc.data);
+  if (!parsed.success) throw new InputError(schemaDiagnostics(doc, parsed.error));
+  return new Resolver(doc, parsed.data, options).resolve();
+}
+
+function schemaDiagnostics(doc: SourceDocument, error: z.ZodError): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path as PropertyKey[];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push({ code: 'BNK_ERR_SCHEMA', message: `unknown field "${key}"${where(path)}`, loc: doc.locate([...path, key], true) });
+      }
+      continue;
+    }
+    let message = issue.message;
+    if (issue.code === 'invalid_type' && /received undefined/.test(message)) {
+      const field = String(path[path.length - 1] ?? 'value');
+      message = `missing required field "${field}"`;
+      out.push({ code: 'BNK_ERR_SCHEMA', message: `${message}${where(path.slice(0, -1))}`, loc: doc.locate(path.slice(0, -1)) });
+      continue;
+    }
+    out.push({ code: 'BNK_ERR_SCHEMA', message: `${message}${where(path)}`, loc: doc.locate(path) });
+  }
+  return out;
+}
+
+function where(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '';
+  return ` at ${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')}`;
+}
+
+const list = (value: string | readonly string[] | undefined): readonly string[] =>
+  value === undefined ? [] : typeof value === 'string' ? [value] : value;
+
+class Resolver {
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly ids = new Map<string, { kind: 'zone' | 'host' | 'device' | 'exception' | 'intent'; index: number }>();
+  private readonly services = new Map<string, readonly ServiceTerm[]>();
+  private zones: Zone[] = [];
+  private hosts: Host[] = [];
+  private devices: Device[] = [];
+
+  constructor(
+    private readonly doc: SourceDocument,
+    private readonly input: TopologyFile,
+    private readonly options: LoadOptions,
+  ) {}
+
+  private error(code: ErrorCode, message: string, path: Path, key = false): void {
+    this.diagnostics.push({ code, message, loc: this.doc.locate(path, key) });
+  }
+
+  private loc(path: Path): Loc {
+    return this.doc.locate(path);
+  }
+
+  resolve(): Network {
+    const t = this.input;
+    this.registerIds();
+    this.resolveServices();
+    const ownership = this.resolveZones();
+    this.resolveHosts();
+    this.resolveDevices();
+    const links = this.resolveLinks();
+    const exceptions = t.exceptions.map((e, i): Exception => ({
+      ...this.resolveFlow(e, ['exceptions', i]),
+      justification: e.justification,
+      approver: e.approver,
+      expires: e.expires,
+      rules: e.rules,
+    }));
+    const intents = t.intents.map((f, i): Intent => ({
+      ...this.resolveFlow(f, ['intents', i]),
+      purpose: f.purpose,
+      content: f.content,
+      resilient: f.resilient ?? false,
+    }));
+    const ruleCount = this.devices.reduce((n, d) => n + d.rules.length, 0);
+    const maxRules = this.options.maxRules ?? 1_000_000;
+    if (ruleCount > maxRules) this.error('BNK_ERR_LIMIT_EXCEEDED', `${ruleCount} firewall rules; the limit is ${maxRules}`, ['devices']);
+    if (this.diagnostics.length > 0) throw new InputError(sortDiagnostics(this.diagnostics));
+    return {
+      file: this.doc.file,
+      name: t.name,
+      model: t.model,
+      zones: this.zones,
+      hosts: this.hosts,
+      devices: this.devices,
+      links,
+      exceptions,
+      intents,
+      ownership,
+      ids: this.ids,
+      services: this.services,
+    };
+  }
+
+  private registerIds(): void {
+    const groups = [
+      ['zone', this.input.zones, 'zones'],
+      ['host', this.input.hosts, 'hosts'],
+      ['device', this.input.devices, 'devices'],
+      ['exception', this.input.exceptions, 'exceptions'],
+      ['intent', this.input.intents, 'intents'],
+    ] as const;
+    for (const [kind, items, key] of groups) {
+      items.forEach((item, index) => {
+        const previous = this.ids.get(item.id);
+        if (previous) {
+          this.error('BNK_ERR_DUPLICATE_ID', `id "${item.id}" is already used by a ${previous.kind}`, [key, index, 'id']);
+        } else {
+          this.ids.set(item.id, { kind, index });
+        }
+      });
+    }
+  }
+
+  private resolveServices(): void {
+    for (const [name, value] of Object.entries(this.input.services ?? {})) {
+      const path = ['services', name];
+      if (WELL_KNOWN_SERVICES[name]) {
+        this.error('BNK_ERR_DUPLICATE_ID', `service "${name}" is built in; choose another name`, path, true);
+        continue;
+      }
+      const terms: ServiceTerm[] = [];
+      for (const term of list(value)) {
+        const builtin = WELL_KNOWN_SERVICES[term];
+        for (const t of builtin ?? [term]) {
+          const parsed = parseServiceTerm(t);
+          if ('error' in parsed) this.error('BNK_ERR_INVALID_SERVICE', parsed.error, path);
+          else terms.push(parsed);
+        }
+      }
+      this.services.set(name, terms);
+    }
+  }
+
+  /** Services as written -> terms; `any` is every protocol and port. */
+  private resolveServiceRefs(refs: readonly string[], path: Path): ServiceTerm[] {
+    const out: ServiceTerm[] = [];
+    for (const ref of refs) {
+      const name = ref.trim().toLowerCase();
+      if (name === 'any') return [ANY_SERVICE];
+      const named = this.services.get(name);
+      if (named) {
+        out.push(...named);
+        continue;
+      }
+      const builtin = WELL_KNOWN_SERVICES[name];
+      if (builtin) {
+        for (const t of builtin) out.push(parseServiceTerm(t) as ServiceTerm);
+        continue;
+      }
+      if (!ref.includes('/') && !/^[0-9]+$/.test(name) && !['tcp', 'udp', 'icmp', 'gre', 'esp', 'sctp'].includes(name)) {
+        this.error('BNK_ERR_UNKNOWN_REF', `unknown service "${ref}" (declare it under services: or write protocol/port, e.g. tcp/8443)`, path);
+        continue;
+      }
+      const parsed = parseServiceTerm(ref);
+      if ('error' in parsed) this.error('BNK_ERR_INVALID_SERVICE', parsed.error, path);
+      else out.push(parsed);
+    }
+    return out;
+  }
+
+  private resolveZones(): OwnedRange[] {
+    const defaults = this.input.zones.filter((z) => z.default);
+    if (defaults.length > 1) {
+      const second = this.input.zones.findIndex((z, i) => z.default && i !== this.input.zones.indexOf(defaults[0]!));
+      this.error('BNK_ERR_SCHEMA', 'only one zone may be the default (public Internet) zone', ['zones', second, 'default']);
+    }
+    const prefixes: Array<{ prefix: Ipv4Prefix; zone: number; path: Path }> = [];
+    this.zones = this.input.zones.map((z, index) => {
+      if (this.options.domains && !this.options.domains.has(z.domain)) {
+        this.error('BNK_ERR_UNKNOWN_DOMAIN', `domain "${z.domain}" is not declared by the policy pack (known: ${[...this.options.domains].join(', ')})`, ['zones', index, 'domain']);
+      }
+      const subnets: Ipv4Prefix[] = [];
+      (z.subnets ?? []).forEach((text, j) => {
+        const parsed = parseCidr(text);
+        if ('error' in parsed) this.error('BNK_ERR_INVALID_ADDRESS', parsed.error, ['zones', index, 'subnets', j]);
+        else {
+          subnets.push(parsed);
+          prefixes.push({ prefix: parsed, zone: index, path: ['zones', index, 'subnets', j] });
+        }
+      });
+      if (subnets.length === 0 && !z.default) {
+        this.error('BNK_ERR_SCHEMA', `zone "${z.id}" needs subnets (only the default zone may have none)`, ['zones', index]);
+      }
+      return {
+        index, id: z.id, name: z.name ?? z.id, domain: z.domain, subnets, isDefault: z.default ?? false, owned: [],
+        loc: this.loc(['zones', index]),
+      };
+    });
+    const defaultZone = this.zones.findIndex((z) => z.isDefault);
+    const ownership = this.buildOwnership(prefixes, defaultZone);
+    const owned = new Map<number, Ipv4Range[]>();
+    for (const r of ownership) {
+      if (r.zone < 0) continue;
+      const ranges = owned.get(r.zone) ?? [];
+      ranges.push({ lo: r.lo, hi: r.hi });
+      owned.set(r.zone, ranges);
+    }
+    this.zones = this.zones.map((z) => ({ ...z, owned: owned.get(z.index) ?? [] }));
+    return ownership;
+  }
+
+  /**
+   * Sweeps the prefixes (nested or disjoint, as CIDR prefixes are) with a stack of open
+   * prefixes: each address goes to the most specific prefix, gaps to the default zone.
+   * Prefixes nested across domains, or declared twice, are errors.
+   */
+  private buildOwnership(prefixes: Array<{ prefix: Ipv4Prefix; zone: number; path: Path }>, defaultZone: number): OwnedRange[] {
+    const sorted = [...prefixes].sort((a, b) => a.prefix.lo - b.prefix.lo || b.prefix.hi - a.prefix.hi);
+    const out: OwnedRange[] = [];
+    const emit = (lo: number, hi: number, zone: number): void => {
+      if (lo > hi) return;
+      const last = out[out.length - 1];
+      if (last && last.zone === zone && last.hi + 1 === lo) out[out.length - 1] = { lo: last.lo, hi, zone };
+      else out.push({ lo, hi, zone });
+    };
+    const stack: Array<{ prefix: Ipv4Prefix; zone: number }> = [];
+    let cursor = 0;
+    const closeUntil = (lo: number): void => {
+      while (stack.length > 0 && stack[stack.length - 1]!.prefix.hi < lo) {
+        const top = stack.pop()!;
+        emit(cursor, top.prefix.hi, top.zone);
+        cursor = top.prefix.hi + 1;
+      }
+    };
+    for (const entry of sorted) {
+      closeUntil(entry.prefix.lo);
+      const top = stack[stack.length - 1];
+      if (top) {
+        const outer = this.zones[top.zone]!;
+        const inner = this.zones[entry.zone]!;
+        const same = top.prefix.lo === entry.prefix.lo && top.prefix.hi === entry.prefix.hi;
+        if (same) {
+          this.error('BNK_ERR_SUBNET_OVERLAP', `subnet ${fmt(entry.prefix)} of zone "${inner.id}" is also declared by zone "${outer.id}"`, entry.path);
+          continue;
+        }
+        if (outer.domain !== inner.domain) {
+          this.error('BNK_ERR_SUBNET_OVERLAP', `subnet ${fmt(entry.prefix)} of zone "${inner.id}" (${inner.domain}) overlaps ${fmt(top.prefix)} of zone "${outer.id}" (${outer.domain}); subnets of different domains must not overlap`, entry.path);
+        }
+      }
+      emit(cursor, entry.prefix.lo - 1, top ? top.zone : defaultZone);
+      cursor = entry.prefix.lo;
+      stack.push(entry);
+    }
+    closeUntil(IPV4_MAX + 1);
+    if (cursor <= IPV4_MAX) emit(cursor, IPV4_MAX, defaultZone);
+    return out;
+  }
+
+  private zoneRef(ref: string, path: Path): number | undefined {
+    const entry = this.ids.get(ref);
+    if (!entry || entry.kind !== 'zone') {
+      this.error('BNK_ERR_UNKNOWN_REF', `unknown zone "${ref}"${entry ? ` ("${ref}" is a ${entry.kind})` : ''}`, path);
+      return undefined;
+    }
+    return entry.index;
+  }
+
+  /** True when the range lies within addresses the zone owns or declares. */
+  private insideZone(zone: number, range: Ipv4Range): boolean {
+    const z = this.zones[zone]!;
+    const pieces = z.isDefault ? z.owned : z.subnets;
+    let lo = range.lo;
+    // Pieces are sorted for owned ranges; subnets may not be, so loop until no progress.
+    let progress = true;
+    while (progress && lo <= range.hi) {
+      progress = false;
+      for (const p of pieces) {
+        if (p.lo <= lo && lo <= p.hi) {
+          lo = p.hi + 1;
+          progress = true;
+        }
+      }
+    }
+    return lo > range.hi;
+  }
+
+  private checkInsideZone(zone: number | undefined, range: Ipv4Range, what: string, path: Path): void {
+    if (zone === undefined || this.insideZone(zone, range)) return;
+    const z = this.zones[zone]!;
+    const where = z.isDefault ? 'addresses left to the default zone (another zone claims it)' : `its subnets ${z.subnets.map(fmt).join(', ')}`;
+    this.error('BNK_ERR_ADDRESS_OUTSIDE_ZONE', `${what} lies outside zone "${z.id}": not within ${where}`, path);
+  }
+
+  private resolveHosts(): void {
+    this.hosts = this.input.hosts.map((h, index): Host => {
+      const path = ['hosts', index];
+      const zone = this.zoneRef(h.zone, [...path, 'zone']);
+      let range: Ipv4Range | undefined;
+      const isGroup = h.addresses !== undefined;
+      if ((h.address === undefined) === (h.addresses === undefined)) {
+        this.error('BNK_ERR_SCHEMA', `host "${h.id}" needs exactly one of "address" (a host) or "addresses" (a group)`, path);
+      } else if (h.address !== undefined) {
+        const a = parseIpv4(h.address);
+        if (a === undefined) this.error('BNK_ERR_INVALID_ADDRESS', `"${h.address}" is not an IPv4 address`, [...path, 'address']);
+        else range = { lo: a, hi: a };
+        if (h.count !== undefined) this.error('BNK_ERR_SCHEMA', '"count" goes with "addresses" (a host group), not "address"', [...path, 'count']);
+      } else {
+        const parsed = parseAddressSpec(h.addresses!);
+        if ('error' in parsed) this.error('BNK_ERR_INVALID_ADDRESS', parsed.error, [...path, 'addresses']);
+        else {
+          range = parsed;
+          if (h.count !== undefined) {
+            // A CIDR group skips its network address; a range starts where written.
+            const start = h.addresses!.includes('/') && parsed.hi - parsed.lo >= 3 ? parsed.lo + 1 : parsed.lo;
+            const available = parsed.hi - start + 1;
+            if (h.count > available) {
+              this.error('BNK_ERR_ADDRESS_OUTSIDE_ZONE', `count ${h.count} does not fit in ${h.addresses} (${available} addresses)`, [...path, 'count']);
+            } else range = { lo: start, hi: start + h.count - 1 };
+          }
+        }
+      }
+      if (range) this.checkInsideZone(zone, range, `host ${h.address ?? h.addresses}`, [...path, h.address ? 'address' : 'addresses']);
+      return {
+        index, id: h.id, name: h.name ?? h.id, zone: zone ?? -1, role: h.role, range: range ?? { lo: 0, hi: 0 }, isGroup,
+        controls: new Set(h.controls ?? []), loc: this.loc(path),
+      };
+    });
+  }
+
+  private resolveDevices(): void {
+    this.devices = this.input.devices.map((d, index): Device => {
+      const path = ['devices', index];
+      const zone = d.zone === undefined ? undefined : this.zoneRef(d.zone, [...path, 'zone']);
+      const gateway = d.kind === 'sanitizer' || d.kind === 'proxy';
+      const names = new Set<string>();
+      const interfaces = d.interfaces.map((f, j): Interface => {
+        const fp = [...path, 'interfaces', j];
+        if (names.has(f.name)) this.error('BNK_ERR_DUPLICATE_ID', `interface "${f.name}" appears twice on device "${d.id}"`, [...fp, 'name']);
+        names.add(f.name);
+        const fz = f.zone === undefined ? undefined : this.zoneRef(f.zone, [...fp, 'zone']);
+        let address: number | undefined;
+        if (f.address !== undefined) {
+          address = parseIpv4(f.address);
+          if (address === undefined) this.error('BNK_ERR_INVALID_ADDRESS', `"${f.address}" is not an IPv4 address`, [...fp, 'address']);
+          else if (fz !== undefined) this.checkInsideZone(fz, { lo: address, hi: address }, `interface address ${f.address}`, [...fp, 'address']);
+        }
+        if (gateway && (f.zone === undefined || f.address === undefined)) {
+          this.error('BNK_ERR_SCHEMA', `${d.kind} interfaces need both "zone" and "address" (a gateway is an endpoint in each zone)`, fp);
+        }
+        return { name: f.name, zone: fz, address, loc: this.loc(fp) };
+      });
+      const ifaceList = (value: string | readonly string[] | undefined, p: Path): Set<string> | undefined => {
+        if (value === undefined) return undefined;
+        const set = new Set(list(value));
+        for (const n of set) if (!names.has(n)) this.error('BNK_ERR_UNKNOWN_REF', `device "${d.id}" has no interface "${n}" (it has ${[...names].join(', ')})`, p);
+        return set;
+      };
+      let rules: Rule[] = [];
+      let routes: Route[] | undefined;
+      let relays: Relay[] = [];
+      if (d.kind === 'firewall') {
+        const ruleIds = new Set<string>();
+        rules = d.rules.map((r, k): Rule => {
+          const rp = [...path, 'rules', k];
+          const id = r.id ?? String(k + 1);
+          if (ruleIds.has(id)) this.error('BNK_ERR_DUPLICATE_ID', `rule id "${id}" appears twice in firewall "${d.id}"`, [...rp, 'id']);
+          ruleIds.add(id);
+          return {
+            id,
+            position: k + 1,
+            action: r.action,
+            src: this.resolveAddressRefs(list(r.from), [...rp, 'from']),
+            dst: this.resolveAddressRefs(list(r.to), [...rp, 'to']),
+            services: this.resolveServiceRefs(list(r.service), [...rp, 'service']),
+            inInterfaces: ifaceList(r.in, [...rp, 'in']),
+            outInterfaces: ifaceList(r.out, [...rp, 'out']),
+            written: { from: list(r.from), to: list(r.to), service: list(r.service) },
+            loc: this.loc(rp),
+          };
+        });
+      }
+      if ((d.kind === 'router' || d.kind === 'firewall') && d.routes !== undefined) {
+        routes = [];
+        d.routes.forEach((r, k) => {
+          const rp = [...path, 'routes', k];
+          const prefix = parseCidr(r.prefix);
+          if ('error' in prefix) this.error('BNK_ERR_INVALID_ADDRESS', prefix.error, [...rp, 'prefix']);
+          if (!names.has(r.interface)) this.error('BNK_ERR_UNKNOWN_REF', `device "${d.id}" has no interface "${r.interface}"`, [...rp, 'interface']);
+          if (!('error' in prefix)) routes!.push({ prefix, interface: r.interface, loc: this.loc(rp) });
+        });
+      }
+      if (d.kind === 'sanitizer' || d.kind === 'proxy') {
+        relays = d.relays.map((r, k): Relay => {
+          const rp = [...path, 'relays', k];
+          ifaceList(r.in, [...rp, 'in']);
+          ifaceList(r.out, [...rp, 'out']);
+          const services = this.resolveServiceRefs(list(r.service), [...rp, 'service']);
+          return {
+            in: r.in,
+            services,
+            out: r.out,
+            to: this.resolveAddressRefs(list(r.to), [...rp, 'to']),
+            toServices: r.toService === undefined ? services : this.resolveServiceRefs(list(r.toService), [...rp, 'toService']),
+            loc: this.loc(rp),
+          };
+        });
+      }
+      return {
+        index, id: d.id, name: d.name ?? d.id, kind: d.kind, zone, interfaces, rules, routes,
+        method: d.kind === 'sanitizer' ? d.method : undefined, relays, loc: this.loc(path),
+      };
+    });
+  }
+
+  private resolveAddressRefs(refs: readonly string[], path: Path): Ipv4Range[] {
+    const out: Ipv4Range[] = [];
+    for (const ref of refs) {
+      if (ref === 'any') return [IPV4_ALL];
+      if (looksLikeAddress(ref)) {
+        const parsed = parseAddressSpec(ref);
+        if ('error' in parsed) this.error('BNK_ERR_INVALID_ADDRESS', parsed.error, path);
+        else out.push(parsed);
+        continue;
+      }
+      const entry = this.ids.get(ref);
+      if (!entry || entry.kind === 'exception' || entry.kind === 'intent') {
+        this.error('BNK_ERR_UNKNOWN_REF', `"${ref}" is not a zone, host, device or address`, path);
+        continue;
+      }
+      if (entry.kind === 'zone') {
+        const z = this.zones[entry.index]!;
+        out.push(...(z.isDefault ? z.owned : z.subnets));
+      } else if (entry.kind === 'host') {
+        out.push(this.hosts[entry.index]!.range);
+      } else {
+        // Devices are resolved in order; a later device's addresses come from the input.
+        const decl = this.input.devices[entry.index]!;
+        for (const f of decl.interfaces) {
+          const a = f.address === undefined ? undefined : parseIpv4(f.address);
+          if (a !== undefined) out.push({ lo: a, hi: a });
+        }
+      }
+    }
+    return out;
+  }
+
+  private resolveLinks(): Link[] {
+    const links: Link[] = [];
+    this.input.links.forEach((pair, index) => {
+      const path = ['links', index];
+      const ends = pair.map((end, k) => {
+        const colon = end.lastIndexOf(':');
+        const deviceId = colon > 0 ? end.slice(0, colon) : end;
+        const iface = colon > 0 ? end.slice(colon + 1) : '';
+        const entry = this.ids.get(deviceId);
+        if (colon <= 0 || !iface) {
+          this.error('BNK_ERR_SCHEMA', `link end "${end}" must be "device:interface"`, [...path, k]);
+          return undefined;
+        }
+        if (!entry || entry.kind !== 'device') {
+          this.error('BNK_ERR_UNKNOWN_REF', `unknown device "${deviceId}" in link`, [...path, k]);
+          return undefined;
+        }
+        const device = this.devices[entry.index]!;
+        if (!device.interfaces.some((f) => f.name === iface)) {
+          this.error('BNK_ERR_UNKNOWN_REF', `device "${deviceId}" has no interface "${iface}"`, [...path, k]);
+          return undefined;
+        }
+        return { device: entry.index, interface: iface };
+      });
+      const [a, b] = ends;
+      if (!a || !b) return;
+      if (a.device === b.device && a.interface === b.interface) {
+        this.error('BNK_ERR_SCHEMA', 'a link must join two different interfaces', path);
+        return;
+      }
+      links.push({ id: `${pair[0]}--${pair[1]}`, a, b, loc: this.loc(path) });
+    });
+    return links;
+  }
+
+  private resolveFlow(
+    f: { id: string; from: string | string[]; to: string | string[]; service: string | string[]; via?: string[] | undefined },
+    path: Path,
+  ): DeclaredFlow {
+    const via: number[] = [];
+    (f.via ?? []).forEach((g, k) => {
+      const entry = this.ids.get(g);
+      const device = entry?.kind === 'device' ? this.input.devices[entry.index] : undefined;
+      if (!device || (device.kind !== 'sanitizer' && device.kind !== 'proxy')) {
+        this.error('BNK_ERR_UNKNOWN_REF', `"${g}" is not a sanitizer or proxy`, [...path, 'via', k]);
+      } else via.push(entry!.index);
+    });
+    return {
+      id: f.id,
+      from: this.resolveAddressRefs(list(f.from), [...path, 'from']),
+      to: this.resolveAddressRefs(list(f.to), [...path, 'to']),
+      services: this.resolveServiceRefs(list(f.service), [...path, 'service']),
+      via,
+      written: { from: list(f.from), to: list(f.to), service: list(f.service) },
+      loc: this.loc(path),
+    };
+  }
+}
+
+function fmt(p: Ipv4Prefix): string {
+  return `${formatIpv4(p.lo)}/${p.length}`;
+}
+
+function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
+  return [...list].sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column);
+}

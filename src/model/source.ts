@@ -1,0 +1,151 @@
+// Reads YAML or JSON text into plain data while keeping source positions, and refuses
+// hostile input (huge text, alias bombs, deep nesting, prototype keys) before it can hurt.
+
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import type { Diagnostic, ErrorCode, Loc } from './errors.ts';
+
+export interface SourceLimits {
+  /** Largest accepted input, in bytes (UTF-16 code units of the text are counted). */
+  readonly maxBytes: number;
+  /** Deepest accepted nesting of mappings and sequences. */
+  readonly maxDepth: number;
+  /** Most alias expansions accepted (YAML `*ref`). */
+  readonly maxAliases: number;
+}
+
+export const DEFAULT_LIMITS: SourceLimits = {
+  maxBytes: 256 * 1024 * 1024,
+  maxDepth: 64,
+  maxAliases: 1000,
+};
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A parsed document: plain data plus a way to find where any path came from. */
+export interface SourceDocument {
+  readonly data: unknown;
+  readonly file: string;
+  /** Location of the value at `path` (or of the key when `key` is set); falls back to the nearest parent. */
+  locate(path: readonly PropertyKey[], key?: boolean): Loc;
+}
+
+export type ReadResult = { ok: true; doc: SourceDocument } | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Estimates nesting depth without recursion, so a pathological file is refused before the
+ * (recursive) YAML composer sees it. Counts flow brackets outside quotes and block indentation.
+ */
+function findExcessiveDepth(text: string, maxDepth: number): { line: number; column: number } | undefined {
+  let flow = 0;
+  const indents: number[] = [];
+  let line = 1;
+  let pos = 0;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    let i = pos;
+    while (i < end && (text[i] === ' ' || text[i] === '\t')) i++;
+    const first = text[i];
+    if (i < end && first !== '#' && first !== '\r' && flow === 0) {
+      let indent = i - pos;
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
+      // "- - - x" opens one level per dash on the same line.
+      while (text[i] === '-' && (text[i + 1] === ' ' || text[i + 1] === '\t')) {
+        i += 2;
+        while (text[i] === ' ') i++;
+        indent = i - pos;
+        indents.push(indent);
+      }
+    }
+    let quote: string | undefined;
+    for (; i < end; i++) {
+      const c = text[i];
+      if (quote) {
+        if (c === '\\' && quote === '"') i++;
+        else if (c === quote) quote = undefined;
+        continue;
+      }
+      if (c === '"' || c === "'") quote = c;
+      else if (c === '#' && (i === pos || text[i - 1] === ' ' || text[i - 1] === '\t')) break;
+      else if (c === '[' || c === '{') flow++;
+      else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
+      if (flow + indents.length > maxDepth) return { line, column: i - pos + 1 };
+    }
+    if (indents.length > maxDepth) return { line, column: 1 };
+    line++;
+    pos = end + 1;
+  }
+  return undefined;
+}
+
+export function readSource(text: string, file: string, limits: SourceLimits = DEFAULT_LIMITS): ReadResult {
+  const at = (code: ErrorCode, message: string, line = 1, column = 1): ReadResult => ({
+    ok: false,
+    diagnostics: [{ code, message, loc: { file, line, column } }],
+  });
+  if (text.length > limits.maxBytes) {
+    return at('BNK_ERR_FILE_TOO_LARGE', `input is ${text.length} bytes; the limit is ${limits.maxBytes}`);
+  }
+  const deep = findExcessiveDepth(text, limits.maxDepth);
+  if (deep) return at('BNK_ERR_TOO_DEEP', `nesting deeper than ${limits.maxDepth} levels`, deep.line, deep.column);
+
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const position = (offset: number): Loc => {
+    const p = lineCounter.linePos(offset);
+    return { file, line: p.line, column: p.col };
+  };
+  const diagnostics: Diagnostic[] = [];
+  for (const error of document.errors) {
+    const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    diagnostics.push({ code: 'BNK_ERR_SYNTAX', message, loc: position(error.pos[0]) });
+  }
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+
+  visit(document, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
+        const offset = pair.key.range?.[0] ?? 0;
+        diagnostics.push({ code: 'BNK_ERR_FORBIDDEN_KEY', message: `key "${String(pair.key.value)}" is not allowed`, loc: position(offset) });
+      }
+    },
+  });
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: limits.maxAliases });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/alias/i.test(message)) return at('BNK_ERR_ALIAS_LIMIT', `too many alias expansions (limit ${limits.maxAliases})`);
+    return at('BNK_ERR_SYNTAX', message);
+  }
+  return { ok: true, doc: { data, file, locate: (path, key) => locate(document, path, key, position) } };
+}
+
+function locate(document: Document, path: readonly PropertyKey[], key: boolean | undefined, position: (offset: number) => Loc): Loc {
+  let node: Node | null | undefined = document.contents as Node | null;
+  let best: number = node?.range?.[0] ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      const keyNode = pair.key as Node;
+      if (last && key) return position(keyNode.range?.[0] ?? best);
+      best = keyNode.range?.[0] ?? best;
+      node = pair.value as Node | null;
+      if (node?.range) best = node.range[0];
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) break;
+      node = item;
+      if (node.range) best = node.range[0];
+    } else {
+      break;
+    }
+  }
+  return position(best);
+}

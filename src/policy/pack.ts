@@ -1,0 +1,87 @@
+// Policy packs: YAML files that list the rules to run, their severity and parameters, and
+// the domains a topology may use. Parsed with the same guarded reader as topologies.
+
+import { z } from 'zod';
+import { type Diagnostic, InputError } from '../model/errors.ts';
+import { readSource } from '../model/source.ts';
+import { CONTENT_KINDS, ENDPOINT_CONTROLS, HOST_ROLES, SANITIZER_METHODS } from '../model/schema.ts';
+import type { Severity } from './types.ts';
+
+const severity = z.enum(['error', 'warning', 'info']);
+const domainList = z.array(z.string()).min(1);
+
+const ruleEntry = <P extends z.ZodType>(params: P) =>
+  z.strictObject({ enabled: z.boolean().default(true), severity: severity.optional(), params });
+
+export const packSchema = z.strictObject({
+  pack: z.literal(1).describe('Policy pack format version'),
+  name: z.string().min(1),
+  source: z.string().min(1).describe('The policy text the rules come from'),
+  sides: z.record(z.string(), domainList).optional().describe('Named lists of domains; YAML anchors here keep params short'),
+  domains: z.record(
+    z.string().regex(/^[a-z][a-z0-9-]{0,63}$/),
+    z.strictObject({ ja: z.string(), en: z.string(), clause: z.string().optional() }),
+  ),
+  rules: z.strictObject({
+    'mynumber-isolation': ruleEntry(z.strictObject({ isolated: domainList })).optional(),
+    'mynumber-exception-scope': ruleEntry(z.strictObject({ maxPortsPerTerm: z.number().int().min(1).max(65536) })).optional(),
+    'mynumber-endpoint-controls': ruleEntry(z.strictObject({
+      domains: domainList,
+      roles: z.array(z.enum(HOST_ROLES)).min(1),
+      required: z.array(z.enum(ENDPOINT_CONTROLS)).min(1),
+    })).optional(),
+    'path-separation': ruleEntry(z.strictObject({ lgwanSide: domainList, internetSide: domainList })).optional(),
+    'sanitized-communication': ruleEntry(z.strictObject({
+      lgwanSide: domainList,
+      internetSide: domainList,
+      methods: z.record(z.enum(CONTENT_KINDS), z.enum(SANITIZER_METHODS)),
+      contentByService: z.record(z.string(), z.enum(CONTENT_KINDS)),
+    })).optional(),
+    'security-cloud-aggregation': ruleEntry(z.strictObject({ from: domainList, to: domainList, cloud: domainList })).optional(),
+    inventory: ruleEntry(z.strictObject({}).default({})).optional(),
+    'intent-reachability': ruleEntry(z.strictObject({}).default({})).optional(),
+    availability: ruleEntry(z.strictObject({}).default({})).optional(),
+  }),
+});
+
+export type Pack = z.infer<typeof packSchema>;
+export type PackRules = Pack['rules'];
+export type RuleId = keyof PackRules;
+
+export interface RuleSettings<P> {
+  readonly enabled: boolean;
+  readonly severity: Severity | undefined;
+  readonly params: P;
+}
+
+/** Parses a policy pack; every problem is reported with its location (BNK_ERR_POLICY). */
+export function loadPack(text: string, file: string): Pack {
+  const read = readSource(text, file);
+  if (!read.ok) throw new InputError(read.diagnostics);
+  const parsed = packSchema.safeParse(read.doc.data);
+  if (!parsed.success) {
+    const diagnostics: Diagnostic[] = parsed.error.issues.map((issue) => ({
+      code: 'BNK_ERR_POLICY',
+      message: `${issue.message} at ${issue.path.join('.') || '(top)'}`,
+      loc: read.doc.locate(issue.path as PropertyKey[]),
+    }));
+    throw new InputError(diagnostics);
+  }
+  const pack = parsed.data;
+  const known = new Set(Object.keys(pack.domains));
+  const diagnostics: Diagnostic[] = [];
+  for (const [ruleId, entry] of Object.entries(pack.rules)) {
+    const params = (entry as { params?: Record<string, unknown> } | undefined)?.params ?? {};
+    for (const key of ['isolated', 'domains', 'lgwanSide', 'internetSide', 'from', 'to', 'cloud']) {
+      const value = params[key];
+      if (!Array.isArray(value)) continue;
+      value.forEach((d, i) => {
+        if (!known.has(String(d))) {
+          diagnostics.push({ code: 'BNK_ERR_POLICY', message: `rule ${ruleId}: domain "${String(d)}" is not declared under domains:`, loc: read.doc.locate(['rules', ruleId, 'params', key, i]) });
+        }
+      });
+    }
+  }
+  if (diagnostics.length > 0) throw new InputError(diagnostics);
+  return pack;
+}

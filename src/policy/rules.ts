@@ -1,0 +1,488 @@
+// The rule catalogue of the seed policy: each rule with its clause of the policy text, its
+// titles, and the check that turns reachability into findings.
+
+import type { DeclaredFlow, Exception, Network, Zone } from '../model/network.ts';
+import type { Loc } from '../model/errors.ts';
+import { boxesOfMatch, type HeaderSet, intersect, normalize, subtract } from '../engine/headerset.ts';
+import type { Outcome } from '../engine/types.ts';
+import { formatIpv4, rangeSize } from '../net/ipv4.ts';
+import { PORT_PROTOCOLS } from '../net/services.ts';
+import { attachId } from '../model/graph.ts';
+import {
+  classesOf, type EngineFactory, evaluateIntent, permittingRules, Reachability, zonesOf, type LegResult,
+} from './analysis.ts';
+import type { PackRules, RuleId } from './pack.ts';
+import type { Finding, Localized, Severity } from './types.ts';
+
+export interface RuleContext<P> {
+  readonly network: Network;
+  readonly params: P;
+  readonly severity: Severity;
+  readonly reach: Reachability;
+  readonly engineFactory: EngineFactory;
+  /** Today's date (YYYY-MM-DD), for exception expiry. */
+  readonly today: string;
+  readonly domains: Readonly<Record<string, Localized>>;
+  /** Intents whose legs another enabled rule already checks (sanitized communication). */
+  readonly intentsCheckedElsewhere: ReadonlySet<string>;
+}
+
+type ParamsOf<K extends RuleId> = NonNullable<PackRules[K]>['params'];
+
+export interface RuleDefinition<K extends RuleId> {
+  readonly id: K;
+  readonly clause: string;
+  readonly title: Localized;
+  readonly check: (ctx: RuleContext<ParamsOf<K>>) => Finding[];
+}
+
+type Base = Pick<Finding, 'rule' | 'severity' | 'clause'>;
+
+/** What a finding needs to know of its rule. */
+interface RuleRef {
+  readonly id: string;
+  readonly clause: string;
+}
+
+function base(ctx: RuleContext<unknown>, rule: RuleRef): Base {
+  return { rule: rule.id, severity: ctx.severity, clause: rule.clause };
+}
+
+const zoneLabel = (ctx: RuleContext<unknown>, z: Zone): Localized => ({
+  ja: `${z.id}（${ctx.domains[z.domain]?.ja ?? z.domain}）`,
+  en: `${z.id} (${ctx.domains[z.domain]?.en ?? z.domain})`,
+});
+
+/** Exceptions in force for a rule: not expired, and naming the rule or no rule at all. */
+function activeExceptions(ctx: RuleContext<unknown>, rule: string): Exception[] {
+  return ctx.network.exceptions.filter((e) => e.expires >= ctx.today && (!e.rules || e.rules.includes(rule)));
+}
+
+function exceptionSet(exceptions: readonly Exception[]): HeaderSet {
+  return normalize(exceptions.flatMap((e) => boxesOfMatch({ src: e.from, dst: e.to, services: e.services })));
+}
+
+/**
+ * The common shape of "no packet from these zones reaches those zones": for each ordered
+ * pair, what arrives (minus exemptions) becomes one finding with every class and witnesses.
+ */
+function forbiddenReach(
+  ctx: RuleContext<unknown>,
+  rule: RuleRef,
+  pairs: Array<[Zone, Zone]>,
+  exempt: HeaderSet,
+  filter: (o: Outcome) => boolean,
+  message: (from: Zone, to: Zone) => Localized,
+  hint: Localized,
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const [from, to] of pairs) {
+    const outcomes = ctx.reach.reaching(from.index, to.index).filter(filter);
+    if (outcomes.length === 0) continue;
+    const violating = normalize(subtract(outcomes.flatMap((o) => o.headers), exempt));
+    if (violating.length === 0) continue;
+    const permittedBy = permittingRules(ctx.network, violating, outcomes);
+    findings.push({
+      ...base(ctx, rule),
+      subject: `${from.id} → ${to.id}`,
+      message: message(from, to),
+      hint,
+      loc: permittedBy[0]?.loc ?? from.loc,
+      classes: classesOf(violating, outcomes),
+      permittedBy,
+    });
+  }
+  return findings;
+}
+
+function zonesIn(network: Network, domains: readonly string[]): Zone[] {
+  return network.zones.filter((z) => domains.includes(z.domain));
+}
+
+function crossPairs(a: readonly Zone[], b: readonly Zone[]): Array<[Zone, Zone]> {
+  const pairs: Array<[Zone, Zone]> = [];
+  for (const x of a) for (const y of b) if (x.index !== y.index) pairs.push([x, y], [y, x]);
+  return pairs;
+}
+
+// ---------------------------------------------------------------------------------------
+
+const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
+  id: 'mynumber-isolation',
+  clause: '§6(3)ア',
+  title: { ja: 'マイナンバー利用事務系の分離', en: 'Isolation of the My Number business systems' },
+  check(ctx) {
+    const isolated = zonesIn(ctx.network, ctx.params.isolated);
+    const others = ctx.network.zones.filter((z) => !ctx.params.isolated.includes(z.domain));
+    const exceptions = activeExceptions(ctx, this.id);
+    const findings = forbiddenReach(ctx, this, crossPairs(isolated, others), exceptionSet(exceptions), () => true,
+      (from, to) => ({
+        ja: `${zoneLabel(ctx, from).ja} から ${zoneLabel(ctx, to).ja} へ通信できます。マイナンバー利用事務系は他の領域と通信できないようにする必要があります。`,
+        en: `${zoneLabel(ctx, from).en} can reach ${zoneLabel(ctx, to).en}; the My Number systems must not communicate with other domains.`,
+      }),
+      {
+        ja: '許可しているファイアウォールルールを削除するか、承認済みの例外（特定のホストとポートのみ）として exceptions に記載してください。',
+        en: 'Remove the permitting firewall rule, or declare an approved exception (specific hosts and ports only) under exceptions.',
+      });
+    // A gateway with a foot in a mynumber zone and in another domain is a channel by itself.
+    for (const d of ctx.network.devices) {
+      if (d.kind !== 'sanitizer' && d.kind !== 'proxy') continue;
+      const domains = new Set(d.interfaces.map((f) => ctx.network.zones[f.zone!]!.domain));
+      const inside = [...domains].some((x) => ctx.params.isolated.includes(x));
+      const outside = [...domains].some((x) => !ctx.params.isolated.includes(x));
+      if (!inside || !outside || exceptions.some((e) => e.via.includes(d.index))) continue;
+      findings.push({
+        ...base(ctx, this),
+        subject: d.id,
+        message: {
+          ja: `${d.kind === 'sanitizer' ? '無害化装置' : 'プロキシ'} ${d.id} がマイナンバー利用事務系と他の領域 (${[...domains].join(', ')}) を中継しています。`,
+          en: `${d.kind} ${d.id} relays between the My Number systems and another domain (${[...domains].join(', ')}).`,
+        },
+        hint: {
+          ja: 'この中継が承認済みであれば、via にこの装置を含む例外を exceptions に記載してください。',
+          en: 'If this channel is approved, declare an exception whose via lists this gateway.',
+        },
+        loc: d.loc,
+        classes: [],
+        permittedBy: [],
+      });
+    }
+    return findings;
+  },
+};
+
+const mynumberExceptionScope: RuleDefinition<'mynumber-exception-scope'> = {
+  id: 'mynumber-exception-scope',
+  clause: '§6(3)ア',
+  title: { ja: '例外通信の限定（特定ホスト・特定ポート・有効期限）', en: 'Exceptions are narrow (specific hosts and ports) and in date' },
+  check(ctx) {
+    const findings: Finding[] = [];
+    for (const e of ctx.network.exceptions) {
+      const problems: Localized[] = [];
+      for (const [side, ranges, written] of [['from', e.from, e.written.from], ['to', e.to, e.written.to]] as const) {
+        const broad = ranges.filter((r) => rangeSize(r) > 1);
+        if (broad.length > 0) {
+          problems.push({
+            ja: `${side} (${written.join(', ')}) が単一ホストではありません（${broad.map((r) => rangeSize(r)).reduce((a, b) => a + b, 0)} アドレス）`,
+            en: `${side} (${written.join(', ')}) is not a single host (${broad.map((r) => rangeSize(r)).reduce((a, b) => a + b, 0)} addresses)`,
+          });
+        }
+      }
+      for (const t of e.services) {
+        const wide = t.protoLo !== t.protoHi || (PORT_PROTOCOLS.has(t.protoLo) && t.portHi - t.portLo + 1 > ctx.params.maxPortsPerTerm);
+        if (wide) {
+          problems.push({
+            ja: `service (${e.written.service.join(', ')}) が特定のポートに限定されていません`,
+            en: `service (${e.written.service.join(', ')}) is not limited to specific ports`,
+          });
+          break;
+        }
+      }
+      if (e.expires < ctx.today) {
+        problems.push({ ja: `有効期限 ${e.expires} を過ぎています（この例外は適用されません）`, en: `it expired on ${e.expires} (it no longer applies)` });
+      }
+      if (problems.length === 0) continue;
+      findings.push({
+        ...base(ctx, this),
+        subject: e.id,
+        message: {
+          ja: `例外 ${e.id}: ${problems.map((p) => p.ja).join('。')}。`,
+          en: `Exception ${e.id}: ${problems.map((p) => p.en).join('; ')}.`,
+        },
+        hint: {
+          ja: '例外は送信元・宛先とも特定のホスト、特定のポートに限定し、期限を更新してください。',
+          en: 'Limit the exception to one source host, one destination host and specific ports, and keep its expiry current.',
+        },
+        loc: e.loc,
+        classes: [],
+        permittedBy: [],
+      });
+    }
+    return findings;
+  },
+};
+
+const mynumberEndpointControls: RuleDefinition<'mynumber-endpoint-controls'> = {
+  id: 'mynumber-endpoint-controls',
+  clause: '§6(3)ア',
+  title: { ja: 'マイナンバー利用事務系端末の持ち出し不可設定・多要素認証', en: 'My Number terminals block data export and use multi-factor authentication' },
+  check(ctx) {
+    const findings: Finding[] = [];
+    for (const h of ctx.network.hosts) {
+      const zone = ctx.network.zones[h.zone]!;
+      if (!ctx.params.domains.includes(zone.domain) || !ctx.params.roles.includes(h.role)) continue;
+      const missing = ctx.params.required.filter((c) => !h.controls.has(c));
+      if (missing.length === 0) continue;
+      findings.push({
+        ...base(ctx, this),
+        subject: h.id,
+        message: {
+          ja: `${h.isGroup ? '端末グループ' : '端末'} ${h.id}（${zone.id}）に必要な対策がありません: ${missing.join(', ')}`,
+          en: `${h.isGroup ? 'Terminal group' : 'Terminal'} ${h.id} in ${zone.id} lacks required controls: ${missing.join(', ')}`,
+        },
+        hint: {
+          ja: '端末からの情報持ち出し不可設定 (data-export-blocked) と多要素認証 (mfa) を導入し、controls に記載してください。',
+          en: 'Put data-export blocking (data-export-blocked) and multi-factor authentication (mfa) in place and list them under controls.',
+        },
+        loc: h.loc,
+        classes: [],
+        permittedBy: [],
+      });
+    }
+    return findings;
+  },
+};
+
+const pathSeparation: RuleDefinition<'path-separation'> = {
+  id: 'path-separation',
+  clause: '§6(3)イ, §2(17)',
+  title: { ja: 'LGWAN接続系とインターネット接続系の通信経路の分割', en: 'Path separation between the LGWAN and Internet domains' },
+  check(ctx) {
+    const a = zonesIn(ctx.network, ctx.params.lgwanSide);
+    const b = zonesIn(ctx.network, ctx.params.internetSide);
+    return forbiddenReach(ctx, this, crossPairs(a, b), exceptionSet(activeExceptions(ctx, this.id)), () => true,
+      (from, to) => ({
+        ja: `${zoneLabel(ctx, from).ja} から ${zoneLabel(ctx, to).ja} へパケットが直接届きます。LGWAN接続系とインターネット接続系の通信経路は分割する必要があります。`,
+        en: `Packets from ${zoneLabel(ctx, from).en} reach ${zoneLabel(ctx, to).en} directly; the LGWAN and Internet paths must be separated.`,
+      }),
+      {
+        ja: '直接の通信を許可するルールを削除し、必要な通信は無害化装置（メールテキスト化・画面転送・ファイル無害化）経由にしてください。',
+        en: 'Remove the rules that allow direct traffic; carry what is needed through a sanitizer (mail text conversion, screen transfer, file sanitization).',
+      });
+  },
+};
+
+function sideOf(network: Network, ranges: Parameters<typeof zonesOf>[1], lgwan: readonly string[], internet: readonly string[]): Set<'lgwan' | 'internet'> {
+  const sides = new Set<'lgwan' | 'internet'>();
+  for (const z of zonesOf(network, ranges)) {
+    const domain = network.zones[z]!.domain;
+    if (lgwan.includes(domain)) sides.add('lgwan');
+    if (internet.includes(domain)) sides.add('internet');
+  }
+  return sides;
+}
+
+/** True when a flow runs between the LGWAN side and the Internet side (either way). */
+export function crossesSides(network: Network, flow: DeclaredFlow, lgwan: readonly string[], internet: readonly string[]): boolean {
+  const from = sideOf(network, flow.from, lgwan, internet);
+  const to = sideOf(network, flow.to, lgwan, internet);
+  return (from.has('lgwan') && to.has('internet')) || (from.has('internet') && to.has('lgwan'));
+}
+
+function legFindings(ctx: RuleContext<unknown>, rule: RuleRef, intentId: string, loc: Loc, legs: readonly LegResult[]): Finding[] {
+  const findings: Finding[] = [];
+  legs.forEach((r, i) => {
+    if (r.missing.length === 0) return;
+    const failing = r.outcomes.filter((o) => intersect(o.headers, r.missing).length > 0);
+    const stops = failing.map((o) => o.disposition).filter((d) => d.kind === 'denied');
+    const deniedBy = stops.map((d) => (d.kind === 'denied' ? d.rule?.loc : undefined)).find((l) => l !== undefined);
+    findings.push({
+      ...base(ctx, rule),
+      subject: `${intentId} (${r.leg.label})`,
+      message: {
+        ja: `フロー ${intentId} の区間 ${i + 1}/${legs.length}（${r.leg.label}）が到達できません。`,
+        en: `Flow intent ${intentId}: leg ${i + 1}/${legs.length} (${r.leg.label}) does not get through.`,
+      },
+      hint: {
+        ja: '証跡の経路で通信を拒否している機器・ルールを確認し、必要最小限の許可ルールを追加してください。',
+        en: 'See where the witness path stops, and add the narrowest permit that carries this leg.',
+      },
+      loc: deniedBy ?? loc,
+      classes: classesOf(r.missing, failing),
+      permittedBy: [],
+    });
+  });
+  return findings;
+}
+
+const sanitizedCommunication: RuleDefinition<'sanitized-communication'> = {
+  id: 'sanitized-communication',
+  clause: '§6(3)イ, §2(18)',
+  title: { ja: '無害化通信（方式が内容に適合し、各区間が到達可能）', en: 'Sanitized communication (method fits the content, every leg reachable)' },
+  check(ctx) {
+    const findings: Finding[] = [];
+    const p = ctx.params;
+    for (const intent of ctx.network.intents) {
+      if (!crossesSides(ctx.network, intent, p.lgwanSide, p.internetSide)) continue;
+      const issue = (ja: string, en: string, hintJa: string, hintEn: string): void => {
+        findings.push({ ...base(ctx, this), subject: intent.id, message: { ja, en }, hint: { ja: hintJa, en: hintEn }, loc: intent.loc, classes: [], permittedBy: [] });
+      };
+      const sanitizers = intent.via.map((i) => ctx.network.devices[i]!).filter((d) => d.kind === 'sanitizer');
+      if (sanitizers.length === 0) {
+        issue(`フロー ${intent.id} は LGWAN接続系とインターネット接続系の間の通信ですが、無害化装置を経由していません。`,
+          `Flow intent ${intent.id} crosses between the LGWAN and Internet domains without a sanitizer.`,
+          'via に適切な無害化装置（mail-text / screen-transfer / file-sanitization）を指定してください。',
+          'List a fitting sanitizer (mail-text / screen-transfer / file-sanitization) under via.');
+        continue;
+      }
+      const content = intent.content ?? intent.written.service.map((s) => p.contentByService[s.toLowerCase()]).find((c) => c !== undefined);
+      if (!content) {
+        issue(`フロー ${intent.id} の内容（mail / web / file）が判別できません。`,
+          `Flow intent ${intent.id}: its content (mail / web / file) cannot be told from its service.`,
+          'content: mail | web | file を記載してください。', 'Declare content: mail | web | file.');
+        continue;
+      }
+      const method = p.methods[content];
+      if (method && !sanitizers.some((d) => d.method === method)) {
+        issue(`フロー ${intent.id}（内容: ${content}）は ${method} 方式の無害化が必要ですが、経由する装置の方式は ${sanitizers.map((d) => `${d.id}=${d.method}`).join(', ')} です。`,
+          `Flow intent ${intent.id} carries ${content} and needs ${method} sanitization, but goes via ${sanitizers.map((d) => `${d.id}=${d.method}`).join(', ')}.`,
+          `${content} には ${method} 方式の無害化装置を経由させてください。`, `Route ${content} through a ${method} sanitizer.`);
+        continue;
+      }
+      const evaluation = evaluateIntent(ctx.network, ctx.reach.engine, intent);
+      if (!evaluation.plan.ok) {
+        issue(`フロー ${intent.id}: ${evaluation.plan.reason}`, `Flow intent ${intent.id}: ${evaluation.plan.reason}`,
+          '無害化装置の relays に中継先を記載してください。', 'Add the destination to the gateway\'s relays.');
+        continue;
+      }
+      findings.push(...legFindings(ctx, this, intent.id, intent.loc, evaluation.legs));
+    }
+    return findings;
+  },
+};
+
+const securityCloudAggregation: RuleDefinition<'security-cloud-aggregation'> = {
+  id: 'security-cloud-aggregation',
+  clause: '§6(3)ウ',
+  title: { ja: 'インターネット通信の自治体情報セキュリティクラウドへの集約', en: 'Internet traffic only through the municipal security cloud' },
+  check(ctx) {
+    const net = ctx.network;
+    const inCloud = (zone: number | undefined): boolean => zone !== undefined && ctx.params.cloud.includes(net.zones[zone]!.domain);
+    const bypasses = (o: Outcome): boolean =>
+      !o.hops.some((h) => (h.kind === 'zone' ? inCloud(h.zone) : inCloud(net.devices[h.device]!.zone)));
+    const from = zonesIn(net, ctx.params.from);
+    const to = zonesIn(net, ctx.params.to);
+    return forbiddenReach(ctx, this, crossPairs(from, to), exceptionSet(activeExceptions(ctx, this.id)), bypasses,
+      (a, b) => ({
+        ja: `${zoneLabel(ctx, a).ja} と ${zoneLabel(ctx, b).ja} の間に、自治体情報セキュリティクラウドを経由しない経路があります。`,
+        en: `${zoneLabel(ctx, a).en} reaches ${zoneLabel(ctx, b).en} by a path that bypasses the security cloud.`,
+      }),
+      {
+        ja: 'セキュリティクラウドを経由しない接続（独自のインターネット回線や許可ルール）を撤去してください。',
+        en: 'Remove the breakout that bypasses the security cloud (own Internet line or the rule permitting it).',
+      });
+  },
+};
+
+const inventory: RuleDefinition<'inventory'> = {
+  id: 'inventory',
+  clause: '§3(2)',
+  title: { ja: '機器・アドレスの管理（無許可機器・設定ミスの防止）', en: 'Inventory: every device in a zone, no address conflicts' },
+  check(ctx) {
+    const net = ctx.network;
+    const findings: Finding[] = [];
+    const push = (subject: string, loc: Loc, message: Localized, hint: Localized): void => {
+      findings.push({ ...base(ctx, this), subject, message, hint, loc, classes: [], permittedBy: [] });
+    };
+    for (const d of net.devices) {
+      if (d.zone === undefined) {
+        push(d.id, d.loc, { ja: `機器 ${d.id} の所属ゾーン (zone) が宣言されていません。`, en: `Device ${d.id} does not declare the zone it belongs to.` },
+          { ja: 'zone に機器が属するゾーンを記載してください。', en: 'Set zone: to the zone the device belongs to.' });
+      }
+    }
+    // Every address used twice: hosts, groups and interface addresses.
+    const uses: Array<{ lo: number; hi: number; owner: string; loc: Loc }> = [];
+    for (const h of net.hosts) uses.push({ ...h.range, owner: h.id, loc: h.loc });
+    for (const d of net.devices) for (const f of d.interfaces) if (f.address !== undefined) uses.push({ lo: f.address, hi: f.address, owner: `${d.id}:${f.name}`, loc: f.loc });
+    uses.sort((x, y) => x.lo - y.lo);
+    let reach = -1;
+    let holder: (typeof uses)[number] | undefined;
+    for (const u of uses) {
+      if (holder && u.lo <= reach) {
+        push(u.owner, u.loc, { ja: `${u.owner} のアドレス ${formatIpv4(u.lo)} は ${holder.owner} と重複しています。`, en: `${u.owner} uses ${formatIpv4(u.lo)}, which ${holder.owner} also uses.` },
+          { ja: 'アドレスの割り当てを見直してください。', en: 'Fix the address assignment.' });
+      }
+      if (u.hi > reach) {
+        reach = u.hi;
+        holder = u;
+      }
+    }
+    for (const z of net.zones) {
+      for (const other of net.zones) {
+        if (other.index <= z.index || other.domain !== z.domain) continue;
+        const nested = z.subnets.some((a) => other.subnets.some((b) => a.lo <= b.hi && b.lo <= a.hi));
+        if (nested) {
+          push(`${z.id}, ${other.id}`, other.loc, { ja: `ゾーン ${z.id} と ${other.id} のサブネットが重なっています。`, en: `Zones ${z.id} and ${other.id} have overlapping subnets.` },
+            { ja: 'サブネットを重ならないように分けてください。', en: 'Split the subnets so they do not overlap.' });
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+const intentReachability: RuleDefinition<'intent-reachability'> = {
+  id: 'intent-reachability',
+  clause: '§2(10)',
+  title: { ja: '必要な通信の到達性（可用性）', en: 'Required flows get through (availability)' },
+  check(ctx) {
+    const findings: Finding[] = [];
+    for (const intent of ctx.network.intents) {
+      if (ctx.intentsCheckedElsewhere.has(intent.id)) continue;
+      const evaluation = evaluateIntent(ctx.network, ctx.reach.engine, intent);
+      if (!evaluation.plan.ok) {
+        findings.push({
+          ...base(ctx, this), subject: intent.id,
+          message: { ja: `フロー ${intent.id}: ${evaluation.plan.reason}`, en: `Flow intent ${intent.id}: ${evaluation.plan.reason}` },
+          hint: { ja: 'ゲートウェイの relays に中継先を記載してください。', en: 'Add the destination to the gateway\'s relays.' },
+          loc: evaluation.plan.device.loc, classes: [], permittedBy: [],
+        });
+        continue;
+      }
+      findings.push(...legFindings(ctx, this, intent.id, intent.loc, evaluation.legs));
+    }
+    return findings;
+  },
+};
+
+const availability: RuleDefinition<'availability'> = {
+  id: 'availability',
+  clause: '§2(10), §3(3), §3(5)',
+  title: { ja: '単一障害時の必要通信の継続', en: 'Required flows survive any single link or device failure' },
+  check(ctx) {
+    const net = ctx.network;
+    const findings: Finding[] = [];
+    const resilient = net.intents.filter((i) => i.resilient);
+    if (resilient.length === 0) return findings;
+    const elements: Array<{ label: string; failures: { devices: Set<number>; edges: Set<string> } }> = [];
+    for (const d of net.devices) elements.push({ label: d.id, failures: { devices: new Set([d.index]), edges: new Set() } });
+    for (const d of net.devices) for (const f of d.interfaces) {
+      if (f.zone !== undefined) elements.push({ label: attachId(d.id, f.name), failures: { devices: new Set(), edges: new Set([attachId(d.id, f.name)]) } });
+    }
+    for (const l of net.links) elements.push({ label: l.id, failures: { devices: new Set(), edges: new Set([l.id]) } });
+    for (const intent of resilient) {
+      const healthy = evaluateIntent(net, ctx.reach.engine, intent);
+      if (!healthy.plan.ok || healthy.legs.some((l) => l.missing.length > 0)) continue; // intent-reachability reports it
+      const breaking: string[] = [];
+      for (const element of elements) {
+        const engine = ctx.engineFactory(net, element.failures);
+        const evaluation = evaluateIntent(net, engine, intent);
+        if (evaluation.legs.some((l) => l.missing.length > 0)) breaking.push(element.label);
+      }
+      if (breaking.length === 0) continue;
+      findings.push({
+        ...base(ctx, this), subject: intent.id,
+        message: {
+          ja: `フロー ${intent.id} は次のいずれか1つの障害で途絶します: ${breaking.join(', ')}`,
+          en: `Flow intent ${intent.id} is cut by any one of these single failures: ${breaking.join(', ')}`,
+        },
+        hint: { ja: '冗長な経路・機器を用意してください。', en: 'Add a redundant path or device for each element listed.' },
+        loc: intent.loc, classes: [], permittedBy: [],
+      });
+    }
+    return findings;
+  },
+};
+
+/** Every rule the seed pack can name, in report order. */
+export const CATALOGUE = [
+  mynumberIsolation,
+  mynumberExceptionScope,
+  mynumberEndpointControls,
+  pathSeparation,
+  sanitizedCommunication,
+  securityCloudAggregation,
+  inventory,
+  intentReachability,
+  availability,
+] as const;
