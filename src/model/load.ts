@@ -32,8 +32,41 @@ export function loadTopology(text: string, file: string, options: LoadOptions = 
 
 export function loadDocument(doc: SourceDocument, options: LoadOptions = {}): Network {
   const parsed = topologySchema.safeParse(doc.data);
-  if (!parsed.success) throw new InputError(schemaDiagnostics(doc, parsed.error));
-  return new Resolver(doc, parsed.data, options).resolve();
+  if (parsed.success) return new Resolver(doc, parsed.data, options, new Set()).resolve();
+  // Report the semantic errors of the valid elements too, so one run shows every problem.
+  const schemaErrors = schemaDiagnostics(doc, parsed.error);
+  const salvaged = salvage(doc.data, new Set(parsed.error.issues.map((i) => i.path.slice(0, 2).join('.'))));
+  let semantic: readonly Diagnostic[] = [];
+  if (salvaged) {
+    try {
+      new Resolver(doc, salvaged.file, options, salvaged.skippedIds).resolve();
+    } catch (error) {
+      if (error instanceof InputError) semantic = error.diagnostics;
+      else throw error;
+    }
+  }
+  throw new InputError(sortDiagnostics([...schemaErrors, ...semantic]));
+}
+
+const LIST_KEYS = ['zones', 'hosts', 'devices', 'links', 'exceptions', 'intents'] as const;
+
+/** The document without the list elements that failed the schema, if the rest is valid. */
+function salvage(data: unknown, badPaths: ReadonlySet<string>): { file: TopologyFile; skippedIds: Set<string> } | undefined {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const copy: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  const skippedIds = new Set<string>();
+  for (const key of LIST_KEYS) {
+    const items = copy[key];
+    if (!Array.isArray(items)) continue;
+    copy[key] = items.filter((item, index) => {
+      if (!badPaths.has(`${key}.${index}`)) return true;
+      const id = (item as { id?: unknown } | null)?.id;
+      if (typeof id === 'string') skippedIds.add(id);
+      return false;
+    });
+  }
+  const again = topologySchema.safeParse(copy);
+  return again.success ? { file: again.data, skippedIds } : undefined;
 }
 
 function schemaDiagnostics(doc: SourceDocument, error: z.ZodError): Diagnostic[] {
@@ -78,9 +111,12 @@ class Resolver {
     private readonly doc: SourceDocument,
     private readonly input: TopologyFile,
     private readonly options: LoadOptions,
+    /** Ids of elements dropped for schema errors: references to them are not reported again. */
+    private readonly skippedIds: ReadonlySet<string>,
   ) {}
 
   private error(code: ErrorCode, message: string, path: Path, key = false): void {
+    if (code === 'BNK_ERR_UNKNOWN_REF' && [...this.skippedIds].some((id) => message.includes(`"${id}"`))) return;
     this.diagnostics.push({ code, message, loc: this.doc.locate(path, key) });
   }
 
@@ -216,7 +252,7 @@ class Resolver {
           prefixes.push({ prefix: parsed, zone: index, path: ['zones', index, 'subnets', j] });
         }
       });
-      if (subnets.length === 0 && !z.default) {
+      if ((z.subnets ?? []).length === 0 && !z.default) {
         this.error('BNK_ERR_SCHEMA', `zone "${z.id}" needs subnets (only the default zone may have none)`, ['zones', index]);
       }
       return {

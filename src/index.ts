@@ -1,0 +1,29 @@
+// The public library API of bunkatsu: load a topology, run the engine, check a policy,
+// render the results. The CLI and (later) the HTTP server use only what is exported here.
+
+// Topology format and loading
+export { loadTopology, type LoadOptions } from './model/load.ts';
+export { topologySchema, topologyJsonSchema, FORMAT_VERSION } from './model/schema.ts';
+export type { TopologyFile, Model, SanitizerMethod, ContentKind } from './model/schema.ts';
+export type { Network, Zone, Host, Device, Rule, Link, Exception, Intent } from './model/network.ts';
+export { resolveAddress, resolveService } from './model/refs.ts';
+
+// Errors
+export { ERROR_CODES, InputError, formatDiagnostic } from './model/errors.ts';
+export type { ErrorCode, Diagnostic, Loc } from './model/errors.ts';
+
+// Engine
+export { createReferenceEngine, type ReferenceOptions } from './engine/reference.ts';
+export { traceFlow } from './engine/trace.ts';
+export type { ReachabilityEngine, Outcome, Disposition, Hop, Failures } from './engine/types.ts';
+export type { HeaderBox, HeaderSet } from './engine/headerset.ts';
+
+// Policy
+export { loadPack, type Pack } from './policy/pack.ts';
+export { runCheck, type CheckOptions } from './policy/check.ts';
+export { CATALOGUE } from './policy/rules.ts';
+export type { CheckReport, Finding, Severity, RuleResult } from './policy/types.ts';
+
+// Reports
+export { checkReportText, traceText } from './report/text.ts';
+export { checkReportJson } from './report/json.ts';
