@@ -109,43 +109,51 @@ export interface LegResult {
 
 export type IntentPlan = { ok: true; legs: Leg[] } | { ok: false; reason: string; device: Device };
 
-/** Lays out the legs of an intent through its gateways, choosing each gateway's relay. */
+/**
+ * Lays out the legs of an intent through its gateways. Each gateway needs a relay whose `to`
+ * covers the next hop: the final destination, or the accepting address of a relay of the
+ * next gateway (chosen so that the rest of the chain works too).
+ */
 export function planIntent(network: Network, intent: DeclaredFlow): IntentPlan {
+  const gateways = intent.via.map((i) => network.devices[i]!);
+  const addressOf = (d: Device, iface: string): Ipv4Range => {
+    const a = d.interfaces.find((f) => f.name === iface)!.address!;
+    return { lo: a, hi: a };
+  };
+  const covers = (relay: Relay, target: readonly Ipv4Range[]): boolean => subtract(dstSet(target), dstSet(relay.to)).length === 0;
+  // chain[i]: the relay of gateway i that works for gateways i.. to the end (found backwards).
+  const chain: Relay[] = [];
+  for (let i = gateways.length - 1; i >= 0; i--) {
+    const g = gateways[i]!;
+    const next = chain[i + 1];
+    const target = next ? [addressOf(gateways[i + 1]!, next.in)] : intent.to;
+    const relay = g.relays.find((r) => covers(r, target));
+    if (!relay) {
+      const where = i + 1 < gateways.length ? gateways[i + 1]!.id : intent.written.to.join(',');
+      return { ok: false, device: g, reason: `${g.id} has no relay to ${where}` };
+    }
+    chain[i] = relay;
+  }
   const legs: Leg[] = [];
   let from = intent.from;
   let fromLabel = intent.written.from.join(',');
   let services: readonly ServiceTerm[] | undefined;
-  for (let i = 0; i < intent.via.length; i++) {
-    const device = network.devices[intent.via[i]!]!;
-    const nextDevice = i + 1 < intent.via.length ? network.devices[intent.via[i + 1]!]! : undefined;
-    const nextTo = nextDevice ? gatewayAddresses(nextDevice) : intent.to;
-    const relay = device.relays.find((r) => subtract(dstSet(nextTo), dstSet(r.to)).length === 0);
-    if (!relay) {
-      return { ok: false, device, reason: `${device.id} has no relay to ${nextDevice ? nextDevice.id : intent.written.to.join(',')}` };
-    }
-    const iface = device.interfaces.find((f) => f.name === relay.in)!;
+  gateways.forEach((g, i) => {
+    const relay = chain[i]!;
     legs.push({
       from,
-      to: [{ lo: iface.address!, hi: iface.address! }],
+      to: [addressOf(g, relay.in)],
       services: services ?? relay.services,
-      gateway: { device: device.index, interface: relay.in },
-      label: `${fromLabel} → ${device.id}:${relay.in}`,
+      gateway: { device: g.index, interface: relay.in },
+      label: `${fromLabel} → ${g.id}:${relay.in}`,
     });
-    const out = device.interfaces.find((f) => f.name === relay.out)!;
-    from = [{ lo: out.address!, hi: out.address! }];
-    fromLabel = `${device.id}:${relay.out}`;
-    services = relayOut(relay, nextDevice ? undefined : intent.services);
-  }
+    from = [addressOf(g, relay.out)];
+    fromLabel = `${g.id}:${relay.out}`;
+    // Into a further gateway the relay's outgoing service is used; to the end, the intent's.
+    services = i + 1 < gateways.length ? relay.toServices : intent.services;
+  });
   legs.push({ from, to: intent.to, services: services ?? intent.services, gateway: undefined, label: `${fromLabel} → ${intent.written.to.join(',')}` });
   return { ok: true, legs };
-}
-
-function relayOut(relay: Relay, finalServices: readonly ServiceTerm[] | undefined): readonly ServiceTerm[] {
-  return finalServices ?? relay.toServices;
-}
-
-function gatewayAddresses(device: Device): Ipv4Range[] {
-  return device.interfaces.filter((f) => f.address !== undefined).map((f) => ({ lo: f.address!, hi: f.address! }));
 }
 
 function dstSet(ranges: readonly Ipv4Range[]): HeaderBox[] {

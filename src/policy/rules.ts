@@ -269,11 +269,18 @@ export function crossesSides(network: Network, flow: DeclaredFlow, lgwan: readon
   return (from.has('lgwan') && to.has('internet')) || (from.has('internet') && to.has('lgwan'));
 }
 
+const STOP_ORDER: Record<Outcome['disposition']['kind'], number> = {
+  denied: 0, refused: 1, 'no-route': 2, terminated: 3, delivered: 4, 'not-forwarded': 5, 'no-path': 6,
+};
+
 function legFindings(ctx: RuleContext<unknown>, rule: RuleRef, intentId: string, loc: Loc, legs: readonly LegResult[]): Finding[] {
   const findings: Finding[] = [];
   legs.forEach((r, i) => {
     if (r.missing.length === 0) return;
-    const failing = r.outcomes.filter((o) => intersect(o.headers, r.missing).length > 0);
+    // Witnesses from the most telling stops first: a deny names the rule to change.
+    const failing = r.outcomes
+      .filter((o) => intersect(o.headers, r.missing).length > 0)
+      .sort((a, b) => STOP_ORDER[a.disposition.kind] - STOP_ORDER[b.disposition.kind]);
     const stops = failing.map((o) => o.disposition).filter((d) => d.kind === 'denied');
     const deniedBy = stops.map((d) => (d.kind === 'denied' ? d.rule?.loc : undefined)).find((l) => l !== undefined);
     findings.push({

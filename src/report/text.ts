@@ -36,6 +36,8 @@ export function renderClass(network: Network, c: HeaderClass, index: number, lan
     lines.push(`${indent}   ${L[lang].path}: ${describePacket(c.witness.packet)}`);
     c.witness.hops.forEach((h) => lines.push(`${indent}     - ${describeHop(network, h, lang).detail}`));
     lines.push(`${indent}     = ${describeDisposition(network, c.witness.disposition, lang)}`);
+  } else {
+    lines.push(`${indent}   ${L[lang].path}: ${describeDisposition(network, { kind: 'no-path' }, lang)}`);
   }
   return lines;
 }
