@@ -46,7 +46,14 @@ export class Reachability {
 
 /** Splits a set into readable classes, each with a witness from the outcomes that carry it. */
 export function classesOf(set: HeaderSet, outcomes: readonly Outcome[]): HeaderClass[] {
-  return normalize(set).map((box) => ({ headers: box, witness: witnessFor(box, outcomes) }));
+  const groups = new Map<string, HeaderBox[]>();
+  for (const box of normalize(set)) {
+    const key = `${box.srcLo}-${box.srcHi}/${box.protoLo}-${box.protoHi}/${box.portLo}-${box.portHi}`;
+    const group = groups.get(key) ?? [];
+    group.push(box);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((boxes) => ({ boxes, witness: boxes.map((b) => witnessFor(b, outcomes)).find((w) => w !== undefined) }));
 }
 
 export function witnessFor(box: HeaderBox, outcomes: readonly Outcome[]): HeaderClass['witness'] {

@@ -27,8 +27,12 @@ export interface Witness {
   readonly disposition: Disposition;
 }
 
+/**
+ * One offending class: boxes that share source, protocol and ports and differ only in
+ * destination, so that "to every address of the public Internet" reads as one class.
+ */
 export interface HeaderClass {
-  readonly headers: HeaderBox;
+  readonly boxes: readonly HeaderBox[];
   readonly witness: Witness | undefined;
 }
 

@@ -25,6 +25,16 @@ export function describeBox(box: HeaderBox): ReadableClass {
   };
 }
 
+/** A class of boxes sharing source and service: destinations named by zone when whole. */
+export function describeClass(network: Network, boxes: readonly HeaderBox[]): ReadableClass {
+  const first = describeBox(boxes[0]!);
+  if (boxes.length === 1) return first;
+  const dst = boxes.map((b) => ({ lo: b.dstLo, hi: b.dstHi })).sort((a, b) => a.lo - b.lo);
+  const zone = network.zones.find((z) => z.owned.length === dst.length && z.owned.every((r, i) => r.lo === dst[i]!.lo && r.hi === dst[i]!.hi));
+  const shown = dst.slice(0, 4).map(formatRange).join(', ');
+  return { ...first, dst: zone ? `zone ${zone.id}` : dst.length > 4 ? `${shown}, … (${dst.length} ranges)` : shown };
+}
+
 export function describePacket(p: Packet): string {
   const port = PORT_PROTOCOLS.has(p.protocol) ? `/${p.port}` : '';
   return `${formatIpv4(p.src)} → ${formatIpv4(p.dst)} ${protocolName(p.protocol)}${port}`;

@@ -4,12 +4,12 @@
 import type { Network } from '../model/network.ts';
 import type { CheckReport, Finding, HeaderClass } from '../policy/types.ts';
 import type { Outcome } from '../engine/types.ts';
-import { describeBox, describeDisposition, describeHop, describePacket, formatLoc, type Lang } from './describe.ts';
+import { describeBox, describeClass, describeDisposition, describeHop, describePacket, formatLoc, type Lang } from './describe.ts';
 
 function classJson(network: Network, c: HeaderClass, lang: Lang): unknown {
   return {
-    ...describeBox(c.headers),
-    box: c.headers,
+    ...describeClass(network, c.boxes),
+    boxes: c.boxes,
     witness: c.witness && {
       packet: describePacket(c.witness.packet),
       hops: c.witness.hops.map((h) => describeHop(network, h, lang)),

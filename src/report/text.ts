@@ -4,7 +4,7 @@
 import type { Network } from '../model/network.ts';
 import type { CheckReport, Finding, HeaderClass } from '../policy/types.ts';
 import type { Outcome } from '../engine/types.ts';
-import { describeBox, describeDisposition, describeHop, describePacket, formatLoc, type Lang } from './describe.ts';
+import { describeBox, describeClass, describeDisposition, describeHop, describePacket, formatLoc, type Lang } from './describe.ts';
 import { normalize } from '../engine/headerset.ts';
 
 /** At most this many classes are drawn per finding in text; JSON always has all. */
@@ -30,7 +30,7 @@ const L = {
 const MODEL_NAMES: Record<string, string> = { alpha: 'α', 'alpha-prime': "α'", beta: 'β', 'beta-prime': "β'" };
 
 export function renderClass(network: Network, c: HeaderClass, index: number, lang: Lang, indent: string): string[] {
-  const r = describeBox(c.headers);
+  const r = describeClass(network, c.boxes);
   const lines = [`${indent}${index}. ${r.src} → ${r.dst}  ${r.service}`];
   if (c.witness) {
     lines.push(`${indent}   ${L[lang].path}: ${describePacket(c.witness.packet)}`);
