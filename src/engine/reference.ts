@@ -4,7 +4,7 @@
 import type { Device, Network } from '../model/network.ts';
 import { isGateway } from '../model/network.ts';
 import { InputError } from '../model/errors.ts';
-import { buildGraph, deviceKey, zoneKey, type TopologyGraph } from '../model/graph.ts';
+import { attachId, buildGraph, deviceKey, zoneKey, type TopologyGraph } from '../model/graph.ts';
 import type { Ipv4Range } from '../net/ipv4.ts';
 import {
   ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, intersect, restrictDst, restrictSrc, serviceSet, subtract,
@@ -64,6 +64,8 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
         if (!isGateway(d)) continue;
         for (const f of d.interfaces) {
           if (f.zone !== zone || f.address === undefined) continue;
+          // A gateway that is down, or cut off from this zone, answers nothing here.
+          if (failures.devices.has(d.index) || failures.edges.has(attachId(d.id, f.name))) continue;
           const atGateway = restrictDst(rest, [{ lo: f.address, hi: f.address }]);
           if (atGateway.length === 0) continue;
           rest = subtract(rest, atGateway);

@@ -32,14 +32,14 @@ export function loadTopology(text: string, file: string, options: LoadOptions = 
 
 export function loadDocument(doc: SourceDocument, options: LoadOptions = {}): Network {
   const parsed = topologySchema.safeParse(doc.data);
-  if (parsed.success) return new Resolver(doc, parsed.data, options, new Set()).resolve();
+  if (parsed.success) return new Resolver(doc, parsed.data, options, undefined).resolve();
   // Report the semantic errors of the valid elements too, so one run shows every problem.
   const schemaErrors = schemaDiagnostics(doc, parsed.error);
   const salvaged = salvage(doc.data, new Set(parsed.error.issues.map((i) => i.path.slice(0, 2).join('.'))));
   let semantic: readonly Diagnostic[] = [];
   if (salvaged) {
     try {
-      new Resolver(doc, salvaged.file, options, salvaged.skippedIds).resolve();
+      new Resolver(doc, salvaged.file, options, salvaged).resolve();
     } catch (error) {
       if (error instanceof InputError) semantic = error.diagnostics;
       else throw error;
@@ -51,22 +51,36 @@ export function loadDocument(doc: SourceDocument, options: LoadOptions = {}): Ne
 const LIST_KEYS = ['zones', 'hosts', 'devices', 'links', 'exceptions', 'intents'] as const;
 
 /** The document without the list elements that failed the schema, if the rest is valid. */
-function salvage(data: unknown, badPaths: ReadonlySet<string>): { file: TopologyFile; skippedIds: Set<string> } | undefined {
+interface Salvaged {
+  readonly file: TopologyFile;
+  /** Ids of the dropped elements: references to them are not reported again. */
+  readonly skippedIds: Set<string>;
+  /** Per list, the original index of each kept element (for error locations). */
+  readonly originalIndex: Map<string, number[]>;
+}
+
+function salvage(data: unknown, badPaths: ReadonlySet<string>): Salvaged | undefined {
   if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
   const copy: Record<string, unknown> = { ...(data as Record<string, unknown>) };
   const skippedIds = new Set<string>();
+  const originalIndex = new Map<string, number[]>();
   for (const key of LIST_KEYS) {
     const items = copy[key];
     if (!Array.isArray(items)) continue;
+    const kept: number[] = [];
     copy[key] = items.filter((item, index) => {
-      if (!badPaths.has(`${key}.${index}`)) return true;
+      if (!badPaths.has(`${key}.${index}`)) {
+        kept.push(index);
+        return true;
+      }
       const id = (item as { id?: unknown } | null)?.id;
       if (typeof id === 'string') skippedIds.add(id);
       return false;
     });
+    originalIndex.set(key, kept);
   }
   const again = topologySchema.safeParse(copy);
-  return again.success ? { file: again.data, skippedIds } : undefined;
+  return again.success ? { file: again.data, skippedIds, originalIndex } : undefined;
 }
 
 function schemaDiagnostics(doc: SourceDocument, error: z.ZodError): Diagnostic[] {
@@ -111,17 +125,28 @@ class Resolver {
     private readonly doc: SourceDocument,
     private readonly input: TopologyFile,
     private readonly options: LoadOptions,
-    /** Ids of elements dropped for schema errors: references to them are not reported again. */
-    private readonly skippedIds: ReadonlySet<string>,
+    /** Set on the second pass after schema errors: what was dropped, and where the rest was. */
+    private readonly salvaged: Salvaged | undefined,
   ) {}
 
+  /** A reference to an element dropped for schema errors is not reported a second time. */
+  private skipped(ref: string): boolean {
+    return this.salvaged?.skippedIds.has(ref) ?? false;
+  }
+
+  /** Paths into filtered lists point back at the element's place in the file. */
+  private original(path: Path): Path {
+    const map = this.salvaged?.originalIndex.get(String(path[0]));
+    if (!map || typeof path[1] !== 'number') return path;
+    return [path[0]!, map[path[1]] ?? path[1], ...path.slice(2)];
+  }
+
   private error(code: ErrorCode, message: string, path: Path, key = false): void {
-    if (code === 'BNK_ERR_UNKNOWN_REF' && [...this.skippedIds].some((id) => message.includes(`"${id}"`))) return;
-    this.diagnostics.push({ code, message, loc: this.doc.locate(path, key) });
+    this.diagnostics.push({ code, message, loc: this.doc.locate(this.original(path), key) });
   }
 
   private loc(path: Path): Loc {
-    return this.doc.locate(path);
+    return this.doc.locate(this.original(path));
   }
 
   resolve(): Network {
@@ -208,9 +233,13 @@ class Resolver {
   /** Services as written -> terms; `any` is every protocol and port. */
   private resolveServiceRefs(refs: readonly string[], path: Path): ServiceTerm[] {
     const out: ServiceTerm[] = [];
+    let any = false;
     for (const ref of refs) {
       const name = ref.trim().toLowerCase();
-      if (name === 'any') return [ANY_SERVICE];
+      if (name === 'any') {
+        any = true;
+        continue;
+      }
       const named = this.services.get(name);
       if (named) {
         out.push(...named);
@@ -229,7 +258,7 @@ class Resolver {
       if ('error' in parsed) this.error('BNK_ERR_INVALID_SERVICE', parsed.error, path);
       else out.push(parsed);
     }
-    return out;
+    return any ? [ANY_SERVICE] : out;
   }
 
   private resolveZones(): OwnedRange[] {
@@ -322,6 +351,7 @@ class Resolver {
 
   private zoneRef(ref: string, path: Path): number | undefined {
     const entry = this.ids.get(ref);
+    if (!entry && this.skipped(ref)) return undefined;
     if (!entry || entry.kind !== 'zone') {
       this.error('BNK_ERR_UNKNOWN_REF', `unknown zone "${ref}"${entry ? ` ("${ref}" is a ${entry.kind})` : ''}`, path);
       return undefined;
@@ -478,8 +508,12 @@ class Resolver {
 
   private resolveAddressRefs(refs: readonly string[], path: Path): Ipv4Range[] {
     const out: Ipv4Range[] = [];
+    let any = false;
     for (const ref of refs) {
-      if (ref === 'any') return [IPV4_ALL];
+      if (ref === 'any') {
+        any = true;
+        continue;
+      }
       if (looksLikeAddress(ref)) {
         const parsed = parseAddressSpec(ref);
         if ('error' in parsed) this.error('BNK_ERR_INVALID_ADDRESS', parsed.error, path);
@@ -487,6 +521,7 @@ class Resolver {
         continue;
       }
       const entry = this.ids.get(ref);
+      if (!entry && this.skipped(ref)) continue;
       if (!entry || entry.kind === 'exception' || entry.kind === 'intent') {
         this.error('BNK_ERR_UNKNOWN_REF', `"${ref}" is not a zone, host, device or address`, path);
         continue;
@@ -505,7 +540,7 @@ class Resolver {
         }
       }
     }
-    return out;
+    return any ? [IPV4_ALL] : out;
   }
 
   private resolveLinks(): Link[] {
@@ -521,6 +556,7 @@ class Resolver {
           this.error('BNK_ERR_SCHEMA', `link end "${end}" must be "device:interface"`, [...path, k]);
           return undefined;
         }
+        if (!entry && this.skipped(deviceId)) return undefined;
         if (!entry || entry.kind !== 'device') {
           this.error('BNK_ERR_UNKNOWN_REF', `unknown device "${deviceId}" in link`, [...path, k]);
           return undefined;
@@ -551,6 +587,7 @@ class Resolver {
     (f.via ?? []).forEach((g, k) => {
       const entry = this.ids.get(g);
       const device = entry?.kind === 'device' ? this.input.devices[entry.index] : undefined;
+      if (!entry && this.skipped(g)) return;
       if (!device || (device.kind !== 'sanitizer' && device.kind !== 'proxy')) {
         this.error('BNK_ERR_UNKNOWN_REF', `"${g}" is not a sanitizer or proxy`, [...path, 'via', k]);
       } else via.push(entry!.index);

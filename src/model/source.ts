@@ -5,7 +5,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type
 import type { Diagnostic, ErrorCode, Loc } from './errors.ts';
 
 export interface SourceLimits {
-  /** Largest accepted input, in bytes (UTF-16 code units of the text are counted). */
+  /** Largest accepted input, in UTF-8 bytes. */
   readonly maxBytes: number;
   /** Deepest accepted nesting of mappings and sequences. */
   readonly maxDepth: number;
@@ -66,7 +66,7 @@ function findExcessiveDepth(text: string, maxDepth: number): { line: number; col
         else if (c === quote) quote = undefined;
         continue;
       }
-      if (c === '"' || c === "'") quote = c;
+      if ((c === '"' || c === "'") && startsScalar(text, pos, i)) quote = c;
       else if (c === '#' && (i === pos || text[i - 1] === ' ' || text[i - 1] === '\t')) break;
       else if (c === '[' || c === '{') flow++;
       else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
@@ -79,13 +79,23 @@ function findExcessiveDepth(text: string, maxDepth: number): { line: number; col
   return undefined;
 }
 
+/** A quote opens a quoted scalar only where a scalar can begin (in `a'b` it is a letter). */
+function startsScalar(text: string, lineStart: number, i: number): boolean {
+  let j = i - 1;
+  while (j >= lineStart && (text[j] === ' ' || text[j] === '\t')) j--;
+  if (j < lineStart) return true;
+  const before = text[j];
+  return before === '[' || before === '{' || before === ',' || before === ':' || before === '-' || before === '?';
+}
+
 export function readSource(text: string, file: string, limits: SourceLimits = DEFAULT_LIMITS): ReadResult {
   const at = (code: ErrorCode, message: string, line = 1, column = 1): ReadResult => ({
     ok: false,
     diagnostics: [{ code, message, loc: { file, line, column } }],
   });
-  if (text.length > limits.maxBytes) {
-    return at('BNK_ERR_FILE_TOO_LARGE', `input is ${text.length} bytes; the limit is ${limits.maxBytes}`);
+  const bytes = text.length > limits.maxBytes / 3 ? Buffer.byteLength(text, 'utf8') : text.length;
+  if (bytes > limits.maxBytes) {
+    return at('BNK_ERR_FILE_TOO_LARGE', `input is ${bytes} bytes; the limit is ${limits.maxBytes}`);
   }
   const deep = findExcessiveDepth(text, limits.maxDepth);
   if (deep) return at('BNK_ERR_TOO_DEEP', `nesting deeper than ${limits.maxDepth} levels`, deep.line, deep.column);
@@ -99,6 +109,8 @@ export function readSource(text: string, file: string, limits: SourceLimits = DE
   const diagnostics: Diagnostic[] = [];
   for (const error of document.errors) {
     const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    // Backstop for nesting the pre-scan did not see: the parser ran out of stack.
+    if (/call stack/i.test(message)) return at('BNK_ERR_TOO_DEEP', `nesting deeper than the parser can follow (limit ${limits.maxDepth} levels)`, position(error.pos[0]).line, position(error.pos[0]).column);
     diagnostics.push({ code: 'BNK_ERR_SYNTAX', message, loc: position(error.pos[0]) });
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics };

@@ -1,0 +1,166 @@
+// Header-set algebra checked against brute force: tiny boxes (coordinates 0..7) enumerated point by point.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  ALL_HEADERS, boxesOfMatch, compareBoxes, equalSets, type HeaderBox, type HeaderSet, intersect, intersectBox, isEmpty,
+  normalize, representative, restrictDst, restrictSrc, serviceSet, size, subtract, subtractBox, union,
+} from '../../src/engine/headerset.ts';
+import { PORT_MAX, PROTO_MAX } from '../../src/net/services.ts';
+
+const SIDE = 8;
+const key = (s: number, d: number, p: number, q: number): number => ((s * SIDE + d) * SIDE + p) * SIDE + q;
+
+/** Every concrete point of a set, with multiplicity lost (a Set). */
+function points(set: HeaderSet): Set<number> {
+  const out = new Set<number>();
+  for (const b of set) {
+    for (let s = b.srcLo; s <= b.srcHi; s++) for (let d = b.dstLo; d <= b.dstHi; d++) {
+      for (let p = b.protoLo; p <= b.protoHi; p++) for (let q = b.portLo; q <= b.portHi; q++) out.add(key(s, d, p, q));
+    }
+  }
+  return out;
+}
+
+/** Boxes are pairwise disjoint exactly when their volumes add up to the number of points. */
+function disjoint(set: HeaderSet): boolean {
+  return size(set) === points(set).size;
+}
+
+const same = (a: Set<number>, b: Set<number>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
+const inter = (a: Set<number>, b: Set<number>): Set<number> => new Set([...a].filter((x) => b.has(x)));
+const minus = (a: Set<number>, b: Set<number>): Set<number> => new Set([...a].filter((x) => !b.has(x)));
+const plus = (a: Set<number>, b: Set<number>): Set<number> => new Set([...a, ...b]);
+
+const span = fc.tuple(fc.integer({ min: 0, max: SIDE - 1 }), fc.integer({ min: 0, max: SIDE - 1 })).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
+const box: fc.Arbitrary<HeaderBox> = fc.tuple(span, span, span, span).map(([s, d, p, q]) => ({
+  srcLo: s[0], srcHi: s[1], dstLo: d[0], dstHi: d[1], protoLo: p[0], protoHi: p[1], portLo: q[0], portHi: q[1],
+}));
+/** Any list of boxes (may overlap): what callers hand to normalize. */
+const rawSet = fc.array(box, { maxLength: 5 });
+/** A proper header set: disjoint boxes. */
+const headerSet = rawSet.map((boxes) => normalize(boxes));
+
+const RUNS = { numRuns: 300 };
+
+describe('box operations (brute force)', () => {
+  it('intersectBox is the point intersection', () => {
+    fc.assert(fc.property(box, box, (a, b) => {
+      const c = intersectBox(a, b);
+      return same(points(c ? [c] : []), inter(points([a]), points([b])));
+    }), RUNS);
+  });
+
+  it('subtractBox is the point difference, in at most 8 disjoint boxes inside a', () => {
+    fc.assert(fc.property(box, box, (a, b) => {
+      const pieces = subtractBox(a, b);
+      return pieces.length <= 8
+        && disjoint(pieces)
+        && pieces.every((p) => p.srcLo <= p.srcHi && p.dstLo <= p.dstHi && p.protoLo <= p.protoHi && p.portLo <= p.portHi)
+        && same(points(pieces), minus(points([a]), points([b])));
+    }), RUNS);
+  });
+});
+
+describe('set operations (brute force)', () => {
+  it('intersect matches point intersection and stays disjoint on disjoint inputs', () => {
+    fc.assert(fc.property(headerSet, headerSet, (a, b) => {
+      const c = intersect(a, b);
+      return same(points(c), inter(points(a), points(b))) && disjoint(c);
+    }), RUNS);
+  });
+
+  it('subtract matches point difference and stays disjoint on disjoint inputs', () => {
+    fc.assert(fc.property(headerSet, headerSet, (a, b) => {
+      const c = subtract(a, b);
+      return same(points(c), minus(points(a), points(b))) && disjoint(c);
+    }), RUNS);
+  });
+
+  it('subtract is correct even when the subtrahend overlaps itself', () => {
+    fc.assert(fc.property(headerSet, rawSet, (a, b) => same(points(subtract(a, b)), minus(points(a), points(b)))), RUNS);
+  });
+
+  it('union matches point union and is disjoint, even from overlapping inputs', () => {
+    fc.assert(fc.property(rawSet, rawSet, (a, b) => {
+      const c = union(a, b);
+      return same(points(c), plus(points(a), points(b))) && disjoint(c) && size(c) === points(c).size;
+    }), RUNS);
+  });
+
+  it('normalize keeps the points, makes boxes disjoint and sorts them', () => {
+    fc.assert(fc.property(rawSet, (raw) => {
+      const n = normalize(raw);
+      const sorted = n.every((b, i) => i === 0 || compareBoxes(n[i - 1]!, b) < 0);
+      return same(points(n), points(raw)) && disjoint(n) && sorted && size(n) === points(raw).size;
+    }), RUNS);
+  });
+
+  it('normalize merges what it can: never more boxes than it was given, and a re-run changes nothing', () => {
+    fc.assert(fc.property(rawSet, (raw) => {
+      const once = normalize(raw);
+      const twice = normalize(once);
+      return same(points(twice), points(once)) && twice.length <= once.length;
+    }), RUNS);
+    // Neighbours along each dimension merge into one box.
+    const base = { srcLo: 0, srcHi: 3, dstLo: 0, dstHi: 3, protoLo: 0, protoHi: 3, portLo: 0, portHi: 3 };
+    expect(normalize([base, { ...base, srcLo: 4, srcHi: 7 }])).toEqual([{ ...base, srcHi: 7 }]);
+    expect(normalize([base, { ...base, dstLo: 4, dstHi: 7 }])).toEqual([{ ...base, dstHi: 7 }]);
+    expect(normalize([base, { ...base, protoLo: 4, protoHi: 7 }])).toEqual([{ ...base, protoHi: 7 }]);
+    expect(normalize([{ ...base, portLo: 4, portHi: 7 }, base])).toEqual([{ ...base, portHi: 7 }]);
+    expect(normalize([base, base])).toEqual([base]);
+  });
+
+  it('equalSets is point-set equality', () => {
+    fc.assert(fc.property(rawSet, rawSet, (a, b) => equalSets(a, b) === same(points(a), points(b))), RUNS);
+    fc.assert(fc.property(rawSet, (a) => equalSets(a, normalize([...a].reverse()))), RUNS);
+  });
+
+  it('isEmpty and size agree with the enumeration', () => {
+    fc.assert(fc.property(headerSet, (a) => isEmpty(a) === (points(a).size === 0) && size(a) === points(a).size), RUNS);
+  });
+
+  it('restrictSrc / restrictDst cut one dimension', () => {
+    fc.assert(fc.property(headerSet, span, (a, [lo, hi]) => {
+      const bySrc = points(restrictSrc(a, [{ lo, hi }]));
+      const byDst = points(restrictDst(a, [{ lo, hi }]));
+      const all = [...points(a)];
+      const src = (k: number): number => Math.floor(k / SIDE ** 3);
+      const dst = (k: number): number => Math.floor(k / SIDE ** 2) % SIDE;
+      return same(bySrc, new Set(all.filter((k) => src(k) >= lo && src(k) <= hi)))
+        && same(byDst, new Set(all.filter((k) => dst(k) >= lo && dst(k) <= hi)));
+    }), RUNS);
+  });
+});
+
+describe('full-scale header sets', () => {
+  const https = { protoLo: 6, protoHi: 6, portLo: 443, portHi: 443 };
+
+  it('boxesOfMatch builds the product of source, destination and services', () => {
+    const set = boxesOfMatch({ src: [{ lo: 10, hi: 19 }, { lo: 20, hi: 29 }], dst: [{ lo: 5, hi: 5 }], services: [https] });
+    expect(set).toEqual([{ srcLo: 10, srcHi: 29, dstLo: 5, dstHi: 5, ...https }]);
+    expect(size(set)).toBe(20);
+    expect(boxesOfMatch({ src: [], dst: [{ lo: 5, hi: 5 }], services: [https] })).toEqual([]);
+  });
+
+  it('serviceSet covers every address for the given services', () => {
+    const set = serviceSet([https, { protoLo: 6, protoHi: 6, portLo: 444, portHi: 500 }]);
+    expect(set).toEqual([{ ...ALL_HEADERS, protoLo: 6, protoHi: 6, portLo: 443, portHi: 500 }]);
+  });
+
+  it('subtracting and adding back a box restores the whole space', () => {
+    const hole: HeaderBox = { srcLo: 100, srcHi: 200, dstLo: 2 ** 31, dstHi: 2 ** 32 - 2, protoLo: 17, protoHi: 17, portLo: 53, portHi: 53 };
+    const rest = subtract([ALL_HEADERS], [hole]);
+    expect(rest.length).toBeLessThanOrEqual(8);
+    expect(intersect(rest, [hole])).toEqual([]);
+    expect(equalSets(union(rest, [hole]), [ALL_HEADERS])).toBe(true);
+    expect(normalize([...rest, hole])).toEqual([ALL_HEADERS]);
+    expect(ALL_HEADERS.protoHi).toBe(PROTO_MAX);
+    expect(ALL_HEADERS.portHi).toBe(PORT_MAX);
+  });
+
+  it('representative is a point of its box', () => {
+    const b: HeaderBox = { srcLo: 1, srcHi: 2, dstLo: 3, dstHi: 4, protoLo: 6, protoHi: 6, portLo: 80, portHi: 90 };
+    expect(representative(b)).toEqual({ src: 1, dst: 3, protocol: 6, port: 80 });
+  });
+});
