@@ -11,7 +11,7 @@ import type {
 import {
   formatIpv4, IPV4_ALL, IPV4_MAX, type Ipv4Prefix, type Ipv4Range, looksLikeAddress, parseAddressSpec, parseCidr, parseIpv4,
 } from '../net/ipv4.ts';
-import { ANY_SERVICE, parseServiceTerm, type ServiceTerm, WELL_KNOWN_SERVICES } from '../net/services.ts';
+import { ANY_SERVICE, lookupService, parseServiceTerm, type ServiceTerm, WELL_KNOWN_SERVICES } from '../net/services.ts';
 
 export interface LoadOptions {
   /** Domains the policy pack declares; zones naming others are errors. Unchecked when absent. */
@@ -233,32 +233,12 @@ class Resolver {
   /** Services as written -> terms; `any` is every protocol and port. */
   private resolveServiceRefs(refs: readonly string[], path: Path): ServiceTerm[] {
     const out: ServiceTerm[] = [];
-    let any = false;
     for (const ref of refs) {
-      const name = ref.trim().toLowerCase();
-      if (name === 'any') {
-        any = true;
-        continue;
-      }
-      const named = this.services.get(name);
-      if (named) {
-        out.push(...named);
-        continue;
-      }
-      const builtin = WELL_KNOWN_SERVICES[name];
-      if (builtin) {
-        for (const t of builtin) out.push(parseServiceTerm(t) as ServiceTerm);
-        continue;
-      }
-      if (!ref.includes('/') && !/^[0-9]+$/.test(name) && !['tcp', 'udp', 'icmp', 'gre', 'esp', 'sctp'].includes(name)) {
-        this.error('BNK_ERR_UNKNOWN_REF', `unknown service "${ref}" (declare it under services: or write protocol/port, e.g. tcp/8443)`, path);
-        continue;
-      }
-      const parsed = parseServiceTerm(ref);
-      if ('error' in parsed) this.error('BNK_ERR_INVALID_SERVICE', parsed.error, path);
-      else out.push(parsed);
+      const found = lookupService(ref, this.services);
+      if (found.ok) out.push(...found.terms);
+      else this.error(found.unknown ? 'BNK_ERR_UNKNOWN_REF' : 'BNK_ERR_INVALID_SERVICE', found.error, path);
     }
-    return any ? [ANY_SERVICE] : out;
+    return out.some((t) => t === ANY_SERVICE) ? [ANY_SERVICE] : out;
   }
 
   private resolveZones(): OwnedRange[] {

@@ -3,7 +3,7 @@
 
 import type { Network } from './network.ts';
 import { IPV4_ALL, type Ipv4Range, looksLikeAddress, parseAddressSpec } from '../net/ipv4.ts';
-import { ANY_SERVICE, parseServiceTerm, type ServiceTerm, WELL_KNOWN_SERVICES } from '../net/services.ts';
+import { lookupService, type ServiceTerm } from '../net/services.ts';
 
 export type Resolved<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -27,12 +27,6 @@ export function resolveAddress(network: Network, ref: string): Resolved<Ipv4Rang
 }
 
 export function resolveService(network: Network, ref: string): Resolved<ServiceTerm[]> {
-  const name = ref.trim().toLowerCase();
-  if (name === 'any') return { ok: true, value: [ANY_SERVICE] };
-  const named = network.services.get(name);
-  if (named) return { ok: true, value: [...named] };
-  const builtin = WELL_KNOWN_SERVICES[name];
-  if (builtin) return { ok: true, value: builtin.map((t) => parseServiceTerm(t) as ServiceTerm) };
-  const parsed = parseServiceTerm(ref);
-  return 'error' in parsed ? { ok: false, error: `unknown service ${parsed.error}` } : { ok: true, value: [parsed] };
+  const found = lookupService(ref, network.services);
+  return found.ok ? { ok: true, value: [...found.terms] } : { ok: false, error: found.error };
 }

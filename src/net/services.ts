@@ -99,3 +99,25 @@ export function formatServiceTerm(term: ServiceTerm): string {
   if (!PORT_PROTOCOLS.has(term.protoLo) || (term.portLo === 0 && term.portHi === PORT_MAX)) return proto;
   return term.portLo === term.portHi ? `${proto}/${term.portLo}` : `${proto}/${term.portLo}-${term.portHi}`;
 }
+
+export type ServiceLookup =
+  | { readonly ok: true; readonly terms: readonly ServiceTerm[] }
+  | { readonly ok: false; readonly unknown: boolean; readonly error: string };
+
+/**
+ * Resolves one service reference: `any`, a name declared in the topology, a well-known
+ * name, or protocol[/ports]. `unknown` tells a name nobody declared from a malformed term.
+ */
+export function lookupService(ref: string, named: ReadonlyMap<string, readonly ServiceTerm[]>): ServiceLookup {
+  const name = ref.trim().toLowerCase();
+  if (name === 'any') return { ok: true, terms: [ANY_SERVICE] };
+  const declared = named.get(name);
+  if (declared) return { ok: true, terms: declared };
+  const builtin = WELL_KNOWN_SERVICES[name];
+  if (builtin) return { ok: true, terms: builtin.map((t) => parseServiceTerm(t) as ServiceTerm) };
+  if (!name.includes('/') && !/^[0-9]+$/.test(name) && PROTOCOLS[name] === undefined) {
+    return { ok: false, unknown: true, error: `unknown service "${ref}" (declare it under services: or write protocol/port, e.g. tcp/8443)` };
+  }
+  const parsed = parseServiceTerm(ref);
+  return 'error' in parsed ? { ok: false, unknown: false, error: parsed.error } : { ok: true, terms: [parsed] };
+}

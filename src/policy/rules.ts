@@ -48,6 +48,11 @@ function base(ctx: RuleContext<unknown>, rule: RuleRef): Base {
   return { rule: rule.id, severity: ctx.severity, clause: rule.clause };
 }
 
+/** A finding about an object (host, exception, intent, device) rather than a flow. */
+function plain(ctx: RuleContext<unknown>, rule: RuleRef, what: Pick<Finding, 'subject' | 'loc' | 'message' | 'hint'>): Finding {
+  return { ...base(ctx, rule), ...what, classes: [], permittedBy: [] };
+}
+
 const zoneLabel = (ctx: RuleContext<unknown>, z: Zone): Localized => ({
   ja: `${z.id}（${ctx.domains[z.domain]?.ja ?? z.domain}）`,
   en: `${z.id} (${ctx.domains[z.domain]?.en ?? z.domain})`,
@@ -131,8 +136,7 @@ const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
       const inside = [...domains].some((x) => ctx.params.isolated.includes(x));
       const outside = [...domains].some((x) => !ctx.params.isolated.includes(x));
       if (!inside || !outside || exceptions.some((e) => e.via.includes(d.index))) continue;
-      findings.push({
-        ...base(ctx, this),
+      findings.push(plain(ctx, this, {
         subject: d.id,
         message: {
           ja: `${d.kind === 'sanitizer' ? '無害化装置' : 'プロキシ'} ${d.id} がマイナンバー利用事務系と他の領域 (${[...domains].join(', ')}) を中継しています。`,
@@ -143,9 +147,7 @@ const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
           en: 'If this channel is approved, declare an exception whose via lists this gateway.',
         },
         loc: d.loc,
-        classes: [],
-        permittedBy: [],
-      });
+      }));
     }
     return findings;
   },
@@ -182,8 +184,7 @@ const mynumberExceptionScope: RuleDefinition<'mynumber-exception-scope'> = {
         problems.push({ ja: `有効期限 ${e.expires} を過ぎています（この例外は適用されません）`, en: `it expired on ${e.expires} (it no longer applies)` });
       }
       if (problems.length === 0) continue;
-      findings.push({
-        ...base(ctx, this),
+      findings.push(plain(ctx, this, {
         subject: e.id,
         message: {
           ja: `例外 ${e.id}: ${problems.map((p) => p.ja).join('。')}。`,
@@ -194,9 +195,7 @@ const mynumberExceptionScope: RuleDefinition<'mynumber-exception-scope'> = {
           en: 'Limit the exception to one source host, one destination host and specific ports, and keep its expiry current.',
         },
         loc: e.loc,
-        classes: [],
-        permittedBy: [],
-      });
+      }));
     }
     return findings;
   },
@@ -213,8 +212,7 @@ const mynumberEndpointControls: RuleDefinition<'mynumber-endpoint-controls'> = {
       if (!ctx.params.domains.includes(zone.domain) || !ctx.params.roles.includes(h.role)) continue;
       const missing = ctx.params.required.filter((c) => !h.controls.has(c));
       if (missing.length === 0) continue;
-      findings.push({
-        ...base(ctx, this),
+      findings.push(plain(ctx, this, {
         subject: h.id,
         message: {
           ja: `${h.isGroup ? '端末グループ' : '端末'} ${h.id}（${zone.id}）に必要な対策がありません: ${missing.join(', ')}`,
@@ -225,9 +223,7 @@ const mynumberEndpointControls: RuleDefinition<'mynumber-endpoint-controls'> = {
           en: 'Put data-export blocking (data-export-blocked) and multi-factor authentication (mfa) in place and list them under controls.',
         },
         loc: h.loc,
-        classes: [],
-        permittedBy: [],
-      });
+      }));
     }
     return findings;
   },
@@ -312,7 +308,7 @@ const sanitizedCommunication: RuleDefinition<'sanitized-communication'> = {
     for (const intent of ctx.network.intents) {
       if (!crossesSides(ctx.network, intent, p.lgwanSide, p.internetSide)) continue;
       const issue = (ja: string, en: string, hintJa: string, hintEn: string): void => {
-        findings.push({ ...base(ctx, this), subject: intent.id, message: { ja, en }, hint: { ja: hintJa, en: hintEn }, loc: intent.loc, classes: [], permittedBy: [] });
+        findings.push(plain(ctx, this, { subject: intent.id, message: { ja, en }, hint: { ja: hintJa, en: hintEn }, loc: intent.loc }));
       };
       const sanitizers = intent.via.map((i) => ctx.network.devices[i]!).filter((d) => d.kind === 'sanitizer');
       if (sanitizers.length === 0) {
@@ -379,7 +375,7 @@ const inventory: RuleDefinition<'inventory'> = {
     const net = ctx.network;
     const findings: Finding[] = [];
     const push = (subject: string, loc: Loc, message: Localized, hint: Localized): void => {
-      findings.push({ ...base(ctx, this), subject, message, hint, loc, classes: [], permittedBy: [] });
+      findings.push(plain(ctx, this, { subject, message, hint, loc }));
     };
     for (const d of net.devices) {
       if (d.zone === undefined) {
@@ -428,12 +424,12 @@ const intentReachability: RuleDefinition<'intent-reachability'> = {
       if (ctx.intentsCheckedElsewhere.has(intent.id)) continue;
       const evaluation = evaluateIntent(ctx.network, ctx.reach.engine, intent);
       if (!evaluation.plan.ok) {
-        findings.push({
-          ...base(ctx, this), subject: intent.id,
+        findings.push(plain(ctx, this, {
+          subject: intent.id,
           message: { ja: `フロー ${intent.id}: ${evaluation.plan.reason}`, en: `Flow intent ${intent.id}: ${evaluation.plan.reason}` },
           hint: { ja: 'ゲートウェイの relays に中継先を記載してください。', en: 'Add the destination to the gateway\'s relays.' },
-          loc: evaluation.plan.device.loc, classes: [], permittedBy: [],
-        });
+          loc: evaluation.plan.device.loc,
+        }));
         continue;
       }
       findings.push(...legFindings(ctx, this, intent.id, intent.loc, evaluation.legs));
@@ -467,15 +463,15 @@ const availability: RuleDefinition<'availability'> = {
         if (evaluation.legs.some((l) => l.missing.length > 0)) breaking.push(element.label);
       }
       if (breaking.length === 0) continue;
-      findings.push({
-        ...base(ctx, this), subject: intent.id,
+      findings.push(plain(ctx, this, {
+        subject: intent.id,
         message: {
           ja: `フロー ${intent.id} は次のいずれか1つの障害で途絶します: ${breaking.join(', ')}`,
           en: `Flow intent ${intent.id} is cut by any one of these single failures: ${breaking.join(', ')}`,
         },
         hint: { ja: '冗長な経路・機器を用意してください。', en: 'Add a redundant path or device for each element listed.' },
-        loc: intent.loc, classes: [], permittedBy: [],
-      });
+        loc: intent.loc,
+      }));
     }
     return findings;
   },
