@@ -31,6 +31,7 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
   const maxSteps = options.maxSteps ?? 5_000_000;
   const graph: TopologyGraph = buildGraph(network);
   const compiled = network.devices.map((device) => compileDevice(network, device));
+  const gatewaysByZone = gatewayEndpoints(network);
 
   function explore(sourceZone: number, headers: HeaderSet): Outcome[] {
     const outcomes: Outcome[] = [];
@@ -60,21 +61,17 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
     /** Splits what arrived at a zone: gateway addresses terminate or refuse, the rest is delivered. */
     const deliver = (zone: number, set: HeaderSet, path: Hop[]): void => {
       let rest: HeaderSet = set;
-      for (const d of network.devices) {
-        if (!isGateway(d)) continue;
-        for (const f of d.interfaces) {
-          if (f.zone !== zone || f.address === undefined) continue;
-          // A gateway that is down, or cut off from this zone, answers nothing here.
-          if (failures.devices.has(d.index) || failures.edges.has(attachId(d.id, f.name))) continue;
-          const atGateway = restrictDst(rest, [{ lo: f.address, hi: f.address }]);
-          if (atGateway.length === 0) continue;
-          rest = subtract(rest, atGateway);
-          const accepted = intersect(atGateway, serviceSet(d.relays.filter((r) => r.in === f.name).flatMap((r) => r.services)));
-          const hop: Hop = { kind: 'device', device: d.index, in: f.name, out: undefined, rule: undefined };
-          if (accepted.length > 0) outcomes.push({ headers: accepted, hops: [...path, hop], disposition: { kind: 'terminated', device: d.index, interface: f.name } });
-          const refused = subtract(atGateway, accepted);
-          if (refused.length > 0) outcomes.push({ headers: refused, hops: [...path, hop], disposition: { kind: 'refused', device: d.index, interface: f.name } });
-        }
+      for (const g of gatewaysByZone.get(zone) ?? []) {
+        // A gateway that is down, or cut off from this zone, answers nothing here.
+        if (failures.devices.has(g.device) || failures.edges.has(g.attachment)) continue;
+        const atGateway = restrictDst(rest, [{ lo: g.address, hi: g.address }]);
+        if (atGateway.length === 0) continue;
+        rest = subtract(rest, atGateway);
+        const hop: Hop = { kind: 'device', device: g.device, in: g.interface, out: undefined, rule: undefined };
+        const accepted = intersect(atGateway, g.accepts);
+        if (accepted.length > 0) outcomes.push({ headers: accepted, hops: [...path, hop], disposition: { kind: 'terminated', device: g.device, interface: g.interface } });
+        const refused = subtract(atGateway, accepted);
+        if (refused.length > 0) outcomes.push({ headers: refused, hops: [...path, hop], disposition: { kind: 'refused', device: g.device, interface: g.interface } });
       }
       if (rest.length > 0) outcomes.push({ headers: rest, hops: path, disposition: { kind: 'delivered', zone } });
     };
@@ -139,6 +136,35 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
   }
 
   return { name: 'reference', explore };
+}
+
+/** A sanitizer or proxy address in a zone, with the services its relays accept there. */
+interface GatewayEndpoint {
+  readonly device: number;
+  readonly interface: string;
+  readonly attachment: string;
+  readonly address: number;
+  readonly accepts: HeaderSet;
+}
+
+function gatewayEndpoints(network: Network): Map<number, GatewayEndpoint[]> {
+  const byZone = new Map<number, GatewayEndpoint[]>();
+  for (const d of network.devices) {
+    if (!isGateway(d)) continue;
+    for (const f of d.interfaces) {
+      if (f.zone === undefined || f.address === undefined) continue;
+      const list = byZone.get(f.zone) ?? [];
+      list.push({
+        device: d.index,
+        interface: f.name,
+        attachment: attachId(d.id, f.name),
+        address: f.address,
+        accepts: serviceSet(d.relays.filter((r) => r.in === f.name).flatMap((r) => r.services)),
+      });
+      byZone.set(f.zone, list);
+    }
+  }
+  return byZone;
 }
 
 function compileDevice(network: Network, device: Device): CompiledDevice {
