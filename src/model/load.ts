@@ -341,8 +341,8 @@ class Resolver {
 
   /** True when the range lies within addresses the zone owns or declares. */
   private insideZone(zone: number, range: Ipv4Range): boolean {
-    const z = this.zones[zone]!;
-    const pieces = z.isDefault ? z.owned : z.subnets;
+    // Owned, not declared: an address inside a nested zone's subnet belongs to that zone.
+    const pieces = this.zones[zone]!.owned;
     let lo = range.lo;
     // Pieces are sorted for owned ranges; subnets may not be, so loop until no progress.
     let progress = true;
@@ -361,7 +361,9 @@ class Resolver {
   private checkInsideZone(zone: number | undefined, range: Ipv4Range, what: string, path: Path): void {
     if (zone === undefined || this.insideZone(zone, range)) return;
     const z = this.zones[zone]!;
-    const where = z.isDefault ? 'addresses left to the default zone (another zone claims it)' : `its subnets ${z.subnets.map(fmt).join(', ')}`;
+    const where = z.isDefault
+      ? 'addresses left to the default zone (another zone claims it)'
+      : `its subnets ${z.subnets.map(fmt).join(', ')}, less those of zones nested inside them`;
     this.error('BNK_ERR_ADDRESS_OUTSIDE_ZONE', `${what} lies outside zone "${z.id}": not within ${where}`, path);
   }
 

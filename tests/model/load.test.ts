@@ -123,6 +123,18 @@ links:
     expect(n.ownership.map((o) => o.zone)).toEqual([2, 0, 1, 0, 2]);
   });
 
+  it('refuses a host of the outer zone on an address a nested zone owns', () => {
+    const text = `${HEAD}zones:
+  - { id: office, domain: lgwan, subnets: [10.0.0.0/16] }
+  - { id: servers, domain: lgwan, subnets: [10.0.5.0/24] }
+hosts:
+  - { id: misplaced, zone: office, address: 10.0.5.9 }
+  - { id: fine, zone: office, address: 10.0.6.9 }
+`;
+    const d = expectOne(text, 'BNK_ERR_ADDRESS_OUTSIDE_ZONE', at(text, '10.0.5.9'));
+    expect(d.message).toContain('office');
+  });
+
   it('accepts JSON', () => {
     const n = load(`{
   "bunkatsu": 1,
