@@ -1,7 +1,7 @@
 // Traces one flow (a header class: sources, destinations, services) through the network:
 // every outcome from every source zone, plus the part that finds no path at all.
 
-import type { Network } from '../model/network.ts';
+import { type Network, zonesOf } from '../model/network.ts';
 import type { Ipv4Range } from '../net/ipv4.ts';
 import type { ServiceTerm } from '../net/services.ts';
 import { boxesOfMatch, normalize, subtract } from './headerset.ts';
@@ -15,10 +15,8 @@ export function traceFlow(
   services: readonly ServiceTerm[],
 ): Outcome[] {
   const requested = boxesOfMatch({ src: from, dst: to, services });
-  const zones = new Set<number>();
-  for (const r of from) for (const o of network.ownership) if (o.zone >= 0 && o.lo <= r.hi && r.lo <= o.hi) zones.add(o.zone);
   const outcomes: Outcome[] = [];
-  for (const zone of [...zones].sort((a, b) => a - b)) outcomes.push(...engine.explore(zone, requested));
+  for (const zone of zonesOf(network, from)) outcomes.push(...engine.explore(zone, requested));
   const unexplained = normalize(subtract(requested, outcomes.flatMap((o) => o.headers)));
   if (unexplained.length > 0) outcomes.push({ headers: unexplained, hops: [], disposition: { kind: 'no-path' } });
   return outcomes;

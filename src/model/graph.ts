@@ -2,7 +2,6 @@
 // interface attachment (device -> zone) and per link (device <-> device).
 
 import { MultiUndirectedGraph } from 'graphology';
-import { bfsFromNode } from 'graphology-traversal';
 import type { Network } from './network.ts';
 
 export interface NodeAttributes {
@@ -47,13 +46,4 @@ export function buildGraph(network: Network): TopologyGraph {
     });
   }
   return graph;
-}
-
-/** Zones connected to the given zone by any cables at all (ignoring rules and routes). */
-export function connectedZones(graph: TopologyGraph, zoneId: string): Set<number> {
-  const out = new Set<number>();
-  bfsFromNode(graph, zoneKey(zoneId), (_key, attributes) => {
-    if (attributes.kind === 'zone') out.add(attributes.index);
-  });
-  return out;
 }

@@ -164,3 +164,14 @@ export function zoneOfAddress(network: Network, address: number): number {
   }
   return -1;
 }
+
+/** Zones that own any address of the ranges, in index order. */
+export function zonesOf(network: Network, ranges: readonly Ipv4Range[]): number[] {
+  const out = new Set<number>();
+  for (const r of ranges) {
+    for (const owned of network.ownership) {
+      if (owned.zone >= 0 && owned.lo <= r.hi && r.lo <= owned.hi) out.add(owned.zone);
+    }
+  }
+  return [...out].sort((a, b) => a - b);
+}

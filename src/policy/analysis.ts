@@ -1,7 +1,7 @@
 // Reachability as the policy rules need it: per source zone, what reaches each zone, by
 // which paths; intents evaluated leg by leg; witnesses picked for each offending class.
 
-import type { DeclaredFlow, Device, Intent, Network, Relay } from '../model/network.ts';
+import { type DeclaredFlow, type Device, type Intent, type Network, type Relay, zonesOf } from '../model/network.ts';
 import type { Ipv4Range } from '../net/ipv4.ts';
 import {
   ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, intersect, intersectBox, normalize, representative, subtract,
@@ -79,17 +79,6 @@ export function permittingRules(network: Network, set: HeaderSet, outcomes: read
     }
   }
   return [...seen.values()];
-}
-
-/** Zones whose addresses intersect the ranges. */
-export function zonesOf(network: Network, ranges: readonly Ipv4Range[]): number[] {
-  const out = new Set<number>();
-  for (const r of ranges) {
-    for (const owned of network.ownership) {
-      if (owned.zone >= 0 && owned.lo <= r.hi && r.lo <= owned.hi) out.add(owned.zone);
-    }
-  }
-  return [...out].sort((a, b) => a - b);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // The rule catalogue of the seed policy: each rule with its clause of the policy text, its
 // titles, and the check that turns reachability into findings.
 
-import type { DeclaredFlow, Exception, Network, Zone } from '../model/network.ts';
+import { type DeclaredFlow, type Exception, type Network, type Zone, zonesOf } from '../model/network.ts';
 import type { Loc } from '../model/errors.ts';
 import { boxesOfMatch, type HeaderSet, intersect, normalize, subtract } from '../engine/headerset.ts';
 import type { Outcome } from '../engine/types.ts';
@@ -9,7 +9,7 @@ import { formatIpv4, rangeSize } from '../net/ipv4.ts';
 import { PORT_PROTOCOLS } from '../net/services.ts';
 import { attachId } from '../model/graph.ts';
 import {
-  classesOf, type EngineFactory, evaluateIntent, permittingRules, Reachability, zonesOf, type LegResult,
+  classesOf, type EngineFactory, evaluateIntent, permittingRules, Reachability, type LegResult,
 } from './analysis.ts';
 import type { PackRules, RuleId } from './pack.ts';
 import type { Finding, Localized, Severity } from './types.ts';
