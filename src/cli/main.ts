@@ -11,7 +11,7 @@ import type { Network } from '../model/network.ts';
 import { resolveAddress, resolveService } from '../model/refs.ts';
 import { topologyJsonSchema } from '../model/schema.ts';
 import { DEFAULT_LIMITS } from '../model/source.ts';
-import { createReferenceEngine } from '../engine/reference.ts';
+import { DEFAULT_ENGINE, ENGINES } from '../engine/registry.ts';
 import { traceFlow } from '../engine/trace.ts';
 import type { EngineFactory } from '../policy/analysis.ts';
 import { runCheck } from '../policy/check.ts';
@@ -25,9 +25,6 @@ export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_POLICY = resolve(ROOT, 'policies', 'seed.yaml');
 
-const ENGINES: Record<string, EngineFactory> = {
-  reference: (network, failures) => createReferenceEngine(network, failures ? { failures } : {}),
-};
 
 interface Io {
   readonly out: (text: string) => void;
@@ -83,7 +80,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const format = new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
   const lang = new Option('--lang <lang>', 'message language').choices(['ja', 'en']).default('en');
   const policy = new Option('--policy <pack>', 'policy pack YAML (default: the seed pack, policies/seed.yaml)');
-  const engine = new Option('--engine <engine>', 'reachability engine').choices(Object.keys(ENGINES)).default('reference');
+  const engine = new Option('--engine <engine>', 'reachability engine').choices(Object.keys(ENGINES)).default(DEFAULT_ENGINE);
 
   program
     .command('check')
