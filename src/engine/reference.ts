@@ -116,12 +116,16 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
         if (outIface === inIface || failures.edges.has(edge)) return;
         const next = graph.getNodeAttributes(other);
         const nextIface = attributes.interfaces[other]!;
-        if (next.kind === 'device' && (failures.devices.has(next.index) || visited.has(deviceState(next.index, nextIface)))) return;
-        if (next.kind === 'zone' && (failures.zones.has(next.index) || visited.has(zoneState(next.index, device)))) return;
+        if (next.kind === 'device' && failures.devices.has(next.index)) return;
+        if (next.kind === 'zone' && failures.zones.has(next.index)) return;
+        // Going on into a state this path already holds would loop: the packet is still
+        // decided here (a deny is a deny), but what passes goes no further on this path.
+        const loops = visited.has(next.kind === 'zone' ? zoneState(next.index, device) : deviceState(next.index, nextIface));
         let forward: HeaderSet = set;
         if (c.routed) forward = restrictDst(forward, c.routed.get(outIface) ?? []);
         if (forward.length === 0) return;
         const onward = (part: HeaderSet, rule: DecidingRule | undefined): void => {
+          if (loops) return;
           const hop: Hop = { kind: 'device', device, in: inIface, out: outIface, rule };
           if (next.kind === 'zone') visitZone(next.index, device, part, [...hops, hop]);
           else visitDevice(next.index, nextIface, part, [...hops, hop]);
