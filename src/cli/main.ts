@@ -19,6 +19,8 @@ import { loadPack, type Pack } from '../policy/pack.ts';
 import { checkReportJson, outcomesJson } from '../report/json.ts';
 import { checkReportText, traceText } from '../report/text.ts';
 import type { Lang } from '../report/describe.ts';
+import { type MatrixLevel, zoneMatrix } from '../policy/matrix.ts';
+import { matrixCsv, matrixJson, matrixText } from '../report/matrix.ts';
 
 export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const;
 
@@ -132,6 +134,22 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       } else {
         io.out(traceText(network, `trace ${src} → ${dst} ${service}  (${network.name})`, outcomes, opts.lang));
       }
+      setExit(EXIT.clean);
+    });
+
+  program
+    .command('matrix')
+    .description('which services flow between every pair of zones (or domains)')
+    .argument('<topology>', 'topology file (YAML or JSON)')
+    .addOption(policy)
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'csv', 'json']).default('text'))
+    .addOption(new Option('--level <level>', 'rows and columns').choices(['zone', 'domain']).default('zone'))
+    .addOption(engine)
+    .action((file: string, opts: { policy?: string; format: string; level: MatrixLevel; engine: string }) => {
+      const pack = readPack(opts.policy);
+      const network = readNetwork(file, pack);
+      const m = zoneMatrix(network, engineFactory(opts.engine)(network), opts.level);
+      io.out(opts.format === 'json' ? matrixJson(network, m) : opts.format === 'csv' ? matrixCsv(m) : matrixText(network, m));
       setExit(EXIT.clean);
     });
 
