@@ -1,7 +1,7 @@
 // The command line: parse arguments -> call the library -> render. Errors are caught only
 // here and mapped to exit codes: 0 clean, 1 findings, 2 bad input, 3 internal error.
 
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
@@ -24,7 +24,14 @@ import { matrixCsv, matrixJson, matrixText } from '../report/matrix.ts';
 
 export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const;
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The package root: the nearest folder above this module with the policies (src/cli or dist). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(resolve(dir, 'policies', 'seed.yaml')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const ROOT = packageRoot();
 export const DEFAULT_POLICY = resolve(ROOT, 'policies', 'seed.yaml');
 
 

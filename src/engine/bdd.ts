@@ -50,9 +50,8 @@ export class Bdd {
   private uniqueMask: number;
   private readonly cache: Int32Array;
   private readonly cacheMask: number;
-  private readonly rangeMemo = new Map<string, Node>();
 
-  constructor(initialNodes = 1 << 16, cacheBits = 20) {
+  constructor(initialNodes = 1 << 20, cacheBits = 20) {
     this.variable = new Int32Array(initialNodes);
     this.low = new Int32Array(initialNodes);
     this.high = new Int32Array(initialNodes);
@@ -202,42 +201,51 @@ export class Bdd {
 
   /** The set of headers whose `field` value lies in [lo, hi]; other fields are free. */
   range(field: Field, lo: number, hi: number): Node {
+    return this.interval(field, lo, hi, TRUE);
+  }
+
+  /**
+   * Headers whose `field` lies in [lo, hi] and whose later fields are in `next` (a set over
+   * later fields only): built directly, one node per level and bound, without any `and`.
+   */
+  interval(field: Field, lo: number, hi: number, next: Node): Node {
     const max = field.width === 32 ? 0xffffffff : (1 << field.width) - 1;
-    if (lo <= 0 && hi >= max) return TRUE;
-    if (lo > hi) return FALSE;
-    const key = `${field.offset}:${lo}:${hi}`;
-    const memo = this.rangeMemo.get(key);
-    if (memo !== undefined) return memo;
-    const result = this.and(this.atLeast(field, lo), this.atMost(field, hi));
-    this.rangeMemo.set(key, result);
-    return result;
-  }
-
-  /** value >= c, built from the least significant bit up. */
-  private atLeast(field: Field, c: number): Node {
-    let n: Node = TRUE;
-    for (let i = field.width - 1; i >= 0; i--) {
-      const bit = bitOf(c, field.width, i);
-      // bit 1: x_i must be 1 and the rest >= ; bit 0: x_i = 1 is already greater.
-      n = bit ? this.mk(field.offset + i, FALSE, n) : this.mk(field.offset + i, n, TRUE);
-    }
-    return n;
-  }
-
-  private atMost(field: Field, c: number): Node {
-    let n: Node = TRUE;
-    for (let i = field.width - 1; i >= 0; i--) {
-      const bit = bitOf(c, field.width, i);
-      n = bit ? this.mk(field.offset + i, TRUE, n) : this.mk(field.offset + i, n, FALSE);
-    }
-    return n;
+    if (lo > hi || next === FALSE) return FALSE;
+    if (lo <= 0 && hi >= max) return next;
+    const w = field.width;
+    // build(i, tightLow, tightHigh): bits i.. given whether the prefix equals lo's / hi's.
+    // Each (level, tightness) is reached at most once, so no memo is needed.
+    const build = (i: number, tl: boolean, th: boolean): Node => {
+      if (i === w || (!tl && !th)) return next;
+      const shift = w - 1 - i;
+      const lb = tl ? (lo >>> shift) & 1 : 0;
+      const hb = th ? (hi >>> shift) & 1 : 1;
+      const low = lb === 0 ? build(i + 1, tl, th && hb === 0) : FALSE;
+      const high = hb === 1 ? build(i + 1, tl && lb === 1, th) : FALSE;
+      return this.mk(field.offset + i, low, high);
+    };
+    return build(0, true, true);
   }
 
   box(b: HeaderBox): Node {
-    let n = this.range(PORT, b.portLo, b.portHi);
-    n = this.and(this.range(PROTO, b.protoLo, b.protoHi), n);
-    n = this.and(this.range(DST, b.dstLo, b.dstHi), n);
-    return this.and(this.range(SRC, b.srcLo, b.srcHi), n);
+    const port = this.interval(PORT, b.portLo, b.portHi, TRUE);
+    const proto = this.interval(PROTO, b.protoLo, b.protoHi, port);
+    return this.interval(SRC, b.srcLo, b.srcHi, this.interval(DST, b.dstLo, b.dstHi, proto));
+  }
+
+  /** The product (any of src) × (any of dst) × (any of the services), built field by field. */
+  product(
+    src: ReadonlyArray<{ readonly lo: number; readonly hi: number }>,
+    dst: ReadonlyArray<{ readonly lo: number; readonly hi: number }>,
+    services: ReadonlyArray<{ readonly protoLo: number; readonly protoHi: number; readonly portLo: number; readonly portHi: number }>,
+  ): Node {
+    let svc: Node = FALSE;
+    for (const t of services) svc = this.or(svc, this.interval(PROTO, t.protoLo, t.protoHi, this.interval(PORT, t.portLo, t.portHi, TRUE)));
+    let d: Node = FALSE;
+    for (const r of dst) d = this.or(d, this.interval(DST, r.lo, r.hi, svc));
+    let s: Node = FALSE;
+    for (const r of src) s = this.or(s, this.interval(SRC, r.lo, r.hi, d));
+    return s;
   }
 
   boxes(set: readonly HeaderBox[]): Node {
@@ -352,11 +360,6 @@ function hash3(a: number, b: number, c: number): number {
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
   return (h ^ (h >>> 12)) >>> 0;
-}
-
-/** Bit i (0 = most significant) of a width-bit value. */
-function bitOf(value: number, width: number, i: number): number {
-  return Math.floor(value / 2 ** (width - 1 - i)) % 2;
 }
 
 function packetBit(p: PacketHeader, v: number): number {

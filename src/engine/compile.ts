@@ -5,9 +5,9 @@
 
 import { attachId } from '../model/graph.ts';
 import { type Device, isGateway, type Network, type Rule } from '../model/network.ts';
-import type { Ipv4Range } from '../net/ipv4.ts';
+import { IPV4_ALL, type Ipv4Range } from '../net/ipv4.ts';
 import type { ServiceTerm } from '../net/services.ts';
-import { Bdd, DST, FALSE, type Node, PORT, PROTO, SRC, TRUE } from './bdd.ts';
+import { Bdd, DST, FALSE, type Node, SRC, TRUE } from './bdd.ts';
 
 /** A sanitizer or proxy address in a zone, with the services its relays accept there. */
 export interface GatewayEndpoint {
@@ -138,11 +138,7 @@ function compile(network: Network): CompiledNetwork {
   }
   edgeStart[portCount] = edgeZone.length;
 
-  const services = (terms: readonly ServiceTerm[]): Node => {
-    let n: Node = FALSE;
-    for (const t of terms) n = bdd.or(n, bdd.and(bdd.range(PROTO, t.protoLo, t.protoHi), bdd.range(PORT, t.portLo, t.portHi)));
-    return n;
-  };
+  const services = (terms: readonly ServiceTerm[]): Node => bdd.product([IPV4_ALL], [IPV4_ALL], terms);
 
   // Gateway endpoints per zone.
   const gateways: GatewayEndpoint[][] = Array.from({ length: zoneCount }, () => []);
@@ -170,7 +166,7 @@ function compile(network: Network): CompiledNetwork {
     unrouted.push(r?.unrouted ?? FALSE);
   }
 
-  const ruleMatches = network.devices.map((d) => d.rules.map((rule) => ruleMatch(bdd, rule, services)));
+  const ruleMatches = network.devices.map((d) => d.rules.map((rule) => bdd.product(rule.src, rule.dst, rule.services)));
   const bound = network.devices.map((d) => d.rules.some((r) => r.inInterfaces || r.outInterfaces));
   const permitsByRules = new Map<string, Node>();
   const permitsByPorts = new Map<number, Node>();
@@ -215,10 +211,6 @@ function compile(network: Network): CompiledNetwork {
 /** True when a rule takes part in decisions from interface `inName` to `outName`. */
 export function applies(rule: Rule, inName: string, outName: string): boolean {
   return (!rule.inInterfaces || rule.inInterfaces.has(inName)) && (!rule.outInterfaces || rule.outInterfaces.has(outName));
-}
-
-function ruleMatch(bdd: Bdd, rule: Rule, services: (terms: readonly ServiceTerm[]) => Node): Node {
-  return bdd.and(bdd.ranges(SRC, rule.src), bdd.and(bdd.ranges(DST, rule.dst), services(rule.services)));
 }
 
 function compileRoutes(bdd: Bdd, network: Network, device: Device): { routed: Node[]; unrouted: Node } | undefined {

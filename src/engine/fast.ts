@@ -129,8 +129,11 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
     return set;
   }
 
-  /** Where the headers of a finished fixpoint end, per end. */
-  function endsOf(set: Int32Array): Ends {
+  /**
+   * Where the headers of a finished fixpoint end, per end; with `endpointsOnly`, only the
+   * deliveries and gateway answers (what reach needs), not the drops along the way.
+   */
+  function endsOf(set: Int32Array, endpointsOnly = false): Ends {
     const ends: Ends = new Map();
     const put = (end: End, n: Node): void => {
       if (n === FALSE) return;
@@ -154,6 +157,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
       }
       put({ kind: 'delivered', zone: z }, here);
     }
+    if (endpointsOnly) return ends;
     for (let p = 0; p < c.portCount; p++) {
       const s = set[Z + A + p]!;
       if (s === FALSE) continue;
@@ -177,9 +181,9 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
     sources.filter((z) => !zoneDown[z]).map((z) => [z, bdd.and(headers, c.srcOwned[z]!)] as [number, Node]);
 
   let everything: Ends | undefined;
-  /** Every header from every zone: computed once, shared by all reach queries. */
-  function allEnds(): Ends {
-    everything ??= endsOf(fixpoint(sourceStates(network.zones.map((z) => z.index), TRUE)));
+  /** Where every header from every zone arrives: computed once, shared by all reach queries. */
+  function allEndpoints(): Ends {
+    everything ??= endsOf(fixpoint(sourceStates(network.zones.map((z) => z.index), TRUE)), true);
     return everything;
   }
 
@@ -193,7 +197,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
   function reachingZone(z: number): Node {
     if (!endpointSets) {
       endpointSets = new Array<Node>(Z).fill(FALSE);
-      for (const { end, set } of allEnds().values()) {
+      for (const { end, set } of allEndpoints().values()) {
         if (end.kind === 'delivered') endpointSets[end.zone] = bdd.or(endpointSets[end.zone]!, set);
         if (end.kind === 'terminated') {
           const zone = network.devices[end.device]!.interfaces.find((f) => f.name === end.interface)?.zone;
