@@ -69,7 +69,10 @@ export function compileNetwork(network: Network): CompiledNetwork {
 }
 
 function compile(network: Network): CompiledNetwork {
-  const bdd = new Bdd();
+  // Tables sized to the network, so small networks stay cheap and large ones rarely regrow.
+  const rules = network.devices.reduce((n, d) => n + d.rules.length, 0);
+  const tableBits = Math.min(23, Math.max(12, Math.ceil(Math.log2(256 * (rules + 4 * network.zones.length + 16)))));
+  const bdd = new Bdd(1 << tableBits, Math.min(22, tableBits));
   const zoneCount = network.zones.length;
   const dstOwned = network.zones.map((z) => bdd.ranges(DST, z.owned));
   const srcOwned = network.zones.map((z) => bdd.ranges(SRC, z.owned));
