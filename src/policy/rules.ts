@@ -412,15 +412,24 @@ const inventory: RuleDefinition<'inventory'> = {
         holder = u;
       }
     }
-    for (const z of net.zones) {
-      for (const other of net.zones) {
-        if (other.index <= z.index || other.domain !== z.domain) continue;
-        const nested = z.subnets.some((a) => other.subnets.some((b) => a.lo <= b.hi && b.lo <= a.hi));
-        if (nested) {
-          push(`${z.id}, ${other.id}`, other.loc, { ja: `ゾーン ${z.id} と ${other.id} のサブネットが重なっています。`, en: `Zones ${z.id} and ${other.id} have overlapping subnets.` },
-            { ja: 'サブネットを重ならないように分けてください。', en: 'Split the subnets so they do not overlap.' });
-        }
+    // Overlapping subnets of two zones of one domain: a sweep over subnets sorted by start,
+    // comparing each with the earlier ones still open (linear for unnested address plans).
+    const subnets = net.zones.flatMap((z) => z.subnets.map((s) => ({ lo: s.lo, hi: s.hi, zone: z })));
+    subnets.sort((a, b) => a.lo - b.lo);
+    const pairs = new Map<string, [Zone, Zone]>();
+    let open: typeof subnets = [];
+    for (const s of subnets) {
+      open = open.filter((o) => o.hi >= s.lo);
+      for (const o of open) {
+        if (o.zone === s.zone || o.zone.domain !== s.zone.domain) continue;
+        const [a, b] = o.zone.index < s.zone.index ? [o.zone, s.zone] : [s.zone, o.zone];
+        pairs.set(`${a.index}:${b.index}`, [a, b]);
       }
+      open.push(s);
+    }
+    for (const [z, other] of [...pairs.values()].sort(([a, b], [c, d]) => a.index - c.index || b.index - d.index)) {
+      push(`${z.id}, ${other.id}`, other.loc, { ja: `ゾーン ${z.id} と ${other.id} のサブネットが重なっています。`, en: `Zones ${z.id} and ${other.id} have overlapping subnets.` },
+        { ja: 'サブネットを重ならないように分けてください。', en: 'Split the subnets so they do not overlap.' });
     }
     return findings;
   },
