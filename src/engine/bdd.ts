@@ -146,7 +146,11 @@ export class Bdd {
     if (a === FALSE || b === FALSE) return FALSE;
     if (a === TRUE) return b;
     if (b === TRUE || a === b) return a;
-    if (a > b) [a, b] = [b, a];
+    if (a > b) {
+      const t = a;
+      a = b;
+      b = t;
+    }
     const hit = this.cached(OP_AND, a, b);
     if (hit !== -1) return hit;
     const va = this.variable[a]!, vb = this.variable[b]!;
@@ -160,7 +164,11 @@ export class Bdd {
     if (a === TRUE || b === TRUE) return TRUE;
     if (a === FALSE) return b;
     if (b === FALSE || a === b) return a;
-    if (a > b) [a, b] = [b, a];
+    if (a > b) {
+      const t = a;
+      a = b;
+      b = t;
+    }
     const hit = this.cached(OP_OR, a, b);
     if (hit !== -1) return hit;
     const va = this.variable[a]!, vb = this.variable[b]!;
@@ -218,18 +226,28 @@ export class Bdd {
     if (lo > hi || next === FALSE) return FALSE;
     if (lo <= 0 && hi >= max) return next;
     const w = field.width;
-    // build(i, tightLow, tightHigh): bits i.. given whether the prefix equals lo's / hi's.
-    // Each (level, tightness) is reached at most once, so no memo is needed.
-    const build = (i: number, tl: boolean, th: boolean): Node => {
-      if (i === w || (!tl && !th)) return next;
-      const shift = w - 1 - i;
-      const lb = tl ? (lo >>> shift) & 1 : 0;
-      const hb = th ? (hi >>> shift) & 1 : 1;
-      const low = lb === 0 ? build(i + 1, tl, th && hb === 0) : FALSE;
-      const high = hb === 1 ? build(i + 1, tl && lb === 1, th) : FALSE;
-      return this.mk(field.offset + i, low, high);
-    };
-    return build(0, true, true);
+    const bit = (value: number, i: number): number => (value >>> (w - 1 - i)) & 1;
+    // The first bit where lo and hi differ (w when they are equal).
+    let k = 0;
+    while (k < w && bit(lo, k) === bit(hi, k)) k++;
+    let node: Node = next;
+    if (k < w) {
+      // Below k, two chains: values still equal to lo's bits (must stay >= lo) and values
+      // still equal to hi's bits (must stay <= hi); leaving either chain frees the rest.
+      let low: Node = next;
+      let high: Node = next;
+      for (let i = w - 1; i > k; i--) {
+        const v = field.offset + i;
+        low = bit(lo, i) === 0 ? this.mk(v, low, next) : this.mk(v, FALSE, low);
+        high = bit(hi, i) === 1 ? this.mk(v, next, high) : this.mk(v, high, FALSE);
+      }
+      node = this.mk(field.offset + k, low, high);
+    }
+    // Above k, the common prefix.
+    for (let i = Math.min(k, w) - 1; i >= 0; i--) {
+      node = bit(lo, i) === 0 ? this.mk(field.offset + i, node, FALSE) : this.mk(field.offset + i, FALSE, node);
+    }
+    return node;
   }
 
   box(b: HeaderBox): Node {

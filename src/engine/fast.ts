@@ -73,60 +73,127 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
     return routed === FALSE ? FALSE : bdd.and(routed, c.permit(device, p, q));
   }
 
-  function fixpoint(inject: ReadonlyArray<readonly [number, Node]>): Int32Array {
+  /**
+   * The fixpoint. Zone entries (one per attachment, plus the zone's own sources) keep what
+   * arrived by them; the zone itself is the unit of work: it forwards, in one batch, what its
+   * entries gained since it last ran, each attached device getting what came by the *other*
+   * entries. A hub zone with n devices thus costs O(n) per batch, not O(n²).
+   */
+  const onwardCache = new Map<number, Node>();
+  /** Everything a device port state can pass on by some other port (FALSE for gateways). */
+  function onward(p: number): Node {
+    let n = onwardCache.get(p);
+    if (n === undefined) {
+      n = FALSE;
+      const device = c.portDevice[p]!;
+      if (!gatewayDevice[device]) for (const q of outPorts(device, p)) n = bdd.or(n, passes(device, p, q));
+      onwardCache.set(p, n);
+    }
+    return n;
+  }
+
+  function fixpoint(inject: ReadonlyArray<readonly [number, Node]>, endpointsOnly = false): Int32Array {
     const set = new Int32Array(stateCount);
     const pending = new Int32Array(stateCount);
+    // Queue items: zone indices (0..Z-1) and device port states (Z+A..).
     const queued = new Uint8Array(stateCount);
     const queue: number[] = [];
     let head = 0;
-    const add = (t: number, incoming: Node): void => {
+    const enqueue = (item: number): void => {
+      if (!queued[item]) {
+        queued[item] = 1;
+        queue.push(item);
+      }
+    };
+    const add = (t: number, arriving: Node): void => {
+      // When only endpoints matter, a device keeps only what it can pass on: what it would
+      // drop anyway is cut at the door, which keeps the sets at busy ports small.
+      const incoming = endpointsOnly && t >= Z + A ? bdd.and(arriving, onward(t - Z - A)) : arriving;
       if (incoming === FALSE) return;
       const fresh = bdd.diff(incoming, set[t]!);
       if (fresh === FALSE) return;
       set[t] = bdd.or(set[t]!, fresh);
       pending[t] = bdd.or(pending[t]!, fresh);
-      if (!queued[t]) {
-        queued[t] = 1;
-        queue.push(t);
-      }
+      enqueue(t < Z ? t : t < Z + A ? attachmentZone[t - Z]! : t);
     };
     for (const [s, n] of inject) add(s, n);
+    const devices: number[] = [];
+    const rests: Node[] = [];
     while (head < queue.length) {
-      const s = queue[head++]!;
+      const item = queue[head++]!;
       if (head > 65536) {
         queue.splice(0, head);
         head = 0;
       }
-      queued[s] = 0;
-      const delta = pending[s]!;
-      pending[s] = FALSE;
-      if (s < Z + A) {
-        // A zone segment: what is not for this zone goes on to every other attached device.
-        const zone = s < Z ? s : attachmentZone[s - Z]!;
-        const from = s < Z ? -1 : c.portDevice[c.attachPort[s - Z]!]!;
-        const rest = bdd.diff(delta, c.dstOwned[zone]!);
-        if (rest === FALSE) continue;
-        for (let a = c.attachStart[zone]!; a < c.attachStart[zone + 1]!; a++) {
-          const port = c.attachPort[a]!;
-          const device = c.portDevice[port]!;
-          if (device === from || deviceDown[device] || edgeDown[c.attachEdge[a]!]) continue;
-          add(Z + A + port, rest);
-        }
-      } else {
-        const p = s - Z - A;
-        const device = c.portDevice[p]!;
-        if (gatewayDevice[device]) continue; // gateways never forward
-        for (const q of outPorts(device, p)) {
-          const out = bdd.and(delta, passes(device, p, q));
-          if (out === FALSE) continue;
-          for (let e = c.edgeStart[q]!; e < c.edgeStart[q + 1]!; e++) {
-            const t = edgeTarget(e);
-            if (t >= 0) add(t, out);
-          }
+      queued[item] = 0;
+      if (item < Z) {
+        forwardZone(item);
+        continue;
+      }
+      const delta = pending[item]!;
+      pending[item] = FALSE;
+      const p = item - Z - A;
+      const device = c.portDevice[p]!;
+      if (gatewayDevice[device]) continue; // gateways never forward
+      for (const q of outPorts(device, p)) {
+        const out = bdd.and(delta, passes(device, p, q));
+        if (out === FALSE) continue;
+        for (let e = c.edgeStart[q]!; e < c.edgeStart[q + 1]!; e++) {
+          const t = edgeTarget(e);
+          if (t >= 0) add(t, out);
         }
       }
     }
     return set;
+
+    /** Sends on what a zone's entries gained: what is not for the zone, to the other devices. */
+    function forwardZone(zone: number): void {
+      devices.length = 0;
+      rests.length = 0;
+      const owned = c.dstOwned[zone]!;
+      const gained = (from: number, delta: Node): void => {
+        const rest = bdd.diff(delta, owned);
+        if (rest === FALSE) return;
+        const k = devices.indexOf(from);
+        if (k >= 0) rests[k] = bdd.or(rests[k]!, rest);
+        else {
+          devices.push(from);
+          rests.push(rest);
+        }
+      };
+      if (pending[zone] !== FALSE) {
+        gained(-1, pending[zone]!);
+        pending[zone] = FALSE;
+      }
+      for (let a = c.attachStart[zone]!; a < c.attachStart[zone + 1]!; a++) {
+        const s = Z + a;
+        if (pending[s] === FALSE) continue;
+        gained(c.portDevice[c.attachPort[a]!]!, pending[s]!);
+        pending[s] = FALSE;
+      }
+      if (rests.length === 0) return;
+      // except[k]: what came by every entry but the k-th device's (prefix and suffix unions).
+      const n = rests.length;
+      const except = new Array<Node>(n).fill(FALSE);
+      let acc: Node = FALSE;
+      for (let k = 0; k < n; k++) {
+        except[k] = acc;
+        acc = bdd.or(acc, rests[k]!);
+      }
+      const all = acc;
+      acc = FALSE;
+      for (let k = n - 1; k >= 0; k--) {
+        except[k] = bdd.or(except[k]!, acc);
+        acc = bdd.or(acc, rests[k]!);
+      }
+      for (let a = c.attachStart[zone]!; a < c.attachStart[zone + 1]!; a++) {
+        const port = c.attachPort[a]!;
+        const device = c.portDevice[port]!;
+        if (deviceDown[device] || edgeDown[c.attachEdge[a]!]) continue;
+        const k = devices.indexOf(device);
+        add(Z + A + port, k >= 0 ? except[k]! : all);
+      }
+    }
   }
 
   /**
@@ -183,7 +250,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
   let everything: Ends | undefined;
   /** Where every header from every zone arrives: computed once, shared by all reach queries. */
   function allEndpoints(): Ends {
-    everything ??= endsOf(fixpoint(sourceStates(network.zones.map((z) => z.index), TRUE)), true);
+    everything ??= endsOf(fixpoint(sourceStates(network.zones.map((z) => z.index), TRUE), true), true);
     return everything;
   }
 
