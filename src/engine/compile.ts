@@ -170,31 +170,30 @@ function compile(network: Network): CompiledNetwork {
   }
 
   const ruleMatches = network.devices.map((d) => d.rules.map((rule) => bdd.product(rule.src, rule.dst, rule.services)));
-  const bound = network.devices.map((d) => d.rules.some((r) => r.inInterfaces || r.outInterfaces));
+  // Interface-bound rules apply to some port pairs only. Per firewall with such rules: for
+  // each in-port the rules it may meet, and per rule the out-ports it names, so a pair's
+  // applicable rules are found without scanning the whole list.
+  const bindings = network.devices.map((d) => (d.rules.some((r) => r.inInterfaces || r.outInterfaces) ? indexBindings(d) : undefined));
   const permitsByRules = new Map<string, Node>();
   const permitsByPorts = new Map<number, Node>();
   const permit = (device: number, inPort: number, outPort: number): Node => {
     const d = network.devices[device]!;
     if (d.kind !== 'firewall') return TRUE;
-    const pairKey = bound[device] ? inPort * portCount + outPort : -1 - device;
+    const b = bindings[device];
+    const pairKey = b ? inPort * portCount + outPort : -1 - device;
     let p = permitsByPorts.get(pairKey);
     if (p !== undefined) return p;
-    const inName = portName[inPort]!;
-    const outName = portName[outPort]!;
-    // Rules bound to interfaces apply to some port pairs only: the applicable rules name the list.
-    let signature = `${device}`;
-    if (bound[device]) d.rules.forEach((rule, k) => {
-      if (!applies(rule, inName, outName)) signature += `,${k}`;
-    });
+    const first = portStart[device]!;
+    const rules = b ? b.applicable(inPort - first, outPort - first) : d.rules.map((_, k) => k);
+    const signature = b ? `${device}:${rules.join(',')}` : `${device}`;
     p = permitsByRules.get(signature);
     if (p === undefined) {
       // First match wins: fold the rules from the last (default deny) to the first.
       p = FALSE;
       const matches = ruleMatches[device]!;
-      for (let k = d.rules.length - 1; k >= 0; k--) {
-        const rule = d.rules[k]!;
-        if (!applies(rule, inName, outName)) continue;
-        p = rule.action === 'permit' ? bdd.or(matches[k]!, p) : bdd.diff(p, matches[k]!);
+      for (let i = rules.length - 1; i >= 0; i--) {
+        const k = rules[i]!;
+        p = d.rules[k]!.action === 'permit' ? bdd.or(matches[k]!, p) : bdd.diff(p, matches[k]!);
       }
       permitsByRules.set(signature, p);
     }
@@ -208,6 +207,24 @@ function compile(network: Network): CompiledNetwork {
     edgeStart, edgeZone: Int32Array.from(edgeZone), edgePeer: Int32Array.from(edgePeer), edgeAttachment: Int32Array.from(edgeAttachment), edgeId,
     attachStart, attachPort: Int32Array.from(attachPort), attachEdge,
     gateways, routed, unrouted, permit, ruleMatches,
+  };
+}
+
+/** Which rules of a device apply between two of its ports (by position in its interfaces). */
+function indexBindings(d: Device): { applicable(inPort: number, outPort: number): number[] } {
+  const names = d.interfaces.map((f) => f.name);
+  const byIn: number[][] = names.map(() => []);
+  d.rules.forEach((rule, k) => {
+    names.forEach((name, p) => {
+      if (!rule.inInterfaces || rule.inInterfaces.has(name)) byIn[p]!.push(k);
+    });
+  });
+  const outs = d.rules.map((rule) => (rule.outInterfaces ? Uint8Array.from(names, (name) => (rule.outInterfaces!.has(name) ? 1 : 0)) : undefined));
+  return {
+    applicable: (inPort, outPort) => byIn[inPort]!.filter((k) => {
+      const out = outs[k];
+      return !out || out[outPort] === 1;
+    }),
   };
 }
 

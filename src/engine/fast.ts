@@ -6,12 +6,12 @@
 // since source addresses tell the source zones apart, one fixpoint serves every source zone.
 
 import type { Network } from '../model/network.ts';
-import { isGateway } from '../model/network.ts';
+import { isGateway, zonesOf } from '../model/network.ts';
 import { FALSE, type Node, TRUE } from './bdd.ts';
 import { applies, type CompiledNetwork, compileNetwork } from './compile.ts';
 import type { HeaderSet } from './headerset.ts';
 import {
-  type Arrival, type DecidingRule, type End, endKey, type Failures, type Hop, NO_FAILURES, type Outcome, type Packet,
+  type Arrival, type DecidingRule, type End, endKey, type Failures, type Footprint, type Hop, NO_FAILURES, type Outcome, type Packet,
   type ReachabilityEngine, type ZoneReach,
 } from './types.ts';
 
@@ -247,11 +247,26 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
   const sourceStates = (sources: readonly number[], headers: Node): Array<[number, Node]> =>
     sources.filter((z) => !zoneDown[z]).map((z) => [z, bdd.and(headers, c.srcOwned[z]!)] as [number, Node]);
 
-  let everything: Ends | undefined;
-  /** Where every header from every zone arrives: computed once, shared by all reach queries. */
-  function allEndpoints(): Ends {
-    everything ??= endsOf(fixpoint(sourceStates(network.zones.map((z) => z.index), TRUE), true), true);
-    return everything;
+  let endpoints: Array<Array<{ end: End; set: Node }>> | undefined;
+  /**
+   * Per zone, where every header from every zone arrives there (delivered, or answered by a
+   * gateway): one fixpoint, computed on first use and shared by reach and arrive.
+   */
+  function endpointsByZone(): Array<Array<{ end: End; set: Node }>> {
+    if (!endpoints) {
+      const byZone: Array<Array<{ end: End; set: Node }>> = network.zones.map(() => []);
+      const all = endsOf(fixpoint(sourceStates(network.zones.map((z) => z.index), TRUE), true), true);
+      for (const { end, set } of all.values()) {
+        const zone = end.kind === 'delivered' ? end.zone : end.kind === 'terminated' || end.kind === 'refused' ? gatewayZone(end) : undefined;
+        if (zone !== undefined) byZone[zone]!.push({ end, set });
+      }
+      endpoints = byZone;
+    }
+    return endpoints;
+  }
+
+  function gatewayZone(end: { device: number; interface: string }): number | undefined {
+    return network.devices[end.device]!.interfaces.find((f) => f.name === end.interface)?.zone;
   }
 
   function explore(sources: readonly number[], headers: HeaderSet): Arrival[] {
@@ -259,18 +274,62 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
     return [...ends.values()].map(({ end, set }) => ({ end, headers: bdd.toBoxes(set) }));
   }
 
+  function arrive(sources: readonly number[], headers: HeaderSet): Arrival[] {
+    // Without the shared computation (a what-if engine asked once), a fixpoint from just
+    // these sources with just these headers is cheaper than computing everything.
+    if (!endpoints) {
+      const ends = endsOf(fixpoint(sourceStates(sources, bdd.boxes(headers)), true), true);
+      return [...ends.values()].map(({ end, set }) => ({ end, headers: bdd.toBoxes(set) }));
+    }
+    let wanted = bdd.boxes(headers);
+    let from: Node = FALSE;
+    for (const z of sources) if (!zoneDown[z]) from = bdd.or(from, c.srcOwned[z]!);
+    wanted = bdd.and(wanted, from);
+    if (wanted === FALSE) return [];
+    const out: Arrival[] = [];
+    for (const zone of zonesOf(network, headers.map((b) => ({ lo: b.dstLo, hi: b.dstHi })))) {
+      for (const { end, set } of endpointsByZone()[zone]!) {
+        const n = bdd.and(set, wanted);
+        if (n !== FALSE) out.push({ end, headers: bdd.toBoxes(n) });
+      }
+    }
+    return out;
+  }
+
+  function footprint(sources: readonly number[], headers: HeaderSet): Footprint {
+    const set = fixpoint(sourceStates(sources, bdd.boxes(headers)), true);
+    const devices = new Set<number>();
+    const edges = new Set<string>();
+    for (let p = 0; p < c.portCount; p++) {
+      if (set[Z + A + p] === FALSE) continue;
+      devices.add(c.portDevice[p]!);
+      for (let e = c.edgeStart[p]!; e < c.edgeStart[p + 1]!; e++) edges.add(c.edgeId[e]!);
+    }
+    for (let z = 0; z < Z; z++) {
+      let arrived = set[z]!;
+      for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) {
+        if (set[Z + a] === FALSE) continue;
+        arrived = bdd.or(arrived, set[Z + a]!);
+        edges.add(c.edgeId[c.attachEdge[a]!]!);
+      }
+      for (const g of c.gateways[z]!) {
+        if (bdd.and(arrived, g.at) === FALSE) continue;
+        devices.add(g.device);
+        edges.add(g.attachment);
+      }
+    }
+    return { devices, edges };
+  }
+
   let endpointSets: Node[] | undefined;
   /** Per zone: what reaches an endpoint there (delivered, or accepted by a gateway there). */
   function reachingZone(z: number): Node {
     if (!endpointSets) {
-      endpointSets = new Array<Node>(Z).fill(FALSE);
-      for (const { end, set } of allEndpoints().values()) {
-        if (end.kind === 'delivered') endpointSets[end.zone] = bdd.or(endpointSets[end.zone]!, set);
-        if (end.kind === 'terminated') {
-          const zone = network.devices[end.device]!.interfaces.find((f) => f.name === end.interface)?.zone;
-          if (zone !== undefined) endpointSets[zone] = bdd.or(endpointSets[zone]!, set);
-        }
-      }
+      endpointSets = endpointsByZone().map((list) => {
+        let n: Node = FALSE;
+        for (const { end, set } of list) if (end.kind !== 'refused') n = bdd.or(n, set);
+        return n;
+      });
     }
     return endpointSets[z]!;
   }
@@ -365,5 +424,5 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
     return [...found.values()].map((o) => ({ ...o, headers: [box] }));
   }
 
-  return { name: 'fast', explore, reach, trace };
+  return { name: 'fast', explore, arrive, footprint, reach, trace };
 }

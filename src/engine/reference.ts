@@ -11,7 +11,7 @@ import {
   ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, intersect, normalize, restrictDst, restrictSrc, serviceSet, subtract,
 } from './headerset.ts';
 import {
-  type Arrival, type DecidingRule, endKey, endOf, type Failures, type Hop, NO_FAILURES, type Outcome, type Packet,
+  type Arrival, type DecidingRule, endKey, endOf, type Failures, type Footprint, type Hop, isEndpoint, NO_FAILURES, type Outcome, type Packet,
   type ReachabilityEngine, type ZoneReach, zoneOfEnd,
 } from './types.ts';
 
@@ -171,6 +171,33 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
     return [...byEnd.values()].map((a) => ({ end: a.end, headers: normalize(a.headers) }));
   }
 
+  function arrive(sources: readonly number[], headers: HeaderSet): Arrival[] {
+    return explore(sources, headers).filter((a) => isEndpoint(a.end));
+  }
+
+  /** Every device on a path of the headers, and every edge at the interfaces those paths use. */
+  function footprint(sources: readonly number[], headers: HeaderSet): Footprint {
+    const devices = new Set<number>();
+    const edges = new Set<string>();
+    for (const zone of sources) {
+      for (const o of paths(zone, headers)) {
+        for (const hop of o.hops) {
+          if (hop.kind !== 'device') continue;
+          devices.add(hop.device);
+          const d = network.devices[hop.device]!;
+          const key = deviceKey(d.id);
+          for (const iface of [hop.in, hop.out]) {
+            if (iface === undefined) continue;
+            graph.forEachEdge(key, (edge, attributes) => {
+              if (attributes.interfaces[key] === iface) edges.add(edge);
+            });
+          }
+        }
+      }
+    }
+    return { devices, edges };
+  }
+
   function reach(from: readonly number[], to: readonly number[]): ZoneReach[] {
     const wanted = new Set(to);
     const byZone = new Map<number, HeaderBox[]>();
@@ -195,7 +222,7 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
     return [...first.values()];
   }
 
-  return { name: 'reference', explore, reach, trace, paths };
+  return { name: 'reference', explore, arrive, footprint, reach, trace, paths };
 }
 
 /** A sanitizer or proxy address in a zone, with the services its relays accept there. */

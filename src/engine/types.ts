@@ -81,6 +81,16 @@ export interface ZoneReach {
   readonly headers: HeaderSet;
 }
 
+export interface Footprint {
+  readonly devices: ReadonlySet<number>;
+  readonly edges: ReadonlySet<string>;
+}
+
+/** True for the ends where a packet reaches an endpoint (rather than being dropped). */
+export function isEndpoint(end: End): boolean {
+  return end.kind === 'delivered' || end.kind === 'terminated' || end.kind === 'refused';
+}
+
 /** A stable key for an end, to group and compare arrivals. */
 export function endKey(end: End): string {
   switch (end.kind) {
@@ -136,6 +146,13 @@ export interface ReachabilityEngine {
    * are cut to each zone's own), one arrival per end. Headers reaching no end are not listed.
    */
   explore(sources: readonly number[], headers: HeaderSet): readonly Arrival[];
+  /**
+   * Like explore, but only the endpoint ends (delivered, terminated, refused): engines with a
+   * shared all-zones computation answer it from there.
+   */
+  arrive(sources: readonly number[], headers: HeaderSet): readonly Arrival[];
+  /** The devices and edges (link and attachment ids) that carry any of the headers on some path. */
+  footprint(sources: readonly number[], headers: HeaderSet): Footprint;
   /** For each zone of `to` (in order, non-empty only): what reaches it from the `from` zones. */
   reach(from: readonly number[], to: readonly number[]): readonly ZoneReach[];
   /** One path to each end of a single packet leaving `sourceZone`, with the deciding rules. */

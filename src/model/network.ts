@@ -167,10 +167,19 @@ export function zoneOfAddress(network: Network, address: number): number {
 
 /** Zones that own any address of the ranges, in index order. */
 export function zonesOf(network: Network, ranges: readonly Ipv4Range[]): number[] {
+  const table = network.ownership;
   const out = new Set<number>();
   for (const r of ranges) {
-    for (const owned of network.ownership) {
-      if (owned.zone >= 0 && owned.lo <= r.hi && r.lo <= owned.hi) out.add(owned.zone);
+    // The first piece ending at or after r.lo (binary search), then every piece up to r.hi.
+    let lo = 0;
+    let hi = table.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (table[mid]!.hi < r.lo) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < table.length && table[i]!.lo <= r.hi; i++) {
+      if (table[i]!.zone >= 0) out.add(table[i]!.zone);
     }
   }
   return [...out].sort((a, b) => a - b);

@@ -468,15 +468,25 @@ const availability: RuleDefinition<'availability'> = {
     const findings: Finding[] = [];
     const resilient = net.intents.filter((i) => i.resilient);
     if (resilient.length === 0) return findings;
-    const elements: Array<{ label: string; failures: Failures }> = [];
-    for (const d of net.devices) elements.push({ label: d.id, failures: { zones: new Set(), devices: new Set([d.index]), edges: new Set() } });
-    for (const d of net.devices) for (const f of d.interfaces) {
-      if (f.zone !== undefined) elements.push({ label: attachId(d.id, f.name), failures: { zones: new Set(), devices: new Set(), edges: new Set([attachId(d.id, f.name)]) } });
-    }
-    for (const l of net.links) elements.push({ label: l.id, failures: { zones: new Set(), devices: new Set(), edges: new Set([l.id]) } });
     for (const intent of resilient) {
       const healthy = evaluateIntent(net, ctx.engine, intent);
       if (!healthy.plan.ok || healthy.legs.some((l) => l.missing.length > 0)) continue; // intent-reachability reports it
+      // Only an element that carries some of the intent's packets can cut it: the others are
+      // not tried (the footprint of each leg).
+      const devices = new Set<number>();
+      const edges = new Set<string>();
+      for (const leg of healthy.legs) {
+        const f = ctx.engine.footprint(zonesOf(net, leg.leg.from), leg.requested);
+        f.devices.forEach((d) => devices.add(d));
+        f.edges.forEach((e) => edges.add(e));
+      }
+      const elements: Array<{ label: string; failures: Failures }> = [];
+      for (const d of net.devices) if (devices.has(d.index)) elements.push({ label: d.id, failures: { zones: new Set(), devices: new Set([d.index]), edges: new Set() } });
+      for (const d of net.devices) for (const f of d.interfaces) {
+        const id = attachId(d.id, f.name);
+        if (f.zone !== undefined && edges.has(id)) elements.push({ label: id, failures: { zones: new Set(), devices: new Set(), edges: new Set([id]) } });
+      }
+      for (const l of net.links) if (edges.has(l.id)) elements.push({ label: l.id, failures: { zones: new Set(), devices: new Set(), edges: new Set([l.id]) } });
       const breaking: string[] = [];
       for (const element of elements) {
         const engine = ctx.engineFactory(net, element.failures);
