@@ -53,8 +53,10 @@ export interface CompiledNetwork {
   readonly unrouted: readonly Node[];
   /** What a firewall lets from port `in` out of port `out` (TRUE for other devices). */
   permit(device: number, inPort: number, outPort: number): Node;
-  /** The first rule of a firewall that decides a packet going from `in` to `out`. */
+  /** Each firewall rule's match. */
   readonly ruleMatches: readonly (readonly Node[])[];
+  /** The rules of a firewall that apply from port `in` to port `out`, in order. */
+  rulesFor(device: number, inPort: number, outPort: number): readonly number[];
 }
 
 const compiledNetworks = new WeakMap<Network, CompiledNetwork>();
@@ -71,8 +73,8 @@ export function compileNetwork(network: Network): CompiledNetwork {
 function compile(network: Network): CompiledNetwork {
   // Tables sized to the network, so small networks stay cheap and large ones rarely regrow.
   const rules = network.devices.reduce((n, d) => n + d.rules.length, 0);
-  const tableBits = Math.min(23, Math.max(12, Math.ceil(Math.log2(256 * (rules + 4 * network.zones.length + 16)))));
-  const bdd = new Bdd(1 << tableBits, Math.min(22, tableBits));
+  const tableBits = Math.min(22, Math.max(12, Math.ceil(Math.log2(64 * (rules + 4 * network.zones.length + 16)))));
+  const bdd = new Bdd(1 << tableBits, Math.min(20, tableBits));
   const zoneCount = network.zones.length;
   const dstOwned = network.zones.map((z) => bdd.ranges(DST, z.owned));
   const srcOwned = network.zones.map((z) => bdd.ranges(SRC, z.owned));
@@ -175,6 +177,12 @@ function compile(network: Network): CompiledNetwork {
   // applicable rules are found without scanning the whole list.
   const bindings = network.devices.map((d) => (d.rules.some((r) => r.inInterfaces || r.outInterfaces) ? indexBindings(d) : undefined));
   const permitsByRules = new Map<string, Node>();
+  const allRules = network.devices.map((d) => d.rules.map((_, k) => k));
+  const rulesFor = (device: number, inPort: number, outPort: number): readonly number[] => {
+    const b = bindings[device];
+    const first = portStart[device]!;
+    return b ? b.applicable(inPort - first, outPort - first) : allRules[device]!;
+  };
   const permitsByPorts = new Map<number, Node>();
   const permit = (device: number, inPort: number, outPort: number): Node => {
     const d = network.devices[device]!;
@@ -183,8 +191,7 @@ function compile(network: Network): CompiledNetwork {
     const pairKey = b ? inPort * portCount + outPort : -1 - device;
     let p = permitsByPorts.get(pairKey);
     if (p !== undefined) return p;
-    const first = portStart[device]!;
-    const rules = b ? b.applicable(inPort - first, outPort - first) : d.rules.map((_, k) => k);
+    const rules = rulesFor(device, inPort, outPort);
     const signature = b ? `${device}:${rules.join(',')}` : `${device}`;
     p = permitsByRules.get(signature);
     if (p === undefined) {
@@ -206,31 +213,26 @@ function compile(network: Network): CompiledNetwork {
     portCount, portDevice: Int32Array.from(portDeviceList), portName, portStart,
     edgeStart, edgeZone: Int32Array.from(edgeZone), edgePeer: Int32Array.from(edgePeer), edgeAttachment: Int32Array.from(edgeAttachment), edgeId,
     attachStart, attachPort: Int32Array.from(attachPort), attachEdge,
-    gateways, routed, unrouted, permit, ruleMatches,
+    gateways, routed, unrouted, permit, ruleMatches, rulesFor,
   };
 }
 
 /** Which rules of a device apply between two of its ports (by position in its interfaces). */
 function indexBindings(d: Device): { applicable(inPort: number, outPort: number): number[] } {
   const names = d.interfaces.map((f) => f.name);
+  const position = new Map(names.map((name, p) => [name, p]));
+  // Per in-port, in rule order: the rules naming it and the rules naming no in-interface.
   const byIn: number[][] = names.map(() => []);
   d.rules.forEach((rule, k) => {
-    names.forEach((name, p) => {
-      if (!rule.inInterfaces || rule.inInterfaces.has(name)) byIn[p]!.push(k);
-    });
+    if (!rule.inInterfaces) for (const list of byIn) list.push(k);
+    else for (const name of rule.inInterfaces) byIn[position.get(name)!]!.push(k);
   });
-  const outs = d.rules.map((rule) => (rule.outInterfaces ? Uint8Array.from(names, (name) => (rule.outInterfaces!.has(name) ? 1 : 0)) : undefined));
   return {
     applicable: (inPort, outPort) => byIn[inPort]!.filter((k) => {
-      const out = outs[k];
-      return !out || out[outPort] === 1;
+      const out = d.rules[k]!.outInterfaces;
+      return !out || out.has(names[outPort]!);
     }),
   };
-}
-
-/** True when a rule takes part in decisions from interface `inName` to `outName`. */
-export function applies(rule: Rule, inName: string, outName: string): boolean {
-  return (!rule.inInterfaces || rule.inInterfaces.has(inName)) && (!rule.outInterfaces || rule.outInterfaces.has(outName));
 }
 
 function compileRoutes(bdd: Bdd, network: Network, device: Device): { routed: Node[]; unrouted: Node } | undefined {

@@ -8,7 +8,7 @@
 import type { Network } from '../model/network.ts';
 import { isGateway, zonesOf } from '../model/network.ts';
 import { FALSE, type Node, TRUE } from './bdd.ts';
-import { applies, type CompiledNetwork, compileNetwork } from './compile.ts';
+import { type CompiledNetwork, compileNetwork } from './compile.ts';
 import type { HeaderSet } from './headerset.ts';
 import {
   type Arrival, type DecidingRule, type End, endKey, type Failures, type Footprint, type Hop, NO_FAILURES, type Outcome, type Packet,
@@ -402,7 +402,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
         const outName = c.portName[q]!;
         let rule: DecidingRule | undefined;
         if (d.kind === 'firewall') {
-          const k = d.rules.findIndex((r, i) => applies(r, inName, outName) && bdd.contains(c.ruleMatches[device]![i]!, packet));
+          const k = c.rulesFor(device, p, q).find((i) => bdd.contains(c.ruleMatches[device]![i]!, packet)) ?? -1;
           const r = d.rules[k];
           rule = r ? { id: r.id, position: r.position, action: r.action, loc: r.loc } : undefined;
           if (!rule || rule.action === 'deny') {
