@@ -24,9 +24,11 @@ export type { EngineFactory } from './policy/analysis.ts';
 export { loadPack, type Pack } from './policy/pack.ts';
 export { runCheck, type CheckOptions } from './policy/check.ts';
 export { CATALOGUE } from './policy/rules.ts';
+export { zoneMatrix, type MatrixLevel, type ZoneMatrix, type MatrixCell } from './policy/matrix.ts';
 export type { CheckReport, Finding, Severity, RuleResult } from './policy/types.ts';
 
 // Reports
 export { checkReportText, traceText } from './report/text.ts';
 export { checkReportJson, outcomesJson } from './report/json.ts';
+export { matrixJson, matrixCsv } from './report/matrix.ts';
 export type { Lang } from './report/describe.ts';

@@ -1,7 +1,7 @@
 // The command line: parse arguments -> call the library -> render. Errors are caught only
 // here and mapped to exit codes: 0 clean, 1 findings, 2 bad input, 3 internal error.
 
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
@@ -19,10 +19,19 @@ import { loadPack, type Pack } from '../policy/pack.ts';
 import { checkReportJson, outcomesJson } from '../report/json.ts';
 import { checkReportText, traceText } from '../report/text.ts';
 import type { Lang } from '../report/describe.ts';
+import { type MatrixLevel, zoneMatrix } from '../policy/matrix.ts';
+import { matrixCsv, matrixJson, matrixText } from '../report/matrix.ts';
 
 export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const;
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The package root: the nearest folder above this module with the policies (src/cli or dist). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(resolve(dir, 'policies', 'seed.yaml')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const ROOT = packageRoot();
 export const DEFAULT_POLICY = resolve(ROOT, 'policies', 'seed.yaml');
 
 
@@ -132,6 +141,22 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       } else {
         io.out(traceText(network, `trace ${src} → ${dst} ${service}  (${network.name})`, outcomes, opts.lang));
       }
+      setExit(EXIT.clean);
+    });
+
+  program
+    .command('matrix')
+    .description('which services flow between every pair of zones (or domains)')
+    .argument('<topology>', 'topology file (YAML or JSON)')
+    .addOption(policy)
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'csv', 'json']).default('text'))
+    .addOption(new Option('--level <level>', 'rows and columns').choices(['zone', 'domain']).default('zone'))
+    .addOption(engine)
+    .action((file: string, opts: { policy?: string; format: string; level: MatrixLevel; engine: string }) => {
+      const pack = readPack(opts.policy);
+      const network = readNetwork(file, pack);
+      const m = zoneMatrix(network, engineFactory(opts.engine)(network), opts.level);
+      io.out(opts.format === 'json' ? matrixJson(network, m) : opts.format === 'csv' ? matrixCsv(m) : matrixText(network, m));
       setExit(EXIT.clean);
     });
 

@@ -1,5 +1,6 @@
-// The reference engine: explicit loop-free paths, one header set carried along each, split
-// at every firewall by first-match rules. Simple and exact; the oracle for faster engines.
+// The reference engine: explicit paths, one header set carried along each, split at every
+// firewall by first-match rules. Simple and exact, exponential in the number of paths: the
+// oracle the fast engine is tested against.
 
 import type { Device, Network } from '../model/network.ts';
 import { isGateway } from '../model/network.ts';
@@ -7,9 +8,12 @@ import { InputError } from '../model/errors.ts';
 import { attachId, buildGraph, deviceKey, zoneKey, type TopologyGraph } from '../model/graph.ts';
 import type { Ipv4Range } from '../net/ipv4.ts';
 import {
-  ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, intersect, restrictDst, restrictSrc, serviceSet, subtract,
+  ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, intersect, normalize, restrictDst, restrictSrc, serviceSet, subtract,
 } from './headerset.ts';
-import { type DecidingRule, type Failures, type Hop, NO_FAILURES, type Outcome, type ReachabilityEngine } from './types.ts';
+import {
+  type Arrival, type DecidingRule, endKey, endOf, type Failures, type Hop, NO_FAILURES, type Outcome, type Packet,
+  type ReachabilityEngine, type ZoneReach, zoneOfEnd,
+} from './types.ts';
 
 export interface ReferenceOptions {
   readonly failures?: Failures;
@@ -26,36 +30,48 @@ interface CompiledDevice {
   readonly unrouted: readonly Ipv4Range[];
 }
 
-export function createReferenceEngine(network: Network, options: ReferenceOptions = {}): ReachabilityEngine {
+/** The reference engine also lists every path (the tests read them one by one). */
+export interface ReferenceEngine extends ReachabilityEngine {
+  paths(sourceZone: number, headers: HeaderSet): Outcome[];
+}
+
+export function createReferenceEngine(network: Network, options: ReferenceOptions = {}): ReferenceEngine {
   const failures = options.failures ?? NO_FAILURES;
   const maxSteps = options.maxSteps ?? 5_000_000;
   const graph: TopologyGraph = buildGraph(network);
   const compiled = network.devices.map((device) => compileDevice(network, device));
   const gatewaysByZone = gatewayEndpoints(network);
 
-  function explore(sourceZone: number, headers: HeaderSet): Outcome[] {
+  /** Every path of the headers from one zone, each with what became of it. */
+  function paths(sourceZone: number, headers: HeaderSet): Outcome[] {
     const outcomes: Outcome[] = [];
     let steps = 0;
+    // A path never repeats a state: a zone entered from the same device, a device entered by
+    // the same interface. Zones are keyed by the device they were entered from (-1: source).
     const visited = new Set<string>();
+    const zoneState = (zone: number, from: number): string => `z${zone}:${from}`;
+    const deviceState = (device: number, iface: string): string => `d${device}:${iface}`;
 
-    const visitZone = (zone: number, set: HeaderSet, hops: Hop[]): void => {
+    const visitZone = (zone: number, from: number, set: HeaderSet, hops: Hop[]): void => {
       const z = network.zones[zone]!;
-      const key = zoneKey(z.id);
-      visited.add(key);
+      const state = zoneState(zone, from);
+      visited.add(state);
       const path: Hop[] = [...hops, { kind: 'zone', zone }];
       const here = restrictDst(set, z.owned);
       if (here.length > 0) deliver(zone, here, path);
       const rest = subtract(set, here);
       if (rest.length > 0) {
+        const key = zoneKey(z.id);
         graph.forEachEdge(key, (edge, attributes, source, target) => {
           const other = source === key ? target : source;
-          if (visited.has(other) || failures.edges.has(edge)) return;
           const device = graph.getNodeAttributes(other).index;
-          if (failures.devices.has(device)) return;
-          visitDevice(device, attributes.interfaces[other]!, rest, path);
+          if (device === from || failures.edges.has(edge) || failures.devices.has(device)) return;
+          const iface = attributes.interfaces[other]!;
+          if (visited.has(deviceState(device, iface))) return;
+          visitDevice(device, iface, rest, path);
         });
       }
-      visited.delete(key);
+      visited.delete(state);
     };
 
     /** Splits what arrived at a zone: gateway addresses terminate or refuse, the rest is delivered. */
@@ -83,28 +99,36 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
       const c = compiled[device]!;
       const d = c.device;
       const key = deviceKey(d.id);
+      const ending = (rule: DecidingRule | undefined, out?: string): Hop[] => [...hops, { kind: 'device', device, in: inIface, out, rule }];
       if (isGateway(d)) {
-        outcomes.push({ headers: set, hops: [...hops, { kind: 'device', device, in: inIface, out: undefined, rule: undefined }], disposition: { kind: 'not-forwarded', device } });
+        outcomes.push({ headers: set, hops: ending(undefined), disposition: { kind: 'not-forwarded', device } });
         return;
       }
-      visited.add(key);
+      const state = deviceState(device, inIface);
+      visited.add(state);
       if (c.routed && c.unrouted.length > 0) {
         const lost = restrictDst(set, c.unrouted);
-        if (lost.length > 0) outcomes.push({ headers: lost, hops: [...hops, { kind: 'device', device, in: inIface, out: undefined, rule: undefined }], disposition: { kind: 'no-route', device } });
+        if (lost.length > 0) outcomes.push({ headers: lost, hops: ending(undefined), disposition: { kind: 'no-route', device } });
       }
       graph.forEachEdge(key, (edge, attributes, source, target) => {
         const outIface = attributes.interfaces[key]!;
         const other = source === key ? target : source;
-        if (outIface === inIface || visited.has(other) || failures.edges.has(edge)) return;
+        if (outIface === inIface || failures.edges.has(edge)) return;
         const next = graph.getNodeAttributes(other);
+        const nextIface = attributes.interfaces[other]!;
         if (next.kind === 'device' && failures.devices.has(next.index)) return;
+        if (next.kind === 'zone' && failures.zones.has(next.index)) return;
+        // Going on into a state this path already holds would loop: the packet is still
+        // decided here (a deny is a deny), but what passes goes no further on this path.
+        const loops = visited.has(next.kind === 'zone' ? zoneState(next.index, device) : deviceState(next.index, nextIface));
         let forward: HeaderSet = set;
         if (c.routed) forward = restrictDst(forward, c.routed.get(outIface) ?? []);
         if (forward.length === 0) return;
         const onward = (part: HeaderSet, rule: DecidingRule | undefined): void => {
+          if (loops) return;
           const hop: Hop = { kind: 'device', device, in: inIface, out: outIface, rule };
-          if (next.kind === 'zone') visitZone(next.index, part, [...hops, hop]);
-          else visitDevice(next.index, graph.getEdgeAttributes(edge).interfaces[other]!, part, [...hops, hop]);
+          if (next.kind === 'zone') visitZone(next.index, device, part, [...hops, hop]);
+          else visitDevice(next.index, nextIface, part, [...hops, hop]);
         };
         if (d.kind !== 'firewall') {
           onward(forward, undefined);
@@ -121,21 +145,57 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
           rest = subtract(rest, matched);
           const deciding: DecidingRule = { id: rule.id, position: rule.position, action: rule.action, loc: rule.loc };
           if (rule.action === 'permit') onward(matched, deciding);
-          else outcomes.push({ headers: matched, hops: [...hops, { kind: 'device', device, in: inIface, out: outIface, rule: deciding }], disposition: { kind: 'denied', device, rule: deciding } });
+          else outcomes.push({ headers: matched, hops: ending(deciding, outIface), disposition: { kind: 'denied', device, rule: deciding } });
         });
-        if (rest.length > 0) {
-          outcomes.push({ headers: rest, hops: [...hops, { kind: 'device', device, in: inIface, out: outIface, rule: undefined }], disposition: { kind: 'denied', device, rule: undefined } });
-        }
+        if (rest.length > 0) outcomes.push({ headers: rest, hops: ending(undefined, outIface), disposition: { kind: 'denied', device, rule: undefined } });
       });
-      visited.delete(key);
+      visited.delete(state);
     };
 
+    if (failures.zones.has(sourceZone)) return outcomes;
     const start = restrictSrc(headers, network.zones[sourceZone]!.owned);
-    if (start.length > 0) visitZone(sourceZone, start, []);
+    if (start.length > 0) visitZone(sourceZone, -1, start, []);
     return outcomes;
   }
 
-  return { name: 'reference', explore };
+  function explore(sources: readonly number[], headers: HeaderSet): Arrival[] {
+    const byEnd = new Map<string, Arrival>();
+    for (const zone of sources) {
+      for (const o of paths(zone, headers)) {
+        const end = endOf(o.disposition)!;
+        const key = endKey(end);
+        const have = byEnd.get(key);
+        byEnd.set(key, { end, headers: have ? [...have.headers, ...o.headers] : o.headers });
+      }
+    }
+    return [...byEnd.values()].map((a) => ({ end: a.end, headers: normalize(a.headers) }));
+  }
+
+  function reach(from: readonly number[], to: readonly number[]): ZoneReach[] {
+    const wanted = new Set(to);
+    const byZone = new Map<number, HeaderBox[]>();
+    for (const a of explore(from, [ALL_HEADERS])) {
+      const zone = zoneOfEnd(network, a.end);
+      if (zone === undefined || !wanted.has(zone)) continue;
+      byZone.set(zone, [...(byZone.get(zone) ?? []), ...a.headers]);
+    }
+    return to.filter((z) => byZone.has(z)).map((zone) => ({ zone, headers: normalize(byZone.get(zone)!) }));
+  }
+
+  function trace(sourceZone: number, packet: Packet): Outcome[] {
+    const box: HeaderBox = {
+      srcLo: packet.src, srcHi: packet.src, dstLo: packet.dst, dstHi: packet.dst,
+      protoLo: packet.protocol, protoHi: packet.protocol, portLo: packet.port, portHi: packet.port,
+    };
+    const first = new Map<string, Outcome>();
+    for (const o of paths(sourceZone, [box])) {
+      const key = JSON.stringify(o.disposition);
+      if (!first.has(key)) first.set(key, o);
+    }
+    return [...first.values()];
+  }
+
+  return { name: 'reference', explore, reach, trace, paths };
 }
 
 /** A sanitizer or proxy address in a zone, with the services its relays accept there. */

@@ -2,6 +2,7 @@
 // outcomes (a header set, the hops it took, and what happened to it at the end).
 
 import type { Loc } from '../model/errors.ts';
+import type { Network } from '../model/network.ts';
 import type { HeaderSet } from './headerset.ts';
 
 /** What became of a header set at the end of one path. */
@@ -47,21 +48,96 @@ export interface Outcome {
   readonly disposition: Disposition;
 }
 
+/** A concrete header: one packet. */
+export interface Packet {
+  readonly src: number;
+  readonly dst: number;
+  readonly protocol: number;
+  readonly port: number;
+}
+
+/**
+ * Where packets come to an end, without the path: the unit in which engines report whole
+ * header sets. A deny is reported per device; traces name the deciding rule.
+ */
+export type End =
+  | { readonly kind: 'delivered'; readonly zone: number }
+  | { readonly kind: 'terminated'; readonly device: number; readonly interface: string }
+  | { readonly kind: 'refused'; readonly device: number; readonly interface: string }
+  | { readonly kind: 'denied'; readonly device: number }
+  | { readonly kind: 'no-route'; readonly device: number }
+  | { readonly kind: 'not-forwarded'; readonly device: number };
+
+/** Every header of a query that comes to one end (on some path). */
+export interface Arrival {
+  readonly headers: HeaderSet;
+  readonly end: End;
+}
+
+/** What one zone receives from a set of source zones: delivered or terminated there. */
+export interface ZoneReach {
+  readonly zone: number;
+  /** Source addresses lie in the queried source zones. */
+  readonly headers: HeaderSet;
+}
+
+/** A stable key for an end, to group and compare arrivals. */
+export function endKey(end: End): string {
+  switch (end.kind) {
+    case 'delivered':
+      return `delivered:${end.zone}`;
+    case 'terminated':
+    case 'refused':
+      return `${end.kind}:${end.device}:${end.interface}`;
+    default:
+      return `${end.kind}:${end.device}`;
+  }
+}
+
+/** The end a disposition describes (undefined for no-path). */
+export function endOf(d: Disposition): End | undefined {
+  switch (d.kind) {
+    case 'no-path':
+      return undefined;
+    case 'denied':
+      return { kind: 'denied', device: d.device };
+    default:
+      return d;
+  }
+}
+
+/** The zone of an endpoint end: where it was delivered, or the gateway interface's zone. */
+export function zoneOfEnd(network: Network, end: End): number | undefined {
+  if (end.kind === 'delivered') return end.zone;
+  if (end.kind === 'terminated') return network.devices[end.device]!.interfaces.find((f) => f.name === end.interface)?.zone;
+  return undefined;
+}
+
 /** Elements taken out of service for a what-if analysis. */
 export interface Failures {
+  /** Zones out of service: nothing enters, leaves or crosses them. */
+  readonly zones: ReadonlySet<number>;
   readonly devices: ReadonlySet<number>;
   /** Link ids and attachment ids ("device:interface"). */
   readonly edges: ReadonlySet<string>;
 }
 
-export const NO_FAILURES: Failures = { devices: new Set(), edges: new Set() };
+export const NO_FAILURES: Failures = { zones: new Set(), devices: new Set(), edges: new Set() };
 
+/**
+ * Every engine answers the same questions about the same semantics (docs/engine.md): a
+ * packet may take any path the devices allow on which no device is entered twice by the
+ * same interface and no zone twice from the same device.
+ */
 export interface ReachabilityEngine {
   readonly name: string;
   /**
-   * Every outcome of the packets in `headers` that leave zone `sourceZone` (their source
-   * addresses are cut to the zone's own): delivered, terminated, denied, ...
-   * Headers reaching no end at all are not listed; `noPath` computes them.
+   * Where the packets of `headers` leaving the `sources` zones end (their source addresses
+   * are cut to each zone's own), one arrival per end. Headers reaching no end are not listed.
    */
-  explore(sourceZone: number, headers: HeaderSet): readonly Outcome[];
+  explore(sources: readonly number[], headers: HeaderSet): readonly Arrival[];
+  /** For each zone of `to` (in order, non-empty only): what reaches it from the `from` zones. */
+  reach(from: readonly number[], to: readonly number[]): readonly ZoneReach[];
+  /** One path to each end of a single packet leaving `sourceZone`, with the deciding rules. */
+  trace(sourceZone: number, packet: Packet): readonly Outcome[];
 }

@@ -3,6 +3,7 @@
 
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, ErrorCode, Loc } from './errors.ts';
+import { readJson } from './json-source.ts';
 
 export interface SourceLimits {
   /** Largest accepted input, in UTF-8 bytes. */
@@ -99,6 +100,13 @@ export function readSource(text: string, file: string, limits: SourceLimits = DE
   }
   const deep = findExcessiveDepth(text, limits.maxDepth);
   if (deep) return at('BNK_ERR_TOO_DEEP', `nesting deeper than ${limits.maxDepth} levels`, deep.line, deep.column);
+
+  // JSON (what the generator and most tools write) takes the fast path; anything else, and
+  // JSON that does not parse, goes to the YAML reader.
+  if (/^\s*\{/.test(text.slice(0, 1024))) {
+    const json = readJson(text, file, FORBIDDEN_KEYS);
+    if (json) return json.diagnostics.length > 0 ? { ok: false, diagnostics: json.diagnostics } : { ok: true, doc: { data: json.data, file, locate: json.locate } };
+  }
 
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });

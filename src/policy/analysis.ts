@@ -1,51 +1,49 @@
-// Reachability as the policy rules need it: per source zone, what reaches each zone, by
-// which paths; intents evaluated leg by leg; witnesses picked for each offending class.
+// Reachability as the policy rules need it: what reaches each zone from which zones;
+// intents evaluated leg by leg; a witness path traced for each offending class.
 
-import { type DeclaredFlow, type Device, type Intent, type Network, type Relay, zonesOf } from '../model/network.ts';
+import { type DeclaredFlow, type Device, type Intent, type Network, type Relay, zoneOfAddress, zonesOf } from '../model/network.ts';
 import type { Ipv4Range } from '../net/ipv4.ts';
 import {
-  ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, intersect, intersectBox, normalize, representative, subtract,
+  ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, normalize, representative, subtract,
 } from '../engine/headerset.ts';
-import type { Failures, Outcome, ReachabilityEngine } from '../engine/types.ts';
-import type { HeaderClass, PermittingRule } from './types.ts';
+import type { Arrival, Disposition, Failures, Outcome, ReachabilityEngine } from '../engine/types.ts';
+import type { HeaderClass, PermittingRule, Witness } from './types.ts';
 import type { ServiceTerm } from '../net/services.ts';
 
 export type EngineFactory = (network: Network, failures?: Failures) => ReachabilityEngine;
 
-/** Zone a packet ended in, when it reached an endpoint there (delivered or terminated). */
-export function reachedZone(network: Network, outcome: Outcome): number | undefined {
-  const d = outcome.disposition;
-  if (d.kind === 'delivered') return d.zone;
-  if (d.kind === 'terminated') return network.devices[d.device]!.interfaces.find((f) => f.name === d.interface)?.zone;
+/** The packet a class is shown with: its lowest corner. */
+export function packetOf(box: HeaderBox): Witness['packet'] {
+  const r = representative(box);
+  return { src: r.src, dst: r.dst, protocol: r.protocol, port: r.port };
+}
+
+/**
+ * A witness for a class: the first box whose representative packet has a traced path that
+ * `accept` takes (paths are tried in the order `prefer` gives, most telling first).
+ */
+export function traceWitness(
+  network: Network,
+  engine: ReachabilityEngine,
+  boxes: readonly HeaderBox[],
+  accept: (d: Disposition) => boolean,
+  prefer: (a: Outcome, b: Outcome) => number = () => 0,
+): Witness | undefined {
+  for (const box of boxes) {
+    const packet = packetOf(box);
+    const zone = zoneOfAddress(network, packet.src);
+    if (zone < 0) continue;
+    const outcome = [...engine.trace(zone, packet)].sort(prefer).find((o) => accept(o.disposition));
+    if (outcome) return { packet, hops: outcome.hops, disposition: outcome.disposition };
+  }
   return undefined;
 }
 
-/** Caches each source zone's full exploration (all headers) for the rules to share. */
-export class Reachability {
-  private readonly cache = new Map<number, readonly Outcome[]>();
-
-  constructor(
-    readonly network: Network,
-    readonly engine: ReachabilityEngine,
-  ) {}
-
-  outcomes(zone: number): readonly Outcome[] {
-    let outcomes = this.cache.get(zone);
-    if (!outcomes) {
-      outcomes = this.engine.explore(zone, [ALL_HEADERS]);
-      this.cache.set(zone, outcomes);
-    }
-    return outcomes;
-  }
-
-  /** Outcomes from `from` that reached an endpoint in zone `to`. */
-  reaching(from: number, to: number): Outcome[] {
-    return this.outcomes(from).filter((o) => reachedZone(this.network, o) === to);
-  }
-}
-
-/** Splits a set into readable classes, each with a witness from the outcomes that carry it. */
-export function classesOf(set: HeaderSet, outcomes: readonly Outcome[]): HeaderClass[] {
+/**
+ * Splits a set into readable classes: boxes sharing source and service form one class (so
+ * "to every address of zone X" reads as one), each with a witness from `witness`.
+ */
+export function classesOf(set: HeaderSet, witness: (boxes: readonly HeaderBox[]) => Witness | undefined): HeaderClass[] {
   const groups = new Map<string, HeaderBox[]>();
   for (const box of normalize(set)) {
     const key = `${box.srcLo}-${box.srcHi}/${box.protoLo}-${box.protoHi}/${box.portLo}-${box.portHi}`;
@@ -53,25 +51,14 @@ export function classesOf(set: HeaderSet, outcomes: readonly Outcome[]): HeaderC
     group.push(box);
     groups.set(key, group);
   }
-  return [...groups.values()].map((boxes) => ({ boxes, witness: boxes.map((b) => witnessFor(b, outcomes)).find((w) => w !== undefined) }));
+  return [...groups.values()].map((boxes) => ({ boxes, witness: witness(boxes) }));
 }
 
-export function witnessFor(box: HeaderBox, outcomes: readonly Outcome[]): HeaderClass['witness'] {
-  for (const o of outcomes) {
-    for (const b of o.headers) {
-      const cut = intersectBox(box, b);
-      if (cut) return { packet: { ...representative(cut), protocol: cut.protoLo, port: cut.portLo }, hops: o.hops, disposition: o.disposition };
-    }
-  }
-  return undefined;
-}
-
-/** The firewall rules that permitted any part of `set` along the given outcomes' paths. */
-export function permittingRules(network: Network, set: HeaderSet, outcomes: readonly Outcome[]): PermittingRule[] {
+/** The firewall rules that let the classes through, read off their witness paths. */
+export function permittingRules(network: Network, classes: readonly HeaderClass[]): PermittingRule[] {
   const seen = new Map<string, PermittingRule>();
-  for (const o of outcomes) {
-    if (intersect(o.headers, set).length === 0) continue;
-    for (const hop of o.hops) {
+  for (const c of classes) {
+    for (const hop of c.witness?.hops ?? []) {
       if (hop.kind !== 'device' || !hop.rule || hop.rule.action !== 'permit') continue;
       const device = network.devices[hop.device]!.id;
       const key = `${device}#${hop.rule.position}`;
@@ -79,6 +66,19 @@ export function permittingRules(network: Network, set: HeaderSet, outcomes: read
     }
   }
   return [...seen.values()];
+}
+
+/** Cuts a set by source zone (by the ownership of its source addresses). */
+export function splitBySource(network: Network, set: HeaderSet): Map<number, HeaderBox[]> {
+  const out = new Map<number, HeaderBox[]>();
+  for (const box of set) {
+    for (const owned of network.ownership) {
+      if (owned.zone < 0 || owned.hi < box.srcLo || owned.lo > box.srcHi) continue;
+      const piece = { ...box, srcLo: Math.max(box.srcLo, owned.lo), srcHi: Math.min(box.srcHi, owned.hi) };
+      out.set(owned.zone, [...(out.get(owned.zone) ?? []), piece]);
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -100,7 +100,6 @@ export interface LegResult {
   readonly requested: HeaderSet;
   /** Part of the leg's headers that does not arrive. */
   readonly missing: HeaderSet;
-  readonly outcomes: readonly Outcome[];
 }
 
 export type IntentPlan = { ok: true; legs: Leg[] } | { ok: false; reason: string; device: Device };
@@ -156,23 +155,18 @@ function dstSet(ranges: readonly Ipv4Range[]): HeaderBox[] {
   return ranges.map((r) => ({ ...ALL_HEADERS, dstLo: r.lo, dstHi: r.hi }));
 }
 
+/** True when an end is where a leg should arrive: its gateway, or any endpoint. */
+export function legArrives(leg: Leg, end: Arrival['end'] | Disposition): boolean {
+  return leg.gateway
+    ? end.kind === 'terminated' && end.device === leg.gateway.device && end.interface === leg.gateway.interface
+    : end.kind === 'delivered' || end.kind === 'terminated';
+}
+
 /** Evaluates one leg: which of its headers arrive where they should. */
 export function evaluateLeg(network: Network, engine: ReachabilityEngine, leg: Leg): LegResult {
   const requested = boxesOfMatch({ src: leg.from, dst: leg.to, services: leg.services });
-  const outcomes: Outcome[] = [];
-  let arrived: HeaderBox[] = [];
-  for (const zone of zonesOf(network, leg.from)) {
-    for (const o of engine.explore(zone, requested)) {
-      outcomes.push(o);
-      const d = o.disposition;
-      const ok = leg.gateway
-        ? d.kind === 'terminated' && d.device === leg.gateway.device && d.interface === leg.gateway.interface
-        : d.kind === 'delivered' || d.kind === 'terminated';
-      if (ok) arrived = [...arrived, ...o.headers];
-    }
-  }
-  const missing = subtract(requested, arrived);
-  return { leg, requested, missing: normalize(missing), outcomes };
+  const arrived = engine.explore(zonesOf(network, leg.from), requested).filter((a) => legArrives(leg, a.end)).flatMap((a) => a.headers);
+  return { leg, requested, missing: normalize(subtract(requested, arrived)) };
 }
 
 export function evaluateIntent(network: Network, engine: ReachabilityEngine, intent: Intent): { plan: IntentPlan; legs: LegResult[] } {

@@ -2,7 +2,7 @@
 // severity and parameters, sharing one reachability computation.
 
 import type { Network } from '../model/network.ts';
-import { Reachability, type EngineFactory } from './analysis.ts';
+import type { EngineFactory } from './analysis.ts';
 import type { Pack, RuleId } from './pack.ts';
 import { CATALOGUE, crossesSides, type RuleContext } from './rules.ts';
 import type { CheckReport, Finding, RuleResult, Severity } from './types.ts';
@@ -19,7 +19,6 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2
 
 export function runCheck(network: Network, pack: Pack, options: CheckOptions): CheckReport {
   const engine = options.engineFactory(network);
-  const reach = new Reachability(network, engine);
   const domains = Object.fromEntries(Object.entries(pack.domains).map(([k, v]) => [k, { ja: v.ja, en: v.en }]));
   const sanitized = pack.rules['sanitized-communication'];
   const intentsCheckedElsewhere = new Set(
@@ -38,7 +37,7 @@ export function runCheck(network: Network, pack: Pack, options: CheckOptions): C
     }
     options.onRule?.(rule.id, index, CATALOGUE.length);
     const ctx: RuleContext<never> = {
-      network, params: settings.params as never, severity, reach, engineFactory: options.engineFactory,
+      network, params: settings.params as never, severity, engine, engineFactory: options.engineFactory,
       today: options.today, domains, intentsCheckedElsewhere,
     };
     const found = (rule.check as (c: RuleContext<never>) => Finding[])(ctx);

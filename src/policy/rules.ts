@@ -3,13 +3,13 @@
 
 import { type DeclaredFlow, type Exception, type Network, type Zone, zonesOf } from '../model/network.ts';
 import type { Loc } from '../model/errors.ts';
-import { boxesOfMatch, type HeaderSet, intersect, normalize, subtract } from '../engine/headerset.ts';
-import type { Outcome } from '../engine/types.ts';
+import { boxesOfMatch, type HeaderSet, normalize, subtract } from '../engine/headerset.ts';
+import { type Disposition, endOf, type Failures, type Outcome, type ReachabilityEngine, zoneOfEnd } from '../engine/types.ts';
 import { formatIpv4, rangeSize } from '../net/ipv4.ts';
 import { PORT_PROTOCOLS } from '../net/services.ts';
 import { attachId } from '../model/graph.ts';
 import {
-  classesOf, type EngineFactory, evaluateIntent, permittingRules, Reachability, type LegResult,
+  classesOf, type EngineFactory, evaluateIntent, legArrives, type LegResult, permittingRules, splitBySource, traceWitness,
 } from './analysis.ts';
 import type { PackRules, RuleId } from './pack.ts';
 import type { Finding, Localized, Severity } from './types.ts';
@@ -18,7 +18,7 @@ export interface RuleContext<P> {
   readonly network: Network;
   readonly params: P;
   readonly severity: Severity;
-  readonly reach: Reachability;
+  readonly engine: ReachabilityEngine;
   readonly engineFactory: EngineFactory;
   /** Today's date (YYYY-MM-DD), for exception expiry. */
   readonly today: string;
@@ -69,45 +69,54 @@ function exceptionSet(exceptions: readonly Exception[]): HeaderSet {
 
 /**
  * The common shape of "no packet from these zones reaches those zones": for each ordered
- * pair, what arrives (minus exemptions) becomes one finding with every class and witnesses.
+ * pair of zones (from one side to the other, both ways), what arrives minus exemptions
+ * becomes one finding with every class, a witness each, and the rules that let it through.
  */
 function forbiddenReach(
   ctx: RuleContext<unknown>,
   rule: RuleRef,
-  pairs: Array<[Zone, Zone]>,
+  sides: readonly [readonly Zone[], readonly Zone[]],
   exempt: HeaderSet,
-  filter: (o: Outcome) => boolean,
+  engine: ReachabilityEngine,
   message: (from: Zone, to: Zone) => Localized,
   hint: Localized,
 ): Finding[] {
-  const findings: Finding[] = [];
-  for (const [from, to] of pairs) {
-    const outcomes = ctx.reach.reaching(from.index, to.index).filter(filter);
-    if (outcomes.length === 0) continue;
-    const violating = normalize(subtract(outcomes.flatMap((o) => o.headers), exempt));
-    if (violating.length === 0) continue;
-    const permittedBy = permittingRules(ctx.network, violating, outcomes);
-    findings.push({
-      ...base(ctx, rule),
-      subject: `${from.id} → ${to.id}`,
-      message: message(from, to),
-      hint,
-      loc: permittedBy[0]?.loc ?? from.loc,
-      classes: classesOf(violating, outcomes),
-      permittedBy,
-    });
+  const net = ctx.network;
+  const found: Array<{ from: Zone; to: Zone; finding: Finding }> = [];
+  for (const [sources, targets] of [[sides[0], sides[1]], [sides[1], sides[0]]] as const) {
+    for (const r of engine.reach(sources.map((z) => z.index), targets.map((z) => z.index))) {
+      const to = net.zones[r.zone]!;
+      for (const [fromIndex, headers] of splitBySource(net, r.headers)) {
+        if (fromIndex === r.zone) continue;
+        const violating = normalize(subtract(headers, exempt));
+        if (violating.length === 0) continue;
+        const from = net.zones[fromIndex]!;
+        const arrives = (d: Disposition): boolean => {
+          const end = endOf(d);
+          return end !== undefined && zoneOfEnd(net, end) === r.zone;
+        };
+        const classes = classesOf(violating, (boxes) => traceWitness(net, engine, boxes, arrives));
+        const permittedBy = permittingRules(net, classes);
+        found.push({
+          from, to,
+          finding: {
+            ...base(ctx, rule),
+            subject: `${from.id} → ${to.id}`,
+            message: message(from, to),
+            hint,
+            loc: permittedBy[0]?.loc ?? from.loc,
+            classes,
+            permittedBy,
+          },
+        });
+      }
+    }
   }
-  return findings;
+  return found.sort((a, b) => a.from.index - b.from.index || a.to.index - b.to.index).map((f) => f.finding);
 }
 
 function zonesIn(network: Network, domains: readonly string[]): Zone[] {
   return network.zones.filter((z) => domains.includes(z.domain));
-}
-
-function crossPairs(a: readonly Zone[], b: readonly Zone[]): Array<[Zone, Zone]> {
-  const pairs: Array<[Zone, Zone]> = [];
-  for (const x of a) for (const y of b) if (x.index !== y.index) pairs.push([x, y], [y, x]);
-  return pairs;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -120,7 +129,7 @@ const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
     const isolated = zonesIn(ctx.network, ctx.params.isolated);
     const others = ctx.network.zones.filter((z) => !ctx.params.isolated.includes(z.domain));
     const exceptions = activeExceptions(ctx, this.id);
-    const findings = forbiddenReach(ctx, this, crossPairs(isolated, others), exceptionSet(exceptions), () => true,
+    const findings = forbiddenReach(ctx, this, [isolated, others], exceptionSet(exceptions), ctx.engine,
       (from, to) => ({
         ja: `${zoneLabel(ctx, from).ja} から ${zoneLabel(ctx, to).ja} へ通信できます。マイナンバー利用事務系は他の領域と通信できないようにする必要があります。`,
         en: `${zoneLabel(ctx, from).en} can reach ${zoneLabel(ctx, to).en}; the My Number systems must not communicate with other domains.`,
@@ -236,7 +245,7 @@ const pathSeparation: RuleDefinition<'path-separation'> = {
   check(ctx) {
     const a = zonesIn(ctx.network, ctx.params.lgwanSide);
     const b = zonesIn(ctx.network, ctx.params.internetSide);
-    return forbiddenReach(ctx, this, crossPairs(a, b), exceptionSet(activeExceptions(ctx, this.id)), () => true,
+    return forbiddenReach(ctx, this, [a, b], exceptionSet(activeExceptions(ctx, this.id)), ctx.engine,
       (from, to) => ({
         ja: `${zoneLabel(ctx, from).ja} から ${zoneLabel(ctx, to).ja} へパケットが直接届きます。LGWAN接続系とインターネット接続系の通信経路は分割する必要があります。`,
         en: `Packets from ${zoneLabel(ctx, from).en} reach ${zoneLabel(ctx, to).en} directly; the LGWAN and Internet paths must be separated.`,
@@ -271,14 +280,14 @@ const STOP_ORDER: Record<Outcome['disposition']['kind'], number> = {
 
 function legFindings(ctx: RuleContext<unknown>, rule: RuleRef, intentId: string, loc: Loc, legs: readonly LegResult[]): Finding[] {
   const findings: Finding[] = [];
+  // Witnesses show where the missing packets stop, the most telling stop first: a deny
+  // names the rule to change.
+  const prefer = (a: Outcome, b: Outcome): number => STOP_ORDER[a.disposition.kind] - STOP_ORDER[b.disposition.kind];
   legs.forEach((r, i) => {
     if (r.missing.length === 0) return;
-    // Witnesses from the most telling stops first: a deny names the rule to change.
-    const failing = r.outcomes
-      .filter((o) => intersect(o.headers, r.missing).length > 0)
-      .sort((a, b) => STOP_ORDER[a.disposition.kind] - STOP_ORDER[b.disposition.kind]);
-    const stops = failing.map((o) => o.disposition).filter((d) => d.kind === 'denied');
-    const deniedBy = stops.map((d) => (d.kind === 'denied' ? d.rule?.loc : undefined)).find((l) => l !== undefined);
+    const fails = (d: Disposition): boolean => !legArrives(r.leg, d);
+    const classes = classesOf(r.missing, (boxes) => traceWitness(ctx.network, ctx.engine, boxes, fails, prefer));
+    const deniedBy = classes.map((c) => c.witness?.disposition).map((d) => (d?.kind === 'denied' ? d.rule?.loc : undefined)).find((l) => l !== undefined);
     findings.push({
       ...base(ctx, rule),
       subject: `${intentId} (${r.leg.label})`,
@@ -291,7 +300,7 @@ function legFindings(ctx: RuleContext<unknown>, rule: RuleRef, intentId: string,
         en: 'See where the witness path stops, and add the narrowest permit that carries this leg.',
       },
       loc: deniedBy ?? loc,
-      classes: classesOf(r.missing, failing),
+      classes,
       permittedBy: [],
     });
   });
@@ -332,7 +341,7 @@ const sanitizedCommunication: RuleDefinition<'sanitized-communication'> = {
           `${content} には ${method} 方式の無害化装置を経由させてください。`, `Route ${content} through a ${method} sanitizer.`);
         continue;
       }
-      const evaluation = evaluateIntent(ctx.network, ctx.reach.engine, intent);
+      const evaluation = evaluateIntent(ctx.network, ctx.engine, intent);
       if (!evaluation.plan.ok) {
         issue(`フロー ${intent.id}: ${evaluation.plan.reason}`, `Flow intent ${intent.id}: ${evaluation.plan.reason}`,
           '無害化装置の relays に中継先を記載してください。', 'Add the destination to the gateway\'s relays.');
@@ -350,12 +359,15 @@ const securityCloudAggregation: RuleDefinition<'security-cloud-aggregation'> = {
   title: { ja: 'インターネット通信の自治体情報セキュリティクラウドへの集約', en: 'Internet traffic only through the municipal security cloud' },
   check(ctx) {
     const net = ctx.network;
-    const inCloud = (zone: number | undefined): boolean => zone !== undefined && ctx.params.cloud.includes(net.zones[zone]!.domain);
-    const bypasses = (o: Outcome): boolean =>
-      !o.hops.some((h) => (h.kind === 'zone' ? inCloud(h.zone) : inCloud(net.devices[h.device]!.zone)));
+    // A path that bypasses the cloud is a path in the network without the cloud's zones
+    // and devices: reachability there is exactly the bypassing reachability.
+    const cloudZones = net.zones.filter((z) => ctx.params.cloud.includes(z.domain)).map((z) => z.index);
+    const cloud = new Set(cloudZones);
+    const cloudDevices = net.devices.filter((d) => d.zone !== undefined && cloud.has(d.zone)).map((d) => d.index);
+    const bypass = ctx.engineFactory(net, { zones: cloud, devices: new Set(cloudDevices), edges: new Set() });
     const from = zonesIn(net, ctx.params.from);
     const to = zonesIn(net, ctx.params.to);
-    return forbiddenReach(ctx, this, crossPairs(from, to), exceptionSet(activeExceptions(ctx, this.id)), bypasses,
+    return forbiddenReach(ctx, this, [from, to], exceptionSet(activeExceptions(ctx, this.id)), bypass,
       (a, b) => ({
         ja: `${zoneLabel(ctx, a).ja} と ${zoneLabel(ctx, b).ja} の間に、自治体情報セキュリティクラウドを経由しない経路があります。`,
         en: `${zoneLabel(ctx, a).en} reaches ${zoneLabel(ctx, b).en} by a path that bypasses the security cloud.`,
@@ -422,7 +434,7 @@ const intentReachability: RuleDefinition<'intent-reachability'> = {
     const findings: Finding[] = [];
     for (const intent of ctx.network.intents) {
       if (ctx.intentsCheckedElsewhere.has(intent.id)) continue;
-      const evaluation = evaluateIntent(ctx.network, ctx.reach.engine, intent);
+      const evaluation = evaluateIntent(ctx.network, ctx.engine, intent);
       if (!evaluation.plan.ok) {
         findings.push(plain(ctx, this, {
           subject: intent.id,
@@ -447,14 +459,14 @@ const availability: RuleDefinition<'availability'> = {
     const findings: Finding[] = [];
     const resilient = net.intents.filter((i) => i.resilient);
     if (resilient.length === 0) return findings;
-    const elements: Array<{ label: string; failures: { devices: Set<number>; edges: Set<string> } }> = [];
-    for (const d of net.devices) elements.push({ label: d.id, failures: { devices: new Set([d.index]), edges: new Set() } });
+    const elements: Array<{ label: string; failures: Failures }> = [];
+    for (const d of net.devices) elements.push({ label: d.id, failures: { zones: new Set(), devices: new Set([d.index]), edges: new Set() } });
     for (const d of net.devices) for (const f of d.interfaces) {
-      if (f.zone !== undefined) elements.push({ label: attachId(d.id, f.name), failures: { devices: new Set(), edges: new Set([attachId(d.id, f.name)]) } });
+      if (f.zone !== undefined) elements.push({ label: attachId(d.id, f.name), failures: { zones: new Set(), devices: new Set(), edges: new Set([attachId(d.id, f.name)]) } });
     }
-    for (const l of net.links) elements.push({ label: l.id, failures: { devices: new Set(), edges: new Set([l.id]) } });
+    for (const l of net.links) elements.push({ label: l.id, failures: { zones: new Set(), devices: new Set(), edges: new Set([l.id]) } });
     for (const intent of resilient) {
-      const healthy = evaluateIntent(net, ctx.reach.engine, intent);
+      const healthy = evaluateIntent(net, ctx.engine, intent);
       if (!healthy.plan.ok || healthy.legs.some((l) => l.missing.length > 0)) continue; // intent-reachability reports it
       const breaking: string[] = [];
       for (const element of elements) {

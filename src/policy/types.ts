@@ -3,7 +3,9 @@
 
 import type { Loc } from '../model/errors.ts';
 import type { HeaderBox } from '../engine/headerset.ts';
-import type { DecidingRule, Disposition, Hop } from '../engine/types.ts';
+import type { DecidingRule, Disposition, Hop, Packet } from '../engine/types.ts';
+
+export type { Packet };
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
@@ -13,12 +15,6 @@ export interface Localized {
   readonly en: string;
 }
 
-export interface Packet {
-  readonly src: number;
-  readonly dst: number;
-  readonly protocol: number;
-  readonly port: number;
-}
 
 /** A path that shows a header class doing what the finding says, hop by hop. */
 export interface Witness {

@@ -1,7 +1,7 @@
 // The HTTP API: buildServer(options) assembles the fastify app (storage, auth, limits, routes,
 // OpenAPI) without listening, so tests drive it with inject() and `bunkatsu serve` listens.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -19,8 +19,15 @@ import { systemRoutes, Metrics } from './routes/system.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { policyOf, Workspace } from './workspace.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const DEFAULT_POLICY_FILE = resolve(ROOT, 'policies', 'seed.yaml');
+/** The package root: the nearest folder above this module with the policies (src/server, or dist/ when bundled). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(resolve(dir, 'policies', 'seed.yaml')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export const PACKAGE_ROOT = packageRoot();
+export const DEFAULT_POLICY_FILE = resolve(PACKAGE_ROOT, 'policies', 'seed.yaml');
 export const VERSION = '0.1.0';
 
 export interface ServerOptions {
@@ -93,7 +100,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const policyFile = options.policy ?? DEFAULT_POLICY_FILE;
   const policy = policyOf(readFileSync(policyFile, 'utf8'), options.policy ?? 'policies/seed.yaml');
   const workspace = new Workspace(store, policy, options.cacheEntries ?? DEFAULTS.cacheEntries);
-  const jobs = new CheckJobs(store, policy, app.log);
+  const jobs = new CheckJobs(store, policy, app.log, resolve(PACKAGE_ROOT, 'src', 'server', 'check-worker.boot.js'));
   const metrics = new Metrics();
 
   app.decorate('closing', false);

@@ -9,14 +9,6 @@ import type { Store } from '../store/store.ts';
 import type { WorkerJob, WorkerMessage } from './check-worker.ts';
 import type { Policy } from './workspace.ts';
 
-/**
- * The worker runs TypeScript like the rest of bunkatsu: its JavaScript entry registers tsx's
- * loader in the thread, then imports the worker module.
- */
-function startWorker(): Worker {
-  return new Worker(new URL('./check-worker.boot.js', import.meta.url));
-}
-
 export class CheckJobs {
   private readonly queue: string[] = [];
   private worker: Worker | undefined;
@@ -30,6 +22,11 @@ export class CheckJobs {
     private readonly store: Store,
     private readonly policy: Policy,
     private readonly log: FastifyBaseLogger,
+    /**
+     * The worker's entry: plain JavaScript that registers tsx's loader in the thread and imports
+     * check-worker.ts (a path from the package root, so it holds when the CLI runs bundled).
+     */
+    private readonly workerEntry: string,
   ) {}
 
   /** Queues a check already stored as `queued`. */
@@ -105,7 +102,7 @@ export class CheckJobs {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker();
+    const worker = new Worker(this.workerEntry);
     worker.on('message', (m: WorkerMessage) => this.onMessage(m));
     worker.on('error', (error) => this.onWorkerDeath(`check worker failed: ${error.message}`));
     worker.on('exit', (code) => {

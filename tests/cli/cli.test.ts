@@ -105,3 +105,31 @@ describe('bunkatsu schema', () => {
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['zones', 'hosts', 'devices', 'links', 'exceptions', 'intents']));
   });
 });
+
+describe('bunkatsu matrix', () => {
+  it('prints the α city zone matrix: the grid and each flowing pair with its services', async () => {
+    const r = await runCli(['matrix', 'topologies/alpha-city.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^zone matrix: /);
+    expect(r.out).toMatch(/mn-juki-term →\n {2}mn-servers: tcp\/8443\n/);
+    // The My Number terminals reach nothing outside their domain.
+    expect(r.out).not.toMatch(/mn-juki-term →[^\n]*\n(?: {2}[^\n]+\n)*? {2}lg-/);
+  });
+
+  it('CSV and JSON carry the same cells; both engines agree', async () => {
+    const csv = await runCli(['matrix', 'topologies/alpha-city.yaml', '--format', 'csv']);
+    const json = await runCli(['matrix', 'topologies/alpha-city.yaml', '--format', 'json', '--engine', 'reference']);
+    const cells = (JSON.parse(json.out) as { cells: Array<{ from: string; to: string; services: string[] }> }).cells;
+    const rows = csv.out.split('\n').slice(1);
+    expect(rows).toEqual(cells.map((c) => `${c.from},${c.to},${c.services.join(' ')}`));
+    expect(rows).toContain('mn-servers,chukan-platform,tcp/10443');
+  });
+
+  it('groups by domain with --level domain', async () => {
+    const r = await runCli(['matrix', 'topologies/alpha-city.yaml', '--level', 'domain', '--format', 'json']);
+    const m = JSON.parse(r.out) as { labels: string[]; cells: Array<{ from: string; to: string }> };
+    expect(m.labels).toContain('mynumber');
+    expect(m.cells.some((c) => c.from === 'mynumber' && c.to === 'lgwan')).toBe(false);
+    expect(m.cells.some((c) => c.from === 'mynumber' && c.to === 'national')).toBe(true);
+  });
+});

@@ -60,7 +60,7 @@ const deviceIndex = (n: Network, id: string): number => {
 
 function explore(n: Network, from: string, failures?: Failures, set: HeaderSet = [ALL_HEADERS]): Outcome[] {
   const engine = createReferenceEngine(n, failures ? { failures } : {});
-  return [...engine.explore(zoneIndex(n, from), set)];
+  return engine.paths(zoneIndex(n, from), set);
 }
 
 const union = (outcomes: readonly Outcome[]): HeaderBox[] => normalize(outcomes.flatMap((o) => o.headers));
@@ -343,8 +343,8 @@ ${kind === 'sanitizer' ? '    method: mail-text\n' : ''}    interfaces:
     // The availability rule fails each device and attachment in turn and asks whether an intent's
     // leg still ends at its gateway: a dead gateway must not keep accepting connections.
     const cases: Failures[] = [
-      { devices: new Set([gw]), edges: new Set() },
-      { devices: new Set(), edges: new Set([attachId('gw', 'a')]) },
+      { zones: new Set(), devices: new Set([gw]), edges: new Set() },
+      { zones: new Set(), devices: new Set(), edges: new Set([attachId('gw', 'a')]) },
     ];
     for (const failures of cases) {
       const broken = explore(n, 'A', failures);
@@ -443,7 +443,7 @@ links:
   - [r2:l, r3:l2]
 `);
   const AB = headers('10.1.0.0/24', '10.2.0.0/24');
-  const down = (devices: string[], edges: string[] = []): Failures => ({ devices: new Set(devices.map((d) => deviceIndex(n, d))), edges: new Set(edges) });
+  const down = (devices: string[], edges: string[] = []): Failures => ({ zones: new Set(), devices: new Set(devices.map((d) => deviceIndex(n, d))), edges: new Set(edges) });
   const reachesB = (f?: Failures): Outcome[] => deliveredTo(n, explore(n, 'A', f), 'B');
 
   it('both paths carry A -> B when nothing fails', () => {
@@ -506,7 +506,7 @@ describe('a ring of routers', () => {
     const engine = createReferenceEngine(n, { maxSteps: 3 });
     let caught: unknown;
     try {
-      engine.explore(zoneIndex(n, 'Z0'), [ALL_HEADERS]);
+      engine.paths(zoneIndex(n, 'Z0'), [ALL_HEADERS]);
     } catch (error) {
       caught = error;
     }

@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { main } from '../../src/cli/main.ts';
+import { DEFAULT_ENGINE } from '../../src/engine/registry.ts';
 import { TODAY } from '../helpers.ts';
 import { sample, testServer, type TestServer } from './helpers.ts';
 
@@ -151,7 +152,7 @@ describe('trace', () => {
     const out: string[] = [];
     await main(['trace', 'topologies/alpha-city.yaml', ...args, '--format', 'json', '--lang', 'ja'], { out: (t) => out.push(t), err: () => undefined });
     const cli = JSON.parse(out.join('\n'));
-    expect(got.json()).toEqual({ ...cli, engine: 'reference' });
+    expect(got.json()).toEqual({ ...cli, engine: DEFAULT_ENGINE });
   });
 
   it('refuses an unknown host or service with 400 and says which', async () => {
@@ -160,6 +161,25 @@ describe('trace', () => {
     expect(got.statusCode).toBe(400);
     expect(got.json().code).toBe('BNK_ERR_USAGE');
     expect(got.json().message).toContain('nowhere');
+  });
+});
+
+describe('zone matrix', () => {
+  it('answers like `bunkatsu matrix` in JSON and CSV, by zone or by domain', async () => {
+    await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/violations/path-separation.yaml');
+    for (const [level, format] of [['zone', 'json'], ['domain', 'json'], ['domain', 'csv']] as const) {
+      const got = await s.request(s.tokens.kitaRead, { method: 'GET', url: `/projects/kita/versions/1/matrix?level=${level}&format=${format}` });
+      expect(got.statusCode).toBe(200);
+      const out: string[] = [];
+      await main(['matrix', 'topologies/violations/path-separation.yaml', '--level', level, '--format', format], { out: (t) => out.push(t), err: () => undefined });
+      if (format === 'json') expect(got.json()).toEqual(JSON.parse(out.join('\n')));
+      else {
+        expect(got.headers['content-type']).toMatch(/^text\/csv/);
+        expect(got.body.trimEnd()).toBe(out.join('\n').trimEnd());
+      }
+    }
+    const bad = await s.request(s.tokens.kitaRead, { method: 'GET', url: '/projects/kita/versions/1/matrix?level=planet' });
+    expect(bad.json().code).toBe('BNK_ERR_USAGE');
   });
 });
 
@@ -200,7 +220,8 @@ describe('health, metrics, OpenAPI', () => {
       '/health', '/metrics', '/projects', '/projects/{project}', '/projects/{project}/checks', '/projects/{project}/checks/{check}',
       '/projects/{project}/tokens', '/projects/{project}/tokens/{token}', '/projects/{project}/versions',
       '/projects/{project}/versions/{version}', '/projects/{project}/versions/{version}/checks',
-      '/projects/{project}/versions/{version}/content', '/projects/{project}/versions/{version}/trace',
+      '/projects/{project}/versions/{version}/content', '/projects/{project}/versions/{version}/matrix',
+      '/projects/{project}/versions/{version}/trace',
     ]);
     const ui = await s.request(undefined, { method: 'GET', url: '/docs/' });
     expect(ui.statusCode).toBe(200);

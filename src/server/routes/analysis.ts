@@ -1,8 +1,10 @@
 // Analyses of a stored version: policy checks (synchronous for normal sizes, an asynchronous job
-// with progress for large ones; results stored) and the trace of one flow.
+// with progress for large ones; results stored), the trace of one flow, and the zone matrix.
 
 import type { FastifyInstance } from 'fastify';
-import { type Lang, outcomesJson, resolveAddress, resolveService, traceFlow, InputError, type Diagnostic } from '../../index.ts';
+import {
+  type Diagnostic, InputError, type Lang, type MatrixLevel, matrixCsv, matrixJson, outcomesJson, resolveAddress, resolveService, traceFlow, zoneMatrix,
+} from '../../index.ts';
 import type { CheckRecord } from '../../store/store.ts';
 import type { ServerContext } from '../app.ts';
 import { authorize } from '../auth.ts';
@@ -177,5 +179,33 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       }
       const outcomes = traceFlow(network, engine, from.value, to.value, svc.value);
       return { flow: { src, dst, service }, engine: name, outcomes: outcomesJson(network, outcomes, lang) };
+    });
+
+  app.get<{ Params: { project: string; version: string }; Querystring: { level: MatrixLevel; format: 'json' | 'csv'; engine?: string } }>(
+    '/projects/:project/versions/:version/matrix', {
+      schema: {
+        summary: 'The zone matrix: which services flow from each zone (or domain) to each other one (as `bunkatsu matrix`)',
+        tags: ['analysis'],
+        params: versionParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            level: { type: 'string', enum: ['zone', 'domain'], default: 'zone', description: 'rows and columns: zones or domains' },
+            format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
+            engine: ENGINE,
+          },
+        },
+        produces: ['application/json', 'text/csv'],
+        response: { 200: { type: 'object', additionalProperties: true, description: 'the JSON of `bunkatsu matrix --format json` (or CSV text)' }, ...errors(400, 401, 403, 404) },
+      },
+    }, async (request, reply) => {
+      const { project } = request.params;
+      authorize(request, store, project, 'read');
+      const version = findVersion(ctx, project, request.params.version);
+      const { engine, network } = workspace.engine(version, request.query.engine);
+      const matrix = zoneMatrix(network, engine, request.query.level);
+      if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(matrixCsv(matrix));
+      return reply.type('application/json; charset=utf-8').send(matrixJson(network, matrix));
     });
 }

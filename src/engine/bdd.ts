@@ -1,0 +1,370 @@
+// Header sets as reduced ordered binary decision diagrams over the 88 header bits
+// (source address, destination address, protocol, destination port; most significant bit
+// first). Nodes live in Int32Array tables, hash-consed, so two equal sets are the same node
+// id and equality is one comparison; binary operations go through a direct-mapped cache.
+
+import type { HeaderBox } from './headerset.ts';
+
+/** One header field: its first variable and its width in bits. */
+interface Field {
+  readonly offset: number;
+  readonly width: number;
+}
+
+export const SRC: Field = { offset: 0, width: 32 };
+export const DST: Field = { offset: 32, width: 32 };
+export const PROTO: Field = { offset: 64, width: 8 };
+export const PORT: Field = { offset: 72, width: 16 };
+const FIELDS: readonly Field[] = [SRC, DST, PROTO, PORT];
+export const VARIABLES = 88;
+
+/** A set: the id of its root node. */
+export type Node = number;
+export const FALSE: Node = 0;
+export const TRUE: Node = 1;
+
+const OP_AND = 1;
+const OP_OR = 2;
+const OP_DIFF = 3;
+const OP_EXISTS = 4;
+
+export interface BddStats {
+  readonly nodes: number;
+  readonly cacheSize: number;
+}
+
+/** A concrete header: one packet. */
+export interface PacketHeader {
+  readonly src: number;
+  readonly dst: number;
+  readonly protocol: number;
+  readonly port: number;
+}
+
+export class Bdd {
+  private variable: Int32Array;
+  private low: Int32Array;
+  private high: Int32Array;
+  private count = 2;
+  private unique: Int32Array;
+  private uniqueMask: number;
+  private readonly cache: Int32Array;
+  private readonly cacheMask: number;
+
+  constructor(initialNodes = 1 << 20, cacheBits = 20) {
+    this.variable = new Int32Array(initialNodes);
+    this.low = new Int32Array(initialNodes);
+    this.high = new Int32Array(initialNodes);
+    // Terminals sit below every variable.
+    this.variable[0] = VARIABLES;
+    this.variable[1] = VARIABLES;
+    this.unique = new Int32Array(initialNodes * 2).fill(-1);
+    this.uniqueMask = initialNodes * 2 - 1;
+    this.cache = new Int32Array((1 << cacheBits) * 4).fill(-1);
+    this.cacheMask = (1 << cacheBits) - 1;
+  }
+
+  get stats(): BddStats {
+    return { nodes: this.count, cacheSize: this.cacheMask + 1 };
+  }
+
+  varOf(n: Node): number {
+    return this.variable[n]!;
+  }
+
+  lowOf(n: Node): Node {
+    return this.low[n]!;
+  }
+
+  highOf(n: Node): Node {
+    return this.high[n]!;
+  }
+
+  /** The node testing `v` with the given branches (reduced: equal branches collapse). */
+  mk(v: number, lo: Node, hi: Node): Node {
+    if (lo === hi) return lo;
+    let slot = hash3(v, lo, hi) & this.uniqueMask;
+    for (;;) {
+      const n = this.unique[slot]!;
+      if (n === -1) break;
+      if (this.variable[n] === v && this.low[n] === lo && this.high[n] === hi) return n;
+      slot = (slot + 1) & this.uniqueMask;
+    }
+    if (this.count === this.variable.length) {
+      this.grow();
+      return this.mk(v, lo, hi);
+    }
+    const n = this.count++;
+    this.variable[n] = v;
+    this.low[n] = lo;
+    this.high[n] = hi;
+    this.unique[slot] = n;
+    return n;
+  }
+
+  private grow(): void {
+    const size = this.variable.length * 2;
+    const copy = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    this.variable = copy(this.variable);
+    this.low = copy(this.low);
+    this.high = copy(this.high);
+    this.unique = new Int32Array(size * 2).fill(-1);
+    this.uniqueMask = size * 2 - 1;
+    for (let n = 2; n < this.count; n++) {
+      let slot = hash3(this.variable[n]!, this.low[n]!, this.high[n]!) & this.uniqueMask;
+      while (this.unique[slot] !== -1) slot = (slot + 1) & this.uniqueMask;
+      this.unique[slot] = n;
+    }
+  }
+
+  private cached(op: number, a: Node, b: Node): number {
+    const i = (hash3(op, a, b) & this.cacheMask) * 4;
+    const c = this.cache;
+    return c[i] === op && c[i + 1] === a && c[i + 2] === b ? c[i + 3]! : -1;
+  }
+
+  private remember(op: number, a: Node, b: Node, result: Node): Node {
+    const i = (hash3(op, a, b) & this.cacheMask) * 4;
+    const c = this.cache;
+    c[i] = op;
+    c[i + 1] = a;
+    c[i + 2] = b;
+    c[i + 3] = result;
+    return result;
+  }
+
+  and(a: Node, b: Node): Node {
+    if (a === FALSE || b === FALSE) return FALSE;
+    if (a === TRUE) return b;
+    if (b === TRUE || a === b) return a;
+    if (a > b) [a, b] = [b, a];
+    const hit = this.cached(OP_AND, a, b);
+    if (hit !== -1) return hit;
+    const va = this.variable[a]!, vb = this.variable[b]!;
+    const v = va < vb ? va : vb;
+    const lo = this.and(va === v ? this.low[a]! : a, vb === v ? this.low[b]! : b);
+    const hi = this.and(va === v ? this.high[a]! : a, vb === v ? this.high[b]! : b);
+    return this.remember(OP_AND, a, b, this.mk(v, lo, hi));
+  }
+
+  or(a: Node, b: Node): Node {
+    if (a === TRUE || b === TRUE) return TRUE;
+    if (a === FALSE) return b;
+    if (b === FALSE || a === b) return a;
+    if (a > b) [a, b] = [b, a];
+    const hit = this.cached(OP_OR, a, b);
+    if (hit !== -1) return hit;
+    const va = this.variable[a]!, vb = this.variable[b]!;
+    const v = va < vb ? va : vb;
+    const lo = this.or(va === v ? this.low[a]! : a, vb === v ? this.low[b]! : b);
+    const hi = this.or(va === v ? this.high[a]! : a, vb === v ? this.high[b]! : b);
+    return this.remember(OP_OR, a, b, this.mk(v, lo, hi));
+  }
+
+  /** a minus b. */
+  diff(a: Node, b: Node): Node {
+    if (a === FALSE || b === TRUE || a === b) return FALSE;
+    if (b === FALSE) return a;
+    const hit = this.cached(OP_DIFF, a, b);
+    if (hit !== -1) return hit;
+    const va = this.variable[a]!, vb = this.variable[b]!;
+    const v = va < vb ? va : vb;
+    const lo = this.diff(va === v ? this.low[a]! : a, vb === v ? this.low[b]! : b);
+    const hi = this.diff(va === v ? this.high[a]! : a, vb === v ? this.high[b]! : b);
+    return this.remember(OP_DIFF, a, b, this.mk(v, lo, hi));
+  }
+
+  not(a: Node): Node {
+    return this.diff(TRUE, a);
+  }
+
+  /** Forgets the variables of one field (any value of it): the projection on the others. */
+  exists(a: Node, field: Field): Node {
+    const end = field.offset + field.width;
+    const go = (n: Node): Node => {
+      const v = this.variable[n]!;
+      if (v >= end) return n;
+      const key = field.offset;
+      const hit = this.cached(OP_EXISTS + key * 8, n, 0);
+      if (hit !== -1) return hit;
+      const lo = go(this.low[n]!);
+      const hi = go(this.high[n]!);
+      const result = v >= field.offset ? this.or(lo, hi) : this.mk(v, lo, hi);
+      return this.remember(OP_EXISTS + key * 8, n, 0, result);
+    };
+    return go(a);
+  }
+
+  /** The set of headers whose `field` value lies in [lo, hi]; other fields are free. */
+  range(field: Field, lo: number, hi: number): Node {
+    return this.interval(field, lo, hi, TRUE);
+  }
+
+  /**
+   * Headers whose `field` lies in [lo, hi] and whose later fields are in `next` (a set over
+   * later fields only): built directly, one node per level and bound, without any `and`.
+   */
+  interval(field: Field, lo: number, hi: number, next: Node): Node {
+    const max = field.width === 32 ? 0xffffffff : (1 << field.width) - 1;
+    if (lo > hi || next === FALSE) return FALSE;
+    if (lo <= 0 && hi >= max) return next;
+    const w = field.width;
+    // build(i, tightLow, tightHigh): bits i.. given whether the prefix equals lo's / hi's.
+    // Each (level, tightness) is reached at most once, so no memo is needed.
+    const build = (i: number, tl: boolean, th: boolean): Node => {
+      if (i === w || (!tl && !th)) return next;
+      const shift = w - 1 - i;
+      const lb = tl ? (lo >>> shift) & 1 : 0;
+      const hb = th ? (hi >>> shift) & 1 : 1;
+      const low = lb === 0 ? build(i + 1, tl, th && hb === 0) : FALSE;
+      const high = hb === 1 ? build(i + 1, tl && lb === 1, th) : FALSE;
+      return this.mk(field.offset + i, low, high);
+    };
+    return build(0, true, true);
+  }
+
+  box(b: HeaderBox): Node {
+    const port = this.interval(PORT, b.portLo, b.portHi, TRUE);
+    const proto = this.interval(PROTO, b.protoLo, b.protoHi, port);
+    return this.interval(SRC, b.srcLo, b.srcHi, this.interval(DST, b.dstLo, b.dstHi, proto));
+  }
+
+  /** The product (any of src) × (any of dst) × (any of the services), built field by field. */
+  product(
+    src: ReadonlyArray<{ readonly lo: number; readonly hi: number }>,
+    dst: ReadonlyArray<{ readonly lo: number; readonly hi: number }>,
+    services: ReadonlyArray<{ readonly protoLo: number; readonly protoHi: number; readonly portLo: number; readonly portHi: number }>,
+  ): Node {
+    let svc: Node = FALSE;
+    for (const t of services) svc = this.or(svc, this.interval(PROTO, t.protoLo, t.protoHi, this.interval(PORT, t.portLo, t.portHi, TRUE)));
+    let d: Node = FALSE;
+    for (const r of dst) d = this.or(d, this.interval(DST, r.lo, r.hi, svc));
+    let s: Node = FALSE;
+    for (const r of src) s = this.or(s, this.interval(SRC, r.lo, r.hi, d));
+    return s;
+  }
+
+  boxes(set: readonly HeaderBox[]): Node {
+    let n: Node = FALSE;
+    for (const b of set) n = this.or(n, this.box(b));
+    return n;
+  }
+
+  /** Union of a field's ranges (any value of the other fields). */
+  ranges(field: Field, list: ReadonlyArray<{ readonly lo: number; readonly hi: number }>): Node {
+    let n: Node = FALSE;
+    for (const r of list) n = this.or(n, this.range(field, r.lo, r.hi));
+    return n;
+  }
+
+  contains(a: Node, p: PacketHeader): boolean {
+    let n = a;
+    while (n > TRUE) {
+      const v = this.variable[n]!;
+      n = packetBit(p, v) ? this.high[n]! : this.low[n]!;
+    }
+    return n === TRUE;
+  }
+
+  /** Any one header of a non-empty set (the lowest along low branches). */
+  pick(a: Node): PacketHeader | undefined {
+    if (a === FALSE) return undefined;
+    const bits = new Uint8Array(VARIABLES);
+    let n = a;
+    while (n > TRUE) {
+      const v = this.variable[n]!;
+      if (this.low[n] !== FALSE) n = this.low[n]!;
+      else {
+        bits[v] = 1;
+        n = this.high[n]!;
+      }
+    }
+    const value = (f: Field): number => {
+      let x = 0;
+      for (let i = 0; i < f.width; i++) x = x * 2 + bits[f.offset + i]!;
+      return x;
+    };
+    return { src: value(SRC), dst: value(DST), protocol: value(PROTO), port: value(PORT) };
+  }
+
+  /**
+   * The set as disjoint boxes: for each field in order, the maximal value intervals that
+   * lead to the same remainder. Canonical: equal sets give equal box lists.
+   */
+  toBoxes(a: Node): HeaderBox[] {
+    const out: HeaderBox[] = [];
+    const memo = new Map<number, Array<{ lo: number; hi: number; child: Node }>>();
+    const values = [0, 0, 0, 0, 0, 0, 0, 0];
+    const walk = (n: Node, f: number): void => {
+      if (f === FIELDS.length) {
+        out.push({
+          srcLo: values[0]!, srcHi: values[1]!, dstLo: values[2]!, dstHi: values[3]!,
+          protoLo: values[4]!, protoHi: values[5]!, portLo: values[6]!, portHi: values[7]!,
+        });
+        return;
+      }
+      const key = n * 4 + f;
+      let list = memo.get(key);
+      if (!list) {
+        list = this.intervals(n, FIELDS[f]!);
+        memo.set(key, list);
+      }
+      for (const iv of list) {
+        values[f * 2] = iv.lo;
+        values[f * 2 + 1] = iv.hi;
+        walk(iv.child, f + 1);
+      }
+    };
+    walk(a, 0);
+    return out;
+  }
+
+  /** Value intervals of one field, each with the node the rest of the set continues at. */
+  intervals(n: Node, field: Field): Array<{ lo: number; hi: number; child: Node }> {
+    const end = field.offset + field.width;
+    const raw: Array<{ lo: number; hi: number; child: Node }> = [];
+    const go = (node: Node, depth: number, prefix: number): void => {
+      if (node === FALSE) return;
+      const v = this.variable[node]!;
+      const free = field.width - depth;
+      if (v >= end) {
+        const span = 2 ** free;
+        raw.push({ lo: prefix * span, hi: prefix * span + span - 1, child: node });
+        return;
+      }
+      if (v === field.offset + depth) {
+        go(this.low[node]!, depth + 1, prefix * 2);
+        go(this.high[node]!, depth + 1, prefix * 2 + 1);
+      } else {
+        go(node, depth + 1, prefix * 2);
+        go(node, depth + 1, prefix * 2 + 1);
+      }
+    };
+    go(n, 0, 0);
+    const merged: Array<{ lo: number; hi: number; child: Node }> = [];
+    for (const iv of raw) {
+      const last = merged[merged.length - 1];
+      if (last && last.child === iv.child && last.hi + 1 === iv.lo) last.hi = iv.hi;
+      else merged.push({ ...iv });
+    }
+    return merged;
+  }
+}
+
+function hash3(a: number, b: number, c: number): number {
+  let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return (h ^ (h >>> 12)) >>> 0;
+}
+
+function packetBit(p: PacketHeader, v: number): number {
+  if (v < 32) return (p.src >>> (31 - v)) & 1;
+  if (v < 64) return (p.dst >>> (63 - v)) & 1;
+  if (v < 72) return (p.protocol >>> (71 - v)) & 1;
+  return (p.port >>> (87 - v)) & 1;
+}

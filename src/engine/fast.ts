@@ -1,0 +1,302 @@
+// The fast engine: one dataflow fixpoint over the compiled network with BDD header sets.
+// Its states are the reference engine's path states (a zone entered from a device, a device
+// entered by an interface); a state's set is every header that arrives there on any walk.
+// Transfers only intersect, so the union over walks equals the union over the state-simple
+// paths the reference engine enumerates (a walk that repeats a state can skip the loop), and
+// since source addresses tell the source zones apart, one fixpoint serves every source zone.
+
+import type { Network } from '../model/network.ts';
+import { isGateway } from '../model/network.ts';
+import { FALSE, type Node, TRUE } from './bdd.ts';
+import { applies, type CompiledNetwork, compileNetwork } from './compile.ts';
+import type { HeaderSet } from './headerset.ts';
+import {
+  type Arrival, type DecidingRule, type End, endKey, type Failures, type Hop, NO_FAILURES, type Outcome, type Packet,
+  type ReachabilityEngine, type ZoneReach,
+} from './types.ts';
+
+export interface FastOptions {
+  readonly failures?: Failures;
+}
+
+/** Every end of one fixpoint as BDDs, keyed by endKey. */
+type Ends = Map<string, { end: End; set: Node }>;
+
+export function createFastEngine(network: Network, options: FastOptions = {}): ReachabilityEngine {
+  const c: CompiledNetwork = compileNetwork(network);
+  const bdd = c.bdd;
+  const failures = options.failures ?? NO_FAILURES;
+  const Z = c.zoneCount;
+  const A = c.attachPort.length;
+  const stateCount = Z + A + c.portCount;
+  const zoneDown = new Uint8Array(Z);
+  for (const z of failures.zones) zoneDown[z] = 1;
+  const deviceDown = new Uint8Array(network.devices.length);
+  for (const d of failures.devices) deviceDown[d] = 1;
+  const edgeDown = new Uint8Array(c.edgeId.length);
+  if (failures.edges.size > 0) c.edgeId.forEach((id, e) => (edgeDown[e] = failures.edges.has(id) ? 1 : 0));
+  const gatewayDevice = new Uint8Array(network.devices.length);
+  network.devices.forEach((d) => (gatewayDevice[d.index] = isGateway(d) ? 1 : 0));
+
+  /** The zone each attachment (zone entry) belongs to. */
+  const attachmentZone = new Int32Array(A);
+  for (let z = 0; z < Z; z++) for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) attachmentZone[a] = z;
+
+  /** Targets of an edge that are up: the state it enters, or -1. */
+  function edgeTarget(e: number): number {
+    if (edgeDown[e]) return -1;
+    const zone = c.edgeZone[e]!;
+    if (zone >= 0) return zoneDown[zone] ? -1 : Z + c.edgeAttachment[e]!;
+    const peer = c.edgePeer[e]!;
+    return deviceDown[c.portDevice[peer]!] ? -1 : Z + A + peer;
+  }
+
+  /** Ports of a device other than `inPort` with at least one usable edge. */
+  function outPorts(device: number, inPort: number): number[] {
+    const out: number[] = [];
+    for (let q = c.portStart[device]!; q < c.portStart[device + 1]!; q++) {
+      if (q === inPort) continue;
+      for (let e = c.edgeStart[q]!; e < c.edgeStart[q + 1]!; e++) {
+        if (edgeTarget(e) >= 0) {
+          out.push(q);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** What leaves device port state `p` by port `q`: routes, then the rule list. */
+  function passes(device: number, p: number, q: number): Node {
+    const routes = c.routed[device];
+    const routed = routes ? routes[q - c.portStart[device]!]! : TRUE;
+    return routed === FALSE ? FALSE : bdd.and(routed, c.permit(device, p, q));
+  }
+
+  function fixpoint(inject: ReadonlyArray<readonly [number, Node]>): Int32Array {
+    const set = new Int32Array(stateCount);
+    const pending = new Int32Array(stateCount);
+    const queued = new Uint8Array(stateCount);
+    const queue: number[] = [];
+    let head = 0;
+    const add = (t: number, incoming: Node): void => {
+      if (incoming === FALSE) return;
+      const fresh = bdd.diff(incoming, set[t]!);
+      if (fresh === FALSE) return;
+      set[t] = bdd.or(set[t]!, fresh);
+      pending[t] = bdd.or(pending[t]!, fresh);
+      if (!queued[t]) {
+        queued[t] = 1;
+        queue.push(t);
+      }
+    };
+    for (const [s, n] of inject) add(s, n);
+    while (head < queue.length) {
+      const s = queue[head++]!;
+      if (head > 65536) {
+        queue.splice(0, head);
+        head = 0;
+      }
+      queued[s] = 0;
+      const delta = pending[s]!;
+      pending[s] = FALSE;
+      if (s < Z + A) {
+        // A zone segment: what is not for this zone goes on to every other attached device.
+        const zone = s < Z ? s : attachmentZone[s - Z]!;
+        const from = s < Z ? -1 : c.portDevice[c.attachPort[s - Z]!]!;
+        const rest = bdd.diff(delta, c.dstOwned[zone]!);
+        if (rest === FALSE) continue;
+        for (let a = c.attachStart[zone]!; a < c.attachStart[zone + 1]!; a++) {
+          const port = c.attachPort[a]!;
+          const device = c.portDevice[port]!;
+          if (device === from || deviceDown[device] || edgeDown[c.attachEdge[a]!]) continue;
+          add(Z + A + port, rest);
+        }
+      } else {
+        const p = s - Z - A;
+        const device = c.portDevice[p]!;
+        if (gatewayDevice[device]) continue; // gateways never forward
+        for (const q of outPorts(device, p)) {
+          const out = bdd.and(delta, passes(device, p, q));
+          if (out === FALSE) continue;
+          for (let e = c.edgeStart[q]!; e < c.edgeStart[q + 1]!; e++) {
+            const t = edgeTarget(e);
+            if (t >= 0) add(t, out);
+          }
+        }
+      }
+    }
+    return set;
+  }
+
+  /**
+   * Where the headers of a finished fixpoint end, per end; with `endpointsOnly`, only the
+   * deliveries and gateway answers (what reach needs), not the drops along the way.
+   */
+  function endsOf(set: Int32Array, endpointsOnly = false): Ends {
+    const ends: Ends = new Map();
+    const put = (end: End, n: Node): void => {
+      if (n === FALSE) return;
+      const key = endKey(end);
+      const have = ends.get(key);
+      ends.set(key, { end, set: have ? bdd.or(have.set, n) : n });
+    };
+    for (let z = 0; z < Z; z++) {
+      let arrived = set[z]!;
+      for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) arrived = bdd.or(arrived, set[Z + a]!);
+      let here = bdd.and(arrived, c.dstOwned[z]!);
+      if (here === FALSE) continue;
+      for (const g of c.gateways[z]!) {
+        // A gateway that is down, or cut off from this zone, answers nothing here.
+        if (deviceDown[g.device] || failures.edges.has(g.attachment)) continue;
+        const atGateway = bdd.and(here, g.at);
+        if (atGateway === FALSE) continue;
+        here = bdd.diff(here, atGateway);
+        put({ kind: 'terminated', device: g.device, interface: g.interface }, bdd.and(atGateway, g.accepts));
+        put({ kind: 'refused', device: g.device, interface: g.interface }, bdd.diff(atGateway, g.accepts));
+      }
+      put({ kind: 'delivered', zone: z }, here);
+    }
+    if (endpointsOnly) return ends;
+    for (let p = 0; p < c.portCount; p++) {
+      const s = set[Z + A + p]!;
+      if (s === FALSE) continue;
+      const device = c.portDevice[p]!;
+      if (gatewayDevice[device]) {
+        put({ kind: 'not-forwarded', device }, s);
+        continue;
+      }
+      if (c.routed[device]) put({ kind: 'no-route', device }, bdd.and(s, c.unrouted[device]!));
+      if (network.devices[device]!.kind !== 'firewall') continue;
+      const routes = c.routed[device];
+      for (const q of outPorts(device, p)) {
+        const routed = routes ? bdd.and(s, routes[q - c.portStart[device]!]!) : s;
+        put({ kind: 'denied', device }, bdd.diff(routed, c.permit(device, p, q)));
+      }
+    }
+    return ends;
+  }
+
+  const sourceStates = (sources: readonly number[], headers: Node): Array<[number, Node]> =>
+    sources.filter((z) => !zoneDown[z]).map((z) => [z, bdd.and(headers, c.srcOwned[z]!)] as [number, Node]);
+
+  let everything: Ends | undefined;
+  /** Where every header from every zone arrives: computed once, shared by all reach queries. */
+  function allEndpoints(): Ends {
+    everything ??= endsOf(fixpoint(sourceStates(network.zones.map((z) => z.index), TRUE)), true);
+    return everything;
+  }
+
+  function explore(sources: readonly number[], headers: HeaderSet): Arrival[] {
+    const ends = endsOf(fixpoint(sourceStates(sources, bdd.boxes(headers))));
+    return [...ends.values()].map(({ end, set }) => ({ end, headers: bdd.toBoxes(set) }));
+  }
+
+  let endpointSets: Node[] | undefined;
+  /** Per zone: what reaches an endpoint there (delivered, or accepted by a gateway there). */
+  function reachingZone(z: number): Node {
+    if (!endpointSets) {
+      endpointSets = new Array<Node>(Z).fill(FALSE);
+      for (const { end, set } of allEndpoints().values()) {
+        if (end.kind === 'delivered') endpointSets[end.zone] = bdd.or(endpointSets[end.zone]!, set);
+        if (end.kind === 'terminated') {
+          const zone = network.devices[end.device]!.interfaces.find((f) => f.name === end.interface)?.zone;
+          if (zone !== undefined) endpointSets[zone] = bdd.or(endpointSets[zone]!, set);
+        }
+      }
+    }
+    return endpointSets[z]!;
+  }
+
+  function reach(from: readonly number[], to: readonly number[]): ZoneReach[] {
+    let sources: Node = FALSE;
+    for (const z of from) if (!zoneDown[z]) sources = bdd.or(sources, c.srcOwned[z]!);
+    const out: ZoneReach[] = [];
+    for (const z of to) {
+      const n = bdd.and(reachingZone(z), sources);
+      if (n !== FALSE) out.push({ zone: z, headers: bdd.toBoxes(n) });
+    }
+    return out;
+  }
+
+  function trace(sourceZone: number, packet: Packet): Outcome[] {
+    const found = new Map<string, Outcome>();
+    if (zoneDown[sourceZone] || !bdd.contains(c.srcOwned[sourceZone]!, packet)) return [];
+    const seen = new Uint8Array(stateCount);
+    const queue: Array<{ state: number; hops: Hop[] }> = [{ state: sourceZone, hops: [] }];
+    seen[sourceZone] = 1;
+    const finish = (o: Outcome): void => {
+      const key = JSON.stringify(o.disposition);
+      if (!found.has(key)) found.set(key, o);
+    };
+    const enqueue = (state: number, hops: Hop[]): void => {
+      if (seen[state]) return;
+      seen[state] = 1;
+      queue.push({ state, hops });
+    };
+    for (let i = 0; i < queue.length; i++) {
+      const { state, hops } = queue[i]!;
+      if (state < Z + A) {
+        const zone = state < Z ? state : attachmentZone[state - Z]!;
+        const from = state < Z ? -1 : c.portDevice[c.attachPort[state - Z]!]!;
+        const path: Hop[] = [...hops, { kind: 'zone', zone }];
+        if (bdd.contains(c.dstOwned[zone]!, packet)) {
+          const g = c.gateways[zone]!.find((x) => x.address === packet.dst && !deviceDown[x.device] && !failures.edges.has(x.attachment));
+          if (!g) finish({ headers: [], hops: path, disposition: { kind: 'delivered', zone } });
+          else {
+            const hop: Hop = { kind: 'device', device: g.device, in: g.interface, out: undefined, rule: undefined };
+            const kind = bdd.contains(g.accepts, packet) ? 'terminated' : 'refused';
+            finish({ headers: [], hops: [...path, hop], disposition: { kind, device: g.device, interface: g.interface } });
+          }
+          continue;
+        }
+        for (let a = c.attachStart[zone]!; a < c.attachStart[zone + 1]!; a++) {
+          const port = c.attachPort[a]!;
+          const device = c.portDevice[port]!;
+          if (device === from || deviceDown[device] || edgeDown[c.attachEdge[a]!]) continue;
+          enqueue(Z + A + port, path);
+        }
+        continue;
+      }
+      const p = state - Z - A;
+      const device = c.portDevice[p]!;
+      const d = network.devices[device]!;
+      const inName = c.portName[p]!;
+      const stop = (out: string | undefined, rule: DecidingRule | undefined): Hop[] => [...hops, { kind: 'device', device, in: inName, out, rule }];
+      if (gatewayDevice[device]) {
+        finish({ headers: [], hops: stop(undefined, undefined), disposition: { kind: 'not-forwarded', device } });
+        continue;
+      }
+      const routes = c.routed[device];
+      if (routes && bdd.contains(c.unrouted[device]!, packet)) {
+        finish({ headers: [], hops: stop(undefined, undefined), disposition: { kind: 'no-route', device } });
+      }
+      for (const q of outPorts(device, p)) {
+        if (routes && !bdd.contains(routes[q - c.portStart[device]!]!, packet)) continue;
+        const outName = c.portName[q]!;
+        let rule: DecidingRule | undefined;
+        if (d.kind === 'firewall') {
+          const k = d.rules.findIndex((r, i) => applies(r, inName, outName) && bdd.contains(c.ruleMatches[device]![i]!, packet));
+          const r = d.rules[k];
+          rule = r ? { id: r.id, position: r.position, action: r.action, loc: r.loc } : undefined;
+          if (!rule || rule.action === 'deny') {
+            finish({ headers: [], hops: stop(outName, rule), disposition: { kind: 'denied', device, rule } });
+            continue;
+          }
+        }
+        const path = stop(outName, rule);
+        for (let e = c.edgeStart[q]!; e < c.edgeStart[q + 1]!; e++) {
+          const t = edgeTarget(e);
+          if (t >= 0) enqueue(t, path);
+        }
+      }
+    }
+    const box = {
+      srcLo: packet.src, srcHi: packet.src, dstLo: packet.dst, dstHi: packet.dst,
+      protoLo: packet.protocol, protoHi: packet.protocol, portLo: packet.port, portHi: packet.port,
+    };
+    return [...found.values()].map((o) => ({ ...o, headers: [box] }));
+  }
+
+  return { name: 'fast', explore, reach, trace };
+}

@@ -1,0 +1,40 @@
+// Renders the zone matrix: text (an overview grid, then every flowing pair), CSV and JSON.
+
+import type { Network } from '../model/network.ts';
+import type { ZoneMatrix } from '../policy/matrix.ts';
+
+/** Grids wider than this many columns are left out of the text output (the list stays). */
+const GRID_LIMIT = 60;
+
+export function matrixText(network: Network, m: ZoneMatrix): string {
+  const lines = [`${m.level} matrix: ${network.name}  ${network.file}`, `${m.labels.length} ${m.level}s, ${m.cells.length} flowing pairs (row → column)`];
+  if (m.labels.length <= GRID_LIMIT) {
+    const flowing = new Set(m.cells.map((c) => `${c.from}\u0000${c.to}`));
+    const width = Math.max(...m.labels.map((l) => l.length));
+    const index = (i: number): string => String(i + 1).padStart(2);
+    lines.push('', `${' '.repeat(width + 5)}${m.labels.map((_, i) => index(i)).join(' ')}`);
+    m.labels.forEach((row, i) => {
+      const marks = m.labels.map((col) => (row === col ? ' \\' : flowing.has(`${row}\u0000${col}`) ? ' ●' : ' ·'));
+      lines.push(`${index(i)}. ${row.padEnd(width)}  ${marks.join(' ')}`);
+    });
+    lines.push('', '● some service flows   · nothing flows   \\ same ' + m.level);
+  }
+  let from = '';
+  for (const c of m.cells) {
+    if (c.from !== from) {
+      from = c.from;
+      lines.push('', `${from} →`);
+    }
+    lines.push(`  ${c.to}: ${c.summary}`);
+  }
+  return lines.join('\n');
+}
+
+export function matrixCsv(m: ZoneMatrix): string {
+  const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  return ['from,to,services', ...m.cells.map((c) => [c.from, c.to, c.services.join(' ')].map(quote).join(','))].join('\n');
+}
+
+export function matrixJson(network: Network, m: ZoneMatrix): string {
+  return JSON.stringify({ topology: { file: network.file, name: network.name }, level: m.level, labels: m.labels, cells: m.cells }, null, 2);
+}

@@ -1,0 +1,136 @@
+// The fast engine against the reference engine on random topologies (tests/random-network.ts):
+// every end of every source zone with the same header set, the same zone-to-zone reach, the
+// same ends for single packets (each fast witness path one the reference also walks), with
+// and without failures, and the same policy findings class by class.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createFastEngine } from '../../src/engine/fast.ts';
+import { createReferenceEngine, type ReferenceEngine } from '../../src/engine/reference.ts';
+import { ALL_HEADERS, equalSets, type HeaderBox, normalize } from '../../src/engine/headerset.ts';
+import { type Arrival, endKey, type Failures, NO_FAILURES, type Packet, type ReachabilityEngine } from '../../src/engine/types.ts';
+import { attachId } from '../../src/model/graph.ts';
+import type { Network } from '../../src/model/network.ts';
+import { runCheck } from '../../src/policy/check.ts';
+import type { CheckReport } from '../../src/policy/types.ts';
+import { loadRandom, randomTopology } from '../random-network.ts';
+import { seedPack, TODAY } from '../helpers.ts';
+
+const RUNS = { numRuns: Number(process.env.EQUIVALENCE_RUNS ?? 150) };
+
+function byEnd(arrivals: readonly Arrival[]): Map<string, readonly HeaderBox[]> {
+  const out = new Map<string, readonly HeaderBox[]>();
+  for (const a of arrivals) out.set(endKey(a.end), a.headers);
+  return out;
+}
+
+/** Asserts two lists of arrivals have the same ends with equal header sets. */
+function expectSameArrivals(fast: readonly Arrival[], reference: readonly Arrival[], what: string): void {
+  const f = byEnd(fast);
+  const r = byEnd(reference);
+  expect([...f.keys()].sort(), what).toEqual([...r.keys()].sort());
+  for (const [key, set] of r) {
+    expect(equalSets(f.get(key)!, set), `${what}: ${key}\nfast ${JSON.stringify(normalize(f.get(key)!))}\nref  ${JSON.stringify(normalize(set))}`).toBe(true);
+  }
+}
+
+/** A few packets worth tracing: from each zone's addresses to hosts, interfaces and outside. */
+function probePackets(network: Network): Array<{ zone: number; packet: Packet }> {
+  const targets = [
+    ...network.hosts.map((h) => h.range.lo),
+    ...network.devices.flatMap((d) => d.interfaces.map((f) => f.address).filter((a): a is number => a !== undefined)),
+    0xcb007105, // 203.0.113.5
+  ];
+  const out: Array<{ zone: number; packet: Packet }> = [];
+  for (const z of network.zones) {
+    const src = z.owned[0]?.lo;
+    if (src === undefined) continue;
+    targets.forEach((dst, i) => {
+      const [protocol, port] = ([[6, 22], [6, 443], [17, 53], [1, 0], [6, 25]] as const)[i % 5]!;
+      out.push({ zone: z.index, packet: { src: src + (i % 3), dst, protocol, port } });
+    });
+  }
+  return out;
+}
+
+function compareEngines(network: Network, fast: ReachabilityEngine, reference: ReferenceEngine, label: string): void {
+  const zones = network.zones.map((z) => z.index);
+  for (const z of zones) expectSameArrivals(fast.explore([z], [ALL_HEADERS]), reference.explore([z], [ALL_HEADERS]), `${label} explore from zone ${z}`);
+  const narrow: HeaderBox = { ...ALL_HEADERS, dstLo: 0x0a000000, dstHi: 0x0a01ffff, protoLo: 6, protoHi: 6, portLo: 20, portHi: 443 };
+  expectSameArrivals(fast.explore(zones, [narrow]), reference.explore(zones, [narrow]), `${label} explore a narrow set from all zones`);
+  const f = fast.reach(zones, zones);
+  const r = reference.reach(zones, zones);
+  expect(f.map((x) => x.zone), `${label} reach`).toEqual(r.map((x) => x.zone));
+  f.forEach((x, i) => expect(equalSets(x.headers, r[i]!.headers), `${label} reach zone ${x.zone}`).toBe(true));
+  for (const { zone, packet } of probePackets(network)) {
+    const fastTrace = fast.trace(zone, packet);
+    const refTrace = reference.trace(zone, packet);
+    const keys = (list: typeof fastTrace): string[] => list.map((o) => JSON.stringify(o.disposition)).sort();
+    expect(keys(fastTrace), `${label} trace ${JSON.stringify(packet)} ends`).toEqual(keys(refTrace));
+    // Each fast witness is a path the reference engine walks too, hop for hop.
+    const box: HeaderBox = {
+      srcLo: packet.src, srcHi: packet.src, dstLo: packet.dst, dstHi: packet.dst,
+      protoLo: packet.protocol, protoHi: packet.protocol, portLo: packet.port, portHi: packet.port,
+    };
+    const walked = new Set(reference.paths(zone, [box]).map((o) => JSON.stringify([o.hops, o.disposition])));
+    for (const o of fastTrace) expect(walked.has(JSON.stringify([o.hops, o.disposition])), `${label} witness ${JSON.stringify(o.hops)}`).toBe(true);
+  }
+}
+
+/** One element out of service, chosen by `k` among zones, devices, attachments and links. */
+function oneFailure(network: Network, k: number): Failures {
+  const elements: Failures[] = [
+    ...network.zones.map((z) => ({ ...NO_FAILURES, zones: new Set([z.index]) })),
+    ...network.devices.map((d) => ({ ...NO_FAILURES, devices: new Set([d.index]) })),
+    ...network.devices.flatMap((d) => d.interfaces.filter((f) => f.zone !== undefined).map((f) => ({ ...NO_FAILURES, edges: new Set([attachId(d.id, f.name)]) }))),
+    ...network.links.map((l) => ({ ...NO_FAILURES, edges: new Set([l.id]) })),
+  ];
+  return elements[k % elements.length]!;
+}
+
+describe('fast engine = reference engine on random topologies', () => {
+  it('explore, reach and trace agree', () => {
+    fc.assert(fc.property(randomTopology, (t) => {
+      const network = loadRandom(t);
+      if (!network) return;
+      compareEngines(network, createFastEngine(network), createReferenceEngine(network), 'healthy');
+    }), RUNS);
+  });
+
+  it('agree with any one element out of service', () => {
+    fc.assert(fc.property(randomTopology, fc.nat(), (t, k) => {
+      const network = loadRandom(t);
+      if (!network) return;
+      const failures = oneFailure(network, k);
+      compareEngines(network, createFastEngine(network, { failures }), createReferenceEngine(network, { failures }), `failed ${JSON.stringify([...failures.zones, ...failures.devices, ...failures.edges])}`);
+    }), RUNS);
+  });
+
+  it('the policy check finds the same findings with the same classes', () => {
+    const pack = seedPack();
+    const domains = new Set(Object.keys(pack.domains));
+    const check = (network: Network, engine: 'fast' | 'reference'): CheckReport => runCheck(network, pack, {
+      engineFactory: (n, failures) => (engine === 'fast'
+        ? createFastEngine(n, failures ? { failures } : {})
+        : createReferenceEngine(n, failures ? { failures } : {})),
+      today: TODAY,
+    });
+    fc.assert(fc.property(randomTopology, (t) => {
+      const network = loadRandom(t, domains);
+      if (!network) return;
+      const fast = check(network, 'fast');
+      const reference = check(network, 'reference');
+      const summary = (r: CheckReport): string[] => r.findings.map((f) => `${f.rule} ${f.subject} ${f.severity}`).sort();
+      expect(summary(fast)).toEqual(summary(reference));
+      for (const f of fast.findings) {
+        const twin = reference.findings.find((x) => x.rule === f.rule && x.subject === f.subject)!;
+        const union = (x: typeof f): HeaderBox[] => x.classes.flatMap((c) => [...c.boxes]);
+        expect(equalSets(union(f), union(twin)), `${f.rule} ${f.subject} classes`).toBe(true);
+        // Every class of a flow finding comes with a witness path.
+        if (f.classes.length > 0 && f.rule !== 'intent-reachability' && f.rule !== 'sanitized-communication') {
+          expect(f.classes.every((c) => c.witness !== undefined), `${f.rule} ${f.subject} witnesses`).toBe(true);
+        }
+      }
+    }), { numRuns: Math.ceil(RUNS.numRuns / 2) });
+  });
+});
