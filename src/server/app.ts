@@ -48,6 +48,8 @@ export interface ServerOptions {
   /** Whole-request (headers and body) and idle-connection timeouts, in ms. */
   readonly requestTimeoutMs?: number;
   readonly connectionTimeoutMs?: number;
+  /** Most checks queued or running at once; past it, new asynchronous checks get 429. */
+  readonly maxQueuedChecks?: number;
   /** Loaded topologies kept in memory. */
   readonly cacheEntries?: number;
 }
@@ -60,6 +62,7 @@ export const DEFAULTS = {
   requestTimeoutMs: 120_000,
   connectionTimeoutMs: 120_000,
   cacheEntries: 8,
+  maxQueuedChecks: 16,
 } as const;
 
 declare module 'fastify' {
@@ -157,6 +160,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const context = { store, workspace, jobs, policy, metrics, options: {
     uploadLimit: options.uploadLimit ?? DEFAULTS.uploadLimit,
     asyncCheckBytes: options.asyncCheckBytes ?? DEFAULTS.asyncCheckBytes,
+    maxQueuedChecks: options.maxQueuedChecks ?? DEFAULTS.maxQueuedChecks,
   } };
   await app.register(systemRoutes, context);
   await app.register(projectRoutes, context);
@@ -180,7 +184,7 @@ export type ServerContext = {
   readonly jobs: CheckJobs;
   readonly policy: ReturnType<typeof policyOf>;
   readonly metrics: Metrics;
-  readonly options: { readonly uploadLimit: number; readonly asyncCheckBytes: number };
+  readonly options: { readonly uploadLimit: number; readonly asyncCheckBytes: number; readonly maxQueuedChecks: number };
 };
 
 /**

@@ -30,7 +30,12 @@ export function engineNamed(name: string | undefined): { name: string; factory: 
 interface Entry {
   readonly network: Network;
   readonly engines: Map<string, ReachabilityEngine>;
+  /** Answers already computed for this version (versions never change), most recent last. */
+  readonly answers: Map<string, string>;
 }
+
+/** Answers (e.g. traces) kept per loaded version. */
+const ANSWERS_PER_VERSION = 1000;
 
 export class Workspace {
   private readonly entries = new Map<string, Entry>();
@@ -48,7 +53,7 @@ export class Workspace {
 
   /** Keeps a network just loaded (on upload) so the first trace need not parse it again. */
   remember(v: VersionRecord, network: Network): void {
-    this.put(keyOf(v), { network, engines: new Map() });
+    this.put(keyOf(v), { network, engines: new Map(), answers: new Map() });
   }
 
   network(v: VersionRecord): Network {
@@ -66,6 +71,24 @@ export class Workspace {
     return { name: chosen, engine, network: entry.network };
   }
 
+  /**
+   * The answer to a question about a stored version, computed once: a stored version is
+   * immutable and the engines are deterministic, so the same question has the same answer.
+   */
+  answer(v: VersionRecord, question: string, compute: () => string): string {
+    const answers = this.entry(v).answers;
+    const hit = answers.get(question);
+    if (hit !== undefined) {
+      answers.delete(question);
+      answers.set(question, hit);
+      return hit;
+    }
+    const fresh = compute();
+    answers.set(question, fresh);
+    if (answers.size > ANSWERS_PER_VERSION) answers.delete(answers.keys().next().value as string);
+    return fresh;
+  }
+
   get size(): number {
     return this.entries.size;
   }
@@ -81,7 +104,7 @@ export class Workspace {
     }
     const text = this.store.getContent(v.project, v.version);
     if (text === undefined) throw new HttpError('BNK_ERR_NOT_FOUND', `version ${v.version} of project "${v.project}" not found`);
-    const entry = { network: this.load(text, v.filename), engines: new Map<string, ReachabilityEngine>() };
+    const entry = { network: this.load(text, v.filename), engines: new Map<string, ReachabilityEngine>(), answers: new Map<string, string>() };
     this.put(key, entry);
     return entry;
   }

@@ -131,6 +131,20 @@ describe('asynchronous checks (one server, one worker thread)', () => {
     expect(a.store.getCheck('kita', run.json().check.id)?.status).toBe('done');
   });
 
+  it('bounds the job queue: past the limit an asynchronous check gets 429', async () => {
+    const one = await testServer({ maxQueuedChecks: 1 });
+    try {
+      await one.upload(one.tokens.kitaSubmit, 'kita', 'topologies/alpha-city.yaml');
+      const url = `/projects/kita/versions/1/checks?today=${TODAY}&async=true`;
+      expect((await one.request(one.tokens.kitaSubmit, { method: 'POST', url })).statusCode).toBe(202);
+      const full = await one.request(one.tokens.kitaSubmit, { method: 'POST', url });
+      expect(full.json()).toMatchObject({ statusCode: 429, code: 'BNK_ERR_RATE_LIMITED' });
+      expect(one.store.listChecks('kita')).toHaveLength(1);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('runs the checks a stopped server had accepted but not finished (what start-up does)', async () => {
     const left = a.store.createCheck({ project: 'kita', version: 1, engine: 'reference', today: TODAY, lang: 'en', submitter: 'x' }, 'queued');
     const stale = a.store.createCheck({ project: 'kita', version: 1, engine: 'reference', today: TODAY, lang: 'en', submitter: 'x' }, 'running');

@@ -72,7 +72,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
             async: { type: 'boolean', description: 'run as a background job even for a small topology' },
           },
         },
-        response: { 201: checkAnswer, 202: checkAnswer, ...errors(400, 401, 403, 404, 422) },
+        response: { 201: checkAnswer, 202: checkAnswer, ...errors(400, 401, 403, 404, 422, 429) },
       },
     }, async (request, reply) => {
       const { project } = request.params;
@@ -84,6 +84,9 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
         today: request.query.today ?? new Date().toISOString().slice(0, 10), submitter: request.token?.id ?? 'unknown',
       };
       if (request.query.async === true || version.size > ctx.options.asyncCheckBytes) {
+        if (jobs.depth >= ctx.options.maxQueuedChecks) {
+          throw new HttpError('BNK_ERR_RATE_LIMITED', `${jobs.depth} checks are queued or running (the limit); retry when one has finished`, { 'retry-after': '30' });
+        }
         const check = store.createCheck(fields, 'queued');
         jobs.enqueue(check.id);
         request.log.info({ project, check: check.id }, 'check queued');
@@ -163,22 +166,26 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
           ...errors(400, 401, 403, 404),
         },
       },
-    }, async (request) => {
+    }, async (request, reply) => {
       const { project } = request.params;
       authorize(request, store, project, 'read');
       const version = findVersion(ctx, project, request.params.version);
       const { src, dst, service, lang } = request.query;
-      const { name, engine, network } = workspace.engine(version, request.query.engine);
-      const from = resolveAddress(network, src);
-      const to = resolveAddress(network, dst);
-      const svc = resolveService(network, service);
-      if (!from.ok || !to.ok || !svc.ok) {
-        const at = { file: '<request>', line: 1, column: 1 };
-        const problems: Diagnostic[] = [from, to, svc].flatMap((r) => (r.ok ? [] : [{ code: 'BNK_ERR_USAGE' as const, message: r.error, loc: at }]));
-        throw new InputError(problems);
-      }
-      const outcomes = traceFlow(network, engine, from.value, to.value, svc.value);
-      return { flow: { src, dst, service }, engine: name, outcomes: outcomesJson(network, outcomes, lang) };
+      const engineName = engineNamed(request.query.engine).name;
+      const body = workspace.answer(version, JSON.stringify(['trace', engineName, src, dst, service, lang]), () => {
+        const { engine, network } = workspace.engine(version, engineName);
+        const from = resolveAddress(network, src);
+        const to = resolveAddress(network, dst);
+        const svc = resolveService(network, service);
+        if (!from.ok || !to.ok || !svc.ok) {
+          const at = { file: '<request>', line: 1, column: 1 };
+          const problems: Diagnostic[] = [from, to, svc].flatMap((r) => (r.ok ? [] : [{ code: 'BNK_ERR_USAGE' as const, message: r.error, loc: at }]));
+          throw new InputError(problems);
+        }
+        const outcomes = traceFlow(network, engine, from.value, to.value, svc.value);
+        return JSON.stringify({ flow: { src, dst, service }, engine: engineName, outcomes: outcomesJson(network, outcomes, lang) });
+      });
+      return reply.type('application/json; charset=utf-8').send(body);
     });
 
   app.get<{ Params: { project: string; version: string }; Querystring: { level: MatrixLevel; format: 'json' | 'csv'; engine?: string } }>(
