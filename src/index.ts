@@ -4,6 +4,7 @@
 // Topology format and loading
 export { loadTopology, type LoadOptions } from './model/load.ts';
 export { topologySchema, topologyJsonSchema, FORMAT_VERSION } from './model/schema.ts';
+export { DEFAULT_LIMITS, type SourceLimits } from './model/source.ts';
 export type { TopologyFile, Model, SanitizerMethod, ContentKind } from './model/schema.ts';
 export type { Network, Zone, Host, Device, Rule, Link, Exception, Intent } from './model/network.ts';
 export { resolveAddress, resolveService } from './model/refs.ts';
@@ -17,13 +18,17 @@ export { createReferenceEngine, type ReferenceOptions } from './engine/reference
 export { traceFlow } from './engine/trace.ts';
 export type { ReachabilityEngine, Outcome, Disposition, Hop, Failures } from './engine/types.ts';
 export type { HeaderBox, HeaderSet } from './engine/headerset.ts';
+export type { EngineFactory } from './policy/analysis.ts';
 
 // Policy
 export { loadPack, type Pack } from './policy/pack.ts';
 export { runCheck, type CheckOptions } from './policy/check.ts';
 export { CATALOGUE } from './policy/rules.ts';
+export { zoneMatrix, type MatrixLevel, type ZoneMatrix, type MatrixCell } from './policy/matrix.ts';
 export type { CheckReport, Finding, Severity, RuleResult } from './policy/types.ts';
 
 // Reports
 export { checkReportText, traceText } from './report/text.ts';
-export { checkReportJson } from './report/json.ts';
+export { checkReportJson, outcomesJson } from './report/json.ts';
+export { matrixJson, matrixCsv } from './report/matrix.ts';
+export type { Lang } from './report/describe.ts';

@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { type Diagnostic, formatDiagnostic, InputError } from '../model/errors.ts';
 import { loadTopology } from '../model/load.ts';
@@ -171,7 +171,97 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       setExit(EXIT.clean);
     });
 
+  addServerCommands(program, io, setExit);
+
   return program;
+}
+
+// --- HTTP API commands: serve, project, token (src/server). Loaded on use, so that check and
+// trace do not start SQLite or fastify.
+
+function addServerCommands(program: Command, io: Io, setExit: (code: number) => void): void {
+  // The server is not part of the CLI bundle (dist/), so check and trace start without fastify
+  // and SQLite: the bundled CLI registers tsx and loads it from source, as the worker does.
+  const server = async (): Promise<typeof import('../server/serve.ts')> => {
+    if (!fileURLToPath(import.meta.url).endsWith('.ts')) (await import('tsx/esm/api')).register();
+    return import(pathToFileURL(resolve(ROOT, 'src', 'server', 'serve.ts')).href) as Promise<typeof import('../server/serve.ts')>;
+  };
+  const db = (): Option => new Option('--db <file>', 'SQLite database file, created on first use (default: $BUNKATSU_DB or ./bunkatsu.db)');
+  const dbPath = async (option: string | undefined): Promise<string> => option ?? (await server()).defaultDbPath();
+
+  program
+    .command('serve')
+    .description('run the HTTP API (OpenAPI docs at /docs) until SIGTERM / SIGINT')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'TCP port (0: any free port)', '8080')
+    .addOption(db())
+    .option('--policy <pack>', 'policy pack YAML (default: the seed pack, policies/seed.yaml)')
+    .option('--rate-limit <n>', 'requests per minute per client address (0: no limit)', '6000')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
+    .action(async (opts: { host: string; port: string; db?: string; policy?: string; rateLimit: string; logLevel: string }) => {
+      const port = Number(opts.port);
+      const rateLimit = Number(opts.rateLimit);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`--port must be 0-65535, not "${opts.port}"`);
+      if (!Number.isInteger(rateLimit) || rateLimit < 0) throw usage(`--rate-limit must be a whole number, not "${opts.rateLimit}"`);
+      const { serve } = await server();
+      await serve({ host: opts.host, port, db: await dbPath(opts.db), ...(opts.policy ? { policy: opts.policy } : {}), rateLimit, logLevel: opts.logLevel }, io.err);
+      setExit(EXIT.clean);
+    });
+
+  const project = program.command('project').description('manage the projects of the HTTP API database');
+  project
+    .command('create')
+    .description('create a project')
+    .argument('<id>', 'project id: lowercase letters, digits, "-"')
+    .option('--name <name>', 'display name (default: the id)')
+    .addOption(db())
+    .action(async (id: string, opts: { name?: string; db?: string }) => {
+      io.err((await server()).createProject(await dbPath(opts.db), id, opts.name));
+      setExit(EXIT.clean);
+    });
+  project
+    .command('list')
+    .description('list the projects')
+    .addOption(db())
+    .action(async (opts: { db?: string }) => {
+      io.out((await server()).listProjects(await dbPath(opts.db)));
+      setExit(EXIT.clean);
+    });
+
+  const token = program.command('token').description('manage the bearer tokens of the HTTP API');
+  token
+    .command('create')
+    .description('create a token and print it on stdout (once: only its hash is stored)')
+    .option('--project <id>', 'the project the token may use')
+    .option('--server', 'a server token instead: creates projects, administers every project (needs --scope admin)')
+    .requiredOption('--scope <scopes>', 'comma-separated: read, submit, admin')
+    .option('--name <name>', 'a note saying who or what uses it')
+    .addOption(db())
+    .action(async (opts: { project?: string; server?: boolean; scope: string; name?: string; db?: string }) => {
+      const s = await server();
+      const created = s.createToken(await dbPath(opts.db), opts.project, opts.server === true, s.parseScopes(opts.scope), opts.name);
+      io.out(created.token);
+      io.err(created.note);
+      setExit(EXIT.clean);
+    });
+  token
+    .command('list')
+    .description('list tokens (ids, scopes; never secrets)')
+    .option('--project <id>', 'only this project\'s tokens')
+    .addOption(db())
+    .action(async (opts: { project?: string; db?: string }) => {
+      io.out((await server()).listTokens(await dbPath(opts.db), opts.project));
+      setExit(EXIT.clean);
+    });
+  token
+    .command('revoke')
+    .description('revoke a token by its id')
+    .argument('<id>', 'token id (the 16 hex digits after "bnk_")')
+    .addOption(db())
+    .action(async (id: string, opts: { db?: string }) => {
+      io.err((await server()).revokeToken(await dbPath(opts.db), id));
+      setExit(EXIT.clean);
+    });
 }
 
 /** Runs the CLI with the given arguments; returns the exit code. Never throws. */

@@ -19,6 +19,16 @@ export const ERROR_CODES = {
   BNK_ERR_UNKNOWN_DOMAIN: { status: 422, meaning: 'A zone names a domain the policy pack does not declare.' },
   BNK_ERR_LIMIT_EXCEEDED: { status: 422, meaning: 'A count (rules, hosts, paths) exceeds a safety limit.' },
   BNK_ERR_POLICY: { status: 422, meaning: 'The policy pack is invalid (unknown rule, bad parameter).' },
+  // HTTP API (src/server): request-level errors that no topology file causes.
+  BNK_ERR_UNAUTHORIZED: { status: 401, meaning: 'The request has no bearer token, or the token is unknown, malformed or revoked.' },
+  BNK_ERR_FORBIDDEN: { status: 403, meaning: 'The token is valid but lacks the scope (read, submit, admin) the request needs.' },
+  BNK_ERR_NOT_FOUND: { status: 404, meaning: 'No such route, project, version, check or token (or it belongs to a project the token cannot see).' },
+  BNK_ERR_CONFLICT: { status: 409, meaning: 'The object already exists (e.g. a project id that is taken).' },
+  BNK_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The request body has a content type the route does not accept.' },
+  BNK_ERR_RATE_LIMITED: { status: 429, meaning: 'Too many requests from this client in the current window; retry after the given delay.' },
+  BNK_ERR_TIMEOUT: { status: 408, meaning: 'The request body did not arrive within the request timeout.' },
+  BNK_ERR_SHUTTING_DOWN: { status: 503, meaning: 'The server is shutting down and accepts no new requests.' },
+  BNK_ERR_INTERNAL: { status: 500, meaning: 'A bug in bunkatsu; the server logs the details (never the topology).' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,218 @@
+// Analyses of a stored version: policy checks (synchronous for normal sizes, an asynchronous job
+// with progress for large ones; results stored), the trace of one flow, and the zone matrix.
+
+import type { FastifyInstance } from 'fastify';
+import {
+  type Diagnostic, InputError, type Lang, type MatrixLevel, matrixCsv, matrixJson, outcomesJson, resolveAddress, resolveService, traceFlow, zoneMatrix,
+} from '../../index.ts';
+import type { CheckRecord } from '../../store/store.ts';
+import type { ServerContext } from '../app.ts';
+import { authorize } from '../auth.ts';
+import { runStoredCheck } from '../check-run.ts';
+import { HttpError, diagnosticsJson } from '../errors.ts';
+import { engineNamed } from '../workspace.ts';
+import { checkParams, errors, projectParams, versionParams } from './schemas.ts';
+import { findVersion } from './versions.ts';
+
+const checkSchema = {
+  type: 'object',
+  required: ['id', 'project', 'version', 'status', 'engine', 'today', 'lang', 'progress', 'createdAt'],
+  properties: {
+    id: { type: 'string' },
+    project: { type: 'string' },
+    version: { type: 'integer' },
+    status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] },
+    engine: { type: 'string' },
+    today: { type: 'string' },
+    lang: { type: 'string' },
+    progress: { type: 'object', properties: { done: { type: 'integer' }, total: { type: 'integer' } }, description: 'rules started / rules in the pack' },
+    summary: { type: 'object', nullable: true, additionalProperties: true, description: 'errors, warnings, infos, rulesChecked, rulesFailed (when done)' },
+    error: { type: 'object', nullable: true, additionalProperties: true, description: '{code, message, diagnostics} (when failed)' },
+    submitter: { type: 'string' },
+    createdAt: { type: 'string' },
+    finishedAt: { type: 'string', nullable: true },
+  },
+} as const;
+
+const checkAnswer = {
+  type: 'object',
+  required: ['check'],
+  properties: {
+    check: checkSchema,
+    report: { type: 'object', additionalProperties: true, description: 'the report of `bunkatsu check --format json` (when done)' },
+  },
+} as const;
+
+const LANG = { type: 'string', enum: ['ja', 'en'], default: 'en', description: 'language of messages' } as const;
+const ENGINE = { type: 'string', pattern: '^[a-z0-9-]{1,40}$', description: 'reachability engine (default: the registry default)' } as const;
+
+/** `{check, report}` with the stored report inserted as is (it is already JSON text). */
+function answer(check: CheckRecord, report: string | undefined): string {
+  return report === undefined ? `{"check":${JSON.stringify(check)}}` : `{"check":${JSON.stringify(check)},"report":${report}}`;
+}
+
+export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  const { store, workspace, jobs, policy } = ctx;
+
+  app.post<{ Params: { project: string; version: string }; Querystring: { engine?: string; today?: string; lang: Lang; async?: boolean } }>(
+    '/projects/:project/versions/:version/checks', {
+      schema: {
+        summary: 'Check a version against the policy pack',
+        description: 'Synchronous (201 with the report) unless the topology is large or async=true: then 202 with a check id to poll '
+          + '(GET /projects/{project}/checks/{check}) for progress and the report. Either way the result is stored.',
+        tags: ['checks'],
+        params: versionParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            engine: ENGINE,
+            today: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'date for exception expiry (default: today)' },
+            lang: LANG,
+            async: { type: 'boolean', description: 'run as a background job even for a small topology' },
+          },
+        },
+        response: { 201: checkAnswer, 202: checkAnswer, ...errors(400, 401, 403, 404, 422, 429) },
+      },
+    }, async (request, reply) => {
+      const { project } = request.params;
+      authorize(request, store, project, 'submit');
+      const version = findVersion(ctx, project, request.params.version);
+      const engine = engineNamed(request.query.engine);
+      const fields = {
+        project, version: version.version, engine: engine.name, lang: request.query.lang,
+        today: request.query.today ?? new Date().toISOString().slice(0, 10), submitter: request.token?.id ?? 'unknown',
+      };
+      if (request.query.async === true || version.size > ctx.options.asyncCheckBytes) {
+        if (jobs.depth >= ctx.options.maxQueuedChecks) {
+          throw new HttpError('BNK_ERR_RATE_LIMITED', `${jobs.depth} checks are queued or running (the limit); retry when one has finished`, { 'retry-after': '30' });
+        }
+        const check = store.createCheck(fields, 'queued');
+        jobs.enqueue(check.id);
+        request.log.info({ project, check: check.id }, 'check queued');
+        return reply.code(202).header('location', `/projects/${project}/checks/${check.id}`).type('application/json; charset=utf-8').send(answer(check, undefined));
+      }
+      const check = store.createCheck(fields, 'running');
+      let out;
+      try {
+        out = runStoredCheck(workspace.network(version), policy.pack, engine.factory, fields.today, fields.lang);
+      } catch (error) {
+        const failure = error instanceof InputError
+          ? { code: error.diagnostics[0]?.code ?? 'BNK_ERR_USAGE', message: error.message, diagnostics: diagnosticsJson(error.diagnostics) }
+          : { code: 'BNK_ERR_INTERNAL', message: 'internal error' };
+        store.failCheck(check.id, failure);
+        throw error;
+      }
+      store.finishCheck(check.id, out.summary, out.report, out.rules);
+      return reply.code(201).header('location', `/projects/${project}/checks/${check.id}`).type('application/json; charset=utf-8')
+        .send(answer(store.getCheck(project, check.id)!, out.report));
+    });
+
+  app.get<{ Params: { project: string } }>('/projects/:project/checks', {
+    schema: {
+      summary: 'List the checks of a project (status and summary, no reports)',
+      tags: ['checks'],
+      params: projectParams,
+      response: { 200: { type: 'object', required: ['checks'], properties: { checks: { type: 'array', items: checkSchema } } }, ...errors(401, 403, 404) },
+    },
+  }, async (request) => {
+    authorize(request, store, request.params.project, 'read');
+    return { checks: store.listChecks(request.params.project) };
+  });
+
+  app.get<{ Params: { project: string; check: string } }>('/projects/:project/checks/:check', {
+    schema: {
+      summary: 'Get a check: status and progress, and the report once done',
+      tags: ['checks'],
+      params: checkParams,
+      response: { 200: checkAnswer, ...errors(401, 403, 404) },
+    },
+  }, async (request, reply) => {
+    const { project, check: id } = request.params;
+    authorize(request, store, project, 'read');
+    const check = store.getCheck(project, id);
+    if (!check) throw new HttpError('BNK_ERR_NOT_FOUND', `check "${id}" not found in project "${project}"`);
+    return reply.type('application/json; charset=utf-8').send(answer(check, check.status === 'done' ? store.getCheckResult(project, id) : undefined));
+  });
+
+  app.get<{ Params: { project: string; version: string }; Querystring: { src: string; dst: string; service: string; engine?: string; lang: Lang } }>(
+    '/projects/:project/versions/:version/trace', {
+      schema: {
+        summary: 'Trace one flow: every disposition with its header classes and hop-by-hop path (as `bunkatsu trace`)',
+        tags: ['analysis'],
+        params: versionParams,
+        querystring: {
+          type: 'object',
+          required: ['src', 'dst', 'service'],
+          additionalProperties: false,
+          properties: {
+            src: { type: 'string', minLength: 1, maxLength: 200, description: 'host, zone or device id, or an IPv4 address, prefix or range' },
+            dst: { type: 'string', minLength: 1, maxLength: 200, description: 'host, zone or device id, or an IPv4 address, prefix or range' },
+            service: { type: 'string', minLength: 1, maxLength: 200, description: 'service name, protocol/port (tcp/443), protocol, or any' },
+            engine: ENGINE,
+            lang: LANG,
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['flow', 'engine', 'outcomes'],
+            properties: {
+              flow: { type: 'object', properties: { src: { type: 'string' }, dst: { type: 'string' }, service: { type: 'string' } } },
+              engine: { type: 'string' },
+              outcomes: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            },
+          },
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    }, async (request, reply) => {
+      const { project } = request.params;
+      authorize(request, store, project, 'read');
+      const version = findVersion(ctx, project, request.params.version);
+      const { src, dst, service, lang } = request.query;
+      const engineName = engineNamed(request.query.engine).name;
+      const body = workspace.answer(version, JSON.stringify(['trace', engineName, src, dst, service, lang]), () => {
+        const { engine, network } = workspace.engine(version, engineName);
+        const from = resolveAddress(network, src);
+        const to = resolveAddress(network, dst);
+        const svc = resolveService(network, service);
+        if (!from.ok || !to.ok || !svc.ok) {
+          const at = { file: '<request>', line: 1, column: 1 };
+          const problems: Diagnostic[] = [from, to, svc].flatMap((r) => (r.ok ? [] : [{ code: 'BNK_ERR_USAGE' as const, message: r.error, loc: at }]));
+          throw new InputError(problems);
+        }
+        const outcomes = traceFlow(network, engine, from.value, to.value, svc.value);
+        return JSON.stringify({ flow: { src, dst, service }, engine: engineName, outcomes: outcomesJson(network, outcomes, lang) });
+      });
+      return reply.type('application/json; charset=utf-8').send(body);
+    });
+
+  app.get<{ Params: { project: string; version: string }; Querystring: { level: MatrixLevel; format: 'json' | 'csv'; engine?: string } }>(
+    '/projects/:project/versions/:version/matrix', {
+      schema: {
+        summary: 'The zone matrix: which services flow from each zone (or domain) to each other one (as `bunkatsu matrix`)',
+        tags: ['analysis'],
+        params: versionParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            level: { type: 'string', enum: ['zone', 'domain'], default: 'zone', description: 'rows and columns: zones or domains' },
+            format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
+            engine: ENGINE,
+          },
+        },
+        produces: ['application/json', 'text/csv'],
+        response: { 200: { type: 'object', additionalProperties: true, description: 'the JSON of `bunkatsu matrix --format json` (or CSV text)' }, ...errors(400, 401, 403, 404) },
+      },
+    }, async (request, reply) => {
+      const { project } = request.params;
+      authorize(request, store, project, 'read');
+      const version = findVersion(ctx, project, request.params.version);
+      const { engine, network } = workspace.engine(version, request.query.engine);
+      const matrix = zoneMatrix(network, engine, request.query.level);
+      if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(matrixCsv(matrix));
+      return reply.type('application/json; charset=utf-8').send(matrixJson(network, matrix));
+    });
+}

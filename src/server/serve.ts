@@ -1,0 +1,109 @@
+// `bunkatsu serve` and the admin commands behind `bunkatsu project` / `bunkatsu token`: thin
+// wrappers over buildServer and the store, called by the CLI (src/cli/main.ts).
+
+import type { AddressInfo } from 'node:net';
+import { InputError } from '../index.ts';
+import { SCOPES, type Scope, Store } from '../store/store.ts';
+import { buildServer, DEFAULTS, shutdown } from './app.ts';
+import { PROJECT_ID } from './routes/projects.ts';
+
+/** The database file when --db is not given: $BUNKATSU_DB, else bunkatsu.db in the working directory. */
+export function defaultDbPath(): string {
+  return process.env.BUNKATSU_DB ?? 'bunkatsu.db';
+}
+
+export interface ServeOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly db: string;
+  readonly policy?: string;
+  /** Requests per minute per client address; 0 disables the limit. */
+  readonly rateLimit: number;
+  readonly logLevel: string;
+}
+
+function usage(message: string): InputError {
+  return new InputError([{ code: 'BNK_ERR_USAGE', message, loc: { file: '<command line>', line: 1, column: 1 } }]);
+}
+
+/**
+ * Listens until SIGTERM or SIGINT, then shuts down gracefully: in-flight requests finish, new
+ * ones get 503, and the database is closed. Logs (JSON) go to stdout; status lines to `say`.
+ */
+export async function serve(options: ServeOptions, say: (line: string) => void): Promise<void> {
+  const app = await buildServer({
+    db: options.db,
+    ...(options.policy ? { policy: options.policy } : {}),
+    logger: { level: options.logLevel },
+    rateLimit: options.rateLimit > 0 ? { max: options.rateLimit, timeWindowMs: 60_000 } : false,
+  });
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  say(`bunkatsu listening on http://${host}:${address.port} (database ${options.db}); API docs at http://${host}:${address.port}/docs`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      say(`${signal}: finishing in-flight requests, then stopping`);
+      shutdown(app).then(resolve, resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  say('stopped');
+}
+
+export { DEFAULTS as SERVER_DEFAULTS };
+
+/** Parses "read,submit" into scopes; throws a usage error naming the bad one. */
+export function parseScopes(text: string): Scope[] {
+  const scopes = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const bad = scopes.find((s) => !(SCOPES as readonly string[]).includes(s));
+  if (bad !== undefined || scopes.length === 0) throw usage(`--scope takes a comma-separated list of ${SCOPES.join(', ')}${bad ? `, not "${bad}"` : ''}`);
+  return scopes as Scope[];
+}
+
+function withStore<T>(db: string, run: (store: Store) => T): T {
+  const store = Store.open(db);
+  try {
+    return run(store);
+  } finally {
+    store.close();
+  }
+}
+
+export function createProject(db: string, id: string, name: string | undefined): string {
+  if (!new RegExp(PROJECT_ID).test(id)) throw usage(`project id "${id}" must be lowercase letters, digits and "-" (at most 63), starting with a letter or digit`);
+  return withStore(db, (store) => {
+    if (!store.createProject(id, name ?? id)) throw usage(`project "${id}" already exists`);
+    return `created project ${id} in ${db}`;
+  });
+}
+
+export function listProjects(db: string): string {
+  return withStore(db, (store) => store.listProjects().map((p) => `${p.id}\t${p.name}\t${p.createdAt}`).join('\n'));
+}
+
+/** Creates a token and returns it with a description; the token is printed once and never stored. */
+export function createToken(db: string, project: string | undefined, server: boolean, scopes: Scope[], name: string | undefined): { token: string; note: string } {
+  if (server === (project !== undefined)) throw usage('give either --project <id> or --server');
+  if (server && !scopes.includes('admin')) throw usage('a server token needs --scope admin');
+  return withStore(db, (store) => {
+    if (project !== undefined && !store.getProject(project)) throw usage(`project "${project}" does not exist (bunkatsu project create ${project})`);
+    const { record, token } = store.createToken(project ?? null, scopes, name ?? 'cli');
+    const target = project === undefined ? 'the server (every project)' : `project ${project}`;
+    return { token, note: `token ${record.id} for ${target}, scopes ${record.scopes.join(',')}; shown once, stored hashed` };
+  });
+}
+
+export function listTokens(db: string, project: string | undefined): string {
+  return withStore(db, (store) => store.listTokens(project ?? null)
+    .map((t) => `${t.id}\t${t.project ?? '(server)'}\t${t.scopes.join(',')}\t${t.name}\t${t.createdAt}${t.revokedAt ? `\trevoked ${t.revokedAt}` : ''}`)
+    .join('\n'));
+}
+
+export function revokeToken(db: string, id: string): string {
+  return withStore(db, (store) => {
+    if (!store.revokeToken(id)) throw usage(`no live token "${id}"`);
+    return `revoked token ${id}`;
+  });
+}

@@ -1,0 +1,122 @@
+// Loaded topologies and their engines, kept in a small LRU cache so that traces and checks on
+// a stored version do not parse it again. Bounded by count: memory does not grow with traffic.
+
+import { type EngineFactory, type Network, type Pack, type ReachabilityEngine, loadPack, loadTopology } from '../index.ts';
+import { DEFAULT_ENGINE, ENGINES } from '../engine/registry.ts';
+import type { Store, VersionRecord } from '../store/store.ts';
+import { HttpError } from './errors.ts';
+
+/** The policy pack the server checks with, and its text (handed to check workers). */
+export interface Policy {
+  readonly pack: Pack;
+  readonly text: string;
+  readonly source: string;
+  readonly domains: ReadonlySet<string>;
+}
+
+export function policyOf(text: string, source: string): Policy {
+  const pack = loadPack(text, source);
+  return { pack, text, source, domains: new Set(Object.keys(pack.domains)) };
+}
+
+/** The engine factory by name (`?engine=`), or the registry's default. */
+export function engineNamed(name: string | undefined): { name: string; factory: EngineFactory } {
+  const chosen = name ?? DEFAULT_ENGINE;
+  const factory = ENGINES[chosen];
+  if (!factory) throw new HttpError('BNK_ERR_USAGE', `unknown engine "${chosen}" (available: ${Object.keys(ENGINES).join(', ')})`);
+  return { name: chosen, factory };
+}
+
+interface Entry {
+  readonly network: Network;
+  readonly engines: Map<string, ReachabilityEngine>;
+  /** Answers already computed for this version (versions never change), most recent last. */
+  readonly answers: Map<string, string>;
+}
+
+/** Answers (e.g. traces) kept per loaded version. */
+const ANSWERS_PER_VERSION = 1000;
+
+export class Workspace {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly store: Store,
+    readonly policy: Policy,
+    private readonly maxEntries: number,
+  ) {}
+
+  /** Parses and validates text; throws InputError with every diagnostic. */
+  load(text: string, filename: string): Network {
+    return loadTopology(text, filename, { domains: this.policy.domains });
+  }
+
+  /** Keeps a network just loaded (on upload) so the first trace need not parse it again. */
+  remember(v: VersionRecord, network: Network): void {
+    this.put(keyOf(v), { network, engines: new Map(), answers: new Map() });
+  }
+
+  network(v: VersionRecord): Network {
+    return this.entry(v).network;
+  }
+
+  engine(v: VersionRecord, name: string | undefined): { name: string; engine: ReachabilityEngine; network: Network } {
+    const { name: chosen, factory } = engineNamed(name);
+    const entry = this.entry(v);
+    let engine = entry.engines.get(chosen);
+    if (!engine) {
+      engine = factory(entry.network);
+      entry.engines.set(chosen, engine);
+    }
+    return { name: chosen, engine, network: entry.network };
+  }
+
+  /**
+   * The answer to a question about a stored version, computed once: a stored version is
+   * immutable and the engines are deterministic, so the same question has the same answer.
+   */
+  answer(v: VersionRecord, question: string, compute: () => string): string {
+    const answers = this.entry(v).answers;
+    const hit = answers.get(question);
+    if (hit !== undefined) {
+      answers.delete(question);
+      answers.set(question, hit);
+      return hit;
+    }
+    const fresh = compute();
+    answers.set(question, fresh);
+    if (answers.size > ANSWERS_PER_VERSION) answers.delete(answers.keys().next().value as string);
+    return fresh;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private entry(v: VersionRecord): Entry {
+    const key = keyOf(v);
+    const hit = this.entries.get(key);
+    if (hit) {
+      // Move to the back: Map keeps insertion order, the front is the least recently used.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    const text = this.store.getContent(v.project, v.version);
+    if (text === undefined) throw new HttpError('BNK_ERR_NOT_FOUND', `version ${v.version} of project "${v.project}" not found`);
+    const entry = { network: this.load(text, v.filename), engines: new Map<string, ReachabilityEngine>(), answers: new Map<string, string>() };
+    this.put(key, entry);
+    return entry;
+  }
+
+  private put(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+  }
+}
+
+const keyOf = (v: VersionRecord): string => `${v.project}\u0000${v.version}`;

@@ -1,0 +1,67 @@
+// Versioned schema migrations of the SQLite store. Each entry moves the database from
+// version `index` to `index + 1` (SQLite's user_version); entries are never edited once shipped.
+
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'projects, topology versions, check results, tokens',
+    sql: `
+      CREATE TABLE projects (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+      );
+      CREATE TABLE topology_versions (
+        project_id  TEXT NOT NULL REFERENCES projects(id),
+        version     INTEGER NOT NULL,
+        hash        TEXT NOT NULL,           -- sha256 of the uploaded text
+        media_type  TEXT NOT NULL,           -- application/yaml or application/json
+        filename    TEXT NOT NULL,           -- the name diagnostics use
+        size        INTEGER NOT NULL,        -- bytes
+        name        TEXT NOT NULL,           -- the topology's own name
+        model       TEXT NOT NULL,
+        submitter   TEXT NOT NULL,           -- token id (or "cli")
+        created_at  TEXT NOT NULL,
+        content     TEXT NOT NULL,
+        PRIMARY KEY (project_id, version)
+      );
+      CREATE TABLE checks (
+        id             TEXT PRIMARY KEY,
+        project_id     TEXT NOT NULL,
+        version        INTEGER NOT NULL,
+        status         TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+        engine         TEXT NOT NULL,
+        today          TEXT NOT NULL,
+        lang           TEXT NOT NULL,
+        progress_done  INTEGER NOT NULL DEFAULT 0,
+        progress_total INTEGER NOT NULL DEFAULT 0,
+        summary        TEXT,                 -- JSON, when done
+        result         TEXT,                 -- JSON report, when done
+        error          TEXT,                 -- JSON {code, message}, when failed
+        submitter      TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        finished_at    TEXT,
+        FOREIGN KEY (project_id, version) REFERENCES topology_versions(project_id, version)
+      );
+      CREATE INDEX checks_by_project ON checks(project_id, created_at);
+      CREATE INDEX checks_pending ON checks(status) WHERE status IN ('queued', 'running');
+      CREATE TABLE tokens (
+        id          TEXT PRIMARY KEY,        -- public part, shown in lists and logs of admins
+        project_id  TEXT REFERENCES projects(id),  -- NULL: a server token (admin of every project)
+        name        TEXT NOT NULL,
+        scopes      TEXT NOT NULL,           -- comma-separated: read, submit, admin
+        secret_hash TEXT NOT NULL,           -- sha256 of the secret part; the secret is never stored
+        created_at  TEXT NOT NULL,
+        revoked_at  TEXT
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

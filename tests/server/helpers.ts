@@ -1,0 +1,54 @@
+// Shared helpers of the HTTP API tests: a server on an in-memory store with two projects and
+// tokens of every kind, and short-hands for inject().
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildServer, type ServerOptions } from '../../src/server/app.ts';
+import { Store } from '../../src/store/store.ts';
+import { ROOT } from '../helpers.ts';
+
+export interface TestServer {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  /** Tokens: kita (read, submit, admin, readSubmit, submitOnly), minami (all scopes), server (admin of all). */
+  readonly tokens: Record<'kitaRead' | 'kitaSubmit' | 'kitaReadSubmit' | 'kitaAdmin' | 'minami' | 'server', string>;
+  request(token: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse>;
+  upload(token: string, project: string, relative: string, contentType?: string): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export function sample(relative: string): string {
+  return readFileSync(resolve(ROOT, relative), 'utf8');
+}
+
+export async function testServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
+  const store = Store.open(':memory:');
+  store.createProject('kita', 'Kita City');
+  store.createProject('minami', 'Minami Town');
+  const token = (project: string | null, scopes: ('read' | 'submit' | 'admin')[]): string => store.createToken(project, scopes, 'test').token;
+  const tokens = {
+    kitaRead: token('kita', ['read']),
+    kitaSubmit: token('kita', ['submit']),
+    kitaReadSubmit: token('kita', ['read', 'submit']),
+    kitaAdmin: token('kita', ['admin']),
+    minami: token('minami', ['read', 'submit', 'admin']),
+    server: token(null, ['admin']),
+  };
+  const app = await buildServer({ db: store, logger: false, rateLimit: false, ...options });
+  await app.ready();
+  const request = (t: string | undefined, o: InjectOptions): Promise<LightMyRequestResponse> =>
+    app.inject({ ...o, headers: { ...(t === undefined ? {} : { authorization: `Bearer ${t}` }), ...o.headers } });
+  return {
+    app, store, tokens, request,
+    upload: (t, project, relative, contentType = relative.endsWith('.json') ? 'application/json' : 'application/yaml') =>
+      request(t, {
+        method: 'POST', url: `/projects/${project}/versions?filename=${encodeURIComponent(relative)}`,
+        headers: { 'content-type': contentType }, payload: sample(relative),
+      }),
+    close: async () => {
+      await app.close();
+      store.close();
+    },
+  };
+}
