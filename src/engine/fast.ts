@@ -35,6 +35,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
   for (const d of failures.devices) deviceDown[d] = 1;
   const edgeDown = new Uint8Array(c.edgeId.length);
   if (failures.edges.size > 0) c.edgeId.forEach((id, e) => (edgeDown[e] = failures.edges.has(id) ? 1 : 0));
+  const hasFailures = failures.zones.size + failures.devices.size + failures.edges.size > 0;
   const gatewayDevice = new Uint8Array(network.devices.length);
   network.devices.forEach((d) => (gatewayDevice[d.index] = isGateway(d) ? 1 : 0));
 
@@ -338,6 +339,23 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
     let sources: Node = FALSE;
     for (const z of from) if (!zoneDown[z]) sources = bdd.or(sources, c.srcOwned[z]!);
     const out: ZoneReach[] = [];
+    if (!endpoints && hasFailures) {
+      // A what-if engine is asked a question or two: a fixpoint from just these sources, with
+      // just the destinations asked about, is much cheaper than the shared one.
+      let targets: Node = FALSE;
+      for (const z of to) targets = bdd.or(targets, c.dstOwned[z]!);
+      const ends = endsOf(fixpoint(sourceStates(from, targets), true), true);
+      const byZone = new Map<number, Node>();
+      for (const { end, set } of ends.values()) {
+        const zone = end.kind === 'delivered' ? end.zone : end.kind === 'terminated' ? gatewayZone(end) : undefined;
+        if (zone !== undefined) byZone.set(zone, bdd.or(byZone.get(zone) ?? FALSE, set));
+      }
+      for (const z of to) {
+        const n = byZone.get(z);
+        if (n !== undefined && n !== FALSE) out.push({ zone: z, headers: bdd.toBoxes(n) });
+      }
+      return out;
+    }
     for (const z of to) {
       const n = bdd.and(reachingZone(z), sources);
       if (n !== FALSE) out.push({ zone: z, headers: bdd.toBoxes(n) });
