@@ -6,12 +6,17 @@
 
 import type { Diagnostic, Loc } from './errors.ts';
 
-/** Where a value starts and, for containers, where its members start. */
+/**
+ * Where a container starts and where its members start. A scalar member is just its offset
+ * (a number), so the index allocates one object per container, not per value.
+ */
 interface Position {
   readonly offset: number;
-  keys?: Map<string, { readonly key: number; readonly value: Position }>;
-  items?: Position[];
+  keys?: Map<string, { readonly key: number; readonly value: Position | number }>;
+  items?: Array<Position | number>;
 }
+
+const offsetOf = (p: Position | number): number => (typeof p === 'number' ? p : p.offset);
 
 export interface JsonSource {
   readonly data: unknown;
@@ -40,9 +45,9 @@ export function readJson(text: string, file: string, forbiddenKeys: ReadonlySet<
   };
   const { root, diagnostics } = scan(text, forbiddenKeys, position);
   const locate = (path: readonly PropertyKey[], key?: boolean): Loc => {
-    let node: Position | undefined = root;
+    let node: Position | number | undefined = root;
     let best = root?.offset ?? 0;
-    for (let i = 0; i < path.length && node; i++) {
+    for (let i = 0; i < path.length && node !== undefined && typeof node !== 'number'; i++) {
       const segment = path[i]!;
       if (node.keys) {
         const entry = node.keys.get(String(segment));
@@ -52,7 +57,7 @@ export function readJson(text: string, file: string, forbiddenKeys: ReadonlySet<
       } else if (node.items && typeof segment === 'number') {
         node = node.items[segment];
       } else break;
-      if (node) best = node.offset;
+      if (node !== undefined) best = offsetOf(node);
     }
     return position(best);
   };
@@ -72,10 +77,10 @@ function scan(text: string, forbidden: ReadonlySet<string>, position: (offset: n
   /** Set while inside an object: the key waiting for its value. */
   const pendingKey: Array<{ name: string; offset: number } | undefined> = [];
   let root: Position | undefined;
-  const attach = (value: Position): void => {
+  const attach = (value: Position | number): void => {
     const parent = stack[stack.length - 1];
     if (!parent) {
-      root = value;
+      if (typeof value !== 'number') root = value;
       return;
     }
     if (parent.items) parent.items.push(value);
@@ -120,7 +125,7 @@ function scan(text: string, forbidden: ReadonlySet<string>, position: (offset: n
         else if (parent.keys.has(name)) diagnostics.push({ code: 'BNK_ERR_SYNTAX', message: `Map keys must be unique ("${name}" appears twice)`, loc: position(start) });
         pendingKey[stack.length - 1] = { name, offset: start };
       } else {
-        attach({ offset: start });
+        attach(start);
       }
     } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x2c /* , */ || c === 0x3a /* : */) {
       i++;
@@ -132,7 +137,7 @@ function scan(text: string, forbidden: ReadonlySet<string>, position: (offset: n
         if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
         i++;
       }
-      attach({ offset: start });
+      attach(start);
     }
   }
   return { root, diagnostics };
