@@ -104,8 +104,8 @@ const large = (officeZones: number, sections: readonly [number, number], termina
 function prefectureMunicipalities(): MunicipalitySize[] {
   const out: MunicipalitySize[] = [];
   for (let i = 0; i < 24; i++) {
-    const zones = Math.round(3600 / (1 + i * 0.45));
-    out.push(large(zones, [8, 14], [16, 30]));
+    const zones = Math.round(2950 / (1 + i * 0.45));
+    out.push(large(zones, [8, 14], [17, 31]));
   }
   return out;
 }
@@ -126,13 +126,13 @@ export const SCALES: Readonly<Record<ScaleName, ScaleSpec>> = {
   city: {
     description: 'one city (SPEC §6 "city")',
     target: { hosts: 20_000, zones: 1_000, devices: 150, rules: 10_000 },
-    municipalities: [large(840, [5, 8], [14, 26])],
+    municipalities: [large(790, [5, 8], [14, 26])],
     plantIn: [0],
   },
   metro: {
     description: 'one designated city with wards (SPEC §6 "metro")',
     target: { hosts: 100_000, zones: 5_000, devices: 500, rules: 50_000 },
-    municipalities: [large(4300, [8, 14], [14, 26])],
+    municipalities: [large(4250, [7, 13], [14, 26])],
     plantIn: [0],
   },
   prefecture: {

@@ -23,6 +23,8 @@ export interface GenerateOptions {
   readonly model?: GeneratedModel;
   /** false: a clean topology, no planted violations. Default true. */
   readonly violations?: boolean;
+  /** Called after each municipality is built (for progress output on large scales). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** A violation the generator planted, as the check reports it: rule id and finding subject. */
@@ -919,6 +921,7 @@ export function generateTopology(options: GenerateOptions): GenerateResult {
   const municipalities = spec.municipalities.map((size, i) => {
     const m = new Municipality(doc, pools, rng, i, size, shared, model);
     m.build();
+    options.onProgress?.(i + 1, spec.municipalities.length);
     return m;
   });
   if (options.violations ?? true) for (const i of spec.plantIn) municipalities[i]!.plant();
