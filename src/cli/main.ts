@@ -165,16 +165,17 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       if (!/^[0-9]{1,10}$/.test(opts.seed) || Number(opts.seed) > 0xffffffff) throw usage(`--seed must be an integer from 0 to 4294967295, not "${opts.seed}"`);
       const started = Date.now();
       let last = started;
-      const progress = (message: string): void => {
+      // Progress on stderr once a run takes more than a second (metro, prefecture).
+      const progress = (message: string, force = false): void => {
         const now = Date.now();
-        if (!opts.quiet && now - last >= 1000) {
+        if (!opts.quiet && now - started >= 1000 && (force || now - last >= 1000)) {
           io.err(`[${((now - started) / 1000).toFixed(1)} s] ${message}`);
           last = now;
         }
       };
       const options = { scale: opts.scale, seed: Number(opts.seed), model: opts.model, violations: !opts.clean };
       const result = generateTopology({ ...options, onProgress: (done: number, total: number) => progress(`generated ${done}/${total} municipalities`) });
-      progress('writing');
+      progress(`writing ${opts.output ?? 'stdout'}`, true);
       const format = opts.format ?? (opts.output?.toLowerCase().endsWith('.json') ? 'json' : 'yaml');
       const doc = result.topology as unknown as Record<string, Plain | undefined>;
       const text = format === 'json' ? toJson(doc) : toYaml(doc, headerLines(result, options));
