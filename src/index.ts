@@ -27,3 +27,9 @@ export type { CheckReport, Finding, Severity, RuleResult } from './policy/types.
 // Reports
 export { checkReportText, traceText } from './report/text.ts';
 export { checkReportJson } from './report/json.ts';
+
+// Generator (benchmark and test topologies with planted violations)
+export { generateTopology, headerLines } from './generate/generate.ts';
+export type { GenerateOptions, GenerateResult, GenerateStats, PlantedViolation, GeneratedModel, TopologyInput } from './generate/generate.ts';
+export { SCALES, SCALE_NAMES, type ScaleName, type ScaleSpec } from './generate/catalogue.ts';
+export { toYaml, toJson } from './generate/emit.ts';

@@ -105,11 +105,11 @@ describe.each(['alpha', 'beta'] as const)('check of a generated tiny town (%s, r
     const { report } = check({ scale: 'tiny', seed: 1, model, violations: false });
     expect(report.findings.map(key)).toEqual([]);
   });
+});
 
-  it.runIf(model === 'alpha')('holds for another seed', () => {
-    const { result, report } = check({ scale: 'tiny', seed: 42, model });
-    expect(report.findings.map(key).sort()).toEqual(result.planted.map(key).sort());
-  });
+it('check of a generated tiny town holds for another seed', () => {
+  const { result, report } = check({ scale: 'tiny', seed: 42, model: 'alpha' });
+  expect(report.findings.map(key).sort()).toEqual(result.planted.map(key).sort());
 });
 
 describe('bunkatsu generate', () => {
