@@ -32,3 +32,9 @@ export { checkReportText, traceText } from './report/text.ts';
 export { checkReportJson, outcomesJson } from './report/json.ts';
 export { matrixJson, matrixCsv } from './report/matrix.ts';
 export type { Lang } from './report/describe.ts';
+
+// Generator (benchmark and test topologies with planted violations)
+export { generateTopology, headerLines } from './generate/generate.ts';
+export type { GenerateOptions, GenerateResult, GenerateStats, PlantedViolation, GeneratedModel, TopologyInput } from './generate/generate.ts';
+export { SCALES, SCALE_NAMES, type ScaleName, type ScaleSpec } from './generate/catalogue.ts';
+export { toYaml, toJson } from './generate/emit.ts';

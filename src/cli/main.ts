@@ -21,6 +21,9 @@ import { checkReportText, traceText } from '../report/text.ts';
 import type { Lang } from '../report/describe.ts';
 import { type MatrixLevel, zoneMatrix } from '../policy/matrix.ts';
 import { matrixCsv, matrixJson, matrixText } from '../report/matrix.ts';
+import { generateTopology, headerLines, type GeneratedModel } from '../generate/generate.ts';
+import { SCALE_NAMES, type ScaleName } from '../generate/catalogue.ts';
+import { toJson, toYaml, type Plain } from '../generate/emit.ts';
 
 export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const;
 
@@ -171,6 +174,51 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       setExit(EXIT.clean);
     });
 
+  // ── generate ─────────────────────────────────────────────────────────────────────
+  program
+    .command('generate')
+    .description('write a deterministic municipal topology with planted violations (benchmarks, tests, demos)')
+    .addOption(new Option('--scale <scale>', 'size: tiny and small for tests and demos; city, metro, prefecture as in SPEC §6').choices([...SCALE_NAMES]).default('city'))
+    .option('--seed <n>', 'random seed (same seed, same file)', '1')
+    .addOption(new Option('--model <model>', 'MIC model: alpha (terminals in LGWAN) or beta (terminals on the Internet side)').choices(['alpha', 'beta']).default('alpha'))
+    .option('--clean', 'plant no violations (the check then reports nothing)')
+    .option('-o, --output <file>', 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout')
+    .addOption(new Option('--format <format>', 'output format (default: from the file name; YAML on stdout)').choices(['yaml', 'json']))
+    .option('--planted <file>', 'write the planted violations as JSON ({rule, subject, ...} per violation)')
+    .option('-q, --quiet', 'no summary on stderr')
+    .action((opts: { scale: ScaleName; seed: string; model: GeneratedModel; clean?: boolean; output?: string; format?: 'yaml' | 'json'; planted?: string; quiet?: boolean }) => {
+      if (!/^[0-9]{1,10}$/.test(opts.seed) || Number(opts.seed) > 0xffffffff) throw usage(`--seed must be an integer from 0 to 4294967295, not "${opts.seed}"`);
+      const started = Date.now();
+      let last = started;
+      // Progress on stderr once a run takes more than a second (metro, prefecture).
+      const progress = (message: string, force = false): void => {
+        const now = Date.now();
+        if (!opts.quiet && now - started >= 1000 && (force || now - last >= 1000)) {
+          io.err(`[${((now - started) / 1000).toFixed(1)} s] ${message}`);
+          last = now;
+        }
+      };
+      const options = { scale: opts.scale, seed: Number(opts.seed), model: opts.model, violations: !opts.clean };
+      const result = generateTopology({ ...options, onProgress: (done: number, total: number) => progress(`generated ${done}/${total} municipalities`) });
+      progress(`writing ${opts.output ?? 'stdout'}`, true);
+      const format = opts.format ?? (opts.output?.toLowerCase().endsWith('.json') ? 'json' : 'yaml');
+      const doc = result.topology as unknown as Record<string, Plain | undefined>;
+      const text = format === 'json' ? toJson(doc) : toYaml(doc, headerLines(result, options));
+      if (opts.output) writeFileSync(opts.output, text);
+      else io.out(text.trimEnd());
+      if (opts.planted) writeFileSync(opts.planted, `${JSON.stringify(result.planted, null, 2)}\n`);
+      if (!opts.quiet) {
+        const s = result.stats;
+        const byRule = new Map<string, number>();
+        for (const p of result.planted) byRule.set(p.rule, (byRule.get(p.rule) ?? 0) + 1);
+        io.err(`generated ${opts.scale} (${opts.model}, seed ${opts.seed}) in ${((Date.now() - started) / 1000).toFixed(2)} s: ${s.zones} zones, ${s.hosts} hosts (${s.hostEntries} entries), `
+          + `${s.devices} devices (${s.firewalls} firewalls), ${s.rules} rules, ${s.links} links, ${s.intents} intents, ${s.municipalities} municipalities; `
+          + `${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB ${format}${opts.output ? ` → ${opts.output}` : ''}`);
+        io.err(`planted violations: ${result.planted.length}${[...byRule].map(([r, n]) => `\n  ${r}: ${n}`).join('')}`);
+      }
+      setExit(EXIT.clean);
+    });
+  // ── end generate ─────────────────────────────────────────────────────────────────
   addServerCommands(program, io, setExit);
 
   return program;

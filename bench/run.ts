@@ -1,0 +1,186 @@
+// The benchmark suite (npm run bench): generated topologies at every scale, each checked
+// several times in fresh processes; the median of each figure, the reference engine against
+// the fast engine on the same check, and a table and plot for docs/performance.md.
+//
+//   npm run bench                      # tiny, small, city, metro, prefecture; 5 runs each
+//   npm run bench -- --scales city --runs 3 --reference-timeout 120
+//
+// Nothing here asserts a time: it measures and prints. Results also go to bench/results/.
+
+import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    scales: { type: 'string', default: 'tiny,small,city,metro,prefecture' },
+    runs: { type: 'string', default: '5' },
+    'reference-scales': { type: 'string', default: 'tiny,small,city' },
+    'reference-timeout': { type: 'string', default: '900' },
+    out: { type: 'string', default: join(tmpdir(), 'bunkatsu-bench') },
+  },
+});
+const scales = values.scales!.split(',');
+const runs = Number(values.runs);
+const referenceScales = new Set(values['reference-scales']!.split(','));
+const referenceTimeout = Number(values['reference-timeout']) * 1000;
+const dir = values.out!;
+mkdirSync(dir, { recursive: true });
+
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) >> 1]! : Math.round((s[s.length / 2 - 1]! + s[s.length / 2]!) / 2);
+};
+
+interface Phases { engine: string; load: number; compile: number; check: number; total: number; maxRssMB: number; findings: string[]; witnessed: boolean }
+
+function cli(args: string[], timeout = 0): { ms: number; status: number | null; stdout: string; stderr: string } {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bunkatsu.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 28, ...(timeout ? { timeout } : {}) });
+  return { ms: Math.round(performance.now() - start), status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function phases(file: string, engine: string, timeout = 0): Phases | undefined {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/phases.ts'), file, engine], {
+    encoding: 'utf8', maxBuffer: 1 << 28, cwd: ROOT, ...(timeout ? { timeout } : {}),
+  });
+  if (r.status !== 0) return undefined;
+  return JSON.parse(r.stdout) as Phases;
+}
+
+// The bundle is what users run (npm ci builds it); build it so the end-to-end figures use it.
+spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+
+interface Row {
+  scale: string; zones: number; hosts: number; devices: number; rules: number; sizeMB: number; generateMs: number;
+  endToEnd: number; load: number; compile: number; check: number; rssMB: number; planted: number; exact: boolean; witnessed: boolean;
+  reference?: { ms: number | undefined; timedOut: boolean; sameFindings: boolean | undefined; fastMs: number };
+}
+const rows: Row[] = [];
+
+for (const scale of scales) {
+  const file = join(dir, `${scale}.json`);
+  const plantedFile = join(dir, `${scale}.planted.json`);
+  log(`[${scale}] generating`);
+  const gen = cli(['generate', '--scale', scale, '--seed', '1', '-o', file, '--planted', plantedFile]);
+  if (gen.status !== 0) throw new Error(`generate ${scale} failed: ${gen.stderr}`);
+  const topology = JSON.parse(readFileSync(file, 'utf8')) as { zones: unknown[]; devices: Array<{ rules?: unknown[] }>; hosts: Array<{ count?: number }> };
+  const plantedJson = JSON.parse(readFileSync(plantedFile, 'utf8')) as { planted: Array<{ rule: string; subject: string }> } | Array<{ rule: string; subject: string }>;
+  const planted = (Array.isArray(plantedJson) ? plantedJson : plantedJson.planted).map((p) => `${p.rule}\t${p.subject}`).sort();
+
+  const e2e: number[] = [];
+  const measured: Phases[] = [];
+  for (let i = 0; i < runs; i++) {
+    log(`[${scale}] run ${i + 1}/${runs}`);
+    const r = cli(['check', file, '--quiet', '--today', '2026-11-25', '--format', 'json']);
+    if (r.status !== 0 && r.status !== 1) throw new Error(`check ${scale} failed: ${r.stderr}`);
+    e2e.push(r.ms);
+    const p = phases(file, 'fast');
+    if (!p) throw new Error(`phases ${scale} failed`);
+    measured.push(p);
+  }
+  const last = measured[measured.length - 1]!;
+  const row: Row = {
+    scale,
+    zones: topology.zones.length,
+    hosts: topology.hosts.reduce((n, h) => n + (h.count ?? 1), 0),
+    devices: topology.devices.length,
+    rules: topology.devices.reduce((n, d) => n + (d.rules?.length ?? 0), 0),
+    sizeMB: Math.round(readFileSync(file).length / 1e5) / 10,
+    generateMs: gen.ms,
+    endToEnd: median(e2e),
+    load: median(measured.map((m) => m.load)),
+    compile: median(measured.map((m) => m.compile)),
+    check: median(measured.map((m) => m.check)),
+    rssMB: median(measured.map((m) => m.maxRssMB)),
+    planted: planted.length,
+    exact: JSON.stringify(last.findings) === JSON.stringify(planted),
+    witnessed: last.witnessed,
+  };
+  if (referenceScales.has(scale)) {
+    // Same process layout for both engines; the fast figure is from this same run.
+    log(`[${scale}] reference engine (timeout ${referenceTimeout / 1000} s)`);
+    const fast = phases(file, 'fast')!;
+    const start = performance.now();
+    const ref = phases(file, 'reference', referenceTimeout);
+    const elapsed = Math.round(performance.now() - start);
+    row.reference = {
+      ms: ref ? ref.load + ref.compile + ref.check : undefined,
+      timedOut: !ref && elapsed >= referenceTimeout,
+      sameFindings: ref ? JSON.stringify(ref.findings) === JSON.stringify(fast.findings) : undefined,
+      fastMs: fast.load + fast.compile + fast.check,
+    };
+    if (!ref && !row.reference.timedOut) log(`[${scale}] reference engine failed (not a timeout)`);
+  }
+  rows.push(row);
+  log(`[${scale}] ${JSON.stringify(row)}`);
+}
+
+// ---- report ----------------------------------------------------------------------------
+
+const date = new Date().toISOString().slice(0, 10);
+const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`;
+const lines: string[] = [];
+lines.push(`Measured ${date} on ${machine}; median of ${runs} runs; \`npm run bench -- --scales ${values.scales} --runs ${runs}\`.`, '');
+lines.push('| scale | zones | hosts | devices | rules | file | check, end to end | load | compile | policy check | peak RSS | findings = planted |');
+lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+for (const r of rows) {
+  lines.push(`| ${r.scale} | ${r.zones.toLocaleString('en')} | ${r.hosts.toLocaleString('en')} | ${r.devices.toLocaleString('en')} | ${r.rules.toLocaleString('en')} | ${r.sizeMB} MB | ${(r.endToEnd / 1000).toFixed(2)} s | ${r.load} ms | ${r.compile} ms | ${r.check} ms | ${r.rssMB} MB | ${r.exact ? `yes (${r.planted})` : 'NO'}${r.witnessed ? '' : ', witness missing'} |`);
+}
+const refRows = rows.filter((r) => r.reference);
+if (refRows.length > 0) {
+  lines.push('', '| scale | reference engine | fast engine (same run) | ratio | same findings |', '|---|---:|---:|---:|---|');
+  for (const r of refRows) {
+    const ref = r.reference!;
+    const refText = ref.ms !== undefined ? `${(ref.ms / 1000).toFixed(2)} s` : ref.timedOut ? `> ${referenceTimeout / 1000} s (stopped)` : 'failed';
+    const ratio = ref.ms !== undefined ? `${Math.round(ref.ms / ref.fastMs)}×` : ref.timedOut ? `> ${Math.floor(referenceTimeout / ref.fastMs)}×` : '-';
+    lines.push(`| ${r.scale} | ${refText} | ${(ref.fastMs / 1000).toFixed(2)} s | ${ratio} | ${ref.sameFindings === undefined ? '-' : ref.sameFindings ? 'yes' : 'NO'} |`);
+  }
+}
+lines.push('', '```', ...plot(rows), '```');
+const text = lines.join('\n');
+console.log(text);
+const resultsDir = join(ROOT, 'bench', 'results');
+if (!existsSync(resultsDir)) mkdirSync(resultsDir, { recursive: true });
+writeFileSync(join(resultsDir, `${date}.md`), `${text}\n`);
+writeFileSync(join(resultsDir, `${date}.json`), `${JSON.stringify({ date, machine, runs, rows }, null, 2)}\n`);
+
+/** An ASCII log-log plot of end-to-end check time against rule count. */
+function plot(data: Row[]): string[] {
+  const points = data.filter((r) => r.rules > 0 && r.endToEnd > 0);
+  if (points.length === 0) return [];
+  const width = 56;
+  const height = 14;
+  const xs = points.map((p) => Math.log10(p.rules));
+  const ys = points.map((p) => Math.log10(p.endToEnd / 1000));
+  const [x0, x1] = [Math.floor(Math.min(...xs)), Math.ceil(Math.max(...xs))];
+  const [y0, y1] = [Math.floor(Math.min(...ys)), Math.ceil(Math.max(...ys))];
+  const grid = Array.from({ length: height }, () => Array.from({ length: width }, () => ' '));
+  points.forEach((p, i) => {
+    const col = Math.round(((xs[i]! - x0) / Math.max(1e-9, x1 - x0)) * (width - 1));
+    const row = height - 1 - Math.round(((ys[i]! - y0) / Math.max(1e-9, y1 - y0)) * (height - 1));
+    grid[row]![col] = p.scale[0]!.toUpperCase();
+  });
+  const out = ['check time, end to end (s, log)  vs  firewall rules (log)'];
+  grid.forEach((line, r) => {
+    const y = y1 - (r / (height - 1)) * (y1 - y0);
+    const label = Number.isInteger(Math.round(y * 100) / 100) && Math.abs(y - Math.round(y)) < 1e-9 ? `${10 ** y}`.padStart(7) : ''.padStart(7);
+    out.push(`${label} |${line.join('')}`);
+  });
+  out.push(`${''.padStart(7)} +${'-'.repeat(width)}`);
+  const ticks = Array.from({ length: x1 - x0 + 1 }, (_, k) => x0 + k);
+  let axis = ''.padStart(9);
+  for (const t of ticks) {
+    const col = Math.round(((t - x0) / Math.max(1e-9, x1 - x0)) * (width - 1));
+    const label = `${10 ** t}`;
+    axis = axis.padEnd(9 + col) + label;
+  }
+  out.push(axis);
+  out.push(`${''.padStart(9)}${points.map((p) => `${p.scale[0]!.toUpperCase()} = ${p.scale}`).join(', ')}`);
+  return out;
+}

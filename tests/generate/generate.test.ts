@@ -1,0 +1,141 @@
+// The generator: deterministic output, valid topologies, SPEC §6 sizes, and planted
+// violations that the check reports exactly (rule and subject), nothing more.
+
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { generateTopology, headerLines, type GenerateOptions } from '../../src/generate/generate.ts';
+import { SCALES } from '../../src/generate/catalogue.ts';
+import { toJson, toYaml, type Plain } from '../../src/generate/emit.ts';
+import { createRng } from '../../src/generate/prng.ts';
+import { loadTopology } from '../../src/model/load.ts';
+import { runCheck } from '../../src/policy/check.ts';
+import { createReferenceEngine } from '../../src/engine/reference.ts';
+import { runCli, seedPack, TODAY } from '../helpers.ts';
+
+const FLOW_RULES = new Set(['mynumber-isolation', 'path-separation', 'security-cloud-aggregation']);
+
+function yamlOf(options: GenerateOptions): string {
+  const result = generateTopology(options);
+  return toYaml(result.topology as unknown as Record<string, Plain>, headerLines(result, options));
+}
+
+function check(options: GenerateOptions) {
+  const result = generateTopology(options);
+  const pack = seedPack();
+  const network = loadTopology(yamlOf(options), 'generated.yaml', { domains: new Set(Object.keys(pack.domains)) });
+  const report = runCheck(network, pack, {
+    engineFactory: (n, failures) => createReferenceEngine(n, failures ? { failures } : {}),
+    today: TODAY,
+  });
+  return { result, report };
+}
+
+const key = (f: { rule: string; subject: string }): string => `${f.rule}: ${f.subject}`;
+
+describe('PRNG', () => {
+  it('is deterministic per seed and stays in range', () => {
+    const a = createRng(7);
+    const b = createRng(7);
+    const xs = Array.from({ length: 100 }, () => a.next());
+    expect(Array.from({ length: 100 }, () => b.next())).toEqual(xs);
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+    expect(createRng(8).next()).not.toBe(xs[0]);
+    const r = createRng(1);
+    for (let i = 0; i < 200; i++) expect(r.int(3, 5)).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('generateTopology', () => {
+  it('gives byte-identical files for the same seed, different ones for another seed', () => {
+    for (const scale of ['tiny', 'city'] as const) {
+      expect(yamlOf({ scale, seed: 1 })).toBe(yamlOf({ scale, seed: 1 }));
+      expect(yamlOf({ scale, seed: 2 })).not.toBe(yamlOf({ scale, seed: 1 }));
+    }
+    const json = (seed: number): string => toJson(generateTopology({ scale: 'tiny', seed, model: 'beta' }).topology as unknown as Record<string, Plain>);
+    expect(json(3)).toBe(json(3));
+  });
+
+  it('writes YAML and JSON that read back as the same document', () => {
+    const doc = generateTopology({ scale: 'tiny', seed: 5, model: 'beta' }).topology as unknown as Record<string, Plain>;
+    expect(parse(toYaml(doc, ['a comment'])) as unknown).toEqual(JSON.parse(toJson(doc)) as unknown);
+  });
+
+  it('city loads without errors', () => {
+    const pack = seedPack();
+    const network = loadTopology(yamlOf({ scale: 'city', model: 'beta' }), 'city.yaml', { domains: new Set(Object.keys(pack.domains)) });
+    expect(network.zones.length).toBeGreaterThan(900);
+  });
+
+  it.each(['city', 'metro'] as const)('%s sizes are within ±10 %% of SPEC §6', (scale) => {
+    const target = SCALES[scale].target!;
+    for (const model of ['alpha', 'beta'] as const) {
+      const s = generateTopology({ scale, model }).stats;
+      for (const [name, got, want] of [['hosts', s.hosts, target.hosts], ['zones', s.zones, target.zones], ['devices', s.devices, target.devices], ['rules', s.rules, target.rules]] as const) {
+        expect({ scale, model, name, ratio: Math.abs(got / want - 1) < 0.1 }).toEqual({ scale, model, name, ratio: true });
+      }
+    }
+  });
+
+  it('plants every rule of the seed pack', () => {
+    const planted = generateTopology({ scale: 'city' }).planted;
+    expect(new Set(planted.map((p) => p.rule))).toEqual(new Set(Object.keys(seedPack().rules)));
+    expect(generateTopology({ scale: 'city', violations: false }).planted).toEqual([]);
+  });
+});
+
+describe.each(['alpha', 'beta'] as const)('check of a generated tiny town (%s, reference engine)', (model) => {
+  it('reports exactly the planted violations, flow findings with witness paths', () => {
+    const { result, report } = check({ scale: 'tiny', seed: 1, model });
+    expect(report.findings.map(key).sort()).toEqual(result.planted.map(key).sort());
+    for (const f of report.findings.filter((x) => FLOW_RULES.has(x.rule))) {
+      expect(f.classes.length).toBeGreaterThan(0);
+      for (const c of f.classes) {
+        expect(c.witness).toBeDefined();
+        expect(c.witness!.hops[0]!.kind).toBe('zone');
+        expect(c.witness!.hops.some((h) => h.kind === 'device')).toBe(true);
+      }
+      expect(f.permittedBy.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('reports nothing with --clean', () => {
+    const { report } = check({ scale: 'tiny', seed: 1, model, violations: false });
+    expect(report.findings.map(key)).toEqual([]);
+  });
+});
+
+it('check of a generated tiny town holds for another seed', () => {
+  const { result, report } = check({ scale: 'tiny', seed: 42, model: 'alpha' });
+  expect(report.findings.map(key).sort()).toEqual(result.planted.map(key).sort());
+});
+
+describe('bunkatsu generate', () => {
+  it('writes a file and the planted list; check reports exactly those', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bunkatsu-gen-'));
+    const file = join(dir, 'tiny.json');
+    const planted = join(dir, 'planted.json');
+    const g = await runCli(['generate', '--scale', 'tiny', '--seed', '3', '-o', file, '--planted', planted]);
+    expect(g.code).toBe(0);
+    expect(g.err).toMatch(/generated tiny \(alpha, seed 3\).*zones/);
+    expect(g.err).toMatch(/planted violations: 14/);
+    expect(readFileSync(file, 'utf8').startsWith('{')).toBe(true);
+    const want = (JSON.parse(readFileSync(planted, 'utf8')) as Array<{ rule: string; subject: string }>).map(key).sort();
+    const c = await runCli(['check', file, '--today', TODAY, '--format', 'json']);
+    expect(c.code).toBe(1);
+    const got = (JSON.parse(c.out) as { findings: Array<{ rule: string; subject: string }> }).findings.map(key).sort();
+    expect(got).toEqual(want);
+  });
+
+  it('prints YAML to stdout and refuses a bad seed', async () => {
+    const r = await runCli(['generate', '--scale', 'tiny', '--clean', '-q']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^# Generated by: bunkatsu generate --scale tiny --seed 1 --model alpha --clean/);
+    expect(r.err).toBe('');
+    const bad = await runCli(['generate', '--seed', 'x']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/BNK_ERR_USAGE/);
+  });
+});
