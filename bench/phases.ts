@@ -1,6 +1,6 @@
 // One measured check in a fresh process: load, compile, check, each timed, plus peak memory.
 // Prints one JSON line. Run by bench/run.ts; usable alone:
-//   node --import tsx bench/phases.ts <topology.json> [fast|reference] [--planted file]
+//   node --import tsx bench/phases.ts <topology.json> [fast|reference] [policy.yaml]
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,13 +10,14 @@ import { loadTopology } from '../src/model/load.ts';
 import { runCheck } from '../src/policy/check.ts';
 import { loadPack } from '../src/policy/pack.ts';
 
-const [file, engineName = 'fast'] = process.argv.slice(2);
+const [file, engineName = 'fast', policy] = process.argv.slice(2);
 if (!file || !ENGINES[engineName]) {
   console.error('usage: node --import tsx bench/phases.ts <topology> [fast|reference]');
   process.exit(2);
 }
 const root = resolve(import.meta.dirname, '..');
-const pack = loadPack(readFileSync(resolve(root, 'policies/seed.yaml'), 'utf8'), 'policies/seed.yaml');
+const packFile = policy ?? resolve(root, 'policies/seed.yaml');
+const pack = loadPack(readFileSync(packFile, 'utf8'), packFile);
 
 const started = performance.now();
 let last = started;

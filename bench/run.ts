@@ -45,8 +45,8 @@ function cli(args: string[], timeout = 0): { ms: number; status: number | null; 
   return { ms: Math.round(performance.now() - start), status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function phases(file: string, engine: string, timeout = 0): Phases | undefined {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/phases.ts'), file, engine], {
+function phases(file: string, engine: string, timeout = 0, policy?: string): Phases | undefined {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/phases.ts'), file, engine, ...(policy ? [policy] : [])], {
     encoding: 'utf8', maxBuffer: 1 << 28, cwd: ROOT, ...(timeout ? { timeout } : {}),
   });
   if (r.status !== 0) return undefined;
@@ -56,10 +56,37 @@ function phases(file: string, engine: string, timeout = 0): Phases | undefined {
 // The bundle is what users run (npm ci builds it); build it so the end-to-end figures use it.
 spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
 
+interface Comparison { ms: number | undefined; timedOut: boolean; sameFindings: boolean | undefined; fastMs: number }
+
+// The seed pack without the availability rule (the reference engine's slowest: it rebuilds
+// the network for every single failure), for a ratio the reference engine can finish.
+const withoutAvailability = join(dir, 'seed-without-availability.yaml');
+const seedText = readFileSync(join(ROOT, 'policies/seed.yaml'), 'utf8');
+if (!seedText.includes('\n  availability:\n')) throw new Error('policies/seed.yaml has no availability rule to disable');
+writeFileSync(withoutAvailability, seedText.replace('\n  availability:\n', '\n  availability:\n    enabled: false\n'));
+
+/** The reference engine against the fast engine on the same check, in this same run. */
+function compare(file: string, policy?: string): Comparison {
+  const fast = phases(file, 'fast', 0, policy)!;
+  const start = performance.now();
+  const ref = phases(file, 'reference', referenceTimeout, policy);
+  const elapsed = Math.round(performance.now() - start);
+  const timedOut = !ref && elapsed >= referenceTimeout;
+  if (!ref && !timedOut) log('reference engine failed (not a timeout)');
+  return {
+    ms: ref ? ref.load + ref.compile + ref.check : undefined,
+    timedOut,
+    sameFindings: ref ? JSON.stringify(ref.findings) === JSON.stringify(fast.findings) : undefined,
+    fastMs: fast.load + fast.compile + fast.check,
+  };
+}
+
 interface Row {
   scale: string; zones: number; hosts: number; devices: number; rules: number; sizeMB: number; generateMs: number;
   endToEnd: number; load: number; compile: number; check: number; rssMB: number; planted: number; exact: boolean; witnessed: boolean;
-  reference?: { ms: number | undefined; timedOut: boolean; sameFindings: boolean | undefined; fastMs: number };
+  reference?: Comparison;
+  /** When the full check times out on the reference engine: the same without the availability rule. */
+  referenceWithoutAvailability?: Comparison;
 }
 const rows: Row[] = [];
 
@@ -103,19 +130,12 @@ for (const scale of scales) {
     witnessed: last.witnessed,
   };
   if (referenceScales.has(scale)) {
-    // Same process layout for both engines; the fast figure is from this same run.
     log(`[${scale}] reference engine (timeout ${referenceTimeout / 1000} s)`);
-    const fast = phases(file, 'fast')!;
-    const start = performance.now();
-    const ref = phases(file, 'reference', referenceTimeout);
-    const elapsed = Math.round(performance.now() - start);
-    row.reference = {
-      ms: ref ? ref.load + ref.compile + ref.check : undefined,
-      timedOut: !ref && elapsed >= referenceTimeout,
-      sameFindings: ref ? JSON.stringify(ref.findings) === JSON.stringify(fast.findings) : undefined,
-      fastMs: fast.load + fast.compile + fast.check,
-    };
-    if (!ref && !row.reference.timedOut) log(`[${scale}] reference engine failed (not a timeout)`);
+    row.reference = compare(file);
+    if (row.reference.timedOut) {
+      log(`[${scale}] reference engine without the availability rule`);
+      row.referenceWithoutAvailability = compare(file, withoutAvailability);
+    }
   }
   rows.push(row);
   log(`[${scale}] ${JSON.stringify(row)}`);
@@ -134,12 +154,15 @@ for (const r of rows) {
 }
 const refRows = rows.filter((r) => r.reference);
 if (refRows.length > 0) {
-  lines.push('', '| scale | reference engine | fast engine (same run) | ratio | same findings |', '|---|---:|---:|---:|---|');
+  lines.push('', '| scale | policy rules | reference engine | fast engine (same run) | ratio | same findings |', '|---|---|---:|---:|---:|---|');
+  const row = (scale: string, what: string, c: Comparison): string => {
+    const refText = c.ms !== undefined ? `${(c.ms / 1000).toFixed(2)} s` : c.timedOut ? `> ${referenceTimeout / 1000} s (stopped)` : 'failed';
+    const ratio = c.ms !== undefined ? `${Math.round(c.ms / c.fastMs)}×` : c.timedOut ? `> ${Math.floor(referenceTimeout / c.fastMs)}×` : '-';
+    return `| ${scale} | ${what} | ${refText} | ${(c.fastMs / 1000).toFixed(2)} s | ${ratio} | ${c.sameFindings === undefined ? '-' : c.sameFindings ? 'yes' : 'NO'} |`;
+  };
   for (const r of refRows) {
-    const ref = r.reference!;
-    const refText = ref.ms !== undefined ? `${(ref.ms / 1000).toFixed(2)} s` : ref.timedOut ? `> ${referenceTimeout / 1000} s (stopped)` : 'failed';
-    const ratio = ref.ms !== undefined ? `${Math.round(ref.ms / ref.fastMs)}×` : ref.timedOut ? `> ${Math.floor(referenceTimeout / ref.fastMs)}×` : '-';
-    lines.push(`| ${r.scale} | ${refText} | ${(ref.fastMs / 1000).toFixed(2)} s | ${ratio} | ${ref.sameFindings === undefined ? '-' : ref.sameFindings ? 'yes' : 'NO'} |`);
+    lines.push(row(r.scale, 'all nine', r.reference!));
+    if (r.referenceWithoutAvailability) lines.push(row(r.scale, 'all but availability', r.referenceWithoutAvailability));
   }
 }
 lines.push('', '```', ...plot(rows), '```');

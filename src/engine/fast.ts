@@ -275,26 +275,26 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
     return [...ends.values()].map(({ end, set }) => ({ end, headers: bdd.toBoxes(set) }));
   }
 
-  function arrive(sources: readonly number[], headers: HeaderSet): Arrival[] {
-    // Without the shared computation (a what-if engine asked once), a fixpoint from just
-    // these sources with just these headers is cheaper than computing everything.
+  function missing(sources: readonly number[], headers: HeaderSet, accept: (end: End) => boolean): HeaderSet {
+    const requested = bdd.boxes(headers);
+    let arrived: Node = FALSE;
     if (!endpoints) {
-      const ends = endsOf(fixpoint(sourceStates(sources, bdd.boxes(headers)), true), true);
-      return [...ends.values()].map(({ end, set }) => ({ end, headers: bdd.toBoxes(set) }));
-    }
-    let wanted = bdd.boxes(headers);
-    let from: Node = FALSE;
-    for (const z of sources) if (!zoneDown[z]) from = bdd.or(from, c.srcOwned[z]!);
-    wanted = bdd.and(wanted, from);
-    if (wanted === FALSE) return [];
-    const out: Arrival[] = [];
-    for (const zone of zonesOf(network, headers.map((b) => ({ lo: b.dstLo, hi: b.dstHi })))) {
-      for (const { end, set } of endpointsByZone()[zone]!) {
-        const n = bdd.and(set, wanted);
-        if (n !== FALSE) out.push({ end, headers: bdd.toBoxes(n) });
+      // Without the shared computation (a what-if engine asked once), a fixpoint from just
+      // these sources with just these headers is cheaper than computing everything.
+      for (const { end, set } of endsOf(fixpoint(sourceStates(sources, requested), true), true).values()) {
+        if (accept(end)) arrived = bdd.or(arrived, set);
+      }
+    } else {
+      let from: Node = FALSE;
+      for (const z of sources) if (!zoneDown[z]) from = bdd.or(from, c.srcOwned[z]!);
+      const wanted = bdd.and(requested, from);
+      if (wanted !== FALSE) {
+        for (const zone of zonesOf(network, headers.map((b) => ({ lo: b.dstLo, hi: b.dstHi })))) {
+          for (const { end, set } of endpointsByZone()[zone]!) if (accept(end)) arrived = bdd.or(arrived, bdd.and(set, wanted));
+        }
       }
     }
-    return out;
+    return bdd.toBoxes(bdd.diff(requested, arrived));
   }
 
   function footprint(sources: readonly number[], headers: HeaderSet): Footprint {
@@ -442,5 +442,5 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
     return [...found.values()].map((o) => ({ ...o, headers: [box] }));
   }
 
-  return { name: 'fast', explore, arrive, footprint, reach, trace };
+  return { name: 'fast', explore, missing, footprint, reach, trace };
 }

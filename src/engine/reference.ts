@@ -11,7 +11,7 @@ import {
   ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, intersect, normalize, restrictDst, restrictSrc, serviceSet, subtract,
 } from './headerset.ts';
 import {
-  type Arrival, type DecidingRule, endKey, endOf, type Failures, type Footprint, type Hop, isEndpoint, NO_FAILURES, type Outcome, type Packet,
+  type Arrival, type DecidingRule, type End, endKey, endOf, type Failures, type Footprint, type Hop, isEndpoint, NO_FAILURES, type Outcome, type Packet,
   type ReachabilityEngine, type ZoneReach, zoneOfEnd,
 } from './types.ts';
 
@@ -171,8 +171,9 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
     return [...byEnd.values()].map((a) => ({ end: a.end, headers: normalize(a.headers) }));
   }
 
-  function arrive(sources: readonly number[], headers: HeaderSet): Arrival[] {
-    return explore(sources, headers).filter((a) => isEndpoint(a.end));
+  function missing(sources: readonly number[], headers: HeaderSet, accept: (end: End) => boolean): HeaderSet {
+    const arrived = explore(sources, headers).filter((a) => isEndpoint(a.end) && accept(a.end)).flatMap((a) => a.headers);
+    return normalize(subtract(headers, arrived));
   }
 
   /** Every device on a path of the headers, and every edge at the interfaces those paths use. */
@@ -222,7 +223,7 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
     return [...first.values()];
   }
 
-  return { name: 'reference', explore, arrive, footprint, reach, trace, paths };
+  return { name: 'reference', explore, missing, footprint, reach, trace, paths };
 }
 
 /** A sanitizer or proxy address in a zone, with the services its relays accept there. */

@@ -147,10 +147,11 @@ export interface ReachabilityEngine {
    */
   explore(sources: readonly number[], headers: HeaderSet): readonly Arrival[];
   /**
-   * Like explore, but only the endpoint ends (delivered, terminated, refused): engines with a
-   * shared all-zones computation answer it from there.
+   * The part of `headers` that does not reach an endpoint end `accept` takes (delivered,
+   * terminated or refused) when sent from the `sources` zones: what a flow intent misses.
+   * Engines with a shared all-zones computation answer it from there.
    */
-  arrive(sources: readonly number[], headers: HeaderSet): readonly Arrival[];
+  missing(sources: readonly number[], headers: HeaderSet, accept: (end: End) => boolean): HeaderSet;
   /** The devices and edges (link and attachment ids) that carry any of the headers on some path. */
   footprint(sources: readonly number[], headers: HeaderSet): Footprint;
   /** For each zone of `to` (in order, non-empty only): what reaches it from the `from` zones. */

@@ -25,7 +25,7 @@ export interface JsonSource {
 }
 
 /** Parses JSON text; undefined when it is not valid JSON (the caller falls back to YAML). */
-export function readJson(text: string, file: string, forbiddenKeys: ReadonlySet<string>): JsonSource | undefined {
+export function readJson(text: string, file: string, forbiddenKeys: ReadonlySet<string>, maxDepth: number): JsonSource | undefined {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -43,7 +43,7 @@ export function readJson(text: string, file: string, forbiddenKeys: ReadonlySet<
     }
     return { file, line: lo + 1, column: offset - lines[lo]! + 1 };
   };
-  const { root, diagnostics } = scan(text, forbiddenKeys, position);
+  const { root, diagnostics } = scan(text, forbiddenKeys, maxDepth, position);
   const locate = (path: readonly PropertyKey[], key?: boolean): Loc => {
     let node: Position | number | undefined = root;
     let best = root?.offset ?? 0;
@@ -70,8 +70,8 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-/** One pass over valid JSON text, without recursion (the nesting depth is the caller's limit). */
-function scan(text: string, forbidden: ReadonlySet<string>, position: (offset: number) => Loc): { root: Position | undefined; diagnostics: Diagnostic[] } {
+/** One pass over valid JSON text, without recursion; stops at the first container past `maxDepth`. */
+function scan(text: string, forbidden: ReadonlySet<string>, maxDepth: number, position: (offset: number) => Loc): { root: Position | undefined; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const stack: Position[] = [];
   /** Set while inside an object: the key waiting for its value. */
@@ -98,6 +98,9 @@ function scan(text: string, forbidden: ReadonlySet<string>, position: (offset: n
       const node: Position = c === 0x7b ? { offset: i, keys: new Map() } : { offset: i, items: [] };
       attach(node);
       stack.push(node);
+      if (stack.length > maxDepth) {
+        return { root: undefined, diagnostics: [{ code: 'BNK_ERR_TOO_DEEP', message: `nesting deeper than ${maxDepth} levels`, loc: position(i) }] };
+      }
       pendingKey[stack.length - 1] = undefined;
       i++;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {

@@ -98,15 +98,15 @@ export function readSource(text: string, file: string, limits: SourceLimits = DE
   if (bytes > limits.maxBytes) {
     return at('BNK_ERR_FILE_TOO_LARGE', `input is ${bytes} bytes; the limit is ${limits.maxBytes}`);
   }
-  const deep = findExcessiveDepth(text, limits.maxDepth);
-  if (deep) return at('BNK_ERR_TOO_DEEP', `nesting deeper than ${limits.maxDepth} levels`, deep.line, deep.column);
-
-  // JSON (what the generator and most tools write) takes the fast path; anything else, and
-  // JSON that does not parse, goes to the YAML reader.
+  // JSON (what the generator and most tools write) takes the fast path: V8's JSON.parse does
+  // not recurse, and the position scan checks the depth. Anything else, and JSON that does
+  // not parse, goes to the YAML reader behind the depth pre-scan.
   if (/^\s*\{/.test(text.slice(0, 1024))) {
-    const json = readJson(text, file, FORBIDDEN_KEYS);
+    const json = readJson(text, file, FORBIDDEN_KEYS, limits.maxDepth);
     if (json) return json.diagnostics.length > 0 ? { ok: false, diagnostics: json.diagnostics } : { ok: true, doc: { data: json.data, file, locate: json.locate } };
   }
+  const deep = findExcessiveDepth(text, limits.maxDepth);
+  if (deep) return at('BNK_ERR_TOO_DEEP', `nesting deeper than ${limits.maxDepth} levels`, deep.line, deep.column);
 
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });

@@ -165,8 +165,7 @@ export function legArrives(leg: Leg, end: Arrival['end'] | Disposition): boolean
 /** Evaluates one leg: which of its headers arrive where they should. */
 export function evaluateLeg(network: Network, engine: ReachabilityEngine, leg: Leg): LegResult {
   const requested = boxesOfMatch({ src: leg.from, dst: leg.to, services: leg.services });
-  const arrived = engine.arrive(zonesOf(network, leg.from), requested).filter((a) => legArrives(leg, a.end)).flatMap((a) => a.headers);
-  return { leg, requested, missing: normalize(subtract(requested, arrived)) };
+  return { leg, requested, missing: normalize(engine.missing(zonesOf(network, leg.from), requested, (end) => legArrives(leg, end))) };
 }
 
 export function evaluateIntent(network: Network, engine: ReachabilityEngine, intent: Intent): { plan: IntentPlan; legs: LegResult[] } {
