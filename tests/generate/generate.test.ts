@@ -13,6 +13,7 @@ import { createRng } from '../../src/generate/prng.ts';
 import { loadTopology } from '../../src/model/load.ts';
 import { runCheck } from '../../src/policy/check.ts';
 import { createReferenceEngine } from '../../src/engine/reference.ts';
+import { ENGINES } from '../../src/engine/registry.ts';
 import { runCli, seedPack, TODAY } from '../helpers.ts';
 
 const FLOW_RULES = new Set(['mynumber-isolation', 'path-separation', 'security-cloud-aggregation']);
@@ -110,6 +111,22 @@ describe.each(['alpha', 'beta'] as const)('check of a generated tiny town (%s, r
 it('check of a generated tiny town holds for another seed', () => {
   const { result, report } = check({ scale: 'tiny', seed: 42, model: 'alpha' });
   expect(report.findings.map(key).sort()).toEqual(result.planted.map(key).sort());
+});
+
+describe.each(['alpha', 'beta'] as const)('check of the generated city (%s, fast engine)', (model) => {
+  it('reports exactly the planted violations (SPEC §6 city), flow findings with witness paths', () => {
+    const result = generateTopology({ scale: 'city', seed: 1, model });
+    const pack = seedPack();
+    const network = loadTopology(toJson(result.topology as unknown as Record<string, Plain>), 'city.json', { domains: new Set(Object.keys(pack.domains)) });
+    const report = runCheck(network, pack, { engineFactory: ENGINES.fast!, today: TODAY });
+    expect(report.engine).toBe('fast');
+    expect(report.findings.map(key).sort()).toEqual(result.planted.map(key).sort());
+    for (const f of report.findings.filter((x) => FLOW_RULES.has(x.rule))) {
+      expect(f.classes.length).toBeGreaterThan(0);
+      expect(f.classes.every((c) => c.witness !== undefined && c.witness.hops.some((h) => h.kind === 'device'))).toBe(true);
+      expect(f.permittedBy.length).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe('bunkatsu generate', () => {
