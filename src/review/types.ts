@@ -1,0 +1,86 @@
+// What a change review found: the flows a change opens and closes, the findings it brings
+// and resolves, the flow intents it breaks and restores, and a verdict. Data only; the
+// renderers (text, JSON, Markdown, SARIF, JUnit) live in src/report/.
+
+import type { Loc } from '../model/errors.ts';
+import type { Network } from '../model/network.ts';
+import type { CheckReport, Finding, HeaderClass, Localized } from '../policy/types.ts';
+
+/** One operation of a change file, as the reviewer should read it. */
+export interface ChangeOperation {
+  /** e.g. "add-rule", "remove-rule", "replace-rule", "move-rule", "down". */
+  readonly op: string;
+  /** One line: "add rule e-web at position 3 of lg-edge-fw". */
+  readonly summary: string;
+  /** Where the operation is written in the change file. */
+  readonly loc: Loc;
+}
+
+/** Headers between two zones that the change lets through, or stops. */
+export interface FlowChange {
+  /** Zone ids. */
+  readonly from: string;
+  readonly to: string;
+  /** Domains of the two zones (as in the topology). */
+  readonly fromDomain: string;
+  readonly toDomain: string;
+  /**
+   * The classes, each with a witness: for newly allowed flows a path in the network after the
+   * change; for newly blocked ones, the path they took before it.
+   */
+  readonly classes: readonly HeaderClass[];
+}
+
+export interface IntentChange {
+  readonly intent: string;
+  readonly purpose: string;
+  /** Where the intent is declared (in the topology after the change, or before for removed ones). */
+  readonly loc: Loc;
+  /** Legs that no longer get through (broken) or now do (restored), e.g. "lg-office → sg:lg". */
+  readonly legs: readonly string[];
+}
+
+export type Verdict = 'approve' | 'reject' | 'needs-attention';
+
+/** Whether each policy rule and each flow intent holds after the change (JUnit test cases). */
+export interface IntentStatus {
+  readonly intent: string;
+  readonly purpose: string;
+  readonly ok: boolean;
+  readonly loc: Loc;
+  /** Why not, when not ok. */
+  readonly message: string | undefined;
+}
+
+export interface ReviewReport {
+  readonly before: { readonly file: string; readonly name: string };
+  readonly after: { readonly file: string; readonly name: string };
+  /** The change file (undefined when two whole topologies were compared). */
+  readonly change: { readonly file: string; readonly operations: readonly ChangeOperation[] } | undefined;
+  readonly engine: string;
+  /**
+   * incremental: only the headers the change touches were recomputed; full: everything was
+   * (the change was too broad, or it added elements), with the reason.
+   */
+  readonly recompute: { readonly mode: 'incremental' | 'full'; readonly reason: string };
+  readonly newlyAllowed: readonly FlowChange[];
+  readonly newlyBlocked: readonly FlowChange[];
+  /** Findings present after and not before (in the network after), and the reverse. */
+  readonly findingsIntroduced: readonly Finding[];
+  readonly findingsResolved: readonly Finding[];
+  readonly intentsBroken: readonly IntentChange[];
+  readonly intentsRestored: readonly IntentChange[];
+  /** The policy check of the network after the change, rule by rule. */
+  readonly checkAfter: CheckReport;
+  readonly intents: readonly IntentStatus[];
+  readonly verdict: Verdict;
+  /** A few lines a reviewer can paste into a ticket. */
+  readonly summary: Localized;
+  readonly elapsedMs: number;
+}
+
+/** The two networks a review's indices refer to (witness hops, finding locations). */
+export interface ReviewNetworks {
+  readonly before: Network;
+  readonly after: Network;
+}
