@@ -70,11 +70,18 @@ export function compileNetwork(network: Network): CompiledNetwork {
   return compiled;
 }
 
-function compile(network: Network): CompiledNetwork {
+/** Compiles a network into the BDD manager of another, so that their sets compare by node id. */
+export function compileNetworkSharing(network: Network, other: CompiledNetwork): CompiledNetwork {
+  const compiled = compile(network, other.bdd);
+  compiledNetworks.set(network, compiled);
+  return compiled;
+}
+
+function compile(network: Network, shared?: Bdd): CompiledNetwork {
   // Tables sized to the network, so small networks stay cheap and large ones rarely regrow.
   const rules = network.devices.reduce((n, d) => n + d.rules.length, 0);
   const tableBits = Math.min(22, Math.max(12, Math.ceil(Math.log2(64 * (rules + 4 * network.zones.length + 16)))));
-  const bdd = new Bdd(1 << tableBits, Math.min(20, tableBits));
+  const bdd = shared ?? new Bdd(1 << tableBits, Math.min(20, tableBits));
   const zoneCount = network.zones.length;
   const dstOwned = network.zones.map((z) => bdd.ranges(DST, z.owned));
   const srcOwned = network.zones.map((z) => bdd.ranges(SRC, z.owned));
@@ -172,22 +179,81 @@ function compile(network: Network): CompiledNetwork {
   }
 
   const ruleMatches = network.devices.map((d) => d.rules.map((rule) => bdd.product(rule.src, rule.dst, rule.services)));
-  // Interface-bound rules apply to some port pairs only. Per firewall with such rules: for
-  // each in-port the rules it may meet, and per rule the out-ports it names, so a pair's
-  // applicable rules are found without scanning the whole list.
-  const bindings = network.devices.map((d) => (d.rules.some((r) => r.inInterfaces || r.outInterfaces) ? indexBindings(d) : undefined));
-  const permitsByRules = new Map<string, Node>();
-  const allRules = network.devices.map((d) => d.rules.map((_, k) => k));
-  const rulesFor = (device: number, inPort: number, outPort: number): readonly number[] => {
-    const b = bindings[device];
-    const first = portStart[device]!;
-    return b ? b.applicable(inPort - first, outPort - first) : allRules[device]!;
+  const { permit, rulesFor } = ruleDecisions(bdd, network, portStart, portCount, ruleMatches);
+
+  return {
+    network, bdd, zoneCount, dstOwned, srcOwned,
+    portCount, portDevice: Int32Array.from(portDeviceList), portName, portStart,
+    edgeStart, edgeZone: Int32Array.from(edgeZone), edgePeer: Int32Array.from(edgePeer), edgeAttachment: Int32Array.from(edgeAttachment), edgeId,
+    attachStart, attachPort: Int32Array.from(attachPort), attachEdge,
+    gateways, routed, unrouted, permit, ruleMatches, rulesFor,
   };
+}
+
+/**
+ * The network after a change that kept every zone, device, interface and link (rules or
+ * routes of `changed` devices differ): shares the base's BDD manager, so sets of the two
+ * compare by node id, and everything but the changed devices.
+ */
+export function deriveCompiled(base: CompiledNetwork, network: Network, changed: ReadonlySet<number>): CompiledNetwork {
+  const bdd = base.bdd;
+  const routed = base.routed.slice();
+  const unrouted = base.unrouted.slice();
+  const ruleMatches = base.ruleMatches.slice();
+  for (const index of changed) {
+    const d = network.devices[index]!;
+    const r = compileRoutes(bdd, network, d);
+    routed[index] = r?.routed;
+    unrouted[index] = r?.unrouted ?? FALSE;
+    ruleMatches[index] = d.rules.map((rule) => bdd.product(rule.src, rule.dst, rule.services));
+  }
+  const own = ruleDecisions(bdd, network, base.portStart, base.portCount, ruleMatches);
+  const compiled: CompiledNetwork = {
+    ...base,
+    network,
+    routed,
+    unrouted,
+    ruleMatches,
+    permit: (device, inPort, outPort) => (changed.has(device) ? own.permit : base.permit)(device, inPort, outPort),
+    rulesFor: (device, inPort, outPort) => (changed.has(device) ? own.rulesFor : base.rulesFor)(device, inPort, outPort),
+  };
+  compiledNetworks.set(network, compiled);
+  return compiled;
+}
+
+/**
+ * Per firewall: which rules apply to a pair of ports, and what the pair permits (the rule
+ * list folded from the last rule to the first), cached per distinct list of applicable rules.
+ */
+function ruleDecisions(
+  bdd: Bdd, network: Network, portStart: Int32Array, portCount: number, ruleMatches: readonly (readonly Node[])[],
+): Pick<CompiledNetwork, 'permit' | 'rulesFor'> {
+  // Interface-bound rules apply to some port pairs only. Per firewall with such rules: for
+  // each in-port the rules it may meet, so a pair's applicable rules are found without
+  // scanning the whole list (built on first use).
+  const bindings = new Map<number, ReturnType<typeof indexBindings> | undefined>();
+  const bindingsOf = (device: number): ReturnType<typeof indexBindings> | undefined => {
+    if (!bindings.has(device)) {
+      const d = network.devices[device]!;
+      bindings.set(device, d.rules.some((r) => r.inInterfaces || r.outInterfaces) ? indexBindings(d) : undefined);
+    }
+    return bindings.get(device);
+  };
+  const allRules = new Map<number, number[]>();
+  const rulesFor = (device: number, inPort: number, outPort: number): readonly number[] => {
+    const b = bindingsOf(device);
+    const first = portStart[device]!;
+    if (b) return b.applicable(inPort - first, outPort - first);
+    let all = allRules.get(device);
+    if (!all) allRules.set(device, (all = network.devices[device]!.rules.map((_, k) => k)));
+    return all;
+  };
+  const permitsByRules = new Map<string, Node>();
   const permitsByPorts = new Map<number, Node>();
   const permit = (device: number, inPort: number, outPort: number): Node => {
     const d = network.devices[device]!;
     if (d.kind !== 'firewall') return TRUE;
-    const b = bindings[device];
+    const b = bindingsOf(device);
     const pairKey = b ? inPort * portCount + outPort : -1 - device;
     let p = permitsByPorts.get(pairKey);
     if (p !== undefined) return p;
@@ -207,14 +273,7 @@ function compile(network: Network): CompiledNetwork {
     permitsByPorts.set(pairKey, p);
     return p;
   };
-
-  return {
-    network, bdd, zoneCount, dstOwned, srcOwned,
-    portCount, portDevice: Int32Array.from(portDeviceList), portName, portStart,
-    edgeStart, edgeZone: Int32Array.from(edgeZone), edgePeer: Int32Array.from(edgePeer), edgeAttachment: Int32Array.from(edgeAttachment), edgeId,
-    attachStart, attachPort: Int32Array.from(attachPort), attachEdge,
-    gateways, routed, unrouted, permit, ruleMatches, rulesFor,
-  };
+  return { permit, rulesFor };
 }
 
 /** Which rules of a device apply between two of its ports (by position in its interfaces). */

@@ -17,12 +17,34 @@ import {
 
 export interface FastOptions {
   readonly failures?: Failures;
+  /**
+   * Incremental: the network differs from the base engine's only for the headers in `delta`
+   * (a BDD of the base's manager). Every other header arrives where it did; only `delta` is
+   * computed again.
+   */
+  readonly seed?: { readonly base: FastEngine; readonly delta: Node };
+}
+
+/** Per zone, the endpoint ends there with their header sets. */
+export type EndpointSets = ReadonlyArray<ReadonlyArray<{ readonly end: End; readonly set: Node }>>;
+
+/** The fast engine with its BDD-level answers, for incremental reviews. */
+export interface FastEngine extends ReachabilityEngine {
+  readonly compiled: CompiledNetwork;
+  /** Where every header from every zone arrives, per zone (the shared computation). */
+  endpoints(): EndpointSets;
+  /** The same for the headers of `delta` only: one fixpoint restricted to them. */
+  endpointsWithin(delta: Node): EndpointSets;
+  /** Headers reaching an endpoint (delivered or accepted) in a zone, from every zone. */
+  reaching(zone: number): Node;
+  /** Headers that pass through the given elements in the shared computation (a superset). */
+  crossing(failures: Failures): Node;
 }
 
 /** Every end of one fixpoint as BDDs, keyed by endKey. */
 type Ends = Map<string, { end: End; set: Node }>;
 
-export function createFastEngine(network: Network, options: FastOptions = {}): ReachabilityEngine {
+export function createFastEngine(network: Network, options: FastOptions = {}): FastEngine {
   const c: CompiledNetwork = compileNetwork(network);
   const bdd = c.bdd;
   const failures = options.failures ?? NO_FAILURES;
@@ -249,21 +271,87 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
     sources.filter((z) => !zoneDown[z]).map((z) => [z, bdd.and(headers, c.srcOwned[z]!)] as [number, Node]);
 
   let endpoints: Array<Array<{ end: End; set: Node }>> | undefined;
+  let sharedStates: Int32Array | undefined;
   /**
    * Per zone, where every header from every zone arrives there (delivered, or answered by a
-   * gateway): one fixpoint, computed on first use and shared by reach and arrive.
+   * gateway): one fixpoint, computed on first use and shared by reach and missing. A seeded
+   * engine takes the base's answer for every header outside its delta.
    */
   function endpointsByZone(): Array<Array<{ end: End; set: Node }>> {
     if (!endpoints) {
-      const byZone: Array<Array<{ end: End; set: Node }>> = network.zones.map(() => []);
-      const all = endsOf(fixpoint(sourceStates(network.zones.map((z) => z.index), TRUE), true), true);
-      for (const { end, set } of all.values()) {
-        const zone = end.kind === 'delivered' ? end.zone : end.kind === 'terminated' || end.kind === 'refused' ? gatewayZone(end) : undefined;
-        if (zone !== undefined) byZone[zone]!.push({ end, set });
+      const seed = options.seed;
+      if (seed) {
+        const fresh = endpointsWithin(seed.delta);
+        endpoints = seed.base.endpoints().map((list, z) => {
+          const merged = new Map<string, { end: End; set: Node }>();
+          for (const { end, set } of list) {
+            const kept = bdd.diff(set, seed.delta);
+            if (kept !== FALSE) merged.set(endKey(end), { end, set: kept });
+          }
+          for (const { end, set } of fresh[z]!) {
+            const key = endKey(end);
+            const have = merged.get(key);
+            merged.set(key, { end, set: have ? bdd.or(have.set, set) : set });
+          }
+          return [...merged.values()];
+        });
+      } else {
+        sharedStates = fixpoint(sourceStates(network.zones.map((z) => z.index), TRUE), true);
+        endpoints = byZone(endsOf(sharedStates, true));
       }
-      endpoints = byZone;
     }
     return endpoints;
+  }
+
+  function byZone(ends: Ends): Array<Array<{ end: End; set: Node }>> {
+    const out: Array<Array<{ end: End; set: Node }>> = network.zones.map(() => []);
+    for (const { end, set } of ends.values()) {
+      const zone = end.kind === 'delivered' ? end.zone : end.kind === 'terminated' || end.kind === 'refused' ? gatewayZone(end) : undefined;
+      if (zone !== undefined) out[zone]!.push({ end, set });
+    }
+    return out;
+  }
+
+  function endpointsWithin(delta: Node): Array<Array<{ end: End; set: Node }>> {
+    if (delta === FALSE) return network.zones.map(() => []);
+    return byZone(endsOf(fixpoint(sourceStates(network.zones.map((z) => z.index), delta), true), true));
+  }
+
+  function crossing(elements: Failures): Node {
+    endpointsByZone();
+    const states = sharedStates;
+    if (!states) return TRUE; // a seeded engine keeps no states: anything may cross
+    let n: Node = FALSE;
+    // What a gateway answers never enters its ports (it ends at the zone): its endpoint ends.
+    const answeredBy = (device: number): void => {
+      for (const list of endpointsByZone()) {
+        for (const { end, set } of list) if ((end.kind === 'terminated' || end.kind === 'refused') && end.device === device) n = bdd.or(n, set);
+      }
+    };
+    for (const d of elements.devices) {
+      for (let p = c.portStart[d]!; p < c.portStart[d + 1]!; p++) n = bdd.or(n, states[Z + A + p]!);
+      answeredBy(d);
+    }
+    for (const z of elements.zones) {
+      n = bdd.or(n, states[z]!);
+      for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) n = bdd.or(n, states[Z + a]!);
+    }
+    if (elements.edges.size > 0) {
+      for (let p = 0; p < c.portCount; p++) {
+        for (let e = c.edgeStart[p]!; e < c.edgeStart[p + 1]!; e++) {
+          if (!elements.edges.has(c.edgeId[e]!)) continue;
+          n = bdd.or(n, states[Z + A + p]!);
+          const peer = c.edgePeer[e]!;
+          if (peer >= 0) n = bdd.or(n, states[Z + A + peer]!);
+          const attachment = c.edgeAttachment[e]!;
+          if (attachment >= 0) {
+            n = bdd.or(n, states[Z + attachment]!);
+            answeredBy(c.portDevice[p]!);
+          }
+        }
+      }
+    }
+    return n;
   }
 
   function gatewayZone(end: { device: number; interface: string }): number | undefined {
@@ -442,5 +530,5 @@ export function createFastEngine(network: Network, options: FastOptions = {}): R
     return [...found.values()].map((o) => ({ ...o, headers: [box] }));
   }
 
-  return { name: 'fast', explore, missing, footprint, reach, trace };
+  return { name: 'fast', compiled: c, explore, missing, footprint, reach, trace, endpoints: endpointsByZone, endpointsWithin, reaching: reachingZone, crossing };
 }

@@ -4,7 +4,8 @@
 import type { Network } from '../model/network.ts';
 import type { EngineFactory } from './analysis.ts';
 import type { Pack, RuleId } from './pack.ts';
-import { CATALOGUE, crossesSides, type RuleContext } from './rules.ts';
+import { CATALOGUE, type CheckScope, crossesSides, FLOW_RULES, INTENT_RULES, type RuleContext } from './rules.ts';
+import type { ReachabilityEngine } from '../engine/types.ts';
 import type { CheckReport, Finding, RuleResult, Severity } from './types.ts';
 
 export interface CheckOptions {
@@ -13,12 +14,16 @@ export interface CheckOptions {
   readonly today: string;
   /** Called before each rule, for progress output on long checks. */
   readonly onRule?: (id: string, index: number, total: number) => void;
+  /** Check only this part (an incremental review); rules about objects run when scope.objects. */
+  readonly scope?: CheckScope;
+  /** The engine to use (else engineFactory(network)): a review passes its incremental one. */
+  readonly engine?: ReachabilityEngine;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export function runCheck(network: Network, pack: Pack, options: CheckOptions): CheckReport {
-  const engine = options.engineFactory(network);
+  const engine = options.engine ?? options.engineFactory(network);
   const domains = Object.fromEntries(Object.entries(pack.domains).map(([k, v]) => [k, { ja: v.ja, en: v.en }]));
   const sanitized = pack.rules['sanitized-communication'];
   const intentsCheckedElsewhere = new Set(
@@ -35,10 +40,15 @@ export function runCheck(network: Network, pack: Pack, options: CheckOptions): C
       rules.push({ id: rule.id, clause: rule.clause, title: rule.title, severity, status: 'disabled', findings: 0 });
       return;
     }
+    // A scoped check (incremental review) skips the rules about objects unless asked.
+    if (options.scope && !options.scope.objects && !FLOW_RULES.has(rule.id) && !INTENT_RULES.has(rule.id)) {
+      rules.push({ id: rule.id, clause: rule.clause, title: rule.title, severity, status: 'pass', findings: 0 });
+      return;
+    }
     options.onRule?.(rule.id, index, CATALOGUE.length);
     const ctx: RuleContext<never> = {
       network, params: settings.params as never, severity, engine, engineFactory: options.engineFactory,
-      today: options.today, domains, intentsCheckedElsewhere,
+      today: options.today, domains, intentsCheckedElsewhere, scope: options.scope,
     };
     const found = (rule.check as (c: RuleContext<never>) => Finding[])(ctx);
     findings.push(...found);

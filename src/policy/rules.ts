@@ -25,6 +25,37 @@ export interface RuleContext<P> {
   readonly domains: Readonly<Record<string, Localized>>;
   /** Intents whose legs another enabled rule already checks (sanitized communication). */
   readonly intentsCheckedElsewhere: ReadonlySet<string>;
+  /** When set, only this part of the network is checked (an incremental review). */
+  readonly scope: CheckScope | undefined;
+}
+
+/**
+ * The part of a check a change can affect: flow findings of these zone pairs, findings of
+ * these intents, and (when `objects`) the findings about objects (hosts, exceptions,
+ * gateways, devices).
+ */
+export interface CheckScope {
+  /** Zone index pairs "from>to". */
+  readonly pairs: ReadonlySet<string>;
+  readonly intents: ReadonlySet<string>;
+  readonly objects: boolean;
+}
+
+/** Rules whose findings are about a pair of zones (subject "from → to"). */
+export const FLOW_RULES: ReadonlySet<string> = new Set(['mynumber-isolation', 'path-separation', 'security-cloud-aggregation']);
+/** Rules whose findings are about a flow intent (subject starts with the intent id). */
+export const INTENT_RULES: ReadonlySet<string> = new Set(['sanitized-communication', 'intent-reachability', 'availability']);
+
+/** True when a finding lies in a scope (so a scoped check recomputes it). */
+export function inScope(network: Network, scope: CheckScope, f: Pick<Finding, 'rule' | 'subject'>): boolean {
+  if (FLOW_RULES.has(f.rule) && f.subject.includes(' → ') && !f.subject.includes('(')) {
+    const [from, to] = f.subject.split(' → ') as [string, string];
+    const a = network.ids.get(from);
+    const b = network.ids.get(to);
+    return a !== undefined && b !== undefined && scope.pairs.has(`${a.index}>${b.index}`);
+  }
+  if (INTENT_RULES.has(f.rule)) return scope.intents.has(f.subject.split(' ')[0]!);
+  return scope.objects;
 }
 
 type ParamsOf<K extends RuleId> = NonNullable<PackRules[K]>['params'];
@@ -83,11 +114,21 @@ function forbiddenReach(
 ): Finding[] {
   const net = ctx.network;
   const found: Array<{ from: Zone; to: Zone; finding: Finding }> = [];
+  const scope = ctx.scope;
+  const scoped = (zones: readonly Zone[], end: 0 | 1): Zone[] => {
+    if (!scope) return [...zones];
+    const wanted = new Set([...scope.pairs].map((p) => Number(p.split('>')[end])));
+    return zones.filter((z) => wanted.has(z.index));
+  };
   for (const [sources, targets] of [[sides[0], sides[1]], [sides[1], sides[0]]] as const) {
-    for (const r of engine.reach(sources.map((z) => z.index), targets.map((z) => z.index))) {
+    const from = scoped(sources, 0);
+    const to = scoped(targets, 1);
+    if (from.length === 0 || to.length === 0) continue;
+    for (const r of engine.reach(from.map((z) => z.index), to.map((z) => z.index))) {
       const to = net.zones[r.zone]!;
       for (const [fromIndex, headers] of splitBySource(net, r.headers)) {
         if (fromIndex === r.zone) continue;
+        if (scope && !scope.pairs.has(`${fromIndex}>${r.zone}`)) continue;
         const violating = normalize(subtract(headers, exempt));
         if (violating.length === 0) continue;
         const from = net.zones[fromIndex]!;
@@ -139,7 +180,7 @@ const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
         en: 'Remove the permitting firewall rule, or declare an approved exception (specific hosts and ports only) under exceptions.',
       });
     // A gateway with a foot in a mynumber zone and in another domain is a channel by itself.
-    for (const d of ctx.network.devices) {
+    for (const d of ctx.scope && !ctx.scope.objects ? [] : ctx.network.devices) {
       if (d.kind !== 'sanitizer' && d.kind !== 'proxy') continue;
       const domains = new Set(d.interfaces.map((f) => ctx.network.zones[f.zone!]!.domain));
       const inside = [...domains].some((x) => ctx.params.isolated.includes(x));
@@ -315,6 +356,7 @@ const sanitizedCommunication: RuleDefinition<'sanitized-communication'> = {
     const findings: Finding[] = [];
     const p = ctx.params;
     for (const intent of ctx.network.intents) {
+      if (ctx.scope && !ctx.scope.intents.has(intent.id)) continue;
       if (!crossesSides(ctx.network, intent, p.lgwanSide, p.internetSide)) continue;
       const issue = (ja: string, en: string, hintJa: string, hintEn: string): void => {
         findings.push(plain(ctx, this, { subject: intent.id, message: { ja, en }, hint: { ja: hintJa, en: hintEn }, loc: intent.loc }));
@@ -443,6 +485,7 @@ const intentReachability: RuleDefinition<'intent-reachability'> = {
     const findings: Finding[] = [];
     for (const intent of ctx.network.intents) {
       if (ctx.intentsCheckedElsewhere.has(intent.id)) continue;
+      if (ctx.scope && !ctx.scope.intents.has(intent.id)) continue;
       const evaluation = evaluateIntent(ctx.network, ctx.engine, intent);
       if (!evaluation.plan.ok) {
         findings.push(plain(ctx, this, {
@@ -466,7 +509,7 @@ const availability: RuleDefinition<'availability'> = {
   check(ctx) {
     const net = ctx.network;
     const findings: Finding[] = [];
-    const resilient = net.intents.filter((i) => i.resilient);
+    const resilient = net.intents.filter((i) => i.resilient && (!ctx.scope || ctx.scope.intents.has(i.id)));
     if (resilient.length === 0) return findings;
     for (const intent of resilient) {
       const healthy = evaluateIntent(net, ctx.engine, intent);

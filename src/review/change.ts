@@ -1,0 +1,361 @@
+// Change files: a list of operations on a topology (rules, routes, links, hosts, zones, and
+// what-if failures), in the same YAML/JSON style as topology files. Applying one gives the
+// topology after the change, whose every element still points at the line it came from:
+// the topology file for what was there, the change file for what the change brought.
+
+import { z } from 'zod';
+import { InputError, type Diagnostic, type Loc } from '../model/errors.ts';
+import { readSource, type SourceDocument, DEFAULT_LIMITS } from '../model/source.ts';
+import type { ChangeOperation } from './types.ts';
+
+const id = z.string().min(1).max(128);
+const where = {
+  position: z.number().int().min(1).optional().describe('1-based position in the rule list'),
+  before: id.optional().describe('Put it before this rule (id)'),
+  after: id.optional().describe('Put it after this rule (id)'),
+};
+const ruleRef = { device: id.describe('Firewall id'), rule: z.union([id, z.number().int().min(1)]).describe('Rule id (or 1-based position)') };
+const anyObject = z.record(z.string(), z.unknown());
+const linkPair = z.tuple([z.string(), z.string()]);
+
+const operation = z.union([
+  z.strictObject({ 'add-rule': z.strictObject({ device: id, rule: anyObject, ...where }) }),
+  z.strictObject({ 'remove-rule': z.strictObject(ruleRef) }),
+  z.strictObject({ 'replace-rule': z.strictObject({ ...ruleRef, with: anyObject }) }),
+  z.strictObject({ 'move-rule': z.strictObject({ ...ruleRef, ...where }) }),
+  z.strictObject({ 'add-route': z.strictObject({ device: id, prefix: z.string(), interface: z.string(), description: z.string().optional() }) }),
+  z.strictObject({ 'remove-route': z.strictObject({ device: id, prefix: z.string(), interface: z.string().optional() }) }),
+  z.strictObject({ 'add-interface': z.strictObject({ device: id, interface: anyObject }) }),
+  z.strictObject({ 'remove-interface': z.strictObject({ device: id, interface: z.string() }) }),
+  z.strictObject({ 'add-link': linkPair }),
+  z.strictObject({ 'remove-link': linkPair }),
+  z.strictObject({ 'add-host': anyObject }),
+  z.strictObject({ 'remove-host': id }),
+  z.strictObject({ 'add-zone': anyObject }),
+  z.strictObject({ 'remove-zone': id }),
+  z.strictObject({ down: z.union([z.string(), z.array(z.string()).min(1)]).describe('Devices, links (a:x--b:y) or attachments (device:interface) out of service') }),
+]);
+
+export const changeSchema = z.strictObject({
+  'bunkatsu-change': z.literal(1).describe('Change file format version'),
+  description: z.string().max(4000).optional(),
+  topology: z.string().max(1000).optional().describe('The topology file this change is for (informative)'),
+  changes: z.array(operation).min(1).max(100_000),
+});
+
+export type ChangeFile = z.infer<typeof changeSchema>;
+type Operation = ChangeFile['changes'][number];
+
+export interface LoadedChange {
+  readonly file: string;
+  readonly change: ChangeFile;
+  readonly doc: SourceDocument;
+}
+
+export function loadChange(text: string, file: string): LoadedChange {
+  const read = readSource(text, file, DEFAULT_LIMITS);
+  if (!read.ok) throw new InputError(read.diagnostics);
+  const parsed = changeSchema.safeParse(read.doc.data);
+  if (!parsed.success) {
+    throw new InputError(parsed.error.issues.slice(0, 50).map((issue) => ({
+      code: 'BNK_ERR_SCHEMA' as const,
+      message: `${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+      loc: read.doc.locate(issue.path.slice(0, 3) as PropertyKey[]),
+    })));
+  }
+  return { file, change: parsed.data, doc: read.doc };
+}
+
+/** What a change touches, for the review to decide what to recompute. */
+export interface Touched {
+  /** Firewalls whose rule lists changed (ids). */
+  readonly rules: ReadonlySet<string>;
+  /** Routers and firewalls whose routes changed (ids), with the prefixes added or removed. */
+  readonly routes: ReadonlyMap<string, readonly string[]>;
+  /** Elements taken out of service (device ids, link ids, attachment ids). */
+  readonly down: readonly string[];
+  /** Hosts, zones or links added or removed: the review recomputes everything. */
+  readonly structural: string | undefined;
+  /** Hosts changed: the object rules (endpoint controls, inventory) are run again. */
+  readonly hosts: boolean;
+}
+
+export interface AppliedChange {
+  /** The topology after the change, locations mapped back to both files. */
+  readonly doc: SourceDocument;
+  readonly operations: readonly ChangeOperation[];
+  readonly touched: Touched;
+}
+
+const ORIGIN = Symbol('origin');
+
+interface Origin {
+  readonly locate: SourceDocument['locate'];
+  readonly path: readonly PropertyKey[];
+}
+
+type Json = Record<string, unknown>;
+
+function tag(value: unknown, origin: Origin): void {
+  if (value !== null && typeof value === 'object') Object.defineProperty(value, ORIGIN, { value: origin, enumerable: false });
+}
+
+/** Tags every element of a topology document with where it was written. */
+function tagTopology(data: Json, doc: SourceDocument): void {
+  tag(data, { locate: doc.locate, path: [] });
+  for (const key of ['zones', 'hosts', 'devices', 'links', 'exceptions', 'intents']) {
+    const list = data[key];
+    if (!Array.isArray(list)) continue;
+    list.forEach((element, i) => {
+      tag(element, { locate: doc.locate, path: [key, i] });
+      if (key !== 'devices' || element === null || typeof element !== 'object') return;
+      for (const inner of ['rules', 'routes', 'interfaces', 'relays']) {
+        const items = (element as Json)[inner];
+        if (Array.isArray(items)) items.forEach((item, j) => tag(item, { locate: doc.locate, path: [key, i, inner, j] }));
+      }
+    });
+  }
+}
+
+/** A document whose locations come from the nearest tagged element on the path. */
+function compositeDocument(data: Json, file: string): SourceDocument {
+  const locate = (path: readonly PropertyKey[], key?: boolean): Loc => {
+    let node: unknown = data;
+    let origin = (data as { [ORIGIN]?: Origin })[ORIGIN]!;
+    let from = 0;
+    for (let i = 0; i < path.length; i++) {
+      if (node === null || typeof node !== 'object') break;
+      node = (node as Record<PropertyKey, unknown>)[path[i]!];
+      const o = node !== null && typeof node === 'object' ? (node as { [ORIGIN]?: Origin })[ORIGIN] : undefined;
+      if (o) {
+        origin = o;
+        from = i + 1;
+      }
+    }
+    return origin.locate([...origin.path, ...path.slice(from)], key);
+  };
+  return { data, file, locate };
+}
+
+/** Applies a change to a topology document; throws InputError (change-file locations) on a bad reference. */
+export function applyChange(topology: SourceDocument, loaded: LoadedChange): AppliedChange {
+  const data = structuredClone(topology.data) as Json;
+  tagTopology(data, topology);
+  const problems: Diagnostic[] = [];
+  const operations: ChangeOperation[] = [];
+  const rules = new Set<string>();
+  const routes = new Map<string, string[]>();
+  const down: string[] = [];
+  let structural: string | undefined;
+  let hosts = false;
+  const list = (key: string): Json[] => {
+    if (!Array.isArray(data[key])) data[key] = [];
+    return data[key] as Json[];
+  };
+
+  loaded.change.changes.forEach((op: Operation, index) => {
+    const [name, body] = Object.entries(op)[0]! as [string, unknown];
+    const path = ['changes', index, name];
+    const loc = loaded.doc.locate(path);
+    const fail = (message: string, at: readonly PropertyKey[] = path): void => {
+      problems.push({ code: 'BNK_ERR_UNKNOWN_REF', message, loc: loaded.doc.locate(at) });
+    };
+    const fromChange = (value: unknown, at: readonly PropertyKey[]): void => tag(value, { locate: loaded.doc.locate, path: at });
+    const findDevice = (deviceId: string): Json | undefined => {
+      const d = list('devices').find((x) => x.id === deviceId);
+      if (!d) fail(`unknown device "${deviceId}"`, [...path, 'device']);
+      return d;
+    };
+    const rulesOf = (d: Json): Json[] | undefined => {
+      if (d.kind !== 'firewall') {
+        fail(`device "${String(d.id)}" is a ${String(d.kind)}, not a firewall: it has no rules`, [...path, 'device']);
+        return undefined;
+      }
+      if (!Array.isArray(d.rules)) d.rules = [];
+      return d.rules as Json[];
+    };
+    const ruleIndex = (list: Json[], ref: string | number, at: readonly PropertyKey[]): number => {
+      const i = typeof ref === 'number' ? ref - 1 : list.findIndex((r, k) => (r.id ?? String(k + 1)) === ref);
+      if (i < 0 || i >= list.length) fail(`no rule ${typeof ref === 'number' ? `at position ${ref}` : `"${ref}"`} in this firewall`, at);
+      return i;
+    };
+    /** Where a rule goes: position, before or after a rule, else the end. */
+    const target = (list: Json[], w: { position?: number | undefined; before?: string | undefined; after?: string | undefined }): number => {
+      if (w.position !== undefined) {
+        if (w.position > list.length + 1) fail(`position ${w.position} is past the end (${list.length} rules)`, [...path, 'position']);
+        return Math.min(w.position - 1, list.length);
+      }
+      if (w.before !== undefined) return ruleIndex(list, w.before, [...path, 'before']);
+      if (w.after !== undefined) return ruleIndex(list, w.after, [...path, 'after']) + 1;
+      return list.length;
+    };
+    const ruleName = (r: Json, i: number): string => String(r.id ?? i + 1);
+    const summary = (text: string): void => void operations.push({ op: name, summary: text, loc });
+
+    switch (name) {
+      case 'add-rule': {
+        const b = body as { device: string; rule: Json; position?: number; before?: string; after?: string };
+        const d = findDevice(b.device);
+        const rs = d && rulesOf(d);
+        if (!rs) break;
+        const at = target(rs, b);
+        const rule = structuredClone(b.rule);
+        fromChange(rule, [...path, 'rule']);
+        rs.splice(Math.max(0, at), 0, rule);
+        rules.add(b.device);
+        summary(`add rule ${ruleName(rule, at)} (${String(rule.action)}) at position ${at + 1} of ${b.device}`);
+        break;
+      }
+      case 'remove-rule': {
+        const b = body as { device: string; rule: string | number };
+        const d = findDevice(b.device);
+        const rs = d && rulesOf(d);
+        if (!rs) break;
+        const i = ruleIndex(rs, b.rule, [...path, 'rule']);
+        if (i < 0) break;
+        const [removed] = rs.splice(i, 1);
+        rules.add(b.device);
+        summary(`remove rule ${ruleName(removed!, i)} (${String(removed!.action)}, position ${i + 1}) of ${b.device}`);
+        break;
+      }
+      case 'replace-rule': {
+        const b = body as { device: string; rule: string | number; with: Json };
+        const d = findDevice(b.device);
+        const rs = d && rulesOf(d);
+        if (!rs) break;
+        const i = ruleIndex(rs, b.rule, [...path, 'rule']);
+        if (i < 0) break;
+        const rule = structuredClone(b.with);
+        fromChange(rule, [...path, 'with']);
+        rs[i] = rule;
+        rules.add(b.device);
+        summary(`replace rule ${String(b.rule)} of ${b.device} (position ${i + 1}) with ${ruleName(rule, i)} (${String(rule.action)})`);
+        break;
+      }
+      case 'move-rule': {
+        const b = body as { device: string; rule: string | number; position?: number; before?: string; after?: string };
+        const d = findDevice(b.device);
+        const rs = d && rulesOf(d);
+        if (!rs) break;
+        const i = ruleIndex(rs, b.rule, [...path, 'rule']);
+        if (i < 0) break;
+        const [moved] = rs.splice(i, 1);
+        const at = target(rs, b);
+        rs.splice(Math.max(0, at), 0, moved!);
+        rules.add(b.device);
+        summary(`move rule ${ruleName(moved!, i)} of ${b.device} from position ${i + 1} to ${at + 1}`);
+        break;
+      }
+      case 'add-route':
+      case 'remove-route': {
+        const b = body as { device: string; prefix: string; interface?: string; description?: string };
+        const d = findDevice(b.device);
+        if (!d) break;
+        if (d.kind !== 'router' && d.kind !== 'firewall') {
+          fail(`device "${b.device}" is a ${String(d.kind)}: only routers and firewalls have routes`, [...path, 'device']);
+          break;
+        }
+        if (!Array.isArray(d.routes)) d.routes = [];
+        const rs = d.routes as Json[];
+        if (name === 'add-route') {
+          const route: Json = { prefix: b.prefix, interface: b.interface, ...(b.description ? { description: b.description } : {}) };
+          fromChange(route, path);
+          rs.push(route);
+          summary(`add route ${b.prefix} via ${String(b.interface)} on ${b.device}`);
+        } else {
+          const i = rs.findIndex((r) => r.prefix === b.prefix && (b.interface === undefined || r.interface === b.interface));
+          if (i < 0) {
+            fail(`no route ${b.prefix}${b.interface ? ` via ${b.interface}` : ''} on ${b.device}`, [...path, 'prefix']);
+            break;
+          }
+          rs.splice(i, 1);
+          summary(`remove route ${b.prefix} on ${b.device}`);
+        }
+        routes.set(b.device, [...(routes.get(b.device) ?? []), b.prefix]);
+        break;
+      }
+      case 'add-interface':
+      case 'remove-interface': {
+        const b = body as { device: string; interface: Json | string };
+        const d = findDevice(b.device);
+        if (!d) break;
+        if (!Array.isArray(d.interfaces)) d.interfaces = [];
+        const ifaces = d.interfaces as Json[];
+        if (name === 'add-interface') {
+          const f = structuredClone(b.interface as Json);
+          fromChange(f, [...path, 'interface']);
+          ifaces.push(f);
+          summary(`add interface ${String(f.name)} to ${b.device}${f.zone ? ` (zone ${String(f.zone)})` : ''}`);
+        } else {
+          const i = ifaces.findIndex((f) => f.name === b.interface);
+          if (i < 0) {
+            fail(`no interface "${String(b.interface)}" on ${b.device}`, [...path, 'interface']);
+            break;
+          }
+          ifaces.splice(i, 1);
+          summary(`remove interface ${String(b.interface)} from ${b.device}`);
+        }
+        structural = `${name} on ${b.device}`;
+        break;
+      }
+      case 'add-link':
+      case 'remove-link': {
+        const [a, b] = body as [string, string];
+        const links = list('links') as unknown as string[][];
+        if (name === 'add-link') {
+          const link = [a, b];
+          fromChange(link, path);
+          links.push(link);
+        } else {
+          const i = links.findIndex((l) => (l[0] === a && l[1] === b) || (l[0] === b && l[1] === a));
+          if (i < 0) {
+            fail(`no link between ${a} and ${b}`);
+            break;
+          }
+          links.splice(i, 1);
+        }
+        structural = `${name} ${a} — ${b}`;
+        summary(`${name === 'add-link' ? 'add' : 'remove'} link ${a} — ${b}`);
+        break;
+      }
+      case 'add-host':
+      case 'add-zone': {
+        const key = name === 'add-host' ? 'hosts' : 'zones';
+        const element = structuredClone(body as Json);
+        fromChange(element, path);
+        list(key).push(element);
+        if (name === 'add-zone') structural = `add zone ${String(element.id)}`;
+        hosts = true;
+        summary(`add ${name === 'add-host' ? 'host' : 'zone'} ${String(element.id)}`);
+        break;
+      }
+      case 'remove-host':
+      case 'remove-zone': {
+        const key = name === 'remove-host' ? 'hosts' : 'zones';
+        const ref = body as string;
+        const i = list(key).findIndex((x) => x.id === ref);
+        if (i < 0) {
+          fail(`no ${name === 'remove-host' ? 'host' : 'zone'} "${ref}"`);
+          break;
+        }
+        list(key).splice(i, 1);
+        if (name === 'remove-zone') structural = `remove zone ${ref}`;
+        hosts = true;
+        summary(`remove ${name === 'remove-host' ? 'host' : 'zone'} ${ref}`);
+        break;
+      }
+      case 'down': {
+        const ids = typeof body === 'string' ? [body] : (body as string[]);
+        down.push(...ids);
+        summary(`take out of service: ${ids.join(', ')}`);
+        break;
+      }
+    }
+  });
+  if (problems.length > 0) throw new InputError(problems);
+  return {
+    doc: compositeDocument(data, topology.file),
+    operations,
+    touched: { rules, routes, down, structural, hosts },
+  };
+}

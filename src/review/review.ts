@@ -1,0 +1,307 @@
+// Reviews a change: what it opens and closes between zones, the findings it brings and
+// resolves, the intents it breaks and restores, and a verdict. Incremental when it can be:
+// headers are never rewritten, so a header the change does not touch (no rule, route or
+// element on its way changes what it meets) arrives exactly where it did; only the touched
+// headers are recomputed, and only the findings and intents they can affect are re-checked.
+
+import { compileNetworkSharing, deriveCompiled } from '../engine/compile.ts';
+import { FALSE, type Node, PORT, PROTO, SRC, TRUE } from '../engine/bdd.ts';
+import { createFastEngine, type FastEngine } from '../engine/fast.ts';
+import { boxesOfMatch, type HeaderSet } from '../engine/headerset.ts';
+import { endOf, type Failures, NO_FAILURES, zoneOfEnd } from '../engine/types.ts';
+import { InputError, type Loc } from '../model/errors.ts';
+import { attachId } from '../model/graph.ts';
+import { type Network, type Rule, zonesOf } from '../model/network.ts';
+import { classesOf, type EngineFactory, planIntent, splitBySource, traceWitness } from '../policy/analysis.ts';
+import { runCheck } from '../policy/check.ts';
+import type { Pack } from '../policy/pack.ts';
+import { type CheckScope, inScope, INTENT_RULES } from '../policy/rules.ts';
+import type { CheckReport, Finding, Severity } from '../policy/types.ts';
+import type { Touched } from './change.ts';
+import type { ChangeOperation, FlowChange, IntentChange, IntentStatus, ReviewReport, Verdict } from './types.ts';
+
+/** The network before the change with its engine and full check: computed once, reused. */
+export interface ReviewBase {
+  readonly network: Network;
+  readonly engine: FastEngine;
+  readonly check: CheckReport;
+}
+
+export function prepareBase(network: Network, pack: Pack, today: string): ReviewBase {
+  const engine = createFastEngine(network);
+  const factory: EngineFactory = (n, failures) => createFastEngine(n, failures ? { failures } : {});
+  const check = runCheck(network, pack, { engineFactory: factory, engine, today });
+  return { network, engine, check };
+}
+
+export interface ReviewInput {
+  readonly after: Network;
+  readonly pack: Pack;
+  readonly today: string;
+  /** The change file's operations and what they touch; undefined when two whole topologies are compared. */
+  readonly change: { readonly file: string; readonly operations: readonly ChangeOperation[]; readonly touched: Touched } | undefined;
+}
+
+/** The review, and the network after the change as the base for a review of the next change. */
+export interface Reviewed {
+  readonly report: ReviewReport;
+  readonly next: ReviewBase;
+}
+
+export function review(base: ReviewBase, input: ReviewInput): Reviewed {
+  const started = performance.now();
+  const before = base.network;
+  const { after, pack, today } = input;
+  const touched = input.change?.touched;
+  const failures = touched ? resolveDown(after, touched.down, input.change!.operations) : NO_FAILURES;
+
+  // What to recompute: the headers the change touches, or everything.
+  const structural = !touched ? 'two whole topologies were compared' : touched.structural;
+  let delta: Node = TRUE;
+  let afterEngine: FastEngine;
+  const merged = (f?: Failures): Failures => (f ? { zones: new Set([...failures.zones, ...f.zones]), devices: new Set([...failures.devices, ...f.devices]), edges: new Set([...failures.edges, ...f.edges]) } : failures);
+  if (structural === undefined) {
+    const changed = new Set<number>();
+    for (const id of [...touched!.rules, ...touched!.routes.keys()]) changed.add(after.ids.get(id)!.index);
+    const compiled = deriveCompiled(base.engine.compiled, after, changed);
+    delta = deltaOf(base.engine, compiled, before, after, changed);
+    if (failures !== NO_FAILURES) delta = compiled.bdd.or(delta, base.engine.crossing(failures));
+    afterEngine = createFastEngine(after, { failures, ...(delta === TRUE ? {} : { seed: { base: base.engine, delta } }) });
+  } else {
+    compileNetworkSharing(after, base.engine.compiled);
+    afterEngine = createFastEngine(after, { failures });
+  }
+  const bdd = base.engine.compiled.bdd;
+  const incremental = delta !== TRUE;
+  const recompute = incremental
+    ? { mode: 'incremental' as const, reason: 'only the headers the change touches were recomputed' }
+    : { mode: 'full' as const, reason: structural ?? 'the change touches every header' };
+
+  // Flows opened and closed, per destination zone, split by source zone.
+  const beforeZone = new Map(before.zones.map((z) => [z.id, z.index]));
+  const candidates = incremental ? zonesOf(after, bdd.toBoxes(bdd.exists(bdd.exists(bdd.exists(delta, SRC), PROTO), PORT)).map((b) => ({ lo: b.dstLo, hi: b.dstHi }))) : after.zones.map((z) => z.index);
+  const newlyAllowed: FlowChange[] = [];
+  const newlyBlocked: FlowChange[] = [];
+  const pairs = new Set<string>();
+  for (const z of candidates) {
+    const zone = after.zones[z]!;
+    const old = beforeZone.has(zone.id) ? bdd.and(base.engine.reaching(beforeZone.get(zone.id)!), delta) : FALSE;
+    const now = bdd.and(afterEngine.reaching(z), delta);
+    if (old === now) continue;
+    const flows = (set: Node, network: Network, engine: FastEngine, into: FlowChange[], toIndex: number): void => {
+      if (set === FALSE) return;
+      for (const [from, boxes] of splitBySource(network, bdd.toBoxes(set))) {
+        if (from === toIndex) continue;
+        const source = network.zones[from]!;
+        const arrives = (d: Parameters<typeof endOf>[0]): boolean => {
+          const end = endOf(d);
+          return end !== undefined && zoneOfEnd(network, end) === toIndex;
+        };
+        into.push({
+          from: source.id, to: zone.id, fromDomain: source.domain, toDomain: zone.domain,
+          classes: classesOf(boxes, (b) => traceWitness(network, engine, b, arrives)),
+        });
+        const a = after.ids.get(source.id);
+        if (a) pairs.add(`${a.index}>${z}`);
+      }
+    };
+    flows(bdd.diff(now, old), after, afterEngine, newlyAllowed, z);
+    if (beforeZone.has(zone.id)) flows(bdd.diff(old, now), before, base.engine, newlyBlocked, beforeZone.get(zone.id)!);
+  }
+
+  // Findings: re-check only what the change can affect, keep the rest from the base check.
+  const intents = new Set<string>();
+  for (const intent of after.intents) {
+    if (!incremental) {
+      intents.add(intent.id);
+      continue;
+    }
+    const plan = planIntent(after, intent);
+    const headers: HeaderSet[] = plan.ok ? plan.legs.map((l) => boxesOfMatch({ src: l.from, dst: l.to, services: l.services })) : [boxesOfMatch({ src: intent.from, dst: intent.to, services: intent.services })];
+    if (headers.some((h) => bdd.and(bdd.boxes(h), delta) !== FALSE)) intents.add(intent.id);
+  }
+  const scope: CheckScope = { pairs, intents, objects: !incremental || (touched?.hosts ?? true) };
+  const factory: EngineFactory = (n, f) => createFastEngine(n, { failures: merged(f) });
+  const afterCheck = runCheck(after, pack, { engineFactory: factory, engine: afterEngine, today, ...(incremental ? { scope } : {}) });
+  const afterFindings = incremental
+    ? sortFindings([...base.check.findings.filter((f) => !inScope(before, scope, f)), ...afterCheck.findings])
+    : [...afterCheck.findings];
+  const key = (f: Finding): string => `${f.rule}\u0000${f.subject}`;
+  const beforeKeys = new Set(base.check.findings.map(key));
+  const afterKeys = new Set(afterFindings.map(key));
+  const findingsIntroduced = afterFindings.filter((f) => !beforeKeys.has(key(f)));
+  const findingsResolved = base.check.findings.filter((f) => !afterKeys.has(key(f)));
+
+  // Intents: broken when it got through before and does not now, restored the reverse.
+  const failing = (findings: readonly Finding[]): Map<string, string[]> => {
+    const out = new Map<string, string[]>();
+    for (const f of findings) {
+      if (!INTENT_RULES.has(f.rule) || f.rule === 'availability') continue;
+      const id = f.subject.split(' ')[0]!;
+      const leg = /\((.*)\)$/.exec(f.subject)?.[1] ?? f.message.en;
+      out.set(id, [...(out.get(id) ?? []), leg]);
+    }
+    return out;
+  };
+  const failedBefore = failing(base.check.findings);
+  const failedAfter = failing(afterFindings);
+  const beforeIntents = new Map(before.intents.map((i) => [i.id, i]));
+  const intentsBroken: IntentChange[] = [];
+  const intentsRestored: IntentChange[] = [];
+  const statuses: IntentStatus[] = after.intents.map((i) => {
+    const problems = failedAfter.get(i.id);
+    if (problems && beforeIntents.has(i.id) && !failedBefore.has(i.id)) intentsBroken.push({ intent: i.id, purpose: i.purpose, loc: i.loc, legs: problems });
+    if (!problems && failedBefore.has(i.id)) intentsRestored.push({ intent: i.id, purpose: i.purpose, loc: i.loc, legs: failedBefore.get(i.id)! });
+    return { intent: i.id, purpose: i.purpose, ok: !problems, loc: i.loc, message: problems ? `does not get through: ${problems.join('; ')}` : undefined };
+  });
+  for (const i of before.intents) {
+    if (!after.intents.some((x) => x.id === i.id) && !failedBefore.has(i.id)) intentsBroken.push({ intent: i.id, purpose: i.purpose, loc: i.loc, legs: ['the intent was removed'] });
+  }
+
+  const checkAfter = reportWith(afterCheck, base.check, afterFindings);
+  const crossDomain = newlyAllowed.filter((f) => f.fromDomain !== f.toDomain);
+  const errors = findingsIntroduced.filter((f) => f.severity === 'error');
+  const verdict: Verdict = errors.length > 0 || intentsBroken.length > 0
+    ? 'reject'
+    : findingsIntroduced.length > 0 || crossDomain.length > 0 ? 'needs-attention' : 'approve';
+  const summary = summarize(verdict, { newlyAllowed, newlyBlocked, crossDomain, findingsIntroduced, findingsResolved, intentsBroken, intentsRestored });
+  const report: ReviewReport = {
+    before: { file: before.file, name: before.name },
+    after: { file: after.file, name: after.name },
+    change: input.change ? { file: input.change.file, operations: input.change.operations } : undefined,
+    engine: 'fast',
+    recompute,
+    newlyAllowed,
+    newlyBlocked,
+    findingsIntroduced,
+    findingsResolved,
+    intentsBroken,
+    intentsRestored,
+    checkAfter,
+    intents: statuses,
+    verdict,
+    summary,
+    elapsedMs: Math.round((performance.now() - started) * 10) / 10,
+  };
+  return { report, next: { network: after, engine: afterEngine, check: checkAfter } };
+}
+
+/** The headers whose fate the change of these devices' rules and routes can alter. */
+function deltaOf(base: FastEngine, compiled: FastEngine['compiled'], before: Network, after: Network, changed: ReadonlySet<number>): Node {
+  const bdd = compiled.bdd;
+  const old = base.compiled;
+  let delta: Node = FALSE;
+  const xor = (a: Node, b: Node): Node => bdd.or(bdd.diff(a, b), bdd.diff(b, a));
+  for (const d of changed) {
+    const first = compiled.portStart[d]!;
+    const last = compiled.portStart[d + 1]!;
+    // Routes: every destination whose way out changed.
+    const oldRoutes = old.routed[d];
+    const newRoutes = compiled.routed[d];
+    if (oldRoutes || newRoutes) {
+      for (let q = first; q < last; q++) delta = bdd.or(delta, xor(oldRoutes?.[q - first] ?? TRUE, newRoutes?.[q - first] ?? TRUE));
+      delta = bdd.or(delta, xor(old.unrouted[d]!, compiled.unrouted[d]!));
+    }
+    // Rules: the port pairs where a rule that differs applies; there, what the pair permits.
+    const device = after.devices[d]!;
+    if (device.kind !== 'firewall') continue;
+    const changedRules = ruleDifference(before.devices[d]!.rules, device.rules);
+    if (changedRules === undefined) {
+      for (let p = first; p < last; p++) for (let q = first; q < last; q++) if (p !== q) delta = bdd.or(delta, xor(old.permit(d, p, q), compiled.permit(d, p, q)));
+      continue;
+    }
+    const names = device.interfaces.map((f) => f.name);
+    for (const rule of changedRules) {
+      const ins = rule.inInterfaces ? names.flatMap((n, i) => (rule.inInterfaces!.has(n) ? [i] : [])) : names.map((_, i) => i);
+      const outs = rule.outInterfaces ? names.flatMap((n, i) => (rule.outInterfaces!.has(n) ? [i] : [])) : names.map((_, i) => i);
+      for (const p of ins) for (const q of outs) if (p !== q) delta = bdd.or(delta, xor(old.permit(d, first + p, first + q), compiled.permit(d, first + p, first + q)));
+    }
+  }
+  return delta;
+}
+
+/** Rules in one list and not the other (old and new versions); undefined when rules were reordered. */
+function ruleDifference(before: readonly Rule[], after: readonly Rule[]): Rule[] | undefined {
+  const key = (r: Rule): string => JSON.stringify([r.id, r.action, r.src, r.dst, r.services, r.inInterfaces && [...r.inInterfaces], r.outInterfaces && [...r.outInterfaces]]);
+  const a = before.map(key);
+  const b = after.map(key);
+  const inA = new Set(a);
+  const inB = new Set(b);
+  const common = (xs: string[], other: Set<string>): string[] => xs.filter((x) => other.has(x));
+  if (JSON.stringify(common(a, inB)) !== JSON.stringify(common(b, inA))) return undefined;
+  return [...before.filter((_, i) => !inB.has(a[i]!)), ...after.filter((_, i) => !inA.has(b[i]!))];
+}
+
+/** Failures named by `down` operations, checked against the network. */
+function resolveDown(network: Network, ids: readonly string[], operations: readonly ChangeOperation[]): Failures {
+  if (ids.length === 0) return NO_FAILURES;
+  const devices = new Set<number>();
+  const edges = new Set<string>();
+  const links = new Set(network.links.map((l) => l.id));
+  const attachments = new Set(network.devices.flatMap((d) => d.interfaces.filter((f) => f.zone !== undefined).map((f) => attachId(d.id, f.name))));
+  const unknown: string[] = [];
+  for (const id of ids) {
+    const ref = network.ids.get(id);
+    if (ref?.kind === 'device') devices.add(ref.index);
+    else if (links.has(id) || attachments.has(id)) edges.add(id);
+    else {
+      const reversed = id.split('--').reverse().join('--');
+      if (links.has(reversed)) edges.add(reversed);
+      else unknown.push(id);
+    }
+  }
+  if (unknown.length > 0) {
+    const loc: Loc = operations.find((o) => o.op === 'down')?.loc ?? { file: '<change>', line: 1, column: 1 };
+    throw new InputError(unknown.map((u) => ({ code: 'BNK_ERR_UNKNOWN_REF' as const, message: `"${u}" is not a device, link (a:x--b:y) or attachment (device:interface)`, loc })));
+  }
+  return { zones: new Set(), devices, edges };
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+}
+
+/** The after check with the merged findings and statuses recounted. */
+function reportWith(scoped: CheckReport, base: CheckReport, findings: readonly Finding[]): CheckReport {
+  const count = (s: Severity): number => findings.filter((f) => f.severity === s).length;
+  const rules = base.rules.map((r) => {
+    const n = findings.filter((f) => f.rule === r.id).length;
+    return { ...r, status: r.status === 'disabled' ? r.status : n > 0 ? ('fail' as const) : ('pass' as const), findings: n };
+  });
+  return {
+    ...scoped,
+    rules,
+    findings,
+    summary: {
+      errors: count('error'), warnings: count('warning'), infos: count('info'),
+      rulesChecked: rules.filter((r) => r.status !== 'disabled').length,
+      rulesFailed: rules.filter((r) => r.status === 'fail').length,
+    },
+  };
+}
+
+function summarize(verdict: Verdict, r: {
+  newlyAllowed: readonly FlowChange[]; newlyBlocked: readonly FlowChange[]; crossDomain: readonly FlowChange[];
+  findingsIntroduced: readonly Finding[]; findingsResolved: readonly Finding[];
+  intentsBroken: readonly IntentChange[]; intentsRestored: readonly IntentChange[];
+}): { ja: string; en: string } {
+  const VERDICT = { approve: ['承認', 'APPROVE'], reject: ['却下', 'REJECT'], 'needs-attention': ['要確認', 'NEEDS ATTENTION'] } as const;
+  const rules = [...new Set(r.findingsIntroduced.map((f) => f.rule))];
+  const en = [
+    `Verdict: ${VERDICT[verdict][1]}.`,
+    `Opens ${r.newlyAllowed.length} zone-to-zone flow(s) (${r.crossDomain.length} across domains), closes ${r.newlyBlocked.length}.`,
+    `Introduces ${r.findingsIntroduced.length} finding(s)${rules.length ? ` (${rules.join(', ')})` : ''}, resolves ${r.findingsResolved.length}.`,
+    r.intentsBroken.length ? `Breaks flow intent(s): ${r.intentsBroken.map((i) => i.intent).join(', ')}.` : 'Breaks no flow intent.',
+    r.intentsRestored.length ? `Restores: ${r.intentsRestored.map((i) => i.intent).join(', ')}.` : '',
+  ].filter(Boolean).join('\n');
+  const ja = [
+    `判定: ${VERDICT[verdict][0]}`,
+    `ゾーン間の通信を ${r.newlyAllowed.length} 件開き（うち領域をまたぐもの ${r.crossDomain.length} 件）、${r.newlyBlocked.length} 件閉じます。`,
+    `新たな指摘 ${r.findingsIntroduced.length} 件${rules.length ? `（${rules.join(', ')}）` : ''}、解消 ${r.findingsResolved.length} 件。`,
+    r.intentsBroken.length ? `必要な通信が途絶します: ${r.intentsBroken.map((i) => i.intent).join(', ')}` : '必要な通信の途絶はありません。',
+    r.intentsRestored.length ? `回復する通信: ${r.intentsRestored.map((i) => i.intent).join(', ')}` : '',
+  ].filter(Boolean).join('\n');
+  return { ja, en };
+}
