@@ -18,6 +18,9 @@ import { runCheck } from '../policy/check.ts';
 import { loadPack, type Pack } from '../policy/pack.ts';
 import { checkReportJson, outcomesJson } from '../report/json.ts';
 import { checkReportText, traceText } from '../report/text.ts';
+import { checkMarkdown } from '../report/markdown.ts';
+import { checkSarif } from '../report/sarif.ts';
+import { checkJunit } from '../report/junit.ts';
 import type { Lang } from '../report/describe.ts';
 import { type MatrixLevel, zoneMatrix } from '../policy/matrix.ts';
 import { matrixCsv, matrixJson, matrixText } from '../report/matrix.ts';
@@ -99,7 +102,7 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('check a topology against the policy; exit 0 clean, 1 findings, 2 bad input')
     .argument('<topology>', 'topology file (YAML or JSON)')
     .addOption(policy)
-    .addOption(format)
+    .addOption(new Option('--format <format>', 'output format: text, json, or for CI sarif, junit, markdown').choices(['text', 'json', 'sarif', 'junit', 'markdown']).default('text'))
     .addOption(lang)
     .addOption(engine)
     .option('--today <date>', 'date for exception expiry, YYYY-MM-DD (default: today)')
@@ -113,7 +116,10 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         today: today(opts.today),
         ...(progress ? { onRule: (id: string, i: number, n: number) => io.err(`[${i + 1}/${n}] ${id}`) } : {}),
       });
-      io.out(opts.format === 'json' ? checkReportJson(network, report, opts.lang) : checkReportText(network, report, opts.lang));
+      const render = {
+        text: checkReportText, json: checkReportJson, sarif: checkSarif, junit: checkJunit, markdown: checkMarkdown,
+      }[opts.format] ?? checkReportText;
+      io.out(render(network, report, opts.lang).trimEnd());
       setExit(report.findings.length > 0 ? EXIT.findings : EXIT.clean);
     });
 

@@ -6,7 +6,7 @@ import type { CheckReport, Finding, HeaderClass } from '../policy/types.ts';
 import type { Outcome } from '../engine/types.ts';
 import { describeBox, describeClass, describeDisposition, describeHop, describePacket, formatLoc, type Lang } from './describe.ts';
 
-function classJson(network: Network, c: HeaderClass, lang: Lang): unknown {
+export function classJson(network: Network, c: HeaderClass, lang: Lang): unknown {
   return {
     ...describeClass(network, c.boxes),
     boxes: c.boxes,
@@ -18,7 +18,7 @@ function classJson(network: Network, c: HeaderClass, lang: Lang): unknown {
   };
 }
 
-function findingJson(network: Network, f: Finding, lang: Lang): unknown {
+export function findingJson(network: Network, f: Finding, lang: Lang): unknown {
   return {
     rule: f.rule,
     severity: f.severity,

@@ -27,7 +27,7 @@ const L = {
   },
 } as const;
 
-const MODEL_NAMES: Record<string, string> = { alpha: 'α', 'alpha-prime': "α'", beta: 'β', 'beta-prime': "β'" };
+export const MODEL_NAMES: Record<string, string> = { alpha: 'α', 'alpha-prime': "α'", beta: 'β', 'beta-prime': "β'" };
 
 export function renderClass(network: Network, c: HeaderClass, index: number, lang: Lang, indent: string): string[] {
   const r = describeClass(network, c.boxes);
@@ -42,7 +42,7 @@ export function renderClass(network: Network, c: HeaderClass, index: number, lan
   return lines;
 }
 
-function renderFinding(network: Network, f: Finding, lang: Lang): string[] {
+export function renderFinding(network: Network, f: Finding, lang: Lang): string[] {
   const t = L[lang];
   const lines = [`  [${f.severity}] ${f.subject}  (${formatLoc(f.loc)})`, `    ${f.message[lang]}`];
   if (f.permittedBy.length > 0) {

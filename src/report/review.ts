@@ -1,0 +1,132 @@
+// Text and JSON output of a change review: the verdict first, then what the change opens and
+// closes (each class with its witness path), the findings and flow intents it affects.
+
+import type { Network } from '../model/network.ts';
+import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport, Verdict } from '../review/types.ts';
+import type { Finding } from '../policy/types.ts';
+import { describeClass, formatLoc, type Lang } from './describe.ts';
+import { classJson, findingJson } from './json.ts';
+import { renderClass, renderFinding } from './text.ts';
+
+/** At most this many classes are drawn per zone pair in text; JSON always has all. */
+const CLASSES_SHOWN = 10;
+
+export const VERDICT_LABELS: Record<Verdict, { readonly ja: string; readonly en: string }> = {
+  approve: { ja: '承認可（新たな指摘なし）', en: 'Approve: no new findings' },
+  reject: { ja: '却下（ポリシー違反を新たに生じる）', en: 'Reject: the change breaks the policy' },
+  'needs-attention': { ja: '要確認（人による判断が必要）', en: 'Needs attention: a person should look' },
+};
+
+export const REVIEW_LABELS = {
+  ja: {
+    title: '分割 bunkatsu 変更レビュー', verdict: '判定', before: '変更前', after: '変更後', change: '変更ファイル', engine: 'エンジン',
+    operations: '操作', opened: '新たに許可される通信', closed: '新たに遮断される通信',
+    introduced: '新たな指摘', resolved: '解消される指摘', broken: '到達しなくなる必要通信', restored: '到達するようになる必要通信',
+    none: 'なし', legs: '区間', recompute: '再計算', incremental: '差分', full: '全体', elapsed: '所要時間',
+    classes: (n: number) => `${n} クラス`, witnessBefore: '変更前の経路', witnessAfter: '変更後の経路',
+    more: (n: number) => `… ほか ${n} クラス（--format json で全件）`,
+  },
+  en: {
+    title: 'bunkatsu change review', verdict: 'verdict', before: 'before', after: 'after', change: 'change', engine: 'engine',
+    operations: 'operations', opened: 'newly allowed flows', closed: 'newly blocked flows',
+    introduced: 'findings introduced', resolved: 'findings resolved', broken: 'flow intents broken', restored: 'flow intents restored',
+    none: 'none', legs: 'legs', recompute: 'recompute', incremental: 'incremental', full: 'full', elapsed: 'time',
+    classes: (n: number) => `${n} class${n === 1 ? '' : 'es'}`, witnessBefore: 'path before the change', witnessAfter: 'path after the change',
+    more: (n: number) => `… and ${n} more classes (all of them with --format json)`,
+  },
+} as const;
+
+export function formatElapsed(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms * 10) / 10} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+function flowLines(network: Network, changes: readonly FlowChange[], lang: Lang): string[] {
+  const t = REVIEW_LABELS[lang];
+  const lines: string[] = [];
+  for (const c of changes) {
+    lines.push(`  ${c.from} (${c.fromDomain}) → ${c.to} (${c.toDomain}): ${t.classes(c.classes.length)}`);
+    c.classes.slice(0, CLASSES_SHOWN).forEach((k, i) => lines.push(...renderClass(network, k, i + 1, lang, '    ')));
+    if (c.classes.length > CLASSES_SHOWN) lines.push(`    ${t.more(c.classes.length - CLASSES_SHOWN)}`);
+  }
+  return lines;
+}
+
+function intentLines(changes: readonly IntentChange[], lang: Lang): string[] {
+  const t = REVIEW_LABELS[lang];
+  return changes.flatMap((c) => [
+    `  ${c.intent}  ${c.purpose}  (${formatLoc(c.loc)})`,
+    ...(c.legs.length > 0 ? [`    ${t.legs}: ${c.legs.join(', ')}`] : []),
+  ]);
+}
+
+function section(title: string, count: number, body: string[], lang: Lang): string[] {
+  return ['', `${title} (${count})${count === 0 ? `: ${REVIEW_LABELS[lang].none}` : ''}`, ...body];
+}
+
+/** The review for people: verdict, summary, operations, flows, findings, intents, timing. */
+export function reviewText(report: ReviewReport, networks: ReviewNetworks, lang: Lang): string {
+  const t = REVIEW_LABELS[lang];
+  const lines: string[] = [
+    `${t.title}: ${t.verdict}: ${VERDICT_LABELS[report.verdict][lang]}`,
+    `${t.before}: ${report.before.name}  ${report.before.file}`,
+    `${t.after}: ${report.after.name}  ${report.after.file}`,
+    ...(report.change ? [`${t.change}: ${report.change.file}`] : []),
+    '',
+    ...report.summary[lang].split('\n'),
+  ];
+  if (report.change) {
+    lines.push(...section(t.operations, report.change.operations.length,
+      report.change.operations.map((o, i) => `  ${i + 1}. ${o.summary}  (${formatLoc(o.loc)})`), lang));
+  }
+  const count = (c: readonly FlowChange[]): number => c.reduce((n, f) => n + f.classes.length, 0);
+  lines.push(...section(t.opened, count(report.newlyAllowed), flowLines(networks.after, report.newlyAllowed, lang), lang));
+  lines.push(...section(t.closed, count(report.newlyBlocked), flowLines(networks.before, report.newlyBlocked, lang), lang));
+  lines.push(...section(t.introduced, report.findingsIntroduced.length, report.findingsIntroduced.flatMap((f) => renderFinding(networks.after, f, lang)), lang));
+  lines.push(...section(t.resolved, report.findingsResolved.length, report.findingsResolved.flatMap((f) => renderFinding(networks.before, f, lang)), lang));
+  lines.push(...section(t.broken, report.intentsBroken.length, intentLines(report.intentsBroken, lang), lang));
+  lines.push(...section(t.restored, report.intentsRestored.length, intentLines(report.intentsRestored, lang), lang));
+  lines.push('', `${t.engine}: ${report.engine}  ${t.recompute}: ${t[report.recompute.mode]} (${report.recompute.reason})  ${t.elapsed}: ${formatElapsed(report.elapsedMs)}`);
+  return lines.join('\n');
+}
+
+function flowJson(network: Network, c: FlowChange, lang: Lang): unknown {
+  return { from: c.from, to: c.to, fromDomain: c.fromDomain, toDomain: c.toDomain, classes: c.classes.map((k) => classJson(network, k, lang)) };
+}
+
+function intentJson(c: IntentChange): unknown {
+  return { intent: c.intent, purpose: c.purpose, location: formatLoc(c.loc), legs: c.legs };
+}
+
+/** The same data as reviewText for machines: indices turned into names, locations as strings. */
+export function reviewJson(report: ReviewReport, networks: ReviewNetworks, lang: Lang): string {
+  const findings = (network: Network, list: readonly Finding[]): unknown[] => list.map((f) => findingJson(network, f, lang));
+  return JSON.stringify({
+    bunkatsu: 1,
+    kind: 'review',
+    verdict: report.verdict,
+    summary: report.summary,
+    before: report.before,
+    after: report.after,
+    change: report.change && {
+      file: report.change.file,
+      operations: report.change.operations.map((o) => ({ op: o.op, summary: o.summary, location: formatLoc(o.loc) })),
+    },
+    engine: report.engine,
+    recompute: report.recompute,
+    elapsedMs: report.elapsedMs,
+    newlyAllowed: report.newlyAllowed.map((c) => flowJson(networks.after, c, lang)),
+    newlyBlocked: report.newlyBlocked.map((c) => flowJson(networks.before, c, lang)),
+    findingsIntroduced: findings(networks.after, report.findingsIntroduced),
+    findingsResolved: findings(networks.before, report.findingsResolved),
+    intentsBroken: report.intentsBroken.map(intentJson),
+    intentsRestored: report.intentsRestored.map(intentJson),
+    intents: report.intents.map((s) => ({ intent: s.intent, purpose: s.purpose, ok: s.ok, location: formatLoc(s.loc), ...(s.message !== undefined ? { message: s.message } : {}) })),
+    checkAfter: { summary: report.checkAfter.summary, rules: report.checkAfter.rules },
+  }, null, 2);
+}
+
+/** One line per class, for tables: `src → dst service`. */
+export function classLine(network: Network, boxes: Parameters<typeof describeClass>[1]): string {
+  const r = describeClass(network, boxes);
+  return `${r.src} → ${r.dst} ${r.service}`;
+}
