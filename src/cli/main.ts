@@ -6,7 +6,13 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { type Diagnostic, formatDiagnostic, InputError } from '../model/errors.ts';
-import { loadTopology } from '../model/load.ts';
+import { loadDocument, loadTopology } from '../model/load.ts';
+import { readSource } from '../model/source.ts';
+import { applyChange, loadChange } from '../review/change.ts';
+import { prepareBase, review, type ReviewInput } from '../review/review.ts';
+import { sweepSingleFailures } from '../review/simulate.ts';
+import { reviewJson, reviewText, sweepText } from '../report/review.ts';
+import { reviewMarkdown } from '../report/markdown.ts';
 import type { Network } from '../model/network.ts';
 import { resolveAddress, resolveService } from '../model/refs.ts';
 import { topologyJsonSchema } from '../model/schema.ts';
@@ -19,8 +25,8 @@ import { loadPack, type Pack } from '../policy/pack.ts';
 import { checkReportJson, outcomesJson } from '../report/json.ts';
 import { checkReportText, traceText } from '../report/text.ts';
 import { checkMarkdown } from '../report/markdown.ts';
-import { checkSarif } from '../report/sarif.ts';
-import { checkJunit } from '../report/junit.ts';
+import { checkSarif, reviewSarif } from '../report/sarif.ts';
+import { checkJunit, reviewJunit } from '../report/junit.ts';
 import type { Lang } from '../report/describe.ts';
 import { type MatrixLevel, zoneMatrix } from '../policy/matrix.ts';
 import { matrixCsv, matrixJson, matrixText } from '../report/matrix.ts';
@@ -167,6 +173,85 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const m = zoneMatrix(network, engineFactory(opts.engine)(network), opts.level);
       io.out(opts.format === 'json' ? matrixJson(network, m) : opts.format === 'csv' ? matrixCsv(m) : matrixText(network, m));
       setExit(EXIT.clean);
+    });
+
+  program
+    .command('review')
+    .description('review a change: flows opened and closed, findings introduced and resolved, intents broken; verdict. Exit 0 approve, 1 reject or needs attention, 2 bad input')
+    .argument('<topology>', 'the topology before the change (YAML or JSON)')
+    .argument('<change>', 'a change file (bunkatsu-change: 1), or the whole topology after the change')
+    .addOption(policy)
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown', 'sarif', 'junit']).default('text'))
+    .addOption(lang)
+    .option('--today <date>', 'date for exception expiry, YYYY-MM-DD (default: today)')
+    .action((file: string, second: string, opts: { policy?: string; format: string; lang: Lang; today?: string }) => {
+      const pack = readPack(opts.policy);
+      const domains = new Set(Object.keys(pack.domains));
+      const read = readSource(readText(file), file);
+      if (!read.ok) throw new InputError(read.diagnostics);
+      const before = loadDocument(read.doc, { domains });
+      const day = today(opts.today);
+      const text = readText(second);
+      let after: Network;
+      let change: ReviewInput['change'];
+      if (/^\s*(#[^\n]*\n\s*)*["']?bunkatsu-change["']?\s*:/.test(text) || /"bunkatsu-change"\s*:/.test(text.slice(0, 2000))) {
+        const loaded = loadChange(text, second);
+        const applied = applyChange(read.doc, loaded);
+        after = loadDocument(applied.doc, { domains });
+        change = { file: second, operations: applied.operations, touched: applied.touched };
+      } else {
+        after = loadTopology(text, second, { domains });
+        change = undefined;
+      }
+      const base = prepareBase(before, pack, day);
+      const { report } = review(base, { after, pack, today: day, change });
+      const networks = { before, after };
+      const render = { text: reviewText, json: reviewJson, markdown: reviewMarkdown, sarif: reviewSarif, junit: reviewJunit }[opts.format as 'text']!;
+      io.out(render(report, networks, opts.lang));
+      setExit(report.verdict === 'approve' ? EXIT.clean : EXIT.findings);
+    });
+
+  program
+    .command('simulate')
+    .description('what-if failures: --down shows what taking elements out of service changes; --sweep n-1 lists the flow intents some single failure cuts')
+    .argument('<topology>', 'topology file (YAML or JSON)')
+    .option('--down <element...>', 'devices, links (a:x--b:y) or attachments (device:interface) out of service')
+    .addOption(new Option('--sweep <kind>', 'try every single link, attachment and device failure').choices(['n-1']))
+    .addOption(policy)
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(lang)
+    .option('--today <date>', 'date for exception expiry, YYYY-MM-DD (default: today)')
+    .action((file: string, opts: { down?: string[]; sweep?: string; policy?: string; format: string; lang: Lang; today?: string }) => {
+      if (!opts.down && !opts.sweep) throw usage('give --down <element...> or --sweep n-1');
+      const pack = readPack(opts.policy);
+      const domains = new Set(Object.keys(pack.domains));
+      const read = readSource(readText(file), file);
+      if (!read.ok) throw new InputError(read.diagnostics);
+      const network = loadDocument(read.doc, { domains });
+      const day = today(opts.today);
+      const base = prepareBase(network, pack, day);
+      if (opts.sweep) {
+        const result = sweepSingleFailures(base);
+        if (opts.format === 'json') {
+          io.out(JSON.stringify({
+            topology: { file, name: network.name },
+            intents: network.intents.map((i) => ({ intent: i.id, cutBy: result.byIntent.get(i.id) ?? [], alreadyBroken: result.alreadyBroken.includes(i.id) })),
+            elements: result.elements,
+            elapsedMs: result.elapsedMs,
+          }, null, 2));
+        } else {
+          io.out(sweepText(network.name, file, result, network.intents.map((i) => i.id), opts.lang));
+        }
+        setExit(result.byIntent.size > 0 ? EXIT.findings : EXIT.clean);
+        return;
+      }
+      const down = opts.down!;
+      const change = loadChange(JSON.stringify({ 'bunkatsu-change': 1, changes: [{ down }] }), '<command line>');
+      const applied = applyChange(read.doc, change);
+      const after = loadDocument(applied.doc, { domains });
+      const { report } = review(base, { after, pack, today: day, change: { file: '<command line>', operations: applied.operations, touched: applied.touched } });
+      io.out(opts.format === 'json' ? reviewJson(report, { before: network, after }, opts.lang) : reviewText(report, { before: network, after }, opts.lang));
+      setExit(report.intentsBroken.length > 0 || report.findingsIntroduced.length > 0 ? EXIT.findings : EXIT.clean);
     });
 
   program

@@ -3,6 +3,7 @@
 
 import type { Network } from '../model/network.ts';
 import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport, Verdict } from '../review/types.ts';
+import type { SweepResult } from '../review/simulate.ts';
 import type { Finding } from '../policy/types.ts';
 import { describeClass, formatLoc, type Lang } from './describe.ts';
 import { classJson, findingJson } from './json.ts';
@@ -129,4 +130,25 @@ export function reviewJson(report: ReviewReport, networks: ReviewNetworks, lang:
 export function classLine(network: Network, boxes: Parameters<typeof describeClass>[1]): string {
   const r = describeClass(network, boxes);
   return `${r.src} → ${r.dst} ${r.service}`;
+}
+
+/** The n-1 sweep: which single failures cut which flow intents. */
+export function sweepText(name: string, file: string, result: SweepResult, intents: readonly string[], lang: Lang): string {
+  const ja = lang === 'ja';
+  const lines = [
+    `${ja ? '単一障害スイープ (n-1)' : 'single-failure sweep (n-1)'}: ${name}  ${file}`,
+    `${result.elements.length} ${ja ? '要素（機器・リンク・接続）を1つずつ停止' : 'elements (devices, links, attachments) taken down one at a time'}, ${formatElapsed(result.elapsedMs)}`,
+    '',
+  ];
+  for (const id of intents) {
+    if (result.alreadyBroken.includes(id)) lines.push(`- ${id}: ${ja ? '障害なしでも到達しません（intent-reachability を参照）' : 'does not get through even with nothing failed (see intent-reachability)'}`);
+    else {
+      const cut = result.byIntent.get(id);
+      lines.push(cut ? `✗ ${id}: ${ja ? '次の単一障害で途絶' : 'cut by'} ${cut.join(', ')}` : `✓ ${id}: ${ja ? 'どの単一障害でも継続' : 'survives every single failure'}`);
+    }
+  }
+  const cutters = result.elements.filter((e) => e.breaks.length > 0);
+  lines.push('', ja ? `必要な通信を途絶させる要素: ${cutters.length}` : `elements whose failure cuts a flow intent: ${cutters.length}`);
+  for (const e of cutters) lines.push(`  ${e.kind} ${e.id}: ${e.breaks.join(', ')}`);
+  return lines.join('\n');
 }
