@@ -9,6 +9,7 @@ import { type Diagnostic, formatDiagnostic, InputError } from '../model/errors.t
 import { loadDocument, loadTopology } from '../model/load.ts';
 import { readSource } from '../model/source.ts';
 import { applyChange, loadChange } from '../review/change.ts';
+import { applyInMemory, appliesInMemory } from '../review/apply.ts';
 import { prepareBase, review, type ReviewInput } from '../review/review.ts';
 import { sweepSingleFailures } from '../review/simulate.ts';
 import { reviewJson, reviewText, sweepText } from '../report/review.ts';
@@ -196,9 +197,16 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       let change: ReviewInput['change'];
       if (/^\s*(#[^\n]*\n\s*)*["']?bunkatsu-change["']?\s*:/.test(text) || /"bunkatsu-change"\s*:/.test(text.slice(0, 2000))) {
         const loaded = loadChange(text, second);
-        const applied = applyChange(read.doc, loaded);
-        after = loadDocument(applied.doc, { domains });
-        change = { file: second, operations: applied.operations, touched: applied.touched };
+        if (appliesInMemory(loaded)) {
+          // Rule changes and what-if failures: applied to the loaded network directly.
+          const applied = applyInMemory(before, loaded);
+          after = applied.after;
+          change = { file: second, operations: applied.operations, touched: applied.touched };
+        } else {
+          const applied = applyChange(read.doc, loaded);
+          after = loadDocument(applied.doc, { domains });
+          change = { file: second, operations: applied.operations, touched: applied.touched };
+        }
       } else {
         after = loadTopology(text, second, { domains });
         change = undefined;

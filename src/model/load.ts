@@ -443,6 +443,7 @@ class Resolver {
           ruleIds.add(id);
           return {
             id,
+            named: r.id !== undefined,
             position: k + 1,
             action: r.action,
             src: this.resolveAddressRefs(list(r.from), [...rp, 'from']),

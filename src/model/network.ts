@@ -44,6 +44,8 @@ export type Written = readonly string[];
 export interface Rule {
   /** Rule id as written, or its 1-based position. */
   readonly id: string;
+  /** False when the file gives no id (the id is then the position, and moves with it). */
+  readonly named: boolean;
   readonly position: number;
   readonly action: 'permit' | 'deny';
   readonly src: readonly Ipv4Range[];

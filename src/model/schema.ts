@@ -75,7 +75,7 @@ const iface = z.strictObject({
   description: text.optional(),
 });
 
-const rule = z.strictObject({
+export const ruleSchema = z.strictObject({
   id: id.optional().describe('Rule id, unique in its device; defaults to its 1-based position'),
   action: z.enum(['permit', 'deny']),
   from: addressRefs.default('any').describe('Source addresses'),
@@ -119,7 +119,7 @@ const firewallDevice = z.strictObject({
   ...deviceBase,
   kind: z.literal('firewall'),
   routes: z.array(route).max(1_000_000).optional(),
-  rules: z.array(rule).max(1_000_000).default([]).describe('Ordered, first match wins, default deny, stateful'),
+  rules: z.array(ruleSchema).max(1_000_000).default([]).describe('Ordered, first match wins, default deny, stateful'),
 });
 const sanitizerDevice = z.strictObject({
   ...deviceBase,
@@ -186,7 +186,7 @@ export type TopologyFile = z.infer<typeof topologySchema>;
 export type ZoneDecl = TopologyFile['zones'][number];
 export type HostDecl = TopologyFile['hosts'][number];
 export type DeviceDecl = TopologyFile['devices'][number];
-export type RuleDecl = z.infer<typeof rule>;
+export type RuleDecl = z.infer<typeof ruleSchema>;
 export type RelayDecl = z.infer<typeof relay>;
 export type ExceptionDecl = TopologyFile['exceptions'][number];
 export type IntentDecl = TopologyFile['intents'][number];

@@ -12,6 +12,7 @@ import { loadDocument } from '../../src/model/load.ts';
 import { readSource, type SourceDocument } from '../../src/model/source.ts';
 import { runCheck } from '../../src/policy/check.ts';
 import { applyChange, loadChange } from '../../src/review/change.ts';
+import { applyInMemory, appliesInMemory } from '../../src/review/apply.ts';
 import { prepareBase, review, type ReviewBase } from '../../src/review/review.ts';
 import { randomTopology } from '../random-network.ts';
 import { seedPack, TODAY } from '../helpers.ts';
@@ -85,6 +86,12 @@ describe('incremental review = full recompute', () => {
             after = loadDocument(applied.doc, { domains });
           } catch {
             return; // a random rule that does not load (e.g. an interface the device lacks)
+          }
+          // Rule changes also apply in memory (the review's fast path): the same rules result.
+          if (appliesInMemory(change)) {
+            const inMemory = applyInMemory(base.network, change).after;
+            const resolved = (n: typeof after): string => JSON.stringify(n.devices.map((d) => d.rules.map((r) => [r.id, r.position, r.action, r.src, r.dst, r.services, r.inInterfaces && [...r.inInterfaces], r.outInterfaces && [...r.outInterfaces]])));
+            expect(resolved(inMemory), JSON.stringify(op)).toBe(resolved(after));
           }
           const { report, next } = review(base, { after, pack, today: TODAY, change: { file: 'change.json', operations: applied.operations, touched: applied.touched } });
           // A fresh engine and a full check of the same network (with the same failures).
