@@ -119,10 +119,10 @@ function ruleDescriptor(rule: Pick<RuleResult, 'id' | 'clause' | 'title' | 'seve
     name: rule.id.replace(/(^|-)([a-z])/g, (_, _d: string, c: string) => c.toUpperCase()),
     shortDescription: { text: title },
     fullDescription: { text: rule.clause ? `${title} (${t.clause(rule.clause)})` : title },
-    ...(options.rulesDocUri ? { helpUri: `${options.rulesDocUri}#${anchor}` } : {}),
+    ...(options.rulesDocUri ? { helpUri: `${options.rulesDocUri}#${encodeURIComponent(anchor)}` } : {}),
     help: {
       text: `${title}${rule.clause ? ` (${t.clause(rule.clause)})` : ''}. ${t.docs}: docs/rules.md#${anchor}`,
-      markdown: `**${title}**${rule.clause ? ` (${t.clause(rule.clause)})` : ''}\n\n${t.docs}: [docs/rules.md](${options.rulesDocUri ?? 'docs/rules.md'}#${anchor})`,
+      markdown: `**${title}**${rule.clause ? ` (${t.clause(rule.clause)})` : ''}\n\n${t.docs}: [docs/rules.md](${options.rulesDocUri ?? 'docs/rules.md'}#${encodeURIComponent(anchor)})`,
     },
     defaultConfiguration: { level: sarifLevel(rule.severity), enabled: rule.enabled },
     properties: { clause: rule.clause, tags: ['network', 'segmentation', 'security'] },
