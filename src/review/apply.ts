@@ -122,19 +122,20 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
       operations.push({ op: name, summary: `move rule ${moved!.id} of ${device.id} from position ${i + 1} to ${at + 1}`, loc });
     }
   });
-  for (const [d, rules] of lists) {
-    const ids = new Set<string>();
-    rules.forEach((r) => {
-      if (ids.has(r.id)) problems.push({ code: 'BNK_ERR_DUPLICATE_ID', message: `rule id "${r.id}" appears twice in firewall "${before.devices[d]!.id}"`, loc: r.loc });
-      ids.add(r.id);
-    });
-  }
   if (problems.length > 0) throw new InputError(problems);
   const devices = before.devices.map((d): Device => {
     const rules = lists.get(d.index);
     // Positions follow the new order; so do the ids of rules the file does not name.
     return rules ? { ...d, rules: rules.map((r, k) => (r.position === k + 1 ? r : { ...r, position: k + 1, id: r.named ? r.id : String(k + 1) })) } : d;
   });
+  for (const d of lists.keys()) {
+    const ids = new Set<string>();
+    for (const r of devices[d]!.rules) {
+      if (ids.has(r.id)) problems.push({ code: 'BNK_ERR_DUPLICATE_ID', message: `rule id "${r.id}" appears twice in firewall "${before.devices[d]!.id}"`, loc: r.loc });
+      ids.add(r.id);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
   return {
     after: { ...before, file: before.file, devices },
     operations,
