@@ -31,8 +31,8 @@ export type EndpointSets = ReadonlyArray<ReadonlyArray<{ readonly end: End; read
 /** The fast engine with its BDD-level answers, for incremental reviews. */
 export interface FastEngine extends ReachabilityEngine {
   readonly compiled: CompiledNetwork;
-  /** Where every header from every zone arrives, per zone (the shared computation). */
-  endpoints(): EndpointSets;
+  /** Where every header from every zone arrives in one zone (the shared computation). */
+  endpointsOf(zone: number): EndpointSets[number];
   /** The same for the headers of `delta` only: one fixpoint restricted to them. */
   endpointsWithin(delta: Node): EndpointSets;
   /** Headers reaching an endpoint (delivered or accepted) in a zone, from every zone. */
@@ -270,37 +270,47 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   const sourceStates = (sources: readonly number[], headers: Node): Array<[number, Node]> =>
     sources.filter((z) => !zoneDown[z]).map((z) => [z, bdd.and(headers, c.srcOwned[z]!)] as [number, Node]);
 
-  let endpoints: Array<Array<{ end: End; set: Node }>> | undefined;
+  type ZoneEnds = Array<{ end: End; set: Node }>;
+  /** Per zone, where every header from every zone arrives there; filled on demand. */
+  const zoneEnds: Array<ZoneEnds | undefined> = new Array<ZoneEnds | undefined>(Z);
+  let shared = false;
   let sharedStates: Int32Array | undefined;
+  let fresh: ZoneEnds[] | undefined;
   /**
-   * Per zone, where every header from every zone arrives there (delivered, or answered by a
-   * gateway): one fixpoint, computed on first use and shared by reach and missing. A seeded
-   * engine takes the base's answer for every header outside its delta.
+   * Where every header from every zone arrives in zone z (delivered, or answered by a
+   * gateway): one fixpoint for all zones, computed on first use and shared by reach and
+   * missing. A seeded engine takes the base's answer for every header outside its delta and
+   * recomputes the delta alone, zone by zone as asked.
    */
-  function endpointsByZone(): Array<Array<{ end: End; set: Node }>> {
-    if (!endpoints) {
-      const seed = options.seed;
-      if (seed) {
-        const fresh = endpointsWithin(seed.delta);
-        endpoints = seed.base.endpoints().map((list, z) => {
-          const merged = new Map<string, { end: End; set: Node }>();
-          for (const { end, set } of list) {
-            const kept = bdd.diff(set, seed.delta);
-            if (kept !== FALSE) merged.set(endKey(end), { end, set: kept });
-          }
-          for (const { end, set } of fresh[z]!) {
-            const key = endKey(end);
-            const have = merged.get(key);
-            merged.set(key, { end, set: have ? bdd.or(have.set, set) : set });
-          }
-          return [...merged.values()];
-        });
-      } else {
-        sharedStates = fixpoint(sourceStates(network.zones.map((z) => z.index), TRUE), true);
-        endpoints = byZone(endsOf(sharedStates, true));
+  function endpointsOf(z: number): ZoneEnds {
+    let list = zoneEnds[z];
+    if (list) return list;
+    const seed = options.seed;
+    if (seed) {
+      fresh ??= endpointsWithin(seed.delta);
+      const merged = new Map<string, { end: End; set: Node }>();
+      for (const { end, set } of seed.base.endpointsOf(z)) {
+        const kept = bdd.diff(set, seed.delta);
+        if (kept !== FALSE) merged.set(endKey(end), { end, set: kept });
       }
+      for (const { end, set } of fresh[z]!) {
+        const key = endKey(end);
+        const have = merged.get(key);
+        merged.set(key, { end, set: have ? bdd.or(have.set, set) : set });
+      }
+      list = [...merged.values()];
+    } else {
+      sharedStates = fixpoint(sourceStates(network.zones.map((zone) => zone.index), TRUE), true);
+      byZone(endsOf(sharedStates, true)).forEach((l, zone) => (zoneEnds[zone] = l));
+      list = zoneEnds[z]!;
     }
-    return endpoints;
+    shared = true;
+    zoneEnds[z] = list;
+    return list;
+  }
+
+  function endpointsByZone(): ZoneEnds[] {
+    return network.zones.map((z) => endpointsOf(z.index));
   }
 
   function byZone(ends: Ends): Array<Array<{ end: End; set: Node }>> {
@@ -366,7 +376,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   function missing(sources: readonly number[], headers: HeaderSet, accept: (end: End) => boolean): HeaderSet {
     const requested = bdd.boxes(headers);
     let arrived: Node = FALSE;
-    if (!endpoints) {
+    if (!shared && !options.seed) {
       // Without the shared computation (a what-if engine asked once), a fixpoint from just
       // these sources with just these headers is cheaper than computing everything.
       for (const { end, set } of endsOf(fixpoint(sourceStates(sources, requested), true), true).values()) {
@@ -378,7 +388,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       const wanted = bdd.and(requested, from);
       if (wanted !== FALSE) {
         for (const zone of zonesOf(network, headers.map((b) => ({ lo: b.dstLo, hi: b.dstHi })))) {
-          for (const { end, set } of endpointsByZone()[zone]!) if (accept(end)) arrived = bdd.or(arrived, bdd.and(set, wanted));
+          for (const { end, set } of endpointsOf(zone)) if (accept(end)) arrived = bdd.or(arrived, bdd.and(set, wanted));
         }
       }
     }
@@ -410,24 +420,23 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return { devices, edges };
   }
 
-  let endpointSets: Node[] | undefined;
+  const endpointSets: Array<Node | undefined> = new Array<Node | undefined>(Z);
   /** Per zone: what reaches an endpoint there (delivered, or accepted by a gateway there). */
   function reachingZone(z: number): Node {
-    if (!endpointSets) {
-      endpointSets = endpointsByZone().map((list) => {
-        let n: Node = FALSE;
-        for (const { end, set } of list) if (end.kind !== 'refused') n = bdd.or(n, set);
-        return n;
-      });
+    let n = endpointSets[z];
+    if (n === undefined) {
+      n = FALSE;
+      for (const { end, set } of endpointsOf(z)) if (end.kind !== 'refused') n = bdd.or(n, set);
+      endpointSets[z] = n;
     }
-    return endpointSets[z]!;
+    return n;
   }
 
   function reach(from: readonly number[], to: readonly number[]): ZoneReach[] {
     let sources: Node = FALSE;
     for (const z of from) if (!zoneDown[z]) sources = bdd.or(sources, c.srcOwned[z]!);
     const out: ZoneReach[] = [];
-    if (!endpoints && hasFailures) {
+    if (!shared && !options.seed && hasFailures) {
       // A what-if engine is asked a question or two: a fixpoint from just these sources, with
       // just the destinations asked about, is much cheaper than the shared one.
       let targets: Node = FALSE;
@@ -530,5 +539,5 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return [...found.values()].map((o) => ({ ...o, headers: [box] }));
   }
 
-  return { name: 'fast', compiled: c, explore, missing, footprint, reach, trace, endpoints: endpointsByZone, endpointsWithin, reaching: reachingZone, crossing };
+  return { name: 'fast', compiled: c, explore, missing, footprint, reach, trace, endpointsOf, endpointsWithin, reaching: reachingZone, crossing };
 }

@@ -11,7 +11,7 @@ import { boxesOfMatch, type HeaderSet } from '../engine/headerset.ts';
 import { endOf, type Failures, NO_FAILURES, zoneOfEnd } from '../engine/types.ts';
 import { InputError, type Loc } from '../model/errors.ts';
 import { attachId } from '../model/graph.ts';
-import { type Network, type Rule, zonesOf } from '../model/network.ts';
+import { type Intent, type Network, type Rule, zonesOf } from '../model/network.ts';
 import { classesOf, type EngineFactory, planIntent, splitBySource, traceWitness } from '../policy/analysis.ts';
 import { runCheck } from '../policy/check.ts';
 import type { Pack } from '../policy/pack.ts';
@@ -111,15 +111,8 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
 
   // Findings: re-check only what the change can affect, keep the rest from the base check.
   const intents = new Set<string>();
-  for (const intent of after.intents) {
-    if (!incremental) {
-      intents.add(intent.id);
-      continue;
-    }
-    const plan = planIntent(after, intent);
-    const headers: HeaderSet[] = plan.ok ? plan.legs.map((l) => boxesOfMatch({ src: l.from, dst: l.to, services: l.services })) : [boxesOfMatch({ src: intent.from, dst: intent.to, services: intent.services })];
-    if (headers.some((h) => bdd.and(bdd.boxes(h), delta) !== FALSE)) intents.add(intent.id);
-  }
+  if (!incremental) for (const intent of after.intents) intents.add(intent.id);
+  else for (const [id, headers] of intentHeaders(after, bdd)) if (bdd.and(headers, delta) !== FALSE) intents.add(id);
   const scope: CheckScope = { pairs, intents, objects: !incremental || (touched?.hosts ?? true) };
   const factory: EngineFactory = (n, f) => createFastEngine(n, { failures: merged(f) });
   const afterCheck = runCheck(after, pack, { engineFactory: factory, engine: afterEngine, today, ...(incremental ? { scope } : {}) });
@@ -184,6 +177,26 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     elapsedMs: Math.round((performance.now() - started) * 10) / 10,
   };
   return { report, next: { network: after, engine: afterEngine, check: checkAfter } };
+}
+
+const intentHeaderCache = new WeakMap<readonly Intent[], Map<string, Node>>();
+
+/**
+ * Every header each intent sends (all its legs), computed once per list of intents: a change
+ * to rules alone shares the list with the network before it.
+ */
+function intentHeaders(network: Network, bdd: FastEngine['compiled']['bdd']): Map<string, Node> {
+  let map = intentHeaderCache.get(network.intents);
+  if (!map) {
+    map = new Map();
+    for (const intent of network.intents) {
+      const plan = planIntent(network, intent);
+      const legs: HeaderSet[] = plan.ok ? plan.legs.map((l) => boxesOfMatch({ src: l.from, dst: l.to, services: l.services })) : [boxesOfMatch({ src: intent.from, dst: intent.to, services: intent.services })];
+      map.set(intent.id, legs.reduce((n, h) => bdd.or(n, bdd.boxes(h)), FALSE));
+    }
+    intentHeaderCache.set(network.intents, map);
+  }
+  return map;
 }
 
 /** The headers whose fate the change of these devices' rules and routes can alter. */

@@ -1,0 +1,138 @@
+// Change-review benchmark (npm run bench:review): one-rule changes on a generated topology,
+// each reviewed incrementally against the same base, beside full recomputes in the same run.
+//
+//   npm run bench:review                                # metro, 200 changes, 5 full recomputes
+//   npm run bench:review -- --scale city --changes 500 --full 3
+//
+// The changes are drawn with a fixed seed from the topology's own firewalls: copies of
+// existing rules with another service or destination added before them, removals,
+// replacements, and moves by one position, as a day of firewall tickets would be.
+
+import { spawnSync } from 'node:child_process';
+import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createRng } from '../src/generate/prng.ts';
+import { loadTopology } from '../src/model/load.ts';
+import type { Network, Rule } from '../src/model/network.ts';
+import { loadPack } from '../src/policy/pack.ts';
+import { applyInMemory } from '../src/review/apply.ts';
+import { loadChange } from '../src/review/change.ts';
+import { prepareBase, review } from '../src/review/review.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: 'metro' },
+    changes: { type: 'string', default: '200' },
+    full: { type: 'string', default: '5' },
+    seed: { type: 'string', default: '7' },
+  },
+});
+const scale = values.scale!;
+const count = Number(values.changes);
+const fullRuns = Number(values.full);
+const dir = join(tmpdir(), 'bunkatsu-bench');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `${scale}.json`);
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+if (!existsSync(file)) {
+  log(`generating ${scale}`);
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bunkatsu.js'), 'generate', '--scale', scale, '--seed', '1', '-o', file, '-q'], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
+}
+const pack = loadPack(readFileSync(join(ROOT, 'policies/seed.yaml'), 'utf8'), 'policies/seed.yaml');
+const domains = new Set(Object.keys(pack.domains));
+const today = '2026-11-25';
+const text = readFileSync(file, 'utf8');
+
+let t = performance.now();
+const before = loadTopology(text, file, { domains });
+const loadMs = performance.now() - t;
+t = performance.now();
+const base = prepareBase(before, pack, today);
+const baseMs = performance.now() - t;
+log(`${scale}: loaded in ${Math.round(loadMs)} ms, base check in ${Math.round(baseMs)} ms`);
+
+// ---- realistic random one-rule changes ---------------------------------------------------
+
+const rng = createRng(Number(values.seed));
+const pick = <T>(list: readonly T[]): T => list[Math.floor(rng.next() * list.length)]!;
+const SERVICES = ['https', 'http', 'ssh', 'smb', 'rdp', 'tcp/8080', 'tcp/8443', 'smtp', 'dns', 'tcp/5432', 'tcp/1521-1522'];
+const firewalls = before.devices.filter((d) => d.kind === 'firewall' && d.rules.length > 1);
+const servers = before.hosts.filter((h) => h.role === 'server' || h.role === 'storage');
+
+function declOf(rule: Rule, changes: Partial<Record<'to' | 'service' | 'id', string>>): Record<string, unknown> {
+  return {
+    id: changes.id ?? rule.id,
+    action: rule.action,
+    from: rule.written.from.length ? [...rule.written.from] : 'any',
+    to: changes.to ?? (rule.written.to.length ? [...rule.written.to] : 'any'),
+    service: changes.service ?? (rule.written.service.length ? [...rule.written.service] : 'any'),
+    ...(rule.inInterfaces ? { in: [...rule.inInterfaces] } : {}),
+    ...(rule.outInterfaces ? { out: [...rule.outInterfaces] } : {}),
+  };
+}
+
+function randomChange(k: number): { kind: string; change: unknown } {
+  const fw = pick(firewalls);
+  const i = Math.floor(rng.next() * (fw.rules.length - 1)); // never the final catch-all
+  const rule = fw.rules[i]!;
+  const roll = rng.next();
+  if (roll < 0.4) {
+    const decl = declOf(rule, { id: `bench-${k}`, ...(rng.next() < 0.5 ? { service: pick(SERVICES) } : { to: pick(servers).id }) });
+    return { kind: 'add-rule', change: { 'add-rule': { device: fw.id, before: rule.id, rule: decl } } };
+  }
+  if (roll < 0.7) return { kind: 'remove-rule', change: { 'remove-rule': { device: fw.id, rule: rule.id } } };
+  if (roll < 0.9) {
+    return { kind: 'replace-rule', change: { 'replace-rule': { device: fw.id, rule: rule.id, with: declOf(rule, rng.next() < 0.5 ? { service: pick(SERVICES) } : { to: pick(servers).id }) } } };
+  }
+  return { kind: 'move-rule', change: { 'move-rule': { device: fw.id, rule: rule.id, position: i + 2 } } };
+}
+
+const times: number[] = [];
+const byKind = new Map<string, number[]>();
+const modes = new Map<string, number>();
+const verdicts = new Map<string, number>();
+const samples: Array<{ change: unknown; after: Network }> = [];
+for (let k = 0; k < count; k++) {
+  const { kind, change } = randomChange(k);
+  const started = performance.now();
+  const loaded = loadChange(JSON.stringify({ 'bunkatsu-change': 1, changes: [change] }), `change-${k}.json`);
+  const applied = applyInMemory(before, loaded);
+  const { report } = review(base, { after: applied.after, pack, today, change: { file: loaded.file, operations: applied.operations, touched: applied.touched } });
+  const ms = performance.now() - started;
+  times.push(ms);
+  byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
+  modes.set(report.recompute.mode, (modes.get(report.recompute.mode) ?? 0) + 1);
+  verdicts.set(report.verdict, (verdicts.get(report.verdict) ?? 0) + 1);
+  if (samples.length < fullRuns && k % Math.max(1, Math.floor(count / Math.max(1, fullRuns))) === 0) samples.push({ change, after: applied.after });
+  if ((k + 1) % 50 === 0) log(`  ${k + 1}/${count} reviews`);
+}
+
+// Full recompute of the same kind of change: a fresh engine and a full check of the network after.
+const fullTimes = samples.map(({ after }) => {
+  const started = performance.now();
+  prepareBase(after, pack, today);
+  return performance.now() - started;
+});
+
+const quantile = (xs: number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+const fmt = (ms: number): string => (ms < 100 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`);
+const median = quantile(times, 0.5);
+const fullMedian = fullTimes.length ? quantile(fullTimes, 0.5) : NaN;
+console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; \`npm run bench:review -- --scale ${scale} --changes ${count} --full ${fullRuns}\`.`);
+console.log('');
+console.log(`Topology \`${scale}\` (seed 1): ${before.zones.length} zones, ${before.devices.length} devices, ${before.devices.reduce((n, d) => n + d.rules.length, 0)} rules; loaded in ${fmt(loadMs)}, base (engine + full check) in ${fmt(baseMs)}.`);
+console.log('');
+console.log('| what | changes | median | p95 | max |');
+console.log('|---|---:|---:|---:|---:|');
+console.log(`| one-rule change review (incremental), all | ${times.length} | ${fmt(median)} | ${fmt(quantile(times, 0.95))} | ${fmt(Math.max(...times))} |`);
+for (const [kind, xs] of byKind) console.log(`| … ${kind} | ${xs.length} | ${fmt(quantile(xs, 0.5))} | ${fmt(quantile(xs, 0.95))} | ${fmt(Math.max(...xs))} |`);
+console.log(`| full recompute (fresh engine + full check of the network after) | ${fullTimes.length} | ${fmt(fullMedian)} | ${fmt(quantile(fullTimes, 0.95))} | ${fmt(Math.max(...fullTimes))} |`);
+console.log('');
+console.log(`Ratio of medians (full / incremental): ${Math.round(fullMedian / median)}×. Recompute modes: ${[...modes].map(([m, n]) => `${m} ${n}`).join(', ')}. Verdicts: ${[...verdicts].map(([v, n]) => `${v} ${n}`).join(', ')}.`);
