@@ -205,7 +205,9 @@ export function deriveCompiled(base: CompiledNetwork, network: Network, changed:
     const r = compileRoutes(bdd, network, d);
     routed[index] = r?.routed;
     unrouted[index] = r?.unrouted ?? FALSE;
-    ruleMatches[index] = d.rules.map((rule) => bdd.product(rule.src, rule.dst, rule.services));
+    // A rule kept from before (the same object) keeps its match; only new rules are built.
+    const known = new Map(base.network.devices[index]?.rules.map((r, k) => [r, base.ruleMatches[index]![k]!] as const) ?? []);
+    ruleMatches[index] = d.rules.map((rule) => known.get(rule) ?? bdd.product(rule.src, rule.dst, rule.services));
   }
   const own = ruleDecisions(bdd, network, base.portStart, base.portCount, ruleMatches);
   const compiled: CompiledNetwork = {

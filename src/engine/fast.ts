@@ -7,7 +7,7 @@
 
 import type { Network } from '../model/network.ts';
 import { isGateway, zonesOf } from '../model/network.ts';
-import { FALSE, type Node, TRUE } from './bdd.ts';
+import { DST, FALSE, type Node, PORT, PROTO, TRUE } from './bdd.ts';
 import { type CompiledNetwork, compileNetwork } from './compile.ts';
 import type { HeaderSet } from './headerset.ts';
 import {
@@ -324,7 +324,9 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
 
   function endpointsWithin(delta: Node): Array<Array<{ end: End; set: Node }>> {
     if (delta === FALSE) return network.zones.map(() => []);
-    return byZone(endsOf(fixpoint(sourceStates(network.zones.map((z) => z.index), delta), true), true));
+    // Only zones owning some source address of the delta send any of it.
+    const sources = zonesOf(network, bdd.toBoxes(bdd.exists(bdd.exists(bdd.exists(delta, DST), PROTO), PORT)).map((b) => ({ lo: b.srcLo, hi: b.srcHi })));
+    return byZone(endsOf(fixpoint(sourceStates(sources, delta), true), true));
   }
 
   function crossing(elements: Failures): Node {

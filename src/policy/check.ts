@@ -28,7 +28,9 @@ export function runCheck(network: Network, pack: Pack, options: CheckOptions): C
   const sanitized = pack.rules['sanitized-communication'];
   const intentsCheckedElsewhere = new Set(
     sanitized?.enabled
-      ? network.intents.filter((i) => crossesSides(network, i, sanitized.params.lgwanSide, sanitized.params.internetSide)).map((i) => i.id)
+      ? network.intents
+        .filter((i) => !options.scope || options.scope.intents.has(i.id))
+        .filter((i) => crossesSides(network, i, sanitized.params.lgwanSide, sanitized.params.internetSide)).map((i) => i.id)
       : [],
   );
   const findings: Finding[] = [];

@@ -112,7 +112,13 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   // Findings: re-check only what the change can affect, keep the rest from the base check.
   const intents = new Set<string>();
   if (!incremental) for (const intent of after.intents) intents.add(intent.id);
-  else for (const [id, headers] of intentHeaders(after, bdd)) if (bdd.and(headers, delta) !== FALSE) intents.add(id);
+  else {
+    // Only intents sending to a zone the delta reaches can be affected; test those exactly.
+    const reached = new Set(candidates);
+    for (const [id, { headers, zones }] of intentHeaders(after, bdd)) {
+      if (zones.some((z) => reached.has(z)) && bdd.and(headers, delta) !== FALSE) intents.add(id);
+    }
+  }
   const scope: CheckScope = { pairs, intents, objects: !incremental || (touched?.hosts ?? true) };
   const factory: EngineFactory = (n, f) => createFastEngine(n, { failures: merged(f) });
   const afterCheck = runCheck(after, pack, { engineFactory: factory, engine: afterEngine, today, ...(incremental ? { scope } : {}) });
@@ -147,8 +153,9 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     if (!problems && failedBefore.has(i.id)) intentsRestored.push({ intent: i.id, purpose: i.purpose, loc: i.loc, legs: failedBefore.get(i.id)! });
     return { intent: i.id, purpose: i.purpose, ok: !problems, loc: i.loc, message: problems ? `does not get through: ${problems.join('; ')}` : undefined };
   });
+  const afterIntents = new Set(after.intents.map((i) => i.id));
   for (const i of before.intents) {
-    if (!after.intents.some((x) => x.id === i.id) && !failedBefore.has(i.id)) intentsBroken.push({ intent: i.id, purpose: i.purpose, loc: i.loc, legs: ['the intent was removed'] });
+    if (!afterIntents.has(i.id) && !failedBefore.has(i.id)) intentsBroken.push({ intent: i.id, purpose: i.purpose, loc: i.loc, legs: ['the intent was removed'] });
   }
 
   const checkAfter = reportWith(afterCheck, base.check, afterFindings);
@@ -179,25 +186,31 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   return { report, next: { network: after, engine: afterEngine, check: checkAfter } };
 }
 
-const intentHeaderCache = new WeakMap<readonly Intent[], Map<string, Node>>();
+const intentHeaderCache = new WeakMap<readonly Intent[], Map<string, { headers: Node; zones: number[] }>>();
 
 /**
- * Every header each intent sends (all its legs), computed once per list of intents: a change
- * to rules alone shares the list with the network before it.
+ * Every header each intent sends (all its legs) and the zones it sends to, computed once per
+ * list of intents: a change to rules alone shares the list with the network before it.
  */
-function intentHeaders(network: Network, bdd: FastEngine['compiled']['bdd']): Map<string, Node> {
+function intentHeaders(network: Network, bdd: FastEngine['compiled']['bdd']): Map<string, { headers: Node; zones: number[] }> {
   let map = intentHeaderCache.get(network.intents);
   if (!map) {
     map = new Map();
     for (const intent of network.intents) {
       const plan = planIntent(network, intent);
-      const legs: HeaderSet[] = plan.ok ? plan.legs.map((l) => boxesOfMatch({ src: l.from, dst: l.to, services: l.services })) : [boxesOfMatch({ src: intent.from, dst: intent.to, services: intent.services })];
-      map.set(intent.id, legs.reduce((n, h) => bdd.or(n, bdd.boxes(h)), FALSE));
+      const legs = plan.ok ? plan.legs.map((l) => ({ src: l.from, dst: l.to, services: l.services })) : [{ src: intent.from, dst: intent.to, services: intent.services }];
+      map.set(intent.id, {
+        headers: legs.reduce((n, l) => bdd.or(n, bdd.boxes(boxesOfMatch(l))), FALSE),
+        zones: zonesOf(network, legs.flatMap((l) => l.dst)),
+      });
     }
     intentHeaderCache.set(network.intents, map);
   }
   return map;
 }
+
+/** Above this many port pairs, a changed rule's delta is its whole match (see deltaOf). */
+const PAIR_LIMIT = 64;
 
 /** The headers whose fate the change of these devices' rules and routes can alter. */
 function deltaOf(base: FastEngine, compiled: FastEngine['compiled'], before: Network, after: Network, changed: ReadonlySet<number>): Node {
@@ -227,6 +240,12 @@ function deltaOf(base: FastEngine, compiled: FastEngine['compiled'], before: Net
     for (const rule of changedRules) {
       const ins = rule.inInterfaces ? names.flatMap((n, i) => (rule.inInterfaces!.has(n) ? [i] : [])) : names.map((_, i) => i);
       const outs = rule.outInterfaces ? names.flatMap((n, i) => (rule.outInterfaces!.has(n) ? [i] : [])) : names.map((_, i) => i);
+      if (ins.length * outs.length > PAIR_LIMIT) {
+        // A rule change decides nothing outside the rule's own match: that bounds the delta
+        // without comparing every pair of ports of a large firewall.
+        delta = bdd.or(delta, bdd.product(rule.src, rule.dst, rule.services));
+        continue;
+      }
       for (const p of ins) for (const q of outs) if (p !== q) delta = bdd.or(delta, xor(old.permit(d, first + p, first + q), compiled.permit(d, first + p, first + q)));
     }
   }
