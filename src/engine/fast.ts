@@ -11,7 +11,7 @@ import { DST, FALSE, type Node, PORT, PROTO, TRUE } from './bdd.ts';
 import { type CompiledNetwork, compileNetwork } from './compile.ts';
 import type { HeaderSet } from './headerset.ts';
 import {
-  type Arrival, type DecidingRule, type End, endKey, type Failures, type Footprint, type Hop, NO_FAILURES, type Outcome, type Packet,
+  type Arrival, type DecidingRule, type Disposition, type End, endKey, type Failures, type Footprint, type Hop, NO_FAILURES, type Outcome, type Packet,
   type ReachabilityEngine, type ZoneReach,
 } from './types.ts';
 
@@ -462,34 +462,44 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return out;
   }
 
-  function trace(sourceZone: number, packet: Packet): Outcome[] {
+  function trace(sourceZone: number, packet: Packet, until?: (d: Disposition) => boolean): Outcome[] {
     const found = new Map<string, Outcome>();
     if (zoneDown[sourceZone] || !bdd.contains(c.srcOwned[sourceZone]!, packet)) return [];
-    const seen = new Uint8Array(stateCount);
-    const queue: Array<{ state: number; hops: Hop[] }> = [{ state: sourceZone, hops: [] }];
-    seen[sourceZone] = 1;
-    const finish = (o: Outcome): void => {
-      const key = JSON.stringify(o.disposition);
-      if (!found.has(key)) found.set(key, o);
+    // Breadth first over the states, paths kept as shared linked lists (materialized at ends).
+    interface PathNode { readonly hop: Hop; readonly prev: PathNode | undefined }
+    const hopsOf = (node: PathNode | undefined): Hop[] => {
+      const out: Hop[] = [];
+      for (let n = node; n; n = n.prev) out.push(n.hop);
+      return out.reverse();
     };
-    const enqueue = (state: number, hops: Hop[]): void => {
+    const seen = new Uint8Array(stateCount);
+    const queue: Array<{ state: number; path: PathNode | undefined }> = [{ state: sourceZone, path: undefined }];
+    seen[sourceZone] = 1;
+    let done = false;
+    const finish = (path: PathNode, disposition: Disposition): void => {
+      const key = JSON.stringify(disposition);
+      if (found.has(key)) return;
+      found.set(key, { headers: [], hops: hopsOf(path), disposition });
+      if (until?.(disposition)) done = true;
+    };
+    const enqueue = (state: number, path: PathNode): void => {
       if (seen[state]) return;
       seen[state] = 1;
-      queue.push({ state, hops });
+      queue.push({ state, path });
     };
-    for (let i = 0; i < queue.length; i++) {
-      const { state, hops } = queue[i]!;
+    for (let i = 0; i < queue.length && !done; i++) {
+      const { state, path: before } = queue[i]!;
       if (state < Z + A) {
         const zone = state < Z ? state : attachmentZone[state - Z]!;
         const from = state < Z ? -1 : c.portDevice[c.attachPort[state - Z]!]!;
-        const path: Hop[] = [...hops, { kind: 'zone', zone }];
+        const path: PathNode = { hop: { kind: 'zone', zone }, prev: before };
         if (bdd.contains(c.dstOwned[zone]!, packet)) {
           const g = c.gateways[zone]!.find((x) => x.address === packet.dst && !deviceDown[x.device] && !failures.edges.has(x.attachment));
-          if (!g) finish({ headers: [], hops: path, disposition: { kind: 'delivered', zone } });
+          if (!g) finish(path, { kind: 'delivered', zone });
           else {
             const hop: Hop = { kind: 'device', device: g.device, in: g.interface, out: undefined, rule: undefined };
             const kind = bdd.contains(g.accepts, packet) ? 'terminated' : 'refused';
-            finish({ headers: [], hops: [...path, hop], disposition: { kind, device: g.device, interface: g.interface } });
+            finish({ hop, prev: path }, { kind, device: g.device, interface: g.interface });
           }
           continue;
         }
@@ -505,29 +515,28 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       const device = c.portDevice[p]!;
       const d = network.devices[device]!;
       const inName = c.portName[p]!;
-      const stop = (out: string | undefined, rule: DecidingRule | undefined): Hop[] => [...hops, { kind: 'device', device, in: inName, out, rule }];
+      const step = (out: string | undefined, rule: DecidingRule | undefined): PathNode => ({ hop: { kind: 'device', device, in: inName, out, rule }, prev: before });
       if (gatewayDevice[device]) {
-        finish({ headers: [], hops: stop(undefined, undefined), disposition: { kind: 'not-forwarded', device } });
+        finish(step(undefined, undefined), { kind: 'not-forwarded', device });
         continue;
       }
       const routes = c.routed[device];
-      if (routes && bdd.contains(c.unrouted[device]!, packet)) {
-        finish({ headers: [], hops: stop(undefined, undefined), disposition: { kind: 'no-route', device } });
-      }
+      if (routes && bdd.contains(c.unrouted[device]!, packet)) finish(step(undefined, undefined), { kind: 'no-route', device });
       for (const q of outPorts(device, p)) {
+        if (done) break;
         if (routes && !bdd.contains(routes[q - c.portStart[device]!]!, packet)) continue;
         const outName = c.portName[q]!;
         let rule: DecidingRule | undefined;
         if (d.kind === 'firewall') {
-          const k = c.rulesFor(device, p, q).find((i) => bdd.contains(c.ruleMatches[device]![i]!, packet)) ?? -1;
+          const k = c.rulesFor(device, p, q).find((r) => bdd.contains(c.ruleMatches[device]![r]!, packet)) ?? -1;
           const r = d.rules[k];
           rule = r ? { id: r.id, position: r.position, action: r.action, loc: r.loc } : undefined;
           if (!rule || rule.action === 'deny') {
-            finish({ headers: [], hops: stop(outName, rule), disposition: { kind: 'denied', device, rule } });
+            finish(step(outName, rule), { kind: 'denied', device, rule });
             continue;
           }
         }
-        const path = stop(outName, rule);
+        const path = step(outName, rule);
         for (let e = c.edgeStart[q]!; e < c.edgeStart[q + 1]!; e++) {
           const t = edgeTarget(e);
           if (t >= 0) enqueue(t, path);

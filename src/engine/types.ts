@@ -156,6 +156,9 @@ export interface ReachabilityEngine {
   footprint(sources: readonly number[], headers: HeaderSet): Footprint;
   /** For each zone of `to` (in order, non-empty only): what reaches it from the `from` zones. */
   reach(from: readonly number[], to: readonly number[]): readonly ZoneReach[];
-  /** One path to each end of a single packet leaving `sourceZone`, with the deciding rules. */
-  trace(sourceZone: number, packet: Packet): readonly Outcome[];
+  /**
+   * One path to each end of a single packet leaving `sourceZone`, with the deciding rules.
+   * With `until`, an engine may stop once it has found an end `until` accepts.
+   */
+  trace(sourceZone: number, packet: Packet, until?: (d: Disposition) => boolean): readonly Outcome[];
 }

@@ -27,13 +27,15 @@ export function traceWitness(
   engine: ReachabilityEngine,
   boxes: readonly HeaderBox[],
   accept: (d: Disposition) => boolean,
-  prefer: (a: Outcome, b: Outcome) => number = () => 0,
+  prefer?: (a: Outcome, b: Outcome) => number,
 ): Witness | undefined {
   for (const box of boxes) {
     const packet = packetOf(box);
     const zone = zoneOfAddress(network, packet.src);
     if (zone < 0) continue;
-    const outcome = [...engine.trace(zone, packet)].sort(prefer).find((o) => accept(o.disposition));
+    // Without a preference any accepted end will do: the engine may stop at the first.
+    const outcomes = prefer ? [...engine.trace(zone, packet)].sort(prefer) : engine.trace(zone, packet, accept);
+    const outcome = outcomes.find((o) => accept(o.disposition));
     if (outcome) return { packet, hops: outcome.hops, disposition: outcome.disposition };
   }
   return undefined;

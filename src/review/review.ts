@@ -31,6 +31,7 @@ export function prepareBase(network: Network, pack: Pack, today: string): Review
   const engine = createFastEngine(network);
   const factory: EngineFactory = (n, failures) => createFastEngine(n, failures ? { failures } : {});
   const check = runCheck(network, pack, { engineFactory: factory, engine, today });
+  intentHeaders(network, engine.compiled.bdd); // computed once here, not in the first review
   return { network, engine, check };
 }
 
@@ -142,9 +143,11 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     }
     return out;
   };
-  const failedBefore = failing(base.check.findings);
+  let memo = baseMemo.get(base);
+  if (!memo) baseMemo.set(base, (memo = { failed: failing(base.check.findings), intents: new Set(before.intents.map((i) => i.id)) }));
+  const failedBefore = memo.failed;
   const failedAfter = failing(afterFindings);
-  const beforeIntents = new Map(before.intents.map((i) => [i.id, i]));
+  const beforeIntents = memo.intents;
   const intentsBroken: IntentChange[] = [];
   const intentsRestored: IntentChange[] = [];
   const statuses: IntentStatus[] = after.intents.map((i) => {
@@ -185,6 +188,9 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   };
   return { report, next: { network: after, engine: afterEngine, check: checkAfter } };
 }
+
+/** Per base: the intents failing before, and the intent ids (shared by every review of it). */
+const baseMemo = new WeakMap<ReviewBase, { failed: Map<string, string[]>; intents: Set<string> }>();
 
 const intentHeaderCache = new WeakMap<readonly Intent[], Map<string, { headers: Node; zones: number[] }>>();
 
