@@ -217,6 +217,12 @@ class Doc {
   plant(p: PlantedViolation): void {
     this.planted.push(p);
   }
+
+  /** Takes back a planted finding that a later change undid (no-op when not planted). */
+  unplant(rule: string, subject: string): void {
+    const i = this.planted.findIndex((p) => p.rule === rule && p.subject === subject);
+    if (i >= 0) this.planted.splice(i, 1);
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -228,6 +234,8 @@ interface OfficeZone {
   readonly dept: Department;
   readonly section: Section;
   readonly pcs: string;
+  /** How many terminals the group has (its addresses start at base + 32). */
+  readonly terminals: number;
   readonly printers: string;
   readonly floor: Floor;
   /** Id of the per-zone intent that no sanitizer carries (α: business app, β: Internet mail). */
@@ -288,6 +296,8 @@ class Municipality {
     readonly size: MunicipalitySize,
     readonly shared: Shared,
     model: GeneratedModel,
+    /** Old rules left over from earlier changes (shadowed, reported by firewall hygiene); false in a clean topology. */
+    readonly cruft: boolean,
   ) {
     this.code = `m${index + 1}`;
     this.name = MUNICIPALITY_NAMES[index % MUNICIPALITY_NAMES.length]!;
@@ -345,7 +355,7 @@ class Municipality {
           const pcs = doc.group(`${id}-pc`, `${section.name} 職員端末（${bname} ${f}階）`, id, base + 32, base + 231, n, 'terminal',
             this.alpha ? ['edr', 'antivirus', 'patch-management', 'log-collection'] : ['edr', 'antivirus', 'patch-management', 'log-collection', 'disk-encryption']);
           const printers = doc.group(`${id}-prn`, `${section.name} 複合機`, id, base + 240, base + 247, rng.int(1, 3), 'printer');
-          const zone: OfficeZone = { id, base, dept, section, pcs, printers, floor, primaryIntent: '' };
+          const zone: OfficeZone = { id, base, dept, section, pcs, terminals: n, printers, floor, primaryIntent: '' };
           floor.zones.push(zone);
           this.officeZones.push(zone);
           edge.iface({ name: section.id, zone: id, base, offset: 1 });
@@ -574,8 +584,9 @@ class Municipality {
           e.permit(`${s}-app`, { from: [z.pcs], to: [d.servers[0]!], service: [`app-${d.dept.id}`], in: [s], out: ups, description: `${z.section.name} → ${d.dept.name} 業務システム` });
           e.permit(`${s}-admin`, { from: [fmt(z.base + 32)], to: d.servers.slice(0, 2), service: ['ssh', 'rdp'], in: [s], out: ups, description: '課の業務管理者端末（ホスト指定）' });
           e.permit(`${s}-common`, { from: [z.pcs], to: [this.h.groupware!, this.h.fileserver!, this.h.lgmail!], service: ['https', 'smb', 'submission', 'imaps'], in: [s], out: ups });
-          if (this.rng.chance(0.3)) {
-            e.permit(`${s}-file-old`, { from: [`${fmt(z.base + 33)}-${fmt(z.base + 40)}`], to: [this.h.fileserver!], service: ['smb'], in: [s], out: ups, description: '旧ルール（上の共通ルールに包含される）' });
+          if (this.rng.chance(0.3) && this.cruft) {
+            this.oldRule(e.ids, `${s}-file-old`, 'the common rule above covers it');
+            e.permit(`${s}-file-old`, { from: [this.someTerminals(z)], to: [this.h.fileserver!], service: ['smb'], in: [s], out: ups, description: '旧ルール（上の共通ルールに包含される）' });
           }
           e.permit(`${s}-screen`, { from: [z.pcs], to: [fmt(this.a.sanScreenLg!)], service: ['rdp'], in: [s], out: ups, description: '画面転送（仮想ブラウザ）' });
           e.permit(`${s}-asp`, { from: [z.pcs], to: ['lgwan-backbone'], service: ['https'], in: [s], out: ups, description: 'LGWAN-ASP' });
@@ -586,8 +597,9 @@ class Municipality {
         } else {
           e.permit(`${s}-mail`, { from: [z.pcs], to: [this.h.mailbox!], service: ['submission', 'imaps'], in: [s], out: ups, description: 'インターネットメール' });
           e.permit(`${s}-admin`, { from: [fmt(z.base + 32)], to: [this.h.cms!, this.h.eapply!], service: ['https', 'ssh'], in: [s], out: ups, description: '課の担当者端末（ホスト指定）' });
-          if (this.rng.chance(0.3)) {
-            e.permit(`${s}-mail-old`, { from: [`${fmt(z.base + 33)}-${fmt(z.base + 40)}`], to: [this.h.mailbox!], service: ['submission'], in: [s], out: ups, description: '旧ルール（上のメールルールに包含される）' });
+          if (this.rng.chance(0.3) && this.cruft) {
+            this.oldRule(e.ids, `${s}-mail-old`, 'the mail rule above covers it');
+            e.permit(`${s}-mail-old`, { from: [this.someTerminals(z)], to: [this.h.mailbox!], service: ['submission'], in: [s], out: ups, description: '旧ルール（上のメールルールに包含される）' });
           }
           e.permit(`${s}-screen`, { from: [z.pcs], to: [fmt(this.a.sanScreenIn!)], service: ['rdp'], in: [s], out: ups, description: '画面転送（LGWAN側仮想デスクトップ）' });
           e.permit(`${s}-file`, { from: [z.pcs], to: [fmt(this.a.sanFileIn!)], service: ['https'], in: [s], out: ups, description: 'ファイル無害化（LGWAN への取込）' });
@@ -625,7 +637,8 @@ class Municipality {
       }
       if (this.alpha) {
         lg.permit(`${floor.tag}-common`, { from: zones, to: [this.h.groupware!, this.h.fileserver!, this.h.lgmail!], service: ['https', 'smb', 'submission', 'imaps'], in: [e], out: ['dc-common'] });
-        lg.permit(`${floor.tag}-file-old`, { from: [zones[0]!], to: [this.h.fileserver!], service: ['smb'], in: [e], out: ['dc-common'], description: '旧ルール（上の共通ルールに包含される）' });
+        if (this.cruft) this.oldRule(lg.ids, `${floor.tag}-file-old`, 'the floor\'s common rule above covers it');
+        if (this.cruft) lg.permit(`${floor.tag}-file-old`, { from: [zones[0]!], to: [this.h.fileserver!], service: ['smb'], in: [e], out: ['dc-common'], description: '旧ルール（上の共通ルールに包含される）' });
         lg.permit(`${floor.tag}-screen`, { from: zones, to: [fmt(this.a.sanScreenLg!)], service: ['rdp'], in: [e], out: ['sanitize'] });
         lg.permit(`${floor.tag}-asp`, { from: zones, to: ['lgwan-backbone'], service: ['https'], in: [e], out: ['wan'] });
         lg.permit(`${floor.tag}-print`, { from: [this.h.printsrv!], to: zones, service: ['tcp/9100', 'tcp/515', 'tcp/631'], in: ['dc-common'], out: [e] });
@@ -652,7 +665,8 @@ class Municipality {
     }
     // LGWAN data centre.
     lg.permit('ad-auth', { from: [...this.depts.values()].map((d) => d.zone), to: [this.h.ad!], service: ['ldaps', 'kerberos'], in: deptIfaces, out: ['dc-common'], description: '業務サーバ → 認証サーバ' });
-    lg.permit('app-auth', { from: [...this.depts.values()].map((d) => d.servers[0]!), to: [this.h.ad!], service: ['ldaps'], in: deptIfaces, out: ['dc-common'], description: '旧ルール（上の ad-auth に包含される）' });
+    if (this.cruft) this.oldRule(lg.ids, 'app-auth', 'ad-auth above covers it');
+    if (this.cruft) lg.permit('app-auth', { from: [...this.depts.values()].map((d) => d.servers[0]!), to: [this.h.ad!], service: ['ldaps'], in: deptIfaces, out: ['dc-common'], description: '旧ルール（上の ad-auth に包含される）' });
     lg.permit('file-backup', { from: [this.h.fileserver!, this.h.groupware!], to: [this.h.backup!], service: ['nfs', 'tcp/10000-10100'], in: ['dc-common'], out: ['dc-backup'], description: 'バックアップ（ポート範囲）' });
     lg.permit('dept-backup', { from: [...this.depts.values()].flatMap((d) => d.servers.slice(1, 2)), to: [this.h.backup!], service: ['tcp/10000-10100'], in: deptIfaces, out: ['dc-backup'] });
     lg.permit('mgmt', { from: [this.z.lgMgmt!], to: this.alpha ? [this.officeRange, this.lgDcRange] : [this.lgDcRange], service: ['any'],
@@ -796,20 +810,43 @@ class Municipality {
     };
 
     // path-separation (a): two rules, each harmless alone, chain through the shared gov-cloud line.
+    // Both are written with any: firewall hygiene reports them as broad across domains, and
+    // the narrower rules they now cover as redundant.
+    const hygiene = (devices: readonly string[], id: string, what: 'shadowed' | 'redundant' | 'broad', note: string): void => {
+      for (const d of devices) add('firewall-hygiene', `${d}#${id} (${what})`, `${what}-rule`, note);
+    };
     const x1 = lgTerminals();
     edgeRule(x1.pcs, x1.zone, 'gcloud-any', ['any'], ['https']);
     lg.permit(`${x1.zone}-gcloud-any`, { from: [x1.pcs], to: ['any'], service: ['https'], in: [x1.in], out: ['gcloud'], description: 'ガバメントクラウド（CSP のアドレスが変わるため宛先 any）' });
     inc.permit('gcloud-in', { from: ['any'], to: [this.h.fileExchange!], service: ['https'], in: ['gcloud'], out: ['servers'], description: 'ガバメントクラウドからファイル受渡サーバへ（送信元 any）' });
     add('path-separation', `${x1.zone} → ${this.z.inServers}`, 'chained-permits', 'LGWAN terminals reach the Internet-side file exchange server through the shared government-cloud line: a broad rule on each side');
+    hygiene(lg.ids, `${x1.zone}-gcloud-any`, 'broad', 'destination any: LGWAN terminals to every domain');
+    hygiene(inc.ids, 'gcloud-in', 'broad', 'source any: every domain to the Internet-side file exchange server');
+    const firstFloor = this.buildings[0]!.floors[0]!;
+    if (this.alpha) {
+      const z1 = this.officeZones.find((z) => z.id === x1.zone)!;
+      const edge = z1.floor.edge.ids;
+      hygiene(edge, 'gcloud-any', 'broad', 'destination any on the floor firewall');
+      hygiene(edge, `${z1.section.id}-asp`, 'redundant', 'gcloud-any (https to any) covers the LGWAN-ASP rule');
+      if (z1.floor === firstFloor) {
+        hygiene(edge, `${z1.section.id}-gcloud`, 'redundant', 'gcloud-any (https to any) covers the government-cloud rule');
+        if (firstFloor.zones.length === 1) hygiene(lg.ids, 'gcloud', 'redundant', 'the only first-floor zone\'s gcloud-any covers the gcloud rule');
+      }
+    } else if ([...this.depts.values()][0]!.vdi!.zone === x1.zone) {
+      hygiene(lg.ids, 'gcloud', 'redundant', 'gcloud-any of the same virtual desktops covers the gcloud rule');
+    }
     // path-separation (b): a direct hole for one terminal group to the CMS.
     const x2 = lgTerminals();
     edgeRule(x2.pcs, x2.zone, 'cms-direct', [this.h.cms!], ['https']);
     lg.permit(`${x2.zone}-cms-direct`, { from: [x2.pcs], to: [this.h.cms!], service: ['https'], in: [x2.in], out: ['gcloud'], description: 'CMS 直接更新（一時的）' });
+    if (x2.zone === x1.zone) hygiene(lg.ids, `${x2.zone}-cms-direct`, 'shadowed', 'gcloud-any of the same terminals comes first');
     inc.permit(`${x2.zone}-cms-direct`, { from: [x2.pcs], to: [this.h.cms!], service: ['https'], in: ['gcloud'], out: ['public'], description: 'CMS 直接更新（一時的）' });
     add('path-separation', `${x2.zone} → ${this.z.inPublic}`, 'direct-permit', 'one terminal group edits the CMS directly, not by screen transfer');
     // path-separation (c): the Internet side into an LGWAN business server.
     const target = [...this.depts.values()][0]!;
     inc.permit('eapply-any', { from: [this.h.eapply!], to: ['any'], service: ['https'], in: ['public'], out: ['gcloud'], description: '電子申請 → ガバメントクラウド（宛先 any）' });
+    hygiene(inc.ids, 'eapply-any', 'broad', 'destination any: the e-application server to every domain');
+    hygiene(inc.ids, 'eapply-gcloud', 'redundant', 'eapply-any (https to any) covers it');
     lg.permit('eapply-direct', { from: [this.h.eapply!], to: [target.servers[0]!], service: ['https'], in: ['gcloud'], out: [`dc-${target.dept.id}`], description: '電子申請データの直接取込' });
     add('path-separation', `${this.z.inPublic} → ${target.zone}`, 'reverse-permit', 'the Internet-side e-application server reaches an LGWAN business server');
 
@@ -848,6 +885,8 @@ class Municipality {
     // intent-reachability: one permit missing on a floor firewall, one on the core.
     const za = take();
     za.floor.edge.remove(`${za.section.id}-${this.alpha ? 'app' : 'mail'}`);
+    // β: the zone's old mail rule, if any, was shadowed by the rule just deleted; now it decides.
+    if (!this.alpha) for (const d of za.floor.edge.ids) this.doc.unplant('firewall-hygiene', `${d}#${za.section.id}-mail-old (shadowed)`);
     add('intent-reachability', this.legSubject(za), 'missing-edge-permit', `the floor firewall rule for ${za.primaryIntent} was deleted`);
     const zb = take();
     this.officeCore.remove(`${zb.id}-${this.alpha ? 'app' : 'mail'}`);
@@ -873,6 +912,19 @@ class Municipality {
   }
 
   private plantedVdi = 0;
+
+  /** A few terminals of a zone's group (inside it, so that the group's rules cover them). */
+  private someTerminals(z: OfficeZone): string {
+    const first = z.base + 32;
+    return `${fmt(first + Math.min(1, z.terminals - 1))}-${fmt(first + Math.min(8, z.terminals - 1))}`;
+  }
+
+  /** Records an old rule that a rule above covers: firewall hygiene reports it as shadowed. */
+  private oldRule(devices: readonly string[], id: string, note: string): void {
+    for (const d of devices) {
+      this.doc.plant({ rule: 'firewall-hygiene', subject: `${d}#${id} (shadowed)`, kind: 'shadowed-old-rule', municipality: this.code, note: `old rule left in place: ${note}` });
+    }
+  }
 
   /** Subject of a leg finding for an intent without gateways: "<intent> (<from> → <to>)". */
   private legSubject(z: OfficeZone): string {
@@ -919,7 +971,7 @@ export function generateTopology(options: GenerateOptions): GenerateResult {
   const shared: Shared = { scFw, lgwanRouters: [] };
 
   const municipalities = spec.municipalities.map((size, i) => {
-    const m = new Municipality(doc, pools, rng, i, size, shared, model);
+    const m = new Municipality(doc, pools, rng, i, size, shared, model, options.violations ?? true);
     m.build();
     options.onProgress?.(i + 1, spec.municipalities.length);
     return m;

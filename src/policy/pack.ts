@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { type Diagnostic, InputError } from '../model/errors.ts';
 import { readSource } from '../model/source.ts';
 import { CONTENT_KINDS, ENDPOINT_CONTROLS, HOST_ROLES, SANITIZER_METHODS } from '../model/schema.ts';
+import { HYGIENE_KINDS } from './hygiene.ts';
 import type { Severity } from './types.ts';
 
 const severity = z.enum(['error', 'warning', 'info']);
@@ -41,6 +42,11 @@ export const packSchema = z.strictObject({
     inventory: ruleEntry(z.strictObject({}).default({})).optional(),
     'intent-reachability': ruleEntry(z.strictObject({}).default({})).optional(),
     availability: ruleEntry(z.strictObject({}).default({})).optional(),
+    'firewall-hygiene': ruleEntry(z.strictObject({
+      kinds: z.array(z.enum(HYGIENE_KINDS)).default(['shadowed', 'conflicting', 'redundant', 'broad'])
+        .describe('Which kinds to report; unneeded (no flow intent needs the permit) is off by default'),
+      unneededSeverity: severity.default('info').describe('Severity of unneeded-by-intents findings'),
+    }).default({ kinds: ['shadowed', 'conflicting', 'redundant', 'broad'], unneededSeverity: 'info' })).optional(),
   }),
 });
 

@@ -11,6 +11,7 @@ import { attachId } from '../model/graph.ts';
 import {
   classesOf, type EngineFactory, evaluateIntent, legArrives, type LegResult, permittingRules, splitBySource, traceWitness,
 } from './analysis.ts';
+import { analyzeHygiene, type HygieneIssue, type HygieneKind } from './hygiene.ts';
 import type { PackRules, RuleId } from './pack.ts';
 import type { Finding, Localized, Severity } from './types.ts';
 
@@ -551,6 +552,97 @@ const availability: RuleDefinition<'availability'> = {
   },
 };
 
+const at = (loc: Loc): string => `${loc.file}:${loc.line}:${loc.column}`;
+
+/** "id (permit, file:line:col)" for up to five rules, then how many more. */
+function ruleList(network: Network, issue: HygieneIssue, lang: 'ja' | 'en'): string {
+  const d = network.devices[issue.device]!;
+  const shown = issue.covering.slice(0, 5).map((k) => {
+    const r = d.rules[k]!;
+    return `${r.id} (${r.action}, ${at(r.loc)})`;
+  });
+  const more = issue.covering.length - shown.length;
+  if (more > 0) shown.push(lang === 'ja' ? `ほか ${more} 件` : `and ${more} more`);
+  return shown.join(', ');
+}
+
+function hygieneText(network: Network, issue: HygieneIssue, domains: Readonly<Record<string, Localized>>): { message: Localized; hint: Localized } {
+  const d = network.devices[issue.device]!;
+  const r = d.rules[issue.rule]!;
+  const who = { ja: `${d.id} のルール ${r.id}`, en: `Rule ${r.id} of ${d.id}` };
+  const covering = { ja: ruleList(network, issue, 'ja'), en: ruleList(network, issue, 'en') };
+  switch (issue.kind) {
+    case 'shadowed':
+      return issue.unbound
+        ? {
+          message: { ja: `${who.ja}（${r.action}）は一度も適用されません。in / out に合う異なるインタフェースの組がありません。`, en: `${who.en} (${r.action}) never takes effect: it applies to no pair of distinct interfaces (in / out).` },
+          hint: { ja: 'in / out の指定を直すか、ルールを削除してください。', en: 'Fix its in / out interfaces, or delete the rule.' },
+        }
+        : {
+          message: {
+            ja: `${who.ja}（${r.action}）は一度も適用されません（シャドウ）。適用されるすべてのインタフェースの組で、一致するパケットはすべて前のルールで決まります: ${covering.ja}`,
+            en: `${who.en} (${r.action}) never takes effect (shadowed): on every interface pair it applies to, earlier rules decide every packet it matches: ${covering.en}`,
+          },
+          hint: { ja: 'ルールを削除するか、効かせるつもりであれば覆っているルールより前に移動してください。', en: 'Delete the rule, or move it above the rules that cover it if it was meant to take effect.' },
+        };
+    case 'conflicting': {
+      const permit = r.action === 'permit';
+      return {
+        message: {
+          ja: `${who.ja}（${permit ? '許可' : '拒否'}）は一度も適用されず、意図と逆の判定になっています。一致するパケットはすべて前のルールで決まり、その一部は${permit ? '拒否' : '許可'}されます: ${covering.ja}`,
+          en: `${who.en} (${r.action}) never takes effect and is contradicted: earlier rules decide every packet it matches, and ${permit ? 'deny' : 'permit'} some of them: ${covering.en}`,
+        },
+        hint: {
+          ja: '意図した判定を確認し、ルールを矛盾する前のルールより上に移動するか、前のルールを狭めてください。前の判定が正しければルールを削除してください。',
+          en: 'Decide which action is intended: move the rule above the rules that contradict it or narrow them; delete it if the earlier decision is right.',
+        },
+      };
+    }
+    case 'redundant':
+      return {
+        message: {
+          ja: `${who.ja}（permit）は冗長です。削除してもどの判定も変わりません。同じパケットを後のルールが許可しています: ${covering.ja}`,
+          en: `${who.en} (permit) is redundant: removing it changes no decision, later rules permit the same packets: ${covering.en}`,
+        },
+        hint: { ja: 'どちらかのルールを削除してください（広すぎるのが後のルールであれば、そちらを見直してください）。', en: 'Delete one of them (if the later rule is the one that is too broad, narrow that one instead).' },
+      };
+    case 'broad': {
+      const written = issue.broadFields.map((f) => `${f}: ${(f === 'from' ? r.written.from : f === 'to' ? r.written.to : r.written.service).join(', ') || 'any'}`).join('; ');
+      const pairs = (lang: 'ja' | 'en'): string => {
+        const list = issue.crossings.map(([a, b]) => `${domains[a]?.[lang] ?? a} → ${domains[b]?.[lang] ?? b}`);
+        return list.length > 6 ? `${list.slice(0, 6).join(', ')}${lang === 'ja' ? ` ほか ${list.length - 6} 件` : ` and ${list.length - 6} more`}` : list.join(', ');
+      };
+      return {
+        message: {
+          ja: `${who.ja}（permit）は全範囲の指定（${written}）で、領域をまたぐ通信を許可しています: ${pairs('ja')}`,
+          en: `${who.en} (permit) is written for everything (${written}) and permits packets across domains: ${pairs('en')}`,
+        },
+        hint: { ja: 'any をやめ、通信に必要な送信元・宛先・サービスに限定してください。', en: 'Replace any with the specific sources, destinations and services the flow needs.' },
+      };
+    }
+    case 'unneeded':
+      return {
+        message: { ja: `${who.ja}（permit）は、宣言されたどのフロー（intents）のパケットも判定していません。`, en: `${who.en} (permit) decides none of the packets of any declared flow intent.` },
+        hint: { ja: '業務で不要であれば削除し、必要であればそのフローを intents に記載してください。', en: 'Delete it if no business needs it, or declare the flow intent it serves.' },
+      };
+  }
+}
+
+const firewallHygiene: RuleDefinition<'firewall-hygiene'> = {
+  id: 'firewall-hygiene',
+  clause: '§3(2), §6(6)',
+  title: { ja: 'ファイアウォールルールの衛生（シャドウ・矛盾・冗長・領域をまたぐ any・不要な許可）', en: 'Firewall hygiene: shadowed, conflicting, redundant, broad cross-domain and unneeded rules' },
+  check(ctx) {
+    const kinds = new Set<HygieneKind>(ctx.params.kinds);
+    return analyzeHygiene(ctx.network, { kinds }).map((issue) => {
+      const d = ctx.network.devices[issue.device]!;
+      const r = d.rules[issue.rule]!;
+      const finding = plain(ctx, this, { subject: `${d.id}#${r.id} (${issue.kind})`, loc: r.loc, ...hygieneText(ctx.network, issue, ctx.domains) });
+      return issue.kind === 'unneeded' ? { ...finding, severity: ctx.params.unneededSeverity } : finding;
+    });
+  },
+};
+
 /** Every rule the seed pack can name, in report order. */
 export const CATALOGUE = [
   mynumberIsolation,
@@ -562,4 +654,5 @@ export const CATALOGUE = [
   inventory,
   intentReachability,
   availability,
+  firewallHygiene,
 ] as const;

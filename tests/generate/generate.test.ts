@@ -137,7 +137,7 @@ describe('bunkatsu generate', () => {
     const g = await runCli(['generate', '--scale', 'tiny', '--seed', '3', '-o', file, '--planted', planted]);
     expect(g.code).toBe(0);
     expect(g.err).toMatch(/generated tiny \(alpha, seed 3\).*zones/);
-    expect(g.err).toMatch(/planted violations: 14/);
+    expect(g.err).toMatch(/planted violations: 33\n(.*\n)*  firewall-hygiene: 19/);
     expect(readFileSync(file, 'utf8').startsWith('{')).toBe(true);
     const want = (JSON.parse(readFileSync(planted, 'utf8')) as Array<{ rule: string; subject: string }>).map(key).sort();
     const c = await runCli(['check', file, '--today', TODAY, '--format', 'json']);

@@ -1,0 +1,342 @@
+// Firewall hygiene: rules that never decide anything (shadowed, conflicting), rules whose
+// removal changes nothing (redundant), broad permits across domains, permits no intent needs.
+// Exact, on the compiled network's BDDs: per firewall, one pass per distinct applicable rule list.
+
+import { type Device, type Network, type Rule } from '../model/network.ts';
+import { type Bdd, DST, FALSE, type Node, SRC } from '../engine/bdd.ts';
+import { compileNetwork, type CompiledNetwork } from '../engine/compile.ts';
+import { IPV4_MAX, type Ipv4Range } from '../net/ipv4.ts';
+import { PORT_MAX, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
+import { planIntent } from './analysis.ts';
+
+export const HYGIENE_KINDS = ['shadowed', 'conflicting', 'redundant', 'broad', 'unneeded'] as const;
+export type HygieneKind = (typeof HYGIENE_KINDS)[number];
+
+export type BroadField = 'from' | 'to' | 'service';
+
+/** One hygiene problem of one firewall rule. Rules are indices into `device.rules`. */
+export interface HygieneIssue {
+  readonly kind: HygieneKind;
+  readonly device: number;
+  readonly rule: number;
+  /**
+   * shadowed, conflicting: the earlier rules that decide the rule's packets (first match).
+   * redundant: the later rules that decide them once the rule is removed.
+   */
+  readonly covering: readonly number[];
+  /** broad: the fields written as the whole space (`any`, 0.0.0.0/0). */
+  readonly broadFields: readonly BroadField[];
+  /** broad: the domain pairs (from, to) of the packets it permits across domains. */
+  readonly crossings: ReadonlyArray<readonly [string, string]>;
+  /** True when the rule applies to no pair of distinct interfaces of its firewall. */
+  readonly unbound: boolean;
+}
+
+export interface HygieneOptions {
+  readonly kinds?: ReadonlySet<HygieneKind>;
+}
+
+/**
+ * The distinct rule lists of a firewall, one per group of port pairs that share it (the
+ * applicable rules in order, as the engine's `rulesFor` gives them: a rule applies from port a
+ * to port b, a ≠ b, when it names no in-interface or a, and no out-interface or b). Per
+ * in-port, only the out-ports some rule names can differ from the rest, so pairs are not
+ * enumerated one by one.
+ */
+function ruleLists(compiled: CompiledNetwork, d: Device): Array<readonly number[]> {
+  const first = compiled.portStart[d.index]!;
+  const ports = compiled.portStart[d.index + 1]! - first;
+  if (ports < 2) return [];
+  if (!d.rules.some((r) => r.inInterfaces || r.outInterfaces)) return [d.rules.map((_, k) => k)];
+  const names = d.interfaces.map((f) => f.name);
+  const position = new Map(names.map((name, p) => [name, p]));
+  // Per in-port, in rule order: the rules naming it and the rules naming no in-interface.
+  const byIn: number[][] = names.map(() => []);
+  d.rules.forEach((r, k) => {
+    if (!r.inInterfaces) for (const list of byIn) list.push(k);
+    else for (const name of r.inInterfaces) byIn[position.get(name)!]!.push(k);
+  });
+  const lists = new Map<string, readonly number[]>();
+  byIn.forEach((candidates, a) => {
+    const named = new Set<number>();
+    for (const k of candidates) for (const o of d.rules[k]!.outInterfaces ?? []) named.add(position.get(o)!);
+    const outs = [...named].filter((b) => b !== a);
+    // One out-port that no rule names stands for all of them.
+    for (let b = 0; b < ports; b++) {
+      if (b !== a && !named.has(b)) {
+        outs.push(b);
+        break;
+      }
+    }
+    for (const b of outs) {
+      const list = candidates.filter((k) => d.rules[k]!.outInterfaces?.has(names[b]!) ?? true);
+      const key = list.join(',');
+      if (!lists.has(key)) lists.set(key, list);
+    }
+  });
+  return [...lists.values()];
+}
+
+/** Bounding box of each rule's match: src, dst, protocol, port (lo, hi), 8 numbers a rule. */
+function hulls(rules: readonly Rule[]): Float64Array {
+  const out = new Float64Array(rules.length * 8);
+  rules.forEach((r, k) => {
+    const box = [Infinity, -Infinity, Infinity, -Infinity, Infinity, -Infinity, Infinity, -Infinity];
+    const widen = (f: number, lo: number, hi: number): void => {
+      box[f] = Math.min(box[f]!, lo);
+      box[f + 1] = Math.max(box[f + 1]!, hi);
+    };
+    for (const a of r.src) widen(0, a.lo, a.hi);
+    for (const a of r.dst) widen(2, a.lo, a.hi);
+    for (const t of r.services) {
+      widen(4, t.protoLo, t.protoHi);
+      widen(6, t.portLo, t.portHi);
+    }
+    out.set(box, k * 8);
+  });
+  return out;
+}
+
+/** Per domain, its owned addresses as a source set and as a destination set. */
+function domainSets(bdd: Bdd, network: Network): { names: string[]; src: Node[]; dst: Node[] } {
+  const byDomain = new Map<string, Array<{ lo: number; hi: number }>>();
+  for (const r of network.ownership) {
+    if (r.zone < 0) continue;
+    const domain = network.zones[r.zone]!.domain;
+    const list = byDomain.get(domain) ?? [];
+    const last = list[list.length - 1];
+    if (last && last.hi + 1 === r.lo) last.hi = r.hi;
+    else list.push({ lo: r.lo, hi: r.hi });
+    byDomain.set(domain, list);
+  }
+  const names = [...byDomain.keys()].sort();
+  return {
+    names,
+    src: names.map((n) => bdd.ranges(SRC, byDomain.get(n)!)),
+    dst: names.map((n) => bdd.ranges(DST, byDomain.get(n)!)),
+  };
+}
+
+/** Every header of every flow intent, leg by leg through its gateways. */
+function intentHeaders(bdd: Bdd, network: Network): Node {
+  let all: Node = FALSE;
+  for (const intent of network.intents) {
+    const plan = planIntent(network, intent);
+    const legs = plan.ok ? plan.legs : [{ from: intent.from, to: intent.to, services: intent.services }];
+    for (const leg of legs) all = bdd.or(all, bdd.product(leg.from, leg.to, leg.services));
+  }
+  return all;
+}
+
+/** True when the ranges cover every address (`any`, 0.0.0.0/0, or pieces that add up to it). */
+function wholeSpace(ranges: readonly Ipv4Range[]): boolean {
+  const sorted = [...ranges].sort((a, b) => a.lo - b.lo);
+  let next = 0;
+  for (const r of sorted) {
+    if (r.lo > next) return false;
+    next = Math.max(next, r.hi + 1);
+  }
+  return next > IPV4_MAX;
+}
+
+/** True when the terms cover every protocol and port. */
+function everyService(terms: readonly ServiceTerm[]): boolean {
+  return terms.some((t) => t.protoLo === 0 && t.protoHi === PROTO_MAX && t.portLo === 0 && t.portHi === PORT_MAX);
+}
+
+function broadFields(rule: Rule): BroadField[] {
+  const out: BroadField[] = [];
+  if (wholeSpace(rule.src)) out.push('from');
+  if (wholeSpace(rule.dst)) out.push('to');
+  if (everyService(rule.services)) out.push('service');
+  return out;
+}
+
+/** Hygiene issues of every firewall, device by device and rule by rule in file order. */
+export function analyzeHygiene(network: Network, options: HygieneOptions = {}): HygieneIssue[] {
+  const kinds = options.kinds ?? new Set(HYGIENE_KINDS);
+  const compiled = compileNetwork(network);
+  const bdd = compiled.bdd;
+  const wantUnneeded = kinds.has('unneeded') && network.intents.length > 0;
+  let domains: ReturnType<typeof domainSets> | undefined;
+  let intents: Node | undefined;
+  const issues: HygieneIssue[] = [];
+
+  for (const d of network.devices) {
+    if (d.kind !== 'firewall' || d.rules.length === 0) continue;
+    const matches = compiled.ruleMatches[d.index]!;
+    const n = d.rules.length;
+    const permit = d.rules.map((r) => r.action === 'permit');
+    const lists = ruleLists(compiled, d);
+    if (lists.length === 0) continue;
+    const applies = new Uint8Array(n);
+    const live = new Uint8Array(n); // decides something on some pair
+    const conflict = new Uint8Array(n);
+    const changes = new Uint8Array(n); // removing it changes some pair's permit set
+    const broad = d.rules.map((r) => (kinds.has('broad') && r.action === 'permit' ? broadFields(r) : []));
+    // What each rule decides, over all pairs: kept only where broad or unneeded ask for it.
+    const keep = d.rules.map((r, k) => r.action === 'permit' && (broad[k]!.length > 0 || wantUnneeded));
+    const decided: Node[] = d.rules.map(() => FALSE);
+
+    // Two rules can only interact where their matches meet: the bounding boxes of the
+    // matches rule out most pairs at once, so a rule is folded only with the few rules of a
+    // list that may overlap it, and equal neighbourhoods are computed once (memo).
+    const hull = hulls(d.rules);
+    const meets = (a: number, b: number): boolean => {
+      const x = a * 8, y = b * 8;
+      for (let f = 0; f < 8; f += 2) if (hull[x + f]! > hull[y + f + 1]! || hull[y + f]! > hull[x + f + 1]!) return false;
+      return true;
+    };
+    const before = new Map<string, { mine: Node; opposed: boolean }>();
+    const behind = new Map<string, boolean>();
+    const where: Array<Array<{ list: readonly number[]; at: number }>> = d.rules.map(() => []);
+    // Pass 1: what each rule decides on each list (FALSE: shadowed there).
+    const own = lists.map((list) => new Int32Array(list.length));
+    lists.forEach((list, g) => {
+      for (let i = 0; i < list.length; i++) {
+        const k = list[i]!;
+        applies[k] = 1;
+        where[k]!.push({ list, at: i });
+        // A deny already live elsewhere needs nothing more (redundancy and broadness are
+        // about permits): typically the final deny-all, which meets every rule of the list.
+        if (!permit[k] && live[k]) continue;
+        // What the rule decides here: its match minus the earlier rules that meet it.
+        const earlier: number[] = [];
+        for (let j = 0; j < i; j++) if (meets(k, list[j]!)) earlier.push(list[j]!);
+        const key = `${k}:${earlier.join(',')}`;
+        let here = before.get(key);
+        if (!here) {
+          let covered: Node = FALSE;
+          let permitted: Node = FALSE;
+          for (const j of earlier) {
+            if (permit[j]) permitted = bdd.or(permitted, bdd.diff(matches[j]!, covered));
+            covered = bdd.or(covered, matches[j]!);
+          }
+          const m = matches[k]!;
+          const mine = bdd.diff(m, covered);
+          // Shadowed here: first match gives its packets to earlier rules. Do they agree?
+          const opposed = mine === FALSE && m !== FALSE && (permit[k] ? bdd.diff(m, permitted) !== FALSE : bdd.and(m, permitted) !== FALSE);
+          here = { mine, opposed };
+          before.set(key, here);
+        }
+        own[g]![i] = here.mine;
+        if (here.mine === FALSE) {
+          if (here.opposed) conflict[k] = 1;
+          continue;
+        }
+        live[k] = 1;
+        if (keep[k]) decided[k] = bdd.or(decided[k]!, here.mine);
+      }
+    });
+    // Pass 2: a live permit is redundant when, on every list, what it decides is permitted by
+    // the live rules after it (first match, default deny). Shadowed rules decide nothing, so
+    // they are left out: a duplicate pair gives one finding (the second copy, shadowed), and
+    // the two findings never both point at the only rule that does the work.
+    if (kinds.has('redundant')) {
+      lists.forEach((list, g) => {
+        for (let i = 0; i < list.length; i++) {
+          const k = list[i]!;
+          const mine = own[g]![i]!;
+          if (!permit[k] || changes[k] || mine === FALSE) continue;
+          const later: number[] = [];
+          for (let j = i + 1; j < list.length; j++) if (live[list[j]!] && meets(k, list[j]!)) later.push(list[j]!);
+          if (!later.some((j) => permit[j])) {
+            changes[k] = 1;
+            continue;
+          }
+          const key = `${k}:${mine}|${later.join(',')}`;
+          let changed = behind.get(key);
+          if (changed === undefined) {
+            let after: Node = FALSE;
+            for (let x = later.length - 1; x >= 0; x--) {
+              const j = later[x]!;
+              after = permit[j] ? bdd.or(matches[j]!, after) : bdd.diff(after, matches[j]!);
+            }
+            changed = bdd.diff(mine, after) !== FALSE;
+            behind.set(key, changed);
+          }
+          if (changed) changes[k] = 1;
+        }
+      });
+    }
+
+    const push = (kind: HygieneKind, k: number, extra: Partial<HygieneIssue> = {}): void => {
+      issues.push({ kind, device: d.index, rule: k, covering: [], broadFields: [], crossings: [], unbound: false, ...extra });
+    };
+
+    for (let k = 0; k < n; k++) {
+      if (!live[k]) {
+        const kind: HygieneKind = conflict[k] ? 'conflicting' : 'shadowed';
+        if (!kinds.has(kind)) continue;
+        push(kind, k, { covering: earlierDeciders(bdd, matches, where[k]!, k, meets), unbound: !applies[k] });
+        continue;
+      }
+      if (permit[k] && !changes[k] && kinds.has('redundant')) {
+        push('redundant', k, { covering: laterDeciders(bdd, matches, where[k]!, (a, b) => live[b] === 1 && meets(a, b)) });
+      }
+      if (broad[k]!.length > 0) {
+        domains ??= domainSets(bdd, network);
+        const crossings = crossingsOf(bdd, domains, decided[k]!);
+        if (crossings.length > 0) push('broad', k, { broadFields: broad[k]!, crossings });
+      }
+      if (wantUnneeded && permit[k]) {
+        intents ??= intentHeaders(bdd, network);
+        if (bdd.and(decided[k]!, intents) === FALSE) push('unneeded', k);
+      }
+    }
+  }
+  return issues;
+}
+
+/** The earlier rules that take a rule's packets, on every list it is in (file order). */
+function earlierDeciders(
+  bdd: Bdd, matches: readonly Node[], where: ReadonlyArray<{ list: readonly number[]; at: number }>, k: number, meets: (a: number, b: number) => boolean,
+): number[] {
+  const found = new Set<number>();
+  for (const { list, at } of where) {
+    let rest = matches[k]!;
+    for (let j = 0; j < at && rest !== FALSE; j++) {
+      if (!meets(k, list[j]!)) continue;
+      const mj = matches[list[j]!]!;
+      if (bdd.and(mj, rest) === FALSE) continue;
+      found.add(list[j]!);
+      rest = bdd.diff(rest, mj);
+    }
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/** The later rules that take what a rule decides once it is removed, on every list it is in. */
+function laterDeciders(
+  bdd: Bdd, matches: readonly Node[], where: ReadonlyArray<{ list: readonly number[]; at: number }>, meets: (a: number, b: number) => boolean,
+): number[] {
+  const found = new Set<number>();
+  for (const { list, at } of where) {
+    const k = list[at]!;
+    let covered: Node = FALSE;
+    for (let j = 0; j < at; j++) if (meets(k, list[j]!)) covered = bdd.or(covered, matches[list[j]!]!);
+    let rest = bdd.diff(matches[k]!, covered);
+    for (let j = at + 1; j < list.length && rest !== FALSE; j++) {
+      if (!meets(k, list[j]!)) continue;
+      const mj = matches[list[j]!]!;
+      if (bdd.and(mj, rest) === FALSE) continue;
+      found.add(list[j]!);
+      rest = bdd.diff(rest, mj);
+    }
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/** Domain pairs (from, to), different domains, that some header of the set goes between. */
+function crossingsOf(bdd: Bdd, domains: ReturnType<typeof domainSets>, set: Node): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (set === FALSE) return out;
+  domains.names.forEach((a, i) => {
+    const from = bdd.and(set, domains.src[i]!);
+    if (from === FALSE) return;
+    domains.names.forEach((b, j) => {
+      if (i !== j && bdd.and(from, domains.dst[j]!) !== FALSE) out.push([a, b]);
+    });
+  });
+  return out;
+}
