@@ -43,7 +43,8 @@ export function runCheck(network: Network, pack: Pack, options: CheckOptions): C
       return;
     }
     // A scoped check (incremental review) skips the rules about objects unless asked.
-    if (options.scope && !options.scope.objects && !FLOW_RULES.has(rule.id) && !INTENT_RULES.has(rule.id)) {
+    const scopedRule = FLOW_RULES.has(rule.id) || INTENT_RULES.has(rule.id) || (rule.id === 'firewall-hygiene' && (options.scope?.devices.size ?? 0) > 0);
+    if (options.scope && !options.scope.objects && !scopedRule) {
       rules.push({ id: rule.id, clause: rule.clause, title: rule.title, severity, status: 'pass', findings: 0 });
       return;
     }

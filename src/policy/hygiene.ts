@@ -33,6 +33,8 @@ export interface HygieneIssue {
 }
 
 export interface HygieneOptions {
+  /** Only these firewalls (device indices); all when absent. */
+  readonly devices?: ReadonlySet<number>;
   readonly kinds?: ReadonlySet<HygieneKind>;
 }
 
@@ -163,7 +165,7 @@ export function analyzeHygiene(network: Network, options: HygieneOptions = {}): 
   const issues: HygieneIssue[] = [];
 
   for (const d of network.devices) {
-    if (d.kind !== 'firewall' || d.rules.length === 0) continue;
+    if (d.kind !== 'firewall' || d.rules.length === 0 || (options.devices && !options.devices.has(d.index))) continue;
     const matches = compiled.ruleMatches[d.index]!;
     const n = d.rules.length;
     const permit = d.rules.map((r) => r.action === 'permit');

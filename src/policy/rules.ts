@@ -40,6 +40,8 @@ export interface CheckScope {
   readonly pairs: ReadonlySet<string>;
   readonly intents: ReadonlySet<string>;
   readonly objects: boolean;
+  /** Firewalls (device indices) whose rules changed: their hygiene is checked again. */
+  readonly devices: ReadonlySet<number>;
 }
 
 /** Rules whose findings are about a pair of zones (subject "from → to"). */
@@ -56,6 +58,10 @@ export function inScope(network: Network, scope: CheckScope, f: Pick<Finding, 'r
     return a !== undefined && b !== undefined && scope.pairs.has(`${a.index}>${b.index}`);
   }
   if (INTENT_RULES.has(f.rule)) return scope.intents.has(f.subject.split(' ')[0]!);
+  if (f.rule === 'firewall-hygiene') {
+    const device = network.ids.get(f.subject.split('#')[0]!);
+    return scope.objects || (device !== undefined && scope.devices.has(device.index));
+  }
   return scope.objects;
 }
 
@@ -634,7 +640,9 @@ const firewallHygiene: RuleDefinition<'firewall-hygiene'> = {
   title: { ja: 'ファイアウォールルールの衛生（シャドウ・矛盾・冗長・領域をまたぐ any・不要な許可）', en: 'Firewall hygiene: shadowed, conflicting, redundant, broad cross-domain and unneeded rules' },
   check(ctx) {
     const kinds = new Set<HygieneKind>(ctx.params.kinds);
-    return analyzeHygiene(ctx.network, { kinds }).map((issue) => {
+    // A scoped check (a review of rule changes) looks at the changed firewalls only.
+    const devices = ctx.scope && !ctx.scope.objects ? ctx.scope.devices : undefined;
+    return analyzeHygiene(ctx.network, { kinds, ...(devices ? { devices } : {}) }).map((issue) => {
       const d = ctx.network.devices[issue.device]!;
       const r = d.rules[issue.rule]!;
       const finding = plain(ctx, this, { subject: `${d.id}#${r.id} (${issue.kind})`, loc: r.loc, ...hygieneText(ctx.network, issue, ctx.domains) });

@@ -120,7 +120,8 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
       if (zones.some((z) => reached.has(z)) && bdd.and(headers, delta) !== FALSE) intents.add(id);
     }
   }
-  const scope: CheckScope = { pairs, intents, objects: !incremental || (touched?.hosts ?? true) };
+  const changedFirewalls = new Set([...(touched?.rules ?? [])].map((id) => after.ids.get(id)!.index));
+  const scope: CheckScope = { pairs, intents, objects: !incremental || (touched?.hosts ?? true), devices: changedFirewalls };
   const factory: EngineFactory = (n, f) => createFastEngine(n, { failures: merged(f) });
   const afterCheck = runCheck(after, pack, { engineFactory: factory, engine: afterEngine, today, ...(incremental ? { scope } : {}) });
   const afterFindings = incremental

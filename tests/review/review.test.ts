@@ -22,7 +22,12 @@ describe('bunkatsu review', () => {
     const { code, json } = await reviewJson('topologies/alpha-city.yaml', 'topologies/changes/gcloud-line.yaml');
     expect(code).toBe(1);
     expect(json.verdict).toBe('reject');
-    expect(json.findingsIntroduced.map((f) => [f.rule, f.subject])).toEqual([['path-separation', 'lg-office → inet-servers']]);
+    expect(json.findingsIntroduced.map((f) => [f.rule, f.subject])).toEqual([
+      ['path-separation', 'lg-office → inet-servers'],
+      // Each half is also a broad rule across domains (a hygiene warning).
+      ['firewall-hygiene', 'lg-edge-fw#e-gcloud (broad)'],
+      ['firewall-hygiene', 'in-fw#i-gcloud (broad)'],
+    ]);
     // The finding points at the added rule in the change file.
     expect(json.findingsIntroduced[0]!.location).toMatch(/^topologies\/changes\/gcloud-line\.yaml:\d+:\d+$/);
     const flow = json.newlyAllowed.find((f) => f.from === 'lg-office' && f.to === 'inet-servers')!;
@@ -40,7 +45,15 @@ describe('bunkatsu review', () => {
     expect(json.newlyAllowed).toEqual([]);
   });
 
-  it('approves a harmless change (a narrower copy of an existing permit)', async () => {
+  it('needs attention for a redundant rule (a narrower copy of an existing permit)', async () => {
+    const r = await runCli(['review', 'topologies/alpha-city.yaml', 'tests/fixtures/changes/redundant.yaml', '--today', TODAY, '--format', 'json']);
+    const json = JSON.parse(r.out) as ReviewJson;
+    expect(json.verdict).toBe('needs-attention');
+    expect(json.findingsIntroduced.map((f) => [f.rule, f.subject])).toEqual([['firewall-hygiene', 'lg-edge-fw#e-asp-narrow (redundant)']]);
+    expect(r.code).toBe(1);
+  });
+
+  it('approves a harmless change (an explicit telnet deny before the final deny)', async () => {
     const r = await runCli(['review', 'topologies/alpha-city.yaml', 'tests/fixtures/changes/harmless.yaml', '--today', TODAY]);
     expect(r.out).toMatch(/Verdict: APPROVE/);
     expect(r.code).toBe(0);
@@ -50,7 +63,7 @@ describe('bunkatsu review', () => {
     const { code, json } = await reviewJson('topologies/alpha-city.yaml', 'topologies/violations/path-separation.yaml');
     expect(code).toBe(1);
     expect(json.recompute.mode).toBe('full');
-    expect(json.findingsIntroduced.map((f) => f.rule)).toEqual(['path-separation']);
+    expect(json.findingsIntroduced.map((f) => f.rule)).toEqual(['path-separation', 'firewall-hygiene', 'firewall-hygiene']);
   });
 
   it('refuses a change naming an unknown rule, with the change file location', async () => {
