@@ -144,22 +144,40 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     }
     return out;
   };
+  const status = (i: Intent, problems: string[] | undefined): IntentStatus => ({
+    intent: i.id, purpose: i.purpose, ok: !problems, loc: i.loc, message: problems ? `does not get through: ${problems.join('; ')}` : undefined,
+  });
   let memo = baseMemo.get(base);
-  if (!memo) baseMemo.set(base, (memo = { failed: failing(base.check.findings), intents: new Set(before.intents.map((i) => i.id)) }));
+  if (!memo) {
+    const failed = failing(base.check.findings);
+    memo = { failed, intents: new Set(before.intents.map((i) => i.id)), statuses: before.intents.map((i) => status(i, failed.get(i.id))) };
+    baseMemo.set(base, memo);
+  }
   const failedBefore = memo.failed;
   const failedAfter = failing(afterFindings);
   const beforeIntents = memo.intents;
   const intentsBroken: IntentChange[] = [];
   const intentsRestored: IntentChange[] = [];
-  const statuses: IntentStatus[] = after.intents.map((i) => {
+  const compare = (i: Intent): IntentStatus => {
     const problems = failedAfter.get(i.id);
     if (problems && beforeIntents.has(i.id) && !failedBefore.has(i.id)) intentsBroken.push({ intent: i.id, purpose: i.purpose, loc: i.loc, legs: problems });
     if (!problems && failedBefore.has(i.id)) intentsRestored.push({ intent: i.id, purpose: i.purpose, loc: i.loc, legs: failedBefore.get(i.id)! });
-    return { intent: i.id, purpose: i.purpose, ok: !problems, loc: i.loc, message: problems ? `does not get through: ${problems.join('; ')}` : undefined };
-  });
-  const afterIntents = new Set(after.intents.map((i) => i.id));
-  for (const i of before.intents) {
-    if (!afterIntents.has(i.id) && !failedBefore.has(i.id)) intentsBroken.push({ intent: i.id, purpose: i.purpose, loc: i.loc, legs: ['the intent was removed'] });
+    return status(i, problems);
+  };
+  let statuses: IntentStatus[];
+  if (incremental && after.intents === before.intents) {
+    // Same intents: only those re-checked can change; the others keep the base's status.
+    const changed = new Map<number, IntentStatus>();
+    after.intents.forEach((i, k) => {
+      if (intents.has(i.id)) changed.set(k, compare(i));
+    });
+    statuses = changed.size === 0 ? memo.statuses : memo.statuses.map((st, k) => changed.get(k) ?? st);
+  } else {
+    statuses = after.intents.map(compare);
+    const afterIntents = new Set(after.intents.map((i) => i.id));
+    for (const i of before.intents) {
+      if (!afterIntents.has(i.id) && !failedBefore.has(i.id)) intentsBroken.push({ intent: i.id, purpose: i.purpose, loc: i.loc, legs: ['the intent was removed'] });
+    }
   }
 
   const checkAfter = reportWith(afterCheck, base.check, afterFindings);
@@ -191,7 +209,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
 }
 
 /** Per base: the intents failing before, and the intent ids (shared by every review of it). */
-const baseMemo = new WeakMap<ReviewBase, { failed: Map<string, string[]>; intents: Set<string> }>();
+const baseMemo = new WeakMap<ReviewBase, { failed: Map<string, string[]>; intents: Set<string>; statuses: IntentStatus[] }>();
 
 const intentHeaderCache = new WeakMap<readonly Intent[], Map<string, { headers: Node; zones: number[] }>>();
 
