@@ -42,9 +42,14 @@ export function runCheck(network: Network, pack: Pack, options: CheckOptions): C
       rules.push({ id: rule.id, clause: rule.clause, title: rule.title, severity, status: 'disabled', findings: 0 });
       return;
     }
-    // A scoped check (incremental review) skips the rules about objects unless asked.
-    const scopedRule = FLOW_RULES.has(rule.id) || INTENT_RULES.has(rule.id) || (rule.id === 'firewall-hygiene' && (options.scope?.devices.size ?? 0) > 0);
-    if (options.scope && !options.scope.objects && !scopedRule) {
+    // A scoped check (incremental review) runs a rule only when its part of the scope is not
+    // empty; the rules about objects only when asked.
+    const scope = options.scope;
+    const inThisScope = !scope || scope.objects
+      || (FLOW_RULES.has(rule.id) && scope.pairs.size > 0)
+      || (INTENT_RULES.has(rule.id) && scope.intents.size > 0)
+      || (rule.id === 'firewall-hygiene' && scope.devices.size > 0);
+    if (!inThisScope) {
       rules.push({ id: rule.id, clause: rule.clause, title: rule.title, severity, status: 'pass', findings: 0 });
       return;
     }

@@ -49,19 +49,31 @@ export const FLOW_RULES: ReadonlySet<string> = new Set(['mynumber-isolation', 'p
 /** Rules whose findings are about a flow intent (subject starts with the intent id). */
 export const INTENT_RULES: ReadonlySet<string> = new Set(['sanitized-communication', 'intent-reachability', 'availability']);
 
-/** True when a finding lies in a scope (so a scoped check recomputes it). */
-export function inScope(network: Network, scope: CheckScope, f: Pick<Finding, 'rule' | 'subject'>): boolean {
+/**
+ * Which part of a scope a finding belongs to: "pair:from>to" (flow findings), "intent:id",
+ * "device:index" (firewall hygiene) or "object" (everything else).
+ */
+export function scopeKeyOf(network: Network, f: Pick<Finding, 'rule' | 'subject'>): string {
   if (FLOW_RULES.has(f.rule) && f.subject.includes(' → ') && !f.subject.includes('(')) {
     const [from, to] = f.subject.split(' → ') as [string, string];
     const a = network.ids.get(from);
     const b = network.ids.get(to);
-    return a !== undefined && b !== undefined && scope.pairs.has(`${a.index}>${b.index}`);
+    return a && b ? `pair:${a.index}>${b.index}` : 'object';
   }
-  if (INTENT_RULES.has(f.rule)) return scope.intents.has(f.subject.split(' ')[0]!);
+  if (INTENT_RULES.has(f.rule)) return `intent:${f.subject.split(' ')[0]!}`;
   if (f.rule === 'firewall-hygiene') {
     const device = network.ids.get(f.subject.split('#')[0]!);
-    return scope.objects || (device !== undefined && scope.devices.has(device.index));
+    return device ? `device:${device.index}` : 'object';
   }
+  return 'object';
+}
+
+/** True when a finding lies in a scope (so a scoped check recomputes it). */
+export function inScope(network: Network, scope: CheckScope, f: Pick<Finding, 'rule' | 'subject'>): boolean {
+  const key = scopeKeyOf(network, f);
+  if (key.startsWith('pair:')) return scope.pairs.has(key.slice(5));
+  if (key.startsWith('intent:')) return scope.intents.has(key.slice(7));
+  if (key.startsWith('device:')) return scope.objects || scope.devices.has(Number(key.slice(7)));
   return scope.objects;
 }
 

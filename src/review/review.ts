@@ -15,7 +15,7 @@ import { type Intent, type Network, type Rule, zonesOf } from '../model/network.
 import { classesOf, type EngineFactory, planIntent, splitBySource, traceWitness } from '../policy/analysis.ts';
 import { runCheck } from '../policy/check.ts';
 import type { Pack } from '../policy/pack.ts';
-import { type CheckScope, inScope, INTENT_RULES } from '../policy/rules.ts';
+import { type CheckScope, INTENT_RULES, scopeKeyOf } from '../policy/rules.ts';
 import type { CheckReport, Finding, Severity } from '../policy/types.ts';
 import type { Touched } from './change.ts';
 import type { ChangeOperation, FlowChange, IntentChange, IntentStatus, ReviewReport, Verdict } from './types.ts';
@@ -124,14 +124,29 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   const scope: CheckScope = { pairs, intents, objects: !incremental || (touched?.hosts ?? true), devices: changedFirewalls };
   const factory: EngineFactory = (n, f) => createFastEngine(n, { failures: merged(f) });
   const afterCheck = runCheck(after, pack, { engineFactory: factory, engine: afterEngine, today, ...(incremental ? { scope } : {}) });
-  const afterFindings = incremental
-    ? sortFindings([...base.check.findings.filter((f) => !inScope(before, scope, f)), ...afterCheck.findings])
-    : [...afterCheck.findings];
   const key = (f: Finding): string => `${f.rule}\u0000${f.subject}`;
-  const beforeKeys = new Set(base.check.findings.map(key));
-  const afterKeys = new Set(afterFindings.map(key));
-  const findingsIntroduced = afterFindings.filter((f) => !beforeKeys.has(key(f)));
-  const findingsResolved = base.check.findings.filter((f) => !afterKeys.has(key(f)));
+  const index = findingIndex(base, key);
+  let afterFindings: Finding[];
+  let findingsIntroduced: Finding[];
+  let findingsResolved: Finding[];
+  if (incremental) {
+    // Base findings outside the scope are carried over; those inside were checked again.
+    const replaced = new Set<number>();
+    const take = (group: string): void => index.groups.get(group)?.forEach((i) => replaced.add(i));
+    for (const p of scope.pairs) take(`pair:${p}`);
+    for (const i of scope.intents) take(`intent:${i}`);
+    for (const d of scope.devices) take(`device:${d}`);
+    if (scope.objects) for (const [group] of index.groups) if (group === 'object' || group.startsWith('device:')) take(group);
+    afterFindings = sortFindings([...base.check.findings.filter((_, i) => !replaced.has(i)), ...afterCheck.findings]);
+    const rechecked = new Set(afterCheck.findings.map(key));
+    findingsIntroduced = afterCheck.findings.filter((f) => !index.keys.has(key(f)));
+    findingsResolved = [...replaced].sort((a, b) => a - b).map((i) => base.check.findings[i]!).filter((f) => !rechecked.has(key(f)));
+  } else {
+    afterFindings = [...afterCheck.findings];
+    const afterKeys = new Set(afterFindings.map(key));
+    findingsIntroduced = afterFindings.filter((f) => !index.keys.has(key(f)));
+    findingsResolved = base.check.findings.filter((f) => !afterKeys.has(key(f)));
+  }
 
   // Intents: broken when it got through before and does not now, restored the reverse.
   const failing = (findings: readonly Finding[]): Map<string, string[]> => {
@@ -206,6 +221,23 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     elapsedMs: Math.round((performance.now() - started) * 10) / 10,
   };
   return { report, next: { network: after, engine: afterEngine, check: checkAfter } };
+}
+
+const findingIndexes = new WeakMap<ReviewBase, { keys: Set<string>; groups: Map<string, number[]> }>();
+
+/** Per base: the keys of its findings, and their indices by scope group (see scopeKeyOf). */
+function findingIndex(base: ReviewBase, key: (f: Finding) => string): { keys: Set<string>; groups: Map<string, number[]> } {
+  let index = findingIndexes.get(base);
+  if (!index) {
+    const groups = new Map<string, number[]>();
+    base.check.findings.forEach((f, i) => {
+      const group = scopeKeyOf(base.network, f);
+      groups.set(group, [...(groups.get(group) ?? []), i]);
+    });
+    index = { keys: new Set(base.check.findings.map(key)), groups };
+    findingIndexes.set(base, index);
+  }
+  return index;
 }
 
 /** Per base: the intents failing before, and the intent ids (shared by every review of it). */
@@ -322,9 +354,14 @@ function sortFindings(findings: Finding[]): Finding[] {
 
 /** The after check with the merged findings and statuses recounted. */
 function reportWith(scoped: CheckReport, base: CheckReport, findings: readonly Finding[]): CheckReport {
-  const count = (s: Severity): number => findings.filter((f) => f.severity === s).length;
+  const perRule = new Map<string, number>();
+  const perSeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) {
+    perRule.set(f.rule, (perRule.get(f.rule) ?? 0) + 1);
+    perSeverity[f.severity]++;
+  }
   const rules = base.rules.map((r) => {
-    const n = findings.filter((f) => f.rule === r.id).length;
+    const n = perRule.get(r.id) ?? 0;
     return { ...r, status: r.status === 'disabled' ? r.status : n > 0 ? ('fail' as const) : ('pass' as const), findings: n };
   });
   return {
@@ -332,7 +369,7 @@ function reportWith(scoped: CheckReport, base: CheckReport, findings: readonly F
     rules,
     findings,
     summary: {
-      errors: count('error'), warnings: count('warning'), infos: count('info'),
+      errors: perSeverity.error, warnings: perSeverity.warning, infos: perSeverity.info,
       rulesChecked: rules.filter((r) => r.status !== 'disabled').length,
       rulesFailed: rules.filter((r) => r.status === 'fail').length,
     },
