@@ -15,6 +15,8 @@ import { errorBody, errorSchema, handleError, HttpError } from './errors.ts';
 import { CheckJobs } from './jobs.ts';
 import { analysisRoutes } from './routes/analysis.ts';
 import { projectRoutes } from './routes/projects.ts';
+import { reviewRoutes } from './routes/reviews.ts';
+import { ReviewBases } from './review-run.ts';
 import { systemRoutes, Metrics } from './routes/system.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { policyOf, Workspace } from './workspace.ts';
@@ -50,7 +52,7 @@ export interface ServerOptions {
   readonly connectionTimeoutMs?: number;
   /** Most checks queued or running at once; past it, new asynchronous checks get 429. */
   readonly maxQueuedChecks?: number;
-  /** Loaded topologies kept in memory. */
+  /** Loaded topologies kept in memory; also the number of review bases (a version prepared for reviews). */
   readonly cacheEntries?: number;
 }
 
@@ -71,6 +73,8 @@ declare module 'fastify' {
     closing: boolean;
     readonly store: Store;
     readonly jobs: CheckJobs;
+    /** Review bases prepared per stored version (an LRU cache). */
+    readonly reviewBases: ReviewBases;
   }
 }
 
@@ -104,11 +108,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const policy = policyOf(readFileSync(policyFile, 'utf8'), options.policy ?? 'policies/seed.yaml');
   const workspace = new Workspace(store, policy, options.cacheEntries ?? DEFAULTS.cacheEntries);
   const jobs = new CheckJobs(store, policy, app.log, resolve(PACKAGE_ROOT, 'src', 'server', 'check-worker.boot.js'));
+  const reviews = new ReviewBases(store, policy, options.cacheEntries ?? DEFAULTS.cacheEntries);
   const metrics = new Metrics();
 
   app.decorate('closing', false);
   app.decorate('store', store);
   app.decorate('jobs', jobs);
+  app.decorate('reviewBases', reviews);
   app.addSchema(errorSchema);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
@@ -157,7 +163,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const context = { store, workspace, jobs, policy, metrics, options: {
+  const context = { store, workspace, reviews, jobs, policy, metrics, options: {
     uploadLimit: options.uploadLimit ?? DEFAULTS.uploadLimit,
     asyncCheckBytes: options.asyncCheckBytes ?? DEFAULTS.asyncCheckBytes,
     maxQueuedChecks: options.maxQueuedChecks ?? DEFAULTS.maxQueuedChecks,
@@ -166,6 +172,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(projectRoutes, context);
   await app.register(versionRoutes, context);
   await app.register(analysisRoutes, context);
+  await app.register(reviewRoutes, context);
 
   app.addHook('onReady', async () => {
     const resumed = jobs.resume();
@@ -181,6 +188,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 export type ServerContext = {
   readonly store: Store;
   readonly workspace: Workspace;
+  readonly reviews: ReviewBases;
   readonly jobs: CheckJobs;
   readonly policy: ReturnType<typeof policyOf>;
   readonly metrics: Metrics;

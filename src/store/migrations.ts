@@ -62,6 +62,31 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'reviews of change files against stored versions, with their renderings',
+    sql: `
+      CREATE TABLE reviews (
+        id           TEXT PRIMARY KEY,
+        project_id   TEXT NOT NULL,
+        version      INTEGER NOT NULL,
+        change_hash  TEXT NOT NULL,          -- sha256 of the change file's text
+        filename     TEXT NOT NULL,          -- the change file's name in diagnostics and reports
+        verdict      TEXT NOT NULL CHECK (verdict IN ('approve', 'reject', 'needs-attention')),
+        summary      TEXT NOT NULL,          -- JSON {ja, en}
+        recompute    TEXT NOT NULL,          -- JSON {mode, reason}
+        today        TEXT NOT NULL,
+        lang         TEXT NOT NULL,          -- language of the renderings
+        result_json  TEXT NOT NULL,          -- bunkatsu review --format json
+        result_sarif TEXT NOT NULL,          -- bunkatsu review --format sarif
+        result_md    TEXT NOT NULL,          -- bunkatsu review --format markdown
+        submitter    TEXT NOT NULL,          -- token id
+        created_at   TEXT NOT NULL,
+        FOREIGN KEY (project_id, version) REFERENCES topology_versions(project_id, version)
+      );
+      CREATE INDEX reviews_by_project ON reviews(project_id, created_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,4 @@
-// The SQLite store of the HTTP API: projects, topology versions, check results and tokens.
+// The SQLite store of the HTTP API: projects, topology versions, check results, reviews and tokens.
 // Every write is one committed transaction before it returns (WAL, synchronous=FULL), so
 // whatever the server has acknowledged survives a crash of the process.
 
@@ -52,6 +52,29 @@ export interface CheckRecord {
 
 export type NewCheck = Pick<CheckRecord, 'project' | 'version' | 'engine' | 'today' | 'lang' | 'submitter'>;
 
+export type ReviewFormat = 'json' | 'sarif' | 'markdown';
+
+export interface ReviewRecord {
+  readonly id: string;
+  readonly project: string;
+  readonly version: number;
+  /** sha256 of the change file's text. */
+  readonly changeHash: string;
+  readonly filename: string;
+  readonly verdict: 'approve' | 'reject' | 'needs-attention';
+  readonly summary: unknown;
+  readonly recompute: unknown;
+  readonly today: string;
+  readonly lang: string;
+  readonly submitter: string;
+  readonly createdAt: string;
+}
+
+export type NewReview = Omit<ReviewRecord, 'id' | 'changeHash' | 'createdAt'> & {
+  readonly change: string;
+  readonly renderings: Readonly<Record<ReviewFormat, string>>;
+};
+
 export interface TokenRecord {
   readonly id: string;
   /** null for a server token: admin of every project, may create projects. */
@@ -77,6 +100,10 @@ interface CheckRow {
   progress_done: number; progress_total: number; summary: string | null; error: string | null; submitter: string;
   created_at: string; finished_at: string | null;
 }
+interface ReviewRow {
+  id: string; project_id: string; version: number; change_hash: string; filename: string; verdict: ReviewRecord['verdict'];
+  summary: string; recompute: string; today: string; lang: string; submitter: string; created_at: string;
+}
 interface TokenRow { id: string; project_id: string | null; name: string; scopes: string; secret_hash: string; created_at: string; revoked_at: string | null }
 
 const versionOf = (r: VersionRow): VersionRecord => ({
@@ -89,11 +116,17 @@ const checkOf = (r: CheckRow): CheckRecord => ({
   summary: r.summary === null ? null : JSON.parse(r.summary), error: r.error === null ? null : JSON.parse(r.error),
   submitter: r.submitter, createdAt: r.created_at, finishedAt: r.finished_at,
 });
+const reviewOf = (r: ReviewRow): ReviewRecord => ({
+  id: r.id, project: r.project_id, version: r.version, changeHash: r.change_hash, filename: r.filename, verdict: r.verdict,
+  summary: JSON.parse(r.summary), recompute: JSON.parse(r.recompute), today: r.today, lang: r.lang, submitter: r.submitter, createdAt: r.created_at,
+});
 const tokenOf = (r: TokenRow): TokenRecord => ({
   id: r.id, project: r.project_id, name: r.name, scopes: r.scopes.split(',') as Scope[], createdAt: r.created_at, revokedAt: r.revoked_at,
 });
 
 const VERSION_COLUMNS = 'project_id, version, hash, media_type, filename, size, name, model, submitter, created_at';
+const REVIEW_COLUMNS = 'id, project_id, version, change_hash, filename, verdict, summary, recompute, today, lang, submitter, created_at';
+const RENDERING_COLUMNS: Record<ReviewFormat, string> = { json: 'result_json', sarif: 'result_sarif', markdown: 'result_md' };
 const CHECK_COLUMNS = 'id, project_id, version, status, engine, today, lang, progress_done, progress_total, summary, error, submitter, created_at, finished_at';
 
 export class Store {
@@ -222,6 +255,38 @@ export class Store {
     return rows.map(checkOf);
   }
 
+  // Reviews
+
+  /** Stores a finished review with every rendering of it, committed before returning. */
+  addReview(r: NewReview): ReviewRecord {
+    const record: ReviewRecord = {
+      id: `rev_${randomBytes(8).toString('hex')}`, project: r.project, version: r.version, changeHash: sha256(r.change), filename: r.filename,
+      verdict: r.verdict, summary: r.summary, recompute: r.recompute, today: r.today, lang: r.lang, submitter: r.submitter, createdAt: now(),
+    };
+    this.db.prepare(`INSERT INTO reviews (${REVIEW_COLUMNS}, result_json, result_sarif, result_md) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      record.id, record.project, record.version, record.changeHash, record.filename, record.verdict, JSON.stringify(record.summary),
+      JSON.stringify(record.recompute), record.today, record.lang, record.submitter, record.createdAt,
+      r.renderings.json, r.renderings.sarif, r.renderings.markdown,
+    );
+    return record;
+  }
+
+  getReview(project: string, id: string): ReviewRecord | undefined {
+    const row = this.db.prepare(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE project_id = ? AND id = ?`).get(project, id) as ReviewRow | undefined;
+    return row && reviewOf(row);
+  }
+
+  /** A stored rendering of a review (json, sarif or markdown). */
+  getReviewRendering(project: string, id: string, format: ReviewFormat): string | undefined {
+    const row = this.db.prepare(`SELECT ${RENDERING_COLUMNS[format]} AS text FROM reviews WHERE project_id = ? AND id = ?`).get(project, id) as { text: string } | undefined;
+    return row?.text;
+  }
+
+  listReviews(project: string): ReviewRecord[] {
+    const rows = this.db.prepare(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE project_id = ? ORDER BY created_at, id`).all(project) as ReviewRow[];
+    return rows.map(reviewOf);
+  }
+
   // Tokens
 
   /** Creates a token; the returned secret is shown once and never stored. */
@@ -263,9 +328,9 @@ export class Store {
   }
 
   /** Row counts for the metrics endpoint. */
-  counts(): { projects: number; versions: number; checks: number; tokens: number } {
+  counts(): { projects: number; versions: number; checks: number; reviews: number; tokens: number } {
     const count = (table: string): number => (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return { projects: count('projects'), versions: count('topology_versions'), checks: count('checks'), tokens: count('tokens') };
+    return { projects: count('projects'), versions: count('topology_versions'), checks: count('checks'), reviews: count('reviews'), tokens: count('tokens') };
   }
 }
 

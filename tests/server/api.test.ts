@@ -232,10 +232,11 @@ describe('health, metrics, OpenAPI', () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/health', '/metrics', '/projects', '/projects/{project}', '/projects/{project}/checks', '/projects/{project}/checks/{check}',
+      '/projects/{project}/reviews', '/projects/{project}/reviews/{review}',
       '/projects/{project}/tokens', '/projects/{project}/tokens/{token}', '/projects/{project}/versions',
       '/projects/{project}/versions/{version}', '/projects/{project}/versions/{version}/checks',
       '/projects/{project}/versions/{version}/content', '/projects/{project}/versions/{version}/matrix',
-      '/projects/{project}/versions/{version}/trace',
+      '/projects/{project}/versions/{version}/reviews', '/projects/{project}/versions/{version}/trace',
     ]);
     const ui = await s.request(undefined, { method: 'GET', url: '/docs/' });
     expect(ui.statusCode).toBe(200);

@@ -60,7 +60,7 @@ export async function systemRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       uptimeSeconds: Math.round((Date.now() - ctx.metrics.started) / 1000),
       requests: { total: ctx.metrics.requests, inFlight: ctx.metrics.inFlight, byStatus: ctx.metrics.byStatus, latency: ctx.metrics.latency() },
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, externalBytes: memory.external },
-      cache: { topologies: ctx.workspace.size },
+      cache: { topologies: ctx.workspace.size, reviewBases: ctx.reviews.size },
       jobs: { pending: ctx.jobs.depth, completed: ctx.jobs.completed, failed: ctx.jobs.failed },
       stored: ctx.store.counts(),
     };

@@ -1,0 +1,113 @@
+// Reviews of a change file against a stored version, as `bunkatsu review` does them. The base
+// (the stored version loaded, its engine and full check) is prepared once per version and date
+// and kept in a small LRU cache: a stored version never changes, so neither does its base.
+
+import { InputError } from '../model/errors.ts';
+import { loadDocument } from '../model/load.ts';
+import { readSource, type SourceDocument } from '../model/source.ts';
+import type { Lang } from '../report/describe.ts';
+import { reviewMarkdown } from '../report/markdown.ts';
+import { reviewJson } from '../report/review.ts';
+import { reviewSarif } from '../report/sarif.ts';
+import { applyInMemory, appliesInMemory } from '../review/apply.ts';
+import { applyChange, loadChange, type LoadedChange } from '../review/change.ts';
+import { prepareBase, review, type ReviewBase, type ReviewInput } from '../review/review.ts';
+import type { ReviewReport } from '../review/types.ts';
+import type { Network } from '../model/network.ts';
+import type { ReviewFormat, Store, VersionRecord } from '../store/store.ts';
+import { HttpError } from './errors.ts';
+import type { Policy } from './workspace.ts';
+
+interface BaseEntry {
+  /** The stored text as a document: what structural changes are applied to. */
+  readonly doc: SourceDocument;
+  readonly base: ReviewBase;
+}
+
+export interface ReviewOutcome {
+  readonly report: ReviewReport;
+  readonly renderings: Readonly<Record<ReviewFormat, string>>;
+}
+
+/** loadChange, with a plain first diagnostic when the body is not a change file at all (e.g. a whole topology). */
+function loadChangeFile(text: string, filename: string): LoadedChange {
+  try {
+    return loadChange(text, filename);
+  } catch (error) {
+    if (error instanceof InputError && error.diagnostics.some((d) => d.code === 'BNK_ERR_SCHEMA' && d.message.startsWith('bunkatsu-change:'))) {
+      throw new InputError([{
+        code: 'BNK_ERR_SCHEMA',
+        message: 'not a change file (it needs "bunkatsu-change: 1"): this route reviews change files only; upload a whole topology as a new version instead',
+        loc: { file: filename, line: 1, column: 1 },
+      }, ...error.diagnostics]);
+    }
+    throw error;
+  }
+}
+
+export class ReviewBases {
+  private readonly entries = new Map<string, BaseEntry>();
+  /** How many bases were prepared (a cache miss each): for tests and metrics. */
+  prepared = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly policy: Policy,
+    private readonly maxEntries: number,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The base of a stored version for a date (exception expiry depends on it). */
+  base(v: VersionRecord, today: string): BaseEntry {
+    const key = `${v.project}\u0000${v.version}\u0000${today}`;
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    const text = this.store.getContent(v.project, v.version);
+    if (text === undefined) throw new HttpError('BNK_ERR_NOT_FOUND', `version ${v.version} of project "${v.project}" not found`);
+    const read = readSource(text, v.filename);
+    if (!read.ok) throw new InputError(read.diagnostics);
+    const network = loadDocument(read.doc, { domains: this.policy.domains });
+    const entry = { doc: read.doc, base: prepareBase(network, this.policy.pack, today) };
+    this.prepared += 1;
+    this.entries.set(key, entry);
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    return entry;
+  }
+
+  /**
+   * Loads the change file (InputError with file:line:column when it is bad), applies it to the
+   * stored version (in memory for rule-only changes) and reviews it; renders every format.
+   */
+  run(v: VersionRecord, text: string, filename: string, today: string, lang: Lang): ReviewOutcome {
+    const loaded = loadChangeFile(text, filename);
+    const { doc, base } = this.base(v, today);
+    let after: Network;
+    let change: ReviewInput['change'];
+    if (appliesInMemory(loaded)) {
+      const applied = applyInMemory(base.network, loaded);
+      after = applied.after;
+      change = { file: filename, operations: applied.operations, touched: applied.touched };
+    } else {
+      const applied = applyChange(doc, loaded);
+      after = loadDocument(applied.doc, { domains: this.policy.domains });
+      change = { file: filename, operations: applied.operations, touched: applied.touched };
+    }
+    const { report } = review(base, { after, pack: this.policy.pack, today, change });
+    const networks = { before: base.network, after };
+    return {
+      report,
+      renderings: {
+        json: reviewJson(report, networks, lang),
+        sarif: reviewSarif(report, networks, lang),
+        markdown: reviewMarkdown(report, networks, lang),
+      },
+    };
+  }
+}
