@@ -8,8 +8,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { type Diagnostic, formatDiagnostic, InputError } from '../model/errors.ts';
 import { loadDocument, loadTopology } from '../model/load.ts';
 import { readSource } from '../model/source.ts';
-import { applyChange, loadChange } from '../review/change.ts';
-import { applyInMemory, appliesInMemory } from '../review/apply.ts';
+import { loadChange } from '../review/change.ts';
+import { networkAfter } from '../review/apply.ts';
 import { prepareBase, review, type ReviewInput } from '../review/review.ts';
 import { sweepSingleFailures } from '../review/simulate.ts';
 import { reviewJson, reviewText, sweepText } from '../report/review.ts';
@@ -196,17 +196,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       let after: Network;
       let change: ReviewInput['change'];
       if (/^\s*(#[^\n]*\n\s*)*["']?bunkatsu-change["']?\s*:/.test(text) || /"bunkatsu-change"\s*:/.test(text.slice(0, 2000))) {
-        const loaded = loadChange(text, second);
-        if (appliesInMemory(loaded)) {
-          // Rule changes and what-if failures: applied to the loaded network directly.
-          const applied = applyInMemory(before, loaded);
-          after = applied.after;
-          change = { file: second, operations: applied.operations, touched: applied.touched };
-        } else {
-          const applied = applyChange(read.doc, loaded);
-          after = loadDocument(applied.doc, { domains });
-          change = { file: second, operations: applied.operations, touched: applied.touched };
-        }
+        const applied = networkAfter(before, read.doc, loadChange(text, second), { domains });
+        after = applied.after;
+        change = { file: second, operations: applied.operations, touched: applied.touched };
       } else {
         after = loadTopology(text, second, { domains });
         change = undefined;
@@ -255,8 +247,8 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       }
       const down = opts.down!;
       const change = loadChange(JSON.stringify({ 'bunkatsu-change': 1, changes: [{ down }] }), '<command line>');
-      const applied = applyChange(read.doc, change);
-      const after = loadDocument(applied.doc, { domains });
+      const applied = networkAfter(network, read.doc, change, { domains });
+      const after = applied.after;
       const { report } = review(base, { after, pack, today: day, change: { file: '<command line>', operations: applied.operations, touched: applied.touched } });
       io.out(opts.format === 'json' ? reviewJson(report, { before: network, after }, opts.lang) : reviewText(report, { before: network, after }, opts.lang));
       setExit(report.intentsBroken.length > 0 || report.findingsIntroduced.length > 0 ? EXIT.findings : EXIT.clean);

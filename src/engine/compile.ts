@@ -4,7 +4,7 @@
 // included), so they share one BDD manager and its caches.
 
 import { attachId } from '../model/graph.ts';
-import { type Device, isGateway, type Network, type Rule } from '../model/network.ts';
+import { type Device, isGateway, type Network } from '../model/network.ts';
 import { IPV4_ALL, type Ipv4Range } from '../net/ipv4.ts';
 import type { ServiceTerm } from '../net/services.ts';
 import { Bdd, DST, FALSE, type Node, SRC, TRUE } from './bdd.ts';

@@ -8,7 +8,9 @@ import type { Device, Network, Rule } from '../model/network.ts';
 import { ruleSchema } from '../model/schema.ts';
 import { IPV4_ALL, type Ipv4Range, looksLikeAddress, parseAddressSpec } from '../net/ipv4.ts';
 import { ANY_SERVICE, lookupService, type ServiceTerm } from '../net/services.ts';
-import type { LoadedChange, Touched } from './change.ts';
+import { loadDocument, type LoadOptions } from '../model/load.ts';
+import type { SourceDocument } from '../model/source.ts';
+import { applyChange, type LoadedChange, type Touched } from './change.ts';
 import type { ChangeOperation } from './types.ts';
 
 const RULE_OPS = new Set(['add-rule', 'remove-rule', 'replace-rule', 'move-rule', 'down']);
@@ -16,6 +18,17 @@ const RULE_OPS = new Set(['add-rule', 'remove-rule', 'replace-rule', 'move-rule'
 /** True when every operation of the change can be applied in memory. */
 export function appliesInMemory(loaded: LoadedChange): boolean {
   return loaded.change.changes.every((op) => RULE_OPS.has(Object.keys(op)[0]!));
+}
+
+/**
+ * The network after a change, and the change as a review reads it: applied in memory when
+ * it only touches rules or takes elements down, else through the topology document (which is
+ * then loaded and validated again).
+ */
+export function networkAfter(before: Network, topology: SourceDocument, loaded: LoadedChange, options: LoadOptions): { after: Network; operations: readonly ChangeOperation[]; touched: Touched } {
+  if (appliesInMemory(loaded)) return applyInMemory(before, loaded);
+  const applied = applyChange(topology, loaded);
+  return { after: loadDocument(applied.doc, options), operations: applied.operations, touched: applied.touched };
 }
 
 export interface InMemoryChange {

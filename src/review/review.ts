@@ -7,7 +7,7 @@
 import { compileNetworkSharing, deriveCompiled } from '../engine/compile.ts';
 import { FALSE, type Node, PORT, PROTO, SRC, TRUE } from '../engine/bdd.ts';
 import { createFastEngine, type FastEngine } from '../engine/fast.ts';
-import { boxesOfMatch, type HeaderSet } from '../engine/headerset.ts';
+import { boxesOfMatch } from '../engine/headerset.ts';
 import { endOf, type Failures, NO_FAILURES, zoneOfEnd } from '../engine/types.ts';
 import { InputError, type Loc } from '../model/errors.ts';
 import { attachId } from '../model/graph.ts';

@@ -9,11 +9,10 @@ import type { Lang } from '../report/describe.ts';
 import { reviewMarkdown } from '../report/markdown.ts';
 import { reviewJson } from '../report/review.ts';
 import { reviewSarif } from '../report/sarif.ts';
-import { applyInMemory, appliesInMemory } from '../review/apply.ts';
-import { applyChange, loadChange, type LoadedChange } from '../review/change.ts';
+import { networkAfter } from '../review/apply.ts';
+import { loadChange, type LoadedChange } from '../review/change.ts';
 import { prepareBase, review, type ReviewBase, type ReviewInput } from '../review/review.ts';
 import type { ReviewReport } from '../review/types.ts';
-import type { Network } from '../model/network.ts';
 import type { ReviewFormat, Store, VersionRecord } from '../store/store.ts';
 import { HttpError } from './errors.ts';
 import type { Policy } from './workspace.ts';
@@ -88,17 +87,9 @@ export class ReviewBases {
   run(v: VersionRecord, text: string, filename: string, today: string, lang: Lang): ReviewOutcome {
     const loaded = loadChangeFile(text, filename);
     const { doc, base } = this.base(v, today);
-    let after: Network;
-    let change: ReviewInput['change'];
-    if (appliesInMemory(loaded)) {
-      const applied = applyInMemory(base.network, loaded);
-      after = applied.after;
-      change = { file: filename, operations: applied.operations, touched: applied.touched };
-    } else {
-      const applied = applyChange(doc, loaded);
-      after = loadDocument(applied.doc, { domains: this.policy.domains });
-      change = { file: filename, operations: applied.operations, touched: applied.touched };
-    }
+    const applied = networkAfter(base.network, doc, loaded, { domains: this.policy.domains });
+    const after = applied.after;
+    const change: ReviewInput['change'] = { file: filename, operations: applied.operations, touched: applied.touched };
     const { report } = review(base, { after, pack: this.policy.pack, today, change });
     const networks = { before: base.network, after };
     return {
