@@ -115,9 +115,9 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   if (!incremental) for (const intent of after.intents) intents.add(intent.id);
   else {
     // Only intents sending to a zone the delta reaches can be affected; test those exactly.
-    const reached = new Set(candidates);
-    for (const [id, { headers, zones }] of intentHeaders(after, bdd)) {
-      if (zones.some((z) => reached.has(z)) && bdd.and(headers, delta) !== FALSE) intents.add(id);
+    const { byId, byZone } = intentHeaders(after, bdd);
+    for (const z of candidates) {
+      for (const id of byZone.get(z) ?? []) if (!intents.has(id) && bdd.and(byId.get(id)!, delta) !== FALSE) intents.add(id);
     }
   }
   const changedFirewalls = new Set([...(touched?.rules ?? [])].map((id) => after.ids.get(id)!.index));
@@ -169,7 +169,13 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     baseMemo.set(base, memo);
   }
   const failedBefore = memo.failed;
-  const failedAfter = failing(afterFindings);
+  // After the change: the base's failing intents, with the re-checked ones replaced.
+  let failedAfter: Map<string, string[]>;
+  if (incremental) {
+    failedAfter = new Map(failedBefore);
+    for (const id of intents) failedAfter.delete(id);
+    for (const [id, legs] of failing(afterCheck.findings)) failedAfter.set(id, legs);
+  } else failedAfter = failing(afterFindings);
   const beforeIntents = memo.intents;
   const intentsBroken: IntentChange[] = [];
   const intentsRestored: IntentChange[] = [];
@@ -243,27 +249,28 @@ function findingIndex(base: ReviewBase, key: (f: Finding) => string): { keys: Se
 /** Per base: the intents failing before, and the intent ids (shared by every review of it). */
 const baseMemo = new WeakMap<ReviewBase, { failed: Map<string, string[]>; intents: Set<string>; statuses: IntentStatus[] }>();
 
-const intentHeaderCache = new WeakMap<readonly Intent[], Map<string, { headers: Node; zones: number[] }>>();
+/** Every header each intent sends (all its legs), and the intents by the zones they send to. */
+interface IntentIndex {
+  readonly byId: Map<string, Node>;
+  readonly byZone: Map<number, string[]>;
+}
 
-/**
- * Every header each intent sends (all its legs) and the zones it sends to, computed once per
- * list of intents: a change to rules alone shares the list with the network before it.
- */
-function intentHeaders(network: Network, bdd: FastEngine['compiled']['bdd']): Map<string, { headers: Node; zones: number[] }> {
-  let map = intentHeaderCache.get(network.intents);
-  if (!map) {
-    map = new Map();
+const intentHeaderCache = new WeakMap<readonly Intent[], IntentIndex>();
+
+/** Computed once per list of intents: a change to rules alone shares the list with the network before it. */
+function intentHeaders(network: Network, bdd: FastEngine['compiled']['bdd']): IntentIndex {
+  let index = intentHeaderCache.get(network.intents);
+  if (!index) {
+    index = { byId: new Map(), byZone: new Map() };
     for (const intent of network.intents) {
       const plan = planIntent(network, intent);
       const legs = plan.ok ? plan.legs.map((l) => ({ src: l.from, dst: l.to, services: l.services })) : [{ src: intent.from, dst: intent.to, services: intent.services }];
-      map.set(intent.id, {
-        headers: legs.reduce((n, l) => bdd.or(n, bdd.boxes(boxesOfMatch(l))), FALSE),
-        zones: zonesOf(network, legs.flatMap((l) => l.dst)),
-      });
+      index.byId.set(intent.id, legs.reduce((n, l) => bdd.or(n, bdd.boxes(boxesOfMatch(l))), FALSE));
+      for (const z of zonesOf(network, legs.flatMap((l) => l.dst))) index.byZone.set(z, [...(index.byZone.get(z) ?? []), intent.id]);
     }
-    intentHeaderCache.set(network.intents, map);
+    intentHeaderCache.set(network.intents, index);
   }
-  return map;
+  return index;
 }
 
 /** Above this many port pairs, a changed rule's delta is its whole match (see deltaOf). */
