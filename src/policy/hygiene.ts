@@ -290,41 +290,40 @@ export function analyzeHygiene(network: Network, options: HygieneOptions = {}): 
   return issues;
 }
 
-/** The earlier rules that take a rule's packets, on every list it is in (file order). */
-function earlierDeciders(
-  bdd: Bdd, matches: readonly Node[], where: ReadonlyArray<{ list: readonly number[]; at: number }>, k: number, meets: (a: number, b: number) => boolean,
-): number[] {
-  const found = new Set<number>();
-  for (const { list, at } of where) {
-    let rest = matches[k]!;
-    for (let j = 0; j < at && rest !== FALSE; j++) {
-      if (!meets(k, list[j]!)) continue;
-      const mj = matches[list[j]!]!;
-      if (bdd.and(mj, rest) === FALSE) continue;
-      found.add(list[j]!);
-      rest = bdd.diff(rest, mj);
-    }
+type Where = ReadonlyArray<{ list: readonly number[]; at: number }>;
+
+/**
+ * Walks list[from..to) in order and adds to `found` each rule k meets that takes some of
+ * `rest` (what is still undecided), until nothing is left: the rules that decide k's packets.
+ */
+function takers(
+  bdd: Bdd, matches: readonly Node[], list: readonly number[], from: number, to: number, k: number, rest: Node,
+  meets: (a: number, b: number) => boolean, found: Set<number>,
+): void {
+  for (let j = from; j < to && rest !== FALSE; j++) {
+    if (!meets(k, list[j]!)) continue;
+    const mj = matches[list[j]!]!;
+    if (bdd.and(mj, rest) === FALSE) continue;
+    found.add(list[j]!);
+    rest = bdd.diff(rest, mj);
   }
+}
+
+/** The earlier rules that take a rule's packets, on every list it is in (file order). */
+function earlierDeciders(bdd: Bdd, matches: readonly Node[], where: Where, k: number, meets: (a: number, b: number) => boolean): number[] {
+  const found = new Set<number>();
+  for (const { list, at } of where) takers(bdd, matches, list, 0, at, k, matches[k]!, meets, found);
   return [...found].sort((a, b) => a - b);
 }
 
 /** The later rules that take what a rule decides once it is removed, on every list it is in. */
-function laterDeciders(
-  bdd: Bdd, matches: readonly Node[], where: ReadonlyArray<{ list: readonly number[]; at: number }>, meets: (a: number, b: number) => boolean,
-): number[] {
+function laterDeciders(bdd: Bdd, matches: readonly Node[], where: Where, meets: (a: number, b: number) => boolean): number[] {
   const found = new Set<number>();
   for (const { list, at } of where) {
     const k = list[at]!;
     let covered: Node = FALSE;
     for (let j = 0; j < at; j++) if (meets(k, list[j]!)) covered = bdd.or(covered, matches[list[j]!]!);
-    let rest = bdd.diff(matches[k]!, covered);
-    for (let j = at + 1; j < list.length && rest !== FALSE; j++) {
-      if (!meets(k, list[j]!)) continue;
-      const mj = matches[list[j]!]!;
-      if (bdd.and(mj, rest) === FALSE) continue;
-      found.add(list[j]!);
-      rest = bdd.diff(rest, mj);
-    }
+    takers(bdd, matches, list, at + 1, list.length, k, bdd.diff(matches[k]!, covered), meets, found);
   }
   return [...found].sort((a, b) => a - b);
 }

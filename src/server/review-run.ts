@@ -14,8 +14,8 @@ import { loadChange, type LoadedChange } from '../review/change.ts';
 import { prepareBase, review, type ReviewBase, type ReviewInput } from '../review/review.ts';
 import type { ReviewReport } from '../review/types.ts';
 import type { ReviewFormat, Store, VersionRecord } from '../store/store.ts';
-import { HttpError } from './errors.ts';
-import type { Policy } from './workspace.ts';
+import { LruMap } from './lru.ts';
+import { type Policy, storedText } from './workspace.ts';
 
 interface BaseEntry {
   /** The stored text as a document: what structural changes are applied to. */
@@ -45,15 +45,17 @@ function loadChangeFile(text: string, filename: string): LoadedChange {
 }
 
 export class ReviewBases {
-  private readonly entries = new Map<string, BaseEntry>();
+  private readonly entries: LruMap<BaseEntry>;
   /** How many bases were prepared (a cache miss each): for tests and metrics. */
   prepared = 0;
 
   constructor(
     private readonly store: Store,
     private readonly policy: Policy,
-    private readonly maxEntries: number,
-  ) {}
+    maxEntries: number,
+  ) {
+    this.entries = new LruMap(maxEntries);
+  }
 
   get size(): number {
     return this.entries.size;
@@ -63,20 +65,13 @@ export class ReviewBases {
   base(v: VersionRecord, today: string): BaseEntry {
     const key = `${v.project}\u0000${v.version}\u0000${today}`;
     const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
-    }
-    const text = this.store.getContent(v.project, v.version);
-    if (text === undefined) throw new HttpError('BNK_ERR_NOT_FOUND', `version ${v.version} of project "${v.project}" not found`);
-    const read = readSource(text, v.filename);
+    if (hit) return hit;
+    const read = readSource(storedText(this.store, v), v.filename);
     if (!read.ok) throw new InputError(read.diagnostics);
     const network = loadDocument(read.doc, { domains: this.policy.domains });
     const entry = { doc: read.doc, base: prepareBase(network, this.policy.pack, today) };
     this.prepared += 1;
     this.entries.set(key, entry);
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     return entry;
   }
 

@@ -5,6 +5,7 @@ import { type EngineFactory, type Network, type Pack, type ReachabilityEngine, l
 import { DEFAULT_ENGINE, ENGINES } from '../engine/registry.ts';
 import type { Store, VersionRecord } from '../store/store.ts';
 import { HttpError } from './errors.ts';
+import { LruMap } from './lru.ts';
 
 /** The policy pack the server checks with, and its text (handed to check workers). */
 export interface Policy {
@@ -38,13 +39,15 @@ interface Entry {
 const ANSWERS_PER_VERSION = 1000;
 
 export class Workspace {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LruMap<Entry>;
 
   constructor(
     private readonly store: Store,
     readonly policy: Policy,
-    private readonly maxEntries: number,
-  ) {}
+    maxEntries: number,
+  ) {
+    this.entries = new LruMap(maxEntries);
+  }
 
   /** Parses and validates text; throws InputError with every diagnostic. */
   load(text: string, filename: string): Network {
@@ -53,7 +56,7 @@ export class Workspace {
 
   /** Keeps a network just loaded (on upload) so the first trace need not parse it again. */
   remember(v: VersionRecord, network: Network): void {
-    this.put(keyOf(v), { network, engines: new Map(), answers: new Map() });
+    this.entries.set(keyOf(v), { network, engines: new Map(), answers: new Map() });
   }
 
   network(v: VersionRecord): Network {
@@ -96,27 +99,18 @@ export class Workspace {
   private entry(v: VersionRecord): Entry {
     const key = keyOf(v);
     const hit = this.entries.get(key);
-    if (hit) {
-      // Move to the back: Map keeps insertion order, the front is the least recently used.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
-    }
-    const text = this.store.getContent(v.project, v.version);
-    if (text === undefined) throw new HttpError('BNK_ERR_NOT_FOUND', `version ${v.version} of project "${v.project}" not found`);
-    const entry = { network: this.load(text, v.filename), engines: new Map<string, ReachabilityEngine>(), answers: new Map<string, string>() };
-    this.put(key, entry);
+    if (hit) return hit;
+    const entry = { network: this.load(storedText(this.store, v), v.filename), engines: new Map<string, ReachabilityEngine>(), answers: new Map<string, string>() };
+    this.entries.set(key, entry);
     return entry;
   }
+}
 
-  private put(key: string, entry: Entry): void {
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
-  }
+/** The text of a stored version (404 when it is gone). */
+export function storedText(store: Store, v: VersionRecord): string {
+  const text = store.getContent(v.project, v.version);
+  if (text === undefined) throw new HttpError('BNK_ERR_NOT_FOUND', `version ${v.version} of project "${v.project}" not found`);
+  return text;
 }
 
 const keyOf = (v: VersionRecord): string => `${v.project}\u0000${v.version}`;
