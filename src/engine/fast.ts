@@ -329,6 +329,32 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return byZone(endsOf(fixpoint(sourceStates(sources, delta), true), true));
   }
 
+  let byId: Map<string, Array<[number, number]>> | undefined;
+  /** Failure id -> the (port, edge) pairs it names, built once. */
+  function edgesById(): Map<string, Array<[number, number]>> {
+    if (!byId) {
+      byId = new Map();
+      for (let p = 0; p < c.portCount; p++) {
+        for (let e = c.edgeStart[p]!; e < c.edgeStart[p + 1]!; e++) byId.set(c.edgeId[e]!, [...(byId.get(c.edgeId[e]!) ?? []), [p, e]]);
+      }
+    }
+    return byId;
+  }
+
+  let answers: Map<number, Node> | undefined;
+  /** Per gateway device: every header it answers (terminates or refuses), gathered once. */
+  function answered(): Map<number, Node> {
+    if (!answers) {
+      answers = new Map();
+      for (const list of endpointsByZone()) {
+        for (const { end, set } of list) {
+          if (end.kind === 'terminated' || end.kind === 'refused') answers.set(end.device, bdd.or(answers.get(end.device) ?? FALSE, set));
+        }
+      }
+    }
+    return answers;
+  }
+
   function crossing(elements: Failures): Node {
     endpointsByZone();
     const states = sharedStates;
@@ -336,9 +362,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     let n: Node = FALSE;
     // What a gateway answers never enters its ports (it ends at the zone): its endpoint ends.
     const answeredBy = (device: number): void => {
-      for (const list of endpointsByZone()) {
-        for (const { end, set } of list) if ((end.kind === 'terminated' || end.kind === 'refused') && end.device === device) n = bdd.or(n, set);
-      }
+      n = bdd.or(n, answered().get(device) ?? FALSE);
     };
     for (const d of elements.devices) {
       for (let p = c.portStart[d]!; p < c.portStart[d + 1]!; p++) n = bdd.or(n, states[Z + A + p]!);
@@ -348,18 +372,15 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       n = bdd.or(n, states[z]!);
       for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) n = bdd.or(n, states[Z + a]!);
     }
-    if (elements.edges.size > 0) {
-      for (let p = 0; p < c.portCount; p++) {
-        for (let e = c.edgeStart[p]!; e < c.edgeStart[p + 1]!; e++) {
-          if (!elements.edges.has(c.edgeId[e]!)) continue;
-          n = bdd.or(n, states[Z + A + p]!);
-          const peer = c.edgePeer[e]!;
-          if (peer >= 0) n = bdd.or(n, states[Z + A + peer]!);
-          const attachment = c.edgeAttachment[e]!;
-          if (attachment >= 0) {
-            n = bdd.or(n, states[Z + attachment]!);
-            answeredBy(c.portDevice[p]!);
-          }
+    for (const id of elements.edges) {
+      for (const [p, e] of edgesById().get(id) ?? []) {
+        n = bdd.or(n, states[Z + A + p]!);
+        const peer = c.edgePeer[e]!;
+        if (peer >= 0) n = bdd.or(n, states[Z + A + peer]!);
+        const attachment = c.edgeAttachment[e]!;
+        if (attachment >= 0) {
+          n = bdd.or(n, states[Z + attachment]!);
+          answeredBy(c.portDevice[p]!);
         }
       }
     }
