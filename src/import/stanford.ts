@@ -1,0 +1,578 @@
+// Imports the Stanford backbone data plane (APKeep's networks/stanford folder: topo.txt,
+// vlan.txt, acls/ file names, updates) as a bunkatsu topology document. The semantics follow
+// the dataset's FORMAT.md; every bad line is reported as file:line:column. No I/O here: the
+// caller passes the file texts.
+
+import { type Diagnostic, type ErrorCode, InputError, type Loc } from '../model/errors.ts';
+import { type Plain, toJson, toYaml } from '../generate/emit.ts';
+import { formatIpv4, IPV4_MAX, parseIpv4 } from '../net/ipv4.ts';
+import { PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, protocolName } from '../net/services.ts';
+
+/** The folder's files as text, with the names used in error locations. */
+export interface StanfordFiles {
+  /** Folder name as the user wrote it: locations read `<dir>/topo.txt:3:1`. */
+  readonly dir: string;
+  readonly topo: string;
+  readonly vlan: string;
+  /** File names in acls/ (the `_usage` files are skipped: FORMAT §3.2). */
+  readonly aclFiles: readonly string[];
+  readonly updates: string;
+}
+
+/** An address match in Cisco form: a 1 bit of `wildcard` means "any value". */
+export interface WildcardAddress {
+  readonly address: number;
+  readonly wildcard: number;
+}
+
+export const ANY_ADDRESS: WildcardAddress = { address: 0, wildcard: IPV4_MAX };
+
+export interface AclLine {
+  readonly action: 'permit' | 'deny';
+  readonly protoLo: number;
+  readonly protoHi: number;
+  readonly src: WildcardAddress;
+  readonly dst: WildcardAddress;
+  readonly portLo: number;
+  readonly portHi: number;
+  readonly priority: number;
+  /** The rule text from the action on: identity for removals (FORMAT §7.12). */
+  readonly key: string;
+}
+
+export type Update =
+  | { readonly op: '+' | '-'; readonly kind: 'fwd'; readonly device: string; readonly prefix: number; readonly length: number; readonly port: string; readonly priority: number; readonly line: number }
+  | { readonly op: '+' | '-'; readonly kind: 'acl'; readonly device: string; readonly acl: string; readonly rule: AclLine; readonly line: number };
+
+export type NodeRef = { readonly kind: 'device'; readonly device: string } | { readonly kind: 'acl'; readonly device: string; readonly acl: string; readonly port: string; readonly dir: 'in' | 'out' };
+
+export interface TopoEdge {
+  readonly from: string;
+  readonly fromPort: string;
+  readonly to: string;
+  readonly toPort: string;
+  readonly line: number;
+}
+
+/** The parsed folder: structure (devices, ports, chains, links, VLANs) and the update trace. */
+export interface StanfordData {
+  readonly dir: string;
+  /** Device ids, sorted. */
+  readonly devices: readonly string[];
+  /** ACL elements per device: name -> nothing; in acls/ file order. */
+  readonly acls: ReadonlyMap<string, readonly string[]>;
+  /** Per device, per port: the ACL chain entering / leaving by it, in topo.txt chain order. */
+  readonly inChains: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+  readonly outChains: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+  /** Per device, VLAN interface -> member ports (vlan.txt order). */
+  readonly vlans: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+  /** Undirected device-port links after collapsing ACL chains: [device, port, device, port]. */
+  readonly links: ReadonlyArray<readonly [string, string, string, string]>;
+  /** Every port named anywhere, per device (first-seen order). */
+  readonly ports: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly edges: readonly TopoEdge[];
+  readonly updates: readonly Update[];
+}
+
+const ACL_NAME = /^[A-Za-z0-9]+$/;
+const PORT_NAME = /^[A-Za-z0-9][A-Za-z0-9./-]{0,63}$/;
+
+class Collector {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(readonly dir: string) {}
+
+  at(file: string, line: number, column: number): Loc {
+    return { file: `${this.dir}/${file}`, line, column };
+  }
+
+  add(code: ErrorCode, loc: Loc, message: string): void {
+    if (this.diagnostics.length < 200) this.diagnostics.push({ code, loc, message });
+  }
+
+  throwIfAny(): void {
+    if (this.diagnostics.length > 0) throw new InputError(this.diagnostics);
+  }
+}
+
+/** Tokens of one line with their 1-based columns. */
+function tokens(text: string): Array<{ t: string; col: number }> {
+  const out: Array<{ t: string; col: number }> = [];
+  const re = /\S+/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ t: m[0], col: m.index + 1 });
+  return out;
+}
+
+function lines(text: string): string[] {
+  const all = text.split('\n');
+  if (all.length > 0 && all[all.length - 1] === '') all.pop();
+  return all.map((l) => l.replace(/\r$/, ''));
+}
+
+/** Parses the folder; throws InputError listing every bad line. */
+export function parseStanford(files: StanfordFiles): StanfordData {
+  const c = new Collector(files.dir);
+  // ── acls/: element names `<device>_<acl>` (the rules come in through updates) ──
+  const elementFiles = files.aclFiles.filter((f) => !f.endsWith('_usage')).sort();
+
+  // ── topo.txt ──
+  const rawEdges: TopoEdge[] = [];
+  const topoLines = lines(files.topo);
+  const deviceSet = new Set<string>();
+  topoLines.forEach((text, i) => {
+    const tk = tokens(text);
+    if (tk.length === 0) return;
+    if (tk.length !== 4) {
+      c.add('BNK_ERR_SYNTAX', c.at('topo.txt', i + 1, 1), `expected 4 tokens "<fromNode> <fromPort> <toNode> <toPort>", found ${tk.length}`);
+      return;
+    }
+    const [a, ap, b, bp] = tk as [typeof tk[0], typeof tk[0], typeof tk[0], typeof tk[0]];
+    rawEdges.push({ from: a.t, fromPort: ap.t, to: b.t, toPort: bp.t, line: i + 1 });
+    for (const n of [a.t, b.t]) if (!isAclNodeName(n)) deviceSet.add(n);
+  });
+  const devices = [...deviceSet].sort();
+  for (const d of devices) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9.-]*_[A-Za-z0-9][A-Za-z0-9.-]*$/.test(d)) {
+      const e = rawEdges.find((x) => x.from === d || x.to === d)!;
+      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, e.from === d ? 1 : tokens(topoLines[e.line - 1]!)[2]!.col),
+        `"${d}" is neither a device name "<name>_<suffix>" (e.g. bbra_rtr) nor an ACL node "<device>_<acl>_<port>_<in|out>"`);
+    }
+  }
+
+  const acls = new Map<string, string[]>();
+  for (const d of devices) acls.set(d, []);
+  for (const f of elementFiles) {
+    const dev = devices.find((d) => f.startsWith(`${d}_`));
+    const name = dev ? f.slice(dev.length + 1) : '';
+    if (!dev || !ACL_NAME.test(name)) {
+      c.add('BNK_ERR_UNKNOWN_REF', { file: `${files.dir}/acls/${f}`, line: 1, column: 1 }, `ACL file name "${f}" is not "<device>_<acl>" for a device of topo.txt`);
+      continue;
+    }
+    acls.get(dev)!.push(name);
+  }
+  const hasAcl = (dev: string, acl: string): boolean => acls.get(dev)?.includes(acl) ?? false;
+
+  const nodeOf = (name: string, line: number, column: number): NodeRef | undefined => {
+    if (!isAclNodeName(name)) return { kind: 'device', device: name };
+    const dev = devices.find((d) => name.startsWith(`${d}_`));
+    const rest = dev ? name.slice(dev.length + 1).split('_') : [];
+    if (!dev || rest.length !== 3 || !ACL_NAME.test(rest[0]!) || !PORT_NAME.test(rest[1]!)) {
+      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', line, column), `ACL node "${name}" is not "<device>_<acl>_<port>_<in|out>" for a device of topo.txt`);
+      return undefined;
+    }
+    const [acl, port, dir] = rest as [string, string, 'in' | 'out'];
+    if (!hasAcl(dev, acl)) {
+      c.add('BNK_ERR_UNKNOWN_REF', c.at('topo.txt', line, column), `ACL node "${name}" names ACL "${dev}_${acl}", which has no file in acls/`);
+      return undefined;
+    }
+    return { kind: 'acl', device: dev, acl, port, dir };
+  };
+
+  // Per ACL node: its successors (from its permit port) and predecessors.
+  const next = new Map<string, TopoEdge[]>();
+  const prev = new Map<string, TopoEdge[]>();
+  const refs = new Map<string, NodeRef>();
+  const ports = new Map<string, Set<string>>();
+  for (const d of devices) ports.set(d, new Set());
+  const addPort = (dev: string, port: string): void => {
+    ports.get(dev)?.add(port);
+  };
+  for (const e of rawEdges) {
+    const cols = tokens(topoLines[e.line - 1]!);
+    const a = nodeOf(e.from, e.line, 1);
+    const b = nodeOf(e.to, e.line, cols[2]!.col);
+    if (!a || !b) continue;
+    refs.set(e.from, a);
+    refs.set(e.to, b);
+    if (a.kind === 'acl' && e.fromPort !== 'permit') {
+      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, cols[1]!.col), `an ACL node leaves by its "permit" port, not "${e.fromPort}"`);
+      continue;
+    }
+    if (b.kind === 'acl' && e.toPort !== 'inport') {
+      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, cols[3]!.col), `an ACL node is entered by its "inport" port, not "${e.toPort}"`);
+      continue;
+    }
+    for (const [n, p, col] of [[a, e.fromPort, cols[1]!.col], [b, e.toPort, cols[3]!.col]] as const) {
+      if (n.kind === 'device') {
+        if (!PORT_NAME.test(p)) c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, col), `port name "${p}" is not 1-64 letters, digits, ".", "/" or "-"`);
+        else addPort(n.device, p);
+      } else addPort(n.device, n.port);
+    }
+    (next.get(e.from) ?? next.set(e.from, []).get(e.from)!).push(e);
+    (prev.get(e.to) ?? prev.set(e.to, []).get(e.to)!).push(e);
+  }
+  c.throwIfAny();
+
+  // ── ACL chains per (device, port, direction), in topo.txt order ──
+  const inChains = new Map<string, Map<string, string[]>>();
+  const outChains = new Map<string, Map<string, string[]>>();
+  for (const d of devices) {
+    inChains.set(d, new Map());
+    outChains.set(d, new Map());
+  }
+  const groups = new Map<string, string[]>();
+  for (const [name, r] of refs) {
+    if (r.kind !== 'acl') continue;
+    const key = `${r.device} ${r.port} ${r.dir}`;
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(name);
+  }
+  const firstLine = (name: string): number => Math.min(...[...(next.get(name) ?? []), ...(prev.get(name) ?? [])].map((e) => e.line));
+  for (const [key, members] of groups) {
+    const [dev, port, dir] = key.split(' ') as [string, string, 'in' | 'out'];
+    const inGroup = new Set(members);
+    const heads = members.filter((m) => !(prev.get(m) ?? []).some((e) => inGroup.has(e.from)));
+    const chain: string[] = [];
+    let cur = heads.length === 1 ? heads[0] : undefined;
+    const seen = new Set<string>();
+    while (cur !== undefined && !seen.has(cur)) {
+      seen.add(cur);
+      chain.push(cur);
+      const succ = (next.get(cur) ?? []).filter((e) => inGroup.has(e.to));
+      if (succ.length > 1) break;
+      cur = succ[0]?.to;
+    }
+    if (heads.length !== 1 || chain.length !== members.length) {
+      const line = Math.min(...members.map(firstLine));
+      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', line, 1), `the ACL nodes of ${dev} ${port} ${dir} (${members.sort().join(', ')}) do not form one chain`);
+      continue;
+    }
+    const names = chain.map((n) => (refs.get(n) as { acl: string }).acl);
+    (dir === 'in' ? inChains : outChains).get(dev)!.set(port, names);
+  }
+  c.throwIfAny();
+
+  // ── links: collapse chains. Each device egress position -> the device ports it reaches ──
+  const nodeName = (dev: string, acl: string, port: string, dir: string): string => `${dev}_${acl}_${port}_${dir}`;
+  const directed = new Map<string, { line: number; peers: Array<{ dev: string; port: string; line: number }> }>();
+  for (const e of rawEdges) {
+    const a = refs.get(e.from)!;
+    if (a.kind !== 'device') continue;
+    const pos = `${a.device} ${e.fromPort}`;
+    const entry = directed.get(pos) ?? directed.set(pos, { line: e.line, peers: [] }).get(pos)!;
+    const b = refs.get(e.to)!;
+    let targets: TopoEdge[] = [e];
+    if (b.kind === 'acl') {
+      if (b.dir === 'out') {
+        const chain = outChains.get(b.device)?.get(b.port) ?? [];
+        if (b.device !== a.device || b.port !== e.fromPort || nodeName(b.device, chain[0]!, b.port, 'out') !== e.to) {
+          c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, tokens(topoLines[e.line - 1]!)[2]!.col), `${a.device} ${e.fromPort} leads into "${e.to}", which is not the first outbound ACL of that same port`);
+          continue;
+        }
+        targets = next.get(nodeName(b.device, chain[chain.length - 1]!, b.port, 'out')) ?? [];
+      }
+    }
+    for (const t of targets) {
+      const r = refs.get(t.to)!;
+      if (r.kind === 'device') entry.peers.push({ dev: r.device, port: t.toPort, line: t.line });
+      else if (r.dir === 'in') {
+        const chain = inChains.get(r.device)?.get(r.port) ?? [];
+        if (nodeName(r.device, chain[0]!, r.port, 'in') !== t.to) {
+          c.add('BNK_ERR_SCHEMA', c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col), `"${t.to}" is entered from outside its chain but is not the first inbound ACL of ${r.device} ${r.port}`);
+          continue;
+        }
+        entry.peers.push({ dev: r.device, port: r.port, line: t.line });
+      } else {
+        c.add('BNK_ERR_SCHEMA', c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col), `a link reaches the outbound ACL node "${t.to}" of another port`);
+      }
+    }
+  }
+  c.throwIfAny();
+  const links: Array<[string, string, string, string]> = [];
+  for (const [pos, { peers }] of directed) {
+    const [dev, port] = pos.split(' ') as [string, string];
+    for (const p of peers) {
+      const back = directed.get(`${p.dev} ${p.port}`)?.peers.some((q) => q.dev === dev && q.port === port) ?? false;
+      if (!back) {
+        c.add('BNK_ERR_SCHEMA', c.at('topo.txt', p.line, 1), `${dev} ${port} reaches ${p.dev} ${p.port}, but no line leads back from ${p.dev} ${p.port} to ${dev} ${port} (links are listed in both directions)`);
+        continue;
+      }
+      if (`${dev} ${port}` < `${p.dev} ${p.port}`) links.push([dev, port, p.dev, p.port]);
+    }
+  }
+  c.throwIfAny();
+
+  // ── vlan.txt ──
+  const vlans = new Map<string, Map<string, string[]>>();
+  for (const d of devices) vlans.set(d, new Map());
+  lines(files.vlan).forEach((text, i) => {
+    const tk = tokens(text);
+    if (tk.length === 0) return;
+    if (tk.length < 3) {
+      c.add('BNK_ERR_SYNTAX', c.at('vlan.txt', i + 1, 1), `expected "<device> <vlan> <member> [<member> ...]", found ${tk.length} token(s)`);
+      return;
+    }
+    const [dev, vlan, ...members] = tk as [typeof tk[0], typeof tk[0], ...typeof tk];
+    const map = vlans.get(dev.t);
+    if (!map) {
+      c.add('BNK_ERR_UNKNOWN_REF', c.at('vlan.txt', i + 1, dev.col), `unknown device "${dev.t}" (not in topo.txt)`);
+      return;
+    }
+    if (!/^vlan/i.test(vlan.t) || !PORT_NAME.test(vlan.t)) {
+      c.add('BNK_ERR_SCHEMA', c.at('vlan.txt', i + 1, vlan.col), `"${vlan.t}" is not a VLAN interface name (vlan<N>)`);
+      return;
+    }
+    if (map.has(vlan.t)) {
+      c.add('BNK_ERR_DUPLICATE_ID', c.at('vlan.txt', i + 1, vlan.col), `${dev.t} ${vlan.t} is defined twice`);
+      return;
+    }
+    const seen = new Set<string>();
+    for (const m of members) {
+      if (!PORT_NAME.test(m.t) || /^vlan/i.test(m.t)) c.add('BNK_ERR_SCHEMA', c.at('vlan.txt', i + 1, m.col), `member "${m.t}" is not a physical port name`);
+      else if (seen.has(m.t)) c.add('BNK_ERR_DUPLICATE_ID', c.at('vlan.txt', i + 1, m.col), `member "${m.t}" is listed twice`);
+      seen.add(m.t);
+    }
+    map.set(vlan.t, members.map((m) => m.t));
+    for (const m of members) addPort(dev.t, m.t);
+  });
+
+  // ── updates ──
+  const updates: Update[] = [];
+  lines(files.updates).forEach((text, i) => {
+    const u = parseUpdateLine(text, i + 1, c, devices, hasAcl, vlans);
+    if (u) {
+      updates.push(u);
+      if (u.kind === 'fwd' && u.port !== 'self') addPort(u.device, u.port);
+    }
+  });
+  c.throwIfAny();
+  // VLAN interfaces are not physical ports of their own.
+  for (const [d, map] of vlans) for (const v of map.keys()) ports.get(d)!.delete(v);
+  return { dir: files.dir, devices, acls, inChains, outChains, vlans, links, ports, edges: rawEdges, updates };
+}
+
+function isAclNodeName(name: string): boolean {
+  return name.endsWith('_in') || name.endsWith('_out');
+}
+
+function parseUint(text: string, max: number): number | undefined {
+  if (!/^[0-9]{1,10}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n <= max ? n : undefined;
+}
+
+function parseUpdateLine(
+  text: string, line: number, c: Collector, devices: readonly string[],
+  hasAcl: (dev: string, acl: string) => boolean, vlans: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>,
+): Update | undefined {
+  const tk = tokens(text);
+  const at = (i: number): Loc => c.at('updates', line, tk[i]?.col ?? 1);
+  const bad = (i: number, message: string, code: ErrorCode = 'BNK_ERR_SCHEMA'): undefined => {
+    c.add(code, at(i), message);
+    return undefined;
+  };
+  if (tk.length === 0) return undefined;
+  const op = tk[0]!.t;
+  if (op !== '+' && op !== '-') return bad(0, `expected "+" (insert) or "-" (remove), found "${op}"`, 'BNK_ERR_SYNTAX');
+  const kind = tk[1]?.t;
+  if (kind === 'fwd') {
+    if (tk.length !== 7) return bad(0, `a fwd line has 7 tokens "<op> fwd <device> <prefixInt> <length> <port> <priority>", found ${tk.length}`, 'BNK_ERR_SYNTAX');
+    const device = tk[2]!.t;
+    if (!devices.includes(device)) return bad(2, `unknown device "${device}" (not in topo.txt)`, 'BNK_ERR_UNKNOWN_REF');
+    const prefix = parseUint(tk[3]!.t, IPV4_MAX);
+    if (prefix === undefined) return bad(3, `prefix "${tk[3]!.t}" is not an unsigned 32-bit integer`, 'BNK_ERR_INVALID_ADDRESS');
+    const length = parseUint(tk[4]!.t, 32);
+    if (length === undefined) return bad(4, `prefix length "${tk[4]!.t}" is not 0 to 32`, 'BNK_ERR_INVALID_ADDRESS');
+    const size = 2 ** (32 - length);
+    if (prefix % size !== 0) return bad(3, `prefix ${formatIpv4(prefix)}/${length} has host bits set; did you mean ${formatIpv4(prefix - (prefix % size))}/${length}?`, 'BNK_ERR_INVALID_ADDRESS');
+    const port = tk[5]!.t;
+    if (!PORT_NAME.test(port)) return bad(5, `port name "${port}" is not 1-64 letters, digits, ".", "/" or "-"`);
+    if (/^vlan/i.test(port) && !vlans.get(device)?.has(port)) return bad(5, `${device} has no ${port} in vlan.txt`, 'BNK_ERR_UNKNOWN_REF');
+    const priority = parseUint(tk[6]!.t, 0x7fffffff);
+    if (priority === undefined) return bad(6, `priority "${tk[6]!.t}" is not a non-negative integer`);
+    return { op, kind, device, prefix, length, port, priority, line };
+  }
+  if (kind === 'acl') {
+    if (tk.length !== 17) return bad(0, `an acl line has 17 tokens "<op> acl <device>_<acl> access-list <acl> <action> <protoLo> <protoHi> <src> <srcWild> <sportLo> <sportHi> <dst> <dstWild> <dportLo> <dportHi> <priority>", found ${tk.length}`, 'BNK_ERR_SYNTAX');
+    const element = tk[2]!.t;
+    const device = devices.find((d) => element.startsWith(`${d}_`));
+    const acl = device ? element.slice(device.length + 1) : '';
+    if (!device || !hasAcl(device, acl)) return bad(2, `unknown ACL "${element}" (no file acls/${element})`, 'BNK_ERR_UNKNOWN_REF');
+    if (tk[3]!.t !== 'access-list') return bad(3, `expected "access-list", found "${tk[3]!.t}"`, 'BNK_ERR_SYNTAX');
+    if (tk[4]!.t !== acl) return bad(4, `ACL name "${tk[4]!.t}" differs from the element's "${acl}"`);
+    const action = tk[5]!.t;
+    if (action !== 'permit' && action !== 'deny') return bad(5, `action must be permit or deny, not "${action}"`);
+    const range = (lo: number, max: number, what: string): [number, number] | undefined => {
+      const a = tk[lo]!.t;
+      const b = tk[lo + 1]!.t;
+      if (a === 'null') {
+        if (b !== 'null') return bad(lo + 1, `${what} upper bound without a lower bound`);
+        return [0, max];
+      }
+      const l = parseUint(a, max);
+      if (l === undefined) return bad(lo, `${what} "${a}" is not 0 to ${max} or null`, 'BNK_ERR_INVALID_SERVICE');
+      const h = b === 'null' ? max : parseUint(b, max);
+      if (h === undefined) return bad(lo + 1, `${what} "${b}" is not 0 to ${max} or null`, 'BNK_ERR_INVALID_SERVICE');
+      if (l > h) return bad(lo, `${what} range ${l}-${h} is reversed`, 'BNK_ERR_INVALID_SERVICE');
+      return [l, h];
+    };
+    const proto = range(6, PROTO_MAX, 'protocol');
+    const src = parseWildcard(tk[8]!.t, tk[9]!.t, (j, m) => bad(8 + j, m, 'BNK_ERR_INVALID_ADDRESS'));
+    if (tk[10]!.t !== 'null' || tk[11]!.t !== 'null') return bad(10, 'source ports are not in the model (bunkatsu matches destination ports only); this rule constrains them', 'BNK_ERR_INVALID_SERVICE');
+    const dst = parseWildcard(tk[12]!.t, tk[13]!.t, (j, m) => bad(12 + j, m, 'BNK_ERR_INVALID_ADDRESS'));
+    const dport = range(14, PORT_MAX, 'destination port');
+    const priority = parseUint(tk[16]!.t, 0x7fffffff);
+    if (priority === undefined) return bad(16, `priority "${tk[16]!.t}" is not a non-negative integer`);
+    if (!proto || !src || !dst || !dport) return undefined;
+    const ported = dport[0] !== 0 || dport[1] !== PORT_MAX;
+    if (ported && !(proto[0] === proto[1] && PORT_PROTOCOLS.has(proto[0]))) {
+      return bad(14, `a destination port range needs a single protocol with ports (tcp, udp, sctp), not protocols ${proto[0]}-${proto[1]}`, 'BNK_ERR_INVALID_SERVICE');
+    }
+    if (proto[0] !== proto[1] && !(proto[0] === 0 && proto[1] === PROTO_MAX)) {
+      return bad(6, `protocol range ${proto[0]}-${proto[1]} is neither one protocol nor any (0 255)`, 'BNK_ERR_INVALID_SERVICE');
+    }
+    const rule: AclLine = {
+      action, protoLo: proto[0], protoHi: proto[1], src, dst, portLo: dport[0], portHi: dport[1], priority,
+      key: tk.slice(5).map((t) => t.t).join(' '),
+    };
+    return { op, kind, device, acl, rule, line };
+  }
+  return bad(1, `expected "fwd" or "acl", found "${kind ?? ''}"`, 'BNK_ERR_SYNTAX');
+}
+
+function parseWildcard(addr: string, wild: string, bad: (token: number, message: string) => undefined): WildcardAddress | undefined {
+  if (addr === 'any' || addr === 'null') {
+    if (wild !== 'null') return bad(1, `a wildcard "${wild}" after "${addr}" means nothing`);
+    return ANY_ADDRESS;
+  }
+  const address = parseIpv4(addr);
+  if (address === undefined) return bad(0, `"${addr}" is not a dotted-quad address, any or null`);
+  if (wild === 'null') return { address, wildcard: 0 };
+  const wildcard = parseIpv4(wild);
+  if (wildcard === undefined) return bad(1, `"${wild}" is not a dotted-quad wildcard mask or null`);
+  if (((address & wildcard) >>> 0) !== 0) return bad(0, `${addr} has 1 bits under its wildcard ${wild}`);
+  return { address, wildcard };
+}
+
+/** The rules in force after the first `n` updates (FORMAT §5.3, §7.12 semantics). */
+export interface RuleState {
+  /** Per device: fwd rules keyed "prefix/len port priority". */
+  readonly fwd: Map<string, Map<string, Extract<Update, { kind: 'fwd' }>>>;
+  /** Per element "device acl": rules in evaluation order (descending priority). */
+  readonly acl: Map<string, AclLine[]>;
+}
+
+export function emptyState(): RuleState {
+  return { fwd: new Map(), acl: new Map() };
+}
+
+export function fwdKey(u: { prefix: number; length: number; port: string; priority: number }): string {
+  return `${u.prefix}/${u.length} ${u.port} ${u.priority}`;
+}
+
+/** Applies one update; returns false when it changed nothing (duplicate insert, absent removal). */
+export function applyToState(state: RuleState, u: Update): boolean {
+  if (u.kind === 'fwd') {
+    const table = state.fwd.get(u.device) ?? state.fwd.set(u.device, new Map()).get(u.device)!;
+    const key = fwdKey(u);
+    if (u.op === '+') {
+      if (table.has(key)) return false;
+      table.set(key, u);
+      return true;
+    }
+    return table.delete(key);
+  }
+  const key = `${u.device} ${u.acl}`;
+  const list = state.acl.get(key) ?? state.acl.set(key, []).get(key)!;
+  if (u.op === '+') {
+    // Before existing rules of equal priority: the newest wins (FORMAT §3.1).
+    let i = 0;
+    while (i < list.length && list[i]!.priority > u.rule.priority) i++;
+    list.splice(i, 0, u.rule);
+    return true;
+  }
+  const i = list.findIndex((r) => r.key === u.rule.key);
+  if (i < 0) return false;
+  list.splice(i, 1);
+  return true;
+}
+
+/** The number of updates after which the most rules are in force (the first such point). */
+export function fullestPoint(updates: readonly Update[]): number {
+  const state = emptyState();
+  let count = 0;
+  let best = 0;
+  let at = 0;
+  updates.forEach((u, i) => {
+    if (applyToState(state, u)) count += u.op === '+' ? 1 : -1;
+    if (count > best) {
+      best = count;
+      at = i + 1;
+    }
+  });
+  return at;
+}
+
+/** Cisco address match as written in the topology: any, a.b.c.d, a CIDR prefix or "addr wildcard". */
+export function formatWildcard(w: WildcardAddress): string {
+  if (w.wildcard === IPV4_MAX) return 'any';
+  if (w.wildcard === 0) return formatIpv4(w.address);
+  // Contiguous: the wildcard is 2^k - 1.
+  if (((w.wildcard + 1) & w.wildcard) === 0) return `${formatIpv4(w.address)}/${32 - Math.log2(w.wildcard + 1)}`;
+  return `${formatIpv4(w.address)} ${formatIpv4(w.wildcard)}`;
+}
+
+const byName = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+
+function formatService(r: AclLine): string | undefined {
+  if (r.protoLo === 0 && r.protoHi === PROTO_MAX) return undefined;
+  const name = protocolName(r.protoLo);
+  const proto = name.startsWith('proto-') ? String(r.protoLo) : name;
+  if (r.portLo === 0 && r.portHi === PORT_MAX) return proto;
+  return r.portLo === r.portHi ? `${proto}/${r.portLo}` : `${proto}/${r.portLo}-${r.portHi}`;
+}
+
+/** The topology document (format 1) for the state after `at` updates. */
+export function stanfordTopology(data: StanfordData, at: number): Record<string, Plain | undefined> {
+  const state = emptyState();
+  for (let i = 0; i < at && i < data.updates.length; i++) applyToState(state, data.updates[i]!);
+  const linkPeers = new Set<string>();
+  for (const [a, ap, b, bp] of data.links) {
+    linkPeers.add(`${a} ${ap}`);
+    linkPeers.add(`${b} ${bp}`);
+  }
+  const devices: Plain[] = data.devices.map((dev) => {
+    const interfaces: Plain[] = [];
+    for (const port of [...(data.ports.get(dev) ?? [])].sort(byName)) {
+      const inAcl = data.inChains.get(dev)?.get(port);
+      const outAcl = data.outChains.get(dev)?.get(port);
+      interfaces.push({ name: port, ...(inAcl ? { in: inAcl } : {}), ...(outAcl ? { out: outAcl } : {}) });
+    }
+    for (const vlan of [...(data.vlans.get(dev)?.keys() ?? [])].sort(byName)) interfaces.push({ name: vlan, members: data.vlans.get(dev)!.get(vlan)! });
+    const acls: Record<string, Plain> = {};
+    for (const name of data.acls.get(dev) ?? []) {
+      acls[name] = (state.acl.get(`${dev} ${name}`) ?? []).map((r) => {
+        const service = formatService(r);
+        return {
+          action: r.action,
+          ...(r.src.wildcard !== IPV4_MAX ? { from: formatWildcard(r.src) } : {}),
+          ...(r.dst.wildcard !== IPV4_MAX ? { to: formatWildcard(r.dst) } : {}),
+          ...(service ? { service } : {}),
+        };
+      });
+    }
+    const routes = [...(state.fwd.get(dev)?.values() ?? [])]
+      .sort((a, b) => a.prefix - b.prefix || a.length - b.length || (a.port < b.port ? -1 : a.port > b.port ? 1 : 0))
+      .map((r) => {
+        const prefix = `${formatIpv4(r.prefix)}/${r.length}`;
+        const head = r.port === 'self' ? { prefix, action: 'deliver' } : { prefix, interface: r.port };
+        return r.priority === r.length ? head : { ...head, priority: r.priority };
+      });
+    return { id: dev, kind: 'router', interfaces, ...(Object.keys(acls).length > 0 ? { acls } : {}), routes };
+  });
+  return {
+    bunkatsu: 1,
+    name: 'Stanford backbone',
+    description: `Imported from ${data.dir} (APKeep networks/stanford, MIT licence): rules in force after ${at} of ${data.updates.length} updates`,
+    zones: [],
+    devices,
+    links: data.links.map(([a, ap, b, bp]) => [`${a}:${ap}`, `${b}:${bp}`]),
+  };
+}
+
+/** The document as YAML (flow-style records, one per line) or JSON text. */
+export function stanfordText(doc: Record<string, Plain | undefined>, format: 'yaml' | 'json'): string {
+  if (format === 'json') return toJson(doc);
+  // toYaml writes an empty list as a bare key; the zones list of a data-plane topology is empty.
+  const { zones, ...rest } = doc;
+  const text = toYaml(rest, ['bunkatsu topology imported from the Stanford backbone data set (bunkatsu import stanford)']);
+  return Array.isArray(zones) && zones.length === 0 ? text.replace(/^(description: .*)$/m, '$1\nzones: []') : text;
+}
