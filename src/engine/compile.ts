@@ -4,10 +4,11 @@
 // included), so they share one BDD manager and its caches.
 
 import { attachId } from '../model/graph.ts';
-import { type Device, isGateway, type Network } from '../model/network.ts';
+import { type Device, type Interface, isGateway, type Network, type Rule } from '../model/network.ts';
 import { IPV4_ALL, type Ipv4Range } from '../net/ipv4.ts';
 import type { ServiceTerm } from '../net/services.ts';
 import { Bdd, DST, FALSE, type Node, SRC, TRUE } from './bdd.ts';
+import type { DecidingRule, Packet } from './types.ts';
 
 /** A sanitizer or proxy address in a zone, with the services its relays accept there. */
 export interface GatewayEndpoint {
@@ -48,11 +49,24 @@ export interface CompiledNetwork {
   readonly attachPort: Int32Array;
   readonly attachEdge: Int32Array;
   readonly gateways: readonly (readonly GatewayEndpoint[])[];
-  /** Per device: destinations routed out of each of its ports (undefined: no routes, any). */
+  /**
+   * Per device: destinations routed out of each of its ports (undefined: no routes, any).
+   * A route to a VLAN interface counts for each of its members.
+   */
   readonly routed: readonly (readonly Node[] | undefined)[];
+  /** Per device with routes: destinations it has no route for (a black hole). */
   readonly unrouted: readonly Node[];
-  /** What a firewall lets from port `in` out of port `out` (TRUE for other devices). */
+  /** Per device with routes: destinations addressed to the device itself (deliver routes). */
+  readonly delivered: readonly Node[];
+  /** Per device with routes: destinations of its null routes (drop routes). */
+  readonly discarded: readonly Node[];
+  /**
+   * What a device lets from port `in` out of port `out`: a firewall's rules and the ACLs bound
+   * to the two ports (TRUE for devices with neither).
+   */
   permit(device: number, inPort: number, outPort: number): Node;
+  /** What the ACLs bound to a port let through in one direction (TRUE when none). */
+  aclPermit(port: number, direction: 'in' | 'out'): Node;
   /** Each firewall rule's match. */
   readonly ruleMatches: readonly (readonly Node[])[];
   /** The rules of a firewall that apply from port `in` to port `out`, in order. */
@@ -170,23 +184,58 @@ function compile(network: Network, shared?: Bdd): CompiledNetwork {
   }
 
   // Routes: longest prefix match, equal prefixes share (ECMP); connected subnets included.
-  const routed: Array<Node[] | undefined> = [];
-  const unrouted: Node[] = [];
-  for (const d of network.devices) {
-    const r = compileRoutes(bdd, network, d);
-    routed.push(r?.routed);
-    unrouted.push(r?.unrouted ?? FALSE);
-  }
+  const forwarding = network.devices.map((d) => compileRoutes(bdd, network, d));
 
   const ruleMatches = network.devices.map((d) => d.rules.map((rule) => bdd.product(rule.src, rule.dst, rule.services)));
-  const { permit, rulesFor } = ruleDecisions(bdd, network, portStart, portCount, ruleMatches);
+  const aclPermit = aclDecisions(bdd, network, portStart, portDeviceList);
+  const { permit, rulesFor } = ruleDecisions(bdd, network, portStart, portCount, ruleMatches, aclPermit);
 
   return {
     network, bdd, zoneCount, dstOwned, srcOwned,
     portCount, portDevice: Int32Array.from(portDeviceList), portName, portStart,
     edgeStart, edgeZone: Int32Array.from(edgeZone), edgePeer: Int32Array.from(edgePeer), edgeAttachment: Int32Array.from(edgeAttachment), edgeId,
     attachStart, attachPort: Int32Array.from(attachPort), attachEdge,
-    gateways, routed, unrouted, permit, ruleMatches, rulesFor,
+    gateways,
+    routed: forwarding.map((f) => f?.routed),
+    unrouted: forwarding.map((f) => f?.unrouted ?? FALSE),
+    delivered: forwarding.map((f) => f?.delivered ?? FALSE),
+    discarded: forwarding.map((f) => f?.discarded ?? FALSE),
+    permit, aclPermit, ruleMatches, rulesFor,
+  };
+}
+
+/**
+ * Per port and direction: the AND of the permit sets of the ACLs bound there (each folded
+ * first match, default deny), cached per distinct list of ACLs of a device.
+ */
+function aclDecisions(bdd: Bdd, network: Network, portStart: Int32Array, portDevice: readonly number[]): CompiledNetwork['aclPermit'] {
+  const byChain = new Map<string, Node>();
+  const byPort = new Map<number, Node>();
+  return (port, direction) => {
+    const key = direction === 'in' ? 2 * port : 2 * port + 1;
+    let p = byPort.get(key);
+    if (p !== undefined) return p;
+    const device = network.devices[portDevice[port]!]!;
+    const iface = device.interfaces[port - portStart[device.index]!]!;
+    const chain = direction === 'in' ? iface.inAcls : iface.outAcls;
+    p = TRUE;
+    for (const name of chain) {
+      const chainKey = `${device.index}:${name}`;
+      let one = byChain.get(chainKey);
+      if (one === undefined) {
+        const acl = device.acls.find((a) => a.name === name)!;
+        one = FALSE;
+        for (let i = acl.rules.length - 1; i >= 0; i--) {
+          const rule = acl.rules[i]!;
+          const match = bdd.product(rule.src, rule.dst, rule.services);
+          one = rule.action === 'permit' ? bdd.or(match, one) : bdd.diff(one, match);
+        }
+        byChain.set(chainKey, one);
+      }
+      p = bdd.and(p, one);
+    }
+    byPort.set(key, p);
+    return p;
   };
 }
 
@@ -199,22 +248,29 @@ export function deriveCompiled(base: CompiledNetwork, network: Network, changed:
   const bdd = base.bdd;
   const routed = base.routed.slice();
   const unrouted = base.unrouted.slice();
+  const delivered = base.delivered.slice();
+  const discarded = base.discarded.slice();
   const ruleMatches = base.ruleMatches.slice();
   for (const index of changed) {
     const d = network.devices[index]!;
     const r = compileRoutes(bdd, network, d);
     routed[index] = r?.routed;
     unrouted[index] = r?.unrouted ?? FALSE;
+    delivered[index] = r?.delivered ?? FALSE;
+    discarded[index] = r?.discarded ?? FALSE;
     // A rule kept from before (the same object) keeps its match; only new rules are built.
     const known = new Map(base.network.devices[index]?.rules.map((r, k) => [r, base.ruleMatches[index]![k]!] as const) ?? []);
     ruleMatches[index] = d.rules.map((rule) => known.get(rule) ?? bdd.product(rule.src, rule.dst, rule.services));
   }
-  const own = ruleDecisions(bdd, network, base.portStart, base.portCount, ruleMatches);
+  // A change keeps every interface, so the ACL bindings are the base's; ACL contents do not change.
+  const own = ruleDecisions(bdd, network, base.portStart, base.portCount, ruleMatches, base.aclPermit);
   const compiled: CompiledNetwork = {
     ...base,
     network,
     routed,
     unrouted,
+    delivered,
+    discarded,
     ruleMatches,
     permit: (device, inPort, outPort) => (changed.has(device) ? own.permit : base.permit)(device, inPort, outPort),
     rulesFor: (device, inPort, outPort) => (changed.has(device) ? own.rulesFor : base.rulesFor)(device, inPort, outPort),
@@ -229,6 +285,7 @@ export function deriveCompiled(base: CompiledNetwork, network: Network, changed:
  */
 function ruleDecisions(
   bdd: Bdd, network: Network, portStart: Int32Array, portCount: number, ruleMatches: readonly (readonly Node[])[],
+  aclPermit: CompiledNetwork['aclPermit'],
 ): Pick<CompiledNetwork, 'permit' | 'rulesFor'> {
   // Interface-bound rules apply to some port pairs only. Per firewall with such rules: for
   // each in-port the rules it may meet, so a pair's applicable rules are found without
@@ -252,9 +309,15 @@ function ruleDecisions(
   };
   const permitsByRules = new Map<string, Node>();
   const permitsByPorts = new Map<number, Node>();
+  const hasAcls = network.devices.map((d) => d.interfaces.some((f) => f.inAcls.length > 0 || f.outAcls.length > 0));
+  const acls = (inPort: number, outPort: number): Node => bdd.and(aclPermit(inPort, 'in'), aclPermit(outPort, 'out'));
   const permit = (device: number, inPort: number, outPort: number): Node => {
     const d = network.devices[device]!;
-    if (d.kind !== 'firewall') return TRUE;
+    if (d.kind !== 'firewall') return hasAcls[device] ? acls(inPort, outPort) : TRUE;
+    const rules = firewallPermit(d, device, inPort, outPort);
+    return hasAcls[device] ? bdd.and(rules, acls(inPort, outPort)) : rules;
+  };
+  const firewallPermit = (d: Device, device: number, inPort: number, outPort: number): Node => {
     const b = bindingsOf(device);
     const pairKey = b ? inPort * portCount + outPort : -1 - device;
     let p = permitsByPorts.get(pairKey);
@@ -296,32 +359,82 @@ function indexBindings(d: Device): { applicable(inPort: number, outPort: number)
   };
 }
 
-function compileRoutes(bdd: Bdd, network: Network, device: Device): { routed: Node[]; unrouted: Node } | undefined {
+interface Forwarding {
+  readonly routed: Node[];
+  readonly unrouted: Node;
+  readonly delivered: Node;
+  readonly discarded: Node;
+}
+
+/**
+ * A device's routes as sets per outcome: the matching route of highest priority wins (by
+ * default the prefix length, so longest-prefix match) and routes of equal priority all apply.
+ * Connected subnets count as forward routes out of their interface, at their prefix length.
+ */
+function compileRoutes(bdd: Bdd, network: Network, device: Device): Forwarding | undefined {
   if (!device.routes) return undefined;
   const portIndex = new Map(device.interfaces.map((f, i) => [f.name, i]));
-  const routes: Array<Ipv4Range & { length: number; port: number }> = [];
+  // Out-ports of each interface: a VLAN interface stands for its members.
+  const expand = (name: string): number[] => {
+    const f = device.interfaces[portIndex.get(name)!]!;
+    return (f.members ?? [name]).map((m) => portIndex.get(m)!);
+  };
+  const LOCAL = -1;
+  const DROP = -2;
+  const routes: Array<Ipv4Range & { priority: number; ports: readonly number[] }> = [];
   for (const f of device.interfaces) {
     if (f.zone === undefined) continue;
     const z = network.zones[f.zone]!;
     if (z.isDefault) continue;
-    for (const s of z.subnets) routes.push({ lo: s.lo, hi: s.hi, length: s.length, port: portIndex.get(f.name)! });
+    for (const s of z.subnets) routes.push({ lo: s.lo, hi: s.hi, priority: s.length, ports: expand(f.name) });
   }
-  for (const r of device.routes) routes.push({ lo: r.prefix.lo, hi: r.prefix.hi, length: r.prefix.length, port: portIndex.get(r.interface)! });
-  routes.sort((a, b) => b.length - a.length);
+  for (const r of device.routes) {
+    const ports = r.action === 'forward' ? r.interfaces.flatMap(expand) : [r.action === 'deliver' ? LOCAL : DROP];
+    routes.push({ lo: r.prefix.lo, hi: r.prefix.hi, priority: r.priority, ports });
+  }
+  routes.sort((a, b) => b.priority - a.priority);
   const routed: Node[] = device.interfaces.map(() => FALSE);
+  let delivered: Node = FALSE;
+  let discarded: Node = FALSE;
   let remaining: Node = TRUE;
   for (let i = 0; i < routes.length;) {
-    // All prefixes of one length claim what no longer prefix took.
+    // All routes of one priority claim what no route of higher priority took.
     let j = i;
     let claimed: Node = FALSE;
-    for (; j < routes.length && routes[j]!.length === routes[i]!.length; j++) {
+    for (; j < routes.length && routes[j]!.priority === routes[i]!.priority; j++) {
       const r = routes[j]!;
       const prefix = bdd.range(DST, r.lo, r.hi);
-      routed[r.port] = bdd.or(routed[r.port]!, bdd.and(remaining, prefix));
+      const won = bdd.and(remaining, prefix);
+      for (const port of r.ports) {
+        if (port === LOCAL) delivered = bdd.or(delivered, won);
+        else if (port === DROP) discarded = bdd.or(discarded, won);
+        else routed[port] = bdd.or(routed[port]!, won);
+      }
       claimed = bdd.or(claimed, prefix);
     }
     remaining = bdd.diff(remaining, claimed);
     i = j;
   }
-  return { routed, unrouted: remaining };
+  return { routed, unrouted: remaining, delivered, discarded };
+}
+
+function ruleMatchesPacket(rule: Rule, packet: Packet): boolean {
+  const inside = (ranges: readonly Ipv4Range[], a: number): boolean => ranges.some((r) => r.lo <= a && a <= r.hi);
+  return inside(rule.src, packet.src) && inside(rule.dst, packet.dst)
+    && rule.services.some((t) => t.protoLo <= packet.protocol && packet.protocol <= t.protoHi && t.portLo <= packet.port && packet.port <= t.portHi);
+}
+
+/**
+ * The ACL rule that drops one packet entering or leaving by an interface, or undefined when
+ * every ACL bound there lets it through. No match in an ACL is its default deny, reported
+ * as rule "default" at the ACL.
+ */
+export function aclVerdict(device: Device, iface: Interface, direction: 'in' | 'out', packet: Packet): DecidingRule | undefined {
+  for (const name of direction === 'in' ? iface.inAcls : iface.outAcls) {
+    const acl = device.acls.find((a) => a.name === name)!;
+    const rule = acl.rules.find((r) => ruleMatchesPacket(r, packet));
+    if (!rule) return { acl: name, id: 'default', position: acl.rules.length + 1, action: 'deny', loc: acl.loc };
+    if (rule.action === 'deny') return { acl: name, id: rule.id, position: rule.position, action: 'deny', loc: rule.loc };
+  }
+  return undefined;
 }

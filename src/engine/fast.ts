@@ -8,7 +8,7 @@
 import type { Network } from '../model/network.ts';
 import { isGateway, zonesOf } from '../model/network.ts';
 import { DST, FALSE, type Node, PORT, PROTO, TRUE } from './bdd.ts';
-import { type CompiledNetwork, compileNetwork } from './compile.ts';
+import { aclVerdict, type CompiledNetwork, compileNetwork } from './compile.ts';
 import type { HeaderSet } from './headerset.ts';
 import {
   type Arrival, type DecidingRule, type Disposition, type End, endKey, type Failures, type Footprint, type Hop, NO_FAILURES, type Outcome, type Packet,
@@ -60,6 +60,8 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   const hasFailures = failures.zones.size + failures.devices.size + failures.edges.size > 0;
   const gatewayDevice = new Uint8Array(network.devices.length);
   network.devices.forEach((d) => (gatewayDevice[d.index] = isGateway(d) ? 1 : 0));
+  /** Devices that may deny a packet on its way out: firewalls and devices with ACLs. */
+  const filtering = network.devices.map((d) => d.kind === 'firewall' || d.interfaces.some((f) => f.inAcls.length > 0 || f.outAcls.length > 0));
 
   /** The zone each attachment (zone entry) belongs to. */
   const attachmentZone = new Int32Array(A);
@@ -256,11 +258,19 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
         put({ kind: 'not-forwarded', device }, s);
         continue;
       }
-      if (c.routed[device]) put({ kind: 'no-route', device }, bdd.and(s, c.unrouted[device]!));
-      if (network.devices[device]!.kind !== 'firewall') continue;
+      // An in-ACL drops before the device looks at its routes.
+      const inPermit = c.aclPermit(p, 'in');
+      const entered = inPermit === TRUE ? s : bdd.and(s, inPermit);
+      if (entered !== s) put({ kind: 'denied', device }, bdd.diff(s, inPermit));
+      if (c.routed[device]) {
+        put({ kind: 'no-route', device }, bdd.and(entered, c.unrouted[device]!));
+        put({ kind: 'local', device }, bdd.and(entered, c.delivered[device]!));
+        put({ kind: 'discarded', device }, bdd.and(entered, c.discarded[device]!));
+      }
+      if (!filtering[device]) continue;
       const routes = c.routed[device];
       for (const q of outPorts(device, p)) {
-        const routed = routes ? bdd.and(s, routes[q - c.portStart[device]!]!) : s;
+        const routed = routes ? bdd.and(entered, routes[q - c.portStart[device]!]!) : entered;
         put({ kind: 'denied', device }, bdd.diff(routed, c.permit(device, p, q)));
       }
     }
@@ -541,8 +551,17 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
         finish(step(undefined, undefined), { kind: 'not-forwarded', device });
         continue;
       }
+      const inDeny = aclVerdict(d, d.interfaces[p - c.portStart[device]!]!, 'in', packet);
+      if (inDeny) {
+        finish(step(undefined, inDeny), { kind: 'denied', device, rule: inDeny });
+        continue;
+      }
       const routes = c.routed[device];
-      if (routes && bdd.contains(c.unrouted[device]!, packet)) finish(step(undefined, undefined), { kind: 'no-route', device });
+      if (routes) {
+        if (bdd.contains(c.unrouted[device]!, packet)) finish(step(undefined, undefined), { kind: 'no-route', device });
+        if (bdd.contains(c.delivered[device]!, packet)) finish(step(undefined, undefined), { kind: 'local', device });
+        if (bdd.contains(c.discarded[device]!, packet)) finish(step(undefined, undefined), { kind: 'discarded', device });
+      }
       for (const q of outPorts(device, p)) {
         if (done) break;
         if (routes && !bdd.contains(routes[q - c.portStart[device]!]!, packet)) continue;
@@ -556,6 +575,11 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
             finish(step(outName, rule), { kind: 'denied', device, rule });
             continue;
           }
+        }
+        const outDeny = aclVerdict(d, d.interfaces[q - c.portStart[device]!]!, 'out', packet);
+        if (outDeny) {
+          finish(step(outName, outDeny), { kind: 'denied', device, rule: outDeny });
+          continue;
         }
         const path = step(outName, rule);
         for (let e = c.edgeStart[q]!; e < c.edgeStart[q + 1]!; e++) {

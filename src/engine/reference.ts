@@ -266,7 +266,8 @@ function compileDevice(network: Network, device: Device): CompiledDevice {
     if (z.isDefault) continue;
     for (const s of z.subnets) routes.push({ lo: s.lo, hi: s.hi, length: s.length, iface: f.name });
   }
-  for (const r of device.routes) routes.push({ lo: r.prefix.lo, hi: r.prefix.hi, length: r.prefix.length, iface: r.interface });
+  // TODO(reference): priorities, deliver/drop routes, VLANs and ACLs (being added).
+  for (const r of device.routes) for (const iface of r.interfaces) routes.push({ lo: r.prefix.lo, hi: r.prefix.hi, length: r.prefix.length, iface });
   // Longest prefix first; a prefix claims what no longer prefix took (equal ones share: ECMP).
   const dstSet = (ranges: readonly Ipv4Range[]): HeaderBox[] => ranges.map((r) => ({ ...ALL_HEADERS, dstLo: r.lo, dstHi: r.hi }));
   let remaining: HeaderSet = [ALL_HEADERS];

@@ -17,12 +17,18 @@ export type Disposition =
   | { readonly kind: 'denied'; readonly device: number; readonly rule: DecidingRule | undefined }
   /** A router or firewall with static routes has no route for the destination. */
   | { readonly kind: 'no-route'; readonly device: number }
+  /** Addressed to the device itself: a deliver route matched. */
+  | { readonly kind: 'local'; readonly device: number }
+  /** Dropped on purpose by a null route (a drop route matched). */
+  | { readonly kind: 'discarded'; readonly device: number }
   /** Arrived at a sanitizer or proxy that is not its destination: gateways never forward. */
   | { readonly kind: 'not-forwarded'; readonly device: number }
   /** No path from the source reaches the destination. */
   | { readonly kind: 'no-path' };
 
 export interface DecidingRule {
+  /** The ACL the rule belongs to; undefined for a firewall's own rule list. */
+  readonly acl?: string;
   readonly id: string;
   readonly position: number;
   readonly action: 'permit' | 'deny';
@@ -66,6 +72,8 @@ export type End =
   | { readonly kind: 'refused'; readonly device: number; readonly interface: string }
   | { readonly kind: 'denied'; readonly device: number }
   | { readonly kind: 'no-route'; readonly device: number }
+  | { readonly kind: 'local'; readonly device: number }
+  | { readonly kind: 'discarded'; readonly device: number }
   | { readonly kind: 'not-forwarded'; readonly device: number };
 
 /** Every header of a query that comes to one end (on some path). */

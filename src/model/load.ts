@@ -4,12 +4,12 @@
 import type { z } from 'zod';
 import { type Diagnostic, type ErrorCode, InputError, type Loc } from './errors.ts';
 import { DEFAULT_LIMITS, readSource, type SourceDocument, type SourceLimits } from './source.ts';
-import { topologySchema, type TopologyFile } from './schema.ts';
+import { type RuleDecl, topologySchema, type TopologyFile } from './schema.ts';
 import type {
-  DeclaredFlow, Device, Exception, Host, Intent, Interface, Link, Network, OwnedRange, Relay, Route, Rule, Zone,
+  Acl, DeclaredFlow, Device, Exception, Host, Intent, Interface, Link, Network, OwnedRange, Relay, Route, Rule, Zone,
 } from './network.ts';
 import {
-  formatIpv4, IPV4_ALL, IPV4_MAX, type Ipv4Prefix, type Ipv4Range, looksLikeAddress, parseAddressSpec, parseCidr, parseIpv4,
+  formatIpv4, IPV4_ALL, IPV4_MAX, type Ipv4Prefix, type Ipv4Range, looksLikeAddress, parseAddressSet, parseAddressSpec, parseCidr, parseIpv4,
 } from '../net/ipv4.ts';
 import { ANY_SERVICE, lookupService, parseServiceTerm, type ServiceTerm, WELL_KNOWN_SERVICES } from '../net/services.ts';
 
@@ -423,7 +423,20 @@ class Resolver {
         if (gateway && (f.zone === undefined || f.address === undefined)) {
           this.error('BNK_ERR_SCHEMA', `${d.kind} interfaces need both "zone" and "address" (a gateway is an endpoint in each zone)`, fp);
         }
-        return { name: f.name, zone: fz, address, loc: this.loc(fp) };
+        return { name: f.name, zone: fz, address, members: f.members, inAcls: f.in ?? [], outAcls: f.out ?? [], loc: this.loc(fp) };
+      });
+      this.checkVlans(d.id, interfaces, path);
+      const acls = 'acls' in d && d.acls ? this.resolveAcls(d.id, d.acls, [...path, 'acls']) : [];
+      const aclNames = new Set(acls.map((a) => a.name));
+      interfaces.forEach((f, j) => {
+        for (const [key, names] of [['in', f.inAcls], ['out', f.outAcls]] as const) {
+          names.forEach((name, k) => {
+            if (!aclNames.has(name)) {
+              const known = aclNames.size > 0 ? ` (it has ${[...aclNames].join(', ')})` : ' (it declares no acls)';
+              this.error('BNK_ERR_UNKNOWN_REF', `device "${d.id}" has no ACL "${name}"${known}`, [...path, 'interfaces', j, key, k]);
+            }
+          });
+        }
       });
       const ifaceList = (value: string | readonly string[] | undefined, p: Path): Set<string> | undefined => {
         if (value === undefined) return undefined;
@@ -441,19 +454,7 @@ class Resolver {
           const id = r.id ?? String(k + 1);
           if (ruleIds.has(id)) this.error('BNK_ERR_DUPLICATE_ID', `rule id "${id}" appears twice in firewall "${d.id}"`, [...rp, 'id']);
           ruleIds.add(id);
-          return {
-            id,
-            named: r.id !== undefined,
-            position: k + 1,
-            action: r.action,
-            src: this.resolveAddressRefs(list(r.from), [...rp, 'from']),
-            dst: this.resolveAddressRefs(list(r.to), [...rp, 'to']),
-            services: this.resolveServiceRefs(list(r.service), [...rp, 'service']),
-            inInterfaces: ifaceList(r.in, [...rp, 'in']),
-            outInterfaces: ifaceList(r.out, [...rp, 'out']),
-            written: { from: list(r.from), to: list(r.to), service: list(r.service) },
-            loc: this.loc(rp),
-          };
+          return this.resolveRule(r, k, rp, ifaceList(r.in, [...rp, 'in']), ifaceList(r.out, [...rp, 'out']));
         });
       }
       if ((d.kind === 'router' || d.kind === 'firewall') && d.routes !== undefined) {
@@ -462,8 +463,19 @@ class Resolver {
           const rp = [...path, 'routes', k];
           const prefix = parseCidr(r.prefix);
           if ('error' in prefix) this.error('BNK_ERR_INVALID_ADDRESS', prefix.error, [...rp, 'prefix']);
-          if (!names.has(r.interface)) this.error('BNK_ERR_UNKNOWN_REF', `device "${d.id}" has no interface "${r.interface}"`, [...rp, 'interface']);
-          if (!('error' in prefix)) routes!.push({ prefix, interface: r.interface, loc: this.loc(rp) });
+          const out = list(r.interface);
+          if (r.action === 'forward' && out.length === 0) {
+            this.error('BNK_ERR_SCHEMA', 'a forward route needs "interface" (or action: deliver / drop)', rp);
+          } else if (r.action !== 'forward' && out.length > 0) {
+            this.error('BNK_ERR_SCHEMA', `a ${r.action} route sends nothing out, so it takes no "interface"`, [...rp, 'interface']);
+          }
+          out.forEach((name, i) => {
+            const at = typeof r.interface === 'string' ? [...rp, 'interface'] : [...rp, 'interface', i];
+            if (!names.has(name)) this.error('BNK_ERR_UNKNOWN_REF', `device "${d.id}" has no interface "${name}"`, at);
+          });
+          if (!('error' in prefix)) {
+            routes!.push({ prefix, action: r.action, interfaces: out, priority: r.priority ?? prefix.length, loc: this.loc(rp) });
+          }
         });
       }
       if (d.kind === 'sanitizer' || d.kind === 'proxy') {
@@ -483,9 +495,68 @@ class Resolver {
         });
       }
       return {
-        index, id: d.id, name: d.name ?? d.id, kind: d.kind, zone, interfaces, rules, routes,
+        index, id: d.id, name: d.name ?? d.id, kind: d.kind, zone, interfaces, rules, routes, acls,
         method: d.kind === 'sanitizer' ? d.method : undefined, relays, loc: this.loc(path),
       };
+    });
+  }
+
+  private resolveRule(
+    r: Pick<RuleDecl, 'id' | 'action' | 'from' | 'to' | 'service'>, k: number, rp: Path,
+    inInterfaces: ReadonlySet<string> | undefined, outInterfaces: ReadonlySet<string> | undefined,
+  ): Rule {
+    return {
+      id: r.id ?? String(k + 1),
+      named: r.id !== undefined,
+      position: k + 1,
+      action: r.action,
+      src: this.resolveAddressRefs(list(r.from), [...rp, 'from']),
+      dst: this.resolveAddressRefs(list(r.to), [...rp, 'to']),
+      services: this.resolveServiceRefs(list(r.service), [...rp, 'service']),
+      inInterfaces,
+      outInterfaces,
+      written: { from: list(r.from), to: list(r.to), service: list(r.service) },
+      loc: this.loc(rp),
+    };
+  }
+
+  private resolveAcls(device: string, decl: Record<string, readonly RuleDecl[]>, path: Path): Acl[] {
+    return Object.entries(decl).map(([name, rules]): Acl => {
+      const ap = [...path, name];
+      const ids = new Set<string>();
+      return {
+        name,
+        rules: rules.map((r, k) => {
+          const id = r.id ?? String(k + 1);
+          if (ids.has(id)) this.error('BNK_ERR_DUPLICATE_ID', `rule id "${id}" appears twice in ACL "${name}" of "${device}"`, [...ap, k, 'id']);
+          ids.add(id);
+          return this.resolveRule(r, k, [...ap, k], undefined, undefined);
+        }),
+        loc: this.loc(ap),
+      };
+    });
+  }
+
+  /** VLAN members are plain interfaces of the same device; a VLAN interface has no zone and no ACLs. */
+  private checkVlans(device: string, interfaces: readonly Interface[], path: Path): void {
+    const byName = new Map(interfaces.map((f) => [f.name, f]));
+    interfaces.forEach((f, j) => {
+      if (!f.members) return;
+      const fp = [...path, 'interfaces', j];
+      if (f.zone !== undefined || f.address !== undefined) {
+        this.error('BNK_ERR_SCHEMA', `VLAN interface "${f.name}" floods to its members; give the zone and address to a member instead`, fp);
+      }
+      if (f.inAcls.length > 0 || f.outAcls.length > 0) {
+        this.error('BNK_ERR_SCHEMA', `VLAN interface "${f.name}" carries no ACLs; bind them to its member interfaces`, fp);
+      }
+      const seen = new Set<string>();
+      f.members.forEach((m, k) => {
+        const member = byName.get(m);
+        if (seen.has(m)) this.error('BNK_ERR_DUPLICATE_ID', `"${m}" is listed twice in VLAN "${f.name}"`, [...fp, 'members', k]);
+        seen.add(m);
+        if (!member) this.error('BNK_ERR_UNKNOWN_REF', `device "${device}" has no interface "${m}" (member of VLAN "${f.name}")`, [...fp, 'members', k]);
+        else if (member.members) this.error('BNK_ERR_SCHEMA', `"${m}" is itself a VLAN interface; members are plain interfaces`, [...fp, 'members', k]);
+      });
     });
   }
 
@@ -498,9 +569,9 @@ class Resolver {
         continue;
       }
       if (looksLikeAddress(ref)) {
-        const parsed = parseAddressSpec(ref);
+        const parsed = parseAddressSet(ref);
         if ('error' in parsed) this.error('BNK_ERR_INVALID_ADDRESS', parsed.error, path);
-        else out.push(parsed);
+        else out.push(...parsed);
         continue;
       }
       const entry = this.ids.get(ref);

@@ -35,6 +35,11 @@ export interface Interface {
   readonly name: string;
   readonly zone: number | undefined;
   readonly address: number | undefined;
+  /** A VLAN interface: the member interfaces it floods to (never back out of the ingress). */
+  readonly members: readonly string[] | undefined;
+  /** Names of the device's ACLs a packet entering / leaving by this interface must pass, in order. */
+  readonly inAcls: readonly string[];
+  readonly outAcls: readonly string[];
   readonly loc: Loc;
 }
 
@@ -57,9 +62,23 @@ export interface Rule {
   readonly loc: Loc;
 }
 
+export type RouteAction = 'forward' | 'deliver' | 'drop';
+
 export interface Route {
   readonly prefix: Ipv4Prefix;
-  readonly interface: string;
+  /** forward: out of `interfaces`; deliver: to the device itself; drop: a null route. */
+  readonly action: RouteAction;
+  /** The outgoing interfaces of a forward route (a copy leaves by each); empty otherwise. */
+  readonly interfaces: readonly string[];
+  /** The matching route with the highest priority wins; equal priorities all apply. */
+  readonly priority: number;
+  readonly loc: Loc;
+}
+
+/** A named access list of a device: first match wins, no match is denied. */
+export interface Acl {
+  readonly name: string;
+  readonly rules: readonly Rule[];
   readonly loc: Loc;
 }
 
@@ -84,6 +103,8 @@ export interface Device {
   readonly rules: readonly Rule[];
   /** Static routes; undefined when none are given (then the device forwards conservatively). */
   readonly routes: readonly Route[] | undefined;
+  /** Access lists bound to interfaces (routers and firewalls). */
+  readonly acls: readonly Acl[];
   readonly method: SanitizerMethod | undefined;
   readonly relays: readonly Relay[];
   readonly loc: Loc;
@@ -138,7 +159,8 @@ export interface OwnedRange extends Ipv4Range {
 export interface Network {
   readonly file: string;
   readonly name: string;
-  readonly model: Model;
+  /** The MIC guideline model; undefined for a network that is not a municipality's. */
+  readonly model: Model | undefined;
   readonly zones: readonly Zone[];
   readonly hosts: readonly Host[];
   readonly devices: readonly Device[];

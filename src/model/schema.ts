@@ -68,10 +68,17 @@ const host = z
   })
   .describe('A host (address) or a host group (addresses, optional count)');
 
+const ifaceName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/, 'interface names are 1-64 letters, digits, "_", ".", "/" or "-"');
+const aclName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'ACL names are 1-64 letters, digits, "_", "." or "-"');
+
 const iface = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/, 'interface names are 1-64 letters, digits, "_", ".", "/" or "-"'),
+  name: ifaceName,
   zone: id.optional().describe('Zone segment this interface is attached to'),
   address: z.string().max(64).optional().describe('IPv4 address of the interface, inside its zone'),
+  members: z.array(ifaceName).min(1).max(4096).optional()
+    .describe('A VLAN interface: forwarding to it floods to these member interfaces, never back out of the one the packet came in by'),
+  in: z.array(aclName).min(1).max(16).optional().describe('ACLs (names under the device\'s acls) every packet entering by this interface must pass, in order'),
+  out: z.array(aclName).min(1).max(16).optional().describe('ACLs every packet leaving by this interface must pass, in order'),
   description: text.optional(),
 });
 
@@ -88,9 +95,16 @@ export const ruleSchema = z.strictObject({
 
 const route = z.strictObject({
   prefix: z.string().max(64).describe('Destination prefix, e.g. 0.0.0.0/0'),
-  interface: z.string().describe('Outgoing interface'),
+  action: z.enum(['forward', 'deliver', 'drop']).default('forward')
+    .describe('forward: out of `interface`; deliver: addressed to the device itself; drop: a null route'),
+  interface: z.union([z.string(), z.array(z.string()).min(1).max(4096)]).optional()
+    .describe('Outgoing interface(s) of a forward route; several: a copy leaves by each'),
+  priority: z.number().int().min(0).max(2_147_483_647).optional()
+    .describe('The matching route with the highest priority wins (equal: all of them); defaults to the prefix length, i.e. longest-prefix match'),
   description: text.optional(),
 });
+
+const aclRule = ruleSchema.omit({ in: true, out: true });
 
 const relay = z.strictObject({
   in: z.string().describe('Interface on which the gateway accepts the connection'),
@@ -110,15 +124,21 @@ const deviceBase = {
 };
 
 const switchDevice = z.strictObject({ ...deviceBase, kind: z.literal('switch') });
+const acls = z
+  .record(aclName, z.array(aclRule).max(100_000))
+  .optional()
+  .describe('Named access lists, bound to interfaces by their `in` and `out`: first match wins, no match is denied');
 const routerDevice = z.strictObject({
   ...deviceBase,
   kind: z.literal('router'),
-  routes: z.array(route).max(1_000_000).optional().describe('Static routes; when given, forwarding follows longest-prefix match'),
+  routes: z.array(route).max(1_000_000).optional().describe('Static routes; when given, forwarding follows the highest-priority (by default longest) matching prefix'),
+  acls,
 });
 const firewallDevice = z.strictObject({
   ...deviceBase,
   kind: z.literal('firewall'),
   routes: z.array(route).max(1_000_000).optional(),
+  acls,
   rules: z.array(ruleSchema).max(1_000_000).default([]).describe('Ordered, first match wins, default deny, stateful'),
 });
 const sanitizerDevice = z.strictObject({
@@ -167,13 +187,13 @@ export const topologySchema = z
     $schema: z.string().optional(),
     bunkatsu: z.literal(FORMAT_VERSION).describe('Format version'),
     name: text.min(1),
-    model: z.enum(MODELS).describe('MIC guideline model: alpha (α), alpha-prime (α\'), beta (β), beta-prime (β\')'),
+    model: z.enum(MODELS).optional().describe('MIC guideline model: alpha (α), alpha-prime (α\'), beta (β), beta-prime (β\'); absent for a network that is not a municipality\'s (a data plane only)'),
     description: text.optional(),
     services: z
       .record(z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/), z.union([z.string(), z.array(z.string()).min(1).max(256)]))
       .optional()
       .describe('Named services of this city, e.g. juki-app: tcp/8443'),
-    zones: z.array(zone).min(1).max(100_000),
+    zones: z.array(zone).max(100_000).default([]),
     hosts: z.array(host).max(1_000_000).default([]),
     devices: z.array(device).max(100_000).default([]),
     links: z.array(link).max(1_000_000).default([]),

@@ -81,9 +81,47 @@ export function parseAddressSpec(text: string): Ipv4Range | { error: string } {
   return { lo: single, hi: single };
 }
 
+/** Most ranges one wildcard literal may expand to. */
+export const MAX_WILDCARD_RANGES = 65_536;
+
+/**
+ * Parses an address set: anything parseAddressSpec takes, or a Cisco address and wildcard
+ * mask `a.b.c.d w.x.y.z` (a 1 bit in the mask is "don't care", bits need not be contiguous),
+ * which becomes sorted disjoint ranges.
+ */
+export function parseAddressSet(text: string): Ipv4Range[] | { error: string } {
+  const parts = text.trim().split(/\s+/);
+  if (parts.length === 1) {
+    const single = parseAddressSpec(text);
+    return 'error' in single ? single : [single];
+  }
+  const address = parts.length === 2 ? parseIpv4(parts[0]!) : undefined;
+  const wildcard = parts.length === 2 ? parseIpv4(parts[1]!) : undefined;
+  if (address === undefined || wildcard === undefined) {
+    return { error: `"${text}" is not an address with a wildcard mask, e.g. 128.12.0.1 0.0.255.0` };
+  }
+  // The trailing run of 1 bits makes each range; every other 1 bit doubles the count.
+  let low = 0;
+  while (low < 32 && Math.floor(wildcard / 2 ** low) % 2 === 1) low++;
+  const spread: number[] = [];
+  for (let bit = low; bit < 32; bit++) if (Math.floor(wildcard / 2 ** bit) % 2 === 1) spread.push(2 ** bit);
+  if (2 ** spread.length > MAX_WILDCARD_RANGES) {
+    return { error: `"${text}": the wildcard spreads over ${2 ** spread.length} separate ranges; at most ${MAX_WILDCARD_RANGES} are supported` };
+  }
+  const base = (address & ~wildcard) >>> 0;
+  const size = 2 ** low;
+  const out: Ipv4Range[] = [];
+  for (let k = 0; k < 2 ** spread.length; k++) {
+    let lo = base;
+    for (let i = 0; i < spread.length; i++) if ((k >>> i) & 1) lo += spread[i]!;
+    out.push({ lo, hi: lo + size - 1 });
+  }
+  return out.sort((a, b) => a.lo - b.lo);
+}
+
 /** True when the text looks like an address literal rather than an object id. */
 export function looksLikeAddress(text: string): boolean {
-  return /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+($|\/|\s*-)/.test(text.trim());
+  return /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+($|\/|\s*-|\s+[0-9])/.test(text.trim());
 }
 
 /** Splits a range into the fewest CIDR prefixes that cover it exactly. */

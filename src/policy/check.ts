@@ -65,7 +65,7 @@ export function runCheck(network: Network, pack: Pack, options: CheckOptions): C
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   const count = (s: Severity): number => findings.filter((f) => f.severity === s).length;
   return {
-    topology: { file: network.file, name: network.name, model: network.model },
+    topology: { file: network.file, name: network.name, model: network.model ?? 'none' },
     policy: { name: pack.name, source: pack.source },
     engine: engine.name,
     rules,

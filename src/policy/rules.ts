@@ -335,7 +335,7 @@ export function crossesSides(network: Network, flow: DeclaredFlow, lgwan: readon
 }
 
 const STOP_ORDER: Record<Outcome['disposition']['kind'], number> = {
-  denied: 0, refused: 1, 'no-route': 2, terminated: 3, delivered: 4, 'not-forwarded': 5, 'no-path': 6,
+  denied: 0, refused: 1, 'no-route': 2, discarded: 2, terminated: 3, delivered: 4, local: 4, 'not-forwarded': 5, 'no-path': 6,
 };
 
 function legFindings(ctx: RuleContext<unknown>, rule: RuleRef, intentId: string, loc: Loc, legs: readonly LegResult[]): Finding[] {

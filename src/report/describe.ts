@@ -83,10 +83,15 @@ export function describeDisposition(network: Network, d: Disposition, lang: Lang
     case 'denied': {
       const fw = network.devices[d.device]!.id;
       if (!d.rule) return ja ? `${fw} の既定拒否 (default deny) で拒否` : `denied by ${fw} (default deny)`;
-      return ja ? `${fw} のルール ${d.rule.id} で拒否 (${formatLoc(d.rule.loc)})` : `denied by ${fw} rule ${d.rule.id} at ${formatLoc(d.rule.loc)}`;
+      const acl = d.rule.acl === undefined ? '' : ja ? ` ACL ${d.rule.acl} の` : ` ACL ${d.rule.acl}`;
+      return ja ? `${fw}${acl} のルール ${d.rule.id} で拒否 (${formatLoc(d.rule.loc)})` : `denied by ${fw}${acl} rule ${d.rule.id} at ${formatLoc(d.rule.loc)}`;
     }
     case 'no-route':
       return ja ? `${network.devices[d.device]!.id} に経路なし` : `no route at ${network.devices[d.device]!.id}`;
+    case 'local':
+      return ja ? `${network.devices[d.device]!.id} 自身宛て (deliver 経路)` : `addressed to ${network.devices[d.device]!.id} itself (deliver route)`;
+    case 'discarded':
+      return ja ? `${network.devices[d.device]!.id} の drop 経路で破棄` : `discarded by a drop route at ${network.devices[d.device]!.id}`;
     case 'not-forwarded':
       return ja ? `${network.devices[d.device]!.id} はゲートウェイのため転送しない` : `${network.devices[d.device]!.id} is a gateway and does not forward packets`;
     case 'no-path':

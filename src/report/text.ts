@@ -27,7 +27,7 @@ const L = {
   },
 } as const;
 
-export const MODEL_NAMES: Record<string, string> = { alpha: 'α', 'alpha-prime': "α'", beta: 'β', 'beta-prime': "β'" };
+export const MODEL_NAMES: Record<string, string> = { alpha: 'α', 'alpha-prime': "α'", beta: 'β', 'beta-prime': "β'", none: 'none: a data plane, no MIC model' };
 
 export function renderClass(network: Network, c: HeaderClass, index: number, lang: Lang, indent: string): string[] {
   const r = describeClass(network, c.boxes);
@@ -78,7 +78,7 @@ export function checkReportText(network: Network, report: CheckReport, lang: Lan
 }
 
 /** The trace of one flow: every outcome with its classes and path. */
-const TRACE_ORDER: Record<string, number> = { delivered: 0, terminated: 1, refused: 2, denied: 3, 'no-route': 4, 'not-forwarded': 5, 'no-path': 6 };
+const TRACE_ORDER: Record<string, number> = { delivered: 0, local: 0, terminated: 1, refused: 2, denied: 3, 'no-route': 4, discarded: 4, 'not-forwarded': 5, 'no-path': 6 };
 
 export function traceText(network: Network, title: string, unordered: readonly Outcome[], lang: Lang): string {
   const outcomes = [...unordered].sort((a, b) => TRACE_ORDER[a.disposition.kind]! - TRACE_ORDER[b.disposition.kind]!);

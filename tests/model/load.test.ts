@@ -106,7 +106,7 @@ links:
     expect(fw.rules[1]!.dst).toEqual([{ lo: 0, hi: 2 ** 32 - 1 }]);
     expect(fw.rules[1]!.services).toEqual([{ protoLo: 6, protoHi: 6, portLo: 1000, portHi: 2000 }, { protoLo: 1, protoHi: 1, portLo: 0, portHi: 65535 }]);
     expect(fw.interfaces[0]!.address).toBe(ip('10.1.0.1'));
-    expect(n.devices[1]!.routes).toEqual([expect.objectContaining({ prefix: { lo: ip('10.1.0.0'), hi: ip('10.1.255.255'), length: 16 }, interface: 'down' })]);
+    expect(n.devices[1]!.routes).toEqual([expect.objectContaining({ prefix: { lo: ip('10.1.0.0'), hi: ip('10.1.255.255'), length: 16 }, action: 'forward', interfaces: ['down'], priority: 16 })]);
     expect(n.links).toEqual([expect.objectContaining({ id: 'fw:up--r:down', a: { device: 0, interface: 'up' }, b: { device: 1, interface: 'down' } })]);
     expect(n.services.get('juki-app')).toHaveLength(2);
   });

@@ -27,7 +27,7 @@ describe('topologyJsonSchema', () => {
       ['$schema', 'bunkatsu', 'description', 'devices', 'exceptions', 'hosts', 'intents', 'links', 'model', 'name', 'services', 'zones'].sort(),
     );
     expect(obj(properties.bunkatsu).const).toBe(FORMAT_VERSION);
-    expect([...(schema.required as string[])].sort()).toEqual(['bunkatsu', 'model', 'name', 'zones']);
+    expect([...(schema.required as string[])].sort()).toEqual(['bunkatsu', 'name']);
   });
 
   it('describes zones, devices and links in enough detail for an editor', () => {

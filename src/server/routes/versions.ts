@@ -63,7 +63,7 @@ export async function versionRoutes(app: FastifyInstance, ctx: ServerContext): P
     if (text.length === 0) throw new HttpError('BNK_ERR_USAGE', 'empty body: send the topology file as the request body');
     const network = workspace.load(text, filename);
     const record = store.addVersion({
-      project, mediaType: json ? 'application/json' : 'application/yaml', filename, name: network.name, model: network.model,
+      project, mediaType: json ? 'application/json' : 'application/yaml', filename, name: network.name, model: network.model ?? 'none',
       submitter: request.token?.id ?? 'unknown', content: text,
     });
     workspace.remember(record, network);
