@@ -562,7 +562,6 @@ export function stanfordTopology(data: StanfordData, at: number): Record<string,
     bunkatsu: 1,
     name: 'Stanford backbone',
     description: `Imported from ${data.dir} (APKeep networks/stanford, MIT licence): rules in force after ${at} of ${data.updates.length} updates`,
-    zones: [],
     devices,
     links: data.links.map(([a, ap, b, bp]) => [`${a}:${ap}`, `${b}:${bp}`]),
   };
@@ -570,9 +569,5 @@ export function stanfordTopology(data: StanfordData, at: number): Record<string,
 
 /** The document as YAML (flow-style records, one per line) or JSON text. */
 export function stanfordText(doc: Record<string, Plain | undefined>, format: 'yaml' | 'json'): string {
-  if (format === 'json') return toJson(doc);
-  // toYaml writes an empty list as a bare key; the zones list of a data-plane topology is empty.
-  const { zones, ...rest } = doc;
-  const text = toYaml(rest, ['bunkatsu topology imported from the Stanford backbone data set (bunkatsu import stanford)']);
-  return Array.isArray(zones) && zones.length === 0 ? text.replace(/^(description: .*)$/m, '$1\nzones: []') : text;
+  return format === 'json' ? toJson(doc) : toYaml(doc, ['bunkatsu topology imported from the Stanford backbone data set (bunkatsu import stanford)']);
 }

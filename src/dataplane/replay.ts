@@ -1,0 +1,728 @@
+// Incremental data-plane verification over a trace of rule updates, with the loop semantics of
+// APKeep (NSDI 2020) as the Stanford data set's FORMAT.md §6 states them: after each forwarding
+// update, walk the changed destinations M from the updated device and record every loop some
+// packet can travel, ACLs included. Forwarding state is kept per device as an interval map over
+// destinations; walks carry destination intervals; ACL permit sets are BDDs, projected onto
+// destinations per set of ACLs met on a walk and cached until an ACL changes.
+
+import { Bdd, DST, FALSE, type Node, PORT, PROTO, SRC, TRUE } from '../engine/bdd.ts';
+import type { Network } from '../model/network.ts';
+import type { AclLine, Update, WildcardAddress } from '../import/stanford.ts';
+import { append, intersect, type Intervals, overlaps, subtract, union } from './intervals.ts';
+import { compilePlane, type Plane, POS_ACL_IN, POS_PORT } from './plane.ts';
+
+const TOP = 0xffffffff;
+
+/** A forwarding rule of one device: a prefix, what it does, and its priority. */
+interface FwdRule {
+  readonly lo: number;
+  readonly hi: number;
+  readonly length: number;
+  /** Interface name, or "self" (deliver) or "drop" (null route). */
+  readonly target: string;
+  readonly priority: number;
+}
+
+/** All rules of one device on one prefix. */
+interface Group {
+  readonly lo: number;
+  readonly hi: number;
+  readonly length: number;
+  readonly rules: FwdRule[];
+}
+
+interface AclRule {
+  readonly action: 'permit' | 'deny';
+  readonly priority: number;
+  readonly match: Node;
+  readonly key: string;
+}
+
+/** Where a part of M ends, as seen from the updated device. */
+export type ReachKind = 'exit' | 'zone' | 'deliver' | 'null-route' | 'no-route' | 'acl-deny' | 'loop';
+
+export interface ReachEntry {
+  readonly kind: ReachKind;
+  /** Position (exit, zone, acl-deny) or device (deliver, drops) where it ends; the loop id for loops. */
+  readonly at: string;
+  readonly dst: Intervals;
+}
+
+export interface LoopRecord {
+  readonly id: number;
+  /** Closed path of position names: first == last. */
+  readonly path: readonly string[];
+  /** The update (1-based line) that found it first, and the destinations looping then. */
+  readonly foundAt: number;
+  readonly firstDst: Intervals;
+  /** Destinations looping along it now. */
+  current: Intervals;
+}
+
+export interface UpdateResult {
+  readonly line: number;
+  readonly kind: 'fwd' | 'acl';
+  readonly op: '+' | '-';
+  /** False for duplicate inserts and removals of absent rules. */
+  readonly changed: boolean;
+  /** The destinations whose forwarding at the device changed (fwd only). */
+  readonly m: Intervals;
+  readonly checked: boolean;
+  readonly newLoops: readonly number[];
+  /** Per loop, destinations that started / stopped looping along it. */
+  readonly started: ReadonlyArray<{ readonly loop: number; readonly dst: Intervals }>;
+  readonly stopped: ReadonlyArray<{ readonly loop: number; readonly dst: Intervals }>;
+  readonly reach: readonly ReachEntry[];
+}
+
+/** An update resolved against the plane (names -> indices), ready to apply. */
+export type ResolvedUpdate =
+  | { readonly kind: 'fwd'; readonly op: '+' | '-'; readonly line: number; readonly device: number; readonly rule: FwdRule }
+  | { readonly kind: 'acl'; readonly op: '+' | '-'; readonly line: number; readonly element: number; readonly rule: AclLine };
+
+interface OutSet {
+  /** Physical port indices a copy leaves by. */
+  readonly phys: Int32Array;
+  readonly deliver: boolean;
+  readonly drop: boolean;
+}
+
+const EMPTY_OUT = 0;
+
+export interface ReplayerOptions {
+  /** Collect where M ends after each fwd update (ReachEntry list). Costs a little time. */
+  readonly reach?: boolean;
+}
+
+export class Replayer {
+  readonly plane: Plane;
+  readonly bdd = new Bdd(1 << 16, 16);
+  readonly loops: LoopRecord[] = [];
+  private readonly loopKeys = new Map<string, number>();
+  /** Per device: loops through it (ids). */
+  private readonly loopsByDevice: Array<Set<number>>;
+  activeLoops = 0;
+
+  // Forwarding state.
+  private readonly groups: Array<Map<number, Group>>;
+  private readonly sortedGroups: Group[][];
+  /** Per device, the interval map: segment i covers [starts[i], starts[i+1]-1] with outs[i]. */
+  private readonly starts: number[][];
+  private readonly outs: number[][];
+  private readonly outSets: OutSet[] = [{ phys: new Int32Array(0), deliver: false, drop: false }];
+  private readonly outKeys = new Map<string, number>([['', EMPTY_OUT]]);
+  private readonly outTargets: string[][] = [[]];
+
+  // ACL state.
+  private readonly aclRules: AclRule[][];
+  private readonly permit: Array<Node | -1>;
+  private readonly aclSets: number[][] = [[]];
+  private readonly aclSetNext = new Map<number, number>();
+  private projections: Array<Intervals | null> = [];
+
+  // Walk state.
+  private readonly onPath: Int32Array;
+  private readonly path: number[] = [];
+  private walkFound = new Map<number, Intervals>();
+  private reach: Map<string, { kind: ReachKind; at: string; dst: Intervals }> | undefined;
+  private readonly collectReach: boolean;
+  private line = 0;
+
+  constructor(network: Network, options: ReplayerOptions = {}) {
+    this.plane = compilePlane(network);
+    this.collectReach = options.reach ?? false;
+    const n = this.plane.devices.length;
+    this.groups = Array.from({ length: n }, () => new Map());
+    this.sortedGroups = Array.from({ length: n }, () => []);
+    this.starts = Array.from({ length: n }, () => [0]);
+    this.outs = Array.from({ length: n }, () => [EMPTY_OUT]);
+    this.loopsByDevice = Array.from({ length: n }, () => new Set());
+    this.aclRules = this.plane.elements.map(() => []);
+    this.permit = this.plane.elements.map(() => -1);
+    this.onPath = new Int32Array(this.plane.positions);
+    // The network's own routes and ACL rules are the initial state.
+    network.devices.forEach((d, di) => {
+      for (const r of d.routes ?? []) {
+        const targets = r.action === 'deliver' ? ['self'] : r.action === 'drop' ? ['drop'] : r.interfaces;
+        for (const target of targets) {
+          this.applyFwd(di, '+', { lo: r.prefix.lo, hi: r.prefix.hi, length: r.prefix.length, target, priority: r.priority });
+        }
+      }
+      for (const acl of d.acls) {
+        const element = this.plane.elementIndex.get(`${d.id} ${acl.name}`)!;
+        const rules = acl.rules.map((r, k): AclRule => ({
+          action: r.action, priority: acl.rules.length - k, key: `${r.loc.file}:${r.loc.line}:${r.loc.column}`,
+          match: this.bdd.product(r.src, r.dst, r.services),
+        }));
+        this.aclRules[element] = rules;
+      }
+    });
+  }
+
+  // ── resolving the trace ─────────────────────────────────────────────────────────
+
+  /** Names -> indices; undefined with a message when the update names something unknown. */
+  resolve(u: Update): ResolvedUpdate | string {
+    const di = this.plane.deviceIndex.get(u.device);
+    if (di === undefined) return `unknown device "${u.device}"`;
+    if (u.kind === 'fwd') {
+      if (u.port !== 'self' && !this.plane.devices[di]!.portIndex.has(u.port)) return `device "${u.device}" has no interface "${u.port}"`;
+      const size = 2 ** (32 - u.length);
+      return { kind: 'fwd', op: u.op, line: u.line, device: di, rule: { lo: u.prefix, hi: u.prefix + size - 1, length: u.length, target: u.port, priority: u.priority } };
+    }
+    const element = this.plane.elementIndex.get(`${u.device} ${u.acl}`);
+    if (element === undefined) return `device "${u.device}" has no ACL "${u.acl}"`;
+    return { kind: 'acl', op: u.op, line: u.line, element, rule: u.rule };
+  }
+
+  // ── forwarding state ────────────────────────────────────────────────────────────
+
+  private outId(targets: string[]): number {
+    targets.sort();
+    const key = targets.join('\u0000');
+    let id = this.outKeys.get(key);
+    if (id !== undefined) return id;
+    id = this.outSets.length;
+    this.outKeys.set(key, id);
+    this.outTargets.push(targets);
+    this.outSets.push(undefined as unknown as OutSet);
+    return id;
+  }
+
+  /** The OutSet of an id for a device (physical ports resolved lazily per device). */
+  private physCache: Array<Map<number, OutSet>> = [];
+  private outSet(device: number, id: number): OutSet {
+    let cache = this.physCache[device];
+    if (!cache) cache = this.physCache[device] = new Map();
+    let set = cache.get(id);
+    if (set) return set;
+    const d = this.plane.devices[device]!;
+    const phys = new Set<number>();
+    let deliver = false;
+    let drop = false;
+    for (const t of this.outTargets[id]!) {
+      if (t === 'self') deliver = true;
+      else if (t === 'drop') drop = true;
+      else for (const p of d.physical[d.portIndex.get(t)!]!) phys.add(p);
+    }
+    set = { phys: Int32Array.from([...phys].sort((a, b) => a - b)), deliver, drop };
+    cache.set(id, set);
+    return set;
+  }
+
+  /** Applies a fwd rule change; returns the changed destinations M with their new out ids. */
+  private applyFwd(device: number, op: '+' | '-', rule: FwdRule): { m: Intervals; mOuts: number[] } | undefined {
+    const key = rule.lo * 64 + rule.length;
+    const groups = this.groups[device]!;
+    let group = groups.get(key);
+    if (op === '+') {
+      if (group?.rules.some((r) => r.target === rule.target && r.priority === rule.priority)) return undefined;
+      if (!group) {
+        group = { lo: rule.lo, hi: rule.hi, length: rule.length, rules: [] };
+        groups.set(key, group);
+        const sorted = this.sortedGroups[device]!;
+        let a = 0;
+        let b = sorted.length;
+        while (a < b) {
+          const mid = (a + b) >> 1;
+          const g = sorted[mid]!;
+          if (g.lo < rule.lo || (g.lo === rule.lo && g.length < rule.length)) a = mid + 1;
+          else b = mid;
+        }
+        sorted.splice(a, 0, group);
+      }
+      group.rules.push(rule);
+    } else {
+      const i = group ? group.rules.findIndex((r) => r.target === rule.target && r.priority === rule.priority) : -1;
+      if (!group || i < 0) return undefined;
+      group.rules.splice(i, 1);
+      if (group.rules.length === 0) {
+        groups.delete(key);
+        const sorted = this.sortedGroups[device]!;
+        sorted.splice(sorted.indexOf(group), 1);
+      }
+    }
+    return this.recompute(device, rule.lo, rule.hi, rule.length);
+  }
+
+  /** Rebuilds the interval map of a device over one prefix [L, H]; returns where it changed. */
+  private recompute(device: number, L: number, H: number, length: number): { m: Intervals; mOuts: number[] } {
+    // Rules covering [L, H]: the groups of its ancestors (and itself), then those inside it.
+    const stack: Group[] = [];
+    const groups = this.groups[device]!;
+    for (let len = 0; len <= length; len++) {
+      const size = 2 ** (32 - len);
+      const lo = L - (L % size);
+      const g = groups.get(lo * 64 + len);
+      if (g && (len < length || lo === L)) stack.push(g);
+    }
+    // Descendants: groups with lo in [L, H] and a longer prefix, sorted by (lo, length).
+    const sorted = this.sortedGroups[device]!;
+    let a = 0;
+    let b = sorted.length;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      const g = sorted[mid]!;
+      if (g.lo < L || (g.lo === L && g.length <= length)) a = mid + 1;
+      else b = mid;
+    }
+    const newStarts: number[] = [];
+    const newOuts: number[] = [];
+    const emit = (from: number, to: number): void => {
+      if (from > to) return;
+      let best = -1;
+      let targets: string[] = [];
+      for (const g of stack) {
+        for (const r of g.rules) {
+          if (r.priority > best) {
+            best = r.priority;
+            targets = [r.target];
+          } else if (r.priority === best && !targets.includes(r.target)) targets.push(r.target);
+        }
+      }
+      const out = this.outId(targets);
+      if (newOuts.length > 0 && newOuts[newOuts.length - 1] === out) return;
+      newStarts.push(from);
+      newOuts.push(out);
+    };
+    let pos = L;
+    for (let i = a; i < sorted.length && sorted[i]!.lo <= H; i++) {
+      const d = sorted[i]!;
+      while (stack.length > 0 && stack[stack.length - 1]!.hi < d.lo) {
+        const top = stack[stack.length - 1]!;
+        emit(pos, top.hi);
+        pos = top.hi + 1;
+        stack.pop();
+      }
+      if (pos < d.lo) {
+        emit(pos, d.lo - 1);
+        pos = d.lo;
+      }
+      stack.push(d);
+    }
+    while (stack.length > 0 && pos <= H) {
+      const top = stack[stack.length - 1]!;
+      const end = top.hi < H ? top.hi : H;
+      emit(pos, end);
+      pos = end + 1;
+      stack.pop();
+    }
+    if (pos <= H) emit(pos, H);
+
+    // Compare with the old map over [L, H] and splice the new segments in.
+    const starts = this.starts[device]!;
+    const outs = this.outs[device]!;
+    const first = upper(starts, L) - 1; // segment containing L
+    const m: number[] = [];
+    const mOuts: number[] = [];
+    // Walk old and new segments together.
+    let i = first;
+    let j = 0;
+    let x = L;
+    while (x <= H) {
+      const oldEnd = i + 1 < starts.length ? starts[i + 1]! - 1 : TOP;
+      const newEnd = j + 1 < newStarts.length ? newStarts[j + 1]! - 1 : H;
+      const end = Math.min(oldEnd, newEnd, H);
+      if (outs[i] !== newOuts[j]) {
+        const n = m.length;
+        if (n > 0 && m[n - 1]! + 1 === x && mOuts[mOuts.length - 1] === newOuts[j]) m[n - 1] = end;
+        else {
+          m.push(x, end);
+          mOuts.push(newOuts[j]!);
+        }
+      }
+      if (end === oldEnd) i++;
+      if (end === newEnd) j++;
+      if (end === TOP) break;
+      x = end + 1;
+    }
+    if (m.length === 0) return { m, mOuts };
+    // Splice: segments strictly before L, the new ones, the remainder after H.
+    const lastOld = upper(starts, H) - 1; // segment containing H
+    const afterOut = outs[lastOld]!;
+    const headKeep = starts[first] === L ? first : first + 1;
+    const insStarts = newStarts.slice();
+    const insOuts = newOuts.slice();
+    if (H < TOP && (lastOld + 1 >= starts.length || starts[lastOld + 1] !== H + 1)) {
+      insStarts.push(H + 1);
+      insOuts.push(afterOut);
+    }
+    starts.splice(headKeep, lastOld + 1 - headKeep, ...insStarts);
+    outs.splice(headKeep, lastOld + 1 - headKeep, ...insOuts);
+    // Merge equal neighbours at both seams.
+    const seam = (k: number): void => {
+      if (k > 0 && k < starts.length && outs[k - 1] === outs[k]) {
+        starts.splice(k, 1);
+        outs.splice(k, 1);
+      }
+    };
+    seam(headKeep + insStarts.length);
+    seam(headKeep);
+    return { m, mOuts };
+  }
+
+  // ── ACL state ───────────────────────────────────────────────────────────────────
+
+  private wildcard(field: typeof SRC, w: WildcardAddress, next: Node): Node {
+    let node = next;
+    for (let i = 31; i >= 0; i--) {
+      const bit = 2 ** (31 - i);
+      if (Math.floor(w.wildcard / bit) % 2 === 1) continue;
+      const v = field.offset + i;
+      node = Math.floor(w.address / bit) % 2 === 1 ? this.bdd.mk(v, FALSE, node) : this.bdd.mk(v, node, FALSE);
+    }
+    return node;
+  }
+
+  private matchOf(r: AclLine): Node {
+    const port = this.bdd.interval(PORT, r.portLo, r.portHi, TRUE);
+    const proto = this.bdd.interval(PROTO, r.protoLo, r.protoHi, port);
+    return this.wildcard(SRC, r.src, this.wildcard(DST, r.dst, proto));
+  }
+
+  private applyAcl(element: number, op: '+' | '-', r: AclLine): boolean {
+    const list = this.aclRules[element]!;
+    if (op === '+') {
+      let i = 0;
+      while (i < list.length && list[i]!.priority > r.priority) i++;
+      list.splice(i, 0, { action: r.action, priority: r.priority, match: this.matchOf(r), key: r.key });
+    } else {
+      const i = list.findIndex((x) => x.key === r.key);
+      if (i < 0) return false;
+      list.splice(i, 1);
+    }
+    this.permit[element] = -1;
+    this.projections = [];
+    return true;
+  }
+
+  /** The permit set of an ACL element: first match, default deny. */
+  permitSet(element: number): Node {
+    let p = this.permit[element]!;
+    if (p !== -1) return p;
+    const list = this.aclRules[element]!;
+    p = FALSE;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const r = list[i]!;
+      p = r.action === 'permit' ? this.bdd.or(r.match, p) : this.bdd.diff(p, r.match);
+    }
+    this.permit[element] = p;
+    return p;
+  }
+
+  private nextAclSet(set: number, element: number): number {
+    const key = set * 65536 + element;
+    let id = this.aclSetNext.get(key);
+    if (id !== undefined) return id;
+    const elems = [...new Set([...this.aclSets[set]!, element])].sort((a, b) => a - b);
+    const same = this.aclSets.findIndex((s) => s.length === elems.length && s.every((x, i) => x === elems[i]));
+    id = same >= 0 ? same : this.aclSets.push(elems) - 1;
+    this.aclSetNext.set(key, id);
+    return id;
+  }
+
+  /** Destinations some packet of which every ACL of the set permits; null: all of them. */
+  private projection(set: number): Intervals | null {
+    const cached = this.projections[set];
+    if (cached !== undefined) return cached;
+    let p: Node = TRUE;
+    for (const e of this.aclSets[set]!) p = this.bdd.and(p, this.permitSet(e));
+    const result = p === TRUE ? null : this.destinations(p);
+    this.projections[set] = result;
+    return result;
+  }
+
+  /** The destinations of a header set (the projection onto DST) as intervals. */
+  destinations(p: Node): Intervals {
+    const d = this.bdd.exists(this.bdd.exists(this.bdd.exists(p, SRC), PROTO), PORT);
+    if (d === TRUE) return [0, TOP];
+    const out: number[] = [];
+    for (const iv of this.bdd.intervals(d, DST)) append(out, iv.lo, iv.hi);
+    return out;
+  }
+
+  // ── updates ─────────────────────────────────────────────────────────────────────
+
+  apply(u: ResolvedUpdate): UpdateResult {
+    if (u.kind === 'acl') {
+      const changed = this.applyAcl(u.element, u.op, u.rule);
+      return { line: u.line, kind: 'acl', op: u.op, changed, m: [], checked: false, newLoops: [], started: [], stopped: [], reach: [] };
+    }
+    const X = u.device;
+    this.line = u.line;
+    const delta = this.applyFwd(X, u.op, u.rule);
+    const none = { line: u.line, kind: 'fwd' as const, op: u.op, m: [], checked: false, newLoops: [], started: [], stopped: [], reach: [] };
+    if (!delta) return { ...none, changed: false };
+    const { m, mOuts } = delta;
+    if (m.length === 0) return { ...none, changed: true };
+
+    const before = this.loops.length;
+    this.walkFound = new Map();
+    this.reach = this.collectReach ? new Map() : undefined;
+    // Group M by the physical port it now leaves X by.
+    const byPort = new Map<number, number[]>();
+    const dev = this.plane.devices[X]!;
+    for (let k = 0; k < mOuts.length; k++) {
+      const lo = m[2 * k]!;
+      const hi = m[2 * k + 1]!;
+      const out = this.outSet(X, mOuts[k]!);
+      for (const r of out.phys) {
+        const list = byPort.get(r) ?? byPort.set(r, []).get(r)!;
+        append(list, lo, hi);
+      }
+      if (this.reach) this.endsAtDevice(X, mOuts[k]!, lo, hi);
+    }
+    for (const [r, F] of byPort) this.walk(dev.position[r]!, F, 0);
+
+    // Loops through X lose M; what the walk found is added back.
+    const started: Array<{ loop: number; dst: Intervals }> = [];
+    const stopped: Array<{ loop: number; dst: Intervals }> = [];
+    const touched = new Set<number>([...this.loopsByDevice[X]!, ...this.walkFound.keys()]);
+    for (const id of [...touched].sort((a, b) => a - b)) {
+      const loop = this.loops[id]!;
+      const old = loop.current;
+      let now = this.loopsByDevice[X]!.has(id) && overlaps(old, m) ? subtract(old, m) : old;
+      const found = this.walkFound.get(id);
+      if (found) now = union(now, found);
+      if (now === old) continue;
+      const gained = subtract(now, old);
+      const lost = subtract(old, now);
+      if (gained.length > 0) started.push({ loop: id, dst: gained });
+      if (lost.length > 0) stopped.push({ loop: id, dst: lost });
+      if (old.length === 0 && now.length > 0) this.activeLoops++;
+      if (old.length > 0 && now.length === 0) this.activeLoops--;
+      loop.current = now;
+    }
+    const newLoops: number[] = [];
+    for (let id = before; id < this.loops.length; id++) newLoops.push(id);
+    const reach: ReachEntry[] = this.reach ? [...this.reach.values()] : [];
+    this.reach = undefined;
+    return { line: u.line, kind: 'fwd', op: u.op, changed: true, m, checked: true, newLoops, started, stopped, reach };
+  }
+
+  private note(kind: ReachKind, at: string, lo: number, hi: number): void {
+    const key = `${kind} ${at}`;
+    const entry = this.reach!.get(key);
+    if (!entry) this.reach!.set(key, { kind, at, dst: [lo, hi] });
+    else entry.dst = union(entry.dst, [lo, hi]);
+  }
+
+  private noteList(kind: ReachKind, at: string, list: readonly number[]): void {
+    for (let i = 0; i < list.length; i += 2) this.note(kind, at, list[i]!, list[i + 1]!);
+  }
+
+  private endsAtDevice(device: number, outId: number, lo: number, hi: number): void {
+    const out = this.outSet(device, outId);
+    const id = this.plane.devices[device]!.id;
+    if (outId === EMPTY_OUT) this.note('no-route', id, lo, hi);
+    if (out.deliver) this.note('deliver', id, lo, hi);
+    if (out.drop) this.note('null-route', id, lo, hi);
+  }
+
+  /** The walk of FORMAT §6.2 from egress position h with destinations F and ACL set A. */
+  private walk(h: number, F: Intervals, A: number): void {
+    if (F.length === 0) return;
+    const plane = this.plane;
+    if (this.onPath[h]! > 0) {
+      this.closeLoop(h, F);
+      return;
+    }
+    this.path.push(h);
+    this.onPath[h]!++;
+    const from = plane.edgeStart[h]!;
+    const to = plane.edgeStart[h + 1]!;
+    if (from === to && this.reach) this.noteList(plane.toZone[h] ? 'zone' : 'exit', plane.posName[h]!, F);
+    for (let e = from; e < to; e++) {
+      const t = plane.edgeTo[e]!;
+      this.path.push(t);
+      this.onPath[t]!++;
+      if (plane.posKind[t] === POS_ACL_IN) {
+        const A2 = this.nextAclSet(A, plane.posDetail[t]!);
+        const proj = this.projection(A2);
+        const F2 = proj === null ? F : intersect(F, proj);
+        if (this.reach && proj !== null) this.noteList('acl-deny', plane.posName[t]!, subtract(F, F2));
+        this.walk(plane.permitOf[t]!, F2, A2);
+      } else {
+        this.deviceStep(plane.posDevice[t]!, plane.posDetail[t]!, F, A);
+      }
+      this.onPath[t]!--;
+      this.path.pop();
+    }
+    this.onPath[h]!--;
+    this.path.pop();
+  }
+
+  /** A packet set F arrives at device n by port p: forward each part, never back out of p. */
+  private deviceStep(n: number, p: number, F: Intervals, A: number): void {
+    const starts = this.starts[n]!;
+    const outs = this.outs[n]!;
+    const buckets = new Map<number, number[]>();
+    let i = 0;
+    for (let k = 0; k < F.length; k += 2) {
+      const lo = F[k]!;
+      const hi = F[k + 1]!;
+      if (i + 1 < starts.length && starts[i + 1]! <= lo) i = upper(starts, lo) - 1;
+      for (;;) {
+        const segHi = i + 1 < starts.length ? starts[i + 1]! - 1 : TOP;
+        const a = lo > starts[i]! ? lo : starts[i]!;
+        const b = hi < segHi ? hi : segHi;
+        const outId = outs[i]!;
+        if (outId !== EMPTY_OUT) {
+          const out = this.outSet(n, outId);
+          const phys = out.phys;
+          for (let q = 0; q < phys.length; q++) {
+            const r = phys[q]!;
+            if (r === p) continue;
+            let list = buckets.get(r);
+            if (!list) buckets.set(r, (list = []));
+            append(list, a, b);
+          }
+          if (this.reach && (out.deliver || out.drop)) this.endsAtDevice(n, outId, a, b);
+        } else if (this.reach) this.note('no-route', this.plane.devices[n]!.id, a, b);
+        if (segHi >= hi) break;
+        i++;
+      }
+    }
+    const dev = this.plane.devices[n]!;
+    for (const [r, list] of buckets) this.walk(dev.position[r]!, list, A);
+  }
+
+  private closeLoop(h: number, F: Intervals): void {
+    const path = this.path;
+    let first = 0;
+    while (path[first] !== h) first++;
+    const cycle = path.slice(first);
+    const key = canonicalCycle(cycle);
+    let id = this.loopKeys.get(key);
+    if (id === undefined) {
+      id = this.loops.length;
+      this.loopKeys.set(key, id);
+      const names = [...cycle, h].map((p) => this.plane.posName[p]!);
+      this.loops.push({ id, path: names, foundAt: this.line, firstDst: F.slice(), current: [] });
+      const devices = new Set<number>();
+      for (const p of cycle) if (this.plane.posKind[p] === POS_PORT) devices.add(this.plane.posDevice[p]!);
+      for (const d of devices) this.loopsByDevice[d]!.add(id);
+    }
+    const prev = this.walkFound.get(id);
+    this.walkFound.set(id, prev ? union(prev, F) : F.slice());
+    if (this.reach) this.noteList('loop', String(id), F);
+  }
+
+  /** The forwarding of a device as (interval, targets) pieces, for tests and class counts. */
+  segments(device: number): Array<{ lo: number; hi: number; out: number; targets: readonly string[] }> {
+    const starts = this.starts[device]!;
+    const outs = this.outs[device]!;
+    return starts.map((s, i) => ({ lo: s, hi: i + 1 < starts.length ? starts[i + 1]! - 1 : TOP, out: outs[i]!, targets: this.outTargets[outs[i]!]! }));
+  }
+
+  /** Number of fwd rules and ACL rules in force. */
+  ruleCount(): { fwd: number; acl: number } {
+    let fwd = 0;
+    for (const g of this.groups) for (const group of g.values()) fwd += group.rules.length;
+    let acl = 0;
+    for (const list of this.aclRules) acl += list.length;
+    return { fwd, acl };
+  }
+
+  /**
+   * Packet equivalence classes (atomic predicates): the coarsest partition of the header space
+   * in which every port's forwarding predicate and every ACL's permit set is a union of
+   * classes. Forwarding depends on the destination only, so the classes are the non-empty
+   * intersections of the destination classes (same route targets at every device) with the
+   * atoms of the ACL permit sets (refined with BDDs).
+   */
+  equivalenceClasses(): { classes: number; destinationClasses: number; aclAtoms: number } {
+    // Destination classes: elementary intervals keyed by the out id at every device.
+    const n = this.plane.devices.length;
+    const cursor = new Int32Array(n);
+    const classOf = new Map<string, number>();
+    const elemLo: number[] = [];
+    const elemClass: number[] = [];
+    let x = 0;
+    const sig: number[] = new Array<number>(n).fill(0);
+    for (;;) {
+      let next = TOP + 1;
+      for (let d = 0; d < n; d++) {
+        const starts = this.starts[d]!;
+        while (cursor[d]! + 1 < starts.length && starts[cursor[d]! + 1]! <= x) cursor[d]!++;
+        sig[d] = this.outs[d]![cursor[d]!]!;
+        const nx = cursor[d]! + 1 < starts.length ? starts[cursor[d]! + 1]! : TOP + 1;
+        if (nx < next) next = nx;
+      }
+      const key = sig.join(',');
+      let c = classOf.get(key);
+      if (c === undefined) classOf.set(key, (c = classOf.size));
+      elemLo.push(x);
+      elemClass.push(c);
+      if (next > TOP) break;
+      x = next;
+    }
+    // ACL atoms: refine {everything} by each distinct permit set.
+    let atoms: Node[] = [TRUE];
+    const seen = new Set<Node>();
+    for (let e = 0; e < this.plane.elements.length; e++) {
+      const p = this.permitSet(e);
+      if (seen.has(p) || p === TRUE || p === FALSE) continue;
+      seen.add(p);
+      const refined: Node[] = [];
+      for (const a of atoms) {
+        const inside = this.bdd.and(a, p);
+        const outside = this.bdd.diff(a, p);
+        if (inside !== FALSE) refined.push(inside);
+        if (outside !== FALSE) refined.push(outside);
+      }
+      atoms = refined;
+    }
+    // Count the non-empty (destination class, ACL atom) pairs.
+    let classes = 0;
+    const stamp = new Int32Array(classOf.size).fill(-1);
+    atoms.forEach((atom, ai) => {
+      const dst = this.destinations(atom);
+      let j = 0;
+      for (let k = 0; k < dst.length; k += 2) {
+        const lo = dst[k]!;
+        const hi = dst[k + 1]!;
+        while (j + 1 < elemLo.length && elemLo[j + 1]! <= lo) j++;
+        for (let t = j; t < elemLo.length && elemLo[t]! <= hi; t++) {
+          const c = elemClass[t]!;
+          if (stamp[c] !== ai) {
+            stamp[c] = ai;
+            classes++;
+          }
+        }
+      }
+    });
+    return { classes, destinationClasses: classOf.size, aclAtoms: atoms.length };
+  }
+}
+
+/** Index of the first element greater than x in a sorted array. */
+function upper(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A key equal for all cyclic rotations of the same cycle (lexicographically least rotation). */
+export function canonicalCycle(cycle: readonly number[]): string {
+  const n = cycle.length;
+  let best = 0;
+  for (let s = 1; s < n; s++) {
+    for (let k = 0; k < n; k++) {
+      const a = cycle[(s + k) % n]!;
+      const b = cycle[(best + k) % n]!;
+      if (a !== b) {
+        if (a < b) best = s;
+        break;
+      }
+    }
+  }
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) out.push(cycle[(best + k) % n]!);
+  return out.join(',');
+}
