@@ -1,7 +1,8 @@
 // The command line: parse arguments -> call the library -> render. Errors are caught only
 // here and mapped to exit codes: 0 clean, 1 findings, 2 bad input, 3 internal error.
 
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
@@ -34,6 +35,9 @@ import { matrixCsv, matrixJson, matrixText } from '../report/matrix.ts';
 import { generateTopology, headerLines, type GeneratedModel } from '../generate/generate.ts';
 import { SCALE_NAMES, type ScaleName } from '../generate/catalogue.ts';
 import { toJson, toYaml, type Plain } from '../generate/emit.ts';
+import { fullestPoint, parseStanford, stanfordText, stanfordTopology, type StanfordData } from '../import/stanford.ts';
+import { runReplay } from '../dataplane/replay-run.ts';
+import { replayJson, replayLogLine, replayText } from '../report/replay.ts';
 
 export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const;
 
@@ -310,9 +314,79 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       setExit(EXIT.clean);
     });
   // ── end generate ─────────────────────────────────────────────────────────────────
+  addDataPlaneCommands(program, io, setExit);
   addServerCommands(program, io, setExit);
 
   return program;
+}
+
+// --- Data-plane commands: import stanford, replay (src/import, src/dataplane).
+
+/** Reads an APKeep-style folder (topo.txt, vlan.txt, acls/, updates) and parses it. */
+function readStanford(dir: string): StanfordData {
+  const file = (name: string): string => readText(`${dir.replace(/\/$/, '')}/${name}`);
+  let aclFiles: string[];
+  try {
+    aclFiles = readdirSync(`${dir}/acls`);
+  } catch {
+    throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read folder "${dir}/acls": no such folder`, loc: { file: `${dir}/acls`, line: 1, column: 1 } }]);
+  }
+  return parseStanford({ dir: dir.replace(/\/$/, ''), topo: file('topo.txt'), vlan: file('vlan.txt'), aclFiles, updates: file('updates') });
+}
+
+function addDataPlaneCommands(program: Command, io: Io, setExit: (code: number) => void): void {
+  const importer = program.command('import').description('convert another tool\'s network description into a bunkatsu topology');
+  importer
+    .command('stanford')
+    .description('the Stanford backbone data plane (APKeep networks/stanford: topo.txt, vlan.txt, acls/, updates) as a topology')
+    .argument('<dir>', 'the data set folder')
+    .option('-o, --output <file>', 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout')
+    .option('--at <n>', 'rules in force after the first n update lines (default: the point with the most rules)')
+    .action((dir: string, opts: { output?: string; at?: string }) => {
+      const data = readStanford(dir);
+      let at = fullestPoint(data.updates);
+      if (opts.at !== undefined) {
+        if (!/^[0-9]{1,9}$/.test(opts.at) || Number(opts.at) > data.updates.length) throw usage(`--at must be a whole number from 0 to ${data.updates.length} (the update lines), not "${opts.at}"`);
+        at = Number(opts.at);
+      }
+      const text = stanfordText(stanfordTopology(data, at), opts.output?.toLowerCase().endsWith('.json') ? 'json' : 'yaml');
+      if (opts.output) writeFileSync(opts.output, text);
+      else io.out(text.trimEnd());
+      setExit(EXIT.clean);
+    });
+
+  program
+    .command('replay')
+    .description('replay an update trace (APKeep folder) with incremental loop checks; exit 0 when no loop is active at the end, 1 otherwise')
+    .argument('<dir>', 'the data set folder (topo.txt, vlan.txt, acls/, updates)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--log <file>', 'write one JSON line per update (changed destinations, loops found, started and stopped, where M ends)')
+    .option('-q, --quiet', 'no progress output on stderr')
+    .action((dir: string, opts: { format: string; log?: string; quiet?: boolean }) => {
+      const t0 = performance.now();
+      const data = readStanford(dir);
+      const t1 = performance.now();
+      const network = loadTopology(stanfordText(stanfordTopology(data, 0), 'yaml'), `${data.dir} (imported)`);
+      const t2 = performance.now();
+      const log: string[] = [];
+      const run = runReplay(network, data.updates, `${data.dir}/updates`, {
+        parseMs: t1 - t0,
+        loadMs: t2 - t1,
+        reach: opts.log !== undefined,
+        ...(opts.log ? { onUpdate: (r, micros, replayer) => log.push(replayLogLine(r, micros, replayer)) } : {}),
+        ...(!opts.quiet ? { onProgress: (done: number, total: number) => io.err(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${done}/${total} updates`) } : {}),
+      });
+      if (opts.log) writeFileSync(opts.log, log.length > 0 ? `${log.join('\n')}\n` : '');
+      const ctx = {
+        source: `${data.dir}/updates`,
+        topology: `${data.dir} (${data.devices.length} devices, ${data.links.length} links)`,
+        peakRssMb: process.resourceUsage().maxRSS / 1024,
+        machine: { nproc: availableParallelism(), node: process.version, platform: `${process.platform}-${process.arch}` },
+        totalMs: performance.now() - t0,
+      };
+      io.out(opts.format === 'json' ? replayJson(run, ctx) : replayText(run, ctx));
+      setExit(run.summary.loops.activeAtEnd > 0 ? EXIT.findings : EXIT.clean);
+    });
 }
 
 // --- HTTP API commands: serve, project, token (src/server). Loaded on use, so that check and
