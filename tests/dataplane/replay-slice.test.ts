@@ -1,0 +1,132 @@
+// The replay on the Stanford slice (tests/fixtures/stanford-slice), every expectation worked
+// out by hand below from the fixture's files, and on the full data set when it is present.
+
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stanfordText, stanfordTopology } from '../../src/import/stanford.ts';
+import { loadTopology } from '../../src/model/load.ts';
+import { runReplay } from '../../src/dataplane/replay-run.ts';
+import { toPrefixes } from '../../src/dataplane/intervals.ts';
+import type { UpdateResult } from '../../src/dataplane/replay.ts';
+import { FULL, readFolder, SLICE } from './stanford-helpers.ts';
+
+function replay(dir: string) {
+  const data = readFolder(dir);
+  const network = loadTopology(stanfordText(stanfordTopology(data, 0), 'yaml'), 'imported.yaml');
+  const results: UpdateResult[] = [];
+  const run = runReplay(network, data.updates, 'updates', { reach: true, onUpdate: (r) => results.push(r) });
+  return { run, results };
+}
+
+// The slice by hand. Links after collapsing ACL chains:
+//   bbrb te6/3 ↔ yozb te1/1,  bbrb te7/4 ↔ yoza te7/1,  yoza te1/2 ↔ yozb te1/2,
+//   yoza te1/1 → out 178, 168 → yozb in 174, 175 → yozb te1/3 (and back: out 178, 168 → in 175, 174).
+// VLANs: bbrb vlan3 = 14 ports (only te6/3 and te7/4 linked here); yoza vlan10 = {te1/2, te1/4};
+//   yoza vlan208 = {te1/1 + 9 edge ports}; yozb vlan3 = {te1/2, te1/1, te1/4}; yozb vlan10 = {te1/2, te1/4, te1/3}.
+// ACLs: 178 and 168 permit everything; 174 denies source 171.64.74.80; 175 denies source
+//   171.64.75.149 to 129.198.0.0/16. So every ACL lets every destination below through.
+//
+// Lines 1-16 insert the ACL rules (no checks). Then, with R26 = 171.66.255.128/26,
+// R27 = 172.20.10.128/27, R29 = 172.26.4.152/29, H = 172.26.4.153:
+//  17 yozb R26→vlan3: copies to te1/4 (exit), te1/2 (yoza: no route), te1/1 (bbrb: no route). No loop.
+//  18 yozb R27→vlan10: te1/4 exit, te1/2 → yoza no route, te1/3 → ACLs → yoza te1/1, no route. No loop.
+//  19 yozb R29→te1/2 → yoza: no route.   20 yozb R29's /30 → te1/2: same port as the /29, M = ∅, no check.
+//  21 yozb 0/0→te2/1 (edge).   22 yoza R26→te7/1 → bbrb te7/4: no route.
+//  23 yoza R27→vlan10: te1/4 exit; te1/2 → yozb te1/2 → vlan10 minus te1/2: te1/4 exit, te1/3 → 178,
+//     168 → yoza 175, 174 → yoza te1/1 → vlan10: te1/2, an egress already on the path: LOOP #0
+//     (yoza te1/2 … yoza te1/1, yoza te1/2), looping R27.
+//  24 yoza H→self (delivered).
+//  25 yoza R29→vlan208, M = R29 minus H: te1/1 → 178, 168 → yozb 174, 175 → yozb te1/3 → R29 → te1/2
+//     → yoza te1/2 → vlan208 → te1/1 again: LOOP #1, looping 172.26.4.152, .154/31, .156/30.
+//  26 yoza 0/0→te1/3 (edge).
+//  27 bbrb R26→vlan3: te6/3 → yozb te1/1 → vlan3 minus te1/1: te1/4 exit, te1/2 → yoza te1/2 → te7/1 →
+//     bbrb te7/4 → vlan3 minus te7/4 → te6/3 again: LOOP #2. The copy out of te7/4 reaches yoza te7/1,
+//     whose route for R26 is te7/1 itself: no hairpin, so it stops.
+//  28 bbrb R27→te7/4 → yoza → … closes loop #0 again (the same path): nothing new.
+//  29 bbrb R29→te7/4 → yoza: H delivered, the rest closes loop #1 again: nothing new.   30 bbrb 0/0 (edge).
+// Removals 31-44 undo 30..17: 34 (bbrb R26) empties loop #2, 36 (yoza R29) empties #1, 38 (yoza R27)
+// empties #0; 41 (the /30 again) leaves M empty. Lines 45-60 remove the ACL rules.
+// Classes after the 30 inserts: destinations split by the routes of the three routers into
+//   R26 (vlan3, te7/1, vlan3), R27 (te7/4, vlan10, vlan10), H (te7/4, self, te1/2),
+//   R29 minus H (te7/4, vlan208, te1/2) and the rest (te7/1, te1/3, te2/1): 5 classes.
+//   ACL atoms: the permit sets ¬S1 (174) and ¬(S2 ∧ D) (175) split the header space into
+//   S1, ¬S1 ∧ S2 ∧ D, ¬S1 ∧ ¬(S2 ∧ D): 3 atoms. S1 and the third meet all 5 destination classes;
+//   ¬S1 ∧ S2 ∧ D only "the rest" (129.198.0.0/16 lies there): 5 + 1 + 5 = 11 classes.
+// At the end no rule is left: 1 class.
+describe('replay of the Stanford slice', () => {
+  const { run, results } = replay(SLICE);
+  const s = run.summary;
+
+  it('finds exactly the three loops worked out by hand, at the updates that create them', () => {
+    expect(run.loops.map((l) => [l.foundAt, l.path])).toEqual([
+      [23, ['yoza_rtr,te1/2', 'yozb_rtr,te1/2', 'yozb_rtr,te1/3', 'yozb_rtr_178_te1/3_out,inport', 'yozb_rtr_178_te1/3_out,permit',
+        'yozb_rtr_168_te1/3_out,inport', 'yozb_rtr_168_te1/3_out,permit', 'yoza_rtr_175_te1/1_in,inport', 'yoza_rtr_175_te1/1_in,permit',
+        'yoza_rtr_174_te1/1_in,inport', 'yoza_rtr_174_te1/1_in,permit', 'yoza_rtr,te1/1', 'yoza_rtr,te1/2']],
+      [25, ['yoza_rtr,te1/1', 'yoza_rtr_178_te1/1_out,inport', 'yoza_rtr_178_te1/1_out,permit', 'yoza_rtr_168_te1/1_out,inport',
+        'yoza_rtr_168_te1/1_out,permit', 'yozb_rtr_174_te1/3_in,inport', 'yozb_rtr_174_te1/3_in,permit', 'yozb_rtr_175_te1/3_in,inport',
+        'yozb_rtr_175_te1/3_in,permit', 'yozb_rtr,te1/3', 'yozb_rtr,te1/2', 'yoza_rtr,te1/2', 'yoza_rtr,te1/1']],
+      [27, ['bbrb_rtr,te6/3', 'yozb_rtr,te1/1', 'yozb_rtr,te1/2', 'yoza_rtr,te1/2', 'yoza_rtr,te7/1', 'bbrb_rtr,te7/4', 'bbrb_rtr,te6/3']],
+    ]);
+    expect(run.loops.map((l) => l.dst)).toEqual([['172.20.10.128/27'], ['172.26.4.152', '172.26.4.154/31', '172.26.4.156/30'], ['171.66.255.128/26']]);
+    expect(s.loops).toEqual({ found: 3, activeAtEnd: 0, maxActive: 3, startEvents: 3, stopEvents: 3 });
+  });
+
+  it('starts and stops looping at the updates worked out by hand', () => {
+    const events = results.flatMap((r) => [
+      ...r.started.map((e) => ['start', r.line, e.loop, toPrefixes(e.dst).join(' ')]),
+      ...r.stopped.map((e) => ['stop', r.line, e.loop, toPrefixes(e.dst).join(' ')]),
+    ]);
+    expect(events).toEqual([
+      ['start', 23, 0, '172.20.10.128/27'],
+      ['start', 25, 1, '172.26.4.152 172.26.4.154/31 172.26.4.156/30'],
+      ['start', 27, 2, '171.66.255.128/26'],
+      ['stop', 34, 2, '171.66.255.128/26'],
+      ['stop', 36, 1, '172.26.4.152 172.26.4.154/31 172.26.4.156/30'],
+      ['stop', 38, 0, '172.20.10.128/27'],
+    ]);
+  });
+
+  it('checks every fwd update but the two whose M is empty; ACL updates take effect without a check', () => {
+    expect(s.updates).toMatchObject({ total: 60, fwd: 28, acl: 32, inserts: 30, removals: 30, checked: 26, skippedEmptyM: 2 });
+    expect(results.filter((r) => r.kind === 'fwd' && !r.checked).map((r) => r.line)).toEqual([20, 41]);
+    expect(results.filter((r) => r.kind === 'acl').every((r) => !r.checked)).toBe(true);
+  });
+
+  it('says where the changed headers end', () => {
+    const at = (line: number) => results[line - 1]!.reach.map((e) => `${e.kind} ${e.at} ${toPrefixes(e.dst).join(' ')}`).sort();
+    // 17: copies exit at yozb te1/4 and reach yoza and bbrb, which have no route yet.
+    expect(at(17)).toEqual(['exit yozb_rtr,te1/4 171.66.255.128/26', 'no-route bbrb_rtr 171.66.255.128/26', 'no-route yoza_rtr 171.66.255.128/26']);
+    // 24: delivered to yoza itself.
+    expect(at(24)).toEqual(['deliver yoza_rtr 172.26.4.153']);
+    // 27: loop #2 (and copies leaving by bbrb's and yozb's other vlan3 ports).
+    expect(at(27)).toContain('loop 2 171.66.255.128/26');
+    // 34: R26 now has no route at bbrb.
+    expect(at(34)).toEqual(['no-route bbrb_rtr 171.66.255.128/26']);
+  });
+
+  it('counts 11 equivalence classes after the inserts and 1 at the end', () => {
+    expect(s.classes.map((c) => [c.at, c.classes, c.destinationClasses, c.aclAtoms])).toEqual([[30, 11, 5, 3], [60, 1, 1, 1]]);
+  });
+});
+
+describe.runIf(existsSync(resolve(FULL, 'updates')))('replay of the full Stanford backbone (../shared)', () => {
+  it('replays all 9052 updates, ends with no loop active and the network empty', () => {
+    const { run } = replay(FULL);
+    const s = run.summary;
+    expect(s.updates).toMatchObject({ total: 9052, fwd: 7680, acl: 1372, inserts: 4526, removals: 4526, unchanged: 0 });
+    // The 8 lines with an empty M: 171.64.79.0/24 → self on yoza/yozb and 172.19.32.0/21 → self on
+    // soza/sozb, inserted and removed again.
+    expect(s.updates.skippedEmptyM).toBe(8);
+    expect(s.updates.checked).toBe(7672);
+    expect(s.loops.activeAtEnd).toBe(0);
+    expect(s.loops.found).toBe(20);
+    expect(s.classes.map((c) => [c.at, c.classes])).toEqual([[4526, 5996], [9052, 1]]);
+    // Every loop is closed (first == last) and names real positions.
+    for (const l of run.loops) expect(l.path[0]).toBe(l.path[l.path.length - 1]);
+  });
+});
+
+if (!existsSync(resolve(FULL, 'updates'))) {
+  console.warn(`skipping the full Stanford replay: ${FULL} is absent`);
+}

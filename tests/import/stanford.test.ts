@@ -1,0 +1,113 @@
+// The Stanford backbone importer: the slice imports and loads, bad lines are reported with
+// file:line:column, and on the full data set the imported model rebuilds APKeep's topo.txt.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fullestPoint, parseStanford, stanfordText, stanfordTopology, type StanfordFiles } from '../../src/import/stanford.ts';
+import { InputError, formatDiagnostic } from '../../src/model/errors.ts';
+import { loadTopology } from '../../src/model/load.ts';
+import { compilePlane, planeEdgeLines } from '../../src/dataplane/plane.ts';
+import { FULL, readFolder, SLICE } from '../dataplane/stanford-helpers.ts';
+
+function sliceFiles(): StanfordFiles {
+  const read = (f: string): string => readFileSync(resolve(SLICE, f), 'utf8');
+  return { dir: 'slice', topo: read('topo.txt'), vlan: read('vlan.txt'), aclFiles: ['yoza_rtr_168', 'yoza_rtr_174', 'yoza_rtr_175', 'yoza_rtr_178', 'yozb_rtr_168', 'yozb_rtr_174', 'yozb_rtr_175', 'yozb_rtr_178'], updates: read('updates') };
+}
+
+function errorsOf(files: StanfordFiles): string[] {
+  try {
+    parseStanford(files);
+  } catch (e) {
+    if (e instanceof InputError) return e.diagnostics.map(formatDiagnostic);
+    throw e;
+  }
+  return [];
+}
+
+describe('import stanford: the slice', () => {
+  const data = readFolder(SLICE);
+
+  it('reads devices, chains in topo.txt order, collapsed links and VLANs', () => {
+    expect(data.devices).toEqual(['bbrb_rtr', 'yoza_rtr', 'yozb_rtr']);
+    expect(data.outChains.get('yoza_rtr')!.get('te1/1')).toEqual(['178', '168']);
+    // yoza's in-chain runs 175 then 174 (topo.txt), not "174 175" as its _usage file says.
+    expect(data.inChains.get('yoza_rtr')!.get('te1/1')).toEqual(['175', '174']);
+    expect(data.inChains.get('yozb_rtr')!.get('te1/3')).toEqual(['174', '175']);
+    expect(data.links.map((l) => l.join(' ')).sort()).toEqual([
+      'bbrb_rtr te6/3 yozb_rtr te1/1', 'bbrb_rtr te7/4 yoza_rtr te7/1', 'yoza_rtr te1/1 yozb_rtr te1/3', 'yoza_rtr te1/2 yozb_rtr te1/2',
+    ]);
+    expect(data.vlans.get('yozb_rtr')!.get('vlan10')).toEqual(['te1/2', 'te1/4', 'te1/3']);
+    expect(data.updates).toHaveLength(60);
+    expect(fullestPoint(data.updates)).toBe(30);
+  });
+
+  it('writes a topology that loads, with routes and ACLs as of --at, in YAML and JSON', () => {
+    for (const format of ['yaml', 'json'] as const) {
+      const network = loadTopology(stanfordText(stanfordTopology(data, 30), format), `slice.${format}`);
+      const yoza = network.devices.find((d) => d.id === 'yoza_rtr')!;
+      expect(yoza.routes!.map((r) => [`${r.prefix.lo}/${r.prefix.length}`, r.action, r.interfaces.join(','), r.priority])).toEqual([
+        ['0/0', 'forward', 'te1/3', 0],
+        ['2873294720/26', 'forward', 'te7/1', 26],
+        ['2886994560/27', 'forward', 'vlan10', 27],
+        ['2887386264/29', 'forward', 'vlan208', 29],
+        ['2887386265/32', 'deliver', '', 32],
+      ]);
+      const acl175 = yoza.acls.find((a) => a.name === '175')!;
+      expect(acl175.rules.map((r) => r.action)).toEqual(['deny', 'permit']);
+      expect(acl175.rules[0]!.dst).toMatchObject([{ lo: 129 * 2 ** 24 + 198 * 2 ** 16, hi: 129 * 2 ** 24 + 198 * 2 ** 16 + 65535 }]);
+      expect(yoza.interfaces.find((f) => f.name === 'te1/1')).toMatchObject({ inAcls: ['175', '174'], outAcls: ['178', '168'] });
+      expect(yoza.interfaces.find((f) => f.name === 'vlan10')!.members).toEqual(['te1/2', 'te1/4']);
+      expect(network.links).toHaveLength(4);
+    }
+    // --at 0: every port still exists as an interface, but no rule is in force.
+    const empty = loadTopology(stanfordText(stanfordTopology(data, 0), 'yaml'), 'slice.yaml');
+    expect(empty.devices.every((d) => (d.routes ?? []).length === 0 && d.acls.every((a) => a.rules.length === 0))).toBe(true);
+    expect(empty.devices.find((d) => d.id === 'yozb_rtr')!.interfaces.map((f) => f.name)).toContain('te2/1');
+  });
+
+  it('rebuilds the slice\'s 16 topo.txt lines from the loaded model', () => {
+    const network = loadTopology(stanfordText(stanfordTopology(data, 0), 'yaml'), 'slice.yaml');
+    expect(new Set(planeEdgeLines(compilePlane(network)))).toEqual(new Set(sliceFiles().topo.trim().split('\n')));
+  });
+});
+
+describe('import stanford: bad lines', () => {
+  it.each([
+    ['topo.txt', (f: StanfordFiles) => ({ ...f, topo: f.topo.replace('bbrb_rtr te7/4 yoza_rtr te7/1\n', 'bbrb_rtr te7/4 yoza_rtr\n') }), /^slice\/topo\.txt:2:1 BNK_ERR_SYNTAX expected 4 tokens/],
+    ['topo.txt', (f: StanfordFiles) => ({ ...f, topo: f.topo.replace('yozb_rtr te1/2 yoza_rtr te1/2\n', '') }), /^slice\/topo\.txt:4:1 BNK_ERR_SCHEMA yoza_rtr te1\/2 reaches yozb_rtr te1\/2, but no line leads back/],
+    ['topo.txt', (f: StanfordFiles) => ({ ...f, topo: f.topo.replace('yoza_rtr_174_te1/1_in permit', 'yoza_rtr_999_te1/1_in permit') }), /^slice\/topo\.txt:7:1 BNK_ERR_UNKNOWN_REF ACL node "yoza_rtr_999_te1\/1_in" names ACL "yoza_rtr_999"/],
+    ['vlan.txt', (f: StanfordFiles) => ({ ...f, vlan: `${f.vlan}cozz_rtr vlan7 te1/1\n` }), /^slice\/vlan\.txt:7:1 BNK_ERR_UNKNOWN_REF unknown device "cozz_rtr"/],
+    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd yozb_rtr 0 0 te2/1 0', '+ fwd yozb_rtr 5 8 te2/1 8') }), /^slice\/updates:21:16 BNK_ERR_INVALID_ADDRESS prefix 0\.0\.0\.5\/8 has host bits set/],
+    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd yoza_rtr 0 0 te1/3 0', '+ fwd yoza_rtr 0 0 vlan99 0') }), /^slice\/updates:26:20 BNK_ERR_UNKNOWN_REF yoza_rtr has no vlan99 in vlan\.txt/],
+    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('171.64.74.80 null null null any', '171.64.74.80 null 1024 2048 any') }), /^slice\/updates:1:\d+ BNK_ERR_INVALID_SERVICE source ports are not in the model/],
+    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ acl yoza_rtr_178', '+ acl yoza_rtr_179') }), /^slice\/updates:3:7 BNK_ERR_UNKNOWN_REF unknown ACL "yoza_rtr_179"/],
+    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd bbrb_rtr 0 0 te7/1 0', '* fwd bbrb_rtr 0 0 te7/1 0') }), /^slice\/updates:30:1 BNK_ERR_SYNTAX expected "\+" \(insert\) or "-" \(remove\)/],
+  ])('reports a bad line of %s with file:line:column', (_file, mutate, pattern) => {
+    const errors = errorsOf(mutate(sliceFiles()));
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]).toMatch(pattern);
+  });
+
+  it('lists every bad line at once', () => {
+    const files = sliceFiles();
+    const errors = errorsOf({ ...files, updates: files.updates.replace(/\+ fwd bbrb_rtr (\d+) /g, '+ fwd bbrz_rtr $1 ') });
+    expect(errors).toHaveLength(4);
+    expect(errors.every((e) => /BNK_ERR_UNKNOWN_REF unknown device "bbrz_rtr"/.test(e))).toBe(true);
+  });
+});
+
+describe.runIf(existsSync(resolve(FULL, 'topo.txt')))('import stanford: the full data set (../shared)', () => {
+  it('rebuilds APKeep\'s 182 directed topo.txt edges from the imported model', () => {
+    const data = readFolder(FULL);
+    expect(data.devices).toHaveLength(16);
+    expect(data.links).toHaveLength(37); // 74 directed device-port links
+    const network = loadTopology(stanfordText(stanfordTopology(data, fullestPoint(data.updates)), 'yaml'), 'stanford.yaml');
+    expect(network.devices.reduce((n, d) => n + (d.routes?.length ?? 0), 0)).toBe(3840);
+    expect(network.devices.reduce((n, d) => n + d.acls.reduce((m, a) => m + a.rules.length, 0), 0)).toBe(686);
+    const rebuilt = planeEdgeLines(compilePlane(network));
+    const topo = readFileSync(resolve(FULL, 'topo.txt'), 'utf8').trim().split('\n');
+    expect(rebuilt).toHaveLength(182);
+    expect(new Set(rebuilt)).toEqual(new Set(topo));
+  });
+});
