@@ -69,10 +69,10 @@ export function replayJson(run: ReplayRun, ctx: ReplayContext): string {
     trace: ctx.source,
     topology: ctx.topology,
     ...run.summary,
+    loops: { ...run.summary.loops, list: run.loops },
     time: { ...run.summary.time, totalMs: ctx.totalMs },
     peakRssMb: ctx.peakRssMb,
     machine: ctx.machine,
-    loops: run.loops,
   }, null, 2);
 }
 
