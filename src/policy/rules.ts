@@ -451,7 +451,8 @@ const inventory: RuleDefinition<'inventory'> = {
       findings.push(plain(ctx, this, { subject, message, hint, loc }));
     };
     for (const d of net.devices) {
-      if (d.zone === undefined) {
+      // A pure data plane (no zones) has nothing for a device to belong to.
+      if (d.zone === undefined && net.zones.length > 0) {
         push(d.id, d.loc, { ja: `機器 ${d.id} の所属ゾーン (zone) が宣言されていません。`, en: `Device ${d.id} does not declare the zone it belongs to.` },
           { ja: 'zone に機器が属するゾーンを記載してください。', en: 'Set zone: to the zone the device belongs to.' });
       }

@@ -23,8 +23,17 @@ const operation = z.union([
   z.strictObject({ 'remove-rule': z.strictObject(ruleRef) }),
   z.strictObject({ 'replace-rule': z.strictObject({ ...ruleRef, with: anyObject }) }),
   z.strictObject({ 'move-rule': z.strictObject({ ...ruleRef, ...where }) }),
-  z.strictObject({ 'add-route': z.strictObject({ device: id, prefix: z.string(), interface: z.string(), description: z.string().optional() }) }),
-  z.strictObject({ 'remove-route': z.strictObject({ device: id, prefix: z.string(), interface: z.string().optional() }) }),
+  z.strictObject({
+    'add-route': z.strictObject({
+      device: id,
+      prefix: z.string(),
+      action: z.enum(['forward', 'deliver', 'drop']).optional(),
+      interface: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+      priority: z.number().int().min(0).max(2_147_483_647).optional(),
+      description: z.string().optional(),
+    }),
+  }),
+  z.strictObject({ 'remove-route': z.strictObject({ device: id, prefix: z.string(), interface: z.union([z.string(), z.array(z.string()).min(1)]).optional() }) }),
   z.strictObject({ 'add-interface': z.strictObject({ device: id, interface: anyObject }) }),
   z.strictObject({ 'remove-interface': z.strictObject({ device: id, interface: z.string() }) }),
   z.strictObject({ 'add-link': linkPair }),
@@ -248,7 +257,7 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
       }
       case 'add-route':
       case 'remove-route': {
-        const b = body as { device: string; prefix: string; interface?: string; description?: string };
+        const b = body as { device: string; prefix: string; action?: string; interface?: string | string[]; priority?: number; description?: string };
         const d = findDevice(b.device);
         if (!d) break;
         if (d.kind !== 'router' && d.kind !== 'firewall') {
@@ -258,14 +267,17 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
         if (!Array.isArray(d.routes)) d.routes = [];
         const rs = d.routes as Json[];
         if (name === 'add-route') {
-          const route: Json = { prefix: b.prefix, interface: b.interface, ...(b.description ? { description: b.description } : {}) };
+          const route: Json = { prefix: b.prefix };
+          for (const key of ['action', 'interface', 'priority', 'description'] as const) if (b[key] !== undefined) route[key] = b[key];
           fromChange(route, path);
           rs.push(route);
-          summary(`add route ${b.prefix} via ${String(b.interface)} on ${b.device}`);
+          const how = b.action === 'deliver' || b.action === 'drop' ? b.action : `via ${[b.interface ?? []].flat().join(', ')}`;
+          summary(`add route ${b.prefix} ${how}${b.priority === undefined ? '' : ` priority ${b.priority}`} on ${b.device}`);
         } else {
-          const i = rs.findIndex((r) => r.prefix === b.prefix && (b.interface === undefined || r.interface === b.interface));
+          const sameInterface = (r: Json): boolean => b.interface === undefined || JSON.stringify([r.interface].flat()) === JSON.stringify([b.interface].flat());
+          const i = rs.findIndex((r) => r.prefix === b.prefix && sameInterface(r));
           if (i < 0) {
-            fail(`no route ${b.prefix}${b.interface ? ` via ${b.interface}` : ''} on ${b.device}`, [...path, 'prefix']);
+            fail(`no route ${b.prefix}${b.interface ? ` via ${[b.interface].flat().join(', ')}` : ''} on ${b.device}`, [...path, 'prefix']);
             break;
           }
           rs.splice(i, 1);

@@ -291,6 +291,8 @@ function deltaOf(base: FastEngine, compiled: FastEngine['compiled'], before: Net
     if (oldRoutes || newRoutes) {
       for (let q = first; q < last; q++) delta = bdd.or(delta, xor(oldRoutes?.[q - first] ?? TRUE, newRoutes?.[q - first] ?? TRUE));
       delta = bdd.or(delta, xor(old.unrouted[d]!, compiled.unrouted[d]!));
+      delta = bdd.or(delta, xor(old.delivered[d]!, compiled.delivered[d]!));
+      delta = bdd.or(delta, xor(old.discarded[d]!, compiled.discarded[d]!));
     }
     // Rules: the port pairs where a rule that differs applies; there, what the pair permits.
     const device = after.devices[d]!;
