@@ -109,7 +109,6 @@ export class Replayer {
   /** Per device, the interval map: segment i covers [starts[i], starts[i+1]-1] with outs[i]. */
   private readonly starts: number[][];
   private readonly outs: number[][];
-  private readonly outSets: OutSet[] = [{ phys: new Int32Array(0), deliver: false, drop: false }];
   private readonly outKeys = new Map<string, number>([['', EMPTY_OUT]]);
   private readonly outTargets: string[][] = [[]];
 
@@ -161,7 +160,7 @@ export class Replayer {
 
   // ── resolving the trace ─────────────────────────────────────────────────────────
 
-  /** Names -> indices; undefined with a message when the update names something unknown. */
+  /** Names -> indices, or a message when the update names something the network lacks. */
   resolve(u: Update): ResolvedUpdate | string {
     const di = this.plane.deviceIndex.get(u.device);
     if (di === undefined) return `unknown device "${u.device}"`;
@@ -182,15 +181,14 @@ export class Replayer {
     const key = targets.join('\u0000');
     let id = this.outKeys.get(key);
     if (id !== undefined) return id;
-    id = this.outSets.length;
+    id = this.outTargets.length;
     this.outKeys.set(key, id);
     this.outTargets.push(targets);
-    this.outSets.push(undefined as unknown as OutSet);
     return id;
   }
 
-  /** The OutSet of an id for a device (physical ports resolved lazily per device). */
-  private physCache: Array<Map<number, OutSet>> = [];
+  /** Per device, the OutSet of each out id met there (physical ports resolved once). */
+  private readonly physCache: Array<Map<number, OutSet>> = [];
   private outSet(device: number, id: number): OutSet {
     let cache = this.physCache[device];
     if (!cache) cache = this.physCache[device] = new Map();
