@@ -19,6 +19,7 @@ const LOOPS_SHOWN = 30;
 
 const us = (x: number): string => `${x.toFixed(1)} µs`;
 const ms = (x: number): string => (x < 1000 ? `${x.toFixed(1)} ms` : `${(x / 1000).toFixed(2)} s`);
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 export function replayText(run: ReplayRun, ctx: ReplayContext): string {
@@ -43,7 +44,7 @@ export function replayText(run: ReplayRun, ctx: ReplayContext): string {
   if (run.loops.length > LOOPS_SHOWN) lines.push(`  … and ${run.loops.length - LOOPS_SHOWN} more (all of them with --format json)`);
   lines.push('', 'packet equivalence classes (atomic predicates of every port\'s forwarding and every ACL; computed with BDDs at these checkpoints, timed apart, not in the per-update times):');
   for (const c of s.classes) {
-    lines.push(`  after ${c.at} updates: ${c.classes} classes (${c.destinationClasses} destination classes × ${c.aclAtoms} ACL atoms, non-empty pairs) in ${ms(c.ms)}`);
+    lines.push(`  after ${c.at} updates: ${plural(c.classes, 'class', 'classes')} (${plural(c.destinationClasses, 'destination class', 'destination classes')} × ${plural(c.aclAtoms, 'ACL atom', 'ACL atoms')}, non-empty pairs) in ${ms(c.ms)}`);
   }
   const kinds = Object.entries(s.reachKinds);
   if (kinds.length > 0) lines.push('', `where the changed headers end (updates with some part of M so): ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`);
