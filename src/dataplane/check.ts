@@ -358,9 +358,10 @@ function findDrops(g: ForwardingGraph, arrived: Int32Array): Drop[] {
 }
 
 /**
- * Reachability: from each source, the headers each destination receives. Destinations are
- * devices (delivered locally, or leaving by one of their edge ports; at port level the edge
- * port itself) and zones.
+ * Reachability: from each source, the headers each destination receives. Sources are devices
+ * originating and zones (device level), or edge ports and zone attachments as ingresses (port
+ * level); destinations are devices delivering locally (`dev`), edge ports packets leave by
+ * (`dev:port`) and zones (`zone id`).
  */
 function reachability(g: ForwardingGraph, level: ReachLevel, progress: (m: string) => void): ReachMatrix {
   const c = g.compiled;
@@ -383,7 +384,7 @@ function reachability(g: ForwardingGraph, level: ReachLevel, progress: (m: strin
     }
     for (const [target, n] of exits) {
       const q = exitPort(target);
-      put(level === 'port' ? portLabel(q) : deviceLabel(c.portDevice[q]!), n);
+      put(portLabel(q), n);
     }
     for (let a = 0; a < g.A; a++) {
       if (sets[g.P + a] === FALSE) continue;
