@@ -2,7 +2,7 @@
 // class, each with a witness path, intended drops (null routes, ACL denies), and reachability
 // between every pair of devices (or ports). Exact over header sets (BDDs); bounded, and says so.
 
-import { FALSE, type Node, type PacketHeader, PORT, PROTO, SRC, TRUE } from '../engine/bdd.ts';
+import { type Bdd, FALSE, type Node, type PacketHeader, PORT, PROTO, SRC, TRUE } from '../engine/bdd.ts';
 import type { HeaderBox } from '../engine/headerset.ts';
 import { buildForwardingGraph, exitPort, type ForwardingGraph, type Injection, propagate } from './graph.ts';
 import type { Network } from '../model/network.ts';
@@ -32,6 +32,20 @@ export type Origin =
   | { readonly kind: 'zone'; readonly zone: number }
   | { readonly kind: 'edge'; readonly device: number; readonly port: string };
 
+/** Most boxes listed per header class; the set itself is exact, only the listing stops. */
+export const MAX_BOXES = 64;
+
+/** A header set as canonical boxes, the first MAX_BOXES of them (`truncated` when more). */
+export interface HeaderClass {
+  readonly boxes: readonly HeaderBox[];
+  readonly truncated: boolean;
+}
+
+function classOf(bdd: Bdd, set: Node): HeaderClass {
+  const boxes = bdd.toBoxes(set, MAX_BOXES + 1);
+  return boxes.length > MAX_BOXES ? { boxes: boxes.slice(0, MAX_BOXES), truncated: true } : { boxes, truncated: false };
+}
+
 export interface WitnessPath {
   readonly from: Origin;
   readonly hops: readonly DataplaneHop[];
@@ -41,7 +55,7 @@ export interface Loop {
   /** The cycle: from its first state back to it (the last hop leads to the first). */
   readonly cycle: readonly DataplaneHop[];
   /** Every header that goes round the whole cycle (and can get to it). */
-  readonly headers: readonly HeaderBox[];
+  readonly headers: HeaderClass;
   readonly packet: PacketHeader;
   /** How the packet gets to the cycle from an injection point. */
   readonly entry: WitnessPath;
@@ -49,7 +63,7 @@ export interface Loop {
 
 export interface BlackHole {
   readonly device: number;
-  readonly headers: readonly HeaderBox[];
+  readonly headers: HeaderClass;
   readonly packet: PacketHeader;
   /** From an injection point to the device (its last hop: entered, no route). */
   readonly path: WitnessPath;
@@ -61,13 +75,13 @@ export type DropKind = 'discarded' | 'denied' | 'hairpin' | 'not-forwarded';
 export interface Drop {
   readonly kind: DropKind;
   readonly device: number;
-  readonly headers: readonly HeaderBox[];
+  readonly headers: HeaderClass;
 }
 
 export interface ReachCell {
   readonly from: string;
   readonly to: string;
-  readonly headers: readonly HeaderBox[];
+  readonly headers: HeaderClass;
   /** The destination addresses as prefixes. */
   readonly dst: readonly string[];
   /** True when some destination is reached only for some sources or services. */
@@ -126,7 +140,7 @@ export function checkDataplane(network: Network, options: DataplaneOptions = {})
     if (set === FALSE) continue;
     const packet = bdd.pick(set)!;
     const path = witness(packet, (s) => s < g.P && c.portDevice[s] === d && bdd.contains(g.enters(s), packet));
-    blackHoles.push({ device: d, headers: bdd.toBoxes(set), packet, path: path! });
+    blackHoles.push({ device: d, headers: classOf(bdd, set), packet, path: path! });
   }
 
   const drops = findDrops(g, arrived);
@@ -160,6 +174,8 @@ function findLoops(
   const component = stronglyConnected(g, useful);
   const loops: Loop[] = [];
   const seen = new Map<string, number>();
+  /** Per loop, its whole header set (the report lists boxes, which may be cut short). */
+  const loopSets: Node[] = [];
   const alive = new Uint8Array(N);
   let loopStates = 0;
   let last = Date.now();
@@ -190,13 +206,14 @@ function findLoops(
       const key = rotationKey(g, cycle);
       const known = seen.get(key);
       if (known !== undefined) {
-        const l = loops[known]!;
-        loops[known] = { ...l, headers: bdd.toBoxes(bdd.or(bdd.boxes(l.headers), headers)) };
+        loopSets[known] = bdd.or(loopSets[known]!, headers);
+        loops[known] = { ...loops[known]!, headers: classOf(bdd, loopSets[known]!) };
         continue;
       }
       seen.set(key, loops.length);
       const entry = witness(packet, (x) => x === s)!;
-      loops.push({ cycle: hopsOf(g, s, cycle), headers: bdd.toBoxes(headers), packet, entry });
+      loopSets.push(headers);
+      loops.push({ cycle: hopsOf(g, s, cycle), headers: classOf(bdd, headers), packet, entry });
     }
     alive[s] = 0;
   }
@@ -354,7 +371,7 @@ function findDrops(g: ForwardingGraph, arrived: Int32Array): Drop[] {
     }
     if (routes) put('hairpin', d, bdd.diff(bdd.and(e, routes[p - c.portStart[d]!]!), bdd.or(elsewhere, bdd.or(c.delivered[d]!, c.discarded[d]!))));
   }
-  return [...byKey.values()].map(({ kind, device, set }) => ({ kind, device, headers: bdd.toBoxes(set) }));
+  return [...byKey.values()].map(({ kind, device, set }) => ({ kind, device, headers: classOf(bdd, set) }));
 }
 
 /**
@@ -446,7 +463,7 @@ function cellOf(g: ForwardingGraph, from: string, to: string, n: Node): ReachCel
   const bdd = g.compiled.bdd;
   const dstOnly = bdd.exists(bdd.exists(bdd.exists(n, SRC), PROTO), PORT);
   const dst = bdd.toBoxes(dstOnly).flatMap((b) => prefixes(b.dstLo, b.dstHi));
-  return { from, to, headers: bdd.toBoxes(n), dst, restricted: dstOnly !== n };
+  return { from, to, headers: classOf(bdd, n), dst, restricted: dstOnly !== n };
 }
 
 function prefixes(lo: number, hi: number): string[] {

@@ -1,9 +1,8 @@
 // Renders a data-plane check: loops and black holes with their header classes and witness
 // paths, intended drops as counts, and the reachability matrix; as text or JSON.
 
-import type { HeaderBox } from '../engine/headerset.ts';
 import type { Network } from '../model/network.ts';
-import type { BlackHole, DataplaneHop, DataplaneReport, Drop, DropKind, Loop, Origin, ReachCell, WitnessPath } from '../dataplane/check.ts';
+import type { BlackHole, DataplaneHop, DataplaneReport, Drop, DropKind, HeaderClass, Loop, Origin, ReachCell, WitnessPath } from '../dataplane/check.ts';
 import { describeBox, describePacket } from './describe.ts';
 
 /** Classes with more boxes than this are summarised in text (JSON has them all). */
@@ -37,12 +36,13 @@ function pathText(network: Network, p: WitnessPath): string {
   return `from ${originText(network, p.from)}: ${p.hops.map((h) => hopText(network, h)).join(' → ')}`;
 }
 
-function classText(boxes: readonly HeaderBox[]): string {
+function classText({ boxes, truncated }: HeaderClass): string {
   const shown = boxes.slice(0, BOXES_SHOWN).map((b) => {
     const r = describeBox(b);
     return `${r.src} → ${r.dst} ${r.service}`;
   });
-  return boxes.length > BOXES_SHOWN ? `${shown.join('; ')}; … (${boxes.length} boxes)` : shown.join('; ');
+  if (boxes.length <= BOXES_SHOWN) return shown.join('; ');
+  return `${shown.join('; ')}; … (${truncated ? `more than ${boxes.length}` : boxes.length} boxes)`;
 }
 
 function prefixList(list: readonly string[]): string {

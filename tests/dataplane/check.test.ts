@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BlackHole, checkDataplane, type DataplaneReport } from '../../src/dataplane/check.ts';
-import type { HeaderBox } from '../../src/engine/headerset.ts';
+import { type BlackHole, checkDataplane, type DataplaneReport, type HeaderClass } from '../../src/dataplane/check.ts';
 import { loadTopology } from '../../src/model/load.ts';
+import type { HeaderBox } from '../../src/engine/headerset.ts';
 import type { Device, Network, Rule } from '../../src/model/network.ts';
 import { parseIpv4 } from '../../src/net/ipv4.ts';
 import { ROOT, runCli } from '../helpers.ts';
@@ -39,7 +39,7 @@ describe('forwarding loops', () => {
     // By hand: only 10.9.0.0/16 goes round (r1 out a, r2 out b); any source, any service.
     expect(r.loops).toHaveLength(1);
     const loop = r.loops[0]!;
-    expect(loop.headers).toEqual([dstBox('10.9.0.0', '10.9.255.255')]);
+    expect(loop.headers.boxes).toEqual([dstBox('10.9.0.0', '10.9.255.255')]);
     expect(devicesOf(n, loop.cycle).sort()).toEqual(['r1', 'r2']);
     expect(loop.cycle).toContainEqual({ kind: 'device', device: 0, in: 'b', out: 'a' });
     expect(loop.cycle).toContainEqual({ kind: 'device', device: 1, in: 'a', out: 'b' });
@@ -67,7 +67,7 @@ links: [[r1:a, r2:p], [r1:b, r2:q]]
 `);
     const r = checkDataplane(n);
     expect(r.loops).toHaveLength(1);
-    expect(r.loops[0]!.headers).toEqual([dstBox('10.5.0.0', '10.5.0.255')]);
+    expect(r.loops[0]!.headers.boxes).toEqual([dstBox('10.5.0.0', '10.5.0.255')]);
     expect(r.loops[0]!.cycle).toContainEqual({ kind: 'device', device: 0, in: 'b', out: 'a' });
     expect(r.loops[0]!.cycle).toContainEqual({ kind: 'device', device: 1, in: 'p', out: 'q' });
     expect(r.blackHoles).toEqual([]);
@@ -81,7 +81,7 @@ links: [[r1:a, r2:p], [r1:b, r2:q]]
     const n = load(text);
     const r = checkDataplane(n);
     expect(r.loops).toHaveLength(1);
-    expect(r.loops[0]!.headers).toEqual([dstBox('10.9.0.0', '10.9.255.255', 0, 5), dstBox('10.9.0.0', '10.9.255.255', 7, 255)]);
+    expect(r.loops[0]!.headers.boxes).toEqual([dstBox('10.9.0.0', '10.9.255.255', 0, 5), dstBox('10.9.0.0', '10.9.255.255', 7, 255)]);
     expect(r.drops.some((d) => d.kind === 'denied' && n.devices[d.device]!.id === 'r2')).toBe(true);
   });
 });
@@ -117,7 +117,7 @@ links: [[r1:to-r2, r2:up], [r1:to-r3, r3:up]]
     expect(r.blackHoles).toHaveLength(1);
     const b: BlackHole = r.blackHoles[0]!;
     expect(n.devices[b.device]!.id).toBe('r3');
-    expect(b.headers).toEqual([dstBox('10.3.0.0', '10.3.0.255'), dstBox('10.3.2.0', '10.3.255.255')]);
+    expect(b.headers.boxes).toEqual([dstBox('10.3.0.0', '10.3.0.255'), dstBox('10.3.2.0', '10.3.255.255')]);
     expect(devicesOf(n, b.path.hops)).toEqual(['r1', 'r3']);
     expect(b.path.hops.at(-1)).toEqual({ kind: 'device', device: 2, in: 'up', out: undefined });
   });
@@ -148,7 +148,7 @@ links: [[r1:out, r2:up]]
     expect(r.blackHoles).toEqual([]);
     const discarded = r.drops.filter((d) => d.kind === 'discarded');
     expect(discarded).toHaveLength(1);
-    expect(discarded[0]!.headers).toEqual([dstBox('10.66.0.0', '10.66.255.255')]);
+    expect(discarded[0]!.headers.boxes).toEqual([dstBox('10.66.0.0', '10.66.255.255')]);
     // r2 receives all but r1's own and null-routed prefixes; r1 receives 10.1.0.0/16 from its edge port only.
     const cell = r.reach!.cells.find((c) => c.from === 'r1' && c.to === 'r2')!;
     expect(cell.dst).toContain('10.0.0.0/16');
@@ -453,8 +453,9 @@ function simulate(n: Network, p: Packet, level: 'device' | 'port'): Truth {
   return truth;
 }
 
-function boxHas(boxes: readonly HeaderBox[], p: Packet): boolean {
-  return boxes.some((b) => b.srcLo <= p.src && p.src <= b.srcHi && b.dstLo <= p.dst && p.dst <= b.dstHi
+function boxHas(headers: HeaderClass, p: Packet): boolean {
+  expect(headers.truncated).toBe(false);
+  return headers.boxes.some((b) => b.srcLo <= p.src && p.src <= b.srcHi && b.dstLo <= p.dst && p.dst <= b.dstHi
     && b.protoLo <= p.protocol && p.protocol <= b.protoHi && b.portLo <= p.port && p.port <= b.portHi);
 }
 
