@@ -38,6 +38,8 @@ import { toJson, toYaml, type Plain } from '../generate/emit.ts';
 import { fullestPoint, parseStanford, stanfordText, stanfordTopology, type StanfordData } from '../import/stanford.ts';
 import { runReplay } from '../dataplane/replay-run.ts';
 import { replayJson, replayLogLine, replayText } from '../report/replay.ts';
+import { checkDataplane, DEFAULT_MAX_CLASSES, type ReachLevel } from '../dataplane/check.ts';
+import { dataplaneJson, dataplaneText } from '../report/dataplane.ts';
 
 export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const;
 
@@ -178,6 +180,30 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const m = zoneMatrix(network, engineFactory(opts.engine)(network), opts.level);
       io.out(opts.format === 'json' ? matrixJson(network, m) : opts.format === 'csv' ? matrixCsv(m) : matrixText(network, m));
       setExit(EXIT.clean);
+    });
+
+  program
+    .command('dataplane')
+    .description('data-plane checks: forwarding loops and black holes per header class with witness paths, intended drops, reachability between devices (or ports); exit 0 clean, 1 loops or black holes, 2 bad input')
+    .argument('<topology>', 'topology file (YAML or JSON)')
+    .addOption(policy)
+    .addOption(new Option('--level <level>', 'reachability between devices or between ports').choices(['device', 'port']).default('device'))
+    .addOption(format)
+    .option('--max-classes <n>', 'report at most this many loop classes (the report says when the bound is hit)', String(DEFAULT_MAX_CLASSES))
+    .option('-q, --quiet', 'no progress output on stderr')
+    .action((file: string, opts: { policy?: string; level: ReachLevel; format: string; maxClasses: string; quiet?: boolean }) => {
+      if (!/^[0-9]{1,9}$/.test(opts.maxClasses) || Number(opts.maxClasses) < 1) throw usage(`--max-classes must be a whole number from 1, not "${opts.maxClasses}"`);
+      const started = Date.now();
+      const pack = readPack(opts.policy);
+      const network = readNetwork(file, pack);
+      // Progress on stderr once a run takes more than a second.
+      const onProgress = (message: string): void => {
+        const elapsed = Date.now() - started;
+        if (!opts.quiet && elapsed >= 1000) io.err(`[${(elapsed / 1000).toFixed(1)} s] ${message}`);
+      };
+      const report = checkDataplane(network, { level: opts.level, maxClasses: Number(opts.maxClasses), onProgress });
+      io.out(opts.format === 'json' ? dataplaneJson(network, report) : dataplaneText(network, report));
+      setExit(report.loops.length > 0 || report.blackHoles.length > 0 ? EXIT.findings : EXIT.clean);
     });
 
   program

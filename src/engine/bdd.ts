@@ -316,9 +316,10 @@ export class Bdd {
 
   /**
    * The set as disjoint boxes: for each field in order, the maximal value intervals that
-   * lead to the same remainder. Canonical: equal sets give equal box lists.
+   * lead to the same remainder. Canonical: equal sets give equal box lists. With `limit`,
+   * only the first `limit` boxes of that list.
    */
-  toBoxes(a: Node): HeaderBox[] {
+  toBoxes(a: Node, limit = Infinity): HeaderBox[] {
     const out: HeaderBox[] = [];
     const memo = new Map<number, Array<{ lo: number; hi: number; child: Node }>>();
     const values = [0, 0, 0, 0, 0, 0, 0, 0];
@@ -338,6 +339,7 @@ export class Bdd {
       }
       const slot = FIELDS[f]!.slot;
       for (const iv of list) {
+        if (out.length >= limit) return;
         values[slot * 2] = iv.lo;
         values[slot * 2 + 1] = iv.hi;
         walk(iv.child, f + 1);
