@@ -351,6 +351,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
 /** Reads an APKeep-style folder (topo.txt, vlan.txt, acls/, updates) and parses it. */
 function readStanford(dir: string): StanfordData {
   const file = (name: string): string => readText(`${dir.replace(/\/$/, '')}/${name}`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `"${dir}" is not a folder (expected the data set folder with topo.txt, vlan.txt, acls/ and updates)`, loc: { file: dir, line: 1, column: 1 } }]);
+  }
   let aclFiles: string[];
   try {
     aclFiles = readdirSync(`${dir}/acls`);
@@ -392,7 +395,8 @@ function addDataPlaneCommands(program: Command, io: Io, setExit: (code: number) 
       const t0 = performance.now();
       const data = readStanford(dir);
       const t1 = performance.now();
-      const network = loadTopology(stanfordText(stanfordTopology(data, 0), 'yaml'), `${data.dir} (imported)`);
+      // JSON: the loader's fast path; the document is the same as `import stanford --at 0`.
+      const network = loadTopology(stanfordText(stanfordTopology(data, 0), 'json'), `${data.dir} (imported)`);
       const t2 = performance.now();
       const log: string[] = [];
       const run = runReplay(network, data.updates, `${data.dir}/updates`, {

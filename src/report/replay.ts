@@ -55,7 +55,7 @@ export function replayText(run: ReplayRun, ctx: ReplayContext): string {
     `  under 0.25 ms: ${pct(t.under250us)} of updates; fwd average ${us(t.fwdAvgUs)}, acl average ${us(t.aclAvgUs)}`,
     `  all updates ${ms(t.updatesMs)}; parse ${ms(t.parseMs)}; topology load ${ms(t.loadMs)}; total ${ms(ctx.totalMs)}`,
     `  peak RSS ${ctx.peakRssMb.toFixed(0)} MB; machine: ${ctx.machine.nproc} CPUs, node ${ctx.machine.node}, ${ctx.machine.platform}`,
-    `  APKeep's published figures on this trace (Java): average 95.6 µs per update, 95.0% under 0.25 ms`,
+    `  APKeep's published figures for the Stanford backbone trace (9,052 updates, Java): average 95.6 µs per update, 95.0% under 0.25 ms`,
   );
   return lines.join('\n');
 }
