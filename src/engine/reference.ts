@@ -1,12 +1,12 @@
 // The reference engine: explicit paths, one header set carried along each, split at every
-// firewall by first-match rules. Simple and exact, exponential in the number of paths: the
-// oracle the fast engine is tested against.
+// firewall and access list by first-match rules and at every router by its routes. Simple and
+// exact, exponential in the number of paths: the oracle the fast engine is tested against.
 
-import type { Device, Network } from '../model/network.ts';
+import type { Acl, Device, Network } from '../model/network.ts';
 import { isGateway } from '../model/network.ts';
 import { InputError } from '../model/errors.ts';
 import { attachId, buildGraph, deviceKey, zoneKey, type TopologyGraph } from '../model/graph.ts';
-import type { Ipv4Range } from '../net/ipv4.ts';
+import { IPV4_ALL, type Ipv4Range } from '../net/ipv4.ts';
 import {
   ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, intersect, normalize, restrictDst, restrictSrc, serviceSet, subtract,
 } from './headerset.ts';
@@ -25,9 +25,22 @@ interface CompiledDevice {
   readonly device: Device;
   /** Per rule: its header boxes (computed once). */
   readonly ruleBoxes: readonly (readonly HeaderBox[])[];
-  /** With static routes: destination ranges forwarded by each interface, and those with no route. */
+  /** Per ACL name: its rules with their header boxes. */
+  readonly acls: ReadonlyMap<string, CompiledAcl>;
+  /**
+   * With static routes: the destinations that leave by each interface (a route to a VLAN
+   * interface counted for each member), those delivered to the device itself, those dropped
+   * by a null route, and those with no route.
+   */
   readonly routed: ReadonlyMap<string, readonly Ipv4Range[]> | undefined;
+  readonly local: readonly Ipv4Range[];
+  readonly discarded: readonly Ipv4Range[];
   readonly unrouted: readonly Ipv4Range[];
+}
+
+interface CompiledAcl {
+  readonly acl: Acl;
+  readonly ruleBoxes: readonly (readonly HeaderBox[])[];
 }
 
 /** The reference engine also lists every path (the tests read them one by one). */
@@ -106,9 +119,17 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
       }
       const state = deviceState(device, inIface);
       visited.add(state);
-      if (c.routed && c.unrouted.length > 0) {
-        const lost = restrictDst(set, c.unrouted);
-        if (lost.length > 0) outcomes.push({ headers: lost, hops: ending(undefined), disposition: { kind: 'no-route', device } });
+      // The ACLs bound to the ingress interface decide first, before any route is looked up.
+      const inAcls = d.interfaces.find((f) => f.name === inIface)!.inAcls;
+      const entered = throughAcls(c, inAcls, set);
+      for (const { headers, rule } of entered.denied) outcomes.push({ headers, hops: ending(rule), disposition: { kind: 'denied', device, rule } });
+      const admitted = entered.passed;
+      if (c.routed) {
+        const ended = [['no-route', c.unrouted], ['local', c.local], ['discarded', c.discarded]] as const;
+        for (const [kind, ranges] of ended) {
+          const part = restrictDst(admitted, ranges);
+          if (part.length > 0) outcomes.push({ headers: part, hops: ending(undefined), disposition: { kind, device } });
+        }
       }
       graph.forEachEdge(key, (edge, attributes, source, target) => {
         const outIface = attributes.interfaces[key]!;
@@ -121,14 +142,20 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
         // Going on into a state this path already holds would loop: the packet is still
         // decided here (a deny is a deny), but what passes goes no further on this path.
         const loops = visited.has(next.kind === 'zone' ? zoneState(next.index, device) : deviceState(next.index, nextIface));
-        let forward: HeaderSet = set;
+        let forward: HeaderSet = admitted;
         if (c.routed) forward = restrictDst(forward, c.routed.get(outIface) ?? []);
         if (forward.length === 0) return;
+        const outAcls = d.interfaces.find((f) => f.name === outIface)!.outAcls;
+        // What the firewall rules (if any) let out goes through the ACLs bound to the egress.
         const onward = (part: HeaderSet, rule: DecidingRule | undefined): void => {
-          if (loops) return;
+          const left = throughAcls(c, outAcls, part);
+          for (const denied of left.denied) {
+            outcomes.push({ headers: denied.headers, hops: ending(denied.rule, outIface), disposition: { kind: 'denied', device, rule: denied.rule } });
+          }
+          if (loops || left.passed.length === 0) return;
           const hop: Hop = { kind: 'device', device, in: inIface, out: outIface, rule };
-          if (next.kind === 'zone') visitZone(next.index, device, part, [...hops, hop]);
-          else visitDevice(next.index, nextIface, part, [...hops, hop]);
+          if (next.kind === 'zone') visitZone(next.index, device, left.passed, [...hops, hop]);
+          else visitDevice(next.index, nextIface, left.passed, [...hops, hop]);
         };
         if (d.kind !== 'firewall') {
           onward(forward, undefined);
@@ -257,31 +284,100 @@ function gatewayEndpoints(network: Network): Map<number, GatewayEndpoint[]> {
 
 function compileDevice(network: Network, device: Device): CompiledDevice {
   const ruleBoxes = device.rules.map((r) => boxesOfMatch({ src: r.src, dst: r.dst, services: r.services }));
-  if (!device.routes) return { device, ruleBoxes, routed: undefined, unrouted: [] };
-  // Connected routes: each interface's zone subnets (the default zone's owned space).
-  const routes: Array<{ lo: number; hi: number; length: number; iface: string }> = [];
+  const acls = new Map(device.acls.map((acl) => [acl.name, {
+    acl,
+    ruleBoxes: acl.rules.map((r) => boxesOfMatch({ src: r.src, dst: r.dst, services: r.services })),
+  }] as const));
+  if (!device.routes) return { device, ruleBoxes, acls, routed: undefined, local: [], discarded: [], unrouted: [] };
+  // A route names where its destinations go: out of interfaces, to the device, or nowhere.
+  type Target = { readonly kind: 'out'; readonly iface: string } | { readonly kind: 'local' } | { readonly kind: 'discard' };
+  const routes: Array<{ lo: number; hi: number; priority: number; target: Target }> = [];
+  // Connected routes: each interface's zone subnets, at their prefix length (not the default zone's).
   for (const f of device.interfaces) {
     if (f.zone === undefined) continue;
     const z = network.zones[f.zone]!;
     if (z.isDefault) continue;
-    for (const s of z.subnets) routes.push({ lo: s.lo, hi: s.hi, length: s.length, iface: f.name });
+    for (const s of z.subnets) routes.push({ lo: s.lo, hi: s.hi, priority: s.length, target: { kind: 'out', iface: f.name } });
   }
-  // TODO(reference): priorities, deliver/drop routes, VLANs and ACLs (being added).
-  for (const r of device.routes) for (const iface of r.interfaces) routes.push({ lo: r.prefix.lo, hi: r.prefix.hi, length: r.prefix.length, iface });
-  // Longest prefix first; a prefix claims what no longer prefix took (equal ones share: ECMP).
-  const dstSet = (ranges: readonly Ipv4Range[]): HeaderBox[] => ranges.map((r) => ({ ...ALL_HEADERS, dstLo: r.lo, dstHi: r.hi }));
-  let remaining: HeaderSet = [ALL_HEADERS];
+  for (const r of device.routes) {
+    const { lo, hi } = r.prefix;
+    if (r.action === 'deliver') routes.push({ lo, hi, priority: r.priority, target: { kind: 'local' } });
+    else if (r.action === 'drop') routes.push({ lo, hi, priority: r.priority, target: { kind: 'discard' } });
+    else for (const iface of r.interfaces) routes.push({ lo, hi, priority: r.priority, target: { kind: 'out', iface } });
+  }
+  // A VLAN interface sends out of each of its members.
+  const membersOf = (name: string): readonly string[] => device.interfaces.find((f) => f.name === name)?.members ?? [name];
+  // Highest priority first; a priority claims what no higher one took, and its routes share it.
   const routed = new Map<string, Ipv4Range[]>();
-  for (let length = 32; length >= 0; length--) {
-    const group = routes.filter((r) => r.length === length);
-    if (group.length === 0) continue;
+  const local: Ipv4Range[] = [];
+  const discarded: Ipv4Range[] = [];
+  let remaining: Ipv4Range[] = [IPV4_ALL];
+  const priorities = [...new Set(routes.map((r) => r.priority))].sort((a, b) => b - a);
+  for (const priority of priorities) {
+    const group = routes.filter((r) => r.priority === priority);
     for (const r of group) {
-      const part = restrictDst(remaining, [r]);
-      const list = routed.get(r.iface) ?? [];
-      for (const b of part) list.push({ lo: b.dstLo, hi: b.dstHi });
-      routed.set(r.iface, list);
+      const part = intersectRanges(remaining, [r]);
+      if (r.target.kind === 'local') local.push(...part);
+      else if (r.target.kind === 'discard') discarded.push(...part);
+      else for (const member of membersOf(r.target.iface)) routed.set(member, [...(routed.get(member) ?? []), ...part]);
     }
-    remaining = subtract(remaining, dstSet(group));
+    remaining = subtractRanges(remaining, group);
   }
-  return { device, ruleBoxes, routed, unrouted: remaining.map((b) => ({ lo: b.dstLo, hi: b.dstHi })) };
+  return { device, ruleBoxes, acls, routed, local, discarded, unrouted: remaining };
+}
+
+/** The parts of the ranges `a` inside some range of `b`. */
+function intersectRanges(a: readonly Ipv4Range[], b: readonly Ipv4Range[]): Ipv4Range[] {
+  const out: Ipv4Range[] = [];
+  for (const x of a) for (const y of b) {
+    const lo = Math.max(x.lo, y.lo);
+    const hi = Math.min(x.hi, y.hi);
+    if (lo <= hi) out.push({ lo, hi });
+  }
+  return out;
+}
+
+/** The parts of the ranges `a` outside every range of `b`. */
+function subtractRanges(a: readonly Ipv4Range[], b: readonly Ipv4Range[]): Ipv4Range[] {
+  let current: Ipv4Range[] = [...a];
+  for (const y of b) {
+    const next: Ipv4Range[] = [];
+    for (const x of current) {
+      if (y.hi < x.lo || x.hi < y.lo) next.push(x);
+      else {
+        if (x.lo < y.lo) next.push({ lo: x.lo, hi: y.lo - 1 });
+        if (y.hi < x.hi) next.push({ lo: y.hi + 1, hi: x.hi });
+      }
+    }
+    current = next;
+  }
+  return current;
+}
+
+/**
+ * Splits a header set by a chain of ACLs, each first match with default deny: what passes
+ * them all, and each denied part with the rule that denied it.
+ */
+function throughAcls(
+  c: CompiledDevice, chain: readonly string[], set: HeaderSet,
+): { passed: HeaderSet; denied: Array<{ headers: HeaderSet; rule: DecidingRule }> } {
+  const denied: Array<{ headers: HeaderSet; rule: DecidingRule }> = [];
+  let passed: HeaderSet = set;
+  for (const name of chain) {
+    const { acl, ruleBoxes } = c.acls.get(name)!;
+    let rest: HeaderSet = passed;
+    const permitted: HeaderBox[] = [];
+    acl.rules.forEach((rule, k) => {
+      if (rest.length === 0) return;
+      const matched = intersect(rest, ruleBoxes[k]!);
+      if (matched.length === 0) return;
+      rest = subtract(rest, matched);
+      if (rule.action === 'permit') permitted.push(...matched);
+      else denied.push({ headers: matched, rule: { acl: name, id: rule.id, position: rule.position, action: 'deny', loc: rule.loc } });
+    });
+    if (rest.length > 0) denied.push({ headers: rest, rule: { acl: name, id: 'default', position: acl.rules.length + 1, action: 'deny', loc: acl.loc } });
+    passed = permitted;
+    if (passed.length === 0) break;
+  }
+  return { passed, denied };
 }
