@@ -2,6 +2,9 @@
 // hosts, firewalls with random rule lists (interface-bound or not), routers with and without
 // routes, switches and sanitizers, joined by attachments and random links (chains, meshes,
 // loops), plus intents and exceptions. Built as topology-file objects and loaded for real.
+// A share of them are data planes: routes with priorities (ties, and priorities that disagree
+// with prefix lengths), deliver and drop routes, routes out of several interfaces, VLAN
+// interfaces, ACL chains bound in and out, wildcard addresses and ports in two or three links.
 
 import fc from 'fast-check';
 import { loadTopology } from '../src/model/load.ts';
@@ -9,17 +12,17 @@ import type { Network } from '../src/model/network.ts';
 
 const DOMAINS = ['lgwan', 'internet', 'mynumber', 'lgwan', 'security-cloud', 'internet'] as const;
 const SERVICES = ['any', 'tcp/22', 'tcp/80-443', 'udp/53', 'icmp', 'tcp', 'smtp', 'https'] as const;
+/** What ACL rules match: protocol-only terms and port ranges among them. */
+const ACL_SERVICES = ['any', 'tcp', 'udp', 'icmp', 'tcp/22', 'tcp/443', 'tcp/20-500', 'udp/53-60', ['tcp/22', 'udp']] as const;
+/** Wildcard literals of a few ranges each (the reference engine multiplies boxes). */
+const WILDCARDS = ['10.0.0.0 0.0.0.127', '10.0.0.1 0.1.0.0', '10.0.0.0 0.3.0.63', '10.1.0.10 0.0.0.0', '0.0.0.0 255.255.255.255'] as const;
+const ROUTE_PREFIXES = ['0.0.0.0/0', '10.0.0.0/8', '10.0.0.0/24', '10.1.0.0/25', '10.2.0.0/16', '203.0.113.0/24', '10.0.0.96/28', '10.1.0.0/24', '10.1.0.10/32'] as const;
 
 export interface RandomTopology {
   readonly text: string;
   readonly zones: number;
 }
 
-interface DeviceDraft {
-  kind: 'firewall' | 'router' | 'switch' | 'sanitizer';
-  interfaces: Array<{ zone: number | undefined }>;
-  seed: number[];
-}
 
 /** A seeded chooser over a list of numbers drawn by fast-check (so shrinking still works). */
 function chooser(seed: readonly number[]): <T>(list: readonly T[]) => T {
@@ -36,22 +39,26 @@ export const randomTopology: fc.Arbitrary<RandomTopology> = fc
         kind: fc.constantFrom('firewall', 'firewall', 'router', 'switch', 'sanitizer'),
         interfaces: fc.array(fc.option(fc.nat(9), { nil: undefined }), { minLength: 1, maxLength: 4 }),
         seed: fc.array(fc.nat(1000), { minLength: 40, maxLength: 40 }),
+        plane: fc.array(fc.nat(1000), { minLength: 60, maxLength: 60 }),
       }),
       { minLength: 1, maxLength: 5 },
     ),
     links: fc.array(fc.tuple(fc.nat(100), fc.nat(100)), { maxLength: 6 }),
     intents: fc.array(fc.array(fc.nat(1000), { minLength: 6, maxLength: 6 }), { maxLength: 3 }),
     exceptions: fc.array(fc.array(fc.nat(1000), { minLength: 4, maxLength: 4 }), { maxLength: 2 }),
+    /** A data plane (about one topology in three): the forwarding features below. */
+    dataPlane: fc.integer({ min: 0, max: 2 }).map((k) => k === 0),
   })
   .map((draft) => build(draft as unknown as Draft));
 
 interface Draft {
   zones: number;
   withDefault: boolean;
-  devices: Array<{ kind: DeviceDraft['kind']; interfaces: Array<number | undefined>; seed: number[] }>;
+  devices: Array<{ kind: 'firewall' | 'router' | 'switch' | 'sanitizer'; interfaces: Array<number | undefined>; seed: number[]; plane: number[] }>;
   links: Array<[number, number]>;
   intents: number[][];
   exceptions: number[][];
+  dataPlane: boolean;
 }
 
 function build(draft: Draft): RandomTopology {
@@ -91,6 +98,11 @@ function build(draft: Draft): RandomTopology {
       }
       return { name, zone: zoneIds[zone], address: addressIn(zone, 100 + di * 4 + i) };
     });
+    // In a data plane, every forwarding device also has a port for cables (often shared).
+    if (draft.dataPlane && !gateway) {
+      interfaces.push({ name: 'up' });
+      linkPorts.push(`${id}:up`);
+    }
     const names = interfaces.map((f) => f.name);
     const device: Record<string, unknown> = { id, kind: d.kind, zone: zoneIds[0], interfaces };
     if (d.kind === 'firewall') {
@@ -105,7 +117,9 @@ function build(draft: Draft): RandomTopology {
         ...(pick([0, 0, 1]) ? { out: pick(names) } : {}),
       }));
     }
-    if ((d.kind === 'router' || d.kind === 'firewall') && pick([0, 1])) {
+    if (draft.dataPlane && (d.kind === 'router' || d.kind === 'firewall')) {
+      dataPlane(device, interfaces, chooser(d.plane), addressRefs, linkPorts);
+    } else if ((d.kind === 'router' || d.kind === 'firewall') && pick([0, 1])) {
       const count = pick([0, 1, 2, 3]);
       device.routes = Array.from({ length: count }, () => ({
         prefix: pick(['0.0.0.0/0', '10.0.0.0/8', '10.0.0.0/24', '10.1.0.0/25', '10.2.0.0/16', '203.0.113.0/24']),
@@ -119,15 +133,20 @@ function build(draft: Draft): RandomTopology {
     devices.push(device);
   });
 
+  // A port is in one link; in a data plane, in up to three (point-to-multipoint).
   const links: string[][] = [];
-  const used = new Set<string>();
+  const used = new Map<string, number>();
+  const joined = new Set<string>();
+  const perPort = draft.dataPlane ? 3 : 1;
   for (const [a, b] of draft.links) {
     if (linkPorts.length < 2) break;
     const x = linkPorts[a % linkPorts.length]!;
     const y = linkPorts[b % linkPorts.length]!;
-    if (x === y || used.has(x) || used.has(y) || x.split(':')[0] === y.split(':')[0]) continue;
-    used.add(x);
-    used.add(y);
+    if (x === y || (used.get(x) ?? 0) >= perPort || (used.get(y) ?? 0) >= perPort || x.split(':')[0] === y.split(':')[0]) continue;
+    if (joined.has(`${x} ${y}`) || joined.has(`${y} ${x}`)) continue;
+    used.set(x, (used.get(x) ?? 0) + 1);
+    used.set(y, (used.get(y) ?? 0) + 1);
+    joined.add(`${x} ${y}`);
     links.push([x, y]);
   }
 
@@ -153,6 +172,57 @@ function build(draft: Draft): RandomTopology {
     bunkatsu: 1, name: 'random', model: 'alpha', zones, hosts, devices, links, intents, exceptions,
   };
   return { text: JSON.stringify(topology), zones: zoneCount };
+}
+
+/**
+ * The data-plane features of a router or firewall: maybe a VLAN interface over some of its
+ * ports, routes (priorities, deliver / drop, several interfaces) and ACLs bound in and out.
+ */
+function dataPlane(
+  device: Record<string, unknown>, interfaces: Array<Record<string, unknown>>, pick: <T>(list: readonly T[]) => T,
+  addressRefs: readonly string[], linkPorts: string[],
+): void {
+  const plain = interfaces.map((f) => f.name as string);
+  if (plain.length >= 2 && pick([0, 1])) {
+    // Members: two or three ports (repeats dropped), maybe all of them.
+    const members = [...new Set([pick(plain), pick(plain), ...(pick([0, 1]) ? [pick(plain)] : [])])];
+    interfaces.push({ name: 'vlan', members });
+    // A VLAN interface may itself be cabled (a trunk to another device).
+    if (pick([0, 0, 1])) linkPorts.push(`${String(device.id)}:vlan`);
+  }
+  const names = interfaces.map((f) => f.name as string);
+  if (pick([0, 1, 1])) {
+    device.routes = Array.from({ length: pick([0, 1, 2, 3, 4]) }, () => {
+      const action = pick(['forward', 'forward', 'forward', 'deliver', 'drop'] as const);
+      const out = [...new Set(Array.from({ length: pick([1, 1, 2, 3]) }, () => pick(names)))];
+      return {
+        prefix: pick(ROUTE_PREFIXES),
+        ...(action === 'forward' ? { interface: out.length === 1 && pick([0, 1]) ? out[0] : out } : { action }),
+        // Priorities that tie with each other and with prefix lengths, or disagree with them.
+        ...(pick([0, 1]) ? { priority: pick([0, 8, 16, 24, 25, 32, 100]) } : {}),
+      };
+    });
+  }
+  if (pick([0, 1, 1])) {
+    const refs = [...addressRefs, ...WILDCARDS];
+    const acls: Record<string, unknown[]> = {};
+    for (const name of pick([['a0'], ['a0', 'a1']])) {
+      acls[name] = Array.from({ length: pick([0, 1, 2, 3, 4]) }, (_, r) => ({
+        ...(pick([0, 1, 1]) ? { id: `${name}r${r}` } : {}),
+        action: pick(['permit', 'permit', 'deny']),
+        from: pick(refs),
+        to: pick(refs),
+        service: pick(ACL_SERVICES),
+      }));
+    }
+    device.acls = acls;
+    const chains = [...Object.keys(acls).map((a) => [a]), Object.keys(acls)];
+    for (const f of interfaces) {
+      if (f.members) continue;
+      if (pick([0, 0, 1])) f.in = pick(chains);
+      if (pick([0, 0, 1])) f.out = pick(chains);
+    }
+  }
 }
 
 /** Loads a random topology; undefined when the loader rejects it (a few drafts are inconsistent). */
