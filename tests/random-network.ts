@@ -30,7 +30,8 @@ function chooser(seed: readonly number[]): <T>(list: readonly T[]) => T {
   return <T>(list: readonly T[]): T => list[(seed[i++ % seed.length] ?? 0) % list.length]!;
 }
 
-export const randomTopology: fc.Arbitrary<RandomTopology> = fc
+/** Topologies drawn with the given chance of being a data plane. */
+const topologies = (dataPlane: fc.Arbitrary<boolean>): fc.Arbitrary<RandomTopology> => fc
   .record({
     zones: fc.integer({ min: 2, max: 5 }),
     withDefault: fc.boolean(),
@@ -46,10 +47,14 @@ export const randomTopology: fc.Arbitrary<RandomTopology> = fc
     links: fc.array(fc.tuple(fc.nat(100), fc.nat(100)), { maxLength: 6 }),
     intents: fc.array(fc.array(fc.nat(1000), { minLength: 6, maxLength: 6 }), { maxLength: 3 }),
     exceptions: fc.array(fc.array(fc.nat(1000), { minLength: 4, maxLength: 4 }), { maxLength: 2 }),
-    /** A data plane (about one topology in three): the forwarding features below. */
-    dataPlane: fc.integer({ min: 0, max: 2 }).map((k) => k === 0),
+    dataPlane,
   })
   .map((draft) => build(draft as unknown as Draft));
+
+/** The topologies of the property tests: about one in three is a data plane. */
+export const randomTopology: fc.Arbitrary<RandomTopology> = topologies(fc.integer({ min: 0, max: 2 }).map((k) => k === 0));
+/** Data planes only: routes with priorities and actions, VLANs, ACLs, multi-peer ports. */
+export const dataPlaneTopology: fc.Arbitrary<RandomTopology> = topologies(fc.constant(true));
 
 interface Draft {
   zones: number;
@@ -98,8 +103,8 @@ function build(draft: Draft): RandomTopology {
       }
       return { name, zone: zoneIds[zone], address: addressIn(zone, 100 + di * 4 + i) };
     });
-    // In a data plane, every forwarding device also has a port for cables (often shared).
-    if (draft.dataPlane && !gateway) {
+    // In a data plane, routers and firewalls also have a port for cables (often shared).
+    if (draft.dataPlane && (d.kind === 'router' || d.kind === 'firewall')) {
       interfaces.push({ name: 'up' });
       linkPorts.push(`${id}:up`);
     }

@@ -1,20 +1,21 @@
 // The fast engine against the reference engine on random topologies (tests/random-network.ts):
 // every end of every source zone with the same header set, the same zone-to-zone reach, the
 // same ends for single packets (each fast witness path one the reference also walks), with
-// and without failures, and the same policy findings class by class.
+// and without failures, and the same policy findings class by class; and the same again on
+// data planes only (priorities, deliver / drop routes, VLANs, ACL chains, multi-peer ports).
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFastEngine } from '../../src/engine/fast.ts';
 import { createReferenceEngine, type ReferenceEngine } from '../../src/engine/reference.ts';
 import { ALL_HEADERS, equalSets, type HeaderBox, normalize } from '../../src/engine/headerset.ts';
-import { type Arrival, endKey, type Failures, isEndpoint, NO_FAILURES, type Packet, type ReachabilityEngine } from '../../src/engine/types.ts';
+import { type Arrival, type Disposition, endKey, type Failures, isEndpoint, NO_FAILURES, type Packet, type ReachabilityEngine } from '../../src/engine/types.ts';
 import { InputError } from '../../src/model/errors.ts';
 import { attachId } from '../../src/model/graph.ts';
 import type { Network } from '../../src/model/network.ts';
 import { runCheck } from '../../src/policy/check.ts';
 import type { CheckReport } from '../../src/policy/types.ts';
-import { loadRandom, randomTopology } from '../random-network.ts';
+import { dataPlaneTopology, loadRandom, randomTopology } from '../random-network.ts';
 import { seedPack, TODAY } from '../helpers.ts';
 
 const RUNS = { numRuns: Number(process.env.EQUIVALENCE_RUNS ?? 150) };
@@ -23,6 +24,8 @@ const RUNS = { numRuns: Number(process.env.EQUIVALENCE_RUNS ?? 150) };
  * discarded (fast-check draws another) rather than slowing CI down.
  */
 const REFERENCE_BUDGET = 20_000;
+/** Data planes add multi-peer ports, so meshes are more common: a tighter budget keeps CI quick. */
+const DATA_PLANE_BUDGET = 5_000;
 /** Property tests run many cases: minutes on a busy CI machine are allowed, not hours. */
 const PROPERTY_TIMEOUT = 300_000;
 
@@ -72,7 +75,15 @@ function probePackets(network: Network): Array<{ zone: number; packet: Packet }>
   return out;
 }
 
-function compareEngines(network: Network, fast: ReachabilityEngine, reference: ReferenceEngine, label: string): void {
+/** What a trace ended in, coarsely: the kind, and for a deny who decided (rule, ACL rule, ACL default). */
+function endLabel(d: Disposition): string {
+  if (d.kind !== 'denied') return d.kind;
+  if (!d.rule) return 'denied by default';
+  if (d.rule.acl === undefined) return 'denied by a rule';
+  return d.rule.id === 'default' ? 'denied by an ACL\'s default' : 'denied by an ACL rule';
+}
+
+function compareEngines(network: Network, fast: ReachabilityEngine, reference: ReferenceEngine, label: string, seen?: Set<string>): void {
   const zones = network.zones.map((z) => z.index);
   for (const z of zones) expectSameArrivals(fast.explore([z], [ALL_HEADERS]), reference.explore([z], [ALL_HEADERS]), `${label} explore from zone ${z}`);
   const narrow: HeaderBox = { ...ALL_HEADERS, dstLo: 0x0a000000, dstHi: 0x0a01ffff, protoLo: 6, protoHi: 6, portLo: 20, portHi: 443 };
@@ -94,6 +105,7 @@ function compareEngines(network: Network, fast: ReachabilityEngine, reference: R
     const refTrace = reference.trace(zone, packet);
     const keys = (list: typeof fastTrace): string[] => list.map((o) => JSON.stringify(o.disposition)).sort();
     expect(keys(fastTrace), `${label} trace ${JSON.stringify(packet)} ends`).toEqual(keys(refTrace));
+    for (const o of fastTrace) seen?.add(endLabel(o.disposition));
     // Each fast witness is a path the reference engine walks too, hop for hop.
     const box: HeaderBox = {
       srcLo: packet.src, srcHi: packet.src, dstLo: packet.dst, dstHi: packet.dst,
@@ -188,5 +200,22 @@ describe('fast engine = reference engine on random topologies', () => {
         }
       }
     }), { numRuns: Math.ceil(RUNS.numRuns / 2) });
+  }, PROPERTY_TIMEOUT);
+});
+
+describe('fast engine = reference engine on data planes', () => {
+  it('explore, reach, missing and trace agree, healthy and with one element out of service', () => {
+    const seen = new Set<string>();
+    fc.assert(fc.property(dataPlaneTopology, fc.nat(), (t, k) => {
+      const network = loadRandom(t);
+      if (!network) return;
+      const failures = oneFailure(network, k);
+      withinBudget(() => {
+        compareEngines(network, createFastEngine(network), createReferenceEngine(network, { maxSteps: DATA_PLANE_BUDGET }), 'healthy', seen);
+        compareEngines(network, createFastEngine(network, { failures }), createReferenceEngine(network, { failures, maxSteps: DATA_PLANE_BUDGET }), `failed ${JSON.stringify([...failures.zones, ...failures.devices, ...failures.edges])}`);
+      });
+    }), { numRuns: Math.ceil(RUNS.numRuns / 2) });
+    // The traced packets met every new end, so the comparison above covered them.
+    expect([...seen].sort()).toEqual(expect.arrayContaining(['denied by an ACL rule', 'denied by an ACL\'s default', 'discarded', 'local', 'no-route']));
   }, PROPERTY_TIMEOUT);
 });
