@@ -138,20 +138,19 @@ function build(draft: Draft): RandomTopology {
     devices.push(device);
   });
 
-  // A port is in one link; in a data plane, in up to three (point-to-multipoint).
+  // A port is in one link, between two devices; in a data plane, in up to three
+  // (point-to-multipoint), and a cable may join two ports of one device or be listed twice.
   const links: string[][] = [];
   const used = new Map<string, number>();
-  const joined = new Set<string>();
   const perPort = draft.dataPlane ? 3 : 1;
   for (const [a, b] of draft.links) {
     if (linkPorts.length < 2) break;
     const x = linkPorts[a % linkPorts.length]!;
     const y = linkPorts[b % linkPorts.length]!;
-    if (x === y || (used.get(x) ?? 0) >= perPort || (used.get(y) ?? 0) >= perPort || x.split(':')[0] === y.split(':')[0]) continue;
-    if (joined.has(`${x} ${y}`) || joined.has(`${y} ${x}`)) continue;
+    if (x === y || (used.get(x) ?? 0) >= perPort || (used.get(y) ?? 0) >= perPort) continue;
+    if (!draft.dataPlane && x.split(':')[0] === y.split(':')[0]) continue;
     used.set(x, (used.get(x) ?? 0) + 1);
     used.set(y, (used.get(y) ?? 0) + 1);
-    joined.add(`${x} ${y}`);
     links.push([x, y]);
   }
 

@@ -5,7 +5,7 @@
 import type { Acl, Device, Network } from '../model/network.ts';
 import { isGateway } from '../model/network.ts';
 import { InputError } from '../model/errors.ts';
-import { attachId, buildGraph, deviceKey, zoneKey, type TopologyGraph } from '../model/graph.ts';
+import { attachId } from '../model/graph.ts';
 import { IPV4_ALL, type Ipv4Range } from '../net/ipv4.ts';
 import {
   ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, intersect, normalize, restrictDst, restrictSrc, serviceSet, subtract,
@@ -51,7 +51,7 @@ export interface ReferenceEngine extends ReachabilityEngine {
 export function createReferenceEngine(network: Network, options: ReferenceOptions = {}): ReferenceEngine {
   const failures = options.failures ?? NO_FAILURES;
   const maxSteps = options.maxSteps ?? 5_000_000;
-  const graph: TopologyGraph = buildGraph(network);
+  const { attachments, edgesAt } = cabling(network);
   const compiled = network.devices.map((device) => compileDevice(network, device));
   const gatewaysByZone = gatewayEndpoints(network);
 
@@ -74,15 +74,11 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
       if (here.length > 0) deliver(zone, here, path);
       const rest = subtract(set, here);
       if (rest.length > 0) {
-        const key = zoneKey(z.id);
-        graph.forEachEdge(key, (edge, attributes, source, target) => {
-          const other = source === key ? target : source;
-          const device = graph.getNodeAttributes(other).index;
-          if (device === from || failures.edges.has(edge) || failures.devices.has(device)) return;
-          const iface = attributes.interfaces[other]!;
-          if (visited.has(deviceState(device, iface))) return;
+        for (const { device, iface, edge } of attachments[zone]!) {
+          if (device === from || failures.edges.has(edge) || failures.devices.has(device)) continue;
+          if (visited.has(deviceState(device, iface))) continue;
           visitDevice(device, iface, rest, path);
-        });
+        }
       }
       visited.delete(state);
     };
@@ -111,7 +107,6 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
       }
       const c = compiled[device]!;
       const d = c.device;
-      const key = deviceKey(d.id);
       const ending = (rule: DecidingRule | undefined, out?: string): Hop[] => [...hops, { kind: 'device', device, in: inIface, out, rule }];
       if (isGateway(d)) {
         outcomes.push({ headers: set, hops: ending(undefined), disposition: { kind: 'not-forwarded', device } });
@@ -131,20 +126,16 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
           if (part.length > 0) outcomes.push({ headers: part, hops: ending(undefined), disposition: { kind, device } });
         }
       }
-      graph.forEachEdge(key, (edge, attributes, source, target) => {
-        const outIface = attributes.interfaces[key]!;
-        const other = source === key ? target : source;
-        if (outIface === inIface || failures.edges.has(edge)) return;
-        const next = graph.getNodeAttributes(other);
-        const nextIface = attributes.interfaces[other]!;
-        if (next.kind === 'device' && failures.devices.has(next.index)) return;
-        if (next.kind === 'zone' && failures.zones.has(next.index)) return;
+      for (const { iface: outIface, edge, to: next } of edgesAt[device]!) {
+        if (outIface === inIface || failures.edges.has(edge)) continue;
+        if (next.kind === 'device' && failures.devices.has(next.index)) continue;
+        if (next.kind === 'zone' && failures.zones.has(next.index)) continue;
         // Going on into a state this path already holds would loop: the packet is still
         // decided here (a deny is a deny), but what passes goes no further on this path.
-        const loops = visited.has(next.kind === 'zone' ? zoneState(next.index, device) : deviceState(next.index, nextIface));
+        const loops = visited.has(next.kind === 'zone' ? zoneState(next.index, device) : deviceState(next.index, next.iface));
         let forward: HeaderSet = admitted;
         if (c.routed) forward = restrictDst(forward, c.routed.get(outIface) ?? []);
-        if (forward.length === 0) return;
+        if (forward.length === 0) continue;
         const outAcls = d.interfaces.find((f) => f.name === outIface)!.outAcls;
         // What the firewall rules (if any) let out goes through the ACLs bound to the egress.
         const onward = (part: HeaderSet, rule: DecidingRule | undefined): void => {
@@ -155,11 +146,11 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
           if (loops || left.passed.length === 0) return;
           const hop: Hop = { kind: 'device', device, in: inIface, out: outIface, rule };
           if (next.kind === 'zone') visitZone(next.index, device, left.passed, [...hops, hop]);
-          else visitDevice(next.index, nextIface, left.passed, [...hops, hop]);
+          else visitDevice(next.index, next.iface, left.passed, [...hops, hop]);
         };
         if (d.kind !== 'firewall') {
           onward(forward, undefined);
-          return;
+          continue;
         }
         // First match wins: each rule takes what is left; permits go on, denies end here.
         let rest: HeaderSet = forward;
@@ -175,7 +166,7 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
           else outcomes.push({ headers: matched, hops: ending(deciding, outIface), disposition: { kind: 'denied', device, rule: deciding } });
         });
         if (rest.length > 0) outcomes.push({ headers: rest, hops: ending(undefined, outIface), disposition: { kind: 'denied', device, rule: undefined } });
-      });
+      }
       visited.delete(state);
     };
 
@@ -212,14 +203,7 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
         for (const hop of o.hops) {
           if (hop.kind !== 'device') continue;
           devices.add(hop.device);
-          const d = network.devices[hop.device]!;
-          const key = deviceKey(d.id);
-          for (const iface of [hop.in, hop.out]) {
-            if (iface === undefined) continue;
-            graph.forEachEdge(key, (edge, attributes) => {
-              if (attributes.interfaces[key] === iface) edges.add(edge);
-            });
-          }
+          for (const e of edgesAt[hop.device]!) if (e.iface === hop.in || e.iface === hop.out) edges.add(e.edge);
         }
       }
     }
@@ -251,6 +235,39 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
   }
 
   return { name: 'reference', explore, missing, footprint, reach, trace, paths };
+}
+
+/** Where an edge (an attachment or a link, by failure id) leads from a device interface. */
+interface PortEdge {
+  readonly iface: string;
+  readonly edge: string;
+  readonly to: { readonly kind: 'zone'; readonly index: number } | { readonly kind: 'device'; readonly index: number; readonly iface: string };
+}
+
+/**
+ * The cabling as plain lists: per zone, the device interfaces attached to it; per device,
+ * every edge at each of its interfaces (a port in several links has one per link, and a
+ * link between two ports of one device counts from both).
+ */
+function cabling(network: Network): {
+  attachments: Array<Array<{ device: number; iface: string; edge: string }>>;
+  edgesAt: PortEdge[][];
+} {
+  const attachments = network.zones.map((): Array<{ device: number; iface: string; edge: string }> => []);
+  const edgesAt = network.devices.map((): PortEdge[] => []);
+  for (const d of network.devices) {
+    for (const f of d.interfaces) {
+      if (f.zone === undefined) continue;
+      const edge = attachId(d.id, f.name);
+      attachments[f.zone]!.push({ device: d.index, iface: f.name, edge });
+      edgesAt[d.index]!.push({ iface: f.name, edge, to: { kind: 'zone', index: f.zone } });
+    }
+  }
+  for (const l of network.links) {
+    edgesAt[l.a.device]!.push({ iface: l.a.interface, edge: l.id, to: { kind: 'device', index: l.b.device, iface: l.b.interface } });
+    edgesAt[l.b.device]!.push({ iface: l.b.interface, edge: l.id, to: { kind: 'device', index: l.a.device, iface: l.a.interface } });
+  }
+  return { attachments, edgesAt };
 }
 
 /** A sanitizer or proxy address in a zone, with the services its relays accept there. */
