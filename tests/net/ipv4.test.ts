@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  formatIpv4, formatRange, IPV4_ALL, IPV4_MAX, type Ipv4Range, looksLikeAddress, parseAddressSpec, parseCidr, parseIpv4,
+  formatIpv4, formatRange, IPV4_ALL, IPV4_MAX, type Ipv4Range, looksLikeAddress, MAX_WILDCARD_RANGES, parseAddressSet, parseAddressSpec, parseCidr,
+  parseIpv4,
   rangeContains, rangesOverlap, rangeSize, rangeToCidrs,
 } from '../../src/net/ipv4.ts';
 
@@ -123,6 +124,81 @@ describe('parseAddressSpec', () => {
   ])('rejects %s', (text, message) => {
     const parsed = parseAddressSpec(text);
     expect((parsed as { error?: string }).error).toMatch(message);
+  });
+});
+
+describe('parseAddressSet (address and Cisco wildcard mask)', () => {
+  const ranges = (text: string): Ipv4Range[] => {
+    const parsed = parseAddressSet(text);
+    if ('error' in parsed) throw new Error(parsed.error);
+    return parsed;
+  };
+
+  it('takes what parseAddressSpec takes, as one range', () => {
+    expect(ranges('10.0.0.5')).toEqual([{ lo: ip('10.0.0.5'), hi: ip('10.0.0.5') }]);
+    expect(ranges('10.0.0.0/30')).toEqual([{ lo: ip('10.0.0.0'), hi: ip('10.0.0.3'), length: 30 }]);
+    expect(ranges('10.0.0.5-10.0.0.9')).toEqual([{ lo: ip('10.0.0.5'), hi: ip('10.0.0.9') }]);
+  });
+
+  it('a contiguous wildcard is one prefix; all ones is everything; all zeros one address', () => {
+    expect(ranges('10.0.0.0 0.0.0.255')).toEqual([{ lo: ip('10.0.0.0'), hi: ip('10.0.0.255') }]);
+    expect(ranges('10.0.0.77 0.0.0.255')).toEqual([{ lo: ip('10.0.0.0'), hi: ip('10.0.0.255') }]);
+    expect(ranges('0.0.0.0 255.255.255.255')).toEqual([IPV4_ALL]);
+    expect(ranges('1.2.3.4 255.255.255.255')).toEqual([IPV4_ALL]);
+    expect(ranges('10.1.2.3 0.0.0.0')).toEqual([{ lo: ip('10.1.2.3'), hi: ip('10.1.2.3') }]);
+    expect(ranges('  10.1.2.3   0.0.0.0 ')).toEqual([{ lo: ip('10.1.2.3'), hi: ip('10.1.2.3') }]);
+  });
+
+  it('a non-contiguous wildcard: 128.12.0.1 0.0.255.0 is the 256 addresses 128.12.x.1', () => {
+    const list = ranges('128.12.0.1 0.0.255.0');
+    expect(list).toEqual(Array.from({ length: 256 }, (_, x) => ({ lo: ip(`128.12.${x}.1`), hi: ip(`128.12.${x}.1`) })));
+  });
+
+  it('don\'t-care bits above a trailing run: 10.0.0.0 0.1.0.15 is two /28s', () => {
+    expect(ranges('10.0.0.0 0.1.0.15')).toEqual([
+      { lo: ip('10.0.0.0'), hi: ip('10.0.0.15') },
+      { lo: ip('10.1.0.0'), hi: ip('10.1.0.15') },
+    ]);
+  });
+
+  it('refuses malformed literals and wildcards of more than the maximum ranges', () => {
+    for (const text of ['10.0.0.1 0.0.256.0', '10.0.0.1 0.0.0.255 1', '10.0.0.1 mask', '10.0.0.1/24 0.0.0.255', '10.0.0.1-10.0.0.5 0.0.0.1']) {
+      expect((parseAddressSet(text) as { error?: string }).error, text).toMatch(/is not an address with a wildcard mask/);
+    }
+    // 16 spread bits are 65,536 ranges, the most allowed; 17 are too many.
+    expect(MAX_WILDCARD_RANGES).toBe(65_536);
+    expect(ranges('10.0.0.0 0.0.255.254')).toHaveLength(32_768);
+    expect(ranges('10.0.0.0 0.1.255.254')).toHaveLength(65_536);
+    expect((parseAddressSet('10.0.0.0 0.3.255.254') as { error?: string }).error).toMatch(/spreads over 131072 separate ranges; at most 65536/);
+  });
+
+  it('an address is inside exactly when it agrees with the base on every cared-for bit (random masks)', () => {
+    // Masks with a trailing run of ones and at most 8 other don't-care bits.
+    const mask = fc.tuple(fc.integer({ min: 0, max: 32 }), fc.uniqueArray(fc.integer({ min: 0, max: 31 }), { maxLength: 8 }))
+      .map(([run, bits]) => bits.reduce((m, b) => (m | (1 << b)) >>> 0, run === 32 ? IPV4_MAX : 2 ** run - 1));
+    fc.assert(fc.property(uint32, mask, fc.array(uint32, { maxLength: 20 }), (address, wildcard, probes) => {
+      const list = ranges(`${formatIpv4(address)} ${formatIpv4(wildcard)}`);
+      // Sorted and disjoint.
+      list.forEach((r, i) => {
+        expect(r.lo).toBeLessThanOrEqual(r.hi);
+        if (i > 0) expect(list[i - 1]!.hi).toBeLessThan(r.lo);
+      });
+      const care = ~wildcard >>> 0;
+      const inside = (x: number): boolean => list.some((r) => r.lo <= x && x <= r.hi);
+      // The probes, the base itself and the probes moved onto the base's cared-for bits.
+      for (const x of [...probes, address, ...probes.map((p) => ((p & wildcard) | (address & care)) >>> 0)]) {
+        expect(inside(x), formatIpv4(x)).toBe(((x & care) >>> 0) === ((address & care) >>> 0));
+      }
+      // As many addresses as don't-care bits allow.
+      let ones = 0;
+      for (let b = 0; b < 32; b++) if ((wildcard >>> b) & 1) ones++;
+      expect(list.reduce((n, r) => n + r.hi - r.lo + 1, 0)).toBe(2 ** ones);
+    }), { numRuns: 200 });
+  });
+
+  it('looks like an address, so a wildcard literal is never taken for an id', () => {
+    expect(looksLikeAddress('128.12.0.1 0.0.255.0')).toBe(true);
+    expect(looksLikeAddress('10.0.0.0 mask')).toBe(false);
   });
 });
 
