@@ -1,8 +1,8 @@
 // The incremental review equals a full recompute: random sequences of random changes (rules
-// added, removed, replaced, moved; routes added and removed; elements taken down) on random
-// topologies, each reviewed against the previous one's result; after every step the
-// incremental engine's reach and the merged findings equal those of a fresh engine and a
-// full check of the same network.
+// added, removed, replaced, moved; routes added, with priorities, several interfaces, deliver
+// and drop, and removed; elements taken down) on random topologies, each reviewed against the
+// previous one's result; after every step the incremental engine's reach and the merged
+// findings equal those of a fresh engine and a full check of the same network.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ const ADDRESSES = ['any', '10.0.0.0/24', '10.1.0.0/24', '10.2.0.0/25', '10.0.0.1
 const SERVICES = ['any', 'tcp/22', 'https', 'tcp/80-443', 'udp/53', 'icmp'];
 
 /** A change operation drawn from numbers (so fast-check can shrink it), for the current document. */
-function operation(data: { devices?: Array<{ id: string; kind: string; rules?: unknown[]; interfaces: Array<{ name: string }>; routes?: Array<{ prefix: string; interface: string }> }>; links?: string[][] }, seed: number[]): unknown {
+function operation(data: { devices?: Array<{ id: string; kind: string; rules?: unknown[]; interfaces: Array<{ name: string }>; routes?: Array<{ prefix: string; interface?: string | string[] }> }>; links?: string[][] }, seed: number[]): unknown {
   const pick = <T>(list: readonly T[], k: number): T => list[(seed[k] ?? 0) % list.length]!;
   const firewalls = (data.devices ?? []).filter((d) => d.kind === 'firewall');
   const routers = (data.devices ?? []).filter((d) => d.kind === 'firewall' || d.kind === 'router');
@@ -53,7 +53,18 @@ function operation(data: { devices?: Array<{ id: string; kind: string; rules?: u
       const route = pick(routes, 2);
       return { 'remove-route': { device: r.id, prefix: route.prefix, interface: route.interface } };
     }
-    return { 'add-route': { device: r.id, prefix: pick(['0.0.0.0/0', '10.0.0.0/8', '10.1.0.0/24', '10.2.0.0/16', '203.0.113.0/24'], 3), interface: pick(r.interfaces.map((f) => f.name), 4) } };
+    const names = r.interfaces.map((f) => f.name);
+    // Mostly plain forward routes; some with a priority, several interfaces, or deliver / drop.
+    const action = pick(['forward', 'forward', 'forward', 'deliver', 'drop'], 5);
+    const out = pick([0, 0, 1], 6) ? [pick(names, 4), pick(names, 7)] : pick(names, 4);
+    return {
+      'add-route': {
+        device: r.id,
+        prefix: pick(['0.0.0.0/0', '10.0.0.0/8', '10.1.0.0/24', '10.2.0.0/16', '203.0.113.0/24', '10.0.0.96/28'], 3),
+        ...(action === 'forward' ? { interface: out } : { action }),
+        ...(pick([0, 1], 8) ? { priority: pick([0, 16, 24, 30], 9) } : {}),
+      },
+    };
   }
   const devices = (data.devices ?? []).map((d) => d.id);
   return { down: pick(devices.length > 0 ? devices : ['none'], 1) };
