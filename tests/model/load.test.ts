@@ -605,7 +605,8 @@ describe('JSON fast path', () => {
       const slow = loadTopology(`# yaml\n${t.text}`, FILE);
       const locs = (n: Network): string[] => [
         ...n.zones.map((z) => z.loc), ...n.hosts.map((h) => h.loc), ...n.devices.map((d) => d.loc),
-        ...n.devices.flatMap((d) => [...d.rules.map((r) => r.loc), ...d.interfaces.map((f) => f.loc), ...(d.routes ?? []).map((r) => r.loc)]),
+        ...n.devices.flatMap((d) => [...d.rules.map((r) => r.loc), ...d.interfaces.map((f) => f.loc), ...(d.routes ?? []).map((r) => r.loc),
+          ...d.acls.flatMap((a) => [a.loc, ...a.rules.map((r) => r.loc)])]),
         ...n.links.map((l) => l.loc), ...n.intents.map((i) => i.loc), ...n.exceptions.map((e) => e.loc),
       ].map((l) => `${l.line}:${l.column}`);
       const shifted = locs(slow).map((s) => s.replace(/^(\d+)/, (m) => String(Number(m) - 1)));
