@@ -139,8 +139,10 @@ function build(draft: Draft): RandomTopology {
   });
 
   // A port is in one link, between two devices; in a data plane, in up to three
-  // (point-to-multipoint), and a cable may join two ports of one device or be listed twice.
+  // (point-to-multipoint), and a cable may join two ports of one device. A cable is never
+  // listed twice (the loader refuses that).
   const links: string[][] = [];
+  const listed = new Set<string>();
   const used = new Map<string, number>();
   const perPort = draft.dataPlane ? 3 : 1;
   for (const [a, b] of draft.links) {
@@ -149,6 +151,9 @@ function build(draft: Draft): RandomTopology {
     const y = linkPorts[b % linkPorts.length]!;
     if (x === y || (used.get(x) ?? 0) >= perPort || (used.get(y) ?? 0) >= perPort) continue;
     if (!draft.dataPlane && x.split(':')[0] === y.split(':')[0]) continue;
+    const key = [x, y].sort().join(' ');
+    if (listed.has(key)) continue;
+    listed.add(key);
     used.set(x, (used.get(x) ?? 0) + 1);
     used.set(y, (used.get(y) ?? 0) + 1);
     links.push([x, y]);
@@ -191,8 +196,6 @@ function dataPlane(
     // Members: two or three ports (repeats dropped), maybe all of them.
     const members = [...new Set([pick(plain), pick(plain), ...(pick([0, 1]) ? [pick(plain)] : [])])];
     interfaces.push({ name: 'vlan', members });
-    // A VLAN interface may itself be cabled (a trunk to another device).
-    if (pick([0, 0, 1])) linkPorts.push(`${String(device.id)}:vlan`);
   }
   const names = interfaces.map((f) => f.name as string);
   if (pick([0, 1, 1])) {

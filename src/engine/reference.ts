@@ -5,7 +5,7 @@
 import type { Acl, Device, Network } from '../model/network.ts';
 import { isGateway } from '../model/network.ts';
 import { InputError } from '../model/errors.ts';
-import { attachId } from '../model/graph.ts';
+import { attachId, buildGraph } from '../model/graph.ts';
 import { IPV4_ALL, type Ipv4Range } from '../net/ipv4.ts';
 import {
   ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, intersect, normalize, restrictDst, restrictSrc, serviceSet, subtract,
@@ -245,9 +245,9 @@ interface PortEdge {
 }
 
 /**
- * The cabling as plain lists: per zone, the device interfaces attached to it; per device,
- * every edge at each of its interfaces (a port in several links has one per link, and a
- * link between two ports of one device counts from both).
+ * The cabling read off the topology graph: per zone, the device interfaces attached to it;
+ * per device, every edge at each of its interfaces (a port in several links has one per
+ * link, and a loop cable between two ports of one device counts from both).
  */
 function cabling(network: Network): {
   attachments: Array<Array<{ device: number; iface: string; edge: string }>>;
@@ -255,18 +255,15 @@ function cabling(network: Network): {
 } {
   const attachments = network.zones.map((): Array<{ device: number; iface: string; edge: string }> => []);
   const edgesAt = network.devices.map((): PortEdge[] => []);
-  for (const d of network.devices) {
-    for (const f of d.interfaces) {
-      if (f.zone === undefined) continue;
-      const edge = attachId(d.id, f.name);
-      attachments[f.zone]!.push({ device: d.index, iface: f.name, edge });
-      edgesAt[d.index]!.push({ iface: f.name, edge, to: { kind: 'zone', index: f.zone } });
+  buildGraph(network).forEachEdge((edge, e) => {
+    if (e.kind === 'attach') {
+      attachments[e.zone]!.push({ device: e.end.device, iface: e.end.interface, edge });
+      edgesAt[e.end.device]!.push({ iface: e.end.interface, edge, to: { kind: 'zone', index: e.zone } });
+      return;
     }
-  }
-  for (const l of network.links) {
-    edgesAt[l.a.device]!.push({ iface: l.a.interface, edge: l.id, to: { kind: 'device', index: l.b.device, iface: l.b.interface } });
-    edgesAt[l.b.device]!.push({ iface: l.b.interface, edge: l.id, to: { kind: 'device', index: l.a.device, iface: l.a.interface } });
-  }
+    edgesAt[e.a.device]!.push({ iface: e.a.interface, edge, to: { kind: 'device', index: e.b.device, iface: e.b.interface } });
+    edgesAt[e.b.device]!.push({ iface: e.b.interface, edge, to: { kind: 'device', index: e.a.device, iface: e.a.interface } });
+  });
   return { attachments, edgesAt };
 }
 

@@ -9,12 +9,19 @@ export interface NodeAttributes {
   readonly index: number;
 }
 
-export interface EdgeAttributes {
-  /** `attach` edges join a device interface to its zone; `link` edges join two interfaces. */
-  readonly kind: 'attach' | 'link';
-  /** Interface name on each device end, keyed by node key. */
-  readonly interfaces: Readonly<Record<string, string>>;
+/** One end of an edge at a device: the device index and its interface. */
+export interface DeviceEnd {
+  readonly device: number;
+  readonly interface: string;
 }
+
+/**
+ * `attach` edges join a device interface to its zone; `link` edges join two device interfaces
+ * (of two devices, or two ports of one device: a loop cable).
+ */
+export type EdgeAttributes =
+  | { readonly kind: 'attach'; readonly end: DeviceEnd; readonly zone: number }
+  | { readonly kind: 'link'; readonly a: DeviceEnd; readonly b: DeviceEnd };
 
 export type TopologyGraph = MultiUndirectedGraph<NodeAttributes, EdgeAttributes>;
 
@@ -30,20 +37,17 @@ export function buildGraph(network: Network): TopologyGraph {
   for (const d of network.devices) {
     for (const f of d.interfaces) {
       if (f.zone === undefined) continue;
-      const dk = deviceKey(d.id);
-      graph.addEdgeWithKey(attachId(d.id, f.name), dk, zoneKey(network.zones[f.zone]!.id), {
+      graph.addEdgeWithKey(attachId(d.id, f.name), deviceKey(d.id), zoneKey(network.zones[f.zone]!.id), {
         kind: 'attach',
-        interfaces: { [dk]: f.name },
+        end: { device: d.index, interface: f.name },
+        zone: f.zone,
       });
     }
   }
   for (const link of network.links) {
     const a = network.devices[link.a.device]!;
     const b = network.devices[link.b.device]!;
-    graph.addEdgeWithKey(link.id, deviceKey(a.id), deviceKey(b.id), {
-      kind: 'link',
-      interfaces: { [deviceKey(a.id)]: link.a.interface, [deviceKey(b.id)]: link.b.interface },
-    });
+    graph.addEdgeWithKey(link.id, deviceKey(a.id), deviceKey(b.id), { kind: 'link', a: link.a, b: link.b });
   }
   return graph;
 }

@@ -438,10 +438,15 @@ class Resolver {
           });
         }
       });
+      const vlans = new Set(interfaces.filter((f) => f.members).map((f) => f.name));
       const ifaceList = (value: string | readonly string[] | undefined, p: Path): Set<string> | undefined => {
         if (value === undefined) return undefined;
         const set = new Set(list(value));
-        for (const n of set) if (!names.has(n)) this.error('BNK_ERR_UNKNOWN_REF', `device "${d.id}" has no interface "${n}" (it has ${[...names].join(', ')})`, p);
+        for (const n of set) {
+          if (!names.has(n)) this.error('BNK_ERR_UNKNOWN_REF', `device "${d.id}" has no interface "${n}" (it has ${[...names].join(', ')})`, p);
+          // Packets cross a device by its member ports; a VLAN interface is only a route target.
+          else if (vlans.has(n)) this.error('BNK_ERR_SCHEMA', `"${n}" is a VLAN interface: packets enter and leave by its members; name those instead`, p);
+        }
         return set;
       };
       let rules: Rule[] = [];
@@ -599,6 +604,7 @@ class Resolver {
 
   private resolveLinks(): Link[] {
     const links: Link[] = [];
+    const seen = new Map<string, Loc>();
     this.input.links.forEach((pair, index) => {
       const path = ['links', index];
       const ends = pair.map((end, k) => {
@@ -628,6 +634,19 @@ class Resolver {
         this.error('BNK_ERR_SCHEMA', 'a link must join two different interfaces', path);
         return;
       }
+      for (const end of [a, b]) {
+        if (this.devices[end.device]!.interfaces.find((f) => f.name === end.interface)?.members) {
+          this.error('BNK_ERR_SCHEMA', `"${this.devices[end.device]!.id}:${end.interface}" is a VLAN interface; cable one of its members instead`, path);
+          return;
+        }
+      }
+      const key = [`${a.device}:${a.interface}`, `${b.device}:${b.interface}`].sort().join(' ');
+      const first = seen.get(key);
+      if (first !== undefined) {
+        this.error('BNK_ERR_DUPLICATE_ID', `this link is listed twice (first at line ${first.line})`, path);
+        return;
+      }
+      seen.set(key, this.loc(path));
       links.push({ id: `${pair[0]}--${pair[1]}`, a, b, loc: this.loc(path) });
     });
     return links;

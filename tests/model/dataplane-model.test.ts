@@ -134,6 +134,40 @@ links:
 });
 
 describe('data-plane misuse is refused where it is', () => {
+  it('a cable listed twice (either way round): at the second listing, naming the first line', () => {
+    const text = `${HEAD}devices:
+  - { id: s1, kind: switch, interfaces: [{ name: p }] }
+  - { id: s2, kind: switch, interfaces: [{ name: p }] }
+links:
+  - [s1:p, s2:p]
+  - [s2:p, s1:p]
+`;
+    const second = at(text, '[s2:p, s1:p]');
+    const message = refusedOnce(text, 'BNK_ERR_DUPLICATE_ID', second);
+    expect(message).toBe(`this link is listed twice (first at line ${second.line - 1})`);
+  });
+
+  it('a cable at a VLAN interface: at the link, saying to cable a member', () => {
+    const text = `${router(ACLS)}  - { id: s, kind: switch, interfaces: [{ name: p }] }\nlinks:\n  - [r:v1, s:p]\n`;
+    const message = refusedOnce(text, 'BNK_ERR_SCHEMA', at(text, '[r:v1, s:p]'));
+    expect(message).toBe('"r:v1" is a VLAN interface; cable one of its members instead');
+  });
+
+  it('a firewall rule bound to a VLAN interface: at the binding, saying to name the members', () => {
+    const text = `${HEAD}devices:
+  - id: f
+    kind: firewall
+    interfaces:
+      - { name: e1 }
+      - { name: e2 }
+      - { name: v1, members: [e1, e2] }
+    rules:
+      - { action: permit, in: v1 }
+`;
+    const message = refusedOnce(text, 'BNK_ERR_SCHEMA', at(text, 'v1 }'));
+    expect(message).toBe('"v1" is a VLAN interface: packets enter and leave by its members; name those instead');
+  });
+
   it('an interface naming an ACL the device does not declare: at the name', () => {
     const text = router(ACLS).replace('out: [guard, tight]', 'out: [guard, tigth]');
     const message = refusedOnce(text, 'BNK_ERR_UNKNOWN_REF', at(text, 'tigth'));
