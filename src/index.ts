@@ -6,7 +6,7 @@ export { loadTopology, type LoadOptions } from './model/load.ts';
 export { topologySchema, topologyJsonSchema, FORMAT_VERSION } from './model/schema.ts';
 export { DEFAULT_LIMITS, type SourceLimits } from './model/source.ts';
 export type { TopologyFile, Model, SanitizerMethod, ContentKind } from './model/schema.ts';
-export type { Network, Zone, Host, Device, Rule, Link, Exception, Intent } from './model/network.ts';
+export type { Network, Zone, Host, Device, Interface, Rule, Route, RouteAction, Acl, Link, Exception, Intent } from './model/network.ts';
 export { resolveAddress, resolveService } from './model/refs.ts';
 
 // Errors
@@ -38,3 +38,10 @@ export { generateTopology, headerLines } from './generate/generate.ts';
 export type { GenerateOptions, GenerateResult, GenerateStats, PlantedViolation, GeneratedModel, TopologyInput } from './generate/generate.ts';
 export { SCALES, SCALE_NAMES, type ScaleName, type ScaleSpec } from './generate/catalogue.ts';
 export { toYaml, toJson } from './generate/emit.ts';
+
+// Data planes: loops, black holes and reachability; the Stanford backbone import and replay
+export { checkDataplane, type DataplaneOptions, type DataplaneReport, type ReachLevel } from './dataplane/check.ts';
+export { dataplaneJson, dataplaneText } from './report/dataplane.ts';
+export { parseStanford, stanfordTopology, stanfordText, type StanfordData, type StanfordFiles } from './import/stanford.ts';
+export { runReplay, type ReplayOptions, type ReplayRun, type ReplaySummary } from './dataplane/replay-run.ts';
+export { replayJson, replayText } from './report/replay.ts';
