@@ -6,6 +6,7 @@ import { type Bdd, FALSE, type Node, type PacketHeader, PORT, PROTO, SRC, TRUE }
 import type { HeaderBox } from '../engine/headerset.ts';
 import { buildForwardingGraph, exitPort, type ForwardingGraph, type Injection, propagate } from './graph.ts';
 import type { Network } from '../model/network.ts';
+import { rangeToCidrs } from '../net/ipv4.ts';
 
 export type ReachLevel = 'device' | 'port';
 
@@ -34,6 +35,8 @@ export type Origin =
 
 /** Most boxes listed per header class; the set itself is exact, only the listing stops. */
 export const MAX_BOXES = 64;
+/** Most destination prefixes listed per reaching pair. */
+export const MAX_PREFIXES = 256;
 
 /** A header set as canonical boxes, the first MAX_BOXES of them (`truncated` when more). */
 export interface HeaderClass {
@@ -41,9 +44,12 @@ export interface HeaderClass {
   readonly truncated: boolean;
 }
 
-function classOf(bdd: Bdd, set: Node): HeaderClass {
-  const boxes = bdd.toBoxes(set, MAX_BOXES + 1);
-  return boxes.length > MAX_BOXES ? { boxes: boxes.slice(0, MAX_BOXES), truncated: true } : { boxes, truncated: false };
+/** Most boxes listed per reaching pair: its destination prefixes say the rest. */
+export const MAX_PAIR_BOXES = 8;
+
+function classOf(bdd: Bdd, set: Node, limit = MAX_BOXES): HeaderClass {
+  const boxes = bdd.toBoxes(set, limit + 1);
+  return boxes.length > limit ? { boxes: boxes.slice(0, limit), truncated: true } : { boxes, truncated: false };
 }
 
 export interface WitnessPath {
@@ -82,8 +88,10 @@ export interface ReachCell {
   readonly from: string;
   readonly to: string;
   readonly headers: HeaderClass;
-  /** The destination addresses as prefixes. */
+  /** The destination addresses as prefixes, the first MAX_PREFIXES of them. */
   readonly dst: readonly string[];
+  /** True when there are more destination prefixes than listed. */
+  readonly dstTruncated: boolean;
   /** True when some destination is reached only for some sources or services. */
   readonly restricted: boolean;
 }
@@ -462,27 +470,14 @@ function reachability(g: ForwardingGraph, level: ReachLevel, progress: (m: strin
 function cellOf(g: ForwardingGraph, from: string, to: string, n: Node): ReachCell {
   const bdd = g.compiled.bdd;
   const dstOnly = bdd.exists(bdd.exists(bdd.exists(n, SRC), PROTO), PORT);
-  const dst = bdd.toBoxes(dstOnly).flatMap((b) => prefixes(b.dstLo, b.dstHi));
-  return { from, to, headers: classOf(bdd, n), dst, restricted: dstOnly !== n };
-}
-
-function prefixes(lo: number, hi: number): string[] {
-  const out: string[] = [];
-  while (lo <= hi) {
-    let length = 32;
-    while (length > 0) {
-      const size = 2 ** (33 - length);
-      if (lo % size !== 0 || lo + size - 1 > hi) break;
-      length--;
-    }
-    out.push(`${formatAddress(lo)}/${length}`);
-    lo += 2 ** (32 - length);
+  // The destination prefixes, listed up to MAX_PREFIXES (the set itself stays exact).
+  const dst: string[] = [];
+  for (const b of bdd.toBoxes(dstOnly, MAX_PREFIXES + 1)) {
+    for (const cidr of rangeToCidrs({ lo: b.dstLo, hi: b.dstHi })) dst.push(cidr.includes('/') ? cidr : `${cidr}/32`);
+    if (dst.length > MAX_PREFIXES) break;
   }
-  return out;
-}
-
-function formatAddress(a: number): string {
-  return [a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255].join('.');
+  const dstTruncated = dst.length > MAX_PREFIXES;
+  return { from, to, headers: classOf(bdd, n, MAX_PAIR_BOXES), dst: dstTruncated ? dst.slice(0, MAX_PREFIXES) : dst, dstTruncated, restricted: dstOnly !== n };
 }
 
 /** Strongly connected components over the useful transitions (iterative Tarjan). */

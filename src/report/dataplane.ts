@@ -45,8 +45,9 @@ function classText({ boxes, truncated }: HeaderClass): string {
   return `${shown.join('; ')}; … (${truncated ? `more than ${boxes.length}` : boxes.length} boxes)`;
 }
 
-function prefixList(list: readonly string[]): string {
-  return list.length > PREFIXES_SHOWN ? `${list.slice(0, PREFIXES_SHOWN).join(', ')}, … (${list.length} prefixes)` : list.join(', ');
+function prefixList(list: readonly string[], truncated: boolean): string {
+  if (list.length <= PREFIXES_SHOWN) return list.join(', ');
+  return `${list.slice(0, PREFIXES_SHOWN).join(', ')}, … (${truncated ? 'more than ' : ''}${list.length} prefixes)`;
 }
 
 export function dataplaneText(network: Network, report: DataplaneReport): string {
@@ -98,7 +99,7 @@ function reachText(level: string, sources: readonly string[], destinations: read
       from = c.from;
       lines.push(`  ${from} →`);
     }
-    lines.push(`    ${c.to}: dst ${prefixList(c.dst)}${c.restricted ? ` (only some sources or services: ${classText(c.headers)})` : ''}`);
+    lines.push(`    ${c.to}: dst ${prefixList(c.dst, c.dstTruncated)}${c.restricted ? ` (only some sources or services: ${classText(c.headers)})` : ''}`);
   }
   return lines;
 }
@@ -135,7 +136,12 @@ export function dataplaneJson(network: Network, report: DataplaneReport): string
     loops: report.loops.map(loop),
     blackHoles: report.blackHoles.map(hole),
     drops: report.drops.map((d) => ({ kind: d.kind, device: network.devices[d.device]!.id, headers: d.headers })),
-    reach: report.reach,
+    // A pair reached for every source and service is exactly its destination prefixes;
+    // the boxes are given only for the pairs where they say more (`restricted`).
+    reach: report.reach && {
+      ...report.reach,
+      cells: report.reach.cells.map(({ headers, ...cell }) => (cell.restricted ? { ...cell, headers } : cell)),
+    },
     bounds: report.bounds,
     stats: report.stats,
   }, null, 2);
