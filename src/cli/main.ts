@@ -394,6 +394,9 @@ function addDataPlaneCommands(program: Command, io: Io, setExit: (code: number) 
     .action((dir: string, opts: { format: string; log?: string; quiet?: boolean }) => {
       const t0 = performance.now();
       const data = readStanford(dir);
+      if (data.updates.length === 0) {
+        throw new InputError([{ code: 'BNK_ERR_SCHEMA', message: 'the trace has no updates: nothing to replay', loc: { file: `${data.dir}/updates`, line: 1, column: 1 } }]);
+      }
       const t1 = performance.now();
       // JSON: the loader's fast path; the document is the same as `import stanford --at 0`.
       const network = loadTopology(stanfordText(stanfordTopology(data, 0), 'json'), `${data.dir} (imported)`);

@@ -76,6 +76,16 @@ describe('bunkatsu replay', () => {
     expect(lines.filter((l) => l.stoppedLooping).map((l) => l.line)).toEqual([34, 36, 38]);
   });
 
+  it('exits 2 on an empty trace, naming the updates file', async () => {
+    const dir = join(tmp, 'empty');
+    cpSync(SLICE, dir, { recursive: true });
+    writeFileSync(join(dir, 'updates'), '');
+    const r = await runCli(['replay', dir, '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/empty\/updates:1:1 BNK_ERR_SCHEMA the trace has no updates/);
+    expect(r.out).toBe('');
+  });
+
   it('exits 2 on a folder without the files', async () => {
     const r = await runCli(['replay', join(tmp, 'nowhere'), '--quiet']);
     expect(r.code).toBe(2);
