@@ -66,8 +66,13 @@ function usage(message: string): InputError {
 function readText(path: string): string {
   let size: number;
   try {
-    size = statSync(path).size;
-  } catch {
+    const stat = statSync(path);
+    if (!stat.isFile()) {
+      throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read "${path}": it is a folder, not a file`, loc: { file: path, line: 1, column: 1 } }]);
+    }
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read "${path}": no such file`, loc: { file: path, line: 1, column: 1 } }]);
   }
   if (size > DEFAULT_LIMITS.maxBytes) {

@@ -48,6 +48,10 @@ export interface ReachEntry {
   readonly dst: Intervals;
 }
 
+/** Route targets that are not interfaces (interface names cannot hold a NUL). */
+const DELIVER = '\u0000deliver';
+const DROP = '\u0000drop';
+
 export interface LoopRecord {
   readonly id: number;
   /** Closed path of position names: first == last. */
@@ -101,6 +105,9 @@ export class Replayer {
   private readonly loopKeys = new Map<string, number>();
   /** Per device: loops through it (ids). */
   private readonly loopsByDevice: Array<Set<number>>;
+  /** Per ACL element: loops whose cycle passes one of its nodes; per loop: the cycle's ACL set. */
+  private readonly loopsByElement: Array<Set<number>>;
+  private readonly loopAcls: number[] = [];
   activeLoops = 0;
 
   // Forwarding state.
@@ -136,13 +143,14 @@ export class Replayer {
     this.starts = Array.from({ length: n }, () => [0]);
     this.outs = Array.from({ length: n }, () => [EMPTY_OUT]);
     this.loopsByDevice = Array.from({ length: n }, () => new Set());
+    this.loopsByElement = this.plane.elements.map(() => new Set());
     this.aclRules = this.plane.elements.map(() => []);
     this.permit = this.plane.elements.map(() => -1);
     this.onPath = new Int32Array(this.plane.positions);
     // The network's own routes and ACL rules are the initial state.
     network.devices.forEach((d, di) => {
       for (const r of d.routes ?? []) {
-        const targets = r.action === 'deliver' ? ['self'] : r.action === 'drop' ? ['drop'] : r.interfaces;
+        const targets = r.action === 'deliver' ? [DELIVER] : r.action === 'drop' ? [DROP] : r.interfaces;
         for (const target of targets) {
           this.applyFwd(di, '+', { lo: r.prefix.lo, hi: r.prefix.hi, length: r.prefix.length, target, priority: r.priority });
         }
@@ -167,7 +175,8 @@ export class Replayer {
     if (u.kind === 'fwd') {
       if (u.port !== 'self' && !this.plane.devices[di]!.portIndex.has(u.port)) return `device "${u.device}" has no interface "${u.port}"`;
       const size = 2 ** (32 - u.length);
-      return { kind: 'fwd', op: u.op, line: u.line, device: di, rule: { lo: u.prefix, hi: u.prefix + size - 1, length: u.length, target: u.port, priority: u.priority } };
+      const target = u.port === 'self' ? DELIVER : u.port;
+      return { kind: 'fwd', op: u.op, line: u.line, device: di, rule: { lo: u.prefix, hi: u.prefix + size - 1, length: u.length, target, priority: u.priority } };
     }
     const element = this.plane.elementIndex.get(`${u.device} ${u.acl}`);
     if (element === undefined) return `device "${u.device}" has no ACL "${u.acl}"`;
@@ -199,8 +208,8 @@ export class Replayer {
     let deliver = false;
     let drop = false;
     for (const t of this.outTargets[id]!) {
-      if (t === 'self') deliver = true;
-      else if (t === 'drop') drop = true;
+      if (t === DELIVER) deliver = true;
+      else if (t === DROP) drop = true;
       else for (const p of d.physical[d.portIndex.get(t)!]!) phys.add(p);
     }
     set = { phys: Int32Array.from([...phys].sort((a, b) => a - b)), deliver, drop };
@@ -444,7 +453,23 @@ export class Replayer {
   apply(u: ResolvedUpdate): UpdateResult {
     if (u.kind === 'acl') {
       const changed = this.applyAcl(u.element, u.op, u.rule);
-      return { line: u.line, kind: 'acl', op: u.op, changed, m: [], checked: false, newLoops: [], started: [], stopped: [], reach: [] };
+      // As in APKeep, an ACL update runs no walk (FORMAT §6.1); but a loop through the changed
+      // ACL stops for the destinations its ACLs no longer let any packet through.
+      const stopped: Array<{ loop: number; dst: Intervals }> = [];
+      if (changed) {
+        for (const id of [...this.loopsByElement[u.element]!].sort((a, b) => a - b)) {
+          const loop = this.loops[id]!;
+          if (loop.current.length === 0) continue;
+          const proj = this.projection(this.loopAcls[id]!);
+          const now = proj === null ? loop.current : intersect(loop.current, proj);
+          const lost = subtract(loop.current, now);
+          if (lost.length === 0) continue;
+          stopped.push({ loop: id, dst: lost });
+          if (now.length === 0) this.activeLoops--;
+          loop.current = now;
+        }
+      }
+      return { line: u.line, kind: 'acl', op: u.op, changed, m: [], checked: false, newLoops: [], started: [], stopped, reach: [] };
     }
     const X = u.device;
     this.line = u.line;
@@ -598,19 +623,20 @@ export class Replayer {
       const names = [...cycle, h].map((p) => this.plane.posName[p]!);
       this.loops.push({ id, path: names, foundAt: this.line, firstDst: F.slice(), current: [] });
       const devices = new Set<number>();
-      for (const p of cycle) if (this.plane.posKind[p] === POS_PORT) devices.add(this.plane.posDevice[p]!);
+      let acls = 0;
+      for (const p of cycle) {
+        if (this.plane.posKind[p] === POS_PORT) devices.add(this.plane.posDevice[p]!);
+        else if (this.plane.posKind[p] === POS_ACL_IN) {
+          acls = this.nextAclSet(acls, this.plane.posDetail[p]!);
+          this.loopsByElement[this.plane.posDetail[p]!]!.add(id);
+        }
+      }
       for (const d of devices) this.loopsByDevice[d]!.add(id);
+      this.loopAcls[id] = acls;
     }
     const prev = this.walkFound.get(id);
     this.walkFound.set(id, prev ? union(prev, F) : F.slice());
     if (this.reach) this.noteList('loop', String(id), F);
-  }
-
-  /** The forwarding of a device as (interval, targets) pieces, for tests and class counts. */
-  segments(device: number): Array<{ lo: number; hi: number; out: number; targets: readonly string[] }> {
-    const starts = this.starts[device]!;
-    const outs = this.outs[device]!;
-    return starts.map((s, i) => ({ lo: s, hi: i + 1 < starts.length ? starts[i + 1]! - 1 : TOP, out: outs[i]!, targets: this.outTargets[outs[i]!]! }));
   }
 
   /** Number of fwd rules and ACL rules in force. */

@@ -1,8 +1,9 @@
 // The replay on the Stanford slice (tests/fixtures/stanford-slice), every expectation worked
 // out by hand below from the fixture's files, and on the full data set when it is present.
 
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stanfordText, stanfordTopology } from '../../src/import/stanford.ts';
 import { loadTopology } from '../../src/model/load.ts';
@@ -107,6 +108,30 @@ describe('replay of the Stanford slice', () => {
 
   it('counts 11 equivalence classes after the inserts and 1 at the end', () => {
     expect(s.classes.map((c) => [c.at, c.classes, c.destinationClasses, c.aclAtoms])).toEqual([[30, 11, 5, 3], [60, 1, 1, 1]]);
+  });
+});
+
+describe('replay: an ACL update after the forwarding rules', () => {
+  it('stops the loops whose ACLs now let no packet through, and only those', () => {
+    // The slice's 30 inserts (loops #0, #1 and #2 active, as worked out above), then a deny-all
+    // at the top of 174 on yoza, then on yozb. Loop #0 passes yoza_rtr_174_te1/1_in, loop #1
+    // yozb_rtr_174_te1/3_in; loop #2 (bbrb, yozb, yoza over te6/3, te1/2, te7/1) meets no ACL.
+    // So line 31 stops #0 for all of R27, line 32 stops #1 for all of R29 minus H, and #2 is
+    // still active at the end: exit "findings".
+    const dir = mkdtempSync(join(tmpdir(), 'bunkatsu-slice-acl-'));
+    try {
+      cpSync(SLICE, dir, { recursive: true });
+      const inserts = readFileSync(join(SLICE, 'updates'), 'utf8').split('\n').slice(0, 30);
+      const denyAll = (element: string): string =>
+        `+ acl ${element} access-list 174 deny 0 255 any null null null any null null null 70000`;
+      writeFileSync(join(dir, 'updates'), `${[...inserts, denyAll('yoza_rtr_174'), denyAll('yozb_rtr_174')].join('\n')}\n`);
+      const { run, results } = replay(dir);
+      expect(results[30]!.stopped.map((s) => [s.loop, toPrefixes(s.dst)])).toEqual([[0, ['172.20.10.128/27']]]);
+      expect(results[31]!.stopped.map((s) => [s.loop, toPrefixes(s.dst)])).toEqual([[1, ['172.26.4.152', '172.26.4.154/31', '172.26.4.156/30']]]);
+      expect(run.summary.loops.activeAtEnd).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
