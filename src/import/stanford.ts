@@ -118,6 +118,7 @@ export function parseStanford(files: StanfordFiles): StanfordData {
   const rawEdges: TopoEdge[] = [];
   const topoLines = lines(files.topo);
   const deviceSet = new Set<string>();
+  const edgeKeys = new Set<string>();
   topoLines.forEach((text, i) => {
     const tk = tokens(text);
     if (tk.length === 0) return;
@@ -126,6 +127,10 @@ export function parseStanford(files: StanfordFiles): StanfordData {
       return;
     }
     const [a, ap, b, bp] = tk as [typeof tk[0], typeof tk[0], typeof tk[0], typeof tk[0]];
+    // APKeep keeps the edges in a set: an identical line again adds nothing.
+    const key = `${a.t} ${ap.t} ${b.t} ${bp.t}`;
+    if (edgeKeys.has(key)) return;
+    edgeKeys.add(key);
     rawEdges.push({ from: a.t, fromPort: ap.t, to: b.t, toPort: bp.t, line: i + 1 });
     for (const n of [a.t, b.t]) if (!isAclNodeName(n)) deviceSet.add(n);
   });
@@ -235,6 +240,27 @@ export function parseStanford(files: StanfordFiles): StanfordData {
       c.add('BNK_ERR_SCHEMA', c.at('topo.txt', line, 1), `the ACL nodes of ${dev} ${port} ${dir} (${members.sort().join(', ')}) do not form one chain`);
       continue;
     }
+    // Every permit edge of the chain is read: each node leads to the next only, and the last
+    // node of an in-chain to the port its name protects (an out-chain's last edges are its links).
+    let wired = true;
+    chain.forEach((n, i) => {
+      const last = i === chain.length - 1;
+      if (last && dir === 'out') return;
+      const expected = last ? `${dev} ${port}` : `${chain[i + 1]} inport`;
+      const implied = last ? `the name implies it leads to ${dev} ${port}` : `the chain continues with "${chain[i + 1]}"`;
+      const edges = next.get(n) ?? [];
+      // Lines are distinct (duplicates were dropped), so a second edge is always a wrong one.
+      const wrong = edges.find((e) => `${e.to} ${e.toPort}` !== expected);
+      if (wrong) {
+        c.add('BNK_ERR_SCHEMA', c.at('topo.txt', wrong.line, tokens(topoLines[wrong.line - 1]!)[2]!.col),
+          `"${n}" is ${last ? 'the last' : 'an'} ${dir === 'in' ? 'inbound' : 'outbound'} ACL of ${dev} ${port} (${implied}), but this edge leads it to ${wrong.to} ${wrong.toPort}`);
+        wired = false;
+      } else if (edges.length === 0) {
+        c.add('BNK_ERR_SCHEMA', c.at('topo.txt', firstLine(n), 1), `"${n}" has no "permit" edge, but ${implied}`);
+        wired = false;
+      }
+    });
+    if (!wired) continue;
     const names = chain.map((n) => (refs.get(n) as { acl: string }).acl);
     (dir === 'in' ? inChains : outChains).get(dev)!.set(port, names);
   }
@@ -243,12 +269,24 @@ export function parseStanford(files: StanfordFiles): StanfordData {
   // ── links: collapse chains. Each device egress position -> the device ports it reaches ──
   const nodeName = (dev: string, acl: string, port: string, dir: string): string => `${dev}_${acl}_${port}_${dir}`;
   const directed = new Map<string, { line: number; peers: Array<{ dev: string; port: string; line: number }> }>();
+  const egress = new Map<string, { direct?: number; out?: number }>();
   for (const e of rawEdges) {
     const a = refs.get(e.from)!;
     if (a.kind !== 'device') continue;
     const pos = `${a.device} ${e.fromPort}`;
     const entry = directed.get(pos) ?? directed.set(pos, { line: e.line, peers: [] }).get(pos)!;
     const b = refs.get(e.to)!;
+    // A position either leaves through its out-ACL chain or by its own edges, never both:
+    // the topology puts the ACLs on the port, so a direct peer would end up behind them.
+    const viaOut = b.kind === 'acl' && b.dir === 'out';
+    const kinds = egress.get(pos) ?? egress.set(pos, {}).get(pos)!;
+    const other = viaOut ? kinds.direct : kinds.out;
+    if (other !== undefined) {
+      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, 1), `${pos} already leaves ${viaOut ? 'by a direct edge' : 'through its outbound ACL chain'} (line ${other}); a position with outbound ACLs must have no other edge`);
+      continue;
+    }
+    if (viaOut) kinds.out ??= e.line;
+    else kinds.direct ??= e.line;
     let targets: TopoEdge[] = [e];
     if (b.kind === 'acl') {
       if (b.dir === 'out') {
@@ -262,8 +300,13 @@ export function parseStanford(files: StanfordFiles): StanfordData {
     }
     for (const t of targets) {
       const r = refs.get(t.to)!;
-      if (r.kind === 'device') entry.peers.push({ dev: r.device, port: t.toPort, line: t.line });
-      else if (r.dir === 'in') {
+      if (r.kind === 'device') {
+        if (inChains.get(r.device)?.has(t.toPort)) {
+          c.add('BNK_ERR_SCHEMA', c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col), `this edge reaches ${r.device} ${t.toPort} directly, past its inbound ACL chain`);
+          continue;
+        }
+        entry.peers.push({ dev: r.device, port: t.toPort, line: t.line });
+      } else if (r.dir === 'in') {
         const chain = inChains.get(r.device)?.get(r.port) ?? [];
         if (nodeName(r.device, chain[0]!, r.port, 'in') !== t.to) {
           c.add('BNK_ERR_SCHEMA', c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col), `"${t.to}" is entered from outside its chain but is not the first inbound ACL of ${r.device} ${r.port}`);
@@ -272,6 +315,14 @@ export function parseStanford(files: StanfordFiles): StanfordData {
         entry.peers.push({ dev: r.device, port: r.port, line: t.line });
       } else {
         c.add('BNK_ERR_SCHEMA', c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col), `a link reaches the outbound ACL node "${t.to}" of another port`);
+      }
+    }
+  }
+  for (const [dev, chains] of outChains) {
+    for (const port of chains.keys()) {
+      const direct = egress.get(`${dev} ${port}`)?.direct;
+      if (direct !== undefined && egress.get(`${dev} ${port}`)?.out === undefined) {
+        c.add('BNK_ERR_SCHEMA', c.at('topo.txt', direct, 1), `${dev} ${port} has an outbound ACL chain, but this edge leaves the port directly and nothing enters the chain`);
       }
     }
   }

@@ -1,13 +1,16 @@
 // The Stanford backbone importer: the slice imports and loads, bad lines are reported with
 // file:line:column, and on the full data set the imported model rebuilds APKeep's topo.txt.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fullestPoint, parseStanford, stanfordText, stanfordTopology, type StanfordFiles } from '../../src/import/stanford.ts';
 import { InputError, formatDiagnostic } from '../../src/model/errors.ts';
 import { loadTopology } from '../../src/model/load.ts';
 import { compilePlane, planeEdgeLines } from '../../src/dataplane/plane.ts';
+import { runReplay } from '../../src/dataplane/replay-run.ts';
+import { toPrefixes } from '../../src/dataplane/intervals.ts';
 import { FULL, readFolder, SLICE } from '../dataplane/stanford-helpers.ts';
 
 function sliceFiles(): StanfordFiles {
@@ -89,11 +92,84 @@ describe('import stanford: bad lines', () => {
     expect(errors[0]).toMatch(pattern);
   });
 
+  // topo.txt wiring the topology could only get wrong: refused at the offending line.
+  const topoLine = (f: StanfordFiles, n: number): string => f.topo.split('\n')[n - 1]!;
+  it.each([
+    ['the last in-ACL of a chain leads elsewhere than its name says',
+      (f: StanfordFiles) => f.topo.replace('yozb_rtr_175_te1/3_in permit yozb_rtr te1/3', 'yozb_rtr_175_te1/3_in permit bbrb_rtr te6/4'),
+      /^slice\/topo\.txt:15:30 BNK_ERR_SCHEMA "yozb_rtr_175_te1\/3_in" is the last inbound ACL of yozb_rtr te1\/3 \(the name implies it leads to yozb_rtr te1\/3\), but this edge leads it to bbrb_rtr te6\/4$/],
+    ['the last in-ACL of a chain has no permit edge',
+      (f: StanfordFiles) => f.topo.replace('yozb_rtr_175_te1/3_in permit yozb_rtr te1/3\n', ''),
+      /^slice\/topo\.txt:14:1 BNK_ERR_SCHEMA "yozb_rtr_175_te1\/3_in" has no "permit" edge, but the name implies it leads to yozb_rtr te1\/3$/],
+    ['an ACL inside a chain has a second permit edge',
+      (f: StanfordFiles) => `${f.topo}yoza_rtr_178_te1/1_out permit bbrb_rtr te6/3\n`,
+      /^slice\/topo\.txt:17:31 BNK_ERR_SCHEMA "yoza_rtr_178_te1\/1_out" is an outbound ACL of yoza_rtr te1\/1 \(the chain continues with "yoza_rtr_168_te1\/1_out"\), but this edge leads it to bbrb_rtr te6\/3$/],
+    ['a position with out-ACLs also has a direct edge (after the chain\'s)',
+      (f: StanfordFiles) => `${f.topo}yoza_rtr te1/1 bbrb_rtr te6/3\n`,
+      /^slice\/topo\.txt:17:1 BNK_ERR_SCHEMA yoza_rtr te1\/1 already leaves through its outbound ACL chain \(line 3\); a position with outbound ACLs must have no other edge$/],
+    ['a position with out-ACLs also has a direct edge (before the chain\'s)',
+      (f: StanfordFiles) => f.topo.replace('yoza_rtr te1/1 yoza_rtr_178', 'yoza_rtr te1/1 bbrb_rtr te6/3\nyoza_rtr te1/1 yoza_rtr_178'),
+      /^slice\/topo\.txt:4:1 BNK_ERR_SCHEMA yoza_rtr te1\/1 already leaves by a direct edge \(line 3\); a position with outbound ACLs must have no other edge$/],
+    ['a port with an out-ACL chain leaves directly and never enters the chain',
+      (f: StanfordFiles) => f.topo.replace('yoza_rtr te1/1 yoza_rtr_178_te1/1_out inport', 'yoza_rtr te1/1 bbrb_rtr te6/3'),
+      /^slice\/topo\.txt:3:1 BNK_ERR_SCHEMA yoza_rtr te1\/1 has an outbound ACL chain, but this edge leaves the port directly and nothing enters the chain$/],
+    ['an edge reaches a port with in-ACLs past them',
+      (f: StanfordFiles) => `${f.topo}bbrb_rtr te6/3 yozb_rtr te1/3\n`,
+      /^slice\/topo\.txt:17:16 BNK_ERR_SCHEMA this edge reaches yozb_rtr te1\/3 directly, past its inbound ACL chain$/],
+  ])('refuses topo.txt wiring: %s', (_what, mutate, pattern) => {
+    const files = sliceFiles();
+    const errors = errorsOf({ ...files, topo: mutate(files) });
+    expect(errors[0]).toMatch(pattern);
+    expect(topoLine(files, 3)).toBe('yoza_rtr te1/1 yoza_rtr_178_te1/1_out inport'); // the lines the cases count on
+  });
+
   it('lists every bad line at once', () => {
     const files = sliceFiles();
     const errors = errorsOf({ ...files, updates: files.updates.replace(/\+ fwd bbrb_rtr (\d+) /g, '+ fwd bbrz_rtr $1 ') });
     expect(errors).toHaveLength(4);
     expect(errors.every((e) => /BNK_ERR_UNKNOWN_REF unknown device "bbrz_rtr"/.test(e))).toBe(true);
+  });
+});
+
+describe('import stanford: duplicate topo.txt lines', () => {
+  // APKeep keeps the edges in a set, so a line given twice is one edge: the import, the loaded
+  // model and the replay are exactly those of the slice without the duplicates.
+  const tmp = mkdtempSync(join(tmpdir(), 'bunkatsu-stanford-dup-'));
+  const dir = join(tmp, 'slice');
+  cpSync(SLICE, dir, { recursive: true });
+  const topo = readFileSync(join(dir, 'topo.txt'), 'utf8').split('\n');
+  // A device link, the edge into an out-ACL chain, a chain edge and an in-chain's last edge.
+  appendFileSync(join(dir, 'topo.txt'), `${[1, 3, 6, 15].map((n) => topo[n - 1]).join('\n')}\n${topo[0]}\n`);
+
+  function replayed(folder: string) {
+    const data = readFolder(folder);
+    const network = loadTopology(stanfordText(stanfordTopology(data, 0), 'yaml'), 'imported.yaml');
+    const events: unknown[] = [];
+    const run = runReplay(network, data.updates, 'updates', {
+      onUpdate: (r) => events.push([r.line, ...r.started.map((e) => ['start', e.loop, toPrefixes(e.dst)]), ...r.stopped.map((e) => ['stop', e.loop, toPrefixes(e.dst)])]),
+    });
+    return { data, loops: run.loops.map((l) => [l.foundAt, l.path, l.dst]), summary: run.summary.loops, events };
+  }
+
+  it('ignores identical lines: same document, same model, same replay', () => {
+    try {
+      expect(readFileSync(join(dir, 'topo.txt'), 'utf8').trim().split('\n')).toHaveLength(21);
+      const dup = replayed(dir);
+      const orig = replayed(SLICE);
+      expect(dup.data.edges).toHaveLength(16);
+      expect(dup.data.links).toEqual(orig.data.links);
+      for (const at of [0, 30]) {
+        const text = stanfordText(stanfordTopology(dup.data, at), 'yaml');
+        expect(text).toBe(stanfordText(stanfordTopology(orig.data, at), 'yaml').replace(SLICE, dir));
+        expect(loadTopology(text, 'dup.yaml').links).toHaveLength(4);
+      }
+      expect(dup.loops).toHaveLength(3);
+      expect(dup.loops).toEqual(orig.loops);
+      expect(dup.summary).toEqual(orig.summary);
+      expect(dup.events).toEqual(orig.events);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 
