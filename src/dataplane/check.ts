@@ -16,6 +16,11 @@ export interface DataplaneOptions {
   readonly maxClasses?: number;
   /** Skip the reachability matrix. */
   readonly reach?: boolean;
+  /**
+   * Most boxes listed per header set (default: MAX_BOXES for loops, black holes and drops,
+   * MAX_PAIR_BOXES per reaching pair). The sets are exact either way; only the listing stops.
+   */
+  readonly maxBoxes?: number;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -47,7 +52,7 @@ export interface HeaderClass {
 /** Most boxes listed per reaching pair: its destination prefixes say the rest. */
 export const MAX_PAIR_BOXES = 8;
 
-function classOf(bdd: Bdd, set: Node, limit = MAX_BOXES): HeaderClass {
+function classOf(bdd: Bdd, set: Node, limit: number): HeaderClass {
   const boxes = bdd.toBoxes(set, limit + 1);
   return boxes.length > limit ? { boxes: boxes.slice(0, limit), truncated: true } : { boxes, truncated: false };
 }
@@ -135,7 +140,8 @@ export function checkDataplane(network: Network, options: DataplaneOptions = {})
   progress('arrivals computed');
 
   const witness = witnessFinder(g);
-  const { loops, loopStates } = findLoops(g, arrived, witness, maxClasses, bounds, progress);
+  const listed = { boxes: options.maxBoxes ?? MAX_BOXES, pairBoxes: options.maxBoxes ?? MAX_PAIR_BOXES };
+  const { loops, loopStates } = findLoops(g, arrived, witness, maxClasses, bounds, progress, listed.boxes);
   progress(`loops: ${loops.length} classes`);
 
   // Black holes: headers that enter a device with routes by some port and match none.
@@ -148,12 +154,12 @@ export function checkDataplane(network: Network, options: DataplaneOptions = {})
     if (set === FALSE) continue;
     const packet = bdd.pick(set)!;
     const path = witness(packet, (s) => s < g.P && c.portDevice[s] === d && bdd.contains(g.enters(s), packet));
-    blackHoles.push({ device: d, headers: classOf(bdd, set), packet, path: path! });
+    blackHoles.push({ device: d, headers: classOf(bdd, set, listed.boxes), packet, path: path! });
   }
 
-  const drops = findDrops(g, arrived);
+  const drops = findDrops(g, arrived, listed.boxes);
   progress(`black holes: ${blackHoles.length}; drops: ${drops.length}`);
-  const reach = options.reach === false ? undefined : reachability(g, options.level ?? 'device', progress);
+  const reach = options.reach === false ? undefined : reachability(g, options.level ?? 'device', progress, listed.pairBoxes);
   return {
     loops, blackHoles, drops, reach, bounds,
     stats: {
@@ -174,6 +180,7 @@ type Witness = (packet: PacketHeader, goal: (state: number) => boolean) => Witne
  */
 function findLoops(
   g: ForwardingGraph, arrived: Int32Array, witness: Witness, maxClasses: number, bounds: string[], progress: (m: string) => void,
+  maxBoxes: number,
 ): { loops: Loop[]; loopStates: number } {
   const bdd = g.compiled.bdd;
   const N = g.stateCount;
@@ -215,13 +222,13 @@ function findLoops(
       const known = seen.get(key);
       if (known !== undefined) {
         loopSets[known] = bdd.or(loopSets[known]!, headers);
-        loops[known] = { ...loops[known]!, headers: classOf(bdd, loopSets[known]!) };
+        loops[known] = { ...loops[known]!, headers: classOf(bdd, loopSets[known]!, maxBoxes) };
         continue;
       }
       seen.set(key, loops.length);
       const entry = witness(packet, (x) => x === s)!;
       loopSets.push(headers);
-      loops.push({ cycle: hopsOf(g, s, cycle), headers: classOf(bdd, headers), packet, entry });
+      loops.push({ cycle: hopsOf(g, s, cycle), headers: classOf(bdd, headers, maxBoxes), packet, entry });
     }
     alive[s] = 0;
   }
@@ -346,7 +353,7 @@ function witnessFinder(g: ForwardingGraph): Witness {
 }
 
 /** Intended drops per device and kind: ACL / rule denies, null routes, hairpins, gateways. */
-function findDrops(g: ForwardingGraph, arrived: Int32Array): Drop[] {
+function findDrops(g: ForwardingGraph, arrived: Int32Array, maxBoxes: number): Drop[] {
   const c = g.compiled;
   const bdd = c.bdd;
   const byKey = new Map<string, { kind: DropKind; device: number; set: Node }>();
@@ -379,7 +386,7 @@ function findDrops(g: ForwardingGraph, arrived: Int32Array): Drop[] {
     }
     if (routes) put('hairpin', d, bdd.diff(bdd.and(e, routes[p - c.portStart[d]!]!), bdd.or(elsewhere, bdd.or(c.delivered[d]!, c.discarded[d]!))));
   }
-  return [...byKey.values()].map(({ kind, device, set }) => ({ kind, device, headers: classOf(bdd, set) }));
+  return [...byKey.values()].map(({ kind, device, set }) => ({ kind, device, headers: classOf(bdd, set, maxBoxes) }));
 }
 
 /**
@@ -388,7 +395,7 @@ function findDrops(g: ForwardingGraph, arrived: Int32Array): Drop[] {
  * level); destinations are devices delivering locally (`dev`), edge ports packets leave by
  * (`dev:port`) and zones (`zone id`).
  */
-function reachability(g: ForwardingGraph, level: ReachLevel, progress: (m: string) => void): ReachMatrix {
+function reachability(g: ForwardingGraph, level: ReachLevel, progress: (m: string) => void, maxBoxes: number): ReachMatrix {
   const c = g.compiled;
   const bdd = c.bdd;
   const network = g.network;
@@ -461,13 +468,13 @@ function reachability(g: ForwardingGraph, level: ReachLevel, progress: (m: strin
   for (const row of rows) {
     for (const [to, n] of [...row.ends].sort((a, b) => a[0].localeCompare(b[0]))) {
       destinations.add(to);
-      cells.push(cellOf(g, row.label, to, n));
+      cells.push(cellOf(g, row.label, to, n, maxBoxes));
     }
   }
   return { level, sources: rows.map((r) => r.label), destinations: [...destinations].sort(), cells };
 }
 
-function cellOf(g: ForwardingGraph, from: string, to: string, n: Node): ReachCell {
+function cellOf(g: ForwardingGraph, from: string, to: string, n: Node, maxBoxes: number): ReachCell {
   const bdd = g.compiled.bdd;
   const dstOnly = bdd.exists(bdd.exists(bdd.exists(n, SRC), PROTO), PORT);
   // The destination prefixes, listed up to MAX_PREFIXES (the set itself stays exact).
@@ -477,7 +484,7 @@ function cellOf(g: ForwardingGraph, from: string, to: string, n: Node): ReachCel
     if (dst.length > MAX_PREFIXES) break;
   }
   const dstTruncated = dst.length > MAX_PREFIXES;
-  return { from, to, headers: classOf(bdd, n, MAX_PAIR_BOXES), dst: dstTruncated ? dst.slice(0, MAX_PREFIXES) : dst, dstTruncated, restricted: dstOnly !== n };
+  return { from, to, headers: classOf(bdd, n, maxBoxes), dst: dstTruncated ? dst.slice(0, MAX_PREFIXES) : dst, dstTruncated, restricted: dstOnly !== n };
 }
 
 /** Strongly connected components over the useful transitions (iterative Tarjan). */

@@ -82,7 +82,11 @@ links: [[r1:a, r2:p], [r1:b, r2:q]]
     const r = checkDataplane(n);
     expect(r.loops).toHaveLength(1);
     expect(r.loops[0]!.headers.boxes).toEqual([dstBox('10.9.0.0', '10.9.255.255', 0, 5), dstBox('10.9.0.0', '10.9.255.255', 7, 255)]);
+    expect(r.loops[0]!.headers.truncated).toBe(false);
     expect(r.drops.some((d) => d.kind === 'denied' && n.devices[d.device]!.id === 'r2')).toBe(true);
+    // Listing one box only: the first of the two, flagged as cut short.
+    const cut = checkDataplane(n, { maxBoxes: 1 });
+    expect(cut.loops[0]!.headers).toEqual({ boxes: [dstBox('10.9.0.0', '10.9.255.255', 0, 5)], truncated: true });
   });
 });
 
@@ -479,7 +483,8 @@ describe('property: the checks equal a per-packet brute force', () => {
     fc.assert(
       fc.property(randomNet, fc.constantFrom('device' as const, 'port' as const), ({ text }, level) => {
         const n = load(text, 'random.json');
-        const report = checkDataplane(n, { level });
+        // Every box listed, so that membership can be read off the report.
+        const report = checkDataplane(n, { level, maxBoxes: Infinity });
         for (const p of PACKETS) {
           const want = simulate(n, p, level);
           const got = claimed(n, report, p);
