@@ -19,6 +19,8 @@ export interface ReferenceOptions {
   readonly failures?: Failures;
   /** Most path steps per exploration before giving up (the reference engine is exponential). */
   readonly maxSteps?: number;
+  /** Most path steps over every question this engine answers (unbounded by default). */
+  readonly maxTotalSteps?: number;
 }
 
 interface CompiledDevice {
@@ -51,6 +53,8 @@ export interface ReferenceEngine extends ReachabilityEngine {
 export function createReferenceEngine(network: Network, options: ReferenceOptions = {}): ReferenceEngine {
   const failures = options.failures ?? NO_FAILURES;
   const maxSteps = options.maxSteps ?? 5_000_000;
+  const maxTotalSteps = options.maxTotalSteps ?? Infinity;
+  let totalSteps = 0;
   const { attachments, edgesAt } = cabling(network);
   const compiled = network.devices.map((device) => compileDevice(network, device));
   const gatewaysByZone = gatewayEndpoints(network);
@@ -102,8 +106,9 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
     };
 
     const visitDevice = (device: number, inIface: string, set: HeaderSet, hops: Hop[]): void => {
-      if (++steps > maxSteps) {
-        throw new InputError([{ code: 'BNK_ERR_LIMIT_EXCEEDED', message: `the reference engine explored more than ${maxSteps} path steps; use the fast engine for a topology this meshed`, loc: network.devices[device]!.loc }]);
+      if (++steps > maxSteps || ++totalSteps > maxTotalSteps) {
+        const limit = steps > maxSteps ? `${maxSteps} path steps in one exploration` : `${maxTotalSteps} path steps in all`;
+        throw new InputError([{ code: 'BNK_ERR_LIMIT_EXCEEDED', message: `the reference engine explored more than ${limit}; use the fast engine for a topology this meshed`, loc: network.devices[device]!.loc }]);
       }
       const c = compiled[device]!;
       const d = c.device;

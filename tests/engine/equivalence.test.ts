@@ -26,6 +26,11 @@ const RUNS = { numRuns: Number(process.env.EQUIVALENCE_RUNS ?? 150) };
 const REFERENCE_BUDGET = 20_000;
 /** Data planes add multi-peer ports, so meshes are more common: a tighter budget keeps CI quick. */
 const DATA_PLANE_BUDGET = 5_000;
+/**
+ * Steps over all the questions one comparison asks (every zone, pair, probe packet): a case
+ * that would cost more is discarded too, so one unlucky mesh cannot hold CI for minutes.
+ */
+const TOTAL_BUDGET = 400_000;
 /** Property tests run many cases: minutes on a busy CI machine are allowed, not hours. */
 const PROPERTY_TIMEOUT = 300_000;
 
@@ -165,7 +170,7 @@ describe('fast engine = reference engine on random topologies', () => {
     fc.assert(fc.property(randomTopology, (t) => {
       const network = loadRandom(t);
       if (!network) return;
-      withinBudget(() => compareEngines(network, createFastEngine(network), createReferenceEngine(network, { maxSteps: REFERENCE_BUDGET }), 'healthy'));
+      withinBudget(() => compareEngines(network, createFastEngine(network), createReferenceEngine(network, { maxSteps: REFERENCE_BUDGET, maxTotalSteps: TOTAL_BUDGET }), 'healthy'));
     }), RUNS);
   }, PROPERTY_TIMEOUT);
 
@@ -174,7 +179,7 @@ describe('fast engine = reference engine on random topologies', () => {
       const network = loadRandom(t);
       if (!network) return;
       const failures = oneFailure(network, k);
-      withinBudget(() => compareEngines(network, createFastEngine(network, { failures }), createReferenceEngine(network, { failures, maxSteps: REFERENCE_BUDGET }), `failed ${JSON.stringify([...failures.zones, ...failures.devices, ...failures.edges])}`));
+      withinBudget(() => compareEngines(network, createFastEngine(network, { failures }), createReferenceEngine(network, { failures, maxSteps: REFERENCE_BUDGET, maxTotalSteps: TOTAL_BUDGET }), `failed ${JSON.stringify([...failures.zones, ...failures.devices, ...failures.edges])}`));
     }), RUNS);
   }, PROPERTY_TIMEOUT);
 
@@ -196,7 +201,7 @@ describe('fast engine = reference engine on random topologies', () => {
         const element = [...failures.devices].every((d) => !fp.devices.has(d)) && [...failures.edges].every((e) => !fp.edges.has(e)) && failures.zones.size === 0;
         if (!element) continue;
         withinBudget(() => {
-          const reference = createReferenceEngine(network, { failures, maxSteps: REFERENCE_BUDGET });
+          const reference = createReferenceEngine(network, { failures, maxSteps: REFERENCE_BUDGET, maxTotalSteps: TOTAL_BUDGET });
           expect(print(arrived(reference)), `failure ${k}`).toBe(healthy);
         });
       }
@@ -209,7 +214,7 @@ describe('fast engine = reference engine on random topologies', () => {
     const check = (network: Network, engine: 'fast' | 'reference'): CheckReport => runCheck(network, pack, {
       engineFactory: (n, failures) => (engine === 'fast'
         ? createFastEngine(n, failures ? { failures } : {})
-        : createReferenceEngine(n, { ...(failures ? { failures } : {}), maxSteps: REFERENCE_BUDGET })),
+        : createReferenceEngine(n, { ...(failures ? { failures } : {}), maxSteps: REFERENCE_BUDGET, maxTotalSteps: TOTAL_BUDGET })),
       today: TODAY,
     });
     fc.assert(fc.property(randomTopology, (t) => {
@@ -245,8 +250,8 @@ describe('fast engine = reference engine on data planes', () => {
       if (!network) return;
       const failures = oneFailure(network, k);
       withinBudget(() => {
-        compareEngines(network, createFastEngine(network), createReferenceEngine(network, { maxSteps: DATA_PLANE_BUDGET }), 'healthy', seen, [...probePackets(network), ...dataPlanePackets(network)]);
-        compareEngines(network, createFastEngine(network, { failures }), createReferenceEngine(network, { failures, maxSteps: DATA_PLANE_BUDGET }), `failed ${JSON.stringify([...failures.zones, ...failures.devices, ...failures.edges])}`);
+        compareEngines(network, createFastEngine(network), createReferenceEngine(network, { maxSteps: DATA_PLANE_BUDGET, maxTotalSteps: TOTAL_BUDGET }), 'healthy', seen, [...probePackets(network), ...dataPlanePackets(network)]);
+        compareEngines(network, createFastEngine(network, { failures }), createReferenceEngine(network, { failures, maxSteps: DATA_PLANE_BUDGET, maxTotalSteps: TOTAL_BUDGET }), `failed ${JSON.stringify([...failures.zones, ...failures.devices, ...failures.edges])}`);
       });
     }), { numRuns: runs });
     // The traced packets met every new end, so the comparison above covered them. With 75
