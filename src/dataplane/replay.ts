@@ -228,15 +228,7 @@ export class Replayer {
         group = { lo: rule.lo, hi: rule.hi, length: rule.length, rules: [] };
         groups.set(key, group);
         const sorted = this.sortedGroups[device]!;
-        let a = 0;
-        let b = sorted.length;
-        while (a < b) {
-          const mid = (a + b) >> 1;
-          const g = sorted[mid]!;
-          if (g.lo < rule.lo || (g.lo === rule.lo && g.length < rule.length)) a = mid + 1;
-          else b = mid;
-        }
-        sorted.splice(a, 0, group);
+        sorted.splice(groupsBefore(sorted, rule.lo, rule.length - 1), 0, group);
       }
       group.rules.push(rule);
     } else {
@@ -265,14 +257,7 @@ export class Replayer {
     }
     // Descendants: groups with lo in [L, H] and a longer prefix, sorted by (lo, length).
     const sorted = this.sortedGroups[device]!;
-    let a = 0;
-    let b = sorted.length;
-    while (a < b) {
-      const mid = (a + b) >> 1;
-      const g = sorted[mid]!;
-      if (g.lo < L || (g.lo === L && g.length <= length)) a = mid + 1;
-      else b = mid;
-    }
+    const a = groupsBefore(sorted, L, length);
     const newStarts: number[] = [];
     const newOuts: number[] = [];
     const emit = (from: number, to: number): void => {
@@ -721,6 +706,19 @@ export class Replayer {
 }
 
 /** Index of the first element greater than x in a sorted array. */
+/** How many groups of a (lo, length)-sorted list come before (lo, length + 1): binary search. */
+function groupsBefore(sorted: readonly Group[], lo: number, length: number): number {
+  let a = 0;
+  let b = sorted.length;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    const g = sorted[mid]!;
+    if (g.lo < lo || (g.lo === lo && g.length <= length)) a = mid + 1;
+    else b = mid;
+  }
+  return a;
+}
+
 function upper(a: readonly number[], x: number): number {
   let lo = 0;
   let hi = a.length;

@@ -3,8 +3,9 @@
 // format says; each misuse is refused with its code at its line:column and a clear message.
 
 import { describe, expect, it } from 'vitest';
-import { type Diagnostic, type ErrorCode, InputError } from '../../src/model/errors.ts';
+import type { Diagnostic, ErrorCode } from '../../src/model/errors.ts';
 import { loadTopology } from '../../src/model/load.ts';
+import { positionOf, refusal } from '../helpers.ts';
 import type { Network } from '../../src/model/network.ts';
 import { parseIpv4 } from '../../src/net/ipv4.ts';
 
@@ -20,27 +21,10 @@ const load = (text: string): Network => loadTopology(text, FILE);
 const ip = (text: string): number => parseIpv4(text)!;
 
 function refuse(text: string): Diagnostic[] {
-  let caught: unknown;
-  try {
-    load(text);
-  } catch (error) {
-    caught = error;
-  }
-  if (!(caught instanceof InputError)) throw new Error(`expected an InputError, got ${caught === undefined ? 'a network' : String(caught)}`);
-  for (const d of caught.diagnostics) expect(d.loc.file).toBe(FILE);
-  return [...caught.diagnostics];
+  return refusal(() => load(text), FILE);
 }
 
-/** Line and column (1-based) of the `occurrence`-th appearance of `needle`: the test's own oracle. */
-function at(text: string, needle: string, occurrence = 1): { line: number; column: number } {
-  let index = -1;
-  for (let k = 0; k < occurrence; k++) {
-    index = text.indexOf(needle, index + 1);
-    if (index < 0) throw new Error(`"${needle}" not found ${occurrence} times`);
-  }
-  const before = text.slice(0, index).split('\n');
-  return { line: before.length, column: before[before.length - 1]!.length + 1 };
-}
+const at = positionOf;
 
 /** Asserts exactly one diagnostic, with this code, at this position; returns its message. */
 function refusedOnce(text: string, code: ErrorCode, where: { line: number; column: number }): string {
