@@ -19,7 +19,7 @@ import type { Network } from '../model/network.ts';
 import { resolveAddress, resolveService } from '../model/refs.ts';
 import { topologyJsonSchema } from '../model/schema.ts';
 import { DEFAULT_LIMITS } from '../model/source.ts';
-import { DEFAULT_ENGINE, ENGINES } from '../engine/registry.ts';
+import { DEFAULT_ENGINE, ENGINES, engineFactoryNamed } from '../engine/registry.ts';
 import { traceFlow } from '../engine/trace.ts';
 import type { EngineFactory } from '../policy/analysis.ts';
 import { runCheck } from '../policy/check.ts';
@@ -91,7 +91,7 @@ function readNetwork(path: string, pack: Pack): Network {
 }
 
 function engineFactory(name: string): EngineFactory {
-  const factory = ENGINES[name];
+  const factory = engineFactoryNamed(name);
   if (!factory) throw usage(`unknown engine "${name}" (available: ${Object.keys(ENGINES).join(', ')})`);
   return factory;
 }
@@ -134,9 +134,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
         today: today(opts.today),
         ...(progress ? { onRule: (id: string, i: number, n: number) => io.err(`[${i + 1}/${n}] ${id}`) } : {}),
       });
-      const render = {
-        text: checkReportText, json: checkReportJson, sarif: checkSarif, junit: checkJunit, markdown: checkMarkdown,
-      }[opts.format] ?? checkReportText;
+      const render = new Map([
+        ['text', checkReportText], ['json', checkReportJson], ['sarif', checkSarif], ['junit', checkJunit], ['markdown', checkMarkdown],
+      ]).get(opts.format) ?? checkReportText;
       io.out(render(network, report, opts.lang).trimEnd());
       setExit(report.findings.length > 0 ? EXIT.findings : EXIT.clean);
     });
@@ -241,7 +241,9 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const base = prepareBase(before, pack, day);
       const { report } = review(base, { after, pack, today: day, change });
       const networks = { before, after };
-      const render = { text: reviewText, json: reviewJson, markdown: reviewMarkdown, sarif: reviewSarif, junit: reviewJunit }[opts.format as 'text']!;
+      const render = new Map([
+        ['text', reviewText], ['json', reviewJson], ['markdown', reviewMarkdown], ['sarif', reviewSarif], ['junit', reviewJunit],
+      ]).get(opts.format) ?? reviewText;
       io.out(render(report, networks, opts.lang));
       setExit(report.verdict === 'approve' ? EXIT.clean : EXIT.findings);
     });

@@ -11,7 +11,7 @@ import type {
 import {
   formatIpv4, IPV4_ALL, IPV4_MAX, type Ipv4Prefix, type Ipv4Range, looksLikeAddress, parseAddressSet, parseAddressSpec, parseCidr, parseIpv4,
 } from '../net/ipv4.ts';
-import { ANY_SERVICE, lookupService, parseServiceTerm, type ServiceTerm, WELL_KNOWN_SERVICES } from '../net/services.ts';
+import { ANY_SERVICE, lookupService, parseServiceTerm, type ServiceTerm, wellKnownService } from '../net/services.ts';
 
 export interface LoadOptions {
   /** Domains the policy pack declares; zones naming others are errors. Unchecked when absent. */
@@ -213,13 +213,13 @@ class Resolver {
   private resolveServices(): void {
     for (const [name, value] of Object.entries(this.input.services ?? {})) {
       const path = ['services', name];
-      if (WELL_KNOWN_SERVICES[name]) {
+      if (wellKnownService(name)) {
         this.error('BNK_ERR_DUPLICATE_ID', `service "${name}" is built in; choose another name`, path, true);
         continue;
       }
       const terms: ServiceTerm[] = [];
       for (const term of list(value)) {
-        const builtin = WELL_KNOWN_SERVICES[term];
+        const builtin = wellKnownService(term);
         for (const t of builtin ?? [term]) {
           const parsed = parseServiceTerm(t);
           if ('error' in parsed) this.error('BNK_ERR_INVALID_SERVICE', parsed.error, path);

@@ -1,15 +1,23 @@
 // Protocols and well-known services as data, each with its source, and the parser for
 // service expressions (`https`, `tcp/443`, `udp/1000-2000`, `icmp`, `any`).
 
+/**
+ * A frozen table with no prototype: looking up user text (`constructor`, `__proto__`) finds
+ * only what the table itself declares.
+ */
+function table<T>(entries: Record<string, T>): Readonly<Record<string, T>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
+}
+
 /** IP protocol numbers (IANA "Assigned Internet Protocol Numbers"). */
-export const PROTOCOLS: Readonly<Record<string, number>> = {
+export const PROTOCOLS: Readonly<Record<string, number>> = table({
   icmp: 1,
   tcp: 6,
   udp: 17,
   gre: 47,
   esp: 50,
   sctp: 132,
-};
+});
 
 /** Protocols whose headers carry ports; for the others the port dimension is not used. */
 export const PORT_PROTOCOLS: ReadonlySet<number> = new Set([6, 17, 132]);
@@ -38,7 +46,7 @@ export const ANY_SERVICE: ServiceTerm = { protoLo: 0, protoHi: PROTO_MAX, portLo
  * Well-known services by name (IANA "Service Name and Transport Protocol Port Number
  * Registry", RFC 6335), limited to those that matter in municipal networks.
  */
-export const WELL_KNOWN_SERVICES: Readonly<Record<string, readonly string[]>> = {
+export const WELL_KNOWN_SERVICES: Readonly<Record<string, readonly string[]>> = table({
   ftp: ['tcp/20-21'],
   ssh: ['tcp/22'],
   sftp: ['tcp/22'],
@@ -68,13 +76,23 @@ export const WELL_KNOWN_SERVICES: Readonly<Record<string, readonly string[]>> = 
   'http-alt': ['tcp/8080'],
   ping: ['icmp'],
   icmp: ['icmp'],
-};
+});
+
+/** The protocol number of a name (lower case), or undefined; never an inherited member. */
+export function protocolNumber(name: string): number | undefined {
+  return Object.hasOwn(PROTOCOLS, name) ? PROTOCOLS[name] : undefined;
+}
+
+/** The terms of a well-known service name (lower case), or undefined; never an inherited member. */
+export function wellKnownService(name: string): readonly string[] | undefined {
+  return Object.hasOwn(WELL_KNOWN_SERVICES, name) ? WELL_KNOWN_SERVICES[name] : undefined;
+}
 
 /** Parses `proto`, `proto/port` or `proto/lo-hi`; returns an error message otherwise. */
 export function parseServiceTerm(text: string): ServiceTerm | { error: string } {
   const [protoText = '', portText, extra] = text.trim().toLowerCase().split('/');
   if (extra !== undefined) return { error: `"${text}" has more than one "/"` };
-  let protocol = PROTOCOLS[protoText];
+  let protocol = protocolNumber(protoText);
   if (protocol === undefined && /^[0-9]{1,3}$/.test(protoText) && Number(protoText) <= 255) {
     protocol = Number(protoText);
   }
@@ -113,9 +131,9 @@ export function lookupService(ref: string, named: ReadonlyMap<string, readonly S
   if (name === 'any') return { ok: true, terms: [ANY_SERVICE] };
   const declared = named.get(name);
   if (declared) return { ok: true, terms: declared };
-  const builtin = WELL_KNOWN_SERVICES[name];
+  const builtin = wellKnownService(name);
   if (builtin) return { ok: true, terms: builtin.map((t) => parseServiceTerm(t) as ServiceTerm) };
-  if (!name.includes('/') && !/^[0-9]+$/.test(name) && PROTOCOLS[name] === undefined) {
+  if (!name.includes('/') && !/^[0-9]+$/.test(name) && protocolNumber(name) === undefined) {
     return { ok: false, unknown: true, error: `unknown service "${ref}" (declare it under services: or write protocol/port, e.g. tcp/8443)` };
   }
   const parsed = parseServiceTerm(ref);

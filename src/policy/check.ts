@@ -24,7 +24,8 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2
 
 export function runCheck(network: Network, pack: Pack, options: CheckOptions): CheckReport {
   const engine = options.engine ?? options.engineFactory(network);
-  const domains = Object.fromEntries(Object.entries(pack.domains).map(([k, v]) => [k, { ja: v.ja, en: v.en }]));
+  // No prototype: a zone's domain is user text and is looked up in this table.
+  const domains = Object.assign(Object.create(null) as Record<string, { ja: string; en: string }>, Object.fromEntries(Object.entries(pack.domains).map(([k, v]) => [k, { ja: v.ja, en: v.en }])));
   const sanitized = pack.rules['sanitized-communication'];
   const intentsCheckedElsewhere = new Set(
     sanitized?.enabled

@@ -15,6 +15,11 @@ import { analyzeHygiene, type HygieneIssue, type HygieneKind } from './hygiene.t
 import type { PackRules, RuleId } from './pack.ts';
 import type { Finding, Localized, Severity } from './types.ts';
 
+/** A table's own entry for a key that comes from user text (never an inherited member such as `constructor`). */
+function own<T>(table: Readonly<Partial<Record<string, T>>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 export interface RuleContext<P> {
   readonly network: Network;
   readonly params: P;
@@ -104,8 +109,8 @@ function plain(ctx: RuleContext<unknown>, rule: RuleRef, what: Pick<Finding, 'su
 }
 
 const zoneLabel = (ctx: RuleContext<unknown>, z: Zone): Localized => ({
-  ja: `${z.id}（${ctx.domains[z.domain]?.ja ?? z.domain}）`,
-  en: `${z.id} (${ctx.domains[z.domain]?.en ?? z.domain})`,
+  ja: `${z.id}（${own(ctx.domains, z.domain)?.ja ?? z.domain}）`,
+  en: `${z.id} (${own(ctx.domains, z.domain)?.en ?? z.domain})`,
 });
 
 /** Exceptions in force for a rule: not expired, and naming the rule or no rule at all. */
@@ -388,14 +393,14 @@ const sanitizedCommunication: RuleDefinition<'sanitized-communication'> = {
           'List a fitting sanitizer (mail-text / screen-transfer / file-sanitization) under via.');
         continue;
       }
-      const content = intent.content ?? intent.written.service.map((s) => p.contentByService[s.toLowerCase()]).find((c) => c !== undefined);
+      const content = intent.content ?? intent.written.service.map((s) => own(p.contentByService, s.toLowerCase())).find((c) => c !== undefined);
       if (!content) {
         issue(`フロー ${intent.id} の内容（mail / web / file）が判別できません。`,
           `Flow intent ${intent.id}: its content (mail / web / file) cannot be told from its service.`,
           'content: mail | web | file を記載してください。', 'Declare content: mail | web | file.');
         continue;
       }
-      const method = p.methods[content];
+      const method = own(p.methods, content);
       if (method && !sanitizers.some((d) => d.method === method)) {
         issue(`フロー ${intent.id}（内容: ${content}）は ${method} 方式の無害化が必要ですが、経由する装置の方式は ${sanitizers.map((d) => `${d.id}=${d.method}`).join(', ')} です。`,
           `Flow intent ${intent.id} carries ${content} and needs ${method} sanitization, but goes via ${sanitizers.map((d) => `${d.id}=${d.method}`).join(', ')}.`,
@@ -628,7 +633,7 @@ function hygieneText(network: Network, issue: HygieneIssue, domains: Readonly<Re
     case 'broad': {
       const written = issue.broadFields.map((f) => `${f}: ${(f === 'from' ? r.written.from : f === 'to' ? r.written.to : r.written.service).join(', ') || 'any'}`).join('; ');
       const pairs = (lang: 'ja' | 'en'): string => {
-        const list = issue.crossings.map(([a, b]) => `${domains[a]?.[lang] ?? a} → ${domains[b]?.[lang] ?? b}`);
+        const list = issue.crossings.map(([a, b]) => `${own(domains, a)?.[lang] ?? a} → ${own(domains, b)?.[lang] ?? b}`);
         return list.length > 6 ? `${list.slice(0, 6).join(', ')}${lang === 'ja' ? ` ほか ${list.length - 6} 件` : ` and ${list.length - 6} more`}` : list.join(', ');
       };
       return {

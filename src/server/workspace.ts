@@ -2,7 +2,7 @@
 // a stored version do not parse it again. Bounded by count: memory does not grow with traffic.
 
 import { type EngineFactory, type Network, type Pack, type ReachabilityEngine, loadPack, loadTopology } from '../index.ts';
-import { DEFAULT_ENGINE, ENGINES } from '../engine/registry.ts';
+import { DEFAULT_ENGINE, ENGINES, engineFactoryNamed } from '../engine/registry.ts';
 import type { Store, VersionRecord } from '../store/store.ts';
 import { HttpError } from './errors.ts';
 import { LruMap } from './lru.ts';
@@ -23,7 +23,7 @@ export function policyOf(text: string, source: string): Policy {
 /** The engine factory by name (`?engine=`), or the registry's default. */
 export function engineNamed(name: string | undefined): { name: string; factory: EngineFactory } {
   const chosen = name ?? DEFAULT_ENGINE;
-  const factory = ENGINES[chosen];
+  const factory = engineFactoryNamed(chosen);
   if (!factory) throw new HttpError('BNK_ERR_USAGE', `unknown engine "${chosen}" (available: ${Object.keys(ENGINES).join(', ')})`);
   return { name: chosen, factory };
 }
