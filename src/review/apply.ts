@@ -67,8 +67,9 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
     lists.set(device.index, rules);
     const indexOf = (r: unknown, at: readonly PropertyKey[]): number => {
       const i = typeof r === 'number' ? r - 1 : rules.findIndex((x) => x.id === r);
-      if (i < 0 || i >= rules.length) fail(`no rule ${typeof r === 'number' ? `at position ${r}` : `"${String(r)}"`} in this firewall`, at);
-      return i;
+      if (i >= 0 && i < rules.length) return i;
+      fail(`no rule ${typeof r === 'number' ? `at position ${r}` : `"${String(r)}"`} in this firewall`, at);
+      return -1;
     };
     const target = (w: Where): number => {
       if (w.position !== undefined) {

@@ -185,8 +185,10 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
     };
     const ruleIndex = (list: Json[], ref: string | number, at: readonly PropertyKey[]): number => {
       const i = typeof ref === 'number' ? ref - 1 : list.findIndex((r, k) => (r.id ?? String(k + 1)) === ref);
-      if (i < 0 || i >= list.length) fail(`no rule ${typeof ref === 'number' ? `at position ${ref}` : `"${ref}"`} in this firewall`, at);
-      return i;
+      if (i >= 0 && i < list.length) return i;
+      // A position past the end is refused like an unknown id (-1), not used as an index.
+      fail(`no rule ${typeof ref === 'number' ? `at position ${ref}` : `"${ref}"`} in this firewall`, at);
+      return -1;
     };
     /** Where a rule goes: position, before or after a rule, else the end. */
     const target = (list: Json[], w: { position?: number | undefined; before?: string | undefined; after?: string | undefined }): number => {
