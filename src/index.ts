@@ -5,6 +5,7 @@
 export { loadTopology, type LoadOptions } from './model/load.ts';
 export { topologySchema, topologyJsonSchema, FORMAT_VERSION } from './model/schema.ts';
 export { DEFAULT_LIMITS, type SourceLimits } from './model/source.ts';
+export { decodeInput } from './model/encoding.ts';
 export type { TopologyFile, Model, SanitizerMethod, ContentKind } from './model/schema.ts';
 export type { Network, Zone, Host, Device, Interface, Rule, Route, RouteAction, Acl, Link, Exception, Intent } from './model/network.ts';
 export { resolveAddress, resolveService } from './model/refs.ts';

@@ -5,6 +5,7 @@ export const ERROR_CODES = {
   BNK_ERR_USAGE: { status: 400, meaning: 'The command or request was called wrongly (missing or unknown argument).' },
   BNK_ERR_FILE_NOT_FOUND: { status: 404, meaning: 'The named file does not exist or cannot be read.' },
   BNK_ERR_FILE_TOO_LARGE: { status: 413, meaning: 'The input is larger than the size limit.' },
+  BNK_ERR_ENCODING: { status: 400, meaning: 'The input is not valid UTF-8 (e.g. saved as Shift_JIS); the error gives the byte offset.' },
   BNK_ERR_SYNTAX: { status: 400, meaning: 'The file is not well-formed YAML or JSON.' },
   BNK_ERR_ALIAS_LIMIT: { status: 400, meaning: 'The YAML expands too many aliases (an alias bomb).' },
   BNK_ERR_TOO_DEEP: { status: 400, meaning: 'The document nests deeper than the limit.' },

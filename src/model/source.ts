@@ -8,14 +8,26 @@ import { readJson } from './json-source.ts';
 export interface SourceLimits {
   /** Largest accepted input, in UTF-8 bytes. */
   readonly maxBytes: number;
+  /** Most values (mappings, sequences, keys, scalars) in a JSON document, counted before parsing. */
+  readonly maxJsonNodes: number;
+  /** Most values in a YAML document, estimated before parsing (the YAML reader needs ~1 KB per value). */
+  readonly maxYamlNodes: number;
   /** Deepest accepted nesting of mappings and sequences. */
   readonly maxDepth: number;
   /** Most alias expansions accepted (YAML `*ref`). */
   readonly maxAliases: number;
 }
 
+/**
+ * Chosen from measured peak memory (docs/reliability.md, `npm run bench:memory`) so that the
+ * worst document under each limit loads within Node's default heap with room to spare: the
+ * generated prefecture (61 MB, 5.5 M values) passes as JSON, the metro (14 MB, 1.3 M values)
+ * as YAML too.
+ */
 export const DEFAULT_LIMITS: SourceLimits = {
-  maxBytes: 256 * 1024 * 1024,
+  maxBytes: 128 * 1024 * 1024,
+  maxJsonNodes: 8_000_000,
+  maxYamlNodes: 1_500_000,
   maxDepth: 64,
   maxAliases: 1000,
 };
@@ -32,12 +44,21 @@ export interface SourceDocument {
 
 export type ReadResult = { ok: true; doc: SourceDocument } | { ok: false; diagnostics: Diagnostic[] };
 
+interface YamlEstimate {
+  /** Where the nesting first goes past the limit, if it does. */
+  readonly deep?: { line: number; column: number };
+  /** An upper estimate of the number of values: lines, dashes, flow brackets and commas, `: ` separators. */
+  readonly nodes: number;
+}
+
 /**
- * Estimates nesting depth without recursion, so a pathological file is refused before the
- * (recursive) YAML composer sees it. Counts flow brackets outside quotes and block indentation.
+ * Estimates nesting depth and size without recursion, so a pathological file is refused
+ * before the (recursive, memory-hungry) YAML composer sees it. Counts flow brackets outside
+ * quotes and block indentation; stops counting values past `maxNodes`.
  */
-function findExcessiveDepth(text: string, maxDepth: number): { line: number; column: number } | undefined {
+function estimateYaml(text: string, maxDepth: number, maxNodes: number): YamlEstimate {
   let flow = 0;
+  let nodes = 0;
   const indents: number[] = [];
   let line = 1;
   let pos = 0;
@@ -48,6 +69,7 @@ function findExcessiveDepth(text: string, maxDepth: number): { line: number; col
     while (i < end && (text[i] === ' ' || text[i] === '\t')) i++;
     const first = text[i];
     if (i < end && first !== '#' && first !== '\r' && flow === 0) {
+      nodes++;
       let indent = i - pos;
       while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
       indents.push(indent);
@@ -57,6 +79,7 @@ function findExcessiveDepth(text: string, maxDepth: number): { line: number; col
         while (text[i] === ' ') i++;
         indent = i - pos;
         indents.push(indent);
+        nodes++;
       }
     }
     let quote: string | undefined;
@@ -69,15 +92,36 @@ function findExcessiveDepth(text: string, maxDepth: number): { line: number; col
       }
       if ((c === '"' || c === "'") && startsScalar(text, pos, i)) quote = c;
       else if (c === '#' && (i === pos || text[i - 1] === ' ' || text[i - 1] === '\t')) break;
-      else if (c === '[' || c === '{') flow++;
-      else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
-      if (flow + indents.length > maxDepth) return { line, column: i - pos + 1 };
+      else if (c === '[' || c === '{') {
+        flow++;
+        nodes++;
+      } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
+      else if (c === ',' || (c === ':' && (i + 1 === end || text[i + 1] === ' ' || text[i + 1] === '\t' || text[i + 1] === '\r'))) nodes++;
+      if (flow + indents.length > maxDepth) return { deep: { line, column: i - pos + 1 }, nodes };
     }
-    if (indents.length > maxDepth) return { line, column: 1 };
+    if (indents.length > maxDepth) return { deep: { line, column: 1 }, nodes };
+    if (nodes > maxNodes) return { nodes };
     line++;
     pos = end + 1;
   }
-  return undefined;
+  return { nodes };
+}
+
+/** Values in JSON text, counted as containers, `:` and `,` outside strings (+1); stops past `max`. */
+function countJsonNodes(text: string, max: number): number {
+  let nodes = 1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x2c || c === 0x3a || c === 0x5b || c === 0x7b) {
+      if (++nodes > max) return nodes;
+    }
+  }
+  return nodes;
 }
 
 /** A quote opens a quoted scalar only where a scalar can begin (in `a'b` it is a letter). */
@@ -94,6 +138,9 @@ export function readSource(text: string, file: string, limits: SourceLimits = DE
     ok: false,
     diagnostics: [{ code, message, loc: { file, line, column } }],
   });
+  const tooManyNodes = (kind: string, limit: number): ReadResult => at('BNK_ERR_FILE_TOO_LARGE', kind === 'YAML'
+    ? `the YAML document has more than ${limit.toLocaleString('en')} values, more than can be read safely; write it as JSON (up to ${limits.maxJsonNodes.toLocaleString('en')} values)`
+    : `the JSON document has more than ${limit.toLocaleString('en')} values, more than can be read safely`);
   const bytes = text.length > limits.maxBytes / 3 ? Buffer.byteLength(text, 'utf8') : text.length;
   if (bytes > limits.maxBytes) {
     return at('BNK_ERR_FILE_TOO_LARGE', `input is ${bytes} bytes; the limit is ${limits.maxBytes}`);
@@ -102,10 +149,13 @@ export function readSource(text: string, file: string, limits: SourceLimits = DE
   // not recurse, and the position scan checks the depth. Anything else, and JSON that does
   // not parse, goes to the YAML reader behind the depth pre-scan.
   if (/^\s*\{/.test(text.slice(0, 1024))) {
+    const nodes = countJsonNodes(text, limits.maxJsonNodes);
+    if (nodes > limits.maxJsonNodes) return tooManyNodes('JSON', limits.maxJsonNodes);
     const json = readJson(text, file, FORBIDDEN_KEYS, limits.maxDepth);
     if (json) return json.diagnostics.length > 0 ? { ok: false, diagnostics: json.diagnostics } : { ok: true, doc: { data: json.data, file, locate: json.locate } };
   }
-  const deep = findExcessiveDepth(text, limits.maxDepth);
+  const { deep, nodes } = estimateYaml(text, limits.maxDepth, limits.maxYamlNodes);
+  if (nodes > limits.maxYamlNodes) return tooManyNodes('YAML', limits.maxYamlNodes);
   if (deep) return at('BNK_ERR_TOO_DEEP', `nesting deeper than ${limits.maxDepth} levels`, deep.line, deep.column);
 
   const lineCounter = new LineCounter();
