@@ -1,14 +1,16 @@
 // The HTTP API: buildServer(options) assembles the fastify app (storage, auth, limits, routes,
 // OpenAPI) without listening, so tests drive it with inject() and `bunkatsu serve` listens.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { DEFAULT_LIMITS } from '../index.ts';
+import { DEFAULT_LIMITS, InputError } from '../index.ts';
 import { Store } from '../store/store.ts';
 import { authenticate } from './auth.ts';
 import { errorBody, errorSchema, handleError, HttpError } from './errors.ts';
@@ -54,6 +56,8 @@ export interface ServerOptions {
   readonly maxQueuedChecks?: number;
   /** Loaded topologies kept in memory; also the number of review bases (a version prepared for reviews). */
   readonly cacheEntries?: number;
+  /** The one browser origin (`https://host[:port]`) allowed to call the API cross-origin; default none (CORS off). */
+  readonly corsOrigin?: string;
 }
 
 export const DEFAULTS = {
@@ -84,6 +88,46 @@ const serializers = {
   res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
 };
 
+/** Every API answer: JSON, never a document to render. */
+const API_CSP = {
+  defaultSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"],
+};
+
+/**
+ * What Swagger UI at /docs needs, and no more: its scripts and styles come from this server
+ * (no inline script; React sets inline styles), its icons are data: URLs, it fetches /docs/json.
+ * No upgrade-insecure-requests: the server speaks plain HTTP on loopback.
+ */
+const DOCS_CSP = [
+  "default-src 'self'", "base-uri 'self'", "connect-src 'self'", "font-src 'self' data:", "form-action 'self'",
+  "frame-ancestors 'none'", "img-src 'self' data:", "object-src 'none'", "script-src 'self'", "script-src-attr 'none'",
+  "style-src 'self' 'unsafe-inline'",
+].join('; ');
+
+/** The policy pack's text; a missing file or a folder is an operator mistake naming --policy. */
+function readPolicyFile(path: string): string {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  const what = stat === undefined ? 'no such file' : stat.isFile() ? undefined : stat.isDirectory() ? 'it is a folder, not a file' : 'not a regular file';
+  if (what !== undefined) {
+    throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `--policy "${path}": ${what}; give a policy pack YAML file`, loc: { file: path, line: 1, column: 1 } }]);
+  }
+  return readFileSync(path, 'utf8');
+}
+
+/** A CORS origin is scheme://host[:port], nothing more (no path, no trailing slash, no wildcard). */
+export function checkedOrigin(origin: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+    throw new InputError([{ code: 'BNK_ERR_USAGE', message: `--cors-origin must be one origin such as https://portal.example.lg.jp (scheme, host, optional port; no path or "*"), not "${origin}"`, loc: { file: '<command line>', line: 1, column: 1 } }]);
+  }
+  return origin;
+}
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const requestTimeout = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
   const app = Fastify({
@@ -102,10 +146,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   });
 
+  // The policy and the CORS origin first: a mistake in either then leaves no database file behind.
+  const policy = policyOf(readPolicyFile(options.policy ?? DEFAULT_POLICY_FILE), options.policy ?? 'policies/seed.yaml');
+  const corsOrigin = options.corsOrigin === undefined ? undefined : checkedOrigin(options.corsOrigin);
   const ownsStore = typeof options.db === 'string';
   const store = typeof options.db === 'string' ? Store.open(options.db) : options.db;
-  const policyFile = options.policy ?? DEFAULT_POLICY_FILE;
-  const policy = policyOf(readFileSync(policyFile, 'utf8'), options.policy ?? 'policies/seed.yaml');
   const workspace = new Workspace(store, policy, options.cacheEntries ?? DEFAULTS.cacheEntries);
   const jobs = new CheckJobs(store, policy, app.log, resolve(PACKAGE_ROOT, 'src', 'server', 'check-worker.boot.js'));
   const reviews = new ReviewBases(store, policy, options.cacheEntries ?? DEFAULTS.cacheEntries);
@@ -120,6 +165,31 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send(errorBody('BNK_ERR_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
   });
+
+  // Security headers first, so that every answer (refusals included) carries them. The API
+  // answers JSON only: nothing may run, frame or be sniffed; /docs gets the CSP Swagger UI needs.
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
+    // Off by default; behind a TLS proxy the proxy sets HSTS for its own host.
+    strictTransportSecurity: false,
+  });
+  // Topologies, reports and reviews are sensitive: no cache keeps them (the /docs assets may be cached).
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/docs')) void reply.header('cache-control', 'no-store');
+  });
+  if (corsOrigin !== undefined) {
+    // Exactly one origin, and preflights are answered before authentication (browsers send no token there).
+    await app.register(cors, {
+      origin: corsOrigin, methods: ['GET', 'POST', 'DELETE'], allowedHeaders: ['authorization', 'content-type'],
+      exposedHeaders: ['location', 'retry-after'], maxAge: 600, strictPreflight: false,
+    });
+  } else {
+    // CORS off: a preflight learns the methods and no Access-Control-Allow-Origin, so browsers refuse cross-origin calls.
+    app.options('*', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+      void reply.code(204).header('allow', 'GET, POST, DELETE, OPTIONS').send();
+    });
+  }
 
   // Order matters: refuse during shutdown, then rate-limit, then authenticate, all before the body is read.
   app.addHook('onRequest', async (_request, reply) => {
@@ -161,7 +231,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
 
   const context = { store, workspace, reviews, jobs, policy, metrics, options: {
     uploadLimit: options.uploadLimit ?? DEFAULTS.uploadLimit,
