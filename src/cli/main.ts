@@ -448,14 +448,18 @@ function addServerCommands(program: Command, io: Io, setExit: (code: number) => 
     .addOption(db())
     .option('--policy <pack>', 'policy pack YAML (default: the seed pack, policies/seed.yaml)')
     .option('--rate-limit <n>', 'requests per minute per client address (0: no limit)', '6000')
-    .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
-    .action(async (opts: { host: string; port: string; db?: string; policy?: string; rateLimit: string; logLevel: string }) => {
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
+    .option('--cors-origin <origin>', 'the one browser origin allowed to call the API (e.g. https://portal.example.lg.jp); default: CORS off')
+    .action(async (opts: { host: string; port: string; db?: string; policy?: string; rateLimit: string; logLevel: string; corsOrigin?: string }) => {
       const port = Number(opts.port);
       const rateLimit = Number(opts.rateLimit);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`--port must be 0-65535, not "${opts.port}"`);
+      if (!/^[0-9]{1,5}$/.test(opts.port) || port > 65535) throw usage(`--port must be a whole number from 0 to 65535, not "${opts.port}"`);
       if (!Number.isInteger(rateLimit) || rateLimit < 0) throw usage(`--rate-limit must be a whole number, not "${opts.rateLimit}"`);
       const { serve } = await server();
-      await serve({ host: opts.host, port, db: await dbPath(opts.db), ...(opts.policy ? { policy: opts.policy } : {}), rateLimit, logLevel: opts.logLevel }, io.err);
+      await serve({
+        host: opts.host, port, db: await dbPath(opts.db), ...(opts.policy ? { policy: opts.policy } : {}),
+        ...(opts.corsOrigin !== undefined ? { corsOrigin: opts.corsOrigin } : {}), rateLimit, logLevel: opts.logLevel,
+      }, io.err);
       setExit(EXIT.clean);
     });
 
