@@ -56,6 +56,8 @@ export interface ServerOptions {
   readonly maxQueuedChecks?: number;
   /** Loaded topologies kept in memory; also the number of review bases (a version prepared for reviews). */
   readonly cacheEntries?: number;
+  /** On shutdown, how long new requests are answered 503 while in-flight ones finish, before the listener closes (ms). */
+  readonly drainTimeoutMs?: number;
   /** The one browser origin (`https://host[:port]`) allowed to call the API cross-origin; default none (CORS off). */
   readonly corsOrigin?: string;
 }
@@ -69,12 +71,20 @@ export const DEFAULTS = {
   connectionTimeoutMs: 120_000,
   cacheEntries: 8,
   maxQueuedChecks: 16,
+  drainTimeoutMs: 30_000,
 } as const;
+
+/** Seconds a client refused during shutdown is told to wait (a supervisor restarts the server by then). */
+const RETRY_AFTER_S = '5';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Set when shutdown has begun: new requests get 503 while in-flight ones finish. */
     closing: boolean;
+    /** Requests accepted (not refused for shutdown) and not yet answered or aborted. */
+    inFlight: number;
+    /** How long shutdown waits for inFlight to reach 0 before closing the listener (ms). */
+    readonly drainTimeoutMs: number;
     readonly store: Store;
     readonly jobs: CheckJobs;
     /** Review bases prepared per stored version (an LRU cache). */
@@ -157,6 +167,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const metrics = new Metrics();
 
   app.decorate('closing', false);
+  app.decorate('inFlight', 0);
+  app.decorate('drainTimeoutMs', options.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs);
   app.decorate('store', store);
   app.decorate('jobs', jobs);
   app.decorate('reviewBases', reviews);
@@ -192,12 +204,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
 
   // Order matters: refuse during shutdown, then rate-limit, then authenticate, all before the body is read.
-  app.addHook('onRequest', async (_request, reply) => {
+  // While shutdown drains, the listener stays open so that new requests get this 503, not a refused connection.
+  const counted = new WeakSet<object>();
+  app.addHook('onRequest', async (request, reply) => {
     if (app.closing) {
       void reply.header('connection', 'close');
-      throw new HttpError('BNK_ERR_SHUTTING_DOWN', 'the server is shutting down; retry against its replacement');
+      throw new HttpError('BNK_ERR_SHUTTING_DOWN', `the server is shutting down; retry in ${RETRY_AFTER_S} s against its replacement`, { 'retry-after': RETRY_AFTER_S });
     }
+    counted.add(request);
+    app.inFlight++;
   });
+  const settled = async (request: object): Promise<void> => {
+    if (counted.delete(request)) app.inFlight--;
+  };
+  app.addHook('onResponse', settled);
+  app.addHook('onRequestAbort', settled);
   metrics.attach(app);
   const limit = options.rateLimit ?? DEFAULTS.rateLimit;
   if (limit !== false) {
@@ -266,11 +287,20 @@ export type ServerContext = {
 };
 
 /**
- * Graceful shutdown: new requests get 503 at once, in-flight requests finish, idle
- * connections close, then the job worker stops and the database closes.
+ * Graceful shutdown: new requests get 503 (Connection: close, Retry-After) while in-flight
+ * requests finish, for at most drainTimeoutMs; then the listener and idle connections close,
+ * requests still running are cut off (Node stops timing requests out once the listener
+ * closes, so waiting for them could last forever), the job worker stops and the database closes.
  */
 export async function shutdown(app: FastifyInstance): Promise<void> {
   if (app.closing) return;
   app.closing = true;
-  await app.close();
+  const deadline = Date.now() + app.drainTimeoutMs;
+  while (app.inFlight > 0 && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 20));
+  const closed = app.close();
+  if (app.inFlight > 0) {
+    app.log.warn({ inFlight: app.inFlight, drainTimeoutMs: app.drainTimeoutMs }, 'drain time over: cutting off requests still in flight');
+    app.server.closeAllConnections();
+  }
+  await closed;
 }
