@@ -13,7 +13,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { DEFAULT_LIMITS, InputError } from '../index.ts';
 import { Store } from '../store/store.ts';
 import { authenticate } from './auth.ts';
-import { errorBody, errorSchema, handleError, HttpError } from './errors.ts';
+import { clientErrorHandler, errorBody, errorSchema, handleError, handleFrameworkError, HttpError } from './errors.ts';
 import { CheckJobs } from './jobs.ts';
 import { analysisRoutes } from './routes/analysis.ts';
 import { projectRoutes } from './routes/projects.ts';
@@ -73,6 +73,9 @@ export const DEFAULTS = {
   maxQueuedChecks: 16,
   drainTimeoutMs: 30_000,
 } as const;
+
+/** Node's default, stated so that the 431 answer can say it. */
+const MAX_HEADER_SIZE = 16 * 1024;
 
 /** Seconds a client refused during shutdown is told to wait (a supervisor restarts the server by then). */
 const RETRY_AFTER_S = '5';
@@ -150,7 +153,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     bodyLimit: options.bodyLimit ?? DEFAULTS.bodyLimit,
     requestTimeout,
     connectionTimeout: options.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs,
-    http: { connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 2))) },
+    http: { connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 2))), maxHeaderSize: MAX_HEADER_SIZE },
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: clientErrorHandler(MAX_HEADER_SIZE),
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
