@@ -68,7 +68,10 @@ function readText(path: string): string {
   try {
     const stat = statSync(path);
     if (!stat.isFile()) {
-      throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read "${path}": it is a folder, not a file`, loc: { file: path, line: 1, column: 1 } }]);
+      // Never opened: a FIFO would block, a device could be endless.
+      const kind = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isCharacterDevice() ? 'a character device'
+        : stat.isBlockDevice() ? 'a block device' : stat.isSocket() ? 'a socket' : 'something else';
+      throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read "${path}": it is ${kind}, not a regular file; give a file path`, loc: { file: path, line: 1, column: 1 } }]);
     }
     size = stat.size;
   } catch (error) {

@@ -1,6 +1,7 @@
-// `bunkatsu serve` startup mistakes: each exits 2 with one line naming the flag or file and what
+// `bunkatsu serve` startup mistakes (and input paths that are not files): each exits 2 with one line naming the flag or file and what
 // to do, never "This is a bug" (exit 3), and leaves no database behind when it never opened one.
 
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,5 +80,20 @@ describe('bunkatsu serve: operator mistakes exit 2', () => {
     const db = join(tempDir(), 'b.db');
     expect(await refused(['--port', '8080x', '--db', db])).toContain('--port must be a whole number from 0 to 65535, not "8080x"');
     expect(await refused(['--cors-origin', '*', '--port', '0', '--db', db])).toContain('--cors-origin must be one origin');
+  });
+});
+
+describe('input files that are not regular files', () => {
+  it('names a FIFO and a character device without reading them (a FIFO would block)', async () => {
+    const fifo = join(tempDir(), 'topology.yaml');
+    execFileSync('mkfifo', [fifo]);
+    const r = await runCli(['check', fifo]);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe(`${fifo}:1:1 BNK_ERR_FILE_NOT_FOUND cannot read "${fifo}": it is a FIFO (named pipe), not a regular file; give a file path`);
+    const dev = await runCli(['check', '/dev/null']);
+    expect(dev.code).toBe(2);
+    expect(dev.err.split('\n')[0]).toContain('it is a character device, not a regular file');
+    const dir = await runCli(['check', tempDir()]);
+    expect(dir.err.split('\n')[0]).toContain('it is a folder, not a regular file');
   });
 });
