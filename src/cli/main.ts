@@ -68,7 +68,10 @@ function readText(path: string): string {
   try {
     const stat = statSync(path);
     if (!stat.isFile()) {
-      throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read "${path}": it is a folder, not a file`, loc: { file: path, line: 1, column: 1 } }]);
+      // Never opened: a FIFO would block, a device could be endless.
+      const kind = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isCharacterDevice() ? 'a character device'
+        : stat.isBlockDevice() ? 'a block device' : stat.isSocket() ? 'a socket' : 'something else';
+      throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read "${path}": it is ${kind}, not a regular file; give a file path`, loc: { file: path, line: 1, column: 1 } }]);
     }
     size = stat.size;
   } catch (error) {
@@ -96,9 +99,19 @@ function engineFactory(name: string): EngineFactory {
   return factory;
 }
 
+/** True for a real calendar date YYYY-MM-DD (no 2026-02-30, no month 13), proleptic Gregorian. */
+function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return days !== undefined && day >= 1 && day <= days;
+}
+
 function today(option: string | undefined): string {
   if (option === undefined) return new Date().toISOString().slice(0, 10);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(option)) throw usage(`--today must be a date YYYY-MM-DD, not "${option}"`);
+  if (!isCalendarDate(option)) throw usage(`--today must be a calendar date YYYY-MM-DD (e.g. 2026-02-28), not "${option}"`);
   return option;
 }
 
@@ -450,14 +463,18 @@ function addServerCommands(program: Command, io: Io, setExit: (code: number) => 
     .addOption(db())
     .option('--policy <pack>', 'policy pack YAML (default: the seed pack, policies/seed.yaml)')
     .option('--rate-limit <n>', 'requests per minute per client address (0: no limit)', '6000')
-    .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
-    .action(async (opts: { host: string; port: string; db?: string; policy?: string; rateLimit: string; logLevel: string }) => {
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
+    .option('--cors-origin <origin>', 'the one browser origin allowed to call the API (e.g. https://portal.example.lg.jp); default: CORS off')
+    .action(async (opts: { host: string; port: string; db?: string; policy?: string; rateLimit: string; logLevel: string; corsOrigin?: string }) => {
       const port = Number(opts.port);
       const rateLimit = Number(opts.rateLimit);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`--port must be 0-65535, not "${opts.port}"`);
+      if (!/^[0-9]{1,5}$/.test(opts.port) || port > 65535) throw usage(`--port must be a whole number from 0 to 65535, not "${opts.port}"`);
       if (!Number.isInteger(rateLimit) || rateLimit < 0) throw usage(`--rate-limit must be a whole number, not "${opts.rateLimit}"`);
       const { serve } = await server();
-      await serve({ host: opts.host, port, db: await dbPath(opts.db), ...(opts.policy ? { policy: opts.policy } : {}), rateLimit, logLevel: opts.logLevel }, io.err);
+      await serve({
+        host: opts.host, port, db: await dbPath(opts.db), ...(opts.policy ? { policy: opts.policy } : {}),
+        ...(opts.corsOrigin !== undefined ? { corsOrigin: opts.corsOrigin } : {}), rateLimit, logLevel: opts.logLevel,
+      }, io.err);
       setExit(EXIT.clean);
     });
 

@@ -1,17 +1,19 @@
 // The HTTP API: buildServer(options) assembles the fastify app (storage, auth, limits, routes,
 // OpenAPI) without listening, so tests drive it with inject() and `bunkatsu serve` listens.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { DEFAULT_LIMITS } from '../index.ts';
+import { DEFAULT_LIMITS, InputError } from '../index.ts';
 import { Store } from '../store/store.ts';
 import { authenticate } from './auth.ts';
-import { errorBody, errorSchema, handleError, HttpError } from './errors.ts';
+import { clientErrorHandler, errorBody, errorSchema, handleError, handleFrameworkError, HttpError } from './errors.ts';
 import { CheckJobs } from './jobs.ts';
 import { analysisRoutes } from './routes/analysis.ts';
 import { projectRoutes } from './routes/projects.ts';
@@ -54,6 +56,10 @@ export interface ServerOptions {
   readonly maxQueuedChecks?: number;
   /** Loaded topologies kept in memory; also the number of review bases (a version prepared for reviews). */
   readonly cacheEntries?: number;
+  /** On shutdown, how long new requests are answered 503 while in-flight ones finish, before the listener closes (ms). */
+  readonly drainTimeoutMs?: number;
+  /** The one browser origin (`https://host[:port]`) allowed to call the API cross-origin; default none (CORS off). */
+  readonly corsOrigin?: string;
 }
 
 export const DEFAULTS = {
@@ -65,12 +71,23 @@ export const DEFAULTS = {
   connectionTimeoutMs: 120_000,
   cacheEntries: 8,
   maxQueuedChecks: 16,
+  drainTimeoutMs: 30_000,
 } as const;
+
+/** Node's default, stated so that the 431 answer can say it. */
+const MAX_HEADER_SIZE = 16 * 1024;
+
+/** Seconds a client refused during shutdown is told to wait (a supervisor restarts the server by then). */
+const RETRY_AFTER_S = '5';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Set when shutdown has begun: new requests get 503 while in-flight ones finish. */
     closing: boolean;
+    /** Requests accepted (not refused for shutdown) and not yet answered or aborted. */
+    inFlight: number;
+    /** How long shutdown waits for inFlight to reach 0 before closing the listener (ms). */
+    readonly drainTimeoutMs: number;
     readonly store: Store;
     readonly jobs: CheckJobs;
     /** Review bases prepared per stored version (an LRU cache). */
@@ -84,6 +101,46 @@ const serializers = {
   res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
 };
 
+/** Every API answer: JSON, never a document to render. */
+const API_CSP = {
+  defaultSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"],
+};
+
+/**
+ * What Swagger UI at /docs needs, and no more: its scripts and styles come from this server
+ * (no inline script; React sets inline styles), its icons are data: URLs, it fetches /docs/json.
+ * No upgrade-insecure-requests: the server speaks plain HTTP on loopback.
+ */
+const DOCS_CSP = [
+  "default-src 'self'", "base-uri 'self'", "connect-src 'self'", "font-src 'self' data:", "form-action 'self'",
+  "frame-ancestors 'none'", "img-src 'self' data:", "object-src 'none'", "script-src 'self'", "script-src-attr 'none'",
+  "style-src 'self' 'unsafe-inline'",
+].join('; ');
+
+/** The policy pack's text; a missing file or a folder is an operator mistake naming --policy. */
+function readPolicyFile(path: string): string {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  const what = stat === undefined ? 'no such file' : stat.isFile() ? undefined : stat.isDirectory() ? 'it is a folder, not a file' : 'not a regular file';
+  if (what !== undefined) {
+    throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `--policy "${path}": ${what}; give a policy pack YAML file`, loc: { file: path, line: 1, column: 1 } }]);
+  }
+  return readFileSync(path, 'utf8');
+}
+
+/** A CORS origin is scheme://host[:port], nothing more (no path, no trailing slash, no wildcard). */
+export function checkedOrigin(origin: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+    throw new InputError([{ code: 'BNK_ERR_USAGE', message: `--cors-origin must be one origin such as https://portal.example.lg.jp (scheme, host, optional port; no path or "*"), not "${origin}"`, loc: { file: '<command line>', line: 1, column: 1 } }]);
+  }
+  return origin;
+}
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const requestTimeout = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
   const app = Fastify({
@@ -96,22 +153,27 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     bodyLimit: options.bodyLimit ?? DEFAULTS.bodyLimit,
     requestTimeout,
     connectionTimeout: options.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs,
-    http: { connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 2))) },
+    http: { connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 2))), maxHeaderSize: MAX_HEADER_SIZE },
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: clientErrorHandler(MAX_HEADER_SIZE),
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   });
 
+  // The policy and the CORS origin first: a mistake in either then leaves no database file behind.
+  const policy = policyOf(readPolicyFile(options.policy ?? DEFAULT_POLICY_FILE), options.policy ?? 'policies/seed.yaml');
+  const corsOrigin = options.corsOrigin === undefined ? undefined : checkedOrigin(options.corsOrigin);
   const ownsStore = typeof options.db === 'string';
   const store = typeof options.db === 'string' ? Store.open(options.db) : options.db;
-  const policyFile = options.policy ?? DEFAULT_POLICY_FILE;
-  const policy = policyOf(readFileSync(policyFile, 'utf8'), options.policy ?? 'policies/seed.yaml');
   const workspace = new Workspace(store, policy, options.cacheEntries ?? DEFAULTS.cacheEntries);
   const jobs = new CheckJobs(store, policy, app.log, resolve(PACKAGE_ROOT, 'src', 'server', 'check-worker.boot.js'));
   const reviews = new ReviewBases(store, policy, options.cacheEntries ?? DEFAULTS.cacheEntries);
   const metrics = new Metrics();
 
   app.decorate('closing', false);
+  app.decorate('inFlight', 0);
+  app.decorate('drainTimeoutMs', options.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs);
   app.decorate('store', store);
   app.decorate('jobs', jobs);
   app.decorate('reviewBases', reviews);
@@ -121,13 +183,47 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     void reply.code(404).send(errorBody('BNK_ERR_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
   });
 
+  // Security headers first, so that every answer (refusals included) carries them. The API
+  // answers JSON only: nothing may run, frame or be sniffed; /docs gets the CSP Swagger UI needs.
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
+    // Off by default; behind a TLS proxy the proxy sets HSTS for its own host.
+    strictTransportSecurity: false,
+  });
+  // Topologies, reports and reviews are sensitive: no cache keeps them (the /docs assets may be cached).
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/docs')) void reply.header('cache-control', 'no-store');
+  });
+  if (corsOrigin !== undefined) {
+    // Exactly one origin, and preflights are answered before authentication (browsers send no token there).
+    await app.register(cors, {
+      origin: corsOrigin, methods: ['GET', 'POST', 'DELETE'], allowedHeaders: ['authorization', 'content-type'],
+      exposedHeaders: ['location', 'retry-after'], maxAge: 600, strictPreflight: false,
+    });
+  } else {
+    // CORS off: a preflight learns the methods and no Access-Control-Allow-Origin, so browsers refuse cross-origin calls.
+    app.options('*', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+      void reply.code(204).header('allow', 'GET, POST, DELETE, OPTIONS').send();
+    });
+  }
+
   // Order matters: refuse during shutdown, then rate-limit, then authenticate, all before the body is read.
-  app.addHook('onRequest', async (_request, reply) => {
+  // While shutdown drains, the listener stays open so that new requests get this 503, not a refused connection.
+  const counted = new WeakSet<object>();
+  app.addHook('onRequest', async (request, reply) => {
     if (app.closing) {
       void reply.header('connection', 'close');
-      throw new HttpError('BNK_ERR_SHUTTING_DOWN', 'the server is shutting down; retry against its replacement');
+      throw new HttpError('BNK_ERR_SHUTTING_DOWN', `the server is shutting down; retry in ${RETRY_AFTER_S} s against its replacement`, { 'retry-after': RETRY_AFTER_S });
     }
+    counted.add(request);
+    app.inFlight++;
   });
+  const settled = async (request: object): Promise<void> => {
+    if (counted.delete(request)) app.inFlight--;
+  };
+  app.addHook('onResponse', settled);
+  app.addHook('onRequestAbort', settled);
   metrics.attach(app);
   const limit = options.rateLimit ?? DEFAULTS.rateLimit;
   if (limit !== false) {
@@ -161,7 +257,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
 
   const context = { store, workspace, reviews, jobs, policy, metrics, options: {
     uploadLimit: options.uploadLimit ?? DEFAULTS.uploadLimit,
@@ -196,11 +292,20 @@ export type ServerContext = {
 };
 
 /**
- * Graceful shutdown: new requests get 503 at once, in-flight requests finish, idle
- * connections close, then the job worker stops and the database closes.
+ * Graceful shutdown: new requests get 503 (Connection: close, Retry-After) while in-flight
+ * requests finish, for at most drainTimeoutMs; then the listener and idle connections close,
+ * requests still running are cut off (Node stops timing requests out once the listener
+ * closes, so waiting for them could last forever), the job worker stops and the database closes.
  */
 export async function shutdown(app: FastifyInstance): Promise<void> {
   if (app.closing) return;
   app.closing = true;
-  await app.close();
+  const deadline = Date.now() + app.drainTimeoutMs;
+  while (app.inFlight > 0 && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 20));
+  const closed = app.close();
+  if (app.inFlight > 0) {
+    app.log.warn({ inFlight: app.inFlight, drainTimeoutMs: app.drainTimeoutMs }, 'drain time over: cutting off requests still in flight');
+    app.server.closeAllConnections();
+  }
+  await closed;
 }

@@ -20,7 +20,12 @@ export interface ServeOptions {
   /** Requests per minute per client address; 0 disables the limit. */
   readonly rateLimit: number;
   readonly logLevel: string;
+  /** The one browser origin allowed to call the API cross-origin; default none. */
+  readonly corsOrigin?: string;
 }
+
+/** pino's levels, as `--log-level` takes them. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function usage(message: string): InputError {
   return new InputError([{ code: 'BNK_ERR_USAGE', message, loc: { file: '<command line>', line: 1, column: 1 } }]);
@@ -31,13 +36,20 @@ function usage(message: string): InputError {
  * ones get 503, and the database is closed. Logs (JSON) go to stdout; status lines to `say`.
  */
 export async function serve(options: ServeOptions, say: (line: string) => void): Promise<void> {
+  if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel)) throw usage(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${options.logLevel}"`);
   const app = await buildServer({
     db: options.db,
     ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.corsOrigin !== undefined ? { corsOrigin: options.corsOrigin } : {}),
     logger: { level: options.logLevel },
     rateLimit: options.rateLimit > 0 ? { max: options.rateLimit, timeWindowMs: 60_000 } : false,
   });
-  await app.listen({ host: options.host, port: options.port });
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    await app.close();
+    throw listenError(error, options.host, options.port);
+  }
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   say(`bunkatsu listening on http://${host}:${address.port} (database ${options.db}); API docs at http://${host}:${address.port}/docs`);
@@ -50,6 +62,24 @@ export async function serve(options: ServeOptions, say: (line: string) => void):
     process.once('SIGINT', () => stop('SIGINT'));
   });
   say('stopped');
+}
+
+/** The socket errors an operator causes (a port in use, a host that is not here) as usage errors naming the flag. */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as { code?: unknown }).code;
+  switch (code) {
+    case 'EADDRINUSE':
+      return usage(`--port ${port} is already in use on ${host}; stop the other server or choose another --port (0: any free port)`);
+    case 'EACCES':
+      return usage(`--port ${port} on ${host} needs privileges this user lacks; choose a port from 1024 up`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return usage(`--host "${host}" is not an address of this machine (${code}); give one of its addresses, e.g. 127.0.0.1`);
+    default:
+      return error;
+  }
 }
 
 export { DEFAULTS as SERVER_DEFAULTS };

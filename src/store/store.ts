@@ -3,9 +3,10 @@
 // whatever the server has acknowledged survives a crash of the process.
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { InputError } from '../model/errors.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 
 export const SCOPES = ['read', 'submit', 'admin'] as const;
@@ -138,15 +139,36 @@ export class Store {
     this.db = db;
   }
 
-  /** Opens (creating the file and its folder if needed) and migrates the database. */
+  /**
+   * Opens (creating the file and its folder if needed) and migrates the database. The file holds
+   * city network maps: it is created 0600 before SQLite opens it (SQLite gives -wal and -shm the
+   * database file's mode); an existing database and its -wal and -shm are narrowed to 0600 once open. A path that is a folder, not
+   * a database, or of a newer schema is refused as a usage error naming the file.
+   */
   static open(path: string): Store {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    migrate(db);
+    if (path === ':memory:') {
+      const db = new Database(path);
+      migrate(db, path);
+      return new Store(path, db);
+    }
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) throw refused(path, 'is a folder, not a database file; give --db a file path (e.g. bunkatsu.db inside it)');
+    if (stat && !stat.isFile()) throw refused(path, 'is not a regular file; give --db a database file path');
+    if (!stat) closeSync(openSync(path, 'a', 0o600));
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      migrate(db, path);
+    } catch (error) {
+      db?.close();
+      throw openError(path, error);
+    }
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) restrict(file);
     return new Store(path, db);
   }
 
@@ -334,10 +356,33 @@ export class Store {
   }
 }
 
-function migrate(db: Database.Database): void {
+/** A usage error about the database file, located at the file (the CLI's --db, or $BUNKATSU_DB). */
+function refused(path: string, what: string): InputError {
+  return new InputError([{ code: 'BNK_ERR_USAGE', message: `database "${path}" ${what}`, loc: { file: path, line: 1, column: 1 } }]);
+}
+
+/** Owner-only access; a file owned by someone else keeps its mode (chmod would fail) and SQLite decides. */
+function restrict(path: string): void {
+  try {
+    chmodSync(path, 0o600);
+  } catch {
+    // not ours to change: opening it reports what is wrong, if anything
+  }
+}
+
+/** SQLite's refusals of a file as operator mistakes; anything else stays a bug. */
+function openError(path: string, error: unknown): unknown {
+  if (error instanceof InputError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return refused(path, 'is not a SQLite database (or is damaged); give --db a new file or a database bunkatsu created');
+  if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') return refused(path, `cannot be opened for writing (${code}); check its permissions and those of its folder`);
+  return error;
+}
+
+function migrate(db: Database.Database, path: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
-    throw new Error(`database schema version ${current} is newer than this bunkatsu supports (${SCHEMA_VERSION}); upgrade bunkatsu`);
+    throw refused(path, `has schema version ${current}, newer than this bunkatsu supports (${SCHEMA_VERSION}); upgrade bunkatsu or give --db another file`);
   }
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;

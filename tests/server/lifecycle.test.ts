@@ -69,6 +69,73 @@ describe('graceful shutdown', () => {
   });
 });
 
+describe('shutdown drain', () => {
+  it('answers a request on a new connection 503 with Connection: close and Retry-After while an upload drains', async () => {
+    const s = await testServer({ drainTimeoutMs: 10_000 });
+    try {
+      await s.app.listen({ host: '127.0.0.1', port: 0 });
+      const port = portOf(s.app.server.address());
+      const body = Buffer.from(sample('topologies/alpha-city.yaml'));
+      const slow = connect(port, '127.0.0.1');
+      await new Promise((ok) => slow.once('connect', ok));
+      const uploaded = collect(slow, 5000);
+      slow.write(`POST /projects/kita/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.tokens.kitaReadSubmit}\r\n`
+        + `Content-Type: application/yaml\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+      slow.write(body.subarray(0, 1000));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(s.app.inFlight).toBe(1);
+
+      const stopping = shutdown(s.app);
+      await new Promise((r) => setTimeout(r, 50));
+      // A second client arrives during the drain: a clear 503, not a refused connection.
+      const late = connect(port, '127.0.0.1');
+      await new Promise((ok, fail) => {
+        late.once('connect', ok);
+        late.once('error', fail);
+      });
+      const refusedAnswer = collect(late, 3000);
+      late.write(`GET /projects/kita/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.tokens.kitaRead}\r\n\r\n`);
+      const { text: refused, closed } = await refusedAnswer;
+      expect(refused).toMatch(/^HTTP\/1\.1 503 /);
+      expect(refused).toMatch(/\r\nconnection: close\r\n/i);
+      expect(refused).toMatch(/\r\nretry-after: 5\r\n/i);
+      expect(refused).toContain('"code":"BNK_ERR_SHUTTING_DOWN"');
+      expect(closed).toBe(true);
+
+      slow.write(body.subarray(1000));
+      expect((await uploaded).text).toMatch(/^HTTP\/1\.1 201 /);
+      await stopping;
+      expect(s.store.listVersions('kita')).toHaveLength(1);
+      expect(s.app.server.listening).toBe(false);
+    } finally {
+      s.store.close();
+    }
+  });
+
+  it('closes after drainTimeoutMs even if a request never finishes', async () => {
+    const s = await testServer({ drainTimeoutMs: 200, requestTimeoutMs: 60_000 });
+    try {
+      await s.app.listen({ host: '127.0.0.1', port: 0 });
+      const port = portOf(s.app.server.address());
+      const stuck = connect(port, '127.0.0.1');
+      await new Promise((ok) => stuck.once('connect', ok));
+      stuck.on('error', () => undefined);
+      stuck.write(`POST /projects/kita/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.tokens.kitaReadSubmit}\r\n`
+        + 'Content-Type: application/yaml\r\nContent-Length: 100000\r\n\r\nname: x\n');
+      await new Promise((r) => setTimeout(r, 100));
+      const started = Date.now();
+      const stopping = shutdown(s.app);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(s.app.server.listening).toBe(false); // the drain window is over: the listener is closed
+      await stopping; // the stuck request is cut off
+      expect(Date.now() - started).toBeLessThan(5000);
+      stuck.destroy();
+    } finally {
+      s.store.close();
+    }
+  });
+});
+
 describe('rate limiting', () => {
   it('answers 429 with the stable code past the limit, per client address', async () => {
     const s = await testServer({ rateLimit: { max: 3, timeWindowMs: 60_000 } });

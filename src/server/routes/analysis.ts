@@ -67,7 +67,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
           additionalProperties: false,
           properties: {
             engine: ENGINE,
-            today: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'date for exception expiry (default: today)' },
+            today: { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'date for exception expiry, a calendar date YYYY-MM-DD (default: today)' },
             lang: LANG,
             async: { type: 'boolean', description: 'run as a background job even for a small topology' },
           },

@@ -71,7 +71,7 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
           additionalProperties: false,
           properties: {
             filename: { type: 'string', pattern: '^[A-Za-z0-9._/-]{1,200}$', description: 'change file name for diagnostics (default change.yaml / change.json)' },
-            today: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'date for exception expiry (default: today)' },
+            today: { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'date for exception expiry, a calendar date YYYY-MM-DD (default: today)' },
             lang: { type: 'string', enum: ['ja', 'en'], default: 'en', description: 'language of the stored renderings' },
           },
         },

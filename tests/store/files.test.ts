@@ -1,0 +1,86 @@
+// The database file on disk: owner-only modes for the db, -wal and -shm, and operator mistakes
+// (a folder, a file that is not a database, a newer schema) refused as usage errors naming it.
+
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/model/errors.ts';
+import { Store } from '../../src/store/store.ts';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bnk-store-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const mode = (path: string): number => statSync(path).mode & 0o777;
+
+function refusal(run: () => unknown): { code: string; message: string; file: string } {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    const d = (error as InputError).diagnostics[0]!;
+    return { code: d.code, message: d.message, file: d.loc.file };
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('database files', () => {
+  it('creates the database, its -wal and its -shm readable by the owner only (0600), whatever the umask', () => {
+    const path = join(tempDir(), 'sub', 'bunkatsu.db');
+    const previous = process.umask(0o022);
+    try {
+      const store = Store.open(path);
+      store.createProject('kita', 'Kita');
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) expect(mode(file), file).toBe(0o600);
+      store.close();
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('narrows an existing world-readable database to 0600 when it opens it', () => {
+    const path = join(tempDir(), 'old.db');
+    Store.open(path).close();
+    chmodSync(path, 0o644);
+    const store = Store.open(path);
+    expect(mode(path)).toBe(0o600);
+    store.close();
+  });
+
+  it('refuses a folder, naming it', () => {
+    const path = join(tempDir(), 'folder.db');
+    mkdirSync(path);
+    const r = refusal(() => Store.open(path));
+    expect(r).toMatchObject({ code: 'BNK_ERR_USAGE', file: path });
+    expect(r.message).toContain('is a folder');
+  });
+
+  it('refuses a file that is not a database, and leaves it as it was', () => {
+    const path = join(tempDir(), 'notes.db');
+    const text = 'these are my notes, not a database\n'.repeat(200);
+    writeFileSync(path, text, { mode: 0o644 });
+    const r = refusal(() => Store.open(path));
+    expect(r).toMatchObject({ code: 'BNK_ERR_USAGE', file: path });
+    expect(r.message).toContain('not a SQLite database');
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    expect(mode(path)).toBe(0o644);
+  });
+
+  it('refuses a database with a newer schema than this program', () => {
+    const path = join(tempDir(), 'future.db');
+    const db = new Database(path);
+    db.pragma('user_version = 999');
+    db.close();
+    const r = refusal(() => Store.open(path));
+    expect(r).toMatchObject({ code: 'BNK_ERR_USAGE', file: path });
+    expect(r.message).toContain('schema version 999');
+  });
+});
