@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { type Diagnostic, formatDiagnostic, InputError } from '../model/errors.ts';
 import { loadDocument, loadTopology } from '../model/load.ts';
 import { readSource } from '../model/source.ts';
+import { decodeInput } from '../model/encoding.ts';
 import { loadChange } from '../review/change.ts';
 import { networkAfter } from '../review/apply.ts';
 import { prepareBase, review, type ReviewInput } from '../review/review.ts';
@@ -81,7 +82,7 @@ function readText(path: string): string {
   if (size > DEFAULT_LIMITS.maxBytes) {
     throw new InputError([{ code: 'BNK_ERR_FILE_TOO_LARGE', message: `file is ${size} bytes; the limit is ${DEFAULT_LIMITS.maxBytes}`, loc: { file: path, line: 1, column: 1 } }]);
   }
-  return readFileSync(path, 'utf8');
+  return decodeInput(readFileSync(path), path);
 }
 
 function readPack(path: string | undefined): Pack {

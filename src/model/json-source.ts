@@ -24,6 +24,105 @@ export interface JsonSource {
   locate(path: readonly PropertyKey[], key?: boolean): Loc;
 }
 
+/** The syntax error of text that is not valid JSON, with its line and column. */
+export function jsonSyntaxError(text: string, file: string): Diagnostic {
+  const { offset, message } = firstJsonError(text);
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  const line = before.length - before.replaceAll('\n', '').length + 1;
+  return {
+    code: 'BNK_ERR_SYNTAX',
+    message: `${message} (the file is named or sent as JSON; YAML needs a .yaml name or Content-Type application/yaml)`,
+    loc: { file, line, column: offset - lineStart + 1 },
+  };
+}
+
+/**
+ * Where JSON text first goes wrong: one pass without recursion (V8's messages do not always
+ * give a position, and quote the input). Only called on text JSON.parse refused.
+ */
+function firstJsonError(text: string): { offset: number; message: string } {
+  const stack: string[] = [];
+  let i = 0;
+  const skipSpace = (): void => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const fail = (message: string): { offset: number; message: string } => ({ offset: i, message });
+  const found = (): string => (i >= text.length ? 'the end of the text' : `"${text[i] === '\ufeff' ? 'a byte order mark' : text[i]}"`);
+  const string = (): boolean => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      const c = text.charCodeAt(i);
+      if (c < 0x20) return false;
+      if (c === 0x5c) {
+        const e = text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return false;
+          i += 6;
+          continue;
+        }
+        if (e === undefined || !'"\\/bfnrt'.includes(e)) return false;
+        i += 2;
+        continue;
+      }
+      i++;
+    }
+    if (i >= text.length) return false;
+    i++;
+    return true;
+  };
+  for (;;) {
+    // A value is expected here.
+    skipSpace();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      stack.push(c);
+      i++;
+      skipSpace();
+      if (text[i] === (c === '{' ? '}' : ']')) {
+        stack.pop();
+        i++;
+      } else if (c === '{') {
+        if (text[i] !== '"') return fail(`expected a double-quoted property name, found ${found()}`);
+        if (!string()) return fail('unterminated or malformed string');
+        skipSpace();
+        if (text[i] !== ':') return fail(`expected ":" after the property name, found ${found()}`);
+        i++;
+        continue;
+      } else continue;
+    } else if (c === '"') {
+      if (!string()) return fail('unterminated or malformed string');
+    } else {
+      const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
+      if (!m) return fail(`expected a value, found ${found()}`);
+      i += m[0].length;
+    }
+    // After a value: close containers, or a separator.
+    for (;;) {
+      skipSpace();
+      const open = stack[stack.length - 1];
+      if (open === undefined) return i < text.length ? fail(`unexpected ${found()} after the end of the document`) : fail('not valid JSON');
+      const close = open === '{' ? '}' : ']';
+      if (text[i] === close) {
+        stack.pop();
+        i++;
+        continue;
+      }
+      if (text[i] !== ',') return fail(`expected "," or "${close}", found ${found()}`);
+      i++;
+      if (open === '{') {
+        skipSpace();
+        if (text[i] !== '"') return fail(`expected a double-quoted property name, found ${found()}`);
+        if (!string()) return fail('unterminated or malformed string');
+        skipSpace();
+        if (text[i] !== ':') return fail(`expected ":" after the property name, found ${found()}`);
+        i++;
+      }
+      break;
+    }
+  }
+}
+
 /** Parses JSON text; undefined when it is not valid JSON (the caller falls back to YAML). */
 export function readJson(text: string, file: string, forbiddenKeys: ReadonlySet<string>, maxDepth: number): JsonSource | undefined {
   let data: unknown;

@@ -3,7 +3,7 @@
 
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, ErrorCode, Loc } from './errors.ts';
-import { readJson } from './json-source.ts';
+import { jsonSyntaxError, readJson } from './json-source.ts';
 
 export interface SourceLimits {
   /** Largest accepted input, in UTF-8 bytes. */
@@ -146,13 +146,18 @@ export function readSource(text: string, file: string, limits: SourceLimits = DE
     return at('BNK_ERR_FILE_TOO_LARGE', `input is ${bytes} bytes; the limit is ${limits.maxBytes}`);
   }
   // JSON (what the generator and most tools write) takes the fast path: V8's JSON.parse does
-  // not recurse, and the position scan checks the depth. Anything else, and JSON that does
-  // not parse, goes to the YAML reader behind the depth pre-scan.
-  if (/^\s*\{/.test(text.slice(0, 1024))) {
+  // not recurse, and the position scan checks the depth. A file named *.json must be JSON; in
+  // any other file, text that looks like JSON but does not parse goes to the YAML reader
+  // (behind the depth and size pre-scan), whose messages carry the line and column.
+  const strictJson = /\.json$/i.test(file);
+  if (strictJson || /^\s*\{/.test(text.slice(0, 1024))) {
+    // A byte order mark (Windows editors write one) reads as a space: positions stay the same.
+    if (text.charCodeAt(0) === 0xfeff) text = ` ${text.slice(1)}`;
     const nodes = countJsonNodes(text, limits.maxJsonNodes);
     if (nodes > limits.maxJsonNodes) return tooManyNodes('JSON', limits.maxJsonNodes);
     const json = readJson(text, file, FORBIDDEN_KEYS, limits.maxDepth);
     if (json) return json.diagnostics.length > 0 ? { ok: false, diagnostics: json.diagnostics } : { ok: true, doc: { data: json.data, file, locate: json.locate } };
+    if (strictJson) return { ok: false, diagnostics: [jsonSyntaxError(text, file)] };
   }
   const { deep, nodes } = estimateYaml(text, limits.maxDepth, limits.maxYamlNodes);
   if (nodes > limits.maxYamlNodes) return tooManyNodes('YAML', limits.maxYamlNodes);

@@ -7,12 +7,11 @@ import type { Lang } from '../../index.ts';
 import type { ReviewFormat } from '../../store/store.ts';
 import type { ServerContext } from '../app.ts';
 import { authorize } from '../auth.ts';
+import { acceptFileBodies, FILE_TYPES, fileBody } from '../body.ts';
 import { HttpError } from '../errors.ts';
 import { errors, projectParams, versionParams } from './schemas.ts';
 import { findVersion } from './versions.ts';
 
-const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
-const JSON_TYPES = ['application/json'];
 
 const PROJECT = projectParams.properties.project;
 const reviewParams = {
@@ -50,12 +49,9 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
   const { store, reviews } = ctx;
 
   // As for topology uploads: the body is text, read by the guarded loader with source positions.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser([...YAML_TYPES, ...JSON_TYPES], { parseAs: 'string', bodyLimit: ctx.options.uploadLimit }, (_request, body, done) => {
-    done(null, body);
-  });
+  acceptFileBodies(app, ctx.options.uploadLimit);
 
-  app.post<{ Params: { project: string; version: string }; Querystring: { filename?: string; today?: string; lang: Lang }; Body: string }>(
+  app.post<{ Params: { project: string; version: string }; Querystring: { filename?: string; today?: string; lang: Lang }; Body: Buffer }>(
     '/projects/:project/versions/:version/reviews', {
       bodyLimit: ctx.options.uploadLimit,
       schema: {
@@ -75,17 +71,14 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
             lang: { type: 'string', enum: ['ja', 'en'], default: 'en', description: 'language of the stored renderings' },
           },
         },
-        consumes: [...YAML_TYPES, ...JSON_TYPES],
+        consumes: FILE_TYPES,
         response: { 201: reviewSchema, ...errors(400, 401, 403, 404, 413, 415, 422) },
       },
     }, async (request, reply) => {
       const { project } = request.params;
       authorize(request, store, project, 'submit');
       const version = findVersion(ctx, project, request.params.version);
-      const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      const filename = request.query.filename ?? (JSON_TYPES.includes(mediaType) ? 'change.json' : 'change.yaml');
-      const text = typeof request.body === 'string' ? request.body : '';
-      if (text.length === 0) throw new HttpError('BNK_ERR_USAGE', 'empty body: send the change file as the request body');
+      const { text, filename } = fileBody(request, 'change', 'change file');
       const today = request.query.today ?? new Date().toISOString().slice(0, 10);
       const { report, renderings } = reviews.run(version, text, filename, today, request.query.lang);
       const record = store.addReview({

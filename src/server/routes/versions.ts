@@ -4,11 +4,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../app.ts';
 import { authorize } from '../auth.ts';
+import { acceptFileBodies, FILE_TYPES, fileBody } from '../body.ts';
 import { HttpError } from '../errors.ts';
 import { errors, projectParams, versionOf, versionParams } from './schemas.ts';
 
-const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
-const JSON_TYPES = ['application/json'];
 
 export const versionSchema = {
   type: 'object',
@@ -32,12 +31,9 @@ export async function versionRoutes(app: FastifyInstance, ctx: ServerContext): P
 
   // This plugin's routes take the body as text: YAML and JSON are parsed by the topology
   // loader (one guarded reader with source positions), never by fastify's JSON parser.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser([...YAML_TYPES, ...JSON_TYPES], { parseAs: 'string', bodyLimit: ctx.options.uploadLimit }, (_request, body, done) => {
-    done(null, body);
-  });
+  acceptFileBodies(app, ctx.options.uploadLimit);
 
-  app.post<{ Params: { project: string }; Querystring: { filename?: string }; Body: string }>('/projects/:project/versions', {
+  app.post<{ Params: { project: string }; Querystring: { filename?: string }; Body: Buffer }>('/projects/:project/versions', {
     bodyLimit: ctx.options.uploadLimit,
     schema: {
       summary: 'Upload a topology version (YAML or JSON body); validated before it is stored',
@@ -50,20 +46,16 @@ export async function versionRoutes(app: FastifyInstance, ctx: ServerContext): P
         additionalProperties: false,
         properties: { filename: { type: 'string', pattern: '^[A-Za-z0-9._/-]{1,200}$', description: 'file name for diagnostics (default topology.yaml / topology.json)' } },
       },
-      consumes: [...YAML_TYPES, ...JSON_TYPES],
+      consumes: FILE_TYPES,
       response: { 201: versionSchema, ...errors(400, 401, 403, 404, 413, 415, 422) },
     },
   }, async (request, reply) => {
     const { project } = request.params;
     authorize(request, store, project, 'submit');
-    const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    const json = JSON_TYPES.includes(mediaType);
-    const filename = request.query.filename ?? (json ? 'topology.json' : 'topology.yaml');
-    const text = typeof request.body === 'string' ? request.body : '';
-    if (text.length === 0) throw new HttpError('BNK_ERR_USAGE', 'empty body: send the topology file as the request body');
+    const { text, filename, mediaType } = fileBody(request, 'topology', 'topology file');
     const network = workspace.load(text, filename);
     const record = store.addVersion({
-      project, mediaType: json ? 'application/json' : 'application/yaml', filename, name: network.name, model: network.model ?? 'none',
+      project, mediaType, filename, name: network.name, model: network.model ?? 'none',
       submitter: request.token?.id ?? 'unknown', content: text,
     });
     workspace.remember(record, network);
