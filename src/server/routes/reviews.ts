@@ -8,6 +8,7 @@ import type { ReviewFormat } from '../../store/store.ts';
 import type { ServerContext } from '../app.ts';
 import { authorize } from '../auth.ts';
 import { HttpError } from '../errors.ts';
+import { storedText, versionKey } from '../workspace.ts';
 import { errors, projectParams, versionParams } from './schemas.ts';
 import { findVersion } from './versions.ts';
 
@@ -47,7 +48,7 @@ const FORMATS: Record<ReviewFormat, string> = {
 };
 
 export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  const { store, reviews } = ctx;
+  const { store, reviews, pool } = ctx;
 
   // As for topology uploads: the body is text, read by the guarded loader with source positions.
   app.removeAllContentTypeParsers();
@@ -76,7 +77,7 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
           },
         },
         consumes: [...YAML_TYPES, ...JSON_TYPES],
-        response: { 201: reviewSchema, ...errors(400, 401, 403, 404, 413, 415, 422) },
+        response: { 201: reviewSchema, ...errors(400, 401, 403, 404, 413, 415, 422, 429) },
       },
     }, async (request, reply) => {
       const { project } = request.params;
@@ -87,7 +88,13 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       const text = typeof request.body === 'string' ? request.body : '';
       if (text.length === 0) throw new HttpError('BNK_ERR_USAGE', 'empty body: send the change file as the request body');
       const today = request.query.today ?? new Date().toISOString().slice(0, 10);
-      const { report, renderings } = reviews.run(version, text, filename, today, request.query.lang);
+      // Reviewed in a pool worker, which keeps the prepared base of the version for the next review.
+      const report = await pool.onVersion({
+        kind: 'review', version: { key: versionKey(version.hash, version.filename), filename: version.filename },
+        change: text, changeFilename: filename, today, lang: request.query.lang,
+      }, () => storedText(store, version));
+      if (report.prepared) reviews.prepared += 1;
+      const { renderings } = report;
       const record = store.addReview({
         project, version: version.version, filename, verdict: report.verdict, summary: report.summary, recompute: report.recompute,
         today, lang: request.query.lang, submitter: request.token?.id ?? 'unknown', change: text, renderings,
