@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { type Diagnostic, formatDiagnostic, InputError } from '../model/errors.ts';
 import { loadDocument, loadTopology } from '../model/load.ts';
@@ -431,12 +431,9 @@ function addDataPlaneCommands(program: Command, io: Io, setExit: (code: number) 
 // trace do not start SQLite or fastify.
 
 function addServerCommands(program: Command, io: Io, setExit: (code: number) => void): void {
-  // The server is not part of the CLI bundle (dist/), so check and trace start without fastify
-  // and SQLite: the bundled CLI registers tsx and loads it from source, as the worker does.
-  const server = async (): Promise<typeof import('../server/serve.ts')> => {
-    if (!fileURLToPath(import.meta.url).endsWith('.ts')) (await import('tsx/esm/api')).register();
-    return import(pathToFileURL(resolve(ROOT, 'src', 'server', 'serve.ts')).href) as Promise<typeof import('../server/serve.ts')>;
-  };
+  // Loaded on use, so check and trace start without fastify and SQLite. In the bundle (dist/) the
+  // server is a chunk of its own, loaded here, and its pool runs dist/worker.mjs: no tsx at run time.
+  const server = (): Promise<typeof import('../server/serve.ts')> => import('../server/serve.ts');
   const db = (): Option => new Option('--db <file>', 'SQLite database file, created on first use (default: $BUNKATSU_DB or ./bunkatsu.db)');
   const dbPath = async (option: string | undefined): Promise<string> => option ?? (await server()).defaultDbPath();
 
