@@ -446,13 +446,31 @@ function addServerCommands(program: Command, io: Io, setExit: (code: number) => 
     .option('--policy <pack>', 'policy pack YAML (default: the seed pack, policies/seed.yaml)')
     .option('--rate-limit <n>', 'requests per minute per client address (0: no limit)', '6000')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
-    .action(async (opts: { host: string; port: string; db?: string; policy?: string; rateLimit: string; logLevel: string }) => {
+    .option('--workers <n>', 'worker threads that parse, check, trace and review (default: one per core but one, at least 1)')
+    .option('--max-queue <n>', 'requests waiting for a worker; past it, 429 with Retry-After (default 32)')
+    .option('--worker-memory <MiB>', "each worker's heap limit; a larger input is refused with 422 (default 4096)")
+    .action(async (opts: {
+      host: string; port: string; db?: string; policy?: string; rateLimit: string; logLevel: string; workers?: string; maxQueue?: string; workerMemory?: string;
+    }) => {
       const port = Number(opts.port);
       const rateLimit = Number(opts.rateLimit);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`--port must be 0-65535, not "${opts.port}"`);
       if (!Number.isInteger(rateLimit) || rateLimit < 0) throw usage(`--rate-limit must be a whole number, not "${opts.rateLimit}"`);
+      const count = (flag: string, text: string | undefined, min: number): number | undefined => {
+        if (text === undefined) return undefined;
+        const n = Number(text);
+        if (!Number.isInteger(n) || n < min) throw usage(`${flag} must be a whole number of at least ${min}, not "${text}"`);
+        return n;
+      };
+      const workers = count('--workers', opts.workers, 1);
+      const maxQueuedTasks = count('--max-queue', opts.maxQueue, 1);
+      const workerMemoryMb = count('--worker-memory', opts.workerMemory, 64);
       const { serve } = await server();
-      await serve({ host: opts.host, port, db: await dbPath(opts.db), ...(opts.policy ? { policy: opts.policy } : {}), rateLimit, logLevel: opts.logLevel }, io.err);
+      await serve({
+        host: opts.host, port, db: await dbPath(opts.db), ...(opts.policy ? { policy: opts.policy } : {}), rateLimit, logLevel: opts.logLevel,
+        ...(workers === undefined ? {} : { workers }), ...(maxQueuedTasks === undefined ? {} : { maxQueuedTasks }),
+        ...(workerMemoryMb === undefined ? {} : { workerMemoryMb }),
+      }, io.err);
       setExit(EXIT.clean);
     });
 

@@ -20,6 +20,10 @@ export interface ServeOptions {
   /** Requests per minute per client address; 0 disables the limit. */
   readonly rateLimit: number;
   readonly logLevel: string;
+  /** The worker pool (buildServer's options of the same names); defaults when absent. */
+  readonly workers?: number;
+  readonly maxQueuedTasks?: number;
+  readonly workerMemoryMb?: number;
 }
 
 function usage(message: string): InputError {
@@ -36,6 +40,9 @@ export async function serve(options: ServeOptions, say: (line: string) => void):
     ...(options.policy ? { policy: options.policy } : {}),
     logger: { level: options.logLevel },
     rateLimit: options.rateLimit > 0 ? { max: options.rateLimit, timeWindowMs: 60_000 } : false,
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.maxQueuedTasks === undefined ? {} : { maxQueuedTasks: options.maxQueuedTasks }),
+    ...(options.workerMemoryMb === undefined ? {} : { workerMemoryMb: options.workerMemoryMb }),
   });
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address() as AddressInfo;

@@ -39,9 +39,7 @@ export type Task =
   }
   | { readonly kind: 'trace'; readonly version: VersionRef; readonly engine: string; readonly src: string; readonly dst: string; readonly service: string; readonly lang: Lang }
   | { readonly kind: 'matrix'; readonly version: VersionRef; readonly engine: string; readonly level: MatrixLevel; readonly format: 'json' | 'csv' }
-  | { readonly kind: 'review'; readonly version: VersionRef; readonly change: string; readonly changeFilename: string; readonly today: string; readonly lang: Lang }
-  /** For tests of the pool: allocates until the worker's heap limit kills it. */
-  | { readonly kind: 'exhaust' };
+  | { readonly kind: 'review'; readonly version: VersionRef; readonly change: string; readonly changeFilename: string; readonly today: string; readonly lang: Lang };
 
 export interface ReviewAnswer {
   readonly verdict: ReviewOutcome['report']['verdict'];
@@ -58,7 +56,6 @@ export interface Answers {
   trace: string;
   matrix: string;
   review: ReviewAnswer;
-  exhaust: never;
 }
 
 export interface CacheSizes {
@@ -140,10 +137,6 @@ function perform(task: Task): Answers[Task['kind']] {
       if (!out) throw MISS;
       const { report, renderings } = out;
       return { verdict: report.verdict, summary: report.summary, recompute: report.recompute, renderings, prepared: reviews.prepared > before };
-    }
-    case 'exhaust': {
-      const hoard: number[][] = [];
-      for (;;) hoard.push(new Array<number>(1 << 20).fill(hoard.length));
     }
   }
 }
