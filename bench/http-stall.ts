@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, idleSeconds * 1000));
       return { status: 200 };
     }));
-    rows.push(await phase(base, `upload (${(text.length / 1048576).toFixed(1)} MB YAML)`, () =>
+    rows.push(await phase(base, `upload (${(Buffer.byteLength(text) / 1048576).toFixed(1)} MiB YAML)`, () =>
       call(base, 'POST', '/projects/bench/versions?filename=metro.yaml', { ...auth, 'content-type': 'application/yaml' }, text)));
     rows.push(await phase(base, 'zone matrix, by domain', () => call(base, 'GET', '/projects/bench/versions/1/matrix?level=domain', auth)));
     rows.push(await phase(base, 'review, one-rule change (prepares the base)', () =>
