@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Entry point of the `bunkatsu` command. Runs the bundle that `npm ci` builds (dist/, made by
-// `npm run build`) when it is newer than every source file: it starts in about half the time.
-// Otherwise (sources edited since, or no bundle) it runs the TypeScript through tsx's loader.
+// `npm run build`) when it is newer than every source file, or when there are no sources (a
+// deployed copy): it starts in about half the time and needs no devDependency (the server's
+// worker pool then runs dist/worker.mjs). Otherwise (sources edited since, or no bundle) it runs
+// the TypeScript through tsx's loader (development).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +21,8 @@ function newestSource(dir) {
 }
 
 let main;
-if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource(join(root, 'src'))) {
+const sources = join(root, 'src');
+if (existsSync(bundle) && (!existsSync(sources) || statSync(bundle).mtimeMs >= newestSource(sources))) {
   ({ main } = await import(bundle));
 } else {
   const { register } = await import('tsx/esm/api');

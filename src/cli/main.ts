@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { type Diagnostic, formatDiagnostic, InputError } from '../model/errors.ts';
 import { loadDocument, loadTopology } from '../model/load.ts';
@@ -447,12 +447,9 @@ function addDataPlaneCommands(program: Command, io: Io, setExit: (code: number) 
 // trace do not start SQLite or fastify.
 
 function addServerCommands(program: Command, io: Io, setExit: (code: number) => void): void {
-  // The server is not part of the CLI bundle (dist/), so check and trace start without fastify
-  // and SQLite: the bundled CLI registers tsx and loads it from source, as the worker does.
-  const server = async (): Promise<typeof import('../server/serve.ts')> => {
-    if (!fileURLToPath(import.meta.url).endsWith('.ts')) (await import('tsx/esm/api')).register();
-    return import(pathToFileURL(resolve(ROOT, 'src', 'server', 'serve.ts')).href) as Promise<typeof import('../server/serve.ts')>;
-  };
+  // Loaded on use, so check and trace start without fastify and SQLite. In the bundle (dist/) the
+  // server is a chunk of its own, loaded here, and its pool runs dist/worker.mjs: no tsx at run time.
+  const server = (): Promise<typeof import('../server/serve.ts')> => import('../server/serve.ts');
   const db = (): Option => new Option('--db <file>', 'SQLite database file, created on first use (default: $BUNKATSU_DB or ./bunkatsu.db)');
   const dbPath = async (option: string | undefined): Promise<string> => option ?? (await server()).defaultDbPath();
 
@@ -466,15 +463,32 @@ function addServerCommands(program: Command, io: Io, setExit: (code: number) => 
     .option('--rate-limit <n>', 'requests per minute per client address (0: no limit)', '6000')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
     .option('--cors-origin <origin>', 'the one browser origin allowed to call the API (e.g. https://portal.example.lg.jp); default: CORS off')
-    .action(async (opts: { host: string; port: string; db?: string; policy?: string; rateLimit: string; logLevel: string; corsOrigin?: string }) => {
+    .option('--workers <n>', 'worker threads that parse, check, trace and review (default: one per core but one, at least 1)')
+    .option('--max-queue <n>', 'requests waiting for a worker; past it, 429 with Retry-After (default 32)')
+    .option('--worker-memory <MiB>', "each worker's heap limit; a larger input is refused with 422 (default 4096)")
+    .action(async (opts: {
+      host: string; port: string; db?: string; policy?: string; rateLimit: string; logLevel: string; corsOrigin?: string;
+      workers?: string; maxQueue?: string; workerMemory?: string;
+    }) => {
       const port = Number(opts.port);
       const rateLimit = Number(opts.rateLimit);
       if (!/^[0-9]{1,5}$/.test(opts.port) || port > 65535) throw usage(`--port must be a whole number from 0 to 65535, not "${opts.port}"`);
       if (!Number.isInteger(rateLimit) || rateLimit < 0) throw usage(`--rate-limit must be a whole number, not "${opts.rateLimit}"`);
+      const count = (flag: string, text: string | undefined, min: number): number | undefined => {
+        if (text === undefined) return undefined;
+        const n = Number(text);
+        if (!Number.isInteger(n) || n < min) throw usage(`${flag} must be a whole number of at least ${min}, not "${text}"`);
+        return n;
+      };
+      const workers = count('--workers', opts.workers, 1);
+      const maxQueuedTasks = count('--max-queue', opts.maxQueue, 1);
+      const workerMemoryMb = count('--worker-memory', opts.workerMemory, 64);
       const { serve } = await server();
       await serve({
         host: opts.host, port, db: await dbPath(opts.db), ...(opts.policy ? { policy: opts.policy } : {}),
         ...(opts.corsOrigin !== undefined ? { corsOrigin: opts.corsOrigin } : {}), rateLimit, logLevel: opts.logLevel,
+        ...(workers === undefined ? {} : { workers }), ...(maxQueuedTasks === undefined ? {} : { maxQueuedTasks }),
+        ...(workerMemoryMb === undefined ? {} : { workerMemoryMb }),
       }, io.err);
       setExit(EXIT.clean);
     });

@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   BNK_ERR_CONFLICT: { status: 409, meaning: 'The object already exists (e.g. a project id that is taken).' },
   BNK_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The request body has a content type the route does not accept.' },
   BNK_ERR_RATE_LIMITED: { status: 429, meaning: 'Too many requests from this client in the current window; retry after the given delay.' },
+  BNK_ERR_BUSY: { status: 429, meaning: 'Every worker thread is busy and the queue of waiting work is full; retry after the given delay.' },
   BNK_ERR_TIMEOUT: { status: 408, meaning: 'The request body did not arrive within the request timeout.' },
   BNK_ERR_URI_TOO_LONG: { status: 414, meaning: 'A path segment of the request URL (an id) is longer than any id can be.' },
   BNK_ERR_HEADERS_TOO_LARGE: { status: 431, meaning: 'The request line and headers together are larger than the server accepts.' },

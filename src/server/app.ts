@@ -15,13 +15,13 @@ import { Store } from '../store/store.ts';
 import { authenticate } from './auth.ts';
 import { clientErrorHandler, errorBody, errorSchema, handleError, handleFrameworkError, HttpError } from './errors.ts';
 import { CheckJobs } from './jobs.ts';
+import { POOL_DEFAULTS, WorkerPool } from './pool.ts';
 import { analysisRoutes } from './routes/analysis.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { reviewRoutes } from './routes/reviews.ts';
-import { ReviewBases } from './review-run.ts';
 import { systemRoutes, Metrics } from './routes/system.ts';
 import { versionRoutes } from './routes/versions.ts';
-import { policyOf, Workspace } from './workspace.ts';
+import { policyOf } from './workspace.ts';
 
 /** The package root: the nearest folder above this module with the policies (src/server, or dist/ when bundled). */
 function packageRoot(): string {
@@ -33,6 +33,16 @@ function packageRoot(): string {
 export const PACKAGE_ROOT = packageRoot();
 export const DEFAULT_POLICY_FILE = resolve(PACKAGE_ROOT, 'policies', 'seed.yaml');
 export const VERSION = '0.1.0';
+
+/**
+ * The pool worker's entry, chosen as bin/bunkatsu.js chooses the CLI's: a server running from
+ * the bundle (dist/) starts the bundled worker next to it, so nothing needs tsx (a devDependency)
+ * at run time; a server running from its TypeScript sources (development, tests) starts the
+ * worker through tsx's loader.
+ */
+export const WORKER_ENTRY = import.meta.url.endsWith('.ts')
+  ? resolve(PACKAGE_ROOT, 'src', 'server', 'worker.boot.js')
+  : fileURLToPath(new URL('./worker.mjs', import.meta.url));
 
 export interface ServerOptions {
   /** SQLite file (created on first start), or an open store (the caller closes it). */
@@ -54,12 +64,18 @@ export interface ServerOptions {
   readonly connectionTimeoutMs?: number;
   /** Most checks queued or running at once; past it, new asynchronous checks get 429. */
   readonly maxQueuedChecks?: number;
-  /** Loaded topologies kept in memory; also the number of review bases (a version prepared for reviews). */
+  /** Loaded topologies kept in memory by each worker; also the number of review bases (a version prepared for reviews). */
   readonly cacheEntries?: number;
   /** On shutdown, how long new requests are answered 503 while in-flight ones finish, before the listener closes (ms). */
   readonly drainTimeoutMs?: number;
   /** The one browser origin (`https://host[:port]`) allowed to call the API cross-origin; default none (CORS off). */
   readonly corsOrigin?: string;
+  /** Worker threads that parse, check, trace and review (default: one per core but one, at least 1). */
+  readonly workers?: number;
+  /** Tasks waiting for a worker; past it, requests that need one get 429 BNK_ERR_BUSY with Retry-After. */
+  readonly maxQueuedTasks?: number;
+  /** Each worker's heap limit (MiB): an input that needs more kills the worker (422), not the server. */
+  readonly workerMemoryMb?: number;
 }
 
 export const DEFAULTS = {
@@ -72,6 +88,9 @@ export const DEFAULTS = {
   cacheEntries: 8,
   maxQueuedChecks: 16,
   drainTimeoutMs: 30_000,
+  workers: POOL_DEFAULTS.threads,
+  maxQueuedTasks: POOL_DEFAULTS.maxQueue,
+  workerMemoryMb: POOL_DEFAULTS.memoryMb,
 } as const;
 
 /** Node's default, stated so that the 431 answer can say it. */
@@ -90,8 +109,9 @@ declare module 'fastify' {
     readonly drainTimeoutMs: number;
     readonly store: Store;
     readonly jobs: CheckJobs;
-    /** Review bases prepared per stored version (an LRU cache). */
-    readonly reviewBases: ReviewBases;
+    readonly pool: WorkerPool;
+    /** Review bases prepared (a cache miss in a worker each): for tests and metrics. */
+    readonly reviewBases: ReviewStats;
   }
 }
 
@@ -166,9 +186,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const corsOrigin = options.corsOrigin === undefined ? undefined : checkedOrigin(options.corsOrigin);
   const ownsStore = typeof options.db === 'string';
   const store = typeof options.db === 'string' ? Store.open(options.db) : options.db;
-  const workspace = new Workspace(store, policy, options.cacheEntries ?? DEFAULTS.cacheEntries);
-  const jobs = new CheckJobs(store, policy, app.log, resolve(PACKAGE_ROOT, 'src', 'server', 'check-worker.boot.js'));
-  const reviews = new ReviewBases(store, policy, options.cacheEntries ?? DEFAULTS.cacheEntries);
+  const pool = new WorkerPool({
+    entry: WORKER_ENTRY, policy, log: app.log, cacheEntries: options.cacheEntries ?? DEFAULTS.cacheEntries,
+    threads: options.workers ?? DEFAULTS.workers, maxQueue: options.maxQueuedTasks ?? DEFAULTS.maxQueuedTasks, memoryMb: options.workerMemoryMb ?? DEFAULTS.workerMemoryMb,
+  });
+  const jobs = new CheckJobs(store, pool, app.log);
+  const reviews: ReviewStats = { prepared: 0, get size() { return pool.cache.reviewBases; } };
+  const workspace = { get size() { return pool.cache.topologies; } };
   const metrics = new Metrics();
 
   app.decorate('closing', false);
@@ -176,6 +200,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.decorate('drainTimeoutMs', options.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs);
   app.decorate('store', store);
   app.decorate('jobs', jobs);
+  app.decorate('pool', pool);
   app.decorate('reviewBases', reviews);
   app.addSchema(errorSchema);
   app.setErrorHandler(handleError);
@@ -259,7 +284,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
 
-  const context = { store, workspace, reviews, jobs, policy, metrics, options: {
+  const context = { store, workspace, reviews, jobs, pool, policy, metrics, options: {
     uploadLimit: options.uploadLimit ?? DEFAULTS.uploadLimit,
     asyncCheckBytes: options.asyncCheckBytes ?? DEFAULTS.asyncCheckBytes,
     maxQueuedChecks: options.maxQueuedChecks ?? DEFAULTS.maxQueuedChecks,
@@ -276,16 +301,26 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   app.addHook('onClose', async () => {
     await jobs.close();
+    await pool.close();
     if (ownsStore) store.close();
   });
   return app;
 }
 
+/** Reviews as the main thread sees them: the bases live in the workers. */
+export interface ReviewStats {
+  prepared: number;
+  /** Bases cached by the worker that answered last. */
+  readonly size: number;
+}
+
 export type ServerContext = {
   readonly store: Store;
-  readonly workspace: Workspace;
-  readonly reviews: ReviewBases;
+  /** Topologies cached by the worker that answered last (the loaded versions live in the workers). */
+  readonly workspace: { readonly size: number };
+  readonly reviews: ReviewStats;
   readonly jobs: CheckJobs;
+  readonly pool: WorkerPool;
   readonly policy: ReturnType<typeof policyOf>;
   readonly metrics: Metrics;
   readonly options: { readonly uploadLimit: number; readonly asyncCheckBytes: number; readonly maxQueuedChecks: number };

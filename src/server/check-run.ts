@@ -1,7 +1,8 @@
-// One policy check of a stored version, as the server runs it: in the request (small
-// topologies) or in the check worker (large ones). Returns the JSON report the CLI prints.
+// One policy check of a stored version, as the server runs it in a pool worker (for a check in
+// the request and an asynchronous job alike). Returns the JSON report the CLI prints.
 
-import { type EngineFactory, type Lang, type Network, type Pack, checkReportJson, runCheck } from '../index.ts';
+import { type EngineFactory, InputError, type Lang, type Network, type Pack, checkReportJson, runCheck } from '../index.ts';
+import { diagnosticsJson, HttpError } from './errors.ts';
 
 export interface CheckOutput {
   readonly summary: unknown;
@@ -18,4 +19,13 @@ export function runStoredCheck(
 ): CheckOutput {
   const report = runCheck(network, pack, { engineFactory, today, ...(onRule ? { onRule } : {}) });
   return { summary: report.summary, engine: report.engine, report: checkReportJson(network, report, lang), rules: report.rules.length };
+}
+
+/** The `error` stored with a failed check: the code, the message and any diagnostics. */
+export function checkFailure(error: unknown): { code: string; message: string; diagnostics?: unknown } {
+  if (error instanceof InputError) {
+    return { code: error.diagnostics[0]?.code ?? 'BNK_ERR_USAGE', message: error.message, diagnostics: diagnosticsJson(error.diagnostics) };
+  }
+  if (error instanceof HttpError) return { code: error.code, message: error.message };
+  return { code: 'BNK_ERR_INTERNAL', message: 'internal error' };
 }

@@ -1,18 +1,22 @@
 // The queue of asynchronous checks. A job is committed to SQLite as `queued` before the client
-// hears 202; one worker thread runs the jobs in order and its progress and result are stored.
-// Jobs left queued or running by a stopped server are run again at the next start.
+// hears 202; the jobs run in order, one at a time, in the server's worker pool, and their
+// progress and result are stored. Jobs left queued or running by a stopped server are run again
+// at the next start.
 
-import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Lang } from '../index.ts';
 import type { Store } from '../store/store.ts';
-import type { WorkerJob, WorkerMessage } from './check-worker.ts';
-import type { Policy } from './workspace.ts';
+import { checkFailure } from './check-run.ts';
+import { HttpError } from './errors.ts';
+import type { WorkerPool } from './pool.ts';
+import { storedText, versionKey } from './workspace.ts';
+
+/** How long a job waits before trying again when the pool's queue is full. */
+const BUSY_RETRY_MS = 1000;
 
 export class CheckJobs {
   private readonly queue: string[] = [];
-  private worker: Worker | undefined;
-  private current: { id: string; project: string; resolve: () => void } | undefined;
+  private current: string | undefined;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
   completed = 0;
@@ -20,13 +24,8 @@ export class CheckJobs {
 
   constructor(
     private readonly store: Store,
-    private readonly policy: Policy,
+    private readonly pool: WorkerPool,
     private readonly log: FastifyBaseLogger,
-    /**
-     * The worker's entry: plain JavaScript that registers tsx's loader in the thread and imports
-     * check-worker.ts (a path from the package root, so it holds when the CLI runs bundled).
-     */
-    private readonly workerEntry: string,
   ) {}
 
   /** Queues a check already stored as `queued`. */
@@ -44,7 +43,7 @@ export class CheckJobs {
   }
 
   get depth(): number {
-    return this.queue.length + (this.current ? 1 : 0);
+    return this.queue.length + (this.current === undefined ? 0 : 1);
   }
 
   /** Resolves when no job is queued or running (for tests and shutdown). */
@@ -53,92 +52,59 @@ export class CheckJobs {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops the worker; a running job stays `running` in the store and is resumed at next start. */
+  /**
+   * Stops taking jobs; a running job stays `running` in the store and is resumed at next start
+   * (the pool, closed after this, stops its worker).
+   */
   async close(): Promise<void> {
     this.closed = true;
     this.queue.length = 0;
-    const worker = this.worker;
-    this.worker = undefined;
-    if (worker) await worker.terminate();
-    this.current?.resolve();
     this.current = undefined;
     this.notifyIdle();
   }
 
   private pump(): void {
-    if (this.current || this.closed) {
-      return;
-    }
+    if (this.current !== undefined || this.closed) return;
     const id = this.queue.shift();
     if (id === undefined) {
       this.notifyIdle();
       return;
     }
-    const check = this.findCheck(id);
-    const content = check && this.store.getContent(check.project, check.version);
+    const check = this.store.pendingChecks().find((c) => c.id === id);
     const version = check && this.store.getVersion(check.project, check.version);
-    if (!check || content === undefined || !version) {
+    if (!check || !version) {
       this.pump();
       return;
     }
-    const job: WorkerJob = {
-      id, content, filename: version.filename, policyText: this.policy.text, policySource: this.policy.source,
+    this.current = id;
+    this.store.setCheckProgress(id, 0, 0);
+    const task = {
+      kind: 'check' as const, version: { key: versionKey(version.hash, version.filename), filename: version.filename },
       engine: check.engine, today: check.today, lang: check.lang as Lang,
     };
-    this.store.setCheckProgress(id, 0, 0);
-    const worker = this.ensureWorker();
-    new Promise<void>((resolve) => {
-      this.current = { id, project: check.project, resolve };
-      worker.postMessage(job);
-    }).then(() => {
+    this.pool.onVersion(task, () => storedText(this.store, version), (done, total) => {
+      if (this.current === id) this.store.setCheckProgress(id, done, total);
+    }).then((out) => {
+      if (this.current !== id) return;
+      this.store.finishCheck(id, out.summary, out.report, out.rules);
+      this.completed++;
+      this.log.info({ check: id }, 'check finished');
+    }, (error: unknown) => {
+      if (this.current !== id) return; // closed: stays `running`, resumed at next start
+      if (error instanceof HttpError && error.code === 'BNK_ERR_BUSY') {
+        // The pool's queue is full of requests: the job waits its turn rather than failing.
+        this.queue.unshift(id);
+        return new Promise<void>((resolve) => setTimeout(resolve, BUSY_RETRY_MS).unref());
+      }
+      const failure = checkFailure(error);
+      this.store.failCheck(id, failure);
+      this.failed++;
+      this.log.info({ check: id, code: failure.code }, 'check failed');
+    }).finally(() => {
+      if (this.current !== id) return;
       this.current = undefined;
       this.pump();
-    }, () => undefined);
-  }
-
-  private findCheck(id: string): ReturnType<Store['getCheck']> {
-    return this.store.pendingChecks().find((c) => c.id === id);
-  }
-
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(this.workerEntry);
-    worker.on('message', (m: WorkerMessage) => this.onMessage(m));
-    worker.on('error', (error) => this.onWorkerDeath(`check worker failed: ${error.message}`));
-    worker.on('exit', (code) => {
-      if (this.worker === worker) this.onWorkerDeath(`check worker exited with code ${code}`);
     });
-    this.worker = worker;
-    return worker;
-  }
-
-  private onMessage(m: WorkerMessage): void {
-    if (!this.current || m.id !== this.current.id) return;
-    if (m.type === 'progress') {
-      this.store.setCheckProgress(m.id, m.done, m.total);
-      return;
-    }
-    if (m.type === 'done') {
-      this.store.finishCheck(m.id, m.summary, m.report, m.rules);
-      this.completed++;
-      this.log.info({ check: m.id }, 'check finished');
-    } else {
-      this.store.failCheck(m.id, m.error);
-      this.failed++;
-      this.log.info({ check: m.id, code: m.error.code }, 'check failed');
-    }
-    this.current.resolve();
-  }
-
-  private onWorkerDeath(reason: string): void {
-    this.worker = undefined;
-    if (this.closed) return;
-    this.log.error({ reason }, 'check worker died');
-    if (this.current) {
-      this.store.failCheck(this.current.id, { code: 'BNK_ERR_INTERNAL', message: 'the check worker stopped; submit the check again' });
-      this.failed++;
-      this.current.resolve();
-    }
   }
 
   private notifyIdle(): void {

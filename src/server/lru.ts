@@ -20,6 +20,14 @@ export class LruMap<V> {
     return hit;
   }
 
+  /** Forgets the least recently used entry; false when there was none. */
+  evictOldest(): boolean {
+    const oldest = this.entries.keys().next();
+    if (oldest.done === true) return false;
+    this.entries.delete(oldest.value);
+    return true;
+  }
+
   set(key: string, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);

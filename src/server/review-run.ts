@@ -1,6 +1,6 @@
-// Reviews of a change file against a stored version, as `bunkatsu review` does them. The base
-// (the stored version loaded, its engine and full check) is prepared once per version and date
-// and kept in a small LRU cache: a stored version never changes, so neither does its base.
+// Reviews of a change file against a stored version, as `bunkatsu review` does them, inside a
+// pool worker. The base (the stored version loaded, its engine and full check) is prepared once
+// per version and date and kept in the worker's LRU cache: a stored version never changes.
 
 import { InputError } from '../model/errors.ts';
 import { loadDocument } from '../model/load.ts';
@@ -13,11 +13,11 @@ import { networkAfter } from '../review/apply.ts';
 import { loadChange, type LoadedChange } from '../review/change.ts';
 import { prepareBase, review, type ReviewBase, type ReviewInput } from '../review/review.ts';
 import type { ReviewReport } from '../review/types.ts';
-import type { ReviewFormat, Store, VersionRecord } from '../store/store.ts';
+import type { ReviewFormat } from '../store/store.ts';
 import { LruMap } from './lru.ts';
-import { type Policy, storedText } from './workspace.ts';
+import type { Policy } from './workspace.ts';
 
-interface BaseEntry {
+export interface BaseEntry {
   /** The stored text as a document: what structural changes are applied to. */
   readonly doc: SourceDocument;
   readonly base: ReviewBase;
@@ -50,7 +50,6 @@ export class ReviewBases {
   prepared = 0;
 
   constructor(
-    private readonly store: Store,
     private readonly policy: Policy,
     maxEntries: number,
   ) {
@@ -61,12 +60,19 @@ export class ReviewBases {
     return this.entries.size;
   }
 
-  /** The base of a stored version for a date (exception expiry depends on it). */
-  base(v: VersionRecord, today: string): BaseEntry {
-    const key = `${v.project}\u0000${v.version}\u0000${today}`;
+  evictOldest(): boolean {
+    return this.entries.evictOldest();
+  }
+
+  /**
+   * The base of a stored version (its cache key, file name, and text: undefined asks for a cache
+   * hit only) for a date (exception expiry depends on it). Undefined on a miss without text.
+   */
+  base(version: string, filename: string, text: string | undefined, today: string): BaseEntry | undefined {
+    const key = `${version}\u0000${today}`;
     const hit = this.entries.get(key);
-    if (hit) return hit;
-    const read = readSource(storedText(this.store, v), v.filename);
+    if (hit || text === undefined) return hit;
+    const read = readSource(text, filename);
     if (!read.ok) throw new InputError(read.diagnostics);
     const network = loadDocument(read.doc, { domains: this.policy.domains });
     const entry = { doc: read.doc, base: prepareBase(network, this.policy.pack, today) };
@@ -78,10 +84,16 @@ export class ReviewBases {
   /**
    * Loads the change file (InputError with file:line:column when it is bad), applies it to the
    * stored version (in memory for rule-only changes) and reviews it; renders every format.
+   * Undefined when the base is not prepared and base() has no text to prepare it from.
    */
-  run(v: VersionRecord, text: string, filename: string, today: string, lang: Lang): ReviewOutcome {
+  run(base: () => BaseEntry | undefined, text: string, filename: string, today: string, lang: Lang): ReviewOutcome | undefined {
     const loaded = loadChangeFile(text, filename);
-    const { doc, base } = this.base(v, today);
+    const entry = base();
+    if (!entry) return undefined;
+    return this.review(entry, loaded, filename, today, lang);
+  }
+
+  private review({ doc, base }: BaseEntry, loaded: LoadedChange, filename: string, today: string, lang: Lang): ReviewOutcome {
     const applied = networkAfter(base.network, doc, loaded, { domains: this.policy.domains });
     const after = applied.after;
     const change: ReviewInput['change'] = { file: filename, operations: applied.operations, touched: applied.touched };

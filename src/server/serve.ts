@@ -22,6 +22,10 @@ export interface ServeOptions {
   readonly logLevel: string;
   /** The one browser origin allowed to call the API cross-origin; default none. */
   readonly corsOrigin?: string;
+  /** The worker pool (buildServer's options of the same names); defaults when absent. */
+  readonly workers?: number;
+  readonly maxQueuedTasks?: number;
+  readonly workerMemoryMb?: number;
 }
 
 /** pino's levels, as `--log-level` takes them. */
@@ -43,6 +47,9 @@ export async function serve(options: ServeOptions, say: (line: string) => void):
     ...(options.corsOrigin !== undefined ? { corsOrigin: options.corsOrigin } : {}),
     logger: { level: options.logLevel },
     rateLimit: options.rateLimit > 0 ? { max: options.rateLimit, timeWindowMs: 60_000 } : false,
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.maxQueuedTasks === undefined ? {} : { maxQueuedTasks: options.maxQueuedTasks }),
+    ...(options.workerMemoryMb === undefined ? {} : { workerMemoryMb: options.workerMemoryMb }),
   });
   try {
     await app.listen({ host: options.host, port: options.port });

@@ -1,5 +1,6 @@
-// Loaded topologies and their engines, kept in a small LRU cache so that traces and checks on
-// a stored version do not parse it again. Bounded by count: memory does not grow with traffic.
+// Loaded topologies and their engines, kept in a small LRU cache inside each pool worker so that
+// traces, matrices and checks on a stored version do not parse it again. Bounded by count (and
+// trimmed when the worker's heap fills): memory does not grow with traffic.
 
 import { type EngineFactory, type Network, type Pack, type ReachabilityEngine, loadPack, loadTopology } from '../index.ts';
 import { DEFAULT_ENGINE, ENGINES, engineFactoryNamed } from '../engine/registry.ts';
@@ -7,7 +8,7 @@ import type { Store, VersionRecord } from '../store/store.ts';
 import { HttpError } from './errors.ts';
 import { LruMap } from './lru.ts';
 
-/** The policy pack the server checks with, and its text (handed to check workers). */
+/** The policy pack the server checks with, and its text (handed to the pool workers). */
 export interface Policy {
   readonly pack: Pack;
   readonly text: string;
@@ -28,21 +29,20 @@ export function engineNamed(name: string | undefined): { name: string; factory: 
   return { name: chosen, factory };
 }
 
-interface Entry {
+export interface Loaded {
   readonly network: Network;
   readonly engines: Map<string, ReachabilityEngine>;
   /** Answers already computed for this version (versions never change), most recent last. */
   readonly answers: Map<string, string>;
 }
 
-/** Answers (e.g. traces) kept per loaded version. */
+/** Answers (traces, matrices) kept per loaded version. */
 const ANSWERS_PER_VERSION = 1000;
 
 export class Workspace {
-  private readonly entries: LruMap<Entry>;
+  private readonly entries: LruMap<Loaded>;
 
   constructor(
-    private readonly store: Store,
     readonly policy: Policy,
     maxEntries: number,
   ) {
@@ -55,31 +55,35 @@ export class Workspace {
   }
 
   /** Keeps a network just loaded (on upload) so the first trace need not parse it again. */
-  remember(v: VersionRecord, network: Network): void {
-    this.entries.set(keyOf(v), { network, engines: new Map(), answers: new Map() });
+  remember(key: string, network: Network): void {
+    this.entries.set(key, { network, engines: new Map(), answers: new Map() });
   }
 
-  network(v: VersionRecord): Network {
-    return this.entry(v).network;
+  /** The loaded version under key, loaded from text on a miss; undefined on a miss without text. */
+  entry(key: string, filename: string, text: string | undefined): Loaded | undefined {
+    const hit = this.entries.get(key);
+    if (hit || text === undefined) return hit;
+    const entry: Loaded = { network: this.load(text, filename), engines: new Map(), answers: new Map() };
+    this.entries.set(key, entry);
+    return entry;
   }
 
-  engine(v: VersionRecord, name: string | undefined): { name: string; engine: ReachabilityEngine; network: Network } {
+  engine(entry: Loaded, name: string | undefined): { name: string; engine: ReachabilityEngine } {
     const { name: chosen, factory } = engineNamed(name);
-    const entry = this.entry(v);
     let engine = entry.engines.get(chosen);
     if (!engine) {
       engine = factory(entry.network);
       entry.engines.set(chosen, engine);
     }
-    return { name: chosen, engine, network: entry.network };
+    return { name: chosen, engine };
   }
 
   /**
    * The answer to a question about a stored version, computed once: a stored version is
    * immutable and the engines are deterministic, so the same question has the same answer.
    */
-  answer(v: VersionRecord, question: string, compute: () => string): string {
-    const answers = this.entry(v).answers;
+  answer(entry: Loaded, question: string, compute: () => string): string {
+    const answers = entry.answers;
     const hit = answers.get(question);
     if (hit !== undefined) {
       answers.delete(question);
@@ -96,13 +100,8 @@ export class Workspace {
     return this.entries.size;
   }
 
-  private entry(v: VersionRecord): Entry {
-    const key = keyOf(v);
-    const hit = this.entries.get(key);
-    if (hit) return hit;
-    const entry = { network: this.load(storedText(this.store, v), v.filename), engines: new Map<string, ReachabilityEngine>(), answers: new Map<string, string>() };
-    this.entries.set(key, entry);
-    return entry;
+  evictOldest(): boolean {
+    return this.entries.evictOldest();
   }
 }
 
@@ -113,4 +112,8 @@ export function storedText(store: Store, v: VersionRecord): string {
   return text;
 }
 
-const keyOf = (v: VersionRecord): string => `${v.project}\u0000${v.version}`;
+/**
+ * The cache key of a stored version's loaded form: its sha256 and file name (diagnostics and
+ * reports name the file). A version is immutable, and an upload warms the key before it is stored.
+ */
+export const versionKey = (hash: string, filename: string): string => `${hash}\u0000${filename}`;

@@ -1,16 +1,16 @@
-// Analyses of a stored version: policy checks (synchronous for normal sizes, an asynchronous job
-// with progress for large ones; results stored), the trace of one flow, and the zone matrix.
+// Analyses of a stored version: policy checks (in the request for normal sizes, an asynchronous
+// job with progress for large ones; results stored), the trace of one flow, and the zone matrix.
+// All of them run in the server's worker pool, never on the event loop.
 
 import type { FastifyInstance } from 'fastify';
-import {
-  type Diagnostic, InputError, type Lang, type MatrixLevel, matrixCsv, matrixJson, outcomesJson, resolveAddress, resolveService, traceFlow, zoneMatrix,
-} from '../../index.ts';
-import type { CheckRecord } from '../../store/store.ts';
+import type { Lang, MatrixLevel } from '../../index.ts';
+import type { CheckRecord, Store, VersionRecord } from '../../store/store.ts';
 import type { ServerContext } from '../app.ts';
 import { authorize } from '../auth.ts';
-import { runStoredCheck } from '../check-run.ts';
-import { HttpError, diagnosticsJson } from '../errors.ts';
-import { engineNamed } from '../workspace.ts';
+import { checkFailure } from '../check-run.ts';
+import { HttpError } from '../errors.ts';
+import type { VersionRef } from '../worker.ts';
+import { engineNamed, storedText, versionKey } from '../workspace.ts';
 import { checkParams, errors, projectParams, versionParams } from './schemas.ts';
 import { findVersion } from './versions.ts';
 
@@ -51,8 +51,12 @@ function answer(check: CheckRecord, report: string | undefined): string {
   return report === undefined ? `{"check":${JSON.stringify(check)}}` : `{"check":${JSON.stringify(check)},"report":${report}}`;
 }
 
+/** A stored version as a pool task names it (the pool adds the text when a worker asks). */
+const refOf = (v: VersionRecord): VersionRef => ({ key: versionKey(v.hash, v.filename), filename: v.filename });
+const textOf = (store: Store, v: VersionRecord) => (): string => storedText(store, v);
+
 export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  const { store, workspace, jobs, policy } = ctx;
+  const { store, jobs, pool } = ctx;
 
   app.post<{ Params: { project: string; version: string }; Querystring: { engine?: string; today?: string; lang: Lang; async?: boolean } }>(
     '/projects/:project/versions/:version/checks', {
@@ -92,15 +96,13 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
         request.log.info({ project, check: check.id }, 'check queued');
         return reply.code(202).header('location', `/projects/${project}/checks/${check.id}`).type('application/json; charset=utf-8').send(answer(check, undefined));
       }
+      pool.assertRoom();
       const check = store.createCheck(fields, 'running');
       let out;
       try {
-        out = runStoredCheck(workspace.network(version), policy.pack, engine.factory, fields.today, fields.lang);
+        out = await pool.onVersion({ kind: 'check', version: refOf(version), engine: engine.name, today: fields.today, lang: fields.lang }, textOf(store, version));
       } catch (error) {
-        const failure = error instanceof InputError
-          ? { code: error.diagnostics[0]?.code ?? 'BNK_ERR_USAGE', message: error.message, diagnostics: diagnosticsJson(error.diagnostics) }
-          : { code: 'BNK_ERR_INTERNAL', message: 'internal error' };
-        store.failCheck(check.id, failure);
+        store.failCheck(check.id, checkFailure(error));
         throw error;
       }
       store.finishCheck(check.id, out.summary, out.report, out.rules);
@@ -163,7 +165,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
               outcomes: { type: 'array', items: { type: 'object', additionalProperties: true } },
             },
           },
-          ...errors(400, 401, 403, 404),
+          ...errors(400, 401, 403, 404, 422, 429),
         },
       },
     }, async (request, reply) => {
@@ -171,20 +173,8 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       authorize(request, store, project, 'read');
       const version = findVersion(ctx, project, request.params.version);
       const { src, dst, service, lang } = request.query;
-      const engineName = engineNamed(request.query.engine).name;
-      const body = workspace.answer(version, JSON.stringify(['trace', engineName, src, dst, service, lang]), () => {
-        const { engine, network } = workspace.engine(version, engineName);
-        const from = resolveAddress(network, src);
-        const to = resolveAddress(network, dst);
-        const svc = resolveService(network, service);
-        if (!from.ok || !to.ok || !svc.ok) {
-          const at = { file: '<request>', line: 1, column: 1 };
-          const problems: Diagnostic[] = [from, to, svc].flatMap((r) => (r.ok ? [] : [{ code: 'BNK_ERR_USAGE' as const, message: r.error, loc: at }]));
-          throw new InputError(problems);
-        }
-        const outcomes = traceFlow(network, engine, from.value, to.value, svc.value);
-        return JSON.stringify({ flow: { src, dst, service }, engine: engineName, outcomes: outcomesJson(network, outcomes, lang) });
-      });
+      const engine = engineNamed(request.query.engine).name;
+      const body = await pool.onVersion({ kind: 'trace', version: refOf(version), engine, src, dst, service, lang }, textOf(store, version));
       return reply.type('application/json; charset=utf-8').send(body);
     });
 
@@ -204,15 +194,15 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
           },
         },
         produces: ['application/json', 'text/csv'],
-        response: { 200: { type: 'object', additionalProperties: true, description: 'the JSON of `bunkatsu matrix --format json` (or CSV text)' }, ...errors(400, 401, 403, 404) },
+        response: { 200: { type: 'object', additionalProperties: true, description: 'the JSON of `bunkatsu matrix --format json` (or CSV text)' }, ...errors(400, 401, 403, 404, 422, 429) },
       },
     }, async (request, reply) => {
       const { project } = request.params;
       authorize(request, store, project, 'read');
       const version = findVersion(ctx, project, request.params.version);
-      const { engine, network } = workspace.engine(version, request.query.engine);
-      const matrix = zoneMatrix(network, engine, request.query.level);
-      if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(matrixCsv(matrix));
-      return reply.type('application/json; charset=utf-8').send(matrixJson(network, matrix));
+      const { level, format } = request.query;
+      const engine = engineNamed(request.query.engine).name;
+      const body = await pool.onVersion({ kind: 'matrix', version: refOf(version), engine, level, format }, textOf(store, version));
+      return reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8').send(body);
     });
 }

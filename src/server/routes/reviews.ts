@@ -9,6 +9,7 @@ import type { ServerContext } from '../app.ts';
 import { authorize } from '../auth.ts';
 import { acceptFileBodies, FILE_TYPES, fileBody } from '../body.ts';
 import { HttpError } from '../errors.ts';
+import { storedText, versionKey } from '../workspace.ts';
 import { errors, projectParams, versionParams } from './schemas.ts';
 import { findVersion } from './versions.ts';
 
@@ -46,7 +47,7 @@ const FORMATS: Record<ReviewFormat, string> = {
 };
 
 export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  const { store, reviews } = ctx;
+  const { store, reviews, pool } = ctx;
 
   // As for topology uploads: the body is text, read by the guarded loader with source positions.
   acceptFileBodies(app, ctx.options.uploadLimit);
@@ -72,7 +73,7 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
           },
         },
         consumes: FILE_TYPES,
-        response: { 201: reviewSchema, ...errors(400, 401, 403, 404, 413, 415, 422) },
+        response: { 201: reviewSchema, ...errors(400, 401, 403, 404, 413, 415, 422, 429) },
       },
     }, async (request, reply) => {
       const { project } = request.params;
@@ -80,7 +81,13 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       const version = findVersion(ctx, project, request.params.version);
       const { text, filename } = fileBody(request, 'change', 'change file');
       const today = request.query.today ?? new Date().toISOString().slice(0, 10);
-      const { report, renderings } = reviews.run(version, text, filename, today, request.query.lang);
+      // Reviewed in a pool worker, which keeps the prepared base of the version for the next review.
+      const report = await pool.onVersion({
+        kind: 'review', version: { key: versionKey(version.hash, version.filename), filename: version.filename },
+        change: text, changeFilename: filename, today, lang: request.query.lang,
+      }, () => storedText(store, version));
+      if (report.prepared) reviews.prepared += 1;
+      const { renderings } = report;
       const record = store.addReview({
         project, version: version.version, filename, verdict: report.verdict, summary: report.summary, recompute: report.recompute,
         today, lang: request.query.lang, submitter: request.token?.id ?? 'unknown', change: text, renderings,

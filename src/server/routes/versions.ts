@@ -27,7 +27,7 @@ export const versionSchema = {
 } as const;
 
 export async function versionRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  const { store, workspace } = ctx;
+  const { store, pool } = ctx;
 
   // This plugin's routes take the body as text: YAML and JSON are parsed by the topology
   // loader (one guarded reader with source positions), never by fastify's JSON parser.
@@ -47,18 +47,18 @@ export async function versionRoutes(app: FastifyInstance, ctx: ServerContext): P
         properties: { filename: { type: 'string', pattern: '^[A-Za-z0-9._/-]{1,200}$', description: 'file name for diagnostics (default topology.yaml / topology.json)' } },
       },
       consumes: FILE_TYPES,
-      response: { 201: versionSchema, ...errors(400, 401, 403, 404, 413, 415, 422) },
+      response: { 201: versionSchema, ...errors(400, 401, 403, 404, 413, 415, 422, 429) },
     },
   }, async (request, reply) => {
     const { project } = request.params;
     authorize(request, store, project, 'submit');
     const { text, filename, mediaType } = fileBody(request, 'topology', 'topology file');
-    const network = workspace.load(text, filename);
+    // Parsed and validated in a pool worker, which keeps the result for the first trace.
+    const topology = await pool.load(text, filename);
     const record = store.addVersion({
-      project, mediaType, filename, name: network.name, model: network.model ?? 'none',
+      project, mediaType, filename, name: topology.name, model: topology.model,
       submitter: request.token?.id ?? 'unknown', content: text,
     });
-    workspace.remember(record, network);
     request.log.info({ project, version: record.version, size: record.size }, 'topology version stored');
     return reply.code(201).header('location', `/projects/${project}/versions/${record.version}`).send(record);
   });

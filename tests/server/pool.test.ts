@@ -1,0 +1,48 @@
+// The worker pool: a full queue answers 429 BNK_ERR_BUSY with Retry-After, and a worker killed by
+// its heap limit answers its request 422 and is replaced while the server keeps serving.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateTopology } from '../../src/generate/generate.ts';
+import { toJson, type Plain } from '../../src/generate/emit.ts';
+import { TODAY } from '../helpers.ts';
+import { sample, testServer, type TestServer } from './helpers.ts';
+
+let s: TestServer | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+const yaml = { 'content-type': 'application/yaml' };
+
+describe('the worker pool', () => {
+  it('past its queue a request that needs a worker gets 429 BNK_ERR_BUSY with Retry-After; the rest are served', async () => {
+    s = await testServer({ workers: 1, maxQueuedTasks: 1 });
+    const server = s;
+    const text = sample('topologies/alpha-city.yaml');
+    const answers = await Promise.all(Array.from({ length: 8 }, () =>
+      server.request(server.tokens.kitaSubmit, { method: 'POST', url: '/projects/kita/versions', headers: yaml, payload: text })));
+    const busy = answers.filter((a) => a.statusCode === 429);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(answers.every((a) => a.statusCode === 201 || a.statusCode === 429)).toBe(true);
+    expect(busy[0]!.json()).toMatchObject({ statusCode: 429, code: 'BNK_ERR_BUSY' });
+    expect(Number(busy[0]!.headers['retry-after'])).toBeGreaterThan(0);
+    // A check refused for a full queue stores nothing; once the queue drains, work is accepted again.
+    expect(server.store.listVersions('kita')).toHaveLength(answers.length - busy.length);
+    const run = await server.request(server.tokens.kitaSubmit, { method: 'POST', url: `/projects/kita/versions/1/checks?today=${TODAY}` });
+    expect(run.statusCode).toBe(201);
+  });
+
+  it('a worker killed by its heap limit answers 422 BNK_ERR_LIMIT_EXCEEDED, is replaced, and the server stays up', async () => {
+    s = await testServer({ workers: 1, workerMemoryMb: 24 });
+    const big = toJson(generateTopology({ scale: 'city', seed: 1 }).topology as unknown as Record<string, Plain | undefined>);
+    const killed = await s.request(s.tokens.kitaSubmit, { method: 'POST', url: '/projects/kita/versions', headers: { 'content-type': 'application/json' }, payload: big });
+    expect(killed.statusCode).toBe(422);
+    expect(killed.json()).toMatchObject({ code: 'BNK_ERR_LIMIT_EXCEEDED', message: expect.stringContaining('memory limit') });
+    expect(s.app.pool.deaths).toBe(1);
+    expect(s.store.listVersions('kita')).toHaveLength(0);
+    expect((await s.request(undefined, { method: 'GET', url: '/health' })).statusCode).toBe(200);
+    // The replacement worker serves the next upload.
+    expect((await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/alpha-city.yaml')).statusCode).toBe(201);
+  });
+});
