@@ -13,6 +13,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { DEFAULT_LIMITS, InputError } from '../index.ts';
 import { Store } from '../store/store.ts';
 import { authenticate } from './auth.ts';
+import { UploadBudget } from './body.ts';
 import { clientErrorHandler, errorBody, errorSchema, handleError, handleFrameworkError, HttpError } from './errors.ts';
 import { CheckJobs } from './jobs.ts';
 import { POOL_DEFAULTS, WorkerPool } from './pool.ts';
@@ -55,6 +56,8 @@ export interface ServerOptions {
   readonly bodyLimit?: number;
   /** Largest topology upload (bytes); default the loader's limit, enough for `prefecture`. */
   readonly uploadLimit?: number;
+  /** Bytes of topology and change-file bodies taken in at once, all routes together; past it, 429 BNK_ERR_BUSY. */
+  readonly uploadBudget?: number;
   /** Checks of topologies larger than this (bytes) run as asynchronous jobs. */
   readonly asyncCheckBytes?: number;
   /** Requests per client address per window; false disables rate limiting. */
@@ -80,7 +83,8 @@ export interface ServerOptions {
 
 export const DEFAULTS = {
   bodyLimit: 64 * 1024,
-  uploadLimit: DEFAULT_LIMITS.maxBytes,
+  uploadLimit: 64 * 1024 * 1024,
+  uploadBudget: 256 * 1024 * 1024,
   asyncCheckBytes: 2 * 1024 * 1024,
   rateLimit: { max: 6000, timeWindowMs: 60_000 },
   requestTimeoutMs: 120_000,
@@ -110,6 +114,8 @@ declare module 'fastify' {
     readonly store: Store;
     readonly jobs: CheckJobs;
     readonly pool: WorkerPool;
+    /** Bytes of file bodies taken in at once (the upload budget). */
+    readonly uploads: UploadBudget;
     /** Review bases prepared (a cache miss in a worker each): for tests and metrics. */
     readonly reviewBases: ReviewStats;
   }
@@ -194,6 +200,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const reviews: ReviewStats = { prepared: 0, get size() { return pool.cache.reviewBases; } };
   const workspace = { get size() { return pool.cache.topologies; } };
   const metrics = new Metrics();
+  const uploadLimit = Math.min(options.uploadLimit ?? DEFAULTS.uploadLimit, DEFAULT_LIMITS.maxBytes);
+  const uploads = new UploadBudget(options.uploadBudget ?? DEFAULTS.uploadBudget, uploadLimit);
 
   app.decorate('closing', false);
   app.decorate('inFlight', 0);
@@ -201,6 +209,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.decorate('store', store);
   app.decorate('jobs', jobs);
   app.decorate('pool', pool);
+  app.decorate('uploads', uploads);
   app.decorate('reviewBases', reviews);
   app.addSchema(errorSchema);
   app.setErrorHandler(handleError);
@@ -284,8 +293,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
 
-  const context = { store, workspace, reviews, jobs, pool, policy, metrics, options: {
-    uploadLimit: options.uploadLimit ?? DEFAULTS.uploadLimit,
+  const context = { uploads, store, workspace, reviews, jobs, pool, policy, metrics, options: {
+    uploadLimit,
     asyncCheckBytes: options.asyncCheckBytes ?? DEFAULTS.asyncCheckBytes,
     maxQueuedChecks: options.maxQueuedChecks ?? DEFAULTS.maxQueuedChecks,
   } };
@@ -315,6 +324,7 @@ export interface ReviewStats {
 }
 
 export type ServerContext = {
+  readonly uploads: UploadBudget;
   readonly store: Store;
   /** Topologies cached by the worker that answered last (the loaded versions live in the workers). */
   readonly workspace: { readonly size: number };

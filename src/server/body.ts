@@ -10,8 +10,61 @@ export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'
 export const JSON_TYPES = ['application/json'];
 export const FILE_TYPES = [...YAML_TYPES, ...JSON_TYPES];
 
-/** Replaces the plugin's body parsers: YAML and JSON bodies arrive as bytes, up to `limit`. */
-export function acceptFileBodies(app: FastifyInstance, limit: number): void {
+/**
+ * The bytes of file bodies being received or worked on at once, across every route that takes
+ * one. A body is buffered whole before its handler runs, so without this bound a burst of large
+ * uploads could exhaust the main thread's memory before the worker pool's queue refuses them.
+ */
+export class UploadBudget {
+  private used = 0;
+
+  constructor(
+    readonly maxBytes: number,
+    private readonly uploadLimit: number,
+  ) {}
+
+  get inFlight(): number {
+    return this.used;
+  }
+
+  /** Reserves the declared size (the upload limit when undeclared) or refuses with 429 and Retry-After. */
+  reserve(request: FastifyRequest): () => void {
+    const declared = Number(request.headers['content-length']);
+    // Past the route's limit fastify answers 413 before reading; nothing to reserve.
+    if (Number.isFinite(declared) && declared > this.uploadLimit) return () => undefined;
+    const bytes = Number.isFinite(declared) && declared >= 0 ? declared : this.uploadLimit;
+    if (this.used > 0 && this.used + bytes > this.maxBytes) {
+      throw new HttpError('BNK_ERR_BUSY',
+        `the server is receiving ${Math.ceil(this.used / 1048576)} MiB of uploads already (limit ${Math.floor(this.maxBytes / 1048576)} MiB at once); retry in ${RETRY_AFTER_S} s`,
+        { 'retry-after': String(RETRY_AFTER_S) });
+    }
+    this.used += bytes;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.used -= bytes;
+    };
+  }
+}
+
+const RETRY_AFTER_S = 5;
+const RELEASE = Symbol('upload budget release');
+
+/**
+ * Replaces the plugin's body parsers: YAML and JSON bodies arrive as bytes, up to `limit`, each
+ * counted against the shared budget from the first byte to the answer (or the abort).
+ */
+export function acceptFileBodies(app: FastifyInstance, limit: number, budget: UploadBudget): void {
+  app.addHook('onRequest', async (request) => {
+    if (request.method !== 'POST') return;
+    (request as unknown as Record<symbol, () => void>)[RELEASE] = budget.reserve(request);
+  });
+  const release = async (request: FastifyRequest): Promise<void> => {
+    (request as unknown as Record<symbol, (() => void) | undefined>)[RELEASE]?.();
+  };
+  app.addHook('onResponse', release);
+  app.addHook('onRequestAbort', release);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(FILE_TYPES, { parseAs: 'buffer', bodyLimit: limit }, (_request, body, done) => {
     done(null, body);

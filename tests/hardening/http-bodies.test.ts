@@ -66,6 +66,27 @@ describe('uploads', () => {
   });
 });
 
+describe('the upload budget', () => {
+  it('refuses a second upload while the first holds the budget (429, Retry-After), and frees it after', async () => {
+    const body = sample('topologies/alpha-city.yaml');
+    const small = await testServer({ uploadBudget: Math.floor(Buffer.byteLength(body) * 1.5) });
+    try {
+      const send = (): ReturnType<TestServer['request']> => small.request(small.tokens.kitaSubmit, {
+        method: 'POST', url: '/projects/kita/versions', headers: { 'content-type': 'application/yaml' }, payload: body,
+      });
+      const [first, second] = await Promise.all([send(), send()]);
+      expect(first.statusCode).toBe(201);
+      expect(second.statusCode).toBe(429);
+      expect(second.json().code).toBe('BNK_ERR_BUSY');
+      expect(second.headers['retry-after']).toBe('5');
+      expect((await send()).statusCode).toBe(201);
+      expect(small.app.uploads.inFlight).toBe(0);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe('change files', () => {
   it('refuses invalid UTF-8 in a change file with BNK_ERR_ENCODING', async () => {
     await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/alpha-city.yaml');

@@ -50,7 +50,7 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
   const { store, reviews, pool } = ctx;
 
   // As for topology uploads: the body is text, read by the guarded loader with source positions.
-  acceptFileBodies(app, ctx.options.uploadLimit);
+  acceptFileBodies(app, ctx.options.uploadLimit, ctx.uploads);
 
   app.post<{ Params: { project: string; version: string }; Querystring: { filename?: string; today?: string; lang: Lang }; Body: Buffer }>(
     '/projects/:project/versions/:version/reviews', {

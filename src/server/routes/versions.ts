@@ -31,7 +31,7 @@ export async function versionRoutes(app: FastifyInstance, ctx: ServerContext): P
 
   // This plugin's routes take the body as text: YAML and JSON are parsed by the topology
   // loader (one guarded reader with source positions), never by fastify's JSON parser.
-  acceptFileBodies(app, ctx.options.uploadLimit);
+  acceptFileBodies(app, ctx.options.uploadLimit, ctx.uploads);
 
   app.post<{ Params: { project: string }; Querystring: { filename?: string }; Body: Buffer }>('/projects/:project/versions', {
     bodyLimit: ctx.options.uploadLimit,
