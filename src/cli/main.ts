@@ -427,6 +427,7 @@ function addDataPlaneCommands(program: Command, io: Io, setExit: (code: number) 
         parseMs: t1 - t0,
         loadMs: t2 - t1,
         reach: opts.log !== undefined,
+        tracePorts: data.tracePorts,
         ...(opts.log ? { onUpdate: (r, micros, replayer) => log.push(replayLogLine(r, micros, replayer)) } : {}),
         ...(!opts.quiet ? { onProgress: (done: number, total: number) => io.err(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${done}/${total} updates`) } : {}),
       });

@@ -4,7 +4,7 @@
 
 import { InputError, type Loc } from '../model/errors.ts';
 import type { Network } from '../model/network.ts';
-import type { Update } from '../import/stanford.ts';
+import type { TracePort, Update } from '../import/stanford.ts';
 import { fullestPoint } from '../import/stanford.ts';
 import { Replayer, type ResolvedUpdate, type UpdateResult } from './replay.ts';
 import { toPrefixes } from './intervals.ts';
@@ -34,6 +34,12 @@ export interface ReplaySummary {
     readonly startEvents: number;
     readonly stopEvents: number;
   };
+  /**
+   * Device ports that fwd updates forward to directly and that have no link or zone: packets
+   * leave the network there (FORMAT §5.3). Each with the first line naming it and the number of
+   * insert lines; `declaredByTrace` when only the trace names the port (ReplayOptions.tracePorts).
+   */
+  readonly edgePorts: readonly EdgePort[];
   readonly classes: readonly ClassCount[];
   readonly reachKinds: Readonly<Record<string, number>>;
   readonly time: {
@@ -53,6 +59,14 @@ export interface ReplaySummary {
   };
 }
 
+export interface EdgePort {
+  readonly device: string;
+  readonly port: string;
+  readonly line: number;
+  readonly rules: number;
+  readonly declaredByTrace: boolean;
+}
+
 export interface ReplayRun {
   readonly summary: ReplaySummary;
   readonly loops: ReadonlyArray<{ readonly id: number; readonly path: readonly string[]; readonly foundAt: number; readonly dst: readonly string[] }>;
@@ -70,6 +84,27 @@ export interface ReplayOptions {
   readonly reach?: boolean;
   /** Update counts after which to count equivalence classes (default: the fullest point and the end). */
   readonly checkpoints?: readonly number[];
+  /** The ports only the trace names (the importer's StanfordData.tracePorts), marked in edgePorts. */
+  readonly tracePorts?: readonly TracePort[];
+}
+
+/** The edge ports the trace forwards to (ReplaySummary.edgePorts), in first-use order. */
+export function edgePortsOf(replayer: Replayer, updates: readonly Update[], tracePorts: readonly TracePort[] = []): EdgePort[] {
+  const plane = replayer.plane;
+  const traceOnly = new Set(tracePorts.map((p) => `${p.device} ${p.port}`));
+  const found = new Map<string, { device: string; port: string; line: number; rules: number; declaredByTrace: boolean }>();
+  for (const u of updates) {
+    if (u.kind !== 'fwd' || u.port === 'self') continue;
+    const d = plane.devices[plane.deviceIndex.get(u.device) ?? -1];
+    const pi = d?.portIndex.get(u.port);
+    if (!d || pi === undefined) continue;
+    const pos = d.position[pi]!;
+    if (pos < 0 || plane.edgeStart[pos] !== plane.edgeStart[pos + 1] || plane.toZone[pos]) continue;
+    const key = `${u.device} ${u.port}`;
+    const entry = found.get(key) ?? found.set(key, { device: u.device, port: u.port, line: u.line, rules: 0, declaredByTrace: traceOnly.has(key) }).get(key)!;
+    if (u.op === '+') entry.rules++;
+  }
+  return [...found.values()];
 }
 
 export function resolveTrace(replayer: Replayer, updates: readonly Update[], file: string): ResolvedUpdate[] {
@@ -77,7 +112,7 @@ export function resolveTrace(replayer: Replayer, updates: readonly Update[], fil
   const problems: Array<{ code: 'BNK_ERR_UNKNOWN_REF'; message: string; loc: Loc }> = [];
   for (const u of updates) {
     const r = replayer.resolve(u);
-    if (typeof r === 'string') problems.push({ code: 'BNK_ERR_UNKNOWN_REF', message: r, loc: { file, line: u.line, column: 1 } });
+    if ('message' in r) problems.push({ code: 'BNK_ERR_UNKNOWN_REF', message: r.message, loc: { file, line: u.line, column: u.columns?.[r.token] ?? 1 } });
     else out.push(r);
   }
   if (problems.length > 0) throw new InputError(problems.slice(0, 200));
@@ -88,6 +123,7 @@ export function runReplay(network: Network, updates: readonly Update[], file: st
   const t0 = performance.now();
   const replayer = new Replayer(network, { reach: options.reach ?? false });
   const trace = resolveTrace(replayer, updates, file);
+  const edgePorts = edgePortsOf(replayer, updates, options.tracePorts);
   const parseMs = (options.parseMs ?? 0) + (performance.now() - t0);
   const checkpoints = new Set(options.checkpoints ?? [fullestPoint(updates), updates.length]);
   const classes: ClassCount[] = [];
@@ -141,6 +177,7 @@ export function runReplay(network: Network, updates: readonly Update[], file: st
     summary: {
       updates: { total: trace.length, fwd, acl, inserts, removals, checked, skippedEmptyM: skipped, unchanged },
       loops: { found: replayer.loops.length, activeAtEnd: replayer.activeLoops, maxActive, startEvents, stopEvents },
+      edgePorts,
       classes,
       reachKinds,
       time: {

@@ -168,18 +168,25 @@ export class Replayer {
 
   // ── resolving the trace ─────────────────────────────────────────────────────────
 
-  /** Names -> indices, or a message when the update names something the network lacks. */
-  resolve(u: Update): ResolvedUpdate | string {
+  /**
+   * Names -> indices, or why not: the update names a device, interface or ACL the network lacks
+   * (with the index of the offending token on its line). A port "exists" when it is an interface
+   * of the device; the Stanford importer declares every port the trace names as one (an edge
+   * port when nothing links it), so only a hand-written topology can lack one.
+   */
+  resolve(u: Update): ResolvedUpdate | { readonly message: string; readonly token: number } {
     const di = this.plane.deviceIndex.get(u.device);
-    if (di === undefined) return `unknown device "${u.device}"`;
+    if (di === undefined) return { message: `unknown device "${u.device}"`, token: 2 };
     if (u.kind === 'fwd') {
-      if (u.port !== 'self' && !this.plane.devices[di]!.portIndex.has(u.port)) return `device "${u.device}" has no interface "${u.port}"`;
+      if (u.port !== 'self' && !this.plane.devices[di]!.portIndex.has(u.port)) {
+        return { message: `device "${u.device}" has no interface "${u.port}" (a fwd rule must name an interface of the device, or self)`, token: 5 };
+      }
       const size = 2 ** (32 - u.length);
       const target = u.port === 'self' ? DELIVER : u.port;
       return { kind: 'fwd', op: u.op, line: u.line, device: di, rule: { lo: u.prefix, hi: u.prefix + size - 1, length: u.length, target, priority: u.priority } };
     }
     const element = this.plane.elementIndex.get(`${u.device} ${u.acl}`);
-    if (element === undefined) return `device "${u.device}" has no ACL "${u.acl}"`;
+    if (element === undefined) return { message: `device "${u.device}" has no ACL "${u.acl}"`, token: 2 };
     return { kind: 'acl', op: u.op, line: u.line, element, rule: u.rule };
   }
 

@@ -41,8 +41,25 @@ export interface AclLine {
 }
 
 export type Update =
-  | { readonly op: '+' | '-'; readonly kind: 'fwd'; readonly device: string; readonly prefix: number; readonly length: number; readonly port: string; readonly priority: number; readonly line: number }
-  | { readonly op: '+' | '-'; readonly kind: 'acl'; readonly device: string; readonly acl: string; readonly rule: AclLine; readonly line: number };
+  | { readonly op: '+' | '-'; readonly kind: 'fwd'; readonly device: string; readonly prefix: number; readonly length: number; readonly port: string; readonly priority: number; readonly line: number; readonly columns?: readonly number[] }
+  | { readonly op: '+' | '-'; readonly kind: 'acl'; readonly device: string; readonly acl: string; readonly rule: AclLine; readonly line: number; readonly columns?: readonly number[] };
+
+/** Token indices of a fwd line, for locations: `<op> fwd <device> <prefixInt> <length> <port> <priority>`. */
+export const FWD_DEVICE_TOKEN = 2;
+export const FWD_PORT_TOKEN = 5;
+
+/**
+ * A port that only `fwd` lines name (not topo.txt, not vlan.txt, not an ACL binding): an edge
+ * port the trace declares, where packets leave the network. APKeep creates such a port on the
+ * first rule that forwards to it (ForwardElement.insertOneRule); with no topo edge it is an exit.
+ */
+export interface TracePort {
+  readonly device: string;
+  readonly port: string;
+  /** The first fwd line naming it, and the port's column there. */
+  readonly line: number;
+  readonly column: number;
+}
 
 export type NodeRef = { readonly kind: 'device'; readonly device: string } | { readonly kind: 'acl'; readonly device: string; readonly acl: string; readonly port: string; readonly dir: 'in' | 'out' };
 
@@ -70,6 +87,8 @@ export interface StanfordData {
   readonly links: ReadonlyArray<readonly [string, string, string, string]>;
   /** Every port named anywhere, per device (first-seen order). */
   readonly ports: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The ports only fwd lines name: edge ports declared by the trace (device, then line order). */
+  readonly tracePorts: readonly TracePort[];
   readonly edges: readonly TopoEdge[];
   readonly updates: readonly Update[];
 }
@@ -376,18 +395,63 @@ export function parseStanford(files: StanfordFiles): StanfordData {
   });
 
   // ── updates ──
+  // A fwd port that topo.txt, vlan.txt and the ACL bindings do not name is an edge port the
+  // trace declares (APKeep creates the port on first use; no topo edge, so packets leave there).
+  // Only a known device's well-formed port qualifies: an unknown device or a malformed name is
+  // refused above. The ports are listed (TracePort) so that a mistyped one shows.
+  const declared = new Map([...ports].map(([d, set]) => [d, new Set(set)]));
+  const tracePorts: TracePort[] = [];
   const updates: Update[] = [];
   lines(files.updates).forEach((text, i) => {
     const u = parseUpdateLine(text, i + 1, c, devices, hasAcl, vlans);
     if (u) {
       updates.push(u);
-      if (u.kind === 'fwd' && u.port !== 'self') addPort(u.device, u.port);
+      if (u.kind === 'fwd' && u.port !== 'self' && !/^vlan/i.test(u.port)) {
+        addPort(u.device, u.port);
+        const known = declared.get(u.device)!;
+        if (!known.has(u.port)) {
+          known.add(u.port);
+          tracePorts.push({ device: u.device, port: u.port, line: u.line, column: u.columns?.[FWD_PORT_TOKEN] ?? 1 });
+        }
+      }
     }
   });
   c.throwIfAny();
+  checkEveryUpdateApplies(updates, c);
+  c.throwIfAny();
   // VLAN interfaces are not physical ports of their own.
   for (const [d, map] of vlans) for (const v of map.keys()) ports.get(d)!.delete(v);
-  return { dir: files.dir, devices, acls, inChains, outChains, vlans, links, ports, edges: rawEdges, updates };
+  tracePorts.sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : a.line - b.line));
+  return { dir: files.dir, devices, acls, inChains, outChains, vlans, links, ports, tracePorts, edges: rawEdges, updates };
+}
+
+/**
+ * Every update must change the rules in force (replayed from none): a fwd insert of a rule
+ * already in force, or a removal of a rule not in force, is refused at its line. APKeep logs
+ * these ("duplicate rule", "Rule not found") and goes on, so a mistyped port on one line of an
+ * insert/remove pair turned the other line into a no-op: one check fewer, and a rule left in
+ * force. (APKeep keeps identical ACL inserts both, so those do apply.)
+ */
+function checkEveryUpdateApplies(updates: readonly Update[], c: Collector): void {
+  const state = emptyState();
+  for (const u of updates) {
+    if (applyToState(state, u)) continue;
+    const loc = c.at('updates', u.line, u.columns?.[0] ?? 1);
+    if (u.kind === 'fwd') {
+      const rule = `${formatIpv4(u.prefix)}/${u.length} → ${u.port} (priority ${u.priority})`;
+      if (u.op === '+') {
+        c.add('BNK_ERR_DUPLICATE_ID', loc, `${u.device} already has the rule ${rule} in force: an insert must add a rule (remove it first, or drop this line)`);
+        continue;
+      }
+      const same = [...(state.fwd.get(u.device)?.values() ?? [])].filter((r) => r.prefix === u.prefix && r.length === u.length);
+      const hint = same.length > 0
+        ? `; in force for that prefix: ${same.map((r) => `→ ${r.port} (priority ${r.priority}, line ${r.line})`).join(', ')}`
+        : '; no rule for that prefix is in force there';
+      c.add('BNK_ERR_UNKNOWN_REF', loc, `${u.device} has no rule ${rule} in force to remove${hint}`);
+    } else {
+      c.add('BNK_ERR_UNKNOWN_REF', loc, `ACL ${u.device}_${u.acl} has no rule "${u.rule.key}" in force to remove`);
+    }
+  }
 }
 
 function isAclNodeName(name: string): boolean {
@@ -429,7 +493,7 @@ function parseUpdateLine(
     if (/^vlan/i.test(port) && !vlans.get(device)?.has(port)) return bad(5, `${device} has no ${port} in vlan.txt`, 'BNK_ERR_UNKNOWN_REF');
     const priority = parseUint(tk[6]!.t, 0x7fffffff);
     if (priority === undefined) return bad(6, `priority "${tk[6]!.t}" is not a non-negative integer`);
-    return { op, kind, device, prefix, length, port, priority, line };
+    return { op, kind, device, prefix, length, port, priority, line, columns: tk.map((t) => t.col) };
   }
   if (kind === 'acl') {
     if (tk.length !== 17) return bad(0, `an acl line has 17 tokens "<op> acl <device>_<acl> access-list <acl> <action> <protoLo> <protoHi> <src> <srcWild> <sportLo> <sportHi> <dst> <dstWild> <dportLo> <dportHi> <priority>", found ${tk.length}`, 'BNK_ERR_SYNTAX');
@@ -474,7 +538,7 @@ function parseUpdateLine(
       action, protoLo: proto[0], protoHi: proto[1], src, dst, portLo: dport[0], portHi: dport[1], priority,
       key: tk.slice(5).map((t) => t.t).join(' '),
     };
-    return { op, kind, device, acl, rule, line };
+    return { op, kind, device, acl, rule, line, columns: tk.map((t) => t.col) };
   }
   return bad(1, `expected "fwd" or "acl", found "${kind ?? ''}"`, 'BNK_ERR_SYNTAX');
 }

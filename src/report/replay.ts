@@ -33,6 +33,7 @@ export function replayText(run: ReplayRun, ctx: ReplayContext): string {
     `updates applied: ${u.total} (fwd ${u.fwd}, acl ${u.acl}; inserts ${u.inserts}, removals ${u.removals})`,
     `  checks run: ${u.checked} fwd updates; skipped: ${u.skippedEmptyM} whose changed set M was empty; ${u.acl} ACL updates (take effect, no check)`,
     ...(u.unchanged > 0 ? [`  no-ops: ${u.unchanged} (duplicate inserts or removals of absent rules)`] : []),
+    ...edgePortLines(s.edgePorts),
     '',
     `loops found: ${s.loops.found} (distinct paths up to rotation, cumulative over the trace)`,
     `  active at the end: ${s.loops.activeAtEnd}; most active at once: ${s.loops.maxActive}; header classes started looping ${s.loops.startEvents}×, stopped ${s.loops.stopEvents}×`,
@@ -58,6 +59,21 @@ export function replayText(run: ReplayRun, ctx: ReplayContext): string {
     `  APKeep's published figures for the Stanford backbone trace (9,052 updates, Java): average 95.6 µs per update, 95.0% under 0.25 ms`,
   );
   return lines.join('\n');
+}
+
+/** The edge ports the trace forwards to; those only the trace declares in full (a typo shows there). */
+function edgePortLines(ports: ReplayRun['summary']['edgePorts']): string[] {
+  if (ports.length === 0) return [];
+  const rules = ports.reduce((n, p) => n + p.rules, 0);
+  const lines = [`  edge ports forwarded to: ${plural(ports.length, 'device port', 'device ports')} with no link, where packets leave the network (${plural(rules, 'insert line', 'insert lines')})`];
+  const own = ports.filter((p) => p.declaredByTrace);
+  if (own.length > 0) {
+    lines.push(`  of them declared only by the trace (no topo.txt, vlan.txt or ACL line names them): ${own.length}`);
+    for (let i = 0; i < own.length; i += 4) {
+      lines.push(`     ${own.slice(i, i + 4).map((p) => `${p.device} ${p.port} (line ${p.line})`).join(', ')}`);
+    }
+  }
+  return lines;
 }
 
 function abbreviate(prefixes: readonly string[]): string {

@@ -86,6 +86,76 @@ describe('bunkatsu replay', () => {
     expect(r.out).toBe('');
   });
 
+  // A tester mistyped the port of one fwd line. The port exists nowhere else, but a port only
+  // the trace names is an edge port (APKeep creates it on first use: the real trace has 15), so
+  // the line itself is legal; its insert/remove partner is not: it no longer matches a rule in
+  // force. That used to be an ignored no-op: exit 0 with one check fewer and a rule left in force.
+  const withUpdates = (name: string, edit: (lines: string[]) => void): string => {
+    const dir = join(tmp, name);
+    cpSync(SLICE, dir, { recursive: true });
+    const lines = readFileSync(join(dir, 'updates'), 'utf8').split('\n');
+    edit(lines);
+    writeFileSync(join(dir, 'updates'), lines.join('\n'));
+    return dir;
+  };
+
+  it('exits 2 at updates:line:column when a fwd line\'s mistyped port leaves its partner line matching no rule', async () => {
+    const dir = withUpdates('typo-insert', (l) => {
+      expect(l[20]).toBe('+ fwd yozb_rtr 0 0 te2/1 0');
+      l[20] = '+ fwd yozb_rtr 0 0 te9/9 0';
+    });
+    const r = await runCli(['replay', dir, '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/typo-insert\/updates:40:1 BNK_ERR_UNKNOWN_REF yozb_rtr has no rule 0\.0\.0\.0\/0 → te2\/1 \(priority 0\) in force to remove; in force for that prefix: → te9\/9 \(priority 0, line 21\)/);
+    expect(r.out).toBe('');
+    // The same mistake on the removal line instead.
+    const dir2 = withUpdates('typo-removal', (l) => {
+      l[39] = '- fwd yozb_rtr 0 0 te9/9 0';
+    });
+    const r2 = await runCli(['replay', dir2, '--quiet']);
+    expect(r2.code).toBe(2);
+    expect(r2.err).toMatch(/typo-removal\/updates:40:1 BNK_ERR_UNKNOWN_REF yozb_rtr has no rule 0\.0\.0\.0\/0 → te9\/9 \(priority 0\) in force to remove; in force for that prefix: → te2\/1 \(priority 0, line 21\)/);
+  });
+
+  it('replays a port only the trace names as an edge port: every update applied and checked as before, the port listed', async () => {
+    const dir = withUpdates('trace-port', (l) => {
+      l[20] = '+ fwd yozb_rtr 0 0 te9/9 0';
+      l[39] = '- fwd yozb_rtr 0 0 te9/9 0';
+    });
+    const r = await runCli(['replay', dir, '--format', 'json', '--quiet']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out) as { updates: Record<string, number>; loops: { found: number }; edgePorts: Array<{ device: string; port: string; line: number; rules: number; declaredByTrace: boolean }> };
+    const base = JSON.parse((await runCli(['replay', SLICE, '--format', 'json', '--quiet'])).out) as typeof json;
+    expect(json.updates).toEqual(base.updates);
+    expect(json.updates).toMatchObject({ total: 60, checked: 26, skippedEmptyM: 2, unchanged: 0 });
+    expect(json.updates.checked! + json.updates.skippedEmptyM! + json.updates.acl! + json.updates.unchanged!).toBe(60);
+    expect(json.loops.found).toBe(3);
+    expect(json.edgePorts).toContainEqual({ device: 'yozb_rtr', port: 'te9/9', line: 21, rules: 1, declaredByTrace: true });
+    expect(json.edgePorts.map((p) => `${p.device} ${p.port}`)).not.toContain('yozb_rtr te2/1');
+    const text = await runCli(['replay', dir, '--quiet']);
+    expect(text.out).toMatch(/declared only by the trace .*: 3\n.*yozb_rtr te9\/9 \(line 21\)/);
+  });
+
+  it('lists the slice\'s real edge ports that only fwd lines name', async () => {
+    const r = await runCli(['replay', SLICE, '--quiet']);
+    expect(r.out).toMatch(/edge ports forwarded to: 3 device ports with no link, where packets leave the network \(3 insert lines\)/);
+    expect(r.out).toMatch(/yozb_rtr te2\/1 \(line 21\), yoza_rtr te1\/3 \(line 26\), bbrb_rtr te7\/1 \(line 30\)/);
+  });
+
+  it.each([
+    ['a port on a device that does not exist', '+ fwd yozz_rtr 0 0 te2/1 0', /updates:21:7 BNK_ERR_UNKNOWN_REF unknown device "yozz_rtr"/],
+    ['a malformed port name', '+ fwd yozb_rtr 0 0 te2/1! 0', /updates:21:20 BNK_ERR_SCHEMA port name "te2\/1!" is not/],
+    ['a VLAN the device does not have', '+ fwd yozb_rtr 0 0 vlan9 0', /updates:21:20 BNK_ERR_UNKNOWN_REF yozb_rtr has no vlan9 in vlan\.txt/],
+  ])('exits 2 at updates:line:column on a fwd to %s', async (what, line, pattern) => {
+    const dir = withUpdates(`bad-port-${what.length}`, (l) => {
+      l[20] = line;
+    });
+    const r = await runCli(['replay', dir, '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(pattern);
+    expect(r.out).toBe('');
+  });
+
   it('exits 2 on a folder without the files', async () => {
     const r = await runCli(['replay', join(tmp, 'nowhere'), '--quiet']);
     expect(r.code).toBe(2);

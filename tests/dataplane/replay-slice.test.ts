@@ -10,13 +10,14 @@ import { loadTopology } from '../../src/model/load.ts';
 import { runReplay } from '../../src/dataplane/replay-run.ts';
 import { toPrefixes } from '../../src/dataplane/intervals.ts';
 import type { UpdateResult } from '../../src/dataplane/replay.ts';
+import { InputError, formatDiagnostic } from '../../src/model/errors.ts';
 import { FULL, readFolder, SLICE } from './stanford-helpers.ts';
 
 function replay(dir: string) {
   const data = readFolder(dir);
   const network = loadTopology(stanfordText(stanfordTopology(data, 0), 'yaml'), 'imported.yaml');
   const results: UpdateResult[] = [];
-  const run = runReplay(network, data.updates, 'updates', { reach: true, onUpdate: (r) => results.push(r) });
+  const run = runReplay(network, data.updates, 'updates', { reach: true, onUpdate: (r) => results.push(r), tracePorts: data.tracePorts });
   return { run, results };
 }
 
@@ -106,6 +107,17 @@ describe('replay of the Stanford slice', () => {
     expect(at(34)).toEqual(['no-route bbrb_rtr 171.66.255.128/26']);
   });
 
+  it('lists the edge ports the trace forwards to: here the three only it names', () => {
+    // The three default routes' ports; every other port a rule names is linked or a VLAN.
+    expect(s.edgePorts).toEqual([
+      { device: 'yozb_rtr', port: 'te2/1', line: 21, rules: 1, declaredByTrace: true },
+      { device: 'yoza_rtr', port: 'te1/3', line: 26, rules: 1, declaredByTrace: true },
+      { device: 'bbrb_rtr', port: 'te7/1', line: 30, rules: 1, declaredByTrace: true },
+    ]);
+    // Line 21's changed set (0/0 minus the longer prefixes already at yozb) leaves there, whole.
+    expect(results[20]!.reach.map((e) => `${e.kind} ${e.at}`)).toEqual(['exit yozb_rtr,te2/1']);
+  });
+
   it('counts 11 equivalence classes after the inserts and 1 at the end', () => {
     expect(s.classes.map((c) => [c.at, c.classes, c.destinationClasses, c.aclAtoms])).toEqual([[30, 11, 5, 3], [60, 1, 1, 1]]);
   });
@@ -135,6 +147,29 @@ describe('replay: an ACL update after the forwarding rules', () => {
   });
 });
 
+describe('replay: a fwd rule to an interface the network lacks', () => {
+  it('is refused at the port\'s updates:line:column, not skipped', () => {
+    // A hand-written topology (here the slice's, without yozb te2/1) need not have every port
+    // the trace names: the replayer refuses the update at the port token.
+    const data = readFolder(SLICE);
+    const doc = stanfordTopology(data, 0) as { devices: Array<{ id: string; interfaces: Array<{ name: string }> }> };
+    const yozb = doc.devices.find((d) => d.id === 'yozb_rtr')!;
+    yozb.interfaces = yozb.interfaces.filter((f) => f.name !== 'te2/1');
+    const network = loadTopology(stanfordText(doc as Parameters<typeof stanfordText>[0], 'yaml'), 'hand.yaml');
+    let error: unknown;
+    try {
+      runReplay(network, data.updates, 'slice/updates');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).diagnostics.map(formatDiagnostic)).toEqual([
+      'slice/updates:21:20 BNK_ERR_UNKNOWN_REF device "yozb_rtr" has no interface "te2/1" (a fwd rule must name an interface of the device, or self)',
+      'slice/updates:40:20 BNK_ERR_UNKNOWN_REF device "yozb_rtr" has no interface "te2/1" (a fwd rule must name an interface of the device, or self)',
+    ]);
+  });
+});
+
 describe.runIf(existsSync(resolve(FULL, 'updates')))('replay of the full Stanford backbone (../shared)', () => {
   it('replays all 9052 updates, ends with no loop active and the network empty', () => {
     const { run } = replay(FULL);
@@ -147,6 +182,14 @@ describe.runIf(existsSync(resolve(FULL, 'updates')))('replay of the full Stanfor
     expect(s.loops.activeAtEnd).toBe(0);
     expect(s.loops.found).toBe(20);
     expect(s.classes.map((c) => [c.at, c.classes])).toEqual([[4526, 5996], [9052, 1]]);
+    // The 53 unlinked ports 726 insert lines forward to (FORMAT §5.3); 15 only the trace names.
+    expect(s.edgePorts).toHaveLength(53);
+    expect(s.edgePorts.reduce((n, p) => n + p.rules, 0)).toBe(726);
+    expect(s.edgePorts.filter((p) => p.declaredByTrace).map((p) => `${p.device} ${p.port}`).sort()).toEqual([
+      'bbra_rtr gi4/1', 'bbrb_rtr gi4/1', 'bbrb_rtr gi4/6', 'bbrb_rtr tunnel10', 'bozb_rtr gi1/2', 'bozb_rtr tunnel10',
+      'goza_rtr gi1/2', 'gozb_rtr tunnel10', 'poza_rtr gi1/2', 'pozb_rtr gi1/2', 'pozb_rtr tunnel10', 'roza_rtr gi1/2',
+      'rozb_rtr tunnel10', 'yoza_rtr fa4/46', 'yozb_rtr gi5/2',
+    ]);
     // Every loop is closed (first == last) and names real positions.
     for (const l of run.loops) expect(l.path[0]).toBe(l.path[l.path.length - 1]);
   });

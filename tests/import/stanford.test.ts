@@ -69,6 +69,23 @@ describe('import stanford: the slice', () => {
     expect(empty.devices.find((d) => d.id === 'yozb_rtr')!.interfaces.map((f) => f.name)).toContain('te2/1');
   });
 
+  it('declares the ports only fwd lines name as edge ports, with where the trace first names them', () => {
+    // bbrb te7/1, yoza te1/3 and yozb te2/1 are real ports (default routes out of the slice):
+    // no topo.txt, vlan.txt or ACL line of the slice names them. They become unlinked interfaces.
+    expect(data.tracePorts).toEqual([
+      { device: 'bbrb_rtr', port: 'te7/1', line: 30, column: 20 },
+      { device: 'yoza_rtr', port: 'te1/3', line: 26, column: 20 },
+      { device: 'yozb_rtr', port: 'te2/1', line: 21, column: 20 },
+    ]);
+    const network = loadTopology(stanfordText(stanfordTopology(data, 0), 'yaml'), 'slice.yaml');
+    const linked = new Set(network.links.flatMap((l) => [`${l.a.device} ${l.a.interface}`, `${l.b.device} ${l.b.interface}`]));
+    for (const p of data.tracePorts) {
+      const di = network.devices.findIndex((d) => d.id === p.device);
+      expect(network.devices[di]!.interfaces.map((f) => f.name)).toContain(p.port);
+      expect(linked.has(`${di} ${p.port}`)).toBe(false);
+    }
+  });
+
   it('rebuilds the slice\'s 16 topo.txt lines from the loaded model', () => {
     const network = loadTopology(stanfordText(stanfordTopology(data, 0), 'yaml'), 'slice.yaml');
     expect(new Set(planeEdgeLines(compilePlane(network)))).toEqual(new Set(sliceFiles().topo.trim().split('\n')));
@@ -86,6 +103,11 @@ describe('import stanford: bad lines', () => {
     ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('171.64.74.80 null null null any', '171.64.74.80 null 1024 2048 any') }), /^slice\/updates:1:\d+ BNK_ERR_INVALID_SERVICE source ports are not in the model/],
     ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ acl yoza_rtr_178', '+ acl yoza_rtr_179') }), /^slice\/updates:3:7 BNK_ERR_UNKNOWN_REF unknown ACL "yoza_rtr_179"/],
     ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd bbrb_rtr 0 0 te7/1 0', '* fwd bbrb_rtr 0 0 te7/1 0') }), /^slice\/updates:30:1 BNK_ERR_SYNTAX expected "\+" \(insert\) or "-" \(remove\)/],
+    // Every update must change the rules in force (APKeep would log and ignore these).
+    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd yozb_rtr 0 0 te2/1 0', '+ fwd yozb_rtr 0 0 te9/9 0') }), /^slice\/updates:40:1 BNK_ERR_UNKNOWN_REF yozb_rtr has no rule 0\.0\.0\.0\/0 → te2\/1 \(priority 0\) in force to remove; in force for that prefix: → te9\/9 \(priority 0, line 21\)$/],
+    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('- fwd bbrb_rtr 0 0 te7/1 0', '- fwd bbrb_rtr 0 1 te7/1 1') }), /^slice\/updates:31:1 BNK_ERR_UNKNOWN_REF bbrb_rtr has no rule 0\.0\.0\.0\/1 → te7\/1 \(priority 1\) in force to remove; no rule for that prefix is in force there$/],
+    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd bbrb_rtr 0 0 te7/1 0\n', '+ fwd bbrb_rtr 0 0 te7/1 0\n+ fwd bbrb_rtr 0 0 te7/1 0\n') }), /^slice\/updates:31:1 BNK_ERR_DUPLICATE_ID bbrb_rtr already has the rule 0\.0\.0\.0\/0 → te7\/1 \(priority 0\) in force/],
+    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('- acl yoza_rtr_174 access-list 174 permit', '- acl yoza_rtr_174 access-list 174 deny') }), /^slice\/updates:52:1 BNK_ERR_UNKNOWN_REF ACL yoza_rtr_174 has no rule "deny 0 255 any null null null any null null null 65534" in force to remove$/],
   ])('reports a bad line of %s with file:line:column', (_file, mutate, pattern) => {
     const errors = errorsOf(mutate(sliceFiles()));
     expect(errors.length).toBeGreaterThan(0);
@@ -185,5 +207,14 @@ describe.runIf(existsSync(resolve(FULL, 'topo.txt')))('import stanford: the full
     const topo = readFileSync(resolve(FULL, 'topo.txt'), 'utf8').trim().split('\n');
     expect(rebuilt).toHaveLength(182);
     expect(new Set(rebuilt)).toEqual(new Set(topo));
+  });
+
+  it('declares the 15 real ports only fwd lines name as edge ports (not refused)', () => {
+    const data = readFolder(FULL);
+    expect(data.tracePorts.map((p) => `${p.device} ${p.port}`)).toEqual([
+      'bbra_rtr gi4/1', 'bbrb_rtr gi4/6', 'bbrb_rtr tunnel10', 'bbrb_rtr gi4/1', 'bozb_rtr gi1/2', 'bozb_rtr tunnel10',
+      'goza_rtr gi1/2', 'gozb_rtr tunnel10', 'poza_rtr gi1/2', 'pozb_rtr gi1/2', 'pozb_rtr tunnel10', 'roza_rtr gi1/2',
+      'rozb_rtr tunnel10', 'yoza_rtr fa4/46', 'yozb_rtr gi5/2',
+    ]);
   });
 });
