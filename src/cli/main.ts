@@ -10,6 +10,7 @@ import { type Diagnostic, formatDiagnostic, InputError } from '../model/errors.t
 import { loadDocument, loadTopology } from '../model/load.ts';
 import { readSource } from '../model/source.ts';
 import { decodeInput } from '../model/encoding.ts';
+import { isCalendarDate } from '../model/dates.ts';
 import { loadChange } from '../review/change.ts';
 import { networkAfter } from '../review/apply.ts';
 import { prepareBase, review, type ReviewInput } from '../review/review.ts';
@@ -98,16 +99,6 @@ function engineFactory(name: string): EngineFactory {
   const factory = engineFactoryNamed(name);
   if (!factory) throw usage(`unknown engine "${name}" (available: ${Object.keys(ENGINES).join(', ')})`);
   return factory;
-}
-
-/** True for a real calendar date YYYY-MM-DD (no 2026-02-30, no month 13), proleptic Gregorian. */
-function isCalendarDate(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  return days !== undefined && day >= 1 && day <= days;
 }
 
 function today(option: string | undefined): string {

@@ -3,6 +3,7 @@
 // publishes it as JSON Schema for editors.
 
 import { z } from 'zod';
+import { isCalendarDate } from './dates.ts';
 
 export const FORMAT_VERSION = 1;
 
@@ -167,7 +168,7 @@ const exception = z.strictObject({
   via: z.array(id).max(16).optional().describe('Gateways (sanitizers, proxies) the exempted channel runs through'),
   justification: text.min(1),
   approver: text.min(1),
-  expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expiry is a date YYYY-MM-DD'),
+  expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expiry is a date YYYY-MM-DD').refine(isCalendarDate, 'expiry is not a calendar date (e.g. 2026-02-30)'),
   rules: z.array(z.string()).max(64).optional().describe('Policy rule ids it exempts from; defaults to all'),
 });
 

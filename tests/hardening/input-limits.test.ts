@@ -112,3 +112,12 @@ describe('a file named *.json is JSON', () => {
     expect(e.diagnostics.every((d) => d.code !== 'BNK_ERR_SYNTAX')).toBe(true);
   });
 });
+
+describe('dates in a topology', () => {
+  it('refuses an exception that expires on a day that does not exist', () => {
+    const text = readFileSync(resolve(ROOT, 'topologies/alpha-city.yaml'), 'utf8').replace('expires: "2031-03-31"', 'expires: "2031-02-30"');
+    const e = refusal(() => loadTopology(text, 'alpha.yaml'));
+    expect(e.diagnostics.map((d) => d.code)).toEqual(['BNK_ERR_SCHEMA']);
+    expect(e.diagnostics[0]!.message).toContain('calendar date');
+  });
+});
