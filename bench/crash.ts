@@ -4,7 +4,7 @@
 // database file passes `PRAGMA integrity_check`. Prints a Markdown table and a summary line.
 //
 //   npm run bench:crash -- [--cycles 30] [--seed 1] [--min-delay 50] [--max-delay 1500]
-//                          [--concurrency 4] [--checks-per-cycle 2] [--resume-timeout 120] [--keep]
+//                          [--concurrency 4] [--checks-per-cycle 2] [--resume-timeout 120] [--same-port] [--keep]
 //
 // Traffic goes to 127.0.0.1 only. Every loop is bounded in count and time; the servers this
 // script starts are killed when it exits, on error too. --keep keeps the temporary folder
@@ -43,6 +43,9 @@ const concurrency = Number(option('concurrency', '4'));
 const checksPerCycle = Number(option('checks-per-cycle', '2'));
 const resumeTimeoutMs = Number(option('resume-timeout', '120')) * 1000;
 const keep = process.argv.includes('--keep');
+/** Restart on the port of the first start, as a supervisor (systemd) restarting `serve --port 8080` would. */
+const samePort = process.argv.includes('--same-port');
+let firstPort: number | undefined;
 
 const work = mkdtempSync(join(tmpdir(), 'bunkatsu-crash-bench-'));
 const db = join(work, 'crash.db');
@@ -83,7 +86,7 @@ interface Server { readonly child: ChildProcess; readonly base: string; readonly
 
 /** Spawns `bunkatsu serve` and resolves once it prints its listening line (spawn → listening in startMs). */
 async function startServer(): Promise<Server> {
-  const port = await freePort();
+  const port = samePort ? (firstPort ??= await freePort()) : await freePort();
   const args = ['serve', '--db', db, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'];
   const started = performance.now();
   const child = spawn(process.execPath, [BIN, ...args], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -399,7 +402,7 @@ async function main(): Promise<void> {
   const restarts = rows.map((r) => r.restartMs);
   const stuck = rows.reduce((n, r) => n + r.stuck, 0);
   console.log(`bench/crash.ts: ${cycles} cycles of kill -9 after ${minDelay}–${maxDelay} ms of traffic (${concurrency} concurrent; seed ${seed}); `
-    + `server \`node bin/bunkatsu.js ${server.args.join(' ').replace(db, '<db>').replace(/--port \d+/, '--port <free port>')}\``);
+    + `server \`node bin/bunkatsu.js ${server.args.join(' ').replace(db, '<db>').replace(/--port \d+/, samePort ? '--port <one free port, reused>' : '--port <free port>')}\``);
   console.log('');
   console.log('| cycle | kill after ms | sent | acknowledged (uploads/checks/reviews) | unanswered at kill | of those stored | refused | lost | checks resumed | resumed done in s | restart ms | integrity_check |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
