@@ -159,16 +159,20 @@ function rng(s: number): () => number {
 // --- what was acknowledged --------------------------------------------------------------------
 
 interface Upload { readonly version: number; readonly hash: string; readonly cycle: number }
-interface Check { readonly id: string; readonly cycle: number }
+interface Check { readonly id: string; readonly cycle: number; readonly async: boolean }
 interface Review { readonly id: string; readonly verdict: string; readonly cycle: number }
 
 const acked = { uploads: [] as Upload[], checks: [] as Check[], reviews: [] as Review[] };
 
 interface Payloads { readonly alpha: Buffer; readonly city: Buffer; readonly change: Buffer; alphaVersion: number; cityVersion: number }
 
-type Kind = 'upload-alpha' | 'upload-city' | 'check' | 'review';
-/** The request mix: [kind, weight]. Checks stop being sent after --checks-per-cycle of them. */
-const MIX: readonly (readonly [Kind, number])[] = [['upload-alpha', 0.35], ['review', 0.3], ['upload-city', 0.15], ['check', 0.2]];
+type Kind = 'upload-alpha' | 'upload-city' | 'check' | 'check-in-request' | 'review';
+/**
+ * The request mix: [kind, weight]. `check` is an asynchronous check of the city (202, a job);
+ * they stop after --checks-per-cycle of them. `check-in-request` checks the alpha sample in the
+ * request (201 with the report).
+ */
+const MIX: readonly (readonly [Kind, number])[] = [['upload-alpha', 0.3], ['review', 0.25], ['upload-city', 0.15], ['check', 0.2], ['check-in-request', 0.1]];
 
 interface Traffic { sent: number; acknowledged: number; byKind: Record<'uploads' | 'checks' | 'reviews', number>; unanswered: number; refused: Record<string, number>; checksSent: number }
 
@@ -211,10 +215,16 @@ function traffic(server: Server, token: string, p: Payloads, cycle: number, rand
         t.checksSent++;
         a = await call(server, 'POST', `/projects/${PROJECT}/versions/${p.cityVersion}/checks?today=${TODAY}`, auth);
         if (a.status === 202) {
-          acked.checks.push({ id: json<{ check: { id: string } }>(a).check.id, cycle });
+          acked.checks.push({ id: json<{ check: { id: string } }>(a).check.id, cycle, async: true });
+          t.byKind.checks++;
+        } else if (a.status === 201) throw new Error(`cycle ${cycle}: a check of the city answered 201, expected 202 (async)`);
+        break;
+      case 'check-in-request':
+        a = await call(server, 'POST', `/projects/${PROJECT}/versions/${p.alphaVersion}/checks?today=${TODAY}`, auth);
+        if (a.status === 201) {
+          acked.checks.push({ id: json<{ check: { id: string } }>(a).check.id, cycle, async: false });
           t.byKind.checks++;
         }
-        else if (a.status === 201) throw new Error(`cycle ${cycle}: a check of the city answered 201, expected 202 (async)`);
         break;
       case 'review':
         a = await call(server, 'POST', `/projects/${PROJECT}/versions/${p.alphaVersion}/reviews?today=${TODAY}&filename=gcloud-line.yaml`,
@@ -307,6 +317,7 @@ async function online(server: Server, token: string, cycle: number): Promise<{ m
     const got = byId.get(c.id);
     if (!got) missing.push(c.id);
     else if (got.status === 'failed' && !got.error?.code) missing.push(`${c.id} failed without a code`);
+    else if (!c.async && got.status !== 'done') missing.push(`${c.id} ${got.status} (answered 201)`);
     else if (got.status !== 'done' && got.status !== 'failed') stuck++;
   }
   return { missing, resumedSeconds, stuck, stored: listed.size + verdicts.size + checks.length };
@@ -415,7 +426,7 @@ async function main(): Promise<void> {
     + `max ${Math.max(...rows.map((r) => (r.resumed ? r.resumedSeconds : 0))).toFixed(1)} | median ${quantile(restarts, 0.5).toFixed(0)}, max ${Math.max(...restarts).toFixed(0)} | ${ok}/${rows.length} ok |`);
   console.log('');
   console.log(`Summary: ${rows.length} kill -9 cycles, ${sum((r) => r.sent)} requests, ${sum((r) => r.acknowledged)} acknowledged `
-    + `(${acked.uploads.length - 2} uploads, ${acked.checks.length} async checks, ${acked.reviews.length} reviews), ${lost} lost; `
+    + `(${acked.uploads.length - 2} uploads, ${acked.checks.length} checks of which ${acked.checks.filter((c) => c.async).length} asynchronous, ${acked.reviews.length} reviews), ${lost} lost; `
     + `${sum((r) => r.resumed)} checks resumed, ${stuck} unfinished after ${resumeTimeoutMs / 1000} s; restart (spawn → listening) median ${quantile(restarts, 0.5).toFixed(0)} ms, `
     + `max ${Math.max(...restarts).toFixed(0)} ms (first start ${firstStartMs.toFixed(0)} ms); integrity_check ok ${ok}/${rows.length}; final SIGTERM exit ${stopCode}; `
     + `${((Date.now() - started) / 1000).toFixed(0)} s.`);
