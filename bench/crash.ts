@@ -4,7 +4,7 @@
 // database file passes `PRAGMA integrity_check`. Prints a Markdown table and a summary line.
 //
 //   npm run bench:crash -- [--cycles 30] [--seed 1] [--min-delay 50] [--max-delay 1500]
-//                          [--concurrency 4] [--checks-per-cycle 2] [--resume-timeout 120] [--same-port] [--keep]
+//                          [--concurrency 4] [--checks-per-cycle 2] [--resume-timeout 120] [--same-port] [--kill-in-resume] [--keep]
 //
 // Traffic goes to 127.0.0.1 only. Every loop is bounded in count and time; the servers this
 // script starts are killed when it exits, on error too. --keep keeps the temporary folder
@@ -46,6 +46,8 @@ const keep = process.argv.includes('--keep');
 /** Restart on the port of the first start, as a supervisor (systemd) restarting `serve --port 8080` would. */
 const samePort = process.argv.includes('--same-port');
 let firstPort: number | undefined;
+/** Start the next traffic (and kill) without waiting for resumed checks: kills land in resumed jobs; the last cycle waits. */
+const killInResume = process.argv.includes('--kill-in-resume');
 
 const work = mkdtempSync(join(tmpdir(), 'bunkatsu-crash-bench-'));
 const db = join(work, 'crash.db');
@@ -278,7 +280,7 @@ interface CheckState { id: string; status: string; error: { code?: string } | nu
  * pending check finished (bounded by --resume-timeout). Returns what is missing and the time
  * from listening until no check was queued or running.
  */
-async function online(server: Server, token: string, cycle: number): Promise<{ missing: string[]; resumedSeconds: number; stuck: number; stored: number }> {
+async function online(server: Server, token: string, cycle: number, waitForChecks: boolean): Promise<{ missing: string[]; resumedSeconds: number; stuck: number; stored: number }> {
   const auth = { authorization: `Bearer ${token}` };
   const missing: string[] = [];
   const list = await call(server, 'GET', `/projects/${PROJECT}/versions`, auth);
@@ -306,7 +308,7 @@ async function online(server: Server, token: string, cycle: number): Promise<{ m
   for (;;) {
     const a = await call(server, 'GET', `/projects/${PROJECT}/checks`, auth);
     checks = json<{ checks: CheckState[] }>(a).checks;
-    if (!checks.some((c) => c.status === 'queued' || c.status === 'running')) break;
+    if (!waitForChecks || !checks.some((c) => c.status === 'queued' || c.status === 'running')) break;
     if (performance.now() - started > resumeTimeoutMs) break;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
@@ -317,8 +319,8 @@ async function online(server: Server, token: string, cycle: number): Promise<{ m
     const got = byId.get(c.id);
     if (!got) missing.push(c.id);
     else if (got.status === 'failed' && !got.error?.code) missing.push(`${c.id} failed without a code`);
-    else if (!c.async && got.status !== 'done') missing.push(`${c.id} ${got.status} (answered 201)`);
-    else if (got.status !== 'done' && got.status !== 'failed') stuck++;
+    else if (!c.async && got.status !== 'done' && (waitForChecks || got.status !== 'running')) missing.push(`${c.id} ${got.status} (answered 201)`);
+    else if (waitForChecks && got.status !== 'done' && got.status !== 'failed') stuck++;
   }
   return { missing, resumedSeconds, stuck, stored: listed.size + verdicts.size + checks.length };
 }
@@ -388,12 +390,13 @@ async function main(): Promise<void> {
       console.error(`cycle ${cycle}: restart failed: ${(error as Error).message}\n(database kept in ${work})`);
       throw error;
     }
-    const up = await online(server, token, cycle);
+    const waited = !killInResume || cycle === cycles;
+    const up = await online(server, token, cycle, waited);
     const row: Row = {
       cycle, killAfterMs, sent: t.sent, acknowledged: t.acknowledged, byKind: `${t.byKind.uploads}/${t.byKind.checks}/${t.byKind.reviews}`,
       storedUnanswered: up.stored - (acked.uploads.length + acked.checks.length + acked.reviews.length) - storedBefore, unanswered: t.unanswered,
       refused: Object.entries(t.refused).map(([s, n]) => `${n}×${s}`).join(' ') || '–',
-      integrity: down.integrity, resumed: down.pending, resumedSeconds: up.resumedSeconds, stuck: up.stuck,
+      integrity: down.integrity, resumed: down.pending, resumedSeconds: waited ? up.resumedSeconds : Number.NaN, stuck: up.stuck,
       restartMs, lost: [...down.missing, ...up.missing],
     };
     rows.push(row);
@@ -419,11 +422,11 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(`| ${r.cycle} | ${r.killAfterMs} | ${r.sent} | ${r.acknowledged} (${r.byKind}) | ${r.unanswered} | ${r.storedUnanswered} | ${r.refused} | ${r.lost.length}${r.lost.length ? ` (${r.lost.join(', ')})` : ''} | `
-      + `${r.resumed} | ${r.resumed ? r.resumedSeconds.toFixed(1) : '–'}${r.stuck ? ` (${r.stuck} unfinished)` : ''} | ${r.restartMs.toFixed(0)} | ${r.integrity} |`);
+      + `${r.resumed} | ${Number.isNaN(r.resumedSeconds) ? 'not waited' : r.resumed ? r.resumedSeconds.toFixed(1) : '–'}${r.stuck ? ` (${r.stuck} unfinished)` : ''} | ${r.restartMs.toFixed(0)} | ${r.integrity} |`);
   }
   const sum = (f: (r: Row) => number): number => rows.reduce((n, r) => n + f(r), 0);
   console.log(`| **total** | | ${sum((r) => r.sent)} | ${sum((r) => r.acknowledged)} | ${sum((r) => r.unanswered)} | ${sum((r) => r.storedUnanswered)} | | ${lost} | ${sum((r) => r.resumed)} | `
-    + `max ${Math.max(...rows.map((r) => (r.resumed ? r.resumedSeconds : 0))).toFixed(1)} | median ${quantile(restarts, 0.5).toFixed(0)}, max ${Math.max(...restarts).toFixed(0)} | ${ok}/${rows.length} ok |`);
+    + `max ${Math.max(...rows.map((r) => (r.resumed && !Number.isNaN(r.resumedSeconds) ? r.resumedSeconds : 0))).toFixed(1)} | median ${quantile(restarts, 0.5).toFixed(0)}, max ${Math.max(...restarts).toFixed(0)} | ${ok}/${rows.length} ok |`);
   console.log('');
   console.log(`Summary: ${rows.length} kill -9 cycles, ${sum((r) => r.sent)} requests, ${sum((r) => r.acknowledged)} acknowledged `
     + `(${acked.uploads.length - 2} uploads, ${acked.checks.length} checks of which ${acked.checks.filter((c) => c.async).length} asynchronous, ${acked.reviews.length} reviews), ${lost} lost; `
