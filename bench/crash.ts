@@ -405,9 +405,17 @@ async function main(): Promise<void> {
       + `resumed ${row.resumed} in ${row.resumedSeconds.toFixed(1)} s, restart ${restartMs.toFixed(0)} ms, integrity ${down.integrity}`);
   }
   // A last graceful stop: the server that verified the last cycle exits 0 on SIGTERM.
-  const stopCode = await new Promise<number | null>((ok) => {
-    server.child.once('exit', (code) => ok(code));
-    server.child.kill('SIGTERM');
+  const stopCode = await new Promise<number | string | null>((ok) => {
+    const last = server.child;
+    const timer = setTimeout(() => { // bounded: the drain is at most 30 s
+      last.kill('SIGKILL');
+      ok('none within 60 s (killed)');
+    }, 60_000);
+    last.once('exit', (code) => {
+      clearTimeout(timer);
+      ok(code);
+    });
+    last.kill('SIGTERM');
   });
   server.agent.destroy();
 
