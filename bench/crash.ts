@@ -62,6 +62,7 @@ process.on('exit', killAll);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     killAll();
+    console.error(`bench/crash.ts: ${signal}: servers killed; files kept in ${work}`);
     process.exit(130);
   });
 }
