@@ -38,11 +38,12 @@ function startServer(): Promise<{ server: ChildProcess; port: number }> {
   return new Promise((resolvePromise, reject) => {
     const server = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', '--log-level', 'warn', '--rate-limit', '0'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    server.stdout!.on('data', (chunk: Buffer) => {
+    server.stderr!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (m) resolvePromise({ server, port: Number(m[1]) });
     });
+    server.stdout!.resume();
     server.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
   });
 }
