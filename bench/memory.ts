@@ -3,7 +3,7 @@
 // with Node's default heap, as `bunkatsu check` and an upload would load it; a process that
 // runs out of heap is reported as such (exit code), never retried.
 //
-//   npm run bench:memory                                  # every shape, sizes 1,4,16,32,64 MB
+//   npm run bench:memory                                  # every shape, sizes 1,2,4,16,64,127 MB
 //   npm run bench:memory -- --shapes long-scalar --sizes 8,64 --limit 0
 //
 // Shapes: the generated city/metro (realistic), one huge scalar, and the densest documents per
@@ -19,8 +19,8 @@ import { parseArgs } from 'node:util';
 const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
-    shapes: { type: 'string', default: 'generated,long-scalar,flow-seq,block-seq,json-array' },
-    sizes: { type: 'string', default: '1,4,16,32,64' },
+    shapes: { type: 'string', default: 'generated,long-scalar,long-scalar-json,flow-seq,block-seq,json-array' },
+    sizes: { type: 'string', default: '1,2,4,16,64,127' },
     limit: { type: 'string' },
     out: { type: 'string', default: join(tmpdir(), 'bunkatsu-bench-memory') },
   },
@@ -66,10 +66,10 @@ function measure(path: string, label: string): Row {
 
 for (const shape of values.shapes!.split(',')) {
   if (shape === 'generated') {
-    for (const scale of ['city', 'metro']) {
+    for (const scale of ['city', 'metro', 'prefecture']) {
       for (const ext of ['yaml', 'json']) {
         const path = join(values.out!, `${scale}.${ext}`);
-        const made = spawnSync(process.execPath, [resolve(ROOT, 'bin/bunkatsu.js'), 'generate', '--scale', scale, '--seed', '1', '-o', path], { stdio: 'ignore' });
+        const made = spawnSync(process.execPath, [resolve(ROOT, 'bin/bunkatsu.js'), 'generate', '--scale', scale, '--seed', '1', '--quiet', '-o', path], { stdio: 'ignore' });
         if (made.status !== 0) throw new Error(`generate ${scale} failed`);
         measure(path, `generated ${scale}.${ext}`);
       }

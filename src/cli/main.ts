@@ -556,7 +556,8 @@ export async function main(argv: readonly string[], io: Io = { out: (s) => conso
     }
     if (error instanceof InputError) {
       for (const d of error.diagnostics) io.err(formatDiagnostic(d));
-      io.err(`${error.diagnostics.length} error(s); nothing was checked.`);
+      // One error is one line (a startup mistake, a missing file); a list ends with its count.
+      if (error.diagnostics.length > 1) io.err(`${error.diagnostics.length} errors; nothing was checked.`);
       return EXIT.badInput;
     }
     const message = error instanceof Error ? error.message : String(error);
