@@ -7,13 +7,15 @@ import { decodeInput, InputError, loadPack, loadTopology } from '../src/index.ts
 
 const ROOT = resolve(import.meta.dirname, '..');
 const file = process.argv[2]!;
-const maxBytes = Number(process.argv[3] ?? Number.MAX_SAFE_INTEGER);
+// "unlimited" lifts every size limit: what loading cost before the limits existed.
+const unlimited = process.argv[3] === 'unlimited';
+const limits = unlimited ? { maxBytes: Number.MAX_SAFE_INTEGER, maxJsonNodes: Number.MAX_SAFE_INTEGER, maxYamlNodes: Number.MAX_SAFE_INTEGER } : {};
 const pack = loadPack(readFileSync(resolve(ROOT, 'policies/seed.yaml'), 'utf8'), 'seed');
 const started = performance.now();
 let outcome = 'loaded';
 try {
   const text = decodeInput(readFileSync(file), file);
-  loadTopology(text, file, { domains: new Set(Object.keys(pack.domains)), limits: { maxBytes } });
+  loadTopology(text, file, { domains: new Set(Object.keys(pack.domains)), limits });
 } catch (error) {
   if (!(error instanceof InputError)) throw error;
   outcome = error.diagnostics[0]?.code ?? 'InputError';
