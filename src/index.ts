@@ -11,8 +11,8 @@ export type { Network, Zone, Host, Device, Interface, Rule, Route, RouteAction, 
 export { resolveAddress, resolveService } from './model/refs.ts';
 
 // Errors
-export { ERROR_CODES, InputError, formatDiagnostic } from './model/errors.ts';
-export type { ErrorCode, Diagnostic, Loc } from './model/errors.ts';
+export { ERROR_CODES, InputError, formatDiagnostic } from './errors.ts';
+export type { ErrorCode, Diagnostic, Loc } from './errors.ts';
 
 // Engine
 export { createReferenceEngine, type ReferenceOptions } from './engine/reference.ts';

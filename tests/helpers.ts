@@ -9,7 +9,7 @@ import { runCheck } from '../src/policy/check.ts';
 import { createReferenceEngine } from '../src/engine/reference.ts';
 import type { CheckReport } from '../src/policy/types.ts';
 import { main } from '../src/cli/main.ts';
-import { type Diagnostic, InputError } from '../src/model/errors.ts';
+import { type Diagnostic, InputError } from '../src/errors.ts';
 import { expect } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '..');

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { type Diagnostic, formatDiagnostic, InputError } from '../model/errors.ts';
+import { type Diagnostic, formatDiagnostic, InputError } from '../errors.ts';
 import { loadDocument, loadTopology } from '../model/load.ts';
 import { readSource } from '../model/source.ts';
 import { decodeInput } from '../model/encoding.ts';

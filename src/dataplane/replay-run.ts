@@ -2,7 +2,7 @@
 // not counted per update, as APKeep reports it), times each update on its own, counts
 // equivalence classes at the checkpoints (timed apart), and summarises.
 
-import { InputError, type Loc } from '../model/errors.ts';
+import { InputError, type Loc } from '../errors.ts';
 import type { Network } from '../model/network.ts';
 import type { TracePort, Update } from '../import/stanford.ts';
 import { fullestPoint } from '../import/stanford.ts';

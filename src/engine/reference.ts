@@ -4,7 +4,7 @@
 
 import type { Acl, Device, Network } from '../model/network.ts';
 import { isGateway } from '../model/network.ts';
-import { InputError } from '../model/errors.ts';
+import { InputError } from '../errors.ts';
 import { attachId, buildGraph } from '../model/graph.ts';
 import { IPV4_ALL, type Ipv4Range } from '../net/ipv4.ts';
 import {

@@ -1,7 +1,7 @@
 // The engine interface every implementation offers, and the shape of its answers:
 // outcomes (a header set, the hops it took, and what happened to it at the end).
 
-import type { Loc } from '../model/errors.ts';
+import type { Loc } from '../errors.ts';
 import type { Network } from '../model/network.ts';
 import type { HeaderSet } from './headerset.ts';
 

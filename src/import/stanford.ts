@@ -3,7 +3,7 @@
 // the dataset's FORMAT.md; every bad line is reported as file:line:column. No I/O here: the
 // caller passes the file texts.
 
-import { type Diagnostic, type ErrorCode, InputError, type Loc } from '../model/errors.ts';
+import { type Diagnostic, type ErrorCode, InputError, type Loc } from '../errors.ts';
 import { type Plain, toJson, toYaml } from '../generate/emit.ts';
 import { formatIpv4, IPV4_MAX, parseIpv4 } from '../net/ipv4.ts';
 import { PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, protocolName } from '../net/services.ts';

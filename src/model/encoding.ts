@@ -2,7 +2,7 @@
 // is checked, stored and served back is exactly the bytes the user sent.
 
 import { isUtf8 } from 'node:buffer';
-import { InputError } from './errors.ts';
+import { InputError } from '../errors.ts';
 
 /**
  * Decodes UTF-8 input. A byte order mark is kept (the YAML and JSON readers skip it), so

@@ -4,7 +4,7 @@
 // here in a fraction of the time the YAML composer takes; invalid JSON is left to the YAML
 // reader, whose error messages carry the line and column.
 
-import type { Diagnostic, Loc } from './errors.ts';
+import type { Diagnostic, Loc } from '../errors.ts';
 
 /**
  * Where a container starts and where its members start. A scalar member is just its offset

@@ -2,7 +2,7 @@
 // Every error is collected and reported at once with its location; nothing here does I/O.
 
 import type { z } from 'zod';
-import { type Diagnostic, type ErrorCode, InputError, type Loc } from './errors.ts';
+import { type Diagnostic, type ErrorCode, InputError, type Loc } from '../errors.ts';
 import { DEFAULT_LIMITS, readSource, type SourceDocument, type SourceLimits } from './source.ts';
 import { type RuleDecl, topologySchema, type TopologyFile } from './schema.ts';
 import type {

@@ -1,7 +1,7 @@
 // The resolved network: every reference checked and turned into indices, addresses into
 // ranges, services into protocol/port terms. This is what the engines and the policy read.
 
-import type { Loc } from './errors.ts';
+import type { Loc } from '../errors.ts';
 import type { Ipv4Prefix, Ipv4Range } from '../net/ipv4.ts';
 import type { ServiceTerm } from '../net/services.ts';
 import type { ContentKind, EndpointControl, HostRole, Model, SanitizerMethod } from './schema.ts';

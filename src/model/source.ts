@@ -2,7 +2,7 @@
 // hostile input (huge text, alias bombs, deep nesting, prototype keys) before it can hurt.
 
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
-import type { Diagnostic, ErrorCode, Loc } from './errors.ts';
+import type { Diagnostic, ErrorCode, Loc } from '../errors.ts';
 import { jsonSyntaxError, readJson } from './json-source.ts';
 
 export interface SourceLimits {

@@ -2,7 +2,7 @@
 // the domains a topology may use. Parsed with the same guarded reader as topologies.
 
 import { z } from 'zod';
-import { type Diagnostic, InputError } from '../model/errors.ts';
+import { type Diagnostic, InputError } from '../errors.ts';
 import { readSource } from '../model/source.ts';
 import { CONTENT_KINDS, ENDPOINT_CONTROLS, HOST_ROLES, SANITIZER_METHODS } from '../model/schema.ts';
 import { HYGIENE_KINDS } from './hygiene.ts';

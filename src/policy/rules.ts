@@ -2,7 +2,7 @@
 // titles, and the check that turns reachability into findings.
 
 import { type DeclaredFlow, type Exception, type Network, type Zone, zonesOf } from '../model/network.ts';
-import type { Loc } from '../model/errors.ts';
+import type { Loc } from '../errors.ts';
 import { boxesOfMatch, type HeaderSet, normalize, subtract } from '../engine/headerset.ts';
 import { type Disposition, endOf, type Failures, type Outcome, type ReachabilityEngine, zoneOfEnd } from '../engine/types.ts';
 import { formatIpv4, rangeSize } from '../net/ipv4.ts';

@@ -1,7 +1,7 @@
 // Findings are data: what a policy rule found, where, the evidence (header classes with a
 // witness path each), and messages in Japanese and English. Rendering lives in report/.
 
-import type { Loc } from '../model/errors.ts';
+import type { Loc } from '../errors.ts';
 import type { HeaderBox } from '../engine/headerset.ts';
 import type { DecidingRule, Disposition, Hop, Packet } from '../engine/types.ts';
 

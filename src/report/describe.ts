@@ -6,7 +6,7 @@ import type { HeaderBox } from '../engine/headerset.ts';
 import type { Disposition, Hop } from '../engine/types.ts';
 import { formatIpv4, formatRange } from '../net/ipv4.ts';
 import { formatServiceTerm, protocolName, PORT_PROTOCOLS } from '../net/services.ts';
-import type { Loc } from '../model/errors.ts';
+import type { Loc } from '../errors.ts';
 import type { Packet } from '../policy/types.ts';
 
 export type Lang = 'ja' | 'en';

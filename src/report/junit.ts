@@ -2,7 +2,7 @@
 // with a test case per flow intent. A failing rule lists its findings; a disabled one is skipped.
 
 import type { Network } from '../model/network.ts';
-import type { Loc } from '../model/errors.ts';
+import type { Loc } from '../errors.ts';
 import type { CheckReport, Finding, RuleResult } from '../policy/types.ts';
 import type { ReviewNetworks, ReviewReport } from '../review/types.ts';
 import { formatLoc, type Lang } from './describe.ts';

@@ -2,7 +2,7 @@
 // verdict, the summary, tables of flows and findings, witness paths folded in <details>.
 
 import type { Network } from '../model/network.ts';
-import type { Loc } from '../model/errors.ts';
+import type { Loc } from '../errors.ts';
 import type { CheckReport, Finding, HeaderClass } from '../policy/types.ts';
 import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport } from '../review/types.ts';
 import type { Lang } from './describe.ts';

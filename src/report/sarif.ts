@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import type * as Sarif from 'sarif';
-import type { Loc } from '../model/errors.ts';
+import type { Loc } from '../errors.ts';
 import type { Hop } from '../engine/types.ts';
 import type { Network } from '../model/network.ts';
 import type { CheckReport, Finding, HeaderClass, RuleResult, Severity } from '../policy/types.ts';

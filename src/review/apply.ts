@@ -3,7 +3,7 @@
 // zones, hosts, devices and services); everything else is shared with the network before.
 // Changes that add or remove elements go through the topology document instead (change.ts).
 
-import { InputError, type Diagnostic } from '../model/errors.ts';
+import { InputError, type Diagnostic } from '../errors.ts';
 import type { Device, Network, Rule } from '../model/network.ts';
 import { ruleSchema } from '../model/schema.ts';
 import { IPV4_ALL, type Ipv4Range, looksLikeAddress, parseAddressSpec } from '../net/ipv4.ts';

@@ -4,7 +4,7 @@
 // the topology file for what was there, the change file for what the change brought.
 
 import { z } from 'zod';
-import { InputError, type Diagnostic, type Loc } from '../model/errors.ts';
+import { InputError, type Diagnostic, type Loc } from '../errors.ts';
 import { readSource, type SourceDocument, DEFAULT_LIMITS } from '../model/source.ts';
 import type { ChangeOperation } from './types.ts';
 

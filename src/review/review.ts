@@ -9,7 +9,7 @@ import { FALSE, type Node, PORT, PROTO, SRC, TRUE } from '../engine/bdd.ts';
 import { createFastEngine, type FastEngine } from '../engine/fast.ts';
 import { boxesOfMatch } from '../engine/headerset.ts';
 import { endOf, type Failures, NO_FAILURES, zoneOfEnd } from '../engine/types.ts';
-import { InputError, type Loc } from '../model/errors.ts';
+import { InputError, type Loc } from '../errors.ts';
 import { attachId } from '../model/graph.ts';
 import { type Intent, type Network, type Rule, zonesOf } from '../model/network.ts';
 import { classesOf, type EngineFactory, planIntent, splitBySource, traceWitness } from '../policy/analysis.ts';

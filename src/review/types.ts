@@ -2,7 +2,7 @@
 // and resolves, the flow intents it breaks and restores, and a verdict. Data only; the
 // renderers (text, JSON, Markdown, SARIF, JUnit) live in src/report/.
 
-import type { Loc } from '../model/errors.ts';
+import type { Loc } from '../errors.ts';
 import type { Network } from '../model/network.ts';
 import type { CheckReport, Finding, HeaderClass, Localized } from '../policy/types.ts';
 

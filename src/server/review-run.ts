@@ -2,7 +2,7 @@
 // pool worker. The base (the stored version loaded, its engine and full check) is prepared once
 // per version and date and kept in the worker's LRU cache: a stored version never changes.
 
-import { InputError } from '../model/errors.ts';
+import { InputError } from '../errors.ts';
 import { loadDocument } from '../model/load.ts';
 import { readSource, type SourceDocument } from '../model/source.ts';
 import type { Lang } from '../report/describe.ts';

@@ -10,7 +10,7 @@ import { loadTopology } from '../../src/model/load.ts';
 import { runReplay } from '../../src/dataplane/replay-run.ts';
 import { toPrefixes } from '../../src/dataplane/intervals.ts';
 import type { UpdateResult } from '../../src/dataplane/replay.ts';
-import { InputError, formatDiagnostic } from '../../src/model/errors.ts';
+import { InputError, formatDiagnostic } from '../../src/errors.ts';
 import { FULL, readFolder, SLICE } from './stanford-helpers.ts';
 
 function replay(dir: string) {

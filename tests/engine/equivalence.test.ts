@@ -10,7 +10,7 @@ import { createFastEngine } from '../../src/engine/fast.ts';
 import { createReferenceEngine, type ReferenceEngine } from '../../src/engine/reference.ts';
 import { ALL_HEADERS, equalSets, type HeaderBox, normalize } from '../../src/engine/headerset.ts';
 import { type Arrival, type Disposition, endKey, type Failures, isEndpoint, NO_FAILURES, type Packet, type ReachabilityEngine } from '../../src/engine/types.ts';
-import { InputError } from '../../src/model/errors.ts';
+import { InputError } from '../../src/errors.ts';
 import { attachId } from '../../src/model/graph.ts';
 import type { Network } from '../../src/model/network.ts';
 import { runCheck } from '../../src/policy/check.ts';

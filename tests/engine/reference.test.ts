@@ -5,7 +5,7 @@ import { createReferenceEngine } from '../../src/engine/reference.ts';
 import { traceFlow } from '../../src/engine/trace.ts';
 import { ALL_HEADERS, equalSets, type HeaderBox, type HeaderSet, normalize, subtract } from '../../src/engine/headerset.ts';
 import type { Failures, Hop, Outcome } from '../../src/engine/types.ts';
-import { InputError } from '../../src/model/errors.ts';
+import { InputError } from '../../src/errors.ts';
 import { attachId } from '../../src/model/graph.ts';
 import { loadTopology } from '../../src/model/load.ts';
 import type { Network } from '../../src/model/network.ts';

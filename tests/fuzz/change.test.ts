@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { InputError } from '../../src/model/errors.ts';
+import { InputError } from '../../src/errors.ts';
 import { loadDocument } from '../../src/model/load.ts';
 import { readSource } from '../../src/model/source.ts';
 import { networkAfter } from '../../src/review/apply.ts';

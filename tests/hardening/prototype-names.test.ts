@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { InputError } from '../../src/model/errors.ts';
+import { InputError } from '../../src/errors.ts';
 import { loadDocument, loadTopology } from '../../src/model/load.ts';
 import { readSource } from '../../src/model/source.ts';
 import { loadChange } from '../../src/review/change.ts';

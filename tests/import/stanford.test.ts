@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fullestPoint, parseStanford, stanfordText, stanfordTopology, type StanfordFiles } from '../../src/import/stanford.ts';
-import { InputError, formatDiagnostic } from '../../src/model/errors.ts';
+import { InputError, formatDiagnostic } from '../../src/errors.ts';
 import { loadTopology } from '../../src/model/load.ts';
 import { compilePlane, planeEdgeLines } from '../../src/dataplane/plane.ts';
 import { runReplay } from '../../src/dataplane/replay-run.ts';

@@ -3,7 +3,7 @@
 // format says; each misuse is refused with its code at its line:column and a clear message.
 
 import { describe, expect, it } from 'vitest';
-import type { Diagnostic, ErrorCode } from '../../src/model/errors.ts';
+import type { Diagnostic, ErrorCode } from '../../src/errors.ts';
 import { loadTopology } from '../../src/model/load.ts';
 import { positionOf, refusal } from '../helpers.ts';
 import type { Network } from '../../src/model/network.ts';

@@ -1,7 +1,7 @@
 // Topology loader on inline YAML/JSON: a valid file resolves; each class of bad input gets its code and line:column.
 
 import { describe, expect, it } from 'vitest';
-import { type Diagnostic, type ErrorCode, InputError } from '../../src/model/errors.ts';
+import { type Diagnostic, type ErrorCode, InputError } from '../../src/errors.ts';
 import { type LoadOptions, loadTopology } from '../../src/model/load.ts';
 import { positionOf, refusal } from '../helpers.ts';
 import type { Network } from '../../src/model/network.ts';

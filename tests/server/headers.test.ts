@@ -2,7 +2,7 @@
 // never cached, /docs gets the CSP Swagger UI works under, and CORS is off unless one origin is given.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/model/errors.ts';
+import { InputError } from '../../src/errors.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { Store } from '../../src/store/store.ts';
 import { type TestServer, testServer } from './helpers.ts';

@@ -1,4 +1,4 @@
-// The registry of input errors: each has a stable code, an HTTP status and a documented
+// The one registry of error codes (library, CLI and HTTP API): each has a stable code, an HTTP status and a documented
 // meaning. Bad input is reported as a list of diagnostics, each with its location.
 
 export const ERROR_CODES = {
