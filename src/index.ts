@@ -38,7 +38,7 @@ export type { Lang } from './report/describe.ts';
 export { generateTopology, headerLines } from './generate/generate.ts';
 export type { GenerateOptions, GenerateResult, GenerateStats, PlantedViolation, GeneratedModel, TopologyInput } from './generate/generate.ts';
 export { SCALES, SCALE_NAMES, type ScaleName, type ScaleSpec } from './generate/catalogue.ts';
-export { toYaml, toJson } from './generate/emit.ts';
+export { toYaml, toJson } from './model/write.ts';
 
 // Data planes: loops, black holes and reachability; the Stanford backbone import and replay
 export { checkDataplane, type DataplaneOptions, type DataplaneReport, type ReachLevel } from './dataplane/check.ts';

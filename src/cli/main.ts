@@ -36,7 +36,7 @@ import { type MatrixLevel, zoneMatrix } from '../policy/matrix.ts';
 import { matrixCsv, matrixJson, matrixText } from '../report/matrix.ts';
 import { generateTopology, headerLines, type GeneratedModel } from '../generate/generate.ts';
 import { SCALE_NAMES, type ScaleName } from '../generate/catalogue.ts';
-import { toJson, toYaml, type Plain } from '../generate/emit.ts';
+import { toJson, toYaml, type Plain } from '../model/write.ts';
 import { fullestPoint, parseStanford, stanfordText, stanfordTopology, type StanfordData } from '../import/stanford.ts';
 import { runReplay } from '../dataplane/replay-run.ts';
 import { replayJson, replayLogLine, replayText } from '../report/replay.ts';

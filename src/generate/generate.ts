@@ -9,7 +9,7 @@ import {
   type Department, DEPARTMENTS, BUILDING_NAMES, MN_BUSINESSES, MUNICIPALITY_NAMES, type MunicipalitySize, type ScaleName, SCALES,
   type Section,
 } from './catalogue.ts';
-import type { Plain } from './emit.ts';
+import type { Plain } from '../model/write.ts';
 import { createRng, type Rng } from './prng.ts';
 
 /** The topology file as written (schema input: defaults not yet applied). */

@@ -4,7 +4,7 @@
 // caller passes the file texts.
 
 import { type Diagnostic, type ErrorCode, InputError, type Loc } from '../errors.ts';
-import { type Plain, toJson, toYaml } from '../generate/emit.ts';
+import { type Plain, toJson, toYaml } from '../model/write.ts';
 import { formatIpv4, IPV4_MAX, parseIpv4 } from '../net/ipv4.ts';
 import { PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, protocolName } from '../net/services.ts';
 

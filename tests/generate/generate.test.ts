@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { generateTopology, headerLines, type GenerateOptions } from '../../src/generate/generate.ts';
 import { SCALES } from '../../src/generate/catalogue.ts';
-import { toJson, toYaml, type Plain } from '../../src/generate/emit.ts';
+import { toJson, toYaml, type Plain } from '../../src/model/write.ts';
 import { createRng } from '../../src/generate/prng.ts';
 import { loadTopology } from '../../src/model/load.ts';
 import { runCheck } from '../../src/policy/check.ts';

@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateTopology } from '../../src/generate/generate.ts';
-import { toJson, type Plain } from '../../src/generate/emit.ts';
+import { toJson, type Plain } from '../../src/model/write.ts';
 import { TODAY } from '../helpers.ts';
 import { sample, testServer, type TestServer } from './helpers.ts';
 

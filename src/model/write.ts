@@ -1,8 +1,9 @@
-// Writes a generated topology as YAML or JSON text. The YAML writer is hand-rolled for the
-// known shape of a topology (top-level keys, lists of flat records written one per line in
-// flow style), because a general serializer is slow on prefecture-size files (tens of MB).
+// Writes a topology document as YAML or JSON text (the generator's and the importers' output).
+// The YAML writer is hand-rolled for the known shape of a topology (top-level keys, lists of
+// flat records written one per line in flow style), because a general serializer is slow on
+// prefecture-size files (tens of MB).
 
-/** A JSON-like value as the generator builds it (no undefined inside arrays). */
+/** A JSON-like value as a writer of topologies builds it (no undefined inside arrays). */
 export type Plain = string | number | boolean | readonly Plain[] | { readonly [key: string]: Plain | undefined };
 
 const RESERVED = new Set(['true', 'false', 'null', 'yes', 'no', 'on', 'off', 'y', 'n', '~']);
