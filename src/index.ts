@@ -43,6 +43,7 @@ export { toYaml, toJson } from './model/write.ts';
 // Data planes: loops, black holes and reachability; the Stanford backbone import and replay
 export { checkDataplane, type DataplaneOptions, type DataplaneReport, type ReachLevel } from './dataplane/check.ts';
 export { dataplaneJson, dataplaneText } from './report/dataplane.ts';
-export { parseStanford, stanfordTopology, stanfordText, type StanfordData, type StanfordFiles, type TracePort } from './import/stanford.ts';
+export { parseStanford, stanfordTopology, stanfordText, type StanfordData, type StanfordFiles } from './import/stanford.ts';
+export type { TracePort, Update } from './model/updates.ts';
 export { runReplay, type ReplayOptions, type ReplayRun, type ReplaySummary, type EdgePort } from './dataplane/replay-run.ts';
 export { replayJson, replayText } from './report/replay.ts';

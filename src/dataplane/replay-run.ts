@@ -4,8 +4,7 @@
 
 import { InputError, type Loc } from '../errors.ts';
 import type { Network } from '../model/network.ts';
-import type { TracePort, Update } from '../import/stanford.ts';
-import { fullestPoint } from '../import/stanford.ts';
+import { fullestPoint, type TracePort, type Update } from '../model/updates.ts';
 import { Replayer, type ResolvedUpdate, type UpdateResult } from './replay.ts';
 import { toPrefixes } from './intervals.ts';
 

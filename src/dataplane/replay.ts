@@ -7,7 +7,7 @@
 
 import { Bdd, DST, FALSE, type Node, PORT, PROTO, SRC, TRUE } from '../engine/bdd.ts';
 import type { Network } from '../model/network.ts';
-import type { AclLine, Update, WildcardAddress } from '../import/stanford.ts';
+import { type AclLine, insertAclRule, removeAclRule, type Update, type WildcardAddress } from '../model/updates.ts';
 import { append, intersect, type Intervals, overlaps, subtract, union } from './intervals.ts';
 import { compilePlane, type Plane, POS_ACL_IN, POS_PORT } from './plane.ts';
 
@@ -380,16 +380,10 @@ export class Replayer {
   }
 
   private applyAcl(element: number, op: '+' | '-', r: AclLine): boolean {
+    // Where the rule goes and which one a removal takes: model/updates.ts, as for the importer.
     const list = this.aclRules[element]!;
-    if (op === '+') {
-      let i = 0;
-      while (i < list.length && list[i]!.priority > r.priority) i++;
-      list.splice(i, 0, { action: r.action, priority: r.priority, match: this.matchOf(r), key: r.key });
-    } else {
-      const i = list.findIndex((x) => x.key === r.key);
-      if (i < 0) return false;
-      list.splice(i, 1);
-    }
+    if (op === '+') insertAclRule(list, { action: r.action, priority: r.priority, match: this.matchOf(r), key: r.key });
+    else if (!removeAclRule(list, r.key)) return false;
     this.permit[element] = -1;
     this.projections = [];
     return true;

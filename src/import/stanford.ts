@@ -4,6 +4,7 @@
 // caller passes the file texts.
 
 import { type Diagnostic, type ErrorCode, InputError, type Loc } from '../errors.ts';
+import { ANY_ADDRESS, type AclLine, RuleTable, type TracePort, type Update, type WildcardAddress } from '../model/updates.ts';
 import { type Plain, toJson, toYaml } from '../model/write.ts';
 import { formatIpv4, IPV4_MAX, parseIpv4 } from '../net/ipv4.ts';
 import { PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, protocolName } from '../net/services.ts';
@@ -19,47 +20,9 @@ export interface StanfordFiles {
   readonly updates: string;
 }
 
-/** An address match in Cisco form: a 1 bit of `wildcard` means "any value". */
-export interface WildcardAddress {
-  readonly address: number;
-  readonly wildcard: number;
-}
-
-export const ANY_ADDRESS: WildcardAddress = { address: 0, wildcard: IPV4_MAX };
-
-export interface AclLine {
-  readonly action: 'permit' | 'deny';
-  readonly protoLo: number;
-  readonly protoHi: number;
-  readonly src: WildcardAddress;
-  readonly dst: WildcardAddress;
-  readonly portLo: number;
-  readonly portHi: number;
-  readonly priority: number;
-  /** The rule text from the action on: identity for removals (FORMAT §7.12). */
-  readonly key: string;
-}
-
-export type Update =
-  | { readonly op: '+' | '-'; readonly kind: 'fwd'; readonly device: string; readonly prefix: number; readonly length: number; readonly port: string; readonly priority: number; readonly line: number; readonly columns?: readonly number[] }
-  | { readonly op: '+' | '-'; readonly kind: 'acl'; readonly device: string; readonly acl: string; readonly rule: AclLine; readonly line: number; readonly columns?: readonly number[] };
-
 /** Token indices of a fwd line, for locations: `<op> fwd <device> <prefixInt> <length> <port> <priority>`. */
 export const FWD_DEVICE_TOKEN = 2;
 export const FWD_PORT_TOKEN = 5;
-
-/**
- * A port that only `fwd` lines name (not topo.txt, not vlan.txt, not an ACL binding): an edge
- * port the trace declares, where packets leave the network. APKeep creates such a port on the
- * first rule that forwards to it (ForwardElement.insertOneRule); with no topo edge it is an exit.
- */
-export interface TracePort {
-  readonly device: string;
-  readonly port: string;
-  /** The first fwd line naming it, and the port's column there. */
-  readonly line: number;
-  readonly column: number;
-}
 
 export type NodeRef = { readonly kind: 'device'; readonly device: string } | { readonly kind: 'acl'; readonly device: string; readonly acl: string; readonly port: string; readonly dir: 'in' | 'out' };
 
@@ -433,9 +396,9 @@ export function parseStanford(files: StanfordFiles): StanfordData {
  * force. (APKeep keeps identical ACL inserts both, so those do apply.)
  */
 function checkEveryUpdateApplies(updates: readonly Update[], c: Collector): void {
-  const state = emptyState();
+  const table = new RuleTable();
   for (const u of updates) {
-    if (applyToState(state, u)) continue;
+    if (table.apply(u)) continue;
     const loc = c.at('updates', u.line, u.columns?.[0] ?? 1);
     if (u.kind === 'fwd') {
       const rule = `${formatIpv4(u.prefix)}/${u.length} → ${u.port} (priority ${u.priority})`;
@@ -443,7 +406,7 @@ function checkEveryUpdateApplies(updates: readonly Update[], c: Collector): void
         c.add('BNK_ERR_DUPLICATE_ID', loc, `${u.device} already has the rule ${rule} in force: an insert must add a rule (remove it first, or drop this line)`);
         continue;
       }
-      const same = [...(state.fwd.get(u.device)?.values() ?? [])].filter((r) => r.prefix === u.prefix && r.length === u.length);
+      const same = table.fwd(u.device).filter((r) => r.prefix === u.prefix && r.length === u.length);
       const hint = same.length > 0
         ? `; in force for that prefix: ${same.map((r) => `→ ${r.port} (priority ${r.priority}, line ${r.line})`).join(', ')}`
         : '; no rule for that prefix is in force there';
@@ -557,65 +520,6 @@ function parseWildcard(addr: string, wild: string, bad: (token: number, message:
   return { address, wildcard };
 }
 
-/** The rules in force after the first `n` updates (FORMAT §5.3, §7.12 semantics). */
-export interface RuleState {
-  /** Per device: fwd rules keyed "prefix/len port priority". */
-  readonly fwd: Map<string, Map<string, Extract<Update, { kind: 'fwd' }>>>;
-  /** Per element "device acl": rules in evaluation order (descending priority). */
-  readonly acl: Map<string, AclLine[]>;
-}
-
-export function emptyState(): RuleState {
-  return { fwd: new Map(), acl: new Map() };
-}
-
-export function fwdKey(u: { prefix: number; length: number; port: string; priority: number }): string {
-  return `${u.prefix}/${u.length} ${u.port} ${u.priority}`;
-}
-
-/** Applies one update; returns false when it changed nothing (duplicate insert, absent removal). */
-export function applyToState(state: RuleState, u: Update): boolean {
-  if (u.kind === 'fwd') {
-    const table = state.fwd.get(u.device) ?? state.fwd.set(u.device, new Map()).get(u.device)!;
-    const key = fwdKey(u);
-    if (u.op === '+') {
-      if (table.has(key)) return false;
-      table.set(key, u);
-      return true;
-    }
-    return table.delete(key);
-  }
-  const key = `${u.device} ${u.acl}`;
-  const list = state.acl.get(key) ?? state.acl.set(key, []).get(key)!;
-  if (u.op === '+') {
-    // Before existing rules of equal priority: the newest wins (FORMAT §3.1).
-    let i = 0;
-    while (i < list.length && list[i]!.priority > u.rule.priority) i++;
-    list.splice(i, 0, u.rule);
-    return true;
-  }
-  const i = list.findIndex((r) => r.key === u.rule.key);
-  if (i < 0) return false;
-  list.splice(i, 1);
-  return true;
-}
-
-/** The number of updates after which the most rules are in force (the first such point). */
-export function fullestPoint(updates: readonly Update[]): number {
-  const state = emptyState();
-  let count = 0;
-  let best = 0;
-  let at = 0;
-  updates.forEach((u, i) => {
-    if (applyToState(state, u)) count += u.op === '+' ? 1 : -1;
-    if (count > best) {
-      best = count;
-      at = i + 1;
-    }
-  });
-  return at;
-}
-
 /** Cisco address match as written in the topology: any, a.b.c.d, a CIDR prefix or "addr wildcard". */
 export function formatWildcard(w: WildcardAddress): string {
   if (w.wildcard === IPV4_MAX) return 'any';
@@ -637,8 +541,7 @@ function formatService(r: AclLine): string | undefined {
 
 /** The topology document (format 1) for the state after `at` updates. */
 export function stanfordTopology(data: StanfordData, at: number): Record<string, Plain | undefined> {
-  const state = emptyState();
-  for (let i = 0; i < at && i < data.updates.length; i++) applyToState(state, data.updates[i]!);
+  const rules = RuleTable.at(data.updates, at);
   const linkPeers = new Set<string>();
   for (const [a, ap, b, bp] of data.links) {
     linkPeers.add(`${a} ${ap}`);
@@ -654,7 +557,7 @@ export function stanfordTopology(data: StanfordData, at: number): Record<string,
     for (const vlan of [...(data.vlans.get(dev)?.keys() ?? [])].sort(byName)) interfaces.push({ name: vlan, members: data.vlans.get(dev)!.get(vlan)! });
     const acls: Record<string, Plain> = {};
     for (const name of data.acls.get(dev) ?? []) {
-      acls[name] = (state.acl.get(`${dev} ${name}`) ?? []).map((r) => {
+      acls[name] = rules.acl(dev, name).map((r) => {
         const service = formatService(r);
         return {
           action: r.action,
@@ -664,7 +567,7 @@ export function stanfordTopology(data: StanfordData, at: number): Record<string,
         };
       });
     }
-    const routes = [...(state.fwd.get(dev)?.values() ?? [])]
+    const routes = [...rules.fwd(dev)]
       .sort((a, b) => a.prefix - b.prefix || a.length - b.length || (a.port < b.port ? -1 : a.port > b.port ? 1 : 0))
       .map((r) => {
         const prefix = `${formatIpv4(r.prefix)}/${r.length}`;

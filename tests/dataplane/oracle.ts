@@ -3,7 +3,7 @@
 // time from scratch (no interval maps, no BDDs, no caches), straight from the resolved Network.
 
 import { createRng, type Rng } from '../../src/generate/prng.ts';
-import type { AclLine, Update, WildcardAddress } from '../../src/import/stanford.ts';
+import type { AclLine, Update, WildcardAddress } from '../../src/model/updates.ts';
 import type { Network } from '../../src/model/network.ts';
 
 const BASE = 10 * 2 ** 24; // 10.0.0.0: every random prefix lies in 10.0.0.0/24

@@ -5,7 +5,8 @@ import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fullestPoint, parseStanford, stanfordText, stanfordTopology, type StanfordFiles } from '../../src/import/stanford.ts';
+import { fullestPoint } from '../../src/model/updates.ts';
+import { parseStanford, stanfordText, stanfordTopology, type StanfordFiles } from '../../src/import/stanford.ts';
 import { InputError, formatDiagnostic } from '../../src/errors.ts';
 import { loadTopology } from '../../src/model/load.ts';
 import { compilePlane, planeEdgeLines } from '../../src/dataplane/plane.ts';
