@@ -19,7 +19,7 @@ export { createReferenceEngine, type ReferenceOptions } from './engine/reference
 export { traceFlow } from './engine/trace.ts';
 export type { ReachabilityEngine, Outcome, Disposition, Hop, Failures } from './engine/types.ts';
 export type { HeaderBox, HeaderSet } from './engine/headerset.ts';
-export type { EngineFactory } from './policy/analysis.ts';
+export type { EngineFactory } from './engine/types.ts';
 
 // Policy
 export { loadPack, type Pack } from './policy/pack.ts';

@@ -23,7 +23,7 @@ import { topologyJsonSchema } from '../model/schema.ts';
 import { DEFAULT_LIMITS } from '../model/source.ts';
 import { DEFAULT_ENGINE, ENGINES, engineFactoryNamed } from '../engine/registry.ts';
 import { traceFlow } from '../engine/trace.ts';
-import type { EngineFactory } from '../policy/analysis.ts';
+import type { EngineFactory } from '../engine/types.ts';
 import { runCheck } from '../policy/check.ts';
 import { loadPack, type Pack } from '../policy/pack.ts';
 import { checkReportJson, outcomesJson } from '../report/json.ts';

@@ -1,6 +1,6 @@
 // The engines a user can choose by name (CLI --engine, HTTP ?engine=), and the default.
 
-import type { EngineFactory } from '../policy/analysis.ts';
+import type { EngineFactory } from './types.ts';
 import { createFastEngine } from './fast.ts';
 import { createReferenceEngine } from './reference.ts';
 

@@ -170,3 +170,6 @@ export interface ReachabilityEngine {
    */
   trace(sourceZone: number, packet: Packet, until?: (d: Disposition) => boolean): readonly Outcome[];
 }
+
+/** Builds an engine for a network (with failed parts); the registry names the implementations. */
+export type EngineFactory = (network: Network, failures?: Failures) => ReachabilityEngine;

@@ -6,11 +6,9 @@ import type { Ipv4Range } from '../net/ipv4.ts';
 import {
   ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, normalize, representative, subtract,
 } from '../engine/headerset.ts';
-import type { Arrival, Disposition, Failures, Outcome, ReachabilityEngine } from '../engine/types.ts';
+import type { Arrival, Disposition, Outcome, ReachabilityEngine } from '../engine/types.ts';
 import type { HeaderClass, PermittingRule, Witness } from './types.ts';
 import type { ServiceTerm } from '../net/services.ts';
-
-export type EngineFactory = (network: Network, failures?: Failures) => ReachabilityEngine;
 
 /** The packet a class is shown with: its lowest corner. */
 export function packetOf(box: HeaderBox): Witness['packet'] {

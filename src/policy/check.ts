@@ -2,10 +2,9 @@
 // severity and parameters, sharing one reachability computation.
 
 import type { Network } from '../model/network.ts';
-import type { EngineFactory } from './analysis.ts';
 import type { Pack, RuleId } from './pack.ts';
 import { CATALOGUE, type CheckScope, crossesSides, FLOW_RULES, INTENT_RULES, type RuleContext } from './rules.ts';
-import type { ReachabilityEngine } from '../engine/types.ts';
+import type { EngineFactory, ReachabilityEngine } from '../engine/types.ts';
 import type { CheckReport, Finding, RuleResult, Severity } from './types.ts';
 
 export interface CheckOptions {

@@ -4,12 +4,12 @@
 import { type DeclaredFlow, type Exception, type Network, type Zone, zonesOf } from '../model/network.ts';
 import type { Loc } from '../errors.ts';
 import { boxesOfMatch, type HeaderSet, normalize, subtract } from '../engine/headerset.ts';
-import { type Disposition, endOf, type Failures, type Outcome, type ReachabilityEngine, zoneOfEnd } from '../engine/types.ts';
+import { type Disposition, endOf, type EngineFactory, type Failures, type Outcome, type ReachabilityEngine, zoneOfEnd } from '../engine/types.ts';
 import { formatIpv4, rangeSize } from '../net/ipv4.ts';
 import { PORT_PROTOCOLS } from '../net/services.ts';
 import { attachId } from '../model/graph.ts';
 import {
-  classesOf, type EngineFactory, evaluateIntent, legArrives, type LegResult, permittingRules, splitBySource, traceWitness,
+  classesOf, evaluateIntent, legArrives, type LegResult, permittingRules, splitBySource, traceWitness,
 } from './analysis.ts';
 import { analyzeHygiene, type HygieneIssue, type HygieneKind } from './hygiene.ts';
 import type { PackRules, RuleId } from './pack.ts';
