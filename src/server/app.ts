@@ -15,12 +15,14 @@ import { Store } from '../store/store.ts';
 import { authenticate } from './auth.ts';
 import { UploadBudget } from './body.ts';
 import { clientErrorHandler, errorBody, errorSchema, handleError, handleFrameworkError, HttpError } from './errors.ts';
+import type { ReviewStats } from './context.ts';
 import { CheckJobs } from './jobs.ts';
+import { Metrics } from './metrics.ts';
 import { POOL_DEFAULTS, WorkerPool } from './pool.ts';
 import { analysisRoutes } from './routes/analysis.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { reviewRoutes } from './routes/reviews.ts';
-import { systemRoutes, Metrics } from './routes/system.ts';
+import { systemRoutes } from './routes/system.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { policyOf } from './workspace.ts';
 
@@ -102,24 +104,6 @@ const MAX_HEADER_SIZE = 16 * 1024;
 
 /** Seconds a client refused during shutdown is told to wait (a supervisor restarts the server by then). */
 const RETRY_AFTER_S = '5';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Set when shutdown has begun: new requests get 503 while in-flight ones finish. */
-    closing: boolean;
-    /** Requests accepted (not refused for shutdown) and not yet answered or aborted. */
-    inFlight: number;
-    /** How long shutdown waits for inFlight to reach 0 before closing the listener (ms). */
-    readonly drainTimeoutMs: number;
-    readonly store: Store;
-    readonly jobs: CheckJobs;
-    readonly pool: WorkerPool;
-    /** Bytes of file bodies taken in at once (the upload budget). */
-    readonly uploads: UploadBudget;
-    /** Review bases prepared (a cache miss in a worker each): for tests and metrics. */
-    readonly reviewBases: ReviewStats;
-  }
-}
 
 /** Never log topology content or tokens: a request is its method, path (no query) and id. */
 const serializers = {
@@ -315,26 +299,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   return app;
 }
-
-/** Reviews as the main thread sees them: the bases live in the workers. */
-export interface ReviewStats {
-  prepared: number;
-  /** Bases cached by the worker that answered last. */
-  readonly size: number;
-}
-
-export type ServerContext = {
-  readonly uploads: UploadBudget;
-  readonly store: Store;
-  /** Topologies cached by the worker that answered last (the loaded versions live in the workers). */
-  readonly workspace: { readonly size: number };
-  readonly reviews: ReviewStats;
-  readonly jobs: CheckJobs;
-  readonly pool: WorkerPool;
-  readonly policy: ReturnType<typeof policyOf>;
-  readonly metrics: Metrics;
-  readonly options: { readonly uploadLimit: number; readonly asyncCheckBytes: number; readonly maxQueuedChecks: number };
-};
 
 /**
  * Graceful shutdown: new requests get 503 (Connection: close, Retry-After) while in-flight

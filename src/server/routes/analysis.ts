@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Lang, MatrixLevel } from '../../index.ts';
 import type { CheckRecord, Store, VersionRecord } from '../../store/store.ts';
-import type { ServerContext } from '../app.ts';
+import type { ServerContext } from '../context.ts';
 import { authorize } from '../auth.ts';
 import { checkFailure } from '../check-run.ts';
 import { HttpError } from '../errors.ts';

@@ -3,7 +3,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { SCOPES, type Scope } from '../../store/store.ts';
-import type { ServerContext } from '../app.ts';
+import type { ServerContext } from '../context.ts';
 import { authorize, authorizeServerAdmin, visibleProjects } from '../auth.ts';
 import { HttpError } from '../errors.ts';
 import { errors, projectParams, tokenIdParams } from './schemas.ts';

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Lang } from '../../index.ts';
 import type { ReviewFormat } from '../../store/store.ts';
-import type { ServerContext } from '../app.ts';
+import type { ServerContext } from '../context.ts';
 import { authorize } from '../auth.ts';
 import { acceptFileBodies, FILE_TYPES, fileBody } from '../body.ts';
 import { HttpError } from '../errors.ts';

@@ -2,7 +2,7 @@
 // stored), list, metadata and the original text. The upload route alone accepts large bodies.
 
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../app.ts';
+import type { ServerContext } from '../context.ts';
 import { authorize } from '../auth.ts';
 import { acceptFileBodies, FILE_TYPES, fileBody } from '../body.ts';
 import { HttpError } from '../errors.ts';
