@@ -10,6 +10,9 @@ export type { TopologyFile, Model, SanitizerMethod, ContentKind } from './model/
 export type { Network, Zone, Host, Device, Interface, Rule, Route, RouteAction, Acl, Link, Exception, Intent } from './model/network.ts';
 export { resolveAddress, resolveService } from './model/refs.ts';
 
+// The package: where it is installed (the seed policy) and its version
+export { PACKAGE_ROOT, DEFAULT_POLICY_FILE, DEFAULT_POLICY_NAME, VERSION } from './package.ts';
+
 // Errors
 export { ERROR_CODES, InputError, formatDiagnostic } from './errors.ts';
 export type { ErrorCode, Diagnostic, Loc } from './errors.ts';

@@ -3,9 +3,10 @@
 
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_POLICY_FILE, DEFAULT_POLICY_NAME, VERSION } from '../index.ts';
 import { type Diagnostic, formatDiagnostic, InputError } from '../errors.ts';
 import { loadDocument, loadTopology } from '../model/load.ts';
 import { readSource } from '../model/source.ts';
@@ -45,15 +46,6 @@ import { dataplaneJson, dataplaneText } from '../report/dataplane.ts';
 
 export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const;
 
-/** The package root: the nearest folder above this module with the policies (src/cli or dist). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(resolve(dir, 'policies', 'seed.yaml')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
-
-const ROOT = packageRoot();
-export const DEFAULT_POLICY = resolve(ROOT, 'policies', 'seed.yaml');
 
 
 interface Io {
@@ -87,8 +79,8 @@ function readText(path: string): string {
 }
 
 function readPack(path: string | undefined): Pack {
-  const file = path ?? DEFAULT_POLICY;
-  return loadPack(readText(file), path ?? 'policies/seed.yaml');
+  const file = path ?? DEFAULT_POLICY_FILE;
+  return loadPack(readText(file), path ?? DEFAULT_POLICY_NAME);
 }
 
 function readNetwork(path: string, pack: Pack): Network {
@@ -110,7 +102,7 @@ function today(option: string | undefined): string {
 function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('bunkatsu')
     .description('Network segmentation simulator and flow validator for Japanese local-government networks')
-    .version('0.1.0')
+    .version(VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
     .showHelpAfterError();
