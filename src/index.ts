@@ -1,49 +1,85 @@
-// The public library API of bunkatsu: load a topology, run the engine, check a policy,
-// render the results. The CLI and (later) the HTTP server use only what is exported here.
+// The public library API of bunkatsu, and the only door into it for the adapters: the CLI
+// (src/cli) and the HTTP server (src/server) import from here and nowhere else in src/ (a test,
+// tests/architecture/adapters.test.ts, keeps it so). Grouped as the pipeline runs: load, check,
+// review, simulate, data planes, replay, import, generate; engines; render; package facts.
 
-// Topology format and loading
-export { loadTopology, type LoadOptions } from './model/load.ts';
-export { topologySchema, topologyJsonSchema, FORMAT_VERSION } from './model/schema.ts';
-export { DEFAULT_LIMITS, type SourceLimits } from './model/source.ts';
-export { decodeInput } from './model/encoding.ts';
-export type { TopologyFile, Model, SanitizerMethod, ContentKind } from './model/schema.ts';
-export type { Network, Zone, Host, Device, Interface, Rule, Route, RouteAction, Acl, Link, Exception, Intent } from './model/network.ts';
-export { resolveAddress, resolveService } from './model/refs.ts';
+// ── The package: where it is installed (the seed policy pack) and its version ──────────────
+export { PACKAGE_ROOT, DEFAULT_POLICY_FILE, DEFAULT_POLICY_NAME, VERSION } from './package.ts';
 
-// Errors
+// ── Errors: stable codes, bad input as diagnostics with locations ──────────────────────────
 export { ERROR_CODES, InputError, formatDiagnostic } from './errors.ts';
 export type { ErrorCode, Diagnostic, Loc } from './errors.ts';
 
-// Engine
+// ── Load: input decoding, topologies, policy packs, change files ────────────────────────────
+export { decodeInput } from './model/encoding.ts';
+export { DEFAULT_LIMITS, readSource } from './model/source.ts';
+export type { SourceLimits, SourceDocument, ReadResult } from './model/source.ts';
+export { loadTopology, loadDocument, type LoadOptions } from './model/load.ts';
+export { topologySchema, topologyJsonSchema, FORMAT_VERSION } from './model/schema.ts';
+export type { TopologyFile, Model, SanitizerMethod, ContentKind } from './model/schema.ts';
+export type { Network, Zone, Host, Device, Interface, Rule, Route, RouteAction, Acl, Link, Exception, Intent } from './model/network.ts';
+export { isCalendarDate } from './model/dates.ts';
+// Address, service and host references as given on a command line or in a request.
+export { resolveAddress, resolveService, type Resolved } from './model/refs.ts';
+export { loadPack, type Pack } from './policy/pack.ts';
+export { loadChange, loadChangeDocument, documentKind, NotAChangeFileError, CHANGE_MARKER, CHANGE_FORMAT_VERSION } from './review/change.ts';
+export type { LoadedChange, ChangeFile } from './review/change.ts';
+
+// ── Engines: the registry by name (fast, reference), and each engine ───────────────────────
+export { ENGINES, DEFAULT_ENGINE, engineFactoryNamed } from './engine/registry.ts';
 export { createReferenceEngine, type ReferenceOptions } from './engine/reference.ts';
+export { createFastEngine, type FastEngine, type FastOptions } from './engine/fast.ts';
 export { traceFlow } from './engine/trace.ts';
 export type { ReachabilityEngine, Outcome, Disposition, Hop, Failures } from './engine/types.ts';
 export type { HeaderBox, HeaderSet } from './engine/headerset.ts';
 export type { EngineFactory } from './engine/types.ts';
 
-// Policy
-export { loadPack, type Pack } from './policy/pack.ts';
+// ── Check: a topology against a policy pack; the zone (or domain) matrix ───────────────────
 export { runCheck, type CheckOptions } from './policy/check.ts';
 export { CATALOGUE } from './policy/rules.ts';
 export { zoneMatrix, type MatrixLevel, type ZoneMatrix, type MatrixCell } from './policy/matrix.ts';
 export type { CheckReport, Finding, Severity, RuleResult } from './policy/types.ts';
 
-// Reports
-export { checkReportText, traceText } from './report/text.ts';
-export { checkReportJson, outcomesJson } from './report/json.ts';
-export { matrixJson, matrixCsv } from './report/matrix.ts';
-export type { Lang } from './report/describe.ts';
+// ── Review: a change (change file, or the whole topology after) against a topology ──────────
+// reviewChange is the pipeline; the other steps are for callers that cache a prepared base.
+export { reviewChange, readChange, loadReviewTopology, prepareReview } from './review/run.ts';
+export type { ReviewRequest, ReviewResult, ReviewTopology, PreparedTopology, ReviewChange, ChangeAccept } from './review/run.ts';
+export type { ReviewBase } from './review/review.ts';
+export type { ReviewReport, ReviewNetworks, Verdict, FlowChange, IntentChange, ChangeOperation } from './review/types.ts';
 
-// Generator (benchmark and test topologies with planted violations)
+// ── Simulate: what-if failures (the n-1 sweep; --down is a review of a `down` change) ───────
+export { sweepSingleFailures, type SweepResult, type SweepElement } from './review/simulate.ts';
+
+// ── Data planes: loops, black holes and reachability per header class ──────────────────────
+export { checkDataplane, DEFAULT_MAX_CLASSES, type DataplaneOptions, type DataplaneReport, type ReachLevel } from './dataplane/check.ts';
+
+// ── Replay: an update trace with incremental loop checks ───────────────────────────────────
+export { runReplay, type ReplayOptions, type ReplayRun, type ReplaySummary, type EdgePort } from './dataplane/replay-run.ts';
+export { replayLogLine, type ReplayContext } from './report/replay.ts';
+
+// ── Import: the Stanford backbone (APKeep networks/stanford) as a topology ─────────────────
+export { parseStanford, stanfordTopology, stanfordText } from './import/stanford.ts';
+export type { StanfordData, StanfordFiles } from './import/stanford.ts';
+export { fullestPoint, RuleTable } from './model/updates.ts';
+export type { TracePort, Update } from './model/updates.ts';
+
+// ── Generate: benchmark and test topologies with planted violations ────────────────────────
 export { generateTopology, headerLines } from './generate/generate.ts';
 export type { GenerateOptions, GenerateResult, GenerateStats, PlantedViolation, GeneratedModel, TopologyInput } from './generate/generate.ts';
 export { SCALES, SCALE_NAMES, type ScaleName, type ScaleSpec } from './generate/catalogue.ts';
-export { toYaml, toJson } from './model/write.ts';
+export { toYaml, toJson, type Plain } from './model/write.ts';
 
-// Data planes: loops, black holes and reachability; the Stanford backbone import and replay
-export { checkDataplane, type DataplaneOptions, type DataplaneReport, type ReachLevel } from './dataplane/check.ts';
+// ── Render: every report in every format, through one table (report/render.ts) ─────────────
+export { render, FORMATS, isFormatOf } from './report/render.ts';
+export type { Renderable, Renderables, ReportKind, FormatOf } from './report/render.ts';
+export type { Lang } from './report/describe.ts';
+// The renderers one by one, for callers that shape their own documents (the server's trace).
+export { checkReportText, traceText } from './report/text.ts';
+export { checkReportJson, outcomesJson } from './report/json.ts';
+export { checkSarif, reviewSarif } from './report/sarif.ts';
+export { checkJunit, reviewJunit } from './report/junit.ts';
+export { checkMarkdown, reviewMarkdown } from './report/markdown.ts';
+export { reviewText, reviewJson, sweepText } from './report/review.ts';
+export { matrixText, matrixJson, matrixCsv } from './report/matrix.ts';
 export { dataplaneJson, dataplaneText } from './report/dataplane.ts';
-export { parseStanford, stanfordTopology, stanfordText, type StanfordData, type StanfordFiles } from './import/stanford.ts';
-export type { TracePort, Update } from './model/updates.ts';
-export { runReplay, type ReplayOptions, type ReplayRun, type ReplaySummary, type EdgePort } from './dataplane/replay-run.ts';
 export { replayJson, replayText } from './report/replay.ts';

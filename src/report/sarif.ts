@@ -11,9 +11,10 @@ import type { CheckReport, Finding, HeaderClass, RuleResult, Severity } from '..
 import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport } from '../review/types.ts';
 import { describeDisposition, describeHop, type Lang } from './describe.ts';
 import { classLine, VERDICT_LABELS } from './review.ts';
+import { VERSION } from '../package.ts';
 
-/** The version written as tool.driver.version (a test keeps it equal to package.json). */
-export const BUNKATSU_VERSION = '0.1.0';
+/** The version written as tool.driver.version: package.json's (src/package.ts). */
+export const BUNKATSU_VERSION = VERSION;
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 

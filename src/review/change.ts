@@ -61,18 +61,49 @@ export interface LoadedChange {
   readonly doc: SourceDocument;
 }
 
+/** The top-level key that marks a change file, and the one version of the format this bunkatsu reads. */
+export const CHANGE_MARKER = 'bunkatsu-change';
+export const CHANGE_FORMAT_VERSION = 1;
+
+/**
+ * What a parsed document is, by its data: a change file when its top level has the
+ * `bunkatsu-change` key (any value: a wrong version is reported when it is loaded), a topology
+ * otherwise. The one place a change file is recognised.
+ */
+export function documentKind(data: unknown): 'change' | 'topology' {
+  return isRecord(data) && Object.hasOwn(data, CHANGE_MARKER) ? 'change' : 'topology';
+}
+
+/**
+ * Thrown by loadChange when the document is a mapping without `bunkatsu-change: 1` (a whole
+ * topology, say): the same diagnostics as any bad change file, but callers that take change
+ * files only can tell it apart by its class.
+ */
+export class NotAChangeFileError extends InputError {}
+
+function isRecord(data: unknown): data is Record<string, unknown> {
+  return typeof data === 'object' && data !== null && !Array.isArray(data);
+}
+
 export function loadChange(text: string, file: string): LoadedChange {
   const read = readSource(text, file, DEFAULT_LIMITS);
   if (!read.ok) throw new InputError(read.diagnostics);
-  const parsed = changeSchema.safeParse(read.doc.data);
+  return loadChangeDocument(read.doc, file);
+}
+
+/** loadChange for a document already read (readSource). */
+export function loadChangeDocument(doc: SourceDocument, file: string): LoadedChange {
+  const parsed = changeSchema.safeParse(doc.data);
   if (!parsed.success) {
-    throw new InputError(parsed.error.issues.slice(0, 50).map((issue) => ({
+    const diagnostics = parsed.error.issues.slice(0, 50).map((issue) => ({
       code: 'BNK_ERR_SCHEMA' as const,
       message: `${issue.path.join('.') || '(top level)'}: ${issue.message}`,
-      loc: read.doc.locate(issue.path.slice(0, 3) as PropertyKey[]),
-    })));
+      loc: doc.locate(issue.path.slice(0, 3) as PropertyKey[]),
+    }));
+    const unmarked = isRecord(doc.data) && doc.data[CHANGE_MARKER] !== CHANGE_FORMAT_VERSION;
+    throw unmarked ? new NotAChangeFileError(diagnostics) : new InputError(diagnostics);
   }
-  return { file, change: parsed.data, doc: read.doc };
+  return { file, change: parsed.data, doc };
 }
 
 /** What a change touches, for the review to decide what to recompute. */

@@ -1,8 +1,8 @@
 // The HTTP API: buildServer(options) assembles the fastify app (storage, auth, limits, routes,
 // OpenAPI) without listening, so tests drive it with inject() and `bunkatsu serve` listens.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
@@ -10,7 +10,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { DEFAULT_LIMITS, InputError } from '../index.ts';
+import { DEFAULT_LIMITS, DEFAULT_POLICY_FILE, DEFAULT_POLICY_NAME, InputError, PACKAGE_ROOT, VERSION } from '../index.ts';
 import { Store } from '../store/store.ts';
 import { authenticate } from './auth.ts';
 import { UploadBudget } from './body.ts';
@@ -26,16 +26,6 @@ import { systemRoutes } from './routes/system.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { policyOf } from './workspace.ts';
 
-/** The package root: the nearest folder above this module with the policies (src/server, or dist/ when bundled). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(resolve(dir, 'policies', 'seed.yaml')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
-
-export const PACKAGE_ROOT = packageRoot();
-export const DEFAULT_POLICY_FILE = resolve(PACKAGE_ROOT, 'policies', 'seed.yaml');
-export const VERSION = '0.1.0';
 
 /**
  * The pool worker's entry, chosen as bin/bunkatsu.js chooses the CLI's: a server running from
@@ -172,7 +162,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   // The policy and the CORS origin first: a mistake in either then leaves no database file behind.
-  const policy = policyOf(readPolicyFile(options.policy ?? DEFAULT_POLICY_FILE), options.policy ?? 'policies/seed.yaml');
+  const policy = policyOf(readPolicyFile(options.policy ?? DEFAULT_POLICY_FILE), options.policy ?? DEFAULT_POLICY_NAME);
   const corsOrigin = options.corsOrigin === undefined ? undefined : checkedOrigin(options.corsOrigin);
   const ownsStore = typeof options.db === 'string';
   const store = typeof options.db === 'string' ? Store.open(options.db) : options.db;

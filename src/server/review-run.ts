@@ -2,38 +2,28 @@
 // pool worker. The base (the stored version loaded, its engine and full check) is prepared once
 // per version and date and kept in the worker's LRU cache: a stored version never changes.
 
-import { InputError } from '../errors.ts';
-import { loadDocument } from '../model/load.ts';
-import { readSource, type SourceDocument } from '../model/source.ts';
-import type { Lang } from '../report/describe.ts';
-import { reviewMarkdown } from '../report/markdown.ts';
-import { reviewJson } from '../report/review.ts';
-import { reviewSarif } from '../report/sarif.ts';
-import { networkAfter } from '../review/apply.ts';
-import { loadChange, type LoadedChange } from '../review/change.ts';
-import { prepareBase, review, type ReviewBase, type ReviewInput } from '../review/review.ts';
-import type { ReviewReport } from '../review/types.ts';
+import {
+  InputError, type Lang, NotAChangeFileError, type Pack, type PreparedTopology, prepareReview, readChange, loadReviewTopology,
+  render, type ReviewChange, reviewChange, type ReviewReport,
+} from '../index.ts';
 import type { ReviewFormat } from '../store/store.ts';
 import { LruMap } from './lru.ts';
 import type { Policy } from './workspace.ts';
 
-export interface BaseEntry {
-  /** The stored text as a document: what structural changes are applied to. */
-  readonly doc: SourceDocument;
-  readonly base: ReviewBase;
-}
+/** A stored version read, loaded and prepared for reviews (its engine and full check). */
+export type BaseEntry = PreparedTopology;
 
 export interface ReviewOutcome {
   readonly report: ReviewReport;
   readonly renderings: Readonly<Record<ReviewFormat, string>>;
 }
 
-/** loadChange, with a plain first diagnostic when the body is not a change file at all (e.g. a whole topology). */
-function loadChangeFile(text: string, filename: string): LoadedChange {
+/** readChange for change files only, with a plain first diagnostic when the body is not one (e.g. a whole topology). */
+function readChangeFile(text: string, filename: string, pack: Pack): ReviewChange {
   try {
-    return loadChange(text, filename);
+    return readChange(text, filename, pack, 'change');
   } catch (error) {
-    if (error instanceof InputError && error.diagnostics.some((d) => d.code === 'BNK_ERR_SCHEMA' && d.message.startsWith('bunkatsu-change:'))) {
+    if (error instanceof NotAChangeFileError) {
       throw new InputError([{
         code: 'BNK_ERR_SCHEMA',
         message: 'not a change file (it needs "bunkatsu-change: 1"): this route reviews change files only; upload a whole topology as a new version instead',
@@ -72,40 +62,26 @@ export class ReviewBases {
     const key = `${version}\u0000${today}`;
     const hit = this.entries.get(key);
     if (hit || text === undefined) return hit;
-    const read = readSource(text, filename);
-    if (!read.ok) throw new InputError(read.diagnostics);
-    const network = loadDocument(read.doc, { domains: this.policy.domains });
-    const entry = { doc: read.doc, base: prepareBase(network, this.policy.pack, today) };
+    const entry = prepareReview(loadReviewTopology(text, filename, this.policy.pack), this.policy.pack, today);
     this.prepared += 1;
     this.entries.set(key, entry);
     return entry;
   }
 
   /**
-   * Loads the change file (InputError with file:line:column when it is bad), applies it to the
+   * Reads the change file (InputError with file:line:column when it is bad), applies it to the
    * stored version (in memory for rule-only changes) and reviews it; renders every format.
    * Undefined when the base is not prepared and base() has no text to prepare it from.
    */
   run(base: () => BaseEntry | undefined, text: string, filename: string, today: string, lang: Lang): ReviewOutcome | undefined {
-    const loaded = loadChangeFile(text, filename);
+    const change = readChangeFile(text, filename, this.policy.pack);
     const entry = base();
     if (!entry) return undefined;
-    return this.review(entry, loaded, filename, today, lang);
-  }
-
-  private review({ doc, base }: BaseEntry, loaded: LoadedChange, filename: string, today: string, lang: Lang): ReviewOutcome {
-    const applied = networkAfter(base.network, doc, loaded, { domains: this.policy.domains });
-    const after = applied.after;
-    const change: ReviewInput['change'] = { file: filename, operations: applied.operations, touched: applied.touched };
-    const { report } = review(base, { after, pack: this.policy.pack, today, change });
-    const networks = { before: base.network, after };
+    const { report, networks } = reviewChange({ base: entry, change, file: filename, pack: this.policy.pack, today });
+    const subject = { kind: 'review', report, networks } as const;
     return {
       report,
-      renderings: {
-        json: reviewJson(report, networks, lang),
-        sarif: reviewSarif(report, networks, lang),
-        markdown: reviewMarkdown(report, networks, lang),
-      },
+      renderings: { json: render('json', subject, lang), sarif: render('sarif', subject, lang), markdown: render('markdown', subject, lang) },
     };
   }
 }

@@ -2,8 +2,9 @@
 // traces, matrices and checks on a stored version do not parse it again. Bounded by count (and
 // trimmed when the worker's heap fills): memory does not grow with traffic.
 
-import { type EngineFactory, type Network, type Pack, type ReachabilityEngine, loadPack, loadTopology } from '../index.ts';
-import { DEFAULT_ENGINE, ENGINES, engineFactoryNamed } from '../engine/registry.ts';
+import {
+  DEFAULT_ENGINE, ENGINES, type EngineFactory, engineFactoryNamed, type Network, type Pack, type ReachabilityEngine, loadPack, loadTopology,
+} from '../index.ts';
 import type { Store, VersionRecord } from '../store/store.ts';
 import { HttpError } from './errors.ts';
 import { LruMap } from './lru.ts';

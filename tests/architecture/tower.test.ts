@@ -15,7 +15,7 @@ const SRC = join(ROOT, 'src');
  * its own files and any room of a lower floor.
  */
 export const FLOORS: ReadonlyArray<readonly string[]> = [
-  ['errors.ts', 'net'], //              0: error codes; addresses, ports, protocols as values
+  ['errors.ts', 'package.ts', 'net'], // 0: error codes; the package's root and version; addresses, ports, protocols as values
   ['model'], //                         1: the topology format, rule updates, reading and writing it
   ['engine', 'generate', 'import'], //  2: reachability; documents made from seeds or other tools
   ['dataplane', 'policy'], //           3: data-plane checks and replay; policy rules and checks
@@ -132,7 +132,7 @@ describe('the tower of src/', () => {
     expect(files.length).toBeGreaterThan(50);
     expect(has('engine/fast.ts', 'engine/types.ts')).toBe(true); // `import {\n … \n} from './types.ts'`
     expect(has('model/network.ts', 'errors.ts')).toBe(true); // `import type`
-    expect(has('cli/main.ts', 'server/serve.ts')).toBe(true); // `import('../server/serve.ts')`
+    expect(has('cli/commands.ts', 'server/serve.ts')).toBe(true); // `import('../server/serve.ts')`
     expect(has('index.ts', 'model/schema.ts')).toBe(true); // `export { … } from`
   });
 

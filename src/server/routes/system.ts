@@ -1,6 +1,7 @@
 // /health (public) and /metrics (server token): liveness and basic counters, no project data.
 
 import type { FastifyInstance } from 'fastify';
+import { VERSION } from '../../index.ts';
 import type { ServerContext } from '../context.ts';
 import { authorizeServerAdmin } from '../auth.ts';
 
@@ -15,7 +16,7 @@ export async function systemRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         200: { type: 'object', required: ['status'], properties: { status: { type: 'string', const: 'ok' }, version: { type: 'string' }, uptimeSeconds: { type: 'number' } } },
       },
     },
-  }, async () => ({ status: 'ok', version: '0.1.0', uptimeSeconds: Math.round((Date.now() - ctx.metrics.started) / 1000) }));
+  }, async () => ({ status: 'ok', version: VERSION, uptimeSeconds: Math.round((Date.now() - ctx.metrics.started) / 1000) }));
 
   app.get('/metrics', {
     schema: {

@@ -1,0 +1,437 @@
+// The commands as a table: each one's arguments and options (data, turned into commander calls
+// by main.ts) and its run: parse the arguments -> call the library -> render; it returns the
+// exit code. Input from disk goes through input.ts; everything else comes from src/index.ts.
+
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import {
+  checkDataplane, DEFAULT_ENGINE, DEFAULT_MAX_CLASSES, type Diagnostic, ENGINES, FORMATS, type FormatOf, fullestPoint, generateTopology, type GeneratedModel,
+  headerLines, InputError, type Lang, loadReviewTopology, loadTopology, type MatrixLevel, type Plain, prepareReview, type ReachLevel, render,
+  type ReportKind, replayLogLine, resolveAddress, resolveService, reviewChange, runCheck, runReplay, SCALE_NAMES, type ScaleName, stanfordText,
+  stanfordTopology, sweepSingleFailures, topologyJsonSchema, toJson, toYaml, traceFlow, zoneMatrix,
+} from '../index.ts';
+import { engineFactory, readNetwork, readPack, readStanford, readText, today, usage } from './input.ts';
+
+export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const;
+
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** One option as data: commander flags, help text, and what commander checks. */
+export interface OptionSpec {
+  readonly flags: string;
+  readonly description: string;
+  readonly choices?: readonly string[];
+  readonly default?: string;
+  readonly required?: boolean;
+}
+
+export interface CommandSpec<O = unknown> {
+  /** The words that name it: ['check'], or ['import', 'stanford'] under a group. */
+  readonly name: readonly string[];
+  readonly description: string;
+  /** Positional arguments: commander syntax ('<topology>', '[x]', '<a...>') and help text. */
+  readonly args?: readonly (readonly [string, string])[];
+  readonly options?: readonly OptionSpec[];
+  /** Runs with the positional arguments and the parsed options; returns the exit code. */
+  readonly run: (io: Io, args: readonly string[], opts: O) => number | Promise<number>;
+}
+
+/** Command groups (`bunkatsu import stanford`): their help text. */
+export const GROUPS: Readonly<Record<string, string>> = {
+  import: 'convert another tool\'s network description into a bunkatsu topology',
+  project: 'manage the projects of the HTTP API database',
+  token: 'manage the bearer tokens of the HTTP API',
+};
+
+// --- Options shared by several commands.
+
+const POLICY: OptionSpec = { flags: '--policy <pack>', description: 'policy pack YAML (default: the seed pack, policies/seed.yaml)' };
+const LANG: OptionSpec = { flags: '--lang <lang>', description: 'message language', choices: ['ja', 'en'], default: 'en' };
+const ENGINE: OptionSpec = { flags: '--engine <engine>', description: 'reachability engine', choices: Object.keys(ENGINES), default: DEFAULT_ENGINE };
+const TODAY: OptionSpec = { flags: '--today <date>', description: 'date for exception expiry, YYYY-MM-DD (default: today)' };
+const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress output on stderr' };
+const DB: OptionSpec = { flags: '--db <file>', description: 'SQLite database file, created on first use (default: $BUNKATSU_DB or ./bunkatsu.db)' };
+const TOPOLOGY = ['<topology>', 'topology file (YAML or JSON)'] as const;
+
+/** --format of a kind of report: its formats from the library's render table, the first the default. */
+function format(kind: ReportKind, description = 'output format'): OptionSpec {
+  return { flags: '--format <format>', description, choices: FORMATS[kind], default: FORMATS[kind][0]! };
+}
+
+const command = <O>(spec: CommandSpec<O>): CommandSpec => spec as unknown as CommandSpec;
+const outputFile = (file: string | undefined): 'json' | 'yaml' => (file?.toLowerCase().endsWith('.json') ? 'json' : 'yaml');
+
+// --- The server's commands load it on use, so that check and trace start without fastify and
+// SQLite. In the bundle (dist/) the server is a chunk of its own, loaded here, and its pool runs
+// dist/worker.mjs: no tsx at run time.
+const server = (): Promise<typeof import('../server/serve.ts')> => import('../server/serve.ts');
+const dbPath = async (option: string | undefined): Promise<string> => option ?? (await server()).defaultDbPath();
+
+export const COMMANDS: readonly CommandSpec[] = [
+  command<{ policy?: string; format: FormatOf<'check'>; lang: Lang; engine: string; today?: string; quiet?: boolean }>({
+    name: ['check'],
+    description: 'check a topology against the policy; exit 0 clean, 1 findings, 2 bad input',
+    args: [TOPOLOGY],
+    options: [POLICY, format('check', 'output format: text, json, or for CI sarif, junit, markdown'), LANG, ENGINE, TODAY, QUIET],
+    run: (io, [file], opts) => {
+      const pack = readPack(opts.policy);
+      const network = readNetwork(file!, pack);
+      const progress = !opts.quiet && process.stderr.isTTY;
+      const report = runCheck(network, pack, {
+        engineFactory: engineFactory(opts.engine),
+        today: today(opts.today),
+        ...(progress ? { onRule: (id: string, i: number, n: number) => io.err(`[${i + 1}/${n}] ${id}`) } : {}),
+      });
+      io.out(render(opts.format, { kind: 'check', network, report }, opts.lang).trimEnd());
+      return report.findings.length > 0 ? EXIT.findings : EXIT.clean;
+    },
+  }),
+
+  command<{ policy?: string; format: FormatOf<'trace'>; lang: Lang; engine: string }>({
+    name: ['trace'],
+    description: 'show the dispositions and paths of one flow',
+    args: [
+      TOPOLOGY,
+      ['<src>', 'source: host, zone or device id, or an IPv4 address/prefix/range'],
+      ['<dst>', 'destination: host, zone or device id, or an IPv4 address/prefix/range'],
+      ['<service>', 'service: a name (https, smtp, ...), protocol/port (tcp/443) or any'],
+    ],
+    options: [POLICY, format('trace'), LANG, ENGINE],
+    run: (io, [file, src, dst, service], opts) => {
+      const pack = readPack(opts.policy);
+      const network = readNetwork(file!, pack);
+      const problems: Diagnostic[] = [];
+      const at = { file: '<command line>', line: 1, column: 1 };
+      const from = resolveAddress(network, src!);
+      const to = resolveAddress(network, dst!);
+      const svc = resolveService(network, service!);
+      for (const r of [from, to, svc]) if (!r.ok) problems.push({ code: 'BNK_ERR_USAGE', message: r.error, loc: at });
+      if (!from.ok || !to.ok || !svc.ok) throw new InputError(problems);
+      const outcomes = traceFlow(network, engineFactory(opts.engine)(network), from.value, to.value, svc.value);
+      const title = `trace ${src} → ${dst} ${service}  (${network.name})`;
+      io.out(render(opts.format, { kind: 'trace', network, outcomes, title, flow: { src: src!, dst: dst!, service: service! } }, opts.lang));
+      return EXIT.clean;
+    },
+  }),
+
+  command<{ policy?: string; format: FormatOf<'matrix'>; level: MatrixLevel; engine: string }>({
+    name: ['matrix'],
+    description: 'which services flow between every pair of zones (or domains)',
+    args: [TOPOLOGY],
+    options: [POLICY, format('matrix'), { flags: '--level <level>', description: 'rows and columns', choices: ['zone', 'domain'], default: 'zone' }, ENGINE],
+    run: (io, [file], opts) => {
+      const pack = readPack(opts.policy);
+      const network = readNetwork(file!, pack);
+      const matrix = zoneMatrix(network, engineFactory(opts.engine)(network), opts.level);
+      io.out(render(opts.format, { kind: 'matrix', network, matrix }, 'en'));
+      return EXIT.clean;
+    },
+  }),
+
+  command<{ policy?: string; level: ReachLevel; format: FormatOf<'dataplane'>; maxClasses: string; quiet?: boolean }>({
+    name: ['dataplane'],
+    description: 'data-plane checks: forwarding loops and black holes per header class with witness paths, intended drops, reachability between devices (or ports); exit 0 clean, 1 loops or black holes, 2 bad input',
+    args: [TOPOLOGY],
+    options: [
+      POLICY,
+      { flags: '--level <level>', description: 'reachability between devices or between ports', choices: ['device', 'port'], default: 'device' },
+      format('dataplane'),
+      { flags: '--max-classes <n>', description: 'report at most this many loop classes (the report says when the bound is hit)', default: String(DEFAULT_MAX_CLASSES) },
+      QUIET,
+    ],
+    run: (io, [file], opts) => {
+      if (!/^[0-9]{1,9}$/.test(opts.maxClasses) || Number(opts.maxClasses) < 1) throw usage(`--max-classes must be a whole number from 1, not "${opts.maxClasses}"`);
+      const started = Date.now();
+      const pack = readPack(opts.policy);
+      const network = readNetwork(file!, pack);
+      // Progress on stderr once a run takes more than a second.
+      const onProgress = (message: string): void => {
+        const elapsed = Date.now() - started;
+        if (!opts.quiet && elapsed >= 1000) io.err(`[${(elapsed / 1000).toFixed(1)} s] ${message}`);
+      };
+      const report = checkDataplane(network, { level: opts.level, maxClasses: Number(opts.maxClasses), onProgress });
+      io.out(render(opts.format, { kind: 'dataplane', network, report }, 'en'));
+      return report.loops.length > 0 || report.blackHoles.length > 0 ? EXIT.findings : EXIT.clean;
+    },
+  }),
+
+  command<{ policy?: string; format: FormatOf<'review'>; lang: Lang; today?: string }>({
+    name: ['review'],
+    description: 'review a change: flows opened and closed, findings introduced and resolved, intents broken; verdict. Exit 0 approve, 1 reject or needs attention, 2 bad input',
+    args: [['<topology>', 'the topology before the change (YAML or JSON)'], ['<change>', 'a change file (bunkatsu-change: 1), or the whole topology after the change']],
+    options: [POLICY, format('review'), LANG, TODAY],
+    run: (io, [file, second], opts) => {
+      const pack = readPack(opts.policy);
+      const base = loadReviewTopology(readText(file!), file!, pack);
+      const day = today(opts.today);
+      const { report, networks } = reviewChange({ base, change: readText(second!), file: second!, pack, today: day });
+      io.out(render(opts.format, { kind: 'review', report, networks }, opts.lang));
+      return report.verdict === 'approve' ? EXIT.clean : EXIT.findings;
+    },
+  }),
+
+  command<{ down?: string[]; sweep?: string; policy?: string; format: FormatOf<'sweep'> & FormatOf<'review'>; lang: Lang; today?: string }>({
+    name: ['simulate'],
+    description: 'what-if failures: --down shows what taking elements out of service changes; --sweep n-1 lists the flow intents some single failure cuts',
+    args: [TOPOLOGY],
+    options: [
+      { flags: '--down <element...>', description: 'devices, links (a:x--b:y) or attachments (device:interface) out of service' },
+      { flags: '--sweep <kind>', description: 'try every single link, attachment and device failure', choices: ['n-1'] },
+      POLICY,
+      format('sweep'),
+      LANG,
+      TODAY,
+    ],
+    run: (io, [file], opts) => {
+      if (!opts.down && !opts.sweep) throw usage('give --down <element...> or --sweep n-1');
+      const pack = readPack(opts.policy);
+      const topology = loadReviewTopology(readText(file!), file!, pack);
+      const day = today(opts.today);
+      const prepared = prepareReview(topology, pack, day);
+      const network = topology.network;
+      if (opts.sweep) {
+        const result = sweepSingleFailures(prepared.base);
+        io.out(render(opts.format, { kind: 'sweep', network, file: file!, result }, opts.lang));
+        return result.byIntent.size > 0 ? EXIT.findings : EXIT.clean;
+      }
+      // --down is the review of a change file with one `down` operation.
+      const change = JSON.stringify({ 'bunkatsu-change': 1, changes: [{ down: opts.down! }] });
+      const { report, networks } = reviewChange({ base: prepared, change, file: '<command line>', pack, today: day, accept: 'change' });
+      io.out(render(opts.format, { kind: 'review', report, networks }, opts.lang));
+      return report.intentsBroken.length > 0 || report.findingsIntroduced.length > 0 ? EXIT.findings : EXIT.clean;
+    },
+  }),
+
+  command<{ output?: string }>({
+    name: ['schema'],
+    description: 'print the JSON Schema of the topology format (for editors and validators)',
+    options: [{ flags: '-o, --output <file>', description: 'write to a file instead of stdout' }],
+    run: (io, _args, opts) => {
+      const text = `${JSON.stringify(topologyJsonSchema(), null, 2)}\n`;
+      if (opts.output) writeFileSync(opts.output, text);
+      else io.out(text.trimEnd());
+      return EXIT.clean;
+    },
+  }),
+
+  command<{ scale: ScaleName; seed: string; model: GeneratedModel; clean?: boolean; output?: string; format?: 'yaml' | 'json'; planted?: string; quiet?: boolean }>({
+    name: ['generate'],
+    description: 'write a deterministic municipal topology with planted violations (benchmarks, tests, demos)',
+    options: [
+      { flags: '--scale <scale>', description: 'size: tiny and small for tests and demos; city, metro, prefecture as in SPEC §6', choices: [...SCALE_NAMES], default: 'city' },
+      { flags: '--seed <n>', description: 'random seed (same seed, same file)', default: '1' },
+      { flags: '--model <model>', description: 'MIC model: alpha (terminals in LGWAN) or beta (terminals on the Internet side)', choices: ['alpha', 'beta'], default: 'alpha' },
+      { flags: '--clean', description: 'plant no violations (the check then reports nothing)' },
+      { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
+      { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
+      { flags: '--planted <file>', description: 'write the planted violations as JSON ({rule, subject, ...} per violation)' },
+      { flags: '-q, --quiet', description: 'no summary on stderr' },
+    ],
+    run: (io, _args, opts) => {
+      if (!/^[0-9]{1,10}$/.test(opts.seed) || Number(opts.seed) > 0xffffffff) throw usage(`--seed must be an integer from 0 to 4294967295, not "${opts.seed}"`);
+      const started = Date.now();
+      let last = started;
+      // Progress on stderr once a run takes more than a second (metro, prefecture).
+      const progress = (message: string, force = false): void => {
+        const now = Date.now();
+        if (!opts.quiet && now - started >= 1000 && (force || now - last >= 1000)) {
+          io.err(`[${((now - started) / 1000).toFixed(1)} s] ${message}`);
+          last = now;
+        }
+      };
+      const options = { scale: opts.scale, seed: Number(opts.seed), model: opts.model, violations: !opts.clean };
+      const result = generateTopology({ ...options, onProgress: (done: number, total: number) => progress(`generated ${done}/${total} municipalities`) });
+      progress(`writing ${opts.output ?? 'stdout'}`, true);
+      const format = opts.format ?? outputFile(opts.output);
+      const doc = result.topology as unknown as Record<string, Plain | undefined>;
+      const text = format === 'json' ? toJson(doc) : toYaml(doc, headerLines(result, options));
+      if (opts.output) writeFileSync(opts.output, text);
+      else io.out(text.trimEnd());
+      if (opts.planted) writeFileSync(opts.planted, `${JSON.stringify(result.planted, null, 2)}\n`);
+      if (!opts.quiet) {
+        const s = result.stats;
+        const byRule = new Map<string, number>();
+        for (const p of result.planted) byRule.set(p.rule, (byRule.get(p.rule) ?? 0) + 1);
+        io.err(`generated ${opts.scale} (${opts.model}, seed ${opts.seed}) in ${((Date.now() - started) / 1000).toFixed(2)} s: ${s.zones} zones, ${s.hosts} hosts (${s.hostEntries} entries), `
+          + `${s.devices} devices (${s.firewalls} firewalls), ${s.rules} rules, ${s.links} links, ${s.intents} intents, ${s.municipalities} municipalities; `
+          + `${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB ${format}${opts.output ? ` → ${opts.output}` : ''}`);
+        io.err(`planted violations: ${result.planted.length}${[...byRule].map(([r, n]) => `\n  ${r}: ${n}`).join('')}`);
+      }
+      return EXIT.clean;
+    },
+  }),
+
+  // --- Data planes from other tools: import stanford, replay.
+
+  command<{ output?: string; at?: string }>({
+    name: ['import', 'stanford'],
+    description: 'the Stanford backbone data plane (APKeep networks/stanford: topo.txt, vlan.txt, acls/, updates) as a topology',
+    args: [['<dir>', 'the data set folder']],
+    options: [
+      { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
+      { flags: '--at <n>', description: 'rules in force after the first n update lines (default: the point with the most rules)' },
+    ],
+    run: (io, [dir], opts) => {
+      const data = readStanford(dir!);
+      let at = fullestPoint(data.updates);
+      if (opts.at !== undefined) {
+        if (!/^[0-9]{1,9}$/.test(opts.at) || Number(opts.at) > data.updates.length) throw usage(`--at must be a whole number from 0 to ${data.updates.length} (the update lines), not "${opts.at}"`);
+        at = Number(opts.at);
+      }
+      const text = stanfordText(stanfordTopology(data, at), outputFile(opts.output));
+      if (opts.output) writeFileSync(opts.output, text);
+      else io.out(text.trimEnd());
+      return EXIT.clean;
+    },
+  }),
+
+  command<{ format: FormatOf<'replay'>; log?: string; quiet?: boolean }>({
+    name: ['replay'],
+    description: 'replay an update trace (APKeep folder) with incremental loop checks; exit 0 when no loop is active at the end, 1 otherwise',
+    args: [['<dir>', 'the data set folder (topo.txt, vlan.txt, acls/, updates)']],
+    options: [
+      format('replay'),
+      { flags: '--log <file>', description: 'write one JSON line per update (changed destinations, loops found, started and stopped, where M ends)' },
+      QUIET,
+    ],
+    run: (io, [dir], opts) => {
+      const t0 = performance.now();
+      const data = readStanford(dir!);
+      if (data.updates.length === 0) {
+        throw new InputError([{ code: 'BNK_ERR_SCHEMA', message: 'the trace has no updates: nothing to replay', loc: { file: `${data.dir}/updates`, line: 1, column: 1 } }]);
+      }
+      const t1 = performance.now();
+      // JSON: the loader's fast path; the document is the same as `import stanford --at 0`.
+      const network = loadTopology(stanfordText(stanfordTopology(data, 0), 'json'), `${data.dir} (imported)`);
+      const t2 = performance.now();
+      const log: string[] = [];
+      const run = runReplay(network, data.updates, `${data.dir}/updates`, {
+        parseMs: t1 - t0,
+        loadMs: t2 - t1,
+        reach: opts.log !== undefined,
+        tracePorts: data.tracePorts,
+        ...(opts.log ? { onUpdate: (r, micros, replayer) => log.push(replayLogLine(r, micros, replayer)) } : {}),
+        ...(!opts.quiet ? { onProgress: (done: number, total: number) => io.err(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${done}/${total} updates`) } : {}),
+      });
+      if (opts.log) writeFileSync(opts.log, log.length > 0 ? `${log.join('\n')}\n` : '');
+      const context = {
+        source: `${data.dir}/updates`,
+        topology: `${data.dir} (${data.devices.length} devices, ${data.links.length} links)`,
+        peakRssMb: process.resourceUsage().maxRSS / 1024,
+        machine: { nproc: availableParallelism(), node: process.version, platform: `${process.platform}-${process.arch}` },
+        totalMs: performance.now() - t0,
+      };
+      io.out(render(opts.format, { kind: 'replay', run, context }, 'en'));
+      return run.summary.loops.activeAtEnd > 0 ? EXIT.findings : EXIT.clean;
+    },
+  }),
+
+  // --- The HTTP API: serve, project, token (src/server, loaded on use).
+
+  command<{
+    host: string; port: string; db?: string; policy?: string; rateLimit: string; logLevel: string; corsOrigin?: string;
+    workers?: string; maxQueue?: string; workerMemory?: string;
+  }>({
+    name: ['serve'],
+    description: 'run the HTTP API (OpenAPI docs at /docs) until SIGTERM / SIGINT',
+    options: [
+      { flags: '--host <host>', description: 'address to listen on', default: '127.0.0.1' },
+      { flags: '--port <port>', description: 'TCP port (0: any free port)', default: '8080' },
+      DB,
+      POLICY,
+      { flags: '--rate-limit <n>', description: 'requests per minute per client address (0: no limit)', default: '6000' },
+      { flags: '--log-level <level>', description: 'fatal, error, warn, info, debug, trace or silent', default: 'info' },
+      { flags: '--cors-origin <origin>', description: 'the one browser origin allowed to call the API (e.g. https://portal.example.lg.jp); default: CORS off' },
+      { flags: '--workers <n>', description: 'worker threads that parse, check, trace and review (default: one per core but one, at least 1)' },
+      { flags: '--max-queue <n>', description: 'requests waiting for a worker; past it, 429 with Retry-After (default 32)' },
+      { flags: '--worker-memory <MiB>', description: "each worker's heap limit; a larger input is refused with 422 (default 4096)" },
+    ],
+    run: async (io, _args, opts) => {
+      const port = Number(opts.port);
+      const rateLimit = Number(opts.rateLimit);
+      if (!/^[0-9]{1,5}$/.test(opts.port) || port > 65535) throw usage(`--port must be a whole number from 0 to 65535, not "${opts.port}"`);
+      if (!Number.isInteger(rateLimit) || rateLimit < 0) throw usage(`--rate-limit must be a whole number, not "${opts.rateLimit}"`);
+      const count = (flag: string, text: string | undefined, min: number): number | undefined => {
+        if (text === undefined) return undefined;
+        const n = Number(text);
+        if (!Number.isInteger(n) || n < min) throw usage(`${flag} must be a whole number of at least ${min}, not "${text}"`);
+        return n;
+      };
+      const workers = count('--workers', opts.workers, 1);
+      const maxQueuedTasks = count('--max-queue', opts.maxQueue, 1);
+      const workerMemoryMb = count('--worker-memory', opts.workerMemory, 64);
+      const { serve } = await server();
+      await serve({
+        host: opts.host, port, db: await dbPath(opts.db), ...(opts.policy ? { policy: opts.policy } : {}),
+        ...(opts.corsOrigin !== undefined ? { corsOrigin: opts.corsOrigin } : {}), rateLimit, logLevel: opts.logLevel,
+        ...(workers === undefined ? {} : { workers }), ...(maxQueuedTasks === undefined ? {} : { maxQueuedTasks }),
+        ...(workerMemoryMb === undefined ? {} : { workerMemoryMb }),
+      }, io.err);
+      return EXIT.clean;
+    },
+  }),
+
+  command<{ name?: string; db?: string }>({
+    name: ['project', 'create'],
+    description: 'create a project',
+    args: [['<id>', 'project id: lowercase letters, digits, "-"']],
+    options: [{ flags: '--name <name>', description: 'display name (default: the id)' }, DB],
+    run: async (io, [id], opts) => {
+      io.err((await server()).createProject(await dbPath(opts.db), id!, opts.name));
+      return EXIT.clean;
+    },
+  }),
+
+  command<{ db?: string }>({
+    name: ['project', 'list'],
+    description: 'list the projects',
+    options: [DB],
+    run: async (io, _args, opts) => {
+      io.out((await server()).listProjects(await dbPath(opts.db)));
+      return EXIT.clean;
+    },
+  }),
+
+  command<{ project?: string; server?: boolean; scope: string; name?: string; db?: string }>({
+    name: ['token', 'create'],
+    description: 'create a token and print it on stdout (once: only its hash is stored)',
+    options: [
+      { flags: '--project <id>', description: 'the project the token may use' },
+      { flags: '--server', description: 'a server token instead: creates projects, administers every project (needs --scope admin)' },
+      { flags: '--scope <scopes>', description: 'comma-separated: read, submit, admin', required: true },
+      { flags: '--name <name>', description: 'a note saying who or what uses it' },
+      DB,
+    ],
+    run: async (io, _args, opts) => {
+      const s = await server();
+      const created = s.createToken(await dbPath(opts.db), opts.project, opts.server === true, s.parseScopes(opts.scope), opts.name);
+      io.out(created.token);
+      io.err(created.note);
+      return EXIT.clean;
+    },
+  }),
+
+  command<{ project?: string; db?: string }>({
+    name: ['token', 'list'],
+    description: 'list tokens (ids, scopes; never secrets)',
+    options: [{ flags: '--project <id>', description: 'only this project\'s tokens' }, DB],
+    run: async (io, _args, opts) => {
+      io.out((await server()).listTokens(await dbPath(opts.db), opts.project));
+      return EXIT.clean;
+    },
+  }),
+
+  command<{ db?: string }>({
+    name: ['token', 'revoke'],
+    description: 'revoke a token by its id',
+    args: [['<id>', 'token id (the 16 hex digits after "bnk_")']],
+    options: [DB],
+    run: async (io, [id], opts) => {
+      io.err((await server()).revokeToken(await dbPath(opts.db), id!));
+      return EXIT.clean;
+    },
+  }),
+];

@@ -1,0 +1,70 @@
+// The CLI's side of input: files and folders read from disk (size-checked, decoded), option
+// values checked, the policy pack and engines chosen by name. Everything else is the library's.
+
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  DEFAULT_LIMITS, DEFAULT_POLICY_FILE, DEFAULT_POLICY_NAME, ENGINES, type EngineFactory, InputError, type Network, type Pack, type StanfordData,
+  decodeInput, engineFactoryNamed, isCalendarDate, loadPack, loadTopology, parseStanford,
+} from '../index.ts';
+
+export function usage(message: string): InputError {
+  return new InputError([{ code: 'BNK_ERR_USAGE', message, loc: { file: '<command line>', line: 1, column: 1 } }]);
+}
+
+export function readText(path: string): string {
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) {
+      // Never opened: a FIFO would block, a device could be endless.
+      const kind = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isCharacterDevice() ? 'a character device'
+        : stat.isBlockDevice() ? 'a block device' : stat.isSocket() ? 'a socket' : 'something else';
+      throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read "${path}": it is ${kind}, not a regular file; give a file path`, loc: { file: path, line: 1, column: 1 } }]);
+    }
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read "${path}": no such file`, loc: { file: path, line: 1, column: 1 } }]);
+  }
+  if (size > DEFAULT_LIMITS.maxBytes) {
+    throw new InputError([{ code: 'BNK_ERR_FILE_TOO_LARGE', message: `file is ${size} bytes; the limit is ${DEFAULT_LIMITS.maxBytes}`, loc: { file: path, line: 1, column: 1 } }]);
+  }
+  return decodeInput(readFileSync(path), path);
+}
+
+/** The pack given with --policy, or the seed pack. */
+export function readPack(path: string | undefined): Pack {
+  return loadPack(readText(path ?? DEFAULT_POLICY_FILE), path ?? DEFAULT_POLICY_NAME);
+}
+
+export function readNetwork(path: string, pack: Pack): Network {
+  return loadTopology(readText(path), path, { domains: new Set(Object.keys(pack.domains)) });
+}
+
+/** Reads an APKeep-style folder (topo.txt, vlan.txt, acls/, updates) and parses it. */
+export function readStanford(dir: string): StanfordData {
+  const file = (name: string): string => readText(`${dir.replace(/\/$/, '')}/${name}`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `"${dir}" is not a folder (expected the data set folder with topo.txt, vlan.txt, acls/ and updates)`, loc: { file: dir, line: 1, column: 1 } }]);
+  }
+  let aclFiles: string[];
+  try {
+    aclFiles = readdirSync(`${dir}/acls`);
+  } catch {
+    throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read folder "${dir}/acls": no such folder`, loc: { file: `${dir}/acls`, line: 1, column: 1 } }]);
+  }
+  return parseStanford({ dir: dir.replace(/\/$/, ''), topo: file('topo.txt'), vlan: file('vlan.txt'), aclFiles, updates: file('updates') });
+}
+
+export function engineFactory(name: string): EngineFactory {
+  const factory = engineFactoryNamed(name);
+  if (!factory) throw usage(`unknown engine "${name}" (available: ${Object.keys(ENGINES).join(', ')})`);
+  return factory;
+}
+
+/** --today, or today's date. */
+export function today(option: string | undefined): string {
+  if (option === undefined) return new Date().toISOString().slice(0, 10);
+  if (!isCalendarDate(option)) throw usage(`--today must be a calendar date YYYY-MM-DD (e.g. 2026-02-28), not "${option}"`);
+  return option;
+}
