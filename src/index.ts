@@ -8,7 +8,7 @@ export { DEFAULT_LIMITS, type SourceLimits } from './model/source.ts';
 export { decodeInput } from './model/encoding.ts';
 export type { TopologyFile, Model, SanitizerMethod, ContentKind } from './model/schema.ts';
 export type { Network, Zone, Host, Device, Interface, Rule, Route, RouteAction, Acl, Link, Exception, Intent } from './model/network.ts';
-export { resolveAddress, resolveService } from './model/refs.ts';
+export { resolveAddress, resolveService } from './model/resolve.ts';
 
 // Errors
 export { ERROR_CODES, InputError, formatDiagnostic } from './errors.ts';

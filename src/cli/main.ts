@@ -18,7 +18,7 @@ import { sweepSingleFailures } from '../review/simulate.ts';
 import { reviewJson, reviewText, sweepText } from '../report/review.ts';
 import { reviewMarkdown } from '../report/markdown.ts';
 import type { Network } from '../model/network.ts';
-import { resolveAddress, resolveService } from '../model/refs.ts';
+import { resolveAddress, resolveService } from '../model/resolve.ts';
 import { topologyJsonSchema } from '../model/schema.ts';
 import { DEFAULT_LIMITS } from '../model/source.ts';
 import { DEFAULT_ENGINE, ENGINES, engineFactoryNamed } from '../engine/registry.ts';
