@@ -62,7 +62,7 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
     const ref = before.ids.get(String(body.device));
     const device = ref?.kind === 'device' ? before.devices[ref.index] : undefined;
     if (!device) return fail('BNK_ERR_UNKNOWN_REF', `unknown device "${String(body.device)}"`, [...path, 'device']);
-    if (device.kind !== 'firewall') return fail('BNK_ERR_UNKNOWN_REF', `device "${device.id}" is a ${device.kind}, not a firewall: it has no rules`, [...path, 'device']);
+    if (device.kind !== 'firewall') return fail('BNK_ERR_SCHEMA', `device "${device.id}" is a ${device.kind}, not a firewall: it has no rules`, [...path, 'device']);
     const rules = lists.get(device.index) ?? [...device.rules];
     lists.set(device.index, rules);
     const indexOf = (r: unknown, at: readonly PropertyKey[]): number => {
@@ -73,7 +73,7 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
     };
     const target = (w: Where): number => {
       if (w.position !== undefined) {
-        if (w.position > rules.length + 1) fail('BNK_ERR_UNKNOWN_REF', `position ${w.position} is past the end (${rules.length} rules)`, [...path, 'position']);
+        if (w.position > rules.length + 1) fail('BNK_ERR_SCHEMA', `position ${w.position} is past the end (${rules.length} rules)`, [...path, 'position']);
         return Math.min(w.position - 1, rules.length);
       }
       if (w.before !== undefined) return indexOf(w.before, [...path, 'before']);
