@@ -61,6 +61,10 @@ export interface LoadedChange {
   readonly doc: SourceDocument;
 }
 
+/** The field that marks a change file (and gives its format version). */
+export const CHANGE_FORMAT_FIELD = 'bunkatsu-change';
+
+/** Parses and validates a change file; throws InputError, each schema diagnostic naming its `field`. */
 export function loadChange(text: string, file: string): LoadedChange {
   const read = readSource(text, file, DEFAULT_LIMITS);
   if (!read.ok) throw new InputError(read.diagnostics);
@@ -70,9 +74,15 @@ export function loadChange(text: string, file: string): LoadedChange {
       code: 'BNK_ERR_SCHEMA' as const,
       message: `${issue.path.join('.') || '(top level)'}: ${issue.message}`,
       loc: read.doc.locate(issue.path.slice(0, 3) as PropertyKey[]),
+      field: issue.path.join('.'),
     })));
   }
   return { file, change: parsed.data, doc: read.doc };
+}
+
+/** True when loadChange refused the input for lacking `bunkatsu-change: 1`: it is not a change file (a whole topology, say). */
+export function isNotAChangeFile(error: unknown): error is InputError {
+  return error instanceof InputError && error.diagnostics.some((d) => d.code === 'BNK_ERR_SCHEMA' && d.field === CHANGE_FORMAT_FIELD);
 }
 
 /** What a change touches, for the review to decide what to recompute. */

@@ -10,7 +10,7 @@ import { reviewMarkdown } from '../report/markdown.ts';
 import { reviewJson } from '../report/review.ts';
 import { reviewSarif } from '../report/sarif.ts';
 import { networkAfter } from '../review/apply.ts';
-import { loadChange, type LoadedChange } from '../review/change.ts';
+import { isNotAChangeFile, loadChange, type LoadedChange } from '../review/change.ts';
 import { prepareBase, review, type ReviewBase, type ReviewInput } from '../review/review.ts';
 import type { ReviewReport } from '../review/types.ts';
 import type { ReviewFormat } from '../store/store.ts';
@@ -33,7 +33,7 @@ function loadChangeFile(text: string, filename: string): LoadedChange {
   try {
     return loadChange(text, filename);
   } catch (error) {
-    if (error instanceof InputError && error.diagnostics.some((d) => d.code === 'BNK_ERR_SCHEMA' && d.message.startsWith('bunkatsu-change:'))) {
+    if (isNotAChangeFile(error)) {
       throw new InputError([{
         code: 'BNK_ERR_SCHEMA',
         message: 'not a change file (it needs "bunkatsu-change: 1"): this route reviews change files only; upload a whole topology as a new version instead',

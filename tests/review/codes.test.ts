@@ -5,11 +5,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { ErrorCode } from '../../src/errors.ts';
+import type { ErrorCode, InputError } from '../../src/errors.ts';
 import { loadDocument } from '../../src/model/load.ts';
 import { readSource } from '../../src/model/source.ts';
 import { networkAfter } from '../../src/review/apply.ts';
-import { loadChange } from '../../src/review/change.ts';
+import { CHANGE_FORMAT_FIELD, isNotAChangeFile, loadChange } from '../../src/review/change.ts';
 import { refusal, ROOT } from '../helpers.ts';
 
 const TOPOLOGY = 'topologies/alpha-city.yaml';
@@ -45,5 +45,29 @@ describe.each([
     const loaded = loadChange(text, 'change.yaml');
     const problems = refusal(() => networkAfter(before, doc, loaded, {}), 'change.yaml');
     expect(problems.map((d) => d.code)).toEqual([code]);
+  });
+});
+
+describe('not a change file: a structured field, not message text', () => {
+  const failure = (text: string): unknown => {
+    try {
+      loadChange(text, 'x.yaml');
+    } catch (error) {
+      return error;
+    }
+    throw new Error('expected loadChange to refuse it');
+  };
+
+  it.each([
+    ['a whole topology', readFileSync(resolve(ROOT, TOPOLOGY), 'utf8')],
+    ['another format version', 'bunkatsu-change: 2\nchanges:\n  - down: lg-edge-fw\n'],
+  ])('%s: a BNK_ERR_SCHEMA diagnostic with field "bunkatsu-change"', (_name, text) => {
+    const error = failure(text);
+    expect(isNotAChangeFile(error)).toBe(true);
+    expect((error as InputError).diagnostics).toContainEqual(expect.objectContaining({ code: 'BNK_ERR_SCHEMA', field: CHANGE_FORMAT_FIELD }));
+  });
+
+  it('a change file with a bad operation is still a change file', () => {
+    expect(isNotAChangeFile(failure('bunkatsu-change: 1\nchanges:\n  - paint-it: red\n'))).toBe(false);
   });
 });
