@@ -48,6 +48,8 @@ export interface Diagnostic {
   readonly code: ErrorCode;
   readonly message: string;
   readonly loc: Loc;
+  /** The input field it is about, as a dotted path (e.g. `changes.0.add-rule`), when the check knows it: for callers that branch on it. */
+  readonly field?: string;
 }
 
 /** Thrown for bad input: carries every diagnostic found, never a partial result. */

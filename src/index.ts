@@ -20,7 +20,7 @@ export type { TopologyFile, Model, SanitizerMethod, ContentKind } from './model/
 export type { Network, Zone, Host, Device, Interface, Rule, Route, RouteAction, Acl, Link, Exception, Intent } from './model/network.ts';
 export { isCalendarDate } from './model/dates.ts';
 // Address, service and host references as given on a command line or in a request.
-export { resolveAddress, resolveService, type Resolved } from './model/refs.ts';
+export { resolveAddress, resolveService, type Resolved } from './model/resolve.ts';
 export { loadPack, type Pack } from './policy/pack.ts';
 export { loadChange, loadChangeDocument, documentKind, NotAChangeFileError, CHANGE_MARKER, CHANGE_FORMAT_VERSION } from './review/change.ts';
 export type { LoadedChange, ChangeFile } from './review/change.ts';

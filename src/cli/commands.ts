@@ -95,8 +95,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: 'show the dispositions and paths of one flow',
     args: [
       TOPOLOGY,
-      ['<src>', 'source: host, zone or device id, or an IPv4 address/prefix/range'],
-      ['<dst>', 'destination: host, zone or device id, or an IPv4 address/prefix/range'],
+      ['<src>', 'source: host, zone or device id, or an IPv4 address/prefix/range or a wildcard ("10.0.0.0 0.0.0.255")'],
+      ['<dst>', 'destination: host, zone or device id, or an IPv4 address/prefix/range or a wildcard ("10.0.0.0 0.0.0.255")'],
       ['<service>', 'service: a name (https, smtp, ...), protocol/port (tcp/443) or any'],
     ],
     options: [POLICY, format('trace'), LANG, ENGINE],

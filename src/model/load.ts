@@ -9,9 +9,10 @@ import type {
   Acl, DeclaredFlow, Device, Exception, Host, Intent, Interface, Link, Network, OwnedRange, Relay, Route, Rule, Zone,
 } from './network.ts';
 import {
-  formatIpv4, IPV4_ALL, IPV4_MAX, type Ipv4Prefix, type Ipv4Range, looksLikeAddress, parseAddressSet, parseAddressSpec, parseCidr, parseIpv4,
+  formatIpv4, IPV4_MAX, type Ipv4Prefix, type Ipv4Range, parseAddressSpec, parseCidr, parseIpv4,
 } from '../net/ipv4.ts';
-import { ANY_SERVICE, lookupService, parseServiceTerm, type ServiceTerm, wellKnownService } from '../net/services.ts';
+import { parseServiceTerm, type ServiceTerm, wellKnownService } from '../net/services.ts';
+import { type ReferenceScope, resolveAddresses, resolveServices } from './resolve.ts';
 
 export interface LoadOptions {
   /** Domains the policy pack declares; zones naming others are errors. Unchecked when absent. */
@@ -129,6 +130,26 @@ class Resolver {
     private readonly salvaged: Salvaged | undefined,
   ) {}
 
+  /** What references resolve against: zones and hosts as resolved, devices' addresses from the input (devices are resolved in order). */
+  private readonly scope: ReferenceScope = {
+    ids: this.ids,
+    services: this.services,
+    skipped: (ref) => this.skipped(ref),
+    addressesOf: (kind, index) => {
+      if (kind === 'host') return [this.hosts[index]!.range];
+      if (kind === 'zone') {
+        const z = this.zones[index]!;
+        return z.isDefault ? z.owned : z.subnets;
+      }
+      const out: Ipv4Range[] = [];
+      for (const f of this.input.devices[index]!.interfaces) {
+        const a = f.address === undefined ? undefined : parseIpv4(f.address);
+        if (a !== undefined) out.push({ lo: a, hi: a });
+      }
+      return out;
+    },
+  };
+
   /** A reference to an element dropped for schema errors is not reported a second time. */
   private skipped(ref: string): boolean {
     return this.salvaged?.skippedIds.has(ref) ?? false;
@@ -232,13 +253,7 @@ class Resolver {
 
   /** Services as written -> terms; `any` is every protocol and port. */
   private resolveServiceRefs(refs: readonly string[], path: Path): ServiceTerm[] {
-    const out: ServiceTerm[] = [];
-    for (const ref of refs) {
-      const found = lookupService(ref, this.services);
-      if (found.ok) out.push(...found.terms);
-      else this.error(found.unknown ? 'BNK_ERR_UNKNOWN_REF' : 'BNK_ERR_INVALID_SERVICE', found.error, path);
-    }
-    return out.some((t) => t === ANY_SERVICE) ? [ANY_SERVICE] : out;
+    return resolveServices(this.scope, refs, () => this.loc(path), this.diagnostics);
   }
 
   private resolveZones(): OwnedRange[] {
@@ -566,40 +581,7 @@ class Resolver {
   }
 
   private resolveAddressRefs(refs: readonly string[], path: Path): Ipv4Range[] {
-    const out: Ipv4Range[] = [];
-    let any = false;
-    for (const ref of refs) {
-      if (ref === 'any') {
-        any = true;
-        continue;
-      }
-      if (looksLikeAddress(ref)) {
-        const parsed = parseAddressSet(ref);
-        if ('error' in parsed) this.error('BNK_ERR_INVALID_ADDRESS', parsed.error, path);
-        else out.push(...parsed);
-        continue;
-      }
-      const entry = this.ids.get(ref);
-      if (!entry && this.skipped(ref)) continue;
-      if (!entry || entry.kind === 'exception' || entry.kind === 'intent') {
-        this.error('BNK_ERR_UNKNOWN_REF', `"${ref}" is not a zone, host, device or address`, path);
-        continue;
-      }
-      if (entry.kind === 'zone') {
-        const z = this.zones[entry.index]!;
-        out.push(...(z.isDefault ? z.owned : z.subnets));
-      } else if (entry.kind === 'host') {
-        out.push(this.hosts[entry.index]!.range);
-      } else {
-        // Devices are resolved in order; a later device's addresses come from the input.
-        const decl = this.input.devices[entry.index]!;
-        for (const f of decl.interfaces) {
-          const a = f.address === undefined ? undefined : parseIpv4(f.address);
-          if (a !== undefined) out.push({ lo: a, hi: a });
-        }
-      }
-    }
-    return any ? [IPV4_ALL] : out;
+    return resolveAddresses(this.scope, refs, () => this.loc(path), this.diagnostics);
   }
 
   private resolveLinks(): Link[] {

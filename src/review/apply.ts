@@ -3,12 +3,11 @@
 // zones, hosts, devices and services); everything else is shared with the network before.
 // Changes that add or remove elements go through the topology document instead (change.ts).
 
-import { InputError, type Diagnostic } from '../errors.ts';
+import { InputError, type Diagnostic, type ErrorCode } from '../errors.ts';
 import type { Device, Network, Rule } from '../model/network.ts';
 import { ruleSchema } from '../model/schema.ts';
-import { IPV4_ALL, type Ipv4Range, looksLikeAddress, parseAddressSpec } from '../net/ipv4.ts';
-import { ANY_SERVICE, lookupService, type ServiceTerm } from '../net/services.ts';
 import { loadDocument, type LoadOptions } from '../model/load.ts';
+import { networkScope, resolveAddresses, resolveServices } from '../model/resolve.ts';
 import type { SourceDocument } from '../model/source.ts';
 import { applyChange, type LoadedChange, type Touched } from './change.ts';
 import type { ChangeOperation } from './types.ts';
@@ -41,6 +40,7 @@ type Where = { position?: number | undefined; before?: string | undefined; after
 
 export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryChange {
   const problems: Diagnostic[] = [];
+  const scope = networkScope(before);
   const operations: ChangeOperation[] = [];
   const lists = new Map<number, Rule[]>();
   const down: string[] = [];
@@ -50,8 +50,8 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
     const [name, body] = Object.entries(op)[0]! as [string, Record<string, unknown>];
     const path = ['changes', index, name];
     const loc = loaded.doc.locate(path);
-    const fail = (message: string, at: readonly PropertyKey[] = path): void => {
-      problems.push({ code: 'BNK_ERR_UNKNOWN_REF', message, loc: loaded.doc.locate(at) });
+    const fail = (code: ErrorCode, message: string, at: readonly PropertyKey[] = path): void => {
+      problems.push({ code, message, loc: loaded.doc.locate(at) });
     };
     if (name === 'down') {
       const ids = typeof body === 'string' ? [body] : (body as unknown as string[]);
@@ -61,19 +61,19 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
     }
     const ref = before.ids.get(String(body.device));
     const device = ref?.kind === 'device' ? before.devices[ref.index] : undefined;
-    if (!device) return fail(`unknown device "${String(body.device)}"`, [...path, 'device']);
-    if (device.kind !== 'firewall') return fail(`device "${device.id}" is a ${device.kind}, not a firewall: it has no rules`, [...path, 'device']);
+    if (!device) return fail('BNK_ERR_UNKNOWN_REF', `unknown device "${String(body.device)}"`, [...path, 'device']);
+    if (device.kind !== 'firewall') return fail('BNK_ERR_SCHEMA', `device "${device.id}" is a ${device.kind}, not a firewall: it has no rules`, [...path, 'device']);
     const rules = lists.get(device.index) ?? [...device.rules];
     lists.set(device.index, rules);
     const indexOf = (r: unknown, at: readonly PropertyKey[]): number => {
       const i = typeof r === 'number' ? r - 1 : rules.findIndex((x) => x.id === r);
       if (i >= 0 && i < rules.length) return i;
-      fail(`no rule ${typeof r === 'number' ? `at position ${r}` : `"${String(r)}"`} in this firewall`, at);
+      fail('BNK_ERR_UNKNOWN_REF', `no rule ${typeof r === 'number' ? `at position ${r}` : `"${String(r)}"`} in this firewall`, at);
       return -1;
     };
     const target = (w: Where): number => {
       if (w.position !== undefined) {
-        if (w.position > rules.length + 1) fail(`position ${w.position} is past the end (${rules.length} rules)`, [...path, 'position']);
+        if (w.position > rules.length + 1) fail('BNK_ERR_SCHEMA', `position ${w.position} is past the end (${rules.length} rules)`, [...path, 'position']);
         return Math.min(w.position - 1, rules.length);
       }
       if (w.before !== undefined) return indexOf(w.before, [...path, 'before']);
@@ -91,7 +91,7 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
       const ifaces = (v: string | readonly string[] | undefined, key: string): Set<string> | undefined => {
         if (v === undefined) return undefined;
         const set = new Set(asList(v));
-        for (const n of set) if (!names.has(n)) fail(`device "${device.id}" has no interface "${n}" (it has ${[...names].join(', ')})`, [...at, key]);
+        for (const n of set) if (!names.has(n)) fail('BNK_ERR_UNKNOWN_REF', `device "${device.id}" has no interface "${n}" (it has ${[...names].join(', ')})`, [...at, key]);
         return set;
       };
       return {
@@ -99,9 +99,9 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
         named: r.id !== undefined,
         position,
         action: r.action,
-        src: addresses(before, asList(r.from), (m) => fail(m, [...at, 'from'])),
-        dst: addresses(before, asList(r.to), (m) => fail(m, [...at, 'to'])),
-        services: services(before, asList(r.service), (m) => fail(m, [...at, 'service'])),
+        src: resolveAddresses(scope, asList(r.from), () => loaded.doc.locate([...at, 'from']), problems),
+        dst: resolveAddresses(scope, asList(r.to), () => loaded.doc.locate([...at, 'to']), problems),
+        services: resolveServices(scope, asList(r.service), () => loaded.doc.locate([...at, 'service']), problems),
         inInterfaces: ifaces(r.in, 'in'),
         outInterfaces: ifaces(r.out, 'out'),
         written: { from: asList(r.from), to: asList(r.to), service: asList(r.service) },
@@ -155,36 +155,4 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
     operations,
     touched: { rules: new Set([...lists.keys()].map((d) => before.devices[d]!.id)), routes: new Map(), down, structural: undefined, hosts: false },
   };
-}
-
-function addresses(network: Network, refs: readonly string[], fail: (message: string) => void): Ipv4Range[] {
-  const out: Ipv4Range[] = [];
-  for (const ref of refs) {
-    if (ref === 'any') return [IPV4_ALL];
-    if (looksLikeAddress(ref)) {
-      const parsed = parseAddressSpec(ref);
-      if ('error' in parsed) fail(parsed.error);
-      else out.push(parsed);
-      continue;
-    }
-    const entry = network.ids.get(ref);
-    if (entry?.kind === 'zone') {
-      const z = network.zones[entry.index]!;
-      out.push(...(z.isDefault ? z.owned : z.subnets));
-    } else if (entry?.kind === 'host') out.push(network.hosts[entry.index]!.range);
-    else if (entry?.kind === 'device') {
-      for (const f of network.devices[entry.index]!.interfaces) if (f.address !== undefined) out.push({ lo: f.address, hi: f.address });
-    } else fail(`"${ref}" is not a zone, host, device or address`);
-  }
-  return out;
-}
-
-function services(network: Network, refs: readonly string[], fail: (message: string) => void): ServiceTerm[] {
-  const out: ServiceTerm[] = [];
-  for (const ref of refs) {
-    const found = lookupService(ref, network.services);
-    if (found.ok) out.push(...found.terms);
-    else fail(found.error);
-  }
-  return out.some((t) => t === ANY_SERVICE) ? [ANY_SERVICE] : out;
 }

@@ -4,7 +4,7 @@
 // the topology file for what was there, the change file for what the change brought.
 
 import { z } from 'zod';
-import { InputError, type Diagnostic, type Loc } from '../errors.ts';
+import { InputError, type Diagnostic, type ErrorCode, type Loc } from '../errors.ts';
 import { readSource, type SourceDocument, DEFAULT_LIMITS } from '../model/source.ts';
 import type { ChangeOperation } from './types.ts';
 
@@ -99,6 +99,7 @@ export function loadChangeDocument(doc: SourceDocument, file: string): LoadedCha
       code: 'BNK_ERR_SCHEMA' as const,
       message: `${issue.path.join('.') || '(top level)'}: ${issue.message}`,
       loc: doc.locate(issue.path.slice(0, 3) as PropertyKey[]),
+      field: issue.path.join('.'),
     }));
     const unmarked = isRecord(doc.data) && doc.data[CHANGE_MARKER] !== CHANGE_FORMAT_VERSION;
     throw unmarked ? new NotAChangeFileError(diagnostics) : new InputError(diagnostics);
@@ -197,18 +198,18 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
     const [name, body] = Object.entries(op)[0]! as [string, unknown];
     const path = ['changes', index, name];
     const loc = loaded.doc.locate(path);
-    const fail = (message: string, at: readonly PropertyKey[] = path): void => {
-      problems.push({ code: 'BNK_ERR_UNKNOWN_REF', message, loc: loaded.doc.locate(at) });
+    const fail = (code: ErrorCode, message: string, at: readonly PropertyKey[] = path): void => {
+      problems.push({ code, message, loc: loaded.doc.locate(at) });
     };
     const fromChange = (value: unknown, at: readonly PropertyKey[]): void => tag(value, { locate: loaded.doc.locate, path: at });
     const findDevice = (deviceId: string): Json | undefined => {
       const d = list('devices').find((x) => x.id === deviceId);
-      if (!d) fail(`unknown device "${deviceId}"`, [...path, 'device']);
+      if (!d) fail('BNK_ERR_UNKNOWN_REF', `unknown device "${deviceId}"`, [...path, 'device']);
       return d;
     };
     const rulesOf = (d: Json): Json[] | undefined => {
       if (d.kind !== 'firewall') {
-        fail(`device "${String(d.id)}" is a ${String(d.kind)}, not a firewall: it has no rules`, [...path, 'device']);
+        fail('BNK_ERR_SCHEMA', `device "${String(d.id)}" is a ${String(d.kind)}, not a firewall: it has no rules`, [...path, 'device']);
         return undefined;
       }
       if (!Array.isArray(d.rules)) d.rules = [];
@@ -218,13 +219,13 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
       const i = typeof ref === 'number' ? ref - 1 : list.findIndex((r, k) => (r.id ?? String(k + 1)) === ref);
       if (i >= 0 && i < list.length) return i;
       // A position past the end is refused like an unknown id (-1), not used as an index.
-      fail(`no rule ${typeof ref === 'number' ? `at position ${ref}` : `"${ref}"`} in this firewall`, at);
+      fail('BNK_ERR_UNKNOWN_REF', `no rule ${typeof ref === 'number' ? `at position ${ref}` : `"${ref}"`} in this firewall`, at);
       return -1;
     };
     /** Where a rule goes: position, before or after a rule, else the end. */
     const target = (list: Json[], w: { position?: number | undefined; before?: string | undefined; after?: string | undefined }): number => {
       if (w.position !== undefined) {
-        if (w.position > list.length + 1) fail(`position ${w.position} is past the end (${list.length} rules)`, [...path, 'position']);
+        if (w.position > list.length + 1) fail('BNK_ERR_SCHEMA', `position ${w.position} is past the end (${list.length} rules)`, [...path, 'position']);
         return Math.min(w.position - 1, list.length);
       }
       if (w.before !== undefined) return ruleIndex(list, w.before, [...path, 'before']);
@@ -294,7 +295,7 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
         const d = findDevice(b.device);
         if (!d) break;
         if (d.kind !== 'router' && d.kind !== 'firewall') {
-          fail(`device "${b.device}" is a ${String(d.kind)}: only routers and firewalls have routes`, [...path, 'device']);
+          fail('BNK_ERR_SCHEMA', `device "${b.device}" is a ${String(d.kind)}: only routers and firewalls have routes`, [...path, 'device']);
           break;
         }
         if (!Array.isArray(d.routes)) d.routes = [];
@@ -310,7 +311,7 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
           const sameInterface = (r: Json): boolean => b.interface === undefined || JSON.stringify([r.interface].flat()) === JSON.stringify([b.interface].flat());
           const i = rs.findIndex((r) => r.prefix === b.prefix && sameInterface(r));
           if (i < 0) {
-            fail(`no route ${b.prefix}${b.interface ? ` via ${[b.interface].flat().join(', ')}` : ''} on ${b.device}`, [...path, 'prefix']);
+            fail('BNK_ERR_UNKNOWN_REF', `no route ${b.prefix}${b.interface ? ` via ${[b.interface].flat().join(', ')}` : ''} on ${b.device}`, [...path, 'prefix']);
             break;
           }
           rs.splice(i, 1);
@@ -334,7 +335,7 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
         } else {
           const i = ifaces.findIndex((f) => f.name === b.interface);
           if (i < 0) {
-            fail(`no interface "${String(b.interface)}" on ${b.device}`, [...path, 'interface']);
+            fail('BNK_ERR_UNKNOWN_REF', `no interface "${String(b.interface)}" on ${b.device}`, [...path, 'interface']);
             break;
           }
           ifaces.splice(i, 1);
@@ -354,7 +355,7 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
         } else {
           const i = links.findIndex((l) => (l[0] === a && l[1] === b) || (l[0] === b && l[1] === a));
           if (i < 0) {
-            fail(`no link between ${a} and ${b}`);
+            fail('BNK_ERR_UNKNOWN_REF', `no link between ${a} and ${b}`);
             break;
           }
           links.splice(i, 1);
@@ -380,7 +381,7 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
         const ref = body as string;
         const i = list(key).findIndex((x) => x.id === ref);
         if (i < 0) {
-          fail(`no ${name === 'remove-host' ? 'host' : 'zone'} "${ref}"`);
+          fail('BNK_ERR_UNKNOWN_REF', `no ${name === 'remove-host' ? 'host' : 'zone'} "${ref}"`);
           break;
         }
         list(key).splice(i, 1);

@@ -5,7 +5,7 @@ import { ENGINES } from '../../src/engine/registry.ts';
 import { normalize } from '../../src/engine/headerset.ts';
 import { traceFlow } from '../../src/engine/trace.ts';
 import type { Network } from '../../src/model/network.ts';
-import { resolveAddress, resolveService } from '../../src/model/refs.ts';
+import { resolveAddress, resolveService } from '../../src/model/resolve.ts';
 import { runCheck } from '../../src/policy/check.ts';
 import type { Pack } from '../../src/policy/pack.ts';
 import type { CheckReport, Finding, HeaderClass } from '../../src/policy/types.ts';
