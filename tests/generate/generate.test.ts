@@ -12,11 +12,11 @@ import { toJson, toYaml, type Plain } from '../../src/generate/emit.ts';
 import { createRng } from '../../src/generate/prng.ts';
 import { loadTopology } from '../../src/model/load.ts';
 import { runCheck } from '../../src/policy/check.ts';
+import { FLOW_RULES } from '../../src/policy/rules.ts';
 import { createReferenceEngine } from '../../src/engine/reference.ts';
 import { ENGINES } from '../../src/engine/registry.ts';
 import { runCli, seedPack, TODAY } from '../helpers.ts';
 
-const FLOW_RULES = new Set(['mynumber-isolation', 'path-separation', 'security-cloud-aggregation']);
 
 function yamlOf(options: GenerateOptions): string {
   const result = generateTopology(options);
