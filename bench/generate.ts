@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SCALES, type ScaleName } from '../src/generate/catalogue.ts';
 import { generateTopology, headerLines, type GenerateOptions } from '../src/generate/generate.ts';
-import { toJson, toYaml, type Plain } from '../src/generate/emit.ts';
+import { toJson, toYaml, type Plain } from '../src/model/write.ts';
 import { ENGINES } from '../src/engine/registry.ts';
 import { loadTopology } from '../src/model/load.ts';
 import { loadPack } from '../src/policy/pack.ts';
