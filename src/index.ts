@@ -38,7 +38,8 @@ export type { EngineFactory } from './engine/types.ts';
 export { runCheck, type CheckOptions } from './policy/check.ts';
 export { CATALOGUE } from './policy/rules.ts';
 export { zoneMatrix, type MatrixLevel, type ZoneMatrix, type MatrixCell } from './policy/matrix.ts';
-export type { CheckReport, Finding, Severity, RuleResult } from './policy/types.ts';
+export type { CheckReport, Finding, FindingKind, Severity, RuleResult, Subject } from './policy/types.ts';
+export { findingKey } from './policy/types.ts';
 
 // ── Review: a change (change file, or the whole topology after) against a topology ──────────
 // reviewChange is the pipeline; the other steps are for callers that cache a prepared base.
@@ -74,6 +75,7 @@ export { render, FORMATS, isFormatOf } from './report/render.ts';
 export type { Renderable, Renderables, ReportKind, FormatOf } from './report/render.ts';
 export type { Lang } from './report/describe.ts';
 // The renderers one by one, for callers that shape their own documents (the server's trace).
+export { subjectText } from './report/messages.ts';
 export { checkReportText, traceText } from './report/text.ts';
 export { checkReportJson, outcomesJson } from './report/json.ts';
 export { checkSarif, reviewSarif } from './report/sarif.ts';

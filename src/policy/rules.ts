@@ -13,7 +13,7 @@ import {
 } from './analysis.ts';
 import { analyzeHygiene, type HygieneIssue, type HygieneKind } from './hygiene.ts';
 import type { PackRules, RuleId } from './pack.ts';
-import type { Finding, Localized, Severity } from './types.ts';
+import type { Finding, FindingCommon, HostSubject, InterfaceSubject, Localized, Severity, ZonePairSubject } from './types.ts';
 
 /** A table's own entry for a key that comes from user text (never an inherited member such as `constructor`). */
 function own<T>(table: Readonly<Partial<Record<string, T>>>, key: string): T | undefined {
@@ -55,31 +55,25 @@ export const FLOW_RULES: ReadonlySet<string> = new Set(['mynumber-isolation', 'p
 export const INTENT_RULES: ReadonlySet<string> = new Set(['sanitized-communication', 'intent-reachability', 'availability']);
 
 /**
- * Which part of a scope a finding belongs to: "pair:from>to" (flow findings), "intent:id",
- * "device:index" (firewall hygiene) or "object" (everything else).
+ * Which part of a scope a finding belongs to, from its subject: "pair:from>to" (flow
+ * findings), "intent:id", "device:index" (firewall hygiene) or "object" (everything else).
  */
-export function scopeKeyOf(network: Network, f: Pick<Finding, 'rule' | 'subject'>): string {
-  if (FLOW_RULES.has(f.rule) && f.subject.includes(' → ') && !f.subject.includes('(')) {
-    const [from, to] = f.subject.split(' → ') as [string, string];
-    const a = network.ids.get(from);
-    const b = network.ids.get(to);
-    return a && b ? `pair:${a.index}>${b.index}` : 'object';
+export function scopeGroup(network: Network, f: Finding): string {
+  const s = f.subject;
+  switch (s.kind) {
+    case 'zone-pair': {
+      const a = network.ids.get(s.from);
+      const b = network.ids.get(s.to);
+      return a && b ? `pair:${a.index}>${b.index}` : 'object';
+    }
+    case 'intent': return `intent:${s.id}`;
+    case 'leg': return `intent:${s.intent}`;
+    case 'rule': {
+      const device = network.ids.get(s.device);
+      return device ? `device:${device.index}` : 'object';
+    }
+    default: return 'object';
   }
-  if (INTENT_RULES.has(f.rule)) return `intent:${f.subject.split(' ')[0]!}`;
-  if (f.rule === 'firewall-hygiene') {
-    const device = network.ids.get(f.subject.split('#')[0]!);
-    return device ? `device:${device.index}` : 'object';
-  }
-  return 'object';
-}
-
-/** True when a finding lies in a scope (so a scoped check recomputes it). */
-export function inScope(network: Network, scope: CheckScope, f: Pick<Finding, 'rule' | 'subject'>): boolean {
-  const key = scopeKeyOf(network, f);
-  if (key.startsWith('pair:')) return scope.pairs.has(key.slice(5));
-  if (key.startsWith('intent:')) return scope.intents.has(key.slice(7));
-  if (key.startsWith('device:')) return scope.objects || scope.devices.has(Number(key.slice(7)));
-  return scope.objects;
 }
 
 type ParamsOf<K extends RuleId> = NonNullable<PackRules[K]>['params'];
@@ -91,21 +85,14 @@ export interface RuleDefinition<K extends RuleId> {
   readonly check: (ctx: RuleContext<ParamsOf<K>>) => Finding[];
 }
 
-type Base = Pick<Finding, 'rule' | 'severity' | 'clause'>;
-
 /** What a finding needs to know of its rule. */
 interface RuleRef {
-  readonly id: string;
   readonly clause: string;
 }
 
-function base(ctx: RuleContext<unknown>, rule: RuleRef): Base {
-  return { rule: rule.id, severity: ctx.severity, clause: rule.clause };
-}
-
-/** A finding about an object (host, exception, intent, device) rather than a flow. */
-function plain(ctx: RuleContext<unknown>, rule: RuleRef, what: Pick<Finding, 'subject' | 'loc' | 'message' | 'hint'>): Finding {
-  return { ...base(ctx, rule), ...what, classes: [], permittedBy: [] };
+/** Severity and clause of a finding of this rule, and no evidence yet. */
+function base(ctx: RuleContext<unknown>, rule: RuleRef): Pick<FindingCommon, 'severity' | 'clause' | 'classes' | 'permittedBy'> {
+  return { severity: ctx.severity, clause: rule.clause, classes: [], permittedBy: [] };
 }
 
 const zoneLabel = (ctx: RuleContext<unknown>, z: Zone): Localized => ({
@@ -122,6 +109,16 @@ function exceptionSet(exceptions: readonly Exception[]): HeaderSet {
   return normalize(exceptions.flatMap((e) => boxesOfMatch({ src: e.from, dst: e.to, services: e.services })));
 }
 
+/** One pair of zones between which packets get that must not, with the evidence. */
+interface ForbiddenFlow {
+  readonly from: Zone;
+  readonly to: Zone;
+  readonly subject: ZonePairSubject;
+  readonly loc: Loc;
+  readonly classes: FindingCommon['classes'];
+  readonly permittedBy: FindingCommon['permittedBy'];
+}
+
 /**
  * The common shape of "no packet from these zones reaches those zones": for each ordered
  * pair of zones (from one side to the other, both ways), what arrives minus exemptions
@@ -129,15 +126,12 @@ function exceptionSet(exceptions: readonly Exception[]): HeaderSet {
  */
 function forbiddenReach(
   ctx: RuleContext<unknown>,
-  rule: RuleRef,
   sides: readonly [readonly Zone[], readonly Zone[]],
   exempt: HeaderSet,
   engine: ReachabilityEngine,
-  message: (from: Zone, to: Zone) => Localized,
-  hint: Localized,
-): Finding[] {
+): ForbiddenFlow[] {
   const net = ctx.network;
-  const found: Array<{ from: Zone; to: Zone; finding: Finding }> = [];
+  const found: ForbiddenFlow[] = [];
   const scope = ctx.scope;
   const scoped = (zones: readonly Zone[], end: 0 | 1): Zone[] => {
     if (!scope) return [...zones];
@@ -162,22 +156,11 @@ function forbiddenReach(
         };
         const classes = classesOf(violating, (boxes) => traceWitness(net, engine, boxes, arrives));
         const permittedBy = permittingRules(net, classes);
-        found.push({
-          from, to,
-          finding: {
-            ...base(ctx, rule),
-            subject: `${from.id} → ${to.id}`,
-            message: message(from, to),
-            hint,
-            loc: permittedBy[0]?.loc ?? from.loc,
-            classes,
-            permittedBy,
-          },
-        });
+        found.push({ from, to, subject: { kind: 'zone-pair', from: from.id, to: to.id }, loc: permittedBy[0]?.loc ?? from.loc, classes, permittedBy });
       }
     }
   }
-  return found.sort((a, b) => a.from.index - b.from.index || a.to.index - b.to.index).map((f) => f.finding);
+  return found.sort((a, b) => a.from.index - b.from.index || a.to.index - b.to.index);
 }
 
 function zonesIn(network: Network, domains: readonly string[]): Zone[] {
@@ -194,15 +177,17 @@ const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
     const isolated = zonesIn(ctx.network, ctx.params.isolated);
     const others = ctx.network.zones.filter((z) => !ctx.params.isolated.includes(z.domain));
     const exceptions = activeExceptions(ctx, this.id);
-    const findings = forbiddenReach(ctx, this, [isolated, others], exceptionSet(exceptions), ctx.engine,
-      (from, to) => ({
+    const findings: Finding[] = forbiddenReach(ctx, [isolated, others], exceptionSet(exceptions), ctx.engine).map(({ from, to, ...flow }) => ({
+      ...base(ctx, this), ...flow, rule: this.id, kind: 'reach',
+      message: {
         ja: `${zoneLabel(ctx, from).ja} から ${zoneLabel(ctx, to).ja} へ通信できます。マイナンバー利用事務系は他の領域と通信できないようにする必要があります。`,
         en: `${zoneLabel(ctx, from).en} can reach ${zoneLabel(ctx, to).en}; the My Number systems must not communicate with other domains.`,
-      }),
-      {
+      },
+      hint: {
         ja: '許可しているファイアウォールルールを削除するか、承認済みの例外（特定のホストとポートのみ）として exceptions に記載してください。',
         en: 'Remove the permitting firewall rule, or declare an approved exception (specific hosts and ports only) under exceptions.',
-      });
+      },
+    }));
     // A gateway with a foot in a mynumber zone and in another domain is a channel by itself.
     for (const d of ctx.scope && !ctx.scope.objects ? [] : ctx.network.devices) {
       if (d.kind !== 'sanitizer' && d.kind !== 'proxy') continue;
@@ -210,8 +195,8 @@ const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
       const inside = [...domains].some((x) => ctx.params.isolated.includes(x));
       const outside = [...domains].some((x) => !ctx.params.isolated.includes(x));
       if (!inside || !outside || exceptions.some((e) => e.via.includes(d.index))) continue;
-      findings.push(plain(ctx, this, {
-        subject: d.id,
+      findings.push({
+        ...base(ctx, this), rule: this.id, kind: 'bridge', subject: { kind: 'device', id: d.id },
         message: {
           ja: `${d.kind === 'sanitizer' ? '無害化装置' : 'プロキシ'} ${d.id} がマイナンバー利用事務系と他の領域 (${[...domains].join(', ')}) を中継しています。`,
           en: `${d.kind} ${d.id} relays between the My Number systems and another domain (${[...domains].join(', ')}).`,
@@ -221,7 +206,7 @@ const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
           en: 'If this channel is approved, declare an exception whose via lists this gateway.',
         },
         loc: d.loc,
-      }));
+      });
     }
     return findings;
   },
@@ -258,8 +243,8 @@ const mynumberExceptionScope: RuleDefinition<'mynumber-exception-scope'> = {
         problems.push({ ja: `有効期限 ${e.expires} を過ぎています（この例外は適用されません）`, en: `it expired on ${e.expires} (it no longer applies)` });
       }
       if (problems.length === 0) continue;
-      findings.push(plain(ctx, this, {
-        subject: e.id,
+      findings.push({
+        ...base(ctx, this), rule: this.id, kind: 'too-wide', subject: { kind: 'exception', id: e.id },
         message: {
           ja: `例外 ${e.id}: ${problems.map((p) => p.ja).join('。')}。`,
           en: `Exception ${e.id}: ${problems.map((p) => p.en).join('; ')}.`,
@@ -269,7 +254,7 @@ const mynumberExceptionScope: RuleDefinition<'mynumber-exception-scope'> = {
           en: 'Limit the exception to one source host, one destination host and specific ports, and keep its expiry current.',
         },
         loc: e.loc,
-      }));
+      });
     }
     return findings;
   },
@@ -286,8 +271,8 @@ const mynumberEndpointControls: RuleDefinition<'mynumber-endpoint-controls'> = {
       if (!ctx.params.domains.includes(zone.domain) || !ctx.params.roles.includes(h.role)) continue;
       const missing = ctx.params.required.filter((c) => !h.controls.has(c));
       if (missing.length === 0) continue;
-      findings.push(plain(ctx, this, {
-        subject: h.id,
+      findings.push({
+        ...base(ctx, this), rule: this.id, kind: 'missing-controls', subject: { kind: 'host', id: h.id },
         message: {
           ja: `${h.isGroup ? '端末グループ' : '端末'} ${h.id}（${zone.id}）に必要な対策がありません: ${missing.join(', ')}`,
           en: `${h.isGroup ? 'Terminal group' : 'Terminal'} ${h.id} in ${zone.id} lacks required controls: ${missing.join(', ')}`,
@@ -297,7 +282,7 @@ const mynumberEndpointControls: RuleDefinition<'mynumber-endpoint-controls'> = {
           en: 'Put data-export blocking (data-export-blocked) and multi-factor authentication (mfa) in place and list them under controls.',
         },
         loc: h.loc,
-      }));
+      });
     }
     return findings;
   },
@@ -310,15 +295,17 @@ const pathSeparation: RuleDefinition<'path-separation'> = {
   check(ctx) {
     const a = zonesIn(ctx.network, ctx.params.lgwanSide);
     const b = zonesIn(ctx.network, ctx.params.internetSide);
-    return forbiddenReach(ctx, this, [a, b], exceptionSet(activeExceptions(ctx, this.id)), ctx.engine,
-      (from, to) => ({
+    return forbiddenReach(ctx, [a, b], exceptionSet(activeExceptions(ctx, this.id)), ctx.engine).map(({ from, to, ...flow }) => ({
+      ...base(ctx, this), ...flow, rule: this.id, kind: 'reach',
+      message: {
         ja: `${zoneLabel(ctx, from).ja} から ${zoneLabel(ctx, to).ja} へパケットが直接届きます。LGWAN接続系とインターネット接続系の通信経路は分割する必要があります。`,
         en: `Packets from ${zoneLabel(ctx, from).en} reach ${zoneLabel(ctx, to).en} directly; the LGWAN and Internet paths must be separated.`,
-      }),
-      {
+      },
+      hint: {
         ja: '直接の通信を許可するルールを削除し、必要な通信は無害化装置（メールテキスト化・画面転送・ファイル無害化）経由にしてください。',
         en: 'Remove the rules that allow direct traffic; carry what is needed through a sanitizer (mail text conversion, screen transfer, file sanitization).',
-      });
+      },
+    }));
   },
 };
 
@@ -343,7 +330,7 @@ const STOP_ORDER: Record<Outcome['disposition']['kind'], number> = {
   denied: 0, refused: 1, 'no-route': 2, discarded: 2, terminated: 3, delivered: 4, local: 4, 'not-forwarded': 5, 'no-path': 6,
 };
 
-function legFindings(ctx: RuleContext<unknown>, rule: RuleRef, intentId: string, loc: Loc, legs: readonly LegResult[]): Finding[] {
+function legFindings(ctx: RuleContext<unknown>, rule: RuleRef & { readonly id: 'sanitized-communication' | 'intent-reachability' }, intentId: string, loc: Loc, legs: readonly LegResult[]): Finding[] {
   const findings: Finding[] = [];
   // Witnesses show where the missing packets stop, the most telling stop first: a deny
   // names the rule to change.
@@ -354,8 +341,8 @@ function legFindings(ctx: RuleContext<unknown>, rule: RuleRef, intentId: string,
     const classes = classesOf(r.missing, (boxes) => traceWitness(ctx.network, ctx.engine, boxes, fails, prefer));
     const deniedBy = classes.map((c) => c.witness?.disposition).map((d) => (d?.kind === 'denied' ? d.rule?.loc : undefined)).find((l) => l !== undefined);
     findings.push({
-      ...base(ctx, rule),
-      subject: `${intentId} (${r.leg.label})`,
+      ...base(ctx, rule), rule: rule.id, kind: 'leg',
+      subject: { kind: 'leg', intent: intentId, leg: r.leg.label },
       message: {
         ja: `フロー ${intentId} の区間 ${i + 1}/${legs.length}（${r.leg.label}）が到達できません。`,
         en: `Flow intent ${intentId}: leg ${i + 1}/${legs.length} (${r.leg.label}) does not get through.`,
@@ -366,7 +353,6 @@ function legFindings(ctx: RuleContext<unknown>, rule: RuleRef, intentId: string,
       },
       loc: deniedBy ?? loc,
       classes,
-      permittedBy: [],
     });
   });
   return findings;
@@ -382,12 +368,12 @@ const sanitizedCommunication: RuleDefinition<'sanitized-communication'> = {
     for (const intent of ctx.network.intents) {
       if (ctx.scope && !ctx.scope.intents.has(intent.id)) continue;
       if (!crossesSides(ctx.network, intent, p.lgwanSide, p.internetSide)) continue;
-      const issue = (ja: string, en: string, hintJa: string, hintEn: string): void => {
-        findings.push(plain(ctx, this, { subject: intent.id, message: { ja, en }, hint: { ja: hintJa, en: hintEn }, loc: intent.loc }));
+      const issue = (kind: 'no-sanitizer' | 'unknown-content' | 'wrong-method' | 'no-relay', ja: string, en: string, hintJa: string, hintEn: string): void => {
+        findings.push({ ...base(ctx, this), rule: this.id, kind, subject: { kind: 'intent', id: intent.id }, message: { ja, en }, hint: { ja: hintJa, en: hintEn }, loc: intent.loc });
       };
       const sanitizers = intent.via.map((i) => ctx.network.devices[i]!).filter((d) => d.kind === 'sanitizer');
       if (sanitizers.length === 0) {
-        issue(`フロー ${intent.id} は LGWAN接続系とインターネット接続系の間の通信ですが、無害化装置を経由していません。`,
+        issue('no-sanitizer', `フロー ${intent.id} は LGWAN接続系とインターネット接続系の間の通信ですが、無害化装置を経由していません。`,
           `Flow intent ${intent.id} crosses between the LGWAN and Internet domains without a sanitizer.`,
           'via に適切な無害化装置（mail-text / screen-transfer / file-sanitization）を指定してください。',
           'List a fitting sanitizer (mail-text / screen-transfer / file-sanitization) under via.');
@@ -395,21 +381,21 @@ const sanitizedCommunication: RuleDefinition<'sanitized-communication'> = {
       }
       const content = intent.content ?? intent.written.service.map((s) => own(p.contentByService, s.toLowerCase())).find((c) => c !== undefined);
       if (!content) {
-        issue(`フロー ${intent.id} の内容（mail / web / file）が判別できません。`,
+        issue('unknown-content', `フロー ${intent.id} の内容（mail / web / file）が判別できません。`,
           `Flow intent ${intent.id}: its content (mail / web / file) cannot be told from its service.`,
           'content: mail | web | file を記載してください。', 'Declare content: mail | web | file.');
         continue;
       }
       const method = own(p.methods, content);
       if (method && !sanitizers.some((d) => d.method === method)) {
-        issue(`フロー ${intent.id}（内容: ${content}）は ${method} 方式の無害化が必要ですが、経由する装置の方式は ${sanitizers.map((d) => `${d.id}=${d.method}`).join(', ')} です。`,
+        issue('wrong-method', `フロー ${intent.id}（内容: ${content}）は ${method} 方式の無害化が必要ですが、経由する装置の方式は ${sanitizers.map((d) => `${d.id}=${d.method}`).join(', ')} です。`,
           `Flow intent ${intent.id} carries ${content} and needs ${method} sanitization, but goes via ${sanitizers.map((d) => `${d.id}=${d.method}`).join(', ')}.`,
           `${content} には ${method} 方式の無害化装置を経由させてください。`, `Route ${content} through a ${method} sanitizer.`);
         continue;
       }
       const evaluation = evaluateIntent(ctx.network, ctx.engine, intent);
       if (!evaluation.plan.ok) {
-        issue(`フロー ${intent.id}: ${evaluation.plan.reason}`, `Flow intent ${intent.id}: ${evaluation.plan.reason}`,
+        issue('no-relay', `フロー ${intent.id}: ${evaluation.plan.reason}`, `Flow intent ${intent.id}: ${evaluation.plan.reason}`,
           '無害化装置の relays に中継先を記載してください。', 'Add the destination to the gateway\'s relays.');
         continue;
       }
@@ -433,15 +419,17 @@ const securityCloudAggregation: RuleDefinition<'security-cloud-aggregation'> = {
     const bypass = ctx.engineFactory(net, { zones: cloud, devices: new Set(cloudDevices), edges: new Set() });
     const from = zonesIn(net, ctx.params.from);
     const to = zonesIn(net, ctx.params.to);
-    return forbiddenReach(ctx, this, [from, to], exceptionSet(activeExceptions(ctx, this.id)), bypass,
-      (a, b) => ({
+    return forbiddenReach(ctx, [from, to], exceptionSet(activeExceptions(ctx, this.id)), bypass).map(({ from: a, to: b, ...flow }) => ({
+      ...base(ctx, this), ...flow, rule: this.id, kind: 'bypass',
+      message: {
         ja: `${zoneLabel(ctx, a).ja} と ${zoneLabel(ctx, b).ja} の間に、自治体情報セキュリティクラウドを経由しない経路があります。`,
         en: `${zoneLabel(ctx, a).en} reaches ${zoneLabel(ctx, b).en} by a path that bypasses the security cloud.`,
-      }),
-      {
+      },
+      hint: {
         ja: 'セキュリティクラウドを経由しない接続（独自のインターネット回線や許可ルール）を撤去してください。',
         en: 'Remove the breakout that bypasses the security cloud (own Internet line or the rule permitting it).',
-      });
+      },
+    }));
   },
 };
 
@@ -452,26 +440,28 @@ const inventory: RuleDefinition<'inventory'> = {
   check(ctx) {
     const net = ctx.network;
     const findings: Finding[] = [];
-    const push = (subject: string, loc: Loc, message: Localized, hint: Localized): void => {
-      findings.push(plain(ctx, this, { subject, message, hint, loc }));
+    type What = Pick<Extract<Finding, { rule: 'inventory' }>, 'kind' | 'subject'>;
+    const push = ({ kind, subject }: What, loc: Loc, message: Localized, hint: Localized): void => {
+      findings.push({ ...base(ctx, this), rule: this.id, kind, subject, message, hint, loc } as Finding);
     };
     for (const d of net.devices) {
       // A pure data plane (no zones) has nothing for a device to belong to.
       if (d.zone === undefined && net.zones.length > 0) {
-        push(d.id, d.loc, { ja: `機器 ${d.id} の所属ゾーン (zone) が宣言されていません。`, en: `Device ${d.id} does not declare the zone it belongs to.` },
+        push({ kind: 'no-zone', subject: { kind: 'device', id: d.id } }, d.loc, { ja: `機器 ${d.id} の所属ゾーン (zone) が宣言されていません。`, en: `Device ${d.id} does not declare the zone it belongs to.` },
           { ja: 'zone に機器が属するゾーンを記載してください。', en: 'Set zone: to the zone the device belongs to.' });
       }
     }
     // Every address used twice: hosts, groups and interface addresses.
-    const uses: Array<{ lo: number; hi: number; owner: string; loc: Loc }> = [];
-    for (const h of net.hosts) uses.push({ ...h.range, owner: h.id, loc: h.loc });
-    for (const d of net.devices) for (const f of d.interfaces) if (f.address !== undefined) uses.push({ lo: f.address, hi: f.address, owner: `${d.id}:${f.name}`, loc: f.loc });
+    type Owner = HostSubject | InterfaceSubject;
+    const uses: Array<{ lo: number; hi: number; owner: string; subject: Owner; loc: Loc }> = [];
+    for (const h of net.hosts) uses.push({ ...h.range, owner: h.id, subject: { kind: 'host', id: h.id }, loc: h.loc });
+    for (const d of net.devices) for (const f of d.interfaces) if (f.address !== undefined) uses.push({ lo: f.address, hi: f.address, owner: `${d.id}:${f.name}`, subject: { kind: 'interface', device: d.id, name: f.name }, loc: f.loc });
     uses.sort((x, y) => x.lo - y.lo);
     let reach = -1;
     let holder: (typeof uses)[number] | undefined;
     for (const u of uses) {
       if (holder && u.lo <= reach) {
-        push(u.owner, u.loc, { ja: `${u.owner} のアドレス ${formatIpv4(u.lo)} は ${holder.owner} と重複しています。`, en: `${u.owner} uses ${formatIpv4(u.lo)}, which ${holder.owner} also uses.` },
+        push({ kind: 'address-conflict', subject: u.subject }, u.loc, { ja: `${u.owner} のアドレス ${formatIpv4(u.lo)} は ${holder.owner} と重複しています。`, en: `${u.owner} uses ${formatIpv4(u.lo)}, which ${holder.owner} also uses.` },
           { ja: 'アドレスの割り当てを見直してください。', en: 'Fix the address assignment.' });
       }
       if (u.hi > reach) {
@@ -495,7 +485,7 @@ const inventory: RuleDefinition<'inventory'> = {
       open.push(s);
     }
     for (const [z, other] of [...pairs.values()].sort(([a, b], [c, d]) => a.index - c.index || b.index - d.index)) {
-      push(`${z.id}, ${other.id}`, other.loc, { ja: `ゾーン ${z.id} と ${other.id} のサブネットが重なっています。`, en: `Zones ${z.id} and ${other.id} have overlapping subnets.` },
+      push({ kind: 'subnet-overlap', subject: { kind: 'zones', zones: [z.id, other.id] } }, other.loc, { ja: `ゾーン ${z.id} と ${other.id} のサブネットが重なっています。`, en: `Zones ${z.id} and ${other.id} have overlapping subnets.` },
         { ja: 'サブネットを重ならないように分けてください。', en: 'Split the subnets so they do not overlap.' });
     }
     return findings;
@@ -513,12 +503,12 @@ const intentReachability: RuleDefinition<'intent-reachability'> = {
       if (ctx.scope && !ctx.scope.intents.has(intent.id)) continue;
       const evaluation = evaluateIntent(ctx.network, ctx.engine, intent);
       if (!evaluation.plan.ok) {
-        findings.push(plain(ctx, this, {
-          subject: intent.id,
+        findings.push({
+          ...base(ctx, this), rule: this.id, kind: 'no-relay', subject: { kind: 'intent', id: intent.id },
           message: { ja: `フロー ${intent.id}: ${evaluation.plan.reason}`, en: `Flow intent ${intent.id}: ${evaluation.plan.reason}` },
           hint: { ja: 'ゲートウェイの relays に中継先を記載してください。', en: 'Add the destination to the gateway\'s relays.' },
           loc: evaluation.plan.device.loc,
-        }));
+        });
         continue;
       }
       findings.push(...legFindings(ctx, this, intent.id, intent.loc, evaluation.legs));
@@ -562,15 +552,15 @@ const availability: RuleDefinition<'availability'> = {
         if (evaluation.legs.some((l) => l.missing.length > 0)) breaking.push(element.label);
       }
       if (breaking.length === 0) continue;
-      findings.push(plain(ctx, this, {
-        subject: intent.id,
+      findings.push({
+        ...base(ctx, this), rule: this.id, kind: 'single-failure', subject: { kind: 'intent', id: intent.id },
         message: {
           ja: `フロー ${intent.id} は次のいずれか1つの障害で途絶します: ${breaking.join(', ')}`,
           en: `Flow intent ${intent.id} is cut by any one of these single failures: ${breaking.join(', ')}`,
         },
         hint: { ja: '冗長な経路・機器を用意してください。', en: 'Add a redundant path or device for each element listed.' },
         loc: intent.loc,
-      }));
+      });
     }
     return findings;
   },
@@ -663,7 +653,10 @@ const firewallHygiene: RuleDefinition<'firewall-hygiene'> = {
     return analyzeHygiene(ctx.network, { kinds, ...(devices ? { devices } : {}) }).map((issue) => {
       const d = ctx.network.devices[issue.device]!;
       const r = d.rules[issue.rule]!;
-      const finding = plain(ctx, this, { subject: `${d.id}#${r.id} (${issue.kind})`, loc: r.loc, ...hygieneText(ctx.network, issue, ctx.domains) });
+      const finding: Finding = {
+        ...base(ctx, this), rule: this.id, kind: issue.kind, subject: { kind: 'rule', device: d.id, rule: r.id },
+        loc: r.loc, ...hygieneText(ctx.network, issue, ctx.domains),
+      };
       return issue.kind === 'unneeded' ? { ...finding, severity: ctx.params.unneededSeverity } : finding;
     });
   },

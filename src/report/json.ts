@@ -4,6 +4,7 @@
 import type { Network } from '../model/network.ts';
 import type { CheckReport, Finding, HeaderClass } from '../policy/types.ts';
 import type { Outcome } from '../engine/types.ts';
+import { subjectText } from './messages.ts';
 import { describeBox, describeClass, describeDisposition, describeHop, describePacket, formatLoc, type Lang } from './describe.ts';
 
 export function classJson(network: Network, c: HeaderClass, lang: Lang): unknown {
@@ -23,7 +24,7 @@ export function findingJson(network: Network, f: Finding, lang: Lang): unknown {
     rule: f.rule,
     severity: f.severity,
     clause: f.clause,
-    subject: f.subject,
+    subject: subjectText(f),
     message: f.message,
     hint: f.hint,
     location: formatLoc(f.loc),

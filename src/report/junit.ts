@@ -6,8 +6,9 @@ import type { Loc } from '../errors.ts';
 import type { CheckReport, Finding, RuleResult } from '../policy/types.ts';
 import type { ReviewNetworks, ReviewReport } from '../review/types.ts';
 import { formatLoc, type Lang } from './describe.ts';
+import { subjectText } from './messages.ts';
 
-/** Rules whose findings about an intent have a subject starting with the intent id. */
+/** Rules whose findings are about an intent or one of its legs. */
 const INTENT_RULES = ['intent-reachability', 'sanitized-communication', 'availability'] as const;
 
 /**
@@ -68,7 +69,7 @@ function document(name: string, suites: readonly Suite[], seconds: number): stri
 }
 
 function findingText(f: Finding, lang: Lang): string {
-  return `[${f.severity}] ${f.subject} (${formatLoc(f.loc)})\n${f.message[lang]}\n${lang === 'ja' ? '対処' : 'fix'}: ${f.hint[lang]}`;
+  return `[${f.severity}] ${subjectText(f)} (${formatLoc(f.loc)})\n${f.message[lang]}\n${lang === 'ja' ? '対処' : 'fix'}: ${f.hint[lang]}`;
 }
 
 function ruleCases(rules: readonly RuleResult[], findings: readonly Finding[], lang: Lang): Case[] {
@@ -90,7 +91,7 @@ const SUITE_NAMES = {
 } as const;
 
 function aboutIntent(f: Finding, intent: string): boolean {
-  return f.subject === intent || f.subject.startsWith(`${intent} `);
+  return (f.subject.kind === 'intent' && f.subject.id === intent) || (f.subject.kind === 'leg' && f.subject.intent === intent);
 }
 
 /**

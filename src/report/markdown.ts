@@ -6,6 +6,7 @@ import type { Loc } from '../errors.ts';
 import type { CheckReport, Finding, HeaderClass } from '../policy/types.ts';
 import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport } from '../review/types.ts';
 import type { Lang } from './describe.ts';
+import { subjectText } from './messages.ts';
 import { classLine, formatElapsed, REVIEW_LABELS, VERDICT_LABELS } from './review.ts';
 import { MODEL_NAMES, renderClass } from './text.ts';
 
@@ -92,7 +93,7 @@ function findingsBlock(network: Network, findings: readonly Finding[], lang: Lan
   const t = M[lang];
   const out = table(
     [t.severity, t.rule, t.subject, t.location, t.message],
-    findings.map((f) => [f.severity, mdCode(f.rule), mdText(f.subject), at(f.loc), mdText(f.message[lang])]),
+    findings.map((f) => [f.severity, mdCode(f.rule), mdText(subjectText(f)), at(f.loc), mdText(f.message[lang])]),
     lang,
   );
   for (const f of findings.slice(0, ROWS_SHOWN)) {
@@ -101,7 +102,7 @@ function findingsBlock(network: Network, findings: readonly Finding[], lang: Lan
     if (f.permittedBy.length > 0) body.push(`${t.permitted}: ${f.permittedBy.map((r) => `${mdCode(`${r.device} ${r.id}`)} (${at(r.loc)})`).join(', ')}`, '');
     if (f.classes.length > 0) body.push(...fenced(pathLines(network, f.classes, lang)), '');
     body.push(`${t.fix}: ${mdText(f.hint[lang])}`);
-    out.push('', ...details(`${f.rule}: ${f.subject} — ${t.paths}`, body));
+    out.push('', ...details(`${f.rule}: ${subjectText(f)} — ${t.paths}`, body));
   }
   return out;
 }

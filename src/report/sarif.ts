@@ -10,6 +10,7 @@ import type { Network } from '../model/network.ts';
 import type { CheckReport, Finding, HeaderClass, RuleResult, Severity } from '../policy/types.ts';
 import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport } from '../review/types.ts';
 import { describeDisposition, describeHop, type Lang } from './describe.ts';
+import { subjectText } from './messages.ts';
 import { classLine, VERDICT_LABELS } from './review.ts';
 import { VERSION } from '../package.ts';
 
@@ -159,13 +160,13 @@ function findingResult(network: Network, f: Finding, ruleIndex: Map<string, numb
     ...(index !== undefined ? { ruleIndex: index } : {}),
     level: sarifLevel(f.severity),
     message: { text: `${f.message[lang]}\n${T[lang].fix}: ${f.hint[lang]}` },
-    locations: [{ physicalLocation: physical(f.loc), logicalLocations: [{ name: f.subject, kind: 'object' }] }],
+    locations: [{ physicalLocation: physical(f.loc), logicalLocations: [{ name: subjectText(f), kind: 'object' }] }],
     ...(f.permittedBy.length > 0 ? {
       relatedLocations: f.permittedBy.map((r, i) => ({ id: i + 1, physicalLocation: physical(r.loc), message: { text: T[lang].permits(r.device, r.id) } })),
     } : {}),
-    partialFingerprints: fp([f.rule, f.subject, ...f.permittedBy.map((r) => `${r.device}/${r.id}`).sort()]),
+    partialFingerprints: fp([f.rule, subjectText(f), ...f.permittedBy.map((r) => `${r.device}/${r.id}`).sort()]),
     ...(flows.length > 0 ? { codeFlows: flows } : {}),
-    properties: { clause: f.clause, subject: f.subject, classes: f.classes.length, ...extra },
+    properties: { clause: f.clause, subject: subjectText(f), classes: f.classes.length, ...extra },
   };
 }
 

@@ -5,6 +5,7 @@ import type { Network } from '../model/network.ts';
 import type { CheckReport, Finding, HeaderClass } from '../policy/types.ts';
 import type { Outcome } from '../engine/types.ts';
 import { describeBox, describeClass, describeDisposition, describeHop, describePacket, formatLoc, type Lang } from './describe.ts';
+import { subjectText } from './messages.ts';
 import { normalize } from '../engine/headerset.ts';
 
 /** At most this many classes are drawn per finding in text; JSON always has all. */
@@ -44,7 +45,7 @@ export function renderClass(network: Network, c: HeaderClass, index: number, lan
 
 export function renderFinding(network: Network, f: Finding, lang: Lang): string[] {
   const t = L[lang];
-  const lines = [`  [${f.severity}] ${f.subject}  (${formatLoc(f.loc)})`, `    ${f.message[lang]}`];
+  const lines = [`  [${f.severity}] ${subjectText(f)}  (${formatLoc(f.loc)})`, `    ${f.message[lang]}`];
   if (f.permittedBy.length > 0) {
     lines.push(`    ${t.permitted}: ${f.permittedBy.map((r) => `${r.device} ${r.id} (${formatLoc(r.loc)})`).join(', ')}`);
   }

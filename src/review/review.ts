@@ -15,8 +15,8 @@ import { type Intent, type Network, type Rule, zonesOf } from '../model/network.
 import { classesOf, planIntent, splitBySource, traceWitness } from '../policy/analysis.ts';
 import { runCheck } from '../policy/check.ts';
 import type { Pack } from '../policy/pack.ts';
-import { type CheckScope, INTENT_RULES, scopeKeyOf } from '../policy/rules.ts';
-import type { CheckReport, Finding, Severity } from '../policy/types.ts';
+import { type CheckScope, scopeGroup } from '../policy/rules.ts';
+import { type CheckReport, type Finding, findingKey, type Severity } from '../policy/types.ts';
 import type { Touched } from './change.ts';
 import type { ChangeOperation, FlowChange, IntentChange, IntentStatus, ReviewReport, Verdict } from './types.ts';
 
@@ -124,7 +124,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   const scope: CheckScope = { pairs, intents, objects: !incremental || (touched?.hosts ?? true), devices: changedFirewalls };
   const factory: EngineFactory = (n, f) => createFastEngine(n, { failures: merged(f) });
   const afterCheck = runCheck(after, pack, { engineFactory: factory, engine: afterEngine, today, ...(incremental ? { scope } : {}) });
-  const key = (f: Finding): string => `${f.rule}\u0000${f.subject}`;
+  const key = findingKey;
   const index = findingIndex(base, key);
   let afterFindings: Finding[];
   let findingsIntroduced: Finding[];
@@ -152,9 +152,9 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   const failing = (findings: readonly Finding[]): Map<string, string[]> => {
     const out = new Map<string, string[]>();
     for (const f of findings) {
-      if (!INTENT_RULES.has(f.rule) || f.rule === 'availability') continue;
-      const id = f.subject.split(' ')[0]!;
-      const leg = /\((.*)\)$/.exec(f.subject)?.[1] ?? f.message.en;
+      if (f.rule !== 'sanitized-communication' && f.rule !== 'intent-reachability') continue;
+      // A leg that does not get through is named by its label; a plan that fails, by its message.
+      const [id, leg] = f.subject.kind === 'leg' ? [f.subject.intent, f.subject.leg] : [f.subject.id, f.message.en];
       out.set(id, [...(out.get(id) ?? []), leg]);
     }
     return out;
@@ -231,13 +231,13 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
 
 const findingIndexes = new WeakMap<ReviewBase, { keys: Set<string>; groups: Map<string, number[]> }>();
 
-/** Per base: the keys of its findings, and their indices by scope group (see scopeKeyOf). */
+/** Per base: the keys of its findings, and their indices by scope group (see scopeGroup). */
 function findingIndex(base: ReviewBase, key: (f: Finding) => string): { keys: Set<string>; groups: Map<string, number[]> } {
   let index = findingIndexes.get(base);
   if (!index) {
     const groups = new Map<string, number[]>();
     base.check.findings.forEach((f, i) => {
-      const group = scopeKeyOf(base.network, f);
+      const group = scopeGroup(base.network, f);
       groups.set(group, [...(groups.get(group) ?? []), i]);
     });
     index = { keys: new Set(base.check.findings.map(key)), groups };

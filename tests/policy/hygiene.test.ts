@@ -7,6 +7,7 @@ import { loadTopology } from '../../src/model/load.ts';
 import type { Network } from '../../src/model/network.ts';
 import { analyzeHygiene, HYGIENE_KINDS, type HygieneKind } from '../../src/policy/hygiene.ts';
 import { checkSample } from '../helpers.ts';
+import { subjectText } from '../../src/report/messages.ts';
 
 const ALL = new Set<HygieneKind>(HYGIENE_KINDS);
 
@@ -219,7 +220,7 @@ describe('the violation sample', () => {
   it('reports exactly its four rules, each with location, covering rules and both languages', () => {
     const { report } = checkSample('topologies/violations/firewall-hygiene.yaml');
     const found = report.findings.filter((f) => f.rule === 'firewall-hygiene');
-    expect(found.map((f) => `${f.subject} @${f.loc.line}`)).toEqual([
+    expect(found.map((f) => `${subjectText(f)} @${f.loc.line}`)).toEqual([
       'in-fw#i-mail-in-2 (shadowed) @385',
       'in-fw#i-cms-https (redundant) @393',
       'in-fw#i-relay-any (broad) @408',

@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../src/policy/rules.ts';
+import { subjectText } from '../../src/report/messages.ts';
 import { checkSample, ROOT } from '../helpers.ts';
 
 const FLOW_RULES = new Set(['mynumber-isolation', 'path-separation', 'security-cloud-aggregation']);
@@ -38,7 +39,7 @@ describe('violating samples', () => {
     const failing = report.rules.filter((r) => r.status === 'fail').map((r) => r.id);
     const also = ALSO[rule] ?? [];
     expect(failing).toEqual([rule, ...new Set(also.map((a) => a.split(':')[0]!))]);
-    expect(report.findings.filter((f) => f.rule !== rule).map((f) => `${f.rule}: ${f.subject}`)).toEqual(also);
+    expect(report.findings.filter((f) => f.rule !== rule).map((f) => `${f.rule}: ${subjectText(f)}`)).toEqual(also);
     const findings = report.findings.filter((f) => f.rule === rule);
     expect(findings.length).toBeGreaterThan(0);
     for (const f of findings) {

@@ -205,7 +205,7 @@ describe('JUnit XML', () => {
     const [rules, intents] = doc.testsuite;
     expect(rules!.testcase.find((c) => c.name.startsWith('inventory:'))!.skipped).toBeDefined();
     expect(rules!.skipped).toBe('1');
-    const failingIntents = new Set(report.findings.filter((f) => f.rule === 'intent-reachability').map((f) => f.subject.split(' ')[0]));
+    const failingIntents = new Set(report.findings.filter((f) => f.rule === 'intent-reachability').map((f) => (f.subject.kind === 'leg' ? f.subject.intent : f.subject.id)));
     expect(failingIntents.size).toBeGreaterThan(0);
     expect(new Set(intents!.testcase.filter((c) => c.failure).map((c) => c.name.split(':')[0]))).toEqual(failingIntents);
   });
