@@ -67,16 +67,17 @@ export interface FindingCommon {
   readonly severity: Severity;
   /** Clause of the policy text, e.g. `§6(3)イ`. */
   readonly clause: string;
-  readonly message: Localized;
-  readonly hint: Localized;
   /** Primary location: the permitting rule's line for flow findings, else the object. */
   readonly loc: Loc;
   readonly classes: readonly HeaderClass[];
   readonly permittedBy: readonly PermittingRule[];
 }
 
-/** A finding of rule `R`, of kind `K` (one message template each), about subject `S`. */
-type FindingOf<R extends string, K extends string, S extends Subject> = FindingCommon & {
+/**
+ * A finding of rule `R`, of kind `K`, about subject `S`, with the facts `D` its message is
+ * made of (report/messages.ts holds one template per rule and kind).
+ */
+type FindingOf<R extends string, K extends string, S extends Subject, D = unknown> = FindingCommon & D & {
   /** Policy rule id, e.g. `path-separation`. */
   readonly rule: R;
   /** What the rule found, e.g. `reach` or `shadowed`. */
@@ -84,27 +85,89 @@ type FindingOf<R extends string, K extends string, S extends Subject> = FindingC
   readonly subject: S;
 };
 
-/** Findings: a union on the rule id, then on the kind, each with its typed subject. */
+/** A zone with its domain and the domain's name in the policy pack (the id if it has none). */
+export interface ZoneRef {
+  readonly id: string;
+  readonly domain: string;
+  readonly domainName: Localized;
+}
+
+/** The facts of a flow finding: the two zones. */
+export interface ZoneFacts {
+  readonly from: ZoneRef;
+  readonly to: ZoneRef;
+}
+
+/** One way an exception is wider than the policy allows. */
+export type ExceptionProblem =
+  | { readonly kind: 'not-single-host'; readonly side: 'from' | 'to'; readonly written: readonly string[]; readonly addresses: number }
+  | { readonly kind: 'ports-not-limited'; readonly written: readonly string[] }
+  | { readonly kind: 'expired'; readonly expires: string };
+
+/** A firewall rule named in a finding's message, with where it is written. */
+export interface RuleRefFact {
+  readonly id: string;
+  readonly action: 'permit' | 'deny';
+  readonly loc: Loc;
+}
+
+/** The facts of a firewall hygiene finding. */
+export interface HygieneFacts {
+  readonly action: 'permit' | 'deny';
+  /** shadowed: the rule applies to no pair of distinct interfaces at all. */
+  readonly unbound: boolean;
+  /** The rules that decide its packets instead (shadowed, conflicting) or also (redundant). */
+  readonly covering: readonly RuleRefFact[];
+  /** broad: the fields written for everything, with what is written there. */
+  readonly broad: ReadonlyArray<{ readonly field: 'from' | 'to' | 'service'; readonly written: readonly string[] }>;
+  /** broad: the pairs of domains it lets packets cross, by name. */
+  readonly crossings: ReadonlyArray<readonly [Localized, Localized]>;
+}
+
+/** Findings: a union on the rule id, then on the kind, each with its typed subject and facts. */
 export type Finding =
-  | FindingOf<'mynumber-isolation', 'reach', ZonePairSubject>
-  | FindingOf<'mynumber-isolation', 'bridge', DeviceSubject>
-  | FindingOf<'mynumber-exception-scope', 'too-wide', ExceptionSubject>
-  | FindingOf<'mynumber-endpoint-controls', 'missing-controls', HostSubject>
-  | FindingOf<'path-separation', 'reach', ZonePairSubject>
-  | FindingOf<'sanitized-communication', 'no-sanitizer' | 'unknown-content' | 'wrong-method' | 'no-relay', IntentSubject>
-  | FindingOf<'sanitized-communication', 'leg', LegSubject>
-  | FindingOf<'security-cloud-aggregation', 'bypass', ZonePairSubject>
+  | FindingOf<'mynumber-isolation', 'reach', ZonePairSubject, ZoneFacts>
+  | FindingOf<'mynumber-isolation', 'bridge', DeviceSubject, { readonly gateway: 'sanitizer' | 'proxy'; readonly domains: readonly string[] }>
+  | FindingOf<'mynumber-exception-scope', 'too-wide', ExceptionSubject, { readonly problems: readonly ExceptionProblem[] }>
+  | FindingOf<'mynumber-endpoint-controls', 'missing-controls', HostSubject, { readonly group: boolean; readonly zone: string; readonly missing: readonly string[] }>
+  | FindingOf<'path-separation', 'reach', ZonePairSubject, ZoneFacts>
+  | FindingOf<'sanitized-communication', 'no-sanitizer' | 'unknown-content', IntentSubject>
+  | FindingOf<'sanitized-communication', 'wrong-method', IntentSubject, {
+    readonly content: string; readonly method: string;
+    readonly sanitizers: ReadonlyArray<{ readonly id: string; readonly method: string | undefined }>;
+  }>
+  | FindingOf<'sanitized-communication' | 'intent-reachability', 'no-relay', IntentSubject, { readonly reason: string }>
+  | FindingOf<'sanitized-communication' | 'intent-reachability', 'leg', LegSubject, { readonly index: number; readonly count: number }>
+  | FindingOf<'security-cloud-aggregation', 'bypass', ZonePairSubject, ZoneFacts>
   | FindingOf<'inventory', 'no-zone', DeviceSubject>
-  | FindingOf<'inventory', 'address-conflict', HostSubject | InterfaceSubject>
+  | FindingOf<'inventory', 'address-conflict', HostSubject | InterfaceSubject, { readonly address: number; readonly other: HostSubject | InterfaceSubject }>
   | FindingOf<'inventory', 'subnet-overlap', ZonesSubject>
-  | FindingOf<'intent-reachability', 'no-relay', IntentSubject>
-  | FindingOf<'intent-reachability', 'leg', LegSubject>
-  | FindingOf<'availability', 'single-failure', IntentSubject>
-  | FindingOf<'firewall-hygiene', HygieneKind, RuleSubject>;
+  | FindingOf<'availability', 'single-failure', IntentSubject, { readonly breaking: readonly string[] }>
+  | FindingOf<'firewall-hygiene', HygieneKind, RuleSubject, HygieneFacts>;
+
+/** Every kind of finding each rule can produce (the message catalogue has a template for each). */
+export const FINDING_KINDS: { readonly [R in Finding['rule']]: readonly FindingKind<R>[] } = {
+  'mynumber-isolation': ['reach', 'bridge'],
+  'mynumber-exception-scope': ['too-wide'],
+  'mynumber-endpoint-controls': ['missing-controls'],
+  'path-separation': ['reach'],
+  'sanitized-communication': ['no-sanitizer', 'unknown-content', 'wrong-method', 'no-relay', 'leg'],
+  'security-cloud-aggregation': ['bypass'],
+  inventory: ['no-zone', 'address-conflict', 'subnet-overlap'],
+  'intent-reachability': ['no-relay', 'leg'],
+  availability: ['single-failure'],
+  'firewall-hygiene': HYGIENE_KINDS,
+};
 
 export type FindingRule = Finding['rule'];
 /** The kinds of finding of rule `R`. */
-export type FindingKind<R extends FindingRule = FindingRule> = Extract<Finding, { rule: R }>['kind'];
+export type FindingKind<R extends FindingRule = FindingRule> = Finding extends infer F
+  ? F extends { readonly rule: infer X; readonly kind: infer K } ? (R extends X ? K : never) : never
+  : never;
+/** The finding of rule `R` and kind `K`, with its subject and facts. */
+export type FindingOfKind<R extends FindingRule, K extends FindingKind<R>> = Finding extends infer F
+  ? F extends { readonly rule: infer X; readonly kind: infer Y } ? (R extends X ? (K extends Y ? F & { readonly rule: R; readonly kind: K } : never) : never) : never
+  : never;
 
 /**
  * The identity of a finding across two checks (a review's introduced and resolved): the
@@ -128,10 +191,10 @@ export function findingKey(f: Finding): string {
 
 export type RuleStatus = 'pass' | 'fail' | 'disabled';
 
+/** A rule's result in a check (its title is wording: report/messages.ts). */
 export interface RuleResult {
-  readonly id: string;
+  readonly id: FindingRule;
   readonly clause: string;
-  readonly title: Localized;
   readonly severity: Severity;
   readonly status: RuleStatus;
   readonly findings: number;

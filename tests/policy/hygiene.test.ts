@@ -7,7 +7,7 @@ import { loadTopology } from '../../src/model/load.ts';
 import type { Network } from '../../src/model/network.ts';
 import { analyzeHygiene, HYGIENE_KINDS, type HygieneKind } from '../../src/policy/hygiene.ts';
 import { checkSample } from '../helpers.ts';
-import { subjectText } from '../../src/report/messages.ts';
+import { findingText, subjectText } from '../../src/report/messages.ts';
 
 const ALL = new Set<HygieneKind>(HYGIENE_KINDS);
 
@@ -227,10 +227,10 @@ describe('the violation sample', () => {
       'in-fw#i-stop-vb-save (conflicting) @463',
     ]);
     expect(found.every((f) => f.severity === 'warning' && f.clause === '§3(2), §6(6)')).toBe(true);
-    expect(found[0]!.message.en).toContain('i-mail-in (permit, topologies/violations/firewall-hygiene.yaml:378:9)');
-    expect(found[1]!.message.en).toContain('i-web-in (permit, topologies/violations/firewall-hygiene.yaml:401:9)');
-    expect(found[2]!.message.en).toMatch(/from: any.*LGWAN-connected systems → Internet-connected systems/);
-    expect(found[3]!.message.en).toContain('i-vb-save (permit, topologies/violations/firewall-hygiene.yaml:455:9)');
-    expect(found[3]!.message.ja).toContain('許可されます');
+    expect(findingText(found[0]!).message.en).toContain('i-mail-in (permit, topologies/violations/firewall-hygiene.yaml:378:9)');
+    expect(findingText(found[1]!).message.en).toContain('i-web-in (permit, topologies/violations/firewall-hygiene.yaml:401:9)');
+    expect(findingText(found[2]!).message.en).toMatch(/from: any.*LGWAN-connected systems → Internet-connected systems/);
+    expect(findingText(found[3]!).message.en).toContain('i-vb-save (permit, topologies/violations/firewall-hygiene.yaml:455:9)');
+    expect(findingText(found[3]!).message.ja).toContain('許可されます');
   });
 });

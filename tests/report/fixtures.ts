@@ -46,8 +46,6 @@ export const HOSTILE = 'a <b> & "c" \'d\' | *e* _f_ `g` [h](i) \u0007bell 日本
 export function hostileFinding(): Finding {
   return {
     rule: 'inventory', kind: 'no-zone', severity: 'warning', clause: '§3(2)', subject: { kind: 'device', id: `host ${HOSTILE}` },
-    message: { ja: `未登録の機器 ${HOSTILE}`, en: `Unknown device ${HOSTILE}` },
-    hint: { ja: 'ゾーンに登録してください。', en: 'Put it in a zone.' },
     loc: { file: 'topologies/alpha-city.yaml', line: 42, column: 3 }, classes: [], permittedBy: [],
   };
 }
@@ -79,12 +77,12 @@ export function buildReview(): ReviewFixture {
     newlyBlocked: [{ from: 'lg-office', to: 'lg-servers', fromDomain: 'lgwan', toDomain: 'lgwan', classes: blocked }],
     findingsIntroduced: checkAfter.findings.filter((f) => !checkBefore.findings.some((g) => findingKey(g) === findingKey(f))),
     findingsResolved: [hostileFinding()],
-    intentsBroken: [{ intent: intent.id, purpose: intent.purpose, loc: intent.loc, legs: ['lg-office → lg-servers'] }],
+    intentsBroken: [{ intent: intent.id, purpose: intent.purpose, loc: intent.loc, problems: [{ kind: 'leg', leg: 'lg-office → lg-servers' }] }],
     intentsRestored: [],
     checkAfter,
     intents: after.intents.map((i) => ({
       intent: i.id, purpose: i.purpose, ok: i.id !== intent.id, loc: i.loc,
-      message: i.id === intent.id ? `leg lg-office → lg-servers no longer gets through ${HOSTILE}` : undefined,
+      problems: i.id === intent.id ? [{ kind: 'leg', leg: `lg-office → lg-servers ${HOSTILE}` }] : undefined,
     })),
     verdict: 'reject',
     summary: {
