@@ -1,5 +1,5 @@
-// The rule catalogue of the seed policy: each rule with its clause of the policy text, its
-// titles, and the check that turns reachability into findings.
+// The rule catalogue of the seed policy: each rule with its clause of the policy text and the
+// check that turns reachability into findings, as data (titles and wording: report/messages.ts).
 
 import { type DeclaredFlow, type Exception, type Network, type Zone, zonesOf } from '../model/network.ts';
 import type { Loc } from '../errors.ts';

@@ -1,5 +1,6 @@
-// Findings are data: what a policy rule found, where, the evidence (header classes with a
-// witness path each), and messages in Japanese and English. Rendering lives in report/.
+// Findings are data: what a policy rule found (a union on the rule id and kind), about what (a
+// typed subject), where, the facts and evidence (header classes with a witness path each).
+// Their wording in Japanese and English is report/messages.ts; rendering lives in report/.
 
 import type { Loc } from '../errors.ts';
 import type { HeaderBox } from '../engine/headerset.ts';
