@@ -324,7 +324,7 @@ const sanitizedCommunication: RuleDefinition<'sanitized-communication'> = {
       }
       const evaluation = evaluateIntent(ctx.network, ctx.engine, intent);
       if (!evaluation.plan.ok) {
-        findings.push({ ...about, kind: 'no-relay', reason: evaluation.plan.reason });
+        findings.push({ ...about, kind: 'no-relay', gateway: evaluation.plan.device.id, target: evaluation.plan.to });
         continue;
       }
       findings.push(...legFindings(ctx, this, intent.id, intent.loc, evaluation.legs));
@@ -415,7 +415,7 @@ const intentReachability: RuleDefinition<'intent-reachability'> = {
       const evaluation = evaluateIntent(ctx.network, ctx.engine, intent);
       if (!evaluation.plan.ok) {
         findings.push({
-          ...base(ctx, this), rule: this.id, kind: 'no-relay', subject: { kind: 'intent', id: intent.id }, reason: evaluation.plan.reason,
+          ...base(ctx, this), rule: this.id, kind: 'no-relay', subject: { kind: 'intent', id: intent.id }, gateway: evaluation.plan.device.id, target: evaluation.plan.to,
           loc: evaluation.plan.device.loc,
         });
         continue;

@@ -137,7 +137,8 @@ export type Finding =
     readonly content: string; readonly method: string;
     readonly sanitizers: ReadonlyArray<{ readonly id: string; readonly method: string | undefined }>;
   }>
-  | FindingOf<'sanitized-communication' | 'intent-reachability', 'no-relay', IntentSubject, { readonly reason: string }>
+  /** The intent's plan fails: `gateway` has no relay to `target` (the next gateway, or the destination as written). */
+  | FindingOf<'sanitized-communication' | 'intent-reachability', 'no-relay', IntentSubject, { readonly gateway: string; readonly target: string }>
   | FindingOf<'sanitized-communication' | 'intent-reachability', 'leg', LegSubject, { readonly index: number; readonly count: number }>
   | FindingOf<'security-cloud-aggregation', 'bypass', ZonePairSubject, ZoneFacts>
   | FindingOf<'inventory', 'no-zone', DeviceSubject>

@@ -68,8 +68,9 @@ function hygieneParts(f: FindingOfKind<'firewall-hygiene', FindingKind<'firewall
   };
 }
 
+// The Japanese message keeps the English reason it has always printed (a wording change to make on its own).
 const relayHint = (gateway: Localized): Template<'sanitized-communication' | 'intent-reachability', 'no-relay'> => (f) => ({
-  message: { ja: `フロー ${f.subject.id}: ${f.reason}`, en: `Flow intent ${f.subject.id}: ${f.reason}` },
+  message: { ja: `フロー ${f.subject.id}: ${f.gateway} has no relay to ${f.target}`, en: `Flow intent ${f.subject.id}: ${f.gateway} has no relay to ${f.target}` },
   hint: gateway,
 });
 

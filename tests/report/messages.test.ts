@@ -40,7 +40,7 @@ const FACTS = {
     { kind: 'expired', expires: '2020-01-01' },
   ],
   group: true, zone: 'z-a', missing: ['mfa'], content: 'mail', method: 'mail-text', sanitizers: [{ id: 'san', method: 'file-sanitization' }],
-  reason: 'gw has no relay to z-b', index: 1, count: 2, address: 167772161, other: { kind: 'host', id: 'pc2' }, breaking: ['fw', 'link'],
+  target: 'z-b', index: 1, count: 2, address: 167772161, other: { kind: 'host', id: 'pc2' }, breaking: ['fw', 'link'],
   action: 'permit', unbound: false, covering: Array.from({ length: 7 }, (_, i) => ({ id: `c${i}`, action: 'deny', loc })),
   broad: [{ field: 'from', written: [] }], crossings: Array.from({ length: 8 }, () => [{ ja: 'a', en: 'a' }, { ja: 'b', en: 'b' }]),
 };
