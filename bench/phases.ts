@@ -9,6 +9,7 @@ import { ENGINES } from '../src/engine/registry.ts';
 import { loadTopology } from '../src/model/load.ts';
 import { runCheck } from '../src/policy/check.ts';
 import { loadPack } from '../src/policy/pack.ts';
+import { subjectText } from '../src/report/messages.ts';
 
 const [file, engineName = 'fast', policy] = process.argv.slice(2);
 if (!file || !ENGINES[engineName]) {
@@ -39,6 +40,6 @@ console.log(JSON.stringify({
   engine: engineName,
   load, compile, check, total: Math.round(performance.now() - started),
   maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
-  findings: report.findings.map((f) => `${f.rule}\t${f.subject}`).sort(),
+  findings: report.findings.map((f) => `${f.rule}\t${subjectText(f)}`).sort(),
   witnessed: report.findings.every((f) => f.classes.every((c) => c.witness !== undefined) || f.rule === 'intent-reachability' || f.rule === 'sanitized-communication'),
 }));

@@ -38,14 +38,16 @@ export type { EngineFactory } from './engine/types.ts';
 export { runCheck, type CheckOptions } from './policy/check.ts';
 export { CATALOGUE } from './policy/rules.ts';
 export { zoneMatrix, type MatrixLevel, type ZoneMatrix, type MatrixCell } from './policy/matrix.ts';
-export type { CheckReport, Finding, Severity, RuleResult } from './policy/types.ts';
+// A finding is data (rule, kind, typed subject, facts); its wording is findingText / subjectText below.
+export type { CheckReport, Finding, FindingKind, Severity, RuleResult, Subject } from './policy/types.ts';
+export { findingKey, FINDING_KINDS } from './policy/types.ts';
 
 // ── Review: a change (change file, or the whole topology after) against a topology ──────────
 // reviewChange is the pipeline; the other steps are for callers that cache a prepared base.
 export { reviewChange, readChange, loadReviewTopology, prepareReview } from './review/run.ts';
 export type { ReviewRequest, ReviewResult, ReviewTopology, PreparedTopology, ReviewChange, ChangeAccept } from './review/run.ts';
 export type { ReviewBase } from './review/review.ts';
-export type { ReviewReport, ReviewNetworks, Verdict, FlowChange, IntentChange, ChangeOperation } from './review/types.ts';
+export type { ReviewReport, ReviewNetworks, Verdict, FlowChange, IntentChange, IntentProblem, ChangeOperation } from './review/types.ts';
 
 // ── Simulate: what-if failures (the n-1 sweep; --down is a review of a `down` change) ───────
 export { sweepSingleFailures, type SweepResult, type SweepElement } from './review/simulate.ts';
@@ -73,6 +75,8 @@ export { toYaml, toJson, type Plain } from './model/write.ts';
 export { render, FORMATS, isFormatOf } from './report/render.ts';
 export type { Renderable, Renderables, ReportKind, FormatOf } from './report/render.ts';
 export type { Lang } from './report/describe.ts';
+// The wording of findings: one catalogue of templates per rule and kind, in Japanese and English.
+export { findingText, RULE_TITLES, subjectText, type FindingText } from './report/messages.ts';
 // The renderers one by one, for callers that shape their own documents (the server's trace).
 export { checkReportText, traceText } from './report/text.ts';
 export { checkReportJson, outcomesJson } from './report/json.ts';

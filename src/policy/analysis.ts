@@ -102,7 +102,8 @@ export interface LegResult {
   readonly missing: HeaderSet;
 }
 
-export type IntentPlan = { ok: true; legs: Leg[] } | { ok: false; reason: string; device: Device };
+/** The legs of an intent, or the gateway (device) that has no relay to `to` (the next gateway, or the destination as written). */
+export type IntentPlan = { ok: true; legs: Leg[] } | { ok: false; device: Device; to: string };
 
 /**
  * Lays out the legs of an intent through its gateways. Each gateway needs a relay whose `to`
@@ -125,7 +126,7 @@ export function planIntent(network: Network, intent: DeclaredFlow): IntentPlan {
     const relay = g.relays.find((r) => covers(r, target));
     if (!relay) {
       const where = i + 1 < gateways.length ? gateways[i + 1]!.id : intent.written.to.join(',');
-      return { ok: false, device: g, reason: `${g.id} has no relay to ${where}` };
+      return { ok: false, device: g, to: where };
     }
     chain[i] = relay;
   }

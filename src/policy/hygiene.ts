@@ -8,9 +8,9 @@ import { compileNetwork, type CompiledNetwork } from '../engine/compile.ts';
 import { IPV4_MAX, type Ipv4Range } from '../net/ipv4.ts';
 import { PORT_MAX, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
 import { planIntent } from './analysis.ts';
+import { HYGIENE_KINDS, type HygieneKind } from './types.ts';
 
-export const HYGIENE_KINDS = ['shadowed', 'conflicting', 'redundant', 'broad', 'unneeded'] as const;
-export type HygieneKind = (typeof HYGIENE_KINDS)[number];
+export { HYGIENE_KINDS, type HygieneKind };
 
 export type BroadField = 'from' | 'to' | 'service';
 

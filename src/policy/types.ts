@@ -1,5 +1,6 @@
-// Findings are data: what a policy rule found, where, the evidence (header classes with a
-// witness path each), and messages in Japanese and English. Rendering lives in report/.
+// Findings are data: what a policy rule found (a union on the rule id and kind), about what (a
+// typed subject), where, the facts and evidence (header classes with a witness path each).
+// Their wording in Japanese and English is report/messages.ts; rendering lives in report/.
 
 import type { Loc } from '../errors.ts';
 import type { HeaderBox } from '../engine/headerset.ts';
@@ -37,28 +38,165 @@ export interface PermittingRule extends DecidingRule {
   readonly device: string;
 }
 
-export interface Finding {
-  /** Policy rule id, e.g. `path-separation`. */
-  readonly rule: string;
+/** Kinds of firewall hygiene finding (pack parameter `kinds`). */
+export const HYGIENE_KINDS = ['shadowed', 'conflicting', 'redundant', 'broad', 'unneeded'] as const;
+export type HygieneKind = (typeof HYGIENE_KINDS)[number];
+
+/** A pair of zones, from one to the other (flow findings). */
+export interface ZonePairSubject { readonly kind: 'zone-pair'; readonly from: string; readonly to: string }
+/** Two zones at once (overlapping subnets), in zone order. */
+export interface ZonesSubject { readonly kind: 'zones'; readonly zones: readonly [string, string] }
+export interface DeviceSubject { readonly kind: 'device'; readonly id: string }
+/** An interface of a device (an address it uses). */
+export interface InterfaceSubject { readonly kind: 'interface'; readonly device: string; readonly name: string }
+/** A host or host group. */
+export interface HostSubject { readonly kind: 'host'; readonly id: string }
+export interface ExceptionSubject { readonly kind: 'exception'; readonly id: string }
+export interface IntentSubject { readonly kind: 'intent'; readonly id: string }
+/** One leg of a flow intent (label: "from → to" of the leg). */
+export interface LegSubject { readonly kind: 'leg'; readonly intent: string; readonly leg: string }
+/** A firewall rule of a device. */
+export interface RuleSubject { readonly kind: 'rule'; readonly device: string; readonly rule: string }
+
+/** What a finding is about, as data; report/ prints it (`subjectText`). */
+export type Subject =
+  | ZonePairSubject | ZonesSubject | DeviceSubject | InterfaceSubject | HostSubject
+  | ExceptionSubject | IntentSubject | LegSubject | RuleSubject;
+
+/** What every finding has, whatever its rule. */
+export interface FindingCommon {
   readonly severity: Severity;
   /** Clause of the policy text, e.g. `§6(3)イ`. */
   readonly clause: string;
-  /** What the finding is about, e.g. `lg-office → inet-srv` or a host id. */
-  readonly subject: string;
-  readonly message: Localized;
-  readonly hint: Localized;
   /** Primary location: the permitting rule's line for flow findings, else the object. */
   readonly loc: Loc;
   readonly classes: readonly HeaderClass[];
   readonly permittedBy: readonly PermittingRule[];
 }
 
+/**
+ * A finding of rule `R`, of kind `K`, about subject `S`, with the facts `D` its message is
+ * made of (report/messages.ts holds one template per rule and kind).
+ */
+type FindingOf<R extends string, K extends string, S extends Subject, D = unknown> = FindingCommon & D & {
+  /** Policy rule id, e.g. `path-separation`. */
+  readonly rule: R;
+  /** What the rule found, e.g. `reach` or `shadowed`. */
+  readonly kind: K;
+  readonly subject: S;
+};
+
+/** A zone with its domain and the domain's name in the policy pack (the id if it has none). */
+export interface ZoneRef {
+  readonly id: string;
+  readonly domain: string;
+  readonly domainName: Localized;
+}
+
+/** The facts of a flow finding: the two zones. */
+export interface ZoneFacts {
+  readonly from: ZoneRef;
+  readonly to: ZoneRef;
+}
+
+/** One way an exception is wider than the policy allows. */
+export type ExceptionProblem =
+  | { readonly kind: 'not-single-host'; readonly side: 'from' | 'to'; readonly written: readonly string[]; readonly addresses: number }
+  | { readonly kind: 'ports-not-limited'; readonly written: readonly string[] }
+  | { readonly kind: 'expired'; readonly expires: string };
+
+/** A firewall rule named in a finding's message, with where it is written. */
+export interface RuleRefFact {
+  readonly id: string;
+  readonly action: 'permit' | 'deny';
+  readonly loc: Loc;
+}
+
+/** The facts of a firewall hygiene finding. */
+export interface HygieneFacts {
+  readonly action: 'permit' | 'deny';
+  /** shadowed: the rule applies to no pair of distinct interfaces at all. */
+  readonly unbound: boolean;
+  /** The rules that decide its packets instead (shadowed, conflicting) or also (redundant). */
+  readonly covering: readonly RuleRefFact[];
+  /** broad: the fields written for everything, with what is written there. */
+  readonly broad: ReadonlyArray<{ readonly field: 'from' | 'to' | 'service'; readonly written: readonly string[] }>;
+  /** broad: the pairs of domains it lets packets cross, by name. */
+  readonly crossings: ReadonlyArray<readonly [Localized, Localized]>;
+}
+
+/** Findings: a union on the rule id, then on the kind, each with its typed subject and facts. */
+export type Finding =
+  | FindingOf<'mynumber-isolation', 'reach', ZonePairSubject, ZoneFacts>
+  | FindingOf<'mynumber-isolation', 'bridge', DeviceSubject, { readonly gateway: 'sanitizer' | 'proxy'; readonly domains: readonly string[] }>
+  | FindingOf<'mynumber-exception-scope', 'too-wide', ExceptionSubject, { readonly problems: readonly ExceptionProblem[] }>
+  | FindingOf<'mynumber-endpoint-controls', 'missing-controls', HostSubject, { readonly group: boolean; readonly zone: string; readonly missing: readonly string[] }>
+  | FindingOf<'path-separation', 'reach', ZonePairSubject, ZoneFacts>
+  | FindingOf<'sanitized-communication', 'no-sanitizer' | 'unknown-content', IntentSubject>
+  | FindingOf<'sanitized-communication', 'wrong-method', IntentSubject, {
+    readonly content: string; readonly method: string;
+    readonly sanitizers: ReadonlyArray<{ readonly id: string; readonly method: string | undefined }>;
+  }>
+  /** The intent's plan fails: `gateway` has no relay to `target` (the next gateway, or the destination as written). */
+  | FindingOf<'sanitized-communication' | 'intent-reachability', 'no-relay', IntentSubject, { readonly gateway: string; readonly target: string }>
+  | FindingOf<'sanitized-communication' | 'intent-reachability', 'leg', LegSubject, { readonly index: number; readonly count: number }>
+  | FindingOf<'security-cloud-aggregation', 'bypass', ZonePairSubject, ZoneFacts>
+  | FindingOf<'inventory', 'no-zone', DeviceSubject>
+  | FindingOf<'inventory', 'address-conflict', HostSubject | InterfaceSubject, { readonly address: number; readonly other: HostSubject | InterfaceSubject }>
+  | FindingOf<'inventory', 'subnet-overlap', ZonesSubject>
+  | FindingOf<'availability', 'single-failure', IntentSubject, { readonly breaking: readonly string[] }>
+  | FindingOf<'firewall-hygiene', HygieneKind, RuleSubject, HygieneFacts>;
+
+/** Every kind of finding each rule can produce (the message catalogue has a template for each). */
+export const FINDING_KINDS: { readonly [R in Finding['rule']]: readonly FindingKind<R>[] } = {
+  'mynumber-isolation': ['reach', 'bridge'],
+  'mynumber-exception-scope': ['too-wide'],
+  'mynumber-endpoint-controls': ['missing-controls'],
+  'path-separation': ['reach'],
+  'sanitized-communication': ['no-sanitizer', 'unknown-content', 'wrong-method', 'no-relay', 'leg'],
+  'security-cloud-aggregation': ['bypass'],
+  inventory: ['no-zone', 'address-conflict', 'subnet-overlap'],
+  'intent-reachability': ['no-relay', 'leg'],
+  availability: ['single-failure'],
+  'firewall-hygiene': HYGIENE_KINDS,
+};
+
+export type FindingRule = Finding['rule'];
+/** The kinds of finding of rule `R`. */
+export type FindingKind<R extends FindingRule = FindingRule> = Finding extends infer F
+  ? F extends { readonly rule: infer X; readonly kind: infer K } ? (R extends X ? K : never) : never
+  : never;
+/** The finding of rule `R` and kind `K`, with its subject and facts. */
+export type FindingOfKind<R extends FindingRule, K extends FindingKind<R>> = Finding extends infer F
+  ? F extends { readonly rule: infer X; readonly kind: infer Y } ? (R extends X ? (K extends Y ? F & { readonly rule: R; readonly kind: K } : never) : never) : never
+  : never;
+
+/**
+ * The identity of a finding across two checks (a review's introduced and resolved): the
+ * rule and the subject; for firewall hygiene also the kind (one rule can be both
+ * shadowed and broad).
+ */
+export function findingKey(f: Finding): string {
+  const s = f.subject;
+  const parts: string[] = [f.rule, s.kind];
+  switch (s.kind) {
+    case 'zone-pair': parts.push(s.from, s.to); break;
+    case 'zones': parts.push(...s.zones); break;
+    case 'interface': parts.push(s.device, s.name); break;
+    case 'leg': parts.push(s.intent, s.leg); break;
+    case 'rule': parts.push(s.device, s.rule); break;
+    default: parts.push(s.id);
+  }
+  if (f.rule === 'firewall-hygiene') parts.push(f.kind);
+  return parts.join('\u0000');
+}
+
 export type RuleStatus = 'pass' | 'fail' | 'disabled';
 
+/** A rule's result in a check (its title is wording: report/messages.ts). */
 export interface RuleResult {
-  readonly id: string;
+  readonly id: FindingRule;
   readonly clause: string;
-  readonly title: Localized;
   readonly severity: Severity;
   readonly status: RuleStatus;
   readonly findings: number;

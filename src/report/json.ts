@@ -2,8 +2,9 @@
 // names and header classes into readable ranges (plus the raw numbers).
 
 import type { Network } from '../model/network.ts';
-import type { CheckReport, Finding, HeaderClass } from '../policy/types.ts';
+import type { CheckReport, Finding, HeaderClass, RuleResult } from '../policy/types.ts';
 import type { Outcome } from '../engine/types.ts';
+import { findingText, RULE_TITLES, subjectText } from './messages.ts';
 import { describeBox, describeClass, describeDisposition, describeHop, describePacket, formatLoc, type Lang } from './describe.ts';
 
 export function classJson(network: Network, c: HeaderClass, lang: Lang): unknown {
@@ -23,13 +24,17 @@ export function findingJson(network: Network, f: Finding, lang: Lang): unknown {
     rule: f.rule,
     severity: f.severity,
     clause: f.clause,
-    subject: f.subject,
-    message: f.message,
-    hint: f.hint,
+    subject: subjectText(f),
+    ...findingText(f),
     location: formatLoc(f.loc),
     permittedBy: f.permittedBy.map((r) => ({ device: r.device, rule: r.id, position: r.position, location: formatLoc(r.loc) })),
     classes: f.classes.map((c) => classJson(network, c, lang)),
   };
+}
+
+/** The rules of a check as JSON, each with its title from the catalogue (in both languages). */
+export function rulesJson(rules: readonly RuleResult[]): unknown[] {
+  return rules.map((r) => ({ id: r.id, clause: r.clause, title: RULE_TITLES[r.id], severity: r.severity, status: r.status, findings: r.findings }));
 }
 
 export function checkReportJson(network: Network, report: CheckReport, lang: Lang): string {
@@ -39,7 +44,7 @@ export function checkReportJson(network: Network, report: CheckReport, lang: Lan
     policy: report.policy,
     engine: report.engine,
     summary: report.summary,
-    rules: report.rules,
+    rules: rulesJson(report.rules),
     findings: report.findings.map((f) => findingJson(network, f, lang)),
   }, null, 2);
 }

@@ -6,8 +6,9 @@ import type { Loc } from '../errors.ts';
 import type { CheckReport, Finding, RuleResult } from '../policy/types.ts';
 import type { ReviewNetworks, ReviewReport } from '../review/types.ts';
 import { formatLoc, type Lang } from './describe.ts';
+import { findingText, RULE_TITLES, statusMessage, subjectText } from './messages.ts';
 
-/** Rules whose findings about an intent have a subject starting with the intent id. */
+/** Rules whose findings are about an intent or one of its legs. */
 const INTENT_RULES = ['intent-reachability', 'sanitized-communication', 'availability'] as const;
 
 /**
@@ -67,19 +68,19 @@ function document(name: string, suites: readonly Suite[], seconds: number): stri
   return lines.join('\n');
 }
 
-function findingText(f: Finding, lang: Lang): string {
-  return `[${f.severity}] ${f.subject} (${formatLoc(f.loc)})\n${f.message[lang]}\n${lang === 'ja' ? '対処' : 'fix'}: ${f.hint[lang]}`;
+function findingCase(f: Finding, lang: Lang): string {
+  return `[${f.severity}] ${subjectText(f)} (${formatLoc(f.loc)})\n${findingText(f).message[lang]}\n${lang === 'ja' ? '対処' : 'fix'}: ${findingText(f).hint[lang]}`;
 }
 
 function ruleCases(rules: readonly RuleResult[], findings: readonly Finding[], lang: Lang): Case[] {
   return rules.map((r) => {
-    const name = `${r.id}: ${r.title[lang]} (${r.clause})`;
+    const name = `${r.id}: ${RULE_TITLES[r.id][lang]} (${r.clause})`;
     const mine = findings.filter((f) => f.rule === r.id);
     if (r.status === 'disabled') return { name, classname: 'bunkatsu.rules', loc: undefined, status: 'skipped' };
     if (r.status === 'pass' || mine.length === 0) return { name, classname: 'bunkatsu.rules', loc: undefined, status: 'pass' };
     return {
       name, classname: 'bunkatsu.rules', loc: mine[0]!.loc, status: 'fail',
-      failure: { type: r.severity, message: mine.map((f) => f.message[lang]).join('\n'), text: mine.map((f) => findingText(f, lang)).join('\n\n') },
+      failure: { type: r.severity, message: mine.map((f) => findingText(f).message[lang]).join('\n'), text: mine.map((f) => findingCase(f, lang)).join('\n\n') },
     };
   });
 }
@@ -90,7 +91,7 @@ const SUITE_NAMES = {
 } as const;
 
 function aboutIntent(f: Finding, intent: string): boolean {
-  return f.subject === intent || f.subject.startsWith(`${intent} `);
+  return (f.subject.kind === 'intent' && f.subject.id === intent) || (f.subject.kind === 'leg' && f.subject.intent === intent);
 }
 
 /**
@@ -108,7 +109,7 @@ export function checkJunit(network: Network, report: CheckReport, lang: Lang = '
     if (mine.length === 0) return { name, classname: 'bunkatsu.intents', loc: i.loc, status: 'pass' };
     return {
       name, classname: 'bunkatsu.intents', loc: i.loc, status: 'fail',
-      failure: { type: mine[0]!.rule, message: mine.map((f) => f.message[lang]).join('\n'), text: mine.map((f) => `${f.rule}: ${findingText(f, lang)}`).join('\n\n') },
+      failure: { type: mine[0]!.rule, message: mine.map((f) => findingText(f).message[lang]).join('\n'), text: mine.map((f) => `${f.rule}: ${findingCase(f, lang)}`).join('\n\n') },
     };
   });
   return document(`${names.check}: ${report.topology.name}`, [
@@ -126,7 +127,7 @@ export function reviewJunit(report: ReviewReport, networks: ReviewNetworks, lang
     classname: 'bunkatsu.intents',
     loc: s.loc,
     status: s.ok ? 'pass' : 'fail',
-    ...(s.ok ? {} : { failure: { type: 'intent', message: s.message ?? s.intent, text: s.message ?? '' } }),
+    ...(s.ok ? {} : { failure: { type: 'intent', message: statusMessage(s) ?? s.intent, text: statusMessage(s) ?? '' } }),
   }));
   return document(`${names.review}: ${report.after.name}`, [
     { name: names.rules, cases: ruleCases(report.checkAfter.rules, report.checkAfter.findings, lang) },

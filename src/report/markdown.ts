@@ -6,6 +6,7 @@ import type { Loc } from '../errors.ts';
 import type { CheckReport, Finding, HeaderClass } from '../policy/types.ts';
 import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport } from '../review/types.ts';
 import type { Lang } from './describe.ts';
+import { findingText, problemTexts, RULE_TITLES, subjectText } from './messages.ts';
 import { classLine, formatElapsed, REVIEW_LABELS, VERDICT_LABELS } from './review.ts';
 import { MODEL_NAMES, renderClass } from './text.ts';
 
@@ -92,7 +93,7 @@ function findingsBlock(network: Network, findings: readonly Finding[], lang: Lan
   const t = M[lang];
   const out = table(
     [t.severity, t.rule, t.subject, t.location, t.message],
-    findings.map((f) => [f.severity, mdCode(f.rule), mdText(f.subject), at(f.loc), mdText(f.message[lang])]),
+    findings.map((f) => [f.severity, mdCode(f.rule), mdText(subjectText(f)), at(f.loc), mdText(findingText(f).message[lang])]),
     lang,
   );
   for (const f of findings.slice(0, ROWS_SHOWN)) {
@@ -100,8 +101,8 @@ function findingsBlock(network: Network, findings: readonly Finding[], lang: Lan
     const body: string[] = [];
     if (f.permittedBy.length > 0) body.push(`${t.permitted}: ${f.permittedBy.map((r) => `${mdCode(`${r.device} ${r.id}`)} (${at(r.loc)})`).join(', ')}`, '');
     if (f.classes.length > 0) body.push(...fenced(pathLines(network, f.classes, lang)), '');
-    body.push(`${t.fix}: ${mdText(f.hint[lang])}`);
-    out.push('', ...details(`${f.rule}: ${f.subject} — ${t.paths}`, body));
+    body.push(`${t.fix}: ${mdText(findingText(f).hint[lang])}`);
+    out.push('', ...details(`${f.rule}: ${subjectText(f)} — ${t.paths}`, body));
   }
   return out;
 }
@@ -124,7 +125,7 @@ function intentsBlock(changes: readonly IntentChange[], lang: Lang): string[] {
   const t = M[lang];
   return table(
     [t.intent, t.purpose, t.legs, t.location],
-    changes.map((c) => [mdCode(c.intent), mdText(c.purpose), c.legs.map(mdCode).join('<br>'), at(c.loc)]),
+    changes.map((c) => [mdCode(c.intent), mdText(c.purpose), problemTexts(c).map(mdCode).join('<br>'), at(c.loc)]),
     lang,
   );
 }
@@ -173,7 +174,7 @@ export function checkMarkdown(network: Network, report: CheckReport, lang: Lang)
     '',
     ...table(
       [t.rule, t.clause, t.title, t.status, t.findings],
-      report.rules.map((r) => [mdCode(r.id), mdText(r.clause), mdText(r.title[lang]), r.status === 'fail' ? `**${t.fail}**` : t[r.status], String(r.findings)]),
+      report.rules.map((r) => [mdCode(r.id), mdText(r.clause), mdText(RULE_TITLES[r.id][lang]), r.status === 'fail' ? `**${t.fail}**` : t[r.status], String(r.findings)]),
       lang,
     ),
     '',

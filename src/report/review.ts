@@ -6,7 +6,8 @@ import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport, Verdict } 
 import type { SweepResult } from '../review/simulate.ts';
 import type { Finding } from '../policy/types.ts';
 import { describeClass, formatLoc, type Lang } from './describe.ts';
-import { classJson, findingJson } from './json.ts';
+import { classJson, findingJson, rulesJson } from './json.ts';
+import { problemTexts, statusMessage } from './messages.ts';
 import { renderClass, renderFinding } from './text.ts';
 
 /** At most this many classes are drawn per zone pair in text; JSON always has all. */
@@ -56,7 +57,7 @@ function intentLines(changes: readonly IntentChange[], lang: Lang): string[] {
   const t = REVIEW_LABELS[lang];
   return changes.flatMap((c) => [
     `  ${c.intent}  ${c.purpose}  (${formatLoc(c.loc)})`,
-    ...(c.legs.length > 0 ? [`    ${t.legs}: ${c.legs.join(', ')}`] : []),
+    ...(c.problems.length > 0 ? [`    ${t.legs}: ${problemTexts(c).join(', ')}`] : []),
   ]);
 }
 
@@ -95,7 +96,7 @@ function flowJson(network: Network, c: FlowChange, lang: Lang): unknown {
 }
 
 function intentJson(c: IntentChange): unknown {
-  return { intent: c.intent, purpose: c.purpose, location: formatLoc(c.loc), legs: c.legs };
+  return { intent: c.intent, purpose: c.purpose, location: formatLoc(c.loc), legs: problemTexts(c) };
 }
 
 /** The same data as reviewText for machines: indices turned into names, locations as strings. */
@@ -121,8 +122,11 @@ export function reviewJson(report: ReviewReport, networks: ReviewNetworks, lang:
     findingsResolved: findings(networks.before, report.findingsResolved),
     intentsBroken: report.intentsBroken.map(intentJson),
     intentsRestored: report.intentsRestored.map(intentJson),
-    intents: report.intents.map((s) => ({ intent: s.intent, purpose: s.purpose, ok: s.ok, location: formatLoc(s.loc), ...(s.message !== undefined ? { message: s.message } : {}) })),
-    checkAfter: { summary: report.checkAfter.summary, rules: report.checkAfter.rules },
+    intents: report.intents.map((s) => {
+      const message = statusMessage(s);
+      return { intent: s.intent, purpose: s.purpose, ok: s.ok, location: formatLoc(s.loc), ...(message !== undefined ? { message } : {}) };
+    }),
+    checkAfter: { summary: report.checkAfter.summary, rules: rulesJson(report.checkAfter.rules) },
   }, null, 2);
 }
 

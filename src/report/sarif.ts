@@ -7,9 +7,10 @@ import type * as Sarif from 'sarif';
 import type { Loc } from '../errors.ts';
 import type { Hop } from '../engine/types.ts';
 import type { Network } from '../model/network.ts';
-import type { CheckReport, Finding, HeaderClass, RuleResult, Severity } from '../policy/types.ts';
+import type { CheckReport, Finding, HeaderClass, Localized, RuleResult, Severity } from '../policy/types.ts';
 import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport } from '../review/types.ts';
 import { describeDisposition, describeHop, type Lang } from './describe.ts';
+import { findingText, problemTexts, RULE_TITLES, subjectText } from './messages.ts';
 import { classLine, VERDICT_LABELS } from './review.ts';
 import { VERSION } from '../package.ts';
 
@@ -69,13 +70,13 @@ const T = {
   ja: {
     clause: (c: string) => `ポリシー条項 ${c}`, docs: '説明', fix: '対処', permits: (d: string, r: string) => `${d} のルール ${r} が許可`,
     opened: (f: FlowChange, n: number) => `変更により ${f.from}（${f.fromDomain}）→ ${f.to}（${f.toDomain}）の通信が新たに許可されます（${n} クラス）`,
-    broken: (c: IntentChange) => `変更により必要通信 ${c.intent}（${c.purpose}）が到達しなくなります${c.legs.length ? `: ${c.legs.join(', ')}` : ''}`,
+    broken: (c: IntentChange) => `変更により必要通信 ${c.intent}（${c.purpose}）が到達しなくなります${c.problems.length ? `: ${problemTexts(c).join(', ')}` : ''}`,
     operation: '変更操作',
   },
   en: {
     clause: (c: string) => `policy clause ${c}`, docs: 'Documentation', fix: 'Fix', permits: (d: string, r: string) => `permitted by ${d} rule ${r}`,
     opened: (f: FlowChange, n: number) => `The change newly allows ${f.from} (${f.fromDomain}) → ${f.to} (${f.toDomain}): ${n} header class${n === 1 ? '' : 'es'}`,
-    broken: (c: IntentChange) => `The change breaks flow intent ${c.intent} (${c.purpose})${c.legs.length ? `: ${c.legs.join(', ')}` : ''}`,
+    broken: (c: IntentChange) => `The change breaks flow intent ${c.intent} (${c.purpose})${c.problems.length ? `: ${problemTexts(c).join(', ')}` : ''}`,
     operation: 'change operation',
   },
 } as const;
@@ -111,7 +112,7 @@ function fingerprinter(): (parts: readonly string[]) => Record<string, string> {
   };
 }
 
-function ruleDescriptor(rule: Pick<RuleResult, 'id' | 'clause' | 'title' | 'severity'> & { readonly enabled: boolean }, lang: Lang, options: SarifOptions): Sarif.ReportingDescriptor {
+function ruleDescriptor(rule: Pick<RuleResult, 'clause' | 'severity'> & { readonly id: string; readonly title: Localized; readonly enabled: boolean }, lang: Lang, options: SarifOptions): Sarif.ReportingDescriptor {
   const t = T[lang];
   const anchor = ruleDocAnchor(rule.id);
   const title = rule.title[lang];
@@ -158,14 +159,14 @@ function findingResult(network: Network, f: Finding, ruleIndex: Map<string, numb
     ruleId: f.rule,
     ...(index !== undefined ? { ruleIndex: index } : {}),
     level: sarifLevel(f.severity),
-    message: { text: `${f.message[lang]}\n${T[lang].fix}: ${f.hint[lang]}` },
-    locations: [{ physicalLocation: physical(f.loc), logicalLocations: [{ name: f.subject, kind: 'object' }] }],
+    message: { text: `${findingText(f).message[lang]}\n${T[lang].fix}: ${findingText(f).hint[lang]}` },
+    locations: [{ physicalLocation: physical(f.loc), logicalLocations: [{ name: subjectText(f), kind: 'object' }] }],
     ...(f.permittedBy.length > 0 ? {
       relatedLocations: f.permittedBy.map((r, i) => ({ id: i + 1, physicalLocation: physical(r.loc), message: { text: T[lang].permits(r.device, r.id) } })),
     } : {}),
-    partialFingerprints: fp([f.rule, f.subject, ...f.permittedBy.map((r) => `${r.device}/${r.id}`).sort()]),
+    partialFingerprints: fp([f.rule, subjectText(f), ...f.permittedBy.map((r) => `${r.device}/${r.id}`).sort()]),
     ...(flows.length > 0 ? { codeFlows: flows } : {}),
-    properties: { clause: f.clause, subject: f.subject, classes: f.classes.length, ...extra },
+    properties: { clause: f.clause, subject: subjectText(f), classes: f.classes.length, ...extra },
   };
 }
 
@@ -184,7 +185,7 @@ function log(rules: Sarif.ReportingDescriptor[], results: Sarif.Result[], proper
 
 /** SARIF for `check`: every rule of the pack, one result per finding. */
 export function checkSarif(network: Network, report: CheckReport, lang: Lang, options: SarifOptions = {}): string {
-  const rules = report.rules.map((r) => ruleDescriptor({ ...r, enabled: r.status !== 'disabled' }, lang, options));
+  const rules = report.rules.map((r) => ruleDescriptor({ ...r, title: RULE_TITLES[r.id], enabled: r.status !== 'disabled' }, lang, options));
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const fp = fingerprinter();
   const results = report.findings.map((f) => findingResult(network, f, index, lang, fp, {}));
@@ -196,7 +197,7 @@ export function checkSarif(network: Network, report: CheckReport, lang: Lang, op
  * flows it newly allows (as notes), located in the topology after the change.
  */
 export function reviewSarif(report: ReviewReport, networks: ReviewNetworks, lang: Lang, options: SarifOptions = {}): string {
-  const rules = report.checkAfter.rules.map((r) => ruleDescriptor({ ...r, enabled: r.status !== 'disabled' }, lang, options));
+  const rules = report.checkAfter.rules.map((r) => ruleDescriptor({ ...r, title: RULE_TITLES[r.id], enabled: r.status !== 'disabled' }, lang, options));
   for (const [id, r] of Object.entries(REVIEW_RULES)) {
     rules.push(ruleDescriptor({ id, clause: '', title: r.title, severity: r.level === 'note' ? 'info' : 'error', enabled: true }, lang, options));
   }
@@ -215,8 +216,8 @@ export function reviewSarif(report: ReviewReport, networks: ReviewNetworks, lang
       message: { text: t.broken(c) },
       locations: [{ physicalLocation: physical(c.loc), logicalLocations: [{ name: c.intent, kind: 'object' }] }],
       ...(operations.length > 0 ? { relatedLocations: operations } : {}),
-      partialFingerprints: fp(['intent-broken', c.intent, ...[...c.legs].sort()]),
-      properties: { intent: c.intent, purpose: c.purpose, legs: c.legs },
+      partialFingerprints: fp(['intent-broken', c.intent, ...problemTexts(c).sort()]),
+      properties: { intent: c.intent, purpose: c.purpose, legs: problemTexts(c) },
     });
   }
   for (const f of report.newlyAllowed) {

@@ -5,6 +5,7 @@ import type { Network } from '../model/network.ts';
 import type { CheckReport, Finding, HeaderClass } from '../policy/types.ts';
 import type { Outcome } from '../engine/types.ts';
 import { describeBox, describeClass, describeDisposition, describeHop, describePacket, formatLoc, type Lang } from './describe.ts';
+import { findingText, RULE_TITLES, subjectText } from './messages.ts';
 import { normalize } from '../engine/headerset.ts';
 
 /** At most this many classes are drawn per finding in text; JSON always has all. */
@@ -44,7 +45,7 @@ export function renderClass(network: Network, c: HeaderClass, index: number, lan
 
 export function renderFinding(network: Network, f: Finding, lang: Lang): string[] {
   const t = L[lang];
-  const lines = [`  [${f.severity}] ${f.subject}  (${formatLoc(f.loc)})`, `    ${f.message[lang]}`];
+  const lines = [`  [${f.severity}] ${subjectText(f)}  (${formatLoc(f.loc)})`, `    ${findingText(f).message[lang]}`];
   if (f.permittedBy.length > 0) {
     lines.push(`    ${t.permitted}: ${f.permittedBy.map((r) => `${r.device} ${r.id} (${formatLoc(r.loc)})`).join(', ')}`);
   }
@@ -53,7 +54,7 @@ export function renderFinding(network: Network, f: Finding, lang: Lang): string[
     f.classes.slice(0, CLASSES_SHOWN).forEach((c, i) => lines.push(...renderClass(network, c, i + 1, lang, '      ')));
     if (f.classes.length > CLASSES_SHOWN) lines.push(`      ${t.more(f.classes.length - CLASSES_SHOWN)}`);
   }
-  lines.push(`    ${t.fix}: ${f.hint[lang]}`);
+  lines.push(`    ${t.fix}: ${findingText(f).hint[lang]}`);
   return lines;
 }
 
@@ -67,7 +68,7 @@ export function checkReportText(network: Network, report: CheckReport, lang: Lan
   for (const rule of report.rules) {
     const mark = rule.status === 'pass' ? '✓' : rule.status === 'fail' ? '✗' : '-';
     const status = t[rule.status];
-    lines.push(`${mark} ${rule.id}  ${rule.clause}  ${rule.title[lang]}  [${status}${rule.findings ? `: ${rule.findings} ${t.findings}` : ''}]`);
+    lines.push(`${mark} ${rule.id}  ${rule.clause}  ${RULE_TITLES[rule.id][lang]}  [${status}${rule.findings ? `: ${rule.findings} ${t.findings}` : ''}]`);
     for (const f of report.findings.filter((x) => x.rule === rule.id)) lines.push(...renderFinding(network, f, lang));
   }
   const s = report.summary;

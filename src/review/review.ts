@@ -15,10 +15,10 @@ import { type Intent, type Network, type Rule, zonesOf } from '../model/network.
 import { classesOf, planIntent, splitBySource, traceWitness } from '../policy/analysis.ts';
 import { runCheck } from '../policy/check.ts';
 import type { Pack } from '../policy/pack.ts';
-import { type CheckScope, INTENT_RULES, scopeKeyOf } from '../policy/rules.ts';
-import type { CheckReport, Finding, Severity } from '../policy/types.ts';
+import { type CheckScope, scopeGroup } from '../policy/rules.ts';
+import { type CheckReport, type Finding, findingKey, type Severity } from '../policy/types.ts';
 import type { Touched } from './change.ts';
-import type { ChangeOperation, FlowChange, IntentChange, IntentStatus, ReviewReport, Verdict } from './types.ts';
+import type { ChangeOperation, FlowChange, IntentChange, IntentProblem, IntentStatus, ReviewReport, Verdict } from './types.ts';
 
 /** The network before the change with its engine and full check: computed once, reused. */
 export interface ReviewBase {
@@ -124,7 +124,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   const scope: CheckScope = { pairs, intents, objects: !incremental || (touched?.hosts ?? true), devices: changedFirewalls };
   const factory: EngineFactory = (n, f) => createFastEngine(n, { failures: merged(f) });
   const afterCheck = runCheck(after, pack, { engineFactory: factory, engine: afterEngine, today, ...(incremental ? { scope } : {}) });
-  const key = (f: Finding): string => `${f.rule}\u0000${f.subject}`;
+  const key = findingKey;
   const index = findingIndex(base, key);
   let afterFindings: Finding[];
   let findingsIntroduced: Finding[];
@@ -149,18 +149,18 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   }
 
   // Intents: broken when it got through before and does not now, restored the reverse.
-  const failing = (findings: readonly Finding[]): Map<string, string[]> => {
-    const out = new Map<string, string[]>();
+  const failing = (findings: readonly Finding[]): Map<string, IntentProblem[]> => {
+    const out = new Map<string, IntentProblem[]>();
     for (const f of findings) {
-      if (!INTENT_RULES.has(f.rule) || f.rule === 'availability') continue;
-      const id = f.subject.split(' ')[0]!;
-      const leg = /\((.*)\)$/.exec(f.subject)?.[1] ?? f.message.en;
-      out.set(id, [...(out.get(id) ?? []), leg]);
+      if (f.rule !== 'sanitized-communication' && f.rule !== 'intent-reachability') continue;
+      // A leg that does not get through is named by its label; a plan that fails, by its finding.
+      const [id, problem]: [string, IntentProblem] = f.subject.kind === 'leg' ? [f.subject.intent, { kind: 'leg', leg: f.subject.leg }] : [f.subject.id, { kind: 'finding', finding: f }];
+      out.set(id, [...(out.get(id) ?? []), problem]);
     }
     return out;
   };
-  const status = (i: Intent, problems: string[] | undefined): IntentStatus => ({
-    intent: i.id, purpose: i.purpose, ok: !problems, loc: i.loc, message: problems ? `does not get through: ${problems.join('; ')}` : undefined,
+  const status = (i: Intent, problems: IntentProblem[] | undefined): IntentStatus => ({
+    intent: i.id, purpose: i.purpose, ok: !problems, loc: i.loc, problems,
   });
   let memo = baseMemo.get(base);
   if (!memo) {
@@ -170,7 +170,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   }
   const failedBefore = memo.failed;
   // After the change: the base's failing intents, with the re-checked ones replaced.
-  let failedAfter: Map<string, string[]>;
+  let failedAfter: Map<string, IntentProblem[]>;
   if (incremental) {
     failedAfter = new Map(failedBefore);
     for (const id of intents) failedAfter.delete(id);
@@ -181,8 +181,8 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   const intentsRestored: IntentChange[] = [];
   const compare = (i: Intent): IntentStatus => {
     const problems = failedAfter.get(i.id);
-    if (problems && beforeIntents.has(i.id) && !failedBefore.has(i.id)) intentsBroken.push({ intent: i.id, purpose: i.purpose, loc: i.loc, legs: problems });
-    if (!problems && failedBefore.has(i.id)) intentsRestored.push({ intent: i.id, purpose: i.purpose, loc: i.loc, legs: failedBefore.get(i.id)! });
+    if (problems && beforeIntents.has(i.id) && !failedBefore.has(i.id)) intentsBroken.push({ intent: i.id, purpose: i.purpose, loc: i.loc, problems });
+    if (!problems && failedBefore.has(i.id)) intentsRestored.push({ intent: i.id, purpose: i.purpose, loc: i.loc, problems: failedBefore.get(i.id)! });
     return status(i, problems);
   };
   let statuses: IntentStatus[];
@@ -197,7 +197,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     statuses = after.intents.map(compare);
     const afterIntents = new Set(after.intents.map((i) => i.id));
     for (const i of before.intents) {
-      if (!afterIntents.has(i.id) && !failedBefore.has(i.id)) intentsBroken.push({ intent: i.id, purpose: i.purpose, loc: i.loc, legs: ['the intent was removed'] });
+      if (!afterIntents.has(i.id) && !failedBefore.has(i.id)) intentsBroken.push({ intent: i.id, purpose: i.purpose, loc: i.loc, problems: [{ kind: 'removed' }] });
     }
   }
 
@@ -231,13 +231,13 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
 
 const findingIndexes = new WeakMap<ReviewBase, { keys: Set<string>; groups: Map<string, number[]> }>();
 
-/** Per base: the keys of its findings, and their indices by scope group (see scopeKeyOf). */
+/** Per base: the keys of its findings, and their indices by scope group (see scopeGroup). */
 function findingIndex(base: ReviewBase, key: (f: Finding) => string): { keys: Set<string>; groups: Map<string, number[]> } {
   let index = findingIndexes.get(base);
   if (!index) {
     const groups = new Map<string, number[]>();
     base.check.findings.forEach((f, i) => {
-      const group = scopeKeyOf(base.network, f);
+      const group = scopeGroup(base.network, f);
       groups.set(group, [...(groups.get(group) ?? []), i]);
     });
     index = { keys: new Set(base.check.findings.map(key)), groups };
@@ -247,7 +247,7 @@ function findingIndex(base: ReviewBase, key: (f: Finding) => string): { keys: Se
 }
 
 /** Per base: the intents failing before, and the intent ids (shared by every review of it). */
-const baseMemo = new WeakMap<ReviewBase, { failed: Map<string, string[]>; intents: Set<string>; statuses: IntentStatus[] }>();
+const baseMemo = new WeakMap<ReviewBase, { failed: Map<string, IntentProblem[]>; intents: Set<string>; statuses: IntentStatus[] }>();
 
 /** Every header each intent sends (all its legs), and the intents by the zones they send to. */
 interface IntentIndex {

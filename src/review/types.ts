@@ -36,9 +36,18 @@ export interface IntentChange {
   readonly purpose: string;
   /** Where the intent is declared (in the topology after the change, or before for removed ones). */
   readonly loc: Loc;
-  /** Legs that no longer get through (broken) or now do (restored), e.g. "lg-office → sg:lg". */
-  readonly legs: readonly string[];
+  /** What no longer gets through (broken) or now does (restored): legs, e.g. "lg-office → sg:lg". */
+  readonly problems: readonly IntentProblem[];
 }
+
+/**
+ * Why a flow intent does not get through: a leg that does not, a finding about the intent as
+ * a whole (a plan that fails: its wording is report/'s), or the intent's removal.
+ */
+export type IntentProblem =
+  | { readonly kind: 'leg'; readonly leg: string }
+  | { readonly kind: 'finding'; readonly finding: Finding }
+  | { readonly kind: 'removed' };
 
 export type Verdict = 'approve' | 'reject' | 'needs-attention';
 
@@ -49,7 +58,7 @@ export interface IntentStatus {
   readonly ok: boolean;
   readonly loc: Loc;
   /** Why not, when not ok. */
-  readonly message: string | undefined;
+  readonly problems: readonly IntentProblem[] | undefined;
 }
 
 export interface ReviewReport {

@@ -14,7 +14,8 @@ import { InputError } from '../../src/errors.ts';
 import { attachId } from '../../src/model/graph.ts';
 import type { Network } from '../../src/model/network.ts';
 import { runCheck } from '../../src/policy/check.ts';
-import type { CheckReport } from '../../src/policy/types.ts';
+import { type CheckReport, findingKey } from '../../src/policy/types.ts';
+import { subjectText } from '../../src/report/messages.ts';
 import { CheckedCases, dataPlaneTopology, loadRandom, randomTopology } from '../random-network.ts';
 import { seedPack, TODAY } from '../helpers.ts';
 
@@ -238,15 +239,15 @@ describe('fast engine = reference engine on random topologies', () => {
         reference = check(network, 'reference');
       });
       const fast = check(network, 'fast');
-      const summary = (r: CheckReport): string[] => r.findings.map((f) => `${f.rule} ${f.subject} ${f.severity}`).sort();
+      const summary = (r: CheckReport): string[] => r.findings.map((f) => `${f.rule} ${subjectText(f)} ${f.severity}`).sort();
       expect(summary(fast)).toEqual(summary(reference!));
       for (const f of fast.findings) {
-        const twin = reference!.findings.find((x) => x.rule === f.rule && x.subject === f.subject)!;
+        const twin = reference!.findings.find((x) => findingKey(x) === findingKey(f))!;
         const union = (x: typeof f): HeaderBox[] => x.classes.flatMap((c) => [...c.boxes]);
-        expect(equalSets(union(f), union(twin)), `${f.rule} ${f.subject} classes`).toBe(true);
+        expect(equalSets(union(f), union(twin)), `${f.rule} ${subjectText(f)} classes`).toBe(true);
         // Every class of a flow finding comes with a witness path.
         if (f.classes.length > 0 && f.rule !== 'intent-reachability' && f.rule !== 'sanitized-communication') {
-          expect(f.classes.every((c) => c.witness !== undefined), `${f.rule} ${f.subject} witnesses`).toBe(true);
+          expect(f.classes.every((c) => c.witness !== undefined), `${f.rule} ${subjectText(f)} witnesses`).toBe(true);
         }
       }
       cases.checked();

@@ -13,6 +13,8 @@ import { createRng } from '../../src/generate/prng.ts';
 import { loadTopology } from '../../src/model/load.ts';
 import { runCheck } from '../../src/policy/check.ts';
 import { FLOW_RULES } from '../../src/policy/rules.ts';
+import type { Finding } from '../../src/policy/types.ts';
+import { subjectText } from '../../src/report/messages.ts';
 import { createReferenceEngine } from '../../src/engine/reference.ts';
 import { ENGINES } from '../../src/engine/registry.ts';
 import { runCli, seedPack, TODAY } from '../helpers.ts';
@@ -35,6 +37,8 @@ function check(options: GenerateOptions) {
 }
 
 const key = (f: { rule: string; subject: string }): string => `${f.rule}: ${f.subject}`;
+/** A finding as the generator plants it: rule and printed subject. */
+const found = (f: Finding): string => key({ rule: f.rule, subject: subjectText(f) });
 
 describe('PRNG', () => {
   it('is deterministic per seed and stays in range', () => {
@@ -92,7 +96,7 @@ describe('generateTopology', () => {
 describe.each(['alpha', 'beta'] as const)('check of a generated tiny town (%s, reference engine)', (model) => {
   it('reports exactly the planted violations, flow findings with witness paths', () => {
     const { result, report } = check({ scale: 'tiny', seed: 1, model });
-    expect(report.findings.map(key).sort()).toEqual(result.planted.map(key).sort());
+    expect(report.findings.map(found).sort()).toEqual(result.planted.map(key).sort());
     for (const f of report.findings.filter((x) => FLOW_RULES.has(x.rule))) {
       expect(f.classes.length).toBeGreaterThan(0);
       for (const c of f.classes) {
@@ -106,13 +110,13 @@ describe.each(['alpha', 'beta'] as const)('check of a generated tiny town (%s, r
 
   it('reports nothing with --clean', () => {
     const { report } = check({ scale: 'tiny', seed: 1, model, violations: false });
-    expect(report.findings.map(key)).toEqual([]);
+    expect(report.findings.map(found)).toEqual([]);
   });
 });
 
 it('check of a generated tiny town holds for another seed', () => {
   const { result, report } = check({ scale: 'tiny', seed: 42, model: 'alpha' });
-  expect(report.findings.map(key).sort()).toEqual(result.planted.map(key).sort());
+  expect(report.findings.map(found).sort()).toEqual(result.planted.map(key).sort());
 });
 
 // The same check of the SPEC §6 city is in bench/generate.ts (npm run bench:generate).
@@ -123,7 +127,7 @@ describe.each(['alpha', 'beta'] as const)('check of two generated small towns (%
     const network = loadTopology(toJson(result.topology as unknown as Record<string, Plain>), 'small.json', { domains: new Set(Object.keys(pack.domains)) });
     const report = runCheck(network, pack, { engineFactory: ENGINES.fast!, today: TODAY });
     expect(report.engine).toBe('fast');
-    expect(report.findings.map(key).sort()).toEqual(result.planted.map(key).sort());
+    expect(report.findings.map(found).sort()).toEqual(result.planted.map(key).sort());
     for (const f of report.findings.filter((x) => FLOW_RULES.has(x.rule))) {
       expect(f.classes.length).toBeGreaterThan(0);
       expect(f.classes.every((c) => c.witness !== undefined && c.witness.hops.some((h) => h.kind === 'device'))).toBe(true);

@@ -7,6 +7,7 @@ import { loadTopology } from '../../src/model/load.ts';
 import type { Network } from '../../src/model/network.ts';
 import { analyzeHygiene, HYGIENE_KINDS, type HygieneKind } from '../../src/policy/hygiene.ts';
 import { checkSample } from '../helpers.ts';
+import { findingText, subjectText } from '../../src/report/messages.ts';
 
 const ALL = new Set<HygieneKind>(HYGIENE_KINDS);
 
@@ -219,17 +220,17 @@ describe('the violation sample', () => {
   it('reports exactly its four rules, each with location, covering rules and both languages', () => {
     const { report } = checkSample('topologies/violations/firewall-hygiene.yaml');
     const found = report.findings.filter((f) => f.rule === 'firewall-hygiene');
-    expect(found.map((f) => `${f.subject} @${f.loc.line}`)).toEqual([
+    expect(found.map((f) => `${subjectText(f)} @${f.loc.line}`)).toEqual([
       'in-fw#i-mail-in-2 (shadowed) @385',
       'in-fw#i-cms-https (redundant) @393',
       'in-fw#i-relay-any (broad) @408',
       'in-fw#i-stop-vb-save (conflicting) @463',
     ]);
     expect(found.every((f) => f.severity === 'warning' && f.clause === '§3(2), §6(6)')).toBe(true);
-    expect(found[0]!.message.en).toContain('i-mail-in (permit, topologies/violations/firewall-hygiene.yaml:378:9)');
-    expect(found[1]!.message.en).toContain('i-web-in (permit, topologies/violations/firewall-hygiene.yaml:401:9)');
-    expect(found[2]!.message.en).toMatch(/from: any.*LGWAN-connected systems → Internet-connected systems/);
-    expect(found[3]!.message.en).toContain('i-vb-save (permit, topologies/violations/firewall-hygiene.yaml:455:9)');
-    expect(found[3]!.message.ja).toContain('許可されます');
+    expect(findingText(found[0]!).message.en).toContain('i-mail-in (permit, topologies/violations/firewall-hygiene.yaml:378:9)');
+    expect(findingText(found[1]!).message.en).toContain('i-web-in (permit, topologies/violations/firewall-hygiene.yaml:401:9)');
+    expect(findingText(found[2]!).message.en).toMatch(/from: any.*LGWAN-connected systems → Internet-connected systems/);
+    expect(findingText(found[3]!).message.en).toContain('i-vb-save (permit, topologies/violations/firewall-hygiene.yaml:455:9)');
+    expect(findingText(found[3]!).message.ja).toContain('許可されます');
   });
 });

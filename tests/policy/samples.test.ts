@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, FLOW_RULES } from '../../src/policy/rules.ts';
+import { findingText, subjectText } from '../../src/report/messages.ts';
 import { checkSample, ROOT } from '../helpers.ts';
 
 
@@ -18,7 +19,7 @@ const ALSO: Record<string, readonly string[]> = {
 describe.each(['topologies/alpha-city.yaml', 'topologies/beta-city.yaml', 'topologies/beta-prime-city.yaml'])('compliant sample %s', (file) => {
   it('passes every rule of the seed pack', () => {
     const { report } = checkSample(file);
-    expect(report.findings.map((f) => `${f.rule}: ${f.message.en}`)).toEqual([]);
+    expect(report.findings.map((f) => `${f.rule}: ${findingText(f).message.en}`)).toEqual([]);
     expect(report.rules.every((r) => r.status === 'pass')).toBe(true);
     expect(report.rules.map((r) => r.id)).toEqual(CATALOGUE.map((r) => r.id));
   });
@@ -37,14 +38,15 @@ describe('violating samples', () => {
     const failing = report.rules.filter((r) => r.status === 'fail').map((r) => r.id);
     const also = ALSO[rule] ?? [];
     expect(failing).toEqual([rule, ...new Set(also.map((a) => a.split(':')[0]!))]);
-    expect(report.findings.filter((f) => f.rule !== rule).map((f) => `${f.rule}: ${f.subject}`)).toEqual(also);
+    expect(report.findings.filter((f) => f.rule !== rule).map((f) => `${f.rule}: ${subjectText(f)}`)).toEqual(also);
     const findings = report.findings.filter((f) => f.rule === rule);
     expect(findings.length).toBeGreaterThan(0);
     for (const f of findings) {
       expect(f.clause).toMatch(/^§/);
-      expect(f.message.ja.length).toBeGreaterThan(0);
-      expect(f.message.en.length).toBeGreaterThan(0);
-      expect(f.hint.en.length).toBeGreaterThan(0);
+      const { message, hint } = findingText(f);
+      expect(message.ja.length).toBeGreaterThan(0);
+      expect(message.en.length).toBeGreaterThan(0);
+      expect(hint.en.length).toBeGreaterThan(0);
       expect(f.loc.line).toBeGreaterThan(0);
     }
     if (FLOW_RULES.has(rule)) {

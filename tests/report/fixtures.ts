@@ -8,7 +8,7 @@ import type { Network } from '../../src/model/network.ts';
 import { resolveAddress, resolveService } from '../../src/model/resolve.ts';
 import { runCheck } from '../../src/policy/check.ts';
 import type { Pack } from '../../src/policy/pack.ts';
-import type { CheckReport, Finding, HeaderClass } from '../../src/policy/types.ts';
+import { type CheckReport, type Finding, findingKey, type HeaderClass } from '../../src/policy/types.ts';
 import type { ReviewNetworks, ReviewReport } from '../../src/review/types.ts';
 import { loadSample, seedPack, TODAY } from '../helpers.ts';
 
@@ -45,9 +45,7 @@ export const HOSTILE = 'a <b> & "c" \'d\' | *e* _f_ `g` [h](i) \u0007bell 日本
 
 export function hostileFinding(): Finding {
   return {
-    rule: 'inventory', severity: 'warning', clause: '§3(2)', subject: `host ${HOSTILE}`,
-    message: { ja: `未登録の機器 ${HOSTILE}`, en: `Unknown device ${HOSTILE}` },
-    hint: { ja: 'ゾーンに登録してください。', en: 'Put it in a zone.' },
+    rule: 'inventory', kind: 'no-zone', severity: 'warning', clause: '§3(2)', subject: { kind: 'device', id: `host ${HOSTILE}` },
     loc: { file: 'topologies/alpha-city.yaml', line: 42, column: 3 }, classes: [], permittedBy: [],
   };
 }
@@ -77,14 +75,14 @@ export function buildReview(): ReviewFixture {
     recompute: { mode: 'incremental', reason: 'one rule added on lg-edge-fw' },
     newlyAllowed: [{ from: 'lg-office', to: 'inet-servers', fromDomain: 'lgwan', toDomain: 'internet', classes: separation.classes }],
     newlyBlocked: [{ from: 'lg-office', to: 'lg-servers', fromDomain: 'lgwan', toDomain: 'lgwan', classes: blocked }],
-    findingsIntroduced: checkAfter.findings.filter((f) => !checkBefore.findings.some((g) => g.rule === f.rule && g.subject === f.subject)),
+    findingsIntroduced: checkAfter.findings.filter((f) => !checkBefore.findings.some((g) => findingKey(g) === findingKey(f))),
     findingsResolved: [hostileFinding()],
-    intentsBroken: [{ intent: intent.id, purpose: intent.purpose, loc: intent.loc, legs: ['lg-office → lg-servers'] }],
+    intentsBroken: [{ intent: intent.id, purpose: intent.purpose, loc: intent.loc, problems: [{ kind: 'leg', leg: 'lg-office → lg-servers' }] }],
     intentsRestored: [],
     checkAfter,
     intents: after.intents.map((i) => ({
       intent: i.id, purpose: i.purpose, ok: i.id !== intent.id, loc: i.loc,
-      message: i.id === intent.id ? `leg lg-office → lg-servers no longer gets through ${HOSTILE}` : undefined,
+      problems: i.id === intent.id ? [{ kind: 'leg', leg: `lg-office → lg-servers ${HOSTILE}` }] : undefined,
     })),
     verdict: 'reject',
     summary: {

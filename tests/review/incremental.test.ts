@@ -11,6 +11,8 @@ import { equalSets } from '../../src/engine/headerset.ts';
 import { loadDocument } from '../../src/model/load.ts';
 import { readSource, type SourceDocument } from '../../src/model/source.ts';
 import { runCheck } from '../../src/policy/check.ts';
+import type { Finding } from '../../src/policy/types.ts';
+import { subjectText } from '../../src/report/messages.ts';
 import { applyChange, loadChange } from '../../src/review/change.ts';
 import { applyInMemory, appliesInMemory } from '../../src/review/apply.ts';
 import { prepareBase, review, type ReviewBase } from '../../src/review/review.ts';
@@ -119,7 +121,7 @@ describe('incremental review = full recompute', () => {
             engine: fresh,
             today: TODAY,
           });
-          const keys = (fs: readonly { rule: string; subject: string }[]): string[] => fs.map((f) => `${f.rule} ${f.subject}`).sort();
+          const keys = (fs: readonly Finding[]): string[] => fs.map((f) => `${f.rule} ${subjectText(f)}`).sort();
           expect(keys(report.checkAfter.findings), JSON.stringify(op)).toEqual(keys(full.findings));
           steps.checked();
           compared = true;

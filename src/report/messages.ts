@@ -1,0 +1,327 @@
+// The wording of findings, in one catalogue: per rule id and finding kind, a template that
+// turns the finding's facts into its message and fix hint in Japanese and English; the
+// rules' titles; and the printed form of a finding's subject. Every format takes its text here.
+
+import { formatIpv4 } from '../net/ipv4.ts';
+import type { Localized } from '../policy/types.ts';
+import type { Finding, FindingKind, FindingOfKind, FindingRule, HygieneFacts, Subject, ZoneRef } from '../policy/types.ts';
+import type { IntentChange, IntentProblem, IntentStatus } from '../review/types.ts';
+import { formatLoc } from './describe.ts';
+
+/** What a finding says, and how to fix it. */
+export interface FindingText {
+  readonly message: Localized;
+  readonly hint: Localized;
+}
+
+type Template<R extends FindingRule, K extends FindingKind<R>> = (f: FindingOfKind<R, K>) => FindingText;
+
+/** A template for every kind of finding of every rule (the type makes a missing one an error). */
+export type MessageCatalogue = { readonly [R in FindingRule]: { readonly [K in FindingKind<R>]: Template<R, K> } };
+
+/** Titles of the rules of the catalogue, in both languages. */
+export const RULE_TITLES: { readonly [R in FindingRule]: Localized } = {
+  'mynumber-isolation': { ja: 'マイナンバー利用事務系の分離', en: 'Isolation of the My Number business systems' },
+  'mynumber-exception-scope': { ja: '例外通信の限定（特定ホスト・特定ポート・有効期限）', en: 'Exceptions are narrow (specific hosts and ports) and in date' },
+  'mynumber-endpoint-controls': { ja: 'マイナンバー利用事務系端末の持ち出し不可設定・多要素認証', en: 'My Number terminals block data export and use multi-factor authentication' },
+  'path-separation': { ja: 'LGWAN接続系とインターネット接続系の通信経路の分割', en: 'Path separation between the LGWAN and Internet domains' },
+  'sanitized-communication': { ja: '無害化通信（方式が内容に適合し、各区間が到達可能）', en: 'Sanitized communication (method fits the content, every leg reachable)' },
+  'security-cloud-aggregation': { ja: 'インターネット通信の自治体情報セキュリティクラウドへの集約', en: 'Internet traffic only through the municipal security cloud' },
+  inventory: { ja: '機器・アドレスの管理（無許可機器・設定ミスの防止）', en: 'Inventory: every device in a zone, no address conflicts' },
+  'intent-reachability': { ja: '必要な通信の到達性（可用性）', en: 'Required flows get through (availability)' },
+  availability: { ja: '単一障害時の必要通信の継続', en: 'Required flows survive any single link or device failure' },
+  'firewall-hygiene': { ja: 'ファイアウォールルールの衛生（シャドウ・矛盾・冗長・領域をまたぐ any・不要な許可）', en: 'Firewall hygiene: shadowed, conflicting, redundant, broad cross-domain and unneeded rules' },
+};
+
+/** The printed form of a subject: "from → to", "a, b", "device:interface", "intent (leg)", else the id. */
+export function subjectName(s: Subject): string {
+  switch (s.kind) {
+    case 'zone-pair': return `${s.from} → ${s.to}`;
+    case 'zones': return s.zones.join(', ');
+    case 'interface': return `${s.device}:${s.name}`;
+    case 'leg': return `${s.intent} (${s.leg})`;
+    case 'rule': return `${s.device}#${s.rule}`;
+    default: return s.id;
+  }
+}
+
+/** What a finding is about, as every format prints it; a firewall rule also names the kind. */
+export function subjectText(f: Finding): string {
+  return f.subject.kind === 'rule' ? `${subjectName(f.subject)} (${f.kind})` : subjectName(f.subject);
+}
+
+const zoneLabel = (z: ZoneRef): Localized => ({ ja: `${z.id}（${z.domainName.ja}）`, en: `${z.id} (${z.domainName.en})` });
+
+/** "id (permit, file:line:col)" for up to five rules, then how many more. */
+function ruleList(f: HygieneFacts, lang: 'ja' | 'en'): string {
+  const shown = f.covering.slice(0, 5).map((r) => `${r.id} (${r.action}, ${formatLoc(r.loc)})`);
+  const more = f.covering.length - shown.length;
+  if (more > 0) shown.push(lang === 'ja' ? `ほか ${more} 件` : `and ${more} more`);
+  return shown.join(', ');
+}
+
+/** The parts of every hygiene message: which rule, and the rules covering it. */
+function hygieneParts(f: FindingOfKind<'firewall-hygiene', FindingKind<'firewall-hygiene'>>): { who: Localized; covering: Localized } {
+  return {
+    who: { ja: `${f.subject.device} のルール ${f.subject.rule}`, en: `Rule ${f.subject.rule} of ${f.subject.device}` },
+    covering: { ja: ruleList(f, 'ja'), en: ruleList(f, 'en') },
+  };
+}
+
+// The Japanese message keeps the English reason it has always printed (a wording change to make on its own).
+const relayHint = (gateway: Localized): Template<'sanitized-communication' | 'intent-reachability', 'no-relay'> => (f) => ({
+  message: { ja: `フロー ${f.subject.id}: ${f.gateway} has no relay to ${f.target}`, en: `Flow intent ${f.subject.id}: ${f.gateway} has no relay to ${f.target}` },
+  hint: gateway,
+});
+
+const legTemplate: Template<'sanitized-communication' | 'intent-reachability', 'leg'> = (f) => ({
+  message: {
+    ja: `フロー ${f.subject.intent} の区間 ${f.index}/${f.count}（${f.subject.leg}）が到達できません。`,
+    en: `Flow intent ${f.subject.intent}: leg ${f.index}/${f.count} (${f.subject.leg}) does not get through.`,
+  },
+  hint: {
+    ja: '証跡の経路で通信を拒否している機器・ルールを確認し、必要最小限の許可ルールを追加してください。',
+    en: 'See where the witness path stops, and add the narrowest permit that carries this leg.',
+  },
+});
+
+/** The catalogue: per rule id and finding kind, its message and hint. */
+export const MESSAGES: MessageCatalogue = {
+  'mynumber-isolation': {
+    reach: (f) => ({
+      message: {
+        ja: `${zoneLabel(f.from).ja} から ${zoneLabel(f.to).ja} へ通信できます。マイナンバー利用事務系は他の領域と通信できないようにする必要があります。`,
+        en: `${zoneLabel(f.from).en} can reach ${zoneLabel(f.to).en}; the My Number systems must not communicate with other domains.`,
+      },
+      hint: {
+        ja: '許可しているファイアウォールルールを削除するか、承認済みの例外（特定のホストとポートのみ）として exceptions に記載してください。',
+        en: 'Remove the permitting firewall rule, or declare an approved exception (specific hosts and ports only) under exceptions.',
+      },
+    }),
+    bridge: (f) => ({
+      message: {
+        ja: `${f.gateway === 'sanitizer' ? '無害化装置' : 'プロキシ'} ${f.subject.id} がマイナンバー利用事務系と他の領域 (${f.domains.join(', ')}) を中継しています。`,
+        en: `${f.gateway} ${f.subject.id} relays between the My Number systems and another domain (${f.domains.join(', ')}).`,
+      },
+      hint: {
+        ja: 'この中継が承認済みであれば、via にこの装置を含む例外を exceptions に記載してください。',
+        en: 'If this channel is approved, declare an exception whose via lists this gateway.',
+      },
+    }),
+  },
+  'mynumber-exception-scope': {
+    'too-wide': (f) => {
+      const problems: Localized[] = f.problems.map((p) => {
+        switch (p.kind) {
+          case 'not-single-host': return {
+            ja: `${p.side} (${p.written.join(', ')}) が単一ホストではありません（${p.addresses} アドレス）`,
+            en: `${p.side} (${p.written.join(', ')}) is not a single host (${p.addresses} addresses)`,
+          };
+          case 'ports-not-limited': return {
+            ja: `service (${p.written.join(', ')}) が特定のポートに限定されていません`,
+            en: `service (${p.written.join(', ')}) is not limited to specific ports`,
+          };
+          case 'expired': return { ja: `有効期限 ${p.expires} を過ぎています（この例外は適用されません）`, en: `it expired on ${p.expires} (it no longer applies)` };
+        }
+      });
+      return {
+        message: {
+          ja: `例外 ${f.subject.id}: ${problems.map((p) => p.ja).join('。')}。`,
+          en: `Exception ${f.subject.id}: ${problems.map((p) => p.en).join('; ')}.`,
+        },
+        hint: {
+          ja: '例外は送信元・宛先とも特定のホスト、特定のポートに限定し、期限を更新してください。',
+          en: 'Limit the exception to one source host, one destination host and specific ports, and keep its expiry current.',
+        },
+      };
+    },
+  },
+  'mynumber-endpoint-controls': {
+    'missing-controls': (f) => ({
+      message: {
+        ja: `${f.group ? '端末グループ' : '端末'} ${f.subject.id}（${f.zone}）に必要な対策がありません: ${f.missing.join(', ')}`,
+        en: `${f.group ? 'Terminal group' : 'Terminal'} ${f.subject.id} in ${f.zone} lacks required controls: ${f.missing.join(', ')}`,
+      },
+      hint: {
+        ja: '端末からの情報持ち出し不可設定 (data-export-blocked) と多要素認証 (mfa) を導入し、controls に記載してください。',
+        en: 'Put data-export blocking (data-export-blocked) and multi-factor authentication (mfa) in place and list them under controls.',
+      },
+    }),
+  },
+  'path-separation': {
+    reach: (f) => ({
+      message: {
+        ja: `${zoneLabel(f.from).ja} から ${zoneLabel(f.to).ja} へパケットが直接届きます。LGWAN接続系とインターネット接続系の通信経路は分割する必要があります。`,
+        en: `Packets from ${zoneLabel(f.from).en} reach ${zoneLabel(f.to).en} directly; the LGWAN and Internet paths must be separated.`,
+      },
+      hint: {
+        ja: '直接の通信を許可するルールを削除し、必要な通信は無害化装置（メールテキスト化・画面転送・ファイル無害化）経由にしてください。',
+        en: 'Remove the rules that allow direct traffic; carry what is needed through a sanitizer (mail text conversion, screen transfer, file sanitization).',
+      },
+    }),
+  },
+  'sanitized-communication': {
+    'no-sanitizer': (f) => ({
+      message: {
+        ja: `フロー ${f.subject.id} は LGWAN接続系とインターネット接続系の間の通信ですが、無害化装置を経由していません。`,
+        en: `Flow intent ${f.subject.id} crosses between the LGWAN and Internet domains without a sanitizer.`,
+      },
+      hint: {
+        ja: 'via に適切な無害化装置（mail-text / screen-transfer / file-sanitization）を指定してください。',
+        en: 'List a fitting sanitizer (mail-text / screen-transfer / file-sanitization) under via.',
+      },
+    }),
+    'unknown-content': (f) => ({
+      message: {
+        ja: `フロー ${f.subject.id} の内容（mail / web / file）が判別できません。`,
+        en: `Flow intent ${f.subject.id}: its content (mail / web / file) cannot be told from its service.`,
+      },
+      hint: { ja: 'content: mail | web | file を記載してください。', en: 'Declare content: mail | web | file.' },
+    }),
+    'wrong-method': (f) => {
+      const via = f.sanitizers.map((d) => `${d.id}=${d.method}`).join(', ');
+      return {
+        message: {
+          ja: `フロー ${f.subject.id}（内容: ${f.content}）は ${f.method} 方式の無害化が必要ですが、経由する装置の方式は ${via} です。`,
+          en: `Flow intent ${f.subject.id} carries ${f.content} and needs ${f.method} sanitization, but goes via ${via}.`,
+        },
+        hint: { ja: `${f.content} には ${f.method} 方式の無害化装置を経由させてください。`, en: `Route ${f.content} through a ${f.method} sanitizer.` },
+      };
+    },
+    'no-relay': relayHint({ ja: '無害化装置の relays に中継先を記載してください。', en: 'Add the destination to the gateway\'s relays.' }),
+    leg: legTemplate,
+  },
+  'security-cloud-aggregation': {
+    bypass: (f) => ({
+      message: {
+        ja: `${zoneLabel(f.from).ja} と ${zoneLabel(f.to).ja} の間に、自治体情報セキュリティクラウドを経由しない経路があります。`,
+        en: `${zoneLabel(f.from).en} reaches ${zoneLabel(f.to).en} by a path that bypasses the security cloud.`,
+      },
+      hint: {
+        ja: 'セキュリティクラウドを経由しない接続（独自のインターネット回線や許可ルール）を撤去してください。',
+        en: 'Remove the breakout that bypasses the security cloud (own Internet line or the rule permitting it).',
+      },
+    }),
+  },
+  inventory: {
+    'no-zone': (f) => ({
+      message: { ja: `機器 ${f.subject.id} の所属ゾーン (zone) が宣言されていません。`, en: `Device ${f.subject.id} does not declare the zone it belongs to.` },
+      hint: { ja: 'zone に機器が属するゾーンを記載してください。', en: 'Set zone: to the zone the device belongs to.' },
+    }),
+    'address-conflict': (f) => {
+      const [owner, other, address] = [subjectName(f.subject), subjectName(f.other), formatIpv4(f.address)];
+      return {
+        message: { ja: `${owner} のアドレス ${address} は ${other} と重複しています。`, en: `${owner} uses ${address}, which ${other} also uses.` },
+        hint: { ja: 'アドレスの割り当てを見直してください。', en: 'Fix the address assignment.' },
+      };
+    },
+    'subnet-overlap': (f) => {
+      const [z, other] = f.subject.zones;
+      return {
+        message: { ja: `ゾーン ${z} と ${other} のサブネットが重なっています。`, en: `Zones ${z} and ${other} have overlapping subnets.` },
+        hint: { ja: 'サブネットを重ならないように分けてください。', en: 'Split the subnets so they do not overlap.' },
+      };
+    },
+  },
+  'intent-reachability': {
+    'no-relay': relayHint({ ja: 'ゲートウェイの relays に中継先を記載してください。', en: 'Add the destination to the gateway\'s relays.' }),
+    leg: legTemplate,
+  },
+  availability: {
+    'single-failure': (f) => ({
+      message: {
+        ja: `フロー ${f.subject.id} は次のいずれか1つの障害で途絶します: ${f.breaking.join(', ')}`,
+        en: `Flow intent ${f.subject.id} is cut by any one of these single failures: ${f.breaking.join(', ')}`,
+      },
+      hint: { ja: '冗長な経路・機器を用意してください。', en: 'Add a redundant path or device for each element listed.' },
+    }),
+  },
+  'firewall-hygiene': {
+    shadowed: (f) => {
+      const { who, covering } = hygieneParts(f);
+      return f.unbound
+        ? {
+          message: { ja: `${who.ja}（${f.action}）は一度も適用されません。in / out に合う異なるインタフェースの組がありません。`, en: `${who.en} (${f.action}) never takes effect: it applies to no pair of distinct interfaces (in / out).` },
+          hint: { ja: 'in / out の指定を直すか、ルールを削除してください。', en: 'Fix its in / out interfaces, or delete the rule.' },
+        }
+        : {
+          message: {
+            ja: `${who.ja}（${f.action}）は一度も適用されません（シャドウ）。適用されるすべてのインタフェースの組で、一致するパケットはすべて前のルールで決まります: ${covering.ja}`,
+            en: `${who.en} (${f.action}) never takes effect (shadowed): on every interface pair it applies to, earlier rules decide every packet it matches: ${covering.en}`,
+          },
+          hint: { ja: 'ルールを削除するか、効かせるつもりであれば覆っているルールより前に移動してください。', en: 'Delete the rule, or move it above the rules that cover it if it was meant to take effect.' },
+        };
+    },
+    conflicting: (f) => {
+      const { who, covering } = hygieneParts(f);
+      const permit = f.action === 'permit';
+      return {
+        message: {
+          ja: `${who.ja}（${permit ? '許可' : '拒否'}）は一度も適用されず、意図と逆の判定になっています。一致するパケットはすべて前のルールで決まり、その一部は${permit ? '拒否' : '許可'}されます: ${covering.ja}`,
+          en: `${who.en} (${f.action}) never takes effect and is contradicted: earlier rules decide every packet it matches, and ${permit ? 'deny' : 'permit'} some of them: ${covering.en}`,
+        },
+        hint: {
+          ja: '意図した判定を確認し、ルールを矛盾する前のルールより上に移動するか、前のルールを狭めてください。前の判定が正しければルールを削除してください。',
+          en: 'Decide which action is intended: move the rule above the rules that contradict it or narrow them; delete it if the earlier decision is right.',
+        },
+      };
+    },
+    redundant: (f) => {
+      const { who, covering } = hygieneParts(f);
+      return {
+        message: {
+          ja: `${who.ja}（permit）は冗長です。削除してもどの判定も変わりません。同じパケットを後のルールが許可しています: ${covering.ja}`,
+          en: `${who.en} (permit) is redundant: removing it changes no decision, later rules permit the same packets: ${covering.en}`,
+        },
+        hint: { ja: 'どちらかのルールを削除してください（広すぎるのが後のルールであれば、そちらを見直してください）。', en: 'Delete one of them (if the later rule is the one that is too broad, narrow that one instead).' },
+      };
+    },
+    broad: (f) => {
+      const { who } = hygieneParts(f);
+      const written = f.broad.map((b) => `${b.field}: ${b.written.join(', ') || 'any'}`).join('; ');
+      const pairs = (lang: 'ja' | 'en'): string => {
+        const list = f.crossings.map(([a, b]) => `${a[lang]} → ${b[lang]}`);
+        return list.length > 6 ? `${list.slice(0, 6).join(', ')}${lang === 'ja' ? ` ほか ${list.length - 6} 件` : ` and ${list.length - 6} more`}` : list.join(', ');
+      };
+      return {
+        message: {
+          ja: `${who.ja}（permit）は全範囲の指定（${written}）で、領域をまたぐ通信を許可しています: ${pairs('ja')}`,
+          en: `${who.en} (permit) is written for everything (${written}) and permits packets across domains: ${pairs('en')}`,
+        },
+        hint: { ja: 'any をやめ、通信に必要な送信元・宛先・サービスに限定してください。', en: 'Replace any with the specific sources, destinations and services the flow needs.' },
+      };
+    },
+    unneeded: (f) => {
+      const { who } = hygieneParts(f);
+      return {
+        message: { ja: `${who.ja}（permit）は、宣言されたどのフロー（intents）のパケットも判定していません。`, en: `${who.en} (permit) decides none of the packets of any declared flow intent.` },
+        hint: { ja: '業務で不要であれば削除し、必要であればそのフローを intents に記載してください。', en: 'Delete it if no business needs it, or declare the flow intent it serves.' },
+      };
+    },
+  },
+};
+
+/** A finding's message and hint, from its rule's and kind's template. */
+export function findingText(f: Finding): FindingText {
+  const templates = MESSAGES[f.rule] as Readonly<Record<string, (f: Finding) => FindingText>>;
+  return templates[f.kind]!(f);
+}
+
+/** One reason a flow intent does not get through, as the review prints it (in English). */
+export function problemText(p: IntentProblem): string {
+  switch (p.kind) {
+    case 'leg': return p.leg;
+    case 'finding': return findingText(p.finding).message.en;
+    case 'removed': return 'the intent was removed';
+  }
+}
+
+/** What no longer (or now) gets through of an intent, one string each. */
+export function problemTexts(c: Pick<IntentChange, 'problems'>): string[] {
+  return c.problems.map(problemText);
+}
+
+/** Why an intent does not get through after a change (undefined when it does). */
+export function statusMessage(s: IntentStatus): string | undefined {
+  return s.problems ? `does not get through: ${s.problems.map(problemText).join('; ')}` : undefined;
+}
