@@ -9,7 +9,7 @@ import type { Network } from '../model/network.ts';
 import { isGateway, zonesOf } from '../model/network.ts';
 import { DST, FALSE, type Node, PORT, PROTO, TRUE } from './bdd.ts';
 import { aclVerdict, type CompiledNetwork, compileNetwork } from './compile.ts';
-import { Propagation } from './propagate.ts';
+import { createPropagation } from './propagate.ts';
 import type { HeaderSet } from './headerset.ts';
 import {
   type Arrival, type DecidingRule, type Disposition, type End, endKey, type Failures, type Footprint, type Hop, NO_FAILURES, type Outcome, type Packet,
@@ -121,7 +121,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   function fixpoint(inject: ReadonlyArray<readonly [number, Node]>, endpointsOnly = false): Int32Array {
     // The engine's one propagation; its work items are zone indices (0..Z-1), each run for
     // all the zone's entries, and device port states (Z+A..).
-    const w = new Propagation(bdd, stateCount);
+    const w = createPropagation(bdd, stateCount);
     const pending = w.pending;
     const add = (t: number, arriving: Node): void => {
       // When only endpoints matter, a device keeps only what it can pass on: what it would

@@ -86,60 +86,58 @@ export class TransitionGraph {
  * entries: `add`'s `item`). One run: `add` the injections, `run(step)` until nothing is new;
  * adding after the run, or running twice, throws.
  */
-export class Propagation {
+export interface Propagation {
   readonly sets: Int32Array;
   readonly pending: Int32Array;
-  readonly #bdd: Bdd;
-  readonly #queued: Uint8Array;
-  #queue: number[] = [];
-  #head = 0;
-  #done = false;
-
-  constructor(bdd: Bdd, stateCount: number) {
-    this.#bdd = bdd;
-    this.sets = new Int32Array(stateCount);
-    this.pending = new Int32Array(stateCount);
-    this.#queued = new Uint8Array(stateCount);
-  }
-
-  /** Adds headers arriving at state t; what is new is queued under `item` (t by default). */
-  add(t: number, arriving: Node, item = t): void {
-    if (this.#done) throw new Error('Propagation: add() after run()');
-    const bdd = this.#bdd;
-    const fresh = bdd.diff(arriving, this.sets[t]!);
-    if (fresh === FALSE) return;
-    this.sets[t] = bdd.or(this.sets[t]!, fresh);
-    this.pending[t] = bdd.or(this.pending[t]!, fresh);
-    if (!this.#queued[item]) {
-      this.#queued[item] = 1;
-      this.#queue.push(item);
-    }
-  }
-
+  /** Adds headers arriving at state t; what is new is queued under `item`. */
+  add(t: number, arriving: Node, item: number): void;
   /** What state s gained since it last ran; clears it. */
-  take(s: number): Node {
-    const delta = this.pending[s]!;
-    this.pending[s] = FALSE;
-    return delta;
-  }
-
+  take(s: number): Node;
   /** Runs queued items (`step` sends their gains on through `add`) until none is left; the number run. */
-  run(step: (item: number) => void): number {
-    if (this.#done) throw new Error('Propagation: run() twice');
+  run(step: (item: number) => void): number;
+}
+
+/** A propagation's buffers, allocated once for the run (closures over them: the hot path). */
+export function createPropagation(bdd: Bdd, stateCount: number): Propagation {
+  const sets = new Int32Array(stateCount);
+  const pending = new Int32Array(stateCount);
+  const queued = new Uint8Array(stateCount);
+  const queue: number[] = [];
+  let head = 0;
+  let done = false;
+  const add = (t: number, arriving: Node, item: number): void => {
+    if (done) throw new Error('Propagation: add() after run()');
+    const fresh = bdd.diff(arriving, sets[t]!);
+    if (fresh === FALSE) return;
+    sets[t] = bdd.or(sets[t]!, fresh);
+    pending[t] = bdd.or(pending[t]!, fresh);
+    if (!queued[item]) {
+      queued[item] = 1;
+      queue.push(item);
+    }
+  };
+  const take = (s: number): Node => {
+    const delta = pending[s]!;
+    pending[s] = FALSE;
+    return delta;
+  };
+  const run = (step: (item: number) => void): number => {
+    if (done) throw new Error('Propagation: run() twice');
     let steps = 0;
-    while (this.#head < this.#queue.length) {
-      const item = this.#queue[this.#head++]!;
-      if (this.#head > 65536) {
-        this.#queue.splice(0, this.#head);
-        this.#head = 0;
+    while (head < queue.length) {
+      const item = queue[head++]!;
+      if (head > 65536) {
+        queue.splice(0, head);
+        head = 0;
       }
-      this.#queued[item] = 0;
+      queued[item] = 0;
       steps++;
       step(item);
     }
-    this.#done = true;
+    done = true;
     return steps;
-  }
+  };
+  return { sets, pending, add, take, run };
 }
 
 /**
@@ -158,7 +156,8 @@ export function propagate(
   const start = g.start;
   const target = g.target;
   const label = g.label;
-  const w = new Propagation(bdd, stateCount);
+  const w = createPropagation(bdd, stateCount);
+  const add = w.add;
   const exits = new Map<number, Node>();
   let sunk: Node = FALSE;
   const send = (n: number, delta: Node): void => {
@@ -175,11 +174,11 @@ export function propagate(
         continue;
       }
       if (alive && !alive[to]) continue;
-      w.add(to, out);
+      add(to, out, to);
     }
   };
   for (const [n, headers] of inject) {
-    if (n < stateCount && n !== sink) w.add(n, headers);
+    if (n < stateCount && n !== sink) add(n, headers, n);
     else send(n, headers);
   }
   const steps = w.run((s) => send(s, w.take(s)));

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Bdd, DST, FALSE, TRUE } from '../../src/engine/bdd.ts';
-import { Propagation, propagate, TransitionGraph } from '../../src/engine/propagate.ts';
+import { createPropagation, propagate, TransitionGraph } from '../../src/engine/propagate.ts';
 
 describe('TransitionGraph', () => {
   it('throws on misuse: queried before finish, added to after, nodes out of order', () => {
@@ -59,10 +59,10 @@ describe('propagate', () => {
   });
 
   it('runs once', () => {
-    const w = new Propagation(new Bdd(), 1);
-    w.add(0, TRUE);
+    const w = createPropagation(new Bdd(), 1);
+    w.add(0, TRUE, 0);
     expect(w.run((s) => void w.take(s))).toBe(1);
     expect(() => w.run(() => {})).toThrow(/twice/);
-    expect(() => w.add(0, TRUE)).toThrow(/after run/);
+    expect(() => w.add(0, TRUE, 0)).toThrow(/after run/);
   });
 });
