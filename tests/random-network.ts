@@ -232,11 +232,31 @@ function dataPlane(
   }
 }
 
-/** Loads a random topology; undefined when the loader rejects it (a few drafts are inconsistent). */
-export function loadRandom(t: RandomTopology, domains?: ReadonlySet<string>): Network | undefined {
-  try {
-    return loadTopology(t.text, 'random.json', domains ? { domains } : {});
-  } catch {
-    return undefined;
+/**
+ * Loads a random topology. The generator only drafts topologies the loader accepts, so an
+ * error here is a bug in the generator or the loader and fails the property loudly.
+ */
+export function loadRandom(t: RandomTopology, domains?: ReadonlySet<string>): Network {
+  return loadTopology(t.text, 'random.json', domains ? { domains } : {});
+}
+
+/**
+ * Counts the cases a property really checked, so a property whose cases are all discarded or
+ * skipped cannot pass without testing anything: `expectAtLeast` after the `fc.assert`.
+ */
+export class CheckedCases {
+  private count = 0;
+  constructor(private readonly what: string) {}
+  checked(): void {
+    this.count++;
+  }
+  get value(): number {
+    return this.count;
+  }
+  /** Throws unless at least `minimum` cases were checked. */
+  expectAtLeast(minimum: number): void {
+    if (this.count < minimum) {
+      throw new Error(`${this.what}: only ${this.count} cases checked, fewer than the ${minimum} this property needs to mean anything`);
+    }
   }
 }

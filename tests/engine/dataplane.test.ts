@@ -1,22 +1,17 @@
-// Forwarding data planes on small inline topologies, one suite run against both engines:
+// Forwarding data planes on small inline topologies, one suite run against every engine:
 // route priorities against prefix lengths, deliver and drop routes, routes out of several
 // interfaces, VLAN flooding (never back out of the ingress), ACL chains in and out (on a
-// firewall, after its rules) with their deciding rules, and ports in several links.
+// firewall, after its rules) with their deciding rules, and ports in several links. Every
+// engine of the registry runs the suite, so a new engine is tested here without a change.
 
 import { describe, expect, it } from 'vitest';
-import { createFastEngine } from '../../src/engine/fast.ts';
 import { ALL_HEADERS, equalSets, type HeaderBox, normalize } from '../../src/engine/headerset.ts';
-import { createReferenceEngine } from '../../src/engine/reference.ts';
 import { type Arrival, endKey, type Failures, NO_FAILURES, type ReachabilityEngine } from '../../src/engine/types.ts';
+import { ENGINES } from '../../src/engine/registry.ts';
 import { loadTopology } from '../../src/model/load.ts';
 import type { Network } from '../../src/model/network.ts';
 import { parseIpv4 } from '../../src/net/ipv4.ts';
 
-type Factory = (network: Network, failures?: Failures) => ReachabilityEngine;
-const ENGINES: Array<[string, Factory]> = [
-  ['fast', (n, failures) => createFastEngine(n, failures ? { failures } : {})],
-  ['reference', (n, failures) => createReferenceEngine(n, failures ? { failures } : {})],
-];
 
 const topology = (body: string): Network => loadTopology(`bunkatsu: 1\nname: plane\n${body}`, 'plane.yaml');
 const ip = (text: string): number => parseIpv4(text)!;
@@ -53,7 +48,7 @@ const ZONES = `zones:
   - { id: d, domain: lgwan, subnets: [10.4.0.0/24] }
 `;
 
-describe.each(ENGINES)('%s engine on data planes', (_, engineOf) => {
+describe.each(Object.entries(ENGINES))('%s engine on data planes', (_, engineOf) => {
   describe('route priorities', () => {
     // d is behind b (switch sb) and behind c (switch sc); the router picks which way.
     const network = (routes: string): Network => topology(`${ZONES}devices:

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES } from '../../src/engine/registry.ts';
 import { ROOT } from '../helpers.ts';
 import { testServer, type TestServer } from '../server/helpers.ts';
 import { anyTopologyText, mutatedYaml, oddJson, oddScalar, randomBytes, SEED, timed } from './generators.ts';
@@ -57,7 +58,7 @@ describe('fuzz: HTTP API', () => {
   });
 
   it('trace, matrix and check query strings answer < 500', async () => {
-    const value = fc.oneof(oddScalar, fc.constantFrom('lg-office', 'lg-servers', 'any', 'https', 'tcp/443', 'fast', 'reference', 'zone', 'domain', 'csv', 'json', 'ja', 'en', '2026-11-25'));
+    const value = fc.oneof(oddScalar, fc.constantFrom('lg-office', 'lg-servers', 'any', 'https', 'tcp/443', ...Object.keys(ENGINES), 'zone', 'domain', 'csv', 'json', 'ja', 'en', '2026-11-25'));
     const query = fc.dictionary(fc.constantFrom('src', 'dst', 'service', 'engine', 'lang', 'level', 'format', 'today', 'async', 'x'), value, { maxKeys: 5 })
       .map((q) => Object.entries(q).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&'));
     const route = fc.constantFrom(

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, loadTopology } from '../../src/index.ts';
+import { ENGINES } from '../../src/engine/registry.ts';
 import { ROOT, runCli, seedPack, TODAY } from '../helpers.ts';
 import { anyTopologyText, mutatedYaml, randomBytes, SEED, timed } from './generators.ts';
 
@@ -57,7 +58,7 @@ describe('fuzz: bunkatsu check', () => {
       { arbitrary: randomBytes, weight: 1 },
     );
     let n = 0;
-    await fc.assert(fc.asyncProperty(input, fc.constantFrom('fast', 'reference'), async (bytes, engine) => {
+    await fc.assert(fc.asyncProperty(input, fc.constantFrom(...Object.keys(ENGINES)), async (bytes, engine) => {
       const path = join(dir, `t${n++}.yaml`);
       writeFileSync(path, bytes);
       const { value: r, ms } = await timed(() => runCli(['check', path, '--today', TODAY, '--engine', engine, '--format', 'json']));

@@ -41,7 +41,9 @@ const domains = new Set(Object.keys(pack.domains));
 const ALPHA = 'topologies/alpha-city.yaml';
 const alphaText = readFileSync(resolve(ROOT, ALPHA), 'utf8');
 type Json = Record<string, unknown>;
-const alpha = (): Json => parse(alphaText) as Json;
+/** The sample, read from YAML once; each caller gets its own deep copy to mutate. */
+const alphaParsed = parse(alphaText) as Json;
+const alpha = (): Json => structuredClone(alphaParsed);
 
 /** Replaces every string equal to `from` (and every link end `from:x`) by `to`, in place. */
 function renameValues(value: unknown, from: string, to: string): unknown {

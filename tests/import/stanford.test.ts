@@ -1,7 +1,7 @@
 // The Stanford backbone importer: the slice imports and loads, bad lines are reported with
 // file:line:column, and on the full data set the imported model rebuilds APKeep's topo.txt.
 
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { loadTopology } from '../../src/model/load.ts';
 import { compilePlane, planeEdgeLines } from '../../src/incremental/plane.ts';
 import { runReplay } from '../../src/incremental/replay-run.ts';
 import { toPrefixes } from '../../src/net/intervals.ts';
-import { FULL, readFolder, SLICE } from '../incremental/stanford-helpers.ts';
+import { describeFullDataSet, FULL, readFolder, SLICE } from '../incremental/stanford-helpers.ts';
 
 function sliceFiles(): StanfordFiles {
   const read = (f: string): string => readFileSync(resolve(SLICE, f), 'utf8');
@@ -196,7 +196,7 @@ describe('import stanford: duplicate topo.txt lines', () => {
   });
 });
 
-describe.runIf(existsSync(resolve(FULL, 'topo.txt')))('import stanford: the full data set (../shared)', () => {
+describeFullDataSet('import stanford: the full data set (../shared)', 'topo.txt', () => {
   it('rebuilds APKeep\'s 182 directed topo.txt edges from the imported model', () => {
     const data = readFolder(FULL);
     expect(data.devices).toHaveLength(16);

@@ -1,9 +1,9 @@
 // The replay on the Stanford slice (tests/fixtures/stanford-slice), every expectation worked
 // out by hand below from the fixture's files, and on the full data set when it is present.
 
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stanfordText, stanfordTopology } from '../../src/import/stanford.ts';
 import { loadTopology } from '../../src/model/load.ts';
@@ -11,7 +11,7 @@ import { runReplay } from '../../src/incremental/replay-run.ts';
 import { toPrefixes } from '../../src/net/intervals.ts';
 import type { UpdateResult } from '../../src/incremental/replay.ts';
 import { InputError, formatDiagnostic } from '../../src/errors.ts';
-import { FULL, readFolder, SLICE } from './stanford-helpers.ts';
+import { describeFullDataSet, FULL, readFolder, SLICE } from './stanford-helpers.ts';
 
 function replay(dir: string) {
   const data = readFolder(dir);
@@ -170,7 +170,7 @@ describe('replay: a fwd rule to an interface the network lacks', () => {
   });
 });
 
-describe.runIf(existsSync(resolve(FULL, 'updates')))('replay of the full Stanford backbone (../shared)', () => {
+describeFullDataSet('replay of the full Stanford backbone (../shared)', 'updates', () => {
   it('replays all 9052 updates, ends with no loop active and the network empty', () => {
     const { run } = replay(FULL);
     const s = run.summary;
@@ -194,7 +194,3 @@ describe.runIf(existsSync(resolve(FULL, 'updates')))('replay of the full Stanfor
     for (const l of run.loops) expect(l.path[0]).toBe(l.path[l.path.length - 1]);
   });
 });
-
-if (!existsSync(resolve(FULL, 'updates'))) {
-  console.warn(`skipping the full Stanford replay: ${FULL} is absent`);
-}

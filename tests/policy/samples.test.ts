@@ -4,10 +4,9 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE } from '../../src/policy/rules.ts';
+import { CATALOGUE, FLOW_RULES } from '../../src/policy/rules.ts';
 import { checkSample, ROOT } from '../helpers.ts';
 
-const FLOW_RULES = new Set(['mynumber-isolation', 'path-separation', 'security-cloud-aggregation']);
 
 // The path-separation sample's hole is two rules written with `any` (destination on one
 // firewall, source on the other); firewall hygiene rightly warns about both as broad
