@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseStanford, stanfordText, stanfordTopology } from '../src/import/stanford.ts';
 import { loadTopology } from '../src/model/load.ts';
-import { runReplay } from '../src/dataplane/replay-run.ts';
+import { runReplay } from '../src/incremental/replay-run.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({

@@ -56,7 +56,7 @@ export { sweepSingleFailures, type SweepResult, type SweepElement } from './revi
 export { checkDataplane, DEFAULT_MAX_CLASSES, type DataplaneOptions, type DataplaneReport, type ReachLevel } from './dataplane/check.ts';
 
 // ── Replay: an update trace with incremental loop checks ───────────────────────────────────
-export { runReplay, type ReplayOptions, type ReplayRun, type ReplaySummary, type EdgePort } from './dataplane/replay-run.ts';
+export { runReplay, type ReplayOptions, type ReplayRun, type ReplaySummary, type EdgePort } from './incremental/replay-run.ts';
 export { replayLogLine, type ReplayContext } from './report/replay.ts';
 
 // ── Import: the Stanford backbone (APKeep networks/stanford) as a topology ─────────────────

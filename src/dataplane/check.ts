@@ -4,7 +4,8 @@
 
 import { type Bdd, FALSE, type Node, type PacketHeader, PORT, PROTO, SRC, TRUE } from '../engine/bdd.ts';
 import type { HeaderBox } from '../engine/headerset.ts';
-import { buildForwardingGraph, exitPort, type ForwardingGraph, type Injection, propagate } from './graph.ts';
+import { propagate } from '../engine/propagate.ts';
+import { buildForwardingGraph, exitPort, type ForwardingGraph, type Injection } from './graph.ts';
 import type { Network } from '../model/network.ts';
 import { rangeToCidrs } from '../net/ipv4.ts';
 
@@ -136,7 +137,7 @@ export function checkDataplane(network: Network, options: DataplaneOptions = {})
   progress(`forwarding graph: ${g.stateCount} states, ${g.target.length} transitions, ${g.injections.length} injection points`);
 
   // Everything that can arrive at each state from any injection point.
-  const arrived = propagate(g, g.injections.map((i) => [i.node, i.headers] as const)).sets;
+  const arrived = propagate(g.compiled.bdd, g.transitions, g.stateCount, g.injections.map((i) => [i.node, i.headers] as const)).sets;
   progress('arrivals computed');
 
   const witness = witnessFinder(g);
@@ -207,7 +208,7 @@ function findLoops(
     const inComponent = (t: number): boolean => alive[t] === 1 && component.id[t] === mine;
     const mask = new Uint8Array(N);
     for (let t = 0; t < N; t++) if (inComponent(t)) mask[t] = 1;
-    let back = propagate(g, [[s, arrived[s]!]], { alive: mask, sink: s }).sunk;
+    let back = propagate(g.compiled.bdd, g.transitions, g.stateCount, [[s, arrived[s]!]], { alive: mask, sink: s }).sunk;
     while (back !== FALSE) {
       if (loops.length >= maxClasses) {
         bounds.push(`loops: stopped at ${maxClasses} classes (--max-classes); more headers loop`);
@@ -437,13 +438,13 @@ function reachability(g: ForwardingGraph, level: ReachLevel, progress: (m: strin
     const devices = g.injections.filter((i) => i.kind === 'device');
     devices.forEach((i, k) => {
       tick(k, devices.length);
-      const r = propagate(g, [[i.node, i.headers]]);
+      const r = propagate(g.compiled.bdd, g.transitions, g.stateCount, [[i.node, i.headers]]);
       rows.push({ label: deviceLabel((i as { device: number }).device), ends: endsOf(r.sets, r.exits, TRUE) });
     });
     // Zones send from their own addresses, so one fixpoint serves them all.
     const zones = g.injections.filter((i) => i.kind === 'zone');
     if (zones.length > 0) {
-      const r = propagate(g, zones.map((i) => [i.node, i.headers] as const));
+      const r = propagate(g.compiled.bdd, g.transitions, g.stateCount, zones.map((i) => [i.node, i.headers] as const));
       for (const i of zones) {
         const z = (i as { zone: number }).zone;
         rows.push({ label: zoneLabel(z), ends: endsOf(r.sets, r.exits, c.srcOwned[z]!) });
@@ -459,7 +460,7 @@ function reachability(g: ForwardingGraph, level: ReachLevel, progress: (m: strin
     }
     ingresses.forEach((i, k) => {
       tick(k, ingresses.length);
-      const r = propagate(g, [[i.state, i.headers]]);
+      const r = propagate(g.compiled.bdd, g.transitions, g.stateCount, [[i.state, i.headers]]);
       rows.push({ label: i.label, ends: endsOf(r.sets, r.exits, TRUE) });
     });
   }

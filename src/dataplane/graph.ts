@@ -4,6 +4,7 @@
 
 import { FALSE, type Node, type PacketHeader, TRUE } from '../engine/bdd.ts';
 import { type CompiledNetwork, compileNetwork } from '../engine/compile.ts';
+import { TransitionGraph } from '../engine/propagate.ts';
 import { isGateway, type Network } from '../model/network.ts';
 
 /**
@@ -31,6 +32,8 @@ export interface ForwardingGraph {
   readonly Z: number;
   readonly stateCount: number;
   readonly nodeCount: number;
+  /** The transitions, finished (the engine's `propagate` runs on them); the arrays below are its. */
+  readonly transitions: TransitionGraph;
   /** CSR over nodes (states and origins): transitions start[n] .. start[n+1]-1. */
   readonly start: Int32Array;
   readonly target: Int32Array;
@@ -81,16 +84,9 @@ export function buildForwardingGraph(network: Network): ForwardingGraph {
   for (let z = 0; z < Z; z++) for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) attachmentZone[a] = z;
   const passOn = c.dstOwned.map((owned) => bdd.not(owned));
 
-  const start = new Int32Array(nodeCount + 1);
-  const target: number[] = [];
-  const label: number[] = [];
-  const outPort: number[] = [];
-  const push = (t: number, l: Node, q: number): void => {
-    if (l === FALSE) return;
-    target.push(t);
-    label.push(l);
-    outPort.push(q);
-  };
+  // Tagged with the out-port of a device transition (-1 from a zone).
+  const tg = new TransitionGraph(nodeCount, 4 * nodeCount);
+  const push = (t: number, l: Node, q: number): void => tg.add(t, l, q);
   /** The states (or the exit) a copy sent out of port q reaches. */
   const sendOut = (q: number, l: Node): void => {
     if (edgePort[q]) {
@@ -108,7 +104,7 @@ export function buildForwardingGraph(network: Network): ForwardingGraph {
   };
   // Device states: out of every other physical port, as routes and filters allow.
   for (let p = 0; p < P; p++) {
-    start[p] = target.length;
+    tg.from(p);
     const device = c.portDevice[p]!;
     if (gateway[device] || vlanPort[p]) continue; // gateways never forward
     for (let q = c.portStart[device]!; q < c.portStart[device + 1]!; q++) {
@@ -120,7 +116,7 @@ export function buildForwardingGraph(network: Network): ForwardingGraph {
   }
   // Zone states: what the zone does not own, to the devices other than the one it came from.
   for (let a = 0; a < A; a++) {
-    start[P + a] = target.length;
+    tg.from(P + a);
     const zone = attachmentZone[a]!;
     const from = c.portDevice[c.attachPort[a]!]!;
     for (let b = c.attachStart[zone]!; b < c.attachStart[zone + 1]!; b++) {
@@ -131,7 +127,7 @@ export function buildForwardingGraph(network: Network): ForwardingGraph {
   // Device origins: routed by the device's own table, through the out-ACLs (no in-port, so no
   // firewall rule list: those decide transit between interfaces).
   for (let d = 0; d < D; d++) {
-    start[P + A + d] = target.length;
+    tg.from(P + A + d);
     if (gateway[d]) continue;
     for (let q = c.portStart[d]!; q < c.portStart[d + 1]!; q++) {
       if (vlanPort[q]) continue;
@@ -141,10 +137,10 @@ export function buildForwardingGraph(network: Network): ForwardingGraph {
   }
   // Zone origins: what is not for the zone itself, to every attached device.
   for (let z = 0; z < Z; z++) {
-    start[P + A + D + z] = target.length;
+    tg.from(P + A + D + z);
     for (let b = c.attachStart[z]!; b < c.attachStart[z + 1]!; b++) push(c.attachPort[b]!, passOn[z]!, -1);
   }
-  start[nodeCount] = target.length;
+  tg.finish();
 
   const injections: Injection[] = [];
   for (let d = 0; d < D; d++) if (!gateway[d]) injections.push({ kind: 'device', device: d, node: P + A + d, headers: TRUE });
@@ -155,7 +151,7 @@ export function buildForwardingGraph(network: Network): ForwardingGraph {
 
   return {
     compiled: c, network, P, A, D, Z, stateCount, nodeCount,
-    start, target: Int32Array.from(target), label: Int32Array.from(label), outPort: Int32Array.from(outPort),
+    transitions: tg, start: tg.start, target: tg.target, label: tg.label, outPort: tg.tag,
     edgePort, vlanPort, attachmentZone, passOn, injections,
     enters: (s) => (s < P ? c.aclPermit(s, 'in') : TRUE),
     isGatewayDevice: (d) => gateway[d] === 1,
@@ -168,76 +164,4 @@ export function stepsOf(g: ForwardingGraph, n: number, packet: PacketHeader): nu
   const out: number[] = [];
   for (let t = g.start[n]!; t < g.start[n + 1]!; t++) if (bdd.contains(g.label[t]!, packet)) out.push(t);
   return out;
-}
-
-/**
- * The fixpoint: every header that arrives at each state on some walk from the injected nodes,
- * and what leaves the network by each edge port. Transfers only intersect, so the union over
- * walks equals the union over state-simple paths. With `alive`, only those states are
- * entered; what reaches `sink` is collected in `sunk` and goes no further (injecting at the
- * sink sends from it).
- */
-export function propagate(
-  g: ForwardingGraph, inject: ReadonlyArray<readonly [number, Node]>,
-  options: { readonly alive?: Uint8Array; readonly sink?: number } = {},
-): { sets: Int32Array; exits: Map<number, Node>; steps: number; sunk: Node } {
-  const { alive, sink = -1 } = options;
-  const bdd = g.compiled.bdd;
-  const sets = new Int32Array(g.stateCount);
-  const pending = new Int32Array(g.stateCount);
-  const queued = new Uint8Array(g.stateCount);
-  const queue: number[] = [];
-  const exits = new Map<number, Node>();
-  let head = 0;
-  let steps = 0;
-  let sunk: Node = FALSE;
-  const send = (n: number, delta: Node): void => {
-    for (let t = g.start[n]!; t < g.start[n + 1]!; t++) {
-      const out = bdd.and(delta, g.label[t]!);
-      if (out === FALSE) continue;
-      const to = g.target[t]!;
-      if (to < 0) {
-        exits.set(to, bdd.or(exits.get(to) ?? FALSE, out));
-        continue;
-      }
-      if (to === sink) {
-        sunk = bdd.or(sunk, out);
-        continue;
-      }
-      if (alive && !alive[to]) continue;
-      const fresh = bdd.diff(out, sets[to]!);
-      if (fresh === FALSE) continue;
-      sets[to] = bdd.or(sets[to]!, fresh);
-      pending[to] = bdd.or(pending[to]!, fresh);
-      if (!queued[to]) {
-        queued[to] = 1;
-        queue.push(to);
-      }
-    }
-  };
-  for (const [n, headers] of inject) {
-    if (n < g.stateCount && n !== sink) {
-      const fresh = bdd.diff(headers, sets[n]!);
-      if (fresh === FALSE) continue;
-      sets[n] = bdd.or(sets[n]!, fresh);
-      pending[n] = bdd.or(pending[n]!, fresh);
-      if (!queued[n]) {
-        queued[n] = 1;
-        queue.push(n);
-      }
-    } else send(n, headers);
-  }
-  while (head < queue.length) {
-    const s = queue[head++]!;
-    if (head > 65536) {
-      queue.splice(0, head);
-      head = 0;
-    }
-    queued[s] = 0;
-    const delta = pending[s]!;
-    pending[s] = FALSE;
-    steps++;
-    send(s, delta);
-  }
-  return { sets, exits, steps, sunk };
 }

@@ -7,6 +7,7 @@ import { attachId } from '../model/graph.ts';
 import { type Device, type Interface, isGateway, type Network, type Rule } from '../model/network.ts';
 import { IPV4_ALL, type Ipv4Range } from '../net/ipv4.ts';
 import type { ServiceTerm } from '../net/services.ts';
+import { compileAdjacency } from './adjacency.ts';
 import { Bdd, DST, FALSE, type Node, SRC, TRUE } from './bdd.ts';
 import type { DecidingRule, Packet } from './types.ts';
 
@@ -100,69 +101,8 @@ function compile(network: Network, shared?: Bdd): CompiledNetwork {
   const dstOwned = network.zones.map((z) => bdd.ranges(DST, z.owned));
   const srcOwned = network.zones.map((z) => bdd.ranges(SRC, z.owned));
 
-  // Ports.
-  const portStart = new Int32Array(network.devices.length + 1);
-  const portName: string[] = [];
-  const portDeviceList: number[] = [];
-  const portOf = new Map<string, number>();
-  for (const d of network.devices) {
-    portStart[d.index] = portName.length;
-    for (const f of d.interfaces) {
-      portOf.set(`${d.index}:${f.name}`, portName.length);
-      portName.push(f.name);
-      portDeviceList.push(d.index);
-    }
-  }
-  portStart[network.devices.length] = portName.length;
-  const portCount = portName.length;
-
-  // Edges per port: attachments and links (both directions).
-  const edges: Array<Array<{ zone: number; peer: number; id: string }>> = Array.from({ length: portCount }, () => []);
-  const attachments: Array<Array<{ port: number; id: string }>> = Array.from({ length: zoneCount }, () => []);
-  for (const d of network.devices) {
-    for (const f of d.interfaces) {
-      if (f.zone === undefined) continue;
-      const port = portOf.get(`${d.index}:${f.name}`)!;
-      const id = attachId(d.id, f.name);
-      edges[port]!.push({ zone: f.zone, peer: -1, id });
-      attachments[f.zone]!.push({ port, id });
-    }
-  }
-  for (const l of network.links) {
-    const a = portOf.get(`${l.a.device}:${l.a.interface}`)!;
-    const b = portOf.get(`${l.b.device}:${l.b.interface}`)!;
-    edges[a]!.push({ zone: -1, peer: b, id: l.id });
-    edges[b]!.push({ zone: -1, peer: a, id: l.id });
-  }
-  const attachStart = new Int32Array(zoneCount + 1);
-  const attachPort: number[] = [];
-  const attachIndexOf = new Map<string, number>();
-  for (let z = 0; z < zoneCount; z++) {
-    attachStart[z] = attachPort.length;
-    for (const a of attachments[z]!) {
-      attachIndexOf.set(`${a.port}:${z}`, attachPort.length);
-      attachPort.push(a.port);
-    }
-  }
-  attachStart[zoneCount] = attachPort.length;
-  const edgeStart = new Int32Array(portCount + 1);
-  const edgeZone: number[] = [];
-  const edgePeer: number[] = [];
-  const edgeAttachment: number[] = [];
-  const edgeId: string[] = [];
-  const attachEdge = new Int32Array(attachPort.length);
-  for (let p = 0; p < portCount; p++) {
-    edgeStart[p] = edgeZone.length;
-    for (const e of edges[p]!) {
-      const attachment = e.zone >= 0 ? attachIndexOf.get(`${p}:${e.zone}`)! : -1;
-      if (attachment >= 0) attachEdge[attachment] = edgeZone.length;
-      edgeZone.push(e.zone);
-      edgePeer.push(e.peer);
-      edgeAttachment.push(attachment);
-      edgeId.push(e.id);
-    }
-  }
-  edgeStart[portCount] = edgeZone.length;
+  const adjacency = compileAdjacency(network);
+  const { portStart, portName, portDevice, portCount, edgeStart, edgeZone, edgePeer, edgeAttachment, edgeId, attachStart, attachPort, attachEdge } = adjacency;
 
   const services = (terms: readonly ServiceTerm[]): Node => bdd.product([IPV4_ALL], [IPV4_ALL], terms);
 
@@ -187,14 +127,14 @@ function compile(network: Network, shared?: Bdd): CompiledNetwork {
   const forwarding = network.devices.map((d) => compileRoutes(bdd, network, d));
 
   const ruleMatches = network.devices.map((d) => d.rules.map((rule) => bdd.product(rule.src, rule.dst, rule.services)));
-  const aclPermit = aclDecisions(bdd, network, portStart, portDeviceList);
+  const aclPermit = aclDecisions(bdd, network, portStart, portDevice);
   const { permit, rulesFor } = ruleDecisions(bdd, network, portStart, portCount, ruleMatches, aclPermit);
 
   return {
     network, bdd, zoneCount, dstOwned, srcOwned,
-    portCount, portDevice: Int32Array.from(portDeviceList), portName, portStart,
-    edgeStart, edgeZone: Int32Array.from(edgeZone), edgePeer: Int32Array.from(edgePeer), edgeAttachment: Int32Array.from(edgeAttachment), edgeId,
-    attachStart, attachPort: Int32Array.from(attachPort), attachEdge,
+    portCount, portDevice, portName, portStart,
+    edgeStart, edgeZone, edgePeer, edgeAttachment, edgeId,
+    attachStart, attachPort, attachEdge,
     gateways,
     routed: forwarding.map((f) => f?.routed),
     unrouted: forwarding.map((f) => f?.unrouted ?? FALSE),
@@ -208,7 +148,7 @@ function compile(network: Network, shared?: Bdd): CompiledNetwork {
  * Per port and direction: the AND of the permit sets of the ACLs bound there (each folded
  * first match, default deny), cached per distinct list of ACLs of a device.
  */
-function aclDecisions(bdd: Bdd, network: Network, portStart: Int32Array, portDevice: readonly number[]): CompiledNetwork['aclPermit'] {
+function aclDecisions(bdd: Bdd, network: Network, portStart: Int32Array, portDevice: ArrayLike<number>): CompiledNetwork['aclPermit'] {
   const byChain = new Map<string, Node>();
   const byPort = new Map<number, Node>();
   return (port, direction) => {

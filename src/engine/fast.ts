@@ -9,6 +9,7 @@ import type { Network } from '../model/network.ts';
 import { isGateway, zonesOf } from '../model/network.ts';
 import { DST, FALSE, type Node, PORT, PROTO, TRUE } from './bdd.ts';
 import { aclVerdict, type CompiledNetwork, compileNetwork } from './compile.ts';
+import { createPropagation } from './propagate.ts';
 import type { HeaderSet } from './headerset.ts';
 import {
   type Arrival, type DecidingRule, type Disposition, type End, endKey, type Failures, type Footprint, type Hop, NO_FAILURES, type Outcome, type Packet,
@@ -118,48 +119,29 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   }
 
   function fixpoint(inject: ReadonlyArray<readonly [number, Node]>, endpointsOnly = false): Int32Array {
-    const set = new Int32Array(stateCount);
-    const pending = new Int32Array(stateCount);
-    // Queue items: zone indices (0..Z-1) and device port states (Z+A..).
-    const queued = new Uint8Array(stateCount);
-    const queue: number[] = [];
-    let head = 0;
-    const enqueue = (item: number): void => {
-      if (!queued[item]) {
-        queued[item] = 1;
-        queue.push(item);
-      }
-    };
+    // The engine's one propagation; its work items are zone indices (0..Z-1), each run for
+    // all the zone's entries, and device port states (Z+A..).
+    const w = createPropagation(bdd, stateCount);
+    const pending = w.pending;
     const add = (t: number, arriving: Node): void => {
       // When only endpoints matter, a device keeps only what it can pass on: what it would
       // drop anyway is cut at the door, which keeps the sets at busy ports small.
       const incoming = endpointsOnly && t >= Z + A ? bdd.and(arriving, onward(t - Z - A)) : arriving;
       if (incoming === FALSE) return;
-      const fresh = bdd.diff(incoming, set[t]!);
-      if (fresh === FALSE) return;
-      set[t] = bdd.or(set[t]!, fresh);
-      pending[t] = bdd.or(pending[t]!, fresh);
-      enqueue(t < Z ? t : t < Z + A ? attachmentZone[t - Z]! : t);
+      w.add(t, incoming, t < Z ? t : t < Z + A ? attachmentZone[t - Z]! : t);
     };
     for (const [s, n] of inject) add(s, n);
     const devices: number[] = [];
     const rests: Node[] = [];
-    while (head < queue.length) {
-      const item = queue[head++]!;
-      if (head > 65536) {
-        queue.splice(0, head);
-        head = 0;
-      }
-      queued[item] = 0;
+    w.run((item) => {
       if (item < Z) {
         forwardZone(item);
-        continue;
+        return;
       }
-      const delta = pending[item]!;
-      pending[item] = FALSE;
+      const delta = w.take(item);
       const p = item - Z - A;
       const device = c.portDevice[p]!;
-      if (gatewayDevice[device]) continue; // gateways never forward
+      if (gatewayDevice[device]) return; // gateways never forward
       for (const q of outPorts(device, p)) {
         const out = bdd.and(delta, passes(device, p, q));
         if (out === FALSE) continue;
@@ -168,8 +150,8 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
           if (t >= 0) add(t, out);
         }
       }
-    }
-    return set;
+    });
+    return w.sets;
 
     /** Sends on what a zone's entries gained: what is not for the zone, to the other devices. */
     function forwardZone(zone: number): void {
@@ -186,15 +168,10 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
           rests.push(rest);
         }
       };
-      if (pending[zone] !== FALSE) {
-        gained(-1, pending[zone]!);
-        pending[zone] = FALSE;
-      }
+      if (pending[zone] !== FALSE) gained(-1, w.take(zone));
       for (let a = c.attachStart[zone]!; a < c.attachStart[zone + 1]!; a++) {
         const s = Z + a;
-        if (pending[s] === FALSE) continue;
-        gained(c.portDevice[c.attachPort[a]!]!, pending[s]!);
-        pending[s] = FALSE;
+        if (pending[s] !== FALSE) gained(c.portDevice[c.attachPort[a]!]!, w.take(s));
       }
       if (rests.length === 0) return;
       // except[k]: what came by every entry but the k-th device's (prefix and suffix unions).

@@ -3,7 +3,7 @@
 // the CLI offers as --format choices, so a format added here is offered there.
 
 import type { DataplaneReport } from '../dataplane/check.ts';
-import type { ReplayRun } from '../dataplane/replay-run.ts';
+import type { ReplayRun } from '../incremental/replay-run.ts';
 import type { Outcome } from '../engine/types.ts';
 import type { Network } from '../model/network.ts';
 import type { ZoneMatrix } from '../policy/matrix.ts';

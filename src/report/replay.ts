@@ -1,10 +1,10 @@
 // Text and JSON output of an update-trace replay (bunkatsu replay): what was applied, the loops
 // found, the equivalence classes at the checkpoints, and the per-update timings.
 
-import type { ReplayRun } from '../dataplane/replay-run.ts';
-import type { UpdateResult } from '../dataplane/replay.ts';
-import type { Replayer } from '../dataplane/replay.ts';
-import { toPrefixes } from '../dataplane/intervals.ts';
+import type { ReplayRun } from '../incremental/replay-run.ts';
+import type { UpdateResult } from '../incremental/replay.ts';
+import type { Replayer } from '../incremental/replay.ts';
+import { toPrefixes } from '../net/intervals.ts';
 
 export interface ReplayContext {
   readonly source: string;

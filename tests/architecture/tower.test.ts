@@ -18,7 +18,7 @@ export const FLOORS: ReadonlyArray<readonly string[]> = [
   ['errors.ts', 'package.ts', 'net'], // 0: error codes; the package's root and version; addresses, ports, protocols as values
   ['model'], //                         1: the topology format, rule updates, reading and writing it
   ['engine', 'generate', 'import'], //  2: reachability; documents made from seeds or other tools
-  ['dataplane', 'policy'], //           3: data-plane checks and replay; policy rules and checks
+  ['dataplane', 'incremental', 'policy'], // 3: data-plane checks; incremental replay of updates; policy rules and checks
   ['review'], //                        4: change review and what-if failures
   ['report', 'store'], //               5: renderers; the API's SQLite storage
   ['index.ts'], //                      6: the public library API

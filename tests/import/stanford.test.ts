@@ -9,10 +9,10 @@ import { fullestPoint } from '../../src/model/updates.ts';
 import { parseStanford, stanfordText, stanfordTopology, type StanfordFiles } from '../../src/import/stanford.ts';
 import { InputError, formatDiagnostic } from '../../src/errors.ts';
 import { loadTopology } from '../../src/model/load.ts';
-import { compilePlane, planeEdgeLines } from '../../src/dataplane/plane.ts';
-import { runReplay } from '../../src/dataplane/replay-run.ts';
-import { toPrefixes } from '../../src/dataplane/intervals.ts';
-import { describeFullDataSet, FULL, readFolder, SLICE } from '../dataplane/stanford-helpers.ts';
+import { compilePlane, planeEdgeLines } from '../../src/incremental/plane.ts';
+import { runReplay } from '../../src/incremental/replay-run.ts';
+import { toPrefixes } from '../../src/net/intervals.ts';
+import { describeFullDataSet, FULL, readFolder, SLICE } from '../incremental/stanford-helpers.ts';
 
 function sliceFiles(): StanfordFiles {
   const read = (f: string): string => readFileSync(resolve(SLICE, f), 'utf8');

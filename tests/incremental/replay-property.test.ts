@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadTopology } from '../../src/model/load.ts';
-import { Replayer } from '../../src/dataplane/replay.ts';
-import { resolveTrace } from '../../src/dataplane/replay-run.ts';
+import { Replayer } from '../../src/incremental/replay.ts';
+import { resolveTrace } from '../../src/incremental/replay-run.ts';
 import { canonicalNames, oracleLoops, randomCase } from './oracle.ts';
 
 function incrementalLoops(seed: number): { history: Array<Set<string>>; expected: Array<Set<string>>; activeAtEnd: number; removedAll: boolean } {

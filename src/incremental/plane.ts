@@ -2,6 +2,7 @@
 // a port, as APKeep names them: "<device>,<port>", "<dev>_<acl>_<port>_<in|out>,inport" and
 // ",permit") and, per egress position, the ingress positions a packet sent there reaches.
 
+import { compileAdjacency } from '../engine/adjacency.ts';
 import type { Network } from '../model/network.ts';
 
 export const POS_PORT = 0;
@@ -95,13 +96,19 @@ export function compilePlane(network: Network): Plane {
   const edges: number[][] = posName.map(() => []);
   // The position a packet arriving on (device, port) enters at: its first in-ACL, or the port.
   const ingress = (di: number, pi: number): number => inChain[di]![pi]![0]?.[0] ?? devices[di]!.position[pi]!;
-  const peers: number[][][] = devices.map((d) => d.ports.map(() => []));
-  for (const link of network.links) {
-    const a = devices[link.a.device]!.portIndex.get(link.a.interface)!;
-    const b = devices[link.b.device]!.portIndex.get(link.b.interface)!;
-    peers[link.a.device]![a]!.push(ingress(link.b.device, b));
-    peers[link.b.device]![b]!.push(ingress(link.a.device, a));
-  }
+  // The links from the network's one adjacency (its ports are the interfaces, in order).
+  const adj = compileAdjacency(network);
+  const peers = (di: number, pi: number): number[] => {
+    const out: number[] = [];
+    const p = adj.portStart[di]! + pi;
+    for (let e = adj.edgeStart[p]!; e < adj.edgeStart[p + 1]!; e++) {
+      const q = adj.edgePeer[e]!;
+      if (q < 0) continue;
+      const peerDevice = adj.portDevice[q]!;
+      out.push(ingress(peerDevice, q - adj.portStart[peerDevice]!));
+    }
+    return out;
+  };
   devices.forEach((d, di) => {
     d.ports.forEach((_, pi) => {
       const own = d.position[pi]!;
@@ -115,7 +122,7 @@ export function compilePlane(network: Network): Plane {
         edges[last]!.push(inport);
         last = permit;
       }
-      edges[last]!.push(...peers[di]![pi]!);
+      edges[last]!.push(...peers(di, pi));
     });
   });
 

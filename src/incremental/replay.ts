@@ -8,7 +8,7 @@
 import { Bdd, DST, FALSE, type Node, PORT, PROTO, SRC, TRUE } from '../engine/bdd.ts';
 import type { Network } from '../model/network.ts';
 import { type AclLine, insertAclRule, removeAclRule, type Update, type WildcardAddress } from '../model/updates.ts';
-import { append, intersect, type Intervals, overlaps, subtract, union } from './intervals.ts';
+import { append, intersect, type Intervals, overlaps, subtract, union } from '../net/intervals.ts';
 import { compilePlane, type Plane, POS_ACL_IN, POS_PORT } from './plane.ts';
 
 const TOP = 0xffffffff;

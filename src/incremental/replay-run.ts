@@ -6,7 +6,7 @@ import { InputError, type Loc } from '../errors.ts';
 import type { Network } from '../model/network.ts';
 import { fullestPoint, type TracePort, type Update } from '../model/updates.ts';
 import { Replayer, type ResolvedUpdate, type UpdateResult } from './replay.ts';
-import { toPrefixes } from './intervals.ts';
+import { toPrefixes } from '../net/intervals.ts';
 
 export interface ClassCount {
   /** After this many updates. */

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stanfordText, stanfordTopology } from '../../src/import/stanford.ts';
 import { loadTopology } from '../../src/model/load.ts';
-import { runReplay } from '../../src/dataplane/replay-run.ts';
-import { toPrefixes } from '../../src/dataplane/intervals.ts';
-import type { UpdateResult } from '../../src/dataplane/replay.ts';
+import { runReplay } from '../../src/incremental/replay-run.ts';
+import { toPrefixes } from '../../src/net/intervals.ts';
+import type { UpdateResult } from '../../src/incremental/replay.ts';
 import { InputError, formatDiagnostic } from '../../src/errors.ts';
 import { describeFullDataSet, FULL, readFolder, SLICE } from './stanford-helpers.ts';
 

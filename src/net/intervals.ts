@@ -2,7 +2,7 @@
 // over 0 .. 2^32-1. Forwarding depends on the destination only, so the replay's walks carry
 // these instead of header-space BDDs: intersection is a two-pointer merge.
 
-import { rangeToCidrs } from '../net/ipv4.ts';
+import { rangeToCidrs } from './ipv4.ts';
 
 export type Intervals = number[];
 

@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { intersect, overlaps, size, subtract, toPrefixes, union } from '../../src/dataplane/intervals.ts';
+import { intersect, overlaps, size, subtract, toPrefixes, union } from '../../src/net/intervals.ts';
 
 const list = fc.uniqueArray(fc.integer({ min: 0, max: 40 }), { maxLength: 12 }).map((xs) => {
   const sorted = [...xs].sort((a, b) => a - b);
