@@ -85,7 +85,13 @@ function freePort(): Promise<number> {
   });
 }
 
-interface Server { readonly child: ChildProcess; readonly base: string; readonly agent: Agent; readonly startMs: number; readonly args: string[] }
+interface Server {
+  readonly child: ChildProcess;
+  readonly base: string;
+  readonly agent: Agent;
+  readonly startMs: number;
+  readonly args: string[];
+}
 
 /** Spawns `bunkatsu serve` and resolves once it prints its listening line (spawn → listening in startMs). */
 async function startServer(): Promise<Server> {
@@ -128,7 +134,11 @@ function kill9(server: Server): Promise<void> {
 
 // --- HTTP -------------------------------------------------------------------------------------
 
-interface Answer { readonly status: number; readonly body: Buffer; readonly error?: string }
+interface Answer {
+  readonly status: number;
+  readonly body: Buffer;
+  readonly error?: string;
+}
 
 function call(server: Server, method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<Answer> {
   return new Promise((ok) => {
@@ -161,13 +171,31 @@ function rng(s: number): () => number {
 
 // --- what was acknowledged --------------------------------------------------------------------
 
-interface Upload { readonly version: number; readonly hash: string; readonly cycle: number }
-interface Check { readonly id: string; readonly cycle: number; readonly async: boolean }
-interface Review { readonly id: string; readonly verdict: string; readonly cycle: number }
+interface Upload {
+  readonly version: number;
+  readonly hash: string;
+  readonly cycle: number;
+}
+interface Check {
+  readonly id: string;
+  readonly cycle: number;
+  readonly async: boolean;
+}
+interface Review {
+  readonly id: string;
+  readonly verdict: string;
+  readonly cycle: number;
+}
 
 const acked = { uploads: [] as Upload[], checks: [] as Check[], reviews: [] as Review[] };
 
-interface Payloads { readonly alpha: Buffer; readonly city: Buffer; readonly change: Buffer; alphaVersion: number; cityVersion: number }
+interface Payloads {
+  readonly alpha: Buffer;
+  readonly city: Buffer;
+  readonly change: Buffer;
+  alphaVersion: number;
+  cityVersion: number;
+}
 
 type Kind = 'upload-alpha' | 'upload-city' | 'check' | 'check-in-request' | 'review';
 /**
@@ -175,9 +203,22 @@ type Kind = 'upload-alpha' | 'upload-city' | 'check' | 'check-in-request' | 'rev
  * they stop after --checks-per-cycle of them. `check-in-request` checks the alpha sample in the
  * request (201 with the report).
  */
-const MIX: readonly (readonly [Kind, number])[] = [['upload-alpha', 0.3], ['review', 0.25], ['upload-city', 0.15], ['check', 0.2], ['check-in-request', 0.1]];
+const MIX: readonly (readonly [Kind, number])[] = [
+  ['upload-alpha', 0.3],
+  ['review', 0.25],
+  ['upload-city', 0.15],
+  ['check', 0.2],
+  ['check-in-request', 0.1],
+];
 
-interface Traffic { sent: number; acknowledged: number; byKind: Record<'uploads' | 'checks' | 'reviews', number>; unanswered: number; refused: Record<string, number>; checksSent: number }
+interface Traffic {
+  sent: number;
+  acknowledged: number;
+  byKind: Record<'uploads' | 'checks' | 'reviews', number>;
+  unanswered: number;
+  refused: Record<string, number>;
+  checksSent: number;
+}
 
 /** Fires `concurrency` request loops until stop() (the kill); counts what was sent and acknowledged. */
 function traffic(server: Server, token: string, p: Payloads, cycle: number, random: () => number): { halt: () => void; done: Promise<Traffic> } {
@@ -204,8 +245,13 @@ function traffic(server: Server, token: string, p: Payloads, cycle: number, rand
       case 'upload-city': {
         const body = kind === 'upload-alpha' ? p.alpha : p.city;
         const name = kind === 'upload-alpha' ? 'alpha-city.yaml' : 'city.json';
-        a = await call(server, 'POST', `/projects/${PROJECT}/versions?filename=${name}`,
-          { ...auth, 'content-type': kind === 'upload-alpha' ? 'application/yaml' : 'application/json' }, body);
+        a = await call(
+          server,
+          'POST',
+          `/projects/${PROJECT}/versions?filename=${name}`,
+          { ...auth, 'content-type': kind === 'upload-alpha' ? 'application/yaml' : 'application/json' },
+          body,
+        );
         if (a.status === 201) {
           const v = json<{ version: number; hash: string }>(a);
           if (v.hash !== sha256(body)) throw new Error(`cycle ${cycle}: upload answered hash ${v.hash}, sent ${sha256(body)}`);
@@ -230,8 +276,13 @@ function traffic(server: Server, token: string, p: Payloads, cycle: number, rand
         }
         break;
       case 'review':
-        a = await call(server, 'POST', `/projects/${PROJECT}/versions/${p.alphaVersion}/reviews?today=${TODAY}&filename=gcloud-line.yaml`,
-          { ...auth, 'content-type': 'application/yaml' }, p.change);
+        a = await call(
+          server,
+          'POST',
+          `/projects/${PROJECT}/versions/${p.alphaVersion}/reviews?today=${TODAY}&filename=gcloud-line.yaml`,
+          { ...auth, 'content-type': 'application/yaml' },
+          p.change,
+        );
         if (a.status === 201) {
           const r = json<{ id: string; verdict: string }>(a);
           acked.reviews.push({ id: r.id, verdict: r.verdict, cycle });
@@ -246,7 +297,12 @@ function traffic(server: Server, token: string, p: Payloads, cycle: number, rand
   const loops = Array.from({ length: concurrency }, async () => {
     while (running && t.sent < MAX_REQUESTS_PER_CYCLE) await one();
   });
-  return { halt: () => { running = false; }, done: Promise.all(loops).then(() => t) };
+  return {
+    halt: () => {
+      running = false;
+    },
+    done: Promise.all(loops).then(() => t),
+  };
 }
 
 // --- checks between and after the crash -------------------------------------------------------
@@ -273,7 +329,11 @@ function offline(): { integrity: string; pending: number; missing: string[] } {
   }
 }
 
-interface CheckState { id: string; status: string; error: { code?: string } | null }
+interface CheckState {
+  id: string;
+  status: string;
+  error: { code?: string } | null;
+}
 
 /**
  * After a restart, through the API: every acknowledged version listed with its hash (the ones
@@ -281,7 +341,12 @@ interface CheckState { id: string; status: string; error: { code?: string } | nu
  * pending check finished (bounded by --resume-timeout). Returns what is missing and the time
  * from listening until no check was queued or running.
  */
-async function online(server: Server, token: string, cycle: number, waitForChecks: boolean): Promise<{ missing: string[]; resumedSeconds: number; stuck: number; stored: number }> {
+async function online(
+  server: Server,
+  token: string,
+  cycle: number,
+  waitForChecks: boolean,
+): Promise<{ missing: string[]; resumedSeconds: number; stuck: number; stored: number }> {
   const auth = { authorization: `Bearer ${token}` };
   const missing: string[] = [];
   const list = await call(server, 'GET', `/projects/${PROJECT}/versions`, auth);
@@ -329,15 +394,30 @@ async function online(server: Server, token: string, cycle: number, waitForCheck
 // --- the run ----------------------------------------------------------------------------------
 
 interface Row {
-  cycle: number; killAfterMs: number; sent: number; acknowledged: number; byKind: string; storedUnanswered: number; unanswered: number; refused: string;
-  integrity: string; resumed: number; resumedSeconds: number; stuck: number; restartMs: number; lost: string[];
+  cycle: number;
+  killAfterMs: number;
+  sent: number;
+  acknowledged: number;
+  byKind: string;
+  storedUnanswered: number;
+  unanswered: number;
+  refused: string;
+  integrity: string;
+  resumed: number;
+  resumedSeconds: number;
+  stuck: number;
+  restartMs: number;
+  lost: string[];
 }
 
 /** Whether bin/bunkatsu.js runs dist/ (as it decides: the bundle is newer than every source file). */
 function runsBundle(): boolean {
   const bundle = resolve(ROOT, 'dist', 'bunkatsu.mjs');
-  const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true })
-    .reduce((n, e) => Math.max(n, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce(
+      (n, e) => Math.max(n, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs),
+      0,
+    );
   return existsSync(bundle) && statSync(bundle).mtimeMs >= newest(resolve(ROOT, 'src'));
 }
 
@@ -346,21 +426,27 @@ const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a -
 async function main(): Promise<void> {
   const random = rng(seed);
   cli('project', 'create', PROJECT, '--db', db);
-  const token = cli('token', 'create', '--project', PROJECT, '--scope', 'read,submit', '--db', db).split('\n').find((l) => l.startsWith('bnk_'))!;
+  const token = cli('token', 'create', '--project', PROJECT, '--scope', 'read,submit', '--db', db)
+    .split('\n')
+    .find((l) => l.startsWith('bnk_'))!;
   const cityFile = join(work, 'city.json');
   cli('generate', '--scale', 'city', '--seed', '1', '--quiet', '-o', cityFile);
   const p: Payloads = {
     alpha: readFileSync(resolve(ROOT, 'topologies/alpha-city.yaml')),
     city: readFileSync(cityFile),
     change: readFileSync(resolve(ROOT, 'topologies/changes/gcloud-line.yaml')),
-    alphaVersion: 0, cityVersion: 0,
+    alphaVersion: 0,
+    cityVersion: 0,
   };
   const auth = { authorization: `Bearer ${token}` };
 
   // The base versions the checks and reviews refer to, uploaded before the first kill.
   let server = await startServer();
   const firstStartMs = server.startMs;
-  for (const [kind, body, type, name] of [['alpha', p.alpha, 'application/yaml', 'alpha-city.yaml'], ['city', p.city, 'application/json', 'city.json']] as const) {
+  for (const [kind, body, type, name] of [
+    ['alpha', p.alpha, 'application/yaml', 'alpha-city.yaml'],
+    ['city', p.city, 'application/json', 'city.json'],
+  ] as const) {
     const a = await call(server, 'POST', `/projects/${PROJECT}/versions?filename=${name}`, { ...auth, 'content-type': type }, body);
     if (a.status !== 201) throw new Error(`setup upload of ${name} answered ${a.status}: ${a.body.toString()}`);
     const v = json<{ version: number; hash: string }>(a);
@@ -394,21 +480,36 @@ async function main(): Promise<void> {
     const waited = !killInResume || cycle === cycles;
     const up = await online(server, token, cycle, waited);
     const row: Row = {
-      cycle, killAfterMs, sent: t.sent, acknowledged: t.acknowledged, byKind: `${t.byKind.uploads}/${t.byKind.checks}/${t.byKind.reviews}`,
-      storedUnanswered: up.stored - (acked.uploads.length + acked.checks.length + acked.reviews.length) - storedBefore, unanswered: t.unanswered,
-      refused: Object.entries(t.refused).map(([s, n]) => `${n}×${s}`).join(' ') || '–',
-      integrity: down.integrity, resumed: down.pending, resumedSeconds: waited ? up.resumedSeconds : Number.NaN, stuck: up.stuck,
-      restartMs, lost: [...down.missing, ...up.missing],
+      cycle,
+      killAfterMs,
+      sent: t.sent,
+      acknowledged: t.acknowledged,
+      byKind: `${t.byKind.uploads}/${t.byKind.checks}/${t.byKind.reviews}`,
+      storedUnanswered: up.stored - (acked.uploads.length + acked.checks.length + acked.reviews.length) - storedBefore,
+      unanswered: t.unanswered,
+      refused:
+        Object.entries(t.refused)
+          .map(([s, n]) => `${n}×${s}`)
+          .join(' ') || '–',
+      integrity: down.integrity,
+      resumed: down.pending,
+      resumedSeconds: waited ? up.resumedSeconds : Number.NaN,
+      stuck: up.stuck,
+      restartMs,
+      lost: [...down.missing, ...up.missing],
     };
     rows.push(row);
     storedBefore += row.storedUnanswered;
-    console.error(`cycle ${cycle}/${cycles}: kill after ${killAfterMs} ms, ${t.sent} sent, ${t.acknowledged} acknowledged, lost ${row.lost.length}, `
-      + `resumed ${row.resumed} in ${row.resumedSeconds.toFixed(1)} s, restart ${restartMs.toFixed(0)} ms, integrity ${down.integrity}`);
+    console.error(
+      `cycle ${cycle}/${cycles}: kill after ${killAfterMs} ms, ${t.sent} sent, ${t.acknowledged} acknowledged, lost ${row.lost.length}, ` +
+        `resumed ${row.resumed} in ${row.resumedSeconds.toFixed(1)} s, restart ${restartMs.toFixed(0)} ms, integrity ${down.integrity}`,
+    );
   }
   // A last graceful stop: the server that verified the last cycle exits 0 on SIGTERM.
   const stopCode = await new Promise<number | string | null>((ok) => {
     const last = server.child;
-    const timer = setTimeout(() => { // bounded: the drain is at most 30 s
+    const timer = setTimeout(() => {
+      // bounded: the drain is at most 30 s
       last.kill('SIGKILL');
       ok('none within 60 s (killed)');
     }, 60_000);
@@ -424,26 +525,41 @@ async function main(): Promise<void> {
   const ok = rows.filter((r) => r.integrity === 'ok').length;
   const restarts = rows.map((r) => r.restartMs);
   const stuck = rows.reduce((n, r) => n + r.stuck, 0);
-  console.log(`bench/crash.ts: ${cycles} cycles of kill -9 after ${minDelay}–${maxDelay} ms of traffic (${concurrency} concurrent; seed ${seed}); `
-    + `server \`node bin/bunkatsu.js ${server.args.join(' ').replace(db, '<db>').replace(/--port \d+/, samePort ? '--port <one free port, reused>' : '--port <free port>')}\``);
+  console.log(
+    `bench/crash.ts: ${cycles} cycles of kill -9 after ${minDelay}–${maxDelay} ms of traffic (${concurrency} concurrent; seed ${seed}); ` +
+      `server \`node bin/bunkatsu.js ${server.args
+        .join(' ')
+        .replace(db, '<db>')
+        .replace(/--port \d+/, samePort ? '--port <one free port, reused>' : '--port <free port>')}\``,
+  );
   console.log('');
-  console.log('| cycle | kill after ms | sent | acknowledged (uploads/checks/reviews) | unanswered at kill | of those stored | refused | lost | checks resumed | resumed done in s | restart ms | integrity_check |');
+  console.log(
+    '| cycle | kill after ms | sent | acknowledged (uploads/checks/reviews) | unanswered at kill | of those stored | refused | lost | checks resumed | resumed done in s | restart ms | integrity_check |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.cycle} | ${r.killAfterMs} | ${r.sent} | ${r.acknowledged} (${r.byKind}) | ${r.unanswered} | ${r.storedUnanswered} | ${r.refused} | ${r.lost.length}${r.lost.length ? ` (${r.lost.join(', ')})` : ''} | `
-      + `${r.resumed} | ${Number.isNaN(r.resumedSeconds) ? 'not waited' : r.resumed ? r.resumedSeconds.toFixed(1) : '–'}${r.stuck ? ` (${r.stuck} unfinished)` : ''} | ${r.restartMs.toFixed(0)} | ${r.integrity} |`);
+    console.log(
+      `| ${r.cycle} | ${r.killAfterMs} | ${r.sent} | ${r.acknowledged} (${r.byKind}) | ${r.unanswered} | ${r.storedUnanswered} | ${r.refused} | ${r.lost.length}${r.lost.length ? ` (${r.lost.join(', ')})` : ''} | ` +
+        `${r.resumed} | ${Number.isNaN(r.resumedSeconds) ? 'not waited' : r.resumed ? r.resumedSeconds.toFixed(1) : '–'}${r.stuck ? ` (${r.stuck} unfinished)` : ''} | ${r.restartMs.toFixed(0)} | ${r.integrity} |`,
+    );
   }
   const sum = (f: (r: Row) => number): number => rows.reduce((n, r) => n + f(r), 0);
-  console.log(`| **total** | | ${sum((r) => r.sent)} | ${sum((r) => r.acknowledged)} | ${sum((r) => r.unanswered)} | ${sum((r) => r.storedUnanswered)} | | ${lost} | ${sum((r) => r.resumed)} | `
-    + `max ${Math.max(...rows.map((r) => (r.resumed && !Number.isNaN(r.resumedSeconds) ? r.resumedSeconds : 0))).toFixed(1)} | median ${quantile(restarts, 0.5).toFixed(0)}, max ${Math.max(...restarts).toFixed(0)} | ${ok}/${rows.length} ok |`);
+  console.log(
+    `| **total** | | ${sum((r) => r.sent)} | ${sum((r) => r.acknowledged)} | ${sum((r) => r.unanswered)} | ${sum((r) => r.storedUnanswered)} | | ${lost} | ${sum((r) => r.resumed)} | ` +
+      `max ${Math.max(...rows.map((r) => (r.resumed && !Number.isNaN(r.resumedSeconds) ? r.resumedSeconds : 0))).toFixed(1)} | median ${quantile(restarts, 0.5).toFixed(0)}, max ${Math.max(...restarts).toFixed(0)} | ${ok}/${rows.length} ok |`,
+  );
   console.log('');
-  console.log(`Summary: ${rows.length} kill -9 cycles, ${sum((r) => r.sent)} requests, ${sum((r) => r.acknowledged)} acknowledged `
-    + `(${acked.uploads.length - 2} uploads, ${acked.checks.length} checks of which ${acked.checks.filter((c) => c.async).length} asynchronous, ${acked.reviews.length} reviews), ${lost} lost; `
-    + `${sum((r) => r.resumed)} checks resumed, ${stuck} unfinished after ${resumeTimeoutMs / 1000} s; restart (spawn → listening) median ${quantile(restarts, 0.5).toFixed(0)} ms, `
-    + `max ${Math.max(...restarts).toFixed(0)} ms (first start ${firstStartMs.toFixed(0)} ms); integrity_check ok ${ok}/${rows.length}; final SIGTERM exit ${stopCode}; `
-    + `${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  console.log(
+    `Summary: ${rows.length} kill -9 cycles, ${sum((r) => r.sent)} requests, ${sum((r) => r.acknowledged)} acknowledged ` +
+      `(${acked.uploads.length - 2} uploads, ${acked.checks.length} checks of which ${acked.checks.filter((c) => c.async).length} asynchronous, ${acked.reviews.length} reviews), ${lost} lost; ` +
+      `${sum((r) => r.resumed)} checks resumed, ${stuck} unfinished after ${resumeTimeoutMs / 1000} s; restart (spawn → listening) median ${quantile(restarts, 0.5).toFixed(0)} ms, ` +
+      `max ${Math.max(...restarts).toFixed(0)} ms (first start ${firstStartMs.toFixed(0)} ms); integrity_check ok ${ok}/${rows.length}; final SIGTERM exit ${stopCode}; ` +
+      `${((Date.now() - started) / 1000).toFixed(0)} s.`,
+  );
   const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout.trim() || String(cpus().length);
-  console.log(`Machine: nproc ${nproc}, node ${process.version}, ${new Date().toISOString()}; bunkatsu ran from ${runsBundle() ? 'dist/ (the bundle)' : 'src/ through tsx'}.`);
+  console.log(
+    `Machine: nproc ${nproc}, node ${process.version}, ${new Date().toISOString()}; bunkatsu ran from ${runsBundle() ? 'dist/ (the bundle)' : 'src/ through tsx'}.`,
+  );
   console.log(`Command: npm run bench:crash -- ${process.argv.slice(2).join(' ')}`.trimEnd());
   if (lost > 0 || stuck > 0 || ok < rows.length || keep) console.log(`Database and files kept in ${work}`);
   else rmSync(work, { recursive: true, force: true });

@@ -91,7 +91,12 @@ for (const { scale, check } of SCENARIOS.filter((s) => chosen.has(s.scale))) {
   for (const model of MODELS) {
     const s = generateTopology({ scale, model }).stats;
     if (!target) continue;
-    for (const [name, got, want] of [['hosts', s.hosts, target.hosts], ['zones', s.zones, target.zones], ['devices', s.devices, target.devices], ['rules', s.rules, target.rules]] as const) {
+    for (const [name, got, want] of [
+      ['hosts', s.hosts, target.hosts],
+      ['zones', s.zones, target.zones],
+      ['devices', s.devices, target.devices],
+      ['rules', s.rules, target.rules],
+    ] as const) {
       expectThat(Math.abs(got / want - 1) < 0.1, `${scale} ${model}: ${name} ${got} is not within 10 % of ${want}`);
     }
   }
@@ -106,10 +111,16 @@ for (const { scale, check } of SCENARIOS.filter((s) => chosen.has(s.scale))) {
     const network = loadTopology(toJson(result.topology as unknown as Record<string, Plain>), `${scale}.json`, { domains });
     const { value: report, ms } = timed(() => runCheck(network, pack, { engineFactory: ENGINES.fast!, today: TODAY }));
     log(`${scale} ${model}: fast check ${ms.toFixed(0)} ms, ${report.findings.length} findings`);
-    expectThat(JSON.stringify(report.findings.map(found).sort()) === JSON.stringify(result.planted.map(key).sort()), `${scale} ${model}: the findings are not exactly the planted violations`);
+    expectThat(
+      JSON.stringify(report.findings.map(found).sort()) === JSON.stringify(result.planted.map(key).sort()),
+      `${scale} ${model}: the findings are not exactly the planted violations`,
+    );
     for (const f of report.findings.filter((x) => FLOW_RULES.has(x.rule))) {
       expectThat(f.classes.length > 0, `${found(f)}: no classes`);
-      expectThat(f.classes.every((c) => c.witness !== undefined && c.witness.hops.some((h) => h.kind === 'device')), `${found(f)}: a class without a witness through a device`);
+      expectThat(
+        f.classes.every((c) => c.witness?.hops.some((h) => h.kind === 'device')),
+        `${found(f)}: a class without a witness through a device`,
+      );
       expectThat(f.permittedBy.length > 0, `${found(f)}: no deciding rule`);
     }
   }

@@ -36,7 +36,10 @@ function memory(pid: number): { peak: number; now: number } {
 
 function startServer(): Promise<{ server: ChildProcess; port: number }> {
   return new Promise((resolvePromise, reject) => {
-    const server = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', '--log-level', 'warn', '--rate-limit', '0'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', '--log-level', 'warn', '--rate-limit', '0'], {
+      cwd: work,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     server.stderr!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -48,7 +51,11 @@ function startServer(): Promise<{ server: ChildProcess; port: number }> {
   });
 }
 
-interface Answer { status: number; code: string; ms: number }
+interface Answer {
+  status: number;
+  code: string;
+  ms: number;
+}
 
 function send(port: number, token: string, body: Buffer | (() => Readable), contentType: string, filename: string): Promise<Answer> {
   const started = performance.now();
@@ -57,23 +64,36 @@ function send(port: number, token: string, body: Buffer | (() => Readable), cont
     if (Buffer.isBuffer(body)) headers['content-length'] = body.length;
     const req = request({ host: '127.0.0.1', port, method: 'POST', path: `/projects/bench/versions?filename=${filename}`, headers }, (res) => {
       let text = '';
-      res.on('data', (c: Buffer) => { text += c.toString(); });
+      res.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
       res.on('end', () => {
         let code = '';
-        try { code = (JSON.parse(text) as { code?: string }).code ?? ''; } catch { /* not JSON */ }
+        try {
+          code = (JSON.parse(text) as { code?: string }).code ?? '';
+        } catch {
+          /* not JSON */
+        }
         resolvePromise({ status: res.statusCode ?? 0, code, ms: Math.round(performance.now() - started) });
       });
     });
     req.on('error', (e) => resolvePromise({ status: 0, code: e.message, ms: Math.round(performance.now() - started) }));
     if (Buffer.isBuffer(body)) req.end(body);
-    else body().on('error', () => undefined).pipe(req);
+    else
+      body()
+        .on('error', () => undefined)
+        .pipe(req);
   });
 }
 
 async function health(port: number): Promise<number> {
   return new Promise((resolvePromise) => {
-    request({ host: '127.0.0.1', port, path: '/health' }, (res) => { res.resume(); res.on('end', () => resolvePromise(res.statusCode ?? 0)); })
-      .on('error', () => resolvePromise(0)).end();
+    request({ host: '127.0.0.1', port, path: '/health' }, (res) => {
+      res.resume();
+      res.on('end', () => resolvePromise(res.statusCode ?? 0));
+    })
+      .on('error', () => resolvePromise(0))
+      .end();
   });
 }
 
@@ -81,7 +101,15 @@ async function health(port: number): Promise<number> {
 const chunked = (size: number) => (): Readable => {
   let sent = 0;
   const chunk = Buffer.alloc(MB, 0x20);
-  return new Readable({ read() { if (sent >= size) this.push(null); else { sent += chunk.length; this.push(chunk); } } });
+  return new Readable({
+    read() {
+      if (sent >= size) this.push(null);
+      else {
+        sent += chunk.length;
+        this.push(chunk);
+      }
+    },
+  });
 };
 
 async function main(): Promise<void> {
@@ -95,10 +123,34 @@ async function main(): Promise<void> {
     { label: 'generated city (JSON)', body: file('city.json'), type: 'application/json', name: 'city.json', size: statSync(join(work, 'city.json')).size },
     { label: 'generated metro (YAML)', body: file('metro.yaml'), type: 'application/yaml', name: 'metro.yaml', size: statSync(join(work, 'metro.yaml')).size },
     { label: 'generated metro (JSON)', body: file('metro.json'), type: 'application/json', name: 'metro.json', size: statSync(join(work, 'metro.json')).size },
-    { label: 'generated prefecture (JSON)', body: file('prefecture.json'), type: 'application/json', name: 'prefecture.json', size: statSync(join(work, 'prefecture.json')).size },
-    { label: 'densest YAML under the value limit (flow list)', body: Buffer.from(`zones: [${'0,'.repeat(740_000)}0]\n`), type: 'application/yaml', name: 'dense.yaml', size: 1_480_010 },
-    { label: 'densest JSON under the value limit (array)', body: Buffer.from(`{"zones":[${'0,'.repeat(7_990_000)}0]}`), type: 'application/json', name: 'dense.json', size: 15_980_013 },
-    { label: 'one 60 MB description (YAML)', body: Buffer.from(sample.replace(/^description: .*$/m, `description: ${'a'.repeat(60 * MB)}`)), type: 'application/yaml', name: 'long.yaml', size: 60 * MB },
+    {
+      label: 'generated prefecture (JSON)',
+      body: file('prefecture.json'),
+      type: 'application/json',
+      name: 'prefecture.json',
+      size: statSync(join(work, 'prefecture.json')).size,
+    },
+    {
+      label: 'densest YAML under the value limit (flow list)',
+      body: Buffer.from(`zones: [${'0,'.repeat(740_000)}0]\n`),
+      type: 'application/yaml',
+      name: 'dense.yaml',
+      size: 1_480_010,
+    },
+    {
+      label: 'densest JSON under the value limit (array)',
+      body: Buffer.from(`{"zones":[${'0,'.repeat(7_990_000)}0]}`),
+      type: 'application/json',
+      name: 'dense.json',
+      size: 15_980_013,
+    },
+    {
+      label: 'one 60 MB description (YAML)',
+      body: Buffer.from(sample.replace(/^description: .*$/m, `description: ${'a'.repeat(60 * MB)}`)),
+      type: 'application/yaml',
+      name: 'long.yaml',
+      size: 60 * MB,
+    },
     { label: '200 MB with Content-Length', body: Buffer.alloc(200 * MB, 0x20), type: 'application/yaml', name: 'big.yaml', size: 200 * MB },
     { label: '1 GiB chunked (no Content-Length)', body: chunked(1024 * MB), type: 'application/yaml', name: 'big.yaml', size: 1024 * MB },
   ];
@@ -115,8 +167,12 @@ async function main(): Promise<void> {
       log(row);
       rows.push(row);
     }
-    const out = spawnSync(process.execPath, ['-p', 'Math.round(require("v8").getHeapStatistics().heap_size_limit / 1048576)'], { encoding: 'utf8' }).stdout.trim();
-    process.stdout.write(`\nnode ${process.version}, nproc ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()}, default heap ${out} MiB, ${new Date().toISOString().slice(0, 10)}; server: bunkatsu serve with its defaults\n\n`);
+    const out = spawnSync(process.execPath, ['-p', 'Math.round(require("v8").getHeapStatistics().heap_size_limit / 1048576)'], {
+      encoding: 'utf8',
+    }).stdout.trim();
+    process.stdout.write(
+      `\nnode ${process.version}, nproc ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()}, default heap ${out} MiB, ${new Date().toISOString().slice(0, 10)}; server: bunkatsu serve with its defaults\n\n`,
+    );
     process.stdout.write('| body | MiB | answer | ms | server peak RSS so far (MiB) | RSS after (MiB) | /health after |\n|---|---|---|---|---|---|---|\n');
     process.stdout.write(`| (server started) | | | | ${base.peak} | ${base.now} | yes |\n`);
     for (const r of rows) process.stdout.write(`${r}\n`);

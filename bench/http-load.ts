@@ -70,7 +70,8 @@ async function main(): Promise<void> {
 
   // Rate limit left on (so its cost is measured) but far above the offered load; logs at warn.
   const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db, '--rate-limit', '100000000', '--log-level', 'warn'], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
   const base = await new Promise<string>((ok, fail) => {
     let err = '';
@@ -85,14 +86,20 @@ async function main(): Promise<void> {
   const memory: { t: number; rss: number; heap: number }[] = [];
   const started = Date.now();
   const sample = async (): Promise<void> => {
-    const m = (await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { memory: { rssBytes: number; heapUsedBytes: number } };
+    const m = (await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).json()) as {
+      memory: { rssBytes: number; heapUsedBytes: number };
+    };
     memory.push({ t: Math.round((Date.now() - started) / 1000), rss: m.memory.rssBytes, heap: m.memory.heapUsedBytes });
   };
   const sampler = setInterval(() => void sample(), 10_000);
 
   try {
     let t = performance.now();
-    const up = await fetch(`${base}/projects/bench/versions?filename=topology.yaml`, { method: 'POST', headers: { ...auth, 'content-type': 'application/yaml' }, body: text });
+    const up = await fetch(`${base}/projects/bench/versions?filename=topology.yaml`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/yaml' },
+      body: text,
+    });
     if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${await up.text()}`);
     const uploadMs = performance.now() - t;
 
@@ -108,7 +115,9 @@ async function main(): Promise<void> {
     await sample();
 
     const trace = await autocannon({
-      url: base, connections, duration: traceSeconds,
+      url: base,
+      connections,
+      duration: traceSeconds,
       requests: flows.map((q) => ({ method: 'GET' as const, path: `/projects/bench/versions/1/trace?${q}`, headers: auth })),
     });
 
@@ -125,13 +134,16 @@ async function main(): Promise<void> {
     } else {
       t = performance.now();
       const during = autocannon({
-        url: base, connections, duration: checkSeconds,
+        url: base,
+        connections,
+        duration: checkSeconds,
         requests: flows.map((q) => ({ method: 'GET' as const, path: `/projects/bench/versions/1/trace?${q}`, headers: auth })),
       });
       let status = '';
       while (status !== 'done' && status !== 'failed' && performance.now() - t < checkSeconds * 1000 * 4) {
         await new Promise((r) => setTimeout(r, 200));
-        status = ((await (await fetch(`${base}/projects/bench/checks/${probeBody.check.id}`, { headers: auth })).json()) as { check: { status: string } }).check.status;
+        status = ((await (await fetch(`${base}/projects/bench/checks/${probeBody.check.id}`, { headers: auth })).json()) as { check: { status: string } }).check
+          .status;
       }
       asyncCheck = { ms: status === 'done' ? performance.now() - t : Number.NaN, traceDuring: await during };
     }
@@ -139,17 +151,54 @@ async function main(): Promise<void> {
 
     const warm = memory.filter((m) => m.t > 0);
     const report = {
-      machine: { nproc: (await import('node:os')).availableParallelism(), node: process.version, loadavg: (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100) },
+      machine: {
+        nproc: (await import('node:os')).availableParallelism(),
+        node: process.version,
+        loadavg: (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100),
+      },
       topology: { label: topology.label, bytes: size, uploadMs: Math.round(uploadMs) },
       traceFirstAnswerMs: { flows: flows.length, p50: Math.round(quantile(cold, 0.5)), max: Math.round(Math.max(...cold)) },
-      trace: { seconds: traceSeconds, connections, reqPerSec: Math.round(trace.requests.average), p50Ms: trace.latency.p50, p99Ms: trace.latency.p99, maxMs: trace.latency.max, requests: trace.requests.total, non2xx: trace.non2xx, errors: trace.errors, timeouts: trace.timeouts },
+      trace: {
+        seconds: traceSeconds,
+        connections,
+        reqPerSec: Math.round(trace.requests.average),
+        p50Ms: trace.latency.p50,
+        p99Ms: trace.latency.p99,
+        maxMs: trace.latency.max,
+        requests: trace.requests.total,
+        non2xx: trace.non2xx,
+        errors: trace.errors,
+        timeouts: trace.timeouts,
+      },
       check: checkResult
-        ? { mode: 'synchronous', seconds: checkSeconds, connections: 2, reqPerSec: Math.round(checkResult.requests.average * 10) / 10, p50Ms: checkResult.latency.p50, p99Ms: checkResult.latency.p99, requests: checkResult.requests.total, non2xx: checkResult.non2xx, errors: checkResult.errors }
-        : { mode: 'asynchronous job', secondsToDone: Math.round(asyncCheck!.ms / 100) / 10, traceMeanwhile: { reqPerSec: Math.round(asyncCheck!.traceDuring.requests.average), p50Ms: asyncCheck!.traceDuring.latency.p50, p99Ms: asyncCheck!.traceDuring.latency.p99, non2xx: asyncCheck!.traceDuring.non2xx } },
+        ? {
+            mode: 'synchronous',
+            seconds: checkSeconds,
+            connections: 2,
+            reqPerSec: Math.round(checkResult.requests.average * 10) / 10,
+            p50Ms: checkResult.latency.p50,
+            p99Ms: checkResult.latency.p99,
+            requests: checkResult.requests.total,
+            non2xx: checkResult.non2xx,
+            errors: checkResult.errors,
+          }
+        : {
+            mode: 'asynchronous job',
+            secondsToDone: Math.round(asyncCheck!.ms / 100) / 10,
+            traceMeanwhile: {
+              reqPerSec: Math.round(asyncCheck!.traceDuring.requests.average),
+              p50Ms: asyncCheck!.traceDuring.latency.p50,
+              p99Ms: asyncCheck!.traceDuring.latency.p99,
+              non2xx: asyncCheck!.traceDuring.non2xx,
+            },
+          },
       memoryMiB: {
         samples: memory.map((m) => `${m.t}s:${mib(m.rss)}`).join(' '),
-        rssFirst: mib(warm[0]?.rss ?? 0), rssMax: mib(Math.max(...warm.map((m) => m.rss))), rssLast: mib(warm.at(-1)?.rss ?? 0),
-        heapFirst: mib(warm[0]?.heap ?? 0), heapLast: mib(warm.at(-1)?.heap ?? 0),
+        rssFirst: mib(warm[0]?.rss ?? 0),
+        rssMax: mib(Math.max(...warm.map((m) => m.rss))),
+        rssLast: mib(warm.at(-1)?.rss ?? 0),
+        heapFirst: mib(warm[0]?.heap ?? 0),
+        heapLast: mib(warm.at(-1)?.heap ?? 0),
       },
     };
     console.log(JSON.stringify(report, null, 2));

@@ -77,13 +77,27 @@ function poll(base: string): { stop: () => Promise<number[]> } {
       if (took < POLL_MS) await new Promise((r) => setTimeout(r, POLL_MS - took));
     }
   })();
-  return { stop: async () => { running = false; await loop; return latencies; } };
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return latencies;
+    },
+  };
 }
 
 const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
 const ms = (x: number): string => x.toFixed(1);
 
-interface Row { phase: string; seconds: number; status: number; polls: number; p50: number; p99: number; max: number }
+interface Row {
+  phase: string;
+  seconds: number;
+  status: number;
+  polls: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
 
 async function phase(base: string, name: string, work: () => Promise<{ status: number }>): Promise<Row> {
   const poller = poll(base);
@@ -100,10 +114,17 @@ async function main(): Promise<void> {
   const change = oneRuleChange(text);
   const db = join(work, 'bench.db');
   cli('project', 'create', 'bench', '--db', db);
-  const token = cli('token', 'create', '--project', 'bench', '--scope', 'read,submit', '--db', db).split('\n').find((l) => l.startsWith('bnk_'))!;
-  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db, '--rate-limit', '0', '--log-level', 'warn', ...(workers ? ['--workers', workers] : [])], {
-    cwd: work, stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const token = cli('token', 'create', '--project', 'bench', '--scope', 'read,submit', '--db', db)
+    .split('\n')
+    .find((l) => l.startsWith('bnk_'))!;
+  const server = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', '0', '--db', db, '--rate-limit', '0', '--log-level', 'warn', ...(workers ? ['--workers', workers] : [])],
+    {
+      cwd: work,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const base = await new Promise<string>((ok, fail) => {
     let err = '';
     server.stderr.on('data', (c: Buffer) => {
@@ -116,17 +137,28 @@ async function main(): Promise<void> {
   const auth = { authorization: `Bearer ${token}` };
   const rows: Row[] = [];
   try {
-    rows.push(await phase(base, 'idle', async () => {
-      await new Promise((r) => setTimeout(r, idleSeconds * 1000));
-      return { status: 200 };
-    }));
-    rows.push(await phase(base, `upload (${(Buffer.byteLength(text) / 1048576).toFixed(1)} MiB YAML)`, () =>
-      call(base, 'POST', '/projects/bench/versions?filename=metro.yaml', { ...auth, 'content-type': 'application/yaml' }, text)));
+    rows.push(
+      await phase(base, 'idle', async () => {
+        await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+        return { status: 200 };
+      }),
+    );
+    rows.push(
+      await phase(base, `upload (${(Buffer.byteLength(text) / 1048576).toFixed(1)} MiB YAML)`, () =>
+        call(base, 'POST', '/projects/bench/versions?filename=metro.yaml', { ...auth, 'content-type': 'application/yaml' }, text),
+      ),
+    );
     rows.push(await phase(base, 'zone matrix, by domain', () => call(base, 'GET', '/projects/bench/versions/1/matrix?level=domain', auth)));
-    rows.push(await phase(base, 'review, one-rule change (prepares the base)', () =>
-      call(base, 'POST', '/projects/bench/versions/1/reviews?filename=change.yaml', { ...auth, 'content-type': 'application/yaml' }, change)));
-    rows.push(await phase(base, 'review again (base cached)', () =>
-      call(base, 'POST', '/projects/bench/versions/1/reviews?filename=change.yaml', { ...auth, 'content-type': 'application/yaml' }, change)));
+    rows.push(
+      await phase(base, 'review, one-rule change (prepares the base)', () =>
+        call(base, 'POST', '/projects/bench/versions/1/reviews?filename=change.yaml', { ...auth, 'content-type': 'application/yaml' }, change),
+      ),
+    );
+    rows.push(
+      await phase(base, 'review again (base cached)', () =>
+        call(base, 'POST', '/projects/bench/versions/1/reviews?filename=change.yaml', { ...auth, 'content-type': 'application/yaml' }, change),
+      ),
+    );
   } finally {
     server.kill('SIGTERM');
     agent.destroy();

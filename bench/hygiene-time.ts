@@ -24,7 +24,15 @@ const withUnneeded = performance.now() - t;
 const firewalls = network.devices.filter((d) => d.kind === 'firewall');
 const counts: Record<string, number> = {};
 for (const i of issues) counts[i.kind] = (counts[i.kind] ?? 0) + 1;
-console.log(JSON.stringify({
-  file, firewalls: firewalls.length, rules: firewalls.reduce((n, d) => n + d.rules.length, 0),
-  loadMs: Math.round(load), compileMs: Math.round(compile), hygieneMs: Math.round(hygiene), allKindsMs: Math.round(withUnneeded), issues: counts,
-}));
+console.log(
+  JSON.stringify({
+    file,
+    firewalls: firewalls.length,
+    rules: firewalls.reduce((n, d) => n + d.rules.length, 0),
+    loadMs: Math.round(load),
+    compileMs: Math.round(compile),
+    hygieneMs: Math.round(hygiene),
+    allKindsMs: Math.round(withUnneeded),
+    issues: counts,
+  }),
+);

@@ -48,7 +48,13 @@ function synthesise(shape: string, bytes: number): { file: string; text: string 
   }
 }
 
-interface Row { input: string; mb: number; outcome: string; ms: number; maxRssMB: number }
+interface Row {
+  input: string;
+  mb: number;
+  outcome: string;
+  ms: number;
+  maxRssMB: number;
+}
 const rows: Row[] = [];
 
 function measure(path: string, label: string): Row {
@@ -58,7 +64,14 @@ function measure(path: string, label: string): Row {
   const mb = Math.round((statSync(path).size / MB) * 10) / 10;
   let row: Row;
   if (run.status === 0) row = { input: label, mb, ...(JSON.parse(run.stdout) as { outcome: string; ms: number; maxRssMB: number }) };
-  else row = { input: label, mb, outcome: `crashed (exit ${run.status ?? run.signal}${/heap out of memory/i.test(run.stderr) ? ', heap out of memory' : ''})`, ms: 0, maxRssMB: 0 };
+  else
+    row = {
+      input: label,
+      mb,
+      outcome: `crashed (exit ${run.status ?? run.signal}${/heap out of memory/i.test(run.stderr) ? ', heap out of memory' : ''})`,
+      ms: 0,
+      maxRssMB: 0,
+    };
   log(`${label} ${mb} MB: ${row.outcome} ${row.ms} ms ${row.maxRssMB} MB`);
   rows.push(row);
   return row;
@@ -69,7 +82,9 @@ for (const shape of values.shapes!.split(',')) {
     for (const scale of ['city', 'metro', 'prefecture']) {
       for (const ext of ['yaml', 'json']) {
         const path = join(values.out!, `${scale}.${ext}`);
-        const made = spawnSync(process.execPath, [resolve(ROOT, 'bin/bunkatsu.js'), 'generate', '--scale', scale, '--seed', '1', '--quiet', '-o', path], { stdio: 'ignore' });
+        const made = spawnSync(process.execPath, [resolve(ROOT, 'bin/bunkatsu.js'), 'generate', '--scale', scale, '--seed', '1', '--quiet', '-o', path], {
+          stdio: 'ignore',
+        });
         if (made.status !== 0) throw new Error(`generate ${scale} failed`);
         measure(path, `generated ${scale}.${ext}`);
       }
@@ -85,7 +100,9 @@ for (const shape of values.shapes!.split(',')) {
   }
 }
 
-const v8Heap = spawnSync(process.execPath, ['-p', 'Math.round(require("v8").getHeapStatistics().heap_size_limit / 1048576)'], { encoding: 'utf8' }).stdout.trim();
+const v8Heap = spawnSync(process.execPath, ['-p', 'Math.round(require("v8").getHeapStatistics().heap_size_limit / 1048576)'], {
+  encoding: 'utf8',
+}).stdout.trim();
 process.stdout.write(`\nnode ${process.version}, default heap limit ${v8Heap} MB, ${new Date().toISOString().slice(0, 10)}\n\n`);
 process.stdout.write('| input | size (MB) | outcome | time (ms) | peak RSS (MB) |\n|---|---|---|---|---|\n');
 for (const r of rows) process.stdout.write(`| ${r.input} | ${r.mb} | ${r.outcome} | ${r.ms} | ${r.maxRssMB} |\n`);

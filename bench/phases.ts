@@ -36,10 +36,17 @@ if (engineName === 'fast') compileNetwork(network);
 const compile = lap();
 const report = runCheck(network, pack, { engineFactory: ENGINES[engineName]!, today: '2026-11-25' });
 const check = lap();
-console.log(JSON.stringify({
-  engine: engineName,
-  load, compile, check, total: Math.round(performance.now() - started),
-  maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
-  findings: report.findings.map((f) => `${f.rule}\t${subjectText(f)}`).sort(),
-  witnessed: report.findings.every((f) => f.classes.every((c) => c.witness !== undefined) || f.rule === 'intent-reachability' || f.rule === 'sanitized-communication'),
-}));
+console.log(
+  JSON.stringify({
+    engine: engineName,
+    load,
+    compile,
+    check,
+    total: Math.round(performance.now() - started),
+    maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    findings: report.findings.map((f) => `${f.rule}\t${subjectText(f)}`).sort(),
+    witnessed: report.findings.every(
+      (f) => f.classes.every((c) => c.witness !== undefined) || f.rule === 'intent-reachability' || f.rule === 'sanitized-communication',
+    ),
+  }),
+);

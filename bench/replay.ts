@@ -55,7 +55,10 @@ interface Run {
 const results: Run[] = [];
 const load = loadavg()[0]!;
 for (let i = 0; i < runs; i++) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bunkatsu.js'), 'replay', dir, '--format', 'json', '--quiet'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bunkatsu.js'), 'replay', dir, '--format', 'json', '--quiet'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   if (r.status !== 0) {
     log(r.stderr);
     process.exit(1);
@@ -67,9 +70,19 @@ for (let i = 0; i < runs; i++) {
     classes: Array<{ classes: number; ms: number }>;
   };
   results.push({
-    avgUs: j.time.avgUs, p50Us: j.time.p50Us, p95Us: j.time.p95Us, maxUs: j.time.maxUs, under250us: j.time.under250us,
-    updatesMs: j.time.updatesMs, parseMs: j.time.parseMs, loadMs: j.time.loadMs, totalMs: j.time.totalMs,
-    peakRssMb: j.peakRssMb, loopsFound: j.loops.found, classesAfterInserts: j.classes[0]?.classes ?? 0, classesMs: j.classes[0]?.ms ?? 0,
+    avgUs: j.time.avgUs,
+    p50Us: j.time.p50Us,
+    p95Us: j.time.p95Us,
+    maxUs: j.time.maxUs,
+    under250us: j.time.under250us,
+    updatesMs: j.time.updatesMs,
+    parseMs: j.time.parseMs,
+    loadMs: j.time.loadMs,
+    totalMs: j.time.totalMs,
+    peakRssMb: j.peakRssMb,
+    loopsFound: j.loops.found,
+    classesAfterInserts: j.classes[0]?.classes ?? 0,
+    classesMs: j.classes[0]?.ms ?? 0,
   });
   log(`run ${i + 1}/${runs}: average ${j.time.avgUs.toFixed(1)} µs, p95 ${j.time.p95Us.toFixed(1)} µs, ${(j.time.under250us * 100).toFixed(1)}% under 0.25 ms`);
 }
@@ -96,7 +109,13 @@ const median = (f: (r: Run) => number): number => {
 const keys = Object.keys(results[0]!) as Array<keyof Run>;
 const medians = Object.fromEntries(keys.map((k) => [k, median((r) => r[k])])) as unknown as Run;
 const date = new Date().toISOString().slice(0, 10);
-const machine = { nproc: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}`, loadAverage1m: load };
+const machine = {
+  nproc: availableParallelism(),
+  cpu: cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+  platform: `${process.platform}-${process.arch}`,
+  loadAverage1m: load,
+};
 const command = `npm run bench:replay -- --runs ${runs}`;
 
 const row = (label: string, f: (x: number) => string, ours: number, theirs?: number): string =>
@@ -107,7 +126,7 @@ const ms = (x: number): string => `${x.toFixed(0)} ms`;
 const md = [
   `# Stanford backbone replay, ${date}`,
   '',
-  `\`${command}\` on ${dir.replace(ROOT + '/', '')}: ${runs} fresh processes; medians. Machine: ${machine.nproc} CPUs (${machine.cpu}), node ${machine.node}, ${machine.platform}; 1-minute load average ${load.toFixed(2)} at the start.`,
+  `\`${command}\` on ${dir.replace(`${ROOT}/`, '')}: ${runs} fresh processes; medians. Machine: ${machine.nproc} CPUs (${machine.cpu}), node ${machine.node}, ${machine.platform}; 1-minute load average ${load.toFixed(2)} at the start.`,
   '',
   '| per update (parse excluded) | bunkatsu (median of runs) | APKeep (published, Java) |',
   '|---|---|---|',
@@ -133,6 +152,9 @@ const md = [
 ].join('\n');
 
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-writeFileSync(join(ROOT, `bench/results/${date}.replay.json`), `${JSON.stringify({ date, command, dataset: dir, machine, apkeep: APKEEP, medians, runs: results, inProcessPasses: passes }, null, 2)}\n`);
+writeFileSync(
+  join(ROOT, `bench/results/${date}.replay.json`),
+  `${JSON.stringify({ date, command, dataset: dir, machine, apkeep: APKEEP, medians, runs: results, inProcessPasses: passes }, null, 2)}\n`,
+);
 writeFileSync(join(ROOT, `bench/results/${date}.replay.md`), md);
 process.stdout.write(md);

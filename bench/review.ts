@@ -86,7 +86,12 @@ function randomChange(k: number): { kind: string; change: unknown } {
   }
   if (roll < 0.7) return { kind: 'remove-rule', change: { 'remove-rule': { device: fw.id, rule: rule.id } } };
   if (roll < 0.9) {
-    return { kind: 'replace-rule', change: { 'replace-rule': { device: fw.id, rule: rule.id, with: declOf(rule, rng.next() < 0.5 ? { service: pick(SERVICES) } : { to: pick(servers).id }) } } };
+    return {
+      kind: 'replace-rule',
+      change: {
+        'replace-rule': { device: fw.id, rule: rule.id, with: declOf(rule, rng.next() < 0.5 ? { service: pick(SERVICES) } : { to: pick(servers).id }) },
+      },
+    };
   }
   return { kind: 'move-rule', change: { 'move-rule': { device: fw.id, rule: rule.id, position: i + 2 } } };
 }
@@ -101,7 +106,12 @@ for (let k = 0; k < count; k++) {
   const started = performance.now();
   const loaded = loadChange(JSON.stringify({ 'bunkatsu-change': 1, changes: [change] }), `change-${k}.json`);
   const applied = applyInMemory(before, loaded);
-  const { report } = review(base, { after: applied.after, pack, today, change: { file: loaded.file, operations: applied.operations, touched: applied.touched } });
+  const { report } = review(base, {
+    after: applied.after,
+    pack,
+    today,
+    change: { file: loaded.file, operations: applied.operations, touched: applied.touched },
+  });
   const ms = performance.now() - started;
   times.push(ms);
   byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
@@ -125,14 +135,22 @@ const quantile = (xs: number[], q: number): number => {
 const fmt = (ms: number): string => (ms < 100 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`);
 const median = quantile(times, 0.5);
 const fullMedian = fullTimes.length ? quantile(fullTimes, 0.5) : NaN;
-console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; \`npm run bench:review -- --scale ${scale} --changes ${count} --full ${fullRuns}\`.`);
+console.log(
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; \`npm run bench:review -- --scale ${scale} --changes ${count} --full ${fullRuns}\`.`,
+);
 console.log('');
-console.log(`Topology \`${scale}\` (seed 1): ${before.zones.length} zones, ${before.devices.length} devices, ${before.devices.reduce((n, d) => n + d.rules.length, 0)} rules; loaded in ${fmt(loadMs)}, base (engine + full check) in ${fmt(baseMs)}.`);
+console.log(
+  `Topology \`${scale}\` (seed 1): ${before.zones.length} zones, ${before.devices.length} devices, ${before.devices.reduce((n, d) => n + d.rules.length, 0)} rules; loaded in ${fmt(loadMs)}, base (engine + full check) in ${fmt(baseMs)}.`,
+);
 console.log('');
 console.log('| what | changes | median | p95 | max |');
 console.log('|---|---:|---:|---:|---:|');
 console.log(`| one-rule change review (incremental), all | ${times.length} | ${fmt(median)} | ${fmt(quantile(times, 0.95))} | ${fmt(Math.max(...times))} |`);
 for (const [kind, xs] of byKind) console.log(`| … ${kind} | ${xs.length} | ${fmt(quantile(xs, 0.5))} | ${fmt(quantile(xs, 0.95))} | ${fmt(Math.max(...xs))} |`);
-console.log(`| full recompute (fresh engine + full check of the network after) | ${fullTimes.length} | ${fmt(fullMedian)} | ${fmt(quantile(fullTimes, 0.95))} | ${fmt(Math.max(...fullTimes))} |`);
+console.log(
+  `| full recompute (fresh engine + full check of the network after) | ${fullTimes.length} | ${fmt(fullMedian)} | ${fmt(quantile(fullTimes, 0.95))} | ${fmt(Math.max(...fullTimes))} |`,
+);
 console.log('');
-console.log(`Ratio of medians (full / incremental): ${Math.round(fullMedian / median)}×. Recompute modes: ${[...modes].map(([m, n]) => `${m} ${n}`).join(', ')}. Verdicts: ${[...verdicts].map(([v, n]) => `${v} ${n}`).join(', ')}.`);
+console.log(
+  `Ratio of medians (full / incremental): ${Math.round(fullMedian / median)}×. Recompute modes: ${[...modes].map(([m, n]) => `${m} ${n}`).join(', ')}. Verdicts: ${[...verdicts].map(([v, n]) => `${v} ${n}`).join(', ')}.`,
+);

@@ -37,7 +37,16 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) >> 1]! : Math.round((s[s.length / 2 - 1]! + s[s.length / 2]!) / 2);
 };
 
-interface Phases { engine: string; load: number; compile: number; check: number; total: number; maxRssMB: number; findings: string[]; witnessed: boolean }
+interface Phases {
+  engine: string;
+  load: number;
+  compile: number;
+  check: number;
+  total: number;
+  maxRssMB: number;
+  findings: string[];
+  witnessed: boolean;
+}
 
 function cli(args: string[], timeout = 0): { ms: number; status: number | null; stdout: string; stderr: string } {
   const start = performance.now();
@@ -47,7 +56,10 @@ function cli(args: string[], timeout = 0): { ms: number; status: number | null; 
 
 function phases(file: string, engine: string, timeout = 0, policy?: string): Phases | undefined {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/phases.ts'), file, engine, ...(policy ? [policy] : [])], {
-    encoding: 'utf8', maxBuffer: 1 << 28, cwd: ROOT, ...(timeout ? { timeout } : {}),
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    cwd: ROOT,
+    ...(timeout ? { timeout } : {}),
   });
   if (r.status !== 0) return undefined;
   return JSON.parse(r.stdout) as Phases;
@@ -56,7 +68,12 @@ function phases(file: string, engine: string, timeout = 0, policy?: string): Pha
 // The bundle is what users run (npm ci builds it); build it so the end-to-end figures use it.
 spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
 
-interface Comparison { ms: number | undefined; timedOut: boolean; sameFindings: boolean | undefined; fastMs: number }
+interface Comparison {
+  ms: number | undefined;
+  timedOut: boolean;
+  sameFindings: boolean | undefined;
+  fastMs: number;
+}
 
 // The seed pack without the availability rule (the reference engine's slowest: it rebuilds
 // the network for every single failure), for a ratio the reference engine can finish.
@@ -82,8 +99,21 @@ function compare(file: string, policy?: string): Comparison {
 }
 
 interface Row {
-  scale: string; zones: number; hosts: number; devices: number; rules: number; sizeMB: number; generateMs: number;
-  endToEnd: number; load: number; compile: number; check: number; rssMB: number; planted: number; exact: boolean; witnessed: boolean;
+  scale: string;
+  zones: number;
+  hosts: number;
+  devices: number;
+  rules: number;
+  sizeMB: number;
+  generateMs: number;
+  endToEnd: number;
+  load: number;
+  compile: number;
+  check: number;
+  rssMB: number;
+  planted: number;
+  exact: boolean;
+  witnessed: boolean;
   reference?: Comparison;
   /** When the full check times out on the reference engine: the same without the availability rule. */
   referenceWithoutAvailability?: Comparison;
@@ -97,7 +127,9 @@ for (const scale of scales) {
   const gen = cli(['generate', '--scale', scale, '--seed', '1', '-o', file, '--planted', plantedFile]);
   if (gen.status !== 0) throw new Error(`generate ${scale} failed: ${gen.stderr}`);
   const topology = JSON.parse(readFileSync(file, 'utf8')) as { zones: unknown[]; devices: Array<{ rules?: unknown[] }>; hosts: Array<{ count?: number }> };
-  const plantedJson = JSON.parse(readFileSync(plantedFile, 'utf8')) as { planted: Array<{ rule: string; subject: string }> } | Array<{ rule: string; subject: string }>;
+  const plantedJson = JSON.parse(readFileSync(plantedFile, 'utf8')) as
+    | { planted: Array<{ rule: string; subject: string }> }
+    | Array<{ rule: string; subject: string }>;
   const planted = (Array.isArray(plantedJson) ? plantedJson : plantedJson.planted).map((p) => `${p.rule}\t${p.subject}`).sort();
 
   const e2e: number[] = [];
@@ -150,7 +182,9 @@ lines.push(`Measured ${date} on ${machine}; median of ${runs} runs; \`npm run be
 lines.push('| scale | zones | hosts | devices | rules | file | check, end to end | load | compile | policy check | peak RSS | findings = planted |');
 lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const r of rows) {
-  lines.push(`| ${r.scale} | ${r.zones.toLocaleString('en')} | ${r.hosts.toLocaleString('en')} | ${r.devices.toLocaleString('en')} | ${r.rules.toLocaleString('en')} | ${r.sizeMB} MB | ${(r.endToEnd / 1000).toFixed(2)} s | ${r.load} ms | ${r.compile} ms | ${r.check} ms | ${r.rssMB} MB | ${r.exact ? `yes (${r.planted})` : 'NO'}${r.witnessed ? '' : ', witness missing'} |`);
+  lines.push(
+    `| ${r.scale} | ${r.zones.toLocaleString('en')} | ${r.hosts.toLocaleString('en')} | ${r.devices.toLocaleString('en')} | ${r.rules.toLocaleString('en')} | ${r.sizeMB} MB | ${(r.endToEnd / 1000).toFixed(2)} s | ${r.load} ms | ${r.compile} ms | ${r.check} ms | ${r.rssMB} MB | ${r.exact ? `yes (${r.planted})` : 'NO'}${r.witnessed ? '' : ', witness missing'} |`,
+  );
 }
 const refRows = rows.filter((r) => r.reference);
 if (refRows.length > 0) {

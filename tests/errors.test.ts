@@ -32,7 +32,9 @@ describe('the error registry', () => {
   });
 
   it('knows every code the documentation mentions', () => {
-    const docs = readdirSync(resolve(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => readFileSync(resolve(ROOT, 'docs', f), 'utf8'));
+    const docs = readdirSync(resolve(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => readFileSync(resolve(ROOT, 'docs', f), 'utf8'));
     const named = new Set(docs.flatMap((text) => [...text.matchAll(/BNK_ERR_[A-Z_]*[A-Z]/g)].map((m) => m[0])));
     const unknown = [...named].filter((code) => !Object.hasOwn(ERROR_CODES, code));
     expect(unknown).toEqual([]);

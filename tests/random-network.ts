@@ -16,13 +16,22 @@ const SERVICES = ['any', 'tcp/22', 'tcp/80-443', 'udp/53', 'icmp', 'tcp', 'smtp'
 const ACL_SERVICES = ['any', 'tcp', 'udp', 'icmp', 'tcp/22', 'tcp/443', 'tcp/20-500', 'udp/53-60', ['tcp/22', 'udp']] as const;
 /** Wildcard literals of a few ranges each (the reference engine multiplies boxes). */
 const WILDCARDS = ['10.0.0.0 0.0.0.127', '10.0.0.1 0.1.0.0', '10.0.0.0 0.3.0.63', '10.1.0.10 0.0.0.0', '0.0.0.0 255.255.255.255'] as const;
-const ROUTE_PREFIXES = ['0.0.0.0/0', '10.0.0.0/8', '10.0.0.0/24', '10.1.0.0/25', '10.2.0.0/16', '203.0.113.0/24', '10.0.0.96/28', '10.1.0.0/24', '10.1.0.10/32'] as const;
+const ROUTE_PREFIXES = [
+  '0.0.0.0/0',
+  '10.0.0.0/8',
+  '10.0.0.0/24',
+  '10.1.0.0/25',
+  '10.2.0.0/16',
+  '203.0.113.0/24',
+  '10.0.0.96/28',
+  '10.1.0.0/24',
+  '10.1.0.10/32',
+] as const;
 
 export interface RandomTopology {
   readonly text: string;
   readonly zones: number;
 }
-
 
 /** A seeded chooser over a list of numbers drawn by fast-check (so shrinking still works). */
 function chooser(seed: readonly number[]): <T>(list: readonly T[]) => T {
@@ -31,25 +40,26 @@ function chooser(seed: readonly number[]): <T>(list: readonly T[]) => T {
 }
 
 /** Topologies drawn with the given chance of being a data plane. */
-const topologies = (dataPlane: fc.Arbitrary<boolean>): fc.Arbitrary<RandomTopology> => fc
-  .record({
-    zones: fc.integer({ min: 2, max: 5 }),
-    withDefault: fc.boolean(),
-    devices: fc.array(
-      fc.record({
-        kind: fc.constantFrom('firewall', 'firewall', 'router', 'switch', 'sanitizer'),
-        interfaces: fc.array(fc.option(fc.nat(9), { nil: undefined }), { minLength: 1, maxLength: 4 }),
-        seed: fc.array(fc.nat(1000), { minLength: 40, maxLength: 40 }),
-        plane: fc.array(fc.nat(1000), { minLength: 60, maxLength: 60 }),
-      }),
-      { minLength: 1, maxLength: 5 },
-    ),
-    links: fc.array(fc.tuple(fc.nat(100), fc.nat(100)), { maxLength: 6 }),
-    intents: fc.array(fc.array(fc.nat(1000), { minLength: 6, maxLength: 6 }), { maxLength: 3 }),
-    exceptions: fc.array(fc.array(fc.nat(1000), { minLength: 4, maxLength: 4 }), { maxLength: 2 }),
-    dataPlane,
-  })
-  .map((draft) => build(draft as unknown as Draft));
+const topologies = (dataPlane: fc.Arbitrary<boolean>): fc.Arbitrary<RandomTopology> =>
+  fc
+    .record({
+      zones: fc.integer({ min: 2, max: 5 }),
+      withDefault: fc.boolean(),
+      devices: fc.array(
+        fc.record({
+          kind: fc.constantFrom('firewall', 'firewall', 'router', 'switch', 'sanitizer'),
+          interfaces: fc.array(fc.option(fc.nat(9), { nil: undefined }), { minLength: 1, maxLength: 4 }),
+          seed: fc.array(fc.nat(1000), { minLength: 40, maxLength: 40 }),
+          plane: fc.array(fc.nat(1000), { minLength: 60, maxLength: 60 }),
+        }),
+        { minLength: 1, maxLength: 5 },
+      ),
+      links: fc.array(fc.tuple(fc.nat(100), fc.nat(100)), { maxLength: 6 }),
+      intents: fc.array(fc.array(fc.nat(1000), { minLength: 6, maxLength: 6 }), { maxLength: 3 }),
+      exceptions: fc.array(fc.array(fc.nat(1000), { minLength: 4, maxLength: 4 }), { maxLength: 2 }),
+      dataPlane,
+    })
+    .map((draft) => build(draft as unknown as Draft));
 
 /** The topologies of the property tests: about one in three is a data plane. */
 export const randomTopology: fc.Arbitrary<RandomTopology> = topologies(fc.integer({ min: 0, max: 2 }).map((k) => k === 0));
@@ -165,20 +175,39 @@ function build(draft: Draft): RandomTopology {
     const pick = chooser(seed);
     const via = sanitizers.length > 0 && pick([0, 1]) ? { via: [pick(sanitizers)] } : {};
     return {
-      id: `i${i}`, from: pick(endpoints), to: pick(endpoints), service: pick(SERVICES.slice(1)), purpose: 'test',
-      content: pick(['mail', 'web', 'file']), resilient: pick([false, true]), ...via,
+      id: `i${i}`,
+      from: pick(endpoints),
+      to: pick(endpoints),
+      service: pick(SERVICES.slice(1)),
+      purpose: 'test',
+      content: pick(['mail', 'web', 'file']),
+      resilient: pick([false, true]),
+      ...via,
     };
   });
   const exceptions = draft.exceptions.map((seed, i) => {
     const pick = chooser(seed);
     return {
-      id: `e${i}`, from: pick(hostIds), to: pick(hostIds), service: pick(['tcp/22', 'smtp', 'any']),
-      justification: 'test', approver: 'CISO', expires: pick(['2020-01-01', '2031-03-31']),
+      id: `e${i}`,
+      from: pick(hostIds),
+      to: pick(hostIds),
+      service: pick(['tcp/22', 'smtp', 'any']),
+      justification: 'test',
+      approver: 'CISO',
+      expires: pick(['2020-01-01', '2031-03-31']),
     };
   });
 
   const topology = {
-    bunkatsu: 1, name: 'random', model: 'alpha', zones, hosts, devices, links, intents, exceptions,
+    bunkatsu: 1,
+    name: 'random',
+    model: 'alpha',
+    zones,
+    hosts,
+    devices,
+    links,
+    intents,
+    exceptions,
   };
   return { text: JSON.stringify(topology), zones: zoneCount };
 }
@@ -188,8 +217,11 @@ function build(draft: Draft): RandomTopology {
  * ports, routes (priorities, deliver / drop, several interfaces) and ACLs bound in and out.
  */
 function dataPlane(
-  device: Record<string, unknown>, interfaces: Array<Record<string, unknown>>, pick: <T>(list: readonly T[]) => T,
-  addressRefs: readonly string[], linkPorts: string[],
+  device: Record<string, unknown>,
+  interfaces: Array<Record<string, unknown>>,
+  pick: <T>(list: readonly T[]) => T,
+  addressRefs: readonly string[],
+  _linkPorts: string[],
 ): void {
   const plain = interfaces.map((f) => f.name as string);
   if (plain.length >= 2 && pick([0, 1])) {

@@ -5,10 +5,43 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import {
-  checkDataplane, DEFAULT_ENGINE, DEFAULT_MAX_CLASSES, type Diagnostic, ENGINES, FORMATS, type FormatOf, fullestPoint, generateTopology, type GeneratedModel,
-  headerLines, InputError, type Lang, loadReviewTopology, loadTopology, type MatrixLevel, type Plain, prepareReview, type ReachLevel, render,
-  type ReportKind, replayLogLine, resolveAddress, resolveService, reviewChange, runCheck, runReplay, SCALE_NAMES, type ScaleName, stanfordText,
-  stanfordTopology, sweepSingleFailures, topologyJsonSchema, toJson, toYaml, traceFlow, zoneMatrix,
+  checkDataplane,
+  DEFAULT_ENGINE,
+  DEFAULT_MAX_CLASSES,
+  type Diagnostic,
+  ENGINES,
+  FORMATS,
+  type FormatOf,
+  fullestPoint,
+  generateTopology,
+  type GeneratedModel,
+  headerLines,
+  InputError,
+  type Lang,
+  loadReviewTopology,
+  loadTopology,
+  type MatrixLevel,
+  type Plain,
+  prepareReview,
+  type ReachLevel,
+  render,
+  type ReportKind,
+  replayLogLine,
+  resolveAddress,
+  resolveService,
+  reviewChange,
+  runCheck,
+  runReplay,
+  SCALE_NAMES,
+  type ScaleName,
+  stanfordText,
+  stanfordTopology,
+  sweepSingleFailures,
+  topologyJsonSchema,
+  toJson,
+  toYaml,
+  traceFlow,
+  zoneMatrix,
 } from '../index.ts';
 import { engineFactory, readNetwork, readPack, readStanford, readText, today, usage } from './input.ts';
 
@@ -41,7 +74,7 @@ export interface CommandSpec<O = unknown> {
 
 /** Command groups (`bunkatsu import stanford`): their help text. */
 export const GROUPS: Readonly<Record<string, string>> = {
-  import: 'convert another tool\'s network description into a bunkatsu topology',
+  import: "convert another tool's network description into a bunkatsu topology",
   project: 'manage the projects of the HTTP API database',
   token: 'manage the bearer tokens of the HTTP API',
 };
@@ -133,17 +166,23 @@ export const COMMANDS: readonly CommandSpec[] = [
 
   command<{ policy?: string; level: ReachLevel; format: FormatOf<'dataplane'>; maxClasses: string; quiet?: boolean }>({
     name: ['dataplane'],
-    description: 'data-plane checks: forwarding loops and black holes per header class with witness paths, intended drops, reachability between devices (or ports); exit 0 clean, 1 loops or black holes, 2 bad input',
+    description:
+      'data-plane checks: forwarding loops and black holes per header class with witness paths, intended drops, reachability between devices (or ports); exit 0 clean, 1 loops or black holes, 2 bad input',
     args: [TOPOLOGY],
     options: [
       POLICY,
       { flags: '--level <level>', description: 'reachability between devices or between ports', choices: ['device', 'port'], default: 'device' },
       format('dataplane'),
-      { flags: '--max-classes <n>', description: 'report at most this many loop classes (the report says when the bound is hit)', default: String(DEFAULT_MAX_CLASSES) },
+      {
+        flags: '--max-classes <n>',
+        description: 'report at most this many loop classes (the report says when the bound is hit)',
+        default: String(DEFAULT_MAX_CLASSES),
+      },
       QUIET,
     ],
     run: (io, [file], opts) => {
-      if (!/^[0-9]{1,9}$/.test(opts.maxClasses) || Number(opts.maxClasses) < 1) throw usage(`--max-classes must be a whole number from 1, not "${opts.maxClasses}"`);
+      if (!/^[0-9]{1,9}$/.test(opts.maxClasses) || Number(opts.maxClasses) < 1)
+        throw usage(`--max-classes must be a whole number from 1, not "${opts.maxClasses}"`);
       const started = Date.now();
       const pack = readPack(opts.policy);
       const network = readNetwork(file!, pack);
@@ -160,8 +199,12 @@ export const COMMANDS: readonly CommandSpec[] = [
 
   command<{ policy?: string; format: FormatOf<'review'>; lang: Lang; today?: string }>({
     name: ['review'],
-    description: 'review a change: flows opened and closed, findings introduced and resolved, intents broken; verdict. Exit 0 approve, 1 reject or needs attention, 2 bad input',
-    args: [['<topology>', 'the topology before the change (YAML or JSON)'], ['<change>', 'a change file (bunkatsu-change: 1), or the whole topology after the change']],
+    description:
+      'review a change: flows opened and closed, findings introduced and resolved, intents broken; verdict. Exit 0 approve, 1 reject or needs attention, 2 bad input',
+    args: [
+      ['<topology>', 'the topology before the change (YAML or JSON)'],
+      ['<change>', 'a change file (bunkatsu-change: 1), or the whole topology after the change'],
+    ],
     options: [POLICY, format('review'), LANG, TODAY],
     run: (io, [file, second], opts) => {
       const pack = readPack(opts.policy);
@@ -217,13 +260,32 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ scale: ScaleName; seed: string; model: GeneratedModel; clean?: boolean; output?: string; format?: 'yaml' | 'json'; planted?: string; quiet?: boolean }>({
+  command<{
+    scale: ScaleName;
+    seed: string;
+    model: GeneratedModel;
+    clean?: boolean;
+    output?: string;
+    format?: 'yaml' | 'json';
+    planted?: string;
+    quiet?: boolean;
+  }>({
     name: ['generate'],
     description: 'write a deterministic municipal topology with planted violations (benchmarks, tests, demos)',
     options: [
-      { flags: '--scale <scale>', description: 'size: tiny and small for tests and demos; city, metro, prefecture as in SPEC §6', choices: [...SCALE_NAMES], default: 'city' },
+      {
+        flags: '--scale <scale>',
+        description: 'size: tiny and small for tests and demos; city, metro, prefecture as in SPEC §6',
+        choices: [...SCALE_NAMES],
+        default: 'city',
+      },
       { flags: '--seed <n>', description: 'random seed (same seed, same file)', default: '1' },
-      { flags: '--model <model>', description: 'MIC model: alpha (terminals in LGWAN) or beta (terminals on the Internet side)', choices: ['alpha', 'beta'], default: 'alpha' },
+      {
+        flags: '--model <model>',
+        description: 'MIC model: alpha (terminals in LGWAN) or beta (terminals on the Internet side)',
+        choices: ['alpha', 'beta'],
+        default: 'alpha',
+      },
       { flags: '--clean', description: 'plant no violations (the check then reports nothing)' },
       { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
       { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
@@ -255,9 +317,11 @@ export const COMMANDS: readonly CommandSpec[] = [
         const s = result.stats;
         const byRule = new Map<string, number>();
         for (const p of result.planted) byRule.set(p.rule, (byRule.get(p.rule) ?? 0) + 1);
-        io.err(`generated ${opts.scale} (${opts.model}, seed ${opts.seed}) in ${((Date.now() - started) / 1000).toFixed(2)} s: ${s.zones} zones, ${s.hosts} hosts (${s.hostEntries} entries), `
-          + `${s.devices} devices (${s.firewalls} firewalls), ${s.rules} rules, ${s.links} links, ${s.intents} intents, ${s.municipalities} municipalities; `
-          + `${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB ${format}${opts.output ? ` → ${opts.output}` : ''}`);
+        io.err(
+          `generated ${opts.scale} (${opts.model}, seed ${opts.seed}) in ${((Date.now() - started) / 1000).toFixed(2)} s: ${s.zones} zones, ${s.hosts} hosts (${s.hostEntries} entries), ` +
+            `${s.devices} devices (${s.firewalls} firewalls), ${s.rules} rules, ${s.links} links, ${s.intents} intents, ${s.municipalities} municipalities; ` +
+            `${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB ${format}${opts.output ? ` → ${opts.output}` : ''}`,
+        );
         io.err(`planted violations: ${result.planted.length}${[...byRule].map(([r, n]) => `\n  ${r}: ${n}`).join('')}`);
       }
       return EXIT.clean;
@@ -278,7 +342,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       const data = readStanford(dir!);
       let at = fullestPoint(data.updates);
       if (opts.at !== undefined) {
-        if (!/^[0-9]{1,9}$/.test(opts.at) || Number(opts.at) > data.updates.length) throw usage(`--at must be a whole number from 0 to ${data.updates.length} (the update lines), not "${opts.at}"`);
+        if (!/^[0-9]{1,9}$/.test(opts.at) || Number(opts.at) > data.updates.length)
+          throw usage(`--at must be a whole number from 0 to ${data.updates.length} (the update lines), not "${opts.at}"`);
         at = Number(opts.at);
       }
       const text = stanfordText(stanfordTopology(data, at), outputFile(opts.output));
@@ -301,7 +366,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       const t0 = performance.now();
       const data = readStanford(dir!);
       if (data.updates.length === 0) {
-        throw new InputError([{ code: 'BNK_ERR_SCHEMA', message: 'the trace has no updates: nothing to replay', loc: { file: `${data.dir}/updates`, line: 1, column: 1 } }]);
+        throw new InputError([
+          { code: 'BNK_ERR_SCHEMA', message: 'the trace has no updates: nothing to replay', loc: { file: `${data.dir}/updates`, line: 1, column: 1 } },
+        ]);
       }
       const t1 = performance.now();
       // JSON: the loader's fast path; the document is the same as `import stanford --at 0`.
@@ -314,7 +381,9 @@ export const COMMANDS: readonly CommandSpec[] = [
         reach: opts.log !== undefined,
         tracePorts: data.tracePorts,
         ...(opts.log ? { onUpdate: (r, micros, replayer) => log.push(replayLogLine(r, micros, replayer)) } : {}),
-        ...(!opts.quiet ? { onProgress: (done: number, total: number) => io.err(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${done}/${total} updates`) } : {}),
+        ...(!opts.quiet
+          ? { onProgress: (done: number, total: number) => io.err(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${done}/${total} updates`) }
+          : {}),
       });
       if (opts.log) writeFileSync(opts.log, log.length > 0 ? `${log.join('\n')}\n` : '');
       const context = {
@@ -332,8 +401,16 @@ export const COMMANDS: readonly CommandSpec[] = [
   // --- The HTTP API: serve, project, token (src/server, loaded on use).
 
   command<{
-    host: string; port: string; db?: string; policy?: string; rateLimit: string; logLevel: string; corsOrigin?: string;
-    workers?: string; maxQueue?: string; workerMemory?: string;
+    host: string;
+    port: string;
+    db?: string;
+    policy?: string;
+    rateLimit: string;
+    logLevel: string;
+    corsOrigin?: string;
+    workers?: string;
+    maxQueue?: string;
+    workerMemory?: string;
   }>({
     name: ['serve'],
     description: 'run the HTTP API (OpenAPI docs at /docs) until SIGTERM / SIGINT',
@@ -364,12 +441,21 @@ export const COMMANDS: readonly CommandSpec[] = [
       const maxQueuedTasks = count('--max-queue', opts.maxQueue, 1);
       const workerMemoryMb = count('--worker-memory', opts.workerMemory, 64);
       const { serve } = await server();
-      await serve({
-        host: opts.host, port, db: await dbPath(opts.db), ...(opts.policy ? { policy: opts.policy } : {}),
-        ...(opts.corsOrigin !== undefined ? { corsOrigin: opts.corsOrigin } : {}), rateLimit, logLevel: opts.logLevel,
-        ...(workers === undefined ? {} : { workers }), ...(maxQueuedTasks === undefined ? {} : { maxQueuedTasks }),
-        ...(workerMemoryMb === undefined ? {} : { workerMemoryMb }),
-      }, io.err);
+      await serve(
+        {
+          host: opts.host,
+          port,
+          db: await dbPath(opts.db),
+          ...(opts.policy ? { policy: opts.policy } : {}),
+          ...(opts.corsOrigin !== undefined ? { corsOrigin: opts.corsOrigin } : {}),
+          rateLimit,
+          logLevel: opts.logLevel,
+          ...(workers === undefined ? {} : { workers }),
+          ...(maxQueuedTasks === undefined ? {} : { maxQueuedTasks }),
+          ...(workerMemoryMb === undefined ? {} : { workerMemoryMb }),
+        },
+        io.err,
+      );
       return EXIT.clean;
     },
   }),
@@ -417,7 +503,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   command<{ project?: string; db?: string }>({
     name: ['token', 'list'],
     description: 'list tokens (ids, scopes; never secrets)',
-    options: [{ flags: '--project <id>', description: 'only this project\'s tokens' }, DB],
+    options: [{ flags: '--project <id>', description: "only this project's tokens" }, DB],
     run: async (io, _args, opts) => {
       io.out((await server()).listTokens(await dbPath(opts.db), opts.project));
       return EXIT.clean;

@@ -3,8 +3,21 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import {
-  DEFAULT_LIMITS, DEFAULT_POLICY_FILE, DEFAULT_POLICY_NAME, ENGINES, type EngineFactory, InputError, type Network, type Pack, type StanfordData,
-  decodeInput, engineFactoryNamed, isCalendarDate, loadPack, loadTopology, parseStanford,
+  DEFAULT_LIMITS,
+  DEFAULT_POLICY_FILE,
+  DEFAULT_POLICY_NAME,
+  ENGINES,
+  type EngineFactory,
+  InputError,
+  type Network,
+  type Pack,
+  type StanfordData,
+  decodeInput,
+  engineFactoryNamed,
+  isCalendarDate,
+  loadPack,
+  loadTopology,
+  parseStanford,
 } from '../index.ts';
 
 export function usage(message: string): InputError {
@@ -17,9 +30,24 @@ export function readText(path: string): string {
     const stat = statSync(path);
     if (!stat.isFile()) {
       // Never opened: a FIFO would block, a device could be endless.
-      const kind = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isCharacterDevice() ? 'a character device'
-        : stat.isBlockDevice() ? 'a block device' : stat.isSocket() ? 'a socket' : 'something else';
-      throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read "${path}": it is ${kind}, not a regular file; give a file path`, loc: { file: path, line: 1, column: 1 } }]);
+      const kind = stat.isDirectory()
+        ? 'a folder'
+        : stat.isFIFO()
+          ? 'a FIFO (named pipe)'
+          : stat.isCharacterDevice()
+            ? 'a character device'
+            : stat.isBlockDevice()
+              ? 'a block device'
+              : stat.isSocket()
+                ? 'a socket'
+                : 'something else';
+      throw new InputError([
+        {
+          code: 'BNK_ERR_FILE_NOT_FOUND',
+          message: `cannot read "${path}": it is ${kind}, not a regular file; give a file path`,
+          loc: { file: path, line: 1, column: 1 },
+        },
+      ]);
     }
     size = stat.size;
   } catch (error) {
@@ -27,7 +55,9 @@ export function readText(path: string): string {
     throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read "${path}": no such file`, loc: { file: path, line: 1, column: 1 } }]);
   }
   if (size > DEFAULT_LIMITS.maxBytes) {
-    throw new InputError([{ code: 'BNK_ERR_FILE_TOO_LARGE', message: `file is ${size} bytes; the limit is ${DEFAULT_LIMITS.maxBytes}`, loc: { file: path, line: 1, column: 1 } }]);
+    throw new InputError([
+      { code: 'BNK_ERR_FILE_TOO_LARGE', message: `file is ${size} bytes; the limit is ${DEFAULT_LIMITS.maxBytes}`, loc: { file: path, line: 1, column: 1 } },
+    ]);
   }
   return decodeInput(readFileSync(path), path);
 }
@@ -45,13 +75,21 @@ export function readNetwork(path: string, pack: Pack): Network {
 export function readStanford(dir: string): StanfordData {
   const file = (name: string): string => readText(`${dir.replace(/\/$/, '')}/${name}`);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `"${dir}" is not a folder (expected the data set folder with topo.txt, vlan.txt, acls/ and updates)`, loc: { file: dir, line: 1, column: 1 } }]);
+    throw new InputError([
+      {
+        code: 'BNK_ERR_FILE_NOT_FOUND',
+        message: `"${dir}" is not a folder (expected the data set folder with topo.txt, vlan.txt, acls/ and updates)`,
+        loc: { file: dir, line: 1, column: 1 },
+      },
+    ]);
   }
   let aclFiles: string[];
   try {
     aclFiles = readdirSync(`${dir}/acls`);
   } catch {
-    throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read folder "${dir}/acls": no such folder`, loc: { file: `${dir}/acls`, line: 1, column: 1 } }]);
+    throw new InputError([
+      { code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read folder "${dir}/acls": no such folder`, loc: { file: `${dir}/acls`, line: 1, column: 1 } },
+    ]);
   }
   return parseStanford({ dir: dir.replace(/\/$/, ''), topo: file('topo.txt'), vlan: file('vlan.txt'), aclFiles, updates: file('updates') });
 }

@@ -137,7 +137,12 @@ export function checkDataplane(network: Network, options: DataplaneOptions = {})
   progress(`forwarding graph: ${g.stateCount} states, ${g.target.length} transitions, ${g.injections.length} injection points`);
 
   // Everything that can arrive at each state from any injection point.
-  const arrived = propagate(g.compiled.bdd, g.transitions, g.stateCount, g.injections.map((i) => [i.node, i.headers] as const)).sets;
+  const arrived = propagate(
+    g.compiled.bdd,
+    g.transitions,
+    g.stateCount,
+    g.injections.map((i) => [i.node, i.headers] as const),
+  ).sets;
   progress('arrivals computed');
 
   const witness = witnessFinder(g);
@@ -162,10 +167,18 @@ export function checkDataplane(network: Network, options: DataplaneOptions = {})
   progress(`black holes: ${blackHoles.length}; drops: ${drops.length}`);
   const reach = options.reach === false ? undefined : reachability(g, options.level ?? 'device', progress, listed.pairBoxes);
   return {
-    loops, blackHoles, drops, reach, bounds,
+    loops,
+    blackHoles,
+    drops,
+    reach,
+    bounds,
     stats: {
-      states: g.stateCount, transitions: g.target.length, injections: g.injections.length, loopStates,
-      elapsedMs: Date.now() - started, bddNodes: bdd.stats.nodes,
+      states: g.stateCount,
+      transitions: g.target.length,
+      injections: g.injections.length,
+      loopStates,
+      elapsedMs: Date.now() - started,
+      bddNodes: bdd.stats.nodes,
     },
   };
 }
@@ -180,7 +193,12 @@ type Witness = (packet: PacketHeader, goal: (state: number) => boolean) => Witne
  * looping through it has been reported, so later states need only the cycles without it.
  */
 function findLoops(
-  g: ForwardingGraph, arrived: Int32Array, witness: Witness, maxClasses: number, bounds: string[], progress: (m: string) => void,
+  g: ForwardingGraph,
+  arrived: Int32Array,
+  witness: Witness,
+  maxClasses: number,
+  bounds: string[],
+  progress: (m: string) => void,
   maxBoxes: number,
 ): { loops: Loop[]; loopStates: number } {
   const bdd = g.compiled.bdd;
@@ -309,7 +327,7 @@ function witnessFinder(g: ForwardingGraph): Witness {
   const root = new Int32Array(g.stateCount);
   const path = (s: number): WitnessPath => {
     const ts: number[] = [];
-    for (let x = s; via[x]! >= 0;) {
+    for (let x = s; via[x]! >= 0; ) {
       ts.push(via[x]!);
       if (from[x]! < 0) break;
       x = from[x]!;
@@ -444,7 +462,12 @@ function reachability(g: ForwardingGraph, level: ReachLevel, progress: (m: strin
     // Zones send from their own addresses, so one fixpoint serves them all.
     const zones = g.injections.filter((i) => i.kind === 'zone');
     if (zones.length > 0) {
-      const r = propagate(g.compiled.bdd, g.transitions, g.stateCount, zones.map((i) => [i.node, i.headers] as const));
+      const r = propagate(
+        g.compiled.bdd,
+        g.transitions,
+        g.stateCount,
+        zones.map((i) => [i.node, i.headers] as const),
+      );
       for (const i of zones) {
         const z = (i as { zone: number }).zone;
         rows.push({ label: zoneLabel(z), ends: endsOf(r.sets, r.exits, c.srcOwned[z]!) });
@@ -544,4 +567,3 @@ function stronglyConnected(g: ForwardingGraph, useful: (t: number, s: number) =>
   }
   return { id, cyclic };
 }
-

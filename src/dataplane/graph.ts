@@ -70,7 +70,9 @@ export function buildForwardingGraph(network: Network): ForwardingGraph {
   const stateCount = P + A;
   const nodeCount = P + A + D + Z;
   const gateway = new Uint8Array(D);
-  network.devices.forEach((d) => (gateway[d.index] = isGateway(d) ? 1 : 0));
+  network.devices.forEach((d) => {
+    gateway[d.index] = isGateway(d) ? 1 : 0;
+  });
   const vlanPort = new Uint8Array(P);
   const edgePort = new Uint8Array(P);
   for (const d of network.devices) {
@@ -150,9 +152,24 @@ export function buildForwardingGraph(network: Network): ForwardingGraph {
   for (let p = 0; p < P; p++) if (edgePort[p]) injections.push({ kind: 'edge', port: p, node: p, headers: TRUE });
 
   return {
-    compiled: c, network, P, A, D, Z, stateCount, nodeCount,
-    transitions: tg, start: tg.start, target: tg.target, label: tg.label, outPort: tg.tag,
-    edgePort, vlanPort, attachmentZone, passOn, injections,
+    compiled: c,
+    network,
+    P,
+    A,
+    D,
+    Z,
+    stateCount,
+    nodeCount,
+    transitions: tg,
+    start: tg.start,
+    target: tg.target,
+    label: tg.label,
+    outPort: tg.tag,
+    edgePort,
+    vlanPort,
+    attachmentZone,
+    passOn,
+    injections,
     enters: (s) => (s < P ? c.aclPermit(s, 'in') : TRUE),
     isGatewayDevice: (d) => gateway[d] === 1,
   };

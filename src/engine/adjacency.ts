@@ -95,8 +95,18 @@ export function compileAdjacency(network: Network): Adjacency {
   }
   edgeStart[portCount] = edgeZone.length;
   return {
-    zoneCount, portCount, portDevice: Int32Array.from(portDeviceList), portName, portStart,
-    edgeStart, edgeZone: Int32Array.from(edgeZone), edgePeer: Int32Array.from(edgePeer), edgeAttachment: Int32Array.from(edgeAttachment), edgeId,
-    attachStart, attachPort: Int32Array.from(attachPort), attachEdge,
+    zoneCount,
+    portCount,
+    portDevice: Int32Array.from(portDeviceList),
+    portName,
+    portStart,
+    edgeStart,
+    edgeZone: Int32Array.from(edgeZone),
+    edgePeer: Int32Array.from(edgePeer),
+    edgeAttachment: Int32Array.from(edgeAttachment),
+    edgeId,
+    attachStart,
+    attachPort: Int32Array.from(attachPort),
+    attachEdge,
   };
 }

@@ -153,7 +153,8 @@ export class Bdd {
     }
     const hit = this.cached(OP_AND, a, b);
     if (hit !== -1) return hit;
-    const va = this.variable[a]!, vb = this.variable[b]!;
+    const va = this.variable[a]!,
+      vb = this.variable[b]!;
     const v = va < vb ? va : vb;
     const lo = this.and(va === v ? this.low[a]! : a, vb === v ? this.low[b]! : b);
     const hi = this.and(va === v ? this.high[a]! : a, vb === v ? this.high[b]! : b);
@@ -171,7 +172,8 @@ export class Bdd {
     }
     const hit = this.cached(OP_OR, a, b);
     if (hit !== -1) return hit;
-    const va = this.variable[a]!, vb = this.variable[b]!;
+    const va = this.variable[a]!,
+      vb = this.variable[b]!;
     const v = va < vb ? va : vb;
     const lo = this.or(va === v ? this.low[a]! : a, vb === v ? this.low[b]! : b);
     const hi = this.or(va === v ? this.high[a]! : a, vb === v ? this.high[b]! : b);
@@ -184,7 +186,8 @@ export class Bdd {
     if (b === FALSE) return a;
     const hit = this.cached(OP_DIFF, a, b);
     if (hit !== -1) return hit;
-    const va = this.variable[a]!, vb = this.variable[b]!;
+    const va = this.variable[a]!,
+      vb = this.variable[b]!;
     const v = va < vb ? va : vb;
     const lo = this.diff(va === v ? this.low[a]! : a, vb === v ? this.low[b]! : b);
     const hi = this.diff(va === v ? this.high[a]! : a, vb === v ? this.high[b]! : b);
@@ -326,8 +329,14 @@ export class Bdd {
     const walk = (n: Node, f: number): void => {
       if (f === FIELDS.length) {
         out.push({
-          srcLo: values[0]!, srcHi: values[1]!, dstLo: values[2]!, dstHi: values[3]!,
-          protoLo: values[4]!, protoHi: values[5]!, portLo: values[6]!, portHi: values[7]!,
+          srcLo: values[0]!,
+          srcHi: values[1]!,
+          dstLo: values[2]!,
+          dstHi: values[3]!,
+          protoLo: values[4]!,
+          protoHi: values[5]!,
+          portLo: values[6]!,
+          portHi: values[7]!,
         });
         return;
       }

@@ -131,16 +131,32 @@ function compile(network: Network, shared?: Bdd): CompiledNetwork {
   const { permit, rulesFor } = ruleDecisions(bdd, network, portStart, portCount, ruleMatches, aclPermit);
 
   return {
-    network, bdd, zoneCount, dstOwned, srcOwned,
-    portCount, portDevice, portName, portStart,
-    edgeStart, edgeZone, edgePeer, edgeAttachment, edgeId,
-    attachStart, attachPort, attachEdge,
+    network,
+    bdd,
+    zoneCount,
+    dstOwned,
+    srcOwned,
+    portCount,
+    portDevice,
+    portName,
+    portStart,
+    edgeStart,
+    edgeZone,
+    edgePeer,
+    edgeAttachment,
+    edgeId,
+    attachStart,
+    attachPort,
+    attachEdge,
     gateways,
     routed: forwarding.map((f) => f?.routed),
     unrouted: forwarding.map((f) => f?.unrouted ?? FALSE),
     delivered: forwarding.map((f) => f?.delivered ?? FALSE),
     discarded: forwarding.map((f) => f?.discarded ?? FALSE),
-    permit, aclPermit, ruleMatches, rulesFor,
+    permit,
+    aclPermit,
+    ruleMatches,
+    rulesFor,
   };
 }
 
@@ -224,7 +240,11 @@ export function deriveCompiled(base: CompiledNetwork, network: Network, changed:
  * list folded from the last rule to the first), cached per distinct list of applicable rules.
  */
 function ruleDecisions(
-  bdd: Bdd, network: Network, portStart: Int32Array, portCount: number, ruleMatches: readonly (readonly Node[])[],
+  bdd: Bdd,
+  network: Network,
+  portStart: Int32Array,
+  portCount: number,
+  ruleMatches: readonly (readonly Node[])[],
   aclPermit: CompiledNetwork['aclPermit'],
 ): Pick<CompiledNetwork, 'permit' | 'rulesFor'> {
   // Interface-bound rules apply to some port pairs only. Per firewall with such rules: for
@@ -292,10 +312,11 @@ function indexBindings(d: Device): { applicable(inPort: number, outPort: number)
     else for (const name of rule.inInterfaces) byIn[position.get(name)!]!.push(k);
   });
   return {
-    applicable: (inPort, outPort) => byIn[inPort]!.filter((k) => {
-      const out = d.rules[k]!.outInterfaces;
-      return !out || out.has(names[outPort]!);
-    }),
+    applicable: (inPort, outPort) =>
+      byIn[inPort]!.filter((k) => {
+        const out = d.rules[k]!.outInterfaces;
+        return !out || out.has(names[outPort]!);
+      }),
   };
 }
 
@@ -337,7 +358,7 @@ function compileRoutes(bdd: Bdd, network: Network, device: Device): Forwarding |
   let delivered: Node = FALSE;
   let discarded: Node = FALSE;
   let remaining: Node = TRUE;
-  for (let i = 0; i < routes.length;) {
+  for (let i = 0; i < routes.length; ) {
     // All routes of one priority claim what no route of higher priority took.
     let j = i;
     let claimed: Node = FALSE;
@@ -360,8 +381,11 @@ function compileRoutes(bdd: Bdd, network: Network, device: Device): Forwarding |
 
 function ruleMatchesPacket(rule: Rule, packet: Packet): boolean {
   const inside = (ranges: readonly Ipv4Range[], a: number): boolean => ranges.some((r) => r.lo <= a && a <= r.hi);
-  return inside(rule.src, packet.src) && inside(rule.dst, packet.dst)
-    && rule.services.some((t) => t.protoLo <= packet.protocol && packet.protocol <= t.protoHi && t.portLo <= packet.port && packet.port <= t.portHi);
+  return (
+    inside(rule.src, packet.src) &&
+    inside(rule.dst, packet.dst) &&
+    rule.services.some((t) => t.protoLo <= packet.protocol && packet.protocol <= t.protoHi && t.portLo <= packet.port && packet.port <= t.portHi)
+  );
 }
 
 /**

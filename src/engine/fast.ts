@@ -12,8 +12,19 @@ import { aclVerdict, type CompiledNetwork, compileNetwork } from './compile.ts';
 import { createPropagation } from './propagate.ts';
 import type { HeaderSet } from './headerset.ts';
 import {
-  type Arrival, type DecidingRule, type Disposition, type End, endKey, type Failures, type Footprint, type Hop, NO_FAILURES, type Outcome, type Packet,
-  type ReachabilityEngine, type ZoneReach,
+  type Arrival,
+  type DecidingRule,
+  type Disposition,
+  type End,
+  endKey,
+  type Failures,
+  type Footprint,
+  type Hop,
+  NO_FAILURES,
+  type Outcome,
+  type Packet,
+  type ReachabilityEngine,
+  type ZoneReach,
 } from './types.ts';
 
 export interface FastOptions {
@@ -57,10 +68,15 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   const deviceDown = new Uint8Array(network.devices.length);
   for (const d of failures.devices) deviceDown[d] = 1;
   const edgeDown = new Uint8Array(c.edgeId.length);
-  if (failures.edges.size > 0) c.edgeId.forEach((id, e) => (edgeDown[e] = failures.edges.has(id) ? 1 : 0));
+  if (failures.edges.size > 0)
+    c.edgeId.forEach((id, e) => {
+      edgeDown[e] = failures.edges.has(id) ? 1 : 0;
+    });
   const hasFailures = failures.zones.size + failures.devices.size + failures.edges.size > 0;
   const gatewayDevice = new Uint8Array(network.devices.length);
-  network.devices.forEach((d) => (gatewayDevice[d.index] = isGateway(d) ? 1 : 0));
+  network.devices.forEach((d) => {
+    gatewayDevice[d.index] = isGateway(d) ? 1 : 0;
+  });
   /** Devices that may deny a packet on its way out: firewalls and devices with ACLs. */
   const filtering = network.devices.map((d) => d.kind === 'firewall' || d.interfaces.some((f) => f.inAcls.length > 0 || f.outAcls.length > 0));
 
@@ -287,8 +303,16 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       }
       list = [...merged.values()];
     } else {
-      sharedStates = fixpoint(sourceStates(network.zones.map((zone) => zone.index), TRUE), true);
-      byZone(endsOf(sharedStates, true)).forEach((l, zone) => (zoneEnds[zone] = l));
+      sharedStates = fixpoint(
+        sourceStates(
+          network.zones.map((zone) => zone.index),
+          TRUE,
+        ),
+        true,
+      );
+      byZone(endsOf(sharedStates, true)).forEach((l, zone) => {
+        zoneEnds[zone] = l;
+      });
       list = zoneEnds[z]!;
     }
     shared = true;
@@ -312,7 +336,10 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   function endpointsWithin(delta: Node): Array<Array<{ end: End; set: Node }>> {
     if (delta === FALSE) return network.zones.map(() => []);
     // Only zones owning some source address of the delta send any of it.
-    const sources = zonesOf(network, bdd.toBoxes(bdd.exists(bdd.exists(bdd.exists(delta, DST), PROTO), PORT)).map((b) => ({ lo: b.srcLo, hi: b.srcHi })));
+    const sources = zonesOf(
+      network,
+      bdd.toBoxes(bdd.exists(bdd.exists(bdd.exists(delta, DST), PROTO), PORT)).map((b) => ({ lo: b.srcLo, hi: b.srcHi })),
+    );
     return byZone(endsOf(fixpoint(sourceStates(sources, delta), true), true));
   }
 
@@ -397,7 +424,10 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       for (const z of sources) if (!zoneDown[z]) from = bdd.or(from, c.srcOwned[z]!);
       const wanted = bdd.and(requested, from);
       if (wanted !== FALSE) {
-        for (const zone of zonesOf(network, headers.map((b) => ({ lo: b.dstLo, hi: b.dstHi })))) {
+        for (const zone of zonesOf(
+          network,
+          headers.map((b) => ({ lo: b.dstLo, hi: b.dstHi })),
+        )) {
           for (const { end, set } of endpointsOf(zone)) if (accept(end)) arrived = bdd.or(arrived, bdd.and(set, wanted));
         }
       }
@@ -474,7 +504,10 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     const found = new Map<string, Outcome>();
     if (zoneDown[sourceZone] || !bdd.contains(c.srcOwned[sourceZone]!, packet)) return [];
     // Breadth first over the states, paths kept as shared linked lists (materialized at ends).
-    interface PathNode { readonly hop: Hop; readonly prev: PathNode | undefined }
+    interface PathNode {
+      readonly hop: Hop;
+      readonly prev: PathNode | undefined;
+    }
     const hopsOf = (node: PathNode | undefined): Hop[] => {
       const out: Hop[] = [];
       for (let n = node; n; n = n.prev) out.push(n.hop);
@@ -523,7 +556,10 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       const device = c.portDevice[p]!;
       const d = network.devices[device]!;
       const inName = c.portName[p]!;
-      const step = (out: string | undefined, rule: DecidingRule | undefined): PathNode => ({ hop: { kind: 'device', device, in: inName, out, rule }, prev: before });
+      const step = (out: string | undefined, rule: DecidingRule | undefined): PathNode => ({
+        hop: { kind: 'device', device, in: inName, out, rule },
+        prev: before,
+      });
       if (gatewayDevice[device]) {
         finish(step(undefined, undefined), { kind: 'not-forwarded', device });
         continue;
@@ -566,8 +602,14 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       }
     }
     const box = {
-      srcLo: packet.src, srcHi: packet.src, dstLo: packet.dst, dstHi: packet.dst,
-      protoLo: packet.protocol, protoHi: packet.protocol, portLo: packet.port, portHi: packet.port,
+      srcLo: packet.src,
+      srcHi: packet.src,
+      dstLo: packet.dst,
+      dstHi: packet.dst,
+      protoLo: packet.protocol,
+      protoHi: packet.protocol,
+      portLo: packet.port,
+      portHi: packet.port,
     };
     return [...found.values()].map((o) => ({ ...o, headers: [box] }));
   }

@@ -20,7 +20,14 @@ export interface HeaderBox {
 export type HeaderSet = readonly HeaderBox[];
 
 export const ALL_HEADERS: HeaderBox = {
-  srcLo: 0, srcHi: IPV4_MAX, dstLo: 0, dstHi: IPV4_MAX, protoLo: 0, protoHi: PROTO_MAX, portLo: 0, portHi: PORT_MAX,
+  srcLo: 0,
+  srcHi: IPV4_MAX,
+  dstLo: 0,
+  dstHi: IPV4_MAX,
+  protoLo: 0,
+  protoHi: PROTO_MAX,
+  portLo: 0,
+  portHi: PORT_MAX,
 };
 
 /** Matcher for one field set of a rule: lists of ranges per dimension (empty list = nothing). */
@@ -36,8 +43,14 @@ export function boxesOfMatch(match: HeaderMatch): HeaderBox[] {
     for (const d of match.dst) {
       for (const t of match.services) {
         out.push({
-          srcLo: s.lo, srcHi: s.hi, dstLo: d.lo, dstHi: d.hi,
-          protoLo: t.protoLo, protoHi: t.protoHi, portLo: t.portLo, portHi: t.portHi,
+          srcLo: s.lo,
+          srcHi: s.hi,
+          dstLo: d.lo,
+          dstHi: d.hi,
+          protoLo: t.protoLo,
+          protoHi: t.protoHi,
+          portLo: t.portLo,
+          portHi: t.portHi,
         });
       }
     }
@@ -51,13 +64,17 @@ export function serviceSet(services: readonly ServiceTerm[]): HeaderBox[] {
 }
 
 export function intersectBox(a: HeaderBox, b: HeaderBox): HeaderBox | undefined {
-  const srcLo = Math.max(a.srcLo, b.srcLo), srcHi = Math.min(a.srcHi, b.srcHi);
+  const srcLo = Math.max(a.srcLo, b.srcLo),
+    srcHi = Math.min(a.srcHi, b.srcHi);
   if (srcLo > srcHi) return undefined;
-  const dstLo = Math.max(a.dstLo, b.dstLo), dstHi = Math.min(a.dstHi, b.dstHi);
+  const dstLo = Math.max(a.dstLo, b.dstLo),
+    dstHi = Math.min(a.dstHi, b.dstHi);
   if (dstLo > dstHi) return undefined;
-  const protoLo = Math.max(a.protoLo, b.protoLo), protoHi = Math.min(a.protoHi, b.protoHi);
+  const protoLo = Math.max(a.protoLo, b.protoLo),
+    protoHi = Math.min(a.protoHi, b.protoHi);
   if (protoLo > protoHi) return undefined;
-  const portLo = Math.max(a.portLo, b.portLo), portHi = Math.min(a.portHi, b.portHi);
+  const portLo = Math.max(a.portLo, b.portLo),
+    portHi = Math.min(a.portHi, b.portHi);
   if (portLo > portHi) return undefined;
   return { srcLo, srcHi, dstLo, dstHi, protoLo, protoHi, portLo, portHi };
 }
@@ -84,10 +101,11 @@ export function subtractBox(a: HeaderBox, b: HeaderBox): HeaderBox[] {
 
 export function intersect(a: HeaderSet, b: HeaderSet): HeaderBox[] {
   const out: HeaderBox[] = [];
-  for (const x of a) for (const y of b) {
-    const c = intersectBox(x, y);
-    if (c) out.push(c);
-  }
+  for (const x of a)
+    for (const y of b) {
+      const c = intersectBox(x, y);
+      if (c) out.push(c);
+    }
   return out;
 }
 
@@ -125,10 +143,12 @@ export function equalSets(a: HeaderSet, b: HeaderSet): boolean {
 }
 
 function sameExcept(a: HeaderBox, b: HeaderBox, dim: number): boolean {
-  return (dim === 0 || (a.srcLo === b.srcLo && a.srcHi === b.srcHi))
-    && (dim === 1 || (a.dstLo === b.dstLo && a.dstHi === b.dstHi))
-    && (dim === 2 || (a.protoLo === b.protoLo && a.protoHi === b.protoHi))
-    && (dim === 3 || (a.portLo === b.portLo && a.portHi === b.portHi));
+  return (
+    (dim === 0 || (a.srcLo === b.srcLo && a.srcHi === b.srcHi)) &&
+    (dim === 1 || (a.dstLo === b.dstLo && a.dstHi === b.dstHi)) &&
+    (dim === 2 || (a.protoLo === b.protoLo && a.protoHi === b.protoHi)) &&
+    (dim === 3 || (a.portLo === b.portLo && a.portHi === b.portHi))
+  );
 }
 
 /** Tries to merge two boxes that agree on three dimensions and touch on the fourth. */
@@ -183,8 +203,16 @@ export function normalize(boxes: readonly HeaderBox[]): HeaderBox[] {
 }
 
 export function compareBoxes(a: HeaderBox, b: HeaderBox): number {
-  return a.srcLo - b.srcLo || a.dstLo - b.dstLo || a.protoLo - b.protoLo || a.portLo - b.portLo
-    || a.srcHi - b.srcHi || a.dstHi - b.dstHi || a.protoHi - b.protoHi || a.portHi - b.portHi;
+  return (
+    a.srcLo - b.srcLo ||
+    a.dstLo - b.dstLo ||
+    a.protoLo - b.protoLo ||
+    a.portLo - b.portLo ||
+    a.srcHi - b.srcHi ||
+    a.dstHi - b.dstHi ||
+    a.protoHi - b.protoHi ||
+    a.portHi - b.portHi
+  );
 }
 
 /** A concrete header inside the box: the lowest corner. */
@@ -194,9 +222,15 @@ export function representative(box: HeaderBox): { src: number; dst: number; prot
 
 /** Restricts the destination dimension to the given ranges. */
 export function restrictDst(set: HeaderSet, ranges: readonly Ipv4Range[]): HeaderBox[] {
-  return intersect(set, ranges.map((r) => ({ ...ALL_HEADERS, dstLo: r.lo, dstHi: r.hi })));
+  return intersect(
+    set,
+    ranges.map((r) => ({ ...ALL_HEADERS, dstLo: r.lo, dstHi: r.hi })),
+  );
 }
 
 export function restrictSrc(set: HeaderSet, ranges: readonly Ipv4Range[]): HeaderBox[] {
-  return intersect(set, ranges.map((r) => ({ ...ALL_HEADERS, srcLo: r.lo, srcHi: r.hi })));
+  return intersect(
+    set,
+    ranges.map((r) => ({ ...ALL_HEADERS, srcLo: r.lo, srcHi: r.hi })),
+  );
 }

@@ -72,11 +72,26 @@ export class TransitionGraph {
     if (!this.#finished) throw new Error('TransitionGraph: queried before finish()');
   }
   /** Transitions of node n: start[n] .. start[n+1]-1. */
-  get start(): Int32Array { this.#query(); return this.#start; }
-  get target(): Int32Array { this.#query(); return this.#target; }
-  get label(): Int32Array { this.#query(); return this.#label; }
-  get tag(): Int32Array { this.#query(); return this.#tag; }
-  get transitionCount(): number { this.#query(); return this.#count; }
+  get start(): Int32Array {
+    this.#query();
+    return this.#start;
+  }
+  get target(): Int32Array {
+    this.#query();
+    return this.#target;
+  }
+  get label(): Int32Array {
+    this.#query();
+    return this.#label;
+  }
+  get tag(): Int32Array {
+    this.#query();
+    return this.#tag;
+  }
+  get transitionCount(): number {
+    this.#query();
+    return this.#count;
+  }
 }
 
 /**
@@ -149,7 +164,10 @@ export function createPropagation(bdd: Bdd, stateCount: number): Propagation {
  * further (injecting at the sink sends from it).
  */
 export function propagate(
-  bdd: Bdd, g: TransitionGraph, stateCount: number, inject: ReadonlyArray<readonly [number, Node]>,
+  bdd: Bdd,
+  g: TransitionGraph,
+  stateCount: number,
+  inject: ReadonlyArray<readonly [number, Node]>,
   options: { readonly alive?: Uint8Array; readonly sink?: number } = {},
 ): { sets: Int32Array; exits: Map<number, Node>; steps: number; sunk: Node } {
   const { alive, sink = -1 } = options;

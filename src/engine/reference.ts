@@ -8,11 +8,33 @@ import { InputError } from '../errors.ts';
 import { attachId, buildGraph } from '../model/graph.ts';
 import { IPV4_ALL, type Ipv4Range } from '../net/ipv4.ts';
 import {
-  ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, intersect, normalize, restrictDst, restrictSrc, serviceSet, subtract,
+  ALL_HEADERS,
+  boxesOfMatch,
+  type HeaderBox,
+  type HeaderSet,
+  intersect,
+  normalize,
+  restrictDst,
+  restrictSrc,
+  serviceSet,
+  subtract,
 } from './headerset.ts';
 import {
-  type Arrival, type DecidingRule, type End, endKey, endOf, type Failures, type Footprint, type Hop, isEndpoint, NO_FAILURES, type Outcome, type Packet,
-  type ReachabilityEngine, type ZoneReach, zoneOfEnd,
+  type Arrival,
+  type DecidingRule,
+  type End,
+  endKey,
+  endOf,
+  type Failures,
+  type Footprint,
+  type Hop,
+  isEndpoint,
+  NO_FAILURES,
+  type Outcome,
+  type Packet,
+  type ReachabilityEngine,
+  type ZoneReach,
+  zoneOfEnd,
 } from './types.ts';
 
 export interface ReferenceOptions {
@@ -98,9 +120,11 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
         rest = subtract(rest, atGateway);
         const hop: Hop = { kind: 'device', device: g.device, in: g.interface, out: undefined, rule: undefined };
         const accepted = intersect(atGateway, g.accepts);
-        if (accepted.length > 0) outcomes.push({ headers: accepted, hops: [...path, hop], disposition: { kind: 'terminated', device: g.device, interface: g.interface } });
+        if (accepted.length > 0)
+          outcomes.push({ headers: accepted, hops: [...path, hop], disposition: { kind: 'terminated', device: g.device, interface: g.interface } });
         const refused = subtract(atGateway, accepted);
-        if (refused.length > 0) outcomes.push({ headers: refused, hops: [...path, hop], disposition: { kind: 'refused', device: g.device, interface: g.interface } });
+        if (refused.length > 0)
+          outcomes.push({ headers: refused, hops: [...path, hop], disposition: { kind: 'refused', device: g.device, interface: g.interface } });
       }
       if (rest.length > 0) outcomes.push({ headers: rest, hops: path, disposition: { kind: 'delivered', zone } });
     };
@@ -108,7 +132,13 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
     const visitDevice = (device: number, inIface: string, set: HeaderSet, hops: Hop[]): void => {
       if (++steps > maxSteps || ++totalSteps > maxTotalSteps) {
         const limit = steps > maxSteps ? `${maxSteps} path steps in one exploration` : `${maxTotalSteps} path steps in all`;
-        throw new InputError([{ code: 'BNK_ERR_LIMIT_EXCEEDED', message: `the reference engine explored more than ${limit}; use the fast engine for a topology this meshed`, loc: network.devices[device]!.loc }]);
+        throw new InputError([
+          {
+            code: 'BNK_ERR_LIMIT_EXCEEDED',
+            message: `the reference engine explored more than ${limit}; use the fast engine for a topology this meshed`,
+            loc: network.devices[device]!.loc,
+          },
+        ]);
       }
       const c = compiled[device]!;
       const d = c.device;
@@ -125,7 +155,11 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
       for (const { headers, rule } of entered.denied) outcomes.push({ headers, hops: ending(rule), disposition: { kind: 'denied', device, rule } });
       const admitted = entered.passed;
       if (c.routed) {
-        const ended = [['no-route', c.unrouted], ['local', c.local], ['discarded', c.discarded]] as const;
+        const ended = [
+          ['no-route', c.unrouted],
+          ['local', c.local],
+          ['discarded', c.discarded],
+        ] as const;
         for (const [kind, ranges] of ended) {
           const part = restrictDst(admitted, ranges);
           if (part.length > 0) outcomes.push({ headers: part, hops: ending(undefined), disposition: { kind, device } });
@@ -195,7 +229,9 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
   }
 
   function missing(sources: readonly number[], headers: HeaderSet, accept: (end: End) => boolean): HeaderSet {
-    const arrived = explore(sources, headers).filter((a) => isEndpoint(a.end) && accept(a.end)).flatMap((a) => a.headers);
+    const arrived = explore(sources, headers)
+      .filter((a) => isEndpoint(a.end) && accept(a.end))
+      .flatMap((a) => a.headers);
     return normalize(subtract(headers, arrived));
   }
 
@@ -228,8 +264,14 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
 
   function trace(sourceZone: number, packet: Packet): Outcome[] {
     const box: HeaderBox = {
-      srcLo: packet.src, srcHi: packet.src, dstLo: packet.dst, dstHi: packet.dst,
-      protoLo: packet.protocol, protoHi: packet.protocol, portLo: packet.port, portHi: packet.port,
+      srcLo: packet.src,
+      srcHi: packet.src,
+      dstLo: packet.dst,
+      dstHi: packet.dst,
+      protoLo: packet.protocol,
+      protoHi: packet.protocol,
+      portLo: packet.port,
+      portHi: packet.port,
     };
     const first = new Map<string, Outcome>();
     for (const o of paths(sourceZone, [box])) {
@@ -303,10 +345,18 @@ function gatewayEndpoints(network: Network): Map<number, GatewayEndpoint[]> {
 
 function compileDevice(network: Network, device: Device): CompiledDevice {
   const ruleBoxes = device.rules.map((r) => boxesOfMatch({ src: r.src, dst: r.dst, services: r.services }));
-  const acls = new Map(device.acls.map((acl) => [acl.name, {
-    acl,
-    ruleBoxes: acl.rules.map((r) => boxesOfMatch({ src: r.src, dst: r.dst, services: r.services })),
-  }] as const));
+  const acls = new Map(
+    device.acls.map(
+      (acl) =>
+        [
+          acl.name,
+          {
+            acl,
+            ruleBoxes: acl.rules.map((r) => boxesOfMatch({ src: r.src, dst: r.dst, services: r.services })),
+          },
+        ] as const,
+    ),
+  );
   if (!device.routes) return { device, ruleBoxes, acls, routed: undefined, local: [], discarded: [], unrouted: [] };
   // A route names where its destinations go: out of interfaces, to the device, or nowhere.
   type Target = { readonly kind: 'out'; readonly iface: string } | { readonly kind: 'local' } | { readonly kind: 'discard' };
@@ -348,11 +398,12 @@ function compileDevice(network: Network, device: Device): CompiledDevice {
 /** The parts of the ranges `a` inside some range of `b`. */
 function intersectRanges(a: readonly Ipv4Range[], b: readonly Ipv4Range[]): Ipv4Range[] {
   const out: Ipv4Range[] = [];
-  for (const x of a) for (const y of b) {
-    const lo = Math.max(x.lo, y.lo);
-    const hi = Math.min(x.hi, y.hi);
-    if (lo <= hi) out.push({ lo, hi });
-  }
+  for (const x of a)
+    for (const y of b) {
+      const lo = Math.max(x.lo, y.lo);
+      const hi = Math.min(x.hi, y.hi);
+      if (lo <= hi) out.push({ lo, hi });
+    }
   return out;
 }
 
@@ -378,7 +429,9 @@ function subtractRanges(a: readonly Ipv4Range[], b: readonly Ipv4Range[]): Ipv4R
  * them all, and each denied part with the rule that denied it.
  */
 function throughAcls(
-  c: CompiledDevice, chain: readonly string[], set: HeaderSet,
+  c: CompiledDevice,
+  chain: readonly string[],
+  set: HeaderSet,
 ): { passed: HeaderSet; denied: Array<{ headers: HeaderSet; rule: DecidingRule }> } {
   const denied: Array<{ headers: HeaderSet; rule: DecidingRule }> = [];
   let passed: HeaderSet = set;

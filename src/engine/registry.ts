@@ -5,10 +5,12 @@ import { createFastEngine } from './fast.ts';
 import { createReferenceEngine } from './reference.ts';
 
 /** Frozen and without a prototype: `ENGINES['constructor']` is undefined, not Object. */
-export const ENGINES: Readonly<Record<string, EngineFactory>> = Object.freeze(Object.assign(Object.create(null) as Record<string, EngineFactory>, {
-  fast: (network, failures) => createFastEngine(network, failures ? { failures } : {}),
-  reference: (network, failures) => createReferenceEngine(network, failures ? { failures } : {}),
-} satisfies Record<string, EngineFactory>));
+export const ENGINES: Readonly<Record<string, EngineFactory>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, EngineFactory>, {
+    fast: (network, failures) => createFastEngine(network, failures ? { failures } : {}),
+    reference: (network, failures) => createReferenceEngine(network, failures ? { failures } : {}),
+  } satisfies Record<string, EngineFactory>),
+);
 
 export const DEFAULT_ENGINE = 'fast';
 

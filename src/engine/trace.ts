@@ -31,7 +31,12 @@ export function traceFlow(
       disposition: path?.disposition ?? (a.end.kind === 'denied' ? { ...a.end, rule: undefined } : a.end),
     };
   });
-  const unexplained = normalize(subtract(requested, arrivals.flatMap((a) => a.headers)));
+  const unexplained = normalize(
+    subtract(
+      requested,
+      arrivals.flatMap((a) => a.headers),
+    ),
+  );
   if (unexplained.length > 0) outcomes.push({ headers: unexplained, hops: [], disposition: { kind: 'no-path' } });
   return outcomes;
 }

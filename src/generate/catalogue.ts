@@ -16,25 +16,83 @@ export interface Department {
 }
 
 const dept = (id: string, name: string, appPort: number, sections: Array<[string, string]>): Department => ({
-  id, name, appPort, sections: sections.map(([sid, sname]) => ({ id: sid, name: sname })),
+  id,
+  name,
+  appPort,
+  sections: sections.map(([sid, sname]) => ({ id: sid, name: sname })),
 });
 
 export const DEPARTMENTS: readonly Department[] = [
-  dept('somu', '総務部', 8000, [['soumu', '総務課'], ['jinji', '人事課'], ['joho', '情報政策課'], ['keiyaku', '契約課']]),
-  dept('kikaku', '企画部', 8010, [['kikakuka', '企画課'], ['koho', '広報課'], ['hisho', '秘書課']]),
-  dept('zaisei', '財政部', 8020, [['zaiseika', '財政課'], ['kanzai', '管財課'], ['kaikei', '会計課']]),
-  dept('shimin', '市民生活部', 8030, [['shiminka', '市民課'], ['chiiki', '地域振興課'], ['bosai', '危機管理課']]),
-  dept('zeimu', '税務部', 8040, [['shiminzei', '市民税課'], ['shisanzei', '資産税課'], ['nozei', '納税課']]),
-  dept('fukushi', '福祉部', 8050, [['fukushisomu', '福祉総務課'], ['shogai', '障害福祉課'], ['seikatsu', '生活福祉課'], ['korei', '高齢福祉課']]),
-  dept('kenko', '健康部', 8060, [['kokuho', '国保年金課'], ['kenkozukuri', '健康づくり課'], ['kaigo', '介護保険課']]),
-  dept('kodomo', 'こども未来部', 8070, [['kosodate', '子育て支援課'], ['hoiku', '保育課']]),
-  dept('kankyo', '環境部', 8080, [['kankyoseisaku', '環境政策課'], ['gomi', 'ごみ対策課']]),
-  dept('keizai', '経済部', 8090, [['shoko', '商工課'], ['kanko', '観光課'], ['nosei', '農政課']]),
-  dept('toshi', '都市整備部', 8100, [['toshikeikaku', '都市計画課'], ['kenchiku', '建築指導課'], ['doro', '道路課'], ['koen', '公園緑地課']]),
-  dept('suido', '上下水道局', 8110, [['suidosomu', '水道総務課'], ['gesui', '下水道課']]),
-  dept('kyoiku', '教育委員会', 8120, [['kyoikusomu', '教育総務課'], ['gakko', '学校教育課'], ['shogaigakushu', '生涯学習課']]),
+  dept('somu', '総務部', 8000, [
+    ['soumu', '総務課'],
+    ['jinji', '人事課'],
+    ['joho', '情報政策課'],
+    ['keiyaku', '契約課'],
+  ]),
+  dept('kikaku', '企画部', 8010, [
+    ['kikakuka', '企画課'],
+    ['koho', '広報課'],
+    ['hisho', '秘書課'],
+  ]),
+  dept('zaisei', '財政部', 8020, [
+    ['zaiseika', '財政課'],
+    ['kanzai', '管財課'],
+    ['kaikei', '会計課'],
+  ]),
+  dept('shimin', '市民生活部', 8030, [
+    ['shiminka', '市民課'],
+    ['chiiki', '地域振興課'],
+    ['bosai', '危機管理課'],
+  ]),
+  dept('zeimu', '税務部', 8040, [
+    ['shiminzei', '市民税課'],
+    ['shisanzei', '資産税課'],
+    ['nozei', '納税課'],
+  ]),
+  dept('fukushi', '福祉部', 8050, [
+    ['fukushisomu', '福祉総務課'],
+    ['shogai', '障害福祉課'],
+    ['seikatsu', '生活福祉課'],
+    ['korei', '高齢福祉課'],
+  ]),
+  dept('kenko', '健康部', 8060, [
+    ['kokuho', '国保年金課'],
+    ['kenkozukuri', '健康づくり課'],
+    ['kaigo', '介護保険課'],
+  ]),
+  dept('kodomo', 'こども未来部', 8070, [
+    ['kosodate', '子育て支援課'],
+    ['hoiku', '保育課'],
+  ]),
+  dept('kankyo', '環境部', 8080, [
+    ['kankyoseisaku', '環境政策課'],
+    ['gomi', 'ごみ対策課'],
+  ]),
+  dept('keizai', '経済部', 8090, [
+    ['shoko', '商工課'],
+    ['kanko', '観光課'],
+    ['nosei', '農政課'],
+  ]),
+  dept('toshi', '都市整備部', 8100, [
+    ['toshikeikaku', '都市計画課'],
+    ['kenchiku', '建築指導課'],
+    ['doro', '道路課'],
+    ['koen', '公園緑地課'],
+  ]),
+  dept('suido', '上下水道局', 8110, [
+    ['suidosomu', '水道総務課'],
+    ['gesui', '下水道課'],
+  ]),
+  dept('kyoiku', '教育委員会', 8120, [
+    ['kyoikusomu', '教育総務課'],
+    ['gakko', '学校教育課'],
+    ['shogaigakushu', '生涯学習課'],
+  ]),
   dept('gikai', '議会事務局', 8130, [['gikaijimu', '議会事務局']]),
-  dept('gyosei', '行政委員会', 8140, [['senkyo', '選挙管理委員会事務局'], ['kansa', '監査委員事務局']]),
+  dept('gyosei', '行政委員会', 8140, [
+    ['senkyo', '選挙管理委員会事務局'],
+    ['kansa', '監査委員事務局'],
+  ]),
 ];
 
 export interface MynumberBusiness {
@@ -54,14 +112,51 @@ export const MN_BUSINESSES: readonly MynumberBusiness[] = [
 ];
 
 export const BUILDING_NAMES: readonly string[] = [
-  '本庁舎', '東庁舎', '西庁舎', '南庁舎', '北庁舎', '第二庁舎', '第三庁舎', '保健福祉センター',
-  '教育委員会庁舎', '上下水道局庁舎', '環境センター', '市民会館',
+  '本庁舎',
+  '東庁舎',
+  '西庁舎',
+  '南庁舎',
+  '北庁舎',
+  '第二庁舎',
+  '第三庁舎',
+  '保健福祉センター',
+  '教育委員会庁舎',
+  '上下水道局庁舎',
+  '環境センター',
+  '市民会館',
 ];
 
 export const MUNICIPALITY_NAMES: readonly string[] = [
-  'サンプル市', '東みなと市', '西山市', '南川市', '北野市', '中央町', '青葉町', '若松市', '桜台市', '緑ヶ丘町',
-  '旭町', '朝日村', '松原市', '梅田町', '竹野村', '白浜町', '黒石市', '赤坂町', '大島村', '小川町',
-  '本宮市', '新田町', '高原村', '平野市', '川辺町', '山里村', '海浜市', '湖南町', '森本村', '野田市',
+  'サンプル市',
+  '東みなと市',
+  '西山市',
+  '南川市',
+  '北野市',
+  '中央町',
+  '青葉町',
+  '若松市',
+  '桜台市',
+  '緑ヶ丘町',
+  '旭町',
+  '朝日村',
+  '松原市',
+  '梅田町',
+  '竹野村',
+  '白浜町',
+  '黒石市',
+  '赤坂町',
+  '大島村',
+  '小川町',
+  '本宮市',
+  '新田町',
+  '高原村',
+  '平野市',
+  '川辺町',
+  '山里村',
+  '海浜市',
+  '湖南町',
+  '森本村',
+  '野田市',
 ];
 
 export type ScaleName = 'tiny' | 'small' | 'city' | 'metro' | 'prefecture';
@@ -91,13 +186,23 @@ export interface ScaleSpec {
 }
 
 const small = (officeZones: number, sections: number): MunicipalitySize => ({
-  officeZones, floorsPerBuilding: [2, 2], sectionsPerFloor: [sections, sections], terminalsPerSection: [8, 20],
-  mnPerFloor: [1, 1], mnFloors: 1, serversPerDept: 2,
+  officeZones,
+  floorsPerBuilding: [2, 2],
+  sectionsPerFloor: [sections, sections],
+  terminalsPerSection: [8, 20],
+  mnPerFloor: [1, 1],
+  mnFloors: 1,
+  serversPerDept: 2,
 });
 
 const large = (officeZones: number, sections: readonly [number, number], terminals: readonly [number, number]): MunicipalitySize => ({
-  officeZones, floorsPerBuilding: [3, 12], sectionsPerFloor: sections, terminalsPerSection: terminals,
-  mnPerFloor: [3, 6], mnFloors: 2, serversPerDept: 3,
+  officeZones,
+  floorsPerBuilding: [3, 12],
+  sectionsPerFloor: sections,
+  terminalsPerSection: terminals,
+  mnPerFloor: [3, 6],
+  mnFloors: 2,
+  serversPerDept: 3,
 });
 
 /** Prefecture: one large city, a few mid-size cities and many towns (sizes fall off). */

@@ -6,7 +6,14 @@ import type { z } from 'zod';
 import { formatIpv4, parseIpv4 } from '../net/ipv4.ts';
 import type { topologySchema } from '../model/schema.ts';
 import {
-  type Department, DEPARTMENTS, BUILDING_NAMES, MN_BUSINESSES, MUNICIPALITY_NAMES, type MunicipalitySize, type ScaleName, SCALES,
+  type Department,
+  DEPARTMENTS,
+  BUILDING_NAMES,
+  MN_BUSINESSES,
+  MUNICIPALITY_NAMES,
+  type MunicipalitySize,
+  type ScaleName,
+  SCALES,
   type Section,
 } from './catalogue.ts';
 import type { Plain } from '../model/write.ts';
@@ -70,7 +77,11 @@ const fmt = formatIpv4;
 /** Hands out consecutive blocks from one part of the address space. */
 class Pool {
   private next: number;
-  constructor(start: string, private readonly end: number, private readonly what: string) {
+  constructor(
+    start: string,
+    private readonly end: number,
+    private readonly what: string,
+  ) {
     this.next = ip(start);
   }
   take(size: number): number {
@@ -114,7 +125,11 @@ const SC_PROXY_OUTSIDE = '192.168.1.10';
 
 const one = (items: readonly string[]): Plain => (items.length === 1 ? items[0]! : items);
 
-function rule(id: string, action: 'permit' | 'deny', f: { from?: readonly string[]; to?: readonly string[]; service?: readonly string[]; in?: readonly string[]; out?: readonly string[]; description?: string }): Obj {
+function rule(
+  id: string,
+  action: 'permit' | 'deny',
+  f: { from?: readonly string[]; to?: readonly string[]; service?: readonly string[]; in?: readonly string[]; out?: readonly string[]; description?: string },
+): Obj {
   return {
     id,
     action,
@@ -208,8 +223,24 @@ class Doc {
     return id;
   }
 
-  intent(id: string, from: readonly string[], to: readonly string[], service: readonly string[], purpose: string, extra: { content?: string; via?: readonly string[]; resilient?: boolean } = {}): Obj {
-    const obj: Obj = { id, from: one(from), to: one(to), service: one(service), content: extra.content, via: extra.via ? [...extra.via] : undefined, resilient: extra.resilient, purpose };
+  intent(
+    id: string,
+    from: readonly string[],
+    to: readonly string[],
+    service: readonly string[],
+    purpose: string,
+    extra: { content?: string; via?: readonly string[]; resilient?: boolean } = {},
+  ): Obj {
+    const obj: Obj = {
+      id,
+      from: one(from),
+      to: one(to),
+      service: one(service),
+      content: extra.content,
+      via: extra.via ? [...extra.via] : undefined,
+      resilient: extra.resilient,
+      purpose,
+    };
     this.intents.push(obj);
     return obj;
   }
@@ -352,8 +383,18 @@ class Municipality {
           const base = this.pools.office.take(256);
           const id = doc.zone(`${p}-${side}-${tag}-${section.id}`, `${this.name} ${bname} ${f}階 ${section.name}`, domain, base);
           const n = rng.int(size.terminalsPerSection[0], size.terminalsPerSection[1]);
-          const pcs = doc.group(`${id}-pc`, `${section.name} 職員端末（${bname} ${f}階）`, id, base + 32, base + 231, n, 'terminal',
-            this.alpha ? ['edr', 'antivirus', 'patch-management', 'log-collection'] : ['edr', 'antivirus', 'patch-management', 'log-collection', 'disk-encryption']);
+          const pcs = doc.group(
+            `${id}-pc`,
+            `${section.name} 職員端末（${bname} ${f}階）`,
+            id,
+            base + 32,
+            base + 231,
+            n,
+            'terminal',
+            this.alpha
+              ? ['edr', 'antivirus', 'patch-management', 'log-collection']
+              : ['edr', 'antivirus', 'patch-management', 'log-collection', 'disk-encryption'],
+          );
           const printers = doc.group(`${id}-prn`, `${section.name} 複合機`, id, base + 240, base + 247, rng.int(1, 3), 'printer');
           const zone: OfficeZone = { id, base, dept, section, pcs, terminals: n, printers, floor, primaryIntent: '' };
           floor.zones.push(zone);
@@ -389,20 +430,38 @@ class Municipality {
     this.h.backup = doc.server(`${p}-backup`, 'バックアップサーバ', backup.id, backup.base + 10, 'storage');
     const mgmt = lg('lg-mgmt', 'LGWAN接続系 運用管理セグメント');
     this.z.lgMgmt = mgmt.id;
-    this.h.lgOps = doc.group(`${p}-lg-ops`, 'LGWAN接続系 運用管理端末', mgmt.id, mgmt.base + 32, mgmt.base + 63, 6, 'terminal', ['mfa', 'edr', 'log-collection']);
+    this.h.lgOps = doc.group(`${p}-lg-ops`, 'LGWAN接続系 運用管理端末', mgmt.id, mgmt.base + 32, mgmt.base + 63, 6, 'terminal', [
+      'mfa',
+      'edr',
+      'log-collection',
+    ]);
     const san = lg('lg-sanitize', '無害化セグメント（LGWAN側）');
     this.z.lgSanitize = san.id;
     this.a.lgSan = san.base;
     const used = [...new Set(this.officeZones.map((z) => z.dept.id))];
     for (const d of DEPARTMENTS.filter((x) => used.includes(x.id))) {
       const zone = lg(`lg-dc-${d.id}`, `${d.name} 業務サーバセグメント`);
-      const roles = [['app', '業務アプリケーションサーバ'], ['db', 'データベースサーバ'], ['batch', 'バッチサーバ']].slice(0, this.size.serversPerDept);
+      const roles = [
+        ['app', '業務アプリケーションサーバ'],
+        ['db', 'データベースサーバ'],
+        ['batch', 'バッチサーバ'],
+      ].slice(0, this.size.serversPerDept);
       const servers = roles.map(([r, n], i) => doc.server(`${p}-${d.id}-${r}`, `${d.name} ${n}`, zone.id, zone.base + 10 + i));
       doc.services[`app-${d.id}`] = `tcp/${d.appPort}-${d.appPort + 9}`;
-      const entry: { dept: Department; zone: string; base: number; servers: string[]; vdi?: { zone: string; pcs: string; base: number } } = { dept: d, zone: zone.id, base: zone.base, servers };
+      const entry: { dept: Department; zone: string; base: number; servers: string[]; vdi?: { zone: string; pcs: string; base: number } } = {
+        dept: d,
+        zone: zone.id,
+        base: zone.base,
+        servers,
+      };
       if (!this.alpha) {
         const v = lg(`lg-vdi-${d.id}`, `${d.name} 仮想デスクトップ（LGWAN接続系）`);
-        const pcs = doc.group(`${p}-vdi-${d.id}`, `${d.name} 仮想デスクトップ`, v.id, v.base + 32, v.base + 231, this.rng.int(20, 120), 'terminal', ['edr', 'antivirus', 'patch-management', 'log-collection']);
+        const pcs = doc.group(`${p}-vdi-${d.id}`, `${d.name} 仮想デスクトップ`, v.id, v.base + 32, v.base + 231, this.rng.int(20, 120), 'terminal', [
+          'edr',
+          'antivirus',
+          'patch-management',
+          'log-collection',
+        ]);
         entry.vdi = { zone: v.id, pcs, base: v.base };
       }
       this.depts.set(d.id, entry);
@@ -431,14 +490,32 @@ class Municipality {
         for (const b of businesses) {
           const base = pools.mynumber.take(256);
           const id = doc.zone(`${p}-mn-b${building.index}f${f}-${b.id}`, `${this.name} ${building.name} ${f}階 ${b.name}系端末`, 'mynumber', base);
-          const pcs = doc.group(`${id}-pc`, `${b.name}系端末（${building.name} ${f}階）`, id, base + 32, base + 231, rng.int(6, 24), 'terminal',
-            ['mfa', 'data-export-blocked', 'edr', 'log-collection']);
+          const pcs = doc.group(`${id}-pc`, `${b.name}系端末（${building.name} ${f}階）`, id, base + 32, base + 231, rng.int(6, 24), 'terminal', [
+            'mfa',
+            'data-export-blocked',
+            'edr',
+            'log-collection',
+          ]);
           doc.group(`${id}-prn`, `${b.name}系 帳票プリンタ`, id, base + 240, base + 243, rng.int(1, 2), 'printer');
           const iface = `${b.id}f${f}`;
           edge.iface({ name: iface, zone: id, base, offset: 1 });
           this.mnZones.push({ id, pcs, iface, building: building.index });
-          edge.permit(`${iface}-app`, { from: [pcs], to: [this.h[`mn-${b.id}`]!], service: [`mn-${b.id}`], in: [iface], out: ['up'], description: `${b.name}系端末 → ${b.name}システム` });
-          edge.permit(`${iface}-admin`, { from: [fmt(base + 32)], to: [this.h[`mn-${b.id}`]!], service: ['ssh'], in: [iface], out: ['up'], description: '業務管理者端末（ホスト指定）' });
+          edge.permit(`${iface}-app`, {
+            from: [pcs],
+            to: [this.h[`mn-${b.id}`]!],
+            service: [`mn-${b.id}`],
+            in: [iface],
+            out: ['up'],
+            description: `${b.name}系端末 → ${b.name}システム`,
+          });
+          edge.permit(`${iface}-admin`, {
+            from: [fmt(base + 32)],
+            to: [this.h[`mn-${b.id}`]!],
+            service: ['ssh'],
+            in: [iface],
+            out: ['up'],
+            description: '業務管理者端末（ホスト指定）',
+          });
           this.mnCore.permit(`${id}-app`, { from: [pcs], to: [this.h[`mn-${b.id}`]!], service: [`mn-${b.id}`], in: [`e-b${building.index}`], out: ['srv'] });
           any = true;
         }
@@ -451,7 +528,14 @@ class Municipality {
     }
     this.mnCore.iface({ name: 'lg1', description: 'LGWAN接続系コアFW #1 へ（中間サーバー連携のみ）' });
     this.mnCore.iface({ name: 'lg2', description: 'LGWAN接続系コアFW #2 へ（中間サーバー連携のみ）' });
-    this.mnCore.permit('atena-chukan', { from: [this.h.atena], to: ['chukan-server'], service: ['chukan-renkei'], in: ['srv'], out: ['lg1', 'lg2'], description: '団体内統合宛名システム → 中間サーバー（例外）' });
+    this.mnCore.permit('atena-chukan', {
+      from: [this.h.atena],
+      to: ['chukan-server'],
+      service: ['chukan-renkei'],
+      in: ['srv'],
+      out: ['lg1', 'lg2'],
+      description: '団体内統合宛名システム → 中間サーバー（例外）',
+    });
     doc.links.push([`${this.mnCore.ids[0]}:lg1`, `${this.lgCore.ids[0]}:mynumber`], [`${this.mnCore.ids[0]}:lg2`, `${this.lgCore.ids[1]}:mynumber`]);
     doc.exceptions.push({
       id: `${p}-exc-atena-chukan`,
@@ -485,12 +569,18 @@ class Municipality {
       this.h.inPrint = doc.server(`${p}-in-printsrv`, 'プリントサーバ（インターネット接続系）', srv.id, srv.base + 26);
       const mgmt = add('in-mgmt', 'インターネット接続系 運用管理セグメント', pools.internetDc.take(256), 24);
       this.z.inMgmt = mgmt.id;
-      this.h.inOps = doc.group(`${p}-in-ops`, 'インターネット接続系 運用管理端末', mgmt.id, mgmt.base + 32, mgmt.base + 63, 4, 'terminal', ['mfa', 'edr', 'log-collection']);
+      this.h.inOps = doc.group(`${p}-in-ops`, 'インターネット接続系 運用管理端末', mgmt.id, mgmt.base + 32, mgmt.base + 63, 4, 'terminal', [
+        'mfa',
+        'edr',
+        'log-collection',
+      ]);
     }
     const san = add('in-sanitize', '無害化セグメント（インターネット側）', pools.internetDc.take(256), 24);
     this.z.inSanitize = san.id;
     this.a.inSan = san.base;
-    this.inCore.ids.forEach((_, k) => this.inCore.iface({ name: `outside${this.inCore.ids.length > 1 ? k + 1 : ''}`, description: 'セキュリティクラウドへの専用回線' }));
+    this.inCore.ids.forEach((_, k) => {
+      this.inCore.iface({ name: `outside${this.inCore.ids.length > 1 ? k + 1 : ''}`, description: 'セキュリティクラウドへの専用回線' });
+    });
   }
 
   private govCloud(): void {
@@ -509,7 +599,11 @@ class Municipality {
     const inSan = this.a.inSan!;
     const gw = (id: string, name: string, kind: string, method: string | undefined, n: number, relays: Obj[]): void => {
       doc.devices.push({
-        id: `${p}-${id}`, name: `${this.name} ${name}`, kind, method, zone: this.z.inSanitize,
+        id: `${p}-${id}`,
+        name: `${this.name} ${name}`,
+        kind,
+        method,
+        zone: this.z.inSanitize,
         interfaces: [
           { name: 'lgwan', zone: this.z.lgSanitize, address: fmt(lgSan + n) },
           { name: 'inet', zone: this.z.inSanitize, address: fmt(inSan + n) },
@@ -517,16 +611,26 @@ class Municipality {
         relays,
       });
     };
-    this.a.sanMailLg = lgSan + 11; this.a.sanMailIn = inSan + 11;
-    this.a.sanScreenLg = lgSan + 12; this.a.sanScreenIn = inSan + 12;
-    this.a.sanFileLg = lgSan + 13; this.a.sanFileIn = inSan + 13;
+    this.a.sanMailLg = lgSan + 11;
+    this.a.sanMailIn = inSan + 11;
+    this.a.sanScreenLg = lgSan + 12;
+    this.a.sanScreenIn = inSan + 12;
+    this.a.sanFileLg = lgSan + 13;
+    this.a.sanFileIn = inSan + 13;
     if (this.alpha) {
       gw('san-mail', 'メール無害化装置（本文テキスト化）', 'sanitizer', 'mail-text', 11, [
         { in: 'inet', service: 'smtp', out: 'lgwan', to: this.h.lgmail, description: 'インターネットメールをテキスト化して LGWAN メールサーバへ' },
         { in: 'lgwan', service: 'smtp', out: 'inet', to: this.h.relay, description: 'LGWAN メールサーバからのインターネット宛メールを中継' },
       ]);
       gw('san-screen', '画面転送（仮想ブラウザ）', 'sanitizer', 'screen-transfer', 12, [
-        { in: 'lgwan', service: 'rdp', out: 'inet', to: 'sc-proxy', toService: 'http-alt', description: '職員端末の画面転送 → 仮想ブラウザ → セキュリティクラウドの Web プロキシ' },
+        {
+          in: 'lgwan',
+          service: 'rdp',
+          out: 'inet',
+          to: 'sc-proxy',
+          toService: 'http-alt',
+          description: '職員端末の画面転送 → 仮想ブラウザ → セキュリティクラウドの Web プロキシ',
+        },
         { in: 'lgwan', service: 'rdp', out: 'inet', to: this.h.cms, toService: 'https', description: '仮想ブラウザから CMS 管理画面' },
       ]);
       gw('san-file', 'ファイル無害化装置', 'sanitizer', 'file-sanitization', 13, [
@@ -538,19 +642,31 @@ class Municipality {
         { in: 'inet', service: 'rdp', out: 'lgwan', to: vdi, description: '職員端末 → LGWAN側仮想デスクトップ（画面のみ転送）' },
       ]);
       gw('san-file', 'ファイル無害化装置', 'sanitizer', 'file-sanitization', 13, [
-        { in: 'inet', service: 'https', out: 'lgwan', to: this.h.fileserver, toService: 'smb', description: '職員端末からのファイルを無害化して LGWAN ファイルサーバへ' },
+        {
+          in: 'inet',
+          service: 'https',
+          out: 'lgwan',
+          to: this.h.fileserver,
+          toService: 'smb',
+          description: '職員端末からのファイルを無害化して LGWAN ファイルサーバへ',
+        },
       ]);
     }
     // Office floors: each floor firewall up to every member of the office core group.
     const core = this.officeCore;
     for (const floor of this.buildings.flatMap((b) => b.floors)) {
       core.iface({ name: `e-${floor.tag}`, description: `${floor.name} フロアFW へ` });
-      core.ids.forEach((id, k) => doc.links.push([`${floor.edge.ids[0]}:up${k + 1}`, `${id}:e-${floor.tag}`]));
+      core.ids.forEach((id, k) => {
+        doc.links.push([`${floor.edge.ids[0]}:up${k + 1}`, `${id}:e-${floor.tag}`]);
+      });
     }
     // LGWAN router, security cloud lines.
     const rt = `${p}-lgwan-rt`;
     doc.devices.push({
-      id: rt, name: `${this.name} LGWAN接続ルータ`, kind: 'router', zone: 'lgwan-backbone',
+      id: rt,
+      name: `${this.name} LGWAN接続ルータ`,
+      kind: 'router',
+      zone: 'lgwan-backbone',
       interfaces: [{ name: 'city1' }, { name: 'city2' }, { name: 'backbone', zone: 'lgwan-backbone', address: `172.17.${this.index}.1` }],
     });
     this.shared.lgwanRouters.push(rt);
@@ -581,34 +697,124 @@ class Municipality {
         const s = z.section.id;
         const d = this.depts.get(z.dept.id)!;
         if (this.alpha) {
-          e.permit(`${s}-app`, { from: [z.pcs], to: [d.servers[0]!], service: [`app-${d.dept.id}`], in: [s], out: ups, description: `${z.section.name} → ${d.dept.name} 業務システム` });
-          e.permit(`${s}-admin`, { from: [fmt(z.base + 32)], to: d.servers.slice(0, 2), service: ['ssh', 'rdp'], in: [s], out: ups, description: '課の業務管理者端末（ホスト指定）' });
-          e.permit(`${s}-common`, { from: [z.pcs], to: [this.h.groupware!, this.h.fileserver!, this.h.lgmail!], service: ['https', 'smb', 'submission', 'imaps'], in: [s], out: ups });
+          e.permit(`${s}-app`, {
+            from: [z.pcs],
+            to: [d.servers[0]!],
+            service: [`app-${d.dept.id}`],
+            in: [s],
+            out: ups,
+            description: `${z.section.name} → ${d.dept.name} 業務システム`,
+          });
+          e.permit(`${s}-admin`, {
+            from: [fmt(z.base + 32)],
+            to: d.servers.slice(0, 2),
+            service: ['ssh', 'rdp'],
+            in: [s],
+            out: ups,
+            description: '課の業務管理者端末（ホスト指定）',
+          });
+          e.permit(`${s}-common`, {
+            from: [z.pcs],
+            to: [this.h.groupware!, this.h.fileserver!, this.h.lgmail!],
+            service: ['https', 'smb', 'submission', 'imaps'],
+            in: [s],
+            out: ups,
+          });
           if (this.rng.chance(0.3) && this.cruft) {
             this.oldRule(e.ids, `${s}-file-old`, 'the common rule above covers it');
-            e.permit(`${s}-file-old`, { from: [this.someTerminals(z)], to: [this.h.fileserver!], service: ['smb'], in: [s], out: ups, description: '旧ルール（上の共通ルールに包含される）' });
+            e.permit(`${s}-file-old`, {
+              from: [this.someTerminals(z)],
+              to: [this.h.fileserver!],
+              service: ['smb'],
+              in: [s],
+              out: ups,
+              description: '旧ルール（上の共通ルールに包含される）',
+            });
           }
-          e.permit(`${s}-screen`, { from: [z.pcs], to: [fmt(this.a.sanScreenLg!)], service: ['rdp'], in: [s], out: ups, description: '画面転送（仮想ブラウザ）' });
+          e.permit(`${s}-screen`, {
+            from: [z.pcs],
+            to: [fmt(this.a.sanScreenLg!)],
+            service: ['rdp'],
+            in: [s],
+            out: ups,
+            description: '画面転送（仮想ブラウザ）',
+          });
           e.permit(`${s}-asp`, { from: [z.pcs], to: ['lgwan-backbone'], service: ['https'], in: [s], out: ups, description: 'LGWAN-ASP' });
           if (floor === this.buildings[0]!.floors[0]) {
-            e.permit(`${s}-gcloud`, { from: [z.pcs], to: [this.h.gcApp!], service: ['https'], in: [s], out: ups, description: 'ガバメントクラウド 内部事務システム' });
+            e.permit(`${s}-gcloud`, {
+              from: [z.pcs],
+              to: [this.h.gcApp!],
+              service: ['https'],
+              in: [s],
+              out: ups,
+              description: 'ガバメントクラウド 内部事務システム',
+            });
           }
           e.permit(`${s}-print`, { from: [this.h.printsrv!], to: [z.printers], service: ['tcp/9100', 'tcp/515', 'tcp/631'], in: ups, out: [s] });
         } else {
-          e.permit(`${s}-mail`, { from: [z.pcs], to: [this.h.mailbox!], service: ['submission', 'imaps'], in: [s], out: ups, description: 'インターネットメール' });
-          e.permit(`${s}-admin`, { from: [fmt(z.base + 32)], to: [this.h.cms!, this.h.eapply!], service: ['https', 'ssh'], in: [s], out: ups, description: '課の担当者端末（ホスト指定）' });
+          e.permit(`${s}-mail`, {
+            from: [z.pcs],
+            to: [this.h.mailbox!],
+            service: ['submission', 'imaps'],
+            in: [s],
+            out: ups,
+            description: 'インターネットメール',
+          });
+          e.permit(`${s}-admin`, {
+            from: [fmt(z.base + 32)],
+            to: [this.h.cms!, this.h.eapply!],
+            service: ['https', 'ssh'],
+            in: [s],
+            out: ups,
+            description: '課の担当者端末（ホスト指定）',
+          });
           if (this.rng.chance(0.3) && this.cruft) {
             this.oldRule(e.ids, `${s}-mail-old`, 'the mail rule above covers it');
-            e.permit(`${s}-mail-old`, { from: [this.someTerminals(z)], to: [this.h.mailbox!], service: ['submission'], in: [s], out: ups, description: '旧ルール（上のメールルールに包含される）' });
+            e.permit(`${s}-mail-old`, {
+              from: [this.someTerminals(z)],
+              to: [this.h.mailbox!],
+              service: ['submission'],
+              in: [s],
+              out: ups,
+              description: '旧ルール（上のメールルールに包含される）',
+            });
           }
-          e.permit(`${s}-screen`, { from: [z.pcs], to: [fmt(this.a.sanScreenIn!)], service: ['rdp'], in: [s], out: ups, description: '画面転送（LGWAN側仮想デスクトップ）' });
-          e.permit(`${s}-file`, { from: [z.pcs], to: [fmt(this.a.sanFileIn!)], service: ['https'], in: [s], out: ups, description: 'ファイル無害化（LGWAN への取込）' });
-          e.permit(`${s}-proxy`, { from: [z.pcs], to: [SC_PROXY_INSIDE], service: ['http-alt'], in: [s], out: ups, description: 'セキュリティクラウド Web プロキシ' });
+          e.permit(`${s}-screen`, {
+            from: [z.pcs],
+            to: [fmt(this.a.sanScreenIn!)],
+            service: ['rdp'],
+            in: [s],
+            out: ups,
+            description: '画面転送（LGWAN側仮想デスクトップ）',
+          });
+          e.permit(`${s}-file`, {
+            from: [z.pcs],
+            to: [fmt(this.a.sanFileIn!)],
+            service: ['https'],
+            in: [s],
+            out: ups,
+            description: 'ファイル無害化（LGWAN への取込）',
+          });
+          e.permit(`${s}-proxy`, {
+            from: [z.pcs],
+            to: [SC_PROXY_INSIDE],
+            service: ['http-alt'],
+            in: [s],
+            out: ups,
+            description: 'セキュリティクラウド Web プロキシ',
+          });
           e.permit(`${s}-print`, { from: [this.h.inPrint!], to: [z.printers], service: ['tcp/9100', 'tcp/515', 'tcp/631'], in: ups, out: [s] });
         }
       }
       const mgmt = this.alpha ? this.z.lgMgmt! : this.z.inMgmt!;
-      e.permit('mgmt', { from: [mgmt], to: [this.officeRange], service: ['ssh', 'snmp', 'https', 'rdp'], in: ups, out: floor.zones.map((z) => z.section.id), description: '運用管理セグメントから（同一領域内の広いルール）' });
+      e.permit('mgmt', {
+        from: [mgmt],
+        to: [this.officeRange],
+        service: ['ssh', 'snmp', 'https', 'rdp'],
+        in: ups,
+        out: floor.zones.map((z) => z.section.id),
+        description: '運用管理セグメントから（同一領域内の広いルール）',
+      });
     }
   }
 
@@ -636,9 +842,23 @@ class Municipality {
         }
       }
       if (this.alpha) {
-        lg.permit(`${floor.tag}-common`, { from: zones, to: [this.h.groupware!, this.h.fileserver!, this.h.lgmail!], service: ['https', 'smb', 'submission', 'imaps'], in: [e], out: ['dc-common'] });
-        if (this.cruft) this.oldRule(lg.ids, `${floor.tag}-file-old`, 'the floor\'s common rule above covers it');
-        if (this.cruft) lg.permit(`${floor.tag}-file-old`, { from: [zones[0]!], to: [this.h.fileserver!], service: ['smb'], in: [e], out: ['dc-common'], description: '旧ルール（上の共通ルールに包含される）' });
+        lg.permit(`${floor.tag}-common`, {
+          from: zones,
+          to: [this.h.groupware!, this.h.fileserver!, this.h.lgmail!],
+          service: ['https', 'smb', 'submission', 'imaps'],
+          in: [e],
+          out: ['dc-common'],
+        });
+        if (this.cruft) this.oldRule(lg.ids, `${floor.tag}-file-old`, "the floor's common rule above covers it");
+        if (this.cruft)
+          lg.permit(`${floor.tag}-file-old`, {
+            from: [zones[0]!],
+            to: [this.h.fileserver!],
+            service: ['smb'],
+            in: [e],
+            out: ['dc-common'],
+            description: '旧ルール（上の共通ルールに包含される）',
+          });
         lg.permit(`${floor.tag}-screen`, { from: zones, to: [fmt(this.a.sanScreenLg!)], service: ['rdp'], in: [e], out: ['sanitize'] });
         lg.permit(`${floor.tag}-asp`, { from: zones, to: ['lgwan-backbone'], service: ['https'], in: [e], out: ['wan'] });
         lg.permit(`${floor.tag}-print`, { from: [this.h.printsrv!], to: zones, service: ['tcp/9100', 'tcp/515', 'tcp/631'], in: ['dc-common'], out: [e] });
@@ -650,28 +870,93 @@ class Municipality {
       }
     }
     if (this.alpha) {
-      lg.permit('gcloud', { from: this.buildings[0]!.floors[0]!.zones.map((z) => z.pcs), to: [this.h.gcApp!], service: ['https'], in: [`e-${this.buildings[0]!.floors[0]!.tag}`], out: ['gcloud'], description: 'ガバメントクラウド 内部事務システム' });
+      lg.permit('gcloud', {
+        from: this.buildings[0]!.floors[0]!.zones.map((z) => z.pcs),
+        to: [this.h.gcApp!],
+        service: ['https'],
+        in: [`e-${this.buildings[0]!.floors[0]!.tag}`],
+        out: ['gcloud'],
+        description: 'ガバメントクラウド 内部事務システム',
+      });
     } else {
       // β: LGWAN business systems are used from the virtual desktops.
       for (const d of this.depts.values()) {
         const v = `vdi-${d.dept.id}`;
         lg.permit(`${v}-app`, { from: [d.vdi!.pcs], to: [d.servers[0]!], service: [`app-${d.dept.id}`], in: [v], out: [`dc-${d.dept.id}`] });
-        lg.permit(`${v}-common`, { from: [d.vdi!.zone], to: [this.h.groupware!, this.h.fileserver!, this.h.lgmail!], service: ['https', 'smb', 'submission', 'imaps'], in: [v], out: ['dc-common'] });
+        lg.permit(`${v}-common`, {
+          from: [d.vdi!.zone],
+          to: [this.h.groupware!, this.h.fileserver!, this.h.lgmail!],
+          service: ['https', 'smb', 'submission', 'imaps'],
+          in: [v],
+          out: ['dc-common'],
+        });
         lg.permit(`${v}-asp`, { from: [d.vdi!.pcs], to: ['lgwan-backbone'], service: ['https'], in: [v], out: ['wan'] });
       }
       const vdis = [...this.depts.values()];
-      lg.permit('screen-vdi', { from: [fmt(this.a.sanScreenLg!)], to: vdis.map((d) => d.vdi!.pcs), service: ['rdp'], in: ['sanitize'], out: vdis.map((d) => `vdi-${d.dept.id}`), description: '画面転送装置 → 仮想デスクトップ' });
-      lg.permit('gcloud', { from: [vdis[0]!.vdi!.pcs], to: [this.h.gcApp!], service: ['https'], in: [`vdi-${vdis[0]!.dept.id}`], out: ['gcloud'], description: 'ガバメントクラウド 内部事務システム' });
+      lg.permit('screen-vdi', {
+        from: [fmt(this.a.sanScreenLg!)],
+        to: vdis.map((d) => d.vdi!.pcs),
+        service: ['rdp'],
+        in: ['sanitize'],
+        out: vdis.map((d) => `vdi-${d.dept.id}`),
+        description: '画面転送装置 → 仮想デスクトップ',
+      });
+      lg.permit('gcloud', {
+        from: [vdis[0]!.vdi!.pcs],
+        to: [this.h.gcApp!],
+        service: ['https'],
+        in: [`vdi-${vdis[0]!.dept.id}`],
+        out: ['gcloud'],
+        description: 'ガバメントクラウド 内部事務システム',
+      });
     }
     // LGWAN data centre.
-    lg.permit('ad-auth', { from: [...this.depts.values()].map((d) => d.zone), to: [this.h.ad!], service: ['ldaps', 'kerberos'], in: deptIfaces, out: ['dc-common'], description: '業務サーバ → 認証サーバ' });
+    lg.permit('ad-auth', {
+      from: [...this.depts.values()].map((d) => d.zone),
+      to: [this.h.ad!],
+      service: ['ldaps', 'kerberos'],
+      in: deptIfaces,
+      out: ['dc-common'],
+      description: '業務サーバ → 認証サーバ',
+    });
     if (this.cruft) this.oldRule(lg.ids, 'app-auth', 'ad-auth above covers it');
-    if (this.cruft) lg.permit('app-auth', { from: [...this.depts.values()].map((d) => d.servers[0]!), to: [this.h.ad!], service: ['ldaps'], in: deptIfaces, out: ['dc-common'], description: '旧ルール（上の ad-auth に包含される）' });
-    lg.permit('file-backup', { from: [this.h.fileserver!, this.h.groupware!], to: [this.h.backup!], service: ['nfs', 'tcp/10000-10100'], in: ['dc-common'], out: ['dc-backup'], description: 'バックアップ（ポート範囲）' });
-    lg.permit('dept-backup', { from: [...this.depts.values()].flatMap((d) => d.servers.slice(1, 2)), to: [this.h.backup!], service: ['tcp/10000-10100'], in: deptIfaces, out: ['dc-backup'] });
-    lg.permit('mgmt', { from: [this.z.lgMgmt!], to: this.alpha ? [this.officeRange, this.lgDcRange] : [this.lgDcRange], service: ['any'],
-      in: ['mgmt'], out: [...(this.alpha ? floors.map((f) => `e-${f.tag}`) : [...this.depts.values()].map((d) => `vdi-${d.dept.id}`)), ...deptIfaces, 'dc-common', 'dc-backup'],
-      description: '運用管理（LGWAN接続系内に限る広いルール）' });
+    if (this.cruft)
+      lg.permit('app-auth', {
+        from: [...this.depts.values()].map((d) => d.servers[0]!),
+        to: [this.h.ad!],
+        service: ['ldaps'],
+        in: deptIfaces,
+        out: ['dc-common'],
+        description: '旧ルール（上の ad-auth に包含される）',
+      });
+    lg.permit('file-backup', {
+      from: [this.h.fileserver!, this.h.groupware!],
+      to: [this.h.backup!],
+      service: ['nfs', 'tcp/10000-10100'],
+      in: ['dc-common'],
+      out: ['dc-backup'],
+      description: 'バックアップ（ポート範囲）',
+    });
+    lg.permit('dept-backup', {
+      from: [...this.depts.values()].flatMap((d) => d.servers.slice(1, 2)),
+      to: [this.h.backup!],
+      service: ['tcp/10000-10100'],
+      in: deptIfaces,
+      out: ['dc-backup'],
+    });
+    lg.permit('mgmt', {
+      from: [this.z.lgMgmt!],
+      to: this.alpha ? [this.officeRange, this.lgDcRange] : [this.lgDcRange],
+      service: ['any'],
+      in: ['mgmt'],
+      out: [
+        ...(this.alpha ? floors.map((f) => `e-${f.tag}`) : [...this.depts.values()].map((d) => `vdi-${d.dept.id}`)),
+        ...deptIfaces,
+        'dc-common',
+        'dc-backup',
+      ],
+      description: '運用管理（LGWAN接続系内に限る広いルール）',
+    });
     lg.permit('lgmail-out', { from: [this.h.lgmail!], to: ['lgwan-backbone'], service: ['smtp'], in: ['dc-common'], out: ['wan'] });
     lg.permit('lgmail-in', { from: ['lgwan-backbone'], to: [this.h.lgmail!], service: ['smtp'], in: ['wan'], out: ['dc-common'] });
     if (this.alpha) {
@@ -681,13 +966,27 @@ class Municipality {
     } else {
       lg.permit('san-to-file', { from: [fmt(this.a.sanFileLg!)], to: [this.h.fileserver!], service: ['smb'], in: ['sanitize'], out: ['dc-common'] });
     }
-    lg.permit('chukan', { from: [this.h.atena!], to: ['chukan-server'], service: ['chukan-renkei'], in: ['mynumber'], out: ['wan'], description: '団体内統合宛名システム → 中間サーバー（例外）' });
+    lg.permit('chukan', {
+      from: [this.h.atena!],
+      to: ['chukan-server'],
+      service: ['chukan-renkei'],
+      in: ['mynumber'],
+      out: ['wan'],
+      description: '団体内統合宛名システム → 中間サーバー（例外）',
+    });
     // Internet side.
     const out = this.inOutside;
     inc.permit('mail-in', { from: ['public-internet'], to: [this.h.relay!], service: ['smtp'], in: out, out: ['public'] });
     inc.permit('web-in', { from: ['public-internet'], to: [this.h.cms!, this.h.eapply!], service: ['http', 'https'], in: out, out: ['public'] });
     inc.permit('mail-out', { from: [this.h.relay!], to: ['public-internet'], service: ['smtp'], in: ['public'], out });
-    inc.permit('eapply-gcloud', { from: [this.h.eapply!], to: [this.h.gcApp!], service: ['https'], in: ['public'], out: ['gcloud'], description: '電子申請データをガバメントクラウドへ連携' });
+    inc.permit('eapply-gcloud', {
+      from: [this.h.eapply!],
+      to: [this.h.gcApp!],
+      service: ['https'],
+      in: ['public'],
+      out: ['gcloud'],
+      description: '電子申請データをガバメントクラウドへ連携',
+    });
     if (this.alpha) {
       inc.permit('relay-to-san', { from: [this.h.relay!], to: [fmt(this.a.sanMailIn!)], service: ['smtp'], in: ['public'], out: ['sanitize'] });
       inc.permit('san-to-relay', { from: [fmt(this.a.sanMailIn!)], to: [this.h.relay!], service: ['smtp'], in: ['sanitize'], out: ['public'] });
@@ -698,7 +997,14 @@ class Municipality {
     } else {
       inc.permit('relay-to-mbox', { from: [this.h.relay!], to: [this.h.mailbox!], service: ['smtp'], in: ['public'], out: ['servers'] });
       inc.permit('mbox-to-relay', { from: [this.h.mailbox!], to: [this.h.relay!], service: ['smtp'], in: ['servers'], out: ['public'] });
-      inc.permit('mgmt', { from: [this.z.inMgmt!], to: [this.officeRange], service: ['any'], in: ['mgmt'], out: floors.map((f) => `e-${f.tag}`), description: '運用管理（インターネット接続系内に限る広いルール）' });
+      inc.permit('mgmt', {
+        from: [this.z.inMgmt!],
+        to: [this.officeRange],
+        service: ['any'],
+        in: ['mgmt'],
+        out: floors.map((f) => `e-${f.tag}`),
+        description: '運用管理（インターネット接続系内に限る広いルール）',
+      });
     }
     // Security cloud: this municipality's lines.
     const sc = this.shared.scFw;
@@ -706,7 +1012,14 @@ class Municipality {
     sc.permit(`${p}-mail-in`, { from: ['public-internet'], to: [this.h.relay!], service: ['smtp'], in: ['internet'], out: c });
     sc.permit(`${p}-web-in`, { from: ['public-internet'], to: [this.h.cms!, this.h.eapply!], service: ['http', 'https'], in: ['internet'], out: c });
     sc.permit(`${p}-mail-out`, { from: [this.h.relay!], to: ['public-internet'], service: ['smtp'], in: c, out: ['internet'] });
-    sc.permit(`${p}-proxy-in`, { from: this.alpha ? [fmt(this.a.sanScreenIn!)] : [this.officeRange], to: [SC_PROXY_INSIDE], service: ['http-alt'], in: c, out: ['svc'], description: `${this.name} → Web プロキシ` });
+    sc.permit(`${p}-proxy-in`, {
+      from: this.alpha ? [fmt(this.a.sanScreenIn!)] : [this.officeRange],
+      to: [SC_PROXY_INSIDE],
+      service: ['http-alt'],
+      in: c,
+      out: ['svc'],
+      description: `${this.name} → Web プロキシ`,
+    });
     void p;
   }
 
@@ -717,10 +1030,25 @@ class Municipality {
     for (const z of this.officeZones) {
       const d = this.depts.get(z.dept.id)!;
       if (this.alpha) {
-        z.primaryIntent = doc.intent(`${z.id}-app`, [z.pcs], [d.servers[0]!], [`app-${d.dept.id}`], `${z.section.name}の職員端末から${d.dept.name}の業務システムを利用する`).id as string;
+        z.primaryIntent = doc.intent(
+          `${z.id}-app`,
+          [z.pcs],
+          [d.servers[0]!],
+          [`app-${d.dept.id}`],
+          `${z.section.name}の職員端末から${d.dept.name}の業務システムを利用する`,
+        ).id as string;
       } else {
-        z.primaryIntent = doc.intent(`${z.id}-mail`, [z.pcs], [this.h.mailbox!], ['submission', 'imaps'], `${z.section.name}の職員端末からインターネットメールを送受信する`).id as string;
-        doc.intent(`${z.id}-vdi`, [z.pcs], [d.vdi!.pcs], ['rdp'], `${z.section.name}の職員端末から画面転送で LGWAN接続系の仮想デスクトップを利用する`, { content: 'web', via: [`${p}-san-screen`] });
+        z.primaryIntent = doc.intent(
+          `${z.id}-mail`,
+          [z.pcs],
+          [this.h.mailbox!],
+          ['submission', 'imaps'],
+          `${z.section.name}の職員端末からインターネットメールを送受信する`,
+        ).id as string;
+        doc.intent(`${z.id}-vdi`, [z.pcs], [d.vdi!.pcs], ['rdp'], `${z.section.name}の職員端末から画面転送で LGWAN接続系の仮想デスクトップを利用する`, {
+          content: 'web',
+          via: [`${p}-san-screen`],
+        });
       }
     }
     for (const b of this.buildings) {
@@ -728,29 +1056,87 @@ class Municipality {
         const pcs = f.zones.map((z) => z.pcs);
         if (this.alpha) {
           doc.intent(`${p}-${f.tag}-groupware`, pcs, [this.h.groupware!], ['https'], `${f.name}の職員端末からグループウェアを利用する`);
-          doc.intent(`${p}-${f.tag}-web`, pcs, ['public-internet'], ['https'], `${f.name}の職員端末から画面転送とセキュリティクラウドのプロキシを経由してウェブを閲覧する`, { content: 'web', via: [`${p}-san-screen`, 'sc-proxy'] });
+          doc.intent(
+            `${p}-${f.tag}-web`,
+            pcs,
+            ['public-internet'],
+            ['https'],
+            `${f.name}の職員端末から画面転送とセキュリティクラウドのプロキシを経由してウェブを閲覧する`,
+            { content: 'web', via: [`${p}-san-screen`, 'sc-proxy'] },
+          );
         } else {
-          doc.intent(`${p}-${f.tag}-web`, pcs, ['public-internet'], ['https'], `${f.name}の職員端末からセキュリティクラウドのプロキシ経由でウェブを閲覧する`, { via: ['sc-proxy'] });
-          doc.intent(`${p}-${f.tag}-file`, pcs, [this.h.fileserver!], ['smb'], `${f.name}の職員端末のファイルを無害化して LGWAN ファイルサーバへ取り込む`, { content: 'file', via: [`${p}-san-file`] });
+          doc.intent(`${p}-${f.tag}-web`, pcs, ['public-internet'], ['https'], `${f.name}の職員端末からセキュリティクラウドのプロキシ経由でウェブを閲覧する`, {
+            via: ['sc-proxy'],
+          });
+          doc.intent(`${p}-${f.tag}-file`, pcs, [this.h.fileserver!], ['smb'], `${f.name}の職員端末のファイルを無害化して LGWAN ファイルサーバへ取り込む`, {
+            content: 'file',
+            via: [`${p}-san-file`],
+          });
         }
       }
       if (this.alpha) {
-        doc.intent(`${p}-b${b.index}-asp`, b.floors.flatMap((f) => f.zones.map((z) => z.pcs)), ['lgwan-backbone'], ['https'], `${b.name}の職員端末から LGWAN-ASP を利用する`);
+        doc.intent(
+          `${p}-b${b.index}-asp`,
+          b.floors.flatMap((f) => f.zones.map((z) => z.pcs)),
+          ['lgwan-backbone'],
+          ['https'],
+          `${b.name}の職員端末から LGWAN-ASP を利用する`,
+        );
       }
     }
     if (this.alpha) {
-      doc.intent(`${p}-gcloud`, this.buildings[0]!.floors[0]!.zones.map((z) => z.pcs), [this.h.gcApp!], ['https'], 'ガバメントクラウド上の内部事務システムを利用する');
+      doc.intent(
+        `${p}-gcloud`,
+        this.buildings[0]!.floors[0]!.zones.map((z) => z.pcs),
+        [this.h.gcApp!],
+        ['https'],
+        'ガバメントクラウド上の内部事務システムを利用する',
+      );
       const koho = this.officeZones.find((z) => z.section.id === 'koho') ?? this.officeZones[0]!;
-      doc.intent(`${p}-mail-in`, [this.h.relay!], [this.h.lgmail!], ['smtp'], 'インターネットメールを本文テキスト化して LGWAN メールサーバで受信する', { content: 'mail', via: [`${p}-san-mail`] });
-      doc.intent(`${p}-mail-out`, [this.h.lgmail!], [this.h.relay!], ['smtp'], 'LGWAN メールサーバからインターネット宛メールを送信する', { content: 'mail', via: [`${p}-san-mail`] });
-      doc.intent(`${p}-cms-edit`, [koho.pcs], [this.h.cms!], ['https'], '職員端末から画面転送で公式ウェブサイトの CMS を更新する', { content: 'web', via: [`${p}-san-screen`] });
-      doc.intent(`${p}-file-import`, [this.h.fileExchange!], [this.h.fileserver!], ['smb'], 'インターネットから入手したファイルを無害化して LGWAN ファイルサーバへ取り込む', { content: 'file', via: [`${p}-san-file`] });
-      doc.intent(`${p}-vb-save`, [fmt(this.a.sanScreenIn!)], [this.h.fileExchange!], ['smb'], '仮想ブラウザでダウンロードしたファイルをファイル受渡サーバへ保存する');
+      doc.intent(`${p}-mail-in`, [this.h.relay!], [this.h.lgmail!], ['smtp'], 'インターネットメールを本文テキスト化して LGWAN メールサーバで受信する', {
+        content: 'mail',
+        via: [`${p}-san-mail`],
+      });
+      doc.intent(`${p}-mail-out`, [this.h.lgmail!], [this.h.relay!], ['smtp'], 'LGWAN メールサーバからインターネット宛メールを送信する', {
+        content: 'mail',
+        via: [`${p}-san-mail`],
+      });
+      doc.intent(`${p}-cms-edit`, [koho.pcs], [this.h.cms!], ['https'], '職員端末から画面転送で公式ウェブサイトの CMS を更新する', {
+        content: 'web',
+        via: [`${p}-san-screen`],
+      });
+      doc.intent(
+        `${p}-file-import`,
+        [this.h.fileExchange!],
+        [this.h.fileserver!],
+        ['smb'],
+        'インターネットから入手したファイルを無害化して LGWAN ファイルサーバへ取り込む',
+        { content: 'file', via: [`${p}-san-file`] },
+      );
+      doc.intent(
+        `${p}-vb-save`,
+        [fmt(this.a.sanScreenIn!)],
+        [this.h.fileExchange!],
+        ['smb'],
+        '仮想ブラウザでダウンロードしたファイルをファイル受渡サーバへ保存する',
+      );
     } else {
       for (const d of this.depts.values()) {
-        doc.intent(`${p}-vdi-${d.dept.id}-app`, [d.vdi!.pcs], [d.servers[0]!], [`app-${d.dept.id}`], `${d.dept.name}の仮想デスクトップから業務システムを利用する`);
+        doc.intent(
+          `${p}-vdi-${d.dept.id}-app`,
+          [d.vdi!.pcs],
+          [d.servers[0]!],
+          [`app-${d.dept.id}`],
+          `${d.dept.name}の仮想デスクトップから業務システムを利用する`,
+        );
       }
-      doc.intent(`${p}-vdi-asp`, [...this.depts.values()].map((d) => d.vdi!.pcs), ['lgwan-backbone'], ['https'], '仮想デスクトップから LGWAN-ASP を利用する');
+      doc.intent(
+        `${p}-vdi-asp`,
+        [...this.depts.values()].map((d) => d.vdi!.pcs),
+        ['lgwan-backbone'],
+        ['https'],
+        '仮想デスクトップから LGWAN-ASP を利用する',
+      );
       const first = [...this.depts.values()][0]!;
       doc.intent(`${p}-gcloud`, [first.vdi!.pcs], [this.h.gcApp!], ['https'], 'ガバメントクラウド上の内部事務システムを利用する');
       doc.intent(`${p}-relay-to-mbox`, [this.h.relay!], [this.h.mailbox!], ['smtp'], '受信メールを中継サーバからメールボックスへ配送する');
@@ -763,7 +1149,13 @@ class Municipality {
     doc.intent(`${p}-dc-auth`, [firstDept.servers[0]!], [this.h.ad!], ['ldaps'], '業務サーバが認証サーバを利用する（コアFW冗長）', { resilient: true });
     doc.intent(`${p}-mail-receive`, ['public-internet'], [this.h.relay!], ['smtp'], 'インターネットからのメールをセキュリティクラウド経由で受信する');
     doc.intent(`${p}-mail-send`, [this.h.relay!], ['public-internet'], ['smtp'], 'インターネット宛メールをセキュリティクラウド経由で配送する');
-    doc.intent(`${p}-web-publish`, ['public-internet'], [this.h.cms!, this.h.eapply!], ['http', 'https'], '公式ウェブサイトと電子申請をインターネットに公開する');
+    doc.intent(
+      `${p}-web-publish`,
+      ['public-internet'],
+      [this.h.cms!, this.h.eapply!],
+      ['http', 'https'],
+      '公式ウェブサイトと電子申請をインターネットに公開する',
+    );
     doc.intent(`${p}-eapply-gcloud`, [this.h.eapply!], [this.h.gcApp!], ['https'], '電子申請データをガバメントクラウドへ連携する');
     for (const z of this.mnZones) {
       const biz = z.id.slice(z.id.lastIndexOf('-') + 1);
@@ -817,9 +1209,28 @@ class Municipality {
     };
     const x1 = lgTerminals();
     edgeRule(x1.pcs, x1.zone, 'gcloud-any', ['any'], ['https']);
-    lg.permit(`${x1.zone}-gcloud-any`, { from: [x1.pcs], to: ['any'], service: ['https'], in: [x1.in], out: ['gcloud'], description: 'ガバメントクラウド（CSP のアドレスが変わるため宛先 any）' });
-    inc.permit('gcloud-in', { from: ['any'], to: [this.h.fileExchange!], service: ['https'], in: ['gcloud'], out: ['servers'], description: 'ガバメントクラウドからファイル受渡サーバへ（送信元 any）' });
-    add('path-separation', `${x1.zone} → ${this.z.inServers}`, 'chained-permits', 'LGWAN terminals reach the Internet-side file exchange server through the shared government-cloud line: a broad rule on each side');
+    lg.permit(`${x1.zone}-gcloud-any`, {
+      from: [x1.pcs],
+      to: ['any'],
+      service: ['https'],
+      in: [x1.in],
+      out: ['gcloud'],
+      description: 'ガバメントクラウド（CSP のアドレスが変わるため宛先 any）',
+    });
+    inc.permit('gcloud-in', {
+      from: ['any'],
+      to: [this.h.fileExchange!],
+      service: ['https'],
+      in: ['gcloud'],
+      out: ['servers'],
+      description: 'ガバメントクラウドからファイル受渡サーバへ（送信元 any）',
+    });
+    add(
+      'path-separation',
+      `${x1.zone} → ${this.z.inServers}`,
+      'chained-permits',
+      'LGWAN terminals reach the Internet-side file exchange server through the shared government-cloud line: a broad rule on each side',
+    );
     hygiene(lg.ids, `${x1.zone}-gcloud-any`, 'broad', 'destination any: LGWAN terminals to every domain');
     hygiene(inc.ids, 'gcloud-in', 'broad', 'source any: every domain to the Internet-side file exchange server');
     const firstFloor = this.buildings[0]!.floors[0]!;
@@ -830,7 +1241,7 @@ class Municipality {
       hygiene(edge, `${z1.section.id}-asp`, 'redundant', 'gcloud-any (https to any) covers the LGWAN-ASP rule');
       if (z1.floor === firstFloor) {
         hygiene(edge, `${z1.section.id}-gcloud`, 'redundant', 'gcloud-any (https to any) covers the government-cloud rule');
-        if (firstFloor.zones.length === 1) hygiene(lg.ids, 'gcloud', 'redundant', 'the only first-floor zone\'s gcloud-any covers the gcloud rule');
+        if (firstFloor.zones.length === 1) hygiene(lg.ids, 'gcloud', 'redundant', "the only first-floor zone's gcloud-any covers the gcloud rule");
       }
     } else if ([...this.depts.values()][0]!.vdi!.zone === x1.zone) {
       hygiene(lg.ids, 'gcloud', 'redundant', 'gcloud-any of the same virtual desktops covers the gcloud rule');
@@ -838,22 +1249,57 @@ class Municipality {
     // path-separation (b): a direct hole for one terminal group to the CMS.
     const x2 = lgTerminals();
     edgeRule(x2.pcs, x2.zone, 'cms-direct', [this.h.cms!], ['https']);
-    lg.permit(`${x2.zone}-cms-direct`, { from: [x2.pcs], to: [this.h.cms!], service: ['https'], in: [x2.in], out: ['gcloud'], description: 'CMS 直接更新（一時的）' });
+    lg.permit(`${x2.zone}-cms-direct`, {
+      from: [x2.pcs],
+      to: [this.h.cms!],
+      service: ['https'],
+      in: [x2.in],
+      out: ['gcloud'],
+      description: 'CMS 直接更新（一時的）',
+    });
     if (x2.zone === x1.zone) hygiene(lg.ids, `${x2.zone}-cms-direct`, 'shadowed', 'gcloud-any of the same terminals comes first');
-    inc.permit(`${x2.zone}-cms-direct`, { from: [x2.pcs], to: [this.h.cms!], service: ['https'], in: ['gcloud'], out: ['public'], description: 'CMS 直接更新（一時的）' });
+    inc.permit(`${x2.zone}-cms-direct`, {
+      from: [x2.pcs],
+      to: [this.h.cms!],
+      service: ['https'],
+      in: ['gcloud'],
+      out: ['public'],
+      description: 'CMS 直接更新（一時的）',
+    });
     add('path-separation', `${x2.zone} → ${this.z.inPublic}`, 'direct-permit', 'one terminal group edits the CMS directly, not by screen transfer');
     // path-separation (c): the Internet side into an LGWAN business server.
     const target = [...this.depts.values()][0]!;
-    inc.permit('eapply-any', { from: [this.h.eapply!], to: ['any'], service: ['https'], in: ['public'], out: ['gcloud'], description: '電子申請 → ガバメントクラウド（宛先 any）' });
+    inc.permit('eapply-any', {
+      from: [this.h.eapply!],
+      to: ['any'],
+      service: ['https'],
+      in: ['public'],
+      out: ['gcloud'],
+      description: '電子申請 → ガバメントクラウド（宛先 any）',
+    });
     hygiene(inc.ids, 'eapply-any', 'broad', 'destination any: the e-application server to every domain');
     hygiene(inc.ids, 'eapply-gcloud', 'redundant', 'eapply-any (https to any) covers it');
-    lg.permit('eapply-direct', { from: [this.h.eapply!], to: [target.servers[0]!], service: ['https'], in: ['gcloud'], out: [`dc-${target.dept.id}`], description: '電子申請データの直接取込' });
+    lg.permit('eapply-direct', {
+      from: [this.h.eapply!],
+      to: [target.servers[0]!],
+      service: ['https'],
+      in: ['gcloud'],
+      out: [`dc-${target.dept.id}`],
+      description: '電子申請データの直接取込',
+    });
     add('path-separation', `${this.z.inPublic} → ${target.zone}`, 'reverse-permit', 'the Internet-side e-application server reaches an LGWAN business server');
 
     // mynumber-isolation: a mynumber terminal group saves files on the LGWAN file server.
     const w = this.rng.pick(this.mnZones);
     const mnEdge = this.mnEdges.find((e) => e.ifaces.some((f) => f.zone === w.id))!;
-    mnEdge.permit(`${w.iface}-file`, { from: [w.pcs], to: [this.h.fileserver!], service: ['smb'], in: [w.iface], out: ['up'], description: '帳票 CSV をファイルサーバへ保存' });
+    mnEdge.permit(`${w.iface}-file`, {
+      from: [w.pcs],
+      to: [this.h.fileserver!],
+      service: ['smb'],
+      in: [w.iface],
+      out: ['up'],
+      description: '帳票 CSV をファイルサーバへ保存',
+    });
     this.mnCore.permit(`${w.id}-file`, { from: [w.pcs], to: [this.h.fileserver!], service: ['smb'], in: [`e-b${w.building}`], out: ['lg1', 'lg2'] });
     lg.permit(`${w.id}-file`, { from: [w.pcs], to: [this.h.fileserver!], service: ['smb'], in: ['mynumber'], out: ['dc-common'] });
     add('mynumber-isolation', `${w.id} → ${this.z.common}`, 'mynumber-to-lgwan', 'mynumber terminals save report files on the LGWAN file server');
@@ -861,18 +1307,42 @@ class Municipality {
     // security-cloud-aggregation: an own ISP line on the Internet firewall.
     const fw0 = inc.ids[0]!;
     inc.iface({ name: 'isp', zone: 'public-internet', description: '独自 ISP 回線（配送遅延対策）' });
-    inc.permit('mail-isp', { from: [this.h.relay!], to: ['public-internet'], service: ['smtp'], in: ['public'], out: ['isp'], description: 'メール直接配送（独自回線）' });
-    add('security-cloud-aggregation', `${this.z.inPublic} → public-internet`, 'own-isp-line', `mail relay delivers through an own ISP line on ${fw0}, bypassing the security cloud`);
+    inc.permit('mail-isp', {
+      from: [this.h.relay!],
+      to: ['public-internet'],
+      service: ['smtp'],
+      in: ['public'],
+      out: ['isp'],
+      description: 'メール直接配送（独自回線）',
+    });
+    add(
+      'security-cloud-aggregation',
+      `${this.z.inPublic} → public-internet`,
+      'own-isp-line',
+      `mail relay delivers through an own ISP line on ${fw0}, bypassing the security cloud`,
+    );
 
     // mynumber-exception-scope: an expired exception and an over-broad one.
     doc.exceptions.push({
-      id: `${p}-exc-kokuho-old`, from: this.h['mn-kokuho']!, to: 'chukan-server', service: 'tcp/10444',
-      justification: '旧国保連携（システム更改前）', approver: `${this.name} CISO`, expires: '2025-03-31', rules: ['mynumber-isolation'],
+      id: `${p}-exc-kokuho-old`,
+      from: this.h['mn-kokuho']!,
+      to: 'chukan-server',
+      service: 'tcp/10444',
+      justification: '旧国保連携（システム更改前）',
+      approver: `${this.name} CISO`,
+      expires: '2025-03-31',
+      rules: ['mynumber-isolation'],
     });
     add('mynumber-exception-scope', `${p}-exc-kokuho-old`, 'expired-exception', 'exception expired on 2025-03-31 (the firewalls no longer permit its flow)');
     doc.exceptions.push({
-      id: `${p}-exc-chukan-broad`, from: this.z.mnSrv!, to: 'chukan-platform', service: 'any',
-      justification: '中間サーバー連携（更新時に範囲を広げたもの）', approver: `${this.name} CISO`, expires: '2030-03-31', rules: ['mynumber-isolation'],
+      id: `${p}-exc-chukan-broad`,
+      from: this.z.mnSrv!,
+      to: 'chukan-platform',
+      service: 'any',
+      justification: '中間サーバー連携（更新時に範囲を広げたもの）',
+      approver: `${this.name} CISO`,
+      expires: '2030-03-31',
+      rules: ['mynumber-isolation'],
     });
     add('mynumber-exception-scope', `${p}-exc-chukan-broad`, 'broad-exception', 'exception names whole zones and every service');
 
@@ -893,7 +1363,10 @@ class Municipality {
     add('intent-reachability', this.legSubject(zb), 'missing-core-permit', `the core firewall rule for ${zb.primaryIntent} was deleted`);
 
     // sanitized-communication: files carried by screen transfer.
-    doc.intent(`${p}-file-by-screen`, [this.h.fileExchange!], [this.h.fileserver!], ['smb'], 'ファイル受渡サーバのファイルを画面転送経由で LGWAN へ持ち込む', { content: 'file', via: [`${p}-san-screen`] });
+    doc.intent(`${p}-file-by-screen`, [this.h.fileExchange!], [this.h.fileserver!], ['smb'], 'ファイル受渡サーバのファイルを画面転送経由で LGWAN へ持ち込む', {
+      content: 'file',
+      via: [`${p}-san-screen`],
+    });
     add('sanitized-communication', `${p}-file-by-screen`, 'wrong-method', 'file content needs file-sanitization, but goes via screen transfer');
 
     // inventory: an unregistered hub, and an old NAS on the file server's address.
@@ -922,7 +1395,13 @@ class Municipality {
   /** Records an old rule that a rule above covers: firewall hygiene reports it as shadowed. */
   private oldRule(devices: readonly string[], id: string, note: string): void {
     for (const d of devices) {
-      this.doc.plant({ rule: 'firewall-hygiene', subject: `${d}#${id} (shadowed)`, kind: 'shadowed-old-rule', municipality: this.code, note: `old rule left in place: ${note}` });
+      this.doc.plant({
+        rule: 'firewall-hygiene',
+        subject: `${d}#${id} (shadowed)`,
+        kind: 'shadowed-old-rule',
+        municipality: this.code,
+        note: `old rule left in place: ${note}`,
+      });
     }
   }
 
@@ -977,27 +1456,58 @@ export function generateTopology(options: GenerateOptions): GenerateResult {
     return m;
   });
   if (options.violations ?? true) for (const i of spec.plantIn) municipalities[i]!.plant();
-  scFw.permit('proxy-out', { from: [SC_PROXY_OUTSIDE], to: ['public-internet'], service: ['http', 'https'], in: ['edge'], out: ['internet'], description: 'Web プロキシ → インターネット' });
+  scFw.permit('proxy-out', {
+    from: [SC_PROXY_OUTSIDE],
+    to: ['public-internet'],
+    service: ['http', 'https'],
+    in: ['edge'],
+    out: ['internet'],
+    description: 'Web プロキシ → インターネット',
+  });
 
   const devices: Obj[] = [
     ...municipalities.flatMap((m) => m.devices()),
     ...doc.devices,
     {
-      id: 'chukan-gw', name: '中間サーバー・プラットフォーム 接続ルータ', kind: 'router', zone: 'chukan-platform',
-      interfaces: [{ name: 'backbone', zone: 'lgwan-backbone', address: '172.23.255.1' }, { name: 'platform', zone: 'chukan-platform', address: '172.24.1.1' }],
+      id: 'chukan-gw',
+      name: '中間サーバー・プラットフォーム 接続ルータ',
+      kind: 'router',
+      zone: 'chukan-platform',
+      interfaces: [
+        { name: 'backbone', zone: 'lgwan-backbone', address: '172.23.255.1' },
+        { name: 'platform', zone: 'chukan-platform', address: '172.24.1.1' },
+      ],
     },
     ...scFw.devices(),
     {
-      id: 'sc-proxy', name: '自治体情報セキュリティクラウド Web プロキシ', kind: 'proxy', zone: 'sc-services',
-      interfaces: [{ name: 'inside', zone: 'sc-services', address: SC_PROXY_INSIDE }, { name: 'outside', zone: 'sc-edge', address: SC_PROXY_OUTSIDE }],
-      relays: [{ in: 'inside', service: 'http-alt', out: 'outside', to: 'public-internet', toService: ['http', 'https'], description: 'URL フィルタ・マルウェア検査の上でインターネットへ' }],
+      id: 'sc-proxy',
+      name: '自治体情報セキュリティクラウド Web プロキシ',
+      kind: 'proxy',
+      zone: 'sc-services',
+      interfaces: [
+        { name: 'inside', zone: 'sc-services', address: SC_PROXY_INSIDE },
+        { name: 'outside', zone: 'sc-edge', address: SC_PROXY_OUTSIDE },
+      ],
+      relays: [
+        {
+          in: 'inside',
+          service: 'http-alt',
+          out: 'outside',
+          to: 'public-internet',
+          toService: ['http', 'https'],
+          description: 'URL フィルタ・マルウェア検査の上でインターネットへ',
+        },
+      ],
     },
   ];
 
   const names = municipalities.map((m) => m.name);
   const topology: Obj = {
     bunkatsu: 1,
-    name: municipalities.length === 1 ? `${names[0]} ネットワーク（生成: ${options.scale}, seed ${seed}）` : `${names.length} 団体のネットワーク（生成: ${options.scale}, seed ${seed}）`,
+    name:
+      municipalities.length === 1
+        ? `${names[0]} ネットワーク（生成: ${options.scale}, seed ${seed}）`
+        : `${names.length} 団体のネットワーク（生成: ${options.scale}, seed ${seed}）`,
     model,
     description: `bunkatsu generate --scale ${options.scale} --seed ${seed} --model ${model}${options.violations === false ? ' --clean' : ''}: ${spec.description}`,
     services: doc.services,

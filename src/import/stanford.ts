@@ -24,7 +24,9 @@ export interface StanfordFiles {
 export const FWD_DEVICE_TOKEN = 2;
 export const FWD_PORT_TOKEN = 5;
 
-export type NodeRef = { readonly kind: 'device'; readonly device: string } | { readonly kind: 'acl'; readonly device: string; readonly acl: string; readonly port: string; readonly dir: 'in' | 'out' };
+export type NodeRef =
+  | { readonly kind: 'device'; readonly device: string }
+  | { readonly kind: 'acl'; readonly device: string; readonly acl: string; readonly port: string; readonly dir: 'in' | 'out' };
 
 export interface TopoEdge {
   readonly from: string;
@@ -108,7 +110,7 @@ export function parseStanford(files: StanfordFiles): StanfordData {
       c.add('BNK_ERR_SYNTAX', c.at('topo.txt', i + 1, 1), `expected 4 tokens "<fromNode> <fromPort> <toNode> <toPort>", found ${tk.length}`);
       return;
     }
-    const [a, ap, b, bp] = tk as [typeof tk[0], typeof tk[0], typeof tk[0], typeof tk[0]];
+    const [a, ap, b, bp] = tk as [(typeof tk)[0], (typeof tk)[0], (typeof tk)[0], (typeof tk)[0]];
     // APKeep keeps the edges in a set: an identical line again adds nothing.
     const key = `${a.t} ${ap.t} ${b.t} ${bp.t}`;
     if (edgeKeys.has(key)) return;
@@ -120,8 +122,11 @@ export function parseStanford(files: StanfordFiles): StanfordData {
   for (const d of devices) {
     if (!/^[A-Za-z0-9][A-Za-z0-9.-]*_[A-Za-z0-9][A-Za-z0-9.-]*$/.test(d)) {
       const e = rawEdges.find((x) => x.from === d || x.to === d)!;
-      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, e.from === d ? 1 : tokens(topoLines[e.line - 1]!)[2]!.col),
-        `"${d}" is neither a device name "<name>_<suffix>" (e.g. bbra_rtr) nor an ACL node "<device>_<acl>_<port>_<in|out>"`);
+      c.add(
+        'BNK_ERR_SCHEMA',
+        c.at('topo.txt', e.line, e.from === d ? 1 : tokens(topoLines[e.line - 1]!)[2]!.col),
+        `"${d}" is neither a device name "<name>_<suffix>" (e.g. bbra_rtr) nor an ACL node "<device>_<acl>_<port>_<in|out>"`,
+      );
     }
   }
 
@@ -131,7 +136,11 @@ export function parseStanford(files: StanfordFiles): StanfordData {
     const dev = devices.find((d) => f.startsWith(`${d}_`));
     const name = dev ? f.slice(dev.length + 1) : '';
     if (!dev || !ACL_NAME.test(name)) {
-      c.add('BNK_ERR_UNKNOWN_REF', { file: `${files.dir}/acls/${f}`, line: 1, column: 1 }, `ACL file name "${f}" is not "<device>_<acl>" for a device of topo.txt`);
+      c.add(
+        'BNK_ERR_UNKNOWN_REF',
+        { file: `${files.dir}/acls/${f}`, line: 1, column: 1 },
+        `ACL file name "${f}" is not "<device>_<acl>" for a device of topo.txt`,
+      );
       continue;
     }
     acls.get(dev)!.push(name);
@@ -178,7 +187,10 @@ export function parseStanford(files: StanfordFiles): StanfordData {
       c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, cols[3]!.col), `an ACL node is entered by its "inport" port, not "${e.toPort}"`);
       continue;
     }
-    for (const [n, p, col] of [[a, e.fromPort, cols[1]!.col], [b, e.toPort, cols[3]!.col]] as const) {
+    for (const [n, p, col] of [
+      [a, e.fromPort, cols[1]!.col],
+      [b, e.toPort, cols[3]!.col],
+    ] as const) {
       if (n.kind === 'device') {
         if (!PORT_NAME.test(p)) c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, col), `port name "${p}" is not 1-64 letters, digits, ".", "/" or "-"`);
         else addPort(n.device, p);
@@ -234,8 +246,11 @@ export function parseStanford(files: StanfordFiles): StanfordData {
       // Lines are distinct (duplicates were dropped), so a second edge is always a wrong one.
       const wrong = edges.find((e) => `${e.to} ${e.toPort}` !== expected);
       if (wrong) {
-        c.add('BNK_ERR_SCHEMA', c.at('topo.txt', wrong.line, tokens(topoLines[wrong.line - 1]!)[2]!.col),
-          `"${n}" is ${last ? 'the last' : 'an'} ${dir === 'in' ? 'inbound' : 'outbound'} ACL of ${dev} ${port} (${implied}), but this edge leads it to ${wrong.to} ${wrong.toPort}`);
+        c.add(
+          'BNK_ERR_SCHEMA',
+          c.at('topo.txt', wrong.line, tokens(topoLines[wrong.line - 1]!)[2]!.col),
+          `"${n}" is ${last ? 'the last' : 'an'} ${dir === 'in' ? 'inbound' : 'outbound'} ACL of ${dev} ${port} (${implied}), but this edge leads it to ${wrong.to} ${wrong.toPort}`,
+        );
         wired = false;
       } else if (edges.length === 0) {
         c.add('BNK_ERR_SCHEMA', c.at('topo.txt', firstLine(n), 1), `"${n}" has no "permit" edge, but ${implied}`);
@@ -264,7 +279,11 @@ export function parseStanford(files: StanfordFiles): StanfordData {
     const kinds = egress.get(pos) ?? egress.set(pos, {}).get(pos)!;
     const other = viaOut ? kinds.direct : kinds.out;
     if (other !== undefined) {
-      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, 1), `${pos} already leaves ${viaOut ? 'by a direct edge' : 'through its outbound ACL chain'} (line ${other}); a position with outbound ACLs must have no other edge`);
+      c.add(
+        'BNK_ERR_SCHEMA',
+        c.at('topo.txt', e.line, 1),
+        `${pos} already leaves ${viaOut ? 'by a direct edge' : 'through its outbound ACL chain'} (line ${other}); a position with outbound ACLs must have no other edge`,
+      );
       continue;
     }
     if (viaOut) kinds.out ??= e.line;
@@ -274,7 +293,11 @@ export function parseStanford(files: StanfordFiles): StanfordData {
       if (b.dir === 'out') {
         const chain = outChains.get(b.device)?.get(b.port) ?? [];
         if (b.device !== a.device || b.port !== e.fromPort || nodeName(b.device, chain[0]!, b.port, 'out') !== e.to) {
-          c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, tokens(topoLines[e.line - 1]!)[2]!.col), `${a.device} ${e.fromPort} leads into "${e.to}", which is not the first outbound ACL of that same port`);
+          c.add(
+            'BNK_ERR_SCHEMA',
+            c.at('topo.txt', e.line, tokens(topoLines[e.line - 1]!)[2]!.col),
+            `${a.device} ${e.fromPort} leads into "${e.to}", which is not the first outbound ACL of that same port`,
+          );
           continue;
         }
         targets = next.get(nodeName(b.device, chain[chain.length - 1]!, b.port, 'out')) ?? [];
@@ -284,19 +307,31 @@ export function parseStanford(files: StanfordFiles): StanfordData {
       const r = refs.get(t.to)!;
       if (r.kind === 'device') {
         if (inChains.get(r.device)?.has(t.toPort)) {
-          c.add('BNK_ERR_SCHEMA', c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col), `this edge reaches ${r.device} ${t.toPort} directly, past its inbound ACL chain`);
+          c.add(
+            'BNK_ERR_SCHEMA',
+            c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col),
+            `this edge reaches ${r.device} ${t.toPort} directly, past its inbound ACL chain`,
+          );
           continue;
         }
         entry.peers.push({ dev: r.device, port: t.toPort, line: t.line });
       } else if (r.dir === 'in') {
         const chain = inChains.get(r.device)?.get(r.port) ?? [];
         if (nodeName(r.device, chain[0]!, r.port, 'in') !== t.to) {
-          c.add('BNK_ERR_SCHEMA', c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col), `"${t.to}" is entered from outside its chain but is not the first inbound ACL of ${r.device} ${r.port}`);
+          c.add(
+            'BNK_ERR_SCHEMA',
+            c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col),
+            `"${t.to}" is entered from outside its chain but is not the first inbound ACL of ${r.device} ${r.port}`,
+          );
           continue;
         }
         entry.peers.push({ dev: r.device, port: r.port, line: t.line });
       } else {
-        c.add('BNK_ERR_SCHEMA', c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col), `a link reaches the outbound ACL node "${t.to}" of another port`);
+        c.add(
+          'BNK_ERR_SCHEMA',
+          c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col),
+          `a link reaches the outbound ACL node "${t.to}" of another port`,
+        );
       }
     }
   }
@@ -304,7 +339,11 @@ export function parseStanford(files: StanfordFiles): StanfordData {
     for (const port of chains.keys()) {
       const direct = egress.get(`${dev} ${port}`)?.direct;
       if (direct !== undefined && egress.get(`${dev} ${port}`)?.out === undefined) {
-        c.add('BNK_ERR_SCHEMA', c.at('topo.txt', direct, 1), `${dev} ${port} has an outbound ACL chain, but this edge leaves the port directly and nothing enters the chain`);
+        c.add(
+          'BNK_ERR_SCHEMA',
+          c.at('topo.txt', direct, 1),
+          `${dev} ${port} has an outbound ACL chain, but this edge leaves the port directly and nothing enters the chain`,
+        );
       }
     }
   }
@@ -315,7 +354,11 @@ export function parseStanford(files: StanfordFiles): StanfordData {
     for (const p of peers) {
       const back = directed.get(`${p.dev} ${p.port}`)?.peers.some((q) => q.dev === dev && q.port === port) ?? false;
       if (!back) {
-        c.add('BNK_ERR_SCHEMA', c.at('topo.txt', p.line, 1), `${dev} ${port} reaches ${p.dev} ${p.port}, but no line leads back from ${p.dev} ${p.port} to ${dev} ${port} (links are listed in both directions)`);
+        c.add(
+          'BNK_ERR_SCHEMA',
+          c.at('topo.txt', p.line, 1),
+          `${dev} ${port} reaches ${p.dev} ${p.port}, but no line leads back from ${p.dev} ${p.port} to ${dev} ${port} (links are listed in both directions)`,
+        );
         continue;
       }
       if (`${dev} ${port}` < `${p.dev} ${p.port}`) links.push([dev, port, p.dev, p.port]);
@@ -333,7 +376,7 @@ export function parseStanford(files: StanfordFiles): StanfordData {
       c.add('BNK_ERR_SYNTAX', c.at('vlan.txt', i + 1, 1), `expected "<device> <vlan> <member> [<member> ...]", found ${tk.length} token(s)`);
       return;
     }
-    const [dev, vlan, ...members] = tk as [typeof tk[0], typeof tk[0], ...typeof tk];
+    const [dev, vlan, ...members] = tk as [(typeof tk)[0], (typeof tk)[0], ...typeof tk];
     const map = vlans.get(dev.t);
     if (!map) {
       c.add('BNK_ERR_UNKNOWN_REF', c.at('vlan.txt', i + 1, dev.col), `unknown device "${dev.t}" (not in topo.txt)`);
@@ -353,7 +396,10 @@ export function parseStanford(files: StanfordFiles): StanfordData {
       else if (seen.has(m.t)) c.add('BNK_ERR_DUPLICATE_ID', c.at('vlan.txt', i + 1, m.col), `member "${m.t}" is listed twice`);
       seen.add(m.t);
     }
-    map.set(vlan.t, members.map((m) => m.t));
+    map.set(
+      vlan.t,
+      members.map((m) => m.t),
+    );
     for (const m of members) addPort(dev.t, m.t);
   });
 
@@ -407,9 +453,10 @@ function checkEveryUpdateApplies(updates: readonly Update[], c: Collector): void
         continue;
       }
       const same = table.fwd(u.device).filter((r) => r.prefix === u.prefix && r.length === u.length);
-      const hint = same.length > 0
-        ? `; in force for that prefix: ${same.map((r) => `→ ${r.port} (priority ${r.priority}, line ${r.line})`).join(', ')}`
-        : '; no rule for that prefix is in force there';
+      const hint =
+        same.length > 0
+          ? `; in force for that prefix: ${same.map((r) => `→ ${r.port} (priority ${r.priority}, line ${r.line})`).join(', ')}`
+          : '; no rule for that prefix is in force there';
       c.add('BNK_ERR_UNKNOWN_REF', loc, `${u.device} has no rule ${rule} in force to remove${hint}`);
     } else {
       c.add('BNK_ERR_UNKNOWN_REF', loc, `ACL ${u.device}_${u.acl} has no rule "${u.rule.key}" in force to remove`);
@@ -428,8 +475,12 @@ function parseUint(text: string, max: number): number | undefined {
 }
 
 function parseUpdateLine(
-  text: string, line: number, c: Collector, devices: readonly string[],
-  hasAcl: (dev: string, acl: string) => boolean, vlans: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>,
+  text: string,
+  line: number,
+  c: Collector,
+  devices: readonly string[],
+  hasAcl: (dev: string, acl: string) => boolean,
+  vlans: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>,
 ): Update | undefined {
   const tk = tokens(text);
   const at = (i: number): Loc => c.at('updates', line, tk[i]?.col ?? 1);
@@ -442,7 +493,8 @@ function parseUpdateLine(
   if (op !== '+' && op !== '-') return bad(0, `expected "+" (insert) or "-" (remove), found "${op}"`, 'BNK_ERR_SYNTAX');
   const kind = tk[1]?.t;
   if (kind === 'fwd') {
-    if (tk.length !== 7) return bad(0, `a fwd line has 7 tokens "<op> fwd <device> <prefixInt> <length> <port> <priority>", found ${tk.length}`, 'BNK_ERR_SYNTAX');
+    if (tk.length !== 7)
+      return bad(0, `a fwd line has 7 tokens "<op> fwd <device> <prefixInt> <length> <port> <priority>", found ${tk.length}`, 'BNK_ERR_SYNTAX');
     const device = tk[2]!.t;
     if (!devices.includes(device)) return bad(2, `unknown device "${device}" (not in topo.txt)`, 'BNK_ERR_UNKNOWN_REF');
     const prefix = parseUint(tk[3]!.t, IPV4_MAX);
@@ -450,7 +502,12 @@ function parseUpdateLine(
     const length = parseUint(tk[4]!.t, 32);
     if (length === undefined) return bad(4, `prefix length "${tk[4]!.t}" is not 0 to 32`, 'BNK_ERR_INVALID_ADDRESS');
     const size = 2 ** (32 - length);
-    if (prefix % size !== 0) return bad(3, `prefix ${formatIpv4(prefix)}/${length} has host bits set; did you mean ${formatIpv4(prefix - (prefix % size))}/${length}?`, 'BNK_ERR_INVALID_ADDRESS');
+    if (prefix % size !== 0)
+      return bad(
+        3,
+        `prefix ${formatIpv4(prefix)}/${length} has host bits set; did you mean ${formatIpv4(prefix - (prefix % size))}/${length}?`,
+        'BNK_ERR_INVALID_ADDRESS',
+      );
     const port = tk[5]!.t;
     if (!PORT_NAME.test(port)) return bad(5, `port name "${port}" is not 1-64 letters, digits, ".", "/" or "-"`);
     if (/^vlan/i.test(port) && !vlans.get(device)?.has(port)) return bad(5, `${device} has no ${port} in vlan.txt`, 'BNK_ERR_UNKNOWN_REF');
@@ -459,7 +516,12 @@ function parseUpdateLine(
     return { op, kind, device, prefix, length, port, priority, line, columns: tk.map((t) => t.col) };
   }
   if (kind === 'acl') {
-    if (tk.length !== 17) return bad(0, `an acl line has 17 tokens "<op> acl <device>_<acl> access-list <acl> <action> <protoLo> <protoHi> <src> <srcWild> <sportLo> <sportHi> <dst> <dstWild> <dportLo> <dportHi> <priority>", found ${tk.length}`, 'BNK_ERR_SYNTAX');
+    if (tk.length !== 17)
+      return bad(
+        0,
+        `an acl line has 17 tokens "<op> acl <device>_<acl> access-list <acl> <action> <protoLo> <protoHi> <src> <srcWild> <sportLo> <sportHi> <dst> <dstWild> <dportLo> <dportHi> <priority>", found ${tk.length}`,
+        'BNK_ERR_SYNTAX',
+      );
     const element = tk[2]!.t;
     const device = devices.find((d) => element.startsWith(`${d}_`));
     const acl = device ? element.slice(device.length + 1) : '';
@@ -484,7 +546,8 @@ function parseUpdateLine(
     };
     const proto = range(6, PROTO_MAX, 'protocol');
     const src = parseWildcard(tk[8]!.t, tk[9]!.t, (j, m) => bad(8 + j, m, 'BNK_ERR_INVALID_ADDRESS'));
-    if (tk[10]!.t !== 'null' || tk[11]!.t !== 'null') return bad(10, 'source ports are not in the model (bunkatsu matches destination ports only); this rule constrains them', 'BNK_ERR_INVALID_SERVICE');
+    if (tk[10]!.t !== 'null' || tk[11]!.t !== 'null')
+      return bad(10, 'source ports are not in the model (bunkatsu matches destination ports only); this rule constrains them', 'BNK_ERR_INVALID_SERVICE');
     const dst = parseWildcard(tk[12]!.t, tk[13]!.t, (j, m) => bad(12 + j, m, 'BNK_ERR_INVALID_ADDRESS'));
     const dport = range(14, PORT_MAX, 'destination port');
     const priority = parseUint(tk[16]!.t, 0x7fffffff);
@@ -492,14 +555,28 @@ function parseUpdateLine(
     if (!proto || !src || !dst || !dport) return undefined;
     const ported = dport[0] !== 0 || dport[1] !== PORT_MAX;
     if (ported && !(proto[0] === proto[1] && PORT_PROTOCOLS.has(proto[0]))) {
-      return bad(14, `a destination port range needs a single protocol with ports (tcp, udp, sctp), not protocols ${proto[0]}-${proto[1]}`, 'BNK_ERR_INVALID_SERVICE');
+      return bad(
+        14,
+        `a destination port range needs a single protocol with ports (tcp, udp, sctp), not protocols ${proto[0]}-${proto[1]}`,
+        'BNK_ERR_INVALID_SERVICE',
+      );
     }
     if (proto[0] !== proto[1] && !(proto[0] === 0 && proto[1] === PROTO_MAX)) {
       return bad(6, `protocol range ${proto[0]}-${proto[1]} is neither one protocol nor any (0 255)`, 'BNK_ERR_INVALID_SERVICE');
     }
     const rule: AclLine = {
-      action, protoLo: proto[0], protoHi: proto[1], src, dst, portLo: dport[0], portHi: dport[1], priority,
-      key: tk.slice(5).map((t) => t.t).join(' '),
+      action,
+      protoLo: proto[0],
+      protoHi: proto[1],
+      src,
+      dst,
+      portLo: dport[0],
+      portHi: dport[1],
+      priority,
+      key: tk
+        .slice(5)
+        .map((t) => t.t)
+        .join(' '),
     };
     return { op, kind, device, acl, rule, line, columns: tk.map((t) => t.col) };
   }
@@ -516,7 +593,7 @@ function parseWildcard(addr: string, wild: string, bad: (token: number, message:
   if (wild === 'null') return { address, wildcard: 0 };
   const wildcard = parseIpv4(wild);
   if (wildcard === undefined) return bad(1, `"${wild}" is not a dotted-quad wildcard mask or null`);
-  if (((address & wildcard) >>> 0) !== 0) return bad(0, `${addr} has 1 bits under its wildcard ${wild}`);
+  if ((address & wildcard) >>> 0 !== 0) return bad(0, `${addr} has 1 bits under its wildcard ${wild}`);
   return { address, wildcard };
 }
 

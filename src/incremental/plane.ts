@@ -134,7 +134,10 @@ export function compilePlane(network: Network): Plane {
   });
   edgeStart[posName.length] = flat.length;
   return {
-    devices, deviceIndex, elements, elementIndex,
+    devices,
+    deviceIndex,
+    elements,
+    elementIndex,
     positions: posName.length,
     posName,
     posKind: Uint8Array.from(posKind),

@@ -19,7 +19,11 @@ export interface ClassCount {
 
 export interface ReplaySummary {
   readonly updates: {
-    readonly total: number; readonly fwd: number; readonly acl: number; readonly inserts: number; readonly removals: number;
+    readonly total: number;
+    readonly fwd: number;
+    readonly acl: number;
+    readonly inserts: number;
+    readonly removals: number;
     /** fwd updates that changed forwarding somewhere (M non-empty): a check ran. */
     readonly checked: number;
     /** fwd updates whose M was empty (duplicate, absent, hidden or same-port rule): no check. */
@@ -133,9 +137,18 @@ export function runReplay(network: Network, updates: readonly Update[], file: st
   };
   if (checkpoints.has(0)) count(0);
   const times = new Float64Array(trace.length);
-  let fwd = 0, acl = 0, inserts = 0, removals = 0, checked = 0, skipped = 0, unchanged = 0;
-  let maxActive = 0, startEvents = 0, stopEvents = 0;
-  let fwdUs = 0, aclUs = 0;
+  let fwd = 0,
+    acl = 0,
+    inserts = 0,
+    removals = 0,
+    checked = 0,
+    skipped = 0,
+    unchanged = 0;
+  let maxActive = 0,
+    startEvents = 0,
+    stopEvents = 0;
+  let fwdUs = 0,
+    aclUs = 0;
   const reachKinds: Record<string, number> = {};
   const every = options.progressEvery ?? 1000;
   for (let i = 0; i < trace.length; i++) {

@@ -157,10 +157,14 @@ export class Replayer {
       }
       for (const acl of d.acls) {
         const element = this.plane.elementIndex.get(`${d.id} ${acl.name}`)!;
-        const rules = acl.rules.map((r, k): AclRule => ({
-          action: r.action, priority: acl.rules.length - k, key: `${r.loc.file}:${r.loc.line}:${r.loc.column}`,
-          match: this.bdd.product(r.src, r.dst, r.services),
-        }));
+        const rules = acl.rules.map(
+          (r, k): AclRule => ({
+            action: r.action,
+            priority: acl.rules.length - k,
+            key: `${r.loc.file}:${r.loc.line}:${r.loc.column}`,
+            match: this.bdd.product(r.src, r.dst, r.services),
+          }),
+        );
         this.aclRules[element] = rules;
       }
     });
@@ -183,7 +187,13 @@ export class Replayer {
       }
       const size = 2 ** (32 - u.length);
       const target = u.port === 'self' ? DELIVER : u.port;
-      return { kind: 'fwd', op: u.op, line: u.line, device: di, rule: { lo: u.prefix, hi: u.prefix + size - 1, length: u.length, target, priority: u.priority } };
+      return {
+        kind: 'fwd',
+        op: u.op,
+        line: u.line,
+        device: di,
+        rule: { lo: u.prefix, hi: u.prefix + size - 1, length: u.length, target, priority: u.priority },
+      };
     }
     const element = this.plane.elementIndex.get(`${u.device} ${u.acl}`);
     if (element === undefined) return { message: `device "${u.device}" has no ACL "${u.acl}"`, token: 2 };

@@ -18,11 +18,13 @@ export function decodeInput(bytes: Uint8Array, file: string): string {
   const line = countNewlines(before) + 1;
   const column = [...before.slice(lineStart)].length + 1;
   const shown = Array.from(buffer.subarray(offset, offset + 4), (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
-  throw new InputError([{
-    code: 'BNK_ERR_ENCODING',
-    message: `not valid UTF-8 at byte ${offset} (bytes ${shown}): save the file as UTF-8 (Shift_JIS, EUC-JP and other encodings are not read)`,
-    loc: { file, line, column },
-  }]);
+  throw new InputError([
+    {
+      code: 'BNK_ERR_ENCODING',
+      message: `not valid UTF-8 at byte ${offset} (bytes ${shown}): save the file as UTF-8 (Shift_JIS, EUC-JP and other encodings are not read)`,
+      loc: { file, line, column },
+    },
+  ]);
 }
 
 function countNewlines(text: string): number {
@@ -38,8 +40,15 @@ export function firstInvalidByte(bytes: Uint8Array): number {
   const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => k < n && bytes[k]! >= lo && bytes[k]! <= hi;
   while (i < n) {
     const b = bytes[i]!;
-    if (b < 0x80) { i += 1; continue; }
-    if (b >= 0xc2 && b <= 0xdf) { if (!cont(i + 1)) return i; i += 2; continue; }
+    if (b < 0x80) {
+      i += 1;
+      continue;
+    }
+    if (b >= 0xc2 && b <= 0xdf) {
+      if (!cont(i + 1)) return i;
+      i += 2;
+      continue;
+    }
     if (b >= 0xe0 && b <= 0xef) {
       const lo = b === 0xe0 ? 0xa0 : 0x80;
       const hi = b === 0xed ? 0x9f : 0xbf;

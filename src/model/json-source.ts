@@ -170,7 +170,12 @@ function lineStarts(text: string): number[] {
 }
 
 /** One pass over valid JSON text, without recursion; stops at the first container past `maxDepth`. */
-function scan(text: string, forbidden: ReadonlySet<string>, maxDepth: number, position: (offset: number) => Loc): { root: Position | undefined; diagnostics: Diagnostic[] } {
+function scan(
+  text: string,
+  forbidden: ReadonlySet<string>,
+  maxDepth: number,
+  position: (offset: number) => Loc,
+): { root: Position | undefined; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const stack: Position[] = [];
   /** Set while inside an object: the key waiting for its value. */
@@ -224,7 +229,8 @@ function scan(text: string, forbidden: ReadonlySet<string>, maxDepth: number, po
         const raw = text.slice(start, i);
         const name = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
         if (forbidden.has(name)) diagnostics.push({ code: 'BNK_ERR_FORBIDDEN_KEY', message: `key "${name}" is not allowed`, loc: position(start) });
-        else if (parent.keys.has(name)) diagnostics.push({ code: 'BNK_ERR_SYNTAX', message: `Map keys must be unique ("${name}" appears twice)`, loc: position(start) });
+        else if (parent.keys.has(name))
+          diagnostics.push({ code: 'BNK_ERR_SYNTAX', message: `Map keys must be unique ("${name}" appears twice)`, loc: position(start) });
         pendingKey[stack.length - 1] = { name, offset: start };
       } else {
         attach(start);

@@ -5,12 +5,8 @@ import type { z } from 'zod';
 import { type Diagnostic, type ErrorCode, InputError, type Loc } from '../errors.ts';
 import { DEFAULT_LIMITS, readSource, type SourceDocument, type SourceLimits } from './source.ts';
 import { type RuleDecl, topologySchema, type TopologyFile } from './schema.ts';
-import type {
-  Acl, DeclaredFlow, Device, Exception, Host, Intent, Interface, Link, Network, OwnedRange, Relay, Route, Rule, Zone,
-} from './network.ts';
-import {
-  formatIpv4, IPV4_MAX, type Ipv4Prefix, type Ipv4Range, parseAddressSpec, parseCidr, parseIpv4,
-} from '../net/ipv4.ts';
+import type { Acl, DeclaredFlow, Device, Exception, Host, Intent, Interface, Link, Network, OwnedRange, Relay, Route, Rule, Zone } from './network.ts';
+import { formatIpv4, IPV4_MAX, type Ipv4Prefix, type Ipv4Range, parseAddressSpec, parseCidr, parseIpv4 } from '../net/ipv4.ts';
 import { parseServiceTerm, type ServiceTerm, wellKnownService } from '../net/services.ts';
 import { type ReferenceScope, resolveAddresses, resolveServices } from './resolve.ts';
 
@@ -108,11 +104,13 @@ function schemaDiagnostics(doc: SourceDocument, error: z.ZodError): Diagnostic[]
 
 function where(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '';
-  return ` at ${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')}`;
+  return ` at ${path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '')}`;
 }
 
-const list = (value: string | readonly string[] | undefined): readonly string[] =>
-  value === undefined ? [] : typeof value === 'string' ? [value] : value;
+const list = (value: string | readonly string[] | undefined): readonly string[] => (value === undefined ? [] : typeof value === 'string' ? [value] : value);
 
 class Resolver {
   private readonly diagnostics: Diagnostic[] = [];
@@ -178,19 +176,23 @@ class Resolver {
     this.resolveHosts();
     this.resolveDevices();
     const links = this.resolveLinks();
-    const exceptions = t.exceptions.map((e, i): Exception => ({
-      ...this.resolveFlow(e, ['exceptions', i]),
-      justification: e.justification,
-      approver: e.approver,
-      expires: e.expires,
-      rules: e.rules,
-    }));
-    const intents = t.intents.map((f, i): Intent => ({
-      ...this.resolveFlow(f, ['intents', i]),
-      purpose: f.purpose,
-      content: f.content,
-      resilient: f.resilient ?? false,
-    }));
+    const exceptions = t.exceptions.map(
+      (e, i): Exception => ({
+        ...this.resolveFlow(e, ['exceptions', i]),
+        justification: e.justification,
+        approver: e.approver,
+        expires: e.expires,
+        rules: e.rules,
+      }),
+    );
+    const intents = t.intents.map(
+      (f, i): Intent => ({
+        ...this.resolveFlow(f, ['intents', i]),
+        purpose: f.purpose,
+        content: f.content,
+        resilient: f.resilient ?? false,
+      }),
+    );
     const ruleCount = this.devices.reduce((n, d) => n + d.rules.length, 0);
     const maxRules = this.options.maxRules ?? 1_000_000;
     if (ruleCount > maxRules) this.error('BNK_ERR_LIMIT_EXCEEDED', `${ruleCount} firewall rules; the limit is ${maxRules}`, ['devices']);
@@ -265,7 +267,11 @@ class Resolver {
     const prefixes: Array<{ prefix: Ipv4Prefix; zone: number; path: Path }> = [];
     this.zones = this.input.zones.map((z, index) => {
       if (this.options.domains && !this.options.domains.has(z.domain)) {
-        this.error('BNK_ERR_UNKNOWN_DOMAIN', `domain "${z.domain}" is not declared by the policy pack (known: ${[...this.options.domains].join(', ')})`, ['zones', index, 'domain']);
+        this.error('BNK_ERR_UNKNOWN_DOMAIN', `domain "${z.domain}" is not declared by the policy pack (known: ${[...this.options.domains].join(', ')})`, [
+          'zones',
+          index,
+          'domain',
+        ]);
       }
       const subnets: Ipv4Prefix[] = [];
       (z.subnets ?? []).forEach((text, j) => {
@@ -280,7 +286,13 @@ class Resolver {
         this.error('BNK_ERR_SCHEMA', `zone "${z.id}" needs subnets (only the default zone may have none)`, ['zones', index]);
       }
       return {
-        index, id: z.id, name: z.name ?? z.id, domain: z.domain, subnets, isDefault: z.default ?? false, owned: [],
+        index,
+        id: z.id,
+        name: z.name ?? z.id,
+        domain: z.domain,
+        subnets,
+        isDefault: z.default ?? false,
+        owned: [],
         loc: this.loc(['zones', index]),
       };
     });
@@ -332,7 +344,11 @@ class Resolver {
           continue;
         }
         if (outer.domain !== inner.domain) {
-          this.error('BNK_ERR_SUBNET_OVERLAP', `subnet ${fmt(entry.prefix)} of zone "${inner.id}" (${inner.domain}) overlaps ${fmt(top.prefix)} of zone "${outer.id}" (${outer.domain}); subnets of different domains must not overlap`, entry.path);
+          this.error(
+            'BNK_ERR_SUBNET_OVERLAP',
+            `subnet ${fmt(entry.prefix)} of zone "${inner.id}" (${inner.domain}) overlaps ${fmt(top.prefix)} of zone "${outer.id}" (${outer.domain}); subnets of different domains must not overlap`,
+            entry.path,
+          );
         }
       }
       emit(cursor, entry.prefix.lo - 1, top ? top.zone : defaultZone);
@@ -347,7 +363,7 @@ class Resolver {
   private zoneRef(ref: string, path: Path): number | undefined {
     const entry = this.ids.get(ref);
     if (!entry && this.skipped(ref)) return undefined;
-    if (!entry || entry.kind !== 'zone') {
+    if (entry?.kind !== 'zone') {
       this.error('BNK_ERR_UNKNOWN_REF', `unknown zone "${ref}"${entry ? ` ("${ref}" is a ${entry.kind})` : ''}`, path);
       return undefined;
     }
@@ -412,8 +428,15 @@ class Resolver {
       }
       if (range) this.checkInsideZone(zone, range, `host ${h.address ?? h.addresses}`, [...path, h.address ? 'address' : 'addresses']);
       return {
-        index, id: h.id, name: h.name ?? h.id, zone: zone ?? -1, role: h.role, range: range ?? { lo: 0, hi: 0 }, isGroup,
-        controls: new Set(h.controls ?? []), loc: this.loc(path),
+        index,
+        id: h.id,
+        name: h.name ?? h.id,
+        zone: zone ?? -1,
+        role: h.role,
+        range: range ?? { lo: 0, hi: 0 },
+        isGroup,
+        controls: new Set(h.controls ?? []),
+        loc: this.loc(path),
       };
     });
   }
@@ -444,7 +467,10 @@ class Resolver {
       const acls = 'acls' in d && d.acls ? this.resolveAcls(d.id, d.acls, [...path, 'acls']) : [];
       const aclNames = new Set(acls.map((a) => a.name));
       interfaces.forEach((f, j) => {
-        for (const [key, names] of [['in', f.inAcls], ['out', f.outAcls]] as const) {
+        for (const [key, names] of [
+          ['in', f.inAcls],
+          ['out', f.outAcls],
+        ] as const) {
           names.forEach((name, k) => {
             if (!aclNames.has(name)) {
               const known = aclNames.size > 0 ? ` (it has ${[...aclNames].join(', ')})` : ' (it declares no acls)';
@@ -515,15 +541,28 @@ class Resolver {
         });
       }
       return {
-        index, id: d.id, name: d.name ?? d.id, kind: d.kind, zone, interfaces, rules, routes, acls,
-        method: d.kind === 'sanitizer' ? d.method : undefined, relays, loc: this.loc(path),
+        index,
+        id: d.id,
+        name: d.name ?? d.id,
+        kind: d.kind,
+        zone,
+        interfaces,
+        rules,
+        routes,
+        acls,
+        method: d.kind === 'sanitizer' ? d.method : undefined,
+        relays,
+        loc: this.loc(path),
       };
     });
   }
 
   private resolveRule(
-    r: Pick<RuleDecl, 'id' | 'action' | 'from' | 'to' | 'service'>, k: number, rp: Path,
-    inInterfaces: ReadonlySet<string> | undefined, outInterfaces: ReadonlySet<string> | undefined,
+    r: Pick<RuleDecl, 'id' | 'action' | 'from' | 'to' | 'service'>,
+    k: number,
+    rp: Path,
+    inInterfaces: ReadonlySet<string> | undefined,
+    outInterfaces: ReadonlySet<string> | undefined,
   ): Rule {
     return {
       id: r.id ?? String(k + 1),
@@ -599,7 +638,7 @@ class Resolver {
           return undefined;
         }
         if (!entry && this.skipped(deviceId)) return undefined;
-        if (!entry || entry.kind !== 'device') {
+        if (entry?.kind !== 'device') {
           this.error('BNK_ERR_UNKNOWN_REF', `unknown device "${deviceId}" in link`, [...path, k]);
           return undefined;
         }

@@ -23,24 +23,12 @@ const addressRef = z
 const addressRefs = z.union([addressRef, z.array(addressRef).min(1).max(10_000)]);
 
 /** A service reference: "any", a service name, or protocol[/port[-port]]. */
-const serviceRef = z
-  .string()
-  .min(1)
-  .max(64)
-  .describe('"any", a service name (https, smtp, rdp, ...) or protocol[/port[-port]] (tcp/443, udp/1000-2000, icmp)');
+const serviceRef = z.string().min(1).max(64).describe('"any", a service name (https, smtp, rdp, ...) or protocol[/port[-port]] (tcp/443, udp/1000-2000, icmp)');
 const serviceRefs = z.union([serviceRef, z.array(serviceRef).min(1).max(1000)]);
 
 export const MODELS = ['alpha', 'alpha-prime', 'beta', 'beta-prime'] as const;
 export const HOST_ROLES = ['terminal', 'server', 'printer', 'storage', 'network', 'other'] as const;
-export const ENDPOINT_CONTROLS = [
-  'mfa',
-  'data-export-blocked',
-  'edr',
-  'antivirus',
-  'disk-encryption',
-  'log-collection',
-  'patch-management',
-] as const;
+export const ENDPOINT_CONTROLS = ['mfa', 'data-export-blocked', 'edr', 'antivirus', 'disk-encryption', 'log-collection', 'patch-management'] as const;
 export const SANITIZER_METHODS = ['mail-text', 'screen-transfer', 'file-sanitization'] as const;
 export const CONTENT_KINDS = ['mail', 'web', 'file'] as const;
 
@@ -76,9 +64,13 @@ const iface = z.strictObject({
   name: ifaceName,
   zone: id.optional().describe('Zone segment this interface is attached to'),
   address: z.string().max(64).optional().describe('IPv4 address of the interface, inside its zone'),
-  members: z.array(ifaceName).min(1).max(4096).optional()
+  members: z
+    .array(ifaceName)
+    .min(1)
+    .max(4096)
+    .optional()
     .describe('A VLAN interface: forwarding to it floods to these member interfaces, never back out of the one the packet came in by'),
-  in: z.array(aclName).min(1).max(16).optional().describe('ACLs (names under the device\'s acls) every packet entering by this interface must pass, in order'),
+  in: z.array(aclName).min(1).max(16).optional().describe("ACLs (names under the device's acls) every packet entering by this interface must pass, in order"),
   out: z.array(aclName).min(1).max(16).optional().describe('ACLs every packet leaving by this interface must pass, in order'),
   description: text.optional(),
 });
@@ -89,18 +81,33 @@ export const ruleSchema = z.strictObject({
   from: addressRefs.default('any').describe('Source addresses'),
   to: addressRefs.default('any').describe('Destination addresses'),
   service: serviceRefs.default('any'),
-  in: z.union([z.string(), z.array(z.string()).min(1)]).optional().describe('Only for packets entering by these interfaces'),
-  out: z.union([z.string(), z.array(z.string()).min(1)]).optional().describe('Only for packets leaving by these interfaces'),
+  in: z
+    .union([z.string(), z.array(z.string()).min(1)])
+    .optional()
+    .describe('Only for packets entering by these interfaces'),
+  out: z
+    .union([z.string(), z.array(z.string()).min(1)])
+    .optional()
+    .describe('Only for packets leaving by these interfaces'),
   description: text.optional(),
 });
 
 const route = z.strictObject({
   prefix: z.string().max(64).describe('Destination prefix, e.g. 0.0.0.0/0'),
-  action: z.enum(['forward', 'deliver', 'drop']).default('forward')
+  action: z
+    .enum(['forward', 'deliver', 'drop'])
+    .default('forward')
     .describe('forward: out of `interface`; deliver: addressed to the device itself; drop: a null route'),
-  interface: z.union([z.string(), z.array(z.string()).min(1).max(4096)]).optional()
+  interface: z
+    .union([z.string(), z.array(z.string()).min(1).max(4096)])
+    .optional()
     .describe('Outgoing interface(s) of a forward route; several: a copy leaves by each'),
-  priority: z.number().int().min(0).max(2_147_483_647).optional()
+  priority: z
+    .number()
+    .int()
+    .min(0)
+    .max(2_147_483_647)
+    .optional()
     .describe('The matching route with the highest priority wins (equal: all of them); defaults to the prefix length, i.e. longest-prefix match'),
   description: text.optional(),
 });
@@ -132,7 +139,11 @@ const acls = z
 const routerDevice = z.strictObject({
   ...deviceBase,
   kind: z.literal('router'),
-  routes: z.array(route).max(1_000_000).optional().describe('Static routes; when given, forwarding follows the highest-priority (by default longest) matching prefix'),
+  routes: z
+    .array(route)
+    .max(1_000_000)
+    .optional()
+    .describe('Static routes; when given, forwarding follows the highest-priority (by default longest) matching prefix'),
   acls,
 });
 const firewallDevice = z.strictObject({
@@ -145,7 +156,9 @@ const firewallDevice = z.strictObject({
 const sanitizerDevice = z.strictObject({
   ...deviceBase,
   kind: z.literal('sanitizer'),
-  method: z.enum(SANITIZER_METHODS).describe('無害化 method: mail-text (メール本文のテキスト化), screen-transfer (画面転送), file-sanitization (ファイル無害化)'),
+  method: z
+    .enum(SANITIZER_METHODS)
+    .describe('無害化 method: mail-text (メール本文のテキスト化), screen-transfer (画面転送), file-sanitization (ファイル無害化)'),
   relays: z.array(relay).max(10_000).default([]),
 });
 const proxyDevice = z.strictObject({
@@ -156,9 +169,7 @@ const proxyDevice = z.strictObject({
 
 const device = z.discriminatedUnion('kind', [switchDevice, routerDevice, firewallDevice, sanitizerDevice, proxyDevice]);
 
-const link = z
-  .tuple([z.string(), z.string()])
-  .describe('Two device interfaces joined by a cable: ["device:interface", "device:interface"]');
+const link = z.tuple([z.string(), z.string()]).describe('Two device interfaces joined by a cable: ["device:interface", "device:interface"]');
 
 const exception = z.strictObject({
   id,
@@ -168,7 +179,10 @@ const exception = z.strictObject({
   via: z.array(id).max(16).optional().describe('Gateways (sanitizers, proxies) the exempted channel runs through'),
   justification: text.min(1),
   approver: text.min(1),
-  expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expiry is a date YYYY-MM-DD').refine(isCalendarDate, 'expiry is not a calendar date (e.g. 2026-02-30)'),
+  expires: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expiry is a date YYYY-MM-DD')
+    .refine(isCalendarDate, 'expiry is not a calendar date (e.g. 2026-02-30)'),
   rules: z.array(z.string()).max(64).optional().describe('Policy rule ids it exempts from; defaults to all'),
 });
 
@@ -188,7 +202,12 @@ export const topologySchema = z
     $schema: z.string().optional(),
     bunkatsu: z.literal(FORMAT_VERSION).describe('Format version'),
     name: text.min(1),
-    model: z.enum(MODELS).optional().describe('MIC guideline model: alpha (α), alpha-prime (α\'), beta (β), beta-prime (β\'); absent for a network that is not a municipality\'s (a data plane only)'),
+    model: z
+      .enum(MODELS)
+      .optional()
+      .describe(
+        "MIC guideline model: alpha (α), alpha-prime (α'), beta (β), beta-prime (β'); absent for a network that is not a municipality's (a data plane only)",
+      ),
     description: text.optional(),
     services: z
       .record(z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/), z.union([z.string(), z.array(z.string()).min(1).max(256)]))

@@ -114,7 +114,8 @@ function countJsonNodes(text: string, max: number): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x2c || c === 0x3a || c === 0x5b || c === 0x7b) {
@@ -138,9 +139,13 @@ export function readSource(text: string, file: string, limits: SourceLimits = DE
     ok: false,
     diagnostics: [{ code, message, loc: { file, line, column } }],
   });
-  const tooManyNodes = (kind: string, limit: number): ReadResult => at('BNK_ERR_FILE_TOO_LARGE', kind === 'YAML'
-    ? `the YAML document has more than ${limit.toLocaleString('en')} values, more than can be read safely; write it as JSON (up to ${limits.maxJsonNodes.toLocaleString('en')} values)`
-    : `the JSON document has more than ${limit.toLocaleString('en')} values, more than can be read safely`);
+  const tooManyNodes = (kind: string, limit: number): ReadResult =>
+    at(
+      'BNK_ERR_FILE_TOO_LARGE',
+      kind === 'YAML'
+        ? `the YAML document has more than ${limit.toLocaleString('en')} values, more than can be read safely; write it as JSON (up to ${limits.maxJsonNodes.toLocaleString('en')} values)`
+        : `the JSON document has more than ${limit.toLocaleString('en')} values, more than can be read safely`,
+    );
   const bytes = text.length > limits.maxBytes / 3 ? Buffer.byteLength(text, 'utf8') : text.length;
   if (bytes > limits.maxBytes) {
     return at('BNK_ERR_FILE_TOO_LARGE', `input is ${bytes} bytes; the limit is ${limits.maxBytes}`);
@@ -156,7 +161,8 @@ export function readSource(text: string, file: string, limits: SourceLimits = DE
     const nodes = countJsonNodes(text, limits.maxJsonNodes);
     if (nodes > limits.maxJsonNodes) return tooManyNodes('JSON', limits.maxJsonNodes);
     const json = readJson(text, file, FORBIDDEN_KEYS, limits.maxDepth);
-    if (json) return json.diagnostics.length > 0 ? { ok: false, diagnostics: json.diagnostics } : { ok: true, doc: { data: json.data, file, locate: json.locate } };
+    if (json)
+      return json.diagnostics.length > 0 ? { ok: false, diagnostics: json.diagnostics } : { ok: true, doc: { data: json.data, file, locate: json.locate } };
     if (strictJson) return { ok: false, diagnostics: [jsonSyntaxError(text, file)] };
   }
   const { deep, nodes } = estimateYaml(text, limits.maxDepth, limits.maxYamlNodes);
@@ -173,7 +179,13 @@ export function readSource(text: string, file: string, limits: SourceLimits = DE
   for (const error of document.errors) {
     const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     // Backstop for nesting the pre-scan did not see: the parser ran out of stack.
-    if (/call stack/i.test(message)) return at('BNK_ERR_TOO_DEEP', `nesting deeper than the parser can follow (limit ${limits.maxDepth} levels)`, position(error.pos[0]).line, position(error.pos[0]).column);
+    if (/call stack/i.test(message))
+      return at(
+        'BNK_ERR_TOO_DEEP',
+        `nesting deeper than the parser can follow (limit ${limits.maxDepth} levels)`,
+        position(error.pos[0]).line,
+        position(error.pos[0]).column,
+      );
     diagnostics.push({ code: 'BNK_ERR_SYNTAX', message, loc: position(error.pos[0]) });
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics };

@@ -82,7 +82,9 @@ export function toJson(doc: Record<string, Plain | undefined>): string {
     const comma = i + 1 < entries.length ? ',' : '';
     if (Array.isArray(value)) {
       out.push(`  ${JSON.stringify(key)}: [`);
-      value.forEach((item, j) => out.push(`    ${JSON.stringify(item)}${j + 1 < value.length ? ',' : ''}`));
+      value.forEach((item, j) => {
+        out.push(`    ${JSON.stringify(item)}${j + 1 < value.length ? ',' : ''}`);
+      });
       out.push(`  ]${comma}`);
     } else {
       out.push(`  ${JSON.stringify(key)}: ${JSON.stringify(value)}${comma}`);

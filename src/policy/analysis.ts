@@ -3,9 +3,7 @@
 
 import { type DeclaredFlow, type Device, type Intent, type Network, type Relay, zoneOfAddress, zonesOf } from '../model/network.ts';
 import type { Ipv4Range } from '../net/ipv4.ts';
-import {
-  ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, normalize, representative, subtract,
-} from '../engine/headerset.ts';
+import { ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, normalize, representative, subtract } from '../engine/headerset.ts';
 import type { Arrival, Disposition, Outcome, ReachabilityEngine } from '../engine/types.ts';
 import type { HeaderClass, PermittingRule, Witness } from './types.ts';
 import type { ServiceTerm } from '../net/services.ts';
@@ -174,4 +172,3 @@ export function evaluateIntent(network: Network, engine: ReachabilityEngine, int
   if (!plan.ok) return { plan, legs: [] };
   return { plan, legs: plan.legs.map((leg) => evaluateLeg(network, engine, leg)) };
 }
-

@@ -24,13 +24,17 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2
 export function runCheck(network: Network, pack: Pack, options: CheckOptions): CheckReport {
   const engine = options.engine ?? options.engineFactory(network);
   // No prototype: a zone's domain is user text and is looked up in this table.
-  const domains = Object.assign(Object.create(null) as Record<string, { ja: string; en: string }>, Object.fromEntries(Object.entries(pack.domains).map(([k, v]) => [k, { ja: v.ja, en: v.en }])));
+  const domains = Object.assign(
+    Object.create(null) as Record<string, { ja: string; en: string }>,
+    Object.fromEntries(Object.entries(pack.domains).map(([k, v]) => [k, { ja: v.ja, en: v.en }])),
+  );
   const sanitized = pack.rules['sanitized-communication'];
   const intentsCheckedElsewhere = new Set(
     sanitized?.enabled
       ? network.intents
-        .filter((i) => !options.scope || options.scope.intents.has(i.id))
-        .filter((i) => crossesSides(network, i, sanitized.params.lgwanSide, sanitized.params.internetSide)).map((i) => i.id)
+          .filter((i) => !options.scope || options.scope.intents.has(i.id))
+          .filter((i) => crossesSides(network, i, sanitized.params.lgwanSide, sanitized.params.internetSide))
+          .map((i) => i.id)
       : [],
   );
   const findings: Finding[] = [];
@@ -38,25 +42,34 @@ export function runCheck(network: Network, pack: Pack, options: CheckOptions): C
   CATALOGUE.forEach((rule, index) => {
     const settings = pack.rules[rule.id as RuleId];
     const severity: Severity = settings?.severity ?? 'error';
-    if (!settings || !settings.enabled) {
+    if (!settings?.enabled) {
       rules.push({ id: rule.id, clause: rule.clause, severity, status: 'disabled', findings: 0 });
       return;
     }
     // A scoped check (incremental review) runs a rule only when its part of the scope is not
     // empty; the rules about objects only when asked.
     const scope = options.scope;
-    const inThisScope = !scope || scope.objects
-      || (FLOW_RULES.has(rule.id) && scope.pairs.size > 0)
-      || (INTENT_RULES.has(rule.id) && scope.intents.size > 0)
-      || (rule.id === 'firewall-hygiene' && scope.devices.size > 0);
+    const inThisScope =
+      !scope ||
+      scope.objects ||
+      (FLOW_RULES.has(rule.id) && scope.pairs.size > 0) ||
+      (INTENT_RULES.has(rule.id) && scope.intents.size > 0) ||
+      (rule.id === 'firewall-hygiene' && scope.devices.size > 0);
     if (!inThisScope) {
       rules.push({ id: rule.id, clause: rule.clause, severity, status: 'pass', findings: 0 });
       return;
     }
     options.onRule?.(rule.id, index, CATALOGUE.length);
     const ctx: RuleContext<never> = {
-      network, params: settings.params as never, severity, engine, engineFactory: options.engineFactory,
-      today: options.today, domains, intentsCheckedElsewhere, scope: options.scope,
+      network,
+      params: settings.params as never,
+      severity,
+      engine,
+      engineFactory: options.engineFactory,
+      today: options.today,
+      domains,
+      intentsCheckedElsewhere,
+      scope: options.scope,
     };
     const found = (rule.check as (c: RuleContext<never>) => Finding[])(ctx);
     findings.push(...found);

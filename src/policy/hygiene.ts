@@ -2,7 +2,7 @@
 // removal changes nothing (redundant), broad permits across domains, permits no intent needs.
 // Exact, on the compiled network's BDDs: per firewall, one pass per distinct applicable rule list.
 
-import { type Device, type Network, type Rule } from '../model/network.ts';
+import type { Device, Network, Rule } from '../model/network.ts';
 import { type Bdd, DST, FALSE, type Node, SRC } from '../engine/bdd.ts';
 import { compileNetwork, type CompiledNetwork } from '../engine/compile.ts';
 import { IPV4_MAX, type Ipv4Range } from '../net/ipv4.ts';
@@ -185,7 +185,8 @@ export function analyzeHygiene(network: Network, options: HygieneOptions = {}): 
     // list that may overlap it, and equal neighbourhoods are computed once (memo).
     const hull = hulls(d.rules);
     const meets = (a: number, b: number): boolean => {
-      const x = a * 8, y = b * 8;
+      const x = a * 8,
+        y = b * 8;
       for (let f = 0; f < 8; f += 2) if (hull[x + f]! > hull[y + f + 1]! || hull[y + f]! > hull[x + f + 1]!) return false;
       return true;
     };
@@ -297,8 +298,15 @@ type Where = ReadonlyArray<{ list: readonly number[]; at: number }>;
  * `rest` (what is still undecided), until nothing is left: the rules that decide k's packets.
  */
 function takers(
-  bdd: Bdd, matches: readonly Node[], list: readonly number[], from: number, to: number, k: number, rest: Node,
-  meets: (a: number, b: number) => boolean, found: Set<number>,
+  bdd: Bdd,
+  matches: readonly Node[],
+  list: readonly number[],
+  from: number,
+  to: number,
+  k: number,
+  rest: Node,
+  meets: (a: number, b: number) => boolean,
+  found: Set<number>,
 ): void {
   for (let j = from; j < to && rest !== FALSE; j++) {
     if (!meets(k, list[j]!)) continue;

@@ -40,7 +40,14 @@ export function zoneMatrix(network: Network, engine: ReachabilityEngine, level: 
       if (a === b) continue;
       const key = `${position.get(a)}\u0000${position.get(b)}`;
       const list = services.get(key) ?? new Map<string, HeaderBox>();
-      for (const box of boxes) list.set(`${box.protoLo}/${box.protoHi}/${box.portLo}/${box.portHi}`, { ...ALL_HEADERS, protoLo: box.protoLo, protoHi: box.protoHi, portLo: box.portLo, portHi: box.portHi });
+      for (const box of boxes)
+        list.set(`${box.protoLo}/${box.protoHi}/${box.portLo}/${box.portHi}`, {
+          ...ALL_HEADERS,
+          protoLo: box.protoLo,
+          protoHi: box.protoHi,
+          portLo: box.portLo,
+          portHi: box.portHi,
+        });
       services.set(key, list);
     }
   }

@@ -11,42 +11,48 @@ import type { Severity } from './types.ts';
 const severity = z.enum(['error', 'warning', 'info']);
 const domainList = z.array(z.string()).min(1);
 
-const ruleEntry = <P extends z.ZodType>(params: P) =>
-  z.strictObject({ enabled: z.boolean().default(true), severity: severity.optional(), params });
+const ruleEntry = <P extends z.ZodType>(params: P) => z.strictObject({ enabled: z.boolean().default(true), severity: severity.optional(), params });
 
 export const packSchema = z.strictObject({
   pack: z.literal(1).describe('Policy pack format version'),
   name: z.string().min(1),
   source: z.string().min(1).describe('The policy text the rules come from'),
   sides: z.record(z.string(), domainList).optional().describe('Named lists of domains; YAML anchors here keep params short'),
-  domains: z.record(
-    z.string().regex(/^[a-z][a-z0-9-]{0,63}$/),
-    z.strictObject({ ja: z.string(), en: z.string(), clause: z.string().optional() }),
-  ),
+  domains: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,63}$/), z.strictObject({ ja: z.string(), en: z.string(), clause: z.string().optional() })),
   rules: z.strictObject({
     'mynumber-isolation': ruleEntry(z.strictObject({ isolated: domainList })).optional(),
     'mynumber-exception-scope': ruleEntry(z.strictObject({ maxPortsPerTerm: z.number().int().min(1).max(65536) })).optional(),
-    'mynumber-endpoint-controls': ruleEntry(z.strictObject({
-      domains: domainList,
-      roles: z.array(z.enum(HOST_ROLES)).min(1),
-      required: z.array(z.enum(ENDPOINT_CONTROLS)).min(1),
-    })).optional(),
+    'mynumber-endpoint-controls': ruleEntry(
+      z.strictObject({
+        domains: domainList,
+        roles: z.array(z.enum(HOST_ROLES)).min(1),
+        required: z.array(z.enum(ENDPOINT_CONTROLS)).min(1),
+      }),
+    ).optional(),
     'path-separation': ruleEntry(z.strictObject({ lgwanSide: domainList, internetSide: domainList })).optional(),
-    'sanitized-communication': ruleEntry(z.strictObject({
-      lgwanSide: domainList,
-      internetSide: domainList,
-      methods: z.record(z.enum(CONTENT_KINDS), z.enum(SANITIZER_METHODS)),
-      contentByService: z.record(z.string(), z.enum(CONTENT_KINDS)),
-    })).optional(),
+    'sanitized-communication': ruleEntry(
+      z.strictObject({
+        lgwanSide: domainList,
+        internetSide: domainList,
+        methods: z.record(z.enum(CONTENT_KINDS), z.enum(SANITIZER_METHODS)),
+        contentByService: z.record(z.string(), z.enum(CONTENT_KINDS)),
+      }),
+    ).optional(),
     'security-cloud-aggregation': ruleEntry(z.strictObject({ from: domainList, to: domainList, cloud: domainList })).optional(),
     inventory: ruleEntry(z.strictObject({}).default({})).optional(),
     'intent-reachability': ruleEntry(z.strictObject({}).default({})).optional(),
     availability: ruleEntry(z.strictObject({}).default({})).optional(),
-    'firewall-hygiene': ruleEntry(z.strictObject({
-      kinds: z.array(z.enum(HYGIENE_KINDS)).default(['shadowed', 'conflicting', 'redundant', 'broad'])
-        .describe('Which kinds to report; unneeded (no flow intent needs the permit) is off by default'),
-      unneededSeverity: severity.default('info').describe('Severity of unneeded-by-intents findings'),
-    }).default({ kinds: ['shadowed', 'conflicting', 'redundant', 'broad'], unneededSeverity: 'info' })).optional(),
+    'firewall-hygiene': ruleEntry(
+      z
+        .strictObject({
+          kinds: z
+            .array(z.enum(HYGIENE_KINDS))
+            .default(['shadowed', 'conflicting', 'redundant', 'broad'])
+            .describe('Which kinds to report; unneeded (no flow intent needs the permit) is off by default'),
+          unneededSeverity: severity.default('info').describe('Severity of unneeded-by-intents findings'),
+        })
+        .default({ kinds: ['shadowed', 'conflicting', 'redundant', 'broad'], unneededSeverity: 'info' }),
+    ).optional(),
   }),
 });
 
@@ -83,7 +89,11 @@ export function loadPack(text: string, file: string): Pack {
       if (!Array.isArray(value)) continue;
       value.forEach((d, i) => {
         if (!known.has(String(d))) {
-          diagnostics.push({ code: 'BNK_ERR_POLICY', message: `rule ${ruleId}: domain "${String(d)}" is not declared under domains:`, loc: read.doc.locate(['rules', ruleId, 'params', key, i]) });
+          diagnostics.push({
+            code: 'BNK_ERR_POLICY',
+            message: `rule ${ruleId}: domain "${String(d)}" is not declared under domains:`,
+            loc: read.doc.locate(['rules', ruleId, 'params', key, i]),
+          });
         }
       });
     }

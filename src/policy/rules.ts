@@ -8,13 +8,20 @@ import { type Disposition, endOf, type EngineFactory, type Failures, type Outcom
 import { rangeSize } from '../net/ipv4.ts';
 import { PORT_PROTOCOLS } from '../net/services.ts';
 import { attachId } from '../model/graph.ts';
-import {
-  classesOf, evaluateIntent, legArrives, type LegResult, permittingRules, splitBySource, traceWitness,
-} from './analysis.ts';
+import { classesOf, evaluateIntent, legArrives, type LegResult, permittingRules, splitBySource, traceWitness } from './analysis.ts';
 import { analyzeHygiene, type HygieneIssue, type HygieneKind } from './hygiene.ts';
 import type { PackRules, RuleId } from './pack.ts';
 import type {
-  ExceptionProblem, Finding, FindingCommon, HostSubject, HygieneFacts, InterfaceSubject, Localized, Severity, ZonePairSubject, ZoneRef,
+  ExceptionProblem,
+  Finding,
+  FindingCommon,
+  HostSubject,
+  HygieneFacts,
+  InterfaceSubject,
+  Localized,
+  Severity,
+  ZonePairSubject,
+  ZoneRef,
 } from './types.ts';
 
 /** A table's own entry for a key that comes from user text (never an inherited member such as `constructor`). */
@@ -68,13 +75,16 @@ export function scopeGroup(network: Network, f: Finding): string {
       const b = network.ids.get(s.to);
       return a && b ? `pair:${a.index}>${b.index}` : 'object';
     }
-    case 'intent': return `intent:${s.id}`;
-    case 'leg': return `intent:${s.intent}`;
+    case 'intent':
+      return `intent:${s.id}`;
+    case 'leg':
+      return `intent:${s.intent}`;
     case 'rule': {
       const device = network.ids.get(s.device);
       return device ? `device:${device.index}` : 'object';
     }
-    default: return 'object';
+    default:
+      return 'object';
   }
 }
 
@@ -98,7 +108,9 @@ function base(ctx: RuleContext<unknown>, rule: RuleRef): Pick<FindingCommon, 'se
 
 /** A zone with its domain's name in the pack (the domain id when the pack names none). */
 const zoneRef = (ctx: RuleContext<unknown>, z: Zone): ZoneRef => ({
-  id: z.id, domain: z.domain, domainName: own(ctx.domains, z.domain) ?? { ja: z.domain, en: z.domain },
+  id: z.id,
+  domain: z.domain,
+  domainName: own(ctx.domains, z.domain) ?? { ja: z.domain, en: z.domain },
 });
 
 /** Exceptions in force for a rule: not expired, and naming the rule or no rule at all. */
@@ -139,11 +151,17 @@ function forbiddenReach(
     const wanted = new Set([...scope.pairs].map((p) => Number(p.split('>')[end])));
     return zones.filter((z) => wanted.has(z.index));
   };
-  for (const [sources, targets] of [[sides[0], sides[1]], [sides[1], sides[0]]] as const) {
+  for (const [sources, targets] of [
+    [sides[0], sides[1]],
+    [sides[1], sides[0]],
+  ] as const) {
     const from = scoped(sources, 0);
     const to = scoped(targets, 1);
     if (from.length === 0 || to.length === 0) continue;
-    for (const r of engine.reach(from.map((z) => z.index), to.map((z) => z.index))) {
+    for (const r of engine.reach(
+      from.map((z) => z.index),
+      to.map((z) => z.index),
+    )) {
       const to = net.zones[r.zone]!;
       for (const [fromIndex, headers] of splitBySource(net, r.headers)) {
         if (fromIndex === r.zone) continue;
@@ -178,7 +196,12 @@ const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
     const others = ctx.network.zones.filter((z) => !ctx.params.isolated.includes(z.domain));
     const exceptions = activeExceptions(ctx, this.id);
     const findings: Finding[] = forbiddenReach(ctx, [isolated, others], exceptionSet(exceptions), ctx.engine).map(({ from, to, ...flow }) => ({
-      ...base(ctx, this), ...flow, rule: this.id, kind: 'reach', from: zoneRef(ctx, from), to: zoneRef(ctx, to),
+      ...base(ctx, this),
+      ...flow,
+      rule: this.id,
+      kind: 'reach',
+      from: zoneRef(ctx, from),
+      to: zoneRef(ctx, to),
     }));
     // A gateway with a foot in a mynumber zone and in another domain is a channel by itself.
     for (const d of ctx.scope && !ctx.scope.objects ? [] : ctx.network.devices) {
@@ -188,7 +211,12 @@ const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
       const outside = [...domains].some((x) => !ctx.params.isolated.includes(x));
       if (!inside || !outside || exceptions.some((e) => e.via.includes(d.index))) continue;
       findings.push({
-        ...base(ctx, this), rule: this.id, kind: 'bridge', subject: { kind: 'device', id: d.id }, gateway: d.kind, domains: [...domains],
+        ...base(ctx, this),
+        rule: this.id,
+        kind: 'bridge',
+        subject: { kind: 'device', id: d.id },
+        gateway: d.kind,
+        domains: [...domains],
         loc: d.loc,
       });
     }
@@ -203,7 +231,10 @@ const mynumberExceptionScope: RuleDefinition<'mynumber-exception-scope'> = {
     const findings: Finding[] = [];
     for (const e of ctx.network.exceptions) {
       const problems: ExceptionProblem[] = [];
-      for (const [side, ranges, written] of [['from', e.from, e.written.from], ['to', e.to, e.written.to]] as const) {
+      for (const [side, ranges, written] of [
+        ['from', e.from, e.written.from],
+        ['to', e.to, e.written.to],
+      ] as const) {
         const broad = ranges.filter((r) => rangeSize(r) > 1);
         if (broad.length > 0) problems.push({ kind: 'not-single-host', side, written, addresses: broad.map((r) => rangeSize(r)).reduce((a, b) => a + b, 0) });
       }
@@ -217,7 +248,11 @@ const mynumberExceptionScope: RuleDefinition<'mynumber-exception-scope'> = {
       if (e.expires < ctx.today) problems.push({ kind: 'expired', expires: e.expires });
       if (problems.length === 0) continue;
       findings.push({
-        ...base(ctx, this), rule: this.id, kind: 'too-wide', subject: { kind: 'exception', id: e.id }, problems,
+        ...base(ctx, this),
+        rule: this.id,
+        kind: 'too-wide',
+        subject: { kind: 'exception', id: e.id },
+        problems,
         loc: e.loc,
       });
     }
@@ -236,7 +271,13 @@ const mynumberEndpointControls: RuleDefinition<'mynumber-endpoint-controls'> = {
       const missing = ctx.params.required.filter((c) => !h.controls.has(c));
       if (missing.length === 0) continue;
       findings.push({
-        ...base(ctx, this), rule: this.id, kind: 'missing-controls', subject: { kind: 'host', id: h.id }, group: h.isGroup, zone: zone.id, missing,
+        ...base(ctx, this),
+        rule: this.id,
+        kind: 'missing-controls',
+        subject: { kind: 'host', id: h.id },
+        group: h.isGroup,
+        zone: zone.id,
+        missing,
         loc: h.loc,
       });
     }
@@ -251,7 +292,12 @@ const pathSeparation: RuleDefinition<'path-separation'> = {
     const a = zonesIn(ctx.network, ctx.params.lgwanSide);
     const b = zonesIn(ctx.network, ctx.params.internetSide);
     return forbiddenReach(ctx, [a, b], exceptionSet(activeExceptions(ctx, this.id)), ctx.engine).map(({ from, to, ...flow }) => ({
-      ...base(ctx, this), ...flow, rule: this.id, kind: 'reach', from: zoneRef(ctx, from), to: zoneRef(ctx, to),
+      ...base(ctx, this),
+      ...flow,
+      rule: this.id,
+      kind: 'reach',
+      from: zoneRef(ctx, from),
+      to: zoneRef(ctx, to),
     }));
   },
 };
@@ -274,10 +320,24 @@ export function crossesSides(network: Network, flow: DeclaredFlow, lgwan: readon
 }
 
 const STOP_ORDER: Record<Outcome['disposition']['kind'], number> = {
-  denied: 0, refused: 1, 'no-route': 2, discarded: 2, terminated: 3, delivered: 4, local: 4, 'not-forwarded': 5, 'no-path': 6,
+  denied: 0,
+  refused: 1,
+  'no-route': 2,
+  discarded: 2,
+  terminated: 3,
+  delivered: 4,
+  local: 4,
+  'not-forwarded': 5,
+  'no-path': 6,
 };
 
-function legFindings(ctx: RuleContext<unknown>, rule: RuleRef & { readonly id: 'sanitized-communication' | 'intent-reachability' }, intentId: string, loc: Loc, legs: readonly LegResult[]): Finding[] {
+function legFindings(
+  ctx: RuleContext<unknown>,
+  rule: RuleRef & { readonly id: 'sanitized-communication' | 'intent-reachability' },
+  intentId: string,
+  loc: Loc,
+  legs: readonly LegResult[],
+): Finding[] {
   const findings: Finding[] = [];
   // Witnesses show where the missing packets stop, the most telling stop first: a deny
   // names the rule to change.
@@ -286,10 +346,17 @@ function legFindings(ctx: RuleContext<unknown>, rule: RuleRef & { readonly id: '
     if (r.missing.length === 0) return;
     const fails = (d: Disposition): boolean => !legArrives(r.leg, d);
     const classes = classesOf(r.missing, (boxes) => traceWitness(ctx.network, ctx.engine, boxes, fails, prefer));
-    const deniedBy = classes.map((c) => c.witness?.disposition).map((d) => (d?.kind === 'denied' ? d.rule?.loc : undefined)).find((l) => l !== undefined);
+    const deniedBy = classes
+      .map((c) => c.witness?.disposition)
+      .map((d) => (d?.kind === 'denied' ? d.rule?.loc : undefined))
+      .find((l) => l !== undefined);
     findings.push({
-      ...base(ctx, rule), rule: rule.id, kind: 'leg',
-      subject: { kind: 'leg', intent: intentId, leg: r.leg.label }, index: i + 1, count: legs.length,
+      ...base(ctx, rule),
+      rule: rule.id,
+      kind: 'leg',
+      subject: { kind: 'leg', intent: intentId, leg: r.leg.label },
+      index: i + 1,
+      count: legs.length,
       loc: deniedBy ?? loc,
       classes,
     });
@@ -347,7 +414,12 @@ const securityCloudAggregation: RuleDefinition<'security-cloud-aggregation'> = {
     const from = zonesIn(net, ctx.params.from);
     const to = zonesIn(net, ctx.params.to);
     return forbiddenReach(ctx, [from, to], exceptionSet(activeExceptions(ctx, this.id)), bypass).map(({ from: a, to: b, ...flow }) => ({
-      ...base(ctx, this), ...flow, rule: this.id, kind: 'bypass', from: zoneRef(ctx, a), to: zoneRef(ctx, b),
+      ...base(ctx, this),
+      ...flow,
+      rule: this.id,
+      kind: 'bypass',
+      from: zoneRef(ctx, a),
+      to: zoneRef(ctx, b),
     }));
   },
 };
@@ -369,7 +441,9 @@ const inventory: RuleDefinition<'inventory'> = {
     type Owner = HostSubject | InterfaceSubject;
     const uses: Array<{ lo: number; hi: number; subject: Owner; loc: Loc }> = [];
     for (const h of net.hosts) uses.push({ ...h.range, subject: { kind: 'host', id: h.id }, loc: h.loc });
-    for (const d of net.devices) for (const f of d.interfaces) if (f.address !== undefined) uses.push({ lo: f.address, hi: f.address, subject: { kind: 'interface', device: d.id, name: f.name }, loc: f.loc });
+    for (const d of net.devices)
+      for (const f of d.interfaces)
+        if (f.address !== undefined) uses.push({ lo: f.address, hi: f.address, subject: { kind: 'interface', device: d.id, name: f.name }, loc: f.loc });
     uses.sort((x, y) => x.lo - y.lo);
     let reach = -1;
     let holder: (typeof uses)[number] | undefined;
@@ -415,7 +489,12 @@ const intentReachability: RuleDefinition<'intent-reachability'> = {
       const evaluation = evaluateIntent(ctx.network, ctx.engine, intent);
       if (!evaluation.plan.ok) {
         findings.push({
-          ...base(ctx, this), rule: this.id, kind: 'no-relay', subject: { kind: 'intent', id: intent.id }, gateway: evaluation.plan.device.id, target: evaluation.plan.to,
+          ...base(ctx, this),
+          rule: this.id,
+          kind: 'no-relay',
+          subject: { kind: 'intent', id: intent.id },
+          gateway: evaluation.plan.device.id,
+          target: evaluation.plan.to,
           loc: evaluation.plan.device.loc,
         });
         continue;
@@ -443,16 +522,23 @@ const availability: RuleDefinition<'availability'> = {
       const edges = new Set<string>();
       for (const leg of healthy.legs) {
         const f = ctx.engine.footprint(zonesOf(net, leg.leg.from), leg.requested);
-        f.devices.forEach((d) => devices.add(d));
-        f.edges.forEach((e) => edges.add(e));
+        f.devices.forEach((d) => {
+          devices.add(d);
+        });
+        f.edges.forEach((e) => {
+          edges.add(e);
+        });
       }
       const elements: Array<{ label: string; failures: Failures }> = [];
-      for (const d of net.devices) if (devices.has(d.index)) elements.push({ label: d.id, failures: { zones: new Set(), devices: new Set([d.index]), edges: new Set() } });
-      for (const d of net.devices) for (const f of d.interfaces) {
-        const id = attachId(d.id, f.name);
-        if (f.zone !== undefined && edges.has(id)) elements.push({ label: id, failures: { zones: new Set(), devices: new Set(), edges: new Set([id]) } });
-      }
-      for (const l of net.links) if (edges.has(l.id)) elements.push({ label: l.id, failures: { zones: new Set(), devices: new Set(), edges: new Set([l.id]) } });
+      for (const d of net.devices)
+        if (devices.has(d.index)) elements.push({ label: d.id, failures: { zones: new Set(), devices: new Set([d.index]), edges: new Set() } });
+      for (const d of net.devices)
+        for (const f of d.interfaces) {
+          const id = attachId(d.id, f.name);
+          if (f.zone !== undefined && edges.has(id)) elements.push({ label: id, failures: { zones: new Set(), devices: new Set(), edges: new Set([id]) } });
+        }
+      for (const l of net.links)
+        if (edges.has(l.id)) elements.push({ label: l.id, failures: { zones: new Set(), devices: new Set(), edges: new Set([l.id]) } });
       const breaking: string[] = [];
       for (const element of elements) {
         const engine = ctx.engineFactory(net, element.failures);
@@ -461,7 +547,11 @@ const availability: RuleDefinition<'availability'> = {
       }
       if (breaking.length === 0) continue;
       findings.push({
-        ...base(ctx, this), rule: this.id, kind: 'single-failure', subject: { kind: 'intent', id: intent.id }, breaking,
+        ...base(ctx, this),
+        rule: this.id,
+        kind: 'single-failure',
+        subject: { kind: 'intent', id: intent.id },
+        breaking,
         loc: intent.loc,
       });
     }
@@ -497,8 +587,12 @@ const firewallHygiene: RuleDefinition<'firewall-hygiene'> = {
       const d = ctx.network.devices[issue.device]!;
       const r = d.rules[issue.rule]!;
       const finding: Finding = {
-        ...base(ctx, this), rule: this.id, kind: issue.kind, subject: { kind: 'rule', device: d.id, rule: r.id },
-        loc: r.loc, ...hygieneFacts(ctx.network, issue, ctx.domains),
+        ...base(ctx, this),
+        rule: this.id,
+        kind: issue.kind,
+        subject: { kind: 'rule', device: d.id, rule: r.id },
+        loc: r.loc,
+        ...hygieneFacts(ctx.network, issue, ctx.domains),
       };
       return issue.kind === 'unneeded' ? { ...finding, severity: ctx.params.unneededSeverity } : finding;
     });

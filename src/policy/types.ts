@@ -16,7 +16,6 @@ export interface Localized {
   readonly en: string;
 }
 
-
 /** A path that shows a header class doing what the finding says, hop by hop. */
 export interface Witness {
   readonly packet: Packet;
@@ -43,25 +42,63 @@ export const HYGIENE_KINDS = ['shadowed', 'conflicting', 'redundant', 'broad', '
 export type HygieneKind = (typeof HYGIENE_KINDS)[number];
 
 /** A pair of zones, from one to the other (flow findings). */
-export interface ZonePairSubject { readonly kind: 'zone-pair'; readonly from: string; readonly to: string }
+export interface ZonePairSubject {
+  readonly kind: 'zone-pair';
+  readonly from: string;
+  readonly to: string;
+}
 /** Two zones at once (overlapping subnets), in zone order. */
-export interface ZonesSubject { readonly kind: 'zones'; readonly zones: readonly [string, string] }
-export interface DeviceSubject { readonly kind: 'device'; readonly id: string }
+export interface ZonesSubject {
+  readonly kind: 'zones';
+  readonly zones: readonly [string, string];
+}
+export interface DeviceSubject {
+  readonly kind: 'device';
+  readonly id: string;
+}
 /** An interface of a device (an address it uses). */
-export interface InterfaceSubject { readonly kind: 'interface'; readonly device: string; readonly name: string }
+export interface InterfaceSubject {
+  readonly kind: 'interface';
+  readonly device: string;
+  readonly name: string;
+}
 /** A host or host group. */
-export interface HostSubject { readonly kind: 'host'; readonly id: string }
-export interface ExceptionSubject { readonly kind: 'exception'; readonly id: string }
-export interface IntentSubject { readonly kind: 'intent'; readonly id: string }
+export interface HostSubject {
+  readonly kind: 'host';
+  readonly id: string;
+}
+export interface ExceptionSubject {
+  readonly kind: 'exception';
+  readonly id: string;
+}
+export interface IntentSubject {
+  readonly kind: 'intent';
+  readonly id: string;
+}
 /** One leg of a flow intent (label: "from → to" of the leg). */
-export interface LegSubject { readonly kind: 'leg'; readonly intent: string; readonly leg: string }
+export interface LegSubject {
+  readonly kind: 'leg';
+  readonly intent: string;
+  readonly leg: string;
+}
 /** A firewall rule of a device. */
-export interface RuleSubject { readonly kind: 'rule'; readonly device: string; readonly rule: string }
+export interface RuleSubject {
+  readonly kind: 'rule';
+  readonly device: string;
+  readonly rule: string;
+}
 
 /** What a finding is about, as data; report/ prints it (`subjectText`). */
 export type Subject =
-  | ZonePairSubject | ZonesSubject | DeviceSubject | InterfaceSubject | HostSubject
-  | ExceptionSubject | IntentSubject | LegSubject | RuleSubject;
+  | ZonePairSubject
+  | ZonesSubject
+  | DeviceSubject
+  | InterfaceSubject
+  | HostSubject
+  | ExceptionSubject
+  | IntentSubject
+  | LegSubject
+  | RuleSubject;
 
 /** What every finding has, whatever its rule. */
 export interface FindingCommon {
@@ -78,13 +115,14 @@ export interface FindingCommon {
  * A finding of rule `R`, of kind `K`, about subject `S`, with the facts `D` its message is
  * made of (report/messages.ts holds one template per rule and kind).
  */
-type FindingOf<R extends string, K extends string, S extends Subject, D = unknown> = FindingCommon & D & {
-  /** Policy rule id, e.g. `path-separation`. */
-  readonly rule: R;
-  /** What the rule found, e.g. `reach` or `shadowed`. */
-  readonly kind: K;
-  readonly subject: S;
-};
+type FindingOf<R extends string, K extends string, S extends Subject, D = unknown> = FindingCommon &
+  D & {
+    /** Policy rule id, e.g. `path-separation`. */
+    readonly rule: R;
+    /** What the rule found, e.g. `reach` or `shadowed`. */
+    readonly kind: K;
+    readonly subject: S;
+  };
 
 /** A zone with its domain and the domain's name in the policy pack (the id if it has none). */
 export interface ZoneRef {
@@ -130,13 +168,24 @@ export type Finding =
   | FindingOf<'mynumber-isolation', 'reach', ZonePairSubject, ZoneFacts>
   | FindingOf<'mynumber-isolation', 'bridge', DeviceSubject, { readonly gateway: 'sanitizer' | 'proxy'; readonly domains: readonly string[] }>
   | FindingOf<'mynumber-exception-scope', 'too-wide', ExceptionSubject, { readonly problems: readonly ExceptionProblem[] }>
-  | FindingOf<'mynumber-endpoint-controls', 'missing-controls', HostSubject, { readonly group: boolean; readonly zone: string; readonly missing: readonly string[] }>
+  | FindingOf<
+      'mynumber-endpoint-controls',
+      'missing-controls',
+      HostSubject,
+      { readonly group: boolean; readonly zone: string; readonly missing: readonly string[] }
+    >
   | FindingOf<'path-separation', 'reach', ZonePairSubject, ZoneFacts>
   | FindingOf<'sanitized-communication', 'no-sanitizer' | 'unknown-content', IntentSubject>
-  | FindingOf<'sanitized-communication', 'wrong-method', IntentSubject, {
-    readonly content: string; readonly method: string;
-    readonly sanitizers: ReadonlyArray<{ readonly id: string; readonly method: string | undefined }>;
-  }>
+  | FindingOf<
+      'sanitized-communication',
+      'wrong-method',
+      IntentSubject,
+      {
+        readonly content: string;
+        readonly method: string;
+        readonly sanitizers: ReadonlyArray<{ readonly id: string; readonly method: string | undefined }>;
+      }
+    >
   /** The intent's plan fails: `gateway` has no relay to `target` (the next gateway, or the destination as written). */
   | FindingOf<'sanitized-communication' | 'intent-reachability', 'no-relay', IntentSubject, { readonly gateway: string; readonly target: string }>
   | FindingOf<'sanitized-communication' | 'intent-reachability', 'leg', LegSubject, { readonly index: number; readonly count: number }>
@@ -164,11 +213,21 @@ export const FINDING_KINDS: { readonly [R in Finding['rule']]: readonly FindingK
 export type FindingRule = Finding['rule'];
 /** The kinds of finding of rule `R`. */
 export type FindingKind<R extends FindingRule = FindingRule> = Finding extends infer F
-  ? F extends { readonly rule: infer X; readonly kind: infer K } ? (R extends X ? K : never) : never
+  ? F extends { readonly rule: infer X; readonly kind: infer K }
+    ? R extends X
+      ? K
+      : never
+    : never
   : never;
 /** The finding of rule `R` and kind `K`, with its subject and facts. */
 export type FindingOfKind<R extends FindingRule, K extends FindingKind<R>> = Finding extends infer F
-  ? F extends { readonly rule: infer X; readonly kind: infer Y } ? (R extends X ? (K extends Y ? F & { readonly rule: R; readonly kind: K } : never) : never) : never
+  ? F extends { readonly rule: infer X; readonly kind: infer Y }
+    ? R extends X
+      ? K extends Y
+        ? F & { readonly rule: R; readonly kind: K }
+        : never
+      : never
+    : never
   : never;
 
 /**
@@ -180,12 +239,23 @@ export function findingKey(f: Finding): string {
   const s = f.subject;
   const parts: string[] = [f.rule, s.kind];
   switch (s.kind) {
-    case 'zone-pair': parts.push(s.from, s.to); break;
-    case 'zones': parts.push(...s.zones); break;
-    case 'interface': parts.push(s.device, s.name); break;
-    case 'leg': parts.push(s.intent, s.leg); break;
-    case 'rule': parts.push(s.device, s.rule); break;
-    default: parts.push(s.id);
+    case 'zone-pair':
+      parts.push(s.from, s.to);
+      break;
+    case 'zones':
+      parts.push(...s.zones);
+      break;
+    case 'interface':
+      parts.push(s.device, s.name);
+      break;
+    case 'leg':
+      parts.push(s.intent, s.leg);
+      break;
+    case 'rule':
+      parts.push(s.device, s.rule);
+      break;
+    default:
+      parts.push(s.id);
   }
   if (f.rule === 'firewall-hygiene') parts.push(f.kind);
   return parts.join('\u0000');

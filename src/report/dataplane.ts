@@ -117,32 +117,45 @@ function hopJson(network: Network, h: DataplaneHop): Record<string, string> {
 
 function pathJson(network: Network, p: WitnessPath): unknown {
   const o = p.from;
-  const from = o.kind === 'zone' ? { kind: 'zone', id: network.zones[o.zone]!.id }
-    : o.kind === 'device' ? { kind: 'device', id: network.devices[o.device]!.id }
-    : { kind: 'edge', id: network.devices[o.device]!.id, port: o.port };
+  const from =
+    o.kind === 'zone'
+      ? { kind: 'zone', id: network.zones[o.zone]!.id }
+      : o.kind === 'device'
+        ? { kind: 'device', id: network.devices[o.device]!.id }
+        : { kind: 'edge', id: network.devices[o.device]!.id, port: o.port };
   return { from, hops: p.hops.map((h) => hopJson(network, h)) };
 }
 
 export function dataplaneJson(network: Network, report: DataplaneReport): string {
   const loop = (l: Loop): unknown => ({
-    cycle: l.cycle.map((h) => hopJson(network, h)), headers: l.headers, packet: describePacket(l.packet), entry: pathJson(network, l.entry),
+    cycle: l.cycle.map((h) => hopJson(network, h)),
+    headers: l.headers,
+    packet: describePacket(l.packet),
+    entry: pathJson(network, l.entry),
   });
   const hole = (b: BlackHole): unknown => ({
-    device: network.devices[b.device]!.id, headers: b.headers, packet: describePacket(b.packet), path: pathJson(network, b.path),
+    device: network.devices[b.device]!.id,
+    headers: b.headers,
+    packet: describePacket(b.packet),
+    path: pathJson(network, b.path),
   });
-  return JSON.stringify({
-    topology: { file: network.file, name: network.name },
-    summary: { loops: report.loops.length, blackHoles: report.blackHoles.length, drops: dropCounts(report.drops) },
-    loops: report.loops.map(loop),
-    blackHoles: report.blackHoles.map(hole),
-    drops: report.drops.map((d) => ({ kind: d.kind, device: network.devices[d.device]!.id, headers: d.headers })),
-    // A pair reached for every source and service is exactly its destination prefixes;
-    // the boxes are given only for the pairs where they say more (`restricted`).
-    reach: report.reach && {
-      ...report.reach,
-      cells: report.reach.cells.map(({ headers, ...cell }) => (cell.restricted ? { ...cell, headers } : cell)),
+  return JSON.stringify(
+    {
+      topology: { file: network.file, name: network.name },
+      summary: { loops: report.loops.length, blackHoles: report.blackHoles.length, drops: dropCounts(report.drops) },
+      loops: report.loops.map(loop),
+      blackHoles: report.blackHoles.map(hole),
+      drops: report.drops.map((d) => ({ kind: d.kind, device: network.devices[d.device]!.id, headers: d.headers })),
+      // A pair reached for every source and service is exactly its destination prefixes;
+      // the boxes are given only for the pairs where they say more (`restricted`).
+      reach: report.reach && {
+        ...report.reach,
+        cells: report.reach.cells.map(({ headers, ...cell }) => (cell.restricted ? { ...cell, headers } : cell)),
+      },
+      bounds: report.bounds,
+      stats: report.stats,
     },
-    bounds: report.bounds,
-    stats: report.stats,
-  }, null, 2);
+    null,
+    2,
+  );
 }

@@ -64,7 +64,11 @@ export function describeHop(network: Network, hop: Hop, lang: Lang): ReadableHop
   let rule: ReadableHop['rule'];
   if (hop.rule) {
     rule = { id: hop.rule.id, action: hop.rule.action, location: formatLoc(hop.rule.loc) };
-    parts.push(lang === 'ja' ? `ルール ${hop.rule.id} (${hop.rule.action}) ${formatLoc(hop.rule.loc)}` : `rule ${hop.rule.id} (${hop.rule.action}) at ${formatLoc(hop.rule.loc)}`);
+    parts.push(
+      lang === 'ja'
+        ? `ルール ${hop.rule.id} (${hop.rule.action}) ${formatLoc(hop.rule.loc)}`
+        : `rule ${hop.rule.id} (${hop.rule.action}) at ${formatLoc(hop.rule.loc)}`,
+    );
   }
   return { kind: 'device', id: d.id, detail: parts.join(', '), in: hop.in, ...(hop.out ? { out: hop.out } : {}), ...(rule ? { rule } : {}) };
 }
@@ -76,10 +80,14 @@ export function describeDisposition(network: Network, d: Disposition, lang: Lang
       return ja ? `到達: ゾーン ${network.zones[d.zone]!.id}` : `delivered to zone ${network.zones[d.zone]!.id}`;
     case 'terminated': {
       const g = network.devices[d.device]!;
-      return ja ? `${g.id} (${g.kind}${g.method ? ` ${g.method}` : ''}) の ${d.interface} で終端` : `terminated at ${g.kind}${g.method ? ` (${g.method})` : ''} ${g.id}:${d.interface}`;
+      return ja
+        ? `${g.id} (${g.kind}${g.method ? ` ${g.method}` : ''}) の ${d.interface} で終端`
+        : `terminated at ${g.kind}${g.method ? ` (${g.method})` : ''} ${g.id}:${d.interface}`;
     }
     case 'refused':
-      return ja ? `${network.devices[d.device]!.id}:${d.interface} はこのサービスを受け付けない` : `refused: ${network.devices[d.device]!.id}:${d.interface} accepts no such service`;
+      return ja
+        ? `${network.devices[d.device]!.id}:${d.interface} はこのサービスを受け付けない`
+        : `refused: ${network.devices[d.device]!.id}:${d.interface} accepts no such service`;
     case 'denied': {
       const fw = network.devices[d.device]!.id;
       if (!d.rule) return ja ? `${fw} の既定拒否 (default deny) で拒否` : `denied by ${fw} (default deny)`;
@@ -93,7 +101,9 @@ export function describeDisposition(network: Network, d: Disposition, lang: Lang
     case 'discarded':
       return ja ? `${network.devices[d.device]!.id} の drop 経路で破棄` : `discarded by a drop route at ${network.devices[d.device]!.id}`;
     case 'not-forwarded':
-      return ja ? `${network.devices[d.device]!.id} はゲートウェイのため転送しない` : `${network.devices[d.device]!.id} is a gateway and does not forward packets`;
+      return ja
+        ? `${network.devices[d.device]!.id} はゲートウェイのため転送しない`
+        : `${network.devices[d.device]!.id} is a gateway and does not forward packets`;
     case 'no-path':
       return ja ? '経路なし' : 'no path';
   }

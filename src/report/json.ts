@@ -38,15 +38,19 @@ export function rulesJson(rules: readonly RuleResult[]): unknown[] {
 }
 
 export function checkReportJson(network: Network, report: CheckReport, lang: Lang): string {
-  return JSON.stringify({
-    bunkatsu: 1,
-    topology: report.topology,
-    policy: report.policy,
-    engine: report.engine,
-    summary: report.summary,
-    rules: rulesJson(report.rules),
-    findings: report.findings.map((f) => findingJson(network, f, lang)),
-  }, null, 2);
+  return JSON.stringify(
+    {
+      bunkatsu: 1,
+      topology: report.topology,
+      policy: report.policy,
+      engine: report.engine,
+      summary: report.summary,
+      rules: rulesJson(report.rules),
+      findings: report.findings.map((f) => findingJson(network, f, lang)),
+    },
+    null,
+    2,
+  );
 }
 
 export function outcomesJson(network: Network, outcomes: readonly Outcome[], lang: Lang): unknown[] {

@@ -16,12 +16,18 @@ const INTENT_RULES = ['intent-reachability', 'sanitized-communication', 'availab
  * cannot carry (control characters, lone surrogates, U+FFFE/U+FFFF) replaced by U+FFFD.
  */
 export function xmlEscape(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;').replace(/'/g, '&apos;')
-    .replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters; they are replaced
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+      .replace(/\r/g, '&#13;')
+      .replace(/\t/g, '&#9;')
+  );
 }
 
 /** Attribute values keep their newlines only as character references. */
@@ -60,7 +66,9 @@ function document(name: string, suites: readonly Suite[], seconds: number): stri
     `<testsuites name="${attr(name)}" tests="${all.length}" failures="${count(all, 'fail')}" errors="0" skipped="${count(all, 'skipped')}" time="${time}">`,
   ];
   for (const s of suites) {
-    lines.push(`  <testsuite name="${attr(s.name)}" tests="${s.cases.length}" failures="${count(s.cases, 'fail')}" errors="0" skipped="${count(s.cases, 'skipped')}" time="${s === suites[0] ? time : '0.000'}">`);
+    lines.push(
+      `  <testsuite name="${attr(s.name)}" tests="${s.cases.length}" failures="${count(s.cases, 'fail')}" errors="0" skipped="${count(s.cases, 'skipped')}" time="${s === suites[0] ? time : '0.000'}">`,
+    );
     for (const c of s.cases) lines.push(...caseXml(c));
     lines.push('  </testsuite>');
   }
@@ -79,8 +87,15 @@ function ruleCases(rules: readonly RuleResult[], findings: readonly Finding[], l
     if (r.status === 'disabled') return { name, classname: 'bunkatsu.rules', loc: undefined, status: 'skipped' };
     if (r.status === 'pass' || mine.length === 0) return { name, classname: 'bunkatsu.rules', loc: undefined, status: 'pass' };
     return {
-      name, classname: 'bunkatsu.rules', loc: mine[0]!.loc, status: 'fail',
-      failure: { type: r.severity, message: mine.map((f) => findingText(f).message[lang]).join('\n'), text: mine.map((f) => findingCase(f, lang)).join('\n\n') },
+      name,
+      classname: 'bunkatsu.rules',
+      loc: mine[0]!.loc,
+      status: 'fail',
+      failure: {
+        type: r.severity,
+        message: mine.map((f) => findingText(f).message[lang]).join('\n'),
+        text: mine.map((f) => findingCase(f, lang)).join('\n\n'),
+      },
     };
   });
 }
@@ -108,14 +123,25 @@ export function checkJunit(network: Network, report: CheckReport, lang: Lang = '
     const mine = report.findings.filter((f) => (INTENT_RULES as readonly string[]).includes(f.rule) && aboutIntent(f, i.id));
     if (mine.length === 0) return { name, classname: 'bunkatsu.intents', loc: i.loc, status: 'pass' };
     return {
-      name, classname: 'bunkatsu.intents', loc: i.loc, status: 'fail',
-      failure: { type: mine[0]!.rule, message: mine.map((f) => findingText(f).message[lang]).join('\n'), text: mine.map((f) => `${f.rule}: ${findingCase(f, lang)}`).join('\n\n') },
+      name,
+      classname: 'bunkatsu.intents',
+      loc: i.loc,
+      status: 'fail',
+      failure: {
+        type: mine[0]!.rule,
+        message: mine.map((f) => findingText(f).message[lang]).join('\n'),
+        text: mine.map((f) => `${f.rule}: ${findingCase(f, lang)}`).join('\n\n'),
+      },
     };
   });
-  return document(`${names.check}: ${report.topology.name}`, [
-    { name: names.rules, cases: ruleCases(report.rules, report.findings, lang) },
-    { name: names.intents, cases: intents },
-  ], 0);
+  return document(
+    `${names.check}: ${report.topology.name}`,
+    [
+      { name: names.rules, cases: ruleCases(report.rules, report.findings, lang) },
+      { name: names.intents, cases: intents },
+    ],
+    0,
+  );
 }
 
 /** JUnit XML for `review`: the rules and intents as they stand after the change. */
@@ -129,8 +155,12 @@ export function reviewJunit(report: ReviewReport, networks: ReviewNetworks, lang
     status: s.ok ? 'pass' : 'fail',
     ...(s.ok ? {} : { failure: { type: 'intent', message: statusMessage(s) ?? s.intent, text: statusMessage(s) ?? '' } }),
   }));
-  return document(`${names.review}: ${report.after.name}`, [
-    { name: names.rules, cases: ruleCases(report.checkAfter.rules, report.checkAfter.findings, lang) },
-    { name: names.intents, cases: intents },
-  ], report.elapsedMs / 1000);
+  return document(
+    `${names.review}: ${report.after.name}`,
+    [
+      { name: names.rules, cases: ruleCases(report.checkAfter.rules, report.checkAfter.findings, lang) },
+      { name: names.intents, cases: intents },
+    ],
+    report.elapsedMs / 1000,
+  );
 }

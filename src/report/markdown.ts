@@ -16,20 +16,59 @@ const CLASSES_SHOWN = 10;
 
 const M = {
   ja: {
-    check: '分割 bunkatsu ポリシー検査', pass: '適合', fail: '不適合', disabled: '無効',
-    rule: 'ルール', clause: '条項', title: '内容', status: '結果', findings: '指摘',
-    severity: '重要度', subject: '対象', location: '場所', message: '内容', fix: '対処', from: '送信元ゾーン', to: '宛先ゾーン',
-    classes: 'ヘッダークラス', intent: '必要通信', purpose: '目的', legs: '区間', paths: '証跡の経路', permitted: '許可しているルール',
-    clean: '指摘事項はありません。', findingsTitle: '指摘事項',
+    check: '分割 bunkatsu ポリシー検査',
+    pass: '適合',
+    fail: '不適合',
+    disabled: '無効',
+    rule: 'ルール',
+    clause: '条項',
+    title: '内容',
+    status: '結果',
+    findings: '指摘',
+    severity: '重要度',
+    subject: '対象',
+    location: '場所',
+    message: '内容',
+    fix: '対処',
+    from: '送信元ゾーン',
+    to: '宛先ゾーン',
+    classes: 'ヘッダークラス',
+    intent: '必要通信',
+    purpose: '目的',
+    legs: '区間',
+    paths: '証跡の経路',
+    permitted: '許可しているルール',
+    clean: '指摘事項はありません。',
+    findingsTitle: '指摘事項',
     more: (n: number) => `… ほか ${n} 件（--format json で全件）`,
-    checkSummary: (e: number, w: number, i: number, ok: number, all: number) => `エラー ${e} 件、警告 ${w} 件、情報 ${i} 件。${all} ルール中 ${ok} ルール適合。`,
+    checkSummary: (e: number, w: number, i: number, ok: number, all: number) =>
+      `エラー ${e} 件、警告 ${w} 件、情報 ${i} 件。${all} ルール中 ${ok} ルール適合。`,
   },
   en: {
-    check: 'bunkatsu policy check', pass: 'pass', fail: 'FAIL', disabled: 'disabled',
-    rule: 'rule', clause: 'clause', title: 'title', status: 'status', findings: 'findings',
-    severity: 'severity', subject: 'subject', location: 'location', message: 'message', fix: 'fix', from: 'from zone', to: 'to zone',
-    classes: 'header classes', intent: 'flow intent', purpose: 'purpose', legs: 'legs', paths: 'witness paths', permitted: 'permitted by',
-    clean: 'No findings.', findingsTitle: 'Findings',
+    check: 'bunkatsu policy check',
+    pass: 'pass',
+    fail: 'FAIL',
+    disabled: 'disabled',
+    rule: 'rule',
+    clause: 'clause',
+    title: 'title',
+    status: 'status',
+    findings: 'findings',
+    severity: 'severity',
+    subject: 'subject',
+    location: 'location',
+    message: 'message',
+    fix: 'fix',
+    from: 'from zone',
+    to: 'to zone',
+    classes: 'header classes',
+    intent: 'flow intent',
+    purpose: 'purpose',
+    legs: 'legs',
+    paths: 'witness paths',
+    permitted: 'permitted by',
+    clean: 'No findings.',
+    findingsTitle: 'Findings',
     more: (n: number) => `… and ${n} more (all of them with --format json)`,
     checkSummary: (e: number, w: number, i: number, ok: number, all: number) => `${e} error(s), ${w} warning(s), ${i} info; ${ok} of ${all} rules pass.`,
   },
@@ -39,7 +78,9 @@ const M = {
 export function mdText(text: string): string {
   return text
     .replace(/\\/g, '\\\\')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
     .replace(/([|*_`[\]])/g, '\\$1')
     .replace(/\r?\n/g, '<br>');
 }
@@ -147,8 +188,14 @@ export function reviewMarkdown(report: ReviewReport, networks: ReviewNetworks, l
     ...report.summary[lang].split('\n').map((l) => `> ${mdText(l)}`),
   ];
   if (report.change) {
-    lines.push(...heading(t.operations, report.change.operations.length,
-      report.change.operations.map((o, i) => `${i + 1}. ${mdText(o.summary)} (${at(o.loc)})`), lang));
+    lines.push(
+      ...heading(
+        t.operations,
+        report.change.operations.length,
+        report.change.operations.map((o, i) => `${i + 1}. ${mdText(o.summary)} (${at(o.loc)})`),
+        lang,
+      ),
+    );
   }
   const count = (c: readonly FlowChange[]): number => c.reduce((n, f) => n + f.classes.length, 0);
   lines.push(...heading(t.opened, count(report.newlyAllowed), flowsBlock(networks.after, report.newlyAllowed, lang), lang));
@@ -157,7 +204,10 @@ export function reviewMarkdown(report: ReviewReport, networks: ReviewNetworks, l
   lines.push(...heading(t.resolved, report.findingsResolved.length, findingsBlock(networks.before, report.findingsResolved, lang), lang));
   lines.push(...heading(t.broken, report.intentsBroken.length, intentsBlock(report.intentsBroken, lang), lang));
   lines.push(...heading(t.restored, report.intentsRestored.length, intentsBlock(report.intentsRestored, lang), lang));
-  lines.push('', `<sub>${mdText(`${t.engine}: ${report.engine} · ${t.recompute}: ${t[report.recompute.mode]} (${report.recompute.reason}) · ${t.elapsed}: ${formatElapsed(report.elapsedMs)}`)}</sub>`);
+  lines.push(
+    '',
+    `<sub>${mdText(`${t.engine}: ${report.engine} · ${t.recompute}: ${t[report.recompute.mode]} (${report.recompute.reason}) · ${t.elapsed}: ${formatElapsed(report.elapsedMs)}`)}</sub>`,
+  );
   return lines.join('\n');
 }
 
@@ -174,7 +224,13 @@ export function checkMarkdown(network: Network, report: CheckReport, lang: Lang)
     '',
     ...table(
       [t.rule, t.clause, t.title, t.status, t.findings],
-      report.rules.map((r) => [mdCode(r.id), mdText(r.clause), mdText(RULE_TITLES[r.id][lang]), r.status === 'fail' ? `**${t.fail}**` : t[r.status], String(r.findings)]),
+      report.rules.map((r) => [
+        mdCode(r.id),
+        mdText(r.clause),
+        mdText(RULE_TITLES[r.id][lang]),
+        r.status === 'fail' ? `**${t.fail}**` : t[r.status],
+        String(r.findings),
+      ]),
       lang,
     ),
     '',

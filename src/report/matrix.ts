@@ -17,7 +17,7 @@ export function matrixText(network: Network, m: ZoneMatrix): string {
       const marks = m.labels.map((col) => (row === col ? ' \\' : flowing.has(`${row}\u0000${col}`) ? ' ●' : ' ·'));
       lines.push(`${index(i)}. ${row.padEnd(width)}  ${marks.join(' ')}`);
     });
-    lines.push('', '● some service flows   · nothing flows   \\ same ' + m.level);
+    lines.push('', `● some service flows   · nothing flows   \\ same ${m.level}`);
   }
   let from = '';
   for (const c of m.cells) {

@@ -23,25 +23,43 @@ export type MessageCatalogue = { readonly [R in FindingRule]: { readonly [K in F
 export const RULE_TITLES: { readonly [R in FindingRule]: Localized } = {
   'mynumber-isolation': { ja: 'マイナンバー利用事務系の分離', en: 'Isolation of the My Number business systems' },
   'mynumber-exception-scope': { ja: '例外通信の限定（特定ホスト・特定ポート・有効期限）', en: 'Exceptions are narrow (specific hosts and ports) and in date' },
-  'mynumber-endpoint-controls': { ja: 'マイナンバー利用事務系端末の持ち出し不可設定・多要素認証', en: 'My Number terminals block data export and use multi-factor authentication' },
+  'mynumber-endpoint-controls': {
+    ja: 'マイナンバー利用事務系端末の持ち出し不可設定・多要素認証',
+    en: 'My Number terminals block data export and use multi-factor authentication',
+  },
   'path-separation': { ja: 'LGWAN接続系とインターネット接続系の通信経路の分割', en: 'Path separation between the LGWAN and Internet domains' },
-  'sanitized-communication': { ja: '無害化通信（方式が内容に適合し、各区間が到達可能）', en: 'Sanitized communication (method fits the content, every leg reachable)' },
-  'security-cloud-aggregation': { ja: 'インターネット通信の自治体情報セキュリティクラウドへの集約', en: 'Internet traffic only through the municipal security cloud' },
+  'sanitized-communication': {
+    ja: '無害化通信（方式が内容に適合し、各区間が到達可能）',
+    en: 'Sanitized communication (method fits the content, every leg reachable)',
+  },
+  'security-cloud-aggregation': {
+    ja: 'インターネット通信の自治体情報セキュリティクラウドへの集約',
+    en: 'Internet traffic only through the municipal security cloud',
+  },
   inventory: { ja: '機器・アドレスの管理（無許可機器・設定ミスの防止）', en: 'Inventory: every device in a zone, no address conflicts' },
   'intent-reachability': { ja: '必要な通信の到達性（可用性）', en: 'Required flows get through (availability)' },
   availability: { ja: '単一障害時の必要通信の継続', en: 'Required flows survive any single link or device failure' },
-  'firewall-hygiene': { ja: 'ファイアウォールルールの衛生（シャドウ・矛盾・冗長・領域をまたぐ any・不要な許可）', en: 'Firewall hygiene: shadowed, conflicting, redundant, broad cross-domain and unneeded rules' },
+  'firewall-hygiene': {
+    ja: 'ファイアウォールルールの衛生（シャドウ・矛盾・冗長・領域をまたぐ any・不要な許可）',
+    en: 'Firewall hygiene: shadowed, conflicting, redundant, broad cross-domain and unneeded rules',
+  },
 };
 
 /** The printed form of a subject: "from → to", "a, b", "device:interface", "intent (leg)", else the id. */
 export function subjectName(s: Subject): string {
   switch (s.kind) {
-    case 'zone-pair': return `${s.from} → ${s.to}`;
-    case 'zones': return s.zones.join(', ');
-    case 'interface': return `${s.device}:${s.name}`;
-    case 'leg': return `${s.intent} (${s.leg})`;
-    case 'rule': return `${s.device}#${s.rule}`;
-    default: return s.id;
+    case 'zone-pair':
+      return `${s.from} → ${s.to}`;
+    case 'zones':
+      return s.zones.join(', ');
+    case 'interface':
+      return `${s.device}:${s.name}`;
+    case 'leg':
+      return `${s.intent} (${s.leg})`;
+    case 'rule':
+      return `${s.device}#${s.rule}`;
+    default:
+      return s.id;
   }
 }
 
@@ -69,10 +87,15 @@ function hygieneParts(f: FindingOfKind<'firewall-hygiene', FindingKind<'firewall
 }
 
 // The Japanese message keeps the English reason it has always printed (a wording change to make on its own).
-const relayHint = (gateway: Localized): Template<'sanitized-communication' | 'intent-reachability', 'no-relay'> => (f) => ({
-  message: { ja: `フロー ${f.subject.id}: ${f.gateway} has no relay to ${f.target}`, en: `Flow intent ${f.subject.id}: ${f.gateway} has no relay to ${f.target}` },
-  hint: gateway,
-});
+const relayHint =
+  (gateway: Localized): Template<'sanitized-communication' | 'intent-reachability', 'no-relay'> =>
+  (f) => ({
+    message: {
+      ja: `フロー ${f.subject.id}: ${f.gateway} has no relay to ${f.target}`,
+      en: `Flow intent ${f.subject.id}: ${f.gateway} has no relay to ${f.target}`,
+    },
+    hint: gateway,
+  });
 
 const legTemplate: Template<'sanitized-communication' | 'intent-reachability', 'leg'> = (f) => ({
   message: {
@@ -111,17 +134,21 @@ export const MESSAGES: MessageCatalogue = {
   },
   'mynumber-exception-scope': {
     'too-wide': (f) => {
+      // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every kind (TypeScript checks it)
       const problems: Localized[] = f.problems.map((p) => {
         switch (p.kind) {
-          case 'not-single-host': return {
-            ja: `${p.side} (${p.written.join(', ')}) が単一ホストではありません（${p.addresses} アドレス）`,
-            en: `${p.side} (${p.written.join(', ')}) is not a single host (${p.addresses} addresses)`,
-          };
-          case 'ports-not-limited': return {
-            ja: `service (${p.written.join(', ')}) が特定のポートに限定されていません`,
-            en: `service (${p.written.join(', ')}) is not limited to specific ports`,
-          };
-          case 'expired': return { ja: `有効期限 ${p.expires} を過ぎています（この例外は適用されません）`, en: `it expired on ${p.expires} (it no longer applies)` };
+          case 'not-single-host':
+            return {
+              ja: `${p.side} (${p.written.join(', ')}) が単一ホストではありません（${p.addresses} アドレス）`,
+              en: `${p.side} (${p.written.join(', ')}) is not a single host (${p.addresses} addresses)`,
+            };
+          case 'ports-not-limited':
+            return {
+              ja: `service (${p.written.join(', ')}) が特定のポートに限定されていません`,
+              en: `service (${p.written.join(', ')}) is not limited to specific ports`,
+            };
+          case 'expired':
+            return { ja: `有効期限 ${p.expires} を過ぎています（この例外は適用されません）`, en: `it expired on ${p.expires} (it no longer applies)` };
         }
       });
       return {
@@ -188,7 +215,7 @@ export const MESSAGES: MessageCatalogue = {
         hint: { ja: `${f.content} には ${f.method} 方式の無害化装置を経由させてください。`, en: `Route ${f.content} through a ${f.method} sanitizer.` },
       };
     },
-    'no-relay': relayHint({ ja: '無害化装置の relays に中継先を記載してください。', en: 'Add the destination to the gateway\'s relays.' }),
+    'no-relay': relayHint({ ja: '無害化装置の relays に中継先を記載してください。', en: "Add the destination to the gateway's relays." }),
     leg: legTemplate,
   },
   'security-cloud-aggregation': {
@@ -224,7 +251,7 @@ export const MESSAGES: MessageCatalogue = {
     },
   },
   'intent-reachability': {
-    'no-relay': relayHint({ ja: 'ゲートウェイの relays に中継先を記載してください。', en: 'Add the destination to the gateway\'s relays.' }),
+    'no-relay': relayHint({ ja: 'ゲートウェイの relays に中継先を記載してください。', en: "Add the destination to the gateway's relays." }),
     leg: legTemplate,
   },
   availability: {
@@ -241,16 +268,22 @@ export const MESSAGES: MessageCatalogue = {
       const { who, covering } = hygieneParts(f);
       return f.unbound
         ? {
-          message: { ja: `${who.ja}（${f.action}）は一度も適用されません。in / out に合う異なるインタフェースの組がありません。`, en: `${who.en} (${f.action}) never takes effect: it applies to no pair of distinct interfaces (in / out).` },
-          hint: { ja: 'in / out の指定を直すか、ルールを削除してください。', en: 'Fix its in / out interfaces, or delete the rule.' },
-        }
+            message: {
+              ja: `${who.ja}（${f.action}）は一度も適用されません。in / out に合う異なるインタフェースの組がありません。`,
+              en: `${who.en} (${f.action}) never takes effect: it applies to no pair of distinct interfaces (in / out).`,
+            },
+            hint: { ja: 'in / out の指定を直すか、ルールを削除してください。', en: 'Fix its in / out interfaces, or delete the rule.' },
+          }
         : {
-          message: {
-            ja: `${who.ja}（${f.action}）は一度も適用されません（シャドウ）。適用されるすべてのインタフェースの組で、一致するパケットはすべて前のルールで決まります: ${covering.ja}`,
-            en: `${who.en} (${f.action}) never takes effect (shadowed): on every interface pair it applies to, earlier rules decide every packet it matches: ${covering.en}`,
-          },
-          hint: { ja: 'ルールを削除するか、効かせるつもりであれば覆っているルールより前に移動してください。', en: 'Delete the rule, or move it above the rules that cover it if it was meant to take effect.' },
-        };
+            message: {
+              ja: `${who.ja}（${f.action}）は一度も適用されません（シャドウ）。適用されるすべてのインタフェースの組で、一致するパケットはすべて前のルールで決まります: ${covering.ja}`,
+              en: `${who.en} (${f.action}) never takes effect (shadowed): on every interface pair it applies to, earlier rules decide every packet it matches: ${covering.en}`,
+            },
+            hint: {
+              ja: 'ルールを削除するか、効かせるつもりであれば覆っているルールより前に移動してください。',
+              en: 'Delete the rule, or move it above the rules that cover it if it was meant to take effect.',
+            },
+          };
     },
     conflicting: (f) => {
       const { who, covering } = hygieneParts(f);
@@ -273,7 +306,10 @@ export const MESSAGES: MessageCatalogue = {
           ja: `${who.ja}（permit）は冗長です。削除してもどの判定も変わりません。同じパケットを後のルールが許可しています: ${covering.ja}`,
           en: `${who.en} (permit) is redundant: removing it changes no decision, later rules permit the same packets: ${covering.en}`,
         },
-        hint: { ja: 'どちらかのルールを削除してください（広すぎるのが後のルールであれば、そちらを見直してください）。', en: 'Delete one of them (if the later rule is the one that is too broad, narrow that one instead).' },
+        hint: {
+          ja: 'どちらかのルールを削除してください（広すぎるのが後のルールであれば、そちらを見直してください）。',
+          en: 'Delete one of them (if the later rule is the one that is too broad, narrow that one instead).',
+        },
       };
     },
     broad: (f) => {
@@ -281,21 +317,32 @@ export const MESSAGES: MessageCatalogue = {
       const written = f.broad.map((b) => `${b.field}: ${b.written.join(', ') || 'any'}`).join('; ');
       const pairs = (lang: 'ja' | 'en'): string => {
         const list = f.crossings.map(([a, b]) => `${a[lang]} → ${b[lang]}`);
-        return list.length > 6 ? `${list.slice(0, 6).join(', ')}${lang === 'ja' ? ` ほか ${list.length - 6} 件` : ` and ${list.length - 6} more`}` : list.join(', ');
+        return list.length > 6
+          ? `${list.slice(0, 6).join(', ')}${lang === 'ja' ? ` ほか ${list.length - 6} 件` : ` and ${list.length - 6} more`}`
+          : list.join(', ');
       };
       return {
         message: {
           ja: `${who.ja}（permit）は全範囲の指定（${written}）で、領域をまたぐ通信を許可しています: ${pairs('ja')}`,
           en: `${who.en} (permit) is written for everything (${written}) and permits packets across domains: ${pairs('en')}`,
         },
-        hint: { ja: 'any をやめ、通信に必要な送信元・宛先・サービスに限定してください。', en: 'Replace any with the specific sources, destinations and services the flow needs.' },
+        hint: {
+          ja: 'any をやめ、通信に必要な送信元・宛先・サービスに限定してください。',
+          en: 'Replace any with the specific sources, destinations and services the flow needs.',
+        },
       };
     },
     unneeded: (f) => {
       const { who } = hygieneParts(f);
       return {
-        message: { ja: `${who.ja}（permit）は、宣言されたどのフロー（intents）のパケットも判定していません。`, en: `${who.en} (permit) decides none of the packets of any declared flow intent.` },
-        hint: { ja: '業務で不要であれば削除し、必要であればそのフローを intents に記載してください。', en: 'Delete it if no business needs it, or declare the flow intent it serves.' },
+        message: {
+          ja: `${who.ja}（permit）は、宣言されたどのフロー（intents）のパケットも判定していません。`,
+          en: `${who.en} (permit) decides none of the packets of any declared flow intent.`,
+        },
+        hint: {
+          ja: '業務で不要であれば削除し、必要であればそのフローを intents に記載してください。',
+          en: 'Delete it if no business needs it, or declare the flow intent it serves.',
+        },
       };
     },
   },
@@ -310,9 +357,12 @@ export function findingText(f: Finding): FindingText {
 /** One reason a flow intent does not get through, as the review prints it (in English). */
 export function problemText(p: IntentProblem): string {
   switch (p.kind) {
-    case 'leg': return p.leg;
-    case 'finding': return findingText(p.finding).message.en;
-    case 'removed': return 'the intent was removed';
+    case 'leg':
+      return p.leg;
+    case 'finding':
+      return findingText(p.finding).message.en;
+    case 'removed':
+      return 'the intent was removed';
   }
 }
 

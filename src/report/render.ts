@@ -30,7 +30,9 @@ export interface Renderables {
   readonly matrix: { readonly network: Network; readonly matrix: ZoneMatrix };
   /** One flow's outcomes; flow: the arguments as given, title: the text heading. */
   readonly trace: {
-    readonly network: Network; readonly outcomes: readonly Outcome[]; readonly title: string;
+    readonly network: Network;
+    readonly outcomes: readonly Outcome[];
+    readonly title: string;
     readonly flow: { readonly src: string; readonly dst: string; readonly service: string };
   };
   readonly dataplane: { readonly network: Network; readonly report: DataplaneReport };
@@ -59,13 +61,29 @@ const RENDERERS = {
     junit: (s, lang) => reviewJunit(s.report, s.networks, lang),
   },
   sweep: {
-    text: (s, lang) => sweepText(s.network.name, s.file, s.result, s.network.intents.map((i) => i.id), lang),
-    json: (s) => JSON.stringify({
-      topology: { file: s.file, name: s.network.name },
-      intents: s.network.intents.map((i) => ({ intent: i.id, cutBy: s.result.byIntent.get(i.id) ?? [], alreadyBroken: s.result.alreadyBroken.includes(i.id) })),
-      elements: s.result.elements,
-      elapsedMs: s.result.elapsedMs,
-    }, null, 2),
+    text: (s, lang) =>
+      sweepText(
+        s.network.name,
+        s.file,
+        s.result,
+        s.network.intents.map((i) => i.id),
+        lang,
+      ),
+    json: (s) =>
+      JSON.stringify(
+        {
+          topology: { file: s.file, name: s.network.name },
+          intents: s.network.intents.map((i) => ({
+            intent: i.id,
+            cutBy: s.result.byIntent.get(i.id) ?? [],
+            alreadyBroken: s.result.alreadyBroken.includes(i.id),
+          })),
+          elements: s.result.elements,
+          elapsedMs: s.result.elapsedMs,
+        },
+        null,
+        2,
+      ),
   },
   matrix: {
     text: (s) => matrixText(s.network, s.matrix),

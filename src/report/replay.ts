@@ -43,9 +43,14 @@ export function replayText(run: ReplayRun, ctx: ReplayContext): string {
     lines.push(`     ${loop.path.join(' → ')}`);
   }
   if (run.loops.length > LOOPS_SHOWN) lines.push(`  … and ${run.loops.length - LOOPS_SHOWN} more (all of them with --format json)`);
-  lines.push('', 'packet equivalence classes (atomic predicates of every port\'s forwarding and every ACL; computed with BDDs at these checkpoints, timed apart, not in the per-update times):');
+  lines.push(
+    '',
+    "packet equivalence classes (atomic predicates of every port's forwarding and every ACL; computed with BDDs at these checkpoints, timed apart, not in the per-update times):",
+  );
   for (const c of s.classes) {
-    lines.push(`  after ${c.at} updates: ${plural(c.classes, 'class', 'classes')} (${plural(c.destinationClasses, 'destination class', 'destination classes')} × ${plural(c.aclAtoms, 'ACL atom', 'ACL atoms')}, non-empty pairs) in ${ms(c.ms)}`);
+    lines.push(
+      `  after ${c.at} updates: ${plural(c.classes, 'class', 'classes')} (${plural(c.destinationClasses, 'destination class', 'destination classes')} × ${plural(c.aclAtoms, 'ACL atom', 'ACL atoms')}, non-empty pairs) in ${ms(c.ms)}`,
+    );
   }
   const kinds = Object.entries(s.reachKinds);
   if (kinds.length > 0) lines.push('', `where the changed headers end (updates with some part of M so): ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`);
@@ -65,12 +70,19 @@ export function replayText(run: ReplayRun, ctx: ReplayContext): string {
 function edgePortLines(ports: ReplayRun['summary']['edgePorts']): string[] {
   if (ports.length === 0) return [];
   const rules = ports.reduce((n, p) => n + p.rules, 0);
-  const lines = [`  edge ports forwarded to: ${plural(ports.length, 'device port', 'device ports')} with no link, where packets leave the network (${plural(rules, 'insert line', 'insert lines')})`];
+  const lines = [
+    `  edge ports forwarded to: ${plural(ports.length, 'device port', 'device ports')} with no link, where packets leave the network (${plural(rules, 'insert line', 'insert lines')})`,
+  ];
   const own = ports.filter((p) => p.declaredByTrace);
   if (own.length > 0) {
     lines.push(`  of them declared only by the trace (no topo.txt, vlan.txt or ACL line names them): ${own.length}`);
     for (let i = 0; i < own.length; i += 4) {
-      lines.push(`     ${own.slice(i, i + 4).map((p) => `${p.device} ${p.port} (line ${p.line})`).join(', ')}`);
+      lines.push(
+        `     ${own
+          .slice(i, i + 4)
+          .map((p) => `${p.device} ${p.port} (line ${p.line})`)
+          .join(', ')}`,
+      );
     }
   }
   return lines;
@@ -81,16 +93,20 @@ function abbreviate(prefixes: readonly string[]): string {
 }
 
 export function replayJson(run: ReplayRun, ctx: ReplayContext): string {
-  return JSON.stringify({
-    bunkatsu: 1,
-    trace: ctx.source,
-    topology: ctx.topology,
-    ...run.summary,
-    loops: { ...run.summary.loops, list: run.loops },
-    time: { ...run.summary.time, totalMs: ctx.totalMs },
-    peakRssMb: ctx.peakRssMb,
-    machine: ctx.machine,
-  }, null, 2);
+  return JSON.stringify(
+    {
+      bunkatsu: 1,
+      trace: ctx.source,
+      topology: ctx.topology,
+      ...run.summary,
+      loops: { ...run.summary.loops, list: run.loops },
+      time: { ...run.summary.time, totalMs: ctx.totalMs },
+      peakRssMb: ctx.peakRssMb,
+      machine: ctx.machine,
+    },
+    null,
+    2,
+  );
 }
 
 /** One JSONL line of the per-update log. */
@@ -103,7 +119,9 @@ export function replayLogLine(r: UpdateResult, micros: number, replayer: Replaye
     checked: r.checked,
     us: Math.round(micros * 10) / 10,
     ...(r.kind === 'fwd' ? { changedDst: toPrefixes(r.m) } : {}),
-    ...(r.newLoops.length > 0 ? { newLoops: r.newLoops.map((id) => ({ id, path: replayer.loops[id]!.path, dst: toPrefixes(replayer.loops[id]!.firstDst) })) } : {}),
+    ...(r.newLoops.length > 0
+      ? { newLoops: r.newLoops.map((id) => ({ id, path: replayer.loops[id]!.path, dst: toPrefixes(replayer.loops[id]!.firstDst) })) }
+      : {}),
     ...(r.started.length > 0 ? { startedLooping: r.started.map((x) => ({ loop: x.loop, dst: toPrefixes(x.dst) })) } : {}),
     ...(r.stopped.length > 0 ? { stoppedLooping: r.stopped.map((x) => ({ loop: x.loop, dst: toPrefixes(x.dst) })) } : {}),
     ...(r.reach.length > 0 ? { reach: r.reach.map((x) => ({ kind: x.kind, at: x.kind === 'loop' ? Number(x.at) : x.at, dst: toPrefixes(x.dst) })) } : {}),

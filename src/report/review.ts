@@ -21,19 +21,53 @@ export const VERDICT_LABELS: Record<Verdict, { readonly ja: string; readonly en:
 
 export const REVIEW_LABELS = {
   ja: {
-    title: '分割 bunkatsu 変更レビュー', verdict: '判定', before: '変更前', after: '変更後', change: '変更ファイル', engine: 'エンジン',
-    operations: '操作', opened: '新たに許可される通信', closed: '新たに遮断される通信',
-    introduced: '新たな指摘', resolved: '解消される指摘', broken: '到達しなくなる必要通信', restored: '到達するようになる必要通信',
-    none: 'なし', legs: '区間', recompute: '再計算', incremental: '差分', full: '全体', elapsed: '所要時間',
-    classes: (n: number) => `${n} クラス`, witnessBefore: '変更前の経路', witnessAfter: '変更後の経路',
+    title: '分割 bunkatsu 変更レビュー',
+    verdict: '判定',
+    before: '変更前',
+    after: '変更後',
+    change: '変更ファイル',
+    engine: 'エンジン',
+    operations: '操作',
+    opened: '新たに許可される通信',
+    closed: '新たに遮断される通信',
+    introduced: '新たな指摘',
+    resolved: '解消される指摘',
+    broken: '到達しなくなる必要通信',
+    restored: '到達するようになる必要通信',
+    none: 'なし',
+    legs: '区間',
+    recompute: '再計算',
+    incremental: '差分',
+    full: '全体',
+    elapsed: '所要時間',
+    classes: (n: number) => `${n} クラス`,
+    witnessBefore: '変更前の経路',
+    witnessAfter: '変更後の経路',
     more: (n: number) => `… ほか ${n} クラス（--format json で全件）`,
   },
   en: {
-    title: 'bunkatsu change review', verdict: 'verdict', before: 'before', after: 'after', change: 'change', engine: 'engine',
-    operations: 'operations', opened: 'newly allowed flows', closed: 'newly blocked flows',
-    introduced: 'findings introduced', resolved: 'findings resolved', broken: 'flow intents broken', restored: 'flow intents restored',
-    none: 'none', legs: 'legs', recompute: 'recompute', incremental: 'incremental', full: 'full', elapsed: 'time',
-    classes: (n: number) => `${n} class${n === 1 ? '' : 'es'}`, witnessBefore: 'path before the change', witnessAfter: 'path after the change',
+    title: 'bunkatsu change review',
+    verdict: 'verdict',
+    before: 'before',
+    after: 'after',
+    change: 'change',
+    engine: 'engine',
+    operations: 'operations',
+    opened: 'newly allowed flows',
+    closed: 'newly blocked flows',
+    introduced: 'findings introduced',
+    resolved: 'findings resolved',
+    broken: 'flow intents broken',
+    restored: 'flow intents restored',
+    none: 'none',
+    legs: 'legs',
+    recompute: 'recompute',
+    incremental: 'incremental',
+    full: 'full',
+    elapsed: 'time',
+    classes: (n: number) => `${n} class${n === 1 ? '' : 'es'}`,
+    witnessBefore: 'path before the change',
+    witnessAfter: 'path after the change',
     more: (n: number) => `… and ${n} more classes (all of them with --format json)`,
   },
 } as const;
@@ -47,7 +81,9 @@ function flowLines(network: Network, changes: readonly FlowChange[], lang: Lang)
   const lines: string[] = [];
   for (const c of changes) {
     lines.push(`  ${c.from} (${c.fromDomain}) → ${c.to} (${c.toDomain}): ${t.classes(c.classes.length)}`);
-    c.classes.slice(0, CLASSES_SHOWN).forEach((k, i) => lines.push(...renderClass(network, k, i + 1, lang, '    ')));
+    c.classes.slice(0, CLASSES_SHOWN).forEach((k, i) => {
+      lines.push(...renderClass(network, k, i + 1, lang, '    '));
+    });
     if (c.classes.length > CLASSES_SHOWN) lines.push(`    ${t.more(c.classes.length - CLASSES_SHOWN)}`);
   }
   return lines;
@@ -77,17 +113,40 @@ export function reviewText(report: ReviewReport, networks: ReviewNetworks, lang:
     ...report.summary[lang].split('\n'),
   ];
   if (report.change) {
-    lines.push(...section(t.operations, report.change.operations.length,
-      report.change.operations.map((o, i) => `  ${i + 1}. ${o.summary}  (${formatLoc(o.loc)})`), lang));
+    lines.push(
+      ...section(
+        t.operations,
+        report.change.operations.length,
+        report.change.operations.map((o, i) => `  ${i + 1}. ${o.summary}  (${formatLoc(o.loc)})`),
+        lang,
+      ),
+    );
   }
   const count = (c: readonly FlowChange[]): number => c.reduce((n, f) => n + f.classes.length, 0);
   lines.push(...section(t.opened, count(report.newlyAllowed), flowLines(networks.after, report.newlyAllowed, lang), lang));
   lines.push(...section(t.closed, count(report.newlyBlocked), flowLines(networks.before, report.newlyBlocked, lang), lang));
-  lines.push(...section(t.introduced, report.findingsIntroduced.length, report.findingsIntroduced.flatMap((f) => renderFinding(networks.after, f, lang)), lang));
-  lines.push(...section(t.resolved, report.findingsResolved.length, report.findingsResolved.flatMap((f) => renderFinding(networks.before, f, lang)), lang));
+  lines.push(
+    ...section(
+      t.introduced,
+      report.findingsIntroduced.length,
+      report.findingsIntroduced.flatMap((f) => renderFinding(networks.after, f, lang)),
+      lang,
+    ),
+  );
+  lines.push(
+    ...section(
+      t.resolved,
+      report.findingsResolved.length,
+      report.findingsResolved.flatMap((f) => renderFinding(networks.before, f, lang)),
+      lang,
+    ),
+  );
   lines.push(...section(t.broken, report.intentsBroken.length, intentLines(report.intentsBroken, lang), lang));
   lines.push(...section(t.restored, report.intentsRestored.length, intentLines(report.intentsRestored, lang), lang));
-  lines.push('', `${t.engine}: ${report.engine}  ${t.recompute}: ${t[report.recompute.mode]} (${report.recompute.reason})  ${t.elapsed}: ${formatElapsed(report.elapsedMs)}`);
+  lines.push(
+    '',
+    `${t.engine}: ${report.engine}  ${t.recompute}: ${t[report.recompute.mode]} (${report.recompute.reason})  ${t.elapsed}: ${formatElapsed(report.elapsedMs)}`,
+  );
   return lines.join('\n');
 }
 
@@ -102,32 +161,36 @@ function intentJson(c: IntentChange): unknown {
 /** The same data as reviewText for machines: indices turned into names, locations as strings. */
 export function reviewJson(report: ReviewReport, networks: ReviewNetworks, lang: Lang): string {
   const findings = (network: Network, list: readonly Finding[]): unknown[] => list.map((f) => findingJson(network, f, lang));
-  return JSON.stringify({
-    bunkatsu: 1,
-    kind: 'review',
-    verdict: report.verdict,
-    summary: report.summary,
-    before: report.before,
-    after: report.after,
-    change: report.change && {
-      file: report.change.file,
-      operations: report.change.operations.map((o) => ({ op: o.op, summary: o.summary, location: formatLoc(o.loc) })),
+  return JSON.stringify(
+    {
+      bunkatsu: 1,
+      kind: 'review',
+      verdict: report.verdict,
+      summary: report.summary,
+      before: report.before,
+      after: report.after,
+      change: report.change && {
+        file: report.change.file,
+        operations: report.change.operations.map((o) => ({ op: o.op, summary: o.summary, location: formatLoc(o.loc) })),
+      },
+      engine: report.engine,
+      recompute: report.recompute,
+      elapsedMs: report.elapsedMs,
+      newlyAllowed: report.newlyAllowed.map((c) => flowJson(networks.after, c, lang)),
+      newlyBlocked: report.newlyBlocked.map((c) => flowJson(networks.before, c, lang)),
+      findingsIntroduced: findings(networks.after, report.findingsIntroduced),
+      findingsResolved: findings(networks.before, report.findingsResolved),
+      intentsBroken: report.intentsBroken.map(intentJson),
+      intentsRestored: report.intentsRestored.map(intentJson),
+      intents: report.intents.map((s) => {
+        const message = statusMessage(s);
+        return { intent: s.intent, purpose: s.purpose, ok: s.ok, location: formatLoc(s.loc), ...(message !== undefined ? { message } : {}) };
+      }),
+      checkAfter: { summary: report.checkAfter.summary, rules: rulesJson(report.checkAfter.rules) },
     },
-    engine: report.engine,
-    recompute: report.recompute,
-    elapsedMs: report.elapsedMs,
-    newlyAllowed: report.newlyAllowed.map((c) => flowJson(networks.after, c, lang)),
-    newlyBlocked: report.newlyBlocked.map((c) => flowJson(networks.before, c, lang)),
-    findingsIntroduced: findings(networks.after, report.findingsIntroduced),
-    findingsResolved: findings(networks.before, report.findingsResolved),
-    intentsBroken: report.intentsBroken.map(intentJson),
-    intentsRestored: report.intentsRestored.map(intentJson),
-    intents: report.intents.map((s) => {
-      const message = statusMessage(s);
-      return { intent: s.intent, purpose: s.purpose, ok: s.ok, location: formatLoc(s.loc), ...(message !== undefined ? { message } : {}) };
-    }),
-    checkAfter: { summary: report.checkAfter.summary, rules: rulesJson(report.checkAfter.rules) },
-  }, null, 2);
+    null,
+    2,
+  );
 }
 
 /** One line per class, for tables: `src → dst service`. */
@@ -145,10 +208,17 @@ export function sweepText(name: string, file: string, result: SweepResult, inten
     '',
   ];
   for (const id of intents) {
-    if (result.alreadyBroken.includes(id)) lines.push(`- ${id}: ${ja ? '障害なしでも到達しません（intent-reachability を参照）' : 'does not get through even with nothing failed (see intent-reachability)'}`);
+    if (result.alreadyBroken.includes(id))
+      lines.push(
+        `- ${id}: ${ja ? '障害なしでも到達しません（intent-reachability を参照）' : 'does not get through even with nothing failed (see intent-reachability)'}`,
+      );
     else {
       const cut = result.byIntent.get(id);
-      lines.push(cut ? `✗ ${id}: ${ja ? '次の単一障害で途絶' : 'cut by'} ${cut.join(', ')}` : `✓ ${id}: ${ja ? 'どの単一障害でも継続' : 'survives every single failure'}`);
+      lines.push(
+        cut
+          ? `✗ ${id}: ${ja ? '次の単一障害で途絶' : 'cut by'} ${cut.join(', ')}`
+          : `✓ ${id}: ${ja ? 'どの単一障害でも継続' : 'survives every single failure'}`,
+      );
     }
   }
   const cutters = result.elements.filter((e) => e.breaks.length > 0);

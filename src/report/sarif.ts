@@ -37,7 +37,10 @@ const RULE_DOC_HEADINGS: Readonly<Record<string, string>> = {
 
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
 export function githubAnchor(heading: string): string {
-  return heading.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+    .replace(/ /g, '-');
 }
 
 /** The anchor of a rule's section in docs/rules.md (`#rules` for rules it does not document). */
@@ -68,14 +71,22 @@ const REVIEW_RULES = {
 
 const T = {
   ja: {
-    clause: (c: string) => `ポリシー条項 ${c}`, docs: '説明', fix: '対処', permits: (d: string, r: string) => `${d} のルール ${r} が許可`,
+    clause: (c: string) => `ポリシー条項 ${c}`,
+    docs: '説明',
+    fix: '対処',
+    permits: (d: string, r: string) => `${d} のルール ${r} が許可`,
     opened: (f: FlowChange, n: number) => `変更により ${f.from}（${f.fromDomain}）→ ${f.to}（${f.toDomain}）の通信が新たに許可されます（${n} クラス）`,
-    broken: (c: IntentChange) => `変更により必要通信 ${c.intent}（${c.purpose}）が到達しなくなります${c.problems.length ? `: ${problemTexts(c).join(', ')}` : ''}`,
+    broken: (c: IntentChange) =>
+      `変更により必要通信 ${c.intent}（${c.purpose}）が到達しなくなります${c.problems.length ? `: ${problemTexts(c).join(', ')}` : ''}`,
     operation: '変更操作',
   },
   en: {
-    clause: (c: string) => `policy clause ${c}`, docs: 'Documentation', fix: 'Fix', permits: (d: string, r: string) => `permitted by ${d} rule ${r}`,
-    opened: (f: FlowChange, n: number) => `The change newly allows ${f.from} (${f.fromDomain}) → ${f.to} (${f.toDomain}): ${n} header class${n === 1 ? '' : 'es'}`,
+    clause: (c: string) => `policy clause ${c}`,
+    docs: 'Documentation',
+    fix: 'Fix',
+    permits: (d: string, r: string) => `permitted by ${d} rule ${r}`,
+    opened: (f: FlowChange, n: number) =>
+      `The change newly allows ${f.from} (${f.fromDomain}) → ${f.to} (${f.toDomain}): ${n} header class${n === 1 ? '' : 'es'}`,
     broken: (c: IntentChange) => `The change breaks flow intent ${c.intent} (${c.purpose})${c.problems.length ? `: ${problemTexts(c).join(', ')}` : ''}`,
     operation: 'change operation',
   },
@@ -112,7 +123,11 @@ function fingerprinter(): (parts: readonly string[]) => Record<string, string> {
   };
 }
 
-function ruleDescriptor(rule: Pick<RuleResult, 'clause' | 'severity'> & { readonly id: string; readonly title: Localized; readonly enabled: boolean }, lang: Lang, options: SarifOptions): Sarif.ReportingDescriptor {
+function ruleDescriptor(
+  rule: Pick<RuleResult, 'clause' | 'severity'> & { readonly id: string; readonly title: Localized; readonly enabled: boolean },
+  lang: Lang,
+  options: SarifOptions,
+): Sarif.ReportingDescriptor {
   const t = T[lang];
   const anchor = ruleDocAnchor(rule.id);
   const title = rule.title[lang];
@@ -152,7 +167,14 @@ function codeFlows(network: Network, classes: readonly HeaderClass[], lang: Lang
   return flows;
 }
 
-function findingResult(network: Network, f: Finding, ruleIndex: Map<string, number>, lang: Lang, fp: ReturnType<typeof fingerprinter>, extra: Record<string, unknown>): Sarif.Result {
+function findingResult(
+  network: Network,
+  f: Finding,
+  ruleIndex: Map<string, number>,
+  lang: Lang,
+  fp: ReturnType<typeof fingerprinter>,
+  extra: Record<string, unknown>,
+): Sarif.Result {
   const flows = codeFlows(network, f.classes, lang);
   const index = ruleIndex.get(f.rule);
   return {
@@ -161,9 +183,11 @@ function findingResult(network: Network, f: Finding, ruleIndex: Map<string, numb
     level: sarifLevel(f.severity),
     message: { text: `${findingText(f).message[lang]}\n${T[lang].fix}: ${findingText(f).hint[lang]}` },
     locations: [{ physicalLocation: physical(f.loc), logicalLocations: [{ name: subjectText(f), kind: 'object' }] }],
-    ...(f.permittedBy.length > 0 ? {
-      relatedLocations: f.permittedBy.map((r, i) => ({ id: i + 1, physicalLocation: physical(r.loc), message: { text: T[lang].permits(r.device, r.id) } })),
-    } : {}),
+    ...(f.permittedBy.length > 0
+      ? {
+          relatedLocations: f.permittedBy.map((r, i) => ({ id: i + 1, physicalLocation: physical(r.loc), message: { text: T[lang].permits(r.device, r.id) } })),
+        }
+      : {}),
     partialFingerprints: fp([f.rule, subjectText(f), ...f.permittedBy.map((r) => `${r.device}/${r.id}`).sort()]),
     ...(flows.length > 0 ? { codeFlows: flows } : {}),
     properties: { clause: f.clause, subject: subjectText(f), classes: f.classes.length, ...extra },
@@ -174,12 +198,14 @@ function log(rules: Sarif.ReportingDescriptor[], results: Sarif.Result[], proper
   return {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'bunkatsu', version: BUNKATSU_VERSION, semanticVersion: BUNKATSU_VERSION, rules } },
-      invocations: [{ executionSuccessful: true }],
-      results,
-      properties,
-    }],
+    runs: [
+      {
+        tool: { driver: { name: 'bunkatsu', version: BUNKATSU_VERSION, semanticVersion: BUNKATSU_VERSION, rules } },
+        invocations: [{ executionSuccessful: true }],
+        results,
+        properties,
+      },
+    ],
   };
 }
 
@@ -205,7 +231,9 @@ export function reviewSarif(report: ReviewReport, networks: ReviewNetworks, lang
   const fp = fingerprinter();
   const t = T[lang];
   const operations: Sarif.Location[] = (report.change?.operations ?? []).map((o, i) => ({
-    id: 1000 + i, physicalLocation: physical(o.loc), message: { text: `${t.operation}: ${o.summary}` },
+    id: 1000 + i,
+    physicalLocation: physical(o.loc),
+    message: { text: `${t.operation}: ${o.summary}` },
   }));
   const results: Sarif.Result[] = report.findingsIntroduced.map((f) => findingResult(networks.after, f, index, lang, fp, { change: 'introduced' }));
   for (const c of report.intentsBroken) {
@@ -222,7 +250,9 @@ export function reviewSarif(report: ReviewReport, networks: ReviewNetworks, lang
   }
   for (const f of report.newlyAllowed) {
     // Located at the first firewall rule that lets a witness through, else at the destination zone.
-    const ruleHops = f.classes.flatMap((c) => c.witness?.hops ?? []).flatMap((h) => (h.kind === 'device' && h.rule ? [{ device: networks.after.devices[h.device]!.id, rule: h.rule }] : []));
+    const ruleHops = f.classes
+      .flatMap((c) => c.witness?.hops ?? [])
+      .flatMap((h) => (h.kind === 'device' && h.rule ? [{ device: networks.after.devices[h.device]!.id, rule: h.rule }] : []));
     const seen = new Set<string>();
     const related: Sarif.Location[] = [];
     for (const h of ruleHops) {
@@ -246,8 +276,18 @@ export function reviewSarif(report: ReviewReport, networks: ReviewNetworks, lang
       properties: { from: f.from, to: f.to, fromDomain: f.fromDomain, toDomain: f.toDomain, classes: f.classes.length },
     });
   }
-  return JSON.stringify(log(rules, results, {
-    verdict: report.verdict, verdictText: VERDICT_LABELS[report.verdict][lang], summary: report.summary[lang],
-    before: report.before, after: report.after, change: report.change?.file, engine: report.engine, recompute: report.recompute,
-  }), null, 2);
+  return JSON.stringify(
+    log(rules, results, {
+      verdict: report.verdict,
+      verdictText: VERDICT_LABELS[report.verdict][lang],
+      summary: report.summary[lang],
+      before: report.before,
+      after: report.after,
+      change: report.change?.file,
+      engine: report.engine,
+      recompute: report.recompute,
+    }),
+    null,
+    2,
+  );
 }

@@ -13,16 +13,37 @@ const CLASSES_SHOWN = 10;
 
 const L = {
   ja: {
-    title: '分割 bunkatsu ポリシー検査', model: 'モデル', policy: 'ポリシー', engine: 'エンジン',
-    pass: '適合', fail: '不適合', disabled: '無効', findings: '件', classes: '該当するヘッダークラス', path: '経路',
-    permitted: '許可しているルール', fix: '対処', more: (n: number) => `… ほか ${n} クラス（--format json で全件）`,
-    summary: (e: number, w: number, i: number, ok: number, all: number) => `結果: エラー ${e} 件、警告 ${w} 件、情報 ${i} 件。${all} ルール中 ${ok} ルール適合。`,
+    title: '分割 bunkatsu ポリシー検査',
+    model: 'モデル',
+    policy: 'ポリシー',
+    engine: 'エンジン',
+    pass: '適合',
+    fail: '不適合',
+    disabled: '無効',
+    findings: '件',
+    classes: '該当するヘッダークラス',
+    path: '経路',
+    permitted: '許可しているルール',
+    fix: '対処',
+    more: (n: number) => `… ほか ${n} クラス（--format json で全件）`,
+    summary: (e: number, w: number, i: number, ok: number, all: number) =>
+      `結果: エラー ${e} 件、警告 ${w} 件、情報 ${i} 件。${all} ルール中 ${ok} ルール適合。`,
     clean: '指摘事項はありません。',
   },
   en: {
-    title: 'bunkatsu policy check', model: 'model', policy: 'policy', engine: 'engine',
-    pass: 'pass', fail: 'FAIL', disabled: 'disabled', findings: 'finding(s)', classes: 'offending header classes', path: 'path',
-    permitted: 'permitted by', fix: 'fix', more: (n: number) => `… and ${n} more classes (all of them with --format json)`,
+    title: 'bunkatsu policy check',
+    model: 'model',
+    policy: 'policy',
+    engine: 'engine',
+    pass: 'pass',
+    fail: 'FAIL',
+    disabled: 'disabled',
+    findings: 'finding(s)',
+    classes: 'offending header classes',
+    path: 'path',
+    permitted: 'permitted by',
+    fix: 'fix',
+    more: (n: number) => `… and ${n} more classes (all of them with --format json)`,
     summary: (e: number, w: number, i: number, ok: number, all: number) => `Result: ${e} error(s), ${w} warning(s), ${i} info; ${ok} of ${all} rules pass.`,
     clean: 'No findings.',
   },
@@ -35,7 +56,9 @@ export function renderClass(network: Network, c: HeaderClass, index: number, lan
   const lines = [`${indent}${index}. ${r.src} → ${r.dst}  ${r.service}`];
   if (c.witness) {
     lines.push(`${indent}   ${L[lang].path}: ${describePacket(c.witness.packet)}`);
-    c.witness.hops.forEach((h) => lines.push(`${indent}     - ${describeHop(network, h, lang).detail}`));
+    c.witness.hops.forEach((h) => {
+      lines.push(`${indent}     - ${describeHop(network, h, lang).detail}`);
+    });
     lines.push(`${indent}     = ${describeDisposition(network, c.witness.disposition, lang)}`);
   } else {
     lines.push(`${indent}   ${L[lang].path}: ${describeDisposition(network, { kind: 'no-path' }, lang)}`);
@@ -51,7 +74,9 @@ export function renderFinding(network: Network, f: Finding, lang: Lang): string[
   }
   if (f.classes.length > 0) {
     lines.push(`    ${t.classes} (${f.classes.length}):`);
-    f.classes.slice(0, CLASSES_SHOWN).forEach((c, i) => lines.push(...renderClass(network, c, i + 1, lang, '      ')));
+    f.classes.slice(0, CLASSES_SHOWN).forEach((c, i) => {
+      lines.push(...renderClass(network, c, i + 1, lang, '      '));
+    });
     if (f.classes.length > CLASSES_SHOWN) lines.push(`      ${t.more(f.classes.length - CLASSES_SHOWN)}`);
   }
   lines.push(`    ${t.fix}: ${findingText(f).hint[lang]}`);
@@ -79,21 +104,34 @@ export function checkReportText(network: Network, report: CheckReport, lang: Lan
 }
 
 /** The trace of one flow: every outcome with its classes and path. */
-const TRACE_ORDER: Record<string, number> = { delivered: 0, local: 0, terminated: 1, refused: 2, denied: 3, 'no-route': 4, discarded: 4, 'not-forwarded': 5, 'no-path': 6 };
+const TRACE_ORDER: Record<string, number> = {
+  delivered: 0,
+  local: 0,
+  terminated: 1,
+  refused: 2,
+  denied: 3,
+  'no-route': 4,
+  discarded: 4,
+  'not-forwarded': 5,
+  'no-path': 6,
+};
 
 export function traceText(network: Network, title: string, unordered: readonly Outcome[], lang: Lang): string {
   const outcomes = [...unordered].sort((a, b) => TRACE_ORDER[a.disposition.kind]! - TRACE_ORDER[b.disposition.kind]!);
   const counts = new Map<string, number>();
   for (const o of outcomes) counts.set(o.disposition.kind, (counts.get(o.disposition.kind) ?? 0) + 1);
   const lines = [title, `${lang === 'ja' ? '結果' : 'outcomes'}: ${[...counts].map(([k, n]) => `${k} ${n}`).join(', ') || '-'}`];
-  if (outcomes.length === 0) lines.push(lang === 'ja' ? '  経路なし: 送信元ゾーンからどこにも届きません。' : '  no path: nothing leaves the source zone towards the destination.');
+  if (outcomes.length === 0)
+    lines.push(lang === 'ja' ? '  経路なし: 送信元ゾーンからどこにも届きません。' : '  no path: nothing leaves the source zone towards the destination.');
   outcomes.forEach((o, i) => {
     lines.push('', `${i + 1}. ${describeDisposition(network, o.disposition, lang)}`);
     for (const b of normalize(o.headers)) {
       const r = describeBox(b);
       lines.push(`   ${r.src} → ${r.dst}  ${r.service}`);
     }
-    o.hops.forEach((h) => lines.push(`     - ${describeHop(network, h, lang).detail}`));
+    o.hops.forEach((h) => {
+      lines.push(`     - ${describeHop(network, h, lang).detail}`);
+    });
   });
   return lines.join('\n');
 }

@@ -24,7 +24,12 @@ export function appliesInMemory(loaded: LoadedChange): boolean {
  * it only touches rules or takes elements down, else through the topology document (which is
  * then loaded and validated again).
  */
-export function networkAfter(before: Network, topology: SourceDocument, loaded: LoadedChange, options: LoadOptions): { after: Network; operations: readonly ChangeOperation[]; touched: Touched } {
+export function networkAfter(
+  before: Network,
+  topology: SourceDocument,
+  loaded: LoadedChange,
+  options: LoadOptions,
+): { after: Network; operations: readonly ChangeOperation[]; touched: Touched } {
   if (appliesInMemory(loaded)) return applyInMemory(before, loaded);
   const applied = applyChange(topology, loaded);
   return { after: loadDocument(applied.doc, options), operations: applied.operations, touched: applied.touched };
@@ -46,6 +51,7 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
   const down: string[] = [];
   const asList = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
 
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: an early return ends one operation's checks
   loaded.change.changes.forEach((op, index) => {
     const [name, body] = Object.entries(op)[0]! as [string, Record<string, unknown>];
     const path = ['changes', index, name];
@@ -62,7 +68,8 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
     const ref = before.ids.get(String(body.device));
     const device = ref?.kind === 'device' ? before.devices[ref.index] : undefined;
     if (!device) return fail('BNK_ERR_UNKNOWN_REF', `unknown device "${String(body.device)}"`, [...path, 'device']);
-    if (device.kind !== 'firewall') return fail('BNK_ERR_SCHEMA', `device "${device.id}" is a ${device.kind}, not a firewall: it has no rules`, [...path, 'device']);
+    if (device.kind !== 'firewall')
+      return fail('BNK_ERR_SCHEMA', `device "${device.id}" is a ${device.kind}, not a firewall: it has no rules`, [...path, 'device']);
     const rules = lists.get(device.index) ?? [...device.rules];
     lists.set(device.index, rules);
     const indexOf = (r: unknown, at: readonly PropertyKey[]): number => {
@@ -83,7 +90,12 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
     const resolve = (decl: unknown, at: readonly PropertyKey[], position: number): Rule | undefined => {
       const parsed = ruleSchema.safeParse(decl);
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) problems.push({ code: 'BNK_ERR_SCHEMA', message: `${issue.path.join('.') || 'rule'}: ${issue.message}`, loc: loaded.doc.locate([...at, ...issue.path.slice(0, 1)] as PropertyKey[]) });
+        for (const issue of parsed.error.issues)
+          problems.push({
+            code: 'BNK_ERR_SCHEMA',
+            message: `${issue.path.join('.') || 'rule'}: ${issue.message}`,
+            loc: loaded.doc.locate([...at, ...issue.path.slice(0, 1)] as PropertyKey[]),
+          });
         return undefined;
       }
       const r = parsed.data;
@@ -91,7 +103,8 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
       const ifaces = (v: string | readonly string[] | undefined, key: string): Set<string> | undefined => {
         if (v === undefined) return undefined;
         const set = new Set(asList(v));
-        for (const n of set) if (!names.has(n)) fail('BNK_ERR_UNKNOWN_REF', `device "${device.id}" has no interface "${n}" (it has ${[...names].join(', ')})`, [...at, key]);
+        for (const n of set)
+          if (!names.has(n)) fail('BNK_ERR_UNKNOWN_REF', `device "${device.id}" has no interface "${n}" (it has ${[...names].join(', ')})`, [...at, key]);
         return set;
       };
       return {
@@ -145,7 +158,8 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
   for (const d of lists.keys()) {
     const ids = new Set<string>();
     for (const r of devices[d]!.rules) {
-      if (ids.has(r.id)) problems.push({ code: 'BNK_ERR_DUPLICATE_ID', message: `rule id "${r.id}" appears twice in firewall "${before.devices[d]!.id}"`, loc: r.loc });
+      if (ids.has(r.id))
+        problems.push({ code: 'BNK_ERR_DUPLICATE_ID', message: `rule id "${r.id}" appears twice in firewall "${before.devices[d]!.id}"`, loc: r.loc });
       ids.add(r.id);
     }
   }

@@ -33,7 +33,9 @@ const operation = z.union([
       description: z.string().optional(),
     }),
   }),
-  z.strictObject({ 'remove-route': z.strictObject({ device: id, prefix: z.string(), interface: z.union([z.string(), z.array(z.string()).min(1)]).optional() }) }),
+  z.strictObject({
+    'remove-route': z.strictObject({ device: id, prefix: z.string(), interface: z.union([z.string(), z.array(z.string()).min(1)]).optional() }),
+  }),
   z.strictObject({ 'add-interface': z.strictObject({ device: id, interface: anyObject }) }),
   z.strictObject({ 'remove-interface': z.strictObject({ device: id, interface: z.string() }) }),
   z.strictObject({ 'add-link': linkPair }),
@@ -42,7 +44,9 @@ const operation = z.union([
   z.strictObject({ 'remove-host': id }),
   z.strictObject({ 'add-zone': anyObject }),
   z.strictObject({ 'remove-zone': id }),
-  z.strictObject({ down: z.union([z.string(), z.array(z.string()).min(1)]).describe('Devices, links (a:x--b:y) or attachments (device:interface) out of service') }),
+  z.strictObject({
+    down: z.union([z.string(), z.array(z.string()).min(1)]).describe('Devices, links (a:x--b:y) or attachments (device:interface) out of service'),
+  }),
 ]);
 
 export const changeSchema = z.strictObject({
@@ -152,7 +156,10 @@ function tagTopology(data: Json, doc: SourceDocument): void {
       if (key !== 'devices' || element === null || typeof element !== 'object') return;
       for (const inner of ['rules', 'routes', 'interfaces', 'relays']) {
         const items = (element as Json)[inner];
-        if (Array.isArray(items)) items.forEach((item, j) => tag(item, { locate: doc.locate, path: [key, i, inner, j] }));
+        if (Array.isArray(items))
+          items.forEach((item, j) => {
+            tag(item, { locate: doc.locate, path: [key, i, inner, j] });
+          });
       }
     });
   }
@@ -308,10 +315,14 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
           const how = b.action === 'deliver' || b.action === 'drop' ? b.action : `via ${[b.interface ?? []].flat().join(', ')}`;
           summary(`add route ${b.prefix} ${how}${b.priority === undefined ? '' : ` priority ${b.priority}`} on ${b.device}`);
         } else {
-          const sameInterface = (r: Json): boolean => b.interface === undefined || JSON.stringify([r.interface].flat()) === JSON.stringify([b.interface].flat());
+          const sameInterface = (r: Json): boolean =>
+            b.interface === undefined || JSON.stringify([r.interface].flat()) === JSON.stringify([b.interface].flat());
           const i = rs.findIndex((r) => r.prefix === b.prefix && sameInterface(r));
           if (i < 0) {
-            fail('BNK_ERR_UNKNOWN_REF', `no route ${b.prefix}${b.interface ? ` via ${[b.interface].flat().join(', ')}` : ''} on ${b.device}`, [...path, 'prefix']);
+            fail('BNK_ERR_UNKNOWN_REF', `no route ${b.prefix}${b.interface ? ` via ${[b.interface].flat().join(', ')}` : ''} on ${b.device}`, [
+              ...path,
+              'prefix',
+            ]);
             break;
           }
           rs.splice(i, 1);

@@ -60,7 +60,14 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   const structural = !touched ? 'two whole topologies were compared' : touched.structural;
   let delta: Node = TRUE;
   let afterEngine: FastEngine;
-  const merged = (f?: Failures): Failures => (f ? { zones: new Set([...failures.zones, ...f.zones]), devices: new Set([...failures.devices, ...f.devices]), edges: new Set([...failures.edges, ...f.edges]) } : failures);
+  const merged = (f?: Failures): Failures =>
+    f
+      ? {
+          zones: new Set([...failures.zones, ...f.zones]),
+          devices: new Set([...failures.devices, ...f.devices]),
+          edges: new Set([...failures.edges, ...f.edges]),
+        }
+      : failures;
   if (structural === undefined) {
     const changed = new Set<number>();
     for (const id of [...touched!.rules, ...touched!.routes.keys()]) changed.add(after.ids.get(id)!.index);
@@ -80,7 +87,12 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
 
   // Flows opened and closed, per destination zone, split by source zone.
   const beforeZone = new Map(before.zones.map((z) => [z.id, z.index]));
-  const candidates = incremental ? zonesOf(after, bdd.toBoxes(bdd.exists(bdd.exists(bdd.exists(delta, SRC), PROTO), PORT)).map((b) => ({ lo: b.dstLo, hi: b.dstHi }))) : after.zones.map((z) => z.index);
+  const candidates = incremental
+    ? zonesOf(
+        after,
+        bdd.toBoxes(bdd.exists(bdd.exists(bdd.exists(delta, SRC), PROTO), PORT)).map((b) => ({ lo: b.dstLo, hi: b.dstHi })),
+      )
+    : after.zones.map((z) => z.index);
   const newlyAllowed: FlowChange[] = [];
   const newlyBlocked: FlowChange[] = [];
   const pairs = new Set<string>();
@@ -99,7 +111,10 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
           return end !== undefined && zoneOfEnd(network, end) === toIndex;
         };
         into.push({
-          from: source.id, to: zone.id, fromDomain: source.domain, toDomain: zone.domain,
+          from: source.id,
+          to: zone.id,
+          fromDomain: source.domain,
+          toDomain: zone.domain,
           classes: classesOf(boxes, (b) => traceWitness(network, engine, b, arrives)),
         });
         const a = after.ids.get(source.id);
@@ -132,7 +147,10 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   if (incremental) {
     // Base findings outside the scope are carried over; those inside were checked again.
     const replaced = new Set<number>();
-    const take = (group: string): void => index.groups.get(group)?.forEach((i) => replaced.add(i));
+    const take = (group: string): void =>
+      index.groups.get(group)?.forEach((i) => {
+        replaced.add(i);
+      });
     for (const p of scope.pairs) take(`pair:${p}`);
     for (const i of scope.intents) take(`intent:${i}`);
     for (const d of scope.devices) take(`device:${d}`);
@@ -140,7 +158,10 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     afterFindings = sortFindings([...base.check.findings.filter((_, i) => !replaced.has(i)), ...afterCheck.findings]);
     const rechecked = new Set(afterCheck.findings.map(key));
     findingsIntroduced = afterCheck.findings.filter((f) => !index.keys.has(key(f)));
-    findingsResolved = [...replaced].sort((a, b) => a - b).map((i) => base.check.findings[i]!).filter((f) => !rechecked.has(key(f)));
+    findingsResolved = [...replaced]
+      .sort((a, b) => a - b)
+      .map((i) => base.check.findings[i]!)
+      .filter((f) => !rechecked.has(key(f)));
   } else {
     afterFindings = [...afterCheck.findings];
     const afterKeys = new Set(afterFindings.map(key));
@@ -154,13 +175,18 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     for (const f of findings) {
       if (f.rule !== 'sanitized-communication' && f.rule !== 'intent-reachability') continue;
       // A leg that does not get through is named by its label; a plan that fails, by its finding.
-      const [id, problem]: [string, IntentProblem] = f.subject.kind === 'leg' ? [f.subject.intent, { kind: 'leg', leg: f.subject.leg }] : [f.subject.id, { kind: 'finding', finding: f }];
+      const [id, problem]: [string, IntentProblem] =
+        f.subject.kind === 'leg' ? [f.subject.intent, { kind: 'leg', leg: f.subject.leg }] : [f.subject.id, { kind: 'finding', finding: f }];
       out.set(id, [...(out.get(id) ?? []), problem]);
     }
     return out;
   };
   const status = (i: Intent, problems: IntentProblem[] | undefined): IntentStatus => ({
-    intent: i.id, purpose: i.purpose, ok: !problems, loc: i.loc, problems,
+    intent: i.id,
+    purpose: i.purpose,
+    ok: !problems,
+    loc: i.loc,
+    problems,
   });
   let memo = baseMemo.get(base);
   if (!memo) {
@@ -197,16 +223,16 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     statuses = after.intents.map(compare);
     const afterIntents = new Set(after.intents.map((i) => i.id));
     for (const i of before.intents) {
-      if (!afterIntents.has(i.id) && !failedBefore.has(i.id)) intentsBroken.push({ intent: i.id, purpose: i.purpose, loc: i.loc, problems: [{ kind: 'removed' }] });
+      if (!afterIntents.has(i.id) && !failedBefore.has(i.id))
+        intentsBroken.push({ intent: i.id, purpose: i.purpose, loc: i.loc, problems: [{ kind: 'removed' }] });
     }
   }
 
   const checkAfter = reportWith(afterCheck, base.check, afterFindings);
   const crossDomain = newlyAllowed.filter((f) => f.fromDomain !== f.toDomain);
   const errors = findingsIntroduced.filter((f) => f.severity === 'error');
-  const verdict: Verdict = errors.length > 0 || intentsBroken.length > 0
-    ? 'reject'
-    : findingsIntroduced.length > 0 || crossDomain.length > 0 ? 'needs-attention' : 'approve';
+  const verdict: Verdict =
+    errors.length > 0 || intentsBroken.length > 0 ? 'reject' : findingsIntroduced.length > 0 || crossDomain.length > 0 ? 'needs-attention' : 'approve';
   const summary = summarize(verdict, { newlyAllowed, newlyBlocked, crossDomain, findingsIntroduced, findingsResolved, intentsBroken, intentsRestored });
   const report: ReviewReport = {
     before: { file: before.file, name: before.name },
@@ -264,9 +290,18 @@ function intentHeaders(network: Network, bdd: FastEngine['compiled']['bdd']): In
     index = { byId: new Map(), byZone: new Map() };
     for (const intent of network.intents) {
       const plan = planIntent(network, intent);
-      const legs = plan.ok ? plan.legs.map((l) => ({ src: l.from, dst: l.to, services: l.services })) : [{ src: intent.from, dst: intent.to, services: intent.services }];
-      index.byId.set(intent.id, legs.reduce((n, l) => bdd.or(n, bdd.boxes(boxesOfMatch(l))), FALSE));
-      for (const z of zonesOf(network, legs.flatMap((l) => l.dst))) index.byZone.set(z, [...(index.byZone.get(z) ?? []), intent.id]);
+      const legs = plan.ok
+        ? plan.legs.map((l) => ({ src: l.from, dst: l.to, services: l.services }))
+        : [{ src: intent.from, dst: intent.to, services: intent.services }];
+      index.byId.set(
+        intent.id,
+        legs.reduce((n, l) => bdd.or(n, bdd.boxes(boxesOfMatch(l))), FALSE),
+      );
+      for (const z of zonesOf(
+        network,
+        legs.flatMap((l) => l.dst),
+      ))
+        index.byZone.set(z, [...(index.byZone.get(z) ?? []), intent.id]);
     }
     intentHeaderCache.set(network.intents, index);
   }
@@ -299,7 +334,8 @@ function deltaOf(base: FastEngine, compiled: FastEngine['compiled'], before: Net
     if (device.kind !== 'firewall') continue;
     const changedRules = ruleDifference(before.devices[d]!.rules, device.rules);
     if (changedRules === undefined) {
-      for (let p = first; p < last; p++) for (let q = first; q < last; q++) if (p !== q) delta = bdd.or(delta, xor(old.permit(d, p, q), compiled.permit(d, p, q)));
+      for (let p = first; p < last; p++)
+        for (let q = first; q < last; q++) if (p !== q) delta = bdd.or(delta, xor(old.permit(d, p, q), compiled.permit(d, p, q)));
       continue;
     }
     const names = device.interfaces.map((f) => f.name);
@@ -312,7 +348,8 @@ function deltaOf(base: FastEngine, compiled: FastEngine['compiled'], before: Net
         delta = bdd.or(delta, bdd.product(rule.src, rule.dst, rule.services));
         continue;
       }
-      for (const p of ins) for (const q of outs) if (p !== q) delta = bdd.or(delta, xor(old.permit(d, first + p, first + q), compiled.permit(d, first + p, first + q)));
+      for (const p of ins)
+        for (const q of outs) if (p !== q) delta = bdd.or(delta, xor(old.permit(d, first + p, first + q), compiled.permit(d, first + p, first + q)));
     }
   }
   return delta;
@@ -320,7 +357,8 @@ function deltaOf(base: FastEngine, compiled: FastEngine['compiled'], before: Net
 
 /** Rules in one list and not the other (old and new versions); undefined when rules were reordered. */
 function ruleDifference(before: readonly Rule[], after: readonly Rule[]): Rule[] | undefined {
-  const key = (r: Rule): string => JSON.stringify([r.id, r.action, r.src, r.dst, r.services, r.inInterfaces && [...r.inInterfaces], r.outInterfaces && [...r.outInterfaces]]);
+  const key = (r: Rule): string =>
+    JSON.stringify([r.id, r.action, r.src, r.dst, r.services, r.inInterfaces && [...r.inInterfaces], r.outInterfaces && [...r.outInterfaces]]);
   const a = before.map(key);
   const b = after.map(key);
   const inA = new Set(a);
@@ -350,7 +388,9 @@ function resolveDown(network: Network, ids: readonly string[], operations: reado
   }
   if (unknown.length > 0) {
     const loc: Loc = operations.find((o) => o.op === 'down')?.loc ?? { file: '<change>', line: 1, column: 1 };
-    throw new InputError(unknown.map((u) => ({ code: 'BNK_ERR_UNKNOWN_REF' as const, message: `"${u}" is not a device, link (a:x--b:y) or attachment (device:interface)`, loc })));
+    throw new InputError(
+      unknown.map((u) => ({ code: 'BNK_ERR_UNKNOWN_REF' as const, message: `"${u}" is not a device, link (a:x--b:y) or attachment (device:interface)`, loc })),
+    );
   }
   return { zones: new Set(), devices, edges };
 }
@@ -378,18 +418,27 @@ function reportWith(scoped: CheckReport, base: CheckReport, findings: readonly F
     rules,
     findings,
     summary: {
-      errors: perSeverity.error, warnings: perSeverity.warning, infos: perSeverity.info,
+      errors: perSeverity.error,
+      warnings: perSeverity.warning,
+      infos: perSeverity.info,
       rulesChecked: rules.filter((r) => r.status !== 'disabled').length,
       rulesFailed: rules.filter((r) => r.status === 'fail').length,
     },
   };
 }
 
-function summarize(verdict: Verdict, r: {
-  newlyAllowed: readonly FlowChange[]; newlyBlocked: readonly FlowChange[]; crossDomain: readonly FlowChange[];
-  findingsIntroduced: readonly Finding[]; findingsResolved: readonly Finding[];
-  intentsBroken: readonly IntentChange[]; intentsRestored: readonly IntentChange[];
-}): { ja: string; en: string } {
+function summarize(
+  verdict: Verdict,
+  r: {
+    newlyAllowed: readonly FlowChange[];
+    newlyBlocked: readonly FlowChange[];
+    crossDomain: readonly FlowChange[];
+    findingsIntroduced: readonly Finding[];
+    findingsResolved: readonly Finding[];
+    intentsBroken: readonly IntentChange[];
+    intentsRestored: readonly IntentChange[];
+  },
+): { ja: string; en: string } {
   const VERDICT = { approve: ['承認', 'APPROVE'], reject: ['却下', 'REJECT'], 'needs-attention': ['要確認', 'NEEDS ATTENTION'] } as const;
   const rules = [...new Set(r.findingsIntroduced.map((f) => f.rule))];
   const en = [
@@ -398,13 +447,17 @@ function summarize(verdict: Verdict, r: {
     `Introduces ${r.findingsIntroduced.length} finding(s)${rules.length ? ` (${rules.join(', ')})` : ''}, resolves ${r.findingsResolved.length}.`,
     r.intentsBroken.length ? `Breaks flow intent(s): ${r.intentsBroken.map((i) => i.intent).join(', ')}.` : 'Breaks no flow intent.',
     r.intentsRestored.length ? `Restores: ${r.intentsRestored.map((i) => i.intent).join(', ')}.` : '',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   const ja = [
     `判定: ${VERDICT[verdict][0]}`,
     `ゾーン間の通信を ${r.newlyAllowed.length} 件開き（うち領域をまたぐもの ${r.crossDomain.length} 件）、${r.newlyBlocked.length} 件閉じます。`,
     `新たな指摘 ${r.findingsIntroduced.length} 件${rules.length ? `（${rules.join(', ')}）` : ''}、解消 ${r.findingsResolved.length} 件。`,
     r.intentsBroken.length ? `必要な通信が途絶します: ${r.intentsBroken.map((i) => i.intent).join(', ')}` : '必要な通信の途絶はありません。',
     r.intentsRestored.length ? `回復する通信: ${r.intentsRestored.map((i) => i.intent).join(', ')}` : '',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   return { ja, en };
 }

@@ -24,9 +24,7 @@ export interface ReviewTopology {
 export type PreparedTopology = ReviewTopology & { readonly base: ReviewBase };
 
 /** The change under review: a change file, or (review of two whole topologies) the topology after. */
-export type ReviewChange =
-  | { readonly kind: 'change'; readonly loaded: LoadedChange }
-  | { readonly kind: 'topology'; readonly after: Network };
+export type ReviewChange = { readonly kind: 'change'; readonly loaded: LoadedChange } | { readonly kind: 'topology'; readonly after: Network };
 
 /** Which documents a caller takes as the change: change files only (the HTTP API), or whole topologies too (the CLI). */
 export type ChangeAccept = 'change' | 'change-or-topology';
@@ -66,7 +64,7 @@ export function loadReviewTopology(text: string, file: string, pack: Pack): Revi
 
 /** Prepares the base of a topology (its engine and full check for the date); the same topology when it has one. */
 export function prepareReview(topology: ReviewTopology, pack: Pack, today: string): PreparedTopology {
-  return topology.base ? topology as PreparedTopology : { ...topology, base: prepareBase(topology.network, pack, today) };
+  return topology.base ? (topology as PreparedTopology) : { ...topology, base: prepareBase(topology.network, pack, today) };
 }
 
 /**

@@ -33,18 +33,28 @@ export function sweepSingleFailures(base: ReviewBase): SweepResult {
   const bdd = base.engine.compiled.bdd;
   const healthy = net.intents.map((intent) => ({ intent, result: evaluateIntent(net, base.engine, intent) }));
   const alreadyBroken = healthy.filter((h) => !h.result.plan.ok || h.result.legs.some((l) => l.missing.length > 0)).map((h) => h.intent.id);
-  const working = healthy.filter((h) => !alreadyBroken.includes(h.intent.id)).map(({ intent }) => {
-    const plan = planIntent(net, intent);
-    const legs = plan.ok ? plan.legs.map((l) => boxesOfMatch({ src: l.from, dst: l.to, services: l.services })) : [];
-    return { intent, headers: legs.reduce((n, h) => bdd.or(n, bdd.boxes(h)), FALSE) };
-  });
+  const working = healthy
+    .filter((h) => !alreadyBroken.includes(h.intent.id))
+    .map(({ intent }) => {
+      const plan = planIntent(net, intent);
+      const legs = plan.ok ? plan.legs.map((l) => boxesOfMatch({ src: l.from, dst: l.to, services: l.services })) : [];
+      return { intent, headers: legs.reduce((n, h) => bdd.or(n, bdd.boxes(h)), FALSE) };
+    });
   const candidates: Array<{ id: string; kind: SweepElement['kind']; failures: Failures }> = [
-    ...net.devices.map((d) => ({ id: d.id, kind: 'device' as const, failures: { zones: new Set<number>(), devices: new Set([d.index]), edges: new Set<string>() } })),
-    ...net.links.map((l) => ({ id: l.id, kind: 'link' as const, failures: { zones: new Set<number>(), devices: new Set<number>(), edges: new Set([l.id]) } })),
-    ...net.devices.flatMap((d) => d.interfaces.filter((f) => f.zone !== undefined).map((f) => {
-      const id = attachId(d.id, f.name);
-      return { id, kind: 'attachment' as const, failures: { zones: new Set<number>(), devices: new Set<number>(), edges: new Set([id]) } };
+    ...net.devices.map((d) => ({
+      id: d.id,
+      kind: 'device' as const,
+      failures: { zones: new Set<number>(), devices: new Set([d.index]), edges: new Set<string>() },
     })),
+    ...net.links.map((l) => ({ id: l.id, kind: 'link' as const, failures: { zones: new Set<number>(), devices: new Set<number>(), edges: new Set([l.id]) } })),
+    ...net.devices.flatMap((d) =>
+      d.interfaces
+        .filter((f) => f.zone !== undefined)
+        .map((f) => {
+          const id = attachId(d.id, f.name);
+          return { id, kind: 'attachment' as const, failures: { zones: new Set<number>(), devices: new Set<number>(), edges: new Set([id]) } };
+        }),
+    ),
   ];
   const byIntent = new Map<string, string[]>();
   const elements = candidates.map((c): SweepElement => {

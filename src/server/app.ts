@@ -26,7 +26,6 @@ import { systemRoutes } from './routes/system.ts';
 import { versionRoutes } from './routes/versions.ts';
 import { policyOf } from './workspace.ts';
 
-
 /**
  * The pool worker's entry, chosen as bin/bunkatsu.js chooses the CLI's: a server running from
  * the bundle (dist/) starts the bundled worker next to it, so nothing needs tsx (a devDependency)
@@ -103,7 +102,10 @@ const serializers = {
 
 /** Every API answer: JSON, never a document to render. */
 const API_CSP = {
-  defaultSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"],
+  defaultSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
 };
 
 /**
@@ -112,8 +114,16 @@ const API_CSP = {
  * No upgrade-insecure-requests: the server speaks plain HTTP on loopback.
  */
 const DOCS_CSP = [
-  "default-src 'self'", "base-uri 'self'", "connect-src 'self'", "font-src 'self' data:", "form-action 'self'",
-  "frame-ancestors 'none'", "img-src 'self' data:", "object-src 'none'", "script-src 'self'", "script-src-attr 'none'",
+  "default-src 'self'",
+  "base-uri 'self'",
+  "connect-src 'self'",
+  "font-src 'self' data:",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
   "style-src 'self' 'unsafe-inline'",
 ].join('; ');
 
@@ -122,7 +132,9 @@ function readPolicyFile(path: string): string {
   const stat = statSync(path, { throwIfNoEntry: false });
   const what = stat === undefined ? 'no such file' : stat.isFile() ? undefined : stat.isDirectory() ? 'it is a folder, not a file' : 'not a regular file';
   if (what !== undefined) {
-    throw new InputError([{ code: 'BNK_ERR_FILE_NOT_FOUND', message: `--policy "${path}": ${what}; give a policy pack YAML file`, loc: { file: path, line: 1, column: 1 } }]);
+    throw new InputError([
+      { code: 'BNK_ERR_FILE_NOT_FOUND', message: `--policy "${path}": ${what}; give a policy pack YAML file`, loc: { file: path, line: 1, column: 1 } },
+    ]);
   }
   return readFileSync(path, 'utf8');
 }
@@ -136,7 +148,13 @@ export function checkedOrigin(origin: string): string {
     parsed = undefined;
   }
   if (parsed === undefined || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
-    throw new InputError([{ code: 'BNK_ERR_USAGE', message: `--cors-origin must be one origin such as https://portal.example.lg.jp (scheme, host, optional port; no path or "*"), not "${origin}"`, loc: { file: '<command line>', line: 1, column: 1 } }]);
+    throw new InputError([
+      {
+        code: 'BNK_ERR_USAGE',
+        message: `--cors-origin must be one origin such as https://portal.example.lg.jp (scheme, host, optional port; no path or "*"), not "${origin}"`,
+        loc: { file: '<command line>', line: 1, column: 1 },
+      },
+    ]);
   }
   return origin;
 }
@@ -144,12 +162,15 @@ export function checkedOrigin(origin: string): string {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const requestTimeout = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
   const app = Fastify({
-    logger: options.logger === false ? false : {
-      level: options.logger?.level ?? 'info',
-      serializers,
-      redact: { paths: ['req.headers.authorization', 'headers.authorization'], remove: true },
-      ...(options.logger?.stream ? { stream: options.logger.stream } : {}),
-    },
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: options.logger?.level ?? 'info',
+            serializers,
+            redact: { paths: ['req.headers.authorization', 'headers.authorization'], remove: true },
+            ...(options.logger?.stream ? { stream: options.logger.stream } : {}),
+          },
     bodyLimit: options.bodyLimit ?? DEFAULTS.bodyLimit,
     requestTimeout,
     connectionTimeout: options.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs,
@@ -167,12 +188,26 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const ownsStore = typeof options.db === 'string';
   const store = typeof options.db === 'string' ? Store.open(options.db) : options.db;
   const pool = new WorkerPool({
-    entry: WORKER_ENTRY, policy, log: app.log, cacheEntries: options.cacheEntries ?? DEFAULTS.cacheEntries,
-    threads: options.workers ?? DEFAULTS.workers, maxQueue: options.maxQueuedTasks ?? DEFAULTS.maxQueuedTasks, memoryMb: options.workerMemoryMb ?? DEFAULTS.workerMemoryMb,
+    entry: WORKER_ENTRY,
+    policy,
+    log: app.log,
+    cacheEntries: options.cacheEntries ?? DEFAULTS.cacheEntries,
+    threads: options.workers ?? DEFAULTS.workers,
+    maxQueue: options.maxQueuedTasks ?? DEFAULTS.maxQueuedTasks,
+    memoryMb: options.workerMemoryMb ?? DEFAULTS.workerMemoryMb,
   });
   const jobs = new CheckJobs(store, pool, app.log);
-  const reviews: ReviewStats = { prepared: 0, get size() { return pool.cache.reviewBases; } };
-  const workspace = { get size() { return pool.cache.topologies; } };
+  const reviews: ReviewStats = {
+    prepared: 0,
+    get size() {
+      return pool.cache.reviewBases;
+    },
+  };
+  const workspace = {
+    get size() {
+      return pool.cache.topologies;
+    },
+  };
   const metrics = new Metrics();
   const uploadLimit = Math.min(options.uploadLimit ?? DEFAULTS.uploadLimit, DEFAULT_LIMITS.maxBytes);
   const uploads = new UploadBudget(options.uploadBudget ?? DEFAULTS.uploadBudget, uploadLimit);
@@ -206,8 +241,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (corsOrigin !== undefined) {
     // Exactly one origin, and preflights are answered before authentication (browsers send no token there).
     await app.register(cors, {
-      origin: corsOrigin, methods: ['GET', 'POST', 'DELETE'], allowedHeaders: ['authorization', 'content-type'],
-      exposedHeaders: ['location', 'retry-after'], maxAge: 600, strictPreflight: false,
+      origin: corsOrigin,
+      methods: ['GET', 'POST', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type'],
+      exposedHeaders: ['location', 'retry-after'],
+      maxAge: 600,
+      strictPreflight: false,
     });
   } else {
     // CORS off: a preflight learns the methods and no Access-Control-Allow-Origin, so browsers refuse cross-origin calls.
@@ -222,7 +261,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onRequest', async (request, reply) => {
     if (app.closing) {
       void reply.header('connection', 'close');
-      throw new HttpError('BNK_ERR_SHUTTING_DOWN', `the server is shutting down; retry in ${RETRY_AFTER_S} s against its replacement`, { 'retry-after': RETRY_AFTER_S });
+      throw new HttpError('BNK_ERR_SHUTTING_DOWN', `the server is shutting down; retry in ${RETRY_AFTER_S} s against its replacement`, {
+        'retry-after': RETRY_AFTER_S,
+      });
     }
     counted.add(request);
     app.inFlight++;
@@ -256,8 +297,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       openapi: '3.0.3',
       info: {
         title: 'bunkatsu HTTP API',
-        description: 'Stored topologies, policy checks and flow traces for Japanese local-government networks. '
-          + 'Every route but /health and /docs needs "Authorization: Bearer <token>" (bunkatsu token create).',
+        description:
+          'Stored topologies, policy checks and flow traces for Japanese local-government networks. ' +
+          'Every route but /health and /docs needs "Authorization: Bearer <token>" (bunkatsu token create).',
         version: VERSION,
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
@@ -267,11 +309,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
 
-  const context = { uploads, store, workspace, reviews, jobs, pool, policy, metrics, options: {
-    uploadLimit,
-    asyncCheckBytes: options.asyncCheckBytes ?? DEFAULTS.asyncCheckBytes,
-    maxQueuedChecks: options.maxQueuedChecks ?? DEFAULTS.maxQueuedChecks,
-  } };
+  const context = {
+    uploads,
+    store,
+    workspace,
+    reviews,
+    jobs,
+    pool,
+    policy,
+    metrics,
+    options: {
+      uploadLimit,
+      asyncCheckBytes: options.asyncCheckBytes ?? DEFAULTS.asyncCheckBytes,
+      maxQueuedChecks: options.maxQueuedChecks ?? DEFAULTS.maxQueuedChecks,
+    },
+  };
   await app.register(systemRoutes, context);
   await app.register(projectRoutes, context);
   await app.register(versionRoutes, context);

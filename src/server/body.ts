@@ -34,9 +34,11 @@ export class UploadBudget {
     if (Number.isFinite(declared) && declared > this.uploadLimit) return () => undefined;
     const bytes = Number.isFinite(declared) && declared >= 0 ? declared : this.uploadLimit;
     if (this.used > 0 && this.used + bytes > this.maxBytes) {
-      throw new HttpError('BNK_ERR_BUSY',
+      throw new HttpError(
+        'BNK_ERR_BUSY',
         `the server is receiving ${Math.ceil(this.used / 1048576)} MiB of uploads already (limit ${Math.floor(this.maxBytes / 1048576)} MiB at once); retry in ${RETRY_AFTER_S} s`,
-        { 'retry-after': String(RETRY_AFTER_S) });
+        { 'retry-after': String(RETRY_AFTER_S) },
+      );
     }
     this.used += bytes;
     let released = false;
@@ -89,9 +91,12 @@ export function fileBody(request: FastifyRequest, base: string, what: string): F
   const given = (request.query as { filename?: string } | undefined)?.filename;
   const filename = given ?? `${base}.${json ? 'json' : 'yaml'}`;
   if (given !== undefined && json !== /\.json$/i.test(given)) {
-    throw new HttpError('BNK_ERR_UNSUPPORTED_MEDIA_TYPE', json
-      ? `Content-Type ${mediaType} but filename "${given}" is not *.json: name it .json, or send YAML as application/yaml`
-      : `Content-Type ${mediaType} but filename "${given}" is *.json: send JSON as application/json, or name it .yaml`);
+    throw new HttpError(
+      'BNK_ERR_UNSUPPORTED_MEDIA_TYPE',
+      json
+        ? `Content-Type ${mediaType} but filename "${given}" is not *.json: name it .json, or send YAML as application/yaml`
+        : `Content-Type ${mediaType} but filename "${given}" is *.json: send JSON as application/json, or name it .yaml`,
+    );
   }
   const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   if (bytes.length === 0) throw new HttpError('BNK_ERR_USAGE', `empty body: send the ${what} as the request body`);

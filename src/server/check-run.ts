@@ -14,7 +14,11 @@ export interface CheckOutput {
 }
 
 export function runStoredCheck(
-  network: Network, pack: Pack, engineFactory: EngineFactory, today: string, lang: Lang,
+  network: Network,
+  pack: Pack,
+  engineFactory: EngineFactory,
+  today: string,
+  lang: Lang,
   onRule?: (id: string, index: number, total: number) => void,
 ): CheckOutput {
   const report = runCheck(network, pack, { engineFactory, today, ...(onRule ? { onRule } : {}) });

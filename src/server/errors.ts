@@ -35,7 +35,12 @@ export function errorBody(code: ErrorCode, message: string, statusCode: number =
 
 export function diagnosticsJson(diagnostics: readonly Diagnostic[]): NonNullable<ErrorBody['diagnostics']> {
   return diagnostics.map((d) => ({
-    code: d.code, message: d.message, file: d.loc.file, line: d.loc.line, column: d.loc.column, location: `${d.loc.file}:${d.loc.line}:${d.loc.column}`,
+    code: d.code,
+    message: d.message,
+    file: d.loc.file,
+    line: d.loc.line,
+    column: d.loc.column,
+    location: `${d.loc.file}:${d.loc.line}:${d.loc.column}`,
   }));
 }
 
@@ -59,7 +64,13 @@ function fromFastify(error: FastifyError): ErrorBody | undefined {
   }
   if (error instanceof SyntaxError) return errorBody('BNK_ERR_SYNTAX', `request body is not valid JSON: ${error.message}`);
   const byStatus: Partial<Record<number, ErrorCode>> = {
-    404: 'BNK_ERR_NOT_FOUND', 408: 'BNK_ERR_TIMEOUT', 414: 'BNK_ERR_URI_TOO_LONG', 431: 'BNK_ERR_HEADERS_TOO_LARGE', 413: 'BNK_ERR_FILE_TOO_LARGE', 415: 'BNK_ERR_UNSUPPORTED_MEDIA_TYPE', 429: 'BNK_ERR_RATE_LIMITED',
+    404: 'BNK_ERR_NOT_FOUND',
+    408: 'BNK_ERR_TIMEOUT',
+    414: 'BNK_ERR_URI_TOO_LONG',
+    431: 'BNK_ERR_HEADERS_TOO_LARGE',
+    413: 'BNK_ERR_FILE_TOO_LARGE',
+    415: 'BNK_ERR_UNSUPPORTED_MEDIA_TYPE',
+    429: 'BNK_ERR_RATE_LIMITED',
   };
   return errorBody(byStatus[status] ?? 'BNK_ERR_USAGE', error.message, status);
 }
@@ -87,16 +98,21 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
 }
 
 /** The headers every answer carries, also those written before fastify's hooks run. */
-const BARE_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" };
+const BARE_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+};
 
 /**
  * fastify's `frameworkErrors`: errors of the router, before any hook (a path segment past
  * maxParamLength, a malformed URL), in the registry's shape.
  */
 export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const body = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-    ? errorBody('BNK_ERR_URI_TOO_LONG', 'a path segment of the URL is too long to be an id; check the URL')
-    : errorBody('BNK_ERR_USAGE', `malformed request URL (${error.code}); check the URL`);
+  const body =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? errorBody('BNK_ERR_URI_TOO_LONG', 'a path segment of the URL is too long to be an id; check the URL')
+      : errorBody('BNK_ERR_USAGE', `malformed request URL (${error.code}); check the URL`);
   request.log.info({ statusCode: body.statusCode, code: body.code }, 'request refused');
   void reply.code(body.statusCode).headers(BARE_HEADERS).type('application/json; charset=utf-8').send(body);
 }
@@ -108,15 +124,22 @@ export function handleFrameworkError(error: FastifyError, request: FastifyReques
 export function clientErrorHandler(maxHeaderSize: number): (error: Error & { code?: string }, socket: Socket) => void {
   return (error, socket) => {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    const body = error.code === 'HPE_HEADER_OVERFLOW'
-      ? errorBody('BNK_ERR_HEADERS_TOO_LARGE', `the request line and headers are larger than ${maxHeaderSize} bytes; shorten the URL or the headers`)
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? errorBody('BNK_ERR_TIMEOUT', 'the request did not arrive within the request timeout')
-        : errorBody('BNK_ERR_USAGE', `malformed HTTP request (${error.code ?? 'parse error'})`);
+    const body =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? errorBody('BNK_ERR_HEADERS_TOO_LARGE', `the request line and headers are larger than ${maxHeaderSize} bytes; shorten the URL or the headers`)
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? errorBody('BNK_ERR_TIMEOUT', 'the request did not arrive within the request timeout')
+          : errorBody('BNK_ERR_USAGE', `malformed HTTP request (${error.code ?? 'parse error'})`);
     if (socket.writable) {
       const text = JSON.stringify(body);
-      const headers = Object.entries({ ...BARE_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), connection: 'close' })
-        .map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      const headers = Object.entries({
+        ...BARE_HEADERS,
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(text)),
+        connection: 'close',
+      })
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('');
       socket.write(`HTTP/1.1 ${body.statusCode} ${body.error}\r\n${headers}\r\n${text}`);
     }
     socket.destroy();
@@ -139,8 +162,12 @@ export const errorSchema = {
         type: 'object',
         required: ['code', 'message', 'file', 'line', 'column', 'location'],
         properties: {
-          code: { type: 'string' }, message: { type: 'string' }, file: { type: 'string' },
-          line: { type: 'integer' }, column: { type: 'integer' }, location: { type: 'string', description: 'file:line:column, as the CLI prints it' },
+          code: { type: 'string' },
+          message: { type: 'string' },
+          file: { type: 'string' },
+          line: { type: 'integer' },
+          column: { type: 'integer' },
+          location: { type: 'string', description: 'file:line:column, as the CLI prints it' },
         },
       },
     },

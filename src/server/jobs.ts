@@ -79,32 +79,45 @@ export class CheckJobs {
     this.current = id;
     this.store.setCheckProgress(id, 0, 0);
     const task = {
-      kind: 'check' as const, version: { key: versionKey(version.hash, version.filename), filename: version.filename },
-      engine: check.engine, today: check.today, lang: check.lang as Lang,
+      kind: 'check' as const,
+      version: { key: versionKey(version.hash, version.filename), filename: version.filename },
+      engine: check.engine,
+      today: check.today,
+      lang: check.lang as Lang,
     };
-    this.pool.onVersion(task, () => storedText(this.store, version), (done, total) => {
-      if (this.current === id) this.store.setCheckProgress(id, done, total);
-    }).then((out) => {
-      if (this.current !== id) return;
-      this.store.finishCheck(id, out.summary, out.report, out.rules);
-      this.completed++;
-      this.log.info({ check: id }, 'check finished');
-    }, (error: unknown) => {
-      if (this.current !== id) return; // closed: stays `running`, resumed at next start
-      if (error instanceof HttpError && error.code === 'BNK_ERR_BUSY') {
-        // The pool's queue is full of requests: the job waits its turn rather than failing.
-        this.queue.unshift(id);
-        return new Promise<void>((resolve) => setTimeout(resolve, BUSY_RETRY_MS).unref());
-      }
-      const failure = checkFailure(error);
-      this.store.failCheck(id, failure);
-      this.failed++;
-      this.log.info({ check: id, code: failure.code }, 'check failed');
-    }).finally(() => {
-      if (this.current !== id) return;
-      this.current = undefined;
-      this.pump();
-    });
+    this.pool
+      .onVersion(
+        task,
+        () => storedText(this.store, version),
+        (done, total) => {
+          if (this.current === id) this.store.setCheckProgress(id, done, total);
+        },
+      )
+      .then(
+        (out) => {
+          if (this.current !== id) return;
+          this.store.finishCheck(id, out.summary, out.report, out.rules);
+          this.completed++;
+          this.log.info({ check: id }, 'check finished');
+        },
+        (error: unknown) => {
+          if (this.current !== id) return; // closed: stays `running`, resumed at next start
+          if (error instanceof HttpError && error.code === 'BNK_ERR_BUSY') {
+            // The pool's queue is full of requests: the job waits its turn rather than failing.
+            this.queue.unshift(id);
+            return new Promise<void>((resolve) => setTimeout(resolve, BUSY_RETRY_MS).unref());
+          }
+          const failure = checkFailure(error);
+          this.store.failCheck(id, failure);
+          this.failed++;
+          this.log.info({ check: id, code: failure.code }, 'check failed');
+        },
+      )
+      .finally(() => {
+        if (this.current !== id) return;
+        this.current = undefined;
+        this.pump();
+      });
   }
 
   private notifyIdle(): void {

@@ -84,7 +84,9 @@ export class WorkerPool {
    * answers), then, on a miss, with it. onProgress receives an asynchronous check's progress.
    */
   async onVersion<K extends VersionTask['kind']>(
-    task: Extract<VersionTask, { kind: K }>, text: () => string, onProgress?: (done: number, total: number) => void,
+    task: Extract<VersionTask, { kind: K }>,
+    text: () => string,
+    onProgress?: (done: number, total: number) => void,
   ): Promise<Answers[K]> {
     const first = await this.runWithProgress(task, onProgress);
     if (first.ok || first.miss !== true) return this.settle(Promise.resolve(first));
@@ -97,7 +99,10 @@ export class WorkerPool {
     await this.pool.destroy();
   }
 
-  private async runWithProgress<K extends Task['kind']>(task: Extract<Task, { kind: K }>, onProgress?: (done: number, total: number) => void): Promise<Outcome<K>> {
+  private async runWithProgress<K extends Task['kind']>(
+    task: Extract<Task, { kind: K }>,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Outcome<K>> {
     if (!onProgress || task.kind !== 'check') return this.run(task);
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (m: { done: number; total: number }) => onProgress(m.done, m.total));
@@ -135,9 +140,11 @@ export class WorkerPool {
   }
 
   private busy(): HttpError {
-    return new HttpError('BNK_ERR_BUSY',
+    return new HttpError(
+      'BNK_ERR_BUSY',
       `the server is busy: ${this.pool.queueSize} tasks are waiting for ${this.options.threads} worker thread(s); retry in ${RETRY_AFTER_SECONDS} s`,
-      { 'retry-after': String(RETRY_AFTER_SECONDS) });
+      { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    );
   }
 
   /** What a rejected task answers: a full queue, a worker killed by its heap limit, or stopped. */
@@ -149,8 +156,10 @@ export class WorkerPool {
     const code = (e as NodeJS.ErrnoException).code;
     this.options.log.error({ task: kind, code, err: { type: e.name, message: e.message } }, 'pool worker died; piscina replaces it');
     if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      return new HttpError('BNK_ERR_LIMIT_EXCEEDED',
-        `the input is too large to analyse within a worker's memory limit (${this.options.memoryMb} MiB); split it or raise serve --worker-memory`);
+      return new HttpError(
+        'BNK_ERR_LIMIT_EXCEEDED',
+        `the input is too large to analyse within a worker's memory limit (${this.options.memoryMb} MiB); split it or raise serve --worker-memory`,
+      );
     }
     return new HttpError('BNK_ERR_INTERNAL', 'the worker running this request stopped; it has been replaced: retry, and report it if it happens again');
   }

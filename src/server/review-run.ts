@@ -3,8 +3,18 @@
 // per version and date and kept in the worker's LRU cache: a stored version never changes.
 
 import {
-  InputError, type Lang, NotAChangeFileError, type Pack, type PreparedTopology, prepareReview, readChange, loadReviewTopology,
-  render, type ReviewChange, reviewChange, type ReviewReport,
+  InputError,
+  type Lang,
+  NotAChangeFileError,
+  type Pack,
+  type PreparedTopology,
+  prepareReview,
+  readChange,
+  loadReviewTopology,
+  render,
+  type ReviewChange,
+  reviewChange,
+  type ReviewReport,
 } from '../index.ts';
 import type { ReviewFormat } from '../store/store.ts';
 import { LruMap } from './lru.ts';
@@ -24,11 +34,14 @@ function readChangeFile(text: string, filename: string, pack: Pack): ReviewChang
     return readChange(text, filename, pack, 'change');
   } catch (error) {
     if (error instanceof NotAChangeFileError) {
-      throw new InputError([{
-        code: 'BNK_ERR_SCHEMA',
-        message: 'not a change file (it needs "bunkatsu-change: 1"): this route reviews change files only; upload a whole topology as a new version instead',
-        loc: { file: filename, line: 1, column: 1 },
-      }, ...error.diagnostics]);
+      throw new InputError([
+        {
+          code: 'BNK_ERR_SCHEMA',
+          message: 'not a change file (it needs "bunkatsu-change: 1"): this route reviews change files only; upload a whole topology as a new version instead',
+          loc: { file: filename, line: 1, column: 1 },
+        },
+        ...error.diagnostics,
+      ]);
     }
     throw error;
   }

@@ -40,7 +40,8 @@ function usage(message: string): InputError {
  * ones get 503, and the database is closed. Logs (JSON) go to stdout; status lines to `say`.
  */
 export async function serve(options: ServeOptions, say: (line: string) => void): Promise<void> {
-  if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel)) throw usage(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${options.logLevel}"`);
+  if (!(LOG_LEVELS as readonly string[]).includes(options.logLevel))
+    throw usage(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not "${options.logLevel}"`);
   const app = await buildServer({
     db: options.db,
     ...(options.policy ? { policy: options.policy } : {}),
@@ -93,7 +94,10 @@ export { DEFAULTS as SERVER_DEFAULTS };
 
 /** Parses "read,submit" into scopes; throws a usage error naming the bad one. */
 export function parseScopes(text: string): Scope[] {
-  const scopes = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const scopes = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const bad = scopes.find((s) => !(SCOPES as readonly string[]).includes(s));
   if (bad !== undefined || scopes.length === 0) throw usage(`--scope takes a comma-separated list of ${SCOPES.join(', ')}${bad ? `, not "${bad}"` : ''}`);
   return scopes as Scope[];
@@ -109,7 +113,8 @@ function withStore<T>(db: string, run: (store: Store) => T): T {
 }
 
 export function createProject(db: string, id: string, name: string | undefined): string {
-  if (!new RegExp(PROJECT_ID).test(id)) throw usage(`project id "${id}" must be lowercase letters, digits and "-" (at most 63), starting with a letter or digit`);
+  if (!new RegExp(PROJECT_ID).test(id))
+    throw usage(`project id "${id}" must be lowercase letters, digits and "-" (at most 63), starting with a letter or digit`);
   return withStore(db, (store) => {
     if (!store.createProject(id, name ?? id)) throw usage(`project "${id}" already exists`);
     return `created project ${id} in ${db}`;
@@ -117,11 +122,22 @@ export function createProject(db: string, id: string, name: string | undefined):
 }
 
 export function listProjects(db: string): string {
-  return withStore(db, (store) => store.listProjects().map((p) => `${p.id}\t${p.name}\t${p.createdAt}`).join('\n'));
+  return withStore(db, (store) =>
+    store
+      .listProjects()
+      .map((p) => `${p.id}\t${p.name}\t${p.createdAt}`)
+      .join('\n'),
+  );
 }
 
 /** Creates a token and returns it with a description; the token is printed once and never stored. */
-export function createToken(db: string, project: string | undefined, server: boolean, scopes: Scope[], name: string | undefined): { token: string; note: string } {
+export function createToken(
+  db: string,
+  project: string | undefined,
+  server: boolean,
+  scopes: Scope[],
+  name: string | undefined,
+): { token: string; note: string } {
   if (server === (project !== undefined)) throw usage('give either --project <id> or --server');
   if (server && !scopes.includes('admin')) throw usage('a server token needs --scope admin');
   return withStore(db, (store) => {
@@ -133,9 +149,12 @@ export function createToken(db: string, project: string | undefined, server: boo
 }
 
 export function listTokens(db: string, project: string | undefined): string {
-  return withStore(db, (store) => store.listTokens(project ?? null)
-    .map((t) => `${t.id}\t${t.project ?? '(server)'}\t${t.scopes.join(',')}\t${t.name}\t${t.createdAt}${t.revokedAt ? `\trevoked ${t.revokedAt}` : ''}`)
-    .join('\n'));
+  return withStore(db, (store) =>
+    store
+      .listTokens(project ?? null)
+      .map((t) => `${t.id}\t${t.project ?? '(server)'}\t${t.scopes.join(',')}\t${t.name}\t${t.createdAt}${t.revokedAt ? `\trevoked ${t.revokedAt}` : ''}`)
+      .join('\n'),
+  );
 }
 
 export function revokeToken(db: string, id: string): string {

@@ -8,7 +8,17 @@ import type { MessagePort } from 'node:worker_threads';
 import { workerData } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
 import {
-  type Diagnostic, InputError, type Lang, type MatrixLevel, matrixCsv, matrixJson, outcomesJson, resolveAddress, resolveService, traceFlow, zoneMatrix,
+  type Diagnostic,
+  InputError,
+  type Lang,
+  type MatrixLevel,
+  matrixCsv,
+  matrixJson,
+  outcomesJson,
+  resolveAddress,
+  resolveService,
+  traceFlow,
+  zoneMatrix,
 } from '../index.ts';
 import { type CheckOutput, runStoredCheck } from './check-run.ts';
 import { HttpError } from './errors.ts';
@@ -33,13 +43,32 @@ export interface VersionRef {
 export type Task =
   | { readonly kind: 'load'; readonly text: string; readonly filename: string }
   | {
-    readonly kind: 'check'; readonly version: VersionRef; readonly engine: string; readonly today: string; readonly lang: Lang;
-    /** Progress of an asynchronous check: {done, total} per rule started. */
-    readonly progress?: MessagePort;
-  }
-  | { readonly kind: 'trace'; readonly version: VersionRef; readonly engine: string; readonly src: string; readonly dst: string; readonly service: string; readonly lang: Lang }
+      readonly kind: 'check';
+      readonly version: VersionRef;
+      readonly engine: string;
+      readonly today: string;
+      readonly lang: Lang;
+      /** Progress of an asynchronous check: {done, total} per rule started. */
+      readonly progress?: MessagePort;
+    }
+  | {
+      readonly kind: 'trace';
+      readonly version: VersionRef;
+      readonly engine: string;
+      readonly src: string;
+      readonly dst: string;
+      readonly service: string;
+      readonly lang: Lang;
+    }
   | { readonly kind: 'matrix'; readonly version: VersionRef; readonly engine: string; readonly level: MatrixLevel; readonly format: 'json' | 'csv' }
-  | { readonly kind: 'review'; readonly version: VersionRef; readonly change: string; readonly changeFilename: string; readonly today: string; readonly lang: Lang };
+  | {
+      readonly kind: 'review';
+      readonly version: VersionRef;
+      readonly change: string;
+      readonly changeFilename: string;
+      readonly today: string;
+      readonly lang: Lang;
+    };
 
 export interface ReviewAnswer {
   readonly verdict: ReviewOutcome['report']['verdict'];
@@ -100,8 +129,14 @@ function perform(task: Task): Answers[Task['kind']] {
     case 'check': {
       const entry = loaded(task.version);
       const port = task.progress;
-      const out = runStoredCheck(entry.network, policy.pack, engineNamed(task.engine).factory, task.today, task.lang,
-        port ? (_rule, index, total) => port.postMessage({ done: index, total }) : undefined);
+      const out = runStoredCheck(
+        entry.network,
+        policy.pack,
+        engineNamed(task.engine).factory,
+        task.today,
+        task.lang,
+        port ? (_rule, index, total) => port.postMessage({ done: index, total }) : undefined,
+      );
       port?.close();
       return out;
     }

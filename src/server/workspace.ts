@@ -3,7 +3,15 @@
 // trimmed when the worker's heap fills): memory does not grow with traffic.
 
 import {
-  DEFAULT_ENGINE, ENGINES, type EngineFactory, engineFactoryNamed, type Network, type Pack, type ReachabilityEngine, loadPack, loadTopology,
+  DEFAULT_ENGINE,
+  ENGINES,
+  type EngineFactory,
+  engineFactoryNamed,
+  type Network,
+  type Pack,
+  type ReachabilityEngine,
+  loadPack,
+  loadTopology,
 } from '../index.ts';
 import type { Store, VersionRecord } from '../store/store.ts';
 import { HttpError } from './errors.ts';

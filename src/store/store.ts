@@ -93,36 +93,105 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 const now = (): string => new Date().toISOString();
 
 interface VersionRow {
-  project_id: string; version: number; hash: string; media_type: string; filename: string; size: number;
-  name: string; model: string; submitter: string; created_at: string;
+  project_id: string;
+  version: number;
+  hash: string;
+  media_type: string;
+  filename: string;
+  size: number;
+  name: string;
+  model: string;
+  submitter: string;
+  created_at: string;
 }
 interface CheckRow {
-  id: string; project_id: string; version: number; status: CheckStatus; engine: string; today: string; lang: string;
-  progress_done: number; progress_total: number; summary: string | null; error: string | null; submitter: string;
-  created_at: string; finished_at: string | null;
+  id: string;
+  project_id: string;
+  version: number;
+  status: CheckStatus;
+  engine: string;
+  today: string;
+  lang: string;
+  progress_done: number;
+  progress_total: number;
+  summary: string | null;
+  error: string | null;
+  submitter: string;
+  created_at: string;
+  finished_at: string | null;
 }
 interface ReviewRow {
-  id: string; project_id: string; version: number; change_hash: string; filename: string; verdict: ReviewRecord['verdict'];
-  summary: string; recompute: string; today: string; lang: string; submitter: string; created_at: string;
+  id: string;
+  project_id: string;
+  version: number;
+  change_hash: string;
+  filename: string;
+  verdict: ReviewRecord['verdict'];
+  summary: string;
+  recompute: string;
+  today: string;
+  lang: string;
+  submitter: string;
+  created_at: string;
 }
-interface TokenRow { id: string; project_id: string | null; name: string; scopes: string; secret_hash: string; created_at: string; revoked_at: string | null }
+interface TokenRow {
+  id: string;
+  project_id: string | null;
+  name: string;
+  scopes: string;
+  secret_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
 
 const versionOf = (r: VersionRow): VersionRecord => ({
-  project: r.project_id, version: r.version, hash: r.hash, mediaType: r.media_type, filename: r.filename, size: r.size,
-  name: r.name, model: r.model, submitter: r.submitter, createdAt: r.created_at,
+  project: r.project_id,
+  version: r.version,
+  hash: r.hash,
+  mediaType: r.media_type,
+  filename: r.filename,
+  size: r.size,
+  name: r.name,
+  model: r.model,
+  submitter: r.submitter,
+  createdAt: r.created_at,
 });
 const checkOf = (r: CheckRow): CheckRecord => ({
-  id: r.id, project: r.project_id, version: r.version, status: r.status, engine: r.engine, today: r.today, lang: r.lang,
+  id: r.id,
+  project: r.project_id,
+  version: r.version,
+  status: r.status,
+  engine: r.engine,
+  today: r.today,
+  lang: r.lang,
   progress: { done: r.progress_done, total: r.progress_total },
-  summary: r.summary === null ? null : JSON.parse(r.summary), error: r.error === null ? null : JSON.parse(r.error),
-  submitter: r.submitter, createdAt: r.created_at, finishedAt: r.finished_at,
+  summary: r.summary === null ? null : JSON.parse(r.summary),
+  error: r.error === null ? null : JSON.parse(r.error),
+  submitter: r.submitter,
+  createdAt: r.created_at,
+  finishedAt: r.finished_at,
 });
 const reviewOf = (r: ReviewRow): ReviewRecord => ({
-  id: r.id, project: r.project_id, version: r.version, changeHash: r.change_hash, filename: r.filename, verdict: r.verdict,
-  summary: JSON.parse(r.summary), recompute: JSON.parse(r.recompute), today: r.today, lang: r.lang, submitter: r.submitter, createdAt: r.created_at,
+  id: r.id,
+  project: r.project_id,
+  version: r.version,
+  changeHash: r.change_hash,
+  filename: r.filename,
+  verdict: r.verdict,
+  summary: JSON.parse(r.summary),
+  recompute: JSON.parse(r.recompute),
+  today: r.today,
+  lang: r.lang,
+  submitter: r.submitter,
+  createdAt: r.created_at,
 });
 const tokenOf = (r: TokenRow): TokenRecord => ({
-  id: r.id, project: r.project_id, name: r.name, scopes: r.scopes.split(',') as Scope[], createdAt: r.created_at, revokedAt: r.revoked_at,
+  id: r.id,
+  project: r.project_id,
+  name: r.name,
+  scopes: r.scopes.split(',') as Scope[],
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
 });
 
 const VERSION_COLUMNS = 'project_id, version, hash, media_type, filename, size, name, model, submitter, created_at';
@@ -186,7 +255,9 @@ export class Store {
   }
 
   getProject(id: string): ProjectRecord | undefined {
-    const row = this.db.prepare('SELECT id, name, created_at FROM projects WHERE id = ?').get(id) as { id: string; name: string; created_at: string } | undefined;
+    const row = this.db.prepare('SELECT id, name, created_at FROM projects WHERE id = ?').get(id) as
+      | { id: string; name: string; created_at: string }
+      | undefined;
     return row && { id: row.id, name: row.name, createdAt: row.created_at };
   }
 
@@ -202,13 +273,32 @@ export class Store {
     const insert = this.db.transaction((): VersionRecord => {
       const last = this.db.prepare('SELECT MAX(version) AS v FROM topology_versions WHERE project_id = ?').get(v.project) as { v: number | null };
       const record: VersionRecord = {
-        project: v.project, version: (last.v ?? 0) + 1, hash: sha256(v.content), mediaType: v.mediaType, filename: v.filename,
-        size: Buffer.byteLength(v.content, 'utf8'), name: v.name, model: v.model, submitter: v.submitter, createdAt: now(),
+        project: v.project,
+        version: (last.v ?? 0) + 1,
+        hash: sha256(v.content),
+        mediaType: v.mediaType,
+        filename: v.filename,
+        size: Buffer.byteLength(v.content, 'utf8'),
+        name: v.name,
+        model: v.model,
+        submitter: v.submitter,
+        createdAt: now(),
       };
-      this.db.prepare(`INSERT INTO topology_versions (${VERSION_COLUMNS}, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-        record.project, record.version, record.hash, record.mediaType, record.filename, record.size, record.name, record.model,
-        record.submitter, record.createdAt, v.content,
-      );
+      this.db
+        .prepare(`INSERT INTO topology_versions (${VERSION_COLUMNS}, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(
+          record.project,
+          record.version,
+          record.hash,
+          record.mediaType,
+          record.filename,
+          record.size,
+          record.name,
+          record.model,
+          record.submitter,
+          record.createdAt,
+          v.content,
+        );
       return record;
     });
     return insert.immediate();
@@ -221,14 +311,18 @@ export class Store {
 
   /** A version by number, or the newest with `latest`. */
   getVersion(project: string, version: number | 'latest'): VersionRecord | undefined {
-    const row = (version === 'latest'
-      ? this.db.prepare(`SELECT ${VERSION_COLUMNS} FROM topology_versions WHERE project_id = ? ORDER BY version DESC LIMIT 1`).get(project)
-      : this.db.prepare(`SELECT ${VERSION_COLUMNS} FROM topology_versions WHERE project_id = ? AND version = ?`).get(project, version)) as VersionRow | undefined;
+    const row = (
+      version === 'latest'
+        ? this.db.prepare(`SELECT ${VERSION_COLUMNS} FROM topology_versions WHERE project_id = ? ORDER BY version DESC LIMIT 1`).get(project)
+        : this.db.prepare(`SELECT ${VERSION_COLUMNS} FROM topology_versions WHERE project_id = ? AND version = ?`).get(project, version)
+    ) as VersionRow | undefined;
     return row && versionOf(row);
   }
 
   getContent(project: string, version: number): string | undefined {
-    const row = this.db.prepare('SELECT content FROM topology_versions WHERE project_id = ? AND version = ?').get(project, version) as { content: string } | undefined;
+    const row = this.db.prepare('SELECT content FROM topology_versions WHERE project_id = ? AND version = ?').get(project, version) as
+      | { content: string }
+      | undefined;
     return row?.content;
   }
 
@@ -236,7 +330,8 @@ export class Store {
 
   createCheck(c: NewCheck, status: 'queued' | 'running'): CheckRecord {
     const id = `chk_${randomBytes(8).toString('hex')}`;
-    this.db.prepare('INSERT INTO checks (id, project_id, version, status, engine, today, lang, submitter, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    this.db
+      .prepare('INSERT INTO checks (id, project_id, version, status, engine, today, lang, submitter, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(id, c.project, c.version, status, c.engine, c.today, c.lang, c.submitter, now());
     return this.getCheck(c.project, id)!;
   }
@@ -247,7 +342,8 @@ export class Store {
 
   /** Stores the report; `rules` is the number of rules run (the progress total). */
   finishCheck(id: string, summary: unknown, result: string, rules: number): void {
-    this.db.prepare("UPDATE checks SET status = 'done', progress_done = ?, progress_total = ?, summary = ?, result = ?, finished_at = ? WHERE id = ?")
+    this.db
+      .prepare("UPDATE checks SET status = 'done', progress_done = ?, progress_total = ?, summary = ?, result = ?, finished_at = ? WHERE id = ?")
       .run(rules, rules, JSON.stringify(summary), result, now(), id);
   }
 
@@ -282,14 +378,38 @@ export class Store {
   /** Stores a finished review with every rendering of it, committed before returning. */
   addReview(r: NewReview): ReviewRecord {
     const record: ReviewRecord = {
-      id: `rev_${randomBytes(8).toString('hex')}`, project: r.project, version: r.version, changeHash: sha256(r.change), filename: r.filename,
-      verdict: r.verdict, summary: r.summary, recompute: r.recompute, today: r.today, lang: r.lang, submitter: r.submitter, createdAt: now(),
+      id: `rev_${randomBytes(8).toString('hex')}`,
+      project: r.project,
+      version: r.version,
+      changeHash: sha256(r.change),
+      filename: r.filename,
+      verdict: r.verdict,
+      summary: r.summary,
+      recompute: r.recompute,
+      today: r.today,
+      lang: r.lang,
+      submitter: r.submitter,
+      createdAt: now(),
     };
-    this.db.prepare(`INSERT INTO reviews (${REVIEW_COLUMNS}, result_json, result_sarif, result_md) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-      record.id, record.project, record.version, record.changeHash, record.filename, record.verdict, JSON.stringify(record.summary),
-      JSON.stringify(record.recompute), record.today, record.lang, record.submitter, record.createdAt,
-      r.renderings.json, r.renderings.sarif, r.renderings.markdown,
-    );
+    this.db
+      .prepare(`INSERT INTO reviews (${REVIEW_COLUMNS}, result_json, result_sarif, result_md) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(
+        record.id,
+        record.project,
+        record.version,
+        record.changeHash,
+        record.filename,
+        record.verdict,
+        JSON.stringify(record.summary),
+        JSON.stringify(record.recompute),
+        record.today,
+        record.lang,
+        record.submitter,
+        record.createdAt,
+        r.renderings.json,
+        r.renderings.sarif,
+        r.renderings.markdown,
+      );
     return record;
   }
 
@@ -300,7 +420,9 @@ export class Store {
 
   /** A stored rendering of a review (json, sarif or markdown). */
   getReviewRendering(project: string, id: string, format: ReviewFormat): string | undefined {
-    const row = this.db.prepare(`SELECT ${RENDERING_COLUMNS[format]} AS text FROM reviews WHERE project_id = ? AND id = ?`).get(project, id) as { text: string } | undefined;
+    const row = this.db.prepare(`SELECT ${RENDERING_COLUMNS[format]} AS text FROM reviews WHERE project_id = ? AND id = ?`).get(project, id) as
+      | { text: string }
+      | undefined;
     return row?.text;
   }
 
@@ -316,7 +438,8 @@ export class Store {
     const id = randomBytes(8).toString('hex');
     const secret = randomBytes(32).toString('base64url');
     const record: TokenRecord = { id, project, name, scopes: [...new Set(scopes)], createdAt: now(), revokedAt: null };
-    this.db.prepare('INSERT INTO tokens (id, project_id, name, scopes, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    this.db
+      .prepare('INSERT INTO tokens (id, project_id, name, scopes, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(id, project, name, record.scopes.join(','), sha256(secret), record.createdAt);
     return { record, token: `bnk_${id}_${secret}` };
   }
@@ -325,7 +448,9 @@ export class Store {
   verifyToken(bearer: string): TokenRecord | undefined {
     const match = TOKEN_PATTERN.exec(bearer);
     if (!match) return undefined;
-    const row = this.db.prepare('SELECT id, project_id, name, scopes, secret_hash, created_at, revoked_at FROM tokens WHERE id = ?').get(match[1]) as TokenRow | undefined;
+    const row = this.db.prepare('SELECT id, project_id, name, scopes, secret_hash, created_at, revoked_at FROM tokens WHERE id = ?').get(match[1]) as
+      | TokenRow
+      | undefined;
     if (!row || row.revoked_at !== null) return undefined;
     const given = Buffer.from(sha256(match[2]!), 'hex');
     const stored = Buffer.from(row.secret_hash, 'hex');
@@ -334,9 +459,11 @@ export class Store {
 
   /** Tokens of one project, or with null every token. */
   listTokens(project: string | null): TokenRecord[] {
-    const rows = (project === null
-      ? this.db.prepare('SELECT * FROM tokens ORDER BY created_at, id').all()
-      : this.db.prepare('SELECT * FROM tokens WHERE project_id = ? ORDER BY created_at, id').all(project)) as TokenRow[];
+    const rows = (
+      project === null
+        ? this.db.prepare('SELECT * FROM tokens ORDER BY created_at, id').all()
+        : this.db.prepare('SELECT * FROM tokens WHERE project_id = ? ORDER BY created_at, id').all(project)
+    ) as TokenRow[];
     return rows.map(tokenOf);
   }
 
@@ -374,8 +501,10 @@ function restrict(path: string): void {
 function openError(path: string, error: unknown): unknown {
   if (error instanceof InputError) return error;
   const code = (error as { code?: unknown }).code;
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return refused(path, 'is not a SQLite database (or is damaged); give --db a new file or a database bunkatsu created');
-  if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') return refused(path, `cannot be opened for writing (${code}); check its permissions and those of its folder`);
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
+    return refused(path, 'is not a SQLite database (or is damaged); give --db a new file or a database bunkatsu created');
+  if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM')
+    return refused(path, `cannot be opened for writing (${code}); check its permissions and those of its folder`);
   return error;
 }
 

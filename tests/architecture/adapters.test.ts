@@ -43,7 +43,9 @@ describe('the adapters import the library through src/index.ts only', () => {
       for (const file of sources) {
         for (const spec of specifiers(readFileSync(file, 'utf8'))) {
           if (!spec.startsWith('.')) continue; // node: built-ins and npm packages
-          const target = relative(ROOT, resolve(dirname(file), spec)).split('\\').join('/');
+          const target = relative(ROOT, resolve(dirname(file), spec))
+            .split('\\')
+            .join('/');
           const ok = allowed.some((a) => (a.endsWith('/') ? target.startsWith(a) : target === a));
           if (!ok) bad.push(`${relative(ROOT, file)} imports '${spec}' (${target})`);
         }
@@ -53,8 +55,11 @@ describe('the adapters import the library through src/index.ts only', () => {
   }
 
   it('reads every kind of import it is meant to', () => {
-    expect(specifiers(`import { a } from '../x.ts';\nimport type { B } from "./y.ts";\nexport { c } from '../z.ts';\nconst m = () => import('../w.ts');\nimport './side.ts';`))
-      .toEqual(['../x.ts', './y.ts', '../z.ts', '../w.ts', './side.ts']);
+    expect(
+      specifiers(
+        `import { a } from '../x.ts';\nimport type { B } from "./y.ts";\nexport { c } from '../z.ts';\nconst m = () => import('../w.ts');\nimport './side.ts';`,
+      ),
+    ).toEqual(['../x.ts', './y.ts', '../z.ts', '../w.ts', './side.ts']);
   });
 
   it('src/ has the folders the rules name', () => {

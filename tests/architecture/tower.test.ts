@@ -14,7 +14,7 @@ const SRC = join(ROOT, 'src');
  * The floors from the ground up: each room is a folder of src/ (or one file). A room may import
  * its own files and any room of a lower floor.
  */
-export const FLOORS: ReadonlyArray<readonly string[]> = [
+const FLOORS: ReadonlyArray<readonly string[]> = [
   ['errors.ts', 'package.ts', 'net'], // 0: error codes; the package's root and version; addresses, ports, protocols as values
   ['model'], //                         1: the topology format, rule updates, reading and writing it
   ['engine', 'generate', 'import'], //  2: reachability; documents made from seeds or other tools
@@ -51,7 +51,10 @@ function sourceFiles(dir: string): string[] {
 // `import … from '…'`, `export … from '…'` (type-only too, over several lines) and `import('…')`.
 const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"`;]*?\sfrom\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
-interface Edge { readonly from: string; readonly to: string }
+interface Edge {
+  readonly from: string;
+  readonly to: string;
+}
 
 function importGraph(): { files: string[]; edges: Edge[] } {
   const files = sourceFiles(SRC).sort();
@@ -160,7 +163,16 @@ describe('the tower of src/', () => {
   });
 
   it('finds a circle and an import from above when there is one', () => {
-    expect(circles(['a.ts', 'b.ts', 'c.ts'], [{ from: 'a.ts', to: 'b.ts' }, { from: 'b.ts', to: 'a.ts' }, { from: 'c.ts', to: 'a.ts' }])).toEqual([['a.ts', 'b.ts']]);
+    expect(
+      circles(
+        ['a.ts', 'b.ts', 'c.ts'],
+        [
+          { from: 'a.ts', to: 'b.ts' },
+          { from: 'b.ts', to: 'a.ts' },
+          { from: 'c.ts', to: 'a.ts' },
+        ],
+      ),
+    ).toEqual([['a.ts', 'b.ts']]);
     expect(circles(['a.ts'], [{ from: 'a.ts', to: 'a.ts' }])).toEqual([['a.ts']]);
     expect(circles(['a.ts', 'b.ts'], [{ from: 'a.ts', to: 'b.ts' }])).toEqual([]);
     expect(floorOf('engine')).toBeLessThan(floorOf('policy'));

@@ -30,7 +30,10 @@ describe('bunkatsu check', () => {
   it('emits JSON with every class and its witness', async () => {
     const r = await runCli(['check', 'topologies/violations/mynumber-isolation.yaml', '--today', TODAY, '--format', 'json']);
     expect(r.code).toBe(1);
-    const json = JSON.parse(r.out) as { summary: { errors: number }; findings: Array<{ rule: string; classes: Array<{ src: string; witness: { hops: unknown[] } }> }> };
+    const json = JSON.parse(r.out) as {
+      summary: { errors: number };
+      findings: Array<{ rule: string; classes: Array<{ src: string; witness: { hops: unknown[] } }> }>;
+    };
     expect(json.summary.errors).toBeGreaterThan(0);
     const finding = json.findings.find((f) => f.rule === 'mynumber-isolation')!;
     expect(finding.classes.length).toBeGreaterThan(0);

@@ -70,7 +70,10 @@ describe('bunkatsu replay', () => {
     expect(json.loops.found).toBe(3);
     expect(json.updates.total).toBe(60);
     expect(json.machine.nproc).toBeGreaterThan(0);
-    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; newLoops?: Array<{ id: number }>; stoppedLooping?: unknown[] });
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; newLoops?: Array<{ id: number }>; stoppedLooping?: unknown[] });
     expect(lines).toHaveLength(60);
     expect(lines.filter((l) => l.newLoops).map((l) => l.line)).toEqual([23, 25, 27]);
     expect(lines.filter((l) => l.stoppedLooping).map((l) => l.line)).toEqual([34, 36, 38]);
@@ -99,14 +102,16 @@ describe('bunkatsu replay', () => {
     return dir;
   };
 
-  it('exits 2 at updates:line:column when a fwd line\'s mistyped port leaves its partner line matching no rule', async () => {
+  it("exits 2 at updates:line:column when a fwd line's mistyped port leaves its partner line matching no rule", async () => {
     const dir = withUpdates('typo-insert', (l) => {
       expect(l[20]).toBe('+ fwd yozb_rtr 0 0 te2/1 0');
       l[20] = '+ fwd yozb_rtr 0 0 te9/9 0';
     });
     const r = await runCli(['replay', dir, '--quiet']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/typo-insert\/updates:40:1 BNK_ERR_UNKNOWN_REF yozb_rtr has no rule 0\.0\.0\.0\/0 → te2\/1 \(priority 0\) in force to remove; in force for that prefix: → te9\/9 \(priority 0, line 21\)/);
+    expect(r.err).toMatch(
+      /typo-insert\/updates:40:1 BNK_ERR_UNKNOWN_REF yozb_rtr has no rule 0\.0\.0\.0\/0 → te2\/1 \(priority 0\) in force to remove; in force for that prefix: → te9\/9 \(priority 0, line 21\)/,
+    );
     expect(r.out).toBe('');
     // The same mistake on the removal line instead.
     const dir2 = withUpdates('typo-removal', (l) => {
@@ -114,7 +119,9 @@ describe('bunkatsu replay', () => {
     });
     const r2 = await runCli(['replay', dir2, '--quiet']);
     expect(r2.code).toBe(2);
-    expect(r2.err).toMatch(/typo-removal\/updates:40:1 BNK_ERR_UNKNOWN_REF yozb_rtr has no rule 0\.0\.0\.0\/0 → te9\/9 \(priority 0\) in force to remove; in force for that prefix: → te2\/1 \(priority 0, line 21\)/);
+    expect(r2.err).toMatch(
+      /typo-removal\/updates:40:1 BNK_ERR_UNKNOWN_REF yozb_rtr has no rule 0\.0\.0\.0\/0 → te9\/9 \(priority 0\) in force to remove; in force for that prefix: → te2\/1 \(priority 0, line 21\)/,
+    );
   });
 
   it('replays a port only the trace names as an edge port: every update applied and checked as before, the port listed', async () => {
@@ -124,7 +131,11 @@ describe('bunkatsu replay', () => {
     });
     const r = await runCli(['replay', dir, '--format', 'json', '--quiet']);
     expect(r.code).toBe(0);
-    const json = JSON.parse(r.out) as { updates: Record<string, number>; loops: { found: number }; edgePorts: Array<{ device: string; port: string; line: number; rules: number; declaredByTrace: boolean }> };
+    const json = JSON.parse(r.out) as {
+      updates: Record<string, number>;
+      loops: { found: number };
+      edgePorts: Array<{ device: string; port: string; line: number; rules: number; declaredByTrace: boolean }>;
+    };
     const base = JSON.parse((await runCli(['replay', SLICE, '--format', 'json', '--quiet'])).out) as typeof json;
     expect(json.updates).toEqual(base.updates);
     expect(json.updates).toMatchObject({ total: 60, checked: 26, skippedEmptyM: 2, unchanged: 0 });
@@ -136,7 +147,7 @@ describe('bunkatsu replay', () => {
     expect(text.out).toMatch(/declared only by the trace .*: 3\n.*yozb_rtr te9\/9 \(line 21\)/);
   });
 
-  it('lists the slice\'s real edge ports that only fwd lines name', async () => {
+  it("lists the slice's real edge ports that only fwd lines name", async () => {
     const r = await runCli(['replay', SLICE, '--quiet']);
     expect(r.out).toMatch(/edge ports forwarded to: 3 device ports with no link, where packets leave the network \(3 insert lines\)/);
     expect(r.out).toMatch(/yozb_rtr te2\/1 \(line 21\), yoza_rtr te1\/3 \(line 26\), bbrb_rtr te7\/1 \(line 30\)/);

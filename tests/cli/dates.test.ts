@@ -39,7 +39,9 @@ describe('?today= over HTTP', () => {
         expect(check.json()).toMatchObject({ statusCode: 400, code: 'BNK_ERR_USAGE', error: 'Bad Request' });
         expect(check.json().message).toContain('today');
         const review = await s.request(s.tokens.kitaReadSubmit, {
-          method: 'POST', url: `/projects/kita/versions/1/reviews?today=${day}`, headers: { 'content-type': 'application/yaml' },
+          method: 'POST',
+          url: `/projects/kita/versions/1/reviews?today=${day}`,
+          headers: { 'content-type': 'application/yaml' },
           payload: 'bunkatsu-change: 1\nchanges: []\n',
         });
         expect(review.statusCode, day).toBe(400);

@@ -58,7 +58,9 @@ describe('bunkatsu serve: operator mistakes exit 2', () => {
   it('a missing or folder --policy names it, before the database is created', async () => {
     const dir = tempDir();
     const db = join(dir, 'b.db');
-    expect(await refused(['--policy', join(dir, 'nope.yaml'), '--port', '0', '--db', db])).toMatch(/BNK_ERR_FILE_NOT_FOUND --policy ".*nope\.yaml": no such file/);
+    expect(await refused(['--policy', join(dir, 'nope.yaml'), '--port', '0', '--db', db])).toMatch(
+      /BNK_ERR_FILE_NOT_FOUND --policy ".*nope\.yaml": no such file/,
+    );
     expect(await refused(['--policy', dir, '--port', '0', '--db', db])).toMatch(/BNK_ERR_FILE_NOT_FOUND --policy ".*": it is a folder/);
     writeFileSync(join(dir, 'p.yaml'), 'a: 1\n');
     // An invalid pack is a list of problems in the pack, each on its line, then their count.
@@ -91,7 +93,9 @@ describe('input files that are not regular files', () => {
     execFileSync('mkfifo', [fifo]);
     const r = await runCli(['check', fifo]);
     expect(r.code).toBe(2);
-    expect(r.err.split('\n')[0]).toBe(`${fifo}:1:1 BNK_ERR_FILE_NOT_FOUND cannot read "${fifo}": it is a FIFO (named pipe), not a regular file; give a file path`);
+    expect(r.err.split('\n')[0]).toBe(
+      `${fifo}:1:1 BNK_ERR_FILE_NOT_FOUND cannot read "${fifo}": it is a FIFO (named pipe), not a regular file; give a file path`,
+    );
     const dev = await runCli(['check', '/dev/null']);
     expect(dev.code).toBe(2);
     expect(dev.err.split('\n')[0]).toContain('it is a character device, not a regular file');

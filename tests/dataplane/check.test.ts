@@ -76,8 +76,10 @@ links: [[r1:a, r2:p], [r1:b, r2:q]]
   it('reports exactly the protocols an ACL lets round the loop', () => {
     // The two-router loop with an in-ACL on r2:a that denies tcp (6) and permits the rest:
     // only 10.9.0.0/16 with protocol 0-5 or 7-255 loops; tcp is denied (an intended drop).
-    const text = readFileSync(resolve(ROOT, 'tests/fixtures/dataplane/two-router-loop.yaml'), 'utf8')
-      .replace('      - { name: a }\n      - { name: b }\n    routes:\n      - { prefix: 10.2', '      - { name: a, in: [no-tcp] }\n      - { name: b }\n    acls:\n      no-tcp: [{ action: deny, service: tcp }, { action: permit }]\n    routes:\n      - { prefix: 10.2');
+    const text = readFileSync(resolve(ROOT, 'tests/fixtures/dataplane/two-router-loop.yaml'), 'utf8').replace(
+      '      - { name: a }\n      - { name: b }\n    routes:\n      - { prefix: 10.2',
+      '      - { name: a, in: [no-tcp] }\n      - { name: b }\n    acls:\n      no-tcp: [{ action: deny, service: tcp }, { action: permit }]\n    routes:\n      - { prefix: 10.2',
+    );
     const n = load(text);
     const r = checkDataplane(n);
     expect(r.loops).toHaveLength(1);
@@ -195,9 +197,12 @@ links: [[r1:m, r2:a], [r1:m, r3:a]]
     const r = checkDataplane(n);
     const cells = r.reach!.cells.map((c) => `${c.from}>${c.to}:${c.dst.join(',')}:${c.restricted}`);
     expect(cells.sort()).toEqual([
-      'r1>r2:10.2.0.0/16:false', 'r1>r3:10.3.0.0/16:false',
-      'r2>r1:10.1.0.0/16:false', 'r2>r3:10.3.0.0/16:false',
-      'r3>r1:10.1.0.0/16:false', 'r3>r2:10.2.0.0/16:false',
+      'r1>r2:10.2.0.0/16:false',
+      'r1>r3:10.3.0.0/16:false',
+      'r2>r1:10.1.0.0/16:false',
+      'r2>r3:10.3.0.0/16:false',
+      'r3>r1:10.1.0.0/16:false',
+      'r3>r2:10.2.0.0/16:false',
     ]);
     expect(r.reach!.sources).toEqual(['r1', 'r2', 'r3']);
     expect(r.loops).toEqual([]);
@@ -225,8 +230,12 @@ describe('bunkatsu dataplane', () => {
     expect(r.bounds).toEqual([]);
     // r1 now sends 10.1.0.0/16 out of b, and r2's default route sends it back out of a: a
     // second loop, the other way round (r1 in a out b, r2 in b out a).
-    const two = load(readFileSync(resolve(ROOT, 'tests/fixtures/dataplane/two-router-loop.yaml'), 'utf8')
-      .replace('      - { prefix: 10.1.0.0/16, action: deliver }', '      - { prefix: 10.1.0.0/16, interface: b }'));
+    const two = load(
+      readFileSync(resolve(ROOT, 'tests/fixtures/dataplane/two-router-loop.yaml'), 'utf8').replace(
+        '      - { prefix: 10.1.0.0/16, action: deliver }',
+        '      - { prefix: 10.1.0.0/16, interface: b }',
+      ),
+    );
     expect(checkDataplane(two).loops).toHaveLength(2);
     const bounded = checkDataplane(two, { maxClasses: 1 });
     expect(bounded.loops).toHaveLength(1);
@@ -308,37 +317,52 @@ const randomNet: fc.Arbitrary<RandomNet> = fc
       const vlan = r.vlan && r.ports >= 2;
       if (vlan) interfaces.push({ name: 'v', members: names.slice(0, 2) });
       const outs = vlan ? [...names, 'v'] : names;
-      const routes = r.routed === 0 ? undefined : r.routes.map((x) => {
-        const size = 2 ** (32 - x.length);
-        const base = x.length === 0 ? 0 : BLOCK + (Math.floor(x.base / size) * size) % 16;
-        const prefix = `${[base >>> 24, (base >>> 16) & 255, (base >>> 8) & 255, base & 255].join('.')}/${x.length}`;
-        const priority = x.priority !== undefined ? { priority: x.priority } : {};
-        if (x.action !== 'forward') return { prefix, action: x.action, ...priority };
-        return { prefix, interface: [...new Set(x.out.map((o) => outs[o % outs.length]!))], ...priority };
-      });
+      const routes =
+        r.routed === 0
+          ? undefined
+          : r.routes.map((x) => {
+              const size = 2 ** (32 - x.length);
+              const base = x.length === 0 ? 0 : BLOCK + ((Math.floor(x.base / size) * size) % 16);
+              const prefix = `${[base >>> 24, (base >>> 16) & 255, (base >>> 8) & 255, base & 255].join('.')}/${x.length}`;
+              const priority = x.priority !== undefined ? { priority: x.priority } : {};
+              if (x.action !== 'forward') return { prefix, action: x.action, ...priority };
+              return { prefix, interface: [...new Set(x.out.map((o) => outs[o % outs.length]!))], ...priority };
+            });
       return {
-        id: `r${i}`, kind: 'router', interfaces,
+        id: `r${i}`,
+        kind: 'router',
+        interfaces,
         ...(routes ? { routes } : {}),
         ...(r.acl ? { acls: { f: r.acl.rules.map((x) => ({ action: x.action, service: x.service, to: x.dst, from: x.src })) } } : {}),
       };
     });
     const doc = {
-      bunkatsu: 1, name: 'random',
+      bunkatsu: 1,
+      name: 'random',
       zones: spec.zone ? [{ id: 'z', domain: 'lgwan', subnets: ['10.0.0.8/29'] }] : [],
-      devices, links,
+      devices,
+      links,
     };
     return { text: JSON.stringify(doc) };
   });
 
-interface Packet { src: number; dst: number; protocol: number; port: number }
+interface Packet {
+  src: number;
+  dst: number;
+  protocol: number;
+  port: number;
+}
 
 function inRanges(ranges: ReadonlyArray<{ lo: number; hi: number }>, a: number): boolean {
   return ranges.some((r) => r.lo <= a && a <= r.hi);
 }
 
 function ruleMatches(r: Rule, p: Packet): boolean {
-  return inRanges(r.src, p.src) && inRanges(r.dst, p.dst)
-    && r.services.some((t) => t.protoLo <= p.protocol && p.protocol <= t.protoHi && t.portLo <= p.port && p.port <= t.portHi);
+  return (
+    inRanges(r.src, p.src) &&
+    inRanges(r.dst, p.dst) &&
+    r.services.some((t) => t.protoLo <= p.protocol && p.protocol <= t.protoHi && t.portLo <= p.port && p.port <= t.portHi)
+  );
 }
 
 /** Every ACL of the chain lets the packet through: first match wins, no match denies. */
@@ -346,7 +370,11 @@ function passes(d: Device, chain: readonly string[], p: Packet): boolean {
   return chain.every((name) => d.acls.find((a) => a.name === name)!.rules.find((r) => ruleMatches(r, p))?.action === 'permit');
 }
 
-interface Truth { loops: boolean; blackHoles: Set<string>; reach: Set<string> }
+interface Truth {
+  loops: boolean;
+  blackHoles: Set<string>;
+  reach: Set<string>;
+}
 
 /**
  * Brute force from the model alone: every injection point (each device originating, each
@@ -373,7 +401,8 @@ function simulate(n: Network, p: Packet, level: 'device' | 'port'): Truth {
     if (!d.routes) return { out: d.interfaces.filter((f) => !f.members).map((f) => f.name), local: false };
     const routes: Array<{ lo: number; hi: number; priority: number; action: string; out: readonly string[] }> = [];
     for (const f of d.interfaces) {
-      if (f.zone !== undefined) for (const s of n.zones[f.zone]!.subnets) routes.push({ lo: s.lo, hi: s.hi, priority: s.length, action: 'forward', out: [f.name] });
+      if (f.zone !== undefined)
+        for (const s of n.zones[f.zone]!.subnets) routes.push({ lo: s.lo, hi: s.hi, priority: s.length, action: 'forward', out: [f.name] });
     }
     for (const r of d.routes) routes.push({ lo: r.prefix.lo, hi: r.prefix.hi, priority: r.priority, action: r.action, out: r.interfaces });
     const matching = routes.filter((r) => r.lo <= p.dst && p.dst <= r.hi);
@@ -459,8 +488,17 @@ function simulate(n: Network, p: Packet, level: 'device' | 'port'): Truth {
 
 function boxHas(headers: HeaderClass, p: Packet): boolean {
   expect(headers.truncated).toBe(false);
-  return headers.boxes.some((b) => b.srcLo <= p.src && p.src <= b.srcHi && b.dstLo <= p.dst && p.dst <= b.dstHi
-    && b.protoLo <= p.protocol && p.protocol <= b.protoHi && b.portLo <= p.port && p.port <= b.portHi);
+  return headers.boxes.some(
+    (b) =>
+      b.srcLo <= p.src &&
+      p.src <= b.srcHi &&
+      b.dstLo <= p.dst &&
+      p.dst <= b.dstHi &&
+      b.protoLo <= p.protocol &&
+      p.protocol <= b.protoHi &&
+      b.portLo <= p.port &&
+      p.port <= b.portHi,
+  );
 }
 
 function claimed(n: Network, r: DataplaneReport, p: Packet): Truth {
@@ -474,7 +512,12 @@ function claimed(n: Network, r: DataplaneReport, p: Packet): Truth {
 const PACKETS: Packet[] = [];
 for (let dst = 0; dst <= 16; dst++) {
   for (const src of [ip('10.0.0.9'), ip('10.0.0.1'), ip('192.168.0.1')]) {
-    for (const [protocol, port] of [[6, 22], [6, 80], [17, 22]] as const) PACKETS.push({ src, dst: BLOCK + dst, protocol, port });
+    for (const [protocol, port] of [
+      [6, 22],
+      [6, 80],
+      [17, 22],
+    ] as const)
+      PACKETS.push({ src, dst: BLOCK + dst, protocol, port });
   }
 }
 

@@ -11,7 +11,14 @@ const value = (max: number): fc.Arbitrary<number> =>
 const span = (max: number): fc.Arbitrary<readonly [number, number]> =>
   fc.tuple(value(max), value(max)).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
 const box: fc.Arbitrary<HeaderBox> = fc.tuple(span(0xffffffff), span(0xffffffff), span(255), span(65535)).map(([s, d, p, q]) => ({
-  srcLo: s[0], srcHi: s[1], dstLo: d[0], dstHi: d[1], protoLo: p[0], protoHi: p[1], portLo: q[0], portHi: q[1],
+  srcLo: s[0],
+  srcHi: s[1],
+  dstLo: d[0],
+  dstHi: d[1],
+  protoLo: p[0],
+  protoHi: p[1],
+  portLo: q[0],
+  portHi: q[1],
 }));
 const boxes = fc.array(box, { maxLength: 4 });
 const RUNS = { numRuns: 200 };
@@ -22,49 +29,77 @@ const union = (a: readonly HeaderBox[], b: readonly HeaderBox[]): HeaderBox[] =>
 
 describe('BDD header sets', () => {
   it('toBoxes gives back the set it was built from, as disjoint boxes', () => {
-    fc.assert(fc.property(boxes, (set) => {
-      const bdd = small();
-      const out = bdd.toBoxes(bdd.boxes(set));
-      return equalSets(out, normalize(set)) && out.every((x, i) => out.every((y, j) => i === j || intersectBox(x, y) === undefined));
-    }), RUNS);
+    fc.assert(
+      fc.property(boxes, (set) => {
+        const bdd = small();
+        const out = bdd.toBoxes(bdd.boxes(set));
+        return equalSets(out, normalize(set)) && out.every((x, i) => out.every((y, j) => i === j || intersectBox(x, y) === undefined));
+      }),
+      RUNS,
+    );
   });
 
   it('and, or, diff agree with the box algebra', () => {
-    fc.assert(fc.property(boxes, boxes, (a, b) => {
-      const bdd = small();
-      const x = bdd.boxes(a), y = bdd.boxes(b);
-      return equalSets(bdd.toBoxes(bdd.and(x, y)), intersect(normalize(a), normalize(b)))
-        && equalSets(bdd.toBoxes(bdd.or(x, y)), union(a, b))
-        && equalSets(bdd.toBoxes(bdd.diff(x, y)), subtract(normalize(a), normalize(b)));
-    }), RUNS);
+    fc.assert(
+      fc.property(boxes, boxes, (a, b) => {
+        const bdd = small();
+        const x = bdd.boxes(a),
+          y = bdd.boxes(b);
+        return (
+          equalSets(bdd.toBoxes(bdd.and(x, y)), intersect(normalize(a), normalize(b))) &&
+          equalSets(bdd.toBoxes(bdd.or(x, y)), union(a, b)) &&
+          equalSets(bdd.toBoxes(bdd.diff(x, y)), subtract(normalize(a), normalize(b)))
+        );
+      }),
+      RUNS,
+    );
   });
 
   it('hash-consing: equal sets built differently are the same node', () => {
-    fc.assert(fc.property(boxes, boxes, (a, b) => {
-      const bdd = small();
-      const x = bdd.boxes(a), y = bdd.boxes(b);
-      return bdd.or(x, y) === bdd.or(y, x) && bdd.boxes(normalize([...a, ...b])) === bdd.or(x, y) && bdd.diff(x, x) === FALSE;
-    }), RUNS);
+    fc.assert(
+      fc.property(boxes, boxes, (a, b) => {
+        const bdd = small();
+        const x = bdd.boxes(a),
+          y = bdd.boxes(b);
+        return bdd.or(x, y) === bdd.or(y, x) && bdd.boxes(normalize([...a, ...b])) === bdd.or(x, y) && bdd.diff(x, x) === FALSE;
+      }),
+      RUNS,
+    );
   });
 
   it('contains and pick agree with the boxes', () => {
-    fc.assert(fc.property(boxes, box, (set, probe) => {
-      const bdd = small();
-      const x = bdd.boxes(set);
-      const p = { src: probe.srcLo, dst: probe.dstHi, protocol: probe.protoLo, port: probe.portHi };
-      const inBoxes = set.some((b) => b.srcLo <= p.src && p.src <= b.srcHi && b.dstLo <= p.dst && p.dst <= b.dstHi
-        && b.protoLo <= p.protocol && p.protocol <= b.protoHi && b.portLo <= p.port && p.port <= b.portHi);
-      const picked = bdd.pick(x);
-      return bdd.contains(x, p) === inBoxes && (set.length === 0 ? picked === undefined : picked !== undefined && bdd.contains(x, picked));
-    }), RUNS);
+    fc.assert(
+      fc.property(boxes, box, (set, probe) => {
+        const bdd = small();
+        const x = bdd.boxes(set);
+        const p = { src: probe.srcLo, dst: probe.dstHi, protocol: probe.protoLo, port: probe.portHi };
+        const inBoxes = set.some(
+          (b) =>
+            b.srcLo <= p.src &&
+            p.src <= b.srcHi &&
+            b.dstLo <= p.dst &&
+            p.dst <= b.dstHi &&
+            b.protoLo <= p.protocol &&
+            p.protocol <= b.protoHi &&
+            b.portLo <= p.port &&
+            p.port <= b.portHi,
+        );
+        const picked = bdd.pick(x);
+        return bdd.contains(x, p) === inBoxes && (set.length === 0 ? picked === undefined : picked !== undefined && bdd.contains(x, picked));
+      }),
+      RUNS,
+    );
   });
 
   it('exists forgets one field', () => {
-    fc.assert(fc.property(boxes, (set) => {
-      const bdd = small();
-      const projected = bdd.toBoxes(bdd.exists(bdd.boxes(set), DST));
-      return equalSets(projected, normalize(set.map((b) => ({ ...b, dstLo: 0, dstHi: 0xffffffff }))));
-    }), RUNS);
+    fc.assert(
+      fc.property(boxes, (set) => {
+        const bdd = small();
+        const projected = bdd.toBoxes(bdd.exists(bdd.boxes(set), DST));
+        return equalSets(projected, normalize(set.map((b) => ({ ...b, dstLo: 0, dstHi: 0xffffffff }))));
+      }),
+      RUNS,
+    );
   });
 
   it('ranges: full range is TRUE, empty is FALSE, a /24 has 24 levels', () => {

@@ -12,7 +12,6 @@ import { loadTopology } from '../../src/model/load.ts';
 import type { Network } from '../../src/model/network.ts';
 import { parseIpv4 } from '../../src/net/ipv4.ts';
 
-
 const topology = (body: string): Network => loadTopology(`bunkatsu: 1\nname: plane\n${body}`, 'plane.yaml');
 const ip = (text: string): number => parseIpv4(text)!;
 const zone = (n: Network, id: string): number => n.zones.findIndex((z) => z.id === id);
@@ -51,7 +50,8 @@ const ZONES = `zones:
 describe.each(Object.entries(ENGINES))('%s engine on data planes', (_, engineOf) => {
   describe('route priorities', () => {
     // d is behind b (switch sb) and behind c (switch sc); the router picks which way.
-    const network = (routes: string): Network => topology(`${ZONES}devices:
+    const network = (routes: string): Network =>
+      topology(`${ZONES}devices:
   - id: r
     kind: router
     interfaces: [{ name: ea, zone: a }, { name: eb, zone: b }, { name: ec, zone: c }]
@@ -121,16 +121,20 @@ ${routes}
     it('the in-ACL denies before any route is looked up, naming its rule or its default', () => {
       expectEnds(ends(engine, a, to('10.9.1.1', 6, 23)), { [`denied:${r}`]: sent(n, 'a', to('10.9.1.1', 6, 23)) });
       expectEnds(ends(engine, a, to('10.7.1.1', 17, 53)), { [`denied:${r}`]: sent(n, 'a', to('10.7.1.1', 17, 53)) });
-      const denied = (dst: string, protocol: number, port: number): unknown => engine.trace(a, { src: ip('10.1.0.5'), dst: ip(dst), protocol, port })
-        .map((o) => [o.disposition, o.hops.at(-1)]);
-      expect(denied('10.9.1.1', 6, 23)).toEqual([[
-        { kind: 'denied', device: r, rule: { acl: 'guard', id: 'no-telnet', position: 1, action: 'deny', loc: n.devices[r]!.acls[0]!.rules[0]!.loc } },
-        { kind: 'device', device: r, in: 'ea', out: undefined, rule: expect.objectContaining({ acl: 'guard', id: 'no-telnet' }) },
-      ]]);
-      expect(denied('10.2.0.9', 17, 53)).toEqual([[
-        { kind: 'denied', device: r, rule: { acl: 'guard', id: 'default', position: 3, action: 'deny', loc: n.devices[r]!.acls[0]!.loc } },
-        expect.objectContaining({ kind: 'device', device: r, in: 'ea', out: undefined }),
-      ]]);
+      const denied = (dst: string, protocol: number, port: number): unknown =>
+        engine.trace(a, { src: ip('10.1.0.5'), dst: ip(dst), protocol, port }).map((o) => [o.disposition, o.hops.at(-1)]);
+      expect(denied('10.9.1.1', 6, 23)).toEqual([
+        [
+          { kind: 'denied', device: r, rule: { acl: 'guard', id: 'no-telnet', position: 1, action: 'deny', loc: n.devices[r]!.acls[0]!.rules[0]!.loc } },
+          { kind: 'device', device: r, in: 'ea', out: undefined, rule: expect.objectContaining({ acl: 'guard', id: 'no-telnet' }) },
+        ],
+      ]);
+      expect(denied('10.2.0.9', 17, 53)).toEqual([
+        [
+          { kind: 'denied', device: r, rule: { acl: 'guard', id: 'default', position: 3, action: 'deny', loc: n.devices[r]!.acls[0]!.loc } },
+          expect.objectContaining({ kind: 'device', device: r, in: 'ea', out: undefined }),
+        ],
+      ]);
     });
   });
 
@@ -152,9 +156,14 @@ ${routes}
     const fw = device(n, 'fw');
     const engine = engineOf(n);
     const a = zone(n, 'a');
-    const trace = (protocol: number, port: number): unknown => engine.trace(a, { src: ip('10.1.0.5'), dst: ip('10.2.0.5'), protocol, port })
-      .map((o) => [o.disposition.kind, o.disposition.kind === 'denied' ? o.disposition.rule && [o.disposition.rule.acl, o.disposition.rule.id] : undefined,
-        o.hops.flatMap((h) => (h.kind === 'device' ? [[h.in, h.out, h.rule?.acl, h.rule?.id]] : []))]);
+    const trace = (protocol: number, port: number): unknown =>
+      engine
+        .trace(a, { src: ip('10.1.0.5'), dst: ip('10.2.0.5'), protocol, port })
+        .map((o) => [
+          o.disposition.kind,
+          o.disposition.kind === 'denied' ? o.disposition.rule && [o.disposition.rule.acl, o.disposition.rule.id] : undefined,
+          o.hops.flatMap((h) => (h.kind === 'device' ? [[h.in, h.out, h.rule?.acl, h.rule?.id]] : [])),
+        ]);
 
     it('passes what both the rules and every ACL of the chain let out, under the firewall rule', () => {
       expect(trace(6, 22)).toEqual([['delivered', undefined, [['ea', 'eb', undefined, 'ssh-web']]]]);
@@ -168,7 +177,17 @@ ${routes}
 
     it('as header sets: exactly tcp/22 gets through; the rest is denied at the firewall', () => {
       const arrived = ends(engine, a, { ...ALL_HEADERS, dstLo: ip('10.2.0.0'), dstHi: ip('10.2.0.255') });
-      const ssh = { ...ALL_HEADERS, srcLo: ip('10.1.0.0'), srcHi: ip('10.1.0.255'), dstLo: ip('10.2.0.0'), dstHi: ip('10.2.0.255'), protoLo: 6, protoHi: 6, portLo: 22, portHi: 22 };
+      const ssh = {
+        ...ALL_HEADERS,
+        srcLo: ip('10.1.0.0'),
+        srcHi: ip('10.1.0.255'),
+        dstLo: ip('10.2.0.0'),
+        dstHi: ip('10.2.0.255'),
+        protoLo: 6,
+        protoHi: 6,
+        portLo: 22,
+        portHi: 22,
+      };
       expect([...arrived.keys()].sort()).toEqual([`delivered:${zone(n, 'b')}`, `denied:${fw}`]);
       expect(equalSets(arrived.get(`delivered:${zone(n, 'b')}`)!, [ssh])).toBe(true);
     });
@@ -197,7 +216,10 @@ ${routes}
     it('floods to every member but the one the packet came in by', () => {
       const engine = engineOf(n);
       // From a: out of eb (denied by its out-ACL) and ec (to d); not back into a.
-      expectEnds(ends(engine, zone(n, 'a'), to('10.4.0.5')), { [`denied:${r}`]: sent(n, 'a', to('10.4.0.5')), [`delivered:${zone(n, 'd')}`]: sent(n, 'a', to('10.4.0.5')) });
+      expectEnds(ends(engine, zone(n, 'a'), to('10.4.0.5')), {
+        [`denied:${r}`]: sent(n, 'a', to('10.4.0.5')),
+        [`delivered:${zone(n, 'd')}`]: sent(n, 'a', to('10.4.0.5')),
+      });
       // From b: out of ea and ec, never back out of eb, so nothing is denied.
       expectEnds(ends(engine, zone(n, 'b'), to('10.4.0.5')), { [`delivered:${zone(n, 'd')}`]: sent(n, 'b', to('10.4.0.5')) });
     });
@@ -218,8 +240,13 @@ links:
   - [hub:trunk, s2:up]
   - [s3:up, s3:loose]
 `);
-    const towards = (failures: Failures): string[] => engineOf(n, failures).reach([zone(n, 'a')], n.zones.map((z) => z.index))
-      .map((x) => n.zones[x.zone]!.id);
+    const towards = (failures: Failures): string[] =>
+      engineOf(n, failures)
+        .reach(
+          [zone(n, 'a')],
+          n.zones.map((z) => z.index),
+        )
+        .map((x) => n.zones[x.zone]!.id);
 
     it('reaches every peer, and loses only the peer whose link is down', () => {
       expect(towards(NO_FAILURES)).toEqual(['a', 'b', 'c']);

@@ -9,7 +9,16 @@ import { describe, expect, it } from 'vitest';
 import { createFastEngine } from '../../src/engine/fast.ts';
 import { createReferenceEngine, type ReferenceEngine } from '../../src/engine/reference.ts';
 import { ALL_HEADERS, equalSets, type HeaderBox, normalize } from '../../src/engine/headerset.ts';
-import { type Arrival, type Disposition, endKey, type Failures, isEndpoint, NO_FAILURES, type Packet, type ReachabilityEngine } from '../../src/engine/types.ts';
+import {
+  type Arrival,
+  type Disposition,
+  endKey,
+  type Failures,
+  isEndpoint,
+  NO_FAILURES,
+  type Packet,
+  type ReachabilityEngine,
+} from '../../src/engine/types.ts';
 import { InputError } from '../../src/errors.ts';
 import { attachId } from '../../src/model/graph.ts';
 import type { Network } from '../../src/model/network.ts';
@@ -74,7 +83,15 @@ function probePackets(network: Network): Array<{ zone: number; packet: Packet }>
     if (src === undefined) continue;
     targets.forEach((dst, i) => {
       if ((i + z.index) % 2 === 1) return; // half of them, alternating by zone, keeps CI quick
-      const [protocol, port] = ([[6, 22], [6, 443], [17, 53], [1, 0], [6, 25]] as const)[i % 5]!;
+      const [protocol, port] = (
+        [
+          [6, 22],
+          [6, 443],
+          [17, 53],
+          [1, 0],
+          [6, 25],
+        ] as const
+      )[i % 5]!;
       out.push({ zone: z.index, packet: { src: src + (i % 3), dst, protocol, port } });
     });
   }
@@ -104,8 +121,11 @@ function dataPlanePackets(network: Network): Array<{ zone: number; packet: Packe
       const service = rule.services[0];
       if (from && dst && service) out.push({ zone: from.zone, packet: { src: from.src, dst: dst.hi, protocol: service.protoLo, port: service.portLo } });
     }
-    for (const route of first ? d.routes ?? [] : []) {
-      out.push({ zone: first!.index, packet: { src: first!.owned[0]!.lo, dst: route.prefix.lo + Math.min(5, route.prefix.hi - route.prefix.lo), protocol: 6, port: 443 } });
+    for (const route of first ? (d.routes ?? []) : []) {
+      out.push({
+        zone: first!.index,
+        packet: { src: first!.owned[0]!.lo, dst: route.prefix.lo + Math.min(5, route.prefix.hi - route.prefix.lo), protocol: 6, port: 443 },
+      });
     }
   }
   return out;
@@ -116,12 +136,16 @@ function endLabel(d: Disposition): string {
   if (d.kind !== 'denied') return d.kind;
   if (!d.rule) return 'denied by default';
   if (d.rule.acl === undefined) return 'denied by a rule';
-  return d.rule.id === 'default' ? 'denied by an ACL\'s default' : 'denied by an ACL rule';
+  return d.rule.id === 'default' ? "denied by an ACL's default" : 'denied by an ACL rule';
 }
 
 function compareEngines(
-  network: Network, fast: ReachabilityEngine, reference: ReferenceEngine, label: string,
-  seen?: Set<string>, packets = probePackets(network),
+  network: Network,
+  fast: ReachabilityEngine,
+  reference: ReferenceEngine,
+  label: string,
+  seen?: Set<string>,
+  packets = probePackets(network),
 ): void {
   const zones = network.zones.map((z) => z.index);
   for (const z of zones) expectSameArrivals(fast.explore([z], [ALL_HEADERS]), reference.explore([z], [ALL_HEADERS]), `${label} explore from zone ${z}`);
@@ -136,8 +160,13 @@ function compareEngines(
   sameMissing(zones, `${label} missing (before reach)`);
   const f = fast.reach(zones, zones);
   const r = reference.reach(zones, zones);
-  expect(f.map((x) => x.zone), `${label} reach`).toEqual(r.map((x) => x.zone));
-  f.forEach((x, i) => expect(equalSets(x.headers, r[i]!.headers), `${label} reach zone ${x.zone}`).toBe(true));
+  expect(
+    f.map((x) => x.zone),
+    `${label} reach`,
+  ).toEqual(r.map((x) => x.zone));
+  f.forEach((x, i) => {
+    expect(equalSets(x.headers, r[i]!.headers), `${label} reach zone ${x.zone}`).toBe(true);
+  });
   for (const z of zones) sameMissing([z], `${label} missing from ${z}`);
   for (const { zone, packet } of packets) {
     const fastTrace = fast.trace(zone, packet);
@@ -147,8 +176,14 @@ function compareEngines(
     for (const o of fastTrace) seen?.add(endLabel(o.disposition));
     // Each fast witness is a path the reference engine walks too, hop for hop.
     const box: HeaderBox = {
-      srcLo: packet.src, srcHi: packet.src, dstLo: packet.dst, dstHi: packet.dst,
-      protoLo: packet.protocol, protoHi: packet.protocol, portLo: packet.port, portHi: packet.port,
+      srcLo: packet.src,
+      srcHi: packet.src,
+      dstLo: packet.dst,
+      dstHi: packet.dst,
+      protoLo: packet.protocol,
+      protoHi: packet.protocol,
+      portLo: packet.port,
+      portHi: packet.port,
     };
     const walked = new Set(reference.paths(zone, [box]).map((o) => JSON.stringify([o.hops, o.disposition])));
     for (const o of fastTrace) expect(walked.has(JSON.stringify([o.hops, o.disposition])), `${label} witness ${JSON.stringify(o.hops)}`).toBe(true);
@@ -160,122 +195,191 @@ function oneFailure(network: Network, k: number): Failures {
   const elements: Failures[] = [
     ...network.zones.map((z) => ({ ...NO_FAILURES, zones: new Set([z.index]) })),
     ...network.devices.map((d) => ({ ...NO_FAILURES, devices: new Set([d.index]) })),
-    ...network.devices.flatMap((d) => d.interfaces.filter((f) => f.zone !== undefined).map((f) => ({ ...NO_FAILURES, edges: new Set([attachId(d.id, f.name)]) }))),
+    ...network.devices.flatMap((d) =>
+      d.interfaces.filter((f) => f.zone !== undefined).map((f) => ({ ...NO_FAILURES, edges: new Set([attachId(d.id, f.name)]) })),
+    ),
     ...network.links.map((l) => ({ ...NO_FAILURES, edges: new Set([l.id]) })),
   ];
   return elements[k % elements.length]!;
 }
 
 describe('fast engine = reference engine on random topologies', () => {
-  it('explore, reach and trace agree', () => {
-    const cases = new CheckedCases('explore, reach and trace');
-    fc.assert(fc.property(randomTopology, (t) => {
-      const network = loadRandom(t);
-      withinBudget(() => compareEngines(network, createFastEngine(network), createReferenceEngine(network, { maxSteps: REFERENCE_BUDGET, maxTotalSteps: TOTAL_BUDGET }), 'healthy'));
-      cases.checked();
-    }), RUNS);
-    // A case over budget is discarded and another drawn, so every run compares the engines.
-    cases.expectAtLeast(RUNS.numRuns);
-  }, PROPERTY_TIMEOUT);
+  it(
+    'explore, reach and trace agree',
+    () => {
+      const cases = new CheckedCases('explore, reach and trace');
+      fc.assert(
+        fc.property(randomTopology, (t) => {
+          const network = loadRandom(t);
+          withinBudget(() =>
+            compareEngines(
+              network,
+              createFastEngine(network),
+              createReferenceEngine(network, { maxSteps: REFERENCE_BUDGET, maxTotalSteps: TOTAL_BUDGET }),
+              'healthy',
+            ),
+          );
+          cases.checked();
+        }),
+        RUNS,
+      );
+      // A case over budget is discarded and another drawn, so every run compares the engines.
+      cases.expectAtLeast(RUNS.numRuns);
+    },
+    PROPERTY_TIMEOUT,
+  );
 
-  it('agree with any one element out of service', () => {
-    const cases = new CheckedCases('one element out of service');
-    fc.assert(fc.property(randomTopology, fc.nat(), (t, k) => {
-      const network = loadRandom(t);
-      const failures = oneFailure(network, k);
-      withinBudget(() => compareEngines(network, createFastEngine(network, { failures }), createReferenceEngine(network, { failures, maxSteps: REFERENCE_BUDGET, maxTotalSteps: TOTAL_BUDGET }), `failed ${JSON.stringify([...failures.zones, ...failures.devices, ...failures.edges])}`));
-      cases.checked();
-    }), RUNS);
-    cases.expectAtLeast(RUNS.numRuns);
-  }, PROPERTY_TIMEOUT);
+  it(
+    'agree with any one element out of service',
+    () => {
+      const cases = new CheckedCases('one element out of service');
+      fc.assert(
+        fc.property(randomTopology, fc.nat(), (t, k) => {
+          const network = loadRandom(t);
+          const failures = oneFailure(network, k);
+          withinBudget(() =>
+            compareEngines(
+              network,
+              createFastEngine(network, { failures }),
+              createReferenceEngine(network, { failures, maxSteps: REFERENCE_BUDGET, maxTotalSteps: TOTAL_BUDGET }),
+              `failed ${JSON.stringify([...failures.zones, ...failures.devices, ...failures.edges])}`,
+            ),
+          );
+          cases.checked();
+        }),
+        RUNS,
+      );
+      cases.expectAtLeast(RUNS.numRuns);
+    },
+    PROPERTY_TIMEOUT,
+  );
 
-  it('a failure outside a flow\'s footprint never changes where the flow arrives', () => {
-    const runs = Math.ceil(RUNS.numRuns / 2);
-    const cases = new CheckedCases('failures outside the footprint');
-    fc.assert(fc.property(randomTopology, fc.nat(), fc.nat(), (t, a, b) => {
-      const network = loadRandom(t);
-      const zones = network.zones.map((z) => z.index);
-      const from = [zones[a % zones.length]!];
-      const to = network.zones[b % zones.length]!;
-      const headers = to.owned.map((r) => ({ ...ALL_HEADERS, dstLo: r.lo, dstHi: r.hi, protoLo: 6, protoHi: 6, portLo: 443, portHi: 443 }));
-      const fast = createFastEngine(network);
-      const print = (list: readonly Arrival[]): string => JSON.stringify(list.map((x) => [endKey(x.end), normalize(x.headers)]).sort());
-      const arrived = (engine: ReachabilityEngine): Arrival[] => engine.explore(from, headers).filter((x) => isEndpoint(x.end));
-      const healthy = print(arrived(fast));
-      const fp = fast.footprint(from, headers);
-      let checkedOne = false;
-      for (let k = 0; k < 40; k++) {
-        const failures = oneFailure(network, k);
-        const element = [...failures.devices].every((d) => !fp.devices.has(d)) && [...failures.edges].every((e) => !fp.edges.has(e)) && failures.zones.size === 0;
-        if (!element) continue;
-        withinBudget(() => {
-          const reference = createReferenceEngine(network, { failures, maxSteps: REFERENCE_BUDGET, maxTotalSteps: TOTAL_BUDGET });
-          expect(print(arrived(reference)), `failure ${k}`).toBe(healthy);
+  it(
+    "a failure outside a flow's footprint never changes where the flow arrives",
+    () => {
+      const runs = Math.ceil(RUNS.numRuns / 2);
+      const cases = new CheckedCases('failures outside the footprint');
+      fc.assert(
+        fc.property(randomTopology, fc.nat(), fc.nat(), (t, a, b) => {
+          const network = loadRandom(t);
+          const zones = network.zones.map((z) => z.index);
+          const from = [zones[a % zones.length]!];
+          const to = network.zones[b % zones.length]!;
+          const headers = to.owned.map((r) => ({ ...ALL_HEADERS, dstLo: r.lo, dstHi: r.hi, protoLo: 6, protoHi: 6, portLo: 443, portHi: 443 }));
+          const fast = createFastEngine(network);
+          const print = (list: readonly Arrival[]): string => JSON.stringify(list.map((x) => [endKey(x.end), normalize(x.headers)]).sort());
+          const arrived = (engine: ReachabilityEngine): Arrival[] => engine.explore(from, headers).filter((x) => isEndpoint(x.end));
+          const healthy = print(arrived(fast));
+          const fp = fast.footprint(from, headers);
+          let checkedOne = false;
+          for (let k = 0; k < 40; k++) {
+            const failures = oneFailure(network, k);
+            const element =
+              [...failures.devices].every((d) => !fp.devices.has(d)) && [...failures.edges].every((e) => !fp.edges.has(e)) && failures.zones.size === 0;
+            if (!element) continue;
+            withinBudget(() => {
+              const reference = createReferenceEngine(network, { failures, maxSteps: REFERENCE_BUDGET, maxTotalSteps: TOTAL_BUDGET });
+              expect(print(arrived(reference)), `failure ${k}`).toBe(healthy);
+            });
+            checkedOne = true;
+          }
+          if (checkedOne) cases.checked();
+        }),
+        { numRuns: runs },
+      );
+      // A topology whose every element lies in the footprint has nothing to fail outside it;
+      // nearly all have something (74 of 75 when measured), so four in five must be checked.
+      cases.expectAtLeast(Math.floor(runs * 0.8));
+    },
+    PROPERTY_TIMEOUT,
+  );
+
+  it(
+    'the policy check finds the same findings with the same classes',
+    () => {
+      const pack = seedPack();
+      const domains = new Set(Object.keys(pack.domains));
+      const check = (network: Network, engine: 'fast' | 'reference'): CheckReport =>
+        runCheck(network, pack, {
+          engineFactory: (n, failures) =>
+            engine === 'fast'
+              ? createFastEngine(n, failures ? { failures } : {})
+              : createReferenceEngine(n, { ...(failures ? { failures } : {}), maxSteps: REFERENCE_BUDGET, maxTotalSteps: TOTAL_BUDGET }),
+          today: TODAY,
         });
-        checkedOne = true;
-      }
-      if (checkedOne) cases.checked();
-    }), { numRuns: runs });
-    // A topology whose every element lies in the footprint has nothing to fail outside it;
-    // nearly all have something (74 of 75 when measured), so four in five must be checked.
-    cases.expectAtLeast(Math.floor(runs * 0.8));
-  }, PROPERTY_TIMEOUT);
-
-  it('the policy check finds the same findings with the same classes', () => {
-    const pack = seedPack();
-    const domains = new Set(Object.keys(pack.domains));
-    const check = (network: Network, engine: 'fast' | 'reference'): CheckReport => runCheck(network, pack, {
-      engineFactory: (n, failures) => (engine === 'fast'
-        ? createFastEngine(n, failures ? { failures } : {})
-        : createReferenceEngine(n, { ...(failures ? { failures } : {}), maxSteps: REFERENCE_BUDGET, maxTotalSteps: TOTAL_BUDGET })),
-      today: TODAY,
-    });
-    const runs = Math.ceil(RUNS.numRuns / 2);
-    const cases = new CheckedCases('policy check findings');
-    fc.assert(fc.property(randomTopology, (t) => {
-      const network = loadRandom(t, domains);
-      let reference: CheckReport | undefined;
-      withinBudget(() => {
-        reference = check(network, 'reference');
-      });
-      const fast = check(network, 'fast');
-      const summary = (r: CheckReport): string[] => r.findings.map((f) => `${f.rule} ${subjectText(f)} ${f.severity}`).sort();
-      expect(summary(fast)).toEqual(summary(reference!));
-      for (const f of fast.findings) {
-        const twin = reference!.findings.find((x) => findingKey(x) === findingKey(f))!;
-        const union = (x: typeof f): HeaderBox[] => x.classes.flatMap((c) => [...c.boxes]);
-        expect(equalSets(union(f), union(twin)), `${f.rule} ${subjectText(f)} classes`).toBe(true);
-        // Every class of a flow finding comes with a witness path.
-        if (f.classes.length > 0 && f.rule !== 'intent-reachability' && f.rule !== 'sanitized-communication') {
-          expect(f.classes.every((c) => c.witness !== undefined), `${f.rule} ${subjectText(f)} witnesses`).toBe(true);
-        }
-      }
-      cases.checked();
-    }), { numRuns: runs });
-    cases.expectAtLeast(runs);
-  }, PROPERTY_TIMEOUT);
+      const runs = Math.ceil(RUNS.numRuns / 2);
+      const cases = new CheckedCases('policy check findings');
+      fc.assert(
+        fc.property(randomTopology, (t) => {
+          const network = loadRandom(t, domains);
+          let reference: CheckReport | undefined;
+          withinBudget(() => {
+            reference = check(network, 'reference');
+          });
+          const fast = check(network, 'fast');
+          const summary = (r: CheckReport): string[] => r.findings.map((f) => `${f.rule} ${subjectText(f)} ${f.severity}`).sort();
+          expect(summary(fast)).toEqual(summary(reference!));
+          for (const f of fast.findings) {
+            const twin = reference!.findings.find((x) => findingKey(x) === findingKey(f))!;
+            const union = (x: typeof f): HeaderBox[] => x.classes.flatMap((c) => [...c.boxes]);
+            expect(equalSets(union(f), union(twin)), `${f.rule} ${subjectText(f)} classes`).toBe(true);
+            // Every class of a flow finding comes with a witness path.
+            if (f.classes.length > 0 && f.rule !== 'intent-reachability' && f.rule !== 'sanitized-communication') {
+              expect(
+                f.classes.every((c) => c.witness !== undefined),
+                `${f.rule} ${subjectText(f)} witnesses`,
+              ).toBe(true);
+            }
+          }
+          cases.checked();
+        }),
+        { numRuns: runs },
+      );
+      cases.expectAtLeast(runs);
+    },
+    PROPERTY_TIMEOUT,
+  );
 });
 
 describe('fast engine = reference engine on data planes', () => {
-  it('explore, reach, missing and trace agree, healthy and with one element out of service', () => {
-    const runs = Math.ceil(RUNS.numRuns / 2);
-    const seen = new Set<string>();
-    const cases = new CheckedCases('data planes');
-    fc.assert(fc.property(dataPlaneTopology, fc.nat(), (t, k) => {
-      const network = loadRandom(t);
-      const failures = oneFailure(network, k);
-      withinBudget(() => {
-        compareEngines(network, createFastEngine(network), createReferenceEngine(network, { maxSteps: DATA_PLANE_BUDGET, maxTotalSteps: TOTAL_BUDGET }), 'healthy', seen, [...probePackets(network), ...dataPlanePackets(network)]);
-        compareEngines(network, createFastEngine(network, { failures }), createReferenceEngine(network, { failures, maxSteps: DATA_PLANE_BUDGET, maxTotalSteps: TOTAL_BUDGET }), `failed ${JSON.stringify([...failures.zones, ...failures.devices, ...failures.edges])}`);
-      });
-      cases.checked();
-    }), { numRuns: runs });
-    cases.expectAtLeast(runs);
-    // The traced packets met every new end, so the comparison above covered them. With 75
-    // topologies or more this is all but certain (an ACL rule's deny, the rarest, is met in
-    // one topology in seven); fewer runs (EQUIVALENCE_RUNS) skip the check.
-    if (runs >= 75) {
-      expect([...seen].sort()).toEqual(expect.arrayContaining(['denied by an ACL rule', 'denied by an ACL\'s default', 'discarded', 'local', 'no-route']));
-    }
-  }, PROPERTY_TIMEOUT);
+  it(
+    'explore, reach, missing and trace agree, healthy and with one element out of service',
+    () => {
+      const runs = Math.ceil(RUNS.numRuns / 2);
+      const seen = new Set<string>();
+      const cases = new CheckedCases('data planes');
+      fc.assert(
+        fc.property(dataPlaneTopology, fc.nat(), (t, k) => {
+          const network = loadRandom(t);
+          const failures = oneFailure(network, k);
+          withinBudget(() => {
+            compareEngines(
+              network,
+              createFastEngine(network),
+              createReferenceEngine(network, { maxSteps: DATA_PLANE_BUDGET, maxTotalSteps: TOTAL_BUDGET }),
+              'healthy',
+              seen,
+              [...probePackets(network), ...dataPlanePackets(network)],
+            );
+            compareEngines(
+              network,
+              createFastEngine(network, { failures }),
+              createReferenceEngine(network, { failures, maxSteps: DATA_PLANE_BUDGET, maxTotalSteps: TOTAL_BUDGET }),
+              `failed ${JSON.stringify([...failures.zones, ...failures.devices, ...failures.edges])}`,
+            );
+          });
+          cases.checked();
+        }),
+        { numRuns: runs },
+      );
+      cases.expectAtLeast(runs);
+      // The traced packets met every new end, so the comparison above covered them. With 75
+      // topologies or more this is all but certain (an ACL rule's deny, the rarest, is met in
+      // one topology in seven); fewer runs (EQUIVALENCE_RUNS) skip the check.
+      if (runs >= 75) {
+        expect([...seen].sort()).toEqual(expect.arrayContaining(['denied by an ACL rule', "denied by an ACL's default", 'discarded', 'local', 'no-route']));
+      }
+    },
+    PROPERTY_TIMEOUT,
+  );
 });

@@ -3,8 +3,24 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  ALL_HEADERS, boxesOfMatch, compareBoxes, equalSets, type HeaderBox, type HeaderSet, intersect, intersectBox, isEmpty,
-  normalize, representative, restrictDst, restrictSrc, serviceSet, size, subtract, subtractBox, union,
+  ALL_HEADERS,
+  boxesOfMatch,
+  compareBoxes,
+  equalSets,
+  type HeaderBox,
+  type HeaderSet,
+  intersect,
+  intersectBox,
+  isEmpty,
+  normalize,
+  representative,
+  restrictDst,
+  restrictSrc,
+  serviceSet,
+  size,
+  subtract,
+  subtractBox,
+  union,
 } from '../../src/engine/headerset.ts';
 import { PORT_MAX, PROTO_MAX } from '../../src/net/services.ts';
 
@@ -15,9 +31,10 @@ const key = (s: number, d: number, p: number, q: number): number => ((s * SIDE +
 function points(set: HeaderSet): Set<number> {
   const out = new Set<number>();
   for (const b of set) {
-    for (let s = b.srcLo; s <= b.srcHi; s++) for (let d = b.dstLo; d <= b.dstHi; d++) {
-      for (let p = b.protoLo; p <= b.protoHi; p++) for (let q = b.portLo; q <= b.portHi; q++) out.add(key(s, d, p, q));
-    }
+    for (let s = b.srcLo; s <= b.srcHi; s++)
+      for (let d = b.dstLo; d <= b.dstHi; d++) {
+        for (let p = b.protoLo; p <= b.protoHi; p++) for (let q = b.portLo; q <= b.portHi; q++) out.add(key(s, d, p, q));
+      }
   }
   return out;
 }
@@ -34,7 +51,14 @@ const plus = (a: Set<number>, b: Set<number>): Set<number> => new Set([...a, ...
 
 const span = fc.tuple(fc.integer({ min: 0, max: SIDE - 1 }), fc.integer({ min: 0, max: SIDE - 1 })).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
 const box: fc.Arbitrary<HeaderBox> = fc.tuple(span, span, span, span).map(([s, d, p, q]) => ({
-  srcLo: s[0], srcHi: s[1], dstLo: d[0], dstHi: d[1], protoLo: p[0], protoHi: p[1], portLo: q[0], portHi: q[1],
+  srcLo: s[0],
+  srcHi: s[1],
+  dstLo: d[0],
+  dstHi: d[1],
+  protoLo: p[0],
+  protoHi: p[1],
+  portLo: q[0],
+  portHi: q[1],
 }));
 /** Any list of boxes (may overlap): what callers hand to normalize. */
 const rawSet = fc.array(box, { maxLength: 5 });
@@ -45,63 +69,89 @@ const RUNS = { numRuns: 300 };
 
 describe('box operations (brute force)', () => {
   it('intersectBox is the point intersection', () => {
-    fc.assert(fc.property(box, box, (a, b) => {
-      const c = intersectBox(a, b);
-      return same(points(c ? [c] : []), inter(points([a]), points([b])));
-    }), RUNS);
+    fc.assert(
+      fc.property(box, box, (a, b) => {
+        const c = intersectBox(a, b);
+        return same(points(c ? [c] : []), inter(points([a]), points([b])));
+      }),
+      RUNS,
+    );
   });
 
   it('subtractBox is the point difference, in at most 8 disjoint boxes inside a', () => {
-    fc.assert(fc.property(box, box, (a, b) => {
-      const pieces = subtractBox(a, b);
-      return pieces.length <= 8
-        && disjoint(pieces)
-        && pieces.every((p) => p.srcLo <= p.srcHi && p.dstLo <= p.dstHi && p.protoLo <= p.protoHi && p.portLo <= p.portHi)
-        && same(points(pieces), minus(points([a]), points([b])));
-    }), RUNS);
+    fc.assert(
+      fc.property(box, box, (a, b) => {
+        const pieces = subtractBox(a, b);
+        return (
+          pieces.length <= 8 &&
+          disjoint(pieces) &&
+          pieces.every((p) => p.srcLo <= p.srcHi && p.dstLo <= p.dstHi && p.protoLo <= p.protoHi && p.portLo <= p.portHi) &&
+          same(points(pieces), minus(points([a]), points([b])))
+        );
+      }),
+      RUNS,
+    );
   });
 });
 
 describe('set operations (brute force)', () => {
   it('intersect matches point intersection and stays disjoint on disjoint inputs', () => {
-    fc.assert(fc.property(headerSet, headerSet, (a, b) => {
-      const c = intersect(a, b);
-      return same(points(c), inter(points(a), points(b))) && disjoint(c);
-    }), RUNS);
+    fc.assert(
+      fc.property(headerSet, headerSet, (a, b) => {
+        const c = intersect(a, b);
+        return same(points(c), inter(points(a), points(b))) && disjoint(c);
+      }),
+      RUNS,
+    );
   });
 
   it('subtract matches point difference and stays disjoint on disjoint inputs', () => {
-    fc.assert(fc.property(headerSet, headerSet, (a, b) => {
-      const c = subtract(a, b);
-      return same(points(c), minus(points(a), points(b))) && disjoint(c);
-    }), RUNS);
+    fc.assert(
+      fc.property(headerSet, headerSet, (a, b) => {
+        const c = subtract(a, b);
+        return same(points(c), minus(points(a), points(b))) && disjoint(c);
+      }),
+      RUNS,
+    );
   });
 
   it('subtract is correct even when the subtrahend overlaps itself', () => {
-    fc.assert(fc.property(headerSet, rawSet, (a, b) => same(points(subtract(a, b)), minus(points(a), points(b)))), RUNS);
+    fc.assert(
+      fc.property(headerSet, rawSet, (a, b) => same(points(subtract(a, b)), minus(points(a), points(b)))),
+      RUNS,
+    );
   });
 
   it('union matches point union and is disjoint, even from overlapping inputs', () => {
-    fc.assert(fc.property(rawSet, rawSet, (a, b) => {
-      const c = union(a, b);
-      return same(points(c), plus(points(a), points(b))) && disjoint(c) && size(c) === points(c).size;
-    }), RUNS);
+    fc.assert(
+      fc.property(rawSet, rawSet, (a, b) => {
+        const c = union(a, b);
+        return same(points(c), plus(points(a), points(b))) && disjoint(c) && size(c) === points(c).size;
+      }),
+      RUNS,
+    );
   });
 
   it('normalize keeps the points, makes boxes disjoint and sorts them', () => {
-    fc.assert(fc.property(rawSet, (raw) => {
-      const n = normalize(raw);
-      const sorted = n.every((b, i) => i === 0 || compareBoxes(n[i - 1]!, b) < 0);
-      return same(points(n), points(raw)) && disjoint(n) && sorted && size(n) === points(raw).size;
-    }), RUNS);
+    fc.assert(
+      fc.property(rawSet, (raw) => {
+        const n = normalize(raw);
+        const sorted = n.every((b, i) => i === 0 || compareBoxes(n[i - 1]!, b) < 0);
+        return same(points(n), points(raw)) && disjoint(n) && sorted && size(n) === points(raw).size;
+      }),
+      RUNS,
+    );
   });
 
   it('normalize merges what it can: never more boxes than it was given, and a re-run changes nothing', () => {
-    fc.assert(fc.property(rawSet, (raw) => {
-      const once = normalize(raw);
-      const twice = normalize(once);
-      return same(points(twice), points(once)) && twice.length <= once.length;
-    }), RUNS);
+    fc.assert(
+      fc.property(rawSet, (raw) => {
+        const once = normalize(raw);
+        const twice = normalize(once);
+        return same(points(twice), points(once)) && twice.length <= once.length;
+      }),
+      RUNS,
+    );
     // Neighbours along each dimension merge into one box.
     const base = { srcLo: 0, srcHi: 3, dstLo: 0, dstHi: 3, protoLo: 0, protoHi: 3, portLo: 0, portHi: 3 };
     expect(normalize([base, { ...base, srcLo: 4, srcHi: 7 }])).toEqual([{ ...base, srcHi: 7 }]);
@@ -112,24 +162,35 @@ describe('set operations (brute force)', () => {
   });
 
   it('equalSets is point-set equality', () => {
-    fc.assert(fc.property(rawSet, rawSet, (a, b) => equalSets(a, b) === same(points(a), points(b))), RUNS);
-    fc.assert(fc.property(rawSet, (a) => equalSets(a, normalize([...a].reverse()))), RUNS);
+    fc.assert(
+      fc.property(rawSet, rawSet, (a, b) => equalSets(a, b) === same(points(a), points(b))),
+      RUNS,
+    );
+    fc.assert(
+      fc.property(rawSet, (a) => equalSets(a, normalize([...a].reverse()))),
+      RUNS,
+    );
   });
 
   it('isEmpty and size agree with the enumeration', () => {
-    fc.assert(fc.property(headerSet, (a) => isEmpty(a) === (points(a).size === 0) && size(a) === points(a).size), RUNS);
+    fc.assert(
+      fc.property(headerSet, (a) => isEmpty(a) === (points(a).size === 0) && size(a) === points(a).size),
+      RUNS,
+    );
   });
 
   it('restrictSrc / restrictDst cut one dimension', () => {
-    fc.assert(fc.property(headerSet, span, (a, [lo, hi]) => {
-      const bySrc = points(restrictSrc(a, [{ lo, hi }]));
-      const byDst = points(restrictDst(a, [{ lo, hi }]));
-      const all = [...points(a)];
-      const src = (k: number): number => Math.floor(k / SIDE ** 3);
-      const dst = (k: number): number => Math.floor(k / SIDE ** 2) % SIDE;
-      return same(bySrc, new Set(all.filter((k) => src(k) >= lo && src(k) <= hi)))
-        && same(byDst, new Set(all.filter((k) => dst(k) >= lo && dst(k) <= hi)));
-    }), RUNS);
+    fc.assert(
+      fc.property(headerSet, span, (a, [lo, hi]) => {
+        const bySrc = points(restrictSrc(a, [{ lo, hi }]));
+        const byDst = points(restrictDst(a, [{ lo, hi }]));
+        const all = [...points(a)];
+        const src = (k: number): number => Math.floor(k / SIDE ** 3);
+        const dst = (k: number): number => Math.floor(k / SIDE ** 2) % SIDE;
+        return same(bySrc, new Set(all.filter((k) => src(k) >= lo && src(k) <= hi))) && same(byDst, new Set(all.filter((k) => dst(k) >= lo && dst(k) <= hi)));
+      }),
+      RUNS,
+    );
   });
 });
 
@@ -137,7 +198,14 @@ describe('full-scale header sets', () => {
   const https = { protoLo: 6, protoHi: 6, portLo: 443, portHi: 443 };
 
   it('boxesOfMatch builds the product of source, destination and services', () => {
-    const set = boxesOfMatch({ src: [{ lo: 10, hi: 19 }, { lo: 20, hi: 29 }], dst: [{ lo: 5, hi: 5 }], services: [https] });
+    const set = boxesOfMatch({
+      src: [
+        { lo: 10, hi: 19 },
+        { lo: 20, hi: 29 },
+      ],
+      dst: [{ lo: 5, hi: 5 }],
+      services: [https],
+    });
     expect(set).toEqual([{ srcLo: 10, srcHi: 29, dstLo: 5, dstHi: 5, ...https }]);
     expect(size(set)).toBe(20);
     expect(boxesOfMatch({ src: [], dst: [{ lo: 5, hi: 5 }], services: [https] })).toEqual([]);

@@ -38,12 +38,14 @@ function svc(text: string): ServiceTerm {
 function headers(src: string | string[], dst: string | string[], services: string | string[] = 'any'): HeaderBox[] {
   const list = (v: string | string[]): string[] => (typeof v === 'string' ? [v] : v);
   const out: HeaderBox[] = [];
-  for (const s of list(src)) for (const d of list(dst)) for (const t of list(services)) {
-    const a = s === 'any' ? IPV4_ALL : addr(s);
-    const b = d === 'any' ? IPV4_ALL : addr(d);
-    const x = svc(t);
-    out.push({ srcLo: a.lo, srcHi: a.hi, dstLo: b.lo, dstHi: b.hi, protoLo: x.protoLo, protoHi: x.protoHi, portLo: x.portLo, portHi: x.portHi });
-  }
+  for (const s of list(src))
+    for (const d of list(dst))
+      for (const t of list(services)) {
+        const a = s === 'any' ? IPV4_ALL : addr(s);
+        const b = d === 'any' ? IPV4_ALL : addr(d);
+        const x = svc(t);
+        out.push({ srcLo: a.lo, srcHi: a.hi, dstLo: b.lo, dstHi: b.hi, protoLo: x.protoLo, protoHi: x.protoHi, portLo: x.portLo, portHi: x.portHi });
+      }
   return normalize(out);
 }
 
@@ -178,18 +180,20 @@ describe('firewall', () => {
   it('denies everything else by default (no rule)', () => {
     const byDefault = ofKind(out, 'denied').filter((o) => o.disposition.kind === 'denied' && o.disposition.rule === undefined);
     // Towards B: all but web, ssh to b1 and the explicit deny (smtp too: mail-to-c is bound to out c).
-    expectSet(union(byDefault.filter((o) => leaving(o) === 'b')), subtract(headers(A, 'any'), [
-      ...headers(A, A),
-      ...headers(A, B, ['tcp/80', 'tcp/443']),
-      ...headers(A, '10.2.0.10', 'tcp/22'),
-    ]));
+    expectSet(
+      union(byDefault.filter((o) => leaving(o) === 'b')),
+      subtract(headers(A, 'any'), [...headers(A, A), ...headers(A, B, ['tcp/80', 'tcp/443']), ...headers(A, '10.2.0.10', 'tcp/22')]),
+    );
     // Towards C: all but the deny, the permits (which lead nowhere there) and smtp.
-    expectSet(union(byDefault.filter((o) => leaving(o) === 'c')), subtract(headers(A, 'any'), [
-      ...headers(A, A),
-      ...headers(A, B, ['tcp/80', 'tcp/443']),
-      ...headers(A, '10.2.0.10', 'tcp/22'),
-      ...headers(A, 'any', 'tcp/25'),
-    ]));
+    expectSet(
+      union(byDefault.filter((o) => leaving(o) === 'c')),
+      subtract(headers(A, 'any'), [
+        ...headers(A, A),
+        ...headers(A, B, ['tcp/80', 'tcp/443']),
+        ...headers(A, '10.2.0.10', 'tcp/22'),
+        ...headers(A, 'any', 'tcp/25'),
+      ]),
+    );
     expect(byDefault.every((o) => leaving(o) === 'b' || leaving(o) === 'c')).toBe(true);
     // Nothing is delivered beyond what the permits allow.
     const allowed = normalize([
@@ -229,7 +233,9 @@ describe('firewall', () => {
       device: deviceIndex(n, 'fw'),
       rule: { id: 'deny-b1-https', position: 1, action: 'deny', loc: { file: 'inline.yaml', line: 18, column: 9 } },
     });
-    const permit = deliveredTo(n, out, 'B').map((o) => o.hops[1]!).find((h) => h.kind === 'device' && h.rule?.id === 'ssh-b1');
+    const permit = deliveredTo(n, out, 'B')
+      .map((o) => o.hops[1]!)
+      .find((h) => h.kind === 'device' && h.rule?.id === 'ssh-b1');
     expect(permit).toMatchObject({ kind: 'device', in: 'a', out: 'b', rule: { id: 'ssh-b1', position: 3, action: 'permit', loc: { line: 24, column: 9 } } });
     // The lines really hold those rules.
     const lines = (HEADER + FIREWALL).split('\n');
@@ -277,11 +283,14 @@ devices:
     const denied = ofKind(out, 'denied');
     expect(denied.every((o) => o.disposition.kind === 'denied' && o.disposition.rule === undefined)).toBe(true);
     const at = (id: string): Outcome[] => denied.filter((o) => o.disposition.kind === 'denied' && o.disposition.device === deviceIndex(n, id));
-    expectSet(union(at('fw1')), subtract(headers('10.1.0.0/24', 'any'), [
-      ...headers('10.1.0.0/24', '10.1.0.0/24'),
-      ...headers('10.1.0.0/24', '10.0.0.0/8', 'tcp/443'),
-    ]));
-    expectSet(union(at('fw2')), subtract(headers('10.1.0.0/24', '10.0.0.0/8', 'tcp/443'), headers('10.1.0.0/24', ['10.1.0.0/24', '10.2.0.0/24', '10.3.0.0/24'])));
+    expectSet(
+      union(at('fw1')),
+      subtract(headers('10.1.0.0/24', 'any'), [...headers('10.1.0.0/24', '10.1.0.0/24'), ...headers('10.1.0.0/24', '10.0.0.0/8', 'tcp/443')]),
+    );
+    expectSet(
+      union(at('fw2')),
+      subtract(headers('10.1.0.0/24', '10.0.0.0/8', 'tcp/443'), headers('10.1.0.0/24', ['10.1.0.0/24', '10.2.0.0/24', '10.3.0.0/24'])),
+    );
   });
 
   it('each firewall alone does what its rule says', () => {
@@ -313,7 +322,7 @@ ${kind === 'sanitizer' ? '    method: mail-text\n' : ''}    interfaces:
   const out = explore(n, 'A');
   const gw = deviceIndex(n, 'gw');
 
-  it('A cannot reach any address of B, not even the gateway\'s own address there', () => {
+  it("A cannot reach any address of B, not even the gateway's own address there", () => {
     expect(deliveredTo(n, out, 'B')).toEqual([]);
     const stopped = ofKind(out, 'not-forwarded');
     expect(stopped.every((o) => o.disposition.kind === 'not-forwarded' && o.disposition.device === gw)).toBe(true);
@@ -443,7 +452,11 @@ links:
   - [r2:l, r3:l2]
 `);
   const AB = headers('10.1.0.0/24', '10.2.0.0/24');
-  const down = (devices: string[], edges: string[] = []): Failures => ({ zones: new Set(), devices: new Set(devices.map((d) => deviceIndex(n, d))), edges: new Set(edges) });
+  const down = (devices: string[], edges: string[] = []): Failures => ({
+    zones: new Set(),
+    devices: new Set(devices.map((d) => deviceIndex(n, d))),
+    edges: new Set(edges),
+  });
   const reachesB = (f?: Failures): Outcome[] => deliveredTo(n, explore(n, 'A', f), 'B');
 
   it('both paths carry A -> B when nothing fails', () => {
@@ -493,7 +506,13 @@ describe('a ring of routers', () => {
       const paths = deliveredTo(n, out, `Z${i}`);
       // One path each way round the ring.
       expect(paths).toHaveLength(2);
-      const ways = paths.map((o) => route(n, o.hops).filter((s) => s.startsWith('r')).join(' ')).sort();
+      const ways = paths
+        .map((o) =>
+          route(n, o.hops)
+            .filter((s) => s.startsWith('r'))
+            .join(' '),
+        )
+        .sort();
       const cw = Array.from({ length: i + 1 }, (_, k) => `r${k}`).join(' ');
       const ccw = ['r0', ...Array.from({ length: SIZE - i }, (_, k) => `r${SIZE - 1 - k}`)].join(' ');
       expect(ways).toEqual([cw, ccw].sort());

@@ -27,9 +27,22 @@ if (!topology.ok) throw new Error('alpha-city does not read');
 const before = loadDocument(topology.doc, { domains });
 
 /** One operation with odd values in its fields (names, numbers, lists). */
-const field = fc.oneof(oddScalar, fc.constantFrom('lg-edge-fw', 'in-fw', 'mn-fw', 'e-asp', 'core1', 'lg-office', 'https', 'any'), fc.integer({ min: -5, max: 70_000 }));
+const field = fc.oneof(
+  oddScalar,
+  fc.constantFrom('lg-edge-fw', 'in-fw', 'mn-fw', 'e-asp', 'core1', 'lg-office', 'https', 'any'),
+  fc.integer({ min: -5, max: 70_000 }),
+);
 const oddOperation = fc.oneof(
-  fc.record({ 'add-rule': fc.record({ device: field, rule: fc.record({ id: field, action: fc.constantFrom('permit', 'deny'), from: field, to: field, service: field, in: field }), position: field }, { requiredKeys: ['device', 'rule'] }) }),
+  fc.record({
+    'add-rule': fc.record(
+      {
+        device: field,
+        rule: fc.record({ id: field, action: fc.constantFrom('permit', 'deny'), from: field, to: field, service: field, in: field }),
+        position: field,
+      },
+      { requiredKeys: ['device', 'rule'] },
+    ),
+  }),
   fc.record({ 'remove-rule': fc.record({ device: field, rule: field }) }),
   fc.record({ 'move-rule': fc.record({ device: field, rule: field, before: field, after: field }, { requiredKeys: ['device', 'rule'] }) }),
   fc.record({ 'add-route': fc.record({ device: field, prefix: field, interface: field, priority: field }, { requiredKeys: ['device', 'prefix'] }) }),
@@ -60,26 +73,37 @@ afterAll(() => {
 
 describe('fuzz: change files', () => {
   it('the review pipeline gives a verdict or an InputError, within 5 s each', async () => {
-    await fc.assert(fc.asyncProperty(changeText, async (text) => {
-      const { ms } = await timed(() => {
-        try {
-          const applied = networkAfter(before, topology.doc, loadChange(text, 'fuzz-change.yaml'), { domains });
-          review(base, { after: applied.after, pack, today: TODAY, change: { file: 'fuzz-change.yaml', operations: applied.operations, touched: applied.touched } });
-        } catch (error) {
-          if (!(error instanceof InputError)) throw error;
-        }
-      });
-      expect(ms).toBeLessThan(5_000);
-    }), { seed: SEED, numRuns: 120 });
+    await fc.assert(
+      fc.asyncProperty(changeText, async (text) => {
+        const { ms } = await timed(() => {
+          try {
+            const applied = networkAfter(before, topology.doc, loadChange(text, 'fuzz-change.yaml'), { domains });
+            review(base, {
+              after: applied.after,
+              pack,
+              today: TODAY,
+              change: { file: 'fuzz-change.yaml', operations: applied.operations, touched: applied.touched },
+            });
+          } catch (error) {
+            if (!(error instanceof InputError)) throw error;
+          }
+        });
+        expect(ms).toBeLessThan(5_000);
+      }),
+      { seed: SEED, numRuns: 120 },
+    );
   });
 
   it('bunkatsu review exits 0, 1 or 2, never 3', async () => {
     let n = 0;
-    await fc.assert(fc.asyncProperty(changeText, async (text) => {
-      const path = join(dir, `c${n++}.yaml`);
-      writeFileSync(path, text);
-      const r = await runCli(['review', ALPHA, path, '--today', TODAY, '--format', 'json']);
-      expect([0, 1, 2], r.err).toContain(r.code);
-    }), { seed: SEED, numRuns: 12 });
+    await fc.assert(
+      fc.asyncProperty(changeText, async (text) => {
+        const path = join(dir, `c${n++}.yaml`);
+        writeFileSync(path, text);
+        const r = await runCli(['review', ALPHA, path, '--today', TODAY, '--format', 'json']);
+        expect([0, 1, 2], r.err).toContain(r.code);
+      }),
+      { seed: SEED, numRuns: 12 },
+    );
   });
 });

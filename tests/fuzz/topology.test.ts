@@ -36,34 +36,40 @@ afterAll(() => {
 
 describe('fuzz: topology reader', () => {
   it('loads or refuses with InputError, within 2 s each', async () => {
-    await fc.assert(fc.asyncProperty(anyTopologyText(ALPHA), async (text) => {
-      const { ms } = await timed(() => load(text));
-      expect(ms).toBeLessThan(2_000);
-    }), { seed: SEED, numRuns: 120 });
+    await fc.assert(
+      fc.asyncProperty(anyTopologyText(ALPHA), async (text) => {
+        const { ms } = await timed(() => load(text));
+        expect(ms).toBeLessThan(2_000);
+      }),
+      { seed: SEED, numRuns: 120 },
+    );
   });
 
   it('refuses or loads random bytes decoded every way a caller might', () => {
-    fc.assert(fc.property(randomBytes, (bytes) => {
-      load(bytes.toString('utf8'));
-      load(bytes.toString('latin1'));
-      load(`bunkatsu: 1\nname: ${bytes.toString('latin1')}\n`);
-    }), { seed: SEED, numRuns: 60 });
+    fc.assert(
+      fc.property(randomBytes, (bytes) => {
+        load(bytes.toString('utf8'));
+        load(bytes.toString('latin1'));
+        load(`bunkatsu: 1\nname: ${bytes.toString('latin1')}\n`);
+      }),
+      { seed: SEED, numRuns: 60 },
+    );
   });
 });
 
 describe('fuzz: bunkatsu check', () => {
   it('exits 0, 1 or 2 on mutated samples and raw bytes, never 3', async () => {
-    const input = fc.oneof(
-      { arbitrary: mutatedYaml(ALPHA).map((t) => Buffer.from(t)), weight: 3 },
-      { arbitrary: randomBytes, weight: 1 },
-    );
+    const input = fc.oneof({ arbitrary: mutatedYaml(ALPHA).map((t) => Buffer.from(t)), weight: 3 }, { arbitrary: randomBytes, weight: 1 });
     let n = 0;
-    await fc.assert(fc.asyncProperty(input, fc.constantFrom(...Object.keys(ENGINES)), async (bytes, engine) => {
-      const path = join(dir, `t${n++}.yaml`);
-      writeFileSync(path, bytes);
-      const { value: r, ms } = await timed(() => runCli(['check', path, '--today', TODAY, '--engine', engine, '--format', 'json']));
-      expect([0, 1, 2], r.err).toContain(r.code);
-      expect(ms).toBeLessThan(10_000);
-    }), { seed: SEED, numRuns: 16 });
+    await fc.assert(
+      fc.asyncProperty(input, fc.constantFrom(...Object.keys(ENGINES)), async (bytes, engine) => {
+        const path = join(dir, `t${n++}.yaml`);
+        writeFileSync(path, bytes);
+        const { value: r, ms } = await timed(() => runCli(['check', path, '--today', TODAY, '--engine', engine, '--format', 'json']));
+        expect([0, 1, 2], r.err).toContain(r.code);
+        expect(ms).toBeLessThan(10_000);
+      }),
+      { seed: SEED, numRuns: 16 },
+    );
   });
 });

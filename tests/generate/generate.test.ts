@@ -19,7 +19,6 @@ import { createReferenceEngine } from '../../src/engine/reference.ts';
 import { ENGINES } from '../../src/engine/registry.ts';
 import { runCli, seedPack, TODAY } from '../helpers.ts';
 
-
 function yamlOf(options: GenerateOptions): string {
   const result = generateTopology(options);
   return toYaml(result.topology as unknown as Record<string, Plain>, headerLines(result, options));
@@ -80,7 +79,12 @@ describe('generateTopology', () => {
     const target = SCALES[scale].target!;
     for (const model of ['alpha', 'beta'] as const) {
       const s = generateTopology({ scale, model }).stats;
-      for (const [name, got, want] of [['hosts', s.hosts, target.hosts], ['zones', s.zones, target.zones], ['devices', s.devices, target.devices], ['rules', s.rules, target.rules]] as const) {
+      for (const [name, got, want] of [
+        ['hosts', s.hosts, target.hosts],
+        ['zones', s.zones, target.zones],
+        ['devices', s.devices, target.devices],
+        ['rules', s.rules, target.rules],
+      ] as const) {
         expect({ scale, model, name, ratio: Math.abs(got / want - 1) < 0.1 }).toEqual({ scale, model, name, ratio: true });
       }
     }
@@ -130,7 +134,7 @@ describe.each(['alpha', 'beta'] as const)('check of two generated small towns (%
     expect(report.findings.map(found).sort()).toEqual(result.planted.map(key).sort());
     for (const f of report.findings.filter((x) => FLOW_RULES.has(x.rule))) {
       expect(f.classes.length).toBeGreaterThan(0);
-      expect(f.classes.every((c) => c.witness !== undefined && c.witness.hops.some((h) => h.kind === 'device'))).toBe(true);
+      expect(f.classes.every((c) => c.witness?.hops.some((h) => h.kind === 'device'))).toBe(true);
       expect(f.permittedBy.length).toBeGreaterThan(0);
     }
   });
@@ -144,7 +148,7 @@ describe('bunkatsu generate', () => {
     const g = await runCli(['generate', '--scale', 'tiny', '--seed', '3', '-o', file, '--planted', planted]);
     expect(g.code).toBe(0);
     expect(g.err).toMatch(/generated tiny \(alpha, seed 3\).*zones/);
-    expect(g.err).toMatch(/planted violations: 33\n(.*\n)*  firewall-hygiene: 19/);
+    expect(g.err).toMatch(/planted violations: 33\n(.*\n)* {2}firewall-hygiene: 19/);
     expect(readFileSync(file, 'utf8').startsWith('{')).toBe(true);
     const want = (JSON.parse(readFileSync(planted, 'utf8')) as Array<{ rule: string; subject: string }>).map(key).sort();
     const c = await runCli(['check', file, '--today', TODAY, '--format', 'json']);

@@ -21,7 +21,9 @@ const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).di
 
 describe('uploads', () => {
   it('stores the bytes as sent: what is read back hashes the same (BOM, CRLF, Japanese)', async () => {
-    const text = sample('topologies/alpha-city.yaml').replace(/\n/g, '\r\n').replace(/^name: .*$/m, 'name: 岡山市（検証）\r');
+    const text = sample('topologies/alpha-city.yaml')
+      .replace(/\n/g, '\r\n')
+      .replace(/^name: .*$/m, 'name: 岡山市（検証）\r');
     const sent = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
     const up = await post(sent, 'application/yaml');
     expect(up.statusCode).toBe(201);
@@ -71,9 +73,13 @@ describe('the upload budget', () => {
     const body = sample('topologies/alpha-city.yaml');
     const small = await testServer({ uploadBudget: Math.floor(Buffer.byteLength(body) * 1.5) });
     try {
-      const send = (): ReturnType<TestServer['request']> => small.request(small.tokens.kitaSubmit, {
-        method: 'POST', url: '/projects/kita/versions', headers: { 'content-type': 'application/yaml' }, payload: body,
-      });
+      const send = (): ReturnType<TestServer['request']> =>
+        small.request(small.tokens.kitaSubmit, {
+          method: 'POST',
+          url: '/projects/kita/versions',
+          headers: { 'content-type': 'application/yaml' },
+          payload: body,
+        });
       const [first, second] = await Promise.all([send(), send()]);
       expect(first.statusCode).toBe(201);
       expect(second.statusCode).toBe(429);
@@ -91,7 +97,12 @@ describe('change files', () => {
   it('refuses invalid UTF-8 in a change file with BNK_ERR_ENCODING', async () => {
     await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/alpha-city.yaml');
     const change = Buffer.concat([Buffer.from(sample('topologies/changes/gcloud-line.yaml')), Buffer.from([0x23, 0xc3, 0x28, 0x0a])]);
-    const got = await s.request(s.tokens.kitaReadSubmit, { method: 'POST', url: '/projects/kita/versions/latest/reviews', headers: { 'content-type': 'application/yaml' }, payload: change });
+    const got = await s.request(s.tokens.kitaReadSubmit, {
+      method: 'POST',
+      url: '/projects/kita/versions/latest/reviews',
+      headers: { 'content-type': 'application/yaml' },
+      payload: change,
+    });
     expect(got.statusCode).toBe(400);
     expect(got.json().code).toBe('BNK_ERR_ENCODING');
   });

@@ -38,14 +38,22 @@ describe('strict UTF-8', () => {
   });
 
   it('finds the first malformed byte exactly where Node does (overlongs, surrogates, truncation)', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
-      const at = firstInvalidByte(bytes);
-      expect(at === bytes.length).toBe(isUtf8(bytes));
-      if (at < bytes.length) {
-        expect(isUtf8(bytes.subarray(0, at))).toBe(true);
-      }
-    }), { seed: 11, numRuns: 3000 });
-    for (const bad of [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe3, 0x81]]) {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        const at = firstInvalidByte(bytes);
+        expect(at === bytes.length).toBe(isUtf8(bytes));
+        if (at < bytes.length) {
+          expect(isUtf8(bytes.subarray(0, at))).toBe(true);
+        }
+      }),
+      { seed: 11, numRuns: 3000 },
+    );
+    for (const bad of [
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xe3, 0x81],
+    ]) {
       expect(firstInvalidByte(Uint8Array.from([0x41, ...bad]))).toBe(1);
     }
   });

@@ -20,12 +20,15 @@ import { ROOT, runCli, seedPack, TODAY } from '../helpers.ts';
 import { testServer, type TestServer } from '../server/helpers.ts';
 
 /** Every own property name of the prototypes a plain object, a function or an array inherits from. */
-const NAMES = [...new Set([
-  ...Object.getOwnPropertyNames(Object.prototype),
-  ...Object.getOwnPropertyNames(Function.prototype),
-  ...Object.getOwnPropertyNames(Array.prototype),
-  '__proto__', 'prototype',
-])].sort();
+const NAMES = [
+  ...new Set([
+    ...Object.getOwnPropertyNames(Object.prototype),
+    ...Object.getOwnPropertyNames(Function.prototype),
+    ...Object.getOwnPropertyNames(Array.prototype),
+    '__proto__',
+    'prototype',
+  ]),
+].sort();
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const SERVICE_KEY = /^[a-z][a-z0-9_-]{0,63}$/;
@@ -33,7 +36,11 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const KINDS = ['zone', 'host', 'device', 'exception', 'intent'] as const;
 /** The element of each kind renamed in the sample (chosen to be referenced from elsewhere). */
 const RENAMED: Record<(typeof KINDS)[number], string> = {
-  zone: 'lg-office', host: 'chukan-server', device: 'mn-fw', exception: 'exc-atena-chukan', intent: 'mn-juki-app',
+  zone: 'lg-office',
+  host: 'chukan-server',
+  device: 'mn-fw',
+  exception: 'exc-atena-chukan',
+  intent: 'mn-juki-app',
 };
 
 const pack = seedPack();
@@ -68,7 +75,7 @@ function firewall(doc: Json, id: string): Json {
 /** Sets the service of the first rule of mn-fw (a firewall rule). */
 function withRuleService(service: string): Json {
   const doc = alpha();
-  ((firewall(doc, 'mn-fw').rules as Json[])[0]!).service = service;
+  (firewall(doc, 'mn-fw').rules as Json[])[0]!.service = service;
   return doc;
 }
 
@@ -122,17 +129,39 @@ describe('prototype-member names in a topology', () => {
     const doc = alpha();
     const rules = firewall(doc, 'mn-fw').rules as Json[];
     const misuses: Array<() => void> = [
-      () => { rules[0]!.service = name; },
-      () => { rules[1]!.service = `${name}/80`; },
-      () => { rules[2]!.service = `tcp/${name}`; },
-      () => { (doc.services as Json)['web'] = name; },
-      () => { (doc.services as Json)['mail'] = [name, 'tcp/25']; },
-      () => { (doc.intents as Json[])[0]!.service = name; },
-      () => { (doc.intents as Json[])[1]!.via = [name]; },
-      () => { ((firewall(doc, 'lg-edge-fw').rules as Json[])[0]!).from = name; },
-      () => { ((firewall(doc, 'lg-edge-fw').rules as Json[])[1]!).to = [name]; },
-      () => { (doc.hosts as Json[])[0]!.zone = name; },
-      () => { (doc.zones as Json[])[0]!.domain = name; },
+      () => {
+        rules[0]!.service = name;
+      },
+      () => {
+        rules[1]!.service = `${name}/80`;
+      },
+      () => {
+        rules[2]!.service = `tcp/${name}`;
+      },
+      () => {
+        (doc.services as Json).web = name;
+      },
+      () => {
+        (doc.services as Json).mail = [name, 'tcp/25'];
+      },
+      () => {
+        (doc.intents as Json[])[0]!.service = name;
+      },
+      () => {
+        (doc.intents as Json[])[1]!.via = [name];
+      },
+      () => {
+        (firewall(doc, 'lg-edge-fw').rules as Json[])[0]!.from = name;
+      },
+      () => {
+        (firewall(doc, 'lg-edge-fw').rules as Json[])[1]!.to = [name];
+      },
+      () => {
+        (doc.hosts as Json[])[0]!.zone = name;
+      },
+      () => {
+        (doc.zones as Json[])[0]!.domain = name;
+      },
     ];
     for (const misuse of misuses) misuse();
     const codes = load(doc);
@@ -141,7 +170,7 @@ describe('prototype-member names in a topology', () => {
     // A services key of that name (an own property, as a YAML or JSON key would be).
     const keyed = alpha();
     Object.defineProperty(keyed.services, name, { value: 'tcp/8000', enumerable: true, configurable: true, writable: true });
-    ((firewall(keyed, 'mn-fw').rules as Json[])[0]!).service = name;
+    (firewall(keyed, 'mn-fw').rules as Json[])[0]!.service = name;
     const result = load(keyed);
     if (FORBIDDEN_KEYS.has(name) || !SERVICE_KEY.test(name)) expect(result).not.toBe('ok');
     else expect(result).toBe('ok');
@@ -157,16 +186,19 @@ describe('prototype-member names in a topology', () => {
   });
 
   // The element kinds in turn, one whole check per name.
-  it.each(NAMES.map((name, i) => [name, KINDS[i % KINDS.length]!] as const))('bunkatsu check: "%s" as a %s id, rule id, interface, service and zone name gives the same verdict', async (name, kind) => {
-    const r = await runCli(['check', file(stringify(renamedEverywhere(name, kind))), '--today', TODAY]);
-    if (ID.test(name)) {
-      expect(r.err).toBe('');
-      expect(r.code).toBe(0);
-      expect(r.out).toContain('No findings.');
-    } else {
-      expect(r.code).toBe(2);
-    }
-  });
+  it.each(NAMES.map((name, i) => [name, KINDS[i % KINDS.length]!] as const))(
+    'bunkatsu check: "%s" as a %s id, rule id, interface, service and zone name gives the same verdict',
+    async (name, kind) => {
+      const r = await runCli(['check', file(stringify(renamedEverywhere(name, kind))), '--today', TODAY]);
+      if (ID.test(name)) {
+        expect(r.err).toBe('');
+        expect(r.code).toBe(0);
+        expect(r.out).toContain('No findings.');
+      } else {
+        expect(r.code).toBe(2);
+      }
+    },
+  );
 
   it.each(NAMES)('bunkatsu check/trace: "%s" as a service, engine or endpoint exits 2', async (name) => {
     const topology = file(stringify(withRuleService(name)));
@@ -263,11 +295,20 @@ describe('prototype-member names in a change file', () => {
     expect(result).toEqual(ID.test(name) ? 'ok' : ['BNK_ERR_SCHEMA']);
   });
 
-  it.each(NAMES.filter((n, i) => i % 4 === 0))('bunkatsu review: add-rule with service "%s" exits 2', async (name) => {
+  it.each(NAMES.filter((_n, i) => i % 4 === 0))('bunkatsu review: add-rule with service "%s" exits 2', async (name) => {
     const change = file(stringify({ 'bunkatsu-change': 1, changes: [{ 'add-rule': { device: 'lg-edge-fw', rule: rule({ service: name }) } }] }), 'change.yaml');
     const r = await runCli(['review', ALPHA, change, '--today', TODAY]);
     expect(r.code, r.err).toBe(2);
-    const structural = file(stringify({ 'bunkatsu-change': 1, changes: [{ 'add-zone': { id: 'z-new', domain: 'lgwan', subnets: ['10.99.0.0/16'] } }, { 'add-rule': { device: 'lg-edge-fw', rule: rule({ service: name }) } }] }), 'change.yaml');
+    const structural = file(
+      stringify({
+        'bunkatsu-change': 1,
+        changes: [
+          { 'add-zone': { id: 'z-new', domain: 'lgwan', subnets: ['10.99.0.0/16'] } },
+          { 'add-rule': { device: 'lg-edge-fw', rule: rule({ service: name }) } },
+        ],
+      }),
+      'change.yaml',
+    );
     const s = await runCli(['review', ALPHA, structural, '--today', TODAY]);
     expect(s.code, s.err).toBe(2);
   });
@@ -287,9 +328,12 @@ describe('prototype-member names over HTTP', () => {
 
   it.each(NAMES)('"%s" as a query parameter or in a body is answered 4xx', async (name) => {
     const get = (url: string) => s.request(s.tokens.kitaReadSubmit, { method: 'GET', url });
-    const post = (url: string, payload?: string) => s.request(s.tokens.kitaReadSubmit, {
-      method: 'POST', url, ...(payload === undefined ? {} : { payload, headers: { 'content-type': 'application/yaml' } }),
-    });
+    const post = (url: string, payload?: string) =>
+      s.request(s.tokens.kitaReadSubmit, {
+        method: 'POST',
+        url,
+        ...(payload === undefined ? {} : { payload, headers: { 'content-type': 'application/yaml' } }),
+      });
     const v = '/projects/kita/versions/1';
     const answers = [
       await get(`${v}/trace?src=lg-office&dst=any&service=${q(name)}`),
@@ -305,13 +349,19 @@ describe('prototype-member names over HTTP', () => {
       await post(`${v}/checks?today=${q(name)}`),
       await post(`${v}/reviews?lang=${q(name)}`, 'bunkatsu-change: 1\nchanges: [{remove-rule: {device: lg-edge-fw, rule: e-asp}}]\n'),
       await post(`${v}/reviews?today=${q(name)}`, 'bunkatsu-change: 1\nchanges: [{remove-rule: {device: lg-edge-fw, rule: e-asp}}]\n'),
-      await post(`${v}/reviews?today=${TODAY}`, stringify({ 'bunkatsu-change': 1, changes: [{ 'add-rule': { device: 'lg-edge-fw', rule: { action: 'permit', service: name } } }] })),
+      await post(
+        `${v}/reviews?today=${TODAY}`,
+        stringify({ 'bunkatsu-change': 1, changes: [{ 'add-rule': { device: 'lg-edge-fw', rule: { action: 'permit', service: name } } }] }),
+      ),
       await post(`${v}/reviews?today=${TODAY}`, stringify({ 'bunkatsu-change': 1, changes: [{ 'remove-rule': { device: 'lg-edge-fw', rule: name } }] })),
       await post(`${v}/reviews?today=${TODAY}`, stringify({ 'bunkatsu-change': 1, changes: [{ down: name }] })),
       await get(`/projects/kita/reviews/rev_0000000000000000?format=${q(name)}`),
       await get(`/projects/${q(name)}/versions/1`),
       await s.request(s.tokens.kitaSubmit, {
-        method: 'POST', url: '/projects/kita/versions', payload: JSON.stringify(withRuleService(name)), headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        url: '/projects/kita/versions',
+        payload: JSON.stringify(withRuleService(name)),
+        headers: { 'content-type': 'application/json' },
       }),
     ];
     for (const a of answers) {

@@ -16,7 +16,13 @@ import { describeFullDataSet, FULL, readFolder, SLICE } from '../incremental/sta
 
 function sliceFiles(): StanfordFiles {
   const read = (f: string): string => readFileSync(resolve(SLICE, f), 'utf8');
-  return { dir: 'slice', topo: read('topo.txt'), vlan: read('vlan.txt'), aclFiles: ['yoza_rtr_168', 'yoza_rtr_174', 'yoza_rtr_175', 'yoza_rtr_178', 'yozb_rtr_168', 'yozb_rtr_174', 'yozb_rtr_175', 'yozb_rtr_178'], updates: read('updates') };
+  return {
+    dir: 'slice',
+    topo: read('topo.txt'),
+    vlan: read('vlan.txt'),
+    aclFiles: ['yoza_rtr_168', 'yoza_rtr_174', 'yoza_rtr_175', 'yoza_rtr_178', 'yozb_rtr_168', 'yozb_rtr_174', 'yozb_rtr_175', 'yozb_rtr_178'],
+    updates: read('updates'),
+  };
 }
 
 function errorsOf(files: StanfordFiles): string[] {
@@ -39,7 +45,10 @@ describe('import stanford: the slice', () => {
     expect(data.inChains.get('yoza_rtr')!.get('te1/1')).toEqual(['175', '174']);
     expect(data.inChains.get('yozb_rtr')!.get('te1/3')).toEqual(['174', '175']);
     expect(data.links.map((l) => l.join(' ')).sort()).toEqual([
-      'bbrb_rtr te6/3 yozb_rtr te1/1', 'bbrb_rtr te7/4 yoza_rtr te7/1', 'yoza_rtr te1/1 yozb_rtr te1/3', 'yoza_rtr te1/2 yozb_rtr te1/2',
+      'bbrb_rtr te6/3 yozb_rtr te1/1',
+      'bbrb_rtr te7/4 yoza_rtr te7/1',
+      'yoza_rtr te1/1 yozb_rtr te1/3',
+      'yoza_rtr te1/2 yozb_rtr te1/2',
     ]);
     expect(data.vlans.get('yozb_rtr')!.get('vlan10')).toEqual(['te1/2', 'te1/4', 'te1/3']);
     expect(data.updates).toHaveLength(60);
@@ -87,7 +96,7 @@ describe('import stanford: the slice', () => {
     }
   });
 
-  it('rebuilds the slice\'s 16 topo.txt lines from the loaded model', () => {
+  it("rebuilds the slice's 16 topo.txt lines from the loaded model", () => {
     const network = loadTopology(stanfordText(stanfordTopology(data, 0), 'yaml'), 'slice.yaml');
     expect(new Set(planeEdgeLines(compilePlane(network)))).toEqual(new Set(sliceFiles().topo.trim().split('\n')));
   });
@@ -95,20 +104,72 @@ describe('import stanford: the slice', () => {
 
 describe('import stanford: bad lines', () => {
   it.each([
-    ['topo.txt', (f: StanfordFiles) => ({ ...f, topo: f.topo.replace('bbrb_rtr te7/4 yoza_rtr te7/1\n', 'bbrb_rtr te7/4 yoza_rtr\n') }), /^slice\/topo\.txt:2:1 BNK_ERR_SYNTAX expected 4 tokens/],
-    ['topo.txt', (f: StanfordFiles) => ({ ...f, topo: f.topo.replace('yozb_rtr te1/2 yoza_rtr te1/2\n', '') }), /^slice\/topo\.txt:4:1 BNK_ERR_SCHEMA yoza_rtr te1\/2 reaches yozb_rtr te1\/2, but no line leads back/],
-    ['topo.txt', (f: StanfordFiles) => ({ ...f, topo: f.topo.replace('yoza_rtr_174_te1/1_in permit', 'yoza_rtr_999_te1/1_in permit') }), /^slice\/topo\.txt:7:1 BNK_ERR_UNKNOWN_REF ACL node "yoza_rtr_999_te1\/1_in" names ACL "yoza_rtr_999"/],
-    ['vlan.txt', (f: StanfordFiles) => ({ ...f, vlan: `${f.vlan}cozz_rtr vlan7 te1/1\n` }), /^slice\/vlan\.txt:7:1 BNK_ERR_UNKNOWN_REF unknown device "cozz_rtr"/],
-    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd yozb_rtr 0 0 te2/1 0', '+ fwd yozb_rtr 5 8 te2/1 8') }), /^slice\/updates:21:16 BNK_ERR_INVALID_ADDRESS prefix 0\.0\.0\.5\/8 has host bits set/],
-    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd yoza_rtr 0 0 te1/3 0', '+ fwd yoza_rtr 0 0 vlan99 0') }), /^slice\/updates:26:20 BNK_ERR_UNKNOWN_REF yoza_rtr has no vlan99 in vlan\.txt/],
-    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('171.64.74.80 null null null any', '171.64.74.80 null 1024 2048 any') }), /^slice\/updates:1:\d+ BNK_ERR_INVALID_SERVICE source ports are not in the model/],
-    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ acl yoza_rtr_178', '+ acl yoza_rtr_179') }), /^slice\/updates:3:7 BNK_ERR_UNKNOWN_REF unknown ACL "yoza_rtr_179"/],
-    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd bbrb_rtr 0 0 te7/1 0', '* fwd bbrb_rtr 0 0 te7/1 0') }), /^slice\/updates:30:1 BNK_ERR_SYNTAX expected "\+" \(insert\) or "-" \(remove\)/],
+    [
+      'topo.txt',
+      (f: StanfordFiles) => ({ ...f, topo: f.topo.replace('bbrb_rtr te7/4 yoza_rtr te7/1\n', 'bbrb_rtr te7/4 yoza_rtr\n') }),
+      /^slice\/topo\.txt:2:1 BNK_ERR_SYNTAX expected 4 tokens/,
+    ],
+    [
+      'topo.txt',
+      (f: StanfordFiles) => ({ ...f, topo: f.topo.replace('yozb_rtr te1/2 yoza_rtr te1/2\n', '') }),
+      /^slice\/topo\.txt:4:1 BNK_ERR_SCHEMA yoza_rtr te1\/2 reaches yozb_rtr te1\/2, but no line leads back/,
+    ],
+    [
+      'topo.txt',
+      (f: StanfordFiles) => ({ ...f, topo: f.topo.replace('yoza_rtr_174_te1/1_in permit', 'yoza_rtr_999_te1/1_in permit') }),
+      /^slice\/topo\.txt:7:1 BNK_ERR_UNKNOWN_REF ACL node "yoza_rtr_999_te1\/1_in" names ACL "yoza_rtr_999"/,
+    ],
+    [
+      'vlan.txt',
+      (f: StanfordFiles) => ({ ...f, vlan: `${f.vlan}cozz_rtr vlan7 te1/1\n` }),
+      /^slice\/vlan\.txt:7:1 BNK_ERR_UNKNOWN_REF unknown device "cozz_rtr"/,
+    ],
+    [
+      'updates',
+      (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd yozb_rtr 0 0 te2/1 0', '+ fwd yozb_rtr 5 8 te2/1 8') }),
+      /^slice\/updates:21:16 BNK_ERR_INVALID_ADDRESS prefix 0\.0\.0\.5\/8 has host bits set/,
+    ],
+    [
+      'updates',
+      (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd yoza_rtr 0 0 te1/3 0', '+ fwd yoza_rtr 0 0 vlan99 0') }),
+      /^slice\/updates:26:20 BNK_ERR_UNKNOWN_REF yoza_rtr has no vlan99 in vlan\.txt/,
+    ],
+    [
+      'updates',
+      (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('171.64.74.80 null null null any', '171.64.74.80 null 1024 2048 any') }),
+      /^slice\/updates:1:\d+ BNK_ERR_INVALID_SERVICE source ports are not in the model/,
+    ],
+    [
+      'updates',
+      (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ acl yoza_rtr_178', '+ acl yoza_rtr_179') }),
+      /^slice\/updates:3:7 BNK_ERR_UNKNOWN_REF unknown ACL "yoza_rtr_179"/,
+    ],
+    [
+      'updates',
+      (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd bbrb_rtr 0 0 te7/1 0', '* fwd bbrb_rtr 0 0 te7/1 0') }),
+      /^slice\/updates:30:1 BNK_ERR_SYNTAX expected "\+" \(insert\) or "-" \(remove\)/,
+    ],
     // Every update must change the rules in force (APKeep would log and ignore these).
-    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd yozb_rtr 0 0 te2/1 0', '+ fwd yozb_rtr 0 0 te9/9 0') }), /^slice\/updates:40:1 BNK_ERR_UNKNOWN_REF yozb_rtr has no rule 0\.0\.0\.0\/0 → te2\/1 \(priority 0\) in force to remove; in force for that prefix: → te9\/9 \(priority 0, line 21\)$/],
-    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('- fwd bbrb_rtr 0 0 te7/1 0', '- fwd bbrb_rtr 0 1 te7/1 1') }), /^slice\/updates:31:1 BNK_ERR_UNKNOWN_REF bbrb_rtr has no rule 0\.0\.0\.0\/1 → te7\/1 \(priority 1\) in force to remove; no rule for that prefix is in force there$/],
-    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd bbrb_rtr 0 0 te7/1 0\n', '+ fwd bbrb_rtr 0 0 te7/1 0\n+ fwd bbrb_rtr 0 0 te7/1 0\n') }), /^slice\/updates:31:1 BNK_ERR_DUPLICATE_ID bbrb_rtr already has the rule 0\.0\.0\.0\/0 → te7\/1 \(priority 0\) in force/],
-    ['updates', (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('- acl yoza_rtr_174 access-list 174 permit', '- acl yoza_rtr_174 access-list 174 deny') }), /^slice\/updates:52:1 BNK_ERR_UNKNOWN_REF ACL yoza_rtr_174 has no rule "deny 0 255 any null null null any null null null 65534" in force to remove$/],
+    [
+      'updates',
+      (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd yozb_rtr 0 0 te2/1 0', '+ fwd yozb_rtr 0 0 te9/9 0') }),
+      /^slice\/updates:40:1 BNK_ERR_UNKNOWN_REF yozb_rtr has no rule 0\.0\.0\.0\/0 → te2\/1 \(priority 0\) in force to remove; in force for that prefix: → te9\/9 \(priority 0, line 21\)$/,
+    ],
+    [
+      'updates',
+      (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('- fwd bbrb_rtr 0 0 te7/1 0', '- fwd bbrb_rtr 0 1 te7/1 1') }),
+      /^slice\/updates:31:1 BNK_ERR_UNKNOWN_REF bbrb_rtr has no rule 0\.0\.0\.0\/1 → te7\/1 \(priority 1\) in force to remove; no rule for that prefix is in force there$/,
+    ],
+    [
+      'updates',
+      (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('+ fwd bbrb_rtr 0 0 te7/1 0\n', '+ fwd bbrb_rtr 0 0 te7/1 0\n+ fwd bbrb_rtr 0 0 te7/1 0\n') }),
+      /^slice\/updates:31:1 BNK_ERR_DUPLICATE_ID bbrb_rtr already has the rule 0\.0\.0\.0\/0 → te7\/1 \(priority 0\) in force/,
+    ],
+    [
+      'updates',
+      (f: StanfordFiles) => ({ ...f, updates: f.updates.replace('- acl yoza_rtr_174 access-list 174 permit', '- acl yoza_rtr_174 access-list 174 deny') }),
+      /^slice\/updates:52:1 BNK_ERR_UNKNOWN_REF ACL yoza_rtr_174 has no rule "deny 0 255 any null null null any null null null 65534" in force to remove$/,
+    ],
   ])('reports a bad line of %s with file:line:column', (_file, mutate, pattern) => {
     const errors = errorsOf(mutate(sliceFiles()));
     expect(errors.length).toBeGreaterThan(0);
@@ -118,27 +179,41 @@ describe('import stanford: bad lines', () => {
   // topo.txt wiring the topology could only get wrong: refused at the offending line.
   const topoLine = (f: StanfordFiles, n: number): string => f.topo.split('\n')[n - 1]!;
   it.each([
-    ['the last in-ACL of a chain leads elsewhere than its name says',
+    [
+      'the last in-ACL of a chain leads elsewhere than its name says',
       (f: StanfordFiles) => f.topo.replace('yozb_rtr_175_te1/3_in permit yozb_rtr te1/3', 'yozb_rtr_175_te1/3_in permit bbrb_rtr te6/4'),
-      /^slice\/topo\.txt:15:30 BNK_ERR_SCHEMA "yozb_rtr_175_te1\/3_in" is the last inbound ACL of yozb_rtr te1\/3 \(the name implies it leads to yozb_rtr te1\/3\), but this edge leads it to bbrb_rtr te6\/4$/],
-    ['the last in-ACL of a chain has no permit edge',
+      /^slice\/topo\.txt:15:30 BNK_ERR_SCHEMA "yozb_rtr_175_te1\/3_in" is the last inbound ACL of yozb_rtr te1\/3 \(the name implies it leads to yozb_rtr te1\/3\), but this edge leads it to bbrb_rtr te6\/4$/,
+    ],
+    [
+      'the last in-ACL of a chain has no permit edge',
       (f: StanfordFiles) => f.topo.replace('yozb_rtr_175_te1/3_in permit yozb_rtr te1/3\n', ''),
-      /^slice\/topo\.txt:14:1 BNK_ERR_SCHEMA "yozb_rtr_175_te1\/3_in" has no "permit" edge, but the name implies it leads to yozb_rtr te1\/3$/],
-    ['an ACL inside a chain has a second permit edge',
+      /^slice\/topo\.txt:14:1 BNK_ERR_SCHEMA "yozb_rtr_175_te1\/3_in" has no "permit" edge, but the name implies it leads to yozb_rtr te1\/3$/,
+    ],
+    [
+      'an ACL inside a chain has a second permit edge',
       (f: StanfordFiles) => `${f.topo}yoza_rtr_178_te1/1_out permit bbrb_rtr te6/3\n`,
-      /^slice\/topo\.txt:17:31 BNK_ERR_SCHEMA "yoza_rtr_178_te1\/1_out" is an outbound ACL of yoza_rtr te1\/1 \(the chain continues with "yoza_rtr_168_te1\/1_out"\), but this edge leads it to bbrb_rtr te6\/3$/],
-    ['a position with out-ACLs also has a direct edge (after the chain\'s)',
+      /^slice\/topo\.txt:17:31 BNK_ERR_SCHEMA "yoza_rtr_178_te1\/1_out" is an outbound ACL of yoza_rtr te1\/1 \(the chain continues with "yoza_rtr_168_te1\/1_out"\), but this edge leads it to bbrb_rtr te6\/3$/,
+    ],
+    [
+      "a position with out-ACLs also has a direct edge (after the chain's)",
       (f: StanfordFiles) => `${f.topo}yoza_rtr te1/1 bbrb_rtr te6/3\n`,
-      /^slice\/topo\.txt:17:1 BNK_ERR_SCHEMA yoza_rtr te1\/1 already leaves through its outbound ACL chain \(line 3\); a position with outbound ACLs must have no other edge$/],
-    ['a position with out-ACLs also has a direct edge (before the chain\'s)',
+      /^slice\/topo\.txt:17:1 BNK_ERR_SCHEMA yoza_rtr te1\/1 already leaves through its outbound ACL chain \(line 3\); a position with outbound ACLs must have no other edge$/,
+    ],
+    [
+      "a position with out-ACLs also has a direct edge (before the chain's)",
       (f: StanfordFiles) => f.topo.replace('yoza_rtr te1/1 yoza_rtr_178', 'yoza_rtr te1/1 bbrb_rtr te6/3\nyoza_rtr te1/1 yoza_rtr_178'),
-      /^slice\/topo\.txt:4:1 BNK_ERR_SCHEMA yoza_rtr te1\/1 already leaves by a direct edge \(line 3\); a position with outbound ACLs must have no other edge$/],
-    ['a port with an out-ACL chain leaves directly and never enters the chain',
+      /^slice\/topo\.txt:4:1 BNK_ERR_SCHEMA yoza_rtr te1\/1 already leaves by a direct edge \(line 3\); a position with outbound ACLs must have no other edge$/,
+    ],
+    [
+      'a port with an out-ACL chain leaves directly and never enters the chain',
       (f: StanfordFiles) => f.topo.replace('yoza_rtr te1/1 yoza_rtr_178_te1/1_out inport', 'yoza_rtr te1/1 bbrb_rtr te6/3'),
-      /^slice\/topo\.txt:3:1 BNK_ERR_SCHEMA yoza_rtr te1\/1 has an outbound ACL chain, but this edge leaves the port directly and nothing enters the chain$/],
-    ['an edge reaches a port with in-ACLs past them',
+      /^slice\/topo\.txt:3:1 BNK_ERR_SCHEMA yoza_rtr te1\/1 has an outbound ACL chain, but this edge leaves the port directly and nothing enters the chain$/,
+    ],
+    [
+      'an edge reaches a port with in-ACLs past them',
       (f: StanfordFiles) => `${f.topo}bbrb_rtr te6/3 yozb_rtr te1/3\n`,
-      /^slice\/topo\.txt:17:16 BNK_ERR_SCHEMA this edge reaches yozb_rtr te1\/3 directly, past its inbound ACL chain$/],
+      /^slice\/topo\.txt:17:16 BNK_ERR_SCHEMA this edge reaches yozb_rtr te1\/3 directly, past its inbound ACL chain$/,
+    ],
   ])('refuses topo.txt wiring: %s', (_what, mutate, pattern) => {
     const files = sliceFiles();
     const errors = errorsOf({ ...files, topo: mutate(files) });
@@ -169,7 +244,8 @@ describe('import stanford: duplicate topo.txt lines', () => {
     const network = loadTopology(stanfordText(stanfordTopology(data, 0), 'yaml'), 'imported.yaml');
     const events: unknown[] = [];
     const run = runReplay(network, data.updates, 'updates', {
-      onUpdate: (r) => events.push([r.line, ...r.started.map((e) => ['start', e.loop, toPrefixes(e.dst)]), ...r.stopped.map((e) => ['stop', e.loop, toPrefixes(e.dst)])]),
+      onUpdate: (r) =>
+        events.push([r.line, ...r.started.map((e) => ['start', e.loop, toPrefixes(e.dst)]), ...r.stopped.map((e) => ['stop', e.loop, toPrefixes(e.dst)])]),
     });
     return { data, loops: run.loops.map((l) => [l.foundAt, l.path, l.dst]), summary: run.summary.loops, events };
   }
@@ -197,7 +273,7 @@ describe('import stanford: duplicate topo.txt lines', () => {
 });
 
 describeFullDataSet('import stanford: the full data set (../shared)', 'topo.txt', () => {
-  it('rebuilds APKeep\'s 182 directed topo.txt edges from the imported model', () => {
+  it("rebuilds APKeep's 182 directed topo.txt edges from the imported model", () => {
     const data = readFolder(FULL);
     expect(data.devices).toHaveLength(16);
     expect(data.links).toHaveLength(37); // 74 directed device-port links
@@ -213,9 +289,21 @@ describeFullDataSet('import stanford: the full data set (../shared)', 'topo.txt'
   it('declares the 15 real ports only fwd lines name as edge ports (not refused)', () => {
     const data = readFolder(FULL);
     expect(data.tracePorts.map((p) => `${p.device} ${p.port}`)).toEqual([
-      'bbra_rtr gi4/1', 'bbrb_rtr gi4/6', 'bbrb_rtr tunnel10', 'bbrb_rtr gi4/1', 'bozb_rtr gi1/2', 'bozb_rtr tunnel10',
-      'goza_rtr gi1/2', 'gozb_rtr tunnel10', 'poza_rtr gi1/2', 'pozb_rtr gi1/2', 'pozb_rtr tunnel10', 'roza_rtr gi1/2',
-      'rozb_rtr tunnel10', 'yoza_rtr fa4/46', 'yozb_rtr gi5/2',
+      'bbra_rtr gi4/1',
+      'bbrb_rtr gi4/6',
+      'bbrb_rtr tunnel10',
+      'bbrb_rtr gi4/1',
+      'bozb_rtr gi1/2',
+      'bozb_rtr tunnel10',
+      'goza_rtr gi1/2',
+      'gozb_rtr tunnel10',
+      'poza_rtr gi1/2',
+      'pozb_rtr gi1/2',
+      'pozb_rtr tunnel10',
+      'roza_rtr gi1/2',
+      'rozb_rtr tunnel10',
+      'yoza_rtr fa4/46',
+      'yozb_rtr gi5/2',
     ]);
   });
 });

@@ -27,7 +27,11 @@ function wildcardIn(rng: Rng): WildcardAddress {
 }
 
 function aclLine(rng: Rng, priority: number): AclLine {
-  const proto = rng.pick([[0, 255], [6, 6], [17, 17]] as const);
+  const proto = rng.pick([
+    [0, 255],
+    [6, 6],
+    [17, 17],
+  ] as const);
   const ported = proto[0] !== 0 && rng.chance(0.5);
   const portLo = ported ? rng.pick([22, 80, 443, 1000]) : 0;
   const portHi = ported ? portLo + rng.pick([0, 0, 100]) : 65535;
@@ -35,7 +39,14 @@ function aclLine(rng: Rng, priority: number): AclLine {
   const src = wildcardIn(rng);
   const dst = wildcardIn(rng);
   return {
-    action, protoLo: proto[0], protoHi: proto[1], src, dst, portLo, portHi, priority,
+    action,
+    protoLo: proto[0],
+    protoHi: proto[1],
+    src,
+    dst,
+    portLo,
+    portHi,
+    priority,
     key: `${action} ${proto[0]} ${proto[1]} ${src.address}/${src.wildcard} ${dst.address}/${dst.wildcard} ${portLo} ${portHi} ${priority}`,
   };
 }
@@ -148,7 +159,10 @@ export function oracleLoops(network: Network, updates: readonly Update[]): Array
   for (const u of updates) {
     if (u.kind === 'fwd') dstCuts.push(u.prefix, u.prefix + 2 ** (32 - u.length));
     else {
-      for (const [w, list] of [[u.rule.dst, dstCuts], [u.rule.src, srcCuts]] as const) {
+      for (const [w, list] of [
+        [u.rule.dst, dstCuts],
+        [u.rule.src, srcCuts],
+      ] as const) {
         if (w.wildcard !== 0xffffffff) list.push(w.address, w.address + w.wildcard + 1);
       }
       portCuts.push(u.rule.portLo, u.rule.portHi + 1);
@@ -206,7 +220,10 @@ export function oracleLoops(network: Network, updates: readonly Update[]): Array
   const egress = (d: number, port: string, pkt: Packet, path: string[]): void => {
     const dev = network.devices[d]!.id;
     const h = `${dev},${port}`;
-    if (path.includes(h)) return record(path, h);
+    if (path.includes(h)) {
+      record(path, h);
+      return;
+    }
     path = [...path, h];
     const outs = iface(d, port).outAcls;
     for (let k = 0; k < outs.length; k++) {
@@ -214,7 +231,10 @@ export function oracleLoops(network: Network, updates: readonly Update[]): Array
       path = [...path, `${node},inport`];
       if (!permits(dev, outs[k]!, pkt)) return;
       const e = `${node},permit`;
-      if (path.includes(e)) return record(path, e);
+      if (path.includes(e)) {
+        record(path, e);
+        return;
+      }
       path = [...path, e];
     }
     for (const [pd, pp] of peersOf(d, port)) {
@@ -265,7 +285,8 @@ export function oracleLoops(network: Network, updates: readonly Update[]): Array
     const d = devIndex.get(u.device)!;
     const before = dsts.map((x) => targetsOf(d, x).join(' '));
     const table = fwd[d]!;
-    const same = (r: { lo: number; length: number; port: string; priority: number }): boolean => r.lo === u.prefix && r.length === u.length && r.port === u.port && r.priority === u.priority;
+    const same = (r: { lo: number; length: number; port: string; priority: number }): boolean =>
+      r.lo === u.prefix && r.length === u.length && r.port === u.port && r.priority === u.priority;
     if (u.op === '+') {
       if (!table.some(same)) table.push({ lo: u.prefix, hi: u.prefix + 2 ** (32 - u.length) - 1, port: u.port, priority: u.priority, length: u.length });
     } else {
@@ -277,9 +298,11 @@ export function oracleLoops(network: Network, updates: readonly Update[]): Array
       if (now.join(' ') === before[k]) return; // not in M
       const rs = new Set<string>();
       for (const t of now) if (t !== 'self') for (const r of physical(d, t)) rs.add(r);
-      for (const src of srcs) for (const proto of protoCuts) for (const port of ports) {
-        for (const r of rs) egress(d, r, { src, dst, proto, port }, []);
-      }
+      for (const src of srcs)
+        for (const proto of protoCuts)
+          for (const port of ports) {
+            for (const r of rs) egress(d, r, { src, dst, proto, port }, []);
+          }
     });
     history.push(new Set(found));
   }

@@ -62,12 +62,42 @@ describe('replay of the Stanford slice', () => {
 
   it('finds exactly the three loops worked out by hand, at the updates that create them', () => {
     expect(run.loops.map((l) => [l.foundAt, l.path])).toEqual([
-      [23, ['yoza_rtr,te1/2', 'yozb_rtr,te1/2', 'yozb_rtr,te1/3', 'yozb_rtr_178_te1/3_out,inport', 'yozb_rtr_178_te1/3_out,permit',
-        'yozb_rtr_168_te1/3_out,inport', 'yozb_rtr_168_te1/3_out,permit', 'yoza_rtr_175_te1/1_in,inport', 'yoza_rtr_175_te1/1_in,permit',
-        'yoza_rtr_174_te1/1_in,inport', 'yoza_rtr_174_te1/1_in,permit', 'yoza_rtr,te1/1', 'yoza_rtr,te1/2']],
-      [25, ['yoza_rtr,te1/1', 'yoza_rtr_178_te1/1_out,inport', 'yoza_rtr_178_te1/1_out,permit', 'yoza_rtr_168_te1/1_out,inport',
-        'yoza_rtr_168_te1/1_out,permit', 'yozb_rtr_174_te1/3_in,inport', 'yozb_rtr_174_te1/3_in,permit', 'yozb_rtr_175_te1/3_in,inport',
-        'yozb_rtr_175_te1/3_in,permit', 'yozb_rtr,te1/3', 'yozb_rtr,te1/2', 'yoza_rtr,te1/2', 'yoza_rtr,te1/1']],
+      [
+        23,
+        [
+          'yoza_rtr,te1/2',
+          'yozb_rtr,te1/2',
+          'yozb_rtr,te1/3',
+          'yozb_rtr_178_te1/3_out,inport',
+          'yozb_rtr_178_te1/3_out,permit',
+          'yozb_rtr_168_te1/3_out,inport',
+          'yozb_rtr_168_te1/3_out,permit',
+          'yoza_rtr_175_te1/1_in,inport',
+          'yoza_rtr_175_te1/1_in,permit',
+          'yoza_rtr_174_te1/1_in,inport',
+          'yoza_rtr_174_te1/1_in,permit',
+          'yoza_rtr,te1/1',
+          'yoza_rtr,te1/2',
+        ],
+      ],
+      [
+        25,
+        [
+          'yoza_rtr,te1/1',
+          'yoza_rtr_178_te1/1_out,inport',
+          'yoza_rtr_178_te1/1_out,permit',
+          'yoza_rtr_168_te1/1_out,inport',
+          'yoza_rtr_168_te1/1_out,permit',
+          'yozb_rtr_174_te1/3_in,inport',
+          'yozb_rtr_174_te1/3_in,permit',
+          'yozb_rtr_175_te1/3_in,inport',
+          'yozb_rtr_175_te1/3_in,permit',
+          'yozb_rtr,te1/3',
+          'yozb_rtr,te1/2',
+          'yoza_rtr,te1/2',
+          'yoza_rtr,te1/1',
+        ],
+      ],
       [27, ['bbrb_rtr,te6/3', 'yozb_rtr,te1/1', 'yozb_rtr,te1/2', 'yoza_rtr,te1/2', 'yoza_rtr,te7/1', 'bbrb_rtr,te7/4', 'bbrb_rtr,te6/3']],
     ]);
     expect(run.loops.map((l) => l.dst)).toEqual([['172.20.10.128/27'], ['172.26.4.152', '172.26.4.154/31', '172.26.4.156/30'], ['171.66.255.128/26']]);
@@ -119,7 +149,10 @@ describe('replay of the Stanford slice', () => {
   });
 
   it('counts 11 equivalence classes after the inserts and 1 at the end', () => {
-    expect(s.classes.map((c) => [c.at, c.classes, c.destinationClasses, c.aclAtoms])).toEqual([[30, 11, 5, 3], [60, 1, 1, 1]]);
+    expect(s.classes.map((c) => [c.at, c.classes, c.destinationClasses, c.aclAtoms])).toEqual([
+      [30, 11, 5, 3],
+      [60, 1, 1, 1],
+    ]);
   });
 });
 
@@ -134,8 +167,7 @@ describe('replay: an ACL update after the forwarding rules', () => {
     try {
       cpSync(SLICE, dir, { recursive: true });
       const inserts = readFileSync(join(SLICE, 'updates'), 'utf8').split('\n').slice(0, 30);
-      const denyAll = (element: string): string =>
-        `+ acl ${element} access-list 174 deny 0 255 any null null null any null null null 70000`;
+      const denyAll = (element: string): string => `+ acl ${element} access-list 174 deny 0 255 any null null null any null null null 70000`;
       writeFileSync(join(dir, 'updates'), `${[...inserts, denyAll('yoza_rtr_174'), denyAll('yozb_rtr_174')].join('\n')}\n`);
       const { run, results } = replay(dir);
       expect(results[30]!.stopped.map((s) => [s.loop, toPrefixes(s.dst)])).toEqual([[0, ['172.20.10.128/27']]]);
@@ -148,7 +180,7 @@ describe('replay: an ACL update after the forwarding rules', () => {
 });
 
 describe('replay: a fwd rule to an interface the network lacks', () => {
-  it('is refused at the port\'s updates:line:column, not skipped', () => {
+  it("is refused at the port's updates:line:column, not skipped", () => {
     // A hand-written topology (here the slice's, without yozb te2/1) need not have every port
     // the trace names: the replayer refuses the update at the port token.
     const data = readFolder(SLICE);
@@ -181,14 +213,34 @@ describeFullDataSet('replay of the full Stanford backbone (../shared)', 'updates
     expect(s.updates.checked).toBe(7672);
     expect(s.loops.activeAtEnd).toBe(0);
     expect(s.loops.found).toBe(20);
-    expect(s.classes.map((c) => [c.at, c.classes])).toEqual([[4526, 5996], [9052, 1]]);
+    expect(s.classes.map((c) => [c.at, c.classes])).toEqual([
+      [4526, 5996],
+      [9052, 1],
+    ]);
     // The 53 unlinked ports 726 insert lines forward to (FORMAT §5.3); 15 only the trace names.
     expect(s.edgePorts).toHaveLength(53);
     expect(s.edgePorts.reduce((n, p) => n + p.rules, 0)).toBe(726);
-    expect(s.edgePorts.filter((p) => p.declaredByTrace).map((p) => `${p.device} ${p.port}`).sort()).toEqual([
-      'bbra_rtr gi4/1', 'bbrb_rtr gi4/1', 'bbrb_rtr gi4/6', 'bbrb_rtr tunnel10', 'bozb_rtr gi1/2', 'bozb_rtr tunnel10',
-      'goza_rtr gi1/2', 'gozb_rtr tunnel10', 'poza_rtr gi1/2', 'pozb_rtr gi1/2', 'pozb_rtr tunnel10', 'roza_rtr gi1/2',
-      'rozb_rtr tunnel10', 'yoza_rtr fa4/46', 'yozb_rtr gi5/2',
+    expect(
+      s.edgePorts
+        .filter((p) => p.declaredByTrace)
+        .map((p) => `${p.device} ${p.port}`)
+        .sort(),
+    ).toEqual([
+      'bbra_rtr gi4/1',
+      'bbrb_rtr gi4/1',
+      'bbrb_rtr gi4/6',
+      'bbrb_rtr tunnel10',
+      'bozb_rtr gi1/2',
+      'bozb_rtr tunnel10',
+      'goza_rtr gi1/2',
+      'gozb_rtr tunnel10',
+      'poza_rtr gi1/2',
+      'pozb_rtr gi1/2',
+      'pozb_rtr tunnel10',
+      'roza_rtr gi1/2',
+      'rozb_rtr tunnel10',
+      'yoza_rtr fa4/46',
+      'yozb_rtr gi5/2',
     ]);
     // Every loop is closed (first == last) and names real positions.
     for (const l of run.loops) expect(l.path[0]).toBe(l.path[l.path.length - 1]);

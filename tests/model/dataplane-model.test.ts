@@ -54,12 +54,14 @@ const ACLS = `    acls:
 
 describe('data-plane fields resolve', () => {
   it('routes: priority defaults to the prefix length; actions; one or several interfaces', () => {
-    const n = load(router(`${ACLS}    routes:
+    const n = load(
+      router(`${ACLS}    routes:
       - { prefix: 0.0.0.0/0, interface: e2 }
       - { prefix: 10.9.0.0/16, interface: [e0, v1], priority: 40 }
       - { prefix: 10.1.0.1/32, action: deliver }
       - { prefix: 192.168.0.0/16, action: drop, priority: 0 }
-`));
+`),
+    );
     const routes = n.devices[0]!.routes!;
     expect(routes.map((r) => [r.action, r.interfaces, r.priority, r.prefix.length])).toEqual([
       ['forward', ['e2'], 0, 0],
@@ -85,7 +87,10 @@ describe('data-plane fields resolve', () => {
     const [guard, tight] = load(text).devices[0]!.acls;
     expect(guard!.name).toBe('guard');
     expect(guard!.loc).toMatchObject(at(text, '- { id: no-telnet'));
-    expect(guard!.rules.map((r) => [r.id, r.named, r.position, r.action])).toEqual([['no-telnet', true, 1, 'deny'], ['2', false, 2, 'permit']]);
+    expect(guard!.rules.map((r) => [r.id, r.named, r.position, r.action])).toEqual([
+      ['no-telnet', true, 1, 'deny'],
+      ['2', false, 2, 'permit'],
+    ]);
     expect(guard!.rules[0]!.services).toEqual([{ protoLo: 6, protoHi: 6, portLo: 23, portHi: 23 }]);
     expect(guard!.rules[1]!.loc).toMatchObject(at(text, '{ action: permit, from'));
     // 10.1.0.0 0.0.0.255: a contiguous wildcard is one /24.
@@ -94,7 +99,10 @@ describe('data-plane fields resolve', () => {
     const dst = tight!.rules[0]!.dst;
     expect(dst).toHaveLength(256);
     expect(dst.every((r, x) => r.lo === r.hi && r.lo === ip(`128.12.${x}.1`))).toBe(true);
-    expect(tight!.rules[0]!.services.map((t) => [t.protoLo, t.portLo, t.portHi])).toEqual([[6, 22, 22], [17, 0, 65535]]);
+    expect(tight!.rules[0]!.services.map((t) => [t.protoLo, t.portLo, t.portHi])).toEqual([
+      [6, 22, 22],
+      [17, 0, 65535],
+    ]);
   });
 
   it('a port may be in several links (point-to-multipoint), and a port may have neither link nor zone', () => {
@@ -110,9 +118,18 @@ links:
 `);
     expect(n.zones).toEqual([]);
     expect(n.links.map((l) => [l.a, l.b])).toEqual([
-      [{ device: 0, interface: 'p' }, { device: 1, interface: 'p' }],
-      [{ device: 0, interface: 'p' }, { device: 2, interface: 'p' }],
-      [{ device: 3, interface: 'p' }, { device: 0, interface: 'p' }],
+      [
+        { device: 0, interface: 'p' },
+        { device: 1, interface: 'p' },
+      ],
+      [
+        { device: 0, interface: 'p' },
+        { device: 2, interface: 'p' },
+      ],
+      [
+        { device: 3, interface: 'p' },
+        { device: 0, interface: 'p' },
+      ],
     ]);
   });
 });
@@ -170,7 +187,10 @@ links:
   });
 
   it('a VLAN member that is itself a VLAN: at the member', () => {
-    const text = router(`${ACLS}`).replace('      - { name: v1, members: [e1, e2] }', '      - { name: v1, members: [e1, e2] }\n      - { name: v2, members: [e0, v1] }');
+    const text = router(`${ACLS}`).replace(
+      '      - { name: v1, members: [e1, e2] }',
+      '      - { name: v1, members: [e1, e2] }\n      - { name: v2, members: [e0, v1] }',
+    );
     const message = refusedOnce(text, 'BNK_ERR_SCHEMA', at(text, 'v1] }'));
     expect(message).toBe('"v1" is itself a VLAN interface; members are plain interfaces');
   });
@@ -205,7 +225,7 @@ links:
     }
   });
 
-  it('an unknown interface in a route\'s list: at that item', () => {
+  it("an unknown interface in a route's list: at that item", () => {
     const text = router(`${ACLS}    routes:\n      - { prefix: 0.0.0.0/0, interface: [e0, wan, v1] }\n`);
     const message = refusedOnce(text, 'BNK_ERR_UNKNOWN_REF', at(text, 'wan, v1'));
     expect(message).toBe('device "r" has no interface "wan"');
@@ -215,7 +235,10 @@ links:
     for (const literal of ['10.0.0.1 0.0.256.0', '10.0.0.1 0.0.0.255 7', '10.0.0.1 0.0.0.255.0']) {
       const text = router(`    acls:\n      guard: [{ action: permit, to: ${literal} }]\n      tight: []\n`);
       const diagnostics = refuse(text);
-      expect(diagnostics.map((d) => [d.code, d.loc.line, d.loc.column]), literal).toEqual([['BNK_ERR_INVALID_ADDRESS', at(text, literal).line, at(text, literal).column]]);
+      expect(
+        diagnostics.map((d) => [d.code, d.loc.line, d.loc.column]),
+        literal,
+      ).toEqual([['BNK_ERR_INVALID_ADDRESS', at(text, literal).line, at(text, literal).column]]);
       expect(diagnostics[0]!.message, literal).toContain(`"${literal}"`);
     }
   });
@@ -240,13 +263,10 @@ links:
       ['BNK_ERR_DUPLICATE_ID', at(text, 'r1, action: deny').line, at(text, 'r1, action: deny').column],
       ['BNK_ERR_DUPLICATE_ID', at(text, '{ action: deny }').line, at(text, '{ action: deny }').column],
     ]);
-    expect(diagnostics.map((d) => d.message)).toEqual([
-      'rule id "r1" appears twice in ACL "guard" of "r"',
-      'rule id "2" appears twice in ACL "tight" of "r"',
-    ]);
+    expect(diagnostics.map((d) => d.message)).toEqual(['rule id "r1" appears twice in ACL "guard" of "r"', 'rule id "2" appears twice in ACL "tight" of "r"']);
   });
 
-  it('the same rule id in two ACLs, or in an ACL and the firewall\'s rules, is fine', () => {
+  it("the same rule id in two ACLs, or in an ACL and the firewall's rules, is fine", () => {
     const n = load(`${HEAD}devices:
   - id: fw
     kind: firewall

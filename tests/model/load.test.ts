@@ -1,7 +1,7 @@
 // Topology loader on inline YAML/JSON: a valid file resolves; each class of bad input gets its code and line:column.
 
 import { describe, expect, it } from 'vitest';
-import { type Diagnostic, type ErrorCode, InputError } from '../../src/errors.ts';
+import type { Diagnostic, ErrorCode, InputError } from '../../src/errors.ts';
 import { type LoadOptions, loadTopology } from '../../src/model/load.ts';
 import { positionOf, refusal } from '../helpers.ts';
 import type { Network } from '../../src/model/network.ts';
@@ -80,17 +80,28 @@ links:
       ['printers', 'server', true, { lo: ip('10.1.0.200'), hi: ip('10.1.0.209') }],
     ]);
     const fw = n.devices[0]!;
-    expect(fw.rules.map((r) => [r.id, r.position, r.action])).toEqual([['1', 1, 'permit'], ['named', 2, 'deny']]);
-    expect(fw.rules[0]!.dst).toEqual([{ lo: ip('10.2.0.0'), hi: ip('10.2.0.255'), length: 24 }, { lo: ip('192.0.2.0'), hi: ip('192.0.2.255'), length: 24 }]);
+    expect(fw.rules.map((r) => [r.id, r.position, r.action])).toEqual([
+      ['1', 1, 'permit'],
+      ['named', 2, 'deny'],
+    ]);
+    expect(fw.rules[0]!.dst).toEqual([
+      { lo: ip('10.2.0.0'), hi: ip('10.2.0.255'), length: 24 },
+      { lo: ip('192.0.2.0'), hi: ip('192.0.2.255'), length: 24 },
+    ]);
     expect(fw.rules[0]!.services).toEqual([
       { protoLo: 6, protoHi: 6, portLo: 8443, portHi: 8443 },
       { protoLo: 6, protoHi: 6, portLo: 443, portHi: 443 },
     ]);
     // `to` left out means any.
     expect(fw.rules[1]!.dst).toEqual([{ lo: 0, hi: 2 ** 32 - 1 }]);
-    expect(fw.rules[1]!.services).toEqual([{ protoLo: 6, protoHi: 6, portLo: 1000, portHi: 2000 }, { protoLo: 1, protoHi: 1, portLo: 0, portHi: 65535 }]);
+    expect(fw.rules[1]!.services).toEqual([
+      { protoLo: 6, protoHi: 6, portLo: 1000, portHi: 2000 },
+      { protoLo: 1, protoHi: 1, portLo: 0, portHi: 65535 },
+    ]);
     expect(fw.interfaces[0]!.address).toBe(ip('10.1.0.1'));
-    expect(n.devices[1]!.routes).toEqual([expect.objectContaining({ prefix: { lo: ip('10.1.0.0'), hi: ip('10.1.255.255'), length: 16 }, action: 'forward', interfaces: ['down'], priority: 16 })]);
+    expect(n.devices[1]!.routes).toEqual([
+      expect.objectContaining({ prefix: { lo: ip('10.1.0.0'), hi: ip('10.1.255.255'), length: 16 }, action: 'forward', interfaces: ['down'], priority: 16 }),
+    ]);
     expect(n.links).toEqual([expect.objectContaining({ id: 'fw:up--r:down', a: { device: 0, interface: 'up' }, b: { device: 1, interface: 'down' } })]);
     expect(n.services.get('juki-app')).toHaveLength(2);
   });
@@ -101,9 +112,15 @@ links:
   - { id: servers, domain: lgwan, subnets: [10.0.5.0/24] }
   - { id: net, domain: public-internet, default: true }
 `);
-    expect(n.zones[0]!.owned).toEqual([{ lo: ip('10.0.0.0'), hi: ip('10.0.4.255') }, { lo: ip('10.0.6.0'), hi: ip('10.0.255.255') }]);
+    expect(n.zones[0]!.owned).toEqual([
+      { lo: ip('10.0.0.0'), hi: ip('10.0.4.255') },
+      { lo: ip('10.0.6.0'), hi: ip('10.0.255.255') },
+    ]);
     expect(n.zones[1]!.owned).toEqual([{ lo: ip('10.0.5.0'), hi: ip('10.0.5.255') }]);
-    expect(n.zones[2]!.owned).toEqual([{ lo: 0, hi: ip('9.255.255.255') }, { lo: ip('10.1.0.0'), hi: 2 ** 32 - 1 }]);
+    expect(n.zones[2]!.owned).toEqual([
+      { lo: 0, hi: ip('9.255.255.255') },
+      { lo: ip('10.1.0.0'), hi: 2 ** 32 - 1 },
+    ]);
     expect(n.ownership.map((o) => o.zone)).toEqual([2, 0, 1, 0, 2]);
   });
 
@@ -501,7 +518,9 @@ devices:
       ['BNK_ERR_INVALID_SERVICE', 'udp/99999'],
       ['BNK_ERR_UNKNOWN_REF', 'y }'],
     ];
-    expect(diagnostics.map((d) => [d.code, d.loc.line, d.loc.column])).toEqual(want.map(([code, needle]) => [code, at(text, needle).line, at(text, needle).column]));
+    expect(diagnostics.map((d) => [d.code, d.loc.line, d.loc.column])).toEqual(
+      want.map(([code, needle]) => [code, at(text, needle).line, at(text, needle).column]),
+    );
     const error = (() => {
       try {
         load(text);
@@ -583,23 +602,36 @@ describe('JSON fast path', () => {
   it('gives every element the location the YAML reader gives (random topologies)', async () => {
     const fc = (await import('fast-check')).default;
     const { randomTopology } = await import('../random-network.ts');
-    fc.assert(fc.property(randomTopology, (t) => {
-      const fast = loadTopology(t.text, FILE);
-      // A comment line first sends the same JSON through the YAML reader, one line lower.
-      const slow = loadTopology(`# yaml\n${t.text}`, FILE);
-      const locs = (n: Network): string[] => [
-        ...n.zones.map((z) => z.loc), ...n.hosts.map((h) => h.loc), ...n.devices.map((d) => d.loc),
-        ...n.devices.flatMap((d) => [...d.rules.map((r) => r.loc), ...d.interfaces.map((f) => f.loc), ...(d.routes ?? []).map((r) => r.loc),
-          ...d.acls.flatMap((a) => [a.loc, ...a.rules.map((r) => r.loc)])]),
-        ...n.links.map((l) => l.loc), ...n.intents.map((i) => i.loc), ...n.exceptions.map((e) => e.loc),
-      ].map((l) => `${l.line}:${l.column}`);
-      const shifted = locs(slow).map((s) => s.replace(/^(\d+)/, (m) => String(Number(m) - 1)));
-      expect(locs(fast)).toEqual(shifted);
-    }), { numRuns: 50 });
+    fc.assert(
+      fc.property(randomTopology, (t) => {
+        const fast = loadTopology(t.text, FILE);
+        // A comment line first sends the same JSON through the YAML reader, one line lower.
+        const slow = loadTopology(`# yaml\n${t.text}`, FILE);
+        const locs = (n: Network): string[] =>
+          [
+            ...n.zones.map((z) => z.loc),
+            ...n.hosts.map((h) => h.loc),
+            ...n.devices.map((d) => d.loc),
+            ...n.devices.flatMap((d) => [
+              ...d.rules.map((r) => r.loc),
+              ...d.interfaces.map((f) => f.loc),
+              ...(d.routes ?? []).map((r) => r.loc),
+              ...d.acls.flatMap((a) => [a.loc, ...a.rules.map((r) => r.loc)]),
+            ]),
+            ...n.links.map((l) => l.loc),
+            ...n.intents.map((i) => i.loc),
+            ...n.exceptions.map((e) => e.loc),
+          ].map((l) => `${l.line}:${l.column}`);
+        const shifted = locs(slow).map((s) => s.replace(/^(\d+)/, (m) => String(Number(m) - 1)));
+        expect(locs(fast)).toEqual(shifted);
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it('reports schema and semantic errors in JSON at their line and column', () => {
-    const text = '{\n  "bunkatsu": 1,\n  "name": "t",\n  "model": "alpha",\n  "zones": [\n    { "id": "a", "domain": "lgwan", "subnets": ["10.1.0.0/24"], "subnet": 1 },\n    { "id": "b", "domain": "lgwan", "subnets": ["10.2.0.0/24"] }\n  ],\n  "hosts": [{ "id": "h", "zone": "nowhere", "address": "10.1.0.9" }]\n}\n';
+    const text =
+      '{\n  "bunkatsu": 1,\n  "name": "t",\n  "model": "alpha",\n  "zones": [\n    { "id": "a", "domain": "lgwan", "subnets": ["10.1.0.0/24"], "subnet": 1 },\n    { "id": "b", "domain": "lgwan", "subnets": ["10.2.0.0/24"] }\n  ],\n  "hosts": [{ "id": "h", "zone": "nowhere", "address": "10.1.0.9" }]\n}\n';
     const diagnostics = refuse(text);
     expect(diagnostics.map((d) => [d.code, d.loc.line, d.loc.column])).toEqual([
       ['BNK_ERR_SCHEMA', ...Object.values(at(text, '"subnet"'))],

@@ -62,7 +62,8 @@ describe('a Cisco wildcard address resolves in all four places', () => {
 
     it('GET …/trace?src=10.0.0.0%200.0.0.255 answers 200', async () => {
       const got = await s.request(s.tokens.kitaRead, {
-        method: 'GET', url: `/projects/kita/versions/1/trace?src=${encodeURIComponent(WILDCARD)}&dst=lg-file-server&service=smb`,
+        method: 'GET',
+        url: `/projects/kita/versions/1/trace?src=${encodeURIComponent(WILDCARD)}&dst=lg-file-server&service=smb`,
       });
       expect(got.statusCode).toBe(200);
       expect(got.json().flow.src).toBe(WILDCARD);
@@ -70,8 +71,10 @@ describe('a Cisco wildcard address resolves in all four places', () => {
 
     it('a change file with it is reviewed: 201', async () => {
       const got = await s.request(s.tokens.kitaSubmit, {
-        method: 'POST', url: '/projects/kita/versions/1/reviews?today=2026-11-25&filename=wild.yaml',
-        headers: { 'content-type': 'application/yaml' }, payload: change,
+        method: 'POST',
+        url: '/projects/kita/versions/1/reviews?today=2026-11-25&filename=wild.yaml',
+        headers: { 'content-type': 'application/yaml' },
+        payload: change,
       });
       expect(got.statusCode).toBe(201);
     });

@@ -17,7 +17,7 @@ const obj = (value: unknown): Json => {
 describe('topologyJsonSchema', () => {
   const schema = topologyJsonSchema();
 
-  it('is a draft 2020-12 object schema with the format\'s top-level fields', () => {
+  it("is a draft 2020-12 object schema with the format's top-level fields", () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.title).toBe('bunkatsu topology (format version 1)');
     expect(schema.type).toBe('object');

@@ -27,17 +27,20 @@ const sorted = (s: Set<number>): number[] => [...s].sort((a, b) => a - b);
 
 describe('interval lists', () => {
   it('intersect, union, subtract and overlaps agree with sets', () => {
-    fc.assert(fc.property(list, list, (a, b) => {
-      const A = members(a);
-      const B = members(b);
-      expect(sorted(members(intersect(a, b)))).toEqual(sorted(new Set([...A].filter((x) => B.has(x)))));
-      expect(sorted(members(union(a, b)))).toEqual(sorted(new Set([...A, ...B])));
-      expect(sorted(members(subtract(a, b)))).toEqual(sorted(new Set([...A].filter((x) => !B.has(x)))));
-      expect(overlaps(a, b)).toBe([...A].some((x) => B.has(x)));
-      expect(size(union(a, b))).toBe(new Set([...A, ...B]).size);
-      // Results are canonical: sorted, disjoint, not touching.
-      for (const r of [union(a, b), subtract(a, b)]) for (let i = 2; i < r.length; i += 2) expect(r[i]!).toBeGreaterThan(r[i - 1]! + 1);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(list, list, (a, b) => {
+        const A = members(a);
+        const B = members(b);
+        expect(sorted(members(intersect(a, b)))).toEqual(sorted(new Set([...A].filter((x) => B.has(x)))));
+        expect(sorted(members(union(a, b)))).toEqual(sorted(new Set([...A, ...B])));
+        expect(sorted(members(subtract(a, b)))).toEqual(sorted(new Set([...A].filter((x) => !B.has(x)))));
+        expect(overlaps(a, b)).toBe([...A].some((x) => B.has(x)));
+        expect(size(union(a, b))).toBe(new Set([...A, ...B]).size);
+        // Results are canonical: sorted, disjoint, not touching.
+        for (const r of [union(a, b), subtract(a, b)]) for (let i = 2; i < r.length; i += 2) expect(r[i]!).toBeGreaterThan(r[i - 1]! + 1);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('renders prefixes up to 255.255.255.255 without signed-shift traps', () => {

@@ -3,9 +3,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  formatIpv4, formatRange, IPV4_ALL, IPV4_MAX, type Ipv4Range, looksLikeAddress, MAX_WILDCARD_RANGES, parseAddressSet, parseAddressSpec, parseCidr,
+  formatIpv4,
+  formatRange,
+  IPV4_ALL,
+  IPV4_MAX,
+  type Ipv4Range,
+  looksLikeAddress,
+  MAX_WILDCARD_RANGES,
+  parseAddressSet,
+  parseAddressSpec,
+  parseCidr,
   parseIpv4,
-  rangeContains, rangesOverlap, rangeSize, rangeToCidrs,
+  rangeContains,
+  rangesOverlap,
+  rangeSize,
+  rangeToCidrs,
 } from '../../src/net/ipv4.ts';
 
 const ip = (text: string): number => {
@@ -17,10 +29,12 @@ const ip = (text: string): number => {
 const uint32 = fc.integer({ min: 0, max: IPV4_MAX });
 const range = fc.tuple(uint32, uint32).map(([a, b]): Ipv4Range => ({ lo: Math.min(a, b), hi: Math.max(a, b) }));
 /** Ranges that are small or near interesting boundaries, where splitting goes wrong most. */
-const smallRange = fc.tuple(uint32, fc.integer({ min: 0, max: 70_000 })).map(([lo, width]): Ipv4Range => ({
-  lo: Math.min(lo, IPV4_MAX - width),
-  hi: Math.min(lo, IPV4_MAX - width) + width,
-}));
+const smallRange = fc.tuple(uint32, fc.integer({ min: 0, max: 70_000 })).map(
+  ([lo, width]): Ipv4Range => ({
+    lo: Math.min(lo, IPV4_MAX - width),
+    hi: Math.min(lo, IPV4_MAX - width) + width,
+  }),
+);
 
 describe('parseIpv4', () => {
   it('parses dotted quads to unsigned 32-bit numbers', () => {
@@ -154,7 +168,7 @@ describe('parseAddressSet (address and Cisco wildcard mask)', () => {
     expect(list).toEqual(Array.from({ length: 256 }, (_, x) => ({ lo: ip(`128.12.${x}.1`), hi: ip(`128.12.${x}.1`) })));
   });
 
-  it('don\'t-care bits above a trailing run: 10.0.0.0 0.1.0.15 is two /28s', () => {
+  it("don't-care bits above a trailing run: 10.0.0.0 0.1.0.15 is two /28s", () => {
     expect(ranges('10.0.0.0 0.1.0.15')).toEqual([
       { lo: ip('10.0.0.0'), hi: ip('10.0.0.15') },
       { lo: ip('10.1.0.0'), hi: ip('10.1.0.15') },
@@ -174,26 +188,30 @@ describe('parseAddressSet (address and Cisco wildcard mask)', () => {
 
   it('an address is inside exactly when it agrees with the base on every cared-for bit (random masks)', () => {
     // Masks with a trailing run of ones and at most 8 other don't-care bits.
-    const mask = fc.tuple(fc.integer({ min: 0, max: 32 }), fc.uniqueArray(fc.integer({ min: 0, max: 31 }), { maxLength: 8 }))
+    const mask = fc
+      .tuple(fc.integer({ min: 0, max: 32 }), fc.uniqueArray(fc.integer({ min: 0, max: 31 }), { maxLength: 8 }))
       .map(([run, bits]) => bits.reduce((m, b) => (m | (1 << b)) >>> 0, run === 32 ? IPV4_MAX : 2 ** run - 1));
-    fc.assert(fc.property(uint32, mask, fc.array(uint32, { maxLength: 20 }), (address, wildcard, probes) => {
-      const list = ranges(`${formatIpv4(address)} ${formatIpv4(wildcard)}`);
-      // Sorted and disjoint.
-      list.forEach((r, i) => {
-        expect(r.lo).toBeLessThanOrEqual(r.hi);
-        if (i > 0) expect(list[i - 1]!.hi).toBeLessThan(r.lo);
-      });
-      const care = ~wildcard >>> 0;
-      const inside = (x: number): boolean => list.some((r) => r.lo <= x && x <= r.hi);
-      // The probes, the base itself and the probes moved onto the base's cared-for bits.
-      for (const x of [...probes, address, ...probes.map((p) => ((p & wildcard) | (address & care)) >>> 0)]) {
-        expect(inside(x), formatIpv4(x)).toBe(((x & care) >>> 0) === ((address & care) >>> 0));
-      }
-      // As many addresses as don't-care bits allow.
-      let ones = 0;
-      for (let b = 0; b < 32; b++) if ((wildcard >>> b) & 1) ones++;
-      expect(list.reduce((n, r) => n + r.hi - r.lo + 1, 0)).toBe(2 ** ones);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(uint32, mask, fc.array(uint32, { maxLength: 20 }), (address, wildcard, probes) => {
+        const list = ranges(`${formatIpv4(address)} ${formatIpv4(wildcard)}`);
+        // Sorted and disjoint.
+        list.forEach((r, i) => {
+          expect(r.lo).toBeLessThanOrEqual(r.hi);
+          if (i > 0) expect(list[i - 1]!.hi).toBeLessThan(r.lo);
+        });
+        const care = ~wildcard >>> 0;
+        const inside = (x: number): boolean => list.some((r) => r.lo <= x && x <= r.hi);
+        // The probes, the base itself and the probes moved onto the base's cared-for bits.
+        for (const x of [...probes, address, ...probes.map((p) => ((p & wildcard) | (address & care)) >>> 0)]) {
+          expect(inside(x), formatIpv4(x)).toBe((x & care) >>> 0 === (address & care) >>> 0);
+        }
+        // As many addresses as don't-care bits allow.
+        let ones = 0;
+        for (let b = 0; b < 32; b++) if ((wildcard >>> b) & 1) ones++;
+        expect(list.reduce((n, r) => n + r.hi - r.lo + 1, 0)).toBe(2 ** ones);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('looks like an address, so a wildcard literal is never taken for an id', () => {

@@ -3,8 +3,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  ANY_SERVICE, formatServiceTerm, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, PROTOCOLS, parseServiceTerm, protocolName,
-  type ServiceTerm, WELL_KNOWN_SERVICES,
+  ANY_SERVICE,
+  formatServiceTerm,
+  PORT_MAX,
+  PORT_PROTOCOLS,
+  PROTO_MAX,
+  PROTOCOLS,
+  parseServiceTerm,
+  protocolName,
+  type ServiceTerm,
+  WELL_KNOWN_SERVICES,
 } from '../../src/net/services.ts';
 
 const term = (protocol: number, portLo = 0, portHi = PORT_MAX): ServiceTerm => ({ protoLo: protocol, protoHi: protocol, portLo, portHi });
@@ -80,7 +88,8 @@ describe('formatServiceTerm', () => {
 
   it('round-trips parse -> format -> parse (property)', () => {
     const text = fc.oneof(
-      fc.tuple(fc.constantFrom('tcp', 'udp', 'sctp'), fc.integer({ min: 0, max: PORT_MAX }), fc.integer({ min: 0, max: PORT_MAX }))
+      fc
+        .tuple(fc.constantFrom('tcp', 'udp', 'sctp'), fc.integer({ min: 0, max: PORT_MAX }), fc.integer({ min: 0, max: PORT_MAX }))
         .map(([p, a, b]) => `${p}/${Math.min(a, b)}-${Math.max(a, b)}`),
       fc.constantFrom('icmp', 'gre', 'esp', 'tcp', 'udp'),
     );

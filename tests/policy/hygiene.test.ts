@@ -128,12 +128,15 @@ describe('firewall hygiene on hand-built firewalls', () => {
     expect(issues(n, new Set(['broad']))).toEqual([]);
   });
 
-  it('unneeded: permits that decide none of the intents\' packets, only when intents exist', () => {
+  it("unneeded: permits that decide none of the intents' packets, only when intents exist", () => {
     const rules = `      - { id: used, action: permit, from: la, to: lb, service: tcp/1 }
       - { id: unused, action: permit, from: la, to: ic, service: tcp/1 }`;
-    const withIntent = firewall(rules, `intents:
+    const withIntent = firewall(
+      rules,
+      `intents:
   - { id: i1, from: 10.0.0.1, to: 10.0.0.4, service: tcp/1, purpose: test }
-`);
+`,
+    );
     expect(issues(withIntent, new Set(['unneeded']))).toEqual(['unused unneeded']);
     expect(issues(firewall(rules), new Set(['unneeded']))).toEqual([]);
   });
@@ -166,53 +169,79 @@ const draftRule: fc.Arbitrary<Draft> = fc.record({
 
 // Representatives: 10.0.0.0-7 one by one, and one address outside (owned by the default zone).
 const HOSTS = [0, 1, 2, 3, 4, 5, 6, 7, 100].map((x) => (10 << 24) + x);
-const PACKET_SERVICES = [[6, 1], [6, 2], [6, 3], [17, 1], [17, 3], [1, 0]] as const;
+const PACKET_SERVICES = [
+  [6, 1],
+  [6, 2],
+  [6, 3],
+  [17, 1],
+  [17, 3],
+  [1, 0],
+] as const;
 
 describe('firewall hygiene equals brute force on tiny random rule lists', () => {
   it('shadowed, conflicting, redundant and broad, rule by rule', () => {
-    fc.assert(fc.property(fc.array(draftRule, { minLength: 1, maxLength: 6 }), (drafts) => {
-      const yaml = drafts.map((d, k) => `      - { id: r${k}, action: ${d.action}, from: ${JSON.stringify(ADDRESSES[d.from])}, to: ${JSON.stringify(ADDRESSES[d.to])}, service: ${JSON.stringify(SERVICES[d.service])}${d.in ? `, in: [${d.in.map((i) => IFACES[i]).join(', ')}]` : ''}${d.out ? `, out: [${d.out.map((i) => IFACES[i]).join(', ')}]` : ''} }`).join('\n');
-      const network = firewall(yaml);
-      const rules = network.devices[0]!.rules;
-      const matches = (k: number, src: number, dst: number, proto: number, port: number): boolean => {
-        const r = rules[k]!;
-        return r.src.some((x) => x.lo <= src && src <= x.hi) && r.dst.some((x) => x.lo <= dst && dst <= x.hi)
-          && r.services.some((t) => t.protoLo <= proto && proto <= t.protoHi && t.portLo <= port && port <= t.portHi);
-      };
-      const pairs: Array<[string, string]> = [];
-      for (const x of IFACES) for (const y of IFACES) if (x !== y) pairs.push([x, y]);
-      const applies = (k: number, [x, y]: [string, string]): boolean =>
-        (!rules[k]!.inInterfaces || rules[k]!.inInterfaces!.has(x)) && (!rules[k]!.outInterfaces || rules[k]!.outInterfaces!.has(y));
-      const packets: Array<[number, number, number, number]> = [];
-      for (const s of HOSTS) for (const d of HOSTS) for (const [p, port] of PACKET_SERVICES) packets.push([s, d, p, port]);
-      /** The deciding rule (or -1: default deny) among the kept rules. */
-      const decide = (pair: [string, string], pkt: [number, number, number, number], keep: (k: number) => boolean): number => {
-        for (let k = 0; k < rules.length; k++) if (keep(k) && applies(k, pair) && matches(k, ...pkt)) return k;
-        return -1;
-      };
-      const permits = (k: number): boolean => k >= 0 && rules[k]!.action === 'permit';
-      const all = (): boolean => true;
-      const expected: string[] = [];
-      const live = rules.map((_, k) => pairs.some((pair) => packets.some((pkt) => decide(pair, pkt, all) === k)));
-      const zoneOf = (a: number): string => network.zones[network.ownership.find((o) => o.lo <= a && a <= o.hi)!.zone]!.domain;
-      rules.forEach((r, k) => {
-        if (!live[k]) {
-          const conflict = pairs.some((pair) => applies(k, pair) && packets.some((pkt) => matches(k, ...pkt) && permits(decide(pair, pkt, all)) !== (r.action === 'permit')));
-          expected.push(`r${k} ${conflict ? 'conflicting' : 'shadowed'}`);
-          return;
-        }
-        if (r.action !== 'permit') return;
-        // Redundant: without it (and without the rules that never decide), no decision changes.
-        const same = pairs.every((pair) => packets.every((pkt) => permits(decide(pair, pkt, all)) === permits(decide(pair, pkt, (j) => j !== k && live[j]!))));
-        if (same) expected.push(`r${k} redundant`);
-        const broad = r.written.from.includes('any') || r.written.to.includes('any') || r.written.service.includes('any')
-          || ADDRESSES[drafts[k]!.from] === 'any' || ADDRESSES[drafts[k]!.to] === 'any';
-        const crosses = pairs.some((pair) => packets.some((pkt) => decide(pair, pkt, all) === k && zoneOf(pkt[0]) !== zoneOf(pkt[1])));
-        if (broad && crosses) expected.push(`r${k} broad`);
-      });
-      const got = analyzeHygiene(network, { kinds: new Set(['shadowed', 'conflicting', 'redundant', 'broad']) }).map((i) => `${rules[i.rule]!.id} ${i.kind}`);
-      expect(got).toEqual(expected);
-    }), { numRuns: Number(process.env.HYGIENE_RUNS ?? 300) });
+    fc.assert(
+      fc.property(fc.array(draftRule, { minLength: 1, maxLength: 6 }), (drafts) => {
+        const yaml = drafts
+          .map(
+            (d, k) =>
+              `      - { id: r${k}, action: ${d.action}, from: ${JSON.stringify(ADDRESSES[d.from])}, to: ${JSON.stringify(ADDRESSES[d.to])}, service: ${JSON.stringify(SERVICES[d.service])}${d.in ? `, in: [${d.in.map((i) => IFACES[i]).join(', ')}]` : ''}${d.out ? `, out: [${d.out.map((i) => IFACES[i]).join(', ')}]` : ''} }`,
+          )
+          .join('\n');
+        const network = firewall(yaml);
+        const rules = network.devices[0]!.rules;
+        const matches = (k: number, src: number, dst: number, proto: number, port: number): boolean => {
+          const r = rules[k]!;
+          return (
+            r.src.some((x) => x.lo <= src && src <= x.hi) &&
+            r.dst.some((x) => x.lo <= dst && dst <= x.hi) &&
+            r.services.some((t) => t.protoLo <= proto && proto <= t.protoHi && t.portLo <= port && port <= t.portHi)
+          );
+        };
+        const pairs: Array<[string, string]> = [];
+        for (const x of IFACES) for (const y of IFACES) if (x !== y) pairs.push([x, y]);
+        const applies = (k: number, [x, y]: [string, string]): boolean =>
+          (!rules[k]!.inInterfaces || rules[k]!.inInterfaces!.has(x)) && (!rules[k]!.outInterfaces || rules[k]!.outInterfaces!.has(y));
+        const packets: Array<[number, number, number, number]> = [];
+        for (const s of HOSTS) for (const d of HOSTS) for (const [p, port] of PACKET_SERVICES) packets.push([s, d, p, port]);
+        /** The deciding rule (or -1: default deny) among the kept rules. */
+        const decide = (pair: [string, string], pkt: [number, number, number, number], keep: (k: number) => boolean): number => {
+          for (let k = 0; k < rules.length; k++) if (keep(k) && applies(k, pair) && matches(k, ...pkt)) return k;
+          return -1;
+        };
+        const permits = (k: number): boolean => k >= 0 && rules[k]!.action === 'permit';
+        const all = (): boolean => true;
+        const expected: string[] = [];
+        const live = rules.map((_, k) => pairs.some((pair) => packets.some((pkt) => decide(pair, pkt, all) === k)));
+        const zoneOf = (a: number): string => network.zones[network.ownership.find((o) => o.lo <= a && a <= o.hi)!.zone]!.domain;
+        rules.forEach((r, k) => {
+          if (!live[k]) {
+            const conflict = pairs.some(
+              (pair) => applies(k, pair) && packets.some((pkt) => matches(k, ...pkt) && permits(decide(pair, pkt, all)) !== (r.action === 'permit')),
+            );
+            expected.push(`r${k} ${conflict ? 'conflicting' : 'shadowed'}`);
+            return;
+          }
+          if (r.action !== 'permit') return;
+          // Redundant: without it (and without the rules that never decide), no decision changes.
+          const same = pairs.every((pair) =>
+            packets.every((pkt) => permits(decide(pair, pkt, all)) === permits(decide(pair, pkt, (j) => j !== k && live[j]!))),
+          );
+          if (same) expected.push(`r${k} redundant`);
+          const broad =
+            r.written.from.includes('any') ||
+            r.written.to.includes('any') ||
+            r.written.service.includes('any') ||
+            ADDRESSES[drafts[k]!.from] === 'any' ||
+            ADDRESSES[drafts[k]!.to] === 'any';
+          const crosses = pairs.some((pair) => packets.some((pkt) => decide(pair, pkt, all) === k && zoneOf(pkt[0]) !== zoneOf(pkt[1])));
+          if (broad && crosses) expected.push(`r${k} broad`);
+        });
+        const got = analyzeHygiene(network, { kinds: new Set(['shadowed', 'conflicting', 'redundant', 'broad']) }).map((i) => `${rules[i.rule]!.id} ${i.kind}`);
+        expect(got).toEqual(expected);
+      }),
+      { numRuns: Number(process.env.HYGIENE_RUNS ?? 300) },
+    );
   });
 });
 

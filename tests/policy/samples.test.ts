@@ -8,7 +8,6 @@ import { CATALOGUE, FLOW_RULES } from '../../src/policy/rules.ts';
 import { findingText, subjectText } from '../../src/report/messages.ts';
 import { checkSample, ROOT } from '../helpers.ts';
 
-
 // The path-separation sample's hole is two rules written with `any` (destination on one
 // firewall, source on the other); firewall hygiene rightly warns about both as broad
 // cross-domain permits. These are the only findings a sample may have beyond its own rule.

@@ -32,12 +32,20 @@ export function tracedClasses(network: Network, src: string, dst: string, servic
     if (!r.ok) throw new Error(r.error);
     return r.value;
   };
-  const outcomes = traceFlow(network, ENGINES.fast!(network), get(resolveAddress(network, src)), get(resolveAddress(network, dst)), get(resolveService(network, service)));
-  return outcomes.filter((o) => o.disposition.kind === kind).map((o) => {
-    const boxes = normalize(o.headers);
-    const b = boxes[0]!;
-    return { boxes, witness: { packet: { src: b.srcLo, dst: b.dstLo, protocol: b.protoLo, port: b.portLo }, hops: o.hops, disposition: o.disposition } };
-  });
+  const outcomes = traceFlow(
+    network,
+    ENGINES.fast!(network),
+    get(resolveAddress(network, src)),
+    get(resolveAddress(network, dst)),
+    get(resolveService(network, service)),
+  );
+  return outcomes
+    .filter((o) => o.disposition.kind === kind)
+    .map((o) => {
+      const boxes = normalize(o.headers);
+      const b = boxes[0]!;
+      return { boxes, witness: { packet: { src: b.srcLo, dst: b.dstLo, protocol: b.protoLo, port: b.portLo }, hops: o.hops, disposition: o.disposition } };
+    });
 }
 
 /** Text that breaks naive escaping in every format. */
@@ -45,8 +53,14 @@ export const HOSTILE = 'a <b> & "c" \'d\' | *e* _f_ `g` [h](i) \u0007bell 日本
 
 export function hostileFinding(): Finding {
   return {
-    rule: 'inventory', kind: 'no-zone', severity: 'warning', clause: '§3(2)', subject: { kind: 'device', id: `host ${HOSTILE}` },
-    loc: { file: 'topologies/alpha-city.yaml', line: 42, column: 3 }, classes: [], permittedBy: [],
+    rule: 'inventory',
+    kind: 'no-zone',
+    severity: 'warning',
+    clause: '§3(2)',
+    subject: { kind: 'device', id: `host ${HOSTILE}` },
+    loc: { file: 'topologies/alpha-city.yaml', line: 42, column: 3 },
+    classes: [],
+    permittedBy: [],
   };
 }
 
@@ -81,7 +95,10 @@ export function buildReview(): ReviewFixture {
     intentsRestored: [],
     checkAfter,
     intents: after.intents.map((i) => ({
-      intent: i.id, purpose: i.purpose, ok: i.id !== intent.id, loc: i.loc,
+      intent: i.id,
+      purpose: i.purpose,
+      ok: i.id !== intent.id,
+      loc: i.loc,
       problems: i.id === intent.id ? [{ kind: 'leg', leg: `lg-office → lg-servers ${HOSTILE}` }] : undefined,
     })),
     verdict: 'reject',

@@ -42,8 +42,21 @@ function sarifOk(text: string): Sarif.Log {
 }
 
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name) });
-interface JCase { name: string; classname: string; file?: string; line?: string; failure?: { '#text'?: string; message: string; type: string }; skipped?: unknown }
-interface JSuite { name: string; tests: string; failures: string; skipped: string; testcase: JCase[] }
+interface JCase {
+  name: string;
+  classname: string;
+  file?: string;
+  line?: string;
+  failure?: { '#text'?: string; message: string; type: string };
+  skipped?: unknown;
+}
+interface JSuite {
+  name: string;
+  tests: string;
+  failures: string;
+  skipped: string;
+  testcase: JCase[];
+}
 function junitOk(text: string): { name: string; tests: string; failures: string; testsuite: JSuite[] } {
   expect(XMLValidator.validate(text)).toBe(true);
   return (xml.parse(text) as { testsuites: { name: string; tests: string; failures: string; testsuite: JSuite[] } }).testsuites;
@@ -58,7 +71,11 @@ describe('review text and JSON', () => {
     expect(text).toContain('add rule e-gcloud at position 4 of lg-edge-fw  (changes/gcloud.yaml:3:5)');
     expect(text).toContain('lg-office (lgwan) → inet-servers (internet)');
     expect(text).toMatch(/1\. 10\.20\.2\.1-10\.20\.7\.220 → 10\.30\.10\.30 {2}tcp\/443/);
-    expect(text).toContain(lang === 'ja' ? 'ルール e-gcloud (permit) topologies/violations/path-separation.yaml:302:9' : 'rule e-gcloud (permit) at topologies/violations/path-separation.yaml:302:9');
+    expect(text).toContain(
+      lang === 'ja'
+        ? 'ルール e-gcloud (permit) topologies/violations/path-separation.yaml:302:9'
+        : 'rule e-gcloud (permit) at topologies/violations/path-separation.yaml:302:9',
+    );
     expect(text).toContain('lg-office (lgwan) → lg-servers (lgwan)');
     expect(text).toContain('[error] lg-office → inet-servers  (topologies/violations/path-separation.yaml:302:9)');
     expect(text).toContain('use-file-server');
@@ -67,6 +84,7 @@ describe('review text and JSON', () => {
   });
 
   it.each(LANGS)('JSON (%s): the same data with names', (lang) => {
+    // biome-ignore lint/suspicious/noExplicitAny: the test walks the JSON report freely
     const j = JSON.parse(reviewJson(fixture.report, fixture.networks, lang)) as Record<string, any>;
     expect(j.verdict).toBe('reject');
     expect(j.change.operations[0].location).toBe('changes/gcloud.yaml:3:5');
@@ -122,7 +140,7 @@ describe('SARIF 2.1.0', () => {
     expect(run.tool.driver.name).toBe('bunkatsu');
     expect(run.tool.driver.version).toBe(BUNKATSU_VERSION);
     expect(run.tool.driver.rules!.map((r) => r.id)).toEqual(CATALOGUE.map((r) => r.id));
-    expect(run.tool.driver.rules![3]!.properties!['clause']).toBe('§6(3)イ, §2(17)');
+    expect(run.tool.driver.rules![3]!.properties!.clause).toBe('§6(3)イ, §2(17)');
     expect(run.results).toHaveLength(1);
     const r = run.results![0]!;
     expect(r.ruleId).toBe('path-separation');
@@ -142,12 +160,16 @@ describe('SARIF 2.1.0', () => {
     expect(sarifOk(checkSarif(clean, fastCheck(clean), 'en')).runs[0]!.results).toEqual([]);
     const log = sarifOk(checkSarif(unreachable, unreachableCheck, 'ja', { rulesDocUri: 'https://example.org/bunkatsu/docs/rules.md' }));
     expect(log.runs[0]!.results!.length).toBeGreaterThan(0);
-    expect(log.runs[0]!.tool.driver.rules![0]!.helpUri).toBe(`https://example.org/bunkatsu/docs/rules.md#${encodeURIComponent(ruleDocAnchor('mynumber-isolation'))}`);
+    expect(log.runs[0]!.tool.driver.rules![0]!.helpUri).toBe(
+      `https://example.org/bunkatsu/docs/rules.md#${encodeURIComponent(ruleDocAnchor('mynumber-isolation'))}`,
+    );
   });
 
   it('fingerprints are stable across runs and unrelated edits that move lines', () => {
     const text = readFileSync(resolve(ROOT, 'topologies/violations/path-separation.yaml'), 'utf8');
-    const shifted = loadTopology(`# an unrelated comment\n# and another\n${text}`, 'topologies/violations/path-separation.yaml', { domains: new Set(Object.keys(seedPack().domains)) });
+    const shifted = loadTopology(`# an unrelated comment\n# and another\n${text}`, 'topologies/violations/path-separation.yaml', {
+      domains: new Set(Object.keys(seedPack().domains)),
+    });
     const a = sarifOk(checkSarif(violation, violationCheck, 'en')).runs[0]!.results![0]!;
     const b = sarifOk(checkSarif(violation, fastCheck(violation), 'ja')).runs[0]!.results![0]!;
     const c = sarifOk(checkSarif(shifted, fastCheck(shifted), 'en')).runs[0]!.results![0]!;
@@ -160,7 +182,11 @@ describe('SARIF 2.1.0', () => {
   it.each(LANGS)('review (%s): introduced findings, broken intents, opened flows as notes', (lang) => {
     const log = sarifOk(reviewSarif(fixture.report, fixture.networks, lang));
     const results = log.runs[0]!.results!;
-    expect(results.map((r) => [r.ruleId, r.level])).toEqual([['path-separation', 'error'], ['intent-broken', 'error'], ['flow-opened', 'note']]);
+    expect(results.map((r) => [r.ruleId, r.level])).toEqual([
+      ['path-separation', 'error'],
+      ['intent-broken', 'error'],
+      ['flow-opened', 'note'],
+    ]);
     const rules = log.runs[0]!.tool.driver.rules!;
     for (const r of results) expect(rules[r.ruleIndex!]!.id).toBe(r.ruleId);
     const opened = results[2]!;
@@ -168,7 +194,7 @@ describe('SARIF 2.1.0', () => {
     expect(opened.codeFlows).toHaveLength(1);
     expect(opened.relatedLocations!.some((l) => l.physicalLocation!.artifactLocation!.uri === 'changes/gcloud.yaml')).toBe(true);
     expect(new Set(results.map((r) => Object.values(r.partialFingerprints!)[0])).size).toBe(3);
-    expect(log.runs[0]!.properties!['verdict']).toBe('reject');
+    expect(log.runs[0]!.properties!.verdict).toBe('reject');
   });
 
   it('rule anchors name real headings of docs/rules.md; the version is the package version', () => {
@@ -205,7 +231,11 @@ describe('JUnit XML', () => {
     const [rules, intents] = doc.testsuite;
     expect(rules!.testcase.find((c) => c.name.startsWith('inventory:'))!.skipped).toBeDefined();
     expect(rules!.skipped).toBe('1');
-    const failingIntents = new Set(report.findings.filter((f) => f.rule === 'intent-reachability').map((f) => (f.subject.kind === 'leg' ? f.subject.intent : f.subject.kind === 'intent' ? f.subject.id : '')));
+    const failingIntents = new Set(
+      report.findings
+        .filter((f) => f.rule === 'intent-reachability')
+        .map((f) => (f.subject.kind === 'leg' ? f.subject.intent : f.subject.kind === 'intent' ? f.subject.id : '')),
+    );
     expect(failingIntents.size).toBeGreaterThan(0);
     expect(new Set(intents!.testcase.filter((c) => c.failure).map((c) => c.name.split(':')[0]))).toEqual(failingIntents);
   });

@@ -14,16 +14,34 @@ import { FORMATS, render } from '../../src/report/render.ts';
 import { loadSample, runCli, seedPack, TODAY } from '../helpers.ts';
 
 const TOPOLOGIES = [
-  'topologies/alpha-city.yaml', 'topologies/beta-city.yaml', 'topologies/beta-prime-city.yaml',
-  ...['availability', 'firewall-hygiene', 'intent-reachability', 'inventory', 'mynumber-endpoint-controls', 'mynumber-exception-scope',
-    'mynumber-isolation', 'path-separation', 'sanitized-communication', 'security-cloud-aggregation'].map((r) => `topologies/violations/${r}.yaml`),
+  'topologies/alpha-city.yaml',
+  'topologies/beta-city.yaml',
+  'topologies/beta-prime-city.yaml',
+  ...[
+    'availability',
+    'firewall-hygiene',
+    'intent-reachability',
+    'inventory',
+    'mynumber-endpoint-controls',
+    'mynumber-exception-scope',
+    'mynumber-isolation',
+    'path-separation',
+    'sanitized-communication',
+    'security-cloud-aggregation',
+  ].map((r) => `topologies/violations/${r}.yaml`),
 ];
 
 /** The seed pack with every hygiene kind on, so that each kind's wording is pinned too. */
 function everyKindPack(): Pack {
   const pack = seedPack();
   const hygiene = pack.rules['firewall-hygiene']!;
-  return { ...pack, rules: { ...pack.rules, 'firewall-hygiene': { ...hygiene, params: { ...hygiene.params, kinds: ['shadowed', 'conflicting', 'redundant', 'broad', 'unneeded'] } } } };
+  return {
+    ...pack,
+    rules: {
+      ...pack.rules,
+      'firewall-hygiene': { ...hygiene, params: { ...hygiene.params, kinds: ['shadowed', 'conflicting', 'redundant', 'broad', 'unneeded'] } },
+    },
+  };
 }
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
@@ -40,12 +58,16 @@ function keep(out: Record<string, string>, name: string, text: string): void {
 describe('golden outputs', () => {
   it('check: every format and language of every sample is unchanged', () => {
     const out: Record<string, string> = {};
-    for (const [packName, pack] of [['seed', seedPack()], ['all-kinds', everyKindPack()]] as const) {
+    for (const [packName, pack] of [
+      ['seed', seedPack()],
+      ['all-kinds', everyKindPack()],
+    ] as const) {
       for (const file of packName === 'seed' ? TOPOLOGIES : ['topologies/violations/firewall-hygiene.yaml', 'topologies/alpha-city.yaml']) {
         const network = loadSample(file, pack);
         const report = runCheck(network, pack, { engineFactory: ENGINES.fast!, today: TODAY });
         for (const format of FORMATS.check) {
-          for (const lang of ['ja', 'en'] as const) keep(out, `${packName} ${file} ${format} ${lang}`, render(format, { kind: 'check', network, report }, lang));
+          for (const lang of ['ja', 'en'] as const)
+            keep(out, `${packName} ${file} ${format} ${lang}`, render(format, { kind: 'check', network, report }, lang));
         }
       }
     }
@@ -65,7 +87,10 @@ describe('golden outputs', () => {
         for (const lang of ['ja', 'en'] as const) {
           const r = await runCli(['review', before!, after!, '--today', TODAY, '--format', format, '--lang', lang]);
           // The elapsed time is the one thing that differs from run to run.
-          const text = r.out.replace(/"elapsedMs": [\d.]+/g, '"elapsedMs": 0').replace(/\d+(\.\d+)? ?ms\b/g, '0 ms').replace(/time="[\d.]+"/g, 'time="0"');
+          const text = r.out
+            .replace(/"elapsedMs": [\d.]+/g, '"elapsedMs": 0')
+            .replace(/\d+(\.\d+)? ?ms\b/g, '0 ms')
+            .replace(/time="[\d.]+"/g, 'time="0"');
           keep(out, `review ${before} ${after} ${format} ${lang}`, `${r.code}\n${text}\n${r.err}`);
         }
       }

@@ -33,16 +33,35 @@ const zone = (id: string) => ({ id, domain: 'lgwan', domainName: { ja: 'lgwan-na
 
 /** Facts for every kind at once, in ASCII: any Japanese in an English text comes from a template. */
 const FACTS = {
-  from: zone('z-a'), to: zone('z-b'), gateway: 'sanitizer', domains: ['mynumber', 'lgwan'],
+  from: zone('z-a'),
+  to: zone('z-b'),
+  gateway: 'sanitizer',
+  domains: ['mynumber', 'lgwan'],
   problems: [
     { kind: 'not-single-host', side: 'from', written: ['10.0.0.0/24'], addresses: 256 },
     { kind: 'ports-not-limited', written: ['tcp'] },
     { kind: 'expired', expires: '2020-01-01' },
   ],
-  group: true, zone: 'z-a', missing: ['mfa'], content: 'mail', method: 'mail-text', sanitizers: [{ id: 'san', method: 'file-sanitization' }],
-  target: 'z-b', index: 1, count: 2, address: 167772161, other: { kind: 'host', id: 'pc2' }, breaking: ['fw', 'link'],
-  action: 'permit', unbound: false, covering: Array.from({ length: 7 }, (_, i) => ({ id: `c${i}`, action: 'deny', loc })),
-  broad: [{ field: 'from', written: [] }], crossings: Array.from({ length: 8 }, () => [{ ja: 'a', en: 'a' }, { ja: 'b', en: 'b' }]),
+  group: true,
+  zone: 'z-a',
+  missing: ['mfa'],
+  content: 'mail',
+  method: 'mail-text',
+  sanitizers: [{ id: 'san', method: 'file-sanitization' }],
+  target: 'z-b',
+  index: 1,
+  count: 2,
+  address: 167772161,
+  other: { kind: 'host', id: 'pc2' },
+  breaking: ['fw', 'link'],
+  action: 'permit',
+  unbound: false,
+  covering: Array.from({ length: 7 }, (_, i) => ({ id: `c${i}`, action: 'deny', loc })),
+  broad: [{ field: 'from', written: [] }],
+  crossings: Array.from({ length: 8 }, () => [
+    { ja: 'a', en: 'a' },
+    { ja: 'b', en: 'b' },
+  ]),
 };
 
 function example(rule: string, kind: string): Finding {
@@ -106,6 +125,10 @@ describe('policy/ produces data only', () => {
   });
 
   it('the check finds Japanese where it is (the test is not blind)', () => {
-    expect(japaneseOutsideClauses('x.ts', "const a = { title: '分離' };\n// 日本語\nconst b = `${a}の`;\nconst c = { clause: '§6(3)ア' };")).toEqual(['x.ts:1: 分離', 'x.ts:3: の']);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the string is TypeScript source under test
+    expect(japaneseOutsideClauses('x.ts', "const a = { title: '分離' };\n// 日本語\nconst b = `${a}の`;\nconst c = { clause: '§6(3)ア' };")).toEqual([
+      'x.ts:1: 分離',
+      'x.ts:3: の',
+    ]);
   });
 });

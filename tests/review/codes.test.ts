@@ -17,7 +17,13 @@ const read = readSource(readFileSync(resolve(ROOT, TOPOLOGY), 'utf8'), TOPOLOGY)
 if (!read.ok) throw new Error('sample does not read');
 const doc = read.doc;
 const before = loadDocument(doc);
-const rule = (fields: Record<string, unknown>): Record<string, unknown> => ({ action: 'permit', from: 'lg-office', to: 'lg-file-server', service: 'smb', ...fields });
+const rule = (fields: Record<string, unknown>): Record<string, unknown> => ({
+  action: 'permit',
+  from: 'lg-office',
+  to: 'lg-file-server',
+  service: 'smb',
+  ...fields,
+});
 const STRUCTURAL = { 'add-zone': { id: 'z-extra', domain: 'lgwan', subnets: ['10.99.0.0/16'] } };
 
 const cases: Array<[string, Record<string, unknown>, ErrorCode]> = [

@@ -25,7 +25,19 @@ const ADDRESSES = ['any', '10.0.0.0/24', '10.1.0.0/24', '10.2.0.0/25', '10.0.0.1
 const SERVICES = ['any', 'tcp/22', 'https', 'tcp/80-443', 'udp/53', 'icmp'];
 
 /** A change operation drawn from numbers (so fast-check can shrink it), for the current document. */
-function operation(data: { devices?: Array<{ id: string; kind: string; rules?: unknown[]; interfaces: Array<{ name: string }>; routes?: Array<{ prefix: string; interface?: string | string[] }> }>; links?: string[][] }, seed: number[]): unknown {
+function operation(
+  data: {
+    devices?: Array<{
+      id: string;
+      kind: string;
+      rules?: unknown[];
+      interfaces: Array<{ name: string }>;
+      routes?: Array<{ prefix: string; interface?: string | string[] }>;
+    }>;
+    links?: string[][];
+  },
+  seed: number[],
+): unknown {
   const pick = <T>(list: readonly T[], k: number): T => list[(seed[k] ?? 0) % list.length]!;
   const firewalls = (data.devices ?? []).filter((d) => d.kind === 'firewall');
   const routers = (data.devices ?? []).filter((d) => d.kind === 'firewall' || d.kind === 'router');
@@ -77,10 +89,8 @@ describe('incremental review = full recompute', () => {
     const runs = Number(process.env.INCREMENTAL_RUNS ?? 60);
     const cases = new CheckedCases('incremental review (sequences with a step compared)');
     const steps = new CheckedCases('incremental review (steps compared)');
-    fc.assert(fc.property(
-      randomTopology,
-      fc.array(fc.array(fc.nat(1000), { minLength: 12, maxLength: 12 }), { minLength: 1, maxLength: 5 }),
-      (t, sequence) => {
+    fc.assert(
+      fc.property(randomTopology, fc.array(fc.array(fc.nat(1000), { minLength: 12, maxLength: 12 }), { minLength: 1, maxLength: 5 }), (t, sequence) => {
         // The generator only drafts topologies that read and load: a failure here is a bug.
         const read = readSource(t.text, 'random.json');
         if (!read.ok) throw new Error(`a random topology does not read: ${JSON.stringify(read)}`);
@@ -92,7 +102,9 @@ describe('incremental review = full recompute', () => {
           const op = operation(doc.data as never, seed);
           if ((op as { down?: string }).down === 'none') break; // no device to take down
           const change = loadChange(JSON.stringify({ 'bunkatsu-change': 1, changes: [op] }), 'change.json');
+          // biome-ignore lint/suspicious/noImplicitAnyLet: assigned in the try below, typed by it
           let after;
+          // biome-ignore lint/suspicious/noImplicitAnyLet: as above
           let applied;
           try {
             applied = applyChange(doc, change);
@@ -103,21 +115,52 @@ describe('incremental review = full recompute', () => {
           // Rule changes also apply in memory (the review's fast path): the same rules result.
           if (appliesInMemory(change)) {
             const inMemory = applyInMemory(base.network, change).after;
-            const resolved = (n: typeof after): string => JSON.stringify(n.devices.map((d) => d.rules.map((r) => [r.id, r.position, r.action, r.src, r.dst, r.services, r.inInterfaces && [...r.inInterfaces], r.outInterfaces && [...r.outInterfaces]])));
+            const resolved = (n: typeof after): string =>
+              JSON.stringify(
+                n.devices.map((d) =>
+                  d.rules.map((r) => [
+                    r.id,
+                    r.position,
+                    r.action,
+                    r.src,
+                    r.dst,
+                    r.services,
+                    r.inInterfaces && [...r.inInterfaces],
+                    r.outInterfaces && [...r.outInterfaces],
+                  ]),
+                ),
+              );
             expect(resolved(inMemory), JSON.stringify(op)).toBe(resolved(after));
           }
-          const { report, next } = review(base, { after, pack, today: TODAY, change: { file: 'change.json', operations: applied.operations, touched: applied.touched } });
+          const { report, next } = review(base, {
+            after,
+            pack,
+            today: TODAY,
+            change: { file: 'change.json', operations: applied.operations, touched: applied.touched },
+          });
           // A fresh engine and a full check of the same network (with the same failures).
           const down = report.change!.operations.some((o) => o.op === 'down');
-          const failures = down ? { zones: new Set<number>(), devices: new Set([after.ids.get((op as { down: string }).down)!.index]), edges: new Set<string>() } : undefined;
+          const failures = down
+            ? { zones: new Set<number>(), devices: new Set([after.ids.get((op as { down: string }).down)!.index]), edges: new Set<string>() }
+            : undefined;
           const fresh = createFastEngine(after, failures ? { failures } : {});
           const zones = after.zones.map((z) => z.index);
           const a = next.engine.reach(zones, zones);
           const b = fresh.reach(zones, zones);
-          expect(a.map((x) => x.zone), JSON.stringify(op)).toEqual(b.map((x) => x.zone));
-          a.forEach((x, i) => expect(equalSets(x.headers, b[i]!.headers), `${JSON.stringify(op)} zone ${x.zone}`).toBe(true));
+          expect(
+            a.map((x) => x.zone),
+            JSON.stringify(op),
+          ).toEqual(b.map((x) => x.zone));
+          a.forEach((x, i) => {
+            expect(equalSets(x.headers, b[i]!.headers), `${JSON.stringify(op)} zone ${x.zone}`).toBe(true);
+          });
           const full = runCheck(after, pack, {
-            engineFactory: (n, f) => createFastEngine(n, { failures: f ? { zones: f.zones, devices: new Set([...f.devices, ...(failures?.devices ?? [])]), edges: f.edges } : failures ?? { zones: new Set(), devices: new Set(), edges: new Set() } }),
+            engineFactory: (n, f) =>
+              createFastEngine(n, {
+                failures: f
+                  ? { zones: f.zones, devices: new Set([...f.devices, ...(failures?.devices ?? [])]), edges: f.edges }
+                  : (failures ?? { zones: new Set(), devices: new Set(), edges: new Set() }),
+              }),
             engine: fresh,
             today: TODAY,
           });
@@ -130,8 +173,9 @@ describe('incremental review = full recompute', () => {
           doc = applied.doc;
         }
         if (compared) cases.checked();
-      },
-    ), { numRuns: runs });
+      }),
+      { numRuns: runs },
+    );
     // A random operation the loader refuses ends its sequence early; when measured, every
     // sequence still compared a step (60 of 60, 125 steps), so nine in ten must, and a step a run.
     cases.expectAtLeast(Math.ceil(runs * 0.9));

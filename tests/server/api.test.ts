@@ -53,7 +53,12 @@ describe('topology versions', () => {
   it('accepts JSON and numbers versions per project; "latest" is the newest', async () => {
     await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/alpha-city.yaml');
     const json = JSON.stringify(parse(sample('topologies/beta-city.yaml')), null, 2);
-    const up = await s.request(s.tokens.kitaSubmit, { method: 'POST', url: '/projects/kita/versions', headers: { 'content-type': 'application/json; charset=utf-8' }, payload: json });
+    const up = await s.request(s.tokens.kitaSubmit, {
+      method: 'POST',
+      url: '/projects/kita/versions',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      payload: json,
+    });
     expect(up.statusCode).toBe(201);
     expect(up.json()).toMatchObject({ version: 2, mediaType: 'application/json', filename: 'topology.json', model: 'beta' });
     const list = await s.request(s.tokens.kitaRead, { method: 'GET', url: '/projects/kita/versions' });
@@ -75,7 +80,10 @@ describe('checks', () => {
     expect(body.check.summary.errors).toBeGreaterThan(0);
 
     const out: string[] = [];
-    await main(['check', 'topologies/violations/path-separation.yaml', '--format', 'json', '--today', TODAY], { out: (t) => out.push(t), err: () => undefined });
+    await main(['check', 'topologies/violations/path-separation.yaml', '--format', 'json', '--today', TODAY], {
+      out: (t) => out.push(t),
+      err: () => undefined,
+    });
     expect(body.report).toEqual(JSON.parse(out.join('\n')));
 
     const stored = await s.request(s.tokens.kitaRead, { method: 'GET', url: `/projects/kita/checks/${body.check.id}` });
@@ -123,7 +131,12 @@ describe('asynchronous checks (one server, one worker thread)', () => {
     const small = await a.request(a.tokens.kitaSubmit, { method: 'POST', url: `/projects/kita/versions/1/checks?today=${TODAY}` });
     expect(small.statusCode).toBe(201);
     const padded = `# ${'-'.repeat(10_000)}\n${sample('topologies/alpha-city.yaml')}`;
-    const up = await a.request(a.tokens.kitaSubmit, { method: 'POST', url: '/projects/kita/versions', headers: { 'content-type': 'application/yaml' }, payload: padded });
+    const up = await a.request(a.tokens.kitaSubmit, {
+      method: 'POST',
+      url: '/projects/kita/versions',
+      headers: { 'content-type': 'application/yaml' },
+      payload: padded,
+    });
     expect(up.json().size).toBeGreaterThan(30_000);
     const run = await a.request(a.tokens.kitaSubmit, { method: 'POST', url: `/projects/kita/versions/2/checks?today=${TODAY}` });
     expect(run.statusCode).toBe(202);
@@ -160,7 +173,8 @@ describe('trace', () => {
     await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/alpha-city.yaml');
     const args = ['mn-atena-server', 'chukan-server', 'tcp/10443'];
     const got = await s.request(s.tokens.kitaRead, {
-      method: 'GET', url: `/projects/kita/versions/1/trace?src=${args[0]}&dst=${args[1]}&service=${encodeURIComponent(args[2]!)}&lang=ja`,
+      method: 'GET',
+      url: `/projects/kita/versions/1/trace?src=${args[0]}&dst=${args[1]}&service=${encodeURIComponent(args[2]!)}&lang=ja`,
     });
     expect(got.statusCode).toBe(200);
     const out: string[] = [];
@@ -181,11 +195,18 @@ describe('trace', () => {
 describe('zone matrix', () => {
   it('answers like `bunkatsu matrix` in JSON and CSV, by zone or by domain', async () => {
     await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/violations/path-separation.yaml');
-    for (const [level, format] of [['zone', 'json'], ['domain', 'json'], ['domain', 'csv']] as const) {
+    for (const [level, format] of [
+      ['zone', 'json'],
+      ['domain', 'json'],
+      ['domain', 'csv'],
+    ] as const) {
       const got = await s.request(s.tokens.kitaRead, { method: 'GET', url: `/projects/kita/versions/1/matrix?level=${level}&format=${format}` });
       expect(got.statusCode).toBe(200);
       const out: string[] = [];
-      await main(['matrix', 'topologies/violations/path-separation.yaml', '--level', level, '--format', format], { out: (t) => out.push(t), err: () => undefined });
+      await main(['matrix', 'topologies/violations/path-separation.yaml', '--level', level, '--format', format], {
+        out: (t) => out.push(t),
+        err: () => undefined,
+      });
       if (format === 'json') expect(got.json()).toEqual(JSON.parse(out.join('\n')));
       else {
         expect(got.headers['content-type']).toMatch(/^text\/csv/);
@@ -231,12 +252,23 @@ describe('health, metrics, OpenAPI', () => {
     const doc = (await s.request(undefined, { method: 'GET', url: '/docs/json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/health', '/metrics', '/projects', '/projects/{project}', '/projects/{project}/checks', '/projects/{project}/checks/{check}',
-      '/projects/{project}/reviews', '/projects/{project}/reviews/{review}',
-      '/projects/{project}/tokens', '/projects/{project}/tokens/{token}', '/projects/{project}/versions',
-      '/projects/{project}/versions/{version}', '/projects/{project}/versions/{version}/checks',
-      '/projects/{project}/versions/{version}/content', '/projects/{project}/versions/{version}/matrix',
-      '/projects/{project}/versions/{version}/reviews', '/projects/{project}/versions/{version}/trace',
+      '/health',
+      '/metrics',
+      '/projects',
+      '/projects/{project}',
+      '/projects/{project}/checks',
+      '/projects/{project}/checks/{check}',
+      '/projects/{project}/reviews',
+      '/projects/{project}/reviews/{review}',
+      '/projects/{project}/tokens',
+      '/projects/{project}/tokens/{token}',
+      '/projects/{project}/versions',
+      '/projects/{project}/versions/{version}',
+      '/projects/{project}/versions/{version}/checks',
+      '/projects/{project}/versions/{version}/content',
+      '/projects/{project}/versions/{version}/matrix',
+      '/projects/{project}/versions/{version}/reviews',
+      '/projects/{project}/versions/{version}/trace',
     ]);
     const ui = await s.request(undefined, { method: 'GET', url: '/docs/' });
     expect(ui.statusCode).toBe(200);

@@ -122,7 +122,12 @@ describe('bad tokens', () => {
   });
 
   it('an upload without a valid token is refused before its body is read', async () => {
-    const got = await s.app.inject({ method: 'POST', url: '/projects/kita/versions', headers: { 'content-type': 'application/yaml' }, payload: 'x'.repeat(1000) });
+    const got = await s.app.inject({
+      method: 'POST',
+      url: '/projects/kita/versions',
+      headers: { 'content-type': 'application/yaml' },
+      payload: 'x'.repeat(1000),
+    });
     expect(got.statusCode).toBe(401);
   });
 });

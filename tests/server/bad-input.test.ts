@@ -14,7 +14,10 @@ beforeAll(async () => {
 afterAll(async () => {
   // After every bad request above, the server still answers.
   expect((await s.request(undefined, { method: 'GET', url: '/health' })).statusCode).toBe(200);
-  expect((await s.request(s.tokens.kitaRead, { method: 'GET', url: '/projects/kita/versions/1/trace?src=lg-office-terminals&dst=lg-file-server&service=smb' })).statusCode).toBe(200);
+  expect(
+    (await s.request(s.tokens.kitaRead, { method: 'GET', url: '/projects/kita/versions/1/trace?src=lg-office-terminals&dst=lg-file-server&service=smb' }))
+      .statusCode,
+  ).toBe(200);
   await s.close();
 });
 
@@ -46,9 +49,16 @@ describe('bad topologies: the same diagnostics as the CLI, at the same line:colu
       const body = got.json();
       expectShape(body, status, code);
       const cli = cliDiagnostics(file);
-      expect(body.diagnostics).toEqual(cli.map((d) => ({
-        code: d.code, message: d.message, file, line: d.loc.line, column: d.loc.column, location: `${file}:${d.loc.line}:${d.loc.column}`,
-      })));
+      expect(body.diagnostics).toEqual(
+        cli.map((d) => ({
+          code: d.code,
+          message: d.message,
+          file,
+          line: d.loc.line,
+          column: d.loc.column,
+          location: `${file}:${d.loc.line}:${d.loc.column}`,
+        })),
+      );
       expect(got.body).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
     });
   }
@@ -65,7 +75,9 @@ describe('bad topologies: the same diagnostics as the CLI, at the same line:colu
 
   it('malformed JSON is reported with its line and column', async () => {
     const got = await s.request(s.tokens.kitaSubmit, {
-      method: 'POST', url: '/projects/kita/versions?filename=t.json', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      url: '/projects/kita/versions?filename=t.json',
+      headers: { 'content-type': 'application/json' },
       payload: '{\n  "bunkatsu": 1,\n  "name": "x",,\n}',
     });
     expectShape(got.json(), 400, 'BNK_ERR_SYNTAX');
@@ -73,7 +85,12 @@ describe('bad topologies: the same diagnostics as the CLI, at the same line:colu
   });
 
   it('an empty body is a usage error', async () => {
-    const got = await s.request(s.tokens.kitaSubmit, { method: 'POST', url: '/projects/kita/versions', headers: { 'content-type': 'application/yaml' }, payload: '' });
+    const got = await s.request(s.tokens.kitaSubmit, {
+      method: 'POST',
+      url: '/projects/kita/versions',
+      headers: { 'content-type': 'application/yaml' },
+      payload: '',
+    });
     expect(got.statusCode).toBe(400);
     expect(got.json().code).toBe('BNK_ERR_USAGE');
   });
@@ -96,7 +113,10 @@ describe('malformed requests', () => {
 
   it('__proto__ in a JSON body: refused, no prototype changed', async () => {
     const got = await s.request(s.tokens.server, {
-      method: 'POST', url: '/projects', headers: { 'content-type': 'application/json' }, payload: '{"id": "x", "__proto__": {"isAdmin": true}}',
+      method: 'POST',
+      url: '/projects',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"id": "x", "__proto__": {"isAdmin": true}}',
     });
     expect(got.statusCode).toBe(400);
     expect(['BNK_ERR_SYNTAX', 'BNK_ERR_USAGE']).toContain(got.json().code);
@@ -119,7 +139,10 @@ describe('malformed requests', () => {
   it('huge bodies: 413 on the upload route past its limit, and on other routes past the small general limit', async () => {
     const padding = `# ${'x'.repeat(300 * 1024)}\n`;
     const up = await s.request(s.tokens.kitaSubmit, {
-      method: 'POST', url: '/projects/kita/versions', headers: { 'content-type': 'application/yaml' }, payload: padding + sample('topologies/alpha-city.yaml'),
+      method: 'POST',
+      url: '/projects/kita/versions',
+      headers: { 'content-type': 'application/yaml' },
+      payload: padding + sample('topologies/alpha-city.yaml'),
     });
     expectShape(up.json(), 413, 'BNK_ERR_FILE_TOO_LARGE');
     const json = await s.request(s.tokens.server, { method: 'POST', url: '/projects', payload: { id: 'big', name: 'x'.repeat(100 * 1024) } });
@@ -129,7 +152,10 @@ describe('malformed requests', () => {
   it('the upload route alone accepts bodies larger than the general limit', async () => {
     const padding = `# ${'x'.repeat(100 * 1024)}\n`;
     const up = await s.request(s.tokens.kitaSubmit, {
-      method: 'POST', url: '/projects/kita/versions', headers: { 'content-type': 'application/yaml' }, payload: padding + sample('topologies/alpha-city.yaml'),
+      method: 'POST',
+      url: '/projects/kita/versions',
+      headers: { 'content-type': 'application/yaml' },
+      payload: padding + sample('topologies/alpha-city.yaml'),
     });
     expect(up.statusCode).toBe(201);
   });

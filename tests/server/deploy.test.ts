@@ -27,7 +27,9 @@ beforeAll(() => {
   // The package's build script, writing into the copy instead of ./dist.
   const build = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build;
   execSync(build.replaceAll('dist', join(dir, 'dist')), {
-    cwd: ROOT, stdio: 'pipe', env: { ...process.env, PATH: `${resolve(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` },
+    cwd: ROOT,
+    stdio: 'pipe',
+    env: { ...process.env, PATH: `${resolve(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` },
   });
   for (const part of ['bin', 'policies', 'package.json']) cpSync(resolve(ROOT, part), join(dir, part), { recursive: true });
   for (const name of productionPackages()) {
@@ -47,7 +49,11 @@ afterAll(() => {
  */
 const NODE = [process.execPath, '--preserve-symlinks'];
 const cli = (...args: string[]): string =>
-  execFileSync(NODE[0]!, [...NODE.slice(1), join(dir, 'bin', 'bunkatsu.js'), ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  execFileSync(NODE[0]!, [...NODE.slice(1), join(dir, 'bin', 'bunkatsu.js'), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 
 describe('a deployment without devDependencies', () => {
   it('has the bundle and no tsx', () => {
@@ -62,9 +68,14 @@ describe('a deployment without devDependencies', () => {
     const db = join(dir, 'bunkatsu.db');
     cli('project', 'create', 'kita', '--db', db);
     const token = cli('token', 'create', '--project', 'kita', '--scope', 'read,submit', '--db', db);
-    const server = spawn(NODE[0]!, [...NODE.slice(1), join(dir, 'bin', 'bunkatsu.js'), 'serve', '--port', '0', '--db', db, '--log-level', 'silent', '--workers', '1'], {
-      cwd: dir, stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const server = spawn(
+      NODE[0]!,
+      [...NODE.slice(1), join(dir, 'bin', 'bunkatsu.js'), 'serve', '--port', '0', '--db', db, '--log-level', 'silent', '--workers', '1'],
+      {
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     child = server;
     let err = '';
     const url = await new Promise<string>((ok, fail) => {
@@ -77,7 +88,9 @@ describe('a deployment without devDependencies', () => {
     });
     const auth = { authorization: `Bearer ${token}` };
     const up = await fetch(`${url}/projects/kita/versions?filename=alpha-city.yaml`, {
-      method: 'POST', headers: { ...auth, 'content-type': 'application/yaml' }, body: sample('topologies/alpha-city.yaml'),
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/yaml' },
+      body: sample('topologies/alpha-city.yaml'),
     });
     expect(up.status).toBe(201);
     const now = await fetch(`${url}/projects/kita/versions/1/checks?today=${TODAY}`, { method: 'POST', headers: auth });

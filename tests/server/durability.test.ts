@@ -20,7 +20,8 @@ afterEach(() => {
 /** Starts `bunkatsu serve --port 0` and resolves with its base URL once it listens. */
 function startServer(db: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [resolve(ROOT, 'bin/bunkatsu.js'), 'serve', '--port', '0', '--db', db, '--log-level', 'silent'], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
   children.push(child);
   return new Promise((ok, fail) => {
@@ -55,7 +56,11 @@ describe('crash durability', () => {
     const { child, url } = await startServer(db);
     const auth = { authorization: `Bearer ${token}` };
     const text = sample('topologies/alpha-city.yaml');
-    const up = await fetch(`${url}/projects/kita/versions?filename=alpha-city.yaml`, { method: 'POST', headers: { ...auth, 'content-type': 'application/yaml' }, body: text });
+    const up = await fetch(`${url}/projects/kita/versions?filename=alpha-city.yaml`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/yaml' },
+      body: text,
+    });
     expect(up.status).toBe(201);
     const version = (await up.json()) as { version: number; hash: string };
     const check = await fetch(`${url}/projects/kita/versions/1/checks?today=${TODAY}`, { method: 'POST', headers: auth });

@@ -52,7 +52,11 @@ describe('security headers', () => {
 });
 
 describe('CORS', () => {
-  const preflight = { method: 'OPTIONS' as const, url: '/projects/kita/versions', headers: { origin: 'https://portal.example.jp', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } };
+  const preflight = {
+    method: 'OPTIONS' as const,
+    url: '/projects/kita/versions',
+    headers: { origin: 'https://portal.example.jp', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+  };
 
   it('is off by default: a preflight gets 204 and no Access-Control-Allow-Origin, and requests get none either', async () => {
     const s = await testServer();

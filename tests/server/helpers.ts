@@ -40,11 +40,16 @@ export async function testServer(options: Partial<ServerOptions> = {}): Promise<
   const request = (t: string | undefined, o: InjectOptions): Promise<LightMyRequestResponse> =>
     app.inject({ ...o, headers: { ...(t === undefined ? {} : { authorization: `Bearer ${t}` }), ...o.headers } });
   return {
-    app, store, tokens, request,
+    app,
+    store,
+    tokens,
+    request,
     upload: (t, project, relative, contentType = relative.endsWith('.json') ? 'application/json' : 'application/yaml') =>
       request(t, {
-        method: 'POST', url: `/projects/${project}/versions?filename=${encodeURIComponent(relative)}`,
-        headers: { 'content-type': contentType }, payload: sample(relative),
+        method: 'POST',
+        url: `/projects/${project}/versions?filename=${encodeURIComponent(relative)}`,
+        headers: { 'content-type': contentType },
+        payload: sample(relative),
       }),
     close: async () => {
       await app.close();

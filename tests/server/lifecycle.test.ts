@@ -40,8 +40,10 @@ describe('graceful shutdown', () => {
       const socket = connect(port, '127.0.0.1');
       await new Promise((ok) => socket.once('connect', ok));
       const answers = collect(socket, 5000);
-      socket.write(`POST /projects/kita/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.tokens.kitaReadSubmit}\r\n`
-        + `Content-Type: application/yaml\r\nContent-Length: ${body.length}\r\n\r\n`);
+      socket.write(
+        `POST /projects/kita/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.tokens.kitaReadSubmit}\r\n` +
+          `Content-Type: application/yaml\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
       socket.write(body.subarray(0, 1000));
       await new Promise((r) => setTimeout(r, 100));
 
@@ -79,8 +81,10 @@ describe('shutdown drain', () => {
       const slow = connect(port, '127.0.0.1');
       await new Promise((ok) => slow.once('connect', ok));
       const uploaded = collect(slow, 5000);
-      slow.write(`POST /projects/kita/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.tokens.kitaReadSubmit}\r\n`
-        + `Content-Type: application/yaml\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+      slow.write(
+        `POST /projects/kita/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.tokens.kitaReadSubmit}\r\n` +
+          `Content-Type: application/yaml\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+      );
       slow.write(body.subarray(0, 1000));
       await new Promise((r) => setTimeout(r, 100));
       expect(s.app.inFlight).toBe(1);
@@ -120,8 +124,10 @@ describe('shutdown drain', () => {
       const stuck = connect(port, '127.0.0.1');
       await new Promise((ok) => stuck.once('connect', ok));
       stuck.on('error', () => undefined);
-      stuck.write(`POST /projects/kita/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.tokens.kitaReadSubmit}\r\n`
-        + 'Content-Type: application/yaml\r\nContent-Length: 100000\r\n\r\nname: x\n');
+      stuck.write(
+        `POST /projects/kita/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.tokens.kitaReadSubmit}\r\n` +
+          'Content-Type: application/yaml\r\nContent-Length: 100000\r\n\r\nname: x\n',
+      );
       await new Promise((r) => setTimeout(r, 100));
       const started = Date.now();
       const stopping = shutdown(s.app);
@@ -146,7 +152,12 @@ describe('rate limiting', () => {
       const limited = await s.request('bad', { method: 'GET', url: '/projects/kita' });
       expect(limited.json()).toMatchObject({ statusCode: 429, code: 'BNK_ERR_RATE_LIMITED', error: 'Too Many Requests' });
       expect(limited.headers['retry-after']).toBeDefined();
-      const other = await s.app.inject({ method: 'GET', url: '/projects/kita', remoteAddress: '127.0.0.2', headers: { authorization: `Bearer ${s.tokens.kitaRead}` } });
+      const other = await s.app.inject({
+        method: 'GET',
+        url: '/projects/kita',
+        remoteAddress: '127.0.0.2',
+        headers: { authorization: `Bearer ${s.tokens.kitaRead}` },
+      });
       expect(other.statusCode).toBe(200);
     } finally {
       await s.close();
@@ -162,7 +173,9 @@ describe('timeouts', () => {
       const socket = connect(portOf(s.app.server.address()), '127.0.0.1');
       await new Promise((ok) => socket.once('connect', ok));
       const answer = collect(socket, 5000);
-      socket.write(`POST /projects/kita/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.tokens.kitaSubmit}\r\nContent-Type: application/yaml\r\nContent-Length: 100000\r\n\r\nbunkatsu: 1\n`);
+      socket.write(
+        `POST /projects/kita/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.tokens.kitaSubmit}\r\nContent-Type: application/yaml\r\nContent-Length: 100000\r\n\r\nbunkatsu: 1\n`,
+      );
       const started = Date.now();
       const { closed, text } = await answer;
       expect(closed).toBe(true);

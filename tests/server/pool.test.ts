@@ -20,8 +20,11 @@ describe('the worker pool', () => {
     s = await testServer({ workers: 1, maxQueuedTasks: 1 });
     const server = s;
     const text = sample('topologies/alpha-city.yaml');
-    const answers = await Promise.all(Array.from({ length: 8 }, () =>
-      server.request(server.tokens.kitaSubmit, { method: 'POST', url: '/projects/kita/versions', headers: yaml, payload: text })));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        server.request(server.tokens.kitaSubmit, { method: 'POST', url: '/projects/kita/versions', headers: yaml, payload: text }),
+      ),
+    );
     const busy = answers.filter((a) => a.statusCode === 429);
     expect(busy.length).toBeGreaterThan(0);
     expect(answers.every((a) => a.statusCode === 201 || a.statusCode === 429)).toBe(true);
@@ -36,7 +39,12 @@ describe('the worker pool', () => {
   it('a worker killed by its heap limit answers 422 BNK_ERR_LIMIT_EXCEEDED, is replaced, and the server stays up', async () => {
     s = await testServer({ workers: 1, workerMemoryMb: 24 });
     const big = toJson(generateTopology({ scale: 'city', seed: 1 }).topology as unknown as Record<string, Plain | undefined>);
-    const killed = await s.request(s.tokens.kitaSubmit, { method: 'POST', url: '/projects/kita/versions', headers: { 'content-type': 'application/json' }, payload: big });
+    const killed = await s.request(s.tokens.kitaSubmit, {
+      method: 'POST',
+      url: '/projects/kita/versions',
+      headers: { 'content-type': 'application/json' },
+      payload: big,
+    });
     expect(killed.statusCode).toBe(422);
     expect(killed.json()).toMatchObject({ code: 'BNK_ERR_LIMIT_EXCEEDED', message: expect.stringContaining('memory limit') });
     expect(s.app.pool.deaths).toBe(1);

@@ -40,7 +40,12 @@ describe('protocol-level refusals', () => {
   it('431 for headers past the limit, with a code', async () => {
     const r = await raw(port, `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(r.status).toBe('HTTP/1.1 431 Request Header Fields Too Large');
-    expect(r.body).toEqual({ statusCode: 431, code: 'BNK_ERR_HEADERS_TOO_LARGE', error: 'Request Header Fields Too Large', message: expect.stringContaining('16384 bytes') });
+    expect(r.body).toEqual({
+      statusCode: 431,
+      code: 'BNK_ERR_HEADERS_TOO_LARGE',
+      error: 'Request Header Fields Too Large',
+      message: expect.stringContaining('16384 bytes'),
+    });
     expect(r.headers).toContain('x-content-type-options: nosniff');
     expect(r.headers).toContain('cache-control: no-store');
   });

@@ -24,10 +24,17 @@ afterAll(async () => {
 const TODAY = '2026-11-25';
 
 function submit(token: string, relative: string, options: { project?: string; version?: string; text?: string; contentType?: string } = {}) {
-  const { project = 'kita', version = 'latest', text = sample(relative), contentType = relative.endsWith('.json') ? 'application/json' : 'application/yaml' } = options;
+  const {
+    project = 'kita',
+    version = 'latest',
+    text = sample(relative),
+    contentType = relative.endsWith('.json') ? 'application/json' : 'application/yaml',
+  } = options;
   return s.request(token, {
-    method: 'POST', url: `/projects/${project}/versions/${version}/reviews?today=${TODAY}&filename=${encodeURIComponent(relative)}`,
-    headers: { 'content-type': contentType }, payload: text,
+    method: 'POST',
+    url: `/projects/${project}/versions/${version}/reviews?today=${TODAY}&filename=${encodeURIComponent(relative)}`,
+    headers: { 'content-type': contentType },
+    payload: text,
   });
 }
 
@@ -40,9 +47,16 @@ describe('POST /projects/:project/versions/:version/reviews', () => {
     expect(got.statusCode).toBe(201);
     const body = got.json();
     expect(body).toMatchObject({
-      id: expect.stringMatching(/^rev_[0-9a-f]{16}$/), project: 'kita', version: 1, verdict: 'reject', today: TODAY, lang: 'en',
-      filename: 'topologies/changes/remove-asp-rule.yaml', changeHash: expect.stringMatching(/^[0-9a-f]{64}$/),
-      recompute: { mode: expect.any(String), reason: expect.any(String) }, summary: { en: expect.any(String), ja: expect.any(String) },
+      id: expect.stringMatching(/^rev_[0-9a-f]{16}$/),
+      project: 'kita',
+      version: 1,
+      verdict: 'reject',
+      today: TODAY,
+      lang: 'en',
+      filename: 'topologies/changes/remove-asp-rule.yaml',
+      changeHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      recompute: { mode: expect.any(String), reason: expect.any(String) },
+      summary: { en: expect.any(String), ja: expect.any(String) },
     });
     expect(got.headers.location).toBe(`/projects/kita/reviews/${body.id}`);
     expect(s.app.reviewBases.prepared).toBe(prepared + 1);
@@ -104,19 +118,19 @@ describe('POST /projects/:project/versions/:version/reviews', () => {
 });
 
 describe('bad change files: 4xx with file:line:column, and the server keeps serving', () => {
-  const unknownRule = [
-    'bunkatsu-change: 1',
-    'changes:',
-    '  - remove-rule: { device: lg-edge-fw, rule: no-such-rule }',
-    '',
-  ].join('\n');
+  const unknownRule = ['bunkatsu-change: 1', 'changes:', '  - remove-rule: { device: lg-edge-fw, rule: no-such-rule }', ''].join('\n');
 
   it('remove-rule of an unknown rule: 422 BNK_ERR_UNKNOWN_REF at the change file', async () => {
     const got = await submit(s.tokens.kitaSubmit, 'changes/bad.yaml', { text: unknownRule });
     expect(got.statusCode).toBe(422);
     const body = got.json();
     expect(body.code).toBe('BNK_ERR_UNKNOWN_REF');
-    expect(body.diagnostics[0]).toMatchObject({ code: 'BNK_ERR_UNKNOWN_REF', file: 'changes/bad.yaml', line: 3, location: expect.stringMatching(/^changes\/bad\.yaml:3:\d+$/) });
+    expect(body.diagnostics[0]).toMatchObject({
+      code: 'BNK_ERR_UNKNOWN_REF',
+      file: 'changes/bad.yaml',
+      line: 3,
+      location: expect.stringMatching(/^changes\/bad\.yaml:3:\d+$/),
+    });
     expect(body.diagnostics[0].message).toContain('no-such-rule');
   });
 
@@ -184,9 +198,9 @@ describe('auth', () => {
 describe('OpenAPI', () => {
   it('lists the review routes', async () => {
     const doc = (await s.request(undefined, { method: 'GET', url: '/docs/json' })).json();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
-      '/projects/{project}/versions/{version}/reviews', '/projects/{project}/reviews', '/projects/{project}/reviews/{review}',
-    ]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/projects/{project}/versions/{version}/reviews', '/projects/{project}/reviews', '/projects/{project}/reviews/{review}']),
+    );
     expect(doc.paths['/projects/{project}/versions/{version}/reviews'].post.responses['201']).toBeDefined();
   });
 });

@@ -59,11 +59,13 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
   const { store, jobs, pool } = ctx;
 
   app.post<{ Params: { project: string; version: string }; Querystring: { engine?: string; today?: string; lang: Lang; async?: boolean } }>(
-    '/projects/:project/versions/:version/checks', {
+    '/projects/:project/versions/:version/checks',
+    {
       schema: {
         summary: 'Check a version against the policy pack',
-        description: 'Synchronous (201 with the report) unless the topology is large or async=true: then 202 with a check id to poll '
-          + '(GET /projects/{project}/checks/{check}) for progress and the report. Either way the result is stored.',
+        description:
+          'Synchronous (201 with the report) unless the topology is large or async=true: then 202 with a check id to poll ' +
+          '(GET /projects/{project}/checks/{check}) for progress and the report. Either way the result is stored.',
         tags: ['checks'],
         params: versionParams,
         querystring: {
@@ -71,74 +73,107 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
           additionalProperties: false,
           properties: {
             engine: ENGINE,
-            today: { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'date for exception expiry, a calendar date YYYY-MM-DD (default: today)' },
+            today: {
+              type: 'string',
+              format: 'date',
+              pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+              description: 'date for exception expiry, a calendar date YYYY-MM-DD (default: today)',
+            },
             lang: LANG,
             async: { type: 'boolean', description: 'run as a background job even for a small topology' },
           },
         },
         response: { 201: checkAnswer, 202: checkAnswer, ...errors(400, 401, 403, 404, 422, 429) },
       },
-    }, async (request, reply) => {
+    },
+    async (request, reply) => {
       const { project } = request.params;
       authorize(request, store, project, 'submit');
       const version = findVersion(ctx, project, request.params.version);
       const engine = engineNamed(request.query.engine);
       const fields = {
-        project, version: version.version, engine: engine.name, lang: request.query.lang,
-        today: request.query.today ?? new Date().toISOString().slice(0, 10), submitter: request.token?.id ?? 'unknown',
+        project,
+        version: version.version,
+        engine: engine.name,
+        lang: request.query.lang,
+        today: request.query.today ?? new Date().toISOString().slice(0, 10),
+        submitter: request.token?.id ?? 'unknown',
       };
       if (request.query.async === true || version.size > ctx.options.asyncCheckBytes) {
         if (jobs.depth >= ctx.options.maxQueuedChecks) {
-          throw new HttpError('BNK_ERR_RATE_LIMITED', `${jobs.depth} checks are queued or running (the limit); retry when one has finished`, { 'retry-after': '30' });
+          throw new HttpError('BNK_ERR_RATE_LIMITED', `${jobs.depth} checks are queued or running (the limit); retry when one has finished`, {
+            'retry-after': '30',
+          });
         }
         const check = store.createCheck(fields, 'queued');
         jobs.enqueue(check.id);
         request.log.info({ project, check: check.id }, 'check queued');
-        return reply.code(202).header('location', `/projects/${project}/checks/${check.id}`).type('application/json; charset=utf-8').send(answer(check, undefined));
+        return reply
+          .code(202)
+          .header('location', `/projects/${project}/checks/${check.id}`)
+          .type('application/json; charset=utf-8')
+          .send(answer(check, undefined));
       }
       pool.assertRoom();
       const check = store.createCheck(fields, 'running');
+      // biome-ignore lint/suspicious/noImplicitAnyLet: typed by the pool's answer in the try below
       let out;
       try {
-        out = await pool.onVersion({ kind: 'check', version: refOf(version), engine: engine.name, today: fields.today, lang: fields.lang }, textOf(store, version));
+        out = await pool.onVersion(
+          { kind: 'check', version: refOf(version), engine: engine.name, today: fields.today, lang: fields.lang },
+          textOf(store, version),
+        );
       } catch (error) {
         store.failCheck(check.id, checkFailure(error));
         throw error;
       }
       store.finishCheck(check.id, out.summary, out.report, out.rules);
-      return reply.code(201).header('location', `/projects/${project}/checks/${check.id}`).type('application/json; charset=utf-8')
+      return reply
+        .code(201)
+        .header('location', `/projects/${project}/checks/${check.id}`)
+        .type('application/json; charset=utf-8')
         .send(answer(store.getCheck(project, check.id)!, out.report));
-    });
-
-  app.get<{ Params: { project: string } }>('/projects/:project/checks', {
-    schema: {
-      summary: 'List the checks of a project (status and summary, no reports)',
-      tags: ['checks'],
-      params: projectParams,
-      response: { 200: { type: 'object', required: ['checks'], properties: { checks: { type: 'array', items: checkSchema } } }, ...errors(401, 403, 404) },
     },
-  }, async (request) => {
-    authorize(request, store, request.params.project, 'read');
-    return { checks: store.listChecks(request.params.project) };
-  });
+  );
 
-  app.get<{ Params: { project: string; check: string } }>('/projects/:project/checks/:check', {
-    schema: {
-      summary: 'Get a check: status and progress, and the report once done',
-      tags: ['checks'],
-      params: checkParams,
-      response: { 200: checkAnswer, ...errors(401, 403, 404) },
+  app.get<{ Params: { project: string } }>(
+    '/projects/:project/checks',
+    {
+      schema: {
+        summary: 'List the checks of a project (status and summary, no reports)',
+        tags: ['checks'],
+        params: projectParams,
+        response: { 200: { type: 'object', required: ['checks'], properties: { checks: { type: 'array', items: checkSchema } } }, ...errors(401, 403, 404) },
+      },
     },
-  }, async (request, reply) => {
-    const { project, check: id } = request.params;
-    authorize(request, store, project, 'read');
-    const check = store.getCheck(project, id);
-    if (!check) throw new HttpError('BNK_ERR_NOT_FOUND', `check "${id}" not found in project "${project}"`);
-    return reply.type('application/json; charset=utf-8').send(answer(check, check.status === 'done' ? store.getCheckResult(project, id) : undefined));
-  });
+    async (request) => {
+      authorize(request, store, request.params.project, 'read');
+      return { checks: store.listChecks(request.params.project) };
+    },
+  );
+
+  app.get<{ Params: { project: string; check: string } }>(
+    '/projects/:project/checks/:check',
+    {
+      schema: {
+        summary: 'Get a check: status and progress, and the report once done',
+        tags: ['checks'],
+        params: checkParams,
+        response: { 200: checkAnswer, ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { project, check: id } = request.params;
+      authorize(request, store, project, 'read');
+      const check = store.getCheck(project, id);
+      if (!check) throw new HttpError('BNK_ERR_NOT_FOUND', `check "${id}" not found in project "${project}"`);
+      return reply.type('application/json; charset=utf-8').send(answer(check, check.status === 'done' ? store.getCheckResult(project, id) : undefined));
+    },
+  );
 
   app.get<{ Params: { project: string; version: string }; Querystring: { src: string; dst: string; service: string; engine?: string; lang: Lang } }>(
-    '/projects/:project/versions/:version/trace', {
+    '/projects/:project/versions/:version/trace',
+    {
       schema: {
         summary: 'Trace one flow: every disposition with its header classes and hop-by-hop path (as `bunkatsu trace`)',
         tags: ['analysis'],
@@ -168,7 +203,8 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
           ...errors(400, 401, 403, 404, 422, 429),
         },
       },
-    }, async (request, reply) => {
+    },
+    async (request, reply) => {
       const { project } = request.params;
       authorize(request, store, project, 'read');
       const version = findVersion(ctx, project, request.params.version);
@@ -176,10 +212,12 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       const engine = engineNamed(request.query.engine).name;
       const body = await pool.onVersion({ kind: 'trace', version: refOf(version), engine, src, dst, service, lang }, textOf(store, version));
       return reply.type('application/json; charset=utf-8').send(body);
-    });
+    },
+  );
 
   app.get<{ Params: { project: string; version: string }; Querystring: { level: MatrixLevel; format: 'json' | 'csv'; engine?: string } }>(
-    '/projects/:project/versions/:version/matrix', {
+    '/projects/:project/versions/:version/matrix',
+    {
       schema: {
         summary: 'The zone matrix: which services flow from each zone (or domain) to each other one (as `bunkatsu matrix`)',
         tags: ['analysis'],
@@ -194,9 +232,13 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
           },
         },
         produces: ['application/json', 'text/csv'],
-        response: { 200: { type: 'object', additionalProperties: true, description: 'the JSON of `bunkatsu matrix --format json` (or CSV text)' }, ...errors(400, 401, 403, 404, 422, 429) },
+        response: {
+          200: { type: 'object', additionalProperties: true, description: 'the JSON of `bunkatsu matrix --format json` (or CSV text)' },
+          ...errors(400, 401, 403, 404, 422, 429),
+        },
       },
-    }, async (request, reply) => {
+    },
+    async (request, reply) => {
       const { project } = request.params;
       authorize(request, store, project, 'read');
       const version = findVersion(ctx, project, request.params.version);
@@ -204,5 +246,6 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       const engine = engineNamed(request.query.engine).name;
       const body = await pool.onVersion({ kind: 'matrix', version: refOf(version), engine, level, format }, textOf(store, version));
       return reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8').send(body);
-    });
+    },
+  );
 }

@@ -32,100 +32,128 @@ const tokenSchema = {
 export async function projectRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const { store } = ctx;
 
-  app.post<{ Body: { id: string; name?: string } }>('/projects', {
-    schema: {
-      summary: 'Create a project (server token)',
-      tags: ['projects'],
-      body: {
-        type: 'object',
-        required: ['id'],
-        additionalProperties: false,
-        properties: { id: { type: 'string', pattern: PROJECT_ID }, name: { type: 'string', minLength: 1, maxLength: 200 } },
-      },
-      response: { 201: projectSchema, ...errors(400, 401, 403, 409) },
-    },
-  }, async (request, reply) => {
-    authorizeServerAdmin(request);
-    const created = store.createProject(request.body.id, request.body.name ?? request.body.id);
-    if (!created) throw new HttpError('BNK_ERR_CONFLICT', `project "${request.body.id}" already exists`);
-    request.log.info({ project: created.id }, 'project created');
-    return reply.code(201).send(created);
-  });
-
-  app.get('/projects', {
-    schema: {
-      summary: 'List the projects this token can see (a project token: only its own)',
-      tags: ['projects'],
-      response: { 200: { type: 'object', required: ['projects'], properties: { projects: { type: 'array', items: projectSchema } } }, ...errors(401) },
-    },
-  }, async (request) => ({ projects: visibleProjects(request, store) }));
-
-  app.get<{ Params: { project: string } }>('/projects/:project', {
-    schema: {
-      summary: 'Get a project with its number of versions',
-      tags: ['projects'],
-      params: projectParams,
-      response: {
-        200: { ...projectSchema, properties: { ...projectSchema.properties, versions: { type: 'integer' }, latest: { type: 'integer', nullable: true } } },
-        ...errors(401, 403, 404),
+  app.post<{ Body: { id: string; name?: string } }>(
+    '/projects',
+    {
+      schema: {
+        summary: 'Create a project (server token)',
+        tags: ['projects'],
+        body: {
+          type: 'object',
+          required: ['id'],
+          additionalProperties: false,
+          properties: { id: { type: 'string', pattern: PROJECT_ID }, name: { type: 'string', minLength: 1, maxLength: 200 } },
+        },
+        response: { 201: projectSchema, ...errors(400, 401, 403, 409) },
       },
     },
-  }, async (request) => {
-    const { project } = request.params;
-    authorize(request, store, project, 'read');
-    const latest = store.getVersion(project, 'latest');
-    return { ...store.getProject(project)!, versions: latest?.version ?? 0, latest: latest?.version ?? null };
-  });
+    async (request, reply) => {
+      authorizeServerAdmin(request);
+      const created = store.createProject(request.body.id, request.body.name ?? request.body.id);
+      if (!created) throw new HttpError('BNK_ERR_CONFLICT', `project "${request.body.id}" already exists`);
+      request.log.info({ project: created.id }, 'project created');
+      return reply.code(201).send(created);
+    },
+  );
 
-  app.post<{ Params: { project: string }; Body: { name?: string; scopes: Scope[] } }>('/projects/:project/tokens', {
-    schema: {
-      summary: "Create a token for the project (the project's admin scope); the secret is in this answer only",
-      tags: ['tokens'],
-      params: projectParams,
-      body: {
-        type: 'object',
-        required: ['scopes'],
-        additionalProperties: false,
-        properties: {
-          name: { type: 'string', minLength: 1, maxLength: 200 },
-          scopes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...SCOPES] } },
+  app.get(
+    '/projects',
+    {
+      schema: {
+        summary: 'List the projects this token can see (a project token: only its own)',
+        tags: ['projects'],
+        response: { 200: { type: 'object', required: ['projects'], properties: { projects: { type: 'array', items: projectSchema } } }, ...errors(401) },
+      },
+    },
+    async (request) => ({ projects: visibleProjects(request, store) }),
+  );
+
+  app.get<{ Params: { project: string } }>(
+    '/projects/:project',
+    {
+      schema: {
+        summary: 'Get a project with its number of versions',
+        tags: ['projects'],
+        params: projectParams,
+        response: {
+          200: { ...projectSchema, properties: { ...projectSchema.properties, versions: { type: 'integer' }, latest: { type: 'integer', nullable: true } } },
+          ...errors(401, 403, 404),
         },
       },
-      response: { 201: { ...tokenSchema, required: [...tokenSchema.required, 'token'], properties: { ...tokenSchema.properties, token: { type: 'string' } } }, ...errors(400, 401, 403, 404) },
     },
-  }, async (request, reply) => {
-    const { project } = request.params;
-    authorize(request, store, project, 'admin');
-    const { record, token } = store.createToken(project, request.body.scopes, request.body.name ?? 'api');
-    request.log.info({ project, tokenId: record.id }, 'token created');
-    return reply.code(201).send({ ...record, token });
-  });
+    async (request) => {
+      const { project } = request.params;
+      authorize(request, store, project, 'read');
+      const latest = store.getVersion(project, 'latest');
+      return { ...store.getProject(project)!, versions: latest?.version ?? 0, latest: latest?.version ?? null };
+    },
+  );
 
-  app.get<{ Params: { project: string } }>('/projects/:project/tokens', {
-    schema: {
-      summary: "List the project's tokens (no secrets)",
-      tags: ['tokens'],
-      params: projectParams,
-      response: { 200: { type: 'object', properties: { tokens: { type: 'array', items: tokenSchema } } }, ...errors(401, 403, 404) },
+  app.post<{ Params: { project: string }; Body: { name?: string; scopes: Scope[] } }>(
+    '/projects/:project/tokens',
+    {
+      schema: {
+        summary: "Create a token for the project (the project's admin scope); the secret is in this answer only",
+        tags: ['tokens'],
+        params: projectParams,
+        body: {
+          type: 'object',
+          required: ['scopes'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            scopes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...SCOPES] } },
+          },
+        },
+        response: {
+          201: { ...tokenSchema, required: [...tokenSchema.required, 'token'], properties: { ...tokenSchema.properties, token: { type: 'string' } } },
+          ...errors(400, 401, 403, 404),
+        },
+      },
     },
-  }, async (request) => {
-    authorize(request, store, request.params.project, 'admin');
-    return { tokens: store.listTokens(request.params.project) };
-  });
+    async (request, reply) => {
+      const { project } = request.params;
+      authorize(request, store, project, 'admin');
+      const { record, token } = store.createToken(project, request.body.scopes, request.body.name ?? 'api');
+      request.log.info({ project, tokenId: record.id }, 'token created');
+      return reply.code(201).send({ ...record, token });
+    },
+  );
 
-  app.delete<{ Params: { project: string; token: string } }>('/projects/:project/tokens/:token', {
-    schema: {
-      summary: 'Revoke a token of the project',
-      tags: ['tokens'],
-      params: tokenIdParams,
-      response: { 204: { type: 'null' }, ...errors(401, 403, 404) },
+  app.get<{ Params: { project: string } }>(
+    '/projects/:project/tokens',
+    {
+      schema: {
+        summary: "List the project's tokens (no secrets)",
+        tags: ['tokens'],
+        params: projectParams,
+        response: { 200: { type: 'object', properties: { tokens: { type: 'array', items: tokenSchema } } }, ...errors(401, 403, 404) },
+      },
     },
-  }, async (request, reply) => {
-    const { project, token } = request.params;
-    authorize(request, store, project, 'admin');
-    const found = store.getToken(token);
-    if (!found || found.project !== project || !store.revokeToken(token)) throw new HttpError('BNK_ERR_NOT_FOUND', `token "${token}" not found (or already revoked)`);
-    request.log.info({ project, tokenId: token }, 'token revoked');
-    return reply.code(204).send();
-  });
+    async (request) => {
+      authorize(request, store, request.params.project, 'admin');
+      return { tokens: store.listTokens(request.params.project) };
+    },
+  );
+
+  app.delete<{ Params: { project: string; token: string } }>(
+    '/projects/:project/tokens/:token',
+    {
+      schema: {
+        summary: 'Revoke a token of the project',
+        tags: ['tokens'],
+        params: tokenIdParams,
+        response: { 204: { type: 'null' }, ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { project, token } = request.params;
+      authorize(request, store, project, 'admin');
+      const found = store.getToken(token);
+      if (!found || found.project !== project || !store.revokeToken(token))
+        throw new HttpError('BNK_ERR_NOT_FOUND', `token "${token}" not found (or already revoked)`);
+      request.log.info({ project, tokenId: token }, 'token revoked');
+      return reply.code(204).send();
+    },
+  );
 }

@@ -6,10 +6,14 @@ const VERSION = { type: 'string', pattern: '^([1-9][0-9]{0,8}|latest)$', descrip
 export const projectParams = { type: 'object', required: ['project'], properties: { project: PROJECT } } as const;
 export const versionParams = { type: 'object', required: ['project', 'version'], properties: { project: PROJECT, version: VERSION } } as const;
 export const checkParams = {
-  type: 'object', required: ['project', 'check'], properties: { project: PROJECT, check: { type: 'string', pattern: '^chk_[0-9a-f]{16}$' } },
+  type: 'object',
+  required: ['project', 'check'],
+  properties: { project: PROJECT, check: { type: 'string', pattern: '^chk_[0-9a-f]{16}$' } },
 } as const;
 export const tokenIdParams = {
-  type: 'object', required: ['project', 'token'], properties: { project: PROJECT, token: { type: 'string', pattern: '^[0-9a-f]{16}$' } },
+  type: 'object',
+  required: ['project', 'token'],
+  properties: { project: PROJECT, token: { type: 'string', pattern: '^[0-9a-f]{16}$' } },
 } as const;
 
 /** Response entries `{ 4xx: Error }` for the given statuses. */

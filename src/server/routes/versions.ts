@@ -8,7 +8,6 @@ import { acceptFileBodies, FILE_TYPES, fileBody } from '../body.ts';
 import { HttpError } from '../errors.ts';
 import { errors, projectParams, versionOf, versionParams } from './schemas.ts';
 
-
 export const versionSchema = {
   type: 'object',
   required: ['project', 'version', 'hash', 'mediaType', 'filename', 'size', 'name', 'model', 'submitter', 'createdAt'],
@@ -33,75 +32,102 @@ export async function versionRoutes(app: FastifyInstance, ctx: ServerContext): P
   // loader (one guarded reader with source positions), never by fastify's JSON parser.
   acceptFileBodies(app, ctx.options.uploadLimit, ctx.uploads);
 
-  app.post<{ Params: { project: string }; Querystring: { filename?: string }; Body: Buffer }>('/projects/:project/versions', {
-    bodyLimit: ctx.options.uploadLimit,
-    schema: {
-      summary: 'Upload a topology version (YAML or JSON body); validated before it is stored',
-      description: 'Content-Type: application/yaml (or text/yaml) or application/json. A bad topology is refused with 4xx and every '
-        + 'diagnostic with its line:column, as `bunkatsu check` prints them. The version is committed to disk before 201.',
-      tags: ['versions'],
-      params: projectParams,
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { filename: { type: 'string', pattern: '^[A-Za-z0-9._/-]{1,200}$', description: 'file name for diagnostics (default topology.yaml / topology.json)' } },
+  app.post<{ Params: { project: string }; Querystring: { filename?: string }; Body: Buffer }>(
+    '/projects/:project/versions',
+    {
+      bodyLimit: ctx.options.uploadLimit,
+      schema: {
+        summary: 'Upload a topology version (YAML or JSON body); validated before it is stored',
+        description:
+          'Content-Type: application/yaml (or text/yaml) or application/json. A bad topology is refused with 4xx and every ' +
+          'diagnostic with its line:column, as `bunkatsu check` prints them. The version is committed to disk before 201.',
+        tags: ['versions'],
+        params: projectParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            filename: { type: 'string', pattern: '^[A-Za-z0-9._/-]{1,200}$', description: 'file name for diagnostics (default topology.yaml / topology.json)' },
+          },
+        },
+        consumes: FILE_TYPES,
+        response: { 201: versionSchema, ...errors(400, 401, 403, 404, 413, 415, 422, 429) },
       },
-      consumes: FILE_TYPES,
-      response: { 201: versionSchema, ...errors(400, 401, 403, 404, 413, 415, 422, 429) },
     },
-  }, async (request, reply) => {
-    const { project } = request.params;
-    authorize(request, store, project, 'submit');
-    const { text, filename, mediaType } = fileBody(request, 'topology', 'topology file');
-    // Parsed and validated in a pool worker, which keeps the result for the first trace.
-    const topology = await pool.load(text, filename);
-    const record = store.addVersion({
-      project, mediaType, filename, name: topology.name, model: topology.model,
-      submitter: request.token?.id ?? 'unknown', content: text,
-    });
-    request.log.info({ project, version: record.version, size: record.size }, 'topology version stored');
-    return reply.code(201).header('location', `/projects/${project}/versions/${record.version}`).send(record);
-  });
+    async (request, reply) => {
+      const { project } = request.params;
+      authorize(request, store, project, 'submit');
+      const { text, filename, mediaType } = fileBody(request, 'topology', 'topology file');
+      // Parsed and validated in a pool worker, which keeps the result for the first trace.
+      const topology = await pool.load(text, filename);
+      const record = store.addVersion({
+        project,
+        mediaType,
+        filename,
+        name: topology.name,
+        model: topology.model,
+        submitter: request.token?.id ?? 'unknown',
+        content: text,
+      });
+      request.log.info({ project, version: record.version, size: record.size }, 'topology version stored');
+      return reply.code(201).header('location', `/projects/${project}/versions/${record.version}`).send(record);
+    },
+  );
 
-  app.get<{ Params: { project: string } }>('/projects/:project/versions', {
-    schema: {
-      summary: 'List the versions of a project (metadata, no content)',
-      tags: ['versions'],
-      params: projectParams,
-      response: { 200: { type: 'object', required: ['versions'], properties: { versions: { type: 'array', items: versionSchema } } }, ...errors(401, 403, 404) },
+  app.get<{ Params: { project: string } }>(
+    '/projects/:project/versions',
+    {
+      schema: {
+        summary: 'List the versions of a project (metadata, no content)',
+        tags: ['versions'],
+        params: projectParams,
+        response: {
+          200: { type: 'object', required: ['versions'], properties: { versions: { type: 'array', items: versionSchema } } },
+          ...errors(401, 403, 404),
+        },
+      },
     },
-  }, async (request) => {
-    authorize(request, store, request.params.project, 'read');
-    return { versions: store.listVersions(request.params.project) };
-  });
+    async (request) => {
+      authorize(request, store, request.params.project, 'read');
+      return { versions: store.listVersions(request.params.project) };
+    },
+  );
 
-  app.get<{ Params: { project: string; version: string } }>('/projects/:project/versions/:version', {
-    schema: {
-      summary: 'Get the metadata of a version ("latest" for the newest)',
-      tags: ['versions'],
-      params: versionParams,
-      response: { 200: versionSchema, ...errors(401, 403, 404) },
+  app.get<{ Params: { project: string; version: string } }>(
+    '/projects/:project/versions/:version',
+    {
+      schema: {
+        summary: 'Get the metadata of a version ("latest" for the newest)',
+        tags: ['versions'],
+        params: versionParams,
+        response: { 200: versionSchema, ...errors(401, 403, 404) },
+      },
     },
-  }, async (request) => {
-    const { project, version } = request.params;
-    authorize(request, store, project, 'read');
-    return findVersion(ctx, project, version);
-  });
+    async (request) => {
+      const { project, version } = request.params;
+      authorize(request, store, project, 'read');
+      return findVersion(ctx, project, version);
+    },
+  );
 
-  app.get<{ Params: { project: string; version: string } }>('/projects/:project/versions/:version/content', {
-    schema: {
-      summary: 'Get the uploaded text of a version, as it was uploaded',
-      tags: ['versions'],
-      params: versionParams,
-      produces: ['application/yaml', 'application/json'],
-      response: { 200: { type: 'string' }, ...errors(401, 403, 404) },
+  app.get<{ Params: { project: string; version: string } }>(
+    '/projects/:project/versions/:version/content',
+    {
+      schema: {
+        summary: 'Get the uploaded text of a version, as it was uploaded',
+        tags: ['versions'],
+        params: versionParams,
+        produces: ['application/yaml', 'application/json'],
+        response: { 200: { type: 'string' }, ...errors(401, 403, 404) },
+      },
     },
-  }, async (request, reply) => {
-    const { project, version } = request.params;
-    authorize(request, store, project, 'read');
-    const record = findVersion(ctx, project, version);
-    return reply.type(`${record.mediaType}; charset=utf-8`).send(store.getContent(project, record.version));
-  });
+    async (request, reply) => {
+      const { project, version } = request.params;
+      authorize(request, store, project, 'read');
+      const record = findVersion(ctx, project, version);
+      return reply.type(`${record.mediaType}; charset=utf-8`).send(store.getContent(project, record.version));
+    },
+  );
 }
 
 export function findVersion(ctx: ServerContext, project: string, version: string): NonNullable<ReturnType<ServerContext['store']['getVersion']>> {
