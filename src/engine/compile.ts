@@ -7,7 +7,7 @@ import { attachId } from '../model/graph.ts';
 import { type Device, type Interface, isGateway, type Network, type Rule } from '../model/network.ts';
 import { IPV4_ALL, type Ipv4Range } from '../net/ipv4.ts';
 import type { ServiceTerm } from '../net/services.ts';
-import { compileAdjacency } from './adjacency.ts';
+import { type Adjacency, compileAdjacency } from './adjacency.ts';
 import { Bdd, DST, FALSE, type Node, SRC, TRUE } from './bdd.ts';
 import type { DecidingRule, Packet } from './types.ts';
 
@@ -22,33 +22,13 @@ export interface GatewayEndpoint {
   readonly accepts: Node;
 }
 
-export interface CompiledNetwork {
+/** The compiled network: the one adjacency (ports, edges, attachments in CSR) with BDDs over it. */
+export interface CompiledNetwork extends Adjacency {
   readonly network: Network;
   readonly bdd: Bdd;
-  readonly zoneCount: number;
   /** Destination (and source) addresses each zone owns. */
   readonly dstOwned: readonly Node[];
   readonly srcOwned: readonly Node[];
-  /** Ports: one per device interface, numbered device by device. */
-  readonly portCount: number;
-  readonly portDevice: Int32Array;
-  readonly portName: readonly string[];
-  /** CSR: the ports of device d are portStart[d] .. portStart[d+1]-1. */
-  readonly portStart: Int32Array;
-  /**
-   * CSR over ports: the edges of port p are edgeStart[p] .. edgeStart[p+1]-1. An edge goes to
-   * a zone (edgeZone >= 0, then edgeAttachment is the zone's entry index) or to a peer port.
-   */
-  readonly edgeStart: Int32Array;
-  readonly edgeZone: Int32Array;
-  readonly edgePeer: Int32Array;
-  readonly edgeAttachment: Int32Array;
-  /** Failure id of each edge: the attachment id or the link id. */
-  readonly edgeId: readonly string[];
-  /** CSR over zones: the attachments (entries) of zone z are attachStart[z] .. attachStart[z+1]-1. */
-  readonly attachStart: Int32Array;
-  readonly attachPort: Int32Array;
-  readonly attachEdge: Int32Array;
   readonly gateways: readonly (readonly GatewayEndpoint[])[];
   /**
    * Per device: destinations routed out of each of its ports (undefined: no routes, any).

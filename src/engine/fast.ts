@@ -10,7 +10,7 @@ import { isGateway, zonesOf } from '../model/network.ts';
 import { DST, FALSE, type Node, PORT, PROTO, TRUE } from './bdd.ts';
 import { aclVerdict, type CompiledNetwork, compileNetwork } from './compile.ts';
 import { createPropagation } from './propagate.ts';
-import type { HeaderSet } from './headerset.ts';
+import { type HeaderSet, pointBox } from './headerset.ts';
 import {
   type Arrival,
   type DecidingRule,
@@ -601,16 +601,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
         }
       }
     }
-    const box = {
-      srcLo: packet.src,
-      srcHi: packet.src,
-      dstLo: packet.dst,
-      dstHi: packet.dst,
-      protoLo: packet.protocol,
-      protoHi: packet.protocol,
-      portLo: packet.port,
-      portHi: packet.port,
-    };
+    const box = pointBox(packet);
     return [...found.values()].map((o) => ({ ...o, headers: [box] }));
   }
 

@@ -37,6 +37,20 @@ export interface HeaderMatch {
   readonly services: readonly ServiceTerm[];
 }
 
+/** The box of one packet: every field a single value. */
+export function pointBox(packet: { readonly src: number; readonly dst: number; readonly protocol: number; readonly port: number }): HeaderBox {
+  return {
+    srcLo: packet.src,
+    srcHi: packet.src,
+    dstLo: packet.dst,
+    dstHi: packet.dst,
+    protoLo: packet.protocol,
+    protoHi: packet.protocol,
+    portLo: packet.port,
+    portHi: packet.port,
+  };
+}
+
 export function boxesOfMatch(match: HeaderMatch): HeaderBox[] {
   const out: HeaderBox[] = [];
   for (const s of match.src) {

@@ -14,6 +14,7 @@ import {
   type HeaderSet,
   intersect,
   normalize,
+  pointBox,
   restrictDst,
   restrictSrc,
   serviceSet,
@@ -263,16 +264,7 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
   }
 
   function trace(sourceZone: number, packet: Packet): Outcome[] {
-    const box: HeaderBox = {
-      srcLo: packet.src,
-      srcHi: packet.src,
-      dstLo: packet.dst,
-      dstHi: packet.dst,
-      protoLo: packet.protocol,
-      protoHi: packet.protocol,
-      portLo: packet.port,
-      portHi: packet.port,
-    };
+    const box: HeaderBox = pointBox(packet);
     const first = new Map<string, Outcome>();
     for (const o of paths(sourceZone, [box])) {
       const key = JSON.stringify(o.disposition);

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFastEngine } from '../../src/engine/fast.ts';
 import { createReferenceEngine, type ReferenceEngine } from '../../src/engine/reference.ts';
-import { ALL_HEADERS, equalSets, type HeaderBox, normalize } from '../../src/engine/headerset.ts';
+import { ALL_HEADERS, equalSets, type HeaderBox, normalize, pointBox } from '../../src/engine/headerset.ts';
 import {
   type Arrival,
   type Disposition,
@@ -175,16 +175,7 @@ function compareEngines(
     expect(keys(fastTrace), `${label} trace ${JSON.stringify(packet)} ends`).toEqual(keys(refTrace));
     for (const o of fastTrace) seen?.add(endLabel(o.disposition));
     // Each fast witness is a path the reference engine walks too, hop for hop.
-    const box: HeaderBox = {
-      srcLo: packet.src,
-      srcHi: packet.src,
-      dstLo: packet.dst,
-      dstHi: packet.dst,
-      protoLo: packet.protocol,
-      protoHi: packet.protocol,
-      portLo: packet.port,
-      portHi: packet.port,
-    };
+    const box = pointBox(packet);
     const walked = new Set(reference.paths(zone, [box]).map((o) => JSON.stringify([o.hops, o.disposition])));
     for (const o of fastTrace) expect(walked.has(JSON.stringify([o.hops, o.disposition])), `${label} witness ${JSON.stringify(o.hops)}`).toBe(true);
   }
