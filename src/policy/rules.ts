@@ -106,6 +106,11 @@ function base(ctx: RuleContext<unknown>, rule: RuleRef): Pick<FindingCommon, 'se
   return { severity: ctx.severity, clause: rule.clause, classes: [], permittedBy: [] };
 }
 
+/** A forbidden flow as a finding's facts: the flow, with both its zones named. */
+function pairFacts(ctx: RuleContext<unknown>, rule: RuleRef, { from, to, ...flow }: ForbiddenFlow) {
+  return { ...base(ctx, rule), ...flow, from: zoneRef(ctx, from), to: zoneRef(ctx, to) };
+}
+
 /** A zone with its domain's name in the pack (the domain id when the pack names none). */
 const zoneRef = (ctx: RuleContext<unknown>, z: Zone): ZoneRef => ({
   id: z.id,
@@ -195,13 +200,10 @@ const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
     const isolated = zonesIn(ctx.network, ctx.params.isolated);
     const others = ctx.network.zones.filter((z) => !ctx.params.isolated.includes(z.domain));
     const exceptions = activeExceptions(ctx, this.id);
-    const findings: Finding[] = forbiddenReach(ctx, [isolated, others], exceptionSet(exceptions), ctx.engine).map(({ from, to, ...flow }) => ({
-      ...base(ctx, this),
-      ...flow,
+    const findings: Finding[] = forbiddenReach(ctx, [isolated, others], exceptionSet(exceptions), ctx.engine).map((flow) => ({
+      ...pairFacts(ctx, this, flow),
       rule: this.id,
       kind: 'reach',
-      from: zoneRef(ctx, from),
-      to: zoneRef(ctx, to),
     }));
     // A gateway with a foot in a mynumber zone and in another domain is a channel by itself.
     for (const d of ctx.scope && !ctx.scope.objects ? [] : ctx.network.devices) {
@@ -291,13 +293,10 @@ const pathSeparation: RuleDefinition<'path-separation'> = {
   check(ctx) {
     const a = zonesIn(ctx.network, ctx.params.lgwanSide);
     const b = zonesIn(ctx.network, ctx.params.internetSide);
-    return forbiddenReach(ctx, [a, b], exceptionSet(activeExceptions(ctx, this.id)), ctx.engine).map(({ from, to, ...flow }) => ({
-      ...base(ctx, this),
-      ...flow,
+    return forbiddenReach(ctx, [a, b], exceptionSet(activeExceptions(ctx, this.id)), ctx.engine).map((flow) => ({
+      ...pairFacts(ctx, this, flow),
       rule: this.id,
       kind: 'reach',
-      from: zoneRef(ctx, from),
-      to: zoneRef(ctx, to),
     }));
   },
 };
@@ -413,13 +412,10 @@ const securityCloudAggregation: RuleDefinition<'security-cloud-aggregation'> = {
     const bypass = ctx.engineFactory(net, { zones: cloud, devices: new Set(cloudDevices), edges: new Set() });
     const from = zonesIn(net, ctx.params.from);
     const to = zonesIn(net, ctx.params.to);
-    return forbiddenReach(ctx, [from, to], exceptionSet(activeExceptions(ctx, this.id)), bypass).map(({ from: a, to: b, ...flow }) => ({
-      ...base(ctx, this),
-      ...flow,
+    return forbiddenReach(ctx, [from, to], exceptionSet(activeExceptions(ctx, this.id)), bypass).map((flow) => ({
+      ...pairFacts(ctx, this, flow),
       rule: this.id,
       kind: 'bypass',
-      from: zoneRef(ctx, a),
-      to: zoneRef(ctx, b),
     }));
   },
 };

@@ -13,6 +13,7 @@ import { loadDocument, loadTopology } from '../../src/model/load.ts';
 import { readSource } from '../../src/model/source.ts';
 import { loadChange } from '../../src/review/change.ts';
 import { networkAfter } from '../../src/review/apply.ts';
+import { PROTO_NAMES } from '../fuzz/generators.ts';
 import { prepareBase, review, type ReviewBase } from '../../src/review/review.ts';
 import { engineFactoryNamed } from '../../src/engine/registry.ts';
 import { lookupService } from '../../src/net/services.ts';
@@ -20,15 +21,7 @@ import { ROOT, runCli, seedPack, TODAY } from '../helpers.ts';
 import { testServer, type TestServer } from '../server/helpers.ts';
 
 /** Every own property name of the prototypes a plain object, a function or an array inherits from. */
-const NAMES = [
-  ...new Set([
-    ...Object.getOwnPropertyNames(Object.prototype),
-    ...Object.getOwnPropertyNames(Function.prototype),
-    ...Object.getOwnPropertyNames(Array.prototype),
-    '__proto__',
-    'prototype',
-  ]),
-].sort();
+const NAMES = PROTO_NAMES;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const SERVICE_KEY = /^[a-z][a-z0-9_-]{0,63}$/;
