@@ -6,7 +6,7 @@
 import type { HeaderBox } from './headerset.ts';
 
 /** One header field: its first variable and its width in bits. */
-interface Field {
+export interface Field {
   readonly offset: number;
   readonly width: number;
   /** Position of the field in a HeaderBox: src, dst, protocol, port. */

@@ -11,6 +11,7 @@ import { DST, FALSE, type Node, PORT, PROTO, TRUE } from './bdd.ts';
 import { aclVerdict, type CompiledNetwork, compileNetwork } from './compile.ts';
 import { createPropagation } from './propagate.ts';
 import { type HeaderSet, pointBox } from './headerset.ts';
+import { bddSpace } from './space.ts';
 import {
   type Arrival,
   type DecidingRule,
@@ -41,7 +42,7 @@ export interface FastOptions {
 export type EndpointSets = ReadonlyArray<ReadonlyArray<{ readonly end: End; readonly set: Node }>>;
 
 /** The fast engine with its BDD-level answers, for incremental reviews. */
-export interface FastEngine extends ReachabilityEngine {
+export interface FastEngine extends ReachabilityEngine<Node> {
   readonly compiled: CompiledNetwork;
   /** Where every header from every zone arrives in one zone (the shared computation). */
   endpointsOf(zone: number): EndpointSets[number];
@@ -605,5 +606,18 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return [...found.values()].map((o) => ({ ...o, headers: [box] }));
   }
 
-  return { name: 'fast', compiled: c, explore, missing, footprint, reach, trace, endpointsOf, endpointsWithin, reaching: reachingZone, crossing };
+  return {
+    name: 'fast',
+    space: bddSpace(bdd),
+    compiled: c,
+    explore,
+    missing,
+    footprint,
+    reach,
+    trace,
+    endpointsOf,
+    endpointsWithin,
+    reaching: reachingZone,
+    crossing,
+  };
 }

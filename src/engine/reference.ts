@@ -7,6 +7,7 @@ import { isGateway } from '../model/network.ts';
 import { InputError } from '../errors.ts';
 import { attachId, buildGraph } from '../model/graph.ts';
 import { IPV4_ALL, type Ipv4Range } from '../net/ipv4.ts';
+import { BOX_SPACE } from './space.ts';
 import {
   ALL_HEADERS,
   boxesOfMatch,
@@ -69,7 +70,7 @@ interface CompiledAcl {
 }
 
 /** The reference engine also lists every path (the tests read them one by one). */
-export interface ReferenceEngine extends ReachabilityEngine {
+export interface ReferenceEngine extends ReachabilityEngine<HeaderSet> {
   paths(sourceZone: number, headers: HeaderSet): Outcome[];
 }
 
@@ -273,7 +274,7 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
     return [...first.values()];
   }
 
-  return { name: 'reference', explore, missing, footprint, reach, trace, paths };
+  return { name: 'reference', space: BOX_SPACE, explore, missing, footprint, reach, trace, paths };
 }
 
 /** Where an edge (an attachment or a link, by failure id) leads from a device interface. */

@@ -4,6 +4,7 @@
 import type { Loc } from '../errors.ts';
 import type { Network } from '../model/network.ts';
 import type { HeaderSet } from './headerset.ts';
+import type { HeaderSpace } from './space.ts';
 
 /** What became of a header set at the end of one path. */
 export type Disposition =
@@ -147,8 +148,13 @@ export const NO_FAILURES: Failures = { zones: new Set(), devices: new Set(), edg
  * packet may take any path the devices allow on which no device is entered twice by the
  * same interface and no zone twice from the same device.
  */
-export interface ReachabilityEngine {
+export interface ReachabilityEngine<S = unknown> {
   readonly name: string;
+  /**
+   * The engine's own form of header sets and their algebra: the questions written once for
+   * every engine (review's deltas, hygiene) compute in it. Its sets are never mixed with another engine's.
+   */
+  readonly space: HeaderSpace<S>;
   /**
    * Where the packets of `headers` leaving the `sources` zones end (their source addresses
    * are cut to each zone's own), one arrival per end. Headers reaching no end are not listed.
