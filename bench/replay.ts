@@ -13,8 +13,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseStanford, stanfordText, stanfordTopology } from '../src/import/stanford.ts';
-import { loadTopology } from '../src/model/load.ts';
+import { parseStanford, stanfordNetwork } from '../src/import/stanford.ts';
 import { runReplay } from '../src/incremental/replay-run.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -93,7 +92,7 @@ const passes: Array<{ avgUs: number; p50Us: number; p95Us: number; maxUs: number
 {
   const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
   const data = parseStanford({ dir, topo: read('topo.txt'), vlan: read('vlan.txt'), aclFiles: readdirSync(join(dir, 'acls')), updates: read('updates') });
-  const network = loadTopology(stanfordText(stanfordTopology(data, 0), 'yaml'), 'stanford.yaml');
+  const network = stanfordNetwork(data, 0);
   for (let k = 0; k < Number(values.passes); k++) {
     const t = runReplay(network, data.updates, 'updates', { checkpoints: [] }).summary.time;
     passes.push({ avgUs: t.avgUs, p50Us: t.p50Us, p95Us: t.p95Us, maxUs: t.maxUs, under250us: t.under250us });

@@ -60,7 +60,7 @@ export { runReplay, type ReplayOptions, type ReplayRun, type ReplaySummary, type
 export { replayLogLine, type ReplayContext } from './report/replay.ts';
 
 // ── Import: the Stanford backbone (APKeep networks/stanford) as a topology ─────────────────
-export { parseStanford, stanfordTopology, stanfordText } from './import/stanford.ts';
+export { parseStanford, stanfordNetwork, stanfordTopology, stanfordText } from './import/stanford.ts';
 export type { StanfordData, StanfordFiles } from './import/stanford.ts';
 export { fullestPoint, RuleTable } from './model/updates.ts';
 export type { TracePort, Update } from './model/updates.ts';

@@ -19,7 +19,6 @@ import {
   InputError,
   type Lang,
   loadReviewTopology,
-  loadTopology,
   type MatrixLevel,
   type Plain,
   prepareReview,
@@ -34,6 +33,7 @@ import {
   runReplay,
   SCALE_NAMES,
   type ScaleName,
+  stanfordNetwork,
   stanfordText,
   stanfordTopology,
   sweepSingleFailures,
@@ -371,8 +371,8 @@ export const COMMANDS: readonly CommandSpec[] = [
         ]);
       }
       const t1 = performance.now();
-      // JSON: the loader's fast path; the document is the same as `import stanford --at 0`.
-      const network = loadTopology(stanfordText(stanfordTopology(data, 0), 'json'), `${data.dir} (imported)`);
+      // The document of `import stanford --at 0`, loaded without writing it out as text.
+      const network = stanfordNetwork(data, 0);
       const t2 = performance.now();
       const log: string[] = [];
       const run = runReplay(network, data.updates, `${data.dir}/updates`, {

@@ -6,6 +6,8 @@
 import { type Diagnostic, type ErrorCode, InputError, type Loc } from '../errors.ts';
 import { ANY_ADDRESS, type AclLine, RuleTable, type TracePort, type Update, type WildcardAddress } from '../model/updates.ts';
 import { type Plain, toJson, toYaml } from '../model/write.ts';
+import { loadImported } from '../model/load.ts';
+import type { Network } from '../model/network.ts';
 import { formatIpv4, IPV4_MAX, parseIpv4 } from '../net/ipv4.ts';
 import { PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, protocolName } from '../net/services.ts';
 
@@ -660,6 +662,11 @@ export function stanfordTopology(data: StanfordData, at: number): Record<string,
     devices,
     links: data.links.map(([a, ap, b, bp]) => [`${a}:${ap}`, `${b}:${bp}`]),
   };
+}
+
+/** The network after `at` updates, loaded straight from the document (what `replay` starts from). */
+export function stanfordNetwork(data: StanfordData, at: number): Network {
+  return loadImported(stanfordTopology(data, at), `${data.dir} (imported)`);
 }
 
 /** The document as YAML (flow-style records, one per line) or JSON text. */

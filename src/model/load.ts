@@ -45,6 +45,15 @@ export function loadDocument(doc: SourceDocument, options: LoadOptions = {}): Ne
   throw new InputError(sortDiagnostics([...schemaErrors, ...semantic]));
 }
 
+/**
+ * Validates a document an importer built in memory (no text in between): the same checks as a
+ * file, with every location at the import's label, since the document has no lines of its own.
+ */
+export function loadImported(data: Record<string, unknown>, label: string, options: LoadOptions = {}): Network {
+  const loc: Loc = { file: label, line: 1, column: 1 };
+  return loadDocument({ data, file: label, locate: () => loc }, options);
+}
+
 const LIST_KEYS = ['zones', 'hosts', 'devices', 'links', 'exceptions', 'intents'] as const;
 
 /** The document without the list elements that failed the schema, if the rest is valid. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fullestPoint } from '../../src/model/updates.ts';
-import { parseStanford, stanfordText, stanfordTopology, type StanfordFiles } from '../../src/import/stanford.ts';
+import { parseStanford, type StanfordFiles, stanfordNetwork, stanfordText, stanfordTopology } from '../../src/import/stanford.ts';
 import { InputError, formatDiagnostic } from '../../src/errors.ts';
 import { loadTopology } from '../../src/model/load.ts';
 import { compilePlane, planeEdgeLines } from '../../src/incremental/plane.ts';
@@ -53,6 +53,19 @@ describe('import stanford: the slice', () => {
     expect(data.vlans.get('yozb_rtr')!.get('vlan10')).toEqual(['te1/2', 'te1/4', 'te1/3']);
     expect(data.updates).toHaveLength(60);
     expect(fullestPoint(data.updates)).toBe(30);
+  });
+
+  it('loads the imported network in memory exactly as through the written text', () => {
+    // Everything but locations: those of the text point into it, the in-memory ones at the import.
+    const plain = (network: unknown): string =>
+      JSON.stringify(network, (key, value: unknown) =>
+        key === 'loc' || key === 'file' ? undefined : value instanceof Map ? [...value] : value instanceof Set ? [...value] : value,
+      );
+    for (const at of [0, 30, data.updates.length]) {
+      const direct = stanfordNetwork(data, at);
+      expect(direct.file).toBe(`${data.dir} (imported)`);
+      expect(plain(direct)).toBe(plain(loadTopology(stanfordText(stanfordTopology(data, at), 'json'), 'slice.json')));
+    }
   });
 
   it('writes a topology that loads, with routes and ACLs as of --at, in YAML and JSON', () => {
