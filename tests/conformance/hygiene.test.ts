@@ -182,8 +182,9 @@ describe.each(Object.entries(ENGINES))('firewall hygiene on the %s engine', (_, 
 // ---------------------------------------------------------------------------------------
 // Brute force: a tiny address and service space where every class has a representative.
 
-const ADDRESSES = ['any', '10.0.0.0/30', '10.0.0.4/31', '10.0.0.2-10.0.0.5', '10.0.0.6', '10.0.0.0/29', 'la', 'ic'] as const;
-const SERVICES = ['any', 'tcp/1', 'tcp/2', 'tcp/1-2', 'udp/1', 'tcp'] as const;
+// Lists too, so that a rule's match is several boxes.
+const ADDRESSES = ['any', '10.0.0.0/30', '10.0.0.4/31', '10.0.0.2-10.0.0.5', '10.0.0.6', '10.0.0.0/29', 'la', 'ic', ['10.0.0.1', 'ic']] as const;
+const SERVICES = ['any', 'tcp/1', 'tcp/2', 'tcp/1-2', 'udp/1', 'tcp', ['tcp/2', 'udp/1']] as const;
 const IFACES = ['a', 'b', 'c'] as const;
 
 interface Draft {
