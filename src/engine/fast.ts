@@ -609,6 +609,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   return {
     name: 'fast',
     space: bddSpace(bdd),
+    ruleMatches: (device) => c.ruleMatches[device]!,
     compiled: c,
     explore,
     missing,

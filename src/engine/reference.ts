@@ -274,7 +274,8 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
     return [...first.values()];
   }
 
-  return { name: 'reference', space: BOX_SPACE, explore, missing, footprint, reach, trace, paths };
+  const ruleMatches = (device: number): readonly HeaderSet[] => compiled[device]!.ruleBoxes;
+  return { name: 'reference', space: BOX_SPACE, ruleMatches, explore, missing, footprint, reach, trace, paths };
 }
 
 /** Where an edge (an attachment or a link, by failure id) leads from a device interface. */

@@ -155,6 +155,8 @@ export interface ReachabilityEngine<S = unknown> {
    * every engine (review's deltas, hygiene) compute in it. Its sets are never mixed with another engine's.
    */
   readonly space: HeaderSpace<S>;
+  /** The match of each rule of a device's rule list (`device.rules`, in order) in `space`: what hygiene folds. */
+  ruleMatches(device: number): readonly S[];
   /**
    * Where the packets of `headers` leaving the `sources` zones end (their source addresses
    * are cut to each zone's own), one arrival per end. Headers reaching no end are not listed.

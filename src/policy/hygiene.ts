@@ -1,10 +1,12 @@
 // Firewall hygiene: rules that never decide anything (shadowed, conflicting), rules whose
 // removal changes nothing (redundant), broad permits across domains, permits no intent needs.
-// Exact, on the compiled network's BDDs: per firewall, one pass per distinct applicable rule list.
+// Exact, in the header space of the engine the check runs on (BDD nodes for the fast engine,
+// boxes for the reference engine): per firewall, one pass per distinct applicable rule list.
 
 import type { Device, Network, Rule } from '../model/network.ts';
-import { type Bdd, DST, FALSE, type Node, SRC } from '../engine/bdd.ts';
-import { compileNetwork, type CompiledNetwork } from '../engine/compile.ts';
+import { ALL_HEADERS } from '../engine/headerset.ts';
+import type { HeaderSpace } from '../engine/space.ts';
+import type { ReachabilityEngine } from '../engine/types.ts';
 import { IPV4_MAX, type Ipv4Range } from '../net/ipv4.ts';
 import { PORT_MAX, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
 import { planIntent } from './analysis.ts';
@@ -45,9 +47,9 @@ export interface HygieneOptions {
  * in-port, only the out-ports some rule names can differ from the rest, so pairs are not
  * enumerated one by one.
  */
-function ruleLists(compiled: CompiledNetwork, d: Device): Array<readonly number[]> {
-  const first = compiled.portStart[d.index]!;
-  const ports = compiled.portStart[d.index + 1]! - first;
+function ruleLists(d: Device): Array<readonly number[]> {
+  // A port per interface, as the engines number them.
+  const ports = d.interfaces.length;
   if (ports < 2) return [];
   if (!d.rules.some((r) => r.inInterfaces || r.outInterfaces)) return [d.rules.map((_, k) => k)];
   const names = d.interfaces.map((f) => f.name);
@@ -99,8 +101,14 @@ function hulls(rules: readonly Rule[]): Float64Array {
   return out;
 }
 
+interface DomainSets<S> {
+  readonly names: readonly string[];
+  readonly src: readonly S[];
+  readonly dst: readonly S[];
+}
+
 /** Per domain, its owned addresses as a source set and as a destination set. */
-function domainSets(bdd: Bdd, network: Network): { names: string[]; src: Node[]; dst: Node[] } {
+function domainSets<S>(space: HeaderSpace<S>, network: Network): DomainSets<S> {
   const byDomain = new Map<string, Array<{ lo: number; hi: number }>>();
   for (const r of network.ownership) {
     if (r.zone < 0) continue;
@@ -114,18 +122,18 @@ function domainSets(bdd: Bdd, network: Network): { names: string[]; src: Node[];
   const names = [...byDomain.keys()].sort();
   return {
     names,
-    src: names.map((n) => bdd.ranges(SRC, byDomain.get(n)!)),
-    dst: names.map((n) => bdd.ranges(DST, byDomain.get(n)!)),
+    src: names.map((n) => space.fromBoxes(byDomain.get(n)!.map((r) => ({ ...ALL_HEADERS, srcLo: r.lo, srcHi: r.hi })))),
+    dst: names.map((n) => space.fromBoxes(byDomain.get(n)!.map((r) => ({ ...ALL_HEADERS, dstLo: r.lo, dstHi: r.hi })))),
   };
 }
 
 /** Every header of every flow intent, leg by leg through its gateways. */
-function intentHeaders(bdd: Bdd, network: Network): Node {
-  let all: Node = FALSE;
+function intentHeaders<S>(space: HeaderSpace<S>, network: Network): S {
+  let all = space.empty;
   for (const intent of network.intents) {
     const plan = planIntent(network, intent);
     const legs = plan.ok ? plan.legs : [{ from: intent.from, to: intent.to, services: intent.services }];
-    for (const leg of legs) all = bdd.or(all, bdd.product(leg.from, leg.to, leg.services));
+    for (const leg of legs) all = space.or(all, space.match({ src: leg.from, dst: leg.to, services: leg.services }));
   }
   return all;
 }
@@ -154,23 +162,29 @@ function broadFields(rule: Rule): BroadField[] {
   return out;
 }
 
-/** Hygiene issues of every firewall, device by device and rule by rule in file order. */
-export function analyzeHygiene(network: Network, options: HygieneOptions = {}): HygieneIssue[] {
+/**
+ * Hygiene issues of every firewall, device by device and rule by rule in file order, computed
+ * in the engine's header space: the same answer on every engine (tests/conformance/hygiene.test.ts).
+ */
+export function analyzeHygiene<S>(
+  network: Network,
+  engine: Pick<ReachabilityEngine<S>, 'space' | 'ruleMatches'>,
+  options: HygieneOptions = {},
+): HygieneIssue[] {
+  const space = engine.space;
   const kinds = options.kinds ?? new Set(HYGIENE_KINDS);
-  const compiled = compileNetwork(network);
-  const bdd = compiled.bdd;
   const wantUnneeded = kinds.has('unneeded') && network.intents.length > 0;
-  let domains: ReturnType<typeof domainSets> | undefined;
-  let intents: Node | undefined;
+  let domains: DomainSets<S> | undefined;
+  let intents: S | undefined;
   const issues: HygieneIssue[] = [];
 
   for (const d of network.devices) {
     if (d.kind !== 'firewall' || d.rules.length === 0 || (options.devices && !options.devices.has(d.index))) continue;
-    const matches = compiled.ruleMatches[d.index]!;
+    const lists = ruleLists(d);
+    if (lists.length === 0) continue;
+    const matches = engine.ruleMatches(d.index);
     const n = d.rules.length;
     const permit = d.rules.map((r) => r.action === 'permit');
-    const lists = ruleLists(compiled, d);
-    if (lists.length === 0) continue;
     const applies = new Uint8Array(n);
     const live = new Uint8Array(n); // decides something on some pair
     const conflict = new Uint8Array(n);
@@ -178,7 +192,7 @@ export function analyzeHygiene(network: Network, options: HygieneOptions = {}): 
     const broad = d.rules.map((r) => (kinds.has('broad') && r.action === 'permit' ? broadFields(r) : []));
     // What each rule decides, over all pairs: kept only where broad or unneeded ask for it.
     const keep = d.rules.map((r, k) => r.action === 'permit' && (broad[k]!.length > 0 || wantUnneeded));
-    const decided: Node[] = d.rules.map(() => FALSE);
+    const decided: S[] = d.rules.map(() => space.empty);
 
     // Two rules can only interact where their matches meet: the bounding boxes of the
     // matches rule out most pairs at once, so a rule is folded only with the few rules of a
@@ -190,11 +204,19 @@ export function analyzeHygiene(network: Network, options: HygieneOptions = {}): 
       for (let f = 0; f < 8; f += 2) if (hull[x + f]! > hull[y + f + 1]! || hull[y + f]! > hull[x + f + 1]!) return false;
       return true;
     };
-    const before = new Map<string, { mine: Node; opposed: boolean }>();
+    const before = new Map<string, { mine: S; opposed: boolean }>();
     const behind = new Map<string, boolean>();
+    // A number per distinct set value, for memo keys: the same value is the same set (for BDD
+    // nodes, hash-consed, equal sets are the same value too).
+    const ids = new Map<S, number>();
+    const idOf = (set: S): number => {
+      let id = ids.get(set);
+      if (id === undefined) ids.set(set, (id = ids.size));
+      return id;
+    };
     const where: Array<Array<{ list: readonly number[]; at: number }>> = d.rules.map(() => []);
-    // Pass 1: what each rule decides on each list (FALSE: shadowed there).
-    const own = lists.map((list) => new Int32Array(list.length));
+    // Pass 1: what each rule decides on each list (empty: shadowed there).
+    const own: S[][] = lists.map((list) => new Array<S>(list.length).fill(space.empty));
     lists.forEach((list, g) => {
       for (let i = 0; i < list.length; i++) {
         const k = list[i]!;
@@ -209,26 +231,26 @@ export function analyzeHygiene(network: Network, options: HygieneOptions = {}): 
         const key = `${k}:${earlier.join(',')}`;
         let here = before.get(key);
         if (!here) {
-          let covered: Node = FALSE;
-          let permitted: Node = FALSE;
+          let covered = space.empty;
+          let permitted = space.empty;
           for (const j of earlier) {
-            if (permit[j]) permitted = bdd.or(permitted, bdd.diff(matches[j]!, covered));
-            covered = bdd.or(covered, matches[j]!);
+            if (permit[j]) permitted = space.or(permitted, space.diff(matches[j]!, covered));
+            covered = space.or(covered, matches[j]!);
           }
           const m = matches[k]!;
-          const mine = bdd.diff(m, covered);
+          const mine = space.diff(m, covered);
           // Shadowed here: first match gives its packets to earlier rules. Do they agree?
-          const opposed = mine === FALSE && m !== FALSE && (permit[k] ? bdd.diff(m, permitted) !== FALSE : bdd.and(m, permitted) !== FALSE);
+          const opposed = space.isEmpty(mine) && !space.isEmpty(m) && !space.isEmpty(permit[k] ? space.diff(m, permitted) : space.and(m, permitted));
           here = { mine, opposed };
           before.set(key, here);
         }
         own[g]![i] = here.mine;
-        if (here.mine === FALSE) {
+        if (space.isEmpty(here.mine)) {
           if (here.opposed) conflict[k] = 1;
           continue;
         }
         live[k] = 1;
-        if (keep[k]) decided[k] = bdd.or(decided[k]!, here.mine);
+        if (keep[k]) decided[k] = space.or(decided[k]!, here.mine);
       }
     });
     // Pass 2: a live permit is redundant when, on every list, what it decides is permitted by
@@ -240,22 +262,22 @@ export function analyzeHygiene(network: Network, options: HygieneOptions = {}): 
         for (let i = 0; i < list.length; i++) {
           const k = list[i]!;
           const mine = own[g]![i]!;
-          if (!permit[k] || changes[k] || mine === FALSE) continue;
+          if (!permit[k] || changes[k] || space.isEmpty(mine)) continue;
           const later: number[] = [];
           for (let j = i + 1; j < list.length; j++) if (live[list[j]!] && meets(k, list[j]!)) later.push(list[j]!);
           if (!later.some((j) => permit[j])) {
             changes[k] = 1;
             continue;
           }
-          const key = `${k}:${mine}|${later.join(',')}`;
+          const key = `${k}:${idOf(mine)}|${later.join(',')}`;
           let changed = behind.get(key);
           if (changed === undefined) {
-            let after: Node = FALSE;
+            let after = space.empty;
             for (let x = later.length - 1; x >= 0; x--) {
               const j = later[x]!;
-              after = permit[j] ? bdd.or(matches[j]!, after) : bdd.diff(after, matches[j]!);
+              after = permit[j] ? space.or(matches[j]!, after) : space.diff(after, matches[j]!);
             }
-            changed = bdd.diff(mine, after) !== FALSE;
+            changed = !space.isEmpty(space.diff(mine, after));
             behind.set(key, changed);
           }
           if (changed) changes[k] = 1;
@@ -271,20 +293,20 @@ export function analyzeHygiene(network: Network, options: HygieneOptions = {}): 
       if (!live[k]) {
         const kind: HygieneKind = conflict[k] ? 'conflicting' : 'shadowed';
         if (!kinds.has(kind)) continue;
-        push(kind, k, { covering: earlierDeciders(bdd, matches, where[k]!, k, meets), unbound: !applies[k] });
+        push(kind, k, { covering: earlierDeciders(space, matches, where[k]!, k, meets), unbound: !applies[k] });
         continue;
       }
       if (permit[k] && !changes[k] && kinds.has('redundant')) {
-        push('redundant', k, { covering: laterDeciders(bdd, matches, where[k]!, (a, b) => live[b] === 1 && meets(a, b)) });
+        push('redundant', k, { covering: laterDeciders(space, matches, where[k]!, (a, b) => live[b] === 1 && meets(a, b)) });
       }
       if (broad[k]!.length > 0) {
-        domains ??= domainSets(bdd, network);
-        const crossings = crossingsOf(bdd, domains, decided[k]!);
+        domains ??= domainSets(space, network);
+        const crossings = crossingsOf(space, domains, decided[k]!);
         if (crossings.length > 0) push('broad', k, { broadFields: broad[k]!, crossings });
       }
       if (wantUnneeded && permit[k]) {
-        intents ??= intentHeaders(bdd, network);
-        if (bdd.and(decided[k]!, intents) === FALSE) push('unneeded', k);
+        intents ??= intentHeaders(space, network);
+        if (space.isEmpty(space.and(decided[k]!, intents))) push('unneeded', k);
       }
     }
   }
@@ -297,54 +319,54 @@ type Where = ReadonlyArray<{ list: readonly number[]; at: number }>;
  * Walks list[from..to) in order and adds to `found` each rule k meets that takes some of
  * `rest` (what is still undecided), until nothing is left: the rules that decide k's packets.
  */
-function takers(
-  bdd: Bdd,
-  matches: readonly Node[],
+function takers<S>(
+  space: HeaderSpace<S>,
+  matches: readonly S[],
   list: readonly number[],
   from: number,
   to: number,
   k: number,
-  rest: Node,
+  rest: S,
   meets: (a: number, b: number) => boolean,
   found: Set<number>,
 ): void {
-  for (let j = from; j < to && rest !== FALSE; j++) {
+  for (let j = from; j < to && !space.isEmpty(rest); j++) {
     if (!meets(k, list[j]!)) continue;
     const mj = matches[list[j]!]!;
-    if (bdd.and(mj, rest) === FALSE) continue;
+    if (space.isEmpty(space.and(mj, rest))) continue;
     found.add(list[j]!);
-    rest = bdd.diff(rest, mj);
+    rest = space.diff(rest, mj);
   }
 }
 
 /** The earlier rules that take a rule's packets, on every list it is in (file order). */
-function earlierDeciders(bdd: Bdd, matches: readonly Node[], where: Where, k: number, meets: (a: number, b: number) => boolean): number[] {
+function earlierDeciders<S>(space: HeaderSpace<S>, matches: readonly S[], where: Where, k: number, meets: (a: number, b: number) => boolean): number[] {
   const found = new Set<number>();
-  for (const { list, at } of where) takers(bdd, matches, list, 0, at, k, matches[k]!, meets, found);
+  for (const { list, at } of where) takers(space, matches, list, 0, at, k, matches[k]!, meets, found);
   return [...found].sort((a, b) => a - b);
 }
 
 /** The later rules that take what a rule decides once it is removed, on every list it is in. */
-function laterDeciders(bdd: Bdd, matches: readonly Node[], where: Where, meets: (a: number, b: number) => boolean): number[] {
+function laterDeciders<S>(space: HeaderSpace<S>, matches: readonly S[], where: Where, meets: (a: number, b: number) => boolean): number[] {
   const found = new Set<number>();
   for (const { list, at } of where) {
     const k = list[at]!;
-    let covered: Node = FALSE;
-    for (let j = 0; j < at; j++) if (meets(k, list[j]!)) covered = bdd.or(covered, matches[list[j]!]!);
-    takers(bdd, matches, list, at + 1, list.length, k, bdd.diff(matches[k]!, covered), meets, found);
+    let covered = space.empty;
+    for (let j = 0; j < at; j++) if (meets(k, list[j]!)) covered = space.or(covered, matches[list[j]!]!);
+    takers(space, matches, list, at + 1, list.length, k, space.diff(matches[k]!, covered), meets, found);
   }
   return [...found].sort((a, b) => a - b);
 }
 
 /** Domain pairs (from, to), different domains, that some header of the set goes between. */
-function crossingsOf(bdd: Bdd, domains: ReturnType<typeof domainSets>, set: Node): Array<[string, string]> {
+function crossingsOf<S>(space: HeaderSpace<S>, domains: DomainSets<S>, set: S): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  if (set === FALSE) return out;
+  if (space.isEmpty(set)) return out;
   domains.names.forEach((a, i) => {
-    const from = bdd.and(set, domains.src[i]!);
-    if (from === FALSE) return;
+    const from = space.and(set, domains.src[i]!);
+    if (space.isEmpty(from)) return;
     domains.names.forEach((b, j) => {
-      if (i !== j && bdd.and(from, domains.dst[j]!) !== FALSE) out.push([a, b]);
+      if (i !== j && !space.isEmpty(space.and(from, domains.dst[j]!))) out.push([a, b]);
     });
   });
   return out;

@@ -579,7 +579,7 @@ const firewallHygiene: RuleDefinition<'firewall-hygiene'> = {
     const kinds = new Set<HygieneKind>(ctx.params.kinds);
     // A scoped check (a review of rule changes) looks at the changed firewalls only.
     const devices = ctx.scope && !ctx.scope.objects ? ctx.scope.devices : undefined;
-    return analyzeHygiene(ctx.network, { kinds, ...(devices ? { devices } : {}) }).map((issue) => {
+    return analyzeHygiene(ctx.network, ctx.engine, { kinds, ...(devices ? { devices } : {}) }).map((issue) => {
       const d = ctx.network.devices[issue.device]!;
       const r = d.rules[issue.rule]!;
       const finding: Finding = {
