@@ -3,6 +3,7 @@
 //
 //   npm run bench:review                                # metro, 200 changes, 5 full recomputes
 //   npm run bench:review -- --scale city --changes 500 --full 3
+//   npm run bench:review -- --scale small --engine reference   # the oracle (full recompute each)
 //
 // The changes are drawn with a fixed seed from the topology's own firewalls: copies of
 // existing rules with another service or destination added before them, removals,
@@ -13,6 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { engineFactoryNamed } from '../src/engine/registry.ts';
 import { createRng } from '../src/generate/prng.ts';
 import { loadTopology } from '../src/model/load.ts';
 import type { Network, Rule } from '../src/model/network.ts';
@@ -28,8 +30,11 @@ const { values } = parseArgs({
     changes: { type: 'string', default: '200' },
     full: { type: 'string', default: '5' },
     seed: { type: 'string', default: '7' },
+    engine: { type: 'string', default: 'fast' },
   },
 });
+const engine = engineFactoryNamed(values.engine!);
+if (!engine) throw new Error(`unknown engine "${values.engine}"`);
 const scale = values.scale!;
 const count = Number(values.changes);
 const fullRuns = Number(values.full);
@@ -51,7 +56,7 @@ let t = performance.now();
 const before = loadTopology(text, file, { domains });
 const loadMs = performance.now() - t;
 t = performance.now();
-const base = prepareBase(before, pack, today);
+const base = prepareBase(before, pack, today, engine);
 const baseMs = performance.now() - t;
 log(`${scale}: loaded in ${Math.round(loadMs)} ms, base check in ${Math.round(baseMs)} ms`);
 
@@ -124,7 +129,7 @@ for (let k = 0; k < count; k++) {
 // Full recompute of the same kind of change: a fresh engine and a full check of the network after.
 const fullTimes = samples.map(({ after }) => {
   const started = performance.now();
-  prepareBase(after, pack, today);
+  prepareBase(after, pack, today, engine);
   return performance.now() - started;
 });
 
@@ -136,7 +141,7 @@ const fmt = (ms: number): string => (ms < 100 ? `${ms.toFixed(1)} ms` : `${Math.
 const median = quantile(times, 0.5);
 const fullMedian = fullTimes.length ? quantile(fullTimes, 0.5) : NaN;
 console.log(
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; \`npm run bench:review -- --scale ${scale} --changes ${count} --full ${fullRuns}\`.`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; \`npm run bench:review -- --scale ${scale} --changes ${count} --full ${fullRuns}${values.engine === 'fast' ? '' : ` --engine ${values.engine}`}\`.`,
 );
 console.log('');
 console.log(

@@ -30,7 +30,8 @@ export { ENGINES, DEFAULT_ENGINE, engineFactoryNamed } from './engine/registry.t
 export { createReferenceEngine, type ReferenceOptions } from './engine/reference.ts';
 export { createFastEngine, type FastEngine, type FastOptions } from './engine/fast.ts';
 export { traceFlow } from './engine/trace.ts';
-export type { ReachabilityEngine, Outcome, Disposition, Hop, Failures } from './engine/types.ts';
+export type { ReachabilityEngine, Outcome, Disposition, Hop, Failures, EngineChange, Derived } from './engine/types.ts';
+export type { HeaderSpace, HeaderField } from './engine/space.ts';
 export type { HeaderBox, HeaderSet } from './engine/headerset.ts';
 export type { EngineFactory } from './engine/types.ts';
 

@@ -197,7 +197,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ policy?: string; format: FormatOf<'review'>; lang: Lang; today?: string }>({
+  command<{ policy?: string; format: FormatOf<'review'>; lang: Lang; engine: string; today?: string }>({
     name: ['review'],
     description:
       'review a change: flows opened and closed, findings introduced and resolved, intents broken; verdict. Exit 0 approve, 1 reject or needs attention, 2 bad input',
@@ -205,18 +205,19 @@ export const COMMANDS: readonly CommandSpec[] = [
       ['<topology>', 'the topology before the change (YAML or JSON)'],
       ['<change>', 'a change file (bunkatsu-change: 1), or the whole topology after the change'],
     ],
-    options: [POLICY, format('review'), LANG, TODAY],
+    options: [POLICY, format('review'), LANG, ENGINE, TODAY],
     run: (io, [file, second], opts) => {
+      const engine = engineFactory(opts.engine);
       const pack = readPack(opts.policy);
       const base = loadReviewTopology(readText(file!), file!, pack);
       const day = today(opts.today);
-      const { report, networks } = reviewChange({ base, change: readText(second!), file: second!, pack, today: day });
+      const { report, networks } = reviewChange({ base, change: readText(second!), file: second!, pack, today: day, engine });
       io.out(render(opts.format, { kind: 'review', report, networks }, opts.lang));
       return report.verdict === 'approve' ? EXIT.clean : EXIT.findings;
     },
   }),
 
-  command<{ down?: string[]; sweep?: string; policy?: string; format: FormatOf<'sweep'> & FormatOf<'review'>; lang: Lang; today?: string }>({
+  command<{ down?: string[]; sweep?: string; policy?: string; format: FormatOf<'sweep'> & FormatOf<'review'>; lang: Lang; engine: string; today?: string }>({
     name: ['simulate'],
     description: 'what-if failures: --down shows what taking elements out of service changes; --sweep n-1 lists the flow intents some single failure cuts',
     args: [TOPOLOGY],
@@ -226,14 +227,16 @@ export const COMMANDS: readonly CommandSpec[] = [
       POLICY,
       format('sweep'),
       LANG,
+      ENGINE,
       TODAY,
     ],
     run: (io, [file], opts) => {
       if (!opts.down && !opts.sweep) throw usage('give --down <element...> or --sweep n-1');
+      const engine = engineFactory(opts.engine);
       const pack = readPack(opts.policy);
       const topology = loadReviewTopology(readText(file!), file!, pack);
       const day = today(opts.today);
-      const prepared = prepareReview(topology, pack, day);
+      const prepared = prepareReview(topology, pack, day, engine);
       const network = topology.network;
       if (opts.sweep) {
         const result = sweepSingleFailures(prepared.base);

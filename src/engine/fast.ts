@@ -8,15 +8,18 @@
 import type { Network } from '../model/network.ts';
 import { isGateway, zonesOf } from '../model/network.ts';
 import { DST, FALSE, type Node, PORT, PROTO, TRUE } from './bdd.ts';
-import { aclVerdict, type CompiledNetwork, compileNetwork } from './compile.ts';
+import { aclVerdict, type CompiledNetwork, compileNetwork, compileNetworkSharing, deriveCompiled } from './compile.ts';
+import { changeDelta } from './delta.ts';
 import { createPropagation } from './propagate.ts';
 import { type HeaderSet, pointBox } from './headerset.ts';
 import { bddSpace } from './space.ts';
 import {
   type Arrival,
   type DecidingRule,
+  type Derived,
   type Disposition,
   type End,
+  type EngineChange,
   endKey,
   type Failures,
   type Footprint,
@@ -48,10 +51,10 @@ export interface FastEngine extends ReachabilityEngine<Node> {
   endpointsOf(zone: number): EndpointSets[number];
   /** The same for the headers of `delta` only: one fixpoint restricted to them. */
   endpointsWithin(delta: Node): EndpointSets;
-  /** Headers reaching an endpoint (delivered or accepted) in a zone, from every zone. */
-  reaching(zone: number): Node;
-  /** Headers that pass through the given elements in the shared computation (a superset). */
+  /** Headers that pass through the given elements in the shared computation (a superset; TRUE for a seeded engine). */
   crossing(failures: Failures): Node;
+  /** Incremental: the network after shares this engine's BDD manager, and a seeded engine recomputes the delta alone. */
+  derive(change: EngineChange): Derived<Node> & { readonly engine: FastEngine };
 }
 
 /** Every end of one fixpoint as BDDs, keyed by endKey. */
@@ -606,7 +609,26 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return [...found.values()].map((o) => ({ ...o, headers: [box] }));
   }
 
-  return {
+  /**
+   * The engine after a change. Rule and route changes keep every element, so the network after
+   * is derived from this one's (deriveCompiled: same manager, unchanged devices shared) and only
+   * the headers the change can affect (changeDelta, plus what crossed elements now down) are
+   * recomputed by a seeded engine; a change that adds or removes elements is compiled into
+   * this manager (so the sets still compare by node id) and computed afresh.
+   */
+  function derive(change: EngineChange): Derived<Node> & { readonly engine: FastEngine } {
+    const { after, devices, failures: down } = change;
+    if (devices === undefined) {
+      compileNetworkSharing(after, c);
+      return { engine: createFastEngine(after, { failures: down }), delta: TRUE };
+    }
+    let delta: Node = FALSE;
+    if (after !== network) delta = changeDelta(c, deriveCompiled(c, after, devices), devices);
+    if (down.zones.size + down.devices.size + down.edges.size > 0) delta = bdd.or(delta, crossing(down));
+    return { engine: createFastEngine(after, { failures: down, ...(delta === TRUE ? {} : { seed: { base: engine, delta } }) }), delta };
+  }
+
+  const engine: FastEngine = {
     name: 'fast',
     space: bddSpace(bdd),
     ruleMatches: (device) => c.ruleMatches[device]!,
@@ -618,7 +640,9 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     trace,
     endpointsOf,
     endpointsWithin,
-    reaching: reachingZone,
+    arriving: reachingZone,
     crossing,
+    derive,
   };
+  return engine;
 }

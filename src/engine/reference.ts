@@ -24,7 +24,9 @@ import {
 import {
   type Arrival,
   type DecidingRule,
+  type Derived,
   type End,
+  type EngineChange,
   endKey,
   endOf,
   type Failures,
@@ -274,8 +276,39 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
     return [...first.values()];
   }
 
+  let arrivals: HeaderBox[][] | undefined;
+  /** What reaches an endpoint in each zone from every zone: one exploration of everything, kept. */
+  function arriving(zone: number): HeaderSet {
+    if (!arrivals) {
+      const byZone = network.zones.map((): HeaderBox[] => []);
+      for (const a of explore(
+        network.zones.map((z) => z.index),
+        [ALL_HEADERS],
+      )) {
+        const z = zoneOfEnd(network, a.end);
+        if (z !== undefined) byZone[z]!.push(...a.headers);
+      }
+      arrivals = byZone.map((boxes) => normalize(boxes));
+    }
+    return arrivals[zone]!;
+  }
+
+  /** The oracle keeps no per-element state: anything may cross (the superset the interface allows). */
+  function crossing(): HeaderSet {
+    return BOX_SPACE.all;
+  }
+
+  /** A fresh engine for the network after the change: the oracle recomputes every header. */
+  function derive(change: EngineChange): Derived<HeaderSet> {
+    return {
+      engine: createReferenceEngine(change.after, { ...options, failures: change.failures }),
+      delta: BOX_SPACE.all,
+      full: 'the reference engine recomputes every header',
+    };
+  }
+
   const ruleMatches = (device: number): readonly HeaderSet[] => compiled[device]!.ruleBoxes;
-  return { name: 'reference', space: BOX_SPACE, ruleMatches, explore, missing, footprint, reach, trace, paths };
+  return { name: 'reference', space: BOX_SPACE, ruleMatches, explore, missing, footprint, reach, trace, paths, arriving, crossing, derive };
 }
 
 /** Where an edge (an attachment or a link, by failure id) leads from a device interface. */

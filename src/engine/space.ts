@@ -29,8 +29,23 @@ export interface HeaderSpace<S> {
 
 const FIELDS: Record<HeaderField, Field> = { src: SRC, dst: DST, protocol: PROTO, port: PORT };
 
-/** The fast engine's space: nodes of one BDD manager. */
+const bddSpaces = new WeakMap<Bdd, HeaderSpace<Node>>();
+
+/**
+ * The fast engine's space: nodes of one BDD manager. One space object per manager, so that the
+ * engines sharing a manager (a base and those derived from it) share their space, and caches of
+ * sets can be keyed by it.
+ */
 export function bddSpace(bdd: Bdd): HeaderSpace<Node> {
+  let space = bddSpaces.get(bdd);
+  if (!space) {
+    space = makeBddSpace(bdd);
+    bddSpaces.set(bdd, space);
+  }
+  return space;
+}
+
+function makeBddSpace(bdd: Bdd): HeaderSpace<Node> {
   return {
     empty: FALSE,
     all: TRUE,

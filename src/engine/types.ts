@@ -177,7 +177,39 @@ export interface ReachabilityEngine<S = unknown> {
    * With `until`, an engine may stop once it has found an end `until` accepts.
    */
   trace(sourceZone: number, packet: Packet, until?: (d: Disposition) => boolean): readonly Outcome[];
+
+  // ── Change review (src/review/): in the engine's own space, so a review is written once ──
+  /** What reaches an endpoint in `zone` (delivered, or accepted by a gateway there) from every zone. */
+  arriving(zone: number): S;
+  /**
+   * Headers that may pass through the elements in this engine's network (a superset; `space.all`
+   * when the engine keeps nothing to tell): the most a failure of them can change.
+   */
+  crossing(elements: Failures): S;
+  /** The engine of the network after a change, in this engine's space, and the headers the change may affect. */
+  derive(change: EngineChange): Derived<S>;
 }
 
 /** Builds an engine for a network (with failed parts); the registry names the implementations. */
 export type EngineFactory = (network: Network, failures?: Failures) => ReachabilityEngine;
+
+/** A change as an engine is told it (ReachabilityEngine.derive). */
+export interface EngineChange {
+  readonly after: Network;
+  /**
+   * The devices whose rules or routes changed, by index (every other element is the same in
+   * both networks); undefined when elements were added or removed, so that nothing carries over.
+   */
+  readonly devices: ReadonlySet<number> | undefined;
+  /** Elements out of service in the network after the change (what-if). */
+  readonly failures: Failures;
+}
+
+export interface Derived<S> {
+  /** Answers for the network after the change; its sets are of the deriving engine's space. */
+  readonly engine: ReachabilityEngine<S>;
+  /** Every header whose fate may differ (outside it, each arrives where it did); `space.all` when all was recomputed. */
+  readonly delta: S;
+  /** Why all was recomputed whatever the change, for an engine that always does (the reference engine). */
+  readonly full?: string;
+}

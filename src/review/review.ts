@@ -3,15 +3,13 @@
 // headers are never rewritten, so a header the change does not touch (no rule, route or
 // element on its way changes what it meets) arrives exactly where it did; only the touched
 // headers are recomputed, and only the findings and intents they can affect are re-checked.
+// Written once for every engine: through the engine interface, its sets in the engine's space.
 
-import { compileNetworkSharing, deriveCompiled } from '../engine/compile.ts';
-import { FALSE, type Node, PORT, PROTO, SRC, TRUE } from '../engine/bdd.ts';
-import { createFastEngine, type FastEngine } from '../engine/fast.ts';
-import { boxesOfMatch } from '../engine/headerset.ts';
-import { endOf, type EngineFactory, type Failures, NO_FAILURES, zoneOfEnd } from '../engine/types.ts';
+import type { HeaderSpace } from '../engine/space.ts';
+import { endOf, type EngineFactory, type Failures, NO_FAILURES, type ReachabilityEngine, zoneOfEnd } from '../engine/types.ts';
 import { InputError, type Loc } from '../errors.ts';
 import { attachId } from '../model/graph.ts';
-import { type Intent, type Network, type Rule, zonesOf } from '../model/network.ts';
+import { type Intent, type Network, zonesOf } from '../model/network.ts';
 import { classesOf, planIntent, splitBySource, traceWitness } from '../policy/analysis.ts';
 import { runCheck } from '../policy/check.ts';
 import type { Pack } from '../policy/pack.ts';
@@ -23,16 +21,18 @@ import type { ChangeOperation, FlowChange, IntentChange, IntentProblem, IntentSt
 /** The network before the change with its engine and full check: computed once, reused. */
 export interface ReviewBase {
   readonly network: Network;
-  readonly engine: FastEngine;
+  /** The factory the base was prepared with: what-if checks after a change use it too. */
+  readonly factory: EngineFactory;
+  readonly engine: ReachabilityEngine;
   readonly check: CheckReport;
 }
 
-export function prepareBase(network: Network, pack: Pack, today: string): ReviewBase {
-  const engine = createFastEngine(network);
-  const factory: EngineFactory = (n, failures) => createFastEngine(n, failures ? { failures } : {});
+/** The base of a review on the engine `factory` builds (any engine of the registry). */
+export function prepareBase(network: Network, pack: Pack, today: string, factory: EngineFactory): ReviewBase {
+  const engine = factory(network);
   const check = runCheck(network, pack, { engineFactory: factory, engine, today });
-  intentHeaders(network, engine.compiled.bdd); // computed once here, not in the first review
-  return { network, engine, check };
+  intentHeaders(network, engine.space); // computed once here, not in the first review
+  return { network, factory, engine, check };
 }
 
 export interface ReviewInput {
@@ -56,10 +56,17 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   const touched = input.change?.touched;
   const failures = touched ? resolveDown(after, touched.down, input.change!.operations) : NO_FAILURES;
 
-  // What to recompute: the headers the change touches, or everything.
+  // What to recompute: the headers the change touches (as the engine tells them), or everything.
   const structural = !touched ? 'two whole topologies were compared' : touched.structural;
-  let delta: Node = TRUE;
-  let afterEngine: FastEngine;
+  const space: HeaderSpace<unknown> = base.engine.space;
+  let devices: Set<number> | undefined;
+  if (structural === undefined) {
+    devices = new Set<number>();
+    for (const id of [...touched!.rules, ...touched!.routes.keys()]) devices.add(after.ids.get(id)!.index);
+  }
+  const derived = base.engine.derive({ after, devices, failures });
+  const { delta } = derived;
+  const afterEngine = derived.engine;
   const merged = (f?: Failures): Failures =>
     f
       ? {
@@ -68,29 +75,17 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
           edges: new Set([...failures.edges, ...f.edges]),
         }
       : failures;
-  if (structural === undefined) {
-    const changed = new Set<number>();
-    for (const id of [...touched!.rules, ...touched!.routes.keys()]) changed.add(after.ids.get(id)!.index);
-    const compiled = deriveCompiled(base.engine.compiled, after, changed);
-    delta = deltaOf(base.engine, compiled, before, after, changed);
-    if (failures !== NO_FAILURES) delta = compiled.bdd.or(delta, base.engine.crossing(failures));
-    afterEngine = createFastEngine(after, { failures, ...(delta === TRUE ? {} : { seed: { base: base.engine, delta } }) });
-  } else {
-    compileNetworkSharing(after, base.engine.compiled);
-    afterEngine = createFastEngine(after, { failures });
-  }
-  const bdd = base.engine.compiled.bdd;
-  const incremental = delta !== TRUE;
+  const incremental = !space.equals(delta, space.all);
   const recompute = incremental
     ? { mode: 'incremental' as const, reason: 'only the headers the change touches were recomputed' }
-    : { mode: 'full' as const, reason: structural ?? 'the change touches every header' };
+    : { mode: 'full' as const, reason: derived.full ?? structural ?? 'the change touches every header' };
 
   // Flows opened and closed, per destination zone, split by source zone.
   const beforeZone = new Map(before.zones.map((z) => [z.id, z.index]));
   const candidates = incremental
     ? zonesOf(
         after,
-        bdd.toBoxes(bdd.exists(bdd.exists(bdd.exists(delta, SRC), PROTO), PORT)).map((b) => ({ lo: b.dstLo, hi: b.dstHi })),
+        space.toBoxes(space.project(delta, 'dst')).map((b) => ({ lo: b.dstLo, hi: b.dstHi })),
       )
     : after.zones.map((z) => z.index);
   const newlyAllowed: FlowChange[] = [];
@@ -98,12 +93,12 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   const pairs = new Set<string>();
   for (const z of candidates) {
     const zone = after.zones[z]!;
-    const old = beforeZone.has(zone.id) ? bdd.and(base.engine.reaching(beforeZone.get(zone.id)!), delta) : FALSE;
-    const now = bdd.and(afterEngine.reaching(z), delta);
-    if (old === now) continue;
-    const flows = (set: Node, network: Network, engine: FastEngine, into: FlowChange[], toIndex: number): void => {
-      if (set === FALSE) return;
-      for (const [from, boxes] of splitBySource(network, bdd.toBoxes(set))) {
+    const old = beforeZone.has(zone.id) ? space.and(base.engine.arriving(beforeZone.get(zone.id)!), delta) : space.empty;
+    const now = space.and(afterEngine.arriving(z), delta);
+    if (space.equals(old, now)) continue;
+    const flows = (set: unknown, network: Network, engine: ReachabilityEngine, into: FlowChange[], toIndex: number): void => {
+      if (space.isEmpty(set)) return;
+      for (const [from, boxes] of splitBySource(network, space.toBoxes(set))) {
         if (from === toIndex) continue;
         const source = network.zones[from]!;
         const arrives = (d: Parameters<typeof endOf>[0]): boolean => {
@@ -121,8 +116,8 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
         if (a) pairs.add(`${a.index}>${z}`);
       }
     };
-    flows(bdd.diff(now, old), after, afterEngine, newlyAllowed, z);
-    if (beforeZone.has(zone.id)) flows(bdd.diff(old, now), before, base.engine, newlyBlocked, beforeZone.get(zone.id)!);
+    flows(space.diff(now, old), after, afterEngine, newlyAllowed, z);
+    if (beforeZone.has(zone.id)) flows(space.diff(old, now), before, base.engine, newlyBlocked, beforeZone.get(zone.id)!);
   }
 
   // Findings: re-check only what the change can affect, keep the rest from the base check.
@@ -130,14 +125,14 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   if (!incremental) for (const intent of after.intents) intents.add(intent.id);
   else {
     // Only intents sending to a zone the delta reaches can be affected; test those exactly.
-    const { byId, byZone } = intentHeaders(after, bdd);
+    const { byId, byZone } = intentHeaders(after, space);
     for (const z of candidates) {
-      for (const id of byZone.get(z) ?? []) if (!intents.has(id) && bdd.and(byId.get(id)!, delta) !== FALSE) intents.add(id);
+      for (const id of byZone.get(z) ?? []) if (!intents.has(id) && !space.isEmpty(space.and(byId.get(id)!, delta))) intents.add(id);
     }
   }
   const changedFirewalls = new Set([...(touched?.rules ?? [])].map((id) => after.ids.get(id)!.index));
   const scope: CheckScope = { pairs, intents, objects: !incremental || (touched?.hosts ?? true), devices: changedFirewalls };
-  const factory: EngineFactory = (n, f) => createFastEngine(n, { failures: merged(f) });
+  const factory: EngineFactory = (n, f) => base.factory(n, merged(f));
   const afterCheck = runCheck(after, pack, { engineFactory: factory, engine: afterEngine, today, ...(incremental ? { scope } : {}) });
   const key = findingKey;
   const index = findingIndex(base, key);
@@ -238,7 +233,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     before: { file: before.file, name: before.name },
     after: { file: after.file, name: after.name },
     change: input.change ? { file: input.change.file, operations: input.change.operations } : undefined,
-    engine: 'fast',
+    engine: base.engine.name,
     recompute,
     newlyAllowed,
     newlyBlocked,
@@ -252,7 +247,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     summary,
     elapsedMs: Math.round((performance.now() - started) * 10) / 10,
   };
-  return { report, next: { network: after, engine: afterEngine, check: checkAfter } };
+  return { report, next: { network: after, factory: base.factory, engine: afterEngine, check: checkAfter } };
 }
 
 const findingIndexes = new WeakMap<ReviewBase, { keys: Set<string>; groups: Map<string, number[]> }>();
@@ -277,15 +272,21 @@ const baseMemo = new WeakMap<ReviewBase, { failed: Map<string, IntentProblem[]>;
 
 /** Every header each intent sends (all its legs), and the intents by the zones they send to. */
 interface IntentIndex {
-  readonly byId: Map<string, Node>;
+  readonly byId: Map<string, unknown>;
   readonly byZone: Map<number, string[]>;
 }
 
-const intentHeaderCache = new WeakMap<readonly Intent[], IntentIndex>();
+/** Per space (one per BDD manager, shared by a base and the engines derived from it), per list of intents. */
+const intentHeaderCache = new WeakMap<HeaderSpace<unknown>, WeakMap<readonly Intent[], IntentIndex>>();
 
 /** Computed once per list of intents: a change to rules alone shares the list with the network before it. */
-function intentHeaders(network: Network, bdd: FastEngine['compiled']['bdd']): IntentIndex {
-  let index = intentHeaderCache.get(network.intents);
+function intentHeaders(network: Network, space: HeaderSpace<unknown>): IntentIndex {
+  let cache = intentHeaderCache.get(space);
+  if (!cache) {
+    cache = new WeakMap();
+    intentHeaderCache.set(space, cache);
+  }
+  let index = cache.get(network.intents);
   if (!index) {
     index = { byId: new Map(), byZone: new Map() };
     for (const intent of network.intents) {
@@ -295,7 +296,7 @@ function intentHeaders(network: Network, bdd: FastEngine['compiled']['bdd']): In
         : [{ src: intent.from, dst: intent.to, services: intent.services }];
       index.byId.set(
         intent.id,
-        legs.reduce((n, l) => bdd.or(n, bdd.boxes(boxesOfMatch(l))), FALSE),
+        legs.reduce((n, l) => space.or(n, space.match(l)), space.empty),
       );
       for (const z of zonesOf(
         network,
@@ -303,69 +304,9 @@ function intentHeaders(network: Network, bdd: FastEngine['compiled']['bdd']): In
       ))
         index.byZone.set(z, [...(index.byZone.get(z) ?? []), intent.id]);
     }
-    intentHeaderCache.set(network.intents, index);
+    cache.set(network.intents, index);
   }
   return index;
-}
-
-/** Above this many port pairs, a changed rule's delta is its whole match (see deltaOf). */
-const PAIR_LIMIT = 64;
-
-/** The headers whose fate the change of these devices' rules and routes can alter. */
-function deltaOf(base: FastEngine, compiled: FastEngine['compiled'], before: Network, after: Network, changed: ReadonlySet<number>): Node {
-  const bdd = compiled.bdd;
-  const old = base.compiled;
-  let delta: Node = FALSE;
-  const xor = (a: Node, b: Node): Node => bdd.or(bdd.diff(a, b), bdd.diff(b, a));
-  for (const d of changed) {
-    const first = compiled.portStart[d]!;
-    const last = compiled.portStart[d + 1]!;
-    // Routes: every destination whose way out changed.
-    const oldRoutes = old.routed[d];
-    const newRoutes = compiled.routed[d];
-    if (oldRoutes || newRoutes) {
-      for (let q = first; q < last; q++) delta = bdd.or(delta, xor(oldRoutes?.[q - first] ?? TRUE, newRoutes?.[q - first] ?? TRUE));
-      delta = bdd.or(delta, xor(old.unrouted[d]!, compiled.unrouted[d]!));
-      delta = bdd.or(delta, xor(old.delivered[d]!, compiled.delivered[d]!));
-      delta = bdd.or(delta, xor(old.discarded[d]!, compiled.discarded[d]!));
-    }
-    // Rules: the port pairs where a rule that differs applies; there, what the pair permits.
-    const device = after.devices[d]!;
-    if (device.kind !== 'firewall') continue;
-    const changedRules = ruleDifference(before.devices[d]!.rules, device.rules);
-    if (changedRules === undefined) {
-      for (let p = first; p < last; p++)
-        for (let q = first; q < last; q++) if (p !== q) delta = bdd.or(delta, xor(old.permit(d, p, q), compiled.permit(d, p, q)));
-      continue;
-    }
-    const names = device.interfaces.map((f) => f.name);
-    for (const rule of changedRules) {
-      const ins = rule.inInterfaces ? names.flatMap((n, i) => (rule.inInterfaces!.has(n) ? [i] : [])) : names.map((_, i) => i);
-      const outs = rule.outInterfaces ? names.flatMap((n, i) => (rule.outInterfaces!.has(n) ? [i] : [])) : names.map((_, i) => i);
-      if (ins.length * outs.length > PAIR_LIMIT) {
-        // A rule change decides nothing outside the rule's own match: that bounds the delta
-        // without comparing every pair of ports of a large firewall.
-        delta = bdd.or(delta, bdd.product(rule.src, rule.dst, rule.services));
-        continue;
-      }
-      for (const p of ins)
-        for (const q of outs) if (p !== q) delta = bdd.or(delta, xor(old.permit(d, first + p, first + q), compiled.permit(d, first + p, first + q)));
-    }
-  }
-  return delta;
-}
-
-/** Rules in one list and not the other (old and new versions); undefined when rules were reordered. */
-function ruleDifference(before: readonly Rule[], after: readonly Rule[]): Rule[] | undefined {
-  const key = (r: Rule): string =>
-    JSON.stringify([r.id, r.action, r.src, r.dst, r.services, r.inInterfaces && [...r.inInterfaces], r.outInterfaces && [...r.outInterfaces]]);
-  const a = before.map(key);
-  const b = after.map(key);
-  const inA = new Set(a);
-  const inB = new Set(b);
-  const common = (xs: string[], other: Set<string>): string[] => xs.filter((x) => other.has(x));
-  if (JSON.stringify(common(a, inB)) !== JSON.stringify(common(b, inA))) return undefined;
-  return [...before.filter((_, i) => !inB.has(a[i]!)), ...after.filter((_, i) => !inA.has(b[i]!))];
 }
 
 /** Failures named by `down` operations, checked against the network. */

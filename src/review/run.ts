@@ -1,7 +1,10 @@
 // The review pipeline, once for every caller (the CLI's review and simulate, the server's
 // workers): read the topology before, read the change (a change file, or for callers that take
 // them, the whole topology after), apply it, prepare the base (engine and full check) and review.
+// On any engine of the registry, by name or factory (the fast engine by default).
 
+import { DEFAULT_ENGINE, engineFactoryNamed, ENGINES } from '../engine/registry.ts';
+import type { EngineFactory } from '../engine/types.ts';
 import { InputError } from '../errors.ts';
 import { loadDocument } from '../model/load.ts';
 import type { Network } from '../model/network.ts';
@@ -16,7 +19,7 @@ import type { ReviewNetworks, ReviewReport } from './types.ts';
 export interface ReviewTopology {
   readonly doc: SourceDocument;
   readonly network: Network;
-  /** Its engine and full check (prepareReview); computed once, reused by every review against it. */
+  /** Its engine and full check (prepareReview); computed once, reused by every review against it on that engine. */
   readonly base?: ReviewBase;
 }
 
@@ -41,6 +44,11 @@ export interface ReviewRequest {
   readonly today: string;
   /** Default 'change-or-topology'. */
   readonly accept?: ChangeAccept;
+  /**
+   * The engine: a name of the registry (`fast`, `reference`) or a factory. Default: the one the
+   * topology's base was prepared with, or the registry's default.
+   */
+  readonly engine?: string | EngineFactory;
 }
 
 export interface ReviewResult {
@@ -62,9 +70,26 @@ export function loadReviewTopology(text: string, file: string, pack: Pack): Revi
   return { doc, network: loadDocument(doc, { domains: domainsOf(pack) }) };
 }
 
-/** Prepares the base of a topology (its engine and full check for the date); the same topology when it has one. */
-export function prepareReview(topology: ReviewTopology, pack: Pack, today: string): PreparedTopology {
-  return topology.base ? (topology as PreparedTopology) : { ...topology, base: prepareBase(topology.network, pack, today) };
+/** An engine by name (InputError BNK_ERR_USAGE for a name the registry does not have) or as given. */
+function engineFactoryOf(engine: string | EngineFactory): EngineFactory {
+  if (typeof engine !== 'string') return engine;
+  const factory = engineFactoryNamed(engine);
+  if (!factory) {
+    const message = `unknown engine "${engine}" (available: ${Object.keys(ENGINES).join(', ')})`;
+    throw new InputError([{ code: 'BNK_ERR_USAGE', message, loc: { file: '<engine>', line: 1, column: 1 } }]);
+  }
+  return factory;
+}
+
+/**
+ * Prepares the base of a topology (its engine and full check for the date) on the engine given
+ * (by default the base's own, or the registry's default); the same topology when it has a base
+ * on that engine.
+ */
+export function prepareReview(topology: ReviewTopology, pack: Pack, today: string, engine?: string | EngineFactory): PreparedTopology {
+  const factory = engine === undefined ? (topology.base?.factory ?? ENGINES[DEFAULT_ENGINE]!) : engineFactoryOf(engine);
+  if (topology.base?.factory === factory) return topology as PreparedTopology;
+  return { ...topology, base: prepareBase(topology.network, pack, today, factory) };
 }
 
 /**
@@ -93,7 +118,7 @@ export function reviewChange(request: ReviewRequest): ReviewResult {
     after = change.after;
     input = undefined;
   }
-  const { base } = prepareReview(topology, pack, today);
+  const { base } = prepareReview(topology, pack, today, request.engine);
   const { report } = review(base, { after, pack, today, change: input });
   return { report, networks: { before: topology.network, after } };
 }

@@ -1,10 +1,8 @@
 // What-if failures: the n-1 sweep. Every single link, attachment or device is taken out of
-// service in turn; each failure recomputes only the headers that crossed the element (the
-// incremental engine) and re-evaluates only the intents whose packets are among them.
+// service in turn; each failure recomputes only the headers that crossed the element (on the
+// fast engine; the reference engine recomputes all) and re-evaluates only the intents whose
+// packets are among them. Written once for every engine, in the engine's space.
 
-import { FALSE } from '../engine/bdd.ts';
-import { createFastEngine } from '../engine/fast.ts';
-import { boxesOfMatch } from '../engine/headerset.ts';
 import type { Failures } from '../engine/types.ts';
 import { attachId } from '../model/graph.ts';
 import { evaluateIntent, planIntent } from '../policy/analysis.ts';
@@ -30,15 +28,15 @@ export interface SweepResult {
 export function sweepSingleFailures(base: ReviewBase): SweepResult {
   const started = performance.now();
   const net = base.network;
-  const bdd = base.engine.compiled.bdd;
+  const space = base.engine.space;
   const healthy = net.intents.map((intent) => ({ intent, result: evaluateIntent(net, base.engine, intent) }));
   const alreadyBroken = healthy.filter((h) => !h.result.plan.ok || h.result.legs.some((l) => l.missing.length > 0)).map((h) => h.intent.id);
   const working = healthy
     .filter((h) => !alreadyBroken.includes(h.intent.id))
     .map(({ intent }) => {
       const plan = planIntent(net, intent);
-      const legs = plan.ok ? plan.legs.map((l) => boxesOfMatch({ src: l.from, dst: l.to, services: l.services })) : [];
-      return { intent, headers: legs.reduce((n, h) => bdd.or(n, bdd.boxes(h)), FALSE) };
+      const legs = plan.ok ? plan.legs.map((l) => space.match({ src: l.from, dst: l.to, services: l.services })) : [];
+      return { intent, headers: legs.reduce((n, h) => space.or(n, h), space.empty) };
     });
   const candidates: Array<{ id: string; kind: SweepElement['kind']; failures: Failures }> = [
     ...net.devices.map((d) => ({
@@ -59,9 +57,10 @@ export function sweepSingleFailures(base: ReviewBase): SweepResult {
   const byIntent = new Map<string, string[]>();
   const elements = candidates.map((c): SweepElement => {
     const delta = base.engine.crossing(c.failures);
-    const affected = working.filter((w) => bdd.and(w.headers, delta) !== FALSE);
+    const affected = working.filter((w) => !space.isEmpty(space.and(w.headers, delta)));
     if (affected.length === 0) return { id: c.id, kind: c.kind, breaks: [] };
-    const engine = createFastEngine(net, { failures: c.failures, seed: { base: base.engine, delta } });
+    // The same network with the element down: only what crossed it is recomputed.
+    const { engine } = base.engine.derive({ after: net, devices: new Set(), failures: c.failures });
     const breaks = affected.filter((w) => evaluateIntent(net, engine, w.intent).legs.some((l) => l.missing.length > 0)).map((w) => w.intent.id);
     for (const id of breaks) byIntent.set(id, [...(byIntent.get(id) ?? []), c.id]);
     return { id: c.id, kind: c.kind, breaks };

@@ -1,6 +1,6 @@
 // Reviews of a change file against a stored version, as `bunkatsu review` does them, inside a
 // pool worker. The base (the stored version loaded, its engine and full check) is prepared once
-// per version and date and kept in the worker's LRU cache: a stored version never changes.
+// per version, date and engine and kept in the worker's LRU cache: a stored version never changes.
 
 import {
   InputError,
@@ -69,13 +69,14 @@ export class ReviewBases {
 
   /**
    * The base of a stored version (its cache key, file name, and text: undefined asks for a cache
-   * hit only) for a date (exception expiry depends on it). Undefined on a miss without text.
+   * hit only) for a date (exception expiry depends on it) on an engine (by its registry name).
+   * Undefined on a miss without text.
    */
-  base(version: string, filename: string, text: string | undefined, today: string): BaseEntry | undefined {
-    const key = `${version}\u0000${today}`;
+  base(version: string, filename: string, text: string | undefined, today: string, engine: string): BaseEntry | undefined {
+    const key = `${version}\u0000${today}\u0000${engine}`;
     const hit = this.entries.get(key);
     if (hit || text === undefined) return hit;
-    const entry = prepareReview(loadReviewTopology(text, filename, this.policy.pack), this.policy.pack, today);
+    const entry = prepareReview(loadReviewTopology(text, filename, this.policy.pack), this.policy.pack, today, engine);
     this.prepared += 1;
     this.entries.set(key, entry);
     return entry;

@@ -68,6 +68,8 @@ export type Task =
       readonly changeFilename: string;
       readonly today: string;
       readonly lang: Lang;
+      /** The engine's name in the registry (checked by the route). */
+      readonly engine: string;
     };
 
 export interface ReviewAnswer {
@@ -168,7 +170,13 @@ function perform(task: Task): Answers[Task['kind']] {
     case 'review': {
       const before = reviews.prepared;
       const { version: ref } = task;
-      const out = reviews.run(() => reviews.base(ref.key, ref.filename, ref.text, task.today), task.change, task.changeFilename, task.today, task.lang);
+      const out = reviews.run(
+        () => reviews.base(ref.key, ref.filename, ref.text, task.today, task.engine),
+        task.change,
+        task.changeFilename,
+        task.today,
+        task.lang,
+      );
       if (!out) throw MISS;
       const { report, renderings } = out;
       return { verdict: report.verdict, summary: report.summary, recompute: report.recompute, renderings, prepared: reviews.prepared > before };

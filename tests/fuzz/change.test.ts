@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { ENGINES } from '../../src/engine/registry.ts';
 import { InputError } from '../../src/errors.ts';
 import { loadDocument } from '../../src/model/load.ts';
 import { readSource } from '../../src/model/source.ts';
@@ -64,7 +65,7 @@ const changeText = fc.oneof(
 let base: ReviewBase;
 let dir = '';
 beforeAll(() => {
-  base = prepareBase(before, pack, TODAY);
+  base = prepareBase(before, pack, TODAY, ENGINES.fast!);
   dir = mkdtempSync(join(tmpdir(), 'bunkatsu-fuzz-'));
 });
 afterAll(() => {

@@ -15,7 +15,7 @@ import { loadChange } from '../../src/review/change.ts';
 import { networkAfter } from '../../src/review/apply.ts';
 import { PROTO_NAMES } from '../fuzz/generators.ts';
 import { prepareBase, review, type ReviewBase } from '../../src/review/review.ts';
-import { engineFactoryNamed } from '../../src/engine/registry.ts';
+import { ENGINES, engineFactoryNamed } from '../../src/engine/registry.ts';
 import { lookupService } from '../../src/net/services.ts';
 import { ROOT, runCli, seedPack, TODAY } from '../helpers.ts';
 import { testServer, type TestServer } from '../server/helpers.ts';
@@ -226,7 +226,7 @@ describe('prototype-member names in a change file', () => {
   if (!topology.ok) throw new Error('alpha-city does not read');
   const before = loadDocument(topology.doc, { domains });
   beforeAll(() => {
-    base = prepareBase(before, pack, TODAY);
+    base = prepareBase(before, pack, TODAY, ENGINES.fast!);
   });
 
   const rule = (extra: Json = {}): Json => ({ id: 'new-rule', action: 'permit', from: 'lg-office', to: 'lg-servers', service: 'https', ...extra });

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFastEngine } from '../../src/engine/fast.ts';
 import { equalSets } from '../../src/engine/headerset.ts';
+import { ENGINES } from '../../src/engine/registry.ts';
 import { loadDocument } from '../../src/model/load.ts';
 import { readSource, type SourceDocument } from '../../src/model/source.ts';
 import { runCheck } from '../../src/policy/check.ts';
@@ -16,74 +17,11 @@ import { subjectText } from '../../src/report/messages.ts';
 import { applyChange, loadChange } from '../../src/review/change.ts';
 import { applyInMemory, appliesInMemory } from '../../src/review/apply.ts';
 import { prepareBase, review, type ReviewBase } from '../../src/review/review.ts';
-import { CheckedCases, randomTopology } from '../random-network.ts';
+import { CheckedCases, randomChangeOperation, randomTopology } from '../random-network.ts';
 import { seedPack, TODAY } from '../helpers.ts';
 
 const pack = seedPack();
 const domains = new Set(Object.keys(pack.domains));
-const ADDRESSES = ['any', '10.0.0.0/24', '10.1.0.0/24', '10.2.0.0/25', '10.0.0.10', '10.1.0.10', '10.3.0.0/16', '203.0.113.0/24'];
-const SERVICES = ['any', 'tcp/22', 'https', 'tcp/80-443', 'udp/53', 'icmp'];
-
-/** A change operation drawn from numbers (so fast-check can shrink it), for the current document. */
-function operation(
-  data: {
-    devices?: Array<{
-      id: string;
-      kind: string;
-      rules?: unknown[];
-      interfaces: Array<{ name: string }>;
-      routes?: Array<{ prefix: string; interface?: string | string[] }>;
-    }>;
-    links?: string[][];
-  },
-  seed: number[],
-): unknown {
-  const pick = <T>(list: readonly T[], k: number): T => list[(seed[k] ?? 0) % list.length]!;
-  const firewalls = (data.devices ?? []).filter((d) => d.kind === 'firewall');
-  const routers = (data.devices ?? []).filter((d) => d.kind === 'firewall' || d.kind === 'router');
-  const kind = seed[0]! % 10;
-  if (firewalls.length > 0 && kind < 7) {
-    const fw = pick(firewalls, 1);
-    const names = fw.interfaces.map((f) => f.name);
-    const rule = {
-      action: pick(['permit', 'permit', 'deny'], 2),
-      from: pick(ADDRESSES, 3),
-      to: pick(ADDRESSES, 4),
-      service: pick(SERVICES, 5),
-      ...(seed[6]! % 3 === 0 ? { in: pick(names, 7) } : {}),
-      ...(seed[8]! % 3 === 0 ? { out: pick(names, 9) } : {}),
-    };
-    const count = fw.rules?.length ?? 0;
-    if (kind < 3 || count === 0) return { 'add-rule': { device: fw.id, position: (seed[10]! % (count + 1)) + 1, rule } };
-    const position = (seed[10]! % count) + 1;
-    if (kind < 5) return { 'remove-rule': { device: fw.id, rule: position } };
-    if (kind < 6) return { 'replace-rule': { device: fw.id, rule: position, with: rule } };
-    return { 'move-rule': { device: fw.id, rule: position, position: (seed[11]! % count) + 1 } };
-  }
-  if (routers.length > 0 && kind < 9) {
-    const r = pick(routers, 1);
-    const routes = r.routes ?? [];
-    if (kind === 8 && routes.length > 0) {
-      const route = pick(routes, 2);
-      return { 'remove-route': { device: r.id, prefix: route.prefix, interface: route.interface } };
-    }
-    const names = r.interfaces.map((f) => f.name);
-    // Mostly plain forward routes; some with a priority, several interfaces, or deliver / drop.
-    const action = pick(['forward', 'forward', 'forward', 'deliver', 'drop'], 5);
-    const out = pick([0, 0, 1], 6) ? [pick(names, 4), pick(names, 7)] : pick(names, 4);
-    return {
-      'add-route': {
-        device: r.id,
-        prefix: pick(['0.0.0.0/0', '10.0.0.0/8', '10.1.0.0/24', '10.2.0.0/16', '203.0.113.0/24', '10.0.0.96/28'], 3),
-        ...(action === 'forward' ? { interface: out } : { action }),
-        ...(pick([0, 1], 8) ? { priority: pick([0, 16, 24, 30], 9) } : {}),
-      },
-    };
-  }
-  const devices = (data.devices ?? []).map((d) => d.id);
-  return { down: pick(devices.length > 0 ? devices : ['none'], 1) };
-}
-
 describe('incremental review = full recompute', () => {
   it('after every change of random sequences on random topologies', () => {
     const runs = Number(process.env.INCREMENTAL_RUNS ?? 60);
@@ -97,9 +35,9 @@ describe('incremental review = full recompute', () => {
         let doc: SourceDocument = read.doc;
         const network = loadDocument(doc, { domains });
         let compared = false;
-        let base: ReviewBase = prepareBase(network, pack, TODAY);
+        let base: ReviewBase = prepareBase(network, pack, TODAY, ENGINES.fast!);
         for (const seed of sequence) {
-          const op = operation(doc.data as never, seed);
+          const op = randomChangeOperation(doc.data as never, seed);
           if ((op as { down?: string }).down === 'none') break; // no device to take down
           const change = loadChange(JSON.stringify({ 'bunkatsu-change': 1, changes: [op] }), 'change.json');
           // biome-ignore lint/suspicious/noImplicitAnyLet: assigned in the try below, typed by it

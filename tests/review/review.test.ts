@@ -72,6 +72,22 @@ describe('bunkatsu review', () => {
     expect(r.err).toMatch(/tests\/fixtures\/changes\/unknown-rule\.yaml:\d+:\d+ BNK_ERR_UNKNOWN_REF .*no-such-rule/);
   });
 
+  it('--engine reference reviews on the oracle: the same verdict and intent, a full recompute, the engine named', async () => {
+    const { code, json } = await reviewJson('topologies/alpha-city.yaml', 'topologies/changes/remove-asp-rule.yaml', '--engine', 'reference');
+    expect(code).toBe(1);
+    expect(json).toMatchObject({ engine: 'reference', verdict: 'reject', recompute: { mode: 'full', reason: 'the reference engine recomputes every header' } });
+    expect(json.intentsBroken.map((i) => i.intent)).toEqual(['use-lgwan-asp']);
+    const text = await runCli(['review', 'topologies/alpha-city.yaml', 'tests/fixtures/changes/harmless.yaml', '--today', TODAY, '--engine', 'reference']);
+    expect(text.out).toMatch(/engine: reference {2}recompute: full \(the reference engine recomputes every header\)/);
+    expect(text.code).toBe(0);
+  });
+
+  it('refuses an unknown engine (exit 2, the engines named)', async () => {
+    const r = await runCli(['review', 'topologies/alpha-city.yaml', 'tests/fixtures/changes/harmless.yaml', '--engine', 'warp']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/fast, reference/);
+  });
+
   it('writes Markdown for a pull-request comment', async () => {
     const r = await runCli(['review', 'topologies/alpha-city.yaml', 'topologies/changes/gcloud-line.yaml', '--today', TODAY, '--format', 'markdown']);
     expect(r.out).toMatch(/path-separation/);
@@ -95,6 +111,19 @@ describe('bunkatsu simulate', () => {
     const json = JSON.parse(r.out) as ReviewJson;
     expect(json.intentsBroken.map((i) => i.intent)).toEqual(expect.arrayContaining(['mn-juki-app', 'mn-zeimu-app']));
     expect(r.code).toBe(1);
+  });
+
+  it('--engine reference: the same sweep and the same broken intents on the oracle', async () => {
+    const sweep = await runCli(['simulate', 'topologies/alpha-city.yaml', '--sweep', 'n-1', '--format', 'json', '--today', TODAY, '--engine', 'reference']);
+    const fast = await runCli(['simulate', 'topologies/alpha-city.yaml', '--sweep', 'n-1', '--format', 'json', '--today', TODAY]);
+    expect(sweep.code).toBe(1);
+    const cuts = (out: string): unknown => (JSON.parse(out) as { intents: unknown[] }).intents;
+    expect(cuts(sweep.out)).toEqual(cuts(fast.out));
+    const down = await runCli(['simulate', 'topologies/alpha-city.yaml', '--down', 'mn-fw', '--format', 'json', '--today', TODAY, '--engine', 'reference']);
+    const json = JSON.parse(down.out) as ReviewJson & { engine: string };
+    expect(json.engine).toBe('reference');
+    expect(json.intentsBroken.map((i) => i.intent)).toEqual(expect.arrayContaining(['mn-juki-app', 'mn-zeimu-app']));
+    expect(down.code).toBe(1);
   });
 
   it('refuses an unknown element', async () => {

@@ -23,16 +23,17 @@ afterAll(async () => {
 
 const TODAY = '2026-11-25';
 
-function submit(token: string, relative: string, options: { project?: string; version?: string; text?: string; contentType?: string } = {}) {
+function submit(token: string, relative: string, options: { project?: string; version?: string; text?: string; contentType?: string; engine?: string } = {}) {
   const {
     project = 'kita',
     version = 'latest',
     text = sample(relative),
     contentType = relative.endsWith('.json') ? 'application/json' : 'application/yaml',
   } = options;
+  const engine = options.engine === undefined ? '' : `&engine=${options.engine}`;
   return s.request(token, {
     method: 'POST',
-    url: `/projects/${project}/versions/${version}/reviews?today=${TODAY}&filename=${encodeURIComponent(relative)}`,
+    url: `/projects/${project}/versions/${version}/reviews?today=${TODAY}&filename=${encodeURIComponent(relative)}${engine}`,
     headers: { 'content-type': contentType },
     payload: text,
   });
@@ -234,5 +235,40 @@ describe('storage', () => {
   it('every rendering is stored with the review', () => {
     const [review] = s.store.listReviews('kita');
     for (const format of ['json', 'sarif', 'markdown'] as const) expect(s.store.getReviewRendering('kita', review!.id, format)).toContain('use-lgwan-asp');
+  });
+});
+
+describe('?engine=: a review on any engine of the registry', () => {
+  const change = 'topologies/changes/remove-asp-rule.yaml';
+  const report = async (id: string) => (await s.request(s.tokens.minami, { method: 'GET', url: `/projects/minami/reviews/${id}` })).json();
+
+  // minami's version is the same text as kita's: the fast base of the kita reviews above serves it.
+  it('engine=reference: the same verdict and broken intent, recomputed in full; a base of its own', async () => {
+    const prepared = s.app.reviewBases.prepared;
+    const got = await submit(s.tokens.minami, change, { project: 'minami', engine: 'reference' });
+    expect(got.statusCode).toBe(201);
+    expect(got.json()).toMatchObject({ verdict: 'reject', recompute: { mode: 'full', reason: 'the reference engine recomputes every header' } });
+    expect(s.app.reviewBases.prepared).toBe(prepared + 1);
+    const json = await report(got.json().id);
+    expect(json.engine).toBe('reference');
+    expect(json.intentsBroken.map((i: { intent: string }) => i.intent)).toEqual(['use-lgwan-asp']);
+  });
+
+  it('engine=fast (as by default): incremental, on the fast base; reference again reuses its own', async () => {
+    const prepared = s.app.reviewBases.prepared;
+    const fast = await submit(s.tokens.minami, change, { project: 'minami', engine: 'fast' });
+    expect(fast.statusCode).toBe(201);
+    expect(fast.json()).toMatchObject({ verdict: 'reject', recompute: { mode: 'incremental' } });
+    expect((await report(fast.json().id)).engine).toBe('fast');
+    expect((await submit(s.tokens.minami, change, { project: 'minami', engine: 'reference' })).json().recompute.mode).toBe('full');
+    expect(s.app.reviewBases.prepared).toBe(prepared);
+  });
+
+  it('an unknown engine: 400 BNK_ERR_USAGE naming the engines, and nothing stored', async () => {
+    const before = s.store.listReviews('minami').length;
+    const got = await submit(s.tokens.minami, change, { project: 'minami', engine: 'warp' });
+    expect(got.statusCode).toBe(400);
+    expect(got.json()).toMatchObject({ code: 'BNK_ERR_USAGE', message: expect.stringContaining('fast, reference') });
+    expect(s.store.listReviews('minami')).toHaveLength(before);
   });
 });

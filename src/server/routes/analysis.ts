@@ -11,7 +11,7 @@ import { checkFailure } from '../check-run.ts';
 import { HttpError } from '../errors.ts';
 import type { VersionRef } from '../worker.ts';
 import { engineNamed, storedText, versionKey } from '../workspace.ts';
-import { checkParams, errors, projectParams, versionParams } from './schemas.ts';
+import { checkParams, ENGINE, errors, projectParams, versionParams } from './schemas.ts';
 import { findVersion } from './versions.ts';
 
 const checkSchema = {
@@ -44,7 +44,6 @@ const checkAnswer = {
 } as const;
 
 const LANG = { type: 'string', enum: ['ja', 'en'], default: 'en', description: 'language of messages' } as const;
-const ENGINE = { type: 'string', pattern: '^[a-z0-9-]{1,40}$', description: 'reachability engine (default: the registry default)' } as const;
 
 /** `{check, report}` with the stored report inserted as is (it is already JSON text). */
 function answer(check: CheckRecord, report: string | undefined): string {

@@ -9,8 +9,8 @@ import type { ServerContext } from '../context.ts';
 import { authorize } from '../auth.ts';
 import { acceptFileBodies, FILE_TYPES, fileBody } from '../body.ts';
 import { HttpError } from '../errors.ts';
-import { storedText, versionKey } from '../workspace.ts';
-import { errors, projectParams, versionParams } from './schemas.ts';
+import { engineNamed, storedText, versionKey } from '../workspace.ts';
+import { ENGINE, errors, projectParams, versionParams } from './schemas.ts';
 import { findVersion } from './versions.ts';
 
 const PROJECT = projectParams.properties.project;
@@ -53,7 +53,7 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
   // As for topology uploads: the body is text, read by the guarded loader with source positions.
   acceptFileBodies(app, ctx.options.uploadLimit, ctx.uploads);
 
-  app.post<{ Params: { project: string; version: string }; Querystring: { filename?: string; today?: string; lang: Lang }; Body: Buffer }>(
+  app.post<{ Params: { project: string; version: string }; Querystring: { filename?: string; today?: string; lang: Lang; engine?: string }; Body: Buffer }>(
     '/projects/:project/versions/:version/reviews',
     {
       bodyLimit: ctx.options.uploadLimit,
@@ -82,6 +82,7 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
               description: 'date for exception expiry, a calendar date YYYY-MM-DD (default: today)',
             },
             lang: { type: 'string', enum: ['ja', 'en'], default: 'en', description: 'language of the stored renderings' },
+            engine: ENGINE,
           },
         },
         consumes: FILE_TYPES,
@@ -92,6 +93,7 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       const { project } = request.params;
       authorize(request, store, project, 'submit');
       const version = findVersion(ctx, project, request.params.version);
+      const engine = engineNamed(request.query.engine).name;
       const { text, filename } = fileBody(request, 'change', 'change file');
       const today = request.query.today ?? new Date().toISOString().slice(0, 10);
       // Reviewed in a pool worker, which keeps the prepared base of the version for the next review.
@@ -103,6 +105,7 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
           changeFilename: filename,
           today,
           lang: request.query.lang,
+          engine,
         },
         () => storedText(store, version),
       );

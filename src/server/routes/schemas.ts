@@ -3,6 +3,9 @@
 const PROJECT = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'project id' } as const;
 const VERSION = { type: 'string', pattern: '^([1-9][0-9]{0,8}|latest)$', description: 'version number, or "latest"' } as const;
 
+/** The `?engine=` query parameter of the routes that compute on an engine (checked against the registry by engineNamed). */
+export const ENGINE = { type: 'string', pattern: '^[a-z0-9-]{1,40}$', description: 'reachability engine (default: the registry default)' } as const;
+
 export const projectParams = { type: 'object', required: ['project'], properties: { project: PROJECT } } as const;
 export const versionParams = { type: 'object', required: ['project', 'version'], properties: { project: PROJECT, version: VERSION } } as const;
 export const checkParams = {
