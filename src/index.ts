@@ -31,7 +31,7 @@ export { createReferenceEngine, type ReferenceOptions } from './engine/reference
 export { createFastEngine, type FastEngine, type FastOptions } from './engine/fast.ts';
 export { traceFlow } from './engine/trace.ts';
 export type { ReachabilityEngine, Outcome, Disposition, Hop, Failures } from './engine/types.ts';
-export type { HeaderBox, HeaderSet } from './engine/headerset.ts';
+export type { HeaderBox, HeaderSet, Packet } from './engine/headerset.ts';
 export type { EngineFactory } from './engine/types.ts';
 
 // ── Check: a topology against a policy pack; the zone (or domain) matrix ───────────────────
@@ -53,7 +53,23 @@ export type { ReviewReport, ReviewNetworks, Verdict, FlowChange, IntentChange, I
 export { sweepSingleFailures, type SweepResult, type SweepElement } from './review/simulate.ts';
 
 // ── Data planes: loops, black holes and reachability per header class ──────────────────────
-export { checkDataplane, DEFAULT_MAX_CLASSES, type DataplaneOptions, type DataplaneReport, type ReachLevel } from './dataplane/check.ts';
+// The question every engine answers (ReachabilityEngine.dataplane); checkDataplane asks it of the engine chosen.
+export { checkDataplane, DEFAULT_MAX_CLASSES, type DataplaneOptions, type DataplaneReport } from './dataplane/check.ts';
+export type {
+  ReachLevel,
+  DataplaneQuery,
+  DataplaneAnswer,
+  Loop,
+  BlackHole,
+  Drop,
+  DropKind,
+  ReachCell,
+  ReachMatrix,
+  HeaderListing,
+  PathHop,
+  Origin,
+  WitnessPath,
+} from './engine/types.ts';
 
 // ── Replay: an update trace with incremental loop checks ───────────────────────────────────
 export { runReplay, type ReplayOptions, type ReplayRun, type ReplaySummary, type EdgePort } from './incremental/replay-run.ts';

@@ -9,10 +9,13 @@ import type { Network } from '../model/network.ts';
 import { isGateway, zonesOf } from '../model/network.ts';
 import { DST, FALSE, type Node, PORT, PROTO, TRUE } from './bdd.ts';
 import { aclVerdict, type CompiledNetwork, compileNetwork } from './compile.ts';
+import { fastDataplane } from './fast-dataplane.ts';
 import { createPropagation } from './propagate.ts';
 import { type HeaderSet, pointBox } from './headerset.ts';
 import {
   type Arrival,
+  type DataplaneAnswer,
+  type DataplaneQuery,
   type DecidingRule,
   type Disposition,
   type End,
@@ -605,5 +608,11 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return [...found.values()].map((o) => ({ ...o, headers: [box] }));
   }
 
-  return { name: 'fast', compiled: c, explore, missing, footprint, reach, trace, endpointsOf, endpointsWithin, reaching: reachingZone, crossing };
+  /** The forwarding graph does not model failed parts: a data-plane check is of the whole network. */
+  function dataplane(query: DataplaneQuery): DataplaneAnswer {
+    if (hasFailures) throw new Error('dataplane: ask an engine built without failures');
+    return fastDataplane(c, query);
+  }
+
+  return { name: 'fast', compiled: c, explore, missing, footprint, reach, trace, dataplane, endpointsOf, endpointsWithin, reaching: reachingZone, crossing };
 }
