@@ -32,7 +32,7 @@ export { createFastEngine, type FastEngine, type FastOptions } from './engine/fa
 export { traceFlow } from './engine/trace.ts';
 export type { ReachabilityEngine, Outcome, Disposition, Hop, Failures, EngineChange, Derived } from './engine/types.ts';
 export type { HeaderSpace, HeaderField } from './engine/space.ts';
-export type { HeaderBox, HeaderSet } from './engine/headerset.ts';
+export type { HeaderBox, HeaderSet, Packet } from './engine/headerset.ts';
 export type { EngineFactory } from './engine/types.ts';
 
 // ── Check: a topology against a policy pack; the zone (or domain) matrix ───────────────────
@@ -54,7 +54,23 @@ export type { ReviewReport, ReviewNetworks, Verdict, FlowChange, IntentChange, I
 export { sweepSingleFailures, type SweepResult, type SweepElement } from './review/simulate.ts';
 
 // ── Data planes: loops, black holes and reachability per header class ──────────────────────
-export { checkDataplane, DEFAULT_MAX_CLASSES, type DataplaneOptions, type DataplaneReport, type ReachLevel } from './dataplane/check.ts';
+// The question every engine answers (ReachabilityEngine.dataplane); checkDataplane asks it of the engine chosen.
+export { checkDataplane, DEFAULT_MAX_CLASSES, type DataplaneOptions, type DataplaneReport } from './dataplane/check.ts';
+export type {
+  ReachLevel,
+  DataplaneQuery,
+  DataplaneAnswer,
+  Loop,
+  BlackHole,
+  Drop,
+  DropKind,
+  ReachCell,
+  ReachMatrix,
+  HeaderListing,
+  PathHop,
+  Origin,
+  WitnessPath,
+} from './engine/types.ts';
 
 // ── Replay: an update trace with incremental loop checks ───────────────────────────────────
 export { runReplay, type ReplayOptions, type ReplayRun, type ReplaySummary, type EdgePort } from './incremental/replay-run.ts';

@@ -164,7 +164,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ policy?: string; level: ReachLevel; format: FormatOf<'dataplane'>; maxClasses: string; quiet?: boolean }>({
+  command<{ policy?: string; level: ReachLevel; format: FormatOf<'dataplane'>; maxClasses: string; engine: string; quiet?: boolean }>({
     name: ['dataplane'],
     description:
       'data-plane checks: forwarding loops and black holes per header class with witness paths, intended drops, reachability between devices (or ports); exit 0 clean, 1 loops or black holes, 2 bad input',
@@ -178,6 +178,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'report at most this many loop classes (the report says when the bound is hit)',
         default: String(DEFAULT_MAX_CLASSES),
       },
+      ENGINE,
       QUIET,
     ],
     run: (io, [file], opts) => {
@@ -191,7 +192,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         const elapsed = Date.now() - started;
         if (!opts.quiet && elapsed >= 1000) io.err(`[${(elapsed / 1000).toFixed(1)} s] ${message}`);
       };
-      const report = checkDataplane(network, { level: opts.level, maxClasses: Number(opts.maxClasses), onProgress });
+      const report = checkDataplane(network, { level: opts.level, maxClasses: Number(opts.maxClasses), engineFactory: engineFactory(opts.engine), onProgress });
       io.out(render(opts.format, { kind: 'dataplane', network, report }, 'en'));
       return report.loops.length > 0 || report.blackHoles.length > 0 ? EXIT.findings : EXIT.clean;
     },

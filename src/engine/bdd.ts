@@ -3,7 +3,7 @@
 // first). Nodes live in Int32Array tables, hash-consed, so two equal sets are the same node
 // id and equality is one comparison; binary operations go through a direct-mapped cache.
 
-import type { HeaderBox } from './headerset.ts';
+import type { HeaderBox, Packet } from './headerset.ts';
 
 /** One header field: its first variable and its width in bits. */
 export interface Field {
@@ -36,14 +36,6 @@ const OP_EXISTS = 4;
 export interface BddStats {
   readonly nodes: number;
   readonly cacheSize: number;
-}
-
-/** A concrete header: one packet. */
-export interface PacketHeader {
-  readonly src: number;
-  readonly dst: number;
-  readonly protocol: number;
-  readonly port: number;
 }
 
 export class Bdd {
@@ -287,7 +279,7 @@ export class Bdd {
     return n;
   }
 
-  contains(a: Node, p: PacketHeader): boolean {
+  contains(a: Node, p: Packet): boolean {
     let n = a;
     while (n > TRUE) {
       const v = this.variable[n]!;
@@ -297,7 +289,7 @@ export class Bdd {
   }
 
   /** Any one header of a non-empty set (the lowest along low branches). */
-  pick(a: Node): PacketHeader | undefined {
+  pick(a: Node): Packet | undefined {
     if (a === FALSE) return undefined;
     const bits = new Uint8Array(VARIABLES);
     let n = a;
@@ -397,7 +389,7 @@ function hash3(a: number, b: number, c: number): number {
   return (h ^ (h >>> 12)) >>> 0;
 }
 
-function packetBit(p: PacketHeader, v: number): number {
+function packetBit(p: Packet, v: number): number {
   if (v < 32) return (p.src >>> (31 - v)) & 1;
   if (v < 64) return (p.dst >>> (63 - v)) & 1;
   if (v < 72) return (p.protocol >>> (71 - v)) & 1;

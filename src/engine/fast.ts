@@ -10,11 +10,14 @@ import { isGateway, zonesOf } from '../model/network.ts';
 import { DST, FALSE, type Node, PORT, PROTO, TRUE } from './bdd.ts';
 import { aclVerdict, type CompiledNetwork, compileNetwork, compileNetworkSharing, deriveCompiled } from './compile.ts';
 import { changeDelta } from './delta.ts';
+import { fastDataplane } from './fast-dataplane.ts';
 import { createPropagation } from './propagate.ts';
 import { type HeaderSet, pointBox } from './headerset.ts';
 import { bddSpace } from './space.ts';
 import {
   type Arrival,
+  type DataplaneAnswer,
+  type DataplaneQuery,
   type DecidingRule,
   type Derived,
   type Disposition,
@@ -628,6 +631,12 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return { engine: createFastEngine(after, { failures: down, ...(delta === TRUE ? {} : { seed: { base: engine, delta } }) }), delta };
   }
 
+  /** The forwarding graph does not model failed parts: a data-plane check is of the whole network. */
+  function dataplane(query: DataplaneQuery): DataplaneAnswer {
+    if (hasFailures) throw new Error('dataplane: ask an engine built without failures');
+    return fastDataplane(c, query);
+  }
+
   const engine: FastEngine = {
     name: 'fast',
     space: bddSpace(bdd),
@@ -638,6 +647,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     footprint,
     reach,
     trace,
+    dataplane,
     endpointsOf,
     endpointsWithin,
     arriving: reachingZone,

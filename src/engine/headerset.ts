@@ -37,8 +37,16 @@ export interface HeaderMatch {
   readonly services: readonly ServiceTerm[];
 }
 
+/** A concrete header: one packet. */
+export interface Packet {
+  readonly src: number;
+  readonly dst: number;
+  readonly protocol: number;
+  readonly port: number;
+}
+
 /** The box of one packet: every field a single value. */
-export function pointBox(packet: { readonly src: number; readonly dst: number; readonly protocol: number; readonly port: number }): HeaderBox {
+export function pointBox(packet: Packet): HeaderBox {
   return {
     srcLo: packet.src,
     srcHi: packet.src,
@@ -139,6 +147,21 @@ export function union(a: HeaderSet, b: HeaderSet): HeaderBox[] {
   return normalize([...a, ...b]);
 }
 
+/** True when the packet lies in one of the set's boxes. */
+export function containsPacket(set: HeaderSet, p: Packet): boolean {
+  return set.some(
+    (b) =>
+      b.srcLo <= p.src &&
+      p.src <= b.srcHi &&
+      b.dstLo <= p.dst &&
+      p.dst <= b.dstHi &&
+      b.protoLo <= p.protocol &&
+      p.protocol <= b.protoHi &&
+      b.portLo <= p.port &&
+      p.port <= b.portHi,
+  );
+}
+
 export function isEmpty(set: HeaderSet): boolean {
   return set.length === 0;
 }
@@ -230,7 +253,7 @@ export function compareBoxes(a: HeaderBox, b: HeaderBox): number {
 }
 
 /** A concrete header inside the box: the lowest corner. */
-export function representative(box: HeaderBox): { src: number; dst: number; protocol: number; port: number } {
+export function representative(box: HeaderBox): Packet {
   return { src: box.srcLo, dst: box.dstLo, protocol: box.protoLo, port: box.portLo };
 }
 

@@ -1,6 +1,6 @@
 // The one propagation of the engine: a labelled transition graph over the compiled network (CSR
 // typed arrays, build → finish → query) and the semi-naive worklist fixpoint every reachability
-// question runs on (the zone engine's `fast.ts`, the data-plane checks of `dataplane/graph.ts`).
+// question runs on (the zone engine's `fast.ts`, the fast data-plane checks of `fast-dataplane.ts`).
 
 import { type Bdd, FALSE, type Node } from './bdd.ts';
 

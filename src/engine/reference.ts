@@ -21,8 +21,11 @@ import {
   serviceSet,
   subtract,
 } from './headerset.ts';
+import { type DeviceForwarding, referenceDataplane, stepBudget } from './reference-dataplane.ts';
 import {
   type Arrival,
+  type DataplaneAnswer,
+  type DataplaneQuery,
   type DecidingRule,
   type Derived,
   type End,
@@ -47,6 +50,8 @@ export interface ReferenceOptions {
   readonly maxSteps?: number;
   /** Most path steps over every question this engine answers (unbounded by default). */
   readonly maxTotalSteps?: number;
+  /** Most steps of one data-plane check (box operations, nodes visited, cycle steps). */
+  readonly maxDataplaneSteps?: number;
 }
 
 interface CompiledDevice {
@@ -80,6 +85,7 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
   const failures = options.failures ?? NO_FAILURES;
   const maxSteps = options.maxSteps ?? 5_000_000;
   const maxTotalSteps = options.maxTotalSteps ?? Infinity;
+  const maxDataplaneSteps = options.maxDataplaneSteps ?? 50_000_000;
   let totalSteps = 0;
   const { attachments, edgesAt } = cabling(network);
   const compiled = network.devices.map((device) => compileDevice(network, device));
@@ -307,8 +313,63 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
     };
   }
 
+  /** The data-plane checks over header atoms (reference-dataplane.ts), on this engine's compiled devices. */
+  function dataplane(query: DataplaneQuery): DataplaneAnswer {
+    if (failures.zones.size + failures.devices.size + failures.edges.size > 0) throw new Error('dataplane: ask an engine built without failures');
+    const step = stepBudget(network, maxDataplaneSteps);
+    return referenceDataplane(
+      network,
+      compiled.map((c) => forwardingOf(c, step)),
+      query,
+      step,
+    );
+  }
+
   const ruleMatches = (device: number): readonly HeaderSet[] => compiled[device]!.ruleBoxes;
-  return { name: 'reference', space: BOX_SPACE, ruleMatches, explore, missing, footprint, reach, trace, paths, arriving, crossing, derive };
+  return { name: 'reference', space: BOX_SPACE, ruleMatches, explore, missing, footprint, reach, trace, dataplane, paths, arriving, crossing, derive };
+}
+
+/** A compiled device as the data-plane checks see it: routes, and what its filters let through (computed once each). */
+function forwardingOf(c: CompiledDevice, step: (work: number) => void): DeviceForwarding {
+  const d = c.device;
+  const chain = (iface: string, direction: 'inAcls' | 'outAcls'): readonly string[] => d.interfaces.find((f) => f.name === iface)![direction];
+  const admitted = new Map<string, HeaderSet>();
+  const passing = new Map<string, HeaderSet>();
+  return {
+    routes: c.routed && { out: c.routed, local: c.local, discarded: c.discarded, unrouted: c.unrouted },
+    admits: (iface) => {
+      let set = admitted.get(iface);
+      if (!set) admitted.set(iface, (set = throughAcls(c, chain(iface, 'inAcls'), [ALL_HEADERS], step).passed));
+      return set;
+    },
+    passes: (inIface, outIface) => {
+      // A firewall's rules decide transit between two interfaces (first match, default deny);
+      // otherwise only the out-ACLs decide, whatever the way in.
+      const transit = d.kind === 'firewall' && inIface !== undefined;
+      const key = transit ? `${inIface} ${outIface}` : outIface;
+      let set = passing.get(key);
+      if (set) return set;
+      let permitted: HeaderSet = [ALL_HEADERS];
+      if (transit) {
+        let rest: HeaderSet = [ALL_HEADERS];
+        const out: HeaderBox[] = [];
+        d.rules.forEach((rule, k) => {
+          if (rest.length === 0) return;
+          if (rule.inInterfaces && !rule.inInterfaces.has(inIface)) return;
+          if (rule.outInterfaces && !rule.outInterfaces.has(outIface)) return;
+          step(rest.length * c.ruleBoxes[k]!.length);
+          const matched = intersect(rest, c.ruleBoxes[k]!);
+          step(rest.length * matched.length);
+          rest = subtract(rest, matched);
+          if (rule.action === 'permit') out.push(...matched);
+        });
+        permitted = out;
+      }
+      set = permitted.length === 0 ? [] : throughAcls(c, chain(outIface, 'outAcls'), permitted, step).passed;
+      passing.set(key, set);
+      return set;
+    },
+  };
 }
 
 /** Where an edge (an attachment or a link, by failure id) leads from a device interface. */
@@ -459,6 +520,7 @@ function throughAcls(
   c: CompiledDevice,
   chain: readonly string[],
   set: HeaderSet,
+  step?: (work: number) => void,
 ): { passed: HeaderSet; denied: Array<{ headers: HeaderSet; rule: DecidingRule }> } {
   const denied: Array<{ headers: HeaderSet; rule: DecidingRule }> = [];
   let passed: HeaderSet = set;
@@ -468,8 +530,10 @@ function throughAcls(
     const permitted: HeaderBox[] = [];
     acl.rules.forEach((rule, k) => {
       if (rest.length === 0) return;
+      step?.(rest.length * ruleBoxes[k]!.length);
       const matched = intersect(rest, ruleBoxes[k]!);
       if (matched.length === 0) return;
+      step?.(rest.length * matched.length);
       rest = subtract(rest, matched);
       if (rule.action === 'permit') permitted.push(...matched);
       else denied.push({ headers: matched, rule: { acl: name, id: rule.id, position: rule.position, action: 'deny', loc: rule.loc } });

@@ -3,8 +3,10 @@
 
 import type { Loc } from '../errors.ts';
 import type { Network } from '../model/network.ts';
-import type { HeaderSet } from './headerset.ts';
+import type { HeaderBox, HeaderSet, Packet } from './headerset.ts';
 import type { HeaderSpace } from './space.ts';
+
+export type { Packet };
 
 /** What became of a header set at the end of one path. */
 export type Disposition =
@@ -53,14 +55,6 @@ export interface Outcome {
   readonly headers: HeaderSet;
   readonly hops: readonly Hop[];
   readonly disposition: Disposition;
-}
-
-/** A concrete header: one packet. */
-export interface Packet {
-  readonly src: number;
-  readonly dst: number;
-  readonly protocol: number;
-  readonly port: number;
 }
 
 /**
@@ -188,6 +182,10 @@ export interface ReachabilityEngine<S = unknown> {
   crossing(elements: Failures): S;
   /** The engine of the network after a change, in this engine's space, and the headers the change may affect. */
   derive(change: EngineChange): Derived<S>;
+
+  // ── The data-plane checks (below) ──
+  /** The data-plane checks of the whole network (below); an engine built with failures throws. */
+  dataplane(query: DataplaneQuery): DataplaneAnswer;
 }
 
 /** Builds an engine for a network (with failed parts); the registry names the implementations. */
@@ -212,4 +210,104 @@ export interface Derived<S> {
   readonly delta: S;
   /** Why all was recomputed whatever the change, for an engine that always does (the reference engine). */
   readonly full?: string;
+}
+
+// ── The data-plane question (docs/dataplane.md): forwarding loops, black holes, intended drops
+// and reachability between devices or ports, over every injection point at once. Sets are
+// exact; their listings are bounded by the query (so a BDD engine need not enumerate them).
+
+export type ReachLevel = 'device' | 'port';
+
+export interface DataplaneQuery {
+  /** The reachability matrix's level, or undefined for none. */
+  readonly reach: ReachLevel | undefined;
+  /** Most loops listed; past it the answer says `loopsCut`. */
+  readonly maxClasses: number;
+  /** Most boxes listed per loop, black hole and drop (`sets`) and per reaching pair (`pairs`); most destination prefixes per pair. */
+  readonly list: { readonly sets: number; readonly pairs: number; readonly prefixes: number };
+  readonly onProgress: (message: string) => void;
+}
+
+/** A header set as its canonical boxes, the first few (`truncated` when there are more): not a finding's class (policy/types.ts). */
+export interface HeaderListing {
+  readonly boxes: readonly HeaderBox[];
+  readonly truncated: boolean;
+}
+
+/** A step of a forwarding path: a Hop without the deciding rule, whose device may originate the packet (`in` undefined). */
+export type PathHop = Extract<Hop, { kind: 'zone' }> | (Omit<Extract<Hop, { kind: 'device' }>, 'in' | 'rule'> & { readonly in: string | undefined });
+
+/** Where a witness packet is injected: a device originating, a zone (from its own addresses), an edge port. */
+export type Origin =
+  | { readonly kind: 'device'; readonly device: number }
+  | { readonly kind: 'zone'; readonly zone: number }
+  | { readonly kind: 'edge'; readonly device: number; readonly port: string };
+
+export interface WitnessPath {
+  readonly from: Origin;
+  readonly hops: readonly PathHop[];
+}
+
+export interface Loop {
+  /** The cycle from its first state back to it (the last hop leads to the first). */
+  readonly cycle: readonly PathHop[];
+  /** Every header that can get to the cycle and goes round it. */
+  readonly headers: HeaderListing;
+  readonly packet: Packet;
+  /** How the packet gets to the cycle from an injection point. */
+  readonly entry: WitnessPath;
+}
+
+/** Headers that enter a device with routes and match none of them. */
+export interface BlackHole {
+  readonly device: number;
+  readonly headers: HeaderListing;
+  readonly packet: Packet;
+  /** From an injection point to the device (its last hop: entered, no route). */
+  readonly path: WitnessPath;
+}
+
+export type DropKind = 'discarded' | 'denied' | 'hairpin' | 'not-forwarded';
+
+/** An intended drop (a null route, an ACL or firewall deny), or a packet a device will not send back. */
+export interface Drop {
+  readonly kind: DropKind;
+  readonly device: number;
+  readonly headers: HeaderListing;
+}
+
+/** What one destination receives from one source: devices, edge ports `dev:port`, zones `zone id`. */
+export interface ReachCell {
+  readonly from: string;
+  readonly to: string;
+  readonly headers: HeaderListing;
+  /** The destination addresses as prefixes, the first `list.prefixes` of them. */
+  readonly dst: readonly string[];
+  readonly dstTruncated: boolean;
+  /** True when some destination is reached only for some sources or services. */
+  readonly restricted: boolean;
+}
+
+export interface ReachMatrix {
+  readonly level: ReachLevel;
+  readonly sources: readonly string[];
+  readonly destinations: readonly string[];
+  readonly cells: readonly ReachCell[];
+}
+
+export interface DataplaneAnswer {
+  readonly loops: readonly Loop[];
+  readonly blackHoles: readonly BlackHole[];
+  readonly drops: readonly Drop[];
+  readonly reach: ReachMatrix | undefined;
+  /** The loops stopped at `maxClasses`: more headers loop. */
+  readonly loopsCut: boolean;
+  /** The size of the engine's forwarding graph and work (bddNodes 0 for an engine without BDDs). */
+  readonly stats: {
+    readonly states: number;
+    readonly transitions: number;
+    readonly injections: number;
+    readonly loopStates: number;
+    readonly bddNodes: number;
+  };
 }

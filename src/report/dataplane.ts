@@ -2,7 +2,8 @@
 // paths, intended drops as counts, and the reachability matrix; as text or JSON.
 
 import type { Network } from '../model/network.ts';
-import type { BlackHole, DataplaneHop, DataplaneReport, Drop, DropKind, HeaderClass, Loop, Origin, ReachCell, WitnessPath } from '../dataplane/check.ts';
+import type { DataplaneReport } from '../dataplane/check.ts';
+import type { BlackHole, Drop, DropKind, HeaderListing, Loop, Origin, PathHop, ReachCell, WitnessPath } from '../engine/types.ts';
 import { describeBox, describePacket } from './describe.ts';
 
 /** Classes with more boxes than this are summarised in text (JSON has them all). */
@@ -20,7 +21,7 @@ const DROP_MEANING: Record<DropKind, string> = {
   'not-forwarded': 'at a sanitizer or proxy, not addressed to it',
 };
 
-function hopText(network: Network, h: DataplaneHop): string {
+function hopText(network: Network, h: PathHop): string {
   if (h.kind === 'zone') return `zone ${network.zones[h.zone]!.id}`;
   const parts = [h.in !== undefined ? `in ${h.in}` : 'originates', ...(h.out !== undefined ? [`out ${h.out}`] : [])];
   return `${network.devices[h.device]!.id} (${parts.join(', ')})`;
@@ -36,7 +37,7 @@ function pathText(network: Network, p: WitnessPath): string {
   return `from ${originText(network, p.from)}: ${p.hops.map((h) => hopText(network, h)).join(' → ')}`;
 }
 
-function classText({ boxes, truncated }: HeaderClass): string {
+function classText({ boxes, truncated }: HeaderListing): string {
   const shown = boxes.slice(0, BOXES_SHOWN).map((b) => {
     const r = describeBox(b);
     return `${r.src} → ${r.dst} ${r.service}`;
@@ -110,7 +111,7 @@ function dropCounts(drops: readonly Drop[]): Partial<Record<DropKind, number>> {
   return out;
 }
 
-function hopJson(network: Network, h: DataplaneHop): Record<string, string> {
+function hopJson(network: Network, h: PathHop): Record<string, string> {
   if (h.kind === 'zone') return { kind: 'zone', id: network.zones[h.zone]!.id };
   return { kind: 'device', id: network.devices[h.device]!.id, ...(h.in !== undefined ? { in: h.in } : {}), ...(h.out !== undefined ? { out: h.out } : {}) };
 }

@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BlackHole, checkDataplane, type DataplaneReport, type HeaderClass } from '../../src/dataplane/check.ts';
+import { checkDataplane, type DataplaneReport } from '../../src/dataplane/check.ts';
 import { loadTopology } from '../../src/model/load.ts';
-import type { HeaderBox } from '../../src/engine/headerset.ts';
+import type { HeaderBox, Packet } from '../../src/engine/headerset.ts';
+import type { BlackHole, HeaderListing } from '../../src/engine/types.ts';
 import type { Device, Network, Rule } from '../../src/model/network.ts';
 import { parseIpv4 } from '../../src/net/ipv4.ts';
 import { ROOT, runCli } from '../helpers.ts';
@@ -346,13 +347,6 @@ const randomNet: fc.Arbitrary<RandomNet> = fc
     return { text: JSON.stringify(doc) };
   });
 
-interface Packet {
-  src: number;
-  dst: number;
-  protocol: number;
-  port: number;
-}
-
 function inRanges(ranges: ReadonlyArray<{ lo: number; hi: number }>, a: number): boolean {
   return ranges.some((r) => r.lo <= a && a <= r.hi);
 }
@@ -486,7 +480,7 @@ function simulate(n: Network, p: Packet, level: 'device' | 'port'): Truth {
   return truth;
 }
 
-function boxHas(headers: HeaderClass, p: Packet): boolean {
+function boxHas(headers: HeaderListing, p: Packet): boolean {
   expect(headers.truncated).toBe(false);
   return headers.boxes.some(
     (b) =>

@@ -5,6 +5,7 @@
 import { createRng, type Rng } from '../../src/generate/prng.ts';
 import type { AclLine, Update, WildcardAddress } from '../../src/model/updates.ts';
 import type { Network } from '../../src/model/network.ts';
+import type { Packet } from '../../src/engine/headerset.ts';
 
 const BASE = 10 * 2 ** 24; // 10.0.0.0: every random prefix lies in 10.0.0.0/24
 
@@ -128,13 +129,6 @@ export function randomCase(seed: number): RandomCase {
 
 // ── the oracle ────────────────────────────────────────────────────────────────────
 
-interface Packet {
-  src: number;
-  dst: number;
-  proto: number;
-  port: number;
-}
-
 function wildMatch(w: WildcardAddress, a: number): boolean {
   // Compare every bit the wildcard fixes, without signed 32-bit operators.
   for (let bit = 0; bit < 32; bit++) {
@@ -190,7 +184,7 @@ export function oracleLoops(network: Network, updates: readonly Update[]): Array
   };
   const permits = (dev: string, name: string, p: Packet): boolean => {
     for (const r of acl.get(`${dev} ${name}`) ?? []) {
-      if (p.proto < r.protoLo || p.proto > r.protoHi || p.port < r.portLo || p.port > r.portHi) continue;
+      if (p.protocol < r.protoLo || p.protocol > r.protoHi || p.port < r.portLo || p.port > r.portHi) continue;
       if (!wildMatch(r.src, p.src) || !wildMatch(r.dst, p.dst)) continue;
       return r.action === 'permit';
     }
@@ -301,7 +295,7 @@ export function oracleLoops(network: Network, updates: readonly Update[]): Array
       for (const src of srcs)
         for (const proto of protoCuts)
           for (const port of ports) {
-            for (const r of rs) egress(d, r, { src, dst, proto, port }, []);
+            for (const r of rs) egress(d, r, { src, dst, protocol: proto, port }, []);
           }
     });
     history.push(new Set(found));

@@ -1,11 +1,11 @@
-// The forwarding graph of a compiled network for the data-plane checks: states (a device entered
-// by a port, a zone entered from one of its attachments), labelled transitions between them
-// (the headers that take each step), the injection points, and the ends packets come to.
+// The forwarding graph of a compiled network for the fast engine's data-plane checks: states (a
+// device entered by a port, a zone entered from one of its attachments), labelled transitions
+// between them (the headers that take each step), the injection points, and the ends packets come to.
 
-import { FALSE, type Node, type PacketHeader, TRUE } from '../engine/bdd.ts';
-import { type CompiledNetwork, compileNetwork } from '../engine/compile.ts';
-import { TransitionGraph } from '../engine/propagate.ts';
 import { isGateway, type Network } from '../model/network.ts';
+import { FALSE, type Node, TRUE } from './bdd.ts';
+import type { CompiledNetwork } from './compile.ts';
+import { TransitionGraph } from './propagate.ts';
 
 /**
  * Where a transition leads: a state (>= 0), or out of the network by an edge port q
@@ -60,8 +60,8 @@ export type Injection =
   | { readonly kind: 'zone'; readonly zone: number; readonly node: number; readonly headers: Node }
   | { readonly kind: 'edge'; readonly port: number; readonly node: number; readonly headers: Node };
 
-export function buildForwardingGraph(network: Network): ForwardingGraph {
-  const c = compileNetwork(network);
+export function buildForwardingGraph(c: CompiledNetwork): ForwardingGraph {
+  const network = c.network;
   const bdd = c.bdd;
   const P = c.portCount;
   const A = c.attachPort.length;
@@ -173,12 +173,4 @@ export function buildForwardingGraph(network: Network): ForwardingGraph {
     enters: (s) => (s < P ? c.aclPermit(s, 'in') : TRUE),
     isGatewayDevice: (d) => gateway[d] === 1,
   };
-}
-
-/** Where one packet goes from node n: the transitions it takes. */
-export function stepsOf(g: ForwardingGraph, n: number, packet: PacketHeader): number[] {
-  const bdd = g.compiled.bdd;
-  const out: number[] = [];
-  for (let t = g.start[n]!; t < g.start[n + 1]!; t++) if (bdd.contains(g.label[t]!, packet)) out.push(t);
-  return out;
 }
