@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // Builds the server's pool worker once per run (test servers start it instead of going through tsx).
+    globalSetup: ['tests/global-setup.ts'],
     testTimeout: 30_000,
     // One test file per core (vitest's default leaves one core idle: 1 worker on 2 cores).
     maxWorkers: availableParallelism(),

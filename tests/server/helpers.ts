@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { inject } from 'vitest';
 import { buildServer, type ServerOptions } from '../../src/server/app.ts';
 import { Store } from '../../src/store/store.ts';
 import { ROOT } from '../helpers.ts';
@@ -22,6 +23,10 @@ export function sample(relative: string): string {
   return readFileSync(resolve(ROOT, relative), 'utf8');
 }
 
+/**
+ * A server on an in-memory store. Its pool has one worker (as on the 2-core CI machine, whatever
+ * the machine) started from the bundle that tests/global-setup.ts builds for this run.
+ */
 export async function testServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
   const store = Store.open(':memory:');
   store.createProject('kita', 'Kita City');
@@ -35,7 +40,7 @@ export async function testServer(options: Partial<ServerOptions> = {}): Promise<
     minami: token('minami', ['read', 'submit', 'admin']),
     server: token(null, ['admin']),
   };
-  const app = await buildServer({ db: store, logger: false, rateLimit: false, ...options });
+  const app = await buildServer({ db: store, logger: false, rateLimit: false, workers: 1, workerEntry: inject('workerEntry'), ...options });
   await app.ready();
   const request = (t: string | undefined, o: InjectOptions): Promise<LightMyRequestResponse> =>
     app.inject({ ...o, headers: { ...(t === undefined ? {} : { authorization: `Bearer ${t}` }), ...o.headers } });

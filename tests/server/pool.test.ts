@@ -1,10 +1,14 @@
 // The worker pool: a full queue answers 429 BNK_ERR_BUSY with Retry-After, and a worker killed by
-// its heap limit answers its request 422 and is replaced while the server keeps serving.
+// its heap limit answers its request 422 and is replaced while the server keeps serving. Test
+// servers start the bundled worker (tests/global-setup.ts); the last test starts the default one,
+// through tsx, as a server running from its sources does.
 
+import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateTopology } from '../../src/generate/generate.ts';
 import { toJson, type Plain } from '../../src/model/write.ts';
-import { TODAY } from '../helpers.ts';
+import { WORKER_ENTRY } from '../../src/server/app.ts';
+import { ROOT, TODAY } from '../helpers.ts';
 import { sample, testServer, type TestServer } from './helpers.ts';
 
 let s: TestServer | undefined;
@@ -52,5 +56,15 @@ describe('the worker pool', () => {
     expect((await s.request(undefined, { method: 'GET', url: '/health' })).statusCode).toBe(200);
     // The replacement worker serves the next upload.
     expect((await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/alpha-city.yaml')).statusCode).toBe(201);
+  });
+
+  it('a server running from its sources starts its workers through tsx (src/server/worker.boot.js)', async () => {
+    expect(WORKER_ENTRY).toBe(resolve(ROOT, 'src', 'server', 'worker.boot.js'));
+    s = await testServer({ workerEntry: WORKER_ENTRY });
+    const up = await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/violations/path-separation.yaml');
+    expect(up.statusCode).toBe(201);
+    const run = await s.request(s.tokens.kitaSubmit, { method: 'POST', url: `/projects/kita/versions/1/checks?today=${TODAY}` });
+    expect(run.json().check).toMatchObject({ status: 'done', progress: { done: 10, total: 10 } });
+    expect(run.json().check.summary.errors).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,35 @@
+// vitest globalSetup: builds the server's pool worker once per run, with the package's own build
+// script, so that test servers start their workers from that bundle (about 0.2 s of CPU each)
+// instead of through tsx's loader (about 0.7 s each, and the suite starts some forty servers).
+// The bundle is made from the sources of this run, so it is never stale; the path through
+// src/server/worker.boot.js keeps its own test (tests/server/pool.test.ts).
+
+import { execSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** dist/worker.mjs of this run's bundle: pass as buildServer({workerEntry}). */
+    workerEntry: string;
+  }
+}
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+export default function setup(project: TestProject): () => void {
+  // Outside the repository (nothing left in the work tree), beside links to what the bundle
+  // looks for above itself: package.json and policies/ (PACKAGE_ROOT), node_modules (its imports).
+  const dir = mkdtempSync(join(tmpdir(), 'bunkatsu-test-worker-'));
+  for (const part of ['package.json', 'policies', 'node_modules']) symlinkSync(resolve(ROOT, part), join(dir, part));
+  const build = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: { build: string } }).scripts.build;
+  execSync(build.replaceAll('dist', join(dir, 'dist')), {
+    cwd: ROOT,
+    stdio: 'pipe',
+    env: { ...process.env, PATH: `${resolve(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` },
+  });
+  project.provide('workerEntry', join(dir, 'dist', 'worker.mjs'));
+  return () => rmSync(dir, { recursive: true, force: true });
+}
