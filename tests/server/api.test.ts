@@ -9,14 +9,19 @@ import { TODAY } from '../helpers.ts';
 import { sample, testServer, type TestServer } from './helpers.ts';
 
 let s: TestServer;
-beforeEach(async () => {
-  s = await testServer();
-});
-afterEach(async () => {
-  await s.close();
-});
+/** A fresh server for each test of the block (the asynchronous checks share one of their own). */
+function freshServerPerTest(): void {
+  beforeEach(async () => {
+    s = await testServer();
+  });
+  afterEach(async () => {
+    await s.close();
+  });
+}
 
 describe('projects', () => {
+  freshServerPerTest();
+
   it('a server token creates a project; the id must be unique', async () => {
     const created = await s.request(s.tokens.server, { method: 'POST', url: '/projects', payload: { id: 'higashi', name: '東市' } });
     expect(created.statusCode).toBe(201);
@@ -37,6 +42,8 @@ describe('projects', () => {
 });
 
 describe('topology versions', () => {
+  freshServerPerTest();
+
   it('stores a YAML upload with hash, submitter and time, and returns it as uploaded', async () => {
     const up = await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/alpha-city.yaml');
     expect(up.statusCode).toBe(201);
@@ -71,6 +78,8 @@ describe('topology versions', () => {
 });
 
 describe('checks', () => {
+  freshServerPerTest();
+
   it('runs a normal-size check synchronously, with the same report as the CLI, and stores it', async () => {
     await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/violations/path-separation.yaml');
     const run = await s.request(s.tokens.kitaReadSubmit, { method: 'POST', url: `/projects/kita/versions/1/checks?today=${TODAY}` });
@@ -169,6 +178,8 @@ describe('asynchronous checks (one server, one worker thread)', () => {
 });
 
 describe('trace', () => {
+  freshServerPerTest();
+
   it('answers like `bunkatsu trace --format json`', async () => {
     await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/alpha-city.yaml');
     const args = ['mn-atena-server', 'chukan-server', 'tcp/10443'];
@@ -193,6 +204,8 @@ describe('trace', () => {
 });
 
 describe('zone matrix', () => {
+  freshServerPerTest();
+
   it('answers like `bunkatsu matrix` in JSON and CSV, by zone or by domain', async () => {
     await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/violations/path-separation.yaml');
     for (const [level, format] of [
@@ -219,6 +232,8 @@ describe('zone matrix', () => {
 });
 
 describe('tokens over the API', () => {
+  freshServerPerTest();
+
   it("a project's admin token creates, lists and revokes the project's tokens", async () => {
     const created = await s.request(s.tokens.kitaAdmin, { method: 'POST', url: '/projects/kita/tokens', payload: { name: 'ci', scopes: ['read'] } });
     expect(created.statusCode).toBe(201);
@@ -234,6 +249,8 @@ describe('tokens over the API', () => {
 });
 
 describe('health, metrics, OpenAPI', () => {
+  freshServerPerTest();
+
   it('/health needs no token', async () => {
     const got = await s.request(undefined, { method: 'GET', url: '/health' });
     expect(got.json()).toMatchObject({ status: 'ok' });
