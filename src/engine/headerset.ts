@@ -207,13 +207,17 @@ function mergeBoxes(a: HeaderBox, b: HeaderBox): HeaderBox | undefined {
 
 /**
  * Makes boxes disjoint and merges neighbours until no pair merges, then sorts them so that
- * equal sets built in different orders usually print the same.
+ * equal sets built in different orders usually print the same. Merging takes the first
+ * mergeable pair (i < j, in row order) each time. After a merge only pairs with the merged box
+ * can have become mergeable, so the rows above it are not scanned again but for that one pair:
+ * the same merges in the same order as rescanning every row, without its cubic cost.
  */
 export function normalize(boxes: readonly HeaderBox[]): HeaderBox[] {
   const disjoint: HeaderBox[] = [];
   for (const box of boxes) {
     let pieces: HeaderBox[] = [box];
     for (const have of disjoint) {
+      if (!pieces.some((p) => intersectBox(p, have))) continue; // nothing to cut: pieces stay as they are
       const next: HeaderBox[] = [];
       for (const p of pieces) next.push(...subtractBox(p, have));
       pieces = next;
@@ -221,20 +225,35 @@ export function normalize(boxes: readonly HeaderBox[]): HeaderBox[] {
     }
     disjoint.push(...pieces);
   }
-  let merged = true;
-  while (merged) {
-    merged = false;
-    outer: for (let i = 0; i < disjoint.length; i++) {
-      for (let j = i + 1; j < disjoint.length; j++) {
-        const m = mergeBoxes(disjoint[i]!, disjoint[j]!);
-        if (m) {
-          disjoint[i] = m;
-          disjoint.splice(j, 1);
-          merged = true;
-          break outer;
+  // changed: the box the last merge made (-1 before the first); every pair of the rows above it
+  // that does not involve it is known not to merge.
+  let changed = -1;
+  for (;;) {
+    let merged = -1;
+    for (let p = 0; p < changed; p++) {
+      const m = mergeBoxes(disjoint[p]!, disjoint[changed]!);
+      if (m) {
+        disjoint[p] = m;
+        disjoint.splice(changed, 1);
+        merged = p;
+        break;
+      }
+    }
+    if (merged < 0) {
+      outer: for (let i = Math.max(changed, 0); i < disjoint.length; i++) {
+        for (let j = i + 1; j < disjoint.length; j++) {
+          const m = mergeBoxes(disjoint[i]!, disjoint[j]!);
+          if (m) {
+            disjoint[i] = m;
+            disjoint.splice(j, 1);
+            merged = i;
+            break outer;
+          }
         }
       }
     }
+    if (merged < 0) break;
+    changed = merged;
   }
   return disjoint.sort(compareBoxes);
 }

@@ -161,6 +161,62 @@ describe('set operations (brute force)', () => {
     expect(normalize([base, base])).toEqual([base]);
   });
 
+  it('normalize gives exactly the boxes, in the order, of the plain algorithm (rescan every pair after each merge)', () => {
+    // The plain algorithm, as normalize was first written: the test's oracle for its faster scan.
+    const touch = (a: HeaderBox, b: HeaderBox, lo: keyof HeaderBox, hi: keyof HeaderBox): boolean => a[hi] + 1 === b[lo] || b[hi] + 1 === a[lo];
+    const dims = [
+      ['srcLo', 'srcHi'],
+      ['dstLo', 'dstHi'],
+      ['protoLo', 'protoHi'],
+      ['portLo', 'portHi'],
+    ] as const;
+    const merge = (a: HeaderBox, b: HeaderBox): HeaderBox | undefined => {
+      for (const [lo, hi] of dims) {
+        const others = dims.filter(([l]) => l !== lo);
+        if (others.every(([l, h]) => a[l] === b[l] && a[h] === b[h]) && touch(a, b, lo, hi)) {
+          return { ...a, [lo]: Math.min(a[lo], b[lo]), [hi]: Math.max(a[hi], b[hi]) };
+        }
+      }
+      return undefined;
+    };
+    const plain = (boxes: readonly HeaderBox[]): HeaderBox[] => {
+      const out: HeaderBox[] = [];
+      for (const b of boxes) out.push(...subtract([b], out));
+      for (let again = true; again; ) {
+        again = false;
+        outer: for (let i = 0; i < out.length; i++) {
+          for (let j = i + 1; j < out.length; j++) {
+            const m = merge(out[i]!, out[j]!);
+            if (m) {
+              out[i] = m;
+              out.splice(j, 1);
+              again = true;
+              break outer;
+            }
+          }
+        }
+      }
+      return out.sort(compareBoxes);
+    };
+    // Many small boxes on a small grid: long chains of merges.
+    const small = fc.tuple(span, span, span, span).map(([s, d, p, q]) => ({
+      srcLo: s[0] >> 1,
+      srcHi: s[1] >> 1,
+      dstLo: d[0] >> 1,
+      dstHi: d[1] >> 1,
+      protoLo: p[0] >> 2,
+      protoHi: p[1] >> 2,
+      portLo: q[0] >> 2,
+      portHi: q[1] >> 2,
+    }));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(box, small), { maxLength: 40 }), (raw) => {
+        expect(normalize(raw)).toEqual(plain(raw));
+      }),
+      RUNS,
+    );
+  });
+
   it('equalSets is point-set equality', () => {
     fc.assert(
       fc.property(rawSet, rawSet, (a, b) => equalSets(a, b) === same(points(a), points(b))),
