@@ -1,16 +1,16 @@
 // Reads YAML or JSON text into plain data while keeping source positions, and refuses
 // hostile input (huge text, alias bombs, deep nesting, prototype keys) before it can hurt.
 
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, ErrorCode, Loc } from '../errors.ts';
 import { jsonSyntaxError, readJson } from './json-source.ts';
+import { readYaml } from './yaml-source.ts';
 
 export interface SourceLimits {
   /** Largest accepted input, in UTF-8 bytes. */
   readonly maxBytes: number;
   /** Most values (mappings, sequences, keys, scalars) in a JSON document, counted before parsing. */
   readonly maxJsonNodes: number;
-  /** Most values in a YAML document, estimated before parsing (the YAML reader needs ~1 KB per value). */
+  /** Most values in a YAML document, estimated before parsing (the YAML reader needs ~250 bytes per value). */
   readonly maxYamlNodes: number;
   /** Deepest accepted nesting of mappings and sequences. */
   readonly maxDepth: number;
@@ -21,13 +21,12 @@ export interface SourceLimits {
 /**
  * Chosen from measured peak memory (docs/reliability.md, `npm run bench:memory`) so that the
  * worst document under each limit loads within Node's default heap with room to spare: the
- * generated prefecture (61 MB, 5.5 M values) passes as JSON, the metro (14 MB, 1.3 M values)
- * as YAML too.
+ * generated prefecture (61 MB, 5.5 M values; 5.8 M by the YAML estimate) passes in both formats.
  */
 export const DEFAULT_LIMITS: SourceLimits = {
   maxBytes: 128 * 1024 * 1024,
   maxJsonNodes: 8_000_000,
-  maxYamlNodes: 1_500_000,
+  maxYamlNodes: 6_000_000,
   maxDepth: 64,
   maxAliases: 1000,
 };
@@ -53,10 +52,10 @@ interface YamlEstimate {
 
 /**
  * Estimates nesting depth and size without recursion, so a pathological file is refused
- * before the (recursive, memory-hungry) YAML composer sees it. Counts flow brackets outside
- * quotes and block indentation; stops counting values past `maxNodes`.
+ * before the (recursive) YAML parser sees it and before its events fill the memory. Counts
+ * flow brackets outside quotes and block indentation; stops counting values past `maxNodes`.
  */
-function estimateYaml(text: string, maxDepth: number, maxNodes: number): YamlEstimate {
+export function estimateYaml(text: string, maxDepth: number, maxNodes: number): YamlEstimate {
   let flow = 0;
   let nodes = 0;
   const indents: number[] = [];
@@ -153,7 +152,7 @@ export function readSource(text: string, file: string, limits: SourceLimits = DE
   // JSON (what the generator and most tools write) takes the fast path: V8's JSON.parse does
   // not recurse, and the position scan checks the depth. A file named *.json must be JSON; in
   // any other file, text that looks like JSON but does not parse goes to the YAML reader
-  // (behind the depth and size pre-scan), whose messages carry the line and column.
+  // (yaml-source.ts, behind the depth and size pre-scan), whose messages carry the line and column.
   const strictJson = /\.json$/i.test(file);
   if (strictJson || /^\s*\{/.test(text.slice(0, 1024))) {
     // A byte order mark (Windows editors write one) reads as a space: positions stay the same.
@@ -169,70 +168,7 @@ export function readSource(text: string, file: string, limits: SourceLimits = DE
   if (nodes > limits.maxYamlNodes) return tooManyNodes('YAML', limits.maxYamlNodes);
   if (deep) return at('BNK_ERR_TOO_DEEP', `nesting deeper than ${limits.maxDepth} levels`, deep.line, deep.column);
 
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  const position = (offset: number): Loc => {
-    const p = lineCounter.linePos(offset);
-    return { file, line: p.line, column: p.col };
-  };
-  const diagnostics: Diagnostic[] = [];
-  for (const error of document.errors) {
-    const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    // Backstop for nesting the pre-scan did not see: the parser ran out of stack.
-    if (/call stack/i.test(message))
-      return at(
-        'BNK_ERR_TOO_DEEP',
-        `nesting deeper than the parser can follow (limit ${limits.maxDepth} levels)`,
-        position(error.pos[0]).line,
-        position(error.pos[0]).column,
-      );
-    diagnostics.push({ code: 'BNK_ERR_SYNTAX', message, loc: position(error.pos[0]) });
-  }
-  if (diagnostics.length > 0) return { ok: false, diagnostics };
-
-  visit(document, {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
-        const offset = pair.key.range?.[0] ?? 0;
-        diagnostics.push({ code: 'BNK_ERR_FORBIDDEN_KEY', message: `key "${String(pair.key.value)}" is not allowed`, loc: position(offset) });
-      }
-    },
-  });
-  if (diagnostics.length > 0) return { ok: false, diagnostics };
-
-  let data: unknown;
-  try {
-    data = document.toJS({ maxAliasCount: limits.maxAliases });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/alias/i.test(message)) return at('BNK_ERR_ALIAS_LIMIT', `too many alias expansions (limit ${limits.maxAliases})`);
-    return at('BNK_ERR_SYNTAX', message);
-  }
-  return { ok: true, doc: { data, file, locate: (path, key) => locate(document, path, key, position) } };
-}
-
-function locate(document: Document, path: readonly PropertyKey[], key: boolean | undefined, position: (offset: number) => Loc): Loc {
-  let node: Node | null | undefined = document.contents as Node | null;
-  let best: number = node?.range?.[0] ?? 0;
-  for (let i = 0; i < path.length; i++) {
-    const segment = path[i];
-    const last = i === path.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
-      if (!pair) break;
-      const keyNode = pair.key as Node;
-      if (last && key) return position(keyNode.range?.[0] ?? best);
-      best = keyNode.range?.[0] ?? best;
-      node = pair.value as Node | null;
-      if (node?.range) best = node.range[0];
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item = node.items[segment] as Node | undefined;
-      if (!item) break;
-      node = item;
-      if (node.range) best = node.range[0];
-    } else {
-      break;
-    }
-  }
-  return position(best);
+  const yaml = readYaml(text, file, FORBIDDEN_KEYS, limits);
+  if (yaml.diagnostics.length > 0) return { ok: false, diagnostics: yaml.diagnostics };
+  return { ok: true, doc: { data: yaml.data, file, locate: yaml.locate } };
 }
