@@ -56,46 +56,56 @@ interface YamlEstimate {
  * flow brackets outside quotes and block indentation; stops counting values past `maxNodes`.
  */
 export function estimateYaml(text: string, maxDepth: number, maxNodes: number): YamlEstimate {
+  // Character codes, not one-character strings: this runs over every byte before the parser.
+  const SPACE = 0x20;
+  const TAB = 0x09;
+  const CR = 0x0d;
+  const n = text.length;
   let flow = 0;
   let nodes = 0;
   const indents: number[] = [];
   let line = 1;
   let pos = 0;
-  while (pos < text.length) {
+  while (pos < n) {
     let end = text.indexOf('\n', pos);
-    if (end < 0) end = text.length;
+    if (end < 0) end = n;
     let i = pos;
-    while (i < end && (text[i] === ' ' || text[i] === '\t')) i++;
-    const first = text[i];
-    if (i < end && first !== '#' && first !== '\r' && flow === 0) {
+    let c = text.charCodeAt(i);
+    while (i < end && (c === SPACE || c === TAB)) c = text.charCodeAt(++i);
+    if (i < end && c !== 0x23 /* # */ && c !== CR && flow === 0) {
       nodes++;
       let indent = i - pos;
       while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
       indents.push(indent);
       // "- - - x" opens one level per dash on the same line.
-      while (text[i] === '-' && (text[i + 1] === ' ' || text[i + 1] === '\t')) {
+      while (text.charCodeAt(i) === 0x2d /* - */ && (text.charCodeAt(i + 1) === SPACE || text.charCodeAt(i + 1) === TAB)) {
         i += 2;
-        while (text[i] === ' ') i++;
+        while (text.charCodeAt(i) === SPACE) i++;
         indent = i - pos;
         indents.push(indent);
         nodes++;
       }
     }
-    let quote: string | undefined;
+    /** The open quote's code, 0 outside quotes. */
+    let quote = 0;
     for (; i < end; i++) {
-      const c = text[i];
-      if (quote) {
-        if (c === '\\' && quote === '"') i++;
-        else if (c === quote) quote = undefined;
+      c = text.charCodeAt(i);
+      if (quote !== 0) {
+        if (c === 0x5c /* \ */ && quote === 0x22) i++;
+        else if (c === quote) quote = 0;
         continue;
       }
-      if ((c === '"' || c === "'") && startsScalar(text, pos, i)) quote = c;
-      else if (c === '#' && (i === pos || text[i - 1] === ' ' || text[i - 1] === '\t')) break;
-      else if (c === '[' || c === '{') {
+      if ((c === 0x22 /* " */ || c === 0x27) /* ' */ && startsScalar(text, pos, i)) quote = c;
+      else if (c === 0x23 /* # */ && (i === pos || text.charCodeAt(i - 1) === SPACE || text.charCodeAt(i - 1) === TAB)) break;
+      else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
         flow++;
         nodes++;
-      } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
-      else if (c === ',' || (c === ':' && (i + 1 === end || text[i + 1] === ' ' || text[i + 1] === '\t' || text[i + 1] === '\r'))) nodes++;
+      } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) flow = Math.max(0, flow - 1);
+      else if (c === 0x2c /* , */) nodes++;
+      else if (c === 0x3a /* : */) {
+        const next = text.charCodeAt(i + 1);
+        if (i + 1 === end || next === SPACE || next === TAB || next === CR) nodes++;
+      }
       if (flow + indents.length > maxDepth) return { deep: { line, column: i - pos + 1 }, nodes };
     }
     if (indents.length > maxDepth) return { deep: { line, column: 1 }, nodes };
@@ -127,10 +137,11 @@ function countJsonNodes(text: string, max: number): number {
 /** A quote opens a quoted scalar only where a scalar can begin (in `a'b` it is a letter). */
 function startsScalar(text: string, lineStart: number, i: number): boolean {
   let j = i - 1;
-  while (j >= lineStart && (text[j] === ' ' || text[j] === '\t')) j--;
+  while (j >= lineStart && (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x09)) j--;
   if (j < lineStart) return true;
-  const before = text[j];
-  return before === '[' || before === '{' || before === ',' || before === ':' || before === '-' || before === '?';
+  const before = text.charCodeAt(j);
+  // [ { , : - ?
+  return before === 0x5b || before === 0x7b || before === 0x2c || before === 0x3a || before === 0x2d || before === 0x3f;
 }
 
 export function readSource(text: string, file: string, limits: SourceLimits = DEFAULT_LIMITS): ReadResult {

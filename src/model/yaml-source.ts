@@ -1,7 +1,7 @@
-// The YAML reader: js-yaml's parser gives a flat list of events with source offsets; the data
-// comes from js-yaml's constructor (YAML 1.2 core schema), and one iterative pass of our own
-// over the same events builds the position index and finds duplicate and forbidden keys,
-// aliases that contain themselves and the alias expansion count. Every message is ours.
+// The YAML reader: js-yaml's parser gives a flat list of events with source offsets; one
+// iterative pass of our own over them builds the data (YAML 1.2 core schema, js-yaml's
+// resolver) and the position index, and finds duplicate and forbidden keys, aliases that
+// contain themselves and the alias expansion count. Every message is ours.
 
 import { CORE_SCHEMA, constructFromEvents, EVENT_ID, type Event, getScalarValue, parseEvents, SCALAR_STYLE, type ScalarEvent, YAMLException } from 'js-yaml';
 import type { Diagnostic, ErrorCode, Loc } from '../errors.ts';
@@ -22,10 +22,12 @@ export interface YamlLimits {
 /** A mapping or sequence being read: its index entry, and what its close must settle. */
 interface Frame {
   readonly node: Position;
+  /** The container's data, when this pass builds it. */
+  readonly data: unknown[] | Record<string, unknown> | undefined;
   readonly anchor: string | undefined;
   /** Alias expansions inside this container, its own nested aliases expanded. */
   aliases: number;
-  /** In a mapping, the key read whose value comes next; `name` undefined for a key that is not a scalar. */
+  /** In a mapping, the key read whose value comes next; `name` undefined for a refused key. */
   key: { readonly name: string | undefined; readonly offset: number; readonly end: number } | undefined;
 }
 
@@ -49,58 +51,66 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
     return refuse('BNK_ERR_SYNTAX', parserMessage(error.reason), errorOffset(text, error.reason, offset));
   }
 
+  // Untagged documents (all that bunkatsu writes) are built here, in the same pass; a document
+  // with a tag anywhere is built by js-yaml's constructor, which knows the core schema's tags.
+  const build = !events.some((e) => 'tagStart' in e && e.tagStart >= 0);
   const syntax: Diagnostic[] = [];
   const refused: Diagnostic[] = [];
   const stack: Frame[] = [];
-  /** Anchor name to the alias expansions inside its node (0 for a scalar). */
-  const anchors = new Map<string, number>();
+  /** Anchor name to its value and the alias expansions inside it (0 for a scalar). */
+  const anchors = new Map<string, { readonly value: unknown; readonly inside: number }>();
   const open = new Set<string>();
   let root: Position | undefined;
+  let rootData: unknown = null;
   let documents = 0;
   let expansions = 0;
   /** The furthest offset seen, where the search for a second document's marker starts. */
   let reached = 0;
 
-  const keyName = (e: ScalarEvent): string => {
-    const raw = getScalarValue(text, e);
-    // The constructor turns a plain key into its core-schema value, then into a string (null: "null", 0x1F: "31").
-    return e.style === SCALAR_STYLE.PLAIN && e.tagStart < 0 ? String(CORE_SCHEMA.resolveImplicitScalarTag(raw).value) : raw;
-  };
-  /** Records a key (a mapping waits for one) or places a value; returns true for a key. */
-  const place = (value: Position | number, name: string | undefined, end: number): boolean => {
-    const top = stack[stack.length - 1];
+  /** Places a value (its index entry and its data) in the open container, or as the root. */
+  const place = (top: Frame | undefined, at: Position | number, value: unknown): void => {
     if (!top) {
-      if (typeof value !== 'number') root = value;
-      return false;
+      if (typeof at !== 'number') root = at;
+      rootData = value;
+      return;
     }
-    const offset = typeof value === 'number' ? value : value.offset;
     const keys = top.node.keys;
     if (!keys) {
       // An empty entry ("- " and nothing) sits after its dash.
-      if (offset < 0) {
-        let at = text.indexOf('-', reached);
+      if (at === -1) {
+        at = text.indexOf('-', reached);
         if (at < 0) at = reached;
         else for (at++; text[at] === ' ' || text[at] === '\t'; ) at++;
-        value = at;
       }
-      top.node.items!.push(value);
-      return false;
+      top.node.items!.push(at);
+      if (build) (top.data as unknown[]).push(value);
+      return;
     }
-    if (top.key === undefined) {
-      top.key = { name, offset, end };
-      return true;
-    }
+    const key = top.key!;
     // A null value (`key:` and nothing) sits after the ":" and its spaces, as editors show it.
-    let at = offset;
-    if (at < 0) {
-      at = text.indexOf(':', Math.max(top.key.end, top.key.offset));
-      if (at < 0) at = top.key.offset;
+    if (at === -1) {
+      at = text.indexOf(':', Math.max(key.end, key.offset));
+      if (at < 0) at = key.offset;
       else for (at++; text[at] === ' ' || text[at] === '\t'; ) at++;
-      value = at;
     }
-    if (top.key.name !== undefined) keys.set(top.key.name, { key: top.key.offset, value });
+    if (key.name !== undefined) {
+      keys.set(key.name, { key: key.offset, value: at });
+      if (build) (top.data as Record<string, unknown>)[key.name] = value;
+    }
     top.key = undefined;
-    return false;
+  };
+  /** Records a mapping key (the core-schema value as a string, as the constructor makes it). */
+  const setKey = (top: Frame, name: string, at: number, end: number): void => {
+    if (forbidden.has(name)) {
+      refused.push({ code: 'BNK_ERR_FORBIDDEN_KEY', message: `key "${name}" is not allowed`, loc: position(at) });
+      top.key = { name: undefined, offset: at, end };
+    } else {
+      if (top.node.keys!.has(name)) syntax.push({ code: 'BNK_ERR_SYNTAX', message: `Map keys must be unique ("${name}" appears twice)`, loc: position(at) });
+      top.key = { name, offset: at, end };
+    }
+  };
+  const complexKey = (at: number): void => {
+    syntax.push({ code: 'BNK_ERR_SYNTAX', message: 'a key must be a plain value, not a list or a mapping', loc: position(at) });
   };
 
   walk: for (const e of events) {
@@ -117,55 +127,62 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
         }
         break;
       case EVENT_ID.SCALAR: {
-        const offset = scalarOffset(text, e);
+        const at = scalarOffset(text, e);
         if (e.valueEnd > reached) reached = e.valueEnd;
-        if (e.anchorStart >= 0) anchors.set(text.slice(e.anchorStart, e.anchorEnd), 0);
+        const raw = getScalarValue(text, e);
+        const value = e.style === SCALAR_STYLE.PLAIN && e.tagStart < 0 ? CORE_SCHEMA.resolveImplicitScalarTag(raw).value : raw;
+        if (e.anchorStart >= 0) anchors.set(text.slice(e.anchorStart, e.anchorEnd), { value, inside: 0 });
         const top = stack[stack.length - 1];
-        const isKey = top?.node.keys !== undefined && top.key === undefined;
-        const name = isKey ? keyName(e) : undefined;
-        if (name !== undefined) {
-          const at = offset < 0 ? top!.node.offset : offset;
-          if (forbidden.has(name)) refused.push({ code: 'BNK_ERR_FORBIDDEN_KEY', message: `key "${name}" is not allowed`, loc: position(at) });
-          else if (top!.node.keys!.has(name))
-            syntax.push({ code: 'BNK_ERR_SYNTAX', message: `Map keys must be unique ("${name}" appears twice)`, loc: position(at) });
-          place(at, name, e.valueEnd);
-        } else place(offset, undefined, e.valueEnd);
+        if (top?.node.keys && top.key === undefined) setKey(top, String(value), at < 0 ? top.node.offset : at, e.valueEnd);
+        else place(top, at, value);
         break;
       }
       case EVENT_ID.SEQUENCE:
       case EVENT_ID.MAPPING: {
         if (e.start > reached) reached = e.start;
-        const node: Position = e.type === EVENT_ID.MAPPING ? { offset: e.start, keys: new Map() } : { offset: e.start, items: [] };
-        // A list or mapping used as a key is not indexed (the constructor refuses it anyway).
-        place(node, undefined, -1);
+        const top = stack[stack.length - 1];
+        if (top?.node.keys && top.key === undefined) {
+          complexKey(e.start);
+          break walk;
+        }
+        const mapping = e.type === EVENT_ID.MAPPING;
+        const node: Position = mapping ? { offset: e.start, keys: new Map() } : { offset: e.start, items: [] };
+        const data = build ? (mapping ? {} : []) : undefined;
+        place(top, node, data);
         const anchor = e.anchorStart >= 0 ? text.slice(e.anchorStart, e.anchorEnd) : undefined;
         if (anchor !== undefined) open.add(anchor);
-        stack.push({ node, anchor, aliases: 0, key: undefined });
+        stack.push({ node, data, anchor, aliases: 0, key: undefined });
         break;
       }
       case EVENT_ID.ALIAS: {
         const name = text.slice(e.anchorStart, e.anchorEnd);
-        const offset = e.anchorStart - 1;
+        const at = e.anchorStart - 1;
         if (e.anchorEnd > reached) reached = e.anchorEnd;
         if (open.has(name)) {
           syntax.push({
             code: 'BNK_ERR_SYNTAX',
             message: `alias *${name} refers to the list or mapping that contains it; a document must be a tree`,
-            loc: position(offset),
+            loc: position(at),
           });
           break walk;
         }
-        const inside = anchors.get(name);
-        if (inside === undefined) {
-          syntax.push({ code: 'BNK_ERR_SYNTAX', message: `alias *${name} has no anchor &${name} before it`, loc: position(offset) });
+        const anchor = anchors.get(name);
+        if (anchor === undefined) {
+          syntax.push({ code: 'BNK_ERR_SYNTAX', message: `alias *${name} has no anchor &${name} before it`, loc: position(at) });
           break walk;
         }
         // Each alias counts once plus every alias inside what it points to, expanded.
-        const weight = 1 + inside;
+        const weight = 1 + anchor.inside;
         expansions += weight;
         const top = stack[stack.length - 1];
         if (top) top.aliases += weight;
-        place(offset, undefined, e.anchorEnd);
+        if (top?.node.keys && top.key === undefined) {
+          if (anchor.value !== null && typeof anchor.value === 'object') {
+            complexKey(at);
+            break walk;
+          }
+          setKey(top, String(anchor.value), at, e.anchorEnd);
+        } else place(top, at, anchor.value);
         break;
       }
       case EVENT_ID.POP: {
@@ -173,7 +190,7 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
         if (!frame) break;
         if (frame.anchor !== undefined) {
           open.delete(frame.anchor);
-          anchors.set(frame.anchor, frame.aliases);
+          anchors.set(frame.anchor, { value: frame.data, inside: frame.aliases });
         }
         const parent = stack[stack.length - 1];
         if (parent) parent.aliases += frame.aliases;
@@ -187,13 +204,15 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
     return refuse('BNK_ERR_ALIAS_LIMIT', `too many alias expansions (limit ${limits.maxAliases})`, 0);
   }
 
-  let data: unknown;
-  try {
-    // The walk has counted and bounded the aliases; the constructor shares aliased values.
-    data = constructFromEvents(events, { source: text, schema: CORE_SCHEMA, maxAliases: -1 })[0] ?? null;
-  } catch (error) {
-    if (!(error instanceof YAMLException)) throw error;
-    return refuse('BNK_ERR_SYNTAX', constructorMessage(error.reason), error.mark?.position ?? 0);
+  let data = rootData;
+  if (!build) {
+    try {
+      // The walk has counted and bounded the aliases; the constructor shares aliased values.
+      data = constructFromEvents(events, { source: text, schema: CORE_SCHEMA, maxAliases: -1 })[0] ?? null;
+    } catch (error) {
+      if (!(error instanceof YAMLException)) throw error;
+      return refuse('BNK_ERR_SYNTAX', constructorMessage(error.reason), error.mark?.position ?? 0);
+    }
   }
   return { data, diagnostics: [], locate: locateIn(root, position) };
 }

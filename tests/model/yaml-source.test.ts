@@ -3,10 +3,11 @@
 // those of the `yaml` package (the previous reader) on random documents.
 
 import fc from 'fast-check';
+import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { isMap, isPair, isScalar, isSeq, type Node, parseDocument, stringify } from 'yaml';
 import type { Diagnostic } from '../../src/errors.ts';
-import { type ReadResult, readSource, type SourceDocument } from '../../src/model/source.ts';
+import { estimateYaml, type ReadResult, readSource, type SourceDocument } from '../../src/model/source.ts';
 import { loadChange } from '../../src/review/change.ts';
 import { positionOf } from '../helpers.ts';
 
@@ -123,6 +124,16 @@ describe('keys', () => {
       ).toEqual([['BNK_ERR_FORBIDDEN_KEY', 2]]);
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('reads an alias as a key by the value it points to, refusing forbidden and complex ones', () => {
+    expect(read('a: &k x\n*k : 1\n').data).toEqual({ a: 'x', x: 1 });
+    expect(refuse('a: &k __proto__\n*k : 1\n').map((d) => [d.code, d.loc.line, d.loc.column])).toEqual([['BNK_ERR_FORBIDDEN_KEY', 2, 1]]);
+    expect(refuse('a: &k [1]\n*k : 1\n').map((d) => [d.code, d.loc.line, d.loc.column])).toEqual([['BNK_ERR_SYNTAX', 2, 1]]);
+  });
+
+  it("builds tagged documents with the same values (through js-yaml's constructor)", () => {
+    expect(read('a: !!str 012\nb: [no, 0x1F, ~]\nc: &x {k: v}\nd: *x\n').data).toEqual({ a: '012', b: ['no', 31, null], c: { k: 'v' }, d: { k: 'v' } });
   });
 
   it('locates numeric and null keys by the key the data has', () => {
@@ -245,6 +256,8 @@ describe('positions', () => {
         const doc = read(text);
         const oracle = parseDocument(text);
         expect(doc.data).toEqual(oracle.toJS());
+        // Built in our pass over the events: the same data as js-yaml's own constructor.
+        expect(doc.data).toEqual(load(text));
         const offsetToLoc = (offset: number) => {
           const before = text.slice(0, offset);
           return { file: FILE, line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
@@ -260,7 +273,9 @@ describe('positions', () => {
               expect(doc.locate(p, true), `key ${p.join('.')} in\n${text}`).toEqual(offsetToLoc(pair.key.range![0]));
               if (pair.value) work.push({ node: pair.value as Node, path: p });
             }
-          } else if (isSeq(node)) node.items.forEach((item, i) => work.push({ node: item as Node, path: [...path, i] }));
+          } else if (isSeq(node)) {
+            for (const [i, item] of node.items.entries()) work.push({ node: item as Node, path: [...path, i] });
+          }
           if (node.range && !(isScalar(node) && node.value === null && node.range[0] === node.range[1]))
             expect(doc.locate(path), `value ${path.join('.')} in\n${text}`).toEqual(offsetToLoc(node.range[0]));
         }
@@ -282,3 +297,82 @@ describe('change files and policy packs use the same reader', () => {
     }
   });
 });
+
+describe('the pre-scan', () => {
+  it('gives the depth, its place and the value count of the string-based scan it replaced (random YAML-like text)', () => {
+    const text = fc
+      .array(
+        fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '- ', '-', ':', ': ', '#', ' #', '"', "'", '\\', '[', ']', '{', '}', ',', '?', 'a', 'b: ', "a'b", '0'),
+        {
+          maxLength: 200,
+        },
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 60 }), (t, depth, nodes) => {
+        expect(estimateYaml(t, depth, nodes)).toEqual(referenceEstimate(t, depth, nodes));
+      }),
+      { seed: 14, numRuns: 3000 },
+    );
+  });
+});
+
+/** The pre-scan as it was written before (one-character strings), kept as the reference. */
+function referenceEstimate(text: string, maxDepth: number, maxNodes: number): ReturnType<typeof estimateYaml> {
+  let flow = 0;
+  let nodes = 0;
+  const indents: number[] = [];
+  let line = 1;
+  let pos = 0;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    let i = pos;
+    while (i < end && (text[i] === ' ' || text[i] === '\t')) i++;
+    const first = text[i];
+    if (i < end && first !== '#' && first !== '\r' && flow === 0) {
+      nodes++;
+      let indent = i - pos;
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
+      // "- - - x" opens one level per dash on the same line.
+      while (text[i] === '-' && (text[i + 1] === ' ' || text[i + 1] === '\t')) {
+        i += 2;
+        while (text[i] === ' ') i++;
+        indent = i - pos;
+        indents.push(indent);
+        nodes++;
+      }
+    }
+    let quote: string | undefined;
+    for (; i < end; i++) {
+      const c = text[i];
+      if (quote) {
+        if (c === '\\' && quote === '"') i++;
+        else if (c === quote) quote = undefined;
+        continue;
+      }
+      if ((c === '"' || c === "'") && startsScalar(text, pos, i)) quote = c;
+      else if (c === '#' && (i === pos || text[i - 1] === ' ' || text[i - 1] === '\t')) break;
+      else if (c === '[' || c === '{') {
+        flow++;
+        nodes++;
+      } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
+      else if (c === ',' || (c === ':' && (i + 1 === end || text[i + 1] === ' ' || text[i + 1] === '\t' || text[i + 1] === '\r'))) nodes++;
+      if (flow + indents.length > maxDepth) return { deep: { line, column: i - pos + 1 }, nodes };
+    }
+    if (indents.length > maxDepth) return { deep: { line, column: 1 }, nodes };
+    if (nodes > maxNodes) return { nodes };
+    line++;
+    pos = end + 1;
+  }
+  return { nodes };
+}
+
+function startsScalar(text: string, lineStart: number, i: number): boolean {
+  let j = i - 1;
+  while (j >= lineStart && (text[j] === ' ' || text[j] === '\t')) j--;
+  if (j < lineStart) return true;
+  const before = text[j];
+  return before === '[' || before === '{' || before === ',' || before === ':' || before === '-' || before === '?';
+}
