@@ -223,6 +223,17 @@ describe('positions', () => {
     expect(doc.locate(['e', 'missing'])).toEqual(at('{k'));
   });
 
+  it('counts columns the same in CRLF files and after a byte order mark', () => {
+    const crlf = read('a: 1\r\nb:\r\n  - "x"\r\n  - |\r\n    lit\r\n');
+    expect(crlf.data).toEqual({ a: 1, b: ['x', 'lit\n'] });
+    expect(crlf.locate(['b', 0])).toEqual({ file: FILE, line: 3, column: 5 });
+    expect(crlf.locate(['b', 1])).toEqual({ file: FILE, line: 4, column: 5 });
+    const bom = read('\ufeffa: 1\nb: 2\n');
+    expect(bom.data).toEqual({ a: 1, b: 2 });
+    expect(bom.locate(['a'], true)).toEqual({ file: FILE, line: 1, column: 2 });
+    expect(bom.locate(['b'])).toEqual({ file: FILE, line: 2, column: 4 });
+  });
+
   it('gives every value and key the position the `yaml` package gives (random documents, every style)', () => {
     const key = fc.stringMatching(/^[a-z][a-z0-9_-]{0,6}$/).filter((k) => !['constructor', 'prototype'].includes(k));
     const scalar = fc.oneof(
