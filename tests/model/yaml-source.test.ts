@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { isMap, isPair, isScalar, isSeq, type Node, parseDocument, stringify } from 'yaml';
 import type { Diagnostic } from '../../src/errors.ts';
 import { estimateYaml, type ReadResult, readSource, type SourceDocument } from '../../src/model/source.ts';
+import { readYaml } from '../../src/model/yaml-source.ts';
 import { loadChange } from '../../src/review/change.ts';
 import { positionOf } from '../helpers.ts';
 
@@ -194,11 +195,11 @@ describe('messages are ours', () => {
     }
   });
 
-  it('reports nesting past the limit that only the parser sees as too deep', () => {
-    // The pre-scan counts block indentation; a flow list opened after a long key on one line counts too,
-    // so this goes through the parser's own limit only when the pre-scan is told a larger depth.
-    const text = `a: ${'['.repeat(40)}${']'.repeat(40)}\n`;
-    expect(refuse(text, { maxDepth: 20 }).map((d) => d.code)).toEqual(['BNK_ERR_TOO_DEEP']);
+  it('maps the depth limit of the parser (the backstop behind the pre-scan) to BNK_ERR_TOO_DEEP', () => {
+    // Called without the pre-scan of readSource, which refuses this first.
+    const r = readYaml(`a: ${'['.repeat(40)}${']'.repeat(40)}\n`, FILE, new Set(), { maxDepth: 20, maxAliases: 10 });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['BNK_ERR_TOO_DEEP']);
+    expect(r.diagnostics[0]!.message).toBe('nesting deeper than 20 levels');
   });
 });
 
