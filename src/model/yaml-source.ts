@@ -27,8 +27,12 @@ interface Frame {
   readonly anchor: string | undefined;
   /** Alias expansions inside this container, its own nested aliases expanded. */
   aliases: number;
-  /** In a mapping, the key read whose value comes next; `name` undefined for a refused key. */
-  key: { readonly name: string | undefined; readonly offset: number; readonly end: number } | undefined;
+  /** In a mapping, whether a key was read whose value comes next (fields, not an object per key). */
+  hasKey: boolean;
+  /** That key as the data has it; undefined for a refused key. */
+  keyName: string | undefined;
+  keyOffset: number;
+  keyEnd: number;
 }
 
 export function readYaml(text: string, file: string, forbidden: ReadonlySet<string>, limits: YamlLimits): YamlSource {
@@ -53,7 +57,7 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
 
   // Untagged documents (all that bunkatsu writes) are built here, in the same pass; a document
   // with a tag anywhere is built by js-yaml's constructor, which knows the core schema's tags.
-  const build = !events.some((e) => 'tagStart' in e && e.tagStart >= 0);
+  let build = true;
   const syntax: Diagnostic[] = [];
   const refused: Diagnostic[] = [];
   const stack: Frame[] = [];
@@ -86,29 +90,33 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
       if (build) (top.data as unknown[]).push(value);
       return;
     }
-    const key = top.key!;
     // A null value (`key:` and nothing) sits after the ":" and its spaces, as editors show it.
     if (at === -1) {
-      at = text.indexOf(':', Math.max(key.end, key.offset));
-      if (at < 0) at = key.offset;
+      at = text.indexOf(':', Math.max(top.keyEnd, top.keyOffset));
+      if (at < 0) at = top.keyOffset;
       else for (at++; text[at] === ' ' || text[at] === '\t'; ) at++;
     }
-    if (key.name !== undefined) {
-      keys.set(key.name, { key: key.offset, value: at });
-      if (build) (top.data as Record<string, unknown>)[key.name] = value;
+    const name = top.keyName;
+    if (name !== undefined) {
+      keys.set(name, { key: top.keyOffset, value: at });
+      if (build) (top.data as Record<string, unknown>)[name] = value;
     }
-    top.key = undefined;
+    top.hasKey = false;
   };
   /** Records a mapping key (the core-schema value as a string, as the constructor makes it). */
   const setKey = (top: Frame, name: string, at: number, end: number): void => {
+    top.hasKey = true;
+    top.keyOffset = at;
+    top.keyEnd = end;
     if (forbidden.has(name)) {
       refused.push({ code: 'BNK_ERR_FORBIDDEN_KEY', message: `key "${name}" is not allowed`, loc: position(at) });
-      top.key = { name: undefined, offset: at, end };
+      top.keyName = undefined;
     } else {
       if (top.node.keys!.has(name)) syntax.push({ code: 'BNK_ERR_SYNTAX', message: `Map keys must be unique ("${name}" appears twice)`, loc: position(at) });
-      top.key = { name, offset: at, end };
+      top.keyName = name;
     }
   };
+
   const complexKey = (at: number): void => {
     syntax.push({ code: 'BNK_ERR_SYNTAX', message: 'a key must be a plain value, not a list or a mapping', loc: position(at) });
   };
@@ -129,19 +137,21 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
       case EVENT_ID.SCALAR: {
         const at = scalarOffset(text, e);
         if (e.valueEnd > reached) reached = e.valueEnd;
+        if (e.tagStart >= 0) build = false;
         const raw = getScalarValue(text, e);
         const value = e.style === SCALAR_STYLE.PLAIN && e.tagStart < 0 ? CORE_SCHEMA.resolveImplicitScalarTag(raw).value : raw;
         if (e.anchorStart >= 0) anchors.set(text.slice(e.anchorStart, e.anchorEnd), { value, inside: 0 });
         const top = stack[stack.length - 1];
-        if (top?.node.keys && top.key === undefined) setKey(top, String(value), at < 0 ? top.node.offset : at, e.valueEnd);
+        if (top?.node.keys && !top.hasKey) setKey(top, String(value), at < 0 ? top.node.offset : at, e.valueEnd);
         else place(top, at, value);
         break;
       }
       case EVENT_ID.SEQUENCE:
       case EVENT_ID.MAPPING: {
         if (e.start > reached) reached = e.start;
+        if (e.tagStart >= 0) build = false;
         const top = stack[stack.length - 1];
-        if (top?.node.keys && top.key === undefined) {
+        if (top?.node.keys && !top.hasKey) {
           complexKey(e.start);
           break walk;
         }
@@ -151,7 +161,7 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
         place(top, node, data);
         const anchor = e.anchorStart >= 0 ? text.slice(e.anchorStart, e.anchorEnd) : undefined;
         if (anchor !== undefined) open.add(anchor);
-        stack.push({ node, data, anchor, aliases: 0, key: undefined });
+        stack.push({ node, data, anchor, aliases: 0, hasKey: false, keyName: undefined, keyOffset: 0, keyEnd: 0 });
         break;
       }
       case EVENT_ID.ALIAS: {
@@ -176,7 +186,7 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
         expansions += weight;
         const top = stack[stack.length - 1];
         if (top) top.aliases += weight;
-        if (top?.node.keys && top.key === undefined) {
+        if (top?.node.keys && !top.hasKey) {
           if (anchor.value !== null && typeof anchor.value === 'object') {
             complexKey(at);
             break walk;
