@@ -1,14 +1,16 @@
 // The benchmark suite (npm run bench): generated topologies at every scale, each checked
 // several times in fresh processes; the median of each figure, the reference engine against
-// the fast engine on the same check, and a table and plot for docs/performance.md.
+// the fast engine on the same check, each scale as JSON and as YAML (the same network, runs
+// alternating) with the YAML/JSON ratio, and a table and plot for docs/performance.md.
 //
 //   npm run bench                      # tiny, small, city, metro, prefecture; 5 runs each
 //   npm run bench -- --scales city --runs 3 --reference-scales city --reference-timeout 600
+//   npm run bench -- --scales city,metro --formats json,yaml --reference-scales none
 //
 // Nothing here asserts a time: it measures and prints. Results also go to bench/results/.
 
 import { spawnSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     'reference-scales': { type: 'string', default: 'tiny,small' },
     'reference-timeout': { type: 'string', default: '600' },
+    formats: { type: 'string', default: 'json,yaml' },
     out: { type: 'string', default: join(tmpdir(), 'bunkatsu-bench') },
   },
 });
@@ -28,8 +31,10 @@ const scales = values.scales!.split(',');
 const runs = Number(values.runs);
 const referenceScales = new Set(values['reference-scales']!.split(','));
 const referenceTimeout = Number(values['reference-timeout']) * 1000;
+const withYaml = values.formats!.split(',').includes('yaml');
 const dir = values.out!;
 mkdirSync(dir, { recursive: true });
+const loadAtStart = loadavg();
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 const median = (xs: number[]): number => {
@@ -117,6 +122,8 @@ interface Row {
   reference?: Comparison;
   /** When the full check times out on the reference engine: the same without the availability rule. */
   referenceWithoutAvailability?: Comparison;
+  /** The same network written as YAML, measured in the same runs (medians). */
+  yaml?: { sizeMB: number; endToEnd: number; load: number; rssMB: number; sameFindings: boolean } | { refused: string };
 }
 const rows: Row[] = [];
 
@@ -132,8 +139,18 @@ for (const scale of scales) {
     | Array<{ rule: string; subject: string }>;
   const planted = (Array.isArray(plantedJson) ? plantedJson : plantedJson.planted).map((p) => `${p.rule}\t${p.subject}`).sort();
 
+  // The same network as YAML (what users write), generated with the same seed.
+  const yamlFile = join(dir, `${scale}.yaml`);
+  let yamlRefused: string | undefined;
+  if (withYaml) {
+    const genYaml = cli(['generate', '--scale', scale, '--seed', '1', '-o', yamlFile]);
+    if (genYaml.status !== 0) throw new Error(`generate ${scale} as YAML failed: ${genYaml.stderr}`);
+  }
+
   const e2e: number[] = [];
   const measured: Phases[] = [];
+  const yamlE2e: number[] = [];
+  const yamlMeasured: Phases[] = [];
   for (let i = 0; i < runs; i++) {
     log(`[${scale}] run ${i + 1}/${runs}`);
     const r = cli(['check', file, '--quiet', '--today', '2026-11-25', '--format', 'json']);
@@ -142,6 +159,19 @@ for (const scale of scales) {
     const p = phases(file, 'fast');
     if (!p) throw new Error(`phases ${scale} failed`);
     measured.push(p);
+    if (!withYaml || yamlRefused) continue;
+    // Alternating with the JSON runs, so both see the same load on a shared machine.
+    const y = cli(['check', yamlFile, '--quiet', '--today', '2026-11-25', '--format', 'json']);
+    if (y.status === 2) {
+      yamlRefused = y.stderr.split('\n')[0]!;
+      log(`[${scale}] YAML refused: ${yamlRefused}`);
+      continue;
+    }
+    if (y.status !== 0 && y.status !== 1) throw new Error(`check ${scale} (YAML) failed: ${y.stderr}`);
+    yamlE2e.push(y.ms);
+    const yp = phases(yamlFile, 'fast');
+    if (!yp) throw new Error(`phases ${scale} (YAML) failed`);
+    yamlMeasured.push(yp);
   }
   const last = measured[measured.length - 1]!;
   const row: Row = {
@@ -161,6 +191,15 @@ for (const scale of scales) {
     exact: JSON.stringify(last.findings) === JSON.stringify(planted),
     witnessed: last.witnessed,
   };
+  if (yamlRefused) row.yaml = { refused: yamlRefused };
+  else if (yamlMeasured.length > 0)
+    row.yaml = {
+      sizeMB: Math.round(readFileSync(yamlFile).length / 1e5) / 10,
+      endToEnd: median(yamlE2e),
+      load: median(yamlMeasured.map((m) => m.load)),
+      rssMB: median(yamlMeasured.map((m) => m.maxRssMB)),
+      sameFindings: yamlMeasured.every((m) => JSON.stringify(m.findings) === JSON.stringify(last.findings)),
+    };
   if (referenceScales.has(scale)) {
     log(`[${scale}] reference engine (timeout ${referenceTimeout / 1000} s)`);
     row.reference = compare(file);
@@ -178,13 +217,39 @@ for (const scale of scales) {
 const date = new Date().toISOString().slice(0, 10);
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`;
 const lines: string[] = [];
-lines.push(`Measured ${date} on ${machine}; median of ${runs} runs; \`npm run bench -- --scales ${values.scales} --runs ${runs}\`.`, '');
+const load = (l: number[]): string => l.map((x) => x.toFixed(1)).join(', ');
+lines.push(
+  `Measured ${date} on ${machine}; median of ${runs} runs; \`npm run bench -- --scales ${values.scales} --runs ${runs} --formats ${values.formats}\`; load average ${load(loadAtStart)} at the start, ${load(loadavg())} at the end.`,
+  '',
+);
 lines.push('| scale | zones | hosts | devices | rules | file | check, end to end | load | compile | policy check | peak RSS | findings = planted |');
 lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const r of rows) {
   lines.push(
     `| ${r.scale} | ${r.zones.toLocaleString('en')} | ${r.hosts.toLocaleString('en')} | ${r.devices.toLocaleString('en')} | ${r.rules.toLocaleString('en')} | ${r.sizeMB} MB | ${(r.endToEnd / 1000).toFixed(2)} s | ${r.load} ms | ${r.compile} ms | ${r.check} ms | ${r.rssMB} MB | ${r.exact ? `yes (${r.planted})` : 'NO'}${r.witnessed ? '' : ', witness missing'} |`,
   );
+}
+const yamlRows = rows.filter((r) => r.yaml);
+if (yamlRows.length > 0) {
+  // Load is the phase the format changes (read, schema, resolve); end to end is what a user waits for.
+  const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : '-');
+  lines.push(
+    '',
+    '| scale | JSON file | YAML file | load, JSON | load, YAML | ratio | end to end, JSON | end to end, YAML | ratio | peak RSS, JSON / YAML | same findings |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  );
+  for (const r of yamlRows) {
+    const y = r.yaml!;
+    if ('refused' in y) {
+      lines.push(
+        `| ${r.scale} | ${r.sizeMB} MB | refused: ${y.refused.replaceAll('|', '/')} | ${r.load} ms | - | - | ${(r.endToEnd / 1000).toFixed(2)} s | - | - | ${r.rssMB} MB / - | - |`,
+      );
+      continue;
+    }
+    lines.push(
+      `| ${r.scale} | ${r.sizeMB} MB | ${y.sizeMB} MB | ${r.load} ms | ${y.load} ms | ${ratio(y.load, r.load)} | ${(r.endToEnd / 1000).toFixed(2)} s | ${(y.endToEnd / 1000).toFixed(2)} s | ${ratio(y.endToEnd, r.endToEnd)} | ${r.rssMB} / ${y.rssMB} MB | ${y.sameFindings ? 'yes' : 'NO'} |`,
+    );
+  }
 }
 const refRows = rows.filter((r) => r.reference);
 if (refRows.length > 0) {

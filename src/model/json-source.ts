@@ -1,22 +1,10 @@
 // The fast path for JSON topology files: the data from the native JSON.parse, and the
 // positions from one iterative scan of the text (an index of where every key and value
-// starts), which also finds duplicate and forbidden keys. A generated prefecture file parses
-// here in a fraction of the time the YAML composer takes; invalid JSON is left to the YAML
-// reader, whose error messages carry the line and column.
+// starts), which also finds duplicate and forbidden keys. Invalid JSON is left to the YAML
+// reader (yaml-source.ts), whose error messages carry the line and column.
 
 import type { Diagnostic, Loc } from '../errors.ts';
-
-/**
- * Where a container starts and where its members start. A scalar member is just its offset
- * (a number), so the index allocates one object per container, not per value.
- */
-interface Position {
-  readonly offset: number;
-  keys?: Map<string, { readonly key: number; readonly value: Position | number }>;
-  items?: Array<Position | number>;
-}
-
-const offsetOf = (p: Position | number): number => (typeof p === 'number' ? p : p.offset);
+import { lineColumn, locateIn, type Position } from './positions.ts';
 
 export interface JsonSource {
   readonly data: unknown;
@@ -131,42 +119,9 @@ export function readJson(text: string, file: string, forbiddenKeys: ReadonlySet<
   } catch {
     return undefined;
   }
-  const lines = lineStarts(text);
-  const position = (offset: number): Loc => {
-    let lo = 0;
-    let hi = lines.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lines[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { file, line: lo + 1, column: offset - lines[lo]! + 1 };
-  };
+  const position = lineColumn(text, file);
   const { root, diagnostics } = scan(text, forbiddenKeys, maxDepth, position);
-  const locate = (path: readonly PropertyKey[], key?: boolean): Loc => {
-    let node: Position | number | undefined = root;
-    let best = root?.offset ?? 0;
-    for (let i = 0; i < path.length && node !== undefined && typeof node !== 'number'; i++) {
-      const segment = path[i]!;
-      if (node.keys) {
-        const entry = node.keys.get(String(segment));
-        if (!entry) break;
-        if (i === path.length - 1 && key) return position(entry.key);
-        node = entry.value;
-      } else if (node.items && typeof segment === 'number') {
-        node = node.items[segment];
-      } else break;
-      if (node !== undefined) best = offsetOf(node);
-    }
-    return position(best);
-  };
-  return { data, diagnostics, locate };
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
+  return { data, diagnostics, locate: locateIn(root, position) };
 }
 
 /** One pass over valid JSON text, without recursion; stops at the first container past `maxDepth`. */

@@ -1,16 +1,16 @@
 // Reads YAML or JSON text into plain data while keeping source positions, and refuses
 // hostile input (huge text, alias bombs, deep nesting, prototype keys) before it can hurt.
 
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, ErrorCode, Loc } from '../errors.ts';
 import { jsonSyntaxError, readJson } from './json-source.ts';
+import { readYaml } from './yaml-source.ts';
 
 export interface SourceLimits {
   /** Largest accepted input, in UTF-8 bytes. */
   readonly maxBytes: number;
   /** Most values (mappings, sequences, keys, scalars) in a JSON document, counted before parsing. */
   readonly maxJsonNodes: number;
-  /** Most values in a YAML document, estimated before parsing (the YAML reader needs ~1 KB per value). */
+  /** Most values in a YAML document, estimated before parsing (the YAML reader needs ~250 bytes per value). */
   readonly maxYamlNodes: number;
   /** Deepest accepted nesting of mappings and sequences. */
   readonly maxDepth: number;
@@ -21,13 +21,12 @@ export interface SourceLimits {
 /**
  * Chosen from measured peak memory (docs/reliability.md, `npm run bench:memory`) so that the
  * worst document under each limit loads within Node's default heap with room to spare: the
- * generated prefecture (61 MB, 5.5 M values) passes as JSON, the metro (14 MB, 1.3 M values)
- * as YAML too.
+ * generated prefecture (61 MB, 5.5 M values; 5.8 M by the YAML estimate) passes in both formats.
  */
 export const DEFAULT_LIMITS: SourceLimits = {
   maxBytes: 128 * 1024 * 1024,
   maxJsonNodes: 8_000_000,
-  maxYamlNodes: 1_500_000,
+  maxYamlNodes: 6_000_000,
   maxDepth: 64,
   maxAliases: 1000,
 };
@@ -53,50 +52,60 @@ interface YamlEstimate {
 
 /**
  * Estimates nesting depth and size without recursion, so a pathological file is refused
- * before the (recursive, memory-hungry) YAML composer sees it. Counts flow brackets outside
- * quotes and block indentation; stops counting values past `maxNodes`.
+ * before the (recursive) YAML parser sees it and before its events fill the memory. Counts
+ * flow brackets outside quotes and block indentation; stops counting values past `maxNodes`.
  */
-function estimateYaml(text: string, maxDepth: number, maxNodes: number): YamlEstimate {
+export function estimateYaml(text: string, maxDepth: number, maxNodes: number): YamlEstimate {
+  // Character codes, not one-character strings: this runs over every byte before the parser.
+  const SPACE = 0x20;
+  const TAB = 0x09;
+  const CR = 0x0d;
+  const n = text.length;
   let flow = 0;
   let nodes = 0;
   const indents: number[] = [];
   let line = 1;
   let pos = 0;
-  while (pos < text.length) {
+  while (pos < n) {
     let end = text.indexOf('\n', pos);
-    if (end < 0) end = text.length;
+    if (end < 0) end = n;
     let i = pos;
-    while (i < end && (text[i] === ' ' || text[i] === '\t')) i++;
-    const first = text[i];
-    if (i < end && first !== '#' && first !== '\r' && flow === 0) {
+    let c = text.charCodeAt(i);
+    while (i < end && (c === SPACE || c === TAB)) c = text.charCodeAt(++i);
+    if (i < end && c !== 0x23 /* # */ && c !== CR && flow === 0) {
       nodes++;
       let indent = i - pos;
       while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
       indents.push(indent);
       // "- - - x" opens one level per dash on the same line.
-      while (text[i] === '-' && (text[i + 1] === ' ' || text[i + 1] === '\t')) {
+      while (text.charCodeAt(i) === 0x2d /* - */ && (text.charCodeAt(i + 1) === SPACE || text.charCodeAt(i + 1) === TAB)) {
         i += 2;
-        while (text[i] === ' ') i++;
+        while (text.charCodeAt(i) === SPACE) i++;
         indent = i - pos;
         indents.push(indent);
         nodes++;
       }
     }
-    let quote: string | undefined;
+    /** The open quote's code, 0 outside quotes. */
+    let quote = 0;
     for (; i < end; i++) {
-      const c = text[i];
-      if (quote) {
-        if (c === '\\' && quote === '"') i++;
-        else if (c === quote) quote = undefined;
+      c = text.charCodeAt(i);
+      if (quote !== 0) {
+        if (c === 0x5c /* \ */ && quote === 0x22) i++;
+        else if (c === quote) quote = 0;
         continue;
       }
-      if ((c === '"' || c === "'") && startsScalar(text, pos, i)) quote = c;
-      else if (c === '#' && (i === pos || text[i - 1] === ' ' || text[i - 1] === '\t')) break;
-      else if (c === '[' || c === '{') {
+      if ((c === 0x22 /* " */ || c === 0x27) /* ' */ && startsScalar(text, pos, i)) quote = c;
+      else if (c === 0x23 /* # */ && (i === pos || text.charCodeAt(i - 1) === SPACE || text.charCodeAt(i - 1) === TAB)) break;
+      else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
         flow++;
         nodes++;
-      } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
-      else if (c === ',' || (c === ':' && (i + 1 === end || text[i + 1] === ' ' || text[i + 1] === '\t' || text[i + 1] === '\r'))) nodes++;
+      } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) flow = Math.max(0, flow - 1);
+      else if (c === 0x2c /* , */) nodes++;
+      else if (c === 0x3a /* : */) {
+        const next = text.charCodeAt(i + 1);
+        if (i + 1 === end || next === SPACE || next === TAB || next === CR) nodes++;
+      }
       if (flow + indents.length > maxDepth) return { deep: { line, column: i - pos + 1 }, nodes };
     }
     if (indents.length > maxDepth) return { deep: { line, column: 1 }, nodes };
@@ -128,10 +137,11 @@ function countJsonNodes(text: string, max: number): number {
 /** A quote opens a quoted scalar only where a scalar can begin (in `a'b` it is a letter). */
 function startsScalar(text: string, lineStart: number, i: number): boolean {
   let j = i - 1;
-  while (j >= lineStart && (text[j] === ' ' || text[j] === '\t')) j--;
+  while (j >= lineStart && (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x09)) j--;
   if (j < lineStart) return true;
-  const before = text[j];
-  return before === '[' || before === '{' || before === ',' || before === ':' || before === '-' || before === '?';
+  const before = text.charCodeAt(j);
+  // [ { , : - ?
+  return before === 0x5b || before === 0x7b || before === 0x2c || before === 0x3a || before === 0x2d || before === 0x3f;
 }
 
 export function readSource(text: string, file: string, limits: SourceLimits = DEFAULT_LIMITS): ReadResult {
@@ -153,7 +163,7 @@ export function readSource(text: string, file: string, limits: SourceLimits = DE
   // JSON (what the generator and most tools write) takes the fast path: V8's JSON.parse does
   // not recurse, and the position scan checks the depth. A file named *.json must be JSON; in
   // any other file, text that looks like JSON but does not parse goes to the YAML reader
-  // (behind the depth and size pre-scan), whose messages carry the line and column.
+  // (yaml-source.ts, behind the depth and size pre-scan), whose messages carry the line and column.
   const strictJson = /\.json$/i.test(file);
   if (strictJson || /^\s*\{/.test(text.slice(0, 1024))) {
     // A byte order mark (Windows editors write one) reads as a space: positions stay the same.
@@ -169,70 +179,7 @@ export function readSource(text: string, file: string, limits: SourceLimits = DE
   if (nodes > limits.maxYamlNodes) return tooManyNodes('YAML', limits.maxYamlNodes);
   if (deep) return at('BNK_ERR_TOO_DEEP', `nesting deeper than ${limits.maxDepth} levels`, deep.line, deep.column);
 
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  const position = (offset: number): Loc => {
-    const p = lineCounter.linePos(offset);
-    return { file, line: p.line, column: p.col };
-  };
-  const diagnostics: Diagnostic[] = [];
-  for (const error of document.errors) {
-    const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    // Backstop for nesting the pre-scan did not see: the parser ran out of stack.
-    if (/call stack/i.test(message))
-      return at(
-        'BNK_ERR_TOO_DEEP',
-        `nesting deeper than the parser can follow (limit ${limits.maxDepth} levels)`,
-        position(error.pos[0]).line,
-        position(error.pos[0]).column,
-      );
-    diagnostics.push({ code: 'BNK_ERR_SYNTAX', message, loc: position(error.pos[0]) });
-  }
-  if (diagnostics.length > 0) return { ok: false, diagnostics };
-
-  visit(document, {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
-        const offset = pair.key.range?.[0] ?? 0;
-        diagnostics.push({ code: 'BNK_ERR_FORBIDDEN_KEY', message: `key "${String(pair.key.value)}" is not allowed`, loc: position(offset) });
-      }
-    },
-  });
-  if (diagnostics.length > 0) return { ok: false, diagnostics };
-
-  let data: unknown;
-  try {
-    data = document.toJS({ maxAliasCount: limits.maxAliases });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/alias/i.test(message)) return at('BNK_ERR_ALIAS_LIMIT', `too many alias expansions (limit ${limits.maxAliases})`);
-    return at('BNK_ERR_SYNTAX', message);
-  }
-  return { ok: true, doc: { data, file, locate: (path, key) => locate(document, path, key, position) } };
-}
-
-function locate(document: Document, path: readonly PropertyKey[], key: boolean | undefined, position: (offset: number) => Loc): Loc {
-  let node: Node | null | undefined = document.contents as Node | null;
-  let best: number = node?.range?.[0] ?? 0;
-  for (let i = 0; i < path.length; i++) {
-    const segment = path[i];
-    const last = i === path.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
-      if (!pair) break;
-      const keyNode = pair.key as Node;
-      if (last && key) return position(keyNode.range?.[0] ?? best);
-      best = keyNode.range?.[0] ?? best;
-      node = pair.value as Node | null;
-      if (node?.range) best = node.range[0];
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item = node.items[segment] as Node | undefined;
-      if (!item) break;
-      node = item;
-      if (node.range) best = node.range[0];
-    } else {
-      break;
-    }
-  }
-  return position(best);
+  const yaml = readYaml(text, file, FORBIDDEN_KEYS, limits);
+  if (yaml.diagnostics.length > 0) return { ok: false, diagnostics: yaml.diagnostics };
+  return { ok: true, doc: { data: yaml.data, file, locate: yaml.locate } };
 }
