@@ -5,7 +5,7 @@
 // src/server/worker.boot.js keeps its own test (tests/server/pool.test.ts).
 
 import { execSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -30,12 +30,7 @@ export default function setup(project: TestProject): () => void {
     stdio: 'pipe',
     env: { ...process.env, PATH: `${resolve(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` },
   });
-  // piscina loads a worker with require() first, and require() of an ES module is synchronous:
-  // a server closed while its worker was still in there aborted the whole test process once
-  // (V8: "IsGraphAsync must be used on an instantiated module"). A top-level await makes
-  // require() refuse the entry at once, so the bundle is loaded by import(), as worker.boot.js is.
-  const entry = join(dir, 'dist', 'worker.entry.mjs');
-  writeFileSync(entry, "const worker = await import('./worker.mjs');\nexport default worker.default;\n");
+  const entry = join(dir, 'dist', 'worker.mjs');
   project.provide('workerEntry', entry);
   return () => rmSync(dir, { recursive: true, force: true });
 }

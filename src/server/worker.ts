@@ -25,6 +25,13 @@ import { HttpError } from './errors.ts';
 import { ReviewBases, type ReviewOutcome } from './review-run.ts';
 import { engineNamed, policyOf, versionKey, Workspace } from './workspace.ts';
 
+// piscina loads a worker with require() first, and Node 20 can require() an ES module
+// synchronously: a server closed while a worker was still inside that require() aborted the
+// process (V8: "IsGraphAsync must be used on an instantiated module"). A module with a
+// top-level await cannot be required, so piscina loads this one (and its bundle,
+// dist/worker.mjs) with import(), which a shutdown interrupts cleanly.
+await Promise.resolve();
+
 /** What the server hands each worker at start (piscina's workerData). */
 export interface WorkerSetup {
   readonly policyText: string;

@@ -3,8 +3,9 @@
 // servers start the bundled worker (tests/global-setup.ts); the last test starts the default one,
 // through tsx, as a server running from its sources does.
 
-import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { generateTopology } from '../../src/generate/generate.ts';
 import { toJson, type Plain } from '../../src/model/write.ts';
 import { WORKER_ENTRY } from '../../src/server/app.ts';
@@ -66,5 +67,15 @@ describe('the worker pool', () => {
     const run = await s.request(s.tokens.kitaSubmit, { method: 'POST', url: `/projects/kita/versions/1/checks?today=${TODAY}` });
     expect(run.json().check).toMatchObject({ status: 'done', progress: { done: 10, total: 10 } });
     expect(run.json().check.summary.errors).toBeGreaterThan(0);
+  });
+});
+
+describe('the bundled worker', () => {
+  it('cannot be loaded by require(): piscina falls back to import(), which a shutdown interrupts cleanly', () => {
+    // Node 20 requires ES modules synchronously; a server closed inside that require() aborted
+    // the process. The worker's top-level await makes require() refuse it at once.
+    const entry = inject('workerEntry');
+    expect(entry.endsWith(join('dist', 'worker.mjs'))).toBe(true);
+    expect(() => createRequire(entry)(entry)).toThrow(/top-level await|ERR_REQUIRE_ASYNC_MODULE/);
   });
 });
