@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDataplane, type DataplaneReport } from '../../src/dataplane/check.ts';
 import { loadTopology } from '../../src/model/load.ts';
-import type { HeaderBox, Packet } from '../../src/engine/headerset.ts';
+import { containsPacket, type HeaderBox, type Packet } from '../../src/engine/headerset.ts';
 import type { BlackHole, HeaderListing } from '../../src/engine/types.ts';
 import type { Device, Network, Rule } from '../../src/model/network.ts';
 import { parseIpv4 } from '../../src/net/ipv4.ts';
@@ -482,17 +482,7 @@ function simulate(n: Network, p: Packet, level: 'device' | 'port'): Truth {
 
 function boxHas(headers: HeaderListing, p: Packet): boolean {
   expect(headers.truncated).toBe(false);
-  return headers.boxes.some(
-    (b) =>
-      b.srcLo <= p.src &&
-      p.src <= b.srcHi &&
-      b.dstLo <= p.dst &&
-      p.dst <= b.dstHi &&
-      b.protoLo <= p.protocol &&
-      p.protocol <= b.protoHi &&
-      b.portLo <= p.port &&
-      p.port <= b.portHi,
-  );
+  return containsPacket(headers.boxes, p);
 }
 
 function claimed(n: Network, r: DataplaneReport, p: Packet): Truth {
