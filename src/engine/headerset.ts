@@ -2,7 +2,7 @@
 // protocol, destination port). Simple and exact: the reference engine's packet-set algebra.
 
 import { IPV4_MAX, type Ipv4Range } from '../net/ipv4.ts';
-import { PORT_MAX, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
+import { PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
 
 /** One box: the product of four inclusive integer ranges. */
 export interface HeaderBox {
@@ -274,6 +274,33 @@ export function compareBoxes(a: HeaderBox, b: HeaderBox): number {
 /** A concrete header inside the box: the lowest corner. */
 export function representative(box: HeaderBox): Packet {
   return { src: box.srcLo, dst: box.dstLo, protocol: box.protoLo, port: box.portLo };
+}
+
+const TCP = 6;
+const UDP = 17;
+
+/**
+ * A packet of the box that reads like real traffic (a finding's witness): for source and
+ * destination, the lowest address of a declared host (`hosts`) inside the box, else the box's
+ * first usable host address (not a network address: when the range holds more than two
+ * addresses and starts on a boundary of four, the next one); tcp, else udp, else the lowest
+ * protocol of the box; the lowest non-zero port of the box (for a protocol with ports).
+ */
+export function typicalPacket(box: HeaderBox, hosts: readonly Ipv4Range[] = []): Packet {
+  const address = (lo: number, hi: number): number => {
+    let best: number | undefined;
+    for (const h of hosts) {
+      if (h.hi < lo || h.lo > hi) continue;
+      const a = Math.max(h.lo, lo);
+      if (best === undefined || a < best) best = a;
+    }
+    if (best !== undefined) return best;
+    return hi - lo + 1 > 2 && lo % 4 === 0 ? lo + 1 : lo;
+  };
+  const within = (v: number, lo: number, hi: number): boolean => lo <= v && v <= hi;
+  const protocol = within(TCP, box.protoLo, box.protoHi) ? TCP : within(UDP, box.protoLo, box.protoHi) ? UDP : box.protoLo;
+  const port = PORT_PROTOCOLS.has(protocol) && box.portLo === 0 && box.portHi > 0 ? 1 : box.portLo;
+  return { src: address(box.srcLo, box.srcHi), dst: address(box.dstLo, box.dstHi), protocol, port };
 }
 
 /** Restricts the destination dimension to the given ranges. */

@@ -3,20 +3,40 @@
 
 import { type DeclaredFlow, type Device, type Intent, type Network, type Relay, zoneOfAddress, zonesOf } from '../model/network.ts';
 import type { Ipv4Range } from '../net/ipv4.ts';
-import { ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, normalize, representative, subtract } from '../engine/headerset.ts';
+import { ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, normalize, subtract, typicalPacket } from '../engine/headerset.ts';
 import type { Arrival, Disposition, Outcome, ReachabilityEngine } from '../engine/types.ts';
 import type { HeaderClass, PermittingRule, Witness } from './types.ts';
 import type { ServiceTerm } from '../net/services.ts';
 
-/** The packet a class is shown with: its lowest corner. */
-export function packetOf(box: HeaderBox): Witness['packet'] {
-  const r = representative(box);
+/**
+ * The packet a class's box is shown with: a real packet of the box (typicalPacket), between
+ * declared hosts where the box holds any.
+ */
+export function packetOf(network: Network, box: HeaderBox): Witness['packet'] {
+  const r = typicalPacket(box, hostRanges(network));
   return { src: r.src, dst: r.dst, protocol: r.protocol, port: r.port };
 }
 
+const HOST_RANGES = new WeakMap<Network, readonly Ipv4Range[]>();
+/** The declared hosts' addresses, lowest first (kept per network). */
+function hostRanges(network: Network): readonly Ipv4Range[] {
+  let ranges = HOST_RANGES.get(network);
+  if (!ranges) {
+    ranges = network.hosts.map((h) => h.range).sort((a, b) => a.lo - b.lo);
+    HOST_RANGES.set(network, ranges);
+  }
+  return ranges;
+}
+
+/** How many of a box's packet's addresses are declared hosts' (0–2): boxes with hosts are tried first. */
+function hostsIn(network: Network, box: HeaderBox): number {
+  const has = (lo: number, hi: number): boolean => hostRanges(network).some((h) => h.lo <= hi && lo <= h.hi);
+  return (has(box.srcLo, box.srcHi) ? 1 : 0) + (has(box.dstLo, box.dstHi) ? 1 : 0);
+}
+
 /**
- * A witness for a class: the first box whose representative packet has a traced path that
- * `accept` takes (paths are tried in the order `prefer` gives, most telling first).
+ * A witness for a class: the first box (those with declared hosts first) whose packet
+ * (packetOf) has a traced path that `accept` takes (paths are tried in the order `prefer` gives, most telling first).
  */
 export function traceWitness(
   network: Network,
@@ -25,8 +45,10 @@ export function traceWitness(
   accept: (d: Disposition) => boolean,
   prefer?: (a: Outcome, b: Outcome) => number,
 ): Witness | undefined {
-  for (const box of boxes) {
-    const packet = packetOf(box);
+  // Boxes whose packet can be between declared hosts first (a stable sort keeps the order else).
+  const ordered = boxes.length > 1 ? [...boxes].sort((a, b) => hostsIn(network, b) - hostsIn(network, a)) : boxes;
+  for (const box of ordered) {
+    const packet = packetOf(network, box);
     const zone = zoneOfAddress(network, packet.src);
     if (zone < 0) continue;
     // Without a preference any accepted end will do: the engine may stop at the first.

@@ -73,8 +73,12 @@ const HOLE = '      - { id: hole, action: permit, from: lg-office, to: 10.30.0.1
 // is the whole /24 (before, the class left 10.30.0.12 out: two boxes .0–.11 and .13–.255).
 const WIDE = '      - { id: wide, action: permit, from: lg-office, to: inet-sanitize, service: https, in: office, out: internet }';
 
+// Anything from the gateway's LGWAN segment (no declared hosts there) onto the Internet side.
+const ANY = '      - { id: any, action: permit, from: lg-sanitize, to: inet-sanitize, service: any, in: sanitize, out: internet }';
+
 const load = (text: string): Network => loadTopology(text, 'crossing.yaml', { domains: new Set(Object.keys(seedPack().domains)) });
 const ip = (a: number): string => formatIpv4(a);
+const packetText = (p: { src: number; dst: number; protocol: number; port: number }): string => `${ip(p.src)} → ${ip(p.dst)} ${p.protocol}/${p.port}`;
 
 describe.each(Object.entries(ENGINES))('%s engine: a packet refused on the other side has crossed', (_, engineFactory) => {
   const check = (text: string) => {
@@ -110,6 +114,8 @@ describe.each(Object.entries(ENGINES))('%s engine: a packet refused on the other
     expect(
       witness.hops.map((h) => (h.kind === 'zone' ? network.zones[h.zone]!.id : `${network.devices[h.device]!.id}${h.rule ? `#${h.rule.id}` : ''}`)),
     ).toEqual(['lg-office', 'lg-fw#hole', 'inet-sanitize', 'sg-screen']);
+    // The witness is a real packet: from the declared terminal lg-pc, https to the leg.
+    expect(packetText(witness.packet)).toBe('10.20.8.21 → 10.30.0.12 6/443');
     expect(finding!.permittedBy.map((r) => `${r.device}#${r.id}`)).toEqual(['lg-fw#hole']);
     // Located at the rule that lets it through.
     expect(finding!.loc.line).toBe(CITY(HOLE).split('\n').indexOf(HOLE) + 1);
@@ -124,6 +130,21 @@ describe.each(Object.entries(ENGINES))('%s engine: a packet refused on the other
     expect(finding!.classes).toHaveLength(1);
     const boxes = finding!.classes[0]!.boxes.map((b) => `${ip(b.dstLo)}-${ip(b.dstHi)}`);
     expect(boxes).toEqual(['10.30.0.0-10.30.0.255']);
+    // Witness between declared hosts: lg-pc to inet-web (the lowest host of 10.30.0.0/24).
+    expect(packetText(finding!.classes[0]!.witness!.packet)).toBe('10.20.8.21 → 10.30.0.80 6/443');
+  });
+
+  it('a witness is a real packet even where the class has no declared host on one side', () => {
+    // Everything from lg-sanitize (no hosts declared there) onto the Internet side. Issue 13,
+    // item 4: the witness used to be the class's lowest corner, 10.20.20.0 → 10.30.0.0 proto 0
+    // port 0. Now: the first usable address of 10.20.20.0/24 (10.20.20.1, not the network
+    // address), the declared host inet-web for the destination, tcp (in the class), port 1
+    // (the lowest non-zero port of the class).
+    const { report } = check(CITY(ANY));
+    const [finding, ...rest] = pathFindings(report.findings);
+    expect(rest).toEqual([]);
+    expect(finding!.subject).toEqual({ kind: 'zone-pair', from: 'lg-sanitize', to: 'inet-sanitize' });
+    expect(finding!.classes.map((c) => packetText(c.witness!.packet))).toEqual(['10.20.20.1 → 10.30.0.80 6/1']);
   });
 
   it('the legitimate crossing (into the LGWAN leg, relay declared) is not one', () => {
