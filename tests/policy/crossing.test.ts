@@ -2,6 +2,8 @@
 // does with it (issue 13, item 1): a packet refused by a gateway's leg in the Internet domain
 // has travelled onto the Internet segment all the same. Hand-built α city, both engines.
 
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../../src/engine/registry.ts';
 import { loadTopology } from '../../src/model/load.ts';
@@ -10,7 +12,7 @@ import { formatIpv4 } from '../../src/net/ipv4.ts';
 import { runCheck } from '../../src/policy/check.ts';
 import type { Finding } from '../../src/policy/types.ts';
 import { findingText } from '../../src/report/messages.ts';
-import { seedPack, TODAY } from '../helpers.ts';
+import { ROOT, runCli, seedPack, TODAY } from '../helpers.ts';
 
 // The city, compliant as written (no extra rule):
 //
@@ -152,5 +154,19 @@ describe.each(Object.entries(ENGINES))('%s engine: a packet refused on the other
     // path-separation finding, and the intent gets through (terminated there).
     const { report } = check(CITY(HOLE));
     expect(report.findings.filter((f) => f.rule === 'sanitized-communication' || f.rule === 'intent-reachability')).toEqual([]);
+  });
+});
+
+// The same city with the hole, as a file (the example of docs/rules.md): `check` exits 1.
+const FIXTURE = 'tests/fixtures/crossing/refused-leg.yaml';
+
+describe('check on the city with the hole', () => {
+  it('is the test city with the hole, and fails path-separation on the command line', async () => {
+    expect(readFileSync(resolve(ROOT, FIXTURE), 'utf8')).toBe(CITY(HOLE));
+    const { code, out } = await runCli(['check', FIXTURE, '--today', TODAY]);
+    expect(code).toBe(1);
+    expect(out).toContain('✗ path-separation');
+    expect(out).toContain('path: 10.20.8.21 → 10.30.0.12 tcp/443');
+    expect(out).toContain('refused: sg-screen:inet accepts no such service');
   });
 });
