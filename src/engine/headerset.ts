@@ -281,26 +281,36 @@ const UDP = 17;
 
 /**
  * A packet of the box that reads like real traffic (a finding's witness): for source and
- * destination, the lowest address of a declared host (`hosts`) inside the box, else the box's
- * first usable host address (not a network address: when the range holds more than two
- * addresses and starts on a boundary of four, the next one); tcp, else udp, else the lowest
+ * destination, the lowest address of a declared host inside the box (`hosts`: their addresses
+ * as a flat sorted list of disjoint intervals [lo0, hi0, lo1, hi1, …], net/intervals.ts), else
+ * the box's first usable host address (not a network address: when the range holds more than
+ * two addresses and starts on a boundary of four, the next one); tcp, else udp, else the lowest
  * protocol of the box; the lowest non-zero port of the box (for a protocol with ports).
  */
-export function typicalPacket(box: HeaderBox, hosts: readonly Ipv4Range[] = []): Packet {
+export function typicalPacket(box: HeaderBox, hosts: readonly number[] = []): Packet {
   const address = (lo: number, hi: number): number => {
-    let best: number | undefined;
-    for (const h of hosts) {
-      if (h.hi < lo || h.lo > hi) continue;
-      const a = Math.max(h.lo, lo);
-      if (best === undefined || a < best) best = a;
-    }
-    if (best !== undefined) return best;
+    const host = lowestIn(hosts, lo, hi);
+    if (host !== undefined) return host;
     return hi - lo + 1 > 2 && lo % 4 === 0 ? lo + 1 : lo;
   };
   const within = (v: number, lo: number, hi: number): boolean => lo <= v && v <= hi;
   const protocol = within(TCP, box.protoLo, box.protoHi) ? TCP : within(UDP, box.protoLo, box.protoHi) ? UDP : box.protoLo;
   const port = PORT_PROTOCOLS.has(protocol) && box.portLo === 0 && box.portHi > 0 ? 1 : box.portLo;
   return { src: address(box.srcLo, box.srcHi), dst: address(box.dstLo, box.dstHi), protocol, port };
+}
+
+/** The lowest address of lo..hi in a flat sorted list of disjoint intervals (binary search), or undefined. */
+export function lowestIn(list: readonly number[], lo: number, hi: number): number | undefined {
+  let a = 0;
+  let b = list.length / 2;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (list[2 * m + 1]! < lo) a = m + 1;
+    else b = m;
+  }
+  if (a >= list.length / 2) return undefined;
+  const first = Math.max(list[2 * a]!, lo);
+  return first <= hi ? first : undefined;
 }
 
 /** Restricts the destination dimension to the given ranges. */

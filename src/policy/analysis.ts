@@ -3,7 +3,7 @@
 
 import { type DeclaredFlow, type Device, type Intent, type Network, type Relay, zoneOfAddress, zonesOf } from '../model/network.ts';
 import type { Ipv4Range } from '../net/ipv4.ts';
-import { ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, normalize, subtract, typicalPacket } from '../engine/headerset.ts';
+import { ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, lowestIn, normalize, subtract, typicalPacket } from '../engine/headerset.ts';
 import type { Arrival, Disposition, Outcome, ReachabilityEngine } from '../engine/types.ts';
 import type { HeaderClass, PermittingRule, Witness } from './types.ts';
 import type { ServiceTerm } from '../net/services.ts';
@@ -13,25 +13,31 @@ import type { ServiceTerm } from '../net/services.ts';
  * declared hosts where the box holds any.
  */
 export function packetOf(network: Network, box: HeaderBox): Witness['packet'] {
-  const r = typicalPacket(box, hostRanges(network));
+  const r = typicalPacket(box, hostAddresses(network));
   return { src: r.src, dst: r.dst, protocol: r.protocol, port: r.port };
 }
 
-const HOST_RANGES = new WeakMap<Network, readonly Ipv4Range[]>();
-/** The declared hosts' addresses, lowest first (kept per network). */
-function hostRanges(network: Network): readonly Ipv4Range[] {
-  let ranges = HOST_RANGES.get(network);
-  if (!ranges) {
-    ranges = network.hosts.map((h) => h.range).sort((a, b) => a.lo - b.lo);
-    HOST_RANGES.set(network, ranges);
+const HOST_ADDRESSES = new WeakMap<Network, readonly number[]>();
+/** The declared hosts' addresses as a flat sorted list of disjoint intervals (kept per network). */
+function hostAddresses(network: Network): readonly number[] {
+  let list = HOST_ADDRESSES.get(network);
+  if (!list) {
+    const out: number[] = [];
+    for (const r of network.hosts.map((h) => h.range).sort((a, b) => a.lo - b.lo)) {
+      const n = out.length;
+      if (n > 0 && r.lo <= out[n - 1]! + 1) out[n - 1] = Math.max(out[n - 1]!, r.hi);
+      else out.push(r.lo, r.hi);
+    }
+    list = out;
+    HOST_ADDRESSES.set(network, list);
   }
-  return ranges;
+  return list;
 }
 
 /** How many of a box's packet's addresses are declared hosts' (0–2): boxes with hosts are tried first. */
 function hostsIn(network: Network, box: HeaderBox): number {
-  const has = (lo: number, hi: number): boolean => hostRanges(network).some((h) => h.lo <= hi && lo <= h.hi);
-  return (has(box.srcLo, box.srcHi) ? 1 : 0) + (has(box.dstLo, box.dstHi) ? 1 : 0);
+  const hosts = hostAddresses(network);
+  return (lowestIn(hosts, box.srcLo, box.srcHi) !== undefined ? 1 : 0) + (lowestIn(hosts, box.dstLo, box.dstHi) !== undefined ? 1 : 0);
 }
 
 /**

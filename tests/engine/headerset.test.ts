@@ -13,6 +13,7 @@ import {
   intersect,
   intersectBox,
   isEmpty,
+  lowestIn,
   normalize,
   representative,
   restrictDst,
@@ -313,15 +314,20 @@ describe('full-scale header sets', () => {
     });
 
     it('a declared host inside the box is preferred, the lowest one; hosts outside are not used', () => {
+      // As a flat sorted list of disjoint intervals: 10.20.8.21, 10.30.0.25, 10.30.0.80, 10.40.0.5.
       const hosts = [
-        { lo: ip('10.30.0.80'), hi: ip('10.30.0.80') },
-        { lo: ip('10.20.8.21'), hi: ip('10.20.8.21') },
-        { lo: ip('10.30.0.25'), hi: ip('10.30.0.25') },
-        { lo: ip('10.40.0.5'), hi: ip('10.40.0.5') },
+        ip('10.20.8.21'),
+        ip('10.20.8.21'),
+        ip('10.30.0.25'),
+        ip('10.30.0.25'),
+        ip('10.30.0.80'),
+        ip('10.30.0.80'),
+        ip('10.40.0.5'),
+        ip('10.40.0.5'),
       ];
       expect(shown(typicalPacket(zoneToZone, hosts))).toBe('10.20.8.21 → 10.30.0.25 6/1');
       // A host group that begins below the box: the box's first address in the group.
-      const group = [{ lo: ip('10.20.7.1'), hi: ip('10.20.9.250') }];
+      const group = [ip('10.20.7.1'), ip('10.20.9.250')];
       // A declared group that covers the whole source range: its member 10.20.8.0 is taken as declared.
       expect(shown(typicalPacket(zoneToZone, group))).toBe('10.20.8.0 → 10.30.0.1 6/1');
     });
@@ -338,11 +344,25 @@ describe('full-scale header sets', () => {
       expect(shown(typicalPacket(boxOf(['10.0.0.13', '10.0.0.255'], ['10.0.0.12', '10.0.0.14'], [6, 6], [22, 22])))).toBe('10.0.0.13 → 10.0.0.13 6/22');
     });
 
+    it('lowestIn: the lowest address of a range in an interval list', () => {
+      const list = [3, 5, 10, 12, 20, 20];
+      expect([
+        lowestIn(list, 0, 2),
+        lowestIn(list, 0, 3),
+        lowestIn(list, 4, 9),
+        lowestIn(list, 6, 9),
+        lowestIn(list, 6, 11),
+        lowestIn(list, 13, 30),
+        lowestIn(list, 21, 30),
+      ]).toEqual([undefined, 3, 4, undefined, 10, 20, undefined]);
+      expect(lowestIn([], 0, 100)).toBeUndefined();
+    });
+
     it('is always a packet of its box', () => {
       // Tiny boxes (0..7 in each field), with a host at 3–5: tcp and udp are outside them.
       fc.assert(
         fc.property(box, (b) => {
-          const p = typicalPacket(b, [{ lo: 3, hi: 5 }]);
+          const p = typicalPacket(b, [3, 5]);
           expect(containsPacket([b], p)).toBe(true);
         }),
       );
