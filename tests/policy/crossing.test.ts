@@ -149,6 +149,20 @@ describe.each(Object.entries(ENGINES))('%s engine: a packet refused on the other
     expect(finding!.classes.map((c) => packetText(c.witness!.packet))).toEqual(['10.20.20.1 → 10.30.0.80 6/1']);
   });
 
+  it('a relay on the Internet leg does not make the LGWAN packet legitimate: accepted there, it has crossed too', () => {
+    // Declare a relay on sg-screen's Internet leg that accepts https (as if for Internet-side
+    // clients). The LGWAN packets of the hole are now terminated at 10.30.0.12 instead of
+    // refused, but they entered the gateway on the leg of the other domain: still a crossing.
+    const relay = '      - { in: lg, service: rdp, out: inet, to: inet-web, toService: https }';
+    const text = CITY(HOLE).replace(relay, `${relay}\n      - { in: inet, service: https, out: lg, to: 10.20.20.0/24 }`);
+    const { network, report } = check(text);
+    const [finding, ...rest] = pathFindings(report.findings);
+    expect(rest).toEqual([]);
+    expect(finding!.subject).toEqual({ kind: 'zone-pair', from: 'lg-office', to: 'inet-sanitize' });
+    const sg = network.devices.findIndex((d) => d.id === 'sg-screen');
+    expect(finding!.classes.map((c) => c.witness!.disposition)).toEqual([{ kind: 'terminated', device: sg, interface: 'inet' }]);
+  });
+
   it('the legitimate crossing (into the LGWAN leg, relay declared) is not one', () => {
     // The intent's first leg arrives at sg-screen:lg, in the LGWAN domain like its source: no
     // path-separation finding, and the intent gets through (terminated there).
