@@ -468,12 +468,12 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   }
 
   const endpointSets: Array<Node | undefined> = new Array<Node | undefined>(Z);
-  /** Per zone: what reaches an endpoint there (delivered, or accepted by a gateway there). */
+  /** Per zone: what reaches an endpoint there (delivered, or come to a gateway interface there, accepted or refused). */
   function reachingZone(z: number): Node {
     let n = endpointSets[z];
     if (n === undefined) {
       n = FALSE;
-      for (const { end, set } of endpointsOf(z)) if (end.kind !== 'refused') n = bdd.or(n, set);
+      for (const { set } of endpointsOf(z)) n = bdd.or(n, set);
       endpointSets[z] = n;
     }
     return n;
@@ -491,7 +491,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       const ends = endsOf(fixpoint(sourceStates(from, targets), true), true);
       const byZone = new Map<number, Node>();
       for (const { end, set } of ends.values()) {
-        const zone = end.kind === 'delivered' ? end.zone : end.kind === 'terminated' ? gatewayZone(end) : undefined;
+        const zone = end.kind === 'delivered' ? end.zone : end.kind === 'terminated' || end.kind === 'refused' ? gatewayZone(end) : undefined;
         if (zone !== undefined) byZone.set(zone, bdd.or(byZone.get(zone) ?? FALSE, set));
       }
       for (const z of to) {

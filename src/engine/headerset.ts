@@ -2,7 +2,7 @@
 // protocol, destination port). Simple and exact: the reference engine's packet-set algebra.
 
 import { IPV4_MAX, type Ipv4Range } from '../net/ipv4.ts';
-import { PORT_MAX, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
+import { PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
 
 /** One box: the product of four inclusive integer ranges. */
 export interface HeaderBox {
@@ -274,6 +274,43 @@ export function compareBoxes(a: HeaderBox, b: HeaderBox): number {
 /** A concrete header inside the box: the lowest corner. */
 export function representative(box: HeaderBox): Packet {
   return { src: box.srcLo, dst: box.dstLo, protocol: box.protoLo, port: box.portLo };
+}
+
+const TCP = 6;
+const UDP = 17;
+
+/**
+ * A packet of the box that reads like real traffic (a finding's witness): for source and
+ * destination, the lowest address of a declared host inside the box (`hosts`: their addresses
+ * as a flat sorted list of disjoint intervals [lo0, hi0, lo1, hi1, …], net/intervals.ts), else
+ * the box's first usable host address (not a network address: when the range holds more than
+ * two addresses and starts on a boundary of four, the next one); tcp, else udp, else the lowest
+ * protocol of the box; the lowest non-zero port of the box (for a protocol with ports).
+ */
+export function typicalPacket(box: HeaderBox, hosts: readonly number[] = []): Packet {
+  const address = (lo: number, hi: number): number => {
+    const host = lowestIn(hosts, lo, hi);
+    if (host !== undefined) return host;
+    return hi - lo + 1 > 2 && lo % 4 === 0 ? lo + 1 : lo;
+  };
+  const within = (v: number, lo: number, hi: number): boolean => lo <= v && v <= hi;
+  const protocol = within(TCP, box.protoLo, box.protoHi) ? TCP : within(UDP, box.protoLo, box.protoHi) ? UDP : box.protoLo;
+  const port = PORT_PROTOCOLS.has(protocol) && box.portLo === 0 && box.portHi > 0 ? 1 : box.portLo;
+  return { src: address(box.srcLo, box.srcHi), dst: address(box.dstLo, box.dstHi), protocol, port };
+}
+
+/** The lowest address of lo..hi in a flat sorted list of disjoint intervals (binary search), or undefined. */
+export function lowestIn(list: readonly number[], lo: number, hi: number): number | undefined {
+  let a = 0;
+  let b = list.length / 2;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (list[2 * m + 1]! < lo) a = m + 1;
+    else b = m;
+  }
+  if (a >= list.length / 2) return undefined;
+  const first = Math.max(list[2 * a]!, lo);
+  return first <= hi ? first : undefined;
 }
 
 /** Restricts the destination dimension to the given ranges. */

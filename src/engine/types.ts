@@ -77,7 +77,7 @@ export interface Arrival {
   readonly end: End;
 }
 
-/** What one zone receives from a set of source zones: delivered or terminated there. */
+/** What one zone receives from a set of source zones: delivered there, or come to a gateway interface there (accepted or refused). */
 export interface ZoneReach {
   readonly zone: number;
   /** Source addresses lie in the queried source zones. */
@@ -119,10 +119,14 @@ export function endOf(d: Disposition): End | undefined {
   }
 }
 
-/** The zone of an endpoint end: where it was delivered, or the gateway interface's zone. */
+/**
+ * The zone of an endpoint end: where it was delivered, or the zone of the gateway interface it
+ * came to, accepted there or refused. A packet refused by a gateway has still travelled onto
+ * that zone's segment: for the policy it has arrived there (docs/engine.md).
+ */
 export function zoneOfEnd(network: Network, end: End): number | undefined {
   if (end.kind === 'delivered') return end.zone;
-  if (end.kind === 'terminated') return network.devices[end.device]!.interfaces.find((f) => f.name === end.interface)?.zone;
+  if (end.kind === 'terminated' || end.kind === 'refused') return network.devices[end.device]!.interfaces.find((f) => f.name === end.interface)?.zone;
   return undefined;
 }
 
@@ -173,7 +177,7 @@ export interface ReachabilityEngine<S = unknown> {
   trace(sourceZone: number, packet: Packet, until?: (d: Disposition) => boolean): readonly Outcome[];
 
   // ── Change review (src/review/): in the engine's own space, so a review is written once ──
-  /** What reaches an endpoint in `zone` (delivered, or accepted by a gateway there) from every zone. */
+  /** What reaches an endpoint in `zone` (delivered, or come to a gateway interface there, accepted or refused) from every zone. */
   arriving(zone: number): S;
   /**
    * Headers that may pass through the elements in this engine's network (a superset; `space.all`

@@ -3,20 +3,46 @@
 
 import { type DeclaredFlow, type Device, type Intent, type Network, type Relay, zoneOfAddress, zonesOf } from '../model/network.ts';
 import type { Ipv4Range } from '../net/ipv4.ts';
-import { ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, normalize, representative, subtract } from '../engine/headerset.ts';
+import { ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, lowestIn, normalize, subtract, typicalPacket } from '../engine/headerset.ts';
 import type { Arrival, Disposition, Outcome, ReachabilityEngine } from '../engine/types.ts';
 import type { HeaderClass, PermittingRule, Witness } from './types.ts';
 import type { ServiceTerm } from '../net/services.ts';
 
-/** The packet a class is shown with: its lowest corner. */
-export function packetOf(box: HeaderBox): Witness['packet'] {
-  const r = representative(box);
+/**
+ * The packet a class's box is shown with: a real packet of the box (typicalPacket), between
+ * declared hosts where the box holds any.
+ */
+export function packetOf(network: Network, box: HeaderBox): Witness['packet'] {
+  const r = typicalPacket(box, hostAddresses(network));
   return { src: r.src, dst: r.dst, protocol: r.protocol, port: r.port };
 }
 
+const HOST_ADDRESSES = new WeakMap<Network, readonly number[]>();
+/** The declared hosts' addresses as a flat sorted list of disjoint intervals (kept per network). */
+function hostAddresses(network: Network): readonly number[] {
+  let list = HOST_ADDRESSES.get(network);
+  if (!list) {
+    const out: number[] = [];
+    for (const r of network.hosts.map((h) => h.range).sort((a, b) => a.lo - b.lo)) {
+      const n = out.length;
+      if (n > 0 && r.lo <= out[n - 1]! + 1) out[n - 1] = Math.max(out[n - 1]!, r.hi);
+      else out.push(r.lo, r.hi);
+    }
+    list = out;
+    HOST_ADDRESSES.set(network, list);
+  }
+  return list;
+}
+
+/** How many of a box's packet's addresses are declared hosts' (0–2): boxes with hosts are tried first. */
+function hostsIn(network: Network, box: HeaderBox): number {
+  const hosts = hostAddresses(network);
+  return (lowestIn(hosts, box.srcLo, box.srcHi) !== undefined ? 1 : 0) + (lowestIn(hosts, box.dstLo, box.dstHi) !== undefined ? 1 : 0);
+}
+
 /**
- * A witness for a class: the first box whose representative packet has a traced path that
- * `accept` takes (paths are tried in the order `prefer` gives, most telling first).
+ * A witness for a class: the first box (those with declared hosts first) whose packet
+ * (packetOf) has a traced path that `accept` takes (paths are tried in the order `prefer` gives, most telling first).
  */
 export function traceWitness(
   network: Network,
@@ -25,8 +51,10 @@ export function traceWitness(
   accept: (d: Disposition) => boolean,
   prefer?: (a: Outcome, b: Outcome) => number,
 ): Witness | undefined {
-  for (const box of boxes) {
-    const packet = packetOf(box);
+  // Boxes whose packet can be between declared hosts first (a stable sort keeps the order else).
+  const ordered = boxes.length > 1 ? [...boxes].sort((a, b) => hostsIn(network, b) - hostsIn(network, a)) : boxes;
+  for (const box of ordered) {
+    const packet = packetOf(network, box);
     const zone = zoneOfAddress(network, packet.src);
     if (zone < 0) continue;
     // Without a preference any accepted end will do: the engine may stop at the first.

@@ -242,6 +242,13 @@ describe.each(Object.entries(ENGINES))('%s engine on zone questions', (_, engine
     expectSet(got.get('not-forwarded:gw'), subtract(headers(A, 'any'), headers(A, A)));
     const endpoints = engine.explore([zone(n, 'A')], [ALL_HEADERS]).filter((a) => isEndpoint(a.end));
     expect(endpoints.map((a) => endKey(a.end)).sort()).toEqual(['delivered:0', `refused:0:a`, `terminated:0:a`]);
+    // What a gateway refuses has arrived on its interface's segment all the same: reach and
+    // arriving count it for that zone. B's leg (10.2.0.5) has no relay and refuses everything,
+    // yet what B sends there is on B's segment; nothing of A gets to B (gw forwards nothing).
+    expectSet(engine.reach([zone(n, 'A')], [zone(n, 'A')])[0]?.headers, headers(A, A));
+    expect(engine.reach([zone(n, 'A')], [zone(n, 'B')])).toEqual([]);
+    expectSet(engine.space.toBoxes(engine.arriving(zone(n, 'B'))), headers('10.2.0.0/24', '10.2.0.0/24'));
+    expectSet(engine.space.toBoxes(engine.arriving(zone(n, 'A'))), headers(A, A));
     // Down, the gateway accepts nothing.
     const down: Failures = { zones: new Set(), devices: new Set([device(n, 'gw')]), edges: new Set() };
     expect([...ends(n, engineOf(n, down), 'A').keys()]).toEqual(['delivered:A']);

@@ -6,12 +6,14 @@ import {
   ALL_HEADERS,
   boxesOfMatch,
   compareBoxes,
+  containsPacket,
   equalSets,
   type HeaderBox,
   type HeaderSet,
   intersect,
   intersectBox,
   isEmpty,
+  lowestIn,
   normalize,
   representative,
   restrictDst,
@@ -19,9 +21,11 @@ import {
   serviceSet,
   size,
   subtract,
+  typicalPacket,
   subtractBox,
   union,
 } from '../../src/engine/headerset.ts';
+import { formatIpv4, parseIpv4 } from '../../src/net/ipv4.ts';
 import { PORT_MAX, PROTO_MAX } from '../../src/net/services.ts';
 
 const SIDE = 8;
@@ -286,5 +290,84 @@ describe('full-scale header sets', () => {
   it('representative is a point of its box', () => {
     const b: HeaderBox = { srcLo: 1, srcHi: 2, dstLo: 3, dstHi: 4, protoLo: 6, protoHi: 6, portLo: 80, portHi: 90 };
     expect(representative(b)).toEqual({ src: 1, dst: 3, protocol: 6, port: 80 });
+  });
+
+  describe('typicalPacket: a real packet of the box (a witness)', () => {
+    const ip = (text: string): number => parseIpv4(text)!;
+    const boxOf = (src: [string, string], dst: [string, string], proto: [number, number], port: [number, number]): HeaderBox => ({
+      srcLo: ip(src[0]),
+      srcHi: ip(src[1]),
+      dstLo: ip(dst[0]),
+      dstHi: ip(dst[1]),
+      protoLo: proto[0],
+      protoHi: proto[1],
+      portLo: port[0],
+      portHi: port[1],
+    });
+    const shown = (p: { src: number; dst: number; protocol: number; port: number }): string =>
+      `${formatIpv4(p.src)} → ${formatIpv4(p.dst)} ${p.protocol}/${p.port}`;
+    const zoneToZone = boxOf(['10.20.8.0', '10.20.8.255'], ['10.30.0.0', '10.30.0.255'], [0, PROTO_MAX], [0, PORT_MAX]);
+
+    it('without hosts: the first usable address (not the network address), tcp, the lowest non-zero port', () => {
+      // Before: 10.20.8.0 → 10.30.0.0 proto 0 port 0, no packet a network carries.
+      expect(shown(typicalPacket(zoneToZone))).toBe('10.20.8.1 → 10.30.0.1 6/1');
+    });
+
+    it('a declared host inside the box is preferred, the lowest one; hosts outside are not used', () => {
+      // As a flat sorted list of disjoint intervals: 10.20.8.21, 10.30.0.25, 10.30.0.80, 10.40.0.5.
+      const hosts = [
+        ip('10.20.8.21'),
+        ip('10.20.8.21'),
+        ip('10.30.0.25'),
+        ip('10.30.0.25'),
+        ip('10.30.0.80'),
+        ip('10.30.0.80'),
+        ip('10.40.0.5'),
+        ip('10.40.0.5'),
+      ];
+      expect(shown(typicalPacket(zoneToZone, hosts))).toBe('10.20.8.21 → 10.30.0.25 6/1');
+      // A host group that begins below the box: the box's first address in the group.
+      const group = [ip('10.20.7.1'), ip('10.20.9.250')];
+      // A declared group that covers the whole source range: its member 10.20.8.0 is taken as declared.
+      expect(shown(typicalPacket(zoneToZone, group))).toBe('10.20.8.0 → 10.30.0.1 6/1');
+    });
+
+    it('udp when the box has no tcp; else its lowest protocol; ports only where the protocol has them', () => {
+      expect(typicalPacket(boxOf(['10.0.0.1', '10.0.0.1'], ['10.0.0.2', '10.0.0.2'], [17, 17], [53, 53]))).toMatchObject({ protocol: 17, port: 53 });
+      expect(typicalPacket(boxOf(['10.0.0.1', '10.0.0.1'], ['10.0.0.2', '10.0.0.2'], [7, 20], [0, PORT_MAX]))).toMatchObject({ protocol: 17, port: 1 });
+      expect(typicalPacket(boxOf(['10.0.0.1', '10.0.0.1'], ['10.0.0.2', '10.0.0.2'], [1, 1], [0, PORT_MAX]))).toMatchObject({ protocol: 1, port: 0 });
+      expect(typicalPacket(boxOf(['10.0.0.1', '10.0.0.1'], ['10.0.0.2', '10.0.0.2'], [6, 6], [443, 443]))).toMatchObject({ protocol: 6, port: 443 });
+    });
+
+    it('a /31 or a single address is taken as it is; a range off a boundary of four starts where it starts', () => {
+      expect(shown(typicalPacket(boxOf(['10.0.0.0', '10.0.0.1'], ['10.0.0.12', '10.0.0.12'], [6, 6], [22, 22])))).toBe('10.0.0.0 → 10.0.0.12 6/22');
+      expect(shown(typicalPacket(boxOf(['10.0.0.13', '10.0.0.255'], ['10.0.0.12', '10.0.0.14'], [6, 6], [22, 22])))).toBe('10.0.0.13 → 10.0.0.13 6/22');
+    });
+
+    it('lowestIn: the lowest address of a range in an interval list', () => {
+      const list = [3, 5, 10, 12, 20, 20];
+      expect([
+        lowestIn(list, 0, 2),
+        lowestIn(list, 0, 3),
+        lowestIn(list, 4, 9),
+        lowestIn(list, 6, 9),
+        lowestIn(list, 6, 11),
+        lowestIn(list, 13, 30),
+        lowestIn(list, 21, 30),
+      ]).toEqual([undefined, 3, 4, undefined, 10, 20, undefined]);
+      expect(lowestIn([], 0, 100)).toBeUndefined();
+    });
+
+    it('is always a packet of its box', () => {
+      // Tiny boxes (0..7 in each field), with a host at 3–5: tcp and udp are outside them.
+      fc.assert(
+        fc.property(box, (b) => {
+          const p = typicalPacket(b, [3, 5]);
+          expect(containsPacket([b], p)).toBe(true);
+        }),
+      );
+      const wide = { ...ALL_HEADERS, protoLo: 6, protoHi: 17, portLo: 0, portHi: 7 };
+      expect(containsPacket([wide], typicalPacket(wide))).toBe(true);
+    });
   });
 });
