@@ -9,6 +9,7 @@ import { Bdd, DST, FALSE, type Node, PORT, PROTO, SRC, TRUE } from '../engine/bd
 import type { Network } from '../model/network.ts';
 import { type AclLine, insertAclRule, removeAclRule, type Update, type WildcardAddress } from '../model/updates.ts';
 import { append, intersect, type Intervals, overlaps, subtract, union } from '../net/intervals.ts';
+import { ClassIndex } from './classes.ts';
 import { compilePlane, type Plane, POS_ACL_IN, POS_PORT } from './plane.ts';
 
 const TOP = 0xffffffff;
@@ -109,6 +110,8 @@ export class Replayer {
   private readonly loopsByElement: Array<Set<number>>;
   private readonly loopAcls: number[] = [];
   activeLoops = 0;
+  /** The equivalence classes, kept up to date by every update (classes.ts). */
+  readonly classes: ClassIndex;
 
   // Forwarding state.
   private readonly groups: Array<Map<number, Group>>;
@@ -147,6 +150,7 @@ export class Replayer {
     this.aclRules = this.plane.elements.map(() => []);
     this.permit = this.plane.elements.map(() => -1);
     this.onPath = new Int32Array(this.plane.positions);
+    this.classes = new ClassIndex(this.bdd, n, (p) => this.destinations(p));
     // The network's own routes and ACL rules are the initial state.
     network.devices.forEach((d, di) => {
       for (const r of d.routes ?? []) {
@@ -168,6 +172,7 @@ export class Replayer {
         this.aclRules[element] = rules;
       }
     });
+    for (let e = 0; e < this.plane.elements.length; e++) this.classes.aclChanged(e, this.permitSet(e));
   }
 
   // ── resolving the trace ─────────────────────────────────────────────────────────
@@ -258,7 +263,9 @@ export class Replayer {
         sorted.splice(sorted.indexOf(group), 1);
       }
     }
-    return this.recompute(device, rule.lo, rule.hi, rule.length);
+    const delta = this.recompute(device, rule.lo, rule.hi, rule.length);
+    if (delta.m.length > 0) this.classes.moveForwarding(device, delta.m, delta.mOuts);
+    return delta;
   }
 
   /** Rebuilds the interval map of a device over one prefix [L, H]; returns where it changed. */
@@ -396,6 +403,7 @@ export class Replayer {
     else if (!removeAclRule(list, r.key)) return false;
     this.permit[element] = -1;
     this.projections = [];
+    this.classes.aclChanged(element, this.permitSet(element));
     return true;
   }
 
@@ -649,9 +657,17 @@ export class Replayer {
    * in which every port's forwarding predicate and every ACL's permit set is a union of
    * classes. Forwarding depends on the destination only, so the classes are the non-empty
    * intersections of the destination classes (same route targets at every device) with the
-   * atoms of the ACL permit sets (refined with BDDs).
+   * atoms of the ACL permit sets (refined with BDDs). Computed from scratch out of the rules in
+   * force: the reference the classes kept per update (`classes`, classes.ts) are tested against,
+   * partitions included (the destination map with equal neighbours joined and classes numbered
+   * by first appearance, and the ACL atoms as BDD nodes).
    */
-  equivalenceClasses(): { classes: number; destinationClasses: number; aclAtoms: number } {
+  equivalenceClasses(): {
+    classes: number;
+    destinationClasses: number;
+    aclAtoms: number;
+    partition: { starts: number[]; classes: number[]; aclNodes: Node[] };
+  } {
     // Destination classes: elementary intervals keyed by the out id at every device.
     const n = this.plane.devices.length;
     const cursor = new Int32Array(n);
@@ -712,7 +728,16 @@ export class Replayer {
         }
       }
     });
-    return { classes, destinationClasses: classOf.size, aclAtoms: atoms.length };
+    const starts: number[] = [];
+    const ids: number[] = [];
+    const renumber = new Map<number, number>();
+    elemLo.forEach((lo, t) => {
+      const c = elemClass[t]!;
+      if (t > 0 && elemClass[t - 1] === c) return;
+      starts.push(lo);
+      ids.push(renumber.get(c) ?? renumber.set(c, renumber.size).get(c)!);
+    });
+    return { classes, destinationClasses: classOf.size, aclAtoms: atoms.length, partition: { starts, classes: ids, aclNodes: atoms } };
   }
 }
 
