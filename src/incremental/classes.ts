@@ -27,20 +27,33 @@ const TOP = 0xffffffff;
 
 interface FwdClass {
   readonly sig: Int32Array;
-  readonly key: string;
+  /** sigHash(sig): a sum over the devices, so one device's change updates it in O(1). */
+  readonly hash: number;
   /** Destinations in the class. */
   size: number;
-  /** Per ACL class id: destinations of this class its projection holds (only positive ones). */
+  /** Per projection group id (partial ones): destinations of this class it holds (only positive ones). */
   readonly meets: Map<number, number>;
+}
+
+/** The ACL classes with one projection onto destinations (a partial one: not every destination). */
+interface Group {
+  readonly id: number;
+  readonly key: string;
+  readonly dst: Intervals;
+  /** ACL classes in the group. */
+  atoms: number;
+  /** Forwarding classes with destinations in dst. */
+  meetCount: number;
 }
 
 interface AclClass {
   readonly id: number;
   readonly node: Node;
-  /** The ACL elements whose permit set holds the class, sorted. */
+  /** The ACL elements whose permit set holds the class, sorted; and joined with commas. */
   readonly members: readonly number[];
-  /** Its destinations (the projection onto DST); null: all of them. */
-  readonly dst: Intervals | null;
+  readonly key: string;
+  /** The classes of its projection onto destinations; null: all destinations. */
+  readonly group: Group | null;
 }
 
 export interface ClassCounts {
@@ -54,12 +67,20 @@ export class ClassIndex {
   private readonly starts: number[] = [0];
   private readonly cls: number[] = [0];
   private readonly fwd = new Map<number, FwdClass>();
-  private readonly bySig = new Map<string, number>();
+  /** Class ids by signature hash (equal hashes told apart by comparing signatures). */
+  private readonly bySig = new Map<number, number[]>();
   private nextFwd = 0;
   private acl: AclClass[] = [];
   private nextAcl = 0;
-  private jointCount = 0;
   private readonly permits = new Map<number, Node>();
+  /** Partial projection groups by key, and as a list for the fwd updates. */
+  private readonly groups = new Map<string, Group>();
+  private groupList: Group[] = [];
+  private nextGroup = 0;
+  private readonly projections = new Map<Node, { key: string; dst: Intervals } | null>();
+  /** Σ over partial groups of atoms × meetCount; and the ACL classes whose projection is everything. */
+  private jointPartial = 0;
+  private fullAtoms = 0;
 
   constructor(
     private readonly bdd: Bdd,
@@ -69,11 +90,11 @@ export class ClassIndex {
     const sig = new Int32Array(devices);
     this.newFwd(sig);
     this.fwd.get(0)!.size = TOP + 1;
-    this.addAcl([{ node: TRUE, members: [] }]);
+    this.addAcl([{ node: TRUE, members: [], key: '' }]);
   }
 
   counts(): ClassCounts {
-    return { forwarding: this.fwd.size, acl: this.acl.length, joint: this.jointCount };
+    return { forwarding: this.fwd.size, acl: this.acl.length, joint: this.jointPartial + this.fwd.size * this.fullAtoms };
   }
 
   /** The forwarding classes as the destination map (class ids renumbered by first appearance). */
@@ -87,11 +108,12 @@ export class ClassIndex {
     return this.acl.map((a) => a.node);
   }
 
-  private newFwd(sig: Int32Array): number {
-    const key = sig.join(',');
+  private newFwd(sig: Int32Array, hash = sigHash(sig)): number {
     const id = this.nextFwd++;
-    this.fwd.set(id, { sig, key, size: 0, meets: new Map() });
-    this.bySig.set(key, id);
+    this.fwd.set(id, { sig, hash, size: 0, meets: new Map() });
+    const bucket = this.bySig.get(hash);
+    if (bucket) bucket.push(id);
+    else this.bySig.set(hash, [id]);
     return id;
   }
 
@@ -104,9 +126,20 @@ export class ClassIndex {
     const from = this.fwd.get(c)!;
     let to = c;
     if (from.sig[X] !== o) {
-      const sig = from.sig.slice();
-      sig[X] = o;
-      to = this.bySig.get(sig.join(',')) ?? this.newFwd(sig);
+      const hash = (from.hash - mix(X, from.sig[X]!) + mix(X, o)) >>> 0;
+      to = -1;
+      for (const id of this.bySig.get(hash) ?? []) {
+        const sig = this.fwd.get(id)!.sig;
+        if (sig[X] === o && sameExcept(sig, from.sig, X)) {
+          to = id;
+          break;
+        }
+      }
+      if (to < 0) {
+        const sig = from.sig.slice();
+        sig[X] = o;
+        to = this.newFwd(sig, hash);
+      }
     }
     memo.set(mk, to);
     return to;
@@ -120,21 +153,27 @@ export class ClassIndex {
     const n = b - a + 1;
     f.size -= n;
     t.size += n;
-    for (const ac of this.acl) {
-      const ov = ac.dst === null ? n : overlap(ac.dst, a, b);
+    for (const g of this.groupList) {
+      const ov = overlap(g.dst, a, b);
       if (ov === 0) continue;
-      const left = f.meets.get(ac.id)! - ov;
+      const left = f.meets.get(g.id)! - ov;
       if (left === 0) {
-        f.meets.delete(ac.id);
-        this.jointCount--;
-      } else f.meets.set(ac.id, left);
-      const had = t.meets.get(ac.id);
-      if (had === undefined) this.jointCount++;
-      t.meets.set(ac.id, (had ?? 0) + ov);
+        f.meets.delete(g.id);
+        g.meetCount--;
+        this.jointPartial -= g.atoms;
+      } else f.meets.set(g.id, left);
+      const had = t.meets.get(g.id);
+      if (had === undefined) {
+        g.meetCount++;
+        this.jointPartial += g.atoms;
+      }
+      t.meets.set(g.id, (had ?? 0) + ov);
     }
     if (f.size === 0) {
       this.fwd.delete(from);
-      this.bySig.delete(f.key);
+      const bucket = this.bySig.get(f.hash)!;
+      if (bucket.length === 1) this.bySig.delete(f.hash);
+      else bucket.splice(bucket.indexOf(from), 1);
     }
   }
 
@@ -184,41 +223,54 @@ export class ClassIndex {
 
   /** ACL element e permits p now: split the ACL classes p cuts, merge those no ACL tells apart. */
   aclChanged(e: number, p: Node): void {
-    if (this.permits.get(e) === p) return;
+    const before = this.permits.get(e) ?? FALSE;
+    if (before === p) return;
     const bdd = this.bdd;
-    const pieces: Array<{ node: Node; members: number[]; old: AclClass }> = [];
+    // Every class was inside or outside the old permit set: only what was added or removed
+    // can cut it (two small sets: one rule's worth of headers).
+    const added = bdd.diff(p, before);
+    const removed = bdd.diff(before, p);
+    const pieces: Array<{ node: Node; members: readonly number[]; key: string; old: AclClass }> = [];
+    const piece = (node: Node, members: readonly number[], old: AclClass): void => {
+      pieces.push({ node, members, key: members === old.members ? old.key : members.join(','), old });
+    };
     let cut = false;
     for (const a of this.acl) {
-      const without = a.members.filter((x) => x !== e);
-      const inside = bdd.and(a.node, p);
-      if (inside === a.node) pieces.push({ node: a.node, members: insertSorted(without, e), old: a });
-      else if (inside === FALSE) pieces.push({ node: a.node, members: without, old: a });
+      const was = a.members.includes(e);
+      const inside = was ? bdd.diff(a.node, removed) : bdd.and(a.node, added);
+      if (inside === (was ? a.node : FALSE)) {
+        piece(a.node, a.members, a);
+        continue;
+      }
+      const without = was ? a.members.filter((x) => x !== e) : a.members;
+      if (inside === a.node) piece(a.node, insertSorted(without, e), a);
+      else if (inside === FALSE) piece(a.node, without, a);
       else {
         cut = true;
-        pieces.push({ node: inside, members: insertSorted(without, e), old: a });
-        pieces.push({ node: bdd.diff(a.node, inside), members: without, old: a });
+        piece(inside, insertSorted(without, e), a);
+        piece(bdd.diff(a.node, inside), without, a);
       }
     }
     this.permits.set(e, p);
+    if (!cut && pieces.every((x) => x.members === x.old.members)) return;
     // Group by signature; a class that keeps its headers and is alone in its group stays as it is.
     const groups = new Map<string, Array<(typeof pieces)[number]>>();
     for (const piece of pieces) {
-      const key = piece.members.join(',');
-      const g = groups.get(key);
+      const g = groups.get(piece.key);
       if (g) g.push(piece);
-      else groups.set(key, [piece]);
+      else groups.set(piece.key, [piece]);
     }
     if (!cut && groups.size === this.acl.length) {
       // Same classes; only their signatures changed.
-      this.acl = this.acl.map((a, i) => ({ ...a, members: pieces[i]!.members }));
+      this.acl = this.acl.map((a, i) => ({ ...a, members: pieces[i]!.members, key: pieces[i]!.key }));
       return;
     }
     const keep: AclClass[] = [];
     const gone = new Set<number>();
-    const fresh: Array<{ node: Node; members: number[] }> = [];
+    const fresh: Array<{ node: Node; members: readonly number[]; key: string }> = [];
     for (const g of groups.values()) {
       if (g.length === 1 && g[0]!.node === g[0]!.old.node) {
-        keep.push({ ...g[0]!.old, members: g[0]!.members });
+        keep.push({ ...g[0]!.old, members: g[0]!.members, key: g[0]!.key });
         continue;
       }
       let node: Node = FALSE;
@@ -226,46 +278,69 @@ export class ClassIndex {
         node = bdd.or(node, piece.node);
         gone.add(piece.old.id);
       }
-      fresh.push({ node, members: g[0]!.members });
+      fresh.push({ node, members: g[0]!.members, key: g[0]!.key });
     }
-    for (const id of gone) this.dropAcl(id);
+    const old = this.acl;
     this.acl = keep;
+    // The new classes join their groups first, so a group that only changes classes stays.
     this.addAcl(fresh);
+    for (const a of old) if (gone.has(a.id)) this.leave(a);
+    this.groupList = [...this.groups.values()];
   }
 
-  private dropAcl(id: number): void {
-    for (const f of this.fwd.values()) if (f.meets.delete(id)) this.jointCount--;
+  /** An ACL class is gone: its projection group loses it (and goes when it was the last). */
+  private leave(a: AclClass): void {
+    const g = a.group;
+    if (g === null) {
+      this.fullAtoms--;
+      return;
+    }
+    g.atoms--;
+    this.jointPartial -= g.meetCount;
+    if (g.atoms > 0) return;
+    for (const f of this.fwd.values()) f.meets.delete(g.id);
+    this.groups.delete(g.key);
   }
 
-  /** New ACL classes: their projections, and the destinations of each forwarding class they hold. */
-  private addAcl(list: ReadonlyArray<{ node: Node; members: number[] }>): void {
-    for (const { node, members } of list) {
-      const d = this.destinations(node);
-      const dst = d.length === 2 && d[0] === 0 && d[1] === TOP ? null : d;
-      const id = this.nextAcl++;
-      this.acl.push({ id, node, members, dst });
-      const add = (c: number, n: number): void => {
-        const f = this.fwd.get(c)!;
-        const had = f.meets.get(id);
-        if (had === undefined) this.jointCount++;
-        f.meets.set(id, (had ?? 0) + n);
-      };
-      if (dst === null) {
-        for (const [c, f] of this.fwd) add(c, f.size);
-        continue;
+  /** New ACL classes join the group of their projection; a new group counts the classes it meets. */
+  private addAcl(list: ReadonlyArray<{ node: Node; members: readonly number[]; key: string }>): void {
+    for (const { node, members, key } of list) {
+      let proj = this.projections.get(node);
+      if (proj === undefined) {
+        const d = this.destinations(node);
+        proj = d.length === 2 && d[0] === 0 && d[1] === TOP ? null : { key: d.join(','), dst: d };
+        this.projections.set(node, proj);
       }
-      const starts = this.starts;
-      for (let k = 0; k < dst.length; k += 2) {
-        const lo = dst[k]!;
-        const hi = dst[k + 1]!;
-        for (let i = upper(starts, lo) - 1; i < starts.length && starts[i]! <= hi; i++) {
-          const end = i + 1 < starts.length ? starts[i + 1]! - 1 : TOP;
-          const a = starts[i]! > lo ? starts[i]! : lo;
-          const b = end < hi ? end : hi;
-          add(this.cls[i]!, b - a + 1);
-        }
+      let group: Group | null = null;
+      if (proj === null) this.fullAtoms++;
+      else {
+        group = this.groups.get(proj.key) ?? this.newGroup(proj.key, proj.dst);
+        group.atoms++;
+        this.jointPartial += group.meetCount;
+      }
+      this.acl.push({ id: this.nextAcl++, node, members, key, group });
+    }
+    this.groupList = [...this.groups.values()];
+  }
+
+  private newGroup(key: string, dst: Intervals): Group {
+    const g: Group = { id: this.nextGroup++, key, dst, atoms: 0, meetCount: 0 };
+    this.groups.set(key, g);
+    const starts = this.starts;
+    for (let k = 0; k < dst.length; k += 2) {
+      const lo = dst[k]!;
+      const hi = dst[k + 1]!;
+      for (let i = upper(starts, lo) - 1; i < starts.length && starts[i]! <= hi; i++) {
+        const end = i + 1 < starts.length ? starts[i + 1]! - 1 : TOP;
+        const a = starts[i]! > lo ? starts[i]! : lo;
+        const b = end < hi ? end : hi;
+        const f = this.fwd.get(this.cls[i]!)!;
+        const had = f.meets.get(g.id);
+        if (had === undefined) g.meetCount++;
+        f.meets.set(g.id, (had ?? 0) + b - a + 1);
       }
     }
+    return g;
   }
 }
 
@@ -286,6 +361,25 @@ function overlap(list: Intervals, a: number, b: number): number {
     n += y - x + 1;
   }
   return n;
+}
+
+/** One device's share of a signature hash. */
+function mix(device: number, out: number): number {
+  let h = Math.imul(device + 1, 0x9e3779b1) ^ Math.imul(out + 1, 0x85ebca6b);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 13)) >>> 0;
+}
+
+function sigHash(sig: Int32Array): number {
+  let h = 0;
+  for (let d = 0; d < sig.length; d++) h = (h + mix(d, sig[d]!)) >>> 0;
+  return h;
+}
+
+function sameExcept(a: Int32Array, b: Int32Array, skip: number): boolean {
+  for (let d = 0; d < a.length; d++) if (d !== skip && a[d] !== b[d]) return false;
+  return true;
 }
 
 function insertSorted(list: readonly number[], x: number): number[] {

@@ -399,24 +399,50 @@ export class Replayer {
   private applyAcl(element: number, op: '+' | '-', r: AclLine): boolean {
     // Where the rule goes and which one a removal takes: model/updates.ts, as for the importer.
     const list = this.aclRules[element]!;
-    if (op === '+') insertAclRule(list, { action: r.action, priority: r.priority, match: this.matchOf(r), key: r.key });
-    else if (!removeAclRule(list, r.key)) return false;
+    let at: number;
+    if (op === '+') {
+      const rule = { action: r.action, priority: r.priority, match: this.matchOf(r), key: r.key };
+      insertAclRule(list, rule);
+      at = list.indexOf(rule);
+      this.folds[element]?.splice(at + 1, 0, { covered: FALSE, permitted: FALSE });
+    } else {
+      at = list.findIndex((x) => x.key === r.key);
+      if (!removeAclRule(list, r.key)) return false;
+      this.folds[element]?.splice(at + 1, 1);
+    }
     this.permit[element] = -1;
     this.projections = [];
-    this.classes.aclChanged(element, this.permitSet(element));
+    this.classes.aclChanged(element, this.permitSet(element, at));
     return true;
   }
 
-  /** The permit set of an ACL element: first match, default deny. */
-  permitSet(element: number): Node {
+  /**
+   * Per ACL element, the fold of its rules from the first: after rule i, the headers some rule
+   * up to i matches and those the first such rule permits. A rule inserted or removed at k
+   * refolds from k on only: the trace adds each ACL's rules in order and removes them from the
+   * last, so that is one step per update.
+   */
+  private readonly folds: Array<Array<{ covered: Node; permitted: Node }> | undefined> = [];
+
+  /** The permit set of an ACL element: first match, default deny (refolded from rule `from` on). */
+  permitSet(element: number, from = 0): Node {
     let p = this.permit[element]!;
     if (p !== -1) return p;
     const list = this.aclRules[element]!;
-    p = FALSE;
-    for (let i = list.length - 1; i >= 0; i--) {
-      const r = list[i]!;
-      p = r.action === 'permit' ? this.bdd.or(r.match, p) : this.bdd.diff(p, r.match);
+    let fold = this.folds[element];
+    if (!fold) {
+      fold = this.folds[element] = Array.from({ length: list.length + 1 }, () => ({ covered: FALSE, permitted: FALSE }));
+      from = 0;
     }
+    for (let i = from; i < list.length; i++) {
+      const r = list[i]!;
+      const { covered, permitted } = fold[i]!;
+      fold[i + 1] = {
+        covered: this.bdd.or(covered, r.match),
+        permitted: r.action === 'permit' ? this.bdd.or(permitted, this.bdd.diff(r.match, covered)) : permitted,
+      };
+    }
+    p = fold[list.length]!.permitted;
     this.permit[element] = p;
     return p;
   }
