@@ -13,12 +13,16 @@
 //   coarsest partition in which all those predicates are unions (what a walk tells apart).
 //
 // A forwarding update moves the changed destinations M of one device to new out ids: each piece
-// of M leaves its class for the class with the device's out id replaced (made when new, so a
-// class splits), and a class left with no destination is gone (merged into the others). An ACL
-// update changes one permit set P: every ACL class P cuts is split, its signature's bit for the
-// ACL set anew, and classes with equal signatures are merged (their BDDs joined). Joint classes
-// are counted, not built: per forwarding class f and ACL class a, the number of destinations of f
-// that a's projection onto destinations holds; (f, a) is a joint class while that is positive.
+// of M leaves its class for the class with the device's out id replaced (found by an additive
+// hash of the signature, made when new: a split), and a class left with no destination is gone
+// (merged into the others). An ACL update changes one permit set from P to P': every ACL class
+// was inside or outside P, so only P' \ P and P \ P' can cut it; a cut class is split, its
+// signature's bit for the ACL set anew, and classes with equal signatures are merged (their BDDs
+// joined). Joint classes are counted, not built: the ACL classes are grouped by their projection
+// onto destinations; per forwarding class f and group g, the number of destinations of f that g's
+// projection holds; f meets every ACL class of g while that is positive. ACL classes that project
+// onto every destination (the most: they differ in sources, protocols, ports) meet every
+// forwarding class and cost a fwd update nothing.
 
 import { type Bdd, FALSE, type Node, TRUE } from '../engine/bdd.ts';
 import type { Intervals } from '../net/intervals.ts';
@@ -53,7 +57,8 @@ interface AclClass {
   readonly members: readonly number[];
   readonly key: string;
   /** The classes of its projection onto destinations; null: all destinations. */
-  readonly group: Group | null;
+  /** Undefined while not placed yet (only while one forwarding class covers every destination). */
+  group: Group | null | undefined;
 }
 
 export interface ClassCounts {
@@ -81,6 +86,8 @@ export class ClassIndex {
   /** Σ over partial groups of atoms × meetCount; and the ACL classes whose projection is everything. */
   private jointPartial = 0;
   private fullAtoms = 0;
+  /** ACL classes not placed in a group yet: each meets the one forwarding class there is. */
+  private unplaced = 0;
 
   constructor(
     private readonly bdd: Bdd,
@@ -94,7 +101,7 @@ export class ClassIndex {
   }
 
   counts(): ClassCounts {
-    return { forwarding: this.fwd.size, acl: this.acl.length, joint: this.jointPartial + this.fwd.size * this.fullAtoms };
+    return { forwarding: this.fwd.size, acl: this.acl.length, joint: this.jointPartial + this.fwd.size * this.fullAtoms + this.unplaced };
   }
 
   /** The forwarding classes as the destination map (class ids renumbered by first appearance). */
@@ -179,6 +186,7 @@ export class ClassIndex {
 
   /** Device X now sends the destinations m (pairs lo, hi) to out ids mOuts (one per pair). */
   moveForwarding(X: number, m: Intervals, mOuts: readonly number[]): void {
+    if (this.unplaced > 0) this.place();
     const memo = new Map<number, number>();
     const starts = this.starts;
     const cls = this.cls;
@@ -291,6 +299,10 @@ export class ClassIndex {
   /** An ACL class is gone: its projection group loses it (and goes when it was the last). */
   private leave(a: AclClass): void {
     const g = a.group;
+    if (g === undefined) {
+      this.unplaced--;
+      return;
+    }
     if (g === null) {
       this.fullAtoms--;
       return;
@@ -302,23 +314,39 @@ export class ClassIndex {
     this.groups.delete(g.key);
   }
 
-  /** New ACL classes join the group of their projection; a new group counts the classes it meets. */
+  /**
+   * New ACL classes. While one forwarding class covers every destination, each meets it whatever
+   * its projection: they are placed (projected onto destinations, in their group) only when
+   * forwarding splits (the trace's ACL updates come before and after its fwd rules).
+   */
   private addAcl(list: ReadonlyArray<{ node: Node; members: readonly number[]; key: string }>): void {
     for (const { node, members, key } of list) {
-      let proj = this.projections.get(node);
+      this.acl.push({ id: this.nextAcl++, node, members, key, group: undefined });
+      this.unplaced++;
+    }
+    if (this.fwd.size > 1) this.place();
+  }
+
+  /** Each ACL class not placed yet joins the group of its projection; a new group counts the classes it meets. */
+  private place(): void {
+    for (const a of this.acl) {
+      if (a.group !== undefined) continue;
+      let proj = this.projections.get(a.node);
       if (proj === undefined) {
-        const d = this.destinations(node);
+        const d = this.destinations(a.node);
         proj = d.length === 2 && d[0] === 0 && d[1] === TOP ? null : { key: d.join(','), dst: d };
-        this.projections.set(node, proj);
+        this.projections.set(a.node, proj);
       }
-      let group: Group | null = null;
-      if (proj === null) this.fullAtoms++;
-      else {
-        group = this.groups.get(proj.key) ?? this.newGroup(proj.key, proj.dst);
-        group.atoms++;
-        this.jointPartial += group.meetCount;
+      this.unplaced--;
+      if (proj === null) {
+        a.group = null;
+        this.fullAtoms++;
+        continue;
       }
-      this.acl.push({ id: this.nextAcl++, node, members, key, group });
+      const g = this.groups.get(proj.key) ?? this.newGroup(proj.key, proj.dst);
+      g.atoms++;
+      this.jointPartial += g.meetCount;
+      a.group = g;
     }
     this.groupList = [...this.groups.values()];
   }

@@ -471,7 +471,8 @@ export class Replayer {
 
   /** The destinations of a header set (the projection onto DST) as intervals. */
   destinations(p: Node): Intervals {
-    const d = this.bdd.exists(this.bdd.exists(this.bdd.exists(p, SRC), PROTO), PORT);
+    // The fields below DST first: what is left above them is small when SRC is folded away.
+    const d = this.bdd.exists(this.bdd.exists(this.bdd.exists(p, PORT), PROTO), SRC);
     if (d === TRUE) return [0, TOP];
     const out: number[] = [];
     for (const iv of this.bdd.intervals(d, DST)) append(out, iv.lo, iv.hi);
