@@ -125,9 +125,10 @@ export class ClassIndex {
   }
 
   /** The class of the destinations of class c once device X sends them to out id o. */
-  private moved(c: number, X: number, o: number, memo: Map<number, number>): number {
-    const mk = c * 1048576 + o;
-    const hit = memo.get(mk);
+  private moved(c: number, X: number, o: number, memos: Map<number, Map<number, number>>): number {
+    let memo = memos.get(o);
+    if (!memo) memos.set(o, (memo = new Map()));
+    const hit = memo.get(c);
     // (A class met before may have lost all its destinations to another piece since.)
     if (hit !== undefined && this.fwd.has(hit)) return hit;
     const from = this.fwd.get(c)!;
@@ -148,7 +149,7 @@ export class ClassIndex {
         to = this.newFwd(sig, hash);
       }
     }
-    memo.set(mk, to);
+    memo.set(c, to);
     return to;
   }
 
@@ -187,7 +188,7 @@ export class ClassIndex {
   /** Device X now sends the destinations m (pairs lo, hi) to out ids mOuts (one per pair). */
   moveForwarding(X: number, m: Intervals, mOuts: readonly number[]): void {
     if (this.unplaced > 0) this.place();
-    const memo = new Map<number, number>();
+    const memo = new Map<number, Map<number, number>>();
     const starts = this.starts;
     const cls = this.cls;
     for (let k = 0; k < mOuts.length; k++) {
