@@ -1,6 +1,6 @@
 // Runs a whole update trace through the Replayer: resolves every update first (parse time is
-// not counted per update, as APKeep reports it), times each update on its own, counts
-// equivalence classes at the checkpoints (timed apart), and summarises.
+// not counted per update, as APKeep reports it), times each update on its own (the equivalence
+// classes, kept up to date by every update, inside that time), and summarises.
 
 import { InputError, type Loc } from '../errors.ts';
 import type { Network } from '../model/network.ts';
@@ -8,13 +8,16 @@ import { fullestPoint, type TracePort, type Update } from '../model/updates.ts';
 import { Replayer, type ResolvedUpdate, type UpdateResult } from './replay.ts';
 import { toPrefixes } from '../net/intervals.ts';
 
+/** The classes kept by the Replayer (classes.ts) after some update: read, not computed. */
 export interface ClassCount {
   /** After this many updates. */
   readonly at: number;
+  /** Joint classes: non-empty intersections of a forwarding class and an ACL class. */
   readonly classes: number;
+  /** Forwarding classes (APKeep's forwarding atoms): the same route targets at every device. */
   readonly destinationClasses: number;
+  /** ACL classes (APKeep's ACL atoms): the same permit sets holding them. */
   readonly aclAtoms: number;
-  readonly ms: number;
 }
 
 export interface ReplaySummary {
@@ -44,6 +47,12 @@ export interface ReplaySummary {
    */
   readonly edgePorts: readonly EdgePort[];
   readonly classes: readonly ClassCount[];
+  /** The most classes of each kind at once over the trace, and after which update. */
+  readonly classesMax: {
+    readonly joint: { readonly count: number; readonly at: number };
+    readonly forwarding: { readonly count: number; readonly at: number };
+    readonly acl: { readonly count: number; readonly at: number };
+  };
   readonly reachKinds: Readonly<Record<string, number>>;
   readonly time: {
     readonly parseMs: number;
@@ -85,7 +94,7 @@ export interface ReplayOptions {
   readonly progressEvery?: number;
   /** Collect where M ends (UpdateResult.reach); needed for a log. */
   readonly reach?: boolean;
-  /** Update counts after which to count equivalence classes (default: the fullest point and the end). */
+  /** Update counts after which to report the equivalence classes (default: the fullest point and the end). */
   readonly checkpoints?: readonly number[];
   /** The ports only the trace names (the importer's StanfordData.tracePorts), marked in edgePorts. */
   readonly tracePorts?: readonly TracePort[];
@@ -130,10 +139,10 @@ export function runReplay(network: Network, updates: readonly Update[], file: st
   const parseMs = (options.parseMs ?? 0) + (performance.now() - t0);
   const checkpoints = new Set(options.checkpoints ?? [fullestPoint(updates), updates.length]);
   const classes: ClassCount[] = [];
+  const max = { joint: { count: 0, at: 0 }, forwarding: { count: 0, at: 0 }, acl: { count: 0, at: 0 } };
   const count = (at: number): void => {
-    const c0 = performance.now();
-    const r = replayer.equivalenceClasses();
-    classes.push({ at, ...r, ms: performance.now() - c0 });
+    const c = replayer.classes.counts();
+    classes.push({ at, classes: c.joint, destinationClasses: c.forwarding, aclAtoms: c.acl });
   };
   if (checkpoints.has(0)) count(0);
   const times = new Float64Array(trace.length);
@@ -174,6 +183,10 @@ export function runReplay(network: Network, updates: readonly Update[], file: st
     if (replayer.activeLoops > maxActive) maxActive = replayer.activeLoops;
     if (result.reach.length > 0) for (const kind of new Set(result.reach.map((r) => r.kind))) reachKinds[kind] = (reachKinds[kind] ?? 0) + 1;
     options.onUpdate?.(result, us, replayer);
+    const c = replayer.classes.counts();
+    if (c.joint > max.joint.count) max.joint = { count: c.joint, at: i + 1 };
+    if (c.forwarding > max.forwarding.count) max.forwarding = { count: c.forwarding, at: i + 1 };
+    if (c.acl > max.acl.count) max.acl = { count: c.acl, at: i + 1 };
     if (checkpoints.has(i + 1)) count(i + 1);
     if (options.onProgress && (i + 1) % every === 0) options.onProgress(i + 1, trace.length);
   }
@@ -191,6 +204,7 @@ export function runReplay(network: Network, updates: readonly Update[], file: st
       loops: { found: replayer.loops.length, activeAtEnd: replayer.activeLoops, maxActive, startEvents, stopEvents },
       edgePorts,
       classes,
+      classesMax: max,
       reachKinds,
       time: {
         parseMs,

@@ -9,6 +9,7 @@ import { Bdd, DST, FALSE, type Node, PORT, PROTO, SRC, TRUE } from '../engine/bd
 import type { Network } from '../model/network.ts';
 import { type AclLine, insertAclRule, removeAclRule, type Update, type WildcardAddress } from '../model/updates.ts';
 import { append, intersect, type Intervals, overlaps, subtract, union } from '../net/intervals.ts';
+import { ClassIndex } from './classes.ts';
 import { compilePlane, type Plane, POS_ACL_IN, POS_PORT } from './plane.ts';
 
 const TOP = 0xffffffff;
@@ -109,6 +110,8 @@ export class Replayer {
   private readonly loopsByElement: Array<Set<number>>;
   private readonly loopAcls: number[] = [];
   activeLoops = 0;
+  /** The equivalence classes, kept up to date by every update (classes.ts). */
+  readonly classes: ClassIndex;
 
   // Forwarding state.
   private readonly groups: Array<Map<number, Group>>;
@@ -147,6 +150,7 @@ export class Replayer {
     this.aclRules = this.plane.elements.map(() => []);
     this.permit = this.plane.elements.map(() => -1);
     this.onPath = new Int32Array(this.plane.positions);
+    this.classes = new ClassIndex(this.bdd, n, (p) => this.destinations(p));
     // The network's own routes and ACL rules are the initial state.
     network.devices.forEach((d, di) => {
       for (const r of d.routes ?? []) {
@@ -168,6 +172,7 @@ export class Replayer {
         this.aclRules[element] = rules;
       }
     });
+    for (let e = 0; e < this.plane.elements.length; e++) this.classes.aclChanged(e, this.permitSet(e));
   }
 
   // ── resolving the trace ─────────────────────────────────────────────────────────
@@ -258,7 +263,9 @@ export class Replayer {
         sorted.splice(sorted.indexOf(group), 1);
       }
     }
-    return this.recompute(device, rule.lo, rule.hi, rule.length);
+    const delta = this.recompute(device, rule.lo, rule.hi, rule.length);
+    if (delta.m.length > 0) this.classes.moveForwarding(device, delta.m, delta.mOuts);
+    return delta;
   }
 
   /** Rebuilds the interval map of a device over one prefix [L, H]; returns where it changed. */
@@ -392,23 +399,50 @@ export class Replayer {
   private applyAcl(element: number, op: '+' | '-', r: AclLine): boolean {
     // Where the rule goes and which one a removal takes: model/updates.ts, as for the importer.
     const list = this.aclRules[element]!;
-    if (op === '+') insertAclRule(list, { action: r.action, priority: r.priority, match: this.matchOf(r), key: r.key });
-    else if (!removeAclRule(list, r.key)) return false;
+    let at: number;
+    if (op === '+') {
+      const rule = { action: r.action, priority: r.priority, match: this.matchOf(r), key: r.key };
+      insertAclRule(list, rule);
+      at = list.indexOf(rule);
+      this.folds[element]?.splice(at + 1, 0, { covered: FALSE, permitted: FALSE });
+    } else {
+      at = list.findIndex((x) => x.key === r.key);
+      if (!removeAclRule(list, r.key)) return false;
+      this.folds[element]?.splice(at + 1, 1);
+    }
     this.permit[element] = -1;
     this.projections = [];
+    this.classes.aclChanged(element, this.permitSet(element, at));
     return true;
   }
 
-  /** The permit set of an ACL element: first match, default deny. */
-  permitSet(element: number): Node {
+  /**
+   * Per ACL element, the fold of its rules from the first: after rule i, the headers some rule
+   * up to i matches and those the first such rule permits. A rule inserted or removed at k
+   * refolds from k on only: the trace adds each ACL's rules in order and removes them from the
+   * last, so that is one step per update.
+   */
+  private readonly folds: Array<Array<{ covered: Node; permitted: Node }> | undefined> = [];
+
+  /** The permit set of an ACL element: first match, default deny (refolded from rule `from` on). */
+  permitSet(element: number, from = 0): Node {
     let p = this.permit[element]!;
     if (p !== -1) return p;
     const list = this.aclRules[element]!;
-    p = FALSE;
-    for (let i = list.length - 1; i >= 0; i--) {
-      const r = list[i]!;
-      p = r.action === 'permit' ? this.bdd.or(r.match, p) : this.bdd.diff(p, r.match);
+    let fold = this.folds[element];
+    if (!fold) {
+      fold = this.folds[element] = Array.from({ length: list.length + 1 }, () => ({ covered: FALSE, permitted: FALSE }));
+      from = 0;
     }
+    for (let i = from; i < list.length; i++) {
+      const r = list[i]!;
+      const { covered, permitted } = fold[i]!;
+      fold[i + 1] = {
+        covered: this.bdd.or(covered, r.match),
+        permitted: r.action === 'permit' ? this.bdd.or(permitted, this.bdd.diff(r.match, covered)) : permitted,
+      };
+    }
+    p = fold[list.length]!.permitted;
     this.permit[element] = p;
     return p;
   }
@@ -437,7 +471,8 @@ export class Replayer {
 
   /** The destinations of a header set (the projection onto DST) as intervals. */
   destinations(p: Node): Intervals {
-    const d = this.bdd.exists(this.bdd.exists(this.bdd.exists(p, SRC), PROTO), PORT);
+    // The fields below DST first: what is left above them is small when SRC is folded away.
+    const d = this.bdd.exists(this.bdd.exists(this.bdd.exists(p, PORT), PROTO), SRC);
     if (d === TRUE) return [0, TOP];
     const out: number[] = [];
     for (const iv of this.bdd.intervals(d, DST)) append(out, iv.lo, iv.hi);
@@ -649,9 +684,17 @@ export class Replayer {
    * in which every port's forwarding predicate and every ACL's permit set is a union of
    * classes. Forwarding depends on the destination only, so the classes are the non-empty
    * intersections of the destination classes (same route targets at every device) with the
-   * atoms of the ACL permit sets (refined with BDDs).
+   * atoms of the ACL permit sets (refined with BDDs). Computed from scratch out of the rules in
+   * force: the reference the classes kept per update (`classes`, classes.ts) are tested against,
+   * partitions included (the destination map with equal neighbours joined and classes numbered
+   * by first appearance, and the ACL atoms as BDD nodes).
    */
-  equivalenceClasses(): { classes: number; destinationClasses: number; aclAtoms: number } {
+  equivalenceClasses(): {
+    classes: number;
+    destinationClasses: number;
+    aclAtoms: number;
+    partition: { starts: number[]; classes: number[]; aclNodes: Node[] };
+  } {
     // Destination classes: elementary intervals keyed by the out id at every device.
     const n = this.plane.devices.length;
     const cursor = new Int32Array(n);
@@ -712,7 +755,16 @@ export class Replayer {
         }
       }
     });
-    return { classes, destinationClasses: classOf.size, aclAtoms: atoms.length };
+    const starts: number[] = [];
+    const ids: number[] = [];
+    const renumber = new Map<number, number>();
+    elemLo.forEach((lo, t) => {
+      const c = elemClass[t]!;
+      if (t > 0 && elemClass[t - 1] === c) return;
+      starts.push(lo);
+      ids.push(renumber.get(c) ?? renumber.set(c, renumber.size).get(c)!);
+    });
+    return { classes, destinationClasses: classOf.size, aclAtoms: atoms.length, partition: { starts, classes: ids, aclNodes: atoms } };
   }
 }
 

@@ -1,5 +1,5 @@
 // Text and JSON output of an update-trace replay (bunkatsu replay): what was applied, the loops
-// found, the equivalence classes at the checkpoints, and the per-update timings.
+// found, the equivalence classes (kept per update) at the checkpoints, and the per-update timings.
 
 import type { ReplayRun } from '../incremental/replay-run.ts';
 import type { UpdateResult } from '../incremental/replay.ts';
@@ -45,13 +45,17 @@ export function replayText(run: ReplayRun, ctx: ReplayContext): string {
   if (run.loops.length > LOOPS_SHOWN) lines.push(`  … and ${run.loops.length - LOOPS_SHOWN} more (all of them with --format json)`);
   lines.push(
     '',
-    "packet equivalence classes (atomic predicates of every port's forwarding and every ACL; computed with BDDs at these checkpoints, timed apart, not in the per-update times):",
+    'packet equivalence classes (kept up to date by every update, inside the per-update times; APKeep counts forwarding and ACL atoms apart, joint classes are their non-empty intersections):',
   );
   for (const c of s.classes) {
     lines.push(
-      `  after ${c.at} updates: ${plural(c.classes, 'class', 'classes')} (${plural(c.destinationClasses, 'destination class', 'destination classes')} × ${plural(c.aclAtoms, 'ACL atom', 'ACL atoms')}, non-empty pairs) in ${ms(c.ms)}`,
+      `  after ${c.at} updates: ${plural(c.classes, 'joint class', 'joint classes')}; APKeep's atoms: ${plural(c.destinationClasses, 'forwarding class', 'forwarding classes')}, ${plural(c.aclAtoms, 'ACL class', 'ACL classes')}`,
     );
   }
+  const mx = s.classesMax;
+  lines.push(
+    `  most at once: ${mx.joint.count} joint (after ${mx.joint.at}), ${mx.forwarding.count} forwarding (after ${mx.forwarding.at}), ${mx.acl.count} ACL (after ${mx.acl.at})`,
+  );
   const kinds = Object.entries(s.reachKinds);
   if (kinds.length > 0) lines.push('', `where the changed headers end (updates with some part of M so): ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   lines.push(
@@ -126,5 +130,6 @@ export function replayLogLine(r: UpdateResult, micros: number, replayer: Replaye
     ...(r.stopped.length > 0 ? { stoppedLooping: r.stopped.map((x) => ({ loop: x.loop, dst: toPrefixes(x.dst) })) } : {}),
     ...(r.reach.length > 0 ? { reach: r.reach.map((x) => ({ kind: x.kind, at: x.kind === 'loop' ? Number(x.at) : x.at, dst: toPrefixes(x.dst) })) } : {}),
     activeLoops: replayer.activeLoops,
+    classes: replayer.classes.counts(),
   });
 }
