@@ -28,6 +28,9 @@ export type Node = number;
 export const FALSE: Node = 0;
 export const TRUE: Node = 1;
 
+/** Entries of the interval cache (a power of two). */
+const INTERVAL_CACHE = 1 << 16;
+
 const OP_AND = 1;
 const OP_OR = 2;
 const OP_DIFF = 3;
@@ -47,6 +50,12 @@ export class Bdd {
   private uniqueMask: number;
   private readonly cache: Int32Array;
   private readonly cacheMask: number;
+  /**
+   * Built intervals, direct-mapped: (field offset + 1, lo, hi, next, result); 0 marks an empty
+   * entry. Rules and queries name the same ranges over the same remainders many times (city:
+   * 89 thousand intervals asked, 13 thousand distinct), and each costs up to 2w nodes to find.
+   */
+  private readonly intervalCache = new Int32Array(INTERVAL_CACHE * 5);
 
   constructor(initialNodes = 1 << 20, cacheBits = 20) {
     this.variable = new Int32Array(initialNodes);
@@ -124,6 +133,20 @@ export class Bdd {
     return c[i] === op && c[i + 1] === a && c[i + 2] === b ? c[i + 3]! : -1;
   }
 
+  /** Where (op, a, b) sits in the operation cache: computed once per operation. */
+  private cacheSlot(op: number, a: Node, b: Node): number {
+    return (hash3(op, a, b) & this.cacheMask) * 4;
+  }
+
+  private store(slot: number, op: number, a: Node, b: Node, result: Node): Node {
+    const c = this.cache;
+    c[slot] = op;
+    c[slot + 1] = a;
+    c[slot + 2] = b;
+    c[slot + 3] = result;
+    return result;
+  }
+
   private remember(op: number, a: Node, b: Node, result: Node): Node {
     const i = (hash3(op, a, b) & this.cacheMask) * 4;
     const c = this.cache;
@@ -143,14 +166,15 @@ export class Bdd {
       a = b;
       b = t;
     }
-    const hit = this.cached(OP_AND, a, b);
-    if (hit !== -1) return hit;
+    const slot = this.cacheSlot(OP_AND, a, b);
+    const c = this.cache;
+    if (c[slot] === OP_AND && c[slot + 1] === a && c[slot + 2] === b) return c[slot + 3]!;
     const va = this.variable[a]!,
       vb = this.variable[b]!;
     const v = va < vb ? va : vb;
     const lo = this.and(va === v ? this.low[a]! : a, vb === v ? this.low[b]! : b);
     const hi = this.and(va === v ? this.high[a]! : a, vb === v ? this.high[b]! : b);
-    return this.remember(OP_AND, a, b, this.mk(v, lo, hi));
+    return this.store(slot, OP_AND, a, b, this.mk(v, lo, hi));
   }
 
   or(a: Node, b: Node): Node {
@@ -162,28 +186,30 @@ export class Bdd {
       a = b;
       b = t;
     }
-    const hit = this.cached(OP_OR, a, b);
-    if (hit !== -1) return hit;
+    const slot = this.cacheSlot(OP_OR, a, b);
+    const c = this.cache;
+    if (c[slot] === OP_OR && c[slot + 1] === a && c[slot + 2] === b) return c[slot + 3]!;
     const va = this.variable[a]!,
       vb = this.variable[b]!;
     const v = va < vb ? va : vb;
     const lo = this.or(va === v ? this.low[a]! : a, vb === v ? this.low[b]! : b);
     const hi = this.or(va === v ? this.high[a]! : a, vb === v ? this.high[b]! : b);
-    return this.remember(OP_OR, a, b, this.mk(v, lo, hi));
+    return this.store(slot, OP_OR, a, b, this.mk(v, lo, hi));
   }
 
   /** a minus b. */
   diff(a: Node, b: Node): Node {
     if (a === FALSE || b === TRUE || a === b) return FALSE;
     if (b === FALSE) return a;
-    const hit = this.cached(OP_DIFF, a, b);
-    if (hit !== -1) return hit;
+    const slot = this.cacheSlot(OP_DIFF, a, b);
+    const c = this.cache;
+    if (c[slot] === OP_DIFF && c[slot + 1] === a && c[slot + 2] === b) return c[slot + 3]!;
     const va = this.variable[a]!,
       vb = this.variable[b]!;
     const v = va < vb ? va : vb;
     const lo = this.diff(va === v ? this.low[a]! : a, vb === v ? this.low[b]! : b);
     const hi = this.diff(va === v ? this.high[a]! : a, vb === v ? this.high[b]! : b);
-    return this.remember(OP_DIFF, a, b, this.mk(v, lo, hi));
+    return this.store(slot, OP_DIFF, a, b, this.mk(v, lo, hi));
   }
 
   not(a: Node): Node {
@@ -220,11 +246,23 @@ export class Bdd {
     const max = field.width === 32 ? 0xffffffff : (1 << field.width) - 1;
     if (lo > hi || next === FALSE) return FALSE;
     if (lo <= 0 && hi >= max) return next;
+    const memo = this.intervalCache;
+    const at = (hash3(field.offset + Math.imul(lo, 0x27d4eb2d), hi, next) & (INTERVAL_CACHE - 1)) * 5;
+    if (memo[at] === field.offset + 1 && memo[at + 1] === (lo | 0) && memo[at + 2] === (hi | 0) && memo[at + 3] === next) return memo[at + 4]!;
+    const node = this.buildInterval(field, lo, hi, next);
+    memo[at] = field.offset + 1;
+    memo[at + 1] = lo;
+    memo[at + 2] = hi;
+    memo[at + 3] = next;
+    memo[at + 4] = node;
+    return node;
+  }
+
+  private buildInterval(field: Field, lo: number, hi: number, next: Node): Node {
     const w = field.width;
-    const bit = (value: number, i: number): number => (value >>> (w - 1 - i)) & 1;
     // The first bit where lo and hi differ (w when they are equal).
     let k = 0;
-    while (k < w && bit(lo, k) === bit(hi, k)) k++;
+    while (k < w && ((lo >>> (w - 1 - k)) & 1) === ((hi >>> (w - 1 - k)) & 1)) k++;
     let node: Node = next;
     if (k < w) {
       // Below k, two chains: values still equal to lo's bits (must stay >= lo) and values
@@ -233,14 +271,14 @@ export class Bdd {
       let high: Node = next;
       for (let i = w - 1; i > k; i--) {
         const v = field.offset + i;
-        low = bit(lo, i) === 0 ? this.mk(v, low, next) : this.mk(v, FALSE, low);
-        high = bit(hi, i) === 1 ? this.mk(v, next, high) : this.mk(v, high, FALSE);
+        low = ((lo >>> (w - 1 - i)) & 1) === 0 ? this.mk(v, low, next) : this.mk(v, FALSE, low);
+        high = ((hi >>> (w - 1 - i)) & 1) === 1 ? this.mk(v, next, high) : this.mk(v, high, FALSE);
       }
       node = this.mk(field.offset + k, low, high);
     }
     // Above k, the common prefix.
     for (let i = Math.min(k, w) - 1; i >= 0; i--) {
-      node = bit(lo, i) === 0 ? this.mk(field.offset + i, node, FALSE) : this.mk(field.offset + i, FALSE, node);
+      node = ((lo >>> (w - 1 - i)) & 1) === 0 ? this.mk(field.offset + i, node, FALSE) : this.mk(field.offset + i, FALSE, node);
     }
     return node;
   }

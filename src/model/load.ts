@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { type Diagnostic, type ErrorCode, InputError, type Loc } from '../errors.ts';
 import { DEFAULT_LIMITS, readSource, type SourceDocument, type SourceLimits } from './source.ts';
+import { quickTopology } from './quick-schema.ts';
 import { type RuleDecl, topologySchema, type TopologyFile } from './schema.ts';
 import type { Acl, DeclaredFlow, Device, Exception, Host, Intent, Interface, Link, Network, OwnedRange, Relay, Route, Rule, Zone } from './network.ts';
 import { formatIpv4, IPV4_MAX, type Ipv4Prefix, type Ipv4Range, parseAddressSpec, parseCidr, parseIpv4 } from '../net/ipv4.ts';
@@ -28,6 +29,9 @@ export function loadTopology(text: string, file: string, options: LoadOptions = 
 }
 
 export function loadDocument(doc: SourceDocument, options: LoadOptions = {}): Network {
+  // A document that plainly satisfies the schema skips zod's parse (quick-schema.ts).
+  const quick = quickTopology(doc.data);
+  if (quick) return new Resolver(doc, quick, options, undefined).resolve();
   const parsed = topologySchema.safeParse(doc.data);
   if (parsed.success) return new Resolver(doc, parsed.data, options, undefined).resolve();
   // Report the semantic errors of the valid elements too, so one run shows every problem.

@@ -55,6 +55,30 @@ describe('BDD header sets', () => {
     );
   });
 
+  it('intervals asked again in one long-lived manager (its interval cache, table growth) stay right', () => {
+    const bdd = small();
+    const seen: Array<{ set: readonly HeaderBox[]; node: number }> = [];
+    fc.assert(
+      fc.property(boxes, fc.nat(), (set, pick) => {
+        // The same spans on other fields and over other remainders, then an earlier set again.
+        const swapped = set.map((b) => ({ ...b, srcLo: b.dstLo, srcHi: b.dstHi, dstLo: b.srcLo, dstHi: b.srcHi }));
+        const x = bdd.boxes(set);
+        const y = bdd.boxes(swapped);
+        seen.push({ set, node: x });
+        const earlier = seen[pick % seen.length]!;
+        return (
+          equalSets(bdd.toBoxes(x), normalize(set)) &&
+          equalSets(bdd.toBoxes(y), normalize(swapped)) &&
+          bdd.boxes(set) === x &&
+          bdd.boxes(earlier.set) === earlier.node &&
+          equalSets(bdd.toBoxes(earlier.node), normalize(earlier.set))
+        );
+      }),
+      { numRuns: 500 },
+    );
+    expect(bdd.stats.nodes).toBeGreaterThan(1 << 10);
+  });
+
   it('hash-consing: equal sets built differently are the same node', () => {
     fc.assert(
       fc.property(boxes, boxes, (a, b) => {
