@@ -4,7 +4,7 @@
 import { type DeclaredFlow, type Exception, type Network, type Zone, zonesOf } from '../model/network.ts';
 import type { Loc } from '../errors.ts';
 import { boxesOfMatch, type HeaderSet, normalize, subtract } from '../engine/headerset.ts';
-import { type Disposition, endOf, type EngineFactory, type Failures, type Outcome, type ReachabilityEngine, zoneOfEnd } from '../engine/types.ts';
+import { type Disposition, endOf, type EngineFactory, type Failures, type Hop, type Outcome, type ReachabilityEngine, zoneOfEnd } from '../engine/types.ts';
 import { rangeSize } from '../net/ipv4.ts';
 import { PORT_PROTOCOLS } from '../net/services.ts';
 import { attachId } from '../model/graph.ts';
@@ -18,6 +18,8 @@ import type {
   HostSubject,
   HygieneFacts,
   InterfaceSubject,
+  Junction,
+  JunctionLeg,
   Localized,
   Severity,
   ZonePairSubject,
@@ -106,9 +108,58 @@ function base(ctx: RuleContext<unknown>, rule: RuleRef): Pick<FindingCommon, 'se
   return { severity: ctx.severity, clause: rule.clause, classes: [], permittedBy: [] };
 }
 
-/** A forbidden flow as a finding's facts: the flow, with both its zones named. */
+/**
+ * A forbidden flow as a finding's facts: the flow, with both its zones named. When no firewall
+ * rule lets it through and a device on its witness path joins the two domains, the finding is
+ * about that device: located at its leg into the other domain, the device named in its facts.
+ */
 function pairFacts(ctx: RuleContext<unknown>, rule: RuleRef, { from, to, ...flow }: ForbiddenFlow) {
-  return { ...base(ctx, rule), ...flow, from: zoneRef(ctx, from), to: zoneRef(ctx, to) };
+  const facts = { ...base(ctx, rule), ...flow, from: zoneRef(ctx, from), to: zoneRef(ctx, to) };
+  if (flow.permittedBy.length > 0) return facts;
+  for (const c of flow.classes) {
+    const found = c.witness && junctionOf(ctx, c.witness.hops);
+    if (found) return { ...facts, loc: found.loc, junction: found.junction };
+  }
+  return facts;
+}
+
+/**
+ * The first device of a path that the packet enters from one domain and leaves into another
+ * (an interface on a link carries the domain the packet came from), with the leg to locate it
+ * at: of its two legs, the one outside the device's own zone's domain when only one is, else
+ * the leg it leaves by.
+ */
+function junctionOf(ctx: RuleContext<unknown>, hops: readonly Hop[]): { junction: Junction; loc: Loc } | undefined {
+  const net = ctx.network;
+  let domain: string | undefined;
+  for (const hop of hops) {
+    if (hop.kind === 'zone') {
+      domain = net.zones[hop.zone]!.domain;
+      continue;
+    }
+    const d = net.devices[hop.device]!;
+    const entered = d.interfaces.find((f) => f.name === hop.in);
+    const left = hop.out === undefined ? undefined : d.interfaces.find((f) => f.name === hop.out);
+    const inZone = entered?.zone === undefined ? undefined : net.zones[entered.zone]!;
+    const outZone = left?.zone === undefined ? undefined : net.zones[left.zone]!;
+    const inDomain = inZone?.domain ?? domain;
+    const outDomain = outZone?.domain ?? inDomain;
+    if (entered && left && inDomain !== undefined && outDomain !== undefined && outDomain !== inDomain) {
+      const leg = (f: typeof entered, z: Zone | undefined, dom: string): JunctionLeg => ({
+        name: f.name,
+        zone: z?.id,
+        domain: dom,
+        domainName: own(ctx.domains, dom) ?? { ja: dom, en: dom },
+        loc: f.loc,
+      });
+      const legs = [leg(entered, inZone, inDomain), leg(left, outZone, outDomain)] as const;
+      const home = d.zone === undefined ? undefined : net.zones[d.zone]!.domain;
+      const foreign = legs.filter((l) => l.domain !== home);
+      return { junction: { device: d.id, deviceKind: d.kind, legs }, loc: (foreign.length === 1 ? foreign[0]! : legs[1]).loc };
+    }
+    domain = outDomain;
+  }
+  return undefined;
 }
 
 /** A zone with its domain's name in the pack (the domain id when the pack names none). */

@@ -5,6 +5,7 @@
 import type { Loc } from '../errors.ts';
 import type { HeaderBox } from '../engine/headerset.ts';
 import type { DecidingRule, Disposition, Hop, Packet } from '../engine/types.ts';
+import type { DeviceKind } from '../model/network.ts';
 
 export type { Packet };
 
@@ -105,7 +106,10 @@ export interface FindingCommon {
   readonly severity: Severity;
   /** Clause of the policy text, e.g. `§6(3)イ`. */
   readonly clause: string;
-  /** Primary location: the permitting rule's line for flow findings, else the object. */
+  /**
+   * Primary location: the permitting rule's line for flow findings (the interface of the
+   * device joining the domains when no rule permits them), else the object.
+   */
   readonly loc: Loc;
   readonly classes: readonly HeaderClass[];
   readonly permittedBy: readonly PermittingRule[];
@@ -131,10 +135,32 @@ export interface ZoneRef {
   readonly domainName: Localized;
 }
 
-/** The facts of a flow finding: the two zones. */
+/** One leg of a device that joins two domains: the interface, its zone and domain. */
+export interface JunctionLeg {
+  readonly name: string;
+  /** The interface's zone; undefined for an interface on a link (its domain is the one the packet came from). */
+  readonly zone: string | undefined;
+  readonly domain: string;
+  readonly domainName: Localized;
+  readonly loc: Loc;
+}
+
+/**
+ * The device where a flow finding's packets pass from one domain into the other without any
+ * firewall rule permitting them (a router or switch with legs in both, a second uplink): the
+ * first such device on a witness path, entered by `legs[0]` and left by `legs[1]`.
+ */
+export interface Junction {
+  readonly device: string;
+  readonly deviceKind: DeviceKind;
+  readonly legs: readonly [JunctionLeg, JunctionLeg];
+}
+
+/** The facts of a flow finding: the two zones; `junction` when no firewall rule lets it through. */
 export interface ZoneFacts {
   readonly from: ZoneRef;
   readonly to: ZoneRef;
+  readonly junction?: Junction;
 }
 
 /** One way an exception is wider than the policy allows. */

@@ -4,7 +4,7 @@
 
 import { formatIpv4 } from '../net/ipv4.ts';
 import type { Localized } from '../policy/types.ts';
-import type { Finding, FindingKind, FindingOfKind, FindingRule, HygieneFacts, Subject, ZoneRef } from '../policy/types.ts';
+import type { Finding, FindingKind, FindingOfKind, FindingRule, HygieneFacts, Junction, Subject, ZoneRef } from '../policy/types.ts';
 import type { IntentChange, IntentProblem, IntentStatus } from '../review/types.ts';
 import { formatLoc } from './describe.ts';
 
@@ -70,6 +70,29 @@ export function subjectText(f: Finding): string {
 
 const zoneLabel = (z: ZoneRef): Localized => ({ ja: `${z.id}（${z.domainName.ja}）`, en: `${z.id} (${z.domainName.en})` });
 
+const DEVICE_KIND: Readonly<Record<Junction['deviceKind'], Localized>> = {
+  switch: { ja: 'スイッチ', en: 'switch' },
+  router: { ja: 'ルータ', en: 'router' },
+  firewall: { ja: 'ファイアウォール', en: 'firewall' },
+  sanitizer: { ja: '無害化装置', en: 'sanitizer' },
+  proxy: { ja: 'プロキシ', en: 'proxy' },
+};
+
+/**
+ * The hint of a flow finding that no firewall rule lets through: the device whose two
+ * interfaces join the domains, and `fix` (what to do there, per rule).
+ */
+function junctionHint(j: Junction, fix: Localized): Localized {
+  const [a, b] = j.legs;
+  const kind = DEVICE_KIND[j.deviceKind];
+  return {
+    ja: `${kind.ja} ${j.device} がインタフェース ${a.name}（${a.domainName.ja}）と ${b.name}（${b.domainName.ja}）で両領域をつないでおり、ファイアウォールのルールを経ずに通信が届きます。${fix.ja}`,
+    en: `${capitalize(kind.en)} ${j.device} joins ${a.domainName.en} and ${b.domainName.en} through its interfaces ${a.name} and ${b.name}, with no firewall rule in the way: ${fix.en}`,
+  };
+}
+
+const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 /** "id (permit, file:line:col)" for up to five rules, then how many more. */
 function ruleList(f: HygieneFacts, lang: 'ja' | 'en'): string {
   const shown = f.covering.slice(0, 5).map((r) => `${r.id} (${r.action}, ${formatLoc(r.loc)})`);
@@ -116,10 +139,15 @@ export const MESSAGES: MessageCatalogue = {
         ja: `${zoneLabel(f.from).ja} から ${zoneLabel(f.to).ja} へ通信できます。マイナンバー利用事務系は他の領域と通信できないようにする必要があります。`,
         en: `${zoneLabel(f.from).en} can reach ${zoneLabel(f.to).en}; the My Number systems must not communicate with other domains.`,
       },
-      hint: {
-        ja: '許可しているファイアウォールルールを削除するか、承認済みの例外（特定のホストとポートのみ）として exceptions に記載してください。',
-        en: 'Remove the permitting firewall rule, or declare an approved exception (specific hosts and ports only) under exceptions.',
-      },
+      hint: f.junction
+        ? junctionHint(f.junction, {
+            ja: 'このインタフェース・回線を撤去して分離するか、承認済みの例外（特定のホストとポートのみ）だけを許可するファイアウォールを間に置いてください。',
+            en: 'separate them (remove the interface or the link), or put a firewall there that permits only approved exceptions (specific hosts and ports).',
+          })
+        : {
+            ja: '許可しているファイアウォールルールを削除するか、承認済みの例外（特定のホストとポートのみ）として exceptions に記載してください。',
+            en: 'Remove the permitting firewall rule, or declare an approved exception (specific hosts and ports only) under exceptions.',
+          },
     }),
     bridge: (f) => ({
       message: {
@@ -181,10 +209,15 @@ export const MESSAGES: MessageCatalogue = {
         ja: `${zoneLabel(f.from).ja} から ${zoneLabel(f.to).ja} へパケットが直接届きます。LGWAN接続系とインターネット接続系の通信経路は分割する必要があります。`,
         en: `Packets from ${zoneLabel(f.from).en} reach ${zoneLabel(f.to).en} directly; the LGWAN and Internet paths must be separated.`,
       },
-      hint: {
-        ja: '直接の通信を許可するルールを削除し、必要な通信は無害化装置（メールテキスト化・画面転送・ファイル無害化）経由にしてください。',
-        en: 'Remove the rules that allow direct traffic; carry what is needed through a sanitizer (mail text conversion, screen transfer, file sanitization).',
-      },
+      hint: f.junction
+        ? junctionHint(f.junction, {
+            ja: 'このインタフェース・回線を撤去して経路を分割するか、間にファイアウォールまたは無害化装置を置いてください。',
+            en: 'separate them (remove the interface or the link), or put a firewall or a sanitizer there.',
+          })
+        : {
+            ja: '直接の通信を許可するルールを削除し、必要な通信は無害化装置（メールテキスト化・画面転送・ファイル無害化）経由にしてください。',
+            en: 'Remove the rules that allow direct traffic; carry what is needed through a sanitizer (mail text conversion, screen transfer, file sanitization).',
+          },
     }),
   },
   'sanitized-communication': {
@@ -224,10 +257,15 @@ export const MESSAGES: MessageCatalogue = {
         ja: `${zoneLabel(f.from).ja} と ${zoneLabel(f.to).ja} の間に、自治体情報セキュリティクラウドを経由しない経路があります。`,
         en: `${zoneLabel(f.from).en} reaches ${zoneLabel(f.to).en} by a path that bypasses the security cloud.`,
       },
-      hint: {
-        ja: 'セキュリティクラウドを経由しない接続（独自のインターネット回線や許可ルール）を撤去してください。',
-        en: 'Remove the breakout that bypasses the security cloud (own Internet line or the rule permitting it).',
-      },
+      hint: f.junction
+        ? junctionHint(f.junction, {
+            ja: 'セキュリティクラウドを経由しないこのインタフェース・回線を撤去し、インターネットへの通信はセキュリティクラウド経由にしてください。',
+            en: 'remove this interface or line that bypasses the security cloud, and carry Internet traffic through the security cloud.',
+          })
+        : {
+            ja: 'セキュリティクラウドを経由しない接続（独自のインターネット回線や許可ルール）を撤去してください。',
+            en: 'Remove the breakout that bypasses the security cloud (own Internet line or the rule permitting it).',
+          },
     }),
   },
   inventory: {

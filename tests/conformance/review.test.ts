@@ -304,8 +304,8 @@ describe('the review pipeline takes the engine by name or factory', () => {
  * A review as data to compare across engines: everything but the engine, how much was
  * recomputed and the time. Header sets compare as sets (engines may cut them into different
  * boxes, and so into different classes); witness paths, and what is read off them (permitting
- * rules, a flow finding's location), may differ between engines: any path that shows the class
- * will do.
+ * rules, a flow finding's location, the device joining two domains), may differ between
+ * engines: any path that shows the class will do.
  */
 function comparable(r: ReviewReport): { data: unknown; sets: Map<string, HeaderBox[]> } {
   const sets = new Map<string, HeaderBox[]>();
@@ -324,7 +324,9 @@ function comparable(r: ReviewReport): { data: unknown; sets: Map<string, HeaderB
   };
   const finding = (where: string) => (f: Finding) => {
     const { loc: _loc, permittedBy: _permittedBy, classes: list, ...rest } = f;
-    return { ...rest, classes: classes(`${where} ${findingKey(f)}`, list) };
+    // The device joining the domains is read off a witness path too (where no rule permits it).
+    const { junction: _junction, ...facts } = rest as typeof rest & { junction?: unknown };
+    return { ...facts, classes: classes(`${where} ${findingKey(f)}`, list) };
   };
   const problems = (where: string, list: readonly IntentProblem[] | undefined) =>
     list?.map((p) => (p.kind === 'finding' ? { kind: 'finding', finding: finding(where)(p.finding) } : p));
