@@ -1,8 +1,10 @@
 // Firewall hygiene: rules that never decide anything (shadowed, conflicting), rules whose
-// removal changes nothing (redundant), broad permits across domains, permits no intent needs.
+// removal changes nothing (redundant), broad permits across domains (only the domain pairs
+// whose zones can reach the rule's interfaces: farDomains), permits no intent needs.
 // Exact, in the header space of the engine the check runs on (BDD nodes for the fast engine,
 // boxes for the reference engine): per firewall, one pass per distinct applicable rule list.
 
+import { buildGraph, deviceKey, type TopologyGraph, zoneKey } from '../model/graph.ts';
 import type { Device, Network, Rule } from '../model/network.ts';
 import { ALL_HEADERS } from '../engine/headerset.ts';
 import type { HeaderSpace } from '../engine/space.ts';
@@ -40,18 +42,29 @@ export interface HygieneOptions {
   readonly kinds?: ReadonlySet<HygieneKind>;
 }
 
+/** One distinct rule list of a firewall and the port pairs it applies to. */
+interface RuleList {
+  /** The applicable rules, in order. */
+  readonly rules: readonly number[];
+  /** The port pairs that share it: from each in-port to each of its out-ports. */
+  readonly pairs: ReadonlyArray<{ readonly in: number; readonly outs: readonly number[] }>;
+}
+
 /**
  * The distinct rule lists of a firewall, one per group of port pairs that share it (the
  * applicable rules in order, as the engine's `rulesFor` gives them: a rule applies from port a
  * to port b, a ≠ b, when it names no in-interface or a, and no out-interface or b). Per
  * in-port, only the out-ports some rule names can differ from the rest, so pairs are not
- * enumerated one by one.
+ * enumerated one by one: the out-ports no rule names are grouped.
  */
-function ruleLists(d: Device): Array<readonly number[]> {
+function ruleLists(d: Device): RuleList[] {
   // A port per interface, as the engines number them.
   const ports = d.interfaces.length;
   if (ports < 2) return [];
-  if (!d.rules.some((r) => r.inInterfaces || r.outInterfaces)) return [d.rules.map((_, k) => k)];
+  const others = (a: number): number[] => d.interfaces.map((_, b) => b).filter((b) => b !== a);
+  if (!d.rules.some((r) => r.inInterfaces || r.outInterfaces)) {
+    return [{ rules: d.rules.map((_, k) => k), pairs: d.interfaces.map((_, a) => ({ in: a, outs: others(a) })) }];
+  }
   const names = d.interfaces.map((f) => f.name);
   const position = new Map(names.map((name, p) => [name, p]));
   // Per in-port, in rule order: the rules naming it and the rules naming no in-interface.
@@ -60,25 +73,133 @@ function ruleLists(d: Device): Array<readonly number[]> {
     if (!r.inInterfaces) for (const list of byIn) list.push(k);
     else for (const name of r.inInterfaces) byIn[position.get(name)!]!.push(k);
   });
-  const lists = new Map<string, readonly number[]>();
+  const lists = new Map<string, { rules: readonly number[]; pairs: Array<{ in: number; outs: readonly number[] }> }>();
   byIn.forEach((candidates, a) => {
     const named = new Set<number>();
     for (const k of candidates) for (const o of d.rules[k]!.outInterfaces ?? []) named.add(position.get(o)!);
-    const outs = [...named].filter((b) => b !== a);
-    // One out-port that no rule names stands for all of them.
-    for (let b = 0; b < ports; b++) {
-      if (b !== a && !named.has(b)) {
-        outs.push(b);
-        break;
-      }
-    }
-    for (const b of outs) {
-      const list = candidates.filter((k) => d.rules[k]!.outInterfaces?.has(names[b]!) ?? true);
+    // Each named out-port on its own; the out-ports no rule names share one list.
+    const groups = [...named].filter((b) => b !== a).map((b) => [b]);
+    const unnamed = others(a).filter((b) => !named.has(b));
+    if (unnamed.length > 0) groups.push(unnamed);
+    for (const outs of groups) {
+      const list = candidates.filter((k) => d.rules[k]!.outInterfaces?.has(names[outs[0]!]!) ?? true);
       const key = list.join(',');
-      if (!lists.has(key)) lists.set(key, list);
+      let entry = lists.get(key);
+      if (!entry) lists.set(key, (entry = { rules: list, pairs: [] }));
+      entry.pairs.push({ in: a, outs });
     }
   });
   return [...lists.values()];
+}
+
+/**
+ * Per port of a device, the domains of the zones on its far side: the zone it is attached to
+ * and the zones reached through the devices behind it, walking the topology graph without
+ * passing through the device itself (whatever the other devices' rules and routes: a zone that
+ * cannot reach the port this way can send no packet in through it, nor receive one out).
+ *
+ * The far sides are the components of the graph without the device, so one depth-first search
+ * of the whole graph answers every device (Tarjan's articulation points): a DFS child c of the
+ * device whose subtree has no edge above the device (low[c] ≥ disc[device]) is a component of
+ * its own; everything else of the device's component is one more. Zones are counted per domain
+ * in each subtree, so the rest is the component's counts minus the device's subtree plus its
+ * children that reach above it.
+ */
+export function farDomains(network: Network, graph: TopologyGraph = buildGraph(network)): (d: Device) => Array<ReadonlySet<string>> {
+  const nodes = graph.nodes();
+  const N = nodes.length;
+  const index = new Map(nodes.map((key, i) => [key, i]));
+  const names = [...new Set(network.zones.map((z) => z.domain))].sort();
+  const D = names.length;
+  const domainOf = new Int32Array(N).fill(-1);
+  nodes.forEach((key, i) => {
+    const at = graph.getNodeAttributes(key);
+    if (at.kind === 'zone') domainOf[i] = names.indexOf(network.zones[at.index]!.domain);
+  });
+  // Adjacency with edge numbers (a multigraph: parallel edges are separate).
+  const adj: Array<Array<[number, number]>> = nodes.map(() => []);
+  graph.edges().forEach((e, k) => {
+    const a = index.get(graph.source(e))!;
+    const b = index.get(graph.target(e))!;
+    adj[a]!.push([b, k]);
+    if (a !== b) adj[b]!.push([a, k]);
+  });
+  const disc = new Int32Array(N).fill(-1);
+  const low = new Int32Array(N);
+  const size = new Int32Array(N);
+  const parent = new Int32Array(N).fill(-1);
+  const root = new Int32Array(N);
+  const counts = new Int32Array(N * D);
+  let time = 0;
+  for (let r = 0; r < N; r++) {
+    if (disc[r] !== -1) continue;
+    const stack: Array<{ v: number; via: number; next: number }> = [];
+    const enter = (v: number, via: number, from: number): void => {
+      disc[v] = low[v] = time++;
+      size[v] = 1;
+      parent[v] = from;
+      root[v] = r;
+      if (domainOf[v]! >= 0) counts[v * D + domainOf[v]!]! += 1;
+      stack.push({ v, via, next: 0 });
+    };
+    enter(r, -1, -1);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const edges = adj[top.v]!;
+      if (top.next < edges.length) {
+        const [w, e] = edges[top.next++]!;
+        if (e === top.via) continue;
+        if (disc[w] === -1) enter(w, e, top.v);
+        else low[top.v] = Math.min(low[top.v]!, disc[w]!);
+        continue;
+      }
+      stack.pop();
+      const p = parent[top.v]!;
+      if (p < 0) continue;
+      low[p] = Math.min(low[p]!, low[top.v]!);
+      size[p]! += size[top.v]!;
+      for (let x = 0; x < D; x++) counts[p * D + x]! += counts[top.v * D + x]!;
+    }
+  }
+  const present = (vector: Int32Array): ReadonlySet<string> => new Set(names.filter((_, x) => vector[x]! > 0));
+  const at = (v: number): Int32Array => counts.subarray(v * D, v * D + D);
+
+  return (d: Device): Array<ReadonlySet<string>> => {
+    const self = index.get(deviceKey(d.id))!;
+    const children = [...new Set(adj[self]!.map(([w]) => w))].filter((w) => parent[w] === self);
+    const separate = (c: number): boolean => low[c]! >= disc[self]!;
+    // The component of what reaches above the device (its DFS ancestors and the subtrees that do).
+    const rest = new Int32Array(at(root[self]!));
+    for (let x = 0; x < D; x++) rest[x]! -= at(self)[x]!;
+    for (const c of children) if (!separate(c)) for (let x = 0; x < D; x++) rest[x]! += at(c)[x]!;
+    const sideOf = (u: number): Int32Array => {
+      const c = children.find((c) => disc[c]! <= disc[u]! && disc[u]! < disc[c]! + size[c]!);
+      return c !== undefined && separate(c) ? at(c) : rest;
+    };
+    // The node at the far end of each interface: its zone, the devices linked to it.
+    const ends = new Map<string, number[]>(d.interfaces.map((f) => [f.name, f.zone === undefined ? [] : [index.get(zoneKey(network.zones[f.zone]!.id))!]]));
+    graph.forEachEdge(deviceKey(d.id), (_, e) => {
+      if (e.kind !== 'link') return;
+      if (e.a.device === d.index && e.b.device !== d.index) ends.get(e.a.interface)!.push(index.get(deviceKey(network.devices[e.b.device]!.id))!);
+      if (e.b.device === d.index && e.a.device !== d.index) ends.get(e.b.interface)!.push(index.get(deviceKey(network.devices[e.a.device]!.id))!);
+    });
+    return d.interfaces.map((f) => {
+      const out = new Set<string>();
+      for (const u of ends.get(f.name)!) for (const name of present(sideOf(u))) out.add(name);
+      return out;
+    });
+  };
+}
+
+/** The domain pairs (from, to) a list's port pairs can carry, as "from\0to" keys. */
+function carried(list: RuleList, far: ReadonlyArray<ReadonlySet<string>>): Set<string> {
+  const out = new Set<string>();
+  for (const { in: a, outs } of list.pairs) {
+    const to = new Set<string>();
+    for (const b of outs) for (const y of far[b]!) to.add(y);
+    for (const x of far[a]!) for (const y of to) if (x !== y) out.add(`${x}\0${y}`);
+  }
+  return out;
 }
 
 /** Bounding box of each rule's match: src, dst, protocol, port (lo, hi), 8 numbers a rule. */
@@ -175,13 +296,15 @@ export function analyzeHygiene<S>(
   const kinds = options.kinds ?? new Set(HYGIENE_KINDS);
   const wantUnneeded = kinds.has('unneeded') && network.intents.length > 0;
   let domains: DomainSets<S> | undefined;
+  let sides: ((d: Device) => Array<ReadonlySet<string>>) | undefined;
   let intents: S | undefined;
   const issues: HygieneIssue[] = [];
 
   for (const d of network.devices) {
     if (d.kind !== 'firewall' || d.rules.length === 0 || (options.devices && !options.devices.has(d.index))) continue;
-    const lists = ruleLists(d);
-    if (lists.length === 0) continue;
+    const ruleSets = ruleLists(d);
+    if (ruleSets.length === 0) continue;
+    const lists = ruleSets.map((l) => l.rules);
     const matches = engine.ruleMatches(d.index);
     const n = d.rules.length;
     const permit = d.rules.map((r) => r.action === 'permit');
@@ -214,14 +337,14 @@ export function analyzeHygiene<S>(
       if (id === undefined) ids.set(set, (id = ids.size));
       return id;
     };
-    const where: Array<Array<{ list: readonly number[]; at: number }>> = d.rules.map(() => []);
+    const where: Array<Array<{ list: readonly number[]; at: number; group: number }>> = d.rules.map(() => []);
     // Pass 1: what each rule decides on each list (empty: shadowed there).
     const own: S[][] = lists.map((list) => new Array<S>(list.length).fill(space.empty));
     lists.forEach((list, g) => {
       for (let i = 0; i < list.length; i++) {
         const k = list[i]!;
         applies[k] = 1;
-        where[k]!.push({ list, at: i });
+        where[k]!.push({ list, at: i, group: g });
         // A deny already live elsewhere needs nothing more (redundancy and broadness are
         // about permits): typically the final deny-all, which meets every rule of the list.
         if (!permit[k] && live[k]) continue;
@@ -285,8 +408,38 @@ export function analyzeHygiene<S>(
       });
     }
 
+    let far: Array<ReadonlySet<string>> | undefined;
+    const carries: Array<Set<string> | undefined> = [];
     const push = (kind: HygieneKind, k: number, extra: Partial<HygieneIssue> = {}): void => {
       issues.push({ kind, device: d.index, rule: k, covering: [], broadFields: [], crossings: [], unbound: false, ...extra });
+    };
+
+    /**
+     * The domain pairs a broad rule carries: what it decides on each list, between domains
+     * whose zones reach that list's in-ports and are reached from its out-ports.
+     */
+    const broadCrossings = (k: number): Array<[string, string]> => {
+      domains ??= domainSets(space, network);
+      // First without the topology (cheap, and usually empty): the pairs its headers go between.
+      const headerPairs = new Set(crossingsOf(space, domains, decided[k]!).map(([a, b]) => `${a}\0${b}`));
+      if (headerPairs.size === 0) return [];
+      sides ??= farDomains(network);
+      far ??= sides(d);
+      // Then once per group of lists that carry the same pairs, on what it decides there.
+      const byCarried = new Map<string, { can: Set<string>; set: S }>();
+      for (const { at, group } of where[k]!) {
+        const can = new Set([...(carries[group] ??= carried(ruleSets[group]!, far))].filter((p) => headerPairs.has(p)));
+        if (can.size === 0) continue;
+        const key = [...can].sort().join('\n');
+        const entry = byCarried.get(key);
+        if (entry) entry.set = space.or(entry.set, own[group]![at]!);
+        else byCarried.set(key, { can, set: own[group]![at]! });
+      }
+      const pairs = new Set<string>();
+      for (const { can, set } of byCarried.values()) for (const [a, b] of crossingsOf(space, domains, set, can)) pairs.add(`${a}\0${b}`);
+      // In domain order, as crossingsOf lists them.
+      const names = domains.names;
+      return names.flatMap((a) => names.filter((b) => pairs.has(`${a}\0${b}`)).map((b): [string, string] => [a, b]));
     };
 
     for (let k = 0; k < n; k++) {
@@ -300,8 +453,7 @@ export function analyzeHygiene<S>(
         push('redundant', k, { covering: laterDeciders(space, matches, where[k]!, (a, b) => live[b] === 1 && meets(a, b)) });
       }
       if (broad[k]!.length > 0) {
-        domains ??= domainSets(space, network);
-        const crossings = crossingsOf(space, domains, decided[k]!);
+        const crossings = broadCrossings(k);
         if (crossings.length > 0) push('broad', k, { broadFields: broad[k]!, crossings });
       }
       if (wantUnneeded && permit[k]) {
@@ -358,15 +510,20 @@ function laterDeciders<S>(space: HeaderSpace<S>, matches: readonly S[], where: W
   return [...found].sort((a, b) => a - b);
 }
 
-/** Domain pairs (from, to), different domains, that some header of the set goes between. */
-function crossingsOf<S>(space: HeaderSpace<S>, domains: DomainSets<S>, set: S): Array<[string, string]> {
+/**
+ * Domain pairs (from, to), different domains, that some header of the set goes between, among
+ * the pairs `can` holds ("from\0to" keys; all when absent).
+ */
+function crossingsOf<S>(space: HeaderSpace<S>, domains: DomainSets<S>, set: S, can?: ReadonlySet<string>): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  if (space.isEmpty(set)) return out;
+  const may = (a: string, b: string): boolean => a !== b && (!can || can.has(`${a}\0${b}`));
+  if (space.isEmpty(set) || can?.size === 0) return out;
   domains.names.forEach((a, i) => {
+    if (!domains.names.some((b) => may(a, b))) return;
     const from = space.and(set, domains.src[i]!);
     if (space.isEmpty(from)) return;
     domains.names.forEach((b, j) => {
-      if (i !== j && !space.isEmpty(space.and(from, domains.dst[j]!))) out.push([a, b]);
+      if (may(a, b) && !space.isEmpty(space.and(from, domains.dst[j]!))) out.push([a, b]);
     });
   });
   return out;

@@ -145,7 +145,8 @@ describe.each(Object.entries(ENGINES))('firewall hygiene on the %s engine', (_, 
     const n = firewall(`      - { id: in-lgwan, action: permit, from: la, to: lb, service: any }
       - { id: to-any, action: permit, from: la, to: any, service: tcp/1 }
       - { id: named, action: permit, from: la, to: ic, service: tcp/2 }`);
-    expect(issues(n, new Set(['broad']))).toEqual(['to-any broad lgwan>internet,lgwan>public-internet']);
+    // Not lgwan>public-internet: no interface of fw reaches the default zone net.
+    expect(issues(n, new Set(['broad']))).toEqual(['to-any broad lgwan>internet']);
     const [broad] = analyzeHygiene(n, engineOf(n), { kinds: new Set(['broad']) });
     expect(broad!.broadFields).toEqual(['to']);
   });
@@ -155,6 +156,62 @@ describe.each(Object.entries(ENGINES))('firewall hygiene on the %s engine', (_, 
       - { id: stop2, action: deny, from: la, to: net, service: any }
       - { id: to-any, action: permit, from: la, to: any, service: tcp/1 }`);
     expect(issues(n, new Set(['broad']))).toEqual([]);
+  });
+
+  it('broad: only the domain pairs whose zones reach the rule’s in-interface and are reached from its out-interface', () => {
+    // fw: internet → zone inet (internet); city → a link to router r, whose other leg is
+    // zone lg (lgwan); mynum → zone mn (mynumber). The default zone net (public-internet) is
+    // attached nowhere. Far side of each interface, not passing through fw:
+    //   internet: {internet}   city: {lgwan} (through r)   mynum: {mynumber}
+    const rules = [
+      // Bound internet → city, any to any: the rule's headers go between every two domains
+      // (12 pairs before), but only internet can send in and only lgwan receive: internet>lgwan.
+      '      - { id: bound, action: permit, from: any, to: any, service: tcp/443, in: internet, out: city }',
+      // Unbound, to a mynumber host: in from internet or city, out through mynum (a ≠ b):
+      // internet>mynumber, lgwan>mynumber; not public-internet>mynumber (net reaches no port).
+      '      - { id: to-mn, action: permit, from: any, to: 10.10.0.5, service: tcp/22 }',
+      // Everything in through city is denied first, so any-any decides packets only on the
+      // pairs in through internet or mynum: internet>lgwan, internet>mynumber (from internet),
+      // mynumber>internet, mynumber>lgwan (from mynum); no lgwan>… pair, though lgwan
+      // sources are among its headers on the other pairs (lgwan is not behind those ports).
+      '      - { id: stop-city, action: deny, in: city }',
+      '      - { id: any-any, action: permit, from: any, to: any, service: tcp/80 }',
+    ].join('\n');
+    const n = loadTopology(
+      `bunkatsu: 1
+name: t
+model: alpha
+zones:
+  - { id: inet, domain: internet, subnets: [10.30.0.0/24] }
+  - { id: lg, domain: lgwan, subnets: [10.20.0.0/24] }
+  - { id: mn, domain: mynumber, subnets: [10.10.0.0/24] }
+  - { id: net, domain: public-internet, default: true }
+devices:
+  - id: fw
+    kind: firewall
+    zone: inet
+    interfaces:
+      - { name: internet, zone: inet }
+      - { name: city }
+      - { name: mynum, zone: mn }
+    rules:
+${rules}
+  - id: r
+    kind: router
+    zone: lg
+    interfaces:
+      - { name: up }
+      - { name: lan, zone: lg }
+links:
+  - [fw:city, r:up]
+`,
+      'pairs.yaml',
+    );
+    expect(issues(n, new Set(['broad']))).toEqual([
+      'bound broad internet>lgwan',
+      'to-mn broad internet>mynumber,lgwan>mynumber',
+      'any-any broad internet>lgwan,internet>mynumber,mynumber>internet,mynumber>lgwan',
+    ]);
   });
 
   it("unneeded: permits that decide none of the intents' packets, only when intents exist", () => {
@@ -173,7 +230,7 @@ describe.each(Object.entries(ENGINES))('firewall hygiene on the %s engine', (_, 
   it('only the asked firewalls and kinds', () => {
     const n = firewall(`      - { id: wide, action: permit, from: la, to: any, service: tcp/1-2 }
       - { id: narrow, action: permit, from: 10.0.0.1, to: lb, service: tcp/1 }`);
-    expect(issues(n)).toEqual(['wide broad lgwan>internet,lgwan>public-internet', 'narrow shadowed [wide]']);
+    expect(issues(n)).toEqual(['wide broad lgwan>internet', 'narrow shadowed [wide]']);
     expect(issues(n, new Set(['shadowed']))).toEqual(['narrow shadowed [wide]']);
     expect(analyzeHygiene(n, engineOf(n), { devices: new Set() })).toEqual([]);
   });
@@ -243,6 +300,8 @@ function bruteForce(network: Network, drafts: readonly Draft[]): string[] {
   const expected: string[] = [];
   const live = rules.map((_, k) => pairs.some((pair) => packets.some((pkt) => decide(pair, pkt, all) === k)));
   const zoneOf = (a: number): string => network.zones[network.ownership.find((o) => o.lo <= a && a <= o.hi)!.zone]!.domain;
+  // The one device: the far side of an interface is the zone attached to it.
+  const behind = (iface: string): string => network.zones[network.devices[0]!.interfaces.find((f) => f.name === iface)!.zone!]!.domain;
   rules.forEach((r, k) => {
     if (!live[k]) {
       const conflict = pairs.some(
@@ -261,7 +320,12 @@ function bruteForce(network: Network, drafts: readonly Draft[]): string[] {
       r.written.service.includes('any') ||
       ADDRESSES[drafts[k]!.from] === 'any' ||
       ADDRESSES[drafts[k]!.to] === 'any';
-    const crosses = pairs.some((pair) => packets.some((pkt) => decide(pair, pkt, all) === k && zoneOf(pkt[0]) !== zoneOf(pkt[1])));
+    // A packet of another domain's source in, or destination out, cannot take that pair.
+    const crosses = pairs.some((pair) =>
+      packets.some(
+        (pkt) => decide(pair, pkt, all) === k && zoneOf(pkt[0]) !== zoneOf(pkt[1]) && zoneOf(pkt[0]) === behind(pair[0]) && zoneOf(pkt[1]) === behind(pair[1]),
+      ),
+    );
     if (broad && crosses) expected.push(`r${k} broad`);
   });
   return expected;
