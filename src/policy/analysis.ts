@@ -42,14 +42,15 @@ function hostsIn(network: Network, box: HeaderBox): number {
 
 /**
  * A witness for a class: the first box (those with declared hosts first) whose packet
- * (packetOf) has a traced path that `accept` takes (paths are tried in the order `prefer` gives, most telling first).
+ * (packetOf) has a traced path that `accept` takes (paths are tried in the order `prefer` gives
+ * for that packet, most telling first).
  */
 export function traceWitness(
   network: Network,
   engine: ReachabilityEngine,
   boxes: readonly HeaderBox[],
   accept: (d: Disposition) => boolean,
-  prefer?: (a: Outcome, b: Outcome) => number,
+  prefer?: (a: Outcome, b: Outcome, packet: Witness['packet']) => number,
 ): Witness | undefined {
   // Boxes whose packet can be between declared hosts first (a stable sort keeps the order else).
   const ordered = boxes.length > 1 ? [...boxes].sort((a, b) => hostsIn(network, b) - hostsIn(network, a)) : boxes;
@@ -58,11 +59,76 @@ export function traceWitness(
     const zone = zoneOfAddress(network, packet.src);
     if (zone < 0) continue;
     // Without a preference any accepted end will do: the engine may stop at the first.
-    const outcomes = prefer ? [...engine.trace(zone, packet)].sort(prefer) : engine.trace(zone, packet, accept);
+    const outcomes = prefer ? [...engine.trace(zone, packet)].sort((a, b) => prefer(a, b, packet)) : engine.trace(zone, packet, accept);
     const outcome = outcomes.find((o) => accept(o.disposition));
     if (outcome) return { packet, hops: outcome.hops, disposition: outcome.disposition };
   }
   return undefined;
+}
+
+/**
+ * How far each zone and device is from the zone `to`, in steps of the network's graph (zone –
+ * device by an interface in the zone, device – device by a link): `zones[z]`, `devices[d]`,
+ * Infinity where unconnected. What "toward a destination" means for a witness.
+ */
+export function distancesTo(network: Network, to: number): { zones: number[]; devices: number[] } {
+  const zones = network.zones.map(() => Number.POSITIVE_INFINITY);
+  const devices = network.devices.map(() => Number.POSITIVE_INFINITY);
+  const neighbours = (d: Device): number[] => {
+    const out: number[] = [];
+    for (const l of network.links) {
+      if (l.a.device === d.index) out.push(l.b.device);
+      if (l.b.device === d.index) out.push(l.a.device);
+    }
+    return out;
+  };
+  if (to < 0 || to >= zones.length) return { zones, devices };
+  zones[to] = 0;
+  // Breadth first over zones (even steps) and devices (odd steps).
+  let frontier: Array<{ kind: 'zone' | 'device'; index: number }> = [{ kind: 'zone', index: to }];
+  for (let step = 1; frontier.length > 0; step++) {
+    const next: typeof frontier = [];
+    for (const node of frontier) {
+      if (node.kind === 'zone') {
+        for (const d of network.devices)
+          if (devices[d.index] === Number.POSITIVE_INFINITY && d.interfaces.some((f) => f.zone === node.index)) {
+            devices[d.index] = step;
+            next.push({ kind: 'device', index: d.index });
+          }
+      } else {
+        const d = network.devices[node.index]!;
+        for (const f of d.interfaces)
+          if (f.zone !== undefined && zones[f.zone] === Number.POSITIVE_INFINITY) {
+            zones[f.zone] = step;
+            next.push({ kind: 'zone', index: f.zone });
+          }
+        for (const n of neighbours(d))
+          if (devices[n] === Number.POSITIVE_INFINITY) {
+            devices[n] = step;
+            next.push({ kind: 'device', index: n });
+          }
+      }
+    }
+    frontier = next;
+  }
+  return { zones, devices };
+}
+
+/** How far an end is from the zone the distances were taken to: 0 at an endpoint there, else the stopping device's distance. */
+export function endDistance(network: Network, distances: { zones: number[]; devices: number[] }, d: Disposition): number {
+  switch (d.kind) {
+    case 'no-path':
+      return Number.POSITIVE_INFINITY;
+    case 'delivered':
+      return distances.zones[d.zone] ?? Number.POSITIVE_INFINITY;
+    case 'terminated':
+    case 'refused': {
+      const zone = network.devices[d.device]!.interfaces.find((f) => f.name === d.interface)?.zone;
+      return zone === undefined ? Number.POSITIVE_INFINITY : (distances.zones[zone] ?? Number.POSITIVE_INFINITY);
+    }
+    default:
+      return distances.devices[d.device] ?? Number.POSITIVE_INFINITY;
+  }
 }
 
 /**

@@ -37,6 +37,15 @@ export function runCheck(network: Network, pack: Pack, options: CheckOptions): C
           .map((i) => i.id)
       : [],
   );
+  // The domain pairs the pack separates, whether or not their rules are enabled: the policy
+  // separates them all the same, and no hint may suggest a permit between them.
+  const isolated = pack.rules['mynumber-isolation']?.params.isolated ?? [];
+  const sides = pack.rules['path-separation']?.params ?? sanitized?.params;
+  const separated = (a: string, b: string): boolean =>
+    a !== b &&
+    (isolated.includes(a) !== isolated.includes(b) ||
+      (sides !== undefined &&
+        ((sides.lgwanSide.includes(a) && sides.internetSide.includes(b)) || (sides.internetSide.includes(a) && sides.lgwanSide.includes(b)))));
   const findings: Finding[] = [];
   const rules: RuleResult[] = [];
   CATALOGUE.forEach((rule, index) => {
@@ -69,6 +78,7 @@ export function runCheck(network: Network, pack: Pack, options: CheckOptions): C
       today: options.today,
       domains,
       intentsCheckedElsewhere,
+      separated,
       scope: options.scope,
     };
     const found = (rule.check as (c: RuleContext<never>) => Finding[])(ctx);

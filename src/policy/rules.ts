@@ -1,14 +1,14 @@
 // The rule catalogue of the seed policy: each rule with its clause of the policy text and the
 // check that turns reachability into findings, as data (titles and wording: report/messages.ts).
 
-import { type DeclaredFlow, type Exception, type Network, type Zone, zonesOf } from '../model/network.ts';
+import { type DeclaredFlow, type Exception, type Network, type Zone, zoneOfAddress, zonesOf } from '../model/network.ts';
 import type { Loc } from '../errors.ts';
 import { boxesOfMatch, type HeaderSet, normalize, subtract } from '../engine/headerset.ts';
 import { type Disposition, endOf, type EngineFactory, type Failures, type Hop, type Outcome, type ReachabilityEngine, zoneOfEnd } from '../engine/types.ts';
 import { rangeSize } from '../net/ipv4.ts';
 import { PORT_PROTOCOLS } from '../net/services.ts';
 import { attachId } from '../model/graph.ts';
-import { classesOf, evaluateIntent, legArrives, type LegResult, permittingRules, splitBySource, traceWitness } from './analysis.ts';
+import { classesOf, distancesTo, endDistance, evaluateIntent, legArrives, type LegResult, permittingRules, splitBySource, traceWitness } from './analysis.ts';
 import { analyzeHygiene, type HygieneIssue, type HygieneKind } from './hygiene.ts';
 import type { PackRules, RuleId } from './pack.ts';
 import type {
@@ -20,9 +20,11 @@ import type {
   InterfaceSubject,
   Junction,
   JunctionLeg,
+  LegStop,
   Localized,
   Severity,
   ZonePairSubject,
+  Witness,
   ZoneRef,
 } from './types.ts';
 
@@ -42,6 +44,11 @@ export interface RuleContext<P> {
   readonly domains: Readonly<Record<string, Localized>>;
   /** Intents whose legs another enabled rule already checks (sanitized communication). */
   readonly intentsCheckedElsewhere: ReadonlySet<string>;
+  /**
+   * True when the pack separates two domains (My Number isolation; the LGWAN side from the
+   * Internet side): a flow between them is never to be opened with a firewall permit.
+   */
+  readonly separated: (a: string, b: string) => boolean;
   /** When set, only this part of the network is checked (an incremental review). */
   readonly scope: CheckScope | undefined;
 }
@@ -389,17 +396,33 @@ function legFindings(
   legs: readonly LegResult[],
 ): Finding[] {
   const findings: Finding[] = [];
-  // Witnesses show where the missing packets stop, the most telling stop first: a deny
-  // names the rule to change.
-  const prefer = (a: Outcome, b: Outcome): number => STOP_ORDER[a.disposition.kind] - STOP_ORDER[b.disposition.kind];
+  // A witness is the path a missing packet takes toward its destination, ending at the hop
+  // that stops it: of the packet's traced ends, the nearest to the destination's zone (a
+  // refusal at a gateway there, a deny at a firewall beside it, …), not a path that wanders
+  // off elsewhere (issue 13, item 2). Then the most telling stop (a deny names the rule), then
+  // the shorter path and the end itself, so that every engine shows the same one.
+  const distances = new Map<number, ReturnType<typeof distancesTo>>();
+  const toward = (packet: { dst: number }) => {
+    const zone = zoneOfAddress(ctx.network, packet.dst);
+    let d = distances.get(zone);
+    if (!d) distances.set(zone, (d = distancesTo(ctx.network, zone)));
+    return d;
+  };
+  const prefer = (a: Outcome, b: Outcome, packet: { dst: number }): number => {
+    const d = toward(packet);
+    return (
+      endDistance(ctx.network, d, a.disposition) - endDistance(ctx.network, d, b.disposition) ||
+      STOP_ORDER[a.disposition.kind] - STOP_ORDER[b.disposition.kind] ||
+      a.hops.length - b.hops.length ||
+      dispositionKey(a.disposition).localeCompare(dispositionKey(b.disposition))
+    );
+  };
   legs.forEach((r, i) => {
     if (r.missing.length === 0) return;
     const fails = (d: Disposition): boolean => !legArrives(r.leg, d);
     const classes = classesOf(r.missing, (boxes) => traceWitness(ctx.network, ctx.engine, boxes, fails, prefer));
-    const deniedBy = classes
-      .map((c) => c.witness?.disposition)
-      .map((d) => (d?.kind === 'denied' ? d.rule?.loc : undefined))
-      .find((l) => l !== undefined);
+    const witness = classes.find((c) => c.witness)?.witness;
+    const stop = legStop(ctx, witness);
     findings.push({
       ...base(ctx, rule),
       rule: rule.id,
@@ -407,11 +430,59 @@ function legFindings(
       subject: { kind: 'leg', intent: intentId, leg: r.leg.label },
       index: i + 1,
       count: legs.length,
-      loc: deniedBy ?? loc,
+      stop,
+      // At the deny rule that stops it; else at the intent (whose destination or gateway is to change).
+      loc: witness?.disposition.kind === 'denied' && witness.disposition.rule ? witness.disposition.rule.loc : loc,
       classes,
     });
   });
   return findings;
+}
+
+/** A disposition as a stable text, to order ends that are otherwise alike. */
+function dispositionKey(d: Disposition): string {
+  const end = endOf(d);
+  return end ? `${end.kind}:${'device' in end ? end.device : ''}:${'interface' in end ? end.interface : ''}:${'zone' in end ? end.zone : ''}` : d.kind;
+}
+
+/** What stops a leg, from its witness: the facts its hint is chosen by. */
+function legStop(ctx: RuleContext<unknown>, witness: Witness | undefined): LegStop {
+  const net = ctx.network;
+  const d = witness?.disposition;
+  if (!witness || !d) return { kind: 'other' };
+  switch (d.kind) {
+    case 'refused': {
+      const gateway = net.devices[d.device]!;
+      return { kind: 'refused', gateway: gateway.id, interface: d.interface, address: gateway.interfaces.find((f) => f.name === d.interface)?.address };
+    }
+    case 'denied': {
+      const device = net.devices[d.device]!;
+      // The zone it came from: the last zone segment before the firewall on the path.
+      const before = [...witness.hops].reverse().find((h) => h.kind === 'zone');
+      const fromZone = before?.kind === 'zone' ? before.zone : undefined;
+      const srcZone = zoneOfAddress(net, witness.packet.src);
+      const dstZone = zoneOfAddress(net, witness.packet.dst);
+      // The zone it was leaving toward: the firewall's zone nearest the destination (the first
+      // in zone order among equals), whichever way an engine's trace tried to leave; else the destination's.
+      const distance = dstZone >= 0 ? distancesTo(net, dstZone).zones : [];
+      const sides = device.interfaces.map((f) => f.zone).filter((z): z is number => z !== undefined && z !== fromZone);
+      const outZone = [...new Set(sides)].sort((a, b) => (distance[a] ?? Infinity) - (distance[b] ?? Infinity) || a - b)[0];
+      const toZone = outZone ?? (dstZone >= 0 ? dstZone : undefined);
+      const domains = [...new Set([srcZone, fromZone, toZone, dstZone].filter((z): z is number => z !== undefined && z >= 0).map((z) => net.zones[z]!.domain))];
+      return {
+        kind: 'denied',
+        device: device.id,
+        rule: d.rule?.id,
+        from: fromZone === undefined ? undefined : zoneRef(ctx, net.zones[fromZone]!),
+        to: toZone === undefined ? undefined : zoneRef(ctx, net.zones[toZone]!),
+        crosses: domains.some((a) => domains.some((b) => ctx.separated(a, b))),
+      };
+    }
+    case 'no-route':
+      return { kind: 'no-route', device: net.devices[d.device]!.id };
+    default:
+      return { kind: 'other' };
+  }
 }
 
 const sanitizedCommunication: RuleDefinition<'sanitized-communication'> = {

@@ -163,6 +163,31 @@ export interface ZoneFacts {
   readonly junction?: Junction;
 }
 
+/**
+ * What stops a leg's packets, read off the first class's witness (the path a packet of the
+ * class takes toward its destination): the hint follows it.
+ */
+export type LegStop =
+  /** A gateway's interface inside the destination accepts no such service (no relay declared for it). */
+  | { readonly kind: 'refused'; readonly gateway: string; readonly interface: string; readonly address: number | undefined }
+  /**
+   * A firewall denies it (rule undefined: its default deny), entered from zone `from` and leaving
+   * toward zone `to`; `crosses` when two of the domains of the source, those zones and the
+   * destination are ones the pack separates (My Number isolation, LGWAN side / Internet side).
+   */
+  | {
+      readonly kind: 'denied';
+      readonly device: string;
+      readonly rule: string | undefined;
+      readonly from: ZoneRef | undefined;
+      readonly to: ZoneRef | undefined;
+      readonly crosses: boolean;
+    }
+  /** A router or firewall with static routes has none for the destination. */
+  | { readonly kind: 'no-route'; readonly device: string }
+  /** Any other end (discarded, not forwarded, arrived elsewhere, no path). */
+  | { readonly kind: 'other' };
+
 /** One way an exception is wider than the policy allows. */
 export type ExceptionProblem =
   | { readonly kind: 'not-single-host'; readonly side: 'from' | 'to'; readonly written: readonly string[]; readonly addresses: number }
@@ -214,7 +239,7 @@ export type Finding =
     >
   /** The intent's plan fails: `gateway` has no relay to `target` (the next gateway, or the destination as written). */
   | FindingOf<'sanitized-communication' | 'intent-reachability', 'no-relay', IntentSubject, { readonly gateway: string; readonly target: string }>
-  | FindingOf<'sanitized-communication' | 'intent-reachability', 'leg', LegSubject, { readonly index: number; readonly count: number }>
+  | FindingOf<'sanitized-communication' | 'intent-reachability', 'leg', LegSubject, { readonly index: number; readonly count: number; readonly stop: LegStop }>
   | FindingOf<'security-cloud-aggregation', 'bypass', ZonePairSubject, ZoneFacts>
   | FindingOf<'inventory', 'no-zone', DeviceSubject>
   | FindingOf<'inventory', 'address-conflict', HostSubject | InterfaceSubject, { readonly address: number; readonly other: HostSubject | InterfaceSubject }>

@@ -120,15 +120,54 @@ const relayHint =
     hint: gateway,
   });
 
+/** The hint of a leg that does not get through, by what stops its witness (never a permit across domains). */
+function legHint(f: FindingOfKind<'sanitized-communication' | 'intent-reachability', 'leg'>): Localized {
+  const s = f.stop;
+  switch (s.kind) {
+    case 'refused': {
+      const at = `${s.gateway}:${s.interface}${s.address !== undefined ? ` (${formatIpv4(s.address)})` : ''}`;
+      const atJa = `${s.gateway}:${s.interface}${s.address !== undefined ? `（${formatIpv4(s.address)}）` : ''}`;
+      return {
+        ja: `宛先に ${atJa} が含まれていますが、${s.gateway} はこのサービスを受け付けません（中継の定義がありません）。フローの宛先を本来の接続先に限定するか、${s.gateway} がこのサービスを中継する場合は relays に宣言してください。`,
+        en: `The destination includes ${at}, which accepts no such service (no relay declared for it). Narrow the intent's destination to the hosts it is meant for, or, if ${s.gateway} does relay this service, declare it in its relays.`,
+      };
+    }
+    case 'denied': {
+      const by = {
+        ja: s.rule ? `${s.device} のルール ${s.rule}` : `${s.device} の既定の拒否`,
+        en: s.rule ? `Rule ${s.rule} of ${s.device}` : `The default deny of ${s.device}`,
+      };
+      const zone = (z: typeof s.from, lang: 'ja' | 'en'): string =>
+        z ? (lang === 'ja' ? `${z.id}（${z.domainName.ja}）` : `${z.id} (${z.domainName.en})`) : '?';
+      if (s.crosses)
+        return {
+          ja: `${by.ja} が ${zone(s.from, 'ja')} から ${zone(s.to, 'ja')} への通信を拒否しています。この通信は領域をまたぐため、許可ルールの追加で通してはなりません。無害化装置を経由させる（via）か、ポリシーが認める範囲で例外通信として承認を得て宣言してください。`,
+          en: `${by.en} denies it from ${zone(s.from, 'en')} to ${zone(s.to, 'en')}. The flow crosses domains: do not open it with a permit. Route it through a sanitizer (via), or, where the policy allows one, declare it as an approved exception.`,
+        };
+      return {
+        ja: `${by.ja} が ${zone(s.from, 'ja')} から ${zone(s.to, 'ja')} への通信を拒否しています。ポリシー上分離が求められる領域間の通信ではないため、この区間を通す必要最小限の許可ルールを ${s.device} に追加してください。`,
+        en: `${by.en} denies it from ${zone(s.from, 'en')} to ${zone(s.to, 'en')}, which the policy does not separate: add to ${s.device} the narrowest permit that carries this leg.`,
+      };
+    }
+    case 'no-route':
+      return {
+        ja: `${s.device} に宛先への経路がありません。必要な経路（静的ルート）を追加してください。`,
+        en: `${s.device} has no route to the destination: add the route this leg needs.`,
+      };
+    case 'other':
+      return {
+        ja: '証跡の経路で通信が止まる箇所を確認し、その原因を取り除いてください。',
+        en: 'See where the witness path stops, and remove that cause.',
+      };
+  }
+}
+
 const legTemplate: Template<'sanitized-communication' | 'intent-reachability', 'leg'> = (f) => ({
   message: {
     ja: `フロー ${f.subject.intent} の区間 ${f.index}/${f.count}（${f.subject.leg}）が到達できません。`,
     en: `Flow intent ${f.subject.intent}: leg ${f.index}/${f.count} (${f.subject.leg}) does not get through.`,
   },
-  hint: {
-    ja: '証跡の経路で通信を拒否している機器・ルールを確認し、必要最小限の許可ルールを追加してください。',
-    en: 'See where the witness path stops, and add the narrowest permit that carries this leg.',
-  },
+  hint: legHint(f),
 });
 
 /** The catalogue: per rule id and finding kind, its message and hint. */

@@ -51,6 +51,7 @@ const FACTS = {
   target: 'z-b',
   index: 1,
   count: 2,
+  stop: { kind: 'denied', device: 'fw', rule: 'r1', from: zone('z-a'), to: zone('z-b'), crosses: true },
   address: 167772161,
   other: { kind: 'host', id: 'pc2' },
   breaking: ['fw', 'link'],
