@@ -325,8 +325,10 @@ function comparable(r: ReviewReport): { data: unknown; sets: Map<string, HeaderB
   const finding = (where: string) => (f: Finding) => {
     const { loc: _loc, permittedBy: _permittedBy, classes: list, ...rest } = f;
     // The device joining the domains is read off a witness path too (where no rule permits it).
-    const { junction: _junction, ...facts } = rest as typeof rest & { junction?: unknown };
-    return { ...facts, classes: classes(`${where} ${findingKey(f)}`, list) };
+    // So is where a failed leg's witness stops (the firewall, the zones on either side): the
+    // engines may show different paths; the kind of stop is the same.
+    const { junction: _junction, stop, ...facts } = rest as typeof rest & { junction?: unknown; stop?: { kind: string } };
+    return { ...facts, ...(stop ? { stop: stop.kind } : {}), classes: classes(`${where} ${findingKey(f)}`, list) };
   };
   const problems = (where: string, list: readonly IntentProblem[] | undefined) =>
     list?.map((p) => (p.kind === 'finding' ? { kind: 'finding', finding: finding(where)(p.finding) } : p));
