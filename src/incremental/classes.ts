@@ -25,7 +25,7 @@
 // forwarding class and cost a fwd update nothing.
 
 import { type Bdd, FALSE, type Node, TRUE } from '../engine/bdd.ts';
-import type { Intervals } from '../net/intervals.ts';
+import { type Intervals, upperBound } from '../net/intervals.ts';
 
 const TOP = 0xffffffff;
 
@@ -195,8 +195,8 @@ export class ClassIndex {
       const lo = m[2 * k]!;
       const hi = m[2 * k + 1]!;
       const o = mOuts[k]!;
-      const i0 = upper(starts, lo) - 1;
-      const i1 = upper(starts, hi) - 1;
+      const i0 = upperBound(starts, lo) - 1;
+      const i1 = upperBound(starts, hi) - 1;
       const rs: number[] = [];
       const rc: number[] = [];
       const push = (s: number, c: number): void => {
@@ -359,7 +359,7 @@ export class ClassIndex {
     for (let k = 0; k < dst.length; k += 2) {
       const lo = dst[k]!;
       const hi = dst[k + 1]!;
-      for (let i = upper(starts, lo) - 1; i < starts.length && starts[i]! <= hi; i++) {
+      for (let i = upperBound(starts, lo) - 1; i < starts.length && starts[i]! <= hi; i++) {
         const end = i + 1 < starts.length ? starts[i + 1]! - 1 : TOP;
         const a = starts[i]! > lo ? starts[i]! : lo;
         const b = end < hi ? end : hi;
@@ -423,15 +423,4 @@ function insertSorted(list: readonly number[], x: number): number[] {
   }
   if (!placed) out.push(x);
   return out;
-}
-
-function upper(a: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -8,7 +8,7 @@
 import { Bdd, DST, FALSE, type Node, PORT, PROTO, SRC, TRUE } from '../engine/bdd.ts';
 import type { Network } from '../model/network.ts';
 import { type AclLine, insertAclRule, removeAclRule, type Update, type WildcardAddress } from '../model/updates.ts';
-import { append, intersect, type Intervals, overlaps, subtract, union } from '../net/intervals.ts';
+import { append, intersect, type Intervals, overlaps, subtract, union, upperBound } from '../net/intervals.ts';
 import { ClassIndex } from './classes.ts';
 import { compilePlane, type Plane, POS_ACL_IN, POS_PORT } from './plane.ts';
 
@@ -328,7 +328,7 @@ export class Replayer {
     // Compare with the old map over [L, H] and splice the new segments in.
     const starts = this.starts[device]!;
     const outs = this.outs[device]!;
-    const first = upper(starts, L) - 1; // segment containing L
+    const first = upperBound(starts, L) - 1; // segment containing L
     const m: number[] = [];
     const mOuts: number[] = [];
     // Walk old and new segments together.
@@ -354,7 +354,7 @@ export class Replayer {
     }
     if (m.length === 0) return { m, mOuts };
     // Splice: segments strictly before L, the new ones, the remainder after H.
-    const lastOld = upper(starts, H) - 1; // segment containing H
+    const lastOld = upperBound(starts, H) - 1; // segment containing H
     const afterOut = outs[lastOld]!;
     const headKeep = starts[first] === L ? first : first + 1;
     const insStarts = newStarts.slice();
@@ -615,7 +615,7 @@ export class Replayer {
     for (let k = 0; k < F.length; k += 2) {
       const lo = F[k]!;
       const hi = F[k + 1]!;
-      if (i + 1 < starts.length && starts[i + 1]! <= lo) i = upper(starts, lo) - 1;
+      if (i + 1 < starts.length && starts[i + 1]! <= lo) i = upperBound(starts, lo) - 1;
       for (;;) {
         const segHi = i + 1 < starts.length ? starts[i + 1]! - 1 : TOP;
         const a = lo > starts[i]! ? lo : starts[i]!;
@@ -780,17 +780,6 @@ function groupsBefore(sorted: readonly Group[], lo: number, length: number): num
     else b = mid;
   }
   return a;
-}
-
-function upper(a: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** A key equal for all cyclic rotations of the same cycle (lexicographically least rotation). */

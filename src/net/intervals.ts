@@ -101,3 +101,15 @@ export function toPrefixes(a: readonly number[]): string[] {
   for (let i = 0; i < a.length; i += 2) out.push(...rangeToCidrs({ lo: a[i]!, hi: a[i + 1]! }));
   return out;
 }
+
+/** In a sorted list, the number of values ≤ x (binary search): the index after the last one. */
+export function upperBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
