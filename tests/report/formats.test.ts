@@ -2,7 +2,6 @@
 // against the official schema), JUnit XML (parsed), in Japanese and English.
 
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Ajv from 'ajv-draft-04';
@@ -26,9 +25,9 @@ const violationCheck = fastCheck(violation);
 const unreachable = loadSample('topologies/violations/intent-reachability.yaml');
 const unreachableCheck = fastCheck(unreachable);
 
-// The SARIF 2.1.0 schema as Microsoft's SARIF SDK ships it (draft-04, SchemaStore's copy).
-const require = createRequire(import.meta.url);
-const schemaPath = resolve(require.resolve('@microsoft/jest-sarif/package.json'), '..', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
+// The SARIF 2.1.0 schema as Microsoft's SARIF SDK ships it (draft-04, SchemaStore's copy);
+// provenance and licence beside it.
+const schemaPath = resolve(import.meta.dirname, '../fixtures/sarif/sarif-2.1.0-rtm.5.json');
 // unicodeRegExp off: the schema's language pattern is not a valid `u` regular expression.
 const ajv = new Ajv.default({ allErrors: true, strict: false, unicodeRegExp: false });
 addFormats.default(ajv);
