@@ -87,6 +87,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX reviews_by_project ON reviews(project_id, created_at);
     `,
   },
+  {
+    version: 3,
+    description: 'the engine that ran each review (reviews stored before it ran on the fast engine, the only one the API offered)',
+    sql: `
+      ALTER TABLE reviews ADD COLUMN engine TEXT NOT NULL DEFAULT 'fast';
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

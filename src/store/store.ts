@@ -63,6 +63,8 @@ export interface ReviewRecord {
   readonly changeHash: string;
   readonly filename: string;
   readonly verdict: 'approve' | 'reject' | 'needs-attention';
+  /** The engine that ran the review, by its registry name. */
+  readonly engine: string;
   readonly summary: unknown;
   readonly recompute: unknown;
   readonly today: string;
@@ -127,6 +129,7 @@ interface ReviewRow {
   change_hash: string;
   filename: string;
   verdict: ReviewRecord['verdict'];
+  engine: string;
   summary: string;
   recompute: string;
   today: string;
@@ -178,6 +181,7 @@ const reviewOf = (r: ReviewRow): ReviewRecord => ({
   changeHash: r.change_hash,
   filename: r.filename,
   verdict: r.verdict,
+  engine: r.engine,
   summary: JSON.parse(r.summary),
   recompute: JSON.parse(r.recompute),
   today: r.today,
@@ -195,7 +199,7 @@ const tokenOf = (r: TokenRow): TokenRecord => ({
 });
 
 const VERSION_COLUMNS = 'project_id, version, hash, media_type, filename, size, name, model, submitter, created_at';
-const REVIEW_COLUMNS = 'id, project_id, version, change_hash, filename, verdict, summary, recompute, today, lang, submitter, created_at';
+const REVIEW_COLUMNS = 'id, project_id, version, change_hash, filename, verdict, engine, summary, recompute, today, lang, submitter, created_at';
 const RENDERING_COLUMNS: Record<ReviewFormat, string> = { json: 'result_json', sarif: 'result_sarif', markdown: 'result_md' };
 const CHECK_COLUMNS = 'id, project_id, version, status, engine, today, lang, progress_done, progress_total, summary, error, submitter, created_at, finished_at';
 
@@ -384,6 +388,7 @@ export class Store {
       changeHash: sha256(r.change),
       filename: r.filename,
       verdict: r.verdict,
+      engine: r.engine,
       summary: r.summary,
       recompute: r.recompute,
       today: r.today,
@@ -392,7 +397,7 @@ export class Store {
       createdAt: now(),
     };
     this.db
-      .prepare(`INSERT INTO reviews (${REVIEW_COLUMNS}, result_json, result_sarif, result_md) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .prepare(`INSERT INTO reviews (${REVIEW_COLUMNS}, result_json, result_sarif, result_md) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(
         record.id,
         record.project,
@@ -400,6 +405,7 @@ export class Store {
         record.changeHash,
         record.filename,
         record.verdict,
+        record.engine,
         JSON.stringify(record.summary),
         JSON.stringify(record.recompute),
         record.today,

@@ -225,7 +225,7 @@ describe('storage', () => {
         store.close();
       }
       const again = new Database(file);
-      expect(again.pragma('user_version', { simple: true })).toBe(2);
+      expect(again.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
       again.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -247,7 +247,12 @@ describe('?engine=: a review on any engine of the registry', () => {
     const prepared = s.app.reviewBases.prepared;
     const got = await submit(s.tokens.minami, change, { project: 'minami', engine: 'reference' });
     expect(got.statusCode).toBe(201);
-    expect(got.json()).toMatchObject({ verdict: 'reject', recompute: { mode: 'full', reason: 'the reference engine recomputes every header' } });
+    // The stored record names its engine as well as the report does.
+    expect(got.json()).toMatchObject({
+      verdict: 'reject',
+      engine: 'reference',
+      recompute: { mode: 'full', reason: 'the reference engine recomputes every header' },
+    });
     expect(s.app.reviewBases.prepared).toBe(prepared + 1);
     const json = await report(got.json().id);
     expect(json.engine).toBe('reference');
@@ -258,7 +263,7 @@ describe('?engine=: a review on any engine of the registry', () => {
     const prepared = s.app.reviewBases.prepared;
     const fast = await submit(s.tokens.minami, change, { project: 'minami', engine: 'fast' });
     expect(fast.statusCode).toBe(201);
-    expect(fast.json()).toMatchObject({ verdict: 'reject', recompute: { mode: 'incremental' } });
+    expect(fast.json()).toMatchObject({ verdict: 'reject', engine: 'fast', recompute: { mode: 'incremental' } });
     expect((await report(fast.json().id)).engine).toBe('fast');
     expect((await submit(s.tokens.minami, change, { project: 'minami', engine: 'reference' })).json().recompute.mode).toBe('full');
     expect(s.app.reviewBases.prepared).toBe(prepared);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
+import { MIGRATIONS } from '../../src/store/migrations.ts';
 import { Store } from '../../src/store/store.ts';
 
 const dirs: string[] = [];
@@ -82,5 +83,63 @@ describe('database files', () => {
     const r = refusal(() => Store.open(path));
     expect(r).toMatchObject({ code: 'BNK_ERR_USAGE', file: path });
     expect(r.message).toContain('schema version 999');
+  });
+
+  it('migrates a version-2 database: its reviews keep every field and are recorded as run on the fast engine', () => {
+    // A database as bunkatsu wrote it before migration 3: schema 2, one project, version and review.
+    const path = join(tempDir(), 'v2.db');
+    const db = new Database(path);
+    for (const m of MIGRATIONS.slice(0, 2)) db.exec(m.sql);
+    db.pragma('user_version = 2');
+    const at = '2026-11-30T00:00:00.000Z';
+    db.prepare('INSERT INTO projects VALUES (?, ?, ?)').run('minami', 'Minami', at);
+    db.prepare('INSERT INTO topology_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      'minami',
+      1,
+      'h',
+      'application/yaml',
+      'city.yaml',
+      2,
+      'city',
+      'alpha',
+      'cli',
+      at,
+      'x',
+    );
+    db.prepare(
+      'INSERT INTO reviews (id, project_id, version, change_hash, filename, verdict, summary, recompute, today, lang, result_json, result_sarif, result_md, submitter, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      'rev_old',
+      'minami',
+      1,
+      'c',
+      'change.yaml',
+      'approve',
+      '{"ja":"承認","en":"approve"}',
+      '{"mode":"incremental"}',
+      '2026-11-30',
+      'ja',
+      '{}',
+      '{}',
+      '# r',
+      'tok',
+      at,
+    );
+    db.close();
+
+    const store = Store.open(path);
+    try {
+      expect(store.getReview('minami', 'rev_old')).toMatchObject({
+        id: 'rev_old',
+        verdict: 'approve',
+        engine: 'fast',
+        summary: { en: 'approve' },
+        createdAt: at,
+      });
+      expect(store.getReviewRendering('minami', 'rev_old', 'markdown')).toBe('# r');
+    } finally {
+      store.close();
+    }
+    expect(new Database(path).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
   });
 });

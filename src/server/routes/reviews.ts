@@ -24,7 +24,7 @@ const VERDICT = { type: 'string', enum: ['approve', 'reject', 'needs-attention']
 
 export const reviewSchema = {
   type: 'object',
-  required: ['id', 'project', 'version', 'changeHash', 'filename', 'verdict', 'summary', 'recompute', 'today', 'lang', 'submitter', 'createdAt'],
+  required: ['id', 'project', 'version', 'changeHash', 'filename', 'verdict', 'engine', 'summary', 'recompute', 'today', 'lang', 'submitter', 'createdAt'],
   properties: {
     id: { type: 'string' },
     project: { type: 'string' },
@@ -32,6 +32,7 @@ export const reviewSchema = {
     changeHash: { type: 'string', description: 'sha256 of the change file' },
     filename: { type: 'string', description: 'the change file name used in diagnostics and reports' },
     verdict: VERDICT,
+    engine: { type: 'string', description: 'the engine that ran the review (fast or reference)' },
     summary: { type: 'object', additionalProperties: true, description: 'a few lines for a ticket: {ja, en}' },
     recompute: { type: 'object', additionalProperties: true, description: '{mode: incremental|full, reason}' },
     today: { type: 'string' },
@@ -116,6 +117,7 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         version: version.version,
         filename,
         verdict: report.verdict,
+        engine,
         summary: report.summary,
         recompute: report.recompute,
         today,
