@@ -103,6 +103,7 @@ type ParamsOf<K extends RuleId> = NonNullable<PackRules[K]>['params'];
 
 export interface RuleDefinition<K extends RuleId> {
   readonly id: K;
+  /** The seed policy's clause: what a finding cites unless the pack gives the rule its own. */
   readonly clause: string;
   readonly check: (ctx: RuleContext<ParamsOf<K>>) => Finding[];
 }
