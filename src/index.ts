@@ -3,8 +3,8 @@
 // tests/architecture/adapters.test.ts, keeps it so). Grouped as the pipeline runs: load, check,
 // review, simulate, data planes, replay, import, generate; engines; render; package facts.
 
-// ── The package: where it is installed (the seed policy pack) and its version ──────────────
-export { PACKAGE_ROOT, DEFAULT_POLICY_FILE, DEFAULT_POLICY_NAME, VERSION } from './package.ts';
+// ── The package: where it is installed (the bundled policy packs) and its version ──────────
+export { PACKAGE_ROOT, DEFAULT_POLICY_FILE, DEFAULT_POLICY_NAME, BUNDLED_POLICIES, bundledPolicy, VERSION } from './package.ts';
 
 // ── Errors: stable codes, bad input as diagnostics with locations ──────────────────────────
 export { ERROR_CODES, InputError, formatDiagnostic } from './errors.ts';

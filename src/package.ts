@@ -22,5 +22,23 @@ export const DEFAULT_POLICY_FILE: string = resolve(PACKAGE_ROOT, 'policies', 'se
 /** How the seed pack is named in diagnostics (relative, the same on every machine). */
 export const DEFAULT_POLICY_NAME = 'policies/seed.yaml';
 
+/**
+ * The policy packs shipped in policies/, by the name `--policy <name>` picks them with: the
+ * seed policy's text, and the MIC guideline's clause numbering most cities' policies follow.
+ */
+export const BUNDLED_POLICIES: Readonly<Record<string, string>> = {
+  seed: DEFAULT_POLICY_NAME,
+  'mic-guideline': 'policies/mic-guideline.yaml',
+};
+
+/**
+ * A bundled pack by name: its file (absolute) and its name in diagnostics (relative); undefined
+ * for any other name (a --policy value is then a file path).
+ */
+export function bundledPolicy(name: string): { readonly file: string; readonly name: string } | undefined {
+  const relative = Object.hasOwn(BUNDLED_POLICIES, name) ? BUNDLED_POLICIES[name] : undefined;
+  return relative === undefined ? undefined : { file: resolve(PACKAGE_ROOT, relative), name: relative };
+}
+
 /** bunkatsu's version, from package.json (read once, here). */
 export const VERSION: string = (JSON.parse(readFileSync(resolve(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;

@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import {
+  BUNDLED_POLICIES,
   checkDataplane,
   DEFAULT_ENGINE,
   DEFAULT_MAX_CLASSES,
@@ -81,7 +82,10 @@ export const GROUPS: Readonly<Record<string, string>> = {
 
 // --- Options shared by several commands.
 
-const POLICY: OptionSpec = { flags: '--policy <pack>', description: 'policy pack YAML (default: the seed pack, policies/seed.yaml)' };
+const POLICY: OptionSpec = {
+  flags: '--policy <name|file>',
+  description: `policy pack: a bundled one by name (${Object.keys(BUNDLED_POLICIES).join(', ')}) or a pack YAML file (default: seed)`,
+};
 const LANG: OptionSpec = { flags: '--lang <lang>', description: 'message language', choices: ['ja', 'en'], default: 'en' };
 const ENGINE: OptionSpec = { flags: '--engine <engine>', description: 'reachability engine', choices: Object.keys(ENGINES), default: DEFAULT_ENGINE };
 const TODAY: OptionSpec = { flags: '--today <date>', description: 'date for exception expiry, YYYY-MM-DD (default: today)' };

@@ -3,15 +3,15 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import {
+  BUNDLED_POLICIES,
   DEFAULT_LIMITS,
-  DEFAULT_POLICY_FILE,
-  DEFAULT_POLICY_NAME,
   ENGINES,
   type EngineFactory,
   InputError,
   type Network,
   type Pack,
   type StanfordData,
+  bundledPolicy,
   decodeInput,
   engineFactoryNamed,
   isCalendarDate,
@@ -62,9 +62,21 @@ export function readText(path: string): string {
   return decodeInput(readFileSync(path), path);
 }
 
-/** The pack given with --policy, or the seed pack. */
-export function readPack(path: string | undefined): Pack {
-  return loadPack(readText(path ?? DEFAULT_POLICY_FILE), path ?? DEFAULT_POLICY_NAME);
+/** The pack given with --policy: a bundled pack's name or a file; without it, the seed pack. */
+export function readPack(policy: string | undefined): Pack {
+  const bundled = bundledPolicy(policy ?? 'seed');
+  if (bundled) return loadPack(readText(bundled.file), bundled.name);
+  const path = policy!;
+  if (!existsSync(path)) {
+    throw new InputError([
+      {
+        code: 'BNK_ERR_FILE_NOT_FOUND',
+        message: `--policy "${path}": no such file, and no bundled policy pack has that name (bundled: ${Object.keys(BUNDLED_POLICIES).join(', ')})`,
+        loc: { file: path, line: 1, column: 1 },
+      },
+    ]);
+  }
+  return loadPack(readText(path), path);
 }
 
 export function readNetwork(path: string, pack: Pack): Network {

@@ -51,8 +51,10 @@ export function runCheck(network: Network, pack: Pack, options: CheckOptions): C
   CATALOGUE.forEach((rule, index) => {
     const settings = pack.rules[rule.id as RuleId];
     const severity: Severity = settings?.severity ?? 'error';
+    // The pack's own citation of the rule, else the seed policy's: findings and reports print it.
+    const clause = settings?.clause ?? rule.clause;
     if (!settings?.enabled) {
-      rules.push({ id: rule.id, clause: rule.clause, severity, status: 'disabled', findings: 0 });
+      rules.push({ id: rule.id, clause, severity, status: 'disabled', findings: 0 });
       return;
     }
     // A scoped check (incremental review) runs a rule only when its part of the scope is not
@@ -65,7 +67,7 @@ export function runCheck(network: Network, pack: Pack, options: CheckOptions): C
       (INTENT_RULES.has(rule.id) && scope.intents.size > 0) ||
       (rule.id === 'firewall-hygiene' && scope.devices.size > 0);
     if (!inThisScope) {
-      rules.push({ id: rule.id, clause: rule.clause, severity, status: 'pass', findings: 0 });
+      rules.push({ id: rule.id, clause, severity, status: 'pass', findings: 0 });
       return;
     }
     options.onRule?.(rule.id, index, CATALOGUE.length);
@@ -73,6 +75,7 @@ export function runCheck(network: Network, pack: Pack, options: CheckOptions): C
       network,
       params: settings.params as never,
       severity,
+      clause,
       engine,
       engineFactory: options.engineFactory,
       today: options.today,
@@ -83,7 +86,7 @@ export function runCheck(network: Network, pack: Pack, options: CheckOptions): C
     };
     const found = (rule.check as (c: RuleContext<never>) => Finding[])(ctx);
     findings.push(...found);
-    rules.push({ id: rule.id, clause: rule.clause, severity, status: found.length > 0 ? 'fail' : 'pass', findings: found.length });
+    rules.push({ id: rule.id, clause, severity, status: found.length > 0 ? 'fail' : 'pass', findings: found.length });
   });
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   const count = (s: Severity): number => findings.filter((f) => f.severity === s).length;

@@ -11,7 +11,13 @@ import type { Severity } from './types.ts';
 const severity = z.enum(['error', 'warning', 'info']);
 const domainList = z.array(z.string()).min(1);
 
-const ruleEntry = <P extends z.ZodType>(params: P) => z.strictObject({ enabled: z.boolean().default(true), severity: severity.optional(), params });
+const ruleEntry = <P extends z.ZodType>(params: P) =>
+  z.strictObject({
+    enabled: z.boolean().default(true),
+    severity: severity.optional(),
+    clause: z.string().min(1).optional().describe("The rule's clause in the pack's policy text, printed with its findings (default: the seed policy's)"),
+    params,
+  });
 
 export const packSchema = z.strictObject({
   pack: z.literal(1).describe('Policy pack format version'),
@@ -63,6 +69,7 @@ export type RuleId = keyof PackRules;
 export interface RuleSettings<P> {
   readonly enabled: boolean;
   readonly severity: Severity | undefined;
+  readonly clause: string | undefined;
   readonly params: P;
 }
 

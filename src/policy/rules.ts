@@ -37,6 +37,8 @@ export interface RuleContext<P> {
   readonly network: Network;
   readonly params: P;
   readonly severity: Severity;
+  /** The rule's clause as the pack cites it (else the rule's own, of the seed policy). */
+  readonly clause: string;
   readonly engine: ReachabilityEngine;
   readonly engineFactory: EngineFactory;
   /** Today's date (YYYY-MM-DD), for exception expiry. */
@@ -101,18 +103,14 @@ type ParamsOf<K extends RuleId> = NonNullable<PackRules[K]>['params'];
 
 export interface RuleDefinition<K extends RuleId> {
   readonly id: K;
+  /** The seed policy's clause: what a finding cites unless the pack gives the rule its own. */
   readonly clause: string;
   readonly check: (ctx: RuleContext<ParamsOf<K>>) => Finding[];
 }
 
-/** What a finding needs to know of its rule. */
-interface RuleRef {
-  readonly clause: string;
-}
-
-/** Severity and clause of a finding of this rule, and no evidence yet. */
-function base(ctx: RuleContext<unknown>, rule: RuleRef): Pick<FindingCommon, 'severity' | 'clause' | 'classes' | 'permittedBy'> {
-  return { severity: ctx.severity, clause: rule.clause, classes: [], permittedBy: [] };
+/** Severity and clause of a finding of the rule the context runs, and no evidence yet. */
+function base(ctx: RuleContext<unknown>): Pick<FindingCommon, 'severity' | 'clause' | 'classes' | 'permittedBy'> {
+  return { severity: ctx.severity, clause: ctx.clause, classes: [], permittedBy: [] };
 }
 
 /**
@@ -120,8 +118,8 @@ function base(ctx: RuleContext<unknown>, rule: RuleRef): Pick<FindingCommon, 'se
  * rule lets it through and a device on its witness path joins the two domains, the finding is
  * about that device: located at its leg into the other domain, the device named in its facts.
  */
-function pairFacts(ctx: RuleContext<unknown>, rule: RuleRef, { from, to, ...flow }: ForbiddenFlow) {
-  const facts = { ...base(ctx, rule), ...flow, from: zoneRef(ctx, from), to: zoneRef(ctx, to) };
+function pairFacts(ctx: RuleContext<unknown>, { from, to, ...flow }: ForbiddenFlow) {
+  const facts = { ...base(ctx), ...flow, from: zoneRef(ctx, from), to: zoneRef(ctx, to) };
   if (flow.permittedBy.length > 0) return facts;
   for (const c of flow.classes) {
     const found = c.witness && junctionOf(ctx, c.witness.hops);
@@ -259,7 +257,7 @@ const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
     const others = ctx.network.zones.filter((z) => !ctx.params.isolated.includes(z.domain));
     const exceptions = activeExceptions(ctx, this.id);
     const findings: Finding[] = forbiddenReach(ctx, [isolated, others], exceptionSet(exceptions), ctx.engine).map((flow) => ({
-      ...pairFacts(ctx, this, flow),
+      ...pairFacts(ctx, flow),
       rule: this.id,
       kind: 'reach',
     }));
@@ -271,7 +269,7 @@ const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
       const outside = [...domains].some((x) => !ctx.params.isolated.includes(x));
       if (!inside || !outside || exceptions.some((e) => e.via.includes(d.index))) continue;
       findings.push({
-        ...base(ctx, this),
+        ...base(ctx),
         rule: this.id,
         kind: 'bridge',
         subject: { kind: 'device', id: d.id },
@@ -308,7 +306,7 @@ const mynumberExceptionScope: RuleDefinition<'mynumber-exception-scope'> = {
       if (e.expires < ctx.today) problems.push({ kind: 'expired', expires: e.expires });
       if (problems.length === 0) continue;
       findings.push({
-        ...base(ctx, this),
+        ...base(ctx),
         rule: this.id,
         kind: 'too-wide',
         subject: { kind: 'exception', id: e.id },
@@ -331,7 +329,7 @@ const mynumberEndpointControls: RuleDefinition<'mynumber-endpoint-controls'> = {
       const missing = ctx.params.required.filter((c) => !h.controls.has(c));
       if (missing.length === 0) continue;
       findings.push({
-        ...base(ctx, this),
+        ...base(ctx),
         rule: this.id,
         kind: 'missing-controls',
         subject: { kind: 'host', id: h.id },
@@ -352,7 +350,7 @@ const pathSeparation: RuleDefinition<'path-separation'> = {
     const a = zonesIn(ctx.network, ctx.params.lgwanSide);
     const b = zonesIn(ctx.network, ctx.params.internetSide);
     return forbiddenReach(ctx, [a, b], exceptionSet(activeExceptions(ctx, this.id)), ctx.engine).map((flow) => ({
-      ...pairFacts(ctx, this, flow),
+      ...pairFacts(ctx, flow),
       rule: this.id,
       kind: 'reach',
     }));
@@ -390,7 +388,7 @@ const STOP_ORDER: Record<Outcome['disposition']['kind'], number> = {
 
 function legFindings(
   ctx: RuleContext<unknown>,
-  rule: RuleRef & { readonly id: 'sanitized-communication' | 'intent-reachability' },
+  rule: { readonly id: 'sanitized-communication' | 'intent-reachability' },
   intentId: string,
   loc: Loc,
   legs: readonly LegResult[],
@@ -424,7 +422,7 @@ function legFindings(
     const witness = classes.find((c) => c.witness)?.witness;
     const stop = legStop(ctx, witness);
     findings.push({
-      ...base(ctx, rule),
+      ...base(ctx),
       rule: rule.id,
       kind: 'leg',
       subject: { kind: 'leg', intent: intentId, leg: r.leg.label },
@@ -494,7 +492,7 @@ const sanitizedCommunication: RuleDefinition<'sanitized-communication'> = {
     for (const intent of ctx.network.intents) {
       if (ctx.scope && !ctx.scope.intents.has(intent.id)) continue;
       if (!crossesSides(ctx.network, intent, p.lgwanSide, p.internetSide)) continue;
-      const about = { ...base(ctx, this), rule: this.id, subject: { kind: 'intent', id: intent.id }, loc: intent.loc } as const;
+      const about = { ...base(ctx), rule: this.id, subject: { kind: 'intent', id: intent.id }, loc: intent.loc } as const;
       const sanitizers = intent.via.map((i) => ctx.network.devices[i]!).filter((d) => d.kind === 'sanitizer');
       if (sanitizers.length === 0) {
         findings.push({ ...about, kind: 'no-sanitizer' });
@@ -535,7 +533,7 @@ const securityCloudAggregation: RuleDefinition<'security-cloud-aggregation'> = {
     const from = zonesIn(net, ctx.params.from);
     const to = zonesIn(net, ctx.params.to);
     return forbiddenReach(ctx, [from, to], exceptionSet(activeExceptions(ctx, this.id)), bypass).map((flow) => ({
-      ...pairFacts(ctx, this, flow),
+      ...pairFacts(ctx, flow),
       rule: this.id,
       kind: 'bypass',
     }));
@@ -548,7 +546,7 @@ const inventory: RuleDefinition<'inventory'> = {
   check(ctx) {
     const net = ctx.network;
     const findings: Finding[] = [];
-    const common = { ...base(ctx, this), rule: this.id };
+    const common = { ...base(ctx), rule: this.id };
     for (const d of net.devices) {
       // A pure data plane (no zones) has nothing for a device to belong to.
       if (d.zone === undefined && net.zones.length > 0) {
@@ -607,7 +605,7 @@ const intentReachability: RuleDefinition<'intent-reachability'> = {
       const evaluation = evaluateIntent(ctx.network, ctx.engine, intent);
       if (!evaluation.plan.ok) {
         findings.push({
-          ...base(ctx, this),
+          ...base(ctx),
           rule: this.id,
           kind: 'no-relay',
           subject: { kind: 'intent', id: intent.id },
@@ -665,7 +663,7 @@ const availability: RuleDefinition<'availability'> = {
       }
       if (breaking.length === 0) continue;
       findings.push({
-        ...base(ctx, this),
+        ...base(ctx),
         rule: this.id,
         kind: 'single-failure',
         subject: { kind: 'intent', id: intent.id },
@@ -705,7 +703,7 @@ const firewallHygiene: RuleDefinition<'firewall-hygiene'> = {
       const d = ctx.network.devices[issue.device]!;
       const r = d.rules[issue.rule]!;
       const finding: Finding = {
-        ...base(ctx, this),
+        ...base(ctx),
         rule: this.id,
         kind: issue.kind,
         subject: { kind: 'rule', device: d.id, rule: r.id },

@@ -45,6 +45,8 @@ interface Case {
 
 interface Suite {
   readonly name: string;
+  /** Name-value pairs the suite carries (the rules suite: the policy pack it ran). */
+  readonly properties?: ReadonlyArray<readonly [string, string]>;
   readonly cases: readonly Case[];
 }
 
@@ -69,6 +71,11 @@ function document(name: string, suites: readonly Suite[], seconds: number): stri
     lines.push(
       `  <testsuite name="${attr(s.name)}" tests="${s.cases.length}" failures="${count(s.cases, 'fail')}" errors="0" skipped="${count(s.cases, 'skipped')}" time="${s === suites[0] ? time : '0.000'}">`,
     );
+    if (s.properties) {
+      lines.push('    <properties>');
+      for (const [name, value] of s.properties) lines.push(`      <property name="${attr(name)}" value="${attr(value)}"/>`);
+      lines.push('    </properties>');
+    }
     for (const c of s.cases) lines.push(...caseXml(c));
     lines.push('  </testsuite>');
   }
@@ -98,6 +105,14 @@ function ruleCases(rules: readonly RuleResult[], findings: readonly Finding[], l
       },
     };
   });
+}
+
+/** The policy pack a check ran, as suite properties: a CI page shows which clauses were cited. */
+function policyProperties(policy: CheckReport['policy']): Array<[string, string]> {
+  return [
+    ['policy', policy.name],
+    ['policy.source', policy.source],
+  ];
 }
 
 const SUITE_NAMES = {
@@ -137,7 +152,7 @@ export function checkJunit(network: Network, report: CheckReport, lang: Lang = '
   return document(
     `${names.check}: ${report.topology.name}`,
     [
-      { name: names.rules, cases: ruleCases(report.rules, report.findings, lang) },
+      { name: names.rules, properties: policyProperties(report.policy), cases: ruleCases(report.rules, report.findings, lang) },
       { name: names.intents, cases: intents },
     ],
     0,
@@ -158,7 +173,11 @@ export function reviewJunit(report: ReviewReport, networks: ReviewNetworks, lang
   return document(
     `${names.review}: ${report.after.name}`,
     [
-      { name: names.rules, cases: ruleCases(report.checkAfter.rules, report.checkAfter.findings, lang) },
+      {
+        name: names.rules,
+        properties: policyProperties(report.checkAfter.policy),
+        cases: ruleCases(report.checkAfter.rules, report.checkAfter.findings, lang),
+      },
       { name: names.intents, cases: intents },
     ],
     report.elapsedMs / 1000,

@@ -16,6 +16,7 @@ const L = {
     title: '分割 bunkatsu ポリシー検査',
     model: 'モデル',
     policy: 'ポリシー',
+    source: '出典',
     engine: 'エンジン',
     pass: '適合',
     fail: '不適合',
@@ -34,6 +35,7 @@ const L = {
     title: 'bunkatsu policy check',
     model: 'model',
     policy: 'policy',
+    source: 'source',
     engine: 'engine',
     pass: 'pass',
     fail: 'FAIL',
@@ -88,6 +90,7 @@ export function checkReportText(network: Network, report: CheckReport, lang: Lan
   const lines: string[] = [
     `${t.title}: ${report.topology.name} (${t.model} ${MODEL_NAMES[report.topology.model] ?? report.topology.model})  ${report.topology.file}`,
     `${t.policy}: ${report.policy.name}  ${t.engine}: ${report.engine}`,
+    `${t.source}: ${report.policy.source}`,
     '',
   ];
   for (const rule of report.rules) {

@@ -10,7 +10,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { DEFAULT_LIMITS, DEFAULT_POLICY_FILE, DEFAULT_POLICY_NAME, InputError, PACKAGE_ROOT, VERSION } from '../index.ts';
+import { BUNDLED_POLICIES, bundledPolicy, DEFAULT_LIMITS, InputError, PACKAGE_ROOT, VERSION } from '../index.ts';
 import { Store } from '../store/store.ts';
 import { authenticate } from './auth.ts';
 import { UploadBudget } from './body.ts';
@@ -129,16 +129,29 @@ const DOCS_CSP = [
   "style-src 'self' 'unsafe-inline'",
 ].join('; ');
 
-/** The policy pack's text; a missing file or a folder is an operator mistake naming --policy. */
-function readPolicyFile(path: string): string {
+/**
+ * The policy pack (a bundled pack's name or a file; the seed pack when none is given) as its
+ * text and its name in diagnostics; a missing file or a folder is an operator mistake naming --policy.
+ */
+function readPolicy(policy: string | undefined): { text: string; source: string } {
+  const bundled = bundledPolicy(policy ?? 'seed');
+  if (bundled) return { text: readFileSync(bundled.file, 'utf8'), source: bundled.name };
+  const path = policy!;
   const stat = statSync(path, { throwIfNoEntry: false });
-  const what = stat === undefined ? 'no such file' : stat.isFile() ? undefined : stat.isDirectory() ? 'it is a folder, not a file' : 'not a regular file';
+  const what =
+    stat === undefined
+      ? `no such file, and no bundled policy pack has that name (bundled: ${Object.keys(BUNDLED_POLICIES).join(', ')})`
+      : stat.isFile()
+        ? undefined
+        : stat.isDirectory()
+          ? 'it is a folder, not a file'
+          : 'not a regular file';
   if (what !== undefined) {
     throw new InputError([
       { code: 'BNK_ERR_FILE_NOT_FOUND', message: `--policy "${path}": ${what}; give a policy pack YAML file`, loc: { file: path, line: 1, column: 1 } },
     ]);
   }
-  return readFileSync(path, 'utf8');
+  return { text: readFileSync(path, 'utf8'), source: path };
 }
 
 /** A CORS origin is scheme://host[:port], nothing more (no path, no trailing slash, no wildcard). */
@@ -185,7 +198,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   // The policy and the CORS origin first: a mistake in either then leaves no database file behind.
-  const policy = policyOf(readPolicyFile(options.policy ?? DEFAULT_POLICY_FILE), options.policy ?? DEFAULT_POLICY_NAME);
+  const read = readPolicy(options.policy);
+  const policy = policyOf(read.text, read.source);
   const corsOrigin = options.corsOrigin === undefined ? undefined : checkedOrigin(options.corsOrigin);
   const ownsStore = typeof options.db === 'string';
   const store = typeof options.db === 'string' ? Store.open(options.db) : options.db;
