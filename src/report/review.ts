@@ -5,7 +5,7 @@ import type { Network } from '../model/network.ts';
 import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport, Verdict } from '../review/types.ts';
 import type { SweepResult } from '../review/simulate.ts';
 import type { Finding } from '../policy/types.ts';
-import { describeClass, formatLoc, type Lang } from './describe.ts';
+import { formatLoc, type Lang } from './describe.ts';
 import { classJson, findingJson, rulesJson } from './json.ts';
 import { problemTexts, statusMessage } from './messages.ts';
 import { renderClass, renderFinding } from './text.ts';
@@ -122,9 +122,8 @@ export function reviewText(report: ReviewReport, networks: ReviewNetworks, lang:
       ),
     );
   }
-  const count = (c: readonly FlowChange[]): number => c.reduce((n, f) => n + f.classes.length, 0);
-  lines.push(...section(t.opened, count(report.newlyAllowed), flowLines(networks.after, report.newlyAllowed, lang), lang));
-  lines.push(...section(t.closed, count(report.newlyBlocked), flowLines(networks.before, report.newlyBlocked, lang), lang));
+  lines.push(...section(t.opened, report.newlyAllowed.length, flowLines(networks.after, report.newlyAllowed, lang), lang));
+  lines.push(...section(t.closed, report.newlyBlocked.length, flowLines(networks.before, report.newlyBlocked, lang), lang));
   lines.push(
     ...section(
       t.introduced,
@@ -191,12 +190,6 @@ export function reviewJson(report: ReviewReport, networks: ReviewNetworks, lang:
     null,
     2,
   );
-}
-
-/** One line per class, for tables: `src → dst service`. */
-export function classLine(network: Network, boxes: Parameters<typeof describeClass>[1]): string {
-  const r = describeClass(network, boxes);
-  return `${r.src} → ${r.dst} ${r.service}`;
 }
 
 /** The n-1 sweep: which single failures cut which flow intents. */

@@ -110,7 +110,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
           to: zone.id,
           fromDomain: source.domain,
           toDomain: zone.domain,
-          classes: classesOf(boxes, (b) => traceWitness(network, engine, b, arrives)),
+          classes: classesOf(network, boxes, (b) => traceWitness(network, engine, b, arrives)),
         });
         const a = after.ids.get(source.id);
         if (a) pairs.add(`${a.index}>${z}`);
