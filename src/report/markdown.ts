@@ -7,7 +7,7 @@ import type { CheckReport, Finding, HeaderClass } from '../policy/types.ts';
 import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport } from '../review/types.ts';
 import type { Lang } from './describe.ts';
 import { findingText, problemTexts, RULE_TITLES, subjectText } from './messages.ts';
-import { formatElapsed, REVIEW_LABELS, VERDICT_LABELS } from './review.ts';
+import { formatElapsed, moveLine, REVIEW_LABELS, VERDICT_LABELS } from './review.ts';
 import { classLine, MODEL_NAMES, renderClass } from './text.ts';
 
 /** Rows shown per table and classes per cell; the JSON output has everything. */
@@ -199,6 +199,17 @@ export function reviewMarkdown(report: ReviewReport, networks: ReviewNetworks, l
   }
   lines.push(...heading(t.opened, report.newlyAllowed.length, flowsBlock(networks.after, report.newlyAllowed, lang), lang));
   lines.push(...heading(t.closed, report.newlyBlocked.length, flowsBlock(networks.before, report.newlyBlocked, lang), lang));
+  if (report.rezoned.length > 0) {
+    lines.push(
+      ...heading(
+        t.rezoned,
+        report.rezoned.length,
+        report.rezoned.map((m) => `- ${mdText(moveLine(m))}`),
+        lang,
+      ),
+    );
+    lines.push(...heading(t.rezonedStopped, report.rezonedStopped.length, flowsBlock(networks.before, report.rezonedStopped, lang), lang));
+  }
   lines.push(...heading(t.introduced, report.findingsIntroduced.length, findingsBlock(networks.after, report.findingsIntroduced, lang), lang));
   lines.push(...heading(t.resolved, report.findingsResolved.length, findingsBlock(networks.before, report.findingsResolved, lang), lang));
   lines.push(...heading(t.broken, report.intentsBroken.length, intentsBlock(report.intentsBroken, lang), lang));

@@ -87,3 +87,92 @@ describe.each(Object.keys(ENGINES))('%s engine', (engine) => {
     expect(text).toContain('newly blocked flows (0): none');
   });
 });
+
+// The city with SSH open from the Internet to srv (the rules of SSH above, written in the
+// topology): every address of the default zone reaches srv tcp/22 through sc-fw and in-fw.
+const OPEN = CITY.replace(
+  '      - { id: s-deny, action: deny }',
+  '      - { id: s-ssh, action: permit, from: any, to: srv, service: ssh, in: internet, out: city }\n      - { id: s-deny, action: deny }',
+).replace(
+  '      - { id: i-deny, action: deny }',
+  '      - { id: i-ssh, action: permit, from: any, to: srv, service: ssh, in: outside, out: servers }\n      - { id: i-deny, action: deny }',
+);
+const PARTNER = range('203.0.113.0', '203.0.113.255');
+/** The default zone once 203.0.113.0/24 has left it: its last range cut in two. */
+const INTERNET_LEFT = [...INTERNET.slice(0, 3), range('10.250.1.0', '203.0.112.255'), range('203.0.114.0', '255.255.255.255')];
+// A partner network's block, taken out of the default zone into a new zone of its own.
+const ADD_PARTNER = { 'add-zone': { id: 'partner', domain: 'gov-cloud', subnets: ['203.0.113.0/24'] } };
+
+describe.each(Object.keys(ENGINES))('%s engine: a re-zoning is reported as such', (engine) => {
+  let open: PreparedTopology;
+  const reviewed = (change: string) => {
+    open ??= prepareReview(loadReviewTopology(OPEN, 'open.yaml', pack), pack, TODAY, engine);
+    return reviewChange({ base: open, change, file: 'change.json', pack, today: TODAY, accept: 'change' });
+  };
+  const MOVE = { from: 'internet', fromDomain: 'public-internet', to: 'partner', toDomain: 'gov-cloud', addresses: [{ lo: PARTNER[0], hi: PARTNER[1] }] };
+
+  it('a new zone with no line: 203.0.113.0/24 moves to it; its SSH to srv stops, 0 blocked flows', () => {
+    // partner has no segment attached: what it sends goes nowhere. Before, 203.0.113.0/24 →
+    // srv tcp/22 arrived (from internet); after, from partner, it arrives nowhere. That is the
+    // re-zoning's doing: listed with it (internet>inet-servers, one class), not as blocked.
+    const { report, networks } = reviewed(changeOf(ADD_PARTNER));
+    expect(report.rezoned).toEqual([MOVE]);
+    expect(report.newlyBlocked).toEqual([]);
+    expect(report.newlyAllowed).toEqual([]);
+    expect(report.rezonedStopped.map((f) => `${f.from}>${f.to}`)).toEqual(['internet>inet-servers']);
+    expect(report.rezonedStopped[0]!.classes).toHaveLength(1);
+    expect(equalSets(report.rezonedStopped[0]!.classes[0]!.boxes, [box(PARTNER, SRV, 6, 22)])).toBe(true);
+    expect(report.summary.en).toContain('Opens 0 zone-to-zone flow(s) (0 across domains), closes 0.');
+    expect(report.summary.en).toContain(
+      'Moves 1 address range(s) to another zone (203.0.113.0/24: internet → partner): not counted as opened or closed; 1 flow(s) to or from them no longer arrive.',
+    );
+    expect(report.summary.ja).toContain('1 件のアドレス範囲の所属ゾーンが変わります（203.0.113.0/24: internet → partner）');
+    const text = reviewText(report, networks, 'en').split('\n');
+    expect(text).toContain('newly blocked flows (0): none');
+    expect(text).toContain('re-zoned addresses (1)');
+    expect(text).toContain('  203.0.113.0/24: internet (public-internet) → partner (gov-cloud)');
+    expect(text).toContain('flows to or from re-zoned addresses that no longer arrive (1)');
+    expect(text).toContain('    1. 203.0.113.0/24 → 10.30.10.30  tcp/22');
+    expect(reviewText(report, networks, 'ja').split('\n')).toContain('所属ゾーンが変わるアドレス (1)');
+  });
+
+  it('the new zone on a line of sc-fw that the SSH rule takes too: the flow carries on under the new name, nothing to report but the move', () => {
+    // After: partner → srv tcp/22 arrives by sc-fw (s-ssh now from internet and partner) and
+    // in-fw. The same headers arrived before as internet → inet-servers: not a new flow.
+    const { report } = reviewed(
+      changeOf(
+        ADD_PARTNER,
+        { 'add-interface': { device: 'sc-fw', interface: { name: 'partner', zone: 'partner' } } },
+        {
+          'replace-rule': {
+            device: 'sc-fw',
+            rule: 's-ssh',
+            with: { id: 's-ssh', action: 'permit', from: 'any', to: 'srv', service: 'ssh', in: ['internet', 'partner'], out: 'city' },
+          },
+        },
+      ),
+    );
+    expect(report.rezoned).toEqual([MOVE]);
+    expect([report.newlyAllowed, report.newlyBlocked, report.rezonedStopped]).toEqual([[], [], []]);
+  });
+
+  it('a re-zoning alongside a real block: the rest of the Internet loses SSH and shows as blocked', () => {
+    // i-ssh removed as well: every address of the Internet loses srv tcp/22. The addresses left
+    // in the default zone (its ranges with 203.0.113.0/24 cut out): a blocked flow,
+    // internet>inet-servers, one class (one path before). 203.0.113.0/24: with the move.
+    const { report, networks } = reviewed(changeOf(ADD_PARTNER, { 'remove-rule': { device: 'in-fw', rule: 'i-ssh' } }));
+    expect(report.rezoned).toEqual([MOVE]);
+    expect(report.newlyBlocked.map((f) => `${f.from}>${f.to}`)).toEqual(['internet>inet-servers']);
+    expect(report.newlyBlocked[0]!.classes).toHaveLength(1);
+    expect(
+      equalSets(
+        report.newlyBlocked[0]!.classes[0]!.boxes,
+        INTERNET_LEFT.map((r) => box(r, SRV, 6, 22)),
+      ),
+    ).toBe(true);
+    expect(report.rezonedStopped.map((f) => `${f.from}>${f.to}`)).toEqual(['internet>inet-servers']);
+    expect(equalSets(report.rezonedStopped[0]!.classes[0]!.boxes, [box(PARTNER, SRV, 6, 22)])).toBe(true);
+    expect(report.summary.en).toContain('closes 1.');
+    expect(reviewText(report, networks, 'en').split('\n')).toContain('newly blocked flows (1)');
+  });
+});
