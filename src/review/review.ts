@@ -455,7 +455,7 @@ function summarize(
     `Verdict: ${VERDICT[verdict][1]}.`,
     `Opens ${r.newlyAllowed.length} zone-to-zone flow(s) (${r.crossDomain.length} across domains), closes ${r.newlyBlocked.length}.`,
     r.rezoned.length
-      ? `Moves ${r.rezoned.length} address range(s) to another zone (${r.rezoned.map(moveText).join('; ')}): not counted as opened or closed; ${r.rezonedStopped.length} flow(s) to or from them no longer arrive.`
+      ? `Moves ${r.rezoned.length} address range(s) to another zone (${r.rezoned.map(moveText).join('; ')}): ${r.rezonedStopped.length} flow(s) to or from them no longer arrive (not counted as closed).`
       : '',
     `Introduces ${r.findingsIntroduced.length} finding(s)${rules.length ? ` (${rules.join(', ')})` : ''}, resolves ${r.findingsResolved.length}.`,
     r.intentsBroken.length ? `Breaks flow intent(s): ${r.intentsBroken.map((i) => i.intent).join(', ')}.` : 'Breaks no flow intent.',
@@ -467,7 +467,7 @@ function summarize(
     `判定: ${VERDICT[verdict][0]}`,
     `ゾーン間の通信を ${r.newlyAllowed.length} 件開き（うち領域をまたぐもの ${r.crossDomain.length} 件）、${r.newlyBlocked.length} 件閉じます。`,
     r.rezoned.length
-      ? `${r.rezoned.length} 件のアドレス範囲の所属ゾーンが変わります（${r.rezoned.map(moveText).join('、')}）。これに伴う通信の変化は許可・遮断の件数に含めず、うち到達しなくなる通信は ${r.rezonedStopped.length} 件です。`
+      ? `${r.rezoned.length} 件のアドレス範囲の所属ゾーンが変わります（${r.rezoned.map(moveText).join('、')}）。これらのアドレスとの通信のうち ${r.rezonedStopped.length} 件は到達しなくなります（遮断には数えません）。`
       : '',
     `新たな指摘 ${r.findingsIntroduced.length} 件${rules.length ? `（${rules.join(', ')}）` : ''}、解消 ${r.findingsResolved.length} 件。`,
     r.intentsBroken.length ? `必要な通信が途絶します: ${r.intentsBroken.map((i) => i.intent).join(', ')}` : '必要な通信の途絶はありません。',

@@ -124,7 +124,7 @@ describe.each(Object.keys(ENGINES))('%s engine: a re-zoning is reported as such'
     expect(equalSets(report.rezonedStopped[0]!.classes[0]!.boxes, [box(PARTNER, SRV, 6, 22)])).toBe(true);
     expect(report.summary.en).toContain('Opens 0 zone-to-zone flow(s) (0 across domains), closes 0.');
     expect(report.summary.en).toContain(
-      'Moves 1 address range(s) to another zone (203.0.113.0/24: internet → partner): not counted as opened or closed; 1 flow(s) to or from them no longer arrive.',
+      'Moves 1 address range(s) to another zone (203.0.113.0/24: internet → partner): 1 flow(s) to or from them no longer arrive (not counted as closed).',
     );
     expect(report.summary.ja).toContain('1 件のアドレス範囲の所属ゾーンが変わります（203.0.113.0/24: internet → partner）');
     const text = reviewText(report, networks, 'en').split('\n');
