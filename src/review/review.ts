@@ -415,6 +415,7 @@ function moveText(m: ZoneMove): string {
  * the zones before and after, in address order of their first range.
  */
 export function zoneMoves(before: Network, after: Network): ZoneMove[] {
+  if (before.ownership === after.ownership) return []; // a change to rules or routes alone shares the table
   const moves = new Map<string, { from: Zone | undefined; to: Zone | undefined; addresses: Ipv4Range[] }>();
   // Every range of either table starts a segment whose owner is the same throughout, in both.
   const starts = [...new Set([0, ...before.ownership.map((r) => r.lo), ...after.ownership.map((r) => r.lo)])].sort((x, y) => x - y);
