@@ -48,7 +48,7 @@ export { findingKey, FINDING_KINDS } from './policy/types.ts';
 export { reviewChange, readChange, loadReviewTopology, prepareReview } from './review/run.ts';
 export type { ReviewRequest, ReviewResult, ReviewTopology, PreparedTopology, ReviewChange, ChangeAccept } from './review/run.ts';
 export type { ReviewBase } from './review/review.ts';
-export type { ReviewReport, ReviewNetworks, Verdict, FlowChange, IntentChange, IntentProblem, ChangeOperation } from './review/types.ts';
+export type { ReviewReport, ReviewNetworks, Verdict, FlowChange, IntentChange, IntentProblem, ChangeOperation, ZoneMove } from './review/types.ts';
 
 // ── Simulate: what-if failures (the n-1 sweep; --down is a review of a `down` change) ───────
 export { sweepSingleFailures, type SweepResult, type SweepElement } from './review/simulate.ts';

@@ -3,8 +3,8 @@
 
 import { type DeclaredFlow, type Device, type Intent, type Network, type Relay, zoneOfAddress, zonesOf } from '../model/network.ts';
 import type { Ipv4Range } from '../net/ipv4.ts';
-import { ALL_HEADERS, boxesOfMatch, type HeaderBox, type HeaderSet, lowestIn, normalize, subtract, typicalPacket } from '../engine/headerset.ts';
-import type { Arrival, Disposition, Outcome, ReachabilityEngine } from '../engine/types.ts';
+import { ALL_HEADERS, boxesOfMatch, compareBoxes, type HeaderBox, type HeaderSet, lowestIn, normalize, subtract, typicalPacket } from '../engine/headerset.ts';
+import type { Arrival, DecidingRule, Disposition, Outcome, ReachabilityEngine } from '../engine/types.ts';
 import type { HeaderClass, PermittingRule, Witness } from './types.ts';
 import type { ServiceTerm } from '../net/services.ts';
 
@@ -132,10 +132,12 @@ export function endDistance(network: Network, distances: { zones: number[]; devi
 }
 
 /**
- * Splits a set into readable classes: boxes sharing source and service form one class (so
- * "to every address of zone X" reads as one), each with a witness from `witness`.
+ * Splits a set into readable classes, one per way through the network: the boxes that share
+ * source and service are traced together (`witness`), then the groups whose witnesses take the
+ * same path, with the same deciding rules, to the same end, are one class (mergeByPath), so that
+ * "permit any → host" reads as one class, not one per range of the Internet's addresses.
  */
-export function classesOf(set: HeaderSet, witness: (boxes: readonly HeaderBox[]) => Witness | undefined): HeaderClass[] {
+export function classesOf(network: Network, set: HeaderSet, witness: (boxes: readonly HeaderBox[]) => Witness | undefined): HeaderClass[] {
   const groups = new Map<string, HeaderBox[]>();
   for (const box of normalize(set)) {
     const key = `${box.srcLo}-${box.srcHi}/${box.protoLo}-${box.protoHi}/${box.portLo}-${box.portHi}`;
@@ -143,7 +145,48 @@ export function classesOf(set: HeaderSet, witness: (boxes: readonly HeaderBox[])
     group.push(box);
     groups.set(key, group);
   }
-  return [...groups.values()].map((boxes) => ({ boxes, witness: witness(boxes) }));
+  return mergeByPath(
+    network,
+    [...groups.values()].map((boxes) => ({ boxes, witness: witness(boxes) })),
+  );
+}
+
+/**
+ * Merges the classes whose witnesses show the same path (the same hops, each firewall with the
+ * same deciding rule) to the same end: one class each, in the order of their first member, its
+ * boxes the union of theirs. Its witness is one of theirs, so a real packet of the union: the
+ * first whose packet is between declared hosts where any is, else the first. Classes without a
+ * witness are one class too (no path to show).
+ */
+export function mergeByPath(network: Network, classes: readonly HeaderClass[]): HeaderClass[] {
+  const merged = new Map<string, { boxes: HeaderBox[]; witness: Witness | undefined }>();
+  for (const c of classes) {
+    const key = pathKey(c.witness);
+    const into = merged.get(key);
+    if (!into) merged.set(key, { boxes: [...c.boxes], witness: c.witness });
+    else {
+      into.boxes.push(...c.boxes);
+      if (c.witness && into.witness && hostsAt(network, c.witness.packet) > hostsAt(network, into.witness.packet)) into.witness = c.witness;
+    }
+  }
+  // The classes' boxes are disjoint pieces of one normalized set: nothing more to merge, only to sort.
+  return [...merged.values()].map((m) => ({ boxes: m.boxes.sort(compareBoxes), witness: m.witness }));
+}
+
+/** A witness's path as text: each hop (a firewall's with the rule that permitted it) and the end. */
+function pathKey(w: Witness | undefined): string {
+  if (!w) return 'none';
+  const rule = (r: DecidingRule | undefined): string => (r ? `${r.acl ?? ''}#${r.position}` : '');
+  const hops = w.hops.map((h) => (h.kind === 'zone' ? `z${h.zone}` : `d${h.device}:${h.in}>${h.out ?? ''}${rule(h.rule)}`));
+  const d = w.disposition;
+  const end = `${d.kind}:${'device' in d ? d.device : ''}:${'interface' in d ? d.interface : ''}:${'zone' in d ? d.zone : ''}:${d.kind === 'denied' ? rule(d.rule) : ''}`;
+  return `${hops.join(' ')} = ${end}`;
+}
+
+/** How many of a packet's two addresses are declared hosts' (0–2). */
+function hostsAt(network: Network, packet: Witness['packet']): number {
+  const hosts = hostAddresses(network);
+  return (lowestIn(hosts, packet.src, packet.src) !== undefined ? 1 : 0) + (lowestIn(hosts, packet.dst, packet.dst) !== undefined ? 1 : 0);
 }
 
 /** The firewall rules that let the classes through, read off their witness paths. */

@@ -234,7 +234,7 @@ function forbiddenReach(
           const end = endOf(d);
           return end !== undefined && zoneOfEnd(net, end) === r.zone;
         };
-        const classes = classesOf(violating, (boxes) => traceWitness(net, engine, boxes, arrives));
+        const classes = classesOf(net, violating, (boxes) => traceWitness(net, engine, boxes, arrives));
         const permittedBy = permittingRules(net, classes);
         found.push({ from, to, subject: { kind: 'zone-pair', from: from.id, to: to.id }, loc: permittedBy[0]?.loc ?? from.loc, classes, permittedBy });
       }
@@ -418,7 +418,7 @@ function legFindings(
   legs.forEach((r, i) => {
     if (r.missing.length === 0) return;
     const fails = (d: Disposition): boolean => !legArrives(r.leg, d);
-    const classes = classesOf(r.missing, (boxes) => traceWitness(ctx.network, ctx.engine, boxes, fails, prefer));
+    const classes = classesOf(ctx.network, r.missing, (boxes) => traceWitness(ctx.network, ctx.engine, boxes, fails, prefer));
     const witness = classes.find((c) => c.witness)?.witness;
     const stop = legStop(ctx, witness);
     findings.push({

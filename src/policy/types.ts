@@ -25,8 +25,9 @@ export interface Witness {
 }
 
 /**
- * One offending class: boxes that share source, protocol and ports and differ only in
- * destination, so that "to every address of the public Internet" reads as one class.
+ * One offending class: one way through the network, the disjoint boxes whose witnesses take the
+ * same path with the same deciding rules (analysis.ts classesOf), so that "from every address of
+ * the public Internet" reads as one class. Its witness is a packet of one of its boxes.
  */
 export interface HeaderClass {
   readonly boxes: readonly HeaderBox[];

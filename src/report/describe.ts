@@ -2,9 +2,9 @@
 // hops, dispositions. Shared by every renderer.
 
 import type { Network } from '../model/network.ts';
-import type { HeaderBox } from '../engine/headerset.ts';
+import { type HeaderBox, normalize } from '../engine/headerset.ts';
 import type { Disposition, Hop } from '../engine/types.ts';
-import { formatIpv4, formatRange } from '../net/ipv4.ts';
+import { formatIpv4, formatRange, type Ipv4Range } from '../net/ipv4.ts';
 import { formatServiceTerm, protocolName, PORT_PROTOCOLS } from '../net/services.ts';
 import type { Loc } from '../errors.ts';
 import type { Packet } from '../policy/types.ts';
@@ -15,6 +15,8 @@ export interface ReadableClass {
   readonly src: string;
   readonly dst: string;
   readonly service: string;
+  /** Set when the class holds only some of the combinations of its sources, destinations and services. */
+  readonly partial?: true;
 }
 
 export function describeBox(box: HeaderBox): ReadableClass {
@@ -25,14 +27,55 @@ export function describeBox(box: HeaderBox): ReadableClass {
   };
 }
 
-/** A class of boxes sharing source and service: destinations named by zone when whole. */
+/** At most this many address ranges or services are named per field of a class. */
+const NAMED = 4;
+
+/**
+ * A class (disjoint boxes of one path) as one line: its sources, destinations and services,
+ * each the union of its boxes' (addresses named by zone when they are several ranges that make
+ * up exactly one zone, e.g. the public Internet); `partial` when the class is not every
+ * combination of them.
+ */
 export function describeClass(network: Network, boxes: readonly HeaderBox[]): ReadableClass {
-  const first = describeBox(boxes[0]!);
-  if (boxes.length === 1) return first;
-  const dst = boxes.map((b) => ({ lo: b.dstLo, hi: b.dstHi })).sort((a, b) => a.lo - b.lo);
-  const zone = network.zones.find((z) => z.owned.length === dst.length && z.owned.every((r, i) => r.lo === dst[i]!.lo && r.hi === dst[i]!.hi));
-  const shown = dst.slice(0, 4).map(formatRange).join(', ');
-  return { ...first, dst: zone ? `zone ${zone.id}` : dst.length > 4 ? `${shown}, … (${dst.length} ranges)` : shown };
+  if (boxes.length === 1) return describeBox(boxes[0]!);
+  const src = unionOf(boxes.map((b) => ({ lo: b.srcLo, hi: b.srcHi })));
+  const dst = unionOf(boxes.map((b) => ({ lo: b.dstLo, hi: b.dstHi })));
+  // Services as disjoint (protocol, port) rectangles: the boxes with both addresses fixed.
+  const services = normalize(boxes.map((b) => ({ ...b, srcLo: 0, srcHi: 0, dstLo: 0, dstHi: 0 })));
+  const count = (lo: number, hi: number): bigint => BigInt(hi - lo + 1);
+  const addresses = (ranges: readonly Ipv4Range[]): bigint => ranges.reduce((n, r) => n + count(r.lo, r.hi), 0n);
+  const volume = (list: readonly HeaderBox[]): bigint =>
+    list.reduce((n, b) => n + count(b.srcLo, b.srcHi) * count(b.dstLo, b.dstHi) * count(b.protoLo, b.protoHi) * count(b.portLo, b.portHi), 0n);
+  const every = addresses(src) * addresses(dst) * volume(services);
+  const shown = services.slice(0, NAMED).map((b) => formatServiceTerm(b));
+  return {
+    src: addressText(network, src),
+    dst: addressText(network, dst),
+    service: services.length > NAMED ? `${shown.join(', ')}, … (${services.length} services)` : shown.join(', '),
+    ...(volume(boxes) < every ? { partial: true as const } : {}),
+  };
+}
+
+/** Ranges as sorted disjoint ranges, touching ones joined. */
+function unionOf(ranges: readonly Ipv4Range[]): Ipv4Range[] {
+  const out: Ipv4Range[] = [];
+  for (const r of [...ranges].sort((a, b) => a.lo - b.lo)) {
+    const last = out[out.length - 1];
+    if (last && r.lo <= last.hi + 1) out[out.length - 1] = { lo: last.lo, hi: Math.max(last.hi, r.hi) };
+    else out.push(r);
+  }
+  return out;
+}
+
+/** Addresses as `zone <id>` when they are several ranges making up one zone, else the first few ranges. */
+function addressText(network: Network, ranges: readonly Ipv4Range[]): string {
+  const zone =
+    ranges.length > 1
+      ? network.zones.find((z) => z.owned.length === ranges.length && z.owned.every((r, i) => r.lo === ranges[i]!.lo && r.hi === ranges[i]!.hi))
+      : undefined;
+  if (zone) return `zone ${zone.id}`;
+  const shown = ranges.slice(0, NAMED).map(formatRange).join(', ');
+  return ranges.length > NAMED ? `${shown}, … (${ranges.length} ranges)` : shown;
 }
 
 export function describePacket(p: Packet): string {

@@ -2,7 +2,8 @@
 // names and header classes into readable ranges (plus the raw numbers).
 
 import type { Network } from '../model/network.ts';
-import type { CheckReport, Finding, HeaderClass, RuleResult } from '../policy/types.ts';
+import type { CheckReport, Finding, HeaderClass, Junction, LegStop, RuleResult, ZoneRef } from '../policy/types.ts';
+import { formatIpv4 } from '../net/ipv4.ts';
 import type { Outcome } from '../engine/types.ts';
 import { findingText, RULE_TITLES, subjectText } from './messages.ts';
 import { describeBox, describeClass, describeDisposition, describeHop, describePacket, formatLoc, type Lang } from './describe.ts';
@@ -28,8 +29,34 @@ export function findingJson(network: Network, f: Finding, lang: Lang): unknown {
     ...findingText(f),
     location: formatLoc(f.loc),
     permittedBy: f.permittedBy.map((r) => ({ device: r.device, rule: r.id, position: r.position, location: formatLoc(r.loc) })),
+    ...('junction' in f && f.junction ? { junction: junctionJson(f.junction) } : {}),
+    ...('stop' in f ? { stop: stopJson(f.stop) } : {}),
     classes: f.classes.map((c) => classJson(network, c, lang)),
   };
+}
+
+/** The device joining two domains of a flow finding with no permitting rule, its legs located. */
+function junctionJson(j: Junction): unknown {
+  return {
+    device: j.device,
+    deviceKind: j.deviceKind,
+    legs: j.legs.map((l) => ({ interface: l.name, zone: l.zone ?? null, domain: l.domain, domainName: l.domainName, location: formatLoc(l.loc) })),
+  };
+}
+
+/** What stops a failed leg's witness (the facts its hint is chosen by). */
+function stopJson(s: LegStop): unknown {
+  const zone = (z: ZoneRef | undefined) => (z ? { id: z.id, domain: z.domain, domainName: z.domainName } : null);
+  switch (s.kind) {
+    case 'refused':
+      return { kind: s.kind, gateway: s.gateway, interface: s.interface, address: s.address === undefined ? null : formatIpv4(s.address) };
+    case 'denied':
+      return { kind: s.kind, device: s.device, rule: s.rule ?? null, from: zone(s.from), to: zone(s.to), crosses: s.crosses };
+    case 'no-route':
+      return { kind: s.kind, device: s.device };
+    default:
+      return { kind: s.kind };
+  }
 }
 
 /** The rules of a check as JSON, each with its title from the catalogue (in both languages). */

@@ -7,8 +7,8 @@ import type { CheckReport, Finding, HeaderClass } from '../policy/types.ts';
 import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport } from '../review/types.ts';
 import type { Lang } from './describe.ts';
 import { findingText, problemTexts, RULE_TITLES, subjectText } from './messages.ts';
-import { classLine, formatElapsed, REVIEW_LABELS, VERDICT_LABELS } from './review.ts';
-import { MODEL_NAMES, renderClass } from './text.ts';
+import { formatElapsed, moveLine, REVIEW_LABELS, VERDICT_LABELS } from './review.ts';
+import { classLine, MODEL_NAMES, renderClass } from './text.ts';
 
 /** Rows shown per table and classes per cell; the JSON output has everything. */
 const ROWS_SHOWN = 50;
@@ -121,7 +121,7 @@ function table(head: readonly string[], rows: readonly (readonly string[])[], la
 }
 
 function classCell(network: Network, classes: readonly HeaderClass[], lang: Lang): string {
-  const cells = classes.slice(0, CLASSES_SHOWN).map((c) => mdCode(classLine(network, c.boxes)));
+  const cells = classes.slice(0, CLASSES_SHOWN).map((c) => mdCode(classLine(network, c.boxes, lang)));
   if (classes.length > CLASSES_SHOWN) cells.push(mdText(M[lang].more(classes.length - CLASSES_SHOWN)));
   return cells.join('<br>');
 }
@@ -199,9 +199,19 @@ export function reviewMarkdown(report: ReviewReport, networks: ReviewNetworks, l
       ),
     );
   }
-  const count = (c: readonly FlowChange[]): number => c.reduce((n, f) => n + f.classes.length, 0);
-  lines.push(...heading(t.opened, count(report.newlyAllowed), flowsBlock(networks.after, report.newlyAllowed, lang), lang));
-  lines.push(...heading(t.closed, count(report.newlyBlocked), flowsBlock(networks.before, report.newlyBlocked, lang), lang));
+  lines.push(...heading(t.opened, report.newlyAllowed.length, flowsBlock(networks.after, report.newlyAllowed, lang), lang));
+  lines.push(...heading(t.closed, report.newlyBlocked.length, flowsBlock(networks.before, report.newlyBlocked, lang), lang));
+  if (report.rezoned.length > 0) {
+    lines.push(
+      ...heading(
+        t.rezoned,
+        report.rezoned.length,
+        report.rezoned.map((m) => `- ${mdText(moveLine(m))}`),
+        lang,
+      ),
+    );
+    lines.push(...heading(t.rezonedStopped, report.rezonedStopped.length, flowsBlock(networks.before, report.rezonedStopped, lang), lang));
+  }
   lines.push(...heading(t.introduced, report.findingsIntroduced.length, findingsBlock(networks.after, report.findingsIntroduced, lang), lang));
   lines.push(...heading(t.resolved, report.findingsResolved.length, findingsBlock(networks.before, report.findingsResolved, lang), lang));
   lines.push(...heading(t.broken, report.intentsBroken.length, intentsBlock(report.intentsBroken, lang), lang));

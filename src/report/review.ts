@@ -2,10 +2,11 @@
 // closes (each class with its witness path), the findings and flow intents it affects.
 
 import type { Network } from '../model/network.ts';
-import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport, Verdict } from '../review/types.ts';
+import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport, Verdict, ZoneMove } from '../review/types.ts';
+import { formatRange } from '../net/ipv4.ts';
 import type { SweepResult } from '../review/simulate.ts';
 import type { Finding } from '../policy/types.ts';
-import { describeClass, formatLoc, type Lang } from './describe.ts';
+import { formatLoc, type Lang } from './describe.ts';
 import { classJson, findingJson, rulesJson } from './json.ts';
 import { problemTexts, statusMessage } from './messages.ts';
 import { renderClass, renderFinding } from './text.ts';
@@ -30,6 +31,8 @@ export const REVIEW_LABELS = {
     operations: '操作',
     opened: '新たに許可される通信',
     closed: '新たに遮断される通信',
+    rezoned: '所属ゾーンが変わるアドレス',
+    rezonedStopped: '所属ゾーンの変更により到達しなくなる通信',
     introduced: '新たな指摘',
     resolved: '解消される指摘',
     broken: '到達しなくなる必要通信',
@@ -55,6 +58,8 @@ export const REVIEW_LABELS = {
     operations: 'operations',
     opened: 'newly allowed flows',
     closed: 'newly blocked flows',
+    rezoned: 're-zoned addresses',
+    rezonedStopped: 'flows to or from re-zoned addresses that no longer arrive',
     introduced: 'findings introduced',
     resolved: 'findings resolved',
     broken: 'flow intents broken',
@@ -122,9 +127,20 @@ export function reviewText(report: ReviewReport, networks: ReviewNetworks, lang:
       ),
     );
   }
-  const count = (c: readonly FlowChange[]): number => c.reduce((n, f) => n + f.classes.length, 0);
-  lines.push(...section(t.opened, count(report.newlyAllowed), flowLines(networks.after, report.newlyAllowed, lang), lang));
-  lines.push(...section(t.closed, count(report.newlyBlocked), flowLines(networks.before, report.newlyBlocked, lang), lang));
+  lines.push(...section(t.opened, report.newlyAllowed.length, flowLines(networks.after, report.newlyAllowed, lang), lang));
+  lines.push(...section(t.closed, report.newlyBlocked.length, flowLines(networks.before, report.newlyBlocked, lang), lang));
+  // Only a change that moves addresses between zones has these sections.
+  if (report.rezoned.length > 0) {
+    lines.push(
+      ...section(
+        t.rezoned,
+        report.rezoned.length,
+        report.rezoned.map((m) => `  ${moveLine(m)}`),
+        lang,
+      ),
+    );
+    lines.push(...section(t.rezonedStopped, report.rezonedStopped.length, flowLines(networks.before, report.rezonedStopped, lang), lang));
+  }
   lines.push(
     ...section(
       t.introduced,
@@ -154,6 +170,17 @@ function flowJson(network: Network, c: FlowChange, lang: Lang): unknown {
   return { from: c.from, to: c.to, fromDomain: c.fromDomain, toDomain: c.toDomain, classes: c.classes.map((k) => classJson(network, k, lang)) };
 }
 
+/** A move as one line: its addresses, from the zone before to the zone after (each with its domain; `-` for none). */
+export function moveLine(m: ZoneMove): string {
+  const zone = (id: string | undefined, domain: string | undefined): string => (id === undefined ? '-' : `${id} (${domain})`);
+  const shown = m.addresses.slice(0, 4).map(formatRange).join(', ');
+  return `${m.addresses.length > 4 ? `${shown}, … (${m.addresses.length} ranges)` : shown}: ${zone(m.from, m.fromDomain)} → ${zone(m.to, m.toDomain)}`;
+}
+
+function moveJson(m: ZoneMove): unknown {
+  return { from: m.from ?? null, fromDomain: m.fromDomain ?? null, to: m.to ?? null, toDomain: m.toDomain ?? null, addresses: m.addresses.map(formatRange) };
+}
+
 function intentJson(c: IntentChange): unknown {
   return { intent: c.intent, purpose: c.purpose, location: formatLoc(c.loc), legs: problemTexts(c) };
 }
@@ -178,6 +205,8 @@ export function reviewJson(report: ReviewReport, networks: ReviewNetworks, lang:
       elapsedMs: report.elapsedMs,
       newlyAllowed: report.newlyAllowed.map((c) => flowJson(networks.after, c, lang)),
       newlyBlocked: report.newlyBlocked.map((c) => flowJson(networks.before, c, lang)),
+      rezoned: report.rezoned.map(moveJson),
+      rezonedStopped: report.rezonedStopped.map((c) => flowJson(networks.before, c, lang)),
       findingsIntroduced: findings(networks.after, report.findingsIntroduced),
       findingsResolved: findings(networks.before, report.findingsResolved),
       intentsBroken: report.intentsBroken.map(intentJson),
@@ -191,12 +220,6 @@ export function reviewJson(report: ReviewReport, networks: ReviewNetworks, lang:
     null,
     2,
   );
-}
-
-/** One line per class, for tables: `src → dst service`. */
-export function classLine(network: Network, boxes: Parameters<typeof describeClass>[1]): string {
-  const r = describeClass(network, boxes);
-  return `${r.src} → ${r.dst} ${r.service}`;
 }
 
 /** The n-1 sweep: which single failures cut which flow intents. */

@@ -11,7 +11,8 @@ import type { CheckReport, Finding, HeaderClass, Localized, RuleResult, Severity
 import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport } from '../review/types.ts';
 import { describeDisposition, describeHop, type Lang } from './describe.ts';
 import { findingText, problemTexts, RULE_TITLES, subjectText } from './messages.ts';
-import { classLine, VERDICT_LABELS } from './review.ts';
+import { VERDICT_LABELS } from './review.ts';
+import { classLine } from './text.ts';
 import { VERSION } from '../package.ts';
 
 /** The version written as tool.driver.version: package.json's (src/package.ts). */
@@ -162,7 +163,7 @@ function codeFlows(network: Network, classes: readonly HeaderClass[], lang: Lang
     const last = locations[locations.length - 1]!;
     const end = describeDisposition(network, w.disposition, lang);
     locations[locations.length - 1] = { ...last, location: { ...last.location, message: { text: `${last.location?.message?.text ?? ''} = ${end}` } } };
-    flows.push({ message: { text: classLine(network, c.boxes) }, threadFlows: [{ locations }] });
+    flows.push({ message: { text: classLine(network, c.boxes, lang) }, threadFlows: [{ locations }] });
   }
   return flows;
 }
@@ -271,7 +272,7 @@ export function reviewSarif(report: ReviewReport, networks: ReviewNetworks, lang
       message: { text: t.opened(f, f.classes.length) },
       locations: [{ physicalLocation: physical(primary), logicalLocations: [{ name: `${f.from} → ${f.to}`, kind: 'object' }] }],
       ...(related.length + operations.length > 0 ? { relatedLocations: [...related, ...operations] } : {}),
-      partialFingerprints: fp(['flow-opened', f.from, f.to, ...f.classes.map((c) => classLine(networks.after, c.boxes)).sort()]),
+      partialFingerprints: fp(['flow-opened', f.from, f.to, ...f.classes.map((c) => classLine(networks.after, c.boxes, lang)).sort()]),
       ...(flows.length > 0 ? { codeFlows: flows } : {}),
       properties: { from: f.from, to: f.to, fromDomain: f.fromDomain, toDomain: f.toDomain, classes: f.classes.length },
     });

@@ -6,7 +6,7 @@ import type { CheckReport, Finding, HeaderClass } from '../policy/types.ts';
 import type { Outcome } from '../engine/types.ts';
 import { describeBox, describeClass, describeDisposition, describeHop, describePacket, formatLoc, type Lang } from './describe.ts';
 import { findingText, RULE_TITLES, subjectText } from './messages.ts';
-import { normalize } from '../engine/headerset.ts';
+import { type HeaderBox, normalize } from '../engine/headerset.ts';
 
 /** At most this many classes are drawn per finding in text; JSON always has all. */
 const CLASSES_SHOWN = 10;
@@ -27,6 +27,7 @@ const L = {
     permitted: '許可しているルール',
     fix: '対処',
     more: (n: number) => `… ほか ${n} クラス（--format json で全件）`,
+    partial: '（このうち一部の組合せ）',
     summary: (e: number, w: number, i: number, ok: number, all: number) =>
       `結果: エラー ${e} 件、警告 ${w} 件、情報 ${i} 件。${all} ルール中 ${ok} ルール適合。`,
     clean: '指摘事項はありません。',
@@ -46,6 +47,7 @@ const L = {
     permitted: 'permitted by',
     fix: 'fix',
     more: (n: number) => `… and ${n} more classes (all of them with --format json)`,
+    partial: ' (some of these combinations)',
     summary: (e: number, w: number, i: number, ok: number, all: number) => `Result: ${e} error(s), ${w} warning(s), ${i} info; ${ok} of ${all} rules pass.`,
     clean: 'No findings.',
   },
@@ -53,9 +55,15 @@ const L = {
 
 export const MODEL_NAMES: Record<string, string> = { alpha: 'α', 'alpha-prime': "α'", beta: 'β', 'beta-prime': "β'", none: 'none: a data plane, no MIC model' };
 
+/** A class as one line for tables, `source → destination service`, saying when it is only some of those combinations. */
+export function classLine(network: Network, boxes: readonly HeaderBox[], lang: Lang): string {
+  const r = describeClass(network, boxes);
+  return `${r.src} → ${r.dst} ${r.service}${r.partial ? L[lang].partial : ''}`;
+}
+
 export function renderClass(network: Network, c: HeaderClass, index: number, lang: Lang, indent: string): string[] {
   const r = describeClass(network, c.boxes);
-  const lines = [`${indent}${index}. ${r.src} → ${r.dst}  ${r.service}`];
+  const lines = [`${indent}${index}. ${r.src} → ${r.dst}  ${r.service}${r.partial ? L[lang].partial : ''}`];
   if (c.witness) {
     lines.push(`${indent}   ${L[lang].path}: ${describePacket(c.witness.packet)}`);
     c.witness.hops.forEach((h) => {

@@ -9,14 +9,16 @@ import type { HeaderSpace } from '../engine/space.ts';
 import { endOf, type EngineFactory, type Failures, NO_FAILURES, type ReachabilityEngine, zoneOfEnd } from '../engine/types.ts';
 import { InputError, type Loc } from '../errors.ts';
 import { attachId } from '../model/graph.ts';
-import { type Intent, type Network, zonesOf } from '../model/network.ts';
+import { type Intent, type Network, type Zone, zoneOfAddress, zonesOf } from '../model/network.ts';
 import { classesOf, planIntent, splitBySource, traceWitness } from '../policy/analysis.ts';
 import { runCheck } from '../policy/check.ts';
 import type { Pack } from '../policy/pack.ts';
 import { type CheckScope, scopeGroup } from '../policy/rules.ts';
 import { type CheckReport, type Finding, findingKey, type Severity } from '../policy/types.ts';
 import type { Touched } from './change.ts';
-import type { ChangeOperation, FlowChange, IntentChange, IntentProblem, IntentStatus, ReviewReport, Verdict } from './types.ts';
+import type { ChangeOperation, FlowChange, IntentChange, IntentProblem, IntentStatus, ReviewReport, Verdict, ZoneMove } from './types.ts';
+import { formatRange, IPV4_MAX, type Ipv4Range } from '../net/ipv4.ts';
+import { PORT_MAX, PROTO_MAX } from '../net/services.ts';
 
 /** The network before the change with its engine and full check: computed once, reused. */
 export interface ReviewBase {
@@ -90,7 +92,22 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     : after.zones.map((z) => z.index);
   const newlyAllowed: FlowChange[] = [];
   const newlyBlocked: FlowChange[] = [];
+  const rezonedStopped: FlowChange[] = [];
   const pairs = new Set<string>();
+  // Re-zoning: headers with an address that changed zone arrive under other zone names. Those
+  // that arrived before (anywhere) are not opened flows where they arrive now; those that arrived
+  // before and arrive nowhere now are reported with the move, not as blocked.
+  const rezoned = zoneMoves(before, after);
+  let moved = space.empty;
+  let arrivedBefore = space.empty;
+  let arrivesAfter = space.empty;
+  if (rezoned.length > 0) {
+    const addresses = rezoned.flatMap((m) => m.addresses);
+    const whole = [{ lo: 0, hi: IPV4_MAX }];
+    moved = space.or(space.match({ src: addresses, dst: whole, services: ANY_SERVICE }), space.match({ src: whole, dst: addresses, services: ANY_SERVICE }));
+    for (const z of before.zones) arrivedBefore = space.or(arrivedBefore, space.and(base.engine.arriving(z.index), moved));
+    for (const z of after.zones) arrivesAfter = space.or(arrivesAfter, space.and(afterEngine.arriving(z.index), moved));
+  }
   for (const z of candidates) {
     const zone = after.zones[z]!;
     const old = beforeZone.has(zone.id) ? space.and(base.engine.arriving(beforeZone.get(zone.id)!), delta) : space.empty;
@@ -110,14 +127,19 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
           to: zone.id,
           fromDomain: source.domain,
           toDomain: zone.domain,
-          classes: classesOf(boxes, (b) => traceWitness(network, engine, b, arrives)),
+          classes: classesOf(network, boxes, (b) => traceWitness(network, engine, b, arrives)),
         });
         const a = after.ids.get(source.id);
         if (a) pairs.add(`${a.index}>${z}`);
       }
     };
-    flows(space.diff(now, old), after, afterEngine, newlyAllowed, z);
-    if (beforeZone.has(zone.id)) flows(space.diff(old, now), before, base.engine, newlyBlocked, beforeZone.get(zone.id)!);
+    flows(space.diff(space.diff(now, old), arrivedBefore), after, afterEngine, newlyAllowed, z);
+    if (beforeZone.has(zone.id)) {
+      const closed = space.diff(old, now);
+      const index = beforeZone.get(zone.id)!;
+      flows(space.diff(closed, moved), before, base.engine, newlyBlocked, index);
+      flows(space.diff(space.and(closed, moved), arrivesAfter), before, base.engine, rezonedStopped, index);
+    }
   }
 
   // Findings: re-check only what the change can affect, keep the rest from the base check.
@@ -228,7 +250,17 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   const errors = findingsIntroduced.filter((f) => f.severity === 'error');
   const verdict: Verdict =
     errors.length > 0 || intentsBroken.length > 0 ? 'reject' : findingsIntroduced.length > 0 || crossDomain.length > 0 ? 'needs-attention' : 'approve';
-  const summary = summarize(verdict, { newlyAllowed, newlyBlocked, crossDomain, findingsIntroduced, findingsResolved, intentsBroken, intentsRestored });
+  const summary = summarize(verdict, {
+    newlyAllowed,
+    newlyBlocked,
+    rezoned,
+    rezonedStopped,
+    crossDomain,
+    findingsIntroduced,
+    findingsResolved,
+    intentsBroken,
+    intentsRestored,
+  });
   const report: ReviewReport = {
     before: { file: before.file, name: before.name },
     after: { file: after.file, name: after.name },
@@ -237,6 +269,8 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     recompute,
     newlyAllowed,
     newlyBlocked,
+    rezoned,
+    rezonedStopped,
     findingsIntroduced,
     findingsResolved,
     intentsBroken,
@@ -336,6 +370,8 @@ function resolveDown(network: Network, ids: readonly string[], operations: reado
   return { zones: new Set(), devices, edges };
 }
 
+const ANY_SERVICE = [{ protoLo: 0, protoHi: PROTO_MAX, portLo: 0, portHi: PORT_MAX }];
+
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 function sortFindings(findings: Finding[]): Finding[] {
@@ -368,11 +404,45 @@ function reportWith(scoped: CheckReport, base: CheckReport, findings: readonly F
   };
 }
 
+/** A move as one line: its addresses, the zone before and the zone after (`-`: none). */
+function moveText(m: ZoneMove): string {
+  const shown = m.addresses.slice(0, 3).map(formatRange).join(', ');
+  return `${m.addresses.length > 3 ? `${shown}, …` : shown}: ${m.from ?? '-'} → ${m.to ?? '-'}`;
+}
+
+/**
+ * The addresses whose owning zone differs between the two networks (by zone id), grouped by
+ * the zones before and after, in address order of their first range.
+ */
+export function zoneMoves(before: Network, after: Network): ZoneMove[] {
+  if (before.ownership === after.ownership) return []; // a change to rules or routes alone shares the table
+  const moves = new Map<string, { from: Zone | undefined; to: Zone | undefined; addresses: Ipv4Range[] }>();
+  // Every range of either table starts a segment whose owner is the same throughout, in both.
+  const starts = [...new Set([0, ...before.ownership.map((r) => r.lo), ...after.ownership.map((r) => r.lo)])].sort((x, y) => x - y);
+  starts.forEach((lo, k) => {
+    const hi = k + 1 < starts.length ? starts[k + 1]! - 1 : IPV4_MAX;
+    const was = zoneOfAddress(before, lo);
+    const is = zoneOfAddress(after, lo);
+    const from = was < 0 ? undefined : before.zones[was];
+    const to = is < 0 ? undefined : after.zones[is];
+    if (from?.id === to?.id) return;
+    const key = `${from?.id ?? ''}\u0000${to?.id ?? ''}`;
+    const move = moves.get(key) ?? { from, to, addresses: [] };
+    const last = move.addresses[move.addresses.length - 1];
+    if (last && last.hi + 1 === lo) move.addresses[move.addresses.length - 1] = { lo: last.lo, hi };
+    else move.addresses.push({ lo, hi });
+    moves.set(key, move);
+  });
+  return [...moves.values()].map((m) => ({ from: m.from?.id, fromDomain: m.from?.domain, to: m.to?.id, toDomain: m.to?.domain, addresses: m.addresses }));
+}
+
 function summarize(
   verdict: Verdict,
   r: {
     newlyAllowed: readonly FlowChange[];
     newlyBlocked: readonly FlowChange[];
+    rezoned: readonly ZoneMove[];
+    rezonedStopped: readonly FlowChange[];
     crossDomain: readonly FlowChange[];
     findingsIntroduced: readonly Finding[];
     findingsResolved: readonly Finding[];
@@ -385,6 +455,9 @@ function summarize(
   const en = [
     `Verdict: ${VERDICT[verdict][1]}.`,
     `Opens ${r.newlyAllowed.length} zone-to-zone flow(s) (${r.crossDomain.length} across domains), closes ${r.newlyBlocked.length}.`,
+    r.rezoned.length
+      ? `Moves ${r.rezoned.length} address range(s) to another zone (${r.rezoned.map(moveText).join('; ')}): ${r.rezonedStopped.length} flow(s) to or from them no longer arrive (not counted as closed).`
+      : '',
     `Introduces ${r.findingsIntroduced.length} finding(s)${rules.length ? ` (${rules.join(', ')})` : ''}, resolves ${r.findingsResolved.length}.`,
     r.intentsBroken.length ? `Breaks flow intent(s): ${r.intentsBroken.map((i) => i.intent).join(', ')}.` : 'Breaks no flow intent.',
     r.intentsRestored.length ? `Restores: ${r.intentsRestored.map((i) => i.intent).join(', ')}.` : '',
@@ -394,6 +467,9 @@ function summarize(
   const ja = [
     `判定: ${VERDICT[verdict][0]}`,
     `ゾーン間の通信を ${r.newlyAllowed.length} 件開き（うち領域をまたぐもの ${r.crossDomain.length} 件）、${r.newlyBlocked.length} 件閉じます。`,
+    r.rezoned.length
+      ? `${r.rezoned.length} 件のアドレス範囲の所属ゾーンが変わります（${r.rezoned.map(moveText).join('、')}）。これらのアドレスとの通信のうち ${r.rezonedStopped.length} 件は到達しなくなります（遮断には数えません）。`
+      : '',
     `新たな指摘 ${r.findingsIntroduced.length} 件${rules.length ? `（${rules.join(', ')}）` : ''}、解消 ${r.findingsResolved.length} 件。`,
     r.intentsBroken.length ? `必要な通信が途絶します: ${r.intentsBroken.map((i) => i.intent).join(', ')}` : '必要な通信の途絶はありません。',
     r.intentsRestored.length ? `回復する通信: ${r.intentsRestored.map((i) => i.intent).join(', ')}` : '',

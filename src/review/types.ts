@@ -4,6 +4,7 @@
 
 import type { Loc } from '../errors.ts';
 import type { Network } from '../model/network.ts';
+import type { Ipv4Range } from '../net/ipv4.ts';
 import type { CheckReport, Finding, HeaderClass, Localized } from '../policy/types.ts';
 
 /** One operation of a change file, as the reviewer should read it. */
@@ -29,6 +30,20 @@ export interface FlowChange {
    * change; for newly blocked ones, the path they took before it.
    */
   readonly classes: readonly HeaderClass[];
+}
+
+/**
+ * Addresses the change moves from one zone to another (a zone added or removed, subnets
+ * changed): the same addresses, owned by `to` after the change instead of `from` (zone ids;
+ * undefined where no zone owns them). Flows to and from them change names, not paths: a review
+ * reports the move, not its flows as opened or blocked.
+ */
+export interface ZoneMove {
+  readonly from: string | undefined;
+  readonly fromDomain: string | undefined;
+  readonly to: string | undefined;
+  readonly toDomain: string | undefined;
+  readonly addresses: readonly Ipv4Range[];
 }
 
 export interface IntentChange {
@@ -73,7 +88,16 @@ export interface ReviewReport {
    */
   readonly recompute: { readonly mode: 'incremental' | 'full'; readonly reason: string };
   readonly newlyAllowed: readonly FlowChange[];
+  /** Headers that arrive before and not after, between the same zones, with neither address moved to another zone. */
   readonly newlyBlocked: readonly FlowChange[];
+  /** Addresses moved to another zone (re-zoning). */
+  readonly rezoned: readonly ZoneMove[];
+  /**
+   * Flows to or from re-zoned addresses that arrived before the change and arrive nowhere after
+   * it (e.g. a rule written for the zone they left no longer covers them), with their paths
+   * before: a consequence of the re-zoning, not among the blocked flows.
+   */
+  readonly rezonedStopped: readonly FlowChange[];
   /** Findings present after and not before (in the network after), and the reverse. */
   readonly findingsIntroduced: readonly Finding[];
   readonly findingsResolved: readonly Finding[];

@@ -11,6 +11,7 @@ import type { Network } from '../../src/model/network.ts';
 import { formatIpv4 } from '../../src/net/ipv4.ts';
 import { runCheck } from '../../src/policy/check.ts';
 import type { Finding, LegStop, Witness } from '../../src/policy/types.ts';
+import { checkReportJson } from '../../src/report/json.ts';
 import { findingText } from '../../src/report/messages.ts';
 import { ROOT, seedPack, TODAY } from '../helpers.ts';
 
@@ -209,5 +210,31 @@ describe('the sample violation (topologies/violations/intent-reachability.yaml)'
         expect.objectContaining({ kind: 'denied', device: 'lg-edge-fw', rule: 'e-deny', from: expect.objectContaining({ id: 'lg-office' }), crosses: false }),
       ],
     ]);
+  });
+});
+
+describe('the JSON report carries what stops a failed leg', () => {
+  it('refused at sg-file:lg (the same facts as in memory, the address as text)', () => {
+    const network = load(CITY);
+    const report = runCheck(network, seedPack(), { engineFactory: ENGINES.fast!, today: TODAY });
+    const json = JSON.parse(checkReportJson(network, report, 'en')) as { findings: Array<{ rule: string; stop?: unknown; junction?: unknown }> };
+    const legs = json.findings.filter((f) => f.rule === 'intent-reachability');
+    expect(legs.map((f) => f.stop)).toEqual([{ kind: 'refused', gateway: 'sg-file', interface: 'lg', address: '10.20.30.12' }]);
+    expect(legs[0]).not.toHaveProperty('junction');
+  });
+
+  it('denied: the device, the rule, the zones on either side with their domains', () => {
+    const network = load(TWO_DOMAINS);
+    const report = runCheck(network, seedPack(), { engineFactory: ENGINES.fast!, today: TODAY });
+    const json = JSON.parse(checkReportJson(network, report, 'en')) as { findings: Array<{ subject: string; stop?: unknown }> };
+    const stop = json.findings.find((f) => f.subject.startsWith('mn-file'))?.stop;
+    expect(stop).toMatchObject({
+      kind: 'denied',
+      device: 'lg-fw',
+      rule: null,
+      from: { id: 'mn-office', domain: 'mynumber' },
+      to: { id: 'lg-servers', domain: 'lgwan' },
+      crosses: true,
+    });
   });
 });

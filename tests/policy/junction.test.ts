@@ -11,6 +11,7 @@ import { loadTopology } from '../../src/model/load.ts';
 import type { Network } from '../../src/model/network.ts';
 import { runCheck } from '../../src/policy/check.ts';
 import type { Finding } from '../../src/policy/types.ts';
+import { checkReportJson } from '../../src/report/json.ts';
 import { findingText } from '../../src/report/messages.ts';
 import { ROOT, runCli, seedPack, TODAY } from '../helpers.ts';
 
@@ -216,5 +217,35 @@ describe('check on the city with the patched switch', () => {
     expect(out).toContain(`[error] lg-office → inet-seg  (${FIXTURE}:${port}:9)`);
     expect(out).toContain('fix: Switch lg-sw joins LGWAN-connected systems and Internet-connected systems through its interfaces a and b');
     expect(out).not.toContain('permitted by:');
+  });
+});
+
+describe('the JSON report carries the joining device', () => {
+  it('junction: the device, its kind and both legs located, as in memory; none where a rule permits it', () => {
+    const text = CITY(SWITCH);
+    const network = load(text);
+    const report = runCheck(network, seedPack(), { engineFactory: ENGINES.fast!, today: TODAY });
+    const json = JSON.parse(checkReportJson(network, report, 'en')) as { findings: Array<{ subject: string; junction?: unknown; stop?: unknown }> };
+    const out = json.findings.find((f) => f.subject === 'lg-office → inet-seg')!;
+    const at = (needle: string): string => `junction.yaml:${lineOf(text, needle, 'id: lg-sw')}:9`;
+    expect(out.junction).toEqual({
+      device: 'lg-sw',
+      deviceKind: 'switch',
+      legs: [
+        { interface: 'a', zone: 'lg-office', domain: 'lgwan', domainName: { ja: 'LGWAN接続系', en: 'LGWAN-connected systems' }, location: at('{ name: a,') },
+        {
+          interface: 'b',
+          zone: 'inet-seg',
+          domain: 'internet',
+          domainName: { ja: 'インターネット接続系', en: 'Internet-connected systems' },
+          location: at('{ name: b,'),
+        },
+      ],
+    });
+    expect(out).not.toHaveProperty('stop');
+    const hole = CITY('').replace('      - { id: nothing,', `${HOLE}\n      - { id: nothing,`);
+    const permitted = runCheck(load(hole), seedPack(), { engineFactory: ENGINES.fast!, today: TODAY });
+    const holeJson = JSON.parse(checkReportJson(load(hole), permitted, 'en')) as { findings: Array<{ junction?: unknown }> };
+    expect(holeJson.findings.some((f) => 'junction' in f)).toBe(false);
   });
 });

@@ -89,6 +89,8 @@ export function buildReview(): ReviewFixture {
     recompute: { mode: 'incremental', reason: 'one rule added on lg-edge-fw' },
     newlyAllowed: [{ from: 'lg-office', to: 'inet-servers', fromDomain: 'lgwan', toDomain: 'internet', classes: separation.classes }],
     newlyBlocked: [{ from: 'lg-office', to: 'lg-servers', fromDomain: 'lgwan', toDomain: 'lgwan', classes: blocked }],
+    rezoned: [],
+    rezonedStopped: [],
     findingsIntroduced: checkAfter.findings.filter((f) => !checkBefore.findings.some((g) => findingKey(g) === findingKey(f))),
     findingsResolved: [hostileFinding()],
     intentsBroken: [{ intent: intent.id, purpose: intent.purpose, loc: intent.loc, problems: [{ kind: 'leg', leg: 'lg-office → lg-servers' }] }],
