@@ -68,7 +68,7 @@ export interface CheckScope {
 }
 
 /** Rules whose findings are about a pair of zones (subject "from → to"). */
-export const FLOW_RULES: ReadonlySet<string> = new Set(['mynumber-isolation', 'path-separation', 'security-cloud-aggregation']);
+export const FLOW_RULES: ReadonlySet<string> = new Set(['mynumber-isolation', 'path-separation', 'security-cloud-aggregation', 'mynumber-internet-isolation']);
 /** Rules whose findings are about a flow intent (subject starts with the intent id). */
 export const INTENT_RULES: ReadonlySet<string> = new Set(['sanitized-communication', 'intent-reachability', 'availability']);
 
@@ -345,17 +345,129 @@ const mynumberEndpointControls: RuleDefinition<'mynumber-endpoint-controls'> = {
   },
 };
 
+/**
+ * Under the α' model, what the approved cloud services in force allow: from the terminals of
+ * the LGWAN side to each service's destinations, its services only. Nothing under any other model.
+ */
+function cloudServiceSet(ctx: RuleContext<unknown>, lgwanZones: readonly Zone[]): HeaderSet {
+  const net = ctx.network;
+  if (net.model !== 'alpha-prime') return [];
+  const zones = new Set(lgwanZones.map((z) => z.index));
+  const terminals = net.hosts.filter((h) => h.role === 'terminal' && zones.has(h.zone)).map((h) => h.range);
+  if (terminals.length === 0) return [];
+  const services = net.cloudServices.filter((c) => c.expires >= ctx.today);
+  return normalize(services.flatMap((c) => boxesOfMatch({ src: terminals, dst: c.to, services: c.services })));
+}
+
 const pathSeparation: RuleDefinition<'path-separation'> = {
   id: 'path-separation',
   clause: '§6(3)イ, §2(17)',
   check(ctx) {
     const a = zonesIn(ctx.network, ctx.params.lgwanSide);
     const b = zonesIn(ctx.network, ctx.params.internetSide);
-    return forbiddenReach(ctx, [a, b], exceptionSet(activeExceptions(ctx, this.id)), ctx.engine).map((flow) => ({
+    const exempt = normalize([...exceptionSet(activeExceptions(ctx, this.id)), ...cloudServiceSet(ctx, a)]);
+    return forbiddenReach(ctx, [a, b], exempt, ctx.engine).map((flow) => ({
       ...pairFacts(ctx, this, flow),
       rule: this.id,
       kind: 'reach',
     }));
+  },
+};
+
+const mynumberInternetIsolation: RuleDefinition<'mynumber-internet-isolation'> = {
+  id: 'mynumber-internet-isolation',
+  // The guideline-derived rules cite 「地方公共団体における情報セキュリティポリシーに関するガイドライン」(MIC, 令和6年10月版).
+  clause: '§6(3)ア, 総務省ガイドライン(令和6年10月版)',
+  check(ctx) {
+    const net = ctx.network;
+    const isolated = zonesIn(net, ctx.params.isolated);
+    const internet = zonesIn(net, ctx.params.internetSide);
+    // No exemption: an exception does not make a path to or from the Internet side acceptable.
+    const findings: Finding[] = forbiddenReach(ctx, [isolated, internet], [], ctx.engine).map((flow) => ({
+      ...pairFacts(ctx, this, flow),
+      rule: this.id,
+      kind: 'reach',
+    }));
+    if (ctx.scope && !ctx.scope.objects) return findings;
+    const ids = (ranges: Exception['from'], side: readonly Zone[]): string[] => {
+      const wanted = new Set(side.map((z) => z.index));
+      return zonesOf(net, ranges)
+        .filter((z) => wanted.has(z))
+        .map((z) => net.zones[z]!.id);
+    };
+    for (const e of net.exceptions) {
+      const out = { fromZones: ids(e.from, isolated), toZones: ids(e.to, internet) };
+      const back = { fromZones: ids(e.from, internet), toZones: ids(e.to, isolated) };
+      const crossing = out.fromZones.length > 0 && out.toZones.length > 0 ? out : back.fromZones.length > 0 && back.toZones.length > 0 ? back : undefined;
+      if (!crossing) continue;
+      findings.push({ ...base(ctx, this), rule: this.id, kind: 'exception', subject: { kind: 'exception', id: e.id }, ...crossing, loc: e.loc });
+    }
+    return findings;
+  },
+};
+
+const modelPlacement: RuleDefinition<'model-placement'> = {
+  id: 'model-placement',
+  clause: "総務省ガイドライン(令和6年10月版) α/α'/β/β'",
+  check(ctx) {
+    const net = ctx.network;
+    const model = net.model;
+    const findings: Finding[] = [];
+    if (model === undefined || (ctx.scope && !ctx.scope.objects)) return findings;
+    const expected = ctx.params.placement[model];
+    if (expected !== undefined) {
+      for (const h of net.hosts) {
+        const zone = net.zones[h.zone]!;
+        if (!ctx.params.roles.includes(h.role) || !ctx.params.domains.includes(zone.domain) || zone.domain === expected) continue;
+        findings.push({
+          ...base(ctx, this),
+          rule: this.id,
+          kind: 'terminals',
+          subject: { kind: 'host', id: h.id },
+          model,
+          group: h.isGroup,
+          zone: zone.id,
+          domainName: own(ctx.domains, zone.domain) ?? { ja: zone.domain, en: zone.domain },
+          expected: { domain: expected, name: own(ctx.domains, expected) ?? { ja: expected, en: expected } },
+          loc: h.loc,
+        });
+      }
+    }
+    if (!ctx.params.cloudModels.includes(model)) {
+      for (const c of net.cloudServices) {
+        findings.push({ ...base(ctx, this), rule: this.id, kind: 'cloud-service', subject: { kind: 'cloud-service', id: c.id }, model, loc: c.loc });
+      }
+    }
+    return findings;
+  },
+};
+
+const internetEndpointControls: RuleDefinition<'internet-endpoint-controls'> = {
+  id: 'internet-endpoint-controls',
+  clause: "総務省ガイドライン(令和6年10月版) β/β'",
+  check(ctx) {
+    const net = ctx.network;
+    const model = net.model;
+    const findings: Finding[] = [];
+    if (model === undefined || !ctx.params.models.includes(model) || (ctx.scope && !ctx.scope.objects)) return findings;
+    for (const h of net.hosts) {
+      const zone = net.zones[h.zone]!;
+      if (!ctx.params.domains.includes(zone.domain) || !ctx.params.roles.includes(h.role)) continue;
+      const missing = ctx.params.required.filter((c) => !h.controls.has(c));
+      if (missing.length === 0) continue;
+      findings.push({
+        ...base(ctx, this),
+        rule: this.id,
+        kind: 'missing-controls',
+        subject: { kind: 'host', id: h.id },
+        model,
+        group: h.isGroup,
+        zone: zone.id,
+        missing,
+        loc: h.loc,
+      });
+    }
+    return findings;
   },
 };
 
@@ -729,4 +841,7 @@ export const CATALOGUE = [
   intentReachability,
   availability,
   firewallHygiene,
+  mynumberInternetIsolation,
+  modelPlacement,
+  internetEndpointControls,
 ] as const;
