@@ -415,10 +415,19 @@ const modelPlacement: RuleDefinition<'model-placement'> = {
     const findings: Finding[] = [];
     if (model === undefined || (ctx.scope && !ctx.scope.objects)) return findings;
     const expected = ctx.params.placement[model];
+    // Where the business terminals sit: the domain holding most terminal members. A few
+    // terminals elsewhere (an operations desk) do not make the model; a majority does.
+    const terminals = net.hosts.filter((h) => ctx.params.roles.includes(h.role) && ctx.params.domains.includes(net.zones[h.zone]!.domain));
+    const members = new Map<string, number>();
+    for (const h of terminals) {
+      const domain = net.zones[h.zone]!.domain;
+      members.set(domain, (members.get(domain) ?? 0) + rangeSize(h.range));
+    }
+    const home = members.get(expected ?? '') ?? 0;
     if (expected !== undefined) {
-      for (const h of net.hosts) {
+      for (const h of terminals) {
         const zone = net.zones[h.zone]!;
-        if (!ctx.params.roles.includes(h.role) || !ctx.params.domains.includes(zone.domain) || zone.domain === expected) continue;
+        if (zone.domain === expected || (members.get(zone.domain) ?? 0) <= home) continue;
         findings.push({
           ...base(ctx, this),
           rule: this.id,

@@ -48,11 +48,11 @@ export const RULE_TITLES: { readonly [R in FindingRule]: Localized } = {
     en: 'No path, and no exception, between the My Number systems and the Internet side',
   },
   'model-placement': {
-    ja: '業務端末の配置とクラウドサービス利用が宣言したモデル（α・α′・β・β′）に合うこと',
+    ja: "業務端末の配置とクラウドサービス利用が宣言したモデル（α・α'・β・β'）に合うこと",
     en: "Business terminals and cloud services as the declared model (α, α', β, β') places them",
   },
   'internet-endpoint-controls': {
-    ja: 'β・β′モデルのインターネット接続系端末のエンドポイント対策（EPP・EDR）',
+    ja: "β・β'モデルのインターネット接続系端末のエンドポイント対策（EPP・EDR）",
     en: "Endpoint controls (EPP, EDR) on Internet-domain terminals under β and β'",
   },
 };
@@ -228,11 +228,11 @@ export const MESSAGES: MessageCatalogue = {
     }),
     'cloud-service': (f) => ({
       message: {
-        ja: `クラウドサービス ${f.subject.id} が宣言されていますが、${modelName(f.model)}モデルでは LGWAN接続系端末からクラウドサービスへ直接通信できません（α′モデルのみ）。`,
+        ja: `クラウドサービス ${f.subject.id} が宣言されていますが、${modelName(f.model)}モデルでは LGWAN接続系端末からクラウドサービスへ直接通信できません（α'モデルのみ）。`,
         en: `Cloud service ${f.subject.id} is declared, but the ${modelName(f.model)} model gives the LGWAN terminals no direct access to cloud services (only α' does).`,
       },
       hint: {
-        ja: 'cloudServices からこの記載を削除するか、α′モデルへ移行したうえで model: alpha-prime を宣言してください。',
+        ja: "cloudServices からこの記載を削除するか、α'モデルへ移行したうえで model: alpha-prime を宣言してください。",
         en: "Remove the entry from cloudServices, or move to the α' model and declare model: alpha-prime.",
       },
     }),

@@ -139,7 +139,7 @@ describe.each(Object.entries(ENGINES))('%s engine', (_name, factory) => {
       expect(classText(of(text, 'path-separation')[0]!)).toEqual(['10.20.8.16-10.20.8.31 → 203.0.113.0-203.0.113.255 tcp/443-443']);
       const placement = of(text, 'model-placement')[0]!;
       expect(placement.loc).toMatchObject(positionOf(text, 'id: cs-suite'));
-      expect(findingText(placement).message.ja).toContain('α′モデルのみ');
+      expect(findingText(placement).message.ja).toContain("α'モデルのみ");
     });
 
     it.each(['beta', 'beta-prime'])('under %s a declared cloud service is a finding too', (model) => {
@@ -147,20 +147,25 @@ describe.each(Object.entries(ENGINES))('%s engine', (_name, factory) => {
     });
   });
 
-  describe('model-placement: where the business terminals sit', () => {
-    const inetTerminals = '  - { id: inet-pcs, zone: inet-office, addresses: 10.30.2.16/28, role: terminal, controls: [epp, edr] }';
-    it("α and α' put them in LGWAN: terminals in the Internet domain are a finding, located at the host", () => {
+  describe('model-placement: where the business terminals sit (the domain with most terminal members)', () => {
+    // lg-pcs: 16 LGWAN terminals. inet-pcs below: 32 (a /27) or 4 (a /30) Internet-domain terminals.
+    const inetTerminals = (prefix: string) => `  - { id: inet-pcs, zone: inet-office, addresses: ${prefix}, role: terminal, controls: [epp, edr] }`;
+    it("α and α' put them in LGWAN: 32 Internet-domain terminals against 16 are a finding, located at the group", () => {
       for (const model of ['alpha', 'alpha-prime']) {
-        const text = city({ model, hosts: inetTerminals });
+        const text = city({ model, hosts: inetTerminals('10.30.2.32/27') });
         expect(findings(text)).toEqual(['model-placement terminals: inet-pcs']);
         const f = of(text, 'model-placement')[0]!;
         expect(f.loc).toMatchObject(positionOf(text, '{ id: inet-pcs'));
         expect(findingText(f).message.en).toContain('puts the business terminals in LGWAN-connected systems');
       }
     });
-    it("β and β' put them in the Internet domain: the LGWAN terminals are a finding", () => {
+    it('a few Internet-domain terminals (4 against 16, an operations desk) do not make the model', () => {
+      expect(findings(city({ hosts: inetTerminals('10.30.2.16/30') }))).toEqual([]);
+    });
+    it("β and β' put them in the Internet domain: 16 LGWAN terminals and none there are a finding; as many there is not", () => {
       for (const model of ['beta', 'beta-prime']) {
-        expect(findings(city({ model, hosts: inetTerminals }))).toEqual(['model-placement terminals: lg-pcs']);
+        expect(findings(city({ model }))).toEqual(['model-placement terminals: lg-pcs']);
+        expect(findings(city({ model, hosts: inetTerminals('10.30.2.16/28') }))).toEqual([]);
       }
     });
   });
@@ -181,8 +186,9 @@ describe.each(Object.entries(ENGINES))('%s engine', (_name, factory) => {
     it('terminals with both pass', () => {
       expect(findings(beta('epp, edr'))).toEqual([]);
     });
-    it('under α the rule asks nothing of Internet-domain hosts (only model-placement speaks)', () => {
-      expect(findings(city({ hosts: terminals('mfa') }))).toEqual(['model-placement terminals: inet-pcs']);
+    it('under α the rule asks nothing of Internet-domain terminals', () => {
+      // 16 Internet-domain terminals against 16 LGWAN ones: model-placement is content too.
+      expect(findings(city({ hosts: terminals('mfa') }))).toEqual([]);
     });
   });
 
