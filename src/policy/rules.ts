@@ -349,13 +349,11 @@ const mynumberEndpointControls: RuleDefinition<'mynumber-endpoint-controls'> = {
  * Under the α' model, what the approved cloud services in force allow: from the terminals of
  * the LGWAN side to each service's destinations, its services only. Nothing under any other model.
  */
-function cloudServiceSet(ctx: RuleContext<unknown>, lgwanZones: readonly Zone[]): HeaderSet {
-  const net = ctx.network;
+function cloudServiceSet(net: Network, lgwanSide: readonly string[], today: string): HeaderSet {
   if (net.model !== 'alpha-prime') return [];
-  const zones = new Set(lgwanZones.map((z) => z.index));
-  const terminals = net.hosts.filter((h) => h.role === 'terminal' && zones.has(h.zone)).map((h) => h.range);
+  const terminals = net.hosts.filter((h) => h.role === 'terminal' && lgwanSide.includes(net.zones[h.zone]!.domain)).map((h) => h.range);
   if (terminals.length === 0) return [];
-  const services = net.cloudServices.filter((c) => c.expires >= ctx.today);
+  const services = net.cloudServices.filter((c) => c.expires >= today);
   return normalize(services.flatMap((c) => boxesOfMatch({ src: terminals, dst: c.to, services: c.services })));
 }
 
@@ -365,7 +363,7 @@ const pathSeparation: RuleDefinition<'path-separation'> = {
   check(ctx) {
     const a = zonesIn(ctx.network, ctx.params.lgwanSide);
     const b = zonesIn(ctx.network, ctx.params.internetSide);
-    const exempt = normalize([...exceptionSet(activeExceptions(ctx, this.id)), ...cloudServiceSet(ctx, a)]);
+    const exempt = normalize([...exceptionSet(activeExceptions(ctx, this.id)), ...cloudServiceSet(ctx.network, ctx.params.lgwanSide, ctx.today)]);
     return forbiddenReach(ctx, [a, b], exempt, ctx.engine).map((flow) => ({
       ...pairFacts(ctx, this, flow),
       rule: this.id,
@@ -497,6 +495,18 @@ export function crossesSides(network: Network, flow: DeclaredFlow, lgwan: readon
   return (from.has('lgwan') && to.has('internet')) || (from.has('internet') && to.has('lgwan'));
 }
 
+/**
+ * True when an intent crosses the sides and must be sanitized: not a direct flow (no `via`)
+ * that the approved cloud services of an α' network carry in full (intent-reachability checks that one).
+ */
+export function needsSanitizing(network: Network, intent: DeclaredFlow, lgwan: readonly string[], internet: readonly string[], today: string): boolean {
+  if (!crossesSides(network, intent, lgwan, internet)) return false;
+  if (intent.via.length > 0) return true;
+  const approved = cloudServiceSet(network, lgwan, today);
+  if (approved.length === 0) return true;
+  return subtract(boxesOfMatch({ src: intent.from, dst: intent.to, services: intent.services }), approved).length > 0;
+}
+
 const STOP_ORDER: Record<Outcome['disposition']['kind'], number> = {
   denied: 0,
   refused: 1,
@@ -614,7 +624,7 @@ const sanitizedCommunication: RuleDefinition<'sanitized-communication'> = {
     const p = ctx.params;
     for (const intent of ctx.network.intents) {
       if (ctx.scope && !ctx.scope.intents.has(intent.id)) continue;
-      if (!crossesSides(ctx.network, intent, p.lgwanSide, p.internetSide)) continue;
+      if (!needsSanitizing(ctx.network, intent, p.lgwanSide, p.internetSide, ctx.today)) continue;
       const about = { ...base(ctx, this), rule: this.id, subject: { kind: 'intent', id: intent.id }, loc: intent.loc } as const;
       const sanitizers = intent.via.map((i) => ctx.network.devices[i]!).filter((d) => d.kind === 'sanitizer');
       if (sanitizers.length === 0) {

@@ -10,7 +10,7 @@ import { loadTopology } from '../../src/model/load.ts';
 import { formatIpv4 } from '../../src/net/ipv4.ts';
 import { runCheck } from '../../src/policy/check.ts';
 import type { Finding } from '../../src/policy/types.ts';
-import { findingText } from '../../src/report/messages.ts';
+import { findingText, subjectText } from '../../src/report/messages.ts';
 import { positionOf, seedPack, TODAY } from '../helpers.ts';
 
 // The city: one firewall joins every zone.
@@ -30,6 +30,7 @@ interface City {
   readonly hosts?: string;
   readonly cloudServices?: string;
   readonly exceptions?: string;
+  readonly intents?: string;
 }
 const city = (c: City): string => `bunkatsu: 1
 name: モデル検査市
@@ -61,6 +62,8 @@ exceptions:
 ${c.exceptions ?? '  []'}
 cloudServices:
 ${c.cloudServices ?? '  []'}
+intents:
+${c.intents ?? '  []'}
 `;
 
 /** The approved cloud service: the whole cloud prefix, https only. */
@@ -90,10 +93,7 @@ describe.each(Object.entries(ENGINES))('%s engine', (_name, factory) => {
     const network = loadTopology(text, 'models.yaml', { domains: new Set(Object.keys(pack.domains)) });
     return runCheck(network, pack, { engineFactory: factory, today });
   };
-  const findings = (text: string, today = TODAY) =>
-    check(text, today).findings.map(
-      (f) => `${f.rule} ${f.kind}: ${f.subject.kind === 'zone-pair' ? `${f.subject.from} → ${f.subject.to}` : 'id' in f.subject ? f.subject.id : ''}`,
-    );
+  const findings = (text: string, today = TODAY) => check(text, today).findings.map((f) => `${f.rule} ${f.kind}: ${subjectText(f)}`);
   const of = (text: string, rule: string, today = TODAY) => check(text, today).findings.filter((f) => f.rule === rule);
 
   it('the city without rules passes every rule', () => {
@@ -140,6 +140,26 @@ describe.each(Object.entries(ENGINES))('%s engine', (_name, factory) => {
       const placement = of(text, 'model-placement')[0]!;
       expect(placement.loc).toMatchObject(positionOf(text, 'id: cs-suite'));
       expect(findingText(placement).message.ja).toContain("α'モデルのみ");
+    });
+
+    // An intent for the approved flow needs no sanitizer under α' (intent-reachability checks it);
+    // under α it crosses the sides like any other and sanitized-communication wants a sanitizer.
+    const USE_SUITE = '  - { id: use-suite, from: lg-pcs, to: cloud, service: https, purpose: クラウド利用 }';
+    it("an intent carried by the approved service is no sanitizer's business under α', and must get through", () => {
+      const rules = permitToCloud('lg-pcs', 'https');
+      expect(findings(city({ model: 'alpha-prime', rules, cloudServices: OFFICE_SUITE, intents: USE_SUITE }))).toEqual([]);
+      // Without the permit it does not get through: intent-reachability says so, not sanitized-communication.
+      expect(findings(city({ model: 'alpha-prime', cloudServices: OFFICE_SUITE, intents: USE_SUITE }))).toEqual([
+        'intent-reachability leg: use-suite (lg-pcs → cloud)',
+      ]);
+      // Wider than approved (http as well): sanitized-communication again.
+      const wider = USE_SUITE.replace('service: https', 'service: [http, https]');
+      expect(findings(city({ model: 'alpha-prime', rules, cloudServices: OFFICE_SUITE, intents: wider }))).toContain(
+        'sanitized-communication no-sanitizer: use-suite',
+      );
+      expect(findings(city({ model: 'alpha', rules, cloudServices: OFFICE_SUITE, intents: USE_SUITE }))).toContain(
+        'sanitized-communication no-sanitizer: use-suite',
+      );
     });
 
     it.each(['beta', 'beta-prime'])('under %s a declared cloud service is a finding too', (model) => {
