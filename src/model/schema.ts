@@ -10,7 +10,7 @@ export const FORMAT_VERSION = 1;
 const id = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'ids are 1-128 letters, digits, "_", "." or "-", starting with a letter or digit')
-  .describe('Identifier, unique across zones, hosts, devices, exceptions and intents');
+  .describe('Identifier, unique across zones, hosts, devices, exceptions, intents and cloud services');
 
 const text = z.string().max(4000);
 
