@@ -363,11 +363,13 @@ const pathSeparation: RuleDefinition<'path-separation'> = {
   check(ctx) {
     const a = zonesIn(ctx.network, ctx.params.lgwanSide);
     const b = zonesIn(ctx.network, ctx.params.internetSide);
-    const exempt = normalize([...exceptionSet(activeExceptions(ctx, this.id)), ...cloudServiceSet(ctx.network, ctx.params.lgwanSide, ctx.today)]);
+    const approved = cloudServiceSet(ctx.network, ctx.params.lgwanSide, ctx.today);
+    const exempt = normalize([...exceptionSet(activeExceptions(ctx, this.id)), ...approved]);
     return forbiddenReach(ctx, [a, b], exempt, ctx.engine).map((flow) => ({
       ...pairFacts(ctx, this, flow),
       rule: this.id,
       kind: 'reach',
+      ...(approved.length > 0 ? { cloudServices: true as const } : {}),
     }));
   },
 };

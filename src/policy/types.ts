@@ -231,7 +231,8 @@ export type Finding =
       HostSubject,
       { readonly group: boolean; readonly zone: string; readonly missing: readonly string[] }
     >
-  | FindingOf<'path-separation', 'reach', ZonePairSubject, ZoneFacts>
+  /** `cloudServices`: the network is α' with approved cloud services in force (the excess over them is reported). */
+  | FindingOf<'path-separation', 'reach', ZonePairSubject, ZoneFacts & { readonly cloudServices?: true }>
   /** Business terminals in a domain other than the one the declared model puts them in. */
   | FindingOf<
       'model-placement',

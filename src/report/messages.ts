@@ -330,10 +330,15 @@ export const MESSAGES: MessageCatalogue = {
             ja: 'このインタフェース・回線を撤去して経路を分割するか、間にファイアウォールまたは無害化装置を置いてください。',
             en: 'separate them (remove the interface or the link), or put a firewall or a sanitizer there.',
           })
-        : {
-            ja: '直接の通信を許可するルールを削除し、必要な通信は無害化装置（メールテキスト化・画面転送・ファイル無害化）経由にしてください。',
-            en: 'Remove the rules that allow direct traffic; carry what is needed through a sanitizer (mail text conversion, screen transfer, file sanitization).',
-          },
+        : f.cloudServices
+          ? {
+              ja: "直接の通信を許可するルールを削除し、必要な通信は無害化装置経由にしてください。承認済みクラウドサービスへの通信（α'モデル）であれば、許可ルールを cloudServices で承認した宛先・サービス・LGWAN接続系端末に限定してください。",
+              en: "Remove the rules that allow direct traffic and carry what is needed through a sanitizer; if this is traffic to an approved cloud service (α' model), narrow the permit to the LGWAN terminals and the destinations and services cloudServices approve.",
+            }
+          : {
+              ja: '直接の通信を許可するルールを削除し、必要な通信は無害化装置（メールテキスト化・画面転送・ファイル無害化）経由にしてください。',
+              en: 'Remove the rules that allow direct traffic; carry what is needed through a sanitizer (mail text conversion, screen transfer, file sanitization).',
+            },
     }),
   },
   'sanitized-communication': {

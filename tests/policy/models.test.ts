@@ -115,6 +115,10 @@ describe.each(Object.entries(ENGINES))('%s engine', (_name, factory) => {
       expect(f!.permittedBy.map((r) => r.id)).toEqual(['to-cloud']);
       expect(f!.loc).toMatchObject(positionOf(text, '{ id: to-cloud'));
       expect(findings(text)).toEqual(['path-separation reach: lg-office → cloud']);
+      // The hint speaks of narrowing the permit to the approvals.
+      expect(f).toMatchObject({ cloudServices: true });
+      expect(findingText(f!).hint.en).toContain('narrow the permit to the LGWAN terminals and the destinations and services cloudServices approve');
+      expect(findingText(f!).hint.ja).toContain('cloudServices で承認した宛先');
     });
 
     it('a wider source is a finding with the other sources only (the printer and the rest of the segment)', () => {
@@ -137,6 +141,7 @@ describe.each(Object.entries(ENGINES))('%s engine', (_name, factory) => {
       const text = city({ model: 'alpha', rules: permitToCloud('lg-pcs', 'https'), cloudServices: OFFICE_SUITE });
       expect(findings(text)).toEqual(['path-separation reach: lg-office → cloud', 'model-placement cloud-service: cs-suite']);
       expect(classText(of(text, 'path-separation')[0]!)).toEqual(['10.20.8.16-10.20.8.31 → 203.0.113.0-203.0.113.255 tcp/443-443']);
+      expect(of(text, 'path-separation')[0]).not.toHaveProperty('cloudServices');
       const placement = of(text, 'model-placement')[0]!;
       expect(placement.loc).toMatchObject(positionOf(text, 'id: cs-suite'));
       expect(findingText(placement).message.ja).toContain("α'モデルのみ");
