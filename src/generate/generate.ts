@@ -203,6 +203,7 @@ class Doc {
   readonly links: Array<[string, string]> = [];
   readonly exceptions: Obj[] = [];
   readonly intents: Obj[] = [];
+  readonly cloudServices: Obj[] = [];
   readonly planted: PlantedViolation[] = [];
   hostAddresses = 0;
 
@@ -393,7 +394,7 @@ class Municipality {
             'terminal',
             this.alpha
               ? ['edr', 'antivirus', 'patch-management', 'log-collection']
-              : ['edr', 'antivirus', 'patch-management', 'log-collection', 'disk-encryption'],
+              : ['epp', 'edr', 'antivirus', 'patch-management', 'log-collection', 'disk-encryption'],
           );
           const printers = doc.group(`${id}-prn`, `${section.name} 複合機`, id, base + 240, base + 247, rng.int(1, 3), 'printer');
           const zone: OfficeZone = { id, base, dept, section, pcs, terminals: n, printers, floor, primaryIntent: '' };
@@ -456,7 +457,9 @@ class Municipality {
       };
       if (!this.alpha) {
         const v = lg(`lg-vdi-${d.id}`, `${d.name} 仮想デスクトップ（LGWAN接続系）`);
-        const pcs = doc.group(`${p}-vdi-${d.id}`, `${d.name} 仮想デスクトップ`, v.id, v.base + 32, v.base + 231, this.rng.int(20, 120), 'terminal', [
+        // Virtual desktops reached by screen transfer from the Internet-domain terminals: not the
+        // business terminals themselves (model-placement counts those), hence role server.
+        const pcs = doc.group(`${p}-vdi-${d.id}`, `${d.name} 仮想デスクトップ`, v.id, v.base + 32, v.base + 231, this.rng.int(20, 120), 'server', [
           'edr',
           'antivirus',
           'patch-management',
@@ -571,6 +574,7 @@ class Municipality {
       this.z.inMgmt = mgmt.id;
       this.h.inOps = doc.group(`${p}-in-ops`, 'インターネット接続系 運用管理端末', mgmt.id, mgmt.base + 32, mgmt.base + 63, 4, 'terminal', [
         'mfa',
+        'epp',
         'edr',
         'log-collection',
       ]);
@@ -1346,6 +1350,36 @@ class Municipality {
     });
     add('mynumber-exception-scope', `${p}-exc-chukan-broad`, 'broad-exception', 'exception names whole zones and every service');
 
+    // The guideline's model rules (no random choice here: the other plants stay as they were).
+    // mynumber-internet-isolation: an exception from a My Number server to the Internet side.
+    doc.exceptions.push({
+      id: `${p}-exc-kokuho-web`,
+      from: this.h['mn-kokuho']!,
+      to: this.h.relay!,
+      service: 'tcp/443',
+      justification: '国保 集計ファイルの外部送信',
+      approver: `${this.name} 情報政策課長`,
+      expires: '2030-03-31',
+      rules: ['mynumber-isolation'],
+    });
+    add('mynumber-internet-isolation', `${p}-exc-kokuho-web`, 'internet-exception', 'an exception names a My Number server and the Internet mail relay');
+    // model-placement: a cloud service declared under α or β (only α' allows them).
+    doc.cloudServices.push({
+      id: `${p}-cs-suite`,
+      to: '203.0.113.0/24',
+      service: 'https',
+      justification: '文書作成クラウドの直接利用',
+      approver: `${this.name} CISO`,
+      expires: '2030-03-31',
+    });
+    add('model-placement', `${p}-cs-suite`, 'cloud-service', `a cloud service is declared under ${this.alpha ? 'α' : 'β'}`);
+    // internet-endpoint-controls (β: the terminals sit in the Internet domain): a group without EPP.
+    if (!this.alpha) {
+      const first = this.buildings[0]!.floors[0]!.zones[0]!.pcs;
+      doc.hosts.find((h) => h.id === first)!.controls = ['edr', 'patch-management', 'log-collection'];
+      add('internet-endpoint-controls', first, 'missing-epp', 'office terminals in the Internet domain without EPP');
+    }
+
     // mynumber-endpoint-controls: a terminal group without data-export blocking.
     const host = this.rng.pick(this.mnZones).pcs;
     const entry = doc.hosts.find((h) => h.id === host)!;
@@ -1517,6 +1551,7 @@ export function generateTopology(options: GenerateOptions): GenerateResult {
     links: doc.links,
     exceptions: doc.exceptions,
     intents: doc.intents,
+    ...(doc.cloudServices.length > 0 ? { cloudServices: doc.cloudServices } : {}),
   };
   const firewalls = devices.filter((d) => d.kind === 'firewall');
   const stats: GenerateStats = {

@@ -6,7 +6,24 @@ import { type Diagnostic, type ErrorCode, InputError, type Loc } from '../errors
 import { DEFAULT_LIMITS, readSource, type SourceDocument, type SourceLimits } from './source.ts';
 import { quickTopology } from './quick-schema.ts';
 import { type RuleDecl, topologySchema, type TopologyFile } from './schema.ts';
-import type { Acl, DeclaredFlow, Device, Exception, Host, Intent, Interface, Link, Network, OwnedRange, Relay, Route, Rule, Zone } from './network.ts';
+import type {
+  Acl,
+  CloudService,
+  DeclaredFlow,
+  Device,
+  Exception,
+  Host,
+  IdKind,
+  Intent,
+  Interface,
+  Link,
+  Network,
+  OwnedRange,
+  Relay,
+  Route,
+  Rule,
+  Zone,
+} from './network.ts';
 import { formatIpv4, IPV4_MAX, type Ipv4Prefix, type Ipv4Range, parseAddressSpec, parseCidr, parseIpv4 } from '../net/ipv4.ts';
 import { parseServiceTerm, type ServiceTerm, wellKnownService } from '../net/services.ts';
 import { type ReferenceScope, resolveAddresses, resolveServices } from './resolve.ts';
@@ -58,7 +75,7 @@ export function loadImported(data: Record<string, unknown>, label: string, optio
   return loadDocument({ data, file: label, locate: () => loc }, options);
 }
 
-const LIST_KEYS = ['zones', 'hosts', 'devices', 'links', 'exceptions', 'intents'] as const;
+const LIST_KEYS = ['zones', 'hosts', 'devices', 'links', 'exceptions', 'intents', 'cloudServices'] as const;
 
 /** The document without the list elements that failed the schema, if the rest is valid. */
 interface Salvaged {
@@ -127,7 +144,7 @@ const list = (value: string | readonly string[] | undefined): readonly string[] 
 
 class Resolver {
   private readonly diagnostics: Diagnostic[] = [];
-  private readonly ids = new Map<string, { kind: 'zone' | 'host' | 'device' | 'exception' | 'intent'; index: number }>();
+  private readonly ids = new Map<string, { kind: IdKind; index: number }>();
   private readonly services = new Map<string, readonly ServiceTerm[]>();
   private zones: Zone[] = [];
   private hosts: Host[] = [];
@@ -206,6 +223,19 @@ class Resolver {
         resilient: f.resilient ?? false,
       }),
     );
+    const cloudServices = t.cloudServices.map(
+      (c, i): CloudService => ({
+        id: c.id,
+        name: c.name ?? c.id,
+        to: this.resolveAddressRefs(list(c.to), ['cloudServices', i, 'to']),
+        services: this.resolveServiceRefs(list(c.service), ['cloudServices', i, 'service']),
+        written: { to: list(c.to), service: list(c.service) },
+        justification: c.justification,
+        approver: c.approver,
+        expires: c.expires,
+        loc: this.loc(['cloudServices', i]),
+      }),
+    );
     const ruleCount = this.devices.reduce((n, d) => n + d.rules.length, 0);
     const maxRules = this.options.maxRules ?? 1_000_000;
     if (ruleCount > maxRules) this.error('BNK_ERR_LIMIT_EXCEEDED', `${ruleCount} firewall rules; the limit is ${maxRules}`, ['devices']);
@@ -220,6 +250,7 @@ class Resolver {
       links,
       exceptions,
       intents,
+      cloudServices,
       ownership,
       ids: this.ids,
       services: this.services,
@@ -233,6 +264,7 @@ class Resolver {
       ['device', this.input.devices, 'devices'],
       ['exception', this.input.exceptions, 'exceptions'],
       ['intent', this.input.intents, 'intents'],
+      ['cloud-service', this.input.cloudServices, 'cloudServices'],
     ] as const;
     for (const [kind, items, key] of groups) {
       items.forEach((item, index) => {

@@ -145,11 +145,30 @@ export interface Exception extends DeclaredFlow {
   readonly rules: readonly string[] | undefined;
 }
 
+/**
+ * A cloud service approved for direct use from the LGWAN terminals (the α' model of the MIC
+ * guideline): destinations and services, with the approval.
+ */
+export interface CloudService {
+  readonly id: string;
+  readonly name: string;
+  readonly to: readonly Ipv4Range[];
+  readonly services: readonly ServiceTerm[];
+  readonly written: { readonly to: Written; readonly service: Written };
+  readonly justification: string;
+  readonly approver: string;
+  readonly expires: string;
+  readonly loc: Loc;
+}
+
 export interface Intent extends DeclaredFlow {
   readonly purpose: string;
   readonly content: ContentKind | undefined;
   readonly resilient: boolean;
 }
+
+/** What an id names (ids are one namespace). */
+export type IdKind = 'zone' | 'host' | 'device' | 'exception' | 'intent' | 'cloud-service';
 
 /** One disjoint piece of the address space and the zone that owns it (-1: nobody). */
 export interface OwnedRange extends Ipv4Range {
@@ -167,9 +186,10 @@ export interface Network {
   readonly links: readonly Link[];
   readonly exceptions: readonly Exception[];
   readonly intents: readonly Intent[];
+  readonly cloudServices: readonly CloudService[];
   /** The whole address space cut into disjoint ranges, sorted, each with its owner zone. */
   readonly ownership: readonly OwnedRange[];
-  readonly ids: ReadonlyMap<string, { readonly kind: 'zone' | 'host' | 'device' | 'exception' | 'intent'; readonly index: number }>;
+  readonly ids: ReadonlyMap<string, { readonly kind: IdKind; readonly index: number }>;
   /** Services named in the topology file (built-in names are in net/services.ts). */
   readonly services: ReadonlyMap<string, readonly ServiceTerm[]>;
 }

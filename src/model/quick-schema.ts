@@ -235,6 +235,22 @@ function exception(e: unknown): boolean {
   );
 }
 
+const CLOUD_SERVICE = new Set(['id', 'name', 'to', 'service', 'justification', 'approver', 'expires']);
+function cloudService(c: unknown): boolean {
+  return (
+    isObj(c) &&
+    only(c, CLOUD_SERVICE) &&
+    match(c.id, ID) &&
+    optStr(c.name, 4000) &&
+    addressRefs(c.to) &&
+    serviceRefs(c.service) &&
+    str(c.justification, 1, 4000) &&
+    str(c.approver, 1, 4000) &&
+    match(c.expires, DATE) &&
+    isCalendarDate(c.expires as string)
+  );
+}
+
 const INTENT = new Set(['id', 'from', 'to', 'service', 'purpose', 'content', 'via', 'resilient']);
 function intent(f: unknown): boolean {
   return (
@@ -261,7 +277,21 @@ function services(v: unknown): boolean {
   return true;
 }
 
-const TOP = new Set(['$schema', 'bunkatsu', 'name', 'model', 'description', 'services', 'zones', 'hosts', 'devices', 'links', 'exceptions', 'intents']);
+const TOP = new Set([
+  '$schema',
+  'bunkatsu',
+  'name',
+  'model',
+  'description',
+  'services',
+  'zones',
+  'hosts',
+  'devices',
+  'links',
+  'exceptions',
+  'intents',
+  'cloudServices',
+]);
 const same = (x: unknown): Obj | undefined => x as Obj;
 
 /**
@@ -287,6 +317,7 @@ export function quickTopology(data: unknown): TopologyFile | undefined {
   const links = list(data.links, 1_000_000, (l) => (link(l) ? same(l) : undefined));
   const exceptions = list(data.exceptions, 10_000, (e) => (exception(e) ? (e as Obj) : undefined));
   const intents = list(data.intents, 100_000, (f) => (intent(f) ? (f as Obj) : undefined));
-  if (!zones || !hosts || !devices || !links || !exceptions || !intents) return undefined;
-  return { ...data, zones, hosts, devices, links, exceptions, intents } as unknown as TopologyFile;
+  const cloudServices = list(data.cloudServices, 10_000, (c) => (cloudService(c) ? (c as Obj) : undefined));
+  if (!zones || !hosts || !devices || !links || !exceptions || !intents || !cloudServices) return undefined;
+  return { ...data, zones, hosts, devices, links, exceptions, intents, cloudServices } as unknown as TopologyFile;
 }

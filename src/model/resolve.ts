@@ -2,11 +2,9 @@
 // arguments and the HTTP trace route all read references with this grammar and these codes.
 
 import type { Diagnostic, ErrorCode, Loc } from '../errors.ts';
-import type { Network } from './network.ts';
+import type { IdKind, Network } from './network.ts';
 import { IPV4_ALL, type Ipv4Range, looksLikeAddress, parseAddressSet } from '../net/ipv4.ts';
 import { ANY_SERVICE, lookupService, type ServiceTerm } from '../net/services.ts';
-
-export type IdKind = 'zone' | 'host' | 'device' | 'exception' | 'intent';
 
 /** What references can name: the ids (one namespace), what each addressable one stands for, the declared services. */
 export interface ReferenceScope {
@@ -52,7 +50,7 @@ export function resolveAddressRef(scope: ReferenceScope, ref: string): Resolved<
   }
   const entry = scope.ids.get(ref);
   if (!entry && scope.skipped?.(ref)) return { ok: true, value: undefined };
-  if (!entry || entry.kind === 'exception' || entry.kind === 'intent') {
+  if (!entry || entry.kind === 'exception' || entry.kind === 'intent' || entry.kind === 'cloud-service') {
     return { ok: false, code: 'BNK_ERR_UNKNOWN_REF', error: `"${ref}" is not a zone, host, device or address` };
   }
   return { ok: true, value: scope.addressesOf(entry.kind, entry.index) };

@@ -10,7 +10,7 @@ export const FORMAT_VERSION = 1;
 const id = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'ids are 1-128 letters, digits, "_", "." or "-", starting with a letter or digit')
-  .describe('Identifier, unique across zones, hosts, devices, exceptions and intents');
+  .describe('Identifier, unique across zones, hosts, devices, exceptions, intents and cloud services');
 
 const text = z.string().max(4000);
 
@@ -28,7 +28,7 @@ const serviceRefs = z.union([serviceRef, z.array(serviceRef).min(1).max(1000)]);
 
 export const MODELS = ['alpha', 'alpha-prime', 'beta', 'beta-prime'] as const;
 export const HOST_ROLES = ['terminal', 'server', 'printer', 'storage', 'network', 'other'] as const;
-export const ENDPOINT_CONTROLS = ['mfa', 'data-export-blocked', 'edr', 'antivirus', 'disk-encryption', 'log-collection', 'patch-management'] as const;
+export const ENDPOINT_CONTROLS = ['mfa', 'data-export-blocked', 'epp', 'edr', 'antivirus', 'disk-encryption', 'log-collection', 'patch-management'] as const;
 export const SANITIZER_METHODS = ['mail-text', 'screen-transfer', 'file-sanitization'] as const;
 export const CONTENT_KINDS = ['mail', 'web', 'file'] as const;
 
@@ -171,6 +171,11 @@ const device = z.discriminatedUnion('kind', [switchDevice, routerDevice, firewal
 
 const link = z.tuple([z.string(), z.string()]).describe('Two device interfaces joined by a cable: ["device:interface", "device:interface"]');
 
+const expires = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expiry is a date YYYY-MM-DD')
+  .refine(isCalendarDate, 'expiry is not a calendar date (e.g. 2026-02-30)');
+
 const exception = z.strictObject({
   id,
   from: addressRefs,
@@ -179,12 +184,21 @@ const exception = z.strictObject({
   via: z.array(id).max(16).optional().describe('Gateways (sanitizers, proxies) the exempted channel runs through'),
   justification: text.min(1),
   approver: text.min(1),
-  expires: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expiry is a date YYYY-MM-DD')
-    .refine(isCalendarDate, 'expiry is not a calendar date (e.g. 2026-02-30)'),
+  expires,
   rules: z.array(z.string()).max(64).optional().describe('Policy rule ids it exempts from; defaults to all'),
 });
+
+const cloudService = z
+  .strictObject({
+    id,
+    name: text.optional().describe('Display name, e.g. 文書作成・Web会議 クラウドサービス'),
+    to: addressRefs.describe('Where the service is: its address sets (prefixes, ranges) or a zone'),
+    service: serviceRefs,
+    justification: text.min(1),
+    approver: text.min(1),
+    expires: expires.describe('Last day the approval applies (YYYY-MM-DD)'),
+  })
+  .describe("A cloud service approved for direct use from the LGWAN terminals (α' model), restricted by destination and service");
 
 const intent = z.strictObject({
   id,
@@ -219,6 +233,7 @@ export const topologySchema = z
     links: z.array(link).max(1_000_000).default([]),
     exceptions: z.array(exception).max(10_000).default([]),
     intents: z.array(intent).max(100_000).default([]),
+    cloudServices: z.array(cloudService).max(10_000).default([]).describe("Cloud services the LGWAN terminals may reach directly (α' model only)"),
   })
   .describe('bunkatsu topology, format version 1');
 
@@ -230,6 +245,7 @@ export type RuleDecl = z.infer<typeof ruleSchema>;
 export type RelayDecl = z.infer<typeof relay>;
 export type ExceptionDecl = TopologyFile['exceptions'][number];
 export type IntentDecl = TopologyFile['intents'][number];
+export type CloudServiceDecl = TopologyFile['cloudServices'][number];
 export type Model = (typeof MODELS)[number];
 export type SanitizerMethod = (typeof SANITIZER_METHODS)[number];
 export type ContentKind = (typeof CONTENT_KINDS)[number];

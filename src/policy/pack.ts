@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { type Diagnostic, InputError } from '../errors.ts';
 import { readSource } from '../model/source.ts';
-import { CONTENT_KINDS, ENDPOINT_CONTROLS, HOST_ROLES, SANITIZER_METHODS } from '../model/schema.ts';
+import { CONTENT_KINDS, ENDPOINT_CONTROLS, HOST_ROLES, MODELS, SANITIZER_METHODS } from '../model/schema.ts';
 import { HYGIENE_KINDS } from './hygiene.ts';
 import type { Severity } from './types.ts';
 
@@ -36,6 +36,23 @@ export const packSchema = z.strictObject({
       }),
     ).optional(),
     'path-separation': ruleEntry(z.strictObject({ lgwanSide: domainList, internetSide: domainList })).optional(),
+    'model-placement': ruleEntry(
+      z.strictObject({
+        roles: z.array(z.enum(HOST_ROLES)).min(1).describe('Which hosts are the business terminals'),
+        placement: z.record(z.enum(MODELS), z.string()).describe('Per model, the domain its business terminals sit in'),
+        domains: domainList.describe('Domains where a misplaced terminal is looked for'),
+        cloudModels: z.array(z.enum(MODELS)).describe('Models under which cloudServices may be declared'),
+      }),
+    ).optional(),
+    'internet-endpoint-controls': ruleEntry(
+      z.strictObject({
+        models: z.array(z.enum(MODELS)).min(1),
+        domains: domainList,
+        roles: z.array(z.enum(HOST_ROLES)).min(1),
+        required: z.array(z.enum(ENDPOINT_CONTROLS)).min(1),
+      }),
+    ).optional(),
+    'mynumber-internet-isolation': ruleEntry(z.strictObject({ isolated: domainList, internetSide: domainList })).optional(),
     'sanitized-communication': ruleEntry(
       z.strictObject({
         lgwanSide: domainList,

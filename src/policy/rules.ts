@@ -70,7 +70,7 @@ export interface CheckScope {
 }
 
 /** Rules whose findings are about a pair of zones (subject "from → to"). */
-export const FLOW_RULES: ReadonlySet<string> = new Set(['mynumber-isolation', 'path-separation', 'security-cloud-aggregation']);
+export const FLOW_RULES: ReadonlySet<string> = new Set(['mynumber-isolation', 'path-separation', 'security-cloud-aggregation', 'mynumber-internet-isolation']);
 /** Rules whose findings are about a flow intent (subject starts with the intent id). */
 export const INTENT_RULES: ReadonlySet<string> = new Set(['sanitized-communication', 'intent-reachability', 'availability']);
 
@@ -343,17 +343,138 @@ const mynumberEndpointControls: RuleDefinition<'mynumber-endpoint-controls'> = {
   },
 };
 
+/**
+ * Under the α' model, what the approved cloud services in force allow: from the terminals of
+ * the LGWAN side to each service's destinations, its services only. Nothing under any other model.
+ */
+function cloudServiceSet(net: Network, lgwanSide: readonly string[], today: string): HeaderSet {
+  if (net.model !== 'alpha-prime') return [];
+  const terminals = net.hosts.filter((h) => h.role === 'terminal' && lgwanSide.includes(net.zones[h.zone]!.domain)).map((h) => h.range);
+  if (terminals.length === 0) return [];
+  const services = net.cloudServices.filter((c) => c.expires >= today);
+  return normalize(services.flatMap((c) => boxesOfMatch({ src: terminals, dst: c.to, services: c.services })));
+}
+
 const pathSeparation: RuleDefinition<'path-separation'> = {
   id: 'path-separation',
   clause: '§6(3)イ, §2(17)',
   check(ctx) {
     const a = zonesIn(ctx.network, ctx.params.lgwanSide);
     const b = zonesIn(ctx.network, ctx.params.internetSide);
-    return forbiddenReach(ctx, [a, b], exceptionSet(activeExceptions(ctx, this.id)), ctx.engine).map((flow) => ({
+    const approved = cloudServiceSet(ctx.network, ctx.params.lgwanSide, ctx.today);
+    const exempt = normalize([...exceptionSet(activeExceptions(ctx, this.id)), ...approved]);
+    return forbiddenReach(ctx, [a, b], exempt, ctx.engine).map((flow) => ({
+      ...pairFacts(ctx, flow),
+      rule: this.id,
+      kind: 'reach',
+      ...(approved.length > 0 ? { cloudServices: true as const } : {}),
+    }));
+  },
+};
+
+const mynumberInternetIsolation: RuleDefinition<'mynumber-internet-isolation'> = {
+  id: 'mynumber-internet-isolation',
+  // The guideline-derived rules cite 「地方公共団体における情報セキュリティポリシーに関するガイドライン」(MIC, 令和6年10月版).
+  clause: '§6(3)ア, 総務省ガイドライン(令和6年10月版)',
+  check(ctx) {
+    const net = ctx.network;
+    const isolated = zonesIn(net, ctx.params.isolated);
+    const internet = zonesIn(net, ctx.params.internetSide);
+    // No exemption: an exception does not make a path to or from the Internet side acceptable.
+    const findings: Finding[] = forbiddenReach(ctx, [isolated, internet], [], ctx.engine).map((flow) => ({
       ...pairFacts(ctx, flow),
       rule: this.id,
       kind: 'reach',
     }));
+    if (ctx.scope && !ctx.scope.objects) return findings;
+    const ids = (ranges: Exception['from'], side: readonly Zone[]): string[] => {
+      const wanted = new Set(side.map((z) => z.index));
+      return zonesOf(net, ranges)
+        .filter((z) => wanted.has(z))
+        .map((z) => net.zones[z]!.id);
+    };
+    for (const e of net.exceptions) {
+      const out = { fromZones: ids(e.from, isolated), toZones: ids(e.to, internet) };
+      const back = { fromZones: ids(e.from, internet), toZones: ids(e.to, isolated) };
+      const crossing = out.fromZones.length > 0 && out.toZones.length > 0 ? out : back.fromZones.length > 0 && back.toZones.length > 0 ? back : undefined;
+      if (!crossing) continue;
+      findings.push({ ...base(ctx), rule: this.id, kind: 'exception', subject: { kind: 'exception', id: e.id }, ...crossing, loc: e.loc });
+    }
+    return findings;
+  },
+};
+
+const modelPlacement: RuleDefinition<'model-placement'> = {
+  id: 'model-placement',
+  clause: "総務省ガイドライン(令和6年10月版) α/α'/β/β'",
+  check(ctx) {
+    const net = ctx.network;
+    const model = net.model;
+    const findings: Finding[] = [];
+    if (model === undefined || (ctx.scope && !ctx.scope.objects)) return findings;
+    const expected = ctx.params.placement[model];
+    // Where the business terminals sit: the domain holding most terminal members. A few
+    // terminals elsewhere (an operations desk) do not make the model; a majority does.
+    const terminals = net.hosts.filter((h) => ctx.params.roles.includes(h.role) && ctx.params.domains.includes(net.zones[h.zone]!.domain));
+    const members = new Map<string, number>();
+    for (const h of terminals) {
+      const domain = net.zones[h.zone]!.domain;
+      members.set(domain, (members.get(domain) ?? 0) + rangeSize(h.range));
+    }
+    const home = members.get(expected ?? '') ?? 0;
+    if (expected !== undefined) {
+      for (const h of terminals) {
+        const zone = net.zones[h.zone]!;
+        if (zone.domain === expected || (members.get(zone.domain) ?? 0) <= home) continue;
+        findings.push({
+          ...base(ctx),
+          rule: this.id,
+          kind: 'terminals',
+          subject: { kind: 'host', id: h.id },
+          model,
+          group: h.isGroup,
+          zone: zone.id,
+          domainName: own(ctx.domains, zone.domain) ?? { ja: zone.domain, en: zone.domain },
+          expected: { domain: expected, name: own(ctx.domains, expected) ?? { ja: expected, en: expected } },
+          loc: h.loc,
+        });
+      }
+    }
+    if (!ctx.params.cloudModels.includes(model)) {
+      for (const c of net.cloudServices) {
+        findings.push({ ...base(ctx), rule: this.id, kind: 'cloud-service', subject: { kind: 'cloud-service', id: c.id }, model, loc: c.loc });
+      }
+    }
+    return findings;
+  },
+};
+
+const internetEndpointControls: RuleDefinition<'internet-endpoint-controls'> = {
+  id: 'internet-endpoint-controls',
+  clause: "総務省ガイドライン(令和6年10月版) β/β'",
+  check(ctx) {
+    const net = ctx.network;
+    const model = net.model;
+    const findings: Finding[] = [];
+    if (model === undefined || !ctx.params.models.includes(model) || (ctx.scope && !ctx.scope.objects)) return findings;
+    for (const h of net.hosts) {
+      const zone = net.zones[h.zone]!;
+      if (!ctx.params.domains.includes(zone.domain) || !ctx.params.roles.includes(h.role)) continue;
+      const missing = ctx.params.required.filter((c) => !h.controls.has(c));
+      if (missing.length === 0) continue;
+      findings.push({
+        ...base(ctx),
+        rule: this.id,
+        kind: 'missing-controls',
+        subject: { kind: 'host', id: h.id },
+        model,
+        group: h.isGroup,
+        zone: zone.id,
+        missing,
+        loc: h.loc,
+      });
+    }
+    return findings;
   },
 };
 
@@ -372,6 +493,18 @@ export function crossesSides(network: Network, flow: DeclaredFlow, lgwan: readon
   const from = sideOf(network, flow.from, lgwan, internet);
   const to = sideOf(network, flow.to, lgwan, internet);
   return (from.has('lgwan') && to.has('internet')) || (from.has('internet') && to.has('lgwan'));
+}
+
+/**
+ * True when an intent crosses the sides and must be sanitized: not a direct flow (no `via`)
+ * that the approved cloud services of an α' network carry in full (intent-reachability checks that one).
+ */
+export function needsSanitizing(network: Network, intent: DeclaredFlow, lgwan: readonly string[], internet: readonly string[], today: string): boolean {
+  if (!crossesSides(network, intent, lgwan, internet)) return false;
+  if (intent.via.length > 0) return true;
+  const approved = cloudServiceSet(network, lgwan, today);
+  if (approved.length === 0) return true;
+  return subtract(boxesOfMatch({ src: intent.from, dst: intent.to, services: intent.services }), approved).length > 0;
 }
 
 const STOP_ORDER: Record<Outcome['disposition']['kind'], number> = {
@@ -491,7 +624,7 @@ const sanitizedCommunication: RuleDefinition<'sanitized-communication'> = {
     const p = ctx.params;
     for (const intent of ctx.network.intents) {
       if (ctx.scope && !ctx.scope.intents.has(intent.id)) continue;
-      if (!crossesSides(ctx.network, intent, p.lgwanSide, p.internetSide)) continue;
+      if (!needsSanitizing(ctx.network, intent, p.lgwanSide, p.internetSide, ctx.today)) continue;
       const about = { ...base(ctx), rule: this.id, subject: { kind: 'intent', id: intent.id }, loc: intent.loc } as const;
       const sanitizers = intent.via.map((i) => ctx.network.devices[i]!).filter((d) => d.kind === 'sanitizer');
       if (sanitizers.length === 0) {
@@ -727,4 +860,7 @@ export const CATALOGUE = [
   intentReachability,
   availability,
   firewallHygiene,
+  mynumberInternetIsolation,
+  modelPlacement,
+  internetEndpointControls,
 ] as const;

@@ -73,6 +73,11 @@ export interface ExceptionSubject {
   readonly kind: 'exception';
   readonly id: string;
 }
+/** A cloud service declared for the α' model (`cloudServices:`). */
+export interface CloudServiceSubject {
+  readonly kind: 'cloud-service';
+  readonly id: string;
+}
 export interface IntentSubject {
   readonly kind: 'intent';
   readonly id: string;
@@ -98,6 +103,7 @@ export type Subject =
   | InterfaceSubject
   | HostSubject
   | ExceptionSubject
+  | CloudServiceSubject
   | IntentSubject
   | LegSubject
   | RuleSubject;
@@ -226,7 +232,33 @@ export type Finding =
       HostSubject,
       { readonly group: boolean; readonly zone: string; readonly missing: readonly string[] }
     >
-  | FindingOf<'path-separation', 'reach', ZonePairSubject, ZoneFacts>
+  /** `cloudServices`: the network is α' with approved cloud services in force (the excess over them is reported). */
+  | FindingOf<'path-separation', 'reach', ZonePairSubject, ZoneFacts & { readonly cloudServices?: true }>
+  /** Business terminals in a domain other than the one the declared model puts them in. */
+  | FindingOf<
+      'model-placement',
+      'terminals',
+      HostSubject,
+      {
+        readonly model: string;
+        readonly group: boolean;
+        readonly zone: string;
+        /** The name of the zone's domain. */
+        readonly domainName: Localized;
+        readonly expected: { readonly domain: string; readonly name: Localized };
+      }
+    >
+  /** A cloud service declared under a model that does not allow direct cloud access (anything but α'). */
+  | FindingOf<'model-placement', 'cloud-service', CloudServiceSubject, { readonly model: string }>
+  | FindingOf<
+      'internet-endpoint-controls',
+      'missing-controls',
+      HostSubject,
+      { readonly model: string; readonly group: boolean; readonly zone: string; readonly missing: readonly string[] }
+    >
+  | FindingOf<'mynumber-internet-isolation', 'reach', ZonePairSubject, ZoneFacts>
+  /** An exception between My Number and the Internet side: never allowed, whatever its scope. */
+  | FindingOf<'mynumber-internet-isolation', 'exception', ExceptionSubject, { readonly fromZones: readonly string[]; readonly toZones: readonly string[] }>
   | FindingOf<'sanitized-communication', 'no-sanitizer' | 'unknown-content', IntentSubject>
   | FindingOf<
       'sanitized-communication',
@@ -254,6 +286,9 @@ export const FINDING_KINDS: { readonly [R in Finding['rule']]: readonly FindingK
   'mynumber-exception-scope': ['too-wide'],
   'mynumber-endpoint-controls': ['missing-controls'],
   'path-separation': ['reach'],
+  'model-placement': ['terminals', 'cloud-service'],
+  'internet-endpoint-controls': ['missing-controls'],
+  'mynumber-internet-isolation': ['reach', 'exception'],
   'sanitized-communication': ['no-sanitizer', 'unknown-content', 'wrong-method', 'no-relay', 'leg'],
   'security-cloud-aggregation': ['bypass'],
   inventory: ['no-zone', 'address-conflict', 'subnet-overlap'],

@@ -43,7 +43,23 @@ export const RULE_TITLES: { readonly [R in FindingRule]: Localized } = {
     ja: 'ファイアウォールルールの衛生（シャドウ・矛盾・冗長・領域をまたぐ any・不要な許可）',
     en: 'Firewall hygiene: shadowed, conflicting, redundant, broad cross-domain and unneeded rules',
   },
+  'mynumber-internet-isolation': {
+    ja: 'マイナンバー利用事務系とインターネット側の完全な分離（例外も認めない）',
+    en: 'No path, and no exception, between the My Number systems and the Internet side',
+  },
+  'model-placement': {
+    ja: "業務端末の配置とクラウドサービス利用が宣言したモデル（α・α'・β・β'）に合うこと",
+    en: "Business terminals and cloud services as the declared model (α, α', β, β') places them",
+  },
+  'internet-endpoint-controls': {
+    ja: "β・β'モデルのインターネット接続系端末のエンドポイント対策（EPP・EDR）",
+    en: "Endpoint controls (EPP, EDR) on Internet-domain terminals under β and β'",
+  },
 };
+
+/** The model names as the guideline writes them. */
+const MODEL_NAME: Readonly<Record<string, string>> = { alpha: 'α', 'alpha-prime': "α'", beta: 'β', 'beta-prime': "β'" };
+const modelName = (m: string): string => MODEL_NAME[m] ?? m;
 
 /** The printed form of a subject: "from → to", "a, b", "device:interface", "intent (leg)", else the id. */
 export function subjectName(s: Subject): string {
@@ -172,6 +188,67 @@ const legTemplate: Template<'sanitized-communication' | 'intent-reachability', '
 
 /** The catalogue: per rule id and finding kind, its message and hint. */
 export const MESSAGES: MessageCatalogue = {
+  'mynumber-internet-isolation': {
+    reach: (f) => ({
+      message: {
+        ja: `${zoneLabel(f.from).ja} から ${zoneLabel(f.to).ja} へ通信できます。マイナンバー利用事務系とインターネット側の間には、例外を含め一切の経路があってはなりません。`,
+        en: `${zoneLabel(f.from).en} can reach ${zoneLabel(f.to).en}; there must be no path at all, exceptions included, between the My Number systems and the Internet side.`,
+      },
+      hint: f.junction
+        ? junctionHint(f.junction, {
+            ja: 'このインタフェース・回線を撤去して分離してください。',
+            en: 'separate them (remove the interface or the link).',
+          })
+        : {
+            ja: '許可しているファイアウォールルールを削除してください。例外として記載しても認められません。',
+            en: 'Remove the permitting firewall rules; an exception cannot make this flow acceptable.',
+          },
+    }),
+    exception: (f) => ({
+      message: {
+        ja: `例外 ${f.subject.id} がマイナンバー利用事務系とインターネット側の通信を認めています（${f.fromZones.join(', ')} → ${f.toZones.join(', ')}）。この通信は例外として認められません。`,
+        en: `Exception ${f.subject.id} allows traffic between the My Number systems and the Internet side (${f.fromZones.join(', ')} → ${f.toZones.join(', ')}); no exception may.`,
+      },
+      hint: {
+        ja: 'この例外を削除し、業務上必要な連携は LGWAN 経由の承認済み経路など、インターネットを経ない方法に改めてください。',
+        en: 'Delete the exception; carry what the business needs by a route that avoids the Internet (such as an approved channel over LGWAN).',
+      },
+    }),
+  },
+  'model-placement': {
+    terminals: (f) => ({
+      message: {
+        ja: `${f.group ? '端末グループ' : '端末'} ${f.subject.id} が ${f.zone}（${f.domainName.ja}）に置かれていますが、${modelName(f.model)}モデルでは業務端末は${f.expected.name.ja}に置きます。`,
+        en: `${f.group ? 'Terminal group' : 'Terminal'} ${f.subject.id} sits in ${f.zone} (${f.domainName.en}), but the ${modelName(f.model)} model puts the business terminals in ${f.expected.name.en}.`,
+      },
+      hint: {
+        ja: `端末を${f.expected.name.ja}に移すか、実際の構成に合うモデルを model に宣言してください。`,
+        en: `Move the terminals into ${f.expected.name.en}, or declare the model the network really follows under model.`,
+      },
+    }),
+    'cloud-service': (f) => ({
+      message: {
+        ja: `クラウドサービス ${f.subject.id} が宣言されていますが、${modelName(f.model)}モデルでは LGWAN接続系端末からクラウドサービスへ直接通信できません（α'モデルのみ）。`,
+        en: `Cloud service ${f.subject.id} is declared, but the ${modelName(f.model)} model gives the LGWAN terminals no direct access to cloud services (only α' does).`,
+      },
+      hint: {
+        ja: "cloudServices からこの記載を削除するか、α'モデルへ移行したうえで model: alpha-prime を宣言してください。",
+        en: "Remove the entry from cloudServices, or move to the α' model and declare model: alpha-prime.",
+      },
+    }),
+  },
+  'internet-endpoint-controls': {
+    'missing-controls': (f) => ({
+      message: {
+        ja: `${f.group ? '端末グループ' : '端末'} ${f.subject.id}（${f.zone}）に${modelName(f.model)}モデルで必要なエンドポイント対策がありません: ${f.missing.join(', ')}`,
+        en: `${f.group ? 'Terminal group' : 'Terminal'} ${f.subject.id} in ${f.zone} lacks endpoint controls the ${modelName(f.model)} model requires: ${f.missing.join(', ')}`,
+      },
+      hint: {
+        ja: 'インターネット接続系に置く業務端末には、不正プログラムの侵入を防ぐ対策 (epp) と侵入後の検知・対処の対策 (edr) を導入し、controls に記載してください。',
+        en: 'Put endpoint protection (epp) and endpoint detection and response (edr) on the business terminals of the Internet domain, and list them under controls.',
+      },
+    }),
+  },
   'mynumber-isolation': {
     reach: (f) => ({
       message: {
@@ -253,10 +330,15 @@ export const MESSAGES: MessageCatalogue = {
             ja: 'このインタフェース・回線を撤去して経路を分割するか、間にファイアウォールまたは無害化装置を置いてください。',
             en: 'separate them (remove the interface or the link), or put a firewall or a sanitizer there.',
           })
-        : {
-            ja: '直接の通信を許可するルールを削除し、必要な通信は無害化装置（メールテキスト化・画面転送・ファイル無害化）経由にしてください。',
-            en: 'Remove the rules that allow direct traffic; carry what is needed through a sanitizer (mail text conversion, screen transfer, file sanitization).',
-          },
+        : f.cloudServices
+          ? {
+              ja: "直接の通信を許可するルールを削除し、必要な通信は無害化装置経由にしてください。承認済みクラウドサービスへの通信（α'モデル）であれば、許可ルールを cloudServices で承認した宛先・サービス・LGWAN接続系端末に限定してください。",
+              en: "Remove the rules that allow direct traffic and carry what is needed through a sanitizer; if this is traffic to an approved cloud service (α' model), narrow the permit to the LGWAN terminals and the destinations and services cloudServices approve.",
+            }
+          : {
+              ja: '直接の通信を許可するルールを削除し、必要な通信は無害化装置（メールテキスト化・画面転送・ファイル無害化）経由にしてください。',
+              en: 'Remove the rules that allow direct traffic; carry what is needed through a sanitizer (mail text conversion, screen transfer, file sanitization).',
+            },
     }),
   },
   'sanitized-communication': {

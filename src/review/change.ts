@@ -148,7 +148,7 @@ function tag(value: unknown, origin: Origin): void {
 /** Tags every element of a topology document with where it was written. */
 function tagTopology(data: Json, doc: SourceDocument): void {
   tag(data, { locate: doc.locate, path: [] });
-  for (const key of ['zones', 'hosts', 'devices', 'links', 'exceptions', 'intents']) {
+  for (const key of ['zones', 'hosts', 'devices', 'links', 'exceptions', 'intents', 'cloudServices']) {
     const list = data[key];
     if (!Array.isArray(list)) continue;
     list.forEach((element, i) => {

@@ -8,7 +8,7 @@ describe('bunkatsu check', () => {
     const r = await runCli(['check', 'topologies/alpha-city.yaml', '--today', TODAY]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('No findings.');
-    expect(r.out).toMatch(/10 of 10 rules pass/);
+    expect(r.out).toMatch(/13 of 13 rules pass/);
   });
 
   it('exits 1 on a violation and names the rule, the witness path and the deciding rule', async () => {

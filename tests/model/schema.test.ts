@@ -24,7 +24,21 @@ describe('topologyJsonSchema', () => {
     expect(schema.additionalProperties).toBe(false);
     const properties = obj(schema.properties);
     expect(Object.keys(properties).sort()).toEqual(
-      ['$schema', 'bunkatsu', 'description', 'devices', 'exceptions', 'hosts', 'intents', 'links', 'model', 'name', 'services', 'zones'].sort(),
+      [
+        '$schema',
+        'bunkatsu',
+        'cloudServices',
+        'description',
+        'devices',
+        'exceptions',
+        'hosts',
+        'intents',
+        'links',
+        'model',
+        'name',
+        'services',
+        'zones',
+      ].sort(),
     );
     expect(obj(properties.bunkatsu).const).toBe(FORMAT_VERSION);
     expect([...(schema.required as string[])].sort()).toEqual(['bunkatsu', 'name']);

@@ -15,6 +15,7 @@ import { loadSample, runCli, seedPack, TODAY } from '../helpers.ts';
 
 const TOPOLOGIES = [
   'topologies/alpha-city.yaml',
+  'topologies/alpha-prime-city.yaml',
   'topologies/beta-city.yaml',
   'topologies/beta-prime-city.yaml',
   ...[
@@ -28,6 +29,11 @@ const TOPOLOGIES = [
     'path-separation',
     'sanitized-communication',
     'security-cloud-aggregation',
+    'mynumber-internet-isolation',
+    'model-placement',
+    'model-placement.cloud-service',
+    'internet-endpoint-controls',
+    'path-separation.alpha-prime',
   ].map((r) => `topologies/violations/${r}.yaml`),
 ];
 

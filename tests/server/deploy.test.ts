@@ -95,7 +95,7 @@ describe('a deployment without devDependencies', () => {
     expect(up.status).toBe(201);
     const now = await fetch(`${url}/projects/kita/versions/1/checks?today=${TODAY}`, { method: 'POST', headers: auth });
     expect(now.status).toBe(201);
-    expect(((await now.json()) as { report: { summary: unknown } }).report.summary).toMatchObject({ errors: 0, rulesChecked: 10 });
+    expect(((await now.json()) as { report: { summary: unknown } }).report.summary).toMatchObject({ errors: 0, rulesChecked: 13 });
     const job = await fetch(`${url}/projects/kita/versions/1/checks?today=${TODAY}&async=true`, { method: 'POST', headers: auth });
     expect(job.status).toBe(202);
     const location = job.headers.get('location')!;

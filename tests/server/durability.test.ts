@@ -78,7 +78,7 @@ describe('crash durability', () => {
       expect(after.getVersion('kita', 1)).toMatchObject({ version: 1, hash: version.hash, filename: 'alpha-city.yaml' });
       expect(after.getContent('kita', 1)).toBe(text);
       expect(after.getCheck('kita', checkId)?.status).toBe('done');
-      expect(after.getCheckResult('kita', checkId)).toContain('"rulesChecked": 10');
+      expect(after.getCheckResult('kita', checkId)).toContain('"rulesChecked": 13');
       // The queued job is there to be run at the next start (if the worker had not finished it).
       expect(['queued', 'running', 'done']).toContain(after.getCheck('kita', queuedId)?.status);
     } finally {
