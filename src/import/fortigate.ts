@@ -106,7 +106,6 @@ export function parseFortiosTree(text: string, file: string): Block[] {
     switch (word) {
       case 'config': {
         if (args.length === 0) throw syntax(loc, '"config" needs a section name, e.g. config firewall policy');
-        if (isBlock(inner) && inner.edits.length > 0) throw syntax(loc, `"config ${args.join(' ')}" inside "config ${inner.path}" but outside an "edit"`);
         const block: Block = { path: args.join(' '), loc, sets: new Map(), edits: [], blocks: [] };
         if (inner === undefined) top.push(block);
         else inner.blocks.push(block);
@@ -543,6 +542,8 @@ class FortigateReader {
 class AddressBook {
   private readonly objects = new Map<string, Edit>();
   private readonly groups = new Map<string, Edit>();
+  /** Virtual IPs: their external address is translated (DNAT), which is not modelled. */
+  private readonly vips = new Set<string>();
   private readonly resolved = new Map<string, number[] | undefined>();
 
   constructor(
@@ -552,6 +553,7 @@ class AddressBook {
     for (const b of blocks) {
       if (b.path === 'firewall address') for (const e of b.edits) this.objects.set(e.name, e);
       if (b.path === 'firewall addrgrp') for (const e of b.edits) this.groups.set(e.name, e);
+      if (b.path === 'firewall vip' || b.path === 'firewall vipgrp') for (const e of b.edits) this.vips.add(e.name);
     }
   }
 
@@ -608,7 +610,8 @@ class AddressBook {
           set = subtract(set, member);
         }
       }
-    } else if (name === 'all') set = [...ALL];
+    } else if (this.vips.has(name)) set = undefined;
+    else if (name === 'all') set = [...ALL];
     else if (name === 'none') set = [];
     else {
       throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `address "${name}" is not defined (config firewall address / addrgrp)`, loc: at }]);

@@ -240,6 +240,17 @@ describe('FortiGate semantics on small configurations', () => {
     expect(deny.devices[0]!.rules[0]!.dst).toEqual([]);
   });
 
+  it('a virtual IP in dstaddr (DNAT, not modelled) widens a permit, with a warning, instead of failing the import', () => {
+    const vip = 'config firewall vip\n    edit "web"\n        set extip 192.0.2.10\n        set mappedip "10.0.0.10"\n    next\nend\n';
+    const { devices, warnings } = parseFortigate(
+      `${BOX}${vip}config firewall policy\n    edit 1\n        set srcaddr "all"\n        set dstaddr "web"\n        set service "HTTPS"\n        set action accept\n    next\nend\n`,
+      'f.conf',
+      'fw',
+    );
+    expect(devices[0]!.rules[0]!.dst).toEqual([...ALL]);
+    expect(warnings.map((w) => w.en)).toEqual([expect.stringMatching(/config firewall vip/), expect.stringMatching(/address "web" cannot be read/)]);
+  });
+
   it('IP protocol services and predefined services the file does not define', () => {
     const d = policy(
       '        set srcaddr "all"\n        set dstaddr "all"\n        set service "GRE" "DNS"\n        set action accept\n',
