@@ -330,6 +330,14 @@ class FortigateReader {
           `インターフェース "${e.name}" は ${mode.values[0]} でアドレスを取得するため、サブネットが分かりません`,
         );
       }
+      const secondary = e.blocks.find((b) => b.path === 'secondaryip' && b.edits.length > 0);
+      if (secondary) {
+        this.warn(
+          secondary.loc,
+          `interface "${e.name}": secondary addresses are not modelled (only the subnet of "set ip" is connected)`,
+          `インターフェース "${e.name}": セカンダリアドレスはモデル化していません（"set ip" のサブネットのみ接続されているものとします）`,
+        );
+      }
       const iface: ConfigInterface = {
         name: e.name,
         ...(address ? { address } : {}),

@@ -259,6 +259,17 @@ describe('FortiGate semantics on small configurations', () => {
     expect(ruleById(d, 'p7').services.map((t) => `${t.protoLo}/${t.portLo}-${t.portHi}`)).toEqual(['6/53-53', '17/53-53', '47/0-65535']);
   });
 
+  it('secondary interface addresses are a warning at their section', () => {
+    const { warnings } = parseFortigate(
+      'config system interface\n    edit "p1"\n        set ip 10.0.0.1 255.255.255.0\n        set secondary-IP enable\n        config secondaryip\n            edit 1\n                set ip 10.9.0.1 255.255.255.0\n            next\n        end\n    next\nend\n',
+      'f.conf',
+      'fw',
+    );
+    expect(warnings.map((w) => `${w.loc.line}:${w.loc.column} ${w.en}`)).toEqual([
+      expect.stringMatching(/^5:9 interface "p1": secondary addresses are not modelled/),
+    ]);
+  });
+
   it('an unknown srcintf in a permit reads as any interface, with a warning', () => {
     const { devices, warnings } = parseFortigate(
       `${BOX}config firewall policy\n    edit 1\n        set srcintf "ssl.root"\n        set dstintf "out"\n        set srcaddr "all"\n        set dstaddr "all"\n        set service "ALL"\n        set action accept\n    next\nend\n`,
