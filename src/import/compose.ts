@@ -171,7 +171,9 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site)
     })),
     rules: d.rules.map(ruleDecl).filter((r): r is Record<string, Plain | undefined> => r !== undefined),
   }));
-  // Without a site file, the one subnet that default routes leave by is the Internet (the default zone).
+  // Without a site file, the Internet (the default zone) is the one subnet that a default route
+  // leaves by and no other imported device is on: a default route into a subnet shared with
+  // another imported device points at that device, not at the edge.
   const defaultZones = new Set<string>();
   if (!site) {
     for (const d of devices) {
@@ -179,7 +181,9 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site)
         if (r.prefix.length !== 0 || r.action !== 'forward') continue;
         for (const name of r.interfaces) {
           const f = d.interfaces.find((x) => x.name === name);
-          if (f?.address) defaultZones.add(`net-${formatIpv4(f.address.subnet.lo)}-${f.address.subnet.length}`);
+          if (!f?.address) continue;
+          const id = `net-${formatIpv4(f.address.subnet.lo)}-${f.address.subnet.length}`;
+          if (zones.autoZones.get(id)?.members.every((m) => m.startsWith(`${d.id}:`))) defaultZones.add(id);
         }
       }
     }

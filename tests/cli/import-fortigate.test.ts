@@ -34,6 +34,24 @@ describe('bunkatsu import fortigate', () => {
     expect((await runCli(['dataplane', out, '-q'])).code).toBe(0);
   });
 
+  it('several configurations join where they share a subnet; the edge subnet stays the default zone', async () => {
+    const out = join(tmp, 'two.yaml');
+    expect((await runCli(['import', 'fortigate', FW01, `${DIR}/fw02.conf`, '-o', out, '-q'])).code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    // fw01:port3 and fw02:wan are both on 10.20.10.0/24: one zone.
+    expect(text).toContain('{ id: net-10.20.10.0-24, name: "fw01:port3, fw02:wan", subnets: [10.20.10.0/24]');
+    // fw02's default route points at fw01 (a shared subnet), fw01's at the Internet uplink.
+    expect(text).toMatch(/id: net-203\.0\.113\.0-30, .*default: true/);
+    expect(text).not.toMatch(/id: net-10\.20\.10\.0-24, .*default: true/);
+    // The back office reaches the file server through fw02 (policy 3) ...
+    const files = await runCli(['trace', out, '10.30.0.5', '10.20.10.10', 'smb']);
+    expect(files.out).toContain(`rule p3 (permit) at ${DIR}/fw02.conf:22:5 policy 3 "backoffice-to-files"`);
+    expect(files.out).toContain('delivered to zone net-10.20.10.0-24');
+    // ... and nothing else: fw02's implicit deny stops the Internet.
+    const web = await runCli(['trace', out, '10.30.0.5', '8.8.8.8', 'https']);
+    expect(web.out).toContain('denied by fw02 (default deny)');
+  });
+
   it('without a site file: check says which zones still need a domain', async () => {
     const out = join(tmp, 'nosite-check.yaml');
     await runCli(['import', 'fortigate', FW01, '-o', out, '-q']);
