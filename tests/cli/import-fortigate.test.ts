@@ -82,6 +82,8 @@ describe('bunkatsu import fortigate', () => {
     expect(byRule.get('mynumber-isolation')!.location).toBe(`${FW01}:154:5 policy 30 "mn-apps-only"`);
     // The disabled policy 5 (mn-net to the Internet, all services) is not in force: no finding mn-office → internet.
     expect(r.out).not.toContain('old-mn-to-inet');
+    // Hygiene cites the policy too: policy 27 permits to "all" across domains.
+    expect(byRule.get('firewall-hygiene')!.location).toBe(`${FW01}:143:5 policy 27 "lg-to-inet"`);
     // The intent (lg-office to the file server on smb, policy 1) holds.
     expect(byRule.has('intent-reachability')).toBe(false);
   });

@@ -367,6 +367,32 @@ describe('composing a topology', () => {
     expect(warnings.filter((w) => w.loc.file.endsWith('site.yaml'))).toEqual([]);
   });
 
+  it("carries the site file's gateways, hosts and intents into the topology, after the imported devices", () => {
+    const site = loadSite(
+      `bunkatsu-site: 1
+zones:
+  - { id: lg-office, domain: lgwan, interfaces: [fw01:port2] }
+devices:
+  - id: mail-san
+    kind: sanitizer
+    method: mail-text
+    interfaces: [{ name: a, zone: lg-office, address: 10.20.0.50 }]
+    relays: []
+hosts:
+  - { id: t1, zone: lg-office, role: terminal, address: 10.20.0.5 }
+intents:
+  - { id: mail, from: t1, to: mail-san, service: smtp, purpose: メール }
+`,
+      'site.yaml',
+    );
+    const { doc } = composeTopology([fw01], site);
+    const network = loadImported(doc as Record<string, unknown>, 'imported', { domainless: true });
+    expect(network.devices.map((d) => `${d.id} ${d.kind}`)).toEqual(['fw01 firewall', 'mail-san sanitizer']);
+    expect(network.devices[1]!.method).toBe('mail-text');
+    expect(network.hosts.map((h) => h.id)).toEqual(['t1']);
+    expect(network.intents.map((i) => i.id)).toEqual(['mail']);
+  });
+
   it('a site selector naming no imported interface is a warning at its line in the site file', () => {
     const site = loadSite('bunkatsu-site: 1\nzones:\n  - id: a\n    domain: lgwan\n    interfaces: [fw01:port9]\n', 'site.yaml');
     const { warnings } = composeTopology([fw01], site);
