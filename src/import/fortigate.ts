@@ -259,7 +259,7 @@ function parseIpMask(values: readonly string[]): { ip: number; subnet: Ipv4Prefi
 
 const quoteName = (name: string): string => `"${name}"`;
 
-/** One VDOM (or the whole box): its sections, and the interfaces assigned to it. */
+/** One VDOM (or the whole box, without VDOMs): its name and its sections. */
 interface Scope {
   readonly vdom: string | undefined;
   readonly blocks: Block[];
@@ -366,7 +366,7 @@ class FortigateReader {
     for (const [zone, members] of zones) for (const m of members) zoneOf.set(m, zone);
     const interfaces: ConfigInterface[] = [];
     for (const { vdom, iface, status } of all) {
-      if (multi ? vdom !== scope.vdom : false) continue;
+      if (multi && vdom !== scope.vdom) continue;
       if (status?.values[0] === 'down') {
         this.warn(
           status.loc,
@@ -502,13 +502,16 @@ class FortigateReader {
       const label = `static route ${e.name}`;
       const origin: Loc = { ...e.loc, label };
       if (e.sets.get('status')?.values[0] === 'disable') continue;
-      for (const key of ['sdwan', 'virtual-wan-link', 'dstaddr', 'internet-service']) {
-        const s = e.sets.get(key);
-        if (s && s.values[0] !== 'disable') {
-          this.warn(s.loc, `${label}: "${key}" is not supported; the route is left out`, `${label}: "${key}" には対応していないため、このルートは除外しました`);
-        }
+      // Routes to SD-WAN members, named addresses or ISDB entries: not a prefix out of one interface.
+      const unsupported = ['sdwan', 'virtual-wan-link', 'dstaddr', 'internet-service'].filter((k) => e.sets.has(k) && e.sets.get(k)!.values[0] !== 'disable');
+      for (const key of unsupported) {
+        this.warn(
+          e.sets.get(key)!.loc,
+          `${label}: "${key}" is not supported; the route is left out`,
+          `${label}: "${key}" には対応していないため、このルートは除外しました`,
+        );
       }
-      if (['sdwan', 'virtual-wan-link', 'dstaddr', 'internet-service'].some((k) => e.sets.has(k) && e.sets.get(k)!.values[0] !== 'disable')) continue;
+      if (unsupported.length > 0) continue;
       const dst = e.sets.get('dst');
       const parsed = dst ? parseIpMask(dst.values) : { ip: 0, subnet: { lo: 0, hi: IPV4_MAX, length: 0 } };
       if (!parsed) throw syntax(dst!.loc, `"set dst ${dst!.values.join(' ')}" is not a prefix and netmask (e.g. set dst 10.0.0.0 255.0.0.0)`);
