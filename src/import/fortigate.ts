@@ -44,7 +44,8 @@ function syntax(loc: Loc, message: string): InputError {
 
 /** Splits the text into statements of words; a quoted string may span lines (certificates, comments). */
 function* statements(text: string, file: string): Generator<{ tokens: Token[]; loc: Loc }> {
-  const lines = text.split(/\r?\n/);
+  // A byte order mark is kept by the decoder (encoding.ts); it is no part of the first statement.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const tokens: Token[] = [];
     const start = i;

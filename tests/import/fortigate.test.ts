@@ -75,6 +75,11 @@ describe('FortiOS statements', () => {
     expect(edit.sets.get('member')!.loc).toEqual({ file: 'x.conf', line: 4, column: 9 });
   });
 
+  it('reads a file saved with a byte order mark and CRLF line ends', () => {
+    const top = parseFortiosTree('\uFEFF#config-version=FGT60F\r\nconfig system global\r\n    set hostname "fw"\r\nend\r\n', 'x.conf');
+    expect(top[0]!.sets.get('hostname')).toEqual({ values: ['fw'], loc: { file: 'x.conf', line: 3, column: 5 } });
+  });
+
   it('accepts "end" in place of the last "next", and append adds values', () => {
     const top = parseFortiosTree('config system zone\n  edit "z"\n    set interface "a"\n    append interface "b"\nend\n', 'x.conf');
     expect(top[0]!.edits[0]!.sets.get('interface')!.values).toEqual(['a', 'b']);
