@@ -382,6 +382,30 @@ class FortigateReader {
     const addresses = new AddressBook(this, scope.blocks);
     const services = new ServiceBook(this, scope.blocks);
     const rules: ConfigRule[] = [];
+    // `intrazone allow` lets traffic between a zone's interfaces pass without a policy. Read as a
+    // permit before every policy, so that no exposure is hidden (a deny policy may not apply to it).
+    for (const e of this.edits(scope.blocks, 'system zone')) {
+      const intrazone = e.sets.get('intrazone');
+      const members = (e.sets.get('interface')?.values ?? []).filter((m) => names.has(m));
+      if (intrazone?.values[0] !== 'allow' || members.length === 0) continue;
+      const label = `zone ${quoteName(e.name)} intrazone allow`;
+      this.warn(
+        intrazone.loc,
+        `${label}: traffic between the zone's interfaces passes without a policy; read as a permit before every policy`,
+        `${label}: ゾーン内のインターフェース間の通信はポリシーなしで通過します。すべてのポリシーより前の許可ルールとして読みます`,
+      );
+      rules.push({
+        id: toId(`intrazone-${e.name}`),
+        action: 'permit',
+        src: [...ALL],
+        dst: [...ALL],
+        services: [ANY_SERVICE],
+        in: members,
+        out: members,
+        description: label,
+        origin: { ...intrazone.loc, label },
+      });
+    }
     for (const e of this.edits(scope.blocks, 'firewall policy')) {
       const rule = this.policy(e, addresses, services, zones, names);
       if (rule) rules.push(rule);

@@ -264,6 +264,18 @@ describe('FortiGate semantics on small configurations', () => {
     expect(ruleById(d, 'p7').services.map((t) => `${t.protoLo}/${t.portLo}-${t.portHi}`)).toEqual(['6/53-53', '17/53-53', '47/0-65535']);
   });
 
+  it('a zone with intrazone allow is a permit between its interfaces before every policy, with a warning', () => {
+    const { devices, warnings } = parseFortigate(
+      `${BOX}config system zone\n    edit "both"\n        set intrazone allow\n        set interface "in" "out"\n    next\nend\nconfig firewall policy\n    edit 1\n        set srcintf "both"\n        set dstintf "both"\n        set srcaddr "all"\n        set dstaddr "all"\n        set service "ALL"\n        set action deny\n    next\nend\n`,
+      'f.conf',
+      'fw',
+    );
+    const rules = devices[0]!.rules;
+    expect(rules.map((r) => `${r.id} ${r.action} ${r.in} ${r.out}`)).toEqual(['intrazone-both permit in,out in,out', 'p1 deny in,out in,out']);
+    expect(at(rules[0]!.origin)).toBe('f.conf:11:9 zone "both" intrazone allow');
+    expect(warnings.map((w) => w.loc.line)).toEqual([11]);
+  });
+
   it('secondary interface addresses are a warning at their section', () => {
     const { warnings } = parseFortigate(
       'config system interface\n    edit "p1"\n        set ip 10.0.0.1 255.255.255.0\n        set secondary-IP enable\n        config secondaryip\n            edit 1\n                set ip 10.9.0.1 255.255.255.0\n            next\n        end\n    next\nend\n',
