@@ -195,6 +195,8 @@ const UNMODELLED_SECTIONS: Readonly<Record<string, { en: string; ja: string }>> 
   'firewall security-policy': { en: 'NGFW policy-based mode policies are not modelled', ja: 'NGFWポリシーベースモードのポリシーはモデル化していません' },
   'firewall interface-policy': { en: 'interface policies are not modelled', ja: 'インターフェースポリシーはモデル化していません' },
   'firewall multicast-policy': { en: 'multicast policies are not modelled', ja: 'マルチキャストポリシーはモデル化していません' },
+  'firewall consolidated policy': { en: 'consolidated policies are not modelled', ja: '統合ポリシー（consolidated policy）はモデル化していません' },
+  'firewall proxy-policy': { en: 'explicit proxy policies are not modelled', ja: '明示プロキシのポリシーはモデル化していません' },
   'firewall policy6': { en: 'IPv6 policies are not modelled (IPv4 only)', ja: 'IPv6ポリシーはモデル化していません（IPv4のみ）' },
   'router policy': {
     en: 'policy routes are not modelled: forwarding follows the static routes only',
