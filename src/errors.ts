@@ -42,6 +42,8 @@ export interface Loc {
   readonly file: string;
   readonly line: number;
   readonly column: number;
+  /** What stands there, for a location in a vendor configuration: `policy 27 "lg-to-inet"`. */
+  readonly label?: string;
 }
 
 export interface Diagnostic {

@@ -79,6 +79,12 @@ export { replayLogLine, type ReplayContext } from './report/replay.ts';
 // ── Import: the Stanford backbone (APKeep networks/stanford) as a topology ─────────────────
 export { parseStanford, stanfordNetwork, stanfordTopology, stanfordText } from './import/stanford.ts';
 export type { StanfordData, StanfordFiles } from './import/stanford.ts';
+// ── Import: device configurations (FortiGate) and a site file as a topology (docs/import.md) ─
+export { parseFortigate, parseFortiosTree } from './import/fortigate.ts';
+export { composeTopology, composedText, type Composed } from './import/compose.ts';
+export { loadSite, siteJsonSchema, siteSchema, type Site, type SiteFile } from './import/site.ts';
+export { importWarningText } from './report/import.ts';
+export type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './import/config.ts';
 export { fullestPoint, RuleTable } from './model/updates.ts';
 export type { TracePort, Update } from './model/updates.ts';
 

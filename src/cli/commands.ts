@@ -3,10 +3,13 @@
 // exit code. Input from disk goes through input.ts; everything else comes from src/index.ts.
 
 import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { availableParallelism } from 'node:os';
 import {
   BUNDLED_POLICIES,
   checkDataplane,
+  composedText,
+  composeTopology,
   DEFAULT_ENGINE,
   DEFAULT_MAX_CLASSES,
   type Diagnostic,
@@ -17,11 +20,14 @@ import {
   generateTopology,
   type GeneratedModel,
   headerLines,
+  importWarningText,
   InputError,
   type Lang,
   loadReviewTopology,
+  loadSite,
   type MatrixLevel,
   type Plain,
+  parseFortigate,
   prepareReview,
   type ReachLevel,
   render,
@@ -33,6 +39,7 @@ import {
   runCheck,
   runReplay,
   SCALE_NAMES,
+  siteJsonSchema,
   type ScaleName,
   stanfordNetwork,
   stanfordText,
@@ -139,7 +146,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [POLICY, format('trace'), LANG, ENGINE],
     run: (io, [file, src, dst, service], opts) => {
       const pack = readPack(opts.policy);
-      const network = readNetwork(file!, pack);
+      const network = readNetwork(file!, pack, true);
       const problems: Diagnostic[] = [];
       const at = { file: '<command line>', line: 1, column: 1 };
       const from = resolveAddress(network, src!);
@@ -161,7 +168,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [POLICY, format('matrix'), { flags: '--level <level>', description: 'rows and columns', choices: ['zone', 'domain'], default: 'zone' }, ENGINE],
     run: (io, [file], opts) => {
       const pack = readPack(opts.policy);
-      const network = readNetwork(file!, pack);
+      const network = readNetwork(file!, pack, true);
       const matrix = zoneMatrix(network, engineFactory(opts.engine)(network), opts.level);
       io.out(render(opts.format, { kind: 'matrix', network, matrix }, 'en'));
       return EXIT.clean;
@@ -190,7 +197,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         throw usage(`--max-classes must be a whole number from 1, not "${opts.maxClasses}"`);
       const started = Date.now();
       const pack = readPack(opts.policy);
-      const network = readNetwork(file!, pack);
+      const network = readNetwork(file!, pack, true);
       // Progress on stderr once a run takes more than a second.
       const onProgress = (message: string): void => {
         const elapsed = Date.now() - started;
@@ -256,12 +263,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ output?: string }>({
+  command<{ output?: string; site?: boolean }>({
     name: ['schema'],
-    description: 'print the JSON Schema of the topology format (for editors and validators)',
-    options: [{ flags: '-o, --output <file>', description: 'write to a file instead of stdout' }],
+    description: 'print the JSON Schema of the topology format, or with --site of the site file of `import` (for editors and validators)',
+    options: [
+      { flags: '-o, --output <file>', description: 'write to a file instead of stdout' },
+      { flags: '--site', description: 'the schema of the site file (bunkatsu import) instead of the topology' },
+    ],
     run: (io, _args, opts) => {
-      const text = `${JSON.stringify(topologyJsonSchema(), null, 2)}\n`;
+      const text = `${JSON.stringify(opts.site ? siteJsonSchema() : topologyJsonSchema(), null, 2)}\n`;
       if (opts.output) writeFileSync(opts.output, text);
       else io.out(text.trimEnd());
       return EXIT.clean;
@@ -355,6 +365,33 @@ export const COMMANDS: readonly CommandSpec[] = [
         at = Number(opts.at);
       }
       const text = stanfordText(stanfordTopology(data, at), outputFile(opts.output));
+      if (opts.output) writeFileSync(opts.output, text);
+      else io.out(text.trimEnd());
+      return EXIT.clean;
+    },
+  }),
+
+  command<{ site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
+    name: ['import', 'fortigate'],
+    description:
+      'FortiGate configurations (FortiOS `show` or backup text; one device per VDOM) and an optional site file as one topology; warnings (file:line) on stderr',
+    args: [['<config...>', 'FortiGate configuration files']],
+    options: [
+      {
+        flags: '--site <file>',
+        description: 'site file (YAML or JSON): zones and domains of the interfaces, gateways, intents, exceptions; see docs/import.md',
+      },
+      { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
+      { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
+      LANG,
+      { flags: '-q, --quiet', description: 'no warnings on stderr' },
+    ],
+    run: (io, files, opts) => {
+      const configs = files.map((file) => parseFortigate(readText(file), file, basename(file).replace(/\.[^.]*$/, '')));
+      const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
+      const { doc, warnings } = composeTopology(configs, site);
+      const text = composedText(doc, opts.format ?? outputFile(opts.output), files);
+      if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
       if (opts.output) writeFileSync(opts.output, text);
       else io.out(text.trimEnd());
       return EXIT.clean;

@@ -79,8 +79,9 @@ export function readPack(policy: string | undefined): Pack {
   return loadPack(readText(path), path);
 }
 
-export function readNetwork(path: string, pack: Pack): Network {
-  return loadTopology(readText(path), path, { domains: new Set(Object.keys(pack.domains)) });
+/** `domainless`: zones without a domain are accepted (trace, matrix, dataplane on an import without a site file). */
+export function readNetwork(path: string, pack: Pack, domainless = false): Network {
+  return loadTopology(readText(path), path, { domains: new Set(Object.keys(pack.domains)), domainless });
 }
 
 /** Reads an APKeep-style folder (topo.txt, vlan.txt, acls/, updates) and parses it. */

@@ -28,8 +28,10 @@ function addCommand(program: Command, spec: CommandSpec, io: Io, setExit: (code:
   for (const o of spec.options ?? []) command.addOption(option(o));
   // commander calls the action with the arguments, then the options, then the command.
   command.action(async (...values: unknown[]) => {
-    const args = values.slice(0, spec.args?.length ?? 0) as string[];
-    setExit(await spec.run(io, args, values[args.length]));
+    const count = spec.args?.length ?? 0;
+    // A variadic last argument (<config...>) comes as an array: spread into the positional list.
+    const args = (values.slice(0, count) as Array<string | string[]>).flat();
+    setExit(await spec.run(io, args, values[count]));
   });
 }
 

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { type Diagnostic, type ErrorCode, InputError, type Loc } from '../errors.ts';
 import { DEFAULT_LIMITS, readSource, type SourceDocument, type SourceLimits } from './source.ts';
 import { quickTopology } from './quick-schema.ts';
-import { type RuleDecl, topologySchema, type TopologyFile } from './schema.ts';
+import { type OriginDecl, type RuleDecl, topologySchema, type TopologyFile } from './schema.ts';
 import type {
   Acl,
   CloudService,
@@ -34,6 +34,19 @@ export interface LoadOptions {
   readonly limits?: Partial<SourceLimits>;
   /** Most firewall rules in one topology. */
   readonly maxRules?: number;
+  /**
+   * Accept zones without a domain (an import without a site file): they get UNASSIGNED_DOMAIN.
+   * Without it each is an error, since no policy can be checked on them.
+   */
+  readonly domainless?: boolean;
+}
+
+/** The domain of a zone the file gives none (an import not yet given a site file). */
+export const UNASSIGNED_DOMAIN = 'unassigned';
+
+/** A vendor configuration location (an imported rule's or route's `origin`) as a Loc. */
+function originLoc(o: OriginDecl): Loc {
+  return { file: o.file, line: o.line, column: o.column, ...(o.label ? { label: o.label } : {}) };
 }
 
 type Path = readonly PropertyKey[];
@@ -110,7 +123,7 @@ function salvage(data: unknown, badPaths: ReadonlySet<string>): Salvaged | undef
   return again.success ? { file: again.data, skippedIds, originalIndex } : undefined;
 }
 
-function schemaDiagnostics(doc: SourceDocument, error: z.ZodError): Diagnostic[] {
+export function schemaDiagnostics(doc: SourceDocument, error: z.ZodError): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const issue of error.issues) {
     const path = issue.path as PropertyKey[];
@@ -311,7 +324,13 @@ class Resolver {
     }
     const prefixes: Array<{ prefix: Ipv4Prefix; zone: number; path: Path }> = [];
     this.zones = this.input.zones.map((z, index) => {
-      if (this.options.domains && !this.options.domains.has(z.domain)) {
+      if (z.domain === undefined && !this.options.domainless) {
+        this.error(
+          'BNK_ERR_SCHEMA',
+          `zone "${z.id}"${z.name ? ` (${z.name})` : ''} has no "domain": give it one (for an imported topology, in the site file) before checking it against a policy; trace, matrix and dataplane answer without`,
+          ['zones', index],
+        );
+      } else if (z.domain !== undefined && this.options.domains && !this.options.domains.has(z.domain)) {
         this.error('BNK_ERR_UNKNOWN_DOMAIN', `domain "${z.domain}" is not declared by the policy pack (known: ${[...this.options.domains].join(', ')})`, [
           'zones',
           index,
@@ -334,7 +353,7 @@ class Resolver {
         index,
         id: z.id,
         name: z.name ?? z.id,
-        domain: z.domain,
+        domain: z.domain ?? UNASSIGNED_DOMAIN,
         subnets,
         isDefault: z.default ?? false,
         owned: [],
@@ -565,7 +584,13 @@ class Resolver {
             if (!names.has(name)) this.error('BNK_ERR_UNKNOWN_REF', `device "${d.id}" has no interface "${name}"`, at);
           });
           if (!('error' in prefix)) {
-            routes!.push({ prefix, action: r.action, interfaces: out, priority: r.priority ?? prefix.length, loc: this.loc(rp) });
+            routes!.push({
+              prefix,
+              action: r.action,
+              interfaces: out,
+              priority: r.priority ?? prefix.length,
+              loc: r.origin ? originLoc(r.origin) : this.loc(rp),
+            });
           }
         });
       }
@@ -603,7 +628,7 @@ class Resolver {
   }
 
   private resolveRule(
-    r: Pick<RuleDecl, 'id' | 'action' | 'from' | 'to' | 'service'>,
+    r: Pick<RuleDecl, 'id' | 'action' | 'from' | 'to' | 'service' | 'origin'>,
     k: number,
     rp: Path,
     inInterfaces: ReadonlySet<string> | undefined,
@@ -620,7 +645,7 @@ class Resolver {
       inInterfaces,
       outInterfaces,
       written: { from: list(r.from), to: list(r.to), service: list(r.service) },
-      loc: this.loc(rp),
+      loc: r.origin ? originLoc(r.origin) : this.loc(rp),
     };
   }
 

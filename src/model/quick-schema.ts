@@ -53,7 +53,7 @@ function zone(z: unknown): boolean {
     only(z, ZONE) &&
     match(z.id, ID) &&
     optStr(z.name, 4000) &&
-    str(z.domain, 1, 64) &&
+    (z.domain === undefined || str(z.domain, 1, 64)) &&
     (z.subnets === undefined || arr(z.subnets, 0, 10_000, (s) => str(s, 0, 64))) &&
     (z.default === undefined || typeof z.default === 'boolean') &&
     optStr(z.description, 4000)
@@ -94,8 +94,12 @@ function iface(f: unknown): boolean {
   );
 }
 
-const RULE = new Set(['id', 'action', 'from', 'to', 'service', 'in', 'out', 'description']);
-const ACL_RULE = new Set(['id', 'action', 'from', 'to', 'service', 'description']);
+const RULE = new Set(['id', 'action', 'from', 'to', 'service', 'in', 'out', 'description', 'origin']);
+const ACL_RULE = new Set(['id', 'action', 'from', 'to', 'service', 'description', 'origin']);
+const ORIGIN = new Set(['file', 'line', 'column', 'label']);
+const origin = (o: unknown): boolean =>
+  o === undefined ||
+  (isObj(o) && only(o, ORIGIN) && str(o.file, 1, 1024) && int(o.line, 1, 2_147_483_647) && int(o.column, 1, 2_147_483_647) && optStr(o.label, 256));
 function rule(r: unknown, keys: ReadonlySet<string>): Obj | undefined {
   if (
     !isObj(r) ||
@@ -107,14 +111,15 @@ function rule(r: unknown, keys: ReadonlySet<string>): Obj | undefined {
     !(r.service === undefined || serviceRefs(r.service)) ||
     !(r.in === undefined || anyStrings(r.in)) ||
     !(r.out === undefined || anyStrings(r.out)) ||
-    !optStr(r.description, 4000)
+    !optStr(r.description, 4000) ||
+    !origin(r.origin)
   )
     return undefined;
   if (r.from !== undefined && r.to !== undefined && r.service !== undefined) return r;
   return { ...r, from: r.from ?? 'any', to: r.to ?? 'any', service: r.service ?? 'any' };
 }
 
-const ROUTE = new Set(['prefix', 'action', 'interface', 'priority', 'description']);
+const ROUTE = new Set(['prefix', 'action', 'interface', 'priority', 'description', 'origin']);
 function route(r: unknown): Obj | undefined {
   if (
     !isObj(r) ||
@@ -123,7 +128,8 @@ function route(r: unknown): Obj | undefined {
     !(r.action === undefined || r.action === 'forward' || r.action === 'deliver' || r.action === 'drop') ||
     !(r.interface === undefined || typeof r.interface === 'string' || arr(r.interface, 1, 4096, (x) => typeof x === 'string')) ||
     !(r.priority === undefined || int(r.priority, 0, 2_147_483_647)) ||
-    !optStr(r.description, 4000)
+    !optStr(r.description, 4000) ||
+    !origin(r.origin)
   )
     return undefined;
   return r.action === undefined ? { ...r, action: 'forward' } : r;

@@ -36,7 +36,14 @@ const zone = z
   .strictObject({
     id,
     name: text.optional().describe('Display name, e.g. 住民記録系'),
-    domain: z.string().min(1).max(64).describe('Security domain, declared by the policy pack: mynumber, lgwan, internet, public-internet, lgwan-backbone, ...'),
+    domain: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        'Security domain, declared by the policy pack: mynumber, lgwan, internet, public-internet, lgwan-backbone, ...; only an imported topology not yet given a site file may leave it out (trace, matrix and dataplane answer, check refuses)',
+      ),
     subnets: z.array(z.string().max(64)).max(10_000).optional().describe('IPv4 prefixes of the zone'),
     default: z.boolean().optional().describe('This zone owns every address no other zone claims (the public Internet); at most one zone'),
     description: text.optional(),
@@ -75,6 +82,16 @@ const iface = z.strictObject({
   description: text.optional(),
 });
 
+/** Where an imported rule or route came from: `check`, `trace` and hygiene cite it instead of the YAML line. */
+const origin = z
+  .strictObject({
+    file: z.string().min(1).max(1024).describe('The vendor configuration file, as given to `bunkatsu import`'),
+    line: z.number().int().min(1).max(2_147_483_647),
+    column: z.number().int().min(1).max(2_147_483_647),
+    label: z.string().max(256).optional().describe('What stands there, e.g. policy 27 "lg-to-inet"'),
+  })
+  .describe('Source location in a vendor configuration (written by `bunkatsu import`)');
+
 export const ruleSchema = z.strictObject({
   id: id.optional().describe('Rule id, unique in its device; defaults to its 1-based position'),
   action: z.enum(['permit', 'deny']),
@@ -90,6 +107,7 @@ export const ruleSchema = z.strictObject({
     .optional()
     .describe('Only for packets leaving by these interfaces'),
   description: text.optional(),
+  origin: origin.optional(),
 });
 
 const route = z.strictObject({
@@ -110,6 +128,7 @@ const route = z.strictObject({
     .optional()
     .describe('The matching route with the highest priority wins (equal: all of them); defaults to the prefix length, i.e. longest-prefix match'),
   description: text.optional(),
+  origin: origin.optional(),
 });
 
 const aclRule = ruleSchema.omit({ in: true, out: true });
@@ -242,6 +261,8 @@ export type ZoneDecl = TopologyFile['zones'][number];
 export type HostDecl = TopologyFile['hosts'][number];
 export type DeviceDecl = TopologyFile['devices'][number];
 export type RuleDecl = z.infer<typeof ruleSchema>;
+export type RouteDecl = z.infer<typeof route>;
+export type OriginDecl = z.infer<typeof origin>;
 export type RelayDecl = z.infer<typeof relay>;
 export type ExceptionDecl = TopologyFile['exceptions'][number];
 export type IntentDecl = TopologyFile['intents'][number];

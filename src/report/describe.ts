@@ -83,8 +83,9 @@ export function describePacket(p: Packet): string {
   return `${formatIpv4(p.src)} → ${formatIpv4(p.dst)} ${protocolName(p.protocol)}${port}`;
 }
 
+/** file:line:column, and for an imported rule or route what stands there (`fw01.conf:412:5 policy 27 "lg-to-inet"`). */
 export function formatLoc(loc: Loc): string {
-  return `${loc.file}:${loc.line}:${loc.column}`;
+  return `${loc.file}:${loc.line}:${loc.column}${loc.label ? ` ${loc.label}` : ''}`;
 }
 
 export interface ReadableHop {

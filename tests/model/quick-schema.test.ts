@@ -35,6 +35,7 @@ const FULL = {
   zones: [
     { id: 'z1', name: 'n', domain: 'lgwan', subnets: ['10.0.0.0/24'], default: false, description: 'd' },
     { id: 'inet', domain: 'internet', default: true },
+    { id: 'imported', subnets: ['10.1.0.0/24'] },
   ],
   hosts: [
     { id: 'h1', name: 'n', zone: 'z1', role: 'terminal', address: '10.0.0.5', controls: ['mfa', 'edr'], description: 'd' },
@@ -47,17 +48,43 @@ const FULL = {
       kind: 'router',
       interfaces: [{ name: 'vlan10', members: ['p1', 'p2'], in: ['a1'], out: ['a1'], address: '10.0.0.1', description: 'd' }],
       routes: [
-        { prefix: '0.0.0.0/0', interface: 'p1', priority: 5, description: 'd' },
+        { prefix: '0.0.0.0/0', interface: 'p1', priority: 5, description: 'd', origin: { file: 'r1.conf', line: 3, column: 5, label: 'static route 1' } },
         { prefix: '10.9.0.0/16', action: 'drop' },
         { prefix: '10.0.0.1/32', action: 'deliver', interface: ['p1', 'p2'] },
       ],
-      acls: { a1: [{ id: 'x', action: 'permit', from: 'z1', to: ['any'], service: ['tcp/22', 'https'], description: 'd' }, { action: 'deny' }] },
+      acls: {
+        a1: [
+          {
+            id: 'x',
+            action: 'permit',
+            from: 'z1',
+            to: ['any'],
+            service: ['tcp/22', 'https'],
+            description: 'd',
+            origin: { file: 'r1.conf', line: 9, column: 1 },
+          },
+          { action: 'deny' },
+        ],
+      },
     },
     {
       id: 'fw',
       kind: 'firewall',
       interfaces: [{ name: 'in' }, { name: 'out' }],
-      rules: [{ id: 'r1', action: 'permit', from: 'z1', to: 'inet', service: 'https', in: 'in', out: ['out'], description: 'd' }, { action: 'deny' }],
+      rules: [
+        {
+          id: 'r1',
+          action: 'permit',
+          from: 'z1',
+          to: 'inet',
+          service: 'https',
+          in: 'in',
+          out: ['out'],
+          description: 'd',
+          origin: { file: 'fw.conf', line: 143, column: 5, label: 'policy 27' },
+        },
+        { action: 'deny' },
+      ],
     },
     { id: 'fw2', kind: 'firewall', interfaces: [{ name: 'a' }] },
     {

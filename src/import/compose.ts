@@ -1,0 +1,238 @@
+// Composes imported device configurations (config.ts) and an optional site file (site.ts)
+// into one topology v1 document. The same inputs always give the same text: zones, devices and
+// lists come in a fixed order and ids are derived from names and addresses, never counters.
+// Without a site file every connected subnet is a zone of its own without a domain.
+
+import { type Diagnostic, InputError, type Loc } from '../errors.ts';
+import { ALL } from '../net/intervals.ts';
+import { formatIpv4, type Ipv4Prefix, parseCidr, rangeContains, rangeToCidrs } from '../net/ipv4.ts';
+import { formatServiceTerm, type ServiceTerm } from '../net/services.ts';
+import { FORMAT_VERSION } from '../model/schema.ts';
+import { type Plain, toJson, toYaml } from '../model/write.ts';
+import type { ConfigDevice, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
+import type { Site, SiteZone } from './site.ts';
+
+export interface Composed {
+  readonly doc: Record<string, Plain | undefined>;
+  readonly warnings: readonly ImportWarning[];
+}
+
+const prefixText = (p: Ipv4Prefix): string => `${formatIpv4(p.lo)}/${p.length}`;
+const sameInterval = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** An interval set as address references: `any`, or addresses, prefixes and ranges. */
+function addressRefs(set: readonly number[]): Plain {
+  if (sameInterval(set, ALL)) return 'any';
+  const out: string[] = [];
+  for (let i = 0; i < set.length; i += 2) {
+    const lo = set[i]!;
+    const hi = set[i + 1]!;
+    const cidrs = rangeToCidrs({ lo, hi });
+    out.push(...(cidrs.length === 1 ? cidrs : [`${formatIpv4(lo)}-${formatIpv4(hi)}`]));
+  }
+  return out.length === 1 ? out[0]! : out;
+}
+
+/** Services as references: single protocols (`tcp/443`, `udp/1000-2000`, `icmp`, `47`) or `any`. */
+function serviceRefs(terms: readonly ServiceTerm[]): Plain {
+  // A protocol without a name of its own (formatServiceTerm's proto-N) is written by number.
+  const out = terms.map((t) => formatServiceTerm(t).replace(/^proto-([0-9]+)$/, '$1'));
+  return out.length === 1 ? out[0]! : out;
+}
+
+const originOf = (loc: Loc): Plain => ({ file: loc.file, line: loc.line, column: loc.column, ...(loc.label ? { label: loc.label } : {}) });
+
+/** The zone each interface attaches to, from the site file's selectors, or its own subnet. */
+class ZoneAssigner {
+  readonly warnings: ImportWarning[] = [];
+  private readonly byInterface = new Map<string, SiteZone>();
+  private readonly byVendorZone = new Map<string, SiteZone>();
+  private readonly bySubnet: Array<{ prefix: Ipv4Prefix; zone: SiteZone }> = [];
+  /** Per site zone id, the subnets its interfaces bring; per auto zone, its one subnet and members. */
+  readonly extraSubnets = new Map<string, Map<string, Ipv4Prefix>>();
+  readonly autoZones = new Map<string, { prefix: Ipv4Prefix; members: string[] }>();
+
+  constructor(
+    private readonly site: Site | undefined,
+    devices: readonly ConfigDevice[],
+  ) {
+    const zones = site?.file.zones ?? [];
+    const known = new Set<string>();
+    const vendorZones = new Set<string>();
+    for (const d of devices) {
+      for (const f of d.interfaces) {
+        known.add(`${d.id}:${f.name}`);
+        if (f.vendorZone) vendorZones.add(`${d.id}:${f.vendorZone}`);
+      }
+    }
+    zones.forEach((z, i) => {
+      z.interfaces?.forEach((a, j) => {
+        if (!known.has(a))
+          this.siteWarning(['zones', i, 'interfaces', j], `no imported device has interface "${a}"`, `取り込んだ機器にインターフェース "${a}" がありません`);
+        this.byInterface.set(a, z);
+      });
+      z.vendorZones?.forEach((a, j) => {
+        if (!vendorZones.has(a))
+          this.siteWarning(['zones', i, 'vendorZones', j], `no imported device has vendor zone "${a}"`, `取り込んだ機器にゾーン "${a}" がありません`);
+        this.byVendorZone.set(a, z);
+      });
+      for (const s of z.subnets ?? []) {
+        const p = parseCidr(s);
+        if (!('error' in p)) this.bySubnet.push({ prefix: p, zone: z });
+      }
+    });
+    // The most specific prefix first.
+    this.bySubnet.sort((a, b) => b.prefix.length - a.prefix.length);
+  }
+
+  private siteWarning(path: readonly PropertyKey[], en: string, ja: string): void {
+    this.warnings.push({ loc: this.site!.doc.locate(path), en, ja });
+  }
+
+  /** The zone id of a device interface (undefined: attached to nothing). */
+  assign(d: ConfigDevice, f: ConfigDevice['interfaces'][number]): string | undefined {
+    const chosen =
+      this.byInterface.get(`${d.id}:${f.name}`) ??
+      (f.vendorZone ? this.byVendorZone.get(`${d.id}:${f.vendorZone}`) : undefined) ??
+      (f.address ? this.bySubnet.find((s) => rangeContains(s.prefix, f.address!.subnet))?.zone : undefined);
+    if (chosen) {
+      if (f.address) {
+        const declared = (chosen.subnets ?? []).map(parseCidr).filter((p): p is Ipv4Prefix => !('error' in p));
+        if (!declared.some((p) => rangeContains(p, f.address!.subnet))) {
+          const extra = this.extraSubnets.get(chosen.id) ?? new Map<string, Ipv4Prefix>();
+          extra.set(prefixText(f.address.subnet), f.address.subnet);
+          this.extraSubnets.set(chosen.id, extra);
+        }
+      }
+      return chosen.id;
+    }
+    if (!f.address) return undefined;
+    const zoneId = `net-${formatIpv4(f.address.subnet.lo)}-${f.address.subnet.length}`;
+    const auto = this.autoZones.get(zoneId) ?? { prefix: f.address.subnet, members: [] };
+    auto.members.push(`${d.id}:${f.name}`);
+    this.autoZones.set(zoneId, auto);
+    if (this.site) {
+      this.warnings.push({
+        loc: f.origin,
+        en: `the site file puts ${d.id}:${f.name} (${prefixText(f.address.subnet)}) in no zone: it is zone ${zoneId}, without a domain`,
+        ja: `サイトファイルは ${d.id}:${f.name} (${prefixText(f.address.subnet)}) をどのゾーンにも割り当てていないため、ドメインのないゾーン ${zoneId} としました`,
+      });
+    }
+    return zoneId;
+  }
+}
+
+function ruleDecl(r: ConfigRule): Record<string, Plain | undefined> | undefined {
+  // A rule that can match nothing (an empty or fully negated set) is left out.
+  if (r.src.length === 0 || r.dst.length === 0 || r.services.length === 0) return undefined;
+  return {
+    id: r.id,
+    action: r.action,
+    from: addressRefs(r.src),
+    to: addressRefs(r.dst),
+    service: serviceRefs(r.services),
+    in: r.in ? [...r.in] : undefined,
+    out: r.out ? [...r.out] : undefined,
+    description: r.description,
+    origin: originOf(r.origin),
+  };
+}
+
+/** One topology document from the imported configurations and the site file. */
+export function composeTopology(configs: readonly ImportedConfig[], site?: Site): Composed {
+  const devices = configs.flatMap((c) => c.devices).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const problems: Diagnostic[] = [];
+  devices.forEach((d, i) => {
+    if (i > 0 && devices[i - 1]!.id === d.id) {
+      problems.push({
+        code: 'BNK_ERR_DUPLICATE_ID',
+        message: `two configurations are both device "${d.id}" (the hostname): give each device its own hostname`,
+        loc: d.origin,
+      });
+    }
+  });
+  if (problems.length > 0) throw new InputError(problems);
+  const zones = new ZoneAssigner(site, devices);
+  const homeZone = new Map<string, string>();
+  for (const z of site?.file.zones ?? []) for (const d of z.devices ?? []) homeZone.set(d, z.id);
+  const deviceDecls: Plain[] = devices.map((d) => ({
+    id: d.id,
+    kind: 'firewall',
+    zone: homeZone.get(d.id),
+    interfaces: d.interfaces.map((f) => {
+      const zone = zones.assign(d, f);
+      return { name: f.name, zone, address: zone && f.address ? formatIpv4(f.address.ip) : undefined };
+    }),
+    routes: d.routes.map((r) => ({
+      prefix: prefixText(r.prefix),
+      action: r.action === 'drop' ? 'drop' : undefined,
+      interface: r.interfaces.length === 0 ? undefined : r.interfaces.length === 1 ? r.interfaces[0]! : [...r.interfaces],
+      origin: originOf(r.origin),
+    })),
+    rules: d.rules.map(ruleDecl).filter((r): r is Record<string, Plain | undefined> => r !== undefined),
+  }));
+  // Without a site file, the Internet (the default zone) is the one subnet that a default route
+  // leaves by and no other imported device is on: a default route into a subnet shared with
+  // another imported device points at that device, not at the edge.
+  const defaultZones = new Set<string>();
+  if (!site) {
+    for (const d of devices) {
+      for (const r of d.routes) {
+        if (r.prefix.length !== 0 || r.action !== 'forward') continue;
+        for (const name of r.interfaces) {
+          const f = d.interfaces.find((x) => x.name === name);
+          if (!f?.address) continue;
+          const id = `net-${formatIpv4(f.address.subnet.lo)}-${f.address.subnet.length}`;
+          if (zones.autoZones.get(id)?.members.every((m) => m.startsWith(`${d.id}:`))) defaultZones.add(id);
+        }
+      }
+    }
+  }
+  const zoneDecls: Plain[] = [];
+  for (const z of site?.file.zones ?? []) {
+    const subnets = [...(z.subnets ?? []), ...[...(zones.extraSubnets.get(z.id)?.values() ?? [])].sort((a, b) => a.lo - b.lo).map(prefixText)];
+    zoneDecls.push({
+      id: z.id,
+      name: z.name,
+      domain: z.domain,
+      subnets: subnets.length > 0 ? subnets : undefined,
+      default: z.default,
+      description: z.description,
+    });
+  }
+  for (const [id, auto] of [...zones.autoZones].sort((a, b) => a[1].prefix.lo - b[1].prefix.lo || a[1].prefix.length - b[1].prefix.length)) {
+    zoneDecls.push({
+      id,
+      name: auto.members.join(', '),
+      subnets: [prefixText(auto.prefix)],
+      default: defaultZones.size === 1 && defaultZones.has(id) ? true : undefined,
+      description: 'connected subnet; no domain yet (map it in a site file)',
+    });
+  }
+  const s = site?.file;
+  const plain = (v: unknown): Plain | undefined => (v === undefined || (Array.isArray(v) && v.length === 0) ? undefined : (v as Plain));
+  const doc: Record<string, Plain | undefined> = {
+    bunkatsu: FORMAT_VERSION,
+    name: s?.name ?? `imported: ${devices.map((d) => d.id).join(', ')}`,
+    model: s?.model,
+    description: s?.description,
+    services: plain(s?.services),
+    zones: zoneDecls,
+    hosts: plain(s?.hosts),
+    devices: [...deviceDecls, ...((s?.devices ?? []) as Plain[])],
+    links: plain(s?.links),
+    exceptions: plain(s?.exceptions),
+    intents: plain(s?.intents),
+  };
+  // Warnings in file order, so that they read alongside the configuration.
+  const warnings = [...configs.flatMap((c) => c.warnings), ...zones.warnings].sort(
+    (a, b) => (a.loc.file < b.loc.file ? -1 : a.loc.file > b.loc.file ? 1 : 0) || a.loc.line - b.loc.line || a.loc.column - b.loc.column,
+  );
+  return { doc, warnings };
+}
+
+/** The document as text, with a header naming its sources (no date: re-imports compare byte for byte). */
+export function composedText(doc: Record<string, Plain | undefined>, format: 'yaml' | 'json', sources: readonly string[]): string {
+  if (format === 'json') return toJson(doc);
+  return toYaml(doc, [`bunkatsu topology imported from ${sources.join(', ')} (bunkatsu import); edit the site file, not this file`]);
+}

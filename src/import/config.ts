@@ -1,0 +1,64 @@
+// The vendor-neutral form of imported device configurations: what each vendor parser
+// (fortigate.ts now; Palo Alto, ASA, iptables, RTX later) produces and compose.ts turns into a
+// topology. Addresses are interval sets and services protocol/port terms, already resolved
+// from the vendor's objects; everything keeps the file:line:column it came from.
+
+import type { Loc } from '../errors.ts';
+import type { Ipv4Prefix } from '../net/ipv4.ts';
+import type { ServiceTerm } from '../net/services.ts';
+
+/** A warning of an import: a statement read approximately or skipped, where it stands, in both languages. */
+export interface ImportWarning {
+  readonly loc: Loc;
+  readonly en: string;
+  readonly ja: string;
+}
+
+export interface ConfigInterface {
+  readonly name: string;
+  /** The interface's own address and its connected subnet, when it has one. */
+  readonly address?: { readonly ip: number; readonly subnet: Ipv4Prefix };
+  /** The vendor zone the interface belongs to (FortiOS `config system zone`), if any. */
+  readonly vendorZone?: string;
+  readonly origin: Loc;
+}
+
+/** One filtering rule, first match wins, in the order the device evaluates them. */
+export interface ConfigRule {
+  readonly id: string;
+  readonly action: 'permit' | 'deny';
+  /** Sorted disjoint intervals [lo, hi, lo, hi, ...] (net/intervals.ts). */
+  readonly src: readonly number[];
+  readonly dst: readonly number[];
+  /** Single-protocol terms, or ANY_SERVICE alone. */
+  readonly services: readonly ServiceTerm[];
+  /** Interfaces the packet enters / leaves by; undefined: any. */
+  readonly in?: readonly string[];
+  readonly out?: readonly string[];
+  /** The vendor objects as written, for the reader of the topology. */
+  readonly description: string;
+  readonly origin: Loc;
+}
+
+export interface ConfigRoute {
+  readonly prefix: Ipv4Prefix;
+  readonly action: 'forward' | 'drop';
+  readonly interfaces: readonly string[];
+  readonly origin: Loc;
+}
+
+/** One filtering device (a FortiGate, or one VDOM of it). */
+export interface ConfigDevice {
+  readonly id: string;
+  readonly vendor: string;
+  readonly interfaces: readonly ConfigInterface[];
+  readonly rules: readonly ConfigRule[];
+  /** Connected subnets first, then static routes; only the routes the device would install. */
+  readonly routes: readonly ConfigRoute[];
+  readonly origin: Loc;
+}
+
+export interface ImportedConfig {
+  readonly devices: readonly ConfigDevice[];
+  readonly warnings: readonly ImportWarning[];
+}

@@ -1,0 +1,843 @@
+// Reads FortiGate (FortiOS) configurations (`show` / backup text: config/edit/set/next/end)
+// into the vendor-neutral form of config.ts: interfaces and their subnets, system zones,
+// address objects and groups, services and groups, firewall policies in order, static routes;
+// one device per VDOM. What it cannot model and could change reachability is a warning with
+// its file:line:column; a malformed file is an InputError at its location. No I/O here.
+
+import { InputError, type Loc } from '../errors.ts';
+import { ALL, subtract, union } from '../net/intervals.ts';
+import { IPV4_MAX, type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
+import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
+import type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
+
+// --- The statement tree: config <path> / edit <name> / set <key> <values> / next / end.
+
+export interface Setting {
+  readonly values: readonly string[];
+  readonly loc: Loc;
+}
+
+export interface Block {
+  /** The words after `config`, joined by one space: `firewall policy`. */
+  readonly path: string;
+  readonly loc: Loc;
+  readonly sets: Map<string, Setting>;
+  readonly edits: Edit[];
+  readonly blocks: Block[];
+}
+
+export interface Edit {
+  readonly name: string;
+  readonly loc: Loc;
+  readonly sets: Map<string, Setting>;
+  readonly blocks: Block[];
+}
+
+interface Token {
+  readonly text: string;
+  readonly column: number;
+}
+
+function syntax(loc: Loc, message: string): InputError {
+  return new InputError([{ code: 'BNK_ERR_SYNTAX', message, loc }]);
+}
+
+/** Splits the text into statements of words; a quoted string may span lines (certificates, comments). */
+function* statements(text: string, file: string): Generator<{ tokens: Token[]; loc: Loc }> {
+  // A byte order mark is kept by the decoder (encoding.ts); it is no part of the first statement.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const tokens: Token[] = [];
+    const start = i;
+    let line = lines[i]!;
+    let at = 0;
+    while (true) {
+      while (at < line.length && (line[at] === ' ' || line[at] === '\t')) at++;
+      if (at >= line.length) break;
+      if (tokens.length === 0 && line[at] === '#') break; // a comment or the #config-version header
+      const column = at + 1;
+      if (line[at] === '"' || line[at] === "'") {
+        const quote = line[at]!;
+        let value = '';
+        at++;
+        while (true) {
+          if (at >= line.length) {
+            // The quoted string goes on on the next line.
+            if (i + 1 >= lines.length) throw syntax({ file, line: start + 1, column }, 'unterminated quoted string');
+            value += '\n';
+            line = lines[++i]!;
+            at = 0;
+            continue;
+          }
+          const c = line[at]!;
+          if (c === '\\' && at + 1 < line.length) {
+            value += line[at + 1];
+            at += 2;
+          } else if (c === quote) {
+            at++;
+            break;
+          } else {
+            value += c;
+            at++;
+          }
+        }
+        tokens.push({ text: value, column });
+      } else {
+        let end = at;
+        while (end < line.length && line[end] !== ' ' && line[end] !== '\t') end++;
+        tokens.push({ text: line.slice(at, end), column });
+        at = end;
+      }
+    }
+    if (tokens.length > 0) yield { tokens, loc: { file, line: start + 1, column: tokens[0]!.column } };
+  }
+}
+
+/** Parses FortiOS configuration text into its blocks; throws InputError at the first malformed statement. */
+export function parseFortiosTree(text: string, file: string): Block[] {
+  const top: Block[] = [];
+  // The open blocks and edits, innermost last.
+  const stack: Array<Block | Edit> = [];
+  const isBlock = (x: Block | Edit | undefined): x is Block => x !== undefined && 'path' in x;
+  for (const { tokens, loc } of statements(text, file)) {
+    const [head, ...rest] = tokens;
+    const word = head!.text;
+    const inner = stack[stack.length - 1];
+    const args = rest.map((t) => t.text);
+    switch (word) {
+      case 'config': {
+        if (args.length === 0) throw syntax(loc, '"config" needs a section name, e.g. config firewall policy');
+        const block: Block = { path: args.join(' '), loc, sets: new Map(), edits: [], blocks: [] };
+        if (inner === undefined) top.push(block);
+        else inner.blocks.push(block);
+        stack.push(block);
+        break;
+      }
+      case 'edit': {
+        if (!isBlock(inner)) throw syntax(loc, inner ? '"edit" before the "next" of the previous entry' : '"edit" outside any "config" section');
+        if (args.length !== 1) throw syntax(loc, '"edit" takes one name (quote a name with spaces)');
+        const edit: Edit = { name: args[0]!, loc, sets: new Map(), blocks: [] };
+        inner.edits.push(edit);
+        stack.push(edit);
+        break;
+      }
+      case 'next':
+        if (inner === undefined || isBlock(inner)) throw syntax(loc, '"next" without an "edit"');
+        stack.pop();
+        break;
+      case 'end':
+        if (inner === undefined) throw syntax(loc, '"end" without a "config"');
+        // An "end" closes the section; FortiOS accepts it in place of the last entry's "next".
+        if (!isBlock(inner)) stack.pop();
+        stack.pop();
+        break;
+      case 'set':
+      case 'unset':
+      case 'append': {
+        if (inner === undefined) throw syntax(loc, `"${word}" outside any "config" section`);
+        if (args.length === 0) throw syntax(loc, `"${word}" needs a setting name`);
+        const [key, ...values] = args;
+        const previous = inner.sets.get(key!);
+        if (word === 'unset') inner.sets.delete(key!);
+        else inner.sets.set(key!, { values: word === 'append' && previous ? [...previous.values, ...values] : values, loc });
+        break;
+      }
+      default:
+        throw syntax(loc, `unknown statement "${word}" (expected config, edit, set, unset, append, next or end)`);
+    }
+  }
+  const open = stack[stack.length - 1];
+  if (open) {
+    throw syntax(open.loc, isBlock(open) ? `"config ${open.path}" is never closed by "end"` : `"edit ${open.name}" is never closed by "next" or "end"`);
+  }
+  return top;
+}
+
+// --- From the tree to devices.
+
+/** FortiOS predefined services, used when the configuration does not define them itself (FortiOS default configuration). */
+const PREDEFINED_SERVICES: Readonly<Record<string, readonly string[]>> = {
+  ALL: ['any'],
+  ALL_TCP: ['tcp/1-65535'],
+  ALL_UDP: ['udp/1-65535'],
+  ALL_ICMP: ['icmp'],
+  PING: ['icmp'],
+  HTTP: ['tcp/80'],
+  HTTPS: ['tcp/443'],
+  SSH: ['tcp/22'],
+  TELNET: ['tcp/23'],
+  FTP: ['tcp/21'],
+  DNS: ['tcp/53', 'udp/53'],
+  NTP: ['tcp/123', 'udp/123'],
+  SMTP: ['tcp/25'],
+  SMTPS: ['tcp/465'],
+  POP3: ['tcp/110'],
+  POP3S: ['tcp/995'],
+  IMAP: ['tcp/143'],
+  IMAPS: ['tcp/993'],
+  LDAP: ['tcp/389'],
+  SAMBA: ['tcp/139'],
+  SMB: ['tcp/445'],
+  RDP: ['tcp/3389'],
+  SNMP: ['tcp/161-162', 'udp/161-162'],
+  SYSLOG: ['udp/514'],
+};
+
+/** Sections that can change what passes or where it goes, and that this importer does not model. */
+const UNMODELLED_SECTIONS: Readonly<Record<string, { en: string; ja: string }>> = {
+  'firewall vip': { en: 'virtual IPs (destination NAT) are not modelled', ja: 'バーチャルIP（宛先NAT）はモデル化していません' },
+  'firewall vipgrp': { en: 'virtual IP groups (destination NAT) are not modelled', ja: 'バーチャルIPグループ（宛先NAT）はモデル化していません' },
+  'firewall central-snat-map': { en: 'central SNAT is not modelled', ja: 'セントラルSNATはモデル化していません' },
+  'firewall local-in-policy': {
+    en: 'local-in policies (traffic to the FortiGate itself) are not modelled',
+    ja: 'ローカルインポリシー（FortiGate宛て通信）はモデル化していません',
+  },
+  'firewall security-policy': { en: 'NGFW policy-based mode policies are not modelled', ja: 'NGFWポリシーベースモードのポリシーはモデル化していません' },
+  'firewall interface-policy': { en: 'interface policies are not modelled', ja: 'インターフェースポリシーはモデル化していません' },
+  'firewall multicast-policy': { en: 'multicast policies are not modelled', ja: 'マルチキャストポリシーはモデル化していません' },
+  'firewall consolidated policy': { en: 'consolidated policies are not modelled', ja: '統合ポリシー（consolidated policy）はモデル化していません' },
+  'firewall proxy-policy': { en: 'explicit proxy policies are not modelled', ja: '明示プロキシのポリシーはモデル化していません' },
+  'firewall policy6': { en: 'IPv6 policies are not modelled (IPv4 only)', ja: 'IPv6ポリシーはモデル化していません（IPv4のみ）' },
+  'router policy': {
+    en: 'policy routes are not modelled: forwarding follows the static routes only',
+    ja: 'ポリシールートはモデル化していません（スタティックルートのみで転送を判断します）',
+  },
+  'router ospf': {
+    en: 'OSPF is not modelled: forwarding follows the static routes only',
+    ja: 'OSPFはモデル化していません（スタティックルートのみで転送を判断します）',
+  },
+  'router bgp': {
+    en: 'BGP is not modelled: forwarding follows the static routes only',
+    ja: 'BGPはモデル化していません（スタティックルートのみで転送を判断します）',
+  },
+  'router rip': {
+    en: 'RIP is not modelled: forwarding follows the static routes only',
+    ja: 'RIPはモデル化していません（スタティックルートのみで転送を判断します）',
+  },
+  'router isis': {
+    en: 'IS-IS is not modelled: forwarding follows the static routes only',
+    ja: 'IS-ISはモデル化していません（スタティックルートのみで転送を判断します）',
+  },
+  'system sdwan': { en: 'SD-WAN rules are not modelled', ja: 'SD-WANルールはモデル化していません' },
+  'system virtual-wan-link': { en: 'SD-WAN (virtual-wan-link) is not modelled', ja: 'SD-WAN（virtual-wan-link）はモデル化していません' },
+  'system vdom-link': {
+    en: 'inter-VDOM links are not modelled: the VDOMs are not joined',
+    ja: 'VDOM間リンクはモデル化していません（VDOM同士は接続されません）',
+  },
+  'vpn ipsec phase1-interface': { en: 'IPsec tunnel interfaces are not modelled', ja: 'IPsecトンネルインターフェースはモデル化していません' },
+};
+
+const ID_CHARS = /[^A-Za-z0-9_.-]/g;
+const IFACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/;
+
+/** A FortiOS name made a bunkatsu id: other characters become "_". */
+function toId(name: string): string {
+  const id = name.replace(ID_CHARS, '_').replace(/^[^A-Za-z0-9]/, 'x');
+  return id.slice(0, 128) || 'x';
+}
+
+/** `a.b.c.d m.m.m.m` or `a.b.c.d/len` as a prefix with its host address. */
+function parseIpMask(values: readonly string[]): { ip: number; subnet: Ipv4Prefix } | undefined {
+  let ipText: string | undefined;
+  let length: number | undefined;
+  if (values.length === 1 && values[0]!.includes('/')) {
+    const [a, b] = values[0]!.split('/');
+    ipText = a;
+    length = /^[0-9]{1,2}$/.test(b ?? '') && Number(b) <= 32 ? Number(b) : undefined;
+  } else if (values.length === 2) {
+    ipText = values[0];
+    const mask = parseIpv4(values[1]!);
+    if (mask !== undefined) {
+      const inverted = ~mask >>> 0;
+      // A netmask is ones then zeros: its inverse plus one is a power of two.
+      if (((inverted + 1) & inverted) >>> 0 === 0) length = 32 - Math.log2(inverted + 1);
+    }
+  }
+  const ip = ipText === undefined ? undefined : parseIpv4(ipText);
+  if (ip === undefined || length === undefined) return undefined;
+  const size = 2 ** (32 - length);
+  const lo = ip - (ip % size);
+  return { ip, subnet: { lo, hi: lo + size - 1, length } };
+}
+
+const quoteName = (name: string): string => `"${name}"`;
+
+/** One VDOM (or the whole box, without VDOMs): its name and its sections. */
+interface Scope {
+  readonly vdom: string | undefined;
+  readonly blocks: Block[];
+}
+
+class FortigateReader {
+  readonly warnings: ImportWarning[] = [];
+
+  constructor(readonly file: string) {}
+
+  warn(loc: Loc, en: string, ja: string): void {
+    this.warnings.push({ loc, en, ja });
+  }
+
+  read(text: string, fallbackName: string): ConfigDevice[] {
+    const top = parseFortiosTree(text, this.file);
+    const vdomBlocks = top.filter((b) => b.path === 'vdom');
+    const global = [...top.filter((b) => b.path !== 'vdom' && b.path !== 'global'), ...top.filter((b) => b.path === 'global').flatMap((b) => b.blocks)];
+    const hostname = this.sets(global, 'system global')?.get('hostname')?.values[0] ?? fallbackName;
+    const interfaces = this.interfaces(global);
+    // Multi-VDOM: the `config vdom` sections hold one edit per VDOM (possibly in several sections).
+    const scopes: Scope[] = [];
+    if (vdomBlocks.some((b) => b.edits.some((e) => e.blocks.length > 0))) {
+      const byName = new Map<string, Block[]>();
+      for (const b of vdomBlocks) for (const e of b.edits) byName.set(e.name, [...(byName.get(e.name) ?? []), ...e.blocks]);
+      for (const [vdom, blocks] of byName) scopes.push({ vdom, blocks });
+    } else {
+      scopes.push({ vdom: undefined, blocks: global });
+    }
+    return scopes.map((scope) => this.device(scope, hostname, interfaces, scopes.length > 1 || scope.vdom !== undefined));
+  }
+
+  private find(blocks: readonly Block[], path: string): Block[] {
+    return blocks.filter((b) => b.path === path);
+  }
+
+  private sets(blocks: readonly Block[], path: string): Map<string, Setting> | undefined {
+    return this.find(blocks, path)[0]?.sets;
+  }
+
+  private edits(blocks: readonly Block[], path: string): Edit[] {
+    return this.find(blocks, path).flatMap((b) => b.edits);
+  }
+
+  /** Every `config system interface` entry with its VDOM. */
+  private interfaces(global: readonly Block[]): Array<{ vdom: string; iface: ConfigInterface; status: Setting | undefined }> {
+    const out: Array<{ vdom: string; iface: ConfigInterface; status: Setting | undefined }> = [];
+    for (const e of this.edits(global, 'system interface')) {
+      if (!IFACE_NAME.test(e.name)) {
+        this.warn(
+          e.loc,
+          `interface "${e.name}" has a name bunkatsu cannot use; it is left out`,
+          `インターフェース "${e.name}" の名前は bunkatsu で扱えないため除外しました`,
+        );
+        continue;
+      }
+      const ip = e.sets.get('ip');
+      let address: ConfigInterface['address'];
+      if (ip) {
+        address = parseIpMask(ip.values);
+        if (!address) throw syntax(ip.loc, `"set ip ${ip.values.join(' ')}" is not an address and netmask (e.g. set ip 10.0.0.1 255.255.255.0)`);
+        if (address.ip === 0) address = undefined;
+      } else if (e.sets.get('mode')?.values[0] === 'dhcp' || e.sets.get('mode')?.values[0] === 'pppoe') {
+        const mode = e.sets.get('mode')!;
+        this.warn(
+          mode.loc,
+          `interface "${e.name}" takes its address by ${mode.values[0]}: no subnet is known for it`,
+          `インターフェース "${e.name}" は ${mode.values[0]} でアドレスを取得するため、サブネットが分かりません`,
+        );
+      }
+      const secondary = e.blocks.find((b) => b.path === 'secondaryip' && b.edits.length > 0);
+      if (secondary) {
+        this.warn(
+          secondary.loc,
+          `interface "${e.name}": secondary addresses are not modelled (only the subnet of "set ip" is connected)`,
+          `インターフェース "${e.name}": セカンダリアドレスはモデル化していません（"set ip" のサブネットのみ接続されているものとします）`,
+        );
+      }
+      const iface: ConfigInterface = {
+        name: e.name,
+        ...(address ? { address } : {}),
+        origin: { ...(ip?.loc ?? e.loc), label: `interface ${quoteName(e.name)}` },
+      };
+      out.push({ vdom: e.sets.get('vdom')?.values[0] ?? 'root', iface, status: e.sets.get('status') });
+    }
+    return out;
+  }
+
+  private device(
+    scope: Scope,
+    hostname: string,
+    all: ReadonlyArray<{ vdom: string; iface: ConfigInterface; status: Setting | undefined }>,
+    multi: boolean,
+  ): ConfigDevice {
+    const id = toId(multi ? `${hostname}.${scope.vdom}` : hostname);
+    for (const b of scope.blocks) {
+      const reason = UNMODELLED_SECTIONS[b.path];
+      if (reason && (b.edits.length > 0 || b.sets.size > 0)) this.warn(b.loc, `config ${b.path}: ${reason.en}`, `config ${b.path}: ${reason.ja}`);
+    }
+    // System zones: zone name -> member interfaces.
+    const zones = new Map<string, string[]>();
+    for (const e of this.edits(scope.blocks, 'system zone')) zones.set(e.name, [...(e.sets.get('interface')?.values ?? [])]);
+    const zoneOf = new Map<string, string>();
+    for (const [zone, members] of zones) for (const m of members) zoneOf.set(m, zone);
+    const interfaces: ConfigInterface[] = [];
+    for (const { vdom, iface, status } of all) {
+      if (multi && vdom !== scope.vdom) continue;
+      if (status?.values[0] === 'down') {
+        this.warn(
+          status.loc,
+          `interface "${iface.name}" is administratively down; it is modelled as up`,
+          `インターフェース "${iface.name}" は管理上ダウンしていますが、アップとしてモデル化しています`,
+        );
+      }
+      const zone = zoneOf.get(iface.name);
+      interfaces.push(zone ? { ...iface, vendorZone: zone } : iface);
+    }
+    const names = new Set(interfaces.map((f) => f.name));
+    const addresses = new AddressBook(this, scope.blocks);
+    const services = new ServiceBook(this, scope.blocks);
+    const rules: ConfigRule[] = [];
+    // `intrazone allow` lets traffic between a zone's interfaces pass without a policy. Read as a
+    // permit before every policy, so that no exposure is hidden (a deny policy may not apply to it).
+    for (const e of this.edits(scope.blocks, 'system zone')) {
+      const intrazone = e.sets.get('intrazone');
+      const members = (e.sets.get('interface')?.values ?? []).filter((m) => names.has(m));
+      if (intrazone?.values[0] !== 'allow' || members.length === 0) continue;
+      const label = `zone ${quoteName(e.name)} intrazone allow`;
+      this.warn(
+        intrazone.loc,
+        `${label}: traffic between the zone's interfaces passes without a policy; read as a permit before every policy`,
+        `${label}: ゾーン内のインターフェース間の通信はポリシーなしで通過します。すべてのポリシーより前の許可ルールとして読みます`,
+      );
+      rules.push({
+        id: toId(`intrazone-${e.name}`),
+        action: 'permit',
+        src: [...ALL],
+        dst: [...ALL],
+        services: [ANY_SERVICE],
+        in: members,
+        out: members,
+        description: label,
+        origin: { ...intrazone.loc, label },
+      });
+    }
+    for (const e of this.edits(scope.blocks, 'firewall policy')) {
+      const rule = this.policy(e, addresses, services, zones, names);
+      if (rule) rules.push(rule);
+    }
+    const origin = this.find(scope.blocks, 'firewall policy')[0]?.loc ?? { file: this.file, line: 1, column: 1 };
+    return { id, vendor: 'fortigate', interfaces, rules, routes: this.routes(scope.blocks, interfaces), origin: { ...origin, label: `device ${id}` } };
+  }
+
+  /** The interfaces a srcintf / dstintf list stands for; undefined for "any". */
+  private interfaceList(
+    setting: Setting | undefined,
+    zones: ReadonlyMap<string, readonly string[]>,
+    names: ReadonlySet<string>,
+    permit: boolean,
+  ): string[] | undefined | 'none' {
+    if (!setting || setting.values.includes('any')) return undefined;
+    const out = new Set<string>();
+    for (const v of setting.values) {
+      const members = zones.get(v);
+      if (members) for (const m of members) out.add(m);
+      else if (names.has(v)) out.add(v);
+      else {
+        this.warn(
+          setting.loc,
+          `interface "${v}" is not a configured interface or zone of this VDOM; read as ${permit ? 'any interface (so the permit is not narrowed)' : 'no interface (so the deny does not widen)'}`,
+          `インターフェース "${v}" はこのVDOMのインターフェースでもゾーンでもありません。${permit ? '許可を狭めないよう任意のインターフェース' : '拒否を広げないようどのインターフェースにも該当しない'}ものとして読みます`,
+        );
+        if (permit) return undefined;
+      }
+    }
+    return out.size === 0 ? 'none' : [...out].filter((n) => names.has(n));
+  }
+
+  private policy(
+    e: Edit,
+    addresses: AddressBook,
+    services: ServiceBook,
+    zones: ReadonlyMap<string, readonly string[]>,
+    names: ReadonlySet<string>,
+  ): ConfigRule | undefined {
+    const name = e.sets.get('name')?.values[0];
+    const label = `policy ${e.name}${name ? ` ${quoteName(name)}` : ''}`;
+    const origin: Loc = { ...e.loc, label };
+    if (e.sets.get('status')?.values[0] === 'disable') return undefined;
+    const actionText = e.sets.get('action')?.values[0] ?? 'deny';
+    let action: 'permit' | 'deny';
+    if (actionText === 'accept') action = 'permit';
+    else if (actionText === 'deny') action = 'deny';
+    else if (actionText === 'ipsec') {
+      action = 'permit';
+      this.warn(
+        e.sets.get('action')!.loc,
+        `${label}: action ipsec is read as accept (the tunnel is not modelled)`,
+        `${label}: action ipsec は accept として読みます（トンネルはモデル化していません）`,
+      );
+    } else {
+      this.warn(
+        e.sets.get('action')!.loc,
+        `${label}: action "${actionText}" is not supported; the policy is left out`,
+        `${label}: action "${actionText}" には対応していないため、このポリシーは除外しました`,
+      );
+      return undefined;
+    }
+    const permit = action === 'permit';
+    for (const [key, en, ja] of [
+      ['nat', 'source NAT is not modelled (addresses are matched as before translation)', '送信元NATはモデル化していません（変換前のアドレスで判定します）'],
+      [
+        'users',
+        'user-based matching is not modelled: the policy applies to every user',
+        'ユーザによる条件はモデル化していません（全ユーザに適用されるものとして読みます）',
+      ],
+      [
+        'groups',
+        'group-based matching is not modelled: the policy applies to every user',
+        'グループによる条件はモデル化していません（全ユーザに適用されるものとして読みます）',
+      ],
+      ['internet-service', 'Internet Service Database destinations are not modelled', 'インターネットサービスデータベースの宛先はモデル化していません'],
+    ] as const) {
+      const s = e.sets.get(key);
+      if (s && s.values.length > 0 && s.values[0] !== 'disable') this.warn(s.loc, `${label}: ${en}`, `${label}: ${ja}`);
+    }
+    const schedule = e.sets.get('schedule');
+    if (schedule && schedule.values[0] !== 'always') {
+      this.warn(
+        schedule.loc,
+        `${label}: schedule "${schedule.values[0]}" is read as always`,
+        `${label}: スケジュール "${schedule.values[0]}" は常時（always）として読みます`,
+      );
+    }
+    const negated = (key: string): boolean => e.sets.get(key)?.values[0] === 'enable';
+    const src = addresses.resolve(e.sets.get('srcaddr'), e.loc, label, permit !== negated('srcaddr-negate'));
+    const dst = addresses.resolve(e.sets.get('dstaddr'), e.loc, label, permit !== negated('dstaddr-negate'));
+    const svc = services.resolve(e.sets.get('service'), label, permit !== negated('service-negate'));
+    const inIf = this.interfaceList(e.sets.get('srcintf'), zones, names, permit);
+    const outIf = this.interfaceList(e.sets.get('dstintf'), zones, names, permit);
+    if (inIf === 'none' || outIf === 'none') return undefined;
+    const written = (key: string): string => `${negated(`${key}-negate`) ? '!' : ''}${(e.sets.get(key)?.values ?? []).join(',') || '-'}`;
+    return {
+      id: toId(`p${e.name}`),
+      action,
+      src: negated('srcaddr-negate') ? subtract(ALL, src) : src,
+      dst: negated('dstaddr-negate') ? subtract(ALL, dst) : dst,
+      services: negated('service-negate') ? complementServices(svc) : svc,
+      ...(inIf ? { in: inIf } : {}),
+      ...(outIf ? { out: outIf } : {}),
+      description: `${label}: ${written('srcaddr')} → ${written('dstaddr')} ${written('service')}`,
+      origin,
+    };
+  }
+
+  /** Connected subnets, then enabled static routes: of routes to one prefix, only the lowest distance (then priority) is installed. */
+  private routes(blocks: readonly Block[], interfaces: readonly ConfigInterface[]): ConfigRoute[] {
+    const names = new Set(interfaces.map((f) => f.name));
+    const candidates: Array<ConfigRoute & { distance: number; priority: number }> = [];
+    for (const f of interfaces) {
+      if (f.address) candidates.push({ prefix: f.address.subnet, action: 'forward', interfaces: [f.name], origin: f.origin, distance: 0, priority: 0 });
+    }
+    for (const e of this.edits(blocks, 'router static')) {
+      const label = `static route ${e.name}`;
+      const origin: Loc = { ...e.loc, label };
+      if (e.sets.get('status')?.values[0] === 'disable') continue;
+      // Routes to SD-WAN members, named addresses or ISDB entries: not a prefix out of one interface.
+      const unsupported = ['sdwan', 'virtual-wan-link', 'dstaddr', 'internet-service'].filter((k) => e.sets.has(k) && e.sets.get(k)!.values[0] !== 'disable');
+      for (const key of unsupported) {
+        this.warn(
+          e.sets.get(key)!.loc,
+          `${label}: "${key}" is not supported; the route is left out`,
+          `${label}: "${key}" には対応していないため、このルートは除外しました`,
+        );
+      }
+      if (unsupported.length > 0) continue;
+      const dst = e.sets.get('dst');
+      const parsed = dst ? parseIpMask(dst.values) : { ip: 0, subnet: { lo: 0, hi: IPV4_MAX, length: 0 } };
+      if (!parsed) throw syntax(dst!.loc, `"set dst ${dst!.values.join(' ')}" is not a prefix and netmask (e.g. set dst 10.0.0.0 255.0.0.0)`);
+      if (parsed.ip !== parsed.subnet.lo) throw syntax(dst!.loc, `"set dst ${dst!.values.join(' ')}" has host bits set`);
+      const distance = Number(e.sets.get('distance')?.values[0] ?? 10);
+      const priority = Number(e.sets.get('priority')?.values[0] ?? 0);
+      if (e.sets.get('blackhole')?.values[0] === 'enable') {
+        candidates.push({ prefix: parsed.subnet, action: 'drop', interfaces: [], origin, distance, priority });
+        continue;
+      }
+      const device = e.sets.get('device')?.values[0];
+      if (device === undefined || !names.has(device)) {
+        this.warn(
+          e.sets.get('device')?.loc ?? e.loc,
+          `${label}: ${device === undefined ? 'no "device"' : `interface "${device}" is not an interface of this VDOM`}; the route is left out`,
+          `${label}: ${device === undefined ? '"device" の指定がない' : `インターフェース "${device}" がこのVDOMにない`}ため、このルートは除外しました`,
+        );
+        continue;
+      }
+      candidates.push({ prefix: parsed.subnet, action: 'forward', interfaces: [device], origin, distance, priority });
+    }
+    // The installed routes: per prefix, the best (distance, priority); equals are ECMP.
+    const best = new Map<string, { distance: number; priority: number }>();
+    const key = (p: Ipv4Prefix): string => `${p.lo}/${p.length}`;
+    for (const c of candidates) {
+      const b = best.get(key(c.prefix));
+      if (!b || c.distance < b.distance || (c.distance === b.distance && c.priority < b.priority)) best.set(key(c.prefix), c);
+    }
+    return candidates
+      .filter((c) => {
+        const b = best.get(key(c.prefix))!;
+        return c.distance === b.distance && c.priority === b.priority;
+      })
+      .map(({ prefix, action, interfaces: out, origin }) => ({ prefix, action, interfaces: out, origin }));
+  }
+}
+
+/** Address objects and groups of one VDOM, resolved on use (nested groups, exclusions, cycles). */
+class AddressBook {
+  private readonly objects = new Map<string, Edit>();
+  private readonly groups = new Map<string, Edit>();
+  /** Virtual IPs: their external address is translated (DNAT), which is not modelled. */
+  private readonly vips = new Set<string>();
+  private readonly resolved = new Map<string, number[] | undefined>();
+
+  constructor(
+    private readonly reader: FortigateReader,
+    blocks: readonly Block[],
+  ) {
+    for (const b of blocks) {
+      if (b.path === 'firewall address') for (const e of b.edits) this.objects.set(e.name, e);
+      if (b.path === 'firewall addrgrp') for (const e of b.edits) this.groups.set(e.name, e);
+      if (b.path === 'firewall vip' || b.path === 'firewall vipgrp') for (const e of b.edits) this.vips.add(e.name);
+    }
+  }
+
+  /** The addresses of a srcaddr / dstaddr setting; an object it cannot read stands for any when `widen`, for none otherwise. */
+  resolve(setting: Setting | undefined, at: Loc, label: string, widen: boolean): number[] {
+    if (!setting) {
+      this.reader.warn(
+        at,
+        `${label}: no address is set, so the policy matches nothing`,
+        `${label}: アドレスの指定がないため、このポリシーはどの通信にも該当しません`,
+      );
+      return [];
+    }
+    let out: number[] = [];
+    for (const name of setting.values) {
+      const set = this.lookup(name, setting.loc, []);
+      if (set === undefined) {
+        this.reader.warn(
+          setting.loc,
+          `${label}: address "${name}" cannot be read as IPv4 addresses; it stands for ${widen ? 'every address (the permit is not narrowed)' : 'no address (the deny is not widened)'}`,
+          `${label}: アドレス "${name}" をIPv4アドレスとして読めないため、${widen ? '許可を狭めないよう全アドレス' : '拒否を広げないよう空'}として扱います`,
+        );
+        if (widen) return [...ALL];
+      } else out = union(out, set);
+    }
+    return out;
+  }
+
+  private lookup(name: string, at: Loc, path: readonly string[]): number[] | undefined {
+    if (this.resolved.has(name)) return this.resolved.get(name);
+    let set: number[] | undefined;
+    const object = this.objects.get(name);
+    const group = this.groups.get(name);
+    if (object) set = this.object(object);
+    else if (group) {
+      if (path.includes(name))
+        throw new InputError([{ code: 'BNK_ERR_SYNTAX', message: `address group "${name}" contains itself (${[...path, name].join(' → ')})`, loc: group.loc }]);
+      set = [];
+      for (const m of group.sets.get('member')?.values ?? []) {
+        const member = this.lookup(m, group.loc, [...path, name]);
+        if (member === undefined) {
+          set = undefined;
+          break;
+        }
+        set = union(set, member);
+      }
+      if (set && group.sets.get('exclude')?.values[0] === 'enable') {
+        for (const m of group.sets.get('exclude-member')?.values ?? []) {
+          const member = this.lookup(m, group.loc, [...path, name]);
+          if (member === undefined) {
+            set = undefined;
+            break;
+          }
+          set = subtract(set, member);
+        }
+      }
+    } else if (this.vips.has(name)) set = undefined;
+    else if (name === 'all') set = [...ALL];
+    else if (name === 'none') set = [];
+    else {
+      throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `address "${name}" is not defined (config firewall address / addrgrp)`, loc: at }]);
+    }
+    this.resolved.set(name, set);
+    return set;
+  }
+
+  private object(e: Edit): number[] | undefined {
+    const type = e.sets.get('type')?.values[0] ?? 'ipmask';
+    if (type === 'ipmask' || type === 'interface-subnet') {
+      const subnet = e.sets.get('subnet');
+      if (!subnet) return [...ALL]; // FortiOS default subnet 0.0.0.0 0.0.0.0
+      const parsed = parseIpMask(subnet.values);
+      if (!parsed) throw syntax(subnet.loc, `"set subnet ${subnet.values.join(' ')}" is not an address and netmask`);
+      return [parsed.subnet.lo, parsed.subnet.hi];
+    }
+    if (type === 'iprange') {
+      const start = e.sets.get('start-ip');
+      const end = e.sets.get('end-ip');
+      const lo = start ? parseIpv4(start.values[0] ?? '') : 0;
+      const hi = end ? parseIpv4(end.values[0] ?? '') : 0;
+      if (lo === undefined || hi === undefined || lo > hi)
+        throw syntax((start ?? end ?? e).loc, `address "${e.name}": start-ip and end-ip do not make a range`);
+      return [lo, hi];
+    }
+    return undefined;
+  }
+}
+
+/** Custom services and service groups of one VDOM. */
+class ServiceBook {
+  private readonly custom = new Map<string, Edit>();
+  private readonly groups = new Map<string, Edit>();
+
+  constructor(
+    private readonly reader: FortigateReader,
+    blocks: readonly Block[],
+  ) {
+    for (const b of blocks) {
+      if (b.path === 'firewall service custom') for (const e of b.edits) this.custom.set(e.name, e);
+      if (b.path === 'firewall service group') for (const e of b.edits) this.groups.set(e.name, e);
+    }
+  }
+
+  resolve(setting: Setting | undefined, label: string, widen: boolean): ServiceTerm[] {
+    const terms: ServiceTerm[] = [];
+    for (const name of setting?.values ?? []) {
+      const t = this.lookup(name, setting!.loc, [], label);
+      if (t === undefined) {
+        this.reader.warn(
+          setting!.loc,
+          `${label}: service "${name}" cannot be read; it stands for ${widen ? 'every service (the permit is not narrowed)' : 'no service (the deny is not widened)'}`,
+          `${label}: サービス "${name}" を読めないため、${widen ? '許可を狭めないよう全サービス' : '拒否を広げないよう空'}として扱います`,
+        );
+        if (widen) return [ANY_SERVICE];
+      } else terms.push(...t);
+    }
+    return normalizeServices(terms);
+  }
+
+  private lookup(name: string, at: Loc, path: readonly string[], label: string): ServiceTerm[] | undefined {
+    const custom = this.custom.get(name);
+    if (custom) return this.customService(custom, label);
+    const group = this.groups.get(name);
+    if (group) {
+      if (path.includes(name))
+        throw new InputError([{ code: 'BNK_ERR_SYNTAX', message: `service group "${name}" contains itself (${[...path, name].join(' → ')})`, loc: group.loc }]);
+      const out: ServiceTerm[] = [];
+      for (const m of group.sets.get('member')?.values ?? []) {
+        const t = this.lookup(m, group.loc, [...path, name], label);
+        if (t === undefined) return undefined;
+        out.push(...t);
+      }
+      return out;
+    }
+    const predefined = PREDEFINED_SERVICES[name];
+    if (predefined && Object.hasOwn(PREDEFINED_SERVICES, name)) return predefined.flatMap(termOf);
+    throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `service "${name}" is not defined (config firewall service custom / group)`, loc: at }]);
+  }
+
+  private customService(e: Edit, label: string): ServiceTerm[] | undefined {
+    const protocol = (e.sets.get('protocol')?.values[0] ?? 'TCP/UDP/SCTP').toUpperCase();
+    for (const key of ['iprange', 'fqdn']) {
+      const s = e.sets.get(key);
+      if (s && s.values[0] !== '0.0.0.0' && s.values.length > 0) {
+        this.reader.warn(
+          s.loc,
+          `service "${e.name}": the destination restriction "${key}" is not modelled`,
+          `サービス "${e.name}": 宛先の制限 "${key}" はモデル化していません`,
+        );
+      }
+    }
+    if (protocol === 'ICMP') {
+      const type = e.sets.get('icmptype');
+      if (type) {
+        this.reader.warn(
+          type.loc,
+          `${label}: service "${e.name}" matches one ICMP type; read as all of ICMP`,
+          `${label}: サービス "${e.name}" は特定のICMPタイプのみですが、ICMP全体として読みます`,
+        );
+      }
+      return [{ protoLo: 1, protoHi: 1, portLo: 0, portHi: PORT_MAX }];
+    }
+    if (protocol === 'IP') {
+      const n = Number(e.sets.get('protocol-number')?.values[0] ?? 0);
+      if (!Number.isInteger(n) || n < 0 || n > PROTO_MAX) throw syntax(e.sets.get('protocol-number')!.loc, 'protocol-number must be 0-255');
+      return n === 0 ? [ANY_SERVICE] : [{ protoLo: n, protoHi: n, portLo: 0, portHi: PORT_MAX }];
+    }
+    if (protocol !== 'TCP/UDP/SCTP') return undefined; // ICMP6, HTTP/proxy services: not IPv4 packet filters
+    const out: ServiceTerm[] = [];
+    for (const [key, proto] of [
+      ['tcp-portrange', 6],
+      ['udp-portrange', 17],
+      ['sctp-portrange', 132],
+    ] as const) {
+      const s = e.sets.get(key);
+      for (const v of s?.values ?? []) {
+        // dst[-dst][:src[-src]]: the source ports are not modelled (wider, never narrower).
+        const [dstPart = '', srcPart] = v.split(':');
+        const m = /^([0-9]{1,5})(?:-([0-9]{1,5}))?$/.exec(dstPart);
+        const lo = Number(m?.[1]);
+        const hi = m?.[2] === undefined ? lo : Number(m[2]);
+        if (!m || lo > PORT_MAX || hi > PORT_MAX || lo > hi)
+          throw syntax(s!.loc, `service "${e.name}": "${v}" is not a port range (e.g. 443, 8000-8080, 443:1024-65535)`);
+        if (srcPart !== undefined && srcPart !== '0-65535' && srcPart !== '1-65535') {
+          this.reader.warn(
+            s!.loc,
+            `service "${e.name}": source ports ${srcPart} are not modelled (any source port)`,
+            `サービス "${e.name}": 送信元ポート ${srcPart} はモデル化していません（任意の送信元ポート）`,
+          );
+        }
+        out.push({ protoLo: proto, protoHi: proto, portLo: lo, portHi: hi });
+      }
+    }
+    return out;
+  }
+}
+
+function termOf(text: string): ServiceTerm[] {
+  if (text === 'any') return [ANY_SERVICE];
+  const [proto, ports] = text.split('/');
+  const p = proto === 'tcp' ? 6 : proto === 'udp' ? 17 : 1;
+  if (ports === undefined) return [{ protoLo: p, protoHi: p, portLo: 0, portHi: PORT_MAX }];
+  const [lo, hi = lo] = ports.split('-').map(Number);
+  return [{ protoLo: p, protoHi: p, portLo: lo!, portHi: hi! }];
+}
+
+/** Per protocol, the ports covered, as interval lists (ports 0-65535; a protocol without ports: all or nothing). */
+function portsByProtocol(terms: readonly ServiceTerm[]): Map<number, number[]> {
+  const byProto = new Map<number, number[]>();
+  for (const t of terms) {
+    for (let p = t.protoLo; p <= t.protoHi; p++) {
+      const ports = PORT_PROTOCOLS.has(p) ? [t.portLo, t.portHi] : [0, PORT_MAX];
+      byProto.set(p, union(byProto.get(p) ?? [], ports));
+    }
+  }
+  return byProto;
+}
+
+/** Services as single-protocol terms in protocol then port order, or ANY_SERVICE alone when they cover everything. */
+function normalizeServices(terms: readonly ServiceTerm[]): ServiceTerm[] {
+  if (terms.some((t) => t.protoLo === 0 && t.protoHi === PROTO_MAX && t.portLo === 0 && t.portHi === PORT_MAX)) return [ANY_SERVICE];
+  const byProto = portsByProtocol(terms);
+  const out: ServiceTerm[] = [];
+  for (const p of [...byProto.keys()].sort((a, b) => a - b)) {
+    const ports = byProto.get(p)!;
+    for (let i = 0; i < ports.length; i += 2) out.push({ protoLo: p, protoHi: p, portLo: ports[i]!, portHi: ports[i + 1]! });
+  }
+  return out;
+}
+
+/** Every service the terms do not cover (service-negate). */
+function complementServices(terms: readonly ServiceTerm[]): ServiceTerm[] {
+  if (terms.length === 1 && terms[0] === ANY_SERVICE) return [];
+  const byProto = portsByProtocol(terms);
+  const rest: ServiceTerm[] = [];
+  for (let p = 0; p <= PROTO_MAX; p++) {
+    const covered = byProto.get(p) ?? [];
+    const free = subtract([0, PORT_MAX], covered);
+    for (let i = 0; i < free.length; i += 2) rest.push({ protoLo: p, protoHi: p, portLo: free[i]!, portHi: free[i + 1]! });
+  }
+  return rest;
+}
+
+/** Reads one FortiGate configuration file (one device, or one per VDOM). `name` names the device when the file sets no hostname. */
+export function parseFortigate(text: string, file: string, name: string): ImportedConfig {
+  const reader = new FortigateReader(file);
+  const devices = reader.read(text, name);
+  return { devices, warnings: reader.warnings };
+}

@@ -1,0 +1,82 @@
+// The site file of an import: what device configurations cannot say. It maps interfaces,
+// vendor zones and prefixes to bunkatsu zones with their domains, and carries the city's name
+// and model, its hosts, the gateways (sanitizers, proxies) and the intents and exceptions,
+// written as in a topology. A zod schema, published as JSON Schema (`bunkatsu schema --site`).
+
+import { z } from 'zod';
+import { InputError } from '../errors.ts';
+import { schemaDiagnostics } from '../model/load.ts';
+import { MODELS, topologySchema } from '../model/schema.ts';
+import { DEFAULT_LIMITS, readSource, type SourceDocument } from '../model/source.ts';
+
+export const SITE_FORMAT_VERSION = 1;
+
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'ids are 1-128 letters, digits, "_", "." or "-", starting with a letter or digit');
+const text = z.string().max(4000);
+const attachment = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}:[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/,
+    'write device:name, e.g. fw01:port2 (a VDOM device is host.vdom: fw01.root:port2)',
+  );
+
+const siteZone = z
+  .strictObject({
+    id,
+    name: text.optional().describe('Display name, e.g. 住民記録系'),
+    domain: z.string().min(1).max(64).describe('Security domain, declared by the policy pack: mynumber, lgwan, internet, public-internet, ...'),
+    default: z.boolean().optional().describe('This zone owns every address no other zone claims (the public Internet); at most one zone'),
+    description: text.optional(),
+    interfaces: z.array(attachment).max(4096).optional().describe('Device interfaces attached to this zone: device:interface'),
+    devices: z.array(id).max(4096).optional().describe('Imported devices that belong to this zone (inventory), e.g. [fw01]'),
+    vendorZones: z.array(attachment).max(4096).optional().describe('Every interface of a vendor zone (FortiOS `config system zone`): device:zone'),
+    subnets: z
+      .array(z.string().max(64))
+      .max(10_000)
+      .optional()
+      .describe('Prefixes of the zone; an interface whose subnet lies inside one (and that no interface or vendor zone selector names) is attached here'),
+  })
+  .describe('A bunkatsu zone and the interfaces, vendor zones and prefixes that make it up');
+
+const shape = topologySchema.shape;
+
+export const siteSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    'bunkatsu-site': z.literal(SITE_FORMAT_VERSION).describe('Site file format version'),
+    name: text.min(1).optional().describe('Name of the network (default: the devices imported)'),
+    model: z.enum(MODELS).optional().describe('MIC guideline model: alpha, alpha-prime, beta, beta-prime'),
+    description: text.optional(),
+    services: shape.services,
+    zones: z.array(siteZone).max(100_000).default([]),
+    hosts: shape.hosts.describe('Hosts, as in a topology'),
+    devices: shape.devices.describe('Devices no configuration describes (sanitizers, proxies, switches), as in a topology'),
+    links: shape.links.describe('Links, as in a topology (device:interface on both ends)'),
+    exceptions: shape.exceptions,
+    intents: shape.intents,
+  })
+  .describe('bunkatsu site file (for `bunkatsu import`), format version 1');
+
+export type SiteFile = z.infer<typeof siteSchema>;
+export type SiteZone = SiteFile['zones'][number];
+
+/** A validated site file with the document it came from (for locations). */
+export interface Site {
+  readonly file: SiteFile;
+  readonly doc: SourceDocument;
+}
+
+/** Reads and validates a site file (YAML or JSON); throws InputError with every problem at its location. */
+export function loadSite(text: string, file: string): Site {
+  const read = readSource(text, file, DEFAULT_LIMITS);
+  if (!read.ok) throw new InputError(read.diagnostics);
+  const parsed = siteSchema.safeParse(read.doc.data);
+  if (!parsed.success) throw new InputError(schemaDiagnostics(read.doc, parsed.error));
+  return { file: parsed.data, doc: read.doc };
+}
+
+/** The published JSON Schema of the site file (draft 2020-12). */
+export function siteJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(siteSchema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+  return { title: 'bunkatsu site file (format version 1)', ...schema };
+}
