@@ -222,6 +222,7 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site)
     devices: [...deviceDecls, ...((s?.devices ?? []) as Plain[])],
     links: plain(s?.links),
     exceptions: plain(s?.exceptions),
+    cloudServices: plain(s?.cloudServices),
     intents: plain(s?.intents),
   };
   // Warnings in file order, so that they read alongside the configuration.

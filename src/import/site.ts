@@ -53,6 +53,7 @@ export const siteSchema = z
     devices: shape.devices.describe('Devices no configuration describes (sanitizers, proxies, switches), as in a topology'),
     links: shape.links.describe('Links, as in a topology (device:interface on both ends)'),
     exceptions: shape.exceptions,
+    cloudServices: shape.cloudServices,
     intents: shape.intents,
   })
   .describe('bunkatsu site file (for `bunkatsu import`), format version 1');

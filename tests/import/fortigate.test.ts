@@ -410,6 +410,23 @@ intents:
     expect(network.intents.map((i) => i.id)).toEqual(['mail']);
   });
 
+  it("carries an α' site file's approved cloud services into the topology", () => {
+    const site = loadSite(
+      `bunkatsu-site: 1
+model: alpha-prime
+zones:
+  - { id: lg-office, domain: lgwan, interfaces: [fw01:port2] }
+cloudServices:
+  - { id: saas, to: 203.0.113.0/24, service: https, justification: 文書作成, approver: CISO, expires: 2027-03-31 }
+`,
+      'site.yaml',
+    );
+    const { doc } = composeTopology([fw01], site);
+    const network = loadImported(doc as Record<string, unknown>, 'imported', { domainless: true });
+    expect(network.model).toBe('alpha-prime');
+    expect(network.cloudServices.map((c) => c.id)).toEqual(['saas']);
+  });
+
   it('a site selector naming no imported interface is a warning at its line in the site file', () => {
     const site = loadSite('bunkatsu-site: 1\nzones:\n  - id: a\n    domain: lgwan\n    interfaces: [fw01:port9]\n', 'site.yaml');
     const { warnings } = composeTopology([fw01], site);
