@@ -22,6 +22,6 @@ for i in $(seq $#); do
     const rows = require("node:fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => l.split(" ").map(Number));
     const med = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
     const wall = rows.map((r) => r[0]), cpu = rows.map((r) => r[1] + r[2]), rss = rows.map((r) => r[3] / 1024);
-    console.log(`${process.argv[2]}: wall min ${Math.min(...wall).toFixed(2)} s, median ${med(wall).toFixed(2)} s; cpu min ${Math.min(...cpu).toFixed(2)} s, median ${med(cpu).toFixed(2)} s; peak RSS max ${Math.max(...rss).toFixed(0)} MB; walls ${wall.join(" ")}`);
+    console.log(`${process.argv[2]}: wall min ${Math.min(...wall).toFixed(2)} s, median ${med(wall).toFixed(2)} s; cpu min ${Math.min(...cpu).toFixed(2)} s, median ${med(cpu).toFixed(2)} s; peak RSS max ${Math.max(...rss).toFixed(0)} MiB; walls ${wall.join(" ")}`);
   ' "$WORK/runs.$i" "${!i}"
 done
