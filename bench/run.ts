@@ -53,10 +53,21 @@ interface Phases {
   witnessed: boolean;
 }
 
-function cli(args: string[], timeout = 0): { ms: number; status: number | null; stdout: string; stderr: string } {
+// GNU time, where installed, gives the peak RSS of the end-to-end process (Node cannot read a
+// child's resource usage); without it that column stays empty.
+const GNU_TIME = '/usr/bin/time';
+const withTime = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%M', 'true']).status === 0;
+
+function cli(args: string[], timeout = 0): { ms: number; status: number | null; stdout: string; stderr: string; rssMB: number | undefined } {
+  const command = [process.execPath, join(ROOT, 'bin/bunkatsu.js'), ...args];
   const start = performance.now();
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bunkatsu.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 28, ...(timeout ? { timeout } : {}) });
-  return { ms: Math.round(performance.now() - start), status: r.status, stdout: r.stdout, stderr: r.stderr };
+  const r = withTime
+    ? spawnSync(GNU_TIME, ['-f', 'bench-peak-rss-kb %M', ...command], { encoding: 'utf8', maxBuffer: 1 << 28, ...(timeout ? { timeout } : {}) })
+    : spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28, ...(timeout ? { timeout } : {}) });
+  const ms = Math.round(performance.now() - start);
+  const rss = /bench-peak-rss-kb (\d+)\s*$/.exec(r.stderr ?? '');
+  const stderr = rss ? r.stderr.slice(0, rss.index).replace(/Command exited with non-zero status \d+\n$/, '') : r.stderr;
+  return { ms, status: r.status, stdout: r.stdout, stderr, rssMB: rss ? Math.round(Number(rss[1]) / 1024) : undefined };
 }
 
 function phases(file: string, engine: string, timeout = 0, policy?: string): Phases | undefined {
@@ -112,6 +123,9 @@ interface Row {
   sizeMB: number;
   generateMs: number;
   endToEnd: number;
+  endToEndMin: number;
+  /** Peak RSS of the end-to-end check process, the largest over the runs (GNU time). */
+  endToEndRssMB: number | undefined;
   load: number;
   compile: number;
   check: number;
@@ -123,7 +137,9 @@ interface Row {
   /** When the full check times out on the reference engine: the same without the availability rule. */
   referenceWithoutAvailability?: Comparison;
   /** The same network written as YAML, measured in the same runs (medians). */
-  yaml?: { sizeMB: number; endToEnd: number; load: number; rssMB: number; sameFindings: boolean } | { refused: string };
+  yaml?:
+    | { sizeMB: number; endToEnd: number; endToEndMin: number; endToEndRssMB: number | undefined; load: number; rssMB: number; sameFindings: boolean }
+    | { refused: string };
 }
 const rows: Row[] = [];
 
@@ -148,6 +164,8 @@ for (const scale of scales) {
   }
 
   const e2e: number[] = [];
+  const e2eRss: number[] = [];
+  const yamlE2eRss: number[] = [];
   const measured: Phases[] = [];
   const yamlE2e: number[] = [];
   const yamlMeasured: Phases[] = [];
@@ -156,6 +174,7 @@ for (const scale of scales) {
     const r = cli(['check', file, '--quiet', '--today', '2026-11-25', '--format', 'json']);
     if (r.status !== 0 && r.status !== 1) throw new Error(`check ${scale} failed: ${r.stderr}`);
     e2e.push(r.ms);
+    if (r.rssMB !== undefined) e2eRss.push(r.rssMB);
     const p = phases(file, 'fast');
     if (!p) throw new Error(`phases ${scale} failed`);
     measured.push(p);
@@ -169,6 +188,7 @@ for (const scale of scales) {
     }
     if (y.status !== 0 && y.status !== 1) throw new Error(`check ${scale} (YAML) failed: ${y.stderr}`);
     yamlE2e.push(y.ms);
+    if (y.rssMB !== undefined) yamlE2eRss.push(y.rssMB);
     const yp = phases(yamlFile, 'fast');
     if (!yp) throw new Error(`phases ${scale} (YAML) failed`);
     yamlMeasured.push(yp);
@@ -183,6 +203,8 @@ for (const scale of scales) {
     sizeMB: Math.round(readFileSync(file).length / 1e5) / 10,
     generateMs: gen.ms,
     endToEnd: median(e2e),
+    endToEndMin: Math.min(...e2e),
+    endToEndRssMB: e2eRss.length > 0 ? Math.max(...e2eRss) : undefined,
     load: median(measured.map((m) => m.load)),
     compile: median(measured.map((m) => m.compile)),
     check: median(measured.map((m) => m.check)),
@@ -196,6 +218,8 @@ for (const scale of scales) {
     row.yaml = {
       sizeMB: Math.round(readFileSync(yamlFile).length / 1e5) / 10,
       endToEnd: median(yamlE2e),
+      endToEndMin: Math.min(...yamlE2e),
+      endToEndRssMB: yamlE2eRss.length > 0 ? Math.max(...yamlE2eRss) : undefined,
       load: median(yamlMeasured.map((m) => m.load)),
       rssMB: median(yamlMeasured.map((m) => m.maxRssMB)),
       sameFindings: yamlMeasured.every((m) => JSON.stringify(m.findings) === JSON.stringify(last.findings)),
@@ -222,11 +246,15 @@ lines.push(
   `Measured ${date} on ${machine}; median of ${runs} runs; \`npm run bench -- --scales ${values.scales} --runs ${runs} --formats ${values.formats}\`; load average ${load(loadAtStart)} at the start, ${load(loadavg())} at the end.`,
   '',
 );
-lines.push('| scale | zones | hosts | devices | rules | file | check, end to end | load | compile | policy check | peak RSS | findings = planted |');
-lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+const sec = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const mb = (v: number | undefined): string => (v === undefined ? '-' : `${v} MB`);
+lines.push(
+  '| scale | zones | hosts | devices | rules | file | check, end to end (median / min) | peak RSS, end to end | load | compile | policy check | peak RSS, phases | findings = planted |',
+);
+lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const r of rows) {
   lines.push(
-    `| ${r.scale} | ${r.zones.toLocaleString('en')} | ${r.hosts.toLocaleString('en')} | ${r.devices.toLocaleString('en')} | ${r.rules.toLocaleString('en')} | ${r.sizeMB} MB | ${(r.endToEnd / 1000).toFixed(2)} s | ${r.load} ms | ${r.compile} ms | ${r.check} ms | ${r.rssMB} MB | ${r.exact ? `yes (${r.planted})` : 'NO'}${r.witnessed ? '' : ', witness missing'} |`,
+    `| ${r.scale} | ${r.zones.toLocaleString('en')} | ${r.hosts.toLocaleString('en')} | ${r.devices.toLocaleString('en')} | ${r.rules.toLocaleString('en')} | ${r.sizeMB} MB | ${sec(r.endToEnd)} / ${sec(r.endToEndMin)} | ${mb(r.endToEndRssMB)} | ${r.load} ms | ${r.compile} ms | ${r.check} ms | ${r.rssMB} MB | ${r.exact ? `yes (${r.planted})` : 'NO'}${r.witnessed ? '' : ', witness missing'} |`,
   );
 }
 const yamlRows = rows.filter((r) => r.yaml);
@@ -235,19 +263,19 @@ if (yamlRows.length > 0) {
   const ratio = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : '-');
   lines.push(
     '',
-    '| scale | JSON file | YAML file | load, JSON | load, YAML | ratio | end to end, JSON | end to end, YAML | ratio | peak RSS, JSON / YAML | same findings |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| scale | JSON file | YAML file | load, JSON | load, YAML | ratio | end to end, JSON (median / min) | end to end, YAML (median / min) | ratio of medians | peak RSS end to end, JSON / YAML | peak RSS phases, JSON / YAML | same findings |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   );
   for (const r of yamlRows) {
     const y = r.yaml!;
     if ('refused' in y) {
       lines.push(
-        `| ${r.scale} | ${r.sizeMB} MB | refused: ${y.refused.replaceAll('|', '/')} | ${r.load} ms | - | - | ${(r.endToEnd / 1000).toFixed(2)} s | - | - | ${r.rssMB} MB / - | - |`,
+        `| ${r.scale} | ${r.sizeMB} MB | refused: ${y.refused.replaceAll('|', '/')} | ${r.load} ms | - | - | ${sec(r.endToEnd)} / ${sec(r.endToEndMin)} | - | - | ${mb(r.endToEndRssMB)} / - | ${r.rssMB} MB / - | - |`,
       );
       continue;
     }
     lines.push(
-      `| ${r.scale} | ${r.sizeMB} MB | ${y.sizeMB} MB | ${r.load} ms | ${y.load} ms | ${ratio(y.load, r.load)} | ${(r.endToEnd / 1000).toFixed(2)} s | ${(y.endToEnd / 1000).toFixed(2)} s | ${ratio(y.endToEnd, r.endToEnd)} | ${r.rssMB} / ${y.rssMB} MB | ${y.sameFindings ? 'yes' : 'NO'} |`,
+      `| ${r.scale} | ${r.sizeMB} MB | ${y.sizeMB} MB | ${r.load} ms | ${y.load} ms | ${ratio(y.load, r.load)} | ${sec(r.endToEnd)} / ${sec(r.endToEndMin)} | ${sec(y.endToEnd)} / ${sec(y.endToEndMin)} | ${ratio(y.endToEnd, r.endToEnd)} | ${mb(r.endToEndRssMB)} / ${mb(y.endToEndRssMB)} | ${r.rssMB} / ${y.rssMB} MB | ${y.sameFindings ? 'yes' : 'NO'} |`,
     );
   }
 }

@@ -4,7 +4,7 @@
 // reader (yaml-source.ts), whose error messages carry the line and column.
 
 import type { Diagnostic, Loc } from '../errors.ts';
-import { lineColumn, locateIn, type Position } from './positions.ts';
+import { addKey, closeContainer, keyIndex, keyNames, lineColumn, listAt, locateIn, mappingAt, type Position } from './positions.ts';
 
 export interface JsonSource {
   readonly data: unknown;
@@ -136,16 +136,17 @@ function scan(
   /** Set while inside an object: the key waiting for its value. */
   const pendingKey: Array<{ name: string; offset: number } | undefined> = [];
   let root: Position | undefined;
+  const keyName = keyNames();
   const attach = (value: Position | number): void => {
     const parent = stack[stack.length - 1];
     if (!parent) {
       if (typeof value !== 'number') root = value;
       return;
     }
-    if (parent.items) parent.items.push(value);
+    if (!parent.names) parent.members.push(value);
     else {
       const k = pendingKey[stack.length - 1]!;
-      parent.keys!.set(k.name, { key: k.offset, value });
+      addKey(parent, k.name, k.offset, value);
       pendingKey[stack.length - 1] = undefined;
     }
   };
@@ -154,7 +155,7 @@ function scan(
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      const node: Position = c === 0x7b ? { offset: i, keys: new Map() } : { offset: i, items: [] };
+      const node = c === 0x7b ? mappingAt(i) : listAt(i);
       attach(node);
       stack.push(node);
       if (stack.length > maxDepth) {
@@ -163,7 +164,8 @@ function scan(
       pendingKey[stack.length - 1] = undefined;
       i++;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      stack.pop();
+      const node = stack.pop();
+      if (node) closeContainer(node);
       i++;
     } else if (c === 0x22 /* " */) {
       const start = i;
@@ -180,11 +182,11 @@ function scan(
       i++;
       const parent = stack[stack.length - 1];
       // A string in an object with no key pending is a key.
-      if (parent?.keys && pendingKey[stack.length - 1] === undefined) {
+      if (parent?.names && pendingKey[stack.length - 1] === undefined) {
         const raw = text.slice(start, i);
-        const name = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        const name = keyName(escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1));
         if (forbidden.has(name)) diagnostics.push({ code: 'BNK_ERR_FORBIDDEN_KEY', message: `key "${name}" is not allowed`, loc: position(start) });
-        else if (parent.keys.has(name))
+        else if (keyIndex(parent, name) >= 0)
           diagnostics.push({ code: 'BNK_ERR_SYNTAX', message: `Map keys must be unique ("${name}" appears twice)`, loc: position(start) });
         pendingKey[stack.length - 1] = { name, offset: start };
       } else {

@@ -5,7 +5,7 @@
 
 import { CORE_SCHEMA, constructFromEvents, EVENT_ID, type Event, getScalarValue, parseEvents, SCALAR_STYLE, type ScalarEvent, YAMLException } from 'js-yaml';
 import type { Diagnostic, ErrorCode, Loc } from '../errors.ts';
-import { lineColumn, locateIn, type Position } from './positions.ts';
+import { addKey, closeContainer, keyIndex, keyNames, lineColumn, listAt, locateIn, mappingAt, type Position } from './positions.ts';
 
 export interface YamlSource {
   readonly data: unknown;
@@ -78,15 +78,14 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
       rootData = value;
       return;
     }
-    const keys = top.node.keys;
-    if (!keys) {
+    if (!top.node.names) {
       // An empty entry ("- " and nothing) sits after its dash.
       if (at === -1) {
         at = text.indexOf('-', reached);
         if (at < 0) at = reached;
         else for (at++; text[at] === ' ' || text[at] === '\t'; ) at++;
       }
-      top.node.items!.push(at);
+      top.node.members.push(at);
       if (build) (top.data as unknown[]).push(value);
       return;
     }
@@ -98,11 +97,12 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
     }
     const name = top.keyName;
     if (name !== undefined) {
-      keys.set(name, { key: top.keyOffset, value: at });
+      addKey(top.node, name, top.keyOffset, at);
       if (build) (top.data as Record<string, unknown>)[name] = value;
     }
     top.hasKey = false;
   };
+  const keyName = keyNames();
   /** Records a mapping key (the core-schema value as a string, as the constructor makes it). */
   const setKey = (top: Frame, name: string, at: number, end: number): void => {
     top.hasKey = true;
@@ -112,8 +112,9 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
       refused.push({ code: 'BNK_ERR_FORBIDDEN_KEY', message: `key "${name}" is not allowed`, loc: position(at) });
       top.keyName = undefined;
     } else {
-      if (top.node.keys!.has(name)) syntax.push({ code: 'BNK_ERR_SYNTAX', message: `Map keys must be unique ("${name}" appears twice)`, loc: position(at) });
-      top.keyName = name;
+      if (keyIndex(top.node, name) >= 0)
+        syntax.push({ code: 'BNK_ERR_SYNTAX', message: `Map keys must be unique ("${name}" appears twice)`, loc: position(at) });
+      top.keyName = keyName(name);
     }
   };
 
@@ -142,7 +143,7 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
         const value = e.style === SCALAR_STYLE.PLAIN && e.tagStart < 0 ? CORE_SCHEMA.resolveImplicitScalarTag(raw).value : raw;
         if (e.anchorStart >= 0) anchors.set(text.slice(e.anchorStart, e.anchorEnd), { value, inside: 0 });
         const top = stack[stack.length - 1];
-        if (top?.node.keys && !top.hasKey) setKey(top, String(value), at < 0 ? top.node.offset : at, e.valueEnd);
+        if (top?.node.names && !top.hasKey) setKey(top, String(value), at < 0 ? top.node.offset : at, e.valueEnd);
         else place(top, at, value);
         break;
       }
@@ -151,12 +152,12 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
         if (e.start > reached) reached = e.start;
         if (e.tagStart >= 0) build = false;
         const top = stack[stack.length - 1];
-        if (top?.node.keys && !top.hasKey) {
+        if (top?.node.names && !top.hasKey) {
           complexKey(e.start);
           break walk;
         }
         const mapping = e.type === EVENT_ID.MAPPING;
-        const node: Position = mapping ? { offset: e.start, keys: new Map() } : { offset: e.start, items: [] };
+        const node = mapping ? mappingAt(e.start) : listAt(e.start);
         const data = build ? (mapping ? {} : []) : undefined;
         place(top, node, data);
         const anchor = e.anchorStart >= 0 ? text.slice(e.anchorStart, e.anchorEnd) : undefined;
@@ -186,7 +187,7 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
         expansions += weight;
         const top = stack[stack.length - 1];
         if (top) top.aliases += weight;
-        if (top?.node.keys && !top.hasKey) {
+        if (top?.node.names && !top.hasKey) {
           if (anchor.value !== null && typeof anchor.value === 'object') {
             complexKey(at);
             break walk;
@@ -198,6 +199,7 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
       case EVENT_ID.POP: {
         const frame = stack.pop();
         if (!frame) break;
+        closeContainer(frame.node);
         if (frame.anchor !== undefined) {
           open.delete(frame.anchor);
           anchors.set(frame.anchor, { value: frame.data, inside: frame.aliases });
