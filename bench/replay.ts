@@ -138,7 +138,7 @@ const md = [
   row('max', us, medians.maxUs),
   '',
   `All 9052 updates ${ms(medians.updatesMs)}; parse ${ms(medians.parseMs)}; topology load ${ms(medians.loadMs)}; process total ${ms(medians.totalMs)}; peak RSS ${medians.peakRssMb.toFixed(0)} MB.`,
-  `Loops found ${medians.loopsFound}; after the inserts ${medians.classesAfterInserts} joint equivalence classes, APKeep's atoms: ${medians.forwardingClassesAfterInserts} forwarding, ${medians.aclClassesAfterInserts} ACL (kept up to date on every update, inside the per-update times).`,
+  `Loops found ${medians.loopsFound}; after the inserts ${medians.classesAfterInserts} joint equivalence classes, APKeep's atoms: ${medians.forwardingClassesAfterInserts} forwarding, ${medians.aclClassesAfterInserts} ACL, whose sum ${medians.forwardingClassesAfterInserts + medians.aclClassesAfterInserts} is APKeep's "Number of APs" (kept up to date on every update, inside the per-update times).`,
   '',
   '| run | average | p95 | max | under 0.25 ms | all updates |',
   '|---|---|---|---|---|---|',

@@ -554,7 +554,9 @@ export class Replayer {
       }
       if (this.reach) this.endsAtDevice(X, mOuts[k]!, lo, hi);
     }
-    for (const [r, F] of byPort) this.walk(dev.position[r]!, F, 0);
+    byPort.forEach((F, r) => {
+      this.walk(dev.position[r]!, F, 0);
+    });
 
     // Loops through X lose M; what the walk found is added back.
     const started: Array<{ loop: number; dst: Intervals }> = [];
@@ -667,7 +669,9 @@ export class Replayer {
       }
     }
     const dev = this.plane.devices[n]!;
-    for (const [r, list] of buckets) this.walk(dev.position[r]!, list, A);
+    buckets.forEach((list, r) => {
+      this.walk(dev.position[r]!, list, A);
+    });
   }
 
   private closeLoop(h: number, F: Intervals): void {
