@@ -67,6 +67,7 @@ export interface ReplaySummary {
     readonly avgUs: number;
     readonly p50Us: number;
     readonly p95Us: number;
+    readonly p99Us: number;
     readonly maxUs: number;
     readonly maxAt: number;
     /** Share of updates that took under 0.25 ms. */
@@ -218,6 +219,7 @@ export function runReplay(network: Network, updates: readonly Update[], file: st
         avgUs: trace.length ? total / trace.length : 0,
         p50Us: quantile(0.5),
         p95Us: quantile(0.95),
+        p99Us: quantile(0.99),
         maxUs: sorted[sorted.length - 1] ?? 0,
         maxAt: trace[maxAt]?.line ?? 0,
         under250us: trace.length ? under / trace.length : 0,

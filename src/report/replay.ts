@@ -61,7 +61,7 @@ export function replayText(run: ReplayRun, ctx: ReplayContext): string {
   lines.push(
     '',
     'time:',
-    `  per update (parse excluded): average ${us(t.avgUs)}, median ${us(t.p50Us)}, p95 ${us(t.p95Us)}, max ${us(t.maxUs)} (update ${t.maxAt})`,
+    `  per update (parse excluded): average ${us(t.avgUs)}, median ${us(t.p50Us)}, p95 ${us(t.p95Us)}, p99 ${us(t.p99Us)}, max ${us(t.maxUs)} (update ${t.maxAt})`,
     `  under 0.25 ms: ${pct(t.under250us)} of updates; fwd average ${us(t.fwdAvgUs)}, acl average ${us(t.aclAvgUs)}`,
     `  all updates ${ms(t.updatesMs)}; parse ${ms(t.parseMs)}; topology load ${ms(t.loadMs)}; total ${ms(ctx.totalMs)}`,
     `  peak RSS ${ctx.peakRssMb.toFixed(0)} MB; machine: ${ctx.machine.nproc} CPUs, node ${ctx.machine.node}, ${ctx.machine.platform}`,
