@@ -101,7 +101,8 @@ export interface ReplayerOptions {
 
 export class Replayer {
   readonly plane: Plane;
-  readonly bdd = new Bdd(1 << 16, 16);
+  /** Sized for the Stanford trace (118 thousand nodes at most): no table growth inside an update. */
+  readonly bdd = new Bdd(1 << 17, 18);
   readonly loops: LoopRecord[] = [];
   private readonly loopKeys = new Map<string, number>();
   /** Per device: loops through it (ids). */
