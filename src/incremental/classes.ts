@@ -44,6 +44,9 @@ interface Group {
   readonly id: number;
   readonly key: string;
   readonly dst: Intervals;
+  /** dst's first and last destination: most moved segments lie outside and skip the search. */
+  readonly lo: number;
+  readonly hi: number;
   /** ACL classes in the group. */
   atoms: number;
   /** Forwarding classes with destinations in dst. */
@@ -54,8 +57,8 @@ interface AclClass {
   readonly id: number;
   readonly node: Node;
   /** The ACL elements whose permit set holds the class, sorted; and joined with commas. */
-  readonly members: readonly number[];
-  readonly key: string;
+  members: readonly number[];
+  key: string;
   /** The classes of its projection onto destinations; null: all destinations. */
   /** Undefined while not placed yet (only while one forwarding class covers every destination). */
   group: Group | null | undefined;
@@ -75,6 +78,9 @@ export class ClassIndex {
   /** Class ids by signature hash (equal hashes told apart by comparing signatures). */
   private readonly bySig = new Map<number, number[]>();
   private nextFwd = 0;
+  /** Scratch lists of moveForwarding (the segments replacing those a piece of M covers). */
+  private readonly rs: number[] = [];
+  private readonly rc: number[] = [];
   private acl: AclClass[] = [];
   private nextAcl = 0;
   private readonly permits = new Map<number, Node>();
@@ -124,44 +130,34 @@ export class ClassIndex {
     return id;
   }
 
-  /** The class of the destinations of class c once device X sends them to out id o. */
-  private moved(c: number, X: number, o: number, memos: Map<number, Map<number, number>>): number {
-    let memo = memos.get(o);
-    if (!memo) memos.set(o, (memo = new Map()));
-    const hit = memo.get(c);
-    // (A class met before may have lost all its destinations to another piece since.)
-    if (hit !== undefined && this.fwd.has(hit)) return hit;
+  /** The class of the destinations of class c once device X sends them to out id o (made when new: a split). */
+  private moved(c: number, X: number, o: number): number {
     const from = this.fwd.get(c)!;
-    let to = c;
-    if (from.sig[X] !== o) {
-      const hash = (from.hash - mix(X, from.sig[X]!) + mix(X, o)) >>> 0;
-      to = -1;
-      for (const id of this.bySig.get(hash) ?? []) {
-        const sig = this.fwd.get(id)!.sig;
-        if (sig[X] === o && sameExcept(sig, from.sig, X)) {
-          to = id;
-          break;
-        }
-      }
-      if (to < 0) {
-        const sig = from.sig.slice();
-        sig[X] = o;
-        to = this.newFwd(sig, hash);
+    if (from.sig[X] === o) return c;
+    const hash = (from.hash - mix(X, from.sig[X]!) + mix(X, o)) >>> 0;
+    const bucket = this.bySig.get(hash);
+    if (bucket) {
+      for (let k = 0; k < bucket.length; k++) {
+        const sig = this.fwd.get(bucket[k]!)!.sig;
+        if (sig[X] === o && sameExcept(sig, from.sig, X)) return bucket[k]!;
       }
     }
-    memo.set(c, to);
-    return to;
+    const sig = from.sig.slice();
+    sig[X] = o;
+    return this.newFwd(sig, hash);
   }
 
   /** Destinations [a, b] leave class `from` for class `to`: sizes and joint counts follow. */
   private transfer(from: number, to: number, a: number, b: number): void {
-    if (from === to) return;
     const f = this.fwd.get(from)!;
     const t = this.fwd.get(to)!;
     const n = b - a + 1;
     f.size -= n;
     t.size += n;
-    for (const g of this.groupList) {
+    const groups = this.groupList;
+    for (let k = 0; k < groups.length; k++) {
+      const g = groups[k]!;
+      if (b < g.lo || a > g.hi) continue;
       const ov = overlap(g.dst, a, b);
       if (ov === 0) continue;
       const left = f.meets.get(g.id)! - ov;
@@ -185,48 +181,61 @@ export class ClassIndex {
     }
   }
 
-  /** Device X now sends the destinations m (pairs lo, hi) to out ids mOuts (one per pair). */
+  /**
+   * Device X now sends the destinations m (pairs lo, hi) to out ids mOuts (one per pair). Each
+   * segment of the destination map inside a pair moves to its class's neighbour (moved), and
+   * the segments of the pair are rewritten in place: a run of segments that ends up in one class
+   * is one segment.
+   */
   moveForwarding(X: number, m: Intervals, mOuts: readonly number[]): void {
     if (this.unplaced > 0) this.place();
-    const memo = new Map<number, Map<number, number>>();
     const starts = this.starts;
     const cls = this.cls;
+    const rs = this.rs;
+    const rc = this.rc;
     for (let k = 0; k < mOuts.length; k++) {
       const lo = m[2 * k]!;
       const hi = m[2 * k + 1]!;
       const o = mOuts[k]!;
       const i0 = upperBound(starts, lo) - 1;
       const i1 = upperBound(starts, hi) - 1;
-      const rs: number[] = [];
-      const rc: number[] = [];
-      const push = (s: number, c: number): void => {
-        if (rc.length > 0 && rc[rc.length - 1] === c) return;
-        rs.push(s);
-        rc.push(c);
-      };
-      if (starts[i0]! < lo) push(starts[i0]!, cls[i0]!);
+      // The segments from i0 to i1 become rs/rc: the part of i0 before lo, the moved ones, the part of i1 after hi.
+      rs.length = 0;
+      rc.length = 0;
+      if (starts[i0]! < lo) {
+        rs.push(starts[i0]!);
+        rc.push(cls[i0]!);
+      }
       for (let i = i0; i <= i1; i++) {
         const a = starts[i]! > lo ? starts[i]! : lo;
         const end = i + 1 < starts.length ? starts[i + 1]! - 1 : TOP;
         const b = end < hi ? end : hi;
         const c = cls[i]!;
-        const to = this.moved(c, X, o, memo);
-        push(a, to);
-        this.transfer(c, to, a, b);
+        const to = this.moved(c, X, o);
+        if (to !== c) this.transfer(c, to, a, b);
+        if (rc.length === 0 || rc[rc.length - 1] !== to) {
+          rs.push(a);
+          rc.push(to);
+        }
       }
       const end1 = i1 + 1 < starts.length ? starts[i1 + 1]! - 1 : TOP;
-      if (end1 > hi) push(hi + 1, cls[i1]!);
-      starts.splice(i0, i1 + 1 - i0, ...rs);
-      cls.splice(i0, i1 + 1 - i0, ...rc);
-      // Equal neighbours at the seams become one segment.
-      const seam = (j: number): void => {
-        if (j > 0 && j < starts.length && cls[j - 1] === cls[j]) {
-          starts.splice(j, 1);
-          cls.splice(j, 1);
+      if (end1 > hi && rc[rc.length - 1] !== cls[i1]) {
+        rs.push(hi + 1);
+        rc.push(cls[i1]!);
+      }
+      // Equal neighbours at the seams become one segment: the left one takes in the first new
+      // segment (rs[0] is dropped), the last new segment takes in the right one (its start goes).
+      const head = i0 > 0 && cls[i0 - 1] === rc[0] ? 1 : 0;
+      const count = i1 + 1 - i0 + (i1 + 1 < starts.length && cls[i1 + 1] === rc[rc.length - 1] ? 1 : 0);
+      if (rs.length - head === count) {
+        for (let j = head; j < rs.length; j++) {
+          starts[i0 + j - head] = rs[j]!;
+          cls[i0 + j - head] = rc[j]!;
         }
-      };
-      seam(i0 + rs.length);
-      seam(i0);
+      } else {
+        starts.splice(i0, count, ...rs.slice(head));
+        cls.splice(i0, count, ...rc.slice(head));
+      }
     }
   }
 
@@ -236,28 +245,35 @@ export class ClassIndex {
     if (before === p) return;
     const bdd = this.bdd;
     // Every class was inside or outside the old permit set: only what was added or removed
-    // can cut it (two small sets: one rule's worth of headers).
-    const added = bdd.diff(p, before);
-    const removed = bdd.diff(before, p);
+    // can cut it (one rule's worth of headers). The classes it meets are found one packet of it
+    // at a time (a membership test per class, no BDD operation), so only they are cut with BDDs.
+    const changed = bdd.or(bdd.diff(p, before), bdd.diff(before, p));
+    const meets = new Map<AclClass, Node>();
+    for (let rest = changed; rest !== FALSE; ) {
+      const packet = bdd.pick(rest)!;
+      const a = this.acl.find((x) => bdd.contains(x.node, packet))!;
+      const inside = bdd.and(a.node, changed);
+      meets.set(a, inside);
+      rest = bdd.diff(rest, inside);
+    }
     const pieces: Array<{ node: Node; members: readonly number[]; key: string; old: AclClass }> = [];
     const piece = (node: Node, members: readonly number[], old: AclClass): void => {
       pieces.push({ node, members, key: members === old.members ? old.key : members.join(','), old });
     };
     let cut = false;
     for (const a of this.acl) {
-      const was = a.members.includes(e);
-      const inside = was ? bdd.diff(a.node, removed) : bdd.and(a.node, added);
-      if (inside === (was ? a.node : FALSE)) {
+      const inside = meets.get(a);
+      if (inside === undefined) {
         piece(a.node, a.members, a);
         continue;
       }
-      const without = was ? a.members.filter((x) => x !== e) : a.members;
-      if (inside === a.node) piece(a.node, insertSorted(without, e), a);
-      else if (inside === FALSE) piece(a.node, without, a);
+      // The headers of the class that changed flip their membership of e; the rest keep it.
+      const flipped = a.members.includes(e) ? a.members.filter((x) => x !== e) : insertSorted(a.members, e);
+      if (inside === a.node) piece(a.node, flipped, a);
       else {
         cut = true;
-        piece(inside, insertSorted(without, e), a);
-        piece(bdd.diff(a.node, inside), without, a);
+        piece(inside, flipped, a);
+        piece(bdd.diff(a.node, inside), a.members, a);
       }
     }
     this.permits.set(e, p);
@@ -271,7 +287,10 @@ export class ClassIndex {
     }
     if (!cut && groups.size === this.acl.length) {
       // Same classes; only their signatures changed.
-      this.acl = this.acl.map((a, i) => ({ ...a, members: pieces[i]!.members, key: pieces[i]!.key }));
+      for (const piece of pieces) {
+        piece.old.members = piece.members;
+        piece.old.key = piece.key;
+      }
       return;
     }
     const keep: AclClass[] = [];
@@ -279,7 +298,9 @@ export class ClassIndex {
     const fresh: Array<{ node: Node; members: readonly number[]; key: string }> = [];
     for (const g of groups.values()) {
       if (g.length === 1 && g[0]!.node === g[0]!.old.node) {
-        keep.push({ ...g[0]!.old, members: g[0]!.members, key: g[0]!.key });
+        g[0]!.old.members = g[0]!.members;
+        g[0]!.old.key = g[0]!.key;
+        keep.push(g[0]!.old);
         continue;
       }
       let node: Node = FALSE;
@@ -353,7 +374,7 @@ export class ClassIndex {
   }
 
   private newGroup(key: string, dst: Intervals): Group {
-    const g: Group = { id: this.nextGroup++, key, dst, atoms: 0, meetCount: 0 };
+    const g: Group = { id: this.nextGroup++, key, dst, lo: dst[0]!, hi: dst[dst.length - 1]!, atoms: 0, meetCount: 0 };
     this.groups.set(key, g);
     const starts = this.starts;
     for (let k = 0; k < dst.length; k += 2) {

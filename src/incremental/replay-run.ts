@@ -18,6 +18,11 @@ export interface ClassCount {
   readonly destinationClasses: number;
   /** ACL classes (APKeep's ACL atoms): the same permit sets holding them. */
   readonly aclAtoms: number;
+  /**
+   * APKeep's "Number of APs": with its forwarding and ACL predicates kept apart (its "division"
+   * mode, the one for Stanford), the sum of the two atom counts (Network.getAPNum), not the joint classes.
+   */
+  readonly apkeepAps: number;
 }
 
 export interface ReplaySummary {
@@ -62,6 +67,7 @@ export interface ReplaySummary {
     readonly avgUs: number;
     readonly p50Us: number;
     readonly p95Us: number;
+    readonly p99Us: number;
     readonly maxUs: number;
     readonly maxAt: number;
     /** Share of updates that took under 0.25 ms. */
@@ -142,7 +148,7 @@ export function runReplay(network: Network, updates: readonly Update[], file: st
   const max = { joint: { count: 0, at: 0 }, forwarding: { count: 0, at: 0 }, acl: { count: 0, at: 0 } };
   const count = (at: number): void => {
     const c = replayer.classes.counts();
-    classes.push({ at, classes: c.joint, destinationClasses: c.forwarding, aclAtoms: c.acl });
+    classes.push({ at, classes: c.joint, destinationClasses: c.forwarding, aclAtoms: c.acl, apkeepAps: c.forwarding + c.acl });
   };
   if (checkpoints.has(0)) count(0);
   const times = new Float64Array(trace.length);
@@ -213,6 +219,7 @@ export function runReplay(network: Network, updates: readonly Update[], file: st
         avgUs: trace.length ? total / trace.length : 0,
         p50Us: quantile(0.5),
         p95Us: quantile(0.95),
+        p99Us: quantile(0.99),
         maxUs: sorted[sorted.length - 1] ?? 0,
         maxAt: trace[maxAt]?.line ?? 0,
         under250us: trace.length ? under / trace.length : 0,

@@ -101,7 +101,8 @@ export interface ReplayerOptions {
 
 export class Replayer {
   readonly plane: Plane;
-  readonly bdd = new Bdd(1 << 16, 16);
+  /** Sized for the Stanford trace (118 thousand nodes at most): no table growth inside an update. */
+  readonly bdd = new Bdd(1 << 17, 18);
   readonly loops: LoopRecord[] = [];
   private readonly loopKeys = new Map<string, number>();
   /** Per device: loops through it (ids). */
@@ -116,6 +117,12 @@ export class Replayer {
   // Forwarding state.
   private readonly groups: Array<Map<number, Group>>;
   private readonly sortedGroups: Group[][];
+  /** Scratch lists of recompute: the groups covering a point, and the new segments. */
+  private readonly stack: Group[] = [];
+  private readonly newStarts: number[] = [];
+  private readonly newOuts: number[] = [];
+  /** Per device and prefix length, how many groups: recompute looks up only the lengths in use. */
+  private readonly lengthCount: Int32Array[];
   /** Per device, the interval map: segment i covers [starts[i], starts[i+1]-1] with outs[i]. */
   private readonly starts: number[][];
   private readonly outs: number[][];
@@ -132,7 +139,7 @@ export class Replayer {
   // Walk state.
   private readonly onPath: Int32Array;
   private readonly path: number[] = [];
-  private walkFound = new Map<number, Intervals>();
+  private readonly walkFound = new Map<number, Intervals>();
   private reach: Map<string, { kind: ReachKind; at: string; dst: Intervals }> | undefined;
   private readonly collectReach: boolean;
   private line = 0;
@@ -143,6 +150,7 @@ export class Replayer {
     const n = this.plane.devices.length;
     this.groups = Array.from({ length: n }, () => new Map());
     this.sortedGroups = Array.from({ length: n }, () => []);
+    this.lengthCount = Array.from({ length: n }, () => new Int32Array(33));
     this.starts = Array.from({ length: n }, () => [0]);
     this.outs = Array.from({ length: n }, () => [EMPTY_OUT]);
     this.loopsByDevice = Array.from({ length: n }, () => new Set());
@@ -218,6 +226,28 @@ export class Replayer {
     return id;
   }
 
+  /** The out id of the best rules of a stack of groups: the highest priority's targets. */
+  private bestOut(stack: readonly Group[]): number {
+    let best = -1;
+    let first = '';
+    // Only a tie between targets needs a list (one target is its own key: outId joins the list).
+    let tied: string[] | undefined;
+    for (let s = 0; s < stack.length; s++) {
+      const rules = stack[s]!.rules;
+      for (let k = 0; k < rules.length; k++) {
+        const r = rules[k]!;
+        if (r.priority > best) {
+          best = r.priority;
+          first = r.target;
+          tied = undefined;
+        } else if (r.priority === best && r.target !== first && !tied?.includes(r.target)) (tied ??= [first]).push(r.target);
+      }
+    }
+    if (best < 0) return EMPTY_OUT;
+    if (tied) return this.outId(tied);
+    return this.outKeys.get(first) ?? this.outId([first]);
+  }
+
   /** Per device, the OutSet of each out id met there (physical ports resolved once). */
   private readonly physCache: Array<Map<number, OutSet>> = [];
   private outSet(device: number, id: number): OutSet {
@@ -249,6 +279,7 @@ export class Replayer {
       if (!group) {
         group = { lo: rule.lo, hi: rule.hi, length: rule.length, rules: [] };
         groups.set(key, group);
+        this.lengthCount[device]![rule.length]!++;
         const sorted = this.sortedGroups[device]!;
         sorted.splice(groupsBefore(sorted, rule.lo, rule.length - 1), 0, group);
       }
@@ -259,6 +290,7 @@ export class Replayer {
       group.rules.splice(i, 1);
       if (group.rules.length === 0) {
         groups.delete(key);
+        this.lengthCount[device]![rule.length]!--;
         const sorted = this.sortedGroups[device]!;
         sorted.splice(sorted.indexOf(group), 1);
       }
@@ -271,9 +303,12 @@ export class Replayer {
   /** Rebuilds the interval map of a device over one prefix [L, H]; returns where it changed. */
   private recompute(device: number, L: number, H: number, length: number): { m: Intervals; mOuts: number[] } {
     // Rules covering [L, H]: the groups of its ancestors (and itself), then those inside it.
-    const stack: Group[] = [];
+    const stack = this.stack;
+    stack.length = 0;
     const groups = this.groups[device]!;
+    const lengths = this.lengthCount[device]!;
     for (let len = 0; len <= length; len++) {
+      if (lengths[len] === 0) continue;
       const size = 2 ** (32 - len);
       const lo = L - (L % size);
       const g = groups.get(lo * 64 + len);
@@ -282,21 +317,13 @@ export class Replayer {
     // Descendants: groups with lo in [L, H] and a longer prefix, sorted by (lo, length).
     const sorted = this.sortedGroups[device]!;
     const a = groupsBefore(sorted, L, length);
-    const newStarts: number[] = [];
-    const newOuts: number[] = [];
+    const newStarts = this.newStarts;
+    const newOuts = this.newOuts;
+    newStarts.length = 0;
+    newOuts.length = 0;
     const emit = (from: number, to: number): void => {
       if (from > to) return;
-      let best = -1;
-      let targets: string[] = [];
-      for (const g of stack) {
-        for (const r of g.rules) {
-          if (r.priority > best) {
-            best = r.priority;
-            targets = [r.target];
-          } else if (r.priority === best && !targets.includes(r.target)) targets.push(r.target);
-        }
-      }
-      const out = this.outId(targets);
+      const out = this.bestOut(stack);
       if (newOuts.length > 0 && newOuts[newOuts.length - 1] === out) return;
       newStarts.push(from);
       newOuts.push(out);
@@ -355,25 +382,24 @@ export class Replayer {
     if (m.length === 0) return { m, mOuts };
     // Splice: segments strictly before L, the new ones, the remainder after H.
     const lastOld = upperBound(starts, H) - 1; // segment containing H
-    const afterOut = outs[lastOld]!;
     const headKeep = starts[first] === L ? first : first + 1;
-    const insStarts = newStarts.slice();
-    const insOuts = newOuts.slice();
     if (H < TOP && (lastOld + 1 >= starts.length || starts[lastOld + 1] !== H + 1)) {
-      insStarts.push(H + 1);
-      insOuts.push(afterOut);
+      newStarts.push(H + 1);
+      newOuts.push(outs[lastOld]!);
     }
-    starts.splice(headKeep, lastOld + 1 - headKeep, ...insStarts);
-    outs.splice(headKeep, lastOld + 1 - headKeep, ...insOuts);
-    // Merge equal neighbours at both seams.
-    const seam = (k: number): void => {
-      if (k > 0 && k < starts.length && outs[k - 1] === outs[k]) {
-        starts.splice(k, 1);
-        outs.splice(k, 1);
+    // Equal neighbours at the seams become one segment: the left one takes in the first new
+    // segment, the last new segment takes in the right one.
+    const head = headKeep > 0 && outs[headKeep - 1] === newOuts[0] ? 1 : 0;
+    const count = lastOld + 1 - headKeep + (lastOld + 1 < starts.length && outs[lastOld + 1] === newOuts[newOuts.length - 1] ? 1 : 0);
+    if (newStarts.length - head === count) {
+      for (let j = head; j < newStarts.length; j++) {
+        starts[headKeep + j - head] = newStarts[j]!;
+        outs[headKeep + j - head] = newOuts[j]!;
       }
-    };
-    seam(headKeep + insStarts.length);
-    seam(headKeep);
+    } else {
+      starts.splice(headKeep, count, ...newStarts.slice(head));
+      outs.splice(headKeep, count, ...newOuts.slice(head));
+    }
     return { m, mOuts };
   }
 
@@ -382,10 +408,10 @@ export class Replayer {
   private wildcard(field: typeof SRC, w: WildcardAddress, next: Node): Node {
     let node = next;
     for (let i = 31; i >= 0; i--) {
-      const bit = 2 ** (31 - i);
-      if (Math.floor(w.wildcard / bit) % 2 === 1) continue;
+      const shift = 31 - i;
+      if ((w.wildcard >>> shift) & 1) continue;
       const v = field.offset + i;
-      node = Math.floor(w.address / bit) % 2 === 1 ? this.bdd.mk(v, FALSE, node) : this.bdd.mk(v, node, FALSE);
+      node = (w.address >>> shift) & 1 ? this.bdd.mk(v, FALSE, node) : this.bdd.mk(v, node, FALSE);
     }
     return node;
   }
@@ -488,7 +514,9 @@ export class Replayer {
       // ACL stops for the destinations its ACLs no longer let any packet through.
       const stopped: Array<{ loop: number; dst: Intervals }> = [];
       if (changed) {
-        for (const id of [...this.loopsByElement[u.element]!].sort((a, b) => a - b)) {
+        const through = this.loopsByElement[u.element]!;
+        for (let id = 0; id < this.loops.length; id++) {
+          if (!through.has(id)) continue;
           const loop = this.loops[id]!;
           if (loop.current.length === 0) continue;
           const proj = this.projection(this.loopAcls[id]!);
@@ -505,13 +533,13 @@ export class Replayer {
     const X = u.device;
     this.line = u.line;
     const delta = this.applyFwd(X, u.op, u.rule);
-    const none = { line: u.line, kind: 'fwd' as const, op: u.op, m: [], checked: false, newLoops: [], started: [], stopped: [], reach: [] };
-    if (!delta) return { ...none, changed: false };
+    if (!delta || delta.m.length === 0) {
+      return { line: u.line, kind: 'fwd', op: u.op, changed: delta !== undefined, m: [], checked: false, newLoops: [], started: [], stopped: [], reach: [] };
+    }
     const { m, mOuts } = delta;
-    if (m.length === 0) return { ...none, changed: true };
 
     const before = this.loops.length;
-    this.walkFound = new Map();
+    this.walkFound.clear();
     this.reach = this.collectReach ? new Map() : undefined;
     // Group M by the physical port it now leaves X by.
     const byPort = new Map<number, number[]>();
@@ -520,23 +548,27 @@ export class Replayer {
       const lo = m[2 * k]!;
       const hi = m[2 * k + 1]!;
       const out = this.outSet(X, mOuts[k]!);
-      for (const r of out.phys) {
+      for (let q = 0; q < out.phys.length; q++) {
+        const r = out.phys[q]!;
         const list = byPort.get(r) ?? byPort.set(r, []).get(r)!;
         append(list, lo, hi);
       }
       if (this.reach) this.endsAtDevice(X, mOuts[k]!, lo, hi);
     }
-    for (const [r, F] of byPort) this.walk(dev.position[r]!, F, 0);
+    byPort.forEach((F, r) => {
+      this.walk(dev.position[r]!, F, 0);
+    });
 
     // Loops through X lose M; what the walk found is added back.
     const started: Array<{ loop: number; dst: Intervals }> = [];
     const stopped: Array<{ loop: number; dst: Intervals }> = [];
-    const touched = new Set<number>([...this.loopsByDevice[X]!, ...this.walkFound.keys()]);
-    for (const id of [...touched].sort((a, b) => a - b)) {
+    const through = this.loopsByDevice[X]!;
+    for (let id = 0; id < this.loops.length; id++) {
+      const found = this.walkFound.get(id);
+      if (!found && !through.has(id)) continue;
       const loop = this.loops[id]!;
       const old = loop.current;
-      let now = this.loopsByDevice[X]!.has(id) && overlaps(old, m) ? subtract(old, m) : old;
-      const found = this.walkFound.get(id);
+      let now = through.has(id) && overlaps(old, m) ? subtract(old, m) : old;
       if (found) now = union(now, found);
       if (now === old) continue;
       const gained = subtract(now, old);
@@ -638,7 +670,9 @@ export class Replayer {
       }
     }
     const dev = this.plane.devices[n]!;
-    for (const [r, list] of buckets) this.walk(dev.position[r]!, list, A);
+    buckets.forEach((list, r) => {
+      this.walk(dev.position[r]!, list, A);
+    });
   }
 
   private closeLoop(h: number, F: Intervals): void {

@@ -49,7 +49,7 @@ export function replayText(run: ReplayRun, ctx: ReplayContext): string {
   );
   for (const c of s.classes) {
     lines.push(
-      `  after ${c.at} updates: ${plural(c.classes, 'joint class', 'joint classes')}; APKeep's atoms: ${plural(c.destinationClasses, 'forwarding class', 'forwarding classes')}, ${plural(c.aclAtoms, 'ACL class', 'ACL classes')}`,
+      `  after ${c.at} updates: ${plural(c.classes, 'joint class', 'joint classes')}; APKeep's atoms: ${plural(c.destinationClasses, 'forwarding class', 'forwarding classes')}, ${plural(c.aclAtoms, 'ACL class', 'ACL classes')} (APKeep's "Number of APs": ${c.apkeepAps})`,
     );
   }
   const mx = s.classesMax;
@@ -61,7 +61,7 @@ export function replayText(run: ReplayRun, ctx: ReplayContext): string {
   lines.push(
     '',
     'time:',
-    `  per update (parse excluded): average ${us(t.avgUs)}, median ${us(t.p50Us)}, p95 ${us(t.p95Us)}, max ${us(t.maxUs)} (update ${t.maxAt})`,
+    `  per update (parse excluded): average ${us(t.avgUs)}, median ${us(t.p50Us)}, p95 ${us(t.p95Us)}, p99 ${us(t.p99Us)}, max ${us(t.maxUs)} (update ${t.maxAt})`,
     `  under 0.25 ms: ${pct(t.under250us)} of updates; fwd average ${us(t.fwdAvgUs)}, acl average ${us(t.aclAvgUs)}`,
     `  all updates ${ms(t.updatesMs)}; parse ${ms(t.parseMs)}; topology load ${ms(t.loadMs)}; total ${ms(ctx.totalMs)}`,
     `  peak RSS ${ctx.peakRssMb.toFixed(0)} MB; machine: ${ctx.machine.nproc} CPUs, node ${ctx.machine.node}, ${ctx.machine.platform}`,
@@ -130,6 +130,12 @@ export function replayLogLine(r: UpdateResult, micros: number, replayer: Replaye
     ...(r.stopped.length > 0 ? { stoppedLooping: r.stopped.map((x) => ({ loop: x.loop, dst: toPrefixes(x.dst) })) } : {}),
     ...(r.reach.length > 0 ? { reach: r.reach.map((x) => ({ kind: x.kind, at: x.kind === 'loop' ? Number(x.at) : x.at, dst: toPrefixes(x.dst) })) } : {}),
     activeLoops: replayer.activeLoops,
-    classes: replayer.classes.counts(),
+    classes: logClasses(replayer),
   });
+}
+
+/** The classes after an update, with APKeep's own count beside them (ClassCount.apkeepAps). */
+function logClasses(replayer: Replayer): { forwarding: number; acl: number; joint: number; apkeepAps: number } {
+  const c = replayer.classes.counts();
+  return { forwarding: c.forwarding, acl: c.acl, joint: c.joint, apkeepAps: c.forwarding + c.acl };
 }

@@ -57,7 +57,7 @@ describe('bunkatsu replay', () => {
     expect(r.out).toMatch(/skipped: 2 whose changed set M was empty/);
     expect(r.out).toMatch(/loops found: 3 /);
     expect(r.out).toMatch(/active at the end: 0/);
-    expect(r.out).toMatch(/after 30 updates: 11 joint classes; APKeep.s atoms: 5 forwarding classes, 3 ACL classes/);
+    expect(r.out).toMatch(/after 30 updates: 11 joint classes; APKeep.s atoms: 5 forwarding classes, 3 ACL classes \(APKeep's "Number of APs": 8\)/);
     expect(r.out).toMatch(/under 0\.25 ms: [\d.]+% of updates/);
     expect(r.err).toBe('');
   });
@@ -79,13 +79,14 @@ describe('bunkatsu replay', () => {
             line: number;
             newLoops?: Array<{ id: number }>;
             stoppedLooping?: unknown[];
-            classes: { forwarding: number; acl: number; joint: number };
+            classes: { forwarding: number; acl: number; joint: number; apkeepAps: number };
           },
       );
     expect(lines).toHaveLength(60);
     // Every line has the classes after it: the checkpoint counts (tests/incremental/replay-slice.test.ts).
-    expect(lines[29]!.classes).toEqual({ forwarding: 5, acl: 3, joint: 11 });
-    expect(lines[59]!.classes).toEqual({ forwarding: 1, acl: 1, joint: 1 });
+    // APKeep reports its forwarding and ACL atoms summed (its "Number of APs").
+    expect(lines[29]!.classes).toEqual({ forwarding: 5, acl: 3, joint: 11, apkeepAps: 8 });
+    expect(lines[59]!.classes).toEqual({ forwarding: 1, acl: 1, joint: 1, apkeepAps: 2 });
     expect(Math.max(...lines.map((l) => l.classes.joint))).toBe(11);
     expect(lines.filter((l) => l.newLoops).map((l) => l.line)).toEqual([23, 25, 27]);
     expect(lines.filter((l) => l.stoppedLooping).map((l) => l.line)).toEqual([34, 36, 38]);
