@@ -74,15 +74,8 @@ export function traceWitness(
 export function distancesTo(network: Network, to: number): { zones: number[]; devices: number[] } {
   const zones = network.zones.map(() => Number.POSITIVE_INFINITY);
   const devices = network.devices.map(() => Number.POSITIVE_INFINITY);
-  const neighbours = (d: Device): number[] => {
-    const out: number[] = [];
-    for (const l of network.links) {
-      if (l.a.device === d.index) out.push(l.b.device);
-      if (l.b.device === d.index) out.push(l.a.device);
-    }
-    return out;
-  };
   if (to < 0 || to >= zones.length) return { zones, devices };
+  const { zoneDevices, deviceZones, deviceNeighbours } = adjacencyOf(network);
   zones[to] = 0;
   // Breadth first over zones (even steps) and devices (odd steps).
   let frontier: Array<{ kind: 'zone' | 'device'; index: number }> = [{ kind: 'zone', index: to }];
@@ -90,19 +83,18 @@ export function distancesTo(network: Network, to: number): { zones: number[]; de
     const next: typeof frontier = [];
     for (const node of frontier) {
       if (node.kind === 'zone') {
-        for (const d of network.devices)
-          if (devices[d.index] === Number.POSITIVE_INFINITY && d.interfaces.some((f) => f.zone === node.index)) {
-            devices[d.index] = step;
-            next.push({ kind: 'device', index: d.index });
+        for (const d of zoneDevices[node.index]!)
+          if (devices[d] === Number.POSITIVE_INFINITY) {
+            devices[d] = step;
+            next.push({ kind: 'device', index: d });
           }
       } else {
-        const d = network.devices[node.index]!;
-        for (const f of d.interfaces)
-          if (f.zone !== undefined && zones[f.zone] === Number.POSITIVE_INFINITY) {
-            zones[f.zone] = step;
-            next.push({ kind: 'zone', index: f.zone });
+        for (const z of deviceZones[node.index]!)
+          if (zones[z] === Number.POSITIVE_INFINITY) {
+            zones[z] = step;
+            next.push({ kind: 'zone', index: z });
           }
-        for (const n of neighbours(d))
+        for (const n of deviceNeighbours[node.index]!)
           if (devices[n] === Number.POSITIVE_INFINITY) {
             devices[n] = step;
             next.push({ kind: 'device', index: n });
@@ -112,6 +104,40 @@ export function distancesTo(network: Network, to: number): { zones: number[]; de
     frontier = next;
   }
   return { zones, devices };
+}
+
+interface Adjacency {
+  /** Per zone, the devices with an interface in it (in device order). */
+  readonly zoneDevices: number[][];
+  /** Per device, the zones of its interfaces (in interface order). */
+  readonly deviceZones: number[][];
+  /** Per device, the devices linked to it (in link order). */
+  readonly deviceNeighbours: number[][];
+}
+
+const ADJACENCY = new WeakMap<Network, Adjacency>();
+/** The network's graph as lists, built once per network: a breadth-first search is then linear. */
+function adjacencyOf(network: Network): Adjacency {
+  let adjacency = ADJACENCY.get(network);
+  if (!adjacency) {
+    const zoneDevices: number[][] = network.zones.map(() => []);
+    const deviceZones: number[][] = network.devices.map(() => []);
+    const deviceNeighbours: number[][] = network.devices.map(() => []);
+    for (const d of network.devices)
+      for (const f of d.interfaces)
+        if (f.zone !== undefined) {
+          deviceZones[d.index]!.push(f.zone);
+          const list = zoneDevices[f.zone]!;
+          if (list[list.length - 1] !== d.index) list.push(d.index);
+        }
+    for (const l of network.links) {
+      deviceNeighbours[l.a.device]!.push(l.b.device);
+      deviceNeighbours[l.b.device]!.push(l.a.device);
+    }
+    adjacency = { zoneDevices, deviceZones, deviceNeighbours };
+    ADJACENCY.set(network, adjacency);
+  }
+  return adjacency;
 }
 
 /** How far an end is from the zone the distances were taken to: 0 at an endpoint there, else the stopping device's distance. */
