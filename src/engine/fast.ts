@@ -408,6 +408,36 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return n;
   }
 
+  /**
+   * Headers that come to a port of these devices on some path (a superset; TRUE for a seeded
+   * engine): a change of their rules or routes decides nothing else, since a header that never
+   * comes to them takes the same paths before and after. What a zone passes on (all that came
+   * into it, less what is for it) or a linked port passes on; the states themselves are cut to
+   * what a device passes on, so a port's own state would miss what it drops.
+   */
+  function enteringDevices(devices: ReadonlySet<number>): Node {
+    endpointsByZone();
+    const states = sharedStates;
+    if (!states) return TRUE;
+    let n: Node = FALSE;
+    const zones = new Set<number>();
+    for (const d of devices) {
+      for (let p = c.portStart[d]!; p < c.portStart[d + 1]!; p++) {
+        for (let e = c.edgeStart[p]!; e < c.edgeStart[p + 1]!; e++) {
+          const zone = c.edgeZone[e]!;
+          if (zone >= 0) zones.add(zone);
+          else n = bdd.or(n, states[Z + A + c.edgePeer[e]!]!);
+        }
+      }
+    }
+    for (const z of zones) {
+      let into = states[z]!;
+      for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) into = bdd.or(into, states[Z + a]!);
+      n = bdd.or(n, bdd.diff(into, c.dstOwned[z]!));
+    }
+    return n;
+  }
+
   function gatewayZone(end: { device: number; interface: string }): number | undefined {
     return network.devices[end.device]!.interfaces.find((f) => f.name === end.interface)?.zone;
   }
@@ -626,7 +656,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       return { engine: createFastEngine(after, { failures: down }), delta: TRUE };
     }
     let delta: Node = FALSE;
-    if (after !== network) delta = changeDelta(c, deriveCompiled(c, after, devices), devices);
+    if (after !== network) delta = bdd.and(changeDelta(c, deriveCompiled(c, after, devices), devices), enteringDevices(devices));
     if (down.zones.size + down.devices.size + down.edges.size > 0) delta = bdd.or(delta, crossing(down));
     return { engine: createFastEngine(after, { failures: down, ...(delta === TRUE ? {} : { seed: { base: engine, delta } }) }), delta };
   }
