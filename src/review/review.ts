@@ -81,7 +81,10 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     : { mode: 'full' as const, reason: derived.full ?? structural ?? 'the change touches every header' };
 
   // Flows opened and closed, per destination zone, split by source zone.
-  const beforeZone = new Map(before.zones.map((z) => [z.id, z.index]));
+  const zoneBefore = (id: string): number | undefined => {
+    const ref = before.ids.get(id);
+    return ref?.kind === 'zone' ? ref.index : undefined;
+  };
   const candidates = incremental
     ? zonesOf(
         after,
@@ -93,7 +96,8 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   const pairs = new Set<string>();
   for (const z of candidates) {
     const zone = after.zones[z]!;
-    const old = beforeZone.has(zone.id) ? space.and(base.engine.arriving(beforeZone.get(zone.id)!), delta) : space.empty;
+    const was = zoneBefore(zone.id);
+    const old = was !== undefined ? space.and(base.engine.arriving(was), delta) : space.empty;
     const now = space.and(afterEngine.arriving(z), delta);
     if (space.equals(old, now)) continue;
     const flows = (set: unknown, network: Network, engine: ReachabilityEngine, into: FlowChange[], toIndex: number): void => {
@@ -117,7 +121,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
       }
     };
     flows(space.diff(now, old), after, afterEngine, newlyAllowed, z);
-    if (beforeZone.has(zone.id)) flows(space.diff(old, now), before, base.engine, newlyBlocked, beforeZone.get(zone.id)!);
+    if (was !== undefined) flows(space.diff(old, now), before, base.engine, newlyBlocked, was);
   }
 
   // Findings: re-check only what the change can affect, keep the rest from the base check.
@@ -150,7 +154,11 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     for (const i of scope.intents) take(`intent:${i}`);
     for (const d of scope.devices) take(`device:${d}`);
     if (scope.objects) for (const [group] of index.groups) if (group === 'object' || group.startsWith('device:')) take(group);
-    afterFindings = sortFindings([...base.check.findings.filter((_, i) => !replaced.has(i)), ...afterCheck.findings]);
+    // Both lists are in severity order already: a merge, as a stable sort of the two would give.
+    afterFindings = mergeBySeverity(
+      base.check.findings.filter((_, i) => !replaced.has(i)),
+      afterCheck.findings,
+    );
     const rechecked = new Set(afterCheck.findings.map(key));
     findingsIntroduced = afterCheck.findings.filter((f) => !index.keys.has(key(f)));
     findingsResolved = [...replaced]
@@ -210,9 +218,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   if (incremental && after.intents === before.intents) {
     // Same intents: only those re-checked can change; the others keep the base's status.
     const changed = new Map<number, IntentStatus>();
-    after.intents.forEach((i, k) => {
-      if (intents.has(i.id)) changed.set(k, compare(i));
-    });
+    for (const k of intentIndices(after, intents)) changed.set(k, compare(after.intents[k]!));
     statuses = changed.size === 0 ? memo.statuses : memo.statuses.map((st, k) => changed.get(k) ?? st);
   } else {
     statuses = after.intents.map(compare);
@@ -338,8 +344,26 @@ function resolveDown(network: Network, ids: readonly string[], operations: reado
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+/** Two lists in severity order as one, `first`'s before `second`'s among equals (a stable sort of both). */
+function mergeBySeverity(first: readonly Finding[], second: readonly Finding[]): Finding[] {
+  const out: Finding[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < first.length || j < second.length) {
+    const takeFirst = j >= second.length || (i < first.length && SEVERITY_ORDER[first[i]!.severity] <= SEVERITY_ORDER[second[j]!.severity]);
+    out.push(takeFirst ? first[i++]! : second[j++]!);
+  }
+  return out;
+}
+
+/** The positions in `network.intents` of these intent ids, in order: found by id, not by a pass over every intent. */
+function intentIndices(network: Network, ids: ReadonlySet<string>): number[] {
+  const out: number[] = [];
+  for (const id of ids) {
+    const ref = network.ids.get(id);
+    if (ref?.kind === 'intent') out.push(ref.index);
+  }
+  return out.sort((a, b) => a - b);
 }
 
 /** The after check with the merged findings and statuses recounted. */
