@@ -24,6 +24,7 @@ import {
   type End,
   type EngineChange,
   endKey,
+  endOf,
   type Failures,
   type Footprint,
   type Hop,
@@ -555,7 +556,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     seen[sourceZone] = 1;
     let done = false;
     const finish = (path: PathNode, disposition: Disposition): void => {
-      const key = JSON.stringify(disposition);
+      const key = outcomeKey(disposition);
       if (found.has(key)) return;
       found.set(key, { headers: [], hops: hopsOf(path), disposition });
       if (until?.(disposition)) done = true;
@@ -685,4 +686,11 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     derive,
   };
   return engine;
+}
+
+/** One key per distinct disposition (the end, and for a deny the rule): what JSON.stringify told apart, without its cost. */
+function outcomeKey(d: Disposition): string {
+  const end = endOf(d);
+  if (!end) return d.kind;
+  return d.kind === 'denied' && d.rule ? `${endKey(end)}:${d.rule.acl ?? ''}:${d.rule.id}:${d.rule.position}` : endKey(end);
 }

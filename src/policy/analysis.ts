@@ -17,10 +17,10 @@ export function packetOf(network: Network, box: HeaderBox): Witness['packet'] {
   return { src: r.src, dst: r.dst, protocol: r.protocol, port: r.port };
 }
 
-const HOST_ADDRESSES = new WeakMap<Network, readonly number[]>();
-/** The declared hosts' addresses as a flat sorted list of disjoint intervals (kept per network). */
+const HOST_ADDRESSES = new WeakMap<Network['hosts'], readonly number[]>();
+/** The declared hosts' addresses as a flat sorted list of disjoint intervals (kept per list of hosts, which a change of rules keeps). */
 function hostAddresses(network: Network): readonly number[] {
-  let list = HOST_ADDRESSES.get(network);
+  let list = HOST_ADDRESSES.get(network.hosts);
   if (!list) {
     const out: number[] = [];
     for (const r of network.hosts.map((h) => h.range).sort((a, b) => a.lo - b.lo)) {
@@ -29,7 +29,7 @@ function hostAddresses(network: Network): readonly number[] {
       else out.push(r.lo, r.hi);
     }
     list = out;
-    HOST_ADDRESSES.set(network, list);
+    HOST_ADDRESSES.set(network.hosts, list);
   }
   return list;
 }
@@ -71,11 +71,26 @@ export function traceWitness(
  * device by an interface in the zone, device – device by a link): `zones[z]`, `devices[d]`,
  * Infinity where unconnected. What "toward a destination" means for a witness.
  */
-export function distancesTo(network: Network, to: number): { zones: number[]; devices: number[] } {
+export function distancesTo(network: Network, to: number): Distances {
+  const adjacency = adjacencyOf(network);
+  let distances = adjacency.distances.get(to);
+  if (!distances) {
+    distances = search(network, adjacency, to);
+    adjacency.distances.set(to, distances);
+  }
+  return distances;
+}
+
+/** Steps from a zone to every zone and device (Infinity where unconnected); shared, not to be changed. */
+export interface Distances {
+  readonly zones: readonly number[];
+  readonly devices: readonly number[];
+}
+
+function search(network: Network, { zoneDevices, deviceZones, deviceNeighbours }: Adjacency, to: number): Distances {
   const zones = network.zones.map(() => Number.POSITIVE_INFINITY);
   const devices = network.devices.map(() => Number.POSITIVE_INFINITY);
   if (to < 0 || to >= zones.length) return { zones, devices };
-  const { zoneDevices, deviceZones, deviceNeighbours } = adjacencyOf(network);
   zones[to] = 0;
   // Breadth first over zones (even steps) and devices (odd steps).
   let frontier: Array<{ kind: 'zone' | 'device'; index: number }> = [{ kind: 'zone', index: to }];
@@ -113,10 +128,12 @@ interface Adjacency {
   readonly deviceZones: number[][];
   /** Per device, the devices linked to it (in link order). */
   readonly deviceNeighbours: number[][];
+  /** Distances to each zone asked about so far (many failed legs of a check go toward one zone). */
+  readonly distances: Map<number, Distances>;
 }
 
 const ADJACENCY = new WeakMap<Network, Adjacency>();
-/** The network's graph as lists, built once per network: a breadth-first search is then linear. */
+/** The network's graph as lists, built once per network (a breadth-first search is then linear), and the distances found on it. */
 function adjacencyOf(network: Network): Adjacency {
   let adjacency = ADJACENCY.get(network);
   if (!adjacency) {
@@ -134,14 +151,14 @@ function adjacencyOf(network: Network): Adjacency {
       deviceNeighbours[l.a.device]!.push(l.b.device);
       deviceNeighbours[l.b.device]!.push(l.a.device);
     }
-    adjacency = { zoneDevices, deviceZones, deviceNeighbours };
+    adjacency = { zoneDevices, deviceZones, deviceNeighbours, distances: new Map() };
     ADJACENCY.set(network, adjacency);
   }
   return adjacency;
 }
 
 /** How far an end is from the zone the distances were taken to: 0 at an endpoint there, else the stopping device's distance. */
-export function endDistance(network: Network, distances: { zones: number[]; devices: number[] }, d: Disposition): number {
+export function endDistance(network: Network, distances: Distances, d: Disposition): number {
   switch (d.kind) {
     case 'no-path':
       return Number.POSITIVE_INFINITY;

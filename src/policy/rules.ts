@@ -259,8 +259,15 @@ function forbiddenReach(
   return found.sort((a, b) => a.from.index - b.from.index || a.to.index - b.to.index);
 }
 
-function zonesIn(network: Network, domains: readonly string[]): Zone[] {
-  return network.zones.filter((z) => domains.includes(z.domain));
+const ZONES_IN = new WeakMap<Network['zones'], Map<string, Zone[]>>();
+/** The zones of these domains, kept per list of zones (which a change of rules keeps). */
+function zonesIn(network: Network, domains: readonly string[]): readonly Zone[] {
+  let byDomains = ZONES_IN.get(network.zones);
+  if (!byDomains) ZONES_IN.set(network.zones, (byDomains = new Map()));
+  const key = domains.join('\0');
+  let zones = byDomains.get(key);
+  if (!zones) byDomains.set(key, (zones = network.zones.filter((z) => domains.includes(z.domain))));
+  return zones;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -141,6 +141,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   const key = findingKey;
   const index = findingIndex(base, key);
   let afterFindings: Finding[];
+  let counts: FindingCounts;
   let findingsIntroduced: Finding[];
   let findingsResolved: Finding[];
   if (incremental) {
@@ -154,10 +155,17 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     for (const i of scope.intents) take(`intent:${i}`);
     for (const d of scope.devices) take(`device:${d}`);
     if (scope.objects) for (const [group] of index.groups) if (group === 'object' || group.startsWith('device:')) take(group);
-    // Both lists are in severity order already: a merge, as a stable sort of the two would give.
-    afterFindings = mergeBySeverity(
-      base.check.findings.filter((_, i) => !replaced.has(i)),
+    // Both lists are in severity order: per severity, the base's kept ones then the re-checked
+    // ones (what a stable sort of the two gives), without reading every finding again.
+    afterFindings = [];
+    for (let s = 0; s < 3; s++) {
+      for (let i = index.severityStart[s]!; i < index.severityStart[s + 1]!; i++) if (!replaced.has(i)) afterFindings.push(base.check.findings[i]!);
+      for (const f of afterCheck.findings) if (SEVERITY_ORDER[f.severity] === s) afterFindings.push(f);
+    }
+    counts = countsOf(
       afterCheck.findings,
+      index.counts,
+      [...replaced].map((i) => base.check.findings[i]!),
     );
     const rechecked = new Set(afterCheck.findings.map(key));
     findingsIntroduced = afterCheck.findings.filter((f) => !index.keys.has(key(f)));
@@ -167,6 +175,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
       .filter((f) => !rechecked.has(key(f)));
   } else {
     afterFindings = [...afterCheck.findings];
+    counts = countsOf(afterFindings);
     const afterKeys = new Set(afterFindings.map(key));
     findingsIntroduced = afterFindings.filter((f) => !index.keys.has(key(f)));
     findingsResolved = base.check.findings.filter((f) => !afterKeys.has(key(f)));
@@ -229,7 +238,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     }
   }
 
-  const checkAfter = reportWith(afterCheck, base.check, afterFindings);
+  const checkAfter = reportWith(afterCheck, base.check, afterFindings, counts);
   const crossDomain = newlyAllowed.filter((f) => f.fromDomain !== f.toDomain);
   const errors = findingsIntroduced.filter((f) => f.severity === 'error');
   const verdict: Verdict =
@@ -256,21 +265,56 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   return { report, next: { network: after, factory: base.factory, engine: afterEngine, check: checkAfter } };
 }
 
-const findingIndexes = new WeakMap<ReviewBase, { keys: Set<string>; groups: Map<string, number[]> }>();
+const findingIndexes = new WeakMap<ReviewBase, FindingIndex>();
 
 /** Per base: the keys of its findings, and their indices by scope group (see scopeGroup). */
-function findingIndex(base: ReviewBase, key: (f: Finding) => string): { keys: Set<string>; groups: Map<string, number[]> } {
+function findingIndex(base: ReviewBase, key: (f: Finding) => string): FindingIndex {
   let index = findingIndexes.get(base);
   if (!index) {
     const groups = new Map<string, number[]>();
-    base.check.findings.forEach((f, i) => {
+    const findings = base.check.findings;
+    findings.forEach((f, i) => {
       const group = scopeGroup(base.network, f);
       groups.set(group, [...(groups.get(group) ?? []), i]);
     });
-    index = { keys: new Set(base.check.findings.map(key)), groups };
+    // A check's findings are in severity order (runCheck, and a review's merge): where each
+    // severity's run starts (and the end).
+    const order = findings.map((f) => SEVERITY_ORDER[f.severity]);
+    if (order.some((o, i) => i > 0 && o < order[i - 1]!)) throw new Error('a base check whose findings are not in severity order');
+    const severityStart = [0, 1, 2, 3].map((s) => {
+      const at = order.findIndex((o) => o >= s);
+      return at < 0 ? findings.length : at;
+    });
+    index = { keys: new Set(findings.map(key)), groups, severityStart, counts: countsOf(findings) };
     findingIndexes.set(base, index);
   }
   return index;
+}
+
+interface FindingIndex {
+  readonly keys: Set<string>;
+  readonly groups: Map<string, number[]>;
+  /** severityStart[s] .. severityStart[s + 1] - 1: the findings of severity order s (error 0, warning 1, info 2). */
+  readonly severityStart: readonly number[];
+  readonly counts: FindingCounts;
+}
+
+/** How many findings each rule and each severity has. */
+interface FindingCounts {
+  readonly perRule: ReadonlyMap<string, number>;
+  readonly perSeverity: Readonly<Record<Severity, number>>;
+}
+
+function countsOf(findings: readonly Finding[], from: FindingCounts | undefined = undefined, removed: readonly Finding[] = []): FindingCounts {
+  const perRule = new Map(from?.perRule);
+  const perSeverity: Record<Severity, number> = { ...(from?.perSeverity ?? { error: 0, warning: 0, info: 0 }) };
+  const count = (f: Finding, n: number): void => {
+    perRule.set(f.rule, (perRule.get(f.rule) ?? 0) + n);
+    perSeverity[f.severity] += n;
+  };
+  for (const f of removed) count(f, -1);
+  for (const f of findings) count(f, 1);
+  return { perRule, perSeverity };
 }
 
 /** Per base: the intents failing before, and the intent ids (shared by every review of it). */
@@ -344,18 +388,6 @@ function resolveDown(network: Network, ids: readonly string[], operations: reado
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-/** Two lists in severity order as one, `first`'s before `second`'s among equals (a stable sort of both). */
-function mergeBySeverity(first: readonly Finding[], second: readonly Finding[]): Finding[] {
-  const out: Finding[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < first.length || j < second.length) {
-    const takeFirst = j >= second.length || (i < first.length && SEVERITY_ORDER[first[i]!.severity] <= SEVERITY_ORDER[second[j]!.severity]);
-    out.push(takeFirst ? first[i++]! : second[j++]!);
-  }
-  return out;
-}
-
 /** The positions in `network.intents` of these intent ids, in order: found by id, not by a pass over every intent. */
 function intentIndices(network: Network, ids: ReadonlySet<string>): number[] {
   const out: number[] = [];
@@ -366,14 +398,8 @@ function intentIndices(network: Network, ids: ReadonlySet<string>): number[] {
   return out.sort((a, b) => a - b);
 }
 
-/** The after check with the merged findings and statuses recounted. */
-function reportWith(scoped: CheckReport, base: CheckReport, findings: readonly Finding[]): CheckReport {
-  const perRule = new Map<string, number>();
-  const perSeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const f of findings) {
-    perRule.set(f.rule, (perRule.get(f.rule) ?? 0) + 1);
-    perSeverity[f.severity]++;
-  }
+/** The after check with the merged findings, and the rules' statuses from their counts. */
+function reportWith(scoped: CheckReport, base: CheckReport, findings: readonly Finding[], { perRule, perSeverity }: FindingCounts): CheckReport {
   const rules = base.rules.map((r) => {
     const n = perRule.get(r.id) ?? 0;
     return { ...r, status: r.status === 'disabled' ? r.status : n > 0 ? ('fail' as const) : ('pass' as const), findings: n };
