@@ -386,6 +386,8 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     const answeredBy = (device: number): void => {
       n = bdd.or(n, answered().get(device) ?? FALSE);
     };
+    // What comes to a device, though it drops it: down, the packet stops elsewhere (another witness).
+    n = bdd.or(n, enteringDevices(elements.devices));
     for (const d of elements.devices) {
       for (let p = c.portStart[d]!; p < c.portStart[d + 1]!; p++) n = bdd.or(n, states[Z + A + p]!);
       answeredBy(d);
@@ -402,6 +404,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
         const attachment = c.edgeAttachment[e]!;
         if (attachment >= 0) {
           n = bdd.or(n, states[Z + attachment]!);
+          n = bdd.or(n, passedOn(c.edgeZone[e]!));
           answeredBy(c.portDevice[p]!);
         }
       }
@@ -431,12 +434,16 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
         }
       }
     }
-    for (const z of zones) {
-      let into = states[z]!;
-      for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) into = bdd.or(into, states[Z + a]!);
-      n = bdd.or(n, bdd.diff(into, c.dstOwned[z]!));
-    }
+    for (const z of zones) n = bdd.or(n, passedOn(z));
     return n;
+  }
+
+  /** What zone z passes on to its devices in the shared computation: all that came into it, less what is for it. */
+  function passedOn(z: number): Node {
+    const states = sharedStates!;
+    let into = states[z]!;
+    for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) into = bdd.or(into, states[Z + a]!);
+    return bdd.diff(into, c.dstOwned[z]!);
   }
 
   function gatewayZone(end: { device: number; interface: string }): number | undefined {
