@@ -438,12 +438,18 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return n;
   }
 
-  /** What zone z passes on to its devices in the shared computation: all that came into it, less what is for it. */
+  const passedOnCache = new Map<number, Node>();
+  /** What zone z passes on to its devices in the shared computation: all that came into it, less what is for it (kept: every review of this base asks again). */
   function passedOn(z: number): Node {
-    const states = sharedStates!;
-    let into = states[z]!;
-    for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) into = bdd.or(into, states[Z + a]!);
-    return bdd.diff(into, c.dstOwned[z]!);
+    let n = passedOnCache.get(z);
+    if (n === undefined) {
+      const states = sharedStates!;
+      let into = states[z]!;
+      for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) into = bdd.or(into, states[Z + a]!);
+      n = bdd.diff(into, c.dstOwned[z]!);
+      passedOnCache.set(z, n);
+    }
+    return n;
   }
 
   function gatewayZone(end: { device: number; interface: string }): number | undefined {

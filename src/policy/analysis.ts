@@ -132,11 +132,20 @@ interface Adjacency {
   readonly distances: Map<number, Distances>;
 }
 
-const ADJACENCY = new WeakMap<Network, Adjacency>();
-/** The network's graph as lists, built once per network (a breadth-first search is then linear), and the distances found on it. */
+const ADJACENCY = new WeakMap<Network['links'], Adjacency & { readonly zones: Network['zones']; readonly interfaces: ReadonlyArray<Device['interfaces']> }>();
+/**
+ * The network's graph as lists (a breadth-first search is then linear), and the distances found
+ * on it: kept while the zones, links and each device's interfaces are the same objects, as a
+ * change of rules keeps them.
+ */
 function adjacencyOf(network: Network): Adjacency {
-  let adjacency = ADJACENCY.get(network);
-  if (!adjacency) {
+  let adjacency = ADJACENCY.get(network.links);
+  const same =
+    adjacency !== undefined &&
+    adjacency.zones === network.zones &&
+    adjacency.interfaces.length === network.devices.length &&
+    network.devices.every((d, i) => d.interfaces === adjacency!.interfaces[i]);
+  if (!same) {
     const zoneDevices: number[][] = network.zones.map(() => []);
     const deviceZones: number[][] = network.devices.map(() => []);
     const deviceNeighbours: number[][] = network.devices.map(() => []);
@@ -151,10 +160,17 @@ function adjacencyOf(network: Network): Adjacency {
       deviceNeighbours[l.a.device]!.push(l.b.device);
       deviceNeighbours[l.b.device]!.push(l.a.device);
     }
-    adjacency = { zoneDevices, deviceZones, deviceNeighbours, distances: new Map() };
-    ADJACENCY.set(network, adjacency);
+    adjacency = {
+      zoneDevices,
+      deviceZones,
+      deviceNeighbours,
+      distances: new Map(),
+      zones: network.zones,
+      interfaces: network.devices.map((d) => d.interfaces),
+    };
+    ADJACENCY.set(network.links, adjacency);
   }
-  return adjacency;
+  return adjacency!;
 }
 
 /** How far an end is from the zone the distances were taken to: 0 at an endpoint there, else the stopping device's distance. */
