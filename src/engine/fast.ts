@@ -328,6 +328,12 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return list;
   }
 
+  /** The states of the shared computation (computed on first use); undefined for a seeded engine, which keeps none. */
+  function sharedComputation(): Int32Array | undefined {
+    if (!sharedStates && !options.seed && Z > 0) endpointsOf(0);
+    return sharedStates;
+  }
+
   function endpointsByZone(): ZoneEnds[] {
     return network.zones.map((z) => endpointsOf(z.index));
   }
@@ -378,8 +384,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   }
 
   function crossing(elements: Failures): Node {
-    endpointsByZone();
-    const states = sharedStates;
+    const states = sharedComputation();
     if (!states) return TRUE; // a seeded engine keeps no states: anything may cross
     let n: Node = FALSE;
     // What a gateway answers never enters its ports (it ends at the zone): its endpoint ends.
@@ -420,8 +425,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
    * what a device passes on, so a port's own state would miss what it drops.
    */
   function enteringDevices(devices: ReadonlySet<number>): Node {
-    endpointsByZone();
-    const states = sharedStates;
+    const states = sharedComputation();
     if (!states) return TRUE;
     let n: Node = FALSE;
     const zones = new Set<number>();
