@@ -300,6 +300,8 @@ describe('the review pipeline takes the engine by name or factory', () => {
   });
 });
 
+const byKey = (findings: readonly Finding[]): Finding[] => [...findings].sort((a, b) => (findingKey(a) < findingKey(b) ? -1 : 1));
+
 /**
  * A review as data to compare across engines: everything but the engine, how much was
  * recomputed and the time. Header sets compare as sets (engines may cut them into different
@@ -337,15 +339,19 @@ function comparable(r: ReviewReport): { data: unknown; sets: Map<string, HeaderB
     ...rest,
     newlyAllowed: r.newlyAllowed.map(flow('allowed')),
     newlyBlocked: r.newlyBlocked.map(flow('blocked')),
-    findingsIntroduced: r.findingsIntroduced.map(finding('introduced')),
-    findingsResolved: r.findingsResolved.map(finding('resolved')),
+    // In key order, as the findings after are: an incremental review keeps the base's findings
+    // it did not re-check in place and puts the re-checked ones after them (per severity), so
+    // after a chain of reviews the order of the base's findings, and of those resolved from
+    // them, depends on what each step re-checked; a full recompute has the check's own order.
+    findingsIntroduced: byKey(r.findingsIntroduced).map(finding('introduced')),
+    findingsResolved: byKey(r.findingsResolved).map(finding('resolved')),
     intentsBroken: r.intentsBroken.map((i) => ({ ...i, problems: problems(`broken ${i.intent}`, i.problems) })),
     intentsRestored: r.intentsRestored.map((i) => ({ ...i, problems: problems(`restored ${i.intent}`, i.problems) })),
     intents: r.intents.map((i) => ({ ...i, problems: problems(`status ${i.intent}`, i.problems) })),
     checkAfter: {
       ...checkAfter,
       engine: undefined,
-      findings: [...checkAfter.findings].sort((a, b) => (findingKey(a) < findingKey(b) ? -1 : 1)).map(finding('after')),
+      findings: byKey(checkAfter.findings).map(finding('after')),
     },
   };
   return { data, sets };
