@@ -59,8 +59,6 @@ export function changeDelta(old: CompiledNetwork, compiled: CompiledNetwork, cha
 
 /** Rules in one list and not the other (old and new versions); undefined when rules were reordered. */
 function ruleDifference(before: readonly Rule[], after: readonly Rule[]): Rule[] | undefined {
-  const key = (r: Rule): string =>
-    JSON.stringify([r.id, r.action, r.src, r.dst, r.services, r.inInterfaces && [...r.inInterfaces], r.outInterfaces && [...r.outInterfaces]]);
   const a = before.map(key);
   const b = after.map(key);
   const inA = new Set(a);
@@ -68,4 +66,15 @@ function ruleDifference(before: readonly Rule[], after: readonly Rule[]): Rule[]
   const common = (xs: string[], other: Set<string>): string[] => xs.filter((x) => other.has(x));
   if (JSON.stringify(common(a, inB)) !== JSON.stringify(common(b, inA))) return undefined;
   return [...before.filter((_, i) => !inB.has(a[i]!)), ...after.filter((_, i) => !inA.has(b[i]!))];
+}
+
+/** Keys by rule object: a base's rules are compared again in every review of it, and most rules after a change are the same objects. */
+const RULE_KEYS = new WeakMap<Rule, string>();
+function key(r: Rule): string {
+  let k = RULE_KEYS.get(r);
+  if (k === undefined) {
+    k = JSON.stringify([r.id, r.action, r.src, r.dst, r.services, r.inInterfaces && [...r.inInterfaces], r.outInterfaces && [...r.outInterfaces]]);
+    RULE_KEYS.set(r, k);
+  }
+  return k;
 }

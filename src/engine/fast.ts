@@ -24,6 +24,7 @@ import {
   type End,
   type EngineChange,
   endKey,
+  endOf,
   type Failures,
   type Footprint,
   type Hop,
@@ -327,6 +328,12 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return list;
   }
 
+  /** The states of the shared computation (computed on first use); undefined for a seeded engine, which keeps none. */
+  function sharedComputation(): Int32Array | undefined {
+    if (!sharedStates && !options.seed && Z > 0) endpointsOf(0);
+    return sharedStates;
+  }
+
   function endpointsByZone(): ZoneEnds[] {
     return network.zones.map((z) => endpointsOf(z.index));
   }
@@ -377,14 +384,15 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   }
 
   function crossing(elements: Failures): Node {
-    endpointsByZone();
-    const states = sharedStates;
+    const states = sharedComputation();
     if (!states) return TRUE; // a seeded engine keeps no states: anything may cross
     let n: Node = FALSE;
     // What a gateway answers never enters its ports (it ends at the zone): its endpoint ends.
     const answeredBy = (device: number): void => {
       n = bdd.or(n, answered().get(device) ?? FALSE);
     };
+    // What comes to a device, though it drops it: down, the packet stops elsewhere (another witness).
+    n = bdd.or(n, enteringDevices(elements.devices));
     for (const d of elements.devices) {
       for (let p = c.portStart[d]!; p < c.portStart[d + 1]!; p++) n = bdd.or(n, states[Z + A + p]!);
       answeredBy(d);
@@ -401,9 +409,49 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
         const attachment = c.edgeAttachment[e]!;
         if (attachment >= 0) {
           n = bdd.or(n, states[Z + attachment]!);
+          n = bdd.or(n, passedOn(c.edgeZone[e]!));
           answeredBy(c.portDevice[p]!);
         }
       }
+    }
+    return n;
+  }
+
+  /**
+   * Headers that come to a port of these devices on some path (a superset; TRUE for a seeded
+   * engine): a change of their rules or routes decides nothing else, since a header that never
+   * comes to them takes the same paths before and after. What a zone passes on (all that came
+   * into it, less what is for it) or a linked port passes on; the states themselves are cut to
+   * what a device passes on, so a port's own state would miss what it drops.
+   */
+  function enteringDevices(devices: ReadonlySet<number>): Node {
+    const states = sharedComputation();
+    if (!states) return TRUE;
+    let n: Node = FALSE;
+    const zones = new Set<number>();
+    for (const d of devices) {
+      for (let p = c.portStart[d]!; p < c.portStart[d + 1]!; p++) {
+        for (let e = c.edgeStart[p]!; e < c.edgeStart[p + 1]!; e++) {
+          const zone = c.edgeZone[e]!;
+          if (zone >= 0) zones.add(zone);
+          else n = bdd.or(n, states[Z + A + c.edgePeer[e]!]!);
+        }
+      }
+    }
+    for (const z of zones) n = bdd.or(n, passedOn(z));
+    return n;
+  }
+
+  const passedOnCache = new Map<number, Node>();
+  /** What zone z passes on to its devices in the shared computation: all that came into it, less what is for it (kept: every review of this base asks again). */
+  function passedOn(z: number): Node {
+    let n = passedOnCache.get(z);
+    if (n === undefined) {
+      const states = sharedStates!;
+      let into = states[z]!;
+      for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) into = bdd.or(into, states[Z + a]!);
+      n = bdd.diff(into, c.dstOwned[z]!);
+      passedOnCache.set(z, n);
     }
     return n;
   }
@@ -525,7 +573,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     seen[sourceZone] = 1;
     let done = false;
     const finish = (path: PathNode, disposition: Disposition): void => {
-      const key = JSON.stringify(disposition);
+      const key = outcomeKey(disposition);
       if (found.has(key)) return;
       found.set(key, { headers: [], hops: hopsOf(path), disposition });
       if (until?.(disposition)) done = true;
@@ -626,7 +674,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       return { engine: createFastEngine(after, { failures: down }), delta: TRUE };
     }
     let delta: Node = FALSE;
-    if (after !== network) delta = changeDelta(c, deriveCompiled(c, after, devices), devices);
+    if (after !== network) delta = bdd.and(changeDelta(c, deriveCompiled(c, after, devices), devices), enteringDevices(devices));
     if (down.zones.size + down.devices.size + down.edges.size > 0) delta = bdd.or(delta, crossing(down));
     return { engine: createFastEngine(after, { failures: down, ...(delta === TRUE ? {} : { seed: { base: engine, delta } }) }), delta };
   }
@@ -655,4 +703,11 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     derive,
   };
   return engine;
+}
+
+/** One key per distinct disposition (the end, and for a deny the rule): what JSON.stringify told apart, without its cost. */
+function outcomeKey(d: Disposition): string {
+  const end = endOf(d);
+  if (!end) return d.kind;
+  return d.kind === 'denied' && d.rule ? `${endKey(end)}:${d.rule.acl ?? ''}:${d.rule.id}:${d.rule.position}` : endKey(end);
 }

@@ -17,10 +17,10 @@ export function packetOf(network: Network, box: HeaderBox): Witness['packet'] {
   return { src: r.src, dst: r.dst, protocol: r.protocol, port: r.port };
 }
 
-const HOST_ADDRESSES = new WeakMap<Network, readonly number[]>();
-/** The declared hosts' addresses as a flat sorted list of disjoint intervals (kept per network). */
+const HOST_ADDRESSES = new WeakMap<Network['hosts'], readonly number[]>();
+/** The declared hosts' addresses as a flat sorted list of disjoint intervals (kept per list of hosts, which a change of rules keeps). */
 function hostAddresses(network: Network): readonly number[] {
-  let list = HOST_ADDRESSES.get(network);
+  let list = HOST_ADDRESSES.get(network.hosts);
   if (!list) {
     const out: number[] = [];
     for (const r of network.hosts.map((h) => h.range).sort((a, b) => a.lo - b.lo)) {
@@ -29,7 +29,7 @@ function hostAddresses(network: Network): readonly number[] {
       else out.push(r.lo, r.hi);
     }
     list = out;
-    HOST_ADDRESSES.set(network, list);
+    HOST_ADDRESSES.set(network.hosts, list);
   }
   return list;
 }
@@ -71,17 +71,25 @@ export function traceWitness(
  * device by an interface in the zone, device – device by a link): `zones[z]`, `devices[d]`,
  * Infinity where unconnected. What "toward a destination" means for a witness.
  */
-export function distancesTo(network: Network, to: number): { zones: number[]; devices: number[] } {
+export function distancesTo(network: Network, to: number): Distances {
+  const adjacency = adjacencyOf(network);
+  let distances = adjacency.distances.get(to);
+  if (!distances) {
+    distances = search(network, adjacency, to);
+    adjacency.distances.set(to, distances);
+  }
+  return distances;
+}
+
+/** Steps from a zone to every zone and device (Infinity where unconnected); shared, not to be changed. */
+export interface Distances {
+  readonly zones: readonly number[];
+  readonly devices: readonly number[];
+}
+
+function search(network: Network, { zoneDevices, deviceZones, deviceNeighbours }: Adjacency, to: number): Distances {
   const zones = network.zones.map(() => Number.POSITIVE_INFINITY);
   const devices = network.devices.map(() => Number.POSITIVE_INFINITY);
-  const neighbours = (d: Device): number[] => {
-    const out: number[] = [];
-    for (const l of network.links) {
-      if (l.a.device === d.index) out.push(l.b.device);
-      if (l.b.device === d.index) out.push(l.a.device);
-    }
-    return out;
-  };
   if (to < 0 || to >= zones.length) return { zones, devices };
   zones[to] = 0;
   // Breadth first over zones (even steps) and devices (odd steps).
@@ -90,19 +98,18 @@ export function distancesTo(network: Network, to: number): { zones: number[]; de
     const next: typeof frontier = [];
     for (const node of frontier) {
       if (node.kind === 'zone') {
-        for (const d of network.devices)
-          if (devices[d.index] === Number.POSITIVE_INFINITY && d.interfaces.some((f) => f.zone === node.index)) {
-            devices[d.index] = step;
-            next.push({ kind: 'device', index: d.index });
+        for (const d of zoneDevices[node.index]!)
+          if (devices[d] === Number.POSITIVE_INFINITY) {
+            devices[d] = step;
+            next.push({ kind: 'device', index: d });
           }
       } else {
-        const d = network.devices[node.index]!;
-        for (const f of d.interfaces)
-          if (f.zone !== undefined && zones[f.zone] === Number.POSITIVE_INFINITY) {
-            zones[f.zone] = step;
-            next.push({ kind: 'zone', index: f.zone });
+        for (const z of deviceZones[node.index]!)
+          if (zones[z] === Number.POSITIVE_INFINITY) {
+            zones[z] = step;
+            next.push({ kind: 'zone', index: z });
           }
-        for (const n of neighbours(d))
+        for (const n of deviceNeighbours[node.index]!)
           if (devices[n] === Number.POSITIVE_INFINITY) {
             devices[n] = step;
             next.push({ kind: 'device', index: n });
@@ -114,8 +121,60 @@ export function distancesTo(network: Network, to: number): { zones: number[]; de
   return { zones, devices };
 }
 
+interface Adjacency {
+  /** Per zone, the devices with an interface in it (in device order). */
+  readonly zoneDevices: number[][];
+  /** Per device, the zones of its interfaces (in interface order). */
+  readonly deviceZones: number[][];
+  /** Per device, the devices linked to it (in link order). */
+  readonly deviceNeighbours: number[][];
+  /** Distances to each zone asked about so far (many failed legs of a check go toward one zone). */
+  readonly distances: Map<number, Distances>;
+}
+
+const ADJACENCY = new WeakMap<Network['links'], Adjacency & { readonly zones: Network['zones']; readonly interfaces: ReadonlyArray<Device['interfaces']> }>();
+/**
+ * The network's graph as lists (a breadth-first search is then linear), and the distances found
+ * on it: kept while the zones, links and each device's interfaces are the same objects, as a
+ * change of rules keeps them.
+ */
+function adjacencyOf(network: Network): Adjacency {
+  let adjacency = ADJACENCY.get(network.links);
+  const same =
+    adjacency !== undefined &&
+    adjacency.zones === network.zones &&
+    adjacency.interfaces.length === network.devices.length &&
+    network.devices.every((d, i) => d.interfaces === adjacency!.interfaces[i]);
+  if (!same) {
+    const zoneDevices: number[][] = network.zones.map(() => []);
+    const deviceZones: number[][] = network.devices.map(() => []);
+    const deviceNeighbours: number[][] = network.devices.map(() => []);
+    for (const d of network.devices)
+      for (const f of d.interfaces)
+        if (f.zone !== undefined) {
+          deviceZones[d.index]!.push(f.zone);
+          const list = zoneDevices[f.zone]!;
+          if (list[list.length - 1] !== d.index) list.push(d.index);
+        }
+    for (const l of network.links) {
+      deviceNeighbours[l.a.device]!.push(l.b.device);
+      deviceNeighbours[l.b.device]!.push(l.a.device);
+    }
+    adjacency = {
+      zoneDevices,
+      deviceZones,
+      deviceNeighbours,
+      distances: new Map(),
+      zones: network.zones,
+      interfaces: network.devices.map((d) => d.interfaces),
+    };
+    ADJACENCY.set(network.links, adjacency);
+  }
+  return adjacency!;
+}
+
 /** How far an end is from the zone the distances were taken to: 0 at an endpoint there, else the stopping device's distance. */
-export function endDistance(network: Network, distances: { zones: number[]; devices: number[] }, d: Disposition): number {
+export function endDistance(network: Network, distances: Distances, d: Disposition): number {
   switch (d.kind) {
     case 'no-path':
       return Number.POSITIVE_INFINITY;

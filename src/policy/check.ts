@@ -3,7 +3,7 @@
 
 import type { Network } from '../model/network.ts';
 import type { Pack, RuleId } from './pack.ts';
-import { CATALOGUE, type CheckScope, FLOW_RULES, INTENT_RULES, needsSanitizing, type RuleContext } from './rules.ts';
+import { CATALOGUE, type CheckScope, FLOW_RULES, INTENT_RULES, intentsInScope, needsSanitizing, type RuleContext } from './rules.ts';
 import type { EngineFactory, ReachabilityEngine } from '../engine/types.ts';
 import type { CheckReport, Finding, RuleResult, Severity } from './types.ts';
 
@@ -31,8 +31,7 @@ export function runCheck(network: Network, pack: Pack, options: CheckOptions): C
   const sanitized = pack.rules['sanitized-communication'];
   const intentsCheckedElsewhere = new Set(
     sanitized?.enabled
-      ? network.intents
-          .filter((i) => !options.scope || options.scope.intents.has(i.id))
+      ? intentsInScope(network, options.scope)
           .filter((i) => needsSanitizing(network, i, sanitized.params.lgwanSide, sanitized.params.internetSide, options.today))
           .map((i) => i.id)
       : [],

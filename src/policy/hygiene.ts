@@ -191,6 +191,29 @@ export function farDomains(network: Network, graph: TopologyGraph = buildGraph(n
   };
 }
 
+interface KeptSides {
+  readonly zones: Network['zones'];
+  readonly devices: ReadonlyArray<Pick<Device, 'id' | 'interfaces'>>;
+  readonly sides: (d: Device) => Array<ReadonlySet<string>>;
+}
+const FAR_DOMAINS = new WeakMap<Network['links'], KeptSides>();
+/**
+ * farDomains, kept while the topology is the same objects (its zones, links, and each device's
+ * id and interfaces), as a change of rules keeps them: a review does not walk the graph again.
+ */
+function farDomainsKept(network: Network): (d: Device) => Array<ReadonlySet<string>> {
+  const kept = FAR_DOMAINS.get(network.links);
+  const same =
+    kept !== undefined &&
+    kept.zones === network.zones &&
+    kept.devices.length === network.devices.length &&
+    network.devices.every((d, i) => d.id === kept.devices[i]!.id && d.interfaces === kept.devices[i]!.interfaces);
+  if (same) return kept.sides;
+  const sides = farDomains(network);
+  FAR_DOMAINS.set(network.links, { zones: network.zones, devices: network.devices.map((d) => ({ id: d.id, interfaces: d.interfaces })), sides });
+  return sides;
+}
+
 /** The domain pairs (from, to) a list's port pairs can carry, as "from\0to" keys. */
 function carried(list: RuleList, far: ReadonlyArray<ReadonlySet<string>>): Set<string> {
   const out = new Set<string>();
@@ -423,7 +446,7 @@ export function analyzeHygiene<S>(
       // First without the topology (cheap, and usually empty): the pairs its headers go between.
       const headerPairs = new Set(crossingsOf(space, domains, decided[k]!).map(([a, b]) => `${a}\0${b}`));
       if (headerPairs.size === 0) return [];
-      sides ??= farDomains(network);
+      sides ??= farDomainsKept(network);
       far ??= sides(d);
       // Then once per group of lists that carry the same pairs, on what it decides there.
       const byCarried = new Map<string, { can: Set<string>; set: S }>();

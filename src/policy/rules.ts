@@ -1,7 +1,7 @@
 // The rule catalogue of the seed policy: each rule with its clause of the policy text and the
 // check that turns reachability into findings, as data (titles and wording: report/messages.ts).
 
-import { type DeclaredFlow, type Exception, type Network, type Zone, zoneOfAddress, zonesOf } from '../model/network.ts';
+import { type DeclaredFlow, type Exception, type Intent, type Network, type Zone, zoneOfAddress, zonesOf } from '../model/network.ts';
 import type { Loc } from '../errors.ts';
 import { boxesOfMatch, type HeaderSet, normalize, subtract } from '../engine/headerset.ts';
 import { type Disposition, endOf, type EngineFactory, type Failures, type Hop, type Outcome, type ReachabilityEngine, zoneOfEnd } from '../engine/types.ts';
@@ -67,6 +67,20 @@ export interface CheckScope {
   readonly objects: boolean;
   /** Firewalls (device indices) whose rules changed: their hygiene is checked again. */
   readonly devices: ReadonlySet<number>;
+}
+
+/**
+ * The intents a check looks at, in the network's order: all of them, or those of the scope
+ * (an incremental review), found by id rather than by a pass over every intent.
+ */
+export function intentsInScope(network: Network, scope: CheckScope | undefined): readonly Intent[] {
+  if (!scope) return network.intents;
+  const indices: number[] = [];
+  for (const id of scope.intents) {
+    const ref = network.ids.get(id);
+    if (ref?.kind === 'intent') indices.push(ref.index);
+  }
+  return indices.sort((a, b) => a - b).map((k) => network.intents[k]!);
 }
 
 /** Rules whose findings are about a pair of zones (subject "from → to"). */
@@ -243,8 +257,15 @@ function forbiddenReach(
   return found.sort((a, b) => a.from.index - b.from.index || a.to.index - b.to.index);
 }
 
-function zonesIn(network: Network, domains: readonly string[]): Zone[] {
-  return network.zones.filter((z) => domains.includes(z.domain));
+const ZONES_IN = new WeakMap<Network['zones'], Map<string, Zone[]>>();
+/** The zones of these domains, kept per list of zones (which a change of rules keeps). */
+function zonesIn(network: Network, domains: readonly string[]): readonly Zone[] {
+  let byDomains = ZONES_IN.get(network.zones);
+  if (!byDomains) ZONES_IN.set(network.zones, (byDomains = new Map()));
+  const key = domains.join('\0');
+  let zones = byDomains.get(key);
+  if (!zones) byDomains.set(key, (zones = network.zones.filter((z) => domains.includes(z.domain))));
+  return zones;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -532,13 +553,7 @@ function legFindings(
   // refusal at a gateway there, a deny at a firewall beside it, …), not a path that wanders
   // off elsewhere (issue 13, item 2). Then the most telling stop (a deny names the rule), then
   // the shorter path and the end itself, so that every engine shows the same one.
-  const distances = new Map<number, ReturnType<typeof distancesTo>>();
-  const toward = (packet: { dst: number }) => {
-    const zone = zoneOfAddress(ctx.network, packet.dst);
-    let d = distances.get(zone);
-    if (!d) distances.set(zone, (d = distancesTo(ctx.network, zone)));
-    return d;
-  };
+  const toward = (packet: { dst: number }) => distancesTo(ctx.network, zoneOfAddress(ctx.network, packet.dst));
   const prefer = (a: Outcome, b: Outcome, packet: { dst: number }): number => {
     const d = toward(packet);
     return (
@@ -622,8 +637,7 @@ const sanitizedCommunication: RuleDefinition<'sanitized-communication'> = {
   check(ctx) {
     const findings: Finding[] = [];
     const p = ctx.params;
-    for (const intent of ctx.network.intents) {
-      if (ctx.scope && !ctx.scope.intents.has(intent.id)) continue;
+    for (const intent of intentsInScope(ctx.network, ctx.scope)) {
       if (!needsSanitizing(ctx.network, intent, p.lgwanSide, p.internetSide, ctx.today)) continue;
       const about = { ...base(ctx), rule: this.id, subject: { kind: 'intent', id: intent.id }, loc: intent.loc } as const;
       const sanitizers = intent.via.map((i) => ctx.network.devices[i]!).filter((d) => d.kind === 'sanitizer');
@@ -732,9 +746,8 @@ const intentReachability: RuleDefinition<'intent-reachability'> = {
   clause: '§2(10)',
   check(ctx) {
     const findings: Finding[] = [];
-    for (const intent of ctx.network.intents) {
+    for (const intent of intentsInScope(ctx.network, ctx.scope)) {
       if (ctx.intentsCheckedElsewhere.has(intent.id)) continue;
-      if (ctx.scope && !ctx.scope.intents.has(intent.id)) continue;
       const evaluation = evaluateIntent(ctx.network, ctx.engine, intent);
       if (!evaluation.plan.ok) {
         findings.push({
@@ -760,7 +773,7 @@ const availability: RuleDefinition<'availability'> = {
   check(ctx) {
     const net = ctx.network;
     const findings: Finding[] = [];
-    const resilient = net.intents.filter((i) => i.resilient && (!ctx.scope || ctx.scope.intents.has(i.id)));
+    const resilient = intentsInScope(net, ctx.scope).filter((i) => i.resilient);
     if (resilient.length === 0) return findings;
     for (const intent of resilient) {
       const healthy = evaluateIntent(net, ctx.engine, intent);

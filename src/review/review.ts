@@ -83,7 +83,10 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     : { mode: 'full' as const, reason: derived.full ?? structural ?? 'the change touches every header' };
 
   // Flows opened and closed, per destination zone, split by source zone.
-  const beforeZone = new Map(before.zones.map((z) => [z.id, z.index]));
+  const zoneBefore = (id: string): number | undefined => {
+    const ref = before.ids.get(id);
+    return ref?.kind === 'zone' ? ref.index : undefined;
+  };
   const candidates = incremental
     ? zonesOf(
         after,
@@ -110,7 +113,8 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   }
   for (const z of candidates) {
     const zone = after.zones[z]!;
-    const old = beforeZone.has(zone.id) ? space.and(base.engine.arriving(beforeZone.get(zone.id)!), delta) : space.empty;
+    const was = zoneBefore(zone.id);
+    const old = was !== undefined ? space.and(base.engine.arriving(was), delta) : space.empty;
     const now = space.and(afterEngine.arriving(z), delta);
     if (space.equals(old, now)) continue;
     const flows = (set: unknown, network: Network, engine: ReachabilityEngine, into: FlowChange[], toIndex: number): void => {
@@ -134,11 +138,10 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
       }
     };
     flows(space.diff(space.diff(now, old), arrivedBefore), after, afterEngine, newlyAllowed, z);
-    if (beforeZone.has(zone.id)) {
+    if (was !== undefined) {
       const closed = space.diff(old, now);
-      const index = beforeZone.get(zone.id)!;
-      flows(space.diff(closed, moved), before, base.engine, newlyBlocked, index);
-      flows(space.diff(space.and(closed, moved), arrivesAfter), before, base.engine, rezonedStopped, index);
+      flows(space.diff(closed, moved), before, base.engine, newlyBlocked, was);
+      flows(space.diff(space.and(closed, moved), arrivesAfter), before, base.engine, rezonedStopped, was);
     }
   }
 
@@ -159,6 +162,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   const key = findingKey;
   const index = findingIndex(base, key);
   let afterFindings: Finding[];
+  let counts: FindingCounts;
   let findingsIntroduced: Finding[];
   let findingsResolved: Finding[];
   if (incremental) {
@@ -172,7 +176,18 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     for (const i of scope.intents) take(`intent:${i}`);
     for (const d of scope.devices) take(`device:${d}`);
     if (scope.objects) for (const [group] of index.groups) if (group === 'object' || group.startsWith('device:')) take(group);
-    afterFindings = sortFindings([...base.check.findings.filter((_, i) => !replaced.has(i)), ...afterCheck.findings]);
+    // Both lists are in severity order: per severity, the base's kept ones then the re-checked
+    // ones (what a stable sort of the two gives), without reading every finding again.
+    afterFindings = [];
+    for (let s = 0; s < 3; s++) {
+      for (let i = index.severityStart[s]!; i < index.severityStart[s + 1]!; i++) if (!replaced.has(i)) afterFindings.push(base.check.findings[i]!);
+      for (const f of afterCheck.findings) if (SEVERITY_ORDER[f.severity] === s) afterFindings.push(f);
+    }
+    counts = countsOf(
+      afterCheck.findings,
+      index.counts,
+      [...replaced].map((i) => base.check.findings[i]!),
+    );
     const rechecked = new Set(afterCheck.findings.map(key));
     findingsIntroduced = afterCheck.findings.filter((f) => !index.keys.has(key(f)));
     findingsResolved = [...replaced]
@@ -181,6 +196,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
       .filter((f) => !rechecked.has(key(f)));
   } else {
     afterFindings = [...afterCheck.findings];
+    counts = countsOf(afterFindings);
     const afterKeys = new Set(afterFindings.map(key));
     findingsIntroduced = afterFindings.filter((f) => !index.keys.has(key(f)));
     findingsResolved = base.check.findings.filter((f) => !afterKeys.has(key(f)));
@@ -232,9 +248,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   if (incremental && after.intents === before.intents) {
     // Same intents: only those re-checked can change; the others keep the base's status.
     const changed = new Map<number, IntentStatus>();
-    after.intents.forEach((i, k) => {
-      if (intents.has(i.id)) changed.set(k, compare(i));
-    });
+    for (const k of intentIndices(after, intents)) changed.set(k, compare(after.intents[k]!));
     statuses = changed.size === 0 ? memo.statuses : memo.statuses.map((st, k) => changed.get(k) ?? st);
   } else {
     statuses = after.intents.map(compare);
@@ -245,7 +259,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     }
   }
 
-  const checkAfter = reportWith(afterCheck, base.check, afterFindings);
+  const checkAfter = reportWith(afterCheck, base.check, afterFindings, counts);
   const crossDomain = newlyAllowed.filter((f) => f.fromDomain !== f.toDomain);
   const errors = findingsIntroduced.filter((f) => f.severity === 'error');
   const verdict: Verdict =
@@ -284,21 +298,56 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   return { report, next: { network: after, factory: base.factory, engine: afterEngine, check: checkAfter } };
 }
 
-const findingIndexes = new WeakMap<ReviewBase, { keys: Set<string>; groups: Map<string, number[]> }>();
+const findingIndexes = new WeakMap<ReviewBase, FindingIndex>();
 
 /** Per base: the keys of its findings, and their indices by scope group (see scopeGroup). */
-function findingIndex(base: ReviewBase, key: (f: Finding) => string): { keys: Set<string>; groups: Map<string, number[]> } {
+function findingIndex(base: ReviewBase, key: (f: Finding) => string): FindingIndex {
   let index = findingIndexes.get(base);
   if (!index) {
     const groups = new Map<string, number[]>();
-    base.check.findings.forEach((f, i) => {
+    const findings = base.check.findings;
+    findings.forEach((f, i) => {
       const group = scopeGroup(base.network, f);
       groups.set(group, [...(groups.get(group) ?? []), i]);
     });
-    index = { keys: new Set(base.check.findings.map(key)), groups };
+    // A check's findings are in severity order (runCheck, and a review's merge): where each
+    // severity's run starts (and the end).
+    const order = findings.map((f) => SEVERITY_ORDER[f.severity]);
+    if (order.some((o, i) => i > 0 && o < order[i - 1]!)) throw new Error('a base check whose findings are not in severity order');
+    const severityStart = [0, 1, 2, 3].map((s) => {
+      const at = order.findIndex((o) => o >= s);
+      return at < 0 ? findings.length : at;
+    });
+    index = { keys: new Set(findings.map(key)), groups, severityStart, counts: countsOf(findings) };
     findingIndexes.set(base, index);
   }
   return index;
+}
+
+interface FindingIndex {
+  readonly keys: Set<string>;
+  readonly groups: Map<string, number[]>;
+  /** severityStart[s] .. severityStart[s + 1] - 1: the findings of severity order s (error 0, warning 1, info 2). */
+  readonly severityStart: readonly number[];
+  readonly counts: FindingCounts;
+}
+
+/** How many findings each rule and each severity has. */
+interface FindingCounts {
+  readonly perRule: ReadonlyMap<string, number>;
+  readonly perSeverity: Readonly<Record<Severity, number>>;
+}
+
+function countsOf(findings: readonly Finding[], from: FindingCounts | undefined = undefined, removed: readonly Finding[] = []): FindingCounts {
+  const perRule = new Map(from?.perRule);
+  const perSeverity: Record<Severity, number> = { ...(from?.perSeverity ?? { error: 0, warning: 0, info: 0 }) };
+  const count = (f: Finding, n: number): void => {
+    perRule.set(f.rule, (perRule.get(f.rule) ?? 0) + n);
+    perSeverity[f.severity] += n;
+  };
+  for (const f of removed) count(f, -1);
+  for (const f of findings) count(f, 1);
+  return { perRule, perSeverity };
 }
 
 /** Per base: the intents failing before, and the intent ids (shared by every review of it). */
@@ -374,18 +423,18 @@ const ANY_SERVICE = [{ protoLo: 0, protoHi: PROTO_MAX, portLo: 0, portHi: PORT_M
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+/** The positions in `network.intents` of these intent ids, in order: found by id, not by a pass over every intent. */
+function intentIndices(network: Network, ids: ReadonlySet<string>): number[] {
+  const out: number[] = [];
+  for (const id of ids) {
+    const ref = network.ids.get(id);
+    if (ref?.kind === 'intent') out.push(ref.index);
+  }
+  return out.sort((a, b) => a - b);
 }
 
-/** The after check with the merged findings and statuses recounted. */
-function reportWith(scoped: CheckReport, base: CheckReport, findings: readonly Finding[]): CheckReport {
-  const perRule = new Map<string, number>();
-  const perSeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const f of findings) {
-    perRule.set(f.rule, (perRule.get(f.rule) ?? 0) + 1);
-    perSeverity[f.severity]++;
-  }
+/** The after check with the merged findings, and the rules' statuses from their counts. */
+function reportWith(scoped: CheckReport, base: CheckReport, findings: readonly Finding[], { perRule, perSeverity }: FindingCounts): CheckReport {
   const rules = base.rules.map((r) => {
     const n = perRule.get(r.id) ?? 0;
     return { ...r, status: r.status === 'disabled' ? r.status : n > 0 ? ('fail' as const) : ('pass' as const), findings: n };
