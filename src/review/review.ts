@@ -156,6 +156,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     }
   }
   const changedFirewalls = new Set([...(touched?.rules ?? [])].map((id) => after.ids.get(id)!.index));
+  if (incremental) rescopeWitnessesNearFailures(base, after, failures, { pairs, intents, devices: changedFirewalls });
   const scope: CheckScope = { pairs, intents, objects: !incremental || (touched?.hosts ?? true), devices: changedFirewalls };
   const factory: EngineFactory = (n, f) => base.factory(n, merged(f));
   const afterCheck = runCheck(after, pack, { engineFactory: factory, engine: afterEngine, today, ...(incremental ? { scope } : {}) });
@@ -393,6 +394,50 @@ function intentHeaders(network: Network, space: HeaderSpace<unknown>): IntentInd
 }
 
 /** Failures named by `down` operations, checked against the network. */
+/**
+ * A failure can change a finding's witness without changing any header set: a packet denied at a
+ * firewall on its way toward a device that is now down no longer leaves by that port, so the
+ * deny is no longer where it stops (its headers never reached the failed part, so the delta
+ * leaves them out). Findings whose witness passes a device at a failed part, or beside one over a
+ * link, are checked again.
+ */
+function rescopeWitnessesNearFailures(
+  base: ReviewBase,
+  after: Network,
+  failures: Failures,
+  scope: { readonly pairs: Set<string>; readonly intents: Set<string>; readonly devices: Set<number> },
+): void {
+  if (failures.devices.size + failures.edges.size + failures.zones.size === 0) return;
+  const near = new Set<number>(failures.devices);
+  for (const link of after.links) {
+    const down = failures.edges.has(link.id) || failures.devices.has(link.a.device) || failures.devices.has(link.b.device);
+    if (!down) continue;
+    near.add(link.a.device);
+    near.add(link.b.device);
+  }
+  for (const edge of failures.edges) {
+    // An attachment (device:interface) to a zone: the device beside the failed edge.
+    const ref = after.ids.get(edge.split(':')[0]!);
+    if (ref?.kind === 'device') near.add(ref.index);
+  }
+  for (const f of base.check.findings) {
+    const touches = f.classes.some((c) => c.witness?.hops.some((h) => h.kind === 'device' && near.has(h.device)));
+    if (!touches) continue;
+    const group = scopeGroup(base.network, f);
+    if (group.startsWith('intent:')) scope.intents.add(group.slice('intent:'.length));
+    else if (group.startsWith('pair:')) {
+      const s = f.subject as { from: string; to: string };
+      const a = after.ids.get(s.from);
+      const b = after.ids.get(s.to);
+      if (a && b) scope.pairs.add(`${a.index}>${b.index}`);
+    } else if (group.startsWith('device:')) {
+      const d = f.subject as { device: string };
+      const ref = after.ids.get(d.device);
+      if (ref) scope.devices.add(ref.index);
+    }
+  }
+}
+
 function resolveDown(network: Network, ids: readonly string[], operations: readonly ChangeOperation[]): Failures {
   if (ids.length === 0) return NO_FAILURES;
   const devices = new Set<number>();
