@@ -421,8 +421,9 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
    * Headers that come to a port of these devices on some path (a superset; TRUE for a seeded
    * engine): a change of their rules or routes decides nothing else, since a header that never
    * comes to them takes the same paths before and after. What a zone passes on (all that came
-   * into it, less what is for it) or a linked port passes on; the states themselves are cut to
-   * what a device passes on, so a port's own state would miss what it drops.
+   * into it, less what is for it) or a linked device may send (all that came into it by any
+   * port); the states themselves are cut to what a device passes on, so a port's own state
+   * would miss what it drops.
    */
   function enteringDevices(devices: ReadonlySet<number>): Node {
     const states = sharedComputation();
@@ -434,7 +435,11 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
         for (let e = c.edgeStart[p]!; e < c.edgeStart[p + 1]!; e++) {
           const zone = c.edgeZone[e]!;
           if (zone >= 0) zones.add(zone);
-          else n = bdd.or(n, states[Z + A + c.edgePeer[e]!]!);
+          else {
+            // What the linked device sends this way came into it by any of its ports.
+            const peer = c.portDevice[c.edgePeer[e]!]!;
+            for (let q = c.portStart[peer]!; q < c.portStart[peer + 1]!; q++) n = bdd.or(n, states[Z + A + q]!);
+          }
         }
       }
     }
