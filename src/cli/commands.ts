@@ -29,6 +29,7 @@ import {
   type Plain,
   parseFortigate,
   parseIptables,
+  parseNftables,
   prepareReview,
   type ReachLevel,
   render,
@@ -399,7 +400,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  ...(['iptables'] as const).map((vendor) =>
+  ...(['iptables', 'nftables'] as const).map((vendor) =>
     command<{ site?: string; addresses?: string; routes?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
       name: ['import', vendor],
       description: `Linux ${vendor === 'iptables' ? '`iptables-save`' : '`nft list ruleset`'} output (the FORWARD hook, one host per file) with the host's \`ip addr\` / \`ip route\` output and an optional site file as one topology; warnings (file:line) on stderr`,
@@ -425,7 +426,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         };
         const addresses = perHost('addresses', opts.addresses);
         const routes = perHost('routes', opts.routes);
-        const parse = parseIptables;
+        const parse = vendor === 'iptables' ? parseIptables : parseNftables;
         const configs = files.map((file, i) =>
           parse(readText(file), file, basename(file).replace(/\.[^.]*$/, ''), {
             ...(addresses[i] ? { addresses: addresses[i] } : {}),
