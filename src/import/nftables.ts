@@ -324,10 +324,32 @@ class NftReader {
       unreadable = true;
       reasons.push({ loc: at, en, ja });
     };
+    /** An expression this reader does not know: its words up to the next verdict, unreadable. */
+    const unknown = (x: Item): void => {
+      const start = i - 1;
+      while (i < items.length && !VERDICTS.has(wordOf(items[i]) ?? '') && wordOf(items[i]) !== 'counter' && wordOf(items[i]) !== 'log') i++;
+      const words = items
+        .slice(start, i)
+        .flatMap(flat)
+        .map((y) => y.text)
+        .join(' ');
+      if (wordOf(x) === 'icmp' && wordOf(items[start + 1]) === 'type') {
+        protos ??= [1];
+        cannotRead(
+          x.loc,
+          `"${words}": ICMP types are not modelled (bunkatsu matches all of ICMP)`,
+          `"${words}": ICMPタイプはモデル化していません（ICMP全体で判定します）`,
+        );
+      } else cannotRead(x.loc, `expression "${words}" is not modelled`, `式 "${words}" はモデル化していません`);
+    };
     while (i < items.length) {
       const x = items[i++]!;
       const w = wordOf(x);
-      if (w === undefined) throw syntax(x.loc, 'a set "{ ... }" where an expression was expected');
+      // A set where an expression starts, or a verdict map (`iifname vmap { ... }`): not read.
+      if (w === undefined || (w !== 'ct' && (wordOf(items[i]) === 'vmap' || wordOf(items[i + 1]) === 'vmap'))) {
+        unknown(x);
+        continue;
+      }
       if (w === 'counter') {
         if (wordOf(items[i]) === 'packets') i += 4;
         continue;
@@ -396,6 +418,27 @@ class NftReader {
       }
       if (w === 'ct' && wordOf(items[i]) === 'state') {
         i++;
+        if (wordOf(items[i]) === 'vmap') {
+          // `ct state vmap { established : accept, new : jump x }`: only the verdict for new
+          // connections is a rule bunkatsu models (replies pass anyway).
+          const map = items[i + 1];
+          i += 2;
+          const entries = map && 'set' in map ? map.set.flatMap(flat) : [];
+          const at = entries.findIndex((e) => e.text === 'new');
+          const decided = at >= 0 && entries[at + 1]?.text === ':' ? entries[at + 2] : undefined;
+          if (!decided) replyOnly = true;
+          else if (decided.text === 'accept') verdict = { kind: 'accept' };
+          else if (decided.text === 'drop' || decided.text === 'reject') verdict = { kind: 'drop' };
+          else if ((decided.text === 'jump' || decided.text === 'goto') && chains.has(entries[at + 3]?.text ?? '')) {
+            verdict = { kind: decided.text, chain: entries[at + 3]!.text, loc: entries[at + 3]!.loc };
+          } else
+            cannotRead(
+              decided.loc,
+              `verdict map entry "new : ${decided.text}" is not modelled`,
+              `判定マップの要素 "new : ${decided.text}" はモデル化していません`,
+            );
+          break;
+        }
         const { value, negate } = operand();
         const isNew = readsNew(
           elements(value).map((e) => e.text),
@@ -431,22 +474,7 @@ class NftReader {
         }
         break;
       }
-      // An expression this reader does not know: its words up to the next verdict.
-      const start = i - 1;
-      while (i < items.length && !VERDICTS.has(wordOf(items[i]) ?? '') && wordOf(items[i]) !== 'counter' && wordOf(items[i]) !== 'log') i++;
-      const words = items
-        .slice(start, i)
-        .flatMap(flat)
-        .map((y) => y.text)
-        .join(' ');
-      if (w === 'icmp' && wordOf(items[start + 1]) === 'type') {
-        protos ??= [1];
-        cannotRead(
-          x.loc,
-          `"${words}": ICMP types are not modelled (bunkatsu matches all of ICMP)`,
-          `"${words}": ICMPタイプはモデル化していません（ICMP全体で判定します）`,
-        );
-      } else cannotRead(x.loc, `expression "${words}" is not modelled`, `式 "${words}" はモデル化していません`);
+      unknown(x);
     }
     let services: ServiceTerm[] =
       protos === undefined ? [ANY_SERVICE] : protos.map((p) => (p === 0 ? ANY_SERVICE : { protoLo: p, protoHi: p, portLo: 0, portHi: PORT_MAX }));
@@ -458,6 +486,10 @@ class NftReader {
       for (let k = 0; k < ranges.length; k += 2) services.push({ protoLo: p, protoHi: p, portLo: ranges[k]!, portHi: ranges[k + 1]! });
     }
     if (replyOnly || notIpv4) verdict = { kind: 'none' };
+    else if (verdict.kind === 'none' && reasons.length > 0) {
+      // An expression that could not be read hid the rule's verdict (a verdict map, ...).
+      this.warn(s.loc, `"${label}": no verdict could be read; the rule is left out`, `"${label}": 判定を読めないため、このルールは除外しました`);
+    }
     if (verdict.kind !== 'none') {
       const [en, ja] =
         verdict.kind === 'accept'

@@ -192,6 +192,20 @@ describe('nft list ruleset', () => {
     ]);
   });
 
+  it('ct state vmap: only the verdict for new connections is a rule; an unreadable verdict map is left out with a warning', () => {
+    const { device, warnings } = nft(
+      ruleset(
+        '\t\tct state vmap { established : accept, related : accept, invalid : drop }\n\t\tiifname "eth1" ct state vmap { established : accept, new : accept }\n\t\tiifname vmap { "eth2" : accept }',
+      ),
+    );
+    // Line 9 decides nothing bunkatsu models; line 10 accepts eth1; line 11 cannot be read.
+    expect(summary(device)).toEqual(['l10 permit']);
+    expect(device.rules[0]!.in).toEqual(['eth1']);
+    expect(warnings.map((w) => `${w.loc.line}:${w.loc.column} ${w.en}`)).toEqual([
+      '11:3 "iifname vmap { "eth2" : accept }": no verdict could be read; the rule is left out',
+    ]);
+  });
+
   it.each([
     ['an unclosed brace', 'table inet filter {\n\tchain forward {\n', 'BNK_ERR_SYNTAX', '2:16', /never closed/],
     ['a jump to no chain', ruleset('\t\tjump nowhere'), 'BNK_ERR_UNKNOWN_REF', '9:8', /chain "nowhere"/],
