@@ -28,6 +28,8 @@ import {
   type MatrixLevel,
   type Plain,
   parseFortigate,
+  parseIptables,
+  parseNftables,
   prepareReview,
   type ReachLevel,
   render,
@@ -397,6 +399,50 @@ export const COMMANDS: readonly CommandSpec[] = [
       return EXIT.clean;
     },
   }),
+
+  ...(['iptables', 'nftables'] as const).map((vendor) =>
+    command<{ site?: string; addresses?: string; routes?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
+      name: ['import', vendor],
+      description: `Linux ${vendor === 'iptables' ? '`iptables-save`' : '`nft list ruleset`'} output (the FORWARD hook, one host per file) with the host's \`ip addr\` / \`ip route\` output and an optional site file as one topology; warnings (file:line) on stderr`,
+      args: [['<rules...>', `${vendor === 'iptables' ? 'iptables-save' : 'nft list ruleset'} output files, one per host (the device is named after the file)`]],
+      options: [
+        {
+          flags: '--site <file>',
+          description: 'site file (YAML or JSON): zones and domains of the interfaces, gateways, intents, exceptions; see docs/import.md',
+        },
+        { flags: '--addresses <files>', description: '`ip addr` (or `ip -j addr`) output of each host, comma-separated in the order of the rules files' },
+        { flags: '--routes <files>', description: '`ip route` (or `ip -j route`) output of each host, comma-separated in the order of the rules files' },
+        { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
+        { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
+        LANG,
+        { flags: '-q, --quiet', description: 'no warnings on stderr' },
+      ],
+      run: (io, files, opts) => {
+        const perHost = (option: string, list: string | undefined): Array<{ text: string; file: string } | undefined> => {
+          const names = list === undefined ? [] : list.split(',');
+          if (names.length > files.length)
+            throw usage(`--${option} names ${names.length} files for ${files.length} rules files: give one per rules file, in their order`);
+          return files.map((_, i) => (names[i] ? { text: readText(names[i]!), file: names[i]! } : undefined));
+        };
+        const addresses = perHost('addresses', opts.addresses);
+        const routes = perHost('routes', opts.routes);
+        const parse = vendor === 'iptables' ? parseIptables : parseNftables;
+        const configs = files.map((file, i) =>
+          parse(readText(file), file, basename(file).replace(/\.[^.]*$/, ''), {
+            ...(addresses[i] ? { addresses: addresses[i] } : {}),
+            ...(routes[i] ? { routes: routes[i] } : {}),
+          }),
+        );
+        const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
+        const { doc, warnings } = composeTopology(configs, site);
+        const text = composedText(doc, opts.format ?? outputFile(opts.output), files);
+        if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
+        if (opts.output) writeFileSync(opts.output, text);
+        else io.out(text.trimEnd());
+        return EXIT.clean;
+      },
+    }),
+  ),
 
   command<{ format: FormatOf<'replay'>; log?: string; quiet?: boolean }>({
     name: ['replay'],

@@ -7,7 +7,8 @@
 import { InputError, type Loc } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { IPV4_MAX, type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
-import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
+import { ANY_SERVICE, PORT_MAX, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
+import { complementServices, normalizeServices } from './terms.ts';
 import type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
 
 // --- The statement tree: config <path> / edit <name> / set <key> <values> / next / end.
@@ -796,43 +797,6 @@ function termOf(text: string): ServiceTerm[] {
   if (ports === undefined) return [{ protoLo: p, protoHi: p, portLo: 0, portHi: PORT_MAX }];
   const [lo, hi = lo] = ports.split('-').map(Number);
   return [{ protoLo: p, protoHi: p, portLo: lo!, portHi: hi! }];
-}
-
-/** Per protocol, the ports covered, as interval lists (ports 0-65535; a protocol without ports: all or nothing). */
-function portsByProtocol(terms: readonly ServiceTerm[]): Map<number, number[]> {
-  const byProto = new Map<number, number[]>();
-  for (const t of terms) {
-    for (let p = t.protoLo; p <= t.protoHi; p++) {
-      const ports = PORT_PROTOCOLS.has(p) ? [t.portLo, t.portHi] : [0, PORT_MAX];
-      byProto.set(p, union(byProto.get(p) ?? [], ports));
-    }
-  }
-  return byProto;
-}
-
-/** Services as single-protocol terms in protocol then port order, or ANY_SERVICE alone when they cover everything. */
-function normalizeServices(terms: readonly ServiceTerm[]): ServiceTerm[] {
-  if (terms.some((t) => t.protoLo === 0 && t.protoHi === PROTO_MAX && t.portLo === 0 && t.portHi === PORT_MAX)) return [ANY_SERVICE];
-  const byProto = portsByProtocol(terms);
-  const out: ServiceTerm[] = [];
-  for (const p of [...byProto.keys()].sort((a, b) => a - b)) {
-    const ports = byProto.get(p)!;
-    for (let i = 0; i < ports.length; i += 2) out.push({ protoLo: p, protoHi: p, portLo: ports[i]!, portHi: ports[i + 1]! });
-  }
-  return out;
-}
-
-/** Every service the terms do not cover (service-negate). */
-function complementServices(terms: readonly ServiceTerm[]): ServiceTerm[] {
-  if (terms.length === 1 && terms[0] === ANY_SERVICE) return [];
-  const byProto = portsByProtocol(terms);
-  const rest: ServiceTerm[] = [];
-  for (let p = 0; p <= PROTO_MAX; p++) {
-    const covered = byProto.get(p) ?? [];
-    const free = subtract([0, PORT_MAX], covered);
-    for (let i = 0; i < free.length; i += 2) rest.push({ protoLo: p, protoHi: p, portLo: free[i]!, portHi: free[i + 1]! });
-  }
-  return rest;
 }
 
 /** Reads one FortiGate configuration file (one device, or one per VDOM). `name` names the device when the file sets no hostname. */
