@@ -81,10 +81,12 @@ export { parseStanford, stanfordNetwork, stanfordTopology, stanfordText } from '
 export type { StanfordData, StanfordFiles } from './import/stanford.ts';
 // ── Import: device configurations (FortiGate) and a site file as a topology (docs/import.md) ─
 export { parseFortigate, parseFortiosTree } from './import/fortigate.ts';
+export { CLAB_IMPORTERS, parseContainerlab, type ContainerlabImport, type VendorImporter } from './import/containerlab.ts';
 export { composeTopology, composedText, type Composed } from './import/compose.ts';
 export { loadSite, siteJsonSchema, siteSchema, type Site, type SiteFile } from './import/site.ts';
 export { importWarningText } from './report/import.ts';
 export type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './import/config.ts';
+export type { Inventory, InventoryDevice, InventoryLink, InventoryPrefix } from './import/config.ts';
 export { fullestPoint, RuleTable } from './model/updates.ts';
 export type { TracePort, Update } from './model/updates.ts';
 

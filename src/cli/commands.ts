@@ -28,6 +28,7 @@ import {
   type MatrixLevel,
   type Plain,
   parseFortigate,
+  parseContainerlab,
   prepareReview,
   type ReachLevel,
   render,
@@ -391,6 +392,30 @@ export const COMMANDS: readonly CommandSpec[] = [
       const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
       const { doc, warnings } = composeTopology(configs, site);
       const text = composedText(doc, opts.format ?? outputFile(opts.output), files);
+      if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
+      if (opts.output) writeFileSync(opts.output, text);
+      else io.out(text.trimEnd());
+      return EXIT.clean;
+    },
+  }),
+
+  command<{ site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
+    name: ['import', 'containerlab'],
+    description:
+      "a containerlab topology (*.clab.yml): its nodes and links, each node's startup-config read by the importer of its kind, and an optional site file as one topology",
+    args: [['<lab>', 'the containerlab topology file']],
+    options: [
+      { flags: '--site <file>', description: 'site file (YAML or JSON): zones and domains, gateways, intents, exceptions; see docs/import.md' },
+      { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
+      { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
+      LANG,
+      { flags: '-q, --quiet', description: 'no warnings on stderr' },
+    ],
+    run: (io, [lab], opts) => {
+      const { configs, inventory, sources } = parseContainerlab(readText(lab!), lab!, readText);
+      const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
+      const { doc, warnings } = composeTopology(configs, site, inventory);
+      const text = composedText(doc, opts.format ?? outputFile(opts.output), [lab!, ...sources]);
       if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
       if (opts.output) writeFileSync(opts.output, text);
       else io.out(text.trimEnd());
