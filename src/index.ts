@@ -81,7 +81,9 @@ export { parseStanford, stanfordNetwork, stanfordTopology, stanfordText } from '
 export type { StanfordData, StanfordFiles } from './import/stanford.ts';
 // ── Import: device configurations (FortiGate) and a site file as a topology (docs/import.md) ─
 export { parseFortigate, parseFortiosTree } from './import/fortigate.ts';
-export { CLAB_IMPORTERS, parseContainerlab, type ContainerlabImport, type VendorImporter } from './import/containerlab.ts';
+export { parseContainerlab, type ContainerlabImport } from './import/containerlab.ts';
+export { parseNetbox } from './import/netbox.ts';
+export { CLAB_KIND_VENDORS, VENDOR_IMPORTERS, type VendorImporter } from './import/vendors.ts';
 export { composeTopology, composedText, type Composed } from './import/compose.ts';
 export { loadSite, siteJsonSchema, siteSchema, type Site, type SiteFile } from './import/site.ts';
 export { importWarningText } from './report/import.ts';

@@ -164,12 +164,18 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site,
   const descriptionOf = new Map<string, string>();
   const inventoryDevices: ConfigDevice[] = [];
   const inventoryHosts: NonNullable<Inventory['devices'][number]>[] = [];
-  for (const d of inventory?.devices ?? []) {
+  // An inventory interface with neither an address nor a cable would be an edge port (a way out
+  // of the modelled network) that nothing says exists: it is left out.
+  const cabled = new Set((inventory?.links ?? []).flatMap((l) => [l.a, l.b]));
+  for (const inventoried of inventory?.devices ?? []) {
+    const d = { ...inventoried, interfaces: inventoried.interfaces.filter((f) => f.address || cabled.has(`${inventoried.id}:${f.name}`)) };
     const config = configured.get(d.id);
     if (config) {
-      // The configuration's interfaces, then the ports only the inventory names (cables to them).
+      // The configuration's interfaces, then the ports only the inventory's cables name.
       const names = new Set(config.interfaces.map((f) => f.name));
-      const extra: ConfigInterface[] = d.interfaces.filter((f) => !names.has(f.name)).map((f) => ({ name: f.name, origin: f.origin }));
+      const extra: ConfigInterface[] = d.interfaces
+        .filter((f) => !names.has(f.name) && cabled.has(`${d.id}:${f.name}`))
+        .map((f) => ({ name: f.name, origin: f.origin }));
       if (extra.length > 0) configured.set(d.id, { ...config, interfaces: [...config.interfaces, ...extra] });
       continue;
     }
@@ -180,8 +186,8 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site,
     if (d.interfaces.length === 0) {
       inventoryWarnings.push({
         loc: d.origin,
-        en: `device "${d.id}" has no interface in the inventory and no configuration: left out`,
-        ja: `機器 "${d.id}" はインベントリにインターフェースがなく、設定もないため、取り込みませんでした`,
+        en: `device "${d.id}" has no configuration and no interface with an address or a cable in the inventory: left out`,
+        ja: `機器 "${d.id}" は設定がなく、インベントリにもアドレスかケーブルのあるインターフェースがないため、取り込みませんでした`,
       });
       continue;
     }
@@ -314,7 +320,10 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site,
   // Cables whose two ends are interfaces of the topology's devices.
   const ports = new Set(devices.flatMap((d) => d.interfaces.map((f) => `${d.id}:${f.name}`)));
   const linkDecls: Plain[] = [];
+  const hostIds = new Set(inventoryHosts.map((h) => h.id));
   for (const l of inventory?.links ?? []) {
+    // A host's cable needs no link: the host sits in the zone of its address.
+    if ([l.a, l.b].some((e) => hostIds.has(e.slice(0, e.indexOf(':'))))) continue;
     const missing = [l.a, l.b].filter((e) => !ports.has(e));
     if (missing.length > 0) {
       inventoryWarnings.push({

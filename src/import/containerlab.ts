@@ -7,14 +7,12 @@ import { dirname, join } from 'node:path';
 import { type Diagnostic, InputError, type Loc } from '../errors.ts';
 import { DEFAULT_LIMITS, readSource, type SourceDocument } from '../model/source.ts';
 import type { ConfigDevice, ImportedConfig, ImportWarning, Inventory, InventoryDevice, InventoryLink } from './config.ts';
-import { parseFortigate } from './fortigate.ts';
+import { CLAB_KIND_VENDORS, VENDOR_IMPORTERS, type VendorImporter } from './vendors.ts';
 
-/** A vendor importer: configuration text, its file (for origins) and the device name to use when the text has none. */
-export type VendorImporter = (text: string, file: string, name: string) => ImportedConfig;
-
-/** The importer of each containerlab node kind that has one; a new vendor adds its kinds here. */
-export const CLAB_IMPORTERS: Readonly<Record<string, VendorImporter>> = {
-  fortinet_fortigate: parseFortigate,
+/** The importer of a containerlab node kind (vendors.ts), if there is one. */
+const importerOf = (kind: string): VendorImporter | undefined => {
+  const vendor = CLAB_KIND_VENDORS[kind];
+  return vendor === undefined ? undefined : VENDOR_IMPORTERS[vendor];
 };
 
 /** Kinds that are bridges in the lab: switches in the topology. */
@@ -89,7 +87,7 @@ export function parseContainerlab(text: string, file: string, readFile: (path: s
     }
     nodeKinds.set(name, kind);
     nodeOrigin.set(name, origin);
-    const importer = CLAB_IMPORTERS[kind];
+    const importer = importerOf(kind);
     const startup = setting(node, 'startup-config');
     if (importer && typeof startup === 'string') {
       const path = join(dirname(file), startup);
@@ -187,7 +185,7 @@ export function parseContainerlab(text: string, file: string, readFile: (path: s
     // A node without links is left out by compose (with its warning); one with links but no rules is said here.
     if (ports.has(name) && !CLAB_SWITCHES.has(kind)) {
       warnings.push(
-        CLAB_IMPORTERS[kind]
+        importerOf(kind)
           ? {
               loc: nodeOrigin.get(name)!,
               en: `node "${name}" (${kind}) has no startup-config: its rules are unknown; it is a router that forwards anything`,
