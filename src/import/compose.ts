@@ -243,15 +243,18 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site,
       const zone = zones.assign(d, f);
       return { name: f.name, zone, address: zone && f.address ? formatIpv4(f.address.ip) : undefined };
     }),
-    routes: kindOf.has(d.id)
-      ? undefined
-      : d.routes.map((r) => ({
-          prefix: prefixText(r.prefix),
-          action: r.action === 'drop' ? 'drop' : undefined,
-          interface: r.interfaces.length === 0 ? undefined : r.interfaces.length === 1 ? r.interfaces[0]! : [...r.interfaces],
-          origin: originOf(r.origin),
-        })),
-    rules: kindOf.has(d.id) ? undefined : d.rules.map(ruleDecl).filter((r): r is Record<string, Plain | undefined> => r !== undefined),
+    // Inventory routers and switches have neither (a switch may not): the keys are left out.
+    ...(kindOf.has(d.id)
+      ? {}
+      : {
+          routes: d.routes.map((r) => ({
+            prefix: prefixText(r.prefix),
+            action: r.action === 'drop' ? 'drop' : undefined,
+            interface: r.interfaces.length === 0 ? undefined : r.interfaces.length === 1 ? r.interfaces[0]! : [...r.interfaces],
+            origin: originOf(r.origin),
+          })),
+          rules: d.rules.map(ruleDecl).filter((r): r is Record<string, Plain | undefined> => r !== undefined),
+        }),
   }));
   // Without a site file, the Internet (the default zone) is the one subnet that a default route
   // leaves by and no other imported device is on: a default route into a subnet shared with

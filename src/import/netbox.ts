@@ -69,7 +69,11 @@ export function parseNetbox(text: string, file: string): Inventory {
   const at = (path: readonly PropertyKey[], label: string): Loc => ({ ...doc.locate(path), label });
   for (const key of Object.keys(data)) {
     if (!['devices', 'interfaces', 'ip_addresses', 'prefixes', 'cables'].includes(key))
-      fail([key], `unknown key "${key}": a NetBox export has devices, interfaces, ip_addresses, prefixes, cables`);
+      problems.push({
+        code: 'BNK_ERR_SCHEMA',
+        loc: doc.locate([key], true),
+        message: `unknown key "${key}": a NetBox export has devices, interfaces, ip_addresses, prefixes, cables`,
+      });
   }
 
   // Devices, by name; NetBox's numeric id is what other objects may point at.
