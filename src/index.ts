@@ -84,10 +84,14 @@ export { parseFortigate, parseFortiosTree } from './import/fortigate.ts';
 export { parseIptables } from './import/iptables.ts';
 export { parseNftables } from './import/nftables.ts';
 export type { HostFiles } from './import/linux.ts';
+export { parseContainerlab, type ContainerlabImport } from './import/containerlab.ts';
+export { parseNetbox } from './import/netbox.ts';
+export { CLAB_KIND_VENDORS, VENDOR_IMPORTERS, type VendorImporter } from './import/vendors.ts';
 export { composeTopology, composedText, type Composed } from './import/compose.ts';
 export { loadSite, siteJsonSchema, siteSchema, type Site, type SiteFile } from './import/site.ts';
 export { importWarningText } from './report/import.ts';
 export type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './import/config.ts';
+export type { Inventory, InventoryDevice, InventoryLink, InventoryPrefix } from './import/config.ts';
 export { fullestPoint, RuleTable } from './model/updates.ts';
 export type { TracePort, Update } from './model/updates.ts';
 

@@ -30,6 +30,9 @@ import {
   parseFortigate,
   parseIptables,
   parseNftables,
+  parseContainerlab,
+  parseNetbox,
+  VENDOR_IMPORTERS,
   prepareReview,
   type ReachLevel,
   render,
@@ -443,6 +446,66 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     }),
   ),
+  command<{ site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
+    name: ['import', 'containerlab'],
+    description:
+      "a containerlab topology (*.clab.yml): its nodes and links, each node's startup-config read by the importer of its kind, and an optional site file as one topology",
+    args: [['<lab>', 'the containerlab topology file']],
+    options: [
+      { flags: '--site <file>', description: 'site file (YAML or JSON): zones and domains, gateways, intents, exceptions; see docs/import.md' },
+      { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
+      { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
+      LANG,
+      { flags: '-q, --quiet', description: 'no warnings on stderr' },
+    ],
+    run: (io, [lab], opts) => {
+      const { configs, inventory, sources } = parseContainerlab(readText(lab!), lab!, readText);
+      const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
+      const { doc, warnings } = composeTopology(configs, site, inventory);
+      const text = composedText(doc, opts.format ?? outputFile(opts.output), [lab!, ...sources]);
+      if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
+      if (opts.output) writeFileSync(opts.output, text);
+      else io.out(text.trimEnd());
+      return EXIT.clean;
+    },
+  }),
+
+  command<{ config?: string[]; site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
+    name: ['import', 'netbox'],
+    description:
+      'a NetBox export (devices, interfaces, IP addresses, prefixes, cables as JSON or YAML), device configurations and an optional site file as one topology',
+    args: [['<export>', 'the NetBox export (docs/import.md says its shape)']],
+    options: [
+      {
+        flags: '--config <vendor:file...>',
+        description: `device configurations joined to the NetBox devices by name (hostname), e.g. fortigate:fw01.conf; vendors: ${Object.keys(VENDOR_IMPORTERS).join(', ')}`,
+      },
+      { flags: '--site <file>', description: 'site file (YAML or JSON): zones and domains, gateways, intents, exceptions; see docs/import.md' },
+      { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
+      { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
+      LANG,
+      { flags: '-q, --quiet', description: 'no warnings on stderr' },
+    ],
+    run: (io, [exported], opts) => {
+      const inventory = parseNetbox(readText(exported!), exported!);
+      const files: string[] = [];
+      const configs = (opts.config ?? []).map((spec) => {
+        const colon = spec.indexOf(':');
+        const importer = colon > 0 ? VENDOR_IMPORTERS[spec.slice(0, colon)] : undefined;
+        if (!importer) throw usage(`--config ${spec}: write vendor:file, the vendor one of ${Object.keys(VENDOR_IMPORTERS).join(', ')}`);
+        const file = spec.slice(colon + 1);
+        files.push(file);
+        return importer(readText(file), file, basename(file).replace(/\.[^.]*$/, ''));
+      });
+      const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
+      const { doc, warnings } = composeTopology(configs, site, inventory);
+      const text = composedText(doc, opts.format ?? outputFile(opts.output), [exported!, ...files]);
+      if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
+      if (opts.output) writeFileSync(opts.output, text);
+      else io.out(text.trimEnd());
+      return EXIT.clean;
+    },
+  }),
 
   command<{ format: FormatOf<'replay'>; log?: string; quiet?: boolean }>({
     name: ['replay'],

@@ -9,7 +9,7 @@ import { formatIpv4, type Ipv4Prefix, parseCidr, rangeContains, rangeToCidrs } f
 import { formatServiceTerm, type ServiceTerm } from '../net/services.ts';
 import { FORMAT_VERSION } from '../model/schema.ts';
 import { type Plain, toJson, toYaml } from '../model/write.ts';
-import type { ConfigDevice, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
+import type { ConfigDevice, ConfigInterface, ConfigRule, ImportedConfig, ImportWarning, Inventory } from './config.ts';
 import type { Site, SiteZone } from './site.ts';
 
 export interface Composed {
@@ -40,14 +40,17 @@ function serviceRefs(terms: readonly ServiceTerm[]): Plain {
   return out.length === 1 ? out[0]! : out;
 }
 
+/** A zone that selects interfaces: one of the site file's, or an inventory prefix (whose domain may be unknown). */
+type ZoneSelector = Omit<SiteZone, 'domain'> & { readonly domain?: string };
+
 const originOf = (loc: Loc): Plain => ({ file: loc.file, line: loc.line, column: loc.column, ...(loc.label ? { label: loc.label } : {}) });
 
 /** The zone each interface attaches to, from the site file's selectors, or its own subnet. */
 class ZoneAssigner {
   readonly warnings: ImportWarning[] = [];
-  private readonly byInterface = new Map<string, SiteZone>();
-  private readonly byVendorZone = new Map<string, SiteZone>();
-  private readonly bySubnet: Array<{ prefix: Ipv4Prefix; zone: SiteZone }> = [];
+  private readonly byInterface = new Map<string, ZoneSelector>();
+  private readonly byVendorZone = new Map<string, ZoneSelector>();
+  private readonly bySubnet: Array<{ prefix: Ipv4Prefix; zone: ZoneSelector }> = [];
   /** Per site zone id, the subnets its interfaces bring; per auto zone, its one subnet and members. */
   readonly extraSubnets = new Map<string, Map<string, Ipv4Prefix>>();
   readonly autoZones = new Map<string, { prefix: Ipv4Prefix; members: string[] }>();
@@ -55,8 +58,9 @@ class ZoneAssigner {
   constructor(
     private readonly site: Site | undefined,
     devices: readonly ConfigDevice[],
+    inventoryZones: readonly ZoneSelector[] = [],
   ) {
-    const zones = site?.file.zones ?? [];
+    const zones: readonly ZoneSelector[] = site?.file.zones ?? [];
     const known = new Set<string>();
     const vendorZones = new Set<string>();
     for (const d of devices) {
@@ -81,6 +85,11 @@ class ZoneAssigner {
         if (!('error' in p)) this.bySubnet.push({ prefix: p, zone: z });
       }
     });
+    // Inventory prefixes come after the site file's: a site zone's prefix wins over an equal one.
+    for (const z of inventoryZones) {
+      const p = parseCidr(z.subnets![0]!);
+      if (!('error' in p)) this.bySubnet.push({ prefix: p, zone: z });
+    }
     // The most specific prefix first.
     this.bySubnet.sort((a, b) => b.prefix.length - a.prefix.length);
   }
@@ -138,9 +147,56 @@ function ruleDecl(r: ConfigRule): Record<string, Plain | undefined> | undefined 
   };
 }
 
-/** One topology document from the imported configurations and the site file. */
-export function composeTopology(configs: readonly ImportedConfig[], site?: Site): Composed {
-  const devices = configs.flatMap((c) => c.devices).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+const netZoneId = (p: Ipv4Prefix): string => `net-${formatIpv4(p.lo)}-${p.length}`;
+const locText = (loc: Loc): string => `${loc.file}:${loc.line}:${loc.column}`;
+
+/**
+ * One topology document from the imported configurations, the site file and an inventory.
+ * A device that a configuration describes is the configuration's (the inventory adds the
+ * interfaces its cables name); the inventory's other forwarding devices are routers without
+ * routes or switches, its hosts are hosts in the zone of their address.
+ */
+export function composeTopology(configs: readonly ImportedConfig[], site?: Site, inventory?: Inventory): Composed {
+  const configDevices = configs.flatMap((c) => c.devices);
+  const configured = new Map(configDevices.map((d) => [d.id, d]));
+  const inventoryWarnings: ImportWarning[] = [...(inventory?.warnings ?? [])];
+  const kindOf = new Map<string, string>();
+  const descriptionOf = new Map<string, string>();
+  const inventoryDevices: ConfigDevice[] = [];
+  const inventoryHosts: NonNullable<Inventory['devices'][number]>[] = [];
+  // An inventory interface with neither an address nor a cable would be an edge port (a way out
+  // of the modelled network) that nothing says exists: it is left out.
+  const cabled = new Set((inventory?.links ?? []).flatMap((l) => [l.a, l.b]));
+  for (const inventoried of inventory?.devices ?? []) {
+    const d = { ...inventoried, interfaces: inventoried.interfaces.filter((f) => f.address || cabled.has(`${inventoried.id}:${f.name}`)) };
+    const config = configured.get(d.id);
+    if (config) {
+      // The configuration's interfaces, then the ports only the inventory's cables name.
+      const names = new Set(config.interfaces.map((f) => f.name));
+      const extra: ConfigInterface[] = d.interfaces
+        .filter((f) => !names.has(f.name) && cabled.has(`${d.id}:${f.name}`))
+        .map((f) => ({ name: f.name, origin: f.origin }));
+      if (extra.length > 0) configured.set(d.id, { ...config, interfaces: [...config.interfaces, ...extra] });
+      continue;
+    }
+    if (d.kind === 'host') {
+      inventoryHosts.push(d);
+      continue;
+    }
+    if (d.interfaces.length === 0) {
+      inventoryWarnings.push({
+        loc: d.origin,
+        en: `device "${d.id}" has no configuration and no interface with an address or a cable in the inventory: left out`,
+        ja: `機器 "${d.id}" は設定がなく、インベントリにもアドレスかケーブルのあるインターフェースがないため、取り込みませんでした`,
+      });
+      continue;
+    }
+    kindOf.set(d.id, d.kind);
+    descriptionOf.set(d.id, `from the inventory at ${locText(d.origin)}`);
+    inventoryDevices.push({ id: d.id, vendor: 'inventory', interfaces: d.interfaces, rules: [], routes: [], origin: d.origin });
+  }
+  // Duplicates stay in the list, so that the check below names them.
+  const devices = [...configDevices.map((d) => configured.get(d.id) ?? d), ...inventoryDevices].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const problems: Diagnostic[] = [];
   devices.forEach((d, i) => {
     if (i > 0 && devices[i - 1]!.id === d.id) {
@@ -152,24 +208,53 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site)
     }
   });
   if (problems.length > 0) throw new InputError(problems);
-  const zones = new ZoneAssigner(site, devices);
+  // Inventory prefixes a site zone does not already list are zones of their own.
+  const siteSubnets = new Set(
+    (site?.file.zones ?? []).flatMap((z) =>
+      (z.subnets ?? [])
+        .map((t) => parseCidr(t))
+        .filter((p): p is Ipv4Prefix => !('error' in p))
+        .map(prefixText),
+    ),
+  );
+  const inventoryZones: ZoneSelector[] = [];
+  const seenPrefixes = new Set<string>();
+  for (const p of [...(inventory?.prefixes ?? [])].sort((a, b) => a.prefix.lo - b.prefix.lo || a.prefix.length - b.prefix.length)) {
+    const text = prefixText(p.prefix);
+    if (siteSubnets.has(text) || seenPrefixes.has(text)) continue;
+    seenPrefixes.add(text);
+    inventoryZones.push({
+      id: netZoneId(p.prefix),
+      name: p.name,
+      domain: p.domain,
+      subnets: [text],
+      description: `prefix from the inventory at ${locText(p.origin)}`,
+    });
+  }
+  const zones = new ZoneAssigner(site, devices, inventoryZones);
   const homeZone = new Map<string, string>();
   for (const z of site?.file.zones ?? []) for (const d of z.devices ?? []) homeZone.set(d, z.id);
   const deviceDecls: Plain[] = devices.map((d) => ({
     id: d.id,
-    kind: 'firewall',
+    kind: kindOf.get(d.id) ?? 'firewall',
     zone: homeZone.get(d.id),
+    description: descriptionOf.get(d.id),
     interfaces: d.interfaces.map((f) => {
       const zone = zones.assign(d, f);
       return { name: f.name, zone, address: zone && f.address ? formatIpv4(f.address.ip) : undefined };
     }),
-    routes: d.routes.map((r) => ({
-      prefix: prefixText(r.prefix),
-      action: r.action === 'drop' ? 'drop' : undefined,
-      interface: r.interfaces.length === 0 ? undefined : r.interfaces.length === 1 ? r.interfaces[0]! : [...r.interfaces],
-      origin: originOf(r.origin),
-    })),
-    rules: d.rules.map(ruleDecl).filter((r): r is Record<string, Plain | undefined> => r !== undefined),
+    // Inventory routers and switches have neither (a switch may not): the keys are left out.
+    ...(kindOf.has(d.id)
+      ? {}
+      : {
+          routes: d.routes.map((r) => ({
+            prefix: prefixText(r.prefix),
+            action: r.action === 'drop' ? 'drop' : undefined,
+            interface: r.interfaces.length === 0 ? undefined : r.interfaces.length === 1 ? r.interfaces[0]! : [...r.interfaces],
+            origin: originOf(r.origin),
+          })),
+          rules: d.rules.map(ruleDecl).filter((r): r is Record<string, Plain | undefined> => r !== undefined),
+        }),
   }));
   // Without a site file, the Internet (the default zone) is the one subnet that a default route
   // leaves by and no other imported device is on: a default route into a subnet shared with
@@ -200,6 +285,9 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site)
       description: z.description,
     });
   }
+  for (const z of inventoryZones) {
+    zoneDecls.push({ id: z.id, name: z.name, domain: z.domain, subnets: [...z.subnets!], description: z.description });
+  }
   for (const [id, auto] of [...zones.autoZones].sort((a, b) => a[1].prefix.lo - b[1].prefix.lo || a[1].prefix.length - b[1].prefix.length)) {
     zoneDecls.push({
       id,
@@ -208,6 +296,47 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site)
       default: defaultZones.size === 1 && defaultZones.has(id) ? true : undefined,
       description: 'connected subnet; no domain yet (map it in a site file)',
     });
+  }
+  // Hosts of the inventory, in the zone of their address (the most specific subnet).
+  const hostDecls: Plain[] = [];
+  const zoneSubnets = zoneDecls.flatMap((z) => {
+    const decl = z as { id: string; subnets?: string[] };
+    return (decl.subnets ?? [])
+      .map((t) => ({ id: decl.id, prefix: parseCidr(t) }))
+      .filter((x): x is { id: string; prefix: Ipv4Prefix } => !('error' in x.prefix));
+  });
+  for (const h of [...inventoryHosts].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const address = h.interfaces.find((f) => f.address)?.address;
+    const zone = address
+      ? zoneSubnets.filter((z) => z.prefix.lo <= address.ip && address.ip <= z.prefix.hi).sort((a, b) => b.prefix.length - a.prefix.length)[0]
+      : undefined;
+    if (!address || !zone) {
+      inventoryWarnings.push({
+        loc: h.origin,
+        en: `host "${h.id}" has ${address ? `address ${formatIpv4(address.ip)} in no zone` : 'no address'}: left out`,
+        ja: `ホスト "${h.id}" は${address ? `アドレス ${formatIpv4(address.ip)} がどのゾーンにも属さない` : 'アドレスがない'}ため、取り込みませんでした`,
+      });
+      continue;
+    }
+    hostDecls.push({ id: h.id, zone: zone.id, role: h.role, address: formatIpv4(address.ip), description: `from the inventory at ${locText(h.origin)}` });
+  }
+  // Cables whose two ends are interfaces of the topology's devices.
+  const ports = new Set(devices.flatMap((d) => d.interfaces.map((f) => `${d.id}:${f.name}`)));
+  const linkDecls: Plain[] = [];
+  const hostIds = new Set(inventoryHosts.map((h) => h.id));
+  for (const l of inventory?.links ?? []) {
+    // A host's cable needs no link: the host sits in the zone of its address.
+    if ([l.a, l.b].some((e) => hostIds.has(e.slice(0, e.indexOf(':'))))) continue;
+    const missing = [l.a, l.b].filter((e) => !ports.has(e));
+    if (missing.length > 0) {
+      inventoryWarnings.push({
+        loc: l.origin,
+        en: `cable ${l.a} – ${l.b}: ${missing.join(', ')} is no interface of an imported device; the cable is left out`,
+        ja: `ケーブル ${l.a} – ${l.b}: ${missing.join(', ')} は取り込んだ機器のインターフェースではないため、このケーブルは取り込みませんでした`,
+      });
+      continue;
+    }
+    linkDecls.push([l.a, l.b]);
   }
   const s = site?.file;
   const plain = (v: unknown): Plain | undefined => (v === undefined || (Array.isArray(v) && v.length === 0) ? undefined : (v as Plain));
@@ -218,15 +347,15 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site)
     description: s?.description,
     services: plain(s?.services),
     zones: zoneDecls,
-    hosts: plain(s?.hosts),
+    hosts: plain([...hostDecls, ...(s?.hosts ?? [])]),
     devices: [...deviceDecls, ...((s?.devices ?? []) as Plain[])],
-    links: plain(s?.links),
+    links: plain([...linkDecls, ...(s?.links ?? [])]),
     exceptions: plain(s?.exceptions),
     cloudServices: plain(s?.cloudServices),
     intents: plain(s?.intents),
   };
   // Warnings in file order, so that they read alongside the configuration.
-  const warnings = [...configs.flatMap((c) => c.warnings), ...zones.warnings].sort(
+  const warnings = [...configs.flatMap((c) => c.warnings), ...zones.warnings, ...inventoryWarnings].sort(
     (a, b) => (a.loc.file < b.loc.file ? -1 : a.loc.file > b.loc.file ? 1 : 0) || a.loc.line - b.loc.line || a.loc.column - b.loc.column,
   );
   return { doc, warnings };

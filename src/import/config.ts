@@ -62,3 +62,38 @@ export interface ImportedConfig {
   readonly devices: readonly ConfigDevice[];
   readonly warnings: readonly ImportWarning[];
 }
+
+// ── Inventories (NetBox, containerlab): what is where, without rules ───────────────────────
+
+/** A device of an inventory; a device a configuration also describes takes the configuration's. */
+export interface InventoryDevice {
+  readonly id: string;
+  /** What the inventory says it is: a forwarding device, or an endpoint (a host). */
+  readonly kind: 'router' | 'switch' | 'host';
+  /** For a host: its role in the topology (terminal, server, ...). */
+  readonly role?: 'terminal' | 'server' | 'printer' | 'storage' | 'network' | 'other';
+  readonly interfaces: readonly ConfigInterface[];
+  readonly origin: Loc;
+}
+
+/** A cable between two device interfaces, `device:interface` on both ends. */
+export interface InventoryLink {
+  readonly a: string;
+  readonly b: string;
+  readonly origin: Loc;
+}
+
+/** A prefix of the inventory: a zone of its own, with a domain when the inventory says one. */
+export interface InventoryPrefix {
+  readonly prefix: Ipv4Prefix;
+  readonly domain?: string;
+  readonly name?: string;
+  readonly origin: Loc;
+}
+
+export interface Inventory {
+  readonly devices: readonly InventoryDevice[];
+  readonly links: readonly InventoryLink[];
+  readonly prefixes: readonly InventoryPrefix[];
+  readonly warnings: readonly ImportWarning[];
+}
