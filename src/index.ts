@@ -81,9 +81,11 @@ export { parseStanford, stanfordNetwork, stanfordTopology, stanfordText } from '
 export type { StanfordData, StanfordFiles } from './import/stanford.ts';
 // ── Import: device configurations (FortiGate) and a site file as a topology (docs/import.md) ─
 export { parseFortigate, parseFortiosTree } from './import/fortigate.ts';
+export { parseAsa } from './import/asa.ts';
 export { composeTopology, composedText, type Composed } from './import/compose.ts';
 export { loadSite, siteJsonSchema, siteSchema, type Site, type SiteFile } from './import/site.ts';
 export { importWarningText } from './report/import.ts';
+export type { ConfigAcl } from './import/config.ts';
 export type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './import/config.ts';
 export { fullestPoint, RuleTable } from './model/updates.ts';
 export type { TracePort, Update } from './model/updates.ts';

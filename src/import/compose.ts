@@ -161,7 +161,13 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site)
     zone: homeZone.get(d.id),
     interfaces: d.interfaces.map((f) => {
       const zone = zones.assign(d, f);
-      return { name: f.name, zone, address: zone && f.address ? formatIpv4(f.address.ip) : undefined };
+      return {
+        name: f.name,
+        zone,
+        address: zone && f.address ? formatIpv4(f.address.ip) : undefined,
+        in: f.inAcls && f.inAcls.length > 0 ? [...f.inAcls] : undefined,
+        out: f.outAcls && f.outAcls.length > 0 ? [...f.outAcls] : undefined,
+      };
     }),
     routes: d.routes.map((r) => ({
       prefix: prefixText(r.prefix),
@@ -170,6 +176,10 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site)
       origin: originOf(r.origin),
     })),
     rules: d.rules.map(ruleDecl).filter((r): r is Record<string, Plain | undefined> => r !== undefined),
+    acls:
+      d.acls && d.acls.length > 0
+        ? Object.fromEntries(d.acls.map((a) => [a.name, a.rules.map(ruleDecl).filter((r): r is Record<string, Plain | undefined> => r !== undefined)]))
+        : undefined,
   }));
   // Without a site file, the Internet (the default zone) is the one subnet that a default route
   // leaves by and no other imported device is on: a default route into a subnet shared with

@@ -811,7 +811,7 @@ function portsByProtocol(terms: readonly ServiceTerm[]): Map<number, number[]> {
 }
 
 /** Services as single-protocol terms in protocol then port order, or ANY_SERVICE alone when they cover everything. */
-function normalizeServices(terms: readonly ServiceTerm[]): ServiceTerm[] {
+export function normalizeServices(terms: readonly ServiceTerm[]): ServiceTerm[] {
   if (terms.some((t) => t.protoLo === 0 && t.protoHi === PROTO_MAX && t.portLo === 0 && t.portHi === PORT_MAX)) return [ANY_SERVICE];
   const byProto = portsByProtocol(terms);
   const out: ServiceTerm[] = [];
