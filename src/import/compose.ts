@@ -131,8 +131,9 @@ function ruleDecl(r: ConfigRule): Record<string, Plain | undefined> | undefined 
     from: addressRefs(r.src),
     to: addressRefs(r.dst),
     service: serviceRefs(r.services),
-    in: r.in ? [...r.in] : undefined,
-    out: r.out ? [...r.out] : undefined,
+    // No in / out keys at all in an ACL's rules (the schema has none there).
+    ...(r.in ? { in: [...r.in] } : {}),
+    ...(r.out ? { out: [...r.out] } : {}),
     description: r.description,
     origin: originOf(r.origin),
   };
