@@ -48,6 +48,9 @@ describe('bunkatsu import asa', () => {
     // The inactive ACE (line 6, rdp to 10.20.10.30) is not in force.
     const rdp = await runCli(['trace', out, '10.20.1.5', '10.20.10.30', 'tcp/3389']);
     expect(rdp.out).toContain('denied by asa01 rule INSIDE_IN-implicit-deny');
+    // http to a server passes INSIDE_IN line 5 but not the out ACL of servers (SERVERS_OUT line 1).
+    const http = await runCli(['trace', out, '10.20.1.5', '10.20.10.20', 'http']);
+    expect(http.out).toContain(`denied by asa01 ACL SERVERS_OUT rule l1 at ${ASA01}:70:1 access-list SERVERS_OUT line 1`);
     // Outside (level 0, no ACL) reaches nothing.
     const inbound = await runCli(['trace', out, '8.8.8.8', '10.20.10.10', 'https']);
     expect(inbound.out).toContain('denied by asa01 (default deny)');
