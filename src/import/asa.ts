@@ -195,11 +195,18 @@ class AsaReader {
     //   packet may leave to a lower level (an equal one with same-security-traffic permit
     //   inter-interface); the default deny does the rest.
     const rules: ConfigRule[] = [];
+    // One block per ACL: an ACL bound in on several interfaces applies to each of them.
+    const inByAcl = new Map<string, { names: string[]; loc: Loc }>();
     for (const { iface } of interfaces) {
       const bound = bindings.in.get(iface.name);
       if (!bound) continue;
-      const acl = acls.get(bound.acl)!;
-      rules.push(...acl.rules.map((r) => ({ ...r, id: `${acl.name}-${r.id}`, in: [iface.name] })));
+      const entry = inByAcl.get(bound.acl) ?? { names: [], loc: bound.loc };
+      entry.names.push(iface.name);
+      inByAcl.set(bound.acl, entry);
+    }
+    for (const [name, { names, loc }] of inByAcl) {
+      const acl = acls.get(name)!;
+      rules.push(...acl.rules.map((r) => ({ ...r, id: `${acl.name}-${r.id}`, in: names })));
       if (!bindings.global) {
         const label = `access-list ${acl.name} implicit deny`;
         rules.push({
@@ -208,9 +215,9 @@ class AsaReader {
           src: ALL,
           dst: ALL,
           services: [ANY_SERVICE],
-          in: [iface.name],
-          description: `${label} (${iface.name})`,
-          origin: { ...bound.loc, label },
+          in: names,
+          description: `${label} (${names.join(', ')})`,
+          origin: { ...loc, label },
         });
       }
     }
@@ -326,7 +333,9 @@ class AsaReader {
       let set: readonly number[] | Unreadable = [];
       for (const x of c.children) {
         const [head, a, b] = x.words.map((w) => w.text);
-        if (head === 'host') set = [this.ip(x, 1), this.ip(x, 1)];
+        if ((head === 'host' || head === 'subnet') && a?.includes(':'))
+          set = []; // IPv6: no IPv4 address
+        else if (head === 'host') set = [this.ip(x, 1), this.ip(x, 1)];
         else if (head === 'subnet') {
           const p = this.prefix(x, 1);
           set = [p.lo, p.hi];
@@ -358,6 +367,8 @@ class AsaReader {
         const head = x.words[0]!.text;
         if (head === 'network-object') {
           const what = x.words[1]?.text;
+          const v6 = (what === 'host' ? x.words[2]?.text : what)?.includes(':'); // IPv6: no IPv4 address
+          if (v6) continue;
           if (what === 'host') members.push({ kind: 'set', set: [this.ip(x, 2), this.ip(x, 2)] });
           else if (what === 'object') members.push({ kind: 'object', name: this.need(x, 2), word: x.words[2]!, loc: x.loc });
           else {
@@ -594,6 +605,10 @@ class AsaReader {
       if (w.text === 'any6') {
         i += 1;
         return []; // IPv6 only: no IPv4 packet matches
+      }
+      if (w.text.includes(':') || (w.text === 'host' && words[i + 1]?.text.includes(':'))) {
+        i += w.text === 'host' ? 2 : 1;
+        return []; // an IPv6 address or prefix: no IPv4 packet matches
       }
       if (w.text === 'host') {
         const ip = this.ip(c, i + 1);

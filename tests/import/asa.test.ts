@@ -210,6 +210,23 @@ describe('parseAsa: security levels, global ACL, ports', () => {
     expect(ruleById(d, 'A-l1').dst).toEqual([]);
   });
 
+  it('one ACL bound in on two interfaces is one block for both (ids stay unique)', () => {
+    // outside (level 0, no ACL) has no lower level: no level rule.
+    const d = device(`${BOX}access-list A extended permit tcp any any eq 443\naccess-group A in interface inside\naccess-group A in interface dmz\n`);
+    expect(d.rules.map((r) => [r.id, r.in])).toEqual([
+      ['A-l1', ['inside', 'dmz']],
+      ['A-implicit-deny', ['inside', 'dmz']],
+    ]);
+  });
+
+  it('IPv6 addresses in objects, groups and ACEs match no IPv4 packet', () => {
+    // g = the IPv4 host 10.0.0.9 and an IPv6 host (dropped); o6 is IPv6 only.
+    const d = device(
+      `${BOX}object network o6\n host 2001:db8::1\nobject-group network g\n network-object host 10.0.0.9\n network-object host 2001:db8::2\n network-object 2001:db8::/32\naccess-list A extended permit ip object-group g any\naccess-list A extended permit ip object o6 any\naccess-list A extended permit ip host 2001:db8::3 2001:db8::/32\naccess-group A in interface inside\n`,
+    );
+    expect([ruleById(d, 'A-l1').src, ruleById(d, 'A-l2').src, ruleById(d, 'A-l3').src, ruleById(d, 'A-l3').dst]).toEqual([set('10.0.0.9'), [], [], []]);
+  });
+
   it('any6 matches no IPv4 packet; any4 every one', () => {
     const d = device(`${BOX}access-list A extended permit ip any6 any6\naccess-list A extended permit ip any4 any\naccess-group A in interface inside\n`);
     expect([ruleById(d, 'A-l1').src, ruleById(d, 'A-l2').src]).toEqual([[], ALL]);
