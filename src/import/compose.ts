@@ -140,8 +140,9 @@ function ruleDecl(r: ConfigRule): Record<string, Plain | undefined> | undefined 
     from: addressRefs(r.src),
     to: addressRefs(r.dst),
     service: serviceRefs(r.services),
-    in: r.in ? [...r.in] : undefined,
-    out: r.out ? [...r.out] : undefined,
+    // No in / out keys at all in an ACL's rules (the schema has none there).
+    ...(r.in ? { in: [...r.in] } : {}),
+    ...(r.out ? { out: [...r.out] } : {}),
     description: r.description,
     origin: originOf(r.origin),
   };
@@ -241,7 +242,13 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site,
     description: descriptionOf.get(d.id),
     interfaces: d.interfaces.map((f) => {
       const zone = zones.assign(d, f);
-      return { name: f.name, zone, address: zone && f.address ? formatIpv4(f.address.ip) : undefined };
+      return {
+        name: f.name,
+        zone,
+        address: zone && f.address ? formatIpv4(f.address.ip) : undefined,
+        in: f.inAcls && f.inAcls.length > 0 ? [...f.inAcls] : undefined,
+        out: f.outAcls && f.outAcls.length > 0 ? [...f.outAcls] : undefined,
+      };
     }),
     // Inventory routers and switches have neither (a switch may not): the keys are left out.
     ...(kindOf.has(d.id)
@@ -254,6 +261,10 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site,
             origin: originOf(r.origin),
           })),
           rules: d.rules.map(ruleDecl).filter((r): r is Record<string, Plain | undefined> => r !== undefined),
+          acls:
+            d.acls && d.acls.length > 0
+              ? Object.fromEntries(d.acls.map((a) => [a.name, a.rules.map(ruleDecl).filter((r): r is Record<string, Plain | undefined> => r !== undefined)]))
+              : undefined,
         }),
   }));
   // Without a site file, the Internet (the default zone) is the one subnet that a default route

@@ -1,5 +1,5 @@
 // The vendor-neutral form of imported device configurations: what each vendor parser
-// (fortigate.ts now; Palo Alto, ASA, iptables, RTX later) produces and compose.ts turns into a
+// (fortigate.ts, asa.ts; Palo Alto, iptables, RTX later) produces and compose.ts turns into a
 // topology. Addresses are interval sets and services protocol/port terms, already resolved
 // from the vendor's objects; everything keeps the file:line:column it came from.
 
@@ -20,6 +20,9 @@ export interface ConfigInterface {
   readonly address?: { readonly ip: number; readonly subnet: Ipv4Prefix };
   /** The vendor zone the interface belongs to (FortiOS `config system zone`), if any. */
   readonly vendorZone?: string;
+  /** Named ACLs (ConfigDevice.acls) every packet entering / leaving by the interface must pass, in order (ASA `access-group`). */
+  readonly inAcls?: readonly string[];
+  readonly outAcls?: readonly string[];
   readonly origin: Loc;
 }
 
@@ -47,12 +50,21 @@ export interface ConfigRoute {
   readonly origin: Loc;
 }
 
+/** A named access list bound to interfaces (ConfigInterface.inAcls / outAcls): first match wins, no match is denied. */
+export interface ConfigAcl {
+  readonly name: string;
+  /** Rules without `in` / `out`: the binding says where the ACL applies. */
+  readonly rules: readonly ConfigRule[];
+}
+
 /** One filtering device (a FortiGate, or one VDOM of it). */
 export interface ConfigDevice {
   readonly id: string;
   readonly vendor: string;
   readonly interfaces: readonly ConfigInterface[];
   readonly rules: readonly ConfigRule[];
+  /** Named ACLs bound to interfaces, in configuration order; a packet needs a permit from `rules` and from each bound ACL. */
+  readonly acls?: readonly ConfigAcl[];
   /** Connected subnets first, then static routes; only the routes the device would install. */
   readonly routes: readonly ConfigRoute[];
   readonly origin: Loc;

@@ -3,6 +3,7 @@
 // adds one line to each table.
 
 import type { ImportedConfig } from './config.ts';
+import { parseAsa } from './asa.ts';
 import { parseFortigate } from './fortigate.ts';
 
 /** A vendor importer: configuration text, its file (for origins) and the device name to use when the text has none. */
@@ -11,9 +12,11 @@ export type VendorImporter = (text: string, file: string, name: string) => Impor
 /** Importers by the vendor name of `--config <vendor>:<file>`. */
 export const VENDOR_IMPORTERS: Readonly<Record<string, VendorImporter>> = {
   fortigate: parseFortigate,
+  asa: parseAsa,
 };
 
 /** The vendor of each containerlab node kind that has an importer. */
 export const CLAB_KIND_VENDORS: Readonly<Record<string, string>> = {
   fortinet_fortigate: 'fortigate',
+  cisco_asav: 'asa',
 };

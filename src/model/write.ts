@@ -33,6 +33,13 @@ function flow(value: Plain): string {
   return scalar(value);
 }
 
+const isRecord = (x: Plain | undefined): boolean => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** An object whose every value is a list of records, e.g. `acls: { INSIDE_IN: [rule, ...] }`. */
+function isListsOfRecords(v: Plain): v is Record<string, Plain[]> {
+  return isRecord(v) && Object.values(v as Record<string, Plain>).every((list) => Array.isArray(list) && list.every(isRecord));
+}
+
 /**
  * A record in block style, indented: scalar and short fields on their own line, nested
  * lists of records (interfaces, rules, relays) one record per line.
@@ -46,6 +53,16 @@ function record(out: string[], value: Record<string, Plain | undefined>, indent:
     if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && !Array.isArray(x))) {
       out.push(`${lead}${k}:`);
       for (const item of v) out.push(`${indent}  - ${flow(item)}`);
+    } else if (isListsOfRecords(v)) {
+      // Named rule lists (a device's acls): one name per line, one rule per line under it.
+      out.push(`${lead}${k}:`);
+      for (const [name, list] of Object.entries(v)) {
+        if (list.length === 0) out.push(`${indent}  ${flow(name)}: []`);
+        else {
+          out.push(`${indent}  ${flow(name)}:`);
+          for (const item of list) out.push(`${indent}    - ${flow(item)}`);
+        }
+      }
     } else {
       out.push(`${lead}${k}: ${flow(v)}`);
     }
