@@ -81,6 +81,7 @@ export { parseStanford, stanfordNetwork, stanfordTopology, stanfordText } from '
 export type { StanfordData, StanfordFiles } from './import/stanford.ts';
 // ── Import: device configurations (FortiGate) and a site file as a topology (docs/import.md) ─
 export { parseFortigate, parseFortiosTree } from './import/fortigate.ts';
+export { parsePaloalto } from './import/paloalto.ts';
 export { composeTopology, composedText, type Composed } from './import/compose.ts';
 export { loadSite, siteJsonSchema, siteSchema, type Site, type SiteFile } from './import/site.ts';
 export { importWarningText } from './report/import.ts';

@@ -231,7 +231,7 @@ const ID_CHARS = /[^A-Za-z0-9_.-]/g;
 const IFACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/;
 
 /** A FortiOS name made a bunkatsu id: other characters become "_". */
-function toId(name: string): string {
+export function toId(name: string): string {
   const id = name.replace(ID_CHARS, '_').replace(/^[^A-Za-z0-9]/, 'x');
   return id.slice(0, 128) || 'x';
 }
@@ -811,7 +811,7 @@ function portsByProtocol(terms: readonly ServiceTerm[]): Map<number, number[]> {
 }
 
 /** Services as single-protocol terms in protocol then port order, or ANY_SERVICE alone when they cover everything. */
-function normalizeServices(terms: readonly ServiceTerm[]): ServiceTerm[] {
+export function normalizeServices(terms: readonly ServiceTerm[]): ServiceTerm[] {
   if (terms.some((t) => t.protoLo === 0 && t.protoHi === PROTO_MAX && t.portLo === 0 && t.portHi === PORT_MAX)) return [ANY_SERVICE];
   const byProto = portsByProtocol(terms);
   const out: ServiceTerm[] = [];
@@ -823,7 +823,7 @@ function normalizeServices(terms: readonly ServiceTerm[]): ServiceTerm[] {
 }
 
 /** Every service the terms do not cover (service-negate). */
-function complementServices(terms: readonly ServiceTerm[]): ServiceTerm[] {
+export function complementServices(terms: readonly ServiceTerm[]): ServiceTerm[] {
   if (terms.length === 1 && terms[0] === ANY_SERVICE) return [];
   const byProto = portsByProtocol(terms);
   const rest: ServiceTerm[] = [];
