@@ -402,8 +402,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   command<{ site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
     name: ['import', 'paloalto'],
     description:
-      'Palo Alto configurations (PAN-OS XML: `show config running` or running-config.xml; one device per vsys) and an optional site file as one topology; warnings (file:line) on stderr',
-    args: [['<config...>', 'PAN-OS XML configuration files']],
+      'Palo Alto configurations (PAN-OS XML: `show config running` or running-config.xml, or set format; one device per vsys) and an optional site file as one topology; warnings (file:line) on stderr',
+    args: [['<config...>', 'PAN-OS configuration files (XML or set format)']],
     options: [
       {
         flags: '--site <file>',

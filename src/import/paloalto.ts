@@ -11,6 +11,7 @@ import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, type ServiceTerm } from '../net/services.ts';
 import type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
 import { normalizeServices, toId } from './fortigate.ts';
+import { parsePanosSet } from './paloalto-set.ts';
 import { child, entries, members, parseXml, path, type XmlElement } from './xml.ts';
 
 function syntax(loc: Loc, message: string): InputError {
@@ -228,7 +229,13 @@ class PaloaltoReader {
   }
 
   read(text: string, fallbackName: string): ConfigDevice[] {
-    const root = parseXml(text, this.file);
+    // XML begins with `<`; anything else is read as `set` lines.
+    const root = text
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('<')
+      ? parseXml(text, this.file)
+      : parsePanosSet(text, this.file);
     if (root.name !== 'config') throw syntax(root.loc, `the root element is <${root.name}>, not <config> (a PAN-OS configuration)`);
     const device = entries(child(root, 'devices'))[0];
     if (!device) throw syntax(root.loc, 'no <devices><entry> (the firewall itself) in the configuration');

@@ -50,6 +50,19 @@ describe('bunkatsu import paloalto', () => {
     expect(locations('intent-reachability')).toEqual([]);
   });
 
+  it('an XML and a set-format configuration join where they share a subnet', async () => {
+    const out = join(tmp, 'two.yaml');
+    expect((await runCli(['import', 'paloalto', PA01, `${DIR}/pa02.set`, '-o', out, '-q'])).code).toBe(0);
+    // pa01:ethernet1/3 and pa02:ethernet1/1 are both on 10.20.10.0/24: the back office reaches
+    // the file server through pa02's rule, cited at its set line.
+    const files = await runCli(['trace', out, '10.30.0.5', '10.20.10.10', 'smb']);
+    expect(files.out).toContain('delivered to zone net-10.20.10.0-24');
+    expect(files.out).toContain(`rule backoffice-to-files (permit) at ${DIR}/pa02.set:15:29 rule "backoffice-to-files"`);
+    // ... and nothing else: pa02's interzone-default stops the Internet.
+    const web = await runCli(['trace', out, '10.30.0.5', '8.8.8.8', 'https']);
+    expect(web.out).toContain(`denied by pa02 rule interzone-default at ${DIR}/pa02.set:15:14 default rule "interzone-default"`);
+  });
+
   it('a re-import is byte for byte the same, and Japanese warnings with --lang ja', async () => {
     const a = join(tmp, 'a.yaml');
     const b = join(tmp, 'b.yaml');

@@ -310,3 +310,79 @@ ${rules(
     expect(refused('<response status="success"/>').message).toMatch(/not <config>/);
   });
 });
+
+describe('PAN-OS set format', () => {
+  const PA02 = 'tests/fixtures/import/paloalto/pa02.set';
+
+  it('reads pa02: entries, member lists in brackets, subinterfaces, quoted names, a disabled rule and an overridden default', () => {
+    const { devices, warnings } = parsePaloalto(readFileSync(resolve(PA02), 'utf8'), PA02, 'x');
+    expect(warnings).toEqual([]);
+    const d = devices[0]!;
+    expect(d.id).toBe('pa02');
+    expect(d.interfaces.map((f) => [f.name, f.vendorZone])).toEqual([
+      ['ethernet1/1', 'servers'],
+      ['ethernet1/2', 'backoffice'],
+      ['ethernet1/2.20', 'backoffice'],
+    ]);
+    // no-printers is disabled; intrazone-default is overridden to deny (line 31) and applies to
+    // backoffice only (servers has one interface).
+    expect(d.rules.map((r) => `${r.id} ${r.action} ${at(r.origin)}`)).toEqual([
+      `backoffice-to-files permit ${PA02}:15:29 rule "backoffice-to-files"`,
+      `intrazone-default.backoffice deny ${PA02}:31:43 default rule "intrazone-default" (zone "backoffice")`,
+      `interzone-default deny ${PA02}:15:14 default rule "interzone-default"`,
+    ]);
+    // bo = backoffice-net 10.30.0.0/16; file-server 10.20.10.10.
+    expect(ruleById(d, 'backoffice-to-files')).toMatchObject({
+      src: set('10.30.0.0-10.30.255.255'),
+      dst: set('10.20.10.10'),
+      in: ['ethernet1/2', 'ethernet1/2.20'],
+      out: ['ethernet1/1'],
+    });
+    // The default route's two lines make one route (the interface found from the next hop).
+    expect(d.routes.map((r) => `${r.prefix.length} ${r.interfaces.join(',')} ${r.origin.line}`)).toEqual([
+      '24 ethernet1/1 3',
+      '24 ethernet1/2 4',
+      '24 ethernet1/2.20 5',
+      '0 ethernet1/1 7',
+    ]);
+  });
+
+  it('reads the same rules from set lines as from the XML they stand for', () => {
+    const xml = config(
+      rules(
+        rule(
+          'r',
+          '<source><member>a</member></source><destination><member>any</member></destination><service><member>s</member></service><action>allow</action>',
+        ),
+      ),
+    ).replace(
+      '<rulebase>',
+      '<address><entry name="a"><ip-range>10.0.0.5-10.0.0.9</ip-range></entry></address><service><entry name="s"><protocol><udp><port>53,123</port></udp></protocol></entry></service><rulebase>',
+    );
+    const setText = [
+      'set network interface ethernet ethernet1/1 layer3 ip 10.0.0.1/24',
+      'set network interface ethernet ethernet1/2 layer3 ip 192.0.2.1/24',
+      'set network interface ethernet ethernet1/3 layer3 ip 198.51.100.1/24',
+      'set zone in network layer3 ethernet1/1',
+      'set zone out network layer3 [ ethernet1/2 ethernet1/3 ]',
+      'set address a ip-range 10.0.0.5-10.0.0.9',
+      'set service s protocol udp port 53,123',
+      'set rulebase security rules r from in',
+      'set rulebase security rules r to out',
+      'set rulebase security rules r source a',
+      'set rulebase security rules r destination any',
+      'set rulebase security rules r service s',
+      'set rulebase security rules r action allow',
+    ].join('\n');
+    const strip = (d: ConfigDevice): unknown => d.rules.map(({ origin: _o, ...r }) => r);
+    expect(strip(device(setText).device)).toEqual(strip(device(xml).device));
+  });
+
+  it('refuses a line that is not a set command at its line:column', () => {
+    expect(refused('set deviceconfig system hostname pa\n  delete address x\n')).toEqual({
+      code: 'BNK_ERR_SYNTAX',
+      at: 'bad.xml:2:3',
+      message: 'unknown statement "delete" (expected set)',
+    });
+  });
+});
