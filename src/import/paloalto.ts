@@ -57,6 +57,8 @@ const yes = (e: XmlElement | undefined): boolean => e?.text === 'yes';
 /** Objects of one vsys: its own, then the shared ones (a vsys object hides a shared one of the same name). */
 class Objects {
   private readonly resolvedAddresses = new Map<string, number[] | undefined>();
+  /** Per kind (address, service, ...), the entries by name: the vsys's own over the shared ones. */
+  private readonly byKind = new Map<string, Map<string, XmlElement>>();
 
   constructor(
     private readonly reader: PaloaltoReader,
@@ -64,11 +66,14 @@ class Objects {
   ) {}
 
   private find(kind: string, name: string): XmlElement | undefined {
-    for (const scope of this.scopes) {
-      const e = entries(child(scope, kind)).find((x) => nameOf(x) === name);
-      if (e) return e;
+    let table = this.byKind.get(kind);
+    if (!table) {
+      table = new Map();
+      // The last scope first, so that the first (the vsys) wins.
+      for (const scope of [...this.scopes].reverse()) for (const e of entries(child(scope, kind))) table.set(nameOf(e), e);
+      this.byKind.set(kind, table);
     }
-    return undefined;
+    return table.get(name);
   }
 
   /** The addresses of a source / destination list; an object it cannot read stands for any when `widen`, for none otherwise. */
@@ -420,8 +425,10 @@ class PaloaltoReader {
     else {
       this.warn(
         actionElement?.loc ?? e.loc,
-        `${label}: action "${actionText}" is not supported; the rule is left out`,
-        `${label}: action "${actionText}" には対応していないため、このルールは除外しました`,
+        actionElement ? `${label}: action "${actionText}" is not supported; the rule is left out` : `${label}: no action; the rule is left out`,
+        actionElement
+          ? `${label}: action "${actionText}" には対応していないため、このルールは除外しました`
+          : `${label}: action の指定がないため、このルールは除外しました`,
       );
       return [];
     }

@@ -39,7 +39,7 @@ export function parseXml(text: string, file: string): XmlElement {
     raw.replace(/&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z]+);|&/g, (whole, ref: string | undefined, at: number) => {
       if (ref === undefined) throw fail(offset + at, 'a bare "&" (write &amp;)');
       if (ref.startsWith('#')) return String.fromCodePoint(ref[1] === 'x' ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1)));
-      const named = ENTITIES[ref];
+      const named = Object.hasOwn(ENTITIES, ref) ? ENTITIES[ref] : undefined;
       if (named === undefined) throw fail(offset + at, `unknown entity "${whole}"`);
       return named;
     });

@@ -184,6 +184,14 @@ describe('PAN-OS configuration', () => {
     ]);
   });
 
+  it('refuses an entity that is not one of the five, and leaves out a rule without an action with a warning', () => {
+    // "constructor" is a property of every object, not an XML entity.
+    expect(() => parseXml('<a>&constructor;</a>', 'x.xml')).toThrow(/unknown entity "&constructor;"/);
+    const { device: d, warnings } = device(config(rules(rule('no-action', ANY))));
+    expect(ruleById(d, 'no-action')).toBeUndefined();
+    expect(warnings).toEqual(['pa.xml:14:1 rule "no-action": no action; the rule is left out']);
+  });
+
   it('reads application-default as any service in an allow and as none in a deny', () => {
     const svc = '<source><member>any</member></source><destination><member>any</member></destination><service><member>application-default</member></service>';
     const { device: d, warnings } = device(config(rules(rule('a', `${svc}<action>allow</action>`), rule('d', `${svc}<action>deny</action>`))));
