@@ -93,17 +93,23 @@ function words(line: string, file: string, lineNo: number): Word[] {
 
 const element = (name: string, loc: Loc, attributes = new Map<string, string>()): XmlElement => ({ name, attributes, children: [], text: '', loc });
 
-function childOf(parent: XmlElement, name: string, loc: Loc): XmlElement {
-  let c = parent.children.find((x) => x.name === name);
-  if (!c) parent.children.push((c = element(name, loc)));
+/** Per element, its children by key (element name, or `entry name`), so that a long list is not scanned per line. */
+const index = new WeakMap<XmlElement, Map<string, XmlElement>>();
+
+function made(parent: XmlElement, key: string, make: () => XmlElement): XmlElement {
+  let byKey = index.get(parent);
+  if (!byKey) index.set(parent, (byKey = new Map()));
+  let c = byKey.get(key);
+  if (!c) {
+    c = make();
+    byKey.set(key, c);
+    parent.children.push(c);
+  }
   return c;
 }
 
-function entryOf(list: XmlElement, name: string, loc: Loc): XmlElement {
-  let e = list.children.find((x) => x.name === 'entry' && x.attributes.get('name') === name);
-  if (!e) list.children.push((e = element('entry', loc, new Map([['name', name]]))));
-  return e;
-}
+const childOf = (parent: XmlElement, name: string, loc: Loc): XmlElement => made(parent, `<${name}`, () => element(name, loc));
+const entryOf = (list: XmlElement, name: string, loc: Loc): XmlElement => made(list, `entry ${name}`, () => element('entry', loc, new Map([['name', name]])));
 
 /** Parses `set` lines into a `<config>` tree like the XML one; other lines (`#`, blank) are skipped. */
 export function parsePanosSet(text: string, file: string): XmlElement {

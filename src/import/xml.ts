@@ -47,8 +47,9 @@ export function parseXml(text: string, file: string): XmlElement {
   let at = 0;
   let root: XmlElement | undefined;
   const stack: XmlElement[] = [];
+  const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 13;
   const skipSpace = (): void => {
-    while (at < src.length && /\s/.test(src[at]!)) at++;
+    while (at < src.length && isSpace(src.charCodeAt(at))) at++;
   };
   const readName = (what: string): string => {
     NAME.lastIndex = at;
@@ -68,10 +69,15 @@ export function parseXml(text: string, file: string): XmlElement {
   while (at < src.length) {
     const lt = src.indexOf('<', at);
     const textEnd = lt < 0 ? src.length : lt;
-    const chunk = src.slice(at, textEnd);
     const inner = stack[stack.length - 1];
-    if (inner) inner.text += decode(chunk, at);
-    else if (chunk.trim() !== '') throw fail(at + chunk.search(/\S/), 'text outside the root element');
+    // Most text between tags is indentation: skip it without making strings.
+    let first = at;
+    while (first < textEnd && isSpace(src.charCodeAt(first))) first++;
+    if (first < textEnd) {
+      if (!inner) throw fail(first, 'text outside the root element');
+      const chunk = src.slice(at, textEnd);
+      inner.text += chunk.includes('&') ? decode(chunk, at) : chunk;
+    }
     at = textEnd;
     if (lt < 0) break;
     const start = at;
