@@ -394,3 +394,25 @@ describe('PAN-OS set format', () => {
     });
   });
 });
+
+describe('damaged input', () => {
+  /** Either a configuration or an InputError with a location: never another exception. */
+  function readsOrRefuses(text: string): void {
+    try {
+      parsePaloalto(text, 'cut.xml', 'pa');
+    } catch (error) {
+      if (!(error instanceof InputError)) throw new Error(`not an InputError for ${JSON.stringify(text.slice(-40))}: ${String(error)}`);
+      expect(error.diagnostics[0]!.loc.line).toBeGreaterThan(0);
+    }
+  }
+
+  it('pa01.xml and pa02.set cut short at every 97th character, or with one character removed, are read or refused with a location', () => {
+    const pa02 = readFileSync(resolve('tests/fixtures/import/paloalto/pa02.set'), 'utf8');
+    for (const text of [pa01Text, pa02]) {
+      for (let at = 0; at < text.length; at += 97) {
+        readsOrRefuses(text.slice(0, at));
+        readsOrRefuses(text.slice(0, at) + text.slice(at + 1));
+      }
+    }
+  });
+});
