@@ -550,8 +550,13 @@ class PaloaltoReader {
       const parsed = destination ? parseCidrHost(destination.text) : undefined;
       if (!destination || !parsed || parsed.ip !== parsed.subnet.lo)
         throw syntax(destination?.loc ?? e.loc, `${label}: <destination> must be a prefix such as 10.0.0.0/8`);
-      const distance = Number(child(e, 'admin-dist')?.text ?? 10);
-      const metric = Number(child(e, 'metric')?.text ?? 10);
+      const number = (key: string, fallback: number): number => {
+        const x = child(e, key);
+        if (x && !/^[0-9]{1,5}$/.test(x.text)) throw syntax(x.loc, `${label}: <${key}> must be a whole number`);
+        return x ? Number(x.text) : fallback;
+      };
+      const distance = number('admin-dist', 10);
+      const metric = number('metric', 10);
       const nexthop = child(e, 'nexthop');
       if (child(nexthop, 'discard')) {
         candidates.push({ prefix: parsed.subnet, action: 'drop', interfaces: [], origin, distance, metric });

@@ -314,6 +314,14 @@ ${rules(
     expect(r.message).toMatch(message);
   });
 
+  it('refuses a static route metric that is not a whole number', () => {
+    const text = config('').replace(
+      '</ethernet></interface></network>',
+      '</ethernet></interface><virtual-router><entry name="vr"><routing-table><ip><static-route><entry name="r"><destination>0.0.0.0/0</destination><interface>ethernet1/2</interface><metric>ten</metric></entry></static-route></ip></routing-table></entry></virtual-router></network>',
+    );
+    expect(refused(text)).toMatchObject({ at: 'bad.xml:7:176', message: 'static route "r" (virtual router "vr"): <metric> must be a whole number' });
+  });
+
   it('refuses a document that is not a PAN-OS configuration', () => {
     expect(refused('<response status="success"/>').message).toMatch(/not <config>/);
   });
