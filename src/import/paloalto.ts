@@ -149,7 +149,7 @@ class Objects {
     this.reader.warn(
       kind?.loc ?? e.loc,
       `address "${nameOf(e)}" is ${kind ? `an ${kind.name}` : 'of an unknown kind'}, not a set of IPv4 addresses bunkatsu can know`,
-      `アドレス "${nameOf(e)}" は${kind ? ` ${kind.name} ` : '不明な種類'}で、bunkatsuが知ることのできるIPv4アドレスの集合ではありません`,
+      `アドレス "${nameOf(e)}" は${kind ? ` ${kind.name} 型` : '不明な種類'}のため、IPv4アドレスの集合として特定できません`,
     );
     return undefined;
   }
