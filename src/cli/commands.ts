@@ -33,6 +33,7 @@ import {
   parseAsa,
   parseContainerlab,
   parseNetbox,
+  parsePaloalto,
   VENDOR_IMPORTERS,
   prepareReview,
   type ReachLevel,
@@ -394,6 +395,33 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     run: (io, files, opts) => {
       const configs = files.map((file) => parseFortigate(readText(file), file, basename(file).replace(/\.[^.]*$/, '')));
+      const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
+      const { doc, warnings } = composeTopology(configs, site);
+      const text = composedText(doc, opts.format ?? outputFile(opts.output), files);
+      if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
+      if (opts.output) writeFileSync(opts.output, text);
+      else io.out(text.trimEnd());
+      return EXIT.clean;
+    },
+  }),
+
+  command<{ site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
+    name: ['import', 'paloalto'],
+    description:
+      'Palo Alto configurations (PAN-OS XML: `show config running` or running-config.xml, or set format; one device per vsys) and an optional site file as one topology; warnings (file:line) on stderr',
+    args: [['<config...>', 'PAN-OS configuration files (XML or set format)']],
+    options: [
+      {
+        flags: '--site <file>',
+        description: 'site file (YAML or JSON): zones and domains of the interfaces, gateways, intents, exceptions; see docs/import.md',
+      },
+      { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
+      { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
+      LANG,
+      { flags: '-q, --quiet', description: 'no warnings on stderr' },
+    ],
+    run: (io, files, opts) => {
+      const configs = files.map((file) => parsePaloalto(readText(file), file, basename(file).replace(/\.[^.]*$/, '')));
       const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
       const { doc, warnings } = composeTopology(configs, site);
       const text = composedText(doc, opts.format ?? outputFile(opts.output), files);

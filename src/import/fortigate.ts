@@ -232,7 +232,7 @@ const ID_CHARS = /[^A-Za-z0-9_.-]/g;
 const IFACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/;
 
 /** A FortiOS name made a bunkatsu id: other characters become "_". */
-function toId(name: string): string {
+export function toId(name: string): string {
   const id = name.replace(ID_CHARS, '_').replace(/^[^A-Za-z0-9]/, 'x');
   return id.slice(0, 128) || 'x';
 }

@@ -5,6 +5,7 @@
 import type { ImportedConfig } from './config.ts';
 import { parseAsa } from './asa.ts';
 import { parseFortigate } from './fortigate.ts';
+import { parsePaloalto } from './paloalto.ts';
 
 /** A vendor importer: configuration text, its file (for origins) and the device name to use when the text has none. */
 export type VendorImporter = (text: string, file: string, name: string) => ImportedConfig;
@@ -13,10 +14,12 @@ export type VendorImporter = (text: string, file: string, name: string) => Impor
 export const VENDOR_IMPORTERS: Readonly<Record<string, VendorImporter>> = {
   fortigate: parseFortigate,
   asa: parseAsa,
+  paloalto: parsePaloalto,
 };
 
 /** The vendor of each containerlab node kind that has an importer. */
 export const CLAB_KIND_VENDORS: Readonly<Record<string, string>> = {
   fortinet_fortigate: 'fortigate',
   cisco_asav: 'asa',
+  paloalto_panos: 'paloalto',
 };
