@@ -52,6 +52,8 @@ export interface CompiledNetwork extends Adjacency {
   readonly ruleMatches: readonly (readonly Node[])[];
   /** The rules of a firewall that apply from port `in` to port `out`, in order. */
   rulesFor(device: number, inPort: number, outPort: number): readonly number[];
+  /** Per device: whether an ACL is bound to one of its interfaces (a change of rules or routes keeps this). */
+  readonly hasAcls: readonly boolean[];
 }
 
 const compiledNetworks = new WeakMap<Network, CompiledNetwork>();
@@ -108,7 +110,8 @@ function compile(network: Network, shared?: Bdd): CompiledNetwork {
 
   const ruleMatches = network.devices.map((d) => d.rules.map((rule) => bdd.product(rule.src, rule.dst, rule.services)));
   const aclPermit = aclDecisions(bdd, network, portStart, portDevice);
-  const { permit, rulesFor } = ruleDecisions(bdd, network, portStart, portCount, ruleMatches, aclPermit);
+  const hasAcls = network.devices.map((d) => d.interfaces.some((f) => f.inAcls.length > 0 || f.outAcls.length > 0));
+  const { permit, rulesFor } = ruleDecisions(bdd, network, portStart, portCount, ruleMatches, aclPermit, hasAcls);
 
   return {
     network,
@@ -137,6 +140,7 @@ function compile(network: Network, shared?: Bdd): CompiledNetwork {
     aclPermit,
     ruleMatches,
     rulesFor,
+    hasAcls,
   };
 }
 
@@ -199,7 +203,7 @@ export function deriveCompiled(base: CompiledNetwork, network: Network, changed:
     ruleMatches[index] = d.rules.map((rule) => known.get(rule) ?? bdd.product(rule.src, rule.dst, rule.services));
   }
   // A change keeps every interface, so the ACL bindings are the base's; ACL contents do not change.
-  const own = ruleDecisions(bdd, network, base.portStart, base.portCount, ruleMatches, base.aclPermit);
+  const own = ruleDecisions(bdd, network, base.portStart, base.portCount, ruleMatches, base.aclPermit, base.hasAcls);
   const compiled: CompiledNetwork = {
     ...base,
     network,
@@ -226,6 +230,7 @@ function ruleDecisions(
   portCount: number,
   ruleMatches: readonly (readonly Node[])[],
   aclPermit: CompiledNetwork['aclPermit'],
+  hasAcls: readonly boolean[],
 ): Pick<CompiledNetwork, 'permit' | 'rulesFor'> {
   // Interface-bound rules apply to some port pairs only. Per firewall with such rules: for
   // each in-port the rules it may meet, so a pair's applicable rules are found without
@@ -238,18 +243,27 @@ function ruleDecisions(
     }
     return bindings.get(device);
   };
+  // Kept per device, and per port pair where bindings make pairs differ: a trace asks again for
+  // every packet it follows through the device.
   const allRules = new Map<number, number[]>();
+  const byPair = new Map<number, readonly number[]>();
   const rulesFor = (device: number, inPort: number, outPort: number): readonly number[] => {
     const b = bindingsOf(device);
-    const first = portStart[device]!;
-    if (b) return b.applicable(inPort - first, outPort - first);
+    if (b) {
+      const key = inPort * portCount + outPort;
+      let rules = byPair.get(key);
+      if (!rules) {
+        const first = portStart[device]!;
+        byPair.set(key, (rules = b.applicable(inPort - first, outPort - first)));
+      }
+      return rules;
+    }
     let all = allRules.get(device);
     if (!all) allRules.set(device, (all = network.devices[device]!.rules.map((_, k) => k)));
     return all;
   };
   const permitsByRules = new Map<string, Node>();
   const permitsByPorts = new Map<number, Node>();
-  const hasAcls = network.devices.map((d) => d.interfaces.some((f) => f.inAcls.length > 0 || f.outAcls.length > 0));
   const acls = (inPort: number, outPort: number): Node => bdd.and(aclPermit(inPort, 'in'), aclPermit(outPort, 'out'));
   const permit = (device: number, inPort: number, outPort: number): Node => {
     const d = network.devices[device]!;
