@@ -203,6 +203,8 @@ export function deriveCompiled(base: CompiledNetwork, network: Network, changed:
     ruleMatches[index] = d.rules.map((rule) => known.get(rule) ?? bdd.product(rule.src, rule.dst, rule.services));
   }
   // A change keeps every interface, so the ACL bindings are the base's; ACL contents do not change.
+  const isChanged = new Uint8Array(network.devices.length);
+  for (const index of changed) isChanged[index] = 1;
   const own = ruleDecisions(bdd, network, base.portStart, base.portCount, ruleMatches, base.aclPermit, base.hasAcls);
   const compiled: CompiledNetwork = {
     ...base,
@@ -212,12 +214,15 @@ export function deriveCompiled(base: CompiledNetwork, network: Network, changed:
     delivered,
     discarded,
     ruleMatches,
-    permit: (device, inPort, outPort) => (changed.has(device) ? own.permit : base.permit)(device, inPort, outPort),
-    rulesFor: (device, inPort, outPort) => (changed.has(device) ? own.rulesFor : base.rulesFor)(device, inPort, outPort),
+    permit: (device, inPort, outPort) => (isChanged[device] ? own.permit : base.permit)(device, inPort, outPort),
+    rulesFor: (device, inPort, outPort) => (isChanged[device] ? own.rulesFor : base.rulesFor)(device, inPort, outPort),
   };
   compiledNetworks.set(network, compiled);
   return compiled;
 }
+
+/** Devices with more ports than this decide each pair through the maps (a table would be ports² entries). */
+const MAX_PAIR_TABLE_PORTS = 1024;
 
 /**
  * Per firewall: which rules apply to a pair of ports, and what the pair permits (the rule
@@ -265,11 +270,26 @@ function ruleDecisions(
   const permitsByRules = new Map<string, Node>();
   const permitsByPorts = new Map<number, Node>();
   const acls = (inPort: number, outPort: number): Node => bdd.and(aclPermit(inPort, 'in'), aclPermit(outPort, 'out'));
-  const permit = (device: number, inPort: number, outPort: number): Node => {
-    const d = network.devices[device]!;
-    if (d.kind !== 'firewall') return hasAcls[device] ? acls(inPort, outPort) : TRUE;
+  const decide = (d: Device, device: number, inPort: number, outPort: number): Node => {
+    if (d.kind !== 'firewall') return acls(inPort, outPort);
     const rules = firewallPermit(d, device, inPort, outPort);
     return hasAcls[device] ? bdd.and(rules, acls(inPort, outPort)) : rules;
+  };
+  // The fixpoint asks for a pair on every batch that crosses it: per device, a table of its
+  // port pairs (-1 not yet decided), up to a size where a table would cost more than it saves.
+  const pairTables: (Int32Array | undefined)[] = [];
+  const permit = (device: number, inPort: number, outPort: number): Node => {
+    const d = network.devices[device]!;
+    if (d.kind !== 'firewall' && !hasAcls[device]) return TRUE;
+    const first = portStart[device]!;
+    const ports = portStart[device + 1]! - first;
+    if (ports > MAX_PAIR_TABLE_PORTS) return decide(d, device, inPort, outPort);
+    let table = pairTables[device];
+    if (!table) pairTables[device] = table = new Int32Array(ports * ports).fill(-1);
+    const at = (inPort - first) * ports + (outPort - first);
+    let p = table[at]!;
+    if (p < 0) table[at] = p = decide(d, device, inPort, outPort);
+    return p;
   };
   const firewallPermit = (d: Device, device: number, inPort: number, outPort: number): Node => {
     const b = bindingsOf(device);
