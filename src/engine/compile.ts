@@ -315,6 +315,11 @@ function ruleDecisions(
   return { permit, rulesFor };
 }
 
+/** Whether a firewall rule applies to packets entering by interface `inName` and leaving by `outName`. */
+export function ruleAppliesBetween(rule: Rule, inName: string, outName: string): boolean {
+  return (!rule.inInterfaces || rule.inInterfaces.has(inName)) && (!rule.outInterfaces || rule.outInterfaces.has(outName));
+}
+
 /** Which rules of a device apply between two of its ports (by position in its interfaces). */
 function indexBindings(d: Device): { applicable(inPort: number, outPort: number): number[] } {
   const names = d.interfaces.map((f) => f.name);
@@ -326,11 +331,7 @@ function indexBindings(d: Device): { applicable(inPort: number, outPort: number)
     else for (const name of rule.inInterfaces) byIn[position.get(name)!]!.push(k);
   });
   return {
-    applicable: (inPort, outPort) =>
-      byIn[inPort]!.filter((k) => {
-        const out = d.rules[k]!.outInterfaces;
-        return !out || out.has(names[outPort]!);
-      }),
+    applicable: (inPort, outPort) => byIn[inPort]!.filter((k) => ruleAppliesBetween(d.rules[k]!, names[inPort]!, names[outPort]!)),
   };
 }
 
