@@ -221,9 +221,6 @@ export function deriveCompiled(base: CompiledNetwork, network: Network, changed:
   return compiled;
 }
 
-/** Devices with more ports than this decide each pair through the maps (a table would be ports² entries). */
-const MAX_PAIR_TABLE_PORTS = 1024;
-
 /**
  * Per firewall: which rules apply to a pair of ports, and what the pair permits (the rule
  * list folded from the last rule to the first), cached per distinct list of applicable rules.
@@ -275,20 +272,19 @@ function ruleDecisions(
     const rules = firewallPermit(d, device, inPort, outPort);
     return hasAcls[device] ? bdd.and(rules, acls(inPort, outPort)) : rules;
   };
-  // The fixpoint asks for a pair on every batch that crosses it: per device, a table of its
-  // port pairs (-1 not yet decided), up to a size where a table would cost more than it saves.
-  const pairTables: (Int32Array | undefined)[] = [];
+  // The fixpoint asks for a pair on every batch that crosses it: per device and in-port, a row
+  // of what each out-port permits (-1 not yet decided), made when the in-port is first asked.
+  const rows: (Array<Int32Array | undefined> | undefined)[] = [];
   const permit = (device: number, inPort: number, outPort: number): Node => {
     const d = network.devices[device]!;
     if (d.kind !== 'firewall' && !hasAcls[device]) return TRUE;
     const first = portStart[device]!;
-    const ports = portStart[device + 1]! - first;
-    if (ports > MAX_PAIR_TABLE_PORTS) return decide(d, device, inPort, outPort);
-    let table = pairTables[device];
-    if (!table) pairTables[device] = table = new Int32Array(ports * ports).fill(-1);
-    const at = (inPort - first) * ports + (outPort - first);
-    let p = table[at]!;
-    if (p < 0) table[at] = p = decide(d, device, inPort, outPort);
+    let byIn = rows[device];
+    if (!byIn) rows[device] = byIn = [];
+    let row = byIn[inPort - first];
+    if (!row) byIn[inPort - first] = row = new Int32Array(portStart[device + 1]! - first).fill(-1);
+    let p = row[outPort - first]!;
+    if (p < 0) row[outPort - first] = p = decide(d, device, inPort, outPort);
     return p;
   };
   const firewallPermit = (d: Device, device: number, inPort: number, outPort: number): Node => {
@@ -316,7 +312,7 @@ function ruleDecisions(
 }
 
 /** Whether a firewall rule applies to packets entering by interface `inName` and leaving by `outName`. */
-export function ruleAppliesBetween(rule: Rule, inName: string, outName: string): boolean {
+function ruleAppliesBetween(rule: Rule, inName: string, outName: string): boolean {
   return (!rule.inInterfaces || rule.inInterfaces.has(inName)) && (!rule.outInterfaces || rule.outInterfaces.has(outName));
 }
 

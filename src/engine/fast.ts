@@ -5,10 +5,10 @@
 // paths the reference engine enumerates (a walk that repeats a state can skip the loop), and
 // since source addresses tell the source zones apart, one fixpoint serves every source zone.
 
-import type { Device, Network } from '../model/network.ts';
+import type { Network } from '../model/network.ts';
 import { isGateway, zonesOf } from '../model/network.ts';
 import { DST, FALSE, type Node, PORT, PROTO, TRUE } from './bdd.ts';
-import { aclVerdict, type CompiledNetwork, compileNetwork, compileNetworkSharing, deriveCompiled, ruleAppliesBetween } from './compile.ts';
+import { aclVerdict, type CompiledNetwork, compileNetwork, compileNetworkSharing, deriveCompiled } from './compile.ts';
 import { changeDelta } from './delta.ts';
 import { fastDataplane } from './fast-dataplane.ts';
 import { createPropagation } from './propagate.ts';
@@ -578,20 +578,15 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       found.set(key, { headers: [], hops: hopsOf(path), disposition });
       if (until?.(disposition)) done = true;
     };
-    // Per firewall met: the rules holding the packet, found in rule order only as far as a port
-    // pair needs, so one scan of a long list serves every pair of the device (the first of them
-    // that applies to the pair is the pair's first match).
-    const matched = new Map<number, { readonly found: number[]; next: number }>();
-    const firstRule = (device: number, d: Device, inName: string, outName: string): number => {
-      let m = matched.get(device);
-      if (!m) matched.set(device, (m = { found: [], next: 0 }));
-      for (const k of m.found) if (ruleAppliesBetween(d.rules[k]!, inName, outName)) return k;
-      const matches = c.ruleMatches[device]!;
-      while (m.next < matches.length) {
-        const k = m.next++;
-        if (!bdd.contains(matches[k]!, packet)) continue;
-        m.found.push(k);
-        if (ruleAppliesBetween(d.rules[k]!, inName, outName)) return k;
+    // Per firewall met: whether each rule holds the packet (0 not yet asked, 1 yes, 2 no), so a
+    // rule shared by many port pairs of the device is tested once per trace, not once per pair.
+    const holds = new Map<number, Uint8Array>();
+    const firstRule = (device: number, p: number, q: number): number => {
+      let known = holds.get(device);
+      if (!known) holds.set(device, (known = new Uint8Array(c.ruleMatches[device]!.length)));
+      for (const k of c.rulesFor(device, p, q)) {
+        if (known[k] === 0) known[k] = bdd.contains(c.ruleMatches[device]![k]!, packet) ? 1 : 2;
+        if (known[k] === 1) return k;
       }
       return -1;
     };
@@ -653,7 +648,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
         const outName = c.portName[q]!;
         let rule: DecidingRule | undefined;
         if (d.kind === 'firewall') {
-          const r = d.rules[firstRule(device, d, inName, outName)];
+          const r = d.rules[firstRule(device, p, q)];
           rule = r ? { id: r.id, position: r.position, action: r.action, loc: r.loc } : undefined;
           if (!rule || rule.action === 'deny') {
             finish(step(outName, rule), { kind: 'denied', device, rule });
