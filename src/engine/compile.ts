@@ -52,6 +52,8 @@ export interface CompiledNetwork extends Adjacency {
   readonly ruleMatches: readonly (readonly Node[])[];
   /** The rules of a firewall that apply from port `in` to port `out`, in order. */
   rulesFor(device: number, inPort: number, outPort: number): readonly number[];
+  /** Per device: whether an ACL is bound to one of its interfaces (a change of rules or routes keeps this). */
+  readonly hasAcls: readonly boolean[];
 }
 
 const compiledNetworks = new WeakMap<Network, CompiledNetwork>();
@@ -108,7 +110,8 @@ function compile(network: Network, shared?: Bdd): CompiledNetwork {
 
   const ruleMatches = network.devices.map((d) => d.rules.map((rule) => bdd.product(rule.src, rule.dst, rule.services)));
   const aclPermit = aclDecisions(bdd, network, portStart, portDevice);
-  const { permit, rulesFor } = ruleDecisions(bdd, network, portStart, portCount, ruleMatches, aclPermit);
+  const hasAcls = network.devices.map((d) => d.interfaces.some((f) => f.inAcls.length > 0 || f.outAcls.length > 0));
+  const { permit, rulesFor } = ruleDecisions(bdd, network, portStart, portCount, ruleMatches, aclPermit, hasAcls);
 
   return {
     network,
@@ -137,6 +140,7 @@ function compile(network: Network, shared?: Bdd): CompiledNetwork {
     aclPermit,
     ruleMatches,
     rulesFor,
+    hasAcls,
   };
 }
 
@@ -199,7 +203,9 @@ export function deriveCompiled(base: CompiledNetwork, network: Network, changed:
     ruleMatches[index] = d.rules.map((rule) => known.get(rule) ?? bdd.product(rule.src, rule.dst, rule.services));
   }
   // A change keeps every interface, so the ACL bindings are the base's; ACL contents do not change.
-  const own = ruleDecisions(bdd, network, base.portStart, base.portCount, ruleMatches, base.aclPermit);
+  const isChanged = new Uint8Array(network.devices.length);
+  for (const index of changed) isChanged[index] = 1;
+  const own = ruleDecisions(bdd, network, base.portStart, base.portCount, ruleMatches, base.aclPermit, base.hasAcls);
   const compiled: CompiledNetwork = {
     ...base,
     network,
@@ -208,8 +214,8 @@ export function deriveCompiled(base: CompiledNetwork, network: Network, changed:
     delivered,
     discarded,
     ruleMatches,
-    permit: (device, inPort, outPort) => (changed.has(device) ? own.permit : base.permit)(device, inPort, outPort),
-    rulesFor: (device, inPort, outPort) => (changed.has(device) ? own.rulesFor : base.rulesFor)(device, inPort, outPort),
+    permit: (device, inPort, outPort) => (isChanged[device] ? own.permit : base.permit)(device, inPort, outPort),
+    rulesFor: (device, inPort, outPort) => (isChanged[device] ? own.rulesFor : base.rulesFor)(device, inPort, outPort),
   };
   compiledNetworks.set(network, compiled);
   return compiled;
@@ -226,6 +232,7 @@ function ruleDecisions(
   portCount: number,
   ruleMatches: readonly (readonly Node[])[],
   aclPermit: CompiledNetwork['aclPermit'],
+  hasAcls: readonly boolean[],
 ): Pick<CompiledNetwork, 'permit' | 'rulesFor'> {
   // Interface-bound rules apply to some port pairs only. Per firewall with such rules: for
   // each in-port the rules it may meet, so a pair's applicable rules are found without
@@ -238,24 +245,47 @@ function ruleDecisions(
     }
     return bindings.get(device);
   };
+  // Kept per device, and per port pair where bindings make pairs differ: a trace asks again for
+  // every packet it follows through the device.
   const allRules = new Map<number, number[]>();
+  const byPair = new Map<number, readonly number[]>();
   const rulesFor = (device: number, inPort: number, outPort: number): readonly number[] => {
     const b = bindingsOf(device);
-    const first = portStart[device]!;
-    if (b) return b.applicable(inPort - first, outPort - first);
+    if (b) {
+      const key = inPort * portCount + outPort;
+      let rules = byPair.get(key);
+      if (!rules) {
+        const first = portStart[device]!;
+        byPair.set(key, (rules = b.applicable(inPort - first, outPort - first)));
+      }
+      return rules;
+    }
     let all = allRules.get(device);
     if (!all) allRules.set(device, (all = network.devices[device]!.rules.map((_, k) => k)));
     return all;
   };
   const permitsByRules = new Map<string, Node>();
   const permitsByPorts = new Map<number, Node>();
-  const hasAcls = network.devices.map((d) => d.interfaces.some((f) => f.inAcls.length > 0 || f.outAcls.length > 0));
   const acls = (inPort: number, outPort: number): Node => bdd.and(aclPermit(inPort, 'in'), aclPermit(outPort, 'out'));
-  const permit = (device: number, inPort: number, outPort: number): Node => {
-    const d = network.devices[device]!;
-    if (d.kind !== 'firewall') return hasAcls[device] ? acls(inPort, outPort) : TRUE;
+  const decide = (d: Device, device: number, inPort: number, outPort: number): Node => {
+    if (d.kind !== 'firewall') return acls(inPort, outPort);
     const rules = firewallPermit(d, device, inPort, outPort);
     return hasAcls[device] ? bdd.and(rules, acls(inPort, outPort)) : rules;
+  };
+  // The fixpoint asks for a pair on every batch that crosses it: per device and in-port, a row
+  // of what each out-port permits (-1 not yet decided), made when the in-port is first asked.
+  const rows: (Array<Int32Array | undefined> | undefined)[] = [];
+  const permit = (device: number, inPort: number, outPort: number): Node => {
+    const d = network.devices[device]!;
+    if (d.kind !== 'firewall' && !hasAcls[device]) return TRUE;
+    const first = portStart[device]!;
+    let byIn = rows[device];
+    if (!byIn) rows[device] = byIn = [];
+    let row = byIn[inPort - first];
+    if (!row) byIn[inPort - first] = row = new Int32Array(portStart[device + 1]! - first).fill(-1);
+    let p = row[outPort - first]!;
+    if (p < 0) row[outPort - first] = p = decide(d, device, inPort, outPort);
+    return p;
   };
   const firewallPermit = (d: Device, device: number, inPort: number, outPort: number): Node => {
     const b = bindingsOf(device);
@@ -281,6 +311,11 @@ function ruleDecisions(
   return { permit, rulesFor };
 }
 
+/** Whether a firewall rule applies to packets entering by interface `inName` and leaving by `outName`. */
+function ruleAppliesBetween(rule: Rule, inName: string, outName: string): boolean {
+  return (!rule.inInterfaces || rule.inInterfaces.has(inName)) && (!rule.outInterfaces || rule.outInterfaces.has(outName));
+}
+
 /** Which rules of a device apply between two of its ports (by position in its interfaces). */
 function indexBindings(d: Device): { applicable(inPort: number, outPort: number): number[] } {
   const names = d.interfaces.map((f) => f.name);
@@ -292,11 +327,7 @@ function indexBindings(d: Device): { applicable(inPort: number, outPort: number)
     else for (const name of rule.inInterfaces) byIn[position.get(name)!]!.push(k);
   });
   return {
-    applicable: (inPort, outPort) =>
-      byIn[inPort]!.filter((k) => {
-        const out = d.rules[k]!.outInterfaces;
-        return !out || out.has(names[outPort]!);
-      }),
+    applicable: (inPort, outPort) => byIn[inPort]!.filter((k) => ruleAppliesBetween(d.rules[k]!, names[inPort]!, names[outPort]!)),
   };
 }
 

@@ -583,6 +583,18 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       found.set(key, { headers: [], hops: hopsOf(path), disposition });
       if (until?.(disposition)) done = true;
     };
+    // Per firewall met: whether each rule holds the packet (0 not yet asked, 1 yes, 2 no), so a
+    // rule shared by many port pairs of the device is tested once per trace, not once per pair.
+    const holds = new Map<number, Uint8Array>();
+    const firstRule = (device: number, p: number, q: number): number => {
+      let known = holds.get(device);
+      if (!known) holds.set(device, (known = new Uint8Array(c.ruleMatches[device]!.length)));
+      for (const k of c.rulesFor(device, p, q)) {
+        if (known[k] === 0) known[k] = bdd.contains(c.ruleMatches[device]![k]!, packet) ? 1 : 2;
+        if (known[k] === 1) return k;
+      }
+      return -1;
+    };
     const enqueue = (state: number, path: PathNode): void => {
       if (seen[state]) return;
       seen[state] = 1;
@@ -641,8 +653,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
         const outName = c.portName[q]!;
         let rule: DecidingRule | undefined;
         if (d.kind === 'firewall') {
-          const k = c.rulesFor(device, p, q).find((r) => bdd.contains(c.ruleMatches[device]![r]!, packet)) ?? -1;
-          const r = d.rules[k];
+          const r = d.rules[firstRule(device, p, q)];
           rule = r ? { id: r.id, position: r.position, action: r.action, loc: r.loc } : undefined;
           if (!rule || rule.action === 'deny') {
             finish(step(outName, rule), { kind: 'denied', device, rule });

@@ -193,6 +193,35 @@ ${routes}
     });
   });
 
+  describe('a firewall whose rules apply to some port pairs only', () => {
+    // No routes: from ea the packet is offered to eb, ec and ed in turn. It matches web-b
+    // first, which applies toward eb only (b owns neither destination, so nothing ends there);
+    // toward ec web-c denies it; toward ed neither applies and web permits it.
+    const n = topology(`${ZONES}devices:
+  - id: fw
+    kind: firewall
+    interfaces: [{ name: ea, zone: a }, { name: eb, zone: b }, { name: ec, zone: c }, { name: ed, zone: d }]
+    rules:
+      - { id: web-b, action: permit, in: [ea], out: [eb], service: tcp/80 }
+      - { id: web-c, action: deny, out: [ec], service: tcp/80 }
+      - { id: web, action: permit, service: tcp/80 }
+`);
+    const engine = engineOf(n);
+    const trace = (dst: string): unknown =>
+      engine
+        .trace(zone(n, 'a'), { src: ip('10.1.0.5'), dst: ip(dst), protocol: 6, port: 80 })
+        .map((o) => [o.disposition.kind, o.hops.flatMap((h) => (h.kind === 'device' ? [[h.in, h.out, h.rule?.id]] : []))])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+
+    it('each pair stops at its own first applicable rule, though one packet crosses them all', () => {
+      expect(trace('10.3.0.5')).toEqual([['denied', [['ea', 'ec', 'web-c']]]]);
+      expect(trace('10.4.0.5')).toEqual([
+        ['delivered', [['ea', 'ed', 'web']]],
+        ['denied', [['ea', 'ec', 'web-c']]],
+      ]);
+    });
+  });
+
   describe('VLAN interfaces', () => {
     // A route to the VLAN floods to its members; e-b also carries an out-ACL that denies
     // everything, so a copy sent back out of the ingress would show as a deny.
