@@ -269,10 +269,13 @@ export function splitBySource(network: Network, set: HeaderSet): Map<number, Hea
     for (const owned of network.ownership) {
       if (owned.zone < 0 || owned.hi < box.srcLo || owned.lo > box.srcHi) continue;
       const piece = { ...box, srcLo: Math.max(box.srcLo, owned.lo), srcHi: Math.min(box.srcHi, owned.hi) };
-      out.set(owned.zone, [...(out.get(owned.zone) ?? []), piece]);
+      const list = out.get(owned.zone);
+      if (list) list.push(piece);
+      else out.set(owned.zone, [piece]);
     }
   }
-  return out;
+  // In zone order, whatever order an engine lists its boxes in: reports list flows alike.
+  return new Map([...out].sort((a, b) => a[0] - b[0]));
 }
 
 // ---------------------------------------------------------------------------------------
