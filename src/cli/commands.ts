@@ -21,6 +21,8 @@ import {
   type GeneratedModel,
   headerLines,
   importWarningText,
+  type ImportedConfig,
+  type Inventory,
   InputError,
   type Lang,
   loadReviewTopology,
@@ -101,6 +103,27 @@ const POLICY: OptionSpec = {
   description: `policy pack: a bundled one by name (${Object.keys(BUNDLED_POLICIES).join(', ')}) or a pack YAML file (default: seed)`,
 };
 const LANG: OptionSpec = { flags: '--lang <lang>', description: 'message language', choices: ['ja', 'en'], default: 'en' };
+
+/** Options every import command takes. */
+type ImportOptions = { site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean };
+const IMPORT_OPTIONS: OptionSpec[] = [
+  { flags: '--site <file>', description: 'site file (YAML or JSON): zones and domains of the interfaces, gateways, intents, exceptions; see docs/import.md' },
+  { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
+  { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
+  LANG,
+  { flags: '-q, --quiet', description: 'no warnings on stderr' },
+];
+
+/** Composes imported configurations (and an inventory) with the site file, writes the topology, warns on stderr. */
+function writeImport(io: Io, opts: ImportOptions, configs: readonly ImportedConfig[], sources: readonly string[], inventory?: Inventory): number {
+  const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
+  const { doc, warnings } = composeTopology(configs, site, inventory);
+  const text = composedText(doc, opts.format ?? outputFile(opts.output), sources);
+  if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
+  if (opts.output) writeFileSync(opts.output, text);
+  else io.out(text.trimEnd());
+  return EXIT.clean;
+}
 const ENGINE: OptionSpec = { flags: '--engine <engine>', description: 'reachability engine', choices: Object.keys(ENGINES), default: DEFAULT_ENGINE };
 const TODAY: OptionSpec = { flags: '--today <date>', description: 'date for exception expiry, YYYY-MM-DD (default: today)' };
 const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress output on stderr' };
@@ -378,86 +401,45 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
-    name: ['import', 'fortigate'],
-    description:
-      'FortiGate configurations (FortiOS `show` or backup text; one device per VDOM) and an optional site file as one topology; warnings (file:line) on stderr',
-    args: [['<config...>', 'FortiGate configuration files']],
-    options: [
+  ...(
+    [
       {
-        flags: '--site <file>',
-        description: 'site file (YAML or JSON): zones and domains of the interfaces, gateways, intents, exceptions; see docs/import.md',
+        vendor: 'fortigate',
+        parse: parseFortigate,
+        description:
+          'FortiGate configurations (FortiOS `show` or backup text; one device per VDOM) and an optional site file as one topology; warnings (file:line) on stderr',
+        args: [['<config...>', 'FortiGate configuration files']],
       },
-      { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
-      { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
-      LANG,
-      { flags: '-q, --quiet', description: 'no warnings on stderr' },
-    ],
-    run: (io, files, opts) => {
-      const configs = files.map((file) => parseFortigate(readText(file), file, basename(file).replace(/\.[^.]*$/, '')));
-      const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
-      const { doc, warnings } = composeTopology(configs, site);
-      const text = composedText(doc, opts.format ?? outputFile(opts.output), files);
-      if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
-      if (opts.output) writeFileSync(opts.output, text);
-      else io.out(text.trimEnd());
-      return EXIT.clean;
-    },
-  }),
-
-  command<{ site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
-    name: ['import', 'paloalto'],
-    description:
-      'Palo Alto configurations (PAN-OS XML: `show config running` or running-config.xml, or set format; one device per vsys) and an optional site file as one topology; warnings (file:line) on stderr',
-    args: [['<config...>', 'PAN-OS configuration files (XML or set format)']],
-    options: [
       {
-        flags: '--site <file>',
-        description: 'site file (YAML or JSON): zones and domains of the interfaces, gateways, intents, exceptions; see docs/import.md',
+        vendor: 'paloalto',
+        parse: parsePaloalto,
+        description:
+          'Palo Alto configurations (PAN-OS XML: `show config running` or running-config.xml, or set format; one device per vsys) and an optional site file as one topology; warnings (file:line) on stderr',
+        args: [['<config...>', 'PAN-OS configuration files (XML or set format)']],
       },
-      { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
-      { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
-      LANG,
-      { flags: '-q, --quiet', description: 'no warnings on stderr' },
-    ],
-    run: (io, files, opts) => {
-      const configs = files.map((file) => parsePaloalto(readText(file), file, basename(file).replace(/\.[^.]*$/, '')));
-      const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
-      const { doc, warnings } = composeTopology(configs, site);
-      const text = composedText(doc, opts.format ?? outputFile(opts.output), files);
-      if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
-      if (opts.output) writeFileSync(opts.output, text);
-      else io.out(text.trimEnd());
-      return EXIT.clean;
-    },
-  }),
-
-  command<{ site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
-    name: ['import', 'asa'],
-    description:
-      'Cisco ASA configurations (`show running-config`: ACLs bound per interface, object-groups, security levels) and an optional site file as one topology; warnings (file:line) on stderr',
-    args: [['<config...>', 'ASA configuration files']],
-    options: [
       {
-        flags: '--site <file>',
-        description: 'site file (YAML or JSON): zones and domains of the interfaces, gateways, intents, exceptions; see docs/import.md',
+        vendor: 'asa',
+        parse: parseAsa,
+        description:
+          'Cisco ASA configurations (`show running-config`: ACLs bound per interface, object-groups, security levels) and an optional site file as one topology; warnings (file:line) on stderr',
+        args: [['<config...>', 'ASA configuration files']],
       },
-      { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
-      { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
-      LANG,
-      { flags: '-q, --quiet', description: 'no warnings on stderr' },
-    ],
-    run: (io, files, opts) => {
-      const configs = files.map((file) => parseAsa(readText(file), file, basename(file).replace(/\.[^.]*$/, '')));
-      const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
-      const { doc, warnings } = composeTopology(configs, site);
-      const text = composedText(doc, opts.format ?? outputFile(opts.output), files);
-      if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
-      if (opts.output) writeFileSync(opts.output, text);
-      else io.out(text.trimEnd());
-      return EXIT.clean;
-    },
-  }),
+    ] as const
+  ).map(({ vendor, parse, description, args }) =>
+    command<ImportOptions>({
+      name: ['import', vendor],
+      description,
+      args: [...args],
+      options: IMPORT_OPTIONS,
+      run: (io, files, opts) =>
+        writeImport(
+          io,
+          opts,
+          files.map((file) => parse(readText(file), file, basename(file).replace(/\.[^.]*$/, ''))),
+          files,
+        ),
+    }),
+  ),
 
   ...(['iptables', 'nftables'] as const).map((vendor) =>
     command<{ site?: string; addresses?: string; routes?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
@@ -465,16 +447,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       description: `Linux ${vendor === 'iptables' ? '`iptables-save`' : '`nft list ruleset`'} output (the FORWARD hook, one host per file) with the host's \`ip addr\` / \`ip route\` output and an optional site file as one topology; warnings (file:line) on stderr`,
       args: [['<rules...>', `${vendor === 'iptables' ? 'iptables-save' : 'nft list ruleset'} output files, one per host (the device is named after the file)`]],
       options: [
-        {
-          flags: '--site <file>',
-          description: 'site file (YAML or JSON): zones and domains of the interfaces, gateways, intents, exceptions; see docs/import.md',
-        },
+        ...IMPORT_OPTIONS,
         { flags: '--addresses <files>', description: '`ip addr` (or `ip -j addr`) output of each host, comma-separated in the order of the rules files' },
         { flags: '--routes <files>', description: '`ip route` (or `ip -j route`) output of each host, comma-separated in the order of the rules files' },
-        { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
-        { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
-        LANG,
-        { flags: '-q, --quiet', description: 'no warnings on stderr' },
       ],
       run: (io, files, opts) => {
         const perHost = (option: string, list: string | undefined): Array<{ text: string; file: string } | undefined> => {
@@ -492,13 +467,7 @@ export const COMMANDS: readonly CommandSpec[] = [
             ...(routes[i] ? { routes: routes[i] } : {}),
           }),
         );
-        const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
-        const { doc, warnings } = composeTopology(configs, site);
-        const text = composedText(doc, opts.format ?? outputFile(opts.output), files);
-        if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
-        if (opts.output) writeFileSync(opts.output, text);
-        else io.out(text.trimEnd());
-        return EXIT.clean;
+        return writeImport(io, opts, configs, files);
       },
     }),
   ),
@@ -507,22 +476,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     description:
       "a containerlab topology (*.clab.yml): its nodes and links, each node's startup-config read by the importer of its kind, and an optional site file as one topology",
     args: [['<lab>', 'the containerlab topology file']],
-    options: [
-      { flags: '--site <file>', description: 'site file (YAML or JSON): zones and domains, gateways, intents, exceptions; see docs/import.md' },
-      { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
-      { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
-      LANG,
-      { flags: '-q, --quiet', description: 'no warnings on stderr' },
-    ],
+    options: IMPORT_OPTIONS,
     run: (io, [lab], opts) => {
       const { configs, inventory, sources } = parseContainerlab(readText(lab!), lab!, readText);
-      const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
-      const { doc, warnings } = composeTopology(configs, site, inventory);
-      const text = composedText(doc, opts.format ?? outputFile(opts.output), [lab!, ...sources]);
-      if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
-      if (opts.output) writeFileSync(opts.output, text);
-      else io.out(text.trimEnd());
-      return EXIT.clean;
+      return writeImport(io, opts, configs, [lab!, ...sources], inventory);
     },
   }),
 
@@ -536,11 +493,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         flags: '--config <vendor:file...>',
         description: `device configurations joined to the NetBox devices by name (hostname), e.g. fortigate:fw01.conf; vendors: ${Object.keys(VENDOR_IMPORTERS).join(', ')}`,
       },
-      { flags: '--site <file>', description: 'site file (YAML or JSON): zones and domains, gateways, intents, exceptions; see docs/import.md' },
-      { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
-      { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
-      LANG,
-      { flags: '-q, --quiet', description: 'no warnings on stderr' },
+      ...IMPORT_OPTIONS,
     ],
     run: (io, [exported], opts) => {
       const inventory = parseNetbox(readText(exported!), exported!);
@@ -553,13 +506,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         files.push(file);
         return importer(readText(file), file, basename(file).replace(/\.[^.]*$/, ''));
       });
-      const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
-      const { doc, warnings } = composeTopology(configs, site, inventory);
-      const text = composedText(doc, opts.format ?? outputFile(opts.output), [exported!, ...files]);
-      if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
-      if (opts.output) writeFileSync(opts.output, text);
-      else io.out(text.trimEnd());
-      return EXIT.clean;
+      return writeImport(io, opts, configs, [exported!, ...files], inventory);
     },
   }),
 
