@@ -9,17 +9,10 @@
 // report that flow as opened and the z0 → z1 path-separation finding as introduced.
 
 import { describe, expect, it } from 'vitest';
-import { createReferenceEngine } from '../../src/engine/reference.ts';
-import { ENGINES } from '../../src/engine/registry.ts';
-import type { EngineFactory } from '../../src/engine/types.ts';
-import { loadDocument } from '../../src/model/load.ts';
-import { readSource } from '../../src/model/source.ts';
-import { applyChange, loadChange } from '../../src/review/change.ts';
-import { prepareBase, review } from '../../src/review/review.ts';
+import { loadReviewTopology, reviewChange } from '../../src/review/run.ts';
 import { seedPack, TODAY } from '../helpers.ts';
 
 const pack = seedPack();
-const domains = new Set(Object.keys(pack.domains));
 const TOPOLOGY = {
   bunkatsu: 1,
   name: 'a change behind a router',
@@ -44,25 +37,16 @@ const TOPOLOGY = {
   ],
   links: [['fi0:p1', 'ro1:up']],
 };
-const CHANGE = {
+const CHANGE = JSON.stringify({
   'bunkatsu-change': 1,
   changes: [{ 'add-rule': { device: 'fi0', position: 1, rule: { action: 'permit', from: 'any', to: 'any', service: 'any', in: 'p1' } } }],
-};
-
-const REFERENCE: EngineFactory = (network, failures) => createReferenceEngine(network, failures ? { failures } : {});
-const FACTORIES: Record<string, EngineFactory> = { fast: ENGINES.fast!, reference: REFERENCE };
+});
 
 describe('a rule change reached over a device link', () => {
-  const read = readSource(JSON.stringify(TOPOLOGY), 'link.json');
-  if (!read.ok) throw new Error('the topology does not read');
-  const network = loadDocument(read.doc, { domains });
-  const applied = applyChange(read.doc, loadChange(JSON.stringify(CHANGE), 'change.json'));
-  const after = loadDocument(applied.doc, { domains });
-  const input = { after, pack, today: TODAY, change: { file: 'change.json', operations: applied.operations, touched: applied.touched } };
-
-  for (const [name, factory] of Object.entries(FACTORIES)) {
-    it(`${name}: z0 → z1 opens and its path-separation finding is introduced`, () => {
-      const r = review(prepareBase(network, pack, TODAY, factory), input).report;
+  const topology = loadReviewTopology(JSON.stringify(TOPOLOGY), 'link.json', pack);
+  for (const engine of ['fast', 'reference']) {
+    it(`${engine}: z0 → z1 opens and its path-separation finding is introduced`, () => {
+      const r = reviewChange({ base: topology, change: CHANGE, file: 'change.json', pack, today: TODAY, engine }).report;
       expect(r.newlyAllowed.map((f) => `${f.from}>${f.to}`)).toEqual(['z0>z1']);
       expect(r.findingsIntroduced.filter((f) => f.rule === 'path-separation').map((f) => f.subject)).toEqual([{ kind: 'zone-pair', from: 'z0', to: 'z1' }]);
     });

@@ -10,17 +10,10 @@
 // ends in a deny at fi1. Both engines must say so: the stop is `other`, not `denied`.
 
 import { describe, expect, it } from 'vitest';
-import { createReferenceEngine } from '../../src/engine/reference.ts';
-import { ENGINES } from '../../src/engine/registry.ts';
-import type { EngineFactory } from '../../src/engine/types.ts';
-import { loadDocument } from '../../src/model/load.ts';
-import { readSource } from '../../src/model/source.ts';
-import { applyChange, loadChange } from '../../src/review/change.ts';
-import { prepareBase, review } from '../../src/review/review.ts';
+import { loadReviewTopology, prepareReview, reviewChange } from '../../src/review/run.ts';
 import { seedPack, TODAY } from '../helpers.ts';
 
 const pack = seedPack();
-const domains = new Set(Object.keys(pack.domains));
 const TOPOLOGY = {
   bunkatsu: 1,
   name: 'down beside a deny',
@@ -41,25 +34,17 @@ const TOPOLOGY = {
   intents: [{ id: 'i0', from: 'z0', to: 'h2', service: 'tcp/22', purpose: 'test', content: 'mail' }],
 };
 
-const REFERENCE: EngineFactory = (network, failures) => createReferenceEngine(network, failures ? { failures } : {});
-const FACTORIES: Record<string, EngineFactory> = { fast: ENGINES.fast!, reference: REFERENCE };
+const CHANGE = JSON.stringify({ 'bunkatsu-change': 1, changes: [{ down: 'fi0' }] });
 
 describe('a failure beside a deny: the finding is checked again, on every engine', () => {
-  const read = readSource(JSON.stringify(TOPOLOGY), 'down.json');
-  if (!read.ok) throw new Error('the topology does not read');
-  const network = loadDocument(read.doc, { domains });
-  const change = loadChange(JSON.stringify({ 'bunkatsu-change': 1, changes: [{ down: 'fi0' }] }), 'change.json');
-  const applied = applyChange(read.doc, change);
-  const after = loadDocument(applied.doc, { domains });
-  const input = { after, pack, today: TODAY, change: { file: 'change.json', operations: applied.operations, touched: applied.touched } };
-
-  for (const [name, factory] of Object.entries(FACTORIES)) {
-    it(`${name}: before, the leg stops at fi1's deny; with fi0 down, nowhere in particular`, () => {
-      const base = prepareBase(network, pack, TODAY, factory);
+  const topology = loadReviewTopology(JSON.stringify(TOPOLOGY), 'down.json', pack);
+  for (const engine of ['fast', 'reference']) {
+    it(`${engine}: before, the leg stops at fi1's deny; with fi0 down, nowhere in particular`, () => {
+      const prepared = prepareReview(topology, pack, TODAY, engine);
       const stopOf = (findings: readonly { rule: string; stop?: { kind: string; device?: string } }[]) =>
         findings.filter((f) => f.rule === 'intent-reachability').map((f) => f.stop);
-      expect(stopOf(base.check.findings as never)).toEqual([expect.objectContaining({ kind: 'denied', device: 'fi1' })]);
-      const r = review(base, input).report;
+      expect(stopOf(prepared.base.check.findings as never)).toEqual([expect.objectContaining({ kind: 'denied', device: 'fi1' })]);
+      const r = reviewChange({ base: prepared, change: CHANGE, file: 'change.json', pack, today: TODAY, engine }).report;
       expect(stopOf(r.checkAfter.findings as never)).toEqual([{ kind: 'other' }]);
       // Still failing, so neither broken nor restored.
       expect(r.intentsBroken).toEqual([]);
