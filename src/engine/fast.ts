@@ -430,20 +430,19 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     if (!states) return TRUE;
     let n: Node = FALSE;
     const zones = new Set<number>();
+    const peers = new Set<number>();
     for (const d of devices) {
       for (let p = c.portStart[d]!; p < c.portStart[d + 1]!; p++) {
         for (let e = c.edgeStart[p]!; e < c.edgeStart[p + 1]!; e++) {
           const zone = c.edgeZone[e]!;
           if (zone >= 0) zones.add(zone);
-          else {
-            // What the linked device sends this way came into it by any of its ports.
-            const peer = c.portDevice[c.edgePeer[e]!]!;
-            for (let q = c.portStart[peer]!; q < c.portStart[peer + 1]!; q++) n = bdd.or(n, states[Z + A + q]!);
-          }
+          else peers.add(c.portDevice[c.edgePeer[e]!]!);
         }
       }
     }
     for (const z of zones) n = bdd.or(n, passedOn(z));
+    // What a linked device sends this way came into it by any of its ports (each device once).
+    for (const peer of peers) for (let q = c.portStart[peer]!; q < c.portStart[peer + 1]!; q++) n = bdd.or(n, states[Z + A + q]!);
     return n;
   }
 
