@@ -72,6 +72,11 @@ export class InputError extends Error {
   }
 }
 
+/** A syntax error at one place of an input file (the importers' readers). */
+export function syntaxError(loc: Loc, message: string): InputError {
+  return new InputError([{ code: 'BNK_ERR_SYNTAX', message, loc }]);
+}
+
 export function formatDiagnostic(d: Diagnostic): string {
   return `${d.loc.file}:${d.loc.line}:${d.loc.column} ${d.code} ${d.message}`;
 }

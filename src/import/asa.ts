@@ -5,7 +5,7 @@
 // model and could change reachability is a warning at its file:line:column; a malformed line is
 // an InputError at its location. No I/O here.
 
-import { InputError, type Loc } from '../errors.ts';
+import { InputError, type Loc, syntaxError } from '../errors.ts';
 import { ALL, union } from '../net/intervals.ts';
 import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, PROTOCOLS, type ServiceTerm } from '../net/services.ts';
@@ -25,10 +25,6 @@ interface Command {
   readonly children: Command[];
 }
 
-function syntax(loc: Loc, message: string): InputError {
-  return new InputError([{ code: 'BNK_ERR_SYNTAX', message, loc }]);
-}
-
 /** The commands of the text; `!` and `:` lines are comments. */
 function commands(text: string, file: string): Command[] {
   const top: Command[] = [];
@@ -41,7 +37,7 @@ function commands(text: string, file: string): Command[] {
     if (words[0]!.column === 1) top.push(command);
     else {
       const parent = top[top.length - 1];
-      if (!parent) throw syntax(command.loc, `"${words[0]!.text}" is indented but no command stands above it`);
+      if (!parent) throw syntaxError(command.loc, `"${words[0]!.text}" is indented but no command stands above it`);
       parent.children.push(command);
     }
   });
@@ -171,7 +167,7 @@ class AsaReader {
         hostnameLoc = c.loc;
       } else if (head === 'name' && c.words.length >= 3) {
         const ip = parseIpv4(word(c, 1)!);
-        if (ip === undefined) throw syntax(this.at(c, c.words[1]!), `"${word(c, 1)}" is not an IPv4 address`);
+        if (ip === undefined) throw syntaxError(this.at(c, c.words[1]!), `"${word(c, 1)}" is not an IPv4 address`);
         this.names.set(word(c, 2)!, ip);
       } else if (head === 'object' || head === 'object-group') {
         this.object(c);
@@ -287,7 +283,7 @@ class AsaReader {
       let level = name === 'inside' ? 100 : 0;
       if (levelCmd) {
         const text = levelCmd.words[1]?.text ?? '';
-        if (!/^[0-9]{1,3}$/.test(text) || Number(text) > 100) throw syntax(levelCmd.loc, `"security-level ${text}" is not a level from 0 to 100`);
+        if (!/^[0-9]{1,3}$/.test(text) || Number(text) > 100) throw syntaxError(levelCmd.loc, `"security-level ${text}" is not a level from 0 to 100`);
         level = Number(text);
       }
       const ipCmd = c.children.find((x) => x.words[0]!.text === 'ip' && x.words[1]?.text === 'address');
@@ -305,7 +301,7 @@ class AsaReader {
           const mask = w[3] ? parseIpv4(w[3].text) : undefined;
           const length = mask === undefined ? undefined : maskLength(mask);
           if (ip === undefined || length === undefined)
-            throw syntax(ipCmd.loc, `"${w.map((x) => x.text).join(' ')}" is not an address and netmask (e.g. ip address 10.0.0.1 255.255.255.0)`);
+            throw syntaxError(ipCmd.loc, `"${w.map((x) => x.text).join(' ')}" is not an address and netmask (e.g. ip address 10.0.0.1 255.255.255.0)`);
           address = { ip, subnet: prefixOf(ip, length) };
         }
       }
@@ -326,7 +322,7 @@ class AsaReader {
   private object(c: Command): void {
     const kind = c.words[1]?.text;
     const name = c.words[2]?.text;
-    if (!name) throw syntax(c.loc, `"${c.words[0]!.text} ${kind ?? ''}" needs a name`);
+    if (!name) throw syntaxError(c.loc, `"${c.words[0]!.text} ${kind ?? ''}" needs a name`);
     const label = `${c.words[0]!.text} ${kind} ${name}`;
     const loc = { ...c.loc, label };
     if (c.words[0]!.text === 'object' && kind === 'network') {
@@ -342,7 +338,7 @@ class AsaReader {
         } else if (head === 'range') {
           const lo = this.ip(x, 1);
           const hi = this.ip(x, 2);
-          if (hi < lo) throw syntax(this.at(x, x.words[2]!), `range ${a} ${b} ends before it starts`);
+          if (hi < lo) throw syntaxError(this.at(x, x.words[2]!), `range ${a} ${b} ends before it starts`);
           set = [lo, hi];
         } else if (head === 'fqdn') {
           set = 'unreadable';
@@ -389,7 +385,7 @@ class AsaReader {
       for (const x of c.children) {
         const head = x.words[0]!.text;
         if (head === 'port-object') {
-          if (protos.length === 0) throw syntax(x.loc, `port-object in a service group without a protocol: write "object-group service ${name} tcp"`);
+          if (protos.length === 0) throw syntaxError(x.loc, `port-object in a service group without a protocol: write "object-group service ${name} tcp"`);
           const ports = this.ports(x, 1);
           members.push({ kind: 'terms', terms: protos.map((p) => ({ protoLo: p, protoHi: p, portLo: ports[0], portHi: ports[1] })) });
         } else if (head === 'service-object') {
@@ -411,15 +407,15 @@ class AsaReader {
 
   private need(c: Command, i: number): string {
     const w = c.words[i];
-    if (!w) throw syntax(c.loc, `"${c.words.map((x) => x.text).join(' ')}" is missing a name`);
+    if (!w) throw syntaxError(c.loc, `"${c.words.map((x) => x.text).join(' ')}" is missing a name`);
     return w.text;
   }
 
   private ip(c: Command, i: number): number {
     const w = c.words[i];
-    if (!w) throw syntax(c.loc, `"${c.words.map((x) => x.text).join(' ')}" is missing an address`);
+    if (!w) throw syntaxError(c.loc, `"${c.words.map((x) => x.text).join(' ')}" is missing an address`);
     const ip = parseIpv4(w.text) ?? this.names.get(w.text);
-    if (ip === undefined) throw syntax(this.at(c, w), `"${w.text}" is not an IPv4 address`);
+    if (ip === undefined) throw syntaxError(this.at(c, w), `"${w.text}" is not an IPv4 address`);
     return ip;
   }
 
@@ -429,15 +425,15 @@ class AsaReader {
     const w = c.words[i + 1];
     const mask = w ? parseIpv4(w.text) : undefined;
     const length = mask === undefined ? undefined : maskLength(mask);
-    if (length === undefined) throw syntax(w ? this.at(c, w) : c.loc, `"${w?.text ?? ''}" is not a netmask (e.g. 255.255.255.0)`);
+    if (length === undefined) throw syntaxError(w ? this.at(c, w) : c.loc, `"${w?.text ?? ''}" is not a netmask (e.g. 255.255.255.0)`);
     return prefixOf(ip, length);
   }
 
   private port(c: Command, i: number): number {
     const w = c.words[i];
-    if (!w) throw syntax(c.loc, `"${c.words.map((x) => x.text).join(' ')}" is missing a port`);
+    if (!w) throw syntaxError(c.loc, `"${c.words.map((x) => x.text).join(' ')}" is missing a port`);
     const n = /^[0-9]{1,5}$/.test(w.text) ? Number(w.text) : PORT_NAMES[w.text];
-    if (n === undefined || n > PORT_MAX) throw syntax(this.at(c, w), `"${w.text}" is not a port (a number from 0 to 65535 or an ASA port name)`);
+    if (n === undefined || n > PORT_MAX) throw syntaxError(this.at(c, w), `"${w.text}" is not a port (a number from 0 to 65535 or an ASA port name)`);
     return n;
   }
 
@@ -450,24 +446,24 @@ class AsaReader {
     if (op === 'range') {
       const lo = this.port(c, i + 1);
       const hi = this.port(c, i + 2);
-      if (hi < lo) throw syntax(this.at(c, c.words[i + 2]!), `port range ${lo}-${hi} ends before it starts`);
+      if (hi < lo) throw syntaxError(this.at(c, c.words[i + 2]!), `port range ${lo}-${hi} ends before it starts`);
       return [lo, hi];
     }
     if (op === 'neq') {
       this.warn(c.loc, `"neq ${c.words[i + 1]?.text}" is read as every port`, `"neq ${c.words[i + 1]?.text}" は全ポートとして扱います`);
       return [0, PORT_MAX];
     }
-    throw syntax(c.words[i] ? this.at(c, c.words[i]!) : c.loc, `"${op ?? ''}" is not a port operator (eq, lt, gt, range)`);
+    throw syntaxError(c.words[i] ? this.at(c, c.words[i]!) : c.loc, `"${op ?? ''}" is not a port operator (eq, lt, gt, range)`);
   }
 
   /** The number of word i as a protocol: ip, tcp, udp, icmp, a name or 0-255. */
   private protocol(c: Command, i: number): ServiceTerm[] {
     const w = c.words[i];
-    if (!w) throw syntax(c.loc, `"${c.words.map((x) => x.text).join(' ')}" is missing a protocol`);
+    if (!w) throw syntaxError(c.loc, `"${c.words.map((x) => x.text).join(' ')}" is missing a protocol`);
     if (w.text === 'ip') return [ANY_SERVICE];
     if (w.text === 'tcp-udp') return [allOf(6), allOf(17)];
     const n = /^[0-9]{1,3}$/.test(w.text) ? Number(w.text) : PROTOCOLS[w.text];
-    if (n === undefined || n > PROTO_MAX) throw syntax(this.at(c, w), `"${w.text}" is not a protocol (ip, tcp, udp, icmp, a name or 0-255)`);
+    if (n === undefined || n > PROTO_MAX) throw syntaxError(this.at(c, w), `"${w.text}" is not a protocol (ip, tcp, udp, icmp, a name or 0-255)`);
     return n === 0 ? [ANY_SERVICE] : [allOf(n)];
   }
 
@@ -502,7 +498,7 @@ class AsaReader {
   private networkGroup(name: string, action: Action, stack: string[], loc: Loc): number[] {
     const g = this.networkGroups.get(name);
     if (!g) throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `no object-group network "${name}" is defined`, loc }]);
-    if (stack.includes(name)) throw syntax(loc, `object-group ${name} contains itself (${[...stack, name].join(' → ')})`);
+    if (stack.includes(name)) throw syntaxError(loc, `object-group ${name} contains itself (${[...stack, name].join(' → ')})`);
     let set: number[] = [];
     for (const m of g.members) {
       if (m.kind === 'set') set = union(set, m.set);
@@ -522,7 +518,7 @@ class AsaReader {
   private serviceGroup(name: string, stack: string[], loc: Loc): ServiceTerm[] {
     const g = this.serviceGroups.get(name);
     if (!g) throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `no object-group service "${name}" is defined`, loc }]);
-    if (stack.includes(name)) throw syntax(loc, `object-group ${name} contains itself (${[...stack, name].join(' → ')})`);
+    if (stack.includes(name)) throw syntaxError(loc, `object-group ${name} contains itself (${[...stack, name].join(' → ')})`);
     const terms: ServiceTerm[] = [];
     for (const m of g.members) {
       if (m.kind === 'terms') terms.push(...m.terms);
@@ -548,7 +544,7 @@ class AsaReader {
       const name = this.need(c, 1);
       const kind = c.words[2]?.text;
       if (!ACL_NAME.test(name))
-        throw syntax(this.at(c, c.words[1]!), `access-list name "${name}" has characters bunkatsu cannot use (letters, digits, _ . - only)`);
+        throw syntaxError(this.at(c, c.words[1]!), `access-list name "${name}" has characters bunkatsu cannot use (letters, digits, _ . - only)`);
       const acl = acls.get(name) ?? { name, loc: c.loc, rules: [], lines: 0 };
       acls.set(name, acl);
       acl.lines++;
@@ -558,7 +554,7 @@ class AsaReader {
         continue;
       }
       if (kind !== 'extended')
-        throw syntax(c.words[2] ? this.at(c, c.words[2]) : c.loc, `access-list ${name}: expected "extended", "remark" or "standard", not "${kind ?? ''}"`);
+        throw syntaxError(c.words[2] ? this.at(c, c.words[2]) : c.loc, `access-list ${name}: expected "extended", "remark" or "standard", not "${kind ?? ''}"`);
       const rule = this.ace(c, name, acl.lines);
       if (rule) acl.rules.push(rule);
     }
@@ -570,7 +566,7 @@ class AsaReader {
     const words = c.words;
     const action = words[3]?.text;
     if (action !== 'permit' && action !== 'deny')
-      throw syntax(words[3] ? this.at(c, words[3]) : c.loc, `${label}: expected permit or deny, not "${action ?? ''}"`);
+      throw syntaxError(words[3] ? this.at(c, words[3]) : c.loc, `${label}: expected permit or deny, not "${action ?? ''}"`);
     if (words.some((w) => w.text === 'inactive')) return undefined; // the ASA skips an inactive ACE
     let i = 4;
     // The protocol: a name or number, an object service or an object-group (service or protocol).
@@ -594,7 +590,7 @@ class AsaReader {
     const names: string[] = [];
     const address = (): readonly number[] => {
       const w = words[i];
-      if (!w) throw syntax(c.loc, `${label}: a source or destination is missing`);
+      if (!w) throw syntaxError(c.loc, `${label}: a source or destination is missing`);
       names.push(
         w.text === 'host' || w.text === 'object' || w.text === 'object-group' || w.text === 'interface' ? `${w.text} ${words[i + 1]?.text ?? ''}` : w.text,
       );
@@ -724,7 +720,7 @@ class AsaReader {
         continue;
       }
       if ((dir !== 'in' && dir !== 'out') || c.words[3]?.text !== 'interface')
-        throw syntax(c.loc, `expected "access-group ${name} in|out interface NAME" or "access-group ${name} global"`);
+        throw syntaxError(c.loc, `expected "access-group ${name} in|out interface NAME" or "access-group ${name} global"`);
       const nameif = this.need(c, 4);
       if (!levels.has(nameif))
         throw new InputError([

@@ -4,7 +4,7 @@
 // one device per VDOM. What it cannot model and could change reachability is a warning with
 // its file:line:column; a malformed file is an InputError at its location. No I/O here.
 
-import { InputError, type Loc } from '../errors.ts';
+import { InputError, type Loc, syntaxError } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { IPV4_MAX, type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
@@ -39,10 +39,6 @@ interface Token {
   readonly column: number;
 }
 
-function syntax(loc: Loc, message: string): InputError {
-  return new InputError([{ code: 'BNK_ERR_SYNTAX', message, loc }]);
-}
-
 /** Splits the text into statements of words; a quoted string may span lines (certificates, comments). */
 function* statements(text: string, file: string): Generator<{ tokens: Token[]; loc: Loc }> {
   // A byte order mark is kept by the decoder (encoding.ts); it is no part of the first statement.
@@ -64,7 +60,7 @@ function* statements(text: string, file: string): Generator<{ tokens: Token[]; l
         while (true) {
           if (at >= line.length) {
             // The quoted string goes on on the next line.
-            if (i + 1 >= lines.length) throw syntax({ file, line: start + 1, column }, 'unterminated quoted string');
+            if (i + 1 >= lines.length) throw syntaxError({ file, line: start + 1, column }, 'unterminated quoted string');
             value += '\n';
             line = lines[++i]!;
             at = 0;
@@ -107,7 +103,7 @@ export function parseFortiosTree(text: string, file: string): Block[] {
     const args = rest.map((t) => t.text);
     switch (word) {
       case 'config': {
-        if (args.length === 0) throw syntax(loc, '"config" needs a section name, e.g. config firewall policy');
+        if (args.length === 0) throw syntaxError(loc, '"config" needs a section name, e.g. config firewall policy');
         const block: Block = { path: args.join(' '), loc, sets: new Map(), edits: [], blocks: [] };
         if (inner === undefined) top.push(block);
         else inner.blocks.push(block);
@@ -115,19 +111,19 @@ export function parseFortiosTree(text: string, file: string): Block[] {
         break;
       }
       case 'edit': {
-        if (!isBlock(inner)) throw syntax(loc, inner ? '"edit" before the "next" of the previous entry' : '"edit" outside any "config" section');
-        if (args.length !== 1) throw syntax(loc, '"edit" takes one name (quote a name with spaces)');
+        if (!isBlock(inner)) throw syntaxError(loc, inner ? '"edit" before the "next" of the previous entry' : '"edit" outside any "config" section');
+        if (args.length !== 1) throw syntaxError(loc, '"edit" takes one name (quote a name with spaces)');
         const edit: Edit = { name: args[0]!, loc, sets: new Map(), blocks: [] };
         inner.edits.push(edit);
         stack.push(edit);
         break;
       }
       case 'next':
-        if (inner === undefined || isBlock(inner)) throw syntax(loc, '"next" without an "edit"');
+        if (inner === undefined || isBlock(inner)) throw syntaxError(loc, '"next" without an "edit"');
         stack.pop();
         break;
       case 'end':
-        if (inner === undefined) throw syntax(loc, '"end" without a "config"');
+        if (inner === undefined) throw syntaxError(loc, '"end" without a "config"');
         // An "end" closes the section; FortiOS accepts it in place of the last entry's "next".
         if (!isBlock(inner)) stack.pop();
         stack.pop();
@@ -135,8 +131,8 @@ export function parseFortiosTree(text: string, file: string): Block[] {
       case 'set':
       case 'unset':
       case 'append': {
-        if (inner === undefined) throw syntax(loc, `"${word}" outside any "config" section`);
-        if (args.length === 0) throw syntax(loc, `"${word}" needs a setting name`);
+        if (inner === undefined) throw syntaxError(loc, `"${word}" outside any "config" section`);
+        if (args.length === 0) throw syntaxError(loc, `"${word}" needs a setting name`);
         const [key, ...values] = args;
         const previous = inner.sets.get(key!);
         if (word === 'unset') inner.sets.delete(key!);
@@ -144,12 +140,12 @@ export function parseFortiosTree(text: string, file: string): Block[] {
         break;
       }
       default:
-        throw syntax(loc, `unknown statement "${word}" (expected config, edit, set, unset, append, next or end)`);
+        throw syntaxError(loc, `unknown statement "${word}" (expected config, edit, set, unset, append, next or end)`);
     }
   }
   const open = stack[stack.length - 1];
   if (open) {
-    throw syntax(open.loc, isBlock(open) ? `"config ${open.path}" is never closed by "end"` : `"edit ${open.name}" is never closed by "next" or "end"`);
+    throw syntaxError(open.loc, isBlock(open) ? `"config ${open.path}" is never closed by "end"` : `"edit ${open.name}" is never closed by "next" or "end"`);
   }
   return top;
 }
@@ -324,7 +320,7 @@ class FortigateReader {
       let address: ConfigInterface['address'];
       if (ip) {
         address = parseIpMask(ip.values);
-        if (!address) throw syntax(ip.loc, `"set ip ${ip.values.join(' ')}" is not an address and netmask (e.g. set ip 10.0.0.1 255.255.255.0)`);
+        if (!address) throw syntaxError(ip.loc, `"set ip ${ip.values.join(' ')}" is not an address and netmask (e.g. set ip 10.0.0.1 255.255.255.0)`);
         if (address.ip === 0) address = undefined;
       } else if (e.sets.get('mode')?.values[0] === 'dhcp' || e.sets.get('mode')?.values[0] === 'pppoe') {
         const mode = e.sets.get('mode')!;
@@ -542,8 +538,8 @@ class FortigateReader {
       if (unsupported.length > 0) continue;
       const dst = e.sets.get('dst');
       const parsed = dst ? parseIpMask(dst.values) : { ip: 0, subnet: { lo: 0, hi: IPV4_MAX, length: 0 } };
-      if (!parsed) throw syntax(dst!.loc, `"set dst ${dst!.values.join(' ')}" is not a prefix and netmask (e.g. set dst 10.0.0.0 255.0.0.0)`);
-      if (parsed.ip !== parsed.subnet.lo) throw syntax(dst!.loc, `"set dst ${dst!.values.join(' ')}" has host bits set`);
+      if (!parsed) throw syntaxError(dst!.loc, `"set dst ${dst!.values.join(' ')}" is not a prefix and netmask (e.g. set dst 10.0.0.0 255.0.0.0)`);
+      if (parsed.ip !== parsed.subnet.lo) throw syntaxError(dst!.loc, `"set dst ${dst!.values.join(' ')}" has host bits set`);
       const distance = Number(e.sets.get('distance')?.values[0] ?? 10);
       const priority = Number(e.sets.get('priority')?.values[0] ?? 0);
       if (e.sets.get('blackhole')?.values[0] === 'enable') {
@@ -665,7 +661,7 @@ class AddressBook {
       const subnet = e.sets.get('subnet');
       if (!subnet) return [...ALL]; // FortiOS default subnet 0.0.0.0 0.0.0.0
       const parsed = parseIpMask(subnet.values);
-      if (!parsed) throw syntax(subnet.loc, `"set subnet ${subnet.values.join(' ')}" is not an address and netmask`);
+      if (!parsed) throw syntaxError(subnet.loc, `"set subnet ${subnet.values.join(' ')}" is not an address and netmask`);
       return [parsed.subnet.lo, parsed.subnet.hi];
     }
     if (type === 'iprange') {
@@ -674,7 +670,7 @@ class AddressBook {
       const lo = start ? parseIpv4(start.values[0] ?? '') : 0;
       const hi = end ? parseIpv4(end.values[0] ?? '') : 0;
       if (lo === undefined || hi === undefined || lo > hi)
-        throw syntax((start ?? end ?? e).loc, `address "${e.name}": start-ip and end-ip do not make a range`);
+        throw syntaxError((start ?? end ?? e).loc, `address "${e.name}": start-ip and end-ip do not make a range`);
       return [lo, hi];
     }
     return undefined;
@@ -757,7 +753,7 @@ class ServiceBook {
     }
     if (protocol === 'IP') {
       const n = Number(e.sets.get('protocol-number')?.values[0] ?? 0);
-      if (!Number.isInteger(n) || n < 0 || n > PROTO_MAX) throw syntax(e.sets.get('protocol-number')!.loc, 'protocol-number must be 0-255');
+      if (!Number.isInteger(n) || n < 0 || n > PROTO_MAX) throw syntaxError(e.sets.get('protocol-number')!.loc, 'protocol-number must be 0-255');
       return n === 0 ? [ANY_SERVICE] : [{ protoLo: n, protoHi: n, portLo: 0, portHi: PORT_MAX }];
     }
     if (protocol !== 'TCP/UDP/SCTP') return undefined; // ICMP6, HTTP/proxy services: not IPv4 packet filters
@@ -775,7 +771,7 @@ class ServiceBook {
         const lo = Number(m?.[1]);
         const hi = m?.[2] === undefined ? lo : Number(m[2]);
         if (!m || lo > PORT_MAX || hi > PORT_MAX || lo > hi)
-          throw syntax(s!.loc, `service "${e.name}": "${v}" is not a port range (e.g. 443, 8000-8080, 443:1024-65535)`);
+          throw syntaxError(s!.loc, `service "${e.name}": "${v}" is not a port range (e.g. 443, 8000-8080, 443:1024-65535)`);
         if (srcPart !== undefined && srcPart !== '0-65535' && srcPart !== '1-65535') {
           this.reader.warn(
             s!.loc,

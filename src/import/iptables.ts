@@ -5,7 +5,7 @@
 // and could change reachability is a warning at its file:line:column; a malformed line is an
 // InputError at its location. No I/O here.
 
-import { InputError, type Loc } from '../errors.ts';
+import { InputError, type Loc, syntaxError } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, protocolNumber, type ServiceTerm } from '../net/services.ts';
@@ -17,10 +17,6 @@ import { complementServices, normalizeServices } from './terms.ts';
 interface Token {
   readonly text: string;
   readonly column: number;
-}
-
-function syntax(loc: Loc, message: string): InputError {
-  return new InputError([{ code: 'BNK_ERR_SYNTAX', message, loc }]);
 }
 
 /** Splits a line into words; a double-quoted word keeps its spaces (`\"` escapes a quote). */
@@ -35,7 +31,7 @@ function tokenize(line: string, file: string, lineNo: number): Token[] {
       let value = '';
       at++;
       while (true) {
-        if (at >= line.length) throw syntax({ file, line: lineNo, column }, 'unterminated quoted string');
+        if (at >= line.length) throw syntaxError({ file, line: lineNo, column }, 'unterminated quoted string');
         const c = line[at]!;
         if (c === '\\' && at + 1 < line.length) {
           value += line[at + 1];
@@ -143,36 +139,36 @@ class IptablesReader {
       const loc: Loc = { file: this.file, line: lineNo, column };
       if (trimmed === '' || trimmed.startsWith('#')) return;
       if (trimmed.startsWith('*')) {
-        if (table) throw syntax(table.loc, `table *${table.name} is not closed by COMMIT before the next table`);
+        if (table) throw syntaxError(table.loc, `table *${table.name} is not closed by COMMIT before the next table`);
         table = { name: trimmed.slice(1), loc, rules: 0 };
         if (table.name === 'filter') filter.loc = loc;
         return;
       }
       if (trimmed === 'COMMIT') {
-        if (!table) throw syntax(loc, 'COMMIT without a table (*filter)');
+        if (!table) throw syntaxError(loc, 'COMMIT without a table (*filter)');
         closeTable();
         table = undefined;
         return;
       }
-      if (!table) throw syntax(loc, 'a line outside any table: expected *filter (or *nat, *mangle, *raw) first');
+      if (!table) throw syntaxError(loc, 'a line outside any table: expected *filter (or *nat, *mangle, *raw) first');
       if (trimmed.startsWith(':')) {
         const m = /^:(\S+)\s+(\S+)/.exec(trimmed);
-        if (!m) throw syntax(loc, 'a chain line is ":NAME POLICY [packets:bytes]"');
+        if (!m) throw syntaxError(loc, 'a chain line is ":NAME POLICY [packets:bytes]"');
         if (table.name === 'filter')
           filter.chains.set(m[1]!, { loc: { ...loc, label: trimmed.replace(/\s*\[[0-9]+:[0-9]+\]$/, '') }, ...(m[2] !== '-' ? { policy: m[2]! } : {}) });
         return;
       }
       const tokens = tokenize(line, this.file, lineNo);
       if (tokens[0]!.text !== '-A' && tokens[0]!.text !== '--append')
-        throw syntax(loc, `unknown line "${tokens[0]!.text}" (iptables-save has *table, :CHAIN POLICY, -A CHAIN rules, COMMIT and # comments)`);
+        throw syntaxError(loc, `unknown line "${tokens[0]!.text}" (iptables-save has *table, :CHAIN POLICY, -A CHAIN rules, COMMIT and # comments)`);
       table.rules++;
       if (table.name !== 'filter') return;
       const chain = tokens[1]?.text;
-      if (chain === undefined) throw syntax(loc, '"-A" needs a chain name');
-      if (!filter.chains.has(chain)) throw syntax({ ...loc, column: tokens[1]!.column }, `chain "${chain}" is not declared (:${chain} - [0:0])`);
+      if (chain === undefined) throw syntaxError(loc, '"-A" needs a chain name');
+      if (!filter.chains.has(chain)) throw syntaxError({ ...loc, column: tokens[1]!.column }, `chain "${chain}" is not declared (:${chain} - [0:0])`);
       filter.rules.push(this.rule(chain, tokens.slice(2), trimmed, loc, filter.chains));
     });
-    if (table) throw syntax(table.loc, `table *${table.name} is not closed by COMMIT`);
+    if (table) throw syntaxError(table.loc, `table *${table.name} is not closed by COMMIT`);
     const forward = filter.chains.get('FORWARD');
     const deviceLoc = filter.loc ?? { file: this.file, line: 1, column: 1 };
     if (!forward) {
@@ -242,7 +238,7 @@ class IptablesReader {
     let i = 0;
     const next = (opt: Token): Token => {
       const v = tokens[++i];
-      if (v === undefined) throw syntax(at(opt), `"${opt.text}" needs a value`);
+      if (v === undefined) throw syntaxError(at(opt), `"${opt.text}" needs a value`);
       return v;
     };
     /** The values of an unknown option: the words up to the next option. */
@@ -270,7 +266,7 @@ class IptablesReader {
           let set: number[] = [];
           for (const part of v.text.split(',')) {
             const r = parseNetAddress(part);
-            if (!r) throw syntax(at(v), `"${part}" is not an IPv4 address or prefix (e.g. 10.0.0.0/8)`);
+            if (!r) throw syntaxError(at(v), `"${part}" is not an IPv4 address or prefix (e.g. 10.0.0.0/8)`);
             set = union(set, r);
           }
           if (neg) set = subtract(ALL, set);
@@ -293,7 +289,7 @@ class IptablesReader {
           const v = next(t);
           const name = v.text.toLowerCase();
           const n = name === 'all' || name === '0' ? 0 : /^[0-9]{1,3}$/.test(name) ? Number(name) : protocolNumber(name);
-          if (n === undefined || n > PROTO_MAX) throw syntax(at(v), `"${v.text}" is not a protocol (tcp, udp, icmp, all or a number)`);
+          if (n === undefined || n > PROTO_MAX) throw syntaxError(at(v), `"${v.text}" is not a protocol (tcp, udp, icmp, all or a number)`);
           const terms = n === 0 ? [ANY_SERVICE] : [{ protoLo: n, protoHi: n, portLo: 0, portHi: PORT_MAX }];
           proto = { terms, ...(n === 0 ? {} : { number: n }), negate: neg };
           break;
@@ -312,7 +308,7 @@ class IptablesReader {
           let ranges: number[] = [];
           for (const part of v.text.split(',')) {
             const r = parsePortRange(part);
-            if (!r) throw syntax(at(v), `"${part}" is not a port or port range (e.g. 443, 1000:2000)`);
+            if (!r) throw syntaxError(at(v), `"${part}" is not a port or port range (e.g. 443, 1000:2000)`);
             ranges = union(ranges, r);
           }
           ports = { ranges, negate: neg, token: t };
@@ -395,7 +391,7 @@ class IptablesReader {
           break;
         }
         default: {
-          if (!opt.startsWith('-')) throw syntax(at(t), `"${opt}" is not an option (options start with "-")`);
+          if (!opt.startsWith('-')) throw syntaxError(at(t), `"${opt}" is not an option (options start with "-")`);
           const values = skipArgs();
           cannotRead(
             t,
@@ -409,7 +405,7 @@ class IptablesReader {
     if (ports) {
       const p = proto.number;
       if (p === undefined || !PORT_PROTOCOLS.has(p) || proto.negate)
-        throw syntax(at(ports.token), `"${ports.token.text}" needs "-p tcp", "-p udp" or "-p sctp" before it`);
+        throw syntaxError(at(ports.token), `"${ports.token.text}" needs "-p tcp", "-p udp" or "-p sctp" before it`);
       const ranges = ports.negate ? subtract([0, PORT_MAX], ports.ranges) : ports.ranges;
       services = [];
       for (let k = 0; k < ranges.length; k += 2) services.push({ protoLo: p, protoHi: p, portLo: ranges[k]!, portHi: ranges[k + 1]! });

@@ -4,17 +4,13 @@
 // prefix only those of lowest metric are installed (equal: ECMP); kernel routes of a connected
 // subnet are that subnet's route already.
 
-import { InputError, type Loc } from '../errors.ts';
+import { type Loc, syntaxError } from '../errors.ts';
 import { type Ipv4Prefix, parseCidr, parseIpv4 } from '../net/ipv4.ts';
 import type { ServiceTerm } from '../net/services.ts';
 import type { Match } from './chains.ts';
 import type { ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
 
 const IFACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/;
-
-function syntax(loc: Loc, message: string): InputError {
-  return new InputError([{ code: 'BNK_ERR_SYNTAX', message, loc }]);
-}
 
 /** An `a.b.c.d/len` host address as the address and its subnet. */
 function hostAddress(text: string): { ip: number; subnet: Ipv4Prefix } | undefined {
@@ -39,7 +35,7 @@ export function parseIpAddr(text: string, file: string, warnings: ImportWarning[
     const base = name.replace(/@.*$/, '');
     if (base === 'lo') return;
     const address = hostAddress(cidr);
-    if (!address) throw syntax(loc, `"${cidr}" is not an IPv4 address with its prefix length (e.g. 10.0.0.1/24)`);
+    if (!address) throw syntaxError(loc, `"${cidr}" is not an IPv4 address with its prefix length (e.g. 10.0.0.1/24)`);
     if (!IFACE_NAME.test(base)) {
       warnings.push({
         loc,
@@ -64,9 +60,9 @@ export function parseIpAddr(text: string, file: string, warnings: ImportWarning[
     try {
       data = JSON.parse(trimmed);
     } catch (error) {
-      throw syntax({ file, line: 1, column: 1 }, `not the JSON of "ip -j addr": ${(error as Error).message}`);
+      throw syntaxError({ file, line: 1, column: 1 }, `not the JSON of "ip -j addr": ${(error as Error).message}`);
     }
-    if (!Array.isArray(data)) throw syntax({ file, line: 1, column: 1 }, 'not the JSON of "ip -j addr" (an array of interfaces)');
+    if (!Array.isArray(data)) throw syntaxError({ file, line: 1, column: 1 }, 'not the JSON of "ip -j addr" (an array of interfaces)');
     let from = 0;
     for (const link of data as Array<{ ifname?: unknown; addr_info?: Array<{ family?: unknown; local?: unknown; prefixlen?: unknown }> }>) {
       if (typeof link?.ifname !== 'string') continue;
@@ -90,7 +86,7 @@ export function parseIpAddr(text: string, file: string, warnings: ImportWarning[
     const inet = /^(\s+)inet\s+(\S+)/.exec(raw);
     if (!inet) return;
     const loc = { file, line: i + 1, column: inet[1]!.length + 1 };
-    if (current === undefined) throw syntax(loc, '"inet" before any interface line (e.g. 2: eth0: <...>)');
+    if (current === undefined) throw syntaxError(loc, '"inet" before any interface line (e.g. 2: eth0: <...>)');
     add(current, inet[2]!, loc);
   });
   return out;
@@ -112,7 +108,7 @@ export function parseIpRoute(text: string, file: string, interfaces: readonly Co
     if (r.type === 'local' || r.type === 'broadcast' || r.type === 'multicast' || r.type === 'anycast') return;
     const prefix: Ipv4Prefix | { error: string } =
       r.dst === 'default' ? { lo: 0, hi: 0xffffffff, length: 0 } : parseCidr(r.dst.includes('/') ? r.dst : `${r.dst}/32`);
-    if ('error' in prefix) throw syntax(loc, `"${r.dst}" is not an IPv4 prefix (${prefix.error})`);
+    if ('error' in prefix) throw syntaxError(loc, `"${r.dst}" is not an IPv4 prefix (${prefix.error})`);
     const origin = { ...loc, label };
     if (r.type === 'blackhole' || r.type === 'unreachable' || r.type === 'prohibit') {
       candidates.push({ prefix, action: 'drop', interfaces: [], origin, metric: r.metric });
@@ -136,9 +132,9 @@ export function parseIpRoute(text: string, file: string, interfaces: readonly Co
     try {
       data = JSON.parse(trimmed);
     } catch (error) {
-      throw syntax({ file, line: 1, column: 1 }, `not the JSON of "ip -j route": ${(error as Error).message}`);
+      throw syntaxError({ file, line: 1, column: 1 }, `not the JSON of "ip -j route": ${(error as Error).message}`);
     }
-    if (!Array.isArray(data)) throw syntax({ file, line: 1, column: 1 }, 'not the JSON of "ip -j route" (an array of routes)');
+    if (!Array.isArray(data)) throw syntaxError({ file, line: 1, column: 1 }, 'not the JSON of "ip -j route" (an array of routes)');
     let from = 0;
     for (const r of data as Array<Record<string, unknown>>) {
       const dst = String(r.dst ?? '');

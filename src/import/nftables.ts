@@ -5,7 +5,7 @@
 // change reachability is a warning at its file:line:column; malformed text is an InputError at
 // its location. No I/O here.
 
-import { InputError, type Loc } from '../errors.ts';
+import { InputError, type Loc, syntaxError } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PROTO_MAX, protocolNumber, type ServiceTerm } from '../net/services.ts';
@@ -34,10 +34,6 @@ interface Statement {
 
 const BLOCKS = new Set(['table', 'chain', 'set', 'map', 'flowtable', 'ct', 'counter', 'quota', 'limit', 'secmark', 'synproxy']);
 
-function syntax(loc: Loc, message: string): InputError {
-  return new InputError([{ code: 'BNK_ERR_SYNTAX', message, loc }]);
-}
-
 type Tok = Word | { readonly punct: '{' | '}' | ';' | ',' | '\n'; readonly loc: Loc };
 const isPunct = (t: Tok | undefined, p: string): boolean => t !== undefined && 'punct' in t && t.punct === p;
 
@@ -56,7 +52,7 @@ function tokenize(text: string, file: string): Tok[] {
         at++;
       } else if (c === '"') {
         const end = line.indexOf('"', at + 1);
-        if (end < 0) throw syntax(loc, 'unterminated quoted string');
+        if (end < 0) throw syntaxError(loc, 'unterminated quoted string');
         out.push({ text: line.slice(at + 1, end), loc, quoted: true });
         at = end + 1;
       } else {
@@ -77,11 +73,11 @@ function parseBlock(toks: readonly Tok[], pos: { i: number }, lines: readonly st
   while (true) {
     const t = toks[pos.i];
     if (t === undefined) {
-      if (open) throw syntax(open, 'this "{" is never closed by "}"');
+      if (open) throw syntaxError(open, 'this "{" is never closed by "}"');
       return out;
     }
     if (isPunct(t, '}')) {
-      if (!open) throw syntax(t.loc, '"}" without an open "{"');
+      if (!open) throw syntaxError(t.loc, '"}" without an open "{"');
       pos.i++;
       return out;
     }
@@ -89,7 +85,7 @@ function parseBlock(toks: readonly Tok[], pos: { i: number }, lines: readonly st
       pos.i++;
       continue;
     }
-    if (isPunct(t, ',') || isPunct(t, '{')) throw syntax(t.loc, `unexpected "${(t as { punct: string }).punct}" at the start of a statement`);
+    if (isPunct(t, ',') || isPunct(t, '{')) throw syntaxError(t.loc, `unexpected "${(t as { punct: string }).punct}" at the start of a statement`);
     const items: Item[] = [];
     const loc = t.loc;
     let body: Statement[] | undefined;
@@ -109,7 +105,7 @@ function parseBlock(toks: readonly Tok[], pos: { i: number }, lines: readonly st
         pos.i++;
         const last = items.pop();
         const next = toks[pos.i];
-        if (!last || !next || !('text' in next)) throw syntax(u.loc, 'a "," between values expected');
+        if (!last || !next || !('text' in next)) throw syntaxError(u.loc, 'a "," between values expected');
         pos.i++;
         items.push({ set: 'set' in last ? [...last.set, next] : [last, next], loc: last.loc });
       } else {
@@ -126,11 +122,11 @@ function parseSet(toks: readonly Tok[], pos: { i: number }, open: Loc): Item[] {
   const out: Item[] = [];
   while (true) {
     const t = toks[pos.i++];
-    if (t === undefined) throw syntax(open, 'this "{" is never closed by "}"');
+    if (t === undefined) throw syntaxError(open, 'this "{" is never closed by "}"');
     if (isPunct(t, '}')) return out;
     if (isPunct(t, ',') || isPunct(t, '\n')) continue;
     if (isPunct(t, '{')) out.push({ set: parseSet(toks, pos, t.loc), loc: t.loc });
-    else if (isPunct(t, ';')) throw syntax(t.loc, 'unexpected ";" in a set');
+    else if (isPunct(t, ';')) throw syntaxError(t.loc, 'unexpected ";" in a set');
     else out.push(t as Word);
   }
 }
@@ -160,7 +156,7 @@ class NftReader {
     for (const s of top) {
       const [kw, family, tableName] = s.items.map(wordOf);
       if (kw !== 'table' || !s.body)
-        throw syntax(s.loc, `unknown statement "${wordOf(s.items[0]) ?? '{'}" (nft list ruleset has "table <family> <name> { ... }")`);
+        throw syntaxError(s.loc, `unknown statement "${wordOf(s.items[0]) ?? '{'}" (nft list ruleset has "table <family> <name> { ... }")`);
       if (family !== 'ip' && family !== 'inet') {
         if (family === 'bridge' || family === 'netdev') {
           this.warn(
@@ -296,7 +292,7 @@ class NftReader {
     let i = 0;
     const take = (): Item => {
       const x = items[i++];
-      if (x === undefined) throw syntax(items[i - 2]?.loc ?? s.loc, `"${wordOf(items[i - 2]) ?? ''}" needs a value`);
+      if (x === undefined) throw syntaxError(items[i - 2]?.loc ?? s.loc, `"${wordOf(items[i - 2]) ?? ''}" needs a value`);
       return x;
     };
     /** An optional comparison operator, then the value: returns it and whether it is negated. */
@@ -377,7 +373,7 @@ class NftReader {
           const [lo, hi] = e.text.split('-');
           const a = parseNetAddress(lo ?? '');
           const b = hi === undefined ? a : parseIpv4(hi) !== undefined ? ([parseIpv4(hi)!, parseIpv4(hi)!] as [number, number]) : undefined;
-          if (!a || !b || b[1] < a[0]) throw syntax(e.loc, `"${e.text}" is not an IPv4 address, prefix or range (e.g. 10.0.0.0/8, 10.0.0.1-10.0.0.9)`);
+          if (!a || !b || b[1] < a[0]) throw syntaxError(e.loc, `"${e.text}" is not an IPv4 address, prefix or range (e.g. 10.0.0.0/8, 10.0.0.1-10.0.0.9)`);
           set = union(set, [a[0], hi === undefined ? a[1] : b[1]]);
         }
         if (negate) set = subtract(ALL, set);
@@ -390,7 +386,7 @@ class NftReader {
         const { value, negate } = operand();
         protos = elements(value).map((e) => {
           const n = /^[0-9]{1,3}$/.test(e.text) ? Number(e.text) : protocolNumber(e.text.toLowerCase());
-          if (n === undefined || n > PROTO_MAX) throw syntax(e.loc, `"${e.text}" is not a protocol (tcp, udp, icmp or a number)`);
+          if (n === undefined || n > PROTO_MAX) throw syntaxError(e.loc, `"${e.text}" is not a protocol (tcp, udp, icmp or a number)`);
           return n;
         });
         protoNegate = negate;
@@ -410,7 +406,7 @@ class NftReader {
         let ranges: number[] = [];
         for (const e of elements(value)) {
           const r = parsePortRange(e.text);
-          if (!r) throw syntax(e.loc, `"${e.text}" is not a port or port range (e.g. 443, 1000-2000)`);
+          if (!r) throw syntaxError(e.loc, `"${e.text}" is not a port or port range (e.g. 443, 1000-2000)`);
           ranges = union(ranges, r);
         }
         ports = { proto: w === 'tcp' ? 6 : w === 'udp' ? 17 : 132, ranges: negate ? subtract([0, PORT_MAX], ranges) : ranges };

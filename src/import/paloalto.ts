@@ -5,7 +5,7 @@
 // static routes; one device per vsys. What it cannot model and could change reachability is a
 // warning with its file:line:column; malformed XML is an InputError at its location. No I/O.
 
-import { InputError, type Loc } from '../errors.ts';
+import { InputError, type Loc, syntaxError } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, type ServiceTerm } from '../net/services.ts';
@@ -14,10 +14,6 @@ import { toId } from './fortigate.ts';
 import { normalizeServices } from './terms.ts';
 import { parsePanosSet } from './paloalto-set.ts';
 import { child, entries, members, parseXml, path, type XmlElement } from './xml.ts';
-
-function syntax(loc: Loc, message: string): InputError {
-  return new InputError([{ code: 'BNK_ERR_SYNTAX', message, loc }]);
-}
 
 /** `a.b.c.d/len` or `a.b.c.d` (a /32) as a prefix with its host address. */
 function parseCidrHost(text: string): { ip: number; subnet: Ipv4Prefix } | undefined {
@@ -80,7 +76,7 @@ class Objects {
   /** The addresses of a source / destination list; an object it cannot read stands for any when `widen`, for none otherwise. */
   addresses(list: XmlElement | undefined, at: Loc, label: string, widen: boolean): number[] {
     const names = members(list);
-    if (names.length === 0) throw syntax(list?.loc ?? at, `${label}: no address members (write <member>any</member> for every address)`);
+    if (names.length === 0) throw syntaxError(list?.loc ?? at, `${label}: no address members (write <member>any</member> for every address)`);
     let out: number[] = [];
     for (const m of names) {
       const set = this.address(m.text, m.loc, []);
@@ -104,7 +100,7 @@ class Objects {
     const group = this.find('address-group', name);
     if (object) set = this.addressObject(object);
     else if (group) {
-      if (trail.includes(name)) throw syntax(group.loc, `address group "${name}" contains itself (${[...trail, name].join(' → ')})`);
+      if (trail.includes(name)) throw syntaxError(group.loc, `address group "${name}" contains itself (${[...trail, name].join(' → ')})`);
       const dynamic = child(group, 'dynamic');
       if (dynamic) {
         this.reader.warn(
@@ -137,13 +133,13 @@ class Objects {
     const netmask = child(e, 'ip-netmask');
     if (netmask) {
       const p = parseCidrHost(netmask.text);
-      if (!p) throw syntax(netmask.loc, `address "${nameOf(e)}": "${netmask.text}" is not an address or prefix (e.g. 10.0.0.0/24)`);
+      if (!p) throw syntaxError(netmask.loc, `address "${nameOf(e)}": "${netmask.text}" is not an address or prefix (e.g. 10.0.0.0/24)`);
       return [p.subnet.lo, p.subnet.hi];
     }
     const range = child(e, 'ip-range');
     if (range) {
       const set = /-/.test(range.text) ? literalAddress(range.text) : undefined;
-      if (!set) throw syntax(range.loc, `address "${nameOf(e)}": "${range.text}" is not a range (e.g. 10.0.0.10-10.0.0.20)`);
+      if (!set) throw syntaxError(range.loc, `address "${nameOf(e)}": "${range.text}" is not a range (e.g. 10.0.0.10-10.0.0.20)`);
       return set;
     }
     const kind = e.children.find((c) => c.name === 'fqdn' || c.name === 'ip-wildcard');
@@ -158,7 +154,7 @@ class Objects {
   /** The services of a service list; `application-default` and objects it cannot read stand for any when `widen`, for none otherwise. */
   services(list: XmlElement | undefined, at: Loc, label: string, widen: boolean): ServiceTerm[] {
     const names = members(list);
-    if (names.length === 0) throw syntax(list?.loc ?? at, `${label}: no service members (write <member>any</member> for every service)`);
+    if (names.length === 0) throw syntaxError(list?.loc ?? at, `${label}: no service members (write <member>any</member> for every service)`);
     const terms: ServiceTerm[] = [];
     for (const m of names) {
       if (m.text === 'application-default') {
@@ -181,7 +177,7 @@ class Objects {
     if (object) return this.serviceObject(object);
     const group = this.find('service-group', name);
     if (group) {
-      if (trail.includes(name)) throw syntax(group.loc, `service group "${name}" contains itself (${[...trail, name].join(' → ')})`);
+      if (trail.includes(name)) throw syntaxError(group.loc, `service group "${name}" contains itself (${[...trail, name].join(' → ')})`);
       return members(child(group, 'members')).flatMap((m) => this.service(m.text, m.loc, [...trail, name]));
     }
     const predefined = PREDEFINED_SERVICES[name];
@@ -200,12 +196,13 @@ class Objects {
       const p = child(protocol, key);
       if (!p) continue;
       const port = child(p, 'port');
-      if (!port) throw syntax(p.loc, `service "${nameOf(e)}": <${key}> needs a <port>`);
+      if (!port) throw syntaxError(p.loc, `service "${nameOf(e)}": <${key}> needs a <port>`);
       for (const v of port.text.split(',')) {
         const m = /^\s*([0-9]{1,5})(?:-([0-9]{1,5}))?\s*$/.exec(v);
         const lo = Number(m?.[1]);
         const hi = m?.[2] === undefined ? lo : Number(m[2]);
-        if (!m || lo > PORT_MAX || hi > PORT_MAX || lo > hi) throw syntax(port.loc, `service "${nameOf(e)}": "${v}" is not a port range (e.g. 443, 8000-8080)`);
+        if (!m || lo > PORT_MAX || hi > PORT_MAX || lo > hi)
+          throw syntaxError(port.loc, `service "${nameOf(e)}": "${v}" is not a port range (e.g. 443, 8000-8080)`);
         out.push({ protoLo: proto, protoHi: proto, portLo: lo, portHi: hi });
       }
       const source = child(p, 'source-port');
@@ -217,7 +214,7 @@ class Objects {
         );
       }
     }
-    if (out.length === 0) throw syntax(e.loc, `service "${nameOf(e)}" has no <protocol><tcp>, <udp> or <sctp>`);
+    if (out.length === 0) throw syntaxError(e.loc, `service "${nameOf(e)}" has no <protocol><tcp>, <udp> or <sctp>`);
     return out;
   }
 }
@@ -242,13 +239,13 @@ class PaloaltoReader {
       .startsWith('<')
       ? parseXml(text, this.file)
       : parsePanosSet(text, this.file);
-    if (root.name !== 'config') throw syntax(root.loc, `the root element is <${root.name}>, not <config> (a PAN-OS configuration)`);
+    if (root.name !== 'config') throw syntaxError(root.loc, `the root element is <${root.name}>, not <config> (a PAN-OS configuration)`);
     const device = entries(child(root, 'devices'))[0];
-    if (!device) throw syntax(root.loc, 'no <devices><entry> (the firewall itself) in the configuration');
+    if (!device) throw syntaxError(root.loc, 'no <devices><entry> (the firewall itself) in the configuration');
     const hostname = path(device, 'deviceconfig', 'system', 'hostname')?.text || fallbackName;
     const interfaces = this.interfaces(device);
     const vsysList = entries(child(device, 'vsys'));
-    if (vsysList.length === 0) throw syntax(device.loc, 'no <vsys><entry> (no zones or rules) in the configuration');
+    if (vsysList.length === 0) throw syntaxError(device.loc, 'no <vsys><entry> (no zones or rules) in the configuration');
     const multi = vsysList.length > 1;
     const routes = this.staticRoutes(device);
     return vsysList.map((vsys) => this.vsys(vsys, multi ? `${hostname}.${nameOf(vsys)}` : hostname, interfaces, routes, multi, child(root, 'shared')));
@@ -395,7 +392,7 @@ class PaloaltoReader {
   /** The zones of a from / to list; undefined for "any", 'none' when nothing is left. */
   private zoneList(list: XmlElement | undefined, at: Loc, label: string, zones: Zones, permit: boolean): string[] | undefined | 'none' {
     const names = members(list);
-    if (names.length === 0) throw syntax(list?.loc ?? at, `${label}: no zone members (write <member>any</member> for every zone)`);
+    if (names.length === 0) throw syntaxError(list?.loc ?? at, `${label}: no zone members (write <member>any</member> for every zone)`);
     if (names.some((m) => m.text === 'any')) return undefined;
     const out: string[] = [];
     for (const m of names) {
@@ -550,10 +547,10 @@ class PaloaltoReader {
       const destination = child(e, 'destination');
       const parsed = destination ? parseCidrHost(destination.text) : undefined;
       if (!destination || !parsed || parsed.ip !== parsed.subnet.lo)
-        throw syntax(destination?.loc ?? e.loc, `${label}: <destination> must be a prefix such as 10.0.0.0/8`);
+        throw syntaxError(destination?.loc ?? e.loc, `${label}: <destination> must be a prefix such as 10.0.0.0/8`);
       const number = (key: string, fallback: number): number => {
         const x = child(e, key);
-        if (x && !/^[0-9]{1,5}$/.test(x.text)) throw syntax(x.loc, `${label}: <${key}> must be a whole number`);
+        if (x && !/^[0-9]{1,5}$/.test(x.text)) throw syntaxError(x.loc, `${label}: <${key}> must be a whole number`);
         return x ? Number(x.text) : fallback;
       };
       const distance = number('admin-dist', 10);
