@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkTimeSvg } from './plot.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -299,6 +300,7 @@ const resultsDir = join(ROOT, 'bench', 'results');
 if (!existsSync(resultsDir)) mkdirSync(resultsDir, { recursive: true });
 writeFileSync(join(resultsDir, `${date}.md`), `${text}\n`);
 writeFileSync(join(resultsDir, `${date}.json`), `${JSON.stringify({ date, machine, runs, rows }, null, 2)}\n`);
+writeFileSync(join(resultsDir, `${date}.svg`), checkTimeSvg(rows, `${date}, ${machine}`));
 
 /** An ASCII log-log plot of end-to-end check time against rule count. */
 function plot(data: Row[]): string[] {
