@@ -38,7 +38,7 @@ export function checkTimeSvg(rows: PlotRow[], caption: string): string {
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   out.push(`<text x="${M.left}" y="20" font-size="14">check time, end to end (s), against firewall rules</text>`);
-  out.push(`<text x="${M.left}" y="38" fill="#555">${escape(caption)}</text>`);
+  out.push(`<text x="${M.left}" y="38" fill="#555">${escapeXml(caption)}</text>`);
   for (let e = x0; e <= x1; e++) {
     const x = px(10 ** e);
     out.push(`<line x1="${x}" y1="${M.top}" x2="${x}" y2="${H - M.bottom}" stroke="#ddd"/>`);
@@ -73,7 +73,7 @@ export function checkTimeSvg(rows: PlotRow[], caption: string): string {
     const [x, y] = [px(r.rules), py(t)];
     out.push(`<line x1="${x - 10}" y1="${y}" x2="${x + 10}" y2="${y}" stroke="#2e7d32" stroke-width="3"/>`);
   }
-  for (const r of points) out.push(`<text x="${px(r.rules)}" y="${H - M.bottom - 6}" text-anchor="middle" fill="#555">${escape(r.scale)}</text>`);
+  for (const r of points) out.push(`<text x="${px(r.rules)}" y="${H - M.bottom - 6}" text-anchor="middle" fill="#555">${escapeXml(r.scale)}</text>`);
   const lx = W - M.right + 16;
   out.push(`<circle cx="${lx}" cy="${M.top + 10}" r="4" fill="#1f5fa8"/><text x="${lx + 10}" y="${M.top + 14}">JSON (median)</text>`);
   out.push(`<rect x="${lx - 4}" y="${M.top + 26}" width="8" height="8" fill="#c0392b"/><text x="${lx + 10}" y="${M.top + 34}">YAML (median)</text>`);
@@ -84,7 +84,7 @@ export function checkTimeSvg(rows: PlotRow[], caption: string): string {
   return `${out.join('\n')}\n`;
 }
 
-function escape(s: string): string {
+function escapeXml(s: string): string {
   return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
