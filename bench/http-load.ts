@@ -62,11 +62,11 @@ async function main(): Promise<void> {
   if (flows.length === 0) throw new Error('the topology has no intents to trace');
 
   const db = join(work, 'bench.db');
-  const store = Store.open(db);
-  store.createProject('bench', 'bench');
-  const token = store.createToken('bench', ['read', 'submit'], 'bench').token;
-  const admin = store.createToken(null, ['admin'], 'bench-metrics').token;
-  store.close();
+  const store = await Store.open(db);
+  await store.createProject('bench', 'bench');
+  const token = (await store.createToken('bench', ['read', 'submit'], 'bench')).token;
+  const admin = (await store.createToken(null, ['admin'], 'bench-metrics')).token;
+  await store.close();
 
   // Rate limit left on (so its cost is measured) but far above the offered load; logs at warn.
   const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db, '--rate-limit', '100000000', '--log-level', 'warn'], {

@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   BNK_ERR_URI_TOO_LONG: { status: 414, meaning: 'A path segment of the request URL (an id) is longer than any id can be.' },
   BNK_ERR_HEADERS_TOO_LARGE: { status: 431, meaning: 'The request line and headers together are larger than the server accepts.' },
   BNK_ERR_SHUTTING_DOWN: { status: 503, meaning: 'The server is shutting down and accepts no new requests.' },
+  BNK_ERR_UNAVAILABLE: { status: 503, meaning: 'The database (PostgreSQL) cannot be reached; the server reconnects by itself, retry after the given delay.' },
   BNK_ERR_INTERNAL: { status: 500, meaning: 'A bug in bunkatsu; the server logs the details (never the topology).' },
 } as const;
 

@@ -9,17 +9,20 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startPostgres } from './postgres-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** The pool worker of this run's bundle: pass as buildServer({workerEntry}). */
     workerEntry: string;
+    /** A PostgreSQL server of this run (superuser URL); tests/postgres.ts makes a database per test file. */
+    postgresUrl: string;
   }
 }
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-export default function setup(project: TestProject): () => void {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // Outside the repository (nothing left in the work tree), beside links to what the bundle
   // looks for above itself: package.json and policies/ (PACKAGE_ROOT), node_modules (its imports).
   const dir = mkdtempSync(join(tmpdir(), 'bunkatsu-test-worker-'));
@@ -32,5 +35,10 @@ export default function setup(project: TestProject): () => void {
   });
   const entry = join(dir, 'dist', 'worker.mjs');
   project.provide('workerEntry', entry);
-  return () => rmSync(dir, { recursive: true, force: true });
+  const postgres = await startPostgres();
+  project.provide('postgresUrl', postgres.url);
+  return async () => {
+    await postgres.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
 }

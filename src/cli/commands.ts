@@ -128,6 +128,10 @@ const ENGINE: OptionSpec = { flags: '--engine <engine>', description: 'reachabil
 const TODAY: OptionSpec = { flags: '--today <date>', description: 'date for exception expiry, YYYY-MM-DD (default: today)' };
 const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress output on stderr' };
 const DB: OptionSpec = { flags: '--db <file>', description: 'SQLite database file, created on first use (default: $BUNKATSU_DB or ./bunkatsu.db)' };
+const DATABASE: OptionSpec = {
+  flags: '--database <url>',
+  description: 'PostgreSQL database instead of SQLite: postgres://user:password@host:port/db (default: $BUNKATSU_DATABASE)',
+};
 const TOPOLOGY = ['<topology>', 'topology file (YAML or JSON)'] as const;
 
 /** --format of a kind of report: its formats from the library's render table, the first the default. */
@@ -142,7 +146,8 @@ const outputFile = (file: string | undefined): 'json' | 'yaml' => (file?.toLower
 // SQLite. In the bundle (dist/) the server is a chunk of its own, loaded here, and its pool runs
 // dist/worker.mjs: no tsx at run time.
 const server = (): Promise<typeof import('../server/serve.ts')> => import('../server/serve.ts');
-const dbPath = async (option: string | undefined): Promise<string> => option ?? (await server()).defaultDbPath();
+type StoreOptions = { db?: string; database?: string };
+const storeAt = async (opts: StoreOptions): Promise<string> => (await server()).storeLocation(opts.db, opts.database);
 
 export const COMMANDS: readonly CommandSpec[] = [
   command<{ policy?: string; format: FormatOf<'check'>; lang: Lang; engine: string; today?: string; quiet?: boolean }>({
@@ -561,6 +566,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     host: string;
     port: string;
     db?: string;
+    database?: string;
     policy?: string;
     rateLimit: string;
     logLevel: string;
@@ -575,6 +581,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--host <host>', description: 'address to listen on', default: '127.0.0.1' },
       { flags: '--port <port>', description: 'TCP port (0: any free port)', default: '8080' },
       DB,
+      DATABASE,
       POLICY,
       { flags: '--rate-limit <n>', description: 'requests per minute per client address (0: no limit)', default: '6000' },
       { flags: '--log-level <level>', description: 'fatal, error, warn, info, debug, trace or silent', default: 'info' },
@@ -602,7 +609,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         {
           host: opts.host,
           port,
-          db: await dbPath(opts.db),
+          db: await storeAt(opts),
           ...(opts.policy ? { policy: opts.policy } : {}),
           ...(opts.corsOrigin !== undefined ? { corsOrigin: opts.corsOrigin } : {}),
           rateLimit,
@@ -617,28 +624,28 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ name?: string; db?: string }>({
+  command<{ name?: string } & StoreOptions>({
     name: ['project', 'create'],
     description: 'create a project',
     args: [['<id>', 'project id: lowercase letters, digits, "-"']],
-    options: [{ flags: '--name <name>', description: 'display name (default: the id)' }, DB],
+    options: [{ flags: '--name <name>', description: 'display name (default: the id)' }, DB, DATABASE],
     run: async (io, [id], opts) => {
-      io.err((await server()).createProject(await dbPath(opts.db), id!, opts.name));
+      io.err(await (await server()).createProject(await storeAt(opts), id!, opts.name));
       return EXIT.clean;
     },
   }),
 
-  command<{ db?: string }>({
+  command<StoreOptions>({
     name: ['project', 'list'],
     description: 'list the projects',
-    options: [DB],
+    options: [DB, DATABASE],
     run: async (io, _args, opts) => {
-      io.out((await server()).listProjects(await dbPath(opts.db)));
+      io.out(await (await server()).listProjects(await storeAt(opts)));
       return EXIT.clean;
     },
   }),
 
-  command<{ project?: string; server?: boolean; scope: string; name?: string; db?: string }>({
+  command<{ project?: string; server?: boolean; scope: string; name?: string } & StoreOptions>({
     name: ['token', 'create'],
     description: 'create a token and print it on stdout (once: only its hash is stored)',
     options: [
@@ -647,33 +654,34 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--scope <scopes>', description: 'comma-separated: read, submit, admin', required: true },
       { flags: '--name <name>', description: 'a note saying who or what uses it' },
       DB,
+      DATABASE,
     ],
     run: async (io, _args, opts) => {
       const s = await server();
-      const created = s.createToken(await dbPath(opts.db), opts.project, opts.server === true, s.parseScopes(opts.scope), opts.name);
+      const created = await s.createToken(await storeAt(opts), opts.project, opts.server === true, s.parseScopes(opts.scope), opts.name);
       io.out(created.token);
       io.err(created.note);
       return EXIT.clean;
     },
   }),
 
-  command<{ project?: string; db?: string }>({
+  command<{ project?: string } & StoreOptions>({
     name: ['token', 'list'],
     description: 'list tokens (ids, scopes; never secrets)',
-    options: [{ flags: '--project <id>', description: "only this project's tokens" }, DB],
+    options: [{ flags: '--project <id>', description: "only this project's tokens" }, DB, DATABASE],
     run: async (io, _args, opts) => {
-      io.out((await server()).listTokens(await dbPath(opts.db), opts.project));
+      io.out(await (await server()).listTokens(await storeAt(opts), opts.project));
       return EXIT.clean;
     },
   }),
 
-  command<{ db?: string }>({
+  command<StoreOptions>({
     name: ['token', 'revoke'],
     description: 'revoke a token by its id',
     args: [['<id>', 'token id (the 16 hex digits after "bnk_")']],
-    options: [DB],
+    options: [DB, DATABASE],
     run: async (io, [id], opts) => {
-      io.err((await server()).revokeToken(await dbPath(opts.db), id!));
+      io.err(await (await server()).revokeToken(await storeAt(opts), id!));
       return EXIT.clean;
     },
   }),

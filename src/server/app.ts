@@ -202,7 +202,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const policy = policyOf(read.text, read.source);
   const corsOrigin = options.corsOrigin === undefined ? undefined : checkedOrigin(options.corsOrigin);
   const ownsStore = typeof options.db === 'string';
-  const store = typeof options.db === 'string' ? Store.open(options.db) : options.db;
+  const store = typeof options.db === 'string' ? await Store.open(options.db) : options.db;
   const pool = new WorkerPool({
     entry: options.workerEntry ?? WORKER_ENTRY,
     policy,
@@ -347,13 +347,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(reviewRoutes, context);
 
   app.addHook('onReady', async () => {
-    const resumed = jobs.resume();
+    const resumed = await jobs.resume();
     if (resumed > 0) app.log.info({ resumed }, 'resumed unfinished checks');
   });
   app.addHook('onClose', async () => {
     await jobs.close();
     await pool.close();
-    if (ownsStore) store.close();
+    if (ownsStore) await store.close();
   });
   return app;
 }

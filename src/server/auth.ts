@@ -2,7 +2,7 @@
 // project: any other project answers 404, exactly as one that does not exist.
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Scope, Store, TokenRecord } from '../store/store.ts';
+import type { ProjectRecord, Scope, Store, TokenRecord } from '../store/store.ts';
 import { HttpError } from './errors.ts';
 
 declare module 'fastify' {
@@ -25,7 +25,7 @@ export function authenticate(store: Store) {
     const header = request.headers.authorization;
     if (header === undefined) throw new HttpError('BNK_ERR_UNAUTHORIZED', 'missing bearer token: send "Authorization: Bearer <token>"', CHALLENGE);
     const match = /^Bearer +(\S+)$/i.exec(header);
-    const token = match ? store.verifyToken(match[1]!) : undefined;
+    const token = match ? await store.verifyToken(match[1]!) : undefined;
     if (!token) throw new HttpError('BNK_ERR_UNAUTHORIZED', 'invalid bearer token (malformed, unknown or revoked)', CHALLENGE);
     request.token = token;
   };
@@ -45,10 +45,10 @@ export function isServerAdmin(token: TokenRecord): boolean {
  * Throws unless the request's token may act on `project` with `scope`. A token of another
  * project gets 404, so it cannot even learn that the project exists; `admin` implies every scope.
  */
-export function authorize(request: FastifyRequest, store: Store, project: string, scope: Scope): void {
+export async function authorize(request: FastifyRequest, store: Store, project: string, scope: Scope): Promise<void> {
   const token = tokenOf(request);
   const sameProject = token.project === project || isServerAdmin(token);
-  if (!sameProject || !store.getProject(project)) throw new HttpError('BNK_ERR_NOT_FOUND', `project "${project}" not found`);
+  if (!sameProject || !(await store.getProject(project))) throw new HttpError('BNK_ERR_NOT_FOUND', `project "${project}" not found`);
   if (!token.scopes.includes(scope) && !token.scopes.includes('admin')) {
     throw new HttpError('BNK_ERR_FORBIDDEN', `this token lacks the "${scope}" scope (it has: ${token.scopes.join(', ')})`);
   }
@@ -61,9 +61,9 @@ export function authorizeServerAdmin(request: FastifyRequest): void {
 }
 
 /** The projects a token can see. */
-export function visibleProjects(request: FastifyRequest, store: Store): ReturnType<Store['listProjects']> {
+export async function visibleProjects(request: FastifyRequest, store: Store): Promise<ProjectRecord[]> {
   const token = tokenOf(request);
   if (isServerAdmin(token)) return store.listProjects();
-  const own = token.project === null ? undefined : store.getProject(token.project);
+  const own = token.project === null ? undefined : await store.getProject(token.project);
   return own ? [own] : [];
 }

@@ -1,6 +1,7 @@
 // HTTP errors: every error answer has fastify's shape {statusCode, code, error, message} with a
 // stable BNK_ERR_* code from the registry; bad topologies add their diagnostics (file:line:column).
 
+import { StoreUnavailable } from '../store/sql.ts';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -81,6 +82,12 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   if (error instanceof HttpError) {
     body = errorBody(error.code, error.message);
     reply.headers(error.headers);
+  } else if (error instanceof StoreUnavailable) {
+    // The database is away (a PostgreSQL restart, say): the client retries; the log says why,
+    // naming the database without its credentials.
+    request.log.warn({ reason: error.reason }, 'database unavailable');
+    body = errorBody('BNK_ERR_UNAVAILABLE', 'the database cannot be reached just now; retry in a few seconds');
+    reply.header('retry-after', '5');
   } else if (error instanceof InputError) {
     const first = error.diagnostics[0];
     body = { ...errorBody(first?.code ?? 'BNK_ERR_USAGE', error.message, error.status), diagnostics: diagnosticsJson(error.diagnostics) };

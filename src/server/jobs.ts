@@ -10,6 +10,7 @@ import { checkFailure } from './check-run.ts';
 import { HttpError } from './errors.ts';
 import type { WorkerPool } from './pool.ts';
 import { storedText, versionKey } from './workspace.ts';
+import type { Answers } from './worker.ts';
 
 /** How long a job waits before trying again when the pool's queue is full. */
 const BUSY_RETRY_MS = 1000;
@@ -36,8 +37,8 @@ export class CheckJobs {
   }
 
   /** Queues every check a previous run of the server accepted but did not finish. */
-  resume(): number {
-    const pending = this.store.pendingChecks();
+  async resume(): Promise<number> {
+    const pending = await this.store.pendingChecks();
     for (const c of pending) this.enqueue(c.id);
     return pending.length;
   }
@@ -70,14 +71,24 @@ export class CheckJobs {
       this.notifyIdle();
       return;
     }
-    const check = this.store.pendingChecks().find((c) => c.id === id);
-    const version = check && this.store.getVersion(check.project, check.version);
-    if (!check || !version) {
-      this.pump();
-      return;
-    }
     this.current = id;
-    this.store.setCheckProgress(id, 0, 0);
+    this.run(id)
+      .catch((error: unknown) => {
+        // The store failed (a database away): the job stays queued in it and runs at next start.
+        this.log.error({ check: id, err: error instanceof Error ? error.message : String(error) }, 'check job could not be stored');
+      })
+      .finally(() => {
+        if (this.current !== id) return;
+        this.current = undefined;
+        this.pump();
+      });
+  }
+
+  private async run(id: string): Promise<void> {
+    const check = (await this.store.pendingChecks()).find((c) => c.id === id);
+    const version = check && (await this.store.getVersion(check.project, check.version));
+    if (!check || !version) return;
+    await this.store.setCheckProgress(id, 0, 0);
     const task = {
       kind: 'check' as const,
       version: { key: versionKey(version.hash, version.filename), filename: version.filename },
@@ -85,39 +96,36 @@ export class CheckJobs {
       today: check.today,
       lang: check.lang as Lang,
     };
-    this.pool
-      .onVersion(
+    let out: Answers['check'];
+    // Progress writes one after another, so that a slow write never lands after a newer one.
+    let progress = Promise.resolve();
+    try {
+      out = await this.pool.onVersion(
         task,
         () => storedText(this.store, version),
         (done, total) => {
-          if (this.current === id) this.store.setCheckProgress(id, done, total);
-        },
-      )
-      .then(
-        (out) => {
           if (this.current !== id) return;
-          this.store.finishCheck(id, out.summary, out.report, out.rules);
-          this.completed++;
-          this.log.info({ check: id }, 'check finished');
+          progress = progress.then(() => this.store.setCheckProgress(id, done, total)).catch(() => {});
         },
-        (error: unknown) => {
-          if (this.current !== id) return; // closed: stays `running`, resumed at next start
-          if (error instanceof HttpError && error.code === 'BNK_ERR_BUSY') {
-            // The pool's queue is full of requests: the job waits its turn rather than failing.
-            this.queue.unshift(id);
-            return new Promise<void>((resolve) => setTimeout(resolve, BUSY_RETRY_MS).unref());
-          }
-          const failure = checkFailure(error);
-          this.store.failCheck(id, failure);
-          this.failed++;
-          this.log.info({ check: id, code: failure.code }, 'check failed');
-        },
-      )
-      .finally(() => {
-        if (this.current !== id) return;
-        this.current = undefined;
-        this.pump();
-      });
+      );
+    } catch (error) {
+      if (this.current !== id) return; // closed: stays `running`, resumed at next start
+      if (error instanceof HttpError && error.code === 'BNK_ERR_BUSY') {
+        // The pool's queue is full of requests: the job waits its turn rather than failing.
+        this.queue.unshift(id);
+        return new Promise<void>((resolve) => setTimeout(resolve, BUSY_RETRY_MS).unref());
+      }
+      const failure = checkFailure(error);
+      await this.store.failCheck(id, failure);
+      this.failed++;
+      this.log.info({ check: id, code: failure.code }, 'check failed');
+      return;
+    }
+    await progress;
+    if (this.current !== id) return;
+    await this.store.finishCheck(id, out.summary, out.report, out.rules);
+    this.completed++;
+    this.log.info({ check: id }, 'check finished');
   }
 
   private notifyIdle(): void {

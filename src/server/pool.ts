@@ -85,12 +85,12 @@ export class WorkerPool {
    */
   async onVersion<K extends VersionTask['kind']>(
     task: Extract<VersionTask, { kind: K }>,
-    text: () => string,
+    text: () => Promise<string>,
     onProgress?: (done: number, total: number) => void,
   ): Promise<Answers[K]> {
     const first = await this.runWithProgress(task, onProgress);
     if (first.ok || first.miss !== true) return this.settle(Promise.resolve(first));
-    const again = { ...task, version: { ...task.version, text: text() } } as Extract<VersionTask, { kind: K }>;
+    const again = { ...task, version: { ...task.version, text: await text() } } as Extract<VersionTask, { kind: K }>;
     return this.settle(this.runWithProgress(again, onProgress));
   }
 

@@ -3,14 +3,33 @@
 
 import type { AddressInfo } from 'node:net';
 import { InputError } from '../index.ts';
+import { isPostgresUrl, redactedUrl } from '../store/postgres.ts';
 import { SCOPES, type Scope, Store } from '../store/store.ts';
 import { buildServer, DEFAULTS, shutdown } from './app.ts';
 import { PROJECT_ID } from './routes/projects.ts';
 
 /** The database file when --db is not given: $BUNKATSU_DB, else bunkatsu.db in the working directory. */
-export function defaultDbPath(): string {
+/**
+ * Where the store is: `--database` (a PostgreSQL URL), else `--db` (a SQLite file), else
+ * $BUNKATSU_DATABASE, else $BUNKATSU_DB, else ./bunkatsu.db. Flags win over the environment.
+ */
+export function storeLocation(db: string | undefined, database: string | undefined): string {
+  if (db !== undefined && database !== undefined) throw usage('give either --db <file> (SQLite) or --database <url> (PostgreSQL), not both');
+  if (database !== undefined) {
+    if (!isPostgresUrl(database)) throw usage('--database takes a postgres://user:password@host:port/database URL; for a SQLite file use --db');
+    return database;
+  }
+  if (db !== undefined) return db;
+  const fromEnv = process.env.BUNKATSU_DATABASE;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (!isPostgresUrl(fromEnv)) throw usage('$BUNKATSU_DATABASE must be a postgres:// URL; for a SQLite file set $BUNKATSU_DB');
+    return fromEnv;
+  }
   return process.env.BUNKATSU_DB ?? 'bunkatsu.db';
 }
+
+/** The store's location as a log or status line may show it: never a password or user name. */
+export const shownLocation = (location: string): string => (isPostgresUrl(location) ? redactedUrl(location) : location);
 
 export interface ServeOptions {
   readonly host: string;
@@ -60,7 +79,7 @@ export async function serve(options: ServeOptions, say: (line: string) => void):
   }
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  say(`bunkatsu listening on http://${host}:${address.port} (database ${options.db}); API docs at http://${host}:${address.port}/docs`);
+  say(`bunkatsu listening on http://${host}:${address.port} (database ${shownLocation(options.db)}); API docs at http://${host}:${address.port}/docs`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       say(`${signal}: finishing in-flight requests, then stopping`);
@@ -103,31 +122,26 @@ export function parseScopes(text: string): Scope[] {
   return scopes as Scope[];
 }
 
-function withStore<T>(db: string, run: (store: Store) => T): T {
-  const store = Store.open(db);
+async function withStore<T>(db: string, run: (store: Store) => Promise<T>): Promise<T> {
+  const store = await Store.open(db);
   try {
-    return run(store);
+    return await run(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
-export function createProject(db: string, id: string, name: string | undefined): string {
+export function createProject(db: string, id: string, name: string | undefined): Promise<string> {
   if (!new RegExp(PROJECT_ID).test(id))
     throw usage(`project id "${id}" must be lowercase letters, digits and "-" (at most 63), starting with a letter or digit`);
-  return withStore(db, (store) => {
-    if (!store.createProject(id, name ?? id)) throw usage(`project "${id}" already exists`);
-    return `created project ${id} in ${db}`;
+  return withStore(db, async (store) => {
+    if (!(await store.createProject(id, name ?? id))) throw usage(`project "${id}" already exists`);
+    return `created project ${id} in ${shownLocation(db)}`;
   });
 }
 
-export function listProjects(db: string): string {
-  return withStore(db, (store) =>
-    store
-      .listProjects()
-      .map((p) => `${p.id}\t${p.name}\t${p.createdAt}`)
-      .join('\n'),
-  );
+export function listProjects(db: string): Promise<string> {
+  return withStore(db, async (store) => (await store.listProjects()).map((p) => `${p.id}\t${p.name}\t${p.createdAt}`).join('\n'));
 }
 
 /** Creates a token and returns it with a description; the token is printed once and never stored. */
@@ -137,29 +151,28 @@ export function createToken(
   server: boolean,
   scopes: Scope[],
   name: string | undefined,
-): { token: string; note: string } {
+): Promise<{ token: string; note: string }> {
   if (server === (project !== undefined)) throw usage('give either --project <id> or --server');
   if (server && !scopes.includes('admin')) throw usage('a server token needs --scope admin');
-  return withStore(db, (store) => {
-    if (project !== undefined && !store.getProject(project)) throw usage(`project "${project}" does not exist (bunkatsu project create ${project})`);
-    const { record, token } = store.createToken(project ?? null, scopes, name ?? 'cli');
+  return withStore(db, async (store) => {
+    if (project !== undefined && !(await store.getProject(project))) throw usage(`project "${project}" does not exist (bunkatsu project create ${project})`);
+    const { record, token } = await store.createToken(project ?? null, scopes, name ?? 'cli');
     const target = project === undefined ? 'the server (every project)' : `project ${project}`;
     return { token, note: `token ${record.id} for ${target}, scopes ${record.scopes.join(',')}; shown once, stored hashed` };
   });
 }
 
-export function listTokens(db: string, project: string | undefined): string {
-  return withStore(db, (store) =>
-    store
-      .listTokens(project ?? null)
+export function listTokens(db: string, project: string | undefined): Promise<string> {
+  return withStore(db, async (store) =>
+    (await store.listTokens(project ?? null))
       .map((t) => `${t.id}\t${t.project ?? '(server)'}\t${t.scopes.join(',')}\t${t.name}\t${t.createdAt}${t.revokedAt ? `\trevoked ${t.revokedAt}` : ''}`)
       .join('\n'),
   );
 }
 
-export function revokeToken(db: string, id: string): string {
-  return withStore(db, (store) => {
-    if (!store.revokeToken(id)) throw usage(`no live token "${id}"`);
+export function revokeToken(db: string, id: string): Promise<string> {
+  return withStore(db, async (store) => {
+    if (!(await store.revokeToken(id))) throw usage(`no live token "${id}"`);
     return `revoked token ${id}`;
   });
 }

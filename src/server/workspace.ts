@@ -115,8 +115,8 @@ export class Workspace {
 }
 
 /** The text of a stored version (404 when it is gone). */
-export function storedText(store: Store, v: VersionRecord): string {
-  const text = store.getContent(v.project, v.version);
+export async function storedText(store: Store, v: VersionRecord): Promise<string> {
+  const text = await store.getContent(v.project, v.version);
   if (text === undefined) throw new HttpError('BNK_ERR_NOT_FOUND', `version ${v.version} of project "${v.project}" not found`);
   return text;
 }

@@ -1,13 +1,12 @@
-// The SQLite store of the HTTP API: projects, topology versions, check results, reviews and tokens.
-// Every write is one committed transaction before it returns (WAL, synchronous=FULL), so
-// whatever the server has acknowledged survives a crash of the process.
+// The store of the HTTP API: projects, topology versions, check results, reviews and tokens, in
+// SQLite (the default: one file, nothing to install) or PostgreSQL (many servers and workers).
+// The statements are written once, in the SQL both speak; every write is committed before its
+// promise resolves, so whatever the server has acknowledged survives a crash of the process.
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import { InputError } from '../errors.ts';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
+import { isPostgresUrl, openPostgres } from './postgres.ts';
+import type { Sql } from './sql.ts';
+import { openSqlite } from './sqlite.ts';
 
 export const SCOPES = ['read', 'submit', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -204,183 +203,185 @@ const RENDERING_COLUMNS: Record<ReviewFormat, string> = { json: 'result_json', s
 const CHECK_COLUMNS = 'id, project_id, version, status, engine, today, lang, progress_done, progress_total, summary, error, submitter, created_at, finished_at';
 
 export class Store {
-  readonly path: string;
-  private readonly db: Database.Database;
-
-  private constructor(path: string, db: Database.Database) {
-    this.path = path;
-    this.db = db;
-  }
+  private constructor(private readonly sql: Sql) {}
 
   /**
-   * Opens (creating the file and its folder if needed) and migrates the database. The file holds
-   * city network maps: it is created 0600 before SQLite opens it (SQLite gives -wal and -shm the
-   * database file's mode); an existing database and its -wal and -shm are narrowed to 0600 once open. A path that is a folder, not
-   * a database, or of a newer schema is refused as a usage error naming the file.
+   * Opens and migrates a store: a `postgres://` (or `postgresql://`) URL is a PostgreSQL
+   * database, anything else a SQLite file (created on first use).
    */
-  static open(path: string): Store {
-    if (path === ':memory:') {
-      const db = new Database(path);
-      migrate(db, path);
-      return new Store(path, db);
-    }
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (stat?.isDirectory()) throw refused(path, 'is a folder, not a database file; give --db a file path (e.g. bunkatsu.db inside it)');
-    if (stat && !stat.isFile()) throw refused(path, 'is not a regular file; give --db a database file path');
-    if (!stat) closeSync(openSync(path, 'a', 0o600));
-    let db: Database.Database | undefined;
-    try {
-      db = new Database(path);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
-      migrate(db, path);
-    } catch (error) {
-      db?.close();
-      throw openError(path, error);
-    }
-    for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) restrict(file);
-    return new Store(path, db);
+  static async open(location: string): Promise<Store> {
+    return new Store(isPostgresUrl(location) ? await openPostgres(location) : openSqlite(location));
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
+  /** The SQLite file, or the PostgreSQL URL without user and password. */
+  get location(): string {
+    return this.sql.location;
+  }
+
+  /** Which database holds the store. */
+  get kind(): 'sqlite' | 'postgres' {
+    return isPostgresUrl(this.sql.location) ? 'postgres' : 'sqlite';
+  }
+
+  schemaVersion(): Promise<number> {
+    return this.sql.schemaVersion();
+  }
+
+  close(): Promise<void> {
+    return this.sql.close();
   }
 
   // Projects
 
   /** Creates a project; undefined when the id is taken. */
-  createProject(id: string, name: string): ProjectRecord | undefined {
+  async createProject(id: string, name: string): Promise<ProjectRecord | undefined> {
     const createdAt = now();
-    const info = this.db.prepare('INSERT OR IGNORE INTO projects (id, name, created_at) VALUES (?, ?, ?)').run(id, name, createdAt);
-    return info.changes === 1 ? { id, name, createdAt } : undefined;
+    const changed = await this.sql.run('INSERT INTO projects (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [id, name, createdAt]);
+    return changed === 1 ? { id, name, createdAt } : undefined;
   }
 
-  getProject(id: string): ProjectRecord | undefined {
-    const row = this.db.prepare('SELECT id, name, created_at FROM projects WHERE id = ?').get(id) as
-      | { id: string; name: string; created_at: string }
-      | undefined;
+  async getProject(id: string): Promise<ProjectRecord | undefined> {
+    const row = await this.sql.one<{ id: string; name: string; created_at: string }>('SELECT id, name, created_at FROM projects WHERE id = ?', [id]);
     return row && { id: row.id, name: row.name, createdAt: row.created_at };
   }
 
-  listProjects(): ProjectRecord[] {
-    const rows = this.db.prepare('SELECT id, name, created_at FROM projects ORDER BY id').all() as { id: string; name: string; created_at: string }[];
+  async listProjects(): Promise<ProjectRecord[]> {
+    const rows = await this.sql.all<{ id: string; name: string; created_at: string }>('SELECT id, name, created_at FROM projects ORDER BY id');
     return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
   }
 
   // Topology versions
 
-  /** Stores a new version (numbered 1, 2, … per project) and commits it before returning. */
-  addVersion(v: NewVersion): VersionRecord {
-    const insert = this.db.transaction((): VersionRecord => {
-      const last = this.db.prepare('SELECT MAX(version) AS v FROM topology_versions WHERE project_id = ?').get(v.project) as { v: number | null };
-      const record: VersionRecord = {
-        project: v.project,
-        version: (last.v ?? 0) + 1,
-        hash: sha256(v.content),
-        mediaType: v.mediaType,
-        filename: v.filename,
-        size: Buffer.byteLength(v.content, 'utf8'),
-        name: v.name,
-        model: v.model,
-        submitter: v.submitter,
-        createdAt: now(),
-      };
-      this.db
-        .prepare(`INSERT INTO topology_versions (${VERSION_COLUMNS}, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(
-          record.project,
-          record.version,
-          record.hash,
-          record.mediaType,
-          record.filename,
-          record.size,
-          record.name,
-          record.model,
-          record.submitter,
-          record.createdAt,
-          v.content,
+  /**
+   * Stores a new version (numbered 1, 2, … per project) and commits it before returning. The
+   * number is taken in the INSERT itself; two servers adding to one project at once collide on
+   * the primary key and the loser takes the next number.
+   */
+  async addVersion(v: NewVersion): Promise<VersionRecord> {
+    const fields = {
+      hash: sha256(v.content),
+      size: Buffer.byteLength(v.content, 'utf8'),
+      createdAt: now(),
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const row = await this.sql.one<{ version: number }>(
+          `INSERT INTO topology_versions (${VERSION_COLUMNS}, content)
+             SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, CAST(? AS INTEGER), ?, ?, ?, ?, ? FROM topology_versions WHERE project_id = ?
+             RETURNING version`,
+          [v.project, fields.hash, v.mediaType, v.filename, fields.size, v.name, v.model, v.submitter, fields.createdAt, v.content, v.project],
         );
-      return record;
-    });
-    return insert.immediate();
+        return {
+          project: v.project,
+          version: row!.version,
+          hash: fields.hash,
+          mediaType: v.mediaType,
+          filename: v.filename,
+          size: fields.size,
+          name: v.name,
+          model: v.model,
+          submitter: v.submitter,
+          createdAt: fields.createdAt,
+        };
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== '23505' || attempt >= 20) throw error;
+      }
+    }
   }
 
-  listVersions(project: string): VersionRecord[] {
-    const rows = this.db.prepare(`SELECT ${VERSION_COLUMNS} FROM topology_versions WHERE project_id = ? ORDER BY version`).all(project) as VersionRow[];
+  async listVersions(project: string): Promise<VersionRecord[]> {
+    const rows = await this.sql.all<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM topology_versions WHERE project_id = ? ORDER BY version`, [project]);
     return rows.map(versionOf);
   }
 
   /** A version by number, or the newest with `latest`. */
-  getVersion(project: string, version: number | 'latest'): VersionRecord | undefined {
-    const row = (
+  async getVersion(project: string, version: number | 'latest'): Promise<VersionRecord | undefined> {
+    const row =
       version === 'latest'
-        ? this.db.prepare(`SELECT ${VERSION_COLUMNS} FROM topology_versions WHERE project_id = ? ORDER BY version DESC LIMIT 1`).get(project)
-        : this.db.prepare(`SELECT ${VERSION_COLUMNS} FROM topology_versions WHERE project_id = ? AND version = ?`).get(project, version)
-    ) as VersionRow | undefined;
+        ? await this.sql.one<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM topology_versions WHERE project_id = ? ORDER BY version DESC LIMIT 1`, [project])
+        : await this.sql.one<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM topology_versions WHERE project_id = ? AND version = ?`, [project, version]);
     return row && versionOf(row);
   }
 
-  getContent(project: string, version: number): string | undefined {
-    const row = this.db.prepare('SELECT content FROM topology_versions WHERE project_id = ? AND version = ?').get(project, version) as
-      | { content: string }
-      | undefined;
+  async getContent(project: string, version: number): Promise<string | undefined> {
+    const row = await this.sql.one<{ content: string }>('SELECT content FROM topology_versions WHERE project_id = ? AND version = ?', [project, version]);
     return row?.content;
   }
 
   // Checks
 
-  createCheck(c: NewCheck, status: 'queued' | 'running'): CheckRecord {
+  async createCheck(c: NewCheck, status: 'queued' | 'running'): Promise<CheckRecord> {
     const id = `chk_${randomBytes(8).toString('hex')}`;
-    this.db
-      .prepare('INSERT INTO checks (id, project_id, version, status, engine, today, lang, submitter, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(id, c.project, c.version, status, c.engine, c.today, c.lang, c.submitter, now());
-    return this.getCheck(c.project, id)!;
+    await this.sql.run('INSERT INTO checks (id, project_id, version, status, engine, today, lang, submitter, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      id,
+      c.project,
+      c.version,
+      status,
+      c.engine,
+      c.today,
+      c.lang,
+      c.submitter,
+      now(),
+    ]);
+    return (await this.getCheck(c.project, id))!;
   }
 
-  setCheckProgress(id: string, done: number, total: number): void {
-    this.db.prepare("UPDATE checks SET status = 'running', progress_done = ?, progress_total = ? WHERE id = ?").run(done, total, id);
+  async setCheckProgress(id: string, done: number, total: number): Promise<void> {
+    await this.sql.run("UPDATE checks SET status = 'running', progress_done = ?, progress_total = ? WHERE id = ? AND status IN ('queued', 'running')", [
+      done,
+      total,
+      id,
+    ]);
   }
 
-  /** Stores the report; `rules` is the number of rules run (the progress total). */
-  finishCheck(id: string, summary: unknown, result: string, rules: number): void {
-    this.db
-      .prepare("UPDATE checks SET status = 'done', progress_done = ?, progress_total = ?, summary = ?, result = ?, finished_at = ? WHERE id = ?")
-      .run(rules, rules, JSON.stringify(summary), result, now(), id);
+  /**
+   * Stores the report; `rules` is the number of rules run (the progress total). Only a check not
+   * yet finished takes it: a job run twice (a worker killed after finishing, say) stores its
+   * result once. Resolves to whether this call stored it.
+   */
+  async finishCheck(id: string, summary: unknown, result: string, rules: number): Promise<boolean> {
+    const changed = await this.sql.run(
+      "UPDATE checks SET status = 'done', progress_done = ?, progress_total = ?, summary = ?, result = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')",
+      [rules, rules, JSON.stringify(summary), result, now(), id],
+    );
+    return changed === 1;
   }
 
-  failCheck(id: string, error: { code: string; message: string; diagnostics?: unknown }): void {
-    this.db.prepare("UPDATE checks SET status = 'failed', error = ?, finished_at = ? WHERE id = ?").run(JSON.stringify(error), now(), id);
+  async failCheck(id: string, error: { code: string; message: string; diagnostics?: unknown }): Promise<boolean> {
+    const changed = await this.sql.run("UPDATE checks SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')", [
+      JSON.stringify(error),
+      now(),
+      id,
+    ]);
+    return changed === 1;
   }
 
-  getCheck(project: string, id: string): CheckRecord | undefined {
-    const row = this.db.prepare(`SELECT ${CHECK_COLUMNS} FROM checks WHERE project_id = ? AND id = ?`).get(project, id) as CheckRow | undefined;
+  async getCheck(project: string, id: string): Promise<CheckRecord | undefined> {
+    const row = await this.sql.one<CheckRow>(`SELECT ${CHECK_COLUMNS} FROM checks WHERE project_id = ? AND id = ?`, [project, id]);
     return row && checkOf(row);
   }
 
   /** The stored JSON report of a finished check. */
-  getCheckResult(project: string, id: string): string | undefined {
-    const row = this.db.prepare('SELECT result FROM checks WHERE project_id = ? AND id = ?').get(project, id) as { result: string | null } | undefined;
+  async getCheckResult(project: string, id: string): Promise<string | undefined> {
+    const row = await this.sql.one<{ result: string | null }>('SELECT result FROM checks WHERE project_id = ? AND id = ?', [project, id]);
     return row?.result ?? undefined;
   }
 
-  listChecks(project: string): CheckRecord[] {
-    const rows = this.db.prepare(`SELECT ${CHECK_COLUMNS} FROM checks WHERE project_id = ? ORDER BY created_at, id`).all(project) as CheckRow[];
+  async listChecks(project: string): Promise<CheckRecord[]> {
+    const rows = await this.sql.all<CheckRow>(`SELECT ${CHECK_COLUMNS} FROM checks WHERE project_id = ? ORDER BY created_at, id`, [project]);
     return rows.map(checkOf);
   }
 
   /** Checks accepted but not finished (e.g. when the server stopped): to run again. */
-  pendingChecks(): CheckRecord[] {
-    const rows = this.db.prepare(`SELECT ${CHECK_COLUMNS} FROM checks WHERE status IN ('queued', 'running') ORDER BY created_at, id`).all() as CheckRow[];
+  async pendingChecks(): Promise<CheckRecord[]> {
+    const rows = await this.sql.all<CheckRow>(`SELECT ${CHECK_COLUMNS} FROM checks WHERE status IN ('queued', 'running') ORDER BY created_at, id`);
     return rows.map(checkOf);
   }
 
   // Reviews
 
   /** Stores a finished review with every rendering of it, committed before returning. */
-  addReview(r: NewReview): ReviewRecord {
+  async addReview(r: NewReview): Promise<ReviewRecord> {
     const record: ReviewRecord = {
       id: `rev_${randomBytes(8).toString('hex')}`,
       project: r.project,
@@ -396,9 +397,9 @@ export class Store {
       submitter: r.submitter,
       createdAt: now(),
     };
-    this.db
-      .prepare(`INSERT INTO reviews (${REVIEW_COLUMNS}, result_json, result_sarif, result_md) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(
+    await this.sql.run(
+      `INSERT INTO reviews (${REVIEW_COLUMNS}, result_json, result_sarif, result_md) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
         record.id,
         record.project,
         record.version,
@@ -415,48 +416,50 @@ export class Store {
         r.renderings.json,
         r.renderings.sarif,
         r.renderings.markdown,
-      );
+      ],
+    );
     return record;
   }
 
-  getReview(project: string, id: string): ReviewRecord | undefined {
-    const row = this.db.prepare(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE project_id = ? AND id = ?`).get(project, id) as ReviewRow | undefined;
+  async getReview(project: string, id: string): Promise<ReviewRecord | undefined> {
+    const row = await this.sql.one<ReviewRow>(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE project_id = ? AND id = ?`, [project, id]);
     return row && reviewOf(row);
   }
 
   /** A stored rendering of a review (json, sarif or markdown). */
-  getReviewRendering(project: string, id: string, format: ReviewFormat): string | undefined {
-    const row = this.db.prepare(`SELECT ${RENDERING_COLUMNS[format]} AS text FROM reviews WHERE project_id = ? AND id = ?`).get(project, id) as
-      | { text: string }
-      | undefined;
+  async getReviewRendering(project: string, id: string, format: ReviewFormat): Promise<string | undefined> {
+    const row = await this.sql.one<{ text: string }>(`SELECT ${RENDERING_COLUMNS[format]} AS text FROM reviews WHERE project_id = ? AND id = ?`, [project, id]);
     return row?.text;
   }
 
-  listReviews(project: string): ReviewRecord[] {
-    const rows = this.db.prepare(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE project_id = ? ORDER BY created_at, id`).all(project) as ReviewRow[];
+  async listReviews(project: string): Promise<ReviewRecord[]> {
+    const rows = await this.sql.all<ReviewRow>(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE project_id = ? ORDER BY created_at, id`, [project]);
     return rows.map(reviewOf);
   }
 
   // Tokens
 
   /** Creates a token; the returned secret is shown once and never stored. */
-  createToken(project: string | null, scopes: readonly Scope[], name: string): { record: TokenRecord; token: string } {
+  async createToken(project: string | null, scopes: readonly Scope[], name: string): Promise<{ record: TokenRecord; token: string }> {
     const id = randomBytes(8).toString('hex');
     const secret = randomBytes(32).toString('base64url');
     const record: TokenRecord = { id, project, name, scopes: [...new Set(scopes)], createdAt: now(), revokedAt: null };
-    this.db
-      .prepare('INSERT INTO tokens (id, project_id, name, scopes, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, project, name, record.scopes.join(','), sha256(secret), record.createdAt);
+    await this.sql.run('INSERT INTO tokens (id, project_id, name, scopes, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      id,
+      project,
+      name,
+      record.scopes.join(','),
+      sha256(secret),
+      record.createdAt,
+    ]);
     return { record, token: `bnk_${id}_${secret}` };
   }
 
   /** The live token a bearer string names, or undefined (malformed, unknown, wrong secret, revoked). */
-  verifyToken(bearer: string): TokenRecord | undefined {
+  async verifyToken(bearer: string): Promise<TokenRecord | undefined> {
     const match = TOKEN_PATTERN.exec(bearer);
     if (!match) return undefined;
-    const row = this.db.prepare('SELECT id, project_id, name, scopes, secret_hash, created_at, revoked_at FROM tokens WHERE id = ?').get(match[1]) as
-      | TokenRow
-      | undefined;
+    const row = await this.sql.one<TokenRow>('SELECT id, project_id, name, scopes, secret_hash, created_at, revoked_at FROM tokens WHERE id = ?', [match[1]!]);
     if (!row || row.revoked_at !== null) return undefined;
     const given = Buffer.from(sha256(match[2]!), 'hex');
     const stored = Buffer.from(row.secret_hash, 'hex');
@@ -464,66 +467,32 @@ export class Store {
   }
 
   /** Tokens of one project, or with null every token. */
-  listTokens(project: string | null): TokenRecord[] {
-    const rows = (
+  async listTokens(project: string | null): Promise<TokenRecord[]> {
+    const rows =
       project === null
-        ? this.db.prepare('SELECT * FROM tokens ORDER BY created_at, id').all()
-        : this.db.prepare('SELECT * FROM tokens WHERE project_id = ? ORDER BY created_at, id').all(project)
-    ) as TokenRow[];
+        ? await this.sql.all<TokenRow>('SELECT * FROM tokens ORDER BY created_at, id')
+        : await this.sql.all<TokenRow>('SELECT * FROM tokens WHERE project_id = ? ORDER BY created_at, id', [project]);
     return rows.map(tokenOf);
   }
 
-  getToken(id: string): TokenRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM tokens WHERE id = ?').get(id) as TokenRow | undefined;
+  async getToken(id: string): Promise<TokenRecord | undefined> {
+    const row = await this.sql.one<TokenRow>('SELECT * FROM tokens WHERE id = ?', [id]);
     return row && tokenOf(row);
   }
 
-  revokeToken(id: string): boolean {
-    return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now(), id).changes === 1;
+  async revokeToken(id: string): Promise<boolean> {
+    return (await this.sql.run('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [now(), id])) === 1;
   }
 
   /** Row counts for the metrics endpoint. */
-  counts(): { projects: number; versions: number; checks: number; reviews: number; tokens: number } {
-    const count = (table: string): number => (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return { projects: count('projects'), versions: count('topology_versions'), checks: count('checks'), reviews: count('reviews'), tokens: count('tokens') };
-  }
-}
-
-/** A usage error about the database file, located at the file (the CLI's --db, or $BUNKATSU_DB). */
-function refused(path: string, what: string): InputError {
-  return new InputError([{ code: 'BNK_ERR_USAGE', message: `database "${path}" ${what}`, loc: { file: path, line: 1, column: 1 } }]);
-}
-
-/** Owner-only access; a file owned by someone else keeps its mode (chmod would fail) and SQLite decides. */
-function restrict(path: string): void {
-  try {
-    chmodSync(path, 0o600);
-  } catch {
-    // not ours to change: opening it reports what is wrong, if anything
-  }
-}
-
-/** SQLite's refusals of a file as operator mistakes; anything else stays a bug. */
-function openError(path: string, error: unknown): unknown {
-  if (error instanceof InputError) return error;
-  const code = (error as { code?: unknown }).code;
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
-    return refused(path, 'is not a SQLite database (or is damaged); give --db a new file or a database bunkatsu created');
-  if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM')
-    return refused(path, `cannot be opened for writing (${code}); check its permissions and those of its folder`);
-  return error;
-}
-
-function migrate(db: Database.Database, path: string): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > SCHEMA_VERSION) {
-    throw refused(path, `has schema version ${current}, newer than this bunkatsu supports (${SCHEMA_VERSION}); upgrade bunkatsu or give --db another file`);
-  }
-  for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    }).immediate();
+  async counts(): Promise<{ projects: number; versions: number; checks: number; reviews: number; tokens: number }> {
+    const count = async (table: string): Promise<number> => (await this.sql.one<{ n: number }>(`SELECT CAST(COUNT(*) AS INTEGER) AS n FROM ${table}`))!.n;
+    return {
+      projects: await count('projects'),
+      versions: await count('topology_versions'),
+      checks: await count('checks'),
+      reviews: await count('reviews'),
+      tokens: await count('tokens'),
+    };
   }
 }

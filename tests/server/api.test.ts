@@ -46,7 +46,7 @@ describe('topology versions', () => {
 
   it('stores a YAML upload with hash, submitter and time, and returns it as uploaded', async () => {
     const up = await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/alpha-city.yaml');
-    expect(up.statusCode).toBe(201);
+    expect(up.statusCode, up.body).toBe(201);
     const v = up.json();
     expect(v).toMatchObject({ project: 'kita', version: 1, mediaType: 'application/yaml', filename: 'topologies/alpha-city.yaml', model: 'alpha' });
     expect(v.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -150,7 +150,7 @@ describe('asynchronous checks (one server, one worker thread)', () => {
     const run = await a.request(a.tokens.kitaSubmit, { method: 'POST', url: `/projects/kita/versions/2/checks?today=${TODAY}` });
     expect(run.statusCode).toBe(202);
     await a.app.jobs.idle();
-    expect(a.store.getCheck('kita', run.json().check.id)?.status).toBe('done');
+    expect((await a.store.getCheck('kita', run.json().check.id))?.status).toBe('done');
   });
 
   it('bounds the job queue: past the limit an asynchronous check gets 429', async () => {
@@ -161,19 +161,19 @@ describe('asynchronous checks (one server, one worker thread)', () => {
       expect((await one.request(one.tokens.kitaSubmit, { method: 'POST', url })).statusCode).toBe(202);
       const full = await one.request(one.tokens.kitaSubmit, { method: 'POST', url });
       expect(full.json()).toMatchObject({ statusCode: 429, code: 'BNK_ERR_RATE_LIMITED' });
-      expect(one.store.listChecks('kita')).toHaveLength(1);
+      expect(await one.store.listChecks('kita')).toHaveLength(1);
     } finally {
       await one.close();
     }
   });
 
   it('runs the checks a stopped server had accepted but not finished (what start-up does)', async () => {
-    const left = a.store.createCheck({ project: 'kita', version: 1, engine: 'reference', today: TODAY, lang: 'en', submitter: 'x' }, 'queued');
-    const stale = a.store.createCheck({ project: 'kita', version: 1, engine: 'reference', today: TODAY, lang: 'en', submitter: 'x' }, 'running');
+    const left = await a.store.createCheck({ project: 'kita', version: 1, engine: 'reference', today: TODAY, lang: 'en', submitter: 'x' }, 'queued');
+    const stale = await a.store.createCheck({ project: 'kita', version: 1, engine: 'reference', today: TODAY, lang: 'en', submitter: 'x' }, 'running');
     expect(a.app.jobs.resume()).toBe(2);
     await a.app.jobs.idle();
-    expect(a.store.getCheck('kita', left.id)?.status).toBe('done');
-    expect(a.store.getCheck('kita', stale.id)?.status).toBe('done');
+    expect((await a.store.getCheck('kita', left.id))?.status).toBe('done');
+    expect((await a.store.getCheck('kita', stale.id))?.status).toBe('done');
   });
 });
 

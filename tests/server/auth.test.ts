@@ -52,8 +52,8 @@ describe('isolation between projects', () => {
     expect(up.statusCode).toBe(404);
     const tok = await s.request(s.tokens.kitaAdmin, { method: 'POST', url: '/projects/minami/tokens', payload: { scopes: ['read'] } });
     expect(tok.statusCode).toBe(404);
-    expect(s.store.listVersions('minami')).toHaveLength(1);
-    expect(s.store.listTokens('minami')).toHaveLength(1);
+    expect(await s.store.listVersions('minami')).toHaveLength(1);
+    expect(await s.store.listTokens('minami')).toHaveLength(1);
   });
 
   it('the project list shows a project token only its own project', async () => {
@@ -90,7 +90,7 @@ describe('scopes', () => {
     expect((await s.request(s.tokens.kitaReadSubmit, { method: 'GET', url: '/projects/kita/tokens' })).statusCode).toBe(403);
     const create = await s.request(s.tokens.kitaAdmin, { method: 'POST', url: '/projects', payload: { id: 'nishi' } });
     expect(create.statusCode).toBe(403);
-    expect(s.store.getProject('nishi')).toBeUndefined();
+    expect(await s.store.getProject('nishi')).toBeUndefined();
   });
 });
 
@@ -115,9 +115,9 @@ describe('bad tokens', () => {
   });
 
   it('a revoked token stops working at once', async () => {
-    const { record, token } = s.store.createToken('kita', ['read'], 'short-lived');
+    const { record, token } = await s.store.createToken('kita', ['read'], 'short-lived');
     expect((await s.request(token, { method: 'GET', url: '/projects/kita' })).statusCode).toBe(200);
-    s.store.revokeToken(record.id);
+    await s.store.revokeToken(record.id);
     expect((await s.request(token, { method: 'GET', url: '/projects/kita' })).statusCode).toBe(401);
   });
 

@@ -12,7 +12,7 @@ import { sample } from './helpers.ts';
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
@@ -37,21 +37,21 @@ function startServer(db: string): Promise<{ child: ChildProcess; url: string }> 
 
 function killed(child: ChildProcess): Promise<void> {
   return new Promise((ok) => {
-    child.once('exit', () => ok());
+    child.once('exit', async () => ok());
     child.kill('SIGKILL');
   });
 }
 
-describe('crash durability', () => {
+describe('crash durability', async () => {
   it('a topology version and a check acknowledged with 2xx survive kill -9 of the server', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bunkatsu-crash-'));
     dirs.push(dir);
     const db = join(dir, 'sub', 'api.db');
     // Bootstrap as an admin would; the server creates nothing else.
-    const setup = Store.open(db);
-    setup.createProject('kita', 'Kita');
-    const { token } = setup.createToken('kita', ['read', 'submit'], 'crash-test');
-    setup.close();
+    const setup = await Store.open(db);
+    await setup.createProject('kita', 'Kita');
+    const { token } = await setup.createToken('kita', ['read', 'submit'], 'crash-test');
+    await setup.close();
 
     const { child, url } = await startServer(db);
     const auth = { authorization: `Bearer ${token}` };
@@ -73,16 +73,16 @@ describe('crash durability', () => {
     await killed(child); // SIGKILL: no shutdown, no checkpoint, no close
     expect(readdirSync(join(dir, 'sub'))).toContain('api.db-wal');
 
-    const after = Store.open(db);
+    const after = await Store.open(db);
     try {
-      expect(after.getVersion('kita', 1)).toMatchObject({ version: 1, hash: version.hash, filename: 'alpha-city.yaml' });
-      expect(after.getContent('kita', 1)).toBe(text);
-      expect(after.getCheck('kita', checkId)?.status).toBe('done');
-      expect(after.getCheckResult('kita', checkId)).toContain('"rulesChecked": 13');
+      expect(await after.getVersion('kita', 1)).toMatchObject({ version: 1, hash: version.hash, filename: 'alpha-city.yaml' });
+      expect(await after.getContent('kita', 1)).toBe(text);
+      expect((await after.getCheck('kita', checkId))?.status).toBe('done');
+      expect(await after.getCheckResult('kita', checkId)).toContain('"rulesChecked": 13');
       // The queued job is there to be run at the next start (if the worker had not finished it).
-      expect(['queued', 'running', 'done']).toContain(after.getCheck('kita', queuedId)?.status);
+      expect(['queued', 'running', 'done']).toContain((await after.getCheck('kita', queuedId))?.status);
     } finally {
-      after.close();
+      await after.close();
     }
 
     // The restarted server serves the stored version and finishes the job.
@@ -104,14 +104,14 @@ describe('crash durability', () => {
     });
   });
 
-  it('stores tokens hashed: no secret in the database file', () => {
+  it('stores tokens hashed: no secret in the database file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bunkatsu-tokens-'));
     dirs.push(dir);
     const db = join(dir, 'api.db');
-    const store = Store.open(db);
-    store.createProject('kita', 'Kita');
-    const { token } = store.createToken('kita', ['read'], 't');
-    store.close();
+    const store = await Store.open(db);
+    await store.createProject('kita', 'Kita');
+    const { token } = await store.createToken('kita', ['read'], 't');
+    await store.close();
     const secret = token.slice(21);
     const bytes = readFileSync(db).toString('latin1');
     expect(bytes).toContain(token.split('_')[1]!); // the id is there

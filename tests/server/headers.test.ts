@@ -92,11 +92,11 @@ describe('CORS', () => {
 
   it('refuses a corsOrigin that is not one origin', async () => {
     for (const origin of ['*', 'https://portal.example.jp/', 'portal.example.jp', 'https://a.example,https://b.example']) {
-      const store = Store.open(':memory:');
+      const store = await Store.open(':memory:');
       try {
         await expect(buildServer({ db: store, logger: false, corsOrigin: origin })).rejects.toBeInstanceOf(InputError);
       } finally {
-        store.close();
+        await store.close();
       }
     }
   });

@@ -28,17 +28,18 @@ export function sample(relative: string): string {
  * the machine) started from the bundle that tests/global-setup.ts builds for this run.
  */
 export async function testServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
-  const store = Store.open(':memory:');
-  store.createProject('kita', 'Kita City');
-  store.createProject('minami', 'Minami Town');
-  const token = (project: string | null, scopes: ('read' | 'submit' | 'admin')[]): string => store.createToken(project, scopes, 'test').token;
+  const store = await Store.open(':memory:');
+  await store.createProject('kita', 'Kita City');
+  await store.createProject('minami', 'Minami Town');
+  const token = async (project: string | null, scopes: ('read' | 'submit' | 'admin')[]): Promise<string> =>
+    (await store.createToken(project, scopes, 'test')).token;
   const tokens = {
-    kitaRead: token('kita', ['read']),
-    kitaSubmit: token('kita', ['submit']),
-    kitaReadSubmit: token('kita', ['read', 'submit']),
-    kitaAdmin: token('kita', ['admin']),
-    minami: token('minami', ['read', 'submit', 'admin']),
-    server: token(null, ['admin']),
+    kitaRead: await token('kita', ['read']),
+    kitaSubmit: await token('kita', ['submit']),
+    kitaReadSubmit: await token('kita', ['read', 'submit']),
+    kitaAdmin: await token('kita', ['admin']),
+    minami: await token('minami', ['read', 'submit', 'admin']),
+    server: await token(null, ['admin']),
   };
   const app = await buildServer({ db: store, logger: false, rateLimit: false, workers: 1, workerEntry: inject('workerEntry'), ...options });
   await app.ready();
@@ -58,7 +59,7 @@ export async function testServer(options: Partial<ServerOptions> = {}): Promise<
       }),
     close: async () => {
       await app.close();
-      store.close();
+      await store.close();
     },
   };
 }

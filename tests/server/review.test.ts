@@ -39,7 +39,7 @@ function submit(token: string, relative: string, options: { project?: string; ve
   });
 }
 
-describe('POST /projects/:project/versions/:version/reviews', () => {
+describe('POST /projects/:project/versions/:version/reviews', async () => {
   let id = '';
 
   it('reviews remove-asp-rule: 201, reject, stored with a Location', async () => {
@@ -118,7 +118,7 @@ describe('POST /projects/:project/versions/:version/reviews', () => {
   });
 });
 
-describe('bad change files: 4xx with file:line:column, and the server keeps serving', () => {
+describe('bad change files: 4xx with file:line:column, and the server keeps serving', async () => {
   const unknownRule = ['bunkatsu-change: 1', 'changes:', '  - remove-rule: { device: lg-edge-fw, rule: no-such-rule }', ''].join('\n');
 
   it('remove-rule of an unknown rule: 422 BNK_ERR_UNKNOWN_REF at the change file', async () => {
@@ -167,16 +167,16 @@ describe('bad change files: 4xx with file:line:column, and the server keeps serv
   });
 
   it('nothing of a refused review is stored, and the server still reviews', async () => {
-    const before = s.store.listReviews('kita').length;
+    const before = (await s.store.listReviews('kita')).length;
     expect((await submit(s.tokens.kitaSubmit, 'topologies/changes/remove-asp-rule.yaml')).statusCode).toBe(201);
-    expect(s.store.listReviews('kita')).toHaveLength(before + 1);
+    expect(await s.store.listReviews('kita')).toHaveLength(before + 1);
     expect((await s.request(undefined, { method: 'GET', url: '/health' })).statusCode).toBe(200);
   });
 });
 
-describe('auth', () => {
+describe('auth', async () => {
   it("another project's token gets 404 on every review route", async () => {
-    const [review] = s.store.listReviews('kita');
+    const [review] = await s.store.listReviews('kita');
     expect((await submit(s.tokens.minami, 'topologies/changes/remove-asp-rule.yaml')).statusCode).toBe(404);
     expect((await s.request(s.tokens.minami, { method: 'GET', url: '/projects/kita/reviews' })).statusCode).toBe(404);
     expect((await s.request(s.tokens.minami, { method: 'GET', url: `/projects/kita/reviews/${review!.id}` })).statusCode).toBe(404);
@@ -196,7 +196,7 @@ describe('auth', () => {
   });
 });
 
-describe('OpenAPI', () => {
+describe('OpenAPI', async () => {
   it('lists the review routes', async () => {
     const doc = (await s.request(undefined, { method: 'GET', url: '/docs/json' })).json();
     expect(Object.keys(doc.paths)).toEqual(
@@ -206,8 +206,8 @@ describe('OpenAPI', () => {
   });
 });
 
-describe('storage', () => {
-  it('a database of schema 1 gains the reviews table on open (migration 2), keeping its data', () => {
+describe('storage', async () => {
+  it('a database of schema 1 gains the reviews table on open (migration 2), keeping its data', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bnk-review-'));
     try {
       const file = join(dir, 'v1.db');
@@ -216,13 +216,13 @@ describe('storage', () => {
       db.pragma('user_version = 1');
       db.prepare("INSERT INTO projects (id, name, created_at) VALUES ('kita', 'Kita', '2026-01-01T00:00:00.000Z')").run();
       db.close();
-      const store = Store.open(file);
+      const store = await Store.open(file);
       try {
-        expect(store.getProject('kita')?.name).toBe('Kita');
-        expect(store.listReviews('kita')).toEqual([]);
-        expect(store.counts().reviews).toBe(0);
+        expect((await store.getProject('kita'))?.name).toBe('Kita');
+        expect(await store.listReviews('kita')).toEqual([]);
+        expect((await store.counts()).reviews).toBe(0);
       } finally {
-        store.close();
+        await store.close();
       }
       const again = new Database(file);
       expect(again.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
@@ -232,9 +232,10 @@ describe('storage', () => {
     }
   });
 
-  it('every rendering is stored with the review', () => {
-    const [review] = s.store.listReviews('kita');
-    for (const format of ['json', 'sarif', 'markdown'] as const) expect(s.store.getReviewRendering('kita', review!.id, format)).toContain('use-lgwan-asp');
+  it('every rendering is stored with the review', async () => {
+    const [review] = await s.store.listReviews('kita');
+    for (const format of ['json', 'sarif', 'markdown'] as const)
+      expect(await s.store.getReviewRendering('kita', review!.id, format)).toContain('use-lgwan-asp');
   });
 });
 
@@ -270,10 +271,10 @@ describe('?engine=: a review on any engine of the registry', () => {
   });
 
   it('an unknown engine: 400 BNK_ERR_USAGE naming the engines, and nothing stored', async () => {
-    const before = s.store.listReviews('minami').length;
+    const before = (await s.store.listReviews('minami')).length;
     const got = await submit(s.tokens.minami, change, { project: 'minami', engine: 'warp' });
     expect(got.statusCode).toBe(400);
     expect(got.json()).toMatchObject({ code: 'BNK_ERR_USAGE', message: expect.stringContaining('fast, reference') });
-    expect(s.store.listReviews('minami')).toHaveLength(before);
+    expect(await s.store.listReviews('minami')).toHaveLength(before);
   });
 });

@@ -16,15 +16,15 @@ function tempDir(): string {
   dirs.push(dir);
   return dir;
 }
-afterEach(() => {
+afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
 
-function refusal(run: () => unknown): { code: string; message: string; file: string } {
+async function refusal(run: () => Promise<unknown>): Promise<{ code: string; message: string; file: string }> {
   try {
-    run();
+    await run();
   } catch (error) {
     expect(error).toBeInstanceOf(InputError);
     const d = (error as InputError).diagnostics[0]!;
@@ -33,59 +33,59 @@ function refusal(run: () => unknown): { code: string; message: string; file: str
   throw new Error('expected a refusal');
 }
 
-describe('database files', () => {
-  it('creates the database, its -wal and its -shm readable by the owner only (0600), whatever the umask', () => {
+describe('database files', async () => {
+  it('creates the database, its -wal and its -shm readable by the owner only (0600), whatever the umask', async () => {
     const path = join(tempDir(), 'sub', 'bunkatsu.db');
     const previous = process.umask(0o022);
     try {
-      const store = Store.open(path);
-      store.createProject('kita', 'Kita');
+      const store = await Store.open(path);
+      await store.createProject('kita', 'Kita');
       for (const file of [path, `${path}-wal`, `${path}-shm`]) expect(mode(file), file).toBe(0o600);
-      store.close();
+      await store.close();
     } finally {
       process.umask(previous);
     }
   });
 
-  it('narrows an existing world-readable database to 0600 when it opens it', () => {
+  it('narrows an existing world-readable database to 0600 when it opens it', async () => {
     const path = join(tempDir(), 'old.db');
-    Store.open(path).close();
+    (await Store.open(path)).close();
     chmodSync(path, 0o644);
-    const store = Store.open(path);
+    const store = await Store.open(path);
     expect(mode(path)).toBe(0o600);
-    store.close();
+    await store.close();
   });
 
-  it('refuses a folder, naming it', () => {
+  it('refuses a folder, naming it', async () => {
     const path = join(tempDir(), 'folder.db');
     mkdirSync(path);
-    const r = refusal(() => Store.open(path));
+    const r = await refusal(() => Store.open(path));
     expect(r).toMatchObject({ code: 'BNK_ERR_USAGE', file: path });
     expect(r.message).toContain('is a folder');
   });
 
-  it('refuses a file that is not a database, and leaves it as it was', () => {
+  it('refuses a file that is not a database, and leaves it as it was', async () => {
     const path = join(tempDir(), 'notes.db');
     const text = 'these are my notes, not a database\n'.repeat(200);
     writeFileSync(path, text, { mode: 0o644 });
-    const r = refusal(() => Store.open(path));
+    const r = await refusal(() => Store.open(path));
     expect(r).toMatchObject({ code: 'BNK_ERR_USAGE', file: path });
     expect(r.message).toContain('not a SQLite database');
     expect(readFileSync(path, 'utf8')).toBe(text);
     expect(mode(path)).toBe(0o644);
   });
 
-  it('refuses a database with a newer schema than this program', () => {
+  it('refuses a database with a newer schema than this program', async () => {
     const path = join(tempDir(), 'future.db');
     const db = new Database(path);
     db.pragma('user_version = 999');
     db.close();
-    const r = refusal(() => Store.open(path));
+    const r = await refusal(() => Store.open(path));
     expect(r).toMatchObject({ code: 'BNK_ERR_USAGE', file: path });
     expect(r.message).toContain('schema version 999');
   });
 
-  it('migrates a version-2 database: its reviews keep every field and are recorded as run on the fast engine', () => {
+  it('migrates a version-2 database: its reviews keep every field and are recorded as run on the fast engine', async () => {
     // A database as bunkatsu wrote it before migration 3: schema 2, one project, version and review.
     const path = join(tempDir(), 'v2.db');
     const db = new Database(path);
@@ -127,18 +127,18 @@ describe('database files', () => {
     );
     db.close();
 
-    const store = Store.open(path);
+    const store = await Store.open(path);
     try {
-      expect(store.getReview('minami', 'rev_old')).toMatchObject({
+      expect(await store.getReview('minami', 'rev_old')).toMatchObject({
         id: 'rev_old',
         verdict: 'approve',
         engine: 'fast',
         summary: { en: 'approve' },
         createdAt: at,
       });
-      expect(store.getReviewRendering('minami', 'rev_old', 'markdown')).toBe('# r');
+      expect(await store.getReviewRendering('minami', 'rev_old', 'markdown')).toBe('# r');
     } finally {
-      store.close();
+      await store.close();
     }
     expect(new Database(path).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
   });

@@ -52,7 +52,7 @@ function answer(check: CheckRecord, report: string | undefined): string {
 
 /** A stored version as a pool task names it (the pool adds the text when a worker asks). */
 const refOf = (v: VersionRecord): VersionRef => ({ key: versionKey(v.hash, v.filename), filename: v.filename });
-const textOf = (store: Store, v: VersionRecord) => (): string => storedText(store, v);
+const textOf = (store: Store, v: VersionRecord) => (): Promise<string> => storedText(store, v);
 
 export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const { store, jobs, pool } = ctx;
@@ -87,8 +87,8 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
     async (request, reply) => {
       const { project } = request.params;
-      authorize(request, store, project, 'submit');
-      const version = findVersion(ctx, project, request.params.version);
+      await authorize(request, store, project, 'submit');
+      const version = await findVersion(ctx, project, request.params.version);
       const engine = engineNamed(request.query.engine);
       const fields = {
         project,
@@ -104,7 +104,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
             'retry-after': '30',
           });
         }
-        const check = store.createCheck(fields, 'queued');
+        const check = await store.createCheck(fields, 'queued');
         jobs.enqueue(check.id);
         request.log.info({ project, check: check.id }, 'check queued');
         return reply
@@ -114,7 +114,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
           .send(answer(check, undefined));
       }
       pool.assertRoom();
-      const check = store.createCheck(fields, 'running');
+      const check = await store.createCheck(fields, 'running');
       // biome-ignore lint/suspicious/noImplicitAnyLet: typed by the pool's answer in the try below
       let out;
       try {
@@ -123,15 +123,15 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
           textOf(store, version),
         );
       } catch (error) {
-        store.failCheck(check.id, checkFailure(error));
+        await store.failCheck(check.id, checkFailure(error));
         throw error;
       }
-      store.finishCheck(check.id, out.summary, out.report, out.rules);
+      await store.finishCheck(check.id, out.summary, out.report, out.rules);
       return reply
         .code(201)
         .header('location', `/projects/${project}/checks/${check.id}`)
         .type('application/json; charset=utf-8')
-        .send(answer(store.getCheck(project, check.id)!, out.report));
+        .send(answer((await store.getCheck(project, check.id))!, out.report));
     },
   );
 
@@ -146,8 +146,8 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       },
     },
     async (request) => {
-      authorize(request, store, request.params.project, 'read');
-      return { checks: store.listChecks(request.params.project) };
+      await authorize(request, store, request.params.project, 'read');
+      return { checks: await store.listChecks(request.params.project) };
     },
   );
 
@@ -163,10 +163,10 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
     async (request, reply) => {
       const { project, check: id } = request.params;
-      authorize(request, store, project, 'read');
-      const check = store.getCheck(project, id);
+      await authorize(request, store, project, 'read');
+      const check = await store.getCheck(project, id);
       if (!check) throw new HttpError('BNK_ERR_NOT_FOUND', `check "${id}" not found in project "${project}"`);
-      return reply.type('application/json; charset=utf-8').send(answer(check, check.status === 'done' ? store.getCheckResult(project, id) : undefined));
+      return reply.type('application/json; charset=utf-8').send(answer(check, check.status === 'done' ? await store.getCheckResult(project, id) : undefined));
     },
   );
 
@@ -205,8 +205,8 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
     async (request, reply) => {
       const { project } = request.params;
-      authorize(request, store, project, 'read');
-      const version = findVersion(ctx, project, request.params.version);
+      await authorize(request, store, project, 'read');
+      const version = await findVersion(ctx, project, request.params.version);
       const { src, dst, service, lang } = request.query;
       const engine = engineNamed(request.query.engine).name;
       const body = await pool.onVersion({ kind: 'trace', version: refOf(version), engine, src, dst, service, lang }, textOf(store, version));
@@ -239,8 +239,8 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
     async (request, reply) => {
       const { project } = request.params;
-      authorize(request, store, project, 'read');
-      const version = findVersion(ctx, project, request.params.version);
+      await authorize(request, store, project, 'read');
+      const version = await findVersion(ctx, project, request.params.version);
       const { level, format } = request.query;
       const engine = engineNamed(request.query.engine).name;
       const body = await pool.onVersion({ kind: 'matrix', version: refOf(version), engine, level, format }, textOf(store, version));

@@ -49,7 +49,7 @@ export async function projectRoutes(app: FastifyInstance, ctx: ServerContext): P
     },
     async (request, reply) => {
       authorizeServerAdmin(request);
-      const created = store.createProject(request.body.id, request.body.name ?? request.body.id);
+      const created = await store.createProject(request.body.id, request.body.name ?? request.body.id);
       if (!created) throw new HttpError('BNK_ERR_CONFLICT', `project "${request.body.id}" already exists`);
       request.log.info({ project: created.id }, 'project created');
       return reply.code(201).send(created);
@@ -65,7 +65,7 @@ export async function projectRoutes(app: FastifyInstance, ctx: ServerContext): P
         response: { 200: { type: 'object', required: ['projects'], properties: { projects: { type: 'array', items: projectSchema } } }, ...errors(401) },
       },
     },
-    async (request) => ({ projects: visibleProjects(request, store) }),
+    async (request) => ({ projects: await visibleProjects(request, store) }),
   );
 
   app.get<{ Params: { project: string } }>(
@@ -83,9 +83,9 @@ export async function projectRoutes(app: FastifyInstance, ctx: ServerContext): P
     },
     async (request) => {
       const { project } = request.params;
-      authorize(request, store, project, 'read');
-      const latest = store.getVersion(project, 'latest');
-      return { ...store.getProject(project)!, versions: latest?.version ?? 0, latest: latest?.version ?? null };
+      await authorize(request, store, project, 'read');
+      const latest = await store.getVersion(project, 'latest');
+      return { ...(await store.getProject(project))!, versions: latest?.version ?? 0, latest: latest?.version ?? null };
     },
   );
 
@@ -113,8 +113,8 @@ export async function projectRoutes(app: FastifyInstance, ctx: ServerContext): P
     },
     async (request, reply) => {
       const { project } = request.params;
-      authorize(request, store, project, 'admin');
-      const { record, token } = store.createToken(project, request.body.scopes, request.body.name ?? 'api');
+      await authorize(request, store, project, 'admin');
+      const { record, token } = await store.createToken(project, request.body.scopes, request.body.name ?? 'api');
       request.log.info({ project, tokenId: record.id }, 'token created');
       return reply.code(201).send({ ...record, token });
     },
@@ -131,8 +131,8 @@ export async function projectRoutes(app: FastifyInstance, ctx: ServerContext): P
       },
     },
     async (request) => {
-      authorize(request, store, request.params.project, 'admin');
-      return { tokens: store.listTokens(request.params.project) };
+      await authorize(request, store, request.params.project, 'admin');
+      return { tokens: await store.listTokens(request.params.project) };
     },
   );
 
@@ -148,9 +148,9 @@ export async function projectRoutes(app: FastifyInstance, ctx: ServerContext): P
     },
     async (request, reply) => {
       const { project, token } = request.params;
-      authorize(request, store, project, 'admin');
-      const found = store.getToken(token);
-      if (!found || found.project !== project || !store.revokeToken(token))
+      await authorize(request, store, project, 'admin');
+      const found = await store.getToken(token);
+      if (!found || found.project !== project || !(await store.revokeToken(token)))
         throw new HttpError('BNK_ERR_NOT_FOUND', `token "${token}" not found (or already revoked)`);
       request.log.info({ project, tokenId: token }, 'token revoked');
       return reply.code(204).send();

@@ -92,8 +92,8 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     },
     async (request, reply) => {
       const { project } = request.params;
-      authorize(request, store, project, 'submit');
-      const version = findVersion(ctx, project, request.params.version);
+      await authorize(request, store, project, 'submit');
+      const version = await findVersion(ctx, project, request.params.version);
       const engine = engineNamed(request.query.engine).name;
       const { text, filename } = fileBody(request, 'change', 'change file');
       const today = request.query.today ?? new Date().toISOString().slice(0, 10);
@@ -112,7 +112,7 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       );
       if (report.prepared) reviews.prepared += 1;
       const { renderings } = report;
-      const record = store.addReview({
+      const record = await store.addReview({
         project,
         version: version.version,
         filename,
@@ -142,8 +142,8 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       },
     },
     async (request) => {
-      authorize(request, store, request.params.project, 'read');
-      return { reviews: store.listReviews(request.params.project) };
+      await authorize(request, store, request.params.project, 'read');
+      return { reviews: await store.listReviews(request.params.project) };
     },
   );
 
@@ -168,8 +168,8 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     },
     async (request, reply) => {
       const { project, review: id } = request.params;
-      authorize(request, store, project, 'read');
-      const text = store.getReviewRendering(project, id, request.query.format);
+      await authorize(request, store, project, 'read');
+      const text = await store.getReviewRendering(project, id, request.query.format);
       if (text === undefined) throw new HttpError('BNK_ERR_NOT_FOUND', `review "${id}" not found in project "${project}"`);
       return reply.type(FORMATS[request.query.format]).send(text);
     },

@@ -44,7 +44,7 @@ export async function systemRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, externalBytes: memory.external },
         cache: { topologies: ctx.workspace.size, reviewBases: ctx.reviews.size },
         jobs: { pending: ctx.jobs.depth, completed: ctx.jobs.completed, failed: ctx.jobs.failed },
-        stored: ctx.store.counts(),
+        stored: await ctx.store.counts(),
       };
     },
   );

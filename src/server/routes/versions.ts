@@ -3,6 +3,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.ts';
+import type { VersionRecord } from '../../store/store.ts';
 import { authorize } from '../auth.ts';
 import { acceptFileBodies, FILE_TYPES, fileBody } from '../body.ts';
 import { HttpError } from '../errors.ts';
@@ -56,11 +57,11 @@ export async function versionRoutes(app: FastifyInstance, ctx: ServerContext): P
     },
     async (request, reply) => {
       const { project } = request.params;
-      authorize(request, store, project, 'submit');
+      await authorize(request, store, project, 'submit');
       const { text, filename, mediaType } = fileBody(request, 'topology', 'topology file');
       // Parsed and validated in a pool worker, which keeps the result for the first trace.
       const topology = await pool.load(text, filename);
-      const record = store.addVersion({
+      const record = await store.addVersion({
         project,
         mediaType,
         filename,
@@ -88,8 +89,8 @@ export async function versionRoutes(app: FastifyInstance, ctx: ServerContext): P
       },
     },
     async (request) => {
-      authorize(request, store, request.params.project, 'read');
-      return { versions: store.listVersions(request.params.project) };
+      await authorize(request, store, request.params.project, 'read');
+      return { versions: await store.listVersions(request.params.project) };
     },
   );
 
@@ -105,7 +106,7 @@ export async function versionRoutes(app: FastifyInstance, ctx: ServerContext): P
     },
     async (request) => {
       const { project, version } = request.params;
-      authorize(request, store, project, 'read');
+      await authorize(request, store, project, 'read');
       return findVersion(ctx, project, version);
     },
   );
@@ -123,15 +124,15 @@ export async function versionRoutes(app: FastifyInstance, ctx: ServerContext): P
     },
     async (request, reply) => {
       const { project, version } = request.params;
-      authorize(request, store, project, 'read');
-      const record = findVersion(ctx, project, version);
-      return reply.type(`${record.mediaType}; charset=utf-8`).send(store.getContent(project, record.version));
+      await authorize(request, store, project, 'read');
+      const record = await findVersion(ctx, project, version);
+      return reply.type(`${record.mediaType}; charset=utf-8`).send(await store.getContent(project, record.version));
     },
   );
 }
 
-export function findVersion(ctx: ServerContext, project: string, version: string): NonNullable<ReturnType<ServerContext['store']['getVersion']>> {
-  const record = ctx.store.getVersion(project, versionOf(version));
+export async function findVersion(ctx: ServerContext, project: string, version: string): Promise<VersionRecord> {
+  const record = await ctx.store.getVersion(project, versionOf(version));
   if (!record) throw new HttpError('BNK_ERR_NOT_FOUND', `version ${version} of project "${project}" not found`);
   return record;
 }

@@ -1,0 +1,29 @@
+// The few things the store asks of a database, so that one Store serves SQLite and PostgreSQL.
+// Statements are written once with `?` placeholders in the SQL both understand; each database
+// module adapts them (PostgreSQL numbers them $1, $2, …).
+
+export type SqlValue = string | number | null;
+
+export interface Sql {
+  /** What it is, for messages: the SQLite file path, or the PostgreSQL URL without its password. */
+  readonly location: string;
+  /** The first row, or undefined. */
+  one<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Runs a statement; resolves to the number of rows it changed. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /** The schema version the migrations brought the database to. */
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The database is down or unreachable: the request may succeed later (HTTP 503). */
+export class StoreUnavailable extends Error {
+  constructor(
+    readonly location: string,
+    readonly reason: string,
+  ) {
+    super(`database ${location} is unavailable (${reason})`);
+    this.name = 'StoreUnavailable';
+  }
+}
