@@ -32,7 +32,17 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
+export interface TestPostgres {
+  /** Superuser URL (with the password). */
+  readonly url: string;
+  /** Stops the server (fast shutdown: connections are cut), keeping its data. */
+  pause(): void;
+  /** Starts it again on the same port. */
+  resume(): void;
+  stop(): Promise<void>;
+}
+
+export async function startPostgres(): Promise<TestPostgres> {
   const bin = binaries();
   const dir = mkdtempSync(join(tmpdir(), 'bunkatsu-test-pg-'));
   const data = join(dir, 'data');
@@ -63,18 +73,9 @@ export async function startPostgres(): Promise<{ url: string; stop: () => Promis
   ]);
   const port = await freePort();
   const log = join(dir, 'server.log');
-  run(join(bin, 'pg_ctl'), [
-    '-D',
-    data,
-    '-l',
-    log,
-    '-w',
-    '-t',
-    '60',
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
-    'start',
-  ]);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const start = (): void => void run(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', '-o', options, 'start']);
+  start();
   const url = `postgres://bunkatsu:${POSTGRES_PASSWORD}@127.0.0.1:${port}/postgres`;
   const stop = async (): Promise<void> => {
     try {
@@ -84,5 +85,10 @@ export async function startPostgres(): Promise<{ url: string; stop: () => Promis
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  return { url, stop };
+  return {
+    url,
+    stop,
+    pause: () => void run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']),
+    resume: start,
+  };
 }

@@ -624,6 +624,35 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
+  command<{ database?: string; concurrency: string; workerMemory?: string; policy?: string; jobTimeout: string }>({
+    name: ['worker'],
+    description: 'take check jobs from the shared PostgreSQL queue and run them (many may run, on many machines) until SIGTERM / SIGINT',
+    options: [
+      DATABASE,
+      POLICY,
+      { flags: '--concurrency <n>', description: 'jobs run at once, each in its own thread', default: '1' },
+      { flags: '--worker-memory <MiB>', description: "each thread's heap limit; a topology that needs more fails with a stored error (default 4096)" },
+      { flags: '--job-timeout <s>', description: 'a job running longer is taken as lost (its worker died) and retried elsewhere', default: '900' },
+    ],
+    run: async (io, _args, opts) => {
+      const count = (flag: string, text: string, min: number): number => {
+        const n = Number(text);
+        if (!Number.isInteger(n) || n < min) throw usage(`${flag} must be a whole number of at least ${min}, not "${text}"`);
+        return n;
+      };
+      const concurrency = count('--concurrency', opts.concurrency, 1);
+      const workerMemoryMb = opts.workerMemory === undefined ? 4096 : count('--worker-memory', opts.workerMemory, 64);
+      const expireInSeconds = count('--job-timeout', opts.jobTimeout, 1);
+      const database = (await server()).storeLocation(undefined, opts.database);
+      const { runWorker } = await import('../server/worker-process.ts');
+      await runWorker(
+        { database, concurrency, workerMemoryMb, jobPolicy: { expireInSeconds, retryLimit: 3 }, ...(opts.policy ? { policy: opts.policy } : {}) },
+        io.err,
+      );
+      return EXIT.clean;
+    },
+  }),
+
   command<{ name?: string } & StoreOptions>({
     name: ['project', 'create'],
     description: 'create a project',

@@ -16,7 +16,9 @@ import { authenticate } from './auth.ts';
 import { UploadBudget } from './body.ts';
 import { clientErrorHandler, errorBody, errorSchema, handleError, handleFrameworkError, HttpError } from './errors.ts';
 import type { ReviewStats } from './context.ts';
-import { CheckJobs } from './jobs.ts';
+import { CheckJobs, type CheckQueue } from './jobs.ts';
+import { PostgresCheckQueue, startBoss } from './queue-postgres.ts';
+import { isPostgresUrl } from '../store/postgres.ts';
 import { Metrics } from './metrics.ts';
 import { POOL_DEFAULTS, WorkerPool } from './pool.ts';
 import { analysisRoutes } from './routes/analysis.ts';
@@ -37,7 +39,10 @@ export const WORKER_ENTRY = import.meta.url.endsWith('.ts')
   : fileURLToPath(new URL('./worker.mjs', import.meta.url));
 
 export interface ServerOptions {
-  /** SQLite file (created on first start), or an open store (the caller closes it). */
+  /**
+   * SQLite file (created on first start), a postgres:// URL (the store and the shared job queue
+   * that `bunkatsu worker` processes run), or an open store (the caller closes it; jobs run here).
+   */
   readonly db: string | Store;
   /** Policy pack file; default the seed pack. */
   readonly policy?: string;
@@ -133,7 +138,7 @@ const DOCS_CSP = [
  * The policy pack (a bundled pack's name or a file; the seed pack when none is given) as its
  * text and its name in diagnostics; a missing file or a folder is an operator mistake naming --policy.
  */
-function readPolicy(policy: string | undefined): { text: string; source: string } {
+export function readPolicy(policy: string | undefined): { text: string; source: string } {
   const bundled = bundledPolicy(policy ?? 'seed');
   if (bundled) return { text: readFileSync(bundled.file, 'utf8'), source: bundled.name };
   const path = policy!;
@@ -212,7 +217,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     maxQueue: options.maxQueuedTasks ?? DEFAULTS.maxQueuedTasks,
     memoryMb: options.workerMemoryMb ?? DEFAULTS.workerMemoryMb,
   });
-  const jobs = new CheckJobs(store, pool, app.log);
+  // With PostgreSQL the checks go to the shared queue that `bunkatsu worker` processes run.
+  const jobs: CheckQueue =
+    typeof options.db === 'string' && isPostgresUrl(options.db)
+      ? new PostgresCheckQueue(await startBoss(options.db, (line) => app.log.warn(line)), store.location)
+      : new CheckJobs(store, pool, app.log);
   const reviews: ReviewStats = {
     prepared: 0,
     get size() {

@@ -99,13 +99,14 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
         submitter: request.token?.id ?? 'unknown',
       };
       if (request.query.async === true || version.size > ctx.options.asyncCheckBytes) {
-        if (jobs.depth >= ctx.options.maxQueuedChecks) {
-          throw new HttpError('BNK_ERR_RATE_LIMITED', `${jobs.depth} checks are queued or running (the limit); retry when one has finished`, {
+        const depth = await jobs.depth();
+        if (depth >= ctx.options.maxQueuedChecks) {
+          throw new HttpError('BNK_ERR_RATE_LIMITED', `${depth} checks are queued or running (the limit); retry when one has finished`, {
             'retry-after': '30',
           });
         }
         const check = await store.createCheck(fields, 'queued');
-        jobs.enqueue(check.id);
+        await jobs.enqueue(check.id);
         request.log.info({ project, check: check.id }, 'check queued');
         return reply
           .code(202)

@@ -43,7 +43,7 @@ export async function systemRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         requests: { total: ctx.metrics.requests, inFlight: ctx.metrics.inFlight, byStatus: ctx.metrics.byStatus, latency: ctx.metrics.latency() },
         memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, externalBytes: memory.external },
         cache: { topologies: ctx.workspace.size, reviewBases: ctx.reviews.size },
-        jobs: { pending: ctx.jobs.depth, completed: ctx.jobs.completed, failed: ctx.jobs.failed },
+        jobs: { pending: await ctx.jobs.depth(), completed: ctx.jobs.completed, failed: ctx.jobs.failed },
         stored: await ctx.store.counts(),
       };
     },

@@ -1,0 +1,88 @@
+// The shared job queue of many API servers and workers: pg-boss on the same PostgreSQL database
+// as the store (a proven queue: jobs are rows taken with SELECT … FOR UPDATE SKIP LOCKED; a job
+// whose worker dies is expired and retried). API servers only add jobs; `bunkatsu worker`
+// processes (worker-process.ts) run them.
+
+import PgBoss from 'pg-boss';
+import { InputError } from '../index.ts';
+import { redactedUrl } from '../store/postgres.ts';
+import { StoreUnavailable } from '../store/sql.ts';
+import type { CheckQueue } from './jobs.ts';
+
+export const CHECK_QUEUE = 'bunkatsu-check';
+
+/** How a check job is retried: a worker that dies (kill -9, out of memory) leaves it to expire. */
+export interface JobPolicy {
+  /** A job not finished after this long is taken as lost and given to another worker (s). */
+  readonly expireInSeconds: number;
+  /** Times a lost job is given out again before it is marked failed. */
+  readonly retryLimit: number;
+}
+
+export const JOB_POLICY: JobPolicy = { expireInSeconds: 15 * 60, retryLimit: 3 };
+
+/** Starts pg-boss on the database (creating its schema `pgboss` on first use) with our queue. */
+export async function startBoss(url: string, log: (message: string) => void, policy: JobPolicy = JOB_POLICY): Promise<PgBoss> {
+  // Expired jobs are found by pg-boss's maintenance, so it runs at least twice per expiry period.
+  const maintenanceIntervalSeconds = Math.max(1, Math.min(120, Math.floor(policy.expireInSeconds / 2)));
+  const boss = new PgBoss({ connectionString: url, max: 4, schema: 'pgboss', supervise: true, maintenanceIntervalSeconds });
+  // Connection errors (a PostgreSQL restart) are reported here and pg-boss keeps retrying:
+  // never an unhandled 'error' event that would end the process.
+  boss.on('error', (error: Error) => log(`job queue: ${error.message.replaceAll(url, redactedUrl(url))}`));
+  try {
+    await boss.start();
+    await boss.createQueue(CHECK_QUEUE, { name: CHECK_QUEUE, retryLimit: policy.retryLimit, expireInSeconds: policy.expireInSeconds, retryDelay: 1 });
+  } catch (error) {
+    await boss.stop({ graceful: false }).catch(() => {});
+    const reason = (error as { code?: string }).code ?? 'unreachable';
+    throw new InputError([
+      {
+        code: 'BNK_ERR_USAGE',
+        message: `job queue at database ${redactedUrl(url)} cannot start (${reason})`,
+        loc: { file: redactedUrl(url), line: 1, column: 1 },
+      },
+    ]);
+  }
+  return boss;
+}
+
+/** The API server's side of the shared queue: it adds jobs and reads the depth, runs none. */
+export class PostgresCheckQueue implements CheckQueue {
+  readonly completed = 0;
+  readonly failed = 0;
+
+  constructor(
+    private readonly boss: PgBoss,
+    /** The database, as messages show it (no credentials). */
+    private readonly location: string,
+    private readonly policy: JobPolicy = JOB_POLICY,
+  ) {}
+
+  async enqueue(id: string): Promise<void> {
+    // A job sent twice would run twice but store once: the store takes a check's first outcome.
+    try {
+      await this.boss.send(CHECK_QUEUE, { check: id }, { retryLimit: this.policy.retryLimit, expireInSeconds: this.policy.expireInSeconds });
+    } catch (error) {
+      throw new StoreUnavailable(this.location, (error as { code?: string }).code ?? 'job queue');
+    }
+  }
+
+  async depth(): Promise<number> {
+    try {
+      return await this.boss.getQueueSize(CHECK_QUEUE, { before: 'completed' });
+    } catch (error) {
+      throw new StoreUnavailable(this.location, (error as { code?: string }).code ?? 'job queue');
+    }
+  }
+
+  /** Workers take up what stopped workers left (pg-boss expires and retries it). */
+  async resume(): Promise<number> {
+    return 0;
+  }
+
+  async idle(): Promise<void> {}
+
+  async close(): Promise<void> {
+    await this.boss.stop({ graceful: false, wait: true });
+  }
+}

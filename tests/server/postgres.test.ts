@@ -1,0 +1,187 @@
+// The API server and `bunkatsu worker` on PostgreSQL, with real servers and processes: a check
+// submitted to one API server is run by a worker and read back through another; a worker killed
+// with SIGKILL in the middle of a job leaves it to another worker, which stores its result once;
+// PostgreSQL stopped under a running server gives 503 until it is back, then everything works.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { generateTopology, toJson } from '../../src/index.ts';
+import { buildServer } from '../../src/server/app.ts';
+import { startWorker } from '../../src/server/worker-process.ts';
+import { Store } from '../../src/store/store.ts';
+import { freshPostgresUrl } from '../postgres.ts';
+import { POSTGRES_PASSWORD, startPostgres } from '../postgres-server.ts';
+import { sample } from './helpers.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+});
+
+async function project(url: string): Promise<{ token: string }> {
+  const store = await Store.open(url);
+  await store.createProject('kita', 'Kita');
+  const { token } = await store.createToken('kita', ['read', 'submit'], 'test');
+  await store.close();
+  return { token };
+}
+
+async function apiServer(url: string): Promise<FastifyInstance> {
+  const app = await buildServer({ db: url, logger: false, rateLimit: false, workers: 1, workerEntry: inject('workerEntry') });
+  await app.ready();
+  cleanups.push(() => app.close());
+  return app;
+}
+
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('PostgreSQL: API servers and workers', () => {
+  it('a check queued on one API server is run by a worker and read through another', async () => {
+    const url = await freshPostgresUrl();
+    const { token } = await project(url);
+    const [a, b] = [await apiServer(url), await apiServer(url)];
+    const worker = await startWorker({ database: url, concurrency: 1, workerMemoryMb: 1024, workerEntry: inject('workerEntry') });
+    cleanups.push(() => worker.stop());
+
+    const up = await a.inject({
+      method: 'POST',
+      url: '/projects/kita/versions?filename=alpha-city.yaml',
+      headers: { ...auth(token), 'content-type': 'application/yaml' },
+      payload: sample('topologies/alpha-city.yaml'),
+    });
+    expect(up.statusCode, up.body).toBe(201);
+    const queued = await b.inject({ method: 'POST', url: '/projects/kita/versions/1/checks?async=true', headers: auth(token) });
+    expect(queued.statusCode, queued.body).toBe(202);
+    const id = queued.json().check.id as string;
+    const done = await until(
+      'the worker to finish the check',
+      async () => (await a.inject({ method: 'GET', url: `/projects/kita/checks/${id}`, headers: auth(token) })).json(),
+      (body) => body.check.status !== 'queued' && body.check.status !== 'running',
+    );
+    expect(done.check.status).toBe('done');
+    // The same report as a check run synchronously on the API server.
+    const sync = await b.inject({ method: 'POST', url: '/projects/kita/versions/1/checks', headers: auth(token) });
+    expect(sync.statusCode).toBe(201);
+    expect(done.report.summary).toEqual(sync.json().report.summary);
+    expect(worker.handled()).toBe(1);
+  });
+
+  it('a worker killed with SIGKILL mid-job: another worker runs the job, and its result is stored once', async () => {
+    const url = await freshPostgresUrl();
+    const { token } = await project(url);
+    const api = await apiServer(url);
+    // A topology that takes seconds to check, so that the first worker is surely inside it.
+    const metro = toJson(generateTopology({ scale: 'city', seed: 7 }).topology);
+    const up = await api.inject({
+      method: 'POST',
+      url: '/projects/kita/versions?filename=city.json',
+      headers: { ...auth(token), 'content-type': 'application/json' },
+      payload: metro,
+    });
+    expect(up.statusCode, up.body).toBe(201);
+    const spawnWorker = (): ChildProcess => {
+      const child = spawn(process.execPath, [resolve(ROOT, 'bin', 'bunkatsu.js'), 'worker', '--database', url, '--job-timeout', '4'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      cleanups.push(async () => child.kill('SIGKILL'));
+      return child;
+    };
+    const first = spawnWorker();
+    let firstLog = '';
+    first.stdout!.on('data', (d: Buffer) => {
+      firstLog += d.toString();
+    });
+    await until(
+      'the first worker to start',
+      async () => firstLog,
+      (log) => log.includes('worker taking check jobs'),
+      60_000,
+    );
+    const queued = await api.inject({ method: 'POST', url: '/projects/kita/versions/1/checks?async=true', headers: auth(token) });
+    const id = queued.json().check.id as string;
+    await until(
+      'the first worker to take the job',
+      async () => (await api.inject({ method: 'GET', url: `/projects/kita/checks/${id}`, headers: auth(token) })).json().check.status,
+      (status) => status === 'running',
+    );
+    first.kill('SIGKILL');
+    const second = spawnWorker();
+    let secondLog = '';
+    second.stdout!.on('data', (d: Buffer) => {
+      secondLog += d.toString();
+    });
+    const done = await until(
+      'the second worker to finish the job',
+      async () => (await api.inject({ method: 'GET', url: `/projects/kita/checks/${id}`, headers: auth(token) })).json(),
+      (body) => body.check.status === 'done' || body.check.status === 'failed',
+      120_000,
+    );
+    expect(done.check.status).toBe('done');
+    expect(firstLog).not.toContain('"outcome"');
+    expect(secondLog).toContain('"outcome":"done"');
+    const store = await Store.open(url);
+    expect((await store.listChecks('kita')).filter((c) => c.status === 'done')).toHaveLength(1);
+    await store.close();
+  }, 240_000);
+
+  it('PostgreSQL stopped under a running server: 503 BNK_ERR_UNAVAILABLE while down, no credentials in any answer, then it recovers by itself', async () => {
+    const pg = await startPostgres();
+    cleanups.push(() => pg.stop());
+    const { token } = await project(pg.url);
+    const app = await apiServer(pg.url);
+    const list = () => app.inject({ method: 'GET', url: '/projects/kita/versions', headers: auth(token) });
+    expect((await list()).statusCode).toBe(200);
+
+    pg.pause();
+    const down = await list();
+    expect(down.statusCode).toBe(503);
+    expect(down.json().code).toBe('BNK_ERR_UNAVAILABLE');
+    expect(down.headers['retry-after']).toBe('5');
+    expect(down.body).not.toContain(POSTGRES_PASSWORD);
+
+    pg.resume();
+    const back = await until('the server to recover', list, (r) => r.statusCode === 200, 60_000);
+    expect(back.json().versions).toEqual([]);
+  });
+
+  it('a bad --database URL or an unreachable server: exit 2 with one line and no password', async () => {
+    const run = (args: string[]): Promise<{ code: number | null; stderr: string }> =>
+      new Promise((done) => {
+        const child = spawn(process.execPath, [resolve(ROOT, 'bin', 'bunkatsu.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+        });
+        child.on('close', (code) => done({ code, stderr }));
+      });
+    const unreachable = await run(['serve', '--port', '0', '--database', 'postgres://admin:s3cret-pw@127.0.0.1:1/bunkatsu']);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain('postgres://127.0.0.1:1/bunkatsu');
+    expect(unreachable.stderr).toContain('cannot be reached');
+    expect(unreachable.stderr).not.toContain('s3cret-pw');
+    expect(unreachable.stderr).not.toContain('admin');
+    expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
+    const notUrl = await run(['worker', '--database', '/tmp/file.db']);
+    expect(notUrl.code).toBe(2);
+    expect(notUrl.stderr).toContain('--database takes a postgres://');
+    const wrongPassword = new URL(inject('postgresUrl'));
+    wrongPassword.password = 'wrong-password';
+    const refused = await run(['project', 'list', '--database', wrongPassword.toString()]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('refused the login');
+    expect(refused.stderr).not.toContain('wrong-password');
+  });
+});
