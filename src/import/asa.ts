@@ -474,7 +474,13 @@ class AsaReader {
     let dst: [number, number] = [0, PORT_MAX];
     while (j < c.words.length) {
       const w = c.words[j]!.text;
-      if (w === 'source' || w === 'destination') {
+      // `!` starts a comment (Batfish's test configurations put one after a command).
+      if (w.startsWith('!')) break;
+      // ASA takes a bare operator after the protocol (`service-object udp eq 1235`) as the destination.
+      if (w === 'eq' || w === 'lt' || w === 'gt' || w === 'range' || w === 'neq') {
+        dst = this.ports(c, j);
+        j += w === 'range' ? 3 : 2;
+      } else if (w === 'source' || w === 'destination') {
         const ports = this.ports(c, j + 1);
         if (w === 'destination') dst = ports;
         else

@@ -73,6 +73,25 @@ class Objects {
     return table.get(name);
   }
 
+  /** A group that contains itself is an error even when no rule uses it (PAN-OS refuses to commit it). */
+  checkGroupCycles(): void {
+    const kinds = [
+      ['address-group', 'address', 'static'],
+      ['service-group', 'service', 'members'],
+    ] as const;
+    for (const [kind, what, list] of kinds) {
+      const done = new Set<string>();
+      const visit = (name: string, trail: readonly string[]): void => {
+        const group = this.find(kind, name);
+        if (!group || done.has(name)) return;
+        if (trail.includes(name)) throw syntaxError(group.loc, `${what} group "${name}" contains itself (${[...trail, name].join(' → ')})`);
+        for (const m of members(child(group, list))) visit(m.text, [...trail, name]);
+        done.add(name);
+      };
+      for (const scope of this.scopes) for (const e of entries(child(scope, kind))) visit(nameOf(e), []);
+    }
+  }
+
   /** The addresses of a source / destination list; an object it cannot read stands for any when `widen`, for none otherwise. */
   addresses(list: XmlElement | undefined, at: Loc, label: string, widen: boolean): number[] {
     const names = members(list);
@@ -122,6 +141,9 @@ class Objects {
       }
     } else {
       set = literalAddress(name);
+      const range = /^([0-9.]+)-([0-9.]+)$/.exec(name);
+      if (set === undefined && range && parseIpv4(range[1]!) !== undefined && parseIpv4(range[2]!) !== undefined)
+        throw syntaxError(at, `address range "${name}" ends before it starts`);
       if (set === undefined)
         throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `address "${name}" is not defined (address / address-group)`, loc: at }]);
     }
@@ -195,14 +217,14 @@ class Objects {
     ] as const) {
       const p = child(protocol, key);
       if (!p) continue;
+      // Without <port> the service is every destination port of the protocol (as Batfish reads it).
       const port = child(p, 'port');
-      if (!port) throw syntaxError(p.loc, `service "${nameOf(e)}": <${key}> needs a <port>`);
-      for (const v of port.text.split(',')) {
+      for (const v of (port?.text ?? `0-${PORT_MAX}`).split(',')) {
         const m = /^\s*([0-9]{1,5})(?:-([0-9]{1,5}))?\s*$/.exec(v);
         const lo = Number(m?.[1]);
         const hi = m?.[2] === undefined ? lo : Number(m[2]);
         if (!m || lo > PORT_MAX || hi > PORT_MAX || lo > hi)
-          throw syntaxError(port.loc, `service "${nameOf(e)}": "${v}" is not a port range (e.g. 443, 8000-8080)`);
+          throw syntaxError((port ?? p).loc, `service "${nameOf(e)}": "${v}" is not a port range (e.g. 443, 8000-8080)`);
         out.push({ protoLo: proto, protoHi: proto, portLo: lo, portHi: hi });
       }
       const source = child(p, 'source-port');
@@ -377,6 +399,7 @@ class PaloaltoReader {
     const names = new Set(interfaces.map((f) => f.name));
     const zoneInterfaces: Zones = new Map([...zones].map(([z, list]) => [z, list.filter((n) => names.has(n))]));
     const objects = new Objects(this, [vsys, shared]);
+    objects.checkGroupCycles();
     const rules: ConfigRule[] = [];
     const security = path(vsys, 'rulebase', 'security');
     for (const e of entries(child(security, 'rules'))) rules.push(...this.rule(e, objects, zoneInterfaces));
