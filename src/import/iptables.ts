@@ -159,8 +159,22 @@ class IptablesReader {
         return;
       }
       const tokens = tokenize(line, this.file, lineNo);
-      if (tokens[0]!.text !== '-A' && tokens[0]!.text !== '--append')
-        throw syntaxError(loc, `unknown line "${tokens[0]!.text}" (iptables-save has *table, :CHAIN POLICY, -A CHAIN rules, COMMIT and # comments)`);
+      // iptables-restore also takes `-N CHAIN` (a user chain) and `-P CHAIN POLICY`, as generators
+      // such as aerleon's speedway write them.
+      const command = tokens[0]!.text;
+      if (command === '-N' || command === '--new-chain' || command === '-P' || command === '--policy') {
+        const chain = tokens[1]?.text;
+        const policy = tokens[2]?.text;
+        const isNew = command === '-N' || command === '--new-chain';
+        if (chain === undefined || (!isNew && policy === undefined)) throw syntaxError(loc, `"${command}" needs a chain name${isNew ? '' : ' and a policy'}`);
+        if (table.name === 'filter') filter.chains.set(chain, { loc: { ...loc, label: trimmed }, ...(isNew ? {} : { policy: policy! }) });
+        return;
+      }
+      if (command !== '-A' && command !== '--append')
+        throw syntaxError(
+          loc,
+          `unknown line "${command}" (iptables-save has *table, :CHAIN POLICY, -A CHAIN rules, COMMIT and # comments; iptables-restore also -N and -P)`,
+        );
       table.rules++;
       if (table.name !== 'filter') return;
       const chain = tokens[1]?.text;
