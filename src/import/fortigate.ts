@@ -4,10 +4,11 @@
 // one device per VDOM. What it cannot model and could change reachability is a warning with
 // its file:line:column; a malformed file is an InputError at its location. No I/O here.
 
-import { InputError, type Loc, syntaxError } from '../errors.ts';
+import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { formatIpv4, IPV4_MAX, type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
+import { refuseGroupCycles } from './groups.ts';
 import { complementServices, normalizeServices } from './terms.ts';
 import type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
 
@@ -113,6 +114,17 @@ export function parseFortiosTree(text: string, file: string): Block[] {
       case 'edit': {
         if (!isBlock(inner)) throw syntaxError(loc, inner ? '"edit" before the "next" of the previous entry' : '"edit" outside any "config" section');
         if (args.length !== 1) throw syntaxError(loc, '"edit" takes one name (quote a name with spaces)');
+        // A configuration (`show`) never edits one entry twice in a section; a file that does is
+        // not one, and reading either entry alone would be a guess.
+        const twice = inner.edits.find((e) => e.name === args[0]);
+        if (twice)
+          throw new InputError([
+            {
+              code: 'BNK_ERR_DUPLICATE_ID',
+              message: `"edit ${args[0]}" appears twice in "config ${inner.path}" (first at line ${twice.loc.line})`,
+              loc: { ...loc, column: rest[0]!.column },
+            },
+          ]);
         const edit: Edit = { name: args[0]!, loc, sets: new Map(), blocks: [] };
         inner.edits.push(edit);
         stack.push(edit);
@@ -606,6 +618,10 @@ class AddressBook {
       if (b.path === 'firewall addrgrp') for (const e of b.edits) this.groups.set(e.name, e);
       if (b.path === 'firewall vip' || b.path === 'firewall vipgrp') for (const e of b.edits) this.vips.add(e.name);
     }
+    refuseGroupCycles('address group', this.groups.keys(), (name) => {
+      const g = this.groups.get(name);
+      return g && { loc: g.loc, members: [...(g.sets.get('member')?.values ?? []), ...(g.sets.get('exclude-member')?.values ?? [])] };
+    });
   }
 
   /** The addresses of a srcaddr / dstaddr setting; an object it cannot read stands for any when `widen`, for none otherwise. */
@@ -706,6 +722,10 @@ class ServiceBook {
       if (b.path === 'firewall service custom') for (const e of b.edits) this.custom.set(e.name, e);
       if (b.path === 'firewall service group') for (const e of b.edits) this.groups.set(e.name, e);
     }
+    refuseGroupCycles('service group', this.groups.keys(), (name) => {
+      const g = this.groups.get(name);
+      return g && { loc: g.loc, members: g.sets.get('member')?.values ?? [] };
+    });
   }
 
   resolve(setting: Setting | undefined, label: string, widen: boolean): ServiceTerm[] {
@@ -819,6 +839,7 @@ function termOf(text: string): ServiceTerm[] {
 
 /** Reads one FortiGate configuration file (one device, or one per VDOM). `name` names the device when the file sets no hostname. */
 export function parseFortigate(text: string, file: string, name: string): ImportedConfig {
+  refuseBinary(text, file);
   const reader = new FortigateReader(file);
   const devices = reader.read(text, name);
   return { devices, warnings: reader.warnings };

@@ -5,7 +5,7 @@
 // and could change reachability is a warning at its file:line:column; a malformed line is an
 // InputError at its location. No I/O here.
 
-import { InputError, type Loc, syntaxError } from '../errors.ts';
+import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, protocolNumber, type ServiceTerm } from '../net/services.ts';
@@ -162,6 +162,14 @@ class IptablesReader {
       if (trimmed.startsWith(':')) {
         const m = /^:(\S+)\s+(\S+)/.exec(trimmed);
         if (!m) throw syntaxError(loc, 'a chain line is ":NAME POLICY [packets:bytes]"');
+        if (table.name === 'filter' && filter.chains.has(m[1]!))
+          throw new InputError([
+            {
+              code: 'BNK_ERR_DUPLICATE_ID',
+              message: `chain "${m[1]}" is declared twice (first at line ${filter.chains.get(m[1]!)!.loc.line})`,
+              loc,
+            },
+          ]);
         if (table.name === 'filter')
           filter.chains.set(m[1]!, { loc: { ...loc, label: trimmed.replace(/\s*\[[0-9]+:[0-9]+\]$/, '') }, ...(m[2] !== '-' ? { policy: m[2]! } : {}) });
         else if (m[2] === 'DROP') table.drops.push(loc);
@@ -476,5 +484,6 @@ class IptablesReader {
 
 /** Reads one iptables-save file as one device named `name`, with the host's `ip addr` / `ip route` output when given. */
 export function parseIptables(text: string, file: string, name: string, host: HostFiles = {}): ImportedConfig {
+  refuseBinary(text, file);
   return new IptablesReader(file).read(text, name, host);
 }

@@ -5,7 +5,7 @@
 // change reachability is a warning at its file:line:column; malformed text is an InputError at
 // its location. No I/O here.
 
-import { InputError, type Loc, syntaxError } from '../errors.ts';
+import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PROTO_MAX, protocolNumber, type ServiceTerm } from '../net/services.ts';
@@ -511,5 +511,6 @@ class NftReader {
 
 /** Reads one `nft list ruleset` file as one device named `name`, with the host's `ip addr` / `ip route` output when given. */
 export function parseNftables(text: string, file: string, name: string, host: HostFiles = {}): ImportedConfig {
+  refuseBinary(text, file);
   return new NftReader(file).read(text, name, host);
 }

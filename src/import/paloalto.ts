@@ -5,12 +5,13 @@
 // static routes; one device per vsys. What it cannot model and could change reachability is a
 // warning with its file:line:column; malformed XML is an InputError at its location. No I/O.
 
-import { InputError, type Loc, syntaxError } from '../errors.ts';
+import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, type ServiceTerm } from '../net/services.ts';
 import type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
 import { toId } from './fortigate.ts';
+import { refuseGroupCycles } from './groups.ts';
 import { normalizeServices } from './terms.ts';
 import { parsePanosSet } from './paloalto-set.ts';
 import { child, entries, members, parseXml, path, type XmlElement } from './xml.ts';
@@ -67,28 +68,35 @@ class Objects {
     if (!table) {
       table = new Map();
       // The last scope first, so that the first (the vsys) wins.
-      for (const scope of [...this.scopes].reverse()) for (const e of entries(child(scope, kind))) table.set(nameOf(e), e);
+      for (const scope of [...this.scopes].reverse()) {
+        const seen = new Map<string, XmlElement>();
+        for (const e of entries(child(scope, kind))) {
+          const first = seen.get(nameOf(e));
+          if (first)
+            throw new InputError([
+              { code: 'BNK_ERR_DUPLICATE_ID', message: `${kind} "${nameOf(e)}" is defined twice (first at line ${first.loc.line})`, loc: e.loc },
+            ]);
+          seen.set(nameOf(e), e);
+          table.set(nameOf(e), e);
+        }
+      }
       this.byKind.set(kind, table);
     }
     return table.get(name);
   }
 
-  /** A group that contains itself is an error even when no rule uses it (PAN-OS refuses to commit it). */
-  checkGroupCycles(): void {
-    const kinds = [
-      ['address-group', 'address', 'static'],
-      ['service-group', 'service', 'members'],
-    ] as const;
-    for (const [kind, what, list] of kinds) {
-      const done = new Set<string>();
-      const visit = (name: string, trail: readonly string[]): void => {
-        const group = this.find(kind, name);
-        if (!group || done.has(name)) return;
-        if (trail.includes(name)) throw syntaxError(group.loc, `${what} group "${name}" contains itself (${[...trail, name].join(' → ')})`);
-        for (const m of members(child(group, list))) visit(m.text, [...trail, name]);
-        done.add(name);
-      };
-      for (const scope of this.scopes) for (const e of entries(child(scope, kind))) visit(nameOf(e), []);
+  /** An object defined twice, or a group that contains itself, is an error even when no rule uses it (PAN-OS refuses to commit either). */
+  checkObjects(): void {
+    for (const kind of ['address', 'address-group', 'service', 'service-group']) this.find(kind, '');
+    for (const [kind, what, list] of [
+      ['address-group', 'address group', 'static'],
+      ['service-group', 'service group', 'members'],
+    ] as const) {
+      const names = this.scopes.flatMap((scope) => entries(child(scope, kind)).map(nameOf));
+      refuseGroupCycles(what, names, (name) => {
+        const g = this.find(kind, name);
+        return g && { loc: g.loc, members: members(child(g, list)).map((m) => m.text) };
+      });
     }
   }
 
@@ -399,7 +407,7 @@ class PaloaltoReader {
     const names = new Set(interfaces.map((f) => f.name));
     const zoneInterfaces: Zones = new Map([...zones].map(([z, list]) => [z, list.filter((n) => names.has(n))]));
     const objects = new Objects(this, [vsys, shared]);
-    objects.checkGroupCycles();
+    objects.checkObjects();
     const rules: ConfigRule[] = [];
     const security = path(vsys, 'rulebase', 'security');
     for (const e of entries(child(security, 'rules'))) rules.push(...this.rule(e, objects, zoneInterfaces));
@@ -617,6 +625,7 @@ class PaloaltoReader {
 
 /** Reads one PAN-OS XML configuration (one device, or one per vsys). `name` names the device when the file sets no hostname. */
 export function parsePaloalto(text: string, file: string, name: string): ImportedConfig {
+  refuseBinary(text, file);
   const reader = new PaloaltoReader(file);
   const devices = reader.read(text, name);
   return { devices, warnings: reader.warnings };

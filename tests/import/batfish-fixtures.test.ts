@@ -230,7 +230,7 @@ describe('Batfish PAN-OS test configurations', () => {
     expect(refused(() => parsePaloalto(text, path, 'x'))).toEqual({
       code: 'BNK_ERR_SYNTAX',
       at: '8:19',
-      message: 'address group "group0" contains itself (group1 → group0 → group2 → group0)',
+      message: 'address group "group0" contains itself (group0 → group2 → group0)',
     });
   });
 
