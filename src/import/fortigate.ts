@@ -97,6 +97,8 @@ export function parseFortiosTree(text: string, file: string): Block[] {
   // The open blocks and edits, innermost last.
   const stack: Array<Block | Edit> = [];
   const isBlock = (x: Block | Edit | undefined): x is Block => x !== undefined && 'path' in x;
+  // The entries of each section by name, to refuse one edited twice without a scan per edit.
+  const editNames = new Map<Block, Map<string, Edit>>();
   for (const { tokens, loc } of statements(text, file)) {
     const [head, ...rest] = tokens;
     const word = head!.text;
@@ -116,7 +118,9 @@ export function parseFortiosTree(text: string, file: string): Block[] {
         if (args.length !== 1) throw syntaxError(loc, '"edit" takes one name (quote a name with spaces)');
         // A configuration (`show`) never edits one entry twice in a section; a file that does is
         // not one, and reading either entry alone would be a guess.
-        const twice = inner.edits.find((e) => e.name === args[0]);
+        let names = editNames.get(inner);
+        if (!names) editNames.set(inner, (names = new Map()));
+        const twice = names.get(args[0]!);
         if (twice)
           throw new InputError([
             {
@@ -126,6 +130,7 @@ export function parseFortiosTree(text: string, file: string): Block[] {
             },
           ]);
         const edit: Edit = { name: args[0]!, loc, sets: new Map(), blocks: [] };
+        names.set(edit.name, edit);
         inner.edits.push(edit);
         stack.push(edit);
         break;
