@@ -169,6 +169,17 @@ class NftReader {
       }
       const sets = new Map<string, Item[]>();
       tables.set(s, sets);
+      // `nft list ruleset` prints each chain and set of a table once; a second one is not its output.
+      const defined = new Map<string, Loc>();
+      for (const c of s.body) {
+        const kind = wordOf(c.items[0]);
+        if ((kind !== 'chain' && kind !== 'set') || !c.body) continue;
+        const key = `${kind} "${wordOf(c.items[1]) ?? ''}"`;
+        const first = defined.get(key);
+        if (first)
+          throw new InputError([{ code: 'BNK_ERR_DUPLICATE_ID', message: `${key} is defined twice in its table (first at line ${first.line})`, loc: c.loc }]);
+        defined.set(key, c.loc);
+      }
       for (const c of s.body) {
         if (wordOf(c.items[0]) === 'set' && c.body) {
           const elements = c.body.find((x) => wordOf(x.items[0]) === 'elements');

@@ -117,6 +117,14 @@ const BAD: readonly Bad[] = [
     content: '*filter\n:FORWARD DROP [0:0]\n:X - [0:0]\n:X - [0:0]\nCOMMIT\n',
     error: /^:4:1 BNK_ERR_DUPLICATE_ID chain "X" is declared twice \(first at line 3\)$/,
   },
+  {
+    what: 'an nftables chain defined twice in one table',
+    vendor: 'nftables',
+    name: 'twice.nft',
+    content:
+      'table inet filter {\n\tchain forward {\n\t\ttype filter hook forward priority 0; policy drop;\n\t\tjump x\n\t}\n\tchain x {\n\t\tip saddr 10.0.0.0/8 accept\n\t}\n\tchain x {\n\t\tip saddr 11.0.0.0/8 accept\n\t}\n}\n',
+    error: /^:9:2 BNK_ERR_DUPLICATE_ID chain "x" is defined twice in its table \(first at line 6\)$/,
+  },
   // Binary garbage, for every vendor.
   ...(['fortigate', 'paloalto', 'asa', 'iptables', 'nftables'] as const).map((vendor) => ({
     what: `binary garbage (${vendor})`,
