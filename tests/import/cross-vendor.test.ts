@@ -21,7 +21,14 @@ import { describe, expect, it } from 'vitest';
 import { parseAsa } from '../../src/import/asa.ts';
 import type { ConfigDevice, ImportedConfig } from '../../src/import/config.ts';
 import { parseIptables } from '../../src/import/iptables.ts';
+import { ENGINES } from '../../src/engine/registry.ts';
+import { traceFlow } from '../../src/engine/trace.ts';
+import { composeTopology } from '../../src/import/compose.ts';
+import { loadImported } from '../../src/model/load.ts';
+import { parseIpv4 } from '../../src/net/ipv4.ts';
 import { decide, ICMP, type Packet, TCP, UDP } from './packets.ts';
+
+const range = (address: string) => ({ lo: parseIpv4(address)!, hi: parseIpv4(address)! });
 
 const DIR = 'tests/fixtures/import/cross-vendor/aerleon';
 const text = (file: string): string => readFileSync(resolve(DIR, file), 'utf8');
@@ -38,6 +45,8 @@ function asa(): ImportedConfig {
     ' nameif inside',
     ' security-level 100',
     ' ip address 200.1.1.254 255.255.255.0',
+    // The outside subnet is where every other address is (the default route), so that traces start there.
+    'route outside 0.0.0.0 0.0.0.0 192.0.2.254',
     'access-group asa_in in interface outside',
     // asa_out filters what leaves the edge; as an in ACL of the inside interface it decides alone.
     'access-group asa_out in interface inside',
@@ -46,10 +55,22 @@ function asa(): ImportedConfig {
   return parseAsa(wrapper + text('sample_multitarget.asa.ref'), `${DIR}/sample_multitarget.asa.ref`, 'asa');
 }
 
-/** The speedway output with one chain made the FORWARD chain (the other built-in chain stays, ignored). */
+/**
+ * The speedway output with one chain made the FORWARD chain (the other built-in chain stays,
+ * ignored), on a host with the ASA's two subnets (eth0 outside, with the default route; eth1 the
+ * servers'), as `ip addr` / `ip route` would print them.
+ */
 function iptables(chain: 'INPUT' | 'OUTPUT'): ImportedConfig {
   const rules = text('sample_multitarget.ipt.ref').replace(new RegExp(`^(:|-A )${chain}\\b`, 'gm'), '$1FORWARD');
-  return parseIptables(rules, `${DIR}/sample_multitarget.ipt.ref`, 'ipt');
+  const addresses =
+    '2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP\n    inet 192.0.2.1/24 scope global eth0\n' +
+    '3: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP\n    inet 200.1.1.254/24 scope global eth1\n';
+  const routes =
+    'default via 192.0.2.254 dev eth0\n192.0.2.0/24 dev eth0 proto kernel scope link src 192.0.2.1\n200.1.1.0/24 dev eth1 proto kernel scope link src 200.1.1.254\n';
+  return parseIptables(rules, `${DIR}/sample_multitarget.ipt.ref`, 'ipt', {
+    addresses: { text: addresses, file: 'ipt.addr' },
+    routes: { text: routes, file: 'ipt.route' },
+  });
 }
 
 const only = (c: ImportedConfig): ConfigDevice => c.devices[0]!;
@@ -152,6 +173,29 @@ describe('aerleon sample_multitarget: ASA and iptables agree with the policy', (
     }
     // The permitting ACE is the tcp-established one, line 49 of the generated ACL (remarks count).
     expect(decide(d, { ...tcp(OUTSIDE, '200.1.1.3', 22), in: 'outside' }).by).toBe('asa_in-l49');
+  });
+
+  it('composed into topologies, every engine delivers exactly the packets the imported rules permit', () => {
+    // The first-match reading above (packets.ts) against the engines on the composed topology:
+    // inbound packets start in the outside zone (8.8.8.8 and the others lie in it by the default
+    // route) and are delivered to the servers' zone or denied by the firewall.
+    const imports = { asa: asa(), iptables: iptables('INPUT') };
+    for (const [vendor, imported] of Object.entries(imports)) {
+      const network = loadImported(composeTopology([imported]).doc as Record<string, unknown>, vendor, { domainless: true });
+      for (const [name, factory] of Object.entries(ENGINES)) {
+        const engine = factory(network);
+        // Packets to the servers' subnet; the others (to 10/8, 192.168/16) stay in the outside
+        // zone and never meet the firewall.
+        for (const c of INBOUND.filter((x) => x.packet.dst.startsWith('200.1.1.'))) {
+          const p = c.packet;
+          const service = { protoLo: p.proto, protoHi: p.proto, portLo: p.port ?? 0, portHi: p.port ?? 0 };
+          const outcomes = traceFlow(network, engine, [range(p.src)], [range(p.dst)], [service]);
+          const delivered = outcomes.some((o) => o.disposition.kind === 'delivered');
+          const rules = decide(only(imported), vendor === 'asa' ? { ...p, in: 'outside' } : p).action;
+          expect({ vendor, engine: name, ...c, delivered }).toEqual({ vendor, engine: name, ...c, delivered: rules === 'permit' });
+        }
+      }
+    }
   });
 
   it('edge-outbound: both outputs give the policy verdict for every packet', () => {
