@@ -452,7 +452,8 @@ class IptablesReader {
       // replies only (ESTABLISHED, RELATED) changes nothing it models.
       return { chain, src, dst, services: [], verdict: { kind: 'none' }, unreadable, text: label, origin: { ...lineLoc, label } };
     }
-    if (decided.kind !== 'none') {
+    // INPUT and OUTPUT concern the host's own traffic, which is not modelled: nothing to warn about.
+    if (decided.kind !== 'none' && chain !== 'INPUT' && chain !== 'OUTPUT') {
       const side =
         decided.kind === 'accept'
           ? 'the condition is left out (the accept is not narrowed)'
