@@ -105,19 +105,29 @@ const POLICY: OptionSpec = {
 const LANG: OptionSpec = { flags: '--lang <lang>', description: 'message language', choices: ['ja', 'en'], default: 'en' };
 
 /** Options every import command takes. */
-type ImportOptions = { site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean };
+type ImportOptions = { site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean; strict?: boolean };
 const IMPORT_OPTIONS: OptionSpec[] = [
   { flags: '--site <file>', description: 'site file (YAML or JSON): zones and domains of the interfaces, gateways, intents, exceptions; see docs/import.md' },
   { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
   { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
   LANG,
   { flags: '-q, --quiet', description: 'no warnings on stderr' },
+  { flags: '--strict', description: 'every warning is an error (exit 2): nothing is read approximately or left out' },
 ];
 
 /** Composes imported configurations (and an inventory) with the site file, writes the topology, warns on stderr. */
 function writeImport(io: Io, opts: ImportOptions, configs: readonly ImportedConfig[], sources: readonly string[], inventory?: Inventory): number {
   const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
   const { doc, warnings } = composeTopology(configs, site, inventory);
+  if (opts.strict && warnings.length > 0) {
+    throw new InputError(
+      warnings.map((w) => ({
+        code: 'BNK_ERR_IMPORT_STRICT' as const,
+        message: opts.lang === 'ja' ? `${w.ja}（--strict のため誤りとします）` : `${w.en} (an error under --strict)`,
+        loc: w.loc,
+      })),
+    );
+  }
   const text = composedText(doc, opts.format ?? outputFile(opts.output), sources);
   if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
   if (opts.output) writeFileSync(opts.output, text);
@@ -442,7 +452,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ),
 
   ...(['iptables', 'nftables'] as const).map((vendor) =>
-    command<{ site?: string; addresses?: string; routes?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
+    command<ImportOptions & { addresses?: string; routes?: string }>({
       name: ['import', vendor],
       description: `Linux ${vendor === 'iptables' ? '`iptables-save`' : '`nft list ruleset`'} output (the FORWARD hook, one host per file) with the host's \`ip addr\` / \`ip route\` output and an optional site file as one topology; warnings (file:line) on stderr`,
       args: [['<rules...>', `${vendor === 'iptables' ? 'iptables-save' : 'nft list ruleset'} output files, one per host (the device is named after the file)`]],
@@ -471,7 +481,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     }),
   ),
-  command<{ site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
+  command<ImportOptions>({
     name: ['import', 'containerlab'],
     description:
       "a containerlab topology (*.clab.yml): its nodes and links, each node's startup-config read by the importer of its kind, and an optional site file as one topology",
@@ -483,7 +493,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ config?: string[]; site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
+  command<ImportOptions & { config?: string[] }>({
     name: ['import', 'netbox'],
     description:
       'a NetBox export (devices, interfaces, IP addresses, prefixes, cables as JSON or YAML), device configurations and an optional site file as one topology',

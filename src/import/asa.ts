@@ -5,11 +5,12 @@
 // model and could change reachability is a warning at its file:line:column; a malformed line is
 // an InputError at its location. No I/O here.
 
-import { InputError, type Loc, syntaxError } from '../errors.ts';
+import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
 import { ALL, union } from '../net/intervals.ts';
 import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, PROTOCOLS, type ServiceTerm } from '../net/services.ts';
 import type { ConfigAcl, ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
+import { refuseGroupCycles } from './groups.ts';
 import { normalizeServices } from './terms.ts';
 
 // --- Lines: a command at column 1 and the indented sub-commands under it.
@@ -175,6 +176,10 @@ class AsaReader {
         sameSecurity = true;
       }
     }
+    const groupNames = (g: NetworkGroup | ServiceGroup | undefined) =>
+      g && { loc: g.loc, members: g.members.flatMap((m) => (m.kind === 'group' ? [m.name] : [])) };
+    refuseGroupCycles('object-group', this.networkGroups.keys(), (name) => groupNames(this.networkGroups.get(name)));
+    refuseGroupCycles('object-group', this.serviceGroups.keys(), (name) => groupNames(this.serviceGroups.get(name)));
     const interfaces = this.interfaces(top);
     const levels = new Map(interfaces.map((f) => [f.iface.name, f.level]));
     const acls = this.accessLists(top);
@@ -326,7 +331,10 @@ class AsaReader {
     const label = `${c.words[0]!.text} ${kind} ${name}`;
     const loc = { ...c.loc, label };
     if (c.words[0]!.text === 'object' && kind === 'network') {
-      let set: readonly number[] | Unreadable = [];
+      // `show running-config` enters an object a second time for its `nat` line (in the NAT
+      // section): a re-entered object keeps its address unless a new one is given.
+      const earlier = this.networkObjects.get(name);
+      let set: readonly number[] | Unreadable = earlier?.set ?? [];
       for (const x of c.children) {
         const [head, a, b] = x.words.map((w) => w.text);
         if ((head === 'host' || head === 'subnet') && a?.includes(':'))
@@ -356,9 +364,11 @@ class AsaReader {
           );
         }
       }
-      this.networkObjects.set(name, { loc, set });
+      this.networkObjects.set(name, earlier && set === earlier.set ? earlier : { loc, set });
     } else if (c.words[0]!.text === 'object-group' && kind === 'network') {
-      const members: NetworkGroup['members'] = [];
+      // A group entered again gains the new members (ASA adds them).
+      const earlier = this.networkGroups.get(name);
+      const members: NetworkGroup['members'] = [...(earlier?.members ?? [])];
       for (const x of c.children) {
         const head = x.words[0]!.text;
         if (head === 'network-object') {
@@ -373,7 +383,7 @@ class AsaReader {
           }
         } else if (head === 'group-object') members.push({ kind: 'group', name: this.need(x, 1), word: x.words[1]!, loc: x.loc });
       }
-      this.networkGroups.set(name, { loc, members });
+      this.networkGroups.set(name, { loc: earlier?.loc ?? loc, members });
     } else if (c.words[0]!.text === 'object' && kind === 'service') {
       const x = c.children.find((y) => y.words[0]!.text === 'service');
       this.serviceObjects.set(name, { loc, terms: x ? this.serviceSpec(x, 1, name) : [ANY_SERVICE] });
@@ -474,7 +484,13 @@ class AsaReader {
     let dst: [number, number] = [0, PORT_MAX];
     while (j < c.words.length) {
       const w = c.words[j]!.text;
-      if (w === 'source' || w === 'destination') {
+      // `!` starts a comment (Batfish's test configurations put one after a command).
+      if (w.startsWith('!')) break;
+      // ASA takes a bare operator after the protocol (`service-object udp eq 1235`) as the destination.
+      if (w === 'eq' || w === 'lt' || w === 'gt' || w === 'range' || w === 'neq') {
+        dst = this.ports(c, j);
+        j += w === 'range' ? 3 : 2;
+      } else if (w === 'source' || w === 'destination') {
         const ports = this.ports(c, j + 1);
         if (w === 'destination') dst = ports;
         else
@@ -824,6 +840,7 @@ class AsaReader {
 
 /** Reads one ASA configuration (`show running-config`). `name` names the device when the file sets no hostname. */
 export function parseAsa(text: string, file: string, name: string): ImportedConfig {
+  refuseBinary(text, file);
   const reader = new AsaReader(file);
   const device = reader.read(text, name);
   return { devices: [device], warnings: reader.warnings };
