@@ -33,6 +33,7 @@ import {
   parseIptables,
   parseNftables,
   parseAsa,
+  parseRtx,
   parseContainerlab,
   parseNetbox,
   parsePaloalto,
@@ -423,6 +424,13 @@ export const COMMANDS: readonly CommandSpec[] = [
         description:
           'Cisco ASA configurations (`show running-config`: ACLs bound per interface, object-groups, security levels) and an optional site file as one topology; warnings (file:line) on stderr',
         args: [['<config...>', 'ASA configuration files']],
+      },
+      {
+        vendor: 'rtx',
+        parse: parseRtx,
+        description:
+          'YAMAHA RTX configurations (`show config`: ip filter lists bound per interface and direction, dynamic filters, ip route; the device is named after the file) and an optional site file as one topology; warnings (file:line) on stderr',
+        args: [['<config...>', 'RTX configuration files']],
       },
     ] as const
   ).map(({ vendor, parse, description, args }) =>
