@@ -250,6 +250,8 @@ class RtxReader {
       else if (w[0] === 'ip' && w[1] !== undefined) this.interfaceCommand(line);
       else this.otherCommand(line);
     }
+    // Routes first: a gateway `pp 2` or `dhcp lan3` may name an interface no other line does.
+    const routes = this.routes(routeLines);
     const rules: ConfigRule[] = [];
     const acls: ConfigAcl[] = [];
     const interfaces: ConfigInterface[] = [];
@@ -298,7 +300,7 @@ class RtxReader {
       interfaces,
       rules,
       acls,
-      routes: this.routes(routeLines),
+      routes,
       origin: { file: this.file, line: 1, column: 1, label: `device ${name}` },
     };
   }

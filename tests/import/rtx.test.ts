@@ -204,6 +204,12 @@ describe('parseRtx: filter semantics', () => {
       `${LAN}tunnel select 1\n ip tunnel secure filter in 1\n ipsec tunnel 101\ntunnel select none\nip filter 1 pass * *\nip route 172.16.0.0/12 gateway tunnel 1\nip route default gateway 10.0.1.254\nip route default gateway dhcp lan2 gateway 10.0.0.254\n`,
     );
     expect(d.interfaces.map((f) => f.name)).toEqual(['lan1', 'lan2', 'tunnel1']);
+    // A gateway pp 2 that no pp select names is an interface too (without a subnet), let in by no list.
+    const pp = device(`${LAN}ip route 10.9.0.0/16 gateway pp 2\n`);
+    expect([pp.interfaces.map((f) => f.name), pp.rules.map((r) => r.id)]).toEqual([
+      ['lan1', 'lan2', 'pp2'],
+      ['lan1-in-open', 'lan2-in-open', 'pp2-in-open'],
+    ]);
     expect(d.routes.slice(2).map((r) => `${r.prefix.length} ${r.interfaces.join(',')} ${r.origin.line}`)).toEqual(['12 tunnel1 8', '0 lan2,lan1 10']);
   });
 });
