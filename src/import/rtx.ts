@@ -548,8 +548,9 @@ class RtxReader {
   private filterCommand(line: Line): void {
     const w = line.words;
     const what = w[2]?.text;
-    if (what === 'dynamic' && w[3] && /^[0-9]+$/.test(w[3].text)) this.dynamicFilter(line);
-    else if (what !== undefined && /^[0-9]+$/.test(what)) this.staticFilter(line);
+    // A word starting with a digit is meant as a filter number (a typo such as 1O is an error).
+    if (what === 'dynamic' && w[3] && /^[0-9]/.test(w[3].text)) this.dynamicFilter(line);
+    else if (what !== undefined && /^[0-9]/.test(what)) this.staticFilter(line);
     else if (what === 'set')
       this.warnOnce(
         'filter set',

@@ -228,6 +228,9 @@ describe('parseRtx: malformed input', () => {
     expect(refused('ip filter 10 pass * * icmp * 80\n').message).toContain('protocol 1 has no ports');
     expect(refused('ip filter 10 pass\n')).toMatchObject({ at: 'bad.conf:1:19', message: 'ip filter 10: the source address is missing (write * for any)' });
     expect(refused('ip filter 10 pass * * tcp * 80 extra\n').at).toBe('bad.conf:1:32');
+    // A filter number with a letter O for a zero.
+    expect(refused('ip filter 1O pass * *\n')).toMatchObject({ at: 'bad.conf:1:11', message: '"1O" is not a filter number (1-2147483647)' });
+    expect(refused('ip filter dynamic 2x * * www\n').at).toBe('bad.conf:1:19');
   });
 
   it('a filter number nobody defines in a secure filter list is an unknown reference at the number', () => {
