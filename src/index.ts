@@ -89,6 +89,7 @@ export { parseNetbox } from './import/netbox.ts';
 export { CLAB_KIND_VENDORS, VENDOR_IMPORTERS, type VendorImporter } from './import/vendors.ts';
 export { parseAsa } from './import/asa.ts';
 export { parsePaloalto } from './import/paloalto.ts';
+export { parseRtx } from './import/rtx.ts';
 export { composeTopology, composedText, type Composed } from './import/compose.ts';
 export { loadSite, siteJsonSchema, siteSchema, type Site, type SiteFile } from './import/site.ts';
 export { importWarningText } from './report/import.ts';

@@ -33,6 +33,7 @@ import {
   parseIptables,
   parseNftables,
   parseAsa,
+  parseRtx,
   parseContainerlab,
   parseNetbox,
   parsePaloalto,
@@ -115,8 +116,33 @@ const IMPORT_OPTIONS: OptionSpec[] = [
   { flags: '--strict', description: 'every warning is an error (exit 2): nothing is read approximately or left out' },
 ];
 
+/** --config: configurations of other vendors in the same run (beside an inventory, or another vendor's files). */
+const CONFIG_OPTION: OptionSpec = {
+  flags: '--config <vendor:file...>',
+  description: `more device configurations in the same topology, e.g. rtx:rtx01.conf (joined by hostname); vendors: ${Object.keys(VENDOR_IMPORTERS).join(', ')}; name the other files first, since --config takes every argument after it`,
+};
+
+/** The configurations of --config vendor:file, each read by its vendor's importer; their files are added to `sources`. */
+function extraConfigs(specs: readonly string[] | undefined, sources: string[]): ImportedConfig[] {
+  return (specs ?? []).map((spec) => {
+    const colon = spec.indexOf(':');
+    const importer = colon > 0 ? VENDOR_IMPORTERS[spec.slice(0, colon)] : undefined;
+    if (!importer) throw usage(`--config ${spec}: write vendor:file, the vendor one of ${Object.keys(VENDOR_IMPORTERS).join(', ')}`);
+    const file = spec.slice(colon + 1);
+    sources.push(file);
+    return importer(readText(file), file, basename(file).replace(/\.[^.]*$/, ''));
+  });
+}
+
 /** Composes imported configurations (and an inventory) with the site file, writes the topology, warns on stderr. */
-function writeImport(io: Io, opts: ImportOptions, configs: readonly ImportedConfig[], sources: readonly string[], inventory?: Inventory): number {
+function writeImport(
+  io: Io,
+  command: string,
+  opts: ImportOptions,
+  configs: readonly ImportedConfig[],
+  sources: readonly string[],
+  inventory?: Inventory,
+): number {
   const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
   const { doc, warnings } = composeTopology(configs, site, inventory);
   if (opts.strict && warnings.length > 0) {
@@ -128,7 +154,10 @@ function writeImport(io: Io, opts: ImportOptions, configs: readonly ImportedConf
       })),
     );
   }
-  const text = composedText(doc, opts.format ?? outputFile(opts.output), sources);
+  const text = composedText(doc, opts.format ?? outputFile(opts.output), sources, {
+    command: `bunkatsu import ${command}`,
+    ...(opts.site ? { site: opts.site } : {}),
+  });
   if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
   if (opts.output) writeFileSync(opts.output, text);
   else io.out(text.trimEnd());
@@ -434,25 +463,30 @@ export const COMMANDS: readonly CommandSpec[] = [
           'Cisco ASA configurations (`show running-config`: ACLs bound per interface, object-groups, security levels) and an optional site file as one topology; warnings (file:line) on stderr',
         args: [['<config...>', 'ASA configuration files']],
       },
+      {
+        vendor: 'rtx',
+        parse: parseRtx,
+        description:
+          'YAMAHA RTX configurations (`show config`: ip filter lists bound per interface and direction, dynamic filters, ip route; the device is named after the file) and an optional site file as one topology; warnings (file:line) on stderr',
+        args: [['<config...>', 'RTX configuration files']],
+      },
     ] as const
   ).map(({ vendor, parse, description, args }) =>
-    command<ImportOptions>({
+    command<ImportOptions & { config?: string[] }>({
       name: ['import', vendor],
       description,
       args: [...args],
-      options: IMPORT_OPTIONS,
-      run: (io, files, opts) =>
-        writeImport(
-          io,
-          opts,
-          files.map((file) => parse(readText(file), file, basename(file).replace(/\.[^.]*$/, ''))),
-          files,
-        ),
+      options: [...IMPORT_OPTIONS, CONFIG_OPTION],
+      run: (io, files, opts) => {
+        const sources = [...files];
+        const configs = files.map((file) => parse(readText(file), file, basename(file).replace(/\.[^.]*$/, '')));
+        return writeImport(io, vendor, opts, [...configs, ...extraConfigs(opts.config, sources)], sources);
+      },
     }),
   ),
 
   ...(['iptables', 'nftables'] as const).map((vendor) =>
-    command<ImportOptions & { addresses?: string; routes?: string }>({
+    command<ImportOptions & { addresses?: string; routes?: string; config?: string[] }>({
       name: ['import', vendor],
       description: `Linux ${vendor === 'iptables' ? '`iptables-save`' : '`nft list ruleset`'} output (the FORWARD hook, one host per file) with the host's \`ip addr\` / \`ip route\` output and an optional site file as one topology; warnings (file:line) on stderr`,
       args: [['<rules...>', `${vendor === 'iptables' ? 'iptables-save' : 'nft list ruleset'} output files, one per host (the device is named after the file)`]],
@@ -460,6 +494,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         ...IMPORT_OPTIONS,
         { flags: '--addresses <files>', description: '`ip addr` (or `ip -j addr`) output of each host, comma-separated in the order of the rules files' },
         { flags: '--routes <files>', description: '`ip route` (or `ip -j route`) output of each host, comma-separated in the order of the rules files' },
+        CONFIG_OPTION,
       ],
       run: (io, files, opts) => {
         const perHost = (option: string, list: string | undefined): Array<{ text: string; file: string } | undefined> => {
@@ -477,7 +512,9 @@ export const COMMANDS: readonly CommandSpec[] = [
             ...(routes[i] ? { routes: routes[i] } : {}),
           }),
         );
-        return writeImport(io, opts, configs, files);
+        // The host files are inputs too: the header of the topology names them.
+        const sources = files.flatMap((file, i) => [file, ...[addresses[i], routes[i]].flatMap((h) => (h ? [h.file] : []))]);
+        return writeImport(io, vendor, opts, [...configs, ...extraConfigs(opts.config, sources)], sources);
       },
     }),
   ),
@@ -489,7 +526,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: IMPORT_OPTIONS,
     run: (io, [lab], opts) => {
       const { configs, inventory, sources } = parseContainerlab(readText(lab!), lab!, readText);
-      return writeImport(io, opts, configs, [lab!, ...sources], inventory);
+      return writeImport(io, 'containerlab', opts, configs, [lab!, ...sources], inventory);
     },
   }),
 
@@ -507,16 +544,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     run: (io, [exported], opts) => {
       const inventory = parseNetbox(readText(exported!), exported!);
-      const files: string[] = [];
-      const configs = (opts.config ?? []).map((spec) => {
-        const colon = spec.indexOf(':');
-        const importer = colon > 0 ? VENDOR_IMPORTERS[spec.slice(0, colon)] : undefined;
-        if (!importer) throw usage(`--config ${spec}: write vendor:file, the vendor one of ${Object.keys(VENDOR_IMPORTERS).join(', ')}`);
-        const file = spec.slice(colon + 1);
-        files.push(file);
-        return importer(readText(file), file, basename(file).replace(/\.[^.]*$/, ''));
-      });
-      return writeImport(io, opts, configs, [exported!, ...files], inventory);
+      const sources = [exported!];
+      const configs = extraConfigs(opts.config, sources);
+      return writeImport(io, 'netbox', opts, configs, sources, inventory);
     },
   }),
 

@@ -27,7 +27,7 @@ const BINARY = Buffer.from([0x1f, 0x0b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00
 
 interface Bad {
   readonly what: string;
-  readonly vendor: 'fortigate' | 'paloalto' | 'asa' | 'iptables' | 'nftables';
+  readonly vendor: 'fortigate' | 'paloalto' | 'asa' | 'rtx' | 'iptables' | 'nftables';
   readonly name: string;
   readonly content: string | Buffer;
   /** The error line: `:line:column CODE message`, after the file name. */
@@ -126,7 +126,7 @@ const BAD: readonly Bad[] = [
     error: /^:9:2 BNK_ERR_DUPLICATE_ID chain "x" is defined twice in its table \(first at line 6\)$/,
   },
   // Binary garbage, for every vendor.
-  ...(['fortigate', 'paloalto', 'asa', 'iptables', 'nftables'] as const).map((vendor) => ({
+  ...(['fortigate', 'paloalto', 'asa', 'rtx', 'iptables', 'nftables'] as const).map((vendor) => ({
     what: `binary garbage (${vendor})`,
     vendor,
     name: `garbage-${vendor}.bin`,
@@ -167,6 +167,7 @@ describe('--strict: warnings are errors, for every import command', () => {
     { command: ['fortigate', 'tests/fixtures/import/fortigate/fw01.conf'], warning: 'tests/fixtures/import/fortigate/fw01.conf:35:9' },
     { command: ['paloalto', 'tests/fixtures/import/paloalto/pa01.xml'], warning: 'tests/fixtures/import/paloalto/pa01.xml:114:15' },
     { command: ['asa', 'tests/fixtures/import/asa/asa01.cfg'], warning: 'tests/fixtures/import/asa/asa01.cfg:42:2' },
+    { command: ['rtx', 'tests/fixtures/import/rtx/branch.conf'], warning: 'tests/fixtures/import/rtx/branch.conf:10:1' },
     { command: ['iptables', 'tests/fixtures/import/iptables/gw.rules'], warning: 'tests/fixtures/import/iptables/gw.rules:2:1' },
     { command: ['nftables', 'tests/fixtures/import/nftables/gw.nft'], warning: 'tests/fixtures/import/nftables/gw.nft:' },
     { command: ['containerlab', 'tests/fixtures/import/containerlab/city.clab.yml'], warning: 'tests/fixtures/import/containerlab/city.clab.yml:18:5' },
