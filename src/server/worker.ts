@@ -171,7 +171,7 @@ function perform(task: Task): Answers[Task['kind']] {
       const entry = loaded(task.version);
       return workspace.answer(entry, JSON.stringify(['matrix', task.engine, task.level, task.format]), () => {
         const matrix = zoneMatrix(entry.network, workspace.engine(entry, task.engine).engine, task.level);
-        return task.format === 'csv' ? matrixCsv(matrix) : matrixJson(entry.network, matrix);
+        return task.format === 'csv' ? matrixCsv(entry.network, matrix, policy.pack.domains, 'en') : matrixJson(entry.network, matrix);
       });
     }
     case 'review': {
