@@ -20,7 +20,7 @@ import {
   traceFlow,
   zoneMatrix,
 } from '../index.ts';
-import { type CheckOutput, runStoredCheck } from './check-run.ts';
+import { type CheckOutput, runStoredCheck, storedCheckHtml } from './check-run.ts';
 import { HttpError } from './errors.ts';
 import { ReviewBases, type ReviewOutcome } from './review-run.ts';
 import { engineNamed, policyOf, versionKey, Workspace } from './workspace.ts';
@@ -67,6 +67,15 @@ export type Task =
       readonly service: string;
       readonly lang: Lang;
     }
+  | {
+      /** The audit report (HTML) of a stored check: its version, engine and date; sha256: the version's hash. */
+      readonly kind: 'report';
+      readonly version: VersionRef;
+      readonly engine: string;
+      readonly today: string;
+      readonly sha256: string;
+      readonly lang: Lang;
+    }
   | { readonly kind: 'matrix'; readonly version: VersionRef; readonly engine: string; readonly level: MatrixLevel; readonly format: 'json' | 'csv' }
   | {
       readonly kind: 'review';
@@ -91,6 +100,7 @@ export interface ReviewAnswer {
 export interface Answers {
   load: { readonly name: string; readonly model: string };
   check: CheckOutput;
+  report: string;
   trace: string;
   matrix: string;
   review: ReviewAnswer;
@@ -148,6 +158,13 @@ function perform(task: Task): Answers[Task['kind']] {
       );
       port?.close();
       return out;
+    }
+    case 'report': {
+      const entry = loaded(task.version);
+      const { engine, today, sha256, lang } = task;
+      return workspace.answer(entry, JSON.stringify(['report', engine, today, lang]), () =>
+        storedCheckHtml(entry.network, policy.pack, engineNamed(engine).factory, today, sha256, lang),
+      );
     }
     case 'trace': {
       const entry = loaded(task.version);

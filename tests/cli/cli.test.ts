@@ -128,7 +128,9 @@ describe('bunkatsu matrix', () => {
     // The flowing pairs first (from, to, services as in the JSON; no sanitizer, no intent) …
     const pairs = rows.slice(0, cells.length).map((r) => r.split(','));
     expect(pairs.map((r) => [r[0], r[3], r[6], r[7], r[8]])).toEqual(cells.map((c) => [c.from, c.to, c.services.join(' '), '', '']));
-    expect(rows).toContain('mn-servers,マイナンバー利用事務系 サーバセグメント,My Number business systems,chukan-platform,中間サーバー・プラットフォーム,national systems (intermediate server etc.),tcp/10443,,');
+    expect(rows).toContain(
+      'mn-servers,マイナンバー利用事務系 サーバセグメント,My Number business systems,chukan-platform,中間サーバー・プラットフォーム,national systems (intermediate server etc.),tcp/10443,,',
+    );
     // … then the sanitized channels: the α city's mail goes through san-mail (mail-text).
     expect(rows.slice(cells.length).some((r) => /,san-mail \(mail-text\),/.test(r))).toBe(true);
   });

@@ -170,6 +170,40 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
   );
 
+  app.get<{ Params: { project: string; check: string }; Querystring: { lang: Lang } }>(
+    '/projects/:project/checks/:check/report.html',
+    {
+      schema: {
+        summary: 'The audit report of a finished check: one self-contained printable HTML file (as `bunkatsu check --format html`)',
+        description:
+          'The check run again on its version, engine and date (same findings), with the zone matrix, the exceptions and the sha256 of the ' +
+          'version on the cover; sent as a download. 404 until the check is done.',
+        tags: ['checks'],
+        params: checkParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { lang: { type: 'string', enum: ['ja', 'en'], default: 'ja', description: 'language of the report' } },
+        },
+        produces: ['text/html'],
+        response: { 200: { type: 'string', description: 'the HTML document' }, ...errors(400, 401, 403, 404, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { project, check: id } = request.params;
+      authorize(request, store, project, 'read');
+      const check = store.getCheck(project, id);
+      if (!check) throw new HttpError('BNK_ERR_NOT_FOUND', `check "${id}" not found in project "${project}"`);
+      if (check.status !== 'done') throw new HttpError('BNK_ERR_NOT_FOUND', `check "${id}" is ${check.status}: its report exists once it is done`);
+      const version = findVersion(ctx, project, String(check.version));
+      const html = await pool.onVersion(
+        { kind: 'report', version: refOf(version), engine: check.engine, today: check.today, sha256: version.hash, lang: request.query.lang },
+        textOf(store, version),
+      );
+      return reply.type('text/html; charset=utf-8').header('content-disposition', `attachment; filename="bunkatsu-${project}-${id}.html"`).send(html);
+    },
+  );
+
   app.get<{ Params: { project: string; version: string }; Querystring: { src: string; dst: string; service: string; engine?: string; lang: Lang } }>(
     '/projects/:project/versions/:version/trace',
     {
