@@ -68,7 +68,6 @@ const M = {
     permitted: '許可しているルール',
     classes: '該当する通信',
     more: (n: number) => `ほか ${n} 件（JSON 形式の報告に全件）`,
-    path: '経路図',
     matrix: 'ゾーン間の通信（通信マトリクス）',
     grid: 'ゾーン間の到達性（行から列へ）',
     gridLegend: '● 何らかのサービスが通る　· 通信なし',
@@ -130,7 +129,6 @@ const M = {
     permitted: 'Permitted by',
     classes: 'Offending traffic',
     more: (n: number) => `and ${n} more (all of them in the JSON report)`,
-    path: 'Path diagram',
     matrix: 'Traffic between zones (communication matrix)',
     grid: 'Reachability between zones (row to column)',
     gridLegend: '● some service flows   · nothing flows',
@@ -192,6 +190,7 @@ table.clauses td:nth-child(n+4) { white-space: nowrap; }
 .diagram svg { max-width: 100%; height: auto; }
 .grid td, .grid th { text-align: center; padding: 1pt 2pt; font-size: 8pt; }
 .grid th.row { text-align: left; }
+table.matrix { font-size: 8.5pt; }
 .small { font-size: 9pt; color: #444; }
 footer { margin-top: 10mm; font-size: 8.5pt; color: #555; border-top: 1px solid #ccc; padding-top: 3pt; }
 `;
@@ -281,7 +280,7 @@ function finding(input: AuditReportInput, f: Finding, id: string, n: number, lan
     `<div class="finding ${esc(f.severity)}" id="finding-${n}" data-finding="${esc(id)}">`,
     `<h3>${n}. ${esc(RULE_TITLES[f.rule][lang])}: ${esc(subjectText(f))}</h3>`,
     `<table><tbody>${rows.map(([k, v]) => `<tr><th style="width:22%">${esc(k)}</th><td>${v}</td></tr>`).join('')}</tbody></table>`,
-    diagram ? `<div class="diagram"><p class="small">${esc(t.path)}: ${esc(diagram.title)}</p>${diagramSvg(diagram, `f${n}`)}</div>` : '',
+    diagram ? `<div class="diagram"><p class="small">${esc(diagram.title)}</p>${diagramSvg(diagram, `f${n}`)}</div>` : '',
     '</div>',
   ].join('\n');
 }
