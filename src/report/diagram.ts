@@ -55,6 +55,7 @@ const M = {
     rule: (id: string, action: string, at: string) => `ルール ${id}（${action}）${at}`,
     inOut: (i: string, o: string | undefined) => (o === undefined ? `入 ${i}` : `入 ${i} → 出 ${o}`),
     zone: 'ゾーン',
+    zones: (n: number) => `ゾーン ${n} 件`,
     end: '結果',
   },
   en: {
@@ -63,14 +64,41 @@ const M = {
     rule: (id: string, action: string, at: string) => `rule ${id} (${action}) ${at}`,
     inOut: (i: string, o: string | undefined) => (o === undefined ? `in ${i}` : `in ${i} → out ${o}`),
     zone: 'zone',
+    zones: (n: number) => `${n} zones`,
     end: 'result',
   },
 } as const;
 
 const domainName = (domains: DomainNames, id: string, lang: Lang): string => domains[id]?.[lang] ?? id;
 
-/** The zone graph: every zone (banded by domain) and device, a device joined to the zones it has interfaces in and to its link peers. */
-export function zoneGraph(network: Network, domains: DomainNames, lang: Lang): Diagram {
+/** Networks with more zones than this draw the zones of one domain behind the same devices as one box. */
+export const ZONES_ONE_BY_ONE = 60;
+
+/**
+ * The zone graph: every zone (banded by domain) and device, a device joined to the zones it has
+ * interfaces in and to its link peers. Past `oneByOne` zones, the zones of a domain that
+ * hang off the same devices (a municipality's hundred office segments on one core) are one box
+ * saying how many they are, so that a generated city stays a picture.
+ */
+export function zoneGraph(network: Network, domains: DomainNames, lang: Lang, oneByOne = ZONES_ONE_BY_ONE): Diagram {
+  const t = M[lang];
+  const devicesOf = network.zones.map(() => new Set<number>());
+  const zonesOf = network.devices.map((d) => {
+    const zones = new Set<number>(d.zone === undefined ? [] : [d.zone]);
+    for (const i of d.interfaces) if (i.zone !== undefined) zones.add(i.zone);
+    for (const z of zones) devicesOf[z]!.add(d.index);
+    return zones;
+  });
+  // Zones grouped by domain and devices; each group one node when grouping, else each zone its own.
+  const grouping = network.zones.length > oneByOne;
+  const groups = new Map<string, number[]>();
+  for (const z of network.zones) {
+    const key = grouping ? `${z.domain}\u0000${[...devicesOf[z.index]!].sort((a, b) => a - b).join(',')}` : String(z.index);
+    const list = groups.get(key) ?? [];
+    list.push(z.index);
+    groups.set(key, list);
+  }
+  const nodeOfZone: string[] = [];
   const nodes: DiagramNode[] = [];
   const bandOf = new Map<string, string[]>();
   const join = (domain: string, node: string): void => {
@@ -78,9 +106,18 @@ export function zoneGraph(network: Network, domains: DomainNames, lang: Lang): D
     list.push(node);
     bandOf.set(domain, list);
   };
-  for (const z of network.zones) {
-    nodes.push({ id: `zone:${z.id}`, kind: 'zone', lines: z.name && z.name !== z.id ? [z.id, z.name] : [z.id], domain: z.domain });
-    join(z.domain, `zone:${z.id}`);
+  for (const members of groups.values()) {
+    const first = network.zones[members[0]!]!;
+    const id = `zone:${first.id}`;
+    const lines =
+      members.length > 1
+        ? [`${first.id} … ${network.zones[members.at(-1)!]!.id}`, t.zones(members.length)]
+        : first.name && first.name !== first.id
+          ? [first.id, first.name]
+          : [first.id];
+    nodes.push({ id, kind: 'zone', lines, domain: first.domain });
+    join(first.domain, id);
+    for (const z of members) nodeOfZone[z] = id;
   }
   const edges: DiagramEdge[] = [];
   const seen = new Set<string>();
@@ -94,9 +131,8 @@ export function zoneGraph(network: Network, domains: DomainNames, lang: Lang): D
     const id = `device:${d.id}`;
     const kind = DEVICE_KIND[d.kind][lang];
     nodes.push({ id, kind: d.kind, lines: [d.id, d.method ? `${kind} (${d.method})` : kind] });
-    const zones = new Set<number>(d.zone === undefined ? [] : [d.zone]);
-    for (const i of d.interfaces) if (i.zone !== undefined) zones.add(i.zone);
-    for (const z of zones) edge(id, `zone:${network.zones[z]!.id}`);
+    const zones = zonesOf[d.index]!;
+    for (const z of zones) edge(id, nodeOfZone[z]!);
     // A device whose zones are all of one domain is drawn inside that domain's band.
     const own = new Set([...zones].map((z) => network.zones[z]!.domain));
     if (own.size === 1) join([...own][0]!, id);
@@ -108,7 +144,7 @@ export function zoneGraph(network: Network, domains: DomainNames, lang: Lang): D
     domain,
     nodes: members,
   }));
-  return { title: M[lang].zoneGraph(network.name), directed: false, nodes, edges: oriented(nodes, edges), bands };
+  return { title: t.zoneGraph(network.name), directed: false, nodes, edges: oriented(nodes, edges), bands };
 }
 
 /**

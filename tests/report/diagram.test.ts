@@ -4,6 +4,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { type Diagram, diagramDot, diagramMermaid, diagramSvg, witnessDiagram, zoneGraph } from '../../src/report/diagram.ts';
+import { generateTopology } from '../../src/generate/generate.ts';
+import { loadTopology } from '../../src/model/load.ts';
+import { type Plain, toJson } from '../../src/model/write.ts';
 import { findingIds } from '../../src/report/ids.ts';
 import { checkSample, loadSample, runCli, seedPack, TODAY } from '../helpers.ts';
 
@@ -134,6 +137,19 @@ describe('zone graph', () => {
     // A sanitizer joins two domains: drawn between the bands, in none of them.
     expect(graph.bands.some((b) => b.nodes.includes('device:san-mail'))).toBe(false);
     expect(graph.nodes.find((n) => n.id === 'device:san-mail')!.lines).toEqual(['san-mail', '無害化装置 (mail-text)']);
+  });
+
+  it('past the limit of zones drawn one by one, the zones of a domain behind the same devices are one box', () => {
+    const pack = seedPack();
+    const generated = generateTopology({ scale: 'small', seed: 1, model: 'alpha', violations: false });
+    const small = loadTopology(toJson(generated.topology as unknown as Record<string, Plain>), 'small.json', { domains: new Set(Object.keys(pack.domains)) });
+    expect(zoneGraph(small, pack.domains, 'en').nodes.filter((n) => n.kind === 'zone')).toHaveLength(small.zones.length);
+    const grouped = zoneGraph(small, pack.domains, 'en', 10).nodes.filter((n) => n.kind === 'zone');
+    expect(grouped.length).toBeLessThan(small.zones.length);
+    // Every zone is in exactly one box: the boxes' counts add up to the zones.
+    const counted = grouped.map((n) => (n.lines[1]?.match(/^(\d+) zones$/) ? Number(n.lines[1].split(' ')[0]) : 1));
+    expect(counted.reduce((a, b) => a + b, 0)).toBe(small.zones.length);
+    expect(grouped.some((n) => n.lines[0]!.includes(' … '))).toBe(true);
   });
 
   it('SVG, dot and Mermaid carry the same nodes, bands and edges', () => {
