@@ -275,6 +275,7 @@ describe('health, metrics, OpenAPI', () => {
       '/projects/{project}',
       '/projects/{project}/checks',
       '/projects/{project}/checks/{check}',
+      '/projects/{project}/checks/{check}/report.html',
       '/projects/{project}/reviews',
       '/projects/{project}/reviews/{review}',
       '/projects/{project}/tokens',
