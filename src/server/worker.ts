@@ -76,7 +76,14 @@ export type Task =
       readonly sha256: string;
       readonly lang: Lang;
     }
-  | { readonly kind: 'matrix'; readonly version: VersionRef; readonly engine: string; readonly level: MatrixLevel; readonly format: 'json' | 'csv' }
+  | {
+      readonly kind: 'matrix';
+      readonly version: VersionRef;
+      readonly engine: string;
+      readonly level: MatrixLevel;
+      readonly format: 'json' | 'csv';
+      readonly lang: Lang;
+    }
   | {
       readonly kind: 'review';
       readonly version: VersionRef;
@@ -186,9 +193,9 @@ function perform(task: Task): Answers[Task['kind']] {
     }
     case 'matrix': {
       const entry = loaded(task.version);
-      return workspace.answer(entry, JSON.stringify(['matrix', task.engine, task.level, task.format]), () => {
+      return workspace.answer(entry, JSON.stringify(['matrix', task.engine, task.level, task.format, task.lang]), () => {
         const matrix = zoneMatrix(entry.network, workspace.engine(entry, task.engine).engine, task.level);
-        return task.format === 'csv' ? matrixCsv(entry.network, matrix, policy.pack.domains, 'en') : matrixJson(entry.network, matrix);
+        return task.format === 'csv' ? matrixCsv(entry.network, matrix, policy.pack.domains, task.lang) : matrixJson(entry.network, matrix);
       });
     }
     case 'review': {

@@ -248,11 +248,11 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
   );
 
-  app.get<{ Params: { project: string; version: string }; Querystring: { level: MatrixLevel; format: 'json' | 'csv'; engine?: string } }>(
+  app.get<{ Params: { project: string; version: string }; Querystring: { level: MatrixLevel; format: 'json' | 'csv'; engine?: string; lang: Lang } }>(
     '/projects/:project/versions/:version/matrix',
     {
       schema: {
-        summary: 'The zone matrix: which services flow from each zone (or domain) to each other one (as `bunkatsu matrix`)',
+        summary: 'The zone matrix: which services flow from each zone (or domain) to each other one (as `bunkatsu matrix`; CSV: the 通信マトリクス)',
         tags: ['analysis'],
         params: versionParams,
         querystring: {
@@ -262,6 +262,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
             level: { type: 'string', enum: ['zone', 'domain'], default: 'zone', description: 'rows and columns: zones or domains' },
             format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
             engine: ENGINE,
+            lang: { ...LANG, description: 'language of the CSV columns and domain names' },
           },
         },
         produces: ['application/json', 'text/csv'],
@@ -275,9 +276,9 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       const { project } = request.params;
       authorize(request, store, project, 'read');
       const version = findVersion(ctx, project, request.params.version);
-      const { level, format } = request.query;
+      const { level, format, lang } = request.query;
       const engine = engineNamed(request.query.engine).name;
-      const body = await pool.onVersion({ kind: 'matrix', version: refOf(version), engine, level, format }, textOf(store, version));
+      const body = await pool.onVersion({ kind: 'matrix', version: refOf(version), engine, level, format, lang }, textOf(store, version));
       return reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8').send(body);
     },
   );
