@@ -181,7 +181,7 @@ th, td { border: 1px solid #999; padding: 2pt 4pt; text-align: left; vertical-al
 th { background: #eef2f7; }
 table.cover th { width: 38%; }
 code, .mono { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 9pt; overflow-wrap: anywhere; }
-table.clauses td:nth-child(n+4) { white-space: nowrap; }
+table.clauses td:nth-child(n+4), table.clauses th:nth-child(n+4) { white-space: nowrap; }
 .v-conform { color: #136f2c; font-weight: bold; }
 .v-nonconform { color: #b00020; font-weight: bold; }
 .v-review { color: #8a5a00; font-weight: bold; }
