@@ -118,6 +118,12 @@ export { checkSarif, reviewSarif } from './report/sarif.ts';
 export { checkJunit, reviewJunit } from './report/junit.ts';
 export { checkMarkdown, reviewMarkdown } from './report/markdown.ts';
 export { reviewText, reviewJson, sweepText } from './report/review.ts';
-export { matrixText, matrixJson, matrixCsv } from './report/matrix.ts';
+export { matrixText, matrixJson, matrixCsv, matrixRows, matrixColumns, type MatrixRow } from './report/matrix.ts';
+// The 通信マトリクス as an Excel workbook (bytes; the one renderer that is not text).
+export { matrixXlsx } from './report/xlsx.ts';
+// The audit report (one self-contained HTML file) and diagrams of the zone graph or a witness path.
+export { auditReportHtml, clauseVerdict, type AuditReportInput } from './report/html.ts';
+export { zoneGraph, witnessDiagram, diagramSvg, diagramDot, diagramMermaid, type Diagram, type DomainNames } from './report/diagram.ts';
+export { findingIds } from './report/ids.ts';
 export { dataplaneJson, dataplaneText } from './report/dataplane.ts';
 export { replayJson, replayText } from './report/replay.ts';

@@ -13,6 +13,11 @@ import {
   DEFAULT_ENGINE,
   DEFAULT_MAX_CLASSES,
   type Diagnostic,
+  type Diagram,
+  findingIds,
+  matrixXlsx,
+  witnessDiagram,
+  zoneGraph,
   ENGINES,
   FORMATS,
   type FormatOf,
@@ -61,7 +66,7 @@ import {
   traceFlow,
   zoneMatrix,
 } from '../index.ts';
-import { engineFactory, readNetwork, readPack, readStanford, readText, today, usage } from './input.ts';
+import { engineFactory, fileSha256, readNetwork, readPack, readStanford, readText, today, usage } from './input.ts';
 
 export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const;
 
@@ -168,6 +173,13 @@ const TODAY: OptionSpec = { flags: '--today <date>', description: 'date for exce
 const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress output on stderr' };
 const DB: OptionSpec = { flags: '--db <file>', description: 'SQLite database file, created on first use (default: $BUNKATSU_DB or ./bunkatsu.db)' };
 const TOPOLOGY = ['<topology>', 'topology file (YAML or JSON)'] as const;
+const OUTPUT: OptionSpec = { flags: '-o, --output <file>', description: 'write to a file instead of stdout' };
+
+/** Writes a report to the file of -o, or prints it. */
+function writeOutput(io: Io, file: string | undefined, text: string): void {
+  if (file) writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
+  else io.out(text.trimEnd());
+}
 
 /** --format of a kind of report: its formats from the library's render table, the first the default. */
 function format(kind: ReportKind, description = 'output format'): OptionSpec {
@@ -184,21 +196,50 @@ const server = (): Promise<typeof import('../server/serve.ts')> => import('../se
 const dbPath = async (option: string | undefined): Promise<string> => option ?? (await server()).defaultDbPath();
 
 export const COMMANDS: readonly CommandSpec[] = [
-  command<{ policy?: string; format: FormatOf<'check'>; lang: Lang; engine: string; today?: string; quiet?: boolean }>({
+  command<{ policy?: string; format: FormatOf<'check'> | 'html'; lang?: Lang; engine: string; today?: string; quiet?: boolean; output?: string }>({
     name: ['check'],
     description: 'check a topology against the policy; exit 0 clean, 1 findings, 2 bad input',
     args: [TOPOLOGY],
-    options: [POLICY, format('check', 'output format: text, json, or for CI sarif, junit, markdown'), LANG, ENGINE, TODAY, QUIET],
+    options: [
+      POLICY,
+      {
+        ...format('check', 'output format: text, json, for CI sarif, junit, markdown, or html (the audit report, one printable file)'),
+        choices: [...FORMATS.check, ...FORMATS.audit],
+      },
+      { ...LANG, description: 'message language (default: en; ja for --format html)', default: undefined },
+      ENGINE,
+      TODAY,
+      QUIET,
+      OUTPUT,
+    ],
     run: (io, [file], opts) => {
       const pack = readPack(opts.policy);
       const network = readNetwork(file!, pack);
       const progress = !opts.quiet && process.stderr.isTTY;
+      const factory = engineFactory(opts.engine);
+      const day = today(opts.today);
       const report = runCheck(network, pack, {
-        engineFactory: engineFactory(opts.engine),
-        today: today(opts.today),
+        engineFactory: factory,
+        today: day,
         ...(progress ? { onRule: (id: string, i: number, n: number) => io.err(`[${i + 1}/${n}] ${id}`) } : {}),
       });
-      io.out(render(opts.format, { kind: 'check', network, report }, opts.lang).trimEnd());
+      const text =
+        opts.format === 'html'
+          ? render(
+              'html',
+              {
+                kind: 'audit',
+                network,
+                report,
+                matrix: zoneMatrix(network, factory(network), 'zone'),
+                domains: pack.domains,
+                topologySha256: fileSha256(file!),
+                date: day,
+              },
+              opts.lang ?? 'ja',
+            )
+          : render(opts.format, { kind: 'check', network, report }, opts.lang ?? 'en');
+      writeOutput(io, opts.output, text);
       return report.findings.length > 0 ? EXIT.findings : EXIT.clean;
     },
   }),
@@ -230,16 +271,63 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ policy?: string; format: FormatOf<'matrix'>; level: MatrixLevel; engine: string }>({
+  command<{ policy?: string; format: FormatOf<'matrix'> | 'xlsx'; level: MatrixLevel; engine: string; lang: Lang; output?: string }>({
     name: ['matrix'],
-    description: 'which services flow between every pair of zones (or domains)',
+    description: 'which services flow between every pair of zones (or domains); csv and xlsx: the 通信マトリクス with zone names, domains and sanitizers',
     args: [TOPOLOGY],
-    options: [POLICY, format('matrix'), { flags: '--level <level>', description: 'rows and columns', choices: ['zone', 'domain'], default: 'zone' }, ENGINE],
-    run: (io, [file], opts) => {
+    options: [
+      POLICY,
+      { ...format('matrix'), choices: [...FORMATS.matrix, 'xlsx'] },
+      { flags: '--level <level>', description: 'rows and columns', choices: ['zone', 'domain'], default: 'zone' },
+      LANG,
+      ENGINE,
+      OUTPUT,
+    ],
+    run: async (io, [file], opts) => {
       const pack = readPack(opts.policy);
       const network = readNetwork(file!, pack, true);
+      if (opts.format === 'xlsx' && !opts.output) throw usage('--format xlsx writes a workbook: give -o <file>.xlsx');
       const matrix = zoneMatrix(network, engineFactory(opts.engine)(network), opts.level);
-      io.out(render(opts.format, { kind: 'matrix', network, matrix }, 'en'));
+      if (opts.format === 'xlsx') writeFileSync(opts.output!, await matrixXlsx(network, matrix, pack.domains, opts.lang));
+      else writeOutput(io, opts.output, render(opts.format, { kind: 'matrix', network, matrix, domains: pack.domains }, opts.lang));
+      return EXIT.clean;
+    },
+  }),
+
+  command<{ policy?: string; format: FormatOf<'diagram'>; finding?: string; lang?: Lang; engine: string; today?: string; output?: string }>({
+    name: ['diagram'],
+    description: "draw the zone graph (zones banded by domain, devices, links), or with --finding one finding's witness path, for a design document",
+    args: [TOPOLOGY],
+    options: [
+      POLICY,
+      format('diagram', 'svg (laid out), or dot (Graphviz) and mermaid text'),
+      { flags: '--finding <id>', description: 'the id of a finding of `check --format json` (findings[].id): draw its witness path' },
+      { ...LANG, description: 'language of the labels (default: ja)', default: undefined },
+      ENGINE,
+      TODAY,
+      OUTPUT,
+    ],
+    run: (io, [file], opts) => {
+      const pack = readPack(opts.policy);
+      const lang = opts.lang ?? 'ja';
+      let diagram: Diagram;
+      if (opts.finding === undefined) diagram = zoneGraph(readNetwork(file!, pack, true), pack.domains, lang);
+      else {
+        const network = readNetwork(file!, pack);
+        const report = runCheck(network, pack, { engineFactory: engineFactory(opts.engine), today: today(opts.today) });
+        const ids = findingIds(report.findings);
+        const at = ids.indexOf(opts.finding);
+        if (at < 0)
+          throw usage(
+            ids.length === 0
+              ? `--finding "${opts.finding}": the check has no findings`
+              : `--finding "${opts.finding}" is not a finding of this check; its findings: ${ids.join(', ')}`,
+          );
+        const path = witnessDiagram(network, report.findings[at]!, opts.finding, pack.domains, lang);
+        if (!path) throw usage(`--finding "${opts.finding}" has no witness path to draw (it is not about traffic)`);
+        diagram = path;
+      }
+      writeOutput(io, opts.output, render(opts.format, { kind: 'diagram', diagram }, lang));
       return EXIT.clean;
     },
   }),

@@ -1,6 +1,7 @@
 // The CLI's side of input: files and folders read from disk (size-checked, decoded), option
 // values checked, the policy pack and engines chosen by name. Everything else is the library's.
 
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import {
   BUNDLED_POLICIES,
@@ -60,6 +61,11 @@ export function readText(path: string): string {
     ]);
   }
   return decodeInput(readFileSync(path), path);
+}
+
+/** sha256 (hex) of a file's bytes as they are on disk (the audit report's topology hash). */
+export function fileSha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 /** The pack given with --policy: a bundled pack's name or a file; without it, the seed pack. */

@@ -86,7 +86,8 @@ export function subjectText(f: Finding): string {
 
 const zoneLabel = (z: ZoneRef): Localized => ({ ja: `${z.id}（${z.domainName.ja}）`, en: `${z.id} (${z.domainName.en})` });
 
-const DEVICE_KIND: Readonly<Record<Junction['deviceKind'], Localized>> = {
+/** The kinds of device, as a report names them. */
+export const DEVICE_KIND: Readonly<Record<Junction['deviceKind'], Localized>> = {
   switch: { ja: 'スイッチ', en: 'switch' },
   router: { ja: 'ルータ', en: 'router' },
   firewall: { ja: 'ファイアウォール', en: 'firewall' },

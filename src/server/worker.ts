@@ -20,7 +20,7 @@ import {
   traceFlow,
   zoneMatrix,
 } from '../index.ts';
-import { type CheckOutput, runStoredCheck } from './check-run.ts';
+import { type CheckOutput, runStoredCheck, storedCheckHtml } from './check-run.ts';
 import { HttpError } from './errors.ts';
 import { ReviewBases, type ReviewOutcome } from './review-run.ts';
 import { engineNamed, policyOf, versionKey, Workspace } from './workspace.ts';
@@ -67,7 +67,23 @@ export type Task =
       readonly service: string;
       readonly lang: Lang;
     }
-  | { readonly kind: 'matrix'; readonly version: VersionRef; readonly engine: string; readonly level: MatrixLevel; readonly format: 'json' | 'csv' }
+  | {
+      /** The audit report (HTML) of a stored check: its version, engine and date; sha256: the version's hash. */
+      readonly kind: 'report';
+      readonly version: VersionRef;
+      readonly engine: string;
+      readonly today: string;
+      readonly sha256: string;
+      readonly lang: Lang;
+    }
+  | {
+      readonly kind: 'matrix';
+      readonly version: VersionRef;
+      readonly engine: string;
+      readonly level: MatrixLevel;
+      readonly format: 'json' | 'csv';
+      readonly lang: Lang;
+    }
   | {
       readonly kind: 'review';
       readonly version: VersionRef;
@@ -91,6 +107,7 @@ export interface ReviewAnswer {
 export interface Answers {
   load: { readonly name: string; readonly model: string };
   check: CheckOutput;
+  report: string;
   trace: string;
   matrix: string;
   review: ReviewAnswer;
@@ -149,6 +166,13 @@ function perform(task: Task): Answers[Task['kind']] {
       port?.close();
       return out;
     }
+    case 'report': {
+      const entry = loaded(task.version);
+      const { engine, today, sha256, lang } = task;
+      return workspace.answer(entry, JSON.stringify(['report', engine, today, lang]), () =>
+        storedCheckHtml(entry.network, policy.pack, engineNamed(engine).factory, today, sha256, lang),
+      );
+    }
     case 'trace': {
       const entry = loaded(task.version);
       const { src, dst, service, lang } = task;
@@ -169,9 +193,9 @@ function perform(task: Task): Answers[Task['kind']] {
     }
     case 'matrix': {
       const entry = loaded(task.version);
-      return workspace.answer(entry, JSON.stringify(['matrix', task.engine, task.level, task.format]), () => {
+      return workspace.answer(entry, JSON.stringify(['matrix', task.engine, task.level, task.format, task.lang]), () => {
         const matrix = zoneMatrix(entry.network, workspace.engine(entry, task.engine).engine, task.level);
-        return task.format === 'csv' ? matrixCsv(matrix) : matrixJson(entry.network, matrix);
+        return task.format === 'csv' ? matrixCsv(entry.network, matrix, policy.pack.domains, task.lang) : matrixJson(entry.network, matrix);
       });
     }
     case 'review': {

@@ -208,15 +208,16 @@ describe('zone matrix', () => {
 
   it('answers like `bunkatsu matrix` in JSON and CSV, by zone or by domain', async () => {
     await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/violations/path-separation.yaml');
-    for (const [level, format] of [
-      ['zone', 'json'],
-      ['domain', 'json'],
-      ['domain', 'csv'],
+    for (const [level, format, lang] of [
+      ['zone', 'json', 'en'],
+      ['domain', 'json', 'en'],
+      ['domain', 'csv', 'en'],
+      ['zone', 'csv', 'ja'],
     ] as const) {
-      const got = await s.request(s.tokens.kitaRead, { method: 'GET', url: `/projects/kita/versions/1/matrix?level=${level}&format=${format}` });
+      const got = await s.request(s.tokens.kitaRead, { method: 'GET', url: `/projects/kita/versions/1/matrix?level=${level}&format=${format}&lang=${lang}` });
       expect(got.statusCode).toBe(200);
       const out: string[] = [];
-      await main(['matrix', 'topologies/violations/path-separation.yaml', '--level', level, '--format', format], {
+      await main(['matrix', 'topologies/violations/path-separation.yaml', '--level', level, '--format', format, '--lang', lang], {
         out: (t) => out.push(t),
         err: () => undefined,
       });
@@ -275,6 +276,7 @@ describe('health, metrics, OpenAPI', () => {
       '/projects/{project}',
       '/projects/{project}/checks',
       '/projects/{project}/checks/{check}',
+      '/projects/{project}/checks/{check}/report.html',
       '/projects/{project}/reviews',
       '/projects/{project}/reviews/{review}',
       '/projects/{project}/tokens',

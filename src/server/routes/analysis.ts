@@ -170,6 +170,40 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
   );
 
+  app.get<{ Params: { project: string; check: string }; Querystring: { lang: Lang } }>(
+    '/projects/:project/checks/:check/report.html',
+    {
+      schema: {
+        summary: 'The audit report of a finished check: one self-contained printable HTML file (as `bunkatsu check --format html`)',
+        description:
+          'The check run again on its version, engine and date (same findings), with the zone matrix, the exceptions and the sha256 of the ' +
+          'version on the cover; sent as a download. 404 until the check is done.',
+        tags: ['checks'],
+        params: checkParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { lang: { type: 'string', enum: ['ja', 'en'], default: 'ja', description: 'language of the report' } },
+        },
+        produces: ['text/html'],
+        response: { 200: { type: 'string', description: 'the HTML document' }, ...errors(400, 401, 403, 404, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { project, check: id } = request.params;
+      authorize(request, store, project, 'read');
+      const check = store.getCheck(project, id);
+      if (!check) throw new HttpError('BNK_ERR_NOT_FOUND', `check "${id}" not found in project "${project}"`);
+      if (check.status !== 'done') throw new HttpError('BNK_ERR_NOT_FOUND', `check "${id}" is ${check.status}: its report exists once it is done`);
+      const version = findVersion(ctx, project, String(check.version));
+      const html = await pool.onVersion(
+        { kind: 'report', version: refOf(version), engine: check.engine, today: check.today, sha256: version.hash, lang: request.query.lang },
+        textOf(store, version),
+      );
+      return reply.type('text/html; charset=utf-8').header('content-disposition', `attachment; filename="bunkatsu-${project}-${id}.html"`).send(html);
+    },
+  );
+
   app.get<{ Params: { project: string; version: string }; Querystring: { src: string; dst: string; service: string; engine?: string; lang: Lang } }>(
     '/projects/:project/versions/:version/trace',
     {
@@ -214,11 +248,11 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
   );
 
-  app.get<{ Params: { project: string; version: string }; Querystring: { level: MatrixLevel; format: 'json' | 'csv'; engine?: string } }>(
+  app.get<{ Params: { project: string; version: string }; Querystring: { level: MatrixLevel; format: 'json' | 'csv'; engine?: string; lang: Lang } }>(
     '/projects/:project/versions/:version/matrix',
     {
       schema: {
-        summary: 'The zone matrix: which services flow from each zone (or domain) to each other one (as `bunkatsu matrix`)',
+        summary: 'The zone matrix: which services flow from each zone (or domain) to each other one (as `bunkatsu matrix`; CSV: the 通信マトリクス)',
         tags: ['analysis'],
         params: versionParams,
         querystring: {
@@ -228,6 +262,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
             level: { type: 'string', enum: ['zone', 'domain'], default: 'zone', description: 'rows and columns: zones or domains' },
             format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
             engine: ENGINE,
+            lang: { ...LANG, description: 'language of the CSV columns and domain names' },
           },
         },
         produces: ['application/json', 'text/csv'],
@@ -241,9 +276,9 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       const { project } = request.params;
       authorize(request, store, project, 'read');
       const version = findVersion(ctx, project, request.params.version);
-      const { level, format } = request.query;
+      const { level, format, lang } = request.query;
       const engine = engineNamed(request.query.engine).name;
-      const body = await pool.onVersion({ kind: 'matrix', version: refOf(version), engine, level, format }, textOf(store, version));
+      const body = await pool.onVersion({ kind: 'matrix', version: refOf(version), engine, level, format, lang }, textOf(store, version));
       return reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8').send(body);
     },
   );
