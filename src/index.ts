@@ -118,5 +118,16 @@ export { checkJunit, reviewJunit } from './report/junit.ts';
 export { checkMarkdown, reviewMarkdown } from './report/markdown.ts';
 export { reviewText, reviewJson, sweepText } from './report/review.ts';
 export { matrixText, matrixJson, matrixCsv } from './report/matrix.ts';
+// The zone graph with its layout, for the web page (zones banded by domain, devices, links, sanitized channels).
+export {
+  zoneGraph,
+  MAIN_DOMAINS,
+  type ZoneGraph,
+  type GraphNode,
+  type GraphEdge,
+  type GraphBand,
+  type SanitizedChannel,
+  type DomainName,
+} from './report/zone-graph.ts';
 export { dataplaneJson, dataplaneText } from './report/dataplane.ts';
 export { replayJson, replayText } from './report/replay.ts';

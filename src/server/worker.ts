@@ -18,6 +18,7 @@ import {
   resolveAddress,
   resolveService,
   traceFlow,
+  zoneGraph,
   zoneMatrix,
 } from '../index.ts';
 import { type CheckOutput, runStoredCheck } from './check-run.ts';
@@ -68,6 +69,7 @@ export type Task =
       readonly lang: Lang;
     }
   | { readonly kind: 'matrix'; readonly version: VersionRef; readonly engine: string; readonly level: MatrixLevel; readonly format: 'json' | 'csv' }
+  | { readonly kind: 'graph'; readonly version: VersionRef }
   | {
       readonly kind: 'review';
       readonly version: VersionRef;
@@ -93,6 +95,7 @@ export interface Answers {
   check: CheckOutput;
   trace: string;
   matrix: string;
+  graph: string;
   review: ReviewAnswer;
 }
 
@@ -173,6 +176,10 @@ function perform(task: Task): Answers[Task['kind']] {
         const matrix = zoneMatrix(entry.network, workspace.engine(entry, task.engine).engine, task.level);
         return task.format === 'csv' ? matrixCsv(matrix) : matrixJson(entry.network, matrix);
       });
+    }
+    case 'graph': {
+      const entry = loaded(task.version);
+      return workspace.answer(entry, JSON.stringify(['graph']), () => JSON.stringify(zoneGraph(entry.network, policy.pack.domains)));
     }
     case 'review': {
       const before = reviews.prepared;
