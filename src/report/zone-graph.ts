@@ -156,7 +156,9 @@ export function zoneGraph(network: Network, domainNames: Readonly<Record<string,
     if (next.length === pending.length) break;
     pending = next;
   }
-  pending.forEach((d, i) => placed.set(d.index, { x: i * STEP, y: top + STEP }));
+  pending.forEach((d, i) => {
+    placed.set(d.index, { x: i * STEP, y: top + STEP });
+  });
 
   for (const d of network.devices) {
     const zones = d.interfaces.flatMap((i) => (i.zone === undefined ? [] : [network.zones[i.zone]!.domain]));
