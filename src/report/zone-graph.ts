@@ -62,7 +62,7 @@ export interface DomainName {
 
 export interface ZoneGraph {
   readonly topology: { readonly file: string; readonly name: string; readonly model: string };
-  /** The names of the domains the graph uses (those the policy pack declares). */
+  /** The names of the domains the policy pack declares (a change may bring a zone of a domain the graph does not use yet). */
   readonly domains: Readonly<Record<string, DomainName>>;
   readonly bands: readonly GraphBand[];
   readonly nodes: readonly GraphNode[];
@@ -70,9 +70,13 @@ export interface ZoneGraph {
   readonly channels: readonly SanitizedChannel[];
 }
 
-/** Layout units between two zones of a band, and between bands. */
-const STEP = 10;
-const BAND_GAP = 2 * STEP;
+/** Layout units: between two zones of a row, between two rows, around a band's rows, between bands. */
+const COLUMN = 20;
+const ROW = 15;
+const BAND_PADDING = 8;
+const BAND_GAP = 10;
+/** Width over height the layout aims at (a screen's graph pane). */
+const ASPECT = 1.4;
 
 export function zoneGraph(network: Network, domainNames: Readonly<Record<string, DomainName>> = {}): ZoneGraph {
   const bandOf = (domain: string): number => {
@@ -82,9 +86,9 @@ export function zoneGraph(network: Network, domainNames: Readonly<Record<string,
   const hosts = new Array<number>(network.zones.length).fill(0);
   for (const h of network.hosts) hosts[h.zone]!++;
 
-  // Bands stacked top to bottom; zones of a band in rows of `perRow`, in topology order. A row
-  // as wide as the square root of the whole keeps a city's thousand zones readable at once.
-  const perRow = Math.max(8, Math.ceil(Math.sqrt(network.zones.length) * 1.5));
+  // Bands stacked top to bottom; zones of a band in rows of `perRow`, in topology order, as many
+  // per row as make the whole about ASPECT times wider than high (a city's thousand zones at once).
+  const perRow = Math.max(6, Math.ceil(Math.sqrt((network.zones.length * ROW) / (COLUMN * ASPECT))));
   const members: number[][] = [[], [], [], []];
   for (const z of network.zones) members[bandOf(z.domain)]!.push(z.index);
   const zoneX = new Float64Array(network.zones.length);
@@ -97,11 +101,11 @@ export function zoneGraph(network: Network, domainNames: Readonly<Record<string,
     zones.forEach((z, i) => {
       const row = Math.floor(i / perRow);
       const inRow = Math.min(perRow, zones.length - row * perRow);
-      // Each row centred; odd rows shifted half a step so that edges do not run along a row.
-      zoneX[z] = (i % perRow) * STEP - ((inRow - 1) * STEP) / 2 + (row % 2) * (STEP / 2);
-      zoneY[z] = top + STEP + row * STEP * 1.5;
+      // Each row centred; odd rows shifted half a column so that edges do not run along a row.
+      zoneX[z] = (i % perRow) * COLUMN - ((inRow - 1) * COLUMN) / 2 + (row % 2) * (COLUMN / 2);
+      zoneY[z] = top + BAND_PADDING + row * ROW;
     });
-    const bottom = top + 2 * STEP + (rows - 1) * STEP * 1.5;
+    const bottom = top + 2 * BAND_PADDING + (rows - 1) * ROW;
     const id = band < MAIN_DOMAINS.length ? MAIN_DOMAINS[band]! : 'external';
     const domains = [...new Set(zones.map((z) => network.zones[z]!.domain))];
     bands.push({ id, domains, top, bottom });
@@ -136,7 +140,7 @@ export function zoneGraph(network: Network, domainNames: Readonly<Record<string,
     if (zones.length === 0) continue;
     const x = zones.reduce((s, z) => s + zoneX[z]!, 0) / zones.length;
     const y = zones.reduce((s, z) => s + zoneY[z]!, 0) / zones.length;
-    placed.set(d.index, { x: x + ((d.index % 5) - 2) * 1.5, y: y + STEP * 0.6 });
+    placed.set(d.index, { x: x + ((d.index % 5) - 2) * (COLUMN / 8), y: y + ROW / 3 });
   }
   const linked = new Map<number, number[]>();
   for (const l of network.links) {
@@ -150,14 +154,14 @@ export function zoneGraph(network: Network, domainNames: Readonly<Record<string,
     const next = pending.filter((d) => {
       const near = (linked.get(d.index) ?? []).map((n) => placed.get(n)).filter((p) => p !== undefined);
       if (near.length === 0) return true;
-      placed.set(d.index, { x: near.reduce((s, p) => s + p.x, 0) / near.length + STEP * 0.7, y: near.reduce((s, p) => s + p.y, 0) / near.length + STEP * 0.4 });
+      placed.set(d.index, { x: near.reduce((s, p) => s + p.x, 0) / near.length + COLUMN / 3, y: near.reduce((s, p) => s + p.y, 0) / near.length + ROW / 4 });
       return false;
     });
     if (next.length === pending.length) break;
     pending = next;
   }
   pending.forEach((d, i) => {
-    placed.set(d.index, { x: i * STEP, y: top + STEP });
+    placed.set(d.index, { x: i * COLUMN, y: top + BAND_PADDING });
   });
 
   for (const d of network.devices) {
@@ -193,7 +197,7 @@ export function zoneGraph(network: Network, domainNames: Readonly<Record<string,
     }
   }
   const domains: Record<string, DomainName> = {};
-  for (const b of bands) for (const d of b.domains) if (Object.hasOwn(domainNames, d)) domains[d] = { ja: domainNames[d]!.ja, en: domainNames[d]!.en };
+  for (const [d, name] of Object.entries(domainNames)) domains[d] = { ja: name.ja, en: name.en };
   return { topology: { file: network.file, name: network.name, model: network.model ?? 'none' }, domains, bands, nodes, edges, channels };
 }
 
