@@ -158,6 +158,8 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)('web page in Chromium', () => {
     await page.click('[data-flows="opened"] .flow[data-from="lg-office"][data-to="inet-servers"]');
     await highlighted(page, ['lg-office', 'lg-core1', 'lg-edge-fw', 'gcloud-link', 'in-fw', 'inet-servers']);
     await shot('review');
+    // The picture docs/img/review-page.png is made from (the verdict, flows and graph).
+    await page.locator('#review-result').screenshot({ path: resolve(ARTIFACTS, 'review-result.png') });
   });
 
   it('switches to English and back', async () => {
