@@ -49,20 +49,13 @@ export function graphView(container: HTMLElement, data: ZoneGraph): GraphView {
   }
   for (const e of data.edges)
     if (!graph.hasEdge(e.source, e.target)) graph.addEdge(e.source, e.target, { size: e.kind === 'link' ? 1.5 : 1, color: '#b3b6b7' });
-  // Band names as labels at the left of each band (a node without size that only carries a label).
-  const minX = Math.min(...data.nodes.map((n) => n.x), 0);
-  for (const b of data.bands) {
-    graph.addNode(`band:${b.id}`, { x: minX - 25, y: -(b.top + b.bottom) / 2, size: 0.1, color: '#ffffff', label: bandName(data, b.id), band: true });
-  }
-
   let tones = new Map<string, Tone>();
   let edgeTones = new Map<string, Tone>();
   let added: string[] = [];
   let addedEdges: string[] = [];
   const sigma = new Sigma(graph, container, {
     settings: { labelRenderedSizeThreshold: 7, hideEdgesOnMove: data.nodes.length > 3000, stagePadding: 40 },
-    nodeReducer: (key, _display, attrs) => {
-      if (attrs.band === true) return { labelVisibility: 'visible', color: '#ffffff' };
+    nodeReducer: (key) => {
       if (tones.size === 0) return {};
       const tone = tones.get(key);
       return tone === undefined ? { color: DIM, labelVisibility: 'hidden' } : { color: TONE_COLORS[tone], size: 3, labelVisibility: 'visible', zIndex: 2 };
@@ -73,6 +66,21 @@ export function graphView(container: HTMLElement, data: ZoneGraph): GraphView {
       return tone === undefined ? { color: '#eaeded' } : { color: TONE_COLORS[tone], size: 3, zIndex: 2 };
     },
   });
+
+  // Band names at the left edge, level with their band as the camera moves: HTML over the canvas
+  // (sigma would draw them from a glyph atlas it builds first, a third of a city's first frame).
+  const bandLabels = data.bands.map((b) => {
+    const label = document.createElement('span');
+    label.className = 'band-label';
+    label.textContent = bandName(data, b.id);
+    label.style.borderLeftColor = BAND_COLORS[b.id] ?? BAND_COLORS.external!;
+    container.append(label);
+    return { label, y: -(b.top + b.bottom) / 2 };
+  });
+  const placeBandLabels = (): void => {
+    for (const b of bandLabels) b.label.style.top = `${sigma.graphToViewport({ x: 0, y: b.y }).y}px`;
+  };
+  sigma.on('afterRender', placeBandLabels);
 
   // When the first frame is on screen (ms since the page's navigation started): bench/ui.ts reads
   // it. Sigma draws in its constructor or in a frame it asks for first, so this frame comes after.

@@ -3,7 +3,7 @@
 // flowing pairs as an accessible table below it.
 
 import type { Matrix, ZoneGraph } from './api.ts';
-import { has, t } from './i18n.ts';
+import { has, pick, t } from './i18n.ts';
 
 /** The channels of the graph at the matrix's level: "from\0to" → "method (sanitizer)" texts. */
 function channelsAt(matrix: Matrix, graph: ZoneGraph): Map<string, string[]> {
@@ -28,6 +28,8 @@ function heat(services: readonly string[]): number {
 
 export function matrixView(root: HTMLElement, matrix: Matrix, graph: ZoneGraph): void {
   const channels = channelsAt(matrix, graph);
+  // Domains by the names the policy pack gives them; zones by their ids.
+  const shown = (label: string): string => (matrix.level === 'domain' ? pick(graph.domains[label]) || label : label);
   const n = matrix.labels.length;
   const index = new Map(matrix.labels.map((l, i) => [l, i]));
   const cell = Math.max(2, Math.min(28, Math.floor(900 / Math.max(1, n))));
@@ -73,12 +75,12 @@ export function matrixView(root: HTMLElement, matrix: Matrix, graph: ZoneGraph):
     g.textBaseline = 'middle';
     matrix.labels.forEach((label, i) => {
       g.textAlign = 'right';
-      g.fillText(label, margin - 4, margin + i * cell + cell / 2, margin - 6);
+      g.fillText(shown(label), margin - 4, margin + i * cell + cell / 2, margin - 6);
       g.save();
       g.translate(margin + i * cell + cell / 2, margin - 4);
       g.rotate(-Math.PI / 2);
       g.textAlign = 'left';
-      g.fillText(label, 0, 0, margin - 6);
+      g.fillText(shown(label), 0, 0, margin - 6);
       g.restore();
     });
   }
@@ -94,7 +96,7 @@ export function matrixView(root: HTMLElement, matrix: Matrix, graph: ZoneGraph):
     if (from === undefined || to === undefined) return;
     const found = matrix.cells.find((c) => c.from === from && c.to === to);
     const via = channels.get(`${from}\u0000${to}`);
-    tip.textContent = `${from} → ${to}: ${found?.summary ?? '—'}${via ? ` ◆ ${via.join('; ')}` : ''}`;
+    tip.textContent = `${shown(from)} → ${shown(to)}: ${found?.summary ?? '—'}${via ? ` ◆ ${via.join('; ')}` : ''}`;
   });
 
   const table = document.createElement('table');
@@ -115,7 +117,7 @@ export function matrixView(root: HTMLElement, matrix: Matrix, graph: ZoneGraph):
     tr.dataset.to = r.to;
     const via = channels.get(`${r.from}\u0000${r.to}`);
     if (via) tr.dataset.sanitized = 'true';
-    for (const text of [r.from, r.to, r.summary, via ? `◆ ${via.join('; ')}` : '']) tr.insertCell().textContent = text;
+    for (const text of [shown(r.from), shown(r.to), r.summary, via ? `◆ ${via.join('; ')}` : '']) tr.insertCell().textContent = text;
   }
   const help = document.createElement('p');
   help.textContent = t('matrixHelp');

@@ -139,6 +139,13 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)('web page in Chromium', () => {
     // A direct pair with no sanitizer on it is not marked.
     expect(await page.locator('table.pairs tr[data-from="lg-office"][data-to="lg-servers"]').getAttribute('data-sanitized')).toBeNull();
     await shot('matrix');
+    // By domain: the same channel runs from インターネット接続系 to LGWAN接続系, named as the policy pack names them.
+    await page.click('a[href="#/p/kita/v/1/matrix/domain"]');
+    const domains = page.locator('table.pairs tr[data-from="internet"][data-to="lgwan"]');
+    await domains.waitFor();
+    expect(await domains.getAttribute('data-sanitized')).toBe('true');
+    expect(await domains.locator('td').first().textContent()).toBe('インターネット接続系');
+    expect(await domains.locator('td').nth(1).textContent()).toBe('LGWAN接続系');
   });
 
   it('reviews a pasted change file: verdict, opened flows, and their paths on the graph', async () => {
