@@ -26,6 +26,8 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)('web page in Chromium', () => {
   let browser: LaunchedBrowser;
   let page: Page;
   let token: string;
+  /** The α sample's check page, visited again in English. */
+  let alphaCheck = '';
   const problems: string[] = [];
 
   beforeAll(async () => {
@@ -92,6 +94,7 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)('web page in Chromium', () => {
     expect(results.length).toBeGreaterThan(5);
     expect(results.every((r) => r === 'pass')).toBe(true);
     expect(await page.locator('table.clauses tr[data-clause="§6(3)イ"] td.result').textContent()).toBe('適合');
+    alphaCheck = page.url();
     await shot('check-alpha');
   });
 
@@ -174,6 +177,12 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)('web page in Chromium', () => {
     await page.waitForSelector('form.review');
     expect(await page.locator('form.review button[type=submit]').textContent()).toBe('Run the review');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.goto(alphaCheck);
+    await page.locator('#clauses-h', { hasText: 'Result per clause' }).waitFor();
+    expect(await page.locator('table.clauses tr[data-clause="§6(3)イ"] td.result').textContent()).toBe('Conformant');
+    await shot('check-alpha-en');
+    await page.goBack();
+    await page.waitForSelector('form.review');
     await page.click('button[data-lang="ja"]');
     await page.locator('form.review button[type=submit]', { hasText: 'レビューを実行' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('ja');
