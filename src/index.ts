@@ -123,7 +123,18 @@ export { matrixText, matrixJson, matrixCsv, matrixRows, matrixColumns, type Matr
 export { matrixXlsx } from './report/xlsx.ts';
 // The audit report (one self-contained HTML file) and diagrams of the zone graph or a witness path.
 export { auditReportHtml, clauseVerdict, type AuditReportInput } from './report/html.ts';
-export { zoneGraph, witnessDiagram, diagramSvg, diagramDot, diagramMermaid, type Diagram, type DomainNames } from './report/diagram.ts';
+export { zoneDiagram, witnessDiagram, diagramSvg, diagramDot, diagramMermaid, type Diagram, type DomainNames } from './report/diagram.ts';
 export { findingIds } from './report/ids.ts';
+// The zone graph with its layout, for the web page (zones banded by domain, devices, links, sanitized channels).
+export {
+  zoneGraph,
+  MAIN_DOMAINS,
+  type ZoneGraph,
+  type GraphNode,
+  type GraphEdge,
+  type GraphBand,
+  type SanitizedChannel,
+  type DomainName,
+} from './report/zone-graph.ts';
 export { dataplaneJson, dataplaneText } from './report/dataplane.ts';
 export { replayJson, replayText } from './report/replay.ts';

@@ -17,7 +17,7 @@ import {
   findingIds,
   matrixXlsx,
   witnessDiagram,
-  zoneGraph,
+  zoneDiagram,
   ENGINES,
   FORMATS,
   type FormatOf,
@@ -311,7 +311,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       const pack = readPack(opts.policy);
       const lang = opts.lang ?? 'ja';
       let diagram: Diagram;
-      if (opts.finding === undefined) diagram = zoneGraph(readNetwork(file!, pack, true), pack.domains, lang);
+      if (opts.finding === undefined) diagram = zoneDiagram(readNetwork(file!, pack, true), pack.domains, lang);
       else {
         const network = readNetwork(file!, pack);
         const report = runCheck(network, pack, { engineFactory: engineFactory(opts.engine), today: today(opts.today) });

@@ -80,7 +80,7 @@ export const ZONES_ONE_BY_ONE = 60;
  * hang off the same devices (a municipality's hundred office segments on one core) are one box
  * saying how many they are, so that a generated city stays a picture.
  */
-export function zoneGraph(network: Network, domains: DomainNames, lang: Lang, oneByOne = ZONES_ONE_BY_ONE): Diagram {
+export function zoneDiagram(network: Network, domains: DomainNames, lang: Lang, oneByOne = ZONES_ONE_BY_ONE): Diagram {
   const t = M[lang];
   const devicesOf = network.zones.map(() => new Set<number>());
   const zonesOf = network.devices.map((d) => {

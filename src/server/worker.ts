@@ -18,6 +18,7 @@ import {
   resolveAddress,
   resolveService,
   traceFlow,
+  zoneGraph,
   zoneMatrix,
 } from '../index.ts';
 import { type CheckOutput, runStoredCheck, storedCheckHtml } from './check-run.ts';
@@ -84,6 +85,7 @@ export type Task =
       readonly format: 'json' | 'csv';
       readonly lang: Lang;
     }
+  | { readonly kind: 'graph'; readonly version: VersionRef }
   | {
       readonly kind: 'review';
       readonly version: VersionRef;
@@ -110,6 +112,7 @@ export interface Answers {
   report: string;
   trace: string;
   matrix: string;
+  graph: string;
   review: ReviewAnswer;
 }
 
@@ -197,6 +200,10 @@ function perform(task: Task): Answers[Task['kind']] {
         const matrix = zoneMatrix(entry.network, workspace.engine(entry, task.engine).engine, task.level);
         return task.format === 'csv' ? matrixCsv(entry.network, matrix, policy.pack.domains, task.lang) : matrixJson(entry.network, matrix);
       });
+    }
+    case 'graph': {
+      const entry = loaded(task.version);
+      return workspace.answer(entry, JSON.stringify(['graph']), () => JSON.stringify(zoneGraph(entry.network, policy.pack.domains)));
     }
     case 'review': {
       const before = reviews.prepared;

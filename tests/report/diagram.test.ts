@@ -3,7 +3,7 @@
 // lg-office > lg-core1|lg-core2 > lg-edge-fw[e-gcloud] > gcloud-link > in-fw[i-gcloud] > inet-servers.
 
 import { describe, expect, it } from 'vitest';
-import { type Diagram, diagramDot, diagramMermaid, diagramSvg, witnessDiagram, zoneGraph } from '../../src/report/diagram.ts';
+import { type Diagram, diagramDot, diagramMermaid, diagramSvg, witnessDiagram, zoneDiagram } from '../../src/report/diagram.ts';
 import { generateTopology } from '../../src/generate/generate.ts';
 import { loadTopology } from '../../src/model/load.ts';
 import { type Plain, toJson } from '../../src/model/write.ts';
@@ -123,7 +123,7 @@ describe('witness path diagram', () => {
 
 describe('zone graph', () => {
   const network = loadSample('topologies/alpha-city.yaml');
-  const graph = zoneGraph(network, seedPack().domains, 'ja');
+  const graph = zoneDiagram(network, seedPack().domains, 'ja');
 
   it('every zone once, banded by its domain; devices; no host drawn', () => {
     const zones = graph.nodes.filter((n) => n.kind === 'zone').map((n) => n.id);
@@ -143,8 +143,8 @@ describe('zone graph', () => {
     const pack = seedPack();
     const generated = generateTopology({ scale: 'small', seed: 1, model: 'alpha', violations: false });
     const small = loadTopology(toJson(generated.topology as unknown as Record<string, Plain>), 'small.json', { domains: new Set(Object.keys(pack.domains)) });
-    expect(zoneGraph(small, pack.domains, 'en').nodes.filter((n) => n.kind === 'zone')).toHaveLength(small.zones.length);
-    const grouped = zoneGraph(small, pack.domains, 'en', 10).nodes.filter((n) => n.kind === 'zone');
+    expect(zoneDiagram(small, pack.domains, 'en').nodes.filter((n) => n.kind === 'zone')).toHaveLength(small.zones.length);
+    const grouped = zoneDiagram(small, pack.domains, 'en', 10).nodes.filter((n) => n.kind === 'zone');
     expect(grouped.length).toBeLessThan(small.zones.length);
     // Every zone is in exactly one box: the boxes' counts add up to the zones.
     const counted = grouped.map((n) => (n.lines[1]?.match(/^(\d+) zones$/) ? Number(n.lines[1].split(' ')[0]) : 1));

@@ -282,4 +282,42 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       return reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8').send(body);
     },
   );
+
+  app.get<{ Params: { project: string; version: string } }>(
+    '/projects/:project/versions/:version/graph',
+    {
+      schema: {
+        summary: 'The zone graph with its layout: zones banded by domain, devices, links and sanitized channels (for the web page)',
+        description:
+          'Zones as nodes (with their number of hosts; hosts are never nodes), devices (firewalls, sanitizers, routers, …) between the zones ' +
+          'their interfaces are in, links between devices, and each sanitizer relay as a channel from one zone to others. x and y are a ' +
+          'deterministic layout: one horizontal band per domain (マイナンバー利用事務系, LGWAN接続系, インターネット接続系, then the external domains).',
+        tags: ['analysis'],
+        params: versionParams,
+        response: {
+          200: {
+            type: 'object',
+            required: ['topology', 'domains', 'bands', 'nodes', 'edges', 'channels'],
+            additionalProperties: true,
+            properties: {
+              topology: { type: 'object', additionalProperties: true },
+              domains: { type: 'object', additionalProperties: true, description: 'domain id → {ja, en} as the policy pack names it' },
+              bands: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              nodes: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              edges: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              channels: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            },
+          },
+          ...errors(400, 401, 403, 404, 422, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { project } = request.params;
+      authorize(request, store, project, 'read');
+      const version = findVersion(ctx, project, request.params.version);
+      const body = await pool.onVersion({ kind: 'graph', version: refOf(version) }, textOf(store, version));
+      return reply.type('application/json; charset=utf-8').send(body);
+    },
+  );
 }
