@@ -35,6 +35,24 @@ export async function api<T>(path: string, init: { method?: string; body?: strin
   return body as T;
 }
 
+/**
+ * Fetches a file with the token (a plain link cannot send it) and hands it to the browser as a
+ * download named `filename`.
+ */
+export async function download(path: string, filename: string): Promise<void> {
+  const response = await fetch(path, { headers: { authorization: `Bearer ${token() ?? ''}` } });
+  if (!response.ok) {
+    const e = ((await response.json().catch(() => ({}))) ?? {}) as { code?: string; message?: string };
+    throw new ApiError(response.status, e.code ?? 'BNK_ERR_INTERNAL', e.message ?? response.statusText);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** A path segment, encoded. */
 export const seg = encodeURIComponent;
 

@@ -5,6 +5,7 @@
 import {
   ApiError,
   api,
+  download,
   type CheckRecord,
   type CheckReport,
   type Finding,
@@ -270,11 +271,24 @@ async function check(projectId: string, checkId: string, mine: number): Promise<
   };
 
   const byRule = report.rules.filter((r) => r.findings > 0);
-  // HOOK(report-download): the audit report's download link (`check --format html`, issue 16
-  // item 2) goes here, beside the summary, once the server offers that report for a stored check.
+  // The audit report of this check (`check --format html`), in the page's language.
+  const reportButton = h(
+    'button',
+    {
+      type: 'button',
+      id: 'download-report',
+      onclick: () => {
+        download(`/projects/${seg(projectId)}/checks/${seg(checkId)}/report.html?lang=${lang()}`, `${checkId}-report.html`).catch((e: unknown) =>
+          app.append(failure(e)),
+        );
+      },
+    },
+    t('downloadReport'),
+  );
   show(
     h('h1', {}, `${t('check')} — ${report.topology.name}`),
     h('p', { class: 'summary' }, summaryText(report.summary)),
+    h('p', {}, reportButton),
     h('section', { 'aria-labelledby': 'clauses-h' }, h('h2', { id: 'clauses-h' }, t('clauses')), clauseTable(report)),
     h(
       'div',

@@ -47,6 +47,7 @@ const TEXT = {
   findings: { ja: '指摘事項', en: 'Findings' },
   showMore: { ja: '残り {n} 件を表示', en: 'Show the other {n}' },
   noFindings: { ja: '指摘事項はありません。', en: 'No findings.' },
+  downloadReport: { ja: '監査報告書（HTML）をダウンロード', en: 'Download the audit report (HTML)' },
   error: { ja: '重大', en: 'Error' },
   warning: { ja: '警告', en: 'Warning' },
   info: { ja: '情報', en: 'Info' },

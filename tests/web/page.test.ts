@@ -4,7 +4,7 @@
 // the matrix with its 無害化 channels, a change review, the language switch; no console errors.
 // Without Chromium the tests are skipped, except under CI=true, where they fail.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
@@ -96,6 +96,15 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)('web page in Chromium', () => {
     expect(await page.locator('table.clauses tr[data-clause="§6(3)イ"] td.result').textContent()).toBe('適合');
     alphaCheck = page.url();
     await shot('check-alpha');
+  });
+
+  it("offers the check's audit report (the CLI's check --format html) for download, in the page's language", async () => {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click('#download-report')]);
+    expect(file.suggestedFilename()).toMatch(/^chk_[0-9a-f]{16}-report\.html$/);
+    const html = readFileSync((await file.path())!, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain('<html lang="ja"');
+    expect(html).toContain('適合');
   });
 
   it('checks the path-separation violation and highlights the witness path of its finding hop by hop', async () => {
