@@ -10,6 +10,7 @@ import type { Network } from '../model/network.ts';
 import { type AclLine, insertAclRule, removeAclRule, type Update, type WildcardAddress } from '../model/updates.ts';
 import { append, intersect, type Intervals, overlaps, subtract, union, upperBound } from '../net/intervals.ts';
 import { ClassIndex } from './classes.ts';
+import { DestinationProjector } from './destinations.ts';
 import { compilePlane, type Plane, POS_ACL_IN, POS_PORT } from './plane.ts';
 
 const TOP = 0xffffffff;
@@ -103,6 +104,7 @@ export class Replayer {
   readonly plane: Plane;
   /** Sized for the Stanford trace (118 thousand nodes at most): no table growth inside an update. */
   readonly bdd = new Bdd(1 << 17, 18);
+  private readonly projector = new DestinationProjector(this.bdd);
   readonly loops: LoopRecord[] = [];
   private readonly loopKeys = new Map<string, number>();
   /** Per device: loops through it (ids). */
@@ -495,9 +497,13 @@ export class Replayer {
     return result;
   }
 
-  /** The destinations of a header set (the projection onto DST) as intervals. */
+  /** The destinations of a header set (the projection onto DST) as intervals: shared, not to be changed. */
   destinations(p: Node): Intervals {
-    // The fields below DST first: what is left above them is small when SRC is folded away.
+    return this.projector.of(p);
+  }
+
+  /** The same by BDD operations (`exists` over the other fields): the reference equivalenceClasses uses. */
+  private destinationsByExists(p: Node): Intervals {
     const d = this.bdd.exists(this.bdd.exists(this.bdd.exists(p, PORT), PROTO), SRC);
     if (d === TRUE) return [0, TOP];
     const out: number[] = [];
@@ -774,7 +780,7 @@ export class Replayer {
     let classes = 0;
     const stamp = new Int32Array(classOf.size).fill(-1);
     atoms.forEach((atom, ai) => {
-      const dst = this.destinations(atom);
+      const dst = this.destinationsByExists(atom);
       let j = 0;
       for (let k = 0; k < dst.length; k += 2) {
         const lo = dst[k]!;
