@@ -4,7 +4,7 @@
 // first reached below the SRC variables (the frontier), of the destination values along which a
 // node leads to anything but FALSE. `exists` over SRC would build that union as a BDD with an
 // `or` per SRC node: the 21 ACL classes projected at the Stanford trace's first fwd update took
-// 15-20 ms that way and about 1 ms this way, both compiled (docs/performance.md).
+// 20 ms that way, about 1 ms this way once compiled (docs/performance.md).
 
 import { type Bdd, DST, FALSE, type Node, TRUE } from '../engine/bdd.ts';
 import { append, type Intervals, union } from '../net/intervals.ts';
