@@ -48,7 +48,17 @@ export { findingKey, FINDING_KINDS } from './policy/types.ts';
 export { reviewChange, readChange, loadReviewTopology, prepareReview } from './review/run.ts';
 export type { ReviewRequest, ReviewResult, ReviewTopology, PreparedTopology, ReviewChange, ChangeAccept } from './review/run.ts';
 export type { ReviewBase } from './review/review.ts';
-export type { ReviewReport, ReviewNetworks, Verdict, FlowChange, IntentChange, IntentProblem, ChangeOperation, ZoneMove } from './review/types.ts';
+export type {
+  ReviewReport,
+  ReviewNetworks,
+  Verdict,
+  FlowChange,
+  IntentChange,
+  IntentProblem,
+  ChangeOperation,
+  ZoneMove,
+  RecomputeCause,
+} from './review/types.ts';
 
 // ── Simulate: what-if failures (the n-1 sweep; --down is a review of a `down` change) ───────
 export { sweepSingleFailures, type SweepResult, type SweepElement } from './review/simulate.ts';
@@ -92,6 +102,7 @@ export { parsePaloalto } from './import/paloalto.ts';
 export { composeTopology, composedText, type Composed } from './import/compose.ts';
 export { loadSite, siteJsonSchema, siteSchema, type Site, type SiteFile } from './import/site.ts';
 export { importWarningText } from './report/import.ts';
+export { diagnosticText, ERROR_MEANINGS, errorCountText, japaneseMessage } from './report/diagnostics.ts';
 export type { ConfigAcl } from './import/config.ts';
 export type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './import/config.ts';
 export type { Inventory, InventoryDevice, InventoryLink, InventoryPrefix } from './import/config.ts';
@@ -116,7 +127,7 @@ export { checkReportJson, outcomesJson } from './report/json.ts';
 export { checkSarif, reviewSarif } from './report/sarif.ts';
 export { checkJunit, reviewJunit } from './report/junit.ts';
 export { checkMarkdown, reviewMarkdown } from './report/markdown.ts';
-export { reviewText, reviewJson, sweepText } from './report/review.ts';
+export { recomputeReason, reviewText, reviewJson, sweepText } from './report/review.ts';
 export { matrixText, matrixJson, matrixCsv } from './report/matrix.ts';
 export { dataplaneJson, dataplaneText } from './report/dataplane.ts';
 export { replayJson, replayText } from './report/replay.ts';

@@ -185,27 +185,33 @@ export const COMMANDS: readonly CommandSpec[] = [
       for (const r of [from, to, svc]) if (!r.ok) problems.push({ code: 'BNK_ERR_USAGE', message: r.error, loc: at });
       if (!from.ok || !to.ok || !svc.ok) throw new InputError(problems);
       const outcomes = traceFlow(network, engineFactory(opts.engine)(network), from.value, to.value, svc.value);
-      const title = `trace ${src} → ${dst} ${service}  (${network.name})`;
+      const title = opts.lang === 'ja' ? `経路の追跡 ${src} → ${dst} ${service}（${network.name}）` : `trace ${src} → ${dst} ${service}  (${network.name})`;
       io.out(render(opts.format, { kind: 'trace', network, outcomes, title, flow: { src: src!, dst: dst!, service: service! } }, opts.lang));
       return EXIT.clean;
     },
   }),
 
-  command<{ policy?: string; format: FormatOf<'matrix'>; level: MatrixLevel; engine: string }>({
+  command<{ policy?: string; format: FormatOf<'matrix'>; level: MatrixLevel; lang: Lang; engine: string }>({
     name: ['matrix'],
     description: 'which services flow between every pair of zones (or domains)',
     args: [TOPOLOGY],
-    options: [POLICY, format('matrix'), { flags: '--level <level>', description: 'rows and columns', choices: ['zone', 'domain'], default: 'zone' }, ENGINE],
+    options: [
+      POLICY,
+      format('matrix'),
+      { flags: '--level <level>', description: 'rows and columns', choices: ['zone', 'domain'], default: 'zone' },
+      LANG,
+      ENGINE,
+    ],
     run: (io, [file], opts) => {
       const pack = readPack(opts.policy);
       const network = readNetwork(file!, pack, true);
       const matrix = zoneMatrix(network, engineFactory(opts.engine)(network), opts.level);
-      io.out(render(opts.format, { kind: 'matrix', network, matrix }, 'en'));
+      io.out(render(opts.format, { kind: 'matrix', network, matrix }, opts.lang));
       return EXIT.clean;
     },
   }),
 
-  command<{ policy?: string; level: ReachLevel; format: FormatOf<'dataplane'>; maxClasses: string; engine: string; quiet?: boolean }>({
+  command<{ policy?: string; level: ReachLevel; format: FormatOf<'dataplane'>; maxClasses: string; lang: Lang; engine: string; quiet?: boolean }>({
     name: ['dataplane'],
     description:
       'data-plane checks: forwarding loops and black holes per header class with witness paths, intended drops, reachability between devices (or ports); exit 0 clean, 1 loops or black holes, 2 bad input',
@@ -219,6 +225,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'report at most this many loop classes (the report says when the bound is hit)',
         default: String(DEFAULT_MAX_CLASSES),
       },
+      LANG,
       ENGINE,
       QUIET,
     ],
@@ -234,7 +241,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         if (!opts.quiet && elapsed >= 1000) io.err(`[${(elapsed / 1000).toFixed(1)} s] ${message}`);
       };
       const report = checkDataplane(network, { level: opts.level, maxClasses: Number(opts.maxClasses), engineFactory: engineFactory(opts.engine), onProgress });
-      io.out(render(opts.format, { kind: 'dataplane', network, report }, 'en'));
+      io.out(render(opts.format, { kind: 'dataplane', network, report }, opts.lang));
       return report.loops.length > 0 || report.blackHoles.length > 0 ? EXIT.findings : EXIT.clean;
     },
   }),
@@ -378,13 +385,14 @@ export const COMMANDS: readonly CommandSpec[] = [
 
   // --- Data planes from other tools: import stanford, replay.
 
-  command<{ output?: string; at?: string }>({
+  command<{ output?: string; at?: string; lang: Lang }>({
     name: ['import', 'stanford'],
     description: 'the Stanford backbone data plane (APKeep networks/stanford: topo.txt, vlan.txt, acls/, updates) as a topology',
     args: [['<dir>', 'the data set folder']],
     options: [
       { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
       { flags: '--at <n>', description: 'rules in force after the first n update lines (default: the point with the most rules)' },
+      LANG,
     ],
     run: (io, [dir], opts) => {
       const data = readStanford(dir!);
@@ -510,13 +518,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ format: FormatOf<'replay'>; log?: string; quiet?: boolean }>({
+  command<{ format: FormatOf<'replay'>; log?: string; lang: Lang; quiet?: boolean }>({
     name: ['replay'],
     description: 'replay an update trace (APKeep folder) with incremental loop checks; exit 0 when no loop is active at the end, 1 otherwise',
     args: [['<dir>', 'the data set folder (topo.txt, vlan.txt, acls/, updates)']],
     options: [
       format('replay'),
       { flags: '--log <file>', description: 'write one JSON line per update (changed destinations, loops found, started and stopped, where M ends)' },
+      LANG,
       QUIET,
     ],
     run: (io, [dir], opts) => {
@@ -545,12 +554,15 @@ export const COMMANDS: readonly CommandSpec[] = [
       if (opts.log) writeFileSync(opts.log, log.length > 0 ? `${log.join('\n')}\n` : '');
       const context = {
         source: `${data.dir}/updates`,
-        topology: `${data.dir} (${data.devices.length} devices, ${data.links.length} links)`,
+        topology:
+          opts.lang === 'ja'
+            ? `${data.dir}（機器 ${data.devices.length} 台、リンク ${data.links.length} 本）`
+            : `${data.dir} (${data.devices.length} devices, ${data.links.length} links)`,
         peakRssMb: process.resourceUsage().maxRSS / 1024,
         machine: { nproc: availableParallelism(), node: process.version, platform: `${process.platform}-${process.arch}` },
         totalMs: performance.now() - t0,
       };
-      io.out(render(opts.format, { kind: 'replay', run, context }, 'en'));
+      io.out(render(opts.format, { kind: 'replay', run, context }, opts.lang));
       return run.summary.loops.activeAtEnd > 0 ? EXIT.findings : EXIT.clean;
     },
   }),

@@ -2,12 +2,30 @@
 
 import type { Network } from '../model/network.ts';
 import type { ZoneMatrix } from '../policy/matrix.ts';
+import type { Lang } from './describe.ts';
 
 /** Grids wider than this many columns are left out of the text output (the list stays). */
 const GRID_LIMIT = 60;
 
-export function matrixText(network: Network, m: ZoneMatrix): string {
-  const lines = [`${m.level} matrix: ${network.name}  ${network.file}`, `${m.labels.length} ${m.level}s, ${m.cells.length} flowing pairs (row → column)`];
+const LEVEL_JA = { zone: 'ゾーン', domain: '領域' } as const;
+
+/** A cell's services: "any" and "any except …" in Japanese as すべて. */
+function servicesText(summary: string, lang: Lang): string {
+  if (lang === 'en') return summary;
+  if (summary === 'any') return 'すべて';
+  const except = 'any except ';
+  if (summary.startsWith(except)) return `すべて（${summary.slice(except.length).replaceAll(', ', '、')} を除く）`;
+  return summary.replaceAll(', ', '、');
+}
+
+export function matrixText(network: Network, m: ZoneMatrix, lang: Lang = 'en'): string {
+  const ja = lang === 'ja';
+  const lines = ja
+    ? [
+        `${LEVEL_JA[m.level]}間通信マトリクス: ${network.name}  ${network.file}`,
+        `${LEVEL_JA[m.level]} ${m.labels.length} 件、通信のある組 ${m.cells.length} 件（行 → 列）`,
+      ]
+    : [`${m.level} matrix: ${network.name}  ${network.file}`, `${m.labels.length} ${m.level}s, ${m.cells.length} flowing pairs (row → column)`];
   if (m.labels.length <= GRID_LIMIT) {
     const flowing = new Set(m.cells.map((c) => `${c.from}\u0000${c.to}`));
     const width = Math.max(...m.labels.map((l) => l.length));
@@ -17,7 +35,7 @@ export function matrixText(network: Network, m: ZoneMatrix): string {
       const marks = m.labels.map((col) => (row === col ? ' \\' : flowing.has(`${row}\u0000${col}`) ? ' ●' : ' ·'));
       lines.push(`${index(i)}. ${row.padEnd(width)}  ${marks.join(' ')}`);
     });
-    lines.push('', `● some service flows   · nothing flows   \\ same ${m.level}`);
+    lines.push('', ja ? `● 通信あり   · 通信なし   \\ 同一${LEVEL_JA[m.level]}` : `● some service flows   · nothing flows   \\ same ${m.level}`);
   }
   let from = '';
   for (const c of m.cells) {
@@ -25,7 +43,7 @@ export function matrixText(network: Network, m: ZoneMatrix): string {
       from = c.from;
       lines.push('', `${from} →`);
     }
-    lines.push(`  ${c.to}: ${c.summary}`);
+    lines.push(`  ${c.to}: ${servicesText(c.summary, lang)}`);
   }
   return lines.join('\n');
 }
