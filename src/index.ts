@@ -14,7 +14,7 @@ export type { ErrorCode, Diagnostic, Loc } from './errors.ts';
 export { decodeInput } from './model/encoding.ts';
 export { DEFAULT_LIMITS, readSource } from './model/source.ts';
 export type { SourceLimits, SourceDocument, ReadResult } from './model/source.ts';
-export { loadTopology, loadDocument, type LoadOptions } from './model/load.ts';
+export { loadTopology, loadDocument, type LoadOptions, type LoadProgress } from './model/load.ts';
 export { topologySchema, topologyJsonSchema, FORMAT_VERSION } from './model/schema.ts';
 export type { TopologyFile, Model, SanitizerMethod, ContentKind } from './model/schema.ts';
 export type { Network, Zone, Host, Device, Interface, Rule, Route, RouteAction, Acl, Link, Exception, Intent } from './model/network.ts';
@@ -103,6 +103,7 @@ export { composeTopology, composedText, type Composed } from './import/compose.t
 export { loadSite, siteJsonSchema, siteSchema, type Site, type SiteFile } from './import/site.ts';
 export { importWarningText } from './report/import.ts';
 export { diagnosticText, ERROR_MEANINGS, errorCountText, japaneseMessage } from './report/diagnostics.ts';
+export { PROGRESS_PHASES, type ProgressPhase } from './report/progress.ts';
 export type { ConfigAcl } from './import/config.ts';
 export type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './import/config.ts';
 export type { Inventory, InventoryDevice, InventoryLink, InventoryPrefix } from './import/config.ts';

@@ -61,6 +61,16 @@ import {
   zoneMatrix,
 } from '../index.ts';
 import { engineFactory, readNetwork, readPack, readStanford, readText, today, usage } from './input.ts';
+import { type Progress, progressBar } from './progress.ts';
+
+/** Runs `work` with a progress bar that is cleared when it ends, however it ends. */
+function withProgress<T>(progress: Progress, work: () => T): T {
+  try {
+    return work();
+  } finally {
+    progress.stop();
+  }
+}
 
 export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const;
 
@@ -114,11 +124,30 @@ const IMPORT_OPTIONS: OptionSpec[] = [
   { flags: '-q, --quiet', description: 'no warnings on stderr' },
 ];
 
-/** Composes imported configurations (and an inventory) with the site file, writes the topology, warns on stderr. */
-function writeImport(io: Io, opts: ImportOptions, configs: readonly ImportedConfig[], sources: readonly string[], inventory?: Inventory): number {
-  const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
-  const { doc, warnings } = composeTopology(configs, site, inventory);
-  const text = composedText(doc, opts.format ?? outputFile(opts.output), sources);
+/**
+ * Reads and parses the configurations (`parse`, one file after another on the progress bar),
+ * composes them (and an inventory) with the site file, writes the topology, warns on stderr.
+ */
+function writeImport(
+  io: Io,
+  opts: ImportOptions,
+  count: number,
+  parse: (index: number) => ImportedConfig,
+  sources: readonly string[],
+  inventory?: Inventory,
+): number {
+  const progress = progressBar({ import: 0.7, compose: 0.2, write: 0.1 }, opts);
+  const { text, warnings } = withProgress(progress, () => {
+    const configs = Array.from({ length: count }, (_, i) => {
+      progress.update('import', i, count);
+      return parse(i);
+    });
+    progress.update('compose', 0, 1);
+    const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
+    const { doc, warnings } = composeTopology(configs, site, inventory);
+    progress.update('write', 0, 1);
+    return { text: composedText(doc, opts.format ?? outputFile(opts.output), sources), warnings };
+  });
   if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
   if (opts.output) writeFileSync(opts.output, text);
   else io.out(text.trimEnd());
@@ -126,7 +155,7 @@ function writeImport(io: Io, opts: ImportOptions, configs: readonly ImportedConf
 }
 const ENGINE: OptionSpec = { flags: '--engine <engine>', description: 'reachability engine', choices: Object.keys(ENGINES), default: DEFAULT_ENGINE };
 const TODAY: OptionSpec = { flags: '--today <date>', description: 'date for exception expiry, YYYY-MM-DD (default: today)' };
-const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress output on stderr' };
+const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress bar on stderr (there is none when stderr is not a terminal)' };
 const DB: OptionSpec = { flags: '--db <file>', description: 'SQLite database file, created on first use (default: $BUNKATSU_DB or ./bunkatsu.db)' };
 const TOPOLOGY = ['<topology>', 'topology file (YAML or JSON)'] as const;
 
@@ -151,13 +180,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: [TOPOLOGY],
     options: [POLICY, format('check', 'output format: text, json, or for CI sarif, junit, markdown'), LANG, ENGINE, TODAY, QUIET],
     run: (io, [file], opts) => {
-      const pack = readPack(opts.policy);
-      const network = readNetwork(file!, pack);
-      const progress = !opts.quiet && process.stderr.isTTY;
-      const report = runCheck(network, pack, {
-        engineFactory: engineFactory(opts.engine),
-        today: today(opts.today),
-        ...(progress ? { onRule: (id: string, i: number, n: number) => io.err(`[${i + 1}/${n}] ${id}`) } : {}),
+      // Shares of a prefecture check's time (docs/cli.md): reading, parsing, validating, the rules.
+      const progress = progressBar({ read: 0.02, parse: 0.3, validate: 0.23, rules: 0.45 }, opts);
+      const { network, report } = withProgress(progress, () => {
+        const pack = readPack(opts.policy);
+        const network = readNetwork(file!, pack, false, progress);
+        const report = runCheck(network, pack, {
+          engineFactory: engineFactory(opts.engine),
+          today: today(opts.today),
+          onRule: (_id: string, i: number, n: number) => progress.update('rules', i, n),
+        });
+        return { network, report };
       });
       io.out(render(opts.format, { kind: 'check', network, report }, opts.lang).trimEnd());
       return report.findings.length > 0 ? EXIT.findings : EXIT.clean;
@@ -232,15 +265,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: (io, [file], opts) => {
       if (!/^[0-9]{1,9}$/.test(opts.maxClasses) || Number(opts.maxClasses) < 1)
         throw usage(`--max-classes must be a whole number from 1, not "${opts.maxClasses}"`);
-      const started = Date.now();
-      const pack = readPack(opts.policy);
-      const network = readNetwork(file!, pack, true);
-      // Progress on stderr once a run takes more than a second.
-      const onProgress = (message: string): void => {
-        const elapsed = Date.now() - started;
-        if (!opts.quiet && elapsed >= 1000) io.err(`[${(elapsed / 1000).toFixed(1)} s] ${message}`);
-      };
-      const report = checkDataplane(network, { level: opts.level, maxClasses: Number(opts.maxClasses), engineFactory: engineFactory(opts.engine), onProgress });
+      // The engine's own steps are not counted: the bar shows the load, then the check as one phase.
+      const progress = progressBar({ read: 0.02, parse: 0.2, validate: 0.13, dataplane: 0.65 }, opts);
+      const { network, report } = withProgress(progress, () => {
+        const pack = readPack(opts.policy);
+        const network = readNetwork(file!, pack, true, progress);
+        progress.update('dataplane', 0, 1);
+        const report = checkDataplane(network, { level: opts.level, maxClasses: Number(opts.maxClasses), engineFactory: engineFactory(opts.engine) });
+        return { network, report };
+      });
       io.out(render(opts.format, { kind: 'dataplane', network, report }, opts.lang));
       return report.loops.length > 0 || report.blackHoles.length > 0 ? EXIT.findings : EXIT.clean;
     },
@@ -323,6 +356,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     output?: string;
     format?: 'yaml' | 'json';
     planted?: string;
+    lang: Lang;
     quiet?: boolean;
   }>({
     name: ['generate'],
@@ -345,26 +379,22 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
       { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
       { flags: '--planted <file>', description: 'write the planted violations as JSON ({rule, subject, ...} per violation)' },
-      { flags: '-q, --quiet', description: 'no summary on stderr' },
+      LANG,
+      { flags: '-q, --quiet', description: 'no progress bar and no summary on stderr' },
     ],
     run: (io, _args, opts) => {
       if (!/^[0-9]{1,10}$/.test(opts.seed) || Number(opts.seed) > 0xffffffff) throw usage(`--seed must be an integer from 0 to 4294967295, not "${opts.seed}"`);
       const started = Date.now();
-      let last = started;
-      // Progress on stderr once a run takes more than a second (metro, prefecture).
-      const progress = (message: string, force = false): void => {
-        const now = Date.now();
-        if (!opts.quiet && now - started >= 1000 && (force || now - last >= 1000)) {
-          io.err(`[${((now - started) / 1000).toFixed(1)} s] ${message}`);
-          last = now;
-        }
-      };
+      // Shares of a prefecture's time: the municipalities, then the text (no progress inside it).
+      const progress = progressBar({ generate: 0.3, write: 0.7 }, opts);
       const options = { scale: opts.scale, seed: Number(opts.seed), model: opts.model, violations: !opts.clean };
-      const result = generateTopology({ ...options, onProgress: (done: number, total: number) => progress(`generated ${done}/${total} municipalities`) });
-      progress(`writing ${opts.output ?? 'stdout'}`, true);
       const format = opts.format ?? outputFile(opts.output);
-      const doc = result.topology as unknown as Record<string, Plain | undefined>;
-      const text = format === 'json' ? toJson(doc) : toYaml(doc, headerLines(result, options));
+      const { result, text } = withProgress(progress, () => {
+        const result = generateTopology({ ...options, onProgress: (done: number, total: number) => progress.update('generate', done, total) });
+        progress.update('write', 0, 1);
+        const doc = result.topology as unknown as Record<string, Plain | undefined>;
+        return { result, text: format === 'json' ? toJson(doc) : toYaml(doc, headerLines(result, options)) };
+      });
       if (opts.output) writeFileSync(opts.output, text);
       else io.out(text.trimEnd());
       if (opts.planted) writeFileSync(opts.planted, `${JSON.stringify(result.planted, null, 2)}\n`);
@@ -440,12 +470,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       args: [...args],
       options: IMPORT_OPTIONS,
       run: (io, files, opts) =>
-        writeImport(
-          io,
-          opts,
-          files.map((file) => parse(readText(file), file, basename(file).replace(/\.[^.]*$/, ''))),
-          files,
-        ),
+        writeImport(io, opts, files.length, (i) => parse(readText(files[i]!), files[i]!, basename(files[i]!).replace(/\.[^.]*$/, '')), files),
     }),
   ),
 
@@ -469,13 +494,12 @@ export const COMMANDS: readonly CommandSpec[] = [
         const addresses = perHost('addresses', opts.addresses);
         const routes = perHost('routes', opts.routes);
         const parse = vendor === 'iptables' ? parseIptables : parseNftables;
-        const configs = files.map((file, i) =>
-          parse(readText(file), file, basename(file).replace(/\.[^.]*$/, ''), {
+        const one = (i: number): ImportedConfig =>
+          parse(readText(files[i]!), files[i]!, basename(files[i]!).replace(/\.[^.]*$/, ''), {
             ...(addresses[i] ? { addresses: addresses[i] } : {}),
             ...(routes[i] ? { routes: routes[i] } : {}),
-          }),
-        );
-        return writeImport(io, opts, configs, files);
+          });
+        return writeImport(io, opts, files.length, one, files);
       },
     }),
   ),
@@ -487,7 +511,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: IMPORT_OPTIONS,
     run: (io, [lab], opts) => {
       const { configs, inventory, sources } = parseContainerlab(readText(lab!), lab!, readText);
-      return writeImport(io, opts, configs, [lab!, ...sources], inventory);
+      return writeImport(io, opts, configs.length, (i) => configs[i]!, [lab!, ...sources], inventory);
     },
   }),
 
@@ -514,7 +538,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         files.push(file);
         return importer(readText(file), file, basename(file).replace(/\.[^.]*$/, ''));
       });
-      return writeImport(io, opts, configs, [exported!, ...files], inventory);
+      return writeImport(io, opts, configs.length, (i) => configs[i]!, [exported!, ...files], inventory);
     },
   }),
 
@@ -530,26 +554,29 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     run: (io, [dir], opts) => {
       const t0 = performance.now();
-      const data = readStanford(dir!);
-      if (data.updates.length === 0) {
-        throw new InputError([
-          { code: 'BNK_ERR_SCHEMA', message: 'the trace has no updates: nothing to replay', loc: { file: `${data.dir}/updates`, line: 1, column: 1 } },
-        ]);
-      }
-      const t1 = performance.now();
-      // The document of `import stanford --at 0`, loaded without writing it out as text.
-      const network = stanfordNetwork(data, 0);
-      const t2 = performance.now();
+      const progress = progressBar({ read: 0.1, replay: 0.9 }, opts);
       const log: string[] = [];
-      const run = runReplay(network, data.updates, `${data.dir}/updates`, {
-        parseMs: t1 - t0,
-        loadMs: t2 - t1,
-        reach: opts.log !== undefined,
-        tracePorts: data.tracePorts,
-        ...(opts.log ? { onUpdate: (r, micros, replayer) => log.push(replayLogLine(r, micros, replayer)) } : {}),
-        ...(!opts.quiet
-          ? { onProgress: (done: number, total: number) => io.err(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${done}/${total} updates`) }
-          : {}),
+      const { data, run } = withProgress(progress, () => {
+        progress.update('read', 0, 1);
+        const data = readStanford(dir!);
+        if (data.updates.length === 0) {
+          throw new InputError([
+            { code: 'BNK_ERR_SCHEMA', message: 'the trace has no updates: nothing to replay', loc: { file: `${data.dir}/updates`, line: 1, column: 1 } },
+          ]);
+        }
+        const t1 = performance.now();
+        // The document of `import stanford --at 0`, loaded without writing it out as text.
+        const network = stanfordNetwork(data, 0);
+        const t2 = performance.now();
+        const run = runReplay(network, data.updates, `${data.dir}/updates`, {
+          parseMs: t1 - t0,
+          loadMs: t2 - t1,
+          reach: opts.log !== undefined,
+          tracePorts: data.tracePorts,
+          ...(opts.log ? { onUpdate: (r, micros, replayer) => log.push(replayLogLine(r, micros, replayer)) } : {}),
+          onProgress: (done: number, total: number) => progress.update('replay', done, total),
+        });
+        return { data, run };
       });
       if (opts.log) writeFileSync(opts.log, log.length > 0 ? `${log.join('\n')}\n` : '');
       const context = {
