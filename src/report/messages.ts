@@ -153,9 +153,10 @@ function legHint(f: FindingOfKind<'sanitized-communication' | 'intent-reachabili
   switch (s.kind) {
     case 'refused': {
       const at = `${s.gateway}:${s.interface}${s.address !== undefined ? ` (${formatIpv4(s.address)})` : ''}`;
-      const atJa = `${s.gateway}:${s.interface}${s.address !== undefined ? `（${formatIpv4(s.address)}）` : ''}`;
+      // No space between a closing bracket and the particle; one after a bare identifier.
+      const atJa = `${s.gateway}:${s.interface}${s.address !== undefined ? `（${formatIpv4(s.address)}）` : ' '}`;
       return {
-        ja: `宛先に ${atJa} が含まれていますが、${s.gateway} はこのサービスを受け付けません（中継の定義がありません）。必要な通信の宛先を本来の接続先に限定するか、${s.gateway} がこのサービスを中継する場合は relays に宣言してください。`,
+        ja: `宛先に ${atJa}が含まれていますが、${s.gateway} はこのサービスを受け付けません（中継の定義がありません）。必要な通信の宛先を本来の接続先に限定するか、${s.gateway} がこのサービスを中継する場合は relays に宣言してください。`,
         en: `The destination includes ${at}, which accepts no such service (no relay declared for it). Narrow the intent's destination to the hosts it is meant for, or, if ${s.gateway} does relay this service, declare it in its relays.`,
       };
     }
