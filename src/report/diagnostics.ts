@@ -226,6 +226,23 @@ const TEMPLATES: readonly Template[] = [
     (s) => `サービス "${s}" は不明です（services: に宣言するか、tcp/8443 のようにプロトコル/ポートで書いてください）`,
   ],
   [/^"(.*)" is not a zone, host, device or address$/, (r) => `"${r}" はゾーン、ホスト、機器、アドレスのいずれでもありません`],
+  // Change files (src/review).
+  [/^device "(.*)" is a (\w+), not a firewall: it has no rules$/, (d, k) => `機器 "${d}" は${kind(k)}で、ファイアウォールではないためルールがありません`],
+  [/^no rule at position (\d+) in this firewall$/, (n) => `このファイアウォールに ${n} 番目のルールはありません`],
+  [/^no rule "(.*)" in this firewall$/, (r) => `このファイアウォールにルール "${r}" はありません`],
+  [/^position (\d+) is past the end \((\d+) rules\)$/, (n, m) => `${n} 番目はルールの末尾を超えています（ルールは ${m} 件）`],
+  [
+    /^device "(.*)" is a (\w+): only routers and firewalls have routes$/,
+    (d, k) => `機器 "${d}" は${kind(k)}です。経路を持つのはルータとファイアウォールだけです`,
+  ],
+  [/^no route (\S+)(?: via (.*))? on (\S+)$/, (p, via, d) => `${d} に経路 ${p}${via ? `（送信 ${list(via)}）` : ''} はありません`],
+  [/^no interface "(.*)" on (\S+)$/, (f, d) => `${d} にインタフェース "${f}" はありません`],
+  [/^no link between (\S+) and (\S+)$/, (a, b) => `${a} と ${b} の間にリンクはありません`],
+  [/^no (host|zone) "(.*)"$/, (k, r) => `${kind(k)} "${r}" はありません`],
+  [
+    /^"(.*)" is not a device, link \(a:x--b:y\) or attachment \(device:interface\)$/,
+    (u) => `"${u}" は機器、リンク（a:x--b:y）、接続（機器:インタフェース）のいずれでもありません`,
+  ],
   // The command line (src/cli).
   [/^cannot read "(.*)": no such file$/, (f) => `"${f}" を読み込めません: ファイルがありません`],
   [/^cannot read "(.*)": it is (.*), not a regular file/, (f) => `"${f}" を読み込めません: 通常のファイルではありません。ファイルのパスを指定してください`],

@@ -3,7 +3,7 @@
 // slice), and each ASCII word of its output must be an identifier of the input, an address, a
 // path, an option, or on the short allow-list below.
 
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -98,6 +98,9 @@ const BROKEN = dir('topologies/broken');
 const IMPORTS = 'tests/fixtures/import';
 const SLICE = 'tests/fixtures/stanford-slice';
 const out = mkdtempSync(join(tmpdir(), 'bunkatsu-ja-'));
+// A change file with a typo in a rule id, for the review's own errors.
+const TYPO = join(out, 'typo.yaml');
+writeFileSync(TYPO, 'bunkatsu-change: 1\nchanges:\n  - remove-rule: { device: lg-edge-fw, rule: e-aps }\n');
 
 /** Each command: its arguments (without --lang ja) and the input files whose identifiers it may print. */
 const RUNS: ReadonlyArray<readonly [string, readonly string[], readonly string[]]> = [
@@ -122,6 +125,7 @@ const RUNS: ReadonlyArray<readonly [string, readonly string[], readonly string[]
   ...BROKEN.map((f) => [`check ${f}`, ['check', f], [f]] as const),
   ['a missing file', ['check', 'topologies/no-such-file.yaml'], []],
   ['a bad option value', ['check', 'topologies/alpha-city.yaml', '--today', '2026-02-30'], []],
+  ['review of a change naming no such rule', ['review', 'topologies/alpha-city.yaml', TYPO], [TYPO]],
   ['review of a broken change', ['review', 'topologies/alpha-city.yaml', 'topologies/broken/schema.yaml'], ['topologies/broken/schema.yaml']],
   ...(['fortigate', 'paloalto', 'asa', 'iptables', 'nftables'] as const).map((vendor) => {
     const files = dir(join(IMPORTS, vendor));
