@@ -67,6 +67,16 @@ import {
   zoneMatrix,
 } from '../index.ts';
 import { engineFactory, fileSha256, readNetwork, readPack, readStanford, readText, today, usage } from './input.ts';
+import { type Progress, progressBar } from './progress.ts';
+
+/** Runs `work` with a progress bar that is cleared when it ends, however it ends. */
+function withProgress<T>(progress: Progress, work: () => T): T {
+  try {
+    return work();
+  } finally {
+    progress.stop();
+  }
+}
 
 export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const;
 
@@ -139,7 +149,10 @@ function extraConfigs(specs: readonly string[] | undefined, sources: string[]): 
   });
 }
 
-/** Composes imported configurations (and an inventory) with the site file, writes the topology, warns on stderr. */
+/**
+ * Composes imported configurations (and an inventory) with the site file, writes the topology,
+ * warns on stderr; a progress bar on a terminal.
+ */
 function writeImport(
   io: Io,
   command: string,
@@ -148,20 +161,26 @@ function writeImport(
   sources: readonly string[],
   inventory?: Inventory,
 ): number {
-  const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
-  const { doc, warnings } = composeTopology(configs, site, inventory);
-  if (opts.strict && warnings.length > 0) {
-    throw new InputError(
-      warnings.map((w) => ({
-        code: 'BNK_ERR_IMPORT_STRICT' as const,
-        message: opts.lang === 'ja' ? `${w.ja}（--strict のため誤りとします）` : `${w.en} (an error under --strict)`,
-        loc: w.loc,
-      })),
-    );
-  }
-  const text = composedText(doc, opts.format ?? outputFile(opts.output), sources, {
-    command: `bunkatsu import ${command}`,
-    ...(opts.site ? { site: opts.site } : {}),
+  const progress = progressBar({ compose: 0.8, write: 0.2 }, opts);
+  const { text, warnings } = withProgress(progress, () => {
+    progress.update('compose', 0, 1);
+    const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
+    const { doc, warnings } = composeTopology(configs, site, inventory);
+    if (opts.strict && warnings.length > 0) {
+      throw new InputError(
+        warnings.map((w) => ({
+          code: 'BNK_ERR_IMPORT_STRICT' as const,
+          message: opts.lang === 'ja' ? `${w.ja}（--strict のため誤りとします）` : `${w.en} (an error under --strict)`,
+          loc: w.loc,
+        })),
+      );
+    }
+    progress.update('write', 0, 1);
+    const text = composedText(doc, opts.format ?? outputFile(opts.output), sources, {
+      command: `bunkatsu import ${command}`,
+      ...(opts.site ? { site: opts.site } : {}),
+    });
+    return { text, warnings };
   });
   if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
   if (opts.output) writeFileSync(opts.output, text);
@@ -170,7 +189,7 @@ function writeImport(
 }
 const ENGINE: OptionSpec = { flags: '--engine <engine>', description: 'reachability engine', choices: Object.keys(ENGINES), default: DEFAULT_ENGINE };
 const TODAY: OptionSpec = { flags: '--today <date>', description: 'date for exception expiry, YYYY-MM-DD (default: today)' };
-const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress output on stderr' };
+const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress bar on stderr (there is none when stderr is not a terminal)' };
 const DB: OptionSpec = { flags: '--db <file>', description: 'SQLite database file, created on first use (default: $BUNKATSU_DB or ./bunkatsu.db)' };
 const TOPOLOGY = ['<topology>', 'topology file (YAML or JSON)'] as const;
 const OUTPUT: OptionSpec = { flags: '-o, --output <file>', description: 'write to a file instead of stdout' };
@@ -213,15 +232,20 @@ export const COMMANDS: readonly CommandSpec[] = [
       OUTPUT,
     ],
     run: (io, [file], opts) => {
+      // Shares of a prefecture check's time (docs/cli.md): reading, parsing, validating, the rules.
+      const lang = opts.lang ?? (opts.format === 'html' ? 'ja' : 'en');
+      const progress = progressBar({ read: 0.02, parse: 0.3, validate: 0.23, rules: 0.45 }, { ...opts, lang });
       const pack = readPack(opts.policy);
-      const network = readNetwork(file!, pack);
-      const progress = !opts.quiet && process.stderr.isTTY;
       const factory = engineFactory(opts.engine);
       const day = today(opts.today);
-      const report = runCheck(network, pack, {
-        engineFactory: factory,
-        today: day,
-        ...(progress ? { onRule: (id: string, i: number, n: number) => io.err(`[${i + 1}/${n}] ${id}`) } : {}),
+      const { network, report } = withProgress(progress, () => {
+        const network = readNetwork(file!, pack, false, progress);
+        const report = runCheck(network, pack, {
+          engineFactory: factory,
+          today: day,
+          onRule: (_id: string, i: number, n: number) => progress.update('rules', i, n),
+        });
+        return { network, report };
       });
       const text =
         opts.format === 'html'
@@ -236,9 +260,9 @@ export const COMMANDS: readonly CommandSpec[] = [
                 topologySha256: fileSha256(file!),
                 date: day,
               },
-              opts.lang ?? 'ja',
+              lang,
             )
-          : render(opts.format, { kind: 'check', network, report }, opts.lang ?? 'en');
+          : render(opts.format, { kind: 'check', network, report }, lang);
       writeOutput(io, opts.output, text);
       return report.findings.length > 0 ? EXIT.findings : EXIT.clean;
     },
@@ -265,7 +289,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       for (const r of [from, to, svc]) if (!r.ok) problems.push({ code: 'BNK_ERR_USAGE', message: r.error, loc: at });
       if (!from.ok || !to.ok || !svc.ok) throw new InputError(problems);
       const outcomes = traceFlow(network, engineFactory(opts.engine)(network), from.value, to.value, svc.value);
-      const title = `trace ${src} → ${dst} ${service}  (${network.name})`;
+      const title = opts.lang === 'ja' ? `経路の追跡 ${src} → ${dst} ${service}（${network.name}）` : `trace ${src} → ${dst} ${service}  (${network.name})`;
       io.out(render(opts.format, { kind: 'trace', network, outcomes, title, flow: { src: src!, dst: dst!, service: service! } }, opts.lang));
       return EXIT.clean;
     },
@@ -332,7 +356,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ policy?: string; level: ReachLevel; format: FormatOf<'dataplane'>; maxClasses: string; engine: string; quiet?: boolean }>({
+  command<{ policy?: string; level: ReachLevel; format: FormatOf<'dataplane'>; maxClasses: string; lang: Lang; engine: string; quiet?: boolean }>({
     name: ['dataplane'],
     description:
       'data-plane checks: forwarding loops and black holes per header class with witness paths, intended drops, reachability between devices (or ports); exit 0 clean, 1 loops or black holes, 2 bad input',
@@ -346,22 +370,23 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'report at most this many loop classes (the report says when the bound is hit)',
         default: String(DEFAULT_MAX_CLASSES),
       },
+      LANG,
       ENGINE,
       QUIET,
     ],
     run: (io, [file], opts) => {
       if (!/^[0-9]{1,9}$/.test(opts.maxClasses) || Number(opts.maxClasses) < 1)
         throw usage(`--max-classes must be a whole number from 1, not "${opts.maxClasses}"`);
-      const started = Date.now();
-      const pack = readPack(opts.policy);
-      const network = readNetwork(file!, pack, true);
-      // Progress on stderr once a run takes more than a second.
-      const onProgress = (message: string): void => {
-        const elapsed = Date.now() - started;
-        if (!opts.quiet && elapsed >= 1000) io.err(`[${(elapsed / 1000).toFixed(1)} s] ${message}`);
-      };
-      const report = checkDataplane(network, { level: opts.level, maxClasses: Number(opts.maxClasses), engineFactory: engineFactory(opts.engine), onProgress });
-      io.out(render(opts.format, { kind: 'dataplane', network, report }, 'en'));
+      // The engine's own steps are not counted: the bar shows the load, then the check as one phase.
+      const progress = progressBar({ read: 0.02, parse: 0.2, validate: 0.13, dataplane: 0.65 }, opts);
+      const { network, report } = withProgress(progress, () => {
+        const pack = readPack(opts.policy);
+        const network = readNetwork(file!, pack, true, progress);
+        progress.update('dataplane', 0, 1);
+        const report = checkDataplane(network, { level: opts.level, maxClasses: Number(opts.maxClasses), engineFactory: engineFactory(opts.engine) });
+        return { network, report };
+      });
+      io.out(render(opts.format, { kind: 'dataplane', network, report }, opts.lang));
       return report.loops.length > 0 || report.blackHoles.length > 0 ? EXIT.findings : EXIT.clean;
     },
   }),
@@ -443,6 +468,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     output?: string;
     format?: 'yaml' | 'json';
     planted?: string;
+    lang: Lang;
     quiet?: boolean;
   }>({
     name: ['generate'],
@@ -465,26 +491,22 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
       { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
       { flags: '--planted <file>', description: 'write the planted violations as JSON ({rule, subject, ...} per violation)' },
-      { flags: '-q, --quiet', description: 'no summary on stderr' },
+      LANG,
+      { flags: '-q, --quiet', description: 'no progress bar and no summary on stderr' },
     ],
     run: (io, _args, opts) => {
       if (!/^[0-9]{1,10}$/.test(opts.seed) || Number(opts.seed) > 0xffffffff) throw usage(`--seed must be an integer from 0 to 4294967295, not "${opts.seed}"`);
       const started = Date.now();
-      let last = started;
-      // Progress on stderr once a run takes more than a second (metro, prefecture).
-      const progress = (message: string, force = false): void => {
-        const now = Date.now();
-        if (!opts.quiet && now - started >= 1000 && (force || now - last >= 1000)) {
-          io.err(`[${((now - started) / 1000).toFixed(1)} s] ${message}`);
-          last = now;
-        }
-      };
+      // Shares of a prefecture's time: the municipalities, then the text (no progress inside it).
+      const progress = progressBar({ generate: 0.3, write: 0.7 }, opts);
       const options = { scale: opts.scale, seed: Number(opts.seed), model: opts.model, violations: !opts.clean };
-      const result = generateTopology({ ...options, onProgress: (done: number, total: number) => progress(`generated ${done}/${total} municipalities`) });
-      progress(`writing ${opts.output ?? 'stdout'}`, true);
       const format = opts.format ?? outputFile(opts.output);
-      const doc = result.topology as unknown as Record<string, Plain | undefined>;
-      const text = format === 'json' ? toJson(doc) : toYaml(doc, headerLines(result, options));
+      const { result, text } = withProgress(progress, () => {
+        const result = generateTopology({ ...options, onProgress: (done: number, total: number) => progress.update('generate', done, total) });
+        progress.update('write', 0, 1);
+        const doc = result.topology as unknown as Record<string, Plain | undefined>;
+        return { result, text: format === 'json' ? toJson(doc) : toYaml(doc, headerLines(result, options)) };
+      });
       if (opts.output) writeFileSync(opts.output, text);
       else io.out(text.trimEnd());
       if (opts.planted) writeFileSync(opts.planted, `${JSON.stringify(result.planted, null, 2)}\n`);
@@ -505,13 +527,14 @@ export const COMMANDS: readonly CommandSpec[] = [
 
   // --- Data planes from other tools: import stanford, replay.
 
-  command<{ output?: string; at?: string }>({
+  command<{ output?: string; at?: string; lang: Lang }>({
     name: ['import', 'stanford'],
     description: 'the Stanford backbone data plane (APKeep networks/stanford: topo.txt, vlan.txt, acls/, updates) as a topology',
     args: [['<dir>', 'the data set folder']],
     options: [
       { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
       { flags: '--at <n>', description: 'rules in force after the first n update lines (default: the point with the most rules)' },
+      LANG,
     ],
     run: (io, [dir], opts) => {
       const data = readStanford(dir!);
@@ -638,47 +661,54 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ format: FormatOf<'replay'>; log?: string; quiet?: boolean }>({
+  command<{ format: FormatOf<'replay'>; log?: string; lang: Lang; quiet?: boolean }>({
     name: ['replay'],
     description: 'replay an update trace (APKeep folder) with incremental loop checks; exit 0 when no loop is active at the end, 1 otherwise',
     args: [['<dir>', 'the data set folder (topo.txt, vlan.txt, acls/, updates)']],
     options: [
       format('replay'),
       { flags: '--log <file>', description: 'write one JSON line per update (changed destinations, loops found, started and stopped, where M ends)' },
+      LANG,
       QUIET,
     ],
     run: (io, [dir], opts) => {
       const t0 = performance.now();
-      const data = readStanford(dir!);
-      if (data.updates.length === 0) {
-        throw new InputError([
-          { code: 'BNK_ERR_SCHEMA', message: 'the trace has no updates: nothing to replay', loc: { file: `${data.dir}/updates`, line: 1, column: 1 } },
-        ]);
-      }
-      const t1 = performance.now();
-      // The document of `import stanford --at 0`, loaded without writing it out as text.
-      const network = stanfordNetwork(data, 0);
-      const t2 = performance.now();
+      const progress = progressBar({ read: 0.1, replay: 0.9 }, opts);
       const log: string[] = [];
-      const run = runReplay(network, data.updates, `${data.dir}/updates`, {
-        parseMs: t1 - t0,
-        loadMs: t2 - t1,
-        reach: opts.log !== undefined,
-        tracePorts: data.tracePorts,
-        ...(opts.log ? { onUpdate: (r, micros, replayer) => log.push(replayLogLine(r, micros, replayer)) } : {}),
-        ...(!opts.quiet
-          ? { onProgress: (done: number, total: number) => io.err(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${done}/${total} updates`) }
-          : {}),
+      const { data, run } = withProgress(progress, () => {
+        progress.update('read', 0, 1);
+        const data = readStanford(dir!);
+        if (data.updates.length === 0) {
+          throw new InputError([
+            { code: 'BNK_ERR_SCHEMA', message: 'the trace has no updates: nothing to replay', loc: { file: `${data.dir}/updates`, line: 1, column: 1 } },
+          ]);
+        }
+        const t1 = performance.now();
+        // The document of `import stanford --at 0`, loaded without writing it out as text.
+        const network = stanfordNetwork(data, 0);
+        const t2 = performance.now();
+        const run = runReplay(network, data.updates, `${data.dir}/updates`, {
+          parseMs: t1 - t0,
+          loadMs: t2 - t1,
+          reach: opts.log !== undefined,
+          tracePorts: data.tracePorts,
+          ...(opts.log ? { onUpdate: (r, micros, replayer) => log.push(replayLogLine(r, micros, replayer)) } : {}),
+          onProgress: (done: number, total: number) => progress.update('replay', done, total),
+        });
+        return { data, run };
       });
       if (opts.log) writeFileSync(opts.log, log.length > 0 ? `${log.join('\n')}\n` : '');
       const context = {
         source: `${data.dir}/updates`,
-        topology: `${data.dir} (${data.devices.length} devices, ${data.links.length} links)`,
+        topology:
+          opts.lang === 'ja'
+            ? `${data.dir}（機器 ${data.devices.length} 台、リンク ${data.links.length} 本）`
+            : `${data.dir} (${data.devices.length} devices, ${data.links.length} links)`,
         peakRssMb: process.resourceUsage().maxRSS / 1024,
         machine: { nproc: availableParallelism(), node: process.version, platform: `${process.platform}-${process.arch}` },
         totalMs: performance.now() - t0,
       };
-      io.out(render(opts.format, { kind: 'replay', run, context }, 'en'));
+      io.out(render(opts.format, { kind: 'replay', run, context }, opts.lang));
       return run.summary.loops.activeAtEnd > 0 ? EXIT.findings : EXIT.clean;
     },
   }),

@@ -9,6 +9,7 @@ import {
   ENGINES,
   type EngineFactory,
   InputError,
+  type LoadProgress,
   type Network,
   type Pack,
   type StanfordData,
@@ -20,6 +21,7 @@ import {
   loadTopology,
   parseStanford,
 } from '../index.ts';
+import type { Progress } from './progress.ts';
 
 export function usage(message: string): InputError {
   return new InputError([{ code: 'BNK_ERR_USAGE', message, loc: { file: '<command line>', line: 1, column: 1 } }]);
@@ -85,9 +87,18 @@ export function readPack(policy: string | undefined): Pack {
   return loadPack(readText(path), path);
 }
 
-/** `domainless`: zones without a domain are accepted (trace, matrix, dataplane on an import without a site file). */
-export function readNetwork(path: string, pack: Pack, domainless = false): Network {
-  return loadTopology(readText(path), path, { domains: new Set(Object.keys(pack.domains)), domainless });
+/**
+ * `domainless`: zones without a domain are accepted (trace, matrix, dataplane on an import
+ * without a site file); `progress`: the command's bar, told of the read, parse and validation.
+ */
+export function readNetwork(path: string, pack: Pack, domainless = false, progress?: Progress): Network {
+  progress?.update('read', 0, 1);
+  const text = readText(path);
+  return loadTopology(text, path, {
+    domains: new Set(Object.keys(pack.domains)),
+    domainless,
+    ...(progress ? { onProgress: (p: LoadProgress) => progress.update(p.phase, p.done, p.total) } : {}),
+  });
 }
 
 /** Reads an APKeep-style folder (topo.txt, vlan.txt, acls/, updates) and parses it. */

@@ -353,14 +353,14 @@ class AsaReader {
           this.warn(
             x.loc,
             `object ${name}: an FQDN is not an address set bunkatsu can know (everything in a permit, nothing in a deny)`,
-            `オブジェクト ${name}: FQDN は bunkatsu が知り得るアドレス集合ではありません (許可では全アドレス、拒否では空として扱います)`,
+            `オブジェクト ${name}: FQDN は bunkatsu が知り得るアドレス集合ではありません（許可では全アドレス、拒否では空として扱います）`,
           );
         } else if (head === 'nat') {
           this.warnOnce(
             'nat',
             x.loc,
             'NAT is not modelled (addresses are matched as configured, before translation)',
-            'NAT はモデル化していません (アドレスは変換前の設定値で照合します)',
+            'NAT はモデル化していません（アドレスは変換前の設定値で照合します）',
           );
         }
       }
@@ -497,7 +497,7 @@ class AsaReader {
           this.warn(
             c.loc,
             `service ${owner}: source ports are not modelled (any source port)`,
-            `サービス ${owner}: 送信元ポートはモデル化していません (任意の送信元ポートとして扱います)`,
+            `サービス ${owner}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱います）`,
           );
         j += c.words[j + 1]?.text === 'range' ? 4 : 3;
       } else {
@@ -641,7 +641,7 @@ class AsaReader {
         this.warn(
           this.at(c, w),
           `${label}: "interface ${words[i + 1]?.text}" as an address is not modelled (everything in a permit, nothing in a deny)`,
-          `${label}: アドレスとしての "interface ${words[i + 1]?.text}" はモデル化していません (許可では全アドレス、拒否では空として扱います)`,
+          `${label}: アドレスとしての "interface ${words[i + 1]?.text}" はモデル化していません（許可では全アドレス、拒否では空として扱います）`,
         );
         i += 2;
         return action === 'permit' ? ALL : [];
@@ -670,7 +670,7 @@ class AsaReader {
       this.warn(
         c.loc,
         `${label}: source ports are not modelled (any source port)`,
-        `${label}: 送信元ポートはモデル化していません (任意の送信元ポートとして扱います)`,
+        `${label}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱います）`,
       );
     const dst = address();
     if (portsAllowed) {
@@ -691,7 +691,7 @@ class AsaReader {
         this.warn(
           this.at(c, words[j]!),
           `${label}: time-range is not modelled (read as always in force)`,
-          `${label}: time-range はモデル化していません (常に有効として扱います)`,
+          `${label}: time-range はモデル化していません（常に有効として扱います）`,
         );
       else if (j === i && services.every((s) => s.protoLo === 1 && s.protoHi === 1) && t !== 'log')
         this.warn(this.at(c, words[j]!), `${label}: ICMP type "${t}" is read as all of ICMP`, `${label}: ICMP タイプ "${t}" は ICMP 全体として扱います`);
@@ -805,34 +805,34 @@ class AsaReader {
           'nat',
           c.loc,
           'NAT is not modelled (addresses are matched as configured, before translation)',
-          'NAT はモデル化していません (アドレスは変換前の設定値で照合します)',
+          'NAT はモデル化していません（アドレスは変換前の設定値で照合します）',
         );
       else if (head === 'failover')
         this.warnOnce(
           'failover',
           c.loc,
           'failover is not modelled: the configuration is read as one ASA',
-          'フェイルオーバーはモデル化していません (1 台の ASA として読み込みます)',
+          'フェイルオーバーはモデル化していません（1 台の ASA として読み込みます）',
         );
       else if (head === 'crypto' || head === 'tunnel-group' || head === 'webvpn' || head === 'group-policy')
         this.warnOnce(
           'vpn',
           c.loc,
           'VPN (crypto, tunnel-group, webvpn) is not modelled: traffic through tunnels is not analysed',
-          'VPN (crypto、tunnel-group、webvpn) はモデル化していません (トンネル経由の通信は分析しません)',
+          'VPN（crypto、tunnel-group、webvpn） はモデル化していません（トンネル経由の通信は分析しません）',
         );
       else if (head === 'router' && second)
         this.warnOnce(
           `router ${second}`,
           c.loc,
           `router ${second} is not modelled: forwarding follows the static routes only`,
-          `router ${second} はモデル化していません (転送は静的ルートのみに従います)`,
+          `router ${second} はモデル化していません（転送は静的ルートのみに従います）`,
         );
       else if (head === 'same-security-traffic' && second === 'permit' && c.words[2]?.text === 'intra-interface')
         this.warn(
           c.loc,
           'same-security-traffic permit intra-interface (hairpin) is not modelled',
-          'same-security-traffic permit intra-interface (ヘアピン) はモデル化していません',
+          'same-security-traffic permit intra-interface（ヘアピン） はモデル化していません',
         );
     }
   }

@@ -102,11 +102,11 @@ const RENDERERS = {
     json: (s, lang) => JSON.stringify({ flow: s.flow, outcomes: outcomesJson(s.network, s.outcomes, lang) }, null, 2),
   },
   dataplane: {
-    text: (s) => dataplaneText(s.network, s.report),
-    json: (s) => dataplaneJson(s.network, s.report),
+    text: (s, lang) => dataplaneText(s.network, s.report, lang),
+    json: (s, lang) => dataplaneJson(s.network, s.report, lang),
   },
   replay: {
-    text: (s) => replayText(s.run, s.context),
+    text: (s, lang) => replayText(s.run, s.context, lang),
     json: (s) => replayJson(s.run, s.context),
   },
   audit: {

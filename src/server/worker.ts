@@ -15,6 +15,7 @@ import {
   matrixCsv,
   matrixJson,
   outcomesJson,
+  recomputeReason,
   resolveAddress,
   resolveService,
   traceFlow,
@@ -100,7 +101,8 @@ export type Task =
 export interface ReviewAnswer {
   readonly verdict: ReviewOutcome['report']['verdict'];
   readonly summary: ReviewOutcome['report']['summary'];
-  readonly recompute: ReviewOutcome['report']['recompute'];
+  /** The mode and its reason in the request's language, as stored and served. */
+  readonly recompute: { readonly mode: ReviewOutcome['report']['recompute']['mode']; readonly reason: string };
   readonly renderings: ReviewOutcome['renderings'];
   /** Whether this review prepared its base (a cache miss). */
   readonly prepared: boolean;
@@ -217,7 +219,8 @@ function perform(task: Task): Answers[Task['kind']] {
       );
       if (!out) throw MISS;
       const { report, renderings } = out;
-      return { verdict: report.verdict, summary: report.summary, recompute: report.recompute, renderings, prepared: reviews.prepared > before };
+      const recompute = { mode: report.recompute.mode, reason: recomputeReason(report.recompute.cause, task.lang) };
+      return { verdict: report.verdict, summary: report.summary, recompute, renderings, prepared: reviews.prepared > before };
     }
   }
 }
