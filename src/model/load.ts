@@ -571,9 +571,13 @@ class Resolver {
         }
       });
       const vlans = new Set(interfaces.filter((f) => f.members).map((f) => f.name));
+      // Rules of a device name the same few interface lists again and again: one set per list.
+      const ifaceSets = new Map<string, Set<string>>();
       const ifaceList = (value: string | readonly string[] | undefined, p: Path): Set<string> | undefined => {
         if (value === undefined) return undefined;
-        const set = new Set(list(value));
+        const key = typeof value === 'string' ? `s${value}` : JSON.stringify(value);
+        let set = ifaceSets.get(key);
+        if (!set) ifaceSets.set(key, (set = new Set(list(value))));
         for (const n of set) {
           if (!names.has(n)) this.error('BNK_ERR_UNKNOWN_REF', `device "${d.id}" has no interface "${n}" (it has ${[...names].join(', ')})`, p);
           // Packets cross a device by its member ports; a VLAN interface is only a route target.
