@@ -423,11 +423,13 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
    * comes to them takes the same paths before and after. What a zone passes on (all that came
    * into it, less what is for it) or a linked device may send (all that came into it by any
    * port); the states themselves are cut to what a device passes on, so a port's own state
-   * would miss what it drops.
+   * would miss what it drops. With `within`, only those of its headers (the union's parts are
+   * kept per zone and per device: the reviews of one base meet the same backbone again and again).
    */
-  function enteringDevices(devices: ReadonlySet<number>): Node {
+  function enteringDevices(devices: ReadonlySet<number>, within: Node = TRUE): Node {
     const states = sharedComputation();
-    if (!states) return TRUE;
+    if (!states) return within;
+    if (within === FALSE) return FALSE;
     let n: Node = FALSE;
     const zones = new Set<number>();
     const peers = new Set<number>();
@@ -440,9 +442,9 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
         }
       }
     }
-    for (const z of zones) n = bdd.or(n, passedOn(z));
+    for (const z of zones) n = bdd.or(n, bdd.and(passedOn(z), within));
     // What a linked device sends this way came into it by any of its ports (each device once).
-    for (const peer of peers) for (let q = c.portStart[peer]!; q < c.portStart[peer + 1]!; q++) n = bdd.or(n, states[Z + A + q]!);
+    for (const peer of peers) n = bdd.or(n, bdd.and(cameInto(peer), within));
     return n;
   }
 
@@ -456,6 +458,19 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) into = bdd.or(into, states[Z + a]!);
       n = bdd.diff(into, c.dstOwned[z]!);
       passedOnCache.set(z, n);
+    }
+    return n;
+  }
+
+  const cameIntoCache = new Map<number, Node>();
+  /** What came into a device by any of its ports in the shared computation (kept, as passedOn). */
+  function cameInto(d: number): Node {
+    let n = cameIntoCache.get(d);
+    if (n === undefined) {
+      const states = sharedStates!;
+      n = FALSE;
+      for (let q = c.portStart[d]!; q < c.portStart[d + 1]!; q++) n = bdd.or(n, states[Z + A + q]!);
+      cameIntoCache.set(d, n);
     }
     return n;
   }
@@ -689,7 +704,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       return { engine: createFastEngine(after, { failures: down }), delta: TRUE };
     }
     let delta: Node = FALSE;
-    if (after !== network) delta = bdd.and(changeDelta(c, deriveCompiled(c, after, devices), devices), enteringDevices(devices));
+    if (after !== network) delta = enteringDevices(devices, changeDelta(c, deriveCompiled(c, after, devices), devices));
     if (down.zones.size + down.devices.size + down.edges.size > 0) delta = bdd.or(delta, crossing(down));
     return { engine: createFastEngine(after, { failures: down, ...(delta === TRUE ? {} : { seed: { base: engine, delta } }) }), delta };
   }
