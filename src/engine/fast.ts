@@ -534,13 +534,48 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return { devices, edges };
   }
 
+  /** The delta last asked about in `arrivingWithin`, how often, and (past a few zones) its own ends. */
+  let askedWithin: { delta: Node; asked: number; ends: ZoneEnds[] | undefined } | undefined;
+  /**
+   * What reaches an endpoint in zone z, of the headers of `delta` only. A seeded engine asked for
+   * its own delta has the answer already (the ends of its fixpoint); another engine cuts its
+   * whole set to the delta for a few zones, and past them runs one fixpoint of the delta alone,
+   * which answers every zone (a change delta with every destination asks for all of them).
+   */
+  function arrivingWithin(z: number, delta: Node): Node {
+    if (delta === TRUE) return reachingZone(z);
+    if (delta === FALSE) return FALSE;
+    const seed = options.seed;
+    let ends: ZoneEnds | undefined;
+    if (seed && delta === seed.delta) {
+      fresh ??= endpointsWithin(seed.delta);
+      ends = fresh[z]!;
+    } else {
+      if (askedWithin?.delta !== delta) askedWithin = { delta, asked: 0, ends: undefined };
+      if (askedWithin.ends === undefined && ++askedWithin.asked <= WITHIN_BY_CUT) return bdd.and(reachingZone(z), delta);
+      askedWithin.ends ??= endpointsWithin(delta);
+      ends = askedWithin.ends[z]!;
+    }
+    let n: Node = FALSE;
+    for (const { set } of ends) n = bdd.or(n, set);
+    return n;
+  }
+
   const endpointSets: Array<Node | undefined> = new Array<Node | undefined>(Z);
   /** Per zone: what reaches an endpoint there (delivered, or come to a gateway interface there, accepted or refused). */
   function reachingZone(z: number): Node {
     let n = endpointSets[z];
     if (n === undefined) {
       n = FALSE;
-      for (const { set } of endpointsOf(z)) n = bdd.or(n, set);
+      const seed = options.seed;
+      const list = zoneEnds[z];
+      if (seed && !list) {
+        // The base's union less the delta, and the delta's own ends: one diff of a set the base
+        // keeps, instead of one per end (a review asks this of every zone the delta may reach).
+        fresh ??= endpointsWithin(seed.delta);
+        n = bdd.diff(seed.base.arriving(z), seed.delta);
+        for (const { set } of fresh[z]!) n = bdd.or(n, set);
+      } else for (const { set } of list ?? endpointsOf(z)) n = bdd.or(n, set);
       endpointSets[z] = n;
     }
     return n;
@@ -728,12 +763,15 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     dataplane,
     endpointsOf,
     endpointsWithin,
-    arriving: reachingZone,
+    arriving: (zone, delta) => (delta === undefined ? reachingZone(zone) : arrivingWithin(zone, delta)),
     crossing,
     derive,
   };
   return engine;
 }
+
+/** How many zones an engine cuts its whole set to a delta for before it runs the delta's own fixpoint (arrivingWithin). */
+const WITHIN_BY_CUT = 8;
 
 /** One key per distinct disposition (the end, and for a deny the rule): what JSON.stringify told apart, without its cost. */
 function outcomeKey(d: Disposition): string {

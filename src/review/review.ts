@@ -114,8 +114,9 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   for (const z of candidates) {
     const zone = after.zones[z]!;
     const was = zoneBefore(zone.id);
-    const old = was !== undefined ? space.and(base.engine.arriving(was), delta) : space.empty;
-    const now = space.and(afterEngine.arriving(z), delta);
+    // Outside the delta both engines agree (derive's promise): only the delta's part can differ.
+    const old = was !== undefined ? base.engine.arriving(was, delta) : space.empty;
+    const now = afterEngine.arriving(z, delta);
     if (space.equals(old, now)) continue;
     const flows = (set: unknown, network: Network, engine: ReachabilityEngine, into: FlowChange[], toIndex: number): void => {
       if (space.isEmpty(set)) return;
