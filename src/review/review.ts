@@ -118,8 +118,9 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   for (const z of candidates) {
     const zone = after.zones[z]!;
     const was = zoneBefore(zone.id);
-    const old = was !== undefined ? space.and(base.engine.arriving(was), delta) : space.empty;
-    const now = space.and(afterEngine.arriving(z), delta);
+    // Outside the delta both engines agree (derive's promise): only the delta's part can differ.
+    const old = was !== undefined ? base.engine.arriving(was, delta) : space.empty;
+    const now = afterEngine.arriving(z, delta);
     if (space.equals(old, now)) continue;
     const flows = (set: unknown, network: Network, engine: ReachabilityEngine, into: FlowChange[], toIndex: number): void => {
       if (space.isEmpty(set)) return;
@@ -154,9 +155,12 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   if (!incremental) for (const intent of after.intents) intents.add(intent.id);
   else {
     // Only intents sending to a zone the delta reaches can be affected; test those exactly.
-    const { byId, byZone } = intentHeaders(after, space);
+    const { byId, byZone, sources } = intentHeaders(after, space);
+    // An intent none of whose sources sends any of the delta is not tested with its whole set.
+    const sending = space.toBoxes(space.project(delta, 'src'));
+    const sends = (ranges: readonly Ipv4Range[]): boolean => ranges.some((r) => sending.some((b) => b.srcLo <= r.hi && r.lo <= b.srcHi));
     for (const z of candidates) {
-      for (const id of byZone.get(z) ?? []) if (!intents.has(id) && !space.isEmpty(space.and(byId.get(id)!, delta))) intents.add(id);
+      for (const id of byZone.get(z) ?? []) if (!intents.has(id) && sends(sources.get(id)!) && !space.isEmpty(space.and(byId.get(id)!, delta))) intents.add(id);
     }
   }
   const changedFirewalls = new Set([...(touched?.rules ?? [])].map((id) => after.ids.get(id)!.index));
@@ -362,6 +366,8 @@ const baseMemo = new WeakMap<ReviewBase, { failed: Map<string, IntentProblem[]>;
 interface IntentIndex {
   readonly byId: Map<string, unknown>;
   readonly byZone: Map<number, string[]>;
+  /** The source addresses of each intent's legs. */
+  readonly sources: Map<string, readonly Ipv4Range[]>;
 }
 
 /** Per space (one per BDD manager, shared by a base and the engines derived from it), per list of intents. */
@@ -376,12 +382,16 @@ function intentHeaders(network: Network, space: HeaderSpace<unknown>): IntentInd
   }
   let index = cache.get(network.intents);
   if (!index) {
-    index = { byId: new Map(), byZone: new Map() };
+    index = { byId: new Map(), byZone: new Map(), sources: new Map() };
     for (const intent of network.intents) {
       const plan = planIntent(network, intent);
       const legs = plan.ok
         ? plan.legs.map((l) => ({ src: l.from, dst: l.to, services: l.services }))
         : [{ src: intent.from, dst: intent.to, services: intent.services }];
+      index.sources.set(
+        intent.id,
+        legs.flatMap((l) => l.src),
+      );
       index.byId.set(
         intent.id,
         legs.reduce((n, l) => space.or(n, space.match(l)), space.empty),
