@@ -4,14 +4,22 @@
 //   npm run bench:review                                # metro, 200 changes, 5 full recomputes
 //   npm run bench:review -- --scale city --changes 500 --full 3
 //   npm run bench:review -- --scale small --engine reference   # the oracle (full recompute each)
+//   npm run bench:review -- --slowest 5 --dump /tmp/reviews.jsonl  # the 5 slowest changes; every report, to compare
+//   npm run bench:review -- --only 89,192 --full 0        # review only these of the drawn changes (to profile them)
+//
+// --dump writes one line per review: the change, its verdict and everything it found, with the
+// check after and the intents' statuses as SHA-256 digests (their full text is megabytes), and
+// without the elapsed time: two runs of the same seed give identical files when the code
+// reviews alike.
 //
 // The changes are drawn with a fixed seed from the topology's own firewalls: copies of
 // existing rules with another service or destination added before them, removals,
 // replacements, and moves by one position, as a day of firewall tickets would be.
 
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { engineFactoryNamed } from '../src/engine/registry.ts';
@@ -31,6 +39,9 @@ const { values } = parseArgs({
     full: { type: 'string', default: '5' },
     seed: { type: 'string', default: '7' },
     engine: { type: 'string', default: 'fast' },
+    slowest: { type: 'string', default: '0' },
+    dump: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 const engine = engineFactoryNamed(values.engine!);
@@ -112,8 +123,13 @@ const byKind = new Map<string, number[]>();
 const modes = new Map<string, number>();
 const verdicts = new Map<string, number>();
 const samples: Array<{ change: unknown; after: Network }> = [];
+const slowest: Array<{ k: number; kind: string; change: unknown; ms: number; cpu: number; verdict: string }> = [];
+const dumped: string[] = [];
+const digest = (x: unknown): string => createHash('sha256').update(JSON.stringify(x)).digest('hex');
+const only = values.only ? new Set(values.only.split(',').map(Number)) : undefined;
 for (let k = 0; k < count; k++) {
   const { kind, change } = randomChange(k);
+  if (only && !only.has(k)) continue;
   const started = performance.now();
   const cpu = process.cpuUsage();
   const loaded = loadChange(JSON.stringify({ 'bunkatsu-change': 1, changes: [change] }), `change-${k}.json`);
@@ -127,12 +143,19 @@ for (let k = 0; k < count; k++) {
   const ms = performance.now() - started;
   times.push(ms);
   cpuTimes.push(cpuMs(cpu));
+  slowest.push({ k, kind, change, ms, cpu: cpuTimes[cpuTimes.length - 1]!, verdict: report.verdict });
+  if (values.dump) {
+    const { elapsedMs: _, checkAfter, intents, ...rest } = report;
+    dumped.push(JSON.stringify({ k, ...rest, checkAfter: digest(checkAfter), intents: digest(intents) }));
+  }
   byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
   modes.set(report.recompute.mode, (modes.get(report.recompute.mode) ?? 0) + 1);
   verdicts.set(report.verdict, (verdicts.get(report.verdict) ?? 0) + 1);
   if (samples.length < fullRuns && k % Math.max(1, Math.floor(count / Math.max(1, fullRuns))) === 0) samples.push({ change, after: applied.after });
   if ((k + 1) % 50 === 0) log(`  ${k + 1}/${count} reviews`);
 }
+
+if (values.dump) writeFileSync(values.dump, `${dumped.join('\n')}\n`);
 
 // Full recompute of the same kind of change: a fresh engine and a full check of the network after.
 const fullCpuTimes: number[] = [];
@@ -179,3 +202,10 @@ console.log(
     .map((x) => x.toFixed(1))
     .join(', ')}. Recompute modes: ${[...modes].map(([m, n]) => `${m} ${n}`).join(', ')}. Verdicts: ${[...verdicts].map(([v, n]) => `${v} ${n}`).join(', ')}.`,
 );
+const shown = Number(values.slowest);
+if (shown > 0) {
+  console.log('');
+  console.log(`The ${shown} slowest reviews (CPU time):`);
+  for (const r of slowest.sort((a, b) => b.cpu - a.cpu).slice(0, shown))
+    console.log(`- #${r.k} ${r.kind}, ${fmt(r.ms)} (CPU ${fmt(r.cpu)}), ${r.verdict}: ${JSON.stringify(r.change)}`);
+}

@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   BNK_ERR_UNKNOWN_DOMAIN: { status: 422, meaning: 'A zone names a domain the policy pack does not declare.' },
   BNK_ERR_LIMIT_EXCEEDED: { status: 422, meaning: 'A count (rules, hosts, paths) exceeds a safety limit.' },
   BNK_ERR_POLICY: { status: 422, meaning: 'The policy pack is invalid (unknown rule, bad parameter).' },
+  BNK_ERR_IMPORT_STRICT: { status: 422, meaning: 'An import under --strict met something it would read approximately or leave out (a warning otherwise).' },
   // HTTP API (src/server): request-level errors that no topology file causes.
   BNK_ERR_UNAUTHORIZED: { status: 401, meaning: 'The request has no bearer token, or the token is unknown, malformed or revoked.' },
   BNK_ERR_FORBIDDEN: { status: 403, meaning: 'The token is valid but lacks the scope (read, submit, admin) the request needs.' },
@@ -76,6 +77,17 @@ export class InputError extends Error {
 /** A syntax error at one place of an input file (the importers' readers). */
 export function syntaxError(loc: Loc, message: string): InputError {
   return new InputError([{ code: 'BNK_ERR_SYNTAX', message, loc }]);
+}
+
+/** Refuses a configuration with a NUL or another control character (tab, CR, LF and form feed aside): a binary file, not text. */
+export function refuseBinary(text: string, file: string): void {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 ? c !== 0x7f : c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d) continue;
+    const before = text.slice(0, i);
+    const loc = { file, line: before.split('\n').length, column: i - before.lastIndexOf('\n') };
+    throw syntaxError(loc, `control character U+${c.toString(16).toUpperCase().padStart(4, '0')}: this is a binary file, not a text configuration`);
+  }
 }
 
 export function formatDiagnostic(d: Diagnostic): string {

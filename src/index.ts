@@ -14,7 +14,7 @@ export type { ErrorCode, Diagnostic, Loc } from './errors.ts';
 export { decodeInput } from './model/encoding.ts';
 export { DEFAULT_LIMITS, readSource } from './model/source.ts';
 export type { SourceLimits, SourceDocument, ReadResult } from './model/source.ts';
-export { loadTopology, loadDocument, type LoadOptions } from './model/load.ts';
+export { loadTopology, loadDocument, type LoadOptions, type LoadProgress } from './model/load.ts';
 export { topologySchema, topologyJsonSchema, FORMAT_VERSION } from './model/schema.ts';
 export type { TopologyFile, Model, SanitizerMethod, ContentKind } from './model/schema.ts';
 export type { Network, Zone, Host, Device, Interface, Rule, Route, RouteAction, Acl, Link, Exception, Intent } from './model/network.ts';
@@ -48,7 +48,17 @@ export { findingKey, FINDING_KINDS } from './policy/types.ts';
 export { reviewChange, readChange, loadReviewTopology, prepareReview } from './review/run.ts';
 export type { ReviewRequest, ReviewResult, ReviewTopology, PreparedTopology, ReviewChange, ChangeAccept } from './review/run.ts';
 export type { ReviewBase } from './review/review.ts';
-export type { ReviewReport, ReviewNetworks, Verdict, FlowChange, IntentChange, IntentProblem, ChangeOperation, ZoneMove } from './review/types.ts';
+export type {
+  ReviewReport,
+  ReviewNetworks,
+  Verdict,
+  FlowChange,
+  IntentChange,
+  IntentProblem,
+  ChangeOperation,
+  ZoneMove,
+  RecomputeCause,
+} from './review/types.ts';
 
 // ── Simulate: what-if failures (the n-1 sweep; --down is a review of a `down` change) ───────
 export { sweepSingleFailures, type SweepResult, type SweepElement } from './review/simulate.ts';
@@ -89,9 +99,12 @@ export { parseNetbox } from './import/netbox.ts';
 export { CLAB_KIND_VENDORS, VENDOR_IMPORTERS, type VendorImporter } from './import/vendors.ts';
 export { parseAsa } from './import/asa.ts';
 export { parsePaloalto } from './import/paloalto.ts';
+export { parseRtx } from './import/rtx.ts';
 export { composeTopology, composedText, type Composed } from './import/compose.ts';
 export { loadSite, siteJsonSchema, siteSchema, type Site, type SiteFile } from './import/site.ts';
 export { importWarningText } from './report/import.ts';
+export { diagnosticText, ERROR_MEANINGS, errorCountText, japaneseMessage } from './report/diagnostics.ts';
+export { PROGRESS_PHASES, type ProgressPhase } from './report/progress.ts';
 export type { ConfigAcl } from './import/config.ts';
 export type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './import/config.ts';
 export type { Inventory, InventoryDevice, InventoryLink, InventoryPrefix } from './import/config.ts';
@@ -116,7 +129,24 @@ export { checkReportJson, outcomesJson } from './report/json.ts';
 export { checkSarif, reviewSarif } from './report/sarif.ts';
 export { checkJunit, reviewJunit } from './report/junit.ts';
 export { checkMarkdown, reviewMarkdown } from './report/markdown.ts';
-export { reviewText, reviewJson, sweepText } from './report/review.ts';
-export { matrixText, matrixJson, matrixCsv } from './report/matrix.ts';
+export { recomputeReason, reviewText, reviewJson, sweepText } from './report/review.ts';
+export { matrixText, matrixJson, matrixCsv, matrixRows, matrixColumns, type MatrixRow } from './report/matrix.ts';
+// The 通信マトリクス as an Excel workbook (bytes; the one renderer that is not text).
+export { matrixXlsx } from './report/xlsx.ts';
+// The audit report (one self-contained HTML file) and diagrams of the zone graph or a witness path.
+export { auditReportHtml, clauseVerdict, type AuditReportInput } from './report/html.ts';
+export { zoneDiagram, witnessDiagram, diagramSvg, diagramDot, diagramMermaid, type Diagram, type DomainNames } from './report/diagram.ts';
+export { findingIds } from './report/ids.ts';
+// The zone graph with its layout, for the web page (zones banded by domain, devices, links, sanitized channels).
+export {
+  zoneGraph,
+  MAIN_DOMAINS,
+  type ZoneGraph,
+  type GraphNode,
+  type GraphEdge,
+  type GraphBand,
+  type SanitizedChannel,
+  type DomainName,
+} from './report/zone-graph.ts';
 export { dataplaneJson, dataplaneText } from './report/dataplane.ts';
 export { replayJson, replayText } from './report/replay.ts';

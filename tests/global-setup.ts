@@ -1,4 +1,4 @@
-// vitest globalSetup: builds the server's pool worker once per run, with the package's own build
+// vitest globalSetup: builds the server's pool worker (and the web page) once per run, with the package's own build
 // script, so that test servers start their workers from that bundle (about 0.2 s of CPU each)
 // instead of through tsx's loader (about 0.7 s each, and the suite starts some forty servers).
 // The bundle is made from the sources of this run, so it is never stale; the path through
@@ -17,6 +17,8 @@ declare module 'vitest' {
     workerEntry: string;
     /** A PostgreSQL server of this run (superuser URL); tests/postgres.ts makes a database per test file. */
     postgresUrl: string;
+    /** The web page of this run's build (index.html, app.js, app.css): pass as buildServer({webRoot}). */
+    webRoot: string;
   }
 }
 
@@ -35,6 +37,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   const entry = join(dir, 'dist', 'worker.mjs');
   project.provide('workerEntry', entry);
+  project.provide('webRoot', join(dir, 'dist', 'web'));
   const postgres = await startPostgres();
   project.provide('postgresUrl', postgres.url);
   return async () => {

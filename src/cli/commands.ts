@@ -13,6 +13,11 @@ import {
   DEFAULT_ENGINE,
   DEFAULT_MAX_CLASSES,
   type Diagnostic,
+  type Diagram,
+  findingIds,
+  matrixXlsx,
+  witnessDiagram,
+  zoneDiagram,
   ENGINES,
   FORMATS,
   type FormatOf,
@@ -33,6 +38,7 @@ import {
   parseIptables,
   parseNftables,
   parseAsa,
+  parseRtx,
   parseContainerlab,
   parseNetbox,
   parsePaloalto,
@@ -60,7 +66,17 @@ import {
   traceFlow,
   zoneMatrix,
 } from '../index.ts';
-import { engineFactory, readNetwork, readPack, readStanford, readText, today, usage } from './input.ts';
+import { engineFactory, fileSha256, readNetwork, readPack, readStanford, readText, today, usage } from './input.ts';
+import { type Progress, progressBar } from './progress.ts';
+
+/** Runs `work` with a progress bar that is cleared when it ends, however it ends. */
+function withProgress<T>(progress: Progress, work: () => T): T {
+  try {
+    return work();
+  } finally {
+    progress.stop();
+  }
+}
 
 export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const;
 
@@ -105,20 +121,67 @@ const POLICY: OptionSpec = {
 const LANG: OptionSpec = { flags: '--lang <lang>', description: 'message language', choices: ['ja', 'en'], default: 'en' };
 
 /** Options every import command takes. */
-type ImportOptions = { site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean };
+type ImportOptions = { site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean; strict?: boolean };
 const IMPORT_OPTIONS: OptionSpec[] = [
   { flags: '--site <file>', description: 'site file (YAML or JSON): zones and domains of the interfaces, gateways, intents, exceptions; see docs/import.md' },
   { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
   { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
   LANG,
   { flags: '-q, --quiet', description: 'no warnings on stderr' },
+  { flags: '--strict', description: 'every warning is an error (exit 2): nothing is read approximately or left out' },
 ];
 
-/** Composes imported configurations (and an inventory) with the site file, writes the topology, warns on stderr. */
-function writeImport(io: Io, opts: ImportOptions, configs: readonly ImportedConfig[], sources: readonly string[], inventory?: Inventory): number {
-  const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
-  const { doc, warnings } = composeTopology(configs, site, inventory);
-  const text = composedText(doc, opts.format ?? outputFile(opts.output), sources);
+/** --config: configurations of other vendors in the same run (beside an inventory, or another vendor's files). */
+const CONFIG_OPTION: OptionSpec = {
+  flags: '--config <vendor:file...>',
+  description: `more device configurations in the same topology, e.g. rtx:rtx01.conf (joined by hostname); vendors: ${Object.keys(VENDOR_IMPORTERS).join(', ')}; name the other files first, since --config takes every argument after it`,
+};
+
+/** The configurations of --config vendor:file, each read by its vendor's importer; their files are added to `sources`. */
+function extraConfigs(specs: readonly string[] | undefined, sources: string[]): ImportedConfig[] {
+  return (specs ?? []).map((spec) => {
+    const colon = spec.indexOf(':');
+    const importer = colon > 0 ? VENDOR_IMPORTERS[spec.slice(0, colon)] : undefined;
+    if (!importer) throw usage(`--config ${spec}: write vendor:file, the vendor one of ${Object.keys(VENDOR_IMPORTERS).join(', ')}`);
+    const file = spec.slice(colon + 1);
+    sources.push(file);
+    return importer(readText(file), file, basename(file).replace(/\.[^.]*$/, ''));
+  });
+}
+
+/**
+ * Composes imported configurations (and an inventory) with the site file, writes the topology,
+ * warns on stderr; a progress bar on a terminal.
+ */
+function writeImport(
+  io: Io,
+  command: string,
+  opts: ImportOptions,
+  configs: readonly ImportedConfig[],
+  sources: readonly string[],
+  inventory?: Inventory,
+): number {
+  const progress = progressBar({ compose: 0.8, write: 0.2 }, opts);
+  const { text, warnings } = withProgress(progress, () => {
+    progress.update('compose', 0, 1);
+    const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
+    const { doc, warnings } = composeTopology(configs, site, inventory);
+    if (opts.strict && warnings.length > 0) {
+      throw new InputError(
+        warnings.map((w) => ({
+          code: 'BNK_ERR_IMPORT_STRICT' as const,
+          message: opts.lang === 'ja' ? `${w.ja}（--strict のため誤りとします）` : `${w.en} (an error under --strict)`,
+          loc: w.loc,
+        })),
+      );
+    }
+    progress.update('write', 0, 1);
+    const text = composedText(doc, opts.format ?? outputFile(opts.output), sources, {
+      command: `bunkatsu import ${command}`,
+      ...(opts.site ? { site: opts.site } : {}),
+    });
+    return { text, warnings };
+  });
   if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
   if (opts.output) writeFileSync(opts.output, text);
   else io.out(text.trimEnd());
@@ -126,13 +189,20 @@ function writeImport(io: Io, opts: ImportOptions, configs: readonly ImportedConf
 }
 const ENGINE: OptionSpec = { flags: '--engine <engine>', description: 'reachability engine', choices: Object.keys(ENGINES), default: DEFAULT_ENGINE };
 const TODAY: OptionSpec = { flags: '--today <date>', description: 'date for exception expiry, YYYY-MM-DD (default: today)' };
-const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress output on stderr' };
+const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress bar on stderr (there is none when stderr is not a terminal)' };
 const DB: OptionSpec = { flags: '--db <file>', description: 'SQLite database file, created on first use (default: $BUNKATSU_DB or ./bunkatsu.db)' };
 const DATABASE: OptionSpec = {
   flags: '--database <url>',
   description: 'PostgreSQL database instead of SQLite: postgres://user:password@host:port/db (default: $BUNKATSU_DATABASE)',
 };
 const TOPOLOGY = ['<topology>', 'topology file (YAML or JSON)'] as const;
+const OUTPUT: OptionSpec = { flags: '-o, --output <file>', description: 'write to a file instead of stdout' };
+
+/** Writes a report to the file of -o, or prints it. */
+function writeOutput(io: Io, file: string | undefined, text: string): void {
+  if (file) writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
+  else io.out(text.trimEnd());
+}
 
 /** --format of a kind of report: its formats from the library's render table, the first the default. */
 function format(kind: ReportKind, description = 'output format'): OptionSpec {
@@ -150,21 +220,55 @@ type StoreOptions = { db?: string; database?: string };
 const storeAt = async (opts: StoreOptions): Promise<string> => (await server()).storeLocation(opts.db, opts.database);
 
 export const COMMANDS: readonly CommandSpec[] = [
-  command<{ policy?: string; format: FormatOf<'check'>; lang: Lang; engine: string; today?: string; quiet?: boolean }>({
+  command<{ policy?: string; format: FormatOf<'check'> | 'html'; lang?: Lang; engine: string; today?: string; quiet?: boolean; output?: string }>({
     name: ['check'],
     description: 'check a topology against the policy; exit 0 clean, 1 findings, 2 bad input',
     args: [TOPOLOGY],
-    options: [POLICY, format('check', 'output format: text, json, or for CI sarif, junit, markdown'), LANG, ENGINE, TODAY, QUIET],
+    options: [
+      POLICY,
+      {
+        ...format('check', 'output format: text, json, for CI sarif, junit, markdown, or html (the audit report, one printable file)'),
+        choices: [...FORMATS.check, ...FORMATS.audit],
+      },
+      { ...LANG, description: 'message language (default: en; ja for --format html)', default: undefined },
+      ENGINE,
+      TODAY,
+      QUIET,
+      OUTPUT,
+    ],
     run: (io, [file], opts) => {
+      // Shares of a prefecture check's time (docs/cli.md): reading, parsing, validating, the rules.
+      const lang = opts.lang ?? (opts.format === 'html' ? 'ja' : 'en');
+      const progress = progressBar({ read: 0.02, parse: 0.3, validate: 0.23, rules: 0.45 }, { ...opts, lang });
       const pack = readPack(opts.policy);
-      const network = readNetwork(file!, pack);
-      const progress = !opts.quiet && process.stderr.isTTY;
-      const report = runCheck(network, pack, {
-        engineFactory: engineFactory(opts.engine),
-        today: today(opts.today),
-        ...(progress ? { onRule: (id: string, i: number, n: number) => io.err(`[${i + 1}/${n}] ${id}`) } : {}),
+      const factory = engineFactory(opts.engine);
+      const day = today(opts.today);
+      const { network, report } = withProgress(progress, () => {
+        const network = readNetwork(file!, pack, false, progress);
+        const report = runCheck(network, pack, {
+          engineFactory: factory,
+          today: day,
+          onRule: (_id: string, i: number, n: number) => progress.update('rules', i, n),
+        });
+        return { network, report };
       });
-      io.out(render(opts.format, { kind: 'check', network, report }, opts.lang).trimEnd());
+      const text =
+        opts.format === 'html'
+          ? render(
+              'html',
+              {
+                kind: 'audit',
+                network,
+                report,
+                matrix: zoneMatrix(network, factory(network), 'zone'),
+                domains: pack.domains,
+                topologySha256: fileSha256(file!),
+                date: day,
+              },
+              lang,
+            )
+          : render(opts.format, { kind: 'check', network, report }, lang);
+      writeOutput(io, opts.output, text);
       return report.findings.length > 0 ? EXIT.findings : EXIT.clean;
     },
   }),
@@ -190,27 +294,74 @@ export const COMMANDS: readonly CommandSpec[] = [
       for (const r of [from, to, svc]) if (!r.ok) problems.push({ code: 'BNK_ERR_USAGE', message: r.error, loc: at });
       if (!from.ok || !to.ok || !svc.ok) throw new InputError(problems);
       const outcomes = traceFlow(network, engineFactory(opts.engine)(network), from.value, to.value, svc.value);
-      const title = `trace ${src} → ${dst} ${service}  (${network.name})`;
+      const title = opts.lang === 'ja' ? `経路の追跡 ${src} → ${dst} ${service}（${network.name}）` : `trace ${src} → ${dst} ${service}  (${network.name})`;
       io.out(render(opts.format, { kind: 'trace', network, outcomes, title, flow: { src: src!, dst: dst!, service: service! } }, opts.lang));
       return EXIT.clean;
     },
   }),
 
-  command<{ policy?: string; format: FormatOf<'matrix'>; level: MatrixLevel; engine: string }>({
+  command<{ policy?: string; format: FormatOf<'matrix'> | 'xlsx'; level: MatrixLevel; engine: string; lang: Lang; output?: string }>({
     name: ['matrix'],
-    description: 'which services flow between every pair of zones (or domains)',
+    description: 'which services flow between every pair of zones (or domains); csv and xlsx: the 通信マトリクス with zone names, domains and sanitizers',
     args: [TOPOLOGY],
-    options: [POLICY, format('matrix'), { flags: '--level <level>', description: 'rows and columns', choices: ['zone', 'domain'], default: 'zone' }, ENGINE],
-    run: (io, [file], opts) => {
+    options: [
+      POLICY,
+      { ...format('matrix'), choices: [...FORMATS.matrix, 'xlsx'] },
+      { flags: '--level <level>', description: 'rows and columns', choices: ['zone', 'domain'], default: 'zone' },
+      LANG,
+      ENGINE,
+      OUTPUT,
+    ],
+    run: async (io, [file], opts) => {
       const pack = readPack(opts.policy);
       const network = readNetwork(file!, pack, true);
+      if (opts.format === 'xlsx' && !opts.output) throw usage('--format xlsx writes a workbook: give -o <file>.xlsx');
       const matrix = zoneMatrix(network, engineFactory(opts.engine)(network), opts.level);
-      io.out(render(opts.format, { kind: 'matrix', network, matrix }, 'en'));
+      if (opts.format === 'xlsx') writeFileSync(opts.output!, await matrixXlsx(network, matrix, pack.domains, opts.lang));
+      else writeOutput(io, opts.output, render(opts.format, { kind: 'matrix', network, matrix, domains: pack.domains }, opts.lang));
       return EXIT.clean;
     },
   }),
 
-  command<{ policy?: string; level: ReachLevel; format: FormatOf<'dataplane'>; maxClasses: string; engine: string; quiet?: boolean }>({
+  command<{ policy?: string; format: FormatOf<'diagram'>; finding?: string; lang?: Lang; engine: string; today?: string; output?: string }>({
+    name: ['diagram'],
+    description: "draw the zone graph (zones banded by domain, devices, links), or with --finding one finding's witness path, for a design document",
+    args: [TOPOLOGY],
+    options: [
+      POLICY,
+      format('diagram', 'svg (laid out), or dot (Graphviz) and mermaid text'),
+      { flags: '--finding <id>', description: 'the id of a finding of `check --format json` (findings[].id): draw its witness path' },
+      { ...LANG, description: 'language of the labels (default: ja)', default: undefined },
+      ENGINE,
+      TODAY,
+      OUTPUT,
+    ],
+    run: (io, [file], opts) => {
+      const pack = readPack(opts.policy);
+      const lang = opts.lang ?? 'ja';
+      let diagram: Diagram;
+      if (opts.finding === undefined) diagram = zoneDiagram(readNetwork(file!, pack, true), pack.domains, lang);
+      else {
+        const network = readNetwork(file!, pack);
+        const report = runCheck(network, pack, { engineFactory: engineFactory(opts.engine), today: today(opts.today) });
+        const ids = findingIds(report.findings);
+        const at = ids.indexOf(opts.finding);
+        if (at < 0)
+          throw usage(
+            ids.length === 0
+              ? `--finding "${opts.finding}": the check has no findings`
+              : `--finding "${opts.finding}" is not a finding of this check; its findings: ${ids.join(', ')}`,
+          );
+        const path = witnessDiagram(network, report.findings[at]!, opts.finding, pack.domains, lang);
+        if (!path) throw usage(`--finding "${opts.finding}" has no witness path to draw (it is not about traffic)`);
+        diagram = path;
+      }
+      writeOutput(io, opts.output, render(opts.format, { kind: 'diagram', diagram }, lang));
+      return EXIT.clean;
+    },
+  }),
+
+  command<{ policy?: string; level: ReachLevel; format: FormatOf<'dataplane'>; maxClasses: string; lang: Lang; engine: string; quiet?: boolean }>({
     name: ['dataplane'],
     description:
       'data-plane checks: forwarding loops and black holes per header class with witness paths, intended drops, reachability between devices (or ports); exit 0 clean, 1 loops or black holes, 2 bad input',
@@ -224,22 +375,23 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'report at most this many loop classes (the report says when the bound is hit)',
         default: String(DEFAULT_MAX_CLASSES),
       },
+      LANG,
       ENGINE,
       QUIET,
     ],
     run: (io, [file], opts) => {
       if (!/^[0-9]{1,9}$/.test(opts.maxClasses) || Number(opts.maxClasses) < 1)
         throw usage(`--max-classes must be a whole number from 1, not "${opts.maxClasses}"`);
-      const started = Date.now();
-      const pack = readPack(opts.policy);
-      const network = readNetwork(file!, pack, true);
-      // Progress on stderr once a run takes more than a second.
-      const onProgress = (message: string): void => {
-        const elapsed = Date.now() - started;
-        if (!opts.quiet && elapsed >= 1000) io.err(`[${(elapsed / 1000).toFixed(1)} s] ${message}`);
-      };
-      const report = checkDataplane(network, { level: opts.level, maxClasses: Number(opts.maxClasses), engineFactory: engineFactory(opts.engine), onProgress });
-      io.out(render(opts.format, { kind: 'dataplane', network, report }, 'en'));
+      // The engine's own steps are not counted: the bar shows the load, then the check as one phase.
+      const progress = progressBar({ read: 0.02, parse: 0.2, validate: 0.13, dataplane: 0.65 }, opts);
+      const { network, report } = withProgress(progress, () => {
+        const pack = readPack(opts.policy);
+        const network = readNetwork(file!, pack, true, progress);
+        progress.update('dataplane', 0, 1);
+        const report = checkDataplane(network, { level: opts.level, maxClasses: Number(opts.maxClasses), engineFactory: engineFactory(opts.engine) });
+        return { network, report };
+      });
+      io.out(render(opts.format, { kind: 'dataplane', network, report }, opts.lang));
       return report.loops.length > 0 || report.blackHoles.length > 0 ? EXIT.findings : EXIT.clean;
     },
   }),
@@ -321,6 +473,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     output?: string;
     format?: 'yaml' | 'json';
     planted?: string;
+    lang: Lang;
     quiet?: boolean;
   }>({
     name: ['generate'],
@@ -343,26 +496,22 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
       { flags: '--format <format>', description: 'output format (default: from the file name; YAML on stdout)', choices: ['yaml', 'json'] },
       { flags: '--planted <file>', description: 'write the planted violations as JSON ({rule, subject, ...} per violation)' },
-      { flags: '-q, --quiet', description: 'no summary on stderr' },
+      LANG,
+      { flags: '-q, --quiet', description: 'no progress bar and no summary on stderr' },
     ],
     run: (io, _args, opts) => {
       if (!/^[0-9]{1,10}$/.test(opts.seed) || Number(opts.seed) > 0xffffffff) throw usage(`--seed must be an integer from 0 to 4294967295, not "${opts.seed}"`);
       const started = Date.now();
-      let last = started;
-      // Progress on stderr once a run takes more than a second (metro, prefecture).
-      const progress = (message: string, force = false): void => {
-        const now = Date.now();
-        if (!opts.quiet && now - started >= 1000 && (force || now - last >= 1000)) {
-          io.err(`[${((now - started) / 1000).toFixed(1)} s] ${message}`);
-          last = now;
-        }
-      };
+      // Shares of a prefecture's time: the municipalities, then the text (no progress inside it).
+      const progress = progressBar({ generate: 0.3, write: 0.7 }, opts);
       const options = { scale: opts.scale, seed: Number(opts.seed), model: opts.model, violations: !opts.clean };
-      const result = generateTopology({ ...options, onProgress: (done: number, total: number) => progress(`generated ${done}/${total} municipalities`) });
-      progress(`writing ${opts.output ?? 'stdout'}`, true);
       const format = opts.format ?? outputFile(opts.output);
-      const doc = result.topology as unknown as Record<string, Plain | undefined>;
-      const text = format === 'json' ? toJson(doc) : toYaml(doc, headerLines(result, options));
+      const { result, text } = withProgress(progress, () => {
+        const result = generateTopology({ ...options, onProgress: (done: number, total: number) => progress.update('generate', done, total) });
+        progress.update('write', 0, 1);
+        const doc = result.topology as unknown as Record<string, Plain | undefined>;
+        return { result, text: format === 'json' ? toJson(doc) : toYaml(doc, headerLines(result, options)) };
+      });
       if (opts.output) writeFileSync(opts.output, text);
       else io.out(text.trimEnd());
       if (opts.planted) writeFileSync(opts.planted, `${JSON.stringify(result.planted, null, 2)}\n`);
@@ -383,13 +532,14 @@ export const COMMANDS: readonly CommandSpec[] = [
 
   // --- Data planes from other tools: import stanford, replay.
 
-  command<{ output?: string; at?: string }>({
+  command<{ output?: string; at?: string; lang: Lang }>({
     name: ['import', 'stanford'],
     description: 'the Stanford backbone data plane (APKeep networks/stanford: topo.txt, vlan.txt, acls/, updates) as a topology',
     args: [['<dir>', 'the data set folder']],
     options: [
       { flags: '-o, --output <file>', description: 'write to a file (JSON when it ends in .json, YAML otherwise) instead of stdout' },
       { flags: '--at <n>', description: 'rules in force after the first n update lines (default: the point with the most rules)' },
+      LANG,
     ],
     run: (io, [dir], opts) => {
       const data = readStanford(dir!);
@@ -429,25 +579,30 @@ export const COMMANDS: readonly CommandSpec[] = [
           'Cisco ASA configurations (`show running-config`: ACLs bound per interface, object-groups, security levels) and an optional site file as one topology; warnings (file:line) on stderr',
         args: [['<config...>', 'ASA configuration files']],
       },
+      {
+        vendor: 'rtx',
+        parse: parseRtx,
+        description:
+          'YAMAHA RTX configurations (`show config`: ip filter lists bound per interface and direction, dynamic filters, ip route; the device is named after the file) and an optional site file as one topology; warnings (file:line) on stderr',
+        args: [['<config...>', 'RTX configuration files']],
+      },
     ] as const
   ).map(({ vendor, parse, description, args }) =>
-    command<ImportOptions>({
+    command<ImportOptions & { config?: string[] }>({
       name: ['import', vendor],
       description,
       args: [...args],
-      options: IMPORT_OPTIONS,
-      run: (io, files, opts) =>
-        writeImport(
-          io,
-          opts,
-          files.map((file) => parse(readText(file), file, basename(file).replace(/\.[^.]*$/, ''))),
-          files,
-        ),
+      options: [...IMPORT_OPTIONS, CONFIG_OPTION],
+      run: (io, files, opts) => {
+        const sources = [...files];
+        const configs = files.map((file) => parse(readText(file), file, basename(file).replace(/\.[^.]*$/, '')));
+        return writeImport(io, vendor, opts, [...configs, ...extraConfigs(opts.config, sources)], sources);
+      },
     }),
   ),
 
   ...(['iptables', 'nftables'] as const).map((vendor) =>
-    command<{ site?: string; addresses?: string; routes?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
+    command<ImportOptions & { addresses?: string; routes?: string; config?: string[] }>({
       name: ['import', vendor],
       description: `Linux ${vendor === 'iptables' ? '`iptables-save`' : '`nft list ruleset`'} output (the FORWARD hook, one host per file) with the host's \`ip addr\` / \`ip route\` output and an optional site file as one topology; warnings (file:line) on stderr`,
       args: [['<rules...>', `${vendor === 'iptables' ? 'iptables-save' : 'nft list ruleset'} output files, one per host (the device is named after the file)`]],
@@ -455,6 +610,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         ...IMPORT_OPTIONS,
         { flags: '--addresses <files>', description: '`ip addr` (or `ip -j addr`) output of each host, comma-separated in the order of the rules files' },
         { flags: '--routes <files>', description: '`ip route` (or `ip -j route`) output of each host, comma-separated in the order of the rules files' },
+        CONFIG_OPTION,
       ],
       run: (io, files, opts) => {
         const perHost = (option: string, list: string | undefined): Array<{ text: string; file: string } | undefined> => {
@@ -472,11 +628,13 @@ export const COMMANDS: readonly CommandSpec[] = [
             ...(routes[i] ? { routes: routes[i] } : {}),
           }),
         );
-        return writeImport(io, opts, configs, files);
+        // The host files are inputs too: the header of the topology names them.
+        const sources = files.flatMap((file, i) => [file, ...[addresses[i], routes[i]].flatMap((h) => (h ? [h.file] : []))]);
+        return writeImport(io, vendor, opts, [...configs, ...extraConfigs(opts.config, sources)], sources);
       },
     }),
   ),
-  command<{ site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
+  command<ImportOptions>({
     name: ['import', 'containerlab'],
     description:
       "a containerlab topology (*.clab.yml): its nodes and links, each node's startup-config read by the importer of its kind, and an optional site file as one topology",
@@ -484,11 +642,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: IMPORT_OPTIONS,
     run: (io, [lab], opts) => {
       const { configs, inventory, sources } = parseContainerlab(readText(lab!), lab!, readText);
-      return writeImport(io, opts, configs, [lab!, ...sources], inventory);
+      return writeImport(io, 'containerlab', opts, configs, [lab!, ...sources], inventory);
     },
   }),
 
-  command<{ config?: string[]; site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean }>({
+  command<ImportOptions & { config?: string[] }>({
     name: ['import', 'netbox'],
     description:
       'a NetBox export (devices, interfaces, IP addresses, prefixes, cables as JSON or YAML), device configurations and an optional site file as one topology',
@@ -502,60 +660,60 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     run: (io, [exported], opts) => {
       const inventory = parseNetbox(readText(exported!), exported!);
-      const files: string[] = [];
-      const configs = (opts.config ?? []).map((spec) => {
-        const colon = spec.indexOf(':');
-        const importer = colon > 0 ? VENDOR_IMPORTERS[spec.slice(0, colon)] : undefined;
-        if (!importer) throw usage(`--config ${spec}: write vendor:file, the vendor one of ${Object.keys(VENDOR_IMPORTERS).join(', ')}`);
-        const file = spec.slice(colon + 1);
-        files.push(file);
-        return importer(readText(file), file, basename(file).replace(/\.[^.]*$/, ''));
-      });
-      return writeImport(io, opts, configs, [exported!, ...files], inventory);
+      const sources = [exported!];
+      const configs = extraConfigs(opts.config, sources);
+      return writeImport(io, 'netbox', opts, configs, sources, inventory);
     },
   }),
 
-  command<{ format: FormatOf<'replay'>; log?: string; quiet?: boolean }>({
+  command<{ format: FormatOf<'replay'>; log?: string; lang: Lang; quiet?: boolean }>({
     name: ['replay'],
     description: 'replay an update trace (APKeep folder) with incremental loop checks; exit 0 when no loop is active at the end, 1 otherwise',
     args: [['<dir>', 'the data set folder (topo.txt, vlan.txt, acls/, updates)']],
     options: [
       format('replay'),
       { flags: '--log <file>', description: 'write one JSON line per update (changed destinations, loops found, started and stopped, where M ends)' },
+      LANG,
       QUIET,
     ],
     run: (io, [dir], opts) => {
       const t0 = performance.now();
-      const data = readStanford(dir!);
-      if (data.updates.length === 0) {
-        throw new InputError([
-          { code: 'BNK_ERR_SCHEMA', message: 'the trace has no updates: nothing to replay', loc: { file: `${data.dir}/updates`, line: 1, column: 1 } },
-        ]);
-      }
-      const t1 = performance.now();
-      // The document of `import stanford --at 0`, loaded without writing it out as text.
-      const network = stanfordNetwork(data, 0);
-      const t2 = performance.now();
+      const progress = progressBar({ read: 0.1, replay: 0.9 }, opts);
       const log: string[] = [];
-      const run = runReplay(network, data.updates, `${data.dir}/updates`, {
-        parseMs: t1 - t0,
-        loadMs: t2 - t1,
-        reach: opts.log !== undefined,
-        tracePorts: data.tracePorts,
-        ...(opts.log ? { onUpdate: (r, micros, replayer) => log.push(replayLogLine(r, micros, replayer)) } : {}),
-        ...(!opts.quiet
-          ? { onProgress: (done: number, total: number) => io.err(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${done}/${total} updates`) }
-          : {}),
+      const { data, run } = withProgress(progress, () => {
+        progress.update('read', 0, 1);
+        const data = readStanford(dir!);
+        if (data.updates.length === 0) {
+          throw new InputError([
+            { code: 'BNK_ERR_SCHEMA', message: 'the trace has no updates: nothing to replay', loc: { file: `${data.dir}/updates`, line: 1, column: 1 } },
+          ]);
+        }
+        const t1 = performance.now();
+        // The document of `import stanford --at 0`, loaded without writing it out as text.
+        const network = stanfordNetwork(data, 0);
+        const t2 = performance.now();
+        const run = runReplay(network, data.updates, `${data.dir}/updates`, {
+          parseMs: t1 - t0,
+          loadMs: t2 - t1,
+          reach: opts.log !== undefined,
+          tracePorts: data.tracePorts,
+          ...(opts.log ? { onUpdate: (r, micros, replayer) => log.push(replayLogLine(r, micros, replayer)) } : {}),
+          onProgress: (done: number, total: number) => progress.update('replay', done, total),
+        });
+        return { data, run };
       });
       if (opts.log) writeFileSync(opts.log, log.length > 0 ? `${log.join('\n')}\n` : '');
       const context = {
         source: `${data.dir}/updates`,
-        topology: `${data.dir} (${data.devices.length} devices, ${data.links.length} links)`,
+        topology:
+          opts.lang === 'ja'
+            ? `${data.dir}（機器 ${data.devices.length} 台、リンク ${data.links.length} 本）`
+            : `${data.dir} (${data.devices.length} devices, ${data.links.length} links)`,
         peakRssMb: process.resourceUsage().maxRSS / 1024,
         machine: { nproc: availableParallelism(), node: process.version, platform: `${process.platform}-${process.arch}` },
         totalMs: performance.now() - t0,
       };
-      io.out(render(opts.format, { kind: 'replay', run, context }, 'en'));
+      io.out(render(opts.format, { kind: 'replay', run, context }, opts.lang));
       return run.summary.loops.activeAtEnd > 0 ? EXIT.findings : EXIT.clean;
     },
   }),

@@ -1,6 +1,7 @@
 // The CLI's side of input: files and folders read from disk (size-checked, decoded), option
 // values checked, the policy pack and engines chosen by name. Everything else is the library's.
 
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import {
   BUNDLED_POLICIES,
@@ -8,6 +9,7 @@ import {
   ENGINES,
   type EngineFactory,
   InputError,
+  type LoadProgress,
   type Network,
   type Pack,
   type StanfordData,
@@ -19,6 +21,7 @@ import {
   loadTopology,
   parseStanford,
 } from '../index.ts';
+import type { Progress } from './progress.ts';
 
 export function usage(message: string): InputError {
   return new InputError([{ code: 'BNK_ERR_USAGE', message, loc: { file: '<command line>', line: 1, column: 1 } }]);
@@ -62,6 +65,11 @@ export function readText(path: string): string {
   return decodeInput(readFileSync(path), path);
 }
 
+/** sha256 (hex) of a file's bytes as they are on disk (the audit report's topology hash). */
+export function fileSha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
 /** The pack given with --policy: a bundled pack's name or a file; without it, the seed pack. */
 export function readPack(policy: string | undefined): Pack {
   const bundled = bundledPolicy(policy ?? 'seed');
@@ -79,9 +87,18 @@ export function readPack(policy: string | undefined): Pack {
   return loadPack(readText(path), path);
 }
 
-/** `domainless`: zones without a domain are accepted (trace, matrix, dataplane on an import without a site file). */
-export function readNetwork(path: string, pack: Pack, domainless = false): Network {
-  return loadTopology(readText(path), path, { domains: new Set(Object.keys(pack.domains)), domainless });
+/**
+ * `domainless`: zones without a domain are accepted (trace, matrix, dataplane on an import
+ * without a site file); `progress`: the command's bar, told of the read, parse and validation.
+ */
+export function readNetwork(path: string, pack: Pack, domainless = false, progress?: Progress): Network {
+  progress?.update('read', 0, 1);
+  const text = readText(path);
+  return loadTopology(text, path, {
+    domains: new Set(Object.keys(pack.domains)),
+    domainless,
+    ...(progress ? { onProgress: (p: LoadProgress) => progress.update(p.phase, p.done, p.total) } : {}),
+  });
 }
 
 /** Reads an APKeep-style folder (topo.txt, vlan.txt, acls/, updates) and parses it. */

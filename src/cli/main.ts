@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { formatDiagnostic, InputError, VERSION } from '../index.ts';
+import { diagnosticText, errorCountText, InputError, type Lang, VERSION } from '../index.ts';
 import { COMMANDS, type CommandSpec, EXIT, GROUPS, type Io, type OptionSpec } from './commands.ts';
 
 export { EXIT };
@@ -46,6 +46,16 @@ function buildProgram(io: Io, setExit: (code: number) => void): Command {
   return program;
 }
 
+/** The --lang of the command line (errors are printed after commander has given up on it, so it is read here). */
+function langOf(argv: readonly string[]): Lang {
+  let lang: Lang = 'en';
+  argv.forEach((a, i) => {
+    const value = a === '--lang' ? argv[i + 1] : a.startsWith('--lang=') ? a.slice('--lang='.length) : undefined;
+    if (value === 'ja' || value === 'en') lang = value;
+  });
+  return lang;
+}
+
 /** Runs the CLI with the given arguments; returns the exit code. Never throws. */
 export async function main(argv: readonly string[], io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) }): Promise<number> {
   let code: number = EXIT.clean;
@@ -60,9 +70,10 @@ export async function main(argv: readonly string[], io: Io = { out: (s) => conso
       return error.exitCode === 0 ? EXIT.clean : EXIT.badInput;
     }
     if (error instanceof InputError) {
-      for (const d of error.diagnostics) io.err(formatDiagnostic(d));
+      const lang = langOf(argv);
+      for (const d of error.diagnostics) io.err(diagnosticText(d, lang));
       // One error is one line (a startup mistake, a missing file); a list ends with its count.
-      if (error.diagnostics.length > 1) io.err(`${error.diagnostics.length} errors; nothing was checked.`);
+      if (error.diagnostics.length > 1) io.err(errorCountText(error.diagnostics.length)[lang]);
       return EXIT.badInput;
     }
     const message = error instanceof Error ? error.message : String(error);

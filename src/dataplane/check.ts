@@ -36,7 +36,7 @@ export interface DataplaneReport {
   readonly drops: readonly Drop[];
   readonly reach: ReachMatrix | undefined;
   /** A bound that was hit, said plainly (nothing is truncated silently). */
-  readonly bounds: readonly string[];
+  readonly bounds: readonly { readonly en: string; readonly ja: string }[];
   readonly stats: DataplaneAnswer['stats'] & { readonly elapsedMs: number };
 }
 
@@ -56,7 +56,14 @@ export function checkDataplane(network: Network, options: DataplaneOptions = {})
     blackHoles: answer.blackHoles,
     drops: answer.drops,
     reach: answer.reach,
-    bounds: answer.loopsCut ? [`loops: stopped at ${maxClasses} classes (--max-classes); more headers loop`] : [],
+    bounds: answer.loopsCut
+      ? [
+          {
+            en: `loops: stopped at ${maxClasses} classes (--max-classes); more headers loop`,
+            ja: `転送ループ: ${maxClasses} 件で打ち切りました（--max-classes）。ほかにもループするヘッダーがあります`,
+          },
+        ]
+      : [],
     // In this order: the JSON report prints them as they come.
     stats: {
       states: s.states,

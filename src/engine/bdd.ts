@@ -42,10 +42,12 @@ export interface BddStats {
 }
 
 export class Bdd {
-  private variable: Int32Array;
+  // Variables fit in a byte (88 of them, terminals 88): a quarter of the width of the branches.
+  private variable: Uint8Array;
   private low: Int32Array;
   private high: Int32Array;
   private count = 2;
+  /** Open addressing, twice the node capacity; 0 marks an empty slot (terminals are never stored). */
   private unique: Int32Array;
   private uniqueMask: number;
   private readonly cache: Int32Array;
@@ -58,15 +60,16 @@ export class Bdd {
   private readonly intervalCache = new Int32Array(INTERVAL_CACHE * 5);
 
   constructor(initialNodes = 1 << 20, cacheBits = 20) {
-    this.variable = new Int32Array(initialNodes);
+    this.variable = new Uint8Array(initialNodes);
     this.low = new Int32Array(initialNodes);
     this.high = new Int32Array(initialNodes);
     // Terminals sit below every variable.
     this.variable[0] = VARIABLES;
     this.variable[1] = VARIABLES;
-    this.unique = new Int32Array(initialNodes * 2).fill(-1);
+    this.unique = new Int32Array(initialNodes * 2);
     this.uniqueMask = initialNodes * 2 - 1;
-    this.cache = new Int32Array((1 << cacheBits) * 4).fill(-1);
+    // Entries start zeroed: no operation is numbered 0, so an empty entry never matches.
+    this.cache = new Int32Array((1 << cacheBits) * 4);
     this.cacheMask = (1 << cacheBits) - 1;
   }
 
@@ -92,7 +95,7 @@ export class Bdd {
     let slot = hash3(v, lo, hi) & this.uniqueMask;
     for (;;) {
       const n = this.unique[slot]!;
-      if (n === -1) break;
+      if (n === 0) break;
       if (this.variable[n] === v && this.low[n] === lo && this.high[n] === hi) return n;
       slot = (slot + 1) & this.uniqueMask;
     }
@@ -110,19 +113,21 @@ export class Bdd {
 
   private grow(): void {
     const size = this.variable.length * 2;
+    const variable = new Uint8Array(size);
+    variable.set(this.variable);
+    this.variable = variable;
     const copy = (a: Int32Array): Int32Array => {
       const b = new Int32Array(size);
       b.set(a);
       return b;
     };
-    this.variable = copy(this.variable);
     this.low = copy(this.low);
     this.high = copy(this.high);
-    this.unique = new Int32Array(size * 2).fill(-1);
+    this.unique = new Int32Array(size * 2);
     this.uniqueMask = size * 2 - 1;
     for (let n = 2; n < this.count; n++) {
       let slot = hash3(this.variable[n]!, this.low[n]!, this.high[n]!) & this.uniqueMask;
-      while (this.unique[slot] !== -1) slot = (slot + 1) & this.uniqueMask;
+      while (this.unique[slot] !== 0) slot = (slot + 1) & this.uniqueMask;
       this.unique[slot] = n;
     }
   }

@@ -5,6 +5,7 @@
 
 import { attachId } from '../model/graph.ts';
 import { type Device, type Interface, isGateway, type Network, type Rule } from '../model/network.ts';
+import { ruleLists } from '../model/rule-lists.ts';
 import { IPV4_ALL, type Ipv4Range } from '../net/ipv4.ts';
 import type { ServiceTerm } from '../net/services.ts';
 import { type Adjacency, compileAdjacency } from './adjacency.ts';
@@ -111,7 +112,7 @@ function compile(network: Network, shared?: Bdd): CompiledNetwork {
   const ruleMatches = network.devices.map((d) => d.rules.map((rule) => bdd.product(rule.src, rule.dst, rule.services)));
   const aclPermit = aclDecisions(bdd, network, portStart, portDevice);
   const hasAcls = network.devices.map((d) => d.interfaces.some((f) => f.inAcls.length > 0 || f.outAcls.length > 0));
-  const { permit, rulesFor } = ruleDecisions(bdd, network, portStart, portCount, ruleMatches, aclPermit, hasAcls);
+  const { permit, rulesFor } = ruleDecisions(bdd, network, portStart, ruleMatches, aclPermit, hasAcls);
 
   return {
     network,
@@ -205,7 +206,7 @@ export function deriveCompiled(base: CompiledNetwork, network: Network, changed:
   // A change keeps every interface, so the ACL bindings are the base's; ACL contents do not change.
   const isChanged = new Uint8Array(network.devices.length);
   for (const index of changed) isChanged[index] = 1;
-  const own = ruleDecisions(bdd, network, base.portStart, base.portCount, ruleMatches, base.aclPermit, base.hasAcls);
+  const own = ruleDecisions(bdd, network, base.portStart, ruleMatches, base.aclPermit, base.hasAcls);
   const compiled: CompiledNetwork = {
     ...base,
     network,
@@ -229,43 +230,15 @@ function ruleDecisions(
   bdd: Bdd,
   network: Network,
   portStart: Int32Array,
-  portCount: number,
   ruleMatches: readonly (readonly Node[])[],
   aclPermit: CompiledNetwork['aclPermit'],
   hasAcls: readonly boolean[],
 ): Pick<CompiledNetwork, 'permit' | 'rulesFor'> {
-  // Interface-bound rules apply to some port pairs only. Per firewall with such rules: for
-  // each in-port the rules it may meet, so a pair's applicable rules are found without
-  // scanning the whole list (built on first use).
-  const bindings = new Map<number, ReturnType<typeof indexBindings> | undefined>();
-  const bindingsOf = (device: number): ReturnType<typeof indexBindings> | undefined => {
-    if (!bindings.has(device)) {
-      const d = network.devices[device]!;
-      bindings.set(device, d.rules.some((r) => r.inInterfaces || r.outInterfaces) ? indexBindings(d) : undefined);
-    }
-    return bindings.get(device);
-  };
-  // Kept per device, and per port pair where bindings make pairs differ: a trace asks again for
-  // every packet it follows through the device.
-  const allRules = new Map<number, number[]>();
-  const byPair = new Map<number, readonly number[]>();
   const rulesFor = (device: number, inPort: number, outPort: number): readonly number[] => {
-    const b = bindingsOf(device);
-    if (b) {
-      const key = inPort * portCount + outPort;
-      let rules = byPair.get(key);
-      if (!rules) {
-        const first = portStart[device]!;
-        byPair.set(key, (rules = b.applicable(inPort - first, outPort - first)));
-      }
-      return rules;
-    }
-    let all = allRules.get(device);
-    if (!all) allRules.set(device, (all = network.devices[device]!.rules.map((_, k) => k)));
-    return all;
+    const r = ruleLists(network.devices[device]!);
+    const first = portStart[device]!;
+    return r.lists[r.listOf[(inPort - first) * r.ports + (outPort - first)]!]!;
   };
-  const permitsByRules = new Map<string, Node>();
-  const permitsByPorts = new Map<number, Node>();
   const acls = (inPort: number, outPort: number): Node => bdd.and(aclPermit(inPort, 'in'), aclPermit(outPort, 'out'));
   const decide = (d: Device, device: number, inPort: number, outPort: number): Node => {
     if (d.kind !== 'firewall') return acls(inPort, outPort);
@@ -287,48 +260,29 @@ function ruleDecisions(
     if (p < 0) row[outPort - first] = p = decide(d, device, inPort, outPort);
     return p;
   };
+  // Per firewall, what each distinct rule list permits (-1 not yet folded).
+  const byList: (Int32Array | undefined)[] = [];
   const firewallPermit = (d: Device, device: number, inPort: number, outPort: number): Node => {
-    const b = bindingsOf(device);
-    const pairKey = b ? inPort * portCount + outPort : -1 - device;
-    let p = permitsByPorts.get(pairKey);
-    if (p !== undefined) return p;
-    const rules = rulesFor(device, inPort, outPort);
-    const signature = b ? `${device}:${rules.join(',')}` : `${device}`;
-    p = permitsByRules.get(signature);
-    if (p === undefined) {
+    const r = ruleLists(d);
+    const first = portStart[device]!;
+    const list = r.listOf[(inPort - first) * r.ports + (outPort - first)]!;
+    let folded = byList[device];
+    if (!folded) byList[device] = folded = new Int32Array(r.lists.length).fill(-1);
+    let p = folded[list]!;
+    if (p < 0) {
       // First match wins: fold the rules from the last (default deny) to the first.
       p = FALSE;
+      const rules = r.lists[list]!;
       const matches = ruleMatches[device]!;
       for (let i = rules.length - 1; i >= 0; i--) {
         const k = rules[i]!;
         p = d.rules[k]!.action === 'permit' ? bdd.or(matches[k]!, p) : bdd.diff(p, matches[k]!);
       }
-      permitsByRules.set(signature, p);
+      folded[list] = p;
     }
-    permitsByPorts.set(pairKey, p);
     return p;
   };
   return { permit, rulesFor };
-}
-
-/** Whether a firewall rule applies to packets entering by interface `inName` and leaving by `outName`. */
-function ruleAppliesBetween(rule: Rule, inName: string, outName: string): boolean {
-  return (!rule.inInterfaces || rule.inInterfaces.has(inName)) && (!rule.outInterfaces || rule.outInterfaces.has(outName));
-}
-
-/** Which rules of a device apply between two of its ports (by position in its interfaces). */
-function indexBindings(d: Device): { applicable(inPort: number, outPort: number): number[] } {
-  const names = d.interfaces.map((f) => f.name);
-  const position = new Map(names.map((name, p) => [name, p]));
-  // Per in-port, in rule order: the rules naming it and the rules naming no in-interface.
-  const byIn: number[][] = names.map(() => []);
-  d.rules.forEach((rule, k) => {
-    if (!rule.inInterfaces) for (const list of byIn) list.push(k);
-    else for (const name of rule.inInterfaces) byIn[position.get(name)!]!.push(k);
-  });
-  return {
-    applicable: (inPort, outPort) => byIn[inPort]!.filter((k) => ruleAppliesBetween(d.rules[k]!, names[inPort]!, names[outPort]!)),
-  };
 }
 
 interface Forwarding {

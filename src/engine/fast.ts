@@ -423,11 +423,13 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
    * comes to them takes the same paths before and after. What a zone passes on (all that came
    * into it, less what is for it) or a linked device may send (all that came into it by any
    * port); the states themselves are cut to what a device passes on, so a port's own state
-   * would miss what it drops.
+   * would miss what it drops. With `within`, only those of its headers (the union's parts are
+   * kept per zone and per device: the reviews of one base meet the same backbone again and again).
    */
-  function enteringDevices(devices: ReadonlySet<number>): Node {
+  function enteringDevices(devices: ReadonlySet<number>, within: Node = TRUE): Node {
     const states = sharedComputation();
-    if (!states) return TRUE;
+    if (!states) return within;
+    if (within === FALSE) return FALSE;
     let n: Node = FALSE;
     const zones = new Set<number>();
     const peers = new Set<number>();
@@ -440,9 +442,9 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
         }
       }
     }
-    for (const z of zones) n = bdd.or(n, passedOn(z));
+    for (const z of zones) n = bdd.or(n, bdd.and(passedOn(z), within));
     // What a linked device sends this way came into it by any of its ports (each device once).
-    for (const peer of peers) for (let q = c.portStart[peer]!; q < c.portStart[peer + 1]!; q++) n = bdd.or(n, states[Z + A + q]!);
+    for (const peer of peers) n = bdd.or(n, bdd.and(cameInto(peer), within));
     return n;
   }
 
@@ -456,6 +458,19 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) into = bdd.or(into, states[Z + a]!);
       n = bdd.diff(into, c.dstOwned[z]!);
       passedOnCache.set(z, n);
+    }
+    return n;
+  }
+
+  const cameIntoCache = new Map<number, Node>();
+  /** What came into a device by any of its ports in the shared computation (kept, as passedOn). */
+  function cameInto(d: number): Node {
+    let n = cameIntoCache.get(d);
+    if (n === undefined) {
+      const states = sharedStates!;
+      n = FALSE;
+      for (let q = c.portStart[d]!; q < c.portStart[d + 1]!; q++) n = bdd.or(n, states[Z + A + q]!);
+      cameIntoCache.set(d, n);
     }
     return n;
   }
@@ -519,13 +534,48 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return { devices, edges };
   }
 
+  /** The delta last asked about in `arrivingWithin`, how often, and (past a few zones) its own ends. */
+  let askedWithin: { delta: Node; asked: number; ends: ZoneEnds[] | undefined } | undefined;
+  /**
+   * What reaches an endpoint in zone z, of the headers of `delta` only. A seeded engine asked for
+   * its own delta has the answer already (the ends of its fixpoint); another engine cuts its
+   * whole set to the delta for a few zones, and past them runs one fixpoint of the delta alone,
+   * which answers every zone (a change delta with every destination asks for all of them).
+   */
+  function arrivingWithin(z: number, delta: Node): Node {
+    if (delta === TRUE) return reachingZone(z);
+    if (delta === FALSE) return FALSE;
+    const seed = options.seed;
+    let ends: ZoneEnds | undefined;
+    if (seed && delta === seed.delta) {
+      fresh ??= endpointsWithin(seed.delta);
+      ends = fresh[z]!;
+    } else {
+      if (askedWithin?.delta !== delta) askedWithin = { delta, asked: 0, ends: undefined };
+      if (askedWithin.ends === undefined && ++askedWithin.asked <= WITHIN_BY_CUT) return bdd.and(reachingZone(z), delta);
+      askedWithin.ends ??= endpointsWithin(delta);
+      ends = askedWithin.ends[z]!;
+    }
+    let n: Node = FALSE;
+    for (const { set } of ends) n = bdd.or(n, set);
+    return n;
+  }
+
   const endpointSets: Array<Node | undefined> = new Array<Node | undefined>(Z);
   /** Per zone: what reaches an endpoint there (delivered, or come to a gateway interface there, accepted or refused). */
   function reachingZone(z: number): Node {
     let n = endpointSets[z];
     if (n === undefined) {
       n = FALSE;
-      for (const { set } of endpointsOf(z)) n = bdd.or(n, set);
+      const seed = options.seed;
+      const list = zoneEnds[z];
+      if (seed && !list) {
+        // The base's union less the delta, and the delta's own ends: one diff of a set the base
+        // keeps, instead of one per end (a review asks this of every zone the delta may reach).
+        fresh ??= endpointsWithin(seed.delta);
+        n = bdd.diff(seed.base.arriving(z), seed.delta);
+        for (const { set } of fresh[z]!) n = bdd.or(n, set);
+      } else for (const { set } of list ?? endpointsOf(z)) n = bdd.or(n, set);
       endpointSets[z] = n;
     }
     return n;
@@ -689,7 +739,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       return { engine: createFastEngine(after, { failures: down }), delta: TRUE };
     }
     let delta: Node = FALSE;
-    if (after !== network) delta = bdd.and(changeDelta(c, deriveCompiled(c, after, devices), devices), enteringDevices(devices));
+    if (after !== network) delta = enteringDevices(devices, changeDelta(c, deriveCompiled(c, after, devices), devices));
     if (down.zones.size + down.devices.size + down.edges.size > 0) delta = bdd.or(delta, crossing(down));
     return { engine: createFastEngine(after, { failures: down, ...(delta === TRUE ? {} : { seed: { base: engine, delta } }) }), delta };
   }
@@ -713,12 +763,15 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     dataplane,
     endpointsOf,
     endpointsWithin,
-    arriving: reachingZone,
+    arriving: (zone, delta) => (delta === undefined ? reachingZone(zone) : arrivingWithin(zone, delta)),
     crossing,
     derive,
   };
   return engine;
 }
+
+/** How many zones an engine cuts its whole set to a delta for before it runs the delta's own fixpoint (arrivingWithin). */
+const WITHIN_BY_CUT = 8;
 
 /** One key per distinct disposition (the end, and for a deny the rule): what JSON.stringify told apart, without its cost. */
 function outcomeKey(d: Disposition): string {

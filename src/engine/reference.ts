@@ -284,7 +284,11 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
 
   let arrivals: HeaderBox[][] | undefined;
   /** What reaches an endpoint in each zone from every zone: one exploration of everything, kept. */
-  function arriving(zone: number): HeaderSet {
+  function arriving(zone: number, within?: HeaderSet): HeaderSet {
+    return within ? BOX_SPACE.and(arrivingAll(zone), within) : arrivingAll(zone);
+  }
+
+  function arrivingAll(zone: number): HeaderSet {
     if (!arrivals) {
       const byZone = network.zones.map((): HeaderBox[] => []);
       for (const a of explore(

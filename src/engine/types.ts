@@ -177,8 +177,12 @@ export interface ReachabilityEngine<S = unknown> {
   trace(sourceZone: number, packet: Packet, until?: (d: Disposition) => boolean): readonly Outcome[];
 
   // ── Change review (src/review/): in the engine's own space, so a review is written once ──
-  /** What reaches an endpoint in `zone` (delivered, or come to a gateway interface there, accepted or refused) from every zone. */
-  arriving(zone: number): S;
+  /**
+   * What reaches an endpoint in `zone` (delivered, or come to a gateway interface there, accepted
+   * or refused) from every zone; with `within`, only those of its headers (the same as `space.and`
+   * of the two, which an engine may find without the whole: a review asks for its delta alone).
+   */
+  arriving(zone: number, within?: S): S;
   /**
    * Headers that may pass through the elements in this engine's network (a superset; `space.all`
    * when the engine keeps nothing to tell): the most a failure of them can change.

@@ -5,11 +5,12 @@
 // model and could change reachability is a warning at its file:line:column; a malformed line is
 // an InputError at its location. No I/O here.
 
-import { InputError, type Loc, syntaxError } from '../errors.ts';
+import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
 import { ALL, union } from '../net/intervals.ts';
 import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, PROTOCOLS, type ServiceTerm } from '../net/services.ts';
 import type { ConfigAcl, ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
+import { refuseGroupCycles } from './groups.ts';
 import { normalizeServices } from './terms.ts';
 
 // --- Lines: a command at column 1 and the indented sub-commands under it.
@@ -175,6 +176,10 @@ class AsaReader {
         sameSecurity = true;
       }
     }
+    const groupNames = (g: NetworkGroup | ServiceGroup | undefined) =>
+      g && { loc: g.loc, members: g.members.flatMap((m) => (m.kind === 'group' ? [m.name] : [])) };
+    refuseGroupCycles('object-group', this.networkGroups.keys(), (name) => groupNames(this.networkGroups.get(name)));
+    refuseGroupCycles('object-group', this.serviceGroups.keys(), (name) => groupNames(this.serviceGroups.get(name)));
     const interfaces = this.interfaces(top);
     const levels = new Map(interfaces.map((f) => [f.iface.name, f.level]));
     const acls = this.accessLists(top);
@@ -326,7 +331,10 @@ class AsaReader {
     const label = `${c.words[0]!.text} ${kind} ${name}`;
     const loc = { ...c.loc, label };
     if (c.words[0]!.text === 'object' && kind === 'network') {
-      let set: readonly number[] | Unreadable = [];
+      // `show running-config` enters an object a second time for its `nat` line (in the NAT
+      // section): a re-entered object keeps its address unless a new one is given.
+      const earlier = this.networkObjects.get(name);
+      let set: readonly number[] | Unreadable = earlier?.set ?? [];
       for (const x of c.children) {
         const [head, a, b] = x.words.map((w) => w.text);
         if ((head === 'host' || head === 'subnet') && a?.includes(':'))
@@ -345,20 +353,22 @@ class AsaReader {
           this.warn(
             x.loc,
             `object ${name}: an FQDN is not an address set bunkatsu can know (everything in a permit, nothing in a deny)`,
-            `オブジェクト ${name}: FQDN は bunkatsu が知り得るアドレス集合ではありません (許可では全アドレス、拒否では空として扱います)`,
+            `オブジェクト ${name}: FQDN は bunkatsu が知り得るアドレス集合ではありません（許可では全アドレス、拒否では空として扱います）`,
           );
         } else if (head === 'nat') {
           this.warnOnce(
             'nat',
             x.loc,
             'NAT is not modelled (addresses are matched as configured, before translation)',
-            'NAT はモデル化していません (アドレスは変換前の設定値で照合します)',
+            'NAT はモデル化していません（アドレスは変換前の設定値で照合します）',
           );
         }
       }
-      this.networkObjects.set(name, { loc, set });
+      this.networkObjects.set(name, earlier && set === earlier.set ? earlier : { loc, set });
     } else if (c.words[0]!.text === 'object-group' && kind === 'network') {
-      const members: NetworkGroup['members'] = [];
+      // A group entered again gains the new members (ASA adds them).
+      const earlier = this.networkGroups.get(name);
+      const members: NetworkGroup['members'] = [...(earlier?.members ?? [])];
       for (const x of c.children) {
         const head = x.words[0]!.text;
         if (head === 'network-object') {
@@ -373,7 +383,7 @@ class AsaReader {
           }
         } else if (head === 'group-object') members.push({ kind: 'group', name: this.need(x, 1), word: x.words[1]!, loc: x.loc });
       }
-      this.networkGroups.set(name, { loc, members });
+      this.networkGroups.set(name, { loc: earlier?.loc ?? loc, members });
     } else if (c.words[0]!.text === 'object' && kind === 'service') {
       const x = c.children.find((y) => y.words[0]!.text === 'service');
       this.serviceObjects.set(name, { loc, terms: x ? this.serviceSpec(x, 1, name) : [ANY_SERVICE] });
@@ -474,14 +484,20 @@ class AsaReader {
     let dst: [number, number] = [0, PORT_MAX];
     while (j < c.words.length) {
       const w = c.words[j]!.text;
-      if (w === 'source' || w === 'destination') {
+      // `!` starts a comment (Batfish's test configurations put one after a command).
+      if (w.startsWith('!')) break;
+      // ASA takes a bare operator after the protocol (`service-object udp eq 1235`) as the destination.
+      if (w === 'eq' || w === 'lt' || w === 'gt' || w === 'range' || w === 'neq') {
+        dst = this.ports(c, j);
+        j += w === 'range' ? 3 : 2;
+      } else if (w === 'source' || w === 'destination') {
         const ports = this.ports(c, j + 1);
         if (w === 'destination') dst = ports;
         else
           this.warn(
             c.loc,
             `service ${owner}: source ports are not modelled (any source port)`,
-            `サービス ${owner}: 送信元ポートはモデル化していません (任意の送信元ポートとして扱います)`,
+            `サービス ${owner}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱います）`,
           );
         j += c.words[j + 1]?.text === 'range' ? 4 : 3;
       } else {
@@ -625,7 +641,7 @@ class AsaReader {
         this.warn(
           this.at(c, w),
           `${label}: "interface ${words[i + 1]?.text}" as an address is not modelled (everything in a permit, nothing in a deny)`,
-          `${label}: アドレスとしての "interface ${words[i + 1]?.text}" はモデル化していません (許可では全アドレス、拒否では空として扱います)`,
+          `${label}: アドレスとしての "interface ${words[i + 1]?.text}" はモデル化していません（許可では全アドレス、拒否では空として扱います）`,
         );
         i += 2;
         return action === 'permit' ? ALL : [];
@@ -654,7 +670,7 @@ class AsaReader {
       this.warn(
         c.loc,
         `${label}: source ports are not modelled (any source port)`,
-        `${label}: 送信元ポートはモデル化していません (任意の送信元ポートとして扱います)`,
+        `${label}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱います）`,
       );
     const dst = address();
     if (portsAllowed) {
@@ -675,7 +691,7 @@ class AsaReader {
         this.warn(
           this.at(c, words[j]!),
           `${label}: time-range is not modelled (read as always in force)`,
-          `${label}: time-range はモデル化していません (常に有効として扱います)`,
+          `${label}: time-range はモデル化していません（常に有効として扱います）`,
         );
       else if (j === i && services.every((s) => s.protoLo === 1 && s.protoHi === 1) && t !== 'log')
         this.warn(this.at(c, words[j]!), `${label}: ICMP type "${t}" is read as all of ICMP`, `${label}: ICMP タイプ "${t}" は ICMP 全体として扱います`);
@@ -789,34 +805,34 @@ class AsaReader {
           'nat',
           c.loc,
           'NAT is not modelled (addresses are matched as configured, before translation)',
-          'NAT はモデル化していません (アドレスは変換前の設定値で照合します)',
+          'NAT はモデル化していません（アドレスは変換前の設定値で照合します）',
         );
       else if (head === 'failover')
         this.warnOnce(
           'failover',
           c.loc,
           'failover is not modelled: the configuration is read as one ASA',
-          'フェイルオーバーはモデル化していません (1 台の ASA として読み込みます)',
+          'フェイルオーバーはモデル化していません（1 台の ASA として読み込みます）',
         );
       else if (head === 'crypto' || head === 'tunnel-group' || head === 'webvpn' || head === 'group-policy')
         this.warnOnce(
           'vpn',
           c.loc,
           'VPN (crypto, tunnel-group, webvpn) is not modelled: traffic through tunnels is not analysed',
-          'VPN (crypto、tunnel-group、webvpn) はモデル化していません (トンネル経由の通信は分析しません)',
+          'VPN（crypto、tunnel-group、webvpn） はモデル化していません（トンネル経由の通信は分析しません）',
         );
       else if (head === 'router' && second)
         this.warnOnce(
           `router ${second}`,
           c.loc,
           `router ${second} is not modelled: forwarding follows the static routes only`,
-          `router ${second} はモデル化していません (転送は静的ルートのみに従います)`,
+          `router ${second} はモデル化していません（転送は静的ルートのみに従います）`,
         );
       else if (head === 'same-security-traffic' && second === 'permit' && c.words[2]?.text === 'intra-interface')
         this.warn(
           c.loc,
           'same-security-traffic permit intra-interface (hairpin) is not modelled',
-          'same-security-traffic permit intra-interface (ヘアピン) はモデル化していません',
+          'same-security-traffic permit intra-interface（ヘアピン） はモデル化していません',
         );
     }
   }
@@ -824,6 +840,7 @@ class AsaReader {
 
 /** Reads one ASA configuration (`show running-config`). `name` names the device when the file sets no hostname. */
 export function parseAsa(text: string, file: string, name: string): ImportedConfig {
+  refuseBinary(text, file);
   const reader = new AsaReader(file);
   const device = reader.read(text, name);
   return { devices: [device], warnings: reader.warnings };

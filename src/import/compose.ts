@@ -373,7 +373,16 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site,
 }
 
 /** The document as text, with a header naming its sources (no date: re-imports compare byte for byte). */
-export function composedText(doc: Record<string, Plain | undefined>, format: 'yaml' | 'json', sources: readonly string[]): string {
+export function composedText(
+  doc: Record<string, Plain | undefined>,
+  format: 'yaml' | 'json',
+  sources: readonly string[],
+  how?: { readonly command: string; readonly site?: string },
+): string {
   if (format === 'json') return toJson(doc);
-  return toYaml(doc, [`bunkatsu topology imported from ${sources.join(', ')} (bunkatsu import); edit the site file, not this file`]);
+  const by = how ? ` by \`${how.command}\`` : '';
+  const site = how?.site ? ` with the site file ${how.site}` : '';
+  return toYaml(doc, [
+    `bunkatsu topology imported${by} from ${sources.join(', ')}${site}${how ? '' : ' (bunkatsu import)'}; edit the site file, not this file`,
+  ]);
 }

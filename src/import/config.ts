@@ -1,5 +1,5 @@
 // The vendor-neutral form of imported device configurations: what each vendor parser
-// (fortigate.ts, asa.ts; Palo Alto, iptables, RTX later) produces and compose.ts turns into a
+// (fortigate.ts, paloalto.ts, asa.ts, iptables.ts, nftables.ts, rtx.ts) produces and compose.ts turns into a
 // topology. Addresses are interval sets and services protocol/port terms, already resolved
 // from the vendor's objects; everything keeps the file:line:column it came from.
 

@@ -170,7 +170,7 @@ export function parseContainerlab(text: string, file: string, readFile: (path: s
           warnings.push({
             loc: f.origin,
             en: `${d.id}:${f.name}: the startup configuration has no interface "${f.name}"; the link ends on a port without address (name the device's own interfaces in the lab)`,
-            ja: `${d.id}:${f.name}: startup-config にインターフェース "${f.name}" がないため、アドレスのないポートにつなぎました (ラボでは機器自身のインターフェース名を使ってください)`,
+            ja: `${d.id}:${f.name}: startup-config にインターフェース "${f.name}" がないため、アドレスのないポートにつなぎました（ラボでは機器自身のインターフェース名を使ってください）`,
           });
         }
       }

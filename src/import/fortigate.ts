@@ -4,10 +4,11 @@
 // one device per VDOM. What it cannot model and could change reachability is a warning with
 // its file:line:column; a malformed file is an InputError at its location. No I/O here.
 
-import { InputError, type Loc, syntaxError } from '../errors.ts';
+import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
-import { IPV4_MAX, type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
+import { formatIpv4, IPV4_MAX, type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
+import { refuseGroupCycles } from './groups.ts';
 import { complementServices, normalizeServices } from './terms.ts';
 import type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
 
@@ -96,6 +97,8 @@ export function parseFortiosTree(text: string, file: string): Block[] {
   // The open blocks and edits, innermost last.
   const stack: Array<Block | Edit> = [];
   const isBlock = (x: Block | Edit | undefined): x is Block => x !== undefined && 'path' in x;
+  // The entries of each section by name, to refuse one edited twice without a scan per edit.
+  const editNames = new Map<Block, Map<string, Edit>>();
   for (const { tokens, loc } of statements(text, file)) {
     const [head, ...rest] = tokens;
     const word = head!.text;
@@ -113,7 +116,21 @@ export function parseFortiosTree(text: string, file: string): Block[] {
       case 'edit': {
         if (!isBlock(inner)) throw syntaxError(loc, inner ? '"edit" before the "next" of the previous entry' : '"edit" outside any "config" section');
         if (args.length !== 1) throw syntaxError(loc, '"edit" takes one name (quote a name with spaces)');
+        // A configuration (`show`) never edits one entry twice in a section; a file that does is
+        // not one, and reading either entry alone would be a guess.
+        let names = editNames.get(inner);
+        if (!names) editNames.set(inner, (names = new Map()));
+        const twice = names.get(args[0]!);
+        if (twice)
+          throw new InputError([
+            {
+              code: 'BNK_ERR_DUPLICATE_ID',
+              message: `"edit ${args[0]}" appears twice in "config ${inner.path}" (first at line ${twice.loc.line})`,
+              loc: { ...loc, column: rest[0]!.column },
+            },
+          ]);
         const edit: Edit = { name: args[0]!, loc, sets: new Map(), blocks: [] };
+        names.set(edit.name, edit);
         inner.edits.push(edit);
         stack.push(edit);
         break;
@@ -128,19 +145,25 @@ export function parseFortiosTree(text: string, file: string): Block[] {
         if (!isBlock(inner)) stack.pop();
         stack.pop();
         break;
+      // FortiOS writes `select` / `unselect` for some list settings (`select interface port3`):
+      // `select` replaces the list as `set` does, `unselect` takes the named values out of it.
       case 'set':
+      case 'select':
       case 'unset':
+      case 'unselect':
       case 'append': {
         if (inner === undefined) throw syntaxError(loc, `"${word}" outside any "config" section`);
         if (args.length === 0) throw syntaxError(loc, `"${word}" needs a setting name`);
         const [key, ...values] = args;
         const previous = inner.sets.get(key!);
         if (word === 'unset') inner.sets.delete(key!);
-        else inner.sets.set(key!, { values: word === 'append' && previous ? [...previous.values, ...values] : values, loc });
+        else if (word === 'unselect') {
+          if (previous) inner.sets.set(key!, { values: previous.values.filter((v) => !values.includes(v)), loc: previous.loc });
+        } else inner.sets.set(key!, { values: word === 'append' && previous ? [...previous.values, ...values] : values, loc });
         break;
       }
       default:
-        throw syntaxError(loc, `unknown statement "${word}" (expected config, edit, set, unset, append, next or end)`);
+        throw syntaxError(loc, `unknown statement "${word}" (expected config, edit, set, select, unset, unselect, append, next or end)`);
     }
   }
   const open = stack[stack.length - 1];
@@ -271,6 +294,8 @@ class FortigateReader {
   constructor(readonly file: string) {}
 
   warn(loc: Loc, en: string, ja: string): void {
+    // An object used by several policies is read once per use: warn about it once.
+    if (this.warnings.some((w) => w.en === en && w.loc.line === loc.line && w.loc.column === loc.column)) return;
     this.warnings.push({ loc, en, ja });
   }
 
@@ -539,7 +564,15 @@ class FortigateReader {
       const dst = e.sets.get('dst');
       const parsed = dst ? parseIpMask(dst.values) : { ip: 0, subnet: { lo: 0, hi: IPV4_MAX, length: 0 } };
       if (!parsed) throw syntaxError(dst!.loc, `"set dst ${dst!.values.join(' ')}" is not a prefix and netmask (e.g. set dst 10.0.0.0 255.0.0.0)`);
-      if (parsed.ip !== parsed.subnet.lo) throw syntaxError(dst!.loc, `"set dst ${dst!.values.join(' ')}" has host bits set`);
+      // FortiOS keeps the prefix of an address with host bits (1.1.1.1 255.255.255.0 is 1.1.1.0/24); say so.
+      if (parsed.ip !== parsed.subnet.lo) {
+        const prefix = `${formatIpv4(parsed.subnet.lo)}/${parsed.subnet.length}`;
+        this.warn(
+          dst!.loc,
+          `${label}: "set dst ${dst!.values.join(' ')}" has host bits set; read as ${prefix}`,
+          `${label}: "set dst ${dst!.values.join(' ')}" にホスト部のビットがあるため、${prefix} として読みました`,
+        );
+      }
       const distance = Number(e.sets.get('distance')?.values[0] ?? 10);
       const priority = Number(e.sets.get('priority')?.values[0] ?? 0);
       if (e.sets.get('blackhole')?.values[0] === 'enable') {
@@ -590,6 +623,10 @@ class AddressBook {
       if (b.path === 'firewall addrgrp') for (const e of b.edits) this.groups.set(e.name, e);
       if (b.path === 'firewall vip' || b.path === 'firewall vipgrp') for (const e of b.edits) this.vips.add(e.name);
     }
+    refuseGroupCycles('address group', this.groups.keys(), (name) => {
+      const g = this.groups.get(name);
+      return g && { loc: g.loc, members: [...(g.sets.get('member')?.values ?? []), ...(g.sets.get('exclude-member')?.values ?? [])] };
+    });
   }
 
   /** The addresses of a srcaddr / dstaddr setting; an object it cannot read stands for any when `widen`, for none otherwise. */
@@ -690,6 +727,10 @@ class ServiceBook {
       if (b.path === 'firewall service custom') for (const e of b.edits) this.custom.set(e.name, e);
       if (b.path === 'firewall service group') for (const e of b.edits) this.groups.set(e.name, e);
     }
+    refuseGroupCycles('service group', this.groups.keys(), (name) => {
+      const g = this.groups.get(name);
+      return g && { loc: g.loc, members: g.sets.get('member')?.values ?? [] };
+    });
   }
 
   resolve(setting: Setting | undefined, label: string, widen: boolean): ServiceTerm[] {
@@ -728,8 +769,14 @@ class ServiceBook {
     throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `service "${name}" is not defined (config firewall service custom / group)`, loc: at }]);
   }
 
-  private customService(e: Edit, label: string): ServiceTerm[] | undefined {
-    const protocol = (e.sets.get('protocol')?.values[0] ?? 'TCP/UDP/SCTP').toUpperCase();
+  private customService(edit: Edit, label: string): ServiceTerm[] | undefined {
+    const protocolSet = edit.sets.get('protocol');
+    const protocol = (protocolSet?.values[0] ?? 'TCP/UDP/SCTP').toUpperCase();
+    // `set protocol` resets the settings of the protocol before it (FortiOS clears them), so only
+    // those written after the last `set protocol` count.
+    const e: Edit = protocolSet
+      ? { ...edit, sets: new Map([...edit.sets].filter(([key, s]) => key === 'protocol' || s.loc.line > protocolSet.loc.line)) }
+      : edit;
     for (const key of ['iprange', 'fqdn']) {
       const s = e.sets.get(key);
       if (s && s.values[0] !== '0.0.0.0' && s.values.length > 0) {
@@ -797,6 +844,7 @@ function termOf(text: string): ServiceTerm[] {
 
 /** Reads one FortiGate configuration file (one device, or one per VDOM). `name` names the device when the file sets no hostname. */
 export function parseFortigate(text: string, file: string, name: string): ImportedConfig {
+  refuseBinary(text, file);
   const reader = new FortigateReader(file);
   const devices = reader.read(text, name);
   return { devices, warnings: reader.warnings };

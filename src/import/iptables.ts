@@ -5,7 +5,7 @@
 // and could change reachability is a warning at its file:line:column; a malformed line is an
 // InputError at its location. No I/O here.
 
-import { InputError, type Loc, syntaxError } from '../errors.ts';
+import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, protocolNumber, type ServiceTerm } from '../net/services.ts';
@@ -119,10 +119,18 @@ class IptablesReader {
 
   read(text: string, name: string, host: HostFiles): ImportedConfig {
     const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-    let table: { name: string; loc: Loc; rules: number } | undefined;
+    let table: { name: string; loc: Loc; rules: number; drops: Loc[] } | undefined;
     const filter = { chains: new Map<string, { loc: Loc; policy?: string }>(), rules: [] as RawRule[], loc: undefined as Loc | undefined };
     const closeTable = (): void => {
-      if (table && table.name !== 'filter' && table.rules > 0) {
+      if (table && table.name !== 'filter' && table.drops.length > 0) {
+        // DROP in the mangle or raw table filters as the filter table does; bunkatsu reads only the
+        // filter table's FORWARD chain, so the packets these drop are read as passing.
+        this.warn(
+          table.drops[0]!,
+          `*${table.name}: ${table.drops.length} DROP / REJECT rule(s) or DROP policies filter packets outside the filter table; they are not modelled: the packets they drop are read as passing (wider, never narrower)`,
+          `*${table.name}: filter テーブル以外でパケットを破棄する DROP / REJECT ルールまたは DROP ポリシーが ${table.drops.length} 件ありますが、モデル化していません。これらが破棄するパケットは通過するものとして読みます（広く読み、狭めません）`,
+        );
+      } else if (table && table.name !== 'filter' && table.rules > 0) {
         this.warn(
           table.loc,
           `*${table.name}: the ${table.name} table's rules are not modelled (${table.name === 'nat' ? 'addresses are matched as before translation' : 'marks and other changes to packets do not change what bunkatsu lets through'})`,
@@ -140,7 +148,7 @@ class IptablesReader {
       if (trimmed === '' || trimmed.startsWith('#')) return;
       if (trimmed.startsWith('*')) {
         if (table) throw syntaxError(table.loc, `table *${table.name} is not closed by COMMIT before the next table`);
-        table = { name: trimmed.slice(1), loc, rules: 0 };
+        table = { name: trimmed.slice(1), loc, rules: 0, drops: [] };
         if (table.name === 'filter') filter.loc = loc;
         return;
       }
@@ -154,15 +162,43 @@ class IptablesReader {
       if (trimmed.startsWith(':')) {
         const m = /^:(\S+)\s+(\S+)/.exec(trimmed);
         if (!m) throw syntaxError(loc, 'a chain line is ":NAME POLICY [packets:bytes]"');
+        if (table.name === 'filter' && filter.chains.has(m[1]!))
+          throw new InputError([
+            {
+              code: 'BNK_ERR_DUPLICATE_ID',
+              message: `chain "${m[1]}" is declared twice (first at line ${filter.chains.get(m[1]!)!.loc.line})`,
+              loc,
+            },
+          ]);
         if (table.name === 'filter')
           filter.chains.set(m[1]!, { loc: { ...loc, label: trimmed.replace(/\s*\[[0-9]+:[0-9]+\]$/, '') }, ...(m[2] !== '-' ? { policy: m[2]! } : {}) });
+        else if (m[2] === 'DROP') table.drops.push(loc);
         return;
       }
       const tokens = tokenize(line, this.file, lineNo);
-      if (tokens[0]!.text !== '-A' && tokens[0]!.text !== '--append')
-        throw syntaxError(loc, `unknown line "${tokens[0]!.text}" (iptables-save has *table, :CHAIN POLICY, -A CHAIN rules, COMMIT and # comments)`);
+      // iptables-restore also takes `-N CHAIN` (a user chain) and `-P CHAIN POLICY`, as generators
+      // such as aerleon's speedway write them.
+      const command = tokens[0]!.text;
+      if (command === '-N' || command === '--new-chain' || command === '-P' || command === '--policy') {
+        const chain = tokens[1]?.text;
+        const policy = tokens[2]?.text;
+        const isNew = command === '-N' || command === '--new-chain';
+        if (chain === undefined || (!isNew && policy === undefined)) throw syntaxError(loc, `"${command}" needs a chain name${isNew ? '' : ' and a policy'}`);
+        if (table.name === 'filter') filter.chains.set(chain, { loc: { ...loc, label: trimmed }, ...(isNew ? {} : { policy: policy! }) });
+        else if (policy === 'DROP' && !isNew) table.drops.push(loc);
+        return;
+      }
+      if (command !== '-A' && command !== '--append')
+        throw syntaxError(
+          loc,
+          `unknown line "${command}" (iptables-save has *table, :CHAIN POLICY, -A CHAIN rules, COMMIT and # comments; iptables-restore also -N and -P)`,
+        );
       table.rules++;
-      if (table.name !== 'filter') return;
+      if (table.name !== 'filter') {
+        const target = tokens.findIndex((t) => t.text === '-j' || t.text === '--jump');
+        if (target > 0 && ['DROP', 'REJECT'].includes(tokens[target + 1]?.text ?? '')) table.drops.push(loc);
+        return;
+      }
       const chain = tokens[1]?.text;
       if (chain === undefined) throw syntaxError(loc, '"-A" needs a chain name');
       if (!filter.chains.has(chain)) throw syntaxError({ ...loc, column: tokens[1]!.column }, `chain "${chain}" is not declared (:${chain} - [0:0])`);
@@ -416,7 +452,8 @@ class IptablesReader {
       // replies only (ESTABLISHED, RELATED) changes nothing it models.
       return { chain, src, dst, services: [], verdict: { kind: 'none' }, unreadable, text: label, origin: { ...lineLoc, label } };
     }
-    if (decided.kind !== 'none') {
+    // INPUT and OUTPUT concern the host's own traffic, which is not modelled: nothing to warn about.
+    if (decided.kind !== 'none' && chain !== 'INPUT' && chain !== 'OUTPUT') {
       const side =
         decided.kind === 'accept'
           ? 'the condition is left out (the accept is not narrowed)'
@@ -448,5 +485,6 @@ class IptablesReader {
 
 /** Reads one iptables-save file as one device named `name`, with the host's `ip addr` / `ip route` output when given. */
 export function parseIptables(text: string, file: string, name: string, host: HostFiles = {}): ImportedConfig {
+  refuseBinary(text, file);
   return new IptablesReader(file).read(text, name, host);
 }

@@ -162,7 +162,7 @@ export function parseNetbox(text: string, file: string): Inventory {
       warnings.push({
         loc: origin,
         en: `${device}:${name} has a second address ${text}: only the first is modelled`,
-        ja: `${device}:${name} の 2 つ目のアドレス ${text} は取り込みませんでした (最初のものだけを扱います)`,
+        ja: `${device}:${name} の 2 つ目のアドレス ${text} は取り込みませんでした（最初のものだけを扱います）`,
       });
     } else d.interfaces[i] = withAddress;
   }

@@ -5,7 +5,7 @@
 // change reachability is a warning at its file:line:column; malformed text is an InputError at
 // its location. No I/O here.
 
-import { InputError, type Loc, syntaxError } from '../errors.ts';
+import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PROTO_MAX, protocolNumber, type ServiceTerm } from '../net/services.ts';
@@ -169,6 +169,17 @@ class NftReader {
       }
       const sets = new Map<string, Item[]>();
       tables.set(s, sets);
+      // `nft list ruleset` prints each chain and set of a table once; a second one is not its output.
+      const defined = new Map<string, Loc>();
+      for (const c of s.body) {
+        const kind = wordOf(c.items[0]);
+        if ((kind !== 'chain' && kind !== 'set') || !c.body) continue;
+        const key = `${kind} "${wordOf(c.items[1]) ?? ''}"`;
+        const first = defined.get(key);
+        if (first)
+          throw new InputError([{ code: 'BNK_ERR_DUPLICATE_ID', message: `${key} is defined twice in its table (first at line ${first.line})`, loc: c.loc }]);
+        defined.set(key, c.loc);
+      }
       for (const c of s.body) {
         if (wordOf(c.items[0]) === 'set' && c.body) {
           const elements = c.body.find((x) => wordOf(x.items[0]) === 'elements');
@@ -511,5 +522,6 @@ class NftReader {
 
 /** Reads one `nft list ruleset` file as one device named `name`, with the host's `ip addr` / `ip route` output when given. */
 export function parseNftables(text: string, file: string, name: string, host: HostFiles = {}): ImportedConfig {
+  refuseBinary(text, file);
   return new NftReader(file).read(text, name, host);
 }

@@ -5,12 +5,13 @@
 // static routes; one device per vsys. What it cannot model and could change reachability is a
 // warning with its file:line:column; malformed XML is an InputError at its location. No I/O.
 
-import { InputError, type Loc, syntaxError } from '../errors.ts';
+import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, type ServiceTerm } from '../net/services.ts';
 import type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
 import { toId } from './fortigate.ts';
+import { refuseGroupCycles } from './groups.ts';
 import { normalizeServices } from './terms.ts';
 import { parsePanosSet } from './paloalto-set.ts';
 import { child, entries, members, parseXml, path, type XmlElement } from './xml.ts';
@@ -67,10 +68,36 @@ class Objects {
     if (!table) {
       table = new Map();
       // The last scope first, so that the first (the vsys) wins.
-      for (const scope of [...this.scopes].reverse()) for (const e of entries(child(scope, kind))) table.set(nameOf(e), e);
+      for (const scope of [...this.scopes].reverse()) {
+        const seen = new Map<string, XmlElement>();
+        for (const e of entries(child(scope, kind))) {
+          const first = seen.get(nameOf(e));
+          if (first)
+            throw new InputError([
+              { code: 'BNK_ERR_DUPLICATE_ID', message: `${kind} "${nameOf(e)}" is defined twice (first at line ${first.loc.line})`, loc: e.loc },
+            ]);
+          seen.set(nameOf(e), e);
+          table.set(nameOf(e), e);
+        }
+      }
       this.byKind.set(kind, table);
     }
     return table.get(name);
+  }
+
+  /** An object defined twice, or a group that contains itself, is an error even when no rule uses it (PAN-OS refuses to commit either). */
+  checkObjects(): void {
+    for (const kind of ['address', 'address-group', 'service', 'service-group']) this.find(kind, '');
+    for (const [kind, what, list] of [
+      ['address-group', 'address group', 'static'],
+      ['service-group', 'service group', 'members'],
+    ] as const) {
+      const names = this.scopes.flatMap((scope) => entries(child(scope, kind)).map(nameOf));
+      refuseGroupCycles(what, names, (name) => {
+        const g = this.find(kind, name);
+        return g && { loc: g.loc, members: members(child(g, list)).map((m) => m.text) };
+      });
+    }
   }
 
   /** The addresses of a source / destination list; an object it cannot read stands for any when `widen`, for none otherwise. */
@@ -122,6 +149,9 @@ class Objects {
       }
     } else {
       set = literalAddress(name);
+      const range = /^([0-9.]+)-([0-9.]+)$/.exec(name);
+      if (set === undefined && range && parseIpv4(range[1]!) !== undefined && parseIpv4(range[2]!) !== undefined)
+        throw syntaxError(at, `address range "${name}" ends before it starts`);
       if (set === undefined)
         throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `address "${name}" is not defined (address / address-group)`, loc: at }]);
     }
@@ -195,14 +225,14 @@ class Objects {
     ] as const) {
       const p = child(protocol, key);
       if (!p) continue;
+      // Without <port> the service is every destination port of the protocol (as Batfish reads it).
       const port = child(p, 'port');
-      if (!port) throw syntaxError(p.loc, `service "${nameOf(e)}": <${key}> needs a <port>`);
-      for (const v of port.text.split(',')) {
+      for (const v of (port?.text ?? `0-${PORT_MAX}`).split(',')) {
         const m = /^\s*([0-9]{1,5})(?:-([0-9]{1,5}))?\s*$/.exec(v);
         const lo = Number(m?.[1]);
         const hi = m?.[2] === undefined ? lo : Number(m[2]);
         if (!m || lo > PORT_MAX || hi > PORT_MAX || lo > hi)
-          throw syntaxError(port.loc, `service "${nameOf(e)}": "${v}" is not a port range (e.g. 443, 8000-8080)`);
+          throw syntaxError((port ?? p).loc, `service "${nameOf(e)}": "${v}" is not a port range (e.g. 443, 8000-8080)`);
         out.push({ protoLo: proto, protoHi: proto, portLo: lo, portHi: hi });
       }
       const source = child(p, 'source-port');
@@ -377,6 +407,7 @@ class PaloaltoReader {
     const names = new Set(interfaces.map((f) => f.name));
     const zoneInterfaces: Zones = new Map([...zones].map(([z, list]) => [z, list.filter((n) => names.has(n))]));
     const objects = new Objects(this, [vsys, shared]);
+    objects.checkObjects();
     const rules: ConfigRule[] = [];
     const security = path(vsys, 'rulebase', 'security');
     for (const e of entries(child(security, 'rules'))) rules.push(...this.rule(e, objects, zoneInterfaces));
@@ -594,6 +625,7 @@ class PaloaltoReader {
 
 /** Reads one PAN-OS XML configuration (one device, or one per vsys). `name` names the device when the file sets no hostname. */
 export function parsePaloalto(text: string, file: string, name: string): ImportedConfig {
+  refuseBinary(text, file);
   const reader = new PaloaltoReader(file);
   const devices = reader.read(text, name);
   return { devices, warnings: reader.warnings };

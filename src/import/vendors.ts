@@ -6,6 +6,7 @@ import type { ImportedConfig } from './config.ts';
 import { parseAsa } from './asa.ts';
 import { parseFortigate } from './fortigate.ts';
 import { parsePaloalto } from './paloalto.ts';
+import { parseRtx } from './rtx.ts';
 
 /** A vendor importer: configuration text, its file (for origins) and the device name to use when the text has none. */
 export type VendorImporter = (text: string, file: string, name: string) => ImportedConfig;
@@ -15,6 +16,7 @@ export const VENDOR_IMPORTERS: Readonly<Record<string, VendorImporter>> = {
   fortigate: parseFortigate,
   asa: parseAsa,
   paloalto: parsePaloalto,
+  rtx: parseRtx,
 };
 
 /** The vendor of each containerlab node kind that has an importer. */

@@ -28,10 +28,12 @@ import { type Bdd, FALSE, type Node, TRUE } from '../engine/bdd.ts';
 import { type Intervals, upperBound } from '../net/intervals.ts';
 
 const TOP = 0xffffffff;
+/** Signature hashes are kept to 30 bits: small integers, which V8 keeps unboxed as Map keys. */
+const HASH_MASK = 0x3fffffff;
 
 interface FwdClass {
   readonly sig: Int32Array;
-  /** sigHash(sig): a sum over the devices, so one device's change updates it in O(1). */
+  /** sigHash(sig): a sum over the devices (mod 2^30), so one device's change updates it in O(1). */
   readonly hash: number;
   /** Destinations in the class. */
   size: number;
@@ -74,10 +76,12 @@ export class ClassIndex {
   /** The destination map: segment i covers [starts[i], starts[i+1]-1] and is of class cls[i]. */
   private readonly starts: number[] = [0];
   private readonly cls: number[] = [0];
-  private readonly fwd = new Map<number, FwdClass>();
+  /** Forwarding classes by id (an array: ids are small and reused); how many there are. */
+  private readonly fwd: Array<FwdClass | undefined> = [];
+  private readonly freeIds: number[] = [];
+  private fwdCount = 0;
   /** Class ids by signature hash (equal hashes told apart by comparing signatures). */
   private readonly bySig = new Map<number, number[]>();
-  private nextFwd = 0;
   /** Scratch lists of moveForwarding (the segments replacing those a piece of M covers). */
   private readonly rs: number[] = [];
   private readonly rc: number[] = [];
@@ -102,12 +106,12 @@ export class ClassIndex {
   ) {
     const sig = new Int32Array(devices);
     this.newFwd(sig);
-    this.fwd.get(0)!.size = TOP + 1;
+    this.fwd[0]!.size = TOP + 1;
     this.addAcl([{ node: TRUE, members: [], key: '' }]);
   }
 
   counts(): ClassCounts {
-    return { forwarding: this.fwd.size, acl: this.acl.length, joint: this.jointPartial + this.fwd.size * this.fullAtoms + this.unplaced };
+    return { forwarding: this.fwdCount, acl: this.acl.length, joint: this.jointPartial + this.fwdCount * this.fullAtoms + this.unplaced };
   }
 
   /** The forwarding classes as the destination map (class ids renumbered by first appearance). */
@@ -122,8 +126,10 @@ export class ClassIndex {
   }
 
   private newFwd(sig: Int32Array, hash = sigHash(sig)): number {
-    const id = this.nextFwd++;
-    this.fwd.set(id, { sig, hash, size: 0, meets: new Map() });
+    // A freed id is in no segment of the map any more (its class had no destination left).
+    const id = this.freeIds.pop() ?? this.fwd.length;
+    this.fwd[id] = { sig, hash, size: 0, meets: new Map() };
+    this.fwdCount++;
     const bucket = this.bySig.get(hash);
     if (bucket) bucket.push(id);
     else this.bySig.set(hash, [id]);
@@ -132,13 +138,13 @@ export class ClassIndex {
 
   /** The class of the destinations of class c once device X sends them to out id o (made when new: a split). */
   private moved(c: number, X: number, o: number): number {
-    const from = this.fwd.get(c)!;
+    const from = this.fwd[c]!;
     if (from.sig[X] === o) return c;
-    const hash = (from.hash - mix(X, from.sig[X]!) + mix(X, o)) >>> 0;
+    const hash = (from.hash - mix(X, from.sig[X]!) + mix(X, o)) & HASH_MASK;
     const bucket = this.bySig.get(hash);
     if (bucket) {
       for (let k = 0; k < bucket.length; k++) {
-        const sig = this.fwd.get(bucket[k]!)!.sig;
+        const sig = this.fwd[bucket[k]!]!.sig;
         if (sig[X] === o && sameExcept(sig, from.sig, X)) return bucket[k]!;
       }
     }
@@ -147,10 +153,18 @@ export class ClassIndex {
     return this.newFwd(sig, hash);
   }
 
-  /** Destinations [a, b] leave class `from` for class `to`: sizes and joint counts follow. */
-  private transfer(from: number, to: number, a: number, b: number): void {
-    const f = this.fwd.get(from)!;
-    const t = this.fwd.get(to)!;
+  /**
+   * The destinations [moveLo, moveHi] leave class `from` for class `to`: sizes and joint counts
+   * follow. The range is passed in fields, not arguments: addresses above 2^30 passed to a call
+   * are boxed (a heap number each), and this runs for every moved segment.
+   */
+  private moveLo = 0;
+  private moveHi = 0;
+  private transfer(from: number, to: number): void {
+    const a = this.moveLo;
+    const b = this.moveHi;
+    const f = this.fwd[from]!;
+    const t = this.fwd[to]!;
     const n = b - a + 1;
     f.size -= n;
     t.size += n;
@@ -174,7 +188,9 @@ export class ClassIndex {
       t.meets.set(g.id, (had ?? 0) + ov);
     }
     if (f.size === 0) {
-      this.fwd.delete(from);
+      this.fwd[from] = undefined;
+      this.freeIds.push(from);
+      this.fwdCount--;
       const bucket = this.bySig.get(f.hash)!;
       if (bucket.length === 1) this.bySig.delete(f.hash);
       else bucket.splice(bucket.indexOf(from), 1);
@@ -212,7 +228,11 @@ export class ClassIndex {
         const b = end < hi ? end : hi;
         const c = cls[i]!;
         const to = this.moved(c, X, o);
-        if (to !== c) this.transfer(c, to, a, b);
+        if (to !== c) {
+          this.moveLo = a;
+          this.moveHi = b;
+          this.transfer(c, to);
+        }
         if (rc.length === 0 || rc[rc.length - 1] !== to) {
           rs.push(a);
           rc.push(to);
@@ -332,7 +352,7 @@ export class ClassIndex {
     g.atoms--;
     this.jointPartial -= g.meetCount;
     if (g.atoms > 0) return;
-    for (const f of this.fwd.values()) f.meets.delete(g.id);
+    for (const f of this.fwd) f?.meets.delete(g.id);
     this.groups.delete(g.key);
   }
 
@@ -346,7 +366,7 @@ export class ClassIndex {
       this.acl.push({ id: this.nextAcl++, node, members, key, group: undefined });
       this.unplaced++;
     }
-    if (this.fwd.size > 1) this.place();
+    if (this.fwdCount > 1) this.place();
   }
 
   /** Each ACL class not placed yet joins the group of its projection; a new group counts the classes it meets. */
@@ -384,7 +404,7 @@ export class ClassIndex {
         const end = i + 1 < starts.length ? starts[i + 1]! - 1 : TOP;
         const a = starts[i]! > lo ? starts[i]! : lo;
         const b = end < hi ? end : hi;
-        const f = this.fwd.get(this.cls[i]!)!;
+        const f = this.fwd[this.cls[i]!]!;
         const had = f.meets.get(g.id);
         if (had === undefined) g.meetCount++;
         f.meets.set(g.id, (had ?? 0) + b - a + 1);
@@ -418,12 +438,12 @@ function mix(device: number, out: number): number {
   let h = Math.imul(device + 1, 0x9e3779b1) ^ Math.imul(out + 1, 0x85ebca6b);
   h ^= h >>> 15;
   h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 13)) >>> 0;
+  return (h ^ (h >>> 13)) & HASH_MASK;
 }
 
 function sigHash(sig: Int32Array): number {
   let h = 0;
-  for (let d = 0; d < sig.length; d++) h = (h + mix(d, sig[d]!)) >>> 0;
+  for (let d = 0; d < sig.length; d++) h = (h + mix(d, sig[d]!)) & HASH_MASK;
   return h;
 }
 

@@ -10,6 +10,7 @@ import type { Network } from '../model/network.ts';
 import { type AclLine, insertAclRule, removeAclRule, type Update, type WildcardAddress } from '../model/updates.ts';
 import { append, intersect, type Intervals, overlaps, subtract, union, upperBound } from '../net/intervals.ts';
 import { ClassIndex } from './classes.ts';
+import { DestinationProjector } from './destinations.ts';
 import { compilePlane, type Plane, POS_ACL_IN, POS_PORT } from './plane.ts';
 
 const TOP = 0xffffffff;
@@ -103,6 +104,7 @@ export class Replayer {
   readonly plane: Plane;
   /** Sized for the Stanford trace (118 thousand nodes at most): no table growth inside an update. */
   readonly bdd = new Bdd(1 << 17, 18);
+  private readonly projector = new DestinationProjector(this.bdd);
   readonly loops: LoopRecord[] = [];
   private readonly loopKeys = new Map<string, number>();
   /** Per device: loops through it (ids). */
@@ -271,7 +273,7 @@ export class Replayer {
 
   /** Applies a fwd rule change; returns the changed destinations M with their new out ids. */
   private applyFwd(device: number, op: '+' | '-', rule: FwdRule): { m: Intervals; mOuts: number[] } | undefined {
-    const key = rule.lo * 64 + rule.length;
+    const key = prefixKey(rule.lo, rule.length);
     const groups = this.groups[device]!;
     let group = groups.get(key);
     if (op === '+') {
@@ -300,6 +302,16 @@ export class Replayer {
     return delta;
   }
 
+  /** The next segment of recompute's new map: [from, to] goes where the covering groups (stack) send it. */
+  private emit(from: number, to: number): void {
+    if (from > to) return;
+    const out = this.bestOut(this.stack);
+    const newOuts = this.newOuts;
+    if (newOuts.length > 0 && newOuts[newOuts.length - 1] === out) return;
+    this.newStarts.push(from);
+    newOuts.push(out);
+  }
+
   /** Rebuilds the interval map of a device over one prefix [L, H]; returns where it changed. */
   private recompute(device: number, L: number, H: number, length: number): { m: Intervals; mOuts: number[] } {
     // Rules covering [L, H]: the groups of its ancestors (and itself), then those inside it.
@@ -309,10 +321,8 @@ export class Replayer {
     const lengths = this.lengthCount[device]!;
     for (let len = 0; len <= length; len++) {
       if (lengths[len] === 0) continue;
-      const size = 2 ** (32 - len);
-      const lo = L - (L % size);
-      const g = groups.get(lo * 64 + len);
-      if (g && (len < length || lo === L)) stack.push(g);
+      const g = groups.get(prefixKey(L, len));
+      if (g && (len < length || L % POW2[32 - len]! === 0)) stack.push(g);
     }
     // Descendants: groups with lo in [L, H] and a longer prefix, sorted by (lo, length).
     const sorted = this.sortedGroups[device]!;
@@ -321,24 +331,17 @@ export class Replayer {
     const newOuts = this.newOuts;
     newStarts.length = 0;
     newOuts.length = 0;
-    const emit = (from: number, to: number): void => {
-      if (from > to) return;
-      const out = this.bestOut(stack);
-      if (newOuts.length > 0 && newOuts[newOuts.length - 1] === out) return;
-      newStarts.push(from);
-      newOuts.push(out);
-    };
     let pos = L;
     for (let i = a; i < sorted.length && sorted[i]!.lo <= H; i++) {
       const d = sorted[i]!;
       while (stack.length > 0 && stack[stack.length - 1]!.hi < d.lo) {
         const top = stack[stack.length - 1]!;
-        emit(pos, top.hi);
+        this.emit(pos, top.hi);
         pos = top.hi + 1;
         stack.pop();
       }
       if (pos < d.lo) {
-        emit(pos, d.lo - 1);
+        this.emit(pos, d.lo - 1);
         pos = d.lo;
       }
       stack.push(d);
@@ -346,11 +349,11 @@ export class Replayer {
     while (stack.length > 0 && pos <= H) {
       const top = stack[stack.length - 1]!;
       const end = top.hi < H ? top.hi : H;
-      emit(pos, end);
+      this.emit(pos, end);
       pos = end + 1;
       stack.pop();
     }
-    if (pos <= H) emit(pos, H);
+    if (pos <= H) this.emit(pos, H);
 
     // Compare with the old map over [L, H] and splice the new segments in.
     const starts = this.starts[device]!;
@@ -495,9 +498,13 @@ export class Replayer {
     return result;
   }
 
-  /** The destinations of a header set (the projection onto DST) as intervals. */
+  /** The destinations of a header set (the projection onto DST) as intervals: shared, not to be changed. */
   destinations(p: Node): Intervals {
-    // The fields below DST first: what is left above them is small when SRC is folded away.
+    return this.projector.of(p);
+  }
+
+  /** The same by BDD operations (`exists` over the other fields): the reference equivalenceClasses uses. */
+  private destinationsByExists(p: Node): Intervals {
     const d = this.bdd.exists(this.bdd.exists(this.bdd.exists(p, PORT), PROTO), SRC);
     if (d === TRUE) return [0, TOP];
     const out: number[] = [];
@@ -774,7 +781,7 @@ export class Replayer {
     let classes = 0;
     const stamp = new Int32Array(classOf.size).fill(-1);
     atoms.forEach((atom, ai) => {
-      const dst = this.destinations(atom);
+      const dst = this.destinationsByExists(atom);
       let j = 0;
       for (let k = 0; k < dst.length; k += 2) {
         const lo = dst[k]!;
@@ -802,7 +809,19 @@ export class Replayer {
   }
 }
 
-/** Index of the first element greater than x in a sorted array. */
+/**
+ * The key of the length-`length` prefix holding address `lo`: its node number in a binary trie
+ * (2^length + the prefix's bits). Below 2^30 for lengths up to 29, so a small integer, which V8
+ * hashes and stores unboxed (lo * 64 + length, the key before, was a boxed number for most
+ * addresses).
+ */
+function prefixKey(lo: number, length: number): number {
+  return POW2[length]! + Math.floor(lo / POW2[32 - length]!);
+}
+
+/** 2^i for i up to 32 (a table: `2 ** i` with a variable i is a call to Math.pow). */
+const POW2: readonly number[] = Array.from({ length: 33 }, (_, i) => 2 ** i);
+
 /** How many groups of a (lo, length)-sorted list come before (lo, length + 1): binary search. */
 function groupsBefore(sorted: readonly Group[], lo: number, length: number): number {
   let a = 0;

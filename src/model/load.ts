@@ -39,6 +39,18 @@ export interface LoadOptions {
    * Without it each is an error, since no policy can be checked on them.
    */
   readonly domainless?: boolean;
+  /**
+   * Called as the load goes: first at once (parse, 0 bytes), then when the text is parsed, then
+   * as the sections are validated (elements done of all). The CLI draws its progress bar from it.
+   */
+  readonly onProgress?: (p: LoadProgress) => void;
+}
+
+/** How far a load is: the bytes parsed, then the elements (zones, hosts, devices, ...) validated. */
+export interface LoadProgress {
+  readonly phase: 'parse' | 'validate';
+  readonly done: number;
+  readonly total: number;
 }
 
 /** The domain of a zone the file gives none (an import not yet given a site file). */
@@ -53,7 +65,9 @@ type Path = readonly PropertyKey[];
 
 /** Parses and validates a topology given as text; throws InputError listing every problem. */
 export function loadTopology(text: string, file: string, options: LoadOptions = {}): Network {
+  options.onProgress?.({ phase: 'parse', done: 0, total: text.length });
   const read = readSource(text, file, { ...DEFAULT_LIMITS, ...options.limits });
+  options.onProgress?.({ phase: 'parse', done: text.length, total: text.length });
   if (!read.ok) throw new InputError(read.diagnostics);
   return loadDocument(read.doc, options);
 }
@@ -213,12 +227,24 @@ class Resolver {
 
   resolve(): Network {
     const t = this.input;
+    // Progress by elements: each step reports the elements it has validated, of all of them.
+    const total = t.zones.length + t.hosts.length + t.devices.length + t.links.length + t.exceptions.length + t.intents.length;
+    let done = 0;
+    const validated = (count: number): void => {
+      done += count;
+      this.options.onProgress?.({ phase: 'validate', done, total });
+    };
+    validated(0);
     this.registerIds();
     this.resolveServices();
     const ownership = this.resolveZones();
+    validated(t.zones.length);
     this.resolveHosts();
+    validated(t.hosts.length);
     this.resolveDevices();
+    validated(t.devices.length);
     const links = this.resolveLinks();
+    validated(t.links.length);
     const exceptions = t.exceptions.map(
       (e, i): Exception => ({
         ...this.resolveFlow(e, ['exceptions', i]),
@@ -236,6 +262,7 @@ class Resolver {
         resilient: f.resilient ?? false,
       }),
     );
+    validated(t.exceptions.length + t.intents.length);
     const cloudServices = t.cloudServices.map(
       (c, i): CloudService => ({
         id: c.id,
@@ -544,9 +571,13 @@ class Resolver {
         }
       });
       const vlans = new Set(interfaces.filter((f) => f.members).map((f) => f.name));
+      // Rules of a device name the same few interface lists again and again: one set per list.
+      const ifaceSets = new Map<string, Set<string>>();
       const ifaceList = (value: string | readonly string[] | undefined, p: Path): Set<string> | undefined => {
         if (value === undefined) return undefined;
-        const set = new Set(list(value));
+        const key = typeof value === 'string' ? `s${value}` : JSON.stringify(value);
+        let set = ifaceSets.get(key);
+        if (!set) ifaceSets.set(key, (set = new Set(list(value))));
         for (const n of set) {
           if (!names.has(n)) this.error('BNK_ERR_UNKNOWN_REF', `device "${d.id}" has no interface "${n}" (it has ${[...names].join(', ')})`, p);
           // Packets cross a device by its member ports; a VLAN interface is only a route target.

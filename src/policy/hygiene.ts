@@ -6,6 +6,7 @@
 
 import { buildGraph, deviceKey, type TopologyGraph, zoneKey } from '../model/graph.ts';
 import type { Device, Network, Rule } from '../model/network.ts';
+import { ruleLists } from '../model/rule-lists.ts';
 import { ALL_HEADERS } from '../engine/headerset.ts';
 import type { HeaderSpace } from '../engine/space.ts';
 import type { ReachabilityEngine } from '../engine/types.ts';
@@ -51,45 +52,28 @@ interface RuleList {
 }
 
 /**
- * The distinct rule lists of a firewall, one per group of port pairs that share it (the
- * applicable rules in order, as the engine's `rulesFor` gives them: a rule applies from port a
- * to port b, a ≠ b, when it names no in-interface or a, and no out-interface or b). Per
- * in-port, only the out-ports some rule names can differ from the rest, so pairs are not
- * enumerated one by one: the out-ports no rule names are grouped.
+ * The distinct rule lists of a firewall with the port pairs of distinct interfaces that use
+ * each (the lists the engines fold: src/model/rule-lists.ts), in order of first use.
  */
-function ruleLists(d: Device): RuleList[] {
-  // A port per interface, as the engines number them.
-  const ports = d.interfaces.length;
-  if (ports < 2) return [];
-  const others = (a: number): number[] => d.interfaces.map((_, b) => b).filter((b) => b !== a);
-  if (!d.rules.some((r) => r.inInterfaces || r.outInterfaces)) {
-    return [{ rules: d.rules.map((_, k) => k), pairs: d.interfaces.map((_, a) => ({ in: a, outs: others(a) })) }];
-  }
-  const names = d.interfaces.map((f) => f.name);
-  const position = new Map(names.map((name, p) => [name, p]));
-  // Per in-port, in rule order: the rules naming it and the rules naming no in-interface.
-  const byIn: number[][] = names.map(() => []);
-  d.rules.forEach((r, k) => {
-    if (!r.inInterfaces) for (const list of byIn) list.push(k);
-    else for (const name of r.inInterfaces) byIn[position.get(name)!]!.push(k);
-  });
-  const lists = new Map<string, { rules: readonly number[]; pairs: Array<{ in: number; outs: readonly number[] }> }>();
-  byIn.forEach((candidates, a) => {
-    const named = new Set<number>();
-    for (const k of candidates) for (const o of d.rules[k]!.outInterfaces ?? []) named.add(position.get(o)!);
-    // Each named out-port on its own; the out-ports no rule names share one list.
-    const groups = [...named].filter((b) => b !== a).map((b) => [b]);
-    const unnamed = others(a).filter((b) => !named.has(b));
-    if (unnamed.length > 0) groups.push(unnamed);
-    for (const outs of groups) {
-      const list = candidates.filter((k) => d.rules[k]!.outInterfaces?.has(names[outs[0]!]!) ?? true);
-      const key = list.join(',');
-      let entry = lists.get(key);
-      if (!entry) lists.set(key, (entry = { rules: list, pairs: [] }));
-      entry.pairs.push({ in: a, outs });
+function listsWithPairs(d: Device): RuleList[] {
+  const { lists, listOf, ports } = ruleLists(d);
+  const out: Array<{ rules: readonly number[]; pairs: Array<{ in: number; outs: number[] }> }> = [];
+  const at = new Int32Array(lists.length).fill(-1);
+  for (let a = 0; a < ports; a++) {
+    for (let b = 0; b < ports; b++) {
+      if (a === b) continue;
+      const id = listOf[a * ports + b]!;
+      if (at[id]! < 0) {
+        at[id] = out.length;
+        out.push({ rules: lists[id]!, pairs: [] });
+      }
+      const entry = out[at[id]!]!;
+      const last = entry.pairs[entry.pairs.length - 1];
+      if (last?.in === a) last.outs.push(b);
+      else entry.pairs.push({ in: a, outs: [b] });
     }
-  });
-  return [...lists.values()];
+  }
+  return out;
 }
 
 /**
@@ -228,21 +212,26 @@ function carried(list: RuleList, far: ReadonlyArray<ReadonlySet<string>>): Set<s
 /** Bounding box of each rule's match: src, dst, protocol, port (lo, hi), 8 numbers a rule. */
 function hulls(rules: readonly Rule[]): Float64Array {
   const out = new Float64Array(rules.length * 8);
-  rules.forEach((r, k) => {
-    const box = [Infinity, -Infinity, Infinity, -Infinity, Infinity, -Infinity, Infinity, -Infinity];
-    const widen = (f: number, lo: number, hi: number): void => {
-      box[f] = Math.min(box[f]!, lo);
-      box[f + 1] = Math.max(box[f + 1]!, hi);
-    };
-    for (const a of r.src) widen(0, a.lo, a.hi);
-    for (const a of r.dst) widen(2, a.lo, a.hi);
-    for (const t of r.services) {
-      widen(4, t.protoLo, t.protoHi);
-      widen(6, t.portLo, t.portHi);
+  for (let k = 0; k < rules.length; k++) {
+    const r = rules[k]!;
+    const x = k * 8;
+    for (let f = 0; f < 8; f += 2) {
+      out[x + f] = Infinity;
+      out[x + f + 1] = -Infinity;
     }
-    out.set(box, k * 8);
-  });
+    for (const a of r.src) widen(out, x, a.lo, a.hi);
+    for (const a of r.dst) widen(out, x + 2, a.lo, a.hi);
+    for (const t of r.services) {
+      widen(out, x + 4, t.protoLo, t.protoHi);
+      widen(out, x + 6, t.portLo, t.portHi);
+    }
+  }
   return out;
+}
+
+function widen(box: Float64Array, at: number, lo: number, hi: number): void {
+  if (lo < box[at]!) box[at] = lo;
+  if (hi > box[at + 1]!) box[at + 1] = hi;
 }
 
 interface DomainSets<S> {
@@ -325,7 +314,7 @@ export function analyzeHygiene<S>(
 
   for (const d of network.devices) {
     if (d.kind !== 'firewall' || d.rules.length === 0 || (options.devices && !options.devices.has(d.index))) continue;
-    const ruleSets = ruleLists(d);
+    const ruleSets = listsWithPairs(d);
     if (ruleSets.length === 0) continue;
     const lists = ruleSets.map((l) => l.rules);
     const matches = engine.ruleMatches(d.index);

@@ -5,6 +5,7 @@ import type { Network } from '../model/network.ts';
 import type { CheckReport, Finding, HeaderClass, Junction, LegStop, RuleResult, ZoneRef } from '../policy/types.ts';
 import { formatIpv4 } from '../net/ipv4.ts';
 import type { Outcome } from '../engine/types.ts';
+import { findingIds } from './ids.ts';
 import { findingText, RULE_TITLES, subjectText } from './messages.ts';
 import { describeBox, describeClass, describeDisposition, describeHop, describePacket, formatLoc, type Lang } from './describe.ts';
 
@@ -20,8 +21,10 @@ export function classJson(network: Network, c: HeaderClass, lang: Lang): unknown
   };
 }
 
-export function findingJson(network: Network, f: Finding, lang: Lang): unknown {
+/** A finding as JSON; `id`: its id in the check (ids.ts), when it has one. */
+export function findingJson(network: Network, f: Finding, lang: Lang, id?: string): unknown {
   return {
+    ...(id === undefined ? {} : { id }),
     rule: f.rule,
     severity: f.severity,
     clause: f.clause,
@@ -65,6 +68,7 @@ export function rulesJson(rules: readonly RuleResult[]): unknown[] {
 }
 
 export function checkReportJson(network: Network, report: CheckReport, lang: Lang): string {
+  const ids = findingIds(report.findings);
   return JSON.stringify(
     {
       bunkatsu: 1,
@@ -73,7 +77,7 @@ export function checkReportJson(network: Network, report: CheckReport, lang: Lan
       engine: report.engine,
       summary: report.summary,
       rules: rulesJson(report.rules),
-      findings: report.findings.map((f) => findingJson(network, f, lang)),
+      findings: report.findings.map((f, i) => findingJson(network, f, lang, ids[i])),
     },
     null,
     2,

@@ -7,7 +7,7 @@ import type { CheckReport, Finding, HeaderClass } from '../policy/types.ts';
 import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport } from '../review/types.ts';
 import type { Lang } from './describe.ts';
 import { findingText, problemTexts, RULE_TITLES, subjectText } from './messages.ts';
-import { formatElapsed, moveLine, REVIEW_LABELS, VERDICT_LABELS } from './review.ts';
+import { formatElapsed, moveLine, recomputeReason, REVIEW_LABELS, VERDICT_LABELS } from './review.ts';
 import { classLine, MODEL_NAMES, renderClass } from './text.ts';
 
 /** Rows shown per table and classes per cell; the JSON output has everything. */
@@ -194,7 +194,7 @@ export function reviewMarkdown(report: ReviewReport, networks: ReviewNetworks, l
       ...heading(
         t.operations,
         report.change.operations.length,
-        report.change.operations.map((o, i) => `${i + 1}. ${mdText(o.summary)} (${at(o.loc)})`),
+        report.change.operations.map((o, i) => `${i + 1}. ${mdText(o.summary[lang])} (${at(o.loc)})`),
         lang,
       ),
     );
@@ -218,7 +218,7 @@ export function reviewMarkdown(report: ReviewReport, networks: ReviewNetworks, l
   lines.push(...heading(t.restored, report.intentsRestored.length, intentsBlock(report.intentsRestored, lang), lang));
   lines.push(
     '',
-    `<sub>${mdText(`${t.engine}: ${report.engine} · ${t.recompute}: ${t[report.recompute.mode]} (${report.recompute.reason}) · ${t.elapsed}: ${formatElapsed(report.elapsedMs)}`)}</sub>`,
+    `<sub>${mdText(`${t.engine}: ${report.engine} · ${t.recompute}: ${t[report.recompute.mode]} (${recomputeReason(report.recompute.cause, lang)}) · ${t.elapsed}: ${formatElapsed(report.elapsedMs)}`)}</sub>`,
   );
   return lines.join('\n');
 }

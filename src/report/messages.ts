@@ -6,7 +6,7 @@ import { formatIpv4 } from '../net/ipv4.ts';
 import type { Localized } from '../policy/types.ts';
 import type { Finding, FindingKind, FindingOfKind, FindingRule, HygieneFacts, Junction, Subject, ZoneRef } from '../policy/types.ts';
 import type { IntentChange, IntentProblem, IntentStatus } from '../review/types.ts';
-import { formatLoc } from './describe.ts';
+import { actionText, contentText, formatLoc, type Lang, methodText } from './describe.ts';
 
 /** What a finding says, and how to fix it. */
 export interface FindingText {
@@ -40,7 +40,7 @@ export const RULE_TITLES: { readonly [R in FindingRule]: Localized } = {
   'intent-reachability': { ja: '必要な通信の到達性（可用性）', en: 'Required flows get through (availability)' },
   availability: { ja: '単一障害時の必要通信の継続', en: 'Required flows survive any single link or device failure' },
   'firewall-hygiene': {
-    ja: 'ファイアウォールルールの衛生（シャドウ・矛盾・冗長・領域をまたぐ any・不要な許可）',
+    ja: 'ファイアウォールルールの適正性（適用されないルール・矛盾・冗長・領域をまたぐ過大な許可・不要な許可）',
     en: 'Firewall hygiene: shadowed, conflicting, redundant, broad cross-domain and unneeded rules',
   },
   'mynumber-internet-isolation': {
@@ -62,16 +62,16 @@ const MODEL_NAME: Readonly<Record<string, string>> = { alpha: 'α', 'alpha-prime
 const modelName = (m: string): string => MODEL_NAME[m] ?? m;
 
 /** The printed form of a subject: "from → to", "a, b", "device:interface", "intent (leg)", else the id. */
-export function subjectName(s: Subject): string {
+export function subjectName(s: Subject, lang: Lang = 'en'): string {
   switch (s.kind) {
     case 'zone-pair':
       return `${s.from} → ${s.to}`;
     case 'zones':
-      return s.zones.join(', ');
+      return s.zones.join(lang === 'ja' ? '、' : ', ');
     case 'interface':
       return `${s.device}:${s.name}`;
     case 'leg':
-      return `${s.intent} (${s.leg})`;
+      return lang === 'ja' ? `${s.intent}（${s.leg}）` : `${s.intent} (${s.leg})`;
     case 'rule':
       return `${s.device}#${s.rule}`;
     default:
@@ -80,13 +80,24 @@ export function subjectName(s: Subject): string {
 }
 
 /** What a finding is about, as every format prints it; a firewall rule also names the kind. */
-export function subjectText(f: Finding): string {
-  return f.subject.kind === 'rule' ? `${subjectName(f.subject)} (${f.kind})` : subjectName(f.subject);
+export function subjectText(f: Finding, lang: Lang = 'en'): string {
+  if (f.subject.kind !== 'rule') return subjectName(f.subject, lang);
+  return lang === 'ja' ? `${subjectName(f.subject)}（${HYGIENE_KINDS[f.kind]?.ja ?? f.kind}）` : `${subjectName(f.subject)} (${f.kind})`;
 }
+
+/** The kinds of firewall-hygiene findings as the Japanese subject line names them. */
+export const HYGIENE_KINDS: Readonly<Record<string, Localized>> = {
+  shadowed: { ja: '適用されないルール', en: 'shadowed' },
+  conflicting: { ja: '矛盾', en: 'conflicting' },
+  redundant: { ja: '冗長', en: 'redundant' },
+  broad: { ja: '過大な許可', en: 'broad' },
+  unneeded: { ja: '不要な許可', en: 'unneeded' },
+};
 
 const zoneLabel = (z: ZoneRef): Localized => ({ ja: `${z.id}（${z.domainName.ja}）`, en: `${z.id} (${z.domainName.en})` });
 
-const DEVICE_KIND: Readonly<Record<Junction['deviceKind'], Localized>> = {
+/** The kinds of device, as a report names them. */
+export const DEVICE_KIND: Readonly<Record<Junction['deviceKind'], Localized>> = {
   switch: { ja: 'スイッチ', en: 'switch' },
   router: { ja: 'ルータ', en: 'router' },
   firewall: { ja: 'ファイアウォール', en: 'firewall' },
@@ -110,11 +121,13 @@ function junctionHint(j: Junction, fix: Localized): Localized {
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** "id (permit, file:line:col)" for up to five rules, then how many more. */
-function ruleList(f: HygieneFacts, lang: 'ja' | 'en'): string {
-  const shown = f.covering.slice(0, 5).map((r) => `${r.id} (${r.action}, ${formatLoc(r.loc)})`);
+function ruleList(f: HygieneFacts, lang: Lang): string {
+  const shown = f.covering
+    .slice(0, 5)
+    .map((r) => (lang === 'ja' ? `${r.id}（${actionText(r.action, lang)}、${formatLoc(r.loc)}）` : `${r.id} (${r.action}, ${formatLoc(r.loc)})`));
   const more = f.covering.length - shown.length;
   if (more > 0) shown.push(lang === 'ja' ? `ほか ${more} 件` : `and ${more} more`);
-  return shown.join(', ');
+  return shown.join(lang === 'ja' ? '、' : ', ');
 }
 
 /** The parts of every hygiene message: which rule, and the rules covering it. */
@@ -125,12 +138,11 @@ function hygieneParts(f: FindingOfKind<'firewall-hygiene', FindingKind<'firewall
   };
 }
 
-// The Japanese message keeps the English reason it has always printed (a wording change to make on its own).
 const relayHint =
   (gateway: Localized): Template<'sanitized-communication' | 'intent-reachability', 'no-relay'> =>
   (f) => ({
     message: {
-      ja: `フロー ${f.subject.id}: ${f.gateway} has no relay to ${f.target}`,
+      ja: `必要な通信 ${f.subject.id}: ${f.gateway} に ${f.target} への中継の定義がありません。`,
       en: `Flow intent ${f.subject.id}: ${f.gateway} has no relay to ${f.target}`,
     },
     hint: gateway,
@@ -142,9 +154,10 @@ function legHint(f: FindingOfKind<'sanitized-communication' | 'intent-reachabili
   switch (s.kind) {
     case 'refused': {
       const at = `${s.gateway}:${s.interface}${s.address !== undefined ? ` (${formatIpv4(s.address)})` : ''}`;
-      const atJa = `${s.gateway}:${s.interface}${s.address !== undefined ? `（${formatIpv4(s.address)}）` : ''}`;
+      // No space between a closing bracket and the particle; one after a bare identifier.
+      const atJa = `${s.gateway}:${s.interface}${s.address !== undefined ? `（${formatIpv4(s.address)}）` : ' '}`;
       return {
-        ja: `宛先に ${atJa} が含まれていますが、${s.gateway} はこのサービスを受け付けません（中継の定義がありません）。フローの宛先を本来の接続先に限定するか、${s.gateway} がこのサービスを中継する場合は relays に宣言してください。`,
+        ja: `宛先に ${atJa}が含まれていますが、${s.gateway} はこのサービスを受け付けません（中継の定義がありません）。必要な通信の宛先を本来の接続先に限定するか、${s.gateway} がこのサービスを中継する場合は relays に宣言してください。`,
         en: `The destination includes ${at}, which accepts no such service (no relay declared for it). Narrow the intent's destination to the hosts it is meant for, or, if ${s.gateway} does relay this service, declare it in its relays.`,
       };
     }
@@ -157,11 +170,11 @@ function legHint(f: FindingOfKind<'sanitized-communication' | 'intent-reachabili
         z ? (lang === 'ja' ? `${z.id}（${z.domainName.ja}）` : `${z.id} (${z.domainName.en})`) : '?';
       if (s.crosses)
         return {
-          ja: `${by.ja} が ${zone(s.from, 'ja')} から ${zone(s.to, 'ja')} への通信を拒否しています。この通信は領域をまたぐため、許可ルールの追加で通してはなりません。無害化装置を経由させる（via）か、ポリシーが認める範囲で例外通信として承認を得て宣言してください。`,
+          ja: `${by.ja} が ${zone(s.from, 'ja')}から ${zone(s.to, 'ja')}への通信を拒否しています。この通信は領域をまたぐため、許可ルールの追加で通してはなりません。無害化装置を経由させる（via）か、ポリシーが認める範囲で例外通信として承認を得て宣言してください。`,
           en: `${by.en} denies it from ${zone(s.from, 'en')} to ${zone(s.to, 'en')}. The flow crosses domains: do not open it with a permit. Route it through a sanitizer (via), or, where the policy allows one, declare it as an approved exception.`,
         };
       return {
-        ja: `${by.ja} が ${zone(s.from, 'ja')} から ${zone(s.to, 'ja')} への通信を拒否しています。ポリシー上分離が求められる領域間の通信ではないため、この区間を通す必要最小限の許可ルールを ${s.device} に追加してください。`,
+        ja: `${by.ja} が ${zone(s.from, 'ja')}から ${zone(s.to, 'ja')}への通信を拒否しています。ポリシー上分離が求められる領域間の通信ではないため、この区間を通す必要最小限の許可ルールを ${s.device} に追加してください。`,
         en: `${by.en} denies it from ${zone(s.from, 'en')} to ${zone(s.to, 'en')}, which the policy does not separate: add to ${s.device} the narrowest permit that carries this leg.`,
       };
     }
@@ -172,7 +185,7 @@ function legHint(f: FindingOfKind<'sanitized-communication' | 'intent-reachabili
       };
     case 'other':
       return {
-        ja: '証跡の経路で通信が止まる箇所を確認し、その原因を取り除いてください。',
+        ja: '経路の例で通信が止まる箇所を確認し、その原因を取り除いてください。',
         en: 'See where the witness path stops, and remove that cause.',
       };
   }
@@ -180,7 +193,7 @@ function legHint(f: FindingOfKind<'sanitized-communication' | 'intent-reachabili
 
 const legTemplate: Template<'sanitized-communication' | 'intent-reachability', 'leg'> = (f) => ({
   message: {
-    ja: `フロー ${f.subject.intent} の区間 ${f.index}/${f.count}（${f.subject.leg}）が到達できません。`,
+    ja: `必要な通信 ${f.subject.intent} の区間 ${f.index}/${f.count}（${f.subject.leg}）が到達できません。`,
     en: `Flow intent ${f.subject.intent}: leg ${f.index}/${f.count} (${f.subject.leg}) does not get through.`,
   },
   hint: legHint(f),
@@ -191,7 +204,7 @@ export const MESSAGES: MessageCatalogue = {
   'mynumber-internet-isolation': {
     reach: (f) => ({
       message: {
-        ja: `${zoneLabel(f.from).ja} から ${zoneLabel(f.to).ja} へ通信できます。マイナンバー利用事務系とインターネット側の間には、例外を含め一切の経路があってはなりません。`,
+        ja: `${zoneLabel(f.from).ja}から ${zoneLabel(f.to).ja}へ通信できます。マイナンバー利用事務系とインターネット側の間には、例外を含め一切の経路があってはなりません。`,
         en: `${zoneLabel(f.from).en} can reach ${zoneLabel(f.to).en}; there must be no path at all, exceptions included, between the My Number systems and the Internet side.`,
       },
       hint: f.junction
@@ -206,7 +219,7 @@ export const MESSAGES: MessageCatalogue = {
     }),
     exception: (f) => ({
       message: {
-        ja: `例外 ${f.subject.id} がマイナンバー利用事務系とインターネット側の通信を認めています（${f.fromZones.join(', ')} → ${f.toZones.join(', ')}）。この通信は例外として認められません。`,
+        ja: `例外 ${f.subject.id} がマイナンバー利用事務系とインターネット側の通信を認めています（${f.fromZones.join('、')} → ${f.toZones.join('、')}）。この通信は例外として認められません。`,
         en: `Exception ${f.subject.id} allows traffic between the My Number systems and the Internet side (${f.fromZones.join(', ')} → ${f.toZones.join(', ')}); no exception may.`,
       },
       hint: {
@@ -240,11 +253,11 @@ export const MESSAGES: MessageCatalogue = {
   'internet-endpoint-controls': {
     'missing-controls': (f) => ({
       message: {
-        ja: `${f.group ? '端末グループ' : '端末'} ${f.subject.id}（${f.zone}）に${modelName(f.model)}モデルで必要なエンドポイント対策がありません: ${f.missing.join(', ')}`,
+        ja: `${f.group ? '端末グループ' : '端末'} ${f.subject.id}（${f.zone}）に${modelName(f.model)}モデルで必要なエンドポイント対策がありません: ${f.missing.join('、')}`,
         en: `${f.group ? 'Terminal group' : 'Terminal'} ${f.subject.id} in ${f.zone} lacks endpoint controls the ${modelName(f.model)} model requires: ${f.missing.join(', ')}`,
       },
       hint: {
-        ja: 'インターネット接続系に置く業務端末には、不正プログラムの侵入を防ぐ対策 (epp) と侵入後の検知・対処の対策 (edr) を導入し、controls に記載してください。',
+        ja: 'インターネット接続系に置く業務端末には、不正プログラムの侵入を防ぐ対策（epp）と侵入後の検知・対処の対策（edr）を導入し、controls に記載してください。',
         en: 'Put endpoint protection (epp) and endpoint detection and response (edr) on the business terminals of the Internet domain, and list them under controls.',
       },
     }),
@@ -252,7 +265,7 @@ export const MESSAGES: MessageCatalogue = {
   'mynumber-isolation': {
     reach: (f) => ({
       message: {
-        ja: `${zoneLabel(f.from).ja} から ${zoneLabel(f.to).ja} へ通信できます。マイナンバー利用事務系は他の領域と通信できないようにする必要があります。`,
+        ja: `${zoneLabel(f.from).ja}から ${zoneLabel(f.to).ja}へ通信できます。マイナンバー利用事務系は他の領域と通信できないようにする必要があります。`,
         en: `${zoneLabel(f.from).en} can reach ${zoneLabel(f.to).en}; the My Number systems must not communicate with other domains.`,
       },
       hint: f.junction
@@ -267,7 +280,7 @@ export const MESSAGES: MessageCatalogue = {
     }),
     bridge: (f) => ({
       message: {
-        ja: `${f.gateway === 'sanitizer' ? '無害化装置' : 'プロキシ'} ${f.subject.id} がマイナンバー利用事務系と他の領域 (${f.domains.join(', ')}) を中継しています。`,
+        ja: `${f.gateway === 'sanitizer' ? '無害化装置' : 'プロキシ'} ${f.subject.id} がマイナンバー利用事務系と他の領域（${f.domains.join('、')}）を中継しています。`,
         en: `${f.gateway} ${f.subject.id} relays between the My Number systems and another domain (${f.domains.join(', ')}).`,
       },
       hint: {
@@ -283,12 +296,12 @@ export const MESSAGES: MessageCatalogue = {
         switch (p.kind) {
           case 'not-single-host':
             return {
-              ja: `${p.side} (${p.written.join(', ')}) が単一ホストではありません（${p.addresses} アドレス）`,
+              ja: `${p.side === 'from' ? '送信元' : '宛先'}（${p.written.join('、')}）が単一ホストではありません（${p.addresses} アドレス）`,
               en: `${p.side} (${p.written.join(', ')}) is not a single host (${p.addresses} addresses)`,
             };
           case 'ports-not-limited':
             return {
-              ja: `service (${p.written.join(', ')}) が特定のポートに限定されていません`,
+              ja: `サービス（${p.written.join('、')}）が特定のポートに限定されていません`,
               en: `service (${p.written.join(', ')}) is not limited to specific ports`,
             };
           case 'expired':
@@ -310,11 +323,11 @@ export const MESSAGES: MessageCatalogue = {
   'mynumber-endpoint-controls': {
     'missing-controls': (f) => ({
       message: {
-        ja: `${f.group ? '端末グループ' : '端末'} ${f.subject.id}（${f.zone}）に必要な対策がありません: ${f.missing.join(', ')}`,
+        ja: `${f.group ? '端末グループ' : '端末'} ${f.subject.id}（${f.zone}）に必要な対策がありません: ${f.missing.join('、')}`,
         en: `${f.group ? 'Terminal group' : 'Terminal'} ${f.subject.id} in ${f.zone} lacks required controls: ${f.missing.join(', ')}`,
       },
       hint: {
-        ja: '端末からの情報持ち出し不可設定 (data-export-blocked) と多要素認証 (mfa) を導入し、controls に記載してください。',
+        ja: '端末からの情報持ち出し不可設定（data-export-blocked）と多要素認証（mfa）を導入し、controls に記載してください。',
         en: 'Put data-export blocking (data-export-blocked) and multi-factor authentication (mfa) in place and list them under controls.',
       },
     }),
@@ -322,7 +335,7 @@ export const MESSAGES: MessageCatalogue = {
   'path-separation': {
     reach: (f) => ({
       message: {
-        ja: `${zoneLabel(f.from).ja} から ${zoneLabel(f.to).ja} へパケットが直接届きます。LGWAN接続系とインターネット接続系の通信経路は分割する必要があります。`,
+        ja: `${zoneLabel(f.from).ja}から ${zoneLabel(f.to).ja}へパケットが直接届きます。LGWAN接続系とインターネット接続系の通信経路は分割する必要があります。`,
         en: `Packets from ${zoneLabel(f.from).en} reach ${zoneLabel(f.to).en} directly; the LGWAN and Internet paths must be separated.`,
       },
       hint: f.junction
@@ -344,7 +357,7 @@ export const MESSAGES: MessageCatalogue = {
   'sanitized-communication': {
     'no-sanitizer': (f) => ({
       message: {
-        ja: `フロー ${f.subject.id} は LGWAN接続系とインターネット接続系の間の通信ですが、無害化装置を経由していません。`,
+        ja: `必要な通信 ${f.subject.id} は LGWAN接続系とインターネット接続系の間の通信ですが、無害化装置を経由していません。`,
         en: `Flow intent ${f.subject.id} crosses between the LGWAN and Internet domains without a sanitizer.`,
       },
       hint: {
@@ -354,19 +367,23 @@ export const MESSAGES: MessageCatalogue = {
     }),
     'unknown-content': (f) => ({
       message: {
-        ja: `フロー ${f.subject.id} の内容（mail / web / file）が判別できません。`,
+        ja: `必要な通信 ${f.subject.id} の内容（mail / web / file）が判別できません。`,
         en: `Flow intent ${f.subject.id}: its content (mail / web / file) cannot be told from its service.`,
       },
       hint: { ja: 'content: mail | web | file を記載してください。', en: 'Declare content: mail | web | file.' },
     }),
     'wrong-method': (f) => {
       const via = f.sanitizers.map((d) => `${d.id}=${d.method}`).join(', ');
+      const viaJa = f.sanitizers.map((d) => (d.method ? `${d.id}（${methodText(d.method, 'ja')}）` : `${d.id}（方式なし）`)).join('、');
       return {
         message: {
-          ja: `フロー ${f.subject.id}（内容: ${f.content}）は ${f.method} 方式の無害化が必要ですが、経由する装置の方式は ${via} です。`,
+          ja: `必要な通信 ${f.subject.id}（内容: ${contentText(f.content, 'ja')}）は${methodText(f.method, 'ja')}による無害化が必要ですが、経由する装置は ${viaJa} です。`,
           en: `Flow intent ${f.subject.id} carries ${f.content} and needs ${f.method} sanitization, but goes via ${via}.`,
         },
-        hint: { ja: `${f.content} には ${f.method} 方式の無害化装置を経由させてください。`, en: `Route ${f.content} through a ${f.method} sanitizer.` },
+        hint: {
+          ja: `${contentText(f.content, 'ja')}の通信は${methodText(f.method, 'ja')}の無害化装置を経由させてください。`,
+          en: `Route ${f.content} through a ${f.method} sanitizer.`,
+        },
       };
     },
     'no-relay': relayHint({ ja: '無害化装置の relays に中継先を記載してください。', en: "Add the destination to the gateway's relays." }),
@@ -375,7 +392,7 @@ export const MESSAGES: MessageCatalogue = {
   'security-cloud-aggregation': {
     bypass: (f) => ({
       message: {
-        ja: `${zoneLabel(f.from).ja} と ${zoneLabel(f.to).ja} の間に、自治体情報セキュリティクラウドを経由しない経路があります。`,
+        ja: `${zoneLabel(f.from).ja}と ${zoneLabel(f.to).ja}の間に、自治体情報セキュリティクラウドを経由しない経路があります。`,
         en: `${zoneLabel(f.from).en} reaches ${zoneLabel(f.to).en} by a path that bypasses the security cloud.`,
       },
       hint: f.junction
@@ -391,7 +408,7 @@ export const MESSAGES: MessageCatalogue = {
   },
   inventory: {
     'no-zone': (f) => ({
-      message: { ja: `機器 ${f.subject.id} の所属ゾーン (zone) が宣言されていません。`, en: `Device ${f.subject.id} does not declare the zone it belongs to.` },
+      message: { ja: `機器 ${f.subject.id} の所属ゾーン（zone）が宣言されていません。`, en: `Device ${f.subject.id} does not declare the zone it belongs to.` },
       hint: { ja: 'zone に機器が属するゾーンを記載してください。', en: 'Set zone: to the zone the device belongs to.' },
     }),
     'address-conflict': (f) => {
@@ -416,7 +433,7 @@ export const MESSAGES: MessageCatalogue = {
   availability: {
     'single-failure': (f) => ({
       message: {
-        ja: `フロー ${f.subject.id} は次のいずれか1つの障害で途絶します: ${f.breaking.join(', ')}`,
+        ja: `必要な通信 ${f.subject.id} は次のいずれか1つの障害で途絶します: ${f.breaking.join('、')}`,
         en: `Flow intent ${f.subject.id} is cut by any one of these single failures: ${f.breaking.join(', ')}`,
       },
       hint: { ja: '冗長な経路・機器を用意してください。', en: 'Add a redundant path or device for each element listed.' },
@@ -428,14 +445,14 @@ export const MESSAGES: MessageCatalogue = {
       return f.unbound
         ? {
             message: {
-              ja: `${who.ja}（${f.action}）は一度も適用されません。in / out に合う異なるインタフェースの組がありません。`,
+              ja: `${who.ja}（${actionText(f.action, 'ja')}）は一度も適用されません。in / out に合う異なるインタフェースの組がありません。`,
               en: `${who.en} (${f.action}) never takes effect: it applies to no pair of distinct interfaces (in / out).`,
             },
             hint: { ja: 'in / out の指定を直すか、ルールを削除してください。', en: 'Fix its in / out interfaces, or delete the rule.' },
           }
         : {
             message: {
-              ja: `${who.ja}（${f.action}）は一度も適用されません（シャドウ）。適用されるすべてのインタフェースの組で、一致するパケットはすべて前のルールで決まります: ${covering.ja}`,
+              ja: `${who.ja}（${actionText(f.action, 'ja')}）は一度も適用されません（前のルールに包含されています）。適用されるすべてのインタフェースの組で、一致するパケットはすべて前のルールで決まります: ${covering.ja}`,
               en: `${who.en} (${f.action}) never takes effect (shadowed): on every interface pair it applies to, earlier rules decide every packet it matches: ${covering.en}`,
             },
             hint: {
@@ -462,7 +479,7 @@ export const MESSAGES: MessageCatalogue = {
       const { who, covering } = hygieneParts(f);
       return {
         message: {
-          ja: `${who.ja}（permit）は冗長です。削除してもどの判定も変わりません。同じパケットを後のルールが許可しています: ${covering.ja}`,
+          ja: `${who.ja}（許可）は冗長です。削除してもどの判定も変わりません。同じパケットを後のルールが許可しています: ${covering.ja}`,
           en: `${who.en} (permit) is redundant: removing it changes no decision, later rules permit the same packets: ${covering.en}`,
         },
         hint: {
@@ -474,15 +491,17 @@ export const MESSAGES: MessageCatalogue = {
     broad: (f) => {
       const { who } = hygieneParts(f);
       const written = f.broad.map((b) => `${b.field}: ${b.written.join(', ') || 'any'}`).join('; ');
+      const writtenJa = f.broad.map((b) => `${b.field}: ${b.written.join('、') || 'any'}`).join('、');
       const pairs = (lang: 'ja' | 'en'): string => {
         const list = f.crossings.map(([a, b]) => `${a[lang]} → ${b[lang]}`);
+        const sep = lang === 'ja' ? '、' : ', ';
         return list.length > 6
-          ? `${list.slice(0, 6).join(', ')}${lang === 'ja' ? ` ほか ${list.length - 6} 件` : ` and ${list.length - 6} more`}`
-          : list.join(', ');
+          ? `${list.slice(0, 6).join(sep)}${lang === 'ja' ? ` ほか ${list.length - 6} 件` : ` and ${list.length - 6} more`}`
+          : list.join(sep);
       };
       return {
         message: {
-          ja: `${who.ja}（permit）は全範囲の指定（${written}）で、領域をまたぐ通信を許可しています: ${pairs('ja')}`,
+          ja: `${who.ja}（許可）は全範囲の指定（${writtenJa}）で、領域をまたぐ通信を許可しています: ${pairs('ja')}`,
           en: `${who.en} (permit) is written for everything (${written}) and permits packets across domains: ${pairs('en')}`,
         },
         hint: {
@@ -495,11 +514,11 @@ export const MESSAGES: MessageCatalogue = {
       const { who } = hygieneParts(f);
       return {
         message: {
-          ja: `${who.ja}（permit）は、宣言されたどのフロー（intents）のパケットも判定していません。`,
+          ja: `${who.ja}（許可）は、宣言されたどの必要な通信（intents）のパケットも判定していません。`,
           en: `${who.en} (permit) decides none of the packets of any declared flow intent.`,
         },
         hint: {
-          ja: '業務で不要であれば削除し、必要であればそのフローを intents に記載してください。',
+          ja: '業務で不要であれば削除し、必要であればその通信を intents に記載してください。',
           en: 'Delete it if no business needs it, or declare the flow intent it serves.',
         },
       };
@@ -513,24 +532,26 @@ export function findingText(f: Finding): FindingText {
   return templates[f.kind]!(f);
 }
 
-/** One reason a flow intent does not get through, as the review prints it (in English). */
-export function problemText(p: IntentProblem): string {
+/** One reason a flow intent does not get through, as the review prints it. */
+export function problemText(p: IntentProblem, lang: Lang = 'en'): string {
   switch (p.kind) {
     case 'leg':
       return p.leg;
     case 'finding':
-      return findingText(p.finding).message.en;
+      return findingText(p.finding).message[lang];
     case 'removed':
-      return 'the intent was removed';
+      return lang === 'ja' ? '必要な通信の定義が削除されました' : 'the intent was removed';
   }
 }
 
 /** What no longer (or now) gets through of an intent, one string each. */
-export function problemTexts(c: Pick<IntentChange, 'problems'>): string[] {
-  return c.problems.map(problemText);
+export function problemTexts(c: Pick<IntentChange, 'problems'>, lang: Lang = 'en'): string[] {
+  return c.problems.map((p) => problemText(p, lang));
 }
 
 /** Why an intent does not get through after a change (undefined when it does). */
-export function statusMessage(s: IntentStatus): string | undefined {
-  return s.problems ? `does not get through: ${s.problems.map(problemText).join('; ')}` : undefined;
+export function statusMessage(s: IntentStatus, lang: Lang = 'en'): string | undefined {
+  if (!s.problems) return undefined;
+  const problems = s.problems.map((p) => problemText(p, lang));
+  return lang === 'ja' ? `到達しません: ${problems.join('。')}` : `does not get through: ${problems.join('; ')}`;
 }

@@ -11,6 +11,8 @@ import type { CheckReport } from '../policy/types.ts';
 import type { SweepResult } from '../review/simulate.ts';
 import type { ReviewNetworks, ReviewReport } from '../review/types.ts';
 import { dataplaneJson, dataplaneText } from './dataplane.ts';
+import { type Diagram, type DomainNames, diagramDot, diagramMermaid, diagramSvg } from './diagram.ts';
+import { type AuditReportInput, auditReportHtml } from './html.ts';
 import type { Lang } from './describe.ts';
 import { checkReportJson, outcomesJson } from './json.ts';
 import { checkJunit, reviewJunit } from './junit.ts';
@@ -27,7 +29,8 @@ export interface Renderables {
   readonly review: { readonly report: ReviewReport; readonly networks: ReviewNetworks };
   /** The n-1 sweep of `simulate --sweep` (file: the topology file named in the report). */
   readonly sweep: { readonly network: Network; readonly file: string; readonly result: SweepResult };
-  readonly matrix: { readonly network: Network; readonly matrix: ZoneMatrix };
+  /** domains: the names of the pack's domains (the CSV's columns name them). */
+  readonly matrix: { readonly network: Network; readonly matrix: ZoneMatrix; readonly domains: DomainNames };
   /** One flow's outcomes; flow: the arguments as given, title: the text heading. */
   readonly trace: {
     readonly network: Network;
@@ -37,6 +40,10 @@ export interface Renderables {
   };
   readonly dataplane: { readonly network: Network; readonly report: DataplaneReport };
   readonly replay: { readonly run: ReplayRun; readonly context: ReplayContext };
+  /** The audit report of a check (`check --format html`): the check with its matrix and cover facts. */
+  readonly audit: AuditReportInput;
+  /** A zone graph or a witness path (diagram.ts: zoneGraph, witnessDiagram). */
+  readonly diagram: { readonly diagram: Diagram };
 }
 
 export type ReportKind = keyof Renderables;
@@ -86,8 +93,8 @@ const RENDERERS = {
       ),
   },
   matrix: {
-    text: (s) => matrixText(s.network, s.matrix),
-    csv: (s) => matrixCsv(s.matrix),
+    text: (s, lang) => matrixText(s.network, s.matrix, lang),
+    csv: (s, lang) => matrixCsv(s.network, s.matrix, s.domains, lang),
     json: (s) => matrixJson(s.network, s.matrix),
   },
   trace: {
@@ -95,12 +102,20 @@ const RENDERERS = {
     json: (s, lang) => JSON.stringify({ flow: s.flow, outcomes: outcomesJson(s.network, s.outcomes, lang) }, null, 2),
   },
   dataplane: {
-    text: (s) => dataplaneText(s.network, s.report),
-    json: (s) => dataplaneJson(s.network, s.report),
+    text: (s, lang) => dataplaneText(s.network, s.report, lang),
+    json: (s, lang) => dataplaneJson(s.network, s.report, lang),
   },
   replay: {
-    text: (s) => replayText(s.run, s.context),
+    text: (s, lang) => replayText(s.run, s.context, lang),
     json: (s) => replayJson(s.run, s.context),
+  },
+  audit: {
+    html: (s, lang) => auditReportHtml(s, lang),
+  },
+  diagram: {
+    svg: (s) => diagramSvg(s.diagram),
+    dot: (s) => diagramDot(s.diagram),
+    mermaid: (s) => diagramMermaid(s.diagram),
   },
 } as const satisfies { readonly [K in ReportKind]: Readonly<Record<string, Renderer<K>>> };
 

@@ -2,11 +2,11 @@
 // closes (each class with its witness path), the findings and flow intents it affects.
 
 import type { Network } from '../model/network.ts';
-import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport, Verdict, ZoneMove } from '../review/types.ts';
+import type { FlowChange, IntentChange, RecomputeCause, ReviewNetworks, ReviewReport, Verdict, ZoneMove } from '../review/types.ts';
 import { formatRange } from '../net/ipv4.ts';
 import type { SweepResult } from '../review/simulate.ts';
 import type { Finding } from '../policy/types.ts';
-import { formatLoc, type Lang } from './describe.ts';
+import { fileText, formatLoc, type Lang } from './describe.ts';
 import { classJson, findingJson, rulesJson } from './json.ts';
 import { problemTexts, statusMessage } from './messages.ts';
 import { renderClass, renderFinding } from './text.ts';
@@ -43,10 +43,10 @@ export const REVIEW_LABELS = {
     incremental: '差分',
     full: '全体',
     elapsed: '所要時間',
-    classes: (n: number) => `${n} クラス`,
+    classes: (n: number) => `${n} 件`,
     witnessBefore: '変更前の経路',
     witnessAfter: '変更後の経路',
-    more: (n: number) => `… ほか ${n} クラス（--format json で全件）`,
+    more: (n: number) => `… ほか ${n} 件（--format json で全件）`,
   },
   en: {
     title: 'bunkatsu change review',
@@ -77,6 +77,26 @@ export const REVIEW_LABELS = {
   },
 } as const;
 
+/** Why the review recomputed what it did, in words. */
+export function recomputeReason(c: RecomputeCause, lang: Lang): string {
+  const ja = lang === 'ja';
+  switch (c.kind) {
+    case 'touched':
+      return ja ? '変更が影響するヘッダーのみを再計算しました' : 'only the headers the change touches were recomputed';
+    case 'whole-topologies':
+      return ja ? '変更前後のトポロジー全体を比較しました' : 'two whole topologies were compared';
+    case 'structural':
+      // The English keeps its earlier wording: "add-interface on in-fw", "add-link a — b", "add zone z".
+      if (ja) return `構成変更 ${c.op} ${c.subject} のため`;
+      if (c.op.endsWith('-interface')) return `${c.op} on ${c.subject}`;
+      return c.op.endsWith('-zone') ? `${c.op.replace('-', ' ')} ${c.subject}` : `${c.op} ${c.subject}`;
+    case 'engine':
+      return ja ? `${c.engine} エンジンは常にすべてのヘッダーを再計算します` : `the ${c.engine} engine recomputes every header`;
+    case 'every-header':
+      return ja ? '変更がすべてのヘッダーに影響します' : 'the change touches every header';
+  }
+}
+
 export function formatElapsed(ms: number): string {
   return ms < 1000 ? `${Math.round(ms * 10) / 10} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
@@ -85,7 +105,11 @@ function flowLines(network: Network, changes: readonly FlowChange[], lang: Lang)
   const t = REVIEW_LABELS[lang];
   const lines: string[] = [];
   for (const c of changes) {
-    lines.push(`  ${c.from} (${c.fromDomain}) → ${c.to} (${c.toDomain}): ${t.classes(c.classes.length)}`);
+    lines.push(
+      lang === 'ja'
+        ? `  ${c.from}（${c.fromDomain}）→ ${c.to}（${c.toDomain}）: ${t.classes(c.classes.length)}`
+        : `  ${c.from} (${c.fromDomain}) → ${c.to} (${c.toDomain}): ${t.classes(c.classes.length)}`,
+    );
     c.classes.slice(0, CLASSES_SHOWN).forEach((k, i) => {
       lines.push(...renderClass(network, k, i + 1, lang, '    '));
     });
@@ -97,13 +121,14 @@ function flowLines(network: Network, changes: readonly FlowChange[], lang: Lang)
 function intentLines(changes: readonly IntentChange[], lang: Lang): string[] {
   const t = REVIEW_LABELS[lang];
   return changes.flatMap((c) => [
-    `  ${c.intent}  ${c.purpose}  (${formatLoc(c.loc)})`,
-    ...(c.problems.length > 0 ? [`    ${t.legs}: ${problemTexts(c).join(', ')}`] : []),
+    lang === 'ja' ? `  ${c.intent}  ${c.purpose}（${formatLoc(c.loc)}）` : `  ${c.intent}  ${c.purpose}  (${formatLoc(c.loc)})`,
+    ...(c.problems.length > 0 ? [`    ${t.legs}: ${problemTexts(c, lang).join(lang === 'ja' ? '、' : ', ')}`] : []),
   ]);
 }
 
 function section(title: string, count: number, body: string[], lang: Lang): string[] {
-  return ['', `${title} (${count})${count === 0 ? `: ${REVIEW_LABELS[lang].none}` : ''}`, ...body];
+  const counted = lang === 'ja' ? `${title}（${count} 件）` : `${title} (${count})`;
+  return ['', `${counted}${count === 0 ? `: ${REVIEW_LABELS[lang].none}` : ''}`, ...body];
 }
 
 /** The review for people: verdict, summary, operations, flows, findings, intents, timing. */
@@ -113,7 +138,7 @@ export function reviewText(report: ReviewReport, networks: ReviewNetworks, lang:
     `${t.title}: ${t.verdict}: ${VERDICT_LABELS[report.verdict][lang]}`,
     `${t.before}: ${report.before.name}  ${report.before.file}`,
     `${t.after}: ${report.after.name}  ${report.after.file}`,
-    ...(report.change ? [`${t.change}: ${report.change.file}`] : []),
+    ...(report.change ? [`${t.change}: ${fileText(report.change.file, lang)}`] : []),
     '',
     ...report.summary[lang].split('\n'),
   ];
@@ -122,7 +147,9 @@ export function reviewText(report: ReviewReport, networks: ReviewNetworks, lang:
       ...section(
         t.operations,
         report.change.operations.length,
-        report.change.operations.map((o, i) => `  ${i + 1}. ${o.summary}  (${formatLoc(o.loc)})`),
+        report.change.operations.map((o, i) =>
+          lang === 'ja' ? `  ${i + 1}. ${o.summary.ja}（${formatLoc(o.loc, lang)}）` : `  ${i + 1}. ${o.summary.en}  (${formatLoc(o.loc)})`,
+        ),
         lang,
       ),
     );
@@ -135,7 +162,7 @@ export function reviewText(report: ReviewReport, networks: ReviewNetworks, lang:
       ...section(
         t.rezoned,
         report.rezoned.length,
-        report.rezoned.map((m) => `  ${moveLine(m)}`),
+        report.rezoned.map((m) => `  ${moveLine(m, lang)}`),
         lang,
       ),
     );
@@ -161,7 +188,9 @@ export function reviewText(report: ReviewReport, networks: ReviewNetworks, lang:
   lines.push(...section(t.restored, report.intentsRestored.length, intentLines(report.intentsRestored, lang), lang));
   lines.push(
     '',
-    `${t.engine}: ${report.engine}  ${t.recompute}: ${t[report.recompute.mode]} (${report.recompute.reason})  ${t.elapsed}: ${formatElapsed(report.elapsedMs)}`,
+    lang === 'ja'
+      ? `${t.engine}: ${report.engine}  ${t.recompute}: ${t[report.recompute.mode]}（${recomputeReason(report.recompute.cause, lang)}）  ${t.elapsed}: ${formatElapsed(report.elapsedMs)}`
+      : `${t.engine}: ${report.engine}  ${t.recompute}: ${t[report.recompute.mode]} (${recomputeReason(report.recompute.cause, lang)})  ${t.elapsed}: ${formatElapsed(report.elapsedMs)}`,
   );
   return lines.join('\n');
 }
@@ -171,18 +200,24 @@ function flowJson(network: Network, c: FlowChange, lang: Lang): unknown {
 }
 
 /** A move as one line: its addresses, from the zone before to the zone after (each with its domain; `-` for none). */
-export function moveLine(m: ZoneMove): string {
-  const zone = (id: string | undefined, domain: string | undefined): string => (id === undefined ? '-' : `${id} (${domain})`);
-  const shown = m.addresses.slice(0, 4).map(formatRange).join(', ');
-  return `${m.addresses.length > 4 ? `${shown}, … (${m.addresses.length} ranges)` : shown}: ${zone(m.from, m.fromDomain)} → ${zone(m.to, m.toDomain)}`;
+export function moveLine(m: ZoneMove, lang: Lang = 'en'): string {
+  const ja = lang === 'ja';
+  const zone = (id: string | undefined, domain: string | undefined): string => (id === undefined ? '-' : ja ? `${id}（${domain}）` : `${id} (${domain})`);
+  const shown = m.addresses
+    .slice(0, 4)
+    .map(formatRange)
+    .join(ja ? '、' : ', ');
+  const more = ja ? `${shown}、…（${m.addresses.length} 範囲）` : `${shown}, … (${m.addresses.length} ranges)`;
+  const arrow = ja && m.from !== undefined ? '→ ' : ' → ';
+  return `${m.addresses.length > 4 ? more : shown}: ${zone(m.from, m.fromDomain)}${arrow}${zone(m.to, m.toDomain)}`;
 }
 
 function moveJson(m: ZoneMove): unknown {
   return { from: m.from ?? null, fromDomain: m.fromDomain ?? null, to: m.to ?? null, toDomain: m.toDomain ?? null, addresses: m.addresses.map(formatRange) };
 }
 
-function intentJson(c: IntentChange): unknown {
-  return { intent: c.intent, purpose: c.purpose, location: formatLoc(c.loc), legs: problemTexts(c) };
+function intentJson(c: IntentChange, lang: Lang): unknown {
+  return { intent: c.intent, purpose: c.purpose, location: formatLoc(c.loc), legs: problemTexts(c, lang) };
 }
 
 /** The same data as reviewText for machines: indices turned into names, locations as strings. */
@@ -198,10 +233,10 @@ export function reviewJson(report: ReviewReport, networks: ReviewNetworks, lang:
       after: report.after,
       change: report.change && {
         file: report.change.file,
-        operations: report.change.operations.map((o) => ({ op: o.op, summary: o.summary, location: formatLoc(o.loc) })),
+        operations: report.change.operations.map((o) => ({ op: o.op, summary: o.summary[lang], location: formatLoc(o.loc) })),
       },
       engine: report.engine,
-      recompute: report.recompute,
+      recompute: { mode: report.recompute.mode, reason: recomputeReason(report.recompute.cause, lang) },
       elapsedMs: report.elapsedMs,
       newlyAllowed: report.newlyAllowed.map((c) => flowJson(networks.after, c, lang)),
       newlyBlocked: report.newlyBlocked.map((c) => flowJson(networks.before, c, lang)),
@@ -209,10 +244,10 @@ export function reviewJson(report: ReviewReport, networks: ReviewNetworks, lang:
       rezonedStopped: report.rezonedStopped.map((c) => flowJson(networks.before, c, lang)),
       findingsIntroduced: findings(networks.after, report.findingsIntroduced),
       findingsResolved: findings(networks.before, report.findingsResolved),
-      intentsBroken: report.intentsBroken.map(intentJson),
-      intentsRestored: report.intentsRestored.map(intentJson),
+      intentsBroken: report.intentsBroken.map((c) => intentJson(c, lang)),
+      intentsRestored: report.intentsRestored.map((c) => intentJson(c, lang)),
       intents: report.intents.map((s) => {
-        const message = statusMessage(s);
+        const message = statusMessage(s, lang);
         return { intent: s.intent, purpose: s.purpose, ok: s.ok, location: formatLoc(s.loc), ...(message !== undefined ? { message } : {}) };
       }),
       checkAfter: { summary: report.checkAfter.summary, rules: rulesJson(report.checkAfter.rules) },
@@ -222,12 +257,17 @@ export function reviewJson(report: ReviewReport, networks: ReviewNetworks, lang:
   );
 }
 
+/** The kinds of elements a sweep takes down, in Japanese. */
+const ELEMENT_KINDS: Readonly<Record<string, string>> = { device: '機器', link: 'リンク', attachment: '接続' };
+
 /** The n-1 sweep: which single failures cut which flow intents. */
 export function sweepText(name: string, file: string, result: SweepResult, intents: readonly string[], lang: Lang): string {
   const ja = lang === 'ja';
   const lines = [
-    `${ja ? '単一障害スイープ (n-1)' : 'single-failure sweep (n-1)'}: ${name}  ${file}`,
-    `${result.elements.length} ${ja ? '要素（機器・リンク・接続）を1つずつ停止' : 'elements (devices, links, attachments) taken down one at a time'}, ${formatElapsed(result.elapsedMs)}`,
+    `${ja ? '単一障害スイープ（n-1）' : 'single-failure sweep (n-1)'}: ${name}  ${file}`,
+    ja
+      ? `${result.elements.length} 要素（機器・リンク・接続）を1つずつ停止、${formatElapsed(result.elapsedMs)}`
+      : `${result.elements.length} elements (devices, links, attachments) taken down one at a time, ${formatElapsed(result.elapsedMs)}`,
     '',
   ];
   for (const id of intents) {
@@ -239,13 +279,13 @@ export function sweepText(name: string, file: string, result: SweepResult, inten
       const cut = result.byIntent.get(id);
       lines.push(
         cut
-          ? `✗ ${id}: ${ja ? '次の単一障害で途絶' : 'cut by'} ${cut.join(', ')}`
+          ? `✗ ${id}: ${ja ? '次の単一障害で途絶' : 'cut by'} ${cut.join(ja ? '、' : ', ')}`
           : `✓ ${id}: ${ja ? 'どの単一障害でも継続' : 'survives every single failure'}`,
       );
     }
   }
   const cutters = result.elements.filter((e) => e.breaks.length > 0);
   lines.push('', ja ? `必要な通信を途絶させる要素: ${cutters.length}` : `elements whose failure cuts a flow intent: ${cutters.length}`);
-  for (const e of cutters) lines.push(`  ${e.kind} ${e.id}: ${e.breaks.join(', ')}`);
+  for (const e of cutters) lines.push(`  ${ja ? (ELEMENT_KINDS[e.kind] ?? e.kind) : e.kind} ${e.id}: ${e.breaks.join(ja ? '、' : ', ')}`);
   return lines.join('\n');
 }

@@ -11,7 +11,7 @@ import type { CheckReport, Finding, HeaderClass, Localized, RuleResult, Severity
 import type { FlowChange, IntentChange, ReviewNetworks, ReviewReport } from '../review/types.ts';
 import { describeDisposition, describeHop, type Lang } from './describe.ts';
 import { findingText, problemTexts, RULE_TITLES, subjectText } from './messages.ts';
-import { VERDICT_LABELS } from './review.ts';
+import { recomputeReason, VERDICT_LABELS } from './review.ts';
 import { classLine } from './text.ts';
 import { VERSION } from '../package.ts';
 
@@ -234,7 +234,7 @@ export function reviewSarif(report: ReviewReport, networks: ReviewNetworks, lang
   const operations: Sarif.Location[] = (report.change?.operations ?? []).map((o, i) => ({
     id: 1000 + i,
     physicalLocation: physical(o.loc),
-    message: { text: `${t.operation}: ${o.summary}` },
+    message: { text: `${t.operation}: ${o.summary[lang]}` },
   }));
   const results: Sarif.Result[] = report.findingsIntroduced.map((f) => findingResult(networks.after, f, index, lang, fp, { change: 'introduced' }));
   for (const c of report.intentsBroken) {
@@ -286,7 +286,7 @@ export function reviewSarif(report: ReviewReport, networks: ReviewNetworks, lang
       after: report.after,
       change: report.change?.file,
       engine: report.engine,
-      recompute: report.recompute,
+      recompute: { mode: report.recompute.mode, reason: recomputeReason(report.recompute.cause, lang) },
     }),
     null,
     2,

@@ -4,7 +4,17 @@
 import type { Network } from '../model/network.ts';
 import type { CheckReport, Finding, HeaderClass } from '../policy/types.ts';
 import type { Outcome } from '../engine/types.ts';
-import { describeBox, describeClass, describeDisposition, describeHop, describePacket, formatLoc, type Lang } from './describe.ts';
+import {
+  DISPOSITION_NAMES,
+  describeBox,
+  describeClass,
+  describeDisposition,
+  describeHop,
+  describePacket,
+  formatLoc,
+  type Lang,
+  severityText,
+} from './describe.ts';
 import { findingText, RULE_TITLES, subjectText } from './messages.ts';
 import { type HeaderBox, normalize } from '../engine/headerset.ts';
 
@@ -22,11 +32,11 @@ const L = {
     fail: '不適合',
     disabled: '無効',
     findings: '件',
-    classes: '該当するヘッダークラス',
+    classes: '該当する通信の範囲',
     path: '経路',
     permitted: '許可しているルール',
     fix: '対処',
-    more: (n: number) => `… ほか ${n} クラス（--format json で全件）`,
+    more: (n: number) => `… ほか ${n} 件（--format json で全件）`,
     partial: '（このうち一部の組合せ）',
     summary: (e: number, w: number, i: number, ok: number, all: number) =>
       `結果: エラー ${e} 件、警告 ${w} 件、情報 ${i} 件。${all} ルール中 ${ok} ルール適合。`,
@@ -54,15 +64,19 @@ const L = {
 } as const;
 
 export const MODEL_NAMES: Record<string, string> = { alpha: 'α', 'alpha-prime': "α'", beta: 'β', 'beta-prime': "β'", none: 'none: a data plane, no MIC model' };
+const MODEL_NONE_JA = 'なし（データプレーンのみ、総務省モデルなし）';
+
+/** The model as the header line names it. */
+export const modelText = (model: string, lang: Lang): string => (lang === 'ja' && model === 'none' ? MODEL_NONE_JA : (MODEL_NAMES[model] ?? model));
 
 /** A class as one line for tables, `source → destination service`, saying when it is only some of those combinations. */
 export function classLine(network: Network, boxes: readonly HeaderBox[], lang: Lang): string {
-  const r = describeClass(network, boxes);
+  const r = describeClass(network, boxes, lang);
   return `${r.src} → ${r.dst} ${r.service}${r.partial ? L[lang].partial : ''}`;
 }
 
 export function renderClass(network: Network, c: HeaderClass, index: number, lang: Lang, indent: string): string[] {
-  const r = describeClass(network, c.boxes);
+  const r = describeClass(network, c.boxes, lang);
   const lines = [`${indent}${index}. ${r.src} → ${r.dst}  ${r.service}${r.partial ? L[lang].partial : ''}`];
   if (c.witness) {
     lines.push(`${indent}   ${L[lang].path}: ${describePacket(c.witness.packet)}`);
@@ -78,12 +92,17 @@ export function renderClass(network: Network, c: HeaderClass, index: number, lan
 
 export function renderFinding(network: Network, f: Finding, lang: Lang): string[] {
   const t = L[lang];
-  const lines = [`  [${f.severity}] ${subjectText(f)}  (${formatLoc(f.loc)})`, `    ${findingText(f).message[lang]}`];
+  const ja = lang === 'ja';
+  const lines = [
+    ja ? `  [${severityText(f.severity, lang)}] ${subjectText(f, lang)}（${formatLoc(f.loc)}）` : `  [${f.severity}] ${subjectText(f)}  (${formatLoc(f.loc)})`,
+    `    ${findingText(f).message[lang]}`,
+  ];
   if (f.permittedBy.length > 0) {
-    lines.push(`    ${t.permitted}: ${f.permittedBy.map((r) => `${r.device} ${r.id} (${formatLoc(r.loc)})`).join(', ')}`);
+    const rules = f.permittedBy.map((r) => (ja ? `${r.device} ${r.id}（${formatLoc(r.loc)}）` : `${r.device} ${r.id} (${formatLoc(r.loc)})`));
+    lines.push(`    ${t.permitted}: ${rules.join(ja ? '、' : ', ')}`);
   }
   if (f.classes.length > 0) {
-    lines.push(`    ${t.classes} (${f.classes.length}):`);
+    lines.push(ja ? `    ${t.classes}（${f.classes.length} 件）:` : `    ${t.classes} (${f.classes.length}):`);
     f.classes.slice(0, CLASSES_SHOWN).forEach((c, i) => {
       lines.push(...renderClass(network, c, i + 1, lang, '      '));
     });
@@ -96,7 +115,9 @@ export function renderFinding(network: Network, f: Finding, lang: Lang): string[
 export function checkReportText(network: Network, report: CheckReport, lang: Lang): string {
   const t = L[lang];
   const lines: string[] = [
-    `${t.title}: ${report.topology.name} (${t.model} ${MODEL_NAMES[report.topology.model] ?? report.topology.model})  ${report.topology.file}`,
+    lang === 'ja'
+      ? `${t.title}: ${report.topology.name}（${t.model} ${modelText(report.topology.model, lang)}）  ${report.topology.file}`
+      : `${t.title}: ${report.topology.name} (${t.model} ${modelText(report.topology.model, lang)})  ${report.topology.file}`,
     `${t.policy}: ${report.policy.name}  ${t.engine}: ${report.engine}`,
     `${t.source}: ${report.policy.source}`,
     '',
@@ -131,7 +152,8 @@ export function traceText(network: Network, title: string, unordered: readonly O
   const outcomes = [...unordered].sort((a, b) => TRACE_ORDER[a.disposition.kind]! - TRACE_ORDER[b.disposition.kind]!);
   const counts = new Map<string, number>();
   for (const o of outcomes) counts.set(o.disposition.kind, (counts.get(o.disposition.kind) ?? 0) + 1);
-  const lines = [title, `${lang === 'ja' ? '結果' : 'outcomes'}: ${[...counts].map(([k, n]) => `${k} ${n}`).join(', ') || '-'}`];
+  const counted = [...counts].map(([k, n]) => `${DISPOSITION_NAMES[k as Outcome['disposition']['kind']][lang]} ${n}`);
+  const lines = [title, `${lang === 'ja' ? '結果' : 'outcomes'}: ${counted.join(lang === 'ja' ? '、' : ', ') || '-'}`];
   if (outcomes.length === 0)
     lines.push(lang === 'ja' ? '  経路なし: 送信元ゾーンからどこにも届きません。' : '  no path: nothing leaves the source zone towards the destination.');
   outcomes.forEach((o, i) => {

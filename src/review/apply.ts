@@ -9,7 +9,7 @@ import { ruleSchema } from '../model/schema.ts';
 import { loadDocument, type LoadOptions } from '../model/load.ts';
 import { networkScope, resolveAddresses, resolveServices } from '../model/resolve.ts';
 import type { SourceDocument } from '../model/source.ts';
-import { applyChange, type LoadedChange, type Touched } from './change.ts';
+import { actionJa, applyChange, type LoadedChange, type Touched } from './change.ts';
 import type { ChangeOperation } from './types.ts';
 
 const RULE_OPS = new Set(['add-rule', 'remove-rule', 'replace-rule', 'move-rule', 'down']);
@@ -62,7 +62,7 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
     if (name === 'down') {
       const ids = typeof body === 'string' ? [body] : (body as unknown as string[]);
       down.push(...ids);
-      operations.push({ op: name, summary: `take out of service: ${ids.join(', ')}`, loc });
+      operations.push({ op: name, summary: { en: `take out of service: ${ids.join(', ')}`, ja: `運用停止: ${ids.join('、')}` }, loc });
       return;
     }
     const ref = before.ids.get(String(body.device));
@@ -127,26 +127,54 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
       const rule = resolve(b.rule, [...path, 'rule'], at + 1);
       if (!rule) return;
       rules.splice(Math.max(0, at), 0, rule);
-      operations.push({ op: name, summary: `add rule ${rule.id} (${rule.action}) at position ${at + 1} of ${device.id}`, loc });
+      operations.push({
+        op: name,
+        summary: {
+          en: `add rule ${rule.id} (${rule.action}) at position ${at + 1} of ${device.id}`,
+          ja: `${device.id} の ${at + 1} 番目にルール ${rule.id}（${actionJa(rule.action)}）を追加`,
+        },
+        loc,
+      });
     } else if (name === 'remove-rule') {
       const i = indexOf(b.rule, [...path, 'rule']);
       if (i < 0) return;
       const [removed] = rules.splice(i, 1);
-      operations.push({ op: name, summary: `remove rule ${removed!.id} (${removed!.action}, position ${i + 1}) of ${device.id}`, loc });
+      operations.push({
+        op: name,
+        summary: {
+          en: `remove rule ${removed!.id} (${removed!.action}, position ${i + 1}) of ${device.id}`,
+          ja: `${device.id} の ${i + 1} 番目のルール ${removed!.id}（${actionJa(removed!.action)}）を削除`,
+        },
+        loc,
+      });
     } else if (name === 'replace-rule') {
       const i = indexOf(b.rule, [...path, 'rule']);
       if (i < 0) return;
       const rule = resolve(b.with, [...path, 'with'], i + 1);
       if (!rule) return;
       rules[i] = rule;
-      operations.push({ op: name, summary: `replace rule ${String(b.rule)} of ${device.id} (position ${i + 1}) with ${rule.id} (${rule.action})`, loc });
+      operations.push({
+        op: name,
+        summary: {
+          en: `replace rule ${String(b.rule)} of ${device.id} (position ${i + 1}) with ${rule.id} (${rule.action})`,
+          ja: `${device.id} の ${i + 1} 番目のルール ${String(b.rule)} を ${rule.id}（${actionJa(rule.action)}）に置換`,
+        },
+        loc,
+      });
     } else if (name === 'move-rule') {
       const i = indexOf(b.rule, [...path, 'rule']);
       if (i < 0) return;
       const [moved] = rules.splice(i, 1);
       const at = target(b);
       rules.splice(Math.max(0, at), 0, moved!);
-      operations.push({ op: name, summary: `move rule ${moved!.id} of ${device.id} from position ${i + 1} to ${at + 1}`, loc });
+      operations.push({
+        op: name,
+        summary: {
+          en: `move rule ${moved!.id} of ${device.id} from position ${i + 1} to ${at + 1}`,
+          ja: `${device.id} のルール ${moved!.id} を ${i + 1} 番目から ${at + 1} 番目に移動`,
+        },
+        loc,
+      });
     }
   });
   if (problems.length > 0) throw new InputError(problems);

@@ -112,6 +112,9 @@ export function loadChangeDocument(doc: SourceDocument, file: string): LoadedCha
 }
 
 /** What a change touches, for the review to decide what to recompute. */
+/** A rule action in an operation's Japanese summary (as written when it is not one). */
+export const actionJa = (action: unknown): string => (action === 'permit' ? '許可' : action === 'deny' ? '拒否' : String(action));
+
 export interface Touched {
   /** Firewalls whose rule lists changed (ids). */
   readonly rules: ReadonlySet<string>;
@@ -120,7 +123,7 @@ export interface Touched {
   /** Elements taken out of service (device ids, link ids, attachment ids). */
   readonly down: readonly string[];
   /** Hosts, zones or links added or removed: the review recomputes everything. */
-  readonly structural: string | undefined;
+  readonly structural: { readonly op: string; readonly subject: string } | undefined;
   /** Hosts changed: the object rules (endpoint controls, inventory) are run again. */
   readonly hosts: boolean;
 }
@@ -194,7 +197,7 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
   const rules = new Set<string>();
   const routes = new Map<string, string[]>();
   const down: string[] = [];
-  let structural: string | undefined;
+  let structural: Touched['structural'];
   let hosts = false;
   const list = (key: string): Json[] => {
     if (!Array.isArray(data[key])) data[key] = [];
@@ -240,7 +243,7 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
       return list.length;
     };
     const ruleName = (r: Json, i: number): string => String(r.id ?? i + 1);
-    const summary = (text: string): void => void operations.push({ op: name, summary: text, loc });
+    const summary = (en: string, ja: string): void => void operations.push({ op: name, summary: { en, ja }, loc });
 
     switch (name) {
       case 'add-rule': {
@@ -253,7 +256,10 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
         fromChange(rule, [...path, 'rule']);
         rs.splice(Math.max(0, at), 0, rule);
         rules.add(b.device);
-        summary(`add rule ${ruleName(rule, at)} (${String(rule.action)}) at position ${at + 1} of ${b.device}`);
+        summary(
+          `add rule ${ruleName(rule, at)} (${String(rule.action)}) at position ${at + 1} of ${b.device}`,
+          `${b.device} の ${at + 1} 番目にルール ${ruleName(rule, at)}（${actionJa(rule.action)}）を追加`,
+        );
         break;
       }
       case 'remove-rule': {
@@ -265,7 +271,10 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
         if (i < 0) break;
         const [removed] = rs.splice(i, 1);
         rules.add(b.device);
-        summary(`remove rule ${ruleName(removed!, i)} (${String(removed!.action)}, position ${i + 1}) of ${b.device}`);
+        summary(
+          `remove rule ${ruleName(removed!, i)} (${String(removed!.action)}, position ${i + 1}) of ${b.device}`,
+          `${b.device} の ${i + 1} 番目のルール ${ruleName(removed!, i)}（${actionJa(removed!.action)}）を削除`,
+        );
         break;
       }
       case 'replace-rule': {
@@ -279,7 +288,10 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
         fromChange(rule, [...path, 'with']);
         rs[i] = rule;
         rules.add(b.device);
-        summary(`replace rule ${String(b.rule)} of ${b.device} (position ${i + 1}) with ${ruleName(rule, i)} (${String(rule.action)})`);
+        summary(
+          `replace rule ${String(b.rule)} of ${b.device} (position ${i + 1}) with ${ruleName(rule, i)} (${String(rule.action)})`,
+          `${b.device} の ${i + 1} 番目のルール ${String(b.rule)} を ${ruleName(rule, i)}（${actionJa(rule.action)}）に置換`,
+        );
         break;
       }
       case 'move-rule': {
@@ -293,7 +305,10 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
         const at = target(rs, b);
         rs.splice(Math.max(0, at), 0, moved!);
         rules.add(b.device);
-        summary(`move rule ${ruleName(moved!, i)} of ${b.device} from position ${i + 1} to ${at + 1}`);
+        summary(
+          `move rule ${ruleName(moved!, i)} of ${b.device} from position ${i + 1} to ${at + 1}`,
+          `${b.device} のルール ${ruleName(moved!, i)} を ${i + 1} 番目から ${at + 1} 番目に移動`,
+        );
         break;
       }
       case 'add-route':
@@ -313,7 +328,11 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
           fromChange(route, path);
           rs.push(route);
           const how = b.action === 'deliver' || b.action === 'drop' ? b.action : `via ${[b.interface ?? []].flat().join(', ')}`;
-          summary(`add route ${b.prefix} ${how}${b.priority === undefined ? '' : ` priority ${b.priority}`} on ${b.device}`);
+          const howJa = b.action === 'deliver' ? '自機宛て' : b.action === 'drop' ? '破棄' : `送信 ${[b.interface ?? []].flat().join('、')}`;
+          summary(
+            `add route ${b.prefix} ${how}${b.priority === undefined ? '' : ` priority ${b.priority}`} on ${b.device}`,
+            `${b.device} に経路 ${b.prefix}（${howJa}${b.priority === undefined ? '' : `、優先度 ${b.priority}`}）を追加`,
+          );
         } else {
           const sameInterface = (r: Json): boolean =>
             b.interface === undefined || JSON.stringify([r.interface].flat()) === JSON.stringify([b.interface].flat());
@@ -326,7 +345,7 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
             break;
           }
           rs.splice(i, 1);
-          summary(`remove route ${b.prefix} on ${b.device}`);
+          summary(`remove route ${b.prefix} on ${b.device}`, `${b.device} の経路 ${b.prefix} を削除`);
         }
         routes.set(b.device, [...(routes.get(b.device) ?? []), b.prefix]);
         break;
@@ -342,7 +361,10 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
           const f = structuredClone(b.interface as Json);
           fromChange(f, [...path, 'interface']);
           ifaces.push(f);
-          summary(`add interface ${String(f.name)} to ${b.device}${f.zone ? ` (zone ${String(f.zone)})` : ''}`);
+          summary(
+            `add interface ${String(f.name)} to ${b.device}${f.zone ? ` (zone ${String(f.zone)})` : ''}`,
+            `${b.device} にインタフェース ${String(f.name)}${f.zone ? `（ゾーン ${String(f.zone)}）` : ''}を追加`,
+          );
         } else {
           const i = ifaces.findIndex((f) => f.name === b.interface);
           if (i < 0) {
@@ -350,9 +372,9 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
             break;
           }
           ifaces.splice(i, 1);
-          summary(`remove interface ${String(b.interface)} from ${b.device}`);
+          summary(`remove interface ${String(b.interface)} from ${b.device}`, `${b.device} のインタフェース ${String(b.interface)} を削除`);
         }
-        structural = `${name} on ${b.device}`;
+        structural = { op: name, subject: b.device };
         break;
       }
       case 'add-link':
@@ -371,8 +393,8 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
           }
           links.splice(i, 1);
         }
-        structural = `${name} ${a} — ${b}`;
-        summary(`${name === 'add-link' ? 'add' : 'remove'} link ${a} — ${b}`);
+        structural = { op: name, subject: `${a} — ${b}` };
+        summary(`${name === 'add-link' ? 'add' : 'remove'} link ${a} — ${b}`, `リンク ${a} — ${b} を${name === 'add-link' ? '追加' : '削除'}`);
         break;
       }
       case 'add-host':
@@ -381,9 +403,12 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
         const element = structuredClone(body as Json);
         fromChange(element, path);
         list(key).push(element);
-        if (name === 'add-zone') structural = `add zone ${String(element.id)}`;
+        if (name === 'add-zone') structural = { op: name, subject: String(element.id) };
         hosts = true;
-        summary(`add ${name === 'add-host' ? 'host' : 'zone'} ${String(element.id)}`);
+        summary(
+          `add ${name === 'add-host' ? 'host' : 'zone'} ${String(element.id)}`,
+          `${name === 'add-host' ? 'ホスト' : 'ゾーン'} ${String(element.id)} を追加`,
+        );
         break;
       }
       case 'remove-host':
@@ -396,15 +421,15 @@ export function applyChange(topology: SourceDocument, loaded: LoadedChange): App
           break;
         }
         list(key).splice(i, 1);
-        if (name === 'remove-zone') structural = `remove zone ${ref}`;
+        if (name === 'remove-zone') structural = { op: name, subject: ref };
         hosts = true;
-        summary(`remove ${name === 'remove-host' ? 'host' : 'zone'} ${ref}`);
+        summary(`remove ${name === 'remove-host' ? 'host' : 'zone'} ${ref}`, `${name === 'remove-host' ? 'ホスト' : 'ゾーン'} ${ref} を削除`);
         break;
       }
       case 'down': {
         const ids = typeof body === 'string' ? [body] : (body as string[]);
         down.push(...ids);
-        summary(`take out of service: ${ids.join(', ')}`);
+        summary(`take out of service: ${ids.join(', ')}`, `運用停止: ${ids.join('、')}`);
         break;
       }
     }

@@ -16,7 +16,7 @@ import type { Pack } from '../policy/pack.ts';
 import { type CheckScope, scopeGroup } from '../policy/rules.ts';
 import { type CheckReport, type Finding, findingKey, type Severity } from '../policy/types.ts';
 import type { Touched } from './change.ts';
-import type { ChangeOperation, FlowChange, IntentChange, IntentProblem, IntentStatus, ReviewReport, Verdict, ZoneMove } from './types.ts';
+import type { ChangeOperation, FlowChange, IntentChange, IntentProblem, IntentStatus, RecomputeCause, ReviewReport, Verdict, ZoneMove } from './types.ts';
 import { formatRange, IPV4_MAX, type Ipv4Range } from '../net/ipv4.ts';
 import { PORT_MAX, PROTO_MAX } from '../net/services.ts';
 
@@ -59,7 +59,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   const failures = touched ? resolveDown(after, touched.down, input.change!.operations) : NO_FAILURES;
 
   // What to recompute: the headers the change touches (as the engine tells them), or everything.
-  const structural = !touched ? 'two whole topologies were compared' : touched.structural;
+  const structural: RecomputeCause | undefined = !touched ? { kind: 'whole-topologies' } : touched.structural && { kind: 'structural', ...touched.structural };
   const space: HeaderSpace<unknown> = base.engine.space;
   let devices: Set<number> | undefined;
   if (structural === undefined) {
@@ -78,9 +78,13 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
         }
       : failures;
   const incremental = !space.equals(delta, space.all);
+  // An engine that always recomputes everything says so (derived.full).
   const recompute = incremental
-    ? { mode: 'incremental' as const, reason: 'only the headers the change touches were recomputed' }
-    : { mode: 'full' as const, reason: derived.full ?? structural ?? 'the change touches every header' };
+    ? { mode: 'incremental' as const, cause: { kind: 'touched' } as const }
+    : {
+        mode: 'full' as const,
+        cause: derived.full !== undefined ? ({ kind: 'engine', engine: base.engine.name } as const) : (structural ?? ({ kind: 'every-header' } as const)),
+      };
 
   // Flows opened and closed, per destination zone, split by source zone.
   const zoneBefore = (id: string): number | undefined => {
@@ -114,8 +118,9 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   for (const z of candidates) {
     const zone = after.zones[z]!;
     const was = zoneBefore(zone.id);
-    const old = was !== undefined ? space.and(base.engine.arriving(was), delta) : space.empty;
-    const now = space.and(afterEngine.arriving(z), delta);
+    // Outside the delta both engines agree (derive's promise): only the delta's part can differ.
+    const old = was !== undefined ? base.engine.arriving(was, delta) : space.empty;
+    const now = afterEngine.arriving(z, delta);
     if (space.equals(old, now)) continue;
     const flows = (set: unknown, network: Network, engine: ReachabilityEngine, into: FlowChange[], toIndex: number): void => {
       if (space.isEmpty(set)) return;
@@ -150,9 +155,12 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   if (!incremental) for (const intent of after.intents) intents.add(intent.id);
   else {
     // Only intents sending to a zone the delta reaches can be affected; test those exactly.
-    const { byId, byZone } = intentHeaders(after, space);
+    const { byId, byZone, sources } = intentHeaders(after, space);
+    // An intent none of whose sources sends any of the delta is not tested with its whole set.
+    const sending = space.toBoxes(space.project(delta, 'src'));
+    const sends = (ranges: readonly Ipv4Range[]): boolean => ranges.some((r) => sending.some((b) => b.srcLo <= r.hi && r.lo <= b.srcHi));
     for (const z of candidates) {
-      for (const id of byZone.get(z) ?? []) if (!intents.has(id) && !space.isEmpty(space.and(byId.get(id)!, delta))) intents.add(id);
+      for (const id of byZone.get(z) ?? []) if (!intents.has(id) && sends(sources.get(id)!) && !space.isEmpty(space.and(byId.get(id)!, delta))) intents.add(id);
     }
   }
   const changedFirewalls = new Set([...(touched?.rules ?? [])].map((id) => after.ids.get(id)!.index));
@@ -358,6 +366,8 @@ const baseMemo = new WeakMap<ReviewBase, { failed: Map<string, IntentProblem[]>;
 interface IntentIndex {
   readonly byId: Map<string, unknown>;
   readonly byZone: Map<number, string[]>;
+  /** The source addresses of each intent's legs. */
+  readonly sources: Map<string, readonly Ipv4Range[]>;
 }
 
 /** Per space (one per BDD manager, shared by a base and the engines derived from it), per list of intents. */
@@ -372,12 +382,16 @@ function intentHeaders(network: Network, space: HeaderSpace<unknown>): IntentInd
   }
   let index = cache.get(network.intents);
   if (!index) {
-    index = { byId: new Map(), byZone: new Map() };
+    index = { byId: new Map(), byZone: new Map(), sources: new Map() };
     for (const intent of network.intents) {
       const plan = planIntent(network, intent);
       const legs = plan.ok
         ? plan.legs.map((l) => ({ src: l.from, dst: l.to, services: l.services }))
         : [{ src: intent.from, dst: intent.to, services: intent.services }];
+      index.sources.set(
+        intent.id,
+        legs.flatMap((l) => l.src),
+      );
       index.byId.set(
         intent.id,
         legs.reduce((n, l) => space.or(n, space.match(l)), space.empty),
@@ -499,9 +513,12 @@ function reportWith(scoped: CheckReport, base: CheckReport, findings: readonly F
 }
 
 /** A move as one line: its addresses, the zone before and the zone after (`-`: none). */
-function moveText(m: ZoneMove): string {
-  const shown = m.addresses.slice(0, 3).map(formatRange).join(', ');
-  return `${m.addresses.length > 3 ? `${shown}, …` : shown}: ${m.from ?? '-'} → ${m.to ?? '-'}`;
+function moveText(m: ZoneMove, ja = false): string {
+  const shown = m.addresses
+    .slice(0, 3)
+    .map(formatRange)
+    .join(ja ? '、' : ', ');
+  return `${m.addresses.length > 3 ? `${shown}${ja ? '、' : ', '}…` : shown}: ${m.from ?? '-'} → ${m.to ?? '-'}`;
 }
 
 /**
@@ -550,7 +567,7 @@ function summarize(
     `Verdict: ${VERDICT[verdict][1]}.`,
     `Opens ${r.newlyAllowed.length} zone-to-zone flow(s) (${r.crossDomain.length} across domains), closes ${r.newlyBlocked.length}.`,
     r.rezoned.length
-      ? `Moves ${r.rezoned.length} address range(s) to another zone (${r.rezoned.map(moveText).join('; ')}): ${r.rezonedStopped.length} flow(s) to or from them no longer arrive (not counted as closed).`
+      ? `Moves ${r.rezoned.length} address range(s) to another zone (${r.rezoned.map((m) => moveText(m)).join('; ')}): ${r.rezonedStopped.length} flow(s) to or from them no longer arrive (not counted as closed).`
       : '',
     `Introduces ${r.findingsIntroduced.length} finding(s)${rules.length ? ` (${rules.join(', ')})` : ''}, resolves ${r.findingsResolved.length}.`,
     r.intentsBroken.length ? `Breaks flow intent(s): ${r.intentsBroken.map((i) => i.intent).join(', ')}.` : 'Breaks no flow intent.',
@@ -562,11 +579,11 @@ function summarize(
     `判定: ${VERDICT[verdict][0]}`,
     `ゾーン間の通信を ${r.newlyAllowed.length} 件開き（うち領域をまたぐもの ${r.crossDomain.length} 件）、${r.newlyBlocked.length} 件閉じます。`,
     r.rezoned.length
-      ? `${r.rezoned.length} 件のアドレス範囲の所属ゾーンが変わります（${r.rezoned.map(moveText).join('、')}）。これらのアドレスとの通信のうち ${r.rezonedStopped.length} 件は到達しなくなります（遮断には数えません）。`
+      ? `${r.rezoned.length} 件のアドレス範囲の所属ゾーンが変わります（${r.rezoned.map((m) => moveText(m, true)).join('、')}）。これらのアドレスとの通信のうち ${r.rezonedStopped.length} 件は到達しなくなります（遮断には数えません）。`
       : '',
-    `新たな指摘 ${r.findingsIntroduced.length} 件${rules.length ? `（${rules.join(', ')}）` : ''}、解消 ${r.findingsResolved.length} 件。`,
-    r.intentsBroken.length ? `必要な通信が途絶します: ${r.intentsBroken.map((i) => i.intent).join(', ')}` : '必要な通信の途絶はありません。',
-    r.intentsRestored.length ? `回復する通信: ${r.intentsRestored.map((i) => i.intent).join(', ')}` : '',
+    `新たな指摘 ${r.findingsIntroduced.length} 件${rules.length ? `（${rules.join('、')}）` : ''}、解消 ${r.findingsResolved.length} 件。`,
+    r.intentsBroken.length ? `必要な通信が途絶します: ${r.intentsBroken.map((i) => i.intent).join('、')}` : '必要な通信の途絶はありません。',
+    r.intentsRestored.length ? `回復する通信: ${r.intentsRestored.map((i) => i.intent).join('、')}` : '',
   ]
     .filter(Boolean)
     .join('\n');

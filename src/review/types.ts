@@ -7,12 +7,25 @@ import type { Network } from '../model/network.ts';
 import type { Ipv4Range } from '../net/ipv4.ts';
 import type { CheckReport, Finding, HeaderClass, Localized } from '../policy/types.ts';
 
+/** Why a review recomputed what it did (the renderers word it in each language). */
+export type RecomputeCause =
+  /** Incremental: only the headers the change touches. */
+  | { readonly kind: 'touched' }
+  /** Two whole topologies were compared, not a change file. */
+  | { readonly kind: 'whole-topologies' }
+  /** An operation that adds or removes interfaces, links or zones (op as in the change file, e.g. add-link). */
+  | { readonly kind: 'structural'; readonly op: string; readonly subject: string }
+  /** The engine recomputes everything (the reference engine). */
+  | { readonly kind: 'engine'; readonly engine: string }
+  /** The change touches every header. */
+  | { readonly kind: 'every-header' };
+
 /** One operation of a change file, as the reviewer should read it. */
 export interface ChangeOperation {
   /** e.g. "add-rule", "remove-rule", "replace-rule", "move-rule", "down". */
   readonly op: string;
-  /** One line: "add rule e-web at position 3 of lg-edge-fw". */
-  readonly summary: string;
+  /** One line: "add rule e-web at position 3 of lg-edge-fw" (「lg-edge-fw の 3 番目にルール e-web（許可）を追加」). */
+  readonly summary: Localized;
   /** Where the operation is written in the change file. */
   readonly loc: Loc;
 }
@@ -86,7 +99,7 @@ export interface ReviewReport {
    * incremental: only the headers the change touches were recomputed; full: everything was
    * (the change was too broad, or it added elements), with the reason.
    */
-  readonly recompute: { readonly mode: 'incremental' | 'full'; readonly reason: string };
+  readonly recompute: { readonly mode: 'incremental' | 'full'; readonly cause: RecomputeCause };
   readonly newlyAllowed: readonly FlowChange[];
   /** Headers that arrive before and not after, between the same zones, with neither address moved to another zone. */
   readonly newlyBlocked: readonly FlowChange[];

@@ -1,14 +1,15 @@
 // The HTTP API: buildServer(options) assembles the fastify app (storage, auth, limits, routes,
 // OpenAPI) without listening, so tests drive it with inject() and `bunkatsu serve` listens.
 
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import fastifyStatic from '@fastify/static';
 import swaggerUi from '@fastify/swagger-ui';
 import { BUNDLED_POLICIES, bundledPolicy, DEFAULT_LIMITS, InputError, PACKAGE_ROOT, VERSION } from '../index.ts';
 import { Store } from '../store/store.ts';
@@ -77,7 +78,12 @@ export interface ServerOptions {
   readonly workerMemoryMb?: number;
   /** The pool worker's module; default WORKER_ENTRY. The tests pass a bundle built once per run (starts in a third of the time). */
   readonly workerEntry?: string;
+  /** The built web page (index.html, app.js, app.css) served at `/`; default WEB_ROOT. */
+  readonly webRoot?: string;
 }
+
+/** Where `npm run build` puts the web page (web/ bundled by esbuild). */
+export const WEB_ROOT = resolve(PACKAGE_ROOT, 'dist', 'web');
 
 export const DEFAULTS = {
   bodyLimit: 64 * 1024,
@@ -132,6 +138,22 @@ const DOCS_CSP = [
   "script-src 'self'",
   "script-src-attr 'none'",
   "style-src 'self' 'unsafe-inline'",
+].join('; ');
+
+/**
+ * The web page at `/`: its own script and stylesheet from this server, nothing inline, no other
+ * origin (it works offline); it calls the API on the same origin; sigma.js draws on canvases
+ * (WebGL), which needs no CSP source.
+ */
+const PAGE_CSP = [
+  "default-src 'none'",
+  "base-uri 'none'",
+  "connect-src 'self'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "img-src 'self' data:",
+  "script-src 'self'",
+  "style-src 'self'",
 ].join('; ');
 
 /**
@@ -333,6 +355,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CSP });
+  await registerPage(app, options.webRoot ?? WEB_ROOT);
 
   const context = {
     uploads,
@@ -365,6 +388,29 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (ownsStore) await store.close();
   });
   return app;
+}
+
+/**
+ * The web page's files, served by @fastify/static at `/` (index.html), `/app.js` and `/app.css`:
+ * one route per file found at start (no wildcard, so every other path stays the API's 404). The
+ * page is public (it holds no data; the data comes from the API with the token the user gives)
+ * and gets its own CSP. Without a build (no dist/web) the server runs without the page.
+ */
+async function registerPage(app: FastifyInstance, root: string): Promise<void> {
+  if (!existsSync(join(root, 'index.html'))) {
+    app.log.warn({ root }, 'the web page is not built (npm run build): serving the API only');
+    return;
+  }
+  await app.register(async (page) => {
+    page.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true };
+    });
+    page.addHook('onSend', async (_request, reply) => {
+      void reply.header('content-security-policy', PAGE_CSP);
+    });
+    // cacheControl off: the server's own no-store stays, as on every answer outside /docs.
+    await page.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: 'index.html', schemaHide: true, cacheControl: false });
+  });
 }
 
 /**

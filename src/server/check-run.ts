@@ -1,7 +1,7 @@
 // One policy check of a stored version, as the server runs it in a pool worker (for a check in
 // the request and an asynchronous job alike). Returns the JSON report the CLI prints.
 
-import { type EngineFactory, InputError, type Lang, type Network, type Pack, checkReportJson, runCheck } from '../index.ts';
+import { type EngineFactory, InputError, type Lang, type Network, type Pack, checkReportJson, render, runCheck, zoneMatrix } from '../index.ts';
 import { diagnosticsJson, HttpError } from './errors.ts';
 
 export interface CheckOutput {
@@ -23,6 +23,17 @@ export function runStoredCheck(
 ): CheckOutput {
   const report = runCheck(network, pack, { engineFactory, today, ...(onRule ? { onRule } : {}) });
   return { summary: report.summary, engine: report.engine, report: checkReportJson(network, report, lang), rules: report.rules.length };
+}
+
+/**
+ * The audit report of a stored check (`check --format html`): the check run again on the same
+ * version, engine and date (a check is deterministic, so its findings are the stored ones).
+ * `sha256`: the version's hash, the sha256 of the bytes as uploaded.
+ */
+export function storedCheckHtml(network: Network, pack: Pack, engineFactory: EngineFactory, today: string, sha256: string, lang: Lang): string {
+  const report = runCheck(network, pack, { engineFactory, today });
+  const matrix = zoneMatrix(network, engineFactory(network), 'zone');
+  return render('html', { kind: 'audit', network, report, matrix, domains: pack.domains, topologySha256: sha256, date: today }, lang);
 }
 
 /** The `error` stored with a failed check: the code, the message and any diagnostics. */

@@ -79,7 +79,9 @@ export async function serve(options: ServeOptions, say: (line: string) => void):
   }
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  say(`bunkatsu listening on http://${host}:${address.port} (database ${shownLocation(options.db)}); API docs at http://${host}:${address.port}/docs`);
+  say(
+    `bunkatsu listening on http://${host}:${address.port} (database ${shownLocation(options.db)}); web page at http://${host}:${address.port}/, API docs at http://${host}:${address.port}/docs`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       say(`${signal}: finishing in-flight requests, then stopping`);

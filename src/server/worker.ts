@@ -15,12 +15,14 @@ import {
   matrixCsv,
   matrixJson,
   outcomesJson,
+  recomputeReason,
   resolveAddress,
   resolveService,
   traceFlow,
+  zoneGraph,
   zoneMatrix,
 } from '../index.ts';
-import { type CheckOutput, runStoredCheck } from './check-run.ts';
+import { type CheckOutput, runStoredCheck, storedCheckHtml } from './check-run.ts';
 import { HttpError } from './errors.ts';
 import { ReviewBases, type ReviewOutcome } from './review-run.ts';
 import { engineNamed, policyOf, versionKey, Workspace } from './workspace.ts';
@@ -67,7 +69,24 @@ export type Task =
       readonly service: string;
       readonly lang: Lang;
     }
-  | { readonly kind: 'matrix'; readonly version: VersionRef; readonly engine: string; readonly level: MatrixLevel; readonly format: 'json' | 'csv' }
+  | {
+      /** The audit report (HTML) of a stored check: its version, engine and date; sha256: the version's hash. */
+      readonly kind: 'report';
+      readonly version: VersionRef;
+      readonly engine: string;
+      readonly today: string;
+      readonly sha256: string;
+      readonly lang: Lang;
+    }
+  | {
+      readonly kind: 'matrix';
+      readonly version: VersionRef;
+      readonly engine: string;
+      readonly level: MatrixLevel;
+      readonly format: 'json' | 'csv';
+      readonly lang: Lang;
+    }
+  | { readonly kind: 'graph'; readonly version: VersionRef }
   | {
       readonly kind: 'review';
       readonly version: VersionRef;
@@ -82,7 +101,8 @@ export type Task =
 export interface ReviewAnswer {
   readonly verdict: ReviewOutcome['report']['verdict'];
   readonly summary: ReviewOutcome['report']['summary'];
-  readonly recompute: ReviewOutcome['report']['recompute'];
+  /** The mode and its reason in the request's language, as stored and served. */
+  readonly recompute: { readonly mode: ReviewOutcome['report']['recompute']['mode']; readonly reason: string };
   readonly renderings: ReviewOutcome['renderings'];
   /** Whether this review prepared its base (a cache miss). */
   readonly prepared: boolean;
@@ -91,8 +111,10 @@ export interface ReviewAnswer {
 export interface Answers {
   load: { readonly name: string; readonly model: string };
   check: CheckOutput;
+  report: string;
   trace: string;
   matrix: string;
+  graph: string;
   review: ReviewAnswer;
 }
 
@@ -149,6 +171,13 @@ function perform(task: Task): Answers[Task['kind']] {
       port?.close();
       return out;
     }
+    case 'report': {
+      const entry = loaded(task.version);
+      const { engine, today, sha256, lang } = task;
+      return workspace.answer(entry, JSON.stringify(['report', engine, today, lang]), () =>
+        storedCheckHtml(entry.network, policy.pack, engineNamed(engine).factory, today, sha256, lang),
+      );
+    }
     case 'trace': {
       const entry = loaded(task.version);
       const { src, dst, service, lang } = task;
@@ -169,10 +198,14 @@ function perform(task: Task): Answers[Task['kind']] {
     }
     case 'matrix': {
       const entry = loaded(task.version);
-      return workspace.answer(entry, JSON.stringify(['matrix', task.engine, task.level, task.format]), () => {
+      return workspace.answer(entry, JSON.stringify(['matrix', task.engine, task.level, task.format, task.lang]), () => {
         const matrix = zoneMatrix(entry.network, workspace.engine(entry, task.engine).engine, task.level);
-        return task.format === 'csv' ? matrixCsv(matrix) : matrixJson(entry.network, matrix);
+        return task.format === 'csv' ? matrixCsv(entry.network, matrix, policy.pack.domains, task.lang) : matrixJson(entry.network, matrix);
       });
+    }
+    case 'graph': {
+      const entry = loaded(task.version);
+      return workspace.answer(entry, JSON.stringify(['graph']), () => JSON.stringify(zoneGraph(entry.network, policy.pack.domains)));
     }
     case 'review': {
       const before = reviews.prepared;
@@ -186,7 +219,8 @@ function perform(task: Task): Answers[Task['kind']] {
       );
       if (!out) throw MISS;
       const { report, renderings } = out;
-      return { verdict: report.verdict, summary: report.summary, recompute: report.recompute, renderings, prepared: reviews.prepared > before };
+      const recompute = { mode: report.recompute.mode, reason: recomputeReason(report.recompute.cause, task.lang) };
+      return { verdict: report.verdict, summary: report.summary, recompute, renderings, prepared: reviews.prepared > before };
     }
   }
 }

@@ -123,9 +123,16 @@ describe('bunkatsu matrix', () => {
     const csv = await runCli(['matrix', 'topologies/alpha-city.yaml', '--format', 'csv']);
     const json = await runCli(['matrix', 'topologies/alpha-city.yaml', '--format', 'json', '--engine', 'reference']);
     const cells = (JSON.parse(json.out) as { cells: Array<{ from: string; to: string; services: string[] }> }).cells;
-    const rows = csv.out.split('\n').slice(1);
-    expect(rows).toEqual(cells.map((c) => `${c.from},${c.to},${c.services.join(' ')}`));
-    expect(rows).toContain('mn-servers,chukan-platform,tcp/10443');
+    const [head, ...rows] = csv.out.split('\n');
+    expect(head).toBe('from,from name,from domain,to,to name,to domain,services,sanitizer,flow intent');
+    // The flowing pairs first (from, to, services as in the JSON; no sanitizer, no intent) …
+    const pairs = rows.slice(0, cells.length).map((r) => r.split(','));
+    expect(pairs.map((r) => [r[0], r[3], r[6], r[7], r[8]])).toEqual(cells.map((c) => [c.from, c.to, c.services.join(' '), '', '']));
+    expect(rows).toContain(
+      'mn-servers,マイナンバー利用事務系 サーバセグメント,My Number business systems,chukan-platform,中間サーバー・プラットフォーム,national systems (intermediate server etc.),tcp/10443,,',
+    );
+    // … then the sanitized channels: the α city's mail goes through san-mail (mail-text).
+    expect(rows.slice(cells.length).some((r) => /,san-mail \(mail-text\),/.test(r))).toBe(true);
   });
 
   it('groups by domain with --level domain', async () => {

@@ -100,7 +100,7 @@ describe.each(Object.entries(ENGINES))('%s engine reviews changes', (name, facto
   const reviewed = (topology: PreparedTopology, change: string, file = 'change.json'): ReviewReport => {
     const { report } = reviewChange({ base: topology, change, file, pack, today: TODAY, accept: 'change' });
     expect(report.engine).toBe(name);
-    if (name === 'reference') expect(report.recompute).toEqual({ mode: 'full', reason: 'the reference engine recomputes every header' });
+    if (name === 'reference') expect(report.recompute).toEqual({ mode: 'full', cause: { kind: 'engine', engine: 'reference' } });
     return report;
   };
 

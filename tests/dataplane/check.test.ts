@@ -240,7 +240,8 @@ describe('bunkatsu dataplane', () => {
     expect(checkDataplane(two).loops).toHaveLength(2);
     const bounded = checkDataplane(two, { maxClasses: 1 });
     expect(bounded.loops).toHaveLength(1);
-    expect(bounded.bounds[0]).toMatch(/stopped at 1 classes/);
+    expect(bounded.bounds[0]!.en).toMatch(/stopped at 1 classes/);
+    expect(bounded.bounds[0]!.ja).toMatch(/1 件で打ち切りました/);
   });
 });
 

@@ -78,7 +78,7 @@ describe('fuzz: HTTP API', () => {
     );
   });
 
-  it('trace, matrix and check query strings answer < 500', async () => {
+  it('trace, matrix, graph and check query strings answer < 500', async () => {
     const value = fc.oneof(
       oddScalar,
       fc.constantFrom('lg-office', 'lg-servers', 'any', 'https', 'tcp/443', ...Object.keys(ENGINES), 'zone', 'domain', 'csv', 'json', 'ja', 'en', '2026-11-25'),
@@ -93,6 +93,7 @@ describe('fuzz: HTTP API', () => {
     const route = fc.constantFrom(
       { method: 'GET' as const, path: '/projects/kita/versions/1/trace' },
       { method: 'GET' as const, path: '/projects/kita/versions/1/matrix' },
+      { method: 'GET' as const, path: '/projects/kita/versions/1/graph' },
       { method: 'POST' as const, path: '/projects/kita/versions/1/checks' },
       { method: 'GET' as const, path: '/projects/kita/reviews/rev_0000000000000000' },
     );

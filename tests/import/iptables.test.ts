@@ -42,6 +42,19 @@ function refused(run: () => unknown): { code: string; at: string; message: strin
 }
 
 describe('iptables-save', () => {
+  it('reads iptables-restore input: -N declares a user chain, -P sets a policy (aerleon speedway writes both)', () => {
+    // -P FORWARD ACCEPT (line 4) after :FORWARD DROP: the policy is ACCEPT, a final permit at line 4;
+    // -N X (line 3) declares X, which line 5 jumps to and line 6 fills.
+    const { device } = ipt('*filter\n:FORWARD DROP [0:0]\n-N X\n-P FORWARD ACCEPT\n-A FORWARD -j X\n-A X -s 10.0.0.0/8 -j DROP\nCOMMIT\n');
+    expect(summary(device)).toEqual(['l5.l6 deny', 'l4 permit']);
+    expect(device.rules[1]!.origin).toMatchObject({ line: 4, label: '-P FORWARD ACCEPT' });
+    expect(refused(() => ipt('*filter\n-P FORWARD\nCOMMIT\n'))).toMatchObject({
+      code: 'BNK_ERR_SYNTAX',
+      at: '2:1',
+      message: '"-P" needs a chain name and a policy',
+    });
+  });
+
   it('reads ! -s as the complement of the prefix and multiport ranges as port terms', () => {
     const { device } = ipt(save(':FORWARD DROP [0:0]', '-A FORWARD ! -s 10.0.0.0/8 -p tcp -m multiport --dports 22,80:90 -j ACCEPT'));
     const r = device.rules[0]!;

@@ -109,7 +109,7 @@ describe.each(Object.entries(ENGINES))('%s engine: the witness of a failed inten
       "The destination includes sg-file:lg (10.20.30.12), which accepts no such service (no relay declared for it). Narrow the intent's destination to the hosts it is meant for, or, if sg-file does relay this service, declare it in its relays.",
     );
     expect(hint.ja).toBe(
-      '宛先に sg-file:lg（10.20.30.12） が含まれていますが、sg-file はこのサービスを受け付けません（中継の定義がありません）。フローの宛先を本来の接続先に限定するか、sg-file がこのサービスを中継する場合は relays に宣言してください。',
+      '宛先に sg-file:lg（10.20.30.12）が含まれていますが、sg-file はこのサービスを受け付けません（中継の定義がありません）。必要な通信の宛先を本来の接続先に限定するか、sg-file がこのサービスを中継する場合は relays に宣言してください。',
     );
     expect(hint.en).not.toContain('permit');
   });

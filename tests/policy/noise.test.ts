@@ -130,7 +130,7 @@ describe.each(Object.entries(ENGINES))('%s engine: one class per path and decidi
     expect(equalSets(web!.boxes, [box(PC, SRV, 6, 443)].concat(expected))).toBe(false);
     expect(describeClass(network, web!.boxes)).toEqual({ src: '10.20.1.0/24', dst: '10.30.10.30/31', service: 'tcp/80, tcp/443', partial: true });
     expect(renderClass(network, web!, 2, 'en', '')[0]).toBe('2. 10.20.1.0/24 → 10.30.10.30/31  tcp/80, tcp/443 (some of these combinations)');
-    expect(renderClass(network, web!, 2, 'ja', '')[0]).toBe('2. 10.20.1.0/24 → 10.30.10.30/31  tcp/80, tcp/443（このうち一部の組合せ）');
+    expect(renderClass(network, web!, 2, 'ja', '')[0]).toBe('2. 10.20.1.0/24 → 10.30.10.30/31  tcp/80、tcp/443（このうち一部の組合せ）');
     // Its witness: a packet of the class, between declared hosts (lg-pc to srv2, or an office address to srv).
     const p = web!.witness!.packet;
     expect(

@@ -83,10 +83,16 @@ export function buildReview(): ReviewFixture {
     after: { file: after.file, name: after.name },
     change: {
       file: 'changes/gcloud.yaml',
-      operations: [{ op: 'add-rule', summary: 'add rule e-gcloud at position 4 of lg-edge-fw', loc: { file: 'changes/gcloud.yaml', line: 3, column: 5 } }],
+      operations: [
+        {
+          op: 'add-rule',
+          summary: { en: 'add rule e-gcloud at position 4 of lg-edge-fw', ja: 'lg-edge-fw の 4 番目にルール e-gcloud（許可）を追加' },
+          loc: { file: 'changes/gcloud.yaml', line: 3, column: 5 },
+        },
+      ],
     },
     engine: checkAfter.engine,
-    recompute: { mode: 'incremental', reason: 'one rule added on lg-edge-fw' },
+    recompute: { mode: 'incremental', cause: { kind: 'touched' } },
     newlyAllowed: [{ from: 'lg-office', to: 'inet-servers', fromDomain: 'lgwan', toDomain: 'internet', classes: separation.classes }],
     newlyBlocked: [{ from: 'lg-office', to: 'lg-servers', fromDomain: 'lgwan', toDomain: 'lgwan', classes: blocked }],
     rezoned: [],

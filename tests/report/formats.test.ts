@@ -67,16 +67,25 @@ describe('review text and JSON', () => {
     const lines = text.split('\n');
     expect(lines[0]).toContain(lang === 'ja' ? '却下' : 'Reject');
     expect(text).toContain(fixture.report.summary[lang].split('\n')[0]!);
-    expect(text).toContain('add rule e-gcloud at position 4 of lg-edge-fw  (changes/gcloud.yaml:3:5)');
-    expect(text).toContain('lg-office (lgwan) → inet-servers (internet)');
+    const ja = lang === 'ja';
+    expect(text).toContain(
+      ja
+        ? 'lg-edge-fw の 4 番目にルール e-gcloud（許可）を追加（changes/gcloud.yaml:3:5）'
+        : 'add rule e-gcloud at position 4 of lg-edge-fw  (changes/gcloud.yaml:3:5)',
+    );
+    expect(text).toContain(ja ? 'lg-office（lgwan）→ inet-servers（internet）' : 'lg-office (lgwan) → inet-servers (internet)');
     expect(text).toMatch(/1\. 10\.20\.2\.1-10\.20\.7\.220 → 10\.30\.10\.30 {2}tcp\/443/);
     expect(text).toContain(
-      lang === 'ja'
-        ? 'ルール e-gcloud (permit) topologies/violations/path-separation.yaml:302:9'
+      ja
+        ? 'ファイアウォール lg-edge-fw（受信 core1、送信 gcloud）、ルール e-gcloud（許可）topologies/violations/path-separation.yaml:302:9'
         : 'rule e-gcloud (permit) at topologies/violations/path-separation.yaml:302:9',
     );
-    expect(text).toContain('lg-office (lgwan) → lg-servers (lgwan)');
-    expect(text).toContain('[error] lg-office → inet-servers  (topologies/violations/path-separation.yaml:302:9)');
+    expect(text).toContain(ja ? 'lg-office（lgwan）→ lg-servers（lgwan）' : 'lg-office (lgwan) → lg-servers (lgwan)');
+    expect(text).toContain(
+      ja
+        ? '[エラー] lg-office → inet-servers（topologies/violations/path-separation.yaml:302:9）'
+        : '[error] lg-office → inet-servers  (topologies/violations/path-separation.yaml:302:9)',
+    );
     expect(text).toContain('use-file-server');
     expect(text).toContain(lang === 'ja' ? '差分' : 'incremental');
     expect(text).toContain('12.3 ms');

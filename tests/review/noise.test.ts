@@ -133,7 +133,7 @@ describe.each(Object.keys(ENGINES))('%s engine: a re-zoning is reported as such'
     expect(text).toContain('  203.0.113.0/24: internet (public-internet) → partner (gov-cloud)');
     expect(text).toContain('flows to or from re-zoned addresses that no longer arrive (1)');
     expect(text).toContain('    1. 203.0.113.0/24 → 10.30.10.30  tcp/22');
-    expect(reviewText(report, networks, 'ja').split('\n')).toContain('所属ゾーンが変わるアドレス (1)');
+    expect(reviewText(report, networks, 'ja').split('\n')).toContain('所属ゾーンが変わるアドレス（1 件）');
   });
 
   it('the new zone on a line of sc-fw that the SSH rule takes too: the flow carries on under the new name, nothing to report but the move', () => {

@@ -208,15 +208,16 @@ describe('zone matrix', () => {
 
   it('answers like `bunkatsu matrix` in JSON and CSV, by zone or by domain', async () => {
     await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/violations/path-separation.yaml');
-    for (const [level, format] of [
-      ['zone', 'json'],
-      ['domain', 'json'],
-      ['domain', 'csv'],
+    for (const [level, format, lang] of [
+      ['zone', 'json', 'en'],
+      ['domain', 'json', 'en'],
+      ['domain', 'csv', 'en'],
+      ['zone', 'csv', 'ja'],
     ] as const) {
-      const got = await s.request(s.tokens.kitaRead, { method: 'GET', url: `/projects/kita/versions/1/matrix?level=${level}&format=${format}` });
+      const got = await s.request(s.tokens.kitaRead, { method: 'GET', url: `/projects/kita/versions/1/matrix?level=${level}&format=${format}&lang=${lang}` });
       expect(got.statusCode).toBe(200);
       const out: string[] = [];
-      await main(['matrix', 'topologies/violations/path-separation.yaml', '--level', level, '--format', format], {
+      await main(['matrix', 'topologies/violations/path-separation.yaml', '--level', level, '--format', format, '--lang', lang], {
         out: (t) => out.push(t),
         err: () => undefined,
       });
@@ -228,6 +229,32 @@ describe('zone matrix', () => {
     }
     const bad = await s.request(s.tokens.kitaRead, { method: 'GET', url: '/projects/kita/versions/1/matrix?level=planet' });
     expect(bad.json().code).toBe('BNK_ERR_USAGE');
+  });
+});
+
+describe('zone graph', () => {
+  freshServerPerTest();
+
+  it("answers the library's zoneGraph of the stored version, with the pack's domain names; read scope; another project's token gets 404", async () => {
+    await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/alpha-city.yaml');
+    const got = await s.request(s.tokens.kitaRead, { method: 'GET', url: '/projects/kita/versions/latest/graph' });
+    expect(got.statusCode).toBe(200);
+    const graph = got.json();
+    // alpha-city.yaml: 14 zones and 12 devices; hosts are never nodes.
+    expect(graph.nodes).toHaveLength(26);
+    expect(graph.bands.map((b: { id: string }) => b.id)).toEqual(['mynumber', 'lgwan', 'internet', 'external']);
+    expect(graph.domains.mynumber).toEqual({ ja: 'マイナンバー利用事務系', en: 'My Number business systems' });
+    expect(graph.channels).toContainEqual({
+      sanitizer: 'san-file',
+      method: 'file-sanitization',
+      from: 'inet-sanitize',
+      to: ['lg-servers'],
+      services: ['tcp/445'],
+    });
+    expect((await s.request(undefined, { method: 'GET', url: '/projects/kita/versions/1/graph' })).statusCode).toBe(401);
+    expect((await s.request(s.tokens.kitaSubmit, { method: 'GET', url: '/projects/kita/versions/1/graph' })).statusCode).toBe(403);
+    expect((await s.request(s.tokens.minami, { method: 'GET', url: '/projects/kita/versions/1/graph' })).statusCode).toBe(404);
+    expect((await s.request(s.tokens.kitaRead, { method: 'GET', url: '/projects/kita/versions/9/graph' })).json().code).toBe('BNK_ERR_NOT_FOUND');
   });
 });
 
@@ -275,6 +302,7 @@ describe('health, metrics, OpenAPI', () => {
       '/projects/{project}',
       '/projects/{project}/checks',
       '/projects/{project}/checks/{check}',
+      '/projects/{project}/checks/{check}/report.html',
       '/projects/{project}/reviews',
       '/projects/{project}/reviews/{review}',
       '/projects/{project}/tokens',
@@ -283,6 +311,7 @@ describe('health, metrics, OpenAPI', () => {
       '/projects/{project}/versions/{version}',
       '/projects/{project}/versions/{version}/checks',
       '/projects/{project}/versions/{version}/content',
+      '/projects/{project}/versions/{version}/graph',
       '/projects/{project}/versions/{version}/matrix',
       '/projects/{project}/versions/{version}/reviews',
       '/projects/{project}/versions/{version}/trace',

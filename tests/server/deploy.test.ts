@@ -59,6 +59,7 @@ describe('a deployment without devDependencies', () => {
   it('has the bundle and no tsx', () => {
     expect(existsSync(join(dir, 'dist', 'bunkatsu.mjs'))).toBe(true);
     expect(existsSync(join(dir, 'dist', 'worker.mjs'))).toBe(true);
+    expect(existsSync(join(dir, 'dist', 'web', 'app.js'))).toBe(true);
     expect(existsSync(join(dir, 'node_modules', 'fastify'))).toBe(true);
     expect(existsSync(join(dir, 'node_modules', 'tsx'))).toBe(false);
     expect(existsSync(join(dir, 'src'))).toBe(false);
@@ -105,6 +106,10 @@ describe('a deployment without devDependencies', () => {
       if (status !== 'done') await new Promise((r) => setTimeout(r, 50));
     }
     expect(status).toBe('done');
+    // The web page comes from the bundle's dist/web.
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('src="app.js"');
     const exited = new Promise<number | null>((ok) => server.once('exit', (code) => ok(code)));
     server.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -51,6 +51,50 @@ describe('security headers', () => {
   });
 });
 
+describe('the web page', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await testServer();
+  });
+  afterAll(() => s.close());
+
+  it('is served at / without a token, with a CSP that runs only its own script and style, not cached', async () => {
+    const page = await s.request(undefined, { method: 'GET', url: '/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const csp = String(page.headers['content-security-policy']);
+    for (const directive of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"])
+      expect(csp).toContain(directive);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    // Only its own files: no inline script, nothing from another origin (it works offline).
+    expect(page.body).toContain('<script type="module" src="app.js"></script>');
+    expect(page.body).not.toMatch(/<script>|<script [^>]*>[^<]|https?:\/\//);
+    for (const [url, type] of [
+      ['/app.js', /^application\/javascript/],
+      ['/app.css', /^text\/css/],
+    ] as const) {
+      const asset = await s.request(undefined, { method: 'GET', url });
+      expect(asset.statusCode, url).toBe(200);
+      expect(asset.headers['content-type'], url).toMatch(type);
+    }
+    // The page is public, the data is not: the API still wants a token, unknown paths are the API's 404.
+    expect((await s.request(undefined, { method: 'GET', url: '/projects' })).statusCode).toBe(401);
+    expect((await s.request(undefined, { method: 'GET', url: '/app.jsx' })).json().code).toBe('BNK_ERR_NOT_FOUND');
+  });
+
+  it('is left out when it is not built: the API runs on, / is a 404', async () => {
+    const bare = await testServer({ webRoot: '/nonexistent' });
+    try {
+      expect((await bare.request(undefined, { method: 'GET', url: '/' })).statusCode).toBe(404);
+      expect((await bare.request(undefined, { method: 'GET', url: '/health' })).statusCode).toBe(200);
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
 describe('CORS', () => {
   const preflight = {
     method: 'OPTIONS' as const,

@@ -25,7 +25,8 @@ export function sample(relative: string): string {
 
 /**
  * A server on an in-memory store. Its pool has one worker (as on the 2-core CI machine, whatever
- * the machine) started from the bundle that tests/global-setup.ts builds for this run.
+ * the machine) started from the bundle that tests/global-setup.ts builds for this run, and it
+ * serves the web page of that build.
  */
 export async function testServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
   const store = await Store.open(':memory:');
@@ -41,7 +42,15 @@ export async function testServer(options: Partial<ServerOptions> = {}): Promise<
     minami: await token('minami', ['read', 'submit', 'admin']),
     server: await token(null, ['admin']),
   };
-  const app = await buildServer({ db: store, logger: false, rateLimit: false, workers: 1, workerEntry: inject('workerEntry'), ...options });
+  const app = await buildServer({
+    db: store,
+    logger: false,
+    rateLimit: false,
+    workers: 1,
+    workerEntry: inject('workerEntry'),
+    webRoot: inject('webRoot'),
+    ...options,
+  });
   await app.ready();
   const request = (t: string | undefined, o: InjectOptions): Promise<LightMyRequestResponse> =>
     app.inject({ ...o, headers: { ...(t === undefined ? {} : { authorization: `Bearer ${t}` }), ...o.headers } });

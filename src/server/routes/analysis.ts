@@ -171,6 +171,40 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
   );
 
+  app.get<{ Params: { project: string; check: string }; Querystring: { lang: Lang } }>(
+    '/projects/:project/checks/:check/report.html',
+    {
+      schema: {
+        summary: 'The audit report of a finished check: one self-contained printable HTML file (as `bunkatsu check --format html`)',
+        description:
+          'The check run again on its version, engine and date (same findings), with the zone matrix, the exceptions and the sha256 of the ' +
+          'version on the cover; sent as a download. 404 until the check is done.',
+        tags: ['checks'],
+        params: checkParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { lang: { type: 'string', enum: ['ja', 'en'], default: 'ja', description: 'language of the report' } },
+        },
+        produces: ['text/html'],
+        response: { 200: { type: 'string', description: 'the HTML document' }, ...errors(400, 401, 403, 404, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { project, check: id } = request.params;
+      await authorize(request, store, project, 'read');
+      const check = await store.getCheck(project, id);
+      if (!check) throw new HttpError('BNK_ERR_NOT_FOUND', `check "${id}" not found in project "${project}"`);
+      if (check.status !== 'done') throw new HttpError('BNK_ERR_NOT_FOUND', `check "${id}" is ${check.status}: its report exists once it is done`);
+      const version = await findVersion(ctx, project, String(check.version));
+      const html = await pool.onVersion(
+        { kind: 'report', version: refOf(version), engine: check.engine, today: check.today, sha256: version.hash, lang: request.query.lang },
+        textOf(store, version),
+      );
+      return reply.type('text/html; charset=utf-8').header('content-disposition', `attachment; filename="bunkatsu-${project}-${id}.html"`).send(html);
+    },
+  );
+
   app.get<{ Params: { project: string; version: string }; Querystring: { src: string; dst: string; service: string; engine?: string; lang: Lang } }>(
     '/projects/:project/versions/:version/trace',
     {
@@ -215,11 +249,11 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
   );
 
-  app.get<{ Params: { project: string; version: string }; Querystring: { level: MatrixLevel; format: 'json' | 'csv'; engine?: string } }>(
+  app.get<{ Params: { project: string; version: string }; Querystring: { level: MatrixLevel; format: 'json' | 'csv'; engine?: string; lang: Lang } }>(
     '/projects/:project/versions/:version/matrix',
     {
       schema: {
-        summary: 'The zone matrix: which services flow from each zone (or domain) to each other one (as `bunkatsu matrix`)',
+        summary: 'The zone matrix: which services flow from each zone (or domain) to each other one (as `bunkatsu matrix`; CSV: the 通信マトリクス)',
         tags: ['analysis'],
         params: versionParams,
         querystring: {
@@ -229,6 +263,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
             level: { type: 'string', enum: ['zone', 'domain'], default: 'zone', description: 'rows and columns: zones or domains' },
             format: { type: 'string', enum: ['json', 'csv'], default: 'json' },
             engine: ENGINE,
+            lang: { ...LANG, description: 'language of the CSV columns and domain names' },
           },
         },
         produces: ['application/json', 'text/csv'],
@@ -242,10 +277,48 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       const { project } = request.params;
       await authorize(request, store, project, 'read');
       const version = await findVersion(ctx, project, request.params.version);
-      const { level, format } = request.query;
+      const { level, format, lang } = request.query;
       const engine = engineNamed(request.query.engine).name;
-      const body = await pool.onVersion({ kind: 'matrix', version: refOf(version), engine, level, format }, textOf(store, version));
+      const body = await pool.onVersion({ kind: 'matrix', version: refOf(version), engine, level, format, lang }, textOf(store, version));
       return reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8').send(body);
+    },
+  );
+
+  app.get<{ Params: { project: string; version: string } }>(
+    '/projects/:project/versions/:version/graph',
+    {
+      schema: {
+        summary: 'The zone graph with its layout: zones banded by domain, devices, links and sanitized channels (for the web page)',
+        description:
+          'Zones as nodes (with their number of hosts; hosts are never nodes), devices (firewalls, sanitizers, routers, …) between the zones ' +
+          'their interfaces are in, links between devices, and each sanitizer relay as a channel from one zone to others. x and y are a ' +
+          'deterministic layout: one horizontal band per domain (マイナンバー利用事務系, LGWAN接続系, インターネット接続系, then the external domains).',
+        tags: ['analysis'],
+        params: versionParams,
+        response: {
+          200: {
+            type: 'object',
+            required: ['topology', 'domains', 'bands', 'nodes', 'edges', 'channels'],
+            additionalProperties: true,
+            properties: {
+              topology: { type: 'object', additionalProperties: true },
+              domains: { type: 'object', additionalProperties: true, description: 'domain id → {ja, en} as the policy pack names it' },
+              bands: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              nodes: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              edges: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              channels: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            },
+          },
+          ...errors(400, 401, 403, 404, 422, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { project } = request.params;
+      await authorize(request, store, project, 'read');
+      const version = await findVersion(ctx, project, request.params.version);
+      const body = await pool.onVersion({ kind: 'graph', version: refOf(version) }, textOf(store, version));
+      return reply.type('application/json; charset=utf-8').send(body);
     },
   );
 }
