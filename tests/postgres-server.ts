@@ -1,5 +1,5 @@
 // A real PostgreSQL server for the test run, never a mock: Debian's binaries (package
-// postgresql, which scripts/test-deps.sh installs when missing), a cluster made in a temporary
+// postgresql, which .ci/run installs when missing), a cluster made in a temporary
 // folder, listening on a free loopback port, removed after the run. As root (CI) the server runs
 // as the `postgres` user the package creates, since PostgreSQL refuses to run as root.
 
@@ -12,13 +12,19 @@ import { join } from 'node:path';
 /** The password of the test cluster's superuser; tests also try a wrong one. */
 export const POSTGRES_PASSWORD = 'bunkatsu-test-password';
 
-function binaries(): string {
+/** The newest installed PostgreSQL's programs, or undefined. */
+export function postgresBinaries(): string | undefined {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'postgres'))) : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  if (newest === undefined)
-    throw new Error('PostgreSQL is not installed: the store tests need a real server. Run scripts/test-deps.sh (as root: apt-get install -y postgresql).');
-  return join(root, newest, 'bin');
+  return newest === undefined ? undefined : join(root, newest, 'bin');
+}
+
+function binaries(): string {
+  const bin = postgresBinaries();
+  if (bin === undefined)
+    throw new Error('PostgreSQL is not installed: the store tests need a real server (Debian: apt-get install -y postgresql; .ci/run installs it).');
+  return bin;
 }
 
 function freePort(): Promise<number> {

@@ -191,6 +191,12 @@ const ENGINE: OptionSpec = { flags: '--engine <engine>', description: 'reachabil
 const TODAY: OptionSpec = { flags: '--today <date>', description: 'date for exception expiry, YYYY-MM-DD (default: today)' };
 const QUIET: OptionSpec = { flags: '-q, --quiet', description: 'no progress bar on stderr (there is none when stderr is not a terminal)' };
 const DB: OptionSpec = { flags: '--db <file>', description: 'SQLite database file, created on first use (default: $BUNKATSU_DB or ./bunkatsu.db)' };
+/** The same value on servers (which set it on each job they queue) and workers (which look for lost jobs at half that period). */
+const JOB_TIMEOUT: OptionSpec = {
+  flags: '--job-timeout <s>',
+  description:
+    'with PostgreSQL: a check job running longer is taken as lost (its worker died) and given to another worker; give servers and workers the same value (default 900)',
+};
 const DATABASE: OptionSpec = {
   flags: '--database <url>',
   description: 'PostgreSQL database instead of SQLite: postgres://user:password@host:port/db (default: $BUNKATSU_DATABASE)',
@@ -732,6 +738,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     workers?: string;
     maxQueue?: string;
     workerMemory?: string;
+    jobTimeout?: string;
   }>({
     name: ['serve'],
     description: 'run the HTTP API (OpenAPI docs at /docs) until SIGTERM / SIGINT',
@@ -747,6 +754,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--workers <n>', description: 'worker threads that parse, check, trace and review (default: one per core but one, at least 1)' },
       { flags: '--max-queue <n>', description: 'requests waiting for a worker; past it, 429 with Retry-After (default 32)' },
       { flags: '--worker-memory <MiB>', description: "each worker's heap limit; a larger input is refused with 422 (default 4096)" },
+      JOB_TIMEOUT,
     ],
     run: async (io, _args, opts) => {
       const port = Number(opts.port);
@@ -762,6 +770,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       const workers = count('--workers', opts.workers, 1);
       const maxQueuedTasks = count('--max-queue', opts.maxQueue, 1);
       const workerMemoryMb = count('--worker-memory', opts.workerMemory, 64);
+      const jobTimeoutSeconds = count('--job-timeout', opts.jobTimeout, 1);
       const { serve } = await server();
       await serve(
         {
@@ -775,6 +784,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           ...(workers === undefined ? {} : { workers }),
           ...(maxQueuedTasks === undefined ? {} : { maxQueuedTasks }),
           ...(workerMemoryMb === undefined ? {} : { workerMemoryMb }),
+          ...(jobTimeoutSeconds === undefined ? {} : { jobTimeoutSeconds }),
         },
         io.err,
       );
@@ -790,7 +800,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       POLICY,
       { flags: '--concurrency <n>', description: 'jobs run at once, each in its own thread', default: '1' },
       { flags: '--worker-memory <MiB>', description: "each thread's heap limit; a topology that needs more fails with a stored error (default 4096)" },
-      { flags: '--job-timeout <s>', description: 'a job running longer is taken as lost (its worker died) and retried elsewhere', default: '900' },
+      { ...JOB_TIMEOUT, default: '900' },
     ],
     run: async (io, _args, opts) => {
       const count = (flag: string, text: string, min: number): number => {

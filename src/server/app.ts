@@ -18,7 +18,7 @@ import { UploadBudget } from './body.ts';
 import { clientErrorHandler, errorBody, errorSchema, handleError, handleFrameworkError, HttpError } from './errors.ts';
 import type { ReviewStats } from './context.ts';
 import { CheckJobs, type CheckQueue } from './jobs.ts';
-import { PostgresCheckQueue, startBoss } from './queue-postgres.ts';
+import { JOB_POLICY, postgresQueue } from './queue-postgres.ts';
 import { isPostgresUrl } from '../store/postgres.ts';
 import { Metrics } from './metrics.ts';
 import { POOL_DEFAULTS, WorkerPool } from './pool.ts';
@@ -80,6 +80,8 @@ export interface ServerOptions {
   readonly workerEntry?: string;
   /** The built web page (index.html, app.js, app.css) served at `/`; default WEB_ROOT. */
   readonly webRoot?: string;
+  /** With a postgres:// database: seconds after which a running check job is taken as lost and retried (default 900). */
+  readonly jobTimeoutSeconds?: number;
 }
 
 /** Where `npm run build` puts the web page (web/ bundled by esbuild). */
@@ -242,7 +244,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // With PostgreSQL the checks go to the shared queue that `bunkatsu worker` processes run.
   const jobs: CheckQueue =
     typeof options.db === 'string' && isPostgresUrl(options.db)
-      ? new PostgresCheckQueue(await startBoss(options.db, (line) => app.log.warn(line)), store.location)
+      ? await postgresQueue(options.db, store.location, { ...JOB_POLICY, expireInSeconds: options.jobTimeoutSeconds ?? JOB_POLICY.expireInSeconds }, (line) =>
+          app.log.warn(line),
+        )
       : new CheckJobs(store, pool, app.log);
   const reviews: ReviewStats = {
     prepared: 0,

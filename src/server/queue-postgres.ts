@@ -86,3 +86,8 @@ export class PostgresCheckQueue implements CheckQueue {
     await this.boss.stop({ graceful: false, wait: true });
   }
 }
+
+/** The API server's queue on a postgres:// database, its jobs expiring as `policy` says. */
+export async function postgresQueue(url: string, location: string, policy: JobPolicy, log: (line: string) => void): Promise<PostgresCheckQueue> {
+  return new PostgresCheckQueue(await startBoss(url, log, policy), location, policy);
+}

@@ -45,6 +45,8 @@ export interface ServeOptions {
   readonly workers?: number;
   readonly maxQueuedTasks?: number;
   readonly workerMemoryMb?: number;
+  /** With PostgreSQL: seconds after which a running check job is taken as lost and retried. */
+  readonly jobTimeoutSeconds?: number;
 }
 
 /** pino's levels, as `--log-level` takes them. */
@@ -70,6 +72,7 @@ export async function serve(options: ServeOptions, say: (line: string) => void):
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.maxQueuedTasks === undefined ? {} : { maxQueuedTasks: options.maxQueuedTasks }),
     ...(options.workerMemoryMb === undefined ? {} : { workerMemoryMb: options.workerMemoryMb }),
+    ...(options.jobTimeoutSeconds === undefined ? {} : { jobTimeoutSeconds: options.jobTimeoutSeconds }),
   });
   try {
     await app.listen({ host: options.host, port: options.port });
