@@ -811,8 +811,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       const concurrency = count('--concurrency', opts.concurrency, 1);
       const workerMemoryMb = opts.workerMemory === undefined ? 4096 : count('--worker-memory', opts.workerMemory, 64);
       const expireInSeconds = count('--job-timeout', opts.jobTimeout, 1);
-      const database = (await server()).storeLocation(undefined, opts.database);
-      const { runWorker } = await import('../server/worker-process.ts');
+      const { runWorker, storeLocation } = await server();
+      const database = storeLocation(undefined, opts.database);
       await runWorker(
         { database, concurrency, workerMemoryMb, jobPolicy: { expireInSeconds, retryLimit: 3 }, ...(opts.policy ? { policy: opts.policy } : {}) },
         io.err,

@@ -181,3 +181,6 @@ export function revokeToken(db: string, id: string): Promise<string> {
     return `revoked token ${id}`;
   });
 }
+
+/** `bunkatsu worker`, loaded with the server's other commands. */
+export { runWorker } from './worker-process.ts';

@@ -47,7 +47,7 @@ describe('?today= over HTTP', () => {
         expect(review.statusCode, day).toBe(400);
         expect(review.json()).toMatchObject({ code: 'BNK_ERR_USAGE' });
       }
-      expect(s.store.listChecks('kita')).toHaveLength(0);
+      expect(await s.store.listChecks('kita')).toHaveLength(0);
       const leap = await s.request(s.tokens.kitaReadSubmit, { method: 'POST', url: '/projects/kita/versions/1/checks?today=2028-02-29' });
       expect(leap.statusCode).toBe(201);
     } finally {

@@ -170,7 +170,7 @@ describe('asynchronous checks (one server, one worker thread)', () => {
   it('runs the checks a stopped server had accepted but not finished (what start-up does)', async () => {
     const left = await a.store.createCheck({ project: 'kita', version: 1, engine: 'reference', today: TODAY, lang: 'en', submitter: 'x' }, 'queued');
     const stale = await a.store.createCheck({ project: 'kita', version: 1, engine: 'reference', today: TODAY, lang: 'en', submitter: 'x' }, 'running');
-    expect(a.app.jobs.resume()).toBe(2);
+    expect(await a.app.jobs.resume()).toBe(2);
     await a.app.jobs.idle();
     expect((await a.store.getCheck('kita', left.id))?.status).toBe('done');
     expect((await a.store.getCheck('kita', stale.id))?.status).toBe('done');

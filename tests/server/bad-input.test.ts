@@ -63,8 +63,8 @@ describe('bad topologies: the same diagnostics as the CLI, at the same line:colu
     });
   }
 
-  it('nothing of a refused upload is stored', () => {
-    expect(s.store.listVersions('kita')).toHaveLength(1);
+  it('nothing of a refused upload is stored', async () => {
+    expect(await s.store.listVersions('kita')).toHaveLength(1);
   });
 
   it('__proto__ keys change no prototype', async () => {
@@ -121,7 +121,7 @@ describe('malformed requests', () => {
     expect(got.statusCode).toBe(400);
     expect(['BNK_ERR_SYNTAX', 'BNK_ERR_USAGE']).toContain(got.json().code);
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
-    expect(s.store.getProject('x')).toBeUndefined();
+    expect(await s.store.getProject('x')).toBeUndefined();
   });
 
   it('schema violations of a JSON body or query: 400 BNK_ERR_USAGE', async () => {

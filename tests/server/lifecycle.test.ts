@@ -64,9 +64,9 @@ describe('graceful shutdown', () => {
       const statuses = [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]);
       expect(statuses).toEqual(['201', '503']);
       expect(text).toContain('"code":"BNK_ERR_SHUTTING_DOWN"');
-      expect(s.store.listVersions('kita')).toHaveLength(1);
+      expect(await s.store.listVersions('kita')).toHaveLength(1);
     } finally {
-      s.store.close();
+      await s.store.close();
     }
   });
 });
@@ -109,10 +109,10 @@ describe('shutdown drain', () => {
       slow.write(body.subarray(1000));
       expect((await uploaded).text).toMatch(/^HTTP\/1\.1 201 /);
       await stopping;
-      expect(s.store.listVersions('kita')).toHaveLength(1);
+      expect(await s.store.listVersions('kita')).toHaveLength(1);
       expect(s.app.server.listening).toBe(false);
     } finally {
-      s.store.close();
+      await s.store.close();
     }
   });
 
@@ -137,7 +137,7 @@ describe('shutdown drain', () => {
       expect(Date.now() - started).toBeLessThan(5000);
       stuck.destroy();
     } finally {
-      s.store.close();
+      await s.store.close();
     }
   });
 });
@@ -181,7 +181,7 @@ describe('timeouts', () => {
       expect(closed).toBe(true);
       expect(Date.now() - started).toBeLessThan(3000);
       expect(text).not.toContain('201');
-      expect(s.store.listVersions('kita')).toHaveLength(0);
+      expect(await s.store.listVersions('kita')).toHaveLength(0);
       // And the server goes on serving.
       expect((await s.request(undefined, { method: 'GET', url: '/health' })).statusCode).toBe(200);
     } finally {

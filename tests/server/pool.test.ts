@@ -36,7 +36,7 @@ describe('the worker pool', () => {
     expect(busy[0]!.json()).toMatchObject({ statusCode: 429, code: 'BNK_ERR_BUSY' });
     expect(Number(busy[0]!.headers['retry-after'])).toBeGreaterThan(0);
     // A check refused for a full queue stores nothing; once the queue drains, work is accepted again.
-    expect(server.store.listVersions('kita')).toHaveLength(answers.length - busy.length);
+    expect(await server.store.listVersions('kita')).toHaveLength(answers.length - busy.length);
     const run = await server.request(server.tokens.kitaSubmit, { method: 'POST', url: `/projects/kita/versions/1/checks?today=${TODAY}` });
     expect(run.statusCode).toBe(201);
   });
@@ -53,7 +53,7 @@ describe('the worker pool', () => {
     expect(killed.statusCode).toBe(422);
     expect(killed.json()).toMatchObject({ code: 'BNK_ERR_LIMIT_EXCEEDED', message: expect.stringContaining('memory limit') });
     expect(s.app.pool.deaths).toBe(1);
-    expect(s.store.listVersions('kita')).toHaveLength(0);
+    expect(await s.store.listVersions('kita')).toHaveLength(0);
     expect((await s.request(undefined, { method: 'GET', url: '/health' })).statusCode).toBe(200);
     // The replacement worker serves the next upload.
     expect((await s.upload(s.tokens.kitaSubmit, 'kita', 'topologies/alpha-city.yaml')).statusCode).toBe(201);
