@@ -8,6 +8,7 @@
 // Then, in this process, the trace again --passes times (default 4) to show the JIT warm-up.
 // Writes bench/results/<date>.replay.json and .md.
 
+import { benchProgress } from './progress.ts';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -55,7 +56,9 @@ interface Run {
 
 const results: Run[] = [];
 const load = loadavg()[0]!;
+const progress = benchProgress(runs + Number(values.passes));
 for (let i = 0; i < runs; i++) {
+  progress.step(`cold process ${i + 1}/${runs}`);
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/bunkatsu.js'), 'replay', dir, '--format', 'json', '--quiet'], {
     encoding: 'utf8',
     maxBuffer: 1 << 26,
@@ -87,7 +90,9 @@ for (let i = 0; i < runs; i++) {
     forwardingClassesAfterInserts: j.classes[0]?.destinationClasses ?? 0,
     aclClassesAfterInserts: j.classes[0]?.aclAtoms ?? 0,
   });
-  log(`run ${i + 1}/${runs}: average ${j.time.avgUs.toFixed(1)} µs, p95 ${j.time.p95Us.toFixed(1)} µs, ${(j.time.under250us * 100).toFixed(1)}% under 0.25 ms`);
+  progress.note(
+    `run ${i + 1}/${runs}: average ${j.time.avgUs.toFixed(1)} µs, p95 ${j.time.p95Us.toFixed(1)} µs, ${(j.time.under250us * 100).toFixed(1)}% under 0.25 ms`,
+  );
 }
 
 // JIT warm-up: the same trace replayed again and again in this one process, each pass on a fresh
@@ -98,11 +103,13 @@ const passes: Array<{ avgUs: number; p50Us: number; p95Us: number; maxUs: number
   const data = parseStanford({ dir, topo: read('topo.txt'), vlan: read('vlan.txt'), aclFiles: readdirSync(join(dir, 'acls')), updates: read('updates') });
   const network = stanfordNetwork(data, 0);
   for (let k = 0; k < Number(values.passes); k++) {
+    progress.step(`in-process pass ${k + 1}/${values.passes}`);
     const t = runReplay(network, data.updates, 'updates', { checkpoints: [] }).summary.time;
     passes.push({ avgUs: t.avgUs, p50Us: t.p50Us, p95Us: t.p95Us, maxUs: t.maxUs, under250us: t.under250us });
-    log(`in-process pass ${k + 1}: average ${t.avgUs.toFixed(1)} µs`);
+    progress.note(`in-process pass ${k + 1}: average ${t.avgUs.toFixed(1)} µs`);
   }
 }
+progress.stop();
 
 const median = (f: (r: Run) => number): number => {
   const xs = results.map(f).sort((a, b) => a - b);

@@ -16,6 +16,7 @@
 // existing rules with another service or destination added before them, removals,
 // replacements, and moves by one position, as a day of firewall tickets would be.
 
+import { benchProgress } from './progress.ts';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -127,6 +128,8 @@ const slowest: Array<{ k: number; kind: string; change: unknown; ms: number; cpu
 const dumped: string[] = [];
 const digest = (x: unknown): string => createHash('sha256').update(JSON.stringify(x)).digest('hex');
 const only = values.only ? new Set(values.only.split(',').map(Number)) : undefined;
+// A step every 10 reviews and per full recompute (outside the timed parts).
+const progress = benchProgress(Math.ceil(count / 10) + fullRuns);
 for (let k = 0; k < count; k++) {
   const { kind, change } = randomChange(k);
   if (only && !only.has(k)) continue;
@@ -152,20 +155,22 @@ for (let k = 0; k < count; k++) {
   modes.set(report.recompute.mode, (modes.get(report.recompute.mode) ?? 0) + 1);
   verdicts.set(report.verdict, (verdicts.get(report.verdict) ?? 0) + 1);
   if (samples.length < fullRuns && k % Math.max(1, Math.floor(count / Math.max(1, fullRuns))) === 0) samples.push({ change, after: applied.after });
-  if ((k + 1) % 50 === 0) log(`  ${k + 1}/${count} reviews`);
+  if ((k + 1) % 10 === 0) progress.step(`reviews ${k + 1}/${count}`);
 }
 
 if (values.dump) writeFileSync(values.dump, `${dumped.join('\n')}\n`);
 
 // Full recompute of the same kind of change: a fresh engine and a full check of the network after.
 const fullCpuTimes: number[] = [];
-const fullTimes = samples.map(({ after }) => {
+const fullTimes = samples.map(({ after }, i) => {
+  progress.step(`full recompute ${i + 1}/${samples.length}`);
   const started = performance.now();
   const cpu = process.cpuUsage();
   prepareBase(after, pack, today, engine);
   fullCpuTimes.push(cpuMs(cpu));
   return performance.now() - started;
 });
+progress.stop();
 
 const quantile = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);

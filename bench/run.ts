@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkTimeSvg } from './plot.ts';
+import { benchProgress } from './progress.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -143,11 +144,13 @@ interface Row {
     | { refused: string };
 }
 const rows: Row[] = [];
+// One step per generation, per run and per reference comparison, so the time left is honest.
+const progress = benchProgress(scales.reduce((n, scale) => n + 1 + runs + (referenceScales.has(scale) ? 1 : 0), 0));
 
 for (const scale of scales) {
   const file = join(dir, `${scale}.json`);
   const plantedFile = join(dir, `${scale}.planted.json`);
-  log(`[${scale}] generating`);
+  progress.step(`[${scale}] generating`);
   const gen = cli(['generate', '--scale', scale, '--seed', '1', '-o', file, '--planted', plantedFile]);
   if (gen.status !== 0) throw new Error(`generate ${scale} failed: ${gen.stderr}`);
   const topology = JSON.parse(readFileSync(file, 'utf8')) as { zones: unknown[]; devices: Array<{ rules?: unknown[] }>; hosts: Array<{ count?: number }> };
@@ -171,7 +174,7 @@ for (const scale of scales) {
   const yamlE2e: number[] = [];
   const yamlMeasured: Phases[] = [];
   for (let i = 0; i < runs; i++) {
-    log(`[${scale}] run ${i + 1}/${runs}`);
+    progress.step(`[${scale}] run ${i + 1}/${runs}`);
     const r = cli(['check', file, '--quiet', '--today', '2026-11-25', '--format', 'json']);
     if (r.status !== 0 && r.status !== 1) throw new Error(`check ${scale} failed: ${r.stderr}`);
     e2e.push(r.ms);
@@ -184,7 +187,7 @@ for (const scale of scales) {
     const y = cli(['check', yamlFile, '--quiet', '--today', '2026-11-25', '--format', 'json']);
     if (y.status === 2) {
       yamlRefused = y.stderr.split('\n')[0]!;
-      log(`[${scale}] YAML refused: ${yamlRefused}`);
+      progress.note(`[${scale}] YAML refused: ${yamlRefused}`);
       continue;
     }
     if (y.status !== 0 && y.status !== 1) throw new Error(`check ${scale} (YAML) failed: ${y.stderr}`);
@@ -226,16 +229,17 @@ for (const scale of scales) {
       sameFindings: yamlMeasured.every((m) => JSON.stringify(m.findings) === JSON.stringify(last.findings)),
     };
   if (referenceScales.has(scale)) {
-    log(`[${scale}] reference engine (timeout ${referenceTimeout / 1000} s)`);
+    progress.step(`[${scale}] reference engine (timeout ${referenceTimeout / 1000} s)`);
     row.reference = compare(file);
     if (row.reference.timedOut) {
-      log(`[${scale}] reference engine without the availability rule`);
+      progress.note(`[${scale}] reference engine without the availability rule`);
       row.referenceWithoutAvailability = compare(file, withoutAvailability);
     }
   }
   rows.push(row);
-  log(`[${scale}] ${JSON.stringify(row)}`);
+  progress.note(`[${scale}] ${JSON.stringify(row)}`);
 }
+progress.stop();
 
 // ---- report ----------------------------------------------------------------------------
 
