@@ -317,33 +317,31 @@ export type FindingOfKind<R extends FindingRule, K extends FindingKind<R>> = Fin
     : never
   : never;
 
+/** The parts that name a finding's subject, in order (zones, device and interface, …). */
+export function subjectParts(s: Subject): string[] {
+  switch (s.kind) {
+    case 'zone-pair':
+      return [s.from, s.to];
+    case 'zones':
+      return [...s.zones];
+    case 'interface':
+      return [s.device, s.name];
+    case 'leg':
+      return [s.intent, s.leg];
+    case 'rule':
+      return [s.device, s.rule];
+    default:
+      return [s.id];
+  }
+}
+
 /**
  * The identity of a finding across two checks (a review's introduced and resolved): the
  * rule and the subject; for firewall hygiene also the kind (one rule can be both
  * shadowed and broad).
  */
 export function findingKey(f: Finding): string {
-  const s = f.subject;
-  const parts: string[] = [f.rule, s.kind];
-  switch (s.kind) {
-    case 'zone-pair':
-      parts.push(s.from, s.to);
-      break;
-    case 'zones':
-      parts.push(...s.zones);
-      break;
-    case 'interface':
-      parts.push(s.device, s.name);
-      break;
-    case 'leg':
-      parts.push(s.intent, s.leg);
-      break;
-    case 'rule':
-      parts.push(s.device, s.rule);
-      break;
-    default:
-      parts.push(s.id);
-  }
+  const parts = [f.rule, f.subject.kind, ...subjectParts(f.subject)];
   if (f.rule === 'firewall-hygiene') parts.push(f.kind);
   return parts.join('\u0000');
 }

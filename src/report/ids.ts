@@ -2,31 +2,11 @@
 // it: the rule and the subject's parts joined by ":" (path-separation:lg-office:inet-servers),
 // readable and the same from run to run; a second finding with the same id gets "#2".
 
-import type { Finding } from '../policy/types.ts';
+import { type Finding, subjectParts } from '../policy/types.ts';
 
+/** The rule and the subject's parts; a firewall rule's finding also its kind (shadowed, broad, …). */
 function baseId(f: Finding): string {
-  const s = f.subject;
-  const parts: string[] = [f.rule];
-  switch (s.kind) {
-    case 'zone-pair':
-      parts.push(s.from, s.to);
-      break;
-    case 'zones':
-      parts.push(...s.zones);
-      break;
-    case 'interface':
-      parts.push(s.device, s.name);
-      break;
-    case 'leg':
-      parts.push(s.intent, s.leg);
-      break;
-    case 'rule':
-      parts.push(s.device, s.rule, f.kind);
-      break;
-    default:
-      parts.push(s.id);
-  }
-  return parts.join(':');
+  return [f.rule, ...subjectParts(f.subject), ...(f.subject.kind === 'rule' ? [f.kind] : [])].join(':');
 }
 
 /** The ids of a check's findings, in the same order, unique within the list. */

@@ -8,18 +8,9 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, TODAY } from '../helpers.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../web/browser.ts';
 
-const CHROMIUM = process.env.BUNKATSU_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve(ROOT, 'tmp/artifacts');
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The report of a sample as the CLI writes it, in tmp/artifacts/. */
 async function reportFile(sample: string, name: string): Promise<string> {
@@ -34,7 +25,7 @@ async function reportFile(sample: string, name: string): Promise<string> {
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('audit report in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

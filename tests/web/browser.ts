@@ -11,6 +11,20 @@ export const CHROMIUM = process.env.BUNKATSU_CHROMIUM ?? '/usr/bin/chromium';
 /** Whether the browser is installed; under CI the tests fail instead of skipping when it is not. */
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 
+/** Headless Chromium as root on a machine without network: no sandbox, no background connections. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // WebGL (sigma.js) on the CPU: Chromium no longer falls back to SwiftShader unasked.
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
+
 export interface LaunchedBrowser {
   /** A context on a fresh profile (a new --user-data-dir, deleted on close). */
   readonly context: BrowserContext;
@@ -26,18 +40,7 @@ export async function launchChromium(): Promise<LaunchedBrowser> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // WebGL (sigma.js) on the CPU: Chromium no longer falls back to SwiftShader unasked.
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-    ],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1400, height: 1000 },
   });
   return {
