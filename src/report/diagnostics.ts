@@ -13,7 +13,7 @@ export const ERROR_MEANINGS: { readonly [C in ErrorCode]: string } = {
   BNK_ERR_FILE_NOT_FOUND: '指定されたファイルが存在しないか、読み込めません',
   BNK_ERR_FILE_TOO_LARGE: '入力がサイズの上限を超えています',
   BNK_ERR_ENCODING: '入力が UTF-8 ではありません（Shift_JIS で保存されているなど）',
-  BNK_ERR_SYNTAX: 'YAML または JSON として正しくありません',
+  BNK_ERR_SYNTAX: '構文が正しくありません（YAML・JSON・機器設定の書式に合いません）',
   BNK_ERR_ALIAS_LIMIT: 'YAML のエイリアスの展開が多すぎます',
   BNK_ERR_TOO_DEEP: '入れ子が上限より深くなっています',
   BNK_ERR_FORBIDDEN_KEY: 'オブジェクトを書き換えうるキー（__proto__ など）は使えません',
