@@ -177,6 +177,53 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: API servers and worke
     expect((await api.inject({ method: 'GET', url: `/projects/kita/checks/${id}`, headers: auth(token) })).json().check.status).toBe('failed');
   });
 
+  it('an API server killed with SIGKILL loses no acknowledged upload and no queued job: a worker runs it afterwards', async () => {
+    const url = await freshPostgresUrl();
+    const { token } = await project(url);
+    const child = spawn(process.execPath, [resolve(ROOT, 'bin', 'bunkatsu.js'), 'serve', '--port', '0', '--database', url, '--log-level', 'silent'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    cleanups.push(async () => child.kill('SIGKILL'));
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const base = (await until(
+      'the server to listen',
+      async () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err)?.[1],
+      (u) => u !== undefined,
+      60_000,
+    ))!;
+    const text = sample('topologies/alpha-city.yaml');
+    const up = await fetch(`${base}/projects/kita/versions?filename=alpha-city.yaml`, {
+      method: 'POST',
+      headers: { ...auth(token), 'content-type': 'application/yaml' },
+      body: text,
+    });
+    expect(up.status).toBe(201);
+    const queued = await fetch(`${base}/projects/kita/versions/1/checks?async=true`, { method: 'POST', headers: auth(token) });
+    expect(queued.status).toBe(202);
+    const id = ((await queued.json()) as { check: { id: string } }).check.id;
+    await new Promise<void>((done) => {
+      child.once('exit', () => done());
+      child.kill('SIGKILL'); // no shutdown, no flush
+    });
+
+    const store = await Store.open(url);
+    expect(await store.getContent('kita', 1)).toBe(text);
+    expect((await store.getCheck('kita', id))?.status).toBe('queued');
+    // The job is in the shared queue: a worker started now runs it.
+    const worker = await startWorker({ database: url, concurrency: 1, workerMemoryMb: 1024, workerEntry: inject('workerEntry') });
+    cleanups.push(() => worker.stop());
+    const done = await until(
+      'the worker to run the queued job',
+      async () => (await store.getCheck('kita', id))?.status,
+      (s) => s === 'done' || s === 'failed',
+    );
+    expect(done).toBe('done');
+    await store.close();
+  });
+
   it('PostgreSQL stopped under a running server: 503 BNK_ERR_UNAVAILABLE while down, no credentials in any answer, then it recovers by itself', async () => {
     const pg = await startPostgres();
     cleanups.push(() => pg.stop());
