@@ -169,7 +169,8 @@ function netboxSelectors(z: SiteZone): Array<{ key: string; index: number; value
 
 /**
  * The site file with the inventory prefixes its zones select (by NetBox role, tag or VLAN) added
- * to those zones' subnets. A prefix two zones select goes to the first; a selector no prefix
+ * to those zones' subnets. A prefix two zones select goes to the first, and the site zone's
+ * domain overrides the prefix's bunkatsu_domain, both with a warning; a selector no prefix
  * matches is a warning at the site file's line (a misspelt slug must not pass silently).
  */
 function withSelectedPrefixes(site: Site | undefined, prefixes: readonly InventoryPrefix[]): { site: Site | undefined; warnings: ImportWarning[] } {
@@ -206,6 +207,13 @@ function withSelectedPrefixes(site: Site | undefined, prefixes: readonly Invento
         continue;
       }
       owner.set(p, z);
+      if (p.domain && p.domain !== z.domain) {
+        warnings.push({
+          loc: p.origin,
+          en: `the prefix's bunkatsu_domain is ${p.domain}, but zone "${z.id}" of the site file selects it: it is in ${z.domain}`,
+          ja: `このプレフィックスの bunkatsu_domain は ${p.domain} ですが、サイトファイルのゾーン "${z.id}" が選んでいるため、${z.domain} としました`,
+        });
+      }
       if (!subnets.includes(prefixText(p.prefix))) subnets.push(prefixText(p.prefix));
     }
     return subnets.length > (z.subnets ?? []).length ? { ...z, subnets } : z;

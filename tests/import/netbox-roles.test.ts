@@ -75,6 +75,22 @@ describe('NetBox roles, tags and VLANs in the site file', () => {
     ]);
   });
 
+  it('warns when a site zone gives a selected prefix another domain than its bunkatsu_domain', () => {
+    // 10.20.0.0/21 says lgwan in its custom field, but the site zone mn selects it by role.
+    const netbox = read(NETBOX).replace(
+      '"description": "職員端末セグメント",',
+      '"description": "職員端末セグメント", "custom_fields": { "bunkatsu_domain": "lgwan" },',
+    );
+    const site = read(SITE)
+      .replace('vlans: [10]', 'vlans: [10]\n    netboxRoles: [lgwan-office]')
+      .replace('    netboxRoles: [lgwan-office]\n    vlans: [lg-office, 999]\n', '    subnets: [10.20.100.0/24]\n');
+    const { doc, warnings } = composeTopology([parseFortigate(read(FW01), FW01, 'fw01')], loadSite(site, SITE), parseNetbox(netbox, NETBOX));
+    expect((doc.zones as Array<{ id: string; subnets?: string[] }>).find((z) => z.id === 'mn')!.subnets).toEqual(['10.10.0.0/24', '10.20.0.0/21']);
+    expect(warnings.filter((w) => w.loc.file === NETBOX && w.loc.line === 30).map((w) => w.en)).toEqual([
+      'the prefix\'s bunkatsu_domain is lgwan, but zone "mn" of the site file selects it: it is in mynumber',
+    ]);
+  });
+
   it('traces through fw01 between the zones the roles, tags and VLANs made', () => {
     const network = loadImported(composed().doc as Record<string, unknown>, 'roles.yaml', { domainless: true });
     const zoneId = (i: number): string => network.zones[i]!.id;
