@@ -9,7 +9,7 @@ import { formatIpv4, type Ipv4Prefix, parseCidr, rangeContains, rangeToCidrs } f
 import { formatServiceTerm, type ServiceTerm } from '../net/services.ts';
 import { FORMAT_VERSION } from '../model/schema.ts';
 import { type Plain, toJson, toYaml } from '../model/write.ts';
-import type { ConfigDevice, ConfigInterface, ConfigRule, ImportedConfig, ImportWarning, Inventory } from './config.ts';
+import type { ConfigDevice, ConfigInterface, ConfigRule, ImportedConfig, ImportWarning, Inventory, InventoryPrefix } from './config.ts';
 import type { Site, SiteZone } from './site.ts';
 
 export interface Composed {
@@ -148,6 +148,79 @@ function ruleDecl(r: ConfigRule): Record<string, Plain | undefined> | undefined 
   };
 }
 
+/** The NetBox selectors of a site zone, each value with the test of whether an inventory prefix carries it. */
+function netboxSelectors(z: SiteZone): Array<{ key: string; index: number; value: string | number; matches: (p: InventoryPrefix) => boolean }> {
+  return [
+    ...(z.netboxRoles ?? []).map((r, index) => ({ key: 'netboxRoles', index, value: r, matches: (p: InventoryPrefix) => p.role === r || p.vlan?.role === r })),
+    ...(z.netboxTags ?? []).map((t, index) => ({
+      key: 'netboxTags',
+      index,
+      value: t,
+      matches: (p: InventoryPrefix) => (p.tags ?? []).includes(t) || (p.vlan?.tags ?? []).includes(t),
+    })),
+    ...(z.vlans ?? []).map((v, index) => ({
+      key: 'vlans',
+      index,
+      value: v,
+      matches: (p: InventoryPrefix) => (typeof v === 'number' ? p.vlan?.vid === v : p.vlan?.name === v),
+    })),
+  ];
+}
+
+/**
+ * The site file with the inventory prefixes its zones select (by NetBox role, tag or VLAN) added
+ * to those zones' subnets. A prefix two zones select goes to the first, and the site zone's
+ * domain overrides the prefix's bunkatsu_domain, both with a warning; a selector no prefix
+ * matches is a warning at the site file's line (a misspelt slug must not pass silently).
+ */
+function withSelectedPrefixes(site: Site | undefined, prefixes: readonly InventoryPrefix[]): { site: Site | undefined; warnings: ImportWarning[] } {
+  const warnings: ImportWarning[] = [];
+  if (!site) return { site, warnings };
+  const ordered = [...prefixes].sort((a, b) => a.prefix.lo - b.prefix.lo || a.prefix.length - b.prefix.length);
+  const owner = new Map<InventoryPrefix, SiteZone>();
+  const zones = site.file.zones.map((z, i) => {
+    const selectors = netboxSelectors(z);
+    for (const s of selectors) {
+      if (ordered.some(s.matches)) continue;
+      const [en, ja] =
+        s.key === 'vlans'
+          ? [`is in VLAN ${JSON.stringify(s.value)}`, ` VLAN ${JSON.stringify(s.value)} に属する`]
+          : s.key === 'netboxRoles'
+            ? [`(or its VLAN) has role "${s.value}"`, `ロール "${s.value}" を持つ`]
+            : [`(or its VLAN) has tag "${s.value}"`, `タグ "${s.value}" を持つ`];
+      warnings.push({
+        loc: site.doc.locate(['zones', i, s.key, s.index]),
+        en: `no NetBox prefix of the inventory ${en}: the selector selects nothing`,
+        ja: `インベントリに${ja} NetBox プレフィックス${s.key === 'vlans' ? '' : '（またはその VLAN）'}がないため、この指定は何も選びません`,
+      });
+    }
+    const subnets = [...(z.subnets ?? [])];
+    for (const p of ordered) {
+      if (!selectors.some((s) => s.matches(p))) continue;
+      const first = owner.get(p);
+      if (first) {
+        warnings.push({
+          loc: p.origin,
+          en: `zones "${first.id}" and "${z.id}" of the site file both select this prefix: it is in "${first.id}", the first`,
+          ja: `サイトファイルのゾーン "${first.id}" と "${z.id}" がともにこのプレフィックスを選んでいるため、先に書かれた "${first.id}" としました`,
+        });
+        continue;
+      }
+      owner.set(p, z);
+      if (p.domain && p.domain !== z.domain) {
+        warnings.push({
+          loc: p.origin,
+          en: `the prefix's bunkatsu_domain is ${p.domain}, but zone "${z.id}" of the site file selects it: it is in ${z.domain}`,
+          ja: `このプレフィックスの bunkatsu_domain は ${p.domain} ですが、サイトファイルのゾーン "${z.id}" が選んでいるため、${z.domain} としました`,
+        });
+      }
+      if (!subnets.includes(prefixText(p.prefix))) subnets.push(prefixText(p.prefix));
+    }
+    return subnets.length > (z.subnets ?? []).length ? { ...z, subnets } : z;
+  });
+  return { site: { ...site, file: { ...site.file, zones } }, warnings };
+}
+
 const netZoneId = (p: Ipv4Prefix): string => `net-${formatIpv4(p.lo)}-${p.length}`;
 const locText = (loc: Loc): string => `${loc.file}:${loc.line}:${loc.column}`;
 
@@ -157,7 +230,8 @@ const locText = (loc: Loc): string => `${loc.file}:${loc.line}:${loc.column}`;
  * interfaces its cables name); the inventory's other forwarding devices are routers without
  * routes or switches, its hosts are hosts in the zone of their address.
  */
-export function composeTopology(configs: readonly ImportedConfig[], site?: Site, inventory?: Inventory): Composed {
+export function composeTopology(configs: readonly ImportedConfig[], givenSite?: Site, inventory?: Inventory): Composed {
+  const { site, warnings: selectorWarnings } = withSelectedPrefixes(givenSite, inventory?.prefixes ?? []);
   const configDevices = configs.flatMap((c) => c.devices);
   const configured = new Map(configDevices.map((d) => [d.id, d]));
   const inventoryWarnings: ImportWarning[] = [...(inventory?.warnings ?? [])];
@@ -366,7 +440,7 @@ export function composeTopology(configs: readonly ImportedConfig[], site?: Site,
     intents: plain(s?.intents),
   };
   // Warnings in file order, so that they read alongside the configuration.
-  const warnings = [...configs.flatMap((c) => c.warnings), ...zones.warnings, ...inventoryWarnings].sort(
+  const warnings = [...configs.flatMap((c) => c.warnings), ...zones.warnings, ...selectorWarnings, ...inventoryWarnings].sort(
     (a, b) => (a.loc.file < b.loc.file ? -1 : a.loc.file > b.loc.file ? 1 : 0) || a.loc.line - b.loc.line || a.loc.column - b.loc.column,
   );
   return { doc, warnings };

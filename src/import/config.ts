@@ -100,7 +100,19 @@ export interface InventoryPrefix {
   readonly prefix: Ipv4Prefix;
   readonly domain?: string;
   readonly name?: string;
+  /** NetBox's prefix role and tags (slugs), which a site zone may select. */
+  readonly role?: string;
+  readonly tags?: readonly string[];
+  /** The VLAN the prefix is assigned to, with its role and tags (slugs). */
+  readonly vlan?: InventoryVlan;
   readonly origin: Loc;
+}
+
+export interface InventoryVlan {
+  readonly vid?: number;
+  readonly name?: string;
+  readonly role?: string;
+  readonly tags?: readonly string[];
 }
 
 export interface Inventory {

@@ -1,14 +1,14 @@
 // NetBox exports as an inventory: one JSON (or YAML) document whose keys `devices`,
-// `interfaces`, `ip_addresses`, `prefixes` and `cables` hold the objects of NetBox's REST API
-// (/api/dcim/devices/, /api/dcim/interfaces/, /api/ipam/ip-addresses/, /api/ipam/prefixes/,
-// /api/dcim/cables/), each as the list of objects or as the saved page `{count, results}`.
+// `interfaces`, `ip_addresses`, `prefixes`, `vlans` and `cables` hold the objects of NetBox's
+// REST API (/api/dcim/devices/, /api/dcim/interfaces/, /api/ipam/ip-addresses/,
+// /api/ipam/prefixes/, /api/ipam/vlans/, /api/dcim/cables/), each as the list of objects or as the saved page `{count, results}`.
 // Only the fields named in docs/import.md are read; every other field is ignored. Positions
 // come from the project's reader, so errors and origins carry the export's line:column.
 
 import { type Diagnostic, InputError, type Loc } from '../errors.ts';
 import { formatIpv4, type Ipv4Prefix, parseCidr, parseIpv4 } from '../net/ipv4.ts';
 import { DEFAULT_LIMITS, readSource } from '../model/source.ts';
-import type { ConfigInterface, ImportWarning, Inventory, InventoryDevice, InventoryLink, InventoryPrefix } from './config.ts';
+import type { ConfigInterface, ImportWarning, Inventory, InventoryDevice, InventoryLink, InventoryPrefix, InventoryVlan } from './config.ts';
 
 /** Device role slugs read as hosts (endpoints), with their topology role. */
 const HOST_ROLES: Readonly<Record<string, NonNullable<InventoryDevice['role']>>> = {
@@ -22,6 +22,18 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 /** A nested object's slug or name (NetBox writes `role: {id, name, slug}`). */
 const slugOf = (v: unknown): string | undefined => (isRecord(v) ? (str(v.slug) ?? str(v.name)) : str(v));
+/** Tag slugs (NetBox writes `tags: [{id, name, slug}]`). */
+const tagsOf = (v: unknown): string[] | undefined => {
+  const tags = Array.isArray(v) ? v.map(slugOf).filter((t): t is string => t !== undefined) : [];
+  return tags.length > 0 ? tags : undefined;
+};
+/** A VLAN's vid, name, role and tags, as far as the object says them. */
+const vlanOf = (v: Record<string, unknown>): InventoryVlan => ({
+  vid: typeof v.vid === 'number' ? v.vid : undefined,
+  name: str(v.name),
+  role: slugOf(v.role),
+  tags: tagsOf(v.tags),
+});
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const IFACE = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/;
 
@@ -46,7 +58,7 @@ export function parseNetbox(text: string, file: string): Inventory {
     problems.push({ code: 'BNK_ERR_SCHEMA', message, loc: doc.locate(path) });
   };
   if (!isRecord(doc.data)) {
-    fail([], 'a NetBox export is a mapping with devices, interfaces, ip_addresses, prefixes and cables (see docs/import.md)');
+    fail([], 'a NetBox export is a mapping with devices, interfaces, ip_addresses, prefixes, vlans and cables (see docs/import.md)');
     throw new InputError(problems);
   }
   const data = doc.data;
@@ -68,11 +80,11 @@ export function parseNetbox(text: string, file: string): Inventory {
   };
   const at = (path: readonly PropertyKey[], label: string): Loc => ({ ...doc.locate(path), label });
   for (const key of Object.keys(data)) {
-    if (!['devices', 'interfaces', 'ip_addresses', 'prefixes', 'cables'].includes(key))
+    if (!['devices', 'interfaces', 'ip_addresses', 'prefixes', 'vlans', 'cables'].includes(key))
       problems.push({
         code: 'BNK_ERR_SCHEMA',
         loc: doc.locate([key], true),
-        message: `unknown key "${key}": a NetBox export has devices, interfaces, ip_addresses, prefixes, cables`,
+        message: `unknown key "${key}": a NetBox export has devices, interfaces, ip_addresses, prefixes, vlans, cables`,
       });
   }
 
@@ -167,7 +179,12 @@ export function parseNetbox(text: string, file: string): Inventory {
     } else d.interfaces[i] = withAddress;
   }
 
-  // Prefixes: zones of their own; custom field bunkatsu_domain gives the domain.
+  // VLANs by id: a prefix's nested `vlan` may carry only {id, vid, name}, the VLAN object its role and tags.
+  const vlanById = new Map<number, InventoryVlan>();
+  for (const { value } of objects('vlans')) if (typeof value.id === 'number') vlanById.set(value.id, vlanOf(value));
+
+  // Prefixes: zones of their own (unless a site zone selects them by role, tag or VLAN);
+  // custom field bunkatsu_domain gives the domain.
   const prefixes: InventoryPrefix[] = [];
   for (const { path, value } of objects('prefixes')) {
     const text = str(value.prefix);
@@ -179,7 +196,17 @@ export function parseNetbox(text: string, file: string): Inventory {
     }
     const custom = isRecord(value.custom_fields) ? value.custom_fields : {};
     const domain = str(custom.bunkatsu_domain);
-    prefixes.push({ prefix: p, domain, name: str(value.description), origin: at(path, `NetBox prefix ${formatIpv4(p.lo)}/${p.length}`) });
+    const nested = isRecord(value.vlan) ? value.vlan : undefined;
+    const vlan = nested ? ((typeof nested.id === 'number' ? vlanById.get(nested.id) : undefined) ?? vlanOf(nested)) : undefined;
+    prefixes.push({
+      prefix: p,
+      domain,
+      name: str(value.description),
+      role: slugOf(value.role),
+      tags: tagsOf(value.tags),
+      vlan,
+      origin: at(path, `NetBox prefix ${formatIpv4(p.lo)}/${p.length}`),
+    });
   }
 
   // Cables between two interfaces; other terminations (console, power, circuits) are left out.

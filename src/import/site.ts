@@ -1,5 +1,5 @@
 // The site file of an import: what device configurations cannot say. It maps interfaces,
-// vendor zones and prefixes to bunkatsu zones with their domains, and carries the city's name
+// vendor zones, prefixes and inventory prefixes (by NetBox role, tag or VLAN) to bunkatsu zones with their domains, and carries the city's name
 // and model, its hosts, the gateways (sanitizers, proxies) and the intents and exceptions,
 // written as in a topology. A zod schema, published as JSON Schema (`bunkatsu schema --site`).
 
@@ -35,6 +35,21 @@ const siteZone = z
       .max(10_000)
       .optional()
       .describe('Prefixes of the zone; an interface whose subnet lies inside one (and that no interface or vendor zone selector names) is attached here'),
+    netboxRoles: z
+      .array(z.string().min(1).max(128))
+      .max(1000)
+      .optional()
+      .describe('NetBox prefix roles (slugs): every inventory prefix with one of these roles, or in a VLAN with one, is a subnet of this zone'),
+    netboxTags: z
+      .array(z.string().min(1).max(128))
+      .max(1000)
+      .optional()
+      .describe('NetBox tags (slugs): every inventory prefix tagged with one, or in a VLAN tagged with one, is a subnet of this zone'),
+    vlans: z
+      .array(z.union([z.number().int().min(1).max(4094), z.string().min(1).max(128)]))
+      .max(4094)
+      .optional()
+      .describe('NetBox VLANs, by VLAN id (110) or name ("lg-office"): every inventory prefix assigned to one is a subnet of this zone'),
   })
   .describe('A bunkatsu zone and the interfaces, vendor zones and prefixes that make it up');
 

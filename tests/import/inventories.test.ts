@@ -191,7 +191,7 @@ describe('NetBox', () => {
       ),
     );
     expect(bad.map((d) => `${d.at} ${d.code} ${d.message}`)).toEqual([
-      'nb.json:4:3 BNK_ERR_SCHEMA unknown key "sites": a NetBox export has devices, interfaces, ip_addresses, prefixes, cables',
+      'nb.json:4:3 BNK_ERR_SCHEMA unknown key "sites": a NetBox export has devices, interfaces, ip_addresses, prefixes, vlans, cables',
       'nb.json:2:25 BNK_ERR_SCHEMA device name "fw 1" cannot be a device id (1-128 letters, digits, "_", "." or "-")',
       'nb.json:3:33 BNK_ERR_SCHEMA address "10.0.0.300/24" is not a.b.c.d/len',
     ]);
