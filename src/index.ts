@@ -106,7 +106,7 @@ export { importWarningText, skippedSummaryText } from './report/import.ts';
 export { skippedByFile } from './import/config.ts';
 export { diagnosticText, ERROR_MEANINGS, errorCountText, japaneseMessage } from './report/diagnostics.ts';
 export { PROGRESS_PHASES, type ProgressPhase } from './report/progress.ts';
-export type { ConfigAcl, SkippedSection } from './import/config.ts';
+export type { ConfigAcl, SkippedSection, SkippedSummary } from './import/config.ts';
 export type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './import/config.ts';
 export type { Inventory, InventoryDevice, InventoryLink, InventoryPrefix } from './import/config.ts';
 export { fullestPoint, RuleTable } from './model/updates.ts';

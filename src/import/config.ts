@@ -84,8 +84,15 @@ export interface ImportedConfig {
   readonly skipped?: readonly SkippedSection[];
 }
 
-/** The skipped sections of each file: their total and their count per kind, files and kinds sorted. */
-export function skippedByFile(configs: readonly ImportedConfig[]): Array<{ file: string; total: number; sections: Array<{ section: string; count: number }> }> {
+/** The skipped sections of one file: their total and their count per kind, kinds sorted. */
+export interface SkippedSummary {
+  readonly file: string;
+  readonly total: number;
+  readonly sections: ReadonlyArray<{ readonly section: string; readonly count: number }>;
+}
+
+/** The skipped sections of each file, files sorted. */
+export function skippedByFile(configs: readonly ImportedConfig[]): SkippedSummary[] {
   const files = new Map<string, Map<string, number>>();
   for (const s of configs.flatMap((c) => c.skipped ?? [])) {
     let counts = files.get(s.loc.file);

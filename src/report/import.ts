@@ -1,6 +1,6 @@
 // The warnings of an import as the user reads them: file:line:column, then the text in their language.
 
-import type { ImportWarning, skippedByFile } from '../import/config.ts';
+import type { ImportWarning, SkippedSummary } from '../import/config.ts';
 import { formatLoc, type Lang } from './describe.ts';
 
 export function importWarningText(w: ImportWarning, lang: Lang): string {
@@ -8,7 +8,7 @@ export function importWarningText(w: ImportWarning, lang: Lang): string {
 }
 
 /** One line per file: how many sections that cannot affect forwarding the import read past, by kind. */
-export function skippedSummaryText(s: ReturnType<typeof skippedByFile>[number], lang: Lang): string {
+export function skippedSummaryText(s: SkippedSummary, lang: Lang): string {
   // The kinds are quoted: they are the configuration's own words, in either language.
   if (lang === 'ja') {
     const kinds = s.sections.map((k) => `"${k.section}" ${k.count}`).join('、');

@@ -80,6 +80,22 @@ describe('skipped sections, counted per kind', () => {
     ]);
   });
 
+  it('several files: one summary each, files sorted', () => {
+    const b = parseRtx('syslog host 192.0.2.1\ndns server 192.0.2.53\nsyslog notice on\n', 'b.conf', 'b');
+    const a = parseAsa('ntp server 192.0.2.123\n', 'a.cfg', 'a');
+    expect(skippedByFile([b, a])).toEqual([
+      { file: 'a.cfg', total: 1, sections: [{ section: 'ntp', count: 1 }] },
+      {
+        file: 'b.conf',
+        total: 3,
+        sections: [
+          { section: 'dns', count: 1 },
+          { section: 'syslog', count: 2 },
+        ],
+      },
+    ]);
+  });
+
   it('a file with nothing skipped has no summary', () => {
     expect(skippedByFile([parseAsa('hostname a\n', 'a.cfg', 'a')])).toEqual([]);
   });
