@@ -26,6 +26,8 @@ import {
   type GeneratedModel,
   headerLines,
   importWarningText,
+  skippedByFile,
+  skippedSummaryText,
   type ImportedConfig,
   type Inventory,
   InputError,
@@ -183,6 +185,8 @@ function writeImport(
     return { text, warnings };
   });
   if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
+  // Not a warning: nothing was lost that could change what passes, so --strict does not count it.
+  if (!opts.quiet) for (const s of skippedByFile(configs)) io.err(skippedSummaryText(s, opts.lang));
   if (opts.output) writeFileSync(opts.output, text);
   else io.out(text.trimEnd());
   return EXIT.clean;

@@ -9,7 +9,7 @@ import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
 import { ALL, union } from '../net/intervals.ts';
 import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, PROTOCOLS, type ServiceTerm } from '../net/services.ts';
-import type { ConfigAcl, ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
+import type { ConfigAcl, ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning, SkippedSection } from './config.ts';
 import { refuseGroupCycles } from './groups.ts';
 import { normalizeServices } from './terms.ts';
 
@@ -127,6 +127,9 @@ interface Binding {
 
 const allOf = (proto: number): ServiceTerm => ({ protoLo: proto, protoHi: proto, portLo: 0, portHi: PORT_MAX });
 
+/** Commands that cannot affect forwarding (logging, time, SNMP, management access): counted as skipped. */
+const NOT_FORWARDING: ReadonlySet<string> = new Set(['logging', 'ntp', 'snmp-server', 'clock', 'banner', 'username', 'ssh', 'telnet', 'pager', 'console']);
+
 class AsaReader {
   readonly warnings: ImportWarning[] = [];
   private readonly names = new Map<string, number>();
@@ -138,6 +141,8 @@ class AsaReader {
   private readonly warnedOnce = new Set<string>();
 
   constructor(readonly file: string) {}
+
+  readonly skipped: SkippedSection[] = [];
 
   warn(loc: Loc, en: string, ja: string): void {
     this.warnings.push({ loc, en, ja });
@@ -174,6 +179,8 @@ class AsaReader {
         this.object(c);
       } else if (head === 'same-security-traffic' && word(c, 1) === 'permit' && word(c, 2) === 'inter-interface') {
         sameSecurity = true;
+      } else if (NOT_FORWARDING.has(head)) {
+        this.skipped.push({ section: head, loc: c.loc });
       }
     }
     const groupNames = (g: NetworkGroup | ServiceGroup | undefined) =>
@@ -843,5 +850,5 @@ export function parseAsa(text: string, file: string, name: string): ImportedConf
   refuseBinary(text, file);
   const reader = new AsaReader(file);
   const device = reader.read(text, name);
-  return { devices: [device], warnings: reader.warnings };
+  return { devices: [device], warnings: reader.warnings, skipped: reader.skipped };
 }

@@ -70,9 +70,41 @@ export interface ConfigDevice {
   readonly origin: Loc;
 }
 
+/** A section of the configuration that cannot affect forwarding (logging, DNS, NTP, SNMP, ...), read past on purpose. */
+export interface SkippedSection {
+  /** The section's kind as the configuration writes it: `config system dns`, `logging`, `syslog`. */
+  readonly section: string;
+  readonly loc: Loc;
+}
+
 export interface ImportedConfig {
   readonly devices: readonly ConfigDevice[];
   readonly warnings: readonly ImportWarning[];
+  /** What the reader skipped because it cannot affect forwarding; not a warning (--strict ignores it). */
+  readonly skipped?: readonly SkippedSection[];
+}
+
+/** The skipped sections of one file: their total and their count per kind, kinds sorted. */
+export interface SkippedSummary {
+  readonly file: string;
+  readonly total: number;
+  readonly sections: ReadonlyArray<{ readonly section: string; readonly count: number }>;
+}
+
+/** The skipped sections of each file, files sorted. */
+export function skippedByFile(configs: readonly ImportedConfig[]): SkippedSummary[] {
+  const files = new Map<string, Map<string, number>>();
+  for (const s of configs.flatMap((c) => c.skipped ?? [])) {
+    let counts = files.get(s.loc.file);
+    if (!counts) files.set(s.loc.file, (counts = new Map()));
+    counts.set(s.section, (counts.get(s.section) ?? 0) + 1);
+  }
+  const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return [...files.keys()].sort(byName).map((file) => {
+    const counts = files.get(file)!;
+    const sections = [...counts.keys()].sort(byName).map((section) => ({ section, count: counts.get(section)! }));
+    return { file, total: sections.reduce((n, s) => n + s.count, 0), sections };
+  });
 }
 
 // ── Inventories (NetBox, containerlab): what is where, without rules ───────────────────────

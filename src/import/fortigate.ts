@@ -10,7 +10,7 @@ import { formatIpv4, IPV4_MAX, type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts
 import { ANY_SERVICE, PORT_MAX, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
 import { refuseGroupCycles } from './groups.ts';
 import { complementServices, normalizeServices } from './terms.ts';
-import type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
+import type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning, SkippedSection } from './config.ts';
 
 // --- The statement tree: config <path> / edit <name> / set <key> <values> / next / end.
 
@@ -247,6 +247,10 @@ const UNMODELLED_SECTIONS: Readonly<Record<string, { en: string; ja: string }>> 
   'vpn ipsec phase1-interface': { en: 'IPsec tunnel interfaces are not modelled', ja: 'IPsecトンネルインターフェースはモデル化していません' },
 };
 
+/** Sections that cannot affect forwarding (logging, name and time services, management): counted as skipped. */
+const NOT_FORWARDING =
+  /^(log( |$)|system (dns|ntp|snmp |admin|syslogd|email-server|alertemail|fortiguard|central-management|console|password-policy)|alertemail |report )/;
+
 const ID_CHARS = /[^A-Za-z0-9_.-]/g;
 const IFACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/;
 
@@ -290,6 +294,7 @@ interface Scope {
 
 class FortigateReader {
   readonly warnings: ImportWarning[] = [];
+  readonly skipped: SkippedSection[] = [];
 
   constructor(readonly file: string) {}
 
@@ -301,6 +306,12 @@ class FortigateReader {
 
   read(text: string, fallbackName: string): ConfigDevice[] {
     const top = parseFortiosTree(text, this.file);
+    // The global sections and each VDOM's, once each (not once per device).
+    const sections = [
+      ...top,
+      ...top.filter((b) => b.path === 'global' || b.path === 'vdom').flatMap((b) => [...b.blocks, ...b.edits.flatMap((e) => e.blocks)]),
+    ];
+    for (const b of sections) if (NOT_FORWARDING.test(b.path)) this.skipped.push({ section: `config ${b.path}`, loc: b.loc });
     const vdomBlocks = top.filter((b) => b.path === 'vdom');
     const global = [...top.filter((b) => b.path !== 'vdom' && b.path !== 'global'), ...top.filter((b) => b.path === 'global').flatMap((b) => b.blocks)];
     const hostname = this.sets(global, 'system global')?.get('hostname')?.values[0] ?? fallbackName;
@@ -847,5 +858,5 @@ export function parseFortigate(text: string, file: string, name: string): Import
   refuseBinary(text, file);
   const reader = new FortigateReader(file);
   const devices = reader.read(text, name);
-  return { devices, warnings: reader.warnings };
+  return { devices, warnings: reader.warnings, skipped: reader.skipped };
 }

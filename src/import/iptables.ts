@@ -10,7 +10,7 @@ import { ALL, subtract, union } from '../net/intervals.ts';
 import { parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, protocolNumber, type ServiceTerm } from '../net/services.ts';
 import { type Chain, type ChainRule, flattenChain, type Verdict } from './chains.ts';
-import type { ImportedConfig, ImportWarning } from './config.ts';
+import type { ImportedConfig, ImportWarning, SkippedSection } from './config.ts';
 import { type HostFiles, hostDevice, type InterfaceSpec, resolveInterfaces } from './linux.ts';
 import { complementServices, normalizeServices } from './terms.ts';
 
@@ -110,6 +110,7 @@ interface RawRule {
 
 class IptablesReader {
   readonly warnings: ImportWarning[] = [];
+  readonly skipped: SkippedSection[] = [];
 
   constructor(readonly file: string) {}
 
@@ -202,6 +203,8 @@ class IptablesReader {
       const chain = tokens[1]?.text;
       if (chain === undefined) throw syntaxError(loc, '"-A" needs a chain name');
       if (!filter.chains.has(chain)) throw syntaxError({ ...loc, column: tokens[1]!.column }, `chain "${chain}" is not declared (:${chain} - [0:0])`);
+      // INPUT and OUTPUT filter the host's own traffic, never what it forwards.
+      if (chain === 'INPUT' || chain === 'OUTPUT') this.skipped.push({ section: `*filter -A ${chain}`, loc });
       filter.rules.push(this.rule(chain, tokens.slice(2), trimmed, loc, filter.chains));
     });
     if (table) throw syntaxError(table.loc, `table *${table.name} is not closed by COMMIT`);
@@ -486,5 +489,6 @@ class IptablesReader {
 /** Reads one iptables-save file as one device named `name`, with the host's `ip addr` / `ip route` output when given. */
 export function parseIptables(text: string, file: string, name: string, host: HostFiles = {}): ImportedConfig {
   refuseBinary(text, file);
-  return new IptablesReader(file).read(text, name, host);
+  const reader = new IptablesReader(file);
+  return { ...reader.read(text, name, host), skipped: reader.skipped };
 }

@@ -10,7 +10,7 @@ import { ALL, subtract, union } from '../net/intervals.ts';
 import { parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PROTO_MAX, protocolNumber, type ServiceTerm } from '../net/services.ts';
 import { type Chain, type ChainRule, flattenChain, type Verdict } from './chains.ts';
-import type { ImportedConfig, ImportWarning } from './config.ts';
+import type { ImportedConfig, ImportWarning, SkippedSection } from './config.ts';
 import { parseNetAddress, parsePortRange, readsNew } from './iptables.ts';
 import { type HostFiles, hostDevice, type InterfaceSpec, resolveInterfaces } from './linux.ts';
 import { complementServices, normalizeServices } from './terms.ts';
@@ -140,6 +140,7 @@ const PRIORITY: Readonly<Record<string, number>> = { raw: -300, mangle: -150, ds
 
 class NftReader {
   readonly warnings: ImportWarning[] = [];
+  readonly skipped: SkippedSection[] = [];
 
   constructor(readonly file: string) {}
 
@@ -202,6 +203,8 @@ class NftReader {
             `chain ${wordOf(c.items[1])}: NATはモデル化していません（変換前のアドレスで判定します）`,
           );
         }
+        // The input and output hooks filter the host's own traffic, never what it forwards.
+        if (type === 'filter' && (hook === 'input' || hook === 'output')) this.skipped.push({ section: `type filter hook ${hook}`, loc: head.loc });
         if (type !== 'filter' || hook !== 'forward') continue;
         const policyStmt = c.body.find((x) => wordOf(x.items[0]) === 'policy');
         const policyAt = words.indexOf('policy');
@@ -523,5 +526,6 @@ class NftReader {
 /** Reads one `nft list ruleset` file as one device named `name`, with the host's `ip addr` / `ip route` output when given. */
 export function parseNftables(text: string, file: string, name: string, host: HostFiles = {}): ImportedConfig {
   refuseBinary(text, file);
-  return new NftReader(file).read(text, name, host);
+  const reader = new NftReader(file);
+  return { ...reader.read(text, name, host), skipped: reader.skipped };
 }

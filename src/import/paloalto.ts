@@ -9,7 +9,7 @@ import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, type ServiceTerm } from '../net/services.ts';
-import type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
+import type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning, SkippedSection } from './config.ts';
 import { toId } from './fortigate.ts';
 import { refuseGroupCycles } from './groups.ts';
 import { normalizeServices } from './terms.ts';
@@ -254,6 +254,7 @@ type Zones = ReadonlyMap<string, readonly string[]>;
 
 class PaloaltoReader {
   readonly warnings: ImportWarning[] = [];
+  readonly skipped: SkippedSection[] = [];
 
   constructor(readonly file: string) {}
 
@@ -273,6 +274,10 @@ class PaloaltoReader {
     const device = entries(child(root, 'devices'))[0];
     if (!device) throw syntaxError(root.loc, 'no <devices><entry> (the firewall itself) in the configuration');
     const hostname = path(device, 'deviceconfig', 'system', 'hostname')?.text || fallbackName;
+    // Management, logging and the device's own services: nothing in them decides what passes.
+    for (const c of child(device, 'deviceconfig')?.children ?? []) this.skipped.push({ section: `deviceconfig ${c.name}`, loc: c.loc });
+    for (const c of [child(root, 'mgt-config'), path(root, 'shared', 'log-settings')])
+      if (c) this.skipped.push({ section: c.name === 'log-settings' ? 'shared log-settings' : c.name, loc: c.loc });
     const interfaces = this.interfaces(device);
     const vsysList = entries(child(device, 'vsys'));
     if (vsysList.length === 0) throw syntaxError(device.loc, 'no <vsys><entry> (no zones or rules) in the configuration');
@@ -628,5 +633,5 @@ export function parsePaloalto(text: string, file: string, name: string): Importe
   refuseBinary(text, file);
   const reader = new PaloaltoReader(file);
   const devices = reader.read(text, name);
-  return { devices, warnings: reader.warnings };
+  return { devices, warnings: reader.warnings, skipped: reader.skipped };
 }

@@ -13,7 +13,7 @@ import { InputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
 import { ALL, intersect, union } from '../net/intervals.ts';
 import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
-import type { ConfigAcl, ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning } from './config.ts';
+import type { ConfigAcl, ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning, SkippedSection } from './config.ts';
 import { normalizeServices } from './terms.ts';
 
 interface Word {
@@ -209,8 +209,25 @@ function parsePrefix(text: string): Ipv4Prefix | undefined {
 /** An interface name safe in rule ids and ACL names (`lan1/1` → `lan1_1`). */
 const idOf = (name: string): string => name.replace(/\//g, '_');
 
+/** Commands that cannot affect forwarding (logging, name and time services, management): counted as skipped. */
+const NOT_FORWARDING: ReadonlySet<string> = new Set([
+  'syslog',
+  'dns',
+  'ntpdate',
+  'sntpd',
+  'snmp',
+  'login',
+  'administrator',
+  'console',
+  'timezone',
+  'telnetd',
+  'sshd',
+  'httpd',
+]);
+
 class RtxReader {
   readonly warnings: ImportWarning[] = [];
+  readonly skipped: SkippedSection[] = [];
   private readonly warnedOnce = new Set<string>();
   private readonly interfaces = new Map<string, Interface>();
   private readonly filters = new Map<number, StaticFilter>();
@@ -248,6 +265,7 @@ class RtxReader {
       else if (w[0] === 'ip' && w[1] === 'filter') this.filterCommand(line);
       else if (w[0] === 'ip' && w[1] === 'route') routeLines.push(line);
       else if (w[0] === 'ip' && w[1] !== undefined) this.interfaceCommand(line);
+      else if (NOT_FORWARDING.has(w[0]!)) this.skipped.push({ section: w[0]!, loc: line.loc });
       else this.otherCommand(line);
     }
     // Routes first: a gateway `pp 2` or `dhcp lan3` may name an interface no other line does.
@@ -376,7 +394,7 @@ class RtxReader {
         `${head} is not modelled: forwarding follows the static routes only`,
         `${head} はモデル化していません (転送は静的ルートのみに従います)`,
       );
-    // Every other command (login, dhcp, dns, syslog, ipv6 …) does not change which IPv4 packets pass.
+    // Every other command (dhcp, ipv6 …) does not change which IPv4 packets pass.
   }
 
   private warnNat(loc: Loc): void {
@@ -912,5 +930,5 @@ export function parseRtx(text: string, file: string, name: string): ImportedConf
   refuseBinary(text, file);
   const reader = new RtxReader(file);
   const device = reader.read(text, name);
-  return { devices: [device], warnings: reader.warnings };
+  return { devices: [device], warnings: reader.warnings, skipped: reader.skipped };
 }
