@@ -6,29 +6,18 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError, type Loc } from '../../src/errors.ts';
+import { InputError } from '../../src/errors.ts';
 import { parseAsa } from '../../src/import/asa.ts';
 import { composeTopology } from '../../src/import/compose.ts';
 import type { ConfigDevice, ConfigRule } from '../../src/import/config.ts';
 import { loadSite } from '../../src/import/site.ts';
 import { loadImported } from '../../src/model/load.ts';
 import { ALL } from '../../src/net/intervals.ts';
-import { parseIpv4 } from '../../src/net/ipv4.ts';
+import { at, set, tcp, udp } from './helpers.ts';
 
 const DIR = 'tests/fixtures/import/asa';
 const ASA01 = `${DIR}/asa01.cfg`;
 const asa01Text = readFileSync(resolve(ASA01), 'utf8');
-
-const ip = (text: string): number => parseIpv4(text)!;
-/** An interval list from "a-b" / "a" strings. */
-const set = (...ranges: string[]): number[] =>
-  ranges.flatMap((r) => {
-    const [lo, hi = lo] = r.split('-');
-    return [ip(lo!), ip(hi!)];
-  });
-const at = (loc: Loc): string => `${loc.file}:${loc.line}:${loc.column}${loc.label ? ` ${loc.label}` : ''}`;
-const tcp = (lo: number, hi = lo) => ({ protoLo: 6, protoHi: 6, portLo: lo, portHi: hi });
-const udp = (lo: number, hi = lo) => ({ protoLo: 17, protoHi: 17, portLo: lo, portHi: hi });
 
 function device(text: string): ConfigDevice {
   return parseAsa(text, 'test.cfg', 'asa').devices[0]!;

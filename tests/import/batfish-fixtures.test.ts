@@ -15,16 +15,14 @@ import type { ConfigDevice, ImportedConfig } from '../../src/import/config.ts';
 import { parseFortigate } from '../../src/import/fortigate.ts';
 import { parsePaloalto } from '../../src/import/paloalto.ts';
 import { ALL } from '../../src/net/intervals.ts';
-import { parseIpv4 } from '../../src/net/ipv4.ts';
 import { ANY_SERVICE } from '../../src/net/services.ts';
 import { decide, ICMP, TCP, UDP } from './packets.ts';
+import { ip, tcp } from './helpers.ts';
 
-const ip = (text: string): number => parseIpv4(text)!;
 const read = (vendor: string, file: string): { path: string; text: string } => {
   const path = `tests/fixtures/import/${vendor}/batfish/${file}`;
   return { path, text: readFileSync(resolve(path), 'utf8') };
 };
-const tcp = (lo: number, hi = lo) => ({ protoLo: 6, protoHi: 6, portLo: lo, portHi: hi });
 const warnedAt = (c: ImportedConfig): string[] => c.warnings.map((w) => `${w.loc.line}:${w.loc.column} ${w.en}`);
 
 function only(c: ImportedConfig): ConfigDevice {

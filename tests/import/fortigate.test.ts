@@ -5,26 +5,18 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError, type Loc } from '../../src/errors.ts';
+import { InputError } from '../../src/errors.ts';
 import type { ConfigDevice, ConfigRule } from '../../src/import/config.ts';
 import { composeTopology } from '../../src/import/compose.ts';
 import { parseFortigate, parseFortiosTree } from '../../src/import/fortigate.ts';
 import { loadSite } from '../../src/import/site.ts';
 import { loadImported } from '../../src/model/load.ts';
 import { ALL } from '../../src/net/intervals.ts';
-import { parseIpv4 } from '../../src/net/ipv4.ts';
+import { at, ip, set } from './helpers.ts';
 
 const DIR = 'tests/fixtures/import/fortigate';
 const FW01 = `${DIR}/fw01.conf`;
 const fw01Text = readFileSync(resolve(FW01), 'utf8');
-
-const ip = (text: string): number => parseIpv4(text)!;
-/** An interval list from "a-b" / "a" strings. */
-const set = (...ranges: string[]): number[] =>
-  ranges.flatMap((r) => {
-    const [lo, hi = lo] = r.split('-');
-    return [ip(lo!), ip(hi!)];
-  });
 
 function device(text: string, name = 'fw'): ConfigDevice {
   const { devices } = parseFortigate(text, 'test.conf', name);
@@ -46,8 +38,6 @@ function refused(text: string): { code: string; at: string; message: string } {
   }
   throw new Error('accepted');
 }
-
-const at = (loc: Loc): string => `${loc.file}:${loc.line}:${loc.column}${loc.label ? ` ${loc.label}` : ''}`;
 
 /** Interfaces and a two-port box, then the given sections. */
 const BOX = `config system interface

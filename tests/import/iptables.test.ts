@@ -10,11 +10,8 @@ import { parseIptables } from '../../src/import/iptables.ts';
 import { parseIpAddr, parseIpRoute } from '../../src/import/linux.ts';
 import { parseNftables } from '../../src/import/nftables.ts';
 import { ALL } from '../../src/net/intervals.ts';
-import { parseIpv4 } from '../../src/net/ipv4.ts';
 import { ANY_SERVICE } from '../../src/net/services.ts';
-
-const ip = (text: string): number => parseIpv4(text)!;
-const tcp = (lo: number, hi = lo) => ({ protoLo: 6, protoHi: 6, portLo: lo, portHi: hi });
+import { ip, tcp } from './helpers.ts';
 
 /** iptables-save text with a filter table: the chain lines, then the rules. */
 const save = (chains: string, rules: string): string => `*filter\n${chains}\n${rules}\nCOMMIT\n`;

@@ -6,23 +6,21 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError, type Loc } from '../../src/errors.ts';
+import { InputError } from '../../src/errors.ts';
 import type { ConfigDevice, ConfigRule } from '../../src/import/config.ts';
 import { parsePaloalto } from '../../src/import/paloalto.ts';
 import { parseXml } from '../../src/import/xml.ts';
 import { ALL } from '../../src/net/intervals.ts';
-import { parseIpv4 } from '../../src/net/ipv4.ts';
+import { at, ip } from './helpers.ts';
 
 const PA01 = 'tests/fixtures/import/paloalto/pa01.xml';
 const pa01Text = readFileSync(resolve(PA01), 'utf8');
 
-const ip = (text: string): number => parseIpv4(text)!;
 const set = (...ranges: string[]): number[] =>
   ranges.flatMap((r) => {
     const [lo, hi = lo] = r.split('-');
     return [ip(lo!), ip(hi!)];
   });
-const at = (loc: Loc): string => `${loc.file}:${loc.line}:${loc.column}${loc.label ? ` ${loc.label}` : ''}`;
 const ruleById = (d: ConfigDevice, id: string): ConfigRule | undefined => d.rules.find((r) => r.id === id);
 
 /** A one-vsys firewall: ethernet1/1 in zone "in" (10.0.0.1/24), 1/2 and 1/3 in zone "out", then the vsys body. */

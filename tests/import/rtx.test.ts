@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENGINES } from '../../src/engine/registry.ts';
 import type { Disposition, Hop } from '../../src/engine/types.ts';
-import { InputError, type Loc } from '../../src/errors.ts';
+import { InputError } from '../../src/errors.ts';
 import { composeTopology } from '../../src/import/compose.ts';
 import type { ConfigDevice, ConfigRule } from '../../src/import/config.ts';
 import { parseRtx } from '../../src/import/rtx.ts';
@@ -17,23 +17,12 @@ import { loadSite } from '../../src/import/site.ts';
 import { loadImported } from '../../src/model/load.ts';
 import { type Network, zoneOfAddress } from '../../src/model/network.ts';
 import { ALL } from '../../src/net/intervals.ts';
-import { parseIpv4 } from '../../src/net/ipv4.ts';
 import { ANY_SERVICE } from '../../src/net/services.ts';
+import { at, ip, set, tcp, udp } from './helpers.ts';
 
 const DIR = 'tests/fixtures/import/rtx';
 const BRANCH = `${DIR}/branch.conf`;
 const branchText = readFileSync(resolve(BRANCH), 'utf8');
-
-const ip = (text: string): number => parseIpv4(text)!;
-/** An interval list from "a-b" / "a" strings. */
-const set = (...ranges: string[]): number[] =>
-  ranges.flatMap((r) => {
-    const [lo, hi = lo] = r.split('-');
-    return [ip(lo!), ip(hi!)];
-  });
-const at = (loc: Loc): string => `${loc.file}:${loc.line}:${loc.column}${loc.label ? ` ${loc.label}` : ''}`;
-const tcp = (lo: number, hi = lo) => ({ protoLo: 6, protoHi: 6, portLo: lo, portHi: hi });
-const udp = (lo: number, hi = lo) => ({ protoLo: 17, protoHi: 17, portLo: lo, portHi: hi });
 
 const device = (text: string): ConfigDevice => parseRtx(text, 'test.conf', 'rtx').devices[0]!;
 const ruleById = (d: ConfigDevice, id: string): ConfigRule => {
