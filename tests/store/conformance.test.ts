@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
-import { type NewVersion, Store } from '../../src/store/store.ts';
+import { type NewReview, type NewVersion, Store } from '../../src/store/store.ts';
 import { freshPostgresUrl } from '../postgres.ts';
 
 /** Raw access to a store's database, to see what is stored and to build old schemas. */
@@ -97,6 +97,22 @@ const version = (project: string, content: string, filename = 'city.yaml'): NewV
   model: 'alpha',
   submitter: 'tok1',
   content,
+});
+
+/** A plain approved review of version 1 of `project`; `engine` names the engine that ran it. */
+const review = (project: string, engine = 'fast'): NewReview => ({
+  project,
+  version: 1,
+  filename: 'c.yaml',
+  verdict: 'approve',
+  engine,
+  summary: {},
+  recompute: {},
+  today: '2026-12-03',
+  lang: 'en',
+  submitter: 't',
+  change: 'x',
+  renderings: { json: '{}', sarif: '{}', markdown: '' },
 });
 
 // Without PostgreSQL on a workstation (tests/global-setup.ts) only SQLite runs; CI runs both.
@@ -193,7 +209,7 @@ describe.each(HAVE_POSTGRES ? [sqlite, postgres] : [sqlite])('store conformance:
     try {
       await store.createProject('kita', 'Kita');
       await store.addVersion(version('kita', 'name: x\n'));
-      const review = await store.addReview({
+      const stored = await store.addReview({
         project: 'kita',
         version: 1,
         filename: 'change.yaml',
@@ -207,11 +223,11 @@ describe.each(HAVE_POSTGRES ? [sqlite, postgres] : [sqlite])('store conformance:
         change: 'add: rule\n',
         renderings: { json: '{"verdict":"reject"}', sarif: '{"runs":[]}', markdown: '# 却下\n' },
       });
-      expect(review.id).toMatch(/^rev_[0-9a-f]{16}$/);
-      expect(await store.getReview('kita', review.id)).toEqual(review);
-      expect(await store.getReviewRendering('kita', review.id, 'markdown')).toBe('# 却下\n');
-      expect(await store.getReviewRendering('kita', review.id, 'sarif')).toBe('{"runs":[]}');
-      expect((await store.listReviews('kita')).map((r) => r.id)).toEqual([review.id]);
+      expect(stored.id).toMatch(/^rev_[0-9a-f]{16}$/);
+      expect(await store.getReview('kita', stored.id)).toEqual(stored);
+      expect(await store.getReviewRendering('kita', stored.id, 'markdown')).toBe('# 却下\n');
+      expect(await store.getReviewRendering('kita', stored.id, 'sarif')).toBe('{"runs":[]}');
+      expect((await store.listReviews('kita')).map((r) => r.id)).toEqual([stored.id]);
     } finally {
       await store.close();
     }
@@ -250,24 +266,11 @@ describe.each(HAVE_POSTGRES ? [sqlite, postgres] : [sqlite])('store conformance:
       }
       const check = await store.createCheck({ project: 'kita', version: 1, engine: 'fast', today: '2026-12-03', lang: 'en', submitter: 't' }, 'queued');
       await store.finishCheck(check.id, {}, '{}', 1);
-      const review = await store.addReview({
-        project: 'kita',
-        version: 1,
-        filename: 'c.yaml',
-        verdict: 'approve',
-        engine: 'fast',
-        summary: {},
-        recompute: {},
-        today: '2026-12-03',
-        lang: 'en',
-        submitter: 't',
-        change: 'x',
-        renderings: { json: '{}', sarif: '{}', markdown: '' },
-      });
+      const stored = await store.addReview(review('kita'));
       expect(await store.getCheck('minami', check.id)).toBeUndefined();
       expect(await store.getCheckResult('minami', check.id)).toBeUndefined();
-      expect(await store.getReview('minami', review.id)).toBeUndefined();
-      expect(await store.getReviewRendering('minami', review.id, 'json')).toBeUndefined();
+      expect(await store.getReview('minami', stored.id)).toBeUndefined();
+      expect(await store.getReviewRendering('minami', stored.id, 'json')).toBeUndefined();
       expect(await store.listChecks('minami')).toEqual([]);
       expect(await store.getContent('minami', 1)).toBe('name: minami\n');
       expect(await store.counts()).toEqual({ projects: 2, versions: 2, checks: 1, reviews: 1, tokens: 0 });
@@ -308,21 +311,8 @@ describe.each(HAVE_POSTGRES ? [sqlite, postgres] : [sqlite])('store conformance:
         // Every table of the newest schema takes its rows.
         await store.createProject('minami', 'Minami');
         await store.addVersion(version('minami', 'name: m\n'));
-        const review = await store.addReview({
-          project: 'minami',
-          version: 1,
-          filename: 'c.yaml',
-          verdict: 'approve',
-          engine: 'reference',
-          summary: {},
-          recompute: {},
-          today: '2026-12-03',
-          lang: 'en',
-          submitter: 't',
-          change: 'x',
-          renderings: { json: '{}', sarif: '{}', markdown: '' },
-        });
-        expect((await store.getReview('minami', review.id))?.engine).toBe('reference');
+        const stored = await store.addReview(review('minami', 'reference'));
+        expect((await store.getReview('minami', stored.id))?.engine).toBe('reference');
       } finally {
         await store.close();
       }
