@@ -18,8 +18,7 @@ import { UploadBudget } from './body.ts';
 import { clientErrorHandler, errorBody, errorSchema, handleError, handleFrameworkError, HttpError } from './errors.ts';
 import type { ReviewStats } from './context.ts';
 import { CheckJobs, type CheckQueue } from './jobs.ts';
-import { JOB_POLICY, postgresQueue } from './queue-postgres.ts';
-import { isPostgresUrl } from '../store/postgres.ts';
+import { isPostgresUrl } from '../store/sql.ts';
 import { Metrics } from './metrics.ts';
 import { POOL_DEFAULTS, WorkerPool } from './pool.ts';
 import { analysisRoutes } from './routes/analysis.ts';
@@ -244,9 +243,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // With PostgreSQL the checks go to the shared queue that `bunkatsu worker` processes run.
   const jobs: CheckQueue =
     typeof options.db === 'string' && isPostgresUrl(options.db)
-      ? await postgresQueue(options.db, store.location, { ...JOB_POLICY, expireInSeconds: options.jobTimeoutSeconds ?? JOB_POLICY.expireInSeconds }, (line) =>
-          app.log.warn(line),
-        )
+      ? await (await import('./queue-postgres.ts')).postgresQueue(options.db, store.location, options.jobTimeoutSeconds, (line) => app.log.warn(line))
       : new CheckJobs(store, pool, app.log);
   const reviews: ReviewStats = {
     prepared: 0,

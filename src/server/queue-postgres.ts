@@ -5,7 +5,7 @@
 
 import PgBoss from 'pg-boss';
 import { InputError } from '../index.ts';
-import { redactedUrl } from '../store/postgres.ts';
+import { redactedUrl } from '../store/sql.ts';
 import { StoreUnavailable } from '../store/sql.ts';
 import type { CheckQueue } from './jobs.ts';
 
@@ -87,7 +87,13 @@ export class PostgresCheckQueue implements CheckQueue {
   }
 }
 
-/** The API server's queue on a postgres:// database, its jobs expiring as `policy` says. */
-export async function postgresQueue(url: string, location: string, policy: JobPolicy, log: (line: string) => void): Promise<PostgresCheckQueue> {
+/** The API server's queue on a postgres:// database; its jobs expire after `jobTimeoutSeconds` (default JOB_POLICY's). */
+export async function postgresQueue(
+  url: string,
+  location: string,
+  jobTimeoutSeconds: number | undefined,
+  log: (line: string) => void,
+): Promise<PostgresCheckQueue> {
+  const policy = { ...JOB_POLICY, expireInSeconds: jobTimeoutSeconds ?? JOB_POLICY.expireInSeconds };
   return new PostgresCheckQueue(await startBoss(url, log, policy), location, policy);
 }

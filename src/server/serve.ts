@@ -3,7 +3,7 @@
 
 import type { AddressInfo } from 'node:net';
 import { InputError } from '../index.ts';
-import { isPostgresUrl, redactedUrl } from '../store/postgres.ts';
+import { isPostgresUrl, redactedUrl } from '../store/sql.ts';
 import { SCOPES, type Scope, Store } from '../store/store.ts';
 import { buildServer, DEFAULTS, shutdown } from './app.ts';
 import { PROJECT_ID } from './routes/projects.ts';
@@ -182,5 +182,7 @@ export function revokeToken(db: string, id: string): Promise<string> {
   });
 }
 
-/** `bunkatsu worker`, loaded with the server's other commands. */
-export { runWorker } from './worker-process.ts';
+/** `bunkatsu worker`: the queue library is loaded only by this command (and by a server on PostgreSQL). */
+export async function runWorker(...args: Parameters<typeof import('./worker-process.ts').runWorker>): Promise<void> {
+  return (await import('./worker-process.ts')).runWorker(...args);
+}

@@ -7,7 +7,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type PgBoss from 'pg-boss';
 import { InputError } from '../index.ts';
-import { isPostgresUrl } from '../store/postgres.ts';
+import { isPostgresUrl } from '../store/sql.ts';
 import { Store } from '../store/store.ts';
 import { readPolicy, WORKER_ENTRY } from './app.ts';
 import { runCheckJob } from './jobs.ts';

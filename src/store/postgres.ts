@@ -6,22 +6,10 @@
 import pg from 'pg';
 import { InputError } from '../errors.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
-import { type Sql, type SqlValue, StoreUnavailable } from './sql.ts';
+import { redactedUrl, type Sql, type SqlValue, StoreUnavailable } from './sql.ts';
 
 /** Arbitrary but fixed: the advisory lock every bunkatsu process takes to migrate. */
 const MIGRATION_LOCK = 0x62756e6b; // "bunk"
-
-export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location);
-
-/** The URL as messages may show it: scheme, host, port and database, never user or password. */
-export function redactedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
-  } catch {
-    return 'postgres://(unparsable URL)';
-  }
-}
 
 /** Socket-level and server-state failures: the database is away, not the request wrong. */
 const UNAVAILABLE_CODES = new Set([

@@ -4,8 +4,7 @@
 // promise resolves, so whatever the server has acknowledged survives a crash of the process.
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { isPostgresUrl, openPostgres } from './postgres.ts';
-import type { Sql } from './sql.ts';
+import { isPostgresUrl, type Sql } from './sql.ts';
 import { openSqlite } from './sqlite.ts';
 
 export const SCOPES = ['read', 'submit', 'admin'] as const;
@@ -210,7 +209,10 @@ export class Store {
    * database, anything else a SQLite file (created on first use).
    */
   static async open(location: string): Promise<Store> {
-    return new Store(isPostgresUrl(location) ? await openPostgres(location) : openSqlite(location));
+    // pg is loaded only for a PostgreSQL store: SQLite users' commands start without it.
+    if (!isPostgresUrl(location)) return new Store(openSqlite(location));
+    const { openPostgres } = await import('./postgres.ts');
+    return new Store(await openPostgres(location));
   }
 
   /** The SQLite file, or the PostgreSQL URL without user and password. */
