@@ -334,6 +334,9 @@ describe('fast engine = reference engine on data-plane checks', () => {
           if (error instanceof InputError && error.diagnostics[0]?.code === 'BNK_ERR_LIMIT_EXCEEDED') fc.pre(false);
           throw error;
         }
+        // A reference answer cut at its listing bound (e.g. 10,000 loop classes on a switch cabled
+        // to itself) is not the whole answer, so it is no oracle: discard the case, as over budget.
+        fc.pre(ref.bounds.length === 0);
         const fast = checkDataplane(network, { engineFactory: ENGINES.fast!, level, maxBoxes: Infinity });
         compare(network, fast, ref, `(${level})\n${t.text}`);
         seen.loops += fast.loops.length;
