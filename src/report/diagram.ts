@@ -8,11 +8,12 @@ import type { Network } from '../model/network.ts';
 import type { Finding, Localized } from '../policy/types.ts';
 import { describeDisposition, describePacket, formatLoc, type Lang } from './describe.ts';
 import { DEVICE_KIND } from './messages.ts';
+import { type NodeKind as ModelNodeKind, type SummaryNode, summarise, ZONES_ONE_BY_ONE, zoneModel } from './zone-model.ts';
 
 /** The names of the domains (a policy pack's `domains:`), by id. */
 export type DomainNames = Readonly<Record<string, Localized>>;
 
-export type NodeKind = 'zone' | 'switch' | 'router' | 'firewall' | 'sanitizer' | 'proxy' | 'end';
+export type NodeKind = ModelNodeKind | 'end';
 
 export interface DiagramNode {
   readonly id: string;
@@ -55,7 +56,8 @@ const M = {
     rule: (id: string, action: string, at: string) => `ルール ${id}（${action}）${at}`,
     inOut: (i: string, o: string | undefined) => (o === undefined ? `入 ${i}` : `入 ${i} → 出 ${o}`),
     zone: 'ゾーン',
-    zones: (n: number) => `ゾーン ${n} 件`,
+    zones: (n: number, hosts: number) => `ゾーン ${n} 件、ホスト ${hosts} 件`,
+    devices: (kind: string, n: number) => `${kind} ${n} 台`,
     end: '結果',
   },
   en: {
@@ -64,87 +66,49 @@ const M = {
     rule: (id: string, action: string, at: string) => `rule ${id} (${action}) ${at}`,
     inOut: (i: string, o: string | undefined) => (o === undefined ? `in ${i}` : `in ${i} → out ${o}`),
     zone: 'zone',
-    zones: (n: number) => `${n} zones`,
+    zones: (n: number, hosts: number) => `${n} zones, ${hosts} hosts`,
+    devices: (kind: string, n: number) => `${n} × ${kind}`,
     end: 'result',
   },
 } as const;
 
 const domainName = (domains: DomainNames, id: string, lang: Lang): string => domains[id]?.[lang] ?? id;
 
-/** Networks with more zones than this draw the zones of one domain behind the same devices as one box. */
-export const ZONES_ONE_BY_ONE = 60;
-
 /**
- * The zone graph: every zone (banded by domain) and device, a device joined to the zones it has
- * interfaces in and to its link peers. Past `oneByOne` zones, the zones of a domain that
- * hang off the same devices (a municipality's hundred office segments on one core) are one box
- * saying how many they are, so that a generated city stays a picture.
+ * The zone graph for a document: the boxes of the shared model (zone-model.ts), zones banded by
+ * domain, each device joined to the zones it is in and to its link peers; past `oneByOne` zones
+ * alike zones and devices are one box saying how many they are (`summarise`).
  */
 export function zoneDiagram(network: Network, domains: DomainNames, lang: Lang, oneByOne = ZONES_ONE_BY_ONE): Diagram {
   const t = M[lang];
-  const devicesOf = network.zones.map(() => new Set<number>());
-  const zonesOf = network.devices.map((d) => {
-    const zones = new Set<number>(d.zone === undefined ? [] : [d.zone]);
-    for (const i of d.interfaces) if (i.zone !== undefined) zones.add(i.zone);
-    for (const z of zones) devicesOf[z]!.add(d.index);
-    return zones;
+  const summary = summarise(zoneModel(network), oneByOne);
+  const nodeId = (n: SummaryNode): string => `${n.kind === 'zone' ? 'zone' : 'device'}:${n.id}`;
+  const byId = new Map(summary.nodes.map((n) => [n.id, n]));
+  const nodes: DiagramNode[] = summary.nodes.map((n) => {
+    const range = n.members.length > 1 ? `${n.id} … ${n.members.at(-1)!}` : n.id;
+    if (n.kind === 'zone') {
+      const lines = n.members.length > 1 ? [range, t.zones(n.members.length, n.hosts)] : n.name && n.name !== n.id ? [n.id, n.name] : [n.id];
+      return { id: nodeId(n), kind: 'zone', lines, domain: n.domain };
+    }
+    const kind = DEVICE_KIND[n.kind][lang];
+    const what = n.method ? `${kind} (${n.method})` : kind;
+    return { id: nodeId(n), kind: n.kind, lines: [range, n.members.length > 1 ? t.devices(what, n.members.length) : what] };
   });
-  // Zones grouped by domain and devices; each group one node when grouping, else each zone its own.
-  const grouping = network.zones.length > oneByOne;
-  const groups = new Map<string, number[]>();
-  for (const z of network.zones) {
-    const key = grouping ? `${z.domain}\u0000${[...devicesOf[z.index]!].sort((a, b) => a - b).join(',')}` : String(z.index);
-    const list = groups.get(key) ?? [];
-    list.push(z.index);
-    groups.set(key, list);
-  }
-  const nodeOfZone: string[] = [];
-  const nodes: DiagramNode[] = [];
-  const bandOf = new Map<string, string[]>();
-  const join = (domain: string, node: string): void => {
-    const list = bandOf.get(domain) ?? [];
-    list.push(node);
-    bandOf.set(domain, list);
+  const edges = summary.edges.map((e) => ({ from: nodeId(byId.get(e.source)!), to: nodeId(byId.get(e.target)!) }));
+  const bands = summary.bands.flatMap((b) =>
+    b.domains.map((domain) => ({
+      domain,
+      label: `${domainName(domains, domain, lang)} (${domain})`,
+      nodes: summary.nodes.filter((n) => n.inBand && n.domain === domain).map(nodeId),
+    })),
+  );
+  return {
+    title: t.zoneGraph(network.name),
+    directed: false,
+    nodes,
+    edges: oriented(nodes, edges),
+    bands: bands.map((b, i) => ({ id: `band${i}`, ...b })),
   };
-  for (const members of groups.values()) {
-    const first = network.zones[members[0]!]!;
-    const id = `zone:${first.id}`;
-    const lines =
-      members.length > 1
-        ? [`${first.id} … ${network.zones[members.at(-1)!]!.id}`, t.zones(members.length)]
-        : first.name && first.name !== first.id
-          ? [first.id, first.name]
-          : [first.id];
-    nodes.push({ id, kind: 'zone', lines, domain: first.domain });
-    join(first.domain, id);
-    for (const z of members) nodeOfZone[z] = id;
-  }
-  const edges: DiagramEdge[] = [];
-  const seen = new Set<string>();
-  const edge = (from: string, to: string): void => {
-    const key = from < to ? `${from}\u0000${to}` : `${to}\u0000${from}`;
-    if (seen.has(key) || from === to) return;
-    seen.add(key);
-    edges.push({ from, to });
-  };
-  for (const d of network.devices) {
-    const id = `device:${d.id}`;
-    const kind = DEVICE_KIND[d.kind][lang];
-    nodes.push({ id, kind: d.kind, lines: [d.id, d.method ? `${kind} (${d.method})` : kind] });
-    const zones = zonesOf[d.index]!;
-    for (const z of zones) edge(id, nodeOfZone[z]!);
-    // A device whose zones are all of one domain is drawn inside that domain's band.
-    const own = new Set([...zones].map((z) => network.zones[z]!.domain));
-    if (own.size === 1) join([...own][0]!, id);
-  }
-  for (const l of network.links) edge(`device:${network.devices[l.a.device]!.id}`, `device:${network.devices[l.b.device]!.id}`);
-  const bands = [...bandOf].map(([domain, members], i) => ({
-    id: `band${i}`,
-    label: `${domainName(domains, domain, lang)} (${domain})`,
-    domain,
-    nodes: members,
-  }));
-  return { title: t.zoneGraph(network.name), directed: false, nodes, edges: oriented(nodes, edges), bands };
 }
 
 /**

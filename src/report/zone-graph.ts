@@ -1,38 +1,22 @@
-// The zone graph a reader sees: zones (never hosts one by one) banded by domain, the devices
-// between them (firewalls, sanitizers, routers, …), the links, and the sanitized channels, with
-// a deterministic layout so that a browser only draws it. The web page and its API route use it.
+// The zone graph of the web page: the shared model (zone-model.ts: zones banded by domain, hosts
+// counted, devices, links) with the sanitized channels and a deterministic layout, so that a
+// browser only draws it. The page and its API route use it; the documents draw the same model.
 
 import type { Network } from '../model/network.ts';
 import { zonesOf } from '../model/network.ts';
 import { formatServiceTerm } from '../net/services.ts';
+import { type ModelEdge, type ModelNode, summarise, zoneModel } from './zone-model.ts';
 
-/** The domains drawn first, in this order, one band each; every other domain is an external one. */
-export const MAIN_DOMAINS = ['mynumber', 'lgwan', 'internet'] as const;
+export { MAIN_DOMAINS } from './zone-model.ts';
 
-export interface GraphNode {
-  /** The zone's or device's id (one namespace in a topology). */
-  readonly id: string;
-  /** 'zone', or the device's kind. */
-  readonly kind: 'zone' | 'firewall' | 'sanitizer' | 'router' | 'switch' | 'proxy';
-  readonly name: string;
-  /** The zone's domain; a device's own zone's domain, or that of most of its interfaces. */
-  readonly domain: string;
-  /** Index into `bands`. */
-  readonly band: number;
-  /** Hosts and host groups in the zone (0 for a device). */
-  readonly hosts: number;
-  /** The sanitizer's method (無害化 method), for sanitizers only. */
-  readonly method?: string;
+export interface GraphNode extends Omit<ModelNode, 'inBand'> {
+  /** The box of the documents' summarised picture it is counted in (the id of the box's first member; its own id when drawn alone). */
+  readonly box: string;
   readonly x: number;
   readonly y: number;
 }
 
-export interface GraphEdge {
-  readonly source: string;
-  readonly target: string;
-  /** 'attach': a device's interface in a zone; 'link': a cable between two devices. */
-  readonly kind: 'attach' | 'link';
-}
+export type { ModelEdge as GraphEdge } from './zone-model.ts';
 
 /** A sanitizer's relay as a channel between zones: what enters in one zone leaves sanitized to others. */
 export interface SanitizedChannel {
@@ -66,7 +50,7 @@ export interface ZoneGraph {
   readonly domains: Readonly<Record<string, DomainName>>;
   readonly bands: readonly GraphBand[];
   readonly nodes: readonly GraphNode[];
-  readonly edges: readonly GraphEdge[];
+  readonly edges: readonly ModelEdge[];
   readonly channels: readonly SanitizedChannel[];
 }
 
@@ -79,107 +63,64 @@ const BAND_GAP = 10;
 const ASPECT = 1.4;
 
 export function zoneGraph(network: Network, domainNames: Readonly<Record<string, DomainName>> = {}): ZoneGraph {
-  const bandOf = (domain: string): number => {
-    const main = (MAIN_DOMAINS as readonly string[]).indexOf(domain);
-    return main >= 0 ? main : MAIN_DOMAINS.length;
-  };
-  const hosts = new Array<number>(network.zones.length).fill(0);
-  for (const h of network.hosts) hosts[h.zone]!++;
+  const model = zoneModel(network);
+  const boxOf = new Map<string, string>();
+  for (const box of summarise(model).nodes) for (const m of box.members) boxOf.set(m, box.id);
+  const zones = model.nodes.filter((n) => n.kind === 'zone');
 
   // Bands stacked top to bottom; zones of a band in rows of `perRow`, in topology order, as many
   // per row as make the whole about ASPECT times wider than high (a city's thousand zones at once).
-  const perRow = Math.max(6, Math.ceil(Math.sqrt((network.zones.length * ROW) / (COLUMN * ASPECT))));
-  const members: number[][] = [[], [], [], []];
-  for (const z of network.zones) members[bandOf(z.domain)]!.push(z.index);
-  const zoneX = new Float64Array(network.zones.length);
-  const zoneY = new Float64Array(network.zones.length);
+  const perRow = Math.max(6, Math.ceil(Math.sqrt((zones.length * ROW) / (COLUMN * ASPECT))));
+  const at = new Map<string, { x: number; y: number }>();
   const bands: GraphBand[] = [];
   let top = 0;
-  members.forEach((zones, band) => {
-    if (zones.length === 0) return;
-    const rows = Math.ceil(zones.length / perRow);
-    zones.forEach((z, i) => {
+  model.bands.forEach((b, band) => {
+    const members = zones.filter((z) => z.band === band);
+    const rows = Math.ceil(members.length / perRow);
+    members.forEach((z, i) => {
       const row = Math.floor(i / perRow);
-      const inRow = Math.min(perRow, zones.length - row * perRow);
+      const inRow = Math.min(perRow, members.length - row * perRow);
       // Each row centred; odd rows shifted half a column so that edges do not run along a row.
-      zoneX[z] = (i % perRow) * COLUMN - ((inRow - 1) * COLUMN) / 2 + (row % 2) * (COLUMN / 2);
-      zoneY[z] = top + BAND_PADDING + row * ROW;
+      at.set(z.id, { x: (i % perRow) * COLUMN - ((inRow - 1) * COLUMN) / 2 + (row % 2) * (COLUMN / 2), y: top + BAND_PADDING + row * ROW });
     });
     const bottom = top + 2 * BAND_PADDING + (rows - 1) * ROW;
-    const id = band < MAIN_DOMAINS.length ? MAIN_DOMAINS[band]! : 'external';
-    const domains = [...new Set(zones.map((z) => network.zones[z]!.domain))];
-    bands.push({ id, domains, top, bottom });
+    bands.push({ ...b, top, bottom });
     top = bottom + BAND_GAP;
   });
 
-  const nodes: GraphNode[] = network.zones.map((z) => ({
-    id: z.id,
-    kind: 'zone',
-    name: z.name,
-    domain: z.domain,
-    band: bands.findIndex((b) => b.domains.includes(z.domain)),
-    hosts: hosts[z.index]!,
-    x: zoneX[z.index]!,
-    y: zoneY[z.index]!,
-  }));
-  const edges: GraphEdge[] = [];
-  const seen = new Set<string>();
-  const edge = (source: string, target: string, kind: GraphEdge['kind']): void => {
-    const key = source < target ? `${source}\u0000${target}` : `${target}\u0000${source}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    edges.push({ source, target, kind });
-  };
-
-  // A device sits between the zones it has interfaces in (their centre), a little below so that
-  // it does not hide a zone; a device in no zone sits by the devices it is linked to (below).
-  const placed = new Map<number, { x: number; y: number }>();
-  for (const d of network.devices) {
-    const zones = [...new Set(d.interfaces.flatMap((i) => (i.zone === undefined ? [] : [i.zone])))];
-    for (const z of zones) edge(d.id, network.zones[z]!.id, 'attach');
-    if (zones.length === 0) continue;
-    const x = zones.reduce((s, z) => s + zoneX[z]!, 0) / zones.length;
-    const y = zones.reduce((s, z) => s + zoneY[z]!, 0) / zones.length;
-    placed.set(d.index, { x: x + ((d.index % 5) - 2) * (COLUMN / 8), y: y + ROW / 3 });
+  // A device sits between the zones it is attached to (their centre), a little below so that it
+  // does not hide a zone; a device in no zone sits by the devices it is linked to (below).
+  const attached = new Map<string, string[]>();
+  const linked = new Map<string, string[]>();
+  for (const e of model.edges) {
+    const list = e.kind === 'attach' ? attached : linked;
+    list.set(e.source, [...(list.get(e.source) ?? []), e.target]);
+    if (e.kind === 'link') list.set(e.target, [...(list.get(e.target) ?? []), e.source]);
   }
-  const linked = new Map<number, number[]>();
-  for (const l of network.links) {
-    edge(network.devices[l.a.device]!.id, network.devices[l.b.device]!.id, 'link');
-    linked.set(l.a.device, [...(linked.get(l.a.device) ?? []), l.b.device]);
-    linked.set(l.b.device, [...(linked.get(l.b.device) ?? []), l.a.device]);
-  }
+  const devices = model.nodes.filter((n) => n.kind !== 'zone');
+  devices.forEach((d, i) => {
+    const near = (attached.get(d.id) ?? []).map((z) => at.get(z)!);
+    if (near.length === 0) return;
+    const x = near.reduce((s, p) => s + p.x, 0) / near.length;
+    const y = near.reduce((s, p) => s + p.y, 0) / near.length;
+    at.set(d.id, { x: x + ((i % 5) - 2) * (COLUMN / 8), y: y + ROW / 3 });
+  });
   // Devices in no zone, placed beside a placed neighbour (breadth first); any left go below all bands.
-  let pending = network.devices.filter((d) => !placed.has(d.index));
-  for (let round = 0; pending.length > 0 && round < network.devices.length; round++) {
+  let pending = devices.filter((d) => !at.has(d.id));
+  for (let round = 0; pending.length > 0 && round < devices.length; round++) {
     const next = pending.filter((d) => {
-      const near = (linked.get(d.index) ?? []).map((n) => placed.get(n)).filter((p) => p !== undefined);
+      const near = (linked.get(d.id) ?? []).flatMap((n) => at.get(n) ?? []);
       if (near.length === 0) return true;
-      placed.set(d.index, { x: near.reduce((s, p) => s + p.x, 0) / near.length + COLUMN / 3, y: near.reduce((s, p) => s + p.y, 0) / near.length + ROW / 4 });
+      at.set(d.id, { x: near.reduce((s, p) => s + p.x, 0) / near.length + COLUMN / 3, y: near.reduce((s, p) => s + p.y, 0) / near.length + ROW / 4 });
       return false;
     });
     if (next.length === pending.length) break;
     pending = next;
   }
   pending.forEach((d, i) => {
-    placed.set(d.index, { x: i * COLUMN, y: top + BAND_PADDING });
+    at.set(d.id, { x: i * COLUMN, y: top + BAND_PADDING });
   });
-
-  for (const d of network.devices) {
-    const zones = d.interfaces.flatMap((i) => (i.zone === undefined ? [] : [network.zones[i.zone]!.domain]));
-    const domain = d.zone === undefined ? (mostCommon(zones) ?? 'external') : network.zones[d.zone]!.domain;
-    const at = placed.get(d.index)!;
-    nodes.push({
-      id: d.id,
-      kind: d.kind,
-      name: d.name,
-      domain,
-      band: bands.findIndex((b) => b.domains.includes(domain)),
-      hosts: 0,
-      ...(d.method === undefined ? {} : { method: d.method }),
-      x: at.x,
-      y: at.y,
-    });
-  }
+  const nodes: GraphNode[] = model.nodes.map(({ inBand: _, ...n }) => ({ ...n, box: boxOf.get(n.id)!, ...at.get(n.id)! }));
 
   const channels: SanitizedChannel[] = [];
   for (const d of network.devices) {
@@ -198,11 +139,5 @@ export function zoneGraph(network: Network, domainNames: Readonly<Record<string,
   }
   const domains: Record<string, DomainName> = {};
   for (const [d, name] of Object.entries(domainNames)) domains[d] = { ja: name.ja, en: name.en };
-  return { topology: { file: network.file, name: network.name, model: network.model ?? 'none' }, domains, bands, nodes, edges, channels };
-}
-
-function mostCommon(values: readonly string[]): string | undefined {
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  return { topology: { file: network.file, name: network.name, model: network.model ?? 'none' }, domains, bands, nodes, edges: model.edges, channels };
 }

@@ -147,7 +147,7 @@ describe('zone graph', () => {
     const grouped = zoneDiagram(small, pack.domains, 'en', 10).nodes.filter((n) => n.kind === 'zone');
     expect(grouped.length).toBeLessThan(small.zones.length);
     // Every zone is in exactly one box: the boxes' counts add up to the zones.
-    const counted = grouped.map((n) => (n.lines[1]?.match(/^(\d+) zones$/) ? Number(n.lines[1].split(' ')[0]) : 1));
+    const counted = grouped.map((n) => Number(n.lines[1]?.match(/^(\d+) zones, \d+ hosts$/)?.[1] ?? 1));
     expect(counted.reduce((a, b) => a + b, 0)).toBe(small.zones.length);
     expect(grouped.some((n) => n.lines[0]!.includes(' … '))).toBe(true);
   });
