@@ -37,6 +37,8 @@ export interface DiagramBand {
   readonly id: string;
   readonly label: string;
   readonly domain: string;
+  /** Bands of one row share a line of the picture: the model's band ('mynumber', 'lgwan', 'internet', 'external'). */
+  readonly row: string;
   readonly nodes: readonly string[];
 }
 
@@ -98,6 +100,7 @@ export function zoneDiagram(network: Network, domains: DomainNames, lang: Lang, 
   const bands = summary.bands.flatMap((b) =>
     b.domains.map((domain) => ({
       domain,
+      row: b.id,
       label: `${domainName(domains, domain, lang)} (${domain})`,
       nodes: summary.nodes.filter((n) => n.inBand && n.domain === domain).map(nodeId),
     })),
@@ -197,31 +200,262 @@ function textWidth(s: string): number {
 
 const fillOf = (n: DiagramNode): string => (n.kind === 'zone' ? (DOMAIN_FILL[n.domain ?? ''] ?? '#f3f3f3') : KIND_FILL[n.kind]);
 
-/** The diagram as a standalone SVG document; `prefix` keeps ids unique when several share a page. */
-export function diagramSvg(diagram: Diagram, prefix = 'bnk'): string {
-  const g = new dagre.graphlib.Graph({ compound: true, multigraph: true });
-  g.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 40, marginx: 12, marginy: 12 });
+interface Rect {
+  /** Centre, width and height. */
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+interface Layout {
+  readonly width: number;
+  readonly height: number;
+  readonly nodes: ReadonlyMap<string, Rect>;
+  readonly bands: ReadonlyMap<string, Rect>;
+  /** Per edge of the diagram, in its order: the points, and where its label goes. */
+  readonly edges: readonly { readonly points: readonly Point[]; readonly label?: Point }[];
+}
+
+const NODE_GAP = 24;
+const RANK_GAP = 40;
+const MARGIN = 12;
+/** Width over height the banded layout aims at: A-series paper, landscape. */
+const PAPER = Math.SQRT2;
+
+const nodeSize = (n: DiagramNode): { width: number; height: number } => ({
+  width: Math.max(...n.lines.map(textWidth)) + 2 * PAD,
+  height: n.lines.length * LINE + PAD,
+});
+
+/** Dagre's layered layout of some nodes and the edges among them, shifted so that its top left is 0,0. */
+function dagreLayout(nodes: readonly DiagramNode[], edges: readonly DiagramEdge[]): Layout {
+  const g = new dagre.graphlib.Graph({ multigraph: true });
+  g.setGraph({ rankdir: 'TB', nodesep: NODE_GAP, ranksep: RANK_GAP, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of diagram.nodes) {
-    const width = Math.max(...n.lines.map(textWidth)) + 2 * PAD;
-    g.setNode(n.id, { width, height: n.lines.length * LINE + PAD });
-  }
-  for (const b of diagram.bands) {
-    g.setNode(b.id, { paddingTop: LINE + 8 });
-    for (const n of b.nodes) g.setParent(n, b.id);
-  }
-  diagram.edges.forEach((e, i) => {
+  for (const n of nodes) g.setNode(n.id, nodeSize(n));
+  edges.forEach((e, i) => {
     g.setEdge(e.from, e.to, e.label ? { label: e.label, width: textWidth(e.label) + 4, height: LINE } : {}, `e${i}`);
   });
   dagre.layout(g);
   const { width = 0, height = 0 } = g.graph();
+  return {
+    width,
+    height,
+    nodes: new Map(nodes.map((n) => [n.id, g.node(n.id) as Rect])),
+    bands: new Map(),
+    edges: edges.map((e, i) => {
+      const edge = g.edge({ v: e.from, w: e.to, name: `e${i}` });
+      return { points: edge.points as Point[], ...(e.label && edge.x !== undefined ? { label: { x: edge.x, y: edge.y } } : {}) };
+    }),
+  };
+}
+
+/** The layout shifted by dx, dy. */
+const moved = (r: Rect, dx: number, dy: number): Rect => ({ ...r, x: r.x + dx, y: r.y + dy });
+
+/** Where the segment from a box's centre towards a point leaves the box. */
+function border(r: Rect, towards: Point): Point {
+  const dx = towards.x - r.x;
+  const dy = towards.y - r.y;
+  if (dx === 0 && dy === 0) return r;
+  const t = Math.min(dx === 0 ? Infinity : r.width / 2 / Math.abs(dx), dy === 0 ? Infinity : r.height / 2 / Math.abs(dy));
+  return { x: r.x + t * dx, y: r.y + t * dy };
+}
+
+/**
+ * The zone graph on paper: its bands as rows top to bottom (マイナンバー利用事務系, LGWAN接続系,
+ * インターネット接続系, then the external domains side by side), each band's own graph laid out by
+ * dagre one connected piece at a time, the pieces wrapped into lines no wider than the picture
+ * should be (about √2 times as wide as high); a device that joins bands sits in the gap under
+ * the highest band it reaches, below its neighbours. Edges inside a piece follow dagre's route,
+ * the others go straight from box to box.
+ */
+function bandedLayout(diagram: Diagram): Layout {
+  const byId = new Map(diagram.nodes.map((n) => [n.id, n]));
+  const bandOf = new Map<string, number>();
+  diagram.bands.forEach((b, i) => {
+    for (const n of b.nodes) bandOf.set(n, i);
+  });
+  // Each band's connected pieces (edges inside the band), in the order of their first node.
+  const inner = diagram.edges.map((e) => bandOf.has(e.from) && bandOf.get(e.from) === bandOf.get(e.to));
+  const pieces = diagram.bands.map((b) => {
+    const piece = new Map<string, number>();
+    const next = new Map<string, string[]>(b.nodes.map((n) => [n, []]));
+    diagram.edges.forEach((e, i) => {
+      if (inner[i] && next.has(e.from)) {
+        next.get(e.from)!.push(e.to);
+        next.get(e.to)!.push(e.from);
+      }
+    });
+    let count = 0;
+    for (const start of b.nodes) {
+      if (piece.has(start)) continue;
+      const stack = [start];
+      piece.set(start, count);
+      while (stack.length > 0)
+        for (const m of next.get(stack.pop()!)!)
+          if (!piece.has(m)) {
+            piece.set(m, count);
+            stack.push(m);
+          }
+      count++;
+    }
+    return Array.from({ length: count }, (_, k) => {
+      const nodes = b.nodes.filter((n) => piece.get(n) === k).map((n) => byId.get(n)!);
+      const ids = new Set(nodes.map((n) => n.id));
+      const edgeIndex = diagram.edges.flatMap((e, i) => (inner[i] && ids.has(e.from) ? [i] : []));
+      return {
+        layout: dagreLayout(
+          nodes,
+          edgeIndex.map((i) => diagram.edges[i]!),
+        ),
+        edgeIndex,
+      };
+    });
+  });
+  const between = diagram.nodes.filter((n) => !bandOf.has(n.id));
+  const neighbours = new Map<string, string[]>(diagram.nodes.map((n) => [n.id, []]));
+  for (const e of diagram.edges) {
+    neighbours.get(e.from)!.push(e.to);
+    neighbours.get(e.to)!.push(e.from);
+  }
+  // Lines as wide as the widest piece, then 1.25 times wider each try, up to one line per row:
+  // the picture nearest PAPER times wider than high.
+  const widest = Math.max(0, ...pieces.flat().map((p) => p.layout.width + 2 * PAD), ...diagram.bands.map((b) => textWidth(b.label) + 12));
+  const all = pieces.flat().reduce((s, p) => s + p.layout.width + NODE_GAP, 0) + 2 * PAD * pieces.length;
+  let best: Layout | undefined;
+  for (let lineWidth = widest; ; lineWidth *= 1.25) {
+    const layout = pack(lineWidth);
+    const off = (l: Layout): number => Math.abs(Math.log(l.width / l.height / PAPER));
+    if (best === undefined || off(layout) < off(best)) best = layout;
+    if (lineWidth >= all) return best;
+  }
+
+  function pack(lineWidth: number): Layout {
+    // Each band's pieces in lines, then the bands in rows: one row per model band, wrapped too.
+    const BAND_TOP = LINE + 8;
+    const bandSize = pieces.map((ps) => {
+      let x = 0;
+      let y = 0;
+      let lineHeight = 0;
+      let width = 0;
+      const at = ps.map((p) => {
+        if (x > 0 && x + p.layout.width > lineWidth - 2 * PAD) {
+          x = 0;
+          y += lineHeight + NODE_GAP;
+          lineHeight = 0;
+        }
+        const spot = { x, y };
+        x += p.layout.width + NODE_GAP;
+        width = Math.max(width, x - NODE_GAP);
+        lineHeight = Math.max(lineHeight, p.layout.height);
+        return spot;
+      });
+      const label = textWidth(diagram.bands[pieces.indexOf(ps)]!.label) + 12;
+      return { at, width: Math.max(width, label - 2 * PAD) + 2 * PAD, height: y + lineHeight + BAND_TOP + PAD };
+    });
+    const rows: number[][] = [];
+    diagram.bands.forEach((b, i) => {
+      const row = rows.at(-1);
+      const last = row === undefined ? undefined : diagram.bands[row[0]!]!;
+      const used = row === undefined ? 0 : row.reduce((s, k) => s + bandSize[k]!.width + NODE_GAP, 0);
+      if (row && last!.row === b.row && used + bandSize[i]!.width <= lineWidth) row.push(i);
+      else rows.push([i]);
+    });
+
+    // Which gap (under which row) each joining device sits in: under the highest row it reaches.
+    const rowOfBand = new Map<number, number>();
+    rows.forEach((r, k) => {
+      for (const b of r) rowOfBand.set(b, k);
+    });
+    const gapOf = new Map(
+      between.map((n) => {
+        const reached = neighbours.get(n.id)!.flatMap((m) => (bandOf.has(m) ? [rowOfBand.get(bandOf.get(m)!)!] : []));
+        return [n.id, reached.length === 0 ? rows.length - 1 : Math.min(...reached)];
+      }),
+    );
+
+    const nodes = new Map<string, Rect>();
+    const bands = new Map<string, Rect>();
+    const edges: { points: Point[]; label?: Point }[] = diagram.edges.map(() => ({ points: [] }));
+    let y = MARGIN;
+    let width = 0;
+    rows.forEach((row, k) => {
+      let x = MARGIN;
+      const height = Math.max(...row.map((b) => bandSize[b]!.height));
+      for (const b of row) {
+        const size = bandSize[b]!;
+        bands.set(diagram.bands[b]!.id, { x: x + size.width / 2, y: y + height / 2, width: size.width, height });
+        pieces[b]!.forEach((p, j) => {
+          const dx = x + PAD + size.at[j]!.x;
+          const dy = y + BAND_TOP + size.at[j]!.y;
+          for (const [id, r] of p.layout.nodes) nodes.set(id, moved(r, dx, dy));
+          p.edgeIndex.forEach((e, i) => {
+            edges[e] = { points: p.layout.edges[i]!.points.map((q) => ({ x: q.x + dx, y: q.y + dy })) };
+          });
+        });
+        x += size.width + NODE_GAP;
+      }
+      width = Math.max(width, x - NODE_GAP + MARGIN);
+      y += height + RANK_GAP;
+      // The joining devices of this gap, each under its placed neighbours, left to right without overlap.
+      const here = between
+        .filter((n) => gapOf.get(n.id) === k)
+        .map((n) => {
+          const near = neighbours.get(n.id)!.flatMap((m) => nodes.get(m) ?? []);
+          return { n, size: nodeSize(n), want: near.length === 0 ? MARGIN : near.reduce((s, r) => s + r.x, 0) / near.length };
+        })
+        .sort((a, b) => a.want - b.want);
+      if (here.length === 0) return;
+      let right = MARGIN;
+      const height2 = Math.max(...here.map((h) => h.size.height));
+      for (const h of here) {
+        const left = Math.max(right, h.want - h.size.width / 2);
+        nodes.set(h.n.id, { x: left + h.size.width / 2, y: y + height2 / 2, ...h.size });
+        right = left + h.size.width + NODE_GAP;
+      }
+      width = Math.max(width, right - NODE_GAP + MARGIN);
+      y += height2 + RANK_GAP;
+    });
+    diagram.edges.forEach((e, i) => {
+      if (edges[i]!.points.length > 0) return;
+      const a = nodes.get(e.from)!;
+      const b = nodes.get(e.to)!;
+      edges[i] = { points: [border(a, b), border(b, a)] };
+    });
+    return { width, height: y - RANK_GAP + MARGIN, nodes, bands, edges };
+  }
+}
+
+/** The diagram as a standalone SVG document; `prefix` keeps ids unique when several share a page. */
+export function diagramSvg(diagram: Diagram, prefix = 'bnk'): string {
+  const layout =
+    diagram.bands.length > 0
+      ? bandedLayout(diagram)
+      : (() => {
+          const l = dagreLayout(diagram.nodes, diagram.edges);
+          const shift = (p: Point): Point => ({ x: p.x + MARGIN, y: p.y + MARGIN });
+          return {
+            width: l.width + 2 * MARGIN,
+            height: l.height + 2 * MARGIN,
+            nodes: new Map([...l.nodes].map(([id, r]) => [id, moved(r, MARGIN, MARGIN)])),
+            bands: l.bands,
+            edges: l.edges.map((e) => ({ points: e.points.map(shift), ...(e.label ? { label: shift(e.label) } : {}) })),
+          };
+        })();
+  const width = Math.ceil(layout.width);
+  const height = Math.ceil(layout.height);
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="bnk-diagram" viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(height)}" width="${Math.ceil(width)}" height="${Math.ceil(height)}" role="img" aria-label="${xmlText(diagram.title)}" font-family="sans-serif" font-size="${FONT}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="bnk-diagram" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${xmlText(diagram.title)}" font-family="sans-serif" font-size="${FONT}">`,
     `<title>${xmlText(diagram.title)}</title>`,
     `<defs><marker id="${prefix}-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#444"/></marker></defs>`,
   ];
   for (const b of diagram.bands) {
-    const c = g.node(b.id);
+    const c = layout.bands.get(b.id)!;
     const x = c.x - c.width / 2;
     const y = c.y - c.height / 2;
     out.push(
@@ -230,15 +464,17 @@ export function diagramSvg(diagram: Diagram, prefix = 'bnk'): string {
     );
   }
   diagram.edges.forEach((e, i) => {
-    const edge = g.edge({ v: e.from, w: e.to, name: `e${i}` });
-    const d = edge.points.map((p: { x: number; y: number }, j: number) => `${j === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+    const edge = layout.edges[i]!;
+    const d = edge.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
     const marker = diagram.directed ? ` marker-end="url(#${prefix}-arrow)"` : '';
     out.push(`<path class="edge" data-from="${xmlText(e.from)}" data-to="${xmlText(e.to)}" d="${d}" fill="none" stroke="#444"${marker}/>`);
-    if (e.label && edge.x !== undefined && edge.y !== undefined)
-      out.push(`<text class="edge-label" x="${edge.x.toFixed(1)}" y="${(edge.y + 4).toFixed(1)}" text-anchor="middle" fill="#444">${xmlText(e.label)}</text>`);
+    if (e.label && edge.label)
+      out.push(
+        `<text class="edge-label" x="${edge.label.x.toFixed(1)}" y="${(edge.label.y + 4).toFixed(1)}" text-anchor="middle" fill="#444">${xmlText(e.label)}</text>`,
+      );
   });
   for (const n of diagram.nodes) {
-    const p = g.node(n.id);
+    const p = layout.nodes.get(n.id)!;
     const x = p.x - p.width / 2;
     const y = p.y - p.height / 2;
     const step = n.step === undefined ? '' : ` data-step="${n.step}"`;
