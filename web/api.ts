@@ -134,6 +134,8 @@ export interface GraphNode {
   readonly band: number;
   readonly hosts: number;
   readonly method?: string;
+  /** The box of the documents' summarised diagram it is counted in. */
+  readonly box: string;
   readonly x: number;
   readonly y: number;
 }

@@ -333,7 +333,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ policy?: string; format: FormatOf<'diagram'>; finding?: string; lang?: Lang; engine: string; today?: string; output?: string }>({
+  command<{
+    policy?: string;
+    format: FormatOf<'diagram'>;
+    finding?: string;
+    focus?: string;
+    depth: string;
+    lang?: Lang;
+    engine: string;
+    today?: string;
+    output?: string;
+  }>({
     name: ['diagram'],
     description: "draw the zone graph (zones banded by domain, devices, links), or with --finding one finding's witness path, for a design document",
     args: [TOPOLOGY],
@@ -341,6 +351,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       POLICY,
       format('diagram', 'svg (laid out), or dot (Graphviz) and mermaid text'),
       { flags: '--finding <id>', description: 'the id of a finding of `check --format json` (findings[].id): draw its witness path' },
+      { flags: '--focus <zone|device|domain>', description: 'draw only the part of the zone graph around a zone, a device or a domain' },
+      { flags: '--depth <n>', description: 'with --focus: how many edges away from it to draw', default: '2' },
       { ...LANG, description: 'language of the labels (default: ja)', default: undefined },
       ENGINE,
       TODAY,
@@ -350,8 +362,17 @@ export const COMMANDS: readonly CommandSpec[] = [
       const pack = readPack(opts.policy);
       const lang = opts.lang ?? 'ja';
       let diagram: Diagram;
-      if (opts.finding === undefined) diagram = zoneDiagram(readNetwork(file!, pack, true), pack.domains, lang);
-      else {
+      if (!/^[0-9]{1,3}$/.test(opts.depth)) throw usage(`--depth must be a whole number from 0, not "${opts.depth}"`);
+      if (opts.finding !== undefined && opts.focus !== undefined) throw usage('--focus draws the zone graph; it cannot go with --finding');
+      if (opts.finding === undefined) {
+        const network = readNetwork(file!, pack, true);
+        const zones = zoneDiagram(network, pack.domains, lang, { ...(opts.focus === undefined ? {} : { focus: opts.focus }), depth: Number(opts.depth) });
+        if (!zones) {
+          const domains = [...new Set(network.zones.map((z) => z.domain))].join(', ');
+          throw usage(`--focus "${opts.focus}" is not a zone, device or domain of this topology; its domains: ${domains}`);
+        }
+        diagram = zones;
+      } else {
         const network = readNetwork(file!, pack);
         const report = runCheck(network, pack, { engineFactory: engineFactory(opts.engine), today: today(opts.today) });
         const ids = findingIds(report.findings);

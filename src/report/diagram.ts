@@ -8,7 +8,7 @@ import type { Network } from '../model/network.ts';
 import type { Finding, Localized } from '../policy/types.ts';
 import { describeDisposition, describePacket, formatLoc, type Lang } from './describe.ts';
 import { DEVICE_KIND } from './messages.ts';
-import { type NodeKind as ModelNodeKind, type SummaryNode, summarise, ZONES_ONE_BY_ONE, zoneModel } from './zone-model.ts';
+import { focusModel, type NodeKind as ModelNodeKind, type SummaryNode, summarise, ZONES_ONE_BY_ONE, zoneModel } from './zone-model.ts';
 
 /** The names of the domains (a policy pack's `domains:`), by id. */
 export type DomainNames = Readonly<Record<string, Localized>>;
@@ -54,6 +54,7 @@ export interface Diagram {
 const M = {
   ja: {
     zoneGraph: (name: string) => `ゾーン構成図: ${name}`,
+    focused: (name: string, focus: string) => `ゾーン構成図: ${name}（${focus} の周辺）`,
     path: (id: string, packet: string) => `経路 ${id}: ${packet}`,
     rule: (id: string, action: string, at: string) => `ルール ${id}（${action}）${at}`,
     inOut: (i: string, o: string | undefined) => (o === undefined ? `入 ${i}` : `入 ${i} → 出 ${o}`),
@@ -64,6 +65,7 @@ const M = {
   },
   en: {
     zoneGraph: (name: string) => `Zone graph: ${name}`,
+    focused: (name: string, focus: string) => `Zone graph: ${name} (around ${focus})`,
     path: (id: string, packet: string) => `Path of ${id}: ${packet}`,
     rule: (id: string, action: string, at: string) => `rule ${id} (${action}) ${at}`,
     inOut: (i: string, o: string | undefined) => (o === undefined ? `in ${i}` : `in ${i} → out ${o}`),
@@ -76,14 +78,27 @@ const M = {
 
 const domainName = (domains: DomainNames, id: string, lang: Lang): string => domains[id]?.[lang] ?? id;
 
+export interface ZoneDiagramOptions {
+  /** Draw only the part around a zone, device or domain (see `focusModel`). */
+  readonly focus?: string;
+  /** With `focus`: how many edges away from it (default 2). */
+  readonly depth?: number;
+  /** Past this many zones, summarise (see `summarise`). */
+  readonly oneByOne?: number;
+}
+
 /**
  * The zone graph for a document: the boxes of the shared model (zone-model.ts), zones banded by
  * domain, each device joined to the zones it is in and to its link peers; past `oneByOne` zones
- * alike zones and devices are one box saying how many they are (`summarise`).
+ * alike zones and devices are one box saying how many they are (`summarise`). Undefined when
+ * `focus` names no zone, device or domain of the network.
  */
-export function zoneDiagram(network: Network, domains: DomainNames, lang: Lang, oneByOne = ZONES_ONE_BY_ONE): Diagram {
+export function zoneDiagram(network: Network, domains: DomainNames, lang: Lang, options: ZoneDiagramOptions = {}): Diagram | undefined {
   const t = M[lang];
-  const summary = summarise(zoneModel(network), oneByOne);
+  const whole = zoneModel(network);
+  const model = options.focus === undefined ? whole : focusModel(whole, options.focus, options.depth ?? 2);
+  if (model === undefined) return undefined;
+  const summary = summarise(model, options.oneByOne ?? ZONES_ONE_BY_ONE);
   const nodeId = (n: SummaryNode): string => `${n.kind === 'zone' ? 'zone' : 'device'}:${n.id}`;
   const byId = new Map(summary.nodes.map((n) => [n.id, n]));
   const nodes: DiagramNode[] = summary.nodes.map((n) => {
@@ -97,16 +112,18 @@ export function zoneDiagram(network: Network, domains: DomainNames, lang: Lang, 
     return { id: nodeId(n), kind: n.kind, lines: [range, n.members.length > 1 ? t.devices(what, n.members.length) : what] };
   });
   const edges = summary.edges.map((e) => ({ from: nodeId(byId.get(e.source)!), to: nodeId(byId.get(e.target)!) }));
-  const bands = summary.bands.flatMap((b) =>
-    b.domains.map((domain) => ({
-      domain,
-      row: b.id,
-      label: `${domainName(domains, domain, lang)} (${domain})`,
-      nodes: summary.nodes.filter((n) => n.inBand && n.domain === domain).map(nodeId),
-    })),
-  );
+  const bands = summary.bands
+    .flatMap((b) =>
+      b.domains.map((domain) => ({
+        domain,
+        row: b.id,
+        label: `${domainName(domains, domain, lang)} (${domain})`,
+        nodes: summary.nodes.filter((n) => n.inBand && n.domain === domain).map(nodeId),
+      })),
+    )
+    .filter((b) => b.nodes.length > 0);
   return {
-    title: t.zoneGraph(network.name),
+    title: options.focus === undefined ? t.zoneGraph(network.name) : t.focused(network.name, options.focus),
     directed: false,
     nodes,
     edges: oriented(nodes, edges),

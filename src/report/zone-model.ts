@@ -206,3 +206,28 @@ export function summarise(model: ZoneModel, oneByOne = ZONES_ONE_BY_ONE): Summar
   }
   return { bands: model.bands, nodes, edges };
 }
+
+/**
+ * The part of the model around `focus` (a zone's or device's id, or a domain): the nodes it names
+ * and those at most `depth` edges from them, with the edges among them; undefined when it names nothing.
+ */
+export function focusModel(model: ZoneModel, focus: string, depth: number): ZoneModel | undefined {
+  const start = model.nodes.filter((n) => n.id === focus || (n.kind === 'zone' && n.domain === focus));
+  if (start.length === 0) return undefined;
+  const neighbours = new Map<string, string[]>(model.nodes.map((n) => [n.id, []]));
+  for (const e of model.edges) {
+    neighbours.get(e.source)!.push(e.target);
+    neighbours.get(e.target)!.push(e.source);
+  }
+  const kept = new Set(start.map((n) => n.id));
+  let frontier = [...kept];
+  for (let d = 0; d < depth && frontier.length > 0; d++) {
+    frontier = frontier.flatMap((id) => neighbours.get(id)!.filter((m) => !kept.has(m)));
+    for (const id of frontier) kept.add(id);
+  }
+  return {
+    bands: model.bands,
+    nodes: model.nodes.filter((n) => kept.has(n.id)),
+    edges: model.edges.filter((e) => kept.has(e.source) && kept.has(e.target)),
+  };
+}

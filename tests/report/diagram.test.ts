@@ -123,7 +123,7 @@ describe('witness path diagram', () => {
 
 describe('zone graph', () => {
   const network = loadSample('topologies/alpha-city.yaml');
-  const graph = zoneDiagram(network, seedPack().domains, 'ja');
+  const graph = zoneDiagram(network, seedPack().domains, 'ja')!;
 
   it('every zone once, banded by its domain; devices; no host drawn', () => {
     const zones = graph.nodes.filter((n) => n.kind === 'zone').map((n) => n.id);
@@ -143,13 +143,57 @@ describe('zone graph', () => {
     const pack = seedPack();
     const generated = generateTopology({ scale: 'small', seed: 1, model: 'alpha', violations: false });
     const small = loadTopology(toJson(generated.topology as unknown as Record<string, Plain>), 'small.json', { domains: new Set(Object.keys(pack.domains)) });
-    expect(zoneDiagram(small, pack.domains, 'en').nodes.filter((n) => n.kind === 'zone')).toHaveLength(small.zones.length);
-    const grouped = zoneDiagram(small, pack.domains, 'en', 10).nodes.filter((n) => n.kind === 'zone');
+    expect(zoneDiagram(small, pack.domains, 'en')!.nodes.filter((n) => n.kind === 'zone')).toHaveLength(small.zones.length);
+    const grouped = zoneDiagram(small, pack.domains, 'en', { oneByOne: 10 })!.nodes.filter((n) => n.kind === 'zone');
     expect(grouped.length).toBeLessThan(small.zones.length);
     // Every zone is in exactly one box: the boxes' counts add up to the zones.
     const counted = grouped.map((n) => Number(n.lines[1]?.match(/^(\d+) zones, \d+ hosts$/)?.[1] ?? 1));
     expect(counted.reduce((a, b) => a + b, 0)).toBe(small.zones.length);
     expect(grouped.some((n) => n.lines[0]!.includes(' … '))).toBe(true);
+  });
+
+  it('the generated city fits a page: a few dozen boxes, bands as rows, lines of a few boxes, wider than high', () => {
+    const pack = seedPack();
+    const generated = generateTopology({ scale: 'city', seed: 1, model: 'alpha', violations: true });
+    const city = loadTopology(toJson(generated.topology as unknown as Record<string, Plain>), 'city.json', { domains: new Set(Object.keys(pack.domains)) });
+    expect(city.zones).toHaveLength(1010);
+    const d = zoneDiagram(city, pack.domains, 'ja')!;
+    // 1,010 zones and 154 devices: the floors' firewalls of a domain on the same cores are one box each, their segments one box.
+    expect(d.nodes.length).toBeLessThanOrEqual(40);
+    const floors = d.nodes.find((n) => n.lines[1] === 'ファイアウォール 121 台')!;
+    expect(floors.lines[0]).toMatch(/^m1-efw-b1f1 … m1-efw-b\d+f\d+$/);
+    expect(d.nodes.some((n) => /^ゾーン \d{3} 件、ホスト \d+ 件$/.test(n.lines[1] ?? ''))).toBe(true);
+    const svg = diagramSvg(d);
+    const [, w, h] = svg.match(/viewBox="0 0 (\d+) (\d+)"/)!;
+    const aspect = Number(w) / Number(h);
+    expect(aspect).toBeGreaterThan(1);
+    expect(aspect).toBeLessThan(2);
+    // No line of the picture (boxes at one height) holds more than 8 boxes.
+    const lines = new Map<string, number>();
+    for (const m of svg.matchAll(/<g class="node[^"]*" data-node="[^"]*"><rect x="[^"]*" y="([^"]*)" [^>]*height="([^"]*)"/g)) {
+      const middle = (Number(m[1]) + Number(m[2]) / 2).toFixed(0);
+      lines.set(middle, (lines.get(middle) ?? 0) + 1);
+    }
+    expect(Math.max(...lines.values())).toBeLessThanOrEqual(8);
+    // The bands top to bottom: マイナンバー利用事務系 above LGWAN接続系 above インターネット接続系 above the externals.
+    const top = (domain: string) => Number(svg.match(new RegExp(`<g class="band" data-domain="${domain}"><rect x="[^"]*" y="([^"]*)"`))![1]);
+    expect(top('mynumber')).toBeLessThan(top('lgwan'));
+    expect(top('lgwan')).toBeLessThan(top('internet'));
+    expect(top('internet')).toBeLessThan(top('gov-cloud'));
+  });
+
+  it('--focus draws the part around a zone, device or domain', () => {
+    const pack = seedPack();
+    // mn-fw and what is one edge away (alpha-city.yaml): its zones mn-juki-term, mn-tax-term,
+    // mn-servers and its link peer lg-edge-fw (drawn in LGWAN接続系, its zones being all LGWAN).
+    const part = zoneDiagram(network, pack.domains, 'en', { focus: 'mn-fw', depth: 1 })!;
+    expect(part.title).toBe('Zone graph: サンプル市 ネットワーク（αモデル） (around mn-fw)');
+    expect(part.nodes.map((n) => n.id).sort()).toEqual(['device:lg-edge-fw', 'device:mn-fw', 'zone:mn-juki-term', 'zone:mn-servers', 'zone:mn-tax-term']);
+    expect(part.bands.map((b) => b.domain)).toEqual(['mynumber', 'lgwan']);
+    expect(zoneDiagram(network, pack.domains, 'en', { focus: 'internet', depth: 0 })!.nodes.every((n) => n.kind === 'zone' && n.domain === 'internet')).toBe(
+      true,
+    );
+    expect(zoneDiagram(network, pack.domains, 'en', { focus: 'nowhere' })).toBeUndefined();
   });
 
   it('SVG, dot and Mermaid carry the same nodes, bands and edges', () => {
@@ -212,5 +256,15 @@ describe('bunkatsu diagram', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(r.out).toContain('<title>ゾーン構成図: サンプル市 ネットワーク（αモデル）</title>');
+  });
+
+  it('--focus and --depth draw a part; an unknown focus or a bad depth exits 2', async () => {
+    const ok = await runCli(['diagram', 'topologies/alpha-city.yaml', '--focus', 'mn-fw', '--depth', '1', '--format', 'mermaid']);
+    expect(ok.code).toBe(0);
+    expect(parseMermaid(ok.out).nodes.size).toBe(5);
+    const bad = await runCli(['diagram', 'topologies/alpha-city.yaml', '--focus', 'nowhere']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('BNK_ERR_USAGE --focus "nowhere" is not a zone, device or domain of this topology; its domains: ');
+    expect((await runCli(['diagram', 'topologies/alpha-city.yaml', '--focus', 'mn-fw', '--depth', 'two'])).code).toBe(2);
   });
 });

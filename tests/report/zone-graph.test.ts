@@ -2,7 +2,10 @@
 // zones, links, sanitized channels; and every witness path of a check walks along its edges.
 
 import { describe, expect, it } from 'vitest';
-import { zoneGraph } from '../../src/index.ts';
+import { zoneDiagram, zoneGraph } from '../../src/index.ts';
+import { generateTopology } from '../../src/generate/generate.ts';
+import { loadTopology } from '../../src/model/load.ts';
+import { type Plain, toJson } from '../../src/model/write.ts';
 import { checkSample, loadSample, seedPack } from '../helpers.ts';
 
 describe('zoneGraph', () => {
@@ -72,5 +75,24 @@ describe('zoneGraph', () => {
         for (let i = 1; i < path.length; i++) expect(joined.has(`${path[i - 1]!.id} ${path[i]!.id}`), `${path[i - 1]!.id} → ${path[i]!.id}`).toBe(true);
       }
     }
+  });
+
+  it('is the graph the diagrams draw: the same nodes, edges and bands, and past 60 zones each node names its box', () => {
+    const pack = seedPack();
+    const strip = (id: string) => id.replace(/^(zone|device):/, '');
+    const diagram = zoneDiagram(network, pack.domains, 'en')!;
+    expect(diagram.nodes.map((n) => strip(n.id))).toEqual(graph.nodes.map((n) => n.id));
+    const pairs = (list: [string, string][]) => list.map((p) => [...p].sort().join(' ')).sort();
+    expect(pairs(diagram.edges.map((e) => [strip(e.from), strip(e.to)]))).toEqual(pairs(graph.edges.map((e) => [e.source, e.target])));
+    expect([...new Set(diagram.bands.map((b) => b.row))]).toEqual(graph.bands.map((b) => b.id));
+    for (const n of graph.nodes) expect(n.box).toBe(n.id);
+    // The generated city (1,010 zones): every node of the page is counted in a box of the document.
+    const generated = generateTopology({ scale: 'city', seed: 1, model: 'alpha', violations: true });
+    const city = loadTopology(toJson(generated.topology as unknown as Record<string, Plain>), 'city.json', { domains: new Set(Object.keys(pack.domains)) });
+    const page = zoneGraph(city, pack.domains);
+    const boxes = new Set(zoneDiagram(city, pack.domains, 'en')!.nodes.map((n) => strip(n.id)));
+    expect(page.nodes).toHaveLength(1010 + 154);
+    for (const n of page.nodes) expect(boxes.has(n.box), n.id).toBe(true);
+    expect(new Set(page.nodes.map((n) => n.box)).size).toBe(boxes.size);
   });
 });
