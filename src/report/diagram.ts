@@ -234,7 +234,7 @@ interface Layout {
   readonly nodes: ReadonlyMap<string, Rect>;
   readonly bands: ReadonlyMap<string, Rect>;
   /** Per edge of the diagram, in its order: the points, and where its label goes. */
-  readonly edges: readonly { readonly points: readonly Point[]; readonly label?: Point }[];
+  readonly edges: readonly { readonly points: readonly Point[]; readonly label?: Point; readonly straight?: boolean }[];
 }
 
 const NODE_GAP = 24;
@@ -398,7 +398,7 @@ function bandedLayout(diagram: Diagram): Layout {
 
     const nodes = new Map<string, Rect>();
     const bands = new Map<string, Rect>();
-    const edges: { points: Point[]; label?: Point }[] = diagram.edges.map(() => ({ points: [] }));
+    const edges: { points: Point[]; label?: Point; straight?: boolean }[] = diagram.edges.map(() => ({ points: [] }));
     let y = MARGIN;
     let width = 0;
     rows.forEach((row, k) => {
@@ -442,7 +442,7 @@ function bandedLayout(diagram: Diagram): Layout {
       if (edges[i]!.points.length > 0) return;
       const a = nodes.get(e.from)!;
       const b = nodes.get(e.to)!;
-      edges[i] = { points: [border(a, b), border(b, a)] };
+      edges[i] = { points: [border(a, b), border(b, a)], straight: true };
     });
     return { width, height: y - RANK_GAP + MARGIN, nodes, bands, edges };
   }
@@ -450,7 +450,7 @@ function bandedLayout(diagram: Diagram): Layout {
 
 /** The diagram as a standalone SVG document; `prefix` keeps ids unique when several share a page. */
 export function diagramSvg(diagram: Diagram, prefix = 'bnk'): string {
-  const layout =
+  const layout: Layout =
     diagram.bands.length > 0
       ? bandedLayout(diagram)
       : (() => {
@@ -480,15 +480,21 @@ export function diagramSvg(diagram: Diagram, prefix = 'bnk'): string {
         `<text x="${(x + 6).toFixed(1)}" y="${(y + LINE).toFixed(1)}" font-weight="bold">${xmlText(b.label)}</text></g>`,
     );
   }
-  diagram.edges.forEach((e, i) => {
-    const edge = layout.edges[i]!;
-    const d = edge.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+  // Edges routed by dagre go under the boxes; straight ones between bands over them, light, so
+  // that one crossing a box is not taken for one ending there.
+  const edge = (e: DiagramEdge, i: number): void => {
+    const at = layout.edges[i]!;
+    const d = at.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
     const marker = diagram.directed ? ` marker-end="url(#${prefix}-arrow)"` : '';
-    out.push(`<path class="edge" data-from="${xmlText(e.from)}" data-to="${xmlText(e.to)}" d="${d}" fill="none" stroke="#444"${marker}/>`);
-    if (e.label && edge.label)
+    const look = at.straight ? ' stroke-opacity="0.5"' : '';
+    out.push(`<path class="edge" data-from="${xmlText(e.from)}" data-to="${xmlText(e.to)}" d="${d}" fill="none" stroke="#444"${look}${marker}/>`);
+    if (e.label && at.label)
       out.push(
-        `<text class="edge-label" x="${edge.label.x.toFixed(1)}" y="${(edge.label.y + 4).toFixed(1)}" text-anchor="middle" fill="#444">${xmlText(e.label)}</text>`,
+        `<text class="edge-label" x="${at.label.x.toFixed(1)}" y="${(at.label.y + 4).toFixed(1)}" text-anchor="middle" fill="#444">${xmlText(e.label)}</text>`,
       );
+  };
+  diagram.edges.forEach((e, i) => {
+    if (!layout.edges[i]!.straight) edge(e, i);
   });
   for (const n of diagram.nodes) {
     const p = layout.nodes.get(n.id)!;
@@ -505,6 +511,9 @@ export function diagramSvg(diagram: Diagram, prefix = 'bnk'): string {
       `<g class="node kind-${n.kind}" data-node="${xmlText(n.id)}"${step}><rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${p.width.toFixed(1)}" height="${p.height.toFixed(1)}" rx="${n.kind === 'zone' ? 4 : 0}" fill="${fillOf(n)}" stroke="#333"/><text>${tspans}</text></g>`,
     );
   }
+  diagram.edges.forEach((e, i) => {
+    if (layout.edges[i]!.straight) edge(e, i);
+  });
   out.push('</svg>');
   return out.join('\n');
 }

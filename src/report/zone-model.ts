@@ -25,7 +25,7 @@ export interface ModelNode {
   readonly domain: string;
   /** Index into `bands`; -1 for a device in no zone. */
   readonly band: number;
-  /** True for a zone, and for a device whose zones are all of one domain: drawn inside its domain's band. */
+  /** True for a zone, for a device whose zones are all of one domain, and for one attached to no zone but managed in one: drawn inside its domain's band. */
   readonly inBand: boolean;
   /** Hosts and host groups in the zone (0 for a device). */
   readonly hosts: number;
@@ -36,7 +36,7 @@ export interface ModelNode {
 export interface ModelEdge {
   readonly source: string;
   readonly target: string;
-  /** 'attach': a device's interface (or the device itself) in a zone; 'link': a cable between two devices. */
+  /** 'attach': a device's interface in a zone; 'link': a cable between two devices. */
   readonly kind: 'attach' | 'link';
 }
 
@@ -86,7 +86,8 @@ export function zoneModel(network: Network): ZoneModel {
     edges.push({ source, target, kind });
   };
   for (const d of network.devices) {
-    const zones = [...new Set([...(d.zone === undefined ? [] : [d.zone]), ...d.interfaces.flatMap((i) => (i.zone === undefined ? [] : [i.zone]))])];
+    // Where a device is attached is what its interfaces say; its own `zone:` is where it is managed.
+    const zones = [...new Set(d.interfaces.flatMap((i) => (i.zone === undefined ? [] : [i.zone])))];
     for (const z of zones) edge(d.id, network.zones[z]!.id, 'attach');
     const domains = zones.map((z) => network.zones[z]!.domain);
     const domain = d.zone === undefined ? (mostCommon(domains) ?? '') : network.zones[d.zone]!.domain;
@@ -96,7 +97,7 @@ export function zoneModel(network: Network): ZoneModel {
       name: d.name,
       domain,
       band: domain === '' ? -1 : bandOf(domain),
-      inBand: new Set(domains).size === 1,
+      inBand: zones.length === 0 ? domain !== '' : new Set(domains).size === 1,
       hosts: 0,
       ...(d.method === undefined ? {} : { method: d.method }),
     });

@@ -7,7 +7,8 @@ import { focusModel, summarise, zoneModel } from '../../src/report/zone-model.ts
 
 // A core router with a server zone; a My Number firewall with two zones; three floor firewalls
 // of LGWAN with two zones each, the third's second zone also reached by a stray switch; an edge
-// firewall joining the server zone to the Internet side and the public Internet.
+// firewall joining the server zone to the Internet side and the public Internet. The switch is
+// managed in lg-srv (its zone:) but attached to lg-3b only: no edge to lg-srv.
 //
 //   mn-a mn-b        lg-1a lg-1b   lg-2a lg-2b   lg-3a lg-3b--hub
 //      \ /              \ /           \ /           \ /
@@ -46,7 +47,7 @@ devices:
   - { id: f2, kind: firewall, interfaces: [{ name: a, zone: lg-2a }, { name: b, zone: lg-2b }, { name: up }] }
   - { id: f3, kind: firewall, interfaces: [{ name: a, zone: lg-3a }, { name: b, zone: lg-3b }, { name: up }] }
   - { id: in-fw, kind: firewall, interfaces: [{ name: lg, zone: lg-srv }, { name: in, zone: inet }, { name: out, zone: pub }] }
-  - { id: hub, kind: switch, interfaces: [{ name: port1, zone: lg-3b }] }
+  - { id: hub, kind: switch, zone: lg-srv, interfaces: [{ name: port1, zone: lg-3b }] }
 links:
   - [core:p0, f-mn:up]
   - [core:p1, f1:up]
