@@ -1,6 +1,7 @@
-// Diagrams for documents: the zone graph of a network (zones banded by domain, the devices
-// between them, links; never hosts one by one) or one finding's witness path hop by hop, as one
-// graph model written three ways: SVG laid out by dagre, Graphviz dot and Mermaid (text for
+// Diagrams for documents: the zone graph of a network (the boxes of zone-model.ts: zones banded
+// by domain, the devices between them, links; never hosts one by one) or one finding's witness
+// path hop by hop, as one diagram written three ways: SVG (a witness path laid out by dagre, the
+// zone graph in bands as rows, each band's pieces by dagre), Graphviz dot and Mermaid (text for
 // the reader's own tools to lay out).
 
 import dagre from '@dagrejs/dagre';
