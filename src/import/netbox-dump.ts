@@ -300,7 +300,11 @@ export function dumpObjects(tables: Tables): NetboxObjects {
   for (const r of rows('dcim.cabletermination')) {
     const id = idOf(r.get('cable'));
     const cable = cables.get(id) ?? { row: r, a: [], b: [] };
-    (r.get('cable_end') === 'B' ? cable.b : cable.a).push({ object_type: contentType(r.get('termination_type')), object_id: idOf(r.get('termination_id')) });
+    (r.get('cable_end') === 'B' ? cable.b : cable.a).push({
+      // An unknown content type must not read as an interface (the REST shape's default).
+      object_type: contentType(r.get('termination_type')) ?? null,
+      object_id: idOf(r.get('termination_id')),
+    });
     cables.set(id, cable);
   }
 
@@ -328,6 +332,7 @@ export function dumpObjects(tables: Tables): NetboxObjects {
       const custom = r.get('custom_field_data');
       return object(r, {
         prefix: r.get('prefix'),
+        status: r.get('status'),
         description: r.get('description'),
         role: nested(prefixRoles, r.get('role')),
         tags: tagsOf('ipam.prefix', r),

@@ -284,7 +284,8 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
   for (const o of objects.prefixes) {
     const { value } = o;
     const text = str(value.prefix);
-    if (text?.includes(':')) continue;
+    // IPv6 is not modelled; a container (`status: container`) holds prefixes, it is no segment.
+    if (text?.includes(':') || (isRecord(value.status) ? value.status.value : value.status) === 'container') continue;
     const p = text ? parseCidr(text) : { error: 'no prefix' };
     if ('error' in p) {
       fail(o, 'prefix', `prefix ${JSON.stringify(value.prefix ?? null)}: ${'error' in p ? p.error : ''}`);
