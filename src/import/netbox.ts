@@ -5,7 +5,7 @@
 // through netbox-dump.ts). Only the fields named in docs/import.md are read. Errors and origins
 // carry the export's line:column. A site file's `netbox` limit keeps one city's sites or tenants.
 
-import { type Diagnostic, InputError, type Loc } from '../errors.ts';
+import { type Diagnostic, InputError, type Loc, refuseBinary } from '../errors.ts';
 import { formatIpv4, type Ipv4Prefix, parseCidr, parseIpv4 } from '../net/ipv4.ts';
 import { DEFAULT_LIMITS, readSource, type SourceDocument } from '../model/source.ts';
 import type { ConfigInterface, ImportWarning, Inventory, InventoryDevice, InventoryLink, InventoryPrefix, InventoryVlan } from './config.ts';
@@ -60,6 +60,8 @@ export function parseNetbox(text: string, file: string, site?: Site): Inventory 
 /** The export's objects, whichever of the three formats it is in, and the problems met so far (REST). */
 function netboxObjects(text: string, file: string): { objects: NetboxObjects; problems: Diagnostic[] } {
   if (looksLikeSql(text)) return { objects: dumpObjects(readSqlDump(text, file)), problems: [] };
+  // Refused as the other importers refuse it, before the JSON / YAML reader words it otherwise.
+  refuseBinary(text, file);
   const read = readSource(text, file, DEFAULT_LIMITS);
   if (!read.ok) throw new InputError(read.diagnostics);
   const doc = read.doc;
@@ -169,7 +171,7 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
         warnings.push({
           loc: o.at('name'),
           en: `NetBox device${which}: ${en}: left out with its interfaces and cables`,
-          ja: `NetBox の機器${which}は${ja}ため、インターフェースとケーブルごと取り込みませんでした`,
+          ja: `NetBox の機器${which ? `${which} ` : ''}は${ja}ため、インターフェースとケーブルごと取り込みませんでした`,
         });
       }
       continue;
