@@ -213,7 +213,8 @@ export function readSqlDump(text: string, file: string): Tables {
 /** True when the text is an SQL dump rather than a JSON or YAML document: its first line is SQL. */
 export function looksLikeSql(text: string): boolean {
   const first = /^\s*(\S[^\n]*)/.exec(text.slice(0, 4096))?.[1] ?? '';
-  return /^(--|\\restrict\b|SET\s|COPY\s|CREATE\s|SELECT\s|BEGIN;)/.test(first);
+  // `--` alone or before a space is an SQL comment; `---` starts a YAML document.
+  return /^(--(\s|$)|\\restrict\b|SET\s|COPY\s|CREATE\s|SELECT\s|BEGIN;)/.test(first);
 }
 
 // ── Django dumpdata: [{model, pk, fields}] ─────────────────────────────────────────────────

@@ -10,7 +10,7 @@ import { traceFlow } from '../../src/engine/trace.ts';
 import { InputError } from '../../src/errors.ts';
 import { composeTopology } from '../../src/import/compose.ts';
 import { parseNetbox } from '../../src/import/netbox.ts';
-import { CopyReader, readSqlDump, unescapeCopyField } from '../../src/import/netbox-dump.ts';
+import { CopyReader, looksLikeSql, readSqlDump, unescapeCopyField } from '../../src/import/netbox-dump.ts';
 import { loadSite } from '../../src/import/site.ts';
 import { loadImported } from '../../src/model/load.ts';
 import { parseIpv4 } from '../../src/net/ipv4.ts';
@@ -65,6 +65,15 @@ describe('the COPY text format', () => {
     expect(loc(panel.at('name'))).toBe(`${SQL}:68:60`);
     // dcim_rack is not read; the reader skipped its block.
     expect(tables.has('dcim.rack' as never)).toBe(false);
+  });
+
+  it('tells a dump from a document by its first line', () => {
+    expect(looksLikeSql(read(SQL))).toBe(true);
+    expect(looksLikeSql('\n\nSET statement_timeout = 0;\n')).toBe(true);
+    // A YAML document marker is no SQL comment; JSON and YAML exports are documents.
+    expect(looksLikeSql('---\ndevices: []\n')).toBe(false);
+    expect(looksLikeSql(read(DUMPDATA))).toBe(false);
+    expect(looksLikeSql(read(REST))).toBe(false);
   });
 
   it('is fed line by line, as from a stream', () => {
