@@ -13,13 +13,15 @@ export interface NetboxObject {
   readonly at: (field?: string) => Loc;
 }
 
-export const NETBOX_KEYS = ['sites', 'tenants', 'devices', 'interfaces', 'ip_addresses', 'prefixes', 'vlans', 'cables'] as const;
+export const NETBOX_KEYS = ['regions', 'site_groups', 'sites', 'tenants', 'devices', 'interfaces', 'ip_addresses', 'prefixes', 'vlans', 'cables'] as const;
 export type NetboxKey = (typeof NETBOX_KEYS)[number];
 export type NetboxObjects = Record<NetboxKey, NetboxObject[]>;
 
 /** The Django models read, by label; pg_dump names each table app_model (content types: django_content_type). */
 const MODELS = [
   'contenttypes.contenttype',
+  'dcim.region',
+  'dcim.sitegroup',
   'dcim.site',
   'dcim.location',
   'tenancy.tenant',
@@ -273,6 +275,8 @@ export function dumpObjects(tables: Tables): NetboxObjects {
     return id !== undefined && slug ? { id, slug } : undefined;
   };
   const siteSlugs = slugs('dcim.site');
+  const regionSlugs = slugs('dcim.region');
+  const groupSlugs = slugs('dcim.sitegroup');
   const tenantSlugs = slugs('tenancy.tenant');
   const deviceRoles = slugs('dcim.devicerole');
   const prefixRoles = slugs('ipam.role');
@@ -309,8 +313,24 @@ export function dumpObjects(tables: Tables): NetboxObjects {
     cables.set(id, cable);
   }
 
+  /** Regions and site groups: trees, each node with its parent. */
+  const tree = (m: Model) =>
+    rows(m).map((r) =>
+      object(r, { name: r.get('name'), slug: r.get('slug'), parent: idOf(r.get('parent')) === undefined ? null : { id: idOf(r.get('parent')) } }),
+    );
+
   return {
-    sites: rows('dcim.site').map((r) => object(r, { name: r.get('name'), slug: r.get('slug'), tenant: nested(tenantSlugs, r.get('tenant')) })),
+    regions: tree('dcim.region'),
+    site_groups: tree('dcim.sitegroup'),
+    sites: rows('dcim.site').map((r) =>
+      object(r, {
+        name: r.get('name'),
+        slug: r.get('slug'),
+        region: nested(regionSlugs, r.get('region')),
+        group: nested(groupSlugs, r.get('group')),
+        tenant: nested(tenantSlugs, r.get('tenant')),
+      }),
+    ),
     tenants: rows('tenancy.tenant').map((r) => object(r, { name: r.get('name'), slug: r.get('slug') })),
     devices: rows('dcim.device').map((r) =>
       object(r, { name: r.get('name'), role: nested(deviceRoles, r.get('role') ?? r.get('device_role')), ...place(r, r.get('site')) }),

@@ -104,33 +104,86 @@ function restObjects(doc: SourceDocument): { objects: NetboxObjects; problems: D
   return { objects: Object.fromEntries(NETBOX_KEYS.map((k) => [k, objects(k)])) as NetboxObjects, problems };
 }
 
-/** The site file's `netbox` limit as a test of a site and tenant, with where each value is written. */
-function limitOf(site: Site | undefined) {
+/** The regions and site groups a site is in: its own and every one above it. */
+type Areas = { readonly regions: readonly string[]; readonly siteGroups: readonly string[] };
+
+/** Per site slug, its regions and site groups, from `sites` and the trees of `regions` and `site_groups`. */
+function areasBySite(objects: NetboxObjects): Map<string, Areas> {
+  /** A tree's nodes by id: slug and parent id. */
+  const tree = (list: readonly NetboxObject[]) =>
+    new Map(
+      list.flatMap(({ value }) =>
+        typeof value.id === 'number' ? [[value.id, { slug: slugOf(value), parent: isRecord(value.parent) ? value.parent.id : undefined }] as const] : [],
+      ),
+    );
+  const regions = tree(objects.regions);
+  const groups = tree(objects.site_groups);
+  /** A node's slug and its ancestors' (a cycle stops at the first repeat). */
+  const chain = (nodes: ReturnType<typeof tree>, start: unknown): string[] => {
+    const out: string[] = [];
+    const own = slugOf(start);
+    let id = isRecord(start) ? start.id : undefined;
+    if (own && !(typeof id === 'number' && nodes.has(id))) out.push(own);
+    const visited = new Set<unknown>();
+    while (typeof id === 'number' && !visited.has(id)) {
+      visited.add(id);
+      const node = nodes.get(id);
+      if (node?.slug) out.push(node.slug);
+      id = node?.parent;
+    }
+    return out;
+  };
+  const out = new Map<string, Areas>();
+  for (const { value } of objects.sites) {
+    const slug = slugOf(value);
+    if (slug) out.set(slug, { regions: chain(regions, value.region), siteGroups: chain(groups, value.group) });
+  }
+  return out;
+}
+
+const LIMIT_KEYS = ['sites', 'tenants', 'regions', 'siteGroups'] as const;
+
+/** The site file's `netbox` limit as a test of a site (with its regions and groups) and a tenant. */
+function limitOf(site: Site | undefined, areas: ReadonlyMap<string, Areas>) {
   const limit = site?.file.netbox;
-  const sites = limit?.sites ? new Set(limit.sites) : undefined;
-  const tenants = limit?.tenants ? new Set(limit.tenants) : undefined;
+  const sets = Object.fromEntries(LIMIT_KEYS.map((k) => [k, limit?.[k] ? new Set(limit[k]) : undefined])) as Record<
+    (typeof LIMIT_KEYS)[number],
+    Set<string> | undefined
+  >;
+  const within = (set: Set<string> | undefined, values: readonly (string | undefined)[]): boolean => !set || values.some((v) => v !== undefined && set.has(v));
   return {
-    active: sites !== undefined || tenants !== undefined,
-    /** Inside the limit: at one of its sites and of one of its tenants (each when given). */
-    keeps: (place: { site?: string | undefined; tenant?: string | undefined }): boolean =>
-      (!sites || (place.site !== undefined && sites.has(place.site))) && (!tenants || (place.tenant !== undefined && tenants.has(place.tenant))),
+    active: LIMIT_KEYS.some((k) => sets[k] !== undefined),
+    /** Inside the limit: at one of its sites, of one of its tenants, in one of its regions and site groups (each when given). */
+    keeps: (place: { site?: string | undefined; tenant?: string | undefined }): boolean => {
+      const a = place.site === undefined ? undefined : areas.get(place.site);
+      return (
+        within(sets.sites, [place.site]) &&
+        within(sets.tenants, [place.tenant]) &&
+        within(sets.regions, a?.regions ?? []) &&
+        within(sets.siteGroups, a?.siteGroups ?? [])
+      );
+    },
   };
 }
 
-/** The inventory of a NetBox export's objects, limited to the site file's sites and tenants. */
+/** The inventory of a NetBox export's objects, limited to the site file's sites, tenants, regions and site groups. */
 function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: Diagnostic[]): Inventory {
   const warnings: ImportWarning[] = [];
   const fail = (o: NetboxObject, field: string | undefined, message: string): void => {
     problems.push({ code: 'BNK_ERR_SCHEMA', message, loc: o.at(field) });
   };
   const at = (o: NetboxObject, label: string): Loc => ({ ...o.at(), label });
-  const limit = limitOf(site);
-  const seen = { sites: new Set<string>(), tenants: new Set<string>() };
-  /** The object's site and tenant (slugs), noted as seen for the limit's warnings. */
+  const areas = areasBySite(objects);
+  const limit = limitOf(site, areas);
+  const seen = Object.fromEntries(LIMIT_KEYS.map((k) => [k, new Set<string>()])) as Record<(typeof LIMIT_KEYS)[number], Set<string>>;
+  /** The object's site and tenant (slugs), noted (with the site's regions and groups) as seen for the limit's warnings. */
   const placeOf = (site: unknown, tenant: unknown) => {
     const place = { site: slugOf(site), tenant: slugOf(tenant) };
     if (place.site) seen.sites.add(place.site);
     if (place.tenant) seen.tenants.add(place.tenant);
+    const a = place.site === undefined ? undefined : areas.get(place.site);
+    for (const r of a?.regions ?? []) seen.regions.add(r);
+    for (const g of a?.siteGroups ?? []) seen.siteGroups.add(g);
     return place;
   };
   const siteById = new Map<number, string>();
@@ -361,12 +414,18 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
   }
   if (problems.length > 0) throw new InputError(problems);
 
-  // A limit naming a site or tenant that no device, prefix or VLAN of the export has keeps none of it.
+  // A limit naming a site, tenant, region or site group that no device, prefix or VLAN of the export has keeps none of it.
   const netbox = site?.file.netbox;
-  for (const key of ['sites', 'tenants'] as const) {
+  const words = {
+    sites: ['at site', 'サイト'],
+    tenants: ['of tenant', 'テナント'],
+    regions: ['in region', 'リージョン'],
+    siteGroups: ['in site group', 'サイトグループ'],
+  };
+  for (const key of LIMIT_KEYS) {
     netbox?.[key]?.forEach((slug, i) => {
       if (seen[key].has(slug)) return;
-      const [en, ja] = key === 'sites' ? ['at site', 'サイト'] : ['of tenant', 'テナント'];
+      const [en, ja] = words[key];
       warnings.push({
         loc: site!.doc.locate(['netbox', key, i]),
         en: `no NetBox device, prefix or VLAN of the export is ${en} "${slug}": the limit keeps nothing of it`,

@@ -82,6 +82,18 @@ const netboxLimit = z
       .max(1000)
       .optional()
       .describe('NetBox tenant slugs: only devices, prefixes, VLANs and addresses of these tenants are imported'),
+    regions: z
+      .array(z.string().min(1).max(128))
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('NetBox region slugs: only devices, prefixes and VLANs at sites in these regions (or regions within them) are imported'),
+    siteGroups: z
+      .array(z.string().min(1).max(128))
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('NetBox site group slugs: only devices, prefixes and VLANs at sites in these groups (or groups within them) are imported'),
   })
   .describe('Which part of a NetBox export this site file describes (`import netbox`): a NetBox holding several sites or municipalities is limited to these');
 

@@ -191,7 +191,7 @@ describe('NetBox', () => {
       ),
     );
     expect(bad.map((d) => `${d.at} ${d.code} ${d.message}`)).toEqual([
-      'nb.json:4:3 BNK_ERR_SCHEMA unknown key "racks": a NetBox export has sites, tenants, devices, interfaces, ip_addresses, prefixes, vlans, cables',
+      'nb.json:4:3 BNK_ERR_SCHEMA unknown key "racks": a NetBox export has regions, site_groups, sites, tenants, devices, interfaces, ip_addresses, prefixes, vlans, cables',
       'nb.json:2:25 BNK_ERR_SCHEMA device name 7 cannot be a device id (1-128 letters, digits, "_", "." or "-")',
       'nb.json:3:33 BNK_ERR_SCHEMA address "10.0.0.300/24" is not a.b.c.d/len',
     ]);

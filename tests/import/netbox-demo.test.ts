@@ -203,6 +203,21 @@ describe('limited to one site or tenant by the site file', () => {
     ]);
   });
 
+  it('keeps the sites of a region or site group, the regions within it included', () => {
+    const kept = (limit: string): string[] => parseNetbox(read(SQL), SQL, site(`bunkatsu-site: 1\nnetbox:\n  ${limit}\n`)).devices.map((d) => d.id);
+    // DM-Akron is in region 51 us-oh (line 230), DM-Albany in 43 us-ny; both under 7 us, under 1
+    // north-america; both in site group 2 branch-offices, under 1 customer-sites (lines 239-240).
+    expect(kept('regions: [us-oh]')).toEqual(['dmi01-akron-rtr01', 'dmi01-akron-sw01', 'dmi01-akron-pdu01']);
+    expect(kept('regions: [north-america]')).toHaveLength(5);
+    expect(kept('siteGroups: [customer-sites]')).toHaveLength(5);
+    expect(kept('regions: [us-ny]\n  siteGroups: [branch-offices]')).toEqual(['dmi01-albany-rtr01', 'dmi01-albany-sw01']);
+    const none = parseNetbox(read(SQL), SQL, site('bunkatsu-site: 1\nnetbox:\n  siteGroups: [headquarters]\n'));
+    expect(none.devices).toEqual([]);
+    expect(none.warnings.map((w) => `${w.loc.line}:${w.loc.column} ${w.en}`)).toEqual([
+      '3:16 no NetBox device, prefix or VLAN of the export is in site group "headquarters": the limit keeps nothing of it',
+    ]);
+  });
+
   it('dumpdata (v3.6), pg_dump (v4.2) and REST pages of the same Akron rows compose to the same topology', () => {
     const text = (file: string): string => {
       const { doc } = composeTopology([], site(), parseNetbox(read(file), file, site()));
