@@ -202,6 +202,7 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
   >();
   const nameById = new Map<number, string>();
   const leftOut = new Set<number>();
+  const leftOutNames = new Set<string>();
   for (const o of objects.devices) {
     const { value } = o;
     const place = placeOf(siteOf(value.site), value.tenant);
@@ -213,6 +214,7 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
     }
     if (!inside || !name || !ID.test(name)) {
       if (typeof value.id === 'number') leftOut.add(value.id);
+      if (name) leftOutNames.add(name);
       if (inside) {
         const which = typeof value.id === 'number' ? ` ${value.id}` : '';
         const [en, ja] = name
@@ -241,11 +243,9 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
   }
   /** The device an object points at: `device: {id, name}` (or the name alone); null: a device left out. */
   const deviceOf = (v: unknown): string | null | undefined => {
-    if (isRecord(v)) {
-      if (typeof v.id === 'number' && leftOut.has(v.id)) return null;
-      return str(v.name) ?? (typeof v.id === 'number' ? nameById.get(v.id) : undefined);
-    }
-    return str(v);
+    const name = isRecord(v) ? str(v.name) : str(v);
+    if ((isRecord(v) && typeof v.id === 'number' && leftOut.has(v.id)) || (name !== undefined && !devices.has(name) && leftOutNames.has(name))) return null;
+    return name ?? (isRecord(v) && typeof v.id === 'number' ? nameById.get(v.id) : undefined);
   };
 
   // Interfaces, then the addresses assigned to them.

@@ -203,6 +203,23 @@ describe('limited to one site or tenant by the site file', () => {
     ]);
   });
 
+  it('two cities may both have an fw01: an error for the whole export, one device under the limit', () => {
+    // NetBox keeps device names unique per site (and tenant), not across a prefecture's NetBox.
+    const netbox = JSON.stringify({
+      devices: [
+        { id: 1, name: 'fw01', site: { id: 1, slug: 'city-a' } },
+        { id: 2, name: 'fw01', site: { id: 2, slug: 'city-b' } },
+      ],
+      interfaces: [
+        { id: 11, device: { id: 1, name: 'fw01' }, name: 'port1' },
+        { id: 21, device: { id: 2, name: 'fw01' }, name: 'wan' },
+      ],
+    });
+    expect(refused(netbox, 'nb.json')).toEqual(['1:83 BNK_ERR_DUPLICATE_ID two NetBox devices are named "fw01"']);
+    const inv = parseNetbox(netbox, 'nb.json', site('bunkatsu-site: 1\nnetbox:\n  sites: [city-b]\n'));
+    expect(inv.devices.map((d) => `${d.id} ${d.site} ${d.interfaces.map((f) => f.name).join(',')}`)).toEqual(['fw01 city-b wan']);
+  });
+
   it('keeps the sites of a region or site group, the regions within it included', () => {
     const kept = (limit: string): string[] => parseNetbox(read(SQL), SQL, site(`bunkatsu-site: 1\nnetbox:\n  ${limit}\n`)).devices.map((d) => d.id);
     // DM-Akron is in region 51 us-oh (line 230), DM-Albany in 43 us-ny; both under 7 us, under 1
