@@ -398,8 +398,8 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
         outside && kept && limit.active
           ? {
               loc: origin,
-              en: 'cable to a device outside the sites or tenants the site file limits the import to: left out',
-              ja: 'サイトファイルが取り込みを限定したサイトまたはテナントの外の機器へのケーブルのため、取り込みませんでした',
+              en: "cable to a device outside the site file's netbox limit (its sites, tenants, regions, site groups): left out",
+              ja: 'サイトファイルの netbox で限定したサイト・テナント・リージョン・サイトグループの外の機器へのケーブルのため、取り込みませんでした',
             }
           : {
               loc: origin,

@@ -214,10 +214,18 @@ describe('limited to one site or tenant by the site file', () => {
         { id: 11, device: { id: 1, name: 'fw01' }, name: 'port1' },
         { id: 21, device: { id: 2, name: 'fw01' }, name: 'wan' },
       ],
+      cables: [
+        { id: 5, a_terminations: [{ object_type: 'dcim.interface', object_id: 11 }], b_terminations: [{ object_type: 'dcim.interface', object_id: 21 }] },
+      ],
     });
     expect(refused(netbox, 'nb.json')).toEqual(['1:83 BNK_ERR_DUPLICATE_ID two NetBox devices are named "fw01"']);
     const inv = parseNetbox(netbox, 'nb.json', site('bunkatsu-site: 1\nnetbox:\n  sites: [city-b]\n'));
     expect(inv.devices.map((d) => `${d.id} ${d.site} ${d.interfaces.map((f) => f.name).join(',')}`)).toEqual(['fw01 city-b wan']);
+    // The cable between the two cities leaves the limit: a warning, not a link.
+    expect(inv.links).toEqual([]);
+    expect(inv.warnings.map((w) => w.en)).toEqual([
+      "cable to a device outside the site file's netbox limit (its sites, tenants, regions, site groups): left out",
+    ]);
   });
 
   it('keeps the sites of a region or site group, the regions within it included', () => {
