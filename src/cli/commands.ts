@@ -671,7 +671,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       ...IMPORT_OPTIONS,
     ],
     run: (io, [exported], opts) => {
-      // The site file first: its `netbox` limit decides which sites and tenants are read.
+      // The site file first: its `netbox` limit decides which part of the export is read.
       const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
       const inventory = parseNetbox(readText(exported!), exported!, site);
       const sources = [exported!];

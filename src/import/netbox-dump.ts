@@ -63,7 +63,8 @@ const ESCAPES: Readonly<Record<string, string>> = { b: '\b', f: '\f', n: '\n', r
 /**
  * The value of one field of PostgreSQL's COPY text format: `\N` alone is NULL; `\b \f \n \r \t
  * \v`, `\` and 1-3 octal digits, `\x` and 1-2 hex digits are escapes; a backslash before any
- * other character stands for that character. Undefined: a backslash ends the field.
+ * other character stands for that character. Undefined: a backslash ends the field. (An octal
+ * or hex escape is one byte, read here as one character: pg_dump writes UTF-8 text as it is.)
  */
 export function unescapeCopyField(raw: string): string | null | undefined {
   if (raw === '\\N') return null;
