@@ -30,6 +30,7 @@ import {
   skippedSummaryText,
   type ImportedConfig,
   type Inventory,
+  type Site,
   InputError,
   type Lang,
   loadReviewTopology,
@@ -162,11 +163,12 @@ function writeImport(
   configs: readonly ImportedConfig[],
   sources: readonly string[],
   inventory?: Inventory,
+  loadedSite?: Site,
 ): number {
   const progress = progressBar({ compose: 0.8, write: 0.2 }, opts);
   const { text, warnings } = withProgress(progress, () => {
     progress.update('compose', 0, 1);
-    const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
+    const site = loadedSite ?? (opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site));
     const { doc, warnings } = composeTopology(configs, site, inventory);
     if (opts.strict && warnings.length > 0) {
       throw new InputError(
@@ -680,8 +682,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   command<ImportOptions & { config?: string[] }>({
     name: ['import', 'netbox'],
     description:
-      'a NetBox export (devices, interfaces, IP addresses, prefixes, cables as JSON or YAML), device configurations and an optional site file as one topology',
-    args: [['<export>', 'the NetBox export (docs/import.md says its shape)']],
+      'a NetBox export (REST API pages as JSON or YAML, a dumpdata JSON or a pg_dump SQL file: sites, tenants, devices, interfaces, IP addresses, prefixes, VLANs, cables), device configurations and an optional site file as one topology',
+    args: [['<export>', 'the NetBox export: REST API pages, dumpdata JSON or pg_dump SQL (docs/import.md says their shape)']],
     options: [
       {
         flags: '--config <vendor:file...>',
@@ -690,10 +692,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       ...IMPORT_OPTIONS,
     ],
     run: (io, [exported], opts) => {
-      const inventory = parseNetbox(readText(exported!), exported!);
+      // The site file first: its `netbox` limit decides which part of the export is read.
+      const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
+      const inventory = parseNetbox(readText(exported!), exported!, site);
       const sources = [exported!];
       const configs = extraConfigs(opts.config, sources);
-      return writeImport(io, 'netbox', opts, configs, sources, inventory);
+      return writeImport(io, 'netbox', opts, configs, sources, inventory, site);
     },
   }),
 

@@ -148,8 +148,30 @@ function ruleDecl(r: ConfigRule): Record<string, Plain | undefined> | undefined 
   };
 }
 
-/** The NetBox selectors of a site zone, each value with the test of whether an inventory prefix carries it. */
-function netboxSelectors(z: SiteZone): Array<{ key: string; index: number; value: string | number; matches: (p: InventoryPrefix) => boolean }> {
+type NetboxSelector = { key: string; index: number; value: string | number; matches: (p: InventoryPrefix) => boolean };
+
+/** The NetBox site and tenant selectors of a site zone: they narrow the others, or select alone. */
+function netboxPlaceSelectors(z: SiteZone): { sites: NetboxSelector[]; tenants: NetboxSelector[] } {
+  return {
+    sites: (z.netboxSites ?? []).map((s, index) => ({ key: 'netboxSites', index, value: s, matches: (p: InventoryPrefix) => p.site === s })),
+    tenants: (z.netboxTenants ?? []).map((t, index) => ({ key: 'netboxTenants', index, value: t, matches: (p: InventoryPrefix) => p.tenant === t })),
+  };
+}
+
+/**
+ * Whether a site zone selects an inventory prefix: one of its role, tag or VLAN selectors
+ * matches (any, when it has none), and it is at one of the zone's sites and of one of its
+ * tenants (each when given). A zone without NetBox selectors selects nothing.
+ */
+function zoneSelects(z: SiteZone, p: InventoryPrefix): boolean {
+  const kinds = netboxSelectors(z);
+  const { sites, tenants } = netboxPlaceSelectors(z);
+  if (kinds.length + sites.length + tenants.length === 0) return false;
+  return [kinds, sites, tenants].every((group) => group.length === 0 || group.some((s) => s.matches(p)));
+}
+
+/** The NetBox role, tag and VLAN selectors of a site zone, each value with the test of whether an inventory prefix carries it. */
+function netboxSelectors(z: SiteZone): NetboxSelector[] {
   return [
     ...(z.netboxRoles ?? []).map((r, index) => ({ key: 'netboxRoles', index, value: r, matches: (p: InventoryPrefix) => p.role === r || p.vlan?.role === r })),
     ...(z.netboxTags ?? []).map((t, index) => ({
@@ -168,8 +190,8 @@ function netboxSelectors(z: SiteZone): Array<{ key: string; index: number; value
 }
 
 /**
- * The site file with the inventory prefixes its zones select (by NetBox role, tag or VLAN) added
- * to those zones' subnets. A prefix two zones select goes to the first, and the site zone's
+ * The site file with the inventory prefixes its zones select (by NetBox role, tag or VLAN,
+ * narrowed by site and tenant) added to those zones' subnets. A prefix two zones select goes to the first, and the site zone's
  * domain overrides the prefix's bunkatsu_domain, both with a warning; a selector no prefix
  * matches is a warning at the site file's line (a misspelt slug must not pass silently).
  */
@@ -179,7 +201,8 @@ function withSelectedPrefixes(site: Site | undefined, prefixes: readonly Invento
   const ordered = [...prefixes].sort((a, b) => a.prefix.lo - b.prefix.lo || a.prefix.length - b.prefix.length);
   const owner = new Map<InventoryPrefix, SiteZone>();
   const zones = site.file.zones.map((z, i) => {
-    const selectors = netboxSelectors(z);
+    const { sites, tenants } = netboxPlaceSelectors(z);
+    const selectors = [...netboxSelectors(z), ...sites, ...tenants];
     for (const s of selectors) {
       if (ordered.some(s.matches)) continue;
       const [en, ja] =
@@ -187,16 +210,28 @@ function withSelectedPrefixes(site: Site | undefined, prefixes: readonly Invento
           ? [`is in VLAN ${JSON.stringify(s.value)}`, ` VLAN ${JSON.stringify(s.value)} に属する`]
           : s.key === 'netboxRoles'
             ? [`(or its VLAN) has role "${s.value}"`, `ロール "${s.value}" を持つ`]
-            : [`(or its VLAN) has tag "${s.value}"`, `タグ "${s.value}" を持つ`];
+            : s.key === 'netboxTags'
+              ? [`(or its VLAN) has tag "${s.value}"`, `タグ "${s.value}" を持つ`]
+              : s.key === 'netboxSites'
+                ? [`(or its VLAN) is at site "${s.value}"`, `サイト "${s.value}" の`]
+                : [`(or its VLAN) is of tenant "${s.value}"`, `テナント "${s.value}" の`];
       warnings.push({
         loc: site.doc.locate(['zones', i, s.key, s.index]),
         en: `no NetBox prefix of the inventory ${en}: the selector selects nothing`,
         ja: `インベントリに${ja} NetBox プレフィックス${s.key === 'vlans' ? '' : '（またはその VLAN）'}がないため、この指定は何も選びません`,
       });
     }
+    const chosen = ordered.filter((p) => zoneSelects(z, p));
+    // Each selector matches some prefix, but no prefix matches them together (a role at another site).
+    if (chosen.length === 0 && selectors.length > 0 && selectors.every((s) => ordered.some(s.matches))) {
+      warnings.push({
+        loc: site.doc.locate(['zones', i, 'id']),
+        en: `no NetBox prefix of the inventory matches the NetBox selectors of zone "${z.id}" together (its sites and tenants narrow its roles, tags and VLANs): the zone selects nothing`,
+        ja: `ゾーン "${z.id}" の NetBox の指定（サイト・テナントはロール・タグ・VLAN を絞り込みます）をすべて満たすプレフィックスがインベントリにないため、このゾーンは何も選びません`,
+      });
+    }
     const subnets = [...(z.subnets ?? [])];
-    for (const p of ordered) {
-      if (!selectors.some((s) => s.matches(p))) continue;
+    for (const p of chosen) {
       const first = owner.get(p);
       if (first) {
         warnings.push({
@@ -240,10 +275,14 @@ export function composeTopology(configs: readonly ImportedConfig[], givenSite?: 
   const inventoryDevices: ConfigDevice[] = [];
   const inventoryHosts: NonNullable<Inventory['devices'][number]>[] = [];
   // An inventory interface with neither an address nor a cable would be an edge port (a way out
-  // of the modelled network) that nothing says exists: it is left out.
+  // of the modelled network) that nothing says exists: it is left out, unless a site zone names it.
   const cabled = new Set((inventory?.links ?? []).flatMap((l) => [l.a, l.b]));
+  const named = new Set((site?.file.zones ?? []).flatMap((z) => z.interfaces ?? []));
   for (const inventoried of inventory?.devices ?? []) {
-    const d = { ...inventoried, interfaces: inventoried.interfaces.filter((f) => f.address || cabled.has(`${inventoried.id}:${f.name}`)) };
+    const d = {
+      ...inventoried,
+      interfaces: inventoried.interfaces.filter((f) => f.address || cabled.has(`${inventoried.id}:${f.name}`) || named.has(`${inventoried.id}:${f.name}`)),
+    };
     const config = configured.get(d.id);
     if (config) {
       // The configuration's interfaces, then the ports only the inventory's cables name.

@@ -117,6 +117,9 @@ export interface InventoryDevice {
   /** For a host: its role in the topology (terminal, server, ...). */
   readonly role?: 'terminal' | 'server' | 'printer' | 'storage' | 'network' | 'other';
   readonly interfaces: readonly ConfigInterface[];
+  /** NetBox's site and tenant (slugs), which a site zone may select. */
+  readonly site?: string;
+  readonly tenant?: string;
   readonly origin: Loc;
 }
 
@@ -137,6 +140,9 @@ export interface InventoryPrefix {
   readonly tags?: readonly string[];
   /** The VLAN the prefix is assigned to, with its role and tags (slugs). */
   readonly vlan?: InventoryVlan;
+  /** NetBox's site (the prefix's scope) and tenant (slugs). */
+  readonly site?: string;
+  readonly tenant?: string;
   readonly origin: Loc;
 }
 
@@ -145,6 +151,8 @@ export interface InventoryVlan {
   readonly name?: string;
   readonly role?: string;
   readonly tags?: readonly string[];
+  readonly site?: string;
+  readonly tenant?: string;
 }
 
 export interface Inventory {

@@ -1,5 +1,6 @@
 // The site file of an import: what device configurations cannot say. It maps interfaces,
-// vendor zones, prefixes and inventory prefixes (by NetBox role, tag or VLAN) to bunkatsu zones with their domains, and carries the city's name
+// vendor zones, prefixes and inventory prefixes (by NetBox role, tag, VLAN, site or tenant) to bunkatsu zones with their domains, limits a
+// NetBox export to the city's sites or tenants, and carries the city's name
 // and model, its hosts, the gateways (sanitizers, proxies) and the intents and exceptions,
 // written as in a topology. A zod schema, published as JSON Schema (`bunkatsu schema --site`).
 
@@ -50,8 +51,51 @@ const siteZone = z
       .max(4094)
       .optional()
       .describe('NetBox VLANs, by VLAN id (110) or name ("lg-office"): every inventory prefix assigned to one is a subnet of this zone'),
+    netboxSites: z
+      .array(z.string().min(1).max(128))
+      .max(1000)
+      .optional()
+      .describe(
+        'NetBox sites (slugs): with no role, tag or VLAN selector, every inventory prefix at one of these sites (or in a VLAN at one); with them, only the prefixes they select that are also at one of these sites',
+      ),
+    netboxTenants: z
+      .array(z.string().min(1).max(128))
+      .max(1000)
+      .optional()
+      .describe(
+        'NetBox tenants (slugs): with no role, tag or VLAN selector, every inventory prefix of one of these tenants (or in a VLAN of one); with them, only the prefixes they select that are also of one of these tenants',
+      ),
   })
   .describe('A bunkatsu zone and the interfaces, vendor zones and prefixes that make it up');
+
+const netboxLimit = z
+  .strictObject({
+    sites: z
+      .array(z.string().min(1).max(128))
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('NetBox site slugs: only devices, prefixes and VLANs at these sites are imported'),
+    tenants: z
+      .array(z.string().min(1).max(128))
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('NetBox tenant slugs: only devices, prefixes, VLANs and addresses of these tenants are imported'),
+    regions: z
+      .array(z.string().min(1).max(128))
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('NetBox region slugs: only devices, prefixes and VLANs at sites in these regions (or regions within them) are imported'),
+    siteGroups: z
+      .array(z.string().min(1).max(128))
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('NetBox site group slugs: only devices, prefixes and VLANs at sites in these groups (or groups within them) are imported'),
+  })
+  .describe('Which part of a NetBox export this site file describes (`import netbox`): a NetBox holding several sites or municipalities is limited to these');
 
 const shape = topologySchema.shape;
 
@@ -62,6 +106,7 @@ export const siteSchema = z
     name: text.min(1).optional().describe('Name of the network (default: the devices imported)'),
     model: z.enum(MODELS).optional().describe('MIC guideline model: alpha, alpha-prime, beta, beta-prime'),
     description: text.optional(),
+    netbox: netboxLimit.optional(),
     services: shape.services,
     zones: z.array(siteZone).max(100_000).default([]),
     hosts: shape.hosts.describe('Hosts, as in a topology'),

@@ -267,6 +267,27 @@ const TEMPLATES: readonly Template[] = [
   [/^(--[\w-]+) must be a whole number of at least (\d+), not "(.*)"$/, (f, lo, v) => `${f} には ${lo} 以上の整数を指定してください。"${v}" は使えません`],
   [/^give --down <element\.\.\.> or --sweep n-1$/, () => '--down <要素...> か --sweep n-1 を指定してください'],
   [/^the trace has no updates: nothing to replay$/, () => '更新記録に更新がありません。再生するものがありません'],
+  // NetBox database dumps (src/import/netbox-dump.ts).
+  [
+    /^this row of (\S+) has (\d+) tab-separated fields, but its COPY line \(line (\d+)\) names (\d+) columns$/,
+    (t, n, line, m) => `${t} のこの行はタブ区切りで ${n} 項目ありますが、COPY 行（${line} 行目）の列は ${m} 個です`,
+  ],
+  [/^a backslash ends the field: COPY escapes it as/, () => '項目がバックスラッシュで終わっています（COPY ではバックスラッシュ自体を \\\\ と書きます）'],
+  [
+    /^the dump ends inside the COPY block of (\S+): no "\\\." line closes it/,
+    (t) => `${t} の COPY ブロックの途中でダンプが終わっています（"\\." の行がありません。ファイルが途中で切れているため、ダンプし直してください）`,
+  ],
+  [/^a COPY line that pg_dump does not write/, () => 'pg_dump が書かない形の COPY 行です（COPY [スキーマ.]テーブル (列, …) FROM stdin; の形が必要です）'],
+  [
+    /^no COPY block of dcim_device or ipam_prefix: this is not a pg_dump of a NetBox database/,
+    () =>
+      'dcim_device と ipam_prefix の COPY ブロックがありません。NetBox データベースの pg_dump ではありません（pg_dump --inserts の形式は読めません。既定の COPY 形式でダンプしてください）',
+  ],
+  [/^a dumpdata fixture is a list of \{"model", "pk", "fields"\} objects$/, () => 'dumpdata のデータは {"model", "pk", "fields"} のオブジェクトのリストです'],
+  [
+    /^no dcim\.device or ipam\.prefix objects: this is not a dumpdata of a NetBox database$/,
+    () => 'dcim.device と ipam.prefix のオブジェクトがありません。NetBox データベースの dumpdata ではありません',
+  ],
 ];
 
 /** The part of the JSON reader's reason that names what was found, kept as written. */

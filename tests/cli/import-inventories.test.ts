@@ -88,3 +88,46 @@ describe('bunkatsu import netbox', () => {
     expect(b.err).not.toMatch(/at .*\.ts:\d+/);
   });
 });
+
+describe('bunkatsu import netbox of a database dump (netbox-demo-data)', () => {
+  const SQL = 'tests/fixtures/netbox-demo/netbox-demo-v4.2-excerpt.sql';
+  const DEMO_SITE = 'tests/fixtures/netbox-demo/akron-site.yaml';
+
+  it('reads the pg_dump limited to DM-Akron; trace answers; a re-import is byte for byte the same', async () => {
+    const a = join(tmp, 'demo-a.yaml');
+    const b = join(tmp, 'demo-b.yaml');
+    const imported = await runCli(['import', 'netbox', SQL, '--site', DEMO_SITE, '-o', a]);
+    expect(imported.code).toBe(0);
+    expect(imported.err).toContain(`${DEMO_SITE}:26:29 warning: no NetBox prefix of the inventory (or its VLAN) is at site "dm-albany"`);
+    expect(imported.err).toContain(`${SQL}:68:60 warning: NetBox device 74: it has no name: left out with its interfaces and cables`);
+    await runCli(['import', 'netbox', SQL, '--site', DEMO_SITE, '-o', b, '-q']);
+    expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
+    // data (sw01 Gi1/0/3) to the Internet through the access switch and the router.
+    const r = await runCli(['trace', a, '10.112.129.10', '8.8.8.8', 'https']);
+    expect(r.out).toContain('switch dmi01-akron-sw01, in GigabitEthernet1/0/3, out GigabitEthernet1/0/1');
+    expect(r.out).toContain('router dmi01-akron-rtr01, in GigabitEthernet0/1/0, out GigabitEthernet0/0/0');
+    // --strict: each warning is an error at its place.
+    const strict = await runCli(['import', 'netbox', SQL, '--site', DEMO_SITE, '--strict']);
+    expect(strict.code).toBe(2);
+    expect(strict.err).toContain(`${SQL}:21:1 BNK_ERR_IMPORT_STRICT cable without one device interface at each end: left out (an error under --strict)`);
+  });
+
+  it('binary garbage, a truncated dump and a bad row are exit 2 with their place, in Japanese too', async () => {
+    const garbage = join(tmp, 'garbage.bin');
+    writeFileSync(garbage, Buffer.from([0x1f, 0x0b, 0x08, 0x00, 0x00, 0x00, 0x63, 0x6f, 0x6e, 0x66, 0x00, 0x0a]));
+    const g = await runCli(['import', 'netbox', garbage]);
+    expect(g.code).toBe(2);
+    expect(g.err).toContain(`${garbage}:1:1 BNK_ERR_SYNTAX control character U+001F: this is a binary file, not a text configuration`);
+    const cut = join(tmp, 'cut.sql');
+    writeFileSync(cut, readFileSync(SQL, 'utf8').split('\n').slice(0, 100).join('\n'));
+    const c = await runCli(['import', 'netbox', cut, '--lang', 'ja']);
+    expect(c.code).toBe(2);
+    expect(c.err).toContain(`${cut}:93:1 BNK_ERR_SYNTAX dcim_interface の COPY ブロックの途中でダンプが終わっています`);
+    const row = join(tmp, 'row.sql');
+    writeFileSync(row, '--\nCOPY public.dcim_device (id, name) FROM stdin;\n1\n\\.\n');
+    const w = await runCli(['import', 'netbox', row]);
+    expect(w.code).toBe(2);
+    expect(w.err).toContain(`${row}:3:2 BNK_ERR_SYNTAX this row of dcim_device has 1 tab-separated fields, but its COPY line (line 2) names 2 columns`);
+    expect(`${g.err}${c.err}${w.err}`).not.toMatch(/\n\s+at /);
+  });
+});

@@ -15,7 +15,7 @@ import { runCli, seedPack, TODAY } from '../helpers.ts';
  * Words that stay as they are in Japanese text, and why:
  * - names: bunkatsu (the product), LGWAN, ASP (LGWAN-ASP), APKeep, Stanford, Java (a published
  *   figure's implementation), Web (Web閲覧), VLAN, YAML, JSON, UTF, CIDR, NUL, URL, ID, CPU,
- *   EPP, EDR (the guideline's own abbreviations);
+ *   EPP, EDR (the guideline's own abbreviations), NetBox (the inventory product);
  * - what the user writes in the topology and sees quoted back: field names (zone, via, relays,
  *   controls, cloudServices, model, intents, exceptions, services, domain, address, addresses,
  *   count, interface, content, in, out, from, to, action) and their values (any, permit, deny,
@@ -31,7 +31,7 @@ import { runCli, seedPack, TODAY } from '../helpers.ts';
  */
 const ALLOWED = new Set(
   (
-    'bunkatsu LGWAN ASP APKeep Stanford Java Web VLAN YAML JSON UTF CIDR NUL URL ID CPU EPP EDR ' +
+    'bunkatsu LGWAN ASP APKeep Stanford Java Web VLAN YAML JSON UTF CIDR NUL URL ID CPU EPP EDR NetBox ' +
     'zone via relays controls cloudServices model intents exceptions services domain address addresses count interface content in out from to action ' +
     'any permit deny deliver drop mail web file epp edr mfa alpha beta ' +
     'tcp udp icmp http https smtp pop imap dns ntp ssh rdp ldap smb ' +
@@ -156,6 +156,19 @@ const RUNS: ReadonlyArray<readonly [string, readonly string[], readonly string[]
     [...dir(join(IMPORTS, 'containerlab')), ...dir(join(IMPORTS, 'fortigate'))],
   ],
   ['import netbox', ['import', 'netbox', join(IMPORTS, 'netbox/export.json'), '-o', join(out, 'netbox.yaml')], dir(join(IMPORTS, 'netbox'))],
+  [
+    'import netbox (pg_dump of the demo data, limited to a site)',
+    [
+      'import',
+      'netbox',
+      'tests/fixtures/netbox-demo/netbox-demo-v4.2-excerpt.sql',
+      '--site',
+      'tests/fixtures/netbox-demo/akron-site.yaml',
+      '-o',
+      join(out, 'demo.yaml'),
+    ],
+    dir('tests/fixtures/netbox-demo'),
+  ],
   ['import stanford (a bad --at)', ['import', 'stanford', SLICE, '--at', 'x'], []],
 ];
 

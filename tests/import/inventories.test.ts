@@ -183,17 +183,28 @@ describe('NetBox', () => {
     const bad = refused(() =>
       parseNetbox(
         `{
-  "devices": [{ "name": "fw 1" }, { "name": "sw" }],
+  "devices": [{ "name": 7 }, { "name": "sw" }],
   "ip_addresses": [{ "address": "10.0.0.300/24", "assigned_object": { "device": { "name": "sw" }, "name": "e1" } }],
-  "sites": []
+  "racks": []
 }`,
         'nb.json',
       ),
     );
     expect(bad.map((d) => `${d.at} ${d.code} ${d.message}`)).toEqual([
-      'nb.json:4:3 BNK_ERR_SCHEMA unknown key "sites": a NetBox export has devices, interfaces, ip_addresses, prefixes, vlans, cables',
-      'nb.json:2:25 BNK_ERR_SCHEMA device name "fw 1" cannot be a device id (1-128 letters, digits, "_", "." or "-")',
+      'nb.json:4:3 BNK_ERR_SCHEMA unknown key "racks": a NetBox export has regions, site_groups, sites, tenants, devices, interfaces, ip_addresses, prefixes, vlans, cables',
+      'nb.json:2:25 BNK_ERR_SCHEMA device name 7 cannot be a device id (1-128 letters, digits, "_", "." or "-")',
       'nb.json:3:33 BNK_ERR_SCHEMA address "10.0.0.300/24" is not a.b.c.d/len',
+    ]);
+    // A name NetBox allows but an id cannot be (a patch panel "PP:B117"), or none at all (NetBox
+    // devices may be unnamed): the device is left out with a warning, its interfaces quietly.
+    const odd = parseNetbox(
+      '{ "devices": [{ "id": 1, "name": "PP:B117" }, { "id": 2, "name": null }], "interfaces": [{ "id": 5, "device": { "id": 2 }, "name": "1" }] }',
+      'nb.json',
+    );
+    expect(odd.devices).toEqual([]);
+    expect(odd.warnings.map((w) => `${w.loc.column} ${w.en}`)).toEqual([
+      '34 NetBox device 1: its name "PP:B117" cannot be a device id (1-128 letters, digits, "_", "." or "-"): left out with its interfaces and cables',
+      '66 NetBox device 2: it has no name: left out with its interfaces and cables',
     ]);
     // Text that is not JSON: the reader's location.
     expect(refused(() => parseNetbox('{ "devices": [ }', 'nb.json'))[0]!.at).toMatch(/^nb\.json:1:\d+$/);
