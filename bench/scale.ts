@@ -120,9 +120,7 @@ async function main(): Promise<void> {
     const alphaVersion = await upload(alpha, 'alpha-city.yaml', 'application/yaml');
 
     for (const n of workerCounts) {
-      const workers = await Promise.all(
-        Array.from({ length: n }, () => startProcess(['worker', '--database', url, '--concurrency', '1'], /worker taking check jobs/)),
-      );
+      const workers = await Promise.all(Array.from({ length: n }, () => startProcess(['worker', '--database', url, '--concurrency', '1'], /worker taking/)));
       progress.step(`${n} worker(s): ${checkCount} city checks`);
       const before = await databaseLoad(url);
       const started = performance.now();

@@ -116,7 +116,7 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: API servers and worke
     await until(
       'the first worker to start',
       async () => firstLog,
-      (log) => log.includes('worker taking check jobs'),
+      (log) => log.includes('worker taking'),
       60_000,
     );
     const queued = await api.inject({ method: 'POST', url: '/projects/kita/versions/1/checks?async=true', headers: auth(token) });
