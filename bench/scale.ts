@@ -1,8 +1,8 @@
 // Scale-out benchmark (npm run bench:scale): one PostgreSQL (Debian's binaries, a throwaway
 // cluster), 2 API servers and 1, 2, then 4 `bunkatsu worker` processes, all real processes on
 // this machine. For each worker count it submits asynchronous `city` checks through the two
-// servers in turn and waits for every result, then sends reviews (answered by the API servers'
-// own pools); it reports throughput and p95 latency, and the database's side: transactions
+// servers in turn and waits for every result, then sends reviews (review jobs run by the
+// workers; each request waits for its job and gets 201); it reports throughput and p95 latency, and the database's side: transactions
 // committed and rows written during the phase.
 //
 //   npm run bench:scale                                  # 200 checks, 1,000 reviews per worker count

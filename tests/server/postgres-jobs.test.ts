@@ -108,13 +108,9 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: reviews and imports a
     const typo = await review(undefined, 'bunkatsu-change: 1\nchanges:\n  - remove-rule: { device: lg-edge-fw, rule: e-aps }\n');
     expect(typo.statusCode, typo.body).toBe(422);
     expect(typo.json()).toMatchObject({ code: 'BNK_ERR_UNKNOWN_REF', diagnostics: [{ file: 'remove-asp-rule.yaml', line: 3 }] });
-    const failedId = (
-      await until(
-        'the failed review to be listed',
-        async () => (await Store.open(url)).listJobs('kita', 'review').then(async (jobs) => jobs),
-        (jobs) => jobs.some((j) => j.status === 'failed'),
-      )
-    ).find((j) => j.status === 'failed')!.id;
+    const store = await Store.open(url);
+    const failedId = (await store.listJobs('kita', 'review')).find((j) => j.status === 'failed')!.id;
+    await store.close();
     const failedGet = await b.inject({ method: 'GET', url: `/projects/kita/reviews/${failedId}`, headers: auth(token) });
     expect(failedGet.statusCode).toBe(422);
     expect(failedGet.json().code).toBe('BNK_ERR_UNKNOWN_REF');
@@ -205,6 +201,13 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: reviews and imports a
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json().verdict).toMatch(/^(approve|reject|needs-attention)$/);
     expect(first.log()).not.toContain('"outcome"');
+    // The worker logs a job after storing it: the line may come just after the answer above.
+    await until(
+      'the second worker to log the review',
+      async () => second.log(),
+      (log) => log.includes('"outcome"'),
+      30_000,
+    );
     expect(second.log()).toContain('"outcome":"done"');
     const store = await Store.open(url);
     expect(await store.listReviews('kita')).toHaveLength(1);
