@@ -564,22 +564,24 @@ export class Store {
     return row && { job: jobOf(row), input: JSON.parse(row.input) };
   }
 
-  /** Stores a job's result; only its first outcome is taken. Resolves to whether this call stored it. */
+  /**
+   * Stores a job's result; only its first outcome is taken. Resolves to whether this call stored
+   * it. A finished job's input is dropped (configurations can hold password hashes, a change
+   * file is stored by its sha256 only, as a review in the request is): what is kept is the outcome.
+   */
   async finishJob(id: string, result: unknown): Promise<boolean> {
-    const changed = await this.sql.run("UPDATE jobs SET status = 'done', result = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')", [
-      JSON.stringify(result),
-      now(),
-      id,
-    ]);
+    const changed = await this.sql.run(
+      "UPDATE jobs SET status = 'done', result = ?, finished_at = ?, input = 'null' WHERE id = ? AND status IN ('queued', 'running')",
+      [JSON.stringify(result), now(), id],
+    );
     return changed === 1;
   }
 
   async failJob(id: string, error: { code: string; message: string; diagnostics?: unknown }): Promise<boolean> {
-    const changed = await this.sql.run("UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')", [
-      JSON.stringify(error),
-      now(),
-      id,
-    ]);
+    const changed = await this.sql.run(
+      "UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, input = 'null' WHERE id = ? AND status IN ('queued', 'running')",
+      [JSON.stringify(error), now(), id],
+    );
     return changed === 1;
   }
 

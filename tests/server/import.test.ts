@@ -162,4 +162,16 @@ describe('imports through the API (SQLite: the server runs the job)', () => {
     }
     expect((await s.request(t, { method: 'GET', url: '/projects/minami/imports' })).json().imports.length).toBeGreaterThan(0);
   });
+
+  it('/metrics counts the imports by outcome, from the database', async () => {
+    // Earlier in this file: the sample city and the RTX with its site file (done); the broken FortiGate, the
+    // strict RTX and the RTX of the isolation test, sent without a site file so that its topology has no zone (failed).
+    const metrics = (await s.request(s.tokens.server, { method: 'GET', url: '/metrics' })).json().jobs;
+    expect(metrics.windowSeconds).toBe(3600);
+    expect(metrics.byKind.import).toMatchObject({ queued: 0, running: 0, done: 2, failed: 3 });
+    expect(metrics.byKind.import.p95Ms).toBeGreaterThanOrEqual(metrics.byKind.import.p50Ms);
+    // With SQLite a review runs in the request: no review jobs.
+    expect(metrics.byKind.review).toEqual({ queued: 0, running: 0, done: 0, failed: 0, p50Ms: null, p95Ms: null });
+    expect(metrics.byKind.check.done).toBe(1);
+  });
 });

@@ -5,6 +5,7 @@
 // killed with SIGKILL in the middle of a review leaves it to another, and the review is stored once.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -217,4 +218,30 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: reviews and imports a
     expect(job.attempts).toBeGreaterThanOrEqual(2);
     await store.close();
   }, 240_000);
+
+  it('bunkatsu worker --metrics-port: a bad port or one in use is exit 2 with one line', async () => {
+    const url = await freshPostgresUrl();
+    const run = (args: string[]): Promise<{ code: number | null; stderr: string }> =>
+      new Promise((done) => {
+        const child = spawn(process.execPath, [resolve(ROOT, 'bin', 'bunkatsu.js'), 'worker', '--database', url, ...args], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+        });
+        child.on('close', (code) => done({ code, stderr }));
+      });
+    const bad = await run(['--metrics-port', '70000']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--metrics-port must be a port number (0-65535), not "70000"');
+    const taken = createServer();
+    await new Promise<void>((ok) => taken.listen(0, '127.0.0.1', ok));
+    cleanups.push(() => new Promise((ok) => taken.close(ok)));
+    const port = (taken.address() as AddressInfo).port;
+    const inUse = await run(['--metrics-port', String(port)]);
+    expect(inUse.code).toBe(2);
+    expect(inUse.stderr).toContain(`--metrics-port ${port}: cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+    expect(inUse.stderr.trim().split('\n')).toHaveLength(1);
+  }, 120_000);
 });

@@ -234,7 +234,7 @@ describe.each(HAVE_POSTGRES ? [sqlite, postgres] : [sqlite])('store conformance:
   });
 
   it('runs review and import jobs through queued, running and done or failed; a finished job takes no second outcome', async () => {
-    const { store } = await open();
+    const { store, location } = await open();
     try {
       await store.createProject('kita', 'Kita');
       await store.addVersion(version('kita', 'name: x\n'));
@@ -252,11 +252,14 @@ describe.each(HAVE_POSTGRES ? [sqlite, postgres] : [sqlite])('store conformance:
       expect(await store.failJob(queued.id, { code: 'BNK_ERR_INTERNAL', message: 'late' })).toBe(false);
       expect(await store.startJob(queued.id)).toBeUndefined();
       expect(await store.getJob('kita', queued.id)).toMatchObject({ status: 'done', result: { review: queued.id } });
+      // The input (a change file, configurations) is kept only until the job has finished.
+      expect(await backend.raw(location, 'SELECT input FROM jobs WHERE id = ?', [queued.id])).toEqual([{ input: 'null' }]);
 
       const failing = await store.createJob('import', 'imp_00000000000000b2', 'kita', { configs: [] }, 'tok1');
       await store.startJob(failing.id);
       expect(await store.failJob(failing.id, { code: 'BNK_ERR_SYNTAX', message: 'fw01.conf:3:1 …' })).toBe(true);
       expect(await store.getJob('kita', failing.id)).toMatchObject({ status: 'failed', error: { code: 'BNK_ERR_SYNTAX' } });
+      expect(await backend.raw(location, 'SELECT input FROM jobs WHERE id = ?', [failing.id])).toEqual([{ input: 'null' }]);
       expect(await store.getJob('minami', failing.id)).toBeUndefined();
       expect((await store.listJobs('kita', 'import')).map((j) => j.id)).toEqual([failing.id]);
       expect(await store.pendingJobs()).toEqual([]);
