@@ -163,12 +163,50 @@ describe('imports through the API (SQLite: the server runs the job)', () => {
     expect((await s.request(t, { method: 'GET', url: '/projects/minami/imports' })).json().imports.length).toBeGreaterThan(0);
   });
 
+  it('runs the imports a stopped server had accepted but not finished (what start-up does)', async () => {
+    const input = { ...IMPORTED_CITY, filename: 'resumed.yaml' };
+    const left = await s.store.createJob('import', 'imp_00000000000000f1', 'minami', input, 'x');
+    await s.store.createJob('import', 'imp_00000000000000f2', 'minami', input, 'x');
+    await s.store.startJob('imp_00000000000000f2'); // taken by the stopped server: running
+    expect(await s.app.jobs.resume()).toBe(2);
+    await s.app.jobs.idle();
+    const [a, b] = [await s.store.getJob('minami', left.id), await s.store.getJob('minami', 'imp_00000000000000f2')];
+    expect([a?.status, b?.status]).toEqual(['done', 'done']);
+    expect(b?.attempts).toBe(2);
+    // Two imports, two versions, each stored once.
+    const versions = (await s.store.listVersions('minami')).filter((v) => v.filename === 'resumed.yaml');
+    const made = [a!, b!].map((job) => (job.result as { version: number }).version).sort((x, y) => x - y);
+    expect(versions.map((v) => v.version)).toEqual(made);
+  });
+
+  it('bounds the imports waiting: past the limit, 429', async () => {
+    const small = await testServer({ maxQueuedChecks: 1 });
+    try {
+      // Stored as queued but not given to the server's queue: it stays pending.
+      await small.store.createJob('import', 'imp_00000000000000a9', 'kita', { configs: [], filename: 'x.yaml' }, 'x');
+      const refused = await small.request(small.tokens.kitaSubmit, {
+        method: 'POST',
+        url: '/projects/kita/imports',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(IMPORTED_CITY),
+      });
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json()).toMatchObject({
+        code: 'BNK_ERR_RATE_LIMITED',
+        message: '1 imports are queued or running (the limit); retry when one has finished',
+      });
+      expect(refused.headers['retry-after']).toBe('30');
+    } finally {
+      await small.close();
+    }
+  });
+
   it('/metrics counts the imports by outcome, from the database', async () => {
-    // Earlier in this file: the sample city and the RTX with its site file (done); the broken FortiGate, the
+    // Earlier in this file: the sample city, the RTX with its site file and the two resumed ones (done); the broken FortiGate, the
     // strict RTX and the RTX of the isolation test, sent without a site file so that its topology has no zone (failed).
     const metrics = (await s.request(s.tokens.server, { method: 'GET', url: '/metrics' })).json().jobs;
     expect(metrics.windowSeconds).toBe(3600);
-    expect(metrics.byKind.import).toMatchObject({ queued: 0, running: 0, done: 2, failed: 3 });
+    expect(metrics.byKind.import).toMatchObject({ queued: 0, running: 0, done: 4, failed: 3 });
     expect(metrics.byKind.import.p95Ms).toBeGreaterThanOrEqual(metrics.byKind.import.p50Ms);
     // With SQLite a review runs in the request: no review jobs.
     expect(metrics.byKind.review).toEqual({ queued: 0, running: 0, done: 0, failed: 0, p50Ms: null, p95Ms: null });

@@ -160,6 +160,12 @@ export async function importRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         (body.inventory ? 1 : 0) +
         (body.site ? 1 : 0);
       if (count > MAX_IMPORT_FILES) throw new HttpError('BNK_ERR_USAGE', `${count} files in one import; at most ${MAX_IMPORT_FILES}`);
+      const waiting = (await store.pendingJobs()).filter((j) => j.kind === 'import').length;
+      if (waiting >= ctx.options.maxQueuedChecks) {
+        throw new HttpError('BNK_ERR_RATE_LIMITED', `${waiting} imports are queued or running (the limit); retry when one has finished`, {
+          'retry-after': '30',
+        });
+      }
       const input: ImportInput = { ...body, filename: body.filename ?? 'imported.yaml' };
       const job = await store.createJob('import', newId('imp'), project, input, request.token?.id ?? 'unknown');
       await jobs.enqueue('import', job.id);
