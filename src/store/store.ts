@@ -76,13 +76,14 @@ export type NewReview = Omit<ReviewRecord, 'id' | 'changeHash' | 'createdAt'> & 
   readonly renderings: Readonly<Record<ReviewFormat, string>>;
 };
 
-export type JobKind = 'review' | 'import';
+/** The kinds of job the jobs table holds (checks have their own table). */
+export type JobRecordKind = 'review' | 'import';
 
 /** A review or import submitted as a job: its state, and its result or failure once finished. */
 export interface JobRecord {
   /** rev_… for a review (the stored review's id once done), imp_… for an import. */
   readonly id: string;
-  readonly kind: JobKind;
+  readonly kind: JobRecordKind;
   readonly project: string;
   readonly status: CheckStatus;
   readonly result: unknown;
@@ -171,7 +172,7 @@ interface ReviewRow {
 }
 interface JobRow {
   id: string;
-  kind: JobKind;
+  kind: JobRecordKind;
   project_id: string;
   status: CheckStatus;
   result: string | null;
@@ -527,7 +528,7 @@ export class Store {
   // Review and import jobs
 
   /** Stores a job as `queued` with what it runs on, committed before returning. */
-  async createJob(kind: JobKind, id: string, project: string, input: unknown, submitter: string): Promise<JobRecord> {
+  async createJob(kind: JobRecordKind, id: string, project: string, input: unknown, submitter: string): Promise<JobRecord> {
     await this.sql.run('INSERT INTO jobs (id, kind, project_id, status, input, submitter, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
       id,
       kind,
@@ -545,7 +546,7 @@ export class Store {
     return row && jobOf(row);
   }
 
-  async listJobs(project: string, kind: JobKind): Promise<JobRecord[]> {
+  async listJobs(project: string, kind: JobRecordKind): Promise<JobRecord[]> {
     const rows = await this.sql.all<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE project_id = ? AND kind = ? ORDER BY created_at, id`, [project, kind]);
     return rows.map(jobOf);
   }
@@ -596,7 +597,7 @@ export class Store {
    * finished since `since` (an ISO time) how many failed and how long they ran (start to
    * finish, p50 and p95). Read from the database, so every server reports the same.
    */
-  async jobStats(since: string): Promise<Record<'check' | JobKind, JobKindStats>> {
+  async jobStats(since: string): Promise<Record<'check' | JobRecordKind, JobKindStats>> {
     const pending = await this.sql.all<{ kind: string; status: string; n: number }>(
       `SELECT 'check' AS kind, status, CAST(COUNT(*) AS INTEGER) AS n FROM checks WHERE status IN ('queued', 'running') GROUP BY status
        UNION ALL SELECT kind, status, CAST(COUNT(*) AS INTEGER) AS n FROM jobs WHERE status IN ('queued', 'running') GROUP BY kind, status`,
@@ -607,7 +608,7 @@ export class Store {
        UNION ALL SELECT kind, status, COALESCE(started_at, created_at) AS started, finished_at AS finished FROM jobs WHERE finished_at >= ?`,
       [since, since],
     );
-    const stats = {} as Record<'check' | JobKind, JobKindStats>;
+    const stats = {} as Record<'check' | JobRecordKind, JobKindStats>;
     for (const kind of ['check', 'review', 'import'] as const) {
       const count = (status: string): number => pending.find((p) => p.kind === kind && p.status === status)?.n ?? 0;
       const mine = finished.filter((f) => f.kind === kind);
