@@ -1,8 +1,8 @@
 // Scale-out benchmark (npm run bench:scale): one PostgreSQL (Debian's binaries, a throwaway
 // cluster), 2 API servers and 1, 2, then 4 `bunkatsu worker` processes, all real processes on
 // this machine. For each worker count it submits asynchronous `city` checks through the two
-// servers in turn and waits for every result, then sends reviews (answered by the API servers'
-// own pools); it reports throughput and p95 latency, and the database's side: transactions
+// servers in turn and waits for every result, then sends reviews (review jobs run by the
+// workers; each request waits for its job and gets 201); it reports throughput and p95 latency, and the database's side: transactions
 // committed and rows written during the phase.
 //
 //   npm run bench:scale                                  # 200 checks, 1,000 reviews per worker count
@@ -120,9 +120,7 @@ async function main(): Promise<void> {
     const alphaVersion = await upload(alpha, 'alpha-city.yaml', 'application/yaml');
 
     for (const n of workerCounts) {
-      const workers = await Promise.all(
-        Array.from({ length: n }, () => startProcess(['worker', '--database', url, '--concurrency', '1'], /worker taking check jobs/)),
-      );
+      const workers = await Promise.all(Array.from({ length: n }, () => startProcess(['worker', '--database', url, '--concurrency', '1'], /worker taking/)));
       progress.step(`${n} worker(s): ${checkCount} city checks`);
       const before = await databaseLoad(url);
       const started = performance.now();

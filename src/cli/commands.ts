@@ -821,15 +821,20 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ database?: string; concurrency: string; workerMemory?: string; policy?: string; jobTimeout: string }>({
+  command<{ database?: string; concurrency: string; workerMemory?: string; policy?: string; jobTimeout: string; metricsPort?: string; metricsHost: string }>({
     name: ['worker'],
-    description: 'take check jobs from the shared PostgreSQL queue and run them (many may run, on many machines) until SIGTERM / SIGINT',
+    description: 'take check, review and import jobs from the shared PostgreSQL queue and run them (many may run, on many machines) until SIGTERM / SIGINT',
     options: [
       DATABASE,
       POLICY,
       { flags: '--concurrency <n>', description: 'jobs run at once, each in its own thread', default: '1' },
       { flags: '--worker-memory <MiB>', description: "each thread's heap limit; a topology that needs more fails with a stored error (default 4096)" },
       { ...JOB_TIMEOUT, default: '900' },
+      {
+        flags: '--metrics-port <port>',
+        description: "serve this worker's own counters (jobs done and failed per kind, durations) as JSON at GET /metrics on this port",
+      },
+      { flags: '--metrics-host <host>', description: 'the address --metrics-port listens on', default: '127.0.0.1' },
     ],
     run: async (io, _args, opts) => {
       const count = (flag: string, text: string, min: number): number => {
@@ -840,10 +845,19 @@ export const COMMANDS: readonly CommandSpec[] = [
       const concurrency = count('--concurrency', opts.concurrency, 1);
       const workerMemoryMb = opts.workerMemory === undefined ? 4096 : count('--worker-memory', opts.workerMemory, 64);
       const expireInSeconds = count('--job-timeout', opts.jobTimeout, 1);
+      const metricsPort = opts.metricsPort === undefined ? undefined : count('--metrics-port', opts.metricsPort, 0);
+      if (metricsPort !== undefined && metricsPort > 65535) throw usage(`--metrics-port must be a port number (0-65535), not "${opts.metricsPort}"`);
       const { runWorker, storeLocation } = await server();
       const database = storeLocation(undefined, opts.database);
       await runWorker(
-        { database, concurrency, workerMemoryMb, jobPolicy: { expireInSeconds, retryLimit: 3 }, ...(opts.policy ? { policy: opts.policy } : {}) },
+        {
+          database,
+          concurrency,
+          workerMemoryMb,
+          jobPolicy: { expireInSeconds, retryLimit: 3 },
+          ...(opts.policy ? { policy: opts.policy } : {}),
+          ...(metricsPort === undefined ? {} : { metricsPort, metricsHost: opts.metricsHost }),
+        },
         io.err,
       );
       return EXIT.clean;

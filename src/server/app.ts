@@ -17,11 +17,12 @@ import { authenticate } from './auth.ts';
 import { UploadBudget } from './body.ts';
 import { clientErrorHandler, errorBody, errorSchema, handleError, handleFrameworkError, HttpError } from './errors.ts';
 import type { ReviewStats } from './context.ts';
-import { CheckJobs, type CheckQueue } from './jobs.ts';
+import { InProcessJobs, type JobQueue } from './jobs.ts';
 import { isPostgresUrl } from '../store/sql.ts';
 import { Metrics } from './metrics.ts';
 import { POOL_DEFAULTS, WorkerPool } from './pool.ts';
 import { analysisRoutes } from './routes/analysis.ts';
+import { importRoutes } from './routes/imports.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { reviewRoutes } from './routes/reviews.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -79,8 +80,12 @@ export interface ServerOptions {
   readonly workerEntry?: string;
   /** The built web page (index.html, app.js, app.css) served at `/`; default WEB_ROOT. */
   readonly webRoot?: string;
-  /** With a postgres:// database: seconds after which a running check job is taken as lost and retried (default 900). */
+  /** With a postgres:// database: seconds after which a running job is taken as lost and retried (default 900). */
   readonly jobTimeoutSeconds?: number;
+  /** With a postgres:// database: how long a review request waits for its job before answering 202 (ms; default 30 s). */
+  readonly reviewWaitMs?: number;
+  /** The recent window of job durations and failures in /metrics (ms; default one hour). */
+  readonly metricsWindowMs?: number;
 }
 
 /** Where `npm run build` puts the web page (web/ bundled by esbuild). */
@@ -97,6 +102,8 @@ export const DEFAULTS = {
   cacheEntries: 8,
   maxQueuedChecks: 16,
   drainTimeoutMs: 30_000,
+  reviewWaitMs: 30_000,
+  metricsWindowMs: 3_600_000,
   workers: POOL_DEFAULTS.threads,
   maxQueuedTasks: POOL_DEFAULTS.maxQueue,
   workerMemoryMb: POOL_DEFAULTS.memoryMb,
@@ -241,10 +248,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     memoryMb: options.workerMemoryMb ?? DEFAULTS.workerMemoryMb,
   });
   // With PostgreSQL the checks go to the shared queue that `bunkatsu worker` processes run.
-  const jobs: CheckQueue =
+  const jobs: JobQueue =
     typeof options.db === 'string' && isPostgresUrl(options.db)
       ? await (await import('./queue-postgres.ts')).postgresQueue(options.db, store.location, options.jobTimeoutSeconds, (line) => app.log.warn(line))
-      : new CheckJobs(store, pool, app.log);
+      : new InProcessJobs(store, pool, app.log);
   const reviews: ReviewStats = {
     prepared: 0,
     get size() {
@@ -371,6 +378,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       uploadLimit,
       asyncCheckBytes: options.asyncCheckBytes ?? DEFAULTS.asyncCheckBytes,
       maxQueuedChecks: options.maxQueuedChecks ?? DEFAULTS.maxQueuedChecks,
+      reviewWaitMs: options.reviewWaitMs ?? DEFAULTS.reviewWaitMs,
+      metricsWindowMs: options.metricsWindowMs ?? DEFAULTS.metricsWindowMs,
     },
   };
   await app.register(systemRoutes, context);
@@ -378,10 +387,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(versionRoutes, context);
   await app.register(analysisRoutes, context);
   await app.register(reviewRoutes, context);
+  await app.register(importRoutes, context);
 
   app.addHook('onReady', async () => {
     const resumed = await jobs.resume();
-    if (resumed > 0) app.log.info({ resumed }, 'resumed unfinished checks');
+    if (resumed > 0) app.log.info({ resumed }, 'resumed unfinished jobs');
   });
   app.addHook('onClose', async () => {
     await jobs.close();

@@ -58,6 +58,15 @@ const RELEASE = Symbol('upload budget release');
  * counted against the shared budget from the first byte to the answer (or the abort).
  */
 export function acceptFileBodies(app: FastifyInstance, limit: number, budget: UploadBudget): void {
+  countFileBodies(app, budget);
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(FILE_TYPES, { parseAs: 'buffer', bodyLimit: limit }, (_request, body, done) => {
+    done(null, body);
+  });
+}
+
+/** Counts every POST body of this plugin's routes against the shared budget, from the first byte to the answer (or the abort). */
+export function countFileBodies(app: FastifyInstance, budget: UploadBudget): void {
   app.addHook('onRequest', async (request) => {
     if (request.method !== 'POST') return;
     (request as unknown as Record<symbol, () => void>)[RELEASE] = budget.reserve(request);
@@ -67,10 +76,6 @@ export function acceptFileBodies(app: FastifyInstance, limit: number, budget: Up
   };
   app.addHook('onResponse', release);
   app.addHook('onRequestAbort', release);
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser(FILE_TYPES, { parseAs: 'buffer', bodyLimit: limit }, (_request, body, done) => {
-    done(null, body);
-  });
 }
 
 export interface FileBody {

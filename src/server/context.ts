@@ -4,7 +4,7 @@
 
 import type { Store } from '../store/store.ts';
 import type { UploadBudget } from './body.ts';
-import type { CheckQueue } from './jobs.ts';
+import type { JobQueue } from './jobs.ts';
 import type { Metrics } from './metrics.ts';
 import type { WorkerPool } from './pool.ts';
 import type { policyOf } from './workspace.ts';
@@ -18,7 +18,7 @@ declare module 'fastify' {
     /** How long shutdown waits for inFlight to reach 0 before closing the listener (ms). */
     readonly drainTimeoutMs: number;
     readonly store: Store;
-    readonly jobs: CheckQueue;
+    readonly jobs: JobQueue;
     readonly pool: WorkerPool;
     /** Bytes of file bodies taken in at once (the upload budget). */
     readonly uploads: UploadBudget;
@@ -40,9 +40,17 @@ export type ServerContext = {
   /** Topologies cached by the worker that answered last (the loaded versions live in the workers). */
   readonly workspace: { readonly size: number };
   readonly reviews: ReviewStats;
-  readonly jobs: CheckQueue;
+  readonly jobs: JobQueue;
   readonly pool: WorkerPool;
   readonly policy: ReturnType<typeof policyOf>;
   readonly metrics: Metrics;
-  readonly options: { readonly uploadLimit: number; readonly asyncCheckBytes: number; readonly maxQueuedChecks: number };
+  readonly options: {
+    readonly uploadLimit: number;
+    readonly asyncCheckBytes: number;
+    readonly maxQueuedChecks: number;
+    /** With PostgreSQL: how long a review request waits for its job before answering 202 (ms). */
+    readonly reviewWaitMs: number;
+    /** Recent window of the job durations and failures in /metrics (ms). */
+    readonly metricsWindowMs: number;
+  };
 };

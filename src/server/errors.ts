@@ -45,6 +45,16 @@ export function diagnosticsJson(diagnostics: readonly Diagnostic[]): NonNullable
   }));
 }
 
+/**
+ * The answer to a job stored as failed (a review or an import): what the request would have
+ * been answered had it run in the request, with the stored diagnostics.
+ */
+export function storedFailureBody(error: unknown): ErrorBody {
+  const stored = (error ?? {}) as { code?: string; message?: string; diagnostics?: ErrorBody['diagnostics'] };
+  const code = stored.code !== undefined && stored.code in ERROR_CODES ? (stored.code as ErrorCode) : 'BNK_ERR_INTERNAL';
+  return { ...errorBody(code, stored.message ?? 'the job failed'), ...(stored.diagnostics ? { diagnostics: stored.diagnostics } : {}) };
+}
+
 /** Fastify's own errors (body parsing, schema validation, limits) mapped onto registry codes. */
 function fromFastify(error: FastifyError): ErrorBody | undefined {
   const status = error.statusCode;

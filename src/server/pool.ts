@@ -79,6 +79,11 @@ export class WorkerPool {
     return this.settle(this.run({ kind: 'load', text, filename }));
   }
 
+  /** Composes an import and loads the topology it makes (kept for the first trace, as an upload). */
+  importTopology(input: Extract<Task, { kind: 'import' }>['input']): Promise<Answers['import']> {
+    return this.settle(this.run({ kind: 'import', input }));
+  }
+
   /**
    * Runs a task on a stored version: first without its text (a worker that has it loaded
    * answers), then, on a miss, with it. onProgress receives an asynchronous check's progress.

@@ -7,11 +7,12 @@ import PgBoss from 'pg-boss';
 import { InputError } from '../index.ts';
 import { redactedUrl } from '../store/sql.ts';
 import { StoreUnavailable } from '../store/sql.ts';
-import type { CheckQueue } from './jobs.ts';
+import type { JobKind, JobQueue } from './jobs.ts';
 
-export const CHECK_QUEUE = 'bunkatsu-check';
+/** pg-boss's queue of each kind of job. */
+export const QUEUES: Readonly<Record<JobKind, string>> = { check: 'bunkatsu-check', review: 'bunkatsu-review', import: 'bunkatsu-import' };
 
-/** How a check job is retried: a worker that dies (kill -9, out of memory) leaves it to expire. */
+/** How a job is retried: a worker that dies (kill -9, out of memory) leaves it to expire. */
 export interface JobPolicy {
   /** A job not finished after this long is taken as lost and given to another worker (s). */
   readonly expireInSeconds: number;
@@ -21,7 +22,7 @@ export interface JobPolicy {
 
 export const JOB_POLICY: JobPolicy = { expireInSeconds: 15 * 60, retryLimit: 3 };
 
-/** Starts pg-boss on the database (creating its schema `pgboss` on first use) with our queue. */
+/** Starts pg-boss on the database (creating its schema `pgboss` on first use) with our queues. */
 export async function startBoss(url: string, log: (message: string) => void, policy: JobPolicy = JOB_POLICY): Promise<PgBoss> {
   // Expired jobs are found by pg-boss's maintenance, so it runs at least twice per expiry period.
   const maintenanceIntervalSeconds = Math.max(1, Math.min(120, Math.floor(policy.expireInSeconds / 2)));
@@ -31,7 +32,9 @@ export async function startBoss(url: string, log: (message: string) => void, pol
   boss.on('error', (error: Error) => log(`job queue: ${error.message.replaceAll(url, redactedUrl(url))}`));
   try {
     await boss.start();
-    await boss.createQueue(CHECK_QUEUE, { name: CHECK_QUEUE, retryLimit: policy.retryLimit, expireInSeconds: policy.expireInSeconds, retryDelay: 1 });
+    for (const name of Object.values(QUEUES)) {
+      await boss.createQueue(name, { name, retryLimit: policy.retryLimit, expireInSeconds: policy.expireInSeconds, retryDelay: 1 });
+    }
   } catch (error) {
     await boss.stop({ graceful: false }).catch(() => {});
     const reason = (error as { code?: string }).code ?? 'unreachable';
@@ -47,7 +50,8 @@ export async function startBoss(url: string, log: (message: string) => void, pol
 }
 
 /** The API server's side of the shared queue: it adds jobs and reads the depth, runs none. */
-export class PostgresCheckQueue implements CheckQueue {
+export class PostgresJobQueue implements JobQueue {
+  readonly shared = true;
   readonly completed = 0;
   readonly failed = 0;
 
@@ -58,10 +62,10 @@ export class PostgresCheckQueue implements CheckQueue {
     private readonly policy: JobPolicy = JOB_POLICY,
   ) {}
 
-  async enqueue(id: string): Promise<void> {
-    // A job sent twice would run twice but store once: the store takes a check's first outcome.
+  async enqueue(kind: JobKind, id: string): Promise<void> {
+    // A job sent twice would run twice but store once: the store takes a job's first outcome.
     try {
-      await this.boss.send(CHECK_QUEUE, { check: id }, { retryLimit: this.policy.retryLimit, expireInSeconds: this.policy.expireInSeconds });
+      await this.boss.send(QUEUES[kind], { [kind]: id }, { retryLimit: this.policy.retryLimit, expireInSeconds: this.policy.expireInSeconds });
     } catch (error) {
       throw new StoreUnavailable(this.location, (error as { code?: string }).code ?? 'job queue');
     }
@@ -69,7 +73,7 @@ export class PostgresCheckQueue implements CheckQueue {
 
   async depth(): Promise<number> {
     try {
-      return await this.boss.getQueueSize(CHECK_QUEUE, { before: 'completed' });
+      return await this.boss.getQueueSize(QUEUES.check, { before: 'completed' });
     } catch (error) {
       throw new StoreUnavailable(this.location, (error as { code?: string }).code ?? 'job queue');
     }
@@ -93,7 +97,7 @@ export async function postgresQueue(
   location: string,
   jobTimeoutSeconds: number | undefined,
   log: (line: string) => void,
-): Promise<PostgresCheckQueue> {
+): Promise<PostgresJobQueue> {
   const policy = { ...JOB_POLICY, expireInSeconds: jobTimeoutSeconds ?? JOB_POLICY.expireInSeconds };
-  return new PostgresCheckQueue(await startBoss(url, log, policy), location, policy);
+  return new PostgresJobQueue(await startBoss(url, log, policy), location, policy);
 }

@@ -24,6 +24,7 @@ import {
 } from '../index.ts';
 import { type CheckOutput, runStoredCheck, storedCheckHtml } from './check-run.ts';
 import { HttpError } from './errors.ts';
+import { type ImportInput, type ImportOutput, runImport } from './import-run.ts';
 import { ReviewBases, type ReviewOutcome } from './review-run.ts';
 import { engineNamed, policyOf, versionKey, Workspace } from './workspace.ts';
 
@@ -87,6 +88,8 @@ export type Task =
       readonly lang: Lang;
     }
   | { readonly kind: 'graph'; readonly version: VersionRef }
+  /** An import (POST /projects/{p}/imports): composed, then loaded like an upload, so that only a topology that can be checked is stored. */
+  | { readonly kind: 'import'; readonly input: ImportInput }
   | {
       readonly kind: 'review';
       readonly version: VersionRef;
@@ -116,6 +119,8 @@ export interface Answers {
   matrix: string;
   graph: string;
   review: ReviewAnswer;
+  /** `topology`: its name and model once loaded; none when strict refuses the warnings (the job stores that failure). */
+  import: ImportOutput & { readonly topology?: Answers['load'] };
 }
 
 export interface CacheSizes {
@@ -156,6 +161,13 @@ function perform(task: Task): Answers[Task['kind']] {
       const network = workspace.load(task.text, task.filename);
       workspace.remember(versionKey(createHash('sha256').update(task.text).digest('hex'), task.filename), network);
       return { name: network.name, model: network.model ?? 'none' };
+    }
+    case 'import': {
+      const out = runImport(task.input);
+      if (task.input.strict && out.warnings.length > 0) return out;
+      const network = workspace.load(out.text, out.filename);
+      workspace.remember(versionKey(createHash('sha256').update(out.text).digest('hex'), out.filename), network);
+      return { ...out, topology: { name: network.name, model: network.model ?? 'none' } };
     }
     case 'check': {
       const entry = loaded(task.version);

@@ -94,6 +94,33 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE reviews ADD COLUMN engine TEXT NOT NULL DEFAULT 'fast';
     `,
   },
+  {
+    version: 4,
+    description: 'review and import jobs (run by bunkatsu worker or the server), when each check started, the import that made a version',
+    sql: `
+      CREATE TABLE jobs (
+        id          TEXT PRIMARY KEY,        -- rev_… (a review: its id once stored) or imp_… (an import)
+        kind        TEXT NOT NULL CHECK (kind IN ('review', 'import')),
+        project_id  TEXT NOT NULL REFERENCES projects(id),
+        status      TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+        input       TEXT NOT NULL,           -- JSON: what the job runs on (a change file, configurations)
+        result      TEXT,                    -- JSON, when done
+        error       TEXT,                    -- JSON {code, message, diagnostics}, when failed
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        submitter   TEXT NOT NULL,           -- token id
+        created_at  TEXT NOT NULL,
+        started_at  TEXT,
+        finished_at TEXT
+      );
+      CREATE INDEX jobs_by_project ON jobs(project_id, kind, created_at);
+      CREATE INDEX jobs_pending ON jobs(status) WHERE status IN ('queued', 'running');
+      CREATE INDEX jobs_finished ON jobs(finished_at);
+      ALTER TABLE checks ADD COLUMN started_at TEXT;
+      CREATE INDEX checks_finished ON checks(finished_at);
+      ALTER TABLE topology_versions ADD COLUMN import_id TEXT;
+      CREATE UNIQUE INDEX versions_by_import ON topology_versions(import_id) WHERE import_id IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

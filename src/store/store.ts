@@ -76,6 +76,39 @@ export type NewReview = Omit<ReviewRecord, 'id' | 'changeHash' | 'createdAt'> & 
   readonly renderings: Readonly<Record<ReviewFormat, string>>;
 };
 
+/** The kinds of job the jobs table holds (checks have their own table). */
+export type JobRecordKind = 'review' | 'import';
+
+/** A review or import submitted as a job: its state, and its result or failure once finished. */
+export interface JobRecord {
+  /** rev_… for a review (the stored review's id once done), imp_… for an import. */
+  readonly id: string;
+  readonly kind: JobRecordKind;
+  readonly project: string;
+  readonly status: CheckStatus;
+  readonly result: unknown;
+  /** {code, message, diagnostics} when failed. */
+  readonly error: unknown;
+  /** Times a worker took it (more than 1: a worker died or gave it back). */
+  readonly attempts: number;
+  readonly submitter: string;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+}
+
+/** Queue depth, durations and failures of one kind of job, over the recent window. */
+export interface JobKindStats {
+  readonly queued: number;
+  readonly running: number;
+  /** Finished within the window: done and failed. */
+  readonly done: number;
+  readonly failed: number;
+  /** Start to finish of the jobs finished within the window (ms). */
+  readonly p50Ms: number | null;
+  readonly p95Ms: number | null;
+}
+
 export interface TokenRecord {
   readonly id: string;
   /** null for a server token: admin of every project, may create projects. */
@@ -91,6 +124,8 @@ const TOKEN_PATTERN = /^bnk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const now = (): string => new Date().toISOString();
+/** A random id with its kind's prefix: rev_…, imp_…. */
+export const newId = (prefix: 'rev' | 'imp'): string => `${prefix}_${randomBytes(8).toString('hex')}`;
 
 interface VersionRow {
   project_id: string;
@@ -134,6 +169,19 @@ interface ReviewRow {
   lang: string;
   submitter: string;
   created_at: string;
+}
+interface JobRow {
+  id: string;
+  kind: JobRecordKind;
+  project_id: string;
+  status: CheckStatus;
+  result: string | null;
+  error: string | null;
+  attempts: number;
+  submitter: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
 }
 interface TokenRow {
   id: string;
@@ -187,6 +235,19 @@ const reviewOf = (r: ReviewRow): ReviewRecord => ({
   submitter: r.submitter,
   createdAt: r.created_at,
 });
+const jobOf = (r: JobRow): JobRecord => ({
+  id: r.id,
+  kind: r.kind,
+  project: r.project_id,
+  status: r.status,
+  result: r.result === null ? null : JSON.parse(r.result),
+  error: r.error === null ? null : JSON.parse(r.error),
+  attempts: r.attempts,
+  submitter: r.submitter,
+  createdAt: r.created_at,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+});
 const tokenOf = (r: TokenRow): TokenRecord => ({
   id: r.id,
   project: r.project_id,
@@ -199,6 +260,7 @@ const tokenOf = (r: TokenRow): TokenRecord => ({
 const VERSION_COLUMNS = 'project_id, version, hash, media_type, filename, size, name, model, submitter, created_at';
 const REVIEW_COLUMNS = 'id, project_id, version, change_hash, filename, verdict, engine, summary, recompute, today, lang, submitter, created_at';
 const RENDERING_COLUMNS: Record<ReviewFormat, string> = { json: 'result_json', sarif: 'result_sarif', markdown: 'result_md' };
+const JOB_COLUMNS = 'id, kind, project_id, status, result, error, attempts, submitter, created_at, started_at, finished_at';
 const CHECK_COLUMNS = 'id, project_id, version, status, engine, today, lang, progress_done, progress_total, summary, error, submitter, created_at, finished_at';
 
 export class Store {
@@ -257,21 +319,43 @@ export class Store {
   /**
    * Stores a new version (numbered 1, 2, … per project) and commits it before returning. The
    * number is taken in the INSERT itself; two servers adding to one project at once collide on
-   * the primary key and the loser takes the next number.
+   * the primary key and the loser takes the next number. `importId`: the import job that made
+   * it; a version is stored once per import, so an import run again (its worker died after
+   * storing) gets back the version its first run stored.
    */
-  async addVersion(v: NewVersion): Promise<VersionRecord> {
+  async addVersion(v: NewVersion, importId?: string): Promise<VersionRecord> {
     const fields = {
       hash: sha256(v.content),
       size: Buffer.byteLength(v.content, 'utf8'),
       createdAt: now(),
     };
+    const imported = async (): Promise<VersionRecord | undefined> => {
+      if (importId === undefined) return undefined;
+      const row = await this.sql.one<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM topology_versions WHERE import_id = ?`, [importId]);
+      return row && versionOf(row);
+    };
+    const earlier = await imported();
+    if (earlier) return earlier;
     for (let attempt = 0; ; attempt++) {
       try {
         const row = await this.sql.one<{ version: number }>(
-          `INSERT INTO topology_versions (${VERSION_COLUMNS}, content)
-             SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, CAST(? AS INTEGER), ?, ?, ?, ?, ? FROM topology_versions WHERE project_id = ?
+          `INSERT INTO topology_versions (${VERSION_COLUMNS}, content, import_id)
+             SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, CAST(? AS INTEGER), ?, ?, ?, ?, ?, ? FROM topology_versions WHERE project_id = ?
              RETURNING version`,
-          [v.project, fields.hash, v.mediaType, v.filename, fields.size, v.name, v.model, v.submitter, fields.createdAt, v.content, v.project],
+          [
+            v.project,
+            fields.hash,
+            v.mediaType,
+            v.filename,
+            fields.size,
+            v.name,
+            v.model,
+            v.submitter,
+            fields.createdAt,
+            v.content,
+            importId ?? null,
+            v.project,
+          ],
         );
         return {
           project: v.project,
@@ -286,7 +370,13 @@ export class Store {
           createdAt: fields.createdAt,
         };
       } catch (error) {
-        if ((error as { code?: unknown }).code !== '23505' || attempt >= 20) throw error;
+        const code = (error as { code?: unknown }).code;
+        if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505') {
+          // Another run of the same import stored it first.
+          const stored = await imported();
+          if (stored) return stored;
+        }
+        if (code !== '23505' || attempt >= 20) throw error;
       }
     }
   }
@@ -314,26 +404,19 @@ export class Store {
 
   async createCheck(c: NewCheck, status: 'queued' | 'running'): Promise<CheckRecord> {
     const id = `chk_${randomBytes(8).toString('hex')}`;
-    await this.sql.run('INSERT INTO checks (id, project_id, version, status, engine, today, lang, submitter, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-      id,
-      c.project,
-      c.version,
-      status,
-      c.engine,
-      c.today,
-      c.lang,
-      c.submitter,
-      now(),
-    ]);
+    const createdAt = now();
+    await this.sql.run(
+      'INSERT INTO checks (id, project_id, version, status, engine, today, lang, submitter, created_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [id, c.project, c.version, status, c.engine, c.today, c.lang, c.submitter, createdAt, status === 'running' ? createdAt : null],
+    );
     return (await this.getCheck(c.project, id))!;
   }
 
   async setCheckProgress(id: string, done: number, total: number): Promise<void> {
-    await this.sql.run("UPDATE checks SET status = 'running', progress_done = ?, progress_total = ? WHERE id = ? AND status IN ('queued', 'running')", [
-      done,
-      total,
-      id,
-    ]);
+    await this.sql.run(
+      "UPDATE checks SET status = 'running', progress_done = ?, progress_total = ?, started_at = COALESCE(started_at, ?) WHERE id = ? AND status IN ('queued', 'running')",
+      [done, total, now(), id],
+    );
   }
 
   /**
@@ -382,10 +465,13 @@ export class Store {
 
   // Reviews
 
-  /** Stores a finished review with every rendering of it, committed before returning. */
-  async addReview(r: NewReview): Promise<ReviewRecord> {
+  /**
+   * Stores a finished review with every rendering of it, committed before returning. `id`: the
+   * review job's; a review is stored once per id (a job run twice keeps its first result).
+   */
+  async addReview(r: NewReview, id: string = newId('rev')): Promise<ReviewRecord> {
     const record: ReviewRecord = {
-      id: `rev_${randomBytes(8).toString('hex')}`,
+      id,
       project: r.project,
       version: r.version,
       changeHash: sha256(r.change),
@@ -400,7 +486,7 @@ export class Store {
       createdAt: now(),
     };
     await this.sql.run(
-      `INSERT INTO reviews (${REVIEW_COLUMNS}, result_json, result_sarif, result_md) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO reviews (${REVIEW_COLUMNS}, result_json, result_sarif, result_md) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       [
         record.id,
         record.project,
@@ -420,7 +506,7 @@ export class Store {
         r.renderings.markdown,
       ],
     );
-    return record;
+    return (await this.getReview(r.project, id))!;
   }
 
   async getReview(project: string, id: string): Promise<ReviewRecord | undefined> {
@@ -437,6 +523,107 @@ export class Store {
   async listReviews(project: string): Promise<ReviewRecord[]> {
     const rows = await this.sql.all<ReviewRow>(`SELECT ${REVIEW_COLUMNS} FROM reviews WHERE project_id = ? ORDER BY created_at, id`, [project]);
     return rows.map(reviewOf);
+  }
+
+  // Review and import jobs
+
+  /** Stores a job as `queued` with what it runs on, committed before returning. */
+  async createJob(kind: JobRecordKind, id: string, project: string, input: unknown, submitter: string): Promise<JobRecord> {
+    await this.sql.run('INSERT INTO jobs (id, kind, project_id, status, input, submitter, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      id,
+      kind,
+      project,
+      'queued',
+      JSON.stringify(input),
+      submitter,
+      now(),
+    ]);
+    return (await this.getJob(project, id))!;
+  }
+
+  async getJob(project: string, id: string): Promise<JobRecord | undefined> {
+    const row = await this.sql.one<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE project_id = ? AND id = ?`, [project, id]);
+    return row && jobOf(row);
+  }
+
+  async listJobs(project: string, kind: JobRecordKind): Promise<JobRecord[]> {
+    const rows = await this.sql.all<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE project_id = ? AND kind = ? ORDER BY created_at, id`, [project, kind]);
+    return rows.map(jobOf);
+  }
+
+  /**
+   * A worker takes a job: it becomes `running` (counting the attempt) and resolves to the job
+   * with its input; undefined when it is finished already (another run stored its outcome).
+   */
+  async startJob(id: string): Promise<{ job: JobRecord; input: unknown } | undefined> {
+    const changed = await this.sql.run(
+      "UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = COALESCE(started_at, ?) WHERE id = ? AND status IN ('queued', 'running')",
+      [now(), id],
+    );
+    if (changed !== 1) return undefined;
+    const row = await this.sql.one<JobRow & { input: string }>(`SELECT ${JOB_COLUMNS}, input FROM jobs WHERE id = ?`, [id]);
+    return row && { job: jobOf(row), input: JSON.parse(row.input) };
+  }
+
+  /**
+   * Stores a job's result; only its first outcome is taken. Resolves to whether this call stored
+   * it. A finished job's input is dropped (configurations can hold password hashes, a change
+   * file is stored by its sha256 only, as a review in the request is): what is kept is the outcome.
+   */
+  async finishJob(id: string, result: unknown): Promise<boolean> {
+    const changed = await this.sql.run(
+      "UPDATE jobs SET status = 'done', result = ?, finished_at = ?, input = 'null' WHERE id = ? AND status IN ('queued', 'running')",
+      [JSON.stringify(result), now(), id],
+    );
+    return changed === 1;
+  }
+
+  async failJob(id: string, error: { code: string; message: string; diagnostics?: unknown }): Promise<boolean> {
+    const changed = await this.sql.run(
+      "UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, input = 'null' WHERE id = ? AND status IN ('queued', 'running')",
+      [JSON.stringify(error), now(), id],
+    );
+    return changed === 1;
+  }
+
+  /** Jobs accepted but not finished (e.g. when the server stopped): to run again. */
+  async pendingJobs(): Promise<JobRecord[]> {
+    const rows = await this.sql.all<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_at, id`);
+    return rows.map(jobOf);
+  }
+
+  /**
+   * Per kind of job (checks included): how many are queued and running now, and of those
+   * finished since `since` (an ISO time) how many failed and how long they ran (start to
+   * finish, p50 and p95). Read from the database, so every server reports the same.
+   */
+  async jobStats(since: string): Promise<Record<'check' | JobRecordKind, JobKindStats>> {
+    const pending = await this.sql.all<{ kind: string; status: string; n: number }>(
+      `SELECT 'check' AS kind, status, CAST(COUNT(*) AS INTEGER) AS n FROM checks WHERE status IN ('queued', 'running') GROUP BY status
+       UNION ALL SELECT kind, status, CAST(COUNT(*) AS INTEGER) AS n FROM jobs WHERE status IN ('queued', 'running') GROUP BY kind, status`,
+    );
+    // Checks stored before migration 4 have no start time: their creation stands in for it.
+    const finished = await this.sql.all<{ kind: string; status: string; started: string; finished: string }>(
+      `SELECT 'check' AS kind, status, COALESCE(started_at, created_at) AS started, finished_at AS finished FROM checks WHERE finished_at >= ?
+       UNION ALL SELECT kind, status, COALESCE(started_at, created_at) AS started, finished_at AS finished FROM jobs WHERE finished_at >= ?`,
+      [since, since],
+    );
+    const stats = {} as Record<'check' | JobRecordKind, JobKindStats>;
+    for (const kind of ['check', 'review', 'import'] as const) {
+      const count = (status: string): number => pending.find((p) => p.kind === kind && p.status === status)?.n ?? 0;
+      const mine = finished.filter((f) => f.kind === kind);
+      const ms = mine.map((f) => Date.parse(f.finished) - Date.parse(f.started)).sort((a, b) => a - b);
+      const at = (q: number): number | null => (ms.length === 0 ? null : ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!);
+      stats[kind] = {
+        queued: count('queued'),
+        running: count('running'),
+        done: mine.filter((f) => f.status === 'done').length,
+        failed: mine.filter((f) => f.status === 'failed').length,
+        p50Ms: at(0.5),
+        p95Ms: at(0.95),
+      };
+    }
+    return stats;
   }
 
   // Tokens

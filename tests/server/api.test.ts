@@ -303,6 +303,8 @@ describe('health, metrics, OpenAPI', () => {
       '/projects/{project}/checks',
       '/projects/{project}/checks/{check}',
       '/projects/{project}/checks/{check}/report.html',
+      '/projects/{project}/imports',
+      '/projects/{project}/imports/{import}',
       '/projects/{project}/reviews',
       '/projects/{project}/reviews/{review}',
       '/projects/{project}/tokens',

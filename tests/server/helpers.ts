@@ -72,3 +72,20 @@ export async function testServer(options: Partial<ServerOptions> = {}): Promise<
     },
   };
 }
+
+const sampleFile = (path: string) => ({ file: path, text: sample(path) });
+
+/** The sample city 取込市 as `bunkatsu import iptables … --config fortigate:… rtx:…` reads it (docs/import.md). */
+export const IMPORTED_CITY = {
+  configs: [
+    {
+      vendor: 'iptables',
+      ...sampleFile('topologies/imported/inet-gw.rules'),
+      addresses: sampleFile('topologies/imported/inet-gw.addr'),
+      routes: sampleFile('topologies/imported/inet-gw.route'),
+    },
+    { vendor: 'fortigate', ...sampleFile('topologies/imported/fw01.conf') },
+    { vendor: 'rtx', ...sampleFile('topologies/imported/rtx01.conf') },
+  ],
+  site: sampleFile('topologies/imported/site.yaml'),
+};

@@ -116,7 +116,7 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: API servers and worke
     await until(
       'the first worker to start',
       async () => firstLog,
-      (log) => log.includes('worker taking check jobs'),
+      (log) => log.includes('worker taking'),
       60_000,
     );
     const queued = await api.inject({ method: 'POST', url: '/projects/kita/versions/1/checks?async=true', headers: auth(token) });
@@ -140,6 +140,13 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: API servers and worke
     );
     expect(done.check.status).toBe('done');
     expect(firstLog).not.toContain('"outcome"');
+    // The worker logs a job after storing it: the line may come just after the status read above.
+    await until(
+      'the second worker to log the job',
+      async () => secondLog,
+      (log) => log.includes('"outcome"'),
+      30_000,
+    );
     expect(secondLog).toContain('"outcome":"done"');
     const store = await Store.open(url);
     expect((await store.listChecks('kita')).filter((c) => c.status === 'done')).toHaveLength(1);

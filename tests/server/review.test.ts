@@ -278,3 +278,17 @@ describe('?engine=: a review on any engine of the registry', () => {
     expect(await s.store.listReviews('minami')).toHaveLength(before);
   });
 });
+
+describe('reviews with SQLite', () => {
+  it('with SQLite a review runs in the request whatever the client prefers: Prefer: respond-async still gets 201 with the verdict', async () => {
+    const got = await s.request(s.tokens.kitaSubmit, {
+      method: 'POST',
+      url: `/projects/kita/versions/latest/reviews?today=${TODAY}&filename=remove-asp-rule.yaml`,
+      headers: { 'content-type': 'application/yaml', prefer: 'respond-async' },
+      payload: sample('topologies/changes/remove-asp-rule.yaml'),
+    });
+    expect(got.statusCode).toBe(201);
+    expect(got.json().verdict).toBe('reject');
+    expect(got.headers['preference-applied']).toBeUndefined();
+  });
+});

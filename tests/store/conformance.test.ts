@@ -233,6 +233,114 @@ describe.each(HAVE_POSTGRES ? [sqlite, postgres] : [sqlite])('store conformance:
     }
   });
 
+  it('runs review and import jobs through queued, running and done or failed; a finished job takes no second outcome', async () => {
+    const { store, location } = await open();
+    try {
+      await store.createProject('kita', 'Kita');
+      await store.addVersion(version('kita', 'name: x\n'));
+      const queued = await store.createJob('review', 'rev_00000000000000a1', 'kita', { version: 1, change: 'x' }, 'tok1');
+      expect(queued).toMatchObject({ kind: 'review', status: 'queued', attempts: 0, result: null, error: null, startedAt: null, finishedAt: null });
+      expect((await store.pendingJobs()).map((j) => j.id)).toEqual([queued.id]);
+      // Taken twice (the first worker died): two attempts, the input each time, the first start kept.
+      const first = await store.startJob(queued.id);
+      expect(first).toMatchObject({ job: { status: 'running', attempts: 1 }, input: { version: 1, change: 'x' } });
+      const second = await store.startJob(queued.id);
+      expect(second?.job.attempts).toBe(2);
+      expect(second?.job.startedAt).toBe(first?.job.startedAt);
+      expect(await store.finishJob(queued.id, { review: queued.id })).toBe(true);
+      expect(await store.finishJob(queued.id, { review: 'other' })).toBe(false);
+      expect(await store.failJob(queued.id, { code: 'BNK_ERR_INTERNAL', message: 'late' })).toBe(false);
+      expect(await store.startJob(queued.id)).toBeUndefined();
+      expect(await store.getJob('kita', queued.id)).toMatchObject({ status: 'done', result: { review: queued.id } });
+      // The input (a change file, configurations) is kept only until the job has finished.
+      expect(await backend.raw(location, 'SELECT input FROM jobs WHERE id = ?', [queued.id])).toEqual([{ input: 'null' }]);
+
+      const failing = await store.createJob('import', 'imp_00000000000000b2', 'kita', { configs: [] }, 'tok1');
+      await store.startJob(failing.id);
+      expect(await store.failJob(failing.id, { code: 'BNK_ERR_SYNTAX', message: 'fw01.conf:3:1 …' })).toBe(true);
+      expect(await store.getJob('kita', failing.id)).toMatchObject({ status: 'failed', error: { code: 'BNK_ERR_SYNTAX' } });
+      expect(await backend.raw(location, 'SELECT input FROM jobs WHERE id = ?', [failing.id])).toEqual([{ input: 'null' }]);
+      expect(await store.getJob('minami', failing.id)).toBeUndefined();
+      expect((await store.listJobs('kita', 'import')).map((j) => j.id)).toEqual([failing.id]);
+      expect(await store.pendingJobs()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('stores a review once per id, and a version once per import', async () => {
+    const { store } = await open();
+    try {
+      await store.createProject('kita', 'Kita');
+      await store.addVersion(version('kita', 'name: x\n'));
+      const stored = await store.addReview(review('kita'), 'rev_00000000000000c3');
+      const again = await store.addReview({ ...review('kita'), verdict: 'reject' }, 'rev_00000000000000c3');
+      expect(again).toEqual(stored);
+      expect(again.verdict).toBe('approve');
+      expect(await store.listReviews('kita')).toHaveLength(1);
+      const imported = await store.addVersion(version('kita', 'name: imported\n'), 'imp_00000000000000d4');
+      const rerun = await store.addVersion(version('kita', 'name: imported\n'), 'imp_00000000000000d4');
+      expect(imported.version).toBe(2);
+      expect(rerun).toEqual(imported);
+      // Two runs of one import at the same time still store one version.
+      const raced = await Promise.all([1, 2, 3].map(() => store.addVersion(version('kita', 'name: raced\n'), 'imp_00000000000000e5')));
+      expect(new Set(raced.map((v) => v.version)).size).toBe(1);
+      expect((await store.listVersions('kita')).map((v) => v.version)).toEqual([1, 2, 3]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reports per kind of job the queue depth, the failures and the durations of jobs finished in the window', async () => {
+    const { store, location } = await open();
+    try {
+      await store.createProject('kita', 'Kita');
+      await store.addVersion(version('kita', 'name: x\n'));
+      const fields = { project: 'kita', version: 1, engine: 'fast', today: '2026-12-03', lang: 'en', submitter: 't' };
+      await store.createCheck(fields, 'queued');
+      const ran = await store.createCheck(fields, 'queued');
+      const job = (id: string) => store.createJob('import', id, 'kita', {}, 't');
+      await job('imp_0000000000000001');
+      await job('imp_0000000000000002');
+      await store.startJob('imp_0000000000000002');
+      for (const [id, ok] of [
+        ['imp_0000000000000003', true],
+        ['imp_0000000000000004', true],
+        ['imp_0000000000000005', false],
+      ] as const) {
+        await job(id);
+        await store.startJob(id);
+        if (ok) await store.finishJob(id, {});
+        else await store.failJob(id, { code: 'BNK_ERR_SYNTAX', message: 'bad' });
+      }
+      await store.setCheckProgress(ran.id, 1, 13);
+      await store.finishCheck(ran.id, {}, '{}', 13);
+      // Set the times the durations are computed from: imports of 1, 2 and 4 s; the check 3 s.
+      const times = [
+        ['jobs', 'imp_0000000000000003', 1000],
+        ['jobs', 'imp_0000000000000004', 2000],
+        ['jobs', 'imp_0000000000000005', 4000],
+        ['checks', ran.id, 3000],
+      ] as const;
+      for (const [table, id, ms] of times) {
+        await backend.raw(location, `UPDATE ${table} SET started_at = ?, finished_at = ? WHERE id = ?`, [
+          '2026-12-03T10:00:00.000Z',
+          new Date(Date.parse('2026-12-03T10:00:00.000Z') + ms).toISOString(),
+          id,
+        ]);
+      }
+      const stats = await store.jobStats('2026-12-03T09:00:00.000Z');
+      expect(stats.check).toEqual({ queued: 1, running: 0, done: 1, failed: 0, p50Ms: 3000, p95Ms: 3000 });
+      // Sorted 1000, 2000, 4000: p50 is the second, p95 the third.
+      expect(stats.import).toEqual({ queued: 1, running: 1, done: 2, failed: 1, p50Ms: 2000, p95Ms: 4000 });
+      expect(stats.review).toEqual({ queued: 0, running: 0, done: 0, failed: 0, p50Ms: null, p95Ms: null });
+      // Outside the window: only the depth is left.
+      expect((await store.jobStats('2026-12-03T11:00:00.000Z')).import).toEqual({ queued: 1, running: 1, done: 0, failed: 0, p50Ms: null, p95Ms: null });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('stores tokens hashed: the secret is nowhere in the database; a wrong or revoked token is refused', async () => {
     const { store, location } = await open();
     try {
@@ -315,6 +423,12 @@ describe.each(HAVE_POSTGRES ? [sqlite, postgres] : [sqlite])('store conformance:
         await store.addVersion(version('minami', 'name: m\n'));
         const stored = await store.addReview(review('minami', 'reference'));
         expect((await store.getReview('minami', stored.id))?.engine).toBe('reference');
+        await store.createJob('import', 'imp_0000000000000001', 'minami', {}, 't');
+        expect((await store.startJob('imp_0000000000000001'))?.job.status).toBe('running');
+        expect((await store.addVersion(version('minami', 'name: i\n'), 'imp_0000000000000001')).version).toBe(2);
+        const check = await store.createCheck({ project: 'minami', version: 1, engine: 'fast', today: '2026-12-03', lang: 'en', submitter: 't' }, 'running');
+        await store.finishCheck(check.id, {}, '{}', 1);
+        expect((await store.jobStats('2000-01-01T00:00:00.000Z')).check.done).toBe(1);
       } finally {
         await store.close();
       }

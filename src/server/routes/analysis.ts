@@ -106,7 +106,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
           });
         }
         const check = await store.createCheck(fields, 'queued');
-        await jobs.enqueue(check.id);
+        await jobs.enqueue('check', check.id);
         request.log.info({ project, check: check.id }, 'check queued');
         return reply
           .code(202)

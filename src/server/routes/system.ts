@@ -30,7 +30,7 @@ export async function systemRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     '/metrics',
     {
       schema: {
-        summary: 'Basic metrics: requests, latency, memory, jobs, stored objects (server token)',
+        summary: 'Basic metrics: requests, latency, memory, jobs (per kind: queued, running, done, failed, p50/p95 duration), stored objects (server token)',
         tags: ['system'],
         response: { 200: { type: 'object', additionalProperties: true } },
       },
@@ -43,7 +43,14 @@ export async function systemRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         requests: { total: ctx.metrics.requests, inFlight: ctx.metrics.inFlight, byStatus: ctx.metrics.byStatus, latency: ctx.metrics.latency() },
         memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, externalBytes: memory.external },
         cache: { topologies: ctx.workspace.size, reviewBases: ctx.reviews.size },
-        jobs: { pending: await ctx.jobs.depth(), completed: ctx.jobs.completed, failed: ctx.jobs.failed },
+        jobs: {
+          pending: await ctx.jobs.depth(),
+          completed: ctx.jobs.completed,
+          failed: ctx.jobs.failed,
+          // From the database, so every API server reports the same: depth now, and over the window durations and failures.
+          windowSeconds: Math.round(ctx.options.metricsWindowMs / 1000),
+          byKind: await ctx.store.jobStats(new Date(Date.now() - ctx.options.metricsWindowMs).toISOString()),
+        },
         stored: await ctx.store.counts(),
       };
     },
