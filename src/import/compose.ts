@@ -278,6 +278,7 @@ export function composeTopology(configs: readonly ImportedConfig[], givenSite?: 
       problems.push({
         code: 'BNK_ERR_DUPLICATE_ID',
         message: `two configurations are both device "${d.id}" (the hostname): give each device its own hostname`,
+        ja: `2つの設定がともに機器 "${d.id}"（ホスト名）です。機器ごとに異なるホスト名にしてください`,
         loc: d.origin,
       });
     }

@@ -4,12 +4,13 @@
 // one device per VDOM. What it cannot model and could change reachability is a warning with
 // its file:line:column; a malformed file is an InputError at its location. No I/O here.
 
-import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
+import { inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { formatIpv4, IPV4_MAX, type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
 import { refuseGroupCycles } from './groups.ts';
 import { complementServices, normalizeServices } from './terms.ts';
+import { ADDRESS_GROUP, containsItself, notDefined, SERVICE_GROUP, UNTERMINATED_QUOTE } from './texts.ts';
 import type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning, SkippedSection } from './config.ts';
 
 // --- The statement tree: config <path> / edit <name> / set <key> <values> / next / end.
@@ -61,7 +62,7 @@ function* statements(text: string, file: string): Generator<{ tokens: Token[]; l
         while (true) {
           if (at >= line.length) {
             // The quoted string goes on on the next line.
-            if (i + 1 >= lines.length) throw syntaxError({ file, line: start + 1, column }, 'unterminated quoted string');
+            if (i + 1 >= lines.length) throw syntaxError({ file, line: start + 1, column }, UNTERMINATED_QUOTE);
             value += '\n';
             line = lines[++i]!;
             at = 0;
@@ -106,7 +107,11 @@ export function parseFortiosTree(text: string, file: string): Block[] {
     const args = rest.map((t) => t.text);
     switch (word) {
       case 'config': {
-        if (args.length === 0) throw syntaxError(loc, '"config" needs a section name, e.g. config firewall policy');
+        if (args.length === 0)
+          throw syntaxError(loc, {
+            en: '"config" needs a section name, e.g. config firewall policy',
+            ja: '"config" にはセクション名が必要です（例: config firewall policy）',
+          });
         const block: Block = { path: args.join(' '), loc, sets: new Map(), edits: [], blocks: [] };
         if (inner === undefined) top.push(block);
         else inner.blocks.push(block);
@@ -114,21 +119,34 @@ export function parseFortiosTree(text: string, file: string): Block[] {
         break;
       }
       case 'edit': {
-        if (!isBlock(inner)) throw syntaxError(loc, inner ? '"edit" before the "next" of the previous entry' : '"edit" outside any "config" section');
-        if (args.length !== 1) throw syntaxError(loc, '"edit" takes one name (quote a name with spaces)');
+        if (!isBlock(inner)) {
+          throw syntaxError(
+            loc,
+            inner
+              ? { en: '"edit" before the "next" of the previous entry', ja: '前のエントリの "next" より前に "edit" があります' }
+              : { en: '"edit" outside any "config" section', ja: '"edit" が "config" セクションの外にあります' },
+          );
+        }
+        if (args.length !== 1) {
+          throw syntaxError(loc, {
+            en: '"edit" takes one name (quote a name with spaces)',
+            ja: '"edit" に書ける名前は1つです（空白を含む名前は引用符で囲みます）',
+          });
+        }
         // A configuration (`show`) never edits one entry twice in a section; a file that does is
         // not one, and reading either entry alone would be a guess.
         let names = editNames.get(inner);
         if (!names) editNames.set(inner, (names = new Map()));
         const twice = names.get(args[0]!);
         if (twice)
-          throw new InputError([
+          throw inputError(
+            'BNK_ERR_DUPLICATE_ID',
+            { ...loc, column: rest[0]!.column },
             {
-              code: 'BNK_ERR_DUPLICATE_ID',
-              message: `"edit ${args[0]}" appears twice in "config ${inner.path}" (first at line ${twice.loc.line})`,
-              loc: { ...loc, column: rest[0]!.column },
+              en: `"edit ${args[0]}" appears twice in "config ${inner.path}" (first at line ${twice.loc.line})`,
+              ja: `"config ${inner.path}" に "edit ${args[0]}" が2回あります（最初は ${twice.loc.line} 行目）`,
             },
-          ]);
+          );
         const edit: Edit = { name: args[0]!, loc, sets: new Map(), blocks: [] };
         names.set(edit.name, edit);
         inner.edits.push(edit);
@@ -136,11 +154,11 @@ export function parseFortiosTree(text: string, file: string): Block[] {
         break;
       }
       case 'next':
-        if (inner === undefined || isBlock(inner)) throw syntaxError(loc, '"next" without an "edit"');
+        if (inner === undefined || isBlock(inner)) throw syntaxError(loc, { en: '"next" without an "edit"', ja: '"edit" のない "next" です' });
         stack.pop();
         break;
       case 'end':
-        if (inner === undefined) throw syntaxError(loc, '"end" without a "config"');
+        if (inner === undefined) throw syntaxError(loc, { en: '"end" without a "config"', ja: '"config" のない "end" です' });
         // An "end" closes the section; FortiOS accepts it in place of the last entry's "next".
         if (!isBlock(inner)) stack.pop();
         stack.pop();
@@ -152,8 +170,8 @@ export function parseFortiosTree(text: string, file: string): Block[] {
       case 'unset':
       case 'unselect':
       case 'append': {
-        if (inner === undefined) throw syntaxError(loc, `"${word}" outside any "config" section`);
-        if (args.length === 0) throw syntaxError(loc, `"${word}" needs a setting name`);
+        if (inner === undefined) throw syntaxError(loc, { en: `"${word}" outside any "config" section`, ja: `"${word}" が "config" セクションの外にあります` });
+        if (args.length === 0) throw syntaxError(loc, { en: `"${word}" needs a setting name`, ja: `"${word}" には設定項目の名前が必要です` });
         const [key, ...values] = args;
         const previous = inner.sets.get(key!);
         if (word === 'unset') inner.sets.delete(key!);
@@ -163,12 +181,20 @@ export function parseFortiosTree(text: string, file: string): Block[] {
         break;
       }
       default:
-        throw syntaxError(loc, `unknown statement "${word}" (expected config, edit, set, select, unset, unselect, append, next or end)`);
+        throw syntaxError(loc, {
+          en: `unknown statement "${word}" (expected config, edit, set, select, unset, unselect, append, next or end)`,
+          ja: `不明な文 "${word}" です（"config"、"edit"、"set"、"select"、"unset"、"unselect"、"append"、"next"、"end" のいずれかを書きます）`,
+        });
     }
   }
   const open = stack[stack.length - 1];
   if (open) {
-    throw syntaxError(open.loc, isBlock(open) ? `"config ${open.path}" is never closed by "end"` : `"edit ${open.name}" is never closed by "next" or "end"`);
+    throw syntaxError(
+      open.loc,
+      isBlock(open)
+        ? { en: `"config ${open.path}" is never closed by "end"`, ja: `"config ${open.path}" が "end" で閉じられていません` }
+        : { en: `"edit ${open.name}" is never closed by "next" or "end"`, ja: `"edit ${open.name}" が "next" または "end" で閉じられていません` },
+    );
   }
   return top;
 }
@@ -356,7 +382,13 @@ class FortigateReader {
       let address: ConfigInterface['address'];
       if (ip) {
         address = parseIpMask(ip.values);
-        if (!address) throw syntaxError(ip.loc, `"set ip ${ip.values.join(' ')}" is not an address and netmask (e.g. set ip 10.0.0.1 255.255.255.0)`);
+        if (!address) {
+          const set = `set ip ${ip.values.join(' ')}`;
+          throw syntaxError(ip.loc, {
+            en: `"${set}" is not an address and netmask (e.g. set ip 10.0.0.1 255.255.255.0)`,
+            ja: `"${set}" はアドレスとネットマスクになっていません（例: set ip 10.0.0.1 255.255.255.0）`,
+          });
+        }
         if (address.ip === 0) address = undefined;
       } else if (e.sets.get('mode')?.values[0] === 'dhcp' || e.sets.get('mode')?.values[0] === 'pppoe') {
         const mode = e.sets.get('mode')!;
@@ -574,7 +606,13 @@ class FortigateReader {
       if (unsupported.length > 0) continue;
       const dst = e.sets.get('dst');
       const parsed = dst ? parseIpMask(dst.values) : { ip: 0, subnet: { lo: 0, hi: IPV4_MAX, length: 0 } };
-      if (!parsed) throw syntaxError(dst!.loc, `"set dst ${dst!.values.join(' ')}" is not a prefix and netmask (e.g. set dst 10.0.0.0 255.0.0.0)`);
+      if (!parsed) {
+        const set = `set dst ${dst!.values.join(' ')}`;
+        throw syntaxError(dst!.loc, {
+          en: `"${set}" is not a prefix and netmask (e.g. set dst 10.0.0.0 255.0.0.0)`,
+          ja: `"${set}" はプレフィックスとネットマスクになっていません（例: set dst 10.0.0.0 255.0.0.0）`,
+        });
+      }
       // FortiOS keeps the prefix of an address with host bits (1.1.1.1 255.255.255.0 is 1.1.1.0/24); say so.
       if (parsed.ip !== parsed.subnet.lo) {
         const prefix = `${formatIpv4(parsed.subnet.lo)}/${parsed.subnet.length}`;
@@ -634,7 +672,7 @@ class AddressBook {
       if (b.path === 'firewall addrgrp') for (const e of b.edits) this.groups.set(e.name, e);
       if (b.path === 'firewall vip' || b.path === 'firewall vipgrp') for (const e of b.edits) this.vips.add(e.name);
     }
-    refuseGroupCycles('address group', this.groups.keys(), (name) => {
+    refuseGroupCycles(ADDRESS_GROUP, this.groups.keys(), (name) => {
       const g = this.groups.get(name);
       return g && { loc: g.loc, members: [...(g.sets.get('member')?.values ?? []), ...(g.sets.get('exclude-member')?.values ?? [])] };
     });
@@ -672,8 +710,7 @@ class AddressBook {
     const group = this.groups.get(name);
     if (object) set = this.object(object);
     else if (group) {
-      if (path.includes(name))
-        throw new InputError([{ code: 'BNK_ERR_SYNTAX', message: `address group "${name}" contains itself (${[...path, name].join(' → ')})`, loc: group.loc }]);
+      if (path.includes(name)) throw syntaxError(group.loc, containsItself(ADDRESS_GROUP, name, [...path, name]));
       set = [];
       for (const m of group.sets.get('member')?.values ?? []) {
         const member = this.lookup(m, group.loc, [...path, name]);
@@ -697,7 +734,14 @@ class AddressBook {
     else if (name === 'all') set = [...ALL];
     else if (name === 'none') set = [];
     else {
-      throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `address "${name}" is not defined (config firewall address / addrgrp)`, loc: at }]);
+      throw inputError(
+        'BNK_ERR_UNKNOWN_REF',
+        at,
+        notDefined({ en: 'address', ja: 'アドレス' }, name, {
+          en: 'config firewall address / addrgrp',
+          ja: '"config firewall address" または "config firewall addrgrp" にありません',
+        }),
+      );
     }
     this.resolved.set(name, set);
     return set;
@@ -709,7 +753,10 @@ class AddressBook {
       const subnet = e.sets.get('subnet');
       if (!subnet) return [...ALL]; // FortiOS default subnet 0.0.0.0 0.0.0.0
       const parsed = parseIpMask(subnet.values);
-      if (!parsed) throw syntaxError(subnet.loc, `"set subnet ${subnet.values.join(' ')}" is not an address and netmask`);
+      if (!parsed) {
+        const set = `set subnet ${subnet.values.join(' ')}`;
+        throw syntaxError(subnet.loc, { en: `"${set}" is not an address and netmask`, ja: `"${set}" はアドレスとネットマスクになっていません` });
+      }
       return [parsed.subnet.lo, parsed.subnet.hi];
     }
     if (type === 'iprange') {
@@ -718,7 +765,10 @@ class AddressBook {
       const lo = start ? parseIpv4(start.values[0] ?? '') : 0;
       const hi = end ? parseIpv4(end.values[0] ?? '') : 0;
       if (lo === undefined || hi === undefined || lo > hi)
-        throw syntaxError((start ?? end ?? e).loc, `address "${e.name}": start-ip and end-ip do not make a range`);
+        throw syntaxError((start ?? end ?? e).loc, {
+          en: `address "${e.name}": start-ip and end-ip do not make a range`,
+          ja: `アドレス "${e.name}": "start-ip" と "end-ip" が範囲になっていません`,
+        });
       return [lo, hi];
     }
     return undefined;
@@ -738,7 +788,7 @@ class ServiceBook {
       if (b.path === 'firewall service custom') for (const e of b.edits) this.custom.set(e.name, e);
       if (b.path === 'firewall service group') for (const e of b.edits) this.groups.set(e.name, e);
     }
-    refuseGroupCycles('service group', this.groups.keys(), (name) => {
+    refuseGroupCycles(SERVICE_GROUP, this.groups.keys(), (name) => {
       const g = this.groups.get(name);
       return g && { loc: g.loc, members: g.sets.get('member')?.values ?? [] };
     });
@@ -765,8 +815,7 @@ class ServiceBook {
     if (custom) return this.customService(custom, label);
     const group = this.groups.get(name);
     if (group) {
-      if (path.includes(name))
-        throw new InputError([{ code: 'BNK_ERR_SYNTAX', message: `service group "${name}" contains itself (${[...path, name].join(' → ')})`, loc: group.loc }]);
+      if (path.includes(name)) throw syntaxError(group.loc, containsItself(SERVICE_GROUP, name, [...path, name]));
       const out: ServiceTerm[] = [];
       for (const m of group.sets.get('member')?.values ?? []) {
         const t = this.lookup(m, group.loc, [...path, name], label);
@@ -777,7 +826,14 @@ class ServiceBook {
     }
     const predefined = PREDEFINED_SERVICES[name];
     if (predefined && Object.hasOwn(PREDEFINED_SERVICES, name)) return predefined.flatMap(termOf);
-    throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `service "${name}" is not defined (config firewall service custom / group)`, loc: at }]);
+    throw inputError(
+      'BNK_ERR_UNKNOWN_REF',
+      at,
+      notDefined({ en: 'service', ja: 'サービス' }, name, {
+        en: 'config firewall service custom / group',
+        ja: '"config firewall service custom" または "config firewall service group" にありません',
+      }),
+    );
   }
 
   private customService(edit: Edit, label: string): ServiceTerm[] | undefined {
@@ -811,7 +867,8 @@ class ServiceBook {
     }
     if (protocol === 'IP') {
       const n = Number(e.sets.get('protocol-number')?.values[0] ?? 0);
-      if (!Number.isInteger(n) || n < 0 || n > PROTO_MAX) throw syntaxError(e.sets.get('protocol-number')!.loc, 'protocol-number must be 0-255');
+      if (!Number.isInteger(n) || n < 0 || n > PROTO_MAX)
+        throw syntaxError(e.sets.get('protocol-number')!.loc, { en: 'protocol-number must be 0-255', ja: '"protocol-number" は 0～255 です' });
       return n === 0 ? [ANY_SERVICE] : [{ protoLo: n, protoHi: n, portLo: 0, portHi: PORT_MAX }];
     }
     if (protocol !== 'TCP/UDP/SCTP') return undefined; // ICMP6, HTTP/proxy services: not IPv4 packet filters
@@ -829,7 +886,10 @@ class ServiceBook {
         const lo = Number(m?.[1]);
         const hi = m?.[2] === undefined ? lo : Number(m[2]);
         if (!m || lo > PORT_MAX || hi > PORT_MAX || lo > hi)
-          throw syntaxError(s!.loc, `service "${e.name}": "${v}" is not a port range (e.g. 443, 8000-8080, 443:1024-65535)`);
+          throw syntaxError(s!.loc, {
+            en: `service "${e.name}": "${v}" is not a port range (e.g. 443, 8000-8080, 443:1024-65535)`,
+            ja: `サービス "${e.name}": "${v}" はポート範囲ではありません（例: 443、8000-8080、443:1024-65535）`,
+          });
         if (srcPart !== undefined && srcPart !== '0-65535' && srcPart !== '1-65535') {
           this.reader.warn(
             s!.loc,

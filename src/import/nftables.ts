@@ -5,7 +5,7 @@
 // change reachability is a warning at its file:line:column; malformed text is an InputError at
 // its location. No I/O here.
 
-import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
+import { type Bilingual, inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PROTO_MAX, protocolNumber, type ServiceTerm } from '../net/services.ts';
@@ -14,6 +14,13 @@ import type { ImportedConfig, ImportWarning, SkippedSection } from './config.ts'
 import { parseNetAddress, parsePortRange, readsNew } from './iptables.ts';
 import { type HostFiles, hostDevice, type InterfaceSpec, resolveInterfaces } from './linux.ts';
 import { complementServices, normalizeServices } from './terms.ts';
+import { CHAIN, UNTERMINATED_QUOTE } from './texts.ts';
+
+const BRACE_NOT_CLOSED: Bilingual = { en: 'this "{" is never closed by "}"', ja: 'この "{" が "}" で閉じられていません' };
+const notInTable = (what: Bilingual, name: string): Bilingual => ({
+  en: `${what.en} "${name}" is not defined in this table`,
+  ja: `${what.ja} "${name}" はこのテーブルで定義されていません`,
+});
 
 interface Word {
   readonly text: string;
@@ -52,7 +59,7 @@ function tokenize(text: string, file: string): Tok[] {
         at++;
       } else if (c === '"') {
         const end = line.indexOf('"', at + 1);
-        if (end < 0) throw syntaxError(loc, 'unterminated quoted string');
+        if (end < 0) throw syntaxError(loc, UNTERMINATED_QUOTE);
         out.push({ text: line.slice(at + 1, end), loc, quoted: true });
         at = end + 1;
       } else {
@@ -73,11 +80,11 @@ function parseBlock(toks: readonly Tok[], pos: { i: number }, lines: readonly st
   while (true) {
     const t = toks[pos.i];
     if (t === undefined) {
-      if (open) throw syntaxError(open, 'this "{" is never closed by "}"');
+      if (open) throw syntaxError(open, BRACE_NOT_CLOSED);
       return out;
     }
     if (isPunct(t, '}')) {
-      if (!open) throw syntaxError(t.loc, '"}" without an open "{"');
+      if (!open) throw syntaxError(t.loc, { en: '"}" without an open "{"', ja: '対応する "{" のない "}" です' });
       pos.i++;
       return out;
     }
@@ -85,7 +92,10 @@ function parseBlock(toks: readonly Tok[], pos: { i: number }, lines: readonly st
       pos.i++;
       continue;
     }
-    if (isPunct(t, ',') || isPunct(t, '{')) throw syntaxError(t.loc, `unexpected "${(t as { punct: string }).punct}" at the start of a statement`);
+    if (isPunct(t, ',') || isPunct(t, '{')) {
+      const punct = (t as { punct: string }).punct;
+      throw syntaxError(t.loc, { en: `unexpected "${punct}" at the start of a statement`, ja: `文の始めに "${punct}" は書けません` });
+    }
     const items: Item[] = [];
     const loc = t.loc;
     let body: Statement[] | undefined;
@@ -105,7 +115,7 @@ function parseBlock(toks: readonly Tok[], pos: { i: number }, lines: readonly st
         pos.i++;
         const last = items.pop();
         const next = toks[pos.i];
-        if (!last || !next || !('text' in next)) throw syntaxError(u.loc, 'a "," between values expected');
+        if (!last || !next || !('text' in next)) throw syntaxError(u.loc, { en: 'a "," between values expected', ja: '"," は値と値の間に書きます' });
         pos.i++;
         items.push({ set: 'set' in last ? [...last.set, next] : [last, next], loc: last.loc });
       } else {
@@ -122,11 +132,11 @@ function parseSet(toks: readonly Tok[], pos: { i: number }, open: Loc): Item[] {
   const out: Item[] = [];
   while (true) {
     const t = toks[pos.i++];
-    if (t === undefined) throw syntaxError(open, 'this "{" is never closed by "}"');
+    if (t === undefined) throw syntaxError(open, BRACE_NOT_CLOSED);
     if (isPunct(t, '}')) return out;
     if (isPunct(t, ',') || isPunct(t, '\n')) continue;
     if (isPunct(t, '{')) out.push({ set: parseSet(toks, pos, t.loc), loc: t.loc });
-    else if (isPunct(t, ';')) throw syntaxError(t.loc, 'unexpected ";" in a set');
+    else if (isPunct(t, ';')) throw syntaxError(t.loc, { en: 'unexpected ";" in a set', ja: '集合の中に ";" は書けません' });
     else out.push(t as Word);
   }
 }
@@ -157,7 +167,10 @@ class NftReader {
     for (const s of top) {
       const [kw, family, tableName] = s.items.map(wordOf);
       if (kw !== 'table' || !s.body)
-        throw syntaxError(s.loc, `unknown statement "${wordOf(s.items[0]) ?? '{'}" (nft list ruleset has "table <family> <name> { ... }")`);
+        throw syntaxError(s.loc, {
+          en: `unknown statement "${wordOf(s.items[0]) ?? '{'}" (nft list ruleset has "table <family> <name> { ... }")`,
+          ja: `不明な文 "${wordOf(s.items[0]) ?? '{'}" です（nft list ruleset の出力は "table <family> <name> { ... }" の形です）`,
+        });
       if (family !== 'ip' && family !== 'inet') {
         if (family === 'bridge' || family === 'netdev') {
           this.warn(
@@ -177,8 +190,13 @@ class NftReader {
         if ((kind !== 'chain' && kind !== 'set') || !c.body) continue;
         const key = `${kind} "${wordOf(c.items[1]) ?? ''}"`;
         const first = defined.get(key);
-        if (first)
-          throw new InputError([{ code: 'BNK_ERR_DUPLICATE_ID', message: `${key} is defined twice in its table (first at line ${first.line})`, loc: c.loc }]);
+        if (first) {
+          const ja = `${kind === 'chain' ? 'チェーン' : '集合'} "${wordOf(c.items[1]) ?? ''}"`;
+          throw inputError('BNK_ERR_DUPLICATE_ID', c.loc, {
+            en: `${key} is defined twice in its table (first at line ${first.line})`,
+            ja: `${ja} が同じテーブルで2回定義されています（最初は ${first.line} 行目）`,
+          });
+        }
         defined.set(key, c.loc);
       }
       for (const c of s.body) {
@@ -306,7 +324,10 @@ class NftReader {
     let i = 0;
     const take = (): Item => {
       const x = items[i++];
-      if (x === undefined) throw syntaxError(items[i - 2]?.loc ?? s.loc, `"${wordOf(items[i - 2]) ?? ''}" needs a value`);
+      if (x === undefined) {
+        const word = wordOf(items[i - 2]) ?? '';
+        throw syntaxError(items[i - 2]?.loc ?? s.loc, { en: `"${word}" needs a value`, ja: `"${word}" には値が必要です` });
+      }
       return x;
     };
     /** An optional comparison operator, then the value: returns it and whether it is negated. */
@@ -323,8 +344,7 @@ class NftReader {
       for (const w of flat(value)) {
         if (!w.quoted && w.text.startsWith('@')) {
           const named = sets.get(w.text.slice(1));
-          if (named === undefined)
-            throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `set "${w.text.slice(1)}" is not defined in this table`, loc: w.loc }]);
+          if (named === undefined) throw inputError('BNK_ERR_UNKNOWN_REF', w.loc, notInTable({ en: 'set', ja: '集合' }, w.text.slice(1)));
           out.push(...named.flatMap(flat));
         } else out.push(w);
       }
@@ -387,7 +407,12 @@ class NftReader {
           const [lo, hi] = e.text.split('-');
           const a = parseNetAddress(lo ?? '');
           const b = hi === undefined ? a : parseIpv4(hi) !== undefined ? ([parseIpv4(hi)!, parseIpv4(hi)!] as [number, number]) : undefined;
-          if (!a || !b || b[1] < a[0]) throw syntaxError(e.loc, `"${e.text}" is not an IPv4 address, prefix or range (e.g. 10.0.0.0/8, 10.0.0.1-10.0.0.9)`);
+          if (!a || !b || b[1] < a[0]) {
+            throw syntaxError(e.loc, {
+              en: `"${e.text}" is not an IPv4 address, prefix or range (e.g. 10.0.0.0/8, 10.0.0.1-10.0.0.9)`,
+              ja: `"${e.text}" は IPv4 アドレス、プレフィックス、範囲のいずれでもありません（例: 10.0.0.0/8、10.0.0.1-10.0.0.9）`,
+            });
+          }
           set = union(set, [a[0], hi === undefined ? a[1] : b[1]]);
         }
         if (negate) set = subtract(ALL, set);
@@ -400,7 +425,12 @@ class NftReader {
         const { value, negate } = operand();
         protos = elements(value).map((e) => {
           const n = /^[0-9]{1,3}$/.test(e.text) ? Number(e.text) : protocolNumber(e.text.toLowerCase());
-          if (n === undefined || n > PROTO_MAX) throw syntaxError(e.loc, `"${e.text}" is not a protocol (tcp, udp, icmp or a number)`);
+          if (n === undefined || n > PROTO_MAX) {
+            throw syntaxError(e.loc, {
+              en: `"${e.text}" is not a protocol (tcp, udp, icmp or a number)`,
+              ja: `"${e.text}" はプロトコルではありません（tcp、udp、icmp または番号を書きます）`,
+            });
+          }
           return n;
         });
         protoNegate = negate;
@@ -420,7 +450,12 @@ class NftReader {
         let ranges: number[] = [];
         for (const e of elements(value)) {
           const r = parsePortRange(e.text);
-          if (!r) throw syntaxError(e.loc, `"${e.text}" is not a port or port range (e.g. 443, 1000-2000)`);
+          if (!r) {
+            throw syntaxError(e.loc, {
+              en: `"${e.text}" is not a port or port range (e.g. 443, 1000-2000)`,
+              ja: `"${e.text}" はポートでもポート範囲でもありません（例: 443、1000-2000）`,
+            });
+          }
           ranges = union(ranges, r);
         }
         ports = { proto: w === 'tcp' ? 6 : w === 'udp' ? 17 : 132, ranges: negate ? subtract([0, PORT_MAX], ranges) : ranges };
@@ -472,8 +507,7 @@ class NftReader {
         else if (w === 'jump' || w === 'goto') {
           const target = items[i++];
           const t = wordOf(target);
-          if (t === undefined || !chains.has(t))
-            throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `chain "${t ?? ''}" is not defined in this table`, loc: target?.loc ?? x.loc }]);
+          if (t === undefined || !chains.has(t)) throw inputError('BNK_ERR_UNKNOWN_REF', target?.loc ?? x.loc, notInTable(CHAIN, t ?? ''));
           verdict = { kind: w, chain: t, loc: target!.loc };
         } else if (w === 'queue') {
           this.warn(

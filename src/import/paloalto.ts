@@ -5,13 +5,14 @@
 // static routes; one device per vsys. What it cannot model and could change reachability is a
 // warning with its file:line:column; malformed XML is an InputError at its location. No I/O.
 
-import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
+import { type Bilingual, inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, type ServiceTerm } from '../net/services.ts';
 import type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning, SkippedSection } from './config.ts';
 import { toId } from './fortigate.ts';
 import { refuseGroupCycles } from './groups.ts';
+import { ADDRESS_GROUP, containsItself, notDefined, SERVICE_GROUP } from './texts.ts';
 import { normalizeServices } from './terms.ts';
 import { parsePanosSet } from './paloalto-set.ts';
 import { child, entries, members, parseXml, path, type XmlElement } from './xml.ts';
@@ -49,6 +50,15 @@ const PREDEFINED_SERVICES: Readonly<Record<string, readonly ServiceTerm[]>> = {
 };
 
 const quoteName = (name: string): string => `"${name}"`;
+
+/** A rule's address, service or zone list with no <member>. */
+function noMembers(label: string, kind: 'address' | 'service' | 'zone'): Bilingual {
+  const ja = { address: 'アドレス', service: 'サービス', zone: 'ゾーン' }[kind];
+  return {
+    en: `${label}: no ${kind} members (write <member>any</member> for every ${kind})`,
+    ja: `${label}: ${ja}の "<member>" がありません（すべての${ja}とするには "<member>any</member>" と書きます）`,
+  };
+}
 const nameOf = (e: XmlElement): string => e.attributes.get('name') ?? '';
 const yes = (e: XmlElement | undefined): boolean => e?.text === 'yes';
 
@@ -73,9 +83,10 @@ class Objects {
         for (const e of entries(child(scope, kind))) {
           const first = seen.get(nameOf(e));
           if (first)
-            throw new InputError([
-              { code: 'BNK_ERR_DUPLICATE_ID', message: `${kind} "${nameOf(e)}" is defined twice (first at line ${first.loc.line})`, loc: e.loc },
-            ]);
+            throw inputError('BNK_ERR_DUPLICATE_ID', e.loc, {
+              en: `${kind} "${nameOf(e)}" is defined twice (first at line ${first.loc.line})`,
+              ja: `"${kind}" の "${nameOf(e)}" が2回定義されています（最初は ${first.loc.line} 行目）`,
+            });
           seen.set(nameOf(e), e);
           table.set(nameOf(e), e);
         }
@@ -89,8 +100,8 @@ class Objects {
   checkObjects(): void {
     for (const kind of ['address', 'address-group', 'service', 'service-group']) this.find(kind, '');
     for (const [kind, what, list] of [
-      ['address-group', 'address group', 'static'],
-      ['service-group', 'service group', 'members'],
+      ['address-group', ADDRESS_GROUP, 'static'],
+      ['service-group', SERVICE_GROUP, 'members'],
     ] as const) {
       const names = this.scopes.flatMap((scope) => entries(child(scope, kind)).map(nameOf));
       refuseGroupCycles(what, names, (name) => {
@@ -103,7 +114,7 @@ class Objects {
   /** The addresses of a source / destination list; an object it cannot read stands for any when `widen`, for none otherwise. */
   addresses(list: XmlElement | undefined, at: Loc, label: string, widen: boolean): number[] {
     const names = members(list);
-    if (names.length === 0) throw syntaxError(list?.loc ?? at, `${label}: no address members (write <member>any</member> for every address)`);
+    if (names.length === 0) throw syntaxError(list?.loc ?? at, noMembers(label, 'address'));
     let out: number[] = [];
     for (const m of names) {
       const set = this.address(m.text, m.loc, []);
@@ -127,7 +138,7 @@ class Objects {
     const group = this.find('address-group', name);
     if (object) set = this.addressObject(object);
     else if (group) {
-      if (trail.includes(name)) throw syntaxError(group.loc, `address group "${name}" contains itself (${[...trail, name].join(' → ')})`);
+      if (trail.includes(name)) throw syntaxError(group.loc, containsItself(ADDRESS_GROUP, name, [...trail, name]));
       const dynamic = child(group, 'dynamic');
       if (dynamic) {
         this.reader.warn(
@@ -151,9 +162,14 @@ class Objects {
       set = literalAddress(name);
       const range = /^([0-9.]+)-([0-9.]+)$/.exec(name);
       if (set === undefined && range && parseIpv4(range[1]!) !== undefined && parseIpv4(range[2]!) !== undefined)
-        throw syntaxError(at, `address range "${name}" ends before it starts`);
-      if (set === undefined)
-        throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `address "${name}" is not defined (address / address-group)`, loc: at }]);
+        throw syntaxError(at, { en: `address range "${name}" ends before it starts`, ja: `アドレス範囲 "${name}" は始点が終点より後です` });
+      if (set === undefined) {
+        throw inputError(
+          'BNK_ERR_UNKNOWN_REF',
+          at,
+          notDefined({ en: 'address', ja: 'アドレス' }, name, { en: 'address / address-group', ja: '"address" にも "address-group" にもありません' }),
+        );
+      }
     }
     this.resolvedAddresses.set(name, set);
     return set;
@@ -163,13 +179,23 @@ class Objects {
     const netmask = child(e, 'ip-netmask');
     if (netmask) {
       const p = parseCidrHost(netmask.text);
-      if (!p) throw syntaxError(netmask.loc, `address "${nameOf(e)}": "${netmask.text}" is not an address or prefix (e.g. 10.0.0.0/24)`);
+      if (!p) {
+        throw syntaxError(netmask.loc, {
+          en: `address "${nameOf(e)}": "${netmask.text}" is not an address or prefix (e.g. 10.0.0.0/24)`,
+          ja: `アドレス "${nameOf(e)}": "${netmask.text}" はアドレスでもプレフィックスでもありません（例: 10.0.0.0/24）`,
+        });
+      }
       return [p.subnet.lo, p.subnet.hi];
     }
     const range = child(e, 'ip-range');
     if (range) {
       const set = /-/.test(range.text) ? literalAddress(range.text) : undefined;
-      if (!set) throw syntaxError(range.loc, `address "${nameOf(e)}": "${range.text}" is not a range (e.g. 10.0.0.10-10.0.0.20)`);
+      if (!set) {
+        throw syntaxError(range.loc, {
+          en: `address "${nameOf(e)}": "${range.text}" is not a range (e.g. 10.0.0.10-10.0.0.20)`,
+          ja: `アドレス "${nameOf(e)}": "${range.text}" は範囲ではありません（例: 10.0.0.10-10.0.0.20）`,
+        });
+      }
       return set;
     }
     const kind = e.children.find((c) => c.name === 'fqdn' || c.name === 'ip-wildcard');
@@ -184,7 +210,7 @@ class Objects {
   /** The services of a service list; `application-default` and objects it cannot read stand for any when `widen`, for none otherwise. */
   services(list: XmlElement | undefined, at: Loc, label: string, widen: boolean): ServiceTerm[] {
     const names = members(list);
-    if (names.length === 0) throw syntaxError(list?.loc ?? at, `${label}: no service members (write <member>any</member> for every service)`);
+    if (names.length === 0) throw syntaxError(list?.loc ?? at, noMembers(label, 'service'));
     const terms: ServiceTerm[] = [];
     for (const m of names) {
       if (m.text === 'application-default') {
@@ -207,12 +233,19 @@ class Objects {
     if (object) return this.serviceObject(object);
     const group = this.find('service-group', name);
     if (group) {
-      if (trail.includes(name)) throw syntaxError(group.loc, `service group "${name}" contains itself (${[...trail, name].join(' → ')})`);
+      if (trail.includes(name)) throw syntaxError(group.loc, containsItself(SERVICE_GROUP, name, [...trail, name]));
       return members(child(group, 'members')).flatMap((m) => this.service(m.text, m.loc, [...trail, name]));
     }
     const predefined = PREDEFINED_SERVICES[name];
     if (predefined && Object.hasOwn(PREDEFINED_SERVICES, name)) return [...predefined];
-    throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `service "${name}" is not defined (service / service-group)`, loc: at }]);
+    throw inputError(
+      'BNK_ERR_UNKNOWN_REF',
+      at,
+      notDefined({ en: 'service', ja: 'サービス' }, name, {
+        en: 'service / service-group',
+        ja: '"service" にも "service-group" にも定義済みのサービスにもありません',
+      }),
+    );
   }
 
   private serviceObject(e: XmlElement): ServiceTerm[] {
@@ -232,7 +265,10 @@ class Objects {
         const lo = Number(m?.[1]);
         const hi = m?.[2] === undefined ? lo : Number(m[2]);
         if (!m || lo > PORT_MAX || hi > PORT_MAX || lo > hi)
-          throw syntaxError((port ?? p).loc, `service "${nameOf(e)}": "${v}" is not a port range (e.g. 443, 8000-8080)`);
+          throw syntaxError((port ?? p).loc, {
+            en: `service "${nameOf(e)}": "${v}" is not a port range (e.g. 443, 8000-8080)`,
+            ja: `サービス "${nameOf(e)}": "${v}" はポート範囲ではありません（例: 443、8000-8080）`,
+          });
         out.push({ protoLo: proto, protoHi: proto, portLo: lo, portHi: hi });
       }
       const source = child(p, 'source-port');
@@ -244,7 +280,12 @@ class Objects {
         );
       }
     }
-    if (out.length === 0) throw syntaxError(e.loc, `service "${nameOf(e)}" has no <protocol><tcp>, <udp> or <sctp>`);
+    if (out.length === 0) {
+      throw syntaxError(e.loc, {
+        en: `service "${nameOf(e)}" has no <protocol><tcp>, <udp> or <sctp>`,
+        ja: `サービス "${nameOf(e)}" に "<protocol>" の "<tcp>"、"<udp>"、"<sctp>" のいずれもありません`,
+      });
+    }
     return out;
   }
 }
@@ -270,9 +311,19 @@ class PaloaltoReader {
       .startsWith('<')
       ? parseXml(text, this.file)
       : parsePanosSet(text, this.file);
-    if (root.name !== 'config') throw syntaxError(root.loc, `the root element is <${root.name}>, not <config> (a PAN-OS configuration)`);
+    if (root.name !== 'config') {
+      throw syntaxError(root.loc, {
+        en: `the root element is <${root.name}>, not <config> (a PAN-OS configuration)`,
+        ja: `ルート要素が "<config>" ではなく "<${root.name}>" です（PAN-OS の設定ではありません）`,
+      });
+    }
     const device = entries(child(root, 'devices'))[0];
-    if (!device) throw syntaxError(root.loc, 'no <devices><entry> (the firewall itself) in the configuration');
+    if (!device) {
+      throw syntaxError(root.loc, {
+        en: 'no <devices><entry> (the firewall itself) in the configuration',
+        ja: '設定に "<devices><entry>"（ファイアウォール自体）がありません',
+      });
+    }
     const hostname = path(device, 'deviceconfig', 'system', 'hostname')?.text || fallbackName;
     // Management, logging and the device's own services: nothing in them decides what passes.
     for (const c of child(device, 'deviceconfig')?.children ?? []) this.skipped.push({ section: `deviceconfig ${c.name}`, loc: c.loc });
@@ -280,7 +331,12 @@ class PaloaltoReader {
       if (c) this.skipped.push({ section: c.name === 'log-settings' ? 'shared log-settings' : c.name, loc: c.loc });
     const interfaces = this.interfaces(device);
     const vsysList = entries(child(device, 'vsys'));
-    if (vsysList.length === 0) throw syntaxError(device.loc, 'no <vsys><entry> (no zones or rules) in the configuration');
+    if (vsysList.length === 0) {
+      throw syntaxError(device.loc, {
+        en: 'no <vsys><entry> (no zones or rules) in the configuration',
+        ja: '設定に "<vsys><entry>" がありません（ゾーンもルールもありません）',
+      });
+    }
     const multi = vsysList.length > 1;
     const routes = this.staticRoutes(device);
     return vsysList.map((vsys) => this.vsys(vsys, multi ? `${hostname}.${nameOf(vsys)}` : hostname, interfaces, routes, multi, child(root, 'shared')));
@@ -428,7 +484,7 @@ class PaloaltoReader {
   /** The zones of a from / to list; undefined for "any", 'none' when nothing is left. */
   private zoneList(list: XmlElement | undefined, at: Loc, label: string, zones: Zones, permit: boolean): string[] | undefined | 'none' {
     const names = members(list);
-    if (names.length === 0) throw syntaxError(list?.loc ?? at, `${label}: no zone members (write <member>any</member> for every zone)`);
+    if (names.length === 0) throw syntaxError(list?.loc ?? at, noMembers(label, 'zone'));
     if (names.some((m) => m.text === 'any')) return undefined;
     const out: string[] = [];
     for (const m of names) {
@@ -579,14 +635,19 @@ class PaloaltoReader {
     }
     for (const { router, route: e } of staticRoutes) {
       const label = `static route ${quoteName(nameOf(e))} (virtual router ${quoteName(router)})`;
+      const labelJa = `静的経路 ${quoteName(nameOf(e))}（仮想ルータ ${quoteName(router)}）`;
       const origin: Loc = { ...e.loc, label };
       const destination = child(e, 'destination');
       const parsed = destination ? parseCidrHost(destination.text) : undefined;
       if (!destination || !parsed || parsed.ip !== parsed.subnet.lo)
-        throw syntaxError(destination?.loc ?? e.loc, `${label}: <destination> must be a prefix such as 10.0.0.0/8`);
+        throw syntaxError(destination?.loc ?? e.loc, {
+          en: `${label}: <destination> must be a prefix such as 10.0.0.0/8`,
+          ja: `${labelJa}: "<destination>" には 10.0.0.0/8 のようなプレフィックスを書きます`,
+        });
       const number = (key: string, fallback: number): number => {
         const x = child(e, key);
-        if (x && !/^[0-9]{1,5}$/.test(x.text)) throw syntaxError(x.loc, `${label}: <${key}> must be a whole number`);
+        if (x && !/^[0-9]{1,5}$/.test(x.text))
+          throw syntaxError(x.loc, { en: `${label}: <${key}> must be a whole number`, ja: `${labelJa}: "<${key}>" には整数を書きます` });
         return x ? Number(x.text) : fallback;
       };
       const distance = number('admin-dist', 10);

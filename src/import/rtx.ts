@@ -9,12 +9,13 @@
 // modelled is a warning at its file:line:column; a malformed filter, address or route is an
 // InputError at its place. No I/O here.
 
-import { InputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
+import { type InputError, inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
 import { ALL, intersect, union } from '../net/intervals.ts';
 import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
 import type { ConfigAcl, ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning, SkippedSection } from './config.ts';
 import { normalizeServices } from './terms.ts';
+import { definedTwice } from './texts.ts';
 
 interface Word {
   readonly text: string;
@@ -419,7 +420,10 @@ class RtxReader {
       if (written) i = 3;
       const selected = written ?? (kind === 'pp' ? line.pp : line.tunnel);
       if (!selected)
-        throw syntaxError(this.at(line, w[1]!), `"ip ${kind} …" stands outside a "${kind} select N" section: which ${kind} it configures is not known`);
+        throw syntaxError(this.at(line, w[1]!), {
+          en: `"ip ${kind} …" stands outside a "${kind} select N" section: which ${kind} it configures is not known`,
+          ja: `"ip ${kind} …" が "${kind} select N" の外にあるため、どの ${kind} の設定か分かりません`,
+        });
       name = selected;
     } else if (LAN_INTERFACE.test(kind)) name = kind;
     else if (NUMBERED_PP_TUNNEL.test(kind)) {
@@ -430,7 +434,12 @@ class RtxReader {
     if (sub[0] === 'address') {
       const f = this.iface(name, { ...line.loc, label: `ip ${name} address` });
       const value = w[i + 1];
-      if (!value) throw syntaxError(this.end(line), `ip ${name} address: the address is missing (e.g. 192.168.1.1/24)`);
+      if (!value) {
+        throw syntaxError(this.end(line), {
+          en: `ip ${name} address: the address is missing (e.g. 192.168.1.1/24)`,
+          ja: `ip ${name} address: アドレスがありません（例: 192.168.1.1/24）`,
+        });
+      }
       if (value.text === 'dhcp' || value.text === 'ipcp') {
         this.warn(
           line.loc,
@@ -442,7 +451,10 @@ class RtxReader {
       const prefix = parsePrefix(value.text);
       const ip = parseIpv4(value.text.split('/')[0]!);
       if (!prefix || ip === undefined)
-        throw syntaxError(this.at(line, value), `"${value.text}" is not an address with its prefix length (e.g. 192.168.1.1/24)`);
+        throw syntaxError(this.at(line, value), {
+          en: `"${value.text}" is not an address with its prefix length (e.g. 192.168.1.1/24)`,
+          ja: `"${value.text}" はプレフィックス長付きのアドレスではありません（例: 192.168.1.1/24）`,
+        });
       f.address = { ip, subnet: prefix };
       f.origin = { ...line.loc, label: `ip ${name} address ${value.text}` };
     } else if (sub[0] === 'secondary' && sub[1] === 'address') {
@@ -470,14 +482,22 @@ class RtxReader {
       return;
     }
     if (dir !== 'in' && dir !== 'out')
-      throw syntaxError(w[at] ? this.at(line, w[at]) : this.end(line), `ip ${name} secure filter: expected "in" or "out", not "${dir ?? ''}"`);
+      throw syntaxError(w[at] ? this.at(line, w[at]) : this.end(line), {
+        en: `ip ${name} secure filter: expected "in" or "out", not "${dir ?? ''}"`,
+        ja: `ip ${name} secure filter: "${dir ?? ''}" ではなく "in" か "out" を書きます`,
+      });
     const statics: Word[] = [];
     const dynamics: Word[] = [];
     let list = statics;
     for (const word of w.slice(at + 1)) {
       if (word.text === 'dynamic' && list === statics) list = dynamics;
       else if (/^[0-9]{1,10}$/.test(word.text) && Number(word.text) >= 1 && Number(word.text) <= FILTER_NUMBER_MAX) list.push(word);
-      else throw syntaxError(this.at(line, word), `ip ${name} secure filter ${dir}: "${word.text}" is not a filter number`);
+      else {
+        throw syntaxError(this.at(line, word), {
+          en: `ip ${name} secure filter ${dir}: "${word.text}" is not a filter number`,
+          ja: `ip ${name} secure filter ${dir}: "${word.text}" はフィルタ番号ではありません`,
+        });
+      }
     }
     const f = this.iface(name, { ...line.loc, label: `ip ${name}` });
     f[dir] = { statics, dynamics, line };
@@ -492,9 +512,10 @@ class RtxReader {
       const n = Number(word.text);
       const f = this.filters.get(n);
       if (!f)
-        throw new InputError([
-          { code: 'BNK_ERR_UNKNOWN_REF', message: `${label}: filter ${n} is not defined (no "ip filter ${n} …")`, loc: this.at(b.line, word) },
-        ]);
+        throw inputError('BNK_ERR_UNKNOWN_REF', this.at(b.line, word), {
+          en: `${label}: filter ${n} is not defined (no "ip filter ${n} …")`,
+          ja: `${label}: フィルタ ${n} は定義されていません（"ip filter ${n} …" がありません）`,
+        });
       // A number listed twice can never match the second time (first match): it is left out.
       if (seen.has(`s${n}`) || !f.services) continue;
       seen.add(`s${n}`);
@@ -513,9 +534,10 @@ class RtxReader {
       const n = Number(word.text);
       const f = this.dynamics.get(n);
       if (!f)
-        throw new InputError([
-          { code: 'BNK_ERR_UNKNOWN_REF', message: `${label}: dynamic filter ${n} is not defined (no "ip filter dynamic ${n} …")`, loc: this.at(b.line, word) },
-        ]);
+        throw inputError('BNK_ERR_UNKNOWN_REF', this.at(b.line, word), {
+          en: `${label}: dynamic filter ${n} is not defined (no "ip filter dynamic ${n} …")`,
+          ja: `${label}: 動的フィルタ ${n} は定義されていません（"ip filter dynamic ${n} …" がありません）`,
+        });
       if (seen.has(`d${n}`)) continue;
       seen.add(`d${n}`);
       const resolved = this.dynamicServices(f);
@@ -553,9 +575,10 @@ class RtxReader {
     const { filter, line } = f.services as { filter: Word; line: Line };
     const s = this.filters.get(Number(filter.text));
     if (!s)
-      throw new InputError([
-        { code: 'BNK_ERR_UNKNOWN_REF', message: `ip filter dynamic ${f.number}: filter ${filter.text} is not defined`, loc: this.at(line, filter) },
-      ]);
+      throw inputError('BNK_ERR_UNKNOWN_REF', this.at(line, filter), {
+        en: `ip filter dynamic ${f.number}: filter ${filter.text} is not defined`,
+        ja: `ip filter dynamic ${f.number}: フィルタ ${filter.text} は定義されていません`,
+      });
     if (!s.services) return undefined;
     // The connection opens with what both the dynamic filter's addresses and the named filter match.
     return { src: intersect(f.src, s.src), dst: intersect(f.dst, s.dst), services: s.services };
@@ -582,7 +605,10 @@ class RtxReader {
   private filterNumber(line: Line, word: Word): number {
     const n = Number(word.text);
     if (!/^[0-9]{1,10}$/.test(word.text) || n < 1 || n > FILTER_NUMBER_MAX)
-      throw syntaxError(this.at(line, word), `"${word.text}" is not a filter number (1-${FILTER_NUMBER_MAX})`);
+      throw syntaxError(this.at(line, word), {
+        en: `"${word.text}" is not a filter number (1-${FILTER_NUMBER_MAX})`,
+        ja: `"${word.text}" はフィルタ番号（1～${FILTER_NUMBER_MAX}）ではありません`,
+      });
     return n;
   }
 
@@ -591,21 +617,14 @@ class RtxReader {
     const w = line.words;
     const n = this.filterNumber(line, w[2]!);
     const label = `ip filter ${n}`;
-    if (this.filters.has(n))
-      throw new InputError([
-        {
-          code: 'BNK_ERR_DUPLICATE_ID',
-          message: `${label} is defined twice (first at line ${this.filters.get(n)!.loc.line})`,
-          loc: this.at(line, w[2]!),
-        },
-      ]);
+    if (this.filters.has(n)) throw inputError('BNK_ERR_DUPLICATE_ID', this.at(line, w[2]!), definedTwice(label, this.filters.get(n)!.loc.line));
     const actionWord = w[3];
     const actionText = actionWord?.text.replace(/-(no)?log$/, '');
     if (actionText !== 'pass' && actionText !== 'reject' && actionText !== 'restrict')
-      throw syntaxError(
-        actionWord ? this.at(line, actionWord) : this.end(line),
-        `${label}: expected pass, reject or restrict (with -log or -nolog), not "${actionWord?.text ?? ''}"`,
-      );
+      throw syntaxError(actionWord ? this.at(line, actionWord) : this.end(line), {
+        en: `${label}: expected pass, reject or restrict (with -log or -nolog), not "${actionWord?.text ?? ''}"`,
+        ja: `${label}: "${actionWord?.text ?? ''}" ではなく "pass"、"reject"、"restrict"（"-log" や "-nolog" 付きも可）のいずれかを書きます`,
+      });
     if (actionText === 'restrict')
       this.warnOnce(
         'restrict',
@@ -614,10 +633,20 @@ class RtxReader {
         'restrict のフィルタは回線の接続中は通過させ、切断中は破棄します。回線は接続中として扱うため、restrict は pass として読み込みます',
       );
     const action: Action = actionText === 'reject' ? 'deny' : 'permit';
-    if (!w[4]) throw syntaxError(this.end(line), `${label}: the source address is missing (write * for any)`);
+    if (!w[4]) {
+      throw syntaxError(this.end(line), {
+        en: `${label}: the source address is missing (write * for any)`,
+        ja: `${label}: 送信元アドレスがありません（すべてとするには "*" と書きます）`,
+      });
+    }
     // A trailing `established` (as some tools write it) makes the filter match replies only.
     const trailing = w[9]?.text === 'established' ? 10 : 9;
-    if (w.length > trailing) throw syntaxError(this.at(line, w[trailing]!), `${label}: "${w[trailing]!.text}" follows the destination port; nothing may`);
+    if (w.length > trailing) {
+      throw syntaxError(this.at(line, w[trailing]!), {
+        en: `${label}: "${w[trailing]!.text}" follows the destination port; nothing may`,
+        ja: `${label}: 宛先ポートの後に "${w[trailing]!.text}" があります。宛先ポートの後には何も書けません`,
+      });
+    }
     const src = this.addresses(line, w[4], label);
     const dst = w[5] ? this.addresses(line, w[5], label) : ALL;
     const services = trailing === 10 ? undefined : this.services(line, w[6], w[7], w[8], action, label);
@@ -640,15 +669,13 @@ class RtxReader {
     const w = line.words;
     const n = this.filterNumber(line, w[3]!);
     const label = `ip filter dynamic ${n}`;
-    if (this.dynamics.has(n))
-      throw new InputError([
-        {
-          code: 'BNK_ERR_DUPLICATE_ID',
-          message: `${label} is defined twice (first at line ${this.dynamics.get(n)!.loc.line})`,
-          loc: this.at(line, w[3]!),
-        },
-      ]);
-    if (!w[6]) throw syntaxError(this.end(line), `${label}: expected source, destination and an application (e.g. * * www)`);
+    if (this.dynamics.has(n)) throw inputError('BNK_ERR_DUPLICATE_ID', this.at(line, w[3]!), definedTwice(label, this.dynamics.get(n)!.loc.line));
+    if (!w[6]) {
+      throw syntaxError(this.end(line), {
+        en: `${label}: expected source, destination and an application (e.g. * * www)`,
+        ja: `${label}: 送信元、宛先、アプリケーションを書きます（例: * * www）`,
+      });
+    }
     const src = this.addresses(line, w[4]!, label);
     const dst = this.addresses(line, w[5]!, label);
     const app = w[6];
@@ -656,7 +683,10 @@ class RtxReader {
     if (app.text === 'filter') {
       const filter = w[7];
       if (!filter || !/^[0-9]+$/.test(filter.text))
-        throw syntaxError(filter ? this.at(line, filter) : this.end(line), `${label}: "filter" needs a filter number`);
+        throw syntaxError(filter ? this.at(line, filter) : this.end(line), {
+          en: `${label}: "filter" needs a filter number`,
+          ja: `${label}: "filter" にはフィルタ番号が必要です`,
+        });
       services = { filter, line };
     } else {
       const known = DYNAMIC_APPLICATIONS[app.text];
@@ -690,7 +720,10 @@ class RtxReader {
     let offset = 0;
     for (const item of word.text.split(',')) {
       const bad = (): InputError =>
-        syntaxError(this.at(line, word, offset), `${label}: "${item}" is not an address, prefix or range (e.g. 192.168.1.0/24, 10.0.0.1-10.0.0.9, *)`);
+        syntaxError(this.at(line, word, offset), {
+          en: `${label}: "${item}" is not an address, prefix or range (e.g. 192.168.1.0/24, 10.0.0.1-10.0.0.9, *)`,
+          ja: `${label}: "${item}" はアドレス、プレフィックス、範囲のいずれでもありません（例: 192.168.1.0/24、10.0.0.1-10.0.0.9、*）`,
+        });
       let lo: number | undefined;
       let hi: number | undefined;
       if (item.includes('/')) {
@@ -733,7 +766,10 @@ class RtxReader {
       const lo = parts[0] === '' ? 0 : port(parts[0]!);
       const hi = parts.length === 1 ? lo : parts[1] === '' ? PORT_MAX : port(parts[1]!);
       if (parts.length > 2 || lo === undefined || hi === undefined || hi < lo || item === '-')
-        throw syntaxError(this.at(line, word, offset), `${label}: "${item}" is not a port, port name or range (e.g. 80, www, 1024-65535, *)`);
+        throw syntaxError(this.at(line, word, offset), {
+          en: `${label}: "${item}" is not a port, port name or range (e.g. 80, www, 1024-65535, *)`,
+          ja: `${label}: "${item}" はポート番号、ポート名、範囲のいずれでもありません（例: 80、www、1024-65535、*）`,
+        });
       set = union(set, [lo, hi]);
       offset += item.length + 1;
     }
@@ -780,7 +816,12 @@ class RtxReader {
               `${label}: "${item}" matches some packets of the protocol; the reject leaves it out (not widened)`,
               `${label}: "${item}" はプロトコルの一部のパケットにのみ該当するため、reject から除外します (拒否を広げません)`,
             );
-        } else throw syntaxError(loc, `${label}: "${item}" is not a protocol (tcp, udp, icmp, established, a number, * …)`);
+        } else {
+          throw syntaxError(loc, {
+            en: `${label}: "${item}" is not a protocol (tcp, udp, icmp, established, a number, * …)`,
+            ja: `${label}: "${item}" はプロトコルではありません（tcp、udp、icmp、"established"、番号、"*" など）`,
+          });
+        }
       }
     }
     // Only replies (established, FIN, RST), or partial protocols in a reject (warned above): no
@@ -808,7 +849,10 @@ class RtxReader {
     const withPorts = anyProtocol ? [6, 17] : [...protocols];
     const portless = withPorts.find((p) => !PORT_PROTOCOLS.has(p));
     if (portless !== undefined)
-      throw syntaxError(this.at(line, dstPortWord!), `${label}: a destination port is given but protocol ${portless} has no ports (ports go with tcp and udp)`);
+      throw syntaxError(this.at(line, dstPortWord!), {
+        en: `${label}: a destination port is given but protocol ${portless} has no ports (ports go with tcp and udp)`,
+        ja: `${label}: 宛先ポートがありますが、プロトコル ${portless} にはポートがありません（ポートは tcp と udp のものです）`,
+      });
     const terms: ServiceTerm[] = [];
     for (const p of withPorts)
       for (let i = 0; i < dstPorts.length; i += 2) terms.push({ protoLo: p, protoHi: p, portLo: dstPorts[i]!, portHi: dstPorts[i + 1]! });
@@ -849,7 +893,12 @@ class RtxReader {
       .join(' ')
       .slice(0, 100);
     const netWord = w[2];
-    if (!netWord) throw syntaxError(this.end(line), 'ip route: the network is missing (default or a.b.c.d/len)');
+    if (!netWord) {
+      throw syntaxError(this.end(line), {
+        en: 'ip route: the network is missing (default or a.b.c.d/len)',
+        ja: 'ip route: 宛先ネットワークがありません（"default" または a.b.c.d/len を書きます）',
+      });
+    }
     let prefix: Ipv4Prefix | undefined;
     if (netWord.text === 'default') prefix = prefixOf(0, 0);
     else if (netWord.text.includes('/')) prefix = parsePrefix(netWord.text);
@@ -857,8 +906,18 @@ class RtxReader {
       const ip = parseIpv4(netWord.text);
       prefix = ip === undefined ? undefined : prefixOf(ip, 32);
     }
-    if (!prefix) throw syntaxError(this.at(line, netWord), `ip route: "${netWord.text}" is not a network (default, 10.0.0.0/8, 10.0.0.0/255.0.0.0)`);
-    if (w[3]?.text !== 'gateway') throw syntaxError(w[3] ? this.at(line, w[3]) : this.end(line), 'ip route: expected "gateway" after the network');
+    if (!prefix) {
+      throw syntaxError(this.at(line, netWord), {
+        en: `ip route: "${netWord.text}" is not a network (default, 10.0.0.0/8, 10.0.0.0/255.0.0.0)`,
+        ja: `ip route: "${netWord.text}" はネットワークではありません（"default"、10.0.0.0/8、10.0.0.0/255.0.0.0 のように書きます）`,
+      });
+    }
+    if (w[3]?.text !== 'gateway') {
+      throw syntaxError(w[3] ? this.at(line, w[3]) : this.end(line), {
+        en: 'ip route: expected "gateway" after the network',
+        ja: 'ip route: ネットワークの後に "gateway" を書きます',
+      });
+    }
     const origin: Loc = { ...line.loc, label };
     const forward: string[] = [];
     let drop = false;
@@ -870,7 +929,12 @@ class RtxReader {
       if (t !== 'gateway') continue;
       gateways++;
       const g = w[i + 1];
-      if (!g) throw syntaxError(this.end(line), 'ip route: "gateway" needs an address, pp N, tunnel N, dhcp lanN or null');
+      if (!g) {
+        throw syntaxError(this.end(line), {
+          en: 'ip route: "gateway" needs an address, pp N, tunnel N, dhcp lanN or null',
+          ja: 'ip route: "gateway" にはアドレス、"pp N"、"tunnel N"、"dhcp lanN"、"null" のいずれかが必要です',
+        });
+      }
       const next = w[i + 2]?.text;
       if (g.text === 'pp' || g.text === 'tunnel') {
         if (next === 'anonymous') {
@@ -881,19 +945,31 @@ class RtxReader {
           );
           continue;
         }
-        if (!next || !/^[0-9]+$/.test(next)) throw syntaxError(this.at(line, g), `ip route: "gateway ${g.text}" needs a number`);
+        if (!next || !/^[0-9]+$/.test(next)) {
+          throw syntaxError(this.at(line, g), { en: `ip route: "gateway ${g.text}" needs a number`, ja: `ip route: "gateway ${g.text}" には番号が必要です` });
+        }
         const name = `${g.text}${Number(next)}`;
         if (!this.interfaces.has(name)) this.iface(name, origin);
         forward.push(name);
       } else if (g.text === 'dhcp') {
-        if (!next || !LAN_INTERFACE.test(next)) throw syntaxError(this.at(line, g), 'ip route: "gateway dhcp" needs an interface (e.g. dhcp lan2)');
+        if (!next || !LAN_INTERFACE.test(next)) {
+          throw syntaxError(this.at(line, g), {
+            en: 'ip route: "gateway dhcp" needs an interface (e.g. dhcp lan2)',
+            ja: 'ip route: "gateway dhcp" にはインタフェースが必要です（例: dhcp lan2）',
+          });
+        }
         this.iface(next, origin);
         forward.push(next);
       } else if (g.text === 'null' || g.text === 'loopback') {
         drop = true;
       } else {
         const ip = parseIpv4(g.text);
-        if (ip === undefined) throw syntaxError(this.at(line, g), `ip route: "${g.text}" is not a gateway (an address, pp N, tunnel N, dhcp lanN, null)`);
+        if (ip === undefined) {
+          throw syntaxError(this.at(line, g), {
+            en: `ip route: "${g.text}" is not a gateway (an address, pp N, tunnel N, dhcp lanN, null)`,
+            ja: `ip route: "${g.text}" はゲートウェイではありません（アドレス、"pp N"、"tunnel N"、"dhcp lanN"、"null" のいずれかを書きます）`,
+          });
+        }
         const via = [...this.interfaces.values()].find((f) => f.address && f.address.subnet.lo <= ip && ip <= f.address.subnet.hi);
         if (!via) {
           this.warn(

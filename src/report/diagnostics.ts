@@ -1,7 +1,8 @@
-// Input errors (file:line:column code message) in the user's language. The library words its
-// diagnostics in English where it finds them; this table gives each wording its Japanese form.
-// A message the table does not know is printed with its code's meaning in Japanese and the
-// English text in 「」 (tests/cli/japanese.test.ts runs every sample error through it).
+// Input errors (file:line:column code message) in the user's language. The importers word their
+// diagnostics in both languages where they raise them (Diagnostic.ja); the readers, the schema
+// and the model word theirs in English, and this table gives each wording its Japanese form.
+// A message neither knows is printed with its code's meaning in Japanese and the English text
+// in 「」 (tests/cli/japanese.test.ts runs every sample error through it, and fails on that).
 
 import { type Diagnostic, type ErrorCode, formatDiagnostic } from '../errors.ts';
 import type { Localized } from '../policy/types.ts';
@@ -300,7 +301,7 @@ export function japaneseMessage(message: string): string | undefined {
 /** A diagnostic as one line: `file:line:column CODE message`, the message in `lang`. */
 export function diagnosticText(d: Diagnostic, lang: Lang): string {
   if (lang === 'en') return formatDiagnostic(d);
-  const text = japaneseMessage(d.message) ?? `${ERROR_MEANINGS[d.code]}（「${d.message}」）`;
+  const text = d.ja ?? japaneseMessage(d.message) ?? `${ERROR_MEANINGS[d.code]}（「${d.message}」）`;
   return `${formatLoc(d.loc, lang)} ${d.code} ${text}`;
 }
 
