@@ -5,7 +5,7 @@
 // Only the fields named in docs/import.md are read; every other field is ignored. Positions
 // come from the project's reader, so errors and origins carry the export's line:column.
 
-import { type Diagnostic, InputError, type Loc } from '../errors.ts';
+import { type Bilingual, type Diagnostic, InputError, type Loc } from '../errors.ts';
 import { formatIpv4, type Ipv4Prefix, parseCidr, parseIpv4 } from '../net/ipv4.ts';
 import { DEFAULT_LIMITS, readSource } from '../model/source.ts';
 import type { ConfigInterface, ImportWarning, Inventory, InventoryDevice, InventoryLink, InventoryPrefix, InventoryVlan } from './config.ts';
@@ -54,11 +54,14 @@ export function parseNetbox(text: string, file: string): Inventory {
   const doc = read.doc;
   const problems: Diagnostic[] = [];
   const warnings: ImportWarning[] = [];
-  const fail = (path: readonly PropertyKey[], message: string): void => {
-    problems.push({ code: 'BNK_ERR_SCHEMA', message, loc: doc.locate(path) });
+  const fail = (path: readonly PropertyKey[], text: Bilingual): void => {
+    problems.push({ code: 'BNK_ERR_SCHEMA', message: text.en, ja: text.ja, loc: doc.locate(path) });
   };
   if (!isRecord(doc.data)) {
-    fail([], 'a NetBox export is a mapping with devices, interfaces, ip_addresses, prefixes, vlans and cables (see docs/import.md)');
+    fail([], {
+      en: 'a NetBox export is a mapping with devices, interfaces, ip_addresses, prefixes, vlans and cables (see docs/import.md)',
+      ja: 'NetBox のエクスポートは "devices"、"interfaces"、"ip_addresses"、"prefixes"、"vlans"、"cables" を持つマッピングです（docs/import.md を参照）',
+    });
     throw new InputError(problems);
   }
   const data = doc.data;
@@ -68,13 +71,16 @@ export function parseNetbox(text: string, file: string): Inventory {
     if (v === undefined) return [];
     const [list, base] = Array.isArray(v) ? [v, [key]] : isRecord(v) && Array.isArray(v.results) ? [v.results, [key, 'results']] : [undefined, [key]];
     if (!list) {
-      fail([key], `"${key}" is a list of NetBox objects or an API page {count, results: [...]}`);
+      fail([key], {
+        en: `"${key}" is a list of NetBox objects or an API page {count, results: [...]}`,
+        ja: `"${key}" は NetBox のオブジェクトのリストか API の応答ページ {count, results: [...]} です`,
+      });
       return [];
     }
     const out: Array<{ path: PropertyKey[]; value: Record<string, unknown> }> = [];
     list.forEach((value, i) => {
       if (isRecord(value)) out.push({ path: [...base, i], value });
-      else fail([...base, i], `"${key}" holds objects`);
+      else fail([...base, i], { en: `"${key}" holds objects`, ja: `"${key}" の要素はオブジェクトです` });
     });
     return out;
   };
@@ -85,6 +91,7 @@ export function parseNetbox(text: string, file: string): Inventory {
         code: 'BNK_ERR_SCHEMA',
         loc: doc.locate([key], true),
         message: `unknown key "${key}": a NetBox export has devices, interfaces, ip_addresses, prefixes, vlans, cables`,
+        ja: `不明なキー "${key}" です。NetBox のエクスポートにあるのは "devices"、"interfaces"、"ip_addresses"、"prefixes"、"vlans"、"cables" です`,
       });
   }
 
@@ -94,11 +101,19 @@ export function parseNetbox(text: string, file: string): Inventory {
   for (const { path, value } of objects('devices')) {
     const name = str(value.name);
     if (!name || !ID.test(name)) {
-      fail([...path, 'name'], `device name ${JSON.stringify(value.name ?? null)} cannot be a device id (1-128 letters, digits, "_", "." or "-")`);
+      fail([...path, 'name'], {
+        en: `device name ${JSON.stringify(value.name ?? null)} cannot be a device id (1-128 letters, digits, "_", "." or "-")`,
+        ja: `機器名 ${JSON.stringify(value.name ?? null)} は機器の ID にできません（英字、数字、"_"、"."、"-" の 1～128 文字）`,
+      });
       continue;
     }
     if (devices.has(name)) {
-      problems.push({ code: 'BNK_ERR_DUPLICATE_ID', message: `two NetBox devices are named "${name}"`, loc: doc.locate([...path, 'name']) });
+      problems.push({
+        code: 'BNK_ERR_DUPLICATE_ID',
+        message: `two NetBox devices are named "${name}"`,
+        ja: `NetBox の機器2台が同じ名前 "${name}" です`,
+        loc: doc.locate([...path, 'name']),
+      });
       continue;
     }
     const role = slugOf(value.role ?? value.device_role);
@@ -129,11 +144,17 @@ export function parseNetbox(text: string, file: string): Inventory {
     const device = deviceOf(value.device);
     const name = str(value.name);
     if (!device || !devices.has(device)) {
-      fail([...path, 'device'], `interface ${JSON.stringify(value.name ?? null)}: its device is not among "devices"`);
+      fail([...path, 'device'], {
+        en: `interface ${JSON.stringify(value.name ?? null)}: its device is not among "devices"`,
+        ja: `インタフェース ${JSON.stringify(value.name ?? null)}: その機器が "devices" にありません`,
+      });
       continue;
     }
     if (!name || !IFACE.test(name)) {
-      fail([...path, 'name'], `interface name ${JSON.stringify(value.name ?? null)} is not 1-64 letters, digits, "_", ".", "/" or "-"`);
+      fail([...path, 'name'], {
+        en: `interface name ${JSON.stringify(value.name ?? null)} is not 1-64 letters, digits, "_", ".", "/" or "-"`,
+        ja: `インタフェース名 ${JSON.stringify(value.name ?? null)} が英字、数字、"_"、"."、"/"、"-" の 1～64 文字ではありません`,
+      });
       continue;
     }
     iface(device, name, at(path, `NetBox interface ${device}:${name}`));
@@ -145,7 +166,10 @@ export function parseNetbox(text: string, file: string): Inventory {
     if (!address) {
       // IPv6 addresses are not modelled; anything else that does not parse is an error.
       if (text?.includes(':')) continue;
-      fail([...path, 'address'], `address ${JSON.stringify(value.address ?? null)} is not a.b.c.d/len`);
+      fail([...path, 'address'], {
+        en: `address ${JSON.stringify(value.address ?? null)} is not a.b.c.d/len`,
+        ja: `アドレス ${JSON.stringify(value.address ?? null)} が a.b.c.d/len の形ではありません`,
+      });
       continue;
     }
     const object = value.assigned_object;
@@ -163,7 +187,10 @@ export function parseNetbox(text: string, file: string): Inventory {
     const name = str(object.name) ?? byId?.name;
     const d = device ? devices.get(device) : undefined;
     if (!d || !name || !IFACE.test(name)) {
-      fail([...path, 'assigned_object'], `address ${text}: the interface it is assigned to is not among "devices" / "interfaces"`);
+      fail([...path, 'assigned_object'], {
+        en: `address ${text}: the interface it is assigned to is not among "devices" / "interfaces"`,
+        ja: `アドレス ${text}: 割り当て先のインタフェースが "devices" / "interfaces" にありません`,
+      });
       continue;
     }
     const i = d.interfaces.findIndex((x) => x.name === name);
@@ -191,7 +218,10 @@ export function parseNetbox(text: string, file: string): Inventory {
     if (text?.includes(':')) continue;
     const p = text ? parseCidr(text) : { error: 'no prefix' };
     if ('error' in p) {
-      fail([...path, 'prefix'], `prefix ${JSON.stringify(value.prefix ?? null)}: ${'error' in p ? p.error : ''}`);
+      fail([...path, 'prefix'], {
+        en: `prefix ${JSON.stringify(value.prefix ?? null)}: ${'error' in p ? p.error : ''}`,
+        ja: `プレフィックス ${JSON.stringify(value.prefix ?? null)} が正しくありません（a.b.c.d/len の形で、ホスト部は 0 です）`,
+      });
       continue;
     }
     const custom = isRecord(value.custom_fields) ? value.custom_fields : {};
