@@ -306,7 +306,7 @@ class AsaReader {
         this.warn(
           nameif.loc,
           `interface "${name}" has a name bunkatsu cannot use; it is left out`,
-          `インターフェース "${name}" の名前は bunkatsu で扱えないため除外しました`,
+          `インタフェース "${name}" の名前は bunkatsu で扱えないため除外しました`,
         );
         continue;
       }
@@ -330,7 +330,7 @@ class AsaReader {
           this.warn(
             ipCmd.loc,
             `interface ${name}: address by ${w[2].text}; no subnet is known, so it is attached to no zone`,
-            `インターフェース ${name}: アドレスを ${w[2].text} で取得するためサブネットが分からず、どのゾーンにも接続していません`,
+            `インタフェース ${name}: アドレスを ${w[2].text} で取得するためサブネットが分からず、どのゾーンにも接続していません`,
           );
         } else {
           const ip = w[2] ? parseIpv4(w[2].text) : undefined;
@@ -348,7 +348,7 @@ class AsaReader {
         this.warn(
           sub('shutdown')!.loc,
           `interface ${name} is shut down; it is modelled as up`,
-          `インターフェース ${name} は shutdown されていますが、有効として扱います`,
+          `インタフェース ${name} は shutdown されていますが、有効として扱います`,
         );
       const origin = ipCmd?.loc ?? nameif.loc;
       out.push({ iface: { name, address, origin: { ...origin, label: `interface ${name}` } }, level, levelLoc: levelCmd?.loc ?? nameif.loc });
@@ -805,7 +805,7 @@ class AsaReader {
           this.warn(
             c.loc,
             `a second access-group global (${name}) replaces ${bound.global.acl}`,
-            `2 つ目の access-group global (${name}) が ${bound.global.acl} を置き換えます`,
+            `2つ目の access-group global（${name}）が ${bound.global.acl} を置き換えます`,
           );
         bound.global = { acl: name, loc: { ...c.loc, label: `access-group ${name} global` } };
         continue;
@@ -893,20 +893,20 @@ class AsaReader {
           'vpn',
           c.loc,
           'VPN (crypto, tunnel-group, webvpn) is not modelled: traffic through tunnels is not analysed',
-          'VPN（crypto、tunnel-group、webvpn） はモデル化していません（トンネル経由の通信は分析しません）',
+          'VPN（crypto、tunnel-group、webvpn）はモデル化していません（トンネル経由の通信は分析しません）',
         );
       else if (head === 'router' && second)
         this.warnOnce(
           `router ${second}`,
           c.loc,
           `router ${second} is not modelled: forwarding follows the static routes only`,
-          `router ${second} はモデル化していません（転送は静的ルートのみに従います）`,
+          `router ${second} はモデル化していません（転送は静的経路のみに従います）`,
         );
       else if (head === 'same-security-traffic' && second === 'permit' && c.words[2]?.text === 'intra-interface')
         this.warn(
           c.loc,
           'same-security-traffic permit intra-interface (hairpin) is not modelled',
-          'same-security-traffic permit intra-interface（ヘアピン） はモデル化していません',
+          'same-security-traffic permit intra-interface（ヘアピン）はモデル化していません',
         );
     }
   }

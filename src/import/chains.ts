@@ -189,7 +189,7 @@ export function flattenChain(
       warnings.push({
         loc: r.origin,
         en: `"${r.text}" leaves the chain on several conditions at once; the drops after it in the chain are left out (so that none hides an exposure)`,
-        ja: `"${r.text}" は複数の条件でチェインを抜けるため、このチェインでこれより後の破棄ルールを除外しました（露出を隠さないため）`,
+        ja: `"${r.text}" は複数の条件でチェーンを抜けるため、このチェーンでこれより後の破棄ルールを除外しました（露出を隠さないため）`,
       });
       return 'unsure';
     }

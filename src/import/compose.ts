@@ -72,7 +72,7 @@ class ZoneAssigner {
     zones.forEach((z, i) => {
       z.interfaces?.forEach((a, j) => {
         if (!known.has(a))
-          this.siteWarning(['zones', i, 'interfaces', j], `no imported device has interface "${a}"`, `取り込んだ機器にインターフェース "${a}" がありません`);
+          this.siteWarning(['zones', i, 'interfaces', j], `no imported device has interface "${a}"`, `取り込んだ機器にインタフェース "${a}" がありません`);
         this.byInterface.set(a, z);
       });
       z.vendorZones?.forEach((a, j) => {
@@ -124,7 +124,7 @@ class ZoneAssigner {
       this.warnings.push({
         loc: f.origin,
         en: `the site file puts ${d.id}:${f.name} (${prefixText(f.address.subnet)}) in no zone: it is zone ${zoneId}, without a domain`,
-        ja: `サイトファイルは ${d.id}:${f.name} (${prefixText(f.address.subnet)}) をどのゾーンにも割り当てていないため、ドメインのないゾーン ${zoneId} としました`,
+        ja: `サイトファイルは ${d.id}:${f.name}（${prefixText(f.address.subnet)}）をどのゾーンにも割り当てていないため、領域のないゾーン ${zoneId} としました`,
       });
     }
     return zoneId;
@@ -262,7 +262,7 @@ export function composeTopology(configs: readonly ImportedConfig[], givenSite?: 
       inventoryWarnings.push({
         loc: d.origin,
         en: `device "${d.id}" has no configuration and no interface with an address or a cable in the inventory: left out`,
-        ja: `機器 "${d.id}" は設定がなく、インベントリにもアドレスかケーブルのあるインターフェースがないため、取り込みませんでした`,
+        ja: `機器 "${d.id}" は設定がなく、インベントリにもアドレスかケーブルのあるインタフェースがないため、取り込みませんでした`,
       });
       continue;
     }
@@ -418,7 +418,7 @@ export function composeTopology(configs: readonly ImportedConfig[], givenSite?: 
       inventoryWarnings.push({
         loc: l.origin,
         en: `cable ${l.a} – ${l.b}: ${missing.join(', ')} is no interface of an imported device; the cable is left out`,
-        ja: `ケーブル ${l.a} – ${l.b}: ${missing.join(', ')} は取り込んだ機器のインターフェースではないため、このケーブルは取り込みませんでした`,
+        ja: `ケーブル ${l.a} – ${l.b}: ${missing.join('、')} は取り込んだ機器のインタフェースではないため、このケーブルは取り込みませんでした`,
       });
       continue;
     }

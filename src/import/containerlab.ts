@@ -150,7 +150,7 @@ export function parseContainerlab(text: string, file: string, readFile: (path: s
       if (!parsed) {
         fail([...path, 'endpoints', j], {
           en: 'an endpoint is "node:interface" (or {node: ..., interface: ...})',
-          ja: 'リンクの端は "node:interface"（または {node: ..., interface: ...}）の形で書きます',
+          ja: 'リンクの端は "node:interface"（または "{node: ..., interface: ...}"）の形で書きます',
         });
       } else ends.push(parsed);
     });
@@ -194,7 +194,7 @@ export function parseContainerlab(text: string, file: string, readFile: (path: s
           warnings.push({
             loc: f.origin,
             en: `${d.id}:${f.name}: the startup configuration has no interface "${f.name}"; the link ends on a port without address (name the device's own interfaces in the lab)`,
-            ja: `${d.id}:${f.name}: startup-config にインターフェース "${f.name}" がないため、アドレスのないポートにつなぎました（ラボでは機器自身のインターフェース名を使ってください）`,
+            ja: `${d.id}:${f.name}: startup-config にインタフェース "${f.name}" がないため、アドレスのないポートにつなぎました（ラボでは機器自身のインタフェース名を使ってください）`,
           });
         }
       }
@@ -213,7 +213,7 @@ export function parseContainerlab(text: string, file: string, readFile: (path: s
           ? {
               loc: nodeOrigin.get(name)!,
               en: `node "${name}" (${kind}) has no startup-config: its rules are unknown; it is a router that forwards anything`,
-              ja: `ノード "${name}" (${kind}) に startup-config がないためルールが分かりません。何でも転送するルータとしました`,
+              ja: `ノード "${name}"（${kind}）に startup-config がないためルールが分かりません。何でも転送するルータとしました`,
             }
           : {
               loc: nodeOrigin.get(name)!,

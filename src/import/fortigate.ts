@@ -110,7 +110,7 @@ export function parseFortiosTree(text: string, file: string): Block[] {
         if (args.length === 0)
           throw syntaxError(loc, {
             en: '"config" needs a section name, e.g. config firewall policy',
-            ja: '"config" にはセクション名が必要です（例: config firewall policy）',
+            ja: '"config" にはセクション名が必要です（例: "config firewall policy"）',
           });
         const block: Block = { path: args.join(' '), loc, sets: new Map(), edits: [], blocks: [] };
         if (inner === undefined) top.push(block);
@@ -239,30 +239,30 @@ const UNMODELLED_SECTIONS: Readonly<Record<string, { en: string; ja: string }>> 
     ja: 'ローカルインポリシー（FortiGate宛て通信）はモデル化していません',
   },
   'firewall security-policy': { en: 'NGFW policy-based mode policies are not modelled', ja: 'NGFWポリシーベースモードのポリシーはモデル化していません' },
-  'firewall interface-policy': { en: 'interface policies are not modelled', ja: 'インターフェースポリシーはモデル化していません' },
+  'firewall interface-policy': { en: 'interface policies are not modelled', ja: 'インタフェースポリシーはモデル化していません' },
   'firewall multicast-policy': { en: 'multicast policies are not modelled', ja: 'マルチキャストポリシーはモデル化していません' },
   'firewall consolidated policy': { en: 'consolidated policies are not modelled', ja: '統合ポリシー（consolidated policy）はモデル化していません' },
   'firewall proxy-policy': { en: 'explicit proxy policies are not modelled', ja: '明示プロキシのポリシーはモデル化していません' },
   'firewall policy6': { en: 'IPv6 policies are not modelled (IPv4 only)', ja: 'IPv6ポリシーはモデル化していません（IPv4のみ）' },
   'router policy': {
     en: 'policy routes are not modelled: forwarding follows the static routes only',
-    ja: 'ポリシールートはモデル化していません（スタティックルートのみで転送を判断します）',
+    ja: 'ポリシールートはモデル化していません（静的経路のみで転送を判断します）',
   },
   'router ospf': {
     en: 'OSPF is not modelled: forwarding follows the static routes only',
-    ja: 'OSPFはモデル化していません（スタティックルートのみで転送を判断します）',
+    ja: 'OSPFはモデル化していません（静的経路のみで転送を判断します）',
   },
   'router bgp': {
     en: 'BGP is not modelled: forwarding follows the static routes only',
-    ja: 'BGPはモデル化していません（スタティックルートのみで転送を判断します）',
+    ja: 'BGPはモデル化していません（静的経路のみで転送を判断します）',
   },
   'router rip': {
     en: 'RIP is not modelled: forwarding follows the static routes only',
-    ja: 'RIPはモデル化していません（スタティックルートのみで転送を判断します）',
+    ja: 'RIPはモデル化していません（静的経路のみで転送を判断します）',
   },
   'router isis': {
     en: 'IS-IS is not modelled: forwarding follows the static routes only',
-    ja: 'IS-ISはモデル化していません（スタティックルートのみで転送を判断します）',
+    ja: 'IS-ISはモデル化していません（静的経路のみで転送を判断します）',
   },
   'system sdwan': { en: 'SD-WAN rules are not modelled', ja: 'SD-WANルールはモデル化していません' },
   'system virtual-wan-link': { en: 'SD-WAN (virtual-wan-link) is not modelled', ja: 'SD-WAN（virtual-wan-link）はモデル化していません' },
@@ -270,7 +270,7 @@ const UNMODELLED_SECTIONS: Readonly<Record<string, { en: string; ja: string }>> 
     en: 'inter-VDOM links are not modelled: the VDOMs are not joined',
     ja: 'VDOM間リンクはモデル化していません（VDOM同士は接続されません）',
   },
-  'vpn ipsec phase1-interface': { en: 'IPsec tunnel interfaces are not modelled', ja: 'IPsecトンネルインターフェースはモデル化していません' },
+  'vpn ipsec phase1-interface': { en: 'IPsec tunnel interfaces are not modelled', ja: 'IPsecトンネルインタフェースはモデル化していません' },
 };
 
 /** Sections that cannot affect forwarding (logging, name and time services, management): counted as skipped. */
@@ -374,7 +374,7 @@ class FortigateReader {
         this.warn(
           e.loc,
           `interface "${e.name}" has a name bunkatsu cannot use; it is left out`,
-          `インターフェース "${e.name}" の名前は bunkatsu で扱えないため除外しました`,
+          `インタフェース "${e.name}" の名前は bunkatsu で扱えないため除外しました`,
         );
         continue;
       }
@@ -395,7 +395,7 @@ class FortigateReader {
         this.warn(
           mode.loc,
           `interface "${e.name}" takes its address by ${mode.values[0]}: no subnet is known for it`,
-          `インターフェース "${e.name}" は ${mode.values[0]} でアドレスを取得するため、サブネットが分かりません`,
+          `インタフェース "${e.name}" は ${mode.values[0]} でアドレスを取得するため、サブネットが分かりません`,
         );
       }
       const secondary = e.blocks.find((b) => b.path === 'secondaryip' && b.edits.length > 0);
@@ -403,7 +403,7 @@ class FortigateReader {
         this.warn(
           secondary.loc,
           `interface "${e.name}": secondary addresses are not modelled (only the subnet of "set ip" is connected)`,
-          `インターフェース "${e.name}": セカンダリアドレスはモデル化していません（"set ip" のサブネットのみ接続されているものとします）`,
+          `インタフェース "${e.name}": セカンダリアドレスはモデル化していません（"set ip" のサブネットのみ接続されているものとします）`,
         );
       }
       const iface: ConfigInterface = {
@@ -439,7 +439,7 @@ class FortigateReader {
         this.warn(
           status.loc,
           `interface "${iface.name}" is administratively down; it is modelled as up`,
-          `インターフェース "${iface.name}" は管理上ダウンしていますが、アップとしてモデル化しています`,
+          `インタフェース "${iface.name}" は管理上ダウンしていますが、アップとしてモデル化しています`,
         );
       }
       const zone = zoneOf.get(iface.name);
@@ -459,7 +459,7 @@ class FortigateReader {
       this.warn(
         intrazone.loc,
         `${label}: traffic between the zone's interfaces passes without a policy; read as a permit before every policy`,
-        `${label}: ゾーン内のインターフェース間の通信はポリシーなしで通過します。すべてのポリシーより前の許可ルールとして読みます`,
+        `${label}: ゾーン内のインタフェース間の通信はポリシーなしで通過します。すべてのポリシーより前の許可ルールとして読みます`,
       );
       rules.push({
         id: toId(`intrazone-${e.name}`),
@@ -498,7 +498,7 @@ class FortigateReader {
         this.warn(
           setting.loc,
           `interface "${v}" is not a configured interface or zone of this VDOM; read as ${permit ? 'any interface (so the permit is not narrowed)' : 'no interface (so the deny does not widen)'}`,
-          `インターフェース "${v}" はこのVDOMのインターフェースでもゾーンでもありません。${permit ? '許可を狭めないよう任意のインターフェース' : '拒否を広げないようどのインターフェースにも該当しない'}ものとして読みます`,
+          `インタフェース "${v}" はこのVDOMのインタフェースでもゾーンでもありません。${permit ? '許可を狭めないよう任意のインタフェース' : '拒否を広げないようどのインタフェースにも該当しない'}ものとして読みます`,
         );
         if (permit) return undefined;
       }
@@ -526,7 +526,7 @@ class FortigateReader {
       this.warn(
         e.sets.get('action')!.loc,
         `${label}: action ipsec is read as accept (the tunnel is not modelled)`,
-        `${label}: action ipsec は accept として読みます（トンネルはモデル化していません）`,
+        `${label}: action "ipsec" は "accept" として読みます（トンネルはモデル化していません）`,
       );
     } else {
       this.warn(
@@ -559,7 +559,7 @@ class FortigateReader {
       this.warn(
         schedule.loc,
         `${label}: schedule "${schedule.values[0]}" is read as always`,
-        `${label}: スケジュール "${schedule.values[0]}" は常時（always）として読みます`,
+        `${label}: スケジュール "${schedule.values[0]}" は常時（"always"）として読みます`,
       );
     }
     const negated = (key: string): boolean => e.sets.get(key)?.values[0] === 'enable';
@@ -592,6 +592,7 @@ class FortigateReader {
     }
     for (const e of this.edits(blocks, 'router static')) {
       const label = `static route ${e.name}`;
+      const labelJa = `静的経路 ${e.name}`;
       const origin: Loc = { ...e.loc, label };
       if (e.sets.get('status')?.values[0] === 'disable') continue;
       // Routes to SD-WAN members, named addresses or ISDB entries: not a prefix out of one interface.
@@ -600,7 +601,7 @@ class FortigateReader {
         this.warn(
           e.sets.get(key)!.loc,
           `${label}: "${key}" is not supported; the route is left out`,
-          `${label}: "${key}" には対応していないため、このルートは除外しました`,
+          `${labelJa}: "${key}" には対応していないため、この経路は除外しました`,
         );
       }
       if (unsupported.length > 0) continue;
@@ -619,7 +620,7 @@ class FortigateReader {
         this.warn(
           dst!.loc,
           `${label}: "set dst ${dst!.values.join(' ')}" has host bits set; read as ${prefix}`,
-          `${label}: "set dst ${dst!.values.join(' ')}" にホスト部のビットがあるため、${prefix} として読みました`,
+          `${labelJa}: "set dst ${dst!.values.join(' ')}" にホスト部のビットがあるため、${prefix} として読みました`,
         );
       }
       const distance = Number(e.sets.get('distance')?.values[0] ?? 10);
@@ -633,7 +634,7 @@ class FortigateReader {
         this.warn(
           e.sets.get('device')?.loc ?? e.loc,
           `${label}: ${device === undefined ? 'no "device"' : `interface "${device}" is not an interface of this VDOM`}; the route is left out`,
-          `${label}: ${device === undefined ? '"device" の指定がない' : `インターフェース "${device}" がこのVDOMにない`}ため、このルートは除外しました`,
+          `${labelJa}: ${device === undefined ? '"device" の指定がない' : `インタフェース "${device}" がこのVDOMにない`}ため、この経路は除外しました`,
         );
         continue;
       }

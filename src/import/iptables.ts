@@ -130,13 +130,13 @@ class IptablesReader {
         this.warn(
           table.drops[0]!,
           `*${table.name}: ${table.drops.length} DROP / REJECT rule(s) or DROP policies filter packets outside the filter table; they are not modelled: the packets they drop are read as passing (wider, never narrower)`,
-          `*${table.name}: filter テーブル以外でパケットを破棄する DROP / REJECT ルールまたは DROP ポリシーが ${table.drops.length} 件ありますが、モデル化していません。これらが破棄するパケットは通過するものとして読みます（広く読み、狭めません）`,
+          `*${table.name}: "filter" テーブル以外でパケットを破棄する "DROP" / "REJECT" ルールまたは "DROP" ポリシーが ${table.drops.length} 件ありますが、モデル化していません。これらが破棄するパケットは通過するものとして読みます（広く読み、狭めません）`,
         );
       } else if (table && table.name !== 'filter' && table.rules > 0) {
         this.warn(
           table.loc,
           `*${table.name}: the ${table.name} table's rules are not modelled (${table.name === 'nat' ? 'addresses are matched as before translation' : 'marks and other changes to packets do not change what bunkatsu lets through'})`,
-          `*${table.name}: ${table.name} テーブルのルールはモデル化していません（${table.name === 'nat' ? '変換前のアドレスで判定します' : 'パケットのマーク等の変更は通過の判定に反映しません'}）`,
+          `*${table.name}: "${table.name}" テーブルのルールはモデル化していません（${table.name === 'nat' ? '変換前のアドレスで判定します' : 'パケットのマーク等の変更は通過の判定に反映しません'}）`,
         );
       }
     };
@@ -237,7 +237,7 @@ class IptablesReader {
       this.warn(
         deviceLoc,
         'no filter table with a FORWARD chain: the host forwards every packet (policy ACCEPT)',
-        'filter テーブルの FORWARD チェインがないため、すべてのパケットを転送するもの（ポリシー ACCEPT）として読みます',
+        '"filter" テーブルの "FORWARD" チェーンがないため、すべてのパケットを転送するもの（ポリシー "ACCEPT"）として読みます',
       );
     }
     return hostDevice({

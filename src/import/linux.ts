@@ -51,7 +51,7 @@ export function parseIpAddr(text: string, file: string, warnings: ImportWarning[
       warnings.push({
         loc,
         en: `interface "${base}" has a name bunkatsu cannot use; it is left out`,
-        ja: `インターフェース "${base}" の名前は bunkatsu で扱えないため除外しました`,
+        ja: `インタフェース "${base}" の名前は bunkatsu で扱えないため除外しました`,
       });
       return;
     }
@@ -59,7 +59,7 @@ export function parseIpAddr(text: string, file: string, warnings: ImportWarning[
       warnings.push({
         loc,
         en: `interface "${base}": secondary address ${cidr} is not modelled (only the first address's subnet is connected)`,
-        ja: `インターフェース "${base}": セカンダリアドレス ${cidr} はモデル化していません（最初のアドレスのサブネットのみ接続されているものとします）`,
+        ja: `インタフェース "${base}": セカンダリアドレス ${cidr} はモデル化していません（最初のアドレスのサブネットのみ接続されているものとします）`,
       });
       return;
     }
@@ -145,7 +145,7 @@ export function parseIpRoute(text: string, file: string, interfaces: readonly Co
       warnings.push({
         loc,
         en: `route ${r.dst}: ${r.devs.length === 0 ? 'no "dev"' : `interface "${unknown[0]}" has no IPv4 address in the addresses file`}; the route is left out`,
-        ja: `ルート ${r.dst}: ${r.devs.length === 0 ? '"dev" の指定がない' : `インターフェース "${unknown[0]}" にアドレスファイル上のIPv4アドレスがない`}ため、このルートは除外しました`,
+        ja: `経路 ${r.dst}: ${r.devs.length === 0 ? '"dev" の指定がない' : `インタフェース "${unknown[0]}" にアドレスファイル上のIPv4アドレスがない`}ため、この経路は除外しました`,
       });
       return;
     }
@@ -281,7 +281,7 @@ export function hostDevice(o: {
     o.warnings.push({
       loc: o.origin,
       en: 'no addresses file (ip addr output): the interfaces have no subnets, so only the site file\'s "interfaces" can attach them to zones',
-      ja: 'アドレスファイル（ip addr の出力）がないため、インターフェースにサブネットがありません。ゾーンへの割り当てはサイトファイルの "interfaces" でのみ行えます',
+      ja: 'アドレスファイル（"ip addr" の出力）がないため、インタフェースにサブネットがありません。ゾーンへの割り当てはサイトファイルの "interfaces" でのみ行えます',
     });
   }
   for (const spec of o.mentioned) {

@@ -73,7 +73,7 @@ export function parseNetbox(text: string, file: string): Inventory {
     if (!list) {
       fail([key], {
         en: `"${key}" is a list of NetBox objects or an API page {count, results: [...]}`,
-        ja: `"${key}" は NetBox のオブジェクトのリストか API の応答ページ {count, results: [...]} です`,
+        ja: `"${key}" は NetBox のオブジェクトのリストか API の応答ページ "{count, results: [...]}" です`,
       });
       return [];
     }
@@ -178,7 +178,7 @@ export function parseNetbox(text: string, file: string): Inventory {
       warnings.push({
         loc: doc.locate(path),
         en: `address ${text} is assigned to no device interface: left out`,
-        ja: `アドレス ${text} は機器のインターフェースに割り当てられていないため、取り込みませんでした`,
+        ja: `アドレス ${text} は機器のインタフェースに割り当てられていないため、取り込みませんでした`,
       });
       continue;
     }
@@ -259,7 +259,7 @@ export function parseNetbox(text: string, file: string): Inventory {
       warnings.push({
         loc: origin,
         en: 'cable without one device interface at each end: left out',
-        ja: '両端がそれぞれ機器のインターフェース 1 つではないケーブルのため、取り込みませんでした',
+        ja: '両端がそれぞれ機器のインタフェース 1 つではないケーブルのため、取り込みませんでした',
       });
       continue;
     }

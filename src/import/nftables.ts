@@ -169,14 +169,14 @@ class NftReader {
       if (kw !== 'table' || !s.body)
         throw syntaxError(s.loc, {
           en: `unknown statement "${wordOf(s.items[0]) ?? '{'}" (nft list ruleset has "table <family> <name> { ... }")`,
-          ja: `不明な文 "${wordOf(s.items[0]) ?? '{'}" です（nft list ruleset の出力は "table <family> <name> { ... }" の形です）`,
+          ja: `不明な文 "${wordOf(s.items[0]) ?? '{'}" です（"nft list ruleset" の出力は "table <family> <name> { ... }" の形です）`,
         });
       if (family !== 'ip' && family !== 'inet') {
         if (family === 'bridge' || family === 'netdev') {
           this.warn(
             s.loc,
             `table ${family} ${tableName}: ${family} tables are not modelled`,
-            `table ${family} ${tableName}: ${family} テーブルはモデル化していません`,
+            `table ${family} ${tableName}: "${family}" テーブルはモデル化していません`,
           );
         }
         continue;
@@ -244,7 +244,7 @@ class NftReader {
       this.warn(
         other.chain.loc,
         `chain ${wordOf(other.chain.items[1])}: a second filter chain on the forward hook is not modelled (only the first, ${wordOf(bases[0]!.chain.items[1])}, decides: its accepts are not narrowed)`,
-        `chain ${wordOf(other.chain.items[1])}: forward フックの2つ目のフィルタチェインはモデル化していません（最初のチェイン ${wordOf(bases[0]!.chain.items[1])} のみで判定し、その許可を狭めません）`,
+        `chain ${wordOf(other.chain.items[1])}: "forward" フックの2つ目のフィルタチェーンはモデル化していません（最初のチェーン ${wordOf(bases[0]!.chain.items[1])} のみで判定し、その許可を狭めません）`,
       );
     }
     const base = bases[0];
@@ -253,7 +253,7 @@ class NftReader {
       this.warn(
         deviceLoc,
         'no filter chain on the forward hook: the host forwards every packet (policy accept)',
-        'forward フックのフィルタチェインがないため、すべてのパケットを転送するもの（ポリシー accept）として読みます',
+        '"forward" フックのフィルタチェーンがないため、すべてのパケットを転送するもの（ポリシー "accept"）として読みます',
       );
     }
     // The chains of the base chain's table, parsed.

@@ -352,7 +352,7 @@ class PaloaltoReader {
         this.warn(
           holder.loc,
           `interface "${name}" takes its address by DHCP or PPPoE; no subnet is known`,
-          `インターフェース "${name}" はDHCPまたはPPPoEでアドレスを得るため、サブネットが分かりません`,
+          `インタフェース "${name}" はDHCPまたはPPPoEでアドレスを得るため、サブネットが分かりません`,
         );
       }
       const first = ips[0];
@@ -365,7 +365,7 @@ class PaloaltoReader {
         this.warn(
           first.loc,
           `interface "${name}": "${nameOf(first)}" is not an address with a prefix length; no subnet is known`,
-          `インターフェース "${name}": "${nameOf(first)}" はプレフィックス長付きのアドレスではないため、サブネットが分かりません`,
+          `インタフェース "${name}": "${nameOf(first)}" はプレフィックス長付きのアドレスではないため、サブネットが分かりません`,
         );
         out.push({ name, origin: { ...first.loc, label: `interface ${quoteName(name)}` } });
         return;
@@ -374,7 +374,7 @@ class PaloaltoReader {
         this.warn(
           ips[1]!.loc,
           `interface "${name}" has several addresses; only the first (${nameOf(first)}) is a connected subnet`,
-          `インターフェース "${name}" には複数のアドレスがありますが、最初のもの（${nameOf(first)}）のみを接続サブネットとします`,
+          `インタフェース "${name}" には複数のアドレスがありますが、最初のもの（${nameOf(first)}）のみを接続サブネットとします`,
         );
       }
       out.push({ name, address: parsed, origin: { ...first.loc, label: `interface ${quoteName(name)} ip ${nameOf(first)}` } });
@@ -388,7 +388,7 @@ class PaloaltoReader {
             this.warn(
               mode.loc,
               `interface "${nameOf(e)}" is in ${mode.name} mode, which is not modelled`,
-              `インターフェース "${nameOf(e)}" は ${mode.name} モードで、モデル化していません`,
+              `インタフェース "${nameOf(e)}" は ${mode.name} モードで、モデル化していません`,
             );
           }
           continue;
@@ -414,7 +414,7 @@ class PaloaltoReader {
           this.warn(
             p.loc,
             `virtual router "${nameOf(vr)}": ${p.name.toUpperCase()} is not modelled; forwarding follows the static routes only`,
-            `仮想ルータ "${nameOf(vr)}": ${p.name.toUpperCase()} はモデル化していません（スタティックルートのみで転送を判断します）`,
+            `仮想ルータ "${nameOf(vr)}": ${p.name.toUpperCase()} はモデル化していません（静的経路のみで転送を判断します）`,
           );
         }
       }
@@ -529,7 +529,7 @@ class PaloaltoReader {
       this.warn(
         where,
         `${label}: applications (${apps.join(', ')}) are not modelled (layer 7); ${permit ? 'the rule is read for every application' : 'the deny is left out (not widened to every application)'}`,
-        `${label}: アプリケーション（${apps.join(', ')}）はモデル化していません（L7）。${permit ? 'すべてのアプリケーションに適用されるものとして読みます' : '拒否を広げないよう、このルールは除外しました'}`,
+        `${label}: アプリケーション（${apps.join('、')}）はモデル化していません（L7）。${permit ? 'すべてのアプリケーションに適用されるものとして読みます' : '拒否を広げないよう、このルールは除外しました'}`,
       );
       if (!permit) return [];
     }
@@ -539,7 +539,7 @@ class PaloaltoReader {
         this.warn(
           child(e, key)!.loc,
           `${label}: "${key}" (${list.join(', ')}) is not modelled; the rule is read as if it matched`,
-          `${label}: "${key}"（${list.join(', ')}）はモデル化していません（条件に該当するものとして読みます）`,
+          `${label}: "${key}"（${list.join('、')}）はモデル化していません（条件に該当するものとして読みます）`,
         );
       }
     }
@@ -668,7 +668,7 @@ class PaloaltoReader {
         this.warn(
           e.loc,
           `${label}: ${out === undefined ? 'no interface leads to its next hop' : `interface "${out}" is not an interface of this vsys`}; the route is left out`,
-          `${label}: ${out === undefined ? 'ネクストホップに至るインターフェースがない' : `インターフェース "${out}" がこのvsysにない`}ため、このルートは除外しました`,
+          `${labelJa}: ${out === undefined ? 'ネクストホップに至るインタフェースがない' : `インタフェース "${out}" がこのvsysにない`}ため、この経路は除外しました`,
         );
         continue;
       }

@@ -311,7 +311,7 @@ class RtxReader {
       this.warn(
         firstBinding.loc,
         'no dynamic filter is bound: RTX then passes replies only through static filters (e.g. established); bunkatsu reads every firewall as stateful, so a reply the router drops is not seen',
-        '動的フィルタが適用されていません: RTX は応答パケットを静的フィルタ (established など) でしか通しませんが、bunkatsu はすべてのファイアウォールをステートフルとして扱うため、ルータが破棄する応答は検出されません',
+        '動的フィルタが適用されていません: RTX は応答パケットを静的フィルタ（established など）でしか通しませんが、bunkatsu はすべてのファイアウォールをステートフルとして扱うため、ルータが破棄する応答は検出されません',
       );
     return {
       id: name,
@@ -361,7 +361,7 @@ class RtxReader {
         'pp',
         line.loc,
         'PP interfaces (PPP, PPPoE) are read as interfaces pp1, pp2, … without a subnet (the address is negotiated): attach them to a zone in the site file; the PPP session itself is not modelled',
-        'PP インターフェース (PPP、PPPoE) はサブネットのないインターフェース pp1、pp2 … として読み込みます (アドレスは接続時に決まるため)。サイトファイルでゾーンに接続してください。PPP セッション自体はモデル化していません',
+        'PP インタフェース（PPP、PPPoE）はサブネットのないインタフェース pp1、pp2 … として読み込みます（アドレスは接続時に決まるため）。サイトファイルでゾーンに接続してください。PPP セッション自体はモデル化していません',
       );
     else this.warnVpn(line.loc);
   }
@@ -371,7 +371,7 @@ class RtxReader {
       'vpn',
       loc,
       'VPN (tunnel, ipsec, l2tp, pptp) is not modelled: a tunnel is read as an interface tunnel1, … without a subnet, and traffic inside tunnels is not analysed',
-      'VPN (tunnel、ipsec、l2tp、pptp) はモデル化していません: トンネルはサブネットのないインターフェース tunnel1 … として読み込み、トンネル内の通信は分析しません',
+      'VPN (tunnel、ipsec、l2tp、pptp) はモデル化していません: トンネルはサブネットのないインタフェース tunnel1 … として読み込み、トンネル内の通信は分析しません',
     );
   }
 
@@ -393,7 +393,7 @@ class RtxReader {
         head,
         line.loc,
         `${head} is not modelled: forwarding follows the static routes only`,
-        `${head} はモデル化していません (転送は静的ルートのみに従います)`,
+        `${head} はモデル化していません（転送は静的経路のみに従います）`,
       );
     // Every other command (dhcp, ipv6 …) does not change which IPv4 packets pass.
   }
@@ -403,7 +403,7 @@ class RtxReader {
       'nat',
       loc,
       'NAT (nat descriptor) is not modelled: addresses are matched as configured, before translation',
-      'NAT (nat descriptor) はモデル化していません (アドレスは変換前の設定値で照合します)',
+      'NAT (nat descriptor) はモデル化していません（アドレスは変換前の設定値で照合します）',
     );
   }
 
@@ -444,7 +444,7 @@ class RtxReader {
         this.warn(
           line.loc,
           `interface ${name}: address by ${value.text}; no subnet is known, so it is attached to no zone (name it in the site file)`,
-          `インターフェース ${name}: アドレスを ${value.text} で取得するためサブネットが分からず、どのゾーンにも接続していません (サイトファイルで指定してください)`,
+          `インタフェース ${name}: アドレスを ${value.text} で取得するためサブネットが分からず、どのゾーンにも接続していません（サイトファイルで指定してください）`,
         );
         return;
       }
@@ -461,7 +461,7 @@ class RtxReader {
       this.warn(
         line.loc,
         `interface ${name}: a secondary address is not modelled (only the primary subnet is connected)`,
-        `インターフェース ${name}: セカンダリアドレスはモデル化していません (接続サブネットはプライマリのみ)`,
+        `インタフェース ${name}: セカンダリアドレスはモデル化していません（接続サブネットはプライマリのみ）`,
       );
     } else if (sub[0] === 'secure' && sub[1] === 'filter') {
       this.binding(line, name, i + 2);
@@ -477,7 +477,7 @@ class RtxReader {
       this.warn(
         line.loc,
         `ip ${name} secure filter name: filter sets are not modelled; the interface is read as unfiltered`,
-        `ip ${name} secure filter name: フィルタセットはモデル化していないため、このインターフェースはフィルタなしとして扱います`,
+        `ip ${name} secure filter name: フィルタセットはモデル化していないため、このインタフェースはフィルタなしとして扱います`,
       );
       return;
     }
@@ -597,7 +597,7 @@ class RtxReader {
         'filter set',
         line.loc,
         'ip filter set (filter sets) is not modelled; interfaces that use one are read as unfiltered',
-        'ip filter set (フィルタセット) はモデル化していません。これを使うインターフェースはフィルタなしとして扱います',
+        'ip filter set（フィルタセット）はモデル化していません。これを使うインタフェースはフィルタなしとして扱います',
       );
     // ip filter source-route, directed-broadcast, dynamic timer …: options that pass no transit traffic.
   }
@@ -673,7 +673,7 @@ class RtxReader {
     if (!w[6]) {
       throw syntaxError(this.end(line), {
         en: `${label}: expected source, destination and an application (e.g. * * www)`,
-        ja: `${label}: 送信元、宛先、アプリケーションを書きます（例: * * www）`,
+        ja: `${label}: 送信元、宛先、アプリケーションを書きます（例: "* * www"）`,
       });
     }
     const src = this.addresses(line, w[4]!, label);
@@ -696,7 +696,7 @@ class RtxReader {
         this.warn(
           this.at(line, app),
           `${label}: application "${app.text}" is not known to bunkatsu; it is read as every service (the pass is not narrowed)`,
-          `${label}: アプリケーション "${app.text}" は bunkatsu が知らないため、すべてのサービスとして扱います (許可を狭めません)`,
+          `${label}: アプリケーション "${app.text}" は bunkatsu が知らないため、すべてのサービスとして扱います（許可を狭めません）`,
         );
       }
     }
@@ -768,7 +768,7 @@ class RtxReader {
       if (parts.length > 2 || lo === undefined || hi === undefined || hi < lo || item === '-')
         throw syntaxError(this.at(line, word, offset), {
           en: `${label}: "${item}" is not a port, port name or range (e.g. 80, www, 1024-65535, *)`,
-          ja: `${label}: "${item}" はポート番号、ポート名、範囲のいずれでもありません（例: 80、www、1024-65535、*）`,
+          ja: `${label}: "${item}" はポート番号、ポート名、範囲のいずれでもありません（例: 80、"www"、1024-65535、"*"）`,
         });
       set = union(set, [lo, hi]);
       offset += item.length + 1;
@@ -808,13 +808,13 @@ class RtxReader {
             this.warn(
               loc,
               `${label}: "${item}" matches some packets of the protocol; the pass is read for all of ${proto === 1 ? 'ICMP' : 'TCP'} (not narrowed)`,
-              `${label}: "${item}" はプロトコルの一部のパケットにのみ該当します。pass は ${proto === 1 ? 'ICMP' : 'TCP'} 全体として扱います (許可を狭めません)`,
+              `${label}: "${item}" はプロトコルの一部のパケットにのみ該当します。pass は ${proto === 1 ? 'ICMP' : 'TCP'} 全体として扱います（許可を狭めません）`,
             );
           } else
             this.warn(
               loc,
               `${label}: "${item}" matches some packets of the protocol; the reject leaves it out (not widened)`,
-              `${label}: "${item}" はプロトコルの一部のパケットにのみ該当するため、reject から除外します (拒否を広げません)`,
+              `${label}: "${item}" はプロトコルの一部のパケットにのみ該当するため、reject から除外します（拒否を広げません）`,
             );
         } else {
           throw syntaxError(loc, {
@@ -834,14 +834,14 @@ class RtxReader {
         this.warn(
           this.at(line, srcPortWord!),
           `${label}: source ports are not modelled; the reject is left out (not widened to every source port)`,
-          `${label}: 送信元ポートはモデル化していないため、この reject は除外します (すべての送信元ポートに広げません)`,
+          `${label}: 送信元ポートはモデル化していないため、この reject は除外します（すべての送信元ポートに広げません）`,
         );
         return undefined;
       }
       this.warn(
         this.at(line, srcPortWord!),
         `${label}: source ports are not modelled (any source port; the pass is not narrowed)`,
-        `${label}: 送信元ポートはモデル化していません (任意の送信元ポートとして扱い、許可を狭めません)`,
+        `${label}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱い、許可を狭めません）`,
       );
     }
     if (!dstPorts) return anyProtocol ? [ANY_SERVICE] : normalizeServices([...protocols].map(allOf));
@@ -878,7 +878,7 @@ class RtxReader {
         this.warn(
           line.loc,
           `${route.origin.label}: replaces the earlier route to the same network (line ${statics.get(k)!.origin.line})`,
-          `${route.origin.label}: 同じ宛先への前の経路 (${statics.get(k)!.origin.line} 行目) を置き換えます`,
+          `${route.origin.label}: 同じ宛先への前の経路（${statics.get(k)!.origin.line} 行目）を置き換えます`,
         );
       statics.set(k, route);
     }
@@ -975,7 +975,7 @@ class RtxReader {
           this.warn(
             this.at(line, g),
             `${label}: no interface is on the subnet of gateway ${g.text}; the gateway is left out`,
-            `${label}: ゲートウェイ ${g.text} のサブネットにあるインターフェースがないため、このゲートウェイは除外しました`,
+            `${label}: ゲートウェイ ${g.text} のサブネットにあるインタフェースがないため、このゲートウェイは除外しました`,
           );
           continue;
         }
@@ -986,13 +986,13 @@ class RtxReader {
       this.warn(
         line.loc,
         `${label}: filter-based routing (filter, dpi) is not modelled; the gateways are used for every packet`,
-        `${label}: フィルタ型ルーティング (filter、dpi) はモデル化していません。ゲートウェイはすべてのパケットに使うものとして扱います`,
+        `${label}: フィルタ型ルーティング（filter、dpi）はモデル化していません。ゲートウェイはすべてのパケットに使うものとして扱います`,
       );
     if (gateways > 1)
       this.warn(
         line.loc,
         `${label}: several gateways (weight, keepalive, hide) are read as equal next hops`,
-        `${label}: 複数のゲートウェイ (weight、keepalive、hide) は同等の転送先として扱います`,
+        `${label}: 複数のゲートウェイ（weight、keepalive、hide）は同等の転送先として扱います`,
       );
     const unique = [...new Set(forward)];
     if (unique.length > 0) return { prefix, action: 'forward', interfaces: unique, origin };

@@ -107,7 +107,7 @@ const TEMPLATES: readonly Template[] = [
     (t) => `不明なタグ ${t} です。トポロジーには YAML 1.2 の通常の値（文字列、数値、true / false、null、リスト、マッピング）だけを書きます`,
   ],
   [/^the value does not fit its tag (\S+)$/, (t) => `値がタグ ${t} に合いません`],
-  [/^not valid YAML: (.*)$/, (r) => `YAML として正しくありません（${r}）`],
+  [/^not valid YAML: (.*)$/, (r) => `YAML として正しくありません（${yamlReason(r)}）`],
   [
     /^not valid UTF-8 at byte (\d+) \(bytes (.*)\)/,
     (o, b) => `${o} バイト目が UTF-8 ではありません（${b}）。ファイルを UTF-8 で保存してください（Shift_JIS、EUC-JP などは読めません）`,
@@ -270,6 +270,30 @@ const TEMPLATES: readonly Template[] = [
   [/^the trace has no updates: nothing to replay$/, () => '更新記録に更新がありません。再生するものがありません'],
 ];
 
+/** The YAML parser's (js-yaml's) own reasons that src/model/yaml-source.ts does not reword, in Japanese; an unknown one as written. */
+const YAML_REASONS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^expected '(.)' after a mapping key$/, 'マッピングのキーの後に "$1" が必要です'],
+  [/^expected the node content, but found '(.*)'$/, '値が必要ですが、"$1" があります'],
+  [/^a line break is expected$/, '改行が必要です'],
+  [/^a whitespace character is expected after the key-value separator/, 'マッピングの ":" の後には空白が必要です'],
+  [/^can not read a block mapping entry/, 'マッピングの項目を読めません（複数行にわたるキーは書けません）'],
+  [/^can not read a document$/, '文書を読めません'],
+  [/^duplication of an anchor property$/, 'アンカーが2つ付いています'],
+  [/^duplication of a tag property$/, 'タグが2つ付いています'],
+  [/^alias node should not have any properties$/, 'エイリアスにはアンカーもタグも付けられません'],
+  [/^name of an (?:alias|anchor) node must contain/, 'エイリアスまたはアンカーの名前が空です'],
+  [/^expected hexadecimal character$/, '16進数の文字が必要です'],
+  [/^expected valid JSON character$/, 'JSON で使える文字が必要です'],
+  [/^directives end mark is expected$/, '"---" が必要です'],
+  [/directive|%YAML/, 'YAML のディレクティブ（"%YAML"、"%TAG"）が正しくありません'],
+  [/chomping|indentation width/, 'ブロックスカラーの指示子（"|"、">" の後）が正しくありません'],
+  [/tag (?:handle|suffix|prefix)|verbatim tag/, 'タグの書き方が正しくありません'],
+];
+const yamlReason = (r: string): string => {
+  for (const [pattern, ja] of YAML_REASONS) if (pattern.test(r)) return r.replace(new RegExp(`^.*?${pattern.source}.*$`), ja);
+  return r;
+};
+
 /** The part of the JSON reader's reason that names what was found, kept as written. */
 const jsonReason = (m: string): string =>
   m
@@ -278,7 +302,8 @@ const jsonReason = (m: string): string =>
     .replace(/^expected ":" after the property name, found (.*)$/, '項目名の後に ":" が必要ですが、$1 があります')
     .replace(/^expected a value, found (.*)$/, '値が必要ですが、$1 があります')
     .replace(/^unexpected (.*) after the end of the document$/, '文書の終わりの後に $1 があります')
-    .replace(/^expected "," or "(.)", found (.*)$/, '"," か "$1" が必要ですが、$2 があります');
+    .replace(/^expected "," or "(.)", found (.*)$/, '"," か "$1" が必要ですが、$2 があります')
+    .replace('the end of the text', 'ファイルの終わり');
 
 const atText = (at: string | undefined): string => (at ? `（場所: ${at}）` : '');
 
