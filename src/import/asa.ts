@@ -391,7 +391,7 @@ class AsaReader {
           this.warn(
             x.loc,
             `object ${name}: an FQDN is not an address set bunkatsu can know (everything in a permit, nothing in a deny)`,
-            `オブジェクト ${name}: FQDN は bunkatsu が知り得るアドレス集合ではありません（許可では全アドレス、拒否では空として扱います）`,
+            `オブジェクト ${name}: FQDN で指定されたアドレスは設定から特定できないため、許可では全アドレス、拒否では空として扱います`,
           );
         } else if (head === 'nat') {
           this.warnOnce(
@@ -886,7 +886,7 @@ class AsaReader {
           'failover',
           c.loc,
           'failover is not modelled: the configuration is read as one ASA',
-          'フェイルオーバーはモデル化していません（1 台の ASA として読み込みます）',
+          'フェイルオーバーはモデル化していません（1台の ASA として読み込みます）',
         );
       else if (head === 'crypto' || head === 'tunnel-group' || head === 'webvpn' || head === 'group-policy')
         this.warnOnce(

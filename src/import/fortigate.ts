@@ -231,46 +231,46 @@ const PREDEFINED_SERVICES: Readonly<Record<string, readonly string[]>> = {
 
 /** Sections that can change what passes or where it goes, and that this importer does not model. */
 const UNMODELLED_SECTIONS: Readonly<Record<string, { en: string; ja: string }>> = {
-  'firewall vip': { en: 'virtual IPs (destination NAT) are not modelled', ja: 'バーチャルIP（宛先NAT）はモデル化していません' },
-  'firewall vipgrp': { en: 'virtual IP groups (destination NAT) are not modelled', ja: 'バーチャルIPグループ（宛先NAT）はモデル化していません' },
-  'firewall central-snat-map': { en: 'central SNAT is not modelled', ja: 'セントラルSNATはモデル化していません' },
+  'firewall vip': { en: 'virtual IPs (destination NAT) are not modelled', ja: 'バーチャル IP（宛先 NAT）はモデル化していません' },
+  'firewall vipgrp': { en: 'virtual IP groups (destination NAT) are not modelled', ja: 'バーチャル IP グループ（宛先 NAT）はモデル化していません' },
+  'firewall central-snat-map': { en: 'central SNAT is not modelled', ja: 'セントラル SNAT はモデル化していません' },
   'firewall local-in-policy': {
     en: 'local-in policies (traffic to the FortiGate itself) are not modelled',
-    ja: 'ローカルインポリシー（FortiGate宛て通信）はモデル化していません',
+    ja: 'ローカルインポリシー（FortiGate 宛て通信）はモデル化していません',
   },
-  'firewall security-policy': { en: 'NGFW policy-based mode policies are not modelled', ja: 'NGFWポリシーベースモードのポリシーはモデル化していません' },
+  'firewall security-policy': { en: 'NGFW policy-based mode policies are not modelled', ja: 'NGFW ポリシーベースモードのポリシーはモデル化していません' },
   'firewall interface-policy': { en: 'interface policies are not modelled', ja: 'インタフェースポリシーはモデル化していません' },
   'firewall multicast-policy': { en: 'multicast policies are not modelled', ja: 'マルチキャストポリシーはモデル化していません' },
   'firewall consolidated policy': { en: 'consolidated policies are not modelled', ja: '統合ポリシー（consolidated policy）はモデル化していません' },
   'firewall proxy-policy': { en: 'explicit proxy policies are not modelled', ja: '明示プロキシのポリシーはモデル化していません' },
-  'firewall policy6': { en: 'IPv6 policies are not modelled (IPv4 only)', ja: 'IPv6ポリシーはモデル化していません（IPv4のみ）' },
+  'firewall policy6': { en: 'IPv6 policies are not modelled (IPv4 only)', ja: 'IPv6 ポリシーはモデル化していません（IPv4 のみ）' },
   'router policy': {
     en: 'policy routes are not modelled: forwarding follows the static routes only',
     ja: 'ポリシールートはモデル化していません（静的経路のみで転送を判断します）',
   },
   'router ospf': {
     en: 'OSPF is not modelled: forwarding follows the static routes only',
-    ja: 'OSPFはモデル化していません（静的経路のみで転送を判断します）',
+    ja: 'OSPF はモデル化していません（静的経路のみで転送を判断します）',
   },
   'router bgp': {
     en: 'BGP is not modelled: forwarding follows the static routes only',
-    ja: 'BGPはモデル化していません（静的経路のみで転送を判断します）',
+    ja: 'BGP はモデル化していません（静的経路のみで転送を判断します）',
   },
   'router rip': {
     en: 'RIP is not modelled: forwarding follows the static routes only',
-    ja: 'RIPはモデル化していません（静的経路のみで転送を判断します）',
+    ja: 'RIP はモデル化していません（静的経路のみで転送を判断します）',
   },
   'router isis': {
     en: 'IS-IS is not modelled: forwarding follows the static routes only',
-    ja: 'IS-ISはモデル化していません（静的経路のみで転送を判断します）',
+    ja: 'IS-IS はモデル化していません（静的経路のみで転送を判断します）',
   },
-  'system sdwan': { en: 'SD-WAN rules are not modelled', ja: 'SD-WANルールはモデル化していません' },
+  'system sdwan': { en: 'SD-WAN rules are not modelled', ja: 'SD-WAN ルールはモデル化していません' },
   'system virtual-wan-link': { en: 'SD-WAN (virtual-wan-link) is not modelled', ja: 'SD-WAN（virtual-wan-link）はモデル化していません' },
   'system vdom-link': {
     en: 'inter-VDOM links are not modelled: the VDOMs are not joined',
-    ja: 'VDOM間リンクはモデル化していません（VDOM同士は接続されません）',
+    ja: 'VDOM 間リンクはモデル化していません（VDOM 同士は接続されません）',
   },
-  'vpn ipsec phase1-interface': { en: 'IPsec tunnel interfaces are not modelled', ja: 'IPsecトンネルインタフェースはモデル化していません' },
+  'vpn ipsec phase1-interface': { en: 'IPsec tunnel interfaces are not modelled', ja: 'IPsec トンネルインタフェースはモデル化していません' },
 };
 
 /** Sections that cannot affect forwarding (logging, name and time services, management): counted as skipped. */
@@ -498,7 +498,7 @@ class FortigateReader {
         this.warn(
           setting.loc,
           `interface "${v}" is not a configured interface or zone of this VDOM; read as ${permit ? 'any interface (so the permit is not narrowed)' : 'no interface (so the deny does not widen)'}`,
-          `インタフェース "${v}" はこのVDOMのインタフェースでもゾーンでもありません。${permit ? '許可を狭めないよう任意のインタフェース' : '拒否を広げないようどのインタフェースにも該当しない'}ものとして読みます`,
+          `インタフェース "${v}" はこの VDOM のインタフェースでもゾーンでもありません。${permit ? '許可を狭めないよう任意のインタフェース' : '拒否を広げないようどのインタフェースにも該当しない'}ものとして読みます`,
         );
         if (permit) return undefined;
       }
@@ -538,7 +538,7 @@ class FortigateReader {
     }
     const permit = action === 'permit';
     for (const [key, en, ja] of [
-      ['nat', 'source NAT is not modelled (addresses are matched as before translation)', '送信元NATはモデル化していません（変換前のアドレスで判定します）'],
+      ['nat', 'source NAT is not modelled (addresses are matched as before translation)', '送信元 NAT はモデル化していません（変換前のアドレスで判定します）'],
       [
         'users',
         'user-based matching is not modelled: the policy applies to every user',
@@ -634,7 +634,7 @@ class FortigateReader {
         this.warn(
           e.sets.get('device')?.loc ?? e.loc,
           `${label}: ${device === undefined ? 'no "device"' : `interface "${device}" is not an interface of this VDOM`}; the route is left out`,
-          `${labelJa}: ${device === undefined ? '"device" の指定がない' : `インタフェース "${device}" がこのVDOMにない`}ため、この経路は除外しました`,
+          `${labelJa}: ${device === undefined ? '"device" の指定がない' : `インタフェース "${device}" がこの VDOM にない`}ため、この経路は除外しました`,
         );
         continue;
       }
@@ -696,7 +696,7 @@ class AddressBook {
         this.reader.warn(
           setting.loc,
           `${label}: address "${name}" cannot be read as IPv4 addresses; it stands for ${widen ? 'every address (the permit is not narrowed)' : 'no address (the deny is not widened)'}`,
-          `${label}: アドレス "${name}" をIPv4アドレスとして読めないため、${widen ? '許可を狭めないよう全アドレス' : '拒否を広げないよう空'}として扱います`,
+          `${label}: アドレス "${name}" を IPv4 アドレスとして読めないため、${widen ? '許可を狭めないよう全アドレス' : '拒否を広げないよう空'}として扱います`,
         );
         if (widen) return [...ALL];
       } else out = union(out, set);
@@ -861,7 +861,7 @@ class ServiceBook {
         this.reader.warn(
           type.loc,
           `${label}: service "${e.name}" matches one ICMP type; read as all of ICMP`,
-          `${label}: サービス "${e.name}" は特定のICMPタイプのみですが、ICMP全体として読みます`,
+          `${label}: サービス "${e.name}" は特定の ICMP タイプのみですが、ICMP 全体として読みます`,
         );
       }
       return [{ protoLo: 1, protoHi: 1, portLo: 0, portHi: PORT_MAX }];

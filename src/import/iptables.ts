@@ -424,7 +424,7 @@ class IptablesReader {
           cannotRead(
             t,
             `ICMP type "${v.text}" is not modelled (bunkatsu matches all of ICMP)`,
-            `ICMPタイプ "${v.text}" はモデル化していません（ICMP全体で判定します）`,
+            `ICMP タイプ "${v.text}" はモデル化していません（ICMP 全体で判定します）`,
           );
           break;
         }

@@ -145,7 +145,7 @@ export function parseIpRoute(text: string, file: string, interfaces: readonly Co
       warnings.push({
         loc,
         en: `route ${r.dst}: ${r.devs.length === 0 ? 'no "dev"' : `interface "${unknown[0]}" has no IPv4 address in the addresses file`}; the route is left out`,
-        ja: `経路 ${r.dst}: ${r.devs.length === 0 ? '"dev" の指定がない' : `インタフェース "${unknown[0]}" にアドレスファイル上のIPv4アドレスがない`}ため、この経路は除外しました`,
+        ja: `経路 ${r.dst}: ${r.devs.length === 0 ? '"dev" の指定がない' : `インタフェース "${unknown[0]}" にアドレスファイル上の IPv4 アドレスがない`}ため、この経路は除外しました`,
       });
       return;
     }

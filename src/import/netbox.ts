@@ -201,7 +201,7 @@ export function parseNetbox(text: string, file: string): Inventory {
       warnings.push({
         loc: origin,
         en: `${device}:${name} has a second address ${text}: only the first is modelled`,
-        ja: `${device}:${name} の 2 つ目のアドレス ${text} は取り込みませんでした（最初のものだけを扱います）`,
+        ja: `${device}:${name} の2つ目のアドレス ${text} は取り込みませんでした（最初のものだけを扱います）`,
       });
     } else d.interfaces[i] = withAddress;
   }
@@ -259,7 +259,7 @@ export function parseNetbox(text: string, file: string): Inventory {
       warnings.push({
         loc: origin,
         en: 'cable without one device interface at each end: left out',
-        ja: '両端がそれぞれ機器のインタフェース 1 つではないケーブルのため、取り込みませんでした',
+        ja: '両端がそれぞれ機器のインタフェース1つではないケーブルのため、取り込みませんでした',
       });
       continue;
     }

@@ -218,7 +218,7 @@ class NftReader {
           this.warn(
             head.loc,
             `chain ${wordOf(c.items[1])}: NAT is not modelled (addresses are matched as before translation)`,
-            `chain ${wordOf(c.items[1])}: NATはモデル化していません（変換前のアドレスで判定します）`,
+            `chain ${wordOf(c.items[1])}: NAT はモデル化していません（変換前のアドレスで判定します）`,
           );
         }
         // The input and output hooks filter the host's own traffic, never what it forwards.
@@ -368,7 +368,7 @@ class NftReader {
         cannotRead(
           x.loc,
           `"${words}": ICMP types are not modelled (bunkatsu matches all of ICMP)`,
-          `"${words}": ICMPタイプはモデル化していません（ICMP全体で判定します）`,
+          `"${words}": ICMP タイプはモデル化していません（ICMP 全体で判定します）`,
         );
       } else cannotRead(x.loc, `expression "${words}" is not modelled`, `式 "${words}" はモデル化していません`);
     };

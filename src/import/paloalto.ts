@@ -122,7 +122,7 @@ class Objects {
         this.reader.warn(
           m.loc,
           `${label}: address "${m.text}" cannot be read as IPv4 addresses; it stands for ${widen ? 'every address (the permit is not narrowed)' : 'no address (the deny is not widened)'}`,
-          `${label}: アドレス "${m.text}" をIPv4アドレスとして読めないため、${widen ? '許可を狭めないよう全アドレス' : '拒否を広げないよう空'}として扱います`,
+          `${label}: アドレス "${m.text}" を IPv4 アドレスとして読めないため、${widen ? '許可を狭めないよう全アドレス' : '拒否を広げないよう空'}として扱います`,
         );
         if (widen) return [...ALL];
       } else out = union(out, set);
@@ -202,7 +202,7 @@ class Objects {
     this.reader.warn(
       kind?.loc ?? e.loc,
       `address "${nameOf(e)}" is ${kind ? `an ${kind.name}` : 'of an unknown kind'}, not a set of IPv4 addresses bunkatsu can know`,
-      `アドレス "${nameOf(e)}" は${kind ? ` ${kind.name} 型` : '不明な種類'}のため、IPv4アドレスの集合として特定できません`,
+      `アドレス "${nameOf(e)}" は${kind ? ` ${kind.name} 型` : '不明な種類'}のため、IPv4 アドレスの集合として特定できません`,
     );
     return undefined;
   }
@@ -352,7 +352,7 @@ class PaloaltoReader {
         this.warn(
           holder.loc,
           `interface "${name}" takes its address by DHCP or PPPoE; no subnet is known`,
-          `インタフェース "${name}" はDHCPまたはPPPoEでアドレスを得るため、サブネットが分かりません`,
+          `インタフェース "${name}" は DHCP または PPPoE でアドレスを得るため、サブネットが分かりません`,
         );
       }
       const first = ips[0];
@@ -434,7 +434,7 @@ class PaloaltoReader {
     const id = toId(deviceName);
     const vsysName = nameOf(vsys);
     for (const [section, en, ja] of [
-      ['nat', 'NAT rules are not modelled (addresses are matched as before translation)', 'NATルールはモデル化していません（変換前のアドレスで判定します）'],
+      ['nat', 'NAT rules are not modelled (addresses are matched as before translation)', 'NAT ルールはモデル化していません（変換前のアドレスで判定します）'],
       ['pbf', 'policy-based forwarding is not modelled: forwarding follows the static routes only', 'ポリシーベースフォワーディングはモデル化していません'],
     ] as const) {
       const rules = path(vsys, 'rulebase', section, 'rules');
@@ -493,7 +493,7 @@ class PaloaltoReader {
         this.warn(
           m.loc,
           `${label}: zone "${m.text}" is not a zone of this vsys; read as ${permit ? 'any zone (so the permit is not narrowed)' : 'no zone (so the deny does not widen)'}`,
-          `${label}: ゾーン "${m.text}" はこのvsysのゾーンではありません。${permit ? '許可を狭めないよう任意のゾーン' : '拒否を広げないようどのゾーンにも該当しない'}ものとして読みます`,
+          `${label}: ゾーン "${m.text}" はこの vsys のゾーンではありません。${permit ? '許可を狭めないよう任意のゾーン' : '拒否を広げないようどのゾーンにも該当しない'}ものとして読みます`,
         );
         if (permit) return undefined;
       }
@@ -668,7 +668,7 @@ class PaloaltoReader {
         this.warn(
           e.loc,
           `${label}: ${out === undefined ? 'no interface leads to its next hop' : `interface "${out}" is not an interface of this vsys`}; the route is left out`,
-          `${labelJa}: ${out === undefined ? 'ネクストホップに至るインタフェースがない' : `インタフェース "${out}" がこのvsysにない`}ため、この経路は除外しました`,
+          `${labelJa}: ${out === undefined ? 'ネクストホップに至るインタフェースがない' : `インタフェース "${out}" がこの vsys にない`}ため、この経路は除外しました`,
         );
         continue;
       }

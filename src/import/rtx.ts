@@ -696,7 +696,7 @@ class RtxReader {
         this.warn(
           this.at(line, app),
           `${label}: application "${app.text}" is not known to bunkatsu; it is read as every service (the pass is not narrowed)`,
-          `${label}: アプリケーション "${app.text}" は bunkatsu が知らないため、すべてのサービスとして扱います（許可を狭めません）`,
+          `${label}: アプリケーション "${app.text}" のポートが分からないため、すべてのサービスとして扱います（許可を狭めません）`,
         );
       }
     }
