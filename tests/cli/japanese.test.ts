@@ -42,7 +42,7 @@ import { runCli, seedPack, TODAY } from '../helpers.ts';
  *   as NAT (YAMAHA RTX warnings);
  * - title, flowchart, TB, subgraph, end: Mermaid's own syntax in `diagram --format mermaid`;
  * - the names of products and their own terms, which Japanese documents write as they are: VDOM
- *   (FortiGate), vsys (PAN-OS), PP (YAMAHA RTX), ASA, NetBox, containerlab, API, TCP, UDP, DHCP,
+ *   (FortiGate), vsys (PAN-OS), PP (YAMAHA RTX), ASA, NetBox, containerlab, API, IP, TCP, UDP, DHCP,
  *   SNAT, NGFW, OSPF, BGP, RIP, IPsec, FortiGate, RTX; yaml: the file name ending .yaml.
  */
 const ALLOWED = new Set(
@@ -54,7 +54,7 @@ const ALLOWED = new Set(
     'fast reference seed pack ms MB true false ' +
     'NAT FQDN VPN ICMP nat ipset webvpn rule line PPP PPPoE ' +
     'title flowchart TB subgraph end ' +
-    'VDOM vsys PP ASA NetBox containerlab API TCP UDP DHCP SNAT NGFW OSPF BGP RIP IPsec FortiGate RTX yaml'
+    'IP VDOM vsys PP ASA NetBox containerlab API TCP UDP DHCP SNAT NGFW OSPF BGP RIP IPsec FortiGate RTX yaml'
   ).split(' '),
 );
 
@@ -260,8 +260,70 @@ const FIXTURES: ReadonlyArray<readonly [string, string]> = (
   ] as Array<readonly [string, string]>
 ).filter(([, f]) => !/(LICENSE|PROVENANCE)$/.test(f));
 
+/** A PAN-OS configuration of one vsys holding `vsys`, and the device's `network`. */
+const panos = (vsys: string, network = ''): string =>
+  `<config><devices><entry name="d"><network>${network}</network><vsys><entry name="vsys1">${vsys}</entry></vsys></entry></devices></config>`;
+/** A PAN-OS rule from `source` (an address) with `service`. */
+const panosRule = (source: string, service = 'any'): string =>
+  `<rulebase><security><rules><entry name="r"><from><member>any</member></from><to><member>any</member></to><source><member>${source}</member></source><destination><member>any</member></destination><service><member>${service}</member></service><application><member>any</member></application><action>allow</action></entry></rules></security></rulebase>`;
+/** A FortiOS policy from `srcaddr` with `service`, after the objects in `objects`. */
+const fortiPolicy = (objects: string, srcaddr: string, service = 'ALL'): string =>
+  `${objects}config firewall policy\n edit 1\n  set srcintf "any"\n  set dstintf "any"\n  set srcaddr "${srcaddr}"\n  set dstaddr "all"\n  set service "${service}"\n  set action accept\n next\nend\n`;
+
 /** Small configurations, each aimed at one error or warning of its importer. */
 const BAD_CONFIGS: ReadonlyArray<readonly [string, string]> = [
+  ['fortigate', 'config firewall address\n edit "a"\n  edit "b"\n'],
+  ['fortigate', fortiPolicy('config firewall address\n edit "a"\n  set type iprange\n  set start-ip 10.0.0.9\n  set end-ip 10.0.0.1\n next\nend\n', 'a')],
+  ['fortigate', fortiPolicy('config firewall service custom\n edit "s"\n  set protocol IP\n  set protocol-number 300\n next\nend\n', 'all', 's')],
+  ['fortigate', fortiPolicy('config firewall service custom\n edit "s"\n  set tcp-portrange 99999\n next\nend\n', 'all', 's')],
+  ['fortigate', fortiPolicy('config firewall addrgrp\n edit "g"\n  set member "h"\n next\n edit "h"\n  set member "g"\n next\nend\n', 'g')],
+  [
+    'fortigate',
+    'config firewall vip\n edit "v"\n next\nend\nconfig router ospf\n set router-id 1.1.1.1\nend\nconfig vpn ipsec phase1-interface\n edit "t"\n next\nend\n',
+  ],
+  [
+    'paloalto',
+    panos('<address><entry name="a"><ip-netmask>10.0.0.1/24</ip-netmask></entry><entry name="a"><ip-netmask>10.0.0.2/24</ip-netmask></entry></address>'),
+  ],
+  ['paloalto', panos(`<address><entry name="a"><ip-netmask>10.0.0.x/24</ip-netmask></entry></address>${panosRule('a')}`)],
+  ['paloalto', panos(`<address><entry name="a"><ip-range>10.0.0.9</ip-range></entry></address>${panosRule('a')}`)],
+  ['paloalto', panos(panosRule('nosuch'))],
+  ['paloalto', panos(panosRule('10.0.0.9-10.0.0.1'))],
+  ['paloalto', panos(`<service><entry name="s"><protocol><tcp><port>99999</port></tcp></protocol></entry></service>${panosRule('any', 's')}`)],
+  ['paloalto', panos(`<service><entry name="s"><protocol/></entry></service>${panosRule('any', 's')}`)],
+  ['paloalto', panos(panosRule('any', 'nosuch'))],
+  [
+    'paloalto',
+    panos(
+      '',
+      '<virtual-router><entry name="vr"><routing-table><ip><static-route><entry name="x"><destination>10.0.0.0/8</destination><metric>x</metric></entry></static-route></ip></routing-table></entry></virtual-router>',
+    ),
+  ],
+  [
+    'paloalto',
+    panos(
+      '',
+      '<virtual-router><entry name="vr"><routing-table><ip><static-route><entry name="x"><destination>10.0.0.1</destination></entry></static-route></ip></routing-table></entry></virtual-router>',
+    ),
+  ],
+  ['paloalto', 'text<config/>'],
+  ['paloalto', '<![CDATA[x]]><config/>'],
+  ['paloalto', '</config>'],
+  ['paloalto', '< config/>'],
+  ['paloalto', '<config><a b/></config>'],
+  ['paloalto', '<config a="1></config>'],
+  ['paloalto', '<config'],
+  ['paloalto', '<!-- only a comment -->'],
+  ['paloalto', '<config><![CDATA[open'],
+  ['paloalto', '<?xml version="1.0"'],
+  ['paloalto', '<config><a></b></config>'],
+  ['paloalto', '<config><a x="1"y="2"/></config>'],
+  ['nftables', 'table inet filter { set s { type ipv4_addr; elements = { 10.0.0.1 10.0.0.2 } } }\n'],
+  ['nftables', 'chain c { }\n'],
+  [
+    'netbox',
+    '{"devices": [{"name": "a"}], "interfaces": [{"id": 1, "name": "e0", "device": {"name": "a"}}], "ip_addresses": [{"address": "10.0.0.1/24", "assigned_object": {"device": {"name": "a"}, "name": "e0"}}, {"address": "10.0.0.2/24", "assigned_object": {"device": {"name": "a"}, "name": "e0"}}]}',
+  ],
   ['fortigate', 'config system interface\n edit "a" "b"\n next\nend\n'],
   ['fortigate', 'config\nend\n'],
   ['fortigate', 'edit "x"\n'],
