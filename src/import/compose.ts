@@ -77,7 +77,11 @@ class ZoneAssigner {
       });
       z.vendorZones?.forEach((a, j) => {
         if (!vendorZones.has(a))
-          this.siteWarning(['zones', i, 'vendorZones', j], `no imported device has vendor zone "${a}"`, `取り込んだ機器にゾーン "${a}" がありません`);
+          this.siteWarning(
+            ['zones', i, 'vendorZones', j],
+            `no imported device has vendor zone "${a}"`,
+            `取り込んだ機器の設定にゾーン "${a}"（vendorZones）がありません`,
+          );
         this.byVendorZone.set(a, z);
       });
       for (const s of z.subnets ?? []) {

@@ -127,6 +127,24 @@ const TEMPLATES: readonly Template[] = [
     /^Too (big|small): expected (\w+) to (?:have|be) ([<>]=?)(\S+)(?: (\w+))?(?: at (\S+))?$/,
     (_, __, op, n, unit, at) => `値は ${n}${unit ? ` ${unit}` : ''} ${op.startsWith('<') ? '以下' : '以上'}です${atText(at)}`,
   ],
+  // The schemas' own wording of a malformed id or name (src/model/schema.ts, src/import/site.ts).
+  [
+    /^ids are 1-128 letters, digits, "_", "\." or "-", starting with a letter or digit(?: at (\S+))?$/,
+    (at) => `ID は英字、数字、"_"、"."、"-" の 1～128 文字で、英字か数字で始めます${atText(at)}`,
+  ],
+  [
+    /^interface names are 1-64 letters, digits, "_", "\.", "\/" or "-"(?: at (\S+))?$/,
+    (at) => `インタフェース名は英字、数字、"_"、"."、"/"、"-" の 1～64 文字です${atText(at)}`,
+  ],
+  [
+    /^ACL names are 1-64 letters, digits, "_", "\." or "-"(?: at (\S+))?$/,
+    (at) => `アクセスリスト名は英字、数字、"_"、"."、"-" の 1～64 文字です${atText(at)}`,
+  ],
+  [/^expiry is a date YYYY-MM-DD(?: at (\S+))?$/, (at) => `期限は YYYY-MM-DD 形式の日付で書きます${atText(at)}`],
+  [
+    /^write device:name, e\.g\. fw01:port2 \(a VDOM device is host\.vdom: fw01\.root:port2\)(?: at (\S+))?$/,
+    (at) => `"機器:名前" の形で書きます（例: fw01:port2。VDOM の機器は host.vdom の形で fw01.root:port2）${atText(at)}`,
+  ],
   [/^Invalid string: must match pattern (\S+)(?: at (\S+))?$/, (p, at) => `書式が正しくありません（パターン ${p}）${atText(at)}`],
   // Topology semantics (src/model/load.ts).
   [/^(\d+) firewall rules; the limit is (\d+)$/, (n, max) => `ファイアウォールのルールが ${n} 件あります。上限は ${max} 件です`],

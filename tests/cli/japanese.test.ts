@@ -125,6 +125,11 @@ writeFileSync(TYPO, 'bunkatsu-change: 1\nchanges:\n  - remove-rule: { device: lg
 // An ASA configuration whose access-group names an ACL it does not define, for an importer's error on the command line.
 const BAD_ASA = join(out, 'bad.cfg');
 writeFileSync(BAD_ASA, 'hostname a\naccess-group NONE in interface inside\n');
+// A site file naming an interface and a vendor zone no device has, leaving the other interfaces in no zone; and one with an unknown field.
+const ODD_SITE = join(out, 'odd-site.yaml');
+writeFileSync(ODD_SITE, 'bunkatsu-site: 1\nzones:\n  - id: lg-office\n    domain: lgwan\n    interfaces: [fw01:nosuch]\n    vendorZones: [fw01:nosuch]\n');
+const BAD_SITE = join(out, 'bad-site.yaml');
+writeFileSync(BAD_SITE, 'bunkatsu-site: 1\nzones:\n  - id: lg-office\n    domian: lgwan\n');
 
 /** Each command: its arguments (without --lang ja) and the input files whose identifiers it may print. */
 const RUNS: ReadonlyArray<readonly [string, readonly string[], readonly string[]]> = [
@@ -168,6 +173,14 @@ const RUNS: ReadonlyArray<readonly [string, readonly string[], readonly string[]
     const args = ['import', vendor, ...configs, '--site', join(IMPORTS, vendor, 'site.yaml'), ...extra, '-o', join(out, `${vendor}.yaml`)];
     return [[`import ${vendor}`, args, files] as const, [`import ${vendor} --strict`, [...args, '--strict'], files] as const];
   }),
+  ...[ODD_SITE, BAD_SITE].map(
+    (site) =>
+      [
+        `import with the site file ${site}`,
+        ['import', 'fortigate', join(IMPORTS, 'fortigate/fw01.conf'), '--site', site, '-o', join(out, 'site.yaml')],
+        [join(IMPORTS, 'fortigate/fw01.conf'), site],
+      ] as const,
+  ),
   [
     'import of a bad configuration',
     ['import', 'fortigate', join(IMPORTS, 'fortigate/fw01.conf'), '--config', `asa:${BAD_ASA}`],
