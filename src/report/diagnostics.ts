@@ -284,6 +284,18 @@ const TEMPLATES: readonly Template[] = [
     (f, lo, hi, v) => `${f} には ${lo}${hi ? ` から ${hi}` : ' 以上'}の整数を指定してください。"${v}" は使えません`,
   ],
   [/^(--[\w-]+) must be a whole number of at least (\d+), not "(.*)"$/, (f, lo, v) => `${f} には ${lo} 以上の整数を指定してください。"${v}" は使えません`],
+  [
+    /^--config (.*): write vendor:file, the vendor one of (.*)$/,
+    (s, v) =>
+      `--config ${s}: "ベンダー:ファイル" の形で書きます（ベンダーは ${v
+        .split(', ')
+        .map((x) => `"${x}"`)
+        .join('、')} のいずれか）`,
+  ],
+  [
+    /^(--[\w-]+) names (\d+) files for (\d+) rules files/,
+    (f, n, m) => `${f} のファイルが ${n} 個ですが、ルールのファイルは ${m} 個です。ルールのファイルごとに 1 つずつ、同じ順に指定してください`,
+  ],
   [/^give --down <element\.\.\.> or --sweep n-1$/, () => '--down <要素...> か --sweep n-1 を指定してください'],
   [/^the trace has no updates: nothing to replay$/, () => '更新記録に更新がありません。再生するものがありません'],
 ];

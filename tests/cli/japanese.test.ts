@@ -181,6 +181,12 @@ const RUNS: ReadonlyArray<readonly [string, readonly string[], readonly string[]
         [join(IMPORTS, 'fortigate/fw01.conf'), site],
       ] as const,
   ),
+  ['import with a bad --config', ['import', 'netbox', join(IMPORTS, 'netbox/export.json'), '--config', 'frob:x'], [join(IMPORTS, 'netbox/export.json')]],
+  [
+    'import iptables of an addresses file given as a rules file',
+    ['import', 'iptables', join(IMPORTS, 'iptables/gw.rules'), '--addresses', join(IMPORTS, 'iptables/gw.addr'), join(IMPORTS, 'iptables/gw.addr')],
+    [join(IMPORTS, 'iptables/gw.rules')],
+  ],
   [
     'import of a bad configuration',
     ['import', 'fortigate', join(IMPORTS, 'fortigate/fw01.conf'), '--config', `asa:${BAD_ASA}`],
