@@ -164,8 +164,8 @@ class AsaReader {
 
   readonly skipped: SkippedSection[] = [];
 
-  warn(loc: Loc, en: string, ja: string): void {
-    this.warnings.push({ loc, en, ja });
+  warn(loc: Loc, text: Bilingual): void {
+    this.warnings.push({ loc, ...text });
   }
 
   private at(c: Command, w: Word): Loc {
@@ -173,10 +173,10 @@ class AsaReader {
   }
 
   /** Warns once per kind of unmodelled feature, at its first line. */
-  private warnOnce(key: string, loc: Loc, en: string, ja: string): void {
+  private warnOnce(key: string, loc: Loc, text: Bilingual): void {
     if (this.warnedOnce.has(key)) return;
     this.warnedOnce.add(key);
-    this.warn(loc, en, ja);
+    this.warn(loc, text);
   }
 
   read(text: string, fallbackName: string): ConfigDevice {
@@ -303,11 +303,10 @@ class AsaReader {
       if (!nameif?.words[1]) continue; // not a data interface: no ACL, route or rule can name it
       const name = nameif.words[1].text;
       if (!IFACE_NAME.test(name)) {
-        this.warn(
-          nameif.loc,
-          `interface "${name}" has a name bunkatsu cannot use; it is left out`,
-          `インタフェース "${name}" の名前は bunkatsu で扱えないため除外しました`,
-        );
+        this.warn(nameif.loc, {
+          en: `interface "${name}" has a name bunkatsu cannot use; it is left out`,
+          ja: `インタフェース "${name}" の名前は bunkatsu で扱えないため除外しました`,
+        });
         continue;
       }
       const levelCmd = sub('security-level');
@@ -327,11 +326,10 @@ class AsaReader {
       if (ipCmd) {
         const w = ipCmd.words;
         if (w[2]?.text === 'dhcp' || w[2]?.text === 'pppoe') {
-          this.warn(
-            ipCmd.loc,
-            `interface ${name}: address by ${w[2].text}; no subnet is known, so it is attached to no zone`,
-            `インタフェース ${name}: アドレスを ${w[2].text} で取得するためサブネットが分からず、どのゾーンにも接続していません`,
-          );
+          this.warn(ipCmd.loc, {
+            en: `interface ${name}: address by ${w[2].text}; no subnet is known, so it is attached to no zone`,
+            ja: `インタフェース ${name}: アドレスを ${w[2].text} で取得するためサブネットが分からず、どのゾーンにも接続していません`,
+          });
         } else {
           const ip = w[2] ? parseIpv4(w[2].text) : undefined;
           const mask = w[3] ? parseIpv4(w[3].text) : undefined;
@@ -345,11 +343,10 @@ class AsaReader {
         }
       }
       if (sub('shutdown'))
-        this.warn(
-          sub('shutdown')!.loc,
-          `interface ${name} is shut down; it is modelled as up`,
-          `インタフェース ${name} は shutdown されていますが、有効として扱います`,
-        );
+        this.warn(sub('shutdown')!.loc, {
+          en: `interface ${name} is shut down; it is modelled as up`,
+          ja: `インタフェース ${name} は shutdown されていますが、有効として扱います`,
+        });
       const origin = ipCmd?.loc ?? nameif.loc;
       out.push({ iface: { name, address, origin: { ...origin, label: `interface ${name}` } }, level, levelLoc: levelCmd?.loc ?? nameif.loc });
     }
@@ -388,18 +385,15 @@ class AsaReader {
           set = [lo, hi];
         } else if (head === 'fqdn') {
           set = 'unreadable';
-          this.warn(
-            x.loc,
-            `object ${name}: an FQDN is not an address set bunkatsu can know (everything in a permit, nothing in a deny)`,
-            `オブジェクト ${name}: FQDN で指定されたアドレスは設定から特定できないため、許可では全アドレス、拒否では空として扱います`,
-          );
+          this.warn(x.loc, {
+            en: `object ${name}: an FQDN is not an address set bunkatsu can know (everything in a permit, nothing in a deny)`,
+            ja: `オブジェクト ${name}: FQDN で指定されたアドレスは設定から特定できないため、許可では全アドレス、拒否では空として扱います`,
+          });
         } else if (head === 'nat') {
-          this.warnOnce(
-            'nat',
-            x.loc,
-            'NAT is not modelled (addresses are matched as configured, before translation)',
-            'NAT はモデル化していません（アドレスは変換前の設定値で照合します）',
-          );
+          this.warnOnce('nat', x.loc, {
+            en: 'NAT is not modelled (addresses are matched as configured, before translation)',
+            ja: 'NAT はモデル化していません（アドレスは変換前の設定値で照合します）',
+          });
         }
       }
       this.networkObjects.set(name, earlier && set === earlier.set ? earlier : { loc, set });
@@ -454,7 +448,7 @@ class AsaReader {
       }
       this.protocolGroups.set(name, { loc, terms });
     } else {
-      this.warn(c.loc, `${label}: this kind of object is not read`, `${label}: この種類のオブジェクトは読み込みません`);
+      this.warn(c.loc, { en: `${label}: this kind of object is not read`, ja: `${label}: この種類のオブジェクトは読み込みません` });
     }
   }
 
@@ -517,7 +511,7 @@ class AsaReader {
       return [lo, hi];
     }
     if (op === 'neq') {
-      this.warn(c.loc, `"neq ${c.words[i + 1]?.text}" is read as every port`, `"neq ${c.words[i + 1]?.text}" は全ポートとして扱います`);
+      this.warn(c.loc, { en: `"neq ${c.words[i + 1]?.text}" is read as every port`, ja: `"neq ${c.words[i + 1]?.text}" は全ポートとして扱います` });
       return [0, PORT_MAX];
     }
     throw syntaxError(c.words[i] ? this.at(c, c.words[i]!) : c.loc, {
@@ -559,15 +553,17 @@ class AsaReader {
         const ports = this.ports(c, j + 1);
         if (w === 'destination') dst = ports;
         else
-          this.warn(
-            c.loc,
-            `service ${owner}: source ports are not modelled (any source port)`,
-            `サービス ${owner}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱います）`,
-          );
+          this.warn(c.loc, {
+            en: `service ${owner}: source ports are not modelled (any source port)`,
+            ja: `サービス ${owner}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱います）`,
+          });
         j += c.words[j + 1]?.text === 'range' ? 4 : 3;
       } else {
         // An ICMP type (echo, echo-reply, ...): bunkatsu matches no ICMP type.
-        this.warn(c.loc, `service ${owner}: ICMP type "${w}" is read as all of ICMP`, `サービス ${owner}: ICMP タイプ "${w}" は ICMP 全体として扱います`);
+        this.warn(c.loc, {
+          en: `service ${owner}: ICMP type "${w}" is read as all of ICMP`,
+          ja: `サービス ${owner}: ICMP タイプ "${w}" は ICMP 全体として扱います`,
+        });
         break;
       }
     }
@@ -634,7 +630,10 @@ class AsaReader {
       acl.lines++;
       if (kind === 'remark') continue;
       if (kind === 'standard' || kind === 'webtype' || kind === 'ethertype') {
-        this.warn(c.loc, `access-list ${name} ${kind}: only extended access-lists are read`, `access-list ${name} ${kind}: 読み込むのは extended のみです`);
+        this.warn(c.loc, {
+          en: `access-list ${name} ${kind}: only extended access-lists are read`,
+          ja: `access-list ${name} ${kind}: 読み込むのは extended のみです`,
+        });
         continue;
       }
       if (kind !== 'extended')
@@ -712,11 +711,10 @@ class AsaReader {
         return set;
       }
       if (w.text === 'interface') {
-        this.warn(
-          this.at(c, w),
-          `${label}: "interface ${words[i + 1]?.text}" as an address is not modelled (everything in a permit, nothing in a deny)`,
-          `${label}: アドレスとしての "interface ${words[i + 1]?.text}" はモデル化していません（許可では全アドレス、拒否では空として扱います）`,
-        );
+        this.warn(this.at(c, w), {
+          en: `${label}: "interface ${words[i + 1]?.text}" as an address is not modelled (everything in a permit, nothing in a deny)`,
+          ja: `${label}: アドレスとしての "interface ${words[i + 1]?.text}" はモデル化していません（許可では全アドレス、拒否では空として扱います）`,
+        });
         i += 2;
         return action === 'permit' ? ALL : [];
       }
@@ -741,11 +739,10 @@ class AsaReader {
     };
     const src = address();
     if (portsAllowed && skipPorts() !== undefined)
-      this.warn(
-        c.loc,
-        `${label}: source ports are not modelled (any source port)`,
-        `${label}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱います）`,
-      );
+      this.warn(c.loc, {
+        en: `${label}: source ports are not modelled (any source port)`,
+        ja: `${label}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱います）`,
+      });
     const dst = address();
     if (portsAllowed) {
       const ports = skipPorts();
@@ -762,13 +759,15 @@ class AsaReader {
     for (let j = i; j < words.length; j++) {
       const t = words[j]!.text;
       if (t === 'time-range')
-        this.warn(
-          this.at(c, words[j]!),
-          `${label}: time-range is not modelled (read as always in force)`,
-          `${label}: time-range はモデル化していません（常に有効として扱います）`,
-        );
+        this.warn(this.at(c, words[j]!), {
+          en: `${label}: time-range is not modelled (read as always in force)`,
+          ja: `${label}: time-range はモデル化していません（常に有効として扱います）`,
+        });
       else if (j === i && services.every((s) => s.protoLo === 1 && s.protoHi === 1) && t !== 'log')
-        this.warn(this.at(c, words[j]!), `${label}: ICMP type "${t}" is read as all of ICMP`, `${label}: ICMP タイプ "${t}" は ICMP 全体として扱います`);
+        this.warn(this.at(c, words[j]!), {
+          en: `${label}: ICMP type "${t}" is read as all of ICMP`,
+          ja: `${label}: ICMP タイプ "${t}" は ICMP 全体として扱います`,
+        });
     }
     return {
       id: `l${line}`,
@@ -802,11 +801,10 @@ class AsaReader {
       const dir = c.words[2]?.text;
       if (dir === 'global') {
         if (bound.global)
-          this.warn(
-            c.loc,
-            `a second access-group global (${name}) replaces ${bound.global.acl}`,
-            `2つ目の access-group global（${name}）が ${bound.global.acl} を置き換えます`,
-          );
+          this.warn(c.loc, {
+            en: `a second access-group global (${name}) replaces ${bound.global.acl}`,
+            ja: `2つ目の access-group global（${name}）が ${bound.global.acl} を置き換えます`,
+          });
         bound.global = { acl: name, loc: { ...c.loc, label: `access-group ${name} global` } };
         continue;
       }
@@ -818,11 +816,10 @@ class AsaReader {
       const nameif = this.need(c, 4);
       if (!levels.has(nameif)) throw inputError('BNK_ERR_UNKNOWN_REF', this.at(c, c.words[4]!), noNameif(`access-group ${name}`, nameif));
       if (c.words[5]?.text === 'control-plane') {
-        this.warn(
-          c.loc,
-          `access-group ${name} control-plane: traffic to the ASA itself is not modelled`,
-          `access-group ${name} control-plane: ASA 自身宛の通信はモデル化していません`,
-        );
+        this.warn(c.loc, {
+          en: `access-group ${name} control-plane: traffic to the ASA itself is not modelled`,
+          ja: `access-group ${name} control-plane: ASA 自身宛の通信はモデル化していません`,
+        });
         continue;
       }
       bound[dir].set(nameif, { acl: name, loc: { ...c.loc, label: `access-group ${name} ${dir} interface ${nameif}` } });
@@ -854,11 +851,10 @@ class AsaReader {
       }
       if (!interfaces.some((f) => f.name === nameif)) throw inputError('BNK_ERR_UNKNOWN_REF', this.at(c, c.words[1]!), noNameif('route', nameif));
       if (c.words.some((w) => w.text === 'tunneled')) {
-        this.warn(
-          c.loc,
-          `${label} tunneled: VPN default routes are not modelled; left out`,
-          `${label} tunneled: VPN のデフォルトルートはモデル化していないため除外しました`,
-        );
+        this.warn(c.loc, {
+          en: `${label} tunneled: VPN default routes are not modelled; left out`,
+          ja: `${label} tunneled: VPN のデフォルトルートはモデル化していないため除外しました`,
+        });
         continue;
       }
       candidates.push({ prefix, action: 'forward', interfaces: [nameif], origin: { ...c.loc, label }, distance });
@@ -875,39 +871,30 @@ class AsaReader {
     for (const c of top) {
       const [head, second] = c.words.map((w) => w.text);
       if (head === 'nat')
-        this.warnOnce(
-          'nat',
-          c.loc,
-          'NAT is not modelled (addresses are matched as configured, before translation)',
-          'NAT はモデル化していません（アドレスは変換前の設定値で照合します）',
-        );
+        this.warnOnce('nat', c.loc, {
+          en: 'NAT is not modelled (addresses are matched as configured, before translation)',
+          ja: 'NAT はモデル化していません（アドレスは変換前の設定値で照合します）',
+        });
       else if (head === 'failover')
-        this.warnOnce(
-          'failover',
-          c.loc,
-          'failover is not modelled: the configuration is read as one ASA',
-          'フェイルオーバーはモデル化していません（1台の ASA として読み込みます）',
-        );
+        this.warnOnce('failover', c.loc, {
+          en: 'failover is not modelled: the configuration is read as one ASA',
+          ja: 'フェイルオーバーはモデル化していません（1台の ASA として読み込みます）',
+        });
       else if (head === 'crypto' || head === 'tunnel-group' || head === 'webvpn' || head === 'group-policy')
-        this.warnOnce(
-          'vpn',
-          c.loc,
-          'VPN (crypto, tunnel-group, webvpn) is not modelled: traffic through tunnels is not analysed',
-          'VPN（crypto、tunnel-group、webvpn）はモデル化していません（トンネル経由の通信は分析しません）',
-        );
+        this.warnOnce('vpn', c.loc, {
+          en: 'VPN (crypto, tunnel-group, webvpn) is not modelled: traffic through tunnels is not analysed',
+          ja: 'VPN（crypto、tunnel-group、webvpn）はモデル化していません（トンネル経由の通信は分析しません）',
+        });
       else if (head === 'router' && second)
-        this.warnOnce(
-          `router ${second}`,
-          c.loc,
-          `router ${second} is not modelled: forwarding follows the static routes only`,
-          `router ${second} はモデル化していません（転送は静的経路のみに従います）`,
-        );
+        this.warnOnce(`router ${second}`, c.loc, {
+          en: `router ${second} is not modelled: forwarding follows the static routes only`,
+          ja: `router ${second} はモデル化していません（転送は静的経路のみに従います）`,
+        });
       else if (head === 'same-security-traffic' && second === 'permit' && c.words[2]?.text === 'intra-interface')
-        this.warn(
-          c.loc,
-          'same-security-traffic permit intra-interface (hairpin) is not modelled',
-          'same-security-traffic permit intra-interface（ヘアピン）はモデル化していません',
-        );
+        this.warn(c.loc, {
+          en: 'same-security-traffic permit intra-interface (hairpin) is not modelled',
+          ja: 'same-security-traffic permit intra-interface（ヘアピン）はモデル化していません',
+        });
     }
   }
 }

@@ -3,7 +3,7 @@
 // lists come in a fixed order and ids are derived from names and addresses, never counters.
 // Without a site file every connected subnet is a zone of its own without a domain.
 
-import { type Diagnostic, InputError, type Loc } from '../errors.ts';
+import { type Bilingual, type Diagnostic, InputError, type Loc } from '../errors.ts';
 import { ALL } from '../net/intervals.ts';
 import { formatIpv4, type Ipv4Prefix, parseCidr, rangeContains, rangeToCidrs } from '../net/ipv4.ts';
 import { formatServiceTerm, type ServiceTerm } from '../net/services.ts';
@@ -72,16 +72,18 @@ class ZoneAssigner {
     zones.forEach((z, i) => {
       z.interfaces?.forEach((a, j) => {
         if (!known.has(a))
-          this.siteWarning(['zones', i, 'interfaces', j], `no imported device has interface "${a}"`, `取り込んだ機器にインタフェース "${a}" がありません`);
+          this.siteWarning(['zones', i, 'interfaces', j], {
+            en: `no imported device has interface "${a}"`,
+            ja: `取り込んだ機器にインタフェース "${a}" がありません`,
+          });
         this.byInterface.set(a, z);
       });
       z.vendorZones?.forEach((a, j) => {
         if (!vendorZones.has(a))
-          this.siteWarning(
-            ['zones', i, 'vendorZones', j],
-            `no imported device has vendor zone "${a}"`,
-            `取り込んだ機器の設定にゾーン "${a}"（vendorZones）がありません`,
-          );
+          this.siteWarning(['zones', i, 'vendorZones', j], {
+            en: `no imported device has vendor zone "${a}"`,
+            ja: `取り込んだ機器の設定にゾーン "${a}"（vendorZones）がありません`,
+          });
         this.byVendorZone.set(a, z);
       });
       for (const s of z.subnets ?? []) {
@@ -98,8 +100,8 @@ class ZoneAssigner {
     this.bySubnet.sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
-  private siteWarning(path: readonly PropertyKey[], en: string, ja: string): void {
-    this.warnings.push({ loc: this.site!.doc.locate(path), en, ja });
+  private siteWarning(path: readonly PropertyKey[], text: Bilingual): void {
+    this.warnings.push({ loc: this.site!.doc.locate(path), ...text });
   }
 
   /** The zone id of a device interface (undefined: attached to nothing). */

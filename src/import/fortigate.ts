@@ -4,7 +4,7 @@
 // one device per VDOM. What it cannot model and could change reachability is a warning with
 // its file:line:column; a malformed file is an InputError at its location. No I/O here.
 
-import { inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
+import { type Bilingual, inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { formatIpv4, IPV4_MAX, type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
@@ -324,10 +324,10 @@ class FortigateReader {
 
   constructor(readonly file: string) {}
 
-  warn(loc: Loc, en: string, ja: string): void {
+  warn(loc: Loc, text: Bilingual): void {
     // An object used by several policies is read once per use: warn about it once.
-    if (this.warnings.some((w) => w.en === en && w.loc.line === loc.line && w.loc.column === loc.column)) return;
-    this.warnings.push({ loc, en, ja });
+    if (this.warnings.some((w) => w.en === text.en && w.loc.line === loc.line && w.loc.column === loc.column)) return;
+    this.warnings.push({ loc, ...text });
   }
 
   read(text: string, fallbackName: string): ConfigDevice[] {
@@ -371,11 +371,10 @@ class FortigateReader {
     const out: Array<{ vdom: string; iface: ConfigInterface; status: Setting | undefined }> = [];
     for (const e of this.edits(global, 'system interface')) {
       if (!IFACE_NAME.test(e.name)) {
-        this.warn(
-          e.loc,
-          `interface "${e.name}" has a name bunkatsu cannot use; it is left out`,
-          `インタフェース "${e.name}" の名前は bunkatsu で扱えないため除外しました`,
-        );
+        this.warn(e.loc, {
+          en: `interface "${e.name}" has a name bunkatsu cannot use; it is left out`,
+          ja: `インタフェース "${e.name}" の名前は bunkatsu で扱えないため除外しました`,
+        });
         continue;
       }
       const ip = e.sets.get('ip');
@@ -392,19 +391,17 @@ class FortigateReader {
         if (address.ip === 0) address = undefined;
       } else if (e.sets.get('mode')?.values[0] === 'dhcp' || e.sets.get('mode')?.values[0] === 'pppoe') {
         const mode = e.sets.get('mode')!;
-        this.warn(
-          mode.loc,
-          `interface "${e.name}" takes its address by ${mode.values[0]}: no subnet is known for it`,
-          `インタフェース "${e.name}" は ${mode.values[0]} でアドレスを取得するため、サブネットが分かりません`,
-        );
+        this.warn(mode.loc, {
+          en: `interface "${e.name}" takes its address by ${mode.values[0]}: no subnet is known for it`,
+          ja: `インタフェース "${e.name}" は ${mode.values[0]} でアドレスを取得するため、サブネットが分かりません`,
+        });
       }
       const secondary = e.blocks.find((b) => b.path === 'secondaryip' && b.edits.length > 0);
       if (secondary) {
-        this.warn(
-          secondary.loc,
-          `interface "${e.name}": secondary addresses are not modelled (only the subnet of "set ip" is connected)`,
-          `インタフェース "${e.name}": セカンダリアドレスはモデル化していません（"set ip" のサブネットのみ接続されているものとします）`,
-        );
+        this.warn(secondary.loc, {
+          en: `interface "${e.name}": secondary addresses are not modelled (only the subnet of "set ip" is connected)`,
+          ja: `インタフェース "${e.name}": セカンダリアドレスはモデル化していません（"set ip" のサブネットのみ接続されているものとします）`,
+        });
       }
       const iface: ConfigInterface = {
         name: e.name,
@@ -425,7 +422,7 @@ class FortigateReader {
     const id = toId(multi ? `${hostname}.${scope.vdom}` : hostname);
     for (const b of scope.blocks) {
       const reason = UNMODELLED_SECTIONS[b.path];
-      if (reason && (b.edits.length > 0 || b.sets.size > 0)) this.warn(b.loc, `config ${b.path}: ${reason.en}`, `config ${b.path}: ${reason.ja}`);
+      if (reason && (b.edits.length > 0 || b.sets.size > 0)) this.warn(b.loc, { en: `config ${b.path}: ${reason.en}`, ja: `config ${b.path}: ${reason.ja}` });
     }
     // System zones: zone name -> member interfaces.
     const zones = new Map<string, string[]>();
@@ -436,11 +433,10 @@ class FortigateReader {
     for (const { vdom, iface, status } of all) {
       if (multi && vdom !== scope.vdom) continue;
       if (status?.values[0] === 'down') {
-        this.warn(
-          status.loc,
-          `interface "${iface.name}" is administratively down; it is modelled as up`,
-          `インタフェース "${iface.name}" は管理上ダウンしていますが、アップとしてモデル化しています`,
-        );
+        this.warn(status.loc, {
+          en: `interface "${iface.name}" is administratively down; it is modelled as up`,
+          ja: `インタフェース "${iface.name}" は管理上ダウンしていますが、アップとしてモデル化しています`,
+        });
       }
       const zone = zoneOf.get(iface.name);
       interfaces.push(zone ? { ...iface, vendorZone: zone } : iface);
@@ -456,11 +452,10 @@ class FortigateReader {
       const members = (e.sets.get('interface')?.values ?? []).filter((m) => names.has(m));
       if (intrazone?.values[0] !== 'allow' || members.length === 0) continue;
       const label = `zone ${quoteName(e.name)} intrazone allow`;
-      this.warn(
-        intrazone.loc,
-        `${label}: traffic between the zone's interfaces passes without a policy; read as a permit before every policy`,
-        `${label}: ゾーン内のインタフェース間の通信はポリシーなしで通過します。すべてのポリシーより前の許可ルールとして読みます`,
-      );
+      this.warn(intrazone.loc, {
+        en: `${label}: traffic between the zone's interfaces passes without a policy; read as a permit before every policy`,
+        ja: `${label}: ゾーン内のインタフェース間の通信はポリシーなしで通過します。すべてのポリシーより前の許可ルールとして読みます`,
+      });
       rules.push({
         id: toId(`intrazone-${e.name}`),
         action: 'permit',
@@ -495,11 +490,10 @@ class FortigateReader {
       if (members) for (const m of members) out.add(m);
       else if (names.has(v)) out.add(v);
       else {
-        this.warn(
-          setting.loc,
-          `interface "${v}" is not a configured interface or zone of this VDOM; read as ${permit ? 'any interface (so the permit is not narrowed)' : 'no interface (so the deny does not widen)'}`,
-          `インタフェース "${v}" はこの VDOM のインタフェースでもゾーンでもありません。${permit ? '許可を狭めないよう任意のインタフェース' : '拒否を広げないようどのインタフェースにも該当しない'}ものとして読みます`,
-        );
+        this.warn(setting.loc, {
+          en: `interface "${v}" is not a configured interface or zone of this VDOM; read as ${permit ? 'any interface (so the permit is not narrowed)' : 'no interface (so the deny does not widen)'}`,
+          ja: `インタフェース "${v}" はこの VDOM のインタフェースでもゾーンでもありません。${permit ? '許可を狭めないよう任意のインタフェース' : '拒否を広げないようどのインタフェースにも該当しない'}ものとして読みます`,
+        });
         if (permit) return undefined;
       }
     }
@@ -523,17 +517,15 @@ class FortigateReader {
     else if (actionText === 'deny') action = 'deny';
     else if (actionText === 'ipsec') {
       action = 'permit';
-      this.warn(
-        e.sets.get('action')!.loc,
-        `${label}: action ipsec is read as accept (the tunnel is not modelled)`,
-        `${label}: action "ipsec" は "accept" として読みます（トンネルはモデル化していません）`,
-      );
+      this.warn(e.sets.get('action')!.loc, {
+        en: `${label}: action ipsec is read as accept (the tunnel is not modelled)`,
+        ja: `${label}: action "ipsec" は "accept" として読みます（トンネルはモデル化していません）`,
+      });
     } else {
-      this.warn(
-        e.sets.get('action')!.loc,
-        `${label}: action "${actionText}" is not supported; the policy is left out`,
-        `${label}: action "${actionText}" には対応していないため、このポリシーは除外しました`,
-      );
+      this.warn(e.sets.get('action')!.loc, {
+        en: `${label}: action "${actionText}" is not supported; the policy is left out`,
+        ja: `${label}: action "${actionText}" には対応していないため、このポリシーは除外しました`,
+      });
       return undefined;
     }
     const permit = action === 'permit';
@@ -552,15 +544,14 @@ class FortigateReader {
       ['internet-service', 'Internet Service Database destinations are not modelled', 'インターネットサービスデータベースの宛先はモデル化していません'],
     ] as const) {
       const s = e.sets.get(key);
-      if (s && s.values.length > 0 && s.values[0] !== 'disable') this.warn(s.loc, `${label}: ${en}`, `${label}: ${ja}`);
+      if (s && s.values.length > 0 && s.values[0] !== 'disable') this.warn(s.loc, { en: `${label}: ${en}`, ja: `${label}: ${ja}` });
     }
     const schedule = e.sets.get('schedule');
     if (schedule && schedule.values[0] !== 'always') {
-      this.warn(
-        schedule.loc,
-        `${label}: schedule "${schedule.values[0]}" is read as always`,
-        `${label}: スケジュール "${schedule.values[0]}" は常時（"always"）として読みます`,
-      );
+      this.warn(schedule.loc, {
+        en: `${label}: schedule "${schedule.values[0]}" is read as always`,
+        ja: `${label}: スケジュール "${schedule.values[0]}" は常時（"always"）として読みます`,
+      });
     }
     const negated = (key: string): boolean => e.sets.get(key)?.values[0] === 'enable';
     const src = addresses.resolve(e.sets.get('srcaddr'), e.loc, label, permit !== negated('srcaddr-negate'));
@@ -598,11 +589,10 @@ class FortigateReader {
       // Routes to SD-WAN members, named addresses or ISDB entries: not a prefix out of one interface.
       const unsupported = ['sdwan', 'virtual-wan-link', 'dstaddr', 'internet-service'].filter((k) => e.sets.has(k) && e.sets.get(k)!.values[0] !== 'disable');
       for (const key of unsupported) {
-        this.warn(
-          e.sets.get(key)!.loc,
-          `${label}: "${key}" is not supported; the route is left out`,
-          `${labelJa}: "${key}" には対応していないため、この経路は除外しました`,
-        );
+        this.warn(e.sets.get(key)!.loc, {
+          en: `${label}: "${key}" is not supported; the route is left out`,
+          ja: `${labelJa}: "${key}" には対応していないため、この経路は除外しました`,
+        });
       }
       if (unsupported.length > 0) continue;
       const dst = e.sets.get('dst');
@@ -617,11 +607,10 @@ class FortigateReader {
       // FortiOS keeps the prefix of an address with host bits (1.1.1.1 255.255.255.0 is 1.1.1.0/24); say so.
       if (parsed.ip !== parsed.subnet.lo) {
         const prefix = `${formatIpv4(parsed.subnet.lo)}/${parsed.subnet.length}`;
-        this.warn(
-          dst!.loc,
-          `${label}: "set dst ${dst!.values.join(' ')}" has host bits set; read as ${prefix}`,
-          `${labelJa}: "set dst ${dst!.values.join(' ')}" にホスト部のビットがあるため、${prefix} として読みました`,
-        );
+        this.warn(dst!.loc, {
+          en: `${label}: "set dst ${dst!.values.join(' ')}" has host bits set; read as ${prefix}`,
+          ja: `${labelJa}: "set dst ${dst!.values.join(' ')}" にホスト部のビットがあるため、${prefix} として読みました`,
+        });
       }
       const distance = Number(e.sets.get('distance')?.values[0] ?? 10);
       const priority = Number(e.sets.get('priority')?.values[0] ?? 0);
@@ -631,11 +620,10 @@ class FortigateReader {
       }
       const device = e.sets.get('device')?.values[0];
       if (device === undefined || !names.has(device)) {
-        this.warn(
-          e.sets.get('device')?.loc ?? e.loc,
-          `${label}: ${device === undefined ? 'no "device"' : `interface "${device}" is not an interface of this VDOM`}; the route is left out`,
-          `${labelJa}: ${device === undefined ? '"device" の指定がない' : `インタフェース "${device}" がこの VDOM にない`}ため、この経路は除外しました`,
-        );
+        this.warn(e.sets.get('device')?.loc ?? e.loc, {
+          en: `${label}: ${device === undefined ? 'no "device"' : `interface "${device}" is not an interface of this VDOM`}; the route is left out`,
+          ja: `${labelJa}: ${device === undefined ? '"device" の指定がない' : `インタフェース "${device}" がこの VDOM にない`}ため、この経路は除外しました`,
+        });
         continue;
       }
       candidates.push({ prefix: parsed.subnet, action: 'forward', interfaces: [device], origin, distance, priority });
@@ -682,22 +670,20 @@ class AddressBook {
   /** The addresses of a srcaddr / dstaddr setting; an object it cannot read stands for any when `widen`, for none otherwise. */
   resolve(setting: Setting | undefined, at: Loc, label: string, widen: boolean): number[] {
     if (!setting) {
-      this.reader.warn(
-        at,
-        `${label}: no address is set, so the policy matches nothing`,
-        `${label}: アドレスの指定がないため、このポリシーはどの通信にも該当しません`,
-      );
+      this.reader.warn(at, {
+        en: `${label}: no address is set, so the policy matches nothing`,
+        ja: `${label}: アドレスの指定がないため、このポリシーはどの通信にも該当しません`,
+      });
       return [];
     }
     let out: number[] = [];
     for (const name of setting.values) {
       const set = this.lookup(name, setting.loc, []);
       if (set === undefined) {
-        this.reader.warn(
-          setting.loc,
-          `${label}: address "${name}" cannot be read as IPv4 addresses; it stands for ${widen ? 'every address (the permit is not narrowed)' : 'no address (the deny is not widened)'}`,
-          `${label}: アドレス "${name}" を IPv4 アドレスとして読めないため、${widen ? '許可を狭めないよう全アドレス' : '拒否を広げないよう空'}として扱います`,
-        );
+        this.reader.warn(setting.loc, {
+          en: `${label}: address "${name}" cannot be read as IPv4 addresses; it stands for ${widen ? 'every address (the permit is not narrowed)' : 'no address (the deny is not widened)'}`,
+          ja: `${label}: アドレス "${name}" を IPv4 アドレスとして読めないため、${widen ? '許可を狭めないよう全アドレス' : '拒否を広げないよう空'}として扱います`,
+        });
         if (widen) return [...ALL];
       } else out = union(out, set);
     }
@@ -800,11 +786,10 @@ class ServiceBook {
     for (const name of setting?.values ?? []) {
       const t = this.lookup(name, setting!.loc, [], label);
       if (t === undefined) {
-        this.reader.warn(
-          setting!.loc,
-          `${label}: service "${name}" cannot be read; it stands for ${widen ? 'every service (the permit is not narrowed)' : 'no service (the deny is not widened)'}`,
-          `${label}: サービス "${name}" を読めないため、${widen ? '許可を狭めないよう全サービス' : '拒否を広げないよう空'}として扱います`,
-        );
+        this.reader.warn(setting!.loc, {
+          en: `${label}: service "${name}" cannot be read; it stands for ${widen ? 'every service (the permit is not narrowed)' : 'no service (the deny is not widened)'}`,
+          ja: `${label}: サービス "${name}" を読めないため、${widen ? '許可を狭めないよう全サービス' : '拒否を広げないよう空'}として扱います`,
+        });
         if (widen) return [ANY_SERVICE];
       } else terms.push(...t);
     }
@@ -848,21 +833,19 @@ class ServiceBook {
     for (const key of ['iprange', 'fqdn']) {
       const s = e.sets.get(key);
       if (s && s.values[0] !== '0.0.0.0' && s.values.length > 0) {
-        this.reader.warn(
-          s.loc,
-          `service "${e.name}": the destination restriction "${key}" is not modelled`,
-          `サービス "${e.name}": 宛先の制限 "${key}" はモデル化していません`,
-        );
+        this.reader.warn(s.loc, {
+          en: `service "${e.name}": the destination restriction "${key}" is not modelled`,
+          ja: `サービス "${e.name}": 宛先の制限 "${key}" はモデル化していません`,
+        });
       }
     }
     if (protocol === 'ICMP') {
       const type = e.sets.get('icmptype');
       if (type) {
-        this.reader.warn(
-          type.loc,
-          `${label}: service "${e.name}" matches one ICMP type; read as all of ICMP`,
-          `${label}: サービス "${e.name}" は特定の ICMP タイプのみですが、ICMP 全体として読みます`,
-        );
+        this.reader.warn(type.loc, {
+          en: `${label}: service "${e.name}" matches one ICMP type; read as all of ICMP`,
+          ja: `${label}: サービス "${e.name}" は特定の ICMP タイプのみですが、ICMP 全体として読みます`,
+        });
       }
       return [{ protoLo: 1, protoHi: 1, portLo: 0, portHi: PORT_MAX }];
     }
@@ -892,11 +875,10 @@ class ServiceBook {
             ja: `サービス "${e.name}": "${v}" はポート範囲ではありません（例: 443、8000-8080、443:1024-65535）`,
           });
         if (srcPart !== undefined && srcPart !== '0-65535' && srcPart !== '1-65535') {
-          this.reader.warn(
-            s!.loc,
-            `service "${e.name}": source ports ${srcPart} are not modelled (any source port)`,
-            `サービス "${e.name}": 送信元ポート ${srcPart} はモデル化していません（任意の送信元ポート）`,
-          );
+          this.reader.warn(s!.loc, {
+            en: `service "${e.name}": source ports ${srcPart} are not modelled (any source port)`,
+            ja: `サービス "${e.name}": 送信元ポート ${srcPart} はモデル化していません（任意の送信元ポート）`,
+          });
         }
         out.push({ protoLo: proto, protoHi: proto, portLo: lo, portHi: hi });
       }

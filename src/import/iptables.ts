@@ -5,7 +5,7 @@
 // and could change reachability is a warning at its file:line:column; a malformed line is an
 // InputError at its location. No I/O here.
 
-import { inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
+import { type Bilingual, inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, protocolNumber, type ServiceTerm } from '../net/services.ts';
@@ -115,8 +115,8 @@ class IptablesReader {
 
   constructor(readonly file: string) {}
 
-  warn(loc: Loc, en: string, ja: string): void {
-    this.warnings.push({ loc, en, ja });
+  warn(loc: Loc, text: Bilingual): void {
+    this.warnings.push({ loc, ...text });
   }
 
   read(text: string, name: string, host: HostFiles): ImportedConfig {
@@ -127,17 +127,15 @@ class IptablesReader {
       if (table && table.name !== 'filter' && table.drops.length > 0) {
         // DROP in the mangle or raw table filters as the filter table does; bunkatsu reads only the
         // filter table's FORWARD chain, so the packets these drop are read as passing.
-        this.warn(
-          table.drops[0]!,
-          `*${table.name}: ${table.drops.length} DROP / REJECT rule(s) or DROP policies filter packets outside the filter table; they are not modelled: the packets they drop are read as passing (wider, never narrower)`,
-          `*${table.name}: "filter" テーブル以外でパケットを破棄する "DROP" / "REJECT" ルールまたは "DROP" ポリシーが ${table.drops.length} 件ありますが、モデル化していません。これらが破棄するパケットは通過するものとして読みます（広く読み、狭めません）`,
-        );
+        this.warn(table.drops[0]!, {
+          en: `*${table.name}: ${table.drops.length} DROP / REJECT rule(s) or DROP policies filter packets outside the filter table; they are not modelled: the packets they drop are read as passing (wider, never narrower)`,
+          ja: `*${table.name}: "filter" テーブル以外でパケットを破棄する "DROP" / "REJECT" ルールまたは "DROP" ポリシーが ${table.drops.length} 件ありますが、モデル化していません。これらが破棄するパケットは通過するものとして読みます（広く読み、狭めません）`,
+        });
       } else if (table && table.name !== 'filter' && table.rules > 0) {
-        this.warn(
-          table.loc,
-          `*${table.name}: the ${table.name} table's rules are not modelled (${table.name === 'nat' ? 'addresses are matched as before translation' : 'marks and other changes to packets do not change what bunkatsu lets through'})`,
-          `*${table.name}: "${table.name}" テーブルのルールはモデル化していません（${table.name === 'nat' ? '変換前のアドレスで判定します' : 'パケットのマーク等の変更は通過の判定に反映しません'}）`,
-        );
+        this.warn(table.loc, {
+          en: `*${table.name}: the ${table.name} table's rules are not modelled (${table.name === 'nat' ? 'addresses are matched as before translation' : 'marks and other changes to packets do not change what bunkatsu lets through'})`,
+          ja: `*${table.name}: "${table.name}" テーブルのルールはモデル化していません（${table.name === 'nat' ? '変換前のアドレスで判定します' : 'パケットのマーク等の変更は通過の判定に反映しません'}）`,
+        });
       }
     };
     lines.forEach((raw, i) => {
@@ -234,11 +232,10 @@ class IptablesReader {
     const forward = filter.chains.get('FORWARD');
     const deviceLoc = filter.loc ?? { file: this.file, line: 1, column: 1 };
     if (!forward) {
-      this.warn(
-        deviceLoc,
-        'no filter table with a FORWARD chain: the host forwards every packet (policy ACCEPT)',
-        '"filter" テーブルの "FORWARD" チェーンがないため、すべてのパケットを転送するもの（ポリシー "ACCEPT"）として読みます',
-      );
+      this.warn(deviceLoc, {
+        en: 'no filter table with a FORWARD chain: the host forwards every packet (policy ACCEPT)',
+        ja: '"filter" テーブルの "FORWARD" チェーンがないため、すべてのパケットを転送するもの（ポリシー "ACCEPT"）として読みます',
+      });
     }
     return hostDevice({
       id: name,
@@ -293,9 +290,9 @@ class IptablesReader {
     let replyOnly = false;
     let module = '';
     const reasons: Array<{ loc: Loc; en: string; ja: string }> = [];
-    const cannotRead = (t: Token, en: string, ja: string): void => {
+    const cannotRead = (t: Token, text: Bilingual): void => {
       unreadable = true;
-      reasons.push({ loc: at(t), en, ja });
+      reasons.push({ loc: at(t), ...text });
     };
     let i = 0;
     const next = (opt: Token): Token => {
@@ -397,18 +394,18 @@ class IptablesReader {
         case '--source-ports':
         case '--ports': {
           const v = next(t);
-          cannotRead(
-            t,
-            `"${opt} ${v.text}" matches source ports, which bunkatsu does not model`,
-            `"${opt} ${v.text}" は送信元ポートの条件で、bunkatsu はモデル化していません`,
-          );
+          cannotRead(t, {
+            en: `"${opt} ${v.text}" matches source ports, which bunkatsu does not model`,
+            ja: `"${opt} ${v.text}" は送信元ポートの条件で、bunkatsu はモデル化していません`,
+          });
           break;
         }
         case '--ctstate':
         case '--state': {
           const v = next(t);
           const isNew = readsNew(v.text.split(','), neg);
-          if (isNew === undefined) cannotRead(t, `conntrack state "${v.text}" is not modelled`, `コネクション状態 "${v.text}" はモデル化していません`);
+          if (isNew === undefined)
+            cannotRead(t, { en: `conntrack state "${v.text}" is not modelled`, ja: `コネクション状態 "${v.text}" はモデル化していません` });
           else if (!isNew) replyOnly = true;
           break;
         }
@@ -421,21 +418,19 @@ class IptablesReader {
           break;
         case '--icmp-type': {
           const v = next(t);
-          cannotRead(
-            t,
-            `ICMP type "${v.text}" is not modelled (bunkatsu matches all of ICMP)`,
-            `ICMP タイプ "${v.text}" はモデル化していません（ICMP 全体で判定します）`,
-          );
+          cannotRead(t, {
+            en: `ICMP type "${v.text}" is not modelled (bunkatsu matches all of ICMP)`,
+            ja: `ICMP タイプ "${v.text}" はモデル化していません（ICMP 全体で判定します）`,
+          });
           break;
         }
         case '--match-set': {
           const v = next(t);
           skipArgs();
-          cannotRead(
-            t,
-            `ipset "${v.text}" is not in iptables-save output; its addresses cannot be read`,
-            `ipset "${v.text}" は iptables-save の出力に含まれないため、アドレスを読めません`,
-          );
+          cannotRead(t, {
+            en: `ipset "${v.text}" is not in iptables-save output; its addresses cannot be read`,
+            ja: `ipset "${v.text}" は iptables-save の出力に含まれないため、アドレスを読めません`,
+          });
           break;
         }
         case '-j':
@@ -458,11 +453,10 @@ class IptablesReader {
           else if (chains.has(target)) verdict = { kind: 'jump', chain: target, loc: at(v) };
           else if (NON_DECIDING_TARGETS.has(target)) verdict = { kind: 'none' };
           else {
-            this.warn(
-              at(v),
-              `target "${target}" is not modelled; the rule is left out`,
-              `ターゲット "${target}" はモデル化していないため、このルールは除外しました`,
-            );
+            this.warn(at(v), {
+              en: `target "${target}" is not modelled; the rule is left out`,
+              ja: `ターゲット "${target}" はモデル化していないため、このルールは除外しました`,
+            });
             verdict = { kind: 'none' };
           }
           break;
@@ -475,11 +469,10 @@ class IptablesReader {
             });
           }
           const values = skipArgs();
-          cannotRead(
-            t,
-            `match "${module ? `-m ${module} ` : ''}${opt}${values.length ? ` ${values.join(' ')}` : ''}" is not modelled`,
-            `条件 "${module ? `-m ${module} ` : ''}${opt}${values.length ? ` ${values.join(' ')}` : ''}" はモデル化していません`,
-          );
+          cannotRead(t, {
+            en: `match "${module ? `-m ${module} ` : ''}${opt}${values.length ? ` ${values.join(' ')}` : ''}" is not modelled`,
+            ja: `条件 "${module ? `-m ${module} ` : ''}${opt}${values.length ? ` ${values.join(' ')}` : ''}" はモデル化していません`,
+          });
         }
       }
     }
@@ -515,7 +508,7 @@ class IptablesReader {
           : decided.kind === 'drop'
             ? '拒否を広げないよう、この破棄ルールは除外しました'
             : 'この条件を除いて読み、その先の破棄ルールは除外します';
-      for (const r of reasons) this.warn(r.loc, `${r.en}: ${side}`, `${r.ja}。${sideJa}`);
+      for (const r of reasons) this.warn(r.loc, { en: `${r.en}: ${side}`, ja: `${r.ja}。${sideJa}` });
     }
     return {
       chain,

@@ -154,8 +154,8 @@ class NftReader {
 
   constructor(readonly file: string) {}
 
-  warn(loc: Loc, en: string, ja: string): void {
-    this.warnings.push({ loc, en, ja });
+  warn(loc: Loc, text: Bilingual): void {
+    this.warnings.push({ loc, ...text });
   }
 
   read(text: string, name: string, host: HostFiles): ImportedConfig {
@@ -173,11 +173,10 @@ class NftReader {
         });
       if (family !== 'ip' && family !== 'inet') {
         if (family === 'bridge' || family === 'netdev') {
-          this.warn(
-            s.loc,
-            `table ${family} ${tableName}: ${family} tables are not modelled`,
-            `table ${family} ${tableName}: "${family}" テーブルはモデル化していません`,
-          );
+          this.warn(s.loc, {
+            en: `table ${family} ${tableName}: ${family} tables are not modelled`,
+            ja: `table ${family} ${tableName}: "${family}" テーブルはモデル化していません`,
+          });
         }
         continue;
       }
@@ -215,11 +214,10 @@ class NftReader {
         const hook = words[words.indexOf('hook') + 1];
         const rules = c.body.filter((x) => x !== head && wordOf(x.items[0]) !== 'policy' && wordOf(x.items[0]) !== 'comment');
         if (type === 'nat' && rules.length > 0) {
-          this.warn(
-            head.loc,
-            `chain ${wordOf(c.items[1])}: NAT is not modelled (addresses are matched as before translation)`,
-            `chain ${wordOf(c.items[1])}: NAT はモデル化していません（変換前のアドレスで判定します）`,
-          );
+          this.warn(head.loc, {
+            en: `chain ${wordOf(c.items[1])}: NAT is not modelled (addresses are matched as before translation)`,
+            ja: `chain ${wordOf(c.items[1])}: NAT はモデル化していません（変換前のアドレスで判定します）`,
+          });
         }
         // The input and output hooks filter the host's own traffic, never what it forwards.
         if (type === 'filter' && (hook === 'input' || hook === 'output')) this.skipped.push({ section: `type filter hook ${hook}`, loc: head.loc });
@@ -241,20 +239,18 @@ class NftReader {
     }
     bases.sort((a, b) => a.priority - b.priority);
     for (const other of bases.slice(1)) {
-      this.warn(
-        other.chain.loc,
-        `chain ${wordOf(other.chain.items[1])}: a second filter chain on the forward hook is not modelled (only the first, ${wordOf(bases[0]!.chain.items[1])}, decides: its accepts are not narrowed)`,
-        `chain ${wordOf(other.chain.items[1])}: "forward" フックの2つ目のフィルタチェーンはモデル化していません（最初のチェーン ${wordOf(bases[0]!.chain.items[1])} のみで判定し、その許可を狭めません）`,
-      );
+      this.warn(other.chain.loc, {
+        en: `chain ${wordOf(other.chain.items[1])}: a second filter chain on the forward hook is not modelled (only the first, ${wordOf(bases[0]!.chain.items[1])}, decides: its accepts are not narrowed)`,
+        ja: `chain ${wordOf(other.chain.items[1])}: "forward" フックの2つ目のフィルタチェーンはモデル化していません（最初のチェーン ${wordOf(bases[0]!.chain.items[1])} のみで判定し、その許可を狭めません）`,
+      });
     }
     const base = bases[0];
     const deviceLoc = base?.chain.loc ?? { file: this.file, line: 1, column: 1 };
     if (!base) {
-      this.warn(
-        deviceLoc,
-        'no filter chain on the forward hook: the host forwards every packet (policy accept)',
-        '"forward" フックのフィルタチェーンがないため、すべてのパケットを転送するもの（ポリシー "accept"）として読みます',
-      );
+      this.warn(deviceLoc, {
+        en: 'no filter chain on the forward hook: the host forwards every packet (policy accept)',
+        ja: '"forward" フックのフィルタチェーンがないため、すべてのパケットを転送するもの（ポリシー "accept"）として読みます',
+      });
     }
     // The chains of the base chain's table, parsed.
     const parsed = new Map<string, Array<ReturnType<NftReader['rule']>>>();
@@ -350,9 +346,9 @@ class NftReader {
       }
       return out;
     };
-    const cannotRead = (at: Loc, en: string, ja: string): void => {
+    const cannotRead = (at: Loc, text: Bilingual): void => {
       unreadable = true;
-      reasons.push({ loc: at, en, ja });
+      reasons.push({ loc: at, ...text });
     };
     /** An expression this reader does not know: its words up to the next verdict, unreadable. */
     const unknown = (x: Item): void => {
@@ -365,12 +361,11 @@ class NftReader {
         .join(' ');
       if (wordOf(x) === 'icmp' && wordOf(items[start + 1]) === 'type') {
         protos ??= [1];
-        cannotRead(
-          x.loc,
-          `"${words}": ICMP types are not modelled (bunkatsu matches all of ICMP)`,
-          `"${words}": ICMP タイプはモデル化していません（ICMP 全体で判定します）`,
-        );
-      } else cannotRead(x.loc, `expression "${words}" is not modelled`, `式 "${words}" はモデル化していません`);
+        cannotRead(x.loc, {
+          en: `"${words}": ICMP types are not modelled (bunkatsu matches all of ICMP)`,
+          ja: `"${words}": ICMP タイプはモデル化していません（ICMP 全体で判定します）`,
+        });
+      } else cannotRead(x.loc, { en: `expression "${words}" is not modelled`, ja: `式 "${words}" はモデル化していません` });
     };
     while (i < items.length) {
       const x = items[i++]!;
@@ -440,11 +435,10 @@ class NftReader {
         const field = wordOf(items[i++]);
         const { value, negate } = operand();
         if (field === 'sport') {
-          cannotRead(
-            value.loc,
-            `"${w} sport" matches source ports, which bunkatsu does not model`,
-            `"${w} sport" は送信元ポートの条件で、bunkatsu はモデル化していません`,
-          );
+          cannotRead(value.loc, {
+            en: `"${w} sport" matches source ports, which bunkatsu does not model`,
+            ja: `"${w} sport" は送信元ポートの条件で、bunkatsu はモデル化していません`,
+          });
           continue;
         }
         let ranges: number[] = [];
@@ -477,11 +471,10 @@ class NftReader {
           else if ((decided.text === 'jump' || decided.text === 'goto') && chains.has(entries[at + 3]?.text ?? '')) {
             verdict = { kind: decided.text, chain: entries[at + 3]!.text, loc: entries[at + 3]!.loc };
           } else
-            cannotRead(
-              decided.loc,
-              `verdict map entry "new : ${decided.text}" is not modelled`,
-              `判定マップの要素 "new : ${decided.text}" はモデル化していません`,
-            );
+            cannotRead(decided.loc, {
+              en: `verdict map entry "new : ${decided.text}" is not modelled`,
+              ja: `判定マップの要素 "new : ${decided.text}" はモデル化していません`,
+            });
           break;
         }
         const { value, negate } = operand();
@@ -489,7 +482,7 @@ class NftReader {
           elements(value).map((e) => e.text),
           negate,
         );
-        if (isNew === undefined) cannotRead(value.loc, 'this conntrack state is not modelled', 'このコネクション状態はモデル化していません');
+        if (isNew === undefined) cannotRead(value.loc, { en: 'this conntrack state is not modelled', ja: 'このコネクション状態はモデル化していません' });
         else if (!isNew) replyOnly = true;
         continue;
       }
@@ -510,11 +503,10 @@ class NftReader {
           if (t === undefined || !chains.has(t)) throw inputError('BNK_ERR_UNKNOWN_REF', target?.loc ?? x.loc, notInTable(CHAIN, t ?? ''));
           verdict = { kind: w, chain: t, loc: target!.loc };
         } else if (w === 'queue') {
-          this.warn(
-            x.loc,
-            'verdict "queue" (to a user-space program) is not modelled; the rule is left out',
-            '判定 "queue"（ユーザ空間プログラムへの受け渡し）はモデル化していないため、このルールは除外しました',
-          );
+          this.warn(x.loc, {
+            en: 'verdict "queue" (to a user-space program) is not modelled; the rule is left out',
+            ja: '判定 "queue"（ユーザ空間プログラムへの受け渡し）はモデル化していないため、このルールは除外しました',
+          });
         }
         break;
       }
@@ -532,7 +524,7 @@ class NftReader {
     if (replyOnly || notIpv4) verdict = { kind: 'none' };
     else if (verdict.kind === 'none' && reasons.length > 0) {
       // An expression that could not be read hid the rule's verdict (a verdict map, ...).
-      this.warn(s.loc, `"${label}": no verdict could be read; the rule is left out`, `"${label}": 判定を読めないため、このルールは除外しました`);
+      this.warn(s.loc, { en: `"${label}": no verdict could be read; the rule is left out`, ja: `"${label}": 判定を読めないため、このルールは除外しました` });
     }
     if (verdict.kind !== 'none') {
       const [en, ja] =
@@ -541,7 +533,7 @@ class NftReader {
           : verdict.kind === 'drop'
             ? ['the drop is left out (it is not widened)', '拒否を広げないよう、この破棄ルールは除外しました']
             : ['the condition is left out, and so are the drops it leads to', 'この条件を除いて読み、その先の破棄ルールは除外します'];
-      for (const r of reasons) this.warn(r.loc, `${r.en}: ${en}`, `${r.ja}。${ja}`);
+      for (const r of reasons) this.warn(r.loc, { en: `${r.en}: ${en}`, ja: `${r.ja}。${ja}` });
     }
     return {
       src,

@@ -119,11 +119,10 @@ class Objects {
     for (const m of names) {
       const set = this.address(m.text, m.loc, []);
       if (set === undefined) {
-        this.reader.warn(
-          m.loc,
-          `${label}: address "${m.text}" cannot be read as IPv4 addresses; it stands for ${widen ? 'every address (the permit is not narrowed)' : 'no address (the deny is not widened)'}`,
-          `${label}: アドレス "${m.text}" を IPv4 アドレスとして読めないため、${widen ? '許可を狭めないよう全アドレス' : '拒否を広げないよう空'}として扱います`,
-        );
+        this.reader.warn(m.loc, {
+          en: `${label}: address "${m.text}" cannot be read as IPv4 addresses; it stands for ${widen ? 'every address (the permit is not narrowed)' : 'no address (the deny is not widened)'}`,
+          ja: `${label}: アドレス "${m.text}" を IPv4 アドレスとして読めないため、${widen ? '許可を狭めないよう全アドレス' : '拒否を広げないよう空'}として扱います`,
+        });
         if (widen) return [...ALL];
       } else out = union(out, set);
     }
@@ -141,11 +140,10 @@ class Objects {
       if (trail.includes(name)) throw syntaxError(group.loc, containsItself(ADDRESS_GROUP, name, [...trail, name]));
       const dynamic = child(group, 'dynamic');
       if (dynamic) {
-        this.reader.warn(
-          dynamic.loc,
-          `address group "${name}" is dynamic (tag-based): its members are not known from the configuration`,
-          `アドレスグループ "${name}" は動的（タグによる）グループのため、メンバーを設定から知ることができません`,
-        );
+        this.reader.warn(dynamic.loc, {
+          en: `address group "${name}" is dynamic (tag-based): its members are not known from the configuration`,
+          ja: `アドレスグループ "${name}" は動的（タグによる）グループのため、メンバーを設定から知ることができません`,
+        });
         set = undefined;
       } else {
         set = [];
@@ -199,11 +197,10 @@ class Objects {
       return set;
     }
     const kind = e.children.find((c) => c.name === 'fqdn' || c.name === 'ip-wildcard');
-    this.reader.warn(
-      kind?.loc ?? e.loc,
-      `address "${nameOf(e)}" is ${kind ? `an ${kind.name}` : 'of an unknown kind'}, not a set of IPv4 addresses bunkatsu can know`,
-      `アドレス "${nameOf(e)}" は${kind ? ` ${kind.name} 型` : '不明な種類'}のため、IPv4 アドレスの集合として特定できません`,
-    );
+    this.reader.warn(kind?.loc ?? e.loc, {
+      en: `address "${nameOf(e)}" is ${kind ? `an ${kind.name}` : 'of an unknown kind'}, not a set of IPv4 addresses bunkatsu can know`,
+      ja: `アドレス "${nameOf(e)}" は${kind ? ` ${kind.name} 型` : '不明な種類'}のため、IPv4 アドレスの集合として特定できません`,
+    });
     return undefined;
   }
 
@@ -214,11 +211,10 @@ class Objects {
     const terms: ServiceTerm[] = [];
     for (const m of names) {
       if (m.text === 'application-default') {
-        this.reader.warn(
-          m.loc,
-          `${label}: service "application-default" (the applications' standard ports) is read as ${widen ? 'every service (the permit is not narrowed)' : 'no service (the deny is not widened)'}`,
-          `${label}: サービス "application-default"（アプリケーション標準のポート）は${widen ? '許可を狭めないよう全サービス' : '拒否を広げないよう空'}として読みます`,
-        );
+        this.reader.warn(m.loc, {
+          en: `${label}: service "application-default" (the applications' standard ports) is read as ${widen ? 'every service (the permit is not narrowed)' : 'no service (the deny is not widened)'}`,
+          ja: `${label}: サービス "application-default"（アプリケーション標準のポート）は${widen ? '許可を狭めないよう全サービス' : '拒否を広げないよう空'}として読みます`,
+        });
         if (widen) return [ANY_SERVICE];
         continue;
       }
@@ -273,11 +269,10 @@ class Objects {
       }
       const source = child(p, 'source-port');
       if (source && source.text !== '' && source.text !== '0-65535' && source.text !== '1-65535') {
-        this.reader.warn(
-          source.loc,
-          `service "${nameOf(e)}": source ports ${source.text} are not modelled (any source port)`,
-          `サービス "${nameOf(e)}": 送信元ポート ${source.text} はモデル化していません（任意の送信元ポート）`,
-        );
+        this.reader.warn(source.loc, {
+          en: `service "${nameOf(e)}": source ports ${source.text} are not modelled (any source port)`,
+          ja: `サービス "${nameOf(e)}": 送信元ポート ${source.text} はモデル化していません（任意の送信元ポート）`,
+        });
       }
     }
     if (out.length === 0) {
@@ -299,8 +294,8 @@ class PaloaltoReader {
 
   constructor(readonly file: string) {}
 
-  warn(loc: Loc, en: string, ja: string): void {
-    this.warnings.push({ loc, en, ja });
+  warn(loc: Loc, text: Bilingual): void {
+    this.warnings.push({ loc, ...text });
   }
 
   read(text: string, fallbackName: string): ConfigDevice[] {
@@ -349,11 +344,10 @@ class PaloaltoReader {
     const add = (name: string, holder: XmlElement): void => {
       const ips = entries(child(holder, 'ip'));
       if (child(holder, 'dhcp-client') || child(holder, 'pppoe')) {
-        this.warn(
-          holder.loc,
-          `interface "${name}" takes its address by DHCP or PPPoE; no subnet is known`,
-          `インタフェース "${name}" は DHCP または PPPoE でアドレスを得るため、サブネットが分かりません`,
-        );
+        this.warn(holder.loc, {
+          en: `interface "${name}" takes its address by DHCP or PPPoE; no subnet is known`,
+          ja: `インタフェース "${name}" は DHCP または PPPoE でアドレスを得るため、サブネットが分かりません`,
+        });
       }
       const first = ips[0];
       if (!first) {
@@ -362,20 +356,18 @@ class PaloaltoReader {
       }
       const parsed = parseCidrHost(nameOf(first));
       if (!parsed || !nameOf(first).includes('/')) {
-        this.warn(
-          first.loc,
-          `interface "${name}": "${nameOf(first)}" is not an address with a prefix length; no subnet is known`,
-          `インタフェース "${name}": "${nameOf(first)}" はプレフィックス長付きのアドレスではないため、サブネットが分かりません`,
-        );
+        this.warn(first.loc, {
+          en: `interface "${name}": "${nameOf(first)}" is not an address with a prefix length; no subnet is known`,
+          ja: `インタフェース "${name}": "${nameOf(first)}" はプレフィックス長付きのアドレスではないため、サブネットが分かりません`,
+        });
         out.push({ name, origin: { ...first.loc, label: `interface ${quoteName(name)}` } });
         return;
       }
       if (ips.length > 1) {
-        this.warn(
-          ips[1]!.loc,
-          `interface "${name}" has several addresses; only the first (${nameOf(first)}) is a connected subnet`,
-          `インタフェース "${name}" には複数のアドレスがありますが、最初のもの（${nameOf(first)}）のみを接続サブネットとします`,
-        );
+        this.warn(ips[1]!.loc, {
+          en: `interface "${name}" has several addresses; only the first (${nameOf(first)}) is a connected subnet`,
+          ja: `インタフェース "${name}" には複数のアドレスがありますが、最初のもの（${nameOf(first)}）のみを接続サブネットとします`,
+        });
       }
       out.push({ name, address: parsed, origin: { ...first.loc, label: `interface ${quoteName(name)} ip ${nameOf(first)}` } });
     };
@@ -385,11 +377,10 @@ class PaloaltoReader {
         if (!layer3) {
           const mode = e.children.find((c) => c.name === 'virtual-wire' || c.name === 'layer2' || c.name === 'tap');
           if (mode) {
-            this.warn(
-              mode.loc,
-              `interface "${nameOf(e)}" is in ${mode.name} mode, which is not modelled`,
-              `インタフェース "${nameOf(e)}" は ${mode.name} モードで、モデル化していません`,
-            );
+            this.warn(mode.loc, {
+              en: `interface "${nameOf(e)}" is in ${mode.name} mode, which is not modelled`,
+              ja: `インタフェース "${nameOf(e)}" は ${mode.name} モードで、モデル化していません`,
+            });
           }
           continue;
         }
@@ -411,11 +402,10 @@ class PaloaltoReader {
       const protocol = child(vr, 'protocol');
       for (const p of protocol?.children ?? []) {
         if (yes(child(p, 'enable'))) {
-          this.warn(
-            p.loc,
-            `virtual router "${nameOf(vr)}": ${p.name.toUpperCase()} is not modelled; forwarding follows the static routes only`,
-            `仮想ルータ "${nameOf(vr)}": ${p.name.toUpperCase()} はモデル化していません（静的経路のみで転送を判断します）`,
-          );
+          this.warn(p.loc, {
+            en: `virtual router "${nameOf(vr)}": ${p.name.toUpperCase()} is not modelled; forwarding follows the static routes only`,
+            ja: `仮想ルータ "${nameOf(vr)}": ${p.name.toUpperCase()} はモデル化していません（静的経路のみで転送を判断します）`,
+          });
         }
       }
       for (const r of entries(path(vr, 'routing-table', 'ip', 'static-route'))) out.push({ router: nameOf(vr), route: r });
@@ -438,7 +428,7 @@ class PaloaltoReader {
       ['pbf', 'policy-based forwarding is not modelled: forwarding follows the static routes only', 'ポリシーベースフォワーディングはモデル化していません'],
     ] as const) {
       const rules = path(vsys, 'rulebase', section, 'rules');
-      if (rules && entries(rules).length > 0) this.warn(rules.loc, `vsys ${vsysName}: ${en}`, `vsys ${vsysName}: ${ja}`);
+      if (rules && entries(rules).length > 0) this.warn(rules.loc, { en: `vsys ${vsysName}: ${en}`, ja: `vsys ${vsysName}: ${ja}` });
     }
     // Zones: layer-3 members only; other zone types carry no routed interface.
     const zones = new Map<string, string[]>();
@@ -447,11 +437,10 @@ class PaloaltoReader {
       const layer3 = child(network, 'layer3');
       const other = network?.children.find((c) => c.name !== 'layer3' && members(c).length > 0);
       if (other) {
-        this.warn(
-          other.loc,
-          `zone "${nameOf(z)}" is a ${other.name} zone, which is not modelled`,
-          `ゾーン "${nameOf(z)}" は ${other.name} ゾーンで、モデル化していません`,
-        );
+        this.warn(other.loc, {
+          en: `zone "${nameOf(z)}" is a ${other.name} zone, which is not modelled`,
+          ja: `ゾーン "${nameOf(z)}" は ${other.name} ゾーンで、モデル化していません`,
+        });
       }
       zones.set(
         nameOf(z),
@@ -490,11 +479,10 @@ class PaloaltoReader {
     for (const m of names) {
       if (zones.has(m.text)) out.push(m.text);
       else {
-        this.warn(
-          m.loc,
-          `${label}: zone "${m.text}" is not a zone of this vsys; read as ${permit ? 'any zone (so the permit is not narrowed)' : 'no zone (so the deny does not widen)'}`,
-          `${label}: ゾーン "${m.text}" はこの vsys のゾーンではありません。${permit ? '許可を狭めないよう任意のゾーン' : '拒否を広げないようどのゾーンにも該当しない'}ものとして読みます`,
-        );
+        this.warn(m.loc, {
+          en: `${label}: zone "${m.text}" is not a zone of this vsys; read as ${permit ? 'any zone (so the permit is not narrowed)' : 'no zone (so the deny does not widen)'}`,
+          ja: `${label}: ゾーン "${m.text}" はこの vsys のゾーンではありません。${permit ? '許可を狭めないよう任意のゾーン' : '拒否を広げないようどのゾーンにも該当しない'}ものとして読みます`,
+        });
         if (permit) return undefined;
       }
     }
@@ -513,34 +501,31 @@ class PaloaltoReader {
     if (actionText === 'allow') action = 'permit';
     else if (['deny', 'drop', 'reset-client', 'reset-server', 'reset-both'].includes(actionText)) action = 'deny';
     else {
-      this.warn(
-        actionElement?.loc ?? e.loc,
-        actionElement ? `${label}: action "${actionText}" is not supported; the rule is left out` : `${label}: no action; the rule is left out`,
-        actionElement
+      this.warn(actionElement?.loc ?? e.loc, {
+        en: actionElement ? `${label}: action "${actionText}" is not supported; the rule is left out` : `${label}: no action; the rule is left out`,
+        ja: actionElement
           ? `${label}: action "${actionText}" には対応していないため、このルールは除外しました`
           : `${label}: action の指定がないため、このルールは除外しました`,
-      );
+      });
       return [];
     }
     const permit = action === 'permit';
     const apps = members(child(e, 'application')).map((m) => m.text);
     if (apps.length > 0 && !apps.includes('any')) {
       const where = child(e, 'application')!.loc;
-      this.warn(
-        where,
-        `${label}: applications (${apps.join(', ')}) are not modelled (layer 7); ${permit ? 'the rule is read for every application' : 'the deny is left out (not widened to every application)'}`,
-        `${label}: アプリケーション（${apps.join('、')}）はモデル化していません（L7）。${permit ? 'すべてのアプリケーションに適用されるものとして読みます' : '拒否を広げないよう、このルールは除外しました'}`,
-      );
+      this.warn(where, {
+        en: `${label}: applications (${apps.join(', ')}) are not modelled (layer 7); ${permit ? 'the rule is read for every application' : 'the deny is left out (not widened to every application)'}`,
+        ja: `${label}: アプリケーション（${apps.join('、')}）はモデル化していません（L7）。${permit ? 'すべてのアプリケーションに適用されるものとして読みます' : '拒否を広げないよう、このルールは除外しました'}`,
+      });
       if (!permit) return [];
     }
     for (const key of ['source-user', 'category', 'source-hip', 'destination-hip'] as const) {
       const list = members(child(e, key)).map((m) => m.text);
       if (list.length > 0 && !list.includes('any')) {
-        this.warn(
-          child(e, key)!.loc,
-          `${label}: "${key}" (${list.join(', ')}) is not modelled; the rule is read as if it matched`,
-          `${label}: "${key}"（${list.join('、')}）はモデル化していません（条件に該当するものとして読みます）`,
-        );
+        this.warn(child(e, key)!.loc, {
+          en: `${label}: "${key}" (${list.join(', ')}) is not modelled; the rule is read as if it matched`,
+          ja: `${label}: "${key}"（${list.join('、')}）はモデル化していません（条件に該当するものとして読みます）`,
+        });
       }
     }
     const negateSource = yes(child(e, 'negate-source'));
@@ -665,11 +650,10 @@ class PaloaltoReader {
         out = interfaces.find((f) => ip !== undefined && f.address && f.address.subnet.lo <= ip && ip <= f.address.subnet.hi)?.name;
       }
       if (out === undefined || !interfaces.some((f) => f.name === out)) {
-        this.warn(
-          e.loc,
-          `${label}: ${out === undefined ? 'no interface leads to its next hop' : `interface "${out}" is not an interface of this vsys`}; the route is left out`,
-          `${labelJa}: ${out === undefined ? 'ネクストホップに至るインタフェースがない' : `インタフェース "${out}" がこの vsys にない`}ため、この経路は除外しました`,
-        );
+        this.warn(e.loc, {
+          en: `${label}: ${out === undefined ? 'no interface leads to its next hop' : `interface "${out}" is not an interface of this vsys`}; the route is left out`,
+          ja: `${labelJa}: ${out === undefined ? 'ネクストホップに至るインタフェースがない' : `インタフェース "${out}" がこの vsys にない`}ため、この経路は除外しました`,
+        });
         continue;
       }
       candidates.push({ prefix: parsed.subnet, action: 'forward', interfaces: [out], origin, distance, metric });

@@ -9,7 +9,7 @@
 // modelled is a warning at its file:line:column; a malformed filter, address or route is an
 // InputError at its place. No I/O here.
 
-import { type InputError, inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
+import { type Bilingual, type InputError, inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
 import { ALL, intersect, union } from '../net/intervals.ts';
 import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
@@ -236,15 +236,15 @@ class RtxReader {
 
   constructor(readonly file: string) {}
 
-  private warn(loc: Loc, en: string, ja: string): void {
-    this.warnings.push({ loc, en, ja });
+  private warn(loc: Loc, text: Bilingual): void {
+    this.warnings.push({ loc, ...text });
   }
 
   /** Warns once per kind of unmodelled feature, at its first line. */
-  private warnOnce(key: string, loc: Loc, en: string, ja: string): void {
+  private warnOnce(key: string, loc: Loc, text: Bilingual): void {
     if (this.warnedOnce.has(key)) return;
     this.warnedOnce.add(key);
-    this.warn(loc, en, ja);
+    this.warn(loc, text);
   }
 
   private at(line: Line, word: Word, offset = 0): Loc {
@@ -308,11 +308,10 @@ class RtxReader {
       });
     }
     if (firstBinding && !dynamicBound)
-      this.warn(
-        firstBinding.loc,
-        'no dynamic filter is bound: RTX then passes replies only through static filters (e.g. established); bunkatsu reads every firewall as stateful, so a reply the router drops is not seen',
-        '動的フィルタが適用されていません: RTX は応答パケットを静的フィルタ（established など）でしか通しませんが、bunkatsu はすべてのファイアウォールをステートフルとして扱うため、ルータが破棄する応答は検出されません',
-      );
+      this.warn(firstBinding.loc, {
+        en: 'no dynamic filter is bound: RTX then passes replies only through static filters (e.g. established); bunkatsu reads every firewall as stateful, so a reply the router drops is not seen',
+        ja: '動的フィルタが適用されていません: RTX は応答パケットを静的フィルタ（established など）でしか通しませんが、bunkatsu はすべてのファイアウォールをステートフルとして扱うため、ルータが破棄する応答は検出されません',
+      });
     return {
       id: name,
       vendor: 'rtx',
@@ -357,22 +356,18 @@ class RtxReader {
     if (!selected) return; // select none
     this.iface(selected, { ...line.loc, label: `${head} select ${third}` });
     if (head === 'pp')
-      this.warnOnce(
-        'pp',
-        line.loc,
-        'PP interfaces (PPP, PPPoE) are read as interfaces pp1, pp2, … without a subnet (the address is negotiated): attach them to a zone in the site file; the PPP session itself is not modelled',
-        'PP インタフェース（PPP、PPPoE）はサブネットのないインタフェース pp1、pp2 … として読み込みます（アドレスは接続時に決まるため）。サイトファイルでゾーンに接続してください。PPP セッション自体はモデル化していません',
-      );
+      this.warnOnce('pp', line.loc, {
+        en: 'PP interfaces (PPP, PPPoE) are read as interfaces pp1, pp2, … without a subnet (the address is negotiated): attach them to a zone in the site file; the PPP session itself is not modelled',
+        ja: 'PP インタフェース（PPP、PPPoE）はサブネットのないインタフェース pp1、pp2 … として読み込みます（アドレスは接続時に決まるため）。サイトファイルでゾーンに接続してください。PPP セッション自体はモデル化していません',
+      });
     else this.warnVpn(line.loc);
   }
 
   private warnVpn(loc: Loc): void {
-    this.warnOnce(
-      'vpn',
-      loc,
-      'VPN (tunnel, ipsec, l2tp, pptp) is not modelled: a tunnel is read as an interface tunnel1, … without a subnet, and traffic inside tunnels is not analysed',
-      'VPN (tunnel、ipsec、l2tp、pptp) はモデル化していません: トンネルはサブネットのないインタフェース tunnel1 … として読み込み、トンネル内の通信は分析しません',
-    );
+    this.warnOnce('vpn', loc, {
+      en: 'VPN (tunnel, ipsec, l2tp, pptp) is not modelled: a tunnel is read as an interface tunnel1, … without a subnet, and traffic inside tunnels is not analysed',
+      ja: 'VPN (tunnel、ipsec、l2tp、pptp) はモデル化していません: トンネルはサブネットのないインタフェース tunnel1 … として読み込み、トンネル内の通信は分析しません',
+    });
   }
 
   private iface(name: string, origin: Loc): Interface {
@@ -389,22 +384,18 @@ class RtxReader {
     if (head === 'nat' && second === 'descriptor') this.warnNat(line.loc);
     else if (head === 'ipsec' || head === 'l2tp' || head === 'pptp') this.warnVpn(line.loc);
     else if ((head === 'ospf' || head === 'bgp' || head === 'rip') && second === 'use' && line.words[2]?.text === 'on')
-      this.warnOnce(
-        head,
-        line.loc,
-        `${head} is not modelled: forwarding follows the static routes only`,
-        `${head} はモデル化していません（転送は静的経路のみに従います）`,
-      );
+      this.warnOnce(head, line.loc, {
+        en: `${head} is not modelled: forwarding follows the static routes only`,
+        ja: `${head} はモデル化していません（転送は静的経路のみに従います）`,
+      });
     // Every other command (dhcp, ipv6 …) does not change which IPv4 packets pass.
   }
 
   private warnNat(loc: Loc): void {
-    this.warnOnce(
-      'nat',
-      loc,
-      'NAT (nat descriptor) is not modelled: addresses are matched as configured, before translation',
-      'NAT (nat descriptor) はモデル化していません（アドレスは変換前の設定値で照合します）',
-    );
+    this.warnOnce('nat', loc, {
+      en: 'NAT (nat descriptor) is not modelled: addresses are matched as configured, before translation',
+      ja: 'NAT (nat descriptor) はモデル化していません（アドレスは変換前の設定値で照合します）',
+    });
   }
 
   // --- Interfaces: `ip lan1 address …`, `ip lan1 secure filter …`, `ip pp …`, `ip tunnel …`.
@@ -441,11 +432,10 @@ class RtxReader {
         });
       }
       if (value.text === 'dhcp' || value.text === 'ipcp') {
-        this.warn(
-          line.loc,
-          `interface ${name}: address by ${value.text}; no subnet is known, so it is attached to no zone (name it in the site file)`,
-          `インタフェース ${name}: アドレスを ${value.text} で取得するためサブネットが分からず、どのゾーンにも接続していません（サイトファイルで指定してください）`,
-        );
+        this.warn(line.loc, {
+          en: `interface ${name}: address by ${value.text}; no subnet is known, so it is attached to no zone (name it in the site file)`,
+          ja: `インタフェース ${name}: アドレスを ${value.text} で取得するためサブネットが分からず、どのゾーンにも接続していません（サイトファイルで指定してください）`,
+        });
         return;
       }
       const prefix = parsePrefix(value.text);
@@ -458,11 +448,10 @@ class RtxReader {
       f.address = { ip, subnet: prefix };
       f.origin = { ...line.loc, label: `ip ${name} address ${value.text}` };
     } else if (sub[0] === 'secondary' && sub[1] === 'address') {
-      this.warn(
-        line.loc,
-        `interface ${name}: a secondary address is not modelled (only the primary subnet is connected)`,
-        `インタフェース ${name}: セカンダリアドレスはモデル化していません（接続サブネットはプライマリのみ）`,
-      );
+      this.warn(line.loc, {
+        en: `interface ${name}: a secondary address is not modelled (only the primary subnet is connected)`,
+        ja: `インタフェース ${name}: セカンダリアドレスはモデル化していません（接続サブネットはプライマリのみ）`,
+      });
     } else if (sub[0] === 'secure' && sub[1] === 'filter') {
       this.binding(line, name, i + 2);
     } else if (sub[0] === 'nat' && sub[1] === 'descriptor') {
@@ -474,11 +463,10 @@ class RtxReader {
     const w = line.words;
     const dir = w[at]?.text;
     if (dir === 'name') {
-      this.warn(
-        line.loc,
-        `ip ${name} secure filter name: filter sets are not modelled; the interface is read as unfiltered`,
-        `ip ${name} secure filter name: フィルタセットはモデル化していないため、このインタフェースはフィルタなしとして扱います`,
-      );
+      this.warn(line.loc, {
+        en: `ip ${name} secure filter name: filter sets are not modelled; the interface is read as unfiltered`,
+        ja: `ip ${name} secure filter name: フィルタセットはモデル化していないため、このインタフェースはフィルタなしとして扱います`,
+      });
       return;
     }
     if (dir !== 'in' && dir !== 'out')
@@ -593,12 +581,10 @@ class RtxReader {
     if (what === 'dynamic' && w[3] && /^[0-9]/.test(w[3].text)) this.dynamicFilter(line);
     else if (what !== undefined && /^[0-9]/.test(what)) this.staticFilter(line);
     else if (what === 'set')
-      this.warnOnce(
-        'filter set',
-        line.loc,
-        'ip filter set (filter sets) is not modelled; interfaces that use one are read as unfiltered',
-        'ip filter set（フィルタセット）はモデル化していません。これを使うインタフェースはフィルタなしとして扱います',
-      );
+      this.warnOnce('filter set', line.loc, {
+        en: 'ip filter set (filter sets) is not modelled; interfaces that use one are read as unfiltered',
+        ja: 'ip filter set（フィルタセット）はモデル化していません。これを使うインタフェースはフィルタなしとして扱います',
+      });
     // ip filter source-route, directed-broadcast, dynamic timer …: options that pass no transit traffic.
   }
 
@@ -626,12 +612,10 @@ class RtxReader {
         ja: `${label}: "${actionWord?.text ?? ''}" ではなく "pass"、"reject"、"restrict"（"-log" や "-nolog" 付きも可）のいずれかを書きます`,
       });
     if (actionText === 'restrict')
-      this.warnOnce(
-        'restrict',
-        this.at(line, actionWord!),
-        'restrict filters pass a packet while the line is connected and reject it while it is down; lines are modelled as connected, so restrict is read as pass',
-        'restrict のフィルタは回線の接続中は通過させ、切断中は破棄します。回線は接続中として扱うため、restrict は pass として読み込みます',
-      );
+      this.warnOnce('restrict', this.at(line, actionWord!), {
+        en: 'restrict filters pass a packet while the line is connected and reject it while it is down; lines are modelled as connected, so restrict is read as pass',
+        ja: 'restrict のフィルタは回線の接続中は通過させ、切断中は破棄します。回線は接続中として扱うため、restrict は pass として読み込みます',
+      });
     const action: Action = actionText === 'reject' ? 'deny' : 'permit';
     if (!w[4]) {
       throw syntaxError(this.end(line), {
@@ -693,11 +677,10 @@ class RtxReader {
       if (known) services = known;
       else {
         services = [ANY_SERVICE];
-        this.warn(
-          this.at(line, app),
-          `${label}: application "${app.text}" is not known to bunkatsu; it is read as every service (the pass is not narrowed)`,
-          `${label}: アプリケーション "${app.text}" のポートが分からないため、すべてのサービスとして扱います（許可を狭めません）`,
-        );
+        this.warn(this.at(line, app), {
+          en: `${label}: application "${app.text}" is not known to bunkatsu; it is read as every service (the pass is not narrowed)`,
+          ja: `${label}: アプリケーション "${app.text}" のポートが分からないため、すべてのサービスとして扱います（許可を狭めません）`,
+        });
       }
     }
     this.dynamics.set(n, {
@@ -805,17 +788,15 @@ class RtxReader {
           const proto = PARTIAL_PROTOCOLS[item] ?? 6;
           if (action === 'permit') {
             protocols.add(proto);
-            this.warn(
-              loc,
-              `${label}: "${item}" matches some packets of the protocol; the pass is read for all of ${proto === 1 ? 'ICMP' : 'TCP'} (not narrowed)`,
-              `${label}: "${item}" はプロトコルの一部のパケットにのみ該当します。pass は ${proto === 1 ? 'ICMP' : 'TCP'} 全体として扱います（許可を狭めません）`,
-            );
+            this.warn(loc, {
+              en: `${label}: "${item}" matches some packets of the protocol; the pass is read for all of ${proto === 1 ? 'ICMP' : 'TCP'} (not narrowed)`,
+              ja: `${label}: "${item}" はプロトコルの一部のパケットにのみ該当します。pass は ${proto === 1 ? 'ICMP' : 'TCP'} 全体として扱います（許可を狭めません）`,
+            });
           } else
-            this.warn(
-              loc,
-              `${label}: "${item}" matches some packets of the protocol; the reject leaves it out (not widened)`,
-              `${label}: "${item}" はプロトコルの一部のパケットにのみ該当するため、reject から除外します（拒否を広げません）`,
-            );
+            this.warn(loc, {
+              en: `${label}: "${item}" matches some packets of the protocol; the reject leaves it out (not widened)`,
+              ja: `${label}: "${item}" はプロトコルの一部のパケットにのみ該当するため、reject から除外します（拒否を広げません）`,
+            });
         } else {
           throw syntaxError(loc, {
             en: `${label}: "${item}" is not a protocol (tcp, udp, icmp, established, a number, * …)`,
@@ -831,18 +812,16 @@ class RtxReader {
     const dstPorts = dstPortWord ? this.ports(line, dstPortWord, label) : undefined;
     if (srcPorts) {
       if (action === 'deny') {
-        this.warn(
-          this.at(line, srcPortWord!),
-          `${label}: source ports are not modelled; the reject is left out (not widened to every source port)`,
-          `${label}: 送信元ポートはモデル化していないため、この reject は除外します（すべての送信元ポートに広げません）`,
-        );
+        this.warn(this.at(line, srcPortWord!), {
+          en: `${label}: source ports are not modelled; the reject is left out (not widened to every source port)`,
+          ja: `${label}: 送信元ポートはモデル化していないため、この reject は除外します（すべての送信元ポートに広げません）`,
+        });
         return undefined;
       }
-      this.warn(
-        this.at(line, srcPortWord!),
-        `${label}: source ports are not modelled (any source port; the pass is not narrowed)`,
-        `${label}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱い、許可を狭めません）`,
-      );
+      this.warn(this.at(line, srcPortWord!), {
+        en: `${label}: source ports are not modelled (any source port; the pass is not narrowed)`,
+        ja: `${label}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱い、許可を狭めません）`,
+      });
     }
     if (!dstPorts) return anyProtocol ? [ANY_SERVICE] : normalizeServices([...protocols].map(allOf));
     // Ports belong to TCP and UDP: "*" with a port is those two.
@@ -875,11 +854,10 @@ class RtxReader {
       const k = key(route.prefix);
       if (connectedKeys.has(k)) continue; // a connected subnet wins over a static route to it
       if (statics.has(k))
-        this.warn(
-          line.loc,
-          `${route.origin.label}: replaces the earlier route to the same network (line ${statics.get(k)!.origin.line})`,
-          `${route.origin.label}: 同じ宛先への前の経路（${statics.get(k)!.origin.line} 行目）を置き換えます`,
-        );
+        this.warn(line.loc, {
+          en: `${route.origin.label}: replaces the earlier route to the same network (line ${statics.get(k)!.origin.line})`,
+          ja: `${route.origin.label}: 同じ宛先への前の経路（${statics.get(k)!.origin.line} 行目）を置き換えます`,
+        });
       statics.set(k, route);
     }
     return [...connected, ...statics.values()];
@@ -938,11 +916,10 @@ class RtxReader {
       const next = w[i + 2]?.text;
       if (g.text === 'pp' || g.text === 'tunnel') {
         if (next === 'anonymous') {
-          this.warn(
-            this.at(line, g),
-            `${label}: anonymous PP gateways are not modelled; left out`,
-            `${label}: anonymous の PP ゲートウェイはモデル化していないため除外しました`,
-          );
+          this.warn(this.at(line, g), {
+            en: `${label}: anonymous PP gateways are not modelled; left out`,
+            ja: `${label}: anonymous の PP ゲートウェイはモデル化していないため除外しました`,
+          });
           continue;
         }
         if (!next || !/^[0-9]+$/.test(next)) {
@@ -972,28 +949,25 @@ class RtxReader {
         }
         const via = [...this.interfaces.values()].find((f) => f.address && f.address.subnet.lo <= ip && ip <= f.address.subnet.hi);
         if (!via) {
-          this.warn(
-            this.at(line, g),
-            `${label}: no interface is on the subnet of gateway ${g.text}; the gateway is left out`,
-            `${label}: ゲートウェイ ${g.text} のサブネットにあるインタフェースがないため、このゲートウェイは除外しました`,
-          );
+          this.warn(this.at(line, g), {
+            en: `${label}: no interface is on the subnet of gateway ${g.text}; the gateway is left out`,
+            ja: `${label}: ゲートウェイ ${g.text} のサブネットにあるインタフェースがないため、このゲートウェイは除外しました`,
+          });
           continue;
         }
         forward.push(via.name);
       }
     }
     if (conditional)
-      this.warn(
-        line.loc,
-        `${label}: filter-based routing (filter, dpi) is not modelled; the gateways are used for every packet`,
-        `${label}: フィルタ型ルーティング（filter、dpi）はモデル化していません。ゲートウェイはすべてのパケットに使うものとして扱います`,
-      );
+      this.warn(line.loc, {
+        en: `${label}: filter-based routing (filter, dpi) is not modelled; the gateways are used for every packet`,
+        ja: `${label}: フィルタ型ルーティング（filter、dpi）はモデル化していません。ゲートウェイはすべてのパケットに使うものとして扱います`,
+      });
     if (gateways > 1)
-      this.warn(
-        line.loc,
-        `${label}: several gateways (weight, keepalive, hide) are read as equal next hops`,
-        `${label}: 複数のゲートウェイ（weight、keepalive、hide）は同等の転送先として扱います`,
-      );
+      this.warn(line.loc, {
+        en: `${label}: several gateways (weight, keepalive, hide) are read as equal next hops`,
+        ja: `${label}: 複数のゲートウェイ（weight、keepalive、hide）は同等の転送先として扱います`,
+      });
     const unique = [...new Set(forward)];
     if (unique.length > 0) return { prefix, action: 'forward', interfaces: unique, origin };
     if (drop) return { prefix, action: 'drop', interfaces: [], origin };
