@@ -320,7 +320,7 @@ const YAML_REASONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/tag (?:handle|suffix|prefix)|verbatim tag/, 'タグの書き方が正しくありません'],
 ];
 const yamlReason = (r: string): string => {
-  for (const [pattern, ja] of YAML_REASONS) if (pattern.test(r)) return r.replace(new RegExp(`^.*?${pattern.source}.*$`), ja);
+  for (const [pattern, ja] of YAML_REASONS) if (pattern.test(r)) return r.replace(new RegExp(`^.*?(?:${pattern.source}).*$`), ja);
   return r;
 };
 

@@ -527,6 +527,24 @@ describe("--lang ja: the importers' errors and warnings", () => {
 
   it.each(BAD_CONFIGS)('%s: %j', (importer, text) => check(importer, text, `bad.${importer.replace(' ', '-')}`));
 
+  it("the YAML parser's own reasons (containerlab labs and site files are YAML) read in Japanese", () => {
+    // js-yaml's messages that src/model/yaml-source.ts passes on as "not valid YAML: …".
+    const reasons = [
+      "expected ':' after a mapping key",
+      "expected the node content, but found ','",
+      'a line break is expected',
+      'a whitespace character is expected after the key-value separator within a block mapping',
+      'can not read a block mapping entry; a multiline key may not be an implicit key',
+      'duplication of an anchor property',
+      'alias node should not have any properties',
+      'YAML directive accepts exactly one argument',
+      'repeat of a chomping mode identifier',
+      'tag suffix cannot contain exclamation marks',
+      'unexpected end of the stream within a verbatim tag',
+    ];
+    for (const r of reasons) expect(englishWords(japaneseMessage(`not valid YAML: ${r}`) ?? r, new Set())).toEqual([]);
+  });
+
   it('the checker finds English prose in an importer text', () => {
     const text = 'set x "not defined"';
     const ids = new Set(text.split(/[^A-Za-z0-9_.:/#@*-]+/).filter((w) => !PROSE.has(w)));
