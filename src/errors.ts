@@ -50,7 +50,10 @@ export interface Loc {
 
 export interface Diagnostic {
   readonly code: ErrorCode;
+  /** In English (the API's and the log's language). */
   readonly message: string;
+  /** The message in Japanese, from a source that words its diagnostics in both languages (the importers). */
+  readonly ja?: string;
   readonly loc: Loc;
   /** The input field it is about, as a dotted path (e.g. `changes.0.add-rule`), when the check knows it: for callers that branch on it. */
   readonly field?: string;
@@ -74,9 +77,20 @@ export class InputError extends Error {
   }
 }
 
+/** A message in both languages, for the diagnostics and warnings of the importers. */
+export interface Bilingual {
+  readonly en: string;
+  readonly ja: string;
+}
+
+/** Bad input at one place of an input file (the importers), worded in both languages. */
+export function inputError(code: ErrorCode, loc: Loc, text: Bilingual): InputError {
+  return new InputError([{ code, message: text.en, ja: text.ja, loc }]);
+}
+
 /** A syntax error at one place of an input file (the importers' readers). */
-export function syntaxError(loc: Loc, message: string): InputError {
-  return new InputError([{ code: 'BNK_ERR_SYNTAX', message, loc }]);
+export function syntaxError(loc: Loc, text: Bilingual): InputError {
+  return inputError('BNK_ERR_SYNTAX', loc, text);
 }
 
 /** Refuses a configuration with a NUL or another control character (tab, CR, LF and form feed aside): a binary file, not text. */
@@ -86,7 +100,11 @@ export function refuseBinary(text: string, file: string): void {
     if (c >= 0x20 ? c !== 0x7f : c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d) continue;
     const before = text.slice(0, i);
     const loc = { file, line: before.split('\n').length, column: i - before.lastIndexOf('\n') };
-    throw syntaxError(loc, `control character U+${c.toString(16).toUpperCase().padStart(4, '0')}: this is a binary file, not a text configuration`);
+    const code = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+    throw syntaxError(loc, {
+      en: `control character ${code}: this is a binary file, not a text configuration`,
+      ja: `制御文字 ${code} があります。機器設定のテキストではなくバイナリのファイルです`,
+    });
   }
 }
 

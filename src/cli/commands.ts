@@ -174,7 +174,8 @@ function writeImport(
       throw new InputError(
         warnings.map((w) => ({
           code: 'BNK_ERR_IMPORT_STRICT' as const,
-          message: opts.lang === 'ja' ? `${w.ja}（--strict のため誤りとします）` : `${w.en} (an error under --strict)`,
+          message: `${w.en} (an error under --strict)`,
+          ja: `${w.ja}（--strict のため誤りとします）`,
           loc: w.loc,
         })),
       );

@@ -5,13 +5,28 @@
 // model and could change reachability is a warning at its file:line:column; a malformed line is
 // an InputError at its location. No I/O here.
 
-import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
+import { type Bilingual, inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
 import { ALL, union } from '../net/intervals.ts';
 import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, PROTOCOLS, type ServiceTerm } from '../net/services.ts';
 import type { ConfigAcl, ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning, SkippedSection } from './config.ts';
 import { refuseGroupCycles } from './groups.ts';
 import { normalizeServices } from './terms.ts';
+import { containsItself } from './texts.ts';
+
+const OBJECT_GROUP: Bilingual = { en: 'object-group', ja: 'オブジェクトグループ' };
+const notIpv4 = (text: string): Bilingual => ({ en: `"${text}" is not an IPv4 address`, ja: `"${text}" は IPv4 アドレスではありません` });
+/** A command that ends before the word it needs. */
+const missing = (c: Command, what: Bilingual): Bilingual => {
+  const text = c.words.map((x) => x.text).join(' ');
+  return { en: `"${text}" is missing ${what.en}`, ja: `"${text}" に${what.ja}がありません` };
+};
+/** An object or object-group the configuration does not define; `kind` as ASA writes it (`object-group network`). */
+const noObject = (kind: string, name: string): Bilingual => ({ en: `no ${kind} "${name}" is defined`, ja: `"${kind} ${name}" は定義されていません` });
+const noNameif = (label: string, nameif: string): Bilingual => ({
+  en: `${label}: no interface has nameif "${nameif}"`,
+  ja: `${label}: "nameif ${nameif}" のインタフェースがありません`,
+});
 
 // --- Lines: a command at column 1 and the indented sub-commands under it.
 
@@ -38,7 +53,12 @@ function commands(text: string, file: string): Command[] {
     if (words[0]!.column === 1) top.push(command);
     else {
       const parent = top[top.length - 1];
-      if (!parent) throw syntaxError(command.loc, `"${words[0]!.text}" is indented but no command stands above it`);
+      if (!parent) {
+        throw syntaxError(command.loc, {
+          en: `"${words[0]!.text}" is indented but no command stands above it`,
+          ja: `"${words[0]!.text}" は字下げされていますが、その上に親となるコマンドがありません`,
+        });
+      }
       parent.children.push(command);
     }
   });
@@ -144,8 +164,8 @@ class AsaReader {
 
   readonly skipped: SkippedSection[] = [];
 
-  warn(loc: Loc, en: string, ja: string): void {
-    this.warnings.push({ loc, en, ja });
+  warn(loc: Loc, text: Bilingual): void {
+    this.warnings.push({ loc, ...text });
   }
 
   private at(c: Command, w: Word): Loc {
@@ -153,10 +173,10 @@ class AsaReader {
   }
 
   /** Warns once per kind of unmodelled feature, at its first line. */
-  private warnOnce(key: string, loc: Loc, en: string, ja: string): void {
+  private warnOnce(key: string, loc: Loc, text: Bilingual): void {
     if (this.warnedOnce.has(key)) return;
     this.warnedOnce.add(key);
-    this.warn(loc, en, ja);
+    this.warn(loc, text);
   }
 
   read(text: string, fallbackName: string): ConfigDevice {
@@ -173,7 +193,7 @@ class AsaReader {
         hostnameLoc = c.loc;
       } else if (head === 'name' && c.words.length >= 3) {
         const ip = parseIpv4(word(c, 1)!);
-        if (ip === undefined) throw syntaxError(this.at(c, c.words[1]!), `"${word(c, 1)}" is not an IPv4 address`);
+        if (ip === undefined) throw syntaxError(this.at(c, c.words[1]!), notIpv4(word(c, 1)!));
         this.names.set(word(c, 2)!, ip);
       } else if (head === 'object' || head === 'object-group') {
         this.object(c);
@@ -185,8 +205,8 @@ class AsaReader {
     }
     const groupNames = (g: NetworkGroup | ServiceGroup | undefined) =>
       g && { loc: g.loc, members: g.members.flatMap((m) => (m.kind === 'group' ? [m.name] : [])) };
-    refuseGroupCycles('object-group', this.networkGroups.keys(), (name) => groupNames(this.networkGroups.get(name)));
-    refuseGroupCycles('object-group', this.serviceGroups.keys(), (name) => groupNames(this.serviceGroups.get(name)));
+    refuseGroupCycles(OBJECT_GROUP, this.networkGroups.keys(), (name) => groupNames(this.networkGroups.get(name)));
+    refuseGroupCycles(OBJECT_GROUP, this.serviceGroups.keys(), (name) => groupNames(this.serviceGroups.get(name)));
     const interfaces = this.interfaces(top);
     const levels = new Map(interfaces.map((f) => [f.iface.name, f.level]));
     const acls = this.accessLists(top);
@@ -283,11 +303,10 @@ class AsaReader {
       if (!nameif?.words[1]) continue; // not a data interface: no ACL, route or rule can name it
       const name = nameif.words[1].text;
       if (!IFACE_NAME.test(name)) {
-        this.warn(
-          nameif.loc,
-          `interface "${name}" has a name bunkatsu cannot use; it is left out`,
-          `インターフェース "${name}" の名前は bunkatsu で扱えないため除外しました`,
-        );
+        this.warn(nameif.loc, {
+          en: `interface "${name}" has a name bunkatsu cannot use; it is left out`,
+          ja: `インタフェース "${name}" の名前は bunkatsu で扱えないため除外しました`,
+        });
         continue;
       }
       const levelCmd = sub('security-level');
@@ -295,7 +314,11 @@ class AsaReader {
       let level = name === 'inside' ? 100 : 0;
       if (levelCmd) {
         const text = levelCmd.words[1]?.text ?? '';
-        if (!/^[0-9]{1,3}$/.test(text) || Number(text) > 100) throw syntaxError(levelCmd.loc, `"security-level ${text}" is not a level from 0 to 100`);
+        if (!/^[0-9]{1,3}$/.test(text) || Number(text) > 100)
+          throw syntaxError(levelCmd.loc, {
+            en: `"security-level ${text}" is not a level from 0 to 100`,
+            ja: `"security-level ${text}" は 0～100 のレベルではありません`,
+          });
         level = Number(text);
       }
       const ipCmd = c.children.find((x) => x.words[0]!.text === 'ip' && x.words[1]?.text === 'address');
@@ -303,26 +326,27 @@ class AsaReader {
       if (ipCmd) {
         const w = ipCmd.words;
         if (w[2]?.text === 'dhcp' || w[2]?.text === 'pppoe') {
-          this.warn(
-            ipCmd.loc,
-            `interface ${name}: address by ${w[2].text}; no subnet is known, so it is attached to no zone`,
-            `インターフェース ${name}: アドレスを ${w[2].text} で取得するためサブネットが分からず、どのゾーンにも接続していません`,
-          );
+          this.warn(ipCmd.loc, {
+            en: `interface ${name}: address by ${w[2].text}; no subnet is known, so it is attached to no zone`,
+            ja: `インタフェース ${name}: アドレスを ${w[2].text} で取得するためサブネットが分からず、どのゾーンにも接続していません`,
+          });
         } else {
           const ip = w[2] ? parseIpv4(w[2].text) : undefined;
           const mask = w[3] ? parseIpv4(w[3].text) : undefined;
           const length = mask === undefined ? undefined : maskLength(mask);
           if (ip === undefined || length === undefined)
-            throw syntaxError(ipCmd.loc, `"${w.map((x) => x.text).join(' ')}" is not an address and netmask (e.g. ip address 10.0.0.1 255.255.255.0)`);
+            throw syntaxError(ipCmd.loc, {
+              en: `"${w.map((x) => x.text).join(' ')}" is not an address and netmask (e.g. ip address 10.0.0.1 255.255.255.0)`,
+              ja: `"${w.map((x) => x.text).join(' ')}" はアドレスとネットマスクになっていません（例: ip address 10.0.0.1 255.255.255.0）`,
+            });
           address = { ip, subnet: prefixOf(ip, length) };
         }
       }
       if (sub('shutdown'))
-        this.warn(
-          sub('shutdown')!.loc,
-          `interface ${name} is shut down; it is modelled as up`,
-          `インターフェース ${name} は shutdown されていますが、有効として扱います`,
-        );
+        this.warn(sub('shutdown')!.loc, {
+          en: `interface ${name} is shut down; it is modelled as up`,
+          ja: `インタフェース ${name} は shutdown されていますが、有効として扱います`,
+        });
       const origin = ipCmd?.loc ?? nameif.loc;
       out.push({ iface: { name, address, origin: { ...origin, label: `interface ${name}` } }, level, levelLoc: levelCmd?.loc ?? nameif.loc });
     }
@@ -334,7 +358,10 @@ class AsaReader {
   private object(c: Command): void {
     const kind = c.words[1]?.text;
     const name = c.words[2]?.text;
-    if (!name) throw syntaxError(c.loc, `"${c.words[0]!.text} ${kind ?? ''}" needs a name`);
+    if (!name) {
+      const command = `${c.words[0]!.text} ${kind ?? ''}`;
+      throw syntaxError(c.loc, { en: `"${command}" needs a name`, ja: `"${command}" には名前が必要です` });
+    }
     const label = `${c.words[0]!.text} ${kind} ${name}`;
     const loc = { ...c.loc, label };
     if (c.words[0]!.text === 'object' && kind === 'network') {
@@ -353,22 +380,20 @@ class AsaReader {
         } else if (head === 'range') {
           const lo = this.ip(x, 1);
           const hi = this.ip(x, 2);
-          if (hi < lo) throw syntaxError(this.at(x, x.words[2]!), `range ${a} ${b} ends before it starts`);
+          if (hi < lo)
+            throw syntaxError(this.at(x, x.words[2]!), { en: `range ${a} ${b} ends before it starts`, ja: `"range ${a} ${b}" は始点が終点より後です` });
           set = [lo, hi];
         } else if (head === 'fqdn') {
           set = 'unreadable';
-          this.warn(
-            x.loc,
-            `object ${name}: an FQDN is not an address set bunkatsu can know (everything in a permit, nothing in a deny)`,
-            `オブジェクト ${name}: FQDN は bunkatsu が知り得るアドレス集合ではありません（許可では全アドレス、拒否では空として扱います）`,
-          );
+          this.warn(x.loc, {
+            en: `object ${name}: an FQDN is not an address set bunkatsu can know (everything in a permit, nothing in a deny)`,
+            ja: `オブジェクト ${name}: FQDN で指定されたアドレスは設定から特定できないため、許可では全アドレス、拒否では空として扱います`,
+          });
         } else if (head === 'nat') {
-          this.warnOnce(
-            'nat',
-            x.loc,
-            'NAT is not modelled (addresses are matched as configured, before translation)',
-            'NAT はモデル化していません（アドレスは変換前の設定値で照合します）',
-          );
+          this.warnOnce('nat', x.loc, {
+            en: 'NAT is not modelled (addresses are matched as configured, before translation)',
+            ja: 'NAT はモデル化していません（アドレスは変換前の設定値で照合します）',
+          });
         }
       }
       this.networkObjects.set(name, earlier && set === earlier.set ? earlier : { loc, set });
@@ -402,7 +427,12 @@ class AsaReader {
       for (const x of c.children) {
         const head = x.words[0]!.text;
         if (head === 'port-object') {
-          if (protos.length === 0) throw syntaxError(x.loc, `port-object in a service group without a protocol: write "object-group service ${name} tcp"`);
+          if (protos.length === 0) {
+            throw syntaxError(x.loc, {
+              en: `port-object in a service group without a protocol: write "object-group service ${name} tcp"`,
+              ja: `プロトコルのないサービスグループに "port-object" があります。"object-group service ${name} tcp" のように書きます`,
+            });
+          }
           const ports = this.ports(x, 1);
           members.push({ kind: 'terms', terms: protos.map((p) => ({ protoLo: p, protoHi: p, portLo: ports[0], portHi: ports[1] })) });
         } else if (head === 'service-object') {
@@ -418,21 +448,21 @@ class AsaReader {
       }
       this.protocolGroups.set(name, { loc, terms });
     } else {
-      this.warn(c.loc, `${label}: this kind of object is not read`, `${label}: この種類のオブジェクトは読み込みません`);
+      this.warn(c.loc, { en: `${label}: this kind of object is not read`, ja: `${label}: この種類のオブジェクトは読み込みません` });
     }
   }
 
   private need(c: Command, i: number): string {
     const w = c.words[i];
-    if (!w) throw syntaxError(c.loc, `"${c.words.map((x) => x.text).join(' ')}" is missing a name`);
+    if (!w) throw syntaxError(c.loc, missing(c, { en: 'a name', ja: '名前' }));
     return w.text;
   }
 
   private ip(c: Command, i: number): number {
     const w = c.words[i];
-    if (!w) throw syntaxError(c.loc, `"${c.words.map((x) => x.text).join(' ')}" is missing an address`);
+    if (!w) throw syntaxError(c.loc, missing(c, { en: 'an address', ja: 'アドレス' }));
     const ip = parseIpv4(w.text) ?? this.names.get(w.text);
-    if (ip === undefined) throw syntaxError(this.at(c, w), `"${w.text}" is not an IPv4 address`);
+    if (ip === undefined) throw syntaxError(this.at(c, w), notIpv4(w.text));
     return ip;
   }
 
@@ -442,15 +472,25 @@ class AsaReader {
     const w = c.words[i + 1];
     const mask = w ? parseIpv4(w.text) : undefined;
     const length = mask === undefined ? undefined : maskLength(mask);
-    if (length === undefined) throw syntaxError(w ? this.at(c, w) : c.loc, `"${w?.text ?? ''}" is not a netmask (e.g. 255.255.255.0)`);
+    if (length === undefined) {
+      throw syntaxError(w ? this.at(c, w) : c.loc, {
+        en: `"${w?.text ?? ''}" is not a netmask (e.g. 255.255.255.0)`,
+        ja: `"${w?.text ?? ''}" はネットマスクではありません（例: 255.255.255.0）`,
+      });
+    }
     return prefixOf(ip, length);
   }
 
   private port(c: Command, i: number): number {
     const w = c.words[i];
-    if (!w) throw syntaxError(c.loc, `"${c.words.map((x) => x.text).join(' ')}" is missing a port`);
+    if (!w) throw syntaxError(c.loc, missing(c, { en: 'a port', ja: 'ポート' }));
     const n = /^[0-9]{1,5}$/.test(w.text) ? Number(w.text) : PORT_NAMES[w.text];
-    if (n === undefined || n > PORT_MAX) throw syntaxError(this.at(c, w), `"${w.text}" is not a port (a number from 0 to 65535 or an ASA port name)`);
+    if (n === undefined || n > PORT_MAX) {
+      throw syntaxError(this.at(c, w), {
+        en: `"${w.text}" is not a port (a number from 0 to 65535 or an ASA port name)`,
+        ja: `"${w.text}" はポートではありません（0～65535 の番号か ASA のポート名を書きます）`,
+      });
+    }
     return n;
   }
 
@@ -463,24 +503,36 @@ class AsaReader {
     if (op === 'range') {
       const lo = this.port(c, i + 1);
       const hi = this.port(c, i + 2);
-      if (hi < lo) throw syntaxError(this.at(c, c.words[i + 2]!), `port range ${lo}-${hi} ends before it starts`);
+      if (hi < lo)
+        throw syntaxError(this.at(c, c.words[i + 2]!), {
+          en: `port range ${lo}-${hi} ends before it starts`,
+          ja: `ポート範囲 ${lo}-${hi} は始点が終点より後です`,
+        });
       return [lo, hi];
     }
     if (op === 'neq') {
-      this.warn(c.loc, `"neq ${c.words[i + 1]?.text}" is read as every port`, `"neq ${c.words[i + 1]?.text}" は全ポートとして扱います`);
+      this.warn(c.loc, { en: `"neq ${c.words[i + 1]?.text}" is read as every port`, ja: `"neq ${c.words[i + 1]?.text}" は全ポートとして扱います` });
       return [0, PORT_MAX];
     }
-    throw syntaxError(c.words[i] ? this.at(c, c.words[i]!) : c.loc, `"${op ?? ''}" is not a port operator (eq, lt, gt, range)`);
+    throw syntaxError(c.words[i] ? this.at(c, c.words[i]!) : c.loc, {
+      en: `"${op ?? ''}" is not a port operator (eq, lt, gt, range)`,
+      ja: `"${op ?? ''}" はポートの演算子ではありません（"eq"、"lt"、"gt"、"range" のいずれかです）`,
+    });
   }
 
   /** The number of word i as a protocol: ip, tcp, udp, icmp, a name or 0-255. */
   private protocol(c: Command, i: number): ServiceTerm[] {
     const w = c.words[i];
-    if (!w) throw syntaxError(c.loc, `"${c.words.map((x) => x.text).join(' ')}" is missing a protocol`);
+    if (!w) throw syntaxError(c.loc, missing(c, { en: 'a protocol', ja: 'プロトコル' }));
     if (w.text === 'ip') return [ANY_SERVICE];
     if (w.text === 'tcp-udp') return [allOf(6), allOf(17)];
     const n = /^[0-9]{1,3}$/.test(w.text) ? Number(w.text) : PROTOCOLS[w.text];
-    if (n === undefined || n > PROTO_MAX) throw syntaxError(this.at(c, w), `"${w.text}" is not a protocol (ip, tcp, udp, icmp, a name or 0-255)`);
+    if (n === undefined || n > PROTO_MAX) {
+      throw syntaxError(this.at(c, w), {
+        en: `"${w.text}" is not a protocol (ip, tcp, udp, icmp, a name or 0-255)`,
+        ja: `"${w.text}" はプロトコルではありません（"ip"、tcp、udp、icmp、プロトコル名または 0～255 の番号を書きます）`,
+      });
+    }
     return n === 0 ? [ANY_SERVICE] : [allOf(n)];
   }
 
@@ -501,15 +553,17 @@ class AsaReader {
         const ports = this.ports(c, j + 1);
         if (w === 'destination') dst = ports;
         else
-          this.warn(
-            c.loc,
-            `service ${owner}: source ports are not modelled (any source port)`,
-            `サービス ${owner}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱います）`,
-          );
+          this.warn(c.loc, {
+            en: `service ${owner}: source ports are not modelled (any source port)`,
+            ja: `サービス ${owner}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱います）`,
+          });
         j += c.words[j + 1]?.text === 'range' ? 4 : 3;
       } else {
         // An ICMP type (echo, echo-reply, ...): bunkatsu matches no ICMP type.
-        this.warn(c.loc, `service ${owner}: ICMP type "${w}" is read as all of ICMP`, `サービス ${owner}: ICMP タイプ "${w}" は ICMP 全体として扱います`);
+        this.warn(c.loc, {
+          en: `service ${owner}: ICMP type "${w}" is read as all of ICMP`,
+          ja: `サービス ${owner}: ICMP タイプ "${w}" は ICMP 全体として扱います`,
+        });
         break;
       }
     }
@@ -520,8 +574,8 @@ class AsaReader {
 
   private networkGroup(name: string, action: Action, stack: string[], loc: Loc): number[] {
     const g = this.networkGroups.get(name);
-    if (!g) throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `no object-group network "${name}" is defined`, loc }]);
-    if (stack.includes(name)) throw syntaxError(loc, `object-group ${name} contains itself (${[...stack, name].join(' → ')})`);
+    if (!g) throw inputError('BNK_ERR_UNKNOWN_REF', loc, noObject('object-group network', name));
+    if (stack.includes(name)) throw syntaxError(loc, containsItself(OBJECT_GROUP, name, [...stack, name]));
     let set: number[] = [];
     for (const m of g.members) {
       if (m.kind === 'set') set = union(set, m.set);
@@ -533,15 +587,15 @@ class AsaReader {
 
   private networkObject(name: string, action: Action, loc: Loc): readonly number[] {
     const o = this.networkObjects.get(name);
-    if (!o) throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `no object network "${name}" is defined`, loc }]);
+    if (!o) throw inputError('BNK_ERR_UNKNOWN_REF', loc, noObject('object network', name));
     if (o.set === 'unreadable') return action === 'permit' ? ALL : [];
     return o.set;
   }
 
   private serviceGroup(name: string, stack: string[], loc: Loc): ServiceTerm[] {
     const g = this.serviceGroups.get(name);
-    if (!g) throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `no object-group service "${name}" is defined`, loc }]);
-    if (stack.includes(name)) throw syntaxError(loc, `object-group ${name} contains itself (${[...stack, name].join(' → ')})`);
+    if (!g) throw inputError('BNK_ERR_UNKNOWN_REF', loc, noObject('object-group service', name));
+    if (stack.includes(name)) throw syntaxError(loc, containsItself(OBJECT_GROUP, name, [...stack, name]));
     const terms: ServiceTerm[] = [];
     for (const m of g.members) {
       if (m.kind === 'terms') terms.push(...m.terms);
@@ -553,7 +607,7 @@ class AsaReader {
 
   private serviceObject(name: string, loc: Loc): ServiceTerm[] {
     const o = this.serviceObjects.get(name);
-    if (!o) throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `no object service "${name}" is defined`, loc }]);
+    if (!o) throw inputError('BNK_ERR_UNKNOWN_REF', loc, noObject('object service', name));
     return o.terms;
   }
 
@@ -567,17 +621,26 @@ class AsaReader {
       const name = this.need(c, 1);
       const kind = c.words[2]?.text;
       if (!ACL_NAME.test(name))
-        throw syntaxError(this.at(c, c.words[1]!), `access-list name "${name}" has characters bunkatsu cannot use (letters, digits, _ . - only)`);
+        throw syntaxError(this.at(c, c.words[1]!), {
+          en: `access-list name "${name}" has characters bunkatsu cannot use (letters, digits, _ . - only)`,
+          ja: `access-list の名前 "${name}" に bunkatsu で扱えない文字があります（英字、数字、"_"、"."、"-" のみ）`,
+        });
       const acl = acls.get(name) ?? { name, loc: c.loc, rules: [], lines: 0 };
       acls.set(name, acl);
       acl.lines++;
       if (kind === 'remark') continue;
       if (kind === 'standard' || kind === 'webtype' || kind === 'ethertype') {
-        this.warn(c.loc, `access-list ${name} ${kind}: only extended access-lists are read`, `access-list ${name} ${kind}: 読み込むのは extended のみです`);
+        this.warn(c.loc, {
+          en: `access-list ${name} ${kind}: only extended access-lists are read`,
+          ja: `access-list ${name} ${kind}: 読み込むのは extended のみです`,
+        });
         continue;
       }
       if (kind !== 'extended')
-        throw syntaxError(c.words[2] ? this.at(c, c.words[2]) : c.loc, `access-list ${name}: expected "extended", "remark" or "standard", not "${kind ?? ''}"`);
+        throw syntaxError(c.words[2] ? this.at(c, c.words[2]) : c.loc, {
+          en: `access-list ${name}: expected "extended", "remark" or "standard", not "${kind ?? ''}"`,
+          ja: `access-list ${name}: "${kind ?? ''}" ではなく "extended"、"remark"、"standard" のいずれかを書きます`,
+        });
       const rule = this.ace(c, name, acl.lines);
       if (rule) acl.rules.push(rule);
     }
@@ -589,7 +652,10 @@ class AsaReader {
     const words = c.words;
     const action = words[3]?.text;
     if (action !== 'permit' && action !== 'deny')
-      throw syntaxError(words[3] ? this.at(c, words[3]) : c.loc, `${label}: expected permit or deny, not "${action ?? ''}"`);
+      throw syntaxError(words[3] ? this.at(c, words[3]) : c.loc, {
+        en: `${label}: expected permit or deny, not "${action ?? ''}"`,
+        ja: `${label}: "${action ?? ''}" ではなく permit か deny を書きます`,
+      });
     if (words.some((w) => w.text === 'inactive')) return undefined; // the ASA skips an inactive ACE
     let i = 4;
     // The protocol: a name or number, an object service or an object-group (service or protocol).
@@ -613,7 +679,7 @@ class AsaReader {
     const names: string[] = [];
     const address = (): readonly number[] => {
       const w = words[i];
-      if (!w) throw syntaxError(c.loc, `${label}: a source or destination is missing`);
+      if (!w) throw syntaxError(c.loc, { en: `${label}: a source or destination is missing`, ja: `${label}: 送信元または宛先がありません` });
       names.push(
         w.text === 'host' || w.text === 'object' || w.text === 'object-group' || w.text === 'interface' ? `${w.text} ${words[i + 1]?.text ?? ''}` : w.text,
       );
@@ -645,11 +711,10 @@ class AsaReader {
         return set;
       }
       if (w.text === 'interface') {
-        this.warn(
-          this.at(c, w),
-          `${label}: "interface ${words[i + 1]?.text}" as an address is not modelled (everything in a permit, nothing in a deny)`,
-          `${label}: アドレスとしての "interface ${words[i + 1]?.text}" はモデル化していません（許可では全アドレス、拒否では空として扱います）`,
-        );
+        this.warn(this.at(c, w), {
+          en: `${label}: "interface ${words[i + 1]?.text}" as an address is not modelled (everything in a permit, nothing in a deny)`,
+          ja: `${label}: アドレスとしての "interface ${words[i + 1]?.text}" はモデル化していません（許可では全アドレス、拒否では空として扱います）`,
+        });
         i += 2;
         return action === 'permit' ? ALL : [];
       }
@@ -674,11 +739,10 @@ class AsaReader {
     };
     const src = address();
     if (portsAllowed && skipPorts() !== undefined)
-      this.warn(
-        c.loc,
-        `${label}: source ports are not modelled (any source port)`,
-        `${label}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱います）`,
-      );
+      this.warn(c.loc, {
+        en: `${label}: source ports are not modelled (any source port)`,
+        ja: `${label}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱います）`,
+      });
     const dst = address();
     if (portsAllowed) {
       const ports = skipPorts();
@@ -695,13 +759,15 @@ class AsaReader {
     for (let j = i; j < words.length; j++) {
       const t = words[j]!.text;
       if (t === 'time-range')
-        this.warn(
-          this.at(c, words[j]!),
-          `${label}: time-range is not modelled (read as always in force)`,
-          `${label}: time-range はモデル化していません（常に有効として扱います）`,
-        );
+        this.warn(this.at(c, words[j]!), {
+          en: `${label}: time-range is not modelled (read as always in force)`,
+          ja: `${label}: time-range はモデル化していません（常に有効として扱います）`,
+        });
       else if (j === i && services.every((s) => s.protoLo === 1 && s.protoHi === 1) && t !== 'log')
-        this.warn(this.at(c, words[j]!), `${label}: ICMP type "${t}" is read as all of ICMP`, `${label}: ICMP タイプ "${t}" は ICMP 全体として扱います`);
+        this.warn(this.at(c, words[j]!), {
+          en: `${label}: ICMP type "${t}" is read as all of ICMP`,
+          ja: `${label}: ICMP タイプ "${t}" は ICMP 全体として扱います`,
+        });
     }
     return {
       id: `l${line}`,
@@ -728,33 +794,32 @@ class AsaReader {
       if (c.words[0]!.text !== 'access-group') continue;
       const name = this.need(c, 1);
       if (!acls.has(name))
-        throw new InputError([
-          { code: 'BNK_ERR_UNKNOWN_REF', message: `access-group names access-list "${name}", which is not defined`, loc: this.at(c, c.words[1]!) },
-        ]);
+        throw inputError('BNK_ERR_UNKNOWN_REF', this.at(c, c.words[1]!), {
+          en: `access-group names access-list "${name}", which is not defined`,
+          ja: `access-group が指す access-list "${name}" は定義されていません`,
+        });
       const dir = c.words[2]?.text;
       if (dir === 'global') {
         if (bound.global)
-          this.warn(
-            c.loc,
-            `a second access-group global (${name}) replaces ${bound.global.acl}`,
-            `2 つ目の access-group global (${name}) が ${bound.global.acl} を置き換えます`,
-          );
+          this.warn(c.loc, {
+            en: `a second access-group global (${name}) replaces ${bound.global.acl}`,
+            ja: `2つ目の access-group global（${name}）が ${bound.global.acl} を置き換えます`,
+          });
         bound.global = { acl: name, loc: { ...c.loc, label: `access-group ${name} global` } };
         continue;
       }
       if ((dir !== 'in' && dir !== 'out') || c.words[3]?.text !== 'interface')
-        throw syntaxError(c.loc, `expected "access-group ${name} in|out interface NAME" or "access-group ${name} global"`);
+        throw syntaxError(c.loc, {
+          en: `expected "access-group ${name} in|out interface NAME" or "access-group ${name} global"`,
+          ja: `"access-group ${name} in|out interface NAME" か "access-group ${name} global" の形で書きます`,
+        });
       const nameif = this.need(c, 4);
-      if (!levels.has(nameif))
-        throw new InputError([
-          { code: 'BNK_ERR_UNKNOWN_REF', message: `access-group ${name}: no interface has nameif "${nameif}"`, loc: this.at(c, c.words[4]!) },
-        ]);
+      if (!levels.has(nameif)) throw inputError('BNK_ERR_UNKNOWN_REF', this.at(c, c.words[4]!), noNameif(`access-group ${name}`, nameif));
       if (c.words[5]?.text === 'control-plane') {
-        this.warn(
-          c.loc,
-          `access-group ${name} control-plane: traffic to the ASA itself is not modelled`,
-          `access-group ${name} control-plane: ASA 自身宛の通信はモデル化していません`,
-        );
+        this.warn(c.loc, {
+          en: `access-group ${name} control-plane: traffic to the ASA itself is not modelled`,
+          ja: `access-group ${name} control-plane: ASA 自身宛の通信はモデル化していません`,
+        });
         continue;
       }
       bound[dir].set(nameif, { acl: name, loc: { ...c.loc, label: `access-group ${name} ${dir} interface ${nameif}` } });
@@ -784,14 +849,12 @@ class AsaReader {
         candidates.push({ prefix, action: 'drop', interfaces: [], origin: { ...c.loc, label }, distance });
         continue;
       }
-      if (!interfaces.some((f) => f.name === nameif))
-        throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `route: no interface has nameif "${nameif}"`, loc: this.at(c, c.words[1]!) }]);
+      if (!interfaces.some((f) => f.name === nameif)) throw inputError('BNK_ERR_UNKNOWN_REF', this.at(c, c.words[1]!), noNameif('route', nameif));
       if (c.words.some((w) => w.text === 'tunneled')) {
-        this.warn(
-          c.loc,
-          `${label} tunneled: VPN default routes are not modelled; left out`,
-          `${label} tunneled: VPN のデフォルトルートはモデル化していないため除外しました`,
-        );
+        this.warn(c.loc, {
+          en: `${label} tunneled: VPN default routes are not modelled; left out`,
+          ja: `${label} tunneled: VPN のデフォルトルートはモデル化していないため除外しました`,
+        });
         continue;
       }
       candidates.push({ prefix, action: 'forward', interfaces: [nameif], origin: { ...c.loc, label }, distance });
@@ -808,39 +871,30 @@ class AsaReader {
     for (const c of top) {
       const [head, second] = c.words.map((w) => w.text);
       if (head === 'nat')
-        this.warnOnce(
-          'nat',
-          c.loc,
-          'NAT is not modelled (addresses are matched as configured, before translation)',
-          'NAT はモデル化していません（アドレスは変換前の設定値で照合します）',
-        );
+        this.warnOnce('nat', c.loc, {
+          en: 'NAT is not modelled (addresses are matched as configured, before translation)',
+          ja: 'NAT はモデル化していません（アドレスは変換前の設定値で照合します）',
+        });
       else if (head === 'failover')
-        this.warnOnce(
-          'failover',
-          c.loc,
-          'failover is not modelled: the configuration is read as one ASA',
-          'フェイルオーバーはモデル化していません（1 台の ASA として読み込みます）',
-        );
+        this.warnOnce('failover', c.loc, {
+          en: 'failover is not modelled: the configuration is read as one ASA',
+          ja: 'フェイルオーバーはモデル化していません（1台の ASA として読み込みます）',
+        });
       else if (head === 'crypto' || head === 'tunnel-group' || head === 'webvpn' || head === 'group-policy')
-        this.warnOnce(
-          'vpn',
-          c.loc,
-          'VPN (crypto, tunnel-group, webvpn) is not modelled: traffic through tunnels is not analysed',
-          'VPN（crypto、tunnel-group、webvpn） はモデル化していません（トンネル経由の通信は分析しません）',
-        );
+        this.warnOnce('vpn', c.loc, {
+          en: 'VPN (crypto, tunnel-group, webvpn) is not modelled: traffic through tunnels is not analysed',
+          ja: 'VPN（crypto、tunnel-group、webvpn）はモデル化していません（トンネル経由の通信は分析しません）',
+        });
       else if (head === 'router' && second)
-        this.warnOnce(
-          `router ${second}`,
-          c.loc,
-          `router ${second} is not modelled: forwarding follows the static routes only`,
-          `router ${second} はモデル化していません（転送は静的ルートのみに従います）`,
-        );
+        this.warnOnce(`router ${second}`, c.loc, {
+          en: `router ${second} is not modelled: forwarding follows the static routes only`,
+          ja: `router ${second} はモデル化していません（転送は静的経路のみに従います）`,
+        });
       else if (head === 'same-security-traffic' && second === 'permit' && c.words[2]?.text === 'intra-interface')
-        this.warn(
-          c.loc,
-          'same-security-traffic permit intra-interface (hairpin) is not modelled',
-          'same-security-traffic permit intra-interface（ヘアピン） はモデル化していません',
-        );
+        this.warn(c.loc, {
+          en: 'same-security-traffic permit intra-interface (hairpin) is not modelled',
+          ja: 'same-security-traffic permit intra-interface（ヘアピン）はモデル化していません',
+        });
     }
   }
 }

@@ -4,11 +4,12 @@
 // default. A condition the parser could not read (`unreadable`) stands for every packet in an
 // accept and for none in a drop, so that nothing hides an exposure.
 
-import { InputError, type Loc } from '../errors.ts';
+import { inputError, type Loc, syntaxError } from '../errors.ts';
 import { ALL, intersect, subtract } from '../net/intervals.ts';
 import { ANY_SERVICE, type ServiceTerm } from '../net/services.ts';
 import type { ConfigRule, ImportWarning } from './config.ts';
 import { complementServices, intersectServices } from './terms.ts';
+import { CHAIN, notDefined } from './texts.ts';
 
 /** What a rule matches; undefined interfaces: any. */
 export interface Match {
@@ -148,9 +149,14 @@ export function flattenChain(
         if (!u) emit('deny', m, r.origin, here, r.text, via);
       } else if (v.kind === 'jump' || v.kind === 'goto') {
         const target = chains.get(v.chain);
-        if (!target) throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `chain "${v.chain}" is not defined`, loc: v.loc }]);
-        if (target === base || via.includes(v.chain))
-          throw new InputError([{ code: 'BNK_ERR_SYNTAX', message: `chain "${v.chain}" jumps back to itself (${[...via, v.chain].join(' → ')})`, loc: v.loc }]);
+        if (!target) throw inputError('BNK_ERR_UNKNOWN_REF', v.loc, notDefined(CHAIN, v.chain));
+        if (target === base || via.includes(v.chain)) {
+          const trail = [...via, v.chain].join(' → ');
+          throw syntaxError(v.loc, {
+            en: `chain "${v.chain}" jumps back to itself (${trail})`,
+            ja: `チェーン "${v.chain}" が自身へ戻るジャンプをしています（${trail}）`,
+          });
+        }
         walk(target, m, u, here, [...via, v.chain]);
         // A goto does not come back: the packets it took leave this chain as a RETURN would.
         if (v.kind === 'goto') {
@@ -183,7 +189,7 @@ export function flattenChain(
       warnings.push({
         loc: r.origin,
         en: `"${r.text}" leaves the chain on several conditions at once; the drops after it in the chain are left out (so that none hides an exposure)`,
-        ja: `"${r.text}" は複数の条件でチェインを抜けるため、このチェインでこれより後の破棄ルールを除外しました（露出を隠さないため）`,
+        ja: `"${r.text}" は複数の条件でチェーンを抜けるため、このチェーンでこれより後の破棄ルールを除外しました（露出を隠さないため）`,
       });
       return 'unsure';
     }

@@ -3,7 +3,7 @@
 // lists come in a fixed order and ids are derived from names and addresses, never counters.
 // Without a site file every connected subnet is a zone of its own without a domain.
 
-import { type Diagnostic, InputError, type Loc } from '../errors.ts';
+import { type Bilingual, type Diagnostic, InputError, type Loc } from '../errors.ts';
 import { ALL } from '../net/intervals.ts';
 import { formatIpv4, type Ipv4Prefix, parseCidr, rangeContains, rangeToCidrs } from '../net/ipv4.ts';
 import { formatServiceTerm, type ServiceTerm } from '../net/services.ts';
@@ -72,12 +72,18 @@ class ZoneAssigner {
     zones.forEach((z, i) => {
       z.interfaces?.forEach((a, j) => {
         if (!known.has(a))
-          this.siteWarning(['zones', i, 'interfaces', j], `no imported device has interface "${a}"`, `取り込んだ機器にインターフェース "${a}" がありません`);
+          this.siteWarning(['zones', i, 'interfaces', j], {
+            en: `no imported device has interface "${a}"`,
+            ja: `取り込んだ機器にインタフェース "${a}" がありません`,
+          });
         this.byInterface.set(a, z);
       });
       z.vendorZones?.forEach((a, j) => {
         if (!vendorZones.has(a))
-          this.siteWarning(['zones', i, 'vendorZones', j], `no imported device has vendor zone "${a}"`, `取り込んだ機器にゾーン "${a}" がありません`);
+          this.siteWarning(['zones', i, 'vendorZones', j], {
+            en: `no imported device has vendor zone "${a}"`,
+            ja: `取り込んだ機器の設定にゾーン "${a}"（vendorZones）がありません`,
+          });
         this.byVendorZone.set(a, z);
       });
       for (const s of z.subnets ?? []) {
@@ -94,8 +100,8 @@ class ZoneAssigner {
     this.bySubnet.sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
-  private siteWarning(path: readonly PropertyKey[], en: string, ja: string): void {
-    this.warnings.push({ loc: this.site!.doc.locate(path), en, ja });
+  private siteWarning(path: readonly PropertyKey[], text: Bilingual): void {
+    this.warnings.push({ loc: this.site!.doc.locate(path), ...text });
   }
 
   /** The zone id of a device interface (undefined: attached to nothing). */
@@ -124,7 +130,7 @@ class ZoneAssigner {
       this.warnings.push({
         loc: f.origin,
         en: `the site file puts ${d.id}:${f.name} (${prefixText(f.address.subnet)}) in no zone: it is zone ${zoneId}, without a domain`,
-        ja: `サイトファイルは ${d.id}:${f.name} (${prefixText(f.address.subnet)}) をどのゾーンにも割り当てていないため、ドメインのないゾーン ${zoneId} としました`,
+        ja: `サイトファイルは ${d.id}:${f.name}（${prefixText(f.address.subnet)}）をどのゾーンにも割り当てていないため、領域のないゾーン ${zoneId} としました`,
       });
     }
     return zoneId;
@@ -301,7 +307,7 @@ export function composeTopology(configs: readonly ImportedConfig[], givenSite?: 
       inventoryWarnings.push({
         loc: d.origin,
         en: `device "${d.id}" has no configuration and no interface with an address or a cable in the inventory: left out`,
-        ja: `機器 "${d.id}" は設定がなく、インベントリにもアドレスかケーブルのあるインターフェースがないため、取り込みませんでした`,
+        ja: `機器 "${d.id}" は設定がなく、インベントリにもアドレスかケーブルのあるインタフェースがないため、取り込みませんでした`,
       });
       continue;
     }
@@ -317,6 +323,7 @@ export function composeTopology(configs: readonly ImportedConfig[], givenSite?: 
       problems.push({
         code: 'BNK_ERR_DUPLICATE_ID',
         message: `two configurations are both device "${d.id}" (the hostname): give each device its own hostname`,
+        ja: `2つの設定がともに機器 "${d.id}"（ホスト名）です。機器ごとに異なるホスト名にしてください`,
         loc: d.origin,
       });
     }
@@ -456,7 +463,7 @@ export function composeTopology(configs: readonly ImportedConfig[], givenSite?: 
       inventoryWarnings.push({
         loc: l.origin,
         en: `cable ${l.a} – ${l.b}: ${missing.join(', ')} is no interface of an imported device; the cable is left out`,
-        ja: `ケーブル ${l.a} – ${l.b}: ${missing.join(', ')} は取り込んだ機器のインターフェースではないため、このケーブルは取り込みませんでした`,
+        ja: `ケーブル ${l.a} – ${l.b}: ${missing.join('、')} は取り込んだ機器のインタフェースではないため、このケーブルは取り込みませんでした`,
       });
       continue;
     }

@@ -3,15 +3,13 @@
 // topology. Addresses are interval sets and services protocol/port terms, already resolved
 // from the vendor's objects; everything keeps the file:line:column it came from.
 
-import type { Loc } from '../errors.ts';
+import type { Bilingual, Loc } from '../errors.ts';
 import type { Ipv4Prefix } from '../net/ipv4.ts';
 import type { ServiceTerm } from '../net/services.ts';
 
 /** A warning of an import: a statement read approximately or skipped, where it stands, in both languages. */
-export interface ImportWarning {
+export interface ImportWarning extends Bilingual {
   readonly loc: Loc;
-  readonly en: string;
-  readonly ja: string;
 }
 
 export interface ConfigInterface {

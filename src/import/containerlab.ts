@@ -4,7 +4,7 @@
 // every error and warning carries the lab file's line:column.
 
 import { dirname, join } from 'node:path';
-import { type Diagnostic, InputError, type Loc } from '../errors.ts';
+import { type Bilingual, type Diagnostic, InputError, type Loc } from '../errors.ts';
 import { DEFAULT_LIMITS, readSource, type SourceDocument } from '../model/source.ts';
 import type { ConfigDevice, ImportedConfig, ImportWarning, Inventory, InventoryDevice, InventoryLink } from './config.ts';
 import { CLAB_KIND_VENDORS, VENDOR_IMPORTERS, type VendorImporter } from './vendors.ts';
@@ -40,13 +40,16 @@ export function parseContainerlab(text: string, file: string, readFile: (path: s
   const doc: SourceDocument = read.doc;
   const problems: Diagnostic[] = [];
   const warnings: ImportWarning[] = [];
-  const fail = (path: readonly PropertyKey[], message: string): void => {
-    problems.push({ code: 'BNK_ERR_SCHEMA', message, loc: doc.locate(path) });
+  const fail = (path: readonly PropertyKey[], text: Bilingual): void => {
+    problems.push({ code: 'BNK_ERR_SCHEMA', message: text.en, ja: text.ja, loc: doc.locate(path) });
   };
   const root = doc.data;
   const topology = isRecord(root) ? root.topology : undefined;
   if (!isRecord(topology) || !isRecord(topology.nodes)) {
-    fail(isRecord(root) ? ['topology'] : [], 'a containerlab topology has `topology:` with `nodes:` (a mapping of node names)');
+    fail(isRecord(root) ? ['topology'] : [], {
+      en: 'a containerlab topology has `topology:` with `nodes:` (a mapping of node names)',
+      ja: 'containerlab のトポロジーには "topology:" とその中の "nodes:"（ノード名のマッピング）が必要です',
+    });
     throw new InputError(problems);
   }
   const defaults = isRecord(topology.defaults) ? topology.defaults : {};
@@ -73,16 +76,25 @@ export function parseContainerlab(text: string, file: string, readFile: (path: s
     const origin = doc.locate(['topology', 'nodes', name], true);
     const node = value === null ? {} : value;
     if (!isRecord(node)) {
-      fail(['topology', 'nodes', name], `node "${name}" must be a mapping (kind:, startup-config:, ...)`);
+      fail(['topology', 'nodes', name], {
+        en: `node "${name}" must be a mapping (kind:, startup-config:, ...)`,
+        ja: `ノード "${name}" はマッピング（"kind:"、"startup-config:" など）で書きます`,
+      });
       continue;
     }
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(name)) {
-      fail(['topology', 'nodes', name], `node name "${name}" cannot be a device id (1-128 letters, digits, "_", "." or "-")`);
+      fail(['topology', 'nodes', name], {
+        en: `node name "${name}" cannot be a device id (1-128 letters, digits, "_", "." or "-")`,
+        ja: `ノード名 "${name}" は機器の ID にできません（英字、数字、"_"、"."、"-" の 1～128 文字）`,
+      });
       continue;
     }
     const kind = setting(node, 'kind');
     if (typeof kind !== 'string') {
-      fail(['topology', 'nodes', name], `node "${name}" has no kind (set kind: on the node, its group or topology.defaults)`);
+      fail(['topology', 'nodes', name], {
+        en: `node "${name}" has no kind (set kind: on the node, its group or topology.defaults)`,
+        ja: `ノード "${name}" に "kind" がありません（ノード、そのグループ、"topology.defaults" のいずれかに "kind:" を書きます）`,
+      });
       continue;
     }
     nodeKinds.set(name, kind);
@@ -113,13 +125,18 @@ export function parseContainerlab(text: string, file: string, readFile: (path: s
   const links: InventoryLink[] = [];
   const ports = new Map<string, Array<{ name: string; origin: Loc }>>();
   const rawLinks = topology.links ?? [];
-  if (!Array.isArray(rawLinks)) fail(['topology', 'links'], '`links:` is a list of links with `endpoints:`');
+  if (!Array.isArray(rawLinks)) {
+    fail(['topology', 'links'], { en: '`links:` is a list of links with `endpoints:`', ja: '"links:" は "endpoints:" を持つリンクのリストです' });
+  }
   (Array.isArray(rawLinks) ? rawLinks : []).forEach((link, i) => {
     const path = ['topology', 'links', i];
     const origin = { ...doc.locate(path), label: `containerlab link ${i + 1}` };
     const endpoints = isRecord(link) ? link.endpoints : undefined;
     if (!Array.isArray(endpoints) || endpoints.length !== 2) {
-      fail(path, 'a link has `endpoints:` with two ends, e.g. ["fw01:port2", "sw1:eth1"]');
+      fail(path, {
+        en: 'a link has `endpoints:` with two ends, e.g. ["fw01:port2", "sw1:eth1"]',
+        ja: 'リンクには両端2つの "endpoints:" が必要です（例: ["fw01:port2", "sw1:eth1"]）',
+      });
       return;
     }
     const ends: Array<{ node: string; iface: string }> = [];
@@ -130,8 +147,12 @@ export function parseContainerlab(text: string, file: string, readFile: (path: s
           : isRecord(e) && typeof e.node === 'string' && typeof e.interface === 'string'
             ? { node: e.node, iface: e.interface }
             : undefined;
-      if (!parsed) fail([...path, 'endpoints', j], 'an endpoint is "node:interface" (or {node: ..., interface: ...})');
-      else ends.push(parsed);
+      if (!parsed) {
+        fail([...path, 'endpoints', j], {
+          en: 'an endpoint is "node:interface" (or {node: ..., interface: ...})',
+          ja: 'リンクの端は "node:interface"（または "{node: ..., interface: ...}"）の形で書きます',
+        });
+      } else ends.push(parsed);
     });
     if (ends.length !== 2) return;
     const special = ends.find((e) => SPECIAL_ENDPOINTS.has(e.node) && !nodeKinds.has(e.node));
@@ -145,7 +166,10 @@ export function parseContainerlab(text: string, file: string, readFile: (path: s
     }
     const unknown = ends.find((e) => !nodeKinds.has(e.node));
     if (unknown) {
-      fail([...path, 'endpoints'], `link endpoint names node "${unknown.node}", which topology.nodes does not define`);
+      fail([...path, 'endpoints'], {
+        en: `link endpoint names node "${unknown.node}", which topology.nodes does not define`,
+        ja: `リンクの端のノード "${unknown.node}" は "topology.nodes" に定義されていません`,
+      });
       return;
     }
     // A node with several devices (VDOMs): the device that has the interface.
@@ -170,7 +194,7 @@ export function parseContainerlab(text: string, file: string, readFile: (path: s
           warnings.push({
             loc: f.origin,
             en: `${d.id}:${f.name}: the startup configuration has no interface "${f.name}"; the link ends on a port without address (name the device's own interfaces in the lab)`,
-            ja: `${d.id}:${f.name}: startup-config にインターフェース "${f.name}" がないため、アドレスのないポートにつなぎました（ラボでは機器自身のインターフェース名を使ってください）`,
+            ja: `${d.id}:${f.name}: startup-config にインタフェース "${f.name}" がないため、アドレスのないポートにつなぎました（ラボでは機器自身のインタフェース名を使ってください）`,
           });
         }
       }
@@ -189,7 +213,7 @@ export function parseContainerlab(text: string, file: string, readFile: (path: s
           ? {
               loc: nodeOrigin.get(name)!,
               en: `node "${name}" (${kind}) has no startup-config: its rules are unknown; it is a router that forwards anything`,
-              ja: `ノード "${name}" (${kind}) に startup-config がないためルールが分かりません。何でも転送するルータとしました`,
+              ja: `ノード "${name}"（${kind}）に startup-config がないためルールが分かりません。何でも転送するルータとしました`,
             }
           : {
               loc: nodeOrigin.get(name)!,

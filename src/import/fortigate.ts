@@ -4,12 +4,13 @@
 // one device per VDOM. What it cannot model and could change reachability is a warning with
 // its file:line:column; a malformed file is an InputError at its location. No I/O here.
 
-import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
+import { type Bilingual, inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { formatIpv4, IPV4_MAX, type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
 import { refuseGroupCycles } from './groups.ts';
 import { complementServices, normalizeServices } from './terms.ts';
+import { ADDRESS_GROUP, containsItself, notDefined, SERVICE_GROUP, UNTERMINATED_QUOTE } from './texts.ts';
 import type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning, SkippedSection } from './config.ts';
 
 // --- The statement tree: config <path> / edit <name> / set <key> <values> / next / end.
@@ -61,7 +62,7 @@ function* statements(text: string, file: string): Generator<{ tokens: Token[]; l
         while (true) {
           if (at >= line.length) {
             // The quoted string goes on on the next line.
-            if (i + 1 >= lines.length) throw syntaxError({ file, line: start + 1, column }, 'unterminated quoted string');
+            if (i + 1 >= lines.length) throw syntaxError({ file, line: start + 1, column }, UNTERMINATED_QUOTE);
             value += '\n';
             line = lines[++i]!;
             at = 0;
@@ -106,7 +107,11 @@ export function parseFortiosTree(text: string, file: string): Block[] {
     const args = rest.map((t) => t.text);
     switch (word) {
       case 'config': {
-        if (args.length === 0) throw syntaxError(loc, '"config" needs a section name, e.g. config firewall policy');
+        if (args.length === 0)
+          throw syntaxError(loc, {
+            en: '"config" needs a section name, e.g. config firewall policy',
+            ja: '"config" にはセクション名が必要です（例: "config firewall policy"）',
+          });
         const block: Block = { path: args.join(' '), loc, sets: new Map(), edits: [], blocks: [] };
         if (inner === undefined) top.push(block);
         else inner.blocks.push(block);
@@ -114,21 +119,34 @@ export function parseFortiosTree(text: string, file: string): Block[] {
         break;
       }
       case 'edit': {
-        if (!isBlock(inner)) throw syntaxError(loc, inner ? '"edit" before the "next" of the previous entry' : '"edit" outside any "config" section');
-        if (args.length !== 1) throw syntaxError(loc, '"edit" takes one name (quote a name with spaces)');
+        if (!isBlock(inner)) {
+          throw syntaxError(
+            loc,
+            inner
+              ? { en: '"edit" before the "next" of the previous entry', ja: '前のエントリの "next" より前に "edit" があります' }
+              : { en: '"edit" outside any "config" section', ja: '"edit" が "config" セクションの外にあります' },
+          );
+        }
+        if (args.length !== 1) {
+          throw syntaxError(loc, {
+            en: '"edit" takes one name (quote a name with spaces)',
+            ja: '"edit" に書ける名前は1つです（空白を含む名前は引用符で囲みます）',
+          });
+        }
         // A configuration (`show`) never edits one entry twice in a section; a file that does is
         // not one, and reading either entry alone would be a guess.
         let names = editNames.get(inner);
         if (!names) editNames.set(inner, (names = new Map()));
         const twice = names.get(args[0]!);
         if (twice)
-          throw new InputError([
+          throw inputError(
+            'BNK_ERR_DUPLICATE_ID',
+            { ...loc, column: rest[0]!.column },
             {
-              code: 'BNK_ERR_DUPLICATE_ID',
-              message: `"edit ${args[0]}" appears twice in "config ${inner.path}" (first at line ${twice.loc.line})`,
-              loc: { ...loc, column: rest[0]!.column },
+              en: `"edit ${args[0]}" appears twice in "config ${inner.path}" (first at line ${twice.loc.line})`,
+              ja: `"config ${inner.path}" に "edit ${args[0]}" が2回あります（最初は ${twice.loc.line} 行目）`,
             },
-          ]);
+          );
         const edit: Edit = { name: args[0]!, loc, sets: new Map(), blocks: [] };
         names.set(edit.name, edit);
         inner.edits.push(edit);
@@ -136,11 +154,11 @@ export function parseFortiosTree(text: string, file: string): Block[] {
         break;
       }
       case 'next':
-        if (inner === undefined || isBlock(inner)) throw syntaxError(loc, '"next" without an "edit"');
+        if (inner === undefined || isBlock(inner)) throw syntaxError(loc, { en: '"next" without an "edit"', ja: '"edit" のない "next" です' });
         stack.pop();
         break;
       case 'end':
-        if (inner === undefined) throw syntaxError(loc, '"end" without a "config"');
+        if (inner === undefined) throw syntaxError(loc, { en: '"end" without a "config"', ja: '"config" のない "end" です' });
         // An "end" closes the section; FortiOS accepts it in place of the last entry's "next".
         if (!isBlock(inner)) stack.pop();
         stack.pop();
@@ -152,8 +170,8 @@ export function parseFortiosTree(text: string, file: string): Block[] {
       case 'unset':
       case 'unselect':
       case 'append': {
-        if (inner === undefined) throw syntaxError(loc, `"${word}" outside any "config" section`);
-        if (args.length === 0) throw syntaxError(loc, `"${word}" needs a setting name`);
+        if (inner === undefined) throw syntaxError(loc, { en: `"${word}" outside any "config" section`, ja: `"${word}" が "config" セクションの外にあります` });
+        if (args.length === 0) throw syntaxError(loc, { en: `"${word}" needs a setting name`, ja: `"${word}" には設定項目の名前が必要です` });
         const [key, ...values] = args;
         const previous = inner.sets.get(key!);
         if (word === 'unset') inner.sets.delete(key!);
@@ -163,12 +181,20 @@ export function parseFortiosTree(text: string, file: string): Block[] {
         break;
       }
       default:
-        throw syntaxError(loc, `unknown statement "${word}" (expected config, edit, set, select, unset, unselect, append, next or end)`);
+        throw syntaxError(loc, {
+          en: `unknown statement "${word}" (expected config, edit, set, select, unset, unselect, append, next or end)`,
+          ja: `不明な文 "${word}" です（"config"、"edit"、"set"、"select"、"unset"、"unselect"、"append"、"next"、"end" のいずれかを書きます）`,
+        });
     }
   }
   const open = stack[stack.length - 1];
   if (open) {
-    throw syntaxError(open.loc, isBlock(open) ? `"config ${open.path}" is never closed by "end"` : `"edit ${open.name}" is never closed by "next" or "end"`);
+    throw syntaxError(
+      open.loc,
+      isBlock(open)
+        ? { en: `"config ${open.path}" is never closed by "end"`, ja: `"config ${open.path}" が "end" で閉じられていません` }
+        : { en: `"edit ${open.name}" is never closed by "next" or "end"`, ja: `"edit ${open.name}" が "next" または "end" で閉じられていません` },
+    );
   }
   return top;
 }
@@ -205,46 +231,46 @@ const PREDEFINED_SERVICES: Readonly<Record<string, readonly string[]>> = {
 
 /** Sections that can change what passes or where it goes, and that this importer does not model. */
 const UNMODELLED_SECTIONS: Readonly<Record<string, { en: string; ja: string }>> = {
-  'firewall vip': { en: 'virtual IPs (destination NAT) are not modelled', ja: 'バーチャルIP（宛先NAT）はモデル化していません' },
-  'firewall vipgrp': { en: 'virtual IP groups (destination NAT) are not modelled', ja: 'バーチャルIPグループ（宛先NAT）はモデル化していません' },
-  'firewall central-snat-map': { en: 'central SNAT is not modelled', ja: 'セントラルSNATはモデル化していません' },
+  'firewall vip': { en: 'virtual IPs (destination NAT) are not modelled', ja: 'バーチャル IP（宛先 NAT）はモデル化していません' },
+  'firewall vipgrp': { en: 'virtual IP groups (destination NAT) are not modelled', ja: 'バーチャル IP グループ（宛先 NAT）はモデル化していません' },
+  'firewall central-snat-map': { en: 'central SNAT is not modelled', ja: 'セントラル SNAT はモデル化していません' },
   'firewall local-in-policy': {
     en: 'local-in policies (traffic to the FortiGate itself) are not modelled',
-    ja: 'ローカルインポリシー（FortiGate宛て通信）はモデル化していません',
+    ja: 'ローカルインポリシー（FortiGate 宛て通信）はモデル化していません',
   },
-  'firewall security-policy': { en: 'NGFW policy-based mode policies are not modelled', ja: 'NGFWポリシーベースモードのポリシーはモデル化していません' },
-  'firewall interface-policy': { en: 'interface policies are not modelled', ja: 'インターフェースポリシーはモデル化していません' },
+  'firewall security-policy': { en: 'NGFW policy-based mode policies are not modelled', ja: 'NGFW ポリシーベースモードのポリシーはモデル化していません' },
+  'firewall interface-policy': { en: 'interface policies are not modelled', ja: 'インタフェースポリシーはモデル化していません' },
   'firewall multicast-policy': { en: 'multicast policies are not modelled', ja: 'マルチキャストポリシーはモデル化していません' },
   'firewall consolidated policy': { en: 'consolidated policies are not modelled', ja: '統合ポリシー（consolidated policy）はモデル化していません' },
   'firewall proxy-policy': { en: 'explicit proxy policies are not modelled', ja: '明示プロキシのポリシーはモデル化していません' },
-  'firewall policy6': { en: 'IPv6 policies are not modelled (IPv4 only)', ja: 'IPv6ポリシーはモデル化していません（IPv4のみ）' },
+  'firewall policy6': { en: 'IPv6 policies are not modelled (IPv4 only)', ja: 'IPv6 ポリシーはモデル化していません（IPv4 のみ）' },
   'router policy': {
     en: 'policy routes are not modelled: forwarding follows the static routes only',
-    ja: 'ポリシールートはモデル化していません（スタティックルートのみで転送を判断します）',
+    ja: 'ポリシールートはモデル化していません（静的経路のみで転送を判断します）',
   },
   'router ospf': {
     en: 'OSPF is not modelled: forwarding follows the static routes only',
-    ja: 'OSPFはモデル化していません（スタティックルートのみで転送を判断します）',
+    ja: 'OSPF はモデル化していません（静的経路のみで転送を判断します）',
   },
   'router bgp': {
     en: 'BGP is not modelled: forwarding follows the static routes only',
-    ja: 'BGPはモデル化していません（スタティックルートのみで転送を判断します）',
+    ja: 'BGP はモデル化していません（静的経路のみで転送を判断します）',
   },
   'router rip': {
     en: 'RIP is not modelled: forwarding follows the static routes only',
-    ja: 'RIPはモデル化していません（スタティックルートのみで転送を判断します）',
+    ja: 'RIP はモデル化していません（静的経路のみで転送を判断します）',
   },
   'router isis': {
     en: 'IS-IS is not modelled: forwarding follows the static routes only',
-    ja: 'IS-ISはモデル化していません（スタティックルートのみで転送を判断します）',
+    ja: 'IS-IS はモデル化していません（静的経路のみで転送を判断します）',
   },
-  'system sdwan': { en: 'SD-WAN rules are not modelled', ja: 'SD-WANルールはモデル化していません' },
+  'system sdwan': { en: 'SD-WAN rules are not modelled', ja: 'SD-WAN ルールはモデル化していません' },
   'system virtual-wan-link': { en: 'SD-WAN (virtual-wan-link) is not modelled', ja: 'SD-WAN（virtual-wan-link）はモデル化していません' },
   'system vdom-link': {
     en: 'inter-VDOM links are not modelled: the VDOMs are not joined',
-    ja: 'VDOM間リンクはモデル化していません（VDOM同士は接続されません）',
+    ja: 'VDOM 間リンクはモデル化していません（VDOM 同士は接続されません）',
   },
-  'vpn ipsec phase1-interface': { en: 'IPsec tunnel interfaces are not modelled', ja: 'IPsecトンネルインターフェースはモデル化していません' },
+  'vpn ipsec phase1-interface': { en: 'IPsec tunnel interfaces are not modelled', ja: 'IPsec トンネルインタフェースはモデル化していません' },
 };
 
 /** Sections that cannot affect forwarding (logging, name and time services, management): counted as skipped. */
@@ -298,10 +324,10 @@ class FortigateReader {
 
   constructor(readonly file: string) {}
 
-  warn(loc: Loc, en: string, ja: string): void {
+  warn(loc: Loc, text: Bilingual): void {
     // An object used by several policies is read once per use: warn about it once.
-    if (this.warnings.some((w) => w.en === en && w.loc.line === loc.line && w.loc.column === loc.column)) return;
-    this.warnings.push({ loc, en, ja });
+    if (this.warnings.some((w) => w.en === text.en && w.loc.line === loc.line && w.loc.column === loc.column)) return;
+    this.warnings.push({ loc, ...text });
   }
 
   read(text: string, fallbackName: string): ConfigDevice[] {
@@ -345,34 +371,37 @@ class FortigateReader {
     const out: Array<{ vdom: string; iface: ConfigInterface; status: Setting | undefined }> = [];
     for (const e of this.edits(global, 'system interface')) {
       if (!IFACE_NAME.test(e.name)) {
-        this.warn(
-          e.loc,
-          `interface "${e.name}" has a name bunkatsu cannot use; it is left out`,
-          `インターフェース "${e.name}" の名前は bunkatsu で扱えないため除外しました`,
-        );
+        this.warn(e.loc, {
+          en: `interface "${e.name}" has a name bunkatsu cannot use; it is left out`,
+          ja: `インタフェース "${e.name}" の名前は bunkatsu で扱えないため除外しました`,
+        });
         continue;
       }
       const ip = e.sets.get('ip');
       let address: ConfigInterface['address'];
       if (ip) {
         address = parseIpMask(ip.values);
-        if (!address) throw syntaxError(ip.loc, `"set ip ${ip.values.join(' ')}" is not an address and netmask (e.g. set ip 10.0.0.1 255.255.255.0)`);
+        if (!address) {
+          const set = `set ip ${ip.values.join(' ')}`;
+          throw syntaxError(ip.loc, {
+            en: `"${set}" is not an address and netmask (e.g. set ip 10.0.0.1 255.255.255.0)`,
+            ja: `"${set}" はアドレスとネットマスクになっていません（例: set ip 10.0.0.1 255.255.255.0）`,
+          });
+        }
         if (address.ip === 0) address = undefined;
       } else if (e.sets.get('mode')?.values[0] === 'dhcp' || e.sets.get('mode')?.values[0] === 'pppoe') {
         const mode = e.sets.get('mode')!;
-        this.warn(
-          mode.loc,
-          `interface "${e.name}" takes its address by ${mode.values[0]}: no subnet is known for it`,
-          `インターフェース "${e.name}" は ${mode.values[0]} でアドレスを取得するため、サブネットが分かりません`,
-        );
+        this.warn(mode.loc, {
+          en: `interface "${e.name}" takes its address by ${mode.values[0]}: no subnet is known for it`,
+          ja: `インタフェース "${e.name}" は ${mode.values[0]} でアドレスを取得するため、サブネットが分かりません`,
+        });
       }
       const secondary = e.blocks.find((b) => b.path === 'secondaryip' && b.edits.length > 0);
       if (secondary) {
-        this.warn(
-          secondary.loc,
-          `interface "${e.name}": secondary addresses are not modelled (only the subnet of "set ip" is connected)`,
-          `インターフェース "${e.name}": セカンダリアドレスはモデル化していません（"set ip" のサブネットのみ接続されているものとします）`,
-        );
+        this.warn(secondary.loc, {
+          en: `interface "${e.name}": secondary addresses are not modelled (only the subnet of "set ip" is connected)`,
+          ja: `インタフェース "${e.name}": セカンダリアドレスはモデル化していません（"set ip" のサブネットのみ接続されているものとします）`,
+        });
       }
       const iface: ConfigInterface = {
         name: e.name,
@@ -393,7 +422,7 @@ class FortigateReader {
     const id = toId(multi ? `${hostname}.${scope.vdom}` : hostname);
     for (const b of scope.blocks) {
       const reason = UNMODELLED_SECTIONS[b.path];
-      if (reason && (b.edits.length > 0 || b.sets.size > 0)) this.warn(b.loc, `config ${b.path}: ${reason.en}`, `config ${b.path}: ${reason.ja}`);
+      if (reason && (b.edits.length > 0 || b.sets.size > 0)) this.warn(b.loc, { en: `config ${b.path}: ${reason.en}`, ja: `config ${b.path}: ${reason.ja}` });
     }
     // System zones: zone name -> member interfaces.
     const zones = new Map<string, string[]>();
@@ -404,11 +433,10 @@ class FortigateReader {
     for (const { vdom, iface, status } of all) {
       if (multi && vdom !== scope.vdom) continue;
       if (status?.values[0] === 'down') {
-        this.warn(
-          status.loc,
-          `interface "${iface.name}" is administratively down; it is modelled as up`,
-          `インターフェース "${iface.name}" は管理上ダウンしていますが、アップとしてモデル化しています`,
-        );
+        this.warn(status.loc, {
+          en: `interface "${iface.name}" is administratively down; it is modelled as up`,
+          ja: `インタフェース "${iface.name}" は管理上ダウンしていますが、アップとしてモデル化しています`,
+        });
       }
       const zone = zoneOf.get(iface.name);
       interfaces.push(zone ? { ...iface, vendorZone: zone } : iface);
@@ -424,11 +452,10 @@ class FortigateReader {
       const members = (e.sets.get('interface')?.values ?? []).filter((m) => names.has(m));
       if (intrazone?.values[0] !== 'allow' || members.length === 0) continue;
       const label = `zone ${quoteName(e.name)} intrazone allow`;
-      this.warn(
-        intrazone.loc,
-        `${label}: traffic between the zone's interfaces passes without a policy; read as a permit before every policy`,
-        `${label}: ゾーン内のインターフェース間の通信はポリシーなしで通過します。すべてのポリシーより前の許可ルールとして読みます`,
-      );
+      this.warn(intrazone.loc, {
+        en: `${label}: traffic between the zone's interfaces passes without a policy; read as a permit before every policy`,
+        ja: `${label}: ゾーン内のインタフェース間の通信はポリシーなしで通過します。すべてのポリシーより前の許可ルールとして読みます`,
+      });
       rules.push({
         id: toId(`intrazone-${e.name}`),
         action: 'permit',
@@ -463,11 +490,10 @@ class FortigateReader {
       if (members) for (const m of members) out.add(m);
       else if (names.has(v)) out.add(v);
       else {
-        this.warn(
-          setting.loc,
-          `interface "${v}" is not a configured interface or zone of this VDOM; read as ${permit ? 'any interface (so the permit is not narrowed)' : 'no interface (so the deny does not widen)'}`,
-          `インターフェース "${v}" はこのVDOMのインターフェースでもゾーンでもありません。${permit ? '許可を狭めないよう任意のインターフェース' : '拒否を広げないようどのインターフェースにも該当しない'}ものとして読みます`,
-        );
+        this.warn(setting.loc, {
+          en: `interface "${v}" is not a configured interface or zone of this VDOM; read as ${permit ? 'any interface (so the permit is not narrowed)' : 'no interface (so the deny does not widen)'}`,
+          ja: `インタフェース "${v}" はこの VDOM のインタフェースでもゾーンでもありません。${permit ? '許可を狭めないよう任意のインタフェース' : '拒否を広げないようどのインタフェースにも該当しない'}ものとして読みます`,
+        });
         if (permit) return undefined;
       }
     }
@@ -491,22 +517,20 @@ class FortigateReader {
     else if (actionText === 'deny') action = 'deny';
     else if (actionText === 'ipsec') {
       action = 'permit';
-      this.warn(
-        e.sets.get('action')!.loc,
-        `${label}: action ipsec is read as accept (the tunnel is not modelled)`,
-        `${label}: action ipsec は accept として読みます（トンネルはモデル化していません）`,
-      );
+      this.warn(e.sets.get('action')!.loc, {
+        en: `${label}: action ipsec is read as accept (the tunnel is not modelled)`,
+        ja: `${label}: action "ipsec" は "accept" として読みます（トンネルはモデル化していません）`,
+      });
     } else {
-      this.warn(
-        e.sets.get('action')!.loc,
-        `${label}: action "${actionText}" is not supported; the policy is left out`,
-        `${label}: action "${actionText}" には対応していないため、このポリシーは除外しました`,
-      );
+      this.warn(e.sets.get('action')!.loc, {
+        en: `${label}: action "${actionText}" is not supported; the policy is left out`,
+        ja: `${label}: action "${actionText}" には対応していないため、このポリシーは除外しました`,
+      });
       return undefined;
     }
     const permit = action === 'permit';
     for (const [key, en, ja] of [
-      ['nat', 'source NAT is not modelled (addresses are matched as before translation)', '送信元NATはモデル化していません（変換前のアドレスで判定します）'],
+      ['nat', 'source NAT is not modelled (addresses are matched as before translation)', '送信元 NAT はモデル化していません（変換前のアドレスで判定します）'],
       [
         'users',
         'user-based matching is not modelled: the policy applies to every user',
@@ -520,15 +544,14 @@ class FortigateReader {
       ['internet-service', 'Internet Service Database destinations are not modelled', 'インターネットサービスデータベースの宛先はモデル化していません'],
     ] as const) {
       const s = e.sets.get(key);
-      if (s && s.values.length > 0 && s.values[0] !== 'disable') this.warn(s.loc, `${label}: ${en}`, `${label}: ${ja}`);
+      if (s && s.values.length > 0 && s.values[0] !== 'disable') this.warn(s.loc, { en: `${label}: ${en}`, ja: `${label}: ${ja}` });
     }
     const schedule = e.sets.get('schedule');
     if (schedule && schedule.values[0] !== 'always') {
-      this.warn(
-        schedule.loc,
-        `${label}: schedule "${schedule.values[0]}" is read as always`,
-        `${label}: スケジュール "${schedule.values[0]}" は常時（always）として読みます`,
-      );
+      this.warn(schedule.loc, {
+        en: `${label}: schedule "${schedule.values[0]}" is read as always`,
+        ja: `${label}: スケジュール "${schedule.values[0]}" は常時（"always"）として読みます`,
+      });
     }
     const negated = (key: string): boolean => e.sets.get(key)?.values[0] === 'enable';
     const src = addresses.resolve(e.sets.get('srcaddr'), e.loc, label, permit !== negated('srcaddr-negate'));
@@ -560,29 +583,34 @@ class FortigateReader {
     }
     for (const e of this.edits(blocks, 'router static')) {
       const label = `static route ${e.name}`;
+      const labelJa = `静的経路 ${e.name}`;
       const origin: Loc = { ...e.loc, label };
       if (e.sets.get('status')?.values[0] === 'disable') continue;
       // Routes to SD-WAN members, named addresses or ISDB entries: not a prefix out of one interface.
       const unsupported = ['sdwan', 'virtual-wan-link', 'dstaddr', 'internet-service'].filter((k) => e.sets.has(k) && e.sets.get(k)!.values[0] !== 'disable');
       for (const key of unsupported) {
-        this.warn(
-          e.sets.get(key)!.loc,
-          `${label}: "${key}" is not supported; the route is left out`,
-          `${label}: "${key}" には対応していないため、このルートは除外しました`,
-        );
+        this.warn(e.sets.get(key)!.loc, {
+          en: `${label}: "${key}" is not supported; the route is left out`,
+          ja: `${labelJa}: "${key}" には対応していないため、この経路は除外しました`,
+        });
       }
       if (unsupported.length > 0) continue;
       const dst = e.sets.get('dst');
       const parsed = dst ? parseIpMask(dst.values) : { ip: 0, subnet: { lo: 0, hi: IPV4_MAX, length: 0 } };
-      if (!parsed) throw syntaxError(dst!.loc, `"set dst ${dst!.values.join(' ')}" is not a prefix and netmask (e.g. set dst 10.0.0.0 255.0.0.0)`);
+      if (!parsed) {
+        const set = `set dst ${dst!.values.join(' ')}`;
+        throw syntaxError(dst!.loc, {
+          en: `"${set}" is not a prefix and netmask (e.g. set dst 10.0.0.0 255.0.0.0)`,
+          ja: `"${set}" はプレフィックスとネットマスクになっていません（例: set dst 10.0.0.0 255.0.0.0）`,
+        });
+      }
       // FortiOS keeps the prefix of an address with host bits (1.1.1.1 255.255.255.0 is 1.1.1.0/24); say so.
       if (parsed.ip !== parsed.subnet.lo) {
         const prefix = `${formatIpv4(parsed.subnet.lo)}/${parsed.subnet.length}`;
-        this.warn(
-          dst!.loc,
-          `${label}: "set dst ${dst!.values.join(' ')}" has host bits set; read as ${prefix}`,
-          `${label}: "set dst ${dst!.values.join(' ')}" にホスト部のビットがあるため、${prefix} として読みました`,
-        );
+        this.warn(dst!.loc, {
+          en: `${label}: "set dst ${dst!.values.join(' ')}" has host bits set; read as ${prefix}`,
+          ja: `${labelJa}: "set dst ${dst!.values.join(' ')}" にホスト部のビットがあるため、${prefix} として読みました`,
+        });
       }
       const distance = Number(e.sets.get('distance')?.values[0] ?? 10);
       const priority = Number(e.sets.get('priority')?.values[0] ?? 0);
@@ -592,11 +620,10 @@ class FortigateReader {
       }
       const device = e.sets.get('device')?.values[0];
       if (device === undefined || !names.has(device)) {
-        this.warn(
-          e.sets.get('device')?.loc ?? e.loc,
-          `${label}: ${device === undefined ? 'no "device"' : `interface "${device}" is not an interface of this VDOM`}; the route is left out`,
-          `${label}: ${device === undefined ? '"device" の指定がない' : `インターフェース "${device}" がこのVDOMにない`}ため、このルートは除外しました`,
-        );
+        this.warn(e.sets.get('device')?.loc ?? e.loc, {
+          en: `${label}: ${device === undefined ? 'no "device"' : `interface "${device}" is not an interface of this VDOM`}; the route is left out`,
+          ja: `${labelJa}: ${device === undefined ? '"device" の指定がない' : `インタフェース "${device}" がこの VDOM にない`}ため、この経路は除外しました`,
+        });
         continue;
       }
       candidates.push({ prefix: parsed.subnet, action: 'forward', interfaces: [device], origin, distance, priority });
@@ -634,7 +661,7 @@ class AddressBook {
       if (b.path === 'firewall addrgrp') for (const e of b.edits) this.groups.set(e.name, e);
       if (b.path === 'firewall vip' || b.path === 'firewall vipgrp') for (const e of b.edits) this.vips.add(e.name);
     }
-    refuseGroupCycles('address group', this.groups.keys(), (name) => {
+    refuseGroupCycles(ADDRESS_GROUP, this.groups.keys(), (name) => {
       const g = this.groups.get(name);
       return g && { loc: g.loc, members: [...(g.sets.get('member')?.values ?? []), ...(g.sets.get('exclude-member')?.values ?? [])] };
     });
@@ -643,22 +670,20 @@ class AddressBook {
   /** The addresses of a srcaddr / dstaddr setting; an object it cannot read stands for any when `widen`, for none otherwise. */
   resolve(setting: Setting | undefined, at: Loc, label: string, widen: boolean): number[] {
     if (!setting) {
-      this.reader.warn(
-        at,
-        `${label}: no address is set, so the policy matches nothing`,
-        `${label}: アドレスの指定がないため、このポリシーはどの通信にも該当しません`,
-      );
+      this.reader.warn(at, {
+        en: `${label}: no address is set, so the policy matches nothing`,
+        ja: `${label}: アドレスの指定がないため、このポリシーはどの通信にも該当しません`,
+      });
       return [];
     }
     let out: number[] = [];
     for (const name of setting.values) {
       const set = this.lookup(name, setting.loc, []);
       if (set === undefined) {
-        this.reader.warn(
-          setting.loc,
-          `${label}: address "${name}" cannot be read as IPv4 addresses; it stands for ${widen ? 'every address (the permit is not narrowed)' : 'no address (the deny is not widened)'}`,
-          `${label}: アドレス "${name}" をIPv4アドレスとして読めないため、${widen ? '許可を狭めないよう全アドレス' : '拒否を広げないよう空'}として扱います`,
-        );
+        this.reader.warn(setting.loc, {
+          en: `${label}: address "${name}" cannot be read as IPv4 addresses; it stands for ${widen ? 'every address (the permit is not narrowed)' : 'no address (the deny is not widened)'}`,
+          ja: `${label}: アドレス "${name}" を IPv4 アドレスとして読めないため、${widen ? '許可を狭めないよう全アドレス' : '拒否を広げないよう空'}として扱います`,
+        });
         if (widen) return [...ALL];
       } else out = union(out, set);
     }
@@ -672,8 +697,7 @@ class AddressBook {
     const group = this.groups.get(name);
     if (object) set = this.object(object);
     else if (group) {
-      if (path.includes(name))
-        throw new InputError([{ code: 'BNK_ERR_SYNTAX', message: `address group "${name}" contains itself (${[...path, name].join(' → ')})`, loc: group.loc }]);
+      if (path.includes(name)) throw syntaxError(group.loc, containsItself(ADDRESS_GROUP, name, [...path, name]));
       set = [];
       for (const m of group.sets.get('member')?.values ?? []) {
         const member = this.lookup(m, group.loc, [...path, name]);
@@ -697,7 +721,14 @@ class AddressBook {
     else if (name === 'all') set = [...ALL];
     else if (name === 'none') set = [];
     else {
-      throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `address "${name}" is not defined (config firewall address / addrgrp)`, loc: at }]);
+      throw inputError(
+        'BNK_ERR_UNKNOWN_REF',
+        at,
+        notDefined({ en: 'address', ja: 'アドレス' }, name, {
+          en: 'config firewall address / addrgrp',
+          ja: '"config firewall address" または "config firewall addrgrp" にありません',
+        }),
+      );
     }
     this.resolved.set(name, set);
     return set;
@@ -709,7 +740,10 @@ class AddressBook {
       const subnet = e.sets.get('subnet');
       if (!subnet) return [...ALL]; // FortiOS default subnet 0.0.0.0 0.0.0.0
       const parsed = parseIpMask(subnet.values);
-      if (!parsed) throw syntaxError(subnet.loc, `"set subnet ${subnet.values.join(' ')}" is not an address and netmask`);
+      if (!parsed) {
+        const set = `set subnet ${subnet.values.join(' ')}`;
+        throw syntaxError(subnet.loc, { en: `"${set}" is not an address and netmask`, ja: `"${set}" はアドレスとネットマスクになっていません` });
+      }
       return [parsed.subnet.lo, parsed.subnet.hi];
     }
     if (type === 'iprange') {
@@ -718,7 +752,10 @@ class AddressBook {
       const lo = start ? parseIpv4(start.values[0] ?? '') : 0;
       const hi = end ? parseIpv4(end.values[0] ?? '') : 0;
       if (lo === undefined || hi === undefined || lo > hi)
-        throw syntaxError((start ?? end ?? e).loc, `address "${e.name}": start-ip and end-ip do not make a range`);
+        throw syntaxError((start ?? end ?? e).loc, {
+          en: `address "${e.name}": start-ip and end-ip do not make a range`,
+          ja: `アドレス "${e.name}": "start-ip" と "end-ip" が範囲になっていません`,
+        });
       return [lo, hi];
     }
     return undefined;
@@ -738,7 +775,7 @@ class ServiceBook {
       if (b.path === 'firewall service custom') for (const e of b.edits) this.custom.set(e.name, e);
       if (b.path === 'firewall service group') for (const e of b.edits) this.groups.set(e.name, e);
     }
-    refuseGroupCycles('service group', this.groups.keys(), (name) => {
+    refuseGroupCycles(SERVICE_GROUP, this.groups.keys(), (name) => {
       const g = this.groups.get(name);
       return g && { loc: g.loc, members: g.sets.get('member')?.values ?? [] };
     });
@@ -749,11 +786,10 @@ class ServiceBook {
     for (const name of setting?.values ?? []) {
       const t = this.lookup(name, setting!.loc, [], label);
       if (t === undefined) {
-        this.reader.warn(
-          setting!.loc,
-          `${label}: service "${name}" cannot be read; it stands for ${widen ? 'every service (the permit is not narrowed)' : 'no service (the deny is not widened)'}`,
-          `${label}: サービス "${name}" を読めないため、${widen ? '許可を狭めないよう全サービス' : '拒否を広げないよう空'}として扱います`,
-        );
+        this.reader.warn(setting!.loc, {
+          en: `${label}: service "${name}" cannot be read; it stands for ${widen ? 'every service (the permit is not narrowed)' : 'no service (the deny is not widened)'}`,
+          ja: `${label}: サービス "${name}" を読めないため、${widen ? '許可を狭めないよう全サービス' : '拒否を広げないよう空'}として扱います`,
+        });
         if (widen) return [ANY_SERVICE];
       } else terms.push(...t);
     }
@@ -765,8 +801,7 @@ class ServiceBook {
     if (custom) return this.customService(custom, label);
     const group = this.groups.get(name);
     if (group) {
-      if (path.includes(name))
-        throw new InputError([{ code: 'BNK_ERR_SYNTAX', message: `service group "${name}" contains itself (${[...path, name].join(' → ')})`, loc: group.loc }]);
+      if (path.includes(name)) throw syntaxError(group.loc, containsItself(SERVICE_GROUP, name, [...path, name]));
       const out: ServiceTerm[] = [];
       for (const m of group.sets.get('member')?.values ?? []) {
         const t = this.lookup(m, group.loc, [...path, name], label);
@@ -777,7 +812,14 @@ class ServiceBook {
     }
     const predefined = PREDEFINED_SERVICES[name];
     if (predefined && Object.hasOwn(PREDEFINED_SERVICES, name)) return predefined.flatMap(termOf);
-    throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `service "${name}" is not defined (config firewall service custom / group)`, loc: at }]);
+    throw inputError(
+      'BNK_ERR_UNKNOWN_REF',
+      at,
+      notDefined({ en: 'service', ja: 'サービス' }, name, {
+        en: 'config firewall service custom / group',
+        ja: '"config firewall service custom" または "config firewall service group" にありません',
+      }),
+    );
   }
 
   private customService(edit: Edit, label: string): ServiceTerm[] | undefined {
@@ -791,27 +833,26 @@ class ServiceBook {
     for (const key of ['iprange', 'fqdn']) {
       const s = e.sets.get(key);
       if (s && s.values[0] !== '0.0.0.0' && s.values.length > 0) {
-        this.reader.warn(
-          s.loc,
-          `service "${e.name}": the destination restriction "${key}" is not modelled`,
-          `サービス "${e.name}": 宛先の制限 "${key}" はモデル化していません`,
-        );
+        this.reader.warn(s.loc, {
+          en: `service "${e.name}": the destination restriction "${key}" is not modelled`,
+          ja: `サービス "${e.name}": 宛先の制限 "${key}" はモデル化していません`,
+        });
       }
     }
     if (protocol === 'ICMP') {
       const type = e.sets.get('icmptype');
       if (type) {
-        this.reader.warn(
-          type.loc,
-          `${label}: service "${e.name}" matches one ICMP type; read as all of ICMP`,
-          `${label}: サービス "${e.name}" は特定のICMPタイプのみですが、ICMP全体として読みます`,
-        );
+        this.reader.warn(type.loc, {
+          en: `${label}: service "${e.name}" matches one ICMP type; read as all of ICMP`,
+          ja: `${label}: サービス "${e.name}" は特定の ICMP タイプのみですが、ICMP 全体として読みます`,
+        });
       }
       return [{ protoLo: 1, protoHi: 1, portLo: 0, portHi: PORT_MAX }];
     }
     if (protocol === 'IP') {
       const n = Number(e.sets.get('protocol-number')?.values[0] ?? 0);
-      if (!Number.isInteger(n) || n < 0 || n > PROTO_MAX) throw syntaxError(e.sets.get('protocol-number')!.loc, 'protocol-number must be 0-255');
+      if (!Number.isInteger(n) || n < 0 || n > PROTO_MAX)
+        throw syntaxError(e.sets.get('protocol-number')!.loc, { en: 'protocol-number must be 0-255', ja: '"protocol-number" は 0～255 です' });
       return n === 0 ? [ANY_SERVICE] : [{ protoLo: n, protoHi: n, portLo: 0, portHi: PORT_MAX }];
     }
     if (protocol !== 'TCP/UDP/SCTP') return undefined; // ICMP6, HTTP/proxy services: not IPv4 packet filters
@@ -829,13 +870,15 @@ class ServiceBook {
         const lo = Number(m?.[1]);
         const hi = m?.[2] === undefined ? lo : Number(m[2]);
         if (!m || lo > PORT_MAX || hi > PORT_MAX || lo > hi)
-          throw syntaxError(s!.loc, `service "${e.name}": "${v}" is not a port range (e.g. 443, 8000-8080, 443:1024-65535)`);
+          throw syntaxError(s!.loc, {
+            en: `service "${e.name}": "${v}" is not a port range (e.g. 443, 8000-8080, 443:1024-65535)`,
+            ja: `サービス "${e.name}": "${v}" はポート範囲ではありません（例: 443、8000-8080、443:1024-65535）`,
+          });
         if (srcPart !== undefined && srcPart !== '0-65535' && srcPart !== '1-65535') {
-          this.reader.warn(
-            s!.loc,
-            `service "${e.name}": source ports ${srcPart} are not modelled (any source port)`,
-            `サービス "${e.name}": 送信元ポート ${srcPart} はモデル化していません（任意の送信元ポート）`,
-          );
+          this.reader.warn(s!.loc, {
+            en: `service "${e.name}": source ports ${srcPart} are not modelled (any source port)`,
+            ja: `サービス "${e.name}": 送信元ポート ${srcPart} はモデル化していません（任意の送信元ポート）`,
+          });
         }
         out.push({ protoLo: proto, protoHi: proto, portLo: lo, portHi: hi });
       }

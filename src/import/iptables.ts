@@ -5,7 +5,7 @@
 // and could change reachability is a warning at its file:line:column; a malformed line is an
 // InputError at its location. No I/O here.
 
-import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
+import { type Bilingual, inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, protocolNumber, type ServiceTerm } from '../net/services.ts';
@@ -13,6 +13,7 @@ import { type Chain, type ChainRule, flattenChain, type Verdict } from './chains
 import type { ImportedConfig, ImportWarning, SkippedSection } from './config.ts';
 import { type HostFiles, hostDevice, type InterfaceSpec, resolveInterfaces } from './linux.ts';
 import { complementServices, normalizeServices } from './terms.ts';
+import { CHAIN, notDefined, UNTERMINATED_QUOTE } from './texts.ts';
 
 interface Token {
   readonly text: string;
@@ -31,7 +32,7 @@ function tokenize(line: string, file: string, lineNo: number): Token[] {
       let value = '';
       at++;
       while (true) {
-        if (at >= line.length) throw syntaxError({ file, line: lineNo, column }, 'unterminated quoted string');
+        if (at >= line.length) throw syntaxError({ file, line: lineNo, column }, UNTERMINATED_QUOTE);
         const c = line[at]!;
         if (c === '\\' && at + 1 < line.length) {
           value += line[at + 1];
@@ -114,8 +115,8 @@ class IptablesReader {
 
   constructor(readonly file: string) {}
 
-  warn(loc: Loc, en: string, ja: string): void {
-    this.warnings.push({ loc, en, ja });
+  warn(loc: Loc, text: Bilingual): void {
+    this.warnings.push({ loc, ...text });
   }
 
   read(text: string, name: string, host: HostFiles): ImportedConfig {
@@ -126,17 +127,15 @@ class IptablesReader {
       if (table && table.name !== 'filter' && table.drops.length > 0) {
         // DROP in the mangle or raw table filters as the filter table does; bunkatsu reads only the
         // filter table's FORWARD chain, so the packets these drop are read as passing.
-        this.warn(
-          table.drops[0]!,
-          `*${table.name}: ${table.drops.length} DROP / REJECT rule(s) or DROP policies filter packets outside the filter table; they are not modelled: the packets they drop are read as passing (wider, never narrower)`,
-          `*${table.name}: filter テーブル以外でパケットを破棄する DROP / REJECT ルールまたは DROP ポリシーが ${table.drops.length} 件ありますが、モデル化していません。これらが破棄するパケットは通過するものとして読みます（広く読み、狭めません）`,
-        );
+        this.warn(table.drops[0]!, {
+          en: `*${table.name}: ${table.drops.length} DROP / REJECT rule(s) or DROP policies filter packets outside the filter table; they are not modelled: the packets they drop are read as passing (wider, never narrower)`,
+          ja: `*${table.name}: "filter" テーブル以外でパケットを破棄する "DROP" / "REJECT" ルールまたは "DROP" ポリシーが ${table.drops.length} 件ありますが、モデル化していません。これらが破棄するパケットは通過するものとして読みます（広く読み、狭めません）`,
+        });
       } else if (table && table.name !== 'filter' && table.rules > 0) {
-        this.warn(
-          table.loc,
-          `*${table.name}: the ${table.name} table's rules are not modelled (${table.name === 'nat' ? 'addresses are matched as before translation' : 'marks and other changes to packets do not change what bunkatsu lets through'})`,
-          `*${table.name}: ${table.name} テーブルのルールはモデル化していません（${table.name === 'nat' ? '変換前のアドレスで判定します' : 'パケットのマーク等の変更は通過の判定に反映しません'}）`,
-        );
+        this.warn(table.loc, {
+          en: `*${table.name}: the ${table.name} table's rules are not modelled (${table.name === 'nat' ? 'addresses are matched as before translation' : 'marks and other changes to packets do not change what bunkatsu lets through'})`,
+          ja: `*${table.name}: "${table.name}" テーブルのルールはモデル化していません（${table.name === 'nat' ? '変換前のアドレスで判定します' : 'パケットのマーク等の変更は通過の判定に反映しません'}）`,
+        });
       }
     };
     lines.forEach((raw, i) => {
@@ -148,29 +147,37 @@ class IptablesReader {
       const loc: Loc = { file: this.file, line: lineNo, column };
       if (trimmed === '' || trimmed.startsWith('#')) return;
       if (trimmed.startsWith('*')) {
-        if (table) throw syntaxError(table.loc, `table *${table.name} is not closed by COMMIT before the next table`);
+        if (table) {
+          throw syntaxError(table.loc, {
+            en: `table *${table.name} is not closed by COMMIT before the next table`,
+            ja: `テーブル "*${table.name}" が次のテーブルより前に "COMMIT" で閉じられていません`,
+          });
+        }
         table = { name: trimmed.slice(1), loc, rules: 0, drops: [] };
         if (table.name === 'filter') filter.loc = loc;
         return;
       }
       if (trimmed === 'COMMIT') {
-        if (!table) throw syntaxError(loc, 'COMMIT without a table (*filter)');
+        if (!table) throw syntaxError(loc, { en: 'COMMIT without a table (*filter)', ja: 'テーブル（"*filter" など）のない "COMMIT" です' });
         closeTable();
         table = undefined;
         return;
       }
-      if (!table) throw syntaxError(loc, 'a line outside any table: expected *filter (or *nat, *mangle, *raw) first');
+      if (!table) {
+        throw syntaxError(loc, {
+          en: 'a line outside any table: expected *filter (or *nat, *mangle, *raw) first',
+          ja: 'テーブルの外に行があります。先に "*filter"（または "*nat"、"*mangle"、"*raw"）を書きます',
+        });
+      }
       if (trimmed.startsWith(':')) {
         const m = /^:(\S+)\s+(\S+)/.exec(trimmed);
-        if (!m) throw syntaxError(loc, 'a chain line is ":NAME POLICY [packets:bytes]"');
+        if (!m)
+          throw syntaxError(loc, { en: 'a chain line is ":NAME POLICY [packets:bytes]"', ja: 'チェーンの行は ":NAME POLICY [packets:bytes]" の形で書きます' });
         if (table.name === 'filter' && filter.chains.has(m[1]!))
-          throw new InputError([
-            {
-              code: 'BNK_ERR_DUPLICATE_ID',
-              message: `chain "${m[1]}" is declared twice (first at line ${filter.chains.get(m[1]!)!.loc.line})`,
-              loc,
-            },
-          ]);
+          throw inputError('BNK_ERR_DUPLICATE_ID', loc, {
+            en: `chain "${m[1]}" is declared twice (first at line ${filter.chains.get(m[1]!)!.loc.line})`,
+            ja: `チェーン "${m[1]}" が2回宣言されています（最初は ${filter.chains.get(m[1]!)!.loc.line} 行目）`,
+          });
         if (table.name === 'filter')
           filter.chains.set(m[1]!, { loc: { ...loc, label: trimmed.replace(/\s*\[[0-9]+:[0-9]+\]$/, '') }, ...(m[2] !== '-' ? { policy: m[2]! } : {}) });
         else if (m[2] === 'DROP') table.drops.push(loc);
@@ -184,16 +191,21 @@ class IptablesReader {
         const chain = tokens[1]?.text;
         const policy = tokens[2]?.text;
         const isNew = command === '-N' || command === '--new-chain';
-        if (chain === undefined || (!isNew && policy === undefined)) throw syntaxError(loc, `"${command}" needs a chain name${isNew ? '' : ' and a policy'}`);
+        if (chain === undefined || (!isNew && policy === undefined)) {
+          throw syntaxError(loc, {
+            en: `"${command}" needs a chain name${isNew ? '' : ' and a policy'}`,
+            ja: `"${command}" にはチェーン名${isNew ? '' : 'とポリシー'}が必要です`,
+          });
+        }
         if (table.name === 'filter') filter.chains.set(chain, { loc: { ...loc, label: trimmed }, ...(isNew ? {} : { policy: policy! }) });
         else if (policy === 'DROP' && !isNew) table.drops.push(loc);
         return;
       }
       if (command !== '-A' && command !== '--append')
-        throw syntaxError(
-          loc,
-          `unknown line "${command}" (iptables-save has *table, :CHAIN POLICY, -A CHAIN rules, COMMIT and # comments; iptables-restore also -N and -P)`,
-        );
+        throw syntaxError(loc, {
+          en: `unknown line "${command}" (iptables-save has *table, :CHAIN POLICY, -A CHAIN rules, COMMIT and # comments; iptables-restore also -N and -P)`,
+          ja: `不明な行 "${command}" です（iptables-save の出力にあるのは "*table"、":CHAIN POLICY"、"-A CHAIN" のルール、"COMMIT"、"#" のコメントで、iptables-restore の入力ではほかに "-N" と "-P" です）`,
+        });
       table.rules++;
       if (table.name !== 'filter') {
         const target = tokens.findIndex((t) => t.text === '-j' || t.text === '--jump');
@@ -201,21 +213,29 @@ class IptablesReader {
         return;
       }
       const chain = tokens[1]?.text;
-      if (chain === undefined) throw syntaxError(loc, '"-A" needs a chain name');
-      if (!filter.chains.has(chain)) throw syntaxError({ ...loc, column: tokens[1]!.column }, `chain "${chain}" is not declared (:${chain} - [0:0])`);
+      if (chain === undefined) throw syntaxError(loc, { en: '"-A" needs a chain name', ja: '"-A" にはチェーン名が必要です' });
+      if (!filter.chains.has(chain)) {
+        throw syntaxError(
+          { ...loc, column: tokens[1]!.column },
+          {
+            en: `chain "${chain}" is not declared (:${chain} - [0:0])`,
+            ja: `チェーン "${chain}" が宣言されていません（":${chain} - [0:0]" の行がありません）`,
+          },
+        );
+      }
       // INPUT and OUTPUT filter the host's own traffic, never what it forwards.
       if (chain === 'INPUT' || chain === 'OUTPUT') this.skipped.push({ section: `*filter -A ${chain}`, loc });
       filter.rules.push(this.rule(chain, tokens.slice(2), trimmed, loc, filter.chains));
     });
-    if (table) throw syntaxError(table.loc, `table *${table.name} is not closed by COMMIT`);
+    if (table)
+      throw syntaxError(table.loc, { en: `table *${table.name} is not closed by COMMIT`, ja: `テーブル "*${table.name}" が "COMMIT" で閉じられていません` });
     const forward = filter.chains.get('FORWARD');
     const deviceLoc = filter.loc ?? { file: this.file, line: 1, column: 1 };
     if (!forward) {
-      this.warn(
-        deviceLoc,
-        'no filter table with a FORWARD chain: the host forwards every packet (policy ACCEPT)',
-        'filter テーブルの FORWARD チェインがないため、すべてのパケットを転送するもの（ポリシー ACCEPT）として読みます',
-      );
+      this.warn(deviceLoc, {
+        en: 'no filter table with a FORWARD chain: the host forwards every packet (policy ACCEPT)',
+        ja: '"filter" テーブルの "FORWARD" チェーンがないため、すべてのパケットを転送するもの（ポリシー "ACCEPT"）として読みます',
+      });
     }
     return hostDevice({
       id: name,
@@ -270,14 +290,14 @@ class IptablesReader {
     let replyOnly = false;
     let module = '';
     const reasons: Array<{ loc: Loc; en: string; ja: string }> = [];
-    const cannotRead = (t: Token, en: string, ja: string): void => {
+    const cannotRead = (t: Token, text: Bilingual): void => {
       unreadable = true;
-      reasons.push({ loc: at(t), en, ja });
+      reasons.push({ loc: at(t), ...text });
     };
     let i = 0;
     const next = (opt: Token): Token => {
       const v = tokens[++i];
-      if (v === undefined) throw syntaxError(at(opt), `"${opt.text}" needs a value`);
+      if (v === undefined) throw syntaxError(at(opt), { en: `"${opt.text}" needs a value`, ja: `"${opt.text}" には値が必要です` });
       return v;
     };
     /** The values of an unknown option: the words up to the next option. */
@@ -305,7 +325,12 @@ class IptablesReader {
           let set: number[] = [];
           for (const part of v.text.split(',')) {
             const r = parseNetAddress(part);
-            if (!r) throw syntaxError(at(v), `"${part}" is not an IPv4 address or prefix (e.g. 10.0.0.0/8)`);
+            if (!r) {
+              throw syntaxError(at(v), {
+                en: `"${part}" is not an IPv4 address or prefix (e.g. 10.0.0.0/8)`,
+                ja: `"${part}" は IPv4 アドレスでもプレフィックスでもありません（例: 10.0.0.0/8）`,
+              });
+            }
             set = union(set, r);
           }
           if (neg) set = subtract(ALL, set);
@@ -328,7 +353,12 @@ class IptablesReader {
           const v = next(t);
           const name = v.text.toLowerCase();
           const n = name === 'all' || name === '0' ? 0 : /^[0-9]{1,3}$/.test(name) ? Number(name) : protocolNumber(name);
-          if (n === undefined || n > PROTO_MAX) throw syntaxError(at(v), `"${v.text}" is not a protocol (tcp, udp, icmp, all or a number)`);
+          if (n === undefined || n > PROTO_MAX) {
+            throw syntaxError(at(v), {
+              en: `"${v.text}" is not a protocol (tcp, udp, icmp, all or a number)`,
+              ja: `"${v.text}" はプロトコルではありません（tcp、udp、icmp、"all" または番号を書きます）`,
+            });
+          }
           const terms = n === 0 ? [ANY_SERVICE] : [{ protoLo: n, protoHi: n, portLo: 0, portHi: PORT_MAX }];
           proto = { terms, ...(n === 0 ? {} : { number: n }), negate: neg };
           break;
@@ -347,7 +377,12 @@ class IptablesReader {
           let ranges: number[] = [];
           for (const part of v.text.split(',')) {
             const r = parsePortRange(part);
-            if (!r) throw syntaxError(at(v), `"${part}" is not a port or port range (e.g. 443, 1000:2000)`);
+            if (!r) {
+              throw syntaxError(at(v), {
+                en: `"${part}" is not a port or port range (e.g. 443, 1000:2000)`,
+                ja: `"${part}" はポートでもポート範囲でもありません（例: 443、1000:2000）`,
+              });
+            }
             ranges = union(ranges, r);
           }
           ports = { ranges, negate: neg, token: t };
@@ -359,18 +394,18 @@ class IptablesReader {
         case '--source-ports':
         case '--ports': {
           const v = next(t);
-          cannotRead(
-            t,
-            `"${opt} ${v.text}" matches source ports, which bunkatsu does not model`,
-            `"${opt} ${v.text}" は送信元ポートの条件で、bunkatsu はモデル化していません`,
-          );
+          cannotRead(t, {
+            en: `"${opt} ${v.text}" matches source ports, which bunkatsu does not model`,
+            ja: `"${opt} ${v.text}" は送信元ポートの条件で、bunkatsu はモデル化していません`,
+          });
           break;
         }
         case '--ctstate':
         case '--state': {
           const v = next(t);
           const isNew = readsNew(v.text.split(','), neg);
-          if (isNew === undefined) cannotRead(t, `conntrack state "${v.text}" is not modelled`, `コネクション状態 "${v.text}" はモデル化していません`);
+          if (isNew === undefined)
+            cannotRead(t, { en: `conntrack state "${v.text}" is not modelled`, ja: `コネクション状態 "${v.text}" はモデル化していません` });
           else if (!isNew) replyOnly = true;
           break;
         }
@@ -383,21 +418,19 @@ class IptablesReader {
           break;
         case '--icmp-type': {
           const v = next(t);
-          cannotRead(
-            t,
-            `ICMP type "${v.text}" is not modelled (bunkatsu matches all of ICMP)`,
-            `ICMPタイプ "${v.text}" はモデル化していません（ICMP全体で判定します）`,
-          );
+          cannotRead(t, {
+            en: `ICMP type "${v.text}" is not modelled (bunkatsu matches all of ICMP)`,
+            ja: `ICMP タイプ "${v.text}" はモデル化していません（ICMP 全体で判定します）`,
+          });
           break;
         }
         case '--match-set': {
           const v = next(t);
           skipArgs();
-          cannotRead(
-            t,
-            `ipset "${v.text}" is not in iptables-save output; its addresses cannot be read`,
-            `ipset "${v.text}" は iptables-save の出力に含まれないため、アドレスを読めません`,
-          );
+          cannotRead(t, {
+            en: `ipset "${v.text}" is not in iptables-save output; its addresses cannot be read`,
+            ja: `ipset "${v.text}" は iptables-save の出力に含まれないため、アドレスを読めません`,
+          });
           break;
         }
         case '-j':
@@ -412,7 +445,7 @@ class IptablesReader {
             skipArgs();
           }
           if (opt === '-g' || opt === '--goto') {
-            if (!chains.has(target)) throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `chain "${target}" is not defined`, loc: at(v) }]);
+            if (!chains.has(target)) throw inputError('BNK_ERR_UNKNOWN_REF', at(v), notDefined(CHAIN, target));
             verdict = { kind: 'goto', chain: target, loc: at(v) };
           } else if (target === 'ACCEPT') verdict = { kind: 'accept' };
           else if (target === 'DROP' || target === 'REJECT') verdict = { kind: 'drop' };
@@ -420,23 +453,26 @@ class IptablesReader {
           else if (chains.has(target)) verdict = { kind: 'jump', chain: target, loc: at(v) };
           else if (NON_DECIDING_TARGETS.has(target)) verdict = { kind: 'none' };
           else {
-            this.warn(
-              at(v),
-              `target "${target}" is not modelled; the rule is left out`,
-              `ターゲット "${target}" はモデル化していないため、このルールは除外しました`,
-            );
+            this.warn(at(v), {
+              en: `target "${target}" is not modelled; the rule is left out`,
+              ja: `ターゲット "${target}" はモデル化していないため、このルールは除外しました`,
+            });
             verdict = { kind: 'none' };
           }
           break;
         }
         default: {
-          if (!opt.startsWith('-')) throw syntaxError(at(t), `"${opt}" is not an option (options start with "-")`);
+          if (!opt.startsWith('-')) {
+            throw syntaxError(at(t), {
+              en: `"${opt}" is not an option (options start with "-")`,
+              ja: `"${opt}" はオプションではありません（オプションは "-" で始まります）`,
+            });
+          }
           const values = skipArgs();
-          cannotRead(
-            t,
-            `match "${module ? `-m ${module} ` : ''}${opt}${values.length ? ` ${values.join(' ')}` : ''}" is not modelled`,
-            `条件 "${module ? `-m ${module} ` : ''}${opt}${values.length ? ` ${values.join(' ')}` : ''}" はモデル化していません`,
-          );
+          cannotRead(t, {
+            en: `match "${module ? `-m ${module} ` : ''}${opt}${values.length ? ` ${values.join(' ')}` : ''}" is not modelled`,
+            ja: `条件 "${module ? `-m ${module} ` : ''}${opt}${values.length ? ` ${values.join(' ')}` : ''}" はモデル化していません`,
+          });
         }
       }
     }
@@ -444,7 +480,10 @@ class IptablesReader {
     if (ports) {
       const p = proto.number;
       if (p === undefined || !PORT_PROTOCOLS.has(p) || proto.negate)
-        throw syntaxError(at(ports.token), `"${ports.token.text}" needs "-p tcp", "-p udp" or "-p sctp" before it`);
+        throw syntaxError(at(ports.token), {
+          en: `"${ports.token.text}" needs "-p tcp", "-p udp" or "-p sctp" before it`,
+          ja: `"${ports.token.text}" の前に "-p tcp"、"-p udp" または "-p sctp" が必要です`,
+        });
       const ranges = ports.negate ? subtract([0, PORT_MAX], ports.ranges) : ports.ranges;
       services = [];
       for (let k = 0; k < ranges.length; k += 2) services.push({ protoLo: p, protoHi: p, portLo: ranges[k]!, portHi: ranges[k + 1]! });
@@ -469,7 +508,7 @@ class IptablesReader {
           : decided.kind === 'drop'
             ? '拒否を広げないよう、この破棄ルールは除外しました'
             : 'この条件を除いて読み、その先の破棄ルールは除外します';
-      for (const r of reasons) this.warn(r.loc, `${r.en}: ${side}`, `${r.ja}。${sideJa}`);
+      for (const r of reasons) this.warn(r.loc, { en: `${r.en}: ${side}`, ja: `${r.ja}。${sideJa}` });
     }
     return {
       chain,

@@ -4,7 +4,7 @@
 // prefix only those of lowest metric are installed (equal: ECMP); kernel routes of a connected
 // subnet are that subnet's route already.
 
-import { type Loc, syntaxError } from '../errors.ts';
+import { type Bilingual, type Loc, syntaxError } from '../errors.ts';
 import { type Ipv4Prefix, parseCidr, parseIpv4 } from '../net/ipv4.ts';
 import type { ServiceTerm } from '../net/services.ts';
 import type { Match } from './chains.ts';
@@ -23,6 +23,12 @@ function hostAddress(text: string): { ip: number; subnet: Ipv4Prefix } | undefin
   return { ip, subnet: { lo, hi: lo + size - 1, length } };
 }
 
+/** A file that starts as JSON but does not parse: the parser's reason in English (it is V8's), none in Japanese. */
+const notJsonOf = (command: string, error: unknown): Bilingual => ({
+  en: `not the JSON of "${command}": ${(error as Error).message}`,
+  ja: `"${command}" の JSON として読めません（JSON の書式が正しくありません）`,
+});
+
 const lineOf = (text: string, needle: string, from = 0): number => {
   const at = text.indexOf(needle, from);
   return at < 0 ? 1 : text.slice(0, at).split('\n').length;
@@ -35,12 +41,17 @@ export function parseIpAddr(text: string, file: string, warnings: ImportWarning[
     const base = name.replace(/@.*$/, '');
     if (base === 'lo') return;
     const address = hostAddress(cidr);
-    if (!address) throw syntaxError(loc, `"${cidr}" is not an IPv4 address with its prefix length (e.g. 10.0.0.1/24)`);
+    if (!address) {
+      throw syntaxError(loc, {
+        en: `"${cidr}" is not an IPv4 address with its prefix length (e.g. 10.0.0.1/24)`,
+        ja: `"${cidr}" はプレフィックス長付きの IPv4 アドレスではありません（例: 10.0.0.1/24）`,
+      });
+    }
     if (!IFACE_NAME.test(base)) {
       warnings.push({
         loc,
         en: `interface "${base}" has a name bunkatsu cannot use; it is left out`,
-        ja: `インターフェース "${base}" の名前は bunkatsu で扱えないため除外しました`,
+        ja: `インタフェース "${base}" の名前は bunkatsu で扱えないため除外しました`,
       });
       return;
     }
@@ -48,7 +59,7 @@ export function parseIpAddr(text: string, file: string, warnings: ImportWarning[
       warnings.push({
         loc,
         en: `interface "${base}": secondary address ${cidr} is not modelled (only the first address's subnet is connected)`,
-        ja: `インターフェース "${base}": セカンダリアドレス ${cidr} はモデル化していません（最初のアドレスのサブネットのみ接続されているものとします）`,
+        ja: `インタフェース "${base}": セカンダリアドレス ${cidr} はモデル化していません（最初のアドレスのサブネットのみ接続されているものとします）`,
       });
       return;
     }
@@ -60,9 +71,17 @@ export function parseIpAddr(text: string, file: string, warnings: ImportWarning[
     try {
       data = JSON.parse(trimmed);
     } catch (error) {
-      throw syntaxError({ file, line: 1, column: 1 }, `not the JSON of "ip -j addr": ${(error as Error).message}`);
+      throw syntaxError({ file, line: 1, column: 1 }, notJsonOf('ip -j addr', error));
     }
-    if (!Array.isArray(data)) throw syntaxError({ file, line: 1, column: 1 }, 'not the JSON of "ip -j addr" (an array of interfaces)');
+    if (!Array.isArray(data)) {
+      throw syntaxError(
+        { file, line: 1, column: 1 },
+        {
+          en: 'not the JSON of "ip -j addr" (an array of interfaces)',
+          ja: '"ip -j addr" の JSON（インタフェースの配列）ではありません',
+        },
+      );
+    }
     let from = 0;
     for (const link of data as Array<{ ifname?: unknown; addr_info?: Array<{ family?: unknown; local?: unknown; prefixlen?: unknown }> }>) {
       if (typeof link?.ifname !== 'string') continue;
@@ -86,7 +105,12 @@ export function parseIpAddr(text: string, file: string, warnings: ImportWarning[
     const inet = /^(\s+)inet\s+(\S+)/.exec(raw);
     if (!inet) return;
     const loc = { file, line: i + 1, column: inet[1]!.length + 1 };
-    if (current === undefined) throw syntaxError(loc, '"inet" before any interface line (e.g. 2: eth0: <...>)');
+    if (current === undefined) {
+      throw syntaxError(loc, {
+        en: '"inet" before any interface line (e.g. 2: eth0: <...>)',
+        ja: 'インタフェースの行（例: 2: eth0: <...>）より前に "inet" があります',
+      });
+    }
     add(current, inet[2]!, loc);
   });
   return out;
@@ -108,7 +132,8 @@ export function parseIpRoute(text: string, file: string, interfaces: readonly Co
     if (r.type === 'local' || r.type === 'broadcast' || r.type === 'multicast' || r.type === 'anycast') return;
     const prefix: Ipv4Prefix | { error: string } =
       r.dst === 'default' ? { lo: 0, hi: 0xffffffff, length: 0 } : parseCidr(r.dst.includes('/') ? r.dst : `${r.dst}/32`);
-    if ('error' in prefix) throw syntaxError(loc, `"${r.dst}" is not an IPv4 prefix (${prefix.error})`);
+    if ('error' in prefix)
+      throw syntaxError(loc, { en: `"${r.dst}" is not an IPv4 prefix (${prefix.error})`, ja: `"${r.dst}" は IPv4 のプレフィックスではありません` });
     const origin = { ...loc, label };
     if (r.type === 'blackhole' || r.type === 'unreachable' || r.type === 'prohibit') {
       candidates.push({ prefix, action: 'drop', interfaces: [], origin, metric: r.metric });
@@ -120,7 +145,7 @@ export function parseIpRoute(text: string, file: string, interfaces: readonly Co
       warnings.push({
         loc,
         en: `route ${r.dst}: ${r.devs.length === 0 ? 'no "dev"' : `interface "${unknown[0]}" has no IPv4 address in the addresses file`}; the route is left out`,
-        ja: `ルート ${r.dst}: ${r.devs.length === 0 ? '"dev" の指定がない' : `インターフェース "${unknown[0]}" にアドレスファイル上のIPv4アドレスがない`}ため、このルートは除外しました`,
+        ja: `経路 ${r.dst}: ${r.devs.length === 0 ? '"dev" の指定がない' : `インタフェース "${unknown[0]}" にアドレスファイル上の IPv4 アドレスがない`}ため、この経路は除外しました`,
       });
       return;
     }
@@ -132,9 +157,17 @@ export function parseIpRoute(text: string, file: string, interfaces: readonly Co
     try {
       data = JSON.parse(trimmed);
     } catch (error) {
-      throw syntaxError({ file, line: 1, column: 1 }, `not the JSON of "ip -j route": ${(error as Error).message}`);
+      throw syntaxError({ file, line: 1, column: 1 }, notJsonOf('ip -j route', error));
     }
-    if (!Array.isArray(data)) throw syntaxError({ file, line: 1, column: 1 }, 'not the JSON of "ip -j route" (an array of routes)');
+    if (!Array.isArray(data)) {
+      throw syntaxError(
+        { file, line: 1, column: 1 },
+        {
+          en: 'not the JSON of "ip -j route" (an array of routes)',
+          ja: '"ip -j route" の JSON（経路の配列）ではありません',
+        },
+      );
+    }
     let from = 0;
     for (const r of data as Array<Record<string, unknown>>) {
       const dst = String(r.dst ?? '');
@@ -248,7 +281,7 @@ export function hostDevice(o: {
     o.warnings.push({
       loc: o.origin,
       en: 'no addresses file (ip addr output): the interfaces have no subnets, so only the site file\'s "interfaces" can attach them to zones',
-      ja: 'アドレスファイル（ip addr の出力）がないため、インターフェースにサブネットがありません。ゾーンへの割り当てはサイトファイルの "interfaces" でのみ行えます',
+      ja: 'アドレスファイル（"ip addr" の出力）がないため、インタフェースにサブネットがありません。ゾーンへの割り当てはサイトファイルの "interfaces" でのみ行えます',
     });
   }
   for (const spec of o.mentioned) {

@@ -3,7 +3,7 @@
 // ships them. Rows are turned into the REST API's shape, which netbox.ts reads, each object
 // keeping the line (and, in SQL, the column) of every field it came from.
 
-import { type Diagnostic, InputError, type Loc, refuseBinary } from '../errors.ts';
+import { type Bilingual, type Diagnostic, InputError, type Loc, refuseBinary } from '../errors.ts';
 import type { SourceDocument } from '../model/source.ts';
 
 /** A NetBox object in the REST API's shape, with where each of its fields was read. */
@@ -122,31 +122,32 @@ export class CopyReader {
   /** The rows read, by model; throws InputError with every problem at its line:column. */
   end(): Tables {
     if (this.block) {
-      this.problem(
-        this.block.line,
-        1,
-        `the dump ends inside the COPY block of ${this.block.table}: no "\\." line closes it (the file is cut off; dump it again)`,
-      );
+      this.problem(this.block.line, 1, {
+        en: `the dump ends inside the COPY block of ${this.block.table}: no "\\." line closes it (the file is cut off; dump it again)`,
+        ja: `${this.block.table} の COPY ブロックの途中でダンプが終わっています（"\\." の行がありません。ファイルが途中で切れているため、ダンプし直してください）`,
+      });
     }
     if (this.problems.length === 0 && ![...this.tables.keys()].some((m) => m === 'dcim.device' || m === 'ipam.prefix')) {
-      this.problem(
-        1,
-        1,
-        'no COPY block of dcim_device or ipam_prefix: this is not a pg_dump of a NetBox database (pg_dump --inserts is not read; dump with COPY, the default)',
-      );
+      this.problem(1, 1, {
+        en: 'no COPY block of dcim_device or ipam_prefix: this is not a pg_dump of a NetBox database (pg_dump --inserts is not read; dump with COPY, the default)',
+        ja: 'dcim_device と ipam_prefix の COPY ブロックがありません。NetBox データベースの pg_dump ではありません（pg_dump --inserts の形式は読めません。既定の COPY 形式でダンプしてください）',
+      });
     }
     if (this.problems.length > 0) throw new InputError(this.problems);
     return this.tables;
   }
 
-  private problem(line: number, column: number, message: string): void {
-    this.problems.push({ code: 'BNK_ERR_SYNTAX', message, loc: { file: this.file, line, column } });
+  private problem(line: number, column: number, text: Bilingual): void {
+    this.problems.push({ code: 'BNK_ERR_SYNTAX', message: text.en, ja: text.ja, loc: { file: this.file, line, column } });
   }
 
   private open(line: string): void {
     const m = COPY.exec(line);
     if (!m) {
-      this.problem(this.lineNo, 1, 'a COPY line that pg_dump does not write: expected COPY [schema.]table (column, …) FROM stdin;');
+      this.problem(this.lineNo, 1, {
+        en: 'a COPY line that pg_dump does not write: expected COPY [schema.]table (column, …) FROM stdin;',
+        ja: 'pg_dump が書かない形の COPY 行です（COPY [スキーマ.]テーブル (列, …) FROM stdin; の形が必要です）',
+      });
       // The rows that follow still end at "\.": skip them.
       this.block = { table: '?', columns: new Map(), count: 0, line: this.lineNo, rows: [] };
       return;
@@ -166,18 +167,20 @@ export class CopyReader {
     }
     if (raw.length !== block.count) {
       const at = raw.length > block.count ? starts[block.count]! : line.length + 1;
-      this.problem(
-        this.lineNo,
-        at,
-        `this row of ${block.table} has ${raw.length} tab-separated fields, but its COPY line (line ${block.line}) names ${block.count} columns`,
-      );
+      this.problem(this.lineNo, at, {
+        en: `this row of ${block.table} has ${raw.length} tab-separated fields, but its COPY line (line ${block.line}) names ${block.count} columns`,
+        ja: `${block.table} のこの行はタブ区切りで ${raw.length} 項目ありますが、COPY 行（${block.line} 行目）の列は ${block.count} 個です`,
+      });
       return;
     }
     const values: Array<string | null> = [];
     for (let i = 0; i < raw.length; i++) {
       const v = unescapeCopyField(raw[i]!);
       if (v === undefined) {
-        this.problem(this.lineNo, starts[i]! + raw[i]!.length - 1, 'a backslash ends the field: COPY escapes it as \\\\');
+        this.problem(this.lineNo, starts[i]! + raw[i]!.length - 1, {
+          en: 'a backslash ends the field: COPY escapes it as \\\\',
+          ja: '項目がバックスラッシュで終わっています（COPY ではバックスラッシュ自体を \\\\ と書きます）',
+        });
         return;
       }
       values.push(v);
@@ -228,7 +231,12 @@ export function readDumpdata(doc: SourceDocument, list: readonly unknown[]): Tab
   const problems: Diagnostic[] = [];
   list.forEach((entry, i) => {
     if (!isRecord(entry) || typeof entry.model !== 'string' || !isRecord(entry.fields)) {
-      problems.push({ code: 'BNK_ERR_SCHEMA', message: 'a dumpdata fixture is a list of {"model", "pk", "fields"} objects', loc: doc.locate([i]) });
+      problems.push({
+        code: 'BNK_ERR_SCHEMA',
+        message: 'a dumpdata fixture is a list of {"model", "pk", "fields"} objects',
+        ja: '"dumpdata" のデータは {"model", "pk", "fields"} のオブジェクトのリストです',
+        loc: doc.locate([i]),
+      });
       return;
     }
     const model = MODELS.find((m) => m === entry.model);
@@ -246,6 +254,7 @@ export function readDumpdata(doc: SourceDocument, list: readonly unknown[]): Tab
     problems.push({
       code: 'BNK_ERR_SCHEMA',
       message: 'no dcim.device or ipam.prefix objects: this is not a dumpdata of a NetBox database',
+      ja: 'dcim.device と ipam.prefix のオブジェクトがありません。NetBox データベースの "dumpdata" ではありません',
       loc: doc.locate([]),
     });
   }

@@ -5,7 +5,7 @@
 // through netbox-dump.ts). Only the fields named in docs/import.md are read. Errors and origins
 // carry the export's line:column. A site file's `netbox` limit keeps one city's sites or tenants.
 
-import { type Diagnostic, InputError, type Loc, refuseBinary } from '../errors.ts';
+import { type Bilingual, type Diagnostic, InputError, type Loc, refuseBinary } from '../errors.ts';
 import { formatIpv4, type Ipv4Prefix, parseCidr, parseIpv4 } from '../net/ipv4.ts';
 import { DEFAULT_LIMITS, readSource, type SourceDocument } from '../model/source.ts';
 import type { ConfigInterface, ImportWarning, Inventory, InventoryDevice, InventoryLink, InventoryPrefix, InventoryVlan } from './config.ts';
@@ -72,17 +72,25 @@ function netboxObjects(text: string, file: string): { objects: NetboxObjects; pr
 /** The objects of a document of REST API lists or pages, by key. */
 function restObjects(doc: SourceDocument): { objects: NetboxObjects; problems: Diagnostic[] } {
   const problems: Diagnostic[] = [];
-  const fail = (path: readonly PropertyKey[], message: string): void => {
-    problems.push({ code: 'BNK_ERR_SCHEMA', message, loc: doc.locate(path) });
+  const fail = (path: readonly PropertyKey[], text: Bilingual): void => {
+    problems.push({ code: 'BNK_ERR_SCHEMA', message: text.en, ja: text.ja, loc: doc.locate(path) });
   };
   if (!isRecord(doc.data)) {
-    fail([], `a NetBox export is a mapping with ${NETBOX_KEYS.join(', ')}, a dumpdata list, or a pg_dump SQL file (see docs/import.md)`);
+    fail([], {
+      en: `a NetBox export is a mapping with ${NETBOX_KEYS.join(', ')}, a dumpdata list, or a pg_dump SQL file (see docs/import.md)`,
+      ja: `NetBox のエクスポートは ${NETBOX_KEYS.map((k) => `"${k}"`).join('、')} を持つマッピング、"dumpdata" のリスト、または pg_dump の SQL ファイルです（docs/import.md を参照）`,
+    });
     throw new InputError(problems);
   }
   const data = doc.data;
   for (const key of Object.keys(data)) {
     if (!(NETBOX_KEYS as readonly string[]).includes(key))
-      problems.push({ code: 'BNK_ERR_SCHEMA', loc: doc.locate([key], true), message: `unknown key "${key}": a NetBox export has ${NETBOX_KEYS.join(', ')}` });
+      problems.push({
+        code: 'BNK_ERR_SCHEMA',
+        loc: doc.locate([key], true),
+        message: `unknown key "${key}": a NetBox export has ${NETBOX_KEYS.join(', ')}`,
+        ja: `不明なキー "${key}" です。NetBox のエクスポートにあるのは ${NETBOX_KEYS.map((k) => `"${k}"`).join('、')} です`,
+      });
   }
   /** The objects under a key with the path of each: a list, or a saved API page {results: [...]}. */
   const objects = (key: NetboxKey): NetboxObject[] => {
@@ -90,14 +98,17 @@ function restObjects(doc: SourceDocument): { objects: NetboxObjects; problems: D
     if (v === undefined) return [];
     const [list, base] = Array.isArray(v) ? [v, [key]] : isRecord(v) && Array.isArray(v.results) ? [v.results, [key, 'results']] : [undefined, [key]];
     if (!list) {
-      fail([key], `"${key}" is a list of NetBox objects or an API page {count, results: [...]}`);
+      fail([key], {
+        en: `"${key}" is a list of NetBox objects or an API page {count, results: [...]}`,
+        ja: `"${key}" は NetBox のオブジェクトのリストか API の応答ページ "{count, results: [...]}" です`,
+      });
       return [];
     }
     const out: NetboxObject[] = [];
     list.forEach((value, i) => {
       const path = [...base, i];
       if (isRecord(value)) out.push({ value, at: (field) => doc.locate(field === undefined ? path : [...path, field]) });
-      else fail(path, `"${key}" holds objects`);
+      else fail(path, { en: `"${key}" holds objects`, ja: `"${key}" の要素はオブジェクトです` });
     });
     return out;
   };
@@ -169,8 +180,8 @@ function limitOf(site: Site | undefined, areas: ReadonlyMap<string, Areas>) {
 /** The inventory of a NetBox export's objects, limited to the site file's sites, tenants, regions and site groups. */
 function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: Diagnostic[]): Inventory {
   const warnings: ImportWarning[] = [];
-  const fail = (o: NetboxObject, field: string | undefined, message: string): void => {
-    problems.push({ code: 'BNK_ERR_SCHEMA', message, loc: o.at(field) });
+  const fail = (o: NetboxObject, field: string | undefined, text: Bilingual): void => {
+    problems.push({ code: 'BNK_ERR_SCHEMA', message: text.en, ja: text.ja, loc: o.at(field) });
   };
   const at = (o: NetboxObject, label: string): Loc => ({ ...o.at(), label });
   const areas = areasBySite(objects);
@@ -209,7 +220,10 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
     const inside = limit.keeps(place);
     const name = str(value.name);
     if (value.name !== undefined && value.name !== null && typeof value.name !== 'string') {
-      fail(o, 'name', `device name ${JSON.stringify(value.name)} cannot be a device id (1-128 letters, digits, "_", "." or "-")`);
+      fail(o, 'name', {
+        en: `device name ${JSON.stringify(value.name)} cannot be a device id (1-128 letters, digits, "_", "." or "-")`,
+        ja: `機器名 ${JSON.stringify(value.name)} は機器の ID にできません（英字、数字、"_"、"."、"-" の 1～128 文字）`,
+      });
       continue;
     }
     if (!inside || !name || !ID.test(name)) {
@@ -226,13 +240,18 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
         warnings.push({
           loc: o.at('name'),
           en: `NetBox device${which}: ${en}: left out with its interfaces and cables`,
-          ja: `NetBox の機器${which ? `${which} ` : ''}は${ja}ため、インターフェースとケーブルごと取り込みませんでした`,
+          ja: `NetBox の機器${which ? `${which} ` : ''}は${ja}ため、インタフェースとケーブルごと取り込みませんでした`,
         });
       }
       continue;
     }
     if (devices.has(name)) {
-      problems.push({ code: 'BNK_ERR_DUPLICATE_ID', message: `two NetBox devices are named "${name}"`, loc: o.at('name') });
+      problems.push({
+        code: 'BNK_ERR_DUPLICATE_ID',
+        message: `two NetBox devices are named "${name}"`,
+        ja: `NetBox の機器2台が同じ名前 "${name}" です`,
+        loc: o.at('name'),
+      });
       continue;
     }
     const role = slugOf(value.role ?? value.device_role);
@@ -269,11 +288,17 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
       continue;
     }
     if (!device || !devices.has(device)) {
-      fail(o, 'device', `interface ${JSON.stringify(value.name ?? null)}: its device is not among "devices"`);
+      fail(o, 'device', {
+        en: `interface ${JSON.stringify(value.name ?? null)}: its device is not among "devices"`,
+        ja: `インタフェース ${JSON.stringify(value.name ?? null)}: その機器が "devices" にありません`,
+      });
       continue;
     }
     if (!name || !IFACE.test(name)) {
-      fail(o, 'name', `interface name ${JSON.stringify(value.name ?? null)} is not 1-64 letters, digits, "_", ".", "/" or "-"`);
+      fail(o, 'name', {
+        en: `interface name ${JSON.stringify(value.name ?? null)} is not 1-64 letters, digits, "_", ".", "/" or "-"`,
+        ja: `インタフェース名 ${JSON.stringify(value.name ?? null)} が英字、数字、"_"、"."、"/"、"-" の 1～64 文字ではありません`,
+      });
       continue;
     }
     iface(device, name, at(o, `NetBox interface ${device}:${name}`));
@@ -286,7 +311,10 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
     if (!address) {
       // IPv6 addresses are not modelled; anything else that does not parse is an error.
       if (text?.includes(':')) continue;
-      fail(o, 'address', `address ${JSON.stringify(value.address ?? null)} is not a.b.c.d/len`);
+      fail(o, 'address', {
+        en: `address ${JSON.stringify(value.address ?? null)} is not a.b.c.d/len`,
+        ja: `アドレス ${JSON.stringify(value.address ?? null)} が a.b.c.d/len の形ではありません`,
+      });
       continue;
     }
     const object = value.assigned_object;
@@ -299,7 +327,7 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
         warnings.push({
           loc: o.at(),
           en: `address ${text} is assigned to no device interface: left out`,
-          ja: `アドレス ${text} は機器のインターフェースに割り当てられていないため、取り込みませんでした`,
+          ja: `アドレス ${text} は機器のインタフェースに割り当てられていないため、取り込みませんでした`,
         });
       }
       continue;
@@ -309,7 +337,10 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
     const name = (isRecord(object) ? str(object.name) : undefined) ?? byId?.name;
     const d = device ? devices.get(device) : undefined;
     if (!d || !name || !IFACE.test(name)) {
-      fail(o, 'assigned_object', `address ${text}: the interface it is assigned to is not among "devices" / "interfaces"`);
+      fail(o, 'assigned_object', {
+        en: `address ${text}: the interface it is assigned to is not among "devices" / "interfaces"`,
+        ja: `アドレス ${text}: 割り当て先のインタフェースが "devices" / "interfaces" にありません`,
+      });
       continue;
     }
     const i = d.interfaces.findIndex((x) => x.name === name);
@@ -320,7 +351,7 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
       warnings.push({
         loc: origin,
         en: `${device}:${name} has a second address ${text}: only the first is modelled`,
-        ja: `${device}:${name} の 2 つ目のアドレス ${text} は取り込みませんでした（最初のものだけを扱います）`,
+        ja: `${device}:${name} の 2つ目のアドレス ${text} は取り込みませんでした（最初のものだけを扱います）`,
       });
     } else d.interfaces[i] = withAddress;
   }
@@ -343,7 +374,10 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
     if (text?.includes(':') || (isRecord(value.status) ? value.status.value : value.status) === 'container') continue;
     const p = text ? parseCidr(text) : { error: 'no prefix' };
     if ('error' in p) {
-      fail(o, 'prefix', `prefix ${JSON.stringify(value.prefix ?? null)}: ${'error' in p ? p.error : ''}`);
+      fail(o, 'prefix', {
+        en: `prefix ${JSON.stringify(value.prefix ?? null)}: ${'error' in p ? p.error : ''}`,
+        ja: `プレフィックス ${JSON.stringify(value.prefix ?? null)} が正しくありません（a.b.c.d/len の形で、ホスト部は 0 です）`,
+      });
       continue;
     }
     const custom = isRecord(value.custom_fields) ? value.custom_fields : {};
@@ -404,7 +438,7 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
           : {
               loc: origin,
               en: 'cable without one device interface at each end: left out',
-              ja: '両端がそれぞれ機器のインターフェース 1 つではないケーブルのため、取り込みませんでした',
+              ja: '両端がそれぞれ機器のインタフェース 1 つではないケーブルのため、取り込みませんでした',
             },
       );
       continue;

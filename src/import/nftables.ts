@@ -5,7 +5,7 @@
 // change reachability is a warning at its file:line:column; malformed text is an InputError at
 // its location. No I/O here.
 
-import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
+import { type Bilingual, inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PROTO_MAX, protocolNumber, type ServiceTerm } from '../net/services.ts';
@@ -14,6 +14,13 @@ import type { ImportedConfig, ImportWarning, SkippedSection } from './config.ts'
 import { parseNetAddress, parsePortRange, readsNew } from './iptables.ts';
 import { type HostFiles, hostDevice, type InterfaceSpec, resolveInterfaces } from './linux.ts';
 import { complementServices, normalizeServices } from './terms.ts';
+import { CHAIN, UNTERMINATED_QUOTE } from './texts.ts';
+
+const BRACE_NOT_CLOSED: Bilingual = { en: 'this "{" is never closed by "}"', ja: 'この "{" が "}" で閉じられていません' };
+const notInTable = (what: Bilingual, name: string): Bilingual => ({
+  en: `${what.en} "${name}" is not defined in this table`,
+  ja: `${what.ja} "${name}" はこのテーブルで定義されていません`,
+});
 
 interface Word {
   readonly text: string;
@@ -52,7 +59,7 @@ function tokenize(text: string, file: string): Tok[] {
         at++;
       } else if (c === '"') {
         const end = line.indexOf('"', at + 1);
-        if (end < 0) throw syntaxError(loc, 'unterminated quoted string');
+        if (end < 0) throw syntaxError(loc, UNTERMINATED_QUOTE);
         out.push({ text: line.slice(at + 1, end), loc, quoted: true });
         at = end + 1;
       } else {
@@ -73,11 +80,11 @@ function parseBlock(toks: readonly Tok[], pos: { i: number }, lines: readonly st
   while (true) {
     const t = toks[pos.i];
     if (t === undefined) {
-      if (open) throw syntaxError(open, 'this "{" is never closed by "}"');
+      if (open) throw syntaxError(open, BRACE_NOT_CLOSED);
       return out;
     }
     if (isPunct(t, '}')) {
-      if (!open) throw syntaxError(t.loc, '"}" without an open "{"');
+      if (!open) throw syntaxError(t.loc, { en: '"}" without an open "{"', ja: '対応する "{" のない "}" です' });
       pos.i++;
       return out;
     }
@@ -85,7 +92,10 @@ function parseBlock(toks: readonly Tok[], pos: { i: number }, lines: readonly st
       pos.i++;
       continue;
     }
-    if (isPunct(t, ',') || isPunct(t, '{')) throw syntaxError(t.loc, `unexpected "${(t as { punct: string }).punct}" at the start of a statement`);
+    if (isPunct(t, ',') || isPunct(t, '{')) {
+      const punct = (t as { punct: string }).punct;
+      throw syntaxError(t.loc, { en: `unexpected "${punct}" at the start of a statement`, ja: `文の始めに "${punct}" は書けません` });
+    }
     const items: Item[] = [];
     const loc = t.loc;
     let body: Statement[] | undefined;
@@ -105,7 +115,7 @@ function parseBlock(toks: readonly Tok[], pos: { i: number }, lines: readonly st
         pos.i++;
         const last = items.pop();
         const next = toks[pos.i];
-        if (!last || !next || !('text' in next)) throw syntaxError(u.loc, 'a "," between values expected');
+        if (!last || !next || !('text' in next)) throw syntaxError(u.loc, { en: 'a "," between values expected', ja: '"," は値と値の間に書きます' });
         pos.i++;
         items.push({ set: 'set' in last ? [...last.set, next] : [last, next], loc: last.loc });
       } else {
@@ -122,11 +132,11 @@ function parseSet(toks: readonly Tok[], pos: { i: number }, open: Loc): Item[] {
   const out: Item[] = [];
   while (true) {
     const t = toks[pos.i++];
-    if (t === undefined) throw syntaxError(open, 'this "{" is never closed by "}"');
+    if (t === undefined) throw syntaxError(open, BRACE_NOT_CLOSED);
     if (isPunct(t, '}')) return out;
     if (isPunct(t, ',') || isPunct(t, '\n')) continue;
     if (isPunct(t, '{')) out.push({ set: parseSet(toks, pos, t.loc), loc: t.loc });
-    else if (isPunct(t, ';')) throw syntaxError(t.loc, 'unexpected ";" in a set');
+    else if (isPunct(t, ';')) throw syntaxError(t.loc, { en: 'unexpected ";" in a set', ja: '集合の中に ";" は書けません' });
     else out.push(t as Word);
   }
 }
@@ -144,8 +154,8 @@ class NftReader {
 
   constructor(readonly file: string) {}
 
-  warn(loc: Loc, en: string, ja: string): void {
-    this.warnings.push({ loc, en, ja });
+  warn(loc: Loc, text: Bilingual): void {
+    this.warnings.push({ loc, ...text });
   }
 
   read(text: string, name: string, host: HostFiles): ImportedConfig {
@@ -157,14 +167,16 @@ class NftReader {
     for (const s of top) {
       const [kw, family, tableName] = s.items.map(wordOf);
       if (kw !== 'table' || !s.body)
-        throw syntaxError(s.loc, `unknown statement "${wordOf(s.items[0]) ?? '{'}" (nft list ruleset has "table <family> <name> { ... }")`);
+        throw syntaxError(s.loc, {
+          en: `unknown statement "${wordOf(s.items[0]) ?? '{'}" (nft list ruleset has "table <family> <name> { ... }")`,
+          ja: `不明な文 "${wordOf(s.items[0]) ?? '{'}" です（"nft list ruleset" の出力は "table <family> <name> { ... }" の形です）`,
+        });
       if (family !== 'ip' && family !== 'inet') {
         if (family === 'bridge' || family === 'netdev') {
-          this.warn(
-            s.loc,
-            `table ${family} ${tableName}: ${family} tables are not modelled`,
-            `table ${family} ${tableName}: ${family} テーブルはモデル化していません`,
-          );
+          this.warn(s.loc, {
+            en: `table ${family} ${tableName}: ${family} tables are not modelled`,
+            ja: `table ${family} ${tableName}: "${family}" テーブルはモデル化していません`,
+          });
         }
         continue;
       }
@@ -177,8 +189,13 @@ class NftReader {
         if ((kind !== 'chain' && kind !== 'set') || !c.body) continue;
         const key = `${kind} "${wordOf(c.items[1]) ?? ''}"`;
         const first = defined.get(key);
-        if (first)
-          throw new InputError([{ code: 'BNK_ERR_DUPLICATE_ID', message: `${key} is defined twice in its table (first at line ${first.line})`, loc: c.loc }]);
+        if (first) {
+          const ja = `${kind === 'chain' ? 'チェーン' : '集合'} "${wordOf(c.items[1]) ?? ''}"`;
+          throw inputError('BNK_ERR_DUPLICATE_ID', c.loc, {
+            en: `${key} is defined twice in its table (first at line ${first.line})`,
+            ja: `${ja} が同じテーブルで2回定義されています（最初は ${first.line} 行目）`,
+          });
+        }
         defined.set(key, c.loc);
       }
       for (const c of s.body) {
@@ -197,11 +214,10 @@ class NftReader {
         const hook = words[words.indexOf('hook') + 1];
         const rules = c.body.filter((x) => x !== head && wordOf(x.items[0]) !== 'policy' && wordOf(x.items[0]) !== 'comment');
         if (type === 'nat' && rules.length > 0) {
-          this.warn(
-            head.loc,
-            `chain ${wordOf(c.items[1])}: NAT is not modelled (addresses are matched as before translation)`,
-            `chain ${wordOf(c.items[1])}: NATはモデル化していません（変換前のアドレスで判定します）`,
-          );
+          this.warn(head.loc, {
+            en: `chain ${wordOf(c.items[1])}: NAT is not modelled (addresses are matched as before translation)`,
+            ja: `chain ${wordOf(c.items[1])}: NAT はモデル化していません（変換前のアドレスで判定します）`,
+          });
         }
         // The input and output hooks filter the host's own traffic, never what it forwards.
         if (type === 'filter' && (hook === 'input' || hook === 'output')) this.skipped.push({ section: `type filter hook ${hook}`, loc: head.loc });
@@ -223,20 +239,18 @@ class NftReader {
     }
     bases.sort((a, b) => a.priority - b.priority);
     for (const other of bases.slice(1)) {
-      this.warn(
-        other.chain.loc,
-        `chain ${wordOf(other.chain.items[1])}: a second filter chain on the forward hook is not modelled (only the first, ${wordOf(bases[0]!.chain.items[1])}, decides: its accepts are not narrowed)`,
-        `chain ${wordOf(other.chain.items[1])}: forward フックの2つ目のフィルタチェインはモデル化していません（最初のチェイン ${wordOf(bases[0]!.chain.items[1])} のみで判定し、その許可を狭めません）`,
-      );
+      this.warn(other.chain.loc, {
+        en: `chain ${wordOf(other.chain.items[1])}: a second filter chain on the forward hook is not modelled (only the first, ${wordOf(bases[0]!.chain.items[1])}, decides: its accepts are not narrowed)`,
+        ja: `chain ${wordOf(other.chain.items[1])}: "forward" フックの2つ目のフィルタチェーンはモデル化していません（最初のチェーン ${wordOf(bases[0]!.chain.items[1])} のみで判定し、その許可を狭めません）`,
+      });
     }
     const base = bases[0];
     const deviceLoc = base?.chain.loc ?? { file: this.file, line: 1, column: 1 };
     if (!base) {
-      this.warn(
-        deviceLoc,
-        'no filter chain on the forward hook: the host forwards every packet (policy accept)',
-        'forward フックのフィルタチェインがないため、すべてのパケットを転送するもの（ポリシー accept）として読みます',
-      );
+      this.warn(deviceLoc, {
+        en: 'no filter chain on the forward hook: the host forwards every packet (policy accept)',
+        ja: '"forward" フックのフィルタチェーンがないため、すべてのパケットを転送するもの（ポリシー "accept"）として読みます',
+      });
     }
     // The chains of the base chain's table, parsed.
     const parsed = new Map<string, Array<ReturnType<NftReader['rule']>>>();
@@ -306,7 +320,10 @@ class NftReader {
     let i = 0;
     const take = (): Item => {
       const x = items[i++];
-      if (x === undefined) throw syntaxError(items[i - 2]?.loc ?? s.loc, `"${wordOf(items[i - 2]) ?? ''}" needs a value`);
+      if (x === undefined) {
+        const word = wordOf(items[i - 2]) ?? '';
+        throw syntaxError(items[i - 2]?.loc ?? s.loc, { en: `"${word}" needs a value`, ja: `"${word}" には値が必要です` });
+      }
       return x;
     };
     /** An optional comparison operator, then the value: returns it and whether it is negated. */
@@ -323,16 +340,15 @@ class NftReader {
       for (const w of flat(value)) {
         if (!w.quoted && w.text.startsWith('@')) {
           const named = sets.get(w.text.slice(1));
-          if (named === undefined)
-            throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `set "${w.text.slice(1)}" is not defined in this table`, loc: w.loc }]);
+          if (named === undefined) throw inputError('BNK_ERR_UNKNOWN_REF', w.loc, notInTable({ en: 'set', ja: '集合' }, w.text.slice(1)));
           out.push(...named.flatMap(flat));
         } else out.push(w);
       }
       return out;
     };
-    const cannotRead = (at: Loc, en: string, ja: string): void => {
+    const cannotRead = (at: Loc, text: Bilingual): void => {
       unreadable = true;
-      reasons.push({ loc: at, en, ja });
+      reasons.push({ loc: at, ...text });
     };
     /** An expression this reader does not know: its words up to the next verdict, unreadable. */
     const unknown = (x: Item): void => {
@@ -345,12 +361,11 @@ class NftReader {
         .join(' ');
       if (wordOf(x) === 'icmp' && wordOf(items[start + 1]) === 'type') {
         protos ??= [1];
-        cannotRead(
-          x.loc,
-          `"${words}": ICMP types are not modelled (bunkatsu matches all of ICMP)`,
-          `"${words}": ICMPタイプはモデル化していません（ICMP全体で判定します）`,
-        );
-      } else cannotRead(x.loc, `expression "${words}" is not modelled`, `式 "${words}" はモデル化していません`);
+        cannotRead(x.loc, {
+          en: `"${words}": ICMP types are not modelled (bunkatsu matches all of ICMP)`,
+          ja: `"${words}": ICMP タイプはモデル化していません（ICMP 全体で判定します）`,
+        });
+      } else cannotRead(x.loc, { en: `expression "${words}" is not modelled`, ja: `式 "${words}" はモデル化していません` });
     };
     while (i < items.length) {
       const x = items[i++]!;
@@ -387,7 +402,12 @@ class NftReader {
           const [lo, hi] = e.text.split('-');
           const a = parseNetAddress(lo ?? '');
           const b = hi === undefined ? a : parseIpv4(hi) !== undefined ? ([parseIpv4(hi)!, parseIpv4(hi)!] as [number, number]) : undefined;
-          if (!a || !b || b[1] < a[0]) throw syntaxError(e.loc, `"${e.text}" is not an IPv4 address, prefix or range (e.g. 10.0.0.0/8, 10.0.0.1-10.0.0.9)`);
+          if (!a || !b || b[1] < a[0]) {
+            throw syntaxError(e.loc, {
+              en: `"${e.text}" is not an IPv4 address, prefix or range (e.g. 10.0.0.0/8, 10.0.0.1-10.0.0.9)`,
+              ja: `"${e.text}" は IPv4 アドレス、プレフィックス、範囲のいずれでもありません（例: 10.0.0.0/8、10.0.0.1-10.0.0.9）`,
+            });
+          }
           set = union(set, [a[0], hi === undefined ? a[1] : b[1]]);
         }
         if (negate) set = subtract(ALL, set);
@@ -400,7 +420,12 @@ class NftReader {
         const { value, negate } = operand();
         protos = elements(value).map((e) => {
           const n = /^[0-9]{1,3}$/.test(e.text) ? Number(e.text) : protocolNumber(e.text.toLowerCase());
-          if (n === undefined || n > PROTO_MAX) throw syntaxError(e.loc, `"${e.text}" is not a protocol (tcp, udp, icmp or a number)`);
+          if (n === undefined || n > PROTO_MAX) {
+            throw syntaxError(e.loc, {
+              en: `"${e.text}" is not a protocol (tcp, udp, icmp or a number)`,
+              ja: `"${e.text}" はプロトコルではありません（tcp、udp、icmp または番号を書きます）`,
+            });
+          }
           return n;
         });
         protoNegate = negate;
@@ -410,17 +435,21 @@ class NftReader {
         const field = wordOf(items[i++]);
         const { value, negate } = operand();
         if (field === 'sport') {
-          cannotRead(
-            value.loc,
-            `"${w} sport" matches source ports, which bunkatsu does not model`,
-            `"${w} sport" は送信元ポートの条件で、bunkatsu はモデル化していません`,
-          );
+          cannotRead(value.loc, {
+            en: `"${w} sport" matches source ports, which bunkatsu does not model`,
+            ja: `"${w} sport" は送信元ポートの条件で、bunkatsu はモデル化していません`,
+          });
           continue;
         }
         let ranges: number[] = [];
         for (const e of elements(value)) {
           const r = parsePortRange(e.text);
-          if (!r) throw syntaxError(e.loc, `"${e.text}" is not a port or port range (e.g. 443, 1000-2000)`);
+          if (!r) {
+            throw syntaxError(e.loc, {
+              en: `"${e.text}" is not a port or port range (e.g. 443, 1000-2000)`,
+              ja: `"${e.text}" はポートでもポート範囲でもありません（例: 443、1000-2000）`,
+            });
+          }
           ranges = union(ranges, r);
         }
         ports = { proto: w === 'tcp' ? 6 : w === 'udp' ? 17 : 132, ranges: negate ? subtract([0, PORT_MAX], ranges) : ranges };
@@ -442,11 +471,10 @@ class NftReader {
           else if ((decided.text === 'jump' || decided.text === 'goto') && chains.has(entries[at + 3]?.text ?? '')) {
             verdict = { kind: decided.text, chain: entries[at + 3]!.text, loc: entries[at + 3]!.loc };
           } else
-            cannotRead(
-              decided.loc,
-              `verdict map entry "new : ${decided.text}" is not modelled`,
-              `判定マップの要素 "new : ${decided.text}" はモデル化していません`,
-            );
+            cannotRead(decided.loc, {
+              en: `verdict map entry "new : ${decided.text}" is not modelled`,
+              ja: `判定マップの要素 "new : ${decided.text}" はモデル化していません`,
+            });
           break;
         }
         const { value, negate } = operand();
@@ -454,7 +482,7 @@ class NftReader {
           elements(value).map((e) => e.text),
           negate,
         );
-        if (isNew === undefined) cannotRead(value.loc, 'this conntrack state is not modelled', 'このコネクション状態はモデル化していません');
+        if (isNew === undefined) cannotRead(value.loc, { en: 'this conntrack state is not modelled', ja: 'このコネクション状態はモデル化していません' });
         else if (!isNew) replyOnly = true;
         continue;
       }
@@ -472,15 +500,13 @@ class NftReader {
         else if (w === 'jump' || w === 'goto') {
           const target = items[i++];
           const t = wordOf(target);
-          if (t === undefined || !chains.has(t))
-            throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `chain "${t ?? ''}" is not defined in this table`, loc: target?.loc ?? x.loc }]);
+          if (t === undefined || !chains.has(t)) throw inputError('BNK_ERR_UNKNOWN_REF', target?.loc ?? x.loc, notInTable(CHAIN, t ?? ''));
           verdict = { kind: w, chain: t, loc: target!.loc };
         } else if (w === 'queue') {
-          this.warn(
-            x.loc,
-            'verdict "queue" (to a user-space program) is not modelled; the rule is left out',
-            '判定 "queue"（ユーザ空間プログラムへの受け渡し）はモデル化していないため、このルールは除外しました',
-          );
+          this.warn(x.loc, {
+            en: 'verdict "queue" (to a user-space program) is not modelled; the rule is left out',
+            ja: '判定 "queue"（ユーザ空間プログラムへの受け渡し）はモデル化していないため、このルールは除外しました',
+          });
         }
         break;
       }
@@ -498,7 +524,7 @@ class NftReader {
     if (replyOnly || notIpv4) verdict = { kind: 'none' };
     else if (verdict.kind === 'none' && reasons.length > 0) {
       // An expression that could not be read hid the rule's verdict (a verdict map, ...).
-      this.warn(s.loc, `"${label}": no verdict could be read; the rule is left out`, `"${label}": 判定を読めないため、このルールは除外しました`);
+      this.warn(s.loc, { en: `"${label}": no verdict could be read; the rule is left out`, ja: `"${label}": 判定を読めないため、このルールは除外しました` });
     }
     if (verdict.kind !== 'none') {
       const [en, ja] =
@@ -507,7 +533,7 @@ class NftReader {
           : verdict.kind === 'drop'
             ? ['the drop is left out (it is not widened)', '拒否を広げないよう、この破棄ルールは除外しました']
             : ['the condition is left out, and so are the drops it leads to', 'この条件を除いて読み、その先の破棄ルールは除外します'];
-      for (const r of reasons) this.warn(r.loc, `${r.en}: ${en}`, `${r.ja}。${ja}`);
+      for (const r of reasons) this.warn(r.loc, { en: `${r.en}: ${en}`, ja: `${r.ja}。${ja}` });
     }
     return {
       src,

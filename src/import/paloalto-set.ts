@@ -4,7 +4,8 @@
 // where they stand, given here for the elements the importer reads. Each element keeps the
 // line:column of the word that first made it.
 
-import { InputError, type Loc } from '../errors.ts';
+import { type Loc, syntaxError } from '../errors.ts';
+import { UNTERMINATED_QUOTE } from './texts.ts';
 import type { XmlElement } from './xml.ts';
 
 interface Word {
@@ -75,7 +76,7 @@ function words(line: string, file: string, lineNo: number): Word[] {
     const loc = { file, line: lineNo, column: at + 1 };
     if (c === '"' || c === "'") {
       const close = line.indexOf(c, at + 1);
-      if (close < 0) throw new InputError([{ code: 'BNK_ERR_SYNTAX', message: 'unterminated quoted string', loc }]);
+      if (close < 0) throw syntaxError(loc, UNTERMINATED_QUOTE);
       out.push({ text: line.slice(at + 1, close), loc });
       at = close + 1;
     } else if (c === '[' || c === ']') {
@@ -121,8 +122,10 @@ export function parsePanosSet(text: string, file: string): XmlElement {
     const ws = words(line, file, i + 1);
     if (ws.length === 0 || ws[0]!.text.startsWith('#')) return;
     const [verb, ...path] = ws;
-    if (verb!.text !== 'set') throw new InputError([{ code: 'BNK_ERR_SYNTAX', message: `unknown statement "${verb!.text}" (expected set)`, loc: verb!.loc }]);
-    if (path.length === 0) throw new InputError([{ code: 'BNK_ERR_SYNTAX', message: '"set" needs a path', loc: verb!.loc }]);
+    if (verb!.text !== 'set') {
+      throw syntaxError(verb!.loc, { en: `unknown statement "${verb!.text}" (expected set)`, ja: `不明な文 "${verb!.text}" です（"set" で始めます）` });
+    }
+    if (path.length === 0) throw syntaxError(verb!.loc, { en: '"set" needs a path', ja: '"set" には設定の階層（パス）が必要です' });
     const first = path[0]!.text;
     let cur = first === 'shared' ? root : DEVICE_LEVEL.has(first) ? device : entryOf(childOf(device, 'vsys', path[0]!.loc), 'vsys1', path[0]!.loc);
     const trail: XmlElement[] = [];

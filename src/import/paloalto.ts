@@ -5,13 +5,14 @@
 // static routes; one device per vsys. What it cannot model and could change reachability is a
 // warning with its file:line:column; malformed XML is an InputError at its location. No I/O.
 
-import { InputError, type Loc, syntaxError, refuseBinary } from '../errors.ts';
+import { type Bilingual, inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
 import { ALL, subtract, union } from '../net/intervals.ts';
 import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, type ServiceTerm } from '../net/services.ts';
 import type { ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning, SkippedSection } from './config.ts';
 import { toId } from './fortigate.ts';
 import { refuseGroupCycles } from './groups.ts';
+import { ADDRESS_GROUP, containsItself, notDefined, SERVICE_GROUP } from './texts.ts';
 import { normalizeServices } from './terms.ts';
 import { parsePanosSet } from './paloalto-set.ts';
 import { child, entries, members, parseXml, path, type XmlElement } from './xml.ts';
@@ -49,6 +50,15 @@ const PREDEFINED_SERVICES: Readonly<Record<string, readonly ServiceTerm[]>> = {
 };
 
 const quoteName = (name: string): string => `"${name}"`;
+
+/** A rule's address, service or zone list with no <member>. */
+function noMembers(label: string, kind: 'address' | 'service' | 'zone'): Bilingual {
+  const ja = { address: 'アドレス', service: 'サービス', zone: 'ゾーン' }[kind];
+  return {
+    en: `${label}: no ${kind} members (write <member>any</member> for every ${kind})`,
+    ja: `${label}: ${ja}の "<member>" がありません（すべての${ja}とするには "<member>any</member>" と書きます）`,
+  };
+}
 const nameOf = (e: XmlElement): string => e.attributes.get('name') ?? '';
 const yes = (e: XmlElement | undefined): boolean => e?.text === 'yes';
 
@@ -73,9 +83,10 @@ class Objects {
         for (const e of entries(child(scope, kind))) {
           const first = seen.get(nameOf(e));
           if (first)
-            throw new InputError([
-              { code: 'BNK_ERR_DUPLICATE_ID', message: `${kind} "${nameOf(e)}" is defined twice (first at line ${first.loc.line})`, loc: e.loc },
-            ]);
+            throw inputError('BNK_ERR_DUPLICATE_ID', e.loc, {
+              en: `${kind} "${nameOf(e)}" is defined twice (first at line ${first.loc.line})`,
+              ja: `"${kind}" の "${nameOf(e)}" が2回定義されています（最初は ${first.loc.line} 行目）`,
+            });
           seen.set(nameOf(e), e);
           table.set(nameOf(e), e);
         }
@@ -89,8 +100,8 @@ class Objects {
   checkObjects(): void {
     for (const kind of ['address', 'address-group', 'service', 'service-group']) this.find(kind, '');
     for (const [kind, what, list] of [
-      ['address-group', 'address group', 'static'],
-      ['service-group', 'service group', 'members'],
+      ['address-group', ADDRESS_GROUP, 'static'],
+      ['service-group', SERVICE_GROUP, 'members'],
     ] as const) {
       const names = this.scopes.flatMap((scope) => entries(child(scope, kind)).map(nameOf));
       refuseGroupCycles(what, names, (name) => {
@@ -103,16 +114,15 @@ class Objects {
   /** The addresses of a source / destination list; an object it cannot read stands for any when `widen`, for none otherwise. */
   addresses(list: XmlElement | undefined, at: Loc, label: string, widen: boolean): number[] {
     const names = members(list);
-    if (names.length === 0) throw syntaxError(list?.loc ?? at, `${label}: no address members (write <member>any</member> for every address)`);
+    if (names.length === 0) throw syntaxError(list?.loc ?? at, noMembers(label, 'address'));
     let out: number[] = [];
     for (const m of names) {
       const set = this.address(m.text, m.loc, []);
       if (set === undefined) {
-        this.reader.warn(
-          m.loc,
-          `${label}: address "${m.text}" cannot be read as IPv4 addresses; it stands for ${widen ? 'every address (the permit is not narrowed)' : 'no address (the deny is not widened)'}`,
-          `${label}: アドレス "${m.text}" をIPv4アドレスとして読めないため、${widen ? '許可を狭めないよう全アドレス' : '拒否を広げないよう空'}として扱います`,
-        );
+        this.reader.warn(m.loc, {
+          en: `${label}: address "${m.text}" cannot be read as IPv4 addresses; it stands for ${widen ? 'every address (the permit is not narrowed)' : 'no address (the deny is not widened)'}`,
+          ja: `${label}: アドレス "${m.text}" を IPv4 アドレスとして読めないため、${widen ? '許可を狭めないよう全アドレス' : '拒否を広げないよう空'}として扱います`,
+        });
         if (widen) return [...ALL];
       } else out = union(out, set);
     }
@@ -127,14 +137,13 @@ class Objects {
     const group = this.find('address-group', name);
     if (object) set = this.addressObject(object);
     else if (group) {
-      if (trail.includes(name)) throw syntaxError(group.loc, `address group "${name}" contains itself (${[...trail, name].join(' → ')})`);
+      if (trail.includes(name)) throw syntaxError(group.loc, containsItself(ADDRESS_GROUP, name, [...trail, name]));
       const dynamic = child(group, 'dynamic');
       if (dynamic) {
-        this.reader.warn(
-          dynamic.loc,
-          `address group "${name}" is dynamic (tag-based): its members are not known from the configuration`,
-          `アドレスグループ "${name}" は動的（タグによる）グループのため、メンバーを設定から知ることができません`,
-        );
+        this.reader.warn(dynamic.loc, {
+          en: `address group "${name}" is dynamic (tag-based): its members are not known from the configuration`,
+          ja: `アドレスグループ "${name}" は動的（タグによる）グループのため、メンバーを設定から知ることができません`,
+        });
         set = undefined;
       } else {
         set = [];
@@ -151,9 +160,14 @@ class Objects {
       set = literalAddress(name);
       const range = /^([0-9.]+)-([0-9.]+)$/.exec(name);
       if (set === undefined && range && parseIpv4(range[1]!) !== undefined && parseIpv4(range[2]!) !== undefined)
-        throw syntaxError(at, `address range "${name}" ends before it starts`);
-      if (set === undefined)
-        throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `address "${name}" is not defined (address / address-group)`, loc: at }]);
+        throw syntaxError(at, { en: `address range "${name}" ends before it starts`, ja: `アドレス範囲 "${name}" は始点が終点より後です` });
+      if (set === undefined) {
+        throw inputError(
+          'BNK_ERR_UNKNOWN_REF',
+          at,
+          notDefined({ en: 'address', ja: 'アドレス' }, name, { en: 'address / address-group', ja: '"address" にも "address-group" にもありません' }),
+        );
+      }
     }
     this.resolvedAddresses.set(name, set);
     return set;
@@ -163,36 +177,44 @@ class Objects {
     const netmask = child(e, 'ip-netmask');
     if (netmask) {
       const p = parseCidrHost(netmask.text);
-      if (!p) throw syntaxError(netmask.loc, `address "${nameOf(e)}": "${netmask.text}" is not an address or prefix (e.g. 10.0.0.0/24)`);
+      if (!p) {
+        throw syntaxError(netmask.loc, {
+          en: `address "${nameOf(e)}": "${netmask.text}" is not an address or prefix (e.g. 10.0.0.0/24)`,
+          ja: `アドレス "${nameOf(e)}": "${netmask.text}" はアドレスでもプレフィックスでもありません（例: 10.0.0.0/24）`,
+        });
+      }
       return [p.subnet.lo, p.subnet.hi];
     }
     const range = child(e, 'ip-range');
     if (range) {
       const set = /-/.test(range.text) ? literalAddress(range.text) : undefined;
-      if (!set) throw syntaxError(range.loc, `address "${nameOf(e)}": "${range.text}" is not a range (e.g. 10.0.0.10-10.0.0.20)`);
+      if (!set) {
+        throw syntaxError(range.loc, {
+          en: `address "${nameOf(e)}": "${range.text}" is not a range (e.g. 10.0.0.10-10.0.0.20)`,
+          ja: `アドレス "${nameOf(e)}": "${range.text}" は範囲ではありません（例: 10.0.0.10-10.0.0.20）`,
+        });
+      }
       return set;
     }
     const kind = e.children.find((c) => c.name === 'fqdn' || c.name === 'ip-wildcard');
-    this.reader.warn(
-      kind?.loc ?? e.loc,
-      `address "${nameOf(e)}" is ${kind ? `an ${kind.name}` : 'of an unknown kind'}, not a set of IPv4 addresses bunkatsu can know`,
-      `アドレス "${nameOf(e)}" は${kind ? ` ${kind.name} 型` : '不明な種類'}のため、IPv4アドレスの集合として特定できません`,
-    );
+    this.reader.warn(kind?.loc ?? e.loc, {
+      en: `address "${nameOf(e)}" is ${kind ? `an ${kind.name}` : 'of an unknown kind'}, not a set of IPv4 addresses bunkatsu can know`,
+      ja: `アドレス "${nameOf(e)}" は${kind ? ` ${kind.name} 型` : '不明な種類'}のため、IPv4 アドレスの集合として特定できません`,
+    });
     return undefined;
   }
 
   /** The services of a service list; `application-default` and objects it cannot read stand for any when `widen`, for none otherwise. */
   services(list: XmlElement | undefined, at: Loc, label: string, widen: boolean): ServiceTerm[] {
     const names = members(list);
-    if (names.length === 0) throw syntaxError(list?.loc ?? at, `${label}: no service members (write <member>any</member> for every service)`);
+    if (names.length === 0) throw syntaxError(list?.loc ?? at, noMembers(label, 'service'));
     const terms: ServiceTerm[] = [];
     for (const m of names) {
       if (m.text === 'application-default') {
-        this.reader.warn(
-          m.loc,
-          `${label}: service "application-default" (the applications' standard ports) is read as ${widen ? 'every service (the permit is not narrowed)' : 'no service (the deny is not widened)'}`,
-          `${label}: サービス "application-default"（アプリケーション標準のポート）は${widen ? '許可を狭めないよう全サービス' : '拒否を広げないよう空'}として読みます`,
-        );
+        this.reader.warn(m.loc, {
+          en: `${label}: service "application-default" (the applications' standard ports) is read as ${widen ? 'every service (the permit is not narrowed)' : 'no service (the deny is not widened)'}`,
+          ja: `${label}: サービス "application-default"（アプリケーション標準のポート）は${widen ? '許可を狭めないよう全サービス' : '拒否を広げないよう空'}として読みます`,
+        });
         if (widen) return [ANY_SERVICE];
         continue;
       }
@@ -207,12 +229,19 @@ class Objects {
     if (object) return this.serviceObject(object);
     const group = this.find('service-group', name);
     if (group) {
-      if (trail.includes(name)) throw syntaxError(group.loc, `service group "${name}" contains itself (${[...trail, name].join(' → ')})`);
+      if (trail.includes(name)) throw syntaxError(group.loc, containsItself(SERVICE_GROUP, name, [...trail, name]));
       return members(child(group, 'members')).flatMap((m) => this.service(m.text, m.loc, [...trail, name]));
     }
     const predefined = PREDEFINED_SERVICES[name];
     if (predefined && Object.hasOwn(PREDEFINED_SERVICES, name)) return [...predefined];
-    throw new InputError([{ code: 'BNK_ERR_UNKNOWN_REF', message: `service "${name}" is not defined (service / service-group)`, loc: at }]);
+    throw inputError(
+      'BNK_ERR_UNKNOWN_REF',
+      at,
+      notDefined({ en: 'service', ja: 'サービス' }, name, {
+        en: 'service / service-group',
+        ja: '"service" にも "service-group" にも定義済みのサービスにもありません',
+      }),
+    );
   }
 
   private serviceObject(e: XmlElement): ServiceTerm[] {
@@ -232,19 +261,26 @@ class Objects {
         const lo = Number(m?.[1]);
         const hi = m?.[2] === undefined ? lo : Number(m[2]);
         if (!m || lo > PORT_MAX || hi > PORT_MAX || lo > hi)
-          throw syntaxError((port ?? p).loc, `service "${nameOf(e)}": "${v}" is not a port range (e.g. 443, 8000-8080)`);
+          throw syntaxError((port ?? p).loc, {
+            en: `service "${nameOf(e)}": "${v}" is not a port range (e.g. 443, 8000-8080)`,
+            ja: `サービス "${nameOf(e)}": "${v}" はポート範囲ではありません（例: 443、8000-8080）`,
+          });
         out.push({ protoLo: proto, protoHi: proto, portLo: lo, portHi: hi });
       }
       const source = child(p, 'source-port');
       if (source && source.text !== '' && source.text !== '0-65535' && source.text !== '1-65535') {
-        this.reader.warn(
-          source.loc,
-          `service "${nameOf(e)}": source ports ${source.text} are not modelled (any source port)`,
-          `サービス "${nameOf(e)}": 送信元ポート ${source.text} はモデル化していません（任意の送信元ポート）`,
-        );
+        this.reader.warn(source.loc, {
+          en: `service "${nameOf(e)}": source ports ${source.text} are not modelled (any source port)`,
+          ja: `サービス "${nameOf(e)}": 送信元ポート ${source.text} はモデル化していません（任意の送信元ポート）`,
+        });
       }
     }
-    if (out.length === 0) throw syntaxError(e.loc, `service "${nameOf(e)}" has no <protocol><tcp>, <udp> or <sctp>`);
+    if (out.length === 0) {
+      throw syntaxError(e.loc, {
+        en: `service "${nameOf(e)}" has no <protocol><tcp>, <udp> or <sctp>`,
+        ja: `サービス "${nameOf(e)}" に "<protocol>" の "<tcp>"、"<udp>"、"<sctp>" のいずれもありません`,
+      });
+    }
     return out;
   }
 }
@@ -258,8 +294,8 @@ class PaloaltoReader {
 
   constructor(readonly file: string) {}
 
-  warn(loc: Loc, en: string, ja: string): void {
-    this.warnings.push({ loc, en, ja });
+  warn(loc: Loc, text: Bilingual): void {
+    this.warnings.push({ loc, ...text });
   }
 
   read(text: string, fallbackName: string): ConfigDevice[] {
@@ -270,9 +306,19 @@ class PaloaltoReader {
       .startsWith('<')
       ? parseXml(text, this.file)
       : parsePanosSet(text, this.file);
-    if (root.name !== 'config') throw syntaxError(root.loc, `the root element is <${root.name}>, not <config> (a PAN-OS configuration)`);
+    if (root.name !== 'config') {
+      throw syntaxError(root.loc, {
+        en: `the root element is <${root.name}>, not <config> (a PAN-OS configuration)`,
+        ja: `ルート要素が "<config>" ではなく "<${root.name}>" です（PAN-OS の設定ではありません）`,
+      });
+    }
     const device = entries(child(root, 'devices'))[0];
-    if (!device) throw syntaxError(root.loc, 'no <devices><entry> (the firewall itself) in the configuration');
+    if (!device) {
+      throw syntaxError(root.loc, {
+        en: 'no <devices><entry> (the firewall itself) in the configuration',
+        ja: '設定に "<devices><entry>"（ファイアウォール自体）がありません',
+      });
+    }
     const hostname = path(device, 'deviceconfig', 'system', 'hostname')?.text || fallbackName;
     // Management, logging and the device's own services: nothing in them decides what passes.
     for (const c of child(device, 'deviceconfig')?.children ?? []) this.skipped.push({ section: `deviceconfig ${c.name}`, loc: c.loc });
@@ -280,7 +326,12 @@ class PaloaltoReader {
       if (c) this.skipped.push({ section: c.name === 'log-settings' ? 'shared log-settings' : c.name, loc: c.loc });
     const interfaces = this.interfaces(device);
     const vsysList = entries(child(device, 'vsys'));
-    if (vsysList.length === 0) throw syntaxError(device.loc, 'no <vsys><entry> (no zones or rules) in the configuration');
+    if (vsysList.length === 0) {
+      throw syntaxError(device.loc, {
+        en: 'no <vsys><entry> (no zones or rules) in the configuration',
+        ja: '設定に "<vsys><entry>" がありません（ゾーンもルールもありません）',
+      });
+    }
     const multi = vsysList.length > 1;
     const routes = this.staticRoutes(device);
     return vsysList.map((vsys) => this.vsys(vsys, multi ? `${hostname}.${nameOf(vsys)}` : hostname, interfaces, routes, multi, child(root, 'shared')));
@@ -293,11 +344,10 @@ class PaloaltoReader {
     const add = (name: string, holder: XmlElement): void => {
       const ips = entries(child(holder, 'ip'));
       if (child(holder, 'dhcp-client') || child(holder, 'pppoe')) {
-        this.warn(
-          holder.loc,
-          `interface "${name}" takes its address by DHCP or PPPoE; no subnet is known`,
-          `インターフェース "${name}" はDHCPまたはPPPoEでアドレスを得るため、サブネットが分かりません`,
-        );
+        this.warn(holder.loc, {
+          en: `interface "${name}" takes its address by DHCP or PPPoE; no subnet is known`,
+          ja: `インタフェース "${name}" は DHCP または PPPoE でアドレスを得るため、サブネットが分かりません`,
+        });
       }
       const first = ips[0];
       if (!first) {
@@ -306,20 +356,18 @@ class PaloaltoReader {
       }
       const parsed = parseCidrHost(nameOf(first));
       if (!parsed || !nameOf(first).includes('/')) {
-        this.warn(
-          first.loc,
-          `interface "${name}": "${nameOf(first)}" is not an address with a prefix length; no subnet is known`,
-          `インターフェース "${name}": "${nameOf(first)}" はプレフィックス長付きのアドレスではないため、サブネットが分かりません`,
-        );
+        this.warn(first.loc, {
+          en: `interface "${name}": "${nameOf(first)}" is not an address with a prefix length; no subnet is known`,
+          ja: `インタフェース "${name}": "${nameOf(first)}" はプレフィックス長付きのアドレスではないため、サブネットが分かりません`,
+        });
         out.push({ name, origin: { ...first.loc, label: `interface ${quoteName(name)}` } });
         return;
       }
       if (ips.length > 1) {
-        this.warn(
-          ips[1]!.loc,
-          `interface "${name}" has several addresses; only the first (${nameOf(first)}) is a connected subnet`,
-          `インターフェース "${name}" には複数のアドレスがありますが、最初のもの（${nameOf(first)}）のみを接続サブネットとします`,
-        );
+        this.warn(ips[1]!.loc, {
+          en: `interface "${name}" has several addresses; only the first (${nameOf(first)}) is a connected subnet`,
+          ja: `インタフェース "${name}" には複数のアドレスがありますが、最初のもの（${nameOf(first)}）のみを接続サブネットとします`,
+        });
       }
       out.push({ name, address: parsed, origin: { ...first.loc, label: `interface ${quoteName(name)} ip ${nameOf(first)}` } });
     };
@@ -329,11 +377,10 @@ class PaloaltoReader {
         if (!layer3) {
           const mode = e.children.find((c) => c.name === 'virtual-wire' || c.name === 'layer2' || c.name === 'tap');
           if (mode) {
-            this.warn(
-              mode.loc,
-              `interface "${nameOf(e)}" is in ${mode.name} mode, which is not modelled`,
-              `インターフェース "${nameOf(e)}" は ${mode.name} モードで、モデル化していません`,
-            );
+            this.warn(mode.loc, {
+              en: `interface "${nameOf(e)}" is in ${mode.name} mode, which is not modelled`,
+              ja: `インタフェース "${nameOf(e)}" は ${mode.name} モードで、モデル化していません`,
+            });
           }
           continue;
         }
@@ -355,11 +402,10 @@ class PaloaltoReader {
       const protocol = child(vr, 'protocol');
       for (const p of protocol?.children ?? []) {
         if (yes(child(p, 'enable'))) {
-          this.warn(
-            p.loc,
-            `virtual router "${nameOf(vr)}": ${p.name.toUpperCase()} is not modelled; forwarding follows the static routes only`,
-            `仮想ルータ "${nameOf(vr)}": ${p.name.toUpperCase()} はモデル化していません（スタティックルートのみで転送を判断します）`,
-          );
+          this.warn(p.loc, {
+            en: `virtual router "${nameOf(vr)}": ${p.name.toUpperCase()} is not modelled; forwarding follows the static routes only`,
+            ja: `仮想ルータ "${nameOf(vr)}": ${p.name.toUpperCase()} はモデル化していません（静的経路のみで転送を判断します）`,
+          });
         }
       }
       for (const r of entries(path(vr, 'routing-table', 'ip', 'static-route'))) out.push({ router: nameOf(vr), route: r });
@@ -378,11 +424,11 @@ class PaloaltoReader {
     const id = toId(deviceName);
     const vsysName = nameOf(vsys);
     for (const [section, en, ja] of [
-      ['nat', 'NAT rules are not modelled (addresses are matched as before translation)', 'NATルールはモデル化していません（変換前のアドレスで判定します）'],
+      ['nat', 'NAT rules are not modelled (addresses are matched as before translation)', 'NAT ルールはモデル化していません（変換前のアドレスで判定します）'],
       ['pbf', 'policy-based forwarding is not modelled: forwarding follows the static routes only', 'ポリシーベースフォワーディングはモデル化していません'],
     ] as const) {
       const rules = path(vsys, 'rulebase', section, 'rules');
-      if (rules && entries(rules).length > 0) this.warn(rules.loc, `vsys ${vsysName}: ${en}`, `vsys ${vsysName}: ${ja}`);
+      if (rules && entries(rules).length > 0) this.warn(rules.loc, { en: `vsys ${vsysName}: ${en}`, ja: `vsys ${vsysName}: ${ja}` });
     }
     // Zones: layer-3 members only; other zone types carry no routed interface.
     const zones = new Map<string, string[]>();
@@ -391,11 +437,10 @@ class PaloaltoReader {
       const layer3 = child(network, 'layer3');
       const other = network?.children.find((c) => c.name !== 'layer3' && members(c).length > 0);
       if (other) {
-        this.warn(
-          other.loc,
-          `zone "${nameOf(z)}" is a ${other.name} zone, which is not modelled`,
-          `ゾーン "${nameOf(z)}" は ${other.name} ゾーンで、モデル化していません`,
-        );
+        this.warn(other.loc, {
+          en: `zone "${nameOf(z)}" is a ${other.name} zone, which is not modelled`,
+          ja: `ゾーン "${nameOf(z)}" は ${other.name} ゾーンで、モデル化していません`,
+        });
       }
       zones.set(
         nameOf(z),
@@ -428,17 +473,16 @@ class PaloaltoReader {
   /** The zones of a from / to list; undefined for "any", 'none' when nothing is left. */
   private zoneList(list: XmlElement | undefined, at: Loc, label: string, zones: Zones, permit: boolean): string[] | undefined | 'none' {
     const names = members(list);
-    if (names.length === 0) throw syntaxError(list?.loc ?? at, `${label}: no zone members (write <member>any</member> for every zone)`);
+    if (names.length === 0) throw syntaxError(list?.loc ?? at, noMembers(label, 'zone'));
     if (names.some((m) => m.text === 'any')) return undefined;
     const out: string[] = [];
     for (const m of names) {
       if (zones.has(m.text)) out.push(m.text);
       else {
-        this.warn(
-          m.loc,
-          `${label}: zone "${m.text}" is not a zone of this vsys; read as ${permit ? 'any zone (so the permit is not narrowed)' : 'no zone (so the deny does not widen)'}`,
-          `${label}: ゾーン "${m.text}" はこのvsysのゾーンではありません。${permit ? '許可を狭めないよう任意のゾーン' : '拒否を広げないようどのゾーンにも該当しない'}ものとして読みます`,
-        );
+        this.warn(m.loc, {
+          en: `${label}: zone "${m.text}" is not a zone of this vsys; read as ${permit ? 'any zone (so the permit is not narrowed)' : 'no zone (so the deny does not widen)'}`,
+          ja: `${label}: ゾーン "${m.text}" はこの vsys のゾーンではありません。${permit ? '許可を狭めないよう任意のゾーン' : '拒否を広げないようどのゾーンにも該当しない'}ものとして読みます`,
+        });
         if (permit) return undefined;
       }
     }
@@ -457,34 +501,31 @@ class PaloaltoReader {
     if (actionText === 'allow') action = 'permit';
     else if (['deny', 'drop', 'reset-client', 'reset-server', 'reset-both'].includes(actionText)) action = 'deny';
     else {
-      this.warn(
-        actionElement?.loc ?? e.loc,
-        actionElement ? `${label}: action "${actionText}" is not supported; the rule is left out` : `${label}: no action; the rule is left out`,
-        actionElement
+      this.warn(actionElement?.loc ?? e.loc, {
+        en: actionElement ? `${label}: action "${actionText}" is not supported; the rule is left out` : `${label}: no action; the rule is left out`,
+        ja: actionElement
           ? `${label}: action "${actionText}" には対応していないため、このルールは除外しました`
           : `${label}: action の指定がないため、このルールは除外しました`,
-      );
+      });
       return [];
     }
     const permit = action === 'permit';
     const apps = members(child(e, 'application')).map((m) => m.text);
     if (apps.length > 0 && !apps.includes('any')) {
       const where = child(e, 'application')!.loc;
-      this.warn(
-        where,
-        `${label}: applications (${apps.join(', ')}) are not modelled (layer 7); ${permit ? 'the rule is read for every application' : 'the deny is left out (not widened to every application)'}`,
-        `${label}: アプリケーション（${apps.join(', ')}）はモデル化していません（L7）。${permit ? 'すべてのアプリケーションに適用されるものとして読みます' : '拒否を広げないよう、このルールは除外しました'}`,
-      );
+      this.warn(where, {
+        en: `${label}: applications (${apps.join(', ')}) are not modelled (layer 7); ${permit ? 'the rule is read for every application' : 'the deny is left out (not widened to every application)'}`,
+        ja: `${label}: アプリケーション（${apps.join('、')}）はモデル化していません（L7）。${permit ? 'すべてのアプリケーションに適用されるものとして読みます' : '拒否を広げないよう、このルールは除外しました'}`,
+      });
       if (!permit) return [];
     }
     for (const key of ['source-user', 'category', 'source-hip', 'destination-hip'] as const) {
       const list = members(child(e, key)).map((m) => m.text);
       if (list.length > 0 && !list.includes('any')) {
-        this.warn(
-          child(e, key)!.loc,
-          `${label}: "${key}" (${list.join(', ')}) is not modelled; the rule is read as if it matched`,
-          `${label}: "${key}"（${list.join(', ')}）はモデル化していません（条件に該当するものとして読みます）`,
-        );
+        this.warn(child(e, key)!.loc, {
+          en: `${label}: "${key}" (${list.join(', ')}) is not modelled; the rule is read as if it matched`,
+          ja: `${label}: "${key}"（${list.join('、')}）はモデル化していません（条件に該当するものとして読みます）`,
+        });
       }
     }
     const negateSource = yes(child(e, 'negate-source'));
@@ -579,14 +620,19 @@ class PaloaltoReader {
     }
     for (const { router, route: e } of staticRoutes) {
       const label = `static route ${quoteName(nameOf(e))} (virtual router ${quoteName(router)})`;
+      const labelJa = `静的経路 ${quoteName(nameOf(e))}（仮想ルータ ${quoteName(router)}）`;
       const origin: Loc = { ...e.loc, label };
       const destination = child(e, 'destination');
       const parsed = destination ? parseCidrHost(destination.text) : undefined;
       if (!destination || !parsed || parsed.ip !== parsed.subnet.lo)
-        throw syntaxError(destination?.loc ?? e.loc, `${label}: <destination> must be a prefix such as 10.0.0.0/8`);
+        throw syntaxError(destination?.loc ?? e.loc, {
+          en: `${label}: <destination> must be a prefix such as 10.0.0.0/8`,
+          ja: `${labelJa}: "<destination>" には 10.0.0.0/8 のようなプレフィックスを書きます`,
+        });
       const number = (key: string, fallback: number): number => {
         const x = child(e, key);
-        if (x && !/^[0-9]{1,5}$/.test(x.text)) throw syntaxError(x.loc, `${label}: <${key}> must be a whole number`);
+        if (x && !/^[0-9]{1,5}$/.test(x.text))
+          throw syntaxError(x.loc, { en: `${label}: <${key}> must be a whole number`, ja: `${labelJa}: "<${key}>" には整数を書きます` });
         return x ? Number(x.text) : fallback;
       };
       const distance = number('admin-dist', 10);
@@ -604,11 +650,10 @@ class PaloaltoReader {
         out = interfaces.find((f) => ip !== undefined && f.address && f.address.subnet.lo <= ip && ip <= f.address.subnet.hi)?.name;
       }
       if (out === undefined || !interfaces.some((f) => f.name === out)) {
-        this.warn(
-          e.loc,
-          `${label}: ${out === undefined ? 'no interface leads to its next hop' : `interface "${out}" is not an interface of this vsys`}; the route is left out`,
-          `${label}: ${out === undefined ? 'ネクストホップに至るインターフェースがない' : `インターフェース "${out}" がこのvsysにない`}ため、このルートは除外しました`,
-        );
+        this.warn(e.loc, {
+          en: `${label}: ${out === undefined ? 'no interface leads to its next hop' : `interface "${out}" is not an interface of this vsys`}; the route is left out`,
+          ja: `${labelJa}: ${out === undefined ? 'ネクストホップに至るインタフェースがない' : `インタフェース "${out}" がこの vsys にない`}ため、この経路は除外しました`,
+        });
         continue;
       }
       candidates.push({ prefix: parsed.subnet, action: 'forward', interfaces: [out], origin, distance, metric });

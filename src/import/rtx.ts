@@ -9,12 +9,13 @@
 // modelled is a warning at its file:line:column; a malformed filter, address or route is an
 // InputError at its place. No I/O here.
 
-import { InputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
+import { type Bilingual, type InputError, inputError, type Loc, refuseBinary, syntaxError } from '../errors.ts';
 import { ALL, intersect, union } from '../net/intervals.ts';
 import { type Ipv4Prefix, parseIpv4 } from '../net/ipv4.ts';
 import { ANY_SERVICE, PORT_MAX, PORT_PROTOCOLS, PROTO_MAX, type ServiceTerm } from '../net/services.ts';
 import type { ConfigAcl, ConfigDevice, ConfigInterface, ConfigRoute, ConfigRule, ImportedConfig, ImportWarning, SkippedSection } from './config.ts';
 import { normalizeServices } from './terms.ts';
+import { definedTwice } from './texts.ts';
 
 interface Word {
   readonly text: string;
@@ -235,15 +236,15 @@ class RtxReader {
 
   constructor(readonly file: string) {}
 
-  private warn(loc: Loc, en: string, ja: string): void {
-    this.warnings.push({ loc, en, ja });
+  private warn(loc: Loc, text: Bilingual): void {
+    this.warnings.push({ loc, ...text });
   }
 
   /** Warns once per kind of unmodelled feature, at its first line. */
-  private warnOnce(key: string, loc: Loc, en: string, ja: string): void {
+  private warnOnce(key: string, loc: Loc, text: Bilingual): void {
     if (this.warnedOnce.has(key)) return;
     this.warnedOnce.add(key);
-    this.warn(loc, en, ja);
+    this.warn(loc, text);
   }
 
   private at(line: Line, word: Word, offset = 0): Loc {
@@ -307,11 +308,10 @@ class RtxReader {
       });
     }
     if (firstBinding && !dynamicBound)
-      this.warn(
-        firstBinding.loc,
-        'no dynamic filter is bound: RTX then passes replies only through static filters (e.g. established); bunkatsu reads every firewall as stateful, so a reply the router drops is not seen',
-        '動的フィルタが適用されていません: RTX は応答パケットを静的フィルタ (established など) でしか通しませんが、bunkatsu はすべてのファイアウォールをステートフルとして扱うため、ルータが破棄する応答は検出されません',
-      );
+      this.warn(firstBinding.loc, {
+        en: 'no dynamic filter is bound: RTX then passes replies only through static filters (e.g. established); bunkatsu reads every firewall as stateful, so a reply the router drops is not seen',
+        ja: '動的フィルタが適用されていません: RTX は応答パケットを静的フィルタ（established など）でしか通しませんが、bunkatsu はすべてのファイアウォールをステートフルとして扱うため、ルータが破棄する応答は検出されません',
+      });
     return {
       id: name,
       vendor: 'rtx',
@@ -356,22 +356,18 @@ class RtxReader {
     if (!selected) return; // select none
     this.iface(selected, { ...line.loc, label: `${head} select ${third}` });
     if (head === 'pp')
-      this.warnOnce(
-        'pp',
-        line.loc,
-        'PP interfaces (PPP, PPPoE) are read as interfaces pp1, pp2, … without a subnet (the address is negotiated): attach them to a zone in the site file; the PPP session itself is not modelled',
-        'PP インターフェース (PPP、PPPoE) はサブネットのないインターフェース pp1、pp2 … として読み込みます (アドレスは接続時に決まるため)。サイトファイルでゾーンに接続してください。PPP セッション自体はモデル化していません',
-      );
+      this.warnOnce('pp', line.loc, {
+        en: 'PP interfaces (PPP, PPPoE) are read as interfaces pp1, pp2, … without a subnet (the address is negotiated): attach them to a zone in the site file; the PPP session itself is not modelled',
+        ja: 'PP インタフェース（PPP、PPPoE）はサブネットのないインタフェース pp1、pp2 … として読み込みます（アドレスは接続時に決まるため）。サイトファイルでゾーンに接続してください。PPP セッション自体はモデル化していません',
+      });
     else this.warnVpn(line.loc);
   }
 
   private warnVpn(loc: Loc): void {
-    this.warnOnce(
-      'vpn',
-      loc,
-      'VPN (tunnel, ipsec, l2tp, pptp) is not modelled: a tunnel is read as an interface tunnel1, … without a subnet, and traffic inside tunnels is not analysed',
-      'VPN (tunnel、ipsec、l2tp、pptp) はモデル化していません: トンネルはサブネットのないインターフェース tunnel1 … として読み込み、トンネル内の通信は分析しません',
-    );
+    this.warnOnce('vpn', loc, {
+      en: 'VPN (tunnel, ipsec, l2tp, pptp) is not modelled: a tunnel is read as an interface tunnel1, … without a subnet, and traffic inside tunnels is not analysed',
+      ja: 'VPN (tunnel、ipsec、l2tp、pptp) はモデル化していません: トンネルはサブネットのないインタフェース tunnel1 … として読み込み、トンネル内の通信は分析しません',
+    });
   }
 
   private iface(name: string, origin: Loc): Interface {
@@ -388,22 +384,18 @@ class RtxReader {
     if (head === 'nat' && second === 'descriptor') this.warnNat(line.loc);
     else if (head === 'ipsec' || head === 'l2tp' || head === 'pptp') this.warnVpn(line.loc);
     else if ((head === 'ospf' || head === 'bgp' || head === 'rip') && second === 'use' && line.words[2]?.text === 'on')
-      this.warnOnce(
-        head,
-        line.loc,
-        `${head} is not modelled: forwarding follows the static routes only`,
-        `${head} はモデル化していません (転送は静的ルートのみに従います)`,
-      );
+      this.warnOnce(head, line.loc, {
+        en: `${head} is not modelled: forwarding follows the static routes only`,
+        ja: `${head} はモデル化していません（転送は静的経路のみに従います）`,
+      });
     // Every other command (dhcp, ipv6 …) does not change which IPv4 packets pass.
   }
 
   private warnNat(loc: Loc): void {
-    this.warnOnce(
-      'nat',
-      loc,
-      'NAT (nat descriptor) is not modelled: addresses are matched as configured, before translation',
-      'NAT (nat descriptor) はモデル化していません (アドレスは変換前の設定値で照合します)',
-    );
+    this.warnOnce('nat', loc, {
+      en: 'NAT (nat descriptor) is not modelled: addresses are matched as configured, before translation',
+      ja: 'NAT (nat descriptor) はモデル化していません（アドレスは変換前の設定値で照合します）',
+    });
   }
 
   // --- Interfaces: `ip lan1 address …`, `ip lan1 secure filter …`, `ip pp …`, `ip tunnel …`.
@@ -419,7 +411,10 @@ class RtxReader {
       if (written) i = 3;
       const selected = written ?? (kind === 'pp' ? line.pp : line.tunnel);
       if (!selected)
-        throw syntaxError(this.at(line, w[1]!), `"ip ${kind} …" stands outside a "${kind} select N" section: which ${kind} it configures is not known`);
+        throw syntaxError(this.at(line, w[1]!), {
+          en: `"ip ${kind} …" stands outside a "${kind} select N" section: which ${kind} it configures is not known`,
+          ja: `"ip ${kind} …" が "${kind} select N" の外にあるため、どの ${kind} の設定か分かりません`,
+        });
       name = selected;
     } else if (LAN_INTERFACE.test(kind)) name = kind;
     else if (NUMBERED_PP_TUNNEL.test(kind)) {
@@ -430,27 +425,33 @@ class RtxReader {
     if (sub[0] === 'address') {
       const f = this.iface(name, { ...line.loc, label: `ip ${name} address` });
       const value = w[i + 1];
-      if (!value) throw syntaxError(this.end(line), `ip ${name} address: the address is missing (e.g. 192.168.1.1/24)`);
+      if (!value) {
+        throw syntaxError(this.end(line), {
+          en: `ip ${name} address: the address is missing (e.g. 192.168.1.1/24)`,
+          ja: `ip ${name} address: アドレスがありません（例: 192.168.1.1/24）`,
+        });
+      }
       if (value.text === 'dhcp' || value.text === 'ipcp') {
-        this.warn(
-          line.loc,
-          `interface ${name}: address by ${value.text}; no subnet is known, so it is attached to no zone (name it in the site file)`,
-          `インターフェース ${name}: アドレスを ${value.text} で取得するためサブネットが分からず、どのゾーンにも接続していません (サイトファイルで指定してください)`,
-        );
+        this.warn(line.loc, {
+          en: `interface ${name}: address by ${value.text}; no subnet is known, so it is attached to no zone (name it in the site file)`,
+          ja: `インタフェース ${name}: アドレスを ${value.text} で取得するためサブネットが分からず、どのゾーンにも接続していません（サイトファイルで指定してください）`,
+        });
         return;
       }
       const prefix = parsePrefix(value.text);
       const ip = parseIpv4(value.text.split('/')[0]!);
       if (!prefix || ip === undefined)
-        throw syntaxError(this.at(line, value), `"${value.text}" is not an address with its prefix length (e.g. 192.168.1.1/24)`);
+        throw syntaxError(this.at(line, value), {
+          en: `"${value.text}" is not an address with its prefix length (e.g. 192.168.1.1/24)`,
+          ja: `"${value.text}" はプレフィックス長付きのアドレスではありません（例: 192.168.1.1/24）`,
+        });
       f.address = { ip, subnet: prefix };
       f.origin = { ...line.loc, label: `ip ${name} address ${value.text}` };
     } else if (sub[0] === 'secondary' && sub[1] === 'address') {
-      this.warn(
-        line.loc,
-        `interface ${name}: a secondary address is not modelled (only the primary subnet is connected)`,
-        `インターフェース ${name}: セカンダリアドレスはモデル化していません (接続サブネットはプライマリのみ)`,
-      );
+      this.warn(line.loc, {
+        en: `interface ${name}: a secondary address is not modelled (only the primary subnet is connected)`,
+        ja: `インタフェース ${name}: セカンダリアドレスはモデル化していません（接続サブネットはプライマリのみ）`,
+      });
     } else if (sub[0] === 'secure' && sub[1] === 'filter') {
       this.binding(line, name, i + 2);
     } else if (sub[0] === 'nat' && sub[1] === 'descriptor') {
@@ -462,22 +463,29 @@ class RtxReader {
     const w = line.words;
     const dir = w[at]?.text;
     if (dir === 'name') {
-      this.warn(
-        line.loc,
-        `ip ${name} secure filter name: filter sets are not modelled; the interface is read as unfiltered`,
-        `ip ${name} secure filter name: フィルタセットはモデル化していないため、このインターフェースはフィルタなしとして扱います`,
-      );
+      this.warn(line.loc, {
+        en: `ip ${name} secure filter name: filter sets are not modelled; the interface is read as unfiltered`,
+        ja: `ip ${name} secure filter name: フィルタセットはモデル化していないため、このインタフェースはフィルタなしとして扱います`,
+      });
       return;
     }
     if (dir !== 'in' && dir !== 'out')
-      throw syntaxError(w[at] ? this.at(line, w[at]) : this.end(line), `ip ${name} secure filter: expected "in" or "out", not "${dir ?? ''}"`);
+      throw syntaxError(w[at] ? this.at(line, w[at]) : this.end(line), {
+        en: `ip ${name} secure filter: expected "in" or "out", not "${dir ?? ''}"`,
+        ja: `ip ${name} secure filter: "${dir ?? ''}" ではなく "in" か "out" を書きます`,
+      });
     const statics: Word[] = [];
     const dynamics: Word[] = [];
     let list = statics;
     for (const word of w.slice(at + 1)) {
       if (word.text === 'dynamic' && list === statics) list = dynamics;
       else if (/^[0-9]{1,10}$/.test(word.text) && Number(word.text) >= 1 && Number(word.text) <= FILTER_NUMBER_MAX) list.push(word);
-      else throw syntaxError(this.at(line, word), `ip ${name} secure filter ${dir}: "${word.text}" is not a filter number`);
+      else {
+        throw syntaxError(this.at(line, word), {
+          en: `ip ${name} secure filter ${dir}: "${word.text}" is not a filter number`,
+          ja: `ip ${name} secure filter ${dir}: "${word.text}" はフィルタ番号ではありません`,
+        });
+      }
     }
     const f = this.iface(name, { ...line.loc, label: `ip ${name}` });
     f[dir] = { statics, dynamics, line };
@@ -492,9 +500,10 @@ class RtxReader {
       const n = Number(word.text);
       const f = this.filters.get(n);
       if (!f)
-        throw new InputError([
-          { code: 'BNK_ERR_UNKNOWN_REF', message: `${label}: filter ${n} is not defined (no "ip filter ${n} …")`, loc: this.at(b.line, word) },
-        ]);
+        throw inputError('BNK_ERR_UNKNOWN_REF', this.at(b.line, word), {
+          en: `${label}: filter ${n} is not defined (no "ip filter ${n} …")`,
+          ja: `${label}: フィルタ ${n} は定義されていません（"ip filter ${n} …" がありません）`,
+        });
       // A number listed twice can never match the second time (first match): it is left out.
       if (seen.has(`s${n}`) || !f.services) continue;
       seen.add(`s${n}`);
@@ -513,9 +522,10 @@ class RtxReader {
       const n = Number(word.text);
       const f = this.dynamics.get(n);
       if (!f)
-        throw new InputError([
-          { code: 'BNK_ERR_UNKNOWN_REF', message: `${label}: dynamic filter ${n} is not defined (no "ip filter dynamic ${n} …")`, loc: this.at(b.line, word) },
-        ]);
+        throw inputError('BNK_ERR_UNKNOWN_REF', this.at(b.line, word), {
+          en: `${label}: dynamic filter ${n} is not defined (no "ip filter dynamic ${n} …")`,
+          ja: `${label}: 動的フィルタ ${n} は定義されていません（"ip filter dynamic ${n} …" がありません）`,
+        });
       if (seen.has(`d${n}`)) continue;
       seen.add(`d${n}`);
       const resolved = this.dynamicServices(f);
@@ -553,9 +563,10 @@ class RtxReader {
     const { filter, line } = f.services as { filter: Word; line: Line };
     const s = this.filters.get(Number(filter.text));
     if (!s)
-      throw new InputError([
-        { code: 'BNK_ERR_UNKNOWN_REF', message: `ip filter dynamic ${f.number}: filter ${filter.text} is not defined`, loc: this.at(line, filter) },
-      ]);
+      throw inputError('BNK_ERR_UNKNOWN_REF', this.at(line, filter), {
+        en: `ip filter dynamic ${f.number}: filter ${filter.text} is not defined`,
+        ja: `ip filter dynamic ${f.number}: フィルタ ${filter.text} は定義されていません`,
+      });
     if (!s.services) return undefined;
     // The connection opens with what both the dynamic filter's addresses and the named filter match.
     return { src: intersect(f.src, s.src), dst: intersect(f.dst, s.dst), services: s.services };
@@ -570,19 +581,20 @@ class RtxReader {
     if (what === 'dynamic' && w[3] && /^[0-9]/.test(w[3].text)) this.dynamicFilter(line);
     else if (what !== undefined && /^[0-9]/.test(what)) this.staticFilter(line);
     else if (what === 'set')
-      this.warnOnce(
-        'filter set',
-        line.loc,
-        'ip filter set (filter sets) is not modelled; interfaces that use one are read as unfiltered',
-        'ip filter set (フィルタセット) はモデル化していません。これを使うインターフェースはフィルタなしとして扱います',
-      );
+      this.warnOnce('filter set', line.loc, {
+        en: 'ip filter set (filter sets) is not modelled; interfaces that use one are read as unfiltered',
+        ja: 'ip filter set（フィルタセット）はモデル化していません。これを使うインタフェースはフィルタなしとして扱います',
+      });
     // ip filter source-route, directed-broadcast, dynamic timer …: options that pass no transit traffic.
   }
 
   private filterNumber(line: Line, word: Word): number {
     const n = Number(word.text);
     if (!/^[0-9]{1,10}$/.test(word.text) || n < 1 || n > FILTER_NUMBER_MAX)
-      throw syntaxError(this.at(line, word), `"${word.text}" is not a filter number (1-${FILTER_NUMBER_MAX})`);
+      throw syntaxError(this.at(line, word), {
+        en: `"${word.text}" is not a filter number (1-${FILTER_NUMBER_MAX})`,
+        ja: `"${word.text}" はフィルタ番号（1～${FILTER_NUMBER_MAX}）ではありません`,
+      });
     return n;
   }
 
@@ -591,33 +603,34 @@ class RtxReader {
     const w = line.words;
     const n = this.filterNumber(line, w[2]!);
     const label = `ip filter ${n}`;
-    if (this.filters.has(n))
-      throw new InputError([
-        {
-          code: 'BNK_ERR_DUPLICATE_ID',
-          message: `${label} is defined twice (first at line ${this.filters.get(n)!.loc.line})`,
-          loc: this.at(line, w[2]!),
-        },
-      ]);
+    if (this.filters.has(n)) throw inputError('BNK_ERR_DUPLICATE_ID', this.at(line, w[2]!), definedTwice(label, this.filters.get(n)!.loc.line));
     const actionWord = w[3];
     const actionText = actionWord?.text.replace(/-(no)?log$/, '');
     if (actionText !== 'pass' && actionText !== 'reject' && actionText !== 'restrict')
-      throw syntaxError(
-        actionWord ? this.at(line, actionWord) : this.end(line),
-        `${label}: expected pass, reject or restrict (with -log or -nolog), not "${actionWord?.text ?? ''}"`,
-      );
+      throw syntaxError(actionWord ? this.at(line, actionWord) : this.end(line), {
+        en: `${label}: expected pass, reject or restrict (with -log or -nolog), not "${actionWord?.text ?? ''}"`,
+        ja: `${label}: "${actionWord?.text ?? ''}" ではなく "pass"、"reject"、"restrict"（"-log" や "-nolog" 付きも可）のいずれかを書きます`,
+      });
     if (actionText === 'restrict')
-      this.warnOnce(
-        'restrict',
-        this.at(line, actionWord!),
-        'restrict filters pass a packet while the line is connected and reject it while it is down; lines are modelled as connected, so restrict is read as pass',
-        'restrict のフィルタは回線の接続中は通過させ、切断中は破棄します。回線は接続中として扱うため、restrict は pass として読み込みます',
-      );
+      this.warnOnce('restrict', this.at(line, actionWord!), {
+        en: 'restrict filters pass a packet while the line is connected and reject it while it is down; lines are modelled as connected, so restrict is read as pass',
+        ja: 'restrict のフィルタは回線の接続中は通過させ、切断中は破棄します。回線は接続中として扱うため、restrict は pass として読み込みます',
+      });
     const action: Action = actionText === 'reject' ? 'deny' : 'permit';
-    if (!w[4]) throw syntaxError(this.end(line), `${label}: the source address is missing (write * for any)`);
+    if (!w[4]) {
+      throw syntaxError(this.end(line), {
+        en: `${label}: the source address is missing (write * for any)`,
+        ja: `${label}: 送信元アドレスがありません（すべてとするには "*" と書きます）`,
+      });
+    }
     // A trailing `established` (as some tools write it) makes the filter match replies only.
     const trailing = w[9]?.text === 'established' ? 10 : 9;
-    if (w.length > trailing) throw syntaxError(this.at(line, w[trailing]!), `${label}: "${w[trailing]!.text}" follows the destination port; nothing may`);
+    if (w.length > trailing) {
+      throw syntaxError(this.at(line, w[trailing]!), {
+        en: `${label}: "${w[trailing]!.text}" follows the destination port; nothing may`,
+        ja: `${label}: 宛先ポートの後に "${w[trailing]!.text}" があります。宛先ポートの後には何も書けません`,
+      });
+    }
     const src = this.addresses(line, w[4], label);
     const dst = w[5] ? this.addresses(line, w[5], label) : ALL;
     const services = trailing === 10 ? undefined : this.services(line, w[6], w[7], w[8], action, label);
@@ -640,15 +653,13 @@ class RtxReader {
     const w = line.words;
     const n = this.filterNumber(line, w[3]!);
     const label = `ip filter dynamic ${n}`;
-    if (this.dynamics.has(n))
-      throw new InputError([
-        {
-          code: 'BNK_ERR_DUPLICATE_ID',
-          message: `${label} is defined twice (first at line ${this.dynamics.get(n)!.loc.line})`,
-          loc: this.at(line, w[3]!),
-        },
-      ]);
-    if (!w[6]) throw syntaxError(this.end(line), `${label}: expected source, destination and an application (e.g. * * www)`);
+    if (this.dynamics.has(n)) throw inputError('BNK_ERR_DUPLICATE_ID', this.at(line, w[3]!), definedTwice(label, this.dynamics.get(n)!.loc.line));
+    if (!w[6]) {
+      throw syntaxError(this.end(line), {
+        en: `${label}: expected source, destination and an application (e.g. * * www)`,
+        ja: `${label}: 送信元、宛先、アプリケーションを書きます（例: "* * www"）`,
+      });
+    }
     const src = this.addresses(line, w[4]!, label);
     const dst = this.addresses(line, w[5]!, label);
     const app = w[6];
@@ -656,18 +667,20 @@ class RtxReader {
     if (app.text === 'filter') {
       const filter = w[7];
       if (!filter || !/^[0-9]+$/.test(filter.text))
-        throw syntaxError(filter ? this.at(line, filter) : this.end(line), `${label}: "filter" needs a filter number`);
+        throw syntaxError(filter ? this.at(line, filter) : this.end(line), {
+          en: `${label}: "filter" needs a filter number`,
+          ja: `${label}: "filter" にはフィルタ番号が必要です`,
+        });
       services = { filter, line };
     } else {
       const known = DYNAMIC_APPLICATIONS[app.text];
       if (known) services = known;
       else {
         services = [ANY_SERVICE];
-        this.warn(
-          this.at(line, app),
-          `${label}: application "${app.text}" is not known to bunkatsu; it is read as every service (the pass is not narrowed)`,
-          `${label}: アプリケーション "${app.text}" は bunkatsu が知らないため、すべてのサービスとして扱います (許可を狭めません)`,
-        );
+        this.warn(this.at(line, app), {
+          en: `${label}: application "${app.text}" is not known to bunkatsu; it is read as every service (the pass is not narrowed)`,
+          ja: `${label}: アプリケーション "${app.text}" のポートが分からないため、すべてのサービスとして扱います（許可を狭めません）`,
+        });
       }
     }
     this.dynamics.set(n, {
@@ -690,7 +703,10 @@ class RtxReader {
     let offset = 0;
     for (const item of word.text.split(',')) {
       const bad = (): InputError =>
-        syntaxError(this.at(line, word, offset), `${label}: "${item}" is not an address, prefix or range (e.g. 192.168.1.0/24, 10.0.0.1-10.0.0.9, *)`);
+        syntaxError(this.at(line, word, offset), {
+          en: `${label}: "${item}" is not an address, prefix or range (e.g. 192.168.1.0/24, 10.0.0.1-10.0.0.9, *)`,
+          ja: `${label}: "${item}" はアドレス、プレフィックス、範囲のいずれでもありません（例: 192.168.1.0/24、10.0.0.1-10.0.0.9、*）`,
+        });
       let lo: number | undefined;
       let hi: number | undefined;
       if (item.includes('/')) {
@@ -733,7 +749,10 @@ class RtxReader {
       const lo = parts[0] === '' ? 0 : port(parts[0]!);
       const hi = parts.length === 1 ? lo : parts[1] === '' ? PORT_MAX : port(parts[1]!);
       if (parts.length > 2 || lo === undefined || hi === undefined || hi < lo || item === '-')
-        throw syntaxError(this.at(line, word, offset), `${label}: "${item}" is not a port, port name or range (e.g. 80, www, 1024-65535, *)`);
+        throw syntaxError(this.at(line, word, offset), {
+          en: `${label}: "${item}" is not a port, port name or range (e.g. 80, www, 1024-65535, *)`,
+          ja: `${label}: "${item}" はポート番号、ポート名、範囲のいずれでもありません（例: 80、"www"、1024-65535、"*"）`,
+        });
       set = union(set, [lo, hi]);
       offset += item.length + 1;
     }
@@ -769,18 +788,21 @@ class RtxReader {
           const proto = PARTIAL_PROTOCOLS[item] ?? 6;
           if (action === 'permit') {
             protocols.add(proto);
-            this.warn(
-              loc,
-              `${label}: "${item}" matches some packets of the protocol; the pass is read for all of ${proto === 1 ? 'ICMP' : 'TCP'} (not narrowed)`,
-              `${label}: "${item}" はプロトコルの一部のパケットにのみ該当します。pass は ${proto === 1 ? 'ICMP' : 'TCP'} 全体として扱います (許可を狭めません)`,
-            );
+            this.warn(loc, {
+              en: `${label}: "${item}" matches some packets of the protocol; the pass is read for all of ${proto === 1 ? 'ICMP' : 'TCP'} (not narrowed)`,
+              ja: `${label}: "${item}" はプロトコルの一部のパケットにのみ該当します。pass は ${proto === 1 ? 'ICMP' : 'TCP'} 全体として扱います（許可を狭めません）`,
+            });
           } else
-            this.warn(
-              loc,
-              `${label}: "${item}" matches some packets of the protocol; the reject leaves it out (not widened)`,
-              `${label}: "${item}" はプロトコルの一部のパケットにのみ該当するため、reject から除外します (拒否を広げません)`,
-            );
-        } else throw syntaxError(loc, `${label}: "${item}" is not a protocol (tcp, udp, icmp, established, a number, * …)`);
+            this.warn(loc, {
+              en: `${label}: "${item}" matches some packets of the protocol; the reject leaves it out (not widened)`,
+              ja: `${label}: "${item}" はプロトコルの一部のパケットにのみ該当するため、reject から除外します（拒否を広げません）`,
+            });
+        } else {
+          throw syntaxError(loc, {
+            en: `${label}: "${item}" is not a protocol (tcp, udp, icmp, established, a number, * …)`,
+            ja: `${label}: "${item}" はプロトコルではありません（tcp、udp、icmp、"established"、番号、"*" など）`,
+          });
+        }
       }
     }
     // Only replies (established, FIN, RST), or partial protocols in a reject (warned above): no
@@ -790,25 +812,26 @@ class RtxReader {
     const dstPorts = dstPortWord ? this.ports(line, dstPortWord, label) : undefined;
     if (srcPorts) {
       if (action === 'deny') {
-        this.warn(
-          this.at(line, srcPortWord!),
-          `${label}: source ports are not modelled; the reject is left out (not widened to every source port)`,
-          `${label}: 送信元ポートはモデル化していないため、この reject は除外します (すべての送信元ポートに広げません)`,
-        );
+        this.warn(this.at(line, srcPortWord!), {
+          en: `${label}: source ports are not modelled; the reject is left out (not widened to every source port)`,
+          ja: `${label}: 送信元ポートはモデル化していないため、この reject は除外します（すべての送信元ポートに広げません）`,
+        });
         return undefined;
       }
-      this.warn(
-        this.at(line, srcPortWord!),
-        `${label}: source ports are not modelled (any source port; the pass is not narrowed)`,
-        `${label}: 送信元ポートはモデル化していません (任意の送信元ポートとして扱い、許可を狭めません)`,
-      );
+      this.warn(this.at(line, srcPortWord!), {
+        en: `${label}: source ports are not modelled (any source port; the pass is not narrowed)`,
+        ja: `${label}: 送信元ポートはモデル化していません（任意の送信元ポートとして扱い、許可を狭めません）`,
+      });
     }
     if (!dstPorts) return anyProtocol ? [ANY_SERVICE] : normalizeServices([...protocols].map(allOf));
     // Ports belong to TCP and UDP: "*" with a port is those two.
     const withPorts = anyProtocol ? [6, 17] : [...protocols];
     const portless = withPorts.find((p) => !PORT_PROTOCOLS.has(p));
     if (portless !== undefined)
-      throw syntaxError(this.at(line, dstPortWord!), `${label}: a destination port is given but protocol ${portless} has no ports (ports go with tcp and udp)`);
+      throw syntaxError(this.at(line, dstPortWord!), {
+        en: `${label}: a destination port is given but protocol ${portless} has no ports (ports go with tcp and udp)`,
+        ja: `${label}: 宛先ポートがありますが、プロトコル ${portless} にはポートがありません（ポートは tcp と udp のものです）`,
+      });
     const terms: ServiceTerm[] = [];
     for (const p of withPorts)
       for (let i = 0; i < dstPorts.length; i += 2) terms.push({ protoLo: p, protoHi: p, portLo: dstPorts[i]!, portHi: dstPorts[i + 1]! });
@@ -831,11 +854,10 @@ class RtxReader {
       const k = key(route.prefix);
       if (connectedKeys.has(k)) continue; // a connected subnet wins over a static route to it
       if (statics.has(k))
-        this.warn(
-          line.loc,
-          `${route.origin.label}: replaces the earlier route to the same network (line ${statics.get(k)!.origin.line})`,
-          `${route.origin.label}: 同じ宛先への前の経路 (${statics.get(k)!.origin.line} 行目) を置き換えます`,
-        );
+        this.warn(line.loc, {
+          en: `${route.origin.label}: replaces the earlier route to the same network (line ${statics.get(k)!.origin.line})`,
+          ja: `${route.origin.label}: 同じ宛先への前の経路（${statics.get(k)!.origin.line} 行目）を置き換えます`,
+        });
       statics.set(k, route);
     }
     return [...connected, ...statics.values()];
@@ -849,7 +871,12 @@ class RtxReader {
       .join(' ')
       .slice(0, 100);
     const netWord = w[2];
-    if (!netWord) throw syntaxError(this.end(line), 'ip route: the network is missing (default or a.b.c.d/len)');
+    if (!netWord) {
+      throw syntaxError(this.end(line), {
+        en: 'ip route: the network is missing (default or a.b.c.d/len)',
+        ja: 'ip route: 宛先ネットワークがありません（"default" または a.b.c.d/len を書きます）',
+      });
+    }
     let prefix: Ipv4Prefix | undefined;
     if (netWord.text === 'default') prefix = prefixOf(0, 0);
     else if (netWord.text.includes('/')) prefix = parsePrefix(netWord.text);
@@ -857,8 +884,18 @@ class RtxReader {
       const ip = parseIpv4(netWord.text);
       prefix = ip === undefined ? undefined : prefixOf(ip, 32);
     }
-    if (!prefix) throw syntaxError(this.at(line, netWord), `ip route: "${netWord.text}" is not a network (default, 10.0.0.0/8, 10.0.0.0/255.0.0.0)`);
-    if (w[3]?.text !== 'gateway') throw syntaxError(w[3] ? this.at(line, w[3]) : this.end(line), 'ip route: expected "gateway" after the network');
+    if (!prefix) {
+      throw syntaxError(this.at(line, netWord), {
+        en: `ip route: "${netWord.text}" is not a network (default, 10.0.0.0/8, 10.0.0.0/255.0.0.0)`,
+        ja: `ip route: "${netWord.text}" はネットワークではありません（"default"、10.0.0.0/8、10.0.0.0/255.0.0.0 のように書きます）`,
+      });
+    }
+    if (w[3]?.text !== 'gateway') {
+      throw syntaxError(w[3] ? this.at(line, w[3]) : this.end(line), {
+        en: 'ip route: expected "gateway" after the network',
+        ja: 'ip route: ネットワークの後に "gateway" を書きます',
+      });
+    }
     const origin: Loc = { ...line.loc, label };
     const forward: string[] = [];
     let drop = false;
@@ -870,54 +907,67 @@ class RtxReader {
       if (t !== 'gateway') continue;
       gateways++;
       const g = w[i + 1];
-      if (!g) throw syntaxError(this.end(line), 'ip route: "gateway" needs an address, pp N, tunnel N, dhcp lanN or null');
+      if (!g) {
+        throw syntaxError(this.end(line), {
+          en: 'ip route: "gateway" needs an address, pp N, tunnel N, dhcp lanN or null',
+          ja: 'ip route: "gateway" にはアドレス、"pp N"、"tunnel N"、"dhcp lanN"、"null" のいずれかが必要です',
+        });
+      }
       const next = w[i + 2]?.text;
       if (g.text === 'pp' || g.text === 'tunnel') {
         if (next === 'anonymous') {
-          this.warn(
-            this.at(line, g),
-            `${label}: anonymous PP gateways are not modelled; left out`,
-            `${label}: anonymous の PP ゲートウェイはモデル化していないため除外しました`,
-          );
+          this.warn(this.at(line, g), {
+            en: `${label}: anonymous PP gateways are not modelled; left out`,
+            ja: `${label}: anonymous の PP ゲートウェイはモデル化していないため除外しました`,
+          });
           continue;
         }
-        if (!next || !/^[0-9]+$/.test(next)) throw syntaxError(this.at(line, g), `ip route: "gateway ${g.text}" needs a number`);
+        if (!next || !/^[0-9]+$/.test(next)) {
+          throw syntaxError(this.at(line, g), { en: `ip route: "gateway ${g.text}" needs a number`, ja: `ip route: "gateway ${g.text}" には番号が必要です` });
+        }
         const name = `${g.text}${Number(next)}`;
         if (!this.interfaces.has(name)) this.iface(name, origin);
         forward.push(name);
       } else if (g.text === 'dhcp') {
-        if (!next || !LAN_INTERFACE.test(next)) throw syntaxError(this.at(line, g), 'ip route: "gateway dhcp" needs an interface (e.g. dhcp lan2)');
+        if (!next || !LAN_INTERFACE.test(next)) {
+          throw syntaxError(this.at(line, g), {
+            en: 'ip route: "gateway dhcp" needs an interface (e.g. dhcp lan2)',
+            ja: 'ip route: "gateway dhcp" にはインタフェースが必要です（例: dhcp lan2）',
+          });
+        }
         this.iface(next, origin);
         forward.push(next);
       } else if (g.text === 'null' || g.text === 'loopback') {
         drop = true;
       } else {
         const ip = parseIpv4(g.text);
-        if (ip === undefined) throw syntaxError(this.at(line, g), `ip route: "${g.text}" is not a gateway (an address, pp N, tunnel N, dhcp lanN, null)`);
+        if (ip === undefined) {
+          throw syntaxError(this.at(line, g), {
+            en: `ip route: "${g.text}" is not a gateway (an address, pp N, tunnel N, dhcp lanN, null)`,
+            ja: `ip route: "${g.text}" はゲートウェイではありません（アドレス、"pp N"、"tunnel N"、"dhcp lanN"、"null" のいずれかを書きます）`,
+          });
+        }
         const via = [...this.interfaces.values()].find((f) => f.address && f.address.subnet.lo <= ip && ip <= f.address.subnet.hi);
         if (!via) {
-          this.warn(
-            this.at(line, g),
-            `${label}: no interface is on the subnet of gateway ${g.text}; the gateway is left out`,
-            `${label}: ゲートウェイ ${g.text} のサブネットにあるインターフェースがないため、このゲートウェイは除外しました`,
-          );
+          this.warn(this.at(line, g), {
+            en: `${label}: no interface is on the subnet of gateway ${g.text}; the gateway is left out`,
+            ja: `${label}: ゲートウェイ ${g.text} のサブネットにあるインタフェースがないため、このゲートウェイは除外しました`,
+          });
           continue;
         }
         forward.push(via.name);
       }
     }
     if (conditional)
-      this.warn(
-        line.loc,
-        `${label}: filter-based routing (filter, dpi) is not modelled; the gateways are used for every packet`,
-        `${label}: フィルタ型ルーティング (filter、dpi) はモデル化していません。ゲートウェイはすべてのパケットに使うものとして扱います`,
-      );
+      this.warn(line.loc, {
+        en: `${label}: filter-based routing (filter, dpi) is not modelled; the gateways are used for every packet`,
+        ja: `${label}: フィルタ型ルーティング（filter、dpi）はモデル化していません。ゲートウェイはすべてのパケットに使うものとして扱います`,
+      });
     if (gateways > 1)
-      this.warn(
-        line.loc,
-        `${label}: several gateways (weight, keepalive, hide) are read as equal next hops`,
-        `${label}: 複数のゲートウェイ (weight、keepalive、hide) は同等の転送先として扱います`,
-      );
+      this.warn(line.loc, {
+        en: `${label}: several gateways (weight, keepalive, hide) are read as equal next hops`,
+        ja: `${label}: 複数のゲートウェイ（weight、keepalive、hide）は同等の転送先として扱います`,
+      });
     const unique = [...new Set(forward)];
     if (unique.length > 0) return { prefix, action: 'forward', interfaces: unique, origin };
     if (drop) return { prefix, action: 'drop', interfaces: [], origin };

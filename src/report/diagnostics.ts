@@ -1,7 +1,8 @@
-// Input errors (file:line:column code message) in the user's language. The library words its
-// diagnostics in English where it finds them; this table gives each wording its Japanese form.
-// A message the table does not know is printed with its code's meaning in Japanese and the
-// English text in 「」 (tests/cli/japanese.test.ts runs every sample error through it).
+// Input errors (file:line:column code message) in the user's language. The importers word their
+// diagnostics in both languages where they raise them (Diagnostic.ja); the readers, the schema
+// and the model word theirs in English, and this table gives each wording its Japanese form.
+// A message neither knows is printed with its code's meaning in Japanese and the English text
+// in 「」 (tests/cli/japanese.test.ts runs every sample error through it, and fails on that).
 
 import { type Diagnostic, type ErrorCode, formatDiagnostic } from '../errors.ts';
 import type { Localized } from '../policy/types.ts';
@@ -106,7 +107,7 @@ const TEMPLATES: readonly Template[] = [
     (t) => `不明なタグ ${t} です。トポロジーには YAML 1.2 の通常の値（文字列、数値、true / false、null、リスト、マッピング）だけを書きます`,
   ],
   [/^the value does not fit its tag (\S+)$/, (t) => `値がタグ ${t} に合いません`],
-  [/^not valid YAML: (.*)$/, (r) => `YAML として正しくありません（${r}）`],
+  [/^not valid YAML: (.*)$/, (r) => `YAML として正しくありません（${yamlReason(r)}）`],
   [
     /^not valid UTF-8 at byte (\d+) \(bytes (.*)\)/,
     (o, b) => `${o} バイト目が UTF-8 ではありません（${b}）。ファイルを UTF-8 で保存してください（Shift_JIS、EUC-JP などは読めません）`,
@@ -125,6 +126,24 @@ const TEMPLATES: readonly Template[] = [
   [
     /^Too (big|small): expected (\w+) to (?:have|be) ([<>]=?)(\S+)(?: (\w+))?(?: at (\S+))?$/,
     (_, __, op, n, unit, at) => `値は ${n}${unit ? ` ${unit}` : ''} ${op.startsWith('<') ? '以下' : '以上'}です${atText(at)}`,
+  ],
+  // The schemas' own wording of a malformed id or name (src/model/schema.ts, src/import/site.ts).
+  [
+    /^ids are 1-128 letters, digits, "_", "\." or "-", starting with a letter or digit(?: at (\S+))?$/,
+    (at) => `ID は英字、数字、"_"、"."、"-" の 1～128 文字で、英字か数字で始めます${atText(at)}`,
+  ],
+  [
+    /^interface names are 1-64 letters, digits, "_", "\.", "\/" or "-"(?: at (\S+))?$/,
+    (at) => `インタフェース名は英字、数字、"_"、"."、"/"、"-" の 1～64 文字です${atText(at)}`,
+  ],
+  [
+    /^ACL names are 1-64 letters, digits, "_", "\." or "-"(?: at (\S+))?$/,
+    (at) => `アクセスリスト名は英字、数字、"_"、"."、"-" の 1～64 文字です${atText(at)}`,
+  ],
+  [/^expiry is a date YYYY-MM-DD(?: at (\S+))?$/, (at) => `期限は YYYY-MM-DD 形式の日付で書きます${atText(at)}`],
+  [
+    /^write device:name, e\.g\. fw01:port2 \(a VDOM device is host\.vdom: fw01\.root:port2\)(?: at (\S+))?$/,
+    (at) => `"機器:名前" の形で書きます（例: fw01:port2。VDOM の機器は host.vdom の形で fw01.root:port2）${atText(at)}`,
   ],
   [/^Invalid string: must match pattern (\S+)(?: at (\S+))?$/, (p, at) => `書式が正しくありません（パターン ${p}）${atText(at)}`],
   // Topology semantics (src/model/load.ts).
@@ -265,30 +284,45 @@ const TEMPLATES: readonly Template[] = [
     (f, lo, hi, v) => `${f} には ${lo}${hi ? ` から ${hi}` : ' 以上'}の整数を指定してください。"${v}" は使えません`,
   ],
   [/^(--[\w-]+) must be a whole number of at least (\d+), not "(.*)"$/, (f, lo, v) => `${f} には ${lo} 以上の整数を指定してください。"${v}" は使えません`],
+  [
+    /^--config (.*): write vendor:file, the vendor one of (.*)$/,
+    (s, v) =>
+      `--config ${s}: "ベンダー:ファイル" の形で書きます（ベンダーは ${v
+        .split(', ')
+        .map((x) => `"${x}"`)
+        .join('、')} のいずれか）`,
+  ],
+  [
+    /^(--[\w-]+) names (\d+) files for (\d+) rules files/,
+    (f, n, m) => `${f} のファイルが ${n} 個ですが、ルールのファイルは ${m} 個です。ルールのファイルごとに 1 つずつ、同じ順に指定してください`,
+  ],
   [/^give --down <element\.\.\.> or --sweep n-1$/, () => '--down <要素...> か --sweep n-1 を指定してください'],
   [/^the trace has no updates: nothing to replay$/, () => '更新記録に更新がありません。再生するものがありません'],
-  // NetBox database dumps (src/import/netbox-dump.ts).
-  [
-    /^this row of (\S+) has (\d+) tab-separated fields, but its COPY line \(line (\d+)\) names (\d+) columns$/,
-    (t, n, line, m) => `${t} のこの行はタブ区切りで ${n} 項目ありますが、COPY 行（${line} 行目）の列は ${m} 個です`,
-  ],
-  [/^a backslash ends the field: COPY escapes it as/, () => '項目がバックスラッシュで終わっています（COPY ではバックスラッシュ自体を \\\\ と書きます）'],
-  [
-    /^the dump ends inside the COPY block of (\S+): no "\\\." line closes it/,
-    (t) => `${t} の COPY ブロックの途中でダンプが終わっています（"\\." の行がありません。ファイルが途中で切れているため、ダンプし直してください）`,
-  ],
-  [/^a COPY line that pg_dump does not write/, () => 'pg_dump が書かない形の COPY 行です（COPY [スキーマ.]テーブル (列, …) FROM stdin; の形が必要です）'],
-  [
-    /^no COPY block of dcim_device or ipam_prefix: this is not a pg_dump of a NetBox database/,
-    () =>
-      'dcim_device と ipam_prefix の COPY ブロックがありません。NetBox データベースの pg_dump ではありません（pg_dump --inserts の形式は読めません。既定の COPY 形式でダンプしてください）',
-  ],
-  [/^a dumpdata fixture is a list of \{"model", "pk", "fields"\} objects$/, () => 'dumpdata のデータは {"model", "pk", "fields"} のオブジェクトのリストです'],
-  [
-    /^no dcim\.device or ipam\.prefix objects: this is not a dumpdata of a NetBox database$/,
-    () => 'dcim.device と ipam.prefix のオブジェクトがありません。NetBox データベースの dumpdata ではありません',
-  ],
 ];
+
+/** The YAML parser's (js-yaml's) own reasons that src/model/yaml-source.ts does not reword, in Japanese; an unknown one as written. */
+const YAML_REASONS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^expected '(.)' after a mapping key$/, 'マッピングのキーの後に "$1" が必要です'],
+  [/^expected the node content, but found '(.*)'$/, '値が必要ですが、"$1" があります'],
+  [/^a line break is expected$/, '改行が必要です'],
+  [/^a whitespace character is expected after the key-value separator/, 'マッピングの ":" の後には空白が必要です'],
+  [/^can not read a block mapping entry/, 'マッピングの項目を読めません（複数行にわたるキーは書けません）'],
+  [/^can not read a document$/, '文書を読めません'],
+  [/^duplication of an anchor property$/, 'アンカーが2つ付いています'],
+  [/^duplication of a tag property$/, 'タグが2つ付いています'],
+  [/^alias node should not have any properties$/, 'エイリアスにはアンカーもタグも付けられません'],
+  [/^name of an (?:alias|anchor) node must contain/, 'エイリアスまたはアンカーの名前が空です'],
+  [/^expected hexadecimal character$/, '16進数の文字が必要です'],
+  [/^expected valid JSON character$/, 'JSON で使える文字が必要です'],
+  [/^directives end mark is expected$/, '"---" が必要です'],
+  [/directive|%YAML/, 'YAML のディレクティブ（"%YAML"、"%TAG"）が正しくありません'],
+  [/chomping|indentation width/, 'ブロックスカラーの指示子（"|"、">" の後）が正しくありません'],
+  [/tag (?:handle|suffix|prefix)|verbatim tag/, 'タグの書き方が正しくありません'],
+];
+const yamlReason = (r: string): string => {
+  for (const [pattern, ja] of YAML_REASONS) if (pattern.test(r)) return r.replace(new RegExp(`^.*?(?:${pattern.source}).*$`), ja);
+  return r;
+};
 
 /** The part of the JSON reader's reason that names what was found, kept as written. */
 const jsonReason = (m: string): string =>
@@ -298,7 +332,8 @@ const jsonReason = (m: string): string =>
     .replace(/^expected ":" after the property name, found (.*)$/, '項目名の後に ":" が必要ですが、$1 があります')
     .replace(/^expected a value, found (.*)$/, '値が必要ですが、$1 があります')
     .replace(/^unexpected (.*) after the end of the document$/, '文書の終わりの後に $1 があります')
-    .replace(/^expected "," or "(.)", found (.*)$/, '"," か "$1" が必要ですが、$2 があります');
+    .replace(/^expected "," or "(.)", found (.*)$/, '"," か "$1" が必要ですが、$2 があります')
+    .replace('the end of the text', 'ファイルの終わり');
 
 const atText = (at: string | undefined): string => (at ? `（場所: ${at}）` : '');
 
@@ -321,7 +356,7 @@ export function japaneseMessage(message: string): string | undefined {
 /** A diagnostic as one line: `file:line:column CODE message`, the message in `lang`. */
 export function diagnosticText(d: Diagnostic, lang: Lang): string {
   if (lang === 'en') return formatDiagnostic(d);
-  const text = japaneseMessage(d.message) ?? `${ERROR_MEANINGS[d.code]}（「${d.message}」）`;
+  const text = d.ja ?? japaneseMessage(d.message) ?? `${ERROR_MEANINGS[d.code]}（「${d.message}」）`;
   return `${formatLoc(d.loc, lang)} ${d.code} ${text}`;
 }
 

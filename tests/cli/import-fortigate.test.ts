@@ -102,7 +102,7 @@ describe('bunkatsu import fortigate', () => {
 
   it('writes warnings in Japanese with --lang ja', async () => {
     const r = await runCli(['import', 'fortigate', FW01, '--lang', 'ja']);
-    expect(r.err).toContain(`${FW01}:104:1 警告: config firewall vip: バーチャルIP`);
+    expect(r.err).toContain(`${FW01}:104:1 警告: config firewall vip: バーチャル IP（宛先 NAT）`);
   });
 
   it('a malformed configuration is exit 2 with its location, no stack trace', async () => {

@@ -70,7 +70,7 @@ describe('bunkatsu import paloalto', () => {
     await runCli(['import', 'paloalto', PA01, '--site', SITE, '-o', b, '-q']);
     expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
     const ja = await runCli(['import', 'paloalto', PA01, '--lang', 'ja']);
-    expect(ja.err).toContain(`${PA01}:226:15 警告: vsys vsys1: NATルールはモデル化していません`);
+    expect(ja.err).toContain(`${PA01}:226:15 警告: vsys vsys1: NAT ルールはモデル化していません`);
   });
 
   it('malformed XML is exit 2 with its location, no stack trace', async () => {

@@ -8,6 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { InputError } from '../../src/errors.ts';
+import { parseAsa } from '../../src/import/asa.ts';
+import type { ImportWarning } from '../../src/import/config.ts';
+import { parseContainerlab } from '../../src/import/containerlab.ts';
+import { parseFortigate } from '../../src/import/fortigate.ts';
+import { parseIptables } from '../../src/import/iptables.ts';
+import { parseIpAddr, parseIpRoute } from '../../src/import/linux.ts';
+import { parseNetbox } from '../../src/import/netbox.ts';
+import { parseNftables } from '../../src/import/nftables.ts';
+import { parsePaloalto } from '../../src/import/paloalto.ts';
+import { parseRtx } from '../../src/import/rtx.ts';
+import { diagnosticText, japaneseMessage } from '../../src/report/diagnostics.ts';
+import { importWarningText } from '../../src/report/import.ts';
 import { RULE_TITLES } from '../../src/report/messages.ts';
 import { runCli, seedPack, TODAY } from '../helpers.ts';
 
@@ -27,7 +40,10 @@ import { runCli, seedPack, TODAY } from '../helpers.ts';
  *   configuration keywords an importer warning quotes; rule, line: the PAN-OS and ASA importers'
  *   labels `rule "name"` and `access-list NAME line 7`, which quote the configuration; PPP, PPPoE:
  *   as NAT (YAMAHA RTX warnings);
- * - title, flowchart, TB, subgraph, end: Mermaid's own syntax in `diagram --format mermaid`.
+ * - title, flowchart, TB, subgraph, end: Mermaid's own syntax in `diagram --format mermaid`;
+ * - the names of products and their own terms, which Japanese documents write as they are: VDOM
+ *   (FortiGate), vsys (PAN-OS), PP (YAMAHA RTX), ASA, NetBox, containerlab, API, IP, TCP, UDP, DHCP,
+ *   SNAT, NGFW, OSPF, BGP, RIP, IPsec, FortiGate, RTX; yaml: the file name ending .yaml.
  */
 const ALLOWED = new Set(
   (
@@ -37,7 +53,8 @@ const ALLOWED = new Set(
     'tcp udp icmp http https smtp pop imap dns ntp ssh rdp ldap smb ' +
     'fast reference seed pack ms MB true false ' +
     'NAT FQDN VPN ICMP nat ipset webvpn rule line PPP PPPoE ' +
-    'title flowchart TB subgraph end'
+    'title flowchart TB subgraph end ' +
+    'IP VDOM vsys PP ASA NetBox containerlab API TCP UDP DHCP SNAT NGFW OSPF BGP RIP IPsec FortiGate RTX yaml'
   ).split(' '),
 );
 
@@ -105,6 +122,14 @@ const out = mkdtempSync(join(tmpdir(), 'bunkatsu-ja-'));
 // A change file with a typo in a rule id, for the review's own errors.
 const TYPO = join(out, 'typo.yaml');
 writeFileSync(TYPO, 'bunkatsu-change: 1\nchanges:\n  - remove-rule: { device: lg-edge-fw, rule: e-aps }\n');
+// An ASA configuration whose access-group names an ACL it does not define, for an importer's error on the command line.
+const BAD_ASA = join(out, 'bad.cfg');
+writeFileSync(BAD_ASA, 'hostname a\naccess-group NONE in interface inside\n');
+// A site file naming an interface and a vendor zone no device has, leaving the other interfaces in no zone; and one with an unknown field.
+const ODD_SITE = join(out, 'odd-site.yaml');
+writeFileSync(ODD_SITE, 'bunkatsu-site: 1\nzones:\n  - id: lg-office\n    domain: lgwan\n    interfaces: [fw01:nosuch]\n    vendorZones: [fw01:nosuch]\n');
+const BAD_SITE = join(out, 'bad-site.yaml');
+writeFileSync(BAD_SITE, 'bunkatsu-site: 1\nzones:\n  - id: lg-office\n    domian: lgwan\n');
 
 /** Each command: its arguments (without --lang ja) and the input files whose identifiers it may print. */
 const RUNS: ReadonlyArray<readonly [string, readonly string[], readonly string[]]> = [
@@ -138,18 +163,35 @@ const RUNS: ReadonlyArray<readonly [string, readonly string[], readonly string[]
   ['a bad option value', ['check', 'topologies/alpha-city.yaml', '--today', '2026-02-30'], []],
   ['review of a change naming no such rule', ['review', 'topologies/alpha-city.yaml', TYPO], [TYPO]],
   ['review of a broken change', ['review', 'topologies/alpha-city.yaml', 'topologies/broken/schema.yaml'], ['topologies/broken/schema.yaml']],
-  ...(['fortigate', 'paloalto', 'asa', 'rtx', 'iptables', 'nftables'] as const).map((vendor) => {
+  // Each vendor's import, and the same with --strict: its warnings as errors (BNK_ERR_IMPORT_STRICT).
+  ...(['fortigate', 'paloalto', 'asa', 'rtx', 'iptables', 'nftables'] as const).flatMap((vendor) => {
     const files = dir(join(IMPORTS, vendor));
     // RTX's folder also holds outside test data (MIT, PROVENANCE.md): its own config is branch.conf.
     const configs = files.filter((f) => !f.endsWith('site.yaml') && !/\.(addr|route)$/.test(f) && (vendor !== 'rtx' || f.endsWith('.conf')));
     const extra =
       vendor === 'iptables' || vendor === 'nftables' ? ['--addresses', join(IMPORTS, vendor, 'gw.addr'), '--routes', join(IMPORTS, vendor, 'gw.route')] : [];
-    return [
-      `import ${vendor}`,
-      ['import', vendor, ...configs, '--site', join(IMPORTS, vendor, 'site.yaml'), ...extra, '-o', join(out, `${vendor}.yaml`)],
-      files,
-    ] as const;
+    const args = ['import', vendor, ...configs, '--site', join(IMPORTS, vendor, 'site.yaml'), ...extra, '-o', join(out, `${vendor}.yaml`)];
+    return [[`import ${vendor}`, args, files] as const, [`import ${vendor} --strict`, [...args, '--strict'], files] as const];
   }),
+  ...[ODD_SITE, BAD_SITE].map(
+    (site) =>
+      [
+        `import with the site file ${site}`,
+        ['import', 'fortigate', join(IMPORTS, 'fortigate/fw01.conf'), '--site', site, '-o', join(out, 'site.yaml')],
+        [join(IMPORTS, 'fortigate/fw01.conf'), site],
+      ] as const,
+  ),
+  ['import with a bad --config', ['import', 'netbox', join(IMPORTS, 'netbox/export.json'), '--config', 'frob:x'], [join(IMPORTS, 'netbox/export.json')]],
+  [
+    'import iptables of an addresses file given as a rules file',
+    ['import', 'iptables', join(IMPORTS, 'iptables/gw.rules'), '--addresses', join(IMPORTS, 'iptables/gw.addr'), join(IMPORTS, 'iptables/gw.addr')],
+    [join(IMPORTS, 'iptables/gw.rules')],
+  ],
+  [
+    'import of a bad configuration',
+    ['import', 'fortigate', join(IMPORTS, 'fortigate/fw01.conf'), '--config', `asa:${BAD_ASA}`],
+    [join(IMPORTS, 'fortigate/fw01.conf'), BAD_ASA],
+  ],
   [
     'import containerlab',
     ['import', 'containerlab', join(IMPORTS, 'containerlab/city.clab.yml'), '--site', join(IMPORTS, 'containerlab/site.yaml'), '-o', join(out, 'clab.yaml')],
@@ -186,5 +228,339 @@ describe('--lang ja prints no English', () => {
     expect(englishWords('- router lg-core1, in office, out edge', ids)).toEqual(['router']);
     expect(englishWords('結果: denied 1', ids)).toEqual(['denied']);
     expect(englishWords('- ルータ lg-core1（受信 office、送信 edge）', ids)).toEqual([]);
+  });
+});
+
+// ── The importers' own errors and warnings ───────────────────────────────────────────────────
+// Each importer is run on its fixtures (and Batfish's), on those fixtures cut short and with a
+// character taken out at many places, and on small bad configurations aimed at its error paths;
+// every diagnostic and warning it gives must read in Japanese. The words of the configuration are
+// its identifiers, but for the words of English prose below: a configuration may contain "not" or
+// "defined" in a description, an importer's Japanese text may not.
+const PROSE = new Set(
+  (
+    'is are not the an and or of with without has have no defined expected missing needs unknown closed never before after ' +
+    'contains itself twice modelled ignored left read skipped section sections error warning must cannot only'
+  ).split(' '),
+);
+
+const IMPORTERS: Readonly<Record<string, (text: string, file: string) => { warnings: readonly ImportWarning[] }>> = {
+  fortigate: (t, f) => parseFortigate(t, f, 'fw'),
+  paloalto: (t, f) => parsePaloalto(t, f, 'pa'),
+  asa: (t, f) => parseAsa(t, f, 'asa'),
+  rtx: (t, f) => parseRtx(t, f, 'rtx'),
+  iptables: (t, f) => parseIptables(t, f, 'gw'),
+  nftables: (t, f) => parseNftables(t, f, 'gw'),
+  netbox: (t, f) => parseNetbox(t, f),
+  containerlab: (t, f) => {
+    const lab = parseContainerlab(t, f, () => '');
+    return { warnings: [...lab.inventory.warnings, ...lab.configs.flatMap((c) => c.warnings)] };
+  },
+  'ip addr': (t, f) => {
+    const warnings: ImportWarning[] = [];
+    parseIpAddr(t, f, warnings);
+    return { warnings };
+  },
+  'ip route': (t, f) => {
+    const warnings: ImportWarning[] = [];
+    parseIpRoute(t, f, parseIpAddr(readFileSync(join(IMPORTS, 'iptables/gw.addr'), 'utf8'), 'gw.addr', []), warnings);
+    return { warnings };
+  },
+};
+
+const FIXTURES: ReadonlyArray<readonly [string, string]> = (
+  [
+    ['fortigate', 'fortigate/fw01.conf'],
+    ['fortigate', 'fortigate/fw02.conf'],
+    ...dir(join(IMPORTS, 'fortigate/batfish')).map((f) => ['fortigate', f.slice(IMPORTS.length + 1)] as const),
+    ['paloalto', 'paloalto/pa01.xml'],
+    ['paloalto', 'paloalto/pa02.set'],
+    ...dir(join(IMPORTS, 'paloalto/batfish')).map((f) => ['paloalto', f.slice(IMPORTS.length + 1)] as const),
+    ['asa', 'asa/asa01.cfg'],
+    ...dir(join(IMPORTS, 'asa/batfish')).map((f) => ['asa', f.slice(IMPORTS.length + 1)] as const),
+    ['rtx', 'rtx/branch.conf'],
+    ['iptables', 'iptables/gw.rules'],
+    ...dir(join(IMPORTS, 'iptables/batfish-lab'))
+      .filter((f) => f.endsWith('.v4'))
+      .map((f) => ['iptables', f.slice(IMPORTS.length + 1)] as const),
+    ['nftables', 'nftables/gw.nft'],
+    ['netbox', 'netbox/export.json'],
+    ['netbox', 'netbox/roles.json'],
+    ['containerlab', 'containerlab/city.clab.yml'],
+    ['ip addr', 'iptables/gw.addr'],
+    ['ip route', 'iptables/gw.route'],
+  ] as Array<readonly [string, string]>
+).filter(([, f]) => !/(LICENSE|PROVENANCE)$/.test(f));
+
+/** A PAN-OS configuration of one vsys holding `vsys`, and the device's `network`. */
+const panos = (vsys: string, network = ''): string =>
+  `<config><devices><entry name="d"><network>${network}</network><vsys><entry name="vsys1">${vsys}</entry></vsys></entry></devices></config>`;
+/** A PAN-OS rule from `source` (an address) with `service`. */
+const panosRule = (source: string, service = 'any'): string =>
+  `<rulebase><security><rules><entry name="r"><from><member>any</member></from><to><member>any</member></to><source><member>${source}</member></source><destination><member>any</member></destination><service><member>${service}</member></service><application><member>any</member></application><action>allow</action></entry></rules></security></rulebase>`;
+/** A FortiOS policy from `srcaddr` with `service`, after the objects in `objects`. */
+const fortiPolicy = (objects: string, srcaddr: string, service = 'ALL'): string =>
+  `${objects}config firewall policy\n edit 1\n  set srcintf "any"\n  set dstintf "any"\n  set srcaddr "${srcaddr}"\n  set dstaddr "all"\n  set service "${service}"\n  set action accept\n next\nend\n`;
+
+/** Small configurations, each aimed at one error or warning of its importer. */
+const BAD_CONFIGS: ReadonlyArray<readonly [string, string]> = [
+  ['fortigate', 'config firewall address\n edit "a"\n  edit "b"\n'],
+  ['fortigate', fortiPolicy('config firewall address\n edit "a"\n  set type iprange\n  set start-ip 10.0.0.9\n  set end-ip 10.0.0.1\n next\nend\n', 'a')],
+  ['fortigate', fortiPolicy('config firewall service custom\n edit "s"\n  set protocol IP\n  set protocol-number 300\n next\nend\n', 'all', 's')],
+  ['fortigate', fortiPolicy('config firewall service custom\n edit "s"\n  set tcp-portrange 99999\n next\nend\n', 'all', 's')],
+  ['fortigate', fortiPolicy('config firewall addrgrp\n edit "g"\n  set member "h"\n next\n edit "h"\n  set member "g"\n next\nend\n', 'g')],
+  [
+    'fortigate',
+    'config firewall vip\n edit "v"\n next\nend\nconfig router ospf\n set router-id 1.1.1.1\nend\nconfig vpn ipsec phase1-interface\n edit "t"\n next\nend\n',
+  ],
+  [
+    'paloalto',
+    panos('<address><entry name="a"><ip-netmask>10.0.0.1/24</ip-netmask></entry><entry name="a"><ip-netmask>10.0.0.2/24</ip-netmask></entry></address>'),
+  ],
+  ['paloalto', panos(`<address><entry name="a"><ip-netmask>10.0.0.x/24</ip-netmask></entry></address>${panosRule('a')}`)],
+  ['paloalto', panos(`<address><entry name="a"><ip-range>10.0.0.9</ip-range></entry></address>${panosRule('a')}`)],
+  ['paloalto', panos(panosRule('nosuch'))],
+  ['paloalto', panos(panosRule('10.0.0.9-10.0.0.1'))],
+  ['paloalto', panos(`<service><entry name="s"><protocol><tcp><port>99999</port></tcp></protocol></entry></service>${panosRule('any', 's')}`)],
+  ['paloalto', panos(`<service><entry name="s"><protocol/></entry></service>${panosRule('any', 's')}`)],
+  ['paloalto', panos(panosRule('any', 'nosuch'))],
+  [
+    'paloalto',
+    panos(
+      '',
+      '<virtual-router><entry name="vr"><routing-table><ip><static-route><entry name="x"><destination>10.0.0.0/8</destination><metric>x</metric></entry></static-route></ip></routing-table></entry></virtual-router>',
+    ),
+  ],
+  [
+    'paloalto',
+    panos(
+      '',
+      '<virtual-router><entry name="vr"><routing-table><ip><static-route><entry name="x"><destination>10.0.0.1</destination></entry></static-route></ip></routing-table></entry></virtual-router>',
+    ),
+  ],
+  ['paloalto', 'text<config/>'],
+  ['paloalto', '<![CDATA[x]]><config/>'],
+  ['paloalto', '</config>'],
+  ['paloalto', '< config/>'],
+  ['paloalto', '<config><a b/></config>'],
+  ['paloalto', '<config a="1></config>'],
+  ['paloalto', '<config'],
+  ['paloalto', '<!-- only a comment -->'],
+  ['paloalto', '<config><![CDATA[open'],
+  ['paloalto', '<?xml version="1.0"'],
+  ['paloalto', '<config><a></b></config>'],
+  ['paloalto', '<config><a x="1"y="2"/></config>'],
+  ['nftables', 'table inet filter { set s { type ipv4_addr; elements = { 10.0.0.1 10.0.0.2 } } }\n'],
+  ['nftables', 'chain c { }\n'],
+  [
+    'netbox',
+    '{"devices": [{"name": "a"}], "interfaces": [{"id": 1, "name": "e0", "device": {"name": "a"}}], "ip_addresses": [{"address": "10.0.0.1/24", "assigned_object": {"device": {"name": "a"}, "name": "e0"}}, {"address": "10.0.0.2/24", "assigned_object": {"device": {"name": "a"}, "name": "e0"}}]}',
+  ],
+  ['fortigate', 'config system interface\n edit "a" "b"\n next\nend\n'],
+  ['fortigate', 'config\nend\n'],
+  ['fortigate', 'edit "x"\n'],
+  ['fortigate', 'config firewall address\n edit "x"\n next\n edit "x"\n next\nend\n'],
+  ['fortigate', 'next\n'],
+  ['fortigate', 'end\n'],
+  ['fortigate', 'set x 1\n'],
+  ['fortigate', 'config system global\n set\nend\n'],
+  ['fortigate', 'frobnicate\n'],
+  ['fortigate', 'config system interface\n edit "port1"\n  set ip 10.0.0.1\n next\nend\n'],
+  ['fortigate', 'config router static\n edit 1\n  set dst 10.0.0.1\n  set device "port1"\n next\nend\n'],
+  ['fortigate', 'config firewall address\n edit "a"\n  set subnet 10.0.0.0\n next\nend\n'],
+  ['fortigate', 'config firewall address\n edit "a"\n  set type iprange\n  set start-ip 10.0.0.9\n  set end-ip 10.0.0.1\n next\nend\n'],
+  ['fortigate', 'config firewall service custom\n edit "s"\n  set protocol IP\n  set protocol-number 300\n next\nend\n'],
+  ['fortigate', 'config firewall service custom\n edit "s"\n  set tcp-portrange 99999\n next\nend\n'],
+  [
+    'fortigate',
+    'config system interface\n edit "port1"\n  set ip 10.0.0.1 255.255.255.0\n next\n edit "port2"\n  set ip 10.0.1.1 255.255.255.0\n next\nend\nconfig firewall policy\n edit 1\n  set srcintf "port1"\n  set dstintf "port2"\n  set srcaddr "nosuch"\n  set dstaddr "all"\n  set service "ALL"\n  set action accept\n next\n edit 2\n  set srcintf "port1"\n  set dstintf "port2"\n  set srcaddr "all"\n  set dstaddr "all"\n  set service "nosuch"\n  set action accept\n next\nend\n',
+  ],
+  ['fortigate', 'config system interface\n edit "port1"\n  set ip 10.0.0.1 255.255.255.0\n'],
+  ['fortigate', 'config system interface\n edit "a\n'],
+  ['paloalto', '<config><devices/></config>'],
+  ['paloalto', '<other/>'],
+  ['paloalto', '<config><devices><entry name="d"/></devices></config>'],
+  ['paloalto', '<config><a b=c/></config>'],
+  ['paloalto', '<config><a b="c"/></a></config>'],
+  ['paloalto', '<config>&bogus;</config>'],
+  ['paloalto', '<config>a & b</config>'],
+  ['paloalto', '<config a="1" a="2"/>'],
+  ['paloalto', '<config/><config/>'],
+  ['paloalto', '<!DOCTYPE x><config/>'],
+  ['paloalto', '<config><!-- open'],
+  ['paloalto', ''],
+  ['paloalto', 'delete deviceconfig\n'],
+  ['paloalto', 'set\n'],
+  ['paloalto', 'set a "b\n'],
+  ['asa', ' nameif inside\n'],
+  ['asa', 'name 10.0.0.300 web\n'],
+  ['asa', 'interface g0\n nameif inside\n security-level 300\n'],
+  ['asa', 'interface g0\n nameif inside\n ip address 10.0.0.1\n'],
+  ['asa', 'object network\n'],
+  ['asa', 'object network a\n range 10.0.0.9 10.0.0.1\n'],
+  ['asa', 'object network a\n host\n'],
+  ['asa', 'object network a\n subnet 10.0.0.0 255.0.255.0\n'],
+  ['asa', 'object-group service g\n port-object eq 80\n'],
+  ['asa', 'object service s\n service tcp destination eq 99999\n'],
+  ['asa', 'object service s\n service tcp destination range 90 80\n'],
+  ['asa', 'object service s\n service tcp destination foo 80\n'],
+  ['asa', 'object service s\n service frob\n'],
+  ['asa', 'access-list A! extended permit ip any any\n'],
+  ['asa', 'access-list A bogus permit ip any any\n'],
+  ['asa', 'access-list A extended allow ip any any\n'],
+  ['asa', 'access-list A extended permit ip any\n'],
+  ['asa', 'access-list A extended permit ip object-group nosuch any\n'],
+  ['asa', 'access-list A extended permit ip object nosuch any\n'],
+  ['asa', 'access-list A extended permit tcp any any object-group nosuch\n'],
+  ['asa', 'access-group NONE in interface inside\n'],
+  ['asa', 'access-list A extended permit ip any any\naccess-group A sideways\n'],
+  ['asa', 'access-list A extended permit ip any any\naccess-group A in interface nosuch\n'],
+  ['asa', 'route nosuch 0.0.0.0 0.0.0.0 10.0.0.1\n'],
+  ['rtx', 'ip pp address 10.0.0.1/24\n'],
+  ['rtx', 'ip lan1 address\n'],
+  ['rtx', 'ip lan1 address 10.0.0.1\n'],
+  ['rtx', 'ip lan1 secure filter sideways 1\n'],
+  ['rtx', 'ip lan1 secure filter in x\n'],
+  ['rtx', 'ip lan1 secure filter in 10\n'],
+  ['rtx', 'ip lan1 secure filter in dynamic 10\n'],
+  ['rtx', 'ip filter dynamic 10 * * filter 20\nip lan1 secure filter in dynamic 10\n'],
+  ['rtx', 'ip filter 0 pass * *\n'],
+  ['rtx', 'ip filter 1 pass * *\nip filter 1 pass * *\n'],
+  ['rtx', 'ip filter dynamic 1 * * www\nip filter dynamic 1 * * www\n'],
+  ['rtx', 'ip filter 1 allow * *\n'],
+  ['rtx', 'ip filter 1 pass\n'],
+  ['rtx', 'ip filter 1 pass * * tcp * 80 extra\n'],
+  ['rtx', 'ip filter dynamic 1 * *\n'],
+  ['rtx', 'ip filter dynamic 1 * * filter\n'],
+  ['rtx', 'ip filter 1 pass 10.0.0.x *\n'],
+  ['rtx', 'ip filter 1 pass * * tcp * 99999\n'],
+  ['rtx', 'ip filter 1 pass * * frob\n'],
+  ['rtx', 'ip filter 1 pass * * icmp * 80\n'],
+  ['rtx', 'ip route\n'],
+  ['rtx', 'ip route 10.0.0.x gateway 10.0.0.1\n'],
+  ['rtx', 'ip route default via 10.0.0.1\n'],
+  ['rtx', 'ip route default gateway\n'],
+  ['rtx', 'ip route default gateway pp x\n'],
+  ['rtx', 'ip route default gateway dhcp\n'],
+  ['rtx', 'ip route default gateway frob\n'],
+  ['iptables', '*filter\n*filter\nCOMMIT\n'],
+  ['iptables', 'COMMIT\n'],
+  ['iptables', '-A INPUT -j ACCEPT\n'],
+  ['iptables', '*filter\n:INPUT\nCOMMIT\n'],
+  ['iptables', '*filter\n:INPUT ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\nCOMMIT\n'],
+  ['iptables', '*filter\n-P\nCOMMIT\n'],
+  ['iptables', '*filter\n-X FOO\nCOMMIT\n'],
+  ['iptables', '*filter\n-A\nCOMMIT\n'],
+  ['iptables', '*filter\n-A NOPE -j ACCEPT\nCOMMIT\n'],
+  ['iptables', '*filter\n:FORWARD DROP [0:0]\n-A FORWARD -s\nCOMMIT\n'],
+  ['iptables', '*filter\n:FORWARD DROP [0:0]\n-A FORWARD -s 10.0.0.x -j ACCEPT\nCOMMIT\n'],
+  ['iptables', '*filter\n:FORWARD DROP [0:0]\n-A FORWARD -p frob -j ACCEPT\nCOMMIT\n'],
+  ['iptables', '*filter\n:FORWARD DROP [0:0]\n-A FORWARD -p tcp --dport x -j ACCEPT\nCOMMIT\n'],
+  ['iptables', '*filter\n:FORWARD DROP [0:0]\n-A FORWARD -j NOPE\nCOMMIT\n'],
+  ['iptables', '*filter\n:FORWARD DROP [0:0]\n-A FORWARD x -j ACCEPT\nCOMMIT\n'],
+  ['iptables', '*filter\n:FORWARD DROP [0:0]\n-A FORWARD --dport 80 -j ACCEPT\nCOMMIT\n'],
+  ['iptables', '*filter\n:FORWARD DROP [0:0]\n:A - [0:0]\n-A FORWARD -j A\n-A A -j FORWARD\nCOMMIT\n'],
+  ['iptables', '*filter\n:FORWARD DROP [0:0]\n-A FORWARD -m comment --comment "open\nCOMMIT\n'],
+  ['nftables', 'table inet filter {\n'],
+  ['nftables', '}\n'],
+  ['nftables', ', x\n'],
+  ['nftables', 'table inet filter { set s { elements = { 1 2 } } }\n'],
+  ['nftables', 'table inet filter { set s { elements = { 1; } } }\n'],
+  ['nftables', 'frob\n'],
+  ['nftables', 'table inet filter { chain c { } chain c { } }\n'],
+  ['nftables', 'table inet filter { chain forward { type filter hook forward priority 0; ip saddr } }\n'],
+  ['nftables', 'table inet filter { chain forward { type filter hook forward priority 0; ip saddr @nope accept } }\n'],
+  ['nftables', 'table inet filter { chain forward { type filter hook forward priority 0; ip saddr 10.0.0.x accept } }\n'],
+  ['nftables', 'table inet filter { chain forward { type filter hook forward priority 0; ip protocol frob accept } }\n'],
+  ['nftables', 'table inet filter { chain forward { type filter hook forward priority 0; tcp dport x accept } }\n'],
+  ['nftables', 'table inet filter { chain forward { type filter hook forward priority 0; jump nope } }\n'],
+  ['nftables', 'table inet filter { chain forward { type filter hook forward priority 0; comment "open } }\n'],
+  ['netbox', '[]'],
+  ['netbox', '{"devices": 1}'],
+  ['netbox', '{"devices": [1]}'],
+  ['netbox', '{"frob": []}'],
+  ['netbox', '{"devices": [{"name": "a b"}]}'],
+  ['netbox', '{"devices": [{"name": "a"}, {"name": "a"}]}'],
+  ['netbox', '{"interfaces": [{"name": "e0", "device": {"name": "nope"}}]}'],
+  ['netbox', '{"devices": [{"name": "a"}], "interfaces": [{"name": "e 0", "device": {"name": "a"}}]}'],
+  ['netbox', '{"ip_addresses": [{"address": "10.0.0.x/24"}]}'],
+  ['netbox', '{"ip_addresses": [{"address": "10.0.0.1/24", "assigned_object": {"device": {"name": "nope"}, "name": "e0"}}]}'],
+  ['netbox', '{"prefixes": [{"prefix": "10.0.0.1/24"}]}'],
+  ['containerlab', 'name: x\n'],
+  ['containerlab', 'topology:\n  nodes:\n    a: 1\n'],
+  ['containerlab', 'topology:\n  nodes:\n    "a b": {kind: linux}\n'],
+  ['containerlab', 'topology:\n  nodes:\n    a: {}\n'],
+  ['containerlab', 'topology:\n  nodes:\n    a: {kind: linux}\n  links: 1\n'],
+  ['containerlab', 'topology:\n  nodes:\n    a: {kind: linux}\n  links:\n    - endpoints: ["a:e0"]\n'],
+  ['containerlab', 'topology:\n  nodes:\n    a: {kind: linux}\n  links:\n    - endpoints: ["a", "b:e0"]\n'],
+  ['containerlab', 'topology:\n  nodes:\n    a: {kind: linux}\n  links:\n    - endpoints: ["a:e0", "b:e0"]\n'],
+  ['containerlab', 'topology:\n  nodes:\n    a: {kind: linux}\n    b: {kind: frob}\n  links:\n    - endpoints: ["a:e0", "host:x"]\n'],
+  ['ip addr', '2: eth0: <UP>\n    inet 10.0.0.x/24 scope global eth0\n'],
+  ['ip addr', '    inet 10.0.0.1/24 scope global eth0\n'],
+  ['ip addr', '[1'],
+  ['ip addr', '{}'],
+  ['ip addr', '2: eth0: <UP>\n    inet 10.0.0.1/24 scope global eth0\n    inet 10.0.1.1/24 scope global eth0\n2: b@d: <UP>\n    inet 10.0.2.1/24\n'],
+  ['ip route', '10.0.0.x/8 dev eth0\n'],
+  ['ip route', '[1'],
+  ['ip route', '{}'],
+  ['ip route', '10.9.0.0/16 via 10.0.0.1 dev nosuch\n10.8.0.0/16 via 10.0.0.1\n'],
+];
+
+/** Every text a run of an importer prints for this input, in Japanese (errors and warnings), and whether all of it is the importer's own Japanese. */
+function japaneseOf(importer: string, text: string, file: string): string[] {
+  try {
+    return IMPORTERS[importer]!(text, file).warnings.map((w) => importWarningText(w, 'ja'));
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    // A message the table of src/report/diagnostics.ts does not know would show as its code's meaning and the English in 「」.
+    for (const d of error.diagnostics) expect(d.ja ?? japaneseMessage(d.message), `${d.message} has no Japanese`).toBeDefined();
+    return error.diagnostics.map((d) => diagnosticText(d, 'ja'));
+  }
+}
+
+describe("--lang ja: the importers' errors and warnings", () => {
+  const seen = new Set<string>();
+  const check = (importer: string, text: string, file: string): void => {
+    const ids = new Set([...identifiersOf([]), ...text.split(/[^A-Za-z0-9_.:/#@*-]+/)].filter((w) => !PROSE.has(w)));
+    for (const line of japaneseOf(importer, text, file)) {
+      seen.add(line.replace(/^\S+ /, ''));
+      expect(englishWords(line, ids), line).toEqual([]);
+    }
+  };
+
+  it.each(FIXTURES)('%s %s, whole, cut short and with a character taken out', (importer, path) => {
+    const text = readFileSync(join(IMPORTS, path), 'utf8');
+    check(importer, text, path);
+    const step = Math.max(1, Math.floor(text.length / 40));
+    for (let at = step; at < text.length; at += step) {
+      check(importer, text.slice(0, at), path);
+      check(importer, text.slice(0, at) + text.slice(at + 1), path);
+    }
+  });
+
+  it.each(BAD_CONFIGS)('%s: %j', (importer, text) => check(importer, text, `bad.${importer.replace(' ', '-')}`));
+
+  it("the YAML parser's own reasons (containerlab labs and site files are YAML) read in Japanese", () => {
+    // js-yaml's messages that src/model/yaml-source.ts passes on as "not valid YAML: …".
+    const reasons = [
+      "expected ':' after a mapping key",
+      "expected the node content, but found ','",
+      'a line break is expected',
+      'a whitespace character is expected after the key-value separator within a block mapping',
+      'can not read a block mapping entry; a multiline key may not be an implicit key',
+      'duplication of an anchor property',
+      'alias node should not have any properties',
+      'YAML directive accepts exactly one argument',
+      'repeat of a chomping mode identifier',
+      'tag suffix cannot contain exclamation marks',
+      'unexpected end of the stream within a verbatim tag',
+    ];
+    for (const r of reasons) expect(englishWords(japaneseMessage(`not valid YAML: ${r}`) ?? r, new Set())).toEqual([]);
+  });
+
+  it('the checker finds English prose in an importer text', () => {
+    const text = 'set x "not defined"';
+    const ids = new Set(text.split(/[^A-Za-z0-9_.:/#@*-]+/).filter((w) => !PROSE.has(w)));
+    expect(englishWords('bad.conf:1:1 BNK_ERR_SYNTAX 構文が正しくありません（「address "x" is not defined」）', ids)).toEqual(['is', 'not', 'defined']);
   });
 });
