@@ -94,6 +94,30 @@ interface Case {
 const tcp = (src: string, dst: string, port: number): Packet => ({ src, dst, proto: TCP, port });
 const udp = (src: string, dst: string, port: number): Packet => ({ src, dst, proto: UDP, port });
 
+/**
+ * The first-match reading of packets.ts against the engines: on the topology composed from the
+ * import, every engine delivers each packet exactly when the imported rules permit it (`crossing`
+ * gives the packet the interfaces it crosses, for the rules). Some packets of each list must be
+ * delivered and some not, so that the check cannot pass vacuously.
+ */
+function expectEnginesAgree(vendor: string, imported: ImportedConfig, cases: readonly Case[], crossing = (p: Packet): Packet => p): void {
+  const network = loadImported(composeTopology([imported]).doc as Record<string, unknown>, vendor, { domainless: true });
+  const seen = new Set<boolean>();
+  for (const [name, factory] of Object.entries(ENGINES)) {
+    const engine = factory(network);
+    for (const c of cases) {
+      const p = c.packet;
+      const service = { protoLo: p.proto, protoHi: p.proto, portLo: p.port ?? 0, portHi: p.port ?? 0 };
+      const outcomes = traceFlow(network, engine, [range(p.src)], [range(p.dst)], [service]);
+      const delivered = outcomes.some((o) => o.disposition.kind === 'delivered');
+      const rules = decide(only(imported), crossing(p)).action;
+      expect({ vendor, engine: name, ...c, delivered }).toEqual({ vendor, engine: name, ...c, delivered: rules === 'permit' });
+      seen.add(delivered);
+    }
+  }
+  expect({ vendor, seen: [...seen].sort() }).toEqual({ vendor, seen: [false, true] });
+}
+
 // edge-inbound (asa_in, speedway INPUT). Terms in order:
 //   deny-from-bogons      source BOGON: 0/8, 192.0.0.0/24, 192.0.2.0/24, 198.18/15, 198.51.100/24, 203.0.113/24, 224/4, 240/4
 //   deny-from-reserved    source RESERVED: 0/8, 10/8, 100.64/10, 127/8, 169.254/16, 172.16/12, 192.168/16, 224/4, 240/4
@@ -185,26 +209,12 @@ describe('aerleon sample_multitarget: ASA and iptables agree with the policy', (
   });
 
   it('composed into topologies, every engine delivers exactly the packets the imported rules permit', () => {
-    // The first-match reading above (packets.ts) against the engines on the composed topology:
-    // inbound packets start in the outside zone (8.8.8.8 and the others lie in it by the default
-    // route) and are delivered to the servers' zone or denied by the firewall.
-    const imports = { asa: asa(), iptables: iptables('INPUT') };
-    for (const [vendor, imported] of Object.entries(imports)) {
-      const network = loadImported(composeTopology([imported]).doc as Record<string, unknown>, vendor, { domainless: true });
-      for (const [name, factory] of Object.entries(ENGINES)) {
-        const engine = factory(network);
-        // Packets to the servers' subnet; the others (to 10/8, 192.168/16) stay in the outside
-        // zone and never meet the firewall.
-        for (const c of INBOUND.filter((x) => x.packet.dst.startsWith('200.1.1.'))) {
-          const p = c.packet;
-          const service = { protoLo: p.proto, protoHi: p.proto, portLo: p.port ?? 0, portHi: p.port ?? 0 };
-          const outcomes = traceFlow(network, engine, [range(p.src)], [range(p.dst)], [service]);
-          const delivered = outcomes.some((o) => o.disposition.kind === 'delivered');
-          const rules = decide(only(imported), vendor === 'asa' ? { ...p, in: 'outside' } : p).action;
-          expect({ vendor, engine: name, ...c, delivered }).toEqual({ vendor, engine: name, ...c, delivered: rules === 'permit' });
-        }
-      }
-    }
+    // Inbound packets start in the outside zone (8.8.8.8 and the others lie in it by the default
+    // route) and are delivered to the servers' zone or denied by the firewall. Only packets to the
+    // servers' subnet: the others (to 10/8, 192.168/16) stay outside and never meet the firewall.
+    const toServers = INBOUND.filter((x) => x.packet.dst.startsWith('200.1.1.'));
+    expectEnginesAgree('asa', asa(), toServers, (p) => ({ ...p, in: 'outside' }));
+    expectEnginesAgree('iptables', iptables('INPUT'), toServers);
   });
 
   it('edge-outbound: both outputs give the policy verdict for every packet', () => {
@@ -222,14 +232,19 @@ describe('aerleon sample_multitarget: ASA and iptables agree with the policy', (
 
 // sample_paloalto.pol, aerleon's Palo Alto output. aerleon writes the rulebase, services and
 // addresses but neither interfaces nor zones, so the wrapper adds two: ethernet1/1 in zone
-// "internal" (10.0.0.1/8), ethernet1/2 in zone "external" (192.0.2.1/24). Both are added on the
+// "internal" (10.0.0.1/8), ethernet1/2 in zone "external" (192.0.2.1/24, with the default
+// route). Both are added on the
 // lines that open the device and the vsys, so every line of the .ref keeps its number.
 function paloalto(): ImportedConfig {
   const network =
     '<network><interface><ethernet>' +
     '<entry name="ethernet1/1"><layer3><ip><entry name="10.0.0.1/8"/></ip></layer3></entry>' +
     '<entry name="ethernet1/2"><layer3><ip><entry name="192.0.2.1/24"/></ip></layer3></entry>' +
-    '</ethernet></interface></network>';
+    '</ethernet></interface>' +
+    // The default route leaves by the external interface, so that outside addresses lie there.
+    '<virtual-router><entry name="default"><routing-table><ip><static-route><entry name="default">' +
+    '<destination>0.0.0.0/0</destination><interface>ethernet1/2</interface><nexthop><ip-address>192.0.2.254</ip-address></nexthop>' +
+    '</entry></static-route></ip></routing-table></entry></virtual-router></network>';
   const zones =
     '<zone><entry name="internal"><network><layer3><member>ethernet1/1</member></layer3></network></entry>' +
     '<entry name="external"><network><layer3><member>ethernet1/2</member></layer3></network></entry></zone>';
@@ -273,6 +288,12 @@ describe('aerleon sample_paloalto: the Palo Alto output agrees with its own poli
     expect(decide(d, { ...udp('10.0.0.9', '8.8.8.8', 53), in: 'ethernet1/1', out: 'ethernet1/2' }).by).toBe('ping-gdns.internal.external');
   });
 
+  it('composed into a topology, every engine delivers exactly the packets the imported rules permit', () => {
+    // From the internal subnet (10/8) to addresses outside, which lie behind ethernet1/2.
+    const fromInternal = OUTWARD.filter((c) => c.packet.src.startsWith('10.'));
+    expectEnginesAgree('paloalto', paloalto(), fromInternal, (p) => ({ ...p, in: 'ethernet1/1', out: 'ethernet1/2' }));
+  });
+
   it('external to internal: the terms are applications (icmp, web-browsing, ssl), warned at their lines and read as permits', () => {
     // The policy permits icmp (allow-icmp) and, by application, web-browsing and ssl; which
     // packets an application is cannot be decided from addresses and ports. allow-icmp is
@@ -307,6 +328,10 @@ function nftables(): ImportedConfig {
     addresses: {
       text: '2: eth0: <UP> mtu 1500 state UP\n    inet 192.0.2.1/24 scope global eth0\n3: eth1: <UP> mtu 1500 state UP\n    inet 200.1.1.254/24 scope global eth1\n',
       file: 'nft.addr',
+    },
+    routes: {
+      text: 'default via 192.0.2.254 dev eth0\n192.0.2.0/24 dev eth0 proto kernel scope link src 192.0.2.1\n200.1.1.0/24 dev eth1 proto kernel scope link src 200.1.1.254\n',
+      file: 'nft.route',
     },
   });
 }
@@ -358,20 +383,34 @@ describe('aerleon sample_nftables-mixed-icmp: the nftables output agrees with it
     // The accepting rule is line 5 of the .ref, reached from root0's jump at line 45.
     expect(decide(d, { src: '1.2.3.4', dst: '200.1.1.1', proto: ICMPV6 }).by).toBe('l45.l5');
   });
+
+  it('composed into a topology, every engine delivers exactly the packets the imported rules permit', () => {
+    // From outside (the default route's side) to the servers' subnet behind eth1.
+    const inward = MIXED.filter((c) => !c.packet.src.startsWith('200.1.1.') && c.packet.dst.startsWith('200.1.1.'));
+    expectEnginesAgree('nftables', nftables(), inward);
+  });
 });
 
 // aerleon's FortiGate outputs name their interfaces (`set srcintf "port1"`, `set dstintf "port2"`,
 // from the header `target:: fortigate from-zone port1 to-zone port2`) but do not configure them;
-// the wrapper appends a `config system interface` with both, after the .ref's last line, so every
-// line of the .ref keeps its number.
-function fortigate(file: string): ImportedConfig {
+// the wrapper appends a `config system interface` with both (port1's address given by each test)
+// and a default route by port2, after the .ref's last line, so every line of the .ref keeps its
+// number.
+function fortigate(file: string, port1: string): ImportedConfig {
   const interfaces = [
     'config system interface',
     '    edit "port1"',
-    '        set ip 10.1.1.254 255.255.255.0',
+    `        set ip ${port1} 255.255.255.0`,
     '    next',
     '    edit "port2"',
     '        set ip 192.0.2.1 255.255.255.0',
+    '    next',
+    'end',
+    // The default route leaves by port2, so that addresses outside port1's subnet lie there.
+    'config router static',
+    '    edit 1',
+    '        set gateway 192.0.2.254',
+    '        set device "port2"',
     '    next',
     'end',
     '',
@@ -406,7 +445,7 @@ describe('aerleon FortiGate outputs agree with the policies in fortigate_test.py
   ];
 
   it('testMultipleTerms: every packet gets the policy verdict; source ports are warned at the service lines', () => {
-    const f = fortigate('FortigateTest.testMultipleTerms.stdout.ref');
+    const f = fortigate('FortigateTest.testMultipleTerms.stdout.ref', '10.1.1.254');
     const d = only(f);
     for (const c of TERMS) expect({ ...c, got: decide(d, { ...c.packet, ...PORT1_TO_PORT2 }).action }).toEqual({ ...c, got: c.policy });
     expect(decide(d, { ...tcp('10.1.1.1', '10.1.1.3', 53), ...PORT1_TO_PORT2 }).by).toBe('p1');
@@ -434,9 +473,12 @@ describe('aerleon FortiGate outputs agree with the policies in fortigate_test.py
   ];
 
   it('testSourceExcludes V4_Exclude: the excluded members are denied, the rest of the group permitted', () => {
-    const f = fortigate('FortigateTest.testSourceExcludesV4_Exclude.stdout.ref');
+    const f = fortigate('FortigateTest.testSourceExcludesV4_Exclude.stdout.ref', '1.1.1.254');
     const d = only(f);
     for (const c of EXCLUDE) expect({ ...c, got: decide(d, { ...c.packet, ...PORT1_TO_PORT2 }).action }).toEqual({ ...c, got: c.policy });
     expect(f.warnings).toEqual([]);
+    // Composed, with 1.1.1.0/24 behind port1 and the rest behind port2 (testMultipleTerms' hosts
+    // share one subnet, so its packets would cross no firewall).
+    expectEnginesAgree('fortigate', f, EXCLUDE, (p) => ({ ...p, ...PORT1_TO_PORT2 }));
   });
 });
