@@ -233,8 +233,8 @@ describe('aerleon sample_multitarget: ASA and iptables agree with the policy', (
 // sample_paloalto.pol, aerleon's Palo Alto output. aerleon writes the rulebase, services and
 // addresses but neither interfaces nor zones, so the wrapper adds two: ethernet1/1 in zone
 // "internal" (10.0.0.1/8), ethernet1/2 in zone "external" (192.0.2.1/24, with the default
-// route). Both are added on the
-// lines that open the device and the vsys, so every line of the .ref keeps its number.
+// route). Both are added on the lines that open the device and the vsys, so every line of the
+// .ref keeps its number.
 function paloalto(): ImportedConfig {
   const network =
     '<network><interface><ethernet>' +
