@@ -39,6 +39,10 @@ interface Statement {
   readonly body?: Statement[];
 }
 
+// nft prints protocol 58 by its name (`meta l4proto { tcp, icmpv6 }` in inet tables); the name
+// is not one of the topology format's protocols, so it is known here only.
+const nftProtocolNumber = (name: string): number | undefined => (name === 'icmpv6' ? 58 : protocolNumber(name));
+
 const BLOCKS = new Set(['table', 'chain', 'set', 'map', 'flowtable', 'ct', 'counter', 'quota', 'limit', 'secmark', 'synproxy']);
 
 type Tok = Word | { readonly punct: '{' | '}' | ';' | ',' | '\n'; readonly loc: Loc };
@@ -359,8 +363,9 @@ class NftReader {
         .flatMap(flat)
         .map((y) => y.text)
         .join(' ');
-      if (wordOf(x) === 'icmp' && wordOf(items[start + 1]) === 'type') {
-        protos ??= [1];
+      // `icmp type` / `icmpv6 type` hold only that protocol's packets, whatever the types.
+      if ((wordOf(x) === 'icmp' || wordOf(x) === 'icmpv6') && wordOf(items[start + 1]) === 'type') {
+        protos ??= [wordOf(x) === 'icmp' ? 1 : 58];
         cannotRead(x.loc, {
           en: `"${words}": ICMP types are not modelled (bunkatsu matches all of ICMP)`,
           ja: `"${words}": ICMP タイプはモデル化していません（ICMP 全体で判定します）`,
@@ -419,7 +424,7 @@ class NftReader {
         i++;
         const { value, negate } = operand();
         protos = elements(value).map((e) => {
-          const n = /^[0-9]{1,3}$/.test(e.text) ? Number(e.text) : protocolNumber(e.text.toLowerCase());
+          const n = /^[0-9]{1,3}$/.test(e.text) ? Number(e.text) : nftProtocolNumber(e.text.toLowerCase());
           if (n === undefined || n > PROTO_MAX) {
             throw syntaxError(e.loc, {
               en: `"${e.text}" is not a protocol (tcp, udp, icmp or a number)`,

@@ -5,6 +5,12 @@
 // every vendor must give the verdict the policy text gives. The expected verdicts below are worked
 // out from the policy by hand, naming the deciding term.
 //
+// aerleon has no other policy with outputs for a third vendor bunkatsu imports, so its Palo Alto
+// and nftables outputs are each checked against their own policy (sample_paloalto.pol,
+// sample_nftables-mixed-icmp.pol) at the end of this file. Its FortiGate outputs come from
+// policies written inside its Python tests (tests/regression/fortigate/fortigate_test.py), not
+// from policies/; two of them are checked against the policy text quoted from there.
+//
 // The wrappers are as small as the importers need: speedway writes the policy as the host's own
 // INPUT / OUTPUT chains, which bunkatsu does not model (it models what a host forwards), so the
 // chain is renamed FORWARD; the ASA output is bare access-lists, so it gets two interfaces and
@@ -20,7 +26,10 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAsa } from '../../src/import/asa.ts';
 import type { ConfigDevice, ImportedConfig } from '../../src/import/config.ts';
+import { parseFortigate } from '../../src/import/fortigate.ts';
 import { parseIptables } from '../../src/import/iptables.ts';
+import { parseNftables } from '../../src/import/nftables.ts';
+import { parsePaloalto } from '../../src/import/paloalto.ts';
 import { ENGINES } from '../../src/engine/registry.ts';
 import { traceFlow } from '../../src/engine/trace.ts';
 import { composeTopology } from '../../src/import/compose.ts';
@@ -84,6 +93,30 @@ interface Case {
 
 const tcp = (src: string, dst: string, port: number): Packet => ({ src, dst, proto: TCP, port });
 const udp = (src: string, dst: string, port: number): Packet => ({ src, dst, proto: UDP, port });
+
+/**
+ * The first-match reading of packets.ts against the engines: on the topology composed from the
+ * import, every engine delivers each packet exactly when the imported rules permit it (`crossing`
+ * gives the packet the interfaces it crosses, for the rules). Some packets of each list must be
+ * delivered and some not, so that the check cannot pass vacuously.
+ */
+function expectEnginesAgree(vendor: string, imported: ImportedConfig, cases: readonly Case[], crossing = (p: Packet): Packet => p): void {
+  const network = loadImported(composeTopology([imported]).doc as Record<string, unknown>, vendor, { domainless: true });
+  const seen = new Set<boolean>();
+  for (const [name, factory] of Object.entries(ENGINES)) {
+    const engine = factory(network);
+    for (const c of cases) {
+      const p = c.packet;
+      const service = { protoLo: p.proto, protoHi: p.proto, portLo: p.port ?? 0, portHi: p.port ?? 0 };
+      const outcomes = traceFlow(network, engine, [range(p.src)], [range(p.dst)], [service]);
+      const delivered = outcomes.some((o) => o.disposition.kind === 'delivered');
+      const rules = decide(only(imported), crossing(p)).action;
+      expect({ vendor, engine: name, ...c, delivered }).toEqual({ vendor, engine: name, ...c, delivered: rules === 'permit' });
+      seen.add(delivered);
+    }
+  }
+  expect({ vendor, seen: [...seen].sort() }).toEqual({ vendor, seen: [false, true] });
+}
 
 // edge-inbound (asa_in, speedway INPUT). Terms in order:
 //   deny-from-bogons      source BOGON: 0/8, 192.0.0.0/24, 192.0.2.0/24, 198.18/15, 198.51.100/24, 203.0.113/24, 224/4, 240/4
@@ -176,26 +209,12 @@ describe('aerleon sample_multitarget: ASA and iptables agree with the policy', (
   });
 
   it('composed into topologies, every engine delivers exactly the packets the imported rules permit', () => {
-    // The first-match reading above (packets.ts) against the engines on the composed topology:
-    // inbound packets start in the outside zone (8.8.8.8 and the others lie in it by the default
-    // route) and are delivered to the servers' zone or denied by the firewall.
-    const imports = { asa: asa(), iptables: iptables('INPUT') };
-    for (const [vendor, imported] of Object.entries(imports)) {
-      const network = loadImported(composeTopology([imported]).doc as Record<string, unknown>, vendor, { domainless: true });
-      for (const [name, factory] of Object.entries(ENGINES)) {
-        const engine = factory(network);
-        // Packets to the servers' subnet; the others (to 10/8, 192.168/16) stay in the outside
-        // zone and never meet the firewall.
-        for (const c of INBOUND.filter((x) => x.packet.dst.startsWith('200.1.1.'))) {
-          const p = c.packet;
-          const service = { protoLo: p.proto, protoHi: p.proto, portLo: p.port ?? 0, portHi: p.port ?? 0 };
-          const outcomes = traceFlow(network, engine, [range(p.src)], [range(p.dst)], [service]);
-          const delivered = outcomes.some((o) => o.disposition.kind === 'delivered');
-          const rules = decide(only(imported), vendor === 'asa' ? { ...p, in: 'outside' } : p).action;
-          expect({ vendor, engine: name, ...c, delivered }).toEqual({ vendor, engine: name, ...c, delivered: rules === 'permit' });
-        }
-      }
-    }
+    // Inbound packets start in the outside zone (8.8.8.8 and the others lie in it by the default
+    // route) and are delivered to the servers' zone or denied by the firewall. Only packets to the
+    // servers' subnet: the others (to 10/8, 192.168/16) stay outside and never meet the firewall.
+    const toServers = INBOUND.filter((x) => x.packet.dst.startsWith('200.1.1.'));
+    expectEnginesAgree('asa', asa(), toServers, (p) => ({ ...p, in: 'outside' }));
+    expectEnginesAgree('iptables', iptables('INPUT'), toServers);
   });
 
   it('edge-outbound: both outputs give the policy verdict for every packet', () => {
@@ -208,5 +227,258 @@ describe('aerleon sample_multitarget: ASA and iptables agree with the policy', (
         iptables: c.policy,
       });
     }
+  });
+});
+
+// sample_paloalto.pol, aerleon's Palo Alto output. aerleon writes the rulebase, services and
+// addresses but neither interfaces nor zones, so the wrapper adds two: ethernet1/1 in zone
+// "internal" (10.0.0.1/8), ethernet1/2 in zone "external" (192.0.2.1/24, with the default
+// route). Both are added on the lines that open the device and the vsys, so every line of the
+// .ref keeps its number.
+function paloalto(): ImportedConfig {
+  const network =
+    '<network><interface><ethernet>' +
+    '<entry name="ethernet1/1"><layer3><ip><entry name="10.0.0.1/8"/></ip></layer3></entry>' +
+    '<entry name="ethernet1/2"><layer3><ip><entry name="192.0.2.1/24"/></ip></layer3></entry>' +
+    '</ethernet></interface>' +
+    // The default route leaves by the external interface, so that outside addresses lie there.
+    '<virtual-router><entry name="default"><routing-table><ip><static-route><entry name="default">' +
+    '<destination>0.0.0.0/0</destination><interface>ethernet1/2</interface><nexthop><ip-address>192.0.2.254</ip-address></nexthop>' +
+    '</entry></static-route></ip></routing-table></entry></virtual-router></network>';
+  const zones =
+    '<zone><entry name="internal"><network><layer3><member>ethernet1/1</member></layer3></network></entry>' +
+    '<entry name="external"><network><layer3><member>ethernet1/2</member></layer3></network></entry></zone>';
+  const xml = text('sample_paloalto.xml.ref').replace('<entry name="localhost.localdomain">', `$&${network}`).replace('<entry name="vsys1">', `$&${zones}`);
+  return parsePaloalto(xml, `${DIR}/sample_paloalto.xml.ref`, 'pa');
+}
+
+// from-zone internal to-zone external. INTERNAL = RFC1918 (10/8, 172.16/12, 192.168/16),
+// GOOGLE_DNS = 8.8.4.4, 8.8.8.8; PAN-OS denies what no rule permits between zones.
+//   ping-gdns           INTERNAL -> GOOGLE_DNS, icmp
+//   dns-gdns            INTERNAL -> GOOGLE_DNS, tcp 53
+//   allow-web-outbound  INTERNAL -> any, tcp 80, 443
+const OUTWARD: readonly Case[] = [
+  { packet: { src: '10.0.0.9', dst: '8.8.8.8', proto: ICMP }, policy: 'permit', term: 'ping-gdns' },
+  { packet: { src: '9.255.255.255', dst: '8.8.8.8', proto: ICMP }, policy: 'deny', term: 'interzone default (just below 10/8)' },
+  { packet: { src: '10.0.0.9', dst: '8.8.8.9', proto: ICMP }, policy: 'deny', term: 'interzone default (just outside GOOGLE_DNS)' },
+  { packet: tcp('172.16.0.1', '8.8.4.4', 53), policy: 'permit', term: 'dns-gdns' },
+  { packet: tcp('172.32.0.1', '8.8.4.4', 53), policy: 'deny', term: 'interzone default (just outside 172.16/12)' },
+  { packet: tcp('10.0.0.9', '8.8.4.5', 53), policy: 'deny', term: 'interzone default (just outside GOOGLE_DNS)' },
+  { packet: tcp('192.168.1.1', '1.2.3.4', 80), policy: 'permit', term: 'allow-web-outbound' },
+  { packet: tcp('192.168.255.255', '1.2.3.4', 443), policy: 'permit', term: 'allow-web-outbound' },
+  { packet: tcp('192.168.1.1', '1.2.3.4', 81), policy: 'deny', term: 'interzone default (just outside port 80)' },
+  { packet: tcp('192.169.0.0', '1.2.3.4', 443), policy: 'deny', term: 'interzone default (just outside 192.168/16)' },
+  { packet: udp('10.0.0.9', '8.8.8.8', 53), policy: 'deny', term: 'interzone default (dns-gdns is tcp only)' },
+];
+
+// ping-gdns is written as application icmp with service application-default; bunkatsu models
+// neither applications nor their standard ports, so it reads the rule as every service (a warning
+// at each line) and lets any protocol from INTERNAL to GOOGLE_DNS through: that packet, and only
+// it, is permitted by the imported rules though the policy denies it.
+const PA_APPLICATION_DEFAULT = new Set(['10.0.0.9>8.8.8.8 17']);
+
+describe('aerleon sample_paloalto: the Palo Alto output agrees with its own policy', () => {
+  it('internal to external: the policy verdict, but for application-default read as every service', () => {
+    const d = only(paloalto());
+    for (const c of OUTWARD) {
+      const got = decide(d, { ...c.packet, in: 'ethernet1/1', out: 'ethernet1/2' });
+      const key = `${c.packet.src}>${c.packet.dst} ${c.packet.proto}`;
+      expect({ ...c, got: got.action }).toEqual({ ...c, got: PA_APPLICATION_DEFAULT.has(key) ? 'permit' : c.policy });
+    }
+    expect(decide(d, { ...udp('10.0.0.9', '8.8.8.8', 53), in: 'ethernet1/1', out: 'ethernet1/2' }).by).toBe('ping-gdns.internal.external');
+  });
+
+  it('composed into a topology, every engine delivers exactly the packets the imported rules permit', () => {
+    // From the internal subnet (10/8) to addresses outside, which lie behind ethernet1/2.
+    const fromInternal = OUTWARD.filter((c) => c.packet.src.startsWith('10.'));
+    expectEnginesAgree('paloalto', paloalto(), fromInternal, (p) => ({ ...p, in: 'ethernet1/1', out: 'ethernet1/2' }));
+  });
+
+  it('external to internal: the terms are applications (icmp, web-browsing, ssl), warned at their lines and read as permits', () => {
+    // The policy permits icmp (allow-icmp) and, by application, web-browsing and ssl; which
+    // packets an application is cannot be decided from addresses and ports. allow-icmp is
+    // application icmp on application-default, read as every service: every packet from
+    // external to internal is permitted by it, which over-approximates the policy and is warned.
+    const a = paloalto();
+    const d = only(a);
+    for (const p of [{ src: '1.2.3.4', dst: '10.0.0.9', proto: ICMP }, tcp('1.2.3.4', '10.0.0.9', 22), udp('1.2.3.4', '172.16.0.1', 161)]) {
+      expect(decide(d, { ...p, in: 'ethernet1/2', out: 'ethernet1/1' }).by).toBe('allow-icmp.external.internal');
+    }
+    const warned = a.warnings.map((w) => `${w.loc.line} ${w.en.split(':')[0]}`);
+    expect(warned).toEqual([
+      '62 rule "ping-gdns"',
+      '58 rule "ping-gdns"',
+      '128 rule "allow-icmp"',
+      '124 rule "allow-icmp"',
+      '150 rule "allow-pan-app-01"',
+      '146 rule "allow-pan-app-01"',
+      '172 rule "allow-pan-app-02"',
+      '194 rule "allow-pan-app-03"',
+    ]);
+    expect(a.warnings.filter((w) => w.en.includes('applications (') && w.en.includes('are not modelled'))).toHaveLength(5);
+  });
+});
+
+// sample_nftables-mixed-icmp.pol, aerleon's nftables output: one inet table whose base chain
+// root0 is on the input hook, which bunkatsu does not model (it models what a host forwards);
+// the wrapper moves it to the forward hook. The host is the same two-interface host as above.
+function nftables(): ImportedConfig {
+  const rules = text('sample_nftables-mixed-icmp.nft.ref').replace('type filter hook input', 'type filter hook forward');
+  return parseNftables(rules, `${DIR}/sample_nftables-mixed-icmp.nft.ref`, 'nft', {
+    addresses: {
+      text: '2: eth0: <UP> mtu 1500 state UP\n    inet 192.0.2.1/24 scope global eth0\n3: eth1: <UP> mtu 1500 state UP\n    inet 200.1.1.254/24 scope global eth1\n',
+      file: 'nft.addr',
+    },
+    routes: {
+      text: 'default via 192.0.2.254 dev eth0\n192.0.2.0/24 dev eth0 proto kernel scope link src 192.0.2.1\n200.1.1.0/24 dev eth1 proto kernel scope link src 200.1.1.254\n',
+      file: 'nft.route',
+    },
+  });
+}
+
+// The policy (IPv4 packets; target `nftables mixed INPUT`, default drop). Terms in order:
+//   multi-all-families  udp tcp icmp icmpv6: accept   <- decides every udp, tcp and icmp packet
+//   multi-proto-term, test-tcp-icmp, test-icmp, test-icmp-type-ip4, full-combo-term,
+//   base-traceroute-in  narrower udp/tcp/icmp terms, never reached for IPv4
+//   test-icmp-type-ip6  icmpv6 only (IPv6)
+// so every other protocol is dropped by the chain policy.
+const GRE = 47;
+const OSPF = 89;
+const ICMPV6 = 58;
+const MIXED: readonly Case[] = [
+  { packet: tcp('1.2.3.4', '200.1.1.1', 22), policy: 'permit', term: 'multi-all-families' },
+  { packet: udp('1.2.3.4', '200.1.1.1', 53), policy: 'permit', term: 'multi-all-families' },
+  { packet: { src: '200.1.1.3', dst: '200.1.1.1', proto: ICMP }, policy: 'permit', term: 'multi-all-families (before test-icmp)' },
+  { packet: udp('1.1.1.1', '8.8.8.8', 1024), policy: 'permit', term: 'multi-all-families (before base-traceroute-in)' },
+  { packet: { src: '1.2.3.4', dst: '200.1.1.1', proto: GRE }, policy: 'deny', term: 'policy drop (not udp/tcp/icmp)' },
+  { packet: { src: '1.2.3.4', dst: '200.1.1.1', proto: OSPF }, policy: 'deny', term: 'policy drop' },
+  { packet: { src: '1.2.3.4', dst: '200.1.1.1', proto: 2 }, policy: 'deny', term: 'policy drop (igmp)' },
+  { packet: { src: '1.2.3.4', dst: '200.1.1.1', proto: ICMPV6 }, policy: 'deny', term: 'policy drop (icmpv6 is an IPv6 term)' },
+];
+
+// aerleon writes the IPv6 half of multi-all-families as `meta l4proto { udp, tcp, icmpv6 }` in an
+// inet table; meta l4proto is the same for both families, so an IPv4 packet of protocol 58 is
+// accepted by it, though the policy gives icmpv6 to IPv6 only. That packet, and only it, differs.
+const NFT_L4PROTO_ICMPV6 = ICMPV6;
+
+describe('aerleon sample_nftables-mixed-icmp: the nftables output agrees with its own policy', () => {
+  it('imports it; ICMP types and source ports are warned at their lines', () => {
+    const n = nftables();
+    expect(n.warnings.map((w) => `${w.loc.line} ${w.en.split(':')[0]}`)).toEqual([
+      '23 "icmp type echo-request echo-reply ct state new"',
+      '27 "icmpv6 type mld-listener-done nd-router-solicit nd-router-advert ct state new"',
+      '31 "tcp sport" matches source ports, which bunkatsu does not model',
+      '32 "tcp sport" matches source ports, which bunkatsu does not model',
+      '38 "udp sport" matches source ports, which bunkatsu does not model',
+      '39 "udp sport" matches source ports, which bunkatsu does not model',
+    ]);
+  });
+
+  it('every packet gets the policy verdict, but IPv4 protocol 58 (meta l4proto icmpv6)', () => {
+    const d = only(nftables());
+    for (const c of MIXED) {
+      const expected = c.packet.proto === NFT_L4PROTO_ICMPV6 ? 'permit' : c.policy;
+      expect({ ...c, got: decide(d, c.packet).action }).toEqual({ ...c, got: expected });
+    }
+    // The accepting rule is line 5 of the .ref, reached from root0's jump at line 45.
+    expect(decide(d, { src: '1.2.3.4', dst: '200.1.1.1', proto: ICMPV6 }).by).toBe('l45.l5');
+  });
+
+  it('composed into a topology, every engine delivers exactly the packets the imported rules permit', () => {
+    // From outside (the default route's side) to the servers' subnet behind eth1.
+    const inward = MIXED.filter((c) => !c.packet.src.startsWith('200.1.1.') && c.packet.dst.startsWith('200.1.1.'));
+    expectEnginesAgree('nftables', nftables(), inward);
+  });
+});
+
+// aerleon's FortiGate outputs name their interfaces (`set srcintf "port1"`, `set dstintf "port2"`,
+// from the header `target:: fortigate from-zone port1 to-zone port2`) but do not configure them;
+// the wrapper appends a `config system interface` with both (port1's address given by each test)
+// and a default route by port2, after the .ref's last line, so every line of the .ref keeps its
+// number.
+function fortigate(file: string, port1: string): ImportedConfig {
+  const interfaces = [
+    'config system interface',
+    '    edit "port1"',
+    `        set ip ${port1} 255.255.255.0`,
+    '    next',
+    '    edit "port2"',
+    '        set ip 192.0.2.1 255.255.255.0',
+    '    next',
+    'end',
+    // The default route leaves by port2, so that addresses outside port1's subnet lie there.
+    'config router static',
+    '    edit 1',
+    '        set gateway 192.0.2.254',
+    '        set device "port2"',
+    '    next',
+    'end',
+    '',
+  ].join('\n');
+  return parseFortigate(text(file) + interfaces, `${DIR}/${file}`, 'fg');
+}
+
+const PORT1_TO_PORT2 = { in: 'port1', out: 'port2' };
+
+describe('aerleon FortiGate outputs agree with the policies in fortigate_test.py', () => {
+  // testMultipleTerms: GOOD_HEADER_1 + GOOD_TERM_1 + GOOD_TERM_2 (fortigate_test.py lines 12-17,
+  // 111-120, 145-154, 532-535), with the names of its setUp (lines 405-412):
+  //   term good-term-1 / good-term-2 (the same) {
+  //     source-address:: FOO GOO        FOO = 10.1.1.1/32 10.1.1.2/32, GOO = 10.1.1.9/32
+  //     destination-address:: BAR       BAR = 10.1.1.3/32 10.1.1.4/32
+  //     source-port:: HTTP              80/tcp
+  //     destination-port:: DNS          53/tcp 53/udp
+  //     protocol:: tcp udp
+  //     action:: accept }
+  // aerleon writes the ports as FortiOS `tcp-portrange 53:80` (destination 53, source 80); source
+  // ports are not modelled, so the services read as tcp/udp 53 from any source port, warned.
+  const TERMS: readonly Case[] = [
+    { packet: tcp('10.1.1.1', '10.1.1.3', 53), policy: 'permit', term: 'good-term-1' },
+    { packet: udp('10.1.1.9', '10.1.1.4', 53), policy: 'permit', term: 'good-term-1' },
+    { packet: tcp('10.1.1.2', '10.1.1.4', 54), policy: 'deny', term: 'implicit deny (just outside port 53)' },
+    { packet: tcp('10.1.1.2', '10.1.1.4', 80), policy: 'deny', term: 'implicit deny (80 is the source port)' },
+    { packet: udp('10.1.1.3', '10.1.1.4', 53), policy: 'deny', term: 'implicit deny (just outside FOO)' },
+    { packet: udp('10.1.1.8', '10.1.1.4', 53), policy: 'deny', term: 'implicit deny (just below GOO)' },
+    { packet: tcp('10.1.1.1', '10.1.1.5', 53), policy: 'deny', term: 'implicit deny (just outside BAR)' },
+    { packet: tcp('10.1.1.1', '10.1.1.2', 53), policy: 'deny', term: 'implicit deny (just below BAR)' },
+    { packet: { src: '10.1.1.1', dst: '10.1.1.3', proto: ICMP }, policy: 'deny', term: 'implicit deny (tcp and udp only)' },
+  ];
+
+  it('testMultipleTerms: every packet gets the policy verdict; source ports are warned at the service lines', () => {
+    const f = fortigate('FortigateTest.testMultipleTerms.stdout.ref', '10.1.1.254');
+    const d = only(f);
+    for (const c of TERMS) expect({ ...c, got: decide(d, { ...c.packet, ...PORT1_TO_PORT2 }).action }).toEqual({ ...c, got: c.policy });
+    expect(decide(d, { ...tcp('10.1.1.1', '10.1.1.3', 53), ...PORT1_TO_PORT2 }).by).toBe('p1');
+    // The policy's interfaces bind: the same packet entering by port2 is denied.
+    expect(decide(d, { ...tcp('10.1.1.1', '10.1.1.3', 53), in: 'port2', out: 'port1' }).action).toBe('deny');
+    expect(f.warnings.map((w) => `${w.loc.line}:${w.loc.column} ${w.en}`)).toEqual([
+      '36:9 service "good-term-1": source ports 80 are not modelled (any source port)',
+      '37:9 service "good-term-1": source ports 80 are not modelled (any source port)',
+      '40:9 service "good-term-2": source ports 80 are not modelled (any source port)',
+      '41:9 service "good-term-2": source ports 80 are not modelled (any source port)',
+    ]);
+  });
+
+  // testSourceExcludes, case V4_Exclude (lines 618-656): source V4_A, source-exclude V4_B.
+  //   term good-term-1 { source-address:: V4_A  source-exclude:: V4_B  action:: accept }
+  //   V4_A = 1.1.1.1/32 1.1.1.2/32, V4_B = 1.1.1.2/32 1.1.1.3/32 (setUp, lines 413-414)
+  // so the term permits any packet from 1.1.1.1 only. aerleon writes it as an address group with
+  // `set exclude enable` / `set exclude-member "V4_B"` (V4_B merged into 1.1.1.2/31).
+  const EXCLUDE: readonly Case[] = [
+    { packet: tcp('1.1.1.1', '8.8.8.8', 443), policy: 'permit', term: 'good-term-1' },
+    { packet: { src: '1.1.1.1', dst: '203.0.113.9', proto: 47 }, policy: 'permit', term: 'good-term-1 (any protocol)' },
+    { packet: tcp('1.1.1.2', '8.8.8.8', 443), policy: 'deny', term: 'implicit deny (in V4_A but excluded by V4_B)' },
+    { packet: tcp('1.1.1.3', '8.8.8.8', 443), policy: 'deny', term: 'implicit deny (excluded, and not in V4_A)' },
+    { packet: tcp('1.1.1.0', '8.8.8.8', 443), policy: 'deny', term: 'implicit deny (just below V4_A)' },
+  ];
+
+  it('testSourceExcludes V4_Exclude: the excluded members are denied, the rest of the group permitted', () => {
+    const f = fortigate('FortigateTest.testSourceExcludesV4_Exclude.stdout.ref', '1.1.1.254');
+    const d = only(f);
+    for (const c of EXCLUDE) expect({ ...c, got: decide(d, { ...c.packet, ...PORT1_TO_PORT2 }).action }).toEqual({ ...c, got: c.policy });
+    expect(f.warnings).toEqual([]);
+    // Composed, with 1.1.1.0/24 behind port1 and the rest behind port2 (testMultipleTerms' hosts
+    // share one subnet, so its packets would cross no firewall).
+    expectEnginesAgree('fortigate', f, EXCLUDE, (p) => ({ ...p, ...PORT1_TO_PORT2 }));
   });
 });

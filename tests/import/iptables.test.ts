@@ -202,6 +202,19 @@ describe('nft list ruleset', () => {
     ]);
   });
 
+  it('reads icmpv6 as protocol 58 (as nft prints it in inet tables); icmp and icmpv6 types keep their protocol', () => {
+    const { device, warnings } = nft(
+      ruleset('\t\tmeta l4proto { tcp, icmpv6 } accept\n\t\ticmp type echo-request accept\n\t\ticmpv6 type nd-router-advert accept'),
+    );
+    // Before, line 9 was refused and line 11 (its condition left out) accepted every protocol.
+    expect(device.rules.map((r) => [r.id, r.services.map((t) => `${t.protoLo}-${t.protoHi}`)])).toEqual([
+      ['l9', ['6-6', '58-58']],
+      ['l10', ['1-1']],
+      ['l11', ['58-58']],
+    ]);
+    expect(warnings.map((w) => `${w.loc.line}:${w.loc.column}`)).toEqual(['10:3', '11:3']);
+  });
+
   it('ct state vmap: only the verdict for new connections is a rule; an unreadable verdict map is left out with a warning', () => {
     const { device, warnings } = nft(
       ruleset(
