@@ -12,7 +12,7 @@ import { aclVerdict, type CompiledNetwork, compileNetwork, compileNetworkSharing
 import { changeDelta } from './delta.ts';
 import { fastDataplane } from './fast-dataplane.ts';
 import { createPropagation } from './propagate.ts';
-import { type HeaderSet, pointBox } from './headerset.ts';
+import { type HeaderMatch, type HeaderSet, pointBox } from './headerset.ts';
 import { bddSpace } from './space.ts';
 import {
   type Arrival,
@@ -744,6 +744,12 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return { engine: createFastEngine(after, { failures: down, ...(delta === TRUE ? {} : { seed: { base: engine, delta } }) }), delta };
   }
 
+  /** A seeded engine's base, for headers wholly outside its delta (which it takes from the base as they were). */
+  function unchangedFrom(match: HeaderMatch): FastEngine | undefined {
+    const seed = options.seed;
+    return seed && bdd.and(bdd.product(match.src, match.dst, match.services), seed.delta) === FALSE ? seed.base : undefined;
+  }
+
   /** The forwarding graph does not model failed parts: a data-plane check is of the whole network. */
   function dataplane(query: DataplaneQuery): DataplaneAnswer {
     if (hasFailures) throw new Error('dataplane: ask an engine built without failures');
@@ -766,6 +772,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     arriving: (zone, delta) => (delta === undefined ? reachingZone(zone) : arrivingWithin(zone, delta)),
     crossing,
     derive,
+    unchangedFrom,
   };
   return engine;
 }

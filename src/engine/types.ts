@@ -3,7 +3,7 @@
 
 import type { Loc } from '../errors.ts';
 import type { Network } from '../model/network.ts';
-import type { HeaderBox, HeaderSet, Packet } from './headerset.ts';
+import type { HeaderBox, HeaderMatch, HeaderSet, Packet } from './headerset.ts';
 import type { HeaderSpace } from './space.ts';
 
 export type { Packet };
@@ -190,6 +190,12 @@ export interface ReachabilityEngine<S = unknown> {
   crossing(elements: Failures): S;
   /** The engine of the network after a change, in this engine's space, and the headers the change may affect. */
   derive(change: EngineChange): Derived<S>;
+  /**
+   * For an engine derived from another (derive): that engine, when no header of `match` is in the
+   * change's delta, so each fares here as there and what was found there holds here. Undefined
+   * otherwise, and for an engine not derived incrementally.
+   */
+  unchangedFrom(match: HeaderMatch): ReachabilityEngine<S> | undefined;
 
   // ── The data-plane checks (below) ──
   /** The data-plane checks of the whole network (below); an engine built with failures throws. */

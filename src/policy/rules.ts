@@ -15,6 +15,7 @@ import type {
   ExceptionProblem,
   Finding,
   FindingCommon,
+  HeaderClass,
   HostSubject,
   HygieneFacts,
   InterfaceSubject,
@@ -540,6 +541,12 @@ const STOP_ORDER: Record<Outcome['disposition']['kind'], number> = {
   'no-path': 6,
 };
 
+/**
+ * Per engine, a failing leg's classes with their witnesses, by its missing set: legs alike share
+ * that set (evaluateLeg), and their classes too (many intents fail on the same shared leg).
+ */
+const LEG_CLASSES = new WeakMap<ReachabilityEngine, WeakMap<HeaderSet, HeaderClass[]>>();
+
 function legFindings(
   ctx: RuleContext<unknown>,
   rule: { readonly id: 'sanitized-communication' | 'intent-reachability' },
@@ -566,7 +573,16 @@ function legFindings(
   legs.forEach((r, i) => {
     if (r.missing.length === 0) return;
     const fails = (d: Disposition): boolean => !legArrives(r.leg, d);
-    const classes = classesOf(ctx.network, r.missing, (boxes) => traceWitness(ctx.network, ctx.engine, boxes, fails, prefer));
+    let known = LEG_CLASSES.get(ctx.engine);
+    if (!known) {
+      known = new WeakMap();
+      LEG_CLASSES.set(ctx.engine, known);
+    }
+    let classes = known.get(r.missing);
+    if (!classes) {
+      classes = classesOf(ctx.network, r.missing, (boxes) => traceWitness(ctx.network, ctx.engine, boxes, fails, prefer));
+      known.set(r.missing, classes);
+    }
     const witness = classes.find((c) => c.witness)?.witness;
     const stop = legStop(ctx, witness);
     findings.push({
