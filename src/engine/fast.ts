@@ -7,7 +7,8 @@
 
 import type { Network } from '../model/network.ts';
 import { isGateway, zonesOf } from '../model/network.ts';
-import { DST, FALSE, type Node, PORT, PROTO, TRUE } from './bdd.ts';
+import { DST, FALSE, type Node, PORT, PROTO, SRC, TRUE } from './bdd.ts';
+import { type Ipv4Range, meetsSorted } from '../net/ipv4.ts';
 import { aclVerdict, type CompiledNetwork, compileNetwork, compileNetworkSharing, deriveCompiled } from './compile.ts';
 import { changeDelta } from './delta.ts';
 import { fastDataplane } from './fast-dataplane.ts';
@@ -744,10 +745,16 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return { engine: createFastEngine(after, { failures: down, ...(delta === TRUE ? {} : { seed: { base: engine, delta } }) }), delta };
   }
 
+  /** A seeded engine's delta as the source and the destination addresses it holds (ascending), on first use. */
+  let deltaAddresses: { readonly src: Ipv4Range[]; readonly dst: Ipv4Range[] } | undefined;
   /** A seeded engine's base, for headers wholly outside its delta (which it takes from the base as they were). */
   function unchangedFrom(match: HeaderMatch): FastEngine | undefined {
     const seed = options.seed;
-    return seed && bdd.and(bdd.product(match.src, match.dst, match.services), seed.delta) === FALSE ? seed.base : undefined;
+    if (!seed) return undefined;
+    // Addresses the delta does not hold tell most matches apart without building them.
+    deltaAddresses ??= { src: bdd.intervals(seed.delta, SRC), dst: bdd.intervals(bdd.exists(seed.delta, SRC), DST) };
+    if (!meetsSorted(deltaAddresses.src, match.src) || !meetsSorted(deltaAddresses.dst, match.dst)) return seed.base;
+    return bdd.and(bdd.product(match.src, match.dst, match.services), seed.delta) === FALSE ? seed.base : undefined;
   }
 
   /** The forwarding graph does not model failed parts: a data-plane check is of the whole network. */

@@ -17,7 +17,7 @@ import { type CheckScope, scopeGroup } from '../policy/rules.ts';
 import { type CheckReport, type Finding, findingKey, type Severity } from '../policy/types.ts';
 import type { Touched } from './change.ts';
 import type { ChangeOperation, FlowChange, IntentChange, IntentProblem, IntentStatus, RecomputeCause, ReviewReport, Verdict, ZoneMove } from './types.ts';
-import { formatRange, IPV4_MAX, type Ipv4Range } from '../net/ipv4.ts';
+import { formatRange, IPV4_MAX, type Ipv4Range, meetsSorted } from '../net/ipv4.ts';
 import { PORT_MAX, PROTO_MAX } from '../net/services.ts';
 
 /** The network before the change with its engine and full check: computed once, reused. */
@@ -157,8 +157,11 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     // Only intents sending to a zone the delta reaches can be affected; test those exactly.
     const { byId, byZone, sources } = intentHeaders(after, space);
     // An intent none of whose sources sends any of the delta is not tested with its whole set.
-    const sending = space.toBoxes(space.project(delta, 'src'));
-    const sends = (ranges: readonly Ipv4Range[]): boolean => ranges.some((r) => sending.some((b) => b.srcLo <= r.hi && r.lo <= b.srcHi));
+    const sending = space
+      .toBoxes(space.project(delta, 'src'))
+      .map((b) => ({ lo: b.srcLo, hi: b.srcHi }))
+      .sort((a, b) => a.lo - b.lo);
+    const sends = (ranges: readonly Ipv4Range[]): boolean => meetsSorted(sending, ranges);
     for (const z of candidates) {
       for (const id of byZone.get(z) ?? []) if (!intents.has(id) && sends(sources.get(id)!) && !space.isEmpty(space.and(byId.get(id)!, delta))) intents.add(id);
     }
