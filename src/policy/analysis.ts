@@ -138,7 +138,11 @@ const ADJACENCY = new WeakMap<Network['links'], Adjacency & { readonly zones: Ne
  * on it: kept while the zones, links and each device's interfaces are the same objects, as a
  * change of rules keeps them.
  */
+/** The adjacency found for a network object: checked against its parts once, not on every distance asked. */
+const NETWORK_ADJACENCY = new WeakMap<Network, Adjacency>();
 function adjacencyOf(network: Network): Adjacency {
+  const found = NETWORK_ADJACENCY.get(network);
+  if (found) return found;
   let adjacency = ADJACENCY.get(network.links);
   const same =
     adjacency !== undefined &&
@@ -170,6 +174,7 @@ function adjacencyOf(network: Network): Adjacency {
     };
     ADJACENCY.set(network.links, adjacency);
   }
+  NETWORK_ADJACENCY.set(network, adjacency!);
   return adjacency!;
 }
 

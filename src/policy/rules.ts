@@ -198,6 +198,23 @@ function exceptionSet(exceptions: readonly Exception[]): HeaderSet {
   return normalize(exceptions.flatMap((e) => boxesOfMatch({ src: e.from, dst: e.to, services: e.services })));
 }
 
+const EXEMPT = new WeakMap<readonly Exception[], Map<string, HeaderSet>>();
+/** The headers the exceptions in force for a rule exempt: kept per list of exceptions (a change of rules keeps it), date and rule. */
+function exemptHeaders(ctx: RuleContext<unknown>, rule: string): HeaderSet {
+  let known = EXEMPT.get(ctx.network.exceptions);
+  if (!known) {
+    known = new Map();
+    EXEMPT.set(ctx.network.exceptions, known);
+  }
+  const key = `${ctx.today}\u0000${rule}`;
+  let set = known.get(key);
+  if (!set) {
+    set = exceptionSet(activeExceptions(ctx, rule));
+    known.set(key, set);
+  }
+  return set;
+}
+
 /** One pair of zones between which packets get that must not, with the evidence. */
 interface ForbiddenFlow {
   readonly from: Zone;
@@ -278,7 +295,7 @@ const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
     const isolated = zonesIn(ctx.network, ctx.params.isolated);
     const others = ctx.network.zones.filter((z) => !ctx.params.isolated.includes(z.domain));
     const exceptions = activeExceptions(ctx, this.id);
-    const findings: Finding[] = forbiddenReach(ctx, [isolated, others], exceptionSet(exceptions), ctx.engine).map((flow) => ({
+    const findings: Finding[] = forbiddenReach(ctx, [isolated, others], exemptHeaders(ctx, this.id), ctx.engine).map((flow) => ({
       ...pairFacts(ctx, flow),
       rule: this.id,
       kind: 'reach',
@@ -384,7 +401,7 @@ const pathSeparation: RuleDefinition<'path-separation'> = {
     const a = zonesIn(ctx.network, ctx.params.lgwanSide);
     const b = zonesIn(ctx.network, ctx.params.internetSide);
     const approved = cloudServiceSet(ctx.network, ctx.params.lgwanSide, ctx.today);
-    const exempt = normalize([...exceptionSet(activeExceptions(ctx, this.id)), ...approved]);
+    const exempt = normalize([...exemptHeaders(ctx, this.id), ...approved]);
     return forbiddenReach(ctx, [a, b], exempt, ctx.engine).map((flow) => ({
       ...pairFacts(ctx, flow),
       rule: this.id,
@@ -695,7 +712,7 @@ const securityCloudAggregation: RuleDefinition<'security-cloud-aggregation'> = {
     const bypass = ctx.engineFactory(net, { zones: cloud, devices: new Set(cloudDevices), edges: new Set() });
     const from = zonesIn(net, ctx.params.from);
     const to = zonesIn(net, ctx.params.to);
-    return forbiddenReach(ctx, [from, to], exceptionSet(activeExceptions(ctx, this.id)), bypass).map((flow) => ({
+    return forbiddenReach(ctx, [from, to], exemptHeaders(ctx, this.id), bypass).map((flow) => ({
       ...pairFacts(ctx, flow),
       rule: this.id,
       kind: 'bypass',

@@ -33,8 +33,12 @@ export interface ReviewBase {
 export function prepareBase(network: Network, pack: Pack, today: string, factory: EngineFactory): ReviewBase {
   const engine = factory(network);
   const check = runCheck(network, pack, { engineFactory: factory, engine, today });
-  intentHeaders(network, engine.space); // computed once here, not in the first review
-  return { network, factory, engine, check };
+  const base = { network, factory, engine, check };
+  // Computed once here, not in the first review.
+  intentHeaders(network, engine.space);
+  findingIndex(base, findingKey);
+  intentMemo(base);
+  return base;
 }
 
 export interface ReviewInput {
@@ -215,30 +219,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   }
 
   // Intents: broken when it got through before and does not now, restored the reverse.
-  const failing = (findings: readonly Finding[]): Map<string, IntentProblem[]> => {
-    const out = new Map<string, IntentProblem[]>();
-    for (const f of findings) {
-      if (f.rule !== 'sanitized-communication' && f.rule !== 'intent-reachability') continue;
-      // A leg that does not get through is named by its label; a plan that fails, by its finding.
-      const [id, problem]: [string, IntentProblem] =
-        f.subject.kind === 'leg' ? [f.subject.intent, { kind: 'leg', leg: f.subject.leg }] : [f.subject.id, { kind: 'finding', finding: f }];
-      out.set(id, [...(out.get(id) ?? []), problem]);
-    }
-    return out;
-  };
-  const status = (i: Intent, problems: IntentProblem[] | undefined): IntentStatus => ({
-    intent: i.id,
-    purpose: i.purpose,
-    ok: !problems,
-    loc: i.loc,
-    problems,
-  });
-  let memo = baseMemo.get(base);
-  if (!memo) {
-    const failed = failing(base.check.findings);
-    memo = { failed, intents: new Set(before.intents.map((i) => i.id)), statuses: before.intents.map((i) => status(i, failed.get(i.id))) };
-    baseMemo.set(base, memo);
-  }
+  const memo = intentMemo(base);
   const failedBefore = memo.failed;
   // After the change: the base's failing intents, with the re-checked ones replaced.
   let failedAfter: Map<string, IntentProblem[]>;
@@ -364,6 +345,34 @@ function countsOf(findings: readonly Finding[], from: FindingCounts | undefined 
 
 /** Per base: the intents failing before, and the intent ids (shared by every review of it). */
 const baseMemo = new WeakMap<ReviewBase, { failed: Map<string, IntentProblem[]>; intents: Set<string>; statuses: IntentStatus[] }>();
+
+function intentMemo(base: ReviewBase): { failed: Map<string, IntentProblem[]>; intents: Set<string>; statuses: IntentStatus[] } {
+  let memo = baseMemo.get(base);
+  if (!memo) {
+    const failed = failing(base.check.findings);
+    const intents = base.network.intents;
+    memo = { failed, intents: new Set(intents.map((i) => i.id)), statuses: intents.map((i) => status(i, failed.get(i.id))) };
+    baseMemo.set(base, memo);
+  }
+  return memo;
+}
+
+/** The intents the findings say do not get through, with why. */
+function failing(findings: readonly Finding[]): Map<string, IntentProblem[]> {
+  const out = new Map<string, IntentProblem[]>();
+  for (const f of findings) {
+    if (f.rule !== 'sanitized-communication' && f.rule !== 'intent-reachability') continue;
+    // A leg that does not get through is named by its label; a plan that fails, by its finding.
+    const [id, problem]: [string, IntentProblem] =
+      f.subject.kind === 'leg' ? [f.subject.intent, { kind: 'leg', leg: f.subject.leg }] : [f.subject.id, { kind: 'finding', finding: f }];
+    out.set(id, [...(out.get(id) ?? []), problem]);
+  }
+  return out;
+}
+
+function status(i: Intent, problems: IntentProblem[] | undefined): IntentStatus {
+  return { intent: i.id, purpose: i.purpose, ok: !problems, loc: i.loc, problems };
+}
 
 /** Every header each intent sends (all its legs), and the intents by the zones they send to. */
 interface IntentIndex {
