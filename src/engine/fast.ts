@@ -628,10 +628,12 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     seen[sourceZone] = 1;
     let done = false;
     const finish = (path: PathNode, disposition: Disposition): void => {
+      // Asked `until`, the caller looks for an end it accepts: no path is built for the others.
+      if (until && !until(disposition)) return;
       const key = outcomeKey(disposition);
       if (found.has(key)) return;
       found.set(key, { headers: [], hops: hopsOf(path), disposition });
-      if (until?.(disposition)) done = true;
+      if (until) done = true;
     };
     // Per firewall met: whether each rule holds the packet (0 not yet asked, 1 yes, 2 no), so a
     // rule shared by many port pairs of the device is tested once per trace, not once per pair.

@@ -172,7 +172,8 @@ export interface ReachabilityEngine<S = unknown> {
   reach(from: readonly number[], to: readonly number[]): readonly ZoneReach[];
   /**
    * One path to each end of a single packet leaving `sourceZone`, with the deciding rules.
-   * With `until`, an engine may stop once it has found an end `until` accepts.
+   * With `until`, an engine may stop once it has found an end `until` accepts, and may leave out
+   * the ends it does not accept (a witness is looked for among those it accepts).
    */
   trace(sourceZone: number, packet: Packet, until?: (d: Disposition) => boolean): readonly Outcome[];
 
