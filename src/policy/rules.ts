@@ -239,10 +239,16 @@ function forbiddenReach(
   const net = ctx.network;
   const found: ForbiddenFlow[] = [];
   const scope = ctx.scope;
+  // A scoped check (a review) wants a few zones of sides that may hold thousands: those are
+  // looked up, the sides not walked (the findings are sorted by zone at the end).
   const scoped = (zones: readonly Zone[], end: 0 | 1): Zone[] => {
     if (!scope) return [...zones];
+    const member = membersOf(net, zones);
     const wanted = new Set([...scope.pairs].map((p) => Number(p.split('>')[end])));
-    return zones.filter((z) => wanted.has(z.index));
+    return [...wanted]
+      .sort((a, b) => a - b)
+      .filter((z) => member[z] === 1)
+      .map((z) => net.zones[z]!);
   };
   for (const [sources, targets] of [
     [sides[0], sides[1]],
@@ -275,14 +281,26 @@ function forbiddenReach(
   return found.sort((a, b) => a.from.index - b.from.index || a.to.index - b.to.index);
 }
 
+const MEMBERS = new WeakMap<readonly Zone[], Uint8Array>();
+/** Which zones a list holds, by zone index: kept per list (zonesIn's are kept per network). */
+function membersOf(network: Network, zones: readonly Zone[]): Uint8Array {
+  let member = MEMBERS.get(zones);
+  if (!member) {
+    member = new Uint8Array(network.zones.length);
+    for (const z of zones) member[z.index] = 1;
+    MEMBERS.set(zones, member);
+  }
+  return member;
+}
+
 const ZONES_IN = new WeakMap<Network['zones'], Map<string, Zone[]>>();
-/** The zones of these domains, kept per list of zones (which a change of rules keeps). */
-function zonesIn(network: Network, domains: readonly string[]): readonly Zone[] {
+/** The zones of these domains (with `outside`, of every other domain), kept per list of zones (which a change of rules keeps). */
+function zonesIn(network: Network, domains: readonly string[], outside = false): readonly Zone[] {
   let byDomains = ZONES_IN.get(network.zones);
   if (!byDomains) ZONES_IN.set(network.zones, (byDomains = new Map()));
-  const key = domains.join('\0');
+  const key = `${outside ? 'outside' : 'in'}\0${domains.join('\0')}`;
   let zones = byDomains.get(key);
-  if (!zones) byDomains.set(key, (zones = network.zones.filter((z) => domains.includes(z.domain))));
+  if (!zones) byDomains.set(key, (zones = network.zones.filter((z) => domains.includes(z.domain) !== outside)));
   return zones;
 }
 
@@ -293,7 +311,7 @@ const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
   clause: '§6(3)ア',
   check(ctx) {
     const isolated = zonesIn(ctx.network, ctx.params.isolated);
-    const others = ctx.network.zones.filter((z) => !ctx.params.isolated.includes(z.domain));
+    const others = zonesIn(ctx.network, ctx.params.isolated, true);
     const exceptions = activeExceptions(ctx, this.id);
     const findings: Finding[] = forbiddenReach(ctx, [isolated, others], exemptHeaders(ctx, this.id), ctx.engine).map((flow) => ({
       ...pairFacts(ctx, flow),
