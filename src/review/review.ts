@@ -33,12 +33,8 @@ export interface ReviewBase {
 export function prepareBase(network: Network, pack: Pack, today: string, factory: EngineFactory): ReviewBase {
   const engine = factory(network);
   const check = runCheck(network, pack, { engineFactory: factory, engine, today });
-  const base = { network, factory, engine, check };
-  // Computed once here, not in the first review.
-  intentHeaders(network, engine.space);
-  findingIndex(base, findingKey);
-  intentMemo(base);
-  return base;
+  intentHeaders(network, engine.space); // computed once here, not in the first review
+  return { network, factory, engine, check };
 }
 
 export interface ReviewInput {
@@ -301,7 +297,9 @@ function findingIndex(base: ReviewBase, key: (f: Finding) => string): FindingInd
     const findings = base.check.findings;
     findings.forEach((f, i) => {
       const group = scopeGroup(base.network, f);
-      groups.set(group, [...(groups.get(group) ?? []), i]);
+      const list = groups.get(group);
+      if (list) list.push(i);
+      else groups.set(group, [i]);
     });
     // A check's findings are in severity order (runCheck, and a review's merge): where each
     // severity's run starts (and the end).
