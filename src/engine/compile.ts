@@ -199,9 +199,17 @@ export function deriveCompiled(base: CompiledNetwork, network: Network, changed:
     unrouted[index] = r?.unrouted ?? FALSE;
     delivered[index] = r?.delivered ?? FALSE;
     discarded[index] = r?.discarded ?? FALSE;
-    // A rule kept from before (the same object) keeps its match; only new rules are built.
-    const known = new Map(base.network.devices[index]?.rules.map((r, k) => [r, base.ruleMatches[index]![k]!] as const) ?? []);
-    ruleMatches[index] = d.rules.map((rule) => known.get(rule) ?? bdd.product(rule.src, rule.dst, rule.services));
+    // A rule kept from before keeps its match: the same object, or a copy at another position
+    // (after an inserted or removed rule) sharing its lists. Only new rules are built.
+    const known = new Map<Rule['src'], Map<Rule['dst'], Map<Rule['services'], Node>>>();
+    base.network.devices[index]?.rules.forEach((r, k) => {
+      let byDst = known.get(r.src);
+      if (!byDst) known.set(r.src, (byDst = new Map()));
+      let byServices = byDst.get(r.dst);
+      if (!byServices) byDst.set(r.dst, (byServices = new Map()));
+      byServices.set(r.services, base.ruleMatches[index]![k]!);
+    });
+    ruleMatches[index] = d.rules.map((rule) => known.get(rule.src)?.get(rule.dst)?.get(rule.services) ?? bdd.product(rule.src, rule.dst, rule.services));
   }
   // A change keeps every interface, so the ACL bindings are the base's; ACL contents do not change.
   const isChanged = new Uint8Array(network.devices.length);

@@ -59,13 +59,37 @@ export function changeDelta(old: CompiledNetwork, compiled: CompiledNetwork, cha
 
 /** Rules in one list and not the other (old and new versions); undefined when rules were reordered. */
 function ruleDifference(before: readonly Rule[], after: readonly Rule[]): Rule[] | undefined {
-  const a = before.map(key);
-  const b = after.map(key);
+  // The rules before the change (the same objects) and after it (copies at shifted positions
+  // sharing their lists) have equal keys: only the rules between are compared by key. A list's
+  // rule ids are unique (the loader and applyInMemory refuse duplicates), so none of those has
+  // the key of a rule outside them, and the result is what comparing the whole lists gives.
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && sameRule(before[before.length - 1 - end]!, after[after.length - 1 - end]!)) end++;
+  const was = before.slice(start, before.length - end);
+  const is = after.slice(start, after.length - end);
+  const a = was.map(key);
+  const b = is.map(key);
   const inA = new Set(a);
   const inB = new Set(b);
   const common = (xs: string[], other: Set<string>): string[] => xs.filter((x) => other.has(x));
   if (JSON.stringify(common(a, inB)) !== JSON.stringify(common(b, inA))) return undefined;
-  return [...before.filter((_, i) => !inB.has(a[i]!)), ...after.filter((_, i) => !inA.has(b[i]!))];
+  return [...was.filter((_, i) => !inB.has(a[i]!)), ...is.filter((_, i) => !inA.has(b[i]!))];
+}
+
+/** The same rule, or a copy of it at another position: every field but the position is the same object. */
+function sameRule(x: Rule, y: Rule): boolean {
+  return (
+    x === y ||
+    (x.id === y.id &&
+      x.action === y.action &&
+      x.src === y.src &&
+      x.dst === y.dst &&
+      x.services === y.services &&
+      x.inInterfaces === y.inInterfaces &&
+      x.outInterfaces === y.outInterfaces)
+  );
 }
 
 /** Keys by rule object: a base's rules are compared again in every review of it, and most rules after a change are the same objects. */

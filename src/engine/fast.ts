@@ -7,12 +7,13 @@
 
 import type { Network } from '../model/network.ts';
 import { isGateway, zonesOf } from '../model/network.ts';
-import { DST, FALSE, type Node, PORT, PROTO, TRUE } from './bdd.ts';
+import { DST, FALSE, type Node, PORT, PROTO, SRC, TRUE } from './bdd.ts';
+import { type Ipv4Range, meetsSorted } from '../net/ipv4.ts';
 import { aclVerdict, type CompiledNetwork, compileNetwork, compileNetworkSharing, deriveCompiled } from './compile.ts';
 import { changeDelta } from './delta.ts';
 import { fastDataplane } from './fast-dataplane.ts';
 import { createPropagation } from './propagate.ts';
-import { type HeaderSet, pointBox } from './headerset.ts';
+import { type HeaderMatch, type HeaderSet, pointBox } from './headerset.ts';
 import { bddSpace } from './space.ts';
 import {
   type Arrival,
@@ -627,10 +628,12 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     seen[sourceZone] = 1;
     let done = false;
     const finish = (path: PathNode, disposition: Disposition): void => {
+      // Asked `until`, the caller looks for an end it accepts: no path is built for the others.
+      if (until && !until(disposition)) return;
       const key = outcomeKey(disposition);
       if (found.has(key)) return;
       found.set(key, { headers: [], hops: hopsOf(path), disposition });
-      if (until?.(disposition)) done = true;
+      if (until) done = true;
     };
     // Per firewall met: whether each rule holds the packet (0 not yet asked, 1 yes, 2 no), so a
     // rule shared by many port pairs of the device is tested once per trace, not once per pair.
@@ -744,6 +747,18 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return { engine: createFastEngine(after, { failures: down, ...(delta === TRUE ? {} : { seed: { base: engine, delta } }) }), delta };
   }
 
+  /** A seeded engine's delta as the source and the destination addresses it holds (ascending), on first use. */
+  let deltaAddresses: { readonly src: Ipv4Range[]; readonly dst: Ipv4Range[] } | undefined;
+  /** A seeded engine's base, for headers wholly outside its delta (which it takes from the base as they were). */
+  function unchangedFrom(match: HeaderMatch): FastEngine | undefined {
+    const seed = options.seed;
+    if (!seed) return undefined;
+    // Addresses the delta does not hold tell most matches apart without building them.
+    deltaAddresses ??= { src: bdd.intervals(seed.delta, SRC), dst: bdd.intervals(bdd.exists(seed.delta, SRC), DST) };
+    if (!meetsSorted(deltaAddresses.src, match.src) || !meetsSorted(deltaAddresses.dst, match.dst)) return seed.base;
+    return bdd.and(bdd.product(match.src, match.dst, match.services), seed.delta) === FALSE ? seed.base : undefined;
+  }
+
   /** The forwarding graph does not model failed parts: a data-plane check is of the whole network. */
   function dataplane(query: DataplaneQuery): DataplaneAnswer {
     if (hasFailures) throw new Error('dataplane: ask an engine built without failures');
@@ -766,6 +781,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     arriving: (zone, delta) => (delta === undefined ? reachingZone(zone) : arrivingWithin(zone, delta)),
     crossing,
     derive,
+    unchangedFrom,
   };
   return engine;
 }

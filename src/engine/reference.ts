@@ -317,6 +317,11 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
     };
   }
 
+  /** Derived engines are fresh ones (derive): nothing carries over. */
+  function unchangedFrom(): undefined {
+    return undefined;
+  }
+
   /** The data-plane checks over header atoms (reference-dataplane.ts), on this engine's compiled devices. */
   function dataplane(query: DataplaneQuery): DataplaneAnswer {
     if (failures.zones.size + failures.devices.size + failures.edges.size > 0) throw new Error('dataplane: ask an engine built without failures');
@@ -330,7 +335,22 @@ export function createReferenceEngine(network: Network, options: ReferenceOption
   }
 
   const ruleMatches = (device: number): readonly HeaderSet[] => compiled[device]!.ruleBoxes;
-  return { name: 'reference', space: BOX_SPACE, ruleMatches, explore, missing, footprint, reach, trace, dataplane, paths, arriving, crossing, derive };
+  return {
+    name: 'reference',
+    space: BOX_SPACE,
+    ruleMatches,
+    explore,
+    missing,
+    footprint,
+    reach,
+    trace,
+    dataplane,
+    paths,
+    arriving,
+    crossing,
+    derive,
+    unchangedFrom,
+  };
 }
 
 /** A compiled device as the data-plane checks see it: routes, and what its filters let through (computed once each). */

@@ -3,7 +3,7 @@
 
 import type { Loc } from '../errors.ts';
 import type { Network } from '../model/network.ts';
-import type { HeaderBox, HeaderSet, Packet } from './headerset.ts';
+import type { HeaderBox, HeaderMatch, HeaderSet, Packet } from './headerset.ts';
 import type { HeaderSpace } from './space.ts';
 
 export type { Packet };
@@ -172,7 +172,8 @@ export interface ReachabilityEngine<S = unknown> {
   reach(from: readonly number[], to: readonly number[]): readonly ZoneReach[];
   /**
    * One path to each end of a single packet leaving `sourceZone`, with the deciding rules.
-   * With `until`, an engine may stop once it has found an end `until` accepts.
+   * With `until`, an engine may stop once it has found an end `until` accepts, and may leave out
+   * the ends it does not accept (a witness is looked for among those it accepts).
    */
   trace(sourceZone: number, packet: Packet, until?: (d: Disposition) => boolean): readonly Outcome[];
 
@@ -190,6 +191,12 @@ export interface ReachabilityEngine<S = unknown> {
   crossing(elements: Failures): S;
   /** The engine of the network after a change, in this engine's space, and the headers the change may affect. */
   derive(change: EngineChange): Derived<S>;
+  /**
+   * For an engine derived from another (derive): that engine, when no header of `match` is in the
+   * change's delta, so each fares here as there and what was found there holds here. Undefined
+   * otherwise, and for an engine not derived incrementally.
+   */
+  unchangedFrom(match: HeaderMatch): ReachabilityEngine<S> | undefined;
 
   // ── The data-plane checks (below) ──
   /** The data-plane checks of the whole network (below); an engine built with failures throws. */

@@ -161,3 +161,19 @@ export function rangesOverlap(a: Ipv4Range, b: Ipv4Range): boolean {
 export function rangeContains(outer: Ipv4Range, inner: Ipv4Range): boolean {
   return outer.lo <= inner.lo && inner.hi <= outer.hi;
 }
+
+/** Whether any of `ranges` overlaps any of `sorted` (ranges in ascending order, disjoint): a binary search per range. */
+export function meetsSorted(sorted: readonly Ipv4Range[], ranges: readonly Ipv4Range[]): boolean {
+  for (const r of ranges) {
+    // The first of `sorted` that ends at or after r.lo; it overlaps r when it starts by r.hi.
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]!.hi < r.lo) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < sorted.length && sorted[lo]!.lo <= r.hi) return true;
+  }
+  return false;
+}

@@ -138,7 +138,11 @@ const ADJACENCY = new WeakMap<Network['links'], Adjacency & { readonly zones: Ne
  * on it: kept while the zones, links and each device's interfaces are the same objects, as a
  * change of rules keeps them.
  */
+/** The adjacency found for a network object: checked against its parts once, not on every distance asked. */
+const NETWORK_ADJACENCY = new WeakMap<Network, Adjacency>();
 function adjacencyOf(network: Network): Adjacency {
+  const found = NETWORK_ADJACENCY.get(network);
+  if (found) return found;
   let adjacency = ADJACENCY.get(network.links);
   const same =
     adjacency !== undefined &&
@@ -170,6 +174,7 @@ function adjacencyOf(network: Network): Adjacency {
     };
     ADJACENCY.set(network.links, adjacency);
   }
+  NETWORK_ADJACENCY.set(network, adjacency!);
   return adjacency!;
 }
 
@@ -360,10 +365,40 @@ export function legArrives(leg: Leg, end: Arrival['end'] | Disposition): boolean
     : end.kind === 'delivered' || end.kind === 'terminated';
 }
 
-/** Evaluates one leg: which of its headers arrive where they should. */
+/**
+ * Per engine, the legs evaluated so far by their content (addresses, services, gateway): intents
+ * share legs (every Internet-bound intent of a site goes on from the same proxy), so a check
+ * evaluates each once. Kept as long as the engine, which holds far more.
+ */
+const LEG_RESULTS = new WeakMap<ReachabilityEngine, Map<string, Omit<LegResult, 'leg'>>>();
+
+/**
+ * Evaluates one leg: which of its headers arrive where they should. Legs alike on one engine
+ * share their `requested` and `missing` sets (not to be changed); a leg a change does not touch
+ * is taken from the engine before the change (a review re-checks an intent when any of its legs
+ * is touched).
+ */
 export function evaluateLeg(network: Network, engine: ReachabilityEngine, leg: Leg): LegResult {
-  const requested = boxesOfMatch({ src: leg.from, dst: leg.to, services: leg.services });
-  return { leg, requested, missing: normalize(engine.missing(zonesOf(network, leg.from), requested, (end) => legArrives(leg, end))) };
+  let known = LEG_RESULTS.get(engine);
+  if (!known) {
+    known = new Map();
+    LEG_RESULTS.set(engine, known);
+  }
+  const key = JSON.stringify([leg.from, leg.to, leg.services, leg.gateway]);
+  let result = known.get(key);
+  if (!result) {
+    const match = { src: leg.from, dst: leg.to, services: leg.services };
+    const before = engine.unchangedFrom(match);
+    if (before) {
+      const { requested, missing } = evaluateLeg(network, before, leg);
+      result = { requested, missing };
+    } else {
+      const requested = boxesOfMatch(match);
+      result = { requested, missing: normalize(engine.missing(zonesOf(network, leg.from), requested, (end) => legArrives(leg, end))) };
+    }
+    known.set(key, result);
+  }
+  return { leg, ...result };
 }
 
 export function evaluateIntent(network: Network, engine: ReachabilityEngine, intent: Intent): { plan: IntentPlan; legs: LegResult[] } {

@@ -15,6 +15,7 @@ import type {
   ExceptionProblem,
   Finding,
   FindingCommon,
+  HeaderClass,
   HostSubject,
   HygieneFacts,
   InterfaceSubject,
@@ -197,6 +198,23 @@ function exceptionSet(exceptions: readonly Exception[]): HeaderSet {
   return normalize(exceptions.flatMap((e) => boxesOfMatch({ src: e.from, dst: e.to, services: e.services })));
 }
 
+const EXEMPT = new WeakMap<readonly Exception[], Map<string, HeaderSet>>();
+/** The headers the exceptions in force for a rule exempt: kept per list of exceptions (a change of rules keeps it), date and rule. */
+function exemptHeaders(ctx: RuleContext<unknown>, rule: string): HeaderSet {
+  let known = EXEMPT.get(ctx.network.exceptions);
+  if (!known) {
+    known = new Map();
+    EXEMPT.set(ctx.network.exceptions, known);
+  }
+  const key = `${ctx.today}\u0000${rule}`;
+  let set = known.get(key);
+  if (!set) {
+    set = exceptionSet(activeExceptions(ctx, rule));
+    known.set(key, set);
+  }
+  return set;
+}
+
 /** One pair of zones between which packets get that must not, with the evidence. */
 interface ForbiddenFlow {
   readonly from: Zone;
@@ -221,10 +239,16 @@ function forbiddenReach(
   const net = ctx.network;
   const found: ForbiddenFlow[] = [];
   const scope = ctx.scope;
+  // A scoped check (a review) wants a few zones of sides that may hold thousands: those are
+  // looked up, the sides not walked (the findings are sorted by zone at the end).
   const scoped = (zones: readonly Zone[], end: 0 | 1): Zone[] => {
     if (!scope) return [...zones];
+    const member = membersOf(net, zones);
     const wanted = new Set([...scope.pairs].map((p) => Number(p.split('>')[end])));
-    return zones.filter((z) => wanted.has(z.index));
+    return [...wanted]
+      .sort((a, b) => a - b)
+      .filter((z) => member[z] === 1)
+      .map((z) => net.zones[z]!);
   };
   for (const [sources, targets] of [
     [sides[0], sides[1]],
@@ -257,14 +281,26 @@ function forbiddenReach(
   return found.sort((a, b) => a.from.index - b.from.index || a.to.index - b.to.index);
 }
 
+const MEMBERS = new WeakMap<readonly Zone[], Uint8Array>();
+/** Which zones a list holds, by zone index: kept per list (zonesIn's are kept per network). */
+function membersOf(network: Network, zones: readonly Zone[]): Uint8Array {
+  let member = MEMBERS.get(zones);
+  if (!member) {
+    member = new Uint8Array(network.zones.length);
+    for (const z of zones) member[z.index] = 1;
+    MEMBERS.set(zones, member);
+  }
+  return member;
+}
+
 const ZONES_IN = new WeakMap<Network['zones'], Map<string, Zone[]>>();
-/** The zones of these domains, kept per list of zones (which a change of rules keeps). */
-function zonesIn(network: Network, domains: readonly string[]): readonly Zone[] {
+/** The zones of these domains (with `outside`, of every other domain), kept per list of zones (which a change of rules keeps). */
+function zonesIn(network: Network, domains: readonly string[], outside = false): readonly Zone[] {
   let byDomains = ZONES_IN.get(network.zones);
   if (!byDomains) ZONES_IN.set(network.zones, (byDomains = new Map()));
-  const key = domains.join('\0');
+  const key = `${outside ? 'outside' : 'in'}\0${domains.join('\0')}`;
   let zones = byDomains.get(key);
-  if (!zones) byDomains.set(key, (zones = network.zones.filter((z) => domains.includes(z.domain))));
+  if (!zones) byDomains.set(key, (zones = network.zones.filter((z) => domains.includes(z.domain) !== outside)));
   return zones;
 }
 
@@ -275,9 +311,9 @@ const mynumberIsolation: RuleDefinition<'mynumber-isolation'> = {
   clause: '§6(3)ア',
   check(ctx) {
     const isolated = zonesIn(ctx.network, ctx.params.isolated);
-    const others = ctx.network.zones.filter((z) => !ctx.params.isolated.includes(z.domain));
+    const others = zonesIn(ctx.network, ctx.params.isolated, true);
     const exceptions = activeExceptions(ctx, this.id);
-    const findings: Finding[] = forbiddenReach(ctx, [isolated, others], exceptionSet(exceptions), ctx.engine).map((flow) => ({
+    const findings: Finding[] = forbiddenReach(ctx, [isolated, others], exemptHeaders(ctx, this.id), ctx.engine).map((flow) => ({
       ...pairFacts(ctx, flow),
       rule: this.id,
       kind: 'reach',
@@ -383,7 +419,7 @@ const pathSeparation: RuleDefinition<'path-separation'> = {
     const a = zonesIn(ctx.network, ctx.params.lgwanSide);
     const b = zonesIn(ctx.network, ctx.params.internetSide);
     const approved = cloudServiceSet(ctx.network, ctx.params.lgwanSide, ctx.today);
-    const exempt = normalize([...exceptionSet(activeExceptions(ctx, this.id)), ...approved]);
+    const exempt = normalize([...exemptHeaders(ctx, this.id), ...approved]);
     return forbiddenReach(ctx, [a, b], exempt, ctx.engine).map((flow) => ({
       ...pairFacts(ctx, flow),
       rule: this.id,
@@ -540,6 +576,12 @@ const STOP_ORDER: Record<Outcome['disposition']['kind'], number> = {
   'no-path': 6,
 };
 
+/**
+ * Per engine, a failing leg's classes with their witnesses, by its missing set: legs alike share
+ * that set (evaluateLeg), and their classes too (many intents fail on the same shared leg).
+ */
+const LEG_CLASSES = new WeakMap<ReachabilityEngine, WeakMap<HeaderSet, HeaderClass[]>>();
+
 function legFindings(
   ctx: RuleContext<unknown>,
   rule: { readonly id: 'sanitized-communication' | 'intent-reachability' },
@@ -566,7 +608,16 @@ function legFindings(
   legs.forEach((r, i) => {
     if (r.missing.length === 0) return;
     const fails = (d: Disposition): boolean => !legArrives(r.leg, d);
-    const classes = classesOf(ctx.network, r.missing, (boxes) => traceWitness(ctx.network, ctx.engine, boxes, fails, prefer));
+    let known = LEG_CLASSES.get(ctx.engine);
+    if (!known) {
+      known = new WeakMap();
+      LEG_CLASSES.set(ctx.engine, known);
+    }
+    let classes = known.get(r.missing);
+    if (!classes) {
+      classes = classesOf(ctx.network, r.missing, (boxes) => traceWitness(ctx.network, ctx.engine, boxes, fails, prefer));
+      known.set(r.missing, classes);
+    }
     const witness = classes.find((c) => c.witness)?.witness;
     const stop = legStop(ctx, witness);
     findings.push({
@@ -679,7 +730,7 @@ const securityCloudAggregation: RuleDefinition<'security-cloud-aggregation'> = {
     const bypass = ctx.engineFactory(net, { zones: cloud, devices: new Set(cloudDevices), edges: new Set() });
     const from = zonesIn(net, ctx.params.from);
     const to = zonesIn(net, ctx.params.to);
-    return forbiddenReach(ctx, [from, to], exceptionSet(activeExceptions(ctx, this.id)), bypass).map((flow) => ({
+    return forbiddenReach(ctx, [from, to], exemptHeaders(ctx, this.id), bypass).map((flow) => ({
       ...pairFacts(ctx, flow),
       rule: this.id,
       kind: 'bypass',

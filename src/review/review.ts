@@ -17,7 +17,7 @@ import { type CheckScope, scopeGroup } from '../policy/rules.ts';
 import { type CheckReport, type Finding, findingKey, type Severity } from '../policy/types.ts';
 import type { Touched } from './change.ts';
 import type { ChangeOperation, FlowChange, IntentChange, IntentProblem, IntentStatus, RecomputeCause, ReviewReport, Verdict, ZoneMove } from './types.ts';
-import { formatRange, IPV4_MAX, type Ipv4Range } from '../net/ipv4.ts';
+import { formatRange, IPV4_MAX, type Ipv4Range, meetsSorted } from '../net/ipv4.ts';
 import { PORT_MAX, PROTO_MAX } from '../net/services.ts';
 
 /** The network before the change with its engine and full check: computed once, reused. */
@@ -157,8 +157,11 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     // Only intents sending to a zone the delta reaches can be affected; test those exactly.
     const { byId, byZone, sources } = intentHeaders(after, space);
     // An intent none of whose sources sends any of the delta is not tested with its whole set.
-    const sending = space.toBoxes(space.project(delta, 'src'));
-    const sends = (ranges: readonly Ipv4Range[]): boolean => ranges.some((r) => sending.some((b) => b.srcLo <= r.hi && r.lo <= b.srcHi));
+    const sending = space
+      .toBoxes(space.project(delta, 'src'))
+      .map((b) => ({ lo: b.srcLo, hi: b.srcHi }))
+      .sort((a, b) => a.lo - b.lo);
+    const sends = (ranges: readonly Ipv4Range[]): boolean => meetsSorted(sending, ranges);
     for (const z of candidates) {
       for (const id of byZone.get(z) ?? []) if (!intents.has(id) && sends(sources.get(id)!) && !space.isEmpty(space.and(byId.get(id)!, delta))) intents.add(id);
     }
@@ -212,30 +215,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   }
 
   // Intents: broken when it got through before and does not now, restored the reverse.
-  const failing = (findings: readonly Finding[]): Map<string, IntentProblem[]> => {
-    const out = new Map<string, IntentProblem[]>();
-    for (const f of findings) {
-      if (f.rule !== 'sanitized-communication' && f.rule !== 'intent-reachability') continue;
-      // A leg that does not get through is named by its label; a plan that fails, by its finding.
-      const [id, problem]: [string, IntentProblem] =
-        f.subject.kind === 'leg' ? [f.subject.intent, { kind: 'leg', leg: f.subject.leg }] : [f.subject.id, { kind: 'finding', finding: f }];
-      out.set(id, [...(out.get(id) ?? []), problem]);
-    }
-    return out;
-  };
-  const status = (i: Intent, problems: IntentProblem[] | undefined): IntentStatus => ({
-    intent: i.id,
-    purpose: i.purpose,
-    ok: !problems,
-    loc: i.loc,
-    problems,
-  });
-  let memo = baseMemo.get(base);
-  if (!memo) {
-    const failed = failing(base.check.findings);
-    memo = { failed, intents: new Set(before.intents.map((i) => i.id)), statuses: before.intents.map((i) => status(i, failed.get(i.id))) };
-    baseMemo.set(base, memo);
-  }
+  const memo = intentMemo(base);
   const failedBefore = memo.failed;
   // After the change: the base's failing intents, with the re-checked ones replaced.
   let failedAfter: Map<string, IntentProblem[]>;
@@ -317,7 +297,9 @@ function findingIndex(base: ReviewBase, key: (f: Finding) => string): FindingInd
     const findings = base.check.findings;
     findings.forEach((f, i) => {
       const group = scopeGroup(base.network, f);
-      groups.set(group, [...(groups.get(group) ?? []), i]);
+      const list = groups.get(group);
+      if (list) list.push(i);
+      else groups.set(group, [i]);
     });
     // A check's findings are in severity order (runCheck, and a review's merge): where each
     // severity's run starts (and the end).
@@ -361,6 +343,34 @@ function countsOf(findings: readonly Finding[], from: FindingCounts | undefined 
 
 /** Per base: the intents failing before, and the intent ids (shared by every review of it). */
 const baseMemo = new WeakMap<ReviewBase, { failed: Map<string, IntentProblem[]>; intents: Set<string>; statuses: IntentStatus[] }>();
+
+function intentMemo(base: ReviewBase): { failed: Map<string, IntentProblem[]>; intents: Set<string>; statuses: IntentStatus[] } {
+  let memo = baseMemo.get(base);
+  if (!memo) {
+    const failed = failing(base.check.findings);
+    const intents = base.network.intents;
+    memo = { failed, intents: new Set(intents.map((i) => i.id)), statuses: intents.map((i) => status(i, failed.get(i.id))) };
+    baseMemo.set(base, memo);
+  }
+  return memo;
+}
+
+/** The intents the findings say do not get through, with why. */
+function failing(findings: readonly Finding[]): Map<string, IntentProblem[]> {
+  const out = new Map<string, IntentProblem[]>();
+  for (const f of findings) {
+    if (f.rule !== 'sanitized-communication' && f.rule !== 'intent-reachability') continue;
+    // A leg that does not get through is named by its label; a plan that fails, by its finding.
+    const [id, problem]: [string, IntentProblem] =
+      f.subject.kind === 'leg' ? [f.subject.intent, { kind: 'leg', leg: f.subject.leg }] : [f.subject.id, { kind: 'finding', finding: f }];
+    out.set(id, [...(out.get(id) ?? []), problem]);
+  }
+  return out;
+}
+
+function status(i: Intent, problems: IntentProblem[] | undefined): IntentStatus {
+  return { intent: i.id, purpose: i.purpose, ok: !problems, loc: i.loc, problems };
+}
 
 /** Every header each intent sends (all its legs), and the intents by the zones they send to. */
 interface IntentIndex {

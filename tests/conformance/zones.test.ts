@@ -188,6 +188,12 @@ describe.each(Object.entries(ENGINES))('%s engine on zone questions', (_, engine
       expect(denied[0]!.disposition).toMatchObject({ kind: 'denied', device: device(n, 'fw'), rule: { id: 'deny-b1-https', action: 'deny' } });
       const defaultDeny = engine.trace(zone(n, 'A'), packet('10.1.0.7', '10.3.0.9', 17, 53));
       expect(defaultDeny.map((o) => o.disposition)).toEqual([{ kind: 'denied', device: device(n, 'fw'), rule: undefined }]);
+      // Asked `until`, the first end it accepts is the one listed without it (ends it does not
+      // accept may be left out).
+      const denies = (d: { kind: string }): boolean => d.kind === 'denied';
+      const until = engine.trace(zone(n, 'A'), packet('10.1.0.7', '10.2.0.10'), denies);
+      expect(until.find((o) => denies(o.disposition))).toEqual(denied[0]);
+      expect(engine.trace(zone(n, 'A'), packet('10.1.0.7', '10.2.0.20'), denies).filter((o) => denies(o.disposition))).toEqual([]);
     });
 
     it('reach: what each zone receives from a set of zones, in order, non-empty only', () => {

@@ -9,6 +9,7 @@ import {
   IPV4_MAX,
   type Ipv4Range,
   looksLikeAddress,
+  meetsSorted,
   MAX_WILDCARD_RANGES,
   parseAddressSet,
   parseAddressSpec,
@@ -293,5 +294,44 @@ describe('range helpers', () => {
     expect(looksLikeAddress('lgwan-servers')).toBe(false);
     expect(looksLikeAddress('10.0.0')).toBe(false);
     expect(looksLikeAddress('host10.0.0.1')).toBe(false);
+  });
+});
+
+describe('meetsSorted', () => {
+  it('finds an overlap with sorted disjoint ranges, at their edges too', () => {
+    const sorted = [
+      { lo: 10, hi: 19 },
+      { lo: 30, hi: 30 },
+      { lo: 50, hi: 59 },
+    ];
+    expect(meetsSorted(sorted, [{ lo: 0, hi: 9 }])).toBe(false);
+    expect(meetsSorted(sorted, [{ lo: 0, hi: 10 }])).toBe(true);
+    expect(meetsSorted(sorted, [{ lo: 20, hi: 29 }])).toBe(false);
+    expect(meetsSorted(sorted, [{ lo: 30, hi: 30 }])).toBe(true);
+    expect(
+      meetsSorted(sorted, [
+        { lo: 31, hi: 49 },
+        { lo: 60, hi: IPV4_MAX },
+      ]),
+    ).toBe(false);
+    expect(
+      meetsSorted(sorted, [
+        { lo: 31, hi: 49 },
+        { lo: 59, hi: 70 },
+      ]),
+    ).toBe(true);
+    expect(meetsSorted([], [IPV4_ALL])).toBe(false);
+  });
+
+  it('agrees with testing every pair (random ranges)', () => {
+    const range = fc.tuple(fc.nat(200), fc.nat(20)).map(([lo, n]) => ({ lo, hi: lo + n }));
+    fc.assert(
+      fc.property(fc.array(range, { maxLength: 8 }), fc.array(range, { maxLength: 4 }), (raw, ranges) => {
+        // Sorted and disjoint: each range kept only when it starts past the previous one's end.
+        const sorted: Ipv4Range[] = [];
+        for (const r of [...raw].sort((a, b) => a.lo - b.lo)) if (sorted.length === 0 || r.lo > sorted[sorted.length - 1]!.hi) sorted.push(r);
+        expect(meetsSorted(sorted, ranges)).toBe(ranges.some((r) => sorted.some((s) => rangesOverlap(r, s))));
+      }),
+    );
   });
 });
