@@ -3,7 +3,7 @@
 // the dataset's FORMAT.md; every bad line is reported as file:line:column. No I/O here: the
 // caller passes the file texts.
 
-import { type Diagnostic, type ErrorCode, InputError, type Loc } from '../errors.ts';
+import { type Bilingual, type Diagnostic, type ErrorCode, InputError, type Loc } from '../errors.ts';
 import { ANY_ADDRESS, type AclLine, RuleTable, type TracePort, type Update, type WildcardAddress } from '../model/updates.ts';
 import { type Plain, toJson, toYaml } from '../model/write.ts';
 import { loadImported } from '../model/load.ts';
@@ -71,8 +71,8 @@ class Collector {
     return { file: `${this.dir}/${file}`, line, column };
   }
 
-  add(code: ErrorCode, loc: Loc, message: string): void {
-    if (this.diagnostics.length < 200) this.diagnostics.push({ code, loc, message });
+  add(code: ErrorCode, loc: Loc, text: Bilingual): void {
+    if (this.diagnostics.length < 200) this.diagnostics.push({ code, loc, message: text.en, ja: text.ja });
   }
 
   throwIfAny(): void {
@@ -109,7 +109,10 @@ export function parseStanford(files: StanfordFiles): StanfordData {
     const tk = tokens(text);
     if (tk.length === 0) return;
     if (tk.length !== 4) {
-      c.add('BNK_ERR_SYNTAX', c.at('topo.txt', i + 1, 1), `expected 4 tokens "<fromNode> <fromPort> <toNode> <toPort>", found ${tk.length}`);
+      c.add('BNK_ERR_SYNTAX', c.at('topo.txt', i + 1, 1), {
+        en: `expected 4 tokens "<fromNode> <fromPort> <toNode> <toPort>", found ${tk.length}`,
+        ja: `"<fromNode> <fromPort> <toNode> <toPort>" の4語であるべきところ、${tk.length}語あります`,
+      });
       return;
     }
     const [a, ap, b, bp] = tk as [(typeof tk)[0], (typeof tk)[0], (typeof tk)[0], (typeof tk)[0]];
@@ -124,11 +127,10 @@ export function parseStanford(files: StanfordFiles): StanfordData {
   for (const d of devices) {
     if (!/^[A-Za-z0-9][A-Za-z0-9.-]*_[A-Za-z0-9][A-Za-z0-9.-]*$/.test(d)) {
       const e = rawEdges.find((x) => x.from === d || x.to === d)!;
-      c.add(
-        'BNK_ERR_SCHEMA',
-        c.at('topo.txt', e.line, e.from === d ? 1 : tokens(topoLines[e.line - 1]!)[2]!.col),
-        `"${d}" is neither a device name "<name>_<suffix>" (e.g. bbra_rtr) nor an ACL node "<device>_<acl>_<port>_<in|out>"`,
-      );
+      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, e.from === d ? 1 : tokens(topoLines[e.line - 1]!)[2]!.col), {
+        en: `"${d}" is neither a device name "<name>_<suffix>" (e.g. bbra_rtr) nor an ACL node "<device>_<acl>_<port>_<in|out>"`,
+        ja: `"${d}" は機器名 "<name>_<suffix>"（例: bbra_rtr）でもアクセスリストのノード "<device>_<acl>_<port>_<in|out>" でもありません`,
+      });
     }
   }
 
@@ -141,7 +143,10 @@ export function parseStanford(files: StanfordFiles): StanfordData {
       c.add(
         'BNK_ERR_UNKNOWN_REF',
         { file: `${files.dir}/acls/${f}`, line: 1, column: 1 },
-        `ACL file name "${f}" is not "<device>_<acl>" for a device of topo.txt`,
+        {
+          en: `ACL file name "${f}" is not "<device>_<acl>" for a device of topo.txt`,
+          ja: `アクセスリストのファイル名 "${f}" が、topo.txt の機器についての "<device>_<acl>" の形ではありません`,
+        },
       );
       continue;
     }
@@ -154,12 +159,18 @@ export function parseStanford(files: StanfordFiles): StanfordData {
     const dev = devices.find((d) => name.startsWith(`${d}_`));
     const rest = dev ? name.slice(dev.length + 1).split('_') : [];
     if (!dev || rest.length !== 3 || !ACL_NAME.test(rest[0]!) || !PORT_NAME.test(rest[1]!)) {
-      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', line, column), `ACL node "${name}" is not "<device>_<acl>_<port>_<in|out>" for a device of topo.txt`);
+      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', line, column), {
+        en: `ACL node "${name}" is not "<device>_<acl>_<port>_<in|out>" for a device of topo.txt`,
+        ja: `アクセスリストのノード "${name}" が、topo.txt の機器についての "<device>_<acl>_<port>_<in|out>" の形ではありません`,
+      });
       return undefined;
     }
     const [acl, port, dir] = rest as [string, string, 'in' | 'out'];
     if (!hasAcl(dev, acl)) {
-      c.add('BNK_ERR_UNKNOWN_REF', c.at('topo.txt', line, column), `ACL node "${name}" names ACL "${dev}_${acl}", which has no file in acls/`);
+      c.add('BNK_ERR_UNKNOWN_REF', c.at('topo.txt', line, column), {
+        en: `ACL node "${name}" names ACL "${dev}_${acl}", which has no file in acls/`,
+        ja: `アクセスリストのノード "${name}" が指すアクセスリスト "${dev}_${acl}" のファイルが acls/ にありません`,
+      });
       return undefined;
     }
     return { kind: 'acl', device: dev, acl, port, dir };
@@ -182,11 +193,17 @@ export function parseStanford(files: StanfordFiles): StanfordData {
     refs.set(e.from, a);
     refs.set(e.to, b);
     if (a.kind === 'acl' && e.fromPort !== 'permit') {
-      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, cols[1]!.col), `an ACL node leaves by its "permit" port, not "${e.fromPort}"`);
+      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, cols[1]!.col), {
+        en: `an ACL node leaves by its "permit" port, not "${e.fromPort}"`,
+        ja: `アクセスリストのノードから出るポートは "permit" です（"${e.fromPort}" ではありません）`,
+      });
       continue;
     }
     if (b.kind === 'acl' && e.toPort !== 'inport') {
-      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, cols[3]!.col), `an ACL node is entered by its "inport" port, not "${e.toPort}"`);
+      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, cols[3]!.col), {
+        en: `an ACL node is entered by its "inport" port, not "${e.toPort}"`,
+        ja: `アクセスリストのノードに入るポートは "inport" です（"${e.toPort}" ではありません）`,
+      });
       continue;
     }
     for (const [n, p, col] of [
@@ -194,7 +211,7 @@ export function parseStanford(files: StanfordFiles): StanfordData {
       [b, e.toPort, cols[3]!.col],
     ] as const) {
       if (n.kind === 'device') {
-        if (!PORT_NAME.test(p)) c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, col), `port name "${p}" is not 1-64 letters, digits, ".", "/" or "-"`);
+        if (!PORT_NAME.test(p)) c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, col), badPortName(p));
         else addPort(n.device, p);
       } else addPort(n.device, n.port);
     }
@@ -233,7 +250,10 @@ export function parseStanford(files: StanfordFiles): StanfordData {
     }
     if (heads.length !== 1 || chain.length !== members.length) {
       const line = Math.min(...members.map(firstLine));
-      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', line, 1), `the ACL nodes of ${dev} ${port} ${dir} (${members.sort().join(', ')}) do not form one chain`);
+      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', line, 1), {
+        en: `the ACL nodes of ${dev} ${port} ${dir} (${members.sort().join(', ')}) do not form one chain`,
+        ja: `${dev} ${port} の${dir === 'in' ? '受信' : '送信'}側のアクセスリストのノード（${members.join('、')}）が1本のチェーンになっていません`,
+      });
       continue;
     }
     // Every permit edge of the chain is read: each node leads to the next only, and the last
@@ -243,19 +263,23 @@ export function parseStanford(files: StanfordFiles): StanfordData {
       const last = i === chain.length - 1;
       if (last && dir === 'out') return;
       const expected = last ? `${dev} ${port}` : `${chain[i + 1]} inport`;
-      const implied = last ? `the name implies it leads to ${dev} ${port}` : `the chain continues with "${chain[i + 1]}"`;
+      const implied: Bilingual = last
+        ? { en: `the name implies it leads to ${dev} ${port}`, ja: `名前からは ${dev} ${port} に通じるはずです` }
+        : { en: `the chain continues with "${chain[i + 1]}"`, ja: `チェーンは "${chain[i + 1]}" に続くはずです` };
       const edges = next.get(n) ?? [];
       // Lines are distinct (duplicates were dropped), so a second edge is always a wrong one.
       const wrong = edges.find((e) => `${e.to} ${e.toPort}` !== expected);
       if (wrong) {
-        c.add(
-          'BNK_ERR_SCHEMA',
-          c.at('topo.txt', wrong.line, tokens(topoLines[wrong.line - 1]!)[2]!.col),
-          `"${n}" is ${last ? 'the last' : 'an'} ${dir === 'in' ? 'inbound' : 'outbound'} ACL of ${dev} ${port} (${implied}), but this edge leads it to ${wrong.to} ${wrong.toPort}`,
-        );
+        c.add('BNK_ERR_SCHEMA', c.at('topo.txt', wrong.line, tokens(topoLines[wrong.line - 1]!)[2]!.col), {
+          en: `"${n}" is ${last ? 'the last' : 'an'} ${dir === 'in' ? 'inbound' : 'outbound'} ACL of ${dev} ${port} (${implied.en}), but this edge leads it to ${wrong.to} ${wrong.toPort}`,
+          ja: `"${n}" は ${dev} ${port} の${last ? '最後の' : ''}${dir === 'in' ? '受信' : '送信'}側のアクセスリストです（${implied.ja}）が、この行は ${wrong.to} ${wrong.toPort} に通じています`,
+        });
         wired = false;
       } else if (edges.length === 0) {
-        c.add('BNK_ERR_SCHEMA', c.at('topo.txt', firstLine(n), 1), `"${n}" has no "permit" edge, but ${implied}`);
+        c.add('BNK_ERR_SCHEMA', c.at('topo.txt', firstLine(n), 1), {
+          en: `"${n}" has no "permit" edge, but ${implied.en}`,
+          ja: `"${n}" から出る "permit" の行がありません（${implied.ja}）`,
+        });
         wired = false;
       }
     });
@@ -281,11 +305,10 @@ export function parseStanford(files: StanfordFiles): StanfordData {
     const kinds = egress.get(pos) ?? egress.set(pos, {}).get(pos)!;
     const other = viaOut ? kinds.direct : kinds.out;
     if (other !== undefined) {
-      c.add(
-        'BNK_ERR_SCHEMA',
-        c.at('topo.txt', e.line, 1),
-        `${pos} already leaves ${viaOut ? 'by a direct edge' : 'through its outbound ACL chain'} (line ${other}); a position with outbound ACLs must have no other edge`,
-      );
+      c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, 1), {
+        en: `${pos} already leaves ${viaOut ? 'by a direct edge' : 'through its outbound ACL chain'} (line ${other}); a position with outbound ACLs must have no other edge`,
+        ja: `${pos} からはすでに${viaOut ? '直接の行' : '送信側のアクセスリストのチェーン'}で出ています（${other} 行目）。送信側のアクセスリストのあるポートには、ほかの行があってはなりません`,
+      });
       continue;
     }
     if (viaOut) kinds.out ??= e.line;
@@ -295,11 +318,10 @@ export function parseStanford(files: StanfordFiles): StanfordData {
       if (b.dir === 'out') {
         const chain = outChains.get(b.device)?.get(b.port) ?? [];
         if (b.device !== a.device || b.port !== e.fromPort || nodeName(b.device, chain[0]!, b.port, 'out') !== e.to) {
-          c.add(
-            'BNK_ERR_SCHEMA',
-            c.at('topo.txt', e.line, tokens(topoLines[e.line - 1]!)[2]!.col),
-            `${a.device} ${e.fromPort} leads into "${e.to}", which is not the first outbound ACL of that same port`,
-          );
+          c.add('BNK_ERR_SCHEMA', c.at('topo.txt', e.line, tokens(topoLines[e.line - 1]!)[2]!.col), {
+            en: `${a.device} ${e.fromPort} leads into "${e.to}", which is not the first outbound ACL of that same port`,
+            ja: `${a.device} ${e.fromPort} が通じる "${e.to}" は、そのポート自身の最初の送信側のアクセスリストではありません`,
+          });
           continue;
         }
         targets = next.get(nodeName(b.device, chain[chain.length - 1]!, b.port, 'out')) ?? [];
@@ -309,31 +331,28 @@ export function parseStanford(files: StanfordFiles): StanfordData {
       const r = refs.get(t.to)!;
       if (r.kind === 'device') {
         if (inChains.get(r.device)?.has(t.toPort)) {
-          c.add(
-            'BNK_ERR_SCHEMA',
-            c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col),
-            `this edge reaches ${r.device} ${t.toPort} directly, past its inbound ACL chain`,
-          );
+          c.add('BNK_ERR_SCHEMA', c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col), {
+            en: `this edge reaches ${r.device} ${t.toPort} directly, past its inbound ACL chain`,
+            ja: `この行は受信側のアクセスリストのチェーンを通らずに ${r.device} ${t.toPort} に直接通じています`,
+          });
           continue;
         }
         entry.peers.push({ dev: r.device, port: t.toPort, line: t.line });
       } else if (r.dir === 'in') {
         const chain = inChains.get(r.device)?.get(r.port) ?? [];
         if (nodeName(r.device, chain[0]!, r.port, 'in') !== t.to) {
-          c.add(
-            'BNK_ERR_SCHEMA',
-            c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col),
-            `"${t.to}" is entered from outside its chain but is not the first inbound ACL of ${r.device} ${r.port}`,
-          );
+          c.add('BNK_ERR_SCHEMA', c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col), {
+            en: `"${t.to}" is entered from outside its chain but is not the first inbound ACL of ${r.device} ${r.port}`,
+            ja: `"${t.to}" にはチェーンの外から入っていますが、${r.device} ${r.port} の最初の受信側のアクセスリストではありません`,
+          });
           continue;
         }
         entry.peers.push({ dev: r.device, port: r.port, line: t.line });
       } else {
-        c.add(
-          'BNK_ERR_SCHEMA',
-          c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col),
-          `a link reaches the outbound ACL node "${t.to}" of another port`,
-        );
+        c.add('BNK_ERR_SCHEMA', c.at('topo.txt', t.line, tokens(topoLines[t.line - 1]!)[2]!.col), {
+          en: `a link reaches the outbound ACL node "${t.to}" of another port`,
+          ja: `リンクがほかのポートの送信側のアクセスリストのノード "${t.to}" に通じています`,
+        });
       }
     }
   }
@@ -341,11 +360,10 @@ export function parseStanford(files: StanfordFiles): StanfordData {
     for (const port of chains.keys()) {
       const direct = egress.get(`${dev} ${port}`)?.direct;
       if (direct !== undefined && egress.get(`${dev} ${port}`)?.out === undefined) {
-        c.add(
-          'BNK_ERR_SCHEMA',
-          c.at('topo.txt', direct, 1),
-          `${dev} ${port} has an outbound ACL chain, but this edge leaves the port directly and nothing enters the chain`,
-        );
+        c.add('BNK_ERR_SCHEMA', c.at('topo.txt', direct, 1), {
+          en: `${dev} ${port} has an outbound ACL chain, but this edge leaves the port directly and nothing enters the chain`,
+          ja: `${dev} ${port} には送信側のアクセスリストのチェーンがありますが、この行はポートから直接出ており、チェーンに入る行がありません`,
+        });
       }
     }
   }
@@ -356,11 +374,10 @@ export function parseStanford(files: StanfordFiles): StanfordData {
     for (const p of peers) {
       const back = directed.get(`${p.dev} ${p.port}`)?.peers.some((q) => q.dev === dev && q.port === port) ?? false;
       if (!back) {
-        c.add(
-          'BNK_ERR_SCHEMA',
-          c.at('topo.txt', p.line, 1),
-          `${dev} ${port} reaches ${p.dev} ${p.port}, but no line leads back from ${p.dev} ${p.port} to ${dev} ${port} (links are listed in both directions)`,
-        );
+        c.add('BNK_ERR_SCHEMA', c.at('topo.txt', p.line, 1), {
+          en: `${dev} ${port} reaches ${p.dev} ${p.port}, but no line leads back from ${p.dev} ${p.port} to ${dev} ${port} (links are listed in both directions)`,
+          ja: `${dev} ${port} から ${p.dev} ${p.port} に通じていますが、${p.dev} ${p.port} から ${dev} ${port} に戻る行がありません（リンクは両方向に書きます）`,
+        });
         continue;
       }
       if (`${dev} ${port}` < `${p.dev} ${p.port}`) links.push([dev, port, p.dev, p.port]);
@@ -375,27 +392,44 @@ export function parseStanford(files: StanfordFiles): StanfordData {
     const tk = tokens(text);
     if (tk.length === 0) return;
     if (tk.length < 3) {
-      c.add('BNK_ERR_SYNTAX', c.at('vlan.txt', i + 1, 1), `expected "<device> <vlan> <member> [<member> ...]", found ${tk.length} token(s)`);
+      c.add('BNK_ERR_SYNTAX', c.at('vlan.txt', i + 1, 1), {
+        en: `expected "<device> <vlan> <member> [<member> ...]", found ${tk.length} token(s)`,
+        ja: `"<device> <vlan> <member> [<member> ...]" の形であるべきところ、${tk.length}語しかありません`,
+      });
       return;
     }
     const [dev, vlan, ...members] = tk as [(typeof tk)[0], (typeof tk)[0], ...typeof tk];
     const map = vlans.get(dev.t);
     if (!map) {
-      c.add('BNK_ERR_UNKNOWN_REF', c.at('vlan.txt', i + 1, dev.col), `unknown device "${dev.t}" (not in topo.txt)`);
+      c.add('BNK_ERR_UNKNOWN_REF', c.at('vlan.txt', i + 1, dev.col), unknownDevice(dev.t));
       return;
     }
     if (!/^vlan/i.test(vlan.t) || !PORT_NAME.test(vlan.t)) {
-      c.add('BNK_ERR_SCHEMA', c.at('vlan.txt', i + 1, vlan.col), `"${vlan.t}" is not a VLAN interface name (vlan<N>)`);
+      c.add('BNK_ERR_SCHEMA', c.at('vlan.txt', i + 1, vlan.col), {
+        en: `"${vlan.t}" is not a VLAN interface name (vlan<N>)`,
+        ja: `"${vlan.t}" は VLAN インタフェースの名前（"vlan<N>"）ではありません`,
+      });
       return;
     }
     if (map.has(vlan.t)) {
-      c.add('BNK_ERR_DUPLICATE_ID', c.at('vlan.txt', i + 1, vlan.col), `${dev.t} ${vlan.t} is defined twice`);
+      c.add('BNK_ERR_DUPLICATE_ID', c.at('vlan.txt', i + 1, vlan.col), {
+        en: `${dev.t} ${vlan.t} is defined twice`,
+        ja: `${dev.t} ${vlan.t} が2回定義されています`,
+      });
       return;
     }
     const seen = new Set<string>();
     for (const m of members) {
-      if (!PORT_NAME.test(m.t) || /^vlan/i.test(m.t)) c.add('BNK_ERR_SCHEMA', c.at('vlan.txt', i + 1, m.col), `member "${m.t}" is not a physical port name`);
-      else if (seen.has(m.t)) c.add('BNK_ERR_DUPLICATE_ID', c.at('vlan.txt', i + 1, m.col), `member "${m.t}" is listed twice`);
+      if (!PORT_NAME.test(m.t) || /^vlan/i.test(m.t))
+        c.add('BNK_ERR_SCHEMA', c.at('vlan.txt', i + 1, m.col), {
+          en: `member "${m.t}" is not a physical port name`,
+          ja: `メンバー "${m.t}" は物理ポートの名前ではありません`,
+        });
+      else if (seen.has(m.t))
+        c.add('BNK_ERR_DUPLICATE_ID', c.at('vlan.txt', i + 1, m.col), {
+          en: `member "${m.t}" is listed twice`,
+          ja: `メンバー "${m.t}" が2回書かれています`,
+        });
       seen.add(m.t);
     }
     map.set(
@@ -449,22 +483,53 @@ function checkEveryUpdateApplies(updates: readonly Update[], c: Collector): void
     if (table.apply(u)) continue;
     const loc = c.at('updates', u.line, u.columns?.[0] ?? 1);
     if (u.kind === 'fwd') {
-      const rule = `${formatIpv4(u.prefix)}/${u.length} → ${u.port} (priority ${u.priority})`;
+      const route = `${formatIpv4(u.prefix)}/${u.length} → ${u.port}`;
+      const rule = `${route} (priority ${u.priority})`;
+      const ruleJa = `${route}（優先度 ${u.priority}）`;
       if (u.op === '+') {
-        c.add('BNK_ERR_DUPLICATE_ID', loc, `${u.device} already has the rule ${rule} in force: an insert must add a rule (remove it first, or drop this line)`);
+        c.add('BNK_ERR_DUPLICATE_ID', loc, {
+          en: `${u.device} already has the rule ${rule} in force: an insert must add a rule (remove it first, or drop this line)`,
+          ja: `${u.device} には経路 ${ruleJa}がすでに有効です。追加の行は新しい経路を加えるものでなければなりません（先に削除するか、この行を除いてください）`,
+        });
         continue;
       }
       const same = table.fwd(u.device).filter((r) => r.prefix === u.prefix && r.length === u.length);
-      const hint =
+      const hint: Bilingual =
         same.length > 0
-          ? `; in force for that prefix: ${same.map((r) => `→ ${r.port} (priority ${r.priority}, line ${r.line})`).join(', ')}`
-          : '; no rule for that prefix is in force there';
-      c.add('BNK_ERR_UNKNOWN_REF', loc, `${u.device} has no rule ${rule} in force to remove${hint}`);
+          ? {
+              en: `; in force for that prefix: ${same.map((r) => `→ ${r.port} (priority ${r.priority}, line ${r.line})`).join(', ')}`,
+              ja: `。そのプレフィックスで有効な経路: ${same.map((r) => `→ ${r.port}（優先度 ${r.priority}、${r.line} 行目）`).join('、')}`,
+            }
+          : { en: '; no rule for that prefix is in force there', ja: '。その機器にはそのプレフィックスの有効な経路がありません' };
+      c.add('BNK_ERR_UNKNOWN_REF', loc, {
+        en: `${u.device} has no rule ${rule} in force to remove${hint.en}`,
+        ja: `${u.device} には削除する経路 ${ruleJa}が有効になっていません${hint.ja}`,
+      });
     } else {
-      c.add('BNK_ERR_UNKNOWN_REF', loc, `ACL ${u.device}_${u.acl} has no rule "${u.rule.key}" in force to remove`);
+      c.add('BNK_ERR_UNKNOWN_REF', loc, {
+        en: `ACL ${u.device}_${u.acl} has no rule "${u.rule.key}" in force to remove`,
+        ja: `アクセスリスト ${u.device}_${u.acl} には削除するルール "${u.rule.key}" が有効になっていません`,
+      });
     }
   }
 }
+
+function badPortName(port: string): Bilingual {
+  return {
+    en: `port name "${port}" is not 1-64 letters, digits, ".", "/" or "-"`,
+    ja: `ポート名 "${port}" が、英字・数字・"."・"/"・"-" の1〜64文字ではありません`,
+  };
+}
+
+function unknownDevice(device: string): Bilingual {
+  return { en: `unknown device "${device}" (not in topo.txt)`, ja: `機器 "${device}" は topo.txt にありません` };
+}
+
+function notNonNegative(what: Bilingual, value: string): Bilingual {
+  return { en: `${what.en} "${value}" is not a non-negative integer`, ja: `${what.ja} "${value}" が0以上の整数ではありません` };
+}
+
+const PRIORITY: Bilingual = { en: 'priority', ja: '優先度' };
 
 function isAclNodeName(name: string): boolean {
   return name.endsWith('_in') || name.endsWith('_out');
@@ -476,6 +541,9 @@ function parseUint(text: string, max: number): number | undefined {
   return n <= max ? n : undefined;
 }
 
+const ACL_LINE =
+  '<op> acl <device>_<acl> access-list <acl> <action> <protoLo> <protoHi> <src> <srcWild> <sportLo> <sportHi> <dst> <dstWild> <dportLo> <dportHi> <priority>';
+
 function parseUpdateLine(
   text: string,
   line: number,
@@ -486,85 +554,147 @@ function parseUpdateLine(
 ): Update | undefined {
   const tk = tokens(text);
   const at = (i: number): Loc => c.at('updates', line, tk[i]?.col ?? 1);
-  const bad = (i: number, message: string, code: ErrorCode = 'BNK_ERR_SCHEMA'): undefined => {
-    c.add(code, at(i), message);
+  const bad = (i: number, text: Bilingual, code: ErrorCode = 'BNK_ERR_SCHEMA'): undefined => {
+    c.add(code, at(i), text);
     return undefined;
   };
   if (tk.length === 0) return undefined;
   const op = tk[0]!.t;
-  if (op !== '+' && op !== '-') return bad(0, `expected "+" (insert) or "-" (remove), found "${op}"`, 'BNK_ERR_SYNTAX');
+  if (op !== '+' && op !== '-')
+    return bad(
+      0,
+      { en: `expected "+" (insert) or "-" (remove), found "${op}"`, ja: `"+"（追加）か "-"（削除）であるべきところ、"${op}" があります` },
+      'BNK_ERR_SYNTAX',
+    );
   const kind = tk[1]?.t;
   if (kind === 'fwd') {
     if (tk.length !== 7)
-      return bad(0, `a fwd line has 7 tokens "<op> fwd <device> <prefixInt> <length> <port> <priority>", found ${tk.length}`, 'BNK_ERR_SYNTAX');
+      return bad(
+        0,
+        {
+          en: `a fwd line has 7 tokens "<op> fwd <device> <prefixInt> <length> <port> <priority>", found ${tk.length}`,
+          ja: `"fwd" の行は "<op> fwd <device> <prefixInt> <length> <port> <priority>" の7語ですが、${tk.length}語あります`,
+        },
+        'BNK_ERR_SYNTAX',
+      );
     const device = tk[2]!.t;
-    if (!devices.includes(device)) return bad(2, `unknown device "${device}" (not in topo.txt)`, 'BNK_ERR_UNKNOWN_REF');
+    if (!devices.includes(device)) return bad(2, unknownDevice(device), 'BNK_ERR_UNKNOWN_REF');
     const prefix = parseUint(tk[3]!.t, IPV4_MAX);
-    if (prefix === undefined) return bad(3, `prefix "${tk[3]!.t}" is not an unsigned 32-bit integer`, 'BNK_ERR_INVALID_ADDRESS');
+    if (prefix === undefined)
+      return bad(
+        3,
+        { en: `prefix "${tk[3]!.t}" is not an unsigned 32-bit integer`, ja: `プレフィックス "${tk[3]!.t}" が32ビットの符号なし整数ではありません` },
+        'BNK_ERR_INVALID_ADDRESS',
+      );
     const length = parseUint(tk[4]!.t, 32);
-    if (length === undefined) return bad(4, `prefix length "${tk[4]!.t}" is not 0 to 32`, 'BNK_ERR_INVALID_ADDRESS');
+    if (length === undefined)
+      return bad(
+        4,
+        { en: `prefix length "${tk[4]!.t}" is not 0 to 32`, ja: `プレフィックス長 "${tk[4]!.t}" が0〜32ではありません` },
+        'BNK_ERR_INVALID_ADDRESS',
+      );
     const size = 2 ** (32 - length);
     if (prefix % size !== 0)
       return bad(
         3,
-        `prefix ${formatIpv4(prefix)}/${length} has host bits set; did you mean ${formatIpv4(prefix - (prefix % size))}/${length}?`,
+        {
+          en: `prefix ${formatIpv4(prefix)}/${length} has host bits set; did you mean ${formatIpv4(prefix - (prefix % size))}/${length}?`,
+          ja: `プレフィックス ${formatIpv4(prefix)}/${length} のホスト部が0ではありません（${formatIpv4(prefix - (prefix % size))}/${length} の誤りではありませんか）`,
+        },
         'BNK_ERR_INVALID_ADDRESS',
       );
     const port = tk[5]!.t;
-    if (!PORT_NAME.test(port)) return bad(5, `port name "${port}" is not 1-64 letters, digits, ".", "/" or "-"`);
-    if (/^vlan/i.test(port) && !vlans.get(device)?.has(port)) return bad(5, `${device} has no ${port} in vlan.txt`, 'BNK_ERR_UNKNOWN_REF');
+    if (!PORT_NAME.test(port)) return bad(5, badPortName(port));
+    if (/^vlan/i.test(port) && !vlans.get(device)?.has(port))
+      return bad(5, { en: `${device} has no ${port} in vlan.txt`, ja: `vlan.txt に ${device} の ${port} がありません` }, 'BNK_ERR_UNKNOWN_REF');
     const priority = parseUint(tk[6]!.t, 0x7fffffff);
-    if (priority === undefined) return bad(6, `priority "${tk[6]!.t}" is not a non-negative integer`);
+    if (priority === undefined) return bad(6, notNonNegative(PRIORITY, tk[6]!.t));
     return { op, kind, device, prefix, length, port, priority, line, columns: tk.map((t) => t.col) };
   }
   if (kind === 'acl') {
     if (tk.length !== 17)
       return bad(
         0,
-        `an acl line has 17 tokens "<op> acl <device>_<acl> access-list <acl> <action> <protoLo> <protoHi> <src> <srcWild> <sportLo> <sportHi> <dst> <dstWild> <dportLo> <dportHi> <priority>", found ${tk.length}`,
+        {
+          en: `an acl line has 17 tokens "${ACL_LINE}", found ${tk.length}`,
+          ja: `"acl" の行は "${ACL_LINE}" の17語ですが、${tk.length}語あります`,
+        },
         'BNK_ERR_SYNTAX',
       );
     const element = tk[2]!.t;
     const device = devices.find((d) => element.startsWith(`${d}_`));
     const acl = device ? element.slice(device.length + 1) : '';
-    if (!device || !hasAcl(device, acl)) return bad(2, `unknown ACL "${element}" (no file acls/${element})`, 'BNK_ERR_UNKNOWN_REF');
-    if (tk[3]!.t !== 'access-list') return bad(3, `expected "access-list", found "${tk[3]!.t}"`, 'BNK_ERR_SYNTAX');
-    if (tk[4]!.t !== acl) return bad(4, `ACL name "${tk[4]!.t}" differs from the element's "${acl}"`);
+    if (!device || !hasAcl(device, acl))
+      return bad(
+        2,
+        { en: `unknown ACL "${element}" (no file acls/${element})`, ja: `アクセスリスト "${element}" がありません（acls/${element} のファイルがありません）` },
+        'BNK_ERR_UNKNOWN_REF',
+      );
+    if (tk[3]!.t !== 'access-list')
+      return bad(3, { en: `expected "access-list", found "${tk[3]!.t}"`, ja: `"access-list" であるべきところ、"${tk[3]!.t}" があります` }, 'BNK_ERR_SYNTAX');
+    if (tk[4]!.t !== acl)
+      return bad(4, {
+        en: `ACL name "${tk[4]!.t}" differs from the element's "${acl}"`,
+        ja: `アクセスリスト名 "${tk[4]!.t}" が "${element}" のアクセスリスト名 "${acl}" と異なります`,
+      });
     const action = tk[5]!.t;
-    if (action !== 'permit' && action !== 'deny') return bad(5, `action must be permit or deny, not "${action}"`);
-    const range = (lo: number, max: number, what: string): [number, number] | undefined => {
+    if (action !== 'permit' && action !== 'deny')
+      return bad(5, { en: `action must be permit or deny, not "${action}"`, ja: `動作は "permit" か "deny" です（"${action}" ではありません）` });
+    const range = (lo: number, max: number, what: Bilingual): [number, number] | undefined => {
       const a = tk[lo]!.t;
       const b = tk[lo + 1]!.t;
       if (a === 'null') {
-        if (b !== 'null') return bad(lo + 1, `${what} upper bound without a lower bound`);
+        if (b !== 'null') return bad(lo + 1, { en: `${what.en} upper bound without a lower bound`, ja: `${what.ja}の下限がないのに上限があります` });
         return [0, max];
       }
+      const outOfRange = (value: string): Bilingual => ({
+        en: `${what.en} "${value}" is not 0 to ${max} or null`,
+        ja: `${what.ja} "${value}" が0〜${max}でも "null" でもありません`,
+      });
       const l = parseUint(a, max);
-      if (l === undefined) return bad(lo, `${what} "${a}" is not 0 to ${max} or null`, 'BNK_ERR_INVALID_SERVICE');
+      if (l === undefined) return bad(lo, outOfRange(a), 'BNK_ERR_INVALID_SERVICE');
       const h = b === 'null' ? max : parseUint(b, max);
-      if (h === undefined) return bad(lo + 1, `${what} "${b}" is not 0 to ${max} or null`, 'BNK_ERR_INVALID_SERVICE');
-      if (l > h) return bad(lo, `${what} range ${l}-${h} is reversed`, 'BNK_ERR_INVALID_SERVICE');
+      if (h === undefined) return bad(lo + 1, outOfRange(b), 'BNK_ERR_INVALID_SERVICE');
+      if (l > h)
+        return bad(lo, { en: `${what.en} range ${l}-${h} is reversed`, ja: `${what.ja}の範囲 ${l}-${h} の上限と下限が逆です` }, 'BNK_ERR_INVALID_SERVICE');
       return [l, h];
     };
-    const proto = range(6, PROTO_MAX, 'protocol');
+    const proto = range(6, PROTO_MAX, { en: 'protocol', ja: 'プロトコル' });
     const src = parseWildcard(tk[8]!.t, tk[9]!.t, (j, m) => bad(8 + j, m, 'BNK_ERR_INVALID_ADDRESS'));
     if (tk[10]!.t !== 'null' || tk[11]!.t !== 'null')
-      return bad(10, 'source ports are not in the model (bunkatsu matches destination ports only); this rule constrains them', 'BNK_ERR_INVALID_SERVICE');
+      return bad(
+        10,
+        {
+          en: 'source ports are not in the model (bunkatsu matches destination ports only); this rule constrains them',
+          ja: 'このルールは送信元ポートを限定していますが、送信元ポートはモデル化していません（bunkatsu が照合するのは宛先ポートだけです）',
+        },
+        'BNK_ERR_INVALID_SERVICE',
+      );
     const dst = parseWildcard(tk[12]!.t, tk[13]!.t, (j, m) => bad(12 + j, m, 'BNK_ERR_INVALID_ADDRESS'));
-    const dport = range(14, PORT_MAX, 'destination port');
+    const dport = range(14, PORT_MAX, { en: 'destination port', ja: '宛先ポート' });
     const priority = parseUint(tk[16]!.t, 0x7fffffff);
-    if (priority === undefined) return bad(16, `priority "${tk[16]!.t}" is not a non-negative integer`);
+    if (priority === undefined) return bad(16, notNonNegative(PRIORITY, tk[16]!.t));
     if (!proto || !src || !dst || !dport) return undefined;
     const ported = dport[0] !== 0 || dport[1] !== PORT_MAX;
     if (ported && !(proto[0] === proto[1] && PORT_PROTOCOLS.has(proto[0]))) {
       return bad(
         14,
-        `a destination port range needs a single protocol with ports (tcp, udp, sctp), not protocols ${proto[0]}-${proto[1]}`,
+        {
+          en: `a destination port range needs a single protocol with ports (tcp, udp, sctp), not protocols ${proto[0]}-${proto[1]}`,
+          ja: `宛先ポートの範囲には、ポートのあるプロトコル（tcp、udp、sctp）を1つだけ指定します（プロトコル ${proto[0]}-${proto[1]} ではありません）`,
+        },
         'BNK_ERR_INVALID_SERVICE',
       );
     }
     if (proto[0] !== proto[1] && !(proto[0] === 0 && proto[1] === PROTO_MAX)) {
-      return bad(6, `protocol range ${proto[0]}-${proto[1]} is neither one protocol nor any (0 255)`, 'BNK_ERR_INVALID_SERVICE');
+      return bad(
+        6,
+        {
+          en: `protocol range ${proto[0]}-${proto[1]} is neither one protocol nor any (0 255)`,
+          ja: `プロトコルの範囲 ${proto[0]}-${proto[1]} が、1つのプロトコルでもすべて（0 255）でもありません`,
+        },
+        'BNK_ERR_INVALID_SERVICE',
+      );
     }
     const rule: AclLine = {
       action,
@@ -582,20 +712,27 @@ function parseUpdateLine(
     };
     return { op, kind, device, acl, rule, line, columns: tk.map((t) => t.col) };
   }
-  return bad(1, `expected "fwd" or "acl", found "${kind ?? ''}"`, 'BNK_ERR_SYNTAX');
+  return bad(1, { en: `expected "fwd" or "acl", found "${kind ?? ''}"`, ja: `"fwd" か "acl" であるべきところ、"${kind ?? ''}" があります` }, 'BNK_ERR_SYNTAX');
 }
 
-function parseWildcard(addr: string, wild: string, bad: (token: number, message: string) => undefined): WildcardAddress | undefined {
+function parseWildcard(addr: string, wild: string, bad: (token: number, text: Bilingual) => undefined): WildcardAddress | undefined {
   if (addr === 'any' || addr === 'null') {
-    if (wild !== 'null') return bad(1, `a wildcard "${wild}" after "${addr}" means nothing`);
+    if (wild !== 'null')
+      return bad(1, { en: `a wildcard "${wild}" after "${addr}" means nothing`, ja: `"${addr}" の後のワイルドカード "${wild}" は意味を持ちません` });
     return ANY_ADDRESS;
   }
   const address = parseIpv4(addr);
-  if (address === undefined) return bad(0, `"${addr}" is not a dotted-quad address, any or null`);
+  if (address === undefined)
+    return bad(0, { en: `"${addr}" is not a dotted-quad address, any or null`, ja: `"${addr}" はドット区切りのアドレスでも "any" でも "null" でもありません` });
   if (wild === 'null') return { address, wildcard: 0 };
   const wildcard = parseIpv4(wild);
-  if (wildcard === undefined) return bad(1, `"${wild}" is not a dotted-quad wildcard mask or null`);
-  if ((address & wildcard) >>> 0 !== 0) return bad(0, `${addr} has 1 bits under its wildcard ${wild}`);
+  if (wildcard === undefined)
+    return bad(1, {
+      en: `"${wild}" is not a dotted-quad wildcard mask or null`,
+      ja: `"${wild}" はドット区切りのワイルドカードマスクでも "null" でもありません`,
+    });
+  if ((address & wildcard) >>> 0 !== 0)
+    return bad(0, { en: `${addr} has 1 bits under its wildcard ${wild}`, ja: `${addr} には、ワイルドカード ${wild} が1のビット位置に1のビットがあります` });
   return { address, wildcard };
 }
 

@@ -2,7 +2,7 @@
 // not counted per update, as APKeep reports it), times each update on its own (the equivalence
 // classes, kept up to date by every update, inside that time), and summarises.
 
-import { InputError, type Loc } from '../errors.ts';
+import { type Diagnostic, InputError } from '../errors.ts';
 import type { Network } from '../model/network.ts';
 import { fullestPoint, type TracePort, type Update } from '../model/updates.ts';
 import { Replayer, type ResolvedUpdate, type UpdateResult } from './replay.ts';
@@ -127,10 +127,11 @@ export function edgePortsOf(replayer: Replayer, updates: readonly Update[], trac
 
 export function resolveTrace(replayer: Replayer, updates: readonly Update[], file: string): ResolvedUpdate[] {
   const out: ResolvedUpdate[] = [];
-  const problems: Array<{ code: 'BNK_ERR_UNKNOWN_REF'; message: string; loc: Loc }> = [];
+  const problems: Diagnostic[] = [];
   for (const u of updates) {
     const r = replayer.resolve(u);
-    if ('message' in r) problems.push({ code: 'BNK_ERR_UNKNOWN_REF', message: r.message, loc: { file, line: u.line, column: u.columns?.[r.token] ?? 1 } });
+    if ('text' in r)
+      problems.push({ code: 'BNK_ERR_UNKNOWN_REF', message: r.text.en, ja: r.text.ja, loc: { file, line: u.line, column: u.columns?.[r.token] ?? 1 } });
     else out.push(r);
   }
   if (problems.length > 0) throw new InputError(problems.slice(0, 200));

@@ -5,6 +5,7 @@
 // destinations; walks carry destination intervals; ACL permit sets are BDDs, projected onto
 // destinations per set of ACLs met on a walk and cached until an ACL changes.
 
+import type { Bilingual } from '../errors.ts';
 import { Bdd, DST, FALSE, type Node, PORT, PROTO, SRC, TRUE } from '../engine/bdd.ts';
 import type { Network } from '../model/network.ts';
 import { type AclLine, insertAclRule, removeAclRule, type Update, type WildcardAddress } from '../model/updates.ts';
@@ -193,12 +194,18 @@ export class Replayer {
    * of the device; the Stanford importer declares every port the trace names as one (an edge
    * port when nothing links it), so only a hand-written topology can lack one.
    */
-  resolve(u: Update): ResolvedUpdate | { readonly message: string; readonly token: number } {
+  resolve(u: Update): ResolvedUpdate | { readonly text: Bilingual; readonly token: number } {
     const di = this.plane.deviceIndex.get(u.device);
-    if (di === undefined) return { message: `unknown device "${u.device}"`, token: 2 };
+    if (di === undefined) return { text: { en: `unknown device "${u.device}"`, ja: `機器 "${u.device}" はトポロジーにありません` }, token: 2 };
     if (u.kind === 'fwd') {
       if (u.port !== 'self' && !this.plane.devices[di]!.portIndex.has(u.port)) {
-        return { message: `device "${u.device}" has no interface "${u.port}" (a fwd rule must name an interface of the device, or self)`, token: 5 };
+        return {
+          text: {
+            en: `device "${u.device}" has no interface "${u.port}" (a fwd rule must name an interface of the device, or self)`,
+            ja: `機器 "${u.device}" にインタフェース "${u.port}" がありません（"fwd" の経路には、その機器のインタフェースか "self" を指定します）`,
+          },
+          token: 5,
+        };
       }
       const size = 2 ** (32 - u.length);
       const target = u.port === 'self' ? DELIVER : u.port;
@@ -211,7 +218,8 @@ export class Replayer {
       };
     }
     const element = this.plane.elementIndex.get(`${u.device} ${u.acl}`);
-    if (element === undefined) return { message: `device "${u.device}" has no ACL "${u.acl}"`, token: 2 };
+    if (element === undefined)
+      return { text: { en: `device "${u.device}" has no ACL "${u.acl}"`, ja: `機器 "${u.device}" にアクセスリスト "${u.acl}" がありません` }, token: 2 };
     return { kind: 'acl', op: u.op, line: u.line, element, rule: u.rule };
   }
 

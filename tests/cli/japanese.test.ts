@@ -19,6 +19,7 @@ import { parseNetbox } from '../../src/import/netbox.ts';
 import { parseNftables } from '../../src/import/nftables.ts';
 import { parsePaloalto } from '../../src/import/paloalto.ts';
 import { parseRtx } from '../../src/import/rtx.ts';
+import { parseStanford, type StanfordFiles } from '../../src/import/stanford.ts';
 import { diagnosticText, japaneseMessage } from '../../src/report/diagnostics.ts';
 import { importWarningText } from '../../src/report/import.ts';
 import { RULE_TITLES } from '../../src/report/messages.ts';
@@ -33,7 +34,7 @@ import { runCli, seedPack, TODAY } from '../helpers.ts';
  *   controls, cloudServices, model, intents, exceptions, services, domain, address, addresses,
  *   count, interface, content, in, out, from, to, action) and their values (any, permit, deny,
  *   deliver, drop, mail, web, file, epp, edr, mfa, alpha, beta);
- * - protocol and service names (tcp, udp, icmp, https, smtp, …), engine names (fast, reference);
+ * - protocol and service names (tcp, udp, sctp, icmp, https, smtp, …), engine names (fast, reference);
  * - seed, pack: the bundled policy pack's own name, data of policies/seed.yaml;
  * - ms, MB: units; true, false: YAML values;
  * - NAT, FQDN, VPN, ICMP: terms Japanese network documents write as they are; nat, ipset, webvpn:
@@ -50,7 +51,7 @@ const ALLOWED = new Set(
     'bunkatsu LGWAN ASP APKeep Stanford Java Web VLAN YAML JSON UTF CIDR NUL URL ID CPU EPP EDR NetBox ' +
     'zone via relays controls cloudServices model intents exceptions services domain address addresses count interface content in out from to action ' +
     'any permit deny deliver drop mail web file epp edr mfa alpha beta ' +
-    'tcp udp icmp http https smtp pop imap dns ntp ssh rdp ldap smb ' +
+    'tcp udp sctp icmp http https smtp pop imap dns ntp ssh rdp ldap smb ' +
     'fast reference seed pack ms MB true false ' +
     'NAT FQDN VPN ICMP nat ipset webvpn rule line PPP PPPoE ' +
     'title flowchart TB subgraph end ' +
@@ -562,5 +563,117 @@ describe("--lang ja: the importers' errors and warnings", () => {
     const text = 'set x "not defined"';
     const ids = new Set(text.split(/[^A-Za-z0-9_.:/#@*-]+/).filter((w) => !PROSE.has(w)));
     expect(englishWords('bad.conf:1:1 BNK_ERR_SYNTAX 構文が正しくありません（「address "x" is not defined」）', ids)).toEqual(['is', 'not', 'defined']);
+  });
+});
+
+// The Stanford importer reads a folder, not one file: it is driven on the slice, each of its
+// files cut short and with a character taken out, and on small folders aimed at its errors.
+// Each of its diagnostics must carry its own Japanese (no code meaning with the English in 「」).
+const STANFORD_SLICE: StanfordFiles = {
+  dir: SLICE,
+  topo: readFileSync(join(SLICE, 'topo.txt'), 'utf8'),
+  vlan: readFileSync(join(SLICE, 'vlan.txt'), 'utf8'),
+  aclFiles: readdirSync(join(SLICE, 'acls')),
+  updates: readFileSync(join(SLICE, 'updates'), 'utf8'),
+};
+
+/** Two routers linked both ways by p1, a_rtr with ACL "1" (its file in acls/), no VLANs and no updates: valid. */
+const LINK = 'a_rtr p1 b_rtr p1\nb_rtr p1 a_rtr p1\n';
+const STANFORD_BASE: StanfordFiles = { dir: 'bad', topo: LINK, vlan: '', aclFiles: ['a_rtr_1'], updates: '' };
+const ACL_LINE = (rest: string): string => `+ acl a_rtr_1 access-list 1 ${rest}`;
+
+const BAD_STANFORD: ReadonlyArray<Partial<StanfordFiles>> = [
+  { topo: 'a_rtr p1 b_rtr\n' },
+  { topo: 'a p1 b_rtr p1\nb_rtr p1 a p1\n' },
+  { aclFiles: ['a_rtr_1', 'zz_rtr_1'] },
+  { topo: `${LINK}a_rtr p2 a_rtr_1_p2_x_in inport\n` },
+  { topo: `${LINK}b_rtr p2 a_rtr_9_p2_in inport\n` },
+  { topo: `${LINK}b_rtr p2 a_rtr_1_p2_in inport\na_rtr_1_p2_in deny a_rtr p2\n` },
+  { topo: `${LINK}b_rtr p2 a_rtr_1_p2_in frob\n` },
+  { topo: `${LINK}a_rtr p!1 b_rtr p1\n` },
+  { topo: `${LINK}b_rtr p2 a_rtr_1_p2_in inport\n` },
+  { topo: `${LINK}b_rtr p2 a_rtr_1_p2_in inport\na_rtr_1_p2_in permit b_rtr p2\n` },
+  { aclFiles: ['a_rtr_1', 'a_rtr_2'], topo: `${LINK}b_rtr p2 a_rtr_1_p2_in inport\nb_rtr p3 a_rtr_2_p2_in inport\n` },
+  {
+    aclFiles: ['a_rtr_1', 'a_rtr_2'],
+    topo: `${LINK}b_rtr p2 a_rtr_1_p2_in inport\na_rtr_1_p2_in permit a_rtr_2_p2_in inport\na_rtr_2_p2_in permit a_rtr p2\nb_rtr p3 a_rtr_2_p2_in inport\n`,
+  },
+  { aclFiles: ['a_rtr_1', 'a_rtr_2'], topo: `${LINK}a_rtr p2 a_rtr_1_p2_out inport\na_rtr_1_p2_out permit a_rtr_2_p3_out inport\n` },
+  { topo: 'a_rtr p1 b_rtr p1\na_rtr p1 a_rtr_1_p1_out inport\na_rtr_1_p1_out permit b_rtr p1\nb_rtr p1 a_rtr p1\n' },
+  { topo: 'a_rtr p2 a_rtr_1_p1_out inport\na_rtr_1_p1_out permit b_rtr p1\nb_rtr p1 a_rtr p1\n' },
+  { topo: 'b_rtr p1 a_rtr p1\nb_rtr p2 a_rtr_1_p1_in inport\na_rtr_1_p1_in permit a_rtr p1\na_rtr p1 b_rtr p1\n' },
+  { topo: 'a_rtr p1 b_rtr p1\n' },
+  { vlan: 'a_rtr vlan1\n' },
+  { vlan: 'zz_rtr vlan1 p1\n' },
+  { vlan: 'a_rtr frob p1\n' },
+  { vlan: 'a_rtr vlan1 p1\na_rtr vlan1 p2\n' },
+  { vlan: 'a_rtr vlan1 p1 p1 vlan2\n' },
+  { updates: '* fwd a_rtr 0 0 p1 0\n' },
+  { updates: '+ frob\n' },
+  { updates: '+ fwd a_rtr 0 0 p1\n' },
+  { updates: '+ fwd zz_rtr 0 0 p1 0\n' },
+  { updates: '+ fwd a_rtr x 0 p1 0\n' },
+  { updates: '+ fwd a_rtr 0 33 p1 0\n' },
+  { updates: '+ fwd a_rtr 1 8 p1 0\n' },
+  { updates: '+ fwd a_rtr 0 0 p!1 0\n' },
+  { updates: '+ fwd a_rtr 0 0 vlan9 0\n' },
+  { updates: '+ fwd a_rtr 0 0 p1 x\n' },
+  { updates: '+ fwd a_rtr 0 0 p1 0\n+ fwd a_rtr 0 0 p1 0\n' },
+  { updates: '+ fwd a_rtr 0 0 p1 0\n- fwd a_rtr 0 0 p2 0\n' },
+  { updates: '- fwd a_rtr 0 0 p1 0\n' },
+  { updates: '+ acl a_rtr_1 access-list 1 permit\n' },
+  { updates: '+ acl a_rtr_9 access-list 9 permit 0 255 any null null null any null null null 10\n' },
+  { updates: '+ acl a_rtr_1 frob 1 permit 0 255 any null null null any null null null 10\n' },
+  { updates: '+ acl a_rtr_1 access-list 2 permit 0 255 any null null null any null null null 10\n' },
+  { updates: ACL_LINE('allow 0 255 any null null null any null null null 10\n') },
+  { updates: ACL_LINE('permit null 6 any null null null any null null null 10\n') },
+  { updates: ACL_LINE('permit 300 null any null null null any null null null 10\n') },
+  { updates: ACL_LINE('permit 0 300 any null null null any null null null 10\n') },
+  { updates: ACL_LINE('permit 17 6 any null null null any null null null 10\n') },
+  { updates: ACL_LINE('permit 0 255 any 0.0.0.255 null null any null null null 10\n') },
+  { updates: ACL_LINE('permit 0 255 10.0.0.x null null null any null null null 10\n') },
+  { updates: ACL_LINE('permit 0 255 10.0.0.0 0.0.x.255 null null any null null null 10\n') },
+  { updates: ACL_LINE('permit 0 255 10.0.0.1 0.0.0.255 null null any null null null 10\n') },
+  { updates: ACL_LINE('permit 6 6 any null 80 80 any null null null 10\n') },
+  { updates: ACL_LINE('permit 0 255 any null null null any null 80 80 10\n') },
+  { updates: ACL_LINE('permit 6 17 any null null null any null null null 10\n') },
+  { updates: ACL_LINE('permit 0 255 any null null null any null null null x\n') },
+  { updates: '- acl a_rtr_1 access-list 1 permit 0 255 any null null null any null null null 10\n' },
+];
+
+describe("--lang ja: the Stanford importer's errors", () => {
+  const check = (files: StanfordFiles): void => {
+    // The folder's own names (acls/, topo.txt, …) are words of the input too.
+    const words = ['acls', 'topo.txt', 'vlan.txt', 'updates', files.topo, files.vlan, files.updates, ...files.aclFiles]
+      .join(' ')
+      .split(/[^A-Za-z0-9_.:/#@*-]+/);
+    const ids = new Set([...identifiersOf([]), ...words].filter((w) => !PROSE.has(w)));
+    try {
+      parseStanford(files);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      for (const d of error.diagnostics) {
+        expect(d.ja, `${d.message} has no Japanese`).toBeDefined();
+        const line = diagnosticText(d, 'ja');
+        expect(englishWords(line, ids), line).toEqual([]);
+      }
+    }
+  };
+
+  it.each(['topo', 'vlan', 'updates'] as const)('the slice, its %s cut short and with a character taken out', (key) => {
+    check(STANFORD_SLICE);
+    const text = STANFORD_SLICE[key];
+    const step = Math.max(1, Math.floor(text.length / 40));
+    for (let at = step; at < text.length; at += step) {
+      check({ ...STANFORD_SLICE, [key]: text.slice(0, at) });
+      check({ ...STANFORD_SLICE, [key]: text.slice(0, at) + text.slice(at + 1) });
+    }
+  });
+
+  it.each(BAD_STANFORD)('%j', (bad) => {
+    const files = { ...STANFORD_BASE, ...bad };
+    // Each input is aimed at an error: it must be refused.
+    expect(() => parseStanford(files)).toThrow(InputError);
+    check(files);
   });
 });

@@ -200,6 +200,10 @@ describe('replay: a fwd rule to an interface the network lacks', () => {
       'slice/updates:21:20 BNK_ERR_UNKNOWN_REF device "yozb_rtr" has no interface "te2/1" (a fwd rule must name an interface of the device, or self)',
       'slice/updates:40:20 BNK_ERR_UNKNOWN_REF device "yozb_rtr" has no interface "te2/1" (a fwd rule must name an interface of the device, or self)',
     ]);
+    // --lang ja prints the replay reader's own Japanese.
+    expect((error as InputError).diagnostics[0]!.ja).toBe(
+      '機器 "yozb_rtr" にインタフェース "te2/1" がありません（"fwd" の経路には、その機器のインタフェースか "self" を指定します）',
+    );
   });
 });
 
