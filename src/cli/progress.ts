@@ -3,7 +3,8 @@
 // Each command names its phases with weights (their share of its time, measured on a
 // prefecture); the library's callbacks say how far each phase is.
 
-import { SingleBar } from 'cli-progress';
+import { createRequire } from 'node:module';
+import type { SingleBar as Bar } from 'cli-progress';
 import { type Lang, PROGRESS_PHASES, type ProgressPhase } from '../index.ts';
 
 export interface Progress {
@@ -36,6 +37,9 @@ export function progressBar(
     at += weights[p]!;
   }
   const ja = opts.lang === 'ja';
+  // Loaded only when a bar is drawn: requiring cli-progress and its dependencies is a fifth of
+  // the CLI's start-up, and a check with --quiet or output to a pipe never draws one.
+  const { SingleBar } = createRequire(import.meta.url)('cli-progress') as { SingleBar: typeof Bar };
   const bar = new SingleBar({
     stream,
     format: `{phase} [{bar}] {percentage}% | ${ja ? '残り' : 'left'} {eta_formatted}`,

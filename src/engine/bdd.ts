@@ -310,8 +310,19 @@ export class Bdd {
   }
 
   boxes(set: readonly HeaderBox[]): Node {
+    if (set.length === 1) return this.box(set[0]!);
+    // Boxes of one source range (an intent's: each source with every destination and
+    // service) are united below the source first: one source interval per distinct range.
+    const bySource = new Map<string, { lo: number; hi: number; rest: Node }>();
+    for (const b of set) {
+      const rest = this.interval(DST, b.dstLo, b.dstHi, this.interval(PROTO, b.protoLo, b.protoHi, this.interval(PORT, b.portLo, b.portHi, TRUE)));
+      const key = `${b.srcLo}-${b.srcHi}`;
+      const group = bySource.get(key);
+      if (group) group.rest = this.or(group.rest, rest);
+      else bySource.set(key, { lo: b.srcLo, hi: b.srcHi, rest });
+    }
     let n: Node = FALSE;
-    for (const b of set) n = this.or(n, this.box(b));
+    for (const g of bySource.values()) n = this.or(n, this.interval(SRC, g.lo, g.hi, g.rest));
     return n;
   }
 

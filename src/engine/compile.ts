@@ -109,7 +109,19 @@ function compile(network: Network, shared?: Bdd): CompiledNetwork {
   // Routes: longest prefix match, equal prefixes share (ECMP); connected subnets included.
   const forwarding = network.devices.map((d) => compileRoutes(bdd, network, d));
 
-  const ruleMatches = network.devices.map((d) => d.rules.map((rule) => bdd.product(rule.src, rule.dst, rule.services)));
+  // Rules naming the same reference lists share the loader's resolved arrays (load.ts): one
+  // product per distinct triple (city: 6,001 of 10,377 rules).
+  const products = new Map<readonly Ipv4Range[], Map<readonly Ipv4Range[], Map<readonly ServiceTerm[], Node>>>();
+  const match = (rule: Rule): Node => {
+    let bySrc = products.get(rule.src);
+    if (!bySrc) products.set(rule.src, (bySrc = new Map()));
+    let byDst = bySrc.get(rule.dst);
+    if (!byDst) bySrc.set(rule.dst, (byDst = new Map()));
+    let n = byDst.get(rule.services);
+    if (n === undefined) byDst.set(rule.services, (n = bdd.product(rule.src, rule.dst, rule.services)));
+    return n;
+  };
+  const ruleMatches = network.devices.map((d) => d.rules.map(match));
   const aclPermit = aclDecisions(bdd, network, portStart, portDevice);
   const hasAcls = network.devices.map((d) => d.interfaces.some((f) => f.inAcls.length > 0 || f.outAcls.length > 0));
   const { permit, rulesFor } = ruleDecisions(bdd, network, portStart, ruleMatches, aclPermit, hasAcls);

@@ -4,7 +4,7 @@
 // reader (yaml-source.ts), whose error messages carry the line and column.
 
 import type { Diagnostic, Loc } from '../errors.ts';
-import { addKey, closeContainer, keyIndex, keyNames, lineColumn, listAt, locateIn, mappingAt, type Position } from './positions.ts';
+import { lineColumn, PositionIndex } from './positions.ts';
 
 export interface JsonSource {
   readonly data: unknown;
@@ -120,90 +120,78 @@ export function readJson(text: string, file: string, forbiddenKeys: ReadonlySet<
     return undefined;
   }
   const position = lineColumn(text, file);
-  const { root, diagnostics } = scan(text, forbiddenKeys, maxDepth, position);
-  return { data, diagnostics, locate: locateIn(root, position) };
+  const { index, diagnostics } = scan(text, forbiddenKeys, maxDepth, position);
+  return { data, diagnostics, locate: index.locator(position) };
 }
 
-/** One pass over valid JSON text, without recursion; stops at the first container past `maxDepth`. */
+/**
+ * One pass over valid JSON text, without recursion; stops at the first container past
+ * `maxDepth`. The text is valid JSON (JSON.parse took it), so a quote ends a string unless
+ * an odd number of backslashes precede it, and anything else below a space is whitespace.
+ */
 function scan(
   text: string,
   forbidden: ReadonlySet<string>,
   maxDepth: number,
   position: (offset: number) => Loc,
-): { root: Position | undefined; diagnostics: Diagnostic[] } {
+): { index: PositionIndex; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const stack: Position[] = [];
-  /** Set while inside an object: the key waiting for its value. */
-  const pendingKey: Array<{ name: string; offset: number } | undefined> = [];
-  let root: Position | undefined;
-  const keyName = keyNames();
-  const attach = (value: Position | number): void => {
-    const parent = stack[stack.length - 1];
-    if (!parent) {
-      if (typeof value !== 'number') root = value;
-      return;
-    }
-    if (!parent.names) parent.members.push(value);
-    else {
-      const k = pendingKey[stack.length - 1]!;
-      addKey(parent, k.name, k.offset, value);
-      pendingKey[stack.length - 1] = undefined;
-    }
-  };
+  const index = new PositionIndex();
+  let depth = 0;
+  /** In a mapping: the key waiting for its value (name and offset; offset -1 when none is). */
+  let keyName = '';
+  let keyOffset = -1;
   let i = 0;
   const n = text.length;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      const node = c === 0x7b ? mappingAt(i) : listAt(i);
-      attach(node);
-      stack.push(node);
-      if (stack.length > maxDepth) {
-        return { root: undefined, diagnostics: [{ code: 'BNK_ERR_TOO_DEEP', message: `nesting deeper than ${maxDepth} levels`, loc: position(i) }] };
-      }
-      pendingKey[stack.length - 1] = undefined;
-      i++;
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      const node = stack.pop();
-      if (node) closeContainer(node);
+    if (c <= 0x20 || c === 0x2c /* , */ || c === 0x3a /* : */) {
       i++;
     } else if (c === 0x22 /* " */) {
       const start = i;
-      i++;
-      let escaped = false;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c) {
-          escaped = true;
-          i += 2;
-        } else if (d === 0x22) break;
-        else i++;
+      let end = text.indexOf('"', i + 1);
+      while (text.charCodeAt(end - 1) === 0x5c) {
+        let slashes = 1;
+        while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
+        if (slashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
       }
-      i++;
-      const parent = stack[stack.length - 1];
-      // A string in an object with no key pending is a key.
-      if (parent?.names && pendingKey[stack.length - 1] === undefined) {
-        const raw = text.slice(start, i);
-        const name = keyName(escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1));
+      i = end + 1;
+      // A string in a mapping with no key pending is a key.
+      if (keyOffset < 0 && index.inMapping()) {
+        const raw = text.slice(start + 1, end);
+        const name = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
         if (forbidden.has(name)) diagnostics.push({ code: 'BNK_ERR_FORBIDDEN_KEY', message: `key "${name}" is not allowed`, loc: position(start) });
-        else if (keyIndex(parent, name) >= 0)
+        else if (index.hasKey(name))
           diagnostics.push({ code: 'BNK_ERR_SYNTAX', message: `Map keys must be unique ("${name}" appears twice)`, loc: position(start) });
-        pendingKey[stack.length - 1] = { name, offset: start };
+        keyName = name;
+        keyOffset = start;
       } else {
-        attach(start);
+        index.scalar(start, keyName, keyOffset);
+        keyOffset = -1;
       }
-    } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x2c /* , */ || c === 0x3a /* : */) {
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      index.openContainer(i, c === 0x7b, keyName, keyOffset);
+      keyOffset = -1;
+      if (++depth > maxDepth) {
+        return { index, diagnostics: [{ code: 'BNK_ERR_TOO_DEEP', message: `nesting deeper than ${maxDepth} levels`, loc: position(i) }] };
+      }
+      i++;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      index.close();
+      depth--;
       i++;
     } else {
       // A number, true, false or null: up to the next delimiter.
       const start = i;
       while (i < n) {
         const d = text.charCodeAt(i);
-        if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+        if (d === 0x2c || d === 0x7d || d === 0x5d || d <= 0x20) break;
         i++;
       }
-      attach(start);
+      index.scalar(start, keyName, keyOffset);
+      keyOffset = -1;
     }
   }
-  return { root, diagnostics };
+  return { index, diagnostics };
 }

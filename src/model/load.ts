@@ -173,6 +173,9 @@ class Resolver {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly ids = new Map<string, { kind: IdKind; index: number }>();
   private readonly services = new Map<string, readonly ServiceTerm[]>();
+  /** Resolved reference lists, by the list as written (resolvedOnce). */
+  private readonly addressLists = new Map<string, readonly Ipv4Range[]>();
+  private readonly serviceLists = new Map<string, readonly ServiceTerm[]>();
   private zones: Zone[] = [];
   private hosts: Host[] = [];
   private devices: Device[] = [];
@@ -339,8 +342,28 @@ class Resolver {
   }
 
   /** Services as written -> terms; `any` is every protocol and port. */
-  private resolveServiceRefs(refs: readonly string[], path: Path): ServiceTerm[] {
-    return resolveServices(this.scope, refs, () => this.loc(path), this.diagnostics);
+  private resolveServiceRefs(refs: readonly string[], path: Path | (() => Path)): readonly ServiceTerm[] {
+    return this.resolvedOnce(this.serviceLists, refs, path, resolveServices);
+  }
+
+  /**
+   * Resolves a list of references once per distinct list: a topology's rules name the same few
+   * zones, hosts and services thousands of times. A list that fails is resolved again each
+   * time, so that every place it is written gets its diagnostic; `path` is built only then.
+   */
+  private resolvedOnce<T>(
+    cache: Map<string, readonly T[]>,
+    refs: readonly string[],
+    path: Path | (() => Path),
+    resolveList: (scope: ReferenceScope, refs: readonly string[], at: () => Loc, problems: Diagnostic[]) => T[],
+  ): readonly T[] {
+    const key = refs.length === 1 ? `s${refs[0]}` : JSON.stringify(refs);
+    const known = cache.get(key);
+    if (known) return known;
+    const before = this.diagnostics.length;
+    const value = resolveList(this.scope, refs, () => this.loc(typeof path === 'function' ? path() : path), this.diagnostics);
+    if (this.diagnostics.length === before) cache.set(key, value);
+    return value;
   }
 
   private resolveZones(): OwnedRange[] {
@@ -573,15 +596,15 @@ class Resolver {
       const vlans = new Set(interfaces.filter((f) => f.members).map((f) => f.name));
       // Rules of a device name the same few interface lists again and again: one set per list.
       const ifaceSets = new Map<string, Set<string>>();
-      const ifaceList = (value: string | readonly string[] | undefined, p: Path): Set<string> | undefined => {
+      const ifaceList = (value: string | readonly string[] | undefined, p: () => Path): Set<string> | undefined => {
         if (value === undefined) return undefined;
         const key = typeof value === 'string' ? `s${value}` : JSON.stringify(value);
         let set = ifaceSets.get(key);
         if (!set) ifaceSets.set(key, (set = new Set(list(value))));
         for (const n of set) {
-          if (!names.has(n)) this.error('BNK_ERR_UNKNOWN_REF', `device "${d.id}" has no interface "${n}" (it has ${[...names].join(', ')})`, p);
+          if (!names.has(n)) this.error('BNK_ERR_UNKNOWN_REF', `device "${d.id}" has no interface "${n}" (it has ${[...names].join(', ')})`, p());
           // Packets cross a device by its member ports; a VLAN interface is only a route target.
-          else if (vlans.has(n)) this.error('BNK_ERR_SCHEMA', `"${n}" is a VLAN interface: packets enter and leave by its members; name those instead`, p);
+          else if (vlans.has(n)) this.error('BNK_ERR_SCHEMA', `"${n}" is a VLAN interface: packets enter and leave by its members; name those instead`, p());
         }
         return set;
       };
@@ -595,7 +618,13 @@ class Resolver {
           const id = r.id ?? String(k + 1);
           if (ruleIds.has(id)) this.error('BNK_ERR_DUPLICATE_ID', `rule id "${id}" appears twice in firewall "${d.id}"`, [...rp, 'id']);
           ruleIds.add(id);
-          return this.resolveRule(r, k, rp, ifaceList(r.in, [...rp, 'in']), ifaceList(r.out, [...rp, 'out']));
+          return this.resolveRule(
+            r,
+            k,
+            rp,
+            ifaceList(r.in, () => [...rp, 'in']),
+            ifaceList(r.out, () => [...rp, 'out']),
+          );
         });
       }
       if ((d.kind === 'router' || d.kind === 'firewall') && d.routes !== undefined) {
@@ -628,8 +657,8 @@ class Resolver {
       if (d.kind === 'sanitizer' || d.kind === 'proxy') {
         relays = d.relays.map((r, k): Relay => {
           const rp = [...path, 'relays', k];
-          ifaceList(r.in, [...rp, 'in']);
-          ifaceList(r.out, [...rp, 'out']);
+          ifaceList(r.in, () => [...rp, 'in']);
+          ifaceList(r.out, () => [...rp, 'out']);
           const services = this.resolveServiceRefs(list(r.service), [...rp, 'service']);
           return {
             in: r.in,
@@ -670,9 +699,9 @@ class Resolver {
       named: r.id !== undefined,
       position: k + 1,
       action: r.action,
-      src: this.resolveAddressRefs(list(r.from), [...rp, 'from']),
-      dst: this.resolveAddressRefs(list(r.to), [...rp, 'to']),
-      services: this.resolveServiceRefs(list(r.service), [...rp, 'service']),
+      src: this.resolveAddressRefs(list(r.from), () => [...rp, 'from']),
+      dst: this.resolveAddressRefs(list(r.to), () => [...rp, 'to']),
+      services: this.resolveServiceRefs(list(r.service), () => [...rp, 'service']),
       inInterfaces,
       outInterfaces,
       written: { from: list(r.from), to: list(r.to), service: list(r.service) },
@@ -720,8 +749,8 @@ class Resolver {
     });
   }
 
-  private resolveAddressRefs(refs: readonly string[], path: Path): Ipv4Range[] {
-    return resolveAddresses(this.scope, refs, () => this.loc(path), this.diagnostics);
+  private resolveAddressRefs(refs: readonly string[], path: Path | (() => Path)): readonly Ipv4Range[] {
+    return this.resolvedOnce(this.addressLists, refs, path, resolveAddresses);
   }
 
   private resolveLinks(): Link[] {

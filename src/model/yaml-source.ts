@@ -5,7 +5,7 @@
 
 import { CORE_SCHEMA, constructFromEvents, EVENT_ID, type Event, getScalarValue, parseEvents, SCALAR_STYLE, type ScalarEvent, YAMLException } from 'js-yaml';
 import type { Diagnostic, ErrorCode, Loc } from '../errors.ts';
-import { addKey, closeContainer, keyIndex, keyNames, lineColumn, listAt, locateIn, mappingAt, type Position } from './positions.ts';
+import { lineColumn, PositionIndex } from './positions.ts';
 
 export interface YamlSource {
   readonly data: unknown;
@@ -21,7 +21,9 @@ export interface YamlLimits {
 
 /** A mapping or sequence being read: its index entry, and what its close must settle. */
 interface Frame {
-  readonly node: Position;
+  /** A mapping (else a sequence), and where it starts. */
+  readonly mapping: boolean;
+  readonly offset: number;
   /** The container's data, when this pass builds it. */
   readonly data: unknown[] | Record<string, unknown> | undefined;
   readonly anchor: string | undefined;
@@ -64,28 +66,32 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
   /** Anchor name to its value and the alias expansions inside it (0 for a scalar). */
   const anchors = new Map<string, { readonly value: unknown; readonly inside: number }>();
   const open = new Set<string>();
-  let root: Position | undefined;
+  const index = new PositionIndex();
   let rootData: unknown = null;
   let documents = 0;
   let expansions = 0;
   /** The furthest offset seen, where the search for a second document's marker starts. */
   let reached = 0;
 
-  /** Places a value (its index entry and its data) in the open container, or as the root. */
-  const place = (top: Frame | undefined, at: Position | number, value: unknown): void => {
+  /**
+   * Places a value (its index entry and its data) in the open container, or as the root;
+   * `opens` when the value is a mapping or sequence starting at `at`, which the index opens.
+   */
+  const place = (top: Frame | undefined, at: number, value: unknown, opens?: 'mapping' | 'sequence'): void => {
     if (!top) {
-      if (typeof at !== 'number') root = at;
+      if (opens) index.openContainer(at, opens === 'mapping');
       rootData = value;
       return;
     }
-    if (!top.node.names) {
+    if (!top.mapping) {
       // An empty entry ("- " and nothing) sits after its dash.
       if (at === -1) {
         at = text.indexOf('-', reached);
         if (at < 0) at = reached;
         else for (at++; text[at] === ' ' || text[at] === '\t'; ) at++;
       }
-      top.node.members.push(at);
+      if (opens) index.openContainer(at, opens === 'mapping');
+      else index.scalar(at);
       if (build) (top.data as unknown[]).push(value);
       return;
     }
@@ -96,13 +102,11 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
       else for (at++; text[at] === ' ' || text[at] === '\t'; ) at++;
     }
     const name = top.keyName;
-    if (name !== undefined) {
-      addKey(top.node, name, top.keyOffset, at);
-      if (build) (top.data as Record<string, unknown>)[name] = value;
-    }
+    if (opens) index.openContainer(at, opens === 'mapping', name, top.keyOffset);
+    else index.scalar(at, name, top.keyOffset);
+    if (name !== undefined && build) (top.data as Record<string, unknown>)[name] = value;
     top.hasKey = false;
   };
-  const keyName = keyNames();
   /** Records a mapping key (the core-schema value as a string, as the constructor makes it). */
   const setKey = (top: Frame, name: string, at: number, end: number): void => {
     top.hasKey = true;
@@ -112,9 +116,8 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
       refused.push({ code: 'BNK_ERR_FORBIDDEN_KEY', message: `key "${name}" is not allowed`, loc: position(at) });
       top.keyName = undefined;
     } else {
-      if (keyIndex(top.node, name) >= 0)
-        syntax.push({ code: 'BNK_ERR_SYNTAX', message: `Map keys must be unique ("${name}" appears twice)`, loc: position(at) });
-      top.keyName = keyName(name);
+      if (index.hasKey(name)) syntax.push({ code: 'BNK_ERR_SYNTAX', message: `Map keys must be unique ("${name}" appears twice)`, loc: position(at) });
+      top.keyName = name;
     }
   };
 
@@ -143,7 +146,7 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
         const value = e.style === SCALAR_STYLE.PLAIN && e.tagStart < 0 ? CORE_SCHEMA.resolveImplicitScalarTag(raw).value : raw;
         if (e.anchorStart >= 0) anchors.set(text.slice(e.anchorStart, e.anchorEnd), { value, inside: 0 });
         const top = stack[stack.length - 1];
-        if (top?.node.names && !top.hasKey) setKey(top, String(value), at < 0 ? top.node.offset : at, e.valueEnd);
+        if (top?.mapping && !top.hasKey) setKey(top, String(value), at < 0 ? top.offset : at, e.valueEnd);
         else place(top, at, value);
         break;
       }
@@ -152,17 +155,16 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
         if (e.start > reached) reached = e.start;
         if (e.tagStart >= 0) build = false;
         const top = stack[stack.length - 1];
-        if (top?.node.names && !top.hasKey) {
+        if (top?.mapping && !top.hasKey) {
           complexKey(e.start);
           break walk;
         }
         const mapping = e.type === EVENT_ID.MAPPING;
-        const node = mapping ? mappingAt(e.start) : listAt(e.start);
         const data = build ? (mapping ? {} : []) : undefined;
-        place(top, node, data);
+        place(top, e.start, data, mapping ? 'mapping' : 'sequence');
         const anchor = e.anchorStart >= 0 ? text.slice(e.anchorStart, e.anchorEnd) : undefined;
         if (anchor !== undefined) open.add(anchor);
-        stack.push({ node, data, anchor, aliases: 0, hasKey: false, keyName: undefined, keyOffset: 0, keyEnd: 0 });
+        stack.push({ mapping, offset: e.start, data, anchor, aliases: 0, hasKey: false, keyName: undefined, keyOffset: 0, keyEnd: 0 });
         break;
       }
       case EVENT_ID.ALIAS: {
@@ -187,7 +189,7 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
         expansions += weight;
         const top = stack[stack.length - 1];
         if (top) top.aliases += weight;
-        if (top?.node.names && !top.hasKey) {
+        if (top?.mapping && !top.hasKey) {
           if (anchor.value !== null && typeof anchor.value === 'object') {
             complexKey(at);
             break walk;
@@ -199,7 +201,7 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
       case EVENT_ID.POP: {
         const frame = stack.pop();
         if (!frame) break;
-        closeContainer(frame.node);
+        index.close();
         if (frame.anchor !== undefined) {
           open.delete(frame.anchor);
           anchors.set(frame.anchor, { value: frame.data, inside: frame.aliases });
@@ -226,7 +228,7 @@ export function readYaml(text: string, file: string, forbidden: ReadonlySet<stri
       return refuse('BNK_ERR_SYNTAX', constructorMessage(error.reason), error.mark?.position ?? 0);
     }
   }
-  return { data, diagnostics: [], locate: locateIn(root, position) };
+  return { data, diagnostics: [], locate: index.locator(position) };
 }
 
 /** Where a scalar starts as an editor shows it: at its quote or block indicator; -1 for an empty one. */

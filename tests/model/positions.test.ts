@@ -47,3 +47,24 @@ describe('position index, a mapping of 40 keys', () => {
     if (!j.ok) expect(j.diagnostics[0]).toMatchObject({ code: 'BNK_ERR_SYNTAX', loc: { line: KEYS + 2, column: 3 } });
   });
 });
+
+describe('position index, JSON strings with escapes', () => {
+  // Line 1 '{"a\"b": "x\\", "c": ["\"", {"d\\": 1}], "e": 2}': a key with an escaped quote, a
+  // value ending in an escaped backslash, a list whose first item is an escaped quote and a
+  // key ending in a backslash; each offset is counted from the text below (column = offset + 1).
+  const text = '{"a\\"b": "x\\\\", "c": ["\\"", {"d\\\\": 1}], "e": 2}\n';
+
+  it('finds keys and values after escaped quotes and backslashes', () => {
+    const doc = read(text, 'esc.json');
+    expect(doc.locate(['a"b'], true)).toEqual({ file: 'esc.json', line: 1, column: 2 });
+    expect(doc.locate(['a"b'])).toEqual({ file: 'esc.json', line: 1, column: 10 });
+    expect(doc.locate(['c'], true)).toEqual({ file: 'esc.json', line: 1, column: 17 });
+    expect(doc.locate(['c', 0])).toEqual({ file: 'esc.json', line: 1, column: 23 });
+    expect(doc.locate(['c', 1, 'd\\'], true)).toEqual({ file: 'esc.json', line: 1, column: 30 });
+    expect(doc.locate(['c', 1, 'd\\'])).toEqual({ file: 'esc.json', line: 1, column: 37 });
+    expect(doc.locate(['e'])).toEqual({ file: 'esc.json', line: 1, column: 47 });
+    // Past a scalar, or an item out of range, the nearest place found.
+    expect(doc.locate(['e', 'f'])).toEqual({ file: 'esc.json', line: 1, column: 47 });
+    expect(doc.locate(['c', 5])).toEqual({ file: 'esc.json', line: 1, column: 22 });
+  });
+});
