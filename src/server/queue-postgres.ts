@@ -3,6 +3,7 @@
 // whose worker dies is expired and retried). API servers only add jobs; `bunkatsu worker`
 // processes (worker-process.ts) run them.
 
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { InputError } from '../index.ts';
 import { redactedUrl } from '../store/sql.ts';
@@ -11,6 +12,49 @@ import type { JobKind, JobQueue } from './jobs.ts';
 
 /** pg-boss's queue of each kind of job. */
 export const QUEUES: Readonly<Record<JobKind, string>> = { check: 'bunkatsu-check', review: 'bunkatsu-review', import: 'bunkatsu-import' };
+
+/** The PostgreSQL NOTIFY channel on which an API server tells workers that a job of a kind (the payload) was added. */
+export const WAKE_CHANNEL = 'bunkatsu_jobs';
+
+/**
+ * Calls `wake(kind)` whenever an API server adds a job, through LISTEN on its own connection, so
+ * an idle worker takes a review in milliseconds rather than at its next poll. Best effort: a lost
+ * connection is made again after a second, and polling still finds every job meanwhile.
+ */
+export function listenForJobs(url: string, wake: (kind: string) => void, log: (message: string) => void): { close(): Promise<void> } {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = (): void => {
+    const c = new pg.Client({ connectionString: url });
+    client = c;
+    const again = (): void => {
+      if (closed || client !== c) return;
+      client = undefined;
+      c.end().catch(() => {});
+      retry = setTimeout(connect, 1000);
+    };
+    c.on('notification', (m) => {
+      if (m.payload) wake(m.payload);
+    });
+    c.on('error', (error: Error) => {
+      log(`job wake-up: ${error.message.replaceAll(url, redactedUrl(url))}`);
+      again();
+    });
+    c.on('end', again);
+    c.connect()
+      .then(() => c.query(`LISTEN ${WAKE_CHANNEL}`))
+      .catch(again);
+  };
+  connect();
+  return {
+    close: async () => {
+      closed = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => {});
+    },
+  };
+}
 
 /** How a job is retried: a worker that dies (kill -9, out of memory) leaves it to expire. */
 export interface JobPolicy {
@@ -69,6 +113,11 @@ export class PostgresJobQueue implements JobQueue {
     } catch (error) {
       throw new StoreUnavailable(this.location, (error as { code?: string }).code ?? 'job queue');
     }
+    // Wake idle workers now; without it they find the job at their next poll.
+    await this.boss
+      .getDb()
+      .executeSql('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, kind])
+      .catch(() => {});
   }
 
   async depth(): Promise<number> {

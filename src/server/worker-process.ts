@@ -14,7 +14,7 @@ import { Store } from '../store/store.ts';
 import { readPolicy, WORKER_ENTRY } from './app.ts';
 import { type JobKind, runJob } from './jobs.ts';
 import { POOL_DEFAULTS, WorkerPool } from './pool.ts';
-import { JOB_POLICY, type JobPolicy, QUEUES, startBoss } from './queue-postgres.ts';
+import { JOB_POLICY, type JobPolicy, listenForJobs, QUEUES, startBoss } from './queue-postgres.ts';
 import { policyOf } from './workspace.ts';
 
 export interface WorkerOptions {
@@ -165,10 +165,17 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     throw error;
   }
   let handled = 0;
+  // pg-boss polls each taker once a second; a taker is woken at once when an API server adds a job
+  // of its kind, and after each job, so that a queue of quick reviews drains without waiting a poll per job.
+  const takers: Record<JobKind, string[]> = { check: [], review: [], import: [] };
+  const wake = (kind: string): void => {
+    for (const id of takers[kind as JobKind] ?? []) boss.notifyWorker(id);
+  };
+  const listener = listenForJobs(options.database, wake, (line) => log.warn(line));
   // Every kind gets `concurrency` takers; the pool runs `concurrency` jobs at once, the others wait in its queue.
   for (const kind of Object.keys(QUEUES) as JobKind[]) {
     for (let i = 0; i < options.concurrency; i++) {
-      await boss.work<Partial<Record<JobKind, string>>>(QUEUES[kind], { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+      const taker = await boss.work<Partial<Record<JobKind, string>>>(QUEUES[kind], { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
         const id = job?.data[kind];
         if (id === undefined) return;
         const started = Date.now();
@@ -178,7 +185,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         if (outcome !== 'gone') handled++;
         counters.record(kind, outcome, Date.now() - started);
         log.info({ [kind]: id, outcome, ms: Date.now() - started }, `${kind} job`);
+        wake(kind);
       });
+      takers[kind].push(taker);
     }
   }
   log.info({ concurrency: options.concurrency, memoryMb: options.workerMemoryMb }, 'worker taking check, review and import jobs');
@@ -188,6 +197,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     metricsUrl: metrics && `http://${options.metricsHost ?? '127.0.0.1'}:${(metrics.address() as AddressInfo).port}/metrics`,
     stop: async () => {
       await new Promise((resolve) => (metrics ? metrics.close(resolve) : resolve(undefined)));
+      await listener.close();
       await boss.stop({ graceful: false, wait: true }).catch(() => {});
       await pool.close();
       await store.close();
