@@ -68,6 +68,30 @@ export const JOB_POLICY: JobPolicy = { expireInSeconds: 15 * 60, retryLimit: 3 }
 
 /** Starts pg-boss on the database (creating its schema `pgboss` on first use) with our queues. */
 export async function startBoss(url: string, log: (message: string) => void, policy: JobPolicy = JOB_POLICY): Promise<PgBoss> {
+  // Servers and workers started together on a new database may deadlock creating pg-boss's
+  // schema or queues (PostgreSQL aborts one of them, 40P01): the one aborted tries again, with a
+  // new PgBoss (one whose start failed cannot be started again).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startBossOnce(url, log, policy);
+    } catch (error) {
+      const reason = (error as { code?: string }).code ?? 'unreachable';
+      if (reason === '40P01' && attempt < 5) {
+        await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400 * attempt));
+        continue;
+      }
+      throw new InputError([
+        {
+          code: 'BNK_ERR_USAGE',
+          message: `job queue at database ${redactedUrl(url)} cannot start (${reason})`,
+          loc: { file: redactedUrl(url), line: 1, column: 1 },
+        },
+      ]);
+    }
+  }
+}
+
+async function startBossOnce(url: string, log: (message: string) => void, policy: JobPolicy): Promise<PgBoss> {
   // Expired jobs are found by pg-boss's maintenance, so it runs at least twice per expiry period.
   const maintenanceIntervalSeconds = Math.max(1, Math.min(120, Math.floor(policy.expireInSeconds / 2)));
   const boss = new PgBoss({ connectionString: url, max: 4, schema: 'pgboss', supervise: true, maintenanceIntervalSeconds });
@@ -79,18 +103,11 @@ export async function startBoss(url: string, log: (message: string) => void, pol
     for (const name of Object.values(QUEUES)) {
       await boss.createQueue(name, { name, retryLimit: policy.retryLimit, expireInSeconds: policy.expireInSeconds, retryDelay: 1 });
     }
+    return boss;
   } catch (error) {
     await boss.stop({ graceful: false }).catch(() => {});
-    const reason = (error as { code?: string }).code ?? 'unreachable';
-    throw new InputError([
-      {
-        code: 'BNK_ERR_USAGE',
-        message: `job queue at database ${redactedUrl(url)} cannot start (${reason})`,
-        loc: { file: redactedUrl(url), line: 1, column: 1 },
-      },
-    ]);
+    throw error;
   }
-  return boss;
 }
 
 /** The API server's side of the shared queue: it adds jobs and reads the depth, runs none. */
