@@ -3,6 +3,7 @@
 // Bounded: a few threads, each with a heap limit, and a bounded queue (past it: 429 BNK_ERR_BUSY).
 
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
 import { Piscina } from 'piscina';
@@ -34,6 +35,9 @@ export const POOL_DEFAULTS = {
 /** Seconds a client is told to wait when the queue is full. */
 const RETRY_AFTER_SECONDS = 5;
 
+/** Beside this module: src/server/ from the sources, dist/ in the bundle (the build copies it). */
+const WORKER_SHIM = fileURLToPath(new URL('./worker-shim.cjs', import.meta.url));
+
 /** A task that names a stored version, without its text (the pool adds it on a worker's miss). */
 type VersionTask = Extract<Task, { version: VersionRef }>;
 
@@ -45,9 +49,15 @@ export class WorkerPool {
   deaths = 0;
 
   constructor(private readonly options: PoolOptions) {
-    const setup: WorkerSetup = { policyText: options.policy.text, policySource: options.policy.source, cacheEntries: options.cacheEntries };
+    const setup: WorkerSetup & { entry: string } = {
+      policyText: options.policy.text,
+      policySource: options.policy.source,
+      cacheEntries: options.cacheEntries,
+      entry: options.entry,
+    };
     this.pool = new Piscina({
-      filename: options.entry,
+      // A CommonJS shim that import()s the entry: see worker-shim.cjs.
+      filename: WORKER_SHIM,
       // Workers stay up: their caches of loaded versions are what makes the next trace cheap.
       minThreads: options.threads,
       maxThreads: options.threads,

@@ -28,11 +28,9 @@ import { type ImportInput, type ImportOutput, runImport } from './import-run.ts'
 import { ReviewBases, type ReviewOutcome } from './review-run.ts';
 import { engineNamed, policyOf, versionKey, Workspace } from './workspace.ts';
 
-// piscina loads a worker with require() first, and Node 20 can require() an ES module
-// synchronously: a server closed while a worker was still inside that require() aborted the
-// process (V8: "IsGraphAsync must be used on an instantiated module"). A module with a
-// top-level await cannot be required, so piscina loads this one (and its bundle,
-// dist/worker.mjs) with import(), which a shutdown interrupts cleanly.
+// piscina starts worker-shim.cjs, which loads this module with import() (a require() of an ES
+// module interrupted by a shutdown aborted the process); the top-level await below keeps a
+// require() of it, should one happen, from taking the synchronous path at all.
 await Promise.resolve();
 
 /** What the server hands each worker at start (piscina's workerData). */
