@@ -92,15 +92,28 @@ export async function runCheckJob(
       },
     );
   } catch (error) {
-    if (!isCurrent()) return 'gone';
-    if (error instanceof HttpError && error.code === 'BNK_ERR_BUSY') return 'busy';
-    await store.failCheck(id, checkFailure(error));
-    return 'failed';
+    return failedRun(error, isCurrent, (failure) => store.failCheck(id, failure), checkFailure);
   }
   await progress;
   if (!isCurrent()) return 'gone';
   await store.finishCheck(id, out.summary, out.report, out.rules);
   return 'done';
+}
+
+/**
+ * What a job whose pool task threw comes to: nothing if it was taken from this runner meanwhile,
+ * back to the queue when the pool had no room, else its failure stored.
+ */
+async function failedRun<F>(
+  error: unknown,
+  isCurrent: () => boolean,
+  store: (failure: F) => Promise<unknown>,
+  failureOf: (error: unknown) => F,
+): Promise<'failed' | 'busy' | 'gone'> {
+  if (!isCurrent()) return 'gone';
+  if (error instanceof HttpError && error.code === 'BNK_ERR_BUSY') return 'busy';
+  await store(failureOf(error));
+  return 'failed';
 }
 
 /**
@@ -184,10 +197,7 @@ export async function runReviewJob(
       () => storedText(store, version),
     );
   } catch (error) {
-    if (!isCurrent()) return 'gone';
-    if (error instanceof HttpError && error.code === 'BNK_ERR_BUSY') return 'busy';
-    await store.failJob(id, checkFailure(error));
-    return 'failed';
+    return failedRun(error, isCurrent, (failure) => store.failJob(id, failure), checkFailure);
   }
   if (!isCurrent()) return 'gone';
   await store.addReview(
@@ -230,10 +240,7 @@ export async function runImportJob(
   try {
     out = await pool.importTopology(input);
   } catch (error) {
-    if (!isCurrent()) return 'gone';
-    if (error instanceof HttpError && error.code === 'BNK_ERR_BUSY') return 'busy';
-    await store.failJob(id, importFailure(error));
-    return 'failed';
+    return failedRun(error, isCurrent, (failure) => store.failJob(id, failure), importFailure);
   }
   if (!isCurrent()) return 'gone';
   if (out.topology === undefined) {
