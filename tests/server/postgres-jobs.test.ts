@@ -10,10 +10,10 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { generateTopology, toJson } from '../../src/index.ts';
-import { buildServer } from '../../src/server/app.ts';
 import { startWorker } from '../../src/server/worker-process.ts';
 import { Store } from '../../src/store/store.ts';
 import { freshPostgresUrl } from '../postgres.ts';
+import { auth, postgresApi, postgresProject, until } from './postgres-helpers.ts';
 import { IMPORTED_CITY, sample } from './helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -22,41 +22,13 @@ afterAll(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
 });
 
-async function project(url: string): Promise<{ token: string; server: string }> {
-  const store = await Store.open(url);
-  await store.createProject('kita', 'Kita');
-  const { token } = await store.createToken('kita', ['read', 'submit'], 'test');
-  const server = (await store.createToken(null, ['admin'], 'ops')).token;
-  await store.close();
-  return { token, server };
-}
-
-async function apiServer(url: string, options: { jobTimeoutSeconds?: number; reviewWaitMs?: number } = {}): Promise<FastifyInstance> {
-  const app = await buildServer({ db: url, logger: false, rateLimit: false, workers: 1, workerEntry: inject('workerEntry'), ...options });
-  await app.ready();
-  cleanups.push(() => app.close());
-  return app;
-}
-
-const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 const REMOVE_ASP = 'topologies/changes/remove-asp-rule.yaml';
 
 describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: reviews and imports as jobs', () => {
   it('reviews and imports submitted to one API server are run by a worker and read through another; /metrics agrees on every server', async () => {
     const url = await freshPostgresUrl();
-    const { token, server } = await project(url);
-    const [a, b] = [await apiServer(url), await apiServer(url)];
+    const { token, server } = await postgresProject(url);
+    const [a, b] = [await postgresApi(url, cleanups), await postgresApi(url, cleanups)];
     const up = await a.inject({
       method: 'POST',
       url: '/projects/kita/versions?filename=alpha-city.yaml',
@@ -148,9 +120,9 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: reviews and imports a
 
   it('a worker killed with SIGKILL mid-review: another worker runs it, and the review is stored once', async () => {
     const url = await freshPostgresUrl();
-    const { token } = await project(url);
+    const { token } = await postgresProject(url);
     // Jobs this server queues are taken as lost 4 s after a worker took them.
-    const api = await apiServer(url, { jobTimeoutSeconds: 4 });
+    const api = await postgresApi(url, cleanups, { jobTimeoutSeconds: 4 });
     // A city takes seconds to prepare for reviews (loaded and checked whole), so the first worker is surely inside it.
     const city = toJson(generateTopology({ scale: 'city', seed: 7 }).topology);
     const up = await api.inject({

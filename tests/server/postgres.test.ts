@@ -5,13 +5,12 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { generateTopology, toJson } from '../../src/index.ts';
-import { buildServer } from '../../src/server/app.ts';
 import { startWorker } from '../../src/server/worker-process.ts';
 import { Store } from '../../src/store/store.ts';
 import { freshPostgresUrl } from '../postgres.ts';
+import { auth, postgresApi, postgresProject, until } from './postgres-helpers.ts';
 import { POSTGRES_PASSWORD, startPostgres } from '../postgres-server.ts';
 import { sample } from './helpers.ts';
 
@@ -21,46 +20,12 @@ afterAll(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
 });
 
-async function project(url: string): Promise<{ token: string }> {
-  const store = await Store.open(url);
-  await store.createProject('kita', 'Kita');
-  const { token } = await store.createToken('kita', ['read', 'submit'], 'test');
-  await store.close();
-  return { token };
-}
-
-async function apiServer(url: string, jobTimeoutSeconds?: number): Promise<FastifyInstance> {
-  const app = await buildServer({
-    db: url,
-    logger: false,
-    rateLimit: false,
-    workers: 1,
-    workerEntry: inject('workerEntry'),
-    ...(jobTimeoutSeconds === undefined ? {} : { jobTimeoutSeconds }),
-  });
-  await app.ready();
-  cleanups.push(() => app.close());
-  return app;
-}
-
-const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 // Skipped only where PostgreSQL is not installed and CI is not set (tests/global-setup.ts).
 describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: API servers and workers', () => {
   it('a check queued on one API server is run by a worker and read through another', async () => {
     const url = await freshPostgresUrl();
-    const { token } = await project(url);
-    const [a, b] = [await apiServer(url), await apiServer(url)];
+    const { token } = await postgresProject(url);
+    const [a, b] = [await postgresApi(url, cleanups), await postgresApi(url, cleanups)];
     const worker = await startWorker({ database: url, concurrency: 1, workerMemoryMb: 1024, workerEntry: inject('workerEntry') });
     cleanups.push(() => worker.stop());
 
@@ -89,9 +54,9 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: API servers and worke
 
   it('a worker killed with SIGKILL mid-job: another worker runs the job, and its result is stored once', async () => {
     const url = await freshPostgresUrl();
-    const { token } = await project(url);
+    const { token } = await postgresProject(url);
     // Jobs this server queues are taken as lost 4 s after a worker took them.
-    const api = await apiServer(url, 4);
+    const api = await postgresApi(url, cleanups, { jobTimeoutSeconds: 4 });
     // A topology that takes seconds to check, so that the first worker is surely inside it.
     const metro = toJson(generateTopology({ scale: 'city', seed: 7 }).topology);
     const up = await api.inject({
@@ -155,8 +120,8 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: API servers and worke
 
   it("a topology too large for a worker's memory fails at once with a stored, clear error, and the worker goes on", async () => {
     const url = await freshPostgresUrl();
-    const { token } = await project(url);
-    const api = await apiServer(url);
+    const { token } = await postgresProject(url);
+    const api = await postgresApi(url, cleanups);
     // The generated city is 3 MB: about 96 + 24 × 3 = 168 MiB to check, over this worker's 100.
     const city = toJson(generateTopology({ scale: 'city', seed: 1 }).topology);
     const up = await api.inject({
@@ -186,7 +151,7 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: API servers and worke
 
   it('an API server killed with SIGKILL loses no acknowledged upload and no queued job: a worker runs it afterwards', async () => {
     const url = await freshPostgresUrl();
-    const { token } = await project(url);
+    const { token } = await postgresProject(url);
     const child = spawn(process.execPath, [resolve(ROOT, 'bin', 'bunkatsu.js'), 'serve', '--port', '0', '--database', url, '--log-level', 'silent'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -234,8 +199,8 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: API servers and worke
   it('PostgreSQL stopped under a running server: 503 BNK_ERR_UNAVAILABLE while down, no credentials in any answer, then it recovers by itself', async () => {
     const pg = await startPostgres();
     cleanups.push(() => pg.stop());
-    const { token } = await project(pg.url);
-    const app = await apiServer(pg.url);
+    const { token } = await postgresProject(pg.url);
+    const app = await postgresApi(pg.url, cleanups);
     const list = () => app.inject({ method: 'GET', url: '/projects/kita/versions', headers: auth(token) });
     expect((await list()).statusCode).toBe(200);
 
