@@ -24,7 +24,7 @@
 // onto every destination (the most: they differ in sources, protocols, ports) meet every
 // forwarding class and cost a fwd update nothing.
 
-import { type Bdd, FALSE, type Node, TRUE } from '../engine/bdd.ts';
+import { type Bdd, FALSE, type Node, TRUE, VARIABLES } from '../engine/bdd.ts';
 import { type Intervals, upperBound } from '../net/intervals.ts';
 
 const TOP = 0xffffffff;
@@ -87,7 +87,15 @@ export class ClassIndex {
   private readonly rc: number[] = [];
   private acl: AclClass[] = [];
   private nextAcl = 0;
-  private readonly permits = new Map<number, Node>();
+  /** Per ACL element, its permit set as the classes know it. */
+  private readonly permits: Node[] = [];
+  /** The ACL classes by signature (members joined with commas): one class per signature. */
+  private readonly byKey = new Map<string, AclClass>();
+  /** Scratch of aclChanged: the classes the change meets, and their parts of it. */
+  private readonly metClasses: AclClass[] = [];
+  private readonly metParts: Node[] = [];
+  /** Scratch of meet: one header, a bit per BDD variable. */
+  private readonly header = new Uint8Array(VARIABLES);
   /** Partial projection groups by key, and as a list for the fwd updates. */
   private readonly groups = new Map<string, Group>();
   private groupList: Group[] = [];
@@ -261,81 +269,99 @@ export class ClassIndex {
 
   /** ACL element e permits p now: split the ACL classes p cuts, merge those no ACL tells apart. */
   aclChanged(e: number, p: Node): void {
-    const before = this.permits.get(e) ?? FALSE;
+    const before = this.permits[e] ?? FALSE;
     if (before === p) return;
+    this.permits[e] = p;
+    this.metClasses.length = 0;
+    this.metParts.length = 0;
+    // Every class was inside or outside the old permit set: one inside (e among its members)
+    // can only lose headers, P \ P', one outside only gain them, P' \ P (one rule's worth).
+    this.meet(this.bdd.diff(p, before), e, false);
+    this.meet(this.bdd.diff(before, p), e, true);
+    this.regroup(e);
+  }
+
+  /**
+   * The classes (with e among their members or not, as `withE` says) that `changed` meets, each
+   * with its part of it, into metClasses and metParts. They are found one header of the change
+   * at a time (a membership test per class, no BDD operation), so only they meet BDD operations.
+   */
+  private meet(changed: Node, e: number, withE: boolean): void {
     const bdd = this.bdd;
-    // Every class was inside or outside the old permit set: only what was added or removed
-    // can cut it (one rule's worth of headers). The classes it meets are found one packet of it
-    // at a time (a membership test per class, no BDD operation), so only they are cut with BDDs.
-    const changed = bdd.or(bdd.diff(p, before), bdd.diff(before, p));
-    const meets = new Map<AclClass, Node>();
+    const acl = this.acl;
     for (let rest = changed; rest !== FALSE; ) {
-      const packet = bdd.pick(rest)!;
-      const a = this.acl.find((x) => bdd.contains(x.node, packet))!;
-      const inside = bdd.and(a.node, changed);
-      meets.set(a, inside);
-      rest = bdd.diff(rest, inside);
+      this.pickHeader(rest);
+      let k = 0;
+      while (hasMember(acl[k]!.members, e) !== withE || !this.holdsHeader(acl[k]!.node)) k++;
+      const a = acl[k]!;
+      const part = bdd.and(a.node, changed);
+      this.metClasses.push(a);
+      this.metParts.push(part);
+      rest = bdd.diff(rest, part);
     }
-    const pieces: Array<{ node: Node; members: readonly number[]; key: string; old: AclClass }> = [];
-    const piece = (node: Node, members: readonly number[], old: AclClass): void => {
-      pieces.push({ node, members, key: members === old.members ? old.key : members.join(','), old });
-    };
-    let cut = false;
-    for (const a of this.acl) {
-      const inside = meets.get(a);
-      if (inside === undefined) {
-        piece(a.node, a.members, a);
-        continue;
-      }
-      // The headers of the class that changed flip their membership of e; the rest keep it.
-      const flipped = a.members.includes(e) ? a.members.filter((x) => x !== e) : insertSorted(a.members, e);
-      if (inside === a.node) piece(a.node, flipped, a);
-      else {
-        cut = true;
-        piece(inside, flipped, a);
-        piece(bdd.diff(a.node, inside), a.members, a);
-      }
+  }
+
+  /**
+   * The met classes' parts flip their membership of e; the rest of a cut class keeps it. Pieces
+   * with one signature are one class, merged with the class that already has it (an unmet one);
+   * a class that flips whole and meets no other keeps its node (and its projection group).
+   */
+  private regroup(e: number): void {
+    const bdd = this.bdd;
+    const met = this.metClasses;
+    const parts = this.metParts;
+    for (let k = 0; k < met.length; k++) this.byKey.delete(met[k]!.key);
+    const pieces: Piece[] = [];
+    for (let k = 0; k < met.length; k++) {
+      const a = met[k]!;
+      const flipped = toggled(a.members, e);
+      addPiece(bdd, pieces, flipped.join(','), flipped, parts[k]!, parts[k] === a.node ? a : null);
+      if (parts[k] !== a.node) addPiece(bdd, pieces, a.key, a.members, bdd.diff(a.node, parts[k]!), null);
     }
-    this.permits.set(e, p);
-    if (!cut && pieces.every((x) => x.members === x.old.members)) return;
-    // Group by signature; a class that keeps its headers and is alone in its group stays as it is.
-    const groups = new Map<string, Array<(typeof pieces)[number]>>();
-    for (const piece of pieces) {
-      const g = groups.get(piece.key);
-      if (g) g.push(piece);
-      else groups.set(piece.key, [piece]);
-    }
-    if (!cut && groups.size === this.acl.length) {
-      // Same classes; only their signatures changed.
-      for (const piece of pieces) {
-        piece.old.members = piece.members;
-        piece.old.key = piece.key;
-      }
-      return;
-    }
-    const keep: AclClass[] = [];
-    const gone = new Set<number>();
+    const gone: AclClass[] = [];
     const fresh: Array<{ node: Node; members: readonly number[]; key: string }> = [];
-    for (const g of groups.values()) {
-      if (g.length === 1 && g[0]!.node === g[0]!.old.node) {
-        g[0]!.old.members = g[0]!.members;
-        g[0]!.old.key = g[0]!.key;
-        keep.push(g[0]!.old);
-        continue;
-      }
-      let node: Node = FALSE;
-      for (const piece of g) {
-        node = bdd.or(node, piece.node);
-        gone.add(piece.old.id);
-      }
-      fresh.push({ node, members: g[0]!.members, key: g[0]!.key });
+    for (const piece of pieces) {
+      const other = this.byKey.get(piece.key);
+      if (other !== undefined) {
+        this.byKey.delete(piece.key);
+        gone.push(other);
+        fresh.push({ node: bdd.or(other.node, piece.node), members: piece.members, key: piece.key });
+      } else if (piece.whole !== null && piece.count === 1) {
+        piece.whole.members = piece.members;
+        piece.whole.key = piece.key;
+        this.byKey.set(piece.key, piece.whole);
+      } else fresh.push(piece);
     }
-    const old = this.acl;
-    this.acl = keep;
+    for (let k = 0; k < met.length; k++) if (this.byKey.get(met[k]!.key) !== met[k]) gone.push(met[k]!);
+    if (gone.length === 0 && fresh.length === 0) return;
+    this.acl = this.acl.filter((a) => !gone.includes(a));
     // The new classes join their groups first, so a group that only changes classes stays.
     this.addAcl(fresh);
-    for (const a of old) if (gone.has(a.id)) this.leave(a);
+    for (const a of gone) this.leave(a);
     this.groupList = [...this.groups.values()];
+  }
+
+  /** The lowest header of a non-empty set, as one bit per BDD variable (into `header`). */
+  private pickHeader(n: Node): void {
+    const bdd = this.bdd;
+    const header = this.header;
+    header.fill(0);
+    while (n > TRUE) {
+      const low = bdd.lowOf(n);
+      if (low !== FALSE) n = low;
+      else {
+        header[bdd.varOf(n)] = 1;
+        n = bdd.highOf(n);
+      }
+    }
+  }
+
+  /** Whether a set holds the header pickHeader chose. */
+  private holdsHeader(n: Node): boolean {
+    const bdd = this.bdd;
+    const header = this.header;
+    while (n > TRUE) n = header[bdd.varOf(n)] === 1 ? bdd.highOf(n) : bdd.lowOf(n);
+    return n === TRUE;
   }
 
   /** An ACL class is gone: its projection group loses it (and goes when it was the last). */
@@ -363,7 +389,9 @@ export class ClassIndex {
    */
   private addAcl(list: ReadonlyArray<{ node: Node; members: readonly number[]; key: string }>): void {
     for (const { node, members, key } of list) {
-      this.acl.push({ id: this.nextAcl++, node, members, key, group: undefined });
+      const a: AclClass = { id: this.nextAcl++, node, members, key, group: undefined };
+      this.acl.push(a);
+      this.byKey.set(key, a);
       this.unplaced++;
     }
     if (this.fwdCount > 1) this.place();
@@ -452,16 +480,47 @@ function sameExcept(a: Int32Array, b: Int32Array, skip: number): boolean {
   return true;
 }
 
-function insertSorted(list: readonly number[], x: number): number[] {
+/** One class of the partition after an ACL change, before it is made: its signature and headers. */
+interface Piece {
+  readonly key: string;
+  readonly members: readonly number[];
+  node: Node;
+  /** The met class whose headers all flipped into this piece (null: a part of a class); how many parts joined. */
+  readonly whole: AclClass | null;
+  count: number;
+}
+
+/** Adds headers with a signature to the pieces (few: one or two per met class). */
+function addPiece(bdd: Bdd, pieces: Piece[], key: string, members: readonly number[], node: Node, whole: AclClass | null): void {
+  for (const piece of pieces) {
+    if (piece.key !== key) continue;
+    piece.node = bdd.or(piece.node, node);
+    piece.count++;
+    return;
+  }
+  pieces.push({ key, members, node, whole, count: 1 });
+}
+
+function hasMember(sorted: readonly number[], x: number): boolean {
+  for (let i = 0; i < sorted.length; i++) if (sorted[i] === x) return true;
+  return false;
+}
+
+/** A sorted list with x added when absent, removed when present. */
+function toggled(sorted: readonly number[], x: number): number[] {
   const out: number[] = [];
-  let placed = false;
-  for (const y of list) {
-    if (!placed && x < y) {
+  let done = false;
+  for (const y of sorted) {
+    if (y === x) {
+      done = true;
+      continue;
+    }
+    if (!done && x < y) {
       out.push(x);
-      placed = true;
+      done = true;
     }
     out.push(y);
   }
-  if (!placed) out.push(x);
+  if (!done) out.push(x);
   return out;
 }
