@@ -37,8 +37,8 @@ interface FwdClass {
   readonly hash: number;
   /** Destinations in the class. */
   size: number;
-  /** Per projection group id (partial ones): destinations of this class it holds (only positive ones). */
-  readonly meets: Map<number, number>;
+  /** Per projection group id (partial ones): destinations of this class it holds (groupCap long). */
+  meets: Float64Array;
 }
 
 /** The ACL classes with one projection onto destinations (a partial one: not every destination). */
@@ -99,7 +99,10 @@ export class ClassIndex {
   /** Partial projection groups by key, and as a list for the fwd updates. */
   private readonly groups = new Map<string, Group>();
   private groupList: Group[] = [];
+  /** Group ids are reused (freeGroupIds), so they index the classes' meets arrays, groupCap long. */
   private nextGroup = 0;
+  private readonly freeGroupIds: number[] = [];
+  private groupCap = 4;
   private readonly projections = new Map<Node, { key: string; dst: Intervals } | null>();
   /** Σ over partial groups of atoms × meetCount; and the ACL classes whose projection is everything. */
   private jointPartial = 0;
@@ -136,7 +139,7 @@ export class ClassIndex {
   private newFwd(sig: Int32Array, hash = sigHash(sig)): number {
     // A freed id is in no segment of the map any more (its class had no destination left).
     const id = this.freeIds.pop() ?? this.fwd.length;
-    this.fwd[id] = { sig, hash, size: 0, meets: new Map() };
+    this.fwd[id] = { sig, hash, size: 0, meets: new Float64Array(this.groupCap) };
     this.fwdCount++;
     const bucket = this.bySig.get(hash);
     if (bucket) bucket.push(id);
@@ -161,13 +164,16 @@ export class ClassIndex {
     return this.newFwd(sig, hash);
   }
 
+  /** The range transfer moves. They start at TOP, above 2^31, so V8 makes them double fields
+   * from the start: a small-integer field that later holds a double changes the object's hidden
+   * class, which throws away the code compiled for ClassIndex (at the first fwd update). */
+  private moveLo = TOP;
+  private moveHi = TOP;
   /**
    * The destinations [moveLo, moveHi] leave class `from` for class `to`: sizes and joint counts
    * follow. The range is passed in fields, not arguments: addresses above 2^30 passed to a call
    * are boxed (a heap number each), and this runs for every moved segment.
    */
-  private moveLo = 0;
-  private moveHi = 0;
   private transfer(from: number, to: number): void {
     const a = this.moveLo;
     const b = this.moveHi;
@@ -182,18 +188,18 @@ export class ClassIndex {
       if (b < g.lo || a > g.hi) continue;
       const ov = overlap(g.dst, a, b);
       if (ov === 0) continue;
-      const left = f.meets.get(g.id)! - ov;
+      const left = f.meets[g.id]! - ov;
+      f.meets[g.id] = left;
       if (left === 0) {
-        f.meets.delete(g.id);
         g.meetCount--;
         this.jointPartial -= g.atoms;
-      } else f.meets.set(g.id, left);
-      const had = t.meets.get(g.id);
-      if (had === undefined) {
+      }
+      const had = t.meets[g.id]!;
+      if (had === 0) {
         g.meetCount++;
         this.jointPartial += g.atoms;
       }
-      t.meets.set(g.id, (had ?? 0) + ov);
+      t.meets[g.id] = had + ov;
     }
     if (f.size === 0) {
       this.fwd[from] = undefined;
@@ -378,7 +384,8 @@ export class ClassIndex {
     g.atoms--;
     this.jointPartial -= g.meetCount;
     if (g.atoms > 0) return;
-    for (const f of this.fwd) f?.meets.delete(g.id);
+    for (const f of this.fwd) if (f) f.meets[g.id] = 0;
+    this.freeGroupIds.push(g.id);
     this.groups.delete(g.key);
   }
 
@@ -422,7 +429,17 @@ export class ClassIndex {
   }
 
   private newGroup(key: string, dst: Intervals): Group {
-    const g: Group = { id: this.nextGroup++, key, dst, lo: dst[0]!, hi: dst[dst.length - 1]!, atoms: 0, meetCount: 0 };
+    const id = this.freeGroupIds.pop() ?? this.nextGroup++;
+    if (id >= this.groupCap) {
+      this.groupCap *= 2;
+      for (const f of this.fwd) {
+        if (!f) continue;
+        const meets = new Float64Array(this.groupCap);
+        meets.set(f.meets);
+        f.meets = meets;
+      }
+    }
+    const g: Group = { id, key, dst, lo: dst[0]!, hi: dst[dst.length - 1]!, atoms: 0, meetCount: 0 };
     this.groups.set(key, g);
     const starts = this.starts;
     for (let k = 0; k < dst.length; k += 2) {
@@ -433,9 +450,9 @@ export class ClassIndex {
         const a = starts[i]! > lo ? starts[i]! : lo;
         const b = end < hi ? end : hi;
         const f = this.fwd[this.cls[i]!]!;
-        const had = f.meets.get(g.id);
-        if (had === undefined) g.meetCount++;
-        f.meets.set(g.id, (had ?? 0) + b - a + 1);
+        const had = f.meets[g.id]!;
+        if (had === 0) g.meetCount++;
+        f.meets[g.id] = had + b - a + 1;
       }
     }
     return g;
