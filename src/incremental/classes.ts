@@ -26,6 +26,7 @@
 
 import { type Bdd, FALSE, type Node, TRUE, VARIABLES } from '../engine/bdd.ts';
 import { type Intervals, upperBound } from '../net/intervals.ts';
+import { replaceRange } from './arrays.ts';
 
 const TOP = 0xffffffff;
 /** Signature hashes are kept to 30 bits: small integers, which V8 keeps unboxed as Map keys. */
@@ -261,15 +262,8 @@ export class ClassIndex {
       // segment (rs[0] is dropped), the last new segment takes in the right one (its start goes).
       const head = i0 > 0 && cls[i0 - 1] === rc[0] ? 1 : 0;
       const count = i1 + 1 - i0 + (i1 + 1 < starts.length && cls[i1 + 1] === rc[rc.length - 1] ? 1 : 0);
-      if (rs.length - head === count) {
-        for (let j = head; j < rs.length; j++) {
-          starts[i0 + j - head] = rs[j]!;
-          cls[i0 + j - head] = rc[j]!;
-        }
-      } else {
-        starts.splice(i0, count, ...rs.slice(head));
-        cls.splice(i0, count, ...rc.slice(head));
-      }
+      replaceRange(starts, i0, count, rs, head);
+      replaceRange(cls, i0, count, rc, head);
     }
   }
 

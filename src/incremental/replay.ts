@@ -10,6 +10,7 @@ import { Bdd, DST, FALSE, type Node, PORT, PROTO, SRC, TRUE } from '../engine/bd
 import type { Network } from '../model/network.ts';
 import { type AclLine, insertAclRule, removeAclRule, type Update, type WildcardAddress } from '../model/updates.ts';
 import { append, intersect, type Intervals, overlaps, subtract, union, upperBound } from '../net/intervals.ts';
+import { replaceRange } from './arrays.ts';
 import { ClassIndex } from './classes.ts';
 import { DestinationProjector } from './destinations.ts';
 import { compilePlane, type Plane, POS_ACL_IN, POS_PORT } from './plane.ts';
@@ -310,19 +311,18 @@ export class Replayer {
     return delta;
   }
 
-  /** The next segment of recompute's new map: [from, to] goes where the covering groups (stack) send it. */
-  private emit(from: number, to: number): void {
-    if (from > to) return;
-    const out = this.bestOut(this.stack);
-    const newOuts = this.newOuts;
-    if (newOuts.length > 0 && newOuts[newOuts.length - 1] === out) return;
-    this.newStarts.push(from);
-    newOuts.push(out);
-  }
-
   /** Rebuilds the interval map of a device over one prefix [L, H]; returns where it changed. */
   private recompute(device: number, L: number, H: number, length: number): { m: Intervals; mOuts: number[] } {
-    // Rules covering [L, H]: the groups of its ancestors (and itself), then those inside it.
+    this.sweep(device, L, H, length);
+    return this.spliceNew(device, L, H);
+  }
+
+  /**
+   * The new map of a device over [L, H] into newStarts/newOuts: a sweep over the groups covering
+   * L (the prefix's ancestors and itself, a stack) and those inside it (its descendants, which
+   * nest), one segment per stretch where the innermost covering group stays the same.
+   */
+  private sweep(device: number, L: number, H: number, length: number): void {
     const stack = this.stack;
     stack.length = 0;
     const groups = this.groups[device]!;
@@ -334,36 +334,38 @@ export class Replayer {
     }
     // Descendants: groups with lo in [L, H] and a longer prefix, sorted by (lo, length).
     const sorted = this.sortedGroups[device]!;
-    const a = groupsBefore(sorted, L, length);
+    let i = groupsBefore(sorted, L, length);
     const newStarts = this.newStarts;
     const newOuts = this.newOuts;
     newStarts.length = 0;
     newOuts.length = 0;
     let pos = L;
-    for (let i = a; i < sorted.length && sorted[i]!.lo <= H; i++) {
-      const d = sorted[i]!;
-      while (stack.length > 0 && stack[stack.length - 1]!.hi < d.lo) {
-        const top = stack[stack.length - 1]!;
-        this.emit(pos, top.hi);
-        pos = top.hi + 1;
-        stack.pop();
+    for (;;) {
+      // The stretch from pos ends where the innermost group ends or the next descendant starts.
+      const topEnd = stack.length > 0 && stack[stack.length - 1]!.hi < H ? stack[stack.length - 1]!.hi : H;
+      const next = i < sorted.length && sorted[i]!.lo <= topEnd ? sorted[i]! : undefined;
+      const end = next !== undefined ? next.lo - 1 : topEnd;
+      if (pos <= end) {
+        // One call site: V8 inlines bestOut once, not once per case.
+        const out = this.bestOut(stack);
+        if (newOuts.length === 0 || newOuts[newOuts.length - 1] !== out) {
+          newStarts.push(pos);
+          newOuts.push(out);
+        }
+        pos = end + 1;
       }
-      if (pos < d.lo) {
-        this.emit(pos, d.lo - 1);
-        pos = d.lo;
-      }
-      stack.push(d);
+      if (next !== undefined) {
+        stack.push(next);
+        i++;
+      } else if (stack.length === 0 || pos > H) break;
+      else stack.pop();
     }
-    while (stack.length > 0 && pos <= H) {
-      const top = stack[stack.length - 1]!;
-      const end = top.hi < H ? top.hi : H;
-      this.emit(pos, end);
-      pos = end + 1;
-      stack.pop();
-    }
-    if (pos <= H) this.emit(pos, H);
+  }
 
-    // Compare with the old map over [L, H] and splice the new segments in.
+  /** Compares the new segments over [L, H] with the old map, splices them in; returns where they differ. */
+  private spliceNew(device: number, L: number, H: number): { m: Intervals; mOuts: number[] } {
+    const newStarts = this.newStarts;
+    const newOuts = this.newOuts;
     const starts = this.starts[device]!;
     const outs = this.outs[device]!;
     const first = upperBound(starts, L) - 1; // segment containing L
@@ -402,15 +404,8 @@ export class Replayer {
     // segment, the last new segment takes in the right one.
     const head = headKeep > 0 && outs[headKeep - 1] === newOuts[0] ? 1 : 0;
     const count = lastOld + 1 - headKeep + (lastOld + 1 < starts.length && outs[lastOld + 1] === newOuts[newOuts.length - 1] ? 1 : 0);
-    if (newStarts.length - head === count) {
-      for (let j = head; j < newStarts.length; j++) {
-        starts[headKeep + j - head] = newStarts[j]!;
-        outs[headKeep + j - head] = newOuts[j]!;
-      }
-    } else {
-      starts.splice(headKeep, count, ...newStarts.slice(head));
-      outs.splice(headKeep, count, ...newOuts.slice(head));
-    }
+    replaceRange(starts, headKeep, count, newStarts, head);
+    replaceRange(outs, headKeep, count, newOuts, head);
     return { m, mOuts };
   }
 
