@@ -259,13 +259,16 @@ export class Replayer {
     return this.outKeys.get(first) ?? this.outId([first]);
   }
 
-  /** Per device, the OutSet of each out id met there (physical ports resolved once). */
-  private readonly physCache: Array<Map<number, OutSet>> = [];
+  /** Per device, the OutSet of each out id met there, by out id (physical ports resolved once). */
+  private readonly physCache: Array<Array<OutSet | undefined>> = [];
   private outSet(device: number, id: number): OutSet {
-    let cache = this.physCache[device];
-    if (!cache) cache = this.physCache[device] = new Map();
-    let set = cache.get(id);
-    if (set) return set;
+    const cache = this.physCache[device];
+    const set = cache !== undefined && id < cache.length ? cache[id] : undefined;
+    return set ?? this.newOutSet(device, id);
+  }
+
+  private newOutSet(device: number, id: number): OutSet {
+    const cache = (this.physCache[device] ??= []);
     const d = this.plane.devices[device]!;
     const phys = new Set<number>();
     let deliver = false;
@@ -275,8 +278,9 @@ export class Replayer {
       else if (t === DROP) drop = true;
       else for (const p of d.physical[d.portIndex.get(t)!]!) phys.add(p);
     }
-    set = { phys: Int32Array.from([...phys].sort((a, b) => a - b)), deliver, drop };
-    cache.set(id, set);
+    const set: OutSet = { phys: Int32Array.from([...phys].sort((a, b) => a - b)), deliver, drop };
+    while (cache.length <= id) cache.push(undefined);
+    cache[id] = set;
     return set;
   }
 
@@ -558,23 +562,18 @@ export class Replayer {
     const before = this.loops.length;
     this.walkFound.clear();
     this.reach = this.collectReach ? new Map() : undefined;
-    // Group M by the physical port it now leaves X by.
-    const byPort = new Map<number, number[]>();
+    // Group M by the physical port it now leaves X by (in first-met order, as the walks find loops).
+    const ports: number[] = [];
+    const lists: number[][] = [];
     const dev = this.plane.devices[X]!;
     for (let k = 0; k < mOuts.length; k++) {
       const lo = m[2 * k]!;
       const hi = m[2 * k + 1]!;
       const out = this.outSet(X, mOuts[k]!);
-      for (let q = 0; q < out.phys.length; q++) {
-        const r = out.phys[q]!;
-        const list = byPort.get(r) ?? byPort.set(r, []).get(r)!;
-        append(list, lo, hi);
-      }
+      for (let q = 0; q < out.phys.length; q++) append(listOf(ports, lists, out.phys[q]!), lo, hi);
       if (this.reach) this.endsAtDevice(X, mOuts[k]!, lo, hi);
     }
-    byPort.forEach((F, r) => {
-      this.walk(dev.position[r]!, F, 0);
-    });
+    for (let b = 0; b < ports.length; b++) this.walk(dev.position[ports[b]!]!, lists[b]!, 0);
 
     // Loops through X lose M; what the walk found is added back.
     const started: Array<{ loop: number; dst: Intervals }> = [];
@@ -659,7 +658,9 @@ export class Replayer {
   private deviceStep(n: number, p: number, F: Intervals, A: number): void {
     const starts = this.starts[n]!;
     const outs = this.outs[n]!;
-    const buckets = new Map<number, number[]>();
+    // Per physical port left by, its part of F (in first-met order, as the walks find loops).
+    const ports: number[] = [];
+    const lists: number[][] = [];
     let i = 0;
     for (let k = 0; k < F.length; k += 2) {
       const lo = F[k]!;
@@ -675,10 +676,7 @@ export class Replayer {
           const phys = out.phys;
           for (let q = 0; q < phys.length; q++) {
             const r = phys[q]!;
-            if (r === p) continue;
-            let list = buckets.get(r);
-            if (!list) buckets.set(r, (list = []));
-            append(list, a, b);
+            if (r !== p) append(listOf(ports, lists, r), a, b);
           }
           if (this.reach && (out.deliver || out.drop)) this.endsAtDevice(n, outId, a, b);
         } else if (this.reach) this.note('no-route', this.plane.devices[n]!.id, a, b);
@@ -687,9 +685,7 @@ export class Replayer {
       }
     }
     const dev = this.plane.devices[n]!;
-    buckets.forEach((list, r) => {
-      this.walk(dev.position[r]!, list, A);
-    });
+    for (let k = 0; k < ports.length; k++) this.walk(dev.position[ports[k]!]!, lists[k]!, A);
   }
 
   private closeLoop(h: number, F: Intervals): void {
@@ -827,6 +823,15 @@ export class Replayer {
  */
 function prefixKey(lo: number, length: number): number {
   return POW2[length]! + Math.floor(lo / POW2[32 - length]!);
+}
+
+/** The list of `port` among parallel lists of ports and interval lists, added when new (few ports: a linear search). */
+function listOf(ports: number[], lists: number[][], port: number): number[] {
+  for (let k = 0; k < ports.length; k++) if (ports[k] === port) return lists[k]!;
+  const list: number[] = [];
+  ports.push(port);
+  lists.push(list);
+  return list;
 }
 
 /** 2^i for i up to 32 (a table: `2 ** i` with a variable i is a call to Math.pow). */
