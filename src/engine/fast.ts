@@ -449,8 +449,9 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
    * comes to them takes the same paths before and after. What a zone passes on (all that came
    * into it, less what is for it) or a linked device may send (all that came into it by any
    * port); the states themselves are cut to what a device passes on, so a port's own state
-   * would miss what it drops. With `within`, only those of its headers (the union's parts are
-   * kept per zone and per device: the reviews of one base meet the same backbone again and again).
+   * would miss what it drops. With `within`, only those of its headers: each zone's and each
+   * linked device's part is cut to it before the union, and a part asked for again is kept whole
+   * (the reviews of one base meet the same backbone again and again, and each floor's zones once).
    */
   function enteringDevices(devices: ReadonlySet<number>, within: Node = TRUE): Node {
     const states = sharedComputation();
@@ -468,11 +469,35 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
         }
       }
     }
-    for (const z of zones) n = bdd.or(n, bdd.and(passedOn(z), within));
+    for (const z of zones) {
+      if (within === TRUE || passedOnCache.has(z) || askedZones.has(z)) n = bdd.or(n, bdd.and(passedOn(z), within));
+      else {
+        // First asked: the states cut one by one (the same set, without the union of every header).
+        askedZones.add(z);
+        let into = bdd.and(states[z]!, within);
+        for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) into = orCut(into, states[Z + a]!, within);
+        n = bdd.or(n, bdd.diff(into, c.dstOwned[z]!));
+      }
+    }
     // What a linked device sends this way came into it by any of its ports (each device once).
-    for (const peer of peers) n = bdd.or(n, bdd.and(cameInto(peer), within));
+    for (const peer of peers) {
+      if (within === TRUE || cameIntoCache.has(peer) || askedDevices.has(peer)) n = bdd.or(n, bdd.and(cameInto(peer), within));
+      else {
+        askedDevices.add(peer);
+        for (let q = c.portStart[peer]!; q < c.portStart[peer + 1]!; q++) n = orCut(n, states[Z + A + q]!, within);
+      }
+    }
     return n;
   }
+
+  /** n ∪ (state ∩ within). */
+  function orCut(n: Node, state: Node, within: Node): Node {
+    return state === FALSE ? n : bdd.or(n, bdd.and(state, within));
+  }
+
+  /** The zones and devices enteringDevices was asked about once, whose parts it did not keep. */
+  const askedZones = new Set<number>();
+  const askedDevices = new Set<number>();
 
   const passedOnCache = new Map<number, Node>();
   /** What zone z passes on to its devices in the shared computation: all that came into it, less what is for it (kept: every review of this base asks again). */
