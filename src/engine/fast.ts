@@ -231,11 +231,22 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     }
   }
 
+  /** The zones a fixpoint's states reached (the zone's own state or one of its entries), ascending. */
+  function zonesReached(set: Int32Array): number[] {
+    const seen = new Uint8Array(Z);
+    for (let z = 0; z < Z; z++) if (set[z] !== FALSE) seen[z] = 1;
+    for (let a = 0; a < A; a++) if (set[Z + a] !== FALSE) seen[attachmentZone[a]!] = 1;
+    const out: number[] = [];
+    for (let z = 0; z < Z; z++) if (seen[z]) out.push(z);
+    return out;
+  }
+
   /**
    * Where the headers of a finished fixpoint end, per end; with `endpointsOnly`, only the
-   * deliveries and gateway answers (what reach needs), not the drops along the way.
+   * deliveries and gateway answers (what reach needs), not the drops along the way; with
+   * `zones`, only the ends in those zones (ascending: the ones it reached, for a narrow fixpoint).
    */
-  function endsOf(set: Int32Array, endpointsOnly = false): Ends {
+  function endsOf(set: Int32Array, endpointsOnly = false, zones?: readonly number[]): Ends {
     const ends: Ends = new Map();
     const put = (end: End, n: Node): void => {
       if (n === FALSE) return;
@@ -243,7 +254,9 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       const have = ends.get(key);
       ends.set(key, { end, set: have ? bdd.or(have.set, n) : n });
     };
-    for (let z = 0; z < Z; z++) {
+    const zoneCount = zones ? zones.length : Z;
+    for (let i = 0; i < zoneCount; i++) {
+      const z = zones ? zones[i]! : i;
       let arrived = set[z]!;
       for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) {
         const s = set[Z + a]!;
@@ -373,7 +386,8 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       network,
       bdd.toBoxes(bdd.exists(bdd.exists(bdd.exists(delta, DST), PROTO), PORT)).map((b) => ({ lo: b.srcLo, hi: b.srcHi })),
     );
-    for (const { end, set } of endsOf(fixpoint(sourceStates(sources, delta), true), true).values()) {
+    const states = fixpoint(sourceStates(sources, delta), true);
+    for (const { end, set } of endsOf(states, true, zonesReached(states)).values()) {
       const zone = endpointZone(end);
       if (zone === undefined) continue;
       const list = out.get(zone);
