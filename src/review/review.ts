@@ -151,35 +151,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   }
 
   // Findings: re-check only what the change can affect, keep the rest from the base check.
-  const intents = new Set<string>();
-  if (!incremental) for (const intent of after.intents) intents.add(intent.id);
-  else {
-    // Only intents sending to a zone the delta reaches, from addresses that send some of it, can
-    // be affected; test those exactly.
-    const { byId, byZone, bySource, outsideZones, targets, sources } = intentHeaders(after, space);
-    const sending = space
-      .toBoxes(space.project(delta, 'src'))
-      .map((b) => ({ lo: b.srcLo, hi: b.srcHi }))
-      .sort((a, b) => a.lo - b.lo);
-    const affected = (id: string): boolean => !intents.has(id) && meetsSorted(sending, sources.get(id)!) && !space.isEmpty(space.and(byId.get(id)!, delta));
-    // The same intents are found from either side: by the zones the delta reaches, or by the
-    // zones that send it (an intent sending from an address no zone owns is always looked at).
-    // A change of one zone's rule reaches a server zone hundreds of intents send to, from the
-    // few that one zone sends: the shorter list is walked.
-    const senders = zonesOf(after, sending);
-    let viaTargets = 0;
-    for (const z of candidates) viaTargets += byZone.get(z)?.length ?? 0;
-    let viaSources = outsideZones.length;
-    for (const z of senders) viaSources += bySource.get(z)?.length ?? 0;
-    if (viaSources < viaTargets) {
-      const reached = new Set(candidates);
-      const look = (id: string): void => {
-        if (targets.get(id)!.some((z) => reached.has(z)) && affected(id)) intents.add(id);
-      };
-      outsideZones.forEach(look);
-      for (const z of senders) bySource.get(z)?.forEach(look);
-    } else for (const z of candidates) for (const id of byZone.get(z) ?? []) if (affected(id)) intents.add(id);
-  }
+  const intents = incremental ? intentsTouched(after, space, delta, candidates) : new Set(after.intents.map((intent) => intent.id));
   const changedFirewalls = new Set([...(touched?.rules ?? [])].map((id) => after.ids.get(id)!.index));
   if (incremental) rescopeWitnessesNearFailures(base, after, failures, { pairs, intents, devices: changedFirewalls });
   const scope: CheckScope = { pairs, intents, objects: !incremental || (touched?.hosts ?? true), devices: changedFirewalls };
@@ -454,6 +426,38 @@ function intentHeaders(network: Network, space: HeaderSpace<unknown>): IntentInd
     cache.set(network.intents, index);
   }
   return index;
+}
+
+/**
+ * The intents a change's delta can affect: those sending to a zone the delta reaches
+ * (`candidates`), from addresses that send some of it, tested exactly against it. The same
+ * intents are found from either side: by the zones the delta reaches, or by the zones that send
+ * it (an intent sending from an address no zone owns is always looked at). A change of one
+ * zone's rule reaches a server zone hundreds of intents send to, from the few that one zone
+ * sends: the shorter list is walked unless `via` says which (tests compare the two).
+ */
+export function intentsTouched<S>(after: Network, space: HeaderSpace<S>, delta: S, candidates: readonly number[], via?: 'targets' | 'sources'): Set<string> {
+  const intents = new Set<string>();
+  const { byId, byZone, bySource, outsideZones, targets, sources } = intentHeaders(after, space as HeaderSpace<unknown>);
+  const sending = space
+    .toBoxes(space.project(delta, 'src'))
+    .map((b) => ({ lo: b.srcLo, hi: b.srcHi }))
+    .sort((a, b) => a.lo - b.lo);
+  const affected = (id: string): boolean => !intents.has(id) && meetsSorted(sending, sources.get(id)!) && !space.isEmpty(space.and(byId.get(id) as S, delta));
+  const senders = zonesOf(after, sending);
+  let viaTargets = 0;
+  for (const z of candidates) viaTargets += byZone.get(z)?.length ?? 0;
+  let viaSources = outsideZones.length;
+  for (const z of senders) viaSources += bySource.get(z)?.length ?? 0;
+  if ((via ?? (viaSources < viaTargets ? 'sources' : 'targets')) === 'sources') {
+    const reached = new Set(candidates);
+    const look = (id: string): void => {
+      if (targets.get(id)!.some((z) => reached.has(z)) && affected(id)) intents.add(id);
+    };
+    outsideZones.forEach(look);
+    for (const z of senders) bySource.get(z)?.forEach(look);
+  } else for (const z of candidates) for (const id of byZone.get(z) ?? []) if (affected(id)) intents.add(id);
+  return intents;
 }
 
 /** True when every address of the ranges is owned by some zone. */
