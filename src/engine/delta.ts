@@ -34,20 +34,20 @@ export function changeDelta(old: CompiledNetwork, compiled: CompiledNetwork, cha
     // Rules: the port pairs where a rule that differs applies; there, what the pair permits.
     const device = after.devices[d]!;
     if (device.kind !== 'firewall') continue;
-    const changedRules = ruleDifference(before.devices[d]!.rules, device.rules);
+    const changedRules = ruleDifference(before.devices[d]!.rules, device.rules, old.ruleMatches[d]!, compiled.ruleMatches[d]!);
     if (changedRules === undefined) {
       for (let p = first; p < last; p++)
         for (let q = first; q < last; q++) if (p !== q) delta = bdd.or(delta, xor(old.permit(d, p, q), compiled.permit(d, p, q)));
       continue;
     }
     const names = device.interfaces.map((f) => f.name);
-    for (const rule of changedRules) {
+    for (const { rule, match } of changedRules) {
       const ins = rule.inInterfaces ? names.flatMap((n, i) => (rule.inInterfaces!.has(n) ? [i] : [])) : names.map((_, i) => i);
       const outs = rule.outInterfaces ? names.flatMap((n, i) => (rule.outInterfaces!.has(n) ? [i] : [])) : names.map((_, i) => i);
       if (ins.length * outs.length > PAIR_LIMIT) {
         // A rule change decides nothing outside the rule's own match: that bounds the delta
         // without comparing every pair of ports of a large firewall.
-        delta = bdd.or(delta, bdd.product(rule.src, rule.dst, rule.services));
+        delta = bdd.or(delta, match);
         continue;
       }
       for (const p of ins)
@@ -57,8 +57,16 @@ export function changeDelta(old: CompiledNetwork, compiled: CompiledNetwork, cha
   return delta;
 }
 
-/** Rules in one list and not the other (old and new versions); undefined when rules were reordered. */
-function ruleDifference(before: readonly Rule[], after: readonly Rule[]): Rule[] | undefined {
+/**
+ * Rules in one list and not the other (old and new versions), with their matches (from the
+ * compiled networks before and after); undefined when rules were reordered.
+ */
+function ruleDifference(
+  before: readonly Rule[],
+  after: readonly Rule[],
+  matchesBefore: readonly Node[],
+  matchesAfter: readonly Node[],
+): Array<{ rule: Rule; match: Node }> | undefined {
   // The rules before the change (the same objects) and after it (copies at shifted positions
   // sharing their lists) have equal keys: only the rules between are compared by key. A list's
   // rule ids are unique (the loader and applyInMemory refuse duplicates), so none of those has
@@ -75,7 +83,14 @@ function ruleDifference(before: readonly Rule[], after: readonly Rule[]): Rule[]
   const inB = new Set(b);
   const common = (xs: string[], other: Set<string>): string[] => xs.filter((x) => other.has(x));
   if (JSON.stringify(common(a, inB)) !== JSON.stringify(common(b, inA))) return undefined;
-  return [...was.filter((_, i) => !inB.has(a[i]!)), ...is.filter((_, i) => !inA.has(b[i]!))];
+  const out: Array<{ rule: Rule; match: Node }> = [];
+  was.forEach((rule, i) => {
+    if (!inB.has(a[i]!)) out.push({ rule, match: matchesBefore[start + i]! });
+  });
+  is.forEach((rule, i) => {
+    if (!inA.has(b[i]!)) out.push({ rule, match: matchesAfter[start + i]! });
+  });
+  return out;
 }
 
 /** The same rule, or a copy of it at another position: every field but the position is the same object. */

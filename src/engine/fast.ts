@@ -43,7 +43,12 @@ export interface FastOptions {
    * (a BDD of the base's manager). Every other header arrives where it did; only `delta` is
    * computed again.
    */
-  readonly seed?: { readonly base: FastEngine; readonly delta: Node };
+  readonly seed?: {
+    readonly base: FastEngine;
+    readonly delta: Node;
+    /** The devices whose rules or routes differ from the base's: every other device forwards as in the base. */
+    readonly changed: ReadonlySet<number>;
+  };
 }
 
 /** Per zone, the endpoint ends there with their header sets. */
@@ -54,10 +59,14 @@ export interface FastEngine extends ReachabilityEngine<Node> {
   readonly compiled: CompiledNetwork;
   /** Where every header from every zone arrives in one zone (the shared computation). */
   endpointsOf(zone: number): EndpointSets[number];
-  /** The same for the headers of `delta` only: one fixpoint restricted to them. */
-  endpointsWithin(delta: Node): EndpointSets;
+  /** The same for the headers of `delta` only: one fixpoint restricted to them; the zones they reach no endpoint in are left out. */
+  endpointsWithin(delta: Node): ReadonlyMap<number, EndpointSets[number]>;
   /** Headers that pass through the given elements in the shared computation (a superset; TRUE for a seeded engine). */
   crossing(failures: Failures): Node;
+  /** Everything a device port may pass on by some other port (kept: an engine seeded with this one takes it for its unchanged devices). */
+  onward(port: number): Node;
+  /** Whether the engine was built with elements out of service. */
+  readonly hasFailures: boolean;
   /** Incremental: the network after shares this engine's BDD manager, and a seeded engine recomputes the delta alone. */
   derive(change: EngineChange): Derived<Node> & { readonly engine: FastEngine };
 }
@@ -82,16 +91,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       edgeDown[e] = failures.edges.has(id) ? 1 : 0;
     });
   const hasFailures = failures.zones.size + failures.devices.size + failures.edges.size > 0;
-  const gatewayDevice = new Uint8Array(network.devices.length);
-  network.devices.forEach((d) => {
-    gatewayDevice[d.index] = isGateway(d) ? 1 : 0;
-  });
-  /** Devices that may deny a packet on its way out: firewalls and devices with ACLs. */
-  const filtering = network.devices.map((d) => d.kind === 'firewall' || d.interfaces.some((f) => f.inAcls.length > 0 || f.outAcls.length > 0));
-
-  /** The zone each attachment (zone entry) belongs to. */
-  const attachmentZone = new Int32Array(A);
-  for (let z = 0; z < Z; z++) for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) attachmentZone[a] = z;
+  const { gatewayDevice, filtering, attachmentZone } = topologyOf(c);
 
   /** Targets of an edge that are up: the state it enters, or -1. */
   function edgeTarget(e: number): number {
@@ -131,13 +131,21 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
    * entries. A hub zone with n devices thus costs O(n) per batch, not O(n²).
    */
   const onwardCache = new Map<number, Node>();
+  /**
+   * An engine seeded without failures from a base without failures: its devices other than the
+   * changed ones pass on what the base's do (the delta's fixpoint meets the base's busy ports).
+   */
+  const onwardBase = options.seed && !hasFailures && !options.seed.base.hasFailures ? options.seed : undefined;
   /** Everything a device port state can pass on by some other port (FALSE for gateways). */
   function onward(p: number): Node {
     let n = onwardCache.get(p);
     if (n === undefined) {
-      n = FALSE;
       const device = c.portDevice[p]!;
-      if (!gatewayDevice[device]) for (const q of outPorts(device, p)) n = bdd.or(n, passes(device, p, q));
+      if (onwardBase && !onwardBase.changed.has(device)) n = onwardBase.base.onward(p);
+      else {
+        n = FALSE;
+        if (!gatewayDevice[device]) for (const q of outPorts(device, p)) n = bdd.or(n, passes(device, p, q));
+      }
       onwardCache.set(p, n);
     }
     return n;
@@ -223,11 +231,22 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     }
   }
 
+  /** The zones a fixpoint's states reached (the zone's own state or one of its entries), ascending. */
+  function zonesReached(set: Int32Array): number[] {
+    const seen = new Uint8Array(Z);
+    for (let z = 0; z < Z; z++) if (set[z] !== FALSE) seen[z] = 1;
+    for (let a = 0; a < A; a++) if (set[Z + a] !== FALSE) seen[attachmentZone[a]!] = 1;
+    const out: number[] = [];
+    for (let z = 0; z < Z; z++) if (seen[z]) out.push(z);
+    return out;
+  }
+
   /**
    * Where the headers of a finished fixpoint end, per end; with `endpointsOnly`, only the
-   * deliveries and gateway answers (what reach needs), not the drops along the way.
+   * deliveries and gateway answers (what reach needs), not the drops along the way; with
+   * `zones`, only the ends in those zones (ascending: the ones it reached, for a narrow fixpoint).
    */
-  function endsOf(set: Int32Array, endpointsOnly = false): Ends {
+  function endsOf(set: Int32Array, endpointsOnly = false, zones?: readonly number[]): Ends {
     const ends: Ends = new Map();
     const put = (end: End, n: Node): void => {
       if (n === FALSE) return;
@@ -235,9 +254,15 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       const have = ends.get(key);
       ends.set(key, { end, set: have ? bdd.or(have.set, n) : n });
     };
-    for (let z = 0; z < Z; z++) {
+    const zoneCount = zones ? zones.length : Z;
+    for (let i = 0; i < zoneCount; i++) {
+      const z = zones ? zones[i]! : i;
       let arrived = set[z]!;
-      for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) arrived = bdd.or(arrived, set[Z + a]!);
+      for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) {
+        const s = set[Z + a]!;
+        if (s !== FALSE) arrived = arrived === FALSE ? s : bdd.or(arrived, s);
+      }
+      if (arrived === FALSE) continue;
       let here = bdd.and(arrived, c.dstOwned[z]!);
       if (here === FALSE) continue;
       for (const g of c.gateways[z]!) {
@@ -287,7 +312,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   const zoneEnds: Array<ZoneEnds | undefined> = new Array<ZoneEnds | undefined>(Z);
   let shared = false;
   let sharedStates: Int32Array | undefined;
-  let fresh: ZoneEnds[] | undefined;
+  let fresh: Map<number, ZoneEnds> | undefined;
   /**
    * Where every header from every zone arrives in zone z (delivered, or answered by a
    * gateway): one fixpoint for all zones, computed on first use and shared by reach and
@@ -305,7 +330,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
         const kept = bdd.diff(set, seed.delta);
         if (kept !== FALSE) merged.set(endKey(end), { end, set: kept });
       }
-      for (const { end, set } of fresh[z]!) {
+      for (const { end, set } of fresh.get(z) ?? NO_ENDS) {
         const key = endKey(end);
         const have = merged.get(key);
         merged.set(key, { end, set: have ? bdd.or(have.set, set) : set });
@@ -342,20 +367,34 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   function byZone(ends: Ends): Array<Array<{ end: End; set: Node }>> {
     const out: Array<Array<{ end: End; set: Node }>> = network.zones.map(() => []);
     for (const { end, set } of ends.values()) {
-      const zone = end.kind === 'delivered' ? end.zone : end.kind === 'terminated' || end.kind === 'refused' ? gatewayZone(end) : undefined;
+      const zone = endpointZone(end);
       if (zone !== undefined) out[zone]!.push({ end, set });
     }
     return out;
   }
 
-  function endpointsWithin(delta: Node): Array<Array<{ end: End; set: Node }>> {
-    if (delta === FALSE) return network.zones.map(() => []);
+  function endpointZone(end: End): number | undefined {
+    return end.kind === 'delivered' ? end.zone : end.kind === 'terminated' || end.kind === 'refused' ? gatewayZone(end) : undefined;
+  }
+
+  /** Per zone, the ends of the headers of `delta` there; only the zones they reach are listed (a delta reaches few of thousands). */
+  function endpointsWithin(delta: Node): Map<number, ZoneEnds> {
+    const out = new Map<number, ZoneEnds>();
+    if (delta === FALSE) return out;
     // Only zones owning some source address of the delta send any of it.
     const sources = zonesOf(
       network,
       bdd.toBoxes(bdd.exists(bdd.exists(bdd.exists(delta, DST), PROTO), PORT)).map((b) => ({ lo: b.srcLo, hi: b.srcHi })),
     );
-    return byZone(endsOf(fixpoint(sourceStates(sources, delta), true), true));
+    const states = fixpoint(sourceStates(sources, delta), true);
+    for (const { end, set } of endsOf(states, true, zonesReached(states)).values()) {
+      const zone = endpointZone(end);
+      if (zone === undefined) continue;
+      const list = out.get(zone);
+      if (list) list.push({ end, set });
+      else out.set(zone, [{ end, set }]);
+    }
+    return out;
   }
 
   let byId: Map<string, Array<[number, number]>> | undefined;
@@ -424,8 +463,9 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
    * comes to them takes the same paths before and after. What a zone passes on (all that came
    * into it, less what is for it) or a linked device may send (all that came into it by any
    * port); the states themselves are cut to what a device passes on, so a port's own state
-   * would miss what it drops. With `within`, only those of its headers (the union's parts are
-   * kept per zone and per device: the reviews of one base meet the same backbone again and again).
+   * would miss what it drops. With `within`, only those of its headers: each zone's and each
+   * linked device's part is cut to it before the union, and a part asked for again is kept whole
+   * (the reviews of one base meet the same backbone again and again, and each floor's zones once).
    */
   function enteringDevices(devices: ReadonlySet<number>, within: Node = TRUE): Node {
     const states = sharedComputation();
@@ -443,11 +483,35 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
         }
       }
     }
-    for (const z of zones) n = bdd.or(n, bdd.and(passedOn(z), within));
+    for (const z of zones) {
+      if (within === TRUE || passedOnCache.has(z) || askedZones.has(z)) n = bdd.or(n, bdd.and(passedOn(z), within));
+      else {
+        // First asked: the states cut one by one (the same set, without the union of every header).
+        askedZones.add(z);
+        let into = bdd.and(states[z]!, within);
+        for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) into = orCut(into, states[Z + a]!, within);
+        n = bdd.or(n, bdd.diff(into, c.dstOwned[z]!));
+      }
+    }
     // What a linked device sends this way came into it by any of its ports (each device once).
-    for (const peer of peers) n = bdd.or(n, bdd.and(cameInto(peer), within));
+    for (const peer of peers) {
+      if (within === TRUE || cameIntoCache.has(peer) || askedDevices.has(peer)) n = bdd.or(n, bdd.and(cameInto(peer), within));
+      else {
+        askedDevices.add(peer);
+        for (let q = c.portStart[peer]!; q < c.portStart[peer + 1]!; q++) n = orCut(n, states[Z + A + q]!, within);
+      }
+    }
     return n;
   }
+
+  /** n ∪ (state ∩ within). */
+  function orCut(n: Node, state: Node, within: Node): Node {
+    return state === FALSE ? n : bdd.or(n, bdd.and(state, within));
+  }
+
+  /** The zones and devices enteringDevices was asked about once, whose parts it did not keep. */
+  const askedZones = new Set<number>();
+  const askedDevices = new Set<number>();
 
   const passedOnCache = new Map<number, Node>();
   /** What zone z passes on to its devices in the shared computation: all that came into it, less what is for it (kept: every review of this base asks again). */
@@ -536,7 +600,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   }
 
   /** The delta last asked about in `arrivingWithin`, how often, and (past a few zones) its own ends. */
-  let askedWithin: { delta: Node; asked: number; ends: ZoneEnds[] | undefined } | undefined;
+  let askedWithin: { delta: Node; asked: number; ends: Map<number, ZoneEnds> | undefined } | undefined;
   /**
    * What reaches an endpoint in zone z, of the headers of `delta` only. A seeded engine asked for
    * its own delta has the answer already (the ends of its fixpoint); another engine cuts its
@@ -547,15 +611,15 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     if (delta === TRUE) return reachingZone(z);
     if (delta === FALSE) return FALSE;
     const seed = options.seed;
-    let ends: ZoneEnds | undefined;
+    let ends: readonly { end: End; set: Node }[];
     if (seed && delta === seed.delta) {
       fresh ??= endpointsWithin(seed.delta);
-      ends = fresh[z]!;
+      ends = fresh.get(z) ?? NO_ENDS;
     } else {
       if (askedWithin?.delta !== delta) askedWithin = { delta, asked: 0, ends: undefined };
       if (askedWithin.ends === undefined && ++askedWithin.asked <= WITHIN_BY_CUT) return bdd.and(reachingZone(z), delta);
       askedWithin.ends ??= endpointsWithin(delta);
-      ends = askedWithin.ends[z]!;
+      ends = askedWithin.ends.get(z) ?? NO_ENDS;
     }
     let n: Node = FALSE;
     for (const { set } of ends) n = bdd.or(n, set);
@@ -575,7 +639,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
         // keeps, instead of one per end (a review asks this of every zone the delta may reach).
         fresh ??= endpointsWithin(seed.delta);
         n = bdd.diff(seed.base.arriving(z), seed.delta);
-        for (const { set } of fresh[z]!) n = bdd.or(n, set);
+        for (const { set } of fresh.get(z) ?? NO_ENDS) n = bdd.or(n, set);
       } else for (const { set } of list ?? endpointsOf(z)) n = bdd.or(n, set);
       endpointSets[z] = n;
     }
@@ -744,7 +808,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     let delta: Node = FALSE;
     if (after !== network) delta = enteringDevices(devices, changeDelta(c, deriveCompiled(c, after, devices), devices));
     if (down.zones.size + down.devices.size + down.edges.size > 0) delta = bdd.or(delta, crossing(down));
-    return { engine: createFastEngine(after, { failures: down, ...(delta === TRUE ? {} : { seed: { base: engine, delta } }) }), delta };
+    return { engine: createFastEngine(after, { failures: down, ...(delta === TRUE ? {} : { seed: { base: engine, delta, changed: devices } }) }), delta };
   }
 
   /** A seeded engine's delta as the source and the destination addresses it holds (ascending), on first use. */
@@ -780,11 +844,45 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     endpointsWithin,
     arriving: (zone, delta) => (delta === undefined ? reachingZone(zone) : arrivingWithin(zone, delta)),
     crossing,
+    onward,
+    hasFailures,
     derive,
     unchangedFrom,
   };
   return engine;
 }
+
+interface Topology {
+  /** Per device: 1 for gateways (sanitizers, proxies), which never forward. */
+  readonly gatewayDevice: Uint8Array;
+  /** Per device: whether it may deny a packet on its way out (firewalls and devices with ACLs). */
+  readonly filtering: readonly boolean[];
+  /** The zone each attachment (zone entry) belongs to. */
+  readonly attachmentZone: Int32Array;
+}
+
+/**
+ * Per compiled topology (its adjacency, shared by the networks derived from it: a change of
+ * rules or routes keeps every element, its kind and its ACL bindings), built once: every engine
+ * of a review is built on it.
+ */
+const topologies = new WeakMap<Int32Array, Topology>();
+function topologyOf(c: CompiledNetwork): Topology {
+  let t = topologies.get(c.attachStart);
+  if (!t) {
+    const devices = c.network.devices;
+    const gatewayDevice = new Uint8Array(devices.length);
+    for (const d of devices) gatewayDevice[d.index] = isGateway(d) ? 1 : 0;
+    const filtering = devices.map((d) => d.kind === 'firewall' || c.hasAcls[d.index]!);
+    const attachmentZone = new Int32Array(c.attachPort.length);
+    for (let z = 0; z < c.zoneCount; z++) for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) attachmentZone[a] = z;
+    t = { gatewayDevice, filtering, attachmentZone };
+    topologies.set(c.attachStart, t);
+  }
+  return t;
+}
+
+const NO_ENDS: ReadonlyArray<{ end: End; set: Node }> = [];
 
 /** How many zones an engine cuts its whole set to a delta for before it runs the delta's own fixpoint (arrivingWithin). */
 const WITHIN_BY_CUT = 8;

@@ -373,6 +373,12 @@ export function legArrives(leg: Leg, end: Arrival['end'] | Disposition): boolean
 const LEG_RESULTS = new WeakMap<ReachabilityEngine, Map<string, Omit<LegResult, 'leg'>>>();
 
 /**
+ * The headers of each leg (by the same key), kept per list of intents: a change of rules keeps
+ * the list, and a review evaluates again, on the engine after, legs the base check evaluated.
+ */
+const REQUESTED = new WeakMap<readonly Intent[], Map<string, HeaderSet>>();
+
+/**
  * Evaluates one leg: which of its headers arrive where they should. Legs alike on one engine
  * share their `requested` and `missing` sets (not to be changed); a leg a change does not touch
  * is taken from the engine before the change (a review re-checks an intent when any of its legs
@@ -393,7 +399,10 @@ export function evaluateLeg(network: Network, engine: ReachabilityEngine, leg: L
       const { requested, missing } = evaluateLeg(network, before, leg);
       result = { requested, missing };
     } else {
-      const requested = boxesOfMatch(match);
+      let byKey = REQUESTED.get(network.intents);
+      if (!byKey) REQUESTED.set(network.intents, (byKey = new Map()));
+      let requested = byKey.get(key);
+      if (!requested) byKey.set(key, (requested = boxesOfMatch(match)));
       result = { requested, missing: normalize(engine.missing(zonesOf(network, leg.from), requested, (end) => legArrives(leg, end))) };
     }
     known.set(key, result);

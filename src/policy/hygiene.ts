@@ -271,15 +271,22 @@ function intentHeaders<S>(space: HeaderSpace<S>, network: Network): S {
   return all;
 }
 
+/** Per list of ranges (rules naming the same references share them, and a review's copies of rules keep them). */
+const WHOLE = new WeakMap<readonly Ipv4Range[], boolean>();
 /** True when the ranges cover every address (`any`, 0.0.0.0/0, or pieces that add up to it). */
 function wholeSpace(ranges: readonly Ipv4Range[]): boolean {
-  const sorted = [...ranges].sort((a, b) => a.lo - b.lo);
-  let next = 0;
-  for (const r of sorted) {
-    if (r.lo > next) return false;
-    next = Math.max(next, r.hi + 1);
+  let whole = WHOLE.get(ranges);
+  if (whole === undefined) {
+    const sorted = [...ranges].sort((a, b) => a.lo - b.lo);
+    let next = 0;
+    for (const r of sorted) {
+      if (r.lo > next) break;
+      next = Math.max(next, r.hi + 1);
+    }
+    whole = next > IPV4_MAX;
+    WHOLE.set(ranges, whole);
   }
-  return next > IPV4_MAX;
+  return whole;
 }
 
 /** True when the terms cover every protocol and port. */
@@ -312,8 +319,16 @@ export function analyzeHygiene<S>(
   let intents: S | undefined;
   const issues: HygieneIssue[] = [];
 
-  for (const d of network.devices) {
-    if (d.kind !== 'firewall' || d.rules.length === 0 || (options.devices && !options.devices.has(d.index))) continue;
+  // Asked for a few firewalls (a review's changed ones), those alone, in device order: not a
+  // pass over every device.
+  const devices = options.devices
+    ? [...options.devices]
+        .sort((a, b) => a - b)
+        .map((i) => network.devices[i])
+        .filter((d) => d !== undefined)
+    : network.devices;
+  for (const d of devices) {
+    if (d.kind !== 'firewall' || d.rules.length === 0) continue;
     const ruleSets = listsWithPairs(d);
     if (ruleSets.length === 0) continue;
     const lists = ruleSets.map((l) => l.rules);

@@ -724,7 +724,7 @@ const securityCloudAggregation: RuleDefinition<'security-cloud-aggregation'> = {
     const net = ctx.network;
     // A path that bypasses the cloud is a path in the network without the cloud's zones
     // and devices: reachability there is exactly the bypassing reachability.
-    const cloudZones = net.zones.filter((z) => ctx.params.cloud.includes(z.domain)).map((z) => z.index);
+    const cloudZones = zonesIn(net, ctx.params.cloud).map((z) => z.index);
     const cloud = new Set(cloudZones);
     const cloudDevices = net.devices.filter((d) => d.zone !== undefined && cloud.has(d.zone)).map((d) => d.index);
     const bypass = ctx.engineFactory(net, { zones: cloud, devices: new Set(cloudDevices), edges: new Set() });

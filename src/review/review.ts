@@ -151,21 +151,7 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   }
 
   // Findings: re-check only what the change can affect, keep the rest from the base check.
-  const intents = new Set<string>();
-  if (!incremental) for (const intent of after.intents) intents.add(intent.id);
-  else {
-    // Only intents sending to a zone the delta reaches can be affected; test those exactly.
-    const { byId, byZone, sources } = intentHeaders(after, space);
-    // An intent none of whose sources sends any of the delta is not tested with its whole set.
-    const sending = space
-      .toBoxes(space.project(delta, 'src'))
-      .map((b) => ({ lo: b.srcLo, hi: b.srcHi }))
-      .sort((a, b) => a.lo - b.lo);
-    const sends = (ranges: readonly Ipv4Range[]): boolean => meetsSorted(sending, ranges);
-    for (const z of candidates) {
-      for (const id of byZone.get(z) ?? []) if (!intents.has(id) && sends(sources.get(id)!) && !space.isEmpty(space.and(byId.get(id)!, delta))) intents.add(id);
-    }
-  }
+  const intents = incremental ? intentsTouched(after, space, delta, candidates) : new Set(after.intents.map((intent) => intent.id));
   const changedFirewalls = new Set([...(touched?.rules ?? [])].map((id) => after.ids.get(id)!.index));
   if (incremental) rescopeWitnessesNearFailures(base, after, failures, { pairs, intents, devices: changedFirewalls });
   const scope: CheckScope = { pairs, intents, objects: !incremental || (touched?.hosts ?? true), devices: changedFirewalls };
@@ -190,22 +176,32 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
     if (scope.objects) for (const [group] of index.groups) if (group === 'object' || group.startsWith('device:')) take(group);
     // Both lists are in severity order: per severity, the base's kept ones then the re-checked
     // ones (what a stable sort of the two gives), without reading every finding again.
+    // The kept runs between replaced findings are copied whole.
+    const gone = [...replaced].sort((a, b) => a - b);
+    const kept = base.check.findings;
     afterFindings = [];
+    const copy = (from: number, to: number): void => {
+      for (let i = from; i < to; i++) afterFindings.push(kept[i]!);
+    };
+    let g = 0;
     for (let s = 0; s < 3; s++) {
-      for (let i = index.severityStart[s]!; i < index.severityStart[s + 1]!; i++) if (!replaced.has(i)) afterFindings.push(base.check.findings[i]!);
+      let from = index.severityStart[s]!;
+      const end = index.severityStart[s + 1]!;
+      for (; g < gone.length && gone[g]! < end; g++) {
+        copy(from, gone[g]!);
+        from = gone[g]! + 1;
+      }
+      copy(from, end);
       for (const f of afterCheck.findings) if (SEVERITY_ORDER[f.severity] === s) afterFindings.push(f);
     }
     counts = countsOf(
       afterCheck.findings,
       index.counts,
-      [...replaced].map((i) => base.check.findings[i]!),
+      gone.map((i) => kept[i]!),
     );
     const rechecked = new Set(afterCheck.findings.map(key));
     findingsIntroduced = afterCheck.findings.filter((f) => !index.keys.has(key(f)));
-    findingsResolved = [...replaced]
-      .sort((a, b) => a - b)
-      .map((i) => base.check.findings[i]!)
-      .filter((f) => !rechecked.has(key(f)));
+    findingsResolved = gone.map((i) => kept[i]!).filter((f) => !rechecked.has(key(f)));
   } else {
     afterFindings = [...afterCheck.findings];
     counts = countsOf(afterFindings);
@@ -236,9 +232,9 @@ export function review(base: ReviewBase, input: ReviewInput): Reviewed {
   let statuses: IntentStatus[];
   if (incremental && after.intents === before.intents) {
     // Same intents: only those re-checked can change; the others keep the base's status.
-    const changed = new Map<number, IntentStatus>();
-    for (const k of intentIndices(after, intents)) changed.set(k, compare(after.intents[k]!));
-    statuses = changed.size === 0 ? memo.statuses : memo.statuses.map((st, k) => changed.get(k) ?? st);
+    const changed = intentIndices(after, intents);
+    statuses = changed.length === 0 ? memo.statuses : memo.statuses.slice();
+    for (const k of changed) statuses[k] = compare(after.intents[k]!);
   } else {
     statuses = after.intents.map(compare);
     const afterIntents = new Set(after.intents.map((i) => i.id));
@@ -372,10 +368,17 @@ function status(i: Intent, problems: IntentProblem[] | undefined): IntentStatus 
   return { intent: i.id, purpose: i.purpose, ok: !problems, loc: i.loc, problems };
 }
 
-/** Every header each intent sends (all its legs), and the intents by the zones they send to. */
+/** Every header each intent sends (all its legs), and the intents by the zones they send to and from. */
 interface IntentIndex {
   readonly byId: Map<string, unknown>;
+  /** The intents by the zones their legs send to. */
   readonly byZone: Map<number, string[]>;
+  /** The zones each intent's legs send to (the keys of byZone it is under). */
+  readonly targets: Map<string, readonly number[]>;
+  /** The intents by the zones owning some of their legs' source addresses. */
+  readonly bySource: Map<number, string[]>;
+  /** The intents with a source address no zone owns (under no key of bySource for it). */
+  readonly outsideZones: readonly string[];
   /** The source addresses of each intent's legs. */
   readonly sources: Map<string, readonly Ipv4Range[]>;
 }
@@ -392,29 +395,88 @@ function intentHeaders(network: Network, space: HeaderSpace<unknown>): IntentInd
   }
   let index = cache.get(network.intents);
   if (!index) {
-    index = { byId: new Map(), byZone: new Map(), sources: new Map() };
+    const byZone = new Map<number, string[]>();
+    const bySource = new Map<number, string[]>();
+    const under = (map: Map<number, string[]>, z: number, id: string): void => {
+      const list = map.get(z);
+      if (list) list.push(id);
+      else map.set(z, [id]);
+    };
+    index = { byId: new Map(), byZone, targets: new Map(), bySource, outsideZones: [], sources: new Map() };
     for (const intent of network.intents) {
       const plan = planIntent(network, intent);
       const legs = plan.ok
         ? plan.legs.map((l) => ({ src: l.from, dst: l.to, services: l.services }))
         : [{ src: intent.from, dst: intent.to, services: intent.services }];
-      index.sources.set(
-        intent.id,
-        legs.flatMap((l) => l.src),
-      );
+      const sources = legs.flatMap((l) => l.src);
+      index.sources.set(intent.id, sources);
       index.byId.set(
         intent.id,
         legs.reduce((n, l) => space.or(n, space.match(l)), space.empty),
       );
-      for (const z of zonesOf(
+      const targets = zonesOf(
         network,
         legs.flatMap((l) => l.dst),
-      ))
-        index.byZone.set(z, [...(index.byZone.get(z) ?? []), intent.id]);
+      );
+      index.targets.set(intent.id, targets);
+      for (const z of targets) under(byZone, z, intent.id);
+      for (const z of zonesOf(network, sources)) under(bySource, z, intent.id);
+      if (!ownedByZones(network, sources)) (index.outsideZones as string[]).push(intent.id);
     }
     cache.set(network.intents, index);
   }
   return index;
+}
+
+/**
+ * The intents a change's delta can affect: those sending to a zone the delta reaches
+ * (`candidates`), from addresses that send some of it, tested exactly against it. The same
+ * intents are found from either side: by the zones the delta reaches, or by the zones that send
+ * it (an intent sending from an address no zone owns is always looked at). A change of one
+ * zone's rule reaches a server zone hundreds of intents send to, from the few that one zone
+ * sends: the shorter list is walked unless `via` says which (tests compare the two).
+ */
+export function intentsTouched<S>(after: Network, space: HeaderSpace<S>, delta: S, candidates: readonly number[], via?: 'targets' | 'sources'): Set<string> {
+  const intents = new Set<string>();
+  const { byId, byZone, bySource, outsideZones, targets, sources } = intentHeaders(after, space as HeaderSpace<unknown>);
+  const sending = space
+    .toBoxes(space.project(delta, 'src'))
+    .map((b) => ({ lo: b.srcLo, hi: b.srcHi }))
+    .sort((a, b) => a.lo - b.lo);
+  const affected = (id: string): boolean => !intents.has(id) && meetsSorted(sending, sources.get(id)!) && !space.isEmpty(space.and(byId.get(id) as S, delta));
+  const senders = zonesOf(after, sending);
+  let viaTargets = 0;
+  for (const z of candidates) viaTargets += byZone.get(z)?.length ?? 0;
+  let viaSources = outsideZones.length;
+  for (const z of senders) viaSources += bySource.get(z)?.length ?? 0;
+  if ((via ?? (viaSources < viaTargets ? 'sources' : 'targets')) === 'sources') {
+    const reached = new Set(candidates);
+    const look = (id: string): void => {
+      if (targets.get(id)!.some((z) => reached.has(z)) && affected(id)) intents.add(id);
+    };
+    outsideZones.forEach(look);
+    for (const z of senders) bySource.get(z)?.forEach(look);
+  } else for (const z of candidates) for (const id of byZone.get(z) ?? []) if (affected(id)) intents.add(id);
+  return intents;
+}
+
+/** True when every address of the ranges is owned by some zone. */
+function ownedByZones(network: Network, ranges: readonly Ipv4Range[]): boolean {
+  const table = network.ownership;
+  for (const r of ranges) {
+    // The first piece ending at or after r.lo, then pieces of zones without a gap up to r.hi.
+    let lo = 0;
+    let hi = table.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (table[mid]!.hi < r.lo) lo = mid + 1;
+      else hi = mid;
+    }
+    let next = r.lo;
+    for (let i = lo; i < table.length && table[i]!.lo <= next && table[i]!.zone >= 0 && next <= r.hi; i++) next = table[i]!.hi + 1;
+    if (next <= r.hi) return false;
+  }
+  return true;
 }
 
 /** Failures named by `down` operations, checked against the network. */
