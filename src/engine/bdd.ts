@@ -177,9 +177,15 @@ export class Bdd {
     const va = this.variable[a]!,
       vb = this.variable[b]!;
     const v = va < vb ? va : vb;
-    const lo = this.and(va === v ? this.low[a]! : a, vb === v ? this.low[b]! : b);
-    const hi = this.and(va === v ? this.high[a]! : a, vb === v ? this.high[b]! : b);
-    return this.store(slot, OP_AND, a, b, this.mk(v, lo, hi));
+    // Branches of each operand on v (itself when it does not test v).
+    const a0 = va === v ? this.low[a]! : a,
+      a1 = va === v ? this.high[a]! : a;
+    const b0 = vb === v ? this.low[b]! : b,
+      b1 = vb === v ? this.high[b]! : b;
+    const lo = this.and(a0, b0);
+    const hi = this.and(a1, b1);
+    // A result with an operand's own branches is that operand: no unique-table lookup.
+    return this.store(slot, OP_AND, a, b, lo === a0 && hi === a1 ? a : lo === b0 && hi === b1 ? b : this.mk(v, lo, hi));
   }
 
   or(a: Node, b: Node): Node {
@@ -197,9 +203,15 @@ export class Bdd {
     const va = this.variable[a]!,
       vb = this.variable[b]!;
     const v = va < vb ? va : vb;
-    const lo = this.or(va === v ? this.low[a]! : a, vb === v ? this.low[b]! : b);
-    const hi = this.or(va === v ? this.high[a]! : a, vb === v ? this.high[b]! : b);
-    return this.store(slot, OP_OR, a, b, this.mk(v, lo, hi));
+    // Branches of each operand on v (itself when it does not test v).
+    const a0 = va === v ? this.low[a]! : a,
+      a1 = va === v ? this.high[a]! : a;
+    const b0 = vb === v ? this.low[b]! : b,
+      b1 = vb === v ? this.high[b]! : b;
+    const lo = this.or(a0, b0);
+    const hi = this.or(a1, b1);
+    // A result with an operand's own branches is that operand: no unique-table lookup.
+    return this.store(slot, OP_OR, a, b, lo === a0 && hi === a1 ? a : lo === b0 && hi === b1 ? b : this.mk(v, lo, hi));
   }
 
   /** a minus b. */
@@ -212,9 +224,15 @@ export class Bdd {
     const va = this.variable[a]!,
       vb = this.variable[b]!;
     const v = va < vb ? va : vb;
-    const lo = this.diff(va === v ? this.low[a]! : a, vb === v ? this.low[b]! : b);
-    const hi = this.diff(va === v ? this.high[a]! : a, vb === v ? this.high[b]! : b);
-    return this.store(slot, OP_DIFF, a, b, this.mk(v, lo, hi));
+    // Branches of each operand on v (itself when it does not test v).
+    const a0 = va === v ? this.low[a]! : a,
+      a1 = va === v ? this.high[a]! : a;
+    const b0 = vb === v ? this.low[b]! : b,
+      b1 = vb === v ? this.high[b]! : b;
+    const lo = this.diff(a0, b0);
+    const hi = this.diff(a1, b1);
+    // A result with an operand's own branches is that operand: no unique-table lookup.
+    return this.store(slot, OP_DIFF, a, b, lo === a0 && hi === a1 ? a : this.mk(v, lo, hi));
   }
 
   not(a: Node): Node {
