@@ -8,8 +8,6 @@ import { availableParallelism } from 'node:os';
 import {
   BUNDLED_POLICIES,
   checkDataplane,
-  composedText,
-  composeTopology,
   DEFAULT_ENGINE,
   DEFAULT_MAX_CLASSES,
   type Diagnostic,
@@ -21,54 +19,23 @@ import {
   ENGINES,
   FORMATS,
   type FormatOf,
-  fullestPoint,
-  generateTopology,
-  type GeneratedModel,
-  headerLines,
-  importWarningText,
-  skippedByFile,
-  skippedSummaryText,
-  type ImportedConfig,
-  type Inventory,
-  type Site,
   InputError,
   type Lang,
-  loadReviewTopology,
-  loadSite,
   type MatrixLevel,
-  type Plain,
-  parseFortigate,
-  parseIptables,
-  parseNftables,
-  parseAsa,
-  parseRtx,
-  parseContainerlab,
-  parseNetbox,
-  parsePaloalto,
-  VENDOR_IMPORTERS,
-  prepareReview,
   type ReachLevel,
   render,
   type ReportKind,
   replayLogLine,
   resolveAddress,
   resolveService,
-  reviewChange,
   runCheck,
-  runReplay,
   SCALE_NAMES,
-  siteJsonSchema,
   type ScaleName,
-  stanfordNetwork,
-  stanfordText,
-  stanfordTopology,
-  sweepSingleFailures,
   topologyJsonSchema,
-  toJson,
-  toYaml,
   traceFlow,
   zoneMatrix,
-} from '../index.ts';
+} from '../essentials.ts';
+import type { GeneratedModel, ImportedConfig, Inventory, Plain, Site } from '../index.ts';
 import { engineFactory, fileSha256, readNetwork, readPack, readStanford, readText, today, usage } from './input.ts';
 import { type Progress, progressBar } from './progress.ts';
 
@@ -134,18 +101,30 @@ const IMPORT_OPTIONS: OptionSpec[] = [
   { flags: '--strict', description: 'every warning is an error (exit 2): nothing is read approximately or left out' },
 ];
 
+// --- The rest of the library (review, replay, the importers, the generator) is loaded on use:
+// the CLI imports the core of the library (src/essentials.ts) statically and src/index.ts here, so
+// that check and trace start without compiling and running it (docs/architecture.md).
+type Library = typeof import('../index.ts');
+const library = (): Promise<Library> => import('../index.ts');
+
+/**
+ * The vendors of --config, for the help text: the keys of the library's VENDOR_IMPORTERS, named
+ * here because that table loads every importer (tests/cli/cli.test.ts checks that they agree).
+ */
+export const CONFIG_VENDORS: readonly string[] = ['fortigate', 'asa', 'paloalto', 'rtx'];
+
 /** --config: configurations of other vendors in the same run (beside an inventory, or another vendor's files). */
 const CONFIG_OPTION: OptionSpec = {
   flags: '--config <vendor:file...>',
-  description: `more device configurations in the same topology, e.g. rtx:rtx01.conf (joined by hostname); vendors: ${Object.keys(VENDOR_IMPORTERS).join(', ')}; name the other files first, since --config takes every argument after it`,
+  description: `more device configurations in the same topology, e.g. rtx:rtx01.conf (joined by hostname); vendors: ${CONFIG_VENDORS.join(', ')}; name the other files first, since --config takes every argument after it`,
 };
 
 /** The configurations of --config vendor:file, each read by its vendor's importer; their files are added to `sources`. */
-function extraConfigs(specs: readonly string[] | undefined, sources: string[]): ImportedConfig[] {
+function extraConfigs(lib: Library, specs: readonly string[] | undefined, sources: string[]): ImportedConfig[] {
   return (specs ?? []).map((spec) => {
     const colon = spec.indexOf(':');
-    const importer = colon > 0 ? VENDOR_IMPORTERS[spec.slice(0, colon)] : undefined;
-    if (!importer) throw usage(`--config ${spec}: write vendor:file, the vendor one of ${Object.keys(VENDOR_IMPORTERS).join(', ')}`);
+    const importer = colon > 0 ? lib.VENDOR_IMPORTERS[spec.slice(0, colon)] : undefined;
+    if (!importer) throw usage(`--config ${spec}: write vendor:file, the vendor one of ${Object.keys(lib.VENDOR_IMPORTERS).join(', ')}`);
     const file = spec.slice(colon + 1);
     sources.push(file);
     return importer(readText(file), file, basename(file).replace(/\.[^.]*$/, ''));
@@ -157,6 +136,7 @@ function extraConfigs(specs: readonly string[] | undefined, sources: string[]): 
  * warns on stderr; a progress bar on a terminal.
  */
 function writeImport(
+  lib: Library,
   io: Io,
   command: string,
   opts: ImportOptions,
@@ -168,8 +148,8 @@ function writeImport(
   const progress = progressBar({ compose: 0.8, write: 0.2 }, opts);
   const { text, warnings } = withProgress(progress, () => {
     progress.update('compose', 0, 1);
-    const site = loadedSite ?? (opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site));
-    const { doc, warnings } = composeTopology(configs, site, inventory);
+    const site = loadedSite ?? (opts.site === undefined ? undefined : lib.loadSite(readText(opts.site), opts.site));
+    const { doc, warnings } = lib.composeTopology(configs, site, inventory);
     if (opts.strict && warnings.length > 0) {
       throw new InputError(
         warnings.map((w) => ({
@@ -181,15 +161,15 @@ function writeImport(
       );
     }
     progress.update('write', 0, 1);
-    const text = composedText(doc, opts.format ?? outputFile(opts.output), sources, {
+    const text = lib.composedText(doc, opts.format ?? outputFile(opts.output), sources, {
       command: `bunkatsu import ${command}`,
       ...(opts.site ? { site: opts.site } : {}),
     });
     return { text, warnings };
   });
-  if (!opts.quiet) for (const w of warnings) io.err(importWarningText(w, opts.lang));
+  if (!opts.quiet) for (const w of warnings) io.err(lib.importWarningText(w, opts.lang));
   // Not a warning: nothing was lost that could change what passes, so --strict does not count it.
-  if (!opts.quiet) for (const s of skippedByFile(configs)) io.err(skippedSummaryText(s, opts.lang));
+  if (!opts.quiet) for (const s of lib.skippedByFile(configs)) io.err(lib.skippedSummaryText(s, opts.lang));
   if (opts.output) writeFileSync(opts.output, text);
   else io.out(text.trimEnd());
   return EXIT.clean;
@@ -439,7 +419,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       ['<change>', 'a change file (bunkatsu-change: 1), or the whole topology after the change'],
     ],
     options: [POLICY, format('review'), LANG, ENGINE, TODAY],
-    run: (io, [file, second], opts) => {
+    run: async (io, [file, second], opts) => {
+      const { loadReviewTopology, reviewChange } = await library();
       const engine = engineFactory(opts.engine);
       const pack = readPack(opts.policy);
       const base = loadReviewTopology(readText(file!), file!, pack);
@@ -463,8 +444,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       ENGINE,
       TODAY,
     ],
-    run: (io, [file], opts) => {
+    run: async (io, [file], opts) => {
       if (!opts.down && !opts.sweep) throw usage('give --down <element...> or --sweep n-1');
+      const { loadReviewTopology, prepareReview, reviewChange, sweepSingleFailures } = await library();
       const engine = engineFactory(opts.engine);
       const pack = readPack(opts.policy);
       const topology = loadReviewTopology(readText(file!), file!, pack);
@@ -491,8 +473,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '-o, --output <file>', description: 'write to a file instead of stdout' },
       { flags: '--site', description: 'the schema of the site file (bunkatsu import) instead of the topology' },
     ],
-    run: (io, _args, opts) => {
-      const text = `${JSON.stringify(opts.site ? siteJsonSchema() : topologyJsonSchema(), null, 2)}\n`;
+    run: async (io, _args, opts) => {
+      const schema = opts.site ? (await library()).siteJsonSchema() : topologyJsonSchema();
+      const text = `${JSON.stringify(schema, null, 2)}\n`;
       if (opts.output) writeFileSync(opts.output, text);
       else io.out(text.trimEnd());
       return EXIT.clean;
@@ -533,8 +516,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       LANG,
       { flags: '-q, --quiet', description: 'no progress bar and no summary on stderr' },
     ],
-    run: (io, _args, opts) => {
+    run: async (io, _args, opts) => {
       if (!/^[0-9]{1,10}$/.test(opts.seed) || Number(opts.seed) > 0xffffffff) throw usage(`--seed must be an integer from 0 to 4294967295, not "${opts.seed}"`);
+      const { generateTopology, headerLines, toJson, toYaml } = await library();
       const started = Date.now();
       // Shares of a prefecture's time: the municipalities, then the text (no progress inside it).
       const progress = progressBar({ generate: 0.3, write: 0.7 }, opts);
@@ -575,8 +559,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--at <n>', description: 'rules in force after the first n update lines (default: the point with the most rules)' },
       LANG,
     ],
-    run: (io, [dir], opts) => {
-      const data = readStanford(dir!);
+    run: async (io, [dir], opts) => {
+      const { fullestPoint, parseStanford, stanfordText, stanfordTopology } = await library();
+      const data = parseStanford(readStanford(dir!));
       let at = fullestPoint(data.updates);
       if (opts.at !== undefined) {
         if (!/^[0-9]{1,9}$/.test(opts.at) || Number(opts.at) > data.updates.length)
@@ -594,43 +579,44 @@ export const COMMANDS: readonly CommandSpec[] = [
     [
       {
         vendor: 'fortigate',
-        parse: parseFortigate,
+        parser: 'parseFortigate',
         description:
           'FortiGate configurations (FortiOS `show` or backup text; one device per VDOM) and an optional site file as one topology; warnings (file:line) on stderr',
         args: [['<config...>', 'FortiGate configuration files']],
       },
       {
         vendor: 'paloalto',
-        parse: parsePaloalto,
+        parser: 'parsePaloalto',
         description:
           'Palo Alto configurations (PAN-OS XML: `show config running` or running-config.xml, or set format; one device per vsys) and an optional site file as one topology; warnings (file:line) on stderr',
         args: [['<config...>', 'PAN-OS configuration files (XML or set format)']],
       },
       {
         vendor: 'asa',
-        parse: parseAsa,
+        parser: 'parseAsa',
         description:
           'Cisco ASA configurations (`show running-config`: ACLs bound per interface, object-groups, security levels) and an optional site file as one topology; warnings (file:line) on stderr',
         args: [['<config...>', 'ASA configuration files']],
       },
       {
         vendor: 'rtx',
-        parse: parseRtx,
+        parser: 'parseRtx',
         description:
           'YAMAHA RTX configurations (`show config`: ip filter lists bound per interface and direction, dynamic filters, ip route; the device is named after the file) and an optional site file as one topology; warnings (file:line) on stderr',
         args: [['<config...>', 'RTX configuration files']],
       },
     ] as const
-  ).map(({ vendor, parse, description, args }) =>
+  ).map(({ vendor, parser, description, args }) =>
     command<ImportOptions & { config?: string[] }>({
       name: ['import', vendor],
       description,
       args: [...args],
       options: [...IMPORT_OPTIONS, CONFIG_OPTION],
-      run: (io, files, opts) => {
+      run: async (io, files, opts) => {
+        const lib = await library();
         const sources = [...files];
-        const configs = files.map((file) => parse(readText(file), file, basename(file).replace(/\.[^.]*$/, '')));
-        return writeImport(io, vendor, opts, [...configs, ...extraConfigs(opts.config, sources)], sources);
+        const configs = files.map((file) => lib[parser](readText(file), file, basename(file).replace(/\.[^.]*$/, '')));
+        return writeImport(lib, io, vendor, opts, [...configs, ...extraConfigs(lib, opts.config, sources)], sources);
       },
     }),
   ),
@@ -646,7 +632,8 @@ export const COMMANDS: readonly CommandSpec[] = [
         { flags: '--routes <files>', description: '`ip route` (or `ip -j route`) output of each host, comma-separated in the order of the rules files' },
         CONFIG_OPTION,
       ],
-      run: (io, files, opts) => {
+      run: async (io, files, opts) => {
+        const lib = await library();
         const perHost = (option: string, list: string | undefined): Array<{ text: string; file: string } | undefined> => {
           const names = list === undefined ? [] : list.split(',');
           if (names.length > files.length)
@@ -655,7 +642,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         };
         const addresses = perHost('addresses', opts.addresses);
         const routes = perHost('routes', opts.routes);
-        const parse = vendor === 'iptables' ? parseIptables : parseNftables;
+        const parse = vendor === 'iptables' ? lib.parseIptables : lib.parseNftables;
         const configs = files.map((file, i) =>
           parse(readText(file), file, basename(file).replace(/\.[^.]*$/, ''), {
             ...(addresses[i] ? { addresses: addresses[i] } : {}),
@@ -664,7 +651,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         );
         // The host files are inputs too: the header of the topology names them.
         const sources = files.flatMap((file, i) => [file, ...[addresses[i], routes[i]].flatMap((h) => (h ? [h.file] : []))]);
-        return writeImport(io, vendor, opts, [...configs, ...extraConfigs(opts.config, sources)], sources);
+        return writeImport(lib, io, vendor, opts, [...configs, ...extraConfigs(lib, opts.config, sources)], sources);
       },
     }),
   ),
@@ -674,9 +661,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       "a containerlab topology (*.clab.yml): its nodes and links, each node's startup-config read by the importer of its kind, and an optional site file as one topology",
     args: [['<lab>', 'the containerlab topology file']],
     options: IMPORT_OPTIONS,
-    run: (io, [lab], opts) => {
-      const { configs, inventory, sources } = parseContainerlab(readText(lab!), lab!, readText);
-      return writeImport(io, 'containerlab', opts, configs, [lab!, ...sources], inventory);
+    run: async (io, [lab], opts) => {
+      const lib = await library();
+      const { configs, inventory, sources } = lib.parseContainerlab(readText(lab!), lab!, readText);
+      return writeImport(lib, io, 'containerlab', opts, configs, [lab!, ...sources], inventory);
     },
   }),
 
@@ -688,17 +676,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       {
         flags: '--config <vendor:file...>',
-        description: `device configurations joined to the NetBox devices by name (hostname), e.g. fortigate:fw01.conf; vendors: ${Object.keys(VENDOR_IMPORTERS).join(', ')}`,
+        description: `device configurations joined to the NetBox devices by name (hostname), e.g. fortigate:fw01.conf; vendors: ${CONFIG_VENDORS.join(', ')}`,
       },
       ...IMPORT_OPTIONS,
     ],
-    run: (io, [exported], opts) => {
+    run: async (io, [exported], opts) => {
+      const lib = await library();
       // The site file first: its `netbox` limit decides which part of the export is read.
-      const site = opts.site === undefined ? undefined : loadSite(readText(opts.site), opts.site);
-      const inventory = parseNetbox(readText(exported!), exported!, site);
+      const site = opts.site === undefined ? undefined : lib.loadSite(readText(opts.site), opts.site);
+      const inventory = lib.parseNetbox(readText(exported!), exported!, site);
       const sources = [exported!];
-      const configs = extraConfigs(opts.config, sources);
-      return writeImport(io, 'netbox', opts, configs, sources, inventory, site);
+      const configs = extraConfigs(lib, opts.config, sources);
+      return writeImport(lib, io, 'netbox', opts, configs, sources, inventory, site);
     },
   }),
 
@@ -712,13 +701,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       LANG,
       QUIET,
     ],
-    run: (io, [dir], opts) => {
+    run: async (io, [dir], opts) => {
+      const { parseStanford, stanfordNetwork, runReplay } = await library();
       const t0 = performance.now();
       const progress = progressBar({ read: 0.1, replay: 0.9 }, opts);
       const log: string[] = [];
       const { data, run } = withProgress(progress, () => {
         progress.update('read', 0, 1);
-        const data = readStanford(dir!);
+        const data = parseStanford(readStanford(dir!));
         if (data.updates.length === 0) {
           throw new InputError([
             { code: 'BNK_ERR_SCHEMA', message: 'the trace has no updates: nothing to replay', loc: { file: `${data.dir}/updates`, line: 1, column: 1 } },

@@ -12,15 +12,14 @@ import {
   type LoadProgress,
   type Network,
   type Pack,
-  type StanfordData,
   bundledPolicy,
   decodeInput,
   engineFactoryNamed,
   isCalendarDate,
   loadPack,
   loadTopology,
-  parseStanford,
-} from '../index.ts';
+} from '../essentials.ts';
+import type { StanfordFiles } from '../index.ts';
 import type { Progress } from './progress.ts';
 
 export function usage(message: string): InputError {
@@ -101,8 +100,8 @@ export function readNetwork(path: string, pack: Pack, domainless = false, progre
   });
 }
 
-/** Reads an APKeep-style folder (topo.txt, vlan.txt, acls/, updates) and parses it. */
-export function readStanford(dir: string): StanfordData {
+/** Reads an APKeep-style folder (topo.txt, vlan.txt, acls/, updates): the files `parseStanford` takes. */
+export function readStanford(dir: string): StanfordFiles {
   const file = (name: string): string => readText(`${dir.replace(/\/$/, '')}/${name}`);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new InputError([
@@ -121,7 +120,7 @@ export function readStanford(dir: string): StanfordData {
       { code: 'BNK_ERR_FILE_NOT_FOUND', message: `cannot read folder "${dir}/acls": no such folder`, loc: { file: `${dir}/acls`, line: 1, column: 1 } },
     ]);
   }
-  return parseStanford({ dir: dir.replace(/\/$/, ''), topo: file('topo.txt'), vlan: file('vlan.txt'), aclFiles, updates: file('updates') });
+  return { dir: dir.replace(/\/$/, ''), topo: file('topo.txt'), vlan: file('vlan.txt'), aclFiles, updates: file('updates') };
 }
 
 export function engineFactory(name: string): EngineFactory {

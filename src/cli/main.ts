@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { diagnosticText, errorCountText, InputError, type Lang, VERSION } from '../index.ts';
+import { diagnosticText, errorCountText, InputError, type Lang, VERSION } from '../essentials.ts';
 import { COMMANDS, type CommandSpec, EXIT, GROUPS, type Io, type OptionSpec } from './commands.ts';
 
 export { EXIT };

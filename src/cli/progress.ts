@@ -5,7 +5,7 @@
 
 import { createRequire } from 'node:module';
 import type { SingleBar as Bar } from 'cli-progress';
-import { type Lang, PROGRESS_PHASES, type ProgressPhase } from '../index.ts';
+import { type Lang, PROGRESS_PHASES, type ProgressPhase } from '../essentials.ts';
 
 export interface Progress {
   /** How far `phase` is: done of total (any unit: bytes, elements, rules, updates). */

@@ -8,78 +8,88 @@ import { CONTENT_KINDS, ENDPOINT_CONTROLS, HOST_ROLES, MODELS, SANITIZER_METHODS
 import { HYGIENE_KINDS } from './hygiene.ts';
 import type { Severity } from './types.ts';
 
-const severity = z.enum(['error', 'warning', 'info']);
-const domainList = z.array(z.string()).min(1);
+/** The schema of a pack, built on first use: building zod's schemas is work at start that only the commands reading a pack need. */
+export function packSchema(): PackSchema {
+  built ??= buildPackSchema();
+  return built;
+}
+let built: PackSchema | undefined;
+type PackSchema = ReturnType<typeof buildPackSchema>;
 
-const ruleEntry = <P extends z.ZodType>(params: P) =>
-  z.strictObject({
-    enabled: z.boolean().default(true),
-    severity: severity.optional(),
-    clause: z.string().min(1).optional().describe("The rule's clause in the pack's policy text, printed with its findings (default: the seed policy's)"),
-    params,
+function buildPackSchema() {
+  const severity = z.enum(['error', 'warning', 'info']);
+  const domainList = z.array(z.string()).min(1);
+
+  const ruleEntry = <P extends z.ZodType>(params: P) =>
+    z.strictObject({
+      enabled: z.boolean().default(true),
+      severity: severity.optional(),
+      clause: z.string().min(1).optional().describe("The rule's clause in the pack's policy text, printed with its findings (default: the seed policy's)"),
+      params,
+    });
+
+  return z.strictObject({
+    pack: z.literal(1).describe('Policy pack format version'),
+    name: z.string().min(1),
+    source: z.string().min(1).describe('The policy text the rules come from'),
+    sides: z.record(z.string(), domainList).optional().describe('Named lists of domains; YAML anchors here keep params short'),
+    domains: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,63}$/), z.strictObject({ ja: z.string(), en: z.string(), clause: z.string().optional() })),
+    rules: z.strictObject({
+      'mynumber-isolation': ruleEntry(z.strictObject({ isolated: domainList })).optional(),
+      'mynumber-exception-scope': ruleEntry(z.strictObject({ maxPortsPerTerm: z.number().int().min(1).max(65536) })).optional(),
+      'mynumber-endpoint-controls': ruleEntry(
+        z.strictObject({
+          domains: domainList,
+          roles: z.array(z.enum(HOST_ROLES)).min(1),
+          required: z.array(z.enum(ENDPOINT_CONTROLS)).min(1),
+        }),
+      ).optional(),
+      'path-separation': ruleEntry(z.strictObject({ lgwanSide: domainList, internetSide: domainList })).optional(),
+      'model-placement': ruleEntry(
+        z.strictObject({
+          roles: z.array(z.enum(HOST_ROLES)).min(1).describe('Which hosts are the business terminals'),
+          placement: z.record(z.enum(MODELS), z.string()).describe('Per model, the domain its business terminals sit in'),
+          domains: domainList.describe('Domains where a misplaced terminal is looked for'),
+          cloudModels: z.array(z.enum(MODELS)).describe('Models under which cloudServices may be declared'),
+        }),
+      ).optional(),
+      'internet-endpoint-controls': ruleEntry(
+        z.strictObject({
+          models: z.array(z.enum(MODELS)).min(1),
+          domains: domainList,
+          roles: z.array(z.enum(HOST_ROLES)).min(1),
+          required: z.array(z.enum(ENDPOINT_CONTROLS)).min(1),
+        }),
+      ).optional(),
+      'mynumber-internet-isolation': ruleEntry(z.strictObject({ isolated: domainList, internetSide: domainList })).optional(),
+      'sanitized-communication': ruleEntry(
+        z.strictObject({
+          lgwanSide: domainList,
+          internetSide: domainList,
+          methods: z.record(z.enum(CONTENT_KINDS), z.enum(SANITIZER_METHODS)),
+          contentByService: z.record(z.string(), z.enum(CONTENT_KINDS)),
+        }),
+      ).optional(),
+      'security-cloud-aggregation': ruleEntry(z.strictObject({ from: domainList, to: domainList, cloud: domainList })).optional(),
+      inventory: ruleEntry(z.strictObject({}).default({})).optional(),
+      'intent-reachability': ruleEntry(z.strictObject({}).default({})).optional(),
+      availability: ruleEntry(z.strictObject({}).default({})).optional(),
+      'firewall-hygiene': ruleEntry(
+        z
+          .strictObject({
+            kinds: z
+              .array(z.enum(HYGIENE_KINDS))
+              .default(['shadowed', 'conflicting', 'redundant', 'broad'])
+              .describe('Which kinds to report; unneeded (no flow intent needs the permit) is off by default'),
+            unneededSeverity: severity.default('info').describe('Severity of unneeded-by-intents findings'),
+          })
+          .default({ kinds: ['shadowed', 'conflicting', 'redundant', 'broad'], unneededSeverity: 'info' }),
+      ).optional(),
+    }),
   });
+}
 
-export const packSchema = z.strictObject({
-  pack: z.literal(1).describe('Policy pack format version'),
-  name: z.string().min(1),
-  source: z.string().min(1).describe('The policy text the rules come from'),
-  sides: z.record(z.string(), domainList).optional().describe('Named lists of domains; YAML anchors here keep params short'),
-  domains: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,63}$/), z.strictObject({ ja: z.string(), en: z.string(), clause: z.string().optional() })),
-  rules: z.strictObject({
-    'mynumber-isolation': ruleEntry(z.strictObject({ isolated: domainList })).optional(),
-    'mynumber-exception-scope': ruleEntry(z.strictObject({ maxPortsPerTerm: z.number().int().min(1).max(65536) })).optional(),
-    'mynumber-endpoint-controls': ruleEntry(
-      z.strictObject({
-        domains: domainList,
-        roles: z.array(z.enum(HOST_ROLES)).min(1),
-        required: z.array(z.enum(ENDPOINT_CONTROLS)).min(1),
-      }),
-    ).optional(),
-    'path-separation': ruleEntry(z.strictObject({ lgwanSide: domainList, internetSide: domainList })).optional(),
-    'model-placement': ruleEntry(
-      z.strictObject({
-        roles: z.array(z.enum(HOST_ROLES)).min(1).describe('Which hosts are the business terminals'),
-        placement: z.record(z.enum(MODELS), z.string()).describe('Per model, the domain its business terminals sit in'),
-        domains: domainList.describe('Domains where a misplaced terminal is looked for'),
-        cloudModels: z.array(z.enum(MODELS)).describe('Models under which cloudServices may be declared'),
-      }),
-    ).optional(),
-    'internet-endpoint-controls': ruleEntry(
-      z.strictObject({
-        models: z.array(z.enum(MODELS)).min(1),
-        domains: domainList,
-        roles: z.array(z.enum(HOST_ROLES)).min(1),
-        required: z.array(z.enum(ENDPOINT_CONTROLS)).min(1),
-      }),
-    ).optional(),
-    'mynumber-internet-isolation': ruleEntry(z.strictObject({ isolated: domainList, internetSide: domainList })).optional(),
-    'sanitized-communication': ruleEntry(
-      z.strictObject({
-        lgwanSide: domainList,
-        internetSide: domainList,
-        methods: z.record(z.enum(CONTENT_KINDS), z.enum(SANITIZER_METHODS)),
-        contentByService: z.record(z.string(), z.enum(CONTENT_KINDS)),
-      }),
-    ).optional(),
-    'security-cloud-aggregation': ruleEntry(z.strictObject({ from: domainList, to: domainList, cloud: domainList })).optional(),
-    inventory: ruleEntry(z.strictObject({}).default({})).optional(),
-    'intent-reachability': ruleEntry(z.strictObject({}).default({})).optional(),
-    availability: ruleEntry(z.strictObject({}).default({})).optional(),
-    'firewall-hygiene': ruleEntry(
-      z
-        .strictObject({
-          kinds: z
-            .array(z.enum(HYGIENE_KINDS))
-            .default(['shadowed', 'conflicting', 'redundant', 'broad'])
-            .describe('Which kinds to report; unneeded (no flow intent needs the permit) is off by default'),
-          unneededSeverity: severity.default('info').describe('Severity of unneeded-by-intents findings'),
-        })
-        .default({ kinds: ['shadowed', 'conflicting', 'redundant', 'broad'], unneededSeverity: 'info' }),
-    ).optional(),
-  }),
-});
-
-export type Pack = z.infer<typeof packSchema>;
+export type Pack = z.infer<PackSchema>;
 export type PackRules = Pack['rules'];
 export type RuleId = keyof PackRules;
 
@@ -96,7 +106,7 @@ export function loadPack(text: string, file: string): Pack {
   if (!read.ok) throw new InputError(read.diagnostics);
   // jitless: a pack is parsed once per process, and zod's compiled fast path costs more to
   // build than it saves on one small document (11 ms against 6.5 ms of CPU for the seed pack).
-  const parsed = packSchema.safeParse(read.doc.data, { jitless: true });
+  const parsed = packSchema().safeParse(read.doc.data, { jitless: true });
   if (!parsed.success) {
     const diagnostics: Diagnostic[] = parsed.error.issues.map((issue) => ({
       code: 'BNK_ERR_POLICY',

@@ -1,5 +1,8 @@
 // The adapters (the CLI in src/cli, the HTTP server in src/server) reach the library through
-// its public API, src/index.ts, and nowhere else in src/: every import in them is read here.
+// its public API, src/index.ts, and nowhere else in src/: every import in them is read here. The
+// CLI imports the core of that API, src/essentials.ts (which index.ts exports whole), statically and
+// index.ts on use, so that `check` starts without the importers, the generator, reviews and
+// replay: what the CLI loads at start is read here too (esbuild's bundle splits by file).
 // src/store/ (SQLite) is the server's storage, not part of the library: the server may import it,
 // nothing else here may. The CLI's one way into the server is the lazy import of
 // src/server/serve.ts, so that check and trace start without fastify and SQLite.
@@ -14,7 +17,7 @@ const SRC = join(ROOT, 'src');
 
 /** What each adapter may import, as paths relative to the repository (folders end with /). */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
-  'src/cli/': ['src/index.ts', 'src/cli/', 'src/server/serve.ts'],
+  'src/cli/': ['src/index.ts', 'src/essentials.ts', 'src/cli/', 'src/server/serve.ts'],
   'src/server/': ['src/index.ts', 'src/server/', 'src/store/'],
 };
 
@@ -32,6 +35,35 @@ function specifiers(text: string): string[] {
     found.push((m[1] ?? m[2] ?? m[3])!);
   }
   return found;
+}
+
+/** Every module specifier the file loads when it is loaded: static imports and re-exports, not `import type` nor `import()`. */
+function staticSpecifiers(text: string): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s+(?!type\s)[^'"`;]*?\sfrom\s*['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm)) {
+    found.push((m[1] ?? m[2])!);
+  }
+  return found;
+}
+
+/** The files of src/ that loading `entry` loads (relative to the repository). */
+function loadedAtStart(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const next = [entry];
+  while (next.length > 0) {
+    const file = next.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const spec of staticSpecifiers(readFileSync(join(ROOT, file), 'utf8'))) {
+      if (spec.startsWith('.'))
+        next.push(
+          relative(ROOT, resolve(dirname(join(ROOT, file)), spec))
+            .split('\\')
+            .join('/'),
+        );
+    }
+  }
+  return seen;
 }
 
 describe('the adapters import the library through src/index.ts only', () => {
@@ -54,12 +86,25 @@ describe('the adapters import the library through src/index.ts only', () => {
     });
   }
 
+  it('the CLI loads at start neither importers, the generator, reviews, replay nor the server', () => {
+    const loaded = [...loadedAtStart('src/cli/main.ts')];
+    // The start is the essentials' (load, check, render): a sanity check that the walk follows it.
+    expect(loaded).toEqual(expect.arrayContaining(['src/essentials.ts', 'src/model/load.ts', 'src/policy/check.ts', 'src/report/render.ts']));
+    const rare = /^src\/(import|review|incremental|server|store)\/|^src\/generate\/generate\.ts$|^src\/index\.ts$/;
+    expect(loaded.filter((f) => rare.test(f))).toEqual([]);
+  });
+
   it('reads every kind of import it is meant to', () => {
     expect(
       specifiers(
         `import { a } from '../x.ts';\nimport type { B } from "./y.ts";\nexport { c } from '../z.ts';\nconst m = () => import('../w.ts');\nimport './side.ts';`,
       ),
     ).toEqual(['../x.ts', './y.ts', '../z.ts', '../w.ts', './side.ts']);
+    expect(
+      staticSpecifiers(
+        `import { a } from '../x.ts';\nimport type { B } from "./y.ts";\nexport { c } from '../z.ts';\nexport type { D } from '../v.ts';\nexport * from './all.ts';\nconst m = () => import('../w.ts');\nimport './side.ts';`,
+      ),
+    ).toEqual(['../x.ts', '../z.ts', './all.ts', './side.ts']);
   });
 
   it('src/ has the folders the rules name', () => {

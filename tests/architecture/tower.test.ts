@@ -21,9 +21,10 @@ const FLOORS: ReadonlyArray<readonly string[]> = [
   ['dataplane', 'incremental', 'policy'], // 3: data-plane checks; incremental replay of updates; policy rules and checks
   ['review'], //                        4: change review and what-if failures
   ['report', 'store'], //               5: renderers; the API's SQLite storage
-  ['index.ts'], //                      6: the public library API
-  ['server'], //                        7: the HTTP API
-  ['cli'], //                           8: the command line (its `serve` starts the server)
+  ['essentials.ts'], //                       6: the essentials of the public library API (what every command needs)
+  ['index.ts'], //                      7: the public library API (the essentials and the rest)
+  ['server'], //                        8: the HTTP API
+  ['cli'], //                           9: the command line (its `serve` starts the server)
 ];
 
 /** Imports that break the tower today, each with why and the issue that will remove it. */
@@ -136,7 +137,7 @@ describe('the tower of src/', () => {
     expect(has('engine/fast.ts', 'engine/types.ts')).toBe(true); // `import {\n … \n} from './types.ts'`
     expect(has('model/network.ts', 'errors.ts')).toBe(true); // `import type`
     expect(has('cli/commands.ts', 'server/serve.ts')).toBe(true); // `import('../server/serve.ts')`
-    expect(has('index.ts', 'model/schema.ts')).toBe(true); // `export { … } from`
+    expect(has('essentials.ts', 'model/schema.ts')).toBe(true); // `export { … } from`
   });
 
   it('puts every file on a floor', () => {

@@ -1,6 +1,8 @@
 // The command line: exit codes, text and JSON output, languages, bad input with locations.
 
 import { describe, expect, it } from 'vitest';
+import { CONFIG_VENDORS } from '../../src/cli/commands.ts';
+import { VENDOR_IMPORTERS } from '../../src/index.ts';
 import { runCli, TODAY } from '../helpers.ts';
 
 describe('bunkatsu check', () => {
@@ -141,5 +143,15 @@ describe('bunkatsu matrix', () => {
     expect(m.labels).toContain('mynumber');
     expect(m.cells.some((c) => c.from === 'mynumber' && c.to === 'lgwan')).toBe(false);
     expect(m.cells.some((c) => c.from === 'mynumber' && c.to === 'national')).toBe(true);
+  });
+});
+
+describe('the help of --config', () => {
+  // The CLI names the vendors itself (VENDOR_IMPORTERS loads every importer, which check does not need).
+  it('names the vendors of the library, in its order', async () => {
+    expect(CONFIG_VENDORS).toEqual(Object.keys(VENDOR_IMPORTERS));
+    const r = await runCli(['import', 'netbox', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out.replace(/\s+/g, ' ')).toContain(`vendors: ${Object.keys(VENDOR_IMPORTERS).join(', ')}`);
   });
 });
