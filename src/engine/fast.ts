@@ -76,22 +76,10 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   for (const z of failures.zones) zoneDown[z] = 1;
   const deviceDown = new Uint8Array(network.devices.length);
   for (const d of failures.devices) deviceDown[d] = 1;
+  const { gatewayDevice, filtering, attachmentZone, edgesById } = layoutOf(c);
   const edgeDown = new Uint8Array(c.edgeId.length);
-  if (failures.edges.size > 0)
-    c.edgeId.forEach((id, e) => {
-      edgeDown[e] = failures.edges.has(id) ? 1 : 0;
-    });
+  for (const id of failures.edges) for (const [, e] of edgesById.get(id) ?? []) edgeDown[e] = 1;
   const hasFailures = failures.zones.size + failures.devices.size + failures.edges.size > 0;
-  const gatewayDevice = new Uint8Array(network.devices.length);
-  network.devices.forEach((d) => {
-    gatewayDevice[d.index] = isGateway(d) ? 1 : 0;
-  });
-  /** Devices that may deny a packet on its way out: firewalls and devices with ACLs. */
-  const filtering = network.devices.map((d) => d.kind === 'firewall' || d.interfaces.some((f) => f.inAcls.length > 0 || f.outAcls.length > 0));
-
-  /** The zone each attachment (zone entry) belongs to. */
-  const attachmentZone = new Int32Array(A);
-  for (let z = 0; z < Z; z++) for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) attachmentZone[a] = z;
 
   /** Targets of an edge that are up: the state it enters, or -1. */
   function edgeTarget(e: number): number {
@@ -135,9 +123,13 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   function onward(p: number): Node {
     let n = onwardCache.get(p);
     if (n === undefined) {
-      n = FALSE;
       const device = c.portDevice[p]!;
-      if (!gatewayDevice[device]) for (const q of outPorts(device, p)) n = bdd.or(n, passes(device, p, q));
+      // A firewall's out-ports share few distinct permit sets (one per rule list, FALSE for
+      // most): each distinct one once, united pairwise rather than into one growing union.
+      const distinct = new Set<Node>();
+      if (!gatewayDevice[device]) for (const q of outPorts(device, p)) distinct.add(passes(device, p, q));
+      distinct.delete(FALSE);
+      n = unionOf(bdd, [...distinct]);
       onwardCache.set(p, n);
     }
     return n;
@@ -358,18 +350,6 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return byZone(endsOf(fixpoint(sourceStates(sources, delta), true), true));
   }
 
-  let byId: Map<string, Array<[number, number]>> | undefined;
-  /** Failure id -> the (port, edge) pairs it names, built once. */
-  function edgesById(): Map<string, Array<[number, number]>> {
-    if (!byId) {
-      byId = new Map();
-      for (let p = 0; p < c.portCount; p++) {
-        for (let e = c.edgeStart[p]!; e < c.edgeStart[p + 1]!; e++) byId.set(c.edgeId[e]!, [...(byId.get(c.edgeId[e]!) ?? []), [p, e]]);
-      }
-    }
-    return byId;
-  }
-
   let answers: Map<number, Node> | undefined;
   /** Per gateway device: every header it answers (terminates or refuses), gathered once. */
   function answered(): Map<number, Node> {
@@ -403,7 +383,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) n = bdd.or(n, states[Z + a]!);
     }
     for (const id of elements.edges) {
-      for (const [p, e] of edgesById().get(id) ?? []) {
+      for (const [p, e] of edgesById.get(id) ?? []) {
         n = bdd.or(n, states[Z + A + p]!);
         const peer = c.edgePeer[e]!;
         if (peer >= 0) n = bdd.or(n, states[Z + A + peer]!);
@@ -784,6 +764,53 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     unchangedFrom,
   };
   return engine;
+}
+
+/** The union of the sets, united pairwise (a balanced tree): each union is of sets of like size. */
+function unionOf(bdd: CompiledNetwork['bdd'], sets: Node[]): Node {
+  if (sets.length === 0) return FALSE;
+  let level = sets;
+  while (level.length > 1) {
+    const next: Node[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? bdd.or(level[i]!, level[i + 1]!) : level[i]!);
+    level = next;
+  }
+  return level[0]!;
+}
+
+/** What every engine on one compiled network looks up, whatever its failures. */
+interface Layout {
+  readonly gatewayDevice: Uint8Array;
+  /** Devices that may deny a packet on its way out: firewalls and devices with ACLs. */
+  readonly filtering: readonly boolean[];
+  /** The zone each attachment (zone entry) belongs to. */
+  readonly attachmentZone: Int32Array;
+  /** The (port, edge) pairs of each link or attachment id (a failure names them by id). */
+  readonly edgesById: ReadonlyMap<string, ReadonlyArray<readonly [number, number]>>;
+}
+
+const LAYOUTS = new WeakMap<CompiledNetwork, Layout>();
+/** Kept per compiled network: an n-1 sweep builds an engine per element, and each would walk the whole network again. */
+function layoutOf(c: CompiledNetwork): Layout {
+  let layout = LAYOUTS.get(c);
+  if (layout) return layout;
+  const devices = c.network.devices;
+  const gatewayDevice = new Uint8Array(devices.length);
+  for (const d of devices) gatewayDevice[d.index] = isGateway(d) ? 1 : 0;
+  const filtering = devices.map((d) => d.kind === 'firewall' || d.interfaces.some((f) => f.inAcls.length > 0 || f.outAcls.length > 0));
+  const attachmentZone = new Int32Array(c.attachPort.length);
+  for (let z = 0; z < c.zoneCount; z++) for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) attachmentZone[a] = z;
+  const edgesById = new Map<string, Array<[number, number]>>();
+  for (let p = 0; p < c.portCount; p++) {
+    for (let e = c.edgeStart[p]!; e < c.edgeStart[p + 1]!; e++) {
+      const list = edgesById.get(c.edgeId[e]!);
+      if (list) list.push([p, e]);
+      else edgesById.set(c.edgeId[e]!, [[p, e]]);
+    }
+  }
+  layout = { gatewayDevice, filtering, attachmentZone, edgesById };
+  LAYOUTS.set(c, layout);
+  return layout;
 }
 
 /** How many zones an engine cuts its whole set to a delta for before it runs the delta's own fixpoint (arrivingWithin). */
