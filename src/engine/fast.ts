@@ -118,34 +118,20 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
    * entries gained since it last ran, each attached device getting what came by the *other*
    * entries. A hub zone with n devices thus costs O(n) per batch, not O(n²).
    */
-  const onwardCache = new Map<number, Node>();
-  /** Everything a device port state can pass on by some other port (FALSE for gateways). */
-  function onward(p: number): Node {
-    let n = onwardCache.get(p);
-    if (n === undefined) {
-      const device = c.portDevice[p]!;
-      // A firewall's out-ports share few distinct permit sets (one per rule list, FALSE for
-      // most): each distinct one once, united pairwise rather than into one growing union.
-      const distinct = new Set<Node>();
-      if (!gatewayDevice[device]) for (const q of outPorts(device, p)) distinct.add(passes(device, p, q));
-      distinct.delete(FALSE);
-      n = unionOf(bdd, [...distinct]);
-      onwardCache.set(p, n);
-    }
-    return n;
-  }
-
   function fixpoint(inject: ReadonlyArray<readonly [number, Node]>, endpointsOnly = false): Int32Array {
     // The engine's one propagation; its work items are zone indices (0..Z-1), each run for
     // all the zone's entries, and device port states (Z+A..).
     const w = createPropagation(bdd, stateCount);
     const pending = w.pending;
+    // When only endpoints matter, a device port keeps only what it passes on (what it would
+    // drop anyway is no answer's business, and the sets at busy ports stay small): the union
+    // of what its steps send out, gathered here. The propagation's own set for the port holds
+    // everything that arrived, so that nothing is taken twice.
+    const passedOn = endpointsOnly ? new Int32Array(c.portCount) : undefined;
     const add = (t: number, arriving: Node): void => {
-      // When only endpoints matter, a device keeps only what it can pass on: what it would
-      // drop anyway is cut at the door, which keeps the sets at busy ports small.
-      const incoming = endpointsOnly && t >= Z + A ? bdd.and(arriving, onward(t - Z - A)) : arriving;
-      if (incoming === FALSE) return;
-      w.add(t, incoming, t < Z ? t : t < Z + A ? attachmentZone[t - Z]! : t);
+      if (arriving === FALSE) return;
+      if (t < Z + A) w.add(t, arriving, t < Z ? t : attachmentZone[t - Z]!);
+      else if (!passedOn || !gatewayDevice[c.portDevice[t - Z - A]!]) w.add(t, arriving, t);
     };
     for (const [s, n] of inject) add(s, n);
     const devices: number[] = [];
@@ -162,12 +148,14 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       for (const q of outPorts(device, p)) {
         const out = bdd.and(delta, passes(device, p, q));
         if (out === FALSE) continue;
+        if (passedOn) passedOn[p] = bdd.or(passedOn[p]!, out);
         for (let e = c.edgeStart[q]!; e < c.edgeStart[q + 1]!; e++) {
           const t = edgeTarget(e);
           if (t >= 0) add(t, out);
         }
       }
     });
+    if (passedOn) w.sets.set(passedOn, Z + A);
     return w.sets;
 
     /** Sends on what a zone's entries gained: what is not for the zone, to the other devices. */
@@ -764,18 +752,6 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     unchangedFrom,
   };
   return engine;
-}
-
-/** The union of the sets, united pairwise (a balanced tree): each union is of sets of like size. */
-function unionOf(bdd: CompiledNetwork['bdd'], sets: Node[]): Node {
-  if (sets.length === 0) return FALSE;
-  let level = sets;
-  while (level.length > 1) {
-    const next: Node[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? bdd.or(level[i]!, level[i + 1]!) : level[i]!);
-    level = next;
-  }
-  return level[0]!;
 }
 
 /** What every engine on one compiled network looks up, whatever its failures. */
