@@ -136,7 +136,6 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     for (const [s, n] of inject) add(s, n);
     const devices: number[] = [];
     const rests: Node[] = [];
-    const sent: Node[] = [];
     w.run((item) => {
       if (item < Z) {
         forwardZone(item);
@@ -146,18 +145,15 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       const p = item - Z - A;
       const device = c.portDevice[p]!;
       if (gatewayDevice[device]) return; // gateways never forward
-      // Out-ports whose rule lists agree send the same set: it is kept once.
-      sent.length = 0;
       for (const q of outPorts(device, p)) {
         const out = bdd.and(delta, passes(device, p, q));
         if (out === FALSE) continue;
-        if (passedOn && !sent.includes(out)) sent.push(out);
+        if (passedOn) passedOn[p] = bdd.or(passedOn[p]!, out);
         for (let e = c.edgeStart[q]!; e < c.edgeStart[q + 1]!; e++) {
           const t = edgeTarget(e);
           if (t >= 0) add(t, out);
         }
       }
-      if (passedOn && sent.length > 0) passedOn[p] = bdd.or(passedOn[p]!, unionOf(bdd, sent));
     });
     if (passedOn) w.sets.set(passedOn, Z + A);
     return w.sets;
@@ -756,17 +752,6 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     unchangedFrom,
   };
   return engine;
-}
-
-/** The union of the sets, united pairwise (a balanced tree), so that each union is of sets of like size. */
-function unionOf(bdd: CompiledNetwork['bdd'], sets: readonly Node[]): Node {
-  let level = sets;
-  while (level.length > 1) {
-    const next: Node[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? bdd.or(level[i]!, level[i + 1]!) : level[i]!);
-    level = next;
-  }
-  return level[0] ?? FALSE;
 }
 
 /** What every engine on one compiled network looks up, whatever its failures. */
