@@ -46,8 +46,6 @@ export interface FastOptions {
   readonly seed?: {
     readonly base: FastEngine;
     readonly delta: Node;
-    /** The devices whose rules or routes differ from the base's: every other device forwards as in the base. */
-    readonly changed: ReadonlySet<number>;
   };
 }
 
@@ -63,10 +61,6 @@ export interface FastEngine extends ReachabilityEngine<Node> {
   endpointsWithin(delta: Node): ReadonlyMap<number, EndpointSets[number]>;
   /** Headers that pass through the given elements in the shared computation (a superset; TRUE for a seeded engine). */
   crossing(failures: Failures): Node;
-  /** Everything a device port may pass on by some other port (kept: an engine seeded with this one takes it for its unchanged devices). */
-  onward(port: number): Node;
-  /** Whether the engine was built with elements out of service. */
-  readonly hasFailures: boolean;
   /** Incremental: the network after shares this engine's BDD manager, and a seeded engine recomputes the delta alone. */
   derive(change: EngineChange): Derived<Node> & { readonly engine: FastEngine };
 }
@@ -85,13 +79,10 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
   for (const z of failures.zones) zoneDown[z] = 1;
   const deviceDown = new Uint8Array(network.devices.length);
   for (const d of failures.devices) deviceDown[d] = 1;
+  const { gatewayDevice, filtering, attachmentZone, edgesById } = layoutOf(c);
   const edgeDown = new Uint8Array(c.edgeId.length);
-  if (failures.edges.size > 0)
-    c.edgeId.forEach((id, e) => {
-      edgeDown[e] = failures.edges.has(id) ? 1 : 0;
-    });
+  for (const id of failures.edges) for (const [, e] of edgesById.get(id) ?? []) edgeDown[e] = 1;
   const hasFailures = failures.zones.size + failures.devices.size + failures.edges.size > 0;
-  const { gatewayDevice, filtering, attachmentZone } = topologyOf(c);
 
   /** Targets of an edge that are up: the state it enters, or -1. */
   function edgeTarget(e: number): number {
@@ -130,38 +121,20 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
    * entries gained since it last ran, each attached device getting what came by the *other*
    * entries. A hub zone with n devices thus costs O(n) per batch, not O(n²).
    */
-  const onwardCache = new Map<number, Node>();
-  /**
-   * An engine seeded without failures from a base without failures: its devices other than the
-   * changed ones pass on what the base's do (the delta's fixpoint meets the base's busy ports).
-   */
-  const onwardBase = options.seed && !hasFailures && !options.seed.base.hasFailures ? options.seed : undefined;
-  /** Everything a device port state can pass on by some other port (FALSE for gateways). */
-  function onward(p: number): Node {
-    let n = onwardCache.get(p);
-    if (n === undefined) {
-      const device = c.portDevice[p]!;
-      if (onwardBase && !onwardBase.changed.has(device)) n = onwardBase.base.onward(p);
-      else {
-        n = FALSE;
-        if (!gatewayDevice[device]) for (const q of outPorts(device, p)) n = bdd.or(n, passes(device, p, q));
-      }
-      onwardCache.set(p, n);
-    }
-    return n;
-  }
-
   function fixpoint(inject: ReadonlyArray<readonly [number, Node]>, endpointsOnly = false): Int32Array {
     // The engine's one propagation; its work items are zone indices (0..Z-1), each run for
     // all the zone's entries, and device port states (Z+A..).
     const w = createPropagation(bdd, stateCount);
     const pending = w.pending;
+    // When only endpoints matter, a device port keeps only what it passes on (what it would
+    // drop anyway is no answer's business, and the sets at busy ports stay small): the union
+    // of what its steps send out, gathered here. The propagation's own set for the port holds
+    // everything that arrived, so that nothing is taken twice.
+    const passedOn = endpointsOnly ? new Int32Array(c.portCount) : undefined;
     const add = (t: number, arriving: Node): void => {
-      // When only endpoints matter, a device keeps only what it can pass on: what it would
-      // drop anyway is cut at the door, which keeps the sets at busy ports small.
-      const incoming = endpointsOnly && t >= Z + A ? bdd.and(arriving, onward(t - Z - A)) : arriving;
-      if (incoming === FALSE) return;
-      w.add(t, incoming, t < Z ? t : t < Z + A ? attachmentZone[t - Z]! : t);
+      if (arriving === FALSE) return;
+      if (t < Z + A) w.add(t, arriving, t < Z ? t : attachmentZone[t - Z]!);
+      else if (!passedOn || !gatewayDevice[c.portDevice[t - Z - A]!]) w.add(t, arriving, t);
     };
     for (const [s, n] of inject) add(s, n);
     const devices: number[] = [];
@@ -178,12 +151,14 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       for (const q of outPorts(device, p)) {
         const out = bdd.and(delta, passes(device, p, q));
         if (out === FALSE) continue;
+        if (passedOn) passedOn[p] = bdd.or(passedOn[p]!, out);
         for (let e = c.edgeStart[q]!; e < c.edgeStart[q + 1]!; e++) {
           const t = edgeTarget(e);
           if (t >= 0) add(t, out);
         }
       }
     });
+    if (passedOn) w.sets.set(passedOn, Z + A);
     return w.sets;
 
     /** Sends on what a zone's entries gained: what is not for the zone, to the other devices. */
@@ -397,18 +372,6 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     return out;
   }
 
-  let byId: Map<string, Array<[number, number]>> | undefined;
-  /** Failure id -> the (port, edge) pairs it names, built once. */
-  function edgesById(): Map<string, Array<[number, number]>> {
-    if (!byId) {
-      byId = new Map();
-      for (let p = 0; p < c.portCount; p++) {
-        for (let e = c.edgeStart[p]!; e < c.edgeStart[p + 1]!; e++) byId.set(c.edgeId[e]!, [...(byId.get(c.edgeId[e]!) ?? []), [p, e]]);
-      }
-    }
-    return byId;
-  }
-
   let answers: Map<number, Node> | undefined;
   /** Per gateway device: every header it answers (terminates or refuses), gathered once. */
   function answered(): Map<number, Node> {
@@ -442,7 +405,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) n = bdd.or(n, states[Z + a]!);
     }
     for (const id of elements.edges) {
-      for (const [p, e] of edgesById().get(id) ?? []) {
+      for (const [p, e] of edgesById.get(id) ?? []) {
         n = bdd.or(n, states[Z + A + p]!);
         const peer = c.edgePeer[e]!;
         if (peer >= 0) n = bdd.or(n, states[Z + A + peer]!);
@@ -808,7 +771,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     let delta: Node = FALSE;
     if (after !== network) delta = enteringDevices(devices, changeDelta(c, deriveCompiled(c, after, devices), devices));
     if (down.zones.size + down.devices.size + down.edges.size > 0) delta = bdd.or(delta, crossing(down));
-    return { engine: createFastEngine(after, { failures: down, ...(delta === TRUE ? {} : { seed: { base: engine, delta, changed: devices } }) }), delta };
+    return { engine: createFastEngine(after, { failures: down, ...(delta === TRUE ? {} : { seed: { base: engine, delta } }) }), delta };
   }
 
   /** A seeded engine's delta as the source and the destination addresses it holds (ascending), on first use. */
@@ -844,42 +807,50 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
     endpointsWithin,
     arriving: (zone, delta) => (delta === undefined ? reachingZone(zone) : arrivingWithin(zone, delta)),
     crossing,
-    onward,
-    hasFailures,
     derive,
     unchangedFrom,
   };
   return engine;
 }
 
-interface Topology {
+/** What every engine on one compiled topology looks up, whatever its failures. */
+interface Layout {
   /** Per device: 1 for gateways (sanitizers, proxies), which never forward. */
   readonly gatewayDevice: Uint8Array;
   /** Per device: whether it may deny a packet on its way out (firewalls and devices with ACLs). */
   readonly filtering: readonly boolean[];
   /** The zone each attachment (zone entry) belongs to. */
   readonly attachmentZone: Int32Array;
+  /** The (port, edge) pairs of each link or attachment id (a failure names them by id). */
+  readonly edgesById: ReadonlyMap<string, ReadonlyArray<readonly [number, number]>>;
 }
 
 /**
- * Per compiled topology (its adjacency, shared by the networks derived from it: a change of
- * rules or routes keeps every element, its kind and its ACL bindings), built once: every engine
- * of a review is built on it.
+ * Kept per compiled topology (its adjacency, shared by the networks derived from it: a change of
+ * rules or routes keeps every element, its kind and its ACL bindings): an n-1 sweep builds an
+ * engine per element and a review several, and each would walk the whole network again.
  */
-const topologies = new WeakMap<Int32Array, Topology>();
-function topologyOf(c: CompiledNetwork): Topology {
-  let t = topologies.get(c.attachStart);
-  if (!t) {
-    const devices = c.network.devices;
-    const gatewayDevice = new Uint8Array(devices.length);
-    for (const d of devices) gatewayDevice[d.index] = isGateway(d) ? 1 : 0;
-    const filtering = devices.map((d) => d.kind === 'firewall' || c.hasAcls[d.index]!);
-    const attachmentZone = new Int32Array(c.attachPort.length);
-    for (let z = 0; z < c.zoneCount; z++) for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) attachmentZone[a] = z;
-    t = { gatewayDevice, filtering, attachmentZone };
-    topologies.set(c.attachStart, t);
+const LAYOUTS = new WeakMap<Int32Array, Layout>();
+function layoutOf(c: CompiledNetwork): Layout {
+  let layout = LAYOUTS.get(c.attachStart);
+  if (layout) return layout;
+  const devices = c.network.devices;
+  const gatewayDevice = new Uint8Array(devices.length);
+  for (const d of devices) gatewayDevice[d.index] = isGateway(d) ? 1 : 0;
+  const filtering = devices.map((d) => d.kind === 'firewall' || c.hasAcls[d.index]!);
+  const attachmentZone = new Int32Array(c.attachPort.length);
+  for (let z = 0; z < c.zoneCount; z++) for (let a = c.attachStart[z]!; a < c.attachStart[z + 1]!; a++) attachmentZone[a] = z;
+  const edgesById = new Map<string, Array<[number, number]>>();
+  for (let p = 0; p < c.portCount; p++) {
+    for (let e = c.edgeStart[p]!; e < c.edgeStart[p + 1]!; e++) {
+      const list = edgesById.get(c.edgeId[e]!);
+      if (list) list.push([p, e]);
+      else edgesById.set(c.edgeId[e]!, [[p, e]]);
+    }
   }
-  return t;
+  layout = { gatewayDevice, filtering, attachmentZone, edgesById };
+  LAYOUTS.set(c.attachStart, layout);
+  return layout;
 }
 
 const NO_ENDS: ReadonlyArray<{ end: End; set: Node }> = [];

@@ -818,6 +818,27 @@ const intentReachability: RuleDefinition<'intent-reachability'> = {
   },
 };
 
+const ELEMENT_ORDER = new WeakMap<Network, { readonly attachments: ReadonlyMap<string, number>; readonly links: ReadonlyMap<string, number> }>();
+/**
+ * The position of each attachment (of a device's interface in a zone: device, then interface
+ * order) and of each link (link order) by failure id, kept per network: the n-1 sweep lists
+ * each intent's elements in this order without walking every interface again.
+ */
+function elementOrder(net: Network): { readonly attachments: ReadonlyMap<string, number>; readonly links: ReadonlyMap<string, number> } {
+  let order = ELEMENT_ORDER.get(net);
+  if (!order) {
+    const attachments = new Map<string, number>();
+    for (const d of net.devices) for (const f of d.interfaces) if (f.zone !== undefined) attachments.set(attachId(d.id, f.name), attachments.size);
+    const links = new Map<string, number>();
+    net.links.forEach((l, k) => {
+      links.set(l.id, k);
+    });
+    order = { attachments, links };
+    ELEMENT_ORDER.set(net, order);
+  }
+  return order;
+}
+
 const availability: RuleDefinition<'availability'> = {
   id: 'availability',
   clause: '§2(10), §3(3), §3(5)',
@@ -842,16 +863,18 @@ const availability: RuleDefinition<'availability'> = {
           edges.add(e);
         });
       }
-      const elements: Array<{ label: string; failures: Failures }> = [];
-      for (const d of net.devices)
-        if (devices.has(d.index)) elements.push({ label: d.id, failures: { zones: new Set(), devices: new Set([d.index]), edges: new Set() } });
-      for (const d of net.devices)
-        for (const f of d.interfaces) {
-          const id = attachId(d.id, f.name);
-          if (f.zone !== undefined && edges.has(id)) elements.push({ label: id, failures: { zones: new Set(), devices: new Set(), edges: new Set([id]) } });
-        }
-      for (const l of net.links)
-        if (edges.has(l.id)) elements.push({ label: l.id, failures: { zones: new Set(), devices: new Set(), edges: new Set([l.id]) } });
+      // The footprint's elements in the network's order: devices, attachments, then links.
+      const order = elementOrder(net);
+      const failing = (id: string): Failures => ({ zones: new Set(), devices: new Set(), edges: new Set([id]) });
+      const keyed: Array<readonly [number, { label: string; failures: Failures }]> = [];
+      for (const d of devices) keyed.push([d, { label: net.devices[d]!.id, failures: { zones: new Set(), devices: new Set([d]), edges: new Set() } }]);
+      for (const id of edges) {
+        const a = order.attachments.get(id);
+        if (a !== undefined) keyed.push([net.devices.length + a, { label: id, failures: failing(id) }]);
+        const l = order.links.get(id);
+        if (l !== undefined) keyed.push([net.devices.length + order.attachments.size + l, { label: id, failures: failing(id) }]);
+      }
+      const elements = keyed.sort((x, y) => x[0] - y[0]).map(([, e]) => e);
       const breaking: string[] = [];
       for (const element of elements) {
         const engine = ctx.engineFactory(net, element.failures);
