@@ -72,6 +72,8 @@ class FastReader {
   private pending: PendingKey | undefined;
   private root: Record<string, unknown> | undefined;
   private lineStart = 0;
+  /** Each distinct long string value once, as its own copy (see own). */
+  private readonly copies = new Map<string, string>();
   /** Open mappings and sequences; past maxDepth, js-yaml's path refuses the text at its place. */
   private depth = 0;
 
@@ -388,12 +390,25 @@ class FastReader {
 
   /** Places a value (and its index entry) in a block or flow collection, as yaml-source.ts does. */
   private put(into: Block, name: string | undefined, keyOffset: number, at: number, value: unknown, opens?: 'mapping' | 'sequence'): void {
+    if (typeof value === 'string' && value.length >= 13) value = this.own(value);
     if (opens) {
       if (++this.depth > this.maxDepth) unsure();
       this.index.openContainer(at, opens === 'mapping', name, keyOffset);
     } else this.index.scalar(at, name, keyOffset);
     if (into.mapping) (into.data as Record<string, unknown>)[name!] = value;
     else (into.data as unknown[]).push(value);
+  }
+
+  /**
+   * A string value that does not hold on to the text: V8 makes a slice of 13 characters or more
+   * a view into the text, which would keep all of it (120 MB for prefecture.yaml) alive for as
+   * long as the network lives. Appending a character and cutting it off again makes a copy;
+   * equal values (ids are named again and again) share one.
+   */
+  private own(value: string): string {
+    let copy = this.copies.get(value);
+    if (copy === undefined) this.copies.set(value, (copy = `${value} `.slice(0, -1)));
+    return copy;
   }
 
   /** A key with nothing after it: null, placed after the ":" and its spaces, as an editor shows it. */
