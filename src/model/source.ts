@@ -66,6 +66,8 @@ export function estimateYaml(text: string, maxDepth: number, maxNodes: number): 
   const indents: number[] = [];
   let line = 1;
   let pos = 0;
+  /** The next character SCAN finds at or after the current one (n: none). */
+  let next = -1;
   while (pos < n) {
     let end = text.indexOf('\n', pos);
     if (end < 0) end = n;
@@ -86,27 +88,38 @@ export function estimateYaml(text: string, maxDepth: number, maxNodes: number): 
         nodes++;
       }
     }
-    /** The open quote's code, 0 outside quotes. */
-    let quote = 0;
-    for (; i < end; i++) {
+    // Only quotes, comments, brackets, commas and colons change the count or the depth: jump
+    // from one to the next with a regular expression (native code, fast before the JIT warms
+    // up), and check the depth at the line's first character and after each of them.
+    if (i < end && flow + indents.length > maxDepth && !isScanned(text.charCodeAt(i))) {
+      return { deep: { line, column: i - pos + 1 }, nodes };
+    }
+    while (i < end) {
+      if (next < i) {
+        SCAN.lastIndex = i;
+        next = SCAN.test(text) ? SCAN.lastIndex - 1 : n;
+      }
+      if (next >= end) break;
+      i = next;
       c = text.charCodeAt(i);
-      if (quote !== 0) {
-        if (c === 0x5c /* \ */ && quote === 0x22) i++;
-        else if (c === quote) quote = 0;
+      if ((c === 0x22 /* " */ || c === 0x27) /* ' */ && startsScalar(text, pos, i)) {
+        if (flow + indents.length > maxDepth) return { deep: { line, column: i - pos + 1 }, nodes };
+        i = quoteEnd(text, i + 1, end, c) + 1;
         continue;
       }
-      if ((c === 0x22 /* " */ || c === 0x27) /* ' */ && startsScalar(text, pos, i)) quote = c;
-      else if (c === 0x23 /* # */ && (i === pos || text.charCodeAt(i - 1) === SPACE || text.charCodeAt(i - 1) === TAB)) break;
-      else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (c === 0x23 /* # */) {
+        if (opensComment(text, pos, i)) break;
+      } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
         flow++;
         nodes++;
       } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) flow = Math.max(0, flow - 1);
       else if (c === 0x2c /* , */) nodes++;
       else if (c === 0x3a /* : */) {
-        const next = text.charCodeAt(i + 1);
-        if (i + 1 === end || next === SPACE || next === TAB || next === CR) nodes++;
+        const after = text.charCodeAt(i + 1);
+        if (i + 1 === end || after === SPACE || after === TAB || after === CR) nodes++;
       }
       if (flow + indents.length > maxDepth) return { deep: { line, column: i - pos + 1 }, nodes };
+      i++;
     }
     if (indents.length > maxDepth) return { deep: { line, column: 1 }, nodes };
     if (nodes > maxNodes) return { nodes };
@@ -114,6 +127,29 @@ export function estimateYaml(text: string, maxDepth: number, maxNodes: number): 
     pos = end + 1;
   }
   return { nodes };
+}
+
+/** The characters estimateYaml looks at (backslashes only inside double quotes). */
+const SCAN = /["'#[\]{},:]/g;
+
+const isScanned = (c: number): boolean =>
+  c === 0x22 || c === 0x27 || c === 0x23 || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d || c === 0x2c || c === 0x3a;
+
+/** A "#" at the line's start or after a space or tab starts a comment. */
+function opensComment(text: string, lineStart: number, i: number): boolean {
+  if (text.charCodeAt(i) !== 0x23) return false;
+  const before = text.charCodeAt(i - 1);
+  return i === lineStart || before === 0x20 || before === 0x09;
+}
+
+/** Where the quote opened before `from` closes on its line (a backslash escapes in double quotes), or `end`. */
+function quoteEnd(text: string, from: number, end: number, quote: number): number {
+  for (let k = from; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c === quote) return k;
+    if (c === 0x5c && quote === 0x22) k++;
+  }
+  return end;
 }
 
 /** Values in JSON text, counted as containers, `:` and `,` outside strings (+1); stops past `max`. */

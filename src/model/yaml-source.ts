@@ -6,6 +6,7 @@
 import { CORE_SCHEMA, constructFromEvents, EVENT_ID, type Event, getScalarValue, parseEvents, SCALAR_STYLE, type ScalarEvent, YAMLException } from 'js-yaml';
 import type { Diagnostic, ErrorCode, Loc } from '../errors.ts';
 import { lineColumn, PositionIndex } from './positions.ts';
+import { readYamlFast } from './yaml-fast.ts';
 
 export interface YamlSource {
   readonly data: unknown;
@@ -38,6 +39,14 @@ interface Frame {
 }
 
 export function readYaml(text: string, file: string, forbidden: ReadonlySet<string>, limits: YamlLimits): YamlSource {
+  // Topologies as write.ts writes them (and most written by hand) take the fast path.
+  const fast = readYamlFast(text, forbidden, limits.maxDepth);
+  if (fast) return { data: fast.data, diagnostics: [], locate: fast.index.locator(lineColumn(text, file)) };
+  return readYamlEvents(text, file, forbidden, limits);
+}
+
+/** The YAML reader on js-yaml's events: every document, every refusal and its message. */
+export function readYamlEvents(text: string, file: string, forbidden: ReadonlySet<string>, limits: YamlLimits): YamlSource {
   const position = lineColumn(text, file);
   const refuse = (code: ErrorCode, message: string, offset: number): YamlSource => ({
     data: undefined,
