@@ -209,22 +209,38 @@ export function zoneOfAddress(network: Network, address: number): number {
   return -1;
 }
 
+/** Index of the first ownership piece ending at or after `address` (binary search). */
+function firstPieceFrom(table: Network['ownership'], address: number): number {
+  let lo = 0;
+  let hi = table.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (table[mid]!.hi < address) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Zones that own any address of the ranges, in index order. */
 export function zonesOf(network: Network, ranges: readonly Ipv4Range[]): number[] {
   const table = network.ownership;
   const out = new Set<number>();
   for (const r of ranges) {
-    // The first piece ending at or after r.lo (binary search), then every piece up to r.hi.
-    let lo = 0;
-    let hi = table.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (table[mid]!.hi < r.lo) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < table.length && table[i]!.lo <= r.hi; i++) {
+    for (let i = firstPieceFrom(table, r.lo); i < table.length && table[i]!.lo <= r.hi; i++) {
       if (table[i]!.zone >= 0) out.add(table[i]!.zone);
     }
   }
   return [...out].sort((a, b) => a - b);
+}
+
+/** True when every address of the ranges is owned by some zone. */
+export function ownedByZones(network: Network, ranges: readonly Ipv4Range[]): boolean {
+  const table = network.ownership;
+  for (const r of ranges) {
+    // From the first piece ending at or after r.lo, pieces of zones without a gap up to r.hi.
+    let next = r.lo;
+    for (let i = firstPieceFrom(table, r.lo); i < table.length && table[i]!.lo <= next && table[i]!.zone >= 0 && next <= r.hi; i++) next = table[i]!.hi + 1;
+    if (next <= r.hi) return false;
+  }
+  return true;
 }

@@ -9,7 +9,7 @@ import type { HeaderSpace } from '../engine/space.ts';
 import { endOf, type EngineFactory, type Failures, NO_FAILURES, type ReachabilityEngine, zoneOfEnd } from '../engine/types.ts';
 import { InputError, type Loc } from '../errors.ts';
 import { attachId } from '../model/graph.ts';
-import { type Intent, type Network, type Zone, zoneOfAddress, zonesOf } from '../model/network.ts';
+import { type Intent, type Network, ownedByZones, type Zone, zoneOfAddress, zonesOf } from '../model/network.ts';
 import { classesOf, planIntent, splitBySource, traceWitness } from '../policy/analysis.ts';
 import { runCheck } from '../policy/check.ts';
 import type { Pack } from '../policy/pack.ts';
@@ -460,26 +460,6 @@ export function intentsTouched<S>(after: Network, space: HeaderSpace<S>, delta: 
   return intents;
 }
 
-/** True when every address of the ranges is owned by some zone. */
-function ownedByZones(network: Network, ranges: readonly Ipv4Range[]): boolean {
-  const table = network.ownership;
-  for (const r of ranges) {
-    // The first piece ending at or after r.lo, then pieces of zones without a gap up to r.hi.
-    let lo = 0;
-    let hi = table.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (table[mid]!.hi < r.lo) lo = mid + 1;
-      else hi = mid;
-    }
-    let next = r.lo;
-    for (let i = lo; i < table.length && table[i]!.lo <= next && table[i]!.zone >= 0 && next <= r.hi; i++) next = table[i]!.hi + 1;
-    if (next <= r.hi) return false;
-  }
-  return true;
-}
-
-/** Failures named by `down` operations, checked against the network. */
 /**
  * A failure can change a finding's witness without changing any header set: a packet denied at a
  * firewall on its way toward a device that is now down no longer leaves by that port, so the
@@ -524,6 +504,7 @@ function rescopeWitnessesNearFailures(
   }
 }
 
+/** Failures named by `down` operations, checked against the network. */
 function resolveDown(network: Network, ids: readonly string[], operations: readonly ChangeOperation[]): Failures {
   if (ids.length === 0) return NO_FAILURES;
   const devices = new Set<number>();
