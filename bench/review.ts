@@ -12,11 +12,11 @@
 // without the elapsed time: two runs of the same seed give identical files when the code
 // reviews alike.
 //
-// The changes are drawn with a fixed seed from the topology's own firewalls: copies of
-// existing rules with another service or destination added before them, removals,
-// replacements, and moves by one position, as a day of firewall tickets would be.
+// The changes are drawn with a fixed seed from the topology's own firewalls
+// (bench/review-changes.ts).
 
 import { benchProgress } from './progress.ts';
+import { changeDrawer } from './review-changes.ts';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -24,9 +24,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { engineFactoryNamed } from '../src/engine/registry.ts';
-import { createRng } from '../src/generate/prng.ts';
 import { loadTopology } from '../src/model/load.ts';
-import type { Network, Rule } from '../src/model/network.ts';
+import type { Network } from '../src/model/network.ts';
 import { loadPack } from '../src/policy/pack.ts';
 import { applyInMemory } from '../src/review/apply.ts';
 import { loadChange } from '../src/review/change.ts';
@@ -74,44 +73,7 @@ log(`${scale}: loaded in ${Math.round(loadMs)} ms, base check in ${Math.round(ba
 
 // ---- realistic random one-rule changes ---------------------------------------------------
 
-const rng = createRng(Number(values.seed));
-const pick = <T>(list: readonly T[]): T => list[Math.floor(rng.next() * list.length)]!;
-const SERVICES = ['https', 'http', 'ssh', 'smb', 'rdp', 'tcp/8080', 'tcp/8443', 'smtp', 'dns', 'tcp/5432', 'tcp/1521-1522'];
-const firewalls = before.devices.filter((d) => d.kind === 'firewall' && d.rules.length > 1);
-const servers = before.hosts.filter((h) => h.role === 'server' || h.role === 'storage');
-
-function declOf(rule: Rule, changes: Partial<Record<'to' | 'service' | 'id', string>>): Record<string, unknown> {
-  return {
-    id: changes.id ?? rule.id,
-    action: rule.action,
-    from: rule.written.from.length ? [...rule.written.from] : 'any',
-    to: changes.to ?? (rule.written.to.length ? [...rule.written.to] : 'any'),
-    service: changes.service ?? (rule.written.service.length ? [...rule.written.service] : 'any'),
-    ...(rule.inInterfaces ? { in: [...rule.inInterfaces] } : {}),
-    ...(rule.outInterfaces ? { out: [...rule.outInterfaces] } : {}),
-  };
-}
-
-function randomChange(k: number): { kind: string; change: unknown } {
-  const fw = pick(firewalls);
-  const i = Math.floor(rng.next() * (fw.rules.length - 1)); // never the final catch-all
-  const rule = fw.rules[i]!;
-  const roll = rng.next();
-  if (roll < 0.4) {
-    const decl = declOf(rule, { id: `bench-${k}`, ...(rng.next() < 0.5 ? { service: pick(SERVICES) } : { to: pick(servers).id }) });
-    return { kind: 'add-rule', change: { 'add-rule': { device: fw.id, before: rule.id, rule: decl } } };
-  }
-  if (roll < 0.7) return { kind: 'remove-rule', change: { 'remove-rule': { device: fw.id, rule: rule.id } } };
-  if (roll < 0.9) {
-    return {
-      kind: 'replace-rule',
-      change: {
-        'replace-rule': { device: fw.id, rule: rule.id, with: declOf(rule, rng.next() < 0.5 ? { service: pick(SERVICES) } : { to: pick(servers).id }) },
-      },
-    };
-  }
-  return { kind: 'move-rule', change: { 'move-rule': { device: fw.id, rule: rule.id, position: i + 2 } } };
-}
+const randomChange = changeDrawer(before, Number(values.seed));
 
 const times: number[] = [];
 /** This process's CPU time per review: steadier than the wall clock on a shared machine. */
