@@ -1,8 +1,11 @@
 // What the PostgreSQL server tests share: a project with its tokens, an API server on the
 // database (closed with the file's other cleanups), and waiting for a state.
 
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
+import { generateTopology, toJson } from '../../src/index.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { Store } from '../../src/store/store.ts';
 
@@ -39,4 +42,32 @@ export async function until<T>(what: string, read: () => Promise<T>, done: (valu
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 300)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * Version 1 of "kita": a generated city, which takes seconds to check and to prepare for reviews,
+ * so that a worker killed while it runs a job on it is surely inside the job.
+ */
+export async function uploadCity(api: FastifyInstance, token: string): Promise<void> {
+  const up = await api.inject({
+    method: 'POST',
+    url: '/projects/kita/versions?filename=city.json',
+    headers: { ...auth(token), 'content-type': 'application/json' },
+    payload: toJson(generateTopology({ scale: 'city', seed: 7 }).topology),
+  });
+  expect(up.statusCode, up.body).toBe(201);
+}
+
+/** A `bunkatsu worker` process on the database (jobs lost after 4 s), killed with the file's cleanups; `log` is its stdout so far. */
+export function spawnWorker(url: string, cleanups: (() => Promise<unknown>)[]): { child: ChildProcess; log: () => string } {
+  const root = resolve(import.meta.dirname, '..', '..');
+  const child = spawn(process.execPath, [resolve(root, 'bin', 'bunkatsu.js'), 'worker', '--database', url, '--job-timeout', '4'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  cleanups.push(async () => child.kill('SIGKILL'));
+  let log = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    log += d.toString();
+  });
+  return { child, log: () => log };
 }

@@ -4,16 +4,15 @@
 // the same per-kind queue depth, durations and failures (read from the database); a worker
 // killed with SIGKILL in the middle of a review leaves it to another, and the review is stored once.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { generateTopology, toJson } from '../../src/index.ts';
 import { startWorker } from '../../src/server/worker-process.ts';
 import { Store } from '../../src/store/store.ts';
 import { freshPostgresUrl } from '../postgres.ts';
-import { auth, postgresApi, postgresProject, until } from './postgres-helpers.ts';
+import { auth, postgresApi, postgresProject, spawnWorker, until, uploadCity } from './postgres-helpers.ts';
 import { IMPORTED_CITY, sample } from './helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -123,27 +122,8 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: reviews and imports a
     const { token } = await postgresProject(url);
     // Jobs this server queues are taken as lost 4 s after a worker took them.
     const api = await postgresApi(url, cleanups, { jobTimeoutSeconds: 4 });
-    // A city takes seconds to prepare for reviews (loaded and checked whole), so the first worker is surely inside it.
-    const city = toJson(generateTopology({ scale: 'city', seed: 7 }).topology);
-    const up = await api.inject({
-      method: 'POST',
-      url: '/projects/kita/versions?filename=city.json',
-      headers: { ...auth(token), 'content-type': 'application/json' },
-      payload: city,
-    });
-    expect(up.statusCode, up.body).toBe(201);
-    const spawnWorker = (): { child: ChildProcess; log: () => string } => {
-      const child = spawn(process.execPath, [resolve(ROOT, 'bin', 'bunkatsu.js'), 'worker', '--database', url, '--job-timeout', '4'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      cleanups.push(async () => child.kill('SIGKILL'));
-      let log = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        log += d.toString();
-      });
-      return { child, log: () => log };
-    };
-    const first = spawnWorker();
+    await uploadCity(api, token);
+    const first = spawnWorker(url, cleanups);
     await until(
       'the first worker to start',
       async () => first.log(),
@@ -164,7 +144,7 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: reviews and imports a
       (status) => status === 'running',
     );
     first.child.kill('SIGKILL');
-    const second = spawnWorker();
+    const second = spawnWorker(url, cleanups);
     const done = await until(
       'the second worker to finish the review',
       () => api.inject({ method: 'GET', url: location, headers: auth(token) }),

@@ -3,14 +3,14 @@
 // with SIGKILL in the middle of a job leaves it to another worker, which stores its result once;
 // PostgreSQL stopped under a running server gives 503 until it is back, then everything works.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { generateTopology, toJson } from '../../src/index.ts';
 import { startWorker } from '../../src/server/worker-process.ts';
 import { Store } from '../../src/store/store.ts';
 import { freshPostgresUrl } from '../postgres.ts';
-import { auth, postgresApi, postgresProject, until } from './postgres-helpers.ts';
+import { auth, postgresApi, postgresProject, spawnWorker, until, uploadCity } from './postgres-helpers.ts';
 import { POSTGRES_PASSWORD, startPostgres } from '../postgres-server.ts';
 import { sample } from './helpers.ts';
 
@@ -57,30 +57,11 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: API servers and worke
     const { token } = await postgresProject(url);
     // Jobs this server queues are taken as lost 4 s after a worker took them.
     const api = await postgresApi(url, cleanups, { jobTimeoutSeconds: 4 });
-    // A topology that takes seconds to check, so that the first worker is surely inside it.
-    const metro = toJson(generateTopology({ scale: 'city', seed: 7 }).topology);
-    const up = await api.inject({
-      method: 'POST',
-      url: '/projects/kita/versions?filename=city.json',
-      headers: { ...auth(token), 'content-type': 'application/json' },
-      payload: metro,
-    });
-    expect(up.statusCode, up.body).toBe(201);
-    const spawnWorker = (): ChildProcess => {
-      const child = spawn(process.execPath, [resolve(ROOT, 'bin', 'bunkatsu.js'), 'worker', '--database', url, '--job-timeout', '4'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      cleanups.push(async () => child.kill('SIGKILL'));
-      return child;
-    };
-    const first = spawnWorker();
-    let firstLog = '';
-    first.stdout!.on('data', (d: Buffer) => {
-      firstLog += d.toString();
-    });
+    await uploadCity(api, token);
+    const first = spawnWorker(url, cleanups);
     await until(
       'the first worker to start',
-      async () => firstLog,
+      async () => first.log(),
       (log) => log.includes('worker taking'),
       60_000,
     );
@@ -91,12 +72,8 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: API servers and worke
       async () => (await api.inject({ method: 'GET', url: `/projects/kita/checks/${id}`, headers: auth(token) })).json().check.status,
       (status) => status === 'running',
     );
-    first.kill('SIGKILL');
-    const second = spawnWorker();
-    let secondLog = '';
-    second.stdout!.on('data', (d: Buffer) => {
-      secondLog += d.toString();
-    });
+    first.child.kill('SIGKILL');
+    const second = spawnWorker(url, cleanups);
     const done = await until(
       'the second worker to finish the job',
       async () => (await api.inject({ method: 'GET', url: `/projects/kita/checks/${id}`, headers: auth(token) })).json(),
@@ -104,15 +81,15 @@ describe.skipIf(inject('postgresUrl') === '')('PostgreSQL: API servers and worke
       120_000,
     );
     expect(done.check.status).toBe('done');
-    expect(firstLog).not.toContain('"outcome"');
+    expect(first.log()).not.toContain('"outcome"');
     // The worker logs a job after storing it: the line may come just after the status read above.
     await until(
       'the second worker to log the job',
-      async () => secondLog,
+      async () => second.log(),
       (log) => log.includes('"outcome"'),
       30_000,
     );
-    expect(secondLog).toContain('"outcome":"done"');
+    expect(second.log()).toContain('"outcome":"done"');
     const store = await Store.open(url);
     expect((await store.listChecks('kita')).filter((c) => c.status === 'done')).toHaveLength(1);
     await store.close();
