@@ -206,6 +206,21 @@ describe.each(Object.entries(ENGINES))('%s engine on zone questions', (_, engine
       ]);
     });
 
+    it('missing after reach: headers partly from no source zone', () => {
+      // After a reach the fast engine answers from its shared computation, cutting the asked
+      // headers to the sources' own addresses. Asked from A alone: headers from 10.1.0.0/23
+      // (A, and 10.1.1.0/24 of no zone) and from C's 10.3.0.0/24, to B, https and ssh. From A,
+      // B gets https but to b1 (deny-b1-https, then web). C does reach B (c-to-b), but C is
+      // not a source here: its headers are missing like those of 10.1.1.0/24.
+      engine.reach([zone(n, 'A')], [zone(n, 'B')]);
+      const toB = (end: End): boolean => end.kind === 'delivered' && end.zone === zone(n, 'B');
+      expectSet(engine.missing([zone(n, 'A')], headers(['10.1.0.0/23', '10.3.0.0/24'], '10.2.0.0/24', ['https', 'ssh']), toB), [
+        ...headers(A, '10.2.0.10', 'https'),
+        ...headers(A, '10.2.0.0/24', 'ssh'),
+        ...headers(['10.1.1.0/24', '10.3.0.0/24'], '10.2.0.0/24', ['https', 'ssh']),
+      ]);
+    });
+
     it('footprint: the devices and edges that carry the headers (at least)', () => {
       const fp = engine.footprint([zone(n, 'A')], headers(A, '10.3.0.0/24', 'smtp'));
       expect([...fp.devices]).toEqual([device(n, 'fw')]);
