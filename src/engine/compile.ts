@@ -78,7 +78,7 @@ export function compileNetworkSharing(network: Network, other: CompiledNetwork):
 function compile(network: Network, shared?: Bdd): CompiledNetwork {
   // Tables sized to the network, so small networks stay cheap and large ones do not regrow: a
   // check makes about 52 nodes per (rule + 4 per zone) at city, metro and prefecture scale, and
-  // each doubling rehashes every node (prefecture: 4 then 8 million, 2-3 s of a 15-18 s check).
+  // each doubling rehashes every node (prefecture went through 4 and 8 million: about 2 s of 18).
   // The cap (16 million nodes, 272 MB of tables) keeps prefecture under 1 GiB peak RSS.
   const rules = network.devices.reduce((n, d) => n + d.rules.length, 0);
   const tableBits = Math.min(24, Math.max(12, Math.ceil(Math.log2(56 * (rules + 4 * network.zones.length + 16)))));
