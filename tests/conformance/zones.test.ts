@@ -207,8 +207,8 @@ describe.each(Object.entries(ENGINES))('%s engine on zone questions', (_, engine
     });
 
     it('missing after reach: headers partly from no source zone', () => {
-      // After a reach the fast engine answers from its shared computation, cutting the asked
-      // headers to the sources' own addresses. Asked from A alone: headers from 10.1.0.0/23
+      // After a reach the fast engine answers from its shared computation, keeping of the asked
+      // headers those from the sources' own addresses (here not all of them). Asked from A alone: headers from 10.1.0.0/23
       // (A, and 10.1.1.0/24 of no zone) and from C's 10.3.0.0/24, to B, https and ssh. From A,
       // B gets https but to b1 (deny-b1-https, then web). C does reach B (c-to-b), but C is
       // not a source here: its headers are missing like those of 10.1.1.0/24.
