@@ -69,6 +69,11 @@ const QUOTED = 1;
 class Scalars {
   private readonly plain = new Map<string, unknown>();
   private readonly quoted = new Map<string, string>();
+  /**
+   * Plain keys that read as themselves, by length and first and last character: a topology has
+   * a few dozen key names, and comparing in place costs less than a slice and a hash.
+   */
+  private readonly keys: Array<string | undefined> = new Array(256);
 
   constructor(private readonly text: string) {}
 
@@ -87,6 +92,18 @@ class Scalars {
       this.plain.set(raw, value);
     }
     return value;
+  }
+
+  /** The name of the plain key text[from, to), not empty. */
+  key(from: number, to: number): string {
+    const t = this.text;
+    const length = to - from;
+    const slot = (length * 31 + t.charCodeAt(from) * 7 + t.charCodeAt(to - 1)) & 255;
+    const known = this.keys[slot];
+    if (known !== undefined && known.length === length && t.startsWith(known, from)) return known;
+    const name = String(this.get(from, to, PLAIN));
+    if (name.length === length && t.startsWith(name, from)) this.keys[slot] = name;
+    return name;
   }
 }
 
@@ -250,7 +267,7 @@ class FastReader {
         colon++;
       }
       if (colon === end || t.charCodeAt(colon - 1) === SPACE || colon - k > 1024) unsure();
-      name = String(this.scalars.get(k, colon, PLAIN));
+      name = this.scalars.key(k, colon);
     }
     if (colon + 1 < end && t.charCodeAt(colon + 1) !== SPACE) unsure();
     this.checkKey(name);
@@ -341,7 +358,7 @@ class FastReader {
         let last = j;
         while (t.charCodeAt(last - 1) === SPACE) last--;
         if (last === k || last - k > 1024) unsure();
-        name = String(this.scalars.get(k, last, PLAIN));
+        name = this.scalars.key(k, last);
       }
       j = this.skipSpaces(j, end);
       if (t.charCodeAt(j) !== COLON || t.charCodeAt(j + 1) !== SPACE) unsure();
