@@ -90,8 +90,59 @@ describe('the fast path agrees on random documents of its subset', () => {
     'a,b',
     'a]',
     'a}',
+    // Every YAML 1.2 core spelling of null, booleans and numbers, and near misses that stay
+    // strings: the fast path keeps each distinct text's value, so both must resolve it alike.
+    'Null',
+    'NULL',
+    'nULL',
+    'TRUE',
+    'tRUE',
+    'false',
+    'FALSE',
+    'on',
+    'off',
+    'y',
+    'n',
+    '+12',
+    '012',
+    '0o8',
+    '0xFF',
+    '0XFF',
+    '0b101',
+    '-0x1F',
+    '1e3',
+    '-1.5E-3',
+    '.5',
+    '1.',
+    '-.inf',
+    '+.Inf',
+    '.NaN',
+    '.nan',
+    '.Nan',
+    '12:30',
+    '1.2.3',
+    'サンプル市 本庁舎 1階 総務課',
+    'emoji 😀 ok',
+    'a-very-long-zone-id-of-more-than-13',
   );
-  const quoted = fc.constantFrom('"a"', '"no"', '"1"', '"a \\" b"', '"\\u00e9\\n"', '"\\x41"', "'a'", "'it''s'", '""', "''", '"a: b"', '"# not a comment"');
+  const quoted = fc.constantFrom(
+    '"a"',
+    '"no"',
+    '"1"',
+    '"null"',
+    "'true'",
+    '"1e3"',
+    '"a-very-long-zone-id-of-more-than-13"',
+    '"a \\" b"',
+    '"\\u00e9\\n"',
+    '"\\x41"',
+    "'a'",
+    "'it''s'",
+    '""',
+    "''",
+    '"a: b"',
+    '"# not a comment"',
+  );
   const key = fc.constantFrom('id', 'name', 'zone', '1', 'true', 'null', '"quoted"', "'single'", 'a b', '$schema', '__proto__', 'id');
   const scalar = fc.oneof(plain, quoted);
   const flow: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => ({
@@ -175,6 +226,8 @@ describe('what the fast path leaves to the events path', () => {
       'a: 1\n\tb: 2\n',
       'a: 1\r\nb: 2\r\n',
       '\ufeffa: 1\n',
+      'a: \ud800 lone\n',
+      'a: lone \udc00\n',
       'a: [b: c]\n',
       '? a\n: b\n',
       'a: b: c\n',
@@ -204,6 +257,10 @@ describe('what the fast path leaves to the events path', () => {
     const text = `a: ${'['.repeat(40)}${']'.repeat(40)}\n`;
     expect(readYamlFast(text, FORBIDDEN, 20)).toBeUndefined();
     expect(readYamlFast(text, FORBIDDEN, 64)).toBeDefined();
+  });
+
+  it('takes characters beyond the BMP (surrogate pairs), and agrees', () => {
+    expect(agrees('a: 😀\nb: [𠮷野家, "😀"]\n')).toBe(true);
   });
 
   it('reads YAML 1.2 core schema values as the events path does (no stays a string)', () => {
