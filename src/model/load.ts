@@ -76,7 +76,7 @@ export function loadDocument(doc: SourceDocument, options: LoadOptions = {}): Ne
   // A document that plainly satisfies the schema skips zod's parse (quick-schema.ts).
   const quick = quickTopology(doc.data);
   if (quick) return new Resolver(doc, quick, options, undefined).resolve();
-  const parsed = topologySchema.safeParse(doc.data);
+  const parsed = topologySchema().safeParse(doc.data);
   if (parsed.success) return new Resolver(doc, parsed.data, options, undefined).resolve();
   // Report the semantic errors of the valid elements too, so one run shows every problem.
   const schemaErrors = schemaDiagnostics(doc, parsed.error);
@@ -133,7 +133,7 @@ function salvage(data: unknown, badPaths: ReadonlySet<string>): Salvaged | undef
     });
     originalIndex.set(key, kept);
   }
-  const again = topologySchema.safeParse(copy);
+  const again = topologySchema().safeParse(copy);
   return again.success ? { file: again.data, skippedIds, originalIndex } : undefined;
 }
 
