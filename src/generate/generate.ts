@@ -20,7 +20,7 @@ import type { Plain } from '../model/write.ts';
 import { createRng, type Rng } from './prng.ts';
 
 /** The topology file as written (schema input: defaults not yet applied). */
-export type TopologyInput = z.input<typeof topologySchema>;
+export type TopologyInput = z.input<ReturnType<typeof topologySchema>>;
 
 export type GeneratedModel = 'alpha' | 'beta';
 

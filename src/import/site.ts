@@ -4,11 +4,14 @@
 // and model, its hosts, the gateways (sanitizers, proxies) and the intents and exceptions,
 // written as in a topology. A zod schema, published as JSON Schema (`bunkatsu schema --site`).
 
-import { z } from 'zod';
+import type { output } from 'zod';
 import { InputError } from '../errors.ts';
 import { schemaDiagnostics } from '../model/load.ts';
 import { MODELS, topologySchema } from '../model/schema.ts';
 import { DEFAULT_LIMITS, readSource, type SourceDocument } from '../model/source.ts';
+import { zod } from '../model/zod.ts';
+
+const { z } = zod();
 
 export const SITE_FORMAT_VERSION = 1;
 
@@ -97,7 +100,7 @@ const netboxLimit = z
   })
   .describe('Which part of a NetBox export this site file describes (`import netbox`): a NetBox holding several sites or municipalities is limited to these');
 
-const shape = topologySchema.shape;
+const shape = topologySchema().shape;
 
 export const siteSchema = z
   .strictObject({
@@ -118,7 +121,7 @@ export const siteSchema = z
   })
   .describe('bunkatsu site file (for `bunkatsu import`), format version 1');
 
-export type SiteFile = z.infer<typeof siteSchema>;
+export type SiteFile = output<typeof siteSchema>;
 export type SiteZone = SiteFile['zones'][number];
 
 /** A validated site file with the document it came from (for locations). */

@@ -76,7 +76,7 @@ export function loadDocument(doc: SourceDocument, options: LoadOptions = {}): Ne
   // A document that plainly satisfies the schema skips zod's parse (quick-schema.ts).
   const quick = quickTopology(doc.data);
   if (quick) return new Resolver(doc, quick, options, undefined).resolve();
-  const parsed = topologySchema.safeParse(doc.data);
+  const parsed = topologySchema().safeParse(doc.data);
   if (parsed.success) return new Resolver(doc, parsed.data, options, undefined).resolve();
   // Report the semantic errors of the valid elements too, so one run shows every problem.
   const schemaErrors = schemaDiagnostics(doc, parsed.error);
@@ -133,7 +133,7 @@ function salvage(data: unknown, badPaths: ReadonlySet<string>): Salvaged | undef
     });
     originalIndex.set(key, kept);
   }
-  const again = topologySchema.safeParse(copy);
+  const again = topologySchema().safeParse(copy);
   return again.success ? { file: again.data, skippedIds, originalIndex } : undefined;
 }
 
@@ -169,13 +169,21 @@ function where(path: readonly PropertyKey[]): string {
 
 const list = (value: string | readonly string[] | undefined): readonly string[] => (value === undefined ? [] : typeof value === 'string' ? [value] : value);
 
+/** Resolved reference lists of one kind: one-reference lists by the reference, others by their JSON. */
+interface ResolvedLists<T> {
+  readonly one: Map<string, readonly T[]>;
+  readonly many: Map<string, readonly T[]>;
+}
+
 class Resolver {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly ids = new Map<string, { kind: IdKind; index: number }>();
   private readonly services = new Map<string, readonly ServiceTerm[]>();
   /** Resolved reference lists, by the list as written (resolvedOnce). */
-  private readonly addressLists = new Map<string, readonly Ipv4Range[]>();
-  private readonly serviceLists = new Map<string, readonly ServiceTerm[]>();
+  private readonly addressLists: ResolvedLists<Ipv4Range> = { one: new Map(), many: new Map() };
+  private readonly serviceLists: ResolvedLists<ServiceTerm> = { one: new Map(), many: new Map() };
+  /** One list per reference written alone (`from: lgwan`), shared by every place that writes it. */
+  private readonly singleRefs = new Map<string, readonly string[]>();
   private zones: Zone[] = [];
   private hosts: Host[] = [];
   private devices: Device[] = [];
@@ -352,18 +360,27 @@ class Resolver {
    * time, so that every place it is written gets its diagnostic; `path` is built only then.
    */
   private resolvedOnce<T>(
-    cache: Map<string, readonly T[]>,
+    cache: ResolvedLists<T>,
     refs: readonly string[],
     path: Path | (() => Path),
     resolveList: (scope: ReferenceScope, refs: readonly string[], at: () => Loc, problems: Diagnostic[]) => T[],
   ): readonly T[] {
-    const key = refs.length === 1 ? `s${refs[0]}` : JSON.stringify(refs);
-    const known = cache.get(key);
+    // A one-reference list (most of them) is looked up by the reference itself: no key to build.
+    const [map, key] = refs.length === 1 ? [cache.one, refs[0]!] : [cache.many, JSON.stringify(refs)];
+    const known = map.get(key);
     if (known) return known;
     const before = this.diagnostics.length;
     const value = resolveList(this.scope, refs, () => this.loc(typeof path === 'function' ? path() : path), this.diagnostics);
-    if (this.diagnostics.length === before) cache.set(key, value);
+    if (this.diagnostics.length === before) map.set(key, value);
     return value;
+  }
+
+  /** A reference field as a list: a single reference as the one list shared by every place that writes it. */
+  private refs(value: string | readonly string[] | undefined): readonly string[] {
+    if (typeof value !== 'string') return value ?? [];
+    let refs = this.singleRefs.get(value);
+    if (!refs) this.singleRefs.set(value, (refs = [value]));
+    return refs;
   }
 
   private resolveZones(): OwnedRange[] {
@@ -694,17 +711,18 @@ class Resolver {
     inInterfaces: ReadonlySet<string> | undefined,
     outInterfaces: ReadonlySet<string> | undefined,
   ): Rule {
+    const written = { from: this.refs(r.from), to: this.refs(r.to), service: this.refs(r.service) };
     return {
       id: r.id ?? String(k + 1),
       named: r.id !== undefined,
       position: k + 1,
       action: r.action,
-      src: this.resolveAddressRefs(list(r.from), () => [...rp, 'from']),
-      dst: this.resolveAddressRefs(list(r.to), () => [...rp, 'to']),
-      services: this.resolveServiceRefs(list(r.service), () => [...rp, 'service']),
+      src: this.resolveAddressRefs(written.from, () => [...rp, 'from']),
+      dst: this.resolveAddressRefs(written.to, () => [...rp, 'to']),
+      services: this.resolveServiceRefs(written.service, () => [...rp, 'service']),
       inInterfaces,
       outInterfaces,
-      written: { from: list(r.from), to: list(r.to), service: list(r.service) },
+      written,
       loc: r.origin ? originLoc(r.origin) : this.loc(rp),
     };
   }
@@ -816,13 +834,14 @@ class Resolver {
         this.error('BNK_ERR_UNKNOWN_REF', `"${g}" is not a sanitizer or proxy`, [...path, 'via', k]);
       } else via.push(entry!.index);
     });
+    const written = { from: this.refs(f.from), to: this.refs(f.to), service: this.refs(f.service) };
     return {
       id: f.id,
-      from: this.resolveAddressRefs(list(f.from), [...path, 'from']),
-      to: this.resolveAddressRefs(list(f.to), [...path, 'to']),
-      services: this.resolveServiceRefs(list(f.service), [...path, 'service']),
+      from: this.resolveAddressRefs(written.from, [...path, 'from']),
+      to: this.resolveAddressRefs(written.to, [...path, 'to']),
+      services: this.resolveServiceRefs(written.service, [...path, 'service']),
       via,
-      written: { from: list(f.from), to: list(f.to), service: list(f.service) },
+      written,
       loc: this.loc(path),
     };
   }

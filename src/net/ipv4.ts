@@ -10,20 +10,32 @@ export interface Ipv4Range {
 export const IPV4_MAX = 0xffffffff;
 export const IPV4_ALL: Ipv4Range = { lo: 0, hi: IPV4_MAX };
 
-const OCTET = /^(0|[1-9][0-9]{0,2})$/;
-
-/** Parses a dotted-quad address; returns undefined for anything else (no leading zeros). */
+/**
+ * Parses a dotted-quad address; returns undefined for anything else (no leading zeros): four
+ * octets of 1-3 digits, 0-255. One pass over the characters, no split or regex (a topology's
+ * loader parses every address of it).
+ */
 export function parseIpv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
   let value = 0;
-  for (const part of parts) {
-    if (!OCTET.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = value * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e /* . */) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits === 1 && octet === 0) return undefined; // a leading zero
+      if (++digits > 3) return undefined;
+      octet = octet * 10 + (c - 0x30);
+      if (octet > 255) return undefined;
+    } else return undefined;
   }
-  return value;
+  if (dots !== 3 || digits === 0) return undefined;
+  return value * 256 + octet;
 }
 
 export function formatIpv4(value: number): string {

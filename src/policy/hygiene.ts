@@ -4,8 +4,7 @@
 // Exact, in the header space of the engine the check runs on (BDD nodes for the fast engine,
 // boxes for the reference engine): per firewall, one pass per distinct applicable rule list.
 
-import { buildGraph, deviceKey, type TopologyGraph, zoneKey } from '../model/graph.ts';
-import type { Device, Network, Rule } from '../model/network.ts';
+import type { Device, Link, Network, Rule } from '../model/network.ts';
 import { ruleLists } from '../model/rule-lists.ts';
 import { ALL_HEADERS } from '../engine/headerset.ts';
 import type { HeaderSpace } from '../engine/space.ts';
@@ -89,25 +88,31 @@ function listsWithPairs(d: Device): RuleList[] {
  * in each subtree, so the rest is the component's counts minus the device's subtree plus its
  * children that reach above it.
  */
-export function farDomains(network: Network, graph: TopologyGraph = buildGraph(network)): (d: Device) => Array<ReadonlySet<string>> {
-  const nodes = graph.nodes();
-  const N = nodes.length;
-  const index = new Map(nodes.map((key, i) => [key, i]));
+export function farDomains(network: Network): (d: Device) => Array<ReadonlySet<string>> {
+  // Nodes: the zones (by index), then the devices (Z + index). Edges: each interface attached to
+  // a zone, then each link; numbered, since parallel edges are separate.
+  const Z = network.zones.length;
+  const N = Z + network.devices.length;
   const names = [...new Set(network.zones.map((z) => z.domain))].sort();
   const D = names.length;
   const domainOf = new Int32Array(N).fill(-1);
-  nodes.forEach((key, i) => {
-    const at = graph.getNodeAttributes(key);
-    if (at.kind === 'zone') domainOf[i] = names.indexOf(network.zones[at.index]!.domain);
+  network.zones.forEach((z, i) => {
+    domainOf[i] = names.indexOf(z.domain);
   });
-  // Adjacency with edge numbers (a multigraph: parallel edges are separate).
-  const adj: Array<Array<[number, number]>> = nodes.map(() => []);
-  graph.edges().forEach((e, k) => {
-    const a = index.get(graph.source(e))!;
-    const b = index.get(graph.target(e))!;
-    adj[a]!.push([b, k]);
-    if (a !== b) adj[b]!.push([a, k]);
-  });
+  const adj: Array<Array<[number, number]>> = Array.from({ length: N }, () => []);
+  let edges = 0;
+  const join = (a: number, b: number): void => {
+    adj[a]!.push([b, edges]);
+    if (a !== b) adj[b]!.push([a, edges]);
+    edges++;
+  };
+  for (const d of network.devices) for (const f of d.interfaces) if (f.zone !== undefined) join(Z + d.index, f.zone);
+  const linksAt: Link[][] = network.devices.map(() => []);
+  for (const link of network.links) {
+    join(Z + link.a.device, Z + link.b.device);
+    linksAt[link.a.device]!.push(link);
+    if (link.b.device !== link.a.device) linksAt[link.b.device]!.push(link);
+  }
   const disc = new Int32Array(N).fill(-1);
   const low = new Int32Array(N);
   const size = new Int32Array(N);
@@ -149,7 +154,7 @@ export function farDomains(network: Network, graph: TopologyGraph = buildGraph(n
   const at = (v: number): Int32Array => counts.subarray(v * D, v * D + D);
 
   return (d: Device): Array<ReadonlySet<string>> => {
-    const self = index.get(deviceKey(d.id))!;
+    const self = Z + d.index;
     const children = [...new Set(adj[self]!.map(([w]) => w))].filter((w) => parent[w] === self);
     const separate = (c: number): boolean => low[c]! >= disc[self]!;
     // The component of what reaches above the device (its DFS ancestors and the subtrees that do).
@@ -161,12 +166,11 @@ export function farDomains(network: Network, graph: TopologyGraph = buildGraph(n
       return c !== undefined && separate(c) ? at(c) : rest;
     };
     // The node at the far end of each interface: its zone, the devices linked to it.
-    const ends = new Map<string, number[]>(d.interfaces.map((f) => [f.name, f.zone === undefined ? [] : [index.get(zoneKey(network.zones[f.zone]!.id))!]]));
-    graph.forEachEdge(deviceKey(d.id), (_, e) => {
-      if (e.kind !== 'link') return;
-      if (e.a.device === d.index && e.b.device !== d.index) ends.get(e.a.interface)!.push(index.get(deviceKey(network.devices[e.b.device]!.id))!);
-      if (e.b.device === d.index && e.a.device !== d.index) ends.get(e.b.interface)!.push(index.get(deviceKey(network.devices[e.a.device]!.id))!);
-    });
+    const ends = new Map<string, number[]>(d.interfaces.map((f) => [f.name, f.zone === undefined ? [] : [f.zone]]));
+    for (const { a, b } of linksAt[d.index]!) {
+      if (a.device === d.index && b.device !== d.index) ends.get(a.interface)!.push(Z + b.device);
+      if (b.device === d.index && a.device !== d.index) ends.get(b.interface)!.push(Z + a.device);
+    }
     return d.interfaces.map((f) => {
       const out = new Set<string>();
       for (const u of ends.get(f.name)!) for (const name of present(sideOf(u))) out.add(name);

@@ -1,11 +1,14 @@
 // Policy packs: YAML files that list the rules to run, their severity and parameters, and
-// the domains a topology may use. Parsed with the same guarded reader as topologies.
+// the domains a topology may use. Parsed with the same guarded reader as topologies; a pack
+// that plainly satisfies the schema is taken without zod (quick-pack.ts).
 
-import { z } from 'zod';
+import type { z } from 'zod';
 import { type Diagnostic, InputError } from '../errors.ts';
-import { readSource } from '../model/source.ts';
+import { readSource, type SourceDocument } from '../model/source.ts';
 import { CONTENT_KINDS, ENDPOINT_CONTROLS, HOST_ROLES, MODELS, SANITIZER_METHODS } from '../model/schema.ts';
+import { zod } from '../model/zod.ts';
 import { HYGIENE_KINDS } from './hygiene.ts';
+import { quickPack } from './quick-pack.ts';
 import type { Severity } from './types.ts';
 
 /** The schema of a pack, built on first use: building zod's schemas is work at start that only the commands reading a pack need. */
@@ -17,6 +20,7 @@ let built: PackSchema | undefined;
 type PackSchema = ReturnType<typeof buildPackSchema>;
 
 function buildPackSchema() {
+  const { z } = zod();
   const severity = z.enum(['error', 'warning', 'info']);
   const domainList = z.array(z.string()).min(1);
 
@@ -104,18 +108,7 @@ export interface RuleSettings<P> {
 export function loadPack(text: string, file: string): Pack {
   const read = readSource(text, file);
   if (!read.ok) throw new InputError(read.diagnostics);
-  // jitless: a pack is parsed once per process, and zod's compiled fast path costs more to
-  // build than it saves on one small document (11 ms against 6.5 ms of CPU for the seed pack).
-  const parsed = packSchema().safeParse(read.doc.data, { jitless: true });
-  if (!parsed.success) {
-    const diagnostics: Diagnostic[] = parsed.error.issues.map((issue) => ({
-      code: 'BNK_ERR_POLICY',
-      message: `${issue.message} at ${issue.path.join('.') || '(top)'}`,
-      loc: read.doc.locate(issue.path as PropertyKey[]),
-    }));
-    throw new InputError(diagnostics);
-  }
-  const pack = parsed.data;
+  const pack = (quickPack(read.doc.data) as Pack | undefined) ?? parseWithZod(read.doc);
   const known = new Set(Object.keys(pack.domains));
   const diagnostics: Diagnostic[] = [];
   for (const [ruleId, entry] of Object.entries(pack.rules)) {
@@ -136,4 +129,19 @@ export function loadPack(text: string, file: string): Pack {
   }
   if (diagnostics.length > 0) throw new InputError(diagnostics);
   return pack;
+}
+
+/** A pack the quick check is unsure of, parsed by zod: its data, or every schema problem as an InputError. */
+function parseWithZod(doc: SourceDocument): Pack {
+  // jitless: a pack is parsed once per process, and zod's compiled fast path costs more to
+  // build than it saves on one small document (11 ms against 6.5 ms of CPU for the seed pack).
+  const parsed = packSchema().safeParse(doc.data, { jitless: true });
+  if (parsed.success) return parsed.data;
+  throw new InputError(
+    parsed.error.issues.map((issue) => ({
+      code: 'BNK_ERR_POLICY',
+      message: `${issue.message} at ${issue.path.join('.') || '(top)'}`,
+      loc: doc.locate(issue.path as PropertyKey[]),
+    })),
+  );
 }

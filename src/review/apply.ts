@@ -88,7 +88,7 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
       return rules.length;
     };
     const resolve = (decl: unknown, at: readonly PropertyKey[], position: number): Rule | undefined => {
-      const parsed = ruleSchema.safeParse(decl);
+      const parsed = ruleSchema().safeParse(decl);
       if (!parsed.success) {
         for (const issue of parsed.error.issues)
           problems.push({

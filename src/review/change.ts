@@ -3,10 +3,13 @@
 // topology after the change, whose every element still points at the line it came from:
 // the topology file for what was there, the change file for what the change brought.
 
-import { z } from 'zod';
+import type { output } from 'zod';
 import { InputError, type Diagnostic, type ErrorCode, type Loc } from '../errors.ts';
 import { readSource, type SourceDocument, DEFAULT_LIMITS } from '../model/source.ts';
 import type { ChangeOperation } from './types.ts';
+import { zod } from '../model/zod.ts';
+
+const { z } = zod();
 
 const id = z.string().min(1).max(128);
 const where = {
@@ -56,7 +59,7 @@ export const changeSchema = z.strictObject({
   changes: z.array(operation).min(1).max(100_000),
 });
 
-export type ChangeFile = z.infer<typeof changeSchema>;
+export type ChangeFile = output<typeof changeSchema>;
 type Operation = ChangeFile['changes'][number];
 
 export interface LoadedChange {

@@ -71,7 +71,7 @@ describe('topologyJsonSchema', () => {
   // The domain is optional in the schema (an import without a site file has none); the loader
   // still requires it unless asked for a domainless load (trace, matrix, dataplane).
   it('requires only the id of a zone, as the zod schema does', () => {
-    const parsed = topologySchema.safeParse({ bunkatsu: 1, name: 't', model: 'alpha', zones: [{ id: 'a', domain: 'lgwan', subnets: ['10.0.0.0/8'] }] });
+    const parsed = topologySchema().safeParse({ bunkatsu: 1, name: 't', model: 'alpha', zones: [{ id: 'a', domain: 'lgwan', subnets: ['10.0.0.0/8'] }] });
     expect(parsed.success).toBe(true);
     const required = (obj(obj(schema.properties).zones).items as Json).required as string[];
     expect([...required].sort()).toEqual(['id']);

@@ -68,6 +68,22 @@ describe('parseIpv4', () => {
     expect(parseIpv4(text)).toBeUndefined();
   });
 
+  it('agrees with the split-and-regex definition on strings near addresses', () => {
+    // The definition the one-pass parser replaced: four parts, each 0 or 1-3 digits without a leading zero, at most 255.
+    const byDefinition = (text: string): number | undefined => {
+      const parts = text.split('.');
+      if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255)) return undefined;
+      return parts.reduce((v, p) => v * 256 + Number(p), 0);
+    };
+    const nearAddress = fc
+      .array(fc.constantFrom('0', '1', '2', '5', '9', '.', '.', '25', '255', '256', '00', '01', 'a', ' ', '-', '/'), { maxLength: 12 })
+      .map((bits) => bits.join(''));
+    fc.assert(
+      fc.property(fc.oneof(nearAddress, fc.string({ maxLength: 16 })), (text) => parseIpv4(text) === byDefinition(text)),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('round-trips with formatIpv4 for every 32-bit value', () => {
     fc.assert(fc.property(uint32, (value) => parseIpv4(formatIpv4(value)) === value));
     expect(formatIpv4(IPV4_MAX)).toBe('255.255.255.255');
