@@ -44,8 +44,8 @@ export interface BddStats {
 export class Bdd {
   // Variables fit in a byte (88 of them, terminals 88): a quarter of the width of the branches.
   private variable: Uint8Array;
-  /** Node n's low child at 2n, its high child at 2n + 1: both branches in one cache line. */
-  private children: Int32Array;
+  private low: Int32Array;
+  private high: Int32Array;
   private count = 2;
   /** Open addressing, twice the node capacity; 0 marks an empty slot (terminals are never stored). */
   private unique: Int32Array;
@@ -61,7 +61,8 @@ export class Bdd {
 
   constructor(initialNodes = 1 << 20, cacheBits = 20) {
     this.variable = new Uint8Array(initialNodes);
-    this.children = new Int32Array(initialNodes * 2);
+    this.low = new Int32Array(initialNodes);
+    this.high = new Int32Array(initialNodes);
     // Terminals sit below every variable.
     this.variable[0] = VARIABLES;
     this.variable[1] = VARIABLES;
@@ -81,11 +82,11 @@ export class Bdd {
   }
 
   lowOf(n: Node): Node {
-    return this.children[n << 1]!;
+    return this.low[n]!;
   }
 
   highOf(n: Node): Node {
-    return this.children[(n << 1) + 1]!;
+    return this.high[n]!;
   }
 
   /** The node testing `v` with the given branches (reduced: equal branches collapse). */
@@ -95,7 +96,7 @@ export class Bdd {
     for (;;) {
       const n = this.unique[slot]!;
       if (n === 0) break;
-      if (this.variable[n] === v && this.children[n << 1] === lo && this.children[(n << 1) + 1] === hi) return n;
+      if (this.variable[n] === v && this.low[n] === lo && this.high[n] === hi) return n;
       slot = (slot + 1) & this.uniqueMask;
     }
     if (this.count === this.variable.length) {
@@ -104,8 +105,8 @@ export class Bdd {
     }
     const n = this.count++;
     this.variable[n] = v;
-    this.children[n << 1] = lo;
-    this.children[(n << 1) + 1] = hi;
+    this.low[n] = lo;
+    this.high[n] = hi;
     this.unique[slot] = n;
     return n;
   }
@@ -115,13 +116,17 @@ export class Bdd {
     const variable = new Uint8Array(size);
     variable.set(this.variable);
     this.variable = variable;
-    const children = new Int32Array(size * 2);
-    children.set(this.children);
-    this.children = children;
+    const copy = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    this.low = copy(this.low);
+    this.high = copy(this.high);
     this.unique = new Int32Array(size * 2);
     this.uniqueMask = size * 2 - 1;
     for (let n = 2; n < this.count; n++) {
-      let slot = hash3(this.variable[n]!, children[n << 1]!, children[(n << 1) + 1]!) & this.uniqueMask;
+      let slot = hash3(this.variable[n]!, this.low[n]!, this.high[n]!) & this.uniqueMask;
       while (this.unique[slot] !== 0) slot = (slot + 1) & this.uniqueMask;
       this.unique[slot] = n;
     }
@@ -173,11 +178,10 @@ export class Bdd {
       vb = this.variable[b]!;
     const v = va < vb ? va : vb;
     // Branches of each operand on v (itself when it does not test v).
-    const ch = this.children;
-    const a0 = va === v ? ch[a << 1]! : a,
-      a1 = va === v ? ch[(a << 1) + 1]! : a;
-    const b0 = vb === v ? ch[b << 1]! : b,
-      b1 = vb === v ? ch[(b << 1) + 1]! : b;
+    const a0 = va === v ? this.low[a]! : a,
+      a1 = va === v ? this.high[a]! : a;
+    const b0 = vb === v ? this.low[b]! : b,
+      b1 = vb === v ? this.high[b]! : b;
     const lo = this.and(a0, b0);
     const hi = this.and(a1, b1);
     // A result with an operand's own branches is that operand: no unique-table lookup.
@@ -200,11 +204,10 @@ export class Bdd {
       vb = this.variable[b]!;
     const v = va < vb ? va : vb;
     // Branches of each operand on v (itself when it does not test v).
-    const ch = this.children;
-    const a0 = va === v ? ch[a << 1]! : a,
-      a1 = va === v ? ch[(a << 1) + 1]! : a;
-    const b0 = vb === v ? ch[b << 1]! : b,
-      b1 = vb === v ? ch[(b << 1) + 1]! : b;
+    const a0 = va === v ? this.low[a]! : a,
+      a1 = va === v ? this.high[a]! : a;
+    const b0 = vb === v ? this.low[b]! : b,
+      b1 = vb === v ? this.high[b]! : b;
     const lo = this.or(a0, b0);
     const hi = this.or(a1, b1);
     // A result with an operand's own branches is that operand: no unique-table lookup.
@@ -222,11 +225,10 @@ export class Bdd {
       vb = this.variable[b]!;
     const v = va < vb ? va : vb;
     // Branches of each operand on v (itself when it does not test v).
-    const ch = this.children;
-    const a0 = va === v ? ch[a << 1]! : a,
-      a1 = va === v ? ch[(a << 1) + 1]! : a;
-    const b0 = vb === v ? ch[b << 1]! : b,
-      b1 = vb === v ? ch[(b << 1) + 1]! : b;
+    const a0 = va === v ? this.low[a]! : a,
+      a1 = va === v ? this.high[a]! : a;
+    const b0 = vb === v ? this.low[b]! : b,
+      b1 = vb === v ? this.high[b]! : b;
     const lo = this.diff(a0, b0);
     const hi = this.diff(a1, b1);
     // A result with an operand's own branches is that operand: no unique-table lookup.
@@ -246,8 +248,8 @@ export class Bdd {
       const key = field.offset;
       const hit = this.cached(OP_EXISTS + key * 8, n, 0);
       if (hit !== -1) return hit;
-      const lo = go(this.lowOf(n));
-      const hi = go(this.highOf(n));
+      const lo = go(this.low[n]!);
+      const hi = go(this.high[n]!);
       const result = v >= field.offset ? this.or(lo, hi) : this.mk(v, lo, hi);
       return this.remember(OP_EXISTS + key * 8, n, 0, result);
     };
@@ -353,7 +355,7 @@ export class Bdd {
     let n = a;
     while (n > TRUE) {
       const v = this.variable[n]!;
-      n = packetBit(p, v) ? this.highOf(n) : this.lowOf(n);
+      n = packetBit(p, v) ? this.high[n]! : this.low[n]!;
     }
     return n === TRUE;
   }
@@ -365,10 +367,10 @@ export class Bdd {
     let n = a;
     while (n > TRUE) {
       const v = this.variable[n]!;
-      if (this.lowOf(n) !== FALSE) n = this.lowOf(n);
+      if (this.low[n] !== FALSE) n = this.low[n]!;
       else {
         bits[v] = 1;
-        n = this.highOf(n);
+        n = this.high[n]!;
       }
     }
     const value = (f: Field): number => {
@@ -434,8 +436,8 @@ export class Bdd {
         return;
       }
       if (v === field.offset + depth) {
-        go(this.lowOf(node), depth + 1, prefix * 2);
-        go(this.highOf(node), depth + 1, prefix * 2 + 1);
+        go(this.low[node]!, depth + 1, prefix * 2);
+        go(this.high[node]!, depth + 1, prefix * 2 + 1);
       } else {
         go(node, depth + 1, prefix * 2);
         go(node, depth + 1, prefix * 2 + 1);
