@@ -140,6 +140,33 @@ describe('BDD header sets', () => {
     expect(bdd.toBoxes(bdd.range(DST, 0x0a000000, 0x0a0000ff))).toEqual([{ ...ALL_HEADERS, dstLo: 0x0a000000, dstHi: 0x0a0000ff }]);
   });
 
+  it('mk nodes read back their variable and branches and are found again across table growth', () => {
+    // Chains down the variables, chain r from variable 87 - r to 0 (300 nodes in a table of
+    // 16: it doubles five times). Chains start at different variables and each node's child
+    // is the one made before it in its chain, so all 300 differ. Each must read back what it
+    // was made with and be found again (the same id) by mk: no node is lost or duplicated
+    // when the table is rebuilt.
+    const bdd = new Bdd(16, 8);
+    const made: Array<{ v: number; lo: number; hi: number; n: number }> = [];
+    for (let r = 0; made.length < 300; r++) {
+      let below = TRUE;
+      for (let v = 87 - r; v >= 0 && made.length < 300; v--) {
+        const [lo, hi] = (87 - r - v) % 2 === 0 ? [FALSE, below] : [below, TRUE];
+        const n = bdd.mk(v, lo, hi);
+        made.push({ v, lo, hi, n });
+        below = n;
+      }
+    }
+    expect(new Set(made.map((m) => m.n)).size).toBe(300);
+    expect(bdd.stats.nodes).toBe(302);
+    for (const m of made) {
+      expect([bdd.varOf(m.n), bdd.lowOf(m.n), bdd.highOf(m.n)]).toEqual([m.v, m.lo, m.hi]);
+      expect(bdd.mk(m.v, m.lo, m.hi)).toBe(m.n);
+    }
+    expect(bdd.stats.nodes).toBe(302);
+    expect(bdd.mk(5, TRUE, TRUE)).toBe(TRUE);
+  });
+
   it('grows its node table past the initial size', () => {
     const bdd = new Bdd(16, 8);
     let n = FALSE;
