@@ -10,6 +10,7 @@ import { generateTopology } from '../../src/generate/generate.ts';
 import { quickTopology } from '../../src/model/quick-schema.ts';
 import { topologySchema } from '../../src/model/schema.ts';
 import { readSource } from '../../src/model/source.ts';
+import { damage, type Place, placesOf } from '../damage.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../topologies');
 const samples = ['.', 'violations', 'broken']
@@ -144,23 +145,9 @@ const ODD_VALUES: unknown[] = [
 ];
 
 /** Every (container, key) of a document, for damage, grouped by key name (indices as '#'), so rare fields are hit as often as common ones. */
-function places(data: unknown): Array<Array<[Record<string | number, unknown>, string | number]>> {
-  const out: Array<[Record<string | number, unknown>, string | number]> = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      v.forEach((x, i) => {
-        out.push([v as unknown as Record<number, unknown>, i]);
-        walk(x);
-      });
-    } else if (typeof v === 'object' && v !== null) {
-      for (const [k, x] of Object.entries(v)) {
-        out.push([v as Record<string, unknown>, k]);
-        walk(x);
-      }
-    }
-  };
-  walk(data);
-  const groups = new Map<string, Array<[Record<string | number, unknown>, string | number]>>();
+function places(data: unknown): Place[][] {
+  const out = placesOf(data);
+  const groups = new Map<string, Place[]>();
   for (const place of out) {
     const name = typeof place[1] === 'number' ? '#' : place[1];
     groups.set(name, [...(groups.get(name) ?? []), place]);
@@ -208,12 +195,7 @@ describe('quickTopology', () => {
           const all = places(data);
           if (all.length === 0) break;
           const group = all[(at * (t + 7)) % all.length]!;
-          const [container, key] = group[(at >> 3) % group.length]!;
-          if (pick === ODD_VALUES.length) delete container[key];
-          // An unknown key beside a known one (objects only: parsed text gives arrays no keys).
-          else if (pick === ODD_VALUES.length + 1) {
-            if (!Array.isArray(container)) container[`${String(key)}x`] = container[key];
-          } else container[key] = structuredClone(ODD_VALUES[pick]);
+          damage(group[(at >> 3) % group.length]!, pick, ODD_VALUES);
         }
         return agrees(data);
       }),

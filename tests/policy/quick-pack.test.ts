@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { readSource } from '../../src/model/source.ts';
 import { loadPack, packSchema } from '../../src/policy/pack.ts';
 import { quickPack } from '../../src/policy/quick-pack.ts';
+import { damage, placesOf } from '../damage.ts';
 
 const POLICIES = resolve(import.meta.dirname, '../../policies');
 const bundled = ['seed.yaml', 'mic-guideline.yaml'].map((f) => {
@@ -73,26 +74,6 @@ const ODD_VALUES: unknown[] = [
   'beta',
 ];
 
-/** Every (container, key) of a document, for damage. */
-function places(data: unknown): Array<[Record<string | number, unknown>, string | number]> {
-  const out: Array<[Record<string | number, unknown>, string | number]> = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      v.forEach((x, i) => {
-        out.push([v as unknown as Record<number, unknown>, i]);
-        walk(x);
-      });
-    } else if (typeof v === 'object' && v !== null) {
-      for (const [k, x] of Object.entries(v)) {
-        out.push([v as Record<string, unknown>, k]);
-        walk(x);
-      }
-    }
-  };
-  walk(data);
-  return out;
-}
-
 describe('quickPack', () => {
   it('accepts the bundled packs and a sparse one, with the data zod gives', () => {
     for (const data of [...bundled, SPARSE]) {
@@ -122,12 +103,8 @@ describe('quickPack', () => {
     fc.assert(
       fc.property(fc.nat(), fc.nat(), fc.integer({ min: 0, max: ODD_VALUES.length + 1 }), (b, at, pick) => {
         const data = structuredClone(bases[b % bases.length]) as unknown;
-        const all = places(data);
-        const [container, key] = all[at % all.length]!;
-        if (pick === ODD_VALUES.length) delete container[key];
-        else if (pick === ODD_VALUES.length + 1) {
-          if (!Array.isArray(container)) container[`${String(key)}x`] = container[key];
-        } else container[key] = structuredClone(ODD_VALUES[pick]);
+        const all = placesOf(data);
+        damage(all[at % all.length]!, pick, ODD_VALUES);
         return agrees(data);
       }),
       { numRuns: 5000 },
