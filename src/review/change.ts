@@ -9,57 +9,68 @@ import { readSource, type SourceDocument, DEFAULT_LIMITS } from '../model/source
 import type { ChangeOperation } from './types.ts';
 import { zod } from '../model/zod.ts';
 
-const { z } = zod();
+// Built on first use: zod is loaded only by the commands that read a change file.
+function buildChangeSchema() {
+  const { z } = zod();
 
-const id = z.string().min(1).max(128);
-const where = {
-  position: z.number().int().min(1).optional().describe('1-based position in the rule list'),
-  before: id.optional().describe('Put it before this rule (id)'),
-  after: id.optional().describe('Put it after this rule (id)'),
-};
-const ruleRef = { device: id.describe('Firewall id'), rule: z.union([id, z.number().int().min(1)]).describe('Rule id (or 1-based position)') };
-const anyObject = z.record(z.string(), z.unknown());
-const linkPair = z.tuple([z.string(), z.string()]);
+  const id = z.string().min(1).max(128);
+  const where = {
+    position: z.number().int().min(1).optional().describe('1-based position in the rule list'),
+    before: id.optional().describe('Put it before this rule (id)'),
+    after: id.optional().describe('Put it after this rule (id)'),
+  };
+  const ruleRef = { device: id.describe('Firewall id'), rule: z.union([id, z.number().int().min(1)]).describe('Rule id (or 1-based position)') };
+  const anyObject = z.record(z.string(), z.unknown());
+  const linkPair = z.tuple([z.string(), z.string()]);
 
-const operation = z.union([
-  z.strictObject({ 'add-rule': z.strictObject({ device: id, rule: anyObject, ...where }) }),
-  z.strictObject({ 'remove-rule': z.strictObject(ruleRef) }),
-  z.strictObject({ 'replace-rule': z.strictObject({ ...ruleRef, with: anyObject }) }),
-  z.strictObject({ 'move-rule': z.strictObject({ ...ruleRef, ...where }) }),
-  z.strictObject({
-    'add-route': z.strictObject({
-      device: id,
-      prefix: z.string(),
-      action: z.enum(['forward', 'deliver', 'drop']).optional(),
-      interface: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
-      priority: z.number().int().min(0).max(2_147_483_647).optional(),
-      description: z.string().optional(),
+  const operation = z.union([
+    z.strictObject({ 'add-rule': z.strictObject({ device: id, rule: anyObject, ...where }) }),
+    z.strictObject({ 'remove-rule': z.strictObject(ruleRef) }),
+    z.strictObject({ 'replace-rule': z.strictObject({ ...ruleRef, with: anyObject }) }),
+    z.strictObject({ 'move-rule': z.strictObject({ ...ruleRef, ...where }) }),
+    z.strictObject({
+      'add-route': z.strictObject({
+        device: id,
+        prefix: z.string(),
+        action: z.enum(['forward', 'deliver', 'drop']).optional(),
+        interface: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+        priority: z.number().int().min(0).max(2_147_483_647).optional(),
+        description: z.string().optional(),
+      }),
     }),
-  }),
-  z.strictObject({
-    'remove-route': z.strictObject({ device: id, prefix: z.string(), interface: z.union([z.string(), z.array(z.string()).min(1)]).optional() }),
-  }),
-  z.strictObject({ 'add-interface': z.strictObject({ device: id, interface: anyObject }) }),
-  z.strictObject({ 'remove-interface': z.strictObject({ device: id, interface: z.string() }) }),
-  z.strictObject({ 'add-link': linkPair }),
-  z.strictObject({ 'remove-link': linkPair }),
-  z.strictObject({ 'add-host': anyObject }),
-  z.strictObject({ 'remove-host': id }),
-  z.strictObject({ 'add-zone': anyObject }),
-  z.strictObject({ 'remove-zone': id }),
-  z.strictObject({
-    down: z.union([z.string(), z.array(z.string()).min(1)]).describe('Devices, links (a:x--b:y) or attachments (device:interface) out of service'),
-  }),
-]);
+    z.strictObject({
+      'remove-route': z.strictObject({ device: id, prefix: z.string(), interface: z.union([z.string(), z.array(z.string()).min(1)]).optional() }),
+    }),
+    z.strictObject({ 'add-interface': z.strictObject({ device: id, interface: anyObject }) }),
+    z.strictObject({ 'remove-interface': z.strictObject({ device: id, interface: z.string() }) }),
+    z.strictObject({ 'add-link': linkPair }),
+    z.strictObject({ 'remove-link': linkPair }),
+    z.strictObject({ 'add-host': anyObject }),
+    z.strictObject({ 'remove-host': id }),
+    z.strictObject({ 'add-zone': anyObject }),
+    z.strictObject({ 'remove-zone': id }),
+    z.strictObject({
+      down: z.union([z.string(), z.array(z.string()).min(1)]).describe('Devices, links (a:x--b:y) or attachments (device:interface) out of service'),
+    }),
+  ]);
 
-export const changeSchema = z.strictObject({
-  'bunkatsu-change': z.literal(1).describe('Change file format version'),
-  description: z.string().max(4000).optional(),
-  topology: z.string().max(1000).optional().describe('The topology file this change is for (informative)'),
-  changes: z.array(operation).min(1).max(100_000),
-});
+  return z.strictObject({
+    'bunkatsu-change': z.literal(1).describe('Change file format version'),
+    description: z.string().max(4000).optional(),
+    topology: z.string().max(1000).optional().describe('The topology file this change is for (informative)'),
+    changes: z.array(operation).min(1).max(100_000),
+  });
+}
 
-export type ChangeFile = output<typeof changeSchema>;
+let built: ReturnType<typeof buildChangeSchema> | undefined;
+
+/** The schema of a change file. */
+export function changeSchema(): ReturnType<typeof buildChangeSchema> {
+  built ??= buildChangeSchema();
+  return built;
+}
+
+export type ChangeFile = output<ReturnType<typeof changeSchema>>;
 type Operation = ChangeFile['changes'][number];
 
 export interface LoadedChange {
@@ -100,7 +111,7 @@ export function loadChange(text: string, file: string): LoadedChange {
 
 /** loadChange for a document already read (readSource). */
 export function loadChangeDocument(doc: SourceDocument, file: string): LoadedChange {
-  const parsed = changeSchema.safeParse(doc.data);
+  const parsed = changeSchema().safeParse(doc.data);
   if (!parsed.success) {
     const diagnostics = parsed.error.issues.slice(0, 50).map((issue) => ({
       code: 'BNK_ERR_SCHEMA' as const,

@@ -1,7 +1,8 @@
 // zod is loaded on first use (src/model/zod.ts): a `check` of a valid topology with a valid
 // pack never loads it (quick-schema.ts, policy/quick-pack.ts), while a schema error still gets
 // zod's wording at its line. Each check runs in a fresh process (through tsx), which then says
-// whether zod is among the modules it loaded.
+// whether zod is among the modules it loaded. The commands that load the whole library (the
+// replay, a review) build the change and site schemas only when they read such a file.
 
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -29,6 +30,28 @@ describe('zod on use', () => {
     expect(code).toBe(0);
     expect(JSON.parse(out).summary).toBeDefined();
     expect(zodLoaded).toBe(false);
+  });
+
+  it('a replay, which loads the whole library, never loads zod', () => {
+    const { code, out, zodLoaded } = checkInFreshProcess(['replay', 'tests/fixtures/stanford-slice', '--format', 'json', '--quiet']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out).updates.total).toBeGreaterThan(0);
+    expect(zodLoaded).toBe(false);
+  });
+
+  it('a review loads it to read the change file', () => {
+    const { code, out, zodLoaded } = checkInFreshProcess([
+      'review',
+      'topologies/alpha-city.yaml',
+      'tests/fixtures/changes/harmless.yaml',
+      '--today',
+      '2026-11-25',
+      '--format',
+      'json',
+    ]);
+    expect(code).toBe(0); // harmless.yaml: approved
+    expect(JSON.parse(out).verdict).toBeDefined();
+    expect(zodLoaded).toBe(true);
   });
 
   it('a schema error loads it and is worded as zod words it, at its line', () => {
