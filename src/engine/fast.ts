@@ -8,7 +8,7 @@
 import type { Network } from '../model/network.ts';
 import { isGateway, zonesOf } from '../model/network.ts';
 import { DST, FALSE, type Node, PORT, PROTO, SRC, TRUE } from './bdd.ts';
-import { type Ipv4Range, meetsSorted } from '../net/ipv4.ts';
+import { insideSorted, type Ipv4Range, meetsSorted, mergeRanges } from '../net/ipv4.ts';
 import { aclVerdict, type CompiledNetwork, compileNetwork, compileNetworkSharing, deriveCompiled } from './compile.ts';
 import { changeDelta } from './delta.ts';
 import { fastDataplane } from './fast-dataplane.ts';
@@ -526,7 +526,7 @@ export function createFastEngine(network: Network, options: FastOptions = {}): F
       // inside its source zones, and then that is all it asked: tested on the address ranges,
       // it saves a BDD union of every source zone (a domain's hundred) and an intersection
       // (check prefecture.json: 19.7 million BDD operations before, 18.6 after).
-      const owned = mergedRanges(sources.filter((z) => !zoneDown[z]).flatMap((z) => network.zones[z]!.owned));
+      const owned = mergeRanges(sources.filter((z) => !zoneDown[z]).flatMap((z) => network.zones[z]!.owned));
       let wanted = requested;
       if (!headers.every((b) => insideSorted(owned, b.srcLo, b.srcHi))) {
         let from: Node = FALSE;
@@ -871,29 +871,4 @@ function outcomeKey(d: Disposition): string {
   const end = endOf(d);
   if (!end) return d.kind;
   return d.kind === 'denied' && d.rule ? `${endKey(end)}:${d.rule.acl ?? ''}:${d.rule.id}:${d.rule.position}` : endKey(end);
-}
-
-/** Ranges sorted by start, overlapping or adjacent ones joined. */
-function mergedRanges(ranges: readonly Ipv4Range[]): Ipv4Range[] {
-  const sorted = [...ranges].sort((a, b) => a.lo - b.lo);
-  const out: Ipv4Range[] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last && r.lo <= last.hi + 1) out[out.length - 1] = { lo: last.lo, hi: Math.max(last.hi, r.hi) };
-    else out.push(r);
-  }
-  return out;
-}
-
-/** Whether [lo, hi] lies inside one of `sorted` (ascending, disjoint and not adjacent: merged). */
-function insideSorted(sorted: readonly Ipv4Range[], lo: number, hi: number): boolean {
-  // The first range that ends at or after lo (binary search).
-  let a = 0;
-  let b = sorted.length;
-  while (a < b) {
-    const mid = (a + b) >>> 1;
-    if (sorted[mid]!.hi < lo) a = mid + 1;
-    else b = mid;
-  }
-  return a < sorted.length && sorted[a]!.lo <= lo && hi <= sorted[a]!.hi;
 }

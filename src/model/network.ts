@@ -2,7 +2,7 @@
 // ranges, services into protocol/port terms. This is what the engines and the policy read.
 
 import type { Loc } from '../errors.ts';
-import type { Ipv4Prefix, Ipv4Range } from '../net/ipv4.ts';
+import { firstEndingFrom, type Ipv4Prefix, type Ipv4Range } from '../net/ipv4.ts';
 import type { ServiceTerm } from '../net/services.ts';
 import type { ContentKind, EndpointControl, HostRole, Model, SanitizerMethod } from './schema.ts';
 
@@ -209,24 +209,12 @@ export function zoneOfAddress(network: Network, address: number): number {
   return -1;
 }
 
-/** Index of the first ownership piece ending at or after `address` (binary search). */
-function firstPieceFrom(table: Network['ownership'], address: number): number {
-  let lo = 0;
-  let hi = table.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (table[mid]!.hi < address) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Zones that own any address of the ranges, in index order. */
 export function zonesOf(network: Network, ranges: readonly Ipv4Range[]): number[] {
   const table = network.ownership;
   const out = new Set<number>();
   for (const r of ranges) {
-    for (let i = firstPieceFrom(table, r.lo); i < table.length && table[i]!.lo <= r.hi; i++) {
+    for (let i = firstEndingFrom(table, r.lo); i < table.length && table[i]!.lo <= r.hi; i++) {
       if (table[i]!.zone >= 0) out.add(table[i]!.zone);
     }
   }
@@ -239,7 +227,7 @@ export function ownedByZones(network: Network, ranges: readonly Ipv4Range[]): bo
   for (const r of ranges) {
     // From the first piece ending at or after r.lo, pieces of zones without a gap up to r.hi.
     let next = r.lo;
-    for (let i = firstPieceFrom(table, r.lo); i < table.length && table[i]!.lo <= next && table[i]!.zone >= 0 && next <= r.hi; i++) next = table[i]!.hi + 1;
+    for (let i = firstEndingFrom(table, r.lo); i < table.length && table[i]!.lo <= next && table[i]!.zone >= 0 && next <= r.hi; i++) next = table[i]!.hi + 1;
     if (next <= r.hi) return false;
   }
   return true;

@@ -20,7 +20,8 @@ const METHODS: ReadonlySet<unknown> = new Set(SANITIZER_METHODS);
 const CONTENTS: ReadonlySet<unknown> = new Set(CONTENT_KINDS);
 const MODEL_NAMES: ReadonlySet<unknown> = new Set(MODELS);
 
-const isObj = (v: unknown): v is Obj => {
+/** A plain object (literal or null prototype), as zod's object schemas accept. */
+export const isObj = (v: unknown): v is Obj => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;

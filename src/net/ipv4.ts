@@ -174,18 +174,41 @@ export function rangeContains(outer: Ipv4Range, inner: Ipv4Range): boolean {
   return outer.lo <= inner.lo && inner.hi <= outer.hi;
 }
 
+/** Index of the first of `sorted` (ascending, disjoint) that ends at or after `x`: a binary search. */
+export function firstEndingFrom(sorted: readonly { readonly hi: number }[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.hi < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Whether any of `ranges` overlaps any of `sorted` (ranges in ascending order, disjoint): a binary search per range. */
 export function meetsSorted(sorted: readonly Ipv4Range[], ranges: readonly Ipv4Range[]): boolean {
   for (const r of ranges) {
-    // The first of `sorted` that ends at or after r.lo; it overlaps r when it starts by r.hi.
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]!.hi < r.lo) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo < sorted.length && sorted[lo]!.lo <= r.hi) return true;
+    // The first of `sorted` that ends at or after r.lo overlaps r when it starts by r.hi.
+    const i = firstEndingFrom(sorted, r.lo);
+    if (i < sorted.length && sorted[i]!.lo <= r.hi) return true;
   }
   return false;
+}
+
+/** Whether [lo, hi] lies inside one of `sorted` (ascending, disjoint and not adjacent: merged by mergeRanges). */
+export function insideSorted(sorted: readonly Ipv4Range[], lo: number, hi: number): boolean {
+  const i = firstEndingFrom(sorted, lo);
+  return i < sorted.length && sorted[i]!.lo <= lo && hi <= sorted[i]!.hi;
+}
+
+/** The ranges as sorted disjoint ranges, overlapping or adjacent ones joined. */
+export function mergeRanges(ranges: readonly Ipv4Range[]): Ipv4Range[] {
+  const out: Ipv4Range[] = [];
+  for (const r of [...ranges].sort((a, b) => a.lo - b.lo)) {
+    const last = out[out.length - 1];
+    if (last && r.lo <= last.hi + 1) out[out.length - 1] = { lo: last.lo, hi: Math.max(last.hi, r.hi) };
+    else out.push(r);
+  }
+  return out;
 }

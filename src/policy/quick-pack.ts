@@ -5,17 +5,13 @@
 // zod out of a `check` of a valid pack (the bundled ones above all): loading zod and building
 // the pack's schema was ~0.13 G instructions of a small check's ~1.5 G.
 
+import { isObj } from '../model/quick-schema.ts';
 import { CONTENT_KINDS, ENDPOINT_CONTROLS, HOST_ROLES, MODELS, SANITIZER_METHODS } from '../model/schema.ts';
 import { HYGIENE_KINDS } from './types.ts';
 
 type Obj = Record<string, unknown>;
 type Check = (v: unknown) => boolean;
 
-const isObj = (v: unknown): v is Obj => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-};
 const isString: Check = (v) => typeof v === 'string';
 const nonEmpty: Check = (v) => typeof v === 'string' && v.length > 0;
 const oneOf = (values: readonly unknown[]): Check => {

@@ -4,7 +4,7 @@
 import type { Network } from '../model/network.ts';
 import { type HeaderBox, normalize } from '../engine/headerset.ts';
 import type { Disposition, Hop } from '../engine/types.ts';
-import { formatIpv4, formatRange, type Ipv4Range } from '../net/ipv4.ts';
+import { formatIpv4, formatRange, type Ipv4Range, mergeRanges } from '../net/ipv4.ts';
 import { formatServiceTerm, protocolName, PORT_PROTOCOLS } from '../net/services.ts';
 import type { Loc } from '../errors.ts';
 import type { Localized, Packet } from '../policy/types.ts';
@@ -38,8 +38,8 @@ const NAMED = 4;
  */
 export function describeClass(network: Network, boxes: readonly HeaderBox[], lang: Lang = 'en'): ReadableClass {
   if (boxes.length === 1) return describeBox(boxes[0]!);
-  const src = unionOf(boxes.map((b) => ({ lo: b.srcLo, hi: b.srcHi })));
-  const dst = unionOf(boxes.map((b) => ({ lo: b.dstLo, hi: b.dstHi })));
+  const src = mergeRanges(boxes.map((b) => ({ lo: b.srcLo, hi: b.srcHi })));
+  const dst = mergeRanges(boxes.map((b) => ({ lo: b.dstLo, hi: b.dstHi })));
   // Services as disjoint (protocol, port) rectangles: the boxes with both addresses fixed.
   const services = normalize(boxes.map((b) => ({ ...b, srcLo: 0, srcHi: 0, dstLo: 0, dstHi: 0 })));
   const count = (lo: number, hi: number): bigint => BigInt(hi - lo + 1);
@@ -59,17 +59,6 @@ export function describeClass(network: Network, boxes: readonly HeaderBox[], lan
         : shown.join(lang === 'ja' ? '、' : ', '),
     ...(volume(boxes) < every ? { partial: true as const } : {}),
   };
-}
-
-/** Ranges as sorted disjoint ranges, touching ones joined. */
-function unionOf(ranges: readonly Ipv4Range[]): Ipv4Range[] {
-  const out: Ipv4Range[] = [];
-  for (const r of [...ranges].sort((a, b) => a.lo - b.lo)) {
-    const last = out[out.length - 1];
-    if (last && r.lo <= last.hi + 1) out[out.length - 1] = { lo: last.lo, hi: Math.max(last.hi, r.hi) };
-    else out.push(r);
-  }
-  return out;
 }
 
 /** Addresses as `zone <id>` when they are several ranges making up one zone, else the first few ranges. */
