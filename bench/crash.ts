@@ -18,9 +18,9 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { bunkatsu } from './command.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const BIN = resolve(ROOT, 'bin', 'bunkatsu.js');
 const PROJECT = 'crash';
 const TODAY = '2026-11-25';
 /** Bounds on everything that waits: a server to listen, one request, the poll of resumed checks. */
@@ -68,7 +68,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 function cli(...args: string[]): string {
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync(...bunkatsu(args), { cwd: work, encoding: 'utf8', timeout: 120_000 });
   if (run.status !== 0) throw new Error(`bunkatsu ${args.join(' ')} failed: ${run.stderr}`);
   return `${run.stdout}${run.stderr}`.trim();
 }
@@ -98,7 +98,7 @@ async function startServer(): Promise<Server> {
   const port = samePort ? (firstPort ??= await freePort()) : await freePort();
   const args = ['serve', '--db', db, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'];
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(...bunkatsu(args), { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   const base = await new Promise<string>((ok, fail) => {

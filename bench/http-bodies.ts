@@ -13,16 +13,16 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
+import { bunkatsu } from './command.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const BIN = resolve(ROOT, 'bin', 'bunkatsu.js');
 const MB = 1024 * 1024;
 const work = mkdtempSync(join(tmpdir(), 'bunkatsu-bodies-bench-'));
 const db = join(work, 'bench.db');
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
 function cli(...args: string[]): string {
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: 'utf8' });
+  const run = spawnSync(...bunkatsu(args), { cwd: work, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`bunkatsu ${args.join(' ')} failed: ${run.stderr}`);
   return run.stdout.trim();
 }
@@ -36,7 +36,7 @@ function memory(pid: number): { peak: number; now: number } {
 
 function startServer(): Promise<{ server: ChildProcess; port: number }> {
   return new Promise((resolvePromise, reject) => {
-    const server = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', '--log-level', 'warn', '--rate-limit', '0'], {
+    const server = spawn(...bunkatsu(['serve', '--db', db, '--port', '0', '--log-level', 'warn', '--rate-limit', '0']), {
       cwd: work,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

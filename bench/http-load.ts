@@ -14,9 +14,9 @@ import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { loadPack, loadTopology } from '../src/index.ts';
 import { Store } from '../src/store/store.ts';
+import { bunkatsu } from './command.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const BIN = resolve(ROOT, 'bin', 'bunkatsu.js');
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,7 +33,7 @@ function chooseTopology(): { file: string; label: string } {
   const given = option('topology', '');
   if (given) return { file: resolve(given), label: given };
   const out = join(work, 'city.yaml');
-  const generated = spawnSync(process.execPath, [BIN, 'generate', '--scale', 'city', '--seed', '1', '-o', out], { stdio: 'ignore' });
+  const generated = spawnSync(...bunkatsu(['generate', '--scale', 'city', '--seed', '1', '-o', out]), { stdio: 'ignore' });
   if (generated.status === 0) return { file: out, label: 'bunkatsu generate --scale city --seed 1' };
   return { file: resolve(ROOT, 'topologies/alpha-city.yaml'), label: 'topologies/alpha-city.yaml (no generate command in this build)' };
 }
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   await store.close();
 
   // Rate limit left on (so its cost is measured) but far above the offered load; logs at warn.
-  const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db, '--rate-limit', '100000000', '--log-level', 'warn'], {
+  const server = spawn(...bunkatsu(['serve', '--port', '0', '--db', db, '--rate-limit', '100000000', '--log-level', 'warn']), {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

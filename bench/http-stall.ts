@@ -12,9 +12,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { bunkatsu } from './command.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const BIN = resolve(ROOT, 'bin', 'bunkatsu.js');
 const POLL_MS = 10;
 
 function option(name: string, fallback: string): string {
@@ -27,7 +26,7 @@ const idleSeconds = Number(option('idle-seconds', '3'));
 const workers = option('workers', '');
 
 function cli(...args: string[]): string {
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: 'utf8' });
+  const run = spawnSync(...bunkatsu(args), { cwd: work, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`bunkatsu ${args.join(' ')} failed: ${run.stderr}`);
   return `${run.stdout}${run.stderr}`.trim();
 }
@@ -118,8 +117,7 @@ async function main(): Promise<void> {
     .split('\n')
     .find((l) => l.startsWith('bnk_'))!;
   const server = spawn(
-    process.execPath,
-    [BIN, 'serve', '--port', '0', '--db', db, '--rate-limit', '0', '--log-level', 'warn', ...(workers ? ['--workers', workers] : [])],
+    ...bunkatsu(['serve', '--port', '0', '--db', db, '--rate-limit', '0', '--log-level', 'warn', ...(workers ? ['--workers', workers] : [])]),
     {
       cwd: work,
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -15,6 +15,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bunkatsu } from './command.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -82,7 +83,7 @@ for (const shape of values.shapes!.split(',')) {
     for (const scale of ['city', 'metro', 'prefecture']) {
       for (const ext of ['yaml', 'json']) {
         const path = join(values.out!, `${scale}.${ext}`);
-        const made = spawnSync(process.execPath, [resolve(ROOT, 'bin/bunkatsu.js'), 'generate', '--scale', scale, '--seed', '1', '--quiet', '-o', path], {
+        const made = spawnSync(...bunkatsu(['generate', '--scale', scale, '--seed', '1', '--quiet', '-o', path]), {
           stdio: 'ignore',
         });
         if (made.status !== 0) throw new Error(`generate ${scale} failed`);

@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseStanford, stanfordNetwork } from '../src/import/stanford.ts';
 import { runReplay } from '../src/incremental/replay-run.ts';
+import { bunkatsu } from './command.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -59,7 +60,7 @@ const load = loadavg()[0]!;
 const progress = benchProgress(runs + Number(values.passes));
 for (let i = 0; i < runs; i++) {
   progress.step(`cold process ${i + 1}/${runs}`);
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bunkatsu.js'), 'replay', dir, '--format', 'json', '--quiet'], {
+  const r = spawnSync(...bunkatsu(['replay', dir, '--format', 'json', '--quiet']), {
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });

@@ -30,6 +30,7 @@ import { loadPack } from '../src/policy/pack.ts';
 import { applyInMemory } from '../src/review/apply.ts';
 import { loadChange } from '../src/review/change.ts';
 import { prepareBase, review } from '../src/review/review.ts';
+import { bunkatsu } from './command.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -55,7 +56,7 @@ const file = join(dir, `${scale}.json`);
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 if (!existsSync(file)) {
   log(`generating ${scale}`);
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/bunkatsu.js'), 'generate', '--scale', scale, '--seed', '1', '-o', file, '-q'], { stdio: 'inherit' });
+  const r = spawnSync(...bunkatsu(['generate', '--scale', scale, '--seed', '1', '-o', file, '-q']), { stdio: 'inherit' });
   if (r.status !== 0) process.exit(1);
 }
 const pack = loadPack(readFileSync(join(ROOT, 'policies/seed.yaml'), 'utf8'), 'policies/seed.yaml');

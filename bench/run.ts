@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkTimeSvg } from './plot.ts';
 import { benchProgress } from './progress.ts';
+import { bunkatsu, NODE_OPTIONS } from './command.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -61,7 +62,8 @@ const GNU_TIME = '/usr/bin/time';
 const withTime = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%M', 'true']).status === 0;
 
 function cli(args: string[], timeout = 0): { ms: number; status: number | null; stdout: string; stderr: string; rssMB: number | undefined } {
-  const command = [process.execPath, join(ROOT, 'bin/bunkatsu.js'), ...args];
+  const [node, argv] = bunkatsu(args);
+  const command = [node, ...argv];
   const start = performance.now();
   const r = withTime
     ? spawnSync(GNU_TIME, ['-f', 'bench-peak-rss-kb %M', ...command], { encoding: 'utf8', maxBuffer: 1 << 28, ...(timeout ? { timeout } : {}) })
@@ -73,7 +75,7 @@ function cli(args: string[], timeout = 0): { ms: number; status: number | null; 
 }
 
 function phases(file: string, engine: string, timeout = 0, policy?: string): Phases | undefined {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/phases.ts'), file, engine, ...(policy ? [policy] : [])], {
+  const r = spawnSync(process.execPath, [...NODE_OPTIONS, '--import', 'tsx', join(ROOT, 'bench/phases.ts'), file, engine, ...(policy ? [policy] : [])], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
     cwd: ROOT,

@@ -20,9 +20,9 @@ import pg from 'pg';
 import { Store } from '../src/store/store.ts';
 import { startPostgres } from '../tests/postgres-server.ts';
 import { benchProgress } from './progress.ts';
+import { bunkatsu } from './command.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const BIN = resolve(ROOT, 'bin', 'bunkatsu.js');
 const { values } = parseArgs({
   options: {
     checks: { type: 'string', default: '200' },
@@ -40,7 +40,7 @@ const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a -
 
 /** Starts `bunkatsu <args>` and resolves, with what it printed so far, once `ready` appears. */
 function startProcess(args: string[], ready: RegExp): Promise<{ child: ChildProcess; output: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(...bunkatsu(args), { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((ok, fail) => {
     let seen = '';
     const look = (d: Buffer): void => {
@@ -95,7 +95,7 @@ async function pooled(n: number, limit: number, task: (i: number) => Promise<voi
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'bunkatsu-scale-'));
   const city = join(work, 'city.json');
-  spawnSync(process.execPath, [BIN, 'generate', '--scale', 'city', '--seed', '1', '-o', city], { stdio: 'ignore' });
+  spawnSync(...bunkatsu(['generate', '--scale', 'city', '--seed', '1', '-o', city]), { stdio: 'ignore' });
   const change = readFileSync(resolve(ROOT, 'topologies/changes/remove-asp-rule.yaml'), 'utf8');
   const alpha = readFileSync(resolve(ROOT, 'topologies/alpha-city.yaml'), 'utf8');
   const postgres = await startPostgres();

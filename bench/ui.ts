@@ -16,19 +16,19 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildServer } from '../src/server/app.ts';
 import { Store } from '../src/store/store.ts';
 import { launchChromium } from '../tests/web/browser.ts';
+import { bunkatsu } from './command.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { scale: { type: 'string', default: 'city' }, runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
 
 const dir = mkdtempSync(join(tmpdir(), 'bunkatsu-bench-ui-'));
 const file = join(dir, `${values.scale}.yaml`);
-execFileSync(process.execPath, [resolve(ROOT, 'bin', 'bunkatsu.js'), 'generate', '--scale', values.scale!, '-o', file, '--quiet'], { stdio: 'inherit' });
+execFileSync(...bunkatsu(['generate', '--scale', values.scale!, '-o', file, '--quiet']), { stdio: 'inherit' });
 
 const store = await Store.open(join(dir, 'bench.db'));
 await store.createProject('bench', 'bench');
