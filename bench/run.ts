@@ -147,7 +147,10 @@ interface Row {
 }
 const rows: Row[] = [];
 // One step per generation, per run and per reference comparison, so the time left is honest.
-const progress = benchProgress(scales.reduce((n, scale) => n + 1 + runs + (referenceScales.has(scale) ? 1 : 0), 0));
+// The two small scales take about 0.2 s a run: one 10 ms jolt of a shared machine moves their
+// YAML/JSON ratio by 5%, so they get at least 9 runs (each costs little).
+const runsOf = (scale: string): number => (scale === 'tiny' || scale === 'small' ? Math.max(runs, 9) : runs);
+const progress = benchProgress(scales.reduce((n, scale) => n + 1 + runsOf(scale) + (referenceScales.has(scale) ? 1 : 0), 0));
 
 for (const scale of scales) {
   const file = join(dir, `${scale}.json`);
@@ -175,29 +178,41 @@ for (const scale of scales) {
   const measured: Phases[] = [];
   const yamlE2e: number[] = [];
   const yamlMeasured: Phases[] = [];
-  for (let i = 0; i < runs; i++) {
-    progress.step(`[${scale}] run ${i + 1}/${runs}`);
-    const r = cli(['check', file, '--quiet', '--today', '2026-11-25', '--format', 'json']);
-    if (r.status !== 0 && r.status !== 1) throw new Error(`check ${scale} failed: ${r.stderr}`);
-    e2e.push(r.ms);
-    if (r.rssMB !== undefined) e2eRss.push(r.rssMB);
-    const p = phases(file, 'fast');
-    if (!p) throw new Error(`phases ${scale} failed`);
-    measured.push(p);
-    if (!withYaml || yamlRefused) continue;
-    // Alternating with the JSON runs, so both see the same load on a shared machine.
-    const y = cli(['check', yamlFile, '--quiet', '--today', '2026-11-25', '--format', 'json']);
-    if (y.status === 2) {
-      yamlRefused = y.stderr.split('\n')[0]!;
-      progress.note(`[${scale}] YAML refused: ${yamlRefused}`);
-      continue;
+  for (let i = 0; i < runsOf(scale); i++) {
+    progress.step(`[${scale}] run ${i + 1}/${runsOf(scale)}`);
+    const json = (): void => {
+      const r = cli(['check', file, '--quiet', '--today', '2026-11-25', '--format', 'json']);
+      if (r.status !== 0 && r.status !== 1) throw new Error(`check ${scale} failed: ${r.stderr}`);
+      e2e.push(r.ms);
+      if (r.rssMB !== undefined) e2eRss.push(r.rssMB);
+      const p = phases(file, 'fast');
+      if (!p) throw new Error(`phases ${scale} failed`);
+      measured.push(p);
+    };
+    const yaml = (): void => {
+      if (!withYaml || yamlRefused) return;
+      const y = cli(['check', yamlFile, '--quiet', '--today', '2026-11-25', '--format', 'json']);
+      if (y.status === 2) {
+        yamlRefused = y.stderr.split('\n')[0]!;
+        progress.note(`[${scale}] YAML refused: ${yamlRefused}`);
+        return;
+      }
+      if (y.status !== 0 && y.status !== 1) throw new Error(`check ${scale} (YAML) failed: ${y.stderr}`);
+      yamlE2e.push(y.ms);
+      if (y.rssMB !== undefined) yamlE2eRss.push(y.rssMB);
+      const yp = phases(yamlFile, 'fast');
+      if (!yp) throw new Error(`phases ${scale} (YAML) failed`);
+      yamlMeasured.push(yp);
+    };
+    // JSON and YAML runs alternate, and which goes first alternates too, so both formats see
+    // the same load on a shared machine and neither always follows the other's phase run.
+    if (i % 2 === 0) {
+      json();
+      yaml();
+    } else {
+      yaml();
+      json();
     }
-    if (y.status !== 0 && y.status !== 1) throw new Error(`check ${scale} (YAML) failed: ${y.stderr}`);
-    yamlE2e.push(y.ms);
-    if (y.rssMB !== undefined) yamlE2eRss.push(y.rssMB);
-    const yp = phases(yamlFile, 'fast');
-    if (!yp) throw new Error(`phases ${scale} (YAML) failed`);
-    yamlMeasured.push(yp);
   }
   const last = measured[measured.length - 1]!;
   const row: Row = {
@@ -250,7 +265,7 @@ const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node
 const lines: string[] = [];
 const load = (l: number[]): string => l.map((x) => x.toFixed(1)).join(', ');
 lines.push(
-  `Measured ${date} on ${machine}; median of ${runs} runs; \`npm run bench -- --scales ${values.scales} --runs ${runs} --formats ${values.formats}\`; load average ${load(loadAtStart)} at the start, ${load(loadavg())} at the end.`,
+  `Measured ${date} on ${machine}; median of ${runs} runs (tiny and small: ${Math.max(runs, 9)}); \`npm run bench -- --scales ${values.scales} --runs ${runs} --formats ${values.formats}\`; load average ${load(loadAtStart)} at the start, ${load(loadavg())} at the end.`,
   '',
 );
 const sec = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
