@@ -104,8 +104,13 @@ export interface ReplayerOptions {
 
 export class Replayer {
   readonly plane: Plane;
-  /** Sized for the Stanford trace (118 thousand nodes at most): no table growth inside an update. */
-  readonly bdd = new Bdd(1 << 17, 18);
+  /**
+   * Sized for the Stanford trace (118 thousand nodes at most): no table growth inside an update.
+   * The operation cache has 2^16 entries (1 MB, within a core's L2): the trace's operations
+   * reuse few results, and the 4 MB cache of 2^18 cost more in misses than it saved (a cold
+   * replay 16.4 -> 14.5 us per update, performance-history.md, issue 14's eighth step).
+   */
+  readonly bdd = new Bdd(1 << 17, 16);
   private readonly projector = new DestinationProjector(this.bdd);
   readonly loops: LoopRecord[] = [];
   private readonly loopKeys = new Map<string, number>();
