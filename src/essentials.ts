@@ -64,7 +64,7 @@ export type {
 } from './engine/types.ts';
 
 // ── Words of the command line: input errors, progress phases, the generator's scales ────────
-export { diagnosticText, ERROR_MEANINGS, errorCountText, japaneseMessage } from './report/diagnostics.ts';
+export { diagnosticMessage, diagnosticText, ERROR_MEANINGS, errorCountText, japaneseMessage } from './report/diagnostics.ts';
 export { PROGRESS_PHASES, type ProgressPhase } from './report/progress.ts';
 export { SCALES, SCALE_NAMES, type ScaleName, type ScaleSpec } from './generate/catalogue.ts';
 

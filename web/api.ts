@@ -12,26 +12,38 @@ export function setToken(value: string | null): void {
   else sessionStorage.setItem(TOKEN_KEY, value);
 }
 
+/** One located problem of a refused file (a topology or change file), as the API reports it. */
+export interface ApiDiagnostic {
+  readonly code: string;
+  readonly message: string;
+  /** The message in Japanese (absent from jobs stored by older servers). */
+  readonly ja?: string;
+  readonly location: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly diagnostics: readonly ApiDiagnostic[] = [],
   ) {
     super(message);
   }
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: string; contentType?: string } = {}): Promise<T> {
+function apiError(status: number, statusText: string, body: unknown): ApiError {
+  const e = (body ?? {}) as { code?: string; message?: string; diagnostics?: ApiDiagnostic[] };
+  return new ApiError(status, e.code ?? 'BNK_ERR_INTERNAL', e.message ?? statusText, Array.isArray(e.diagnostics) ? e.diagnostics : []);
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: string | ArrayBuffer; contentType?: string } = {}): Promise<T> {
   const headers: Record<string, string> = { authorization: `Bearer ${token() ?? ''}` };
   if (init.contentType !== undefined) headers['content-type'] = init.contentType;
   const response = await fetch(path, { method: init.method ?? 'GET', headers, ...(init.body === undefined ? {} : { body: init.body }) });
   const text = await response.text();
   const body = text === '' ? undefined : (JSON.parse(text) as unknown);
-  if (!response.ok) {
-    const e = (body ?? {}) as { code?: string; message?: string };
-    throw new ApiError(response.status, e.code ?? 'BNK_ERR_INTERNAL', e.message ?? response.statusText);
-  }
+  if (!response.ok) throw apiError(response.status, response.statusText, body);
   return body as T;
 }
 
@@ -41,10 +53,7 @@ export async function api<T>(path: string, init: { method?: string; body?: strin
  */
 export async function download(path: string, filename: string): Promise<void> {
   const response = await fetch(path, { headers: { authorization: `Bearer ${token() ?? ''}` } });
-  if (!response.ok) {
-    const e = ((await response.json().catch(() => ({}))) ?? {}) as { code?: string; message?: string };
-    throw new ApiError(response.status, e.code ?? 'BNK_ERR_INTERNAL', e.message ?? response.statusText);
-  }
+  if (!response.ok) throw apiError(response.status, response.statusText, await response.json().catch(() => ({})));
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');
   link.href = url;

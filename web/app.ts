@@ -55,8 +55,27 @@ function failure(error: unknown): HTMLElement {
     setToken(null);
     void route();
   }
-  const text = error instanceof ApiError ? `${error.code}: ${error.message}` : String(error);
-  return h('p', { class: 'alert', role: 'alert' }, `${t('failedRequest')} — ${text}`);
+  if (!(error instanceof ApiError)) return h('p', { class: 'alert', role: 'alert' }, `${t('failedRequest')} — ${String(error)}`);
+  if (error.diagnostics.length === 0) return h('p', { class: 'alert', role: 'alert' }, `${t('failedRequest')} — ${error.code}: ${error.message}`);
+  // A refused file: every problem with its place (file:line:column), in the page's language.
+  return h(
+    'div',
+    { class: 'alert', role: 'alert' },
+    h('p', {}, `${t('failedRequest')} — ${error.code}: ${t('fileErrors', { n: error.diagnostics.length })}`),
+    h(
+      'ul',
+      { class: 'diagnostics' },
+      ...error.diagnostics.map((d) =>
+        h(
+          'li',
+          { 'data-code': d.code, 'data-location': d.location },
+          h('code', {}, d.location),
+          ` ${d.code} `,
+          lang() === 'ja' && d.ja !== undefined ? d.ja : d.message,
+        ),
+      ),
+    ),
+  );
 }
 
 function crumbs(...parts: [string, string][]): void {
@@ -115,6 +134,56 @@ function statusText(status: CheckRecord['status']): string {
   return t(status);
 }
 
+/** Said once at the top of the next project view (after an upload re-renders it). */
+let notice: { text: string; version: number } | undefined;
+
+/** A file name the API accepts in diagnostics ([A-Za-z0-9._/-], 200 at most), kept as close to the chosen one as that allows. */
+function uploadName(chosen: string, json: boolean): string {
+  const name = chosen.replace(/[^A-Za-z0-9._-]/g, '_').slice(-200);
+  return /[A-Za-z0-9]/.test(name.replace(/\.(ya?ml|json)$/i, '')) ? name : json ? 'topology.json' : 'topology.yaml';
+}
+
+/**
+ * Uploads a topology version: the chosen file's bytes as they are (the server decodes them and
+ * refuses Shift_JIS with its own message), validated by the server before it is stored.
+ */
+function uploadForm(projectId: string): HTMLElement {
+  const file = h('input', { id: 'topology-file', type: 'file', accept: '.yaml,.yml,.json' }) as HTMLInputElement;
+  const button = h('button', { type: 'submit' }, t('upload')) as HTMLButtonElement;
+  const out = h('div', { id: 'upload-result', 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'upload' },
+    h('p', {}, h('label', { for: 'topology-file' }, `${t('topologyFile')}: `), file, ' ', button),
+    h('p', { class: 'help' }, t('uploadHelp')),
+    out,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const chosen = file.files?.[0];
+    if (!chosen) {
+      out.replaceChildren(h('p', { class: 'alert', role: 'alert' }, t('noFileChosen')));
+      return;
+    }
+    const json = /\.json$/i.test(chosen.name);
+    button.disabled = true;
+    out.replaceChildren(h('p', { class: 'help' }, t('uploading')));
+    try {
+      const made = await api<Version>(`/projects/${seg(projectId)}/versions?filename=${encodeURIComponent(uploadName(chosen.name, json))}`, {
+        method: 'POST',
+        body: await chosen.arrayBuffer(),
+        contentType: json ? 'application/json' : 'application/yaml',
+      });
+      notice = { text: t('uploaded', { v: made.version, name: made.name }), version: made.version };
+      await route();
+    } catch (error) {
+      out.replaceChildren(failure(error));
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
 async function project(id: string, mine: number): Promise<void> {
   crumbs([t('projects'), '#/'], [id, `#/p/${seg(id)}`]);
   const [{ versions }, { checks }, { reviews }] = await Promise.all([
@@ -131,8 +200,11 @@ async function project(id: string, mine: number): Promise<void> {
       app.prepend(failure(error));
     }
   };
+  const said = notice;
+  notice = undefined;
   show(
     h('h1', {}, id),
+    said ? h('p', { class: 'notice', role: 'status', 'data-version': String(said.version) }, said.text) : null,
     h('h2', {}, t('versions')),
     versions.length === 0
       ? h('p', {}, t('none'))
@@ -165,6 +237,8 @@ async function project(id: string, mine: number): Promise<void> {
               ),
           ),
         ),
+    h('h2', {}, t('uploadVersion')),
+    uploadForm(id),
     h('h2', {}, t('checks')),
     checks.length === 0
       ? h('p', {}, t('none'))

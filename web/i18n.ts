@@ -111,6 +111,17 @@ const TEXT = {
   emptyChange: { ja: '変更ファイルが空です。', en: 'The change file is empty.' },
   crossDomain: { ja: '領域をまたぐ', en: 'across domains' },
   failedRequest: { ja: 'エラー', en: 'Error' },
+  fileErrors: { ja: 'ファイルに誤りが {n} 件あります。', en: '{n} errors in the file.' },
+  uploadVersion: { ja: 'トポロジーの版を登録', en: 'Upload a topology version' },
+  topologyFile: { ja: 'トポロジーファイル（YAML または JSON）', en: 'Topology file (YAML or JSON)' },
+  upload: { ja: '登録', en: 'Upload' },
+  uploadHelp: {
+    ja: '登録の前に bunkatsu check と同じ検証を行います。誤りがあれば行・列とともに示し、何も登録しません。登録には submit 権限のトークンが必要です。',
+    en: 'The file is validated as bunkatsu check validates it before it is stored; errors are shown with their line and column, and nothing is stored. Uploading needs a token with the submit scope.',
+  },
+  uploading: { ja: '登録中…', en: 'Uploading…' },
+  uploaded: { ja: '版 {v}（{name}）を登録しました。', en: 'Version {v} ({name}) is stored.' },
+  noFileChosen: { ja: 'ファイルを選択してください。', en: 'Choose a file first.' },
   notFound: { ja: 'ページが見つかりません。', en: 'Page not found.' },
   graphNote: {
     ja: 'ゾーンは領域ごとの帯に並び、端末・サーバは個別に描かず台数のみ示します。ホイールで拡大、ドラッグで移動できます。',

@@ -353,11 +353,16 @@ export function japaneseMessage(message: string): string | undefined {
   return undefined;
 }
 
+/** A diagnostic's message alone (no location, no code) in `lang`. */
+export function diagnosticMessage(d: Diagnostic, lang: Lang): string {
+  if (lang === 'en') return d.message;
+  return d.ja ?? japaneseMessage(d.message) ?? `${ERROR_MEANINGS[d.code]}（「${d.message}」）`;
+}
+
 /** A diagnostic as one line: `file:line:column CODE message`, the message in `lang`. */
 export function diagnosticText(d: Diagnostic, lang: Lang): string {
   if (lang === 'en') return formatDiagnostic(d);
-  const text = d.ja ?? japaneseMessage(d.message) ?? `${ERROR_MEANINGS[d.code]}（「${d.message}」）`;
-  return `${formatLoc(d.loc, lang)} ${d.code} ${text}`;
+  return `${formatLoc(d.loc, lang)} ${d.code} ${diagnosticMessage(d, lang)}`;
 }
 
 /** The closing line of a list of errors. */

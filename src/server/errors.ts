@@ -5,7 +5,7 @@ import { StoreUnavailable } from '../store/sql.ts';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_CODES, type Diagnostic, type ErrorCode, InputError } from '../index.ts';
+import { diagnosticMessage, ERROR_CODES, type Diagnostic, type ErrorCode, InputError } from '../index.ts';
 
 /** An error the server answers with on purpose: a code from the registry and a plain message. */
 export class HttpError extends Error {
@@ -27,7 +27,7 @@ export interface ErrorBody {
   code: ErrorCode;
   error: string;
   message: string;
-  diagnostics?: { code: ErrorCode; message: string; file: string; line: number; column: number; location: string }[];
+  diagnostics?: { code: ErrorCode; message: string; ja: string; file: string; line: number; column: number; location: string }[];
 }
 
 export function errorBody(code: ErrorCode, message: string, statusCode: number = ERROR_CODES[code].status): ErrorBody {
@@ -38,6 +38,7 @@ export function diagnosticsJson(diagnostics: readonly Diagnostic[]): NonNullable
   return diagnostics.map((d) => ({
     code: d.code,
     message: d.message,
+    ja: diagnosticMessage(d, 'ja'),
     file: d.loc.file,
     line: d.loc.line,
     column: d.loc.column,
@@ -180,7 +181,8 @@ export const errorSchema = {
         required: ['code', 'message', 'file', 'line', 'column', 'location'],
         properties: {
           code: { type: 'string' },
-          message: { type: 'string' },
+          message: { type: 'string', description: 'in English' },
+          ja: { type: 'string', description: 'the same message in Japanese (as `--lang ja` prints it)' },
           file: { type: 'string' },
           line: { type: 'integer' },
           column: { type: 'integer' },

@@ -2,7 +2,7 @@
 // topologies, the CLI's diagnostics with line:column), and the server keeps serving.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError, type Diagnostic } from '../../src/index.ts';
+import { diagnosticText, InputError, type Diagnostic } from '../../src/index.ts';
 import { loadSample } from '../helpers.ts';
 import { sample, testServer, type TestServer } from './helpers.ts';
 
@@ -53,6 +53,8 @@ describe('bad topologies: the same diagnostics as the CLI, at the same line:colu
         cli.map((d) => ({
           code: d.code,
           message: d.message,
+          // The message as `bunkatsu check --lang ja` prints it after the location and the code.
+          ja: diagnosticText(d, 'ja').split(` ${d.code} `).slice(1).join(` ${d.code} `),
           file,
           line: d.loc.line,
           column: d.loc.column,

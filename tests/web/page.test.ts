@@ -11,7 +11,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildServer } from '../../src/server/app.ts';
 import { Store } from '../../src/store/store.ts';
-import { ROOT } from '../helpers.ts';
+import { type Diagnostic, diagnosticText, InputError } from '../../src/index.ts';
+import { loadSample, ROOT } from '../helpers.ts';
 import { sample } from '../server/helpers.ts';
 import { HAVE_CHROMIUM, type LaunchedBrowser, launchChromium } from './browser.ts';
 
@@ -197,10 +198,60 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)('web page in Chromium', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('ja');
   });
 
+  it("uploads a topology version: a bad file's every error at its line:column in Japanese and nothing stored, a good one as the next version", async () => {
+    await page.goto(`${base}/#/p/kita`);
+    await page.waitForSelector('form.upload');
+    // Nothing chosen: said so, nothing sent.
+    await page.click('form.upload button[type=submit]');
+    expect(await page.locator('#upload-result .alert').textContent()).toBe('ファイルを選択してください。');
+    const broken = 'topologies/broken/schema.yaml';
+    await page.setInputFiles('#topology-file', { name: 'schema.yaml', mimeType: 'application/yaml', buffer: readFileSync(resolve(ROOT, broken)) });
+    await page.click('form.upload button[type=submit]');
+    await page.waitForSelector('#upload-result ul.diagnostics li');
+    const expected = cliDiagnostics(broken);
+    expect(await attributes(page, '#upload-result ul.diagnostics li', 'data-location')).toEqual(
+      expected.map((d) => `schema.yaml:${d.loc.line}:${d.loc.column}`),
+    );
+    // Each line as `bunkatsu check --lang ja` words it.
+    expect(await page.locator('#upload-result ul.diagnostics li').allTextContents()).toEqual(
+      expected.map((d) => `schema.yaml:${d.loc.line}:${d.loc.column}${diagnosticText(d, 'ja').slice(diagnosticText(d, 'ja').indexOf(` ${d.code} `))}`),
+    );
+    expect(await page.locator('#upload-result .alert > p').textContent()).toBe(`エラー — BNK_ERR_SCHEMA: ファイルに誤りが ${expected.length} 件あります。`);
+    expect(await store.listVersions('kita')).toHaveLength(2);
+    await shot('upload-refused');
+    // The browser logs the refused request itself; that one is expected, and only that one.
+    expect(problems).toEqual(['console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)']);
+    problems.length = 0;
+    // A good file (a non-ASCII name is made one the API accepts) becomes version 3.
+    await page.setInputFiles('#topology-file', {
+      name: '北市.yaml',
+      mimeType: 'application/yaml',
+      buffer: readFileSync(resolve(ROOT, 'topologies/alpha-city.yaml')),
+    });
+    await page.click('form.upload button[type=submit]');
+    await page.waitForSelector('.notice[data-version="3"]');
+    expect(await page.locator('.notice').textContent()).toMatch(/^版 3（.+）を登録しました。$/);
+    expect(await page.locator('tr[data-version="3"] td').nth(3).textContent()).toBe('topology.yaml');
+    const stored = await store.listVersions('kita');
+    expect(stored.map((v) => v.version)).toEqual([1, 2, 3]);
+    // Stored byte for byte as chosen.
+    expect(await store.getContent('kita', 3)).toBe(readFileSync(resolve(ROOT, 'topologies/alpha-city.yaml'), 'utf8'));
+  });
+
   it('logged no console error, no uncaught exception and no request to another origin', () => {
     expect(problems).toEqual([]);
   });
 });
+
+/** The diagnostics the library gives a sample file (what `bunkatsu check` prints). */
+function cliDiagnostics(relative: string): Diagnostic[] {
+  try {
+    loadSample(relative);
+  } catch (error) {
+    if (error instanceof InputError) return [...error.diagnostics];
+  }
+  throw new Error(`${relative} loaded without error`);
+}
 
 /** One attribute of every element the selector matches, in document order. */
 async function attributes(page: Page, selector: string, name: string): Promise<(string | null)[]> {
