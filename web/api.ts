@@ -161,6 +161,18 @@ export interface ZoneGraph {
     readonly services: readonly string[];
   }[];
 }
+/** One outcome of a trace: where a set of headers comes to an end, and the path it takes there. */
+export interface TraceOutcome {
+  readonly kind: 'delivered' | 'local' | 'terminated' | 'refused' | 'denied' | 'no-route' | 'discarded' | 'not-forwarded' | 'no-path';
+  /** Worded by the server in the language asked for. */
+  readonly disposition: string;
+  readonly classes: readonly { readonly src: string; readonly dst: string; readonly service: string }[];
+  readonly hops: readonly Hop[];
+}
+export interface Trace {
+  readonly flow: { readonly src: string; readonly dst: string; readonly service: string };
+  readonly outcomes: readonly TraceOutcome[];
+}
 export interface Matrix {
   readonly level: 'zone' | 'domain';
   readonly labels: readonly string[];

@@ -1,6 +1,7 @@
-// The bunkatsu web page: sign in with a project token, then projects, versions, checks (clauses
-// with 適合/不適合, findings by rule, witness paths on the zone graph), the zone matrix and change
-// reviews. Routes live in the URL's fragment (#/p/<project>/…); the token never does.
+// The bunkatsu web page: sign in with a project token, then projects, versions (and uploads of
+// new ones), checks (clauses with 適合/不適合, findings by rule, witness paths on the zone graph),
+// the zone matrix, change reviews and traces of one flow. Routes live in the URL's fragment
+// (#/p/<project>/…); the token never does.
 
 import {
   ApiError,
@@ -15,6 +16,8 @@ import {
   type Project,
   type ReviewReport,
   seg,
+  type Trace,
+  type TraceOutcome,
   setToken,
   token,
   type Version,
@@ -232,6 +235,7 @@ async function project(id: string, mine: number): Promise<void> {
                     h('button', { type: 'button', class: 'run-check', onclick: runCheck(v.version) }, t('runCheck')),
                     h('a', { href: `#/p/${seg(id)}/v/${v.version}/matrix` }, t('matrix')),
                     h('a', { href: `#/p/${seg(id)}/v/${v.version}/review` }, t('review')),
+                    h('a', { href: `#/p/${seg(id)}/v/${v.version}/trace` }, t('trace')),
                   ),
                 ),
               ),
@@ -501,6 +505,151 @@ async function matrix(projectId: string, version: string, level: 'zone' | 'domai
   matrixView(root, m, data);
 }
 
+// ── Trace one flow ───────────────────────────────────────────────────────────────────────
+
+/** Outcomes in the order the CLI's trace prints them: delivered first, no path last. */
+const OUTCOME_ORDER: Readonly<Record<TraceOutcome['kind'], number>> = {
+  delivered: 0,
+  local: 0,
+  terminated: 1,
+  refused: 2,
+  denied: 3,
+  'no-route': 4,
+  discarded: 4,
+  'not-forwarded': 5,
+  'no-path': 6,
+};
+
+/**
+ * `#/p/{project}/v/{version}/trace[/{src}/{dst}/{service}]`: the form, and with a question in
+ * the address (bookmarkable, back-button friendly) every outcome of the flow, its header classes
+ * and its path hop by hop on the zone graph, as `bunkatsu trace` gives them.
+ */
+async function traceView(projectId: string, version: string, question: readonly string[], mine: number): Promise<void> {
+  crumbs([t('projects'), '#/'], [projectId, `#/p/${seg(projectId)}`], [t('trace'), location.hash]);
+  const [src = '', dst = '', service = ''] = question;
+  const asked = src !== '' && dst !== '' && service !== '';
+  const [data, answer] = await Promise.all([
+    api<ZoneGraph>(`/projects/${seg(projectId)}/versions/${seg(version)}/graph`),
+    asked
+      ? api<Trace>(
+          `/projects/${seg(projectId)}/versions/${seg(version)}/trace?src=${encodeURIComponent(src)}&dst=${encodeURIComponent(dst)}&service=${encodeURIComponent(service)}&lang=${lang()}`,
+        ).then(
+          (trace): Trace | Error => trace,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        )
+      : undefined,
+  ]);
+  if (mine !== generation) return;
+  // Zones and devices as suggestions (hosts and addresses are typed).
+  const ids = h('datalist', { id: 'trace-ids' }, ...[...data.nodes].sort((a, b) => a.id.localeCompare(b.id)).map((n) => h('option', { value: n.id })));
+  const field = (name: string, label: string, value: string, list: boolean): HTMLInputElement =>
+    h('input', {
+      id: `trace-${name}`,
+      name,
+      value,
+      required: true,
+      autocomplete: 'off',
+      spellcheck: 'false',
+      ...(list ? { list: 'trace-ids' } : {}),
+      'aria-label': label,
+    }) as HTMLInputElement;
+  const from = field('src', t('source'), src, true);
+  const to = field('dst', t('destination'), dst, true);
+  const what = field('service', t('service'), service, false);
+  const out = h('div', { id: 'trace-result' });
+  const form = h(
+    'form',
+    { class: 'trace' },
+    h(
+      'p',
+      {},
+      h('label', { for: 'trace-src' }, `${t('source')} `),
+      from,
+      ' → ',
+      h('label', { for: 'trace-dst' }, `${t('destination')} `),
+      to,
+      ' ',
+      h('label', { for: 'trace-service' }, `${t('service')} `),
+      what,
+      ' ',
+      h('button', { type: 'submit' }, t('runTrace')),
+    ),
+    h('p', { class: 'help' }, t('traceHelp')),
+    ids,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const values = [from.value.trim(), to.value.trim(), what.value.trim()];
+    if (values.some((v) => v === '')) {
+      out.replaceChildren(h('p', { class: 'alert', role: 'alert' }, t('emptyField')));
+      return;
+    }
+    location.hash = `#/p/${seg(projectId)}/v/${seg(version)}/trace/${values.map(seg).join('/')}`;
+  });
+  const figure = h('div', { class: 'graph', id: 'graph', role: 'img' });
+  const pathPanel = h('div', { class: 'path', id: 'path' }, h('p', { class: 'help' }, t('selectOutcome')));
+  const listed = h('section', { class: 'outcomes', 'aria-labelledby': 'outcomes-h' }, h('h2', { id: 'outcomes-h' }, t('outcomes')));
+  const buttons: HTMLElement[] = [];
+  if (answer instanceof Error) out.replaceChildren(failure(answer));
+  else if (answer !== undefined) {
+    const outcomes = [...answer.outcomes].sort((a, b) => OUTCOME_ORDER[a.kind] - OUTCOME_ORDER[b.kind]);
+    const counts = new Map<TraceOutcome['kind'], number>();
+    for (const o of outcomes) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+    const select = (button: HTMLElement, o: TraceOutcome): void => {
+      for (const b of buttons) b.setAttribute('aria-pressed', b === button ? 'true' : 'false');
+      graph?.highlight(o.hops.length > 0 ? [{ hops: o.hops, tone: 'selected' }] : []);
+      pathPanel.replaceChildren(h('h3', {}, t('path')), o.hops.length > 0 ? hopList(o.hops, data) : h('p', {}, o.disposition));
+    };
+    listed.append(
+      h(
+        'p',
+        { class: 'summary', id: 'trace-summary' },
+        outcomes.length === 0 ? t('noOutcome') : `${t('outcomes')}: ${[...counts].map(([k, n]) => `${t(k)} ${n}`).join(lang() === 'ja' ? '、' : ', ')}`,
+      ),
+      h(
+        'ol',
+        { class: 'plain' },
+        ...outcomes.map((o) => {
+          const button = h(
+            'button',
+            { type: 'button', class: `outcome ${o.kind}`, 'aria-pressed': 'false', 'data-kind': o.kind },
+            h('span', { class: 'sev' }, t(o.kind)),
+            ` ${o.disposition}`,
+            ...o.classes.map((c) => h('span', { class: 'msg' }, `${c.src} → ${c.dst}  ${c.service}`)),
+          );
+          button.addEventListener('click', () => select(button, o));
+          buttons.push(button);
+          return h('li', {}, button);
+        }),
+      ),
+    );
+    // The first outcome is shown at once (delivered ones come first).
+    queueMicrotask(() => {
+      if (outcomes.length > 0) select(buttons[0]!, outcomes[0]!);
+    });
+  }
+  show(
+    h('h1', {}, `${t('trace')} — ${t('version')} ${version}`),
+    form,
+    out,
+    h(
+      'div',
+      { class: 'split' },
+      listed,
+      h(
+        'section',
+        { class: 'side', 'aria-labelledby': 'graph-h' },
+        h('h2', { id: 'graph-h' }, t('graph')),
+        figure,
+        h('p', { class: 'help' }, t('graphNote')),
+        pathPanel,
+      ),
+    ),
+  );
+  graph = graphView(figure, data);
+}
+
 // ── Change reviews ────────────────────────────────────────────────────────────────────────
 
 function reviewForm(projectId: string, version: string): void {
@@ -673,6 +822,8 @@ async function route(): Promise<void> {
     else if (parts[0] === 'p' && parts[2] === 'reviews' && parts.length === 4) await storedReview(parts[1]!, parts[3]!, mine);
     else if (parts[0] === 'p' && parts[2] === 'v' && parts[4] === 'matrix') await matrix(parts[1]!, parts[3]!, parts[5] === 'domain' ? 'domain' : 'zone', mine);
     else if (parts[0] === 'p' && parts[2] === 'v' && parts[4] === 'review') reviewForm(parts[1]!, parts[3]!);
+    else if (parts[0] === 'p' && parts[2] === 'v' && parts[4] === 'trace' && (parts.length === 5 || parts.length === 8))
+      await traceView(parts[1]!, parts[3]!, parts.slice(5), mine);
     else show(h('p', {}, t('notFound')));
   } catch (error) {
     if (mine === generation) show(failure(error));

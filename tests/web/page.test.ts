@@ -238,6 +238,45 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)('web page in Chromium', () => {
     expect(await store.getContent('kita', 3)).toBe(readFileSync(resolve(ROOT, 'topologies/alpha-city.yaml'), 'utf8'));
   });
 
+  it('traces a flow: every outcome with its path on the graph and the deciding rule, the question kept in the address', async () => {
+    await page.goto(`${base}/#/p/kita`);
+    await page.click('tr[data-version="1"] a[href="#/p/kita/v/1/trace"]');
+    await page.waitForSelector('form.trace');
+    await page.fill('#trace-src', 'lg-office-terminals');
+    await page.fill('#trace-dst', 'lg-file-server');
+    await page.fill('#trace-service', 'smb');
+    await page.click('form.trace button[type=submit]');
+    await page.waitForSelector('#trace-summary');
+    expect(new URL(page.url()).hash).toBe('#/p/kita/v/1/trace/lg-office-terminals/lg-file-server/smb');
+    expect(await page.locator('#trace-summary').textContent()).toBe('結果: 到達 1');
+    // The first outcome is shown at once: its path on the graph and hop by hop.
+    await highlighted(page, ['lg-office', 'lg-core1', 'lg-servers']);
+    expect(await page.locator('.outcome[data-kind="delivered"]').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('.outcome[data-kind="delivered"] .msg').textContent()).toBe('10.20.2.1-10.20.7.220 → 10.20.10.10  tcp/445');
+    // A flow the LGWAN edge firewall denies, asked by address: the deciding rule and its line.
+    await page.fill('#trace-dst', '10.30.1.0/24');
+    await page.fill('#trace-service', 'https');
+    await page.click('form.trace button[type=submit]');
+    await page.locator('#trace-summary', { hasText: '結果: 拒否 1' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('#/p/kita/v/1/trace/lg-office-terminals/10.30.1.0%2F24/https');
+    await highlighted(page, ['lg-office', 'lg-core1', 'lg-edge-fw']);
+    expect(await attributes(page, 'ol.hops li', 'data-rule')).toEqual([null, null, 'e-deny']);
+    expect(await page.locator('ol.hops li[data-node="lg-edge-fw"] .rule-line').textContent()).toBe('ルール e-deny（拒否） topologies/alpha-city.yaml:299:9');
+    await shot('trace');
+    // Back: the previous question and its answer again.
+    await page.goBack();
+    await page.locator('#trace-summary', { hasText: '結果: 到達 1' }).waitFor();
+    expect(await page.inputValue('#trace-dst')).toBe('lg-file-server');
+    // A name the topology lacks: the server's message, nothing drawn.
+    await page.fill('#trace-dst', 'nowhere');
+    await page.click('form.trace button[type=submit]');
+    await page.waitForSelector('#trace-result .alert');
+    expect(await page.locator('#trace-result .alert').textContent()).toContain('BNK_ERR_USAGE');
+    expect(await page.locator('.outcome').count()).toBe(0);
+    expect(problems).toEqual(['console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    problems.length = 0;
+  });
+
   it('logged no console error, no uncaught exception and no request to another origin', () => {
     expect(problems).toEqual([]);
   });
