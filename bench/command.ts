@@ -1,19 +1,15 @@
-// How the benchmarks start `bunkatsu`: as the installed command starts it, Node with the options
-// on the first line of bin/bunkatsu.js (`#!/usr/bin/env -S node <options>`), then the script.
-// Read from that line, so a benchmark never measures a start-up no user gets.
+// How the benchmarks start `bunkatsu`: `node --v8-pool-size=0 bin/bunkatsu.js`, as `npm start`,
+// `npm run bunkatsu` and the deploy units (docs/deploy.md) start it. The option sizes V8's helper
+// threads to the machine's cores (Node's default is 4 whatever the machine); it is not on the
+// command's first line, which stays `#!/usr/bin/env node`: `env -S` is GNU and BSD only, and a
+// `bunkatsu` linked by npm must start on Alpine's BusyBox too (README, "bunkatsu on your PATH").
 
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const BIN = resolve(import.meta.dirname, '..', 'bin', 'bunkatsu.js');
 
-/** The Node options of bin/bunkatsu.js's first line (e.g. ["--v8-pool-size=0"]). */
-export const NODE_OPTIONS: readonly string[] = (() => {
-  const first = readFileSync(BIN, 'utf8').split('\n', 1)[0]!;
-  const words = first.replace(/^#!\s*/, '').split(/\s+/);
-  const node = words.indexOf('node');
-  return node < 0 ? [] : words.slice(node + 1);
-})();
+/** The Node options the benchmarks (and the npm scripts) start the command with. */
+export const NODE_OPTIONS: readonly string[] = ['--v8-pool-size=0'];
 
 /** The program and arguments that run `bunkatsu <args>`: spawnSync(...bunkatsu(args), options). */
 export function bunkatsu(args: readonly string[]): [string, string[]] {

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --v8-pool-size=0
+#!/usr/bin/env node
 // Entry point of the `bunkatsu` command. Runs the bundle that `npm ci` builds (dist/, made by
 // `npm run build`) when it is newer than every source file, or when there are no sources (a
 // deployed copy): it starts in about half the time and needs no devDependency (the server's
