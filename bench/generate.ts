@@ -9,7 +9,6 @@
 //
 // Exits 1 when a check fails, so a broken generator cannot hide behind a benchmark.
 
-import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SCALES, type ScaleName } from '../src/generate/catalogue.ts';
@@ -22,6 +21,7 @@ import { runCheck } from '../src/policy/check.ts';
 import { FLOW_RULES } from '../src/policy/rules.ts';
 import type { Finding } from '../src/policy/types.ts';
 import { subjectText } from '../src/report/messages.ts';
+import { benchArgs, count } from './args.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TODAY = '2026-11-25';
@@ -33,14 +33,14 @@ const SCENARIOS: ReadonlyArray<{ scale: ScaleName; check: boolean }> = [
   { scale: 'metro', check: false },
 ];
 
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.filename, {
   options: {
     scales: { type: 'string', default: SCENARIOS.map((s) => s.scale).join(',') },
     runs: { type: 'string', default: '3' },
   },
 });
 const chosen = new Set(values.scales!.split(','));
-const runs = Math.max(1, Number(values.runs));
+const runs = count(values.runs, 'runs');
 const pack = loadPack(readFileSync(resolve(ROOT, 'policies/seed.yaml'), 'utf8'), 'policies/seed.yaml');
 const domains = new Set(Object.keys(pack.domains));
 

@@ -6,18 +6,18 @@
 //   npm run bench:import                      # 10,000 policies, 5 runs
 //   npm run bench:import -- --policies 50000 --runs 3
 
-import { parseArgs } from 'node:util';
 import { createRng } from '../src/generate/prng.ts';
 import { composedText, composeTopology } from '../src/import/compose.ts';
 import { parseFortigate } from '../src/import/fortigate.ts';
+import { benchArgs, count } from './args.ts';
 
 // Issue 15's size: 10,000 policies over 20,000 address objects.
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.filename, {
   options: { policies: { type: 'string', default: '10000' }, addresses: { type: 'string', default: '20000' }, runs: { type: 'string', default: '5' } },
 });
-const policies = Number(values.policies);
-const addressCount = Number(values.addresses);
-const runs = Math.max(1, Number(values.runs));
+const policies = count(values.policies, 'policies');
+const addressCount = count(values.addresses, 'addresses');
+const runs = count(values.runs, 'runs');
 
 /** The configuration text, the same for the same size on every machine. */
 function configuration(policyCount: number, addresses: number): string {

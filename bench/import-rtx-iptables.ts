@@ -9,16 +9,16 @@
 //   npx tsx bench/import-rtx-iptables.ts                    # 10,000 rules each, 5 runs
 //   npx tsx bench/import-rtx-iptables.ts --rules 50000 --runs 3
 
-import { parseArgs } from 'node:util';
 import { createRng } from '../src/generate/prng.ts';
 import type { ImportedConfig } from '../src/import/config.ts';
 import { composedText, composeTopology } from '../src/import/compose.ts';
 import { parseIptables } from '../src/import/iptables.ts';
 import { parseRtx } from '../src/import/rtx.ts';
+import { benchArgs, count } from './args.ts';
 
-const { values } = parseArgs({ options: { rules: { type: 'string', default: '10000' }, runs: { type: 'string', default: '5' } } });
-const ruleCount = Number(values.rules);
-const runs = Math.max(1, Number(values.runs));
+const { values } = benchArgs(import.meta.filename, { options: { rules: { type: 'string', default: '10000' }, runs: { type: 'string', default: '5' } } });
+const ruleCount = count(values.rules, 'rules');
+const runs = count(values.runs, 'runs');
 const INTERFACES = 8;
 
 type Rng = ReturnType<typeof createRng>;

@@ -14,11 +14,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { bunkatsu } from './command.ts';
+import { benchArgs } from './args.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.filename, {
   options: {
     shapes: { type: 'string', default: 'generated,long-scalar,long-scalar-json,flow-seq,block-seq,json-array' },
     sizes: { type: 'string', default: '1,2,4,16,64,127' },

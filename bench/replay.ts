@@ -13,20 +13,21 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseStanford, stanfordNetwork } from '../src/import/stanford.ts';
 import { runReplay } from '../src/incremental/replay-run.ts';
 import { bunkatsu } from './command.ts';
+import { benchArgs, count } from './args.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.filename, {
   options: {
     runs: { type: 'string', default: '5' },
     passes: { type: 'string', default: '4' },
     dir: { type: 'string', default: resolve(ROOT, '../shared/datasets/stanford-backbone') },
   },
 });
-const runs = Number(values.runs);
+const runs = count(values.runs, 'runs');
+const passCount = count(values.passes, 'passes', 0);
 const dir = values.dir!;
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 if (!existsSync(join(dir, 'updates'))) {
@@ -57,7 +58,7 @@ interface Run {
 
 const results: Run[] = [];
 const load = loadavg()[0]!;
-const progress = benchProgress(runs + Number(values.passes));
+const progress = benchProgress(runs + passCount);
 for (let i = 0; i < runs; i++) {
   progress.step(`cold process ${i + 1}/${runs}`);
   const r = spawnSync(...bunkatsu(['replay', dir, '--format', 'json', '--quiet']), {
@@ -103,7 +104,7 @@ const passes: Array<{ avgUs: number; p50Us: number; p95Us: number; maxUs: number
   const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
   const data = parseStanford({ dir, topo: read('topo.txt'), vlan: read('vlan.txt'), aclFiles: readdirSync(join(dir, 'acls')), updates: read('updates') });
   const network = stanfordNetwork(data, 0);
-  for (let k = 0; k < Number(values.passes); k++) {
+  for (let k = 0; k < passCount; k++) {
     progress.step(`in-process pass ${k + 1}/${values.passes}`);
     const t = runReplay(network, data.updates, 'updates', { checkpoints: [] }).summary.time;
     passes.push({ avgUs: t.avgUs, p50Us: t.p50Us, p95Us: t.p95Us, maxUs: t.maxUs, under250us: t.under250us });

@@ -22,7 +22,6 @@ import { createHash } from 'node:crypto';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { engineFactoryNamed } from '../src/engine/registry.ts';
 import { loadTopology } from '../src/model/load.ts';
 import type { Network } from '../src/model/network.ts';
@@ -31,9 +30,10 @@ import { applyInMemory } from '../src/review/apply.ts';
 import { loadChange } from '../src/review/change.ts';
 import { prepareBase, review } from '../src/review/review.ts';
 import { bunkatsu } from './command.ts';
+import { benchArgs, count as whole } from './args.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.filename, {
   options: {
     scale: { type: 'string', default: 'metro' },
     changes: { type: 'string', default: '200' },
@@ -48,8 +48,8 @@ const { values } = parseArgs({
 const engine = engineFactoryNamed(values.engine!);
 if (!engine) throw new Error(`unknown engine "${values.engine}"`);
 const scale = values.scale!;
-const count = Number(values.changes);
-const fullRuns = Number(values.full);
+const count = whole(values.changes, 'changes');
+const fullRuns = whole(values.full, 'full', 0);
 const dir = join(tmpdir(), 'bunkatsu-bench');
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `${scale}.json`);
@@ -74,7 +74,7 @@ log(`${scale}: loaded in ${Math.round(loadMs)} ms, base check in ${Math.round(ba
 
 // ---- realistic random one-rule changes ---------------------------------------------------
 
-const randomChange = changeDrawer(before, Number(values.seed));
+const randomChange = changeDrawer(before, whole(values.seed, 'seed', 0));
 
 const times: number[] = [];
 /** This process's CPU time per review: steadier than the wall clock on a shared machine. */
@@ -170,7 +170,7 @@ console.log(
     .map((x) => x.toFixed(1))
     .join(', ')}. Recompute modes: ${[...modes].map(([m, n]) => `${m} ${n}`).join(', ')}. Verdicts: ${[...verdicts].map(([v, n]) => `${v} ${n}`).join(', ')}.`,
 );
-const shown = Number(values.slowest);
+const shown = whole(values.slowest, 'slowest', 0);
 if (shown > 0) {
   console.log('');
   console.log(`The ${shown} slowest reviews (CPU time):`);

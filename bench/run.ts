@@ -3,7 +3,7 @@
 // the fast engine on the same check, each scale as JSON and as YAML (the same network, runs
 // alternating) with the YAML/JSON ratio, and a table and plot for docs/performance.md.
 //
-//   npm run bench                      # tiny, small, city, metro, prefecture; 5 runs each
+//   npm run bench                      # tiny, small, city, metro, prefecture; 5 runs each (tiny, small 9)
 //   npm run bench -- --scales city --runs 3 --reference-scales city --reference-timeout 600
 //   npm run bench -- --scales city,metro --formats json,yaml --reference-scales none
 //
@@ -14,13 +14,13 @@ import { cpus, loadavg } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { checkTimeSvg } from './plot.ts';
 import { benchProgress } from './progress.ts';
 import { bunkatsu, NODE_OPTIONS } from './command.ts';
+import { benchArgs, count } from './args.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.filename, {
   options: {
     scales: { type: 'string', default: 'tiny,small,city,metro,prefecture' },
     runs: { type: 'string', default: '5' },
@@ -31,9 +31,9 @@ const { values } = parseArgs({
   },
 });
 const scales = values.scales!.split(',');
-const runs = Number(values.runs);
+const runs = count(values.runs, 'runs');
 const referenceScales = new Set(values['reference-scales']!.split(','));
-const referenceTimeout = Number(values['reference-timeout']) * 1000;
+const referenceTimeout = count(values['reference-timeout'], 'reference-timeout') * 1000;
 const withYaml = values.formats!.split(',').includes('yaml');
 const dir = values.out!;
 mkdirSync(dir, { recursive: true });

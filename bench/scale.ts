@@ -15,15 +15,15 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Store } from '../src/store/store.ts';
 import { startPostgres } from '../tests/postgres-server.ts';
 import { benchProgress } from './progress.ts';
 import { bunkatsu } from './command.ts';
+import { benchArgs, count } from './args.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({
+const { values } = benchArgs(import.meta.filename, {
   options: {
     checks: { type: 'string', default: '200' },
     reviews: { type: 'string', default: '1000' },
@@ -31,10 +31,10 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8' },
   },
 });
-const checkCount = Number(values.checks);
-const reviewCount = Number(values.reviews);
+const checkCount = count(values.checks, 'checks', 0);
+const reviewCount = count(values.reviews, 'reviews', 0);
 const workerCounts = values.workers!.split(',').map(Number);
-const inFlight = Number(values.concurrency);
+const inFlight = count(values.concurrency, 'concurrency');
 
 const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
 

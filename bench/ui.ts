@@ -17,14 +17,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildServer } from '../src/server/app.ts';
 import { Store } from '../src/store/store.ts';
 import { launchChromium } from '../tests/web/browser.ts';
 import { bunkatsu } from './command.ts';
+import { benchArgs, count } from './args.ts';
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: 'city' }, runs: { type: 'string', default: '5' } } });
-const runs = Number(values.runs);
+const { values } = benchArgs(import.meta.filename, { options: { scale: { type: 'string', default: 'city' }, runs: { type: 'string', default: '5' } } });
+const runs = count(values.runs, 'runs');
 
 const dir = mkdtempSync(join(tmpdir(), 'bunkatsu-bench-ui-'));
 const file = join(dir, `${values.scale}.yaml`);
