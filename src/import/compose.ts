@@ -156,24 +156,34 @@ function ruleDecl(r: ConfigRule): Record<string, Plain | undefined> | undefined 
 
 type NetboxSelector = { key: string; index: number; value: string | number; matches: (p: InventoryPrefix) => boolean };
 
-/** The NetBox site and tenant selectors of a site zone: they narrow the others, or select alone. */
-function netboxPlaceSelectors(z: SiteZone): { sites: NetboxSelector[]; tenants: NetboxSelector[] } {
-  return {
-    sites: (z.netboxSites ?? []).map((s, index) => ({ key: 'netboxSites', index, value: s, matches: (p: InventoryPrefix) => p.site === s })),
-    tenants: (z.netboxTenants ?? []).map((t, index) => ({ key: 'netboxTenants', index, value: t, matches: (p: InventoryPrefix) => p.tenant === t })),
-  };
+/**
+ * The NetBox place selectors of a site zone (sites, tenants, regions, site groups), one group
+ * each: they narrow the role, tag and VLAN selectors, or select alone.
+ */
+function netboxPlaceSelectors(z: SiteZone): NetboxSelector[][] {
+  return [
+    (z.netboxSites ?? []).map((s, index) => ({ key: 'netboxSites', index, value: s, matches: (p: InventoryPrefix) => p.site === s })),
+    (z.netboxTenants ?? []).map((t, index) => ({ key: 'netboxTenants', index, value: t, matches: (p: InventoryPrefix) => p.tenant === t })),
+    (z.netboxRegions ?? []).map((r, index) => ({ key: 'netboxRegions', index, value: r, matches: (p: InventoryPrefix) => (p.regions ?? []).includes(r) })),
+    (z.netboxSiteGroups ?? []).map((g, index) => ({
+      key: 'netboxSiteGroups',
+      index,
+      value: g,
+      matches: (p: InventoryPrefix) => (p.siteGroups ?? []).includes(g),
+    })),
+  ];
 }
 
 /**
  * Whether a site zone selects an inventory prefix: one of its role, tag or VLAN selectors
- * matches (any, when it has none), and it is at one of the zone's sites and of one of its
- * tenants (each when given). A zone without NetBox selectors selects nothing.
+ * matches (any, when it has none), and it is at one of the zone's sites, of one of its tenants,
+ * in one of its regions and site groups (each when given). A zone without NetBox selectors
+ * selects nothing.
  */
 function zoneSelects(z: SiteZone, p: InventoryPrefix): boolean {
-  const kinds = netboxSelectors(z);
-  const { sites, tenants } = netboxPlaceSelectors(z);
-  if (kinds.length + sites.length + tenants.length === 0) return false;
-  return [kinds, sites, tenants].every((group) => group.length === 0 || group.some((s) => s.matches(p)));
+  const groups = [netboxSelectors(z), ...netboxPlaceSelectors(z)];
+  if (groups.every((group) => group.length === 0)) return false;
+  return groups.every((group) => group.length === 0 || group.some((s) => s.matches(p)));
 }
 
 /** The NetBox role, tag and VLAN selectors of a site zone, each value with the test of whether an inventory prefix carries it. */
@@ -207,8 +217,7 @@ function withSelectedPrefixes(site: Site | undefined, prefixes: readonly Invento
   const ordered = [...prefixes].sort((a, b) => a.prefix.lo - b.prefix.lo || a.prefix.length - b.prefix.length);
   const owner = new Map<InventoryPrefix, SiteZone>();
   const zones = site.file.zones.map((z, i) => {
-    const { sites, tenants } = netboxPlaceSelectors(z);
-    const selectors = [...netboxSelectors(z), ...sites, ...tenants];
+    const selectors = [...netboxSelectors(z), ...netboxPlaceSelectors(z).flat()];
     for (const s of selectors) {
       if (ordered.some(s.matches)) continue;
       const [en, ja] =
@@ -220,7 +229,11 @@ function withSelectedPrefixes(site: Site | undefined, prefixes: readonly Invento
               ? [`(or its VLAN) has tag "${s.value}"`, `タグ "${s.value}" を持つ`]
               : s.key === 'netboxSites'
                 ? [`(or its VLAN) is at site "${s.value}"`, `サイト "${s.value}" の`]
-                : [`(or its VLAN) is of tenant "${s.value}"`, `テナント "${s.value}" の`];
+                : s.key === 'netboxRegions'
+                  ? [`(or its VLAN) is in region "${s.value}"`, `リージョン "${s.value}" の`]
+                  : s.key === 'netboxSiteGroups'
+                    ? [`(or its VLAN) is in site group "${s.value}"`, `サイトグループ "${s.value}" の`]
+                    : [`(or its VLAN) is of tenant "${s.value}"`, `テナント "${s.value}" の`];
       warnings.push({
         loc: site.doc.locate(['zones', i, s.key, s.index]),
         en: `no NetBox prefix of the inventory ${en}: the selector selects nothing`,
@@ -232,8 +245,8 @@ function withSelectedPrefixes(site: Site | undefined, prefixes: readonly Invento
     if (chosen.length === 0 && selectors.length > 0 && selectors.every((s) => ordered.some(s.matches))) {
       warnings.push({
         loc: site.doc.locate(['zones', i, 'id']),
-        en: `no NetBox prefix of the inventory matches the NetBox selectors of zone "${z.id}" together (its sites and tenants narrow its roles, tags and VLANs): the zone selects nothing`,
-        ja: `ゾーン "${z.id}" の NetBox の指定（サイト・テナントはロール・タグ・VLAN を絞り込みます）をすべて満たすプレフィックスがインベントリにないため、このゾーンは何も選びません`,
+        en: `no NetBox prefix of the inventory matches the NetBox selectors of zone "${z.id}" together (its sites, tenants, regions and site groups narrow its roles, tags and VLANs): the zone selects nothing`,
+        ja: `ゾーン "${z.id}" の NetBox の指定（サイト・テナント・リージョン・サイトグループはロール・タグ・VLAN を絞り込みます）をすべて満たすプレフィックスがインベントリにないため、このゾーンは何も選びません`,
       });
     }
     const subnets = [...(z.subnets ?? [])];

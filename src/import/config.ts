@@ -141,6 +141,9 @@ export interface InventoryPrefix {
   /** NetBox's site (the prefix's scope) and tenant (slugs). */
   readonly site?: string;
   readonly tenant?: string;
+  /** The NetBox regions and site groups the prefix is in (its site's, or its scope's when that is a region or site group), each with those above it. */
+  readonly regions?: readonly string[];
+  readonly siteGroups?: readonly string[];
   readonly origin: Loc;
 }
 

@@ -369,6 +369,8 @@ export function dumpObjects(tables: Tables): NetboxObjects {
         tags: tagsOf('ipam.prefix', r),
         vlan: idOf(r.get('vlan')) === undefined ? undefined : { id: idOf(r.get('vlan')) },
         custom_fields: typeof custom === 'string' ? parseJsonObject(custom) : custom,
+        // A prefix scoped to a region or site group (NetBox 4.2) is in it, as the REST API says.
+        ...(scope === 'dcim.region' || scope === 'dcim.sitegroup' ? { scope_type: scope, scope: { id: scopeId } } : {}),
         ...place(r, site),
       });
     }),

@@ -118,8 +118,11 @@ function restObjects(doc: SourceDocument): { objects: NetboxObjects; problems: D
 /** The regions and site groups a site is in: its own and every one above it. */
 type Areas = { readonly regions: readonly string[]; readonly siteGroups: readonly string[] };
 
-/** Per site slug, its regions and site groups, from `sites` and the trees of `regions` and `site_groups`. */
-function areasBySite(objects: NetboxObjects): Map<string, Areas> {
+/**
+ * Per site slug, its regions and site groups, from `sites` and the trees of `regions` and
+ * `site_groups`; and the same for a region or site group itself (a prefix's scope since NetBox 4.2).
+ */
+function areasOf(objects: NetboxObjects): { bySite: Map<string, Areas>; region: (v: unknown) => Areas; siteGroup: (v: unknown) => Areas } {
   /** A tree's nodes by id: slug and parent id. */
   const tree = (list: readonly NetboxObject[]) =>
     new Map(
@@ -144,12 +147,16 @@ function areasBySite(objects: NetboxObjects): Map<string, Areas> {
     }
     return out;
   };
-  const out = new Map<string, Areas>();
+  const bySite = new Map<string, Areas>();
   for (const { value } of objects.sites) {
     const slug = slugOf(value);
-    if (slug) out.set(slug, { regions: chain(regions, value.region), siteGroups: chain(groups, value.group) });
+    if (slug) bySite.set(slug, { regions: chain(regions, value.region), siteGroups: chain(groups, value.group) });
   }
-  return out;
+  return {
+    bySite,
+    region: (v) => ({ regions: chain(regions, v), siteGroups: [] }),
+    siteGroup: (v) => ({ regions: [], siteGroups: chain(groups, v) }),
+  };
 }
 
 const LIMIT_KEYS = ['sites', 'tenants', 'regions', 'siteGroups'] as const;
@@ -164,9 +171,13 @@ function limitOf(site: Site | undefined, areas: ReadonlyMap<string, Areas>) {
   const within = (set: Set<string> | undefined, values: readonly (string | undefined)[]): boolean => !set || values.some((v) => v !== undefined && set.has(v));
   return {
     active: LIMIT_KEYS.some((k) => sets[k] !== undefined),
-    /** Inside the limit: at one of its sites, of one of its tenants, in one of its regions and site groups (each when given). */
-    keeps: (place: { site?: string | undefined; tenant?: string | undefined }): boolean => {
-      const a = place.site === undefined ? undefined : areas.get(place.site);
+    /**
+     * Inside the limit: at one of its sites, of one of its tenants, in one of its regions and
+     * site groups (each when given). The areas are the site's, unless given (a prefix scoped to
+     * a region or site group).
+     */
+    keeps: (place: { site?: string | undefined; tenant?: string | undefined; areas?: Areas | undefined }): boolean => {
+      const a = place.areas ?? (place.site === undefined ? undefined : areas.get(place.site));
       return (
         within(sets.sites, [place.site]) &&
         within(sets.tenants, [place.tenant]) &&
@@ -184,15 +195,15 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
     problems.push({ code: 'BNK_ERR_SCHEMA', message: text.en, ja: text.ja, loc: o.at(field) });
   };
   const at = (o: NetboxObject, label: string): Loc => ({ ...o.at(), label });
-  const areas = areasBySite(objects);
-  const limit = limitOf(site, areas);
+  const areas = areasOf(objects);
+  const limit = limitOf(site, areas.bySite);
   const seen = Object.fromEntries(LIMIT_KEYS.map((k) => [k, new Set<string>()])) as Record<(typeof LIMIT_KEYS)[number], Set<string>>;
   /** The object's site and tenant (slugs), noted (with the site's regions and groups) as seen for the limit's warnings. */
   const placeOf = (site: unknown, tenant: unknown) => {
     const place = { site: slugOf(site), tenant: slugOf(tenant) };
     if (place.site) seen.sites.add(place.site);
     if (place.tenant) seen.tenants.add(place.tenant);
-    const a = place.site === undefined ? undefined : areas.get(place.site);
+    const a = place.site === undefined ? undefined : areas.bySite.get(place.site);
     for (const r of a?.regions ?? []) seen.regions.add(r);
     for (const g of a?.siteGroups ?? []) seen.siteGroups.add(g);
     return place;
@@ -388,7 +399,13 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
     // A prefix without a site or tenant of its own takes its VLAN's.
     const site = place.site ?? vlan?.site;
     const tenant = place.tenant ?? vlan?.tenant;
-    if (!limit.keeps({ site, tenant })) continue;
+    // Its regions and site groups: its site's, or (NetBox 4.2) those of the region or site group it is scoped to.
+    const scoped =
+      value.scope_type === 'dcim.region' ? areas.region(value.scope) : value.scope_type === 'dcim.sitegroup' ? areas.siteGroup(value.scope) : undefined;
+    const area = site !== undefined ? areas.bySite.get(site) : scoped;
+    for (const r of scoped?.regions ?? []) seen.regions.add(r);
+    for (const g of scoped?.siteGroups ?? []) seen.siteGroups.add(g);
+    if (!limit.keeps({ site, tenant, areas: area })) continue;
     prefixes.push({
       prefix: p,
       domain: str(custom.bunkatsu_domain),
@@ -398,6 +415,8 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
       vlan,
       site,
       tenant,
+      ...(area && area.regions.length > 0 ? { regions: area.regions } : {}),
+      ...(area && area.siteGroups.length > 0 ? { siteGroups: area.siteGroups } : {}),
       origin: at(o, `NetBox prefix ${formatIpv4(p.lo)}/${p.length}`),
     });
   }

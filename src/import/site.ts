@@ -69,6 +69,20 @@ function buildSiteSchema() {
         .describe(
           'NetBox tenants (slugs): with no role, tag or VLAN selector, every inventory prefix of one of these tenants (or in a VLAN of one); with them, only the prefixes they select that are also of one of these tenants',
         ),
+      netboxRegions: z
+        .array(z.string().min(1).max(128))
+        .max(1000)
+        .optional()
+        .describe(
+          'NetBox regions (slugs): as netboxSites, for the prefixes at a site in one of these regions or a region within them (or scoped to such a region)',
+        ),
+      netboxSiteGroups: z
+        .array(z.string().min(1).max(128))
+        .max(1000)
+        .optional()
+        .describe(
+          'NetBox site groups (slugs): as netboxSites, for the prefixes at a site in one of these site groups or a group within them (or scoped to such a group)',
+        ),
     })
     .describe('A bunkatsu zone and the interfaces, vendor zones and prefixes that make it up');
 

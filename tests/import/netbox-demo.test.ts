@@ -299,9 +299,73 @@ describe('zones by site, tenant, role and VLAN; traces on every engine', () => {
     const text = 'bunkatsu-site: 1\nzones:\n  - id: data\n    domain: lgwan\n    netboxSites: [a]\n    netboxRoles: [access-data]\n';
     const { doc, warnings } = composeTopology([], site(text), parseNetbox(netbox, 'nb.json', site(text)));
     expect(warnings.map((w) => `${loc(w.loc)} ${w.en}`)).toEqual([
-      `${SITE}:3:9 no NetBox prefix of the inventory matches the NetBox selectors of zone "data" together (its sites and tenants narrow its roles, tags and VLANs): the zone selects nothing`,
+      `${SITE}:3:9 no NetBox prefix of the inventory matches the NetBox selectors of zone "data" together (its sites, tenants, regions and site groups narrow its roles, tags and VLANs): the zone selects nothing`,
     ]);
     expect((doc.zones as Array<{ id: string }>).map((z) => z.id)).toEqual(['data', 'net-10.0.1.0-24', 'net-10.0.2.0-24']);
+  });
+
+  it('selects prefixes by region and site group, the regions and groups within them included', () => {
+    // No limit: both sites' prefixes are in the inventory. DM-Akron is in region us-oh, DM-Albany
+    // in us-ny, both under us and north-america; both in site group branch-offices, under
+    // customer-sites (lines 230-240). Role 1 is access-data, 4 management (lines 169-174).
+    const text = [
+      'bunkatsu-site: 1',
+      'zones:',
+      '  - {id: oh-data, domain: lgwan, netboxRegions: [us-oh], netboxRoles: [access-data]}',
+      '  - {id: ny-data, domain: lgwan, netboxRegions: [us-ny], netboxSiteGroups: [branch-offices], netboxRoles: [access-data]}',
+      '  - {id: branch-mgmt, domain: lgwan, netboxSiteGroups: [customer-sites], netboxRoles: [management]}',
+      '  - {id: eu, domain: lgwan, netboxRegions: [eu]}',
+      '',
+    ].join('\n');
+    const { doc, warnings } = composeTopology([], site(text), parseNetbox(read(SQL), SQL, site(text)));
+    const zones = (doc.zones as Array<{ id: string; subnets?: string[] }>).map((z) => `${z.id} ${z.subnets?.join(',') ?? '-'}`);
+    expect(zones.slice(0, 4)).toEqual(['oh-data 10.112.129.0/24', 'ny-data 10.112.133.0/24', 'branch-mgmt 10.112.128.0/28,10.112.132.0/28', 'eu -']);
+    expect(warnings.filter((w) => w.loc.file === SITE).map((w) => `${loc(w.loc)} ${w.en} / ${w.ja}`)).toEqual([
+      `${SITE}:6:45 no NetBox prefix of the inventory (or its VLAN) is in region "eu": the selector selects nothing / インベントリにリージョン "eu" の NetBox プレフィックス（またはその VLAN）がないため、この指定は何も選びません`,
+    ]);
+  });
+
+  it('reads a prefix scoped to a region (NetBox 4.2) as in that region, from REST and from pg_dump', () => {
+    const text = 'bunkatsu-site: 1\nnetbox:\n  regions: [us]\nzones:\n  - {id: na, domain: lgwan, netboxRegions: [north-america]}\n';
+    const rest = JSON.stringify({
+      regions: [
+        { id: 1, slug: 'north-america', parent: null },
+        { id: 7, slug: 'us', parent: { id: 1, slug: 'north-america' } },
+        { id: 9, slug: 'eu', parent: null },
+      ],
+      prefixes: [
+        { prefix: '10.9.0.0/24', scope_type: 'dcim.region', scope: { id: 7, slug: 'us' } },
+        { prefix: '10.8.0.0/24', scope_type: 'dcim.region', scope: { id: 9, slug: 'eu' } },
+      ],
+    });
+    const dump = [
+      '--',
+      'COPY public.django_content_type (id, app_label, model) FROM stdin;',
+      '55\tdcim\tregion',
+      '\\.',
+      'COPY public.dcim_region (id, name, slug, parent_id) FROM stdin;',
+      '1\tNorth America\tnorth-america\t\\N',
+      '7\tUnited States\tus\t1',
+      '9\tEurope\teu\t\\N',
+      '\\.',
+      'COPY public.ipam_prefix (id, prefix, status, scope_id, scope_type_id) FROM stdin;',
+      '5\t10.9.0.0/24\tactive\t7\t55',
+      '6\t10.8.0.0/24\tactive\t9\t55',
+      '\\.',
+      '',
+    ].join('\n');
+    for (const [file, export_] of [
+      ['nb.json', rest],
+      ['nb.sql', dump],
+    ] as const) {
+      const inventory = parseNetbox(export_, file, site(text));
+      // The limit to us keeps the prefix scoped to us, not the one scoped to eu; the zone's north-america holds us.
+      expect(inventory.prefixes.map((p) => `${p.prefix.lo === parseIpv4('10.9.0.0') ? '10.9.0.0/24' : 'other'} ${p.regions?.join(',')}`)).toEqual([
+        '10.9.0.0/24 us,north-america',
+      ]);
+      const { doc } = composeTopology([], site(text), inventory);
+      expect((doc.zones as Array<{ id: string; subnets?: string[] }>).map((z) => `${z.id} ${z.subnets?.join(',')}`)).toEqual(['na 10.9.0.0/24']);
+    }
   });
 
   it('traces through the access switch and the router', () => {
