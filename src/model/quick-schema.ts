@@ -120,6 +120,11 @@ function rule(r: unknown, keys: ReadonlySet<string>): Obj | undefined {
   return { ...r, from: r.from ?? 'any', to: r.to ?? 'any', service: r.service ?? 'any' };
 }
 
+/** One firewall rule as ruleSchema() reads it (a change file's added or replacing rule), with its defaults; undefined when unsure. */
+export function quickRule(r: unknown): Obj | undefined {
+  return rule(r, RULE);
+}
+
 const ROUTE = new Set(['prefix', 'action', 'interface', 'priority', 'description', 'origin']);
 function route(r: unknown): Obj | undefined {
   if (

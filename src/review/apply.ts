@@ -5,7 +5,8 @@
 
 import { InputError, type Diagnostic, type ErrorCode } from '../errors.ts';
 import type { Device, Network, Rule } from '../model/network.ts';
-import { ruleSchema } from '../model/schema.ts';
+import { quickRule } from '../model/quick-schema.ts';
+import { type RuleDecl, ruleSchema } from '../model/schema.ts';
 import { loadDocument, type LoadOptions } from '../model/load.ts';
 import { networkScope, resolveAddresses, resolveServices } from '../model/resolve.ts';
 import type { SourceDocument } from '../model/source.ts';
@@ -88,7 +89,9 @@ export function applyInMemory(before: Network, loaded: LoadedChange): InMemoryCh
       return rules.length;
     };
     const resolve = (decl: unknown, at: readonly PropertyKey[], position: number): Rule | undefined => {
-      const parsed = ruleSchema().safeParse(decl);
+      // A plainly valid rule needs no zod (quick-schema.ts); zod reads the rest, and words its errors.
+      const quick = quickRule(decl) as RuleDecl | undefined;
+      const parsed = quick ? ({ success: true, data: quick } as const) : ruleSchema().safeParse(decl);
       if (!parsed.success) {
         for (const issue of parsed.error.issues)
           problems.push({

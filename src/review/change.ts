@@ -8,6 +8,7 @@ import { InputError, type Diagnostic, type ErrorCode, type Loc } from '../errors
 import { readSource, type SourceDocument, DEFAULT_LIMITS } from '../model/source.ts';
 import type { ChangeOperation } from './types.ts';
 import { zod } from '../model/zod.ts';
+import { quickChange } from './quick-change.ts';
 
 // Built on first use: zod is loaded only by the commands that read a change file.
 function buildChangeSchema() {
@@ -111,6 +112,9 @@ export function loadChange(text: string, file: string): LoadedChange {
 
 /** loadChange for a document already read (readSource). */
 export function loadChangeDocument(doc: SourceDocument, file: string): LoadedChange {
+  // A plainly valid file needs no zod (quick-change.ts); zod reads the rest, and words its errors.
+  const quick = quickChange(doc.data);
+  if (quick) return { file, change: quick, doc };
   const parsed = changeSchema().safeParse(doc.data);
   if (!parsed.success) {
     const diagnostics = parsed.error.issues.slice(0, 50).map((issue) => ({

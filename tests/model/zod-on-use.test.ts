@@ -2,10 +2,13 @@
 // pack never loads it (quick-schema.ts, policy/quick-pack.ts), while a schema error still gets
 // zod's wording at its line. Each check runs in a fresh process (through tsx), which then says
 // whether zod is among the modules it loaded. The commands that load the whole library (the
-// replay, a review) build the change and site schemas only when they read such a file.
+// replay, a review) build the change and site schemas only when they must word an error in such
+// a file: a valid change file, and the rules it adds, pass a quick check (review/quick-change.ts).
 
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -39,7 +42,7 @@ describe('zod on use', () => {
     expect(zodLoaded).toBe(false);
   });
 
-  it('a review loads it to read the change file', () => {
+  it('a review of a valid change file (with an added rule) never loads zod', () => {
     const { code, out, zodLoaded } = checkInFreshProcess([
       'review',
       'topologies/alpha-city.yaml',
@@ -51,6 +54,16 @@ describe('zod on use', () => {
     ]);
     expect(code).toBe(0); // harmless.yaml: approved
     expect(JSON.parse(out).verdict).toBeDefined();
+    expect(zodLoaded).toBe(false);
+  });
+
+  it('a bad change file loads it and is worded as zod words it, at its line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bunkatsu-zod-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'bunkatsu-change: 1\nchanges:\n  - remove-rule: { device: lg-edge-fw, rule: e-deny, note: x }\n');
+    const { code, out, zodLoaded } = checkInFreshProcess(['review', 'topologies/alpha-city.yaml', file]);
+    expect(code).toBe(2);
+    expect(out).toContain(`${file}:3:18 BNK_ERR_SCHEMA changes.0.remove-rule: Unrecognized key: "note"`);
     expect(zodLoaded).toBe(true);
   });
 
