@@ -114,7 +114,7 @@ export function loadChange(text: string, file: string): LoadedChange {
 export function loadChangeDocument(doc: SourceDocument, file: string): LoadedChange {
   // A plainly valid file needs no zod (quick-change.ts); zod reads the rest, and words its errors.
   const quick = quickChange(doc.data);
-  if (quick) return { file, change: quick, doc };
+  if (quick) return { file, change: quick as ChangeFile, doc };
   const parsed = changeSchema().safeParse(doc.data);
   if (!parsed.success) {
     const diagnostics = parsed.error.issues.slice(0, 50).map((issue) => ({
