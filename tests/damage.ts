@@ -34,3 +34,29 @@ export function damage([container, key]: Place, pick: number, odd: readonly unkn
     if (!Array.isArray(container)) container[`${String(key)}x`] = container[key];
   } else container[key] = structuredClone(odd[pick]);
 }
+
+/** Every place of a document grouped by key name (indices as '#'), so rare fields are hit as often as common ones. */
+export function placesByKey(data: unknown): Place[][] {
+  const groups = new Map<string, Place[]>();
+  for (const place of placesOf(data)) {
+    const name = typeof place[1] === 'number' ? '#' : place[1];
+    groups.set(name, [...(groups.get(name) ?? []), place]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * A copy of `base` damaged `times` times (at places drawn by `at`, each by key name first, with
+ * the odd value or deletion `pick` chooses): the fast-check draw the quick validators' property
+ * tests share.
+ */
+export function damagedCopy(base: unknown, at: number, pick: number, times: number, odd: readonly unknown[]): unknown {
+  const data = structuredClone(base);
+  for (let t = 0; t < times; t++) {
+    const all = placesByKey(data);
+    if (all.length === 0) break;
+    const group = all[(at * (t + 7)) % all.length]!;
+    damage(group[(at >> 3) % group.length]!, pick, odd);
+  }
+  return data;
+}

@@ -408,19 +408,24 @@ async function check(projectId: string, checkId: string, mine: number): Promise<
           );
         }),
       ),
-      h(
-        'section',
-        { class: 'side', 'aria-labelledby': 'graph-h' },
-        h('h2', { id: 'graph-h' }, t('graph')),
-        figure,
-        h('p', { class: 'help' }, t('graphNote')),
-        pathPanel,
-      ),
+      graphSide(figure, pathPanel),
     ),
   );
   performance.mark('bunkatsu:page-built');
   graph = graphView(figure, data);
   performance.mark('bunkatsu:graph-created');
+}
+
+/** The zone graph beside a list (findings, flows, outcomes), with the path panel under it. */
+function graphSide(figure: HTMLElement, pathPanel: HTMLElement): HTMLElement {
+  return h(
+    'section',
+    { class: 'side', 'aria-labelledby': 'graph-h' },
+    h('h2', { id: 'graph-h' }, t('graph')),
+    figure,
+    h('p', { class: 'help' }, t('graphNote')),
+    pathPanel,
+  );
 }
 
 function clauseTable(report: CheckReport): HTMLElement {
@@ -507,19 +512,6 @@ async function matrix(projectId: string, version: string, level: 'zone' | 'domai
 
 // ── Trace one flow ───────────────────────────────────────────────────────────────────────
 
-/** Outcomes in the order the CLI's trace prints them: delivered first, no path last. */
-const OUTCOME_ORDER: Readonly<Record<TraceOutcome['kind'], number>> = {
-  delivered: 0,
-  local: 0,
-  terminated: 1,
-  refused: 2,
-  denied: 3,
-  'no-route': 4,
-  discarded: 4,
-  'not-forwarded': 5,
-  'no-path': 6,
-};
-
 /**
  * `#/p/{project}/v/{version}/trace[/{src}/{dst}/{service}]`: the form, and with a question in
  * the address (bookmarkable, back-button friendly) every outcome of the flow, its header classes
@@ -593,7 +585,8 @@ async function traceView(projectId: string, version: string, question: readonly 
   const buttons: HTMLElement[] = [];
   if (answer instanceof Error) out.replaceChildren(failure(answer));
   else if (answer !== undefined) {
-    const outcomes = [...answer.outcomes].sort((a, b) => OUTCOME_ORDER[a.kind] - OUTCOME_ORDER[b.kind]);
+    // In the order the library lists them (delivered first), as `bunkatsu trace` prints them.
+    const outcomes = answer.outcomes;
     const counts = new Map<TraceOutcome['kind'], number>();
     for (const o of outcomes) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
     const select = (button: HTMLElement, o: TraceOutcome): void => {
@@ -629,24 +622,7 @@ async function traceView(projectId: string, version: string, question: readonly 
       if (outcomes.length > 0) select(buttons[0]!, outcomes[0]!);
     });
   }
-  show(
-    h('h1', {}, `${t('trace')} — ${t('version')} ${version}`),
-    form,
-    out,
-    h(
-      'div',
-      { class: 'split' },
-      listed,
-      h(
-        'section',
-        { class: 'side', 'aria-labelledby': 'graph-h' },
-        h('h2', { id: 'graph-h' }, t('graph')),
-        figure,
-        h('p', { class: 'help' }, t('graphNote')),
-        pathPanel,
-      ),
-    ),
-  );
+  show(h('h1', {}, `${t('trace')} — ${t('version')} ${version}`), form, out, h('div', { class: 'split' }, listed, graphSide(figure, pathPanel)));
   graph = graphView(figure, data);
 }
 

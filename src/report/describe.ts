@@ -156,6 +156,24 @@ export function describeDisposition(network: Network, d: Disposition, lang: Lang
   }
 }
 
+/** The order a trace lists its outcomes in (text, JSON, the web page): delivered first, no path last. */
+const TRACE_ORDER: Readonly<Record<Disposition['kind'], number>> = {
+  delivered: 0,
+  local: 0,
+  terminated: 1,
+  refused: 2,
+  denied: 3,
+  'no-route': 4,
+  discarded: 4,
+  'not-forwarded': 5,
+  'no-path': 6,
+};
+
+/** A trace's outcomes in TRACE_ORDER (a stable sort: the engine's order within a kind). */
+export function inTraceOrder<T extends { readonly disposition: { readonly kind: Disposition['kind'] } }>(outcomes: readonly T[]): T[] {
+  return [...outcomes].sort((a, b) => TRACE_ORDER[a.disposition.kind] - TRACE_ORDER[b.disposition.kind]);
+}
+
 /** The outcome kinds of a trace, as the summary line counts them. */
 export const DISPOSITION_NAMES: Readonly<Record<Disposition['kind'], Localized>> = {
   delivered: { ja: '到達', en: 'delivered' },

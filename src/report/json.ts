@@ -7,7 +7,7 @@ import { formatIpv4 } from '../net/ipv4.ts';
 import type { Outcome } from '../engine/types.ts';
 import { findingIds } from './ids.ts';
 import { findingText, RULE_TITLES, subjectText } from './messages.ts';
-import { describeBox, describeClass, describeDisposition, describeHop, describePacket, formatLoc, type Lang } from './describe.ts';
+import { describeBox, describeClass, describeDisposition, describeHop, describePacket, formatLoc, inTraceOrder, type Lang } from './describe.ts';
 
 export function classJson(network: Network, c: HeaderClass, lang: Lang): unknown {
   return {
@@ -84,8 +84,9 @@ export function checkReportJson(network: Network, report: CheckReport, lang: Lan
   );
 }
 
+/** A trace's outcomes, in the order the text lists them (delivered first). */
 export function outcomesJson(network: Network, outcomes: readonly Outcome[], lang: Lang): unknown[] {
-  return outcomes.map((o) => ({
+  return inTraceOrder(outcomes).map((o) => ({
     disposition: describeDisposition(network, o.disposition, lang),
     kind: o.disposition.kind,
     classes: o.headers.map(describeBox),

@@ -12,6 +12,7 @@ import {
   describeHop,
   describePacket,
   formatLoc,
+  inTraceOrder,
   type Lang,
   severityText,
 } from './describe.ts';
@@ -136,20 +137,8 @@ export function checkReportText(network: Network, report: CheckReport, lang: Lan
 }
 
 /** The trace of one flow: every outcome with its classes and path. */
-const TRACE_ORDER: Record<string, number> = {
-  delivered: 0,
-  local: 0,
-  terminated: 1,
-  refused: 2,
-  denied: 3,
-  'no-route': 4,
-  discarded: 4,
-  'not-forwarded': 5,
-  'no-path': 6,
-};
-
 export function traceText(network: Network, title: string, unordered: readonly Outcome[], lang: Lang): string {
-  const outcomes = [...unordered].sort((a, b) => TRACE_ORDER[a.disposition.kind]! - TRACE_ORDER[b.disposition.kind]!);
+  const outcomes = inTraceOrder(unordered);
   const counts = new Map<string, number>();
   for (const o of outcomes) counts.set(o.disposition.kind, (counts.get(o.disposition.kind) ?? 0) + 1);
   const counted = [...counts].map(([k, n]) => `${DISPOSITION_NAMES[k as Outcome['disposition']['kind']][lang]} ${n}`);

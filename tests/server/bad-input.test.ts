@@ -2,8 +2,8 @@
 // topologies, the CLI's diagnostics with line:column), and the server keeps serving.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diagnosticText, InputError, type Diagnostic } from '../../src/index.ts';
-import { loadSample } from '../helpers.ts';
+import { diagnosticText, type Diagnostic } from '../../src/index.ts';
+import { loadSample, refusal } from '../helpers.ts';
 import { sample, testServer, type TestServer } from './helpers.ts';
 
 let s: TestServer;
@@ -21,14 +21,8 @@ afterAll(async () => {
   await s.close();
 });
 
-function cliDiagnostics(relative: string): Diagnostic[] {
-  try {
-    loadSample(relative);
-  } catch (error) {
-    if (error instanceof InputError) return [...error.diagnostics];
-  }
-  throw new Error(`${relative} loaded without error`);
-}
+/** The diagnostics the CLI gives a sample file (the library's load of it). */
+const cliDiagnostics = (relative: string): Diagnostic[] => refusal(() => loadSample(relative), relative);
 
 function expectShape(body: Record<string, unknown>, status: number, code: string): void {
   expect(body).toMatchObject({ statusCode: status, code, error: expect.any(String), message: expect.any(String) });

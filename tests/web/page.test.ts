@@ -11,8 +11,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildServer } from '../../src/server/app.ts';
 import { Store } from '../../src/store/store.ts';
-import { type Diagnostic, diagnosticText, InputError } from '../../src/index.ts';
-import { loadSample, ROOT } from '../helpers.ts';
+import { type Diagnostic, diagnosticText } from '../../src/index.ts';
+import { loadSample, refusal, ROOT } from '../helpers.ts';
 import { sample } from '../server/helpers.ts';
 import { HAVE_CHROMIUM, type LaunchedBrowser, launchChromium } from './browser.ts';
 
@@ -283,14 +283,7 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)('web page in Chromium', () => {
 });
 
 /** The diagnostics the library gives a sample file (what `bunkatsu check` prints). */
-function cliDiagnostics(relative: string): Diagnostic[] {
-  try {
-    loadSample(relative);
-  } catch (error) {
-    if (error instanceof InputError) return [...error.diagnostics];
-  }
-  throw new Error(`${relative} loaded without error`);
-}
+const cliDiagnostics = (relative: string): Diagnostic[] => refusal(() => loadSample(relative), relative);
 
 /** One attribute of every element the selector matches, in document order. */
 async function attributes(page: Page, selector: string, name: string): Promise<(string | null)[]> {
