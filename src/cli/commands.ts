@@ -36,7 +36,7 @@ import {
   zoneMatrix,
 } from '../essentials.ts';
 import type { GeneratedModel, ImportedConfig, Inventory, Plain, Site } from '../index.ts';
-import { engineFactory, fileSha256, readNetwork, readPack, readStanford, readText, today, usage } from './input.ts';
+import { engineFactory, fileSha256, readFlows, readNetwork, readPack, readStanford, readText, today, usage } from './input.ts';
 import { type Progress, progressBar } from './progress.ts';
 
 /** Runs `work` with a progress bar that is cleared when it ends, however it ends. */
@@ -89,6 +89,10 @@ const POLICY: OptionSpec = {
   description: `policy pack: a bundled one by name (${Object.keys(BUNDLED_POLICIES).join(', ')}) or a pack YAML file (default: seed)`,
 };
 const LANG: OptionSpec = { flags: '--lang <lang>', description: 'message language', choices: ['ja', 'en'], default: 'en' };
+const FLOWS: OptionSpec = {
+  flags: '--flows <file>',
+  description: 'flows file (bunkatsu-flows: 1): intents, exceptions and cloud services kept beside the topology, added to its own; see docs/topology-format.md',
+};
 
 /** Options every import command takes. */
 type ImportOptions = { site?: string; output?: string; format?: 'yaml' | 'json'; lang: Lang; quiet?: boolean; strict?: boolean };
@@ -213,7 +217,16 @@ type StoreOptions = { db?: string; database?: string };
 const storeAt = async (opts: StoreOptions): Promise<string> => (await server()).storeLocation(opts.db, opts.database);
 
 export const COMMANDS: readonly CommandSpec[] = [
-  command<{ policy?: string; format: FormatOf<'check'> | 'html'; lang?: Lang; engine: string; today?: string; quiet?: boolean; output?: string }>({
+  command<{
+    policy?: string;
+    format: FormatOf<'check'> | 'html';
+    lang?: Lang;
+    engine: string;
+    today?: string;
+    quiet?: boolean;
+    output?: string;
+    flows?: string;
+  }>({
     name: ['check'],
     description: 'check a topology against the policy; exit 0 clean, 1 findings, 2 bad input',
     args: [TOPOLOGY],
@@ -226,6 +239,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { ...LANG, description: 'message language (default: en; ja for --format html)', default: undefined },
       ENGINE,
       TODAY,
+      FLOWS,
       QUIET,
       OUTPUT,
     ],
@@ -237,7 +251,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       const factory = engineFactory(opts.engine);
       const day = today(opts.today);
       const { network, report } = withProgress(progress, () => {
-        const network = readNetwork(file!, pack, false, progress);
+        const network = readNetwork(file!, pack, false, progress, opts.flows);
         const report = runCheck(network, pack, {
           engineFactory: factory,
           today: day,
@@ -293,7 +307,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ policy?: string; format: FormatOf<'matrix'> | 'xlsx'; level: MatrixLevel; engine: string; lang: Lang; output?: string }>({
+  command<{ policy?: string; format: FormatOf<'matrix'> | 'xlsx'; level: MatrixLevel; engine: string; lang: Lang; output?: string; flows?: string }>({
     name: ['matrix'],
     description: 'which services flow between every pair of zones (or domains); csv and xlsx: the 通信マトリクス with zone names, domains and sanitizers',
     args: [TOPOLOGY],
@@ -303,11 +317,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--level <level>', description: 'rows and columns', choices: ['zone', 'domain'], default: 'zone' },
       LANG,
       ENGINE,
+      FLOWS,
       OUTPUT,
     ],
     run: async (io, [file], opts) => {
       const pack = readPack(opts.policy);
-      const network = readNetwork(file!, pack, true);
+      const network = readNetwork(file!, pack, true, undefined, opts.flows);
       if (opts.format === 'xlsx' && !opts.output) throw usage('--format xlsx writes a workbook: give -o <file>.xlsx');
       const matrix = zoneMatrix(network, engineFactory(opts.engine)(network), opts.level);
       if (opts.format === 'xlsx') writeFileSync(opts.output!, await matrixXlsx(network, matrix, pack.domains, opts.lang));
@@ -410,7 +425,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ policy?: string; format: FormatOf<'review'>; lang: Lang; engine: string; today?: string }>({
+  command<{ policy?: string; format: FormatOf<'review'>; lang: Lang; engine: string; today?: string; flows?: string }>({
     name: ['review'],
     description:
       'review a change: flows opened and closed, findings introduced and resolved, intents broken; verdict. Exit 0 approve, 1 reject or needs attention, 2 bad input',
@@ -418,20 +433,30 @@ export const COMMANDS: readonly CommandSpec[] = [
       ['<topology>', 'the topology before the change (YAML or JSON)'],
       ['<change>', 'a change file (bunkatsu-change: 1), or the whole topology after the change'],
     ],
-    options: [POLICY, format('review'), LANG, ENGINE, TODAY],
+    options: [POLICY, format('review'), LANG, ENGINE, TODAY, FLOWS],
     run: async (io, [file, second], opts) => {
       const { loadReviewTopology, reviewChange } = await library();
       const engine = engineFactory(opts.engine);
       const pack = readPack(opts.policy);
-      const base = loadReviewTopology(readText(file!), file!, pack);
+      const flows = readFlows(opts.flows);
+      const base = loadReviewTopology(readText(file!), file!, pack, flows);
       const day = today(opts.today);
-      const { report, networks } = reviewChange({ base, change: readText(second!), file: second!, pack, today: day, engine });
+      const { report, networks } = reviewChange({ base, change: readText(second!), file: second!, pack, today: day, engine, flows });
       io.out(render(opts.format, { kind: 'review', report, networks }, opts.lang));
       return report.verdict === 'approve' ? EXIT.clean : EXIT.findings;
     },
   }),
 
-  command<{ down?: string[]; sweep?: string; policy?: string; format: FormatOf<'sweep'> & FormatOf<'review'>; lang: Lang; engine: string; today?: string }>({
+  command<{
+    down?: string[];
+    sweep?: string;
+    policy?: string;
+    format: FormatOf<'sweep'> & FormatOf<'review'>;
+    lang: Lang;
+    engine: string;
+    today?: string;
+    flows?: string;
+  }>({
     name: ['simulate'],
     description: 'what-if failures: --down shows what taking elements out of service changes; --sweep n-1 lists the flow intents some single failure cuts',
     args: [TOPOLOGY],
@@ -443,13 +468,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       LANG,
       ENGINE,
       TODAY,
+      FLOWS,
     ],
     run: async (io, [file], opts) => {
       if (!opts.down && !opts.sweep) throw usage('give --down <element...> or --sweep n-1');
       const { loadReviewTopology, prepareReview, reviewChange, sweepSingleFailures } = await library();
       const engine = engineFactory(opts.engine);
       const pack = readPack(opts.policy);
-      const topology = loadReviewTopology(readText(file!), file!, pack);
+      const topology = loadReviewTopology(readText(file!), file!, pack, readFlows(opts.flows));
       const day = today(opts.today);
       const prepared = prepareReview(topology, pack, day, engine);
       const network = topology.network;

@@ -18,6 +18,8 @@ import {
   isCalendarDate,
   loadPack,
   loadTopology,
+  readSource,
+  type SourceDocument,
 } from '../essentials.ts';
 import type { StanfordFiles } from '../index.ts';
 import type { Progress } from './progress.ts';
@@ -90,14 +92,23 @@ export function readPack(policy: string | undefined): Pack {
  * `domainless`: zones without a domain are accepted (trace, matrix, dataplane on an import
  * without a site file); `progress`: the command's bar, told of the read, parse and validation.
  */
-export function readNetwork(path: string, pack: Pack, domainless = false, progress?: Progress): Network {
+export function readNetwork(path: string, pack: Pack, domainless = false, progress?: Progress, flows?: string): Network {
   progress?.update('read', 0, 1);
   const text = readText(path);
   return loadTopology(text, path, {
     domains: new Set(Object.keys(pack.domains)),
     domainless,
+    flows: readFlows(flows),
     ...(progress ? { onProgress: (p: LoadProgress) => progress.update(p.phase, p.done, p.total) } : {}),
   });
+}
+
+/** A --flows file, read (its intents, exceptions and cloud services join the topology's); none without the option. */
+export function readFlows(path: string | undefined): SourceDocument[] {
+  if (path === undefined) return [];
+  const read = readSource(readText(path), path);
+  if (!read.ok) throw new InputError(read.diagnostics);
+  return [read.doc];
 }
 
 /** Reads an APKeep-style folder (topo.txt, vlan.txt, acls/, updates): the files `parseStanford` takes. */

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { type Diagnostic, type ErrorCode, InputError, type Loc } from '../errors.ts';
 import { DEFAULT_LIMITS, readSource, type SourceDocument, type SourceLimits } from './source.ts';
+import { withFlows } from './flows.ts';
 import { quickTopology } from './quick-schema.ts';
 import { type OriginDecl, type RuleDecl, topologySchema, type TopologyFile } from './schema.ts';
 import type {
@@ -44,6 +45,8 @@ export interface LoadOptions {
    * as the sections are validated (elements done of all). The CLI draws its progress bar from it.
    */
   readonly onProgress?: (p: LoadProgress) => void;
+  /** Flows files (read, not yet loaded) whose intents, exceptions and cloud services join the topology's (flows.ts). */
+  readonly flows?: readonly SourceDocument[];
 }
 
 /** How far a load is: the bytes parsed, then the elements (zones, hosts, devices, ...) validated. */
@@ -72,7 +75,8 @@ export function loadTopology(text: string, file: string, options: LoadOptions = 
   return loadDocument(read.doc, options);
 }
 
-export function loadDocument(doc: SourceDocument, options: LoadOptions = {}): Network {
+export function loadDocument(topology: SourceDocument, options: LoadOptions = {}): Network {
+  const doc = withFlows(topology, options.flows ?? []);
   // A document that plainly satisfies the schema skips zod's parse (quick-schema.ts).
   const quick = quickTopology(doc.data);
   if (quick) return new Resolver(doc, quick, options, undefined).resolve();

@@ -6,6 +6,7 @@
 import { DEFAULT_ENGINE, engineFactoryNamed, ENGINES } from '../engine/registry.ts';
 import type { EngineFactory } from '../engine/types.ts';
 import { InputError } from '../errors.ts';
+import { withFlows } from '../model/flows.ts';
 import { loadDocument } from '../model/load.ts';
 import type { Network } from '../model/network.ts';
 import { readSource, type SourceDocument } from '../model/source.ts';
@@ -44,6 +45,8 @@ export interface ReviewRequest {
   readonly today: string;
   /** Default 'change-or-topology'. */
   readonly accept?: ChangeAccept;
+  /** Flows files (read) whose intents, exceptions and cloud services join both topologies (flows.ts). */
+  readonly flows?: readonly SourceDocument[];
   /**
    * The engine: a name of the registry (`fast`, `reference`) or a factory. Default: the one the
    * topology's base was prepared with, or the registry's default.
@@ -64,9 +67,13 @@ function read(text: string, file: string): SourceDocument {
   return result.doc;
 }
 
-/** Reads and loads the topology before the change (InputError with locations when it is bad). */
-export function loadReviewTopology(text: string, file: string, pack: Pack): ReviewTopology {
-  const doc = read(text, file);
+/**
+ * Reads and loads the topology before the change (InputError with locations when it is bad),
+ * with the flows files' intents, exceptions and cloud services (flows.ts) when given.
+ */
+export function loadReviewTopology(text: string, file: string, pack: Pack, flows: readonly SourceDocument[] = []): ReviewTopology {
+  // The document a change is applied to holds the flows too: the network after keeps them.
+  const doc = withFlows(read(text, file), flows);
   return { doc, network: loadDocument(doc, { domains: domainsOf(pack) }) };
 }
 
@@ -97,17 +104,25 @@ export function prepareReview(topology: ReviewTopology, pack: Pack, today: strin
  * key); anything else is a topology after the change when `accept` allows it, and otherwise
  * fails with NotAChangeFileError.
  */
-export function readChange(text: string, file: string, pack: Pack, accept: ChangeAccept = 'change-or-topology'): ReviewChange {
+export function readChange(
+  text: string,
+  file: string,
+  pack: Pack,
+  accept: ChangeAccept = 'change-or-topology',
+  flows: readonly SourceDocument[] = [],
+): ReviewChange {
   const doc = read(text, file);
   if (accept === 'change' || documentKind(doc.data) === 'change') return { kind: 'change', loaded: loadChangeDocument(doc, file) };
-  return { kind: 'topology', after: loadDocument(doc, { domains: domainsOf(pack) }) };
+  // A whole topology after the change gets the same flows files as the one before.
+  return { kind: 'topology', after: loadDocument(doc, { domains: domainsOf(pack), flows }) };
 }
 
 /** Reviews a change against a topology: the report, and the networks before and after for rendering. */
 export function reviewChange(request: ReviewRequest): ReviewResult {
   const { pack, today, file } = request;
-  const topology = 'network' in request.base ? request.base : loadReviewTopology(request.base.text, request.base.file, pack);
-  const change = typeof request.change === 'string' ? readChange(request.change, file, pack, request.accept) : request.change;
+  const flows = request.flows ?? [];
+  const topology = 'network' in request.base ? request.base : loadReviewTopology(request.base.text, request.base.file, pack, flows);
+  const change = typeof request.change === 'string' ? readChange(request.change, file, pack, request.accept, flows) : request.change;
   let after: Network;
   let input: ReviewInput['change'];
   if (change.kind === 'change') {
