@@ -32,6 +32,7 @@ import {
   SCALE_NAMES,
   type ScaleName,
   topologyJsonSchema,
+  flowsJsonSchema,
   traceFlow,
   zoneMatrix,
 } from '../essentials.ts';
@@ -492,15 +493,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   }),
 
-  command<{ output?: string; site?: boolean }>({
+  command<{ output?: string; site?: boolean; flows?: boolean }>({
     name: ['schema'],
-    description: 'print the JSON Schema of the topology format, or with --site of the site file of `import` (for editors and validators)',
+    description:
+      'print the JSON Schema of the topology format, or with --site of the site file of `import`, or with --flows of a flows file (for editors and validators)',
     options: [
       { flags: '-o, --output <file>', description: 'write to a file instead of stdout' },
       { flags: '--site', description: 'the schema of the site file (bunkatsu import) instead of the topology' },
+      { flags: '--flows', description: 'the schema of a flows file (bunkatsu-flows: 1) instead of the topology' },
     ],
     run: async (io, _args, opts) => {
-      const schema = opts.site ? (await library()).siteJsonSchema() : topologyJsonSchema();
+      if (opts.site && opts.flows) throw usage('give --site or --flows, not both');
+      const schema = opts.site ? (await library()).siteJsonSchema() : opts.flows ? flowsJsonSchema() : topologyJsonSchema();
       const text = `${JSON.stringify(schema, null, 2)}\n`;
       if (opts.output) writeFileSync(opts.output, text);
       else io.out(text.trimEnd());

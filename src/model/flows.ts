@@ -11,13 +11,14 @@
 //   cloudServices: [...]
 
 import { InputError, type Diagnostic } from '../errors.ts';
+import { topologyJsonSchema } from './schema.ts';
 import type { SourceDocument } from './source.ts';
 
 export const FLOWS_MARKER = 'bunkatsu-flows';
 export const FLOWS_FORMAT_VERSION = 1;
 /** The lists a flows file may hold: the topology's lists of flows. */
 export const FLOW_LISTS = ['intents', 'exceptions', 'cloudServices'] as const;
-const KEYS: ReadonlySet<string> = new Set([FLOWS_MARKER, 'topology', 'description', ...FLOW_LISTS]);
+const KEYS: ReadonlySet<string> = new Set(['$schema', FLOWS_MARKER, 'topology', 'description', ...FLOW_LISTS]);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -56,7 +57,7 @@ function flowsProblems(flows: SourceDocument): Diagnostic[] {
       });
     }
   }
-  for (const key of ['topology', 'description'] as const) {
+  for (const key of ['$schema', 'topology', 'description'] as const) {
     if (data[key] !== undefined && typeof data[key] !== 'string') {
       problems.push({ code: 'BNK_ERR_SCHEMA', message: `"${key}" is text`, ja: `"${key}" は文字列で書きます`, loc: at([key]) });
     }
@@ -109,5 +110,25 @@ export function withFlows(topology: SourceDocument, flows: readonly SourceDocume
       if (!source || source.doc === topology) return topology.locate(path, key);
       return source.doc.locate([list!, source.index, ...path.slice(2)], key);
     },
+  };
+}
+
+/** The JSON Schema of a flows file (for editors and validators): its lists are the topology schema's. */
+export function flowsJsonSchema(): Record<string, unknown> {
+  const topology = topologyJsonSchema() as { $schema: string; properties: Record<string, unknown> };
+  return {
+    title: 'bunkatsu flows file (format version 1)',
+    $schema: topology.$schema,
+    type: 'object',
+    description: "A network's flow intents, approved exceptions and cloud services kept beside its topology (docs/topology-format.md#flows-files)",
+    properties: {
+      $schema: topology.properties.$schema,
+      [FLOWS_MARKER]: { const: FLOWS_FORMAT_VERSION, description: 'Flows file format version' },
+      topology: { type: 'string', description: 'The topology the flows belong to (informative)' },
+      description: { type: 'string' },
+      ...Object.fromEntries(FLOW_LISTS.map((key) => [key, topology.properties[key]])),
+    },
+    required: [FLOWS_MARKER],
+    additionalProperties: false,
   };
 }

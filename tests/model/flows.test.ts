@@ -50,7 +50,7 @@ describe('flows files', () => {
     const body = 'bunkatsu-flows: 2\ntopology: 5\nintents: {}\nzones: []\n';
     expect(refusal(() => load(body), 'flows.yaml').map(where)).toEqual([
       'flows.yaml:1:17 BNK_ERR_SCHEMA "bunkatsu-flows" must be 1 (the flows file format this bunkatsu reads), not 2',
-      'flows.yaml:4:1 BNK_ERR_SCHEMA unknown field "zones" in a flows file (known: bunkatsu-flows, topology, description, intents, exceptions, cloudServices)',
+      'flows.yaml:4:1 BNK_ERR_SCHEMA unknown field "zones" in a flows file (known: $schema, bunkatsu-flows, topology, description, intents, exceptions, cloudServices)',
       'flows.yaml:2:11 BNK_ERR_SCHEMA "topology" is text',
       'flows.yaml:3:10 BNK_ERR_SCHEMA "intents" is a list',
     ]);
@@ -89,6 +89,18 @@ describe('flows files', () => {
     expect(broken(true)).toContain('kikaku-file');
     expect(broken(false)).not.toContain('kikaku-file');
     expect(broken(true).filter((id) => id !== 'kikaku-file')).toEqual(broken(false));
+  });
+
+  it("bunkatsu schema --flows prints the committed schema/flows.v1.json, whose lists are the topology schema's", async () => {
+    const got = await runCli(['schema', '--flows']);
+    expect(got.code).toBe(0);
+    const schema = JSON.parse(got.out) as { required: string[]; properties: Record<string, unknown>; additionalProperties: boolean };
+    expect(JSON.parse(text('schema/flows.v1.json'))).toEqual(schema);
+    const topology = JSON.parse(text('schema/topology.v1.json')) as { properties: Record<string, unknown> };
+    expect(schema.properties.intents).toEqual(topology.properties.intents);
+    expect(schema.required).toEqual(['bunkatsu-flows']);
+    expect(schema.additionalProperties).toBe(false);
+    expect((await runCli(['schema', '--flows', '--site'])).code).toBe(2);
   });
 
   it('bunkatsu check --flows: the finding at its line in the flows file; a missing flows file is bad input', async () => {
