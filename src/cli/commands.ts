@@ -271,6 +271,7 @@ export const COMMANDS: readonly CommandSpec[] = [
                 matrix: zoneMatrix(network, factory(network), 'zone'),
                 domains: pack.domains,
                 topologySha256: fileSha256(file!),
+                ...(opts.flows ? { flows: [{ file: opts.flows, sha256: fileSha256(opts.flows) }] } : {}),
                 date: day,
               },
               lang,

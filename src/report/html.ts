@@ -22,6 +22,8 @@ export interface AuditReportInput {
   readonly domains: DomainNames;
   /** sha256 (hex) of the topology file's bytes. */
   readonly topologySha256: string;
+  /** The flows files checked with the topology (--flows), each with the sha256 of its bytes. */
+  readonly flows?: ReadonlyArray<{ readonly file: string; readonly sha256: string }>;
   /** The date the check is as of (exception expiry), YYYY-MM-DD. */
   readonly date: string;
 }
@@ -46,6 +48,8 @@ const M = {
     engine: 'エンジン',
     file: 'トポロジファイル',
     hash: 'トポロジの SHA-256',
+    flowsFile: 'フローファイル',
+    flowsHash: 'フローファイルの SHA-256',
     overall: '総合判定',
     counts: (e: number, w: number, i: number) => `エラー ${e} 件、警告 ${w} 件、情報 ${i} 件`,
     contents: '目次',
@@ -107,6 +111,8 @@ const M = {
     engine: 'engine',
     file: 'Topology file',
     hash: 'Topology SHA-256',
+    flowsFile: 'Flows file',
+    flowsHash: 'Flows file SHA-256',
     overall: 'Overall result',
     counts: (e: number, w: number, i: number) => `${e} error(s), ${w} warning(s), ${i} info`,
     contents: 'Contents',
@@ -219,6 +225,11 @@ function cover(input: AuditReportInput, lang: Lang): string {
     [t.tool, `bunkatsu ${esc(VERSION)} (${t.engine}: ${esc(report.engine)})`],
     [t.file, `<code>${esc(report.topology.file)}</code>`],
     [t.hash, `<code>${esc(input.topologySha256)}</code>`],
+    // Each flows file whose intents, exceptions and cloud services were checked with the topology.
+    ...(input.flows ?? []).flatMap((f): [string, string][] => [
+      [t.flowsFile, `<code>${esc(f.file)}</code>`],
+      [t.flowsHash, `<code>${esc(f.sha256)}</code>`],
+    ]),
     [t.overall, `<span class="v-${overall}">${esc(t.verdict[overall])}</span> — ${esc(t.counts(s.errors, s.warnings, s.infos))}`],
   ];
   const contents = [t.clauses, t.findings, t.matrix, t.inventory, t.exceptions];

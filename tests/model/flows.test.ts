@@ -3,8 +3,10 @@
 // a review keeps them in the network after the change. The sample is
 // topologies/flows/alpha-city-kikaku.yaml for topologies/alpha-city.yaml.
 
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENGINES, type Diagnostic, loadTopology, readSource, runCheck, type SourceDocument } from '../../src/index.ts';
 import { loadReviewTopology, reviewChange } from '../../src/review/run.ts';
@@ -107,6 +109,13 @@ describe('flows files', () => {
     const got = await runCli(['check', TOPOLOGY, '--flows', FLOWS, '--today', TODAY]);
     expect(got.code).toBe(1);
     expect(got.out).toContain(`[error] kikaku-cms-direct  (${FLOWS}:${positionOf(text(FLOWS), 'id: kikaku-cms-direct').line}:5)`);
+    // The audit report names the flows file and its digest beside the topology's.
+    const out = join(mkdtempSync(join(tmpdir(), 'bunkatsu-flows-')), 'report.html');
+    expect((await runCli(['check', TOPOLOGY, '--flows', FLOWS, '--today', TODAY, '--format', 'html', '-o', out])).code).toBe(1);
+    const digest = createHash('sha256')
+      .update(readFileSync(resolve(ROOT, FLOWS)))
+      .digest('hex');
+    expect(readFileSync(out, 'utf8')).toContain(`<th>フローファイルの SHA-256</th><td><code>${digest}</code>`);
     const missing = await runCli(['check', TOPOLOGY, '--flows', 'topologies/flows/none.yaml']);
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('BNK_ERR_FILE_NOT_FOUND');
