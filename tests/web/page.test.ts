@@ -267,6 +267,13 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)('web page in Chromium', () => {
     await page.goBack();
     await page.locator('#trace-summary', { hasText: '結果: 到達 1' }).waitFor();
     expect(await page.inputValue('#trace-dst')).toBe('lg-file-server');
+    // In English the page's words and the server's wording of each outcome change with it.
+    await page.click('button[data-lang="en"]');
+    await page.locator('#trace-summary', { hasText: 'Outcomes: delivered 1' }).waitFor();
+    expect(await page.locator('.outcome[data-kind="delivered"]').textContent()).toContain('delivered to zone lg-servers');
+    expect(await page.locator('form.trace button[type=submit]').textContent()).toBe('Trace');
+    await page.click('button[data-lang="ja"]');
+    await page.locator('#trace-summary', { hasText: '結果: 到達 1' }).waitFor();
     // A name the topology lacks: the server's message, nothing drawn.
     await page.fill('#trace-dst', 'nowhere');
     await page.click('form.trace button[type=submit]');
