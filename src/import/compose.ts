@@ -59,6 +59,8 @@ class ZoneAssigner {
     private readonly site: Site | undefined,
     devices: readonly ConfigDevice[],
     inventoryZones: readonly ZoneSelector[] = [],
+    /** The inventory's prefixes, for the zones of access ports' VLANs. */
+    private readonly prefixes: readonly InventoryPrefix[] = [],
   ) {
     const zones: readonly ZoneSelector[] = site?.file.zones ?? [];
     const known = new Set<string>();
@@ -104,12 +106,40 @@ class ZoneAssigner {
     this.warnings.push({ loc: this.site!.doc.locate(path), ...text });
   }
 
+  /** The zone that holds a prefix: the most specific zone subnet containing it. */
+  private zoneHolding(prefix: Ipv4Prefix): ZoneSelector | undefined {
+    return this.bySubnet.find((s) => rangeContains(s.prefix, prefix))?.zone;
+  }
+
+  /**
+   * The zone of an access port's VLAN: the one zone that holds the VLAN's prefixes. A VLAN whose
+   * prefixes are in several zones attaches the port to none, with a warning at the port.
+   */
+  private byAccessVlan(d: ConfigDevice, f: ConfigDevice['interfaces'][number]): ZoneSelector | undefined {
+    const zones = new Map<string, ZoneSelector>();
+    for (const p of this.prefixes) {
+      if (p.vlan !== f.accessVlan) continue;
+      const z = this.zoneHolding(p.prefix);
+      if (z) zones.set(z.id, z);
+    }
+    if (zones.size <= 1) return [...zones.values()][0];
+    const vlan = f.accessVlan!.name ?? String(f.accessVlan!.vid ?? '');
+    const ids = [...zones.keys()];
+    this.warnings.push({
+      loc: f.origin,
+      en: `access port ${d.id}:${f.name} is in VLAN "${vlan}", whose prefixes are in zones ${ids.join(', ')}: it is attached to no zone (name it in one zone's interfaces)`,
+      ja: `アクセスポート ${d.id}:${f.name} の VLAN "${vlan}" のプレフィックスがゾーン ${ids.join('、')} にまたがるため、どのゾーンにも割り当てていません（いずれかのゾーンの interfaces に書いてください）`,
+    });
+    return undefined;
+  }
+
   /** The zone id of a device interface (undefined: attached to nothing). */
   assign(d: ConfigDevice, f: ConfigDevice['interfaces'][number]): string | undefined {
     const chosen =
       this.byInterface.get(`${d.id}:${f.name}`) ??
       (f.vendorZone ? this.byVendorZone.get(`${d.id}:${f.vendorZone}`) : undefined) ??
-      (f.address ? this.bySubnet.find((s) => rangeContains(s.prefix, f.address!.subnet))?.zone : undefined);
+      (f.address ? this.zoneHolding(f.address.subnet) : undefined) ??
+      (f.accessVlan ? this.byAccessVlan(d, f) : undefined);
     if (chosen) {
       if (f.address) {
         const declared = (chosen.subnets ?? []).map(parseCidr).filter((p): p is Ipv4Prefix => !('error' in p));
@@ -294,13 +324,16 @@ export function composeTopology(configs: readonly ImportedConfig[], givenSite?: 
   const inventoryDevices: ConfigDevice[] = [];
   const inventoryHosts: NonNullable<Inventory['devices'][number]>[] = [];
   // An inventory interface with neither an address nor a cable would be an edge port (a way out
-  // of the modelled network) that nothing says exists: it is left out, unless a site zone names it.
+  // of the modelled network) that nothing says exists: it is left out, unless a site zone names it
+  // or it is an access port of a VLAN (kept while its VLAN's prefixes are in one zone, below).
   const cabled = new Set((inventory?.links ?? []).flatMap((l) => [l.a, l.b]));
   const named = new Set((site?.file.zones ?? []).flatMap((z) => z.interfaces ?? []));
+  const placed = (device: string, f: ConfigInterface): boolean =>
+    f.address !== undefined || cabled.has(`${device}:${f.name}`) || named.has(`${device}:${f.name}`);
   for (const inventoried of inventory?.devices ?? []) {
     const d = {
       ...inventoried,
-      interfaces: inventoried.interfaces.filter((f) => f.address || cabled.has(`${inventoried.id}:${f.name}`) || named.has(`${inventoried.id}:${f.name}`)),
+      interfaces: inventoried.interfaces.filter((f) => placed(inventoried.id, f) || f.accessVlan !== undefined),
     };
     const config = configured.get(d.id);
     if (config) {
@@ -365,7 +398,7 @@ export function composeTopology(configs: readonly ImportedConfig[], givenSite?: 
       description: `prefix from the inventory at ${locText(p.origin)}`,
     });
   }
-  const zones = new ZoneAssigner(site, devices, inventoryZones);
+  const zones = new ZoneAssigner(site, devices, inventoryZones, inventory?.prefixes ?? []);
   const homeZone = new Map<string, string>();
   for (const z of site?.file.zones ?? []) for (const d of z.devices ?? []) homeZone.set(d, z.id);
   const deviceDecls: Plain[] = devices.map((d) => ({
@@ -373,15 +406,19 @@ export function composeTopology(configs: readonly ImportedConfig[], givenSite?: 
     kind: kindOf.get(d.id) ?? 'firewall',
     zone: homeZone.get(d.id),
     description: descriptionOf.get(d.id),
-    interfaces: d.interfaces.map((f) => {
+    interfaces: d.interfaces.flatMap((f) => {
       const zone = zones.assign(d, f);
-      return {
-        name: f.name,
-        zone,
-        address: zone && f.address ? formatIpv4(f.address.ip) : undefined,
-        in: f.inAcls && f.inAcls.length > 0 ? [...f.inAcls] : undefined,
-        out: f.outAcls && f.outAcls.length > 0 ? [...f.outAcls] : undefined,
-      };
+      // An access port whose VLAN gives it no zone is left out as any other unplaced port.
+      if (zone === undefined && f.accessVlan !== undefined && !placed(d.id, f)) return [];
+      return [
+        {
+          name: f.name,
+          zone,
+          address: zone && f.address ? formatIpv4(f.address.ip) : undefined,
+          in: f.inAcls && f.inAcls.length > 0 ? [...f.inAcls] : undefined,
+          out: f.outAcls && f.outAcls.length > 0 ? [...f.outAcls] : undefined,
+        },
+      ];
     }),
     // Inventory routers and switches have neither (a switch may not): the keys are left out.
     ...(kindOf.has(d.id)

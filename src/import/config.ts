@@ -21,6 +21,8 @@ export interface ConfigInterface {
   /** Named ACLs (ConfigDevice.acls) every packet entering / leaving by the interface must pass, in order (ASA `access-group`). */
   readonly inAcls?: readonly string[];
   readonly outAcls?: readonly string[];
+  /** The VLAN an access port carries untagged (NetBox `mode: access` with `untagged_vlan`): the port joins the zone of that VLAN's prefixes. */
+  readonly accessVlan?: InventoryVlan;
   readonly origin: Loc;
 }
 

@@ -345,7 +345,14 @@ export function dumpObjects(tables: Tables): NetboxObjects {
     devices: rows('dcim.device').map((r) =>
       object(r, { name: r.get('name'), role: nested(deviceRoles, r.get('role') ?? r.get('device_role')), ...place(r, r.get('site')) }),
     ),
-    interfaces: rows('dcim.interface').map((r) => object(r, { name: r.get('name'), device: { id: idOf(r.get('device')) } })),
+    interfaces: rows('dcim.interface').map((r) =>
+      object(r, {
+        name: r.get('name'),
+        device: { id: idOf(r.get('device')) },
+        mode: r.get('mode'),
+        untagged_vlan: idOf(r.get('untagged_vlan')) === undefined ? undefined : { id: idOf(r.get('untagged_vlan')) },
+      }),
+    ),
     ip_addresses: rows('ipam.ipaddress').map((r) =>
       object(r, {
         address: r.get('address'),

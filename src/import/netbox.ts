@@ -280,6 +280,8 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
 
   // Interfaces, then the addresses assigned to them.
   const ifaceById = new Map<number, { device: string; name: string } | null>();
+  /** Per "device:interface" of an access port, the id of its untagged VLAN. */
+  const accessVlanIds = new Map<string, number>();
   const iface = (device: string, name: string, origin: Loc): ConfigInterface | undefined => {
     const d = devices.get(device);
     if (!d) return undefined;
@@ -314,6 +316,10 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
     }
     iface(device, name, at(o, `NetBox interface ${device}:${name}`));
     if (typeof value.id === 'number') ifaceById.set(value.id, { device, name });
+    // An access port's untagged VLAN (resolved below, once the VLANs are read); tagged VLANs are not read.
+    const mode = isRecord(value.mode) ? str(value.mode.value) : str(value.mode);
+    const untagged = isRecord(value.untagged_vlan) ? value.untagged_vlan.id : undefined;
+    if (mode === 'access' && typeof untagged === 'number') accessVlanIds.set(`${device}:${name}`, untagged);
   }
   for (const o of objects.ip_addresses) {
     const { value } = o;
@@ -492,7 +498,11 @@ function inventoryOf(objects: NetboxObjects, site: Site | undefined, problems: D
     role: d.role,
     site: d.site,
     tenant: d.tenant,
-    interfaces: d.interfaces,
+    interfaces: d.interfaces.map((f) => {
+      const vlanId = accessVlanIds.get(`${id}:${f.name}`);
+      const vlan = vlanId === undefined ? undefined : vlanById.get(vlanId);
+      return vlan ? { ...f, accessVlan: vlan } : f;
+    }),
     origin: at(d.o, `NetBox device "${id}"`),
   }));
   return { devices: out, links, prefixes, warnings };

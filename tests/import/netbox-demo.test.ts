@@ -383,8 +383,8 @@ describe('zones by site, tenant, role and VLAN; traces on every engine', () => {
     expect(trace('10.112.129.10', '8.8.8.8')).toEqual(all('delivered wan'));
     // DM HQ's 10.112.0.0/17 is outside the limit: its addresses are the default zone's too.
     expect(trace('10.112.129.10', '10.112.0.5')).toEqual(all('delivered wan'));
-    // data → voice: the switch forwards between all its ports (NetBox's VLAN assignments of
-    // interfaces are not read), so voice is reached at Gi1/0/4 directly.
+    // data → voice: the switch forwards between all its ports (a switch's VLANs are not kept
+    // apart; the demo's ports have no mode), so voice is reached at Gi1/0/4 directly.
     expect(trace('10.112.129.10', '10.112.130.10')).toEqual(all('delivered voice'));
     // mgmt has its prefix but no port: nothing reaches it.
     expect(trace('10.112.129.10', '10.112.128.5')).toEqual(all('no-path'));
