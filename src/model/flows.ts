@@ -81,8 +81,8 @@ export function withFlows(topology: SourceDocument, flows: readonly SourceDocume
   if (problems.length > 0) throw new InputError(problems);
   if (!isObj(topology.data)) return topology;
   const data: Obj = { ...topology.data };
-  /** Per list, the flows file each added item came from and its index there, in order. */
-  const sources = new Map<string, Array<{ doc: SourceDocument; index: number }>>();
+  /** Per list: how many items are the topology's own, and where each added one came from. */
+  const sources = new Map<string, { own: number; added: Array<{ doc: SourceDocument; index: number }> }>();
   for (const key of FLOW_LISTS) {
     const own = data[key];
     // A list the topology itself gets wrong stays as it is, for the topology's schema to report.
@@ -98,16 +98,18 @@ export function withFlows(topology: SourceDocument, flows: readonly SourceDocume
       });
     }
     if (added.length === 0) continue;
-    data[key] = [...((own as unknown[] | undefined) ?? []), ...added];
-    sources.set(key, [...Array.from({ length: (own as unknown[] | undefined)?.length ?? 0 }, () => ({ doc: topology, index: -1 })), ...from]);
+    const ownItems = (own as unknown[] | undefined) ?? [];
+    data[key] = [...ownItems, ...added];
+    sources.set(key, { own: ownItems.length, added: from });
   }
   return {
     data,
     file: topology.file,
     locate(path, key) {
       const [list, index] = path;
-      const source = typeof list === 'string' && typeof index === 'number' ? sources.get(list)?.[index] : undefined;
-      if (!source || source.doc === topology) return topology.locate(path, key);
+      const of = typeof list === 'string' ? sources.get(list) : undefined;
+      const source = of && typeof index === 'number' && index >= of.own ? of.added[index - of.own] : undefined;
+      if (!source) return topology.locate(path, key);
       return source.doc.locate([list!, source.index, ...path.slice(2)], key);
     },
   };
