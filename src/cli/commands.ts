@@ -343,6 +343,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     engine: string;
     today?: string;
     output?: string;
+    flows?: string;
   }>({
     name: ['diagram'],
     description: "draw the zone graph (zones banded by domain, devices, links), or with --finding one finding's witness path, for a design document",
@@ -356,6 +357,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { ...LANG, description: 'language of the labels (default: ja)', default: undefined },
       ENGINE,
       TODAY,
+      { ...FLOWS, description: 'with --finding: the flows file the check was made with (its intents give findings of their own)' },
       OUTPUT,
     ],
     run: (io, [file], opts) => {
@@ -373,7 +375,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         }
         diagram = zones;
       } else {
-        const network = readNetwork(file!, pack);
+        const network = readNetwork(file!, pack, false, undefined, opts.flows);
         const report = runCheck(network, pack, { engineFactory: engineFactory(opts.engine), today: today(opts.today) });
         const ids = findingIds(report.findings);
         const at = ids.indexOf(opts.finding);

@@ -116,6 +116,11 @@ describe('flows files', () => {
       .update(readFileSync(resolve(ROOT, FLOWS)))
       .digest('hex');
     expect(readFileSync(out, 'utf8')).toContain(`<th>フローファイルの SHA-256</th><td><code>${digest}</code>`);
+    // diagram --finding runs the same check: with the flows file it finds the intent's finding
+    // (which, about an intent and not a path, has no witness path to draw).
+    const id = 'sanitized-communication:kikaku-cms-direct';
+    expect((await runCli(['diagram', TOPOLOGY, '--flows', FLOWS, '--finding', id, '--format', 'mermaid'])).err).toContain('has no witness path to draw');
+    expect((await runCli(['diagram', TOPOLOGY, '--finding', id, '--format', 'mermaid'])).err).toContain('the check has no findings');
     const missing = await runCli(['check', TOPOLOGY, '--flows', 'topologies/flows/none.yaml']);
     expect(missing.code).toBe(2);
     expect(missing.err).toContain('BNK_ERR_FILE_NOT_FOUND');
