@@ -293,8 +293,10 @@ function verdictText(verdict: string): string {
 
 // ── A check: clauses, findings by rule, witness paths on the graph ─────────────────────────
 
-/** Findings listed at first per rule; the rest behind a button. */
+/** Findings listed at first per rule (and a trace's outcomes); the rest behind a button. */
 const FINDINGS_SHOWN = 30;
+/** Header classes shown per trace outcome (the CLI's JSON has them all). */
+const CLASSES_SHOWN = 10;
 
 async function check(projectId: string, checkId: string, mine: number): Promise<void> {
   crumbs([t('projects'), '#/'], [projectId, `#/p/${seg(projectId)}`], [t('check'), location.hash]);
@@ -594,29 +596,36 @@ async function traceView(projectId: string, version: string, question: readonly 
       graph?.highlight(o.hops.length > 0 ? [{ hops: o.hops, tone: 'selected' }] : []);
       pathPanel.replaceChildren(h('h3', {}, t('path')), o.hops.length > 0 ? hopList(o.hops, data) : h('p', {}, o.disposition));
     };
+    const item = (o: TraceOutcome): HTMLElement => {
+      const button = h(
+        'button',
+        { type: 'button', class: `outcome ${o.kind}`, 'aria-pressed': 'false', 'data-kind': o.kind },
+        h('span', { class: 'sev' }, t(o.kind)),
+        ` ${o.disposition}`,
+        ...o.classes.slice(0, CLASSES_SHOWN).map((c) => h('span', { class: 'msg' }, `${c.src} → ${c.dst}  ${c.service}`)),
+        o.classes.length > CLASSES_SHOWN ? h('span', { class: 'msg' }, t('moreClasses', { n: o.classes.length - CLASSES_SHOWN })) : null,
+      );
+      button.addEventListener('click', () => select(button, o));
+      buttons.push(button);
+      return h('li', {}, button);
+    };
+    // A wide question (any to any) can have hundreds of outcomes: the first few at once, the rest on demand.
+    const list = h('ol', { class: 'plain' }, ...outcomes.slice(0, FINDINGS_SHOWN).map(item));
+    const more =
+      outcomes.length > FINDINGS_SHOWN ? h('button', { type: 'button', class: 'more' }, t('showMore', { n: outcomes.length - FINDINGS_SHOWN })) : null;
+    more?.addEventListener('click', () => {
+      list.append(...outcomes.slice(FINDINGS_SHOWN).map(item));
+      more.remove();
+    });
     listed.append(
       h(
         'p',
         { class: 'summary', id: 'trace-summary' },
         outcomes.length === 0 ? t('noOutcome') : `${t('outcomes')}: ${[...counts].map(([k, n]) => `${t(k)} ${n}`).join(lang() === 'ja' ? '、' : ', ')}`,
       ),
-      h(
-        'ol',
-        { class: 'plain' },
-        ...outcomes.map((o) => {
-          const button = h(
-            'button',
-            { type: 'button', class: `outcome ${o.kind}`, 'aria-pressed': 'false', 'data-kind': o.kind },
-            h('span', { class: 'sev' }, t(o.kind)),
-            ` ${o.disposition}`,
-            ...o.classes.map((c) => h('span', { class: 'msg' }, `${c.src} → ${c.dst}  ${c.service}`)),
-          );
-          button.addEventListener('click', () => select(button, o));
-          buttons.push(button);
-          return h('li', {}, button);
-        }),
-      ),
+      list,
     );
+    if (more) listed.append(more);
     // The first outcome is shown at once (delivered ones come first).
     queueMicrotask(() => {
       if (outcomes.length > 0) select(buttons[0]!, outcomes[0]!);

@@ -46,6 +46,7 @@ const TEXT = {
   disabled: { ja: '対象外', en: 'Not applied' },
   findings: { ja: '指摘事項', en: 'Findings' },
   showMore: { ja: '残り {n} 件を表示', en: 'Show the other {n}' },
+  moreClasses: { ja: '……ほか {n} 件', en: '… and {n} more' },
   noFindings: { ja: '指摘事項はありません。', en: 'No findings.' },
   downloadReport: { ja: '監査報告書（HTML）をダウンロード', en: 'Download the audit report (HTML)' },
   error: { ja: '重大', en: 'Error' },

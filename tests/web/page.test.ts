@@ -274,6 +274,14 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)('web page in Chromium', () => {
     expect(await page.locator('form.trace button[type=submit]').textContent()).toBe('Trace');
     await page.click('button[data-lang="ja"]');
     await page.locator('#trace-summary', { hasText: '結果: 到達 1' }).waitFor();
+    // A wide question (any → any, any service): 35 outcomes, the first 30 listed, the rest on demand;
+    // an outcome's header classes past 10 are counted, not listed.
+    await page.goto(`${base}/#/p/kita/v/1/trace/any/any/any`);
+    await page.waitForSelector('#trace-summary');
+    expect(await page.locator('.outcome').count()).toBe(30);
+    await page.click('#trace-result ~ .split button.more');
+    expect(await page.locator('.outcome').count()).toBe(35);
+    expect(await page.locator('.outcome .msg', { hasText: '……ほか' }).count()).toBeGreaterThan(0);
     // A name the topology lacks: the server's message, nothing drawn.
     await page.fill('#trace-dst', 'nowhere');
     await page.click('form.trace button[type=submit]');
