@@ -107,3 +107,14 @@ export function fileBody(request: FastifyRequest, base: string, what: string): F
   if (bytes.length === 0) throw new HttpError('BNK_ERR_USAGE', `empty body: send the ${what} as the request body`);
   return { text: decodeInput(bytes, filename), filename, mediaType: json ? 'application/json' : 'application/yaml' };
 }
+
+/**
+ * A flows file sent as a check's body (`?flows=<name>` names it; without that parameter a body is
+ * ignored, as before flows files): its name and text, decoded as uploads are.
+ */
+export function flowsBody(request: FastifyRequest, name: string | undefined): { filename: string; text: string } | undefined {
+  if (name === undefined) return undefined;
+  const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  if (bytes.length === 0) throw new HttpError('BNK_ERR_USAGE', `?flows=${name} but the body is empty: send the flows file as the request body`);
+  return { filename: name, text: decodeInput(bytes, name) };
+}

@@ -30,10 +30,22 @@ export function runStoredCheck(
  * version, engine and date (a check is deterministic, so its findings are the stored ones).
  * `sha256`: the version's hash, the sha256 of the bytes as uploaded.
  */
-export function storedCheckHtml(network: Network, pack: Pack, engineFactory: EngineFactory, today: string, sha256: string, lang: Lang): string {
+export function storedCheckHtml(
+  network: Network,
+  pack: Pack,
+  engineFactory: EngineFactory,
+  today: string,
+  sha256: string,
+  lang: Lang,
+  flows?: { readonly file: string; readonly sha256: string },
+): string {
   const report = runCheck(network, pack, { engineFactory, today });
   const matrix = zoneMatrix(network, engineFactory(network), 'zone');
-  return render('html', { kind: 'audit', network, report, matrix, domains: pack.domains, topologySha256: sha256, date: today }, lang);
+  return render(
+    'html',
+    { kind: 'audit', network, report, matrix, domains: pack.domains, topologySha256: sha256, date: today, ...(flows ? { flows: [flows] } : {}) },
+    lang,
+  );
 }
 
 /** The `error` stored with a failed check: the code, the message and any diagnostics. */

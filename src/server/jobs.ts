@@ -12,7 +12,7 @@ import { checkFailure } from './check-run.ts';
 import { type ImportInput, importFailure, storedWarning, strictFailure } from './import-run.ts';
 import { HttpError } from './errors.ts';
 import type { WorkerPool } from './pool.ts';
-import { storedText, versionKey } from './workspace.ts';
+import { flowsKey, storedText, versionKey } from './workspace.ts';
 import type { Answers } from './worker.ts';
 
 /** How long a job waits before trying again when the pool's queue is full. */
@@ -74,7 +74,11 @@ export async function runCheckJob(
   await store.setCheckProgress(id, 0, 0);
   const task = {
     kind: 'check' as const,
-    version: { key: versionKey(version.hash, version.filename), filename: version.filename },
+    version: {
+      key: flowsKey(versionKey(version.hash, version.filename), check.flows),
+      filename: version.filename,
+      ...(check.flows ? { flows: check.flows } : {}),
+    },
     engine: check.engine,
     today: check.today,
     lang: check.lang as Lang,

@@ -46,6 +46,8 @@ export interface VersionRef {
   readonly key: string;
   readonly filename: string;
   readonly text?: string;
+  /** A check's flows file, loaded with the version (the key says so: workspace.ts flowsKey). */
+  readonly flows?: { readonly filename: string; readonly text: string };
 }
 
 export type Task =
@@ -148,7 +150,7 @@ const HEAP_HIGH_WATER = 0.5;
 const MISS = Symbol('miss');
 
 function loaded(ref: VersionRef): NonNullable<ReturnType<Workspace['entry']>> {
-  const entry = workspace.entry(ref.key, ref.filename, ref.text);
+  const entry = workspace.entry(ref.key, ref.filename, ref.text, ref.flows);
   if (!entry) throw MISS;
   return entry;
 }
@@ -184,8 +186,11 @@ function perform(task: Task): Answers[Task['kind']] {
     case 'report': {
       const entry = loaded(task.version);
       const { engine, today, sha256, lang } = task;
+      const flows = task.version.flows
+        ? { file: task.version.flows.filename, sha256: createHash('sha256').update(task.version.flows.text).digest('hex') }
+        : undefined;
       return workspace.answer(entry, JSON.stringify(['report', engine, today, lang]), () =>
-        storedCheckHtml(entry.network, policy.pack, engineNamed(engine).factory, today, sha256, lang),
+        storedCheckHtml(entry.network, policy.pack, engineNamed(engine).factory, today, sha256, lang, flows),
       );
     }
     case 'trace': {

@@ -2,6 +2,7 @@
 // traces, matrices and checks on a stored version do not parse it again. Bounded by count (and
 // trimmed when the worker's heap fills): memory does not grow with traffic.
 
+import { createHash } from 'node:crypto';
 import {
   DEFAULT_ENGINE,
   ENGINES,
@@ -10,10 +11,12 @@ import {
   type Network,
   type Pack,
   type ReachabilityEngine,
+  InputError,
   loadPack,
   loadTopology,
+  readSource,
 } from '../index.ts';
-import type { Store, VersionRecord } from '../store/store.ts';
+import type { CheckFlows, Store, VersionRecord } from '../store/store.ts';
 import { HttpError } from './errors.ts';
 import { LruMap } from './lru.ts';
 
@@ -58,9 +61,12 @@ export class Workspace {
     this.entries = new LruMap(maxEntries);
   }
 
-  /** Parses and validates text; throws InputError with every diagnostic. */
-  load(text: string, filename: string): Network {
-    return loadTopology(text, filename, { domains: this.policy.domains });
+  /** Parses and validates text (with a flows file's intents, exceptions and cloud services); throws InputError with every diagnostic. */
+  load(text: string, filename: string, flows?: CheckFlows): Network {
+    if (!flows) return loadTopology(text, filename, { domains: this.policy.domains });
+    const read = readSource(flows.text, flows.filename);
+    if (!read.ok) throw new InputError(read.diagnostics);
+    return loadTopology(text, filename, { domains: this.policy.domains, flows: [read.doc] });
   }
 
   /** Keeps a network just loaded (on upload) so the first trace need not parse it again. */
@@ -68,11 +74,14 @@ export class Workspace {
     this.entries.set(key, { network, engines: new Map(), answers: new Map() });
   }
 
-  /** The loaded version under key, loaded from text on a miss; undefined on a miss without text. */
-  entry(key: string, filename: string, text: string | undefined): Loaded | undefined {
+  /**
+   * The loaded version under key, loaded from text on a miss; undefined on a miss without text.
+   * A version loaded with a flows file has a key of its own (flowsKey).
+   */
+  entry(key: string, filename: string, text: string | undefined, flows?: CheckFlows): Loaded | undefined {
     const hit = this.entries.get(key);
     if (hit || text === undefined) return hit;
-    const entry: Loaded = { network: this.load(text, filename), engines: new Map(), answers: new Map() };
+    const entry: Loaded = { network: this.load(text, filename, flows), engines: new Map(), answers: new Map() };
     this.entries.set(key, entry);
     return entry;
   }
@@ -126,3 +135,9 @@ export async function storedText(store: Store, v: VersionRecord): Promise<string
  * reports name the file). A version is immutable, and an upload warms the key before it is stored.
  */
 export const versionKey = (hash: string, filename: string): string => `${hash}\u0000${filename}`;
+
+/** The cache key of a version loaded with a flows file: the version's key and the flows file's name and digest. */
+export function flowsKey(versionKey: string, flows: CheckFlows | null | undefined): string {
+  if (!flows) return versionKey;
+  return JSON.stringify([versionKey, flows.filename, createHash('sha256').update(flows.text).digest('hex')]);
+}

@@ -121,6 +121,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX versions_by_import ON topology_versions(import_id) WHERE import_id IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    description: 'the flows file a check was made with (intents, exceptions and cloud services beside the version)',
+    sql: `
+      ALTER TABLE checks ADD COLUMN flows_name TEXT;     -- its file name in diagnostics and reports
+      ALTER TABLE checks ADD COLUMN flows TEXT;          -- its text, as sent
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

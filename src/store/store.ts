@@ -47,9 +47,17 @@ export interface CheckRecord {
   readonly submitter: string;
   readonly createdAt: string;
   readonly finishedAt: string | null;
+  /** The flows file the check was made with (docs/topology-format.md#flows-files), if any. */
+  readonly flows: CheckFlows | null;
 }
 
-export type NewCheck = Pick<CheckRecord, 'project' | 'version' | 'engine' | 'today' | 'lang' | 'submitter'>;
+/** A flows file sent with a check: its name (in diagnostics and reports) and its text. */
+export interface CheckFlows {
+  readonly filename: string;
+  readonly text: string;
+}
+
+export type NewCheck = Pick<CheckRecord, 'project' | 'version' | 'engine' | 'today' | 'lang' | 'submitter'> & { readonly flows?: CheckFlows };
 
 export type ReviewFormat = 'json' | 'sarif' | 'markdown';
 
@@ -154,6 +162,8 @@ interface CheckRow {
   submitter: string;
   created_at: string;
   finished_at: string | null;
+  flows_name: string | null;
+  flows: string | null;
 }
 interface ReviewRow {
   id: string;
@@ -219,6 +229,7 @@ const checkOf = (r: CheckRow): CheckRecord => ({
   submitter: r.submitter,
   createdAt: r.created_at,
   finishedAt: r.finished_at,
+  flows: r.flows_name !== null && r.flows !== null ? { filename: r.flows_name, text: r.flows } : null,
 });
 const reviewOf = (r: ReviewRow): ReviewRecord => ({
   id: r.id,
@@ -261,7 +272,8 @@ const VERSION_COLUMNS = 'project_id, version, hash, media_type, filename, size, 
 const REVIEW_COLUMNS = 'id, project_id, version, change_hash, filename, verdict, engine, summary, recompute, today, lang, submitter, created_at';
 const RENDERING_COLUMNS: Record<ReviewFormat, string> = { json: 'result_json', sarif: 'result_sarif', markdown: 'result_md' };
 const JOB_COLUMNS = 'id, kind, project_id, status, result, error, attempts, submitter, created_at, started_at, finished_at';
-const CHECK_COLUMNS = 'id, project_id, version, status, engine, today, lang, progress_done, progress_total, summary, error, submitter, created_at, finished_at';
+const CHECK_COLUMNS =
+  'id, project_id, version, status, engine, today, lang, progress_done, progress_total, summary, error, submitter, created_at, finished_at, flows_name, flows';
 
 export class Store {
   private constructor(private readonly sql: Sql) {}
@@ -406,8 +418,21 @@ export class Store {
     const id = `chk_${randomBytes(8).toString('hex')}`;
     const createdAt = now();
     await this.sql.run(
-      'INSERT INTO checks (id, project_id, version, status, engine, today, lang, submitter, created_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, c.project, c.version, status, c.engine, c.today, c.lang, c.submitter, createdAt, status === 'running' ? createdAt : null],
+      'INSERT INTO checks (id, project_id, version, status, engine, today, lang, submitter, created_at, started_at, flows_name, flows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        id,
+        c.project,
+        c.version,
+        status,
+        c.engine,
+        c.today,
+        c.lang,
+        c.submitter,
+        createdAt,
+        status === 'running' ? createdAt : null,
+        c.flows?.filename ?? null,
+        c.flows?.text ?? null,
+      ],
     );
     return (await this.getCheck(c.project, id))!;
   }

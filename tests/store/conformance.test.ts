@@ -400,19 +400,12 @@ describe.each(HAVE_POSTGRES ? [sqlite, postgres] : [sqlite])('store conformance:
       if (from > 0) {
         await backend.setSchemaVersion(location, from);
         await backend.raw(location, 'INSERT INTO projects VALUES (?, ?, ?)', ['kita', 'Kita', '2026-11-01T00:00:00.000Z']);
-        await backend.raw(location, 'INSERT INTO topology_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-          'kita',
-          1,
-          'h',
-          'application/yaml',
-          'city.yaml',
-          8,
-          'city',
-          'alpha',
-          'cli',
-          '2026-11-01T00:00:00.000Z',
-          'name: x\n',
-        ]);
+        // The columns named: later migrations add columns of their own (import_id at 4).
+        await backend.raw(
+          location,
+          'INSERT INTO topology_versions (project_id, version, hash, media_type, filename, size, name, model, submitter, created_at, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          ['kita', 1, 'h', 'application/yaml', 'city.yaml', 8, 'city', 'alpha', 'cli', '2026-11-01T00:00:00.000Z', 'name: x\n'],
+        );
       }
       const store = await Store.open(location);
       try {
@@ -428,6 +421,15 @@ describe.each(HAVE_POSTGRES ? [sqlite, postgres] : [sqlite])('store conformance:
         expect((await store.addVersion(version('minami', 'name: i\n'), 'imp_0000000000000001')).version).toBe(2);
         const check = await store.createCheck({ project: 'minami', version: 1, engine: 'fast', today: '2026-12-03', lang: 'en', submitter: 't' }, 'running');
         await store.finishCheck(check.id, {}, '{}', 1);
+        // A check keeps the flows file it was made with (migration 5); one without has none.
+        expect(check.flows).toBeNull();
+        const flows = { filename: 'kikaku.yaml', text: 'bunkatsu-flows: 1\nintents: []\n' };
+        const withFlows = await store.createCheck(
+          { project: 'minami', version: 1, engine: 'fast', today: '2026-12-03', lang: 'en', submitter: 't', flows },
+          'queued',
+        );
+        expect((await store.getCheck('minami', withFlows.id))?.flows).toEqual(flows);
+        expect((await store.pendingChecks()).find((c) => c.id === withFlows.id)?.flows).toEqual(flows);
         expect((await store.jobStats('2000-01-01T00:00:00.000Z')).check.done).toBe(1);
       } finally {
         await store.close();

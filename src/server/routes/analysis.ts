@@ -8,9 +8,10 @@ import type { CheckRecord, Store, VersionRecord } from '../../store/store.ts';
 import type { ServerContext } from '../context.ts';
 import { authorize } from '../auth.ts';
 import { checkFailure } from '../check-run.ts';
+import { acceptFileBodies, FILE_TYPES, flowsBody } from '../body.ts';
 import { HttpError } from '../errors.ts';
 import type { VersionRef } from '../worker.ts';
-import { engineNamed, storedText, versionKey } from '../workspace.ts';
+import { engineNamed, flowsKey, storedText, versionKey } from '../workspace.ts';
 import { checkParams, ENGINE, errors, projectParams, versionParams } from './schemas.ts';
 import { findVersion } from './versions.ts';
 
@@ -31,6 +32,12 @@ const checkSchema = {
     submitter: { type: 'string' },
     createdAt: { type: 'string' },
     finishedAt: { type: 'string', nullable: true },
+    flows: {
+      type: 'object',
+      nullable: true,
+      properties: { filename: { type: 'string' } },
+      description: 'the flows file the check was made with (its name; the text is not repeated)',
+    },
   },
 } as const;
 
@@ -46,25 +53,40 @@ const checkAnswer = {
 const LANG = { type: 'string', enum: ['ja', 'en'], default: 'en', description: 'language of messages' } as const;
 
 /** `{check, report}` with the stored report inserted as is (it is already JSON text). */
-function answer(check: CheckRecord, report: string | undefined): string {
+function answer(record: CheckRecord, report: string | undefined): string {
+  // The flows file by its name: its text was sent by the client and stays in the store.
+  const check = { ...record, flows: record.flows ? { filename: record.flows.filename } : null };
   return report === undefined ? `{"check":${JSON.stringify(check)}}` : `{"check":${JSON.stringify(check)},"report":${report}}`;
 }
 
 /** A stored version as a pool task names it (the pool adds the text when a worker asks). */
-const refOf = (v: VersionRecord): VersionRef => ({ key: versionKey(v.hash, v.filename), filename: v.filename });
+const refOf = (v: VersionRecord, flows?: CheckRecord['flows']): VersionRef => ({
+  key: flowsKey(versionKey(v.hash, v.filename), flows),
+  filename: v.filename,
+  ...(flows ? { flows } : {}),
+});
 const textOf = (store: Store, v: VersionRecord) => (): Promise<string> => storedText(store, v);
 
 export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const { store, jobs, pool } = ctx;
 
-  app.post<{ Params: { project: string; version: string }; Querystring: { engine?: string; today?: string; lang: Lang; async?: boolean } }>(
+  // A check may carry a flows file as its body (YAML or JSON text, read by the topology loader).
+  acceptFileBodies(app, ctx.options.uploadLimit, ctx.uploads);
+
+  app.post<{
+    Params: { project: string; version: string };
+    Querystring: { engine?: string; today?: string; lang: Lang; async?: boolean; flows?: string };
+    Body: Buffer;
+  }>(
     '/projects/:project/versions/:version/checks',
     {
       schema: {
         summary: 'Check a version against the policy pack',
         description:
           'Synchronous (201 with the report) unless the topology is large or async=true: then 202 with a check id to poll ' +
-          '(GET /projects/{project}/checks/{check}) for progress and the report. Either way the result is stored.',
+          '(GET /projects/{project}/checks/{check}) for progress and the report. Either way the result is stored. With ?flows=<name>, ' +
+          "the body is a flows file (bunkatsu-flows: 1, YAML or JSON) whose intents, exceptions and cloud services join the version's for this check; " +
+          'it is stored with the check.',
         tags: ['checks'],
         params: versionParams,
         querystring: {
@@ -80,9 +102,15 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
             },
             lang: LANG,
             async: { type: 'boolean', description: 'run as a background job even for a small topology' },
+            flows: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9._/-]{1,200}$',
+              description: 'the name of the flows file sent as the body (in diagnostics and findings); without it a body is ignored',
+            },
           },
         },
-        response: { 201: checkAnswer, 202: checkAnswer, ...errors(400, 401, 403, 404, 422, 429) },
+        consumes: FILE_TYPES,
+        response: { 201: checkAnswer, 202: checkAnswer, ...errors(400, 401, 403, 404, 413, 415, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -90,6 +118,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       await authorize(request, store, project, 'submit');
       const version = await findVersion(ctx, project, request.params.version);
       const engine = engineNamed(request.query.engine);
+      const flows = flowsBody(request, request.query.flows);
       const fields = {
         project,
         version: version.version,
@@ -97,6 +126,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
         lang: request.query.lang,
         today: request.query.today ?? new Date().toISOString().slice(0, 10),
         submitter: request.token?.id ?? 'unknown',
+        ...(flows ? { flows } : {}),
       };
       if (request.query.async === true || version.size > ctx.options.asyncCheckBytes) {
         const depth = await jobs.depth();
@@ -120,7 +150,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       let out;
       try {
         out = await pool.onVersion(
-          { kind: 'check', version: refOf(version), engine: engine.name, today: fields.today, lang: fields.lang },
+          { kind: 'check', version: refOf(version, flows), engine: engine.name, today: fields.today, lang: fields.lang },
           textOf(store, version),
         );
       } catch (error) {
@@ -198,7 +228,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       if (check.status !== 'done') throw new HttpError('BNK_ERR_NOT_FOUND', `check "${id}" is ${check.status}: its report exists once it is done`);
       const version = await findVersion(ctx, project, String(check.version));
       const html = await pool.onVersion(
-        { kind: 'report', version: refOf(version), engine: check.engine, today: check.today, sha256: version.hash, lang: request.query.lang },
+        { kind: 'report', version: refOf(version, check.flows), engine: check.engine, today: check.today, sha256: version.hash, lang: request.query.lang },
         textOf(store, version),
       );
       return reply.type('text/html; charset=utf-8').header('content-disposition', `attachment; filename="bunkatsu-${project}-${id}.html"`).send(html);
