@@ -6,7 +6,7 @@
 
 import { resolve } from 'node:path';
 
-export const BIN = resolve(import.meta.dirname, '..', 'bin', 'bunkatsu.js');
+const BIN = resolve(import.meta.dirname, '..', 'bin', 'bunkatsu.js');
 
 /** The Node options the benchmarks (and the npm scripts) start the command with. */
 export const NODE_OPTIONS: readonly string[] = ['--v8-pool-size=0'];

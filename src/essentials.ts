@@ -18,7 +18,7 @@ export { decodeInput } from './model/encoding.ts';
 export { DEFAULT_LIMITS, readSource } from './model/source.ts';
 export type { SourceLimits, SourceDocument, ReadResult } from './model/source.ts';
 export { loadTopology, loadDocument, type LoadOptions, type LoadProgress } from './model/load.ts';
-export { withFlows, flowsJsonSchema, FLOWS_MARKER, FLOW_LISTS } from './model/flows.ts';
+export { withFlows, readFlows, flowsJsonSchema, FLOWS_MARKER, FLOW_LISTS } from './model/flows.ts';
 export { topologySchema, topologyJsonSchema, FORMAT_VERSION } from './model/schema.ts';
 export type { TopologyFile, Model, SanitizerMethod, ContentKind } from './model/schema.ts';
 export type { Network, Zone, Host, Device, Interface, Rule, Route, RouteAction, Acl, Link, Exception, Intent } from './model/network.ts';

@@ -295,6 +295,21 @@ function verdictText(verdict: string): string {
 
 /** Findings listed at first per rule (and a trace's outcomes); the rest behind a button. */
 const FINDINGS_SHOWN = 30;
+
+/**
+ * A list of the first FINDINGS_SHOWN items and a button that adds the rest: the page is laid out
+ * and the graph drawn without waiting for hundreds of items.
+ */
+function listFirst<T>(tag: 'ul' | 'ol', items: readonly T[], item: (x: T) => HTMLElement): { list: HTMLElement; more: HTMLElement | null } {
+  const list = h(tag, { class: 'plain' }, ...items.slice(0, FINDINGS_SHOWN).map(item));
+  if (items.length <= FINDINGS_SHOWN) return { list, more: null };
+  const more = h('button', { type: 'button', class: 'more' }, t('showMore', { n: items.length - FINDINGS_SHOWN }));
+  more.addEventListener('click', () => {
+    list.append(...items.slice(FINDINGS_SHOWN).map(item));
+    more.remove();
+  });
+  return { list, more };
+}
 /** Header classes shown per trace outcome (the CLI's JSON has them all). */
 const CLASSES_SHOWN = 10;
 
@@ -392,15 +407,8 @@ async function check(projectId: string, checkId: string, mine: number): Promise<
             button.addEventListener('click', () => select(button, f));
             return h('li', {}, button);
           };
-          // A rule with hundreds of findings (a city's firewall hygiene) lists the first few; the
-          // rest on demand, so that the page is laid out and the graph drawn without waiting for them.
-          const list = h('ul', { class: 'plain' }, ...findings.slice(0, FINDINGS_SHOWN).map(item));
-          const more =
-            findings.length > FINDINGS_SHOWN ? h('button', { type: 'button', class: 'more' }, t('showMore', { n: findings.length - FINDINGS_SHOWN })) : null;
-          more?.addEventListener('click', () => {
-            list.append(...findings.slice(FINDINGS_SHOWN).map(item));
-            more.remove();
-          });
+          // A rule with hundreds of findings (a city's firewall hygiene) lists the first few.
+          const { list, more } = listFirst('ul', findings, item);
           return h(
             'section',
             { class: 'rule', 'data-rule': rule.id },
@@ -609,14 +617,8 @@ async function traceView(projectId: string, version: string, question: readonly 
       buttons.push(button);
       return h('li', {}, button);
     };
-    // A wide question (any to any) can have hundreds of outcomes: the first few at once, the rest on demand.
-    const list = h('ol', { class: 'plain' }, ...outcomes.slice(0, FINDINGS_SHOWN).map(item));
-    const more =
-      outcomes.length > FINDINGS_SHOWN ? h('button', { type: 'button', class: 'more' }, t('showMore', { n: outcomes.length - FINDINGS_SHOWN })) : null;
-    more?.addEventListener('click', () => {
-      list.append(...outcomes.slice(FINDINGS_SHOWN).map(item));
-      more.remove();
-    });
+    // A wide question (any to any) can have hundreds of outcomes.
+    const { list, more } = listFirst('ol', outcomes, item);
     listed.append(
       h(
         'p',

@@ -37,7 +37,7 @@ import {
   zoneMatrix,
 } from '../essentials.ts';
 import type { GeneratedModel, ImportedConfig, Inventory, Plain, Site } from '../index.ts';
-import { engineFactory, fileSha256, readFlows, readNetwork, readPack, readStanford, readText, today, usage } from './input.ts';
+import { engineFactory, fileSha256, readFlowsFile, readNetwork, readPack, readStanford, readText, today, usage } from './input.ts';
 import { type Progress, progressBar } from './progress.ts';
 
 /** Runs `work` with a progress bar that is cleared when it ends, however it ends. */
@@ -442,7 +442,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       const { loadReviewTopology, reviewChange } = await library();
       const engine = engineFactory(opts.engine);
       const pack = readPack(opts.policy);
-      const flows = readFlows(opts.flows);
+      const flows = readFlowsFile(opts.flows);
       const base = loadReviewTopology(readText(file!), file!, pack, flows);
       const day = today(opts.today);
       const { report, networks } = reviewChange({ base, change: readText(second!), file: second!, pack, today: day, engine, flows });
@@ -479,7 +479,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       const { loadReviewTopology, prepareReview, reviewChange, sweepSingleFailures } = await library();
       const engine = engineFactory(opts.engine);
       const pack = readPack(opts.policy);
-      const topology = loadReviewTopology(readText(file!), file!, pack, readFlows(opts.flows));
+      const topology = loadReviewTopology(readText(file!), file!, pack, readFlowsFile(opts.flows));
       const day = today(opts.today);
       const prepared = prepareReview(topology, pack, day, engine);
       const network = topology.network;

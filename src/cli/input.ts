@@ -18,7 +18,7 @@ import {
   isCalendarDate,
   loadPack,
   loadTopology,
-  readSource,
+  readFlows,
   type SourceDocument,
 } from '../essentials.ts';
 import type { StanfordFiles } from '../index.ts';
@@ -98,17 +98,14 @@ export function readNetwork(path: string, pack: Pack, domainless = false, progre
   return loadTopology(text, path, {
     domains: new Set(Object.keys(pack.domains)),
     domainless,
-    flows: readFlows(flows),
+    flows: readFlowsFile(flows),
     ...(progress ? { onProgress: (p: LoadProgress) => progress.update(p.phase, p.done, p.total) } : {}),
   });
 }
 
 /** A --flows file, read (its intents, exceptions and cloud services join the topology's); none without the option. */
-export function readFlows(path: string | undefined): SourceDocument[] {
-  if (path === undefined) return [];
-  const read = readSource(readText(path), path);
-  if (!read.ok) throw new InputError(read.diagnostics);
-  return [read.doc];
+export function readFlowsFile(path: string | undefined): SourceDocument[] {
+  return path === undefined ? [] : [readFlows(readText(path), path)];
 }
 
 /** Reads an APKeep-style folder (topo.txt, vlan.txt, acls/, updates): the files `parseStanford` takes. */

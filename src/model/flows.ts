@@ -12,7 +12,7 @@
 
 import { InputError, type Diagnostic } from '../errors.ts';
 import { topologyJsonSchema } from './schema.ts';
-import type { SourceDocument } from './source.ts';
+import { readSource, type SourceDocument } from './source.ts';
 
 export const FLOWS_MARKER = 'bunkatsu-flows';
 export const FLOWS_FORMAT_VERSION = 1;
@@ -22,6 +22,13 @@ const KEYS: ReadonlySet<string> = new Set(['$schema', FLOWS_MARKER, 'topology', 
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A flows file's text, read (InputError at its line when it is no YAML or JSON); withFlows checks its top level. */
+export function readFlows(text: string, file: string): SourceDocument {
+  const read = readSource(text, file);
+  if (!read.ok) throw new InputError(read.diagnostics);
+  return read.doc;
+}
 
 /** The problems of a flows file's top level (its items are the topology schema's to read). */
 function flowsProblems(flows: SourceDocument): Diagnostic[] {

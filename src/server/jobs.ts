@@ -12,7 +12,7 @@ import { checkFailure } from './check-run.ts';
 import { type ImportInput, importFailure, storedWarning, strictFailure } from './import-run.ts';
 import { HttpError } from './errors.ts';
 import type { WorkerPool } from './pool.ts';
-import { flowsKey, storedText, versionKey } from './workspace.ts';
+import { storedText, versionRef } from './workspace.ts';
 import type { Answers } from './worker.ts';
 
 /** How long a job waits before trying again when the pool's queue is full. */
@@ -74,11 +74,7 @@ export async function runCheckJob(
   await store.setCheckProgress(id, 0, 0);
   const task = {
     kind: 'check' as const,
-    version: {
-      key: flowsKey(versionKey(version.hash, version.filename), check.flows),
-      filename: version.filename,
-      ...(check.flows ? { flows: check.flows } : {}),
-    },
+    version: versionRef(version, check.flows),
     engine: check.engine,
     today: check.today,
     lang: check.lang as Lang,
@@ -191,7 +187,7 @@ export async function runReviewJob(
     out = await pool.onVersion(
       {
         kind: 'review',
-        version: { key: versionKey(version.hash, version.filename), filename: version.filename },
+        version: versionRef(version),
         change: input.change,
         changeFilename: input.filename,
         today: input.today,

@@ -46,7 +46,7 @@ export interface VersionRef {
   readonly key: string;
   readonly filename: string;
   readonly text?: string;
-  /** A check's flows file, loaded with the version (the key says so: workspace.ts flowsKey). */
+  /** A check's flows file, loaded with the version (the key says so: workspace.ts versionRef). */
   readonly flows?: { readonly filename: string; readonly text: string };
 }
 

@@ -11,10 +11,9 @@ import {
   type Network,
   type Pack,
   type ReachabilityEngine,
-  InputError,
   loadPack,
   loadTopology,
-  readSource,
+  readFlows,
 } from '../index.ts';
 import type { CheckFlows, Store, VersionRecord } from '../store/store.ts';
 import { HttpError } from './errors.ts';
@@ -63,10 +62,7 @@ export class Workspace {
 
   /** Parses and validates text (with a flows file's intents, exceptions and cloud services); throws InputError with every diagnostic. */
   load(text: string, filename: string, flows?: CheckFlows): Network {
-    if (!flows) return loadTopology(text, filename, { domains: this.policy.domains });
-    const read = readSource(flows.text, flows.filename);
-    if (!read.ok) throw new InputError(read.diagnostics);
-    return loadTopology(text, filename, { domains: this.policy.domains, flows: [read.doc] });
+    return loadTopology(text, filename, { domains: this.policy.domains, flows: flows ? [readFlows(flows.text, flows.filename)] : [] });
   }
 
   /** Keeps a network just loaded (on upload) so the first trace need not parse it again. */
@@ -76,7 +72,7 @@ export class Workspace {
 
   /**
    * The loaded version under key, loaded from text on a miss; undefined on a miss without text.
-   * A version loaded with a flows file has a key of its own (flowsKey).
+   * A version loaded with a flows file has a key of its own (versionRef).
    */
   entry(key: string, filename: string, text: string | undefined, flows?: CheckFlows): Loaded | undefined {
     const hit = this.entries.get(key);
@@ -136,8 +132,12 @@ export async function storedText(store: Store, v: VersionRecord): Promise<string
  */
 export const versionKey = (hash: string, filename: string): string => `${hash}\u0000${filename}`;
 
-/** The cache key of a version loaded with a flows file: the version's key and the flows file's name and digest. */
-export function flowsKey(versionKey: string, flows: CheckFlows | null | undefined): string {
-  if (!flows) return versionKey;
-  return JSON.stringify([versionKey, flows.filename, createHash('sha256').update(flows.text).digest('hex')]);
+/**
+ * A stored version as a pool task names it (the pool adds the text when a worker asks), with a
+ * check's flows file: a version loaded with one has a key of its own (its name and digest added).
+ */
+export function versionRef(v: VersionRecord, flows?: CheckFlows | null): { key: string; filename: string; flows?: CheckFlows } {
+  const key = versionKey(v.hash, v.filename);
+  if (!flows) return { key, filename: v.filename };
+  return { key: JSON.stringify([key, flows.filename, createHash('sha256').update(flows.text).digest('hex')]), filename: v.filename, flows };
 }

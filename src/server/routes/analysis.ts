@@ -10,8 +10,7 @@ import { authorize } from '../auth.ts';
 import { checkFailure } from '../check-run.ts';
 import { acceptFileBodies, FILE_TYPES, flowsBody } from '../body.ts';
 import { HttpError } from '../errors.ts';
-import type { VersionRef } from '../worker.ts';
-import { engineNamed, flowsKey, storedText, versionKey } from '../workspace.ts';
+import { engineNamed, storedText, versionRef } from '../workspace.ts';
 import { checkParams, ENGINE, errors, projectParams, versionParams } from './schemas.ts';
 import { findVersion } from './versions.ts';
 
@@ -59,12 +58,6 @@ function answer(record: CheckRecord, report: string | undefined): string {
   return report === undefined ? `{"check":${JSON.stringify(check)}}` : `{"check":${JSON.stringify(check)},"report":${report}}`;
 }
 
-/** A stored version as a pool task names it (the pool adds the text when a worker asks). */
-const refOf = (v: VersionRecord, flows?: CheckRecord['flows']): VersionRef => ({
-  key: flowsKey(versionKey(v.hash, v.filename), flows),
-  filename: v.filename,
-  ...(flows ? { flows } : {}),
-});
 const textOf = (store: Store, v: VersionRecord) => (): Promise<string> => storedText(store, v);
 
 export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
@@ -150,7 +143,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       let out;
       try {
         out = await pool.onVersion(
-          { kind: 'check', version: refOf(version, flows), engine: engine.name, today: fields.today, lang: fields.lang },
+          { kind: 'check', version: versionRef(version, flows), engine: engine.name, today: fields.today, lang: fields.lang },
           textOf(store, version),
         );
       } catch (error) {
@@ -228,7 +221,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       if (check.status !== 'done') throw new HttpError('BNK_ERR_NOT_FOUND', `check "${id}" is ${check.status}: its report exists once it is done`);
       const version = await findVersion(ctx, project, String(check.version));
       const html = await pool.onVersion(
-        { kind: 'report', version: refOf(version, check.flows), engine: check.engine, today: check.today, sha256: version.hash, lang: request.query.lang },
+        { kind: 'report', version: versionRef(version, check.flows), engine: check.engine, today: check.today, sha256: version.hash, lang: request.query.lang },
         textOf(store, version),
       );
       return reply.type('text/html; charset=utf-8').header('content-disposition', `attachment; filename="bunkatsu-${project}-${id}.html"`).send(html);
@@ -274,7 +267,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       const version = await findVersion(ctx, project, request.params.version);
       const { src, dst, service, lang } = request.query;
       const engine = engineNamed(request.query.engine).name;
-      const body = await pool.onVersion({ kind: 'trace', version: refOf(version), engine, src, dst, service, lang }, textOf(store, version));
+      const body = await pool.onVersion({ kind: 'trace', version: versionRef(version), engine, src, dst, service, lang }, textOf(store, version));
       return reply.type('application/json; charset=utf-8').send(body);
     },
   );
@@ -309,7 +302,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       const version = await findVersion(ctx, project, request.params.version);
       const { level, format, lang } = request.query;
       const engine = engineNamed(request.query.engine).name;
-      const body = await pool.onVersion({ kind: 'matrix', version: refOf(version), engine, level, format, lang }, textOf(store, version));
+      const body = await pool.onVersion({ kind: 'matrix', version: versionRef(version), engine, level, format, lang }, textOf(store, version));
       return reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8').send(body);
     },
   );
@@ -347,7 +340,7 @@ export async function analysisRoutes(app: FastifyInstance, ctx: ServerContext): 
       const { project } = request.params;
       await authorize(request, store, project, 'read');
       const version = await findVersion(ctx, project, request.params.version);
-      const body = await pool.onVersion({ kind: 'graph', version: refOf(version) }, textOf(store, version));
+      const body = await pool.onVersion({ kind: 'graph', version: versionRef(version) }, textOf(store, version));
       return reply.type('application/json; charset=utf-8').send(body);
     },
   );

@@ -13,7 +13,7 @@ import { authorize } from '../auth.ts';
 import { acceptFileBodies, FILE_TYPES, fileBody } from '../body.ts';
 import { HttpError, storedFailureBody } from '../errors.ts';
 import { type ReviewJobInput, waitForJob } from '../jobs.ts';
-import { engineNamed, storedText, versionKey } from '../workspace.ts';
+import { engineNamed, storedText, versionRef } from '../workspace.ts';
 import { ENGINE, errors, projectParams, versionParams } from './schemas.ts';
 import { findVersion } from './versions.ts';
 
@@ -172,7 +172,7 @@ export async function reviewRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       const report = await pool.onVersion(
         {
           kind: 'review',
-          version: { key: versionKey(version.hash, version.filename), filename: version.filename },
+          version: versionRef(version),
           change: text,
           changeFilename: filename,
           today,
